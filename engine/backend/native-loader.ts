@@ -1,0 +1,81 @@
+// Finds and loads the native addon (native/src/addon.cc). Candidates are tried in order and every
+// failure is kept, so the one error thrown at the end says what was tried and how to fix it.
+// There is no pure-JS fallback: without the addon the engine cannot compute.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { NativeAddon } from './native-addon';
+
+const ADDON_FILE = 'blocksmith_native.node';
+
+let cached: NativeAddon | undefined;
+
+/** Repository root: this file lives at <root>/engine/backend/. */
+function repoRoot(): string {
+  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+}
+
+/** The paths tried, in order: BLOCKSMITH_NATIVE_PATH, a prebuild for this platform, a local build. */
+export function nativeAddonCandidates(): string[] {
+  const root = repoRoot();
+  const candidates: string[] = [];
+  const override = process.env.BLOCKSMITH_NATIVE_PATH;
+  if (override) candidates.push(resolve(override));
+  candidates.push(join(root, 'prebuilds', `${process.platform}-${process.arch}`, ADDON_FILE));
+  candidates.push(join(root, 'native', 'build', 'Release', ADDON_FILE));
+  return candidates;
+}
+
+function looksLikeAddon(value: unknown): value is NativeAddon {
+  const v = value as Partial<Record<keyof NativeAddon, unknown>> | null;
+  return typeof v === 'object' && v !== null && typeof v.capabilities === 'function' && typeof v.alloc === 'function';
+}
+
+function fixHint(): string {
+  const lines = ['How to fix:', '  - build it: `npm run build:native` (from the repository root).'];
+  if (process.platform === 'darwin') lines.push('    It needs oneDNN 2.x: brew install onednn');
+  else lines.push('    It needs oneDNN 2.x (libdnnl-dev): sudo apt-get install libdnnl-dev');
+  lines.push(
+    '  - or point BLOCKSMITH_NATIVE_PATH at a built blocksmith_native.node.',
+    `  - an "invalid ELF header", "wrong architecture" or NODE_MODULE_VERSION error means the file was built for` +
+      ` another platform or Node version: rebuild it with this Node (${process.version}, ${process.platform}-${process.arch}).`,
+  );
+  return lines.join('\n');
+}
+
+/**
+ * Loads the addon once and returns it (later calls return the same object).
+ *
+ * @example
+ *   const addon = loadNativeAddon();
+ *   console.log(addon.capabilities().dnnlVersion); // "2.6.3"
+ */
+export function loadNativeAddon(): NativeAddon {
+  if (cached) return cached;
+  const require = createRequire(import.meta.url);
+  const failures: string[] = [];
+  for (const path of nativeAddonCandidates()) {
+    if (!existsSync(path)) {
+      failures.push(`  ${path}: not found`);
+      continue;
+    }
+    try {
+      const loaded: unknown = require(path);
+      if (!looksLikeAddon(loaded)) {
+        failures.push(`  ${path}: loaded, but it is not the Blocksmith addon (no capabilities/alloc exports)`);
+        continue;
+      }
+      cached = loaded;
+      return loaded;
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      failures.push(`  ${path}: ${message.split('\n')[0]}`);
+    }
+  }
+  const error = new Error(
+    ['Could not load the Blocksmith native addon (blocksmith_native.node). Tried:', ...failures, fixHint()].join('\n'),
+  );
+  (error as Error & { code: string }).code = 'E_NATIVE_LOAD';
+  throw error;
+}

@@ -1,0 +1,93 @@
+// Initializers by name, so documents store them as data: 'xavier', 'zeros',
+// ['normal', {sigma: 0.01}] or MXNet's JSON '["normal", {"sigma": 0.01}]'. Names are
+// case-insensitive; snake_case argument names (rnd_type) are read as camelCase (rndType).
+
+import { np } from '../ndarray/np.ts';
+import type { NDArray } from '../ndarray/ndarray.ts';
+import { modelErrors } from '../nn/model-errors.ts';
+import { Initializer } from './initializer.ts';
+import { Constant, LSTMBias, Normal, One, Uniform, Zero } from './basic-initializers.ts';
+import { MSRAPrelu, Xavier, type XavierOptions } from './fan-initializers.ts';
+import { Bilinear, Orthogonal } from './matrix-initializers.ts';
+import { Mixed } from './mixed.ts';
+
+export type InitSpec = Initializer | string | readonly [string, Record<string, unknown>?];
+export type InitFactory = (args: Record<string, unknown>) => Initializer;
+type InitClass = new (...args: never[]) => Initializer;
+
+const registry = new Map<string, InitFactory>();
+
+/**
+ * Makes an initializer creatable by name (MXNet's @register / @alias). Pass a factory from the
+ * stored args, or a class whose constructor takes no arguments (or the args object).
+ * @example registerInitializer('myinit', MyInit); createInitializer('myinit')
+ */
+export function registerInitializer(name: string, make: InitFactory | InitClass, aliases: readonly string[] = []): void {
+  const factory: InitFactory = isClass(make) ? (args) => new (make as unknown as new (a: unknown) => Initializer)(args) : make;
+  for (const n of [name, ...aliases]) registry.set(n.toLowerCase(), factory);
+}
+
+function isClass(f: InitFactory | InitClass): f is InitClass {
+  return typeof f === 'function' && (f.prototype instanceof Initializer || f === Initializer);
+}
+
+export function registeredInitializers(): string[] {
+  return [...registry.keys()].sort();
+}
+
+/** An Initializer from an instance (returned as is), a name, a [name, args] pair or its JSON. */
+export function createInitializer(spec: InitSpec): Initializer {
+  if (spec instanceof Initializer) return spec;
+  let name: string;
+  let args: Record<string, unknown> = {};
+  if (typeof spec === 'string') {
+    if (spec.trimStart().startsWith('[')) return createInitializer(parseJsonSpec(spec));
+    name = spec;
+  } else if (Array.isArray(spec) && typeof spec[0] === 'string') {
+    name = spec[0];
+    args = camelKeys(spec[1] ?? {});
+  } else {
+    throw modelErrors.init(`An initializer must be an Initializer, a name such as 'xavier', or [name, args]; got ${JSON.stringify(spec)}.`);
+  }
+  const factory = registry.get(name.toLowerCase());
+  if (!factory) {
+    throw modelErrors.init(`Unknown initializer '${name}'. Known: ${registeredInitializers().join(', ')}. ` +
+      'Register your own with registerInitializer(name, classOrFactory).');
+  }
+  return factory(args);
+}
+
+function parseJsonSpec(text: string): InitSpec {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw modelErrors.init(`Cannot parse initializer JSON ${JSON.stringify(text)}: ${(e as Error).message}`);
+  }
+  if (!Array.isArray(parsed) || typeof parsed[0] !== 'string') {
+    throw modelErrors.init(`Initializer JSON must be ["name", {args}], got ${text}.`);
+  }
+  return [parsed[0], (parsed[1] ?? {}) as Record<string, unknown>];
+}
+
+function camelKeys(args: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(args)) out[k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())] = v;
+  return out;
+}
+
+const num = (v: unknown, fallback: number): number => (v === undefined ? fallback : Number(v));
+const constantValue = (v: unknown): number | NDArray =>
+  v === undefined ? 0 : typeof v === 'number' ? v : np.array(v as number[]);
+
+registerInitializer('zeros', () => new Zero(), ['zero']);
+registerInitializer('ones', () => new One(), ['one']);
+registerInitializer('constant', (a) => new Constant(constantValue(a.value)));
+registerInitializer('uniform', (a) => new Uniform(num(a.scale, 0.07)));
+registerInitializer('normal', (a) => new Normal(num(a.sigma, 0.01)));
+registerInitializer('xavier', (a) => new Xavier(a as XavierOptions));
+registerInitializer('msraprelu', (a) => new MSRAPrelu(a as { factorType?: 'avg' | 'in' | 'out'; slope?: number }));
+registerInitializer('orthogonal', (a) => new Orthogonal(a as { scale?: number; randType?: 'uniform' | 'normal' }));
+registerInitializer('bilinear', () => new Bilinear());
+registerInitializer('lstmbias', (a) => new LSTMBias(num(a.forgetBias, 1)));
+registerInitializer('mixed', (a) => new Mixed(a.patterns as string[], a.inits as InitSpec[]));

@@ -1,0 +1,41 @@
+// The model layer's public API (nn / init / parameter files), to be merged into engine/index.ts:
+//   import { nn, init, npxFiles } from './engine/model-index.ts';
+//   const net = new nn.Sequential().add(new nn.Dense(256, {activation: 'relu'}), new nn.Dense(10));
+
+import { Block, indentRepr } from './nn/block.ts';
+import { Parameter } from './nn/parameter.ts';
+import { ConstantParameter } from './nn/constant-parameter.ts';
+import { ParameterDict } from './nn/parameter-dict.ts';
+import { Activation, Concurrent, Dense, Dropout, Flatten, Lambda, Sequential, createLayer, layerKinds, layerSpec } from './nn/layers/index.ts';
+
+/** mxnet.gluon.nn's shape: nn.Block, nn.Sequential, nn.Dense, ... */
+export const nn = {
+  Block, Sequential, Dense, Activation, Dropout, Flatten, Lambda, Concurrent,
+  Parameter, ConstantParameter, ParameterDict,
+  createLayer, layerKinds, layerSpec,
+};
+
+export { Block, indentRepr, Parameter, ConstantParameter, ParameterDict };
+export { Activation, Concurrent, Dense, Dropout, Flatten, Lambda, Sequential, createLayer, layerKinds, layerSpec };
+export type { BlockOptions } from './nn/block.ts';
+export type { ParameterOptions, InitializeOptions, ParamState } from './nn/parameter.ts';
+export type { ActivationType, DenseArgs, LambdaFn, LayerSpec, AttrSpec, PortSpec, ParamSpec, Attrs } from './nn/layers/index.ts';
+export type { DropoutArgs } from './nn/layers/dropout.ts';
+export { NamingScope, withNamingScope, currentNamingScope } from './nn/naming-scope.ts';
+export { ModelError, DeferredInitError, pyTuple } from './nn/model-errors.ts';
+export type { ModelErrorCode } from './nn/model-errors.ts';
+export { setWarningHandler, captureWarnings } from './nn/model-warnings.ts';
+export type { WarningHandler } from './nn/model-warnings.ts';
+export type { SaveParametersOptions, LoadParametersOptions } from './nn/parameter-file.ts';
+
+// Initializers: the namespace (init.Constant(1) as in the chapter) and the classes.
+export { init, Initializer, Uniform, Normal, Zero, One, Xavier, MSRAPrelu, Orthogonal, Bilinear, LSTMBias, Mixed } from './init/index.ts';
+export { Constant as ConstantInit, createInitializer, registerInitializer, registeredInitializers } from './init/index.ts';
+export type { InitSpec, InitFactory, InitDesc, XavierOptions, RndType, FactorType } from './init/index.ts';
+
+// Array files: npx.save / npx.load (merge npxFiles into npx) and the NDArray <-> HostTensor glue.
+export { npxFiles, save as saveArrays, load as loadArrays, toHostTensor, fromHostTensor } from './io/ndarray-files.ts';
+export type { ArrayContent } from './io/ndarray-files.ts';
+
+// The chapter's own blocks.
+export * as examples from './nn/examples/index.ts';

@@ -1,0 +1,214 @@
+// NDArray: a contiguous row-major array in native storage, with the MXNet numpy-mode method set.
+// Math lives in engine/ops; methods here are one-line delegations so the hot path stays in one place.
+//
+// Storage sharing: reshape/expandDims/squeeze/flatten return views over the SAME native buffer.
+// There is no refcount: dispose() on any view frees the storage for all of them (later use throws
+// E_DISPOSED). Without dispose(), storage is freed when the last view is garbage collected.
+
+import type { NativeBuffer } from '../backend/native-addon.ts';
+import { native } from '../backend/backend.ts';
+import { errors } from '../core/errors.ts';
+import { DTYPE_INFO, checkDType, typedGet, type AnyTypedArray, type DType } from './dtype.ts';
+import { currentDevice, type Device } from './device.ts';
+import { checkShape, sizeOf, type Shape } from './shape.ts';
+import { formatArray } from './format.ts';
+import type { TapeNode } from '../autograd/tape.ts';
+import { recordOp } from '../autograd/tape.ts';
+import * as ew from '../ops/elementwise.ts';
+import * as red from '../ops/reduce.ts';
+import * as lay from '../ops/layout.ts';
+import * as idx from '../ops/indexing.ts';
+import { dot } from '../ops/linalg.ts';
+import { attachGrad, backward, type GradReq, type BackwardOptions } from '../autograd/backward.ts';
+
+export type NestedArray = number | boolean | NestedArray[];
+type Operand = NDArray | number;
+
+/** Budget checks call into the addon, so only sizes this large pay for one. */
+const BUDGET_CHECK_BYTES = 64 * 2 ** 20;
+
+export class NDArray {
+  readonly buffer: NativeBuffer;
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+  readonly device: Device;
+  readonly size: number;
+  /** @internal autograd: the op that produced this array while recording. */
+  _node: TapeNode | null = null;
+  /** @internal autograd: gradient request set by attachGrad. */
+  _gradReq: GradReq = 'null';
+  /** @internal autograd: gradient buffer (allocated by attachGrad). */
+  _grad: NDArray | null = null;
+
+  /** @internal use np.* creation functions; this wraps existing storage. */
+  constructor(buffer: NativeBuffer, shape: readonly number[], dtype: DType, device: Device, size = sizeOf(shape)) {
+    this.buffer = buffer;
+    this.shape = shape;
+    this.dtype = dtype;
+    this.device = device;
+    this.size = size;
+  }
+
+  /** @internal allocates uninitialised storage; `shape` must already be valid unless `op` validation is wanted. */
+  static _alloc(shape: readonly number[], dtype: DType, device: Device, op = 'alloc', size = sizeOf(shape)): NDArray {
+    const bytes = size * DTYPE_INFO[dtype].bytes;
+    let buf: NativeBuffer;
+    try {
+      buf = native().alloc(device.typeCode, device.id, bytes);
+    } catch (e) {
+      throw errors.fromNative(op, e, `shape ${JSON.stringify(shape)}, dtype ${dtype}, device ${device}`);
+    }
+    return new NDArray(buf, shape, dtype, device, size);
+  }
+
+  /** @internal validated allocation for user-given shapes: checks dims and the memory budget first. */
+  static _allocChecked(op: string, shape: readonly unknown[], dtype: unknown, device: Device | undefined): NDArray {
+    const d = checkDType(op, dtype ?? 'float32');
+    const size = checkShape(op, shape);
+    const bytes = size * DTYPE_INFO[d].bytes;
+    if (bytes > BUDGET_CHECK_BYTES) {
+      const budget = native().memoryStats().budgetBytes;
+      if (bytes > budget) throw errors.tooLarge(op, shape as number[], bytes, budget);
+    }
+    return NDArray._alloc((shape as number[]).slice(), d, device ?? currentDevice(), op, size);
+  }
+
+  get ndim(): number { return this.shape.length; }
+
+  /** Frees the storage now (shared by every reshape view of it). Idempotent. */
+  dispose(): void { native().dispose(this.buffer); }
+
+  get isDisposed(): boolean { return native().bufferInfo(this.buffer).disposed; }
+
+  // ---- export
+  /** A copy of the contents as a typed array (BigInt64Array for int64, Uint8Array for bool/uint8). */
+  toTyped(): AnyTypedArray {
+    const out = DTYPE_INFO[this.dtype].make(this.size);
+    try {
+      native().read(this.buffer, 0, out);
+    } catch (e) {
+      throw errors.fromNative('toTyped', e, `array of shape ${JSON.stringify(this.shape)}`);
+    }
+    return out;
+  }
+  /** Nested JS arrays (numbers; booleans for bool); a 0-d array gives its value. */
+  toArray(): NestedArray {
+    const t = this.toTyped();
+    const isBool = this.dtype === 'bool';
+    const shape = this.shape;
+    let pos = 0;
+    const build = (axis: number): NestedArray => {
+      if (axis === shape.length) { const v = typedGet(t, pos++); return isBool ? v !== 0 : v; }
+      const out: NestedArray[] = [];
+      for (let i = 0; i < shape[axis]!; i++) out.push(build(axis + 1));
+      return out;
+    };
+    return build(0);
+  }
+  /** The single element of a size-1 array, as a number (boolean for bool arrays). */
+  item(): number | boolean {
+    if (this.size !== 1) throw errors.args('item', `can only convert an array of size 1, got shape ${JSON.stringify(this.shape)}`);
+    const v = typedGet(this.toTyped(), 0);
+    return this.dtype === 'bool' ? v !== 0 : v;
+  }
+  /** numpy/MXNet repr: `array([1., 2.])`, with dtype and ctx suffixes when not default. */
+  toString(): string { return formatArray(this); }
+  [Symbol.for('nodejs.util.inspect.custom')](): string { return this.toString(); }
+
+  // ---- copies and devices
+  copy(): NDArray { return ew.copy(this); }
+  /** Always copies: to a new array on `target`, or into the existing array `target`. */
+  copyto(target: Device | NDArray): NDArray { return ew.copyto(this, target); }
+  /** `this` when already on `device`, else a copy there (MXNet as_in_ctx). */
+  asInContext(device: Device): NDArray { return this.device === device ? this : ew.copyto(this, device); }
+  asInCtx(device: Device): NDArray { return this.asInContext(device); }
+  astype(dtype: DType): NDArray { return ew.astype(this, dtype); }
+  /** The same storage, cut off from autograd history. */
+  detach(): NDArray { return new NDArray(this.buffer, this.shape, this.dtype, this.device, this.size); }
+
+  // ---- layout (views share storage)
+  reshape(...shape: (number | readonly number[])[]): NDArray { return lay.reshape(this, flatArgs(shape)); }
+  expandDims(axis: number): NDArray { return lay.expandDims(this, axis); }
+  squeeze(axis?: number | readonly number[]): NDArray { return lay.squeeze(this, axis); }
+  flatten(): NDArray { return lay.flatten(this); }
+  get T(): NDArray { return lay.transpose(this); }
+  transpose(...axes: (number | readonly number[])[]): NDArray {
+    return lay.transpose(this, axes.length ? flatArgs(axes) : undefined);
+  }
+  broadcastTo(shape: readonly number[]): NDArray { return lay.broadcastTo(this, shape); }
+
+  // ---- indexing
+  /** `x.get(0, 1)` = numpy `x[0, 1]` (a copy; 0-d when every axis is indexed). */
+  get(...index: idx.IndexItem[]): NDArray { return idx.get(this, index); }
+  /** `x.slice([0, 2], null, [0, null, 2])`: one [start, stop, step?] or null (all) per axis. */
+  slice(...spec: idx.SliceSpec[]): NDArray { return idx.slice(this, spec); }
+  /**
+   * In-place write: `x.set([0, 0], 42)` (numpy `x[0, 0] = 42`), `x.set(0, row)` (`x[0] = row`),
+   * `x.set(null, y)` (`x[:] = y`), `x.set([[0, 2], 1], 7)` (`x[0:2, 1] = 7`).
+   */
+  set(index: number | readonly idx.IndexItem[] | null, value: Operand): this {
+    idx.set(this, index, value);
+    return this;
+  }
+
+  // ---- elementwise
+  add(b: Operand): NDArray { return ew.binary('add', this, b); }
+  sub(b: Operand): NDArray { return ew.binary('sub', this, b); }
+  mul(b: Operand): NDArray { return ew.binary('mul', this, b); }
+  div(b: Operand): NDArray { return ew.binary('div', this, b); }
+  pow(b: Operand): NDArray { return ew.binary('pow', this, b); }
+  maximum(b: Operand): NDArray { return ew.binary('maximum', this, b); }
+  minimum(b: Operand): NDArray { return ew.binary('minimum', this, b); }
+  eq(b: Operand): NDArray { return ew.binary('eq', this, b); }
+  ne(b: Operand): NDArray { return ew.binary('ne', this, b); }
+  lt(b: Operand): NDArray { return ew.binary('lt', this, b); }
+  le(b: Operand): NDArray { return ew.binary('le', this, b); }
+  gt(b: Operand): NDArray { return ew.binary('gt', this, b); }
+  ge(b: Operand): NDArray { return ew.binary('ge', this, b); }
+  /** In place (numpy `x += b`); the result keeps this array's dtype. */
+  iadd(b: Operand): this { ew.inplace('add', this, b); return this; }
+  isub(b: Operand): this { ew.inplace('sub', this, b); return this; }
+  imul(b: Operand): this { ew.inplace('mul', this, b); return this; }
+  idiv(b: Operand): this { ew.inplace('div', this, b); return this; }
+  neg(): NDArray { return ew.unary('neg', this); }
+  abs(): NDArray { return ew.unary('abs', this); }
+  exp(): NDArray { return ew.unary('exp', this); }
+  log(): NDArray { return ew.unary('log', this); }
+  sqrt(): NDArray { return ew.unary('sqrt', this); }
+  square(): NDArray { return ew.unary('square', this); }
+  sign(): NDArray { return ew.unary('sign', this); }
+  relu(): NDArray { return ew.unary('relu', this); }
+  sigmoid(): NDArray { return ew.unary('sigmoid', this); }
+  tanh(): NDArray { return ew.unary('tanh', this); }
+
+  // ---- reductions
+  sum(axis?: red.Axis, keepdims = false): NDArray { return red.reduce('sum', this, axis, keepdims); }
+  mean(axis?: red.Axis, keepdims = false): NDArray { return red.reduce('mean', this, axis, keepdims); }
+  max(axis?: red.Axis, keepdims = false): NDArray { return red.reduce('max', this, axis, keepdims); }
+  min(axis?: red.Axis, keepdims = false): NDArray { return red.reduce('min', this, axis, keepdims); }
+  prod(axis?: red.Axis, keepdims = false): NDArray { return red.reduce('prod', this, axis, keepdims); }
+  argmax(axis?: number | null): NDArray { return red.argReduce('argmax', this, axis); }
+  argmin(axis?: number | null): NDArray { return red.argReduce('argmin', this, axis); }
+  dot(b: NDArray): NDArray { return dot(this, b); }
+
+  // ---- autograd
+  /** Allocates a zero gradient buffer and marks this array as a leaf (MXNet attach_grad). */
+  attachGrad(gradReq: GradReq = 'write'): void { attachGrad(this, gradReq); }
+  /** The gradient written by backward(); null before attachGrad. */
+  get grad(): NDArray | null { return this._grad; }
+  get gradReq(): GradReq { return this._gradReq; }
+  /** Backpropagates from this array; headGrad defaults to ones of this shape. */
+  backward(headGrad?: NDArray | number, options?: BackwardOptions): void { backward(this, headGrad, options); }
+}
+
+function flatArgs(args: readonly (number | readonly number[])[]): number[] {
+  if (args.length === 1 && Array.isArray(args[0])) return (args[0] as number[]).slice();
+  return args as number[];
+}
+
+/** @internal a shape-only view over the same storage (used by reshape and friends). */
+export function viewOf(x: NDArray, shape: Shape, op: string): NDArray {
+  const v = new NDArray(x.buffer, shape, x.dtype, x.device, x.size);
+  recordOp(op, [x], v, x.shape);
+  return v;
+}

@@ -1,0 +1,176 @@
+// Block: the unit of a model. It owns a ParameterDict and registered child blocks; subclasses
+// override forward(). call() finishes any deferred initialization of the block's own parameters
+// (so the overall order is execution order, as in Gluon) and then runs forward().
+
+import type { NDArray } from '../ndarray/ndarray.ts';
+import type { Device } from '../ndarray/device.ts';
+import { Uniform } from '../init/basic-initializers.ts';
+import type { InitSpec } from '../init/registry.ts';
+import { NamingScope, currentNamingScope, withNamingScope } from './naming-scope.ts';
+import { ParameterDict, matchAtStart } from './parameter-dict.ts';
+import type { Parameter } from './parameter.ts';
+import { modelErrors } from './model-errors.ts';
+import { loadParameters, saveParameters, type LoadParametersOptions, type SaveParametersOptions } from './parameter-file.ts';
+
+export interface BlockOptions {
+  /** Exact prefix (under a parent's name scope: appended to the parent's prefix). Default: hint + counter. */
+  prefix?: string | undefined;
+  /** Share these parameters: get() returns the dict's existing Parameter objects (tied layers). */
+  params?: ParameterDict | null | undefined;
+  /** Name hint for the automatic prefix; default the lower-cased class name (`dense` → `dense0_`). */
+  hint?: string | undefined;
+}
+
+/** The naming scope of a block's nameScope(): children are named under the block's prefix. */
+class BlockScope extends NamingScope {
+  readonly block: Block;
+  constructor(block: Block) {
+    super('');
+    this.block = block;
+  }
+}
+
+/** Indents every line but the first (Gluon's _indent), for nested reprs. */
+export function indentRepr(text: string, spaces: number): string {
+  const pad = ' '.repeat(spaces);
+  return text.split('\n').map((l, i) => (i === 0 ? l : pad + l)).join('\n');
+}
+
+export class Block {
+  readonly prefix: string;
+  /** The prefix without its trailing '_' (dense0). */
+  readonly name: string;
+  readonly params: ParameterDict;
+  private readonly _children = new Map<string, Block>();
+  private _scope: BlockScope | null = null;
+
+  constructor(options: BlockOptions = {}) {
+    const hint = options.hint ?? this.constructor.name.toLowerCase();
+    const scope = currentNamingScope();
+    const shared = options.params ?? null;
+    if (scope instanceof BlockScope) {
+      const local = options.prefix ?? scope.next(hint);
+      const parent = scope.block.params;
+      this.prefix = scope.block.prefix + local;
+      this.params = shared ? new ParameterDict(shared.prefix, shared) : new ParameterDict(parent.prefix + local, parent.sharedWith);
+    } else {
+      this.prefix = options.prefix ?? scope.next(hint);
+      this.params = shared ? new ParameterDict(shared.prefix, shared) : new ParameterDict(this.prefix);
+    }
+    this.name = this.prefix.endsWith('_') ? this.prefix.slice(0, -1) : this.prefix;
+  }
+
+  /** Runs fn so that blocks created in it are named under this block (`model0_dense0_`). */
+  nameScope<T>(fn: () => T): T {
+    return withNamingScope(this._scope ?? (this._scope = new BlockScope(this)), fn);
+  }
+
+  /**
+   * Registers a child under `name` (default: its position, as Sequential numbers them) and
+   * returns it, so `this.hidden = this.registerChild(new Dense(256), 'hidden')` reads naturally.
+   */
+  registerChild<T extends Block>(block: T, name: string = String(this._children.size)): T {
+    this._children.set(name, block);
+    return block;
+  }
+
+  /** Children in registration order, by attribute name or position. */
+  get children(): ReadonlyMap<string, Block> {
+    return this._children;
+  }
+
+  /** The i-th child (negative counts from the end): `rgnet.at(0).at(1).at<Dense>(0).bias`. */
+  at<T extends Block = Block>(index: number): T {
+    const list = [...this._children.values()];
+    const i = index < 0 ? index + list.length : index;
+    if (!Number.isInteger(i) || i < 0 || i >= list.length) {
+      throw modelErrors.block(this.name, `child index ${index} is out of range: it has ${list.length} children.`);
+    }
+    return list[i] as T;
+  }
+
+  /** The computation; subclasses override it. Call blocks through call() so deferred init runs. */
+  forward(..._inputs: NDArray[]): NDArray {
+    throw modelErrors.block(this.name, `${this.constructor.name} must override forward(...inputs).`);
+  }
+
+  /** Runs the block: finishes deferred initialization of its own parameters, then forward(). */
+  call(...inputs: NDArray[]): NDArray {
+    this.ensureInitialized(...inputs);
+    return this.forward(...inputs);
+  }
+
+  /** Sets unknown parameter dims from the first inputs; layers with deferrable params override it. */
+  inferShape(..._inputs: NDArray[]): void {
+    const pending = this.params.values().filter((p) => !p.shapeIsKnown).map((p) => p.name);
+    throw modelErrors.inferShape(this.name, this.constructor.name, pending);
+  }
+
+  /** Finishes deferred initialization of this block's own parameters (weight, then bias). */
+  protected ensureInitialized(...inputs: NDArray[]): void {
+    let pending: Parameter[] | null = null;
+    for (const p of this.params.values()) if (p.state === 'deferred') (pending ??= []).push(p);
+    if (!pending) return;
+    if (pending.some((p) => !p.shapeIsKnown)) this.inferShape(...inputs);
+    for (const p of pending) p.finishDeferredInit();
+  }
+
+  /** This block's and its descendants' parameters by full name; `select` is matched at the start. */
+  collectParams(select?: string): ParameterDict {
+    const out = new ParameterDict(this.params.prefix);
+    const re = select ? matchAtStart(select) : null;
+    out.update(this.params.entries().filter(([k]) => !re || re.test(k)));
+    for (const child of this._children.values()) out.update(child.collectParams(select));
+    return out;
+  }
+
+  /** Parameters by structural path (`0.weight`, `hidden.bias`); a shared one appears once per path. */
+  structuralParams(prefix = ''): Map<string, Parameter> {
+    const out = new Map<string, Parameter>();
+    const own = this.params.prefix;
+    for (const [name, p] of this.params) out.set(prefix + (name.startsWith(own) ? name.slice(own.length) : name), p);
+    for (const [key, child] of this._children) {
+      for (const [k, p] of child.structuralParams(`${prefix}${key}.`)) out.set(k, p);
+    }
+    return out;
+  }
+
+  /** Initializes every parameter; `init` is the block-level default (Uniform(0.07)). */
+  initialize(init: InitSpec = new Uniform(), options: { device?: Device | readonly Device[]; forceReinit?: boolean } = {}): void {
+    this.collectParams().initialize(init, options);
+  }
+
+  zeroGrad(): void {
+    this.collectParams().zeroGrad();
+  }
+
+  resetDevice(device: Device | readonly Device[]): void {
+    for (const p of this.collectParams().values()) p.resetDevice(device);
+  }
+
+  /** Calls fn on every descendant, then on this block (Gluon's apply). */
+  apply(fn: (block: Block) => void): this {
+    for (const child of this._children.values()) child.apply(fn);
+    fn(this);
+    return this;
+  }
+
+  /** Writes the parameters to `path` (structural keys by default; see parameter-file.ts). */
+  saveParameters(path: string, options?: SaveParametersOptions): Promise<void> {
+    return saveParameters(this, path, options);
+  }
+
+  /** Reads parameters written by saveParameters (either key style); checks names, shapes and dtypes. */
+  loadParameters(path: string, options?: LoadParametersOptions): Promise<void> {
+    return loadParameters(this, path, options);
+  }
+
+  toString(): string {
+    const lines = [...this._children].map(([key, b]) => `  (${key}): ${indentRepr(b.toString(), 2)}`);
+    return `${this.constructor.name}(\n${lines.join('\n')}\n)`;
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+}

@@ -1,0 +1,35 @@
+// Concurrent (Gluon contrib): every child sees the same input and their outputs are
+// concatenated along `axis` — the chapter's "parallel block" exercise.
+
+import type { NDArray } from '../../ndarray/ndarray.ts';
+import { np } from '../../ndarray/np.ts';
+import type { BlockOptions } from '../block.ts';
+import { Sequential } from './sequential.ts';
+import { ONE_INPUT, ONE_OUTPUT, type LayerSpec } from './layer-spec.ts';
+
+export class Concurrent extends Sequential {
+  static override readonly spec: LayerSpec = {
+    kind: 'Concurrent',
+    category: 'structure',
+    doc: 'Runs children on the same input and concatenates their outputs along an axis.',
+    attrs: [{ name: 'axis', type: 'int', default: -1, doc: 'concatenation axis' }],
+    inputs: ONE_INPUT,
+    outputs: ONE_OUTPUT,
+    params: [],
+    outputShape: (_a, [x]) => [...x!],
+    repr: () => 'Concurrent(\n\n)',
+  };
+
+  readonly axis: number;
+
+  constructor(axis = -1, options: BlockOptions = {}) {
+    super(options);
+    this.axis = axis;
+  }
+
+  override forward(x: NDArray): NDArray {
+    const outs = [...this.children.values()].map((b) => b.call(x));
+    const axis = this.axis < 0 ? this.axis + outs[0]!.ndim : this.axis;
+    return np.concat(outs, axis);
+  }
+}

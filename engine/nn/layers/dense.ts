@@ -1,0 +1,117 @@
+// Dense: y = act(x·Wᵀ + b) with W of shape (units, inUnits), on the engine's fused linear op.
+// inUnits may be left out: the weight is then (units, -1) and initialization waits for the
+// first batch (deferred initialization), as Gluon's Dense does.
+
+import type { NDArray } from '../../ndarray/ndarray.ts';
+import type { DType } from '../../ndarray/dtype.ts';
+import { linear } from '../../ops/linalg.ts';
+import type { InitSpec } from '../../init/registry.ts';
+import { Block } from '../block.ts';
+import type { ParameterDict } from '../parameter-dict.ts';
+import type { Parameter } from '../parameter.ts';
+import { modelErrors, pyTuple } from '../model-errors.ts';
+import { Activation, ACTIVATIONS, checkActivation, type ActivationType } from './activation.ts';
+import { ONE_INPUT, ONE_OUTPUT, product, type LayerSpec } from './layer-spec.ts';
+
+/** Dense's options (Gluon's keyword arguments, camelCased). */
+export interface DenseArgs {
+  /** Activation applied to the output; none (linear) by default. */
+  activation?: ActivationType | null;
+  /** Input features; 0 or omitted = infer from the first batch (deferred initialization). */
+  inUnits?: number;
+  useBias?: boolean;
+  /** true: x is (N, ...) and flattened to (N, inUnits); false: the last axis is the features. */
+  flatten?: boolean;
+  dtype?: DType;
+  /** The weight's own init; null = the block-level init given to initialize(). */
+  weightInitializer?: InitSpec | null;
+  biasInitializer?: InitSpec;
+  /** Share another Dense's parameters: `{params: shared.params}` (tied layers). */
+  params?: ParameterDict;
+  prefix?: string;
+}
+
+function inUnitsOf(x: readonly number[], flatten: boolean): number {
+  return flatten ? product(x.slice(1)) : x[x.length - 1]!;
+}
+
+export class Dense extends Block {
+  static readonly spec: LayerSpec = {
+    kind: 'Dense',
+    category: 'core',
+    doc: 'Fully connected layer: act(x·Wᵀ + b).',
+    attrs: [
+      { name: 'units', type: 'int', min: 1, doc: 'output features' },
+      { name: 'activation', type: 'enum', choices: ACTIVATIONS, default: null, doc: 'activation (none = linear)' },
+      { name: 'inUnits', type: 'int', min: 0, default: 0, doc: 'input features; 0 = infer from the first batch' },
+      { name: 'useBias', type: 'bool', default: true, doc: 'add a bias' },
+      { name: 'flatten', type: 'bool', default: true, doc: 'flatten all but the first axis of the input' },
+      { name: 'weightInitializer', type: 'initializer', default: null, doc: 'weight init (null: the block-level init)' },
+      { name: 'biasInitializer', type: 'initializer', default: 'zeros', doc: 'bias init' },
+    ],
+    inputs: ONE_INPUT,
+    outputs: ONE_OUTPUT,
+    params: [
+      {
+        name: 'weight', init: null,
+        shape: (a, x) => [a.units as number, x ? inUnitsOf(x, a.flatten !== false) : ((a.inUnits as number) || -1)],
+      },
+      { name: 'bias', init: 'zeros', shape: (a) => [a.units as number], present: (a) => a.useBias !== false },
+    ],
+    outputShape: (a, [x]) => (a.flatten === false ? [...x!.slice(0, -1), a.units as number] : [x![0]!, a.units as number]),
+    repr: (a, x) => {
+      const inUnits = x ? inUnitsOf(x, a.flatten !== false) : ((a.inUnits as number) || -1);
+      return `Dense(${inUnits} -> ${String(a.units)}, ${a.activation ? `Activation(${String(a.activation)})` : 'linear'})`;
+    },
+  };
+
+  readonly units: number;
+  readonly flatten: boolean;
+  readonly weight: Parameter;
+  readonly bias: Parameter | null;
+  readonly act: Activation | null;
+
+  constructor(units: number, args: DenseArgs = {}) {
+    super({ prefix: args.prefix, params: args.params ?? null });
+    if (!Number.isInteger(units) || units < 1) throw modelErrors.block(this.name, `units must be a positive integer, got ${units}.`);
+    const inUnits = args.inUnits ?? 0;
+    if (!Number.isInteger(inUnits) || inUnits < 0) throw modelErrors.block(this.name, `inUnits must be a non-negative integer, got ${inUnits}.`);
+    this.units = units;
+    this.flatten = args.flatten ?? true;
+    const dtype = args.dtype ?? 'float32';
+    this.weight = this.params.get('weight', { shape: [units, inUnits], init: args.weightInitializer ?? null, dtype, allowDeferredInit: true });
+    this.bias = args.useBias === false ? null
+      : this.params.get('bias', { shape: [units], init: args.biasInitializer ?? 'zeros', dtype, allowDeferredInit: true });
+    const act = args.activation ? checkActivation(this.name, args.activation) : null;
+    this.act = act ? this.nameScope(() => this.registerChild(new Activation(act, { prefix: `${act}_` }), 'act')) : null;
+  }
+
+  /** weight = (units, features of x) — Gluon 2.0's Dense.infer_shape. */
+  override inferShape(x: NDArray): void {
+    const want = [this.units, inUnitsOf(x.shape, this.flatten)];
+    try {
+      this.weight.shape = want;
+    } catch {
+      throw modelErrors.inputMismatch(this.name, this.weight.name, pyTuple(this.weight.shape!), pyTuple(want));
+    }
+  }
+
+  override forward(x: NDArray): NDArray {
+    this.ensureInitialized(x);
+    const w = this.weight.data(x.device);
+    const features = inUnitsOf(x.shape, this.flatten);
+    if (w.shape[1] !== features) {
+      throw modelErrors.inputMismatch(this.name, this.weight.name, pyTuple(w.shape), pyTuple([this.units, features]));
+    }
+    return linear(x, w, this.bias ? this.bias.data(x.device) : null, { activation: this.act?.actType ?? null, flatten: this.flatten });
+  }
+
+  getConfig(): Record<string, unknown> {
+    const s = this.weight.shape!;
+    return { units: this.units, activation: this.act?.actType ?? null, inUnits: s[1] === -1 ? 0 : s[1], useBias: this.bias !== null, flatten: this.flatten };
+  }
+
+  override toString(): string {
+    return Dense.spec.repr(this.getConfig());
+  }
+}

@@ -1,0 +1,69 @@
+// The descriptor every layer kind carries (style conventions 1 and 15): its attributes with types
+// and defaults, its ports, its parameters with shapes as functions of the input shape, its output
+// shape and its repr. The graph builder, shape inference and the editor's palette read this one
+// description. Pure: no engine imports, so the renderer may import it.
+
+export type AttrType = 'int' | 'float' | 'bool' | 'string' | 'enum' | 'initializer' | 'intList' | 'function';
+
+export interface AttrSpec {
+  readonly name: string;
+  readonly type: AttrType;
+  /** undefined = required (e.g. Dense's units). null = optional with no value. */
+  readonly default?: unknown;
+  readonly min?: number;
+  readonly max?: number;
+  readonly choices?: readonly string[];
+  readonly doc: string;
+}
+
+export interface PortSpec {
+  readonly name: string;
+  readonly doc: string;
+  /** Several edges may feed this port (e.g. Concurrent's branches are children, not ports). */
+  readonly variadic?: boolean;
+}
+
+export type Attrs = Readonly<Record<string, unknown>>;
+/** -1 marks a dimension not known yet (the batch axis, or anything before the first batch). */
+export type ShapeLike = readonly number[];
+
+export interface ParamSpec {
+  /** Short name; the full name is the block prefix + this (dense0_weight). */
+  readonly name: string;
+  /** Shape given the attributes and, when known, the input shape (-1 for unknown dims). */
+  shape(attrs: Attrs, input?: ShapeLike): number[];
+  /** The parameter's own init (wins over the block-level one); null = the block-level init. */
+  readonly init: string | null;
+  /** False when an attribute turns the parameter off (Dense with useBias false). */
+  present?(attrs: Attrs): boolean;
+}
+
+export interface LayerSpec {
+  readonly kind: string;
+  readonly category: 'core' | 'activation' | 'regularization' | 'structure';
+  readonly doc: string;
+  readonly attrs: readonly AttrSpec[];
+  readonly inputs: readonly PortSpec[];
+  readonly outputs: readonly PortSpec[];
+  readonly params: readonly ParamSpec[];
+  /** Output shape from the input shapes (-1 dims pass through). */
+  outputShape(attrs: Attrs, inputs: readonly ShapeLike[]): number[];
+  /** The repr Gluon prints for a layer with these attributes (and input shape when known). */
+  repr(attrs: Attrs, input?: ShapeLike): string;
+}
+
+/** Attributes with defaults filled in (required ones must be present). */
+export function withDefaults(spec: LayerSpec, attrs: Attrs): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const a of spec.attrs) {
+    const v = attrs[a.name] ?? a.default;
+    if (v === undefined) throw new Error(`${spec.kind}: attribute '${a.name}' is required (${a.doc})`);
+    out[a.name] = v;
+  }
+  return out;
+}
+
+export const product = (dims: readonly number[]): number => dims.reduce((a, b) => (a < 0 || b < 0 ? -1 : a * b), 1);
+
+export const ONE_INPUT: readonly PortSpec[] = [{ name: 'data', doc: 'input array' }];
+export const ONE_OUTPUT: readonly PortSpec[] = [{ name: 'output', doc: 'result' }];

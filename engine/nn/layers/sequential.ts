@@ -1,0 +1,34 @@
+// Sequential: children run one after the other, each output feeding the next child.
+
+import type { NDArray } from '../../ndarray/ndarray.ts';
+import { Block } from '../block.ts';
+import { ONE_INPUT, ONE_OUTPUT, type LayerSpec } from './layer-spec.ts';
+
+export class Sequential extends Block {
+  static readonly spec: LayerSpec = {
+    kind: 'Sequential',
+    category: 'structure',
+    doc: 'Stacks blocks sequentially; children are keyed 0, 1, ...',
+    attrs: [],
+    inputs: ONE_INPUT,
+    outputs: ONE_OUTPUT,
+    params: [],
+    outputShape: (_a, [x]) => [...x!],
+    repr: () => 'Sequential(\n\n)',
+  };
+
+  /** Appends blocks in execution order: `net.add(new Dense(256, {activation: 'relu'}), new Dense(10))`. */
+  add(...blocks: Block[]): this {
+    for (const b of blocks) this.registerChild(b);
+    return this;
+  }
+
+  get length(): number {
+    return this.children.size;
+  }
+
+  override forward(x: NDArray): NDArray {
+    for (const block of this.children.values()) x = block.call(x);
+    return x;
+  }
+}

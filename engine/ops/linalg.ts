@@ -1,0 +1,138 @@
+// matmul (numpy semantics, batch broadcasting), dot (numpy semantics), and linear (Gluon
+// FullyConnected with a fused activation when autograd does not need the pre-activation).
+
+import { UNARY_OP } from '../backend/native-addon.ts';
+import { native } from '../backend/backend.ts';
+import { errors } from '../core/errors.ts';
+import { DTYPE_INFO, promoteTypes } from '../ndarray/dtype.ts';
+import { NDArray } from '../ndarray/ndarray.ts';
+import { broadcastShapes, sameShape, sizeOf } from '../ndarray/shape.ts';
+import { recordOp, recordingState, tracksGrad, withRecording } from '../autograd/tape.ts';
+import { castTo, checkArray, checkSameDevice, describe } from './operands.ts';
+import { binary, unary, type UnaryName } from './elementwise.ts';
+import { broadcastTo, flatten, reshape, transpose } from './layout.ts';
+
+/** A shape-only view that is NOT recorded (internal plumbing of a recorded op). */
+function rawView(x: NDArray, shape: number[]): NDArray {
+  return new NDArray(x.buffer, shape, x.dtype, x.device, x.size);
+}
+
+/** Batched op(a)·op(b) for operands with ndim ≥ 2 (trans* read the last two axes transposed). Not recorded. */
+export function matmulCore(op: string, a: NDArray, b: NDArray, transA: boolean, transB: boolean): NDArray {
+  checkSameDevice(op, a, b);
+  const an = a.ndim;
+  const bn = b.ndim;
+  const m = transA ? a.shape[an - 1]! : a.shape[an - 2]!;
+  const k = transA ? a.shape[an - 2]! : a.shape[an - 1]!;
+  const kb = transB ? b.shape[bn - 1]! : b.shape[bn - 2]!;
+  const n = transB ? b.shape[bn - 2]! : b.shape[bn - 1]!;
+  if (k !== kb) {
+    throw errors.shapeMismatch(op, `shapes ${JSON.stringify(a.shape)} and ${JSON.stringify(b.shape)} are not aligned: ` +
+      `contracted dimensions ${k} and ${kb} differ.`);
+  }
+  const aBatch = a.shape.slice(0, an - 2);
+  const bBatch = b.shape.slice(0, bn - 2);
+  const batchShape = broadcastShapes(op, aBatch, bBatch);
+  const batch = sizeOf(batchShape);
+  const dtype = a.dtype === b.dtype ? a.dtype : promoteTypes(a.dtype, b.dtype);
+  const ac = batchOperand(castTo(a, dtype, op), aBatch, batchShape);
+  const bc = batchOperand(castTo(b, dtype, op), bBatch, batchShape);
+  const out = NDArray._alloc([...batchShape, m, n], dtype, a.device, op);
+  try {
+    native().matmul(DTYPE_INFO[dtype].code, ac.buffer, bc.buffer, out.buffer, batch, m, n, k, transA, transB,
+      sizeOf(aBatch) === 1 ? 0 : m * k, sizeOf(bBatch) === 1 ? 0 : k * n);
+  } catch (e) {
+    throw errors.fromNative(op, e, describe(a, b));
+  }
+  return out;
+}
+
+/** Operands whose batch is neither 1 nor the full batch are materialised (rare: e.g. (2,1)x(1,3) batches). */
+function batchOperand(x: NDArray, batch: number[], full: number[]): NDArray {
+  if (sizeOf(batch) === 1 || sameShape(batch, full)) return x;
+  return withRecording(false, recordingState.training, () => broadcastTo(x, [...full, ...x.shape.slice(-2)]));
+}
+
+export interface MatmulAttrs { a2: number[]; b2: number[]; out2: number[] }
+
+/** numpy.matmul: 1-D operands are promoted to matrices and the added axis removed afterwards. */
+export function matmul(a: NDArray, b: NDArray): NDArray {
+  checkArray('matmul', a, 'a');
+  checkArray('matmul', b, 'b');
+  if (a.ndim === 0 || b.ndim === 0) throw errors.args('matmul', 'operands must have at least one axis; use mul for scalars');
+  const a2 = a.ndim === 1 ? rawView(a, [1, a.shape[0]!]) : a;
+  const b2 = b.ndim === 1 ? rawView(b, [b.shape[0]!, 1]) : b;
+  const out2 = matmulCore('matmul', a2, b2, false, false);
+  let shape = out2.shape.slice();
+  if (b.ndim === 1) shape = shape.slice(0, -1);
+  if (a.ndim === 1) shape.splice(shape.length - (b.ndim === 1 ? 1 : 2), 1);
+  const out = sameShape(shape, out2.shape) ? out2 : rawView(out2, shape);
+  if (recordingState.recording) {
+    recordOp('matmul', [a, b], out, { a2: a2.shape.slice(), b2: b2.shape.slice(), out2: out2.shape.slice() } satisfies MatmulAttrs);
+  }
+  return out;
+}
+
+/** numpy.dot: scalars multiply, N-D·M-D (M ≥ 3, N ≥ 2) contracts a's last axis with b's second-to-last. */
+export function dot(a: NDArray, b: NDArray): NDArray {
+  checkArray('dot', a, 'a');
+  checkArray('dot', b, 'b');
+  if (a.ndim === 0 || b.ndim === 0) return binary('mul', a, b);
+  if (b.ndim <= 2 || a.ndim === 1) return matmul(a, b);
+  const k = a.shape[a.ndim - 1]!;
+  const perm = [b.ndim - 2];
+  for (let i = 0; i < b.ndim; i++) if (i !== b.ndim - 2) perm.push(i);
+  const bt = reshape(transpose(b, perm), [b.shape[b.ndim - 2]!, -1]);
+  const r = matmul(reshape(a, [-1, k]), bt);
+  return reshape(r, [...a.shape.slice(0, -1), ...b.shape.slice(0, -2), b.shape[b.ndim - 1]!]);
+}
+
+export interface LinearOptions {
+  /** Fused activation (relu, sigmoid, tanh, gelu, softrelu...). */
+  activation?: UnaryName | null;
+  /** Gluon Dense flatten=True (default): x is [N, ...] and flattened to [N, inUnits]. When false,
+   * x is [..., inUnits] and the leading axes are kept. */
+  flatten?: boolean;
+}
+
+/** Gluon FullyConnected: act(x·wᵀ + b) with w of shape [outUnits, inUnits]. */
+export function linear(x: NDArray, w: NDArray, bias?: NDArray | null, options: LinearOptions = {}): NDArray {
+  checkArray('linear', x, 'x');
+  checkArray('linear', w, 'weight');
+  const act = options.activation ?? null;
+  if (act !== null && !(act in UNARY_OP)) throw errors.args('linear', `unknown activation ${JSON.stringify(act)}`);
+  const keepLeading = options.flatten === false;
+  if (x.ndim === 0) throw errors.args('linear', 'input must have at least one axis');
+  const x2 = keepLeading ? reshape(x, [-1, x.shape[x.ndim - 1]!]) : x.ndim === 2 ? x : x.ndim === 1 ? reshape(x, [1, -1]) : flatten(x);
+  const rows = x2.shape[0]!;
+  const inUnits = x2.shape[1]!;
+  if (w.ndim !== 2 || w.shape[1] !== inUnits) {
+    throw errors.shapeMismatch('linear', `weight shape ${JSON.stringify(w.shape)} does not fit input ${JSON.stringify(x.shape)}: ` +
+      `expected [outUnits, ${inUnits}]`);
+  }
+  const outUnits = w.shape[0]!;
+  if (bias && (bias.ndim !== 1 || bias.shape[0] !== outUnits)) {
+    throw errors.shapeMismatch('linear', `bias shape ${JSON.stringify(bias.shape)} must be [${outUnits}]`);
+  }
+  checkSameDevice('linear', x, w);
+  if (bias) checkSameDevice('linear', x, bias);
+  const track = recordingState.recording && (tracksGrad(x2) || tracksGrad(w) || (bias ? tracksGrad(bias) : false));
+  let dtype = promoteTypes(x2.dtype, w.dtype);
+  if (bias) dtype = promoteTypes(dtype, bias.dtype);
+  const out = NDArray._alloc([rows, outUnits], dtype, x.device, 'linear');
+  const xc = castTo(x2, dtype, 'linear');
+  const wc = castTo(w, dtype, 'linear');
+  const bc = bias ? castTo(bias, dtype, 'linear') : null;
+  try {
+    native().linear(DTYPE_INFO[dtype].code, xc.buffer, wc.buffer, bc ? bc.buffer : null, out.buffer, rows, inUnits,
+      outUnits, act === null || track ? -1 : UNARY_OP[act]);
+  } catch (e) {
+    throw errors.fromNative('linear', e, describe(x, w));
+  }
+  let y = out;
+  if (track) {
+    recordOp('linear', bias ? [x2, w, bias] : [x2, w], out);
+    if (act !== null) y = unary(act, out);
+  }
+  return keepLeading ? reshape(y, [...x.shape.slice(0, -1), outUnits]) : y;
+}

@@ -1,0 +1,178 @@
+// The op table: one row per differentiable op, its backward written in terms of other ops
+// (tinygrad's pm_gradient, micrograd's _backward). Autograd reads it today; a graph compiler can
+// read the same rows to build a backward plan. Rows receive the output gradient `gy` and the
+// recorded node, and return one gradient (or null) per array input, already in that input's shape.
+
+import { UNARY_OP } from '../backend/native-addon.ts';
+import type { TapeNode } from '../autograd/tape.ts';
+import type { NDArray } from '../ndarray/ndarray.ts';
+import { zeros } from '../ndarray/creation.ts';
+import { binary, unary, unaryBackward, type UnaryName } from './elementwise.ts';
+import { broadcastTo, reshape, sliceRegion, sumTo, transpose, writeRegion, type Region } from './layout.ts';
+import { reduce, softmaxBackward, type ReduceAttrs, type SoftmaxAttrs } from './reduce.ts';
+import { matmulCore, type MatmulAttrs } from './linalg.ts';
+
+export interface OpRow {
+  readonly name: string;
+  /** Native kernel family the forward runs on (for tooling and the graph compiler). */
+  readonly kernel: string;
+  backward(gy: NDArray, node: TapeNode): (NDArray | null)[];
+}
+
+type Operand = NDArray | number;
+type BinaryGrad = (gy: NDArray, a: Operand, b: Operand, out: NDArray, want: readonly [boolean, boolean]) => [Operand | null, Operand | null];
+
+/** Binary rows see both operands (a JS number for the scalar side of x ⊕ 3) and reduce broadcasting. */
+function binaryRow(name: string, grad: BinaryGrad): OpRow {
+  return {
+    name,
+    kernel: 'binary',
+    backward(gy, node) {
+      const { inputs } = node;
+      let a: Operand;
+      let b: Operand;
+      if (inputs.length === 2) {
+        a = inputs[0]!;
+        b = inputs[1]!;
+      } else {
+        const { scalar, scalarFirst } = node.attrs as { scalar: number; scalarFirst: boolean };
+        a = scalarFirst ? scalar : inputs[0]!;
+        b = scalarFirst ? inputs[0]! : scalar;
+      }
+      const [ga, gb] = grad(gy, a, b, node.output, [typeof a !== 'number', typeof b !== 'number']);
+      const res: (NDArray | null)[] = [];
+      if (typeof a !== 'number') res.push(ga === null || typeof ga === 'number' ? null : sumTo(ga, a.shape));
+      if (typeof b !== 'number') res.push(gb === null || typeof gb === 'number' ? null : sumTo(gb, b.shape));
+      return res;
+    },
+  };
+}
+
+const mul = (x: Operand, y: Operand): NDArray => binary('mul', x, y);
+const div = (x: Operand, y: Operand): NDArray => binary('div', x, y);
+
+function unaryRow(name: UnaryName): OpRow {
+  return { name, kernel: `unary:${name}`, backward: (gy, n) => [unaryBackward(name, n.inputs[0]!, n.output, gy)] };
+}
+
+/** gy of a reduction, reshaped with the reduced axes kept as 1 and broadcast back to x's shape. */
+function spreadReduced(g: NDArray, x: NDArray, attrs: ReduceAttrs): NDArray {
+  if (!attrs.keepdims) g = reshape(g, x.shape.map((d, i) => (attrs.axes.includes(i) ? 1 : d)));
+  return broadcastTo(g, x.shape);
+}
+
+function reducedCount(x: NDArray, attrs: ReduceAttrs): number {
+  let n = 1;
+  for (const a of attrs.axes) n *= x.shape[a]!;
+  return n;
+}
+
+function extremumRow(name: 'max' | 'min'): OpRow {
+  return {
+    name,
+    kernel: 'reduce',
+    backward(gy, n) {
+      const x = n.inputs[0]!;
+      const attrs = n.attrs as ReduceAttrs;
+      // Ties share the gradient equally, so the sum of the input gradient equals gy.
+      const mask = binary('eq', x, spreadReduced(n.output, x, attrs));
+      const ties = spreadReduced(reduce('sum', mask, attrs.axes, attrs.keepdims), x, attrs);
+      return [div(mul(spreadReduced(gy, x, attrs), mask), ties)];
+    },
+  };
+}
+
+const rows: OpRow[] = [
+  binaryRow('add', (gy) => [gy, gy]),
+  binaryRow('sub', (gy) => [gy, unary('neg', gy)]),
+  binaryRow('mul', (gy, a, b) => [mul(gy, b), mul(gy, a)]),
+  // d(a/b)/db = -a/b² = -out/b
+  binaryRow('div', (gy, _a, b, out, want) => [div(gy, b), want[1] ? unary('neg', div(mul(gy, out), b)) : null]),
+  binaryRow('pow', (gy, a, b, out, want) => [
+    want[0] ? mul(mul(gy, b), binary('pow', a, typeof b === 'number' ? b - 1 : binary('sub', b, 1))) : null,
+    want[1] ? mul(mul(gy, out), typeof a === 'number' ? Math.log(a) : unary('log', a)) : null,
+  ]),
+  binaryRow('maximum', (gy, a, b) => [mul(gy, binary('ge', a, b)), mul(gy, binary('lt', a, b))]),
+  binaryRow('minimum', (gy, a, b) => [mul(gy, binary('le', a, b)), mul(gy, binary('gt', a, b))]),
+  ...(Object.keys(UNARY_OP) as UnaryName[]).map(unaryRow),
+  { name: 'copy', kernel: 'copyBytes', backward: (gy) => [gy] },
+  { name: 'astype', kernel: 'cast', backward: (gy, n) => [gy.astype(n.inputs[0]!.dtype)] },
+  { name: 'reshape', kernel: 'view', backward: (gy, n) => [reshape(gy, n.inputs[0]!.shape)] },
+  {
+    name: 'transpose', kernel: 'copyStrided', backward(gy, n) {
+      const perm = n.attrs as number[];
+      const inverse = new Array<number>(perm.length);
+      perm.forEach((p, i) => { inverse[p] = i; });
+      return [transpose(gy, inverse)];
+    },
+  },
+  { name: 'broadcastTo', kernel: 'copyStrided', backward: (gy, n) => [sumTo(gy, n.inputs[0]!.shape)] },
+  {
+    name: 'slice', kernel: 'copyStrided', backward(gy, n) {
+      const x = n.inputs[0]!;
+      const g = zeros(x.shape, { dtype: gy.dtype, device: gy.device });
+      writeRegion('slice backward', g, n.attrs as Region, gy);
+      return [g];
+    },
+  },
+  {
+    name: 'concat', kernel: 'copyStrided', backward(gy, n) {
+      const { axis, sizes } = n.attrs as { axis: number; sizes: number[] };
+      let at = 0;
+      return sizes.map((len) => {
+        const r: Region = { begins: gy.shape.map(() => 0), steps: gy.shape.map(() => 1), shape: gy.shape.slice() };
+        r.begins[axis] = at;
+        r.shape[axis] = len;
+        at += len;
+        return sliceRegion(gy, r);
+      });
+    },
+  },
+  { name: 'sum', kernel: 'reduce', backward: (gy, n) => [spreadReduced(gy, n.inputs[0]!, n.attrs as ReduceAttrs)] },
+  {
+    name: 'mean', kernel: 'reduce', backward(gy, n) {
+      const x = n.inputs[0]!;
+      const attrs = n.attrs as ReduceAttrs;
+      return [div(spreadReduced(gy, x, attrs), reducedCount(x, attrs))];
+    },
+  },
+  extremumRow('max'),
+  extremumRow('min'),
+  {
+    // d(prod)/dx_i = prod / x_i (undefined where x_i = 0, as in MXNet's prod backward).
+    name: 'prod', kernel: 'reduce', backward(gy, n) {
+      const x = n.inputs[0]!;
+      const attrs = n.attrs as ReduceAttrs;
+      return [div(mul(spreadReduced(gy, x, attrs), spreadReduced(n.output, x, attrs)), x)];
+    },
+  },
+  { name: 'softmax', kernel: 'softmax', backward: (gy, n) => [softmaxBackward(n.output, gy, n.attrs as SoftmaxAttrs, false)] },
+  { name: 'logSoftmax', kernel: 'softmax', backward: (gy, n) => [softmaxBackward(n.output, gy, n.attrs as SoftmaxAttrs, true)] },
+  {
+    name: 'matmul', kernel: 'matmul', backward(gy, n) {
+      const [a, b] = n.inputs as [NDArray, NDArray];
+      const { a2, b2, out2 } = n.attrs as MatmulAttrs;
+      const g2 = reshape(gy, out2);
+      const av = reshape(a, a2);
+      const bv = reshape(b, b2);
+      return [
+        reshape(sumTo(matmulCore('matmul backward', g2, bv, false, true), a2), a.shape),
+        reshape(sumTo(matmulCore('matmul backward', av, g2, true, false), b2), b.shape),
+      ];
+    },
+  },
+  {
+    // out[N, out] = x[N, in] · w[out, in]ᵀ + b
+    name: 'linear', kernel: 'linear', backward(gy, n) {
+      const [x, w, b] = n.inputs as [NDArray, NDArray, NDArray | undefined];
+      const grads: (NDArray | null)[] = [
+        matmulCore('linear backward', gy, w, false, false),
+        matmulCore('linear backward', gy, x, true, false),
+      ];
+      if (b) grads.push(reduce('sum', gy, 0, false));
+      return grads;
+    },
+  },
+];
+
+export const OP_TABLE: ReadonlyMap<string, OpRow> = new Map(rows.map((r) => [r.name, r]));

@@ -1,0 +1,58 @@
+{
+  # Built by scripts/build-native.mjs (npm install / npm run build:native).
+  # No -march: the addon must run on any x86-64; oneDNN picks AVX2/AVX-512 kernels at run time.
+  "variables": {
+    "dnnl_root%": "<!(node -p \"process.env.DNNL_ROOT || ''\")",
+  },
+  "targets": [
+    {
+      "target_name": "blocksmith_native",
+      "sources": [
+        "src/addon.cc",
+        "src/api_memory.cc",
+        "src/api_elementwise.cc",
+        "src/api_reduce.cc",
+        "src/api_linalg.cc",
+        "src/args.cc",
+        "src/buffer.cc",
+        "src/errors.cc",
+        "src/backend_cpu.cc",
+        "src/cuda_stub.cc",
+        "src/dnnl_common.cc",
+        "src/ops/fill_cast_cpu.cc",
+        "src/ops/random_cpu.cc",
+        "src/ops/strided_cpu.cc",
+        "src/ops/unary_cpu.cc",
+        "src/ops/binary_cpu.cc",
+        "src/ops/reduce_cpu.cc",
+        "src/ops/softmax_cpu.cc",
+        "src/ops/matmul_cpu.cc",
+        "src/ops/linear_cpu.cc"
+      ],
+      "include_dirs": [
+        "<!@(node -p \"require('node-addon-api').include\")"
+      ],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
+      "cflags!": ["-fno-exceptions", "-fno-rtti"],
+      "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17", "-std=gnu++14"],
+      "cflags_cc": ["-std=c++17", "-fexceptions", "-frtti", "-Wall", "-Wextra", "-O3", "-ftree-vectorize", "-fopenmp"],
+      "ldflags": ["-fopenmp"],
+      "libraries": ["-ldnnl"],
+      "conditions": [
+        ["dnnl_root!=''", {
+          "include_dirs": ["<(dnnl_root)/include"],
+          "libraries": ["-L<(dnnl_root)/lib", "-Wl,-rpath,<(dnnl_root)/lib"]
+        }],
+        ["OS=='mac'", {
+          "xcode_settings": {
+            "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
+            "GCC_ENABLE_CPP_RTTI": "YES",
+            "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
+            "OTHER_CPLUSPLUSFLAGS": ["-Wall", "-Wextra", "-O3", "-Xpreprocessor", "-fopenmp"],
+            "OTHER_LDFLAGS": ["-lomp"]
+          }
+        }]
+      ]
+    }
+  ]
+}

@@ -1,0 +1,45 @@
+// The JS entry points, one per export in engine/backend/native-addon.ts. addon.cc registers them.
+#pragma once
+#include <napi.h>
+
+namespace bs {
+
+// api_memory.cc
+Napi::Value Capabilities(const Napi::CallbackInfo& info);
+Napi::Value NumGpus(const Napi::CallbackInfo& info);
+Napi::Value Alloc(const Napi::CallbackInfo& info);
+Napi::Value Dispose(const Napi::CallbackInfo& info);
+Napi::Value BufferInfo(const Napi::CallbackInfo& info);
+Napi::Value MemoryStatsJs(const Napi::CallbackInfo& info);
+Napi::Value SetMemoryBudget(const Napi::CallbackInfo& info);
+Napi::Value Write(const Napi::CallbackInfo& info);
+Napi::Value Read(const Napi::CallbackInfo& info);
+Napi::Value CopyBytes(const Napi::CallbackInfo& info);
+
+// api_elementwise.cc
+Napi::Value Fill(const Napi::CallbackInfo& info);
+Napi::Value Cast(const Napi::CallbackInfo& info);
+Napi::Value RandomUniform(const Napi::CallbackInfo& info);
+Napi::Value RandomNormal(const Napi::CallbackInfo& info);
+Napi::Value CopyStrided(const Napi::CallbackInfo& info);
+Napi::Value FillStrided(const Napi::CallbackInfo& info);
+Napi::Value Unary(const Napi::CallbackInfo& info);
+Napi::Value UnaryBackward(const Napi::CallbackInfo& info);
+Napi::Value Binary(const Napi::CallbackInfo& info);
+Napi::Value BinaryScalar(const Napi::CallbackInfo& info);
+
+// api_reduce.cc
+Napi::Value Reduce(const Napi::CallbackInfo& info);
+Napi::Value Softmax(const Napi::CallbackInfo& info);
+Napi::Value SoftmaxBackward(const Napi::CallbackInfo& info);
+
+// api_linalg.cc (the Async variants report failures by rejecting, never by throwing)
+Napi::Value Matmul(const Napi::CallbackInfo& info);
+Napi::Value MatmulAsync(const Napi::CallbackInfo& info);
+Napi::Value Linear(const Napi::CallbackInfo& info);
+Napi::Value LinearAsync(const Napi::CallbackInfo& info);
+
+// addon.cc: a JS Error carrying `code`.
+Napi::Error codedError(Napi::Env env, const char* code, const std::string& message);
+
+}  // namespace bs

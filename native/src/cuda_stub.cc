@@ -1,0 +1,50 @@
+// Stands in for the CUDA backend in builds without nvcc (candle's dummy_cuda_backend.rs): the
+// same interface, and every use says why there is no GPU instead of crashing.
+#include "backend.h"
+#include "errors.h"
+
+namespace bs {
+
+namespace {
+
+constexpr const char* kReason =
+    "Blocksmith was built without CUDA support (this addon has the CPU backend only). "
+    "Install the CUDA toolkit and run `npm run build:native`, or use the cpu device.";
+
+[[noreturn]] void noCuda(const char* what) { fail(code::kNoCuda, "%s: %s", what, kReason); }
+
+class CudaStub final : public Backend {
+ public:
+  const char* name() const override { return "gpu"; }
+  int deviceCount() const override { return 0; }
+  void* allocate(int, size_t) override { noCuda("alloc"); }
+  void release(int, void*, size_t) noexcept override {}
+  void copyFromHost(int, void*, const void*, size_t) override { noCuda("write"); }
+  void copyToHost(int, void*, const void*, size_t) override { noCuda("read"); }
+  void copyWithin(int, void*, const void*, size_t) override { noCuda("copyBytes"); }
+  void fill(const FillParams&) override { noCuda("fill"); }
+  void cast(const CastParams&) override { noCuda("cast"); }
+  void random(const RandomParams&) override { noCuda("random"); }
+  void copyStrided(const CopyStridedParams&) override { noCuda("copyStrided"); }
+  void fillStrided(const FillStridedParams&) override { noCuda("fillStrided"); }
+  void unary(const UnaryParams&) override { noCuda("unary"); }
+  void unaryBackward(const UnaryBackwardParams&) override { noCuda("unaryBackward"); }
+  void binary(const BinaryParams&) override { noCuda("binary"); }
+  void binaryScalar(const BinaryScalarParams&) override { noCuda("binaryScalar"); }
+  void reduce(const ReduceParams&) override { noCuda("reduce"); }
+  void softmax(const SoftmaxParams&) override { noCuda("softmax"); }
+  void softmaxBackward(const SoftmaxParams&) override { noCuda("softmaxBackward"); }
+  void matmul(const MatmulParams&) override { noCuda("matmul"); }
+  void linear(const LinearParams&) override { noCuda("linear"); }
+};
+
+}  // namespace
+
+Backend& cudaBackend() {
+  static CudaStub backend;
+  return backend;
+}
+bool cudaCompiled() { return false; }
+const char* cudaUnavailableReason() { return kReason; }
+
+}  // namespace bs

@@ -1,0 +1,59 @@
+// One oneDNN CPU engine for the process, one stream per thread (streams are not thread-safe and
+// async workers run beside the main thread), and a small LRU of primitives keyed by
+// (op, shapes, flags). Only ops above a size threshold come here: for tiny tensors oneDNN's
+// per-call overhead is larger than the work, and plain loops win.
+#pragma once
+#include <oneapi/dnnl/dnnl.hpp>
+
+#include <cstdint>
+#include <functional>
+
+#include "dtype.h"
+#include "errors.h"
+
+namespace bs {
+
+// float32 only: the plain kernels handle everything else, including float64.
+inline bool supportsDnnl(DType d) { return d == DType::F32; }
+
+dnnl::engine& dnnlEngine();
+dnnl::stream& dnnlStream();
+
+enum class PrimKind : int { Eltwise = 1, Softmax, LogSoftmax, Matmul, InnerProduct, Reduction, Binary };
+
+struct PrimKey {
+  PrimKind kind;
+  int n = 0;
+  int64_t v[16] = {};
+  PrimKey(PrimKind k, std::initializer_list<int64_t> vals) : kind(k) {
+    for (int64_t x : vals)
+      if (n < 16) v[n++] = x;
+  }
+  bool operator==(const PrimKey& o) const {
+    if (kind != o.kind || n != o.n) return false;
+    for (int i = 0; i < n; i++)
+      if (v[i] != o.v[i]) return false;
+    return true;
+  }
+};
+
+struct CachedPrim {
+  dnnl::primitive prim;
+  dnnl::memory::desc md[4];  // per-op meaning, e.g. src, weights, bias, dst
+  size_t scratchpadBytes = 0;
+};
+
+// Returns the cached entry or builds it with `make` (which may throw dnnl::error).
+CachedPrim getPrimitive(const PrimKey& key, const std::function<CachedPrim()>& make);
+
+// Runs f, turning a dnnl::error into a coded NativeError that names the kernel.
+template <typename F>
+void withDnnl(const char* kernel, F&& f) {
+  try {
+    f();
+  } catch (const dnnl::error& e) {
+    fail(code::kDnnl, "%s: oneDNN failed: %s (status %d)", kernel, e.what(), static_cast<int>(e.status));
+  }
+}
+
+}  // namespace bs

@@ -1,0 +1,127 @@
+// Strided copies and fills (transpose, slice, slice-assign, broadcast_to, concat, split), plus the
+// N-d walker that binary ops reuse: it collapses dimensions that are contiguous in every operand,
+// then hands the innermost run to a kernel so the inner loop stays vectorisable.
+#pragma once
+#include <algorithm>
+#include <cstdint>
+
+#include "../checks.h"
+#include "../dtype.h"
+
+namespace bs {
+
+struct CopyStridedParams {
+  DType dtype;
+  const void* src;
+  int64_t srcOffset;
+  int64_t srcStrides[kMaxRank];
+  void* dst;
+  int64_t dstOffset;
+  int64_t dstStrides[kMaxRank];
+  Dims shape;
+  bool sameStorage;  // src and dst may overlap: stage through a temporary
+};
+
+struct FillStridedParams {
+  DType dtype;
+  void* dst;
+  int64_t dstOffset;
+  int64_t dstStrides[kMaxRank];
+  Dims shape;
+  double value;
+};
+
+void copyStridedCpu(const CopyStridedParams& p);
+void fillStridedCpu(const FillStridedParams& p);
+
+// A shape walked by up to 3 operands with their own strides.
+template <int N>
+struct Walk {
+  int rank = 0;
+  int64_t shape[kMaxRank];
+  int64_t strides[N][kMaxRank];
+
+  // Drops extent-1 dims and merges dims i, i+1 when every operand steps over them as one.
+  void collapse() {
+    int r = 0;
+    for (int i = 0; i < rank; i++) {
+      if (shape[i] == 1) continue;
+      if (r > 0) {
+        bool merge = true;
+        for (int k = 0; k < N; k++)
+          if (strides[k][r - 1] != strides[k][i] * shape[i]) merge = false;
+        if (merge) {
+          shape[r - 1] *= shape[i];
+          for (int k = 0; k < N; k++) strides[k][r - 1] = strides[k][i];
+          continue;
+        }
+      }
+      shape[r] = shape[i];
+      for (int k = 0; k < N; k++) strides[k][r] = strides[k][i];
+      r++;
+    }
+    if (r == 0) {  // a scalar: one element
+      shape[0] = 1;
+      for (int k = 0; k < N; k++) strides[k][0] = 0;
+      r = 1;
+    }
+    rank = r;
+  }
+
+  int64_t rows() const {
+    int64_t n = 1;
+    for (int i = 0; i < rank - 1; i++) n *= shape[i];
+    return n;
+  }
+  int64_t inner() const { return shape[rank - 1]; }
+
+  // Element offsets (per operand) of the start of row `row` (all dims but the last).
+  void rowOffsets(int64_t row, int64_t* off) const {
+    for (int k = 0; k < N; k++) off[k] = 0;
+    for (int i = rank - 2; i >= 0; i--) {
+      int64_t c = row % shape[i];
+      row /= shape[i];
+      for (int k = 0; k < N; k++) off[k] += c * strides[k][i];
+    }
+  }
+
+  // Calls f(off[N], innerLen) for every row, splitting rows over threads when `parallel`.
+  template <typename F>
+  void forEachRow(bool parallel, F&& f) const {
+    const int64_t nrows = rows();
+    const int64_t len = inner();
+    if (!parallel) {
+      if (nrows == 1) {
+        int64_t off[N] = {};
+        f(off, len);
+        return;
+      }
+      int64_t idx[kMaxRank] = {};
+      int64_t off[N] = {};
+      for (int64_t row = 0; row < nrows; row++) {
+        f(off, len);
+        for (int i = rank - 2; i >= 0; i--) {  // odometer increment, no divisions
+          for (int k = 0; k < N; k++) off[k] += strides[k][i];
+          if (++idx[i] < shape[i]) break;
+          for (int k = 0; k < N; k++) off[k] -= strides[k][i] * shape[i];
+          idx[i] = 0;
+        }
+      }
+      return;
+    }
+    // Few long rows (a contiguous 1-D op collapses to one row) are cut into pieces so that every
+    // thread gets work; many rows are split by row.
+    const int64_t pieceLen = nrows >= 64 ? len : std::max<int64_t>(4096, (len + 63) / 64);
+    const int64_t pieces = (len + pieceLen - 1) / pieceLen;
+#pragma omp parallel for schedule(static)
+    for (int64_t t = 0; t < nrows * pieces; t++) {
+      const int64_t row = t / pieces, start = (t % pieces) * pieceLen;
+      int64_t off[N];
+      rowOffsets(row, off);
+      for (int k = 0; k < N; k++) off[k] += start * strides[k][rank - 1];
+      f(off, std::min(pieceLen, len - start));
+    }
+  }
+};
+
+}  // namespace bs

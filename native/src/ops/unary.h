@@ -1,0 +1,38 @@
+// Elementwise unary ops (codes as UNARY_OP in native-addon.ts) and their derivatives.
+#pragma once
+#include <cstdint>
+
+#include "../dtype.h"
+
+namespace bs {
+
+enum UnaryOp : int {
+  kRelu = 0, kSigmoid, kTanh, kGelu, kExp, kLog, kAbs, kNeg, kSqrt, kSquare, kSoftrelu, kSign,
+  kNumUnaryOps
+};
+const char* unaryName(int op);
+// abs, neg, square and sign also take integer dtypes; the rest are float-only.
+inline bool unaryTakesInts(int op) { return op == kAbs || op == kNeg || op == kSquare || op == kSign; }
+
+struct UnaryParams {
+  int op;
+  DType dtype;
+  const void* x;
+  void* out;
+  int64_t n;
+};
+
+struct UnaryBackwardParams {
+  int op;
+  DType dtype;
+  const void* x;
+  const void* y;
+  const void* dy;
+  void* dx;
+  int64_t n;
+};
+
+void unaryCpu(const UnaryParams& p);
+void unaryBackwardCpu(const UnaryBackwardParams& p);
+
+}  // namespace bs

@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Installs everything Blocksmith needs (scripts/setup.sh), then runs every test (npm test).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+bash scripts/setup.sh
+exec npm test

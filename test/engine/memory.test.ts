@@ -1,0 +1,53 @@
+// Memory stays bounded over 100k small ops, with explicit dispose() and when left to the GC.
+// Bounds are generous; the test never looks at time.
+
+import './support/backend.ts';
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { np } from '../../engine/index.ts';
+import { native } from '../../engine/backend/backend.ts';
+
+setFlagsFromString('--expose-gc');
+const gc = (globalThis.gc ?? runInNewContext('gc')) as () => void;
+
+async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i++) {
+    gc();
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+const N = 100_000;
+
+test('100k ops with dispose() keep native buffers at the baseline', async () => {
+  await settle();
+  const before = native().memoryStats();
+  const x = np.ones([1]);
+  for (let i = 0; i < N; i++) {
+    const y = x.add(1);
+    const z = y.mul(y);
+    y.dispose();
+    z.dispose();
+  }
+  const after = native().memoryStats();
+  assert.ok(after.liveBuffers <= before.liveBuffers + 1, `${after.liveBuffers} live buffers vs ${before.liveBuffers}`);
+  assert.ok(after.liveBytes <= before.liveBytes + 64, `${after.liveBytes} live bytes vs ${before.liveBytes}`);
+});
+
+test('100k ops without dispose() are reclaimed by the GC (memory bounded)', async () => {
+  await settle();
+  const rss0 = process.memoryUsage().rss;
+  const before = native().memoryStats();
+  let x = np.ones([4]);
+  for (let i = 0; i < N; i++) {
+    x = x.mul(1.0000001).add(0);
+    if (i % 10_000 === 0) await new Promise((r) => setImmediate(r));
+  }
+  await settle();
+  const after = native().memoryStats();
+  const rss1 = process.memoryUsage().rss;
+  assert.ok(after.liveBuffers < before.liveBuffers + 10_000, `${after.liveBuffers - before.liveBuffers} buffers still live`);
+  assert.ok(rss1 - rss0 < 300 * 2 ** 20, `RSS grew by ${(rss1 - rss0) / 2 ** 20} MiB`);
+});
