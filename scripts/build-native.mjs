@@ -130,7 +130,12 @@ if (!force && existsSync(output) && statSync(output).mtimeMs > newestSource(nati
 }
 
 // ---- build
-const args = [nodeGyp, 'rebuild', `--jobs=max`];
+// --force (npm run build:native) reconfigures from scratch; otherwise, when a configured build
+// tree is newer than binding.gyp, only the changed sources are recompiled.
+const makefile = join(nativeDir, 'build', 'Makefile');
+const incremental =
+  !force && existsSync(makefile) && statSync(makefile).mtimeMs > statSync(join(nativeDir, 'binding.gyp')).mtimeMs;
+const args = [nodeGyp, incremental ? 'build' : 'rebuild', `--jobs=max`];
 // npm sets npm_config_nodedir from its config; when run by hand, use the headers that ship with
 // this node (e.g. Debian's /usr/include/node) rather than letting node-gyp download them.
 const installedHeaders = join(dirname(process.execPath), '..');

@@ -52,22 +52,23 @@ function fixHint(): string {
  *   console.log(addon.capabilities().dnnlVersion); // "2.6.3"
  */
 export function loadNativeAddon(): NativeAddon {
-  if (cached) return cached;
+  cached ??= loadAddonFrom(nativeAddonCandidates());
+  return cached;
+}
+
+/** Loads the first candidate that works, or throws one E_NATIVE_LOAD error listing every failure. */
+export function loadAddonFrom(candidates: readonly string[]): NativeAddon {
   const require = createRequire(import.meta.url);
   const failures: string[] = [];
-  for (const path of nativeAddonCandidates()) {
+  for (const path of candidates) {
     if (!existsSync(path)) {
       failures.push(`  ${path}: not found`);
       continue;
     }
     try {
       const loaded: unknown = require(path);
-      if (!looksLikeAddon(loaded)) {
-        failures.push(`  ${path}: loaded, but it is not the Blocksmith addon (no capabilities/alloc exports)`);
-        continue;
-      }
-      cached = loaded;
-      return loaded;
+      if (looksLikeAddon(loaded)) return loaded;
+      failures.push(`  ${path}: loaded, but it is not the Blocksmith addon (no capabilities/alloc exports)`);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       failures.push(`  ${path}: ${message.split('\n')[0]}`);

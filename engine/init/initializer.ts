@@ -21,7 +21,8 @@ export class Initializer {
   readonly args: Readonly<Record<string, unknown>>;
 
   constructor(kind?: string, args: Record<string, unknown> = {}) {
-    this.kind = kind ?? this.constructor.name.toLowerCase();
+    // A registered subclass without its own constructor receives the registry's args object here.
+    this.kind = typeof kind === 'string' ? kind : this.constructor.name.toLowerCase();
     this.args = args;
   }
 

@@ -23,8 +23,14 @@ const registry = new Map<string, InitFactory>();
  * @example registerInitializer('myinit', MyInit); createInitializer('myinit')
  */
 export function registerInitializer(name: string, make: InitFactory | InitClass, aliases: readonly string[] = []): void {
-  const factory: InitFactory = isClass(make) ? (args) => new (make as unknown as new (a: unknown) => Initializer)(args) : make;
+  const factory: InitFactory = isClass(make) ? (args) => named(new (make as unknown as new (a: unknown) => Initializer)(args), name) : make;
   for (const n of [name, ...aliases]) registry.set(n.toLowerCase(), factory);
+}
+
+/** Stamps the registered name on an instance so toSpec() gives back a name the registry knows. */
+function named(inst: Initializer, name: string): Initializer {
+  (inst as { kind: string }).kind = name.toLowerCase();
+  return inst;
 }
 
 function isClass(f: InitFactory | InitClass): f is InitClass {

@@ -12,12 +12,35 @@ const EDGE_ITEMS = 3;
 
 type Formatter = (v: number) => string;
 
-/** Shortest digits that round-trip (through float32 when f32): value = 0.D × 10^(exp + 1). */
+/**
+ * x.toExponential(fd) with numpy's Dragon4 tie rule: an exact tie rounds to the even digit
+ * (JS always rounds ties away from zero). x ≥ 0.
+ */
+function toExponentialEven(x: number, fd: number): string {
+  const s = x.toExponential(fd);
+  const [mant, e] = x.toExponential(Math.min(100, fd + 60)).split('e') as [string, string];
+  const digits = mant.replace('.', '');
+  const tail = digits.slice(fd + 1);
+  if (tail[0] !== '5' || !/^50*$/.test(tail) || Number(digits[fd]) % 2 !== 0) return s;
+  return `${digits[0]}${fd > 0 ? '.' : ''}${digits.slice(1, fd + 1)}e${e}`;
+}
+
+/** x.toFixed(fd) with the same round-half-even rule for exact ties. x ≥ 0. */
+function toFixedEven(x: number, fd: number): string {
+  const s = x.toFixed(fd);
+  const exact = x.toFixed(Math.min(100, fd + 60));
+  const cut = exact.indexOf('.') + 1 + fd;
+  const tail = exact.slice(cut);
+  if (tail[0] !== '5' || !/^50*$/.test(tail) || Number(exact[cut - 1]) % 2 !== 0) return s;
+  return exact.slice(0, cut);
+}
+
+/** Shortest digits that round-trip (through float32 when f32): value = D[0].D[1..] × 10^exp. */
 function shortestDigits(x: number, f32: boolean): { digits: string; exp: number } {
   let s = '';
   if (f32) {
     for (let p = 1; p <= 9; p++) {
-      s = x.toExponential(p - 1);
+      s = toExponentialEven(x, p - 1);
       if (Math.fround(Number(s)) === x) break;
     }
   } else {
@@ -45,14 +68,15 @@ function positionalParts(x: number, f32: boolean): [string, string] {
   let int: string;
   let frac: string;
   if (exp >= 0) {
-    int = digits.length > exp + 1 ? digits.slice(0, exp + 1) : digits + '0'.repeat(exp + 1 - digits.length);
+    // Past the unique digits numpy prints the value's exact integer digits (90030384., not 90030380.).
+    int = digits.length > exp + 1 ? digits.slice(0, exp + 1) : BigInt(Math.trunc(ax)).toString();
     frac = digits.slice(exp + 1);
   } else {
     int = '0';
     frac = '0'.repeat(-exp - 1) + digits;
   }
   if (frac.length > PRECISION) {
-    [int, frac] = ax.toFixed(PRECISION).split('.') as [string, string];
+    [int, frac] = toFixedEven(ax, PRECISION).split('.') as [string, string];
     frac = trimZeros(frac);
   }
   return [int, frac];
@@ -64,7 +88,7 @@ function scientificParts(x: number, f32: boolean): [string, string, number] {
   if (ax === 0) return ['0', '', 0];
   let { digits, exp } = shortestDigits(ax, f32);
   if (digits.length > PRECISION + 1) {
-    ({ digits, exp } = splitExponential(ax.toExponential(PRECISION)));
+    ({ digits, exp } = splitExponential(toExponentialEven(ax, PRECISION)));
     digits = digits[0]! + trimZeros(digits.slice(1));
   }
   return [digits[0]!, digits.slice(1), exp];
@@ -80,6 +104,7 @@ function floatFormatter(values: number[], f32: boolean): Formatter {
     let max = -Infinity;
     let min = Infinity;
     for (const v of absNonZero) { if (v > max) max = v; if (v < min) min = v; }
+    // The chapter's numpy (< 2.3) switched to exponent notation from 1e8 for every float dtype.
     exp = max >= 1e8 || min < 0.0001 || max / min > 1000;
   }
   let padLeft = 0;
@@ -116,7 +141,7 @@ function floatFormatter(values: number[], f32: boolean): Formatter {
       // numpy's min_digits: extra digits are the value's own (rounded), not zero padding.
       let [i, f, e] = scientificParts(v, f32);
       if (f.length < precision && v !== 0) {
-        ({ digits: i, exp: e } = splitExponential(Math.abs(v).toExponential(precision)));
+        ({ digits: i, exp: e } = splitExponential(toExponentialEven(Math.abs(v), precision)));
         [i, f] = [i[0]!, i.slice(1)];
       }
       const es = String(Math.abs(e)).padStart(expSize, '0');
@@ -220,7 +245,8 @@ function numpyRepr(x: NDArray): string {
     body = formatNested(t, x.shape, fmt, summarize);
   }
   const extras: string[] = [];
-  if ((x.size === 0 && !(x.ndim === 1 && x.shape[0] === 0)) || summarize) extras.push(`shape=${pyTuple(x.shape)}`);
+  // numpy >= 2.2 also appends shape= to summarized arrays; MXNet 1.x (the chapter) did not.
+  if (x.size === 0 && !(x.ndim === 1 && x.shape[0] === 0)) extras.push(`shape=${pyTuple(x.shape)}`);
   const implied = x.dtype === 'float64' || x.dtype === 'int64' || x.dtype === 'bool';
   if (!implied || x.size === 0) extras.push(`dtype=${x.dtype}`);
   if (!extras.length) return `${prefix}${body})`;

@@ -81,11 +81,18 @@ export function normalizeAxis(op: string, axis: number, ndim: number): number {
   return axis < 0 ? axis + ndim : axis;
 }
 
+const ALL_AXES: number[][] = [];
+
 /** axis | axes | null (all) → sorted unique list of axes. */
 export function normalizeAxes(op: string, axis: number | readonly number[] | null | undefined, ndim: number): number[] {
   if (axis === null || axis === undefined) {
-    const all = new Array<number>(ndim);
-    for (let i = 0; i < ndim; i++) all[i] = i;
+    // Shared per ndim (the common "reduce everything" case allocates nothing); callers never mutate it.
+    let all = ALL_AXES[ndim];
+    if (!all) {
+      all = new Array<number>(ndim);
+      for (let i = 0; i < ndim; i++) all[i] = i;
+      ALL_AXES[ndim] = all;
+    }
     return all;
   }
   if (typeof axis === 'number') return [normalizeAxis(op, axis, ndim)];

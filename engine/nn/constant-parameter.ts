@@ -24,6 +24,11 @@ export class ConstantParameter extends Parameter {
     if (req !== 'null') warn(`Constant parameter '${this.name}' does not support gradReq '${req}'; it stays 'null'.`);
   }
 
+  /** Gluon passes value.dtype, a numpy type class, so constants print `<class 'numpy.float32'>`. */
+  protected override dtypeRepr(): string {
+    return `<class 'numpy.${this.dtype}'>`;
+  }
+
   override toString(): string {
     return `Constant ${this.name} (shape=${this.describeShape()}, dtype=${this.dtypeRepr()})`;
   }

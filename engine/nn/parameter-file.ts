@@ -82,6 +82,7 @@ export async function loadParameters(block: Block, path: string, options: LoadPa
       `which contains parameters: ${quoteList(fileKeys)}. Set allowMissing: true to ignore missing parameters.`, missing);
   }
   const plan = [...assigned].map(([p, { key, t }]) => ({ p, t, dtype: checkEntry(p, key, t, options) }));
+  for (const { p } of plan) p.checkLoadDevice(options.device);
   for (const { p, t, dtype } of plan) {
     if (dtype !== p.dtype) p.dtype = dtype;
     const value = fromHostTensor(t);

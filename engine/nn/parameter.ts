@@ -11,7 +11,7 @@ import type { GradReq } from '../autograd/backward.ts';
 import { autograd } from '../autograd/index.ts';
 import { Uniform } from '../init/basic-initializers.ts';
 import { createInitializer, type InitSpec } from '../init/registry.ts';
-import { DeferredInitError, modelErrors, pyTuple } from './model-errors.ts';
+import { DeferredInitError, ModelError, modelErrors, pyTuple } from './model-errors.ts';
 import { warn } from './model-warnings.ts';
 
 export type ParamState = 'uninitialized' | 'deferred' | 'initialized';
@@ -221,21 +221,25 @@ export class Parameter {
 
   /** @internal loadParameters: initialize from file data (shape already merged), or write into existing copies. */
   loadData(value: NDArray, device?: Device | readonly Device[]): void {
+    this.checkLoadDevice(device);
     this.shape = [...value.shape];
     if (this._data) {
-      if (device !== undefined) {
-        const want = devicesOf(device);
-        if (want.length !== this._devices.length || want.some((d) => !this._devices.includes(d))) {
-          throw modelErrors.block(this.name, `cannot load on ${want.join(', ')} because it was initialized on ` +
-            `${this._devices.join(', ')}. Load without {device}, or reset its devices first.`);
-        }
-      }
       for (const d of this._data) value.copyto(d);
       return;
     }
     const devices = device !== undefined ? devicesOf(device) : this._deferred?.devices ?? [cpu()];
     autograd.pause(() => this.setArrays(value, devices));
     this._deferred = null;
+  }
+
+  /** @internal An initialized parameter loads only onto the devices it already lives on. */
+  checkLoadDevice(device: Device | readonly Device[] | undefined): void {
+    if (!this._data || device === undefined) return;
+    const want = devicesOf(device);
+    if (want.length !== this._devices.length || want.some((d) => !this._devices.includes(d))) {
+      throw new ModelError('E_LOAD_DEVICE', `Failed to load Parameter '${this.name}' on ${want.join(', ')} because ` +
+        `it was initialized on ${this._devices.join(', ')}. Load without {device}, or call resetDevice first.`, [this.name]);
+    }
   }
 
   protected describeShape(): string {

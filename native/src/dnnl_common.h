@@ -3,6 +3,7 @@
 // (op, shapes, flags). Only ops above a size threshold come here: for tiny tensors oneDNN's
 // per-call overhead is larger than the work, and plain loops win.
 #pragma once
+#include <omp.h>
 #include <oneapi/dnnl/dnnl.hpp>
 
 #include <cstdint>
@@ -45,6 +46,27 @@ struct CachedPrim {
 
 // Returns the cached entry or builds it with `make` (which may throw dnnl::error).
 CachedPrim getPrimitive(const PrimKey& key, const std::function<CachedPrim()>& make);
+
+// Small problems run oneDNN on the calling thread alone: a fork/join costs microseconds, and when
+// the machine is oversubscribed an OpenMP barrier can wait a whole scheduler slice (milliseconds)
+// for a descheduled worker. oneDNN reads omp_get_max_threads() at execution time.
+class SingleThreadIf {
+ public:
+  explicit SingleThreadIf(bool single) {
+    if (single) {
+      saved_ = omp_get_max_threads();
+      omp_set_num_threads(1);
+    }
+  }
+  ~SingleThreadIf() {
+    if (saved_ > 0) omp_set_num_threads(saved_);
+  }
+  SingleThreadIf(const SingleThreadIf&) = delete;
+  SingleThreadIf& operator=(const SingleThreadIf&) = delete;
+
+ private:
+  int saved_ = 0;
+};
 
 // Runs f, turning a dnnl::error into a coded NativeError that names the kernel.
 template <typename F>

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { np } from '../../engine/index.ts';
+import { autograd, np, npx } from '../../engine/index.ts';
 import { native } from '../../engine/backend/backend.ts';
 
 setFlagsFromString('--expose-gc');
@@ -50,4 +50,27 @@ test('100k ops without dispose() are reclaimed by the GC (memory bounded)', asyn
   const rss1 = process.memoryUsage().rss;
   assert.ok(after.liveBuffers < before.liveBuffers + 10_000, `${after.liveBuffers - before.liveBuffers} buffers still live`);
   assert.ok(rss1 - rss0 < 300 * 2 ** 20, `RSS grew by ${(rss1 - rss0) / 2 ** 20} MiB`);
+});
+
+test('20k record + backward steps free their tapes (memory bounded)', async () => {
+  const w = np.random.uniform(-1, 1, [4, 3]);
+  const b = np.zeros([4]);
+  const x = np.random.uniform(-1, 1, [2, 3]);
+  w.attachGrad();
+  b.attachGrad();
+  const step = (): void => {
+    const loss = autograd.record(() => npx.relu(npx.linear(x, w, b)).square().mean());
+    loss.backward();
+  };
+  for (let i = 0; i < 2_000; i++) step();
+  await settle();
+  const before = native().memoryStats();
+  for (let i = 0; i < 20_000; i++) {
+    step();
+    if (i % 5_000 === 0) await new Promise((r) => setImmediate(r));
+  }
+  await settle();
+  const after = native().memoryStats();
+  assert.ok(after.liveBuffers < before.liveBuffers + 5_000, `${after.liveBuffers - before.liveBuffers} buffers still live`);
+  assert.ok(after.liveBytes < before.liveBytes + 2 ** 20, `${after.liveBytes - before.liveBytes} bytes still live`);
 });

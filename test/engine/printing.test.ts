@@ -49,16 +49,31 @@ const arrays: [string, NDArray][] = [
   ['column', randomArray([4, 1], 'float32')],
   ['fixed mode, many digits f32', randomArray([3, 4], 'float32', 'unit').mul(0.09).add(0.0001)],
   ['fixed mode, many digits f64', randomArray([3, 4], 'float64', 'unit').mul(0.09).add(0.0001)],
-  ['fixed mode, large f32', randomArray([6], 'float32').mul(3e6)],
+  ['exp mode from 1e6, f32', randomArray([6], 'float32').mul(3e6)],
+  ['fixed mode below 1e6, f32', np.array([999999, 1.5, 2048])],
+  ['fixed mode large f64', np.array([99999999, 1.5], { dtype: 'float64' })],
   ['float64 exp notation', randomArray([2, 3], 'float64').mul(1e-7)],
   ['float64 big ratio', np.array([123456.789, 0.001234], { dtype: 'float64' })],
   ['float32 long 1-D', randomArray([30], 'float32').mul(100)],
 ];
 
+// Fuzz: magnitudes from 1e-12 to 1e12, mixed scales, both float dtypes, integers and specials.
+const fuzz: NDArray[] = [];
+for (let i = 0; i < 300; i++) {
+  const dtype: DType = (['float32', 'float64', 'int32', 'int64'] as DType[])[i % 4]!;
+  const shape = [1 + Math.floor(Math.random() * 4), 1 + Math.floor(Math.random() * 9)].slice(i % 3 === 0 ? 1 : 0);
+  let x = randomArray(shape, 'float64').mul(10 ** Math.floor(Math.random() * 25 - 12));
+  if (i % 5 === 0) x = x.mul(randomArray(shape, 'float64').mul(3).exp());
+  if (i % 7 === 0) x = x.mul(1000).astype('int64').astype('float64').div(8); // exact binary fractions: ties
+  fuzz.push(dtype.startsWith('int') ? x.mul(1e3 / Math.max(1e-30, x.abs().max().item() as number)).astype(dtype) : x.astype(dtype));
+}
+
 const gpuView = np.array([[1, 1, 1], [1, 1, 1]]);
 const onGpu = new NDArray(gpuView.buffer, gpuView.shape, gpuView.dtype, gpu(0));
 
 const ORACLE = String.raw`
+# The chapter's MXNet 1.x ran with numpy < 2.2, which did not print shape= on summarized arrays.
+np.set_printoptions(legacy='2.1')
 def mx_repr(a, ctx):
     s = repr(a)
     if 'dtype=' in s:
@@ -76,6 +91,7 @@ def run(c):
 const expected = runNumpy<{ a: unknown; ctx: string | null }, string>(ORACLE, [
   ...arrays.map(([, a]) => ({ a: toWire(a), ctx: null })),
   { a: toWire(gpuView), ctx: 'gpu(0)' },
+  ...fuzz.map((a) => ({ a: toWire(a), ctx: null })),
 ]);
 
 for (const [i, [label, a]] of arrays.entries()) {
@@ -83,6 +99,12 @@ for (const [i, [label, a]] of arrays.entries()) {
     assert.equal(a.toString(), expected[i]);
   });
 }
+
+test(`repr matches numpy/MXNet on ${fuzz.length} random arrays (magnitudes 1e-12..1e12, ties, ints)`, () => {
+  const base = arrays.length + 1;
+  const mismatches = fuzz.map((a, i) => [a.toString(), expected[base + i]]).filter(([ours, np]) => ours !== np);
+  assert.deepEqual(mismatches.slice(0, 3), []);
+});
 
 test('repr appends ctx for non-cpu arrays (MXNet: ctx=gpu(0))', () => {
   assert.equal(onGpu.toString(), expected[arrays.length]);

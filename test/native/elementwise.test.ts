@@ -159,6 +159,22 @@ test('unaryBackward matches central finite differences in float64', () => {
   }
 });
 
+test('unaryBackward float32 at n >= 4096 (oneDNN eltwise_backward + plain tail) matches float64', () => {
+  const n = 4096 + 4096 + 123; // two oneDNN chunks and a plain tail
+  const base = seq(n, 21).map((v) => Math.fround(v * 3));
+  for (const op of Object.values(U)) {
+    const xs32 = op === U.log || op === U.sqrt ? base.map((v) => Math.fround(Math.abs(v) + 0.1)) : base;
+    const dyv = seq(n, 22).map(Math.fround);
+    const results = [F32, F64].map((dt) => {
+      const x = buf(dt, xs32), y = buf(dt, n), dx = buf(dt, n);
+      addon.unary(op, dt, x, y, n);
+      addon.unaryBackward(op, dt, x, y, buf(dt, dyv), dx, n);
+      return get(dt, dx, n);
+    });
+    close(results[0]!, results[1]!, 1e-4);
+  }
+});
+
 test('binary ops with broadcasting strides', () => {
   const a = buf(F32, [1, 2, 3, 4, 5, 6]); // [2,3]
   const b = buf(F32, [10, 20, 30]); // [3] broadcast over rows
@@ -187,6 +203,19 @@ test('binary ops with broadcasting strides', () => {
   const out2 = buf(F64, n);
   addon.binary(B.div, F64, buf(F64, va), [200, 1], buf(F64, vb), [0, 1], out2, [300, 200]);
   close(get(F64, out2, n), va.map((v, i) => v / vb[i % 200]!), 1e-12);
+});
+
+test('binary with a transposed operand (tiled path) matches JS', () => {
+  const [q, r, c] = [2, 40, 50];
+  const va = seq(q * r * c, 31), vb = seq(q * c * r, 32);
+  const out = buf(F64, q * r * c);
+  // out[p][i][j] = a[p][i][j] - b[p][j][i]
+  addon.binary(B.sub, F64, buf(F64, va), [r * c, c, 1], buf(F64, vb), [c * r, 1, r], out, [q, r, c]);
+  const got = get(F64, out, q * r * c);
+  for (let p = 0; p < q; p++)
+    for (let i = 0; i < r; i++)
+      for (let j = 0; j < c; j++)
+        assert.equal(got[(p * r + i) * c + j], va[(p * r + i) * c + j]! - vb[(p * c + j) * r + i]!);
 });
 
 test('integer binary ops: C division with /0 → 0, integer pow, wrapping', () => {

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEVICE_TYPE } from '../../engine/backend/native-addon';
-import { loadNativeAddon } from '../../engine/backend/native-loader';
+import { loadAddonFrom, loadNativeAddon, nativeAddonCandidates } from '../../engine/backend/native-loader';
 import { addon, buf, CPU, F32, get, throwsCode, U8 } from './helpers';
 
 test('capabilities report oneDNN, threads and the CUDA stub', () => {
@@ -119,4 +119,22 @@ test('things that are not NativeBuffers are rejected with E_NATIVE_ARGS', () => 
     throwsCode(() => addon.unary(0, F32, bad as never, x, 1), 'E_NATIVE_ARGS', /x must be a NativeBuffer/);
     throwsCode(() => addon.dispose(bad as never), 'E_NATIVE_ARGS');
   }
+});
+
+test('the loader tries its candidates in order and fails with one actionable message', () => {
+  const candidates = nativeAddonCandidates();
+  assert.match(candidates.at(-1)!, /native\/build\/Release\/blocksmith_native\.node$/);
+  assert.ok(candidates.some((p) => p.includes(`prebuilds/${process.platform}-${process.arch}/`)));
+  const notAnAddon = new URL('../../package.json', import.meta.url).pathname;
+  assert.throws(
+    () => loadAddonFrom(['/nonexistent/blocksmith_native.node', notAnAddon]),
+    (err: Error & { code?: string }) => {
+      assert.equal(err.code, 'E_NATIVE_LOAD');
+      assert.match(err.message, /\/nonexistent\/blocksmith_native\.node: not found/);
+      assert.ok(err.message.includes(notAnAddon), 'every candidate is listed');
+      assert.match(err.message, /npm run build:native/);
+      assert.match(err.message, /libdnnl-dev|brew install onednn/);
+      return true;
+    },
+  );
 });

@@ -76,6 +76,17 @@ void binaryLoop(const BinaryParams& p) {
     total *= p.shape[i];
   }
   w.collapse();
+  if (w.wantsTiles()) {  // an operand is transposed relative to out
+    const int r = w.rank;
+    const int64_t aA = w.strides[0][r - 2], aB = w.strides[0][r - 1], bA = w.strides[1][r - 2];
+    const int64_t bB = w.strides[1][r - 1], oA = w.strides[2][r - 2];
+    w.forEachTile(total >= kParallelMin, [&](const int64_t* off, int64_t a0, int64_t a1, int64_t b0, int64_t b1) {
+      for (int64_t i = a0; i < a1; i++)
+        for (int64_t j = b0; j < b1; j++)
+          out[off[2] + i * oA + j] = bop<OP, T>(a[off[0] + i * aA + j * aB], b[off[1] + i * bA + j * bB]);
+    });
+    return;
+  }
   const int64_t sa = w.strides[0][w.rank - 1], sb = w.strides[1][w.rank - 1];
   // The common stride patterns get their own loops so the compiler vectorises them.
   w.forEachRow(total >= kParallelMin, [&](const int64_t* off, int64_t len) {

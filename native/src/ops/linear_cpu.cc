@@ -48,6 +48,7 @@ void linearPlain(const LinearParams& p) {
 void linearDnnl(const LinearParams& p) {
   dnnl::algorithm alg = dnnl::algorithm::eltwise_relu;
   const bool fuse = fusedAlgorithm(p.activation, &alg);
+  SingleThreadIf small(static_cast<double>(p.rows) * p.inUnits * p.outUnits < 65536.0);
   withDnnl("linear", [&] {
     const PrimKey key(PrimKind::InnerProduct, {p.rows, p.inUnits, p.outUnits, p.bias != nullptr,
                                                fuse ? static_cast<int64_t>(alg) : -1});
@@ -94,7 +95,7 @@ void linearDnnl(const LinearParams& p) {
 
 void linearCpu(const LinearParams& p) {
   if (p.rows == 0 || p.outUnits == 0) return;
-  if (supportsDnnl(p.dtype) && p.inUnits > 0 && p.rows * p.inUnits * p.outUnits >= kDnnlMin)
+  if (supportsDnnl(p.dtype) && p.inUnits > 0 && static_cast<double>(p.rows) * p.inUnits * p.outUnits >= kDnnlMin)
     return linearDnnl(p);
   if (p.dtype == DType::F32)
     linearPlain<float>(p);

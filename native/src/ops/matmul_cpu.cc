@@ -33,7 +33,7 @@ void gemmPlain(const T* a, int64_t aRS, int64_t aCS, const T* b, int64_t bRS, in
   }
   std::fill(c, c + m * n, T(0));
   const int64_t rowBlocks = (m + kRowBlock - 1) / kRowBlock;
-#pragma omp parallel for schedule(dynamic) if (m * n * k >= (int64_t(1) << 18) && rowBlocks > 1)
+#pragma omp parallel for schedule(dynamic) if (static_cast<double>(m) * n * k >= 262144.0 && rowBlocks > 1)
   for (int64_t rb = 0; rb < rowBlocks; rb++) {
     const int64_t i0 = rb * kRowBlock, i1 = std::min(m, i0 + kRowBlock);
     for (int64_t j0 = 0; j0 < n; j0 += kColBlock) {
@@ -107,6 +107,7 @@ void matmulDnnl(const MatmulParams& p) {
   const int64_t batch = p.aBatchStride == 0 && p.bBatchStride == 0 ? 1 : p.batch;
   const int64_t bA = p.aBatchStride == 0 ? 1 : batch, bB = p.bBatchStride == 0 ? 1 : batch;
   const bool regular = (bA == 1 || p.aBatchStride >= mk) && (bB == 1 || p.bBatchStride >= kn);
+  SingleThreadIf small(static_cast<double>(p.batch) * p.m * p.n * p.k < 65536.0);
   withDnnl("matmul", [&] {
     bool done = false;
     if (regular) {
@@ -138,7 +139,7 @@ void matmulCpu(const MatmulParams& p) {
     std::memset(p.out, 0, bytes);
     return;
   }
-  if (supportsDnnl(p.dtype) && p.m * p.n * p.k >= kDnnlMin) return matmulDnnl(p);
+  if (supportsDnnl(p.dtype) && static_cast<double>(p.m) * p.n * p.k >= kDnnlMin) return matmulDnnl(p);
   switch (p.dtype) {
     case DType::F32: matmulPlain<float>(p); break;
     case DType::F64: matmulPlain<double>(p); break;

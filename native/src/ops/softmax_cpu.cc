@@ -64,6 +64,7 @@ void backwardPlain(const SoftmaxParams& p) {
 }
 
 void forwardDnnl(const SoftmaxParams& p) {
+  SingleThreadIf small(p.outer * p.axisLen * p.inner < kParallelMin);
   withDnnl("softmax", [&] {
     const PrimKey key(p.log ? PrimKind::LogSoftmax : PrimKind::Softmax, {p.outer, p.axisLen, p.inner});
     CachedPrim c = getPrimitive(key, [&] {

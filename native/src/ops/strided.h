@@ -122,6 +122,39 @@ struct Walk {
       f(off, std::min(pieceLen, len - start));
     }
   }
+
+  // True when walking the last dim in order strides badly through some operand while the
+  // second-to-last dim is contiguous in it (a transpose): then tiles beat rows.
+  bool wantsTiles() const {
+    if (rank < 2 || shape[rank - 1] < 16 || shape[rank - 2] < 16) return false;
+    for (int k = 0; k < N; k++)
+      if (strides[k][rank - 1] > 1 && strides[k][rank - 2] == 1) return true;
+    return false;
+  }
+
+  // Calls f(off[N], a0, a1, b0, b1) for 32x32 tiles [a0, a1) x [b0, b1) of the last two dims;
+  // every element of a tile is a few cache lines away in each operand.
+  template <typename F>
+  void forEachTile(bool parallel, F&& f) const {
+    constexpr int64_t kTile = 16;
+    const int64_t rowsA = shape[rank - 2], colsB = shape[rank - 1];
+    int64_t nOuter = 1;
+    for (int i = 0; i < rank - 2; i++) nOuter *= shape[i];
+    const int64_t tilesA = (rowsA + kTile - 1) / kTile, tilesB = (colsB + kTile - 1) / kTile;
+    const int64_t tasks = nOuter * tilesA * tilesB;
+#pragma omp parallel for schedule(static) if (parallel)
+    for (int64_t t = 0; t < tasks; t++) {
+      int64_t o = t / (tilesA * tilesB);
+      const int64_t a0 = (t / tilesB % tilesA) * kTile, b0 = t % tilesB * kTile;
+      int64_t off[N] = {};
+      for (int i = rank - 3; i >= 0; i--) {
+        const int64_t c = o % shape[i];
+        o /= shape[i];
+        for (int k = 0; k < N; k++) off[k] += c * strides[k][i];
+      }
+      f(off, a0, std::min(rowsA, a0 + kTile), b0, std::min(colsB, b0 + kTile));
+    }
+  }
 };
 
 }  // namespace bs

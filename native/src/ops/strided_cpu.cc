@@ -8,38 +8,6 @@ namespace bs {
 
 namespace {
 
-// The last two dims are swapped between src and dst (a transpose): walking either one in order
-// strides through the other, so copy 32x32 tiles that stay in cache instead.
-template <typename E>
-void transposeTiles(const E* src, E* dst, const Walk<2>& w, bool parallel) {
-  constexpr int64_t kTile = 32;
-  const int r = w.rank;
-  const int64_t rowsA = w.shape[r - 2], colsB = w.shape[r - 1];
-  const int64_t sA = w.strides[0][r - 2], sB = w.strides[0][r - 1];  // src: sA == 1
-  const int64_t dA = w.strides[1][r - 2], dB = w.strides[1][r - 1];  // dst: dB == 1
-  Walk<2> outer;  // the leading dims, plus a dummy last dim so rowOffsets covers all of them
-  outer.rank = r - 1;
-  for (int i = 0; i < r - 2; i++) {
-    outer.shape[i] = w.shape[i];
-    outer.strides[0][i] = w.strides[0][i];
-    outer.strides[1][i] = w.strides[1][i];
-  }
-  outer.shape[r - 2] = 1;
-  outer.strides[0][r - 2] = outer.strides[1][r - 2] = 0;
-  const int64_t nOuter = outer.rows();
-  const int64_t tilesA = (rowsA + kTile - 1) / kTile, tilesB = (colsB + kTile - 1) / kTile;
-  const int64_t tasks = nOuter * tilesA * tilesB;
-#pragma omp parallel for schedule(static) if (parallel)
-  for (int64_t t = 0; t < tasks; t++) {
-    const int64_t o = t / (tilesA * tilesB), a0 = (t / tilesB % tilesA) * kTile, b0 = t % tilesB * kTile;
-    int64_t off[2];
-    outer.rowOffsets(o, off);
-    const int64_t a1 = std::min(rowsA, a0 + kTile), b1 = std::min(colsB, b0 + kTile);
-    for (int64_t a = a0; a < a1; a++)
-      for (int64_t b = b0; b < b1; b++) dst[off[1] + a * dA + b * dB] = src[off[0] + a * sA + b * sB];
-  }
-}
-
 // Copies move bytes, so they dispatch on element size, not dtype.
 template <typename E>
 void copyWalk(const E* src, const int64_t* srcStrides, E* dst, const int64_t* dstStrides,
@@ -54,10 +22,15 @@ void copyWalk(const E* src, const int64_t* srcStrides, E* dst, const int64_t* ds
     total *= shape[i];
   }
   w.collapse();
-  const int r = w.rank;
-  if (r >= 2 && w.strides[1][r - 1] == 1 && w.strides[0][r - 2] == 1 && w.strides[0][r - 1] != 1 &&
-      w.shape[r - 1] >= 16 && w.shape[r - 2] >= 16) {
-    return transposeTiles(src, dst, w, total >= kParallelMin);
+  if (w.wantsTiles()) {
+    const int r = w.rank;
+    const int64_t sa = w.strides[0][r - 2], sb = w.strides[0][r - 1];
+    const int64_t da = w.strides[1][r - 2], db = w.strides[1][r - 1];
+    w.forEachTile(total >= kParallelMin, [&](const int64_t* off, int64_t a0, int64_t a1, int64_t b0, int64_t b1) {
+      for (int64_t a = a0; a < a1; a++)
+        for (int64_t b = b0; b < b1; b++) dst[off[1] + a * da + b * db] = src[off[0] + a * sa + b * sb];
+    });
+    return;
   }
   const int64_t s0 = w.strides[0][w.rank - 1], s1 = w.strides[1][w.rank - 1];
   w.forEachRow(total >= kParallelMin, [&](const int64_t* off, int64_t len) {

@@ -1,0 +1,112 @@
+// Suite 1: float32 square matmul through np.dot, through the raw addon (preallocated output) and
+// through the bare oneDNN program. GFLOP/s = 2·n³ / seconds.
+
+import { np, type NDArray } from '../../engine/index.ts';
+import { DEVICE_TYPE, DTYPE_CODE, type NativeAddon } from '../../engine/backend/native-addon.ts';
+import type { BenchOptions } from './options.ts';
+import { buildBare, runBare, type BareBuild, type BareResult } from './bare-dnnl.ts';
+import { ratioOf, verdict, type Row } from './report.ts';
+import { timeInterleaved, type Timing } from './timing.ts';
+
+export const MATMUL_SIZES = [256, 1024, 2048];
+export const MATMUL_GOAL = 0.9;
+
+export interface MatmulFigures {
+  size: number;
+  flops: number;
+  engine: Timing & { gflops: number; bestGflops: number };
+  rawAddon: Timing & { gflops: number; bestGflops: number };
+  /** The faster of the bare runs (before and after the in-process timings). */
+  bare: BareOutcome;
+  bareRuns: BareOutcome[];
+  engineOverBare: number | null;
+  rawOverBare: number | null;
+  engineOverRaw: number;
+  /** max |np.dot − addon.matmul| over the product (both must be the same kernel). */
+  maxAbsDiff: number;
+}
+
+const F32 = DTYPE_CODE.float32;
+
+type BareOutcome = (BareResult & { error?: undefined }) | { error: string };
+
+function bareRun(build: BareBuild, n: number, minSeconds: number): BareOutcome {
+  if (!build.ok) return { error: build.reason };
+  try {
+    return runBare(n, minSeconds);
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+function withGflops(t: Timing, flops: number): Timing & { gflops: number; bestGflops: number } {
+  return { ...t, gflops: flops / t.median / 1e9, bestGflops: flops / t.best / 1e9 };
+}
+
+export function runMatmulSuite(addon: NativeAddon, options: BenchOptions, log: (s: string) => void): { rows: Row[]; figures: unknown } {
+  const build = buildBare();
+  log(build.ok ? `bare oneDNN program: ${build.binary}${build.compiled ? ' (compiled now)' : ' (cached)'}` : `bare oneDNN program unavailable: ${build.reason}`);
+  const rows: Row[] = [];
+  const sizes: MatmulFigures[] = [];
+  for (const n of MATMUL_SIZES) {
+    const flops = 2 * n ** 3;
+    const bytes = n * n * 4;
+    const perCall = { minSeconds: options.minSeconds, minReps: options.minReps, warmup: options.warmup };
+
+    // The bare program runs before and after the in-process timings; the faster of its two
+    // medians is the peer (conservative for the engine on a machine with background load).
+    const bareBefore = bareRun(build, n, options.minSeconds);
+
+    // Engine: the public API, a fresh result per call (disposed outside the timed region).
+    const a = np.random.uniform(-1, 1, [n, n], { seed: 1 });
+    const b = np.random.uniform(-1, 1, [n, n], { seed: 2 });
+    // Raw addon: the contract call the engine makes, into a preallocated output.
+    const ra = addon.alloc(DEVICE_TYPE.cpu, 0, bytes);
+    const rb = addon.alloc(DEVICE_TYPE.cpu, 0, bytes);
+    const rout = addon.alloc(DEVICE_TYPE.cpu, 0, bytes);
+    addon.randomUniform(F32, ra, n * n, -1, 1, 1, 0);
+    addon.randomUniform(F32, rb, n * n, -1, 1, 2, 0);
+    // Interleaved call by call, so both see the same background noise.
+    const t = timeInterleaved([
+      { name: 'engine', call: () => np.dot(a, b), cleanup: (r: NDArray) => r.dispose() },
+      { name: 'raw', call: () => addon.matmul(F32, ra, rb, rout, 1, n, n, n, false, false, 0, 0) },
+    ], perCall);
+    const engine = withGflops(t.engine!, flops);
+    const raw = withGflops(t.raw!, flops);
+
+    // Same inputs (same seeds) → the engine's product must equal the raw one.
+    const check = np.dot(a, b);
+    const engineOut = check.toTyped() as Float32Array;
+    const rawOut = new Float32Array(n * n);
+    addon.read(rout, 0, rawOut);
+    let maxAbsDiff = 0;
+    for (let i = 0; i < rawOut.length; i++) maxAbsDiff = Math.max(maxAbsDiff, Math.abs(engineOut[i]! - rawOut[i]!));
+    check.dispose();
+    a.dispose();
+    b.dispose();
+    for (const buf of [ra, rb, rout]) addon.dispose(buf);
+
+    const bareAfter = bareRun(build, n, options.minSeconds);
+    const bareRuns = [bareBefore, bareAfter];
+    const ok = bareRuns.filter((r): r is BareResult => r.error === undefined);
+    const bare: MatmulFigures['bare'] = ok.length ? ok.reduce((x, y) => (y.gflops > x.gflops ? y : x)) : bareBefore;
+    const bareGflops = bare.error === undefined ? bare.gflops : null;
+    const engineOverBare = ratioOf(engine.gflops, bareGflops);
+    const rawOverBare = ratioOf(raw.gflops, bareGflops);
+    sizes.push({ size: n, flops, engine, rawAddon: raw, bare, bareRuns, engineOverBare, rawOverBare, engineOverRaw: engine.gflops / raw.gflops, maxAbsDiff });
+    log(`matmul ${n}³: np.dot ${engine.gflops.toFixed(1)} GFLOP/s (${engine.calls} calls), raw addon ${raw.gflops.toFixed(1)}, ` +
+      `bare ${bareGflops === null ? 'n/a' : bareGflops.toFixed(1)}; max |diff| ${maxAbsDiff}`);
+
+    const label = `matmul ${n}³ f32`;
+    rows.push({
+      suite: 'matmul', benchmark: `${label} np.dot`, value: engine.gflops, best: engine.bestGflops, unit: 'GFLOP/s',
+      peerName: 'bare oneDNN', peerValue: bareGflops, ratio: engineOverBare, ratioStyle: 'percent',
+      goal: `≥ ${MATMUL_GOAL * 100}%`, verdict: verdict(engineOverBare === null ? null : engineOverBare >= MATMUL_GOAL),
+    });
+    rows.push({
+      suite: 'matmul', benchmark: `${label} raw addon.matmul`, value: raw.gflops, best: raw.bestGflops, unit: 'GFLOP/s',
+      peerName: 'bare oneDNN', peerValue: bareGflops, ratio: rawOverBare, ratioStyle: 'percent', goal: '', verdict: 'info',
+    });
+  }
+  return { rows, figures: { bareBuild: build, sizes } };
+}

@@ -1,0 +1,68 @@
+// Command-line flags of `npm run bench` and the repetition budgets they select.
+
+export const SUITES = ['matmul', 'elementwise', 'overhead'] as const;
+export type Suite = (typeof SUITES)[number];
+
+export interface BenchOptions {
+  quick: boolean;
+  /** Suites to run, in SUITES order. */
+  suites: Suite[];
+  /** Extra path for results.json (besides .bench/results.json). */
+  out: string | null;
+  /** Per-call timed loops run at least this long (seconds)... */
+  minSeconds: number;
+  /** ...and at least this many timed calls. */
+  minReps: number;
+  /** Untimed calls before timing (JIT, page faults, thread pool, primitive cache). */
+  warmup: number;
+  /** 1-element op loops: batches × iterations per batch; the median batch is reported. */
+  overheadBatches: number;
+  overheadIters: number;
+}
+
+export const USAGE = `usage: npm run bench -- [--quick] [--only=matmul|elementwise|overhead[,...]] [--out=PATH]
+  --quick      smaller repetition counts (a smoke run; numbers are noisier)
+  --only=LIST  run only these suites (comma-separated)
+  --out=PATH   also write the results JSON to PATH (always written to .bench/results.json)`;
+
+export function parseOptions(argv: readonly string[]): BenchOptions {
+  let quick = false;
+  let only: Suite[] | null = null;
+  let out: string | null = null;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--quick') quick = true;
+    else if (arg === '--help' || arg === '-h') throw new UsageError('');
+    else if (arg.startsWith('--only=') || arg === '--only') {
+      const value = arg === '--only' ? argv[++i] : arg.slice('--only='.length);
+      only = parseSuites(value ?? '');
+    } else if (arg.startsWith('--out=') || arg === '--out') {
+      const value = arg === '--out' ? argv[++i] : arg.slice('--out='.length);
+      if (!value) throw new UsageError('--out needs a path');
+      out = value;
+    } else {
+      throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
+    }
+  }
+  return {
+    quick,
+    suites: only ?? [...SUITES],
+    out,
+    minSeconds: quick ? 0.1 : 0.5,
+    minReps: quick ? 3 : 5,
+    warmup: quick ? 1 : 3,
+    overheadBatches: quick ? 5 : 10,
+    overheadIters: quick ? 4_000 : 20_000,
+  };
+}
+
+function parseSuites(value: string): Suite[] {
+  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.length === 0) throw new UsageError('--only needs one of ' + SUITES.join(', '));
+  for (const n of names) {
+    if (!(SUITES as readonly string[]).includes(n)) throw new UsageError(`unknown suite ${JSON.stringify(n)}; expected ${SUITES.join(', ')}`);
+  }
+  return SUITES.filter((s) => names.includes(s));
+}
+
+export class UsageError extends Error {}
