@@ -1,9 +1,13 @@
 // Blocksmith's engine entry point, shaped like MXNet's:
 //   import { np, npx, autograd, cpu } from './engine/index.ts';
-// Later layers (nn/, init/, io/, train/) add their exports here.
+// The model layer (nn/, init/, array files) comes from model-index.ts; later layers add theirs here.
 
 export { np } from './ndarray/np.ts';
-export { npx } from './ndarray/npx.ts';
+import { npx as npxArrays } from './ndarray/npx.ts';
+import { npxFiles } from './io/ndarray-files.ts';
+
+/** MXNet's numpy_extension: activations, softmax, devices, and npx.save / npx.load. */
+export const npx = { ...npxArrays, ...npxFiles };
 export { autograd } from './autograd/index.ts';
 export type { GradReq, BackwardOptions } from './autograd/index.ts';
 export { NDArray } from './ndarray/ndarray.ts';
@@ -16,3 +20,5 @@ export type { IndexItem, SliceSpec } from './ops/indexing.ts';
 export type { LinearOptions } from './ops/linalg.ts';
 export { EngineError } from './core/errors.ts';
 export type { EngineErrorCode } from './core/errors.ts';
+
+export * from './model-index.ts';

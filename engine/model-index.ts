@@ -17,7 +17,7 @@ export const nn = {
 
 export { Block, indentRepr, Parameter, ConstantParameter, ParameterDict };
 export { Activation, Concurrent, Dense, Dropout, Flatten, Lambda, Sequential, createLayer, layerKinds, layerSpec };
-export type { BlockOptions } from './nn/block.ts';
+export type { BlockOptions, BlockInitializeOptions } from './nn/block.ts';
 export type { ParameterOptions, InitializeOptions, ParamState } from './nn/parameter.ts';
 export type { ActivationType, DenseArgs, LambdaFn, LayerSpec, AttrSpec, PortSpec, ParamSpec, Attrs } from './nn/layers/index.ts';
 export type { DropoutArgs } from './nn/layers/dropout.ts';

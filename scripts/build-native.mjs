@@ -135,7 +135,7 @@ if (!force && existsSync(output) && statSync(output).mtimeMs > newestSource(nati
 const makefile = join(nativeDir, 'build', 'Makefile');
 const incremental =
   !force && existsSync(makefile) && statSync(makefile).mtimeMs > statSync(join(nativeDir, 'binding.gyp')).mtimeMs;
-const args = [nodeGyp, incremental ? 'build' : 'rebuild', `--jobs=max`];
+const args = [nodeGyp, incremental ? 'build' : 'rebuild', '--jobs=max', '--loglevel=warn'];
 // npm sets npm_config_nodedir from its config; when run by hand, use the headers that ship with
 // this node (e.g. Debian's /usr/include/node) rather than letting node-gyp download them.
 const installedHeaders = join(dirname(process.execPath), '..');

@@ -5,6 +5,7 @@
 import type { NDArray } from '../ndarray/ndarray.ts';
 import type { Device } from '../ndarray/device.ts';
 import { Uniform } from '../init/basic-initializers.ts';
+import { Initializer } from '../init/initializer.ts';
 import type { InitSpec } from '../init/registry.ts';
 import { NamingScope, currentNamingScope, withNamingScope } from './naming-scope.ts';
 import { ParameterDict, matchAtStart } from './parameter-dict.ts';
@@ -19,6 +20,16 @@ export interface BlockOptions {
   params?: ParameterDict | null | undefined;
   /** Name hint for the automatic prefix; default the lower-cased class name (`dense` → `dense0_`). */
   hint?: string | undefined;
+}
+
+export interface BlockInitializeOptions {
+  device?: Device | readonly Device[];
+  forceReinit?: boolean;
+}
+
+/** A plain options object, as opposed to an InitSpec (an Initializer, a name or a [name, args] pair). */
+function isOptions(v: unknown): v is BlockInitializeOptions {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Initializer);
 }
 
 /** The naming scope of a block's nameScope(): children are named under the block's prefix. */
@@ -36,6 +47,17 @@ export function indentRepr(text: string, spaces: number): string {
   return text.split('\n').map((l, i) => (i === 0 ? l : pad + l)).join('\n');
 }
 
+/**
+ * @example
+ *   class MLP extends Block {
+ *     readonly hidden = this.registerChild(new Dense(256, { activation: 'relu' }), 'hidden');
+ *     readonly output = this.registerChild(new Dense(10), 'output');
+ *     override forward(x: NDArray): NDArray { return this.output.call(this.hidden.call(x)); }
+ *   }
+ *   const net = new MLP();
+ *   net.initialize();
+ *   net.call(np.random.uniform(0, 1, [2, 20])); // (2, 10); weights inferred as (256, 20), (10, 256)
+ */
 export class Block {
   readonly prefix: string;
   /** The prefix without its trailing '_' (dense0). */
@@ -43,6 +65,7 @@ export class Block {
   readonly params: ParameterDict;
   private readonly _children = new Map<string, Block>();
   private _scope: BlockScope | null = null;
+  private _ready = false;
 
   constructor(options: BlockOptions = {}) {
     const hint = options.hint ?? this.constructor.name.toLowerCase();
@@ -108,11 +131,20 @@ export class Block {
 
   /** Finishes deferred initialization of this block's own parameters (weight, then bias). */
   protected ensureInitialized(...inputs: NDArray[]): void {
+    // Once every own parameter is initialized it stays so (re-initialization keeps the known
+    // shape), so the per-call check is skipped from then on: call() is on the hot path.
+    if (this._ready) return;
     let pending: Parameter[] | null = null;
-    for (const p of this.params.values()) if (p.state === 'deferred') (pending ??= []).push(p);
-    if (!pending) return;
-    if (pending.some((p) => !p.shapeIsKnown)) this.inferShape(...inputs);
-    for (const p of pending) p.finishDeferredInit();
+    let allInitialized = true;
+    for (const [, p] of this.params) {
+      if (p.state === 'deferred') (pending ??= []).push(p);
+      else if (p.state !== 'initialized') allInitialized = false;
+    }
+    if (pending) {
+      if (pending.some((p) => !p.shapeIsKnown)) this.inferShape(...inputs);
+      for (const p of pending) p.finishDeferredInit();
+    }
+    this._ready = allInitialized;
   }
 
   /** This block's and its descendants' parameters by full name; `select` is matched at the start. */
@@ -135,9 +167,13 @@ export class Block {
     return out;
   }
 
-  /** Initializes every parameter; `init` is the block-level default (Uniform(0.07)). */
-  initialize(init: InitSpec = new Uniform(), options: { device?: Device | readonly Device[]; forceReinit?: boolean } = {}): void {
-    this.collectParams().initialize(init, options);
+  /**
+   * Initializes every parameter; `init` is the block-level default (Uniform(0.07)), which each
+   * parameter's own init overrides. `net.initialize({device})` is short for `initialize(undefined, {device})`.
+   */
+  initialize(init?: InitSpec | BlockInitializeOptions, options: BlockInitializeOptions = {}): void {
+    if (isOptions(init)) [init, options] = [undefined, init];
+    this.collectParams().initialize(init ?? new Uniform(), options);
   }
 
   zeroGrad(): void {
@@ -163,6 +199,11 @@ export class Block {
   /** Reads parameters written by saveParameters (either key style); checks names, shapes and dtypes. */
   loadParameters(path: string, options?: LoadParametersOptions): Promise<void> {
     return loadParameters(this, path, options);
+  }
+
+  /** The attributes that rebuild this block through createLayer (none for a plain Block). */
+  getConfig(): Record<string, unknown> {
+    return {};
   }
 
   toString(): string {

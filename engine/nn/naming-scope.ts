@@ -3,7 +3,7 @@
 // graph builder runs each document in a fresh scope so its names start at 0 again.
 
 export class NamingScope {
-  /** Prepended to every prefix made here (a block's scope uses the block's prefix). */
+  /** Prepended to every automatic prefix made here, like mx.name.Prefix('p_'): `p_dense0_`. */
   readonly prefix: string;
   private readonly counters = new Map<string, number>();
 
@@ -16,11 +16,6 @@ export class NamingScope {
     const n = this.counters.get(hint) ?? 0;
     this.counters.set(hint, n + 1);
     return `${this.prefix}${hint}${n}_`;
-  }
-
-  /** The prefix for a new block: the explicit one (under this scope's prefix) or the next counter. */
-  prefixFor(hint: string, explicit: string | undefined): string {
-    return explicit === undefined ? this.next(hint) : this.prefix + explicit;
   }
 }
 

@@ -223,11 +223,12 @@ export class Parameter {
   loadData(value: NDArray, device?: Device | readonly Device[]): void {
     this.checkLoadDevice(device);
     this.shape = [...value.shape];
-    if (this._data) {
+    if (this._data && this._data[0]!.dtype === this.dtype) {
       for (const d of this._data) value.copyto(d);
       return;
     }
-    const devices = device !== undefined ? devicesOf(device) : this._deferred?.devices ?? [cpu()];
+    // New arrays when uninitialized, or when loading re-dtyped the parameter (dtypeSource 'saved').
+    const devices = this._data ? this._devices : device !== undefined ? devicesOf(device) : this._deferred?.devices ?? [cpu()];
     autograd.pause(() => this.setArrays(value, devices));
     this._deferred = null;
   }

@@ -18,6 +18,18 @@ struct Parsed {
   std::vector<std::shared_ptr<Storage>> keep;  // filled only for async calls
 };
 
+void checkBatched(const Ctx& ctx, const char* what, const char* blockName, int64_t bufElems,
+                  int64_t batch, int64_t block, int64_t batchStride) {
+  if (batch == 0 || block == 0) return;
+  const __int128 reach = static_cast<__int128>(batch - 1) * batchStride + block - 1;
+  if (reach >= bufElems)
+    failAt(ctx, code::kBounds,
+           "%s: %lld blocks of %s = %lld elements, %lld apart, reach element %.0f, but the buffer "
+           "holds %lld elements",
+           what, (long long)batch, blockName, (long long)block, (long long)batchStride,
+           static_cast<double>(reach), (long long)bufElems);
+}
+
 MatmulParams parseMatmul(const Args& args, Parsed& parsed, bool keep) {
   MatmulParams p;
   p.dtype = args.dtype(0);
@@ -39,16 +51,8 @@ MatmulParams parseMatmul(const Args& args, Parsed& parsed, bool keep) {
   const int64_t aBlock = checkedMul(args.ctx, p.m, p.k), bBlock = checkedMul(args.ctx, p.k, p.n);
   checkElems(args.ctx, "out", elems(out, p.dtype), outCount);
   // Each A[p] is an m*k block at p * aBatchStride (likewise B): check the last one's end.
-  if (p.batch > 0 && aBlock > 0) {
-    const int64_t stride[2] = {p.aBatchStride, 1};
-    const Dims shape{2, {p.batch, aBlock}};
-    checkStrided(args.ctx, "a", elems(a, p.dtype), 0, stride, shape);
-  }
-  if (p.batch > 0 && bBlock > 0) {
-    const int64_t stride[2] = {p.bBatchStride, 1};
-    const Dims shape{2, {p.batch, bBlock}};
-    checkStrided(args.ctx, "b", elems(b, p.dtype), 0, stride, shape);
-  }
+  checkBatched(args.ctx, "a", "m*k", elems(a, p.dtype), p.batch, aBlock, p.aBatchStride);
+  checkBatched(args.ctx, "b", "k*n", elems(b, p.dtype), p.batch, bBlock, p.bBatchStride);
   p.a = a->data;
   p.b = b->data;
   p.out = out->data;

@@ -2,6 +2,7 @@
 // [0, 2^53], so products fit in 128 bits and nothing here can overflow.
 #pragma once
 #include <cstdint>
+#include <cstdio>
 
 #include "errors.h"
 
@@ -39,14 +40,27 @@ inline __int128 maxReach(int64_t offset, const int64_t* strides, const Dims& sha
   return reach;
 }
 
+// "[2, 3, 4]" into buf (error messages only).
+inline const char* formatDims(const int64_t* v, int n, char* buf, size_t size) {
+  size_t used = 0;
+  used += snprintf(buf + used, size - used, "[");
+  for (int i = 0; i < n && used < size; i++)
+    used += snprintf(buf + used, size - used, i ? ", %lld" : "%lld", static_cast<long long>(v[i]));
+  if (used < size) snprintf(buf + used, size - used, "]");
+  return buf;
+}
+
 inline void checkStrided(const Ctx& ctx, const char* what, int64_t bufElems, int64_t offset,
                          const int64_t* strides, const Dims& shape) {
   __int128 reach = maxReach(offset, strides, shape);
-  if (reach >= static_cast<__int128>(bufElems))
+  if (reach >= static_cast<__int128>(bufElems)) {
+    char s[256], st[256];
     failAt(ctx, code::kBounds,
-           "%s: offset %lld with these strides reaches element %.0f, but the buffer holds %lld elements",
-           what, static_cast<long long>(offset), static_cast<double>(reach),
-           static_cast<long long>(bufElems));
+           "%s: shape %s with strides %s from offset %lld reaches element %.0f, but the buffer holds "
+           "%lld elements",
+           what, formatDims(shape.v, shape.n, s, sizeof s), formatDims(strides, shape.n, st, sizeof st),
+           static_cast<long long>(offset), static_cast<double>(reach), static_cast<long long>(bufElems));
+  }
 }
 
 // n contiguous elements from element 0.

@@ -6,17 +6,19 @@ import { DEVICE_TYPE, DTYPE_CODE, type NativeAddon } from '../../engine/backend/
 import type { BenchOptions } from './options.ts';
 import { buildBare, runBare, type BareBuild, type BareResult } from './bare-dnnl.ts';
 import { ratioOf, verdict, type Row } from './report.ts';
-import { timeInterleaved, type Timing } from './timing.ts';
+import { median, sampleInterleaved, summarize, type Timing } from './timing.ts';
 
 export const MATMUL_SIZES = [256, 1024, 2048];
 export const MATMUL_GOAL = 0.9;
+/** Bare / in-process alternations per size (1 with --quick). */
+export const MATMUL_ROUNDS = 3;
 
 export interface MatmulFigures {
   size: number;
   flops: number;
   engine: Timing & { gflops: number; bestGflops: number };
   rawAddon: Timing & { gflops: number; bestGflops: number };
-  /** The faster of the bare runs (before and after the in-process timings). */
+  /** Median over the rounds' bare runs (each itself a median). */
   bare: BareOutcome;
   bareRuns: BareOutcome[];
   engineOverBare: number | null;
@@ -53,10 +55,6 @@ export function runMatmulSuite(addon: NativeAddon, options: BenchOptions, log: (
     const bytes = n * n * 4;
     const perCall = { minSeconds: options.minSeconds, minReps: options.minReps, warmup: options.warmup };
 
-    // The bare program runs before and after the in-process timings; the faster of its two
-    // medians is the peer (conservative for the engine on a machine with background load).
-    const bareBefore = bareRun(build, n, options.minSeconds);
-
     // Engine: the public API, a fresh result per call (disposed outside the timed region).
     const a = np.random.uniform(-1, 1, [n, n], { seed: 1 });
     const b = np.random.uniform(-1, 1, [n, n], { seed: 2 });
@@ -66,13 +64,26 @@ export function runMatmulSuite(addon: NativeAddon, options: BenchOptions, log: (
     const rout = addon.alloc(DEVICE_TYPE.cpu, 0, bytes);
     addon.randomUniform(F32, ra, n * n, -1, 1, 1, 0);
     addon.randomUniform(F32, rb, n * n, -1, 1, 2, 0);
-    // Interleaved call by call, so both see the same background noise.
-    const t = timeInterleaved([
+    const variants = [
       { name: 'engine', call: () => np.dot(a, b), cleanup: (r: NDArray) => r.dispose() },
       { name: 'raw', call: () => addon.matmul(F32, ra, rb, rout, 1, n, n, n, false, false, 0, 0) },
-    ], perCall);
-    const engine = withGflops(t.engine!, flops);
-    const raw = withGflops(t.raw!, flops);
+    ];
+    // Rounds: a bare-program run, then engine and raw interleaved call by call, so all three see
+    // the same background load. In-process samples are pooled; the bare figure is the median of
+    // its per-round medians.
+    const rounds = options.quick ? 1 : MATMUL_ROUNDS;
+    const perRound = { ...perCall, minSeconds: options.minSeconds / rounds, minReps: Math.ceil(options.minReps / rounds) };
+    const engineSamples: number[] = [];
+    const rawSamples: number[] = [];
+    const bareRuns: BareOutcome[] = [];
+    for (let round = 0; round < rounds; round++) {
+      bareRuns.push(bareRun(build, n, perRound.minSeconds));
+      const s = sampleInterleaved(variants, { ...perRound, warmup: round === 0 ? perCall.warmup : 1 });
+      engineSamples.push(...s.engine!);
+      rawSamples.push(...s.raw!);
+    }
+    const engine = withGflops(summarize(engineSamples), flops);
+    const raw = withGflops(summarize(rawSamples), flops);
 
     // Same inputs (same seeds) → the engine's product must equal the raw one.
     const check = np.dot(a, b);
@@ -86,10 +97,10 @@ export function runMatmulSuite(addon: NativeAddon, options: BenchOptions, log: (
     b.dispose();
     for (const buf of [ra, rb, rout]) addon.dispose(buf);
 
-    const bareAfter = bareRun(build, n, options.minSeconds);
-    const bareRuns = [bareBefore, bareAfter];
     const ok = bareRuns.filter((r): r is BareResult => r.error === undefined);
-    const bare: MatmulFigures['bare'] = ok.length ? ok.reduce((x, y) => (y.gflops > x.gflops ? y : x)) : bareBefore;
+    const bare: BareOutcome = ok.length
+      ? { size: n, seconds: median(ok.map((r) => r.seconds)), gflops: flops / median(ok.map((r) => r.seconds)) / 1e9 }
+      : bareRuns[0]!;
     const bareGflops = bare.error === undefined ? bare.gflops : null;
     const engineOverBare = ratioOf(engine.gflops, bareGflops);
     const rawOverBare = ratioOf(raw.gflops, bareGflops);

@@ -11,7 +11,8 @@ import type { NativeAddon } from '../../engine/backend/native-addon.ts';
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BENCH_DIR = resolve(REPO_ROOT, '.bench');
 
-export type Verdict = 'PASS' | 'FAIL' | 'info' | 'n/a';
+/** PASS? / FAIL?: measured while other processes kept the CPUs busy (see load.ts); rerun before trusting. */
+export type Verdict = 'PASS' | 'FAIL' | 'PASS?' | 'FAIL?' | 'info' | 'n/a';
 
 /** One table line: engine figure, the peer it is compared with, and the goal (if any). */
 export interface Row {
@@ -31,6 +32,8 @@ export interface Row {
   /** Override the printed engine / peer cells (e.g. memory figures). */
   engineText?: string;
   peerText?: string;
+  /** False for figures that background load cannot skew (memory): their verdict never gets a '?'. */
+  loadSensitive?: boolean;
 }
 
 export function ratioOf(a: number | null, b: number | null): number | null {

@@ -7,11 +7,15 @@ import { runElementwiseSuite } from './elementwise.ts';
 import { runMatmulSuite } from './matmul.ts';
 import { parseOptions, USAGE, UsageError, type BenchOptions, type Suite } from './options.ts';
 import { runOverheadSuite } from './overhead.ts';
+import { watchLoad, type LoadReport } from './load.ts';
 import { formatTable, machineInfo, machineLine, writeResults, type Row } from './report.ts';
 import os from 'node:os';
 
 type SuiteRunner = (addon: ReturnType<typeof native>, options: BenchOptions, log: (s: string) => void) =>
   { rows: Row[]; figures: unknown } | Promise<{ rows: Row[]; figures: unknown }>;
+
+/** Share of all CPUs used by other processes above which a suite's verdicts get a '?'. */
+const NOISY_SHARE = 0.1;
 
 const RUNNERS: Record<Suite, SuiteRunner> = {
   matmul: runMatmulSuite,
@@ -25,9 +29,12 @@ async function main(): Promise<number> {
     options = parseOptions(process.argv.slice(2));
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    if (e.message) console.error(`bench: ${e.message}`);
-    console.error(USAGE);
-    return e.message ? 2 : 0;
+    if (!e.message) {
+      console.log(USAGE); // --help
+      return 0;
+    }
+    console.error(`bench: ${e.message}\n${USAGE}`);
+    return 2;
   }
   const addon = native();
   const machine = machineInfo(addon);
@@ -40,30 +47,46 @@ async function main(): Promise<number> {
 
   const rows: Row[] = [];
   const figures: Record<string, unknown> = {};
+  const loads: Record<string, LoadReport> = {};
+  const noisy: string[] = [];
   const started = performance.now();
   for (const suite of options.suites) {
     console.log(`${suite}:`);
     const t0 = performance.now();
+    const stop = watchLoad();
     const r = await RUNNERS[suite](addon, options, log);
-    rows.push(...r.rows);
+    const load = stop();
+    loads[suite] = load;
+    // Verdicts taken under background load are marked uncertain.
+    const background = load.background ?? 0;
+    const busy = background > NOISY_SHARE;
+    rows.push(...r.rows.map((row) =>
+      busy && row.loadSensitive !== false && (row.verdict === 'PASS' || row.verdict === 'FAIL') ? { ...row, verdict: `${row.verdict}?` as const } : row));
     figures[suite] = r.figures;
-    log(`(${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+    const bg = load.background === null ? '' : `; other processes used ${(load.background * 100).toFixed(0)}% of the CPUs meanwhile`;
+    log(`(${((performance.now() - t0) / 1000).toFixed(1)} s${bg})`);
+    if (busy) noisy.push(`${suite} ${(background * 100).toFixed(0)}%`);
   }
 
   console.log('');
   console.log(formatTable(rows));
-  const rowsOut = rows.map((r) => ({ ...r }));
   const results = {
     machine: { ...machine, loadAverageAtEnd: os.loadavg().map((x) => Math.round(x * 100) / 100) },
     options: { quick: options.quick, suites: options.suites, minSeconds: options.minSeconds, minReps: options.minReps, warmup: options.warmup,
       overheadBatches: options.overheadBatches, overheadIters: options.overheadIters },
     wallSeconds: (performance.now() - started) / 1000,
-    table: rowsOut,
+    /** Share of all CPUs that other processes used while each suite ran (see load.ts). */
+    backgroundLoad: loads,
+    table: rows,
     figures,
   };
   const paths = writeResults(results, options.out);
   console.log('');
   console.log(`results: ${paths.join(', ')}`);
+  if (noisy.length) {
+    console.log(`warning: other processes kept the CPUs busy during ${noisy.join(', ')} (share of all CPUs); ` +
+      'OpenMP kernels slow down sharply when they lose a core; verdicts marked ? need a rerun on a quiet machine.');
+  }
   console.log('* = the bench\'s own target (no goal was set for this figure); see docs/benchmarks.md');
   return 0;
 }

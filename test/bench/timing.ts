@@ -50,7 +50,7 @@ export function timePerCall<R>(call: () => R, options: PerCallOptions, cleanup?:
     cleanup?.(r);
     if (samples.length >= maxReps) break;
   }
-  return { median: median(samples), best: Math.min(...samples), samples: samples.length, calls: samples.length };
+  return summarize(samples);
 }
 
 export interface Variant<R = unknown> {
@@ -66,6 +66,14 @@ export interface Variant<R = unknown> {
  * machine. Stops when every variant has minReps calls and the rounds took minSeconds per variant.
  */
 export function timeInterleaved(vs: readonly Variant[], options: PerCallOptions): Record<string, Timing> {
+  const samples = sampleInterleaved(vs, options);
+  const out: Record<string, Timing> = {};
+  for (const [name, s] of Object.entries(samples)) out[name] = summarize(s);
+  return out;
+}
+
+/** timeInterleaved's raw samples (seconds per call, per variant), for pooling over rounds. */
+export function sampleInterleaved(vs: readonly Variant[], options: PerCallOptions): Record<string, number[]> {
   for (const v of vs) {
     for (let i = 0; i < options.warmup; i++) {
       const r = v.call();
@@ -89,12 +97,13 @@ export function timeInterleaved(vs: readonly Variant[], options: PerCallOptions)
     if (reps >= maxReps) break;
     if (reps >= options.minReps && now() - start >= options.minSeconds * vs.length) break;
   }
-  const out: Record<string, Timing> = {};
-  vs.forEach((v, k) => {
-    const s = samples[k]!;
-    out[v.name] = { median: median(s), best: Math.min(...s), samples: s.length, calls: s.length };
-  });
+  const out: Record<string, number[]> = {};
+  vs.forEach((v, k) => { out[v.name] = samples[k]!; });
   return out;
+}
+
+export function summarize(samples: readonly number[]): Timing {
+  return { median: median(samples), best: Math.min(...samples), samples: samples.length, calls: samples.length };
 }
 
 export interface BatchOptions {

@@ -128,6 +128,25 @@ test('unary ops match reference values (f64 exact-ish, f32 on oneDNN at n >= 409
   }
 });
 
+test('float32 unary at n >= 4096 keeps NaN and stays accurate far from 0 (same as the small path)', () => {
+  const n = 5000;
+  const special = [NaN, -100, -20, 20, 100, 0];
+  const vals = new Array<number>(n).fill(0.5);
+  special.forEach((v, i) => (vals[i] = v));
+  for (const op of Object.values(U)) {
+    const big = buf(F32, n), small = buf(F32, special.length);
+    addon.unary(op, F32, buf(F32, vals), big, n);
+    addon.unary(op, F32, buf(F32, special), small, special.length);
+    const [b, s] = [get(F32, big, special.length), get(F32, small, special.length)];
+    assert.ok(Number.isNaN(b[0]!), `op ${op}: NaN in, NaN out`);
+    close(b.slice(1), s.slice(1), 1e-5);
+  }
+  const sr = buf(F32, n);
+  addon.unary(U.softrelu, F32, buf(F32, vals), sr, n);
+  const got = get(F32, sr, 3);
+  assert.ok(got[2]! > 0 && Math.abs(got[2]! - Math.exp(-20)) < 1e-12, `softrelu(-20) = ${got[2]}`);
+});
+
 test('unary on integers: abs, neg, square, sign; float-only ops reject ints', () => {
   const x = buf(I32, [-3, 0, 4]), y = buf(I32, 3);
   addon.unary(U.abs, I32, x, y, 3);

@@ -147,3 +147,26 @@ test('async work keeps its buffers alive across dispose()', async () => {
   );
   assert.ok(many.every((v) => v === many[0]));
 });
+
+test('many async matmuls and linears in flight beside sync work give the sync results', async () => {
+  const shapes = [[17, 33, 65], [64, 64, 64], [128, 40, 96], [5, 300, 7]] as const;
+  const jobs: Promise<void>[] = [];
+  const checks: (() => void)[] = [];
+  for (let rep = 0; rep < 4; rep++)
+    for (const [m, n, k] of shapes) {
+      const a = buf(F32, seq(m * k, m + rep)), b = buf(F32, seq(k * n, n + rep));
+      const ref = buf(F32, m * n), out = buf(F32, m * n);
+      addon.matmul(F32, a, b, ref, 1, m, n, k, false, true, 0, 0);
+      jobs.push(addon.matmulAsync(F32, a, b, out, 1, m, n, k, false, true, 0, 0));
+      checks.push(() => assert.deepEqual(get(F32, out, m * n), get(F32, ref, m * n)));
+      const lref = buf(F32, m * n), lout = buf(F32, m * n);
+      addon.linear(F32, a, b, null, lref, m, k, n, U.sigmoid);
+      jobs.push(addon.linearAsync(F32, a, b, null, lout, m, k, n, U.sigmoid));
+      checks.push(() => assert.deepEqual(get(F32, lout, m * n), get(F32, lref, m * n)));
+      // sync oneDNN work on the main thread while workers run
+      const big = buf(F32, seq(8192, rep));
+      addon.unary(U.tanh, F32, big, big, 8192);
+    }
+  await Promise.all(jobs);
+  for (const check of checks) check();
+});

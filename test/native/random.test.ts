@@ -19,6 +19,12 @@ function normal(dtype: typeof F32 | typeof F64, n: number, seed: number, counter
   return out;
 }
 
+test('the stream is Philox4x32-10: Random123 known-answer vector for key 0, counter 0', () => {
+  // float64 uniform in [0, 1) is word * 2^-32 exactly, so the raw words can be read back.
+  const words = uniform(F64, 4, 0, 0).map((u) => u * 2 ** 32);
+  assert.deepEqual(words, [0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8]);
+});
+
 test('same seed and counter give identical numbers; another seed differs', () => {
   assert.deepEqual(uniform(F32, 1000, 42, 7), uniform(F32, 1000, 42, 7));
   assert.deepEqual(normal(F64, 1000, 42, 7), normal(F64, 1000, 42, 7));

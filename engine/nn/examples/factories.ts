@@ -41,7 +41,7 @@ export function tiedNet(): { net: Sequential; shared: Dense } {
 
 /** Exercise 4: a block running net1 and net2 on the same input, outputs concatenated. */
 export function parallel(net1: Block, net2: Block, axis = -1): Concurrent {
-  return new Concurrent(axis).add(net1, net2) as Concurrent;
+  return new Concurrent(axis).add(net1, net2);
 }
 
 /** Exercise 5: n instances of the same network from a factory, chained in a Sequential. */

@@ -4,10 +4,10 @@ import type { NDArray } from '../../ndarray/ndarray.ts';
 import { unary } from '../../ops/elementwise.ts';
 import { Block, type BlockOptions } from '../block.ts';
 import { modelErrors } from '../model-errors.ts';
-import { ONE_INPUT, ONE_OUTPUT, type LayerSpec } from './layer-spec.ts';
+import type { LayerSpec } from './layer-spec.ts';
+import { ACTIVATION_SPEC, ACTIVATIONS, type ActivationType } from './activation-spec.ts';
 
-export const ACTIVATIONS = ['relu', 'sigmoid', 'tanh', 'softrelu', 'gelu'] as const;
-export type ActivationType = (typeof ACTIVATIONS)[number];
+export { ACTIVATIONS, type ActivationType };
 
 export function checkActivation(where: string, act: unknown): ActivationType {
   if (!ACTIVATIONS.includes(act as ActivationType)) {
@@ -17,17 +17,7 @@ export function checkActivation(where: string, act: unknown): ActivationType {
 }
 
 export class Activation extends Block {
-  static readonly spec: LayerSpec = {
-    kind: 'Activation',
-    category: 'activation',
-    doc: 'Applies an activation function elementwise.',
-    attrs: [{ name: 'activation', type: 'enum', choices: ACTIVATIONS, doc: 'the function' }],
-    inputs: ONE_INPUT,
-    outputs: ONE_OUTPUT,
-    params: [],
-    outputShape: (_a, [x]) => [...x!],
-    repr: (a) => `Activation(${String(a.activation)})`,
-  };
+  static readonly spec: LayerSpec = ACTIVATION_SPEC;
 
   readonly actType: ActivationType;
 
@@ -41,7 +31,7 @@ export class Activation extends Block {
     return unary(this.actType, x);
   }
 
-  getConfig(): Record<string, unknown> {
+  override getConfig(): Record<string, unknown> {
     return { activation: this.actType };
   }
 

@@ -5,26 +5,21 @@ import type { NDArray } from '../../ndarray/ndarray.ts';
 import { np } from '../../ndarray/np.ts';
 import type { BlockOptions } from '../block.ts';
 import { Sequential } from './sequential.ts';
-import { ONE_INPUT, ONE_OUTPUT, type LayerSpec } from './layer-spec.ts';
+import type { LayerSpec } from './layer-spec.ts';
+import { CONCURRENT_SPEC } from './sequential-spec.ts';
 
 export class Concurrent extends Sequential {
-  static override readonly spec: LayerSpec = {
-    kind: 'Concurrent',
-    category: 'structure',
-    doc: 'Runs children on the same input and concatenates their outputs along an axis.',
-    attrs: [{ name: 'axis', type: 'int', default: -1, doc: 'concatenation axis' }],
-    inputs: ONE_INPUT,
-    outputs: ONE_OUTPUT,
-    params: [],
-    outputShape: (_a, [x]) => [...x!],
-    repr: () => 'Concurrent(\n\n)',
-  };
+  static override readonly spec: LayerSpec = CONCURRENT_SPEC;
 
   readonly axis: number;
 
   constructor(axis = -1, options: BlockOptions = {}) {
     super(options);
     this.axis = axis;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { axis: this.axis };
   }
 
   override forward(x: NDArray): NDArray {

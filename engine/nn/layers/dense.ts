@@ -10,8 +10,9 @@ import { Block } from '../block.ts';
 import type { ParameterDict } from '../parameter-dict.ts';
 import type { Parameter } from '../parameter.ts';
 import { modelErrors, pyTuple } from '../model-errors.ts';
-import { Activation, ACTIVATIONS, checkActivation, type ActivationType } from './activation.ts';
-import { ONE_INPUT, ONE_OUTPUT, product, type LayerSpec } from './layer-spec.ts';
+import { Activation, checkActivation, type ActivationType } from './activation.ts';
+import type { LayerSpec } from './layer-spec.ts';
+import { DENSE_SPEC, inUnitsOf } from './dense-spec.ts';
 
 /** Dense's options (Gluon's keyword arguments, camelCased). */
 export interface DenseArgs {
@@ -31,39 +32,8 @@ export interface DenseArgs {
   prefix?: string;
 }
 
-function inUnitsOf(x: readonly number[], flatten: boolean): number {
-  return flatten ? product(x.slice(1)) : x[x.length - 1]!;
-}
-
 export class Dense extends Block {
-  static readonly spec: LayerSpec = {
-    kind: 'Dense',
-    category: 'core',
-    doc: 'Fully connected layer: act(x·Wᵀ + b).',
-    attrs: [
-      { name: 'units', type: 'int', min: 1, doc: 'output features' },
-      { name: 'activation', type: 'enum', choices: ACTIVATIONS, default: null, doc: 'activation (none = linear)' },
-      { name: 'inUnits', type: 'int', min: 0, default: 0, doc: 'input features; 0 = infer from the first batch' },
-      { name: 'useBias', type: 'bool', default: true, doc: 'add a bias' },
-      { name: 'flatten', type: 'bool', default: true, doc: 'flatten all but the first axis of the input' },
-      { name: 'weightInitializer', type: 'initializer', default: null, doc: 'weight init (null: the block-level init)' },
-      { name: 'biasInitializer', type: 'initializer', default: 'zeros', doc: 'bias init' },
-    ],
-    inputs: ONE_INPUT,
-    outputs: ONE_OUTPUT,
-    params: [
-      {
-        name: 'weight', init: null,
-        shape: (a, x) => [a.units as number, x ? inUnitsOf(x, a.flatten !== false) : ((a.inUnits as number) || -1)],
-      },
-      { name: 'bias', init: 'zeros', shape: (a) => [a.units as number], present: (a) => a.useBias !== false },
-    ],
-    outputShape: (a, [x]) => (a.flatten === false ? [...x!.slice(0, -1), a.units as number] : [x![0]!, a.units as number]),
-    repr: (a, x) => {
-      const inUnits = x ? inUnitsOf(x, a.flatten !== false) : ((a.inUnits as number) || -1);
-      return `Dense(${inUnits} -> ${String(a.units)}, ${a.activation ? `Activation(${String(a.activation)})` : 'linear'})`;
-    },
-  };
+  static readonly spec: LayerSpec = DENSE_SPEC;
 
   readonly units: number;
   readonly flatten: boolean;
@@ -106,7 +76,7 @@ export class Dense extends Block {
     return linear(x, w, this.bias ? this.bias.data(x.device) : null, { activation: this.act?.actType ?? null, flatten: this.flatten });
   }
 
-  getConfig(): Record<string, unknown> {
+  override getConfig(): Record<string, unknown> {
     const s = this.weight.shape!;
     return { units: this.units, activation: this.act?.actType ?? null, inUnits: s[1] === -1 ? 0 : s[1], useBias: this.bias !== null, flatten: this.flatten };
   }

@@ -7,8 +7,9 @@ import { np } from '../../ndarray/np.ts';
 import { isFloat } from '../../ndarray/dtype.ts';
 import { autograd } from '../../autograd/index.ts';
 import { Block, type BlockOptions } from '../block.ts';
-import { modelErrors, pyTuple } from '../model-errors.ts';
-import { ONE_INPUT, ONE_OUTPUT, type LayerSpec } from './layer-spec.ts';
+import { modelErrors } from '../model-errors.ts';
+import type { LayerSpec } from './layer-spec.ts';
+import { DROPOUT_SPEC } from './dropout-spec.ts';
 
 export interface DropoutArgs extends BlockOptions {
   /** Axes that share one mask value (variational dropout), e.g. [1] for the time axis. */
@@ -16,20 +17,7 @@ export interface DropoutArgs extends BlockOptions {
 }
 
 export class Dropout extends Block {
-  static readonly spec: LayerSpec = {
-    kind: 'Dropout',
-    category: 'regularization',
-    doc: 'Randomly zeroes elements while training.',
-    attrs: [
-      { name: 'rate', type: 'float', min: 0, max: 1, default: 0.5, doc: 'fraction of elements dropped' },
-      { name: 'axes', type: 'intList', default: [], doc: 'axes sharing one mask value' },
-    ],
-    inputs: ONE_INPUT,
-    outputs: ONE_OUTPUT,
-    params: [],
-    outputShape: (_a, [x]) => [...x!],
-    repr: (a) => `Dropout(p = ${String(a.rate)}, axes=${pyTuple((a.axes as number[] | undefined) ?? [])})`,
-  };
+  static readonly spec: LayerSpec = DROPOUT_SPEC;
 
   readonly rate: number;
   readonly axes: readonly number[];
@@ -50,7 +38,7 @@ export class Dropout extends Block {
     return x.mul(keep.mul(1 / (1 - this.rate)));
   }
 
-  getConfig(): Record<string, unknown> {
+  override getConfig(): Record<string, unknown> {
     return { rate: this.rate, axes: [...this.axes] };
   }
 

@@ -6,7 +6,8 @@ import { np } from '../../ndarray/np.ts';
 import { npx } from '../../ndarray/npx.ts';
 import { Block, type BlockOptions } from '../block.ts';
 import { modelErrors } from '../model-errors.ts';
-import { ONE_INPUT, ONE_OUTPUT, type LayerSpec } from './layer-spec.ts';
+import type { LayerSpec } from './layer-spec.ts';
+import { LAMBDA_SPEC } from './lambda-spec.ts';
 
 export type LambdaFn = (...inputs: NDArray[]) => NDArray;
 
@@ -16,17 +17,7 @@ function byName(name: string): LambdaFn | undefined {
 }
 
 export class Lambda extends Block {
-  static readonly spec: LayerSpec = {
-    kind: 'Lambda',
-    category: 'core',
-    doc: 'Wraps a function (or the name of an npx/np function) as a block.',
-    attrs: [{ name: 'function', type: 'function', doc: 'the function, or its npx/np name' }],
-    inputs: ONE_INPUT,
-    outputs: ONE_OUTPUT,
-    params: [],
-    outputShape: (_a, [x]) => [...x!],
-    repr: (a) => `Lambda(${typeof a.function === 'string' ? a.function : '<lambda>'})`,
-  };
+  static readonly spec: LayerSpec = LAMBDA_SPEC;
 
   readonly fn: LambdaFn;
   readonly fnName: string;
@@ -41,6 +32,11 @@ export class Lambda extends Block {
 
   override forward(...inputs: NDArray[]): NDArray {
     return this.fn(...inputs);
+  }
+
+  /** Only a named npx/np function survives as data; a closure cannot be stored in a document. */
+  override getConfig(): Record<string, unknown> {
+    return { function: this.fnName };
   }
 
   override toString(): string {

@@ -1,7 +1,9 @@
 // The descriptor every layer kind carries (style conventions 1 and 15): its attributes with types
 // and defaults, its ports, its parameters with shapes as functions of the input shape, its output
 // shape and its repr. The graph builder, shape inference and the editor's palette read this one
-// description. Pure: no engine imports, so the renderer may import it.
+// description. Pure (it imports only the error catalog), so the renderer may import it.
+
+import { modelErrors } from '../model-errors.ts';
 
 export type AttrType = 'int' | 'float' | 'bool' | 'string' | 'enum' | 'initializer' | 'intList' | 'function';
 
@@ -57,7 +59,7 @@ export function withDefaults(spec: LayerSpec, attrs: Attrs): Record<string, unkn
   const out: Record<string, unknown> = {};
   for (const a of spec.attrs) {
     const v = attrs[a.name] ?? a.default;
-    if (v === undefined) throw new Error(`${spec.kind}: attribute '${a.name}' is required (${a.doc})`);
+    if (v === undefined) throw modelErrors.block(spec.kind, `attribute '${a.name}' is required (${a.doc}).`);
     out[a.name] = v;
   }
   return out;

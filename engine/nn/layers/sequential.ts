@@ -2,20 +2,11 @@
 
 import type { NDArray } from '../../ndarray/ndarray.ts';
 import { Block } from '../block.ts';
-import { ONE_INPUT, ONE_OUTPUT, type LayerSpec } from './layer-spec.ts';
+import type { LayerSpec } from './layer-spec.ts';
+import { SEQUENTIAL_SPEC } from './sequential-spec.ts';
 
 export class Sequential extends Block {
-  static readonly spec: LayerSpec = {
-    kind: 'Sequential',
-    category: 'structure',
-    doc: 'Stacks blocks sequentially; children are keyed 0, 1, ...',
-    attrs: [],
-    inputs: ONE_INPUT,
-    outputs: ONE_OUTPUT,
-    params: [],
-    outputShape: (_a, [x]) => [...x!],
-    repr: () => 'Sequential(\n\n)',
-  };
+  static readonly spec: LayerSpec = SEQUENTIAL_SPEC;
 
   /** Appends blocks in execution order: `net.add(new Dense(256, {activation: 'relu'}), new Dense(10))`. */
   add(...blocks: Block[]): this {

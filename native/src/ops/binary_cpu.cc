@@ -80,10 +80,25 @@ void binaryLoop(const BinaryParams& p) {
     const int r = w.rank;
     const int64_t aA = w.strides[0][r - 2], aB = w.strides[0][r - 1], bA = w.strides[1][r - 2];
     const int64_t bB = w.strides[1][r - 1], oA = w.strides[2][r - 2];
+    constexpr int64_t TT = Walk<3>::kTile;
+    // Operand tiles are first gathered in each operand's own contiguous order (see copyStrided:
+    // reading a transposed operand directly thrashes one cache set for power-of-two pitches).
+    auto gather = [](const T* src, int64_t sI, int64_t sJ, int64_t i0, int64_t i1, int64_t j0, int64_t j1, T* tile) {
+      if (sI <= sJ) {
+        for (int64_t j = j0; j < j1; j++)
+          for (int64_t i = i0; i < i1; i++) tile[(i - i0) * TT + (j - j0)] = src[i * sI + j * sJ];
+      } else {
+        for (int64_t i = i0; i < i1; i++)
+          for (int64_t j = j0; j < j1; j++) tile[(i - i0) * TT + (j - j0)] = src[i * sI + j * sJ];
+      }
+    };
     w.forEachTile(total >= kParallelMin, [&](const int64_t* off, int64_t a0, int64_t a1, int64_t b0, int64_t b1) {
+      T ta[TT * TT], tb[TT * TT];
+      gather(a + off[0], aA, aB, a0, a1, b0, b1, ta);
+      gather(b + off[1], bA, bB, a0, a1, b0, b1, tb);
       for (int64_t i = a0; i < a1; i++)
         for (int64_t j = b0; j < b1; j++)
-          out[off[2] + i * oA + j] = bop<OP, T>(a[off[0] + i * aA + j * aB], b[off[1] + i * bA + j * bB]);
+          out[off[2] + i * oA + j] = bop<OP, T>(ta[(i - a0) * TT + (j - b0)], tb[(i - a0) * TT + (j - b0)]);
     });
     return;
   }
@@ -115,11 +130,9 @@ void scalarLoop(const BinaryScalarParams& p) {
   const T s = fromDouble<T>(p.scalar, p.dtype);
   const int64_t n = p.n;
   if (p.scalarFirst) {
-    #pragma omp parallel for schedule(static) if ((n) >= kParallelMin)
-    for (int64_t i = 0; i < n; i++) out[i] = bop<OP, T>(s, x[i]);
+    parallelFor(n, n >= kParallelMin, [&](int64_t i) { out[i] = bop<OP, T>(s, x[i]); });
   } else {
-    #pragma omp parallel for schedule(static) if ((n) >= kParallelMin)
-    for (int64_t i = 0; i < n; i++) out[i] = bop<OP, T>(x[i], s);
+    parallelFor(n, n >= kParallelMin, [&](int64_t i) { out[i] = bop<OP, T>(x[i], s); });
   }
 }
 

@@ -7,8 +7,7 @@ namespace {
 
 template <typename T>
 void fillLoop(T* out, int64_t n, T v) {
-#pragma omp parallel for schedule(static) if (n >= kParallelMin)
-  for (int64_t i = 0; i < n; i++) out[i] = v;
+  parallelFor(n, n >= kParallelMin, [&](int64_t i) { out[i] = v; });
 }
 
 }  // namespace
@@ -22,11 +21,10 @@ namespace {
 template <typename S, typename D>
 void castLoop(const S* src, D* dst, int64_t n, bool toBool) {
   if (toBool) {
-    #pragma omp parallel for schedule(static) if ((n) >= kParallelMin)
-    for (int64_t i = 0; i < n; i++) dst[i] = src[i] != S(0) ? 1 : 0;  // NaN → 1, as numpy
+    // NaN → 1, as numpy
+    parallelFor(n, n >= kParallelMin, [&](int64_t i) { dst[i] = src[i] != S(0) ? 1 : 0; });
   } else {
-    #pragma omp parallel for schedule(static) if ((n) >= kParallelMin)
-    for (int64_t i = 0; i < n; i++) dst[i] = convert<D, S>(src[i]);
+    parallelFor(n, n >= kParallelMin, [&](int64_t i) { dst[i] = convert<D, S>(src[i]); });
   }
 }
 

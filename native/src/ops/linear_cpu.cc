@@ -10,14 +10,14 @@ namespace bs {
 
 namespace {
 
-// The activations oneDNN can fuse; the rest run as a separate unary pass.
+// The activations fused as oneDNN post-ops; the rest run as a separate unary pass (softrelu too:
+// oneDNN 2.6's soft_relu is inaccurate for large negative inputs).
 bool fusedAlgorithm(int act, dnnl::algorithm* alg) {
   switch (act) {
     case kRelu: *alg = dnnl::algorithm::eltwise_relu; return true;
     case kSigmoid: *alg = dnnl::algorithm::eltwise_logistic; return true;
     case kTanh: *alg = dnnl::algorithm::eltwise_tanh; return true;
     case kGelu: *alg = dnnl::algorithm::eltwise_gelu_erf; return true;
-    case kSoftrelu: *alg = dnnl::algorithm::eltwise_soft_relu; return true;
     default: return false;
   }
 }
@@ -38,9 +38,9 @@ void linearPlain(const LinearParams& p) {
   if (p.bias) {
     const T* bias = static_cast<const T*>(p.bias);
     const int64_t rows = p.rows, cols = p.outUnits;
-    #pragma omp parallel for schedule(static) if ((rows * cols) >= kParallelMin)
-    for (int64_t r = 0; r < rows; r++)
+    parallelFor(rows, rows * cols >= kParallelMin, [&](int64_t r) {
       for (int64_t j = 0; j < cols; j++) out[r * cols + j] += bias[j];
+    });
   }
   applyActivation(p);
 }

@@ -33,8 +33,7 @@ void gemmPlain(const T* a, int64_t aRS, int64_t aCS, const T* b, int64_t bRS, in
   }
   std::fill(c, c + m * n, T(0));
   const int64_t rowBlocks = (m + kRowBlock - 1) / kRowBlock;
-#pragma omp parallel for schedule(dynamic) if (static_cast<double>(m) * n * k >= 262144.0 && rowBlocks > 1)
-  for (int64_t rb = 0; rb < rowBlocks; rb++) {
+  parallelFor(rowBlocks, static_cast<double>(m) * n * k >= 262144.0 && rowBlocks > 1, [&](int64_t rb) {
     const int64_t i0 = rb * kRowBlock, i1 = std::min(m, i0 + kRowBlock);
     for (int64_t j0 = 0; j0 < n; j0 += kColBlock) {
       const int64_t j1 = std::min(n, j0 + kColBlock);
@@ -53,7 +52,7 @@ void gemmPlain(const T* a, int64_t aRS, int64_t aCS, const T* b, int64_t bRS, in
         }
       }
     }
-  }
+  });
 }
 
 template void gemmPlain<float>(const float*, int64_t, int64_t, const float*, int64_t, int64_t, float*, int64_t, int64_t, int64_t);

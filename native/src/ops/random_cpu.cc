@@ -15,8 +15,7 @@ void fillRandom(const RandomParams& p) {
   const int64_t n = p.n;
   const int64_t blocks = (n + 3) / 4;
   const double a = p.a, b = p.b;
-#pragma omp parallel for schedule(static) if (n >= kParallelMin / 4)
-  for (int64_t blk = 0; blk < blocks; blk++) {
+  parallelFor(blocks, n >= kParallelMin / 4, [&](int64_t blk) {
     const Philox4 r = philox4x32_10(p.seed, p.counter + static_cast<uint64_t>(blk));
     const int64_t base = blk * 4;
     const int64_t count = n - base < 4 ? n - base : 4;
@@ -36,7 +35,7 @@ void fillRandom(const RandomParams& p) {
         }
       }
     }
-  }
+  });
 }
 
 }  // namespace

@@ -80,21 +80,19 @@ void reduceBlock(const T* x, T* out, int64_t outer, int64_t R, int64_t inner) {
     if (outer == 1 && R >= 2 * kChunk) {
       const int64_t chunks = (R + kChunk - 1) / kChunk;
       std::unique_ptr<Acc[]> part(new Acc[chunks]);
-#pragma omp parallel for schedule(static) if (par)
-      for (int64_t c = 0; c < chunks; c++)
+      parallelFor(chunks, par, [&](int64_t c) {
         part[c] = reduceRun<OP, T>(x + c * kChunk, std::min(kChunk, R - c * kChunk));
+      });
       Acc acc = Rd::identity();
       for (int64_t c = 0; c < chunks; c++) acc = Rd::combine(acc, part[c]);
       out[0] = Rd::finish(acc, R);
       return;
     }
-#pragma omp parallel for schedule(static) if (par)
-    for (int64_t o = 0; o < outer; o++) out[o] = Rd::finish(reduceRun<OP, T>(x + o * R, R), R);
+    parallelFor(outer, par, [&](int64_t o) { out[o] = Rd::finish(reduceRun<OP, T>(x + o * R, R), R); });
     return;
   }
   const int64_t colChunks = (inner + kColChunk - 1) / kColChunk;
-#pragma omp parallel for schedule(static) if (par)
-  for (int64_t task = 0; task < outer * colChunks; task++) {
+  parallelFor(outer * colChunks, par, [&](int64_t task) {
     const int64_t o = task / colChunks, c0 = (task % colChunks) * kColChunk;
     const int64_t cols = std::min(kColChunk, inner - c0);
     Acc acc[kColChunk];
@@ -106,7 +104,7 @@ void reduceBlock(const T* x, T* out, int64_t outer, int64_t R, int64_t inner) {
     }
     T* dst = out + o * inner + c0;
     for (int64_t i = 0; i < cols; i++) dst[i] = Rd::finish(acc[i], R);
-  }
+  });
 }
 
 // Any axis set: one pass over x in memory order with an odometer over (merged) dims.
@@ -127,7 +125,10 @@ void reduceGeneral(const T* x, T* out, const int64_t* shape, const bool* reduced
   int64_t o = 0;
   const int64_t last = shape[rank - 1], lastStride = outStride[rank - 1];
   for (const T* p = x;;) {
-    for (int64_t j = 0; j < last; j++) acc[o + j * lastStride] = Rd::combine(acc[o + j * lastStride], Rd::lift(p[j]));
+    if (lastStride == 0)  // the innermost dim is reduced: a contiguous run, done with 8 lanes
+      acc[o] = Rd::combine(acc[o], reduceRun<OP, T>(p, last));
+    else
+      for (int64_t j = 0; j < last; j++) acc[o + j] = Rd::combine(acc[o + j], Rd::lift(p[j]));
     p += last;
     int d = rank - 2;
     for (; d >= 0; d--) {
@@ -144,8 +145,7 @@ void reduceGeneral(const T* x, T* out, const int64_t* shape, const bool* reduced
 template <bool MAX, typename T>
 void argReduce(const T* x, int64_t* out, int64_t outer, int64_t R, int64_t inner) {
   const int64_t total = outer * inner;
-#pragma omp parallel for schedule(static) if (total * R >= kParallelMin)
-  for (int64_t t = 0; t < total; t++) {
+  parallelFor(total, total * R >= kParallelMin, [&](int64_t t) {
     const int64_t o = t / inner, i = t % inner;
     const T* p = x + o * R * inner + i;
     int64_t best = 0;
@@ -164,7 +164,7 @@ void argReduce(const T* x, int64_t* out, int64_t outer, int64_t R, int64_t inner
       }
     }
     out[t] = best;
-  }
+  });
 }
 
 template <int OP, typename T>
@@ -190,7 +190,7 @@ void reduceCpu(const ReduceParams& p) {
   int64_t outCount = 1, extent = 1;
   for (int i = 0; i < p.shape.n; i++) {
     (p.reduced[i] ? extent : outCount) *= p.shape[i];
-    if (p.shape[i] == 1 && !(p.op == kArgmax || p.op == kArgmin)) continue;
+    if (p.shape[i] == 1) continue;  // extent-1 axes change nothing, reduced or not
     if (mrank > 0 && mred[mrank - 1] == p.reduced[i]) {
       mshape[mrank - 1] *= p.shape[i];
     } else {

@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "../checks.h"
+#include "../parallel.h"
 #include "../dtype.h"
 
 namespace bs {
@@ -132,18 +133,18 @@ struct Walk {
     return false;
   }
 
-  // Calls f(off[N], a0, a1, b0, b1) for 32x32 tiles [a0, a1) x [b0, b1) of the last two dims;
+  static constexpr int64_t kTile = 32;
+
+  // Calls f(off[N], a0, a1, b0, b1) for kTile x kTile tiles [a0, a1) x [b0, b1) of the last two dims;
   // every element of a tile is a few cache lines away in each operand.
   template <typename F>
   void forEachTile(bool parallel, F&& f) const {
-    constexpr int64_t kTile = 16;
     const int64_t rowsA = shape[rank - 2], colsB = shape[rank - 1];
     int64_t nOuter = 1;
     for (int i = 0; i < rank - 2; i++) nOuter *= shape[i];
     const int64_t tilesA = (rowsA + kTile - 1) / kTile, tilesB = (colsB + kTile - 1) / kTile;
     const int64_t tasks = nOuter * tilesA * tilesB;
-#pragma omp parallel for schedule(static) if (parallel)
-    for (int64_t t = 0; t < tasks; t++) {
+    parallelFor(tasks, parallel, [&](int64_t t) {
       int64_t o = t / (tilesA * tilesB);
       const int64_t a0 = (t / tilesB % tilesA) * kTile, b0 = t % tilesB * kTile;
       int64_t off[N] = {};
@@ -153,7 +154,7 @@ struct Walk {
         for (int k = 0; k < N; k++) off[k] += c * strides[k][i];
       }
       f(off, a0, std::min(rowsA, a0 + kTile), b0, std::min(colsB, b0 + kTile));
-    }
+    });
   }
 };
 

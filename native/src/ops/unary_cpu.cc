@@ -25,7 +25,7 @@ inline T sigmoidOf(T x) {
 
 template <int OP, typename T>
 inline T fwd(T x) {
-  if constexpr (OP == kRelu) return x > T(0) ? x : T(0);
+  if constexpr (OP == kRelu) return x < T(0) ? T(0) : x;  // NaN stays NaN, as in numpy
   else if constexpr (OP == kSigmoid) return sigmoidOf(x);
   else if constexpr (OP == kTanh) return std::tanh(x);
   else if constexpr (OP == kGelu) return T(0.5) * x * (T(1) + std::erf(x * T(M_SQRT1_2)));
@@ -69,14 +69,12 @@ inline T bwd(T x, T y, T dy) {
 
 template <int OP, typename T>
 void fwdLoop(const T* x, T* y, int64_t n) {
-  #pragma omp parallel for schedule(static) if ((n) >= kParallelMin)
-  for (int64_t i = 0; i < n; i++) y[i] = fwd<OP, T>(x[i]);
+  parallelFor(n, n >= kParallelMin, [&](int64_t i) { y[i] = fwd<OP, T>(x[i]); });
 }
 
 template <int OP, typename T>
 void bwdLoop(const T* x, const T* y, const T* dy, T* dx, int64_t n) {
-  #pragma omp parallel for schedule(static) if ((n) >= kParallelMin)
-  for (int64_t i = 0; i < n; i++) dx[i] = bwd<OP, T>(x[i], y[i], dy[i]);
+  parallelFor(n, n >= kParallelMin, [&](int64_t i) { dx[i] = bwd<OP, T>(x[i], y[i], dy[i]); });
 }
 
 #define BS_UNARY_SWITCH(op, CALL)                           \
@@ -101,11 +99,12 @@ struct EltAlg {
   bool useDst = false;  // backward reads y instead of x (cheaper for sigmoid, tanh, exp, sqrt)
 };
 
-// oneDNN's eltwise algorithm for a unary op; false for sign, which oneDNN lacks.
+// oneDNN's eltwise algorithm for a unary op, or false to use the plain loop: sign (oneDNN has
+// none), relu (oneDNN maps NaN to 0; the plain loop is as fast, memory-bound and vectorised) and
+// softrelu (oneDNN 2.6 loses all relative accuracy for x < -15, even returning negatives).
 bool eltAlg(int op, bool backward, EltAlg* e) {
   using A = dnnl::algorithm;
   switch (op) {
-    case kRelu: e->alg = A::eltwise_relu; return true;
     case kSigmoid: *e = backward ? EltAlg{A::eltwise_logistic_use_dst_for_bwd, 0.f, true} : EltAlg{A::eltwise_logistic}; return true;
     case kTanh: *e = backward ? EltAlg{A::eltwise_tanh_use_dst_for_bwd, 0.f, true} : EltAlg{A::eltwise_tanh}; return true;
     case kGelu: e->alg = A::eltwise_gelu_erf; return true;
@@ -115,7 +114,6 @@ bool eltAlg(int op, bool backward, EltAlg* e) {
     case kNeg: *e = EltAlg{A::eltwise_linear, -1.f}; return true;
     case kSqrt: *e = backward ? EltAlg{A::eltwise_sqrt_use_dst_for_bwd, 0.f, true} : EltAlg{A::eltwise_sqrt}; return true;
     case kSquare: e->alg = A::eltwise_square; return true;
-    case kSoftrelu: e->alg = A::eltwise_soft_relu; return true;
     default: return false;
   }
 }
@@ -194,10 +192,19 @@ int64_t unaryBackwardDnnl(const UnaryBackwardParams& p, const EltAlg& e) {
 
 }  // namespace
 
+// oneDNN's exp turns NaN into +inf; inputs holding a NaN take the plain loop instead.
+static bool hasNaN(const float* x, int64_t n) {
+  int any = 0;
+  for (int64_t i = 0; i < n; i++) any |= x[i] != x[i];
+  return any != 0;
+}
+
 void unaryCpu(const UnaryParams& p) {
   int64_t done = 0;
   EltAlg e{};
-  if (supportsDnnl(p.dtype) && p.n >= kDnnlMin && eltAlg(p.op, false, &e)) done = unaryDnnl(p, e);
+  if (supportsDnnl(p.dtype) && p.n >= kDnnlMin && eltAlg(p.op, false, &e) &&
+      !(p.op == kExp && hasNaN(static_cast<const float*>(p.x), p.n)))
+    done = unaryDnnl(p, e);
   if (done == p.n) return;
   const int64_t n = p.n - done;
   switch (p.dtype) {

@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { np, type NDArray } from '../../../engine/index.ts';
-import { readArrayFile } from '../../../engine/io/array-file.ts';
+import { readArrayFile, writeArrayFile } from '../../../engine/io/array-file.ts';
 import { Dense, ModelError, NamingScope, Sequential, examples, loadArrays, saveArrays } from '../../../engine/model-index.ts';
 import { flat, inScope } from '../nn/model-test-helpers.ts';
 
@@ -130,6 +130,21 @@ test('5.5.2: shape and dtype mismatches are errors naming the key; castDtype con
   const deferred = run(() => new Sequential().add(new Dense(10)));
   await deferred.loadParameters(file('a.params'));
   assert.deepEqual(deferred.at<Dense>(0).weight.shape, [10, 20]);
+});
+
+test('5.5 exercise 2: reuse the first two layers of a trained network in a different one', async () => {
+  const trained = run(() => new Sequential().add(new Dense(8, { activation: 'relu' }), new Dense(8, { activation: 'relu' }), new Dense(10)));
+  trained.initialize();
+  trained.call(x20);
+  await trained.saveParameters(file('trained.params'));
+  const other = run(() => new Sequential().add(new Dense(8, { activation: 'relu' }), new Dense(8, { activation: 'relu' }), new Dense(3)));
+  // The head differs in shape: drop it from the file, and let the new head initialize as usual.
+  const saved = (await readArrayFile(file('trained.params'))) as Record<string, never>;
+  await writeArrayFile(file('first-two.params'), Object.fromEntries(Object.entries(saved).filter(([k]) => !k.startsWith('2.'))));
+  await other.loadParameters(file('first-two.params'), { allowMissing: true });
+  other.initialize();
+  assert.deepEqual(other.call(x20).shape, [2, 3]);
+  for (const i of [0, 1]) assert.deepEqual(flat(other.at<Dense>(i).weight.data()), flat(trained.at<Dense>(i).weight.data()));
 });
 
 test('5.5: a file holding an unnamed list is not a parameter file', async () => {

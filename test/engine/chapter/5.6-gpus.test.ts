@@ -13,7 +13,7 @@ const run = inScope(new NamingScope());
 test('5.6.3: net.initialize({device: tryGpu()}) puts parameters and outputs on that device', () => {
   const device = tryGpu();
   const net = run(() => new Sequential().add(new Dense(1)));
-  net.initialize(undefined, { device });
+  net.initialize({ device });
   const x = np.ones([2, 3], { device });
   const y = net.call(x);
   assert.equal(y.device, device);
@@ -25,6 +25,20 @@ test('5.6.3: net.initialize({device: tryGpu()}) puts parameters and outputs on t
   const s = flat(w.data()).reduce((p, q) => p + q, 0);
   assert.equal(a, b);
   assert.ok(Math.abs(a! - s) < 1e-6);
+});
+
+test('5.6 exercise 2: parameters are read onto a chosen device with loadParameters({device})', async () => {
+  const { mkdtempSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const path = join(mkdtempSync(join(tmpdir(), 'blocksmith-5.6-')), 'net.params');
+  const net = run(() => new Sequential().add(new Dense(2, { inUnits: 3 })));
+  net.initialize();
+  await net.saveParameters(path);
+  const clone = run(() => new Sequential().add(new Dense(2)));
+  await clone.loadParameters(path, { device: tryGpu() });
+  assert.equal(clone.at<Dense>(0).weight.data().device, tryGpu());
+  assert.deepEqual(flat(clone.at<Dense>(0).weight.data().copyto(cpu())), flat(net.at<Dense>(0).weight.data()));
 });
 
 test('5.6: a parameter read on a device it does not live on says where it lives', () => {

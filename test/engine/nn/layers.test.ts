@@ -108,3 +108,32 @@ test('descriptors: every kind is registered once, builds from attrs, and predict
   assert.throws(() => createLayer('Dense'), /units/);
   assert.throws(() => layerSpec('Conv9d'), /unknown layer kind/);
 });
+
+test('getConfig round-trips through createLayer for every kind', () => {
+  const blocks = [
+    new Dense(4, { activation: 'tanh', inUnits: 3, useBias: false, flatten: false }), new Activation('gelu'),
+    new Dropout(0.25, { axes: [1] }), new Flatten(), new Lambda('tanh'), new Sequential(), new Concurrent(0),
+  ];
+  for (const b of blocks) {
+    const kind = b.constructor.name;
+    const rebuilt = createLayer(kind, b.getConfig());
+    assert.equal(rebuilt.constructor, b.constructor, kind);
+    assert.deepEqual(rebuilt.getConfig(), b.getConfig(), kind);
+    assert.equal(rebuilt.toString(), b.toString(), kind);
+  }
+});
+
+test('the same block added twice shares its parameters, and their gradients sum', () => {
+  const d = new Dense(3, { inUnits: 3, useBias: false });
+  const net = new Sequential().add(d, d);
+  net.initialize();
+  assert.equal(net.collectParams().size, 1);
+  const x = np.random.uniform(0, 1, [2, 3]);
+  autograd.record(() => net.call(x).sum()).backward();
+  // y = (x·Wᵀ)·Wᵀ: the outer use gives 1ᵀ·h with h = x·Wᵀ, the inner one (1·W)ᵀ·x; W's grad is their sum.
+  const w = d.weight.data();
+  const ones = np.ones([2, 3]);
+  const h = np.dot(x, w.T);
+  const expected = np.dot(ones.T, h).add(np.dot(np.dot(ones, w).T, x));
+  assert.ok(maxAbsDiff(d.weight.grad(), expected) < 1e-5);
+});

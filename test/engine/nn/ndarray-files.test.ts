@@ -79,7 +79,9 @@ test('loadParameters: castDtype with dtypeSource saved re-dtypes the parameter',
   src.initialize();
   await src.saveParameters(file('f64.params'));
   const dst = net();
+  dst.initialize();
   await dst.loadParameters(file('f64.params'), { castDtype: true, dtypeSource: 'saved' });
+  assert.deepEqual(flat(dst.at<Dense>(0).weight.data()), flat(src.at<Dense>(0).weight.data()));
   assert.equal(dst.at<Dense>(0).weight.dtype, 'float64');
   assert.equal(dst.at<Dense>(0).weight.data().dtype, 'float64');
 });
