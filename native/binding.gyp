@@ -3,6 +3,12 @@
   # No -march: the addon must run on any x86-64; oneDNN picks AVX2/AVX-512 kernels at run time.
   "variables": {
     "dnnl_root%": "<!(node -p \"process.env.DNNL_ROOT || ''\")",
+    # Set by scripts/build-cuda.mjs after nvcc built native/build/cuda/libblocksmith_cuda.a;
+    # a plain `node-gyp rebuild` gets the stub (cuda_stub.cc).
+    "cuda%": "<!(node -p \"process.env.BLOCKSMITH_GYP_CUDA || '0'\")",
+    "cuda_lib%": "<!(node -p \"process.env.BLOCKSMITH_GYP_CUDA_LIB || ''\")",
+    "cuda_libdir%": "<!(node -p \"process.env.BLOCKSMITH_GYP_CUDA_LIBDIR || ''\")",
+    "cublas%": "<!(node -p \"process.env.BLOCKSMITH_GYP_CUBLAS || '0'\")",
   },
   "targets": [
     {
@@ -17,7 +23,6 @@
         "src/buffer.cc",
         "src/errors.cc",
         "src/backend_cpu.cc",
-        "src/cuda_stub.cc",
         "src/dnnl_common.cc",
         "src/ops/fill_cast_cpu.cc",
         "src/ops/random_cpu.cc",
@@ -39,6 +44,17 @@
       "ldflags": ["-fopenmp"],
       "libraries": ["-ldnnl"],
       "conditions": [
+        # The static CUDA runtime: the addon loads (and reports "no NVIDIA driver") on machines
+        # without CUDA; libcuda.so, the driver, is opened at run time. (gyp turns "1" into an int.)
+        ["cuda==1", {
+          "libraries": ["<(cuda_lib)", "-L<(cuda_libdir)", "-lcudart_static", "-ldl", "-lrt", "-lpthread"],
+          "conditions": [
+            ["cublas=='static'", { "libraries": ["-lcublas_static", "-lcublasLt_static", "-lculibos"] }],
+            ["cublas=='shared'", { "libraries": ["-lcublas", "-Wl,-rpath,<(cuda_libdir)"] }]
+          ]
+        }, {
+          "sources": ["src/cuda_stub.cc"]
+        }],
         ["dnnl_root!=''", {
           "include_dirs": ["<(dnnl_root)/include"],
           "libraries": ["-L<(dnnl_root)/lib", "-Wl,-rpath,<(dnnl_root)/lib"]

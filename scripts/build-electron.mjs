@@ -31,4 +31,12 @@ await build({
   outfile: path.join(outdir, 'preload.cjs'),
   format: 'cjs',
 });
-console.log(`${path.relative(process.cwd(), outdir) || '.'}: main.js, preload.cjs`);
+// The engine process for utilityProcess.fork. It sits two folders below the repository root,
+// like engine/backend/, so the native loader finds native/build/Release from here as well.
+await build({
+  ...common,
+  entryPoints: ['engine/service/process-main.ts'],
+  outfile: path.join(outdir, 'engine.js'),
+  format: 'esm',
+});
+console.log(`${path.relative(process.cwd(), outdir) || '.'}: main.js, preload.cjs, engine.js`);

@@ -4,11 +4,12 @@
 // and says exactly what to install when something is missing.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildCuda, detectCuda } from './build-cuda.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const nativeDir = join(root, 'native');
@@ -83,6 +84,14 @@ if (!header) {
   ]);
 }
 
+// ---- CUDA: built into the addon when nvcc is found (see build-cuda.mjs); BLOCKSMITH_CUDA=0 opts out.
+let cuda;
+try {
+  cuda = detectCuda();
+} catch (err) {
+  die([`CUDA: ${err.message}`, 'Fix the CUDA toolkit install, or build without CUDA: BLOCKSMITH_CUDA=0 npm run build:native']);
+}
+
 // ---- one build at a time: `npm install` runs this script, and several people may run it at once
 // in one tree; concurrent node-gyp runs delete each other's build directory.
 const lockDir = join(tmpdir(), `blocksmith-native-${createHash('sha1').update(nativeDir).digest('hex').slice(0, 12)}.lock`);
@@ -124,7 +133,24 @@ function newestSource(dir) {
   return newest;
 }
 
-if (!force && existsSync(output) && statSync(output).mtimeMs > newestSource(nativeDir)) {
+// The addon must be relinked (and gyp reconfigured) when CUDA is switched on or off.
+const configFile = join(nativeDir, 'build', 'blocksmith-config.json');
+const config = JSON.stringify({ cuda: cuda.enabled, cublas: cuda.cublas ?? '' });
+const configChanged = readFileSafe(configFile) !== config;
+let gypEnv = { BLOCKSMITH_GYP_CUDA: '0' };
+if (cuda.enabled) {
+  try {
+    const built = await buildCuda(cuda, nativeDir);
+    gypEnv = built.env;
+    if (built.rebuilt) rmSync(output, { force: true }); // make does not see the .a change: relink
+  } catch (err) {
+    die([`CUDA: ${err.message}`, 'The CUDA part failed to compile (see nvcc output above). To build the CPU-only addon instead: BLOCKSMITH_CUDA=0 npm run build:native']);
+  }
+} else {
+  console.log(`blocksmith: building without CUDA (${cuda.reason}); gpu(i) will report "not compiled with CUDA".`);
+}
+
+if (!force && !configChanged && existsSync(output) && statSync(output).mtimeMs > newestSource(nativeDir)) {
   console.log(`blocksmith: native addon is up to date (${output}); use --force to rebuild.`);
   process.exit(0);
 }
@@ -134,7 +160,7 @@ if (!force && existsSync(output) && statSync(output).mtimeMs > newestSource(nati
 // tree is newer than binding.gyp, only the changed sources are recompiled.
 const makefile = join(nativeDir, 'build', 'Makefile');
 const incremental =
-  !force && existsSync(makefile) && statSync(makefile).mtimeMs > statSync(join(nativeDir, 'binding.gyp')).mtimeMs;
+  !force && !configChanged && existsSync(makefile) && statSync(makefile).mtimeMs > statSync(join(nativeDir, 'binding.gyp')).mtimeMs;
 const args = [nodeGyp, incremental ? 'build' : 'rebuild', '--jobs=max', '--loglevel=warn'];
 // npm sets npm_config_nodedir from its config; when run by hand, use the headers that ship with
 // this node (e.g. Debian's /usr/include/node) rather than letting node-gyp download them.
@@ -144,7 +170,7 @@ const nodedir =
   (existsSync(join(installedHeaders, 'include', 'node', 'node_api.h')) ? installedHeaders : '');
 if (nodedir) args.push(`--nodedir=${nodedir}`);
 console.log(`blocksmith: building the native addon (node-gyp ${args.slice(1).join(' ')}) ...`);
-const result = spawnSync(process.execPath, args, { cwd: nativeDir, stdio: 'inherit', env: process.env });
+const result = spawnSync(process.execPath, args, { cwd: nativeDir, stdio: 'inherit', env: { ...process.env, ...gypEnv } });
 if (result.status !== 0) {
   die([
     `node-gyp exited with status ${result.status ?? result.signal}. See the compiler output above.`,
@@ -154,6 +180,8 @@ if (result.status !== 0) {
 }
 if (!existsSync(output)) die([`node-gyp finished but ${output} does not exist.`]);
 
+writeFileSync(configFile, config);
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
 const size = (statSync(output).size / 1024).toFixed(0);
-console.log(`blocksmith: built ${output} (${size} KiB) in ${seconds}s; oneDNN headers: ${dirname(header)}`);
+const cudaNote = cuda.enabled ? `CUDA for sm_${cuda.archs.join(', sm_')} (+PTX)${cuda.cublas ? ' with cuBLAS' : ''}` : 'no CUDA';
+console.log(`blocksmith: built ${output} (${size} KiB) in ${seconds}s; oneDNN headers: ${dirname(header)}; ${cudaNote}`);

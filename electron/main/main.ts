@@ -1,12 +1,16 @@
-// Electron main process: one secure window showing the built renderer (renderer/dist). Follows
-// the Electron security checklist: sandbox, context isolation, no Node in the page, a CSP, no
-// navigation away and no new windows; IPC only through handle() (electron/ipc).
-import { app, BrowserWindow, session } from 'electron';
+// Electron main process: one secure window showing the built renderer (renderer/dist), and the
+// engine in a utilityProcess behind a relay. Follows the Electron security checklist: sandbox,
+// context isolation, no Node in the page, a CSP, no navigation away and no new windows; IPC only
+// through handle() (electron/ipc).
+import { app, BrowserWindow, dialog, session } from 'electron';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { handle } from '../ipc/handle.ts';
 import { isTrustedSenderUrl } from '../ipc/trusted-sender.ts';
 import { CONTENT_SECURITY_POLICY } from '../../renderer/content-security-policy.ts';
+import { EngineHost } from '../../engine/service/engine-host.ts';
+import { EngineRelay } from './engine-relay.ts';
+import { utilityProcessLauncher } from './engine-utility-process.ts';
 
 // This file is bundled to electron/dist/main.js; the preload sits beside it.
 const distDir = path.dirname(fileURLToPath(import.meta.url));
@@ -55,6 +59,24 @@ void app.whenReady().then(() => {
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
 
   handle('app:version', rendererUrl, () => app.getVersion());
+
+  // The engine bundle (engine/service/process-main.ts) sits beside main.js.
+  const engine = new EngineHost(utilityProcessLauncher(path.join(distDir, 'engine.js')));
+  void engine.start();
+  app.on('will-quit', () => void engine.close());
+  const relay = new EngineRelay(engine);
+  handle('app:engine-send', rendererUrl, (message, event) => relay.linkFor(event.sender).send(message));
+  handle('app:open-file', rendererUrl, async (request, event) => {
+    const window = BrowserWindow.fromWebContents(event.sender);
+    const options = { properties: ['openFile' as const], ...request };
+    const chosen = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+    return chosen.canceled ? null : (chosen.filePaths[0] ?? null);
+  });
+  handle('app:save-file', rendererUrl, async (request, event) => {
+    const window = BrowserWindow.fromWebContents(event.sender);
+    const chosen = window ? await dialog.showSaveDialog(window, request) : await dialog.showSaveDialog(request);
+    return chosen.canceled ? null : (chosen.filePath ?? null);
+  });
 
   createWindow();
   app.on('activate', () => {

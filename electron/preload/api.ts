@@ -1,8 +1,10 @@
 // The type of `window.api`, the only thing the preload exposes to the page. Types only: the
 // renderer imports it with `import type`.
-import type { AppChannel, ChannelRequest, ChannelResult } from '../ipc/channel-names.ts';
+import type { AppChannel, ChannelRequest, ChannelResult, EngineMessage } from '../ipc/channel-names.ts';
 
 export interface DesktopApi {
   /** Calls an allowlisted `app:` channel in the main process. */
   invoke<C extends AppChannel>(channel: C, payload?: ChannelRequest<C>): Promise<ChannelResult<C>>;
+  /** Receives the engine's answers, progress and events; returns the unsubscribe function. */
+  onEngineMessage(listener: (message: EngineMessage) => void): () => void;
 }

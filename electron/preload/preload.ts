@@ -1,7 +1,8 @@
-// Preload for the sandboxed window: exposes `window.api` (invoke on allowlisted `app:` channels)
-// and nothing else — no ipcRenderer, no Node, no engine (style.md convention 14).
+// Preload for the sandboxed window: exposes `window.api` (invoke on allowlisted `app:` channels,
+// and a listener for the engine's messages) and nothing else — no ipcRenderer, no Node, no engine
+// (style.md convention 14).
 import { contextBridge, ipcRenderer } from 'electron';
-import { isAppChannel } from '../ipc/channel-names.ts';
+import { ENGINE_MESSAGE_CHANNEL, isAppChannel, type EngineMessage } from '../ipc/channel-names.ts';
 import type { DesktopApi } from './api.ts';
 
 const api: DesktopApi = {
@@ -10,6 +11,12 @@ const api: DesktopApi = {
       return Promise.reject(new Error(`window.api: unknown channel ${String(channel)}`));
     }
     return ipcRenderer.invoke(channel, payload);
+  },
+  onEngineMessage(listener) {
+    // The page never sees the IpcRendererEvent (it would expose ipcRenderer.sender).
+    const wrapped = (_event: unknown, message: EngineMessage) => listener(message);
+    ipcRenderer.on(ENGINE_MESSAGE_CHANNEL, wrapped);
+    return () => void ipcRenderer.removeListener(ENGINE_MESSAGE_CHANNEL, wrapped);
   },
 };
 

@@ -59,7 +59,8 @@ export const serviceMethods = {
     z.intersection(zDocumentRef, z.object({ inputShape: zShapeWithUnknown.optional() })),
     zShapeReport),
 
-  forward: method('Builds the document\'s model (kept in the session) and runs one forward pass.',
+  forward: method('Runs one forward pass of the document\'s model, building it first when there is none. ' +
+    'A seed or rebuild builds fresh parameters; otherwise the model (and any values set or loaded) is reused.',
     z.object({
       docId: zDocId,
       inputShape: zShape.optional(),

@@ -75,6 +75,10 @@ export type EventMessage = z.infer<typeof zEventMessage>;
 /** Web host → client, after the hello: the connection is authorised. */
 export const zWelcomeMessage = z.object({ type: z.literal('welcome'), protocol: z.literal(1) });
 
+/** Engine process → its host only (never relayed): the engine listens now. */
+export const zReadyMessage = z.object({ type: z.literal('ready'), pid: z.number() });
+export type ReadyMessage = z.infer<typeof zReadyMessage>;
+
 export const zServerMessage = z.union([zResponseMessage, zEventMessage, zWelcomeMessage]);
 export type ServerMessage = z.infer<typeof zServerMessage>;
 

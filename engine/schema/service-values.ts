@@ -94,6 +94,7 @@ export type ParameterRow = z.infer<typeof zParameterRow>;
 
 /** The short form the CLI prints and `--json` emits. */
 export const zParameterBrief = z.object({ name: z.string(), shape: zShapeWithUnknown.nullable(), dtype: zDType });
+export type ParameterBrief = z.infer<typeof zParameterBrief>;
 
 export const zArrayFileFormat = z.enum(['mxnet', 'npy', 'npz', 'safetensors']);
 

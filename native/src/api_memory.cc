@@ -21,6 +21,17 @@ Napi::Value Capabilities(const Napi::CallbackInfo& info) {
   caps.Set("cuda", cudaCompiled());
   caps.Set("cudaReason", cudaBackend().deviceCount() > 0 ? "" : cudaUnavailableReason());
   caps.Set("threads", omp_get_max_threads());
+  Napi::Array gpus = Napi::Array::New(env);
+  GpuProperties g;
+  for (int i = 0; gpuProperties(i, &g); i++) {
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("name", g.name);
+    o.Set("computeCapability", std::to_string(g.major) + "." + std::to_string(g.minor));
+    o.Set("multiProcessors", g.multiProcessors);
+    o.Set("totalMemory", static_cast<double>(g.totalMemory));
+    gpus.Set(i, o);
+  }
+  caps.Set("gpus", gpus);
   return caps;
 }
 

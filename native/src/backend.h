@@ -58,6 +58,15 @@ Backend& cudaBackend();        // cuda_stub.cc, or the real one from cuda/
 bool cudaCompiled();
 const char* cudaUnavailableReason();  // "" when GPUs are usable
 
+// What capabilities() reports per GPU; false when gpu(id) does not exist (always, in the stub).
+struct GpuProperties {
+  char name[256];
+  int major, minor;  // compute capability
+  int multiProcessors;
+  size_t totalMemory;  // bytes
+};
+bool gpuProperties(int id, GpuProperties* out);
+
 inline Backend& backendFor(DeviceType t) { return t == DeviceType::Cpu ? cpuBackend() : cudaBackend(); }
 
 }  // namespace bs

@@ -8,8 +8,8 @@ namespace bs {
 namespace {
 
 constexpr const char* kReason =
-    "Blocksmith was built without CUDA support (this addon has the CPU backend only). "
-    "Install the CUDA toolkit and run `npm run build:native`, or use the cpu device.";
+    "not compiled with CUDA: Blocksmith was built without CUDA support (this addon has the CPU backend only). "
+    "Install the CUDA toolkit (nvcc) and run `npm run build:native`, or use the cpu device.";
 
 [[noreturn]] void noCuda(const char* what) { fail(code::kNoCuda, "%s: %s", what, kReason); }
 
@@ -46,5 +46,6 @@ Backend& cudaBackend() {
 }
 bool cudaCompiled() { return false; }
 const char* cudaUnavailableReason() { return kReason; }
+bool gpuProperties(int, GpuProperties*) { return false; }
 
 }  // namespace bs

@@ -1,38 +1,27 @@
-// Command line for the web host: serves renderer/dist on 127.0.0.1 and prints the URL.
-//   node --import tsx scripts/web-host/main.ts [--port 5173] [--root renderer/dist]
+// Command line for the web host: serves renderer/dist and the engine API on 127.0.0.1 and prints
+// the URL (with the token the page needs).
+//   node --import tsx scripts/web-host/main.ts [--port 5173] [--host 127.0.0.1] [--root renderer/dist]
 // The port falls back to a free one when the requested one is taken.
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startWebHost, type WebHost } from './server.ts';
+import { serve, ServeError } from './serve.ts';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { values } = parseArgs({
   options: {
     port: { type: 'string', default: process.env.BLOCKSMITH_PORT ?? '5173' },
-    root: { type: 'string', default: path.join(repoRoot, 'renderer/dist') },
+    host: { type: 'string' },
+    root: { type: 'string' },
   },
 });
 
-const root = path.resolve(values.root);
-if (!existsSync(path.join(root, 'index.html'))) {
-  console.error(`web host: ${root}/index.html is missing; build the renderer first: npm run build:renderer`);
-  process.exit(1);
-}
-
-const port = Number(values.port);
-let host: WebHost;
 try {
-  host = await startWebHost({ root, port });
+  const serving = await serve({ port: Number(values.port), ...(values.host ? { host: values.host } : {}), ...(values.root ? { root: values.root } : {}) });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      void serving.close().then(() => process.exit(0));
+    });
+  }
 } catch (error) {
-  if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-  host = await startWebHost({ root, port: 0 });
-}
-console.log(`Blocksmith editor: ${host.url}`);
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    void host.close().then(() => process.exit(0));
-  });
+  if (!(error instanceof ServeError)) throw error;
+  console.error(`web host: ${error.message}`);
+  process.exit(1);
 }

@@ -31,6 +31,11 @@ export const DENSE_SPEC: LayerSpec = {
     { name: 'bias', init: 'zeros', shape: (a) => [a.units as number], present: (a) => a.useBias !== false },
   ],
   outputShape: (a, [x]) => (a.flatten === false ? [...x!.slice(0, -1), a.units as number] : [x![0]!, a.units as number]),
+  // x·Wᵀ: batch × inUnits × units multiply-adds (unknown batch counts as 1).
+  flops: (a, [x]) => {
+    const rows = a.flatten === false ? product(x!.slice(0, -1)) : x![0]!;
+    return 2 * Math.max(rows, 1) * Math.max(inUnitsOf(x!, a.flatten !== false), 0) * (a.units as number);
+  },
   repr: (a, x) => {
     const inUnits = x ? inUnitsOf(x, a.flatten !== false) : ((a.inUnits as number) || -1);
     return `Dense(${inUnits} -> ${String(a.units)}, ${a.activation ? `Activation(${String(a.activation)})` : 'linear'})`;

@@ -38,6 +38,14 @@ export interface ParamSpec {
   readonly init: string | null;
   /** False when an attribute turns the parameter off (Dense with useBias false). */
   present?(attrs: Attrs): boolean;
+  /**
+   * Set when a child block the layer creates holds the parameter (FancyMLP's inner Dense): the
+   * child's name hint. The child is named by the naming counter (`dense4`), so documents can
+   * predict full parameter names (`dense4_weight`) without building.
+   */
+  readonly owner?: string;
+  /** A constant (params.getConstant): never trained. */
+  readonly constant?: boolean;
 }
 
 export interface LayerSpec {
@@ -52,6 +60,8 @@ export interface LayerSpec {
   outputShape(attrs: Attrs, inputs: readonly ShapeLike[]): number[];
   /** The repr Gluon prints for a layer with these attributes (and input shape when known). */
   repr(attrs: Attrs, input?: ShapeLike): string;
+  /** Floating-point operations of one forward (a multiply-add counts 2); absent = elementwise, 0. */
+  flops?(attrs: Attrs, inputs: readonly ShapeLike[]): number;
 }
 
 /** Attributes with defaults filled in (required ones must be present). */

@@ -36,5 +36,7 @@ struct BinaryScalarParams {
 
 void binaryCpu(const BinaryParams& p);
 void binaryScalarCpu(const BinaryScalarParams& p);
+void binaryCuda(const BinaryParams& p);  // binary_cuda.cu
+void binaryScalarCuda(const BinaryScalarParams& p);
 
 }  // namespace bs

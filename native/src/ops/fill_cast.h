@@ -23,5 +23,7 @@ struct CastParams {
 
 void fillCpu(const FillParams& p);
 void castCpu(const CastParams& p);
+void fillCuda(const FillParams& p);  // fill_cast_cuda.cu
+void castCuda(const CastParams& p);
 
 }  // namespace bs

@@ -17,5 +17,6 @@ struct LinearParams {
 };
 
 void linearCpu(const LinearParams& p);
+void linearCuda(const LinearParams& p);  // linear_cuda.cu
 
 }  // namespace bs

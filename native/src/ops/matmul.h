@@ -17,6 +17,7 @@ struct MatmulParams {
 };
 
 void matmulCpu(const MatmulParams& p);
+void matmulCuda(const MatmulParams& p);  // matmul_cuda.cu
 
 // The plain kernel, also used by linear's fallback. Strides are in elements.
 template <typename T>

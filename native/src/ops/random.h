@@ -70,5 +70,6 @@ struct RandomParams {
 };
 
 void randomCpu(const RandomParams& p);
+void randomCuda(const RandomParams& p);  // random_cuda.cu
 
 }  // namespace bs

@@ -20,5 +20,6 @@ struct ReduceParams {
 };
 
 void reduceCpu(const ReduceParams& p);
+void reduceCuda(const ReduceParams& p);  // reduce_cuda.cu
 
 }  // namespace bs

@@ -17,5 +17,7 @@ struct SoftmaxParams {
 
 void softmaxCpu(const SoftmaxParams& p);
 void softmaxBackwardCpu(const SoftmaxParams& p);
+void softmaxCuda(const SoftmaxParams& p);  // softmax_cuda.cu
+void softmaxBackwardCuda(const SoftmaxParams& p);
 
 }  // namespace bs

@@ -34,6 +34,8 @@ struct FillStridedParams {
 
 void copyStridedCpu(const CopyStridedParams& p);
 void fillStridedCpu(const FillStridedParams& p);
+void copyStridedCuda(const CopyStridedParams& p);  // strided_cuda.cu
+void fillStridedCuda(const FillStridedParams& p);
 
 // A shape walked by up to 3 operands with their own strides.
 template <int N>

@@ -34,5 +34,7 @@ struct UnaryBackwardParams {
 
 void unaryCpu(const UnaryParams& p);
 void unaryBackwardCpu(const UnaryBackwardParams& p);
+void unaryCuda(const UnaryParams& p);  // unary_cuda.cu
+void unaryBackwardCuda(const UnaryBackwardParams& p);
 
 }  // namespace bs

@@ -92,7 +92,7 @@ test('a nested Sequential prints like Gluon', () => {
 });
 
 test('descriptors: every kind is registered once, builds from attrs, and predicts shapes', () => {
-  assert.deepEqual(layerKinds(), ['Dense', 'Activation', 'Dropout', 'Flatten', 'Lambda', 'Sequential', 'Concurrent']);
+  assert.deepEqual(layerKinds(), ['Dense', 'Activation', 'Dropout', 'Flatten', 'Lambda', 'Sequential', 'Concurrent', 'Concat', 'FancyMLP', 'CenteredLayer', 'MyDense']);
   const spec = layerSpec('Dense');
   assert.deepEqual(spec.attrs.map((a) => a.name), ['units', 'activation', 'inUnits', 'useBias', 'flatten', 'weightInitializer', 'biasInitializer']);
   const attrs = { units: 8, activation: 'relu' };

@@ -1,0 +1,71 @@
+// GraphBlock: a block whose children form a DAG (branches, several inputs or outputs), run in
+// topological order. Straight chains are built as Sequential instead, as a person would write them.
+
+import type { NDArray } from '../ndarray/ndarray.ts';
+import { Block, type BlockOptions } from '../nn/block.ts';
+import { modelErrors } from '../nn/model-errors.ts';
+import { ParameterDict } from '../nn/parameter-dict.ts';
+import type { Parameter } from '../nn/parameter.ts';
+
+/** Where a step takes an input from: a graph input (by index) or a port of an earlier step. */
+export type StepSource = { input: number } | { step: number; port: number };
+
+export interface GraphStep {
+  /** Child key (node key or name) for reprs and structural parameter names. */
+  key: string;
+  block: Block;
+  inputs: StepSource[];
+  /** Output ports; a block with several (a nested GraphBlock) is run through callAll. */
+  outputCount: number;
+}
+
+export class GraphBlock extends Block {
+  private readonly steps: GraphStep[];
+  private readonly outputs: StepSource[];
+  private readonly inputCount: number;
+
+  constructor(steps: GraphStep[], inputCount: number, outputs: StepSource[], options: BlockOptions = {}) {
+    super(options);
+    this.steps = steps;
+    this.inputCount = inputCount;
+    this.outputs = outputs;
+    // A block used by two steps (a shared instance) is one child: it holds one set of parameters.
+    const registered = new Set<Block>();
+    for (const s of steps) if (!registered.has(s.block)) { registered.add(s.block); this.registerChild(s.block, s.key); }
+  }
+
+  get numOutputs(): number {
+    return this.outputs.length;
+  }
+
+  /** Every output, in the order of the graph's Output nodes. */
+  forwardAll(...inputs: NDArray[]): NDArray[] {
+    if (inputs.length !== this.inputCount) {
+      throw modelErrors.block(this.name, `expects ${this.inputCount} input(s) (one per Input node), got ${inputs.length}.`);
+    }
+    const results: NDArray[][] = [];
+    const read = (s: StepSource): NDArray => ('input' in s ? inputs[s.input]! : results[s.step]![s.port]!);
+    for (const step of this.steps) {
+      const args = step.inputs.map(read);
+      results.push(step.outputCount > 1 && step.block instanceof GraphBlock ? step.block.callAll(...args) : [step.block.call(...args)]);
+    }
+    return this.outputs.map(read);
+  }
+
+  /** call() for every output: finishes deferred init of own parameters, then forwardAll. */
+  callAll(...inputs: NDArray[]): NDArray[] {
+    this.ensureInitialized(...inputs);
+    return this.forwardAll(...inputs);
+  }
+
+  /** Keyed by Parameter name: a parameter tied into a layer under that layer's key is listed once. */
+  override collectParams(select?: string): ParameterDict {
+    const all = super.collectParams(select);
+    return new ParameterDict(all.prefix).update(all.values().map((p) => [p.name, p] as [string, Parameter]));
+  }
+
+  /** The first output (a graph with one Output node has just that). */
+  override forward(...inputs: NDArray[]): NDArray {
+    return this.forwardAll(...inputs)[0]!;
+  }
+}

@@ -1,0 +1,178 @@
+// Shape inference without running kernels: the input specification flows through the plan, each
+// layer's descriptor giving its output shape, parameter shapes and FLOPs. Unknown dims stay -1.
+// Cheap enough to run on every edit (see test/bench/graph-shapes.bench.ts).
+
+import type { GraphDocument, GraphNode } from '../schema/graph-document.ts';
+import { layerSpec } from '../nn/layers/index.ts';
+import { itemPorts, paramFullName, planDocument, subPath, tieRoot, type PlannedGraph, type PlannedLayer } from './plan.ts';
+import { problem, PROBLEM_CODES as C, type Problem } from './problems.ts';
+import { validateDocument } from './parse.ts';
+import { fmtShape, shapesCompatible } from './validate-node.ts';
+
+export interface NodeShapes {
+  outputShapes: number[][];
+  /** Scalars in the parameters this node owns (tied ones count at the node they are tied to; unknown shapes count 0). */
+  paramCount: number;
+  /** Floating-point operations of one forward at the input's batch (-1 batch counts as 1). */
+  flops: number;
+  /** Full Gluon names (dense0_weight; a tied parameter under its owner's name) and shapes. */
+  params: { name: string; shape: number[] }[];
+}
+
+/** Keys: a main-graph edge or node by its id; inside an instance `inst/id`, a repeat copy `rep#2/id`. */
+export interface ShapeReport {
+  edges: Record<string, { shape: number[]; dtype: string }>;
+  nodes: Record<string, NodeShapes>;
+  problems: Problem[];
+}
+
+type Shape = number[] | null;
+/** Errors that do not stop a node's shapes from being inferred. */
+const HARMLESS = new Set<string>([C.nameDuplicate, C.initUnknown, C.portUnconnected, C.edgeNode, C.cycle]);
+/** Errors about a whole graph that still leave its connected part inferable. */
+const GRAPH_LEVEL = new Set<string>([C.inputMissing, C.outputMissing, C.idDuplicate]);
+interface Ctx { report: ShapeReport; dtype: string; counted: Set<PlannedGraph> }
+interface GraphResult { outputs: Shape[]; paramCount: number; flops: number; params: { name: string; shape: number[] }[] }
+
+const known = (s: readonly number[]): boolean => s.every((d) => d >= 0);
+const count = (s: readonly number[]): number => (known(s) ? s.reduce((a, b) => a * b, 1) : 0);
+
+/**
+ * Shapes of a document from its input specification (or `opts.inputShape`).
+ * @example inferShapes(loadExample('mlp'), { inputShape: [2, 20] }).nodes.dense0.params
+ *   // [{name: 'dense0_weight', shape: [256, 20]}, {name: 'dense0_bias', shape: [256]}]
+ */
+export function inferShapes(doc: GraphDocument, opts: { inputShape?: number[] } = {}): ShapeReport {
+  const report: ShapeReport = { edges: {}, nodes: {}, problems: validateDocument(doc) };
+  // A half-drawn graph still gets shapes wherever they can be known: nodes with errors of their
+  // own produce unknown outputs. Errors that belong to no node (recursive definitions, a bad
+  // input shape) leave nothing to infer from.
+  const errors = report.problems.filter((p) => p.severity === 'error' && !HARMLESS.has(p.code));
+  if (errors.some((p) => p.nodeId === undefined && !GRAPH_LEVEL.has(p.code))) return report;
+  const broken = new Set(errors.map((p) => `${p.blockId ?? ''}\u0000${p.nodeId}`));
+  const plan = planDocument(doc, (blockId, nodeId) => broken.has(`${blockId ?? ''}\u0000${nodeId}`));
+  const given = opts.inputShape ?? doc.input.shape;
+  const inputs = plan.body.nodes.filter((n) => n.kind === 'Input')
+    .map((n) => (Array.isArray(n.attrs?.shape) ? [...(n.attrs.shape as number[])] : [...given]));
+  inferGraph(plan, inputs, '', { report, dtype: doc.input.dtype, counted: new Set() });
+  return report;
+}
+
+function inferGraph(g: PlannedGraph, inputs: Shape[], path: string, ctx: Ctx): GraphResult {
+  const values = new Map<string, Shape>();
+  const tiedShapes = new Map<string, number[]>();
+  const result: GraphResult = { outputs: [], paramCount: 0, flops: 0, params: [] };
+  let inputIndex = 0;
+  const inputsOf = (node: GraphNode): Shape[] => {
+    const incoming = g.index.incoming.get(node.id);
+    // An unconnected port reads as unknown (null), so nothing downstream of it is guessed.
+    return itemPorts(g.items.get(node.id)!).inputs.flatMap((p) => {
+      const edges = incoming?.get(p);
+      return edges ? edges.map((e) => values.get(`${e.source.node}:${e.source.port}`) ?? null) : [null];
+    });
+  };
+  for (const node of g.order) {
+    const item = g.items.get(node.id)!;
+    const key = path + node.id;
+    let outs: Record<string, Shape> = {};
+    let entry: NodeShapes = { outputShapes: [], paramCount: 0, flops: 0, params: [] };
+    const ins = inputsOf(node);
+    if (item.type === 'io' && node.kind === 'Input') {
+      const s = inputs[inputIndex++] ?? null;
+      outs = { output: s };
+      if (s) entry.outputShapes = [s];
+    } else if (item.type === 'broken') {
+      // Its own error is reported; what it would produce stays unknown.
+    } else if (item.type === 'io') {
+      result.outputs.push(ins[0] ?? null);
+      if (ins[0]) entry.outputShapes = [ins[0]];
+    } else if (ins.some((s) => s === null)) {
+      // An upstream problem was reported already; shapes past it are unknown.
+    } else if (item.type === 'layer') {
+      const r = inferLayer(item, ins as number[][], g, tiedShapes, ctx, path);
+      entry = r.entry;
+      outs = { [layerSpec(node.kind).outputs[0]!.name]: r.out };
+    } else if (item.type === 'instance') {
+      const sub = inferGraph(item.graph, ins, subPath(path, node.id), ctx);
+      const names = item.graph.body.nodes.filter((n) => n.kind === 'Output').map((n) => n.name);
+      names.forEach((n, i) => { outs[n] = sub.outputs[i] ?? null; });
+      // Instances sharing a definition's parameters hold one set: it counts at the first of them.
+      const paramCount = node.shareParams && ctx.counted.has(item.graph) ? 0 : sub.paramCount;
+      if (node.shareParams) ctx.counted.add(item.graph);
+      entry = { outputShapes: sub.outputs.filter((s): s is number[] => s !== null), paramCount, flops: sub.flops, params: sub.params };
+    } else {
+      let x: Shape = ins[0] ?? null;
+      const acc: GraphResult = { outputs: [], paramCount: 0, flops: 0, params: [] };
+      item.copies.forEach((copy, i) => {
+        if (x === null) return;
+        const sub = inferGraph(copy, [x], subPath(path, node.id, i), ctx);
+        x = sub.outputs[0] ?? null;
+        // Shared copies are one set of parameters, counted once.
+        if (!item.shared || (i === 0 && !ctx.counted.has(copy))) { acc.paramCount += sub.paramCount; acc.params.push(...sub.params); }
+        acc.flops += sub.flops;
+      });
+      if (item.shared) ctx.counted.add(item.copies[0]!);
+      outs = { [itemPorts(item).outputs[0]!]: x };
+      entry = { outputShapes: x ? [x] : [], paramCount: acc.paramCount, flops: acc.flops, params: acc.params };
+    }
+    for (const [port, s] of Object.entries(outs)) values.set(`${node.id}:${port}`, s);
+    for (const e of g.index.outgoing.get(node.id) ?? []) {
+      const s = values.get(`${e.source.node}:${e.source.port}`);
+      if (s) ctx.report.edges[path + e.id] = { shape: s, dtype: ctx.dtype };
+    }
+    ctx.report.nodes[key] = entry;
+    if (item.type !== 'io') { result.paramCount += entry.paramCount; result.flops += entry.flops; result.params.push(...entry.params); }
+  }
+  checkTies(g, tiedShapes, path, ctx);
+  return result;
+}
+
+function inferLayer(item: PlannedLayer, ins: number[][], g: PlannedGraph, tiedShapes: Map<string, number[]>, ctx: Ctx, path: string): { out: Shape; entry: NodeShapes } {
+  const spec = layerSpec(item.node.kind);
+  const entry: NodeShapes = { outputShapes: [], paramCount: 0, flops: 0, params: [] };
+  const place = { nodeId: path + item.node.id, blockId: g.blockId };
+  for (const p of spec.params) {
+    if (p.present && !p.present(item.attrs)) continue;
+    const shape = p.shape(item.attrs, ins[0]);
+    const fixed = p.shape(item.attrs, undefined);
+    const tie = item.node.params?.[p.name]?.tiedTo;
+    const root = tie ? tieRoot(g, tie.node, tie.param) : null;
+    const rootItem = root ? g.items.get(root[0]) : undefined;
+    const name = root && rootItem?.type === 'layer' ? paramFullName(rootItem, root[1]) : paramFullName(item, p.name);
+    if (!shapesCompatible(fixed, shape)) {
+      ctx.report.problems.push(problem(C.shapeMismatch, `${item.name}: the input ${fmtShape(ins[0]!)} does not fit ${name}: it is ${fmtShape(fixed)}, but the data needs ${fmtShape(shape)}.`, { ...place, param: p.name }));
+    }
+    tiedShapes.set(`${item.node.id}.${p.name}`, shape);
+    entry.params.push({ name, shape });
+    if (!tie) entry.paramCount += count(shape);
+  }
+  let out: Shape = null;
+  try {
+    out = spec.outputShape(item.attrs, ins);
+    entry.outputShapes = [out];
+    entry.flops = spec.flops ? spec.flops(item.attrs, ins) : 0;
+    if (!Number.isFinite(entry.flops)) entry.flops = 0;
+  } catch (e) {
+    ctx.report.problems.push(problem(C.shapeMismatch, `${item.name}: cannot take an input of shape ${fmtShape(ins[0] ?? [])}: ${(e as Error).message}`, place));
+  }
+  return { out, entry };
+}
+
+
+/** A tied parameter must come out with the same shape at both ends once the data is known. */
+function checkTies(g: PlannedGraph, shapes: Map<string, number[]>, path: string, ctx: Ctx): void {
+  for (const item of g.items.values()) {
+    if (item.type !== 'layer') continue;
+    for (const [param, s] of Object.entries(item.node.params ?? {})) {
+      if (!s.tiedTo) continue;
+      const [rootNode, rootParam] = tieRoot(g, s.tiedTo.node, s.tiedTo.param);
+      const mine = shapes.get(`${item.node.id}.${param}`);
+      const theirs = shapes.get(`${rootNode}.${rootParam}`);
+      if (mine && theirs && !shapesCompatible(mine, theirs)) {
+        const target = g.items.get(rootNode) as PlannedLayer;
+        ctx.report.problems.push(problem(C.shapeMismatch, `${item.name}.${param} is tied to ${target.name}_${rootParam}, which the data makes ${fmtShape(theirs)}, but here the data needs ${fmtShape(mine)}.`,
+          { nodeId: path + item.node.id, blockId: g.blockId, param }));
+      }
+    }
+  }
+}

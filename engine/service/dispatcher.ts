@@ -1,0 +1,137 @@
+// The engine's door: every message from outside is parsed here, every request's params are
+// checked against the method's schema (service-api.ts) before a handler sees them, and every
+// outcome becomes exactly one response. Cancels abort the request's signal; handlers of long work
+// call ctx.checkpoint() between steps, so a cancel can land between two kernels.
+import {
+  isMethodName, serviceMethods, type EventData, type EventName, type MethodName, type MethodResult, type ParsedParams,
+} from '../schema/service-api.ts';
+import {
+  describeIssues, ServiceError, zClientMessage, type ServerMessage,
+} from '../schema/service-protocol.ts';
+import { toErrorInfo } from './error-info.ts';
+import type { Session } from './session.ts';
+
+export interface RequestContext {
+  readonly id: number;
+  readonly session: Session;
+  readonly signal: AbortSignal;
+  /** Tells the caller how far along the request is. */
+  progress(done: number, total: number): void;
+  /** Yields to the event loop (so a cancel can arrive) and throws E_CANCELLED if it did. */
+  checkpoint(): Promise<void>;
+}
+
+export type Handler<M extends MethodName> = (params: ParsedParams<M>, ctx: RequestContext) => MethodResult<M> | Promise<MethodResult<M>>;
+
+/** Handlers are loaded on first use: the engine starts fast, and a missing layer fails only its methods. */
+export type HandlerLoaders = { [M in MethodName]: () => Promise<Handler<M>> };
+
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export class Dispatcher {
+  private readonly running = new Map<number, AbortController>();
+
+  constructor(
+    private readonly session: Session,
+    private readonly loaders: HandlerLoaders,
+    private readonly send: (message: ServerMessage) => void,
+  ) {}
+
+  /** Pushes an event to whoever listens on the other side. */
+  emit<E extends EventName>(event: E, data: EventData<E>): void {
+    this.send({ type: 'event', event, data });
+  }
+
+  /** Handles one raw message; never throws (a broken message gets an error response when it has an id). */
+  receive(raw: unknown): void {
+    const parsed = zClientMessage.safeParse(raw);
+    if (!parsed.success) {
+      const id = (raw as { id?: unknown } | null)?.id;
+      if (typeof id === 'number' && Number.isSafeInteger(id) && id >= 0) {
+        this.reply(id, new ServiceError('E_BAD_REQUEST', `malformed message: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+          { issues: describeIssues(parsed.error.issues, 'message') }));
+      }
+      return;
+    }
+    const message = parsed.data;
+    if (message.type === 'cancel') {
+      this.running.get(message.id)?.abort();
+      return;
+    }
+    void this.run(message.id, message.method, message.params);
+  }
+
+  /** Requests currently running. */
+  get busy(): number {
+    return this.running.size;
+  }
+
+  private async run(id: number, method: string, params: unknown): Promise<void> {
+    if (this.running.has(id)) {
+      this.reply(id, new ServiceError('E_BAD_REQUEST', `request id ${id} is already running`));
+      return;
+    }
+    if (!isMethodName(method)) {
+      this.reply(id, new ServiceError('E_UNKNOWN_METHOD', `unknown method '${method}'`));
+      return;
+    }
+    const checked = serviceMethods[method].params.safeParse(params);
+    if (!checked.success) {
+      const issues = describeIssues(checked.error.issues);
+      const first = issues[0];
+      this.reply(id, new ServiceError('E_BAD_REQUEST',
+        `${method}: invalid ${first ? `${first.path}: ${first.message}` : 'params'}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}`,
+        { issues }));
+      return;
+    }
+    const controller = new AbortController();
+    this.running.set(id, controller);
+    let lastProgress = 0;
+    const ctx: RequestContext = {
+      id,
+      session: this.session,
+      signal: controller.signal,
+      progress: (done, total) => {
+        // At most ~10 events a second: a tight loop must not flood the channel.
+        const now = performance.now();
+        if (done < total && now - lastProgress < 100) return;
+        lastProgress = now;
+        this.emit('progress', { requestId: id, method, done, total });
+      },
+      checkpoint: async () => {
+        await yieldToLoop();
+        if (controller.signal.aborted) throw cancelled(method);
+      },
+    };
+    try {
+      const handler = await this.load(method);
+      if (controller.signal.aborted) throw cancelled(method);
+      const result = await (handler as Handler<MethodName>)(checked.data as ParsedParams<MethodName>, ctx);
+      if (controller.signal.aborted) throw cancelled(method);
+      this.send({ type: 'response', id, ok: true, result });
+    } catch (error) {
+      this.reply(id, controller.signal.aborted ? cancelled(method) : error);
+    } finally {
+      this.running.delete(id);
+    }
+  }
+
+  private async load(method: MethodName): Promise<Handler<MethodName>> {
+    try {
+      return (await this.loaders[method]()) as Handler<MethodName>;
+    } catch (error) {
+      const missing = (error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND';
+      throw missing
+        ? new ServiceError('E_GRAPH_UNAVAILABLE', `${method} is not available: ${(error as Error).message}`)
+        : error;
+    }
+  }
+
+  private reply(id: number, error: unknown): void {
+    this.send({ type: 'response', id, ok: false, error: toErrorInfo(error) });
+  }
+}
+
+function cancelled(method: string): ServiceError {
+  return new ServiceError('E_CANCELLED', `${method} was cancelled`);
+}

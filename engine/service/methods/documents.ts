@@ -1,0 +1,69 @@
+// Documents in the session: open / close, validation (every problem at once, each with its
+// place), shape inference without kernels, and the shipped examples. All of it is the graph
+// layer's work (engine/graph); these handlers only find the document and shape the answer.
+import { exampleNames as graphExampleNames, inferShapes as graphInferShapes, loadExample as graphLoadExample, parseDocument, validateDocument, type GraphDocument, type Problem } from '../../graph/index.ts';
+import type { ProblemInfo } from '../../schema/service-api.ts';
+import { ServiceError } from '../../schema/service-protocol.ts';
+import type { Handler } from '../dispatcher.ts';
+import type { Session } from '../session.ts';
+
+const hasErrors = (problems: readonly ProblemInfo[]) => problems.some((p) => p.severity === 'error');
+
+/** parseDocument's problems plus validateDocument's, without repeating one found by both. */
+export function checkDocument(json: unknown): { document: GraphDocument | null; problems: Problem[] } {
+  const parsed = parseDocument(json);
+  if (!parsed.document) return parsed;
+  const seen = new Set(parsed.problems.map(problemKey));
+  const more = validateDocument(parsed.document).filter((p) => !seen.has(problemKey(p)));
+  return { document: parsed.document, problems: [...parsed.problems, ...more] };
+}
+
+function problemKey(p: Problem): string {
+  return JSON.stringify([p.code, p.message, p.nodeId ?? null, p.port ?? null, p.param ?? null]);
+}
+
+/** The document a request names: one open in the session, or one given inline (parsed, not kept). */
+export function resolveDocument(session: Session, ref: { docId: string } | { document: Record<string, unknown> }): GraphDocument {
+  if ('docId' in ref) return session.get(ref.docId).document;
+  const { document, problems } = parseDocument(ref.document);
+  if (!document) throw invalidDocument(problems);
+  return document;
+}
+
+export function invalidDocument(problems: readonly Problem[]): ServiceError {
+  const errors = problems.filter((p) => p.severity === 'error');
+  const first = errors[0];
+  const where = first ? [first.nodeId && `node ${first.nodeId}`, first.port && `port ${first.port}`, first.param && `parameter ${first.param}`].filter(Boolean).join(', ') : '';
+  return new ServiceError('E_INVALID_DOCUMENT',
+    `the document has ${errors.length} error(s)${first ? `; first: ${first.code}${where ? ` (${where})` : ''}: ${first.message}` : ''}`,
+    { problems });
+}
+
+export const openDocument: Handler<'openDocument'> = (params, ctx) => {
+  const { document, problems } = checkDocument(params.document);
+  if (!document) throw invalidDocument(problems);
+  const entry = ctx.session.open(document, params.docId);
+  return { docId: entry.docId, ok: !hasErrors(problems), problems };
+};
+
+export const closeDocument: Handler<'closeDocument'> = (params, ctx) => ({ closed: ctx.session.close(params.docId) });
+
+export const validate: Handler<'validate'> = (params, ctx) => {
+  const problems = 'docId' in params ? validateDocument(ctx.session.get(params.docId).document) : checkDocument(params.document).problems;
+  return { ok: !hasErrors(problems), problems };
+};
+
+export const inferShapes: Handler<'inferShapes'> = (params, ctx) => {
+  const document = resolveDocument(ctx.session, params);
+  return graphInferShapes(document, params.inputShape ? { inputShape: params.inputShape } : {});
+};
+
+export const exampleNames: Handler<'exampleNames'> = () => ({ names: graphExampleNames() });
+
+export const loadExample: Handler<'loadExample'> = (params) => {
+  const names = graphExampleNames();
+  if (!names.includes(params.name)) {
+    throw new ServiceError('E_BAD_REQUEST', `params.name: no example '${params.name}'; examples: ${names.join(', ')}`);
+  }
+  return { document: graphLoadExample(params.name) };
+};

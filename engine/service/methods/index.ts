@@ -1,0 +1,33 @@
+// The handler of every method, loaded on first use. The modules that need the graph layer
+// (documents, forward, parameters) are imported only when one of their methods is called, so
+// the engine serves devices, arrays and diagnostics even where engine/graph is unavailable.
+import type { HandlerLoaders } from '../dispatcher.ts';
+
+const system = () => import('./system.ts');
+const arrays = () => import('./array-files.ts');
+const documents = () => import('./documents.ts');
+const forward = () => import('./forward.ts');
+const parameters = () => import('./parameters.ts');
+const parameterFiles = () => import('./parameter-files.ts');
+
+export const handlerLoaders: HandlerLoaders = {
+  ping: async () => (await system()).ping,
+  listDevices: async () => (await system()).listDevices,
+  matmulBenchmark: async () => (await system()).matmulBenchmark,
+  saveArrays: async () => (await arrays()).saveArrays,
+  loadArrays: async () => (await arrays()).loadArrays,
+  openDocument: async () => (await documents()).openDocument,
+  closeDocument: async () => (await documents()).closeDocument,
+  validate: async () => (await documents()).validate,
+  inferShapes: async () => (await documents()).inferShapes,
+  exampleNames: async () => (await documents()).exampleNames,
+  loadExample: async () => (await documents()).loadExample,
+  forward: async () => (await forward()).forward,
+  parameterTable: async () => (await parameters()).parameterTable,
+  parameterValues: async () => (await parameters()).parameterValues,
+  setParameter: async () => (await parameters()).setParameter,
+  initialize: async () => (await parameters()).initialize,
+  forceReinit: async () => (await parameters()).forceReinit,
+  saveParameters: async () => (await parameterFiles()).saveParameters,
+  loadParameters: async () => (await parameterFiles()).loadParameters,
+};

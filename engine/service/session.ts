@@ -1,0 +1,63 @@
+// The engine's session: the documents a client has opened and the models built from them. The
+// only mutable state of the service (design.md: no global state outside the store and the
+// session); one session per engine process, so a restarted engine starts empty.
+import type { Block } from '../index.ts';
+import type { BuiltModel, GraphDocument } from '../graph/index.ts';
+import { ServiceError } from '../schema/service-protocol.ts';
+
+export interface OpenDocument {
+  readonly docId: string;
+  document: GraphDocument;
+  /** Built on the first forward; rebuilt when the document changes or on request. */
+  model: BuiltModel | null;
+  /** The device the model's parameters live on, e.g. 'cpu:0'. */
+  device: string;
+}
+
+/** The most documents one session holds: a client that leaks ids cannot exhaust the engine. */
+export const MAX_OPEN_DOCUMENTS = 256;
+
+export class Session {
+  readonly startedAt = Date.now();
+  private readonly documents = new Map<string, OpenDocument>();
+  private counter = 0;
+
+  /** Opens (or replaces) a document; a replaced one loses its built model. */
+  open(document: GraphDocument, docId?: string): OpenDocument {
+    const id = docId ?? this.freshId();
+    if (!this.documents.has(id) && this.documents.size >= MAX_OPEN_DOCUMENTS) {
+      throw new ServiceError('E_BAD_REQUEST', `the session already holds ${MAX_OPEN_DOCUMENTS} documents; close some (closeDocument) first`);
+    }
+    const entry: OpenDocument = { docId: id, document, model: null, device: 'cpu:0' };
+    this.documents.set(id, entry);
+    return entry;
+  }
+
+  close(docId: string): boolean {
+    return this.documents.delete(docId);
+  }
+
+  get(docId: string): OpenDocument {
+    const found = this.documents.get(docId);
+    if (!found) {
+      const known = [...this.documents.keys()].slice(0, 10).map((k) => `'${k}'`).join(', ');
+      throw new ServiceError('E_NO_DOCUMENT', `no open document '${docId}' (open: ${known || 'none'}); call openDocument first`);
+    }
+    return found;
+  }
+
+  /** The built model of a document, or E_NO_MODEL saying what to do. */
+  model(docId: string): { entry: OpenDocument; net: Block; model: BuiltModel } {
+    const entry = this.get(docId);
+    if (!entry.model) {
+      throw new ServiceError('E_NO_MODEL', `document '${docId}' has no model yet: run forward (or initialize) first`);
+    }
+    return { entry, net: entry.model.net, model: entry.model };
+  }
+
+  private freshId(): string {
+    let id: string;
+    do id = `doc${this.counter++}`; while (this.documents.has(id));
+    return id;
+  }
+}

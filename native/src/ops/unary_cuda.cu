@@ -1,0 +1,128 @@
+// Elementwise unary ops and their derivatives on the GPU: the formulas of unary_cpu.cc's plain
+// loops, line for line. One kernel per dtype with the op as a runtime switch (uniform across the
+// grid, so it costs no divergence) instead of one kernel per (op, dtype): 10 kernels, not 72,
+// which keeps the nvcc build of every architecture short.
+#include <type_traits>
+
+#include "../cuda/launch.cuh"
+#include "unary.h"
+
+namespace bs {
+
+namespace {
+
+template <typename T>
+__device__ inline T sigmoidOf(T x) {
+  if (x >= T(0)) return T(1) / (T(1) + exp(-x));  // never exponentiates a large positive number
+  const T e = exp(x);
+  return e / (T(1) + e);
+}
+
+template <typename T>
+__device__ inline T negate(T x) {
+  if constexpr (std::is_floating_point_v<T>) return -x;
+  else return T(Wrap<T>(0) - Wrap<T>(x));  // wraps instead of overflowing
+}
+
+template <typename T>
+__device__ T fwd(int op, T x) {
+  if constexpr (std::is_floating_point_v<T>) {
+    switch (op) {
+      case kRelu: return x < T(0) ? T(0) : x;
+      case kSigmoid: return sigmoidOf(x);
+      case kTanh: return tanh(x);
+      case kGelu: return T(0.5) * x * (T(1) + erf(x * T(0.70710678118654752440)));
+      case kExp: return exp(x);
+      case kLog: return log(x);
+      case kAbs: return fabs(x);
+      case kNeg: return -x;
+      case kSqrt: return sqrt(x);
+      case kSquare: return x * x;
+      case kSoftrelu: return (x > T(0) ? x : T(0)) + log1p(exp(-fabs(x)));
+      default: return x > T(0) ? T(1) : x < T(0) ? T(-1) : x;  // sign; NaN stays NaN
+    }
+  } else {
+    switch (op) {
+      case kAbs:
+        if constexpr (std::is_unsigned_v<T>) return x;
+        else return x < 0 ? negate(x) : x;
+      case kNeg: return negate(x);
+      case kSquare: return T(Wrap<T>(x) * Wrap<T>(x));
+      default: return x > T(0) ? T(1) : x < T(0) ? T(-1) : T(0);
+    }
+  }
+}
+
+template <typename T>
+__device__ T bwd(int op, T x, T y, T dy) {
+  if constexpr (std::is_floating_point_v<T>) {
+    switch (op) {
+      case kRelu: return x > T(0) ? dy : T(0);
+      case kSigmoid: return dy * y * (T(1) - y);
+      case kTanh: return dy * (T(1) - y * y);
+      case kGelu: {
+        const T cdf = T(0.5) * (T(1) + erf(x * T(0.70710678118654752440)));
+        const T pdf = exp(T(-0.5) * x * x) * T(0.3989422804014327);  // 1/sqrt(2π)
+        return dy * (cdf + x * pdf);
+      }
+      case kExp: return dy * y;
+      case kLog: return dy / x;
+      case kAbs: return x > T(0) ? dy : x < T(0) ? -dy : T(0);
+      case kNeg: return -dy;
+      case kSqrt: return dy / (T(2) * y);
+      case kSquare: return T(2) * x * dy;
+      case kSoftrelu: return dy * sigmoidOf(x);
+      default: return T(0);
+    }
+  } else {
+    switch (op) {
+      case kAbs: return x > T(0) ? dy : x < T(0) ? negate(dy) : T(0);
+      case kNeg: return negate(dy);
+      case kSquare: return T(Wrap<T>(2) * Wrap<T>(x) * Wrap<T>(dy));
+      default: return T(0);
+    }
+  }
+}
+
+template <typename T>
+__global__ void unaryKernel(int op, const T* x, T* out, int64_t n) {
+  BS_GRID_LOOP(i, n) out[i] = fwd<T>(op, x[i]);
+}
+
+template <typename T>
+__global__ void unaryBackwardKernel(int op, const T* x, const T* y, const T* dy, T* dx, int64_t n) {
+  BS_GRID_LOOP(i, n) dx[i] = bwd<T>(op, x[i], y[i], dy[i]);
+}
+
+#define BS_DISPATCH_NUMERIC(dt, T, ...)                 \
+  switch (dt) {                                         \
+    BS_CASE(::bs::DType::F32, float, T, __VA_ARGS__)    \
+    BS_CASE(::bs::DType::F64, double, T, __VA_ARGS__)   \
+    BS_CASE(::bs::DType::I32, int32_t, T, __VA_ARGS__)  \
+    BS_CASE(::bs::DType::I64, int64_t, T, __VA_ARGS__)  \
+    BS_CASE(::bs::DType::U8, uint8_t, T, __VA_ARGS__)   \
+    default: break;                                     \
+  }
+
+}  // namespace
+
+void unaryCuda(const UnaryParams& p) {
+  const cuda::Target t = cuda::target(p.out, "unary");
+  BS_DISPATCH_NUMERIC(p.dtype, T, {
+    unaryKernel<T><<<cuda::gridFor(p.n), geom::kThreads, 0, t.stream>>>(
+        p.op, static_cast<const T*>(p.x), static_cast<T*>(p.out), p.n);
+  });
+  cuda::checkLaunch("unary");
+}
+
+void unaryBackwardCuda(const UnaryBackwardParams& p) {
+  const cuda::Target t = cuda::target(p.dx, "unaryBackward");
+  BS_DISPATCH_NUMERIC(p.dtype, T, {
+    unaryBackwardKernel<T><<<cuda::gridFor(p.n), geom::kThreads, 0, t.stream>>>(
+        p.op, static_cast<const T*>(p.x), static_cast<const T*>(p.y), static_cast<const T*>(p.dy),
+        static_cast<T*>(p.dx), p.n);
+  });
+  cuda::checkLaunch("unaryBackward");
+}
+
+}  // namespace bs

@@ -1,0 +1,24 @@
+// The chapter's models built by hand with the engine API, one per example document, each in a
+// fresh naming scope (as buildModel uses), so names, reprs and values can be compared.
+
+import { Dense, NamingScope, Sequential, examples, withNamingScope, type Block } from '../../../engine/model-index.ts';
+
+export const HAND_BUILT: Record<string, () => Block> = {
+  mlp: () => new examples.MLP(),
+  'my-sequential': () => new examples.MySequential().add(new Dense(256, { activation: 'relu' })).add(new Dense(10)),
+  'nest-mlp': () => new examples.NestMLP(),
+  chimera: () => examples.chimera(),
+  rgnet: () => examples.rgnet(),
+  tied: () => examples.tiedNet().net,
+  centered: () => new Sequential().add(new Dense(128), new examples.CenteredLayer()),
+  'my-dense': () => new Sequential().add(new examples.MyDense(8, 64), new examples.MyDense(1, 8)),
+};
+
+export function handBuilt(name: string): Block {
+  return withNamingScope(new NamingScope(), HAND_BUILT[name]!);
+}
+
+/** name → shape of every collected parameter, in collectParams order. */
+export function paramTable(net: Block): [string, number[]][] {
+  return net.collectParams().entries().map(([k, p]) => [k, [...(p.shape ?? [])]]);
+}
