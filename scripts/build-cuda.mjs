@@ -1,6 +1,6 @@
 // The CUDA half of the native build, used by build-native.mjs. When nvcc is found (and
 // BLOCKSMITH_CUDA is not 0) it compiles native/src/cuda/*.cu and native/src/ops/*_cuda.cu into
-// native/build/cuda/libblocksmith_cuda.a, several nvcc processes at once, and returns the gyp
+// native/build-cuda/libblocksmith_cuda.a, several nvcc processes at once, and returns the gyp
 // variables that link it (with the static CUDA runtime, so the addon loads on machines without
 // CUDA installed). Without nvcc the addon gets cuda_stub.cc. With nvcc, a compile error fails the
 // build: CI must not silently ship a CPU-only addon.
@@ -101,7 +101,8 @@ function run(cmd, args) {
  */
 export async function buildCuda(cuda, nativeDir) {
   const srcDir = join(nativeDir, 'src');
-  const outDir = join(nativeDir, 'build', 'cuda');
+  // Not under native/build: `node-gyp rebuild` deletes that folder, and these objects take minutes.
+  const outDir = join(nativeDir, 'build-cuda');
   mkdirSync(outDir, { recursive: true });
   const base = [
     '-std=c++17', '-O3', '-DNDEBUG', '-Xcompiler', '-fPIC', '--expt-relaxed-constexpr',

@@ -126,7 +126,7 @@ process.on('exit', () => rmSync(lockDir, { recursive: true, force: true }));
 function newestSource(dir) {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === 'build' || entry.name === 'bench') continue;
+    if (entry.name === 'build' || entry.name === 'build-cuda' || entry.name === 'bench') continue;
     const p = join(dir, entry.name);
     newest = Math.max(newest, entry.isDirectory() ? newestSource(p) : statSync(p).mtimeMs);
   }

@@ -67,14 +67,16 @@ function graphClass(name: string): typeof GraphBlock {
 
 /**
  * Builds the document's model (throws GraphError listing every problem when it is invalid). The
- * global random stream is seeded with the document's seed first, so values drawn at construction
- * (FancyMLP's constant) are reproducible. Parameters are left uninitialized: runModel initializes.
+ * global random stream is seeded first with `opts.seed` (default: the document's seed), so values
+ * drawn at construction (FancyMLP's constant) and then by runModel are reproducible; `seed: null`
+ * leaves the stream as it is. Parameters are left uninitialized: runModel initializes them.
  */
-export function buildModel(doc: GraphDocument): BuiltModel {
+export function buildModel(doc: GraphDocument, opts: { seed?: number | null } = {}): BuiltModel {
   const problems = validateDocument(doc);
   if (hasErrors(problems)) throw new GraphError(problems);
   const plan = planDocument(doc);
-  np.random.seed(doc.seed);
+  const seed = opts.seed === undefined ? doc.seed : opts.seed;
+  if (seed !== null) np.random.seed(seed);
   const blocks = new Map<string, Block>();
   const built = new Map<PlannedGraph, Block>();
   const net = withNamingScope(new NamingScope(), () => buildGraph(plan, '', { blocks, built }));

@@ -9,6 +9,7 @@
 //   const { outputs, edgeShapes } = runModel(model, []); // random input of the input shape, seeded
 
 export { zGraphDocument, GRAPH_FORMAT, GRAPH_VERSION } from '../schema/graph-document.ts';
+export { nextNodeName, nameHint } from '../schema/graph-names.ts';
 export type { GraphDocument, GraphNode, GraphEdge, BlockDefinition, ParamSettings, InputSpec, GraphBody } from '../schema/graph-document.ts';
 export type { Problem } from './problems.ts';
 export { problem, hasErrors } from './problems.ts';

@@ -1,7 +1,7 @@
 // Builds (or reuses) the model of an open document: the graph layer makes the Block tree, this
 // file decides when a built model is still good, seeds the random stream, and finishes any
 // initialization the document left to the engine (deferred until the first batch, as in Gluon).
-import { np, type Device } from '../index.ts';
+import type { Device } from '../index.ts';
 import { buildModel, validateDocument, type BuiltModel } from '../graph/index.ts';
 import { deviceName } from './device-name.ts';
 import { invalidDocument } from './methods/documents.ts';
@@ -31,10 +31,10 @@ export function ensureModel(entry: OpenDocument, request: BuildRequest): BuiltMo
   }
   const problems = validateDocument(entry.document);
   if (problems.some((p) => p.severity === 'error')) throw invalidDocument(problems);
-  // The same seed gives the same parameters: the document's own seed unless the request names one.
-  np.random.seed(request.seed ?? entry.document.seed);
   entry.model = null; // a failed build must not leave the old model looking current
-  const model = buildModel(entry.document);
+  // The same seed gives the same parameters: the document's own seed unless the request names one.
+  // buildModel seeds the stream itself (FancyMLP's random constant is drawn while building).
+  const model = buildModel(entry.document, { seed: request.seed ?? entry.document.seed });
   initializeRemaining(model, request.device);
   entry.model = model;
   entry.device = name;

@@ -69,6 +69,9 @@ describe('forward and parameters', () => {
       ['dense0_weight', [256, 20]], ['dense0_bias', [256]], ['dense1_weight', [10, 256]], ['dense1_bias', [10]]]);
     const b = await client.call('forward', { docId: 'run', inputShape: [2, 20], seed: 7 });
     assert.deepEqual(b.outputs[0]!.data, a.outputs[0]!.data);
+    // The request's seed, not only the document's, decides the parameters and the random input.
+    const other = await client.call('forward', { docId: 'run', inputShape: [2, 20], seed: 8 });
+    assert.notDeepEqual(other.outputs[0]!.data, a.outputs[0]!.data);
     const input = [{ shape: [1, 20], data: Array.from({ length: 20 }, (_, i) => i / 20) }];
     const c = await client.call('forward', { docId: 'run', input });
     assert.deepEqual(c.outputs[0]!.shape, [1, 10]);

@@ -32,7 +32,12 @@ test('without inputs: a random batch of the input shape (-1 as 1), reproducible 
   assert.deepEqual(a.outputs[0]!.toArray(), b.outputs[0]!.toArray());
   assert.deepEqual(a.edgeShapes.e1, [1, 20]);
   doc.seed = 1;
-  assert.notDeepEqual(runModel(buildModel(doc), []).outputs[0]!.toArray(), a.outputs[0]!.toArray());
+  const c = runModel(buildModel(doc), []).outputs[0]!.toArray();
+  assert.notDeepEqual(c, a.outputs[0]!.toArray());
+  // A seed given to buildModel wins over the document's; null leaves the stream alone.
+  assert.deepEqual(runModel(buildModel(doc, { seed: 0 }), []).outputs[0]!.toArray(), a.outputs[0]!.toArray());
+  np.random.seed(1);
+  assert.deepEqual(runModel(buildModel(doc, { seed: null }), []).outputs[0]!.toArray(), c);
 });
 
 test('a second run reuses the initialized parameters', () => {

@@ -10,6 +10,7 @@ import {
   GRAPH_FORMAT, GRAPH_VERSION, exampleNames, loadExample, migrateDocument, parseDocument, zGraphDocument,
 } from '../../../engine/graph/index.ts';
 import { graphSchemaText, SCHEMA_PATH } from '../../../scripts/generate-graph-schema.ts';
+import { nextNodeName } from '../../../engine/schema/graph-names.ts';
 
 test('every example round-trips through JSON and the schema unchanged', () => {
   for (const name of exampleNames()) {
@@ -126,4 +127,13 @@ test('the published JSON Schema accepts every example and refuses malformed file
   const run = spawnSync('python3', ['-c', script, SCHEMA_PATH], { input: JSON.stringify(docs), encoding: 'utf8' });
   assert.equal(run.status, 0, run.stderr);
   assert.deepEqual(run.stdout.trim().split('\n'), docs.map((d) => `${d.name} ${d.valid ? 'valid' : 'invalid'}`));
+});
+
+test('nextNodeName: Gluon hints and the first counter no node of the document uses', () => {
+  const doc = loadExample('rgnet');
+  assert.equal(nextNodeName(doc, { kind: 'Dense' }), 'dense2'); // block1 stores dense0, dense1; main graph dense8
+  assert.equal(nextNodeName(doc, { kind: 'Activation', attrs: { activation: 'relu' } }), 'relu0');
+  assert.equal(nextNodeName(doc, { kind: 'BlockInstance', block: 'block2' }), 'sequential0');
+  assert.equal(nextNodeName(loadExample('chimera'), { kind: 'BlockInstance', block: 'NestMLP' }), 'nestmlp1');
+  assert.equal(nextNodeName(doc, { kind: 'FancyMLP' }), 'fancymlp0');
 });

@@ -1,0 +1,158 @@
+// The engine on a GPU: every place a device appears (creation, copyto / asInContext,
+// initialize({device}), deferred init, parameters on several devices, backward, a training step,
+// saving parameters that live in GPU memory), each checked against the same work on cpu(0).
+// devices.test.ts runs it on real GPUs; simulated-devices.test.ts on simulated ones (CI).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { autograd, cpu, np, npx, type Device, type NDArray } from '../../../engine/index.ts';
+import { Dense, NamingScope, Sequential, loadArrays, saveArrays } from '../../../engine/model-index.ts';
+import { flat, inScope } from '../nn/model-test-helpers.ts';
+
+function close(what: string, got: NDArray, want: NDArray, rtol = 1e-4): void {
+  assert.deepEqual(got.shape, want.shape, `${what}: shape`);
+  const g = flat(got.copyto(cpu())), w = flat(want.copyto(cpu()));
+  g.forEach((v, i) => assert.ok(Math.abs(v - w[i]!) <= rtol * Math.abs(w[i]!) + 1e-6, `${what}[${i}]: ${v} vs ${w[i]}`));
+}
+
+function mlp(run: <T>(fn: () => T) => T): Sequential {
+  return run(() => new Sequential().add(new Dense(33, { activation: 'relu' }), new Dense(31, { activation: 'tanh' }), new Dense(1)));
+}
+
+/** Defines the suite's tests on devices[0] (and devices[1] for two-device cases, when given). */
+export function defineDeviceSuite(devices: Device[], skip: string | false): void {
+  const d = devices[0]!;
+  const d2 = devices[1];
+  const run = inScope(new NamingScope());
+
+  test(`creation on ${d}: ones, arange, array, and seeded random numbers equal to cpu(0)'s`, { skip }, () => {
+    const ones = np.ones([2, 3], { device: d });
+    assert.equal(ones.device, d);
+    assert.deepEqual(flat(ones), [1, 1, 1, 1, 1, 1]);
+    assert.deepEqual(flat(np.arange(0, 33, 1, { device: d })), Array.from({ length: 33 }, (_, i) => i));
+    assert.deepEqual(np.array([[1, 2], [3, 4]], { device: d, dtype: 'int32' }).toArray(), [[1, 2], [3, 4]]);
+    // The counter-based RNG gives the same numbers on every device for one seed.
+    const u = np.random.uniform(-1, 1, [1025], { device: d, seed: 7 });
+    assert.deepEqual(flat(u), flat(np.random.uniform(-1, 1, [1025], { device: cpu(), seed: 7 })));
+    close('normal', np.random.normal(0, 1, [33], { device: d, seed: 7 }), np.random.normal(0, 1, [33], { device: cpu(), seed: 7 }), 1e-6);
+  });
+
+  test(`copyto and asInContext between cpu(0) and ${d}`, { skip }, () => {
+    const x = np.random.uniform(0, 1, [31, 33], { device: cpu(), seed: 1 });
+    const y = x.copyto(d);
+    assert.equal(y.device, d);
+    assert.deepEqual(flat(y), flat(x));
+    assert.equal(y.asInContext(d), y);
+    assert.notEqual(x.asInContext(d), x);
+    const into = np.zeros([31, 33], { device: d });
+    x.copyto(into);
+    assert.deepEqual(flat(into.copyto(cpu())), flat(x));
+    if (d2) assert.deepEqual(flat(y.copyto(d2).copyto(cpu())), flat(x)); // device to device
+  });
+
+  test(`ops on ${d} stay there and match cpu(0)`, { skip }, () => {
+    const a = np.random.uniform(-1, 1, [33, 31], { device: cpu(), seed: 2 });
+    const b = np.random.uniform(-1, 1, [31], { device: cpu(), seed: 3 });
+    const ga = a.copyto(d), gb = b.copyto(d);
+    const pairs: [string, NDArray, NDArray][] = [
+      ['add (broadcast)', ga.add(gb), a.add(b)],
+      ['mul by scalar', ga.mul(3), a.mul(3)],
+      ['exp', ga.exp(), a.exp()],
+      ['sum over axis 0', ga.sum(0), a.sum(0)],
+      ['max', ga.max(), a.max()],
+      ['dot', ga.dot(gb), a.dot(b)],
+      ['transpose copy', ga.T.copy(), a.T.copy()],
+      ['softmax', npx.softmax(ga), npx.softmax(a)],
+      ['relu', npx.relu(ga), npx.relu(a)],
+    ];
+    for (const [what, g, c] of pairs) {
+      assert.equal(g.device, d, `${what} ran on ${g.device}`);
+      close(what, g, c);
+    }
+  });
+
+  test(`ops mixing cpu(0) and ${d} throw, naming both devices`, { skip }, () => {
+    const a = np.ones([3], { device: cpu() }), b = np.ones([3], { device: d });
+    assert.throws(() => a.add(b), (e: Error & { code?: string }) =>
+      e.code === 'E_DEVICE_MISMATCH' && e.message.includes('cpu(0)') && e.message.includes(String(d)));
+  });
+
+  test(`initialize({device: ${d}}) with deferred shapes: same weights and outputs as on cpu(0)`, { skip }, () => {
+    const x = np.random.uniform(-1, 1, [5, 20], { device: cpu(), seed: 4 });
+    np.random.seed(11);
+    const onGpu = mlp(run);
+    onGpu.initialize({ device: d });
+    const y = onGpu.call(x.copyto(d)); // shapes are inferred here (deferred initialization)
+    assert.equal(y.device, d);
+    np.random.seed(11);
+    const onCpu = mlp(run);
+    onCpu.initialize({ device: cpu() });
+    const yc = onCpu.call(x);
+    const gp = onGpu.collectParams().values(), cp = onCpu.collectParams().values();
+    gp.forEach((p, i) => {
+      assert.equal(p.data().device, d);
+      assert.deepEqual(flat(p.data().copyto(cpu())), flat(cp[i]!.data()), `${p.name}: a seed gives the same weights on every device`);
+    });
+    close('mlp forward', y, yc);
+  });
+
+  test(`parameters on several devices (${[cpu(), ...devices].join(', ')}): listData holds one identical copy each`, { skip }, () => {
+    const all = [cpu(), ...devices];
+    const net = run(() => new Sequential().add(new Dense(4, { inUnits: 3 })));
+    net.initialize({ device: all });
+    const w = net.at<Dense>(0).weight;
+    assert.deepEqual(w.listDevices(), all);
+    assert.deepEqual(w.listData().map((a) => a.device), all);
+    for (const a of w.listData()) assert.deepEqual(flat(a.copyto(cpu())), flat(w.data(cpu())));
+    const x = np.ones([2, 3]);
+    for (const dev of all) close(`forward on ${dev}`, net.call(x.copyto(dev)), net.call(x));
+  });
+
+  test(`backward and an SGD step on ${d} match cpu(0)`, { skip }, () => {
+    const x = np.random.uniform(-1, 1, [33, 20], { device: cpu(), seed: 5 });
+    const t = np.random.uniform(-1, 1, [33, 1], { device: cpu(), seed: 6 });
+    const nets = [d, cpu()].map((dev) => {
+      np.random.seed(21);
+      const net = mlp(run);
+      net.initialize({ device: dev });
+      net.call(x.copyto(dev)); // finish deferred init
+      return net;
+    });
+    for (let step = 0; step < 3; step++) {
+      nets.forEach((net, k) => {
+        const dev = k === 0 ? d : cpu();
+        const xs = x.copyto(dev), ts = t.copyto(dev);
+        const loss = autograd.record(() => net.call(xs).sub(ts).square().mean());
+        loss.backward();
+        for (const p of net.collectParams().values()) {
+          assert.equal(p.grad().device, dev);
+          p.data().isub(p.grad().mul(0.1));
+        }
+      });
+      const [gp, cp] = nets.map((n) => n.collectParams().values());
+      gp!.forEach((p, i) => close(`step ${step} ${p.name} grad`, p.grad(), cp![i]!.grad(), 1e-3));
+    }
+    close('trained output', nets[0]!.call(x.copyto(d)), nets[1]!.call(x), 1e-3);
+  });
+
+  test(`saving parameters and arrays that live on ${d} (a device-to-host copy)`, { skip }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bs-gpu-save-'));
+    try {
+      const net = run(() => new Sequential().add(new Dense(3, { inUnits: 4 })));
+      net.initialize({ device: d });
+      await net.saveParameters(join(dir, 'net.params'));
+      const back = run(() => new Sequential().add(new Dense(3, { inUnits: 4 })));
+      await back.loadParameters(join(dir, 'net.params'), { device: cpu() });
+      assert.deepEqual(flat(back.at<Dense>(0).weight.data()), flat(net.at<Dense>(0).weight.data().copyto(cpu())));
+      const arr = np.random.uniform(0, 1, [31], { device: d, seed: 9 });
+      await saveArrays(join(dir, 'x.npz'), { x: arr });
+      const loaded = (await loadArrays(join(dir, 'x.npz'), { device: d })) as Record<string, NDArray>;
+      assert.equal(loaded.x!.device, d);
+      assert.deepEqual(flat(loaded.x!), flat(arr));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
