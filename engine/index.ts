@@ -22,3 +22,6 @@ export { EngineError } from './core/errors.ts';
 export type { EngineErrorCode } from './core/errors.ts';
 
 export * from './model-index.ts';
+
+// Training: losses, optimizers, schedules, Trainer, metrics, data sources, runs (engine/train/).
+export * from './train/index.ts';

@@ -3,7 +3,7 @@
   # No -march: the addon must run on any x86-64; oneDNN picks AVX2/AVX-512 kernels at run time.
   "variables": {
     "dnnl_root%": "<!(node -p \"process.env.DNNL_ROOT || ''\")",
-    # Set by scripts/build-cuda.mjs after nvcc built native/build/cuda/libblocksmith_cuda.a;
+    # Set by scripts/build-cuda.mjs after nvcc built native/build-cuda/libblocksmith_cuda.a;
     # a plain `node-gyp rebuild` gets the stub (cuda_stub.cc).
     "cuda%": "<!(node -p \"process.env.BLOCKSMITH_GYP_CUDA || '0'\")",
     "cuda_lib%": "<!(node -p \"process.env.BLOCKSMITH_GYP_CUDA_LIB || ''\")",

@@ -142,7 +142,11 @@ if (cuda.enabled) {
   try {
     const built = await buildCuda(cuda, nativeDir);
     gypEnv = built.env;
-    if (built.rebuilt) rmSync(output, { force: true }); // make does not see the .a change: relink
+    if (built.rebuilt) {
+      // make does not track the .a: remove the linked module (and its copy) so it is relinked.
+      rmSync(join(nativeDir, 'build', 'Release', 'obj.target', 'blocksmith_native.node'), { force: true });
+      rmSync(output, { force: true });
+    }
   } catch (err) {
     die([`CUDA: ${err.message}`, 'The CUDA part failed to compile (see nvcc output above). To build the CPU-only addon instead: BLOCKSMITH_CUDA=0 npm run build:native']);
   }

@@ -53,6 +53,7 @@ export type NativeErrorCode =
   | 'E_DISPOSED'         // a buffer used after dispose()
   | 'E_DEVICE_MISMATCH'  // buffers on different devices in one call
   | 'E_NO_CUDA'          // a gpu buffer asked of a build without CUDA, or no device
+  | 'E_CUDA'             // the CUDA runtime reported a failure (a kernel launch, an illegal address)
   | 'E_DNNL';            // oneDNN reported a failure
 
 export interface NativeCapabilities {
@@ -61,6 +62,14 @@ export interface NativeCapabilities {
   cuda: boolean;              // compiled with CUDA
   cudaReason: string;         // why GPUs are unavailable ("" when numGpus() > 0)
   threads: number;            // CPU threads the kernels use
+  gpus?: NativeGpuInfo[];     // one per usable GPU (empty without CUDA, driver or device; absent in older builds)
+}
+
+export interface NativeGpuInfo {
+  name: string;               // e.g. "NVIDIA H100 80GB HBM3"
+  computeCapability: string;  // e.g. "9.0"
+  multiProcessors: number;
+  totalMemory: number;        // bytes
 }
 
 export interface NativeMemoryStats {

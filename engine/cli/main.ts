@@ -10,12 +10,16 @@ import { parseArgs } from 'node:util';
 import { isUserErrorCode, ServiceError } from '../schema/service-protocol.ts';
 import { startLocalEngine, type LocalEngine } from '../service/client.ts';
 import { describeProblem, formatArray, pyShape, table } from './format.ts';
+import { exportCommand, EXPORT_USAGE } from './export-command.ts';
+import { trainCommand, TRAIN_USAGE } from './train-command.ts';
 
 const USAGE = `usage:
   blocksmith run DOC.json [--input-shape 2,20] [--device cpu|gpu:0] [--seed N] [--save-params FILE] [--json]
   blocksmith params FILE
   blocksmith validate DOC.json
-  blocksmith serve [--port N] [--host H]`;
+  blocksmith serve [--port N] [--host H]
+${EXPORT_USAGE}
+${TRAIN_USAGE}`;
 
 /** A mistake in what the user typed or gave us: exit code 1. */
 class UsageError extends Error {}
@@ -145,7 +149,7 @@ async function serveCommand(args: string[]): Promise<number> {
   }
 }
 
-const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { run, params, validate, serve: serveCommand };
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { run, params, validate, serve: serveCommand, export: exportCommand, train: trainCommand };
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

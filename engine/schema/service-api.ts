@@ -7,12 +7,15 @@ import {
   zHistogram, zParameterBrief, zParameterRow, zProblem, zShape, zShapeWithUnknown, zStats,
   zTensorInput, zTensorOutput,
 } from './service-values.ts';
+import { zTrainingConfig, zTrainingProgress, zTrainingStatus } from './training-config.ts';
 
 export * from './service-values.ts';
+export * from './training-config.ts';
 
 const zDocId = z.string().min(1).max(200);
 const zPath = z.string().min(1).max(4096);
 const zParamName = z.string().min(1).max(1000);
+const zRunId = z.string().min(1).max(200);
 /** Results carry at most this many values per array unless the request asks for fewer. */
 const zMaxValues = z.number().int().min(0).max(1 << 22);
 /** An initializer by registered name ('xavier', 'normal') with optional arguments. */
@@ -28,6 +31,21 @@ const zShapeReport = z.object({
   })),
   problems: z.array(zProblem),
 });
+
+/** A layer kind's descriptor as data (engine/nn/layers/layer-spec.ts without its shape functions). */
+export const zLayerInfo = z.object({
+  kind: z.string(),
+  category: z.string(),
+  doc: z.string(),
+  attrs: z.array(z.object({
+    name: z.string(), type: z.string(), default: z.unknown().optional(), required: z.boolean(),
+    min: z.number().optional(), max: z.number().optional(), choices: z.array(z.string()).optional(), doc: z.string(),
+  })),
+  inputs: z.array(z.object({ name: z.string(), doc: z.string(), variadic: z.boolean().optional() })),
+  outputs: z.array(z.object({ name: z.string(), doc: z.string() })),
+  params: z.array(z.object({ name: z.string(), init: z.string().nullable(), constant: z.boolean().optional() })),
+});
+export type LayerInfo = z.infer<typeof zLayerInfo>;
 
 function method<P extends z.ZodType, R extends z.ZodType>(doc: string, params: P, result: R) {
   return { doc, params, result };
@@ -122,6 +140,24 @@ export const serviceMethods = {
       castDtype: z.boolean().optional() }).strict(),
     z.object({ path: z.string(), format: zArrayFileFormat, entries: z.array(zFileEntryReport) })),
 
+  exportModel: method('Writes the document\'s model (built and initialized first when needed) as ONNX (opset 17), ' +
+    'code (PyTorch, Gluon, TypeScript) or a parameter file (.params, .npz, .safetensors with the document embedded).',
+    z.object({
+      docId: zDocId,
+      target: z.enum(['onnx', 'pytorch', 'gluon', 'typescript', 'safetensors', 'npz', 'mxnet']),
+      path: zPath,
+      /** Parameter files: structural (0.weight) or Gluon (dense0_weight) keys; default per format. */
+      keys: z.enum(['structural', 'gluon']).optional(),
+      /** TypeScript: the module specifier the generated file imports the engine from. */
+      engineImport: z.string().min(1).max(4096).optional(),
+    }).strict(),
+    z.object({
+      target: z.string(), path: z.string(),
+      /** Bytes written (-1 for parameter files, whose size the array writer decides). */
+      bytes: z.number().int(),
+      parameters: z.array(z.object({ key: z.string(), shape: zShape, dtype: z.string() })),
+    })),
+
   saveArrays: method('Writes arrays (one, a list or named) to an array file.',
     z.object({
       path: zPath,
@@ -142,6 +178,10 @@ export const serviceMethods = {
       device: zDeviceName.optional() }).strict(),
     z.object({ repeats: z.number().int(), seconds: z.number(), gflops: z.number(), checksum: z.number() })),
 
+  layerCatalog: method('Every registered layer kind as data (category, attributes, ports, parameters) and the initializer names: what palettes and forms are built from.',
+    z.object({}).strict(),
+    z.object({ layers: z.array(zLayerInfo), initializers: z.array(z.string()) })),
+
   exampleNames: method('Names of the example documents shipped in assets/examples.',
     z.object({}).strict(),
     z.object({ names: z.array(z.string()) })),
@@ -149,6 +189,23 @@ export const serviceMethods = {
   loadExample: method('One example document by name.',
     z.object({ name: z.string().min(1).max(200) }).strict(),
     z.object({ document: z.unknown() })),
+
+  startTraining: method('Starts training the document\'s model in the engine and answers at once with the run\'s id; ' +
+    'progress comes as training-progress events (≤ 10/s), the end as training-finished. A seed rebuilds fresh parameters.',
+    z.object({ docId: zDocId, config: zTrainingConfig }).strict(),
+    z.object({ runId: z.string(), totalSteps: z.number().int(), trainSize: z.number().int(), validationSize: z.number().int() })),
+
+  pauseTraining: method('Pauses a run after its current step.',
+    z.object({ runId: zRunId }).strict(), zTrainingStatus),
+
+  resumeTraining: method('Resumes a paused run.',
+    z.object({ runId: zRunId }).strict(), zTrainingStatus),
+
+  stopTraining: method('Stops a run after its current step, writes a checkpoint when the run has a checkpoint directory, and answers when it has stopped.',
+    z.object({ runId: zRunId }).strict(), zTrainingStatus),
+
+  trainingStatus: method('Where a run stands: state, step, epoch, loss, metrics, history, last checkpoint.',
+    z.object({ runId: zRunId }).strict(), zTrainingStatus),
 } as const;
 
 export type ServiceMethods = typeof serviceMethods;
@@ -178,6 +235,10 @@ export const serviceEvents = {
   progress: z.object({ requestId: z.number(), method: z.string(), done: z.number(), total: z.number() }),
   /** A warning the engine raised while serving a request (e.g. an initializer already applied). */
   warning: z.object({ requestId: z.number().nullable(), message: z.string() }),
+  /** A training run's progress, at most ~10 a second (epochs finished in between are all listed). */
+  'training-progress': zTrainingProgress,
+  /** A training run ended: finished, stopped or failed (then error says why). */
+  'training-finished': zTrainingStatus,
 } as const;
 
 export type ServiceEvents = typeof serviceEvents;

@@ -19,6 +19,8 @@ export interface RequestContext {
   progress(done: number, total: number): void;
   /** Yields to the event loop (so a cancel can arrive) and throws E_CANCELLED if it did. */
   checkpoint(): Promise<void>;
+  /** Pushes an event to every client (work that outlives its request, e.g. a training run). */
+  emit<E extends EventName>(event: E, data: EventData<E>): void;
 }
 
 export type Handler<M extends MethodName> = (params: ParsedParams<M>, ctx: RequestContext) => MethodResult<M> | Promise<MethodResult<M>>;
@@ -102,6 +104,7 @@ export class Dispatcher {
         await yieldToLoop();
         if (controller.signal.aborted) throw cancelled(method);
       },
+      emit: (event, data) => this.emit(event, data),
     };
     try {
       const handler = await this.load(method);

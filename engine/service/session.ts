@@ -3,6 +3,7 @@
 // session); one session per engine process, so a restarted engine starts empty.
 import type { Block } from '../index.ts';
 import type { BuiltModel, GraphDocument } from '../graph/index.ts';
+import type { TrainingRun } from '../train/run.ts';
 import { ServiceError } from '../schema/service-protocol.ts';
 
 export interface OpenDocument {
@@ -20,6 +21,8 @@ export const MAX_OPEN_DOCUMENTS = 256;
 export class Session {
   readonly startedAt = Date.now();
   private readonly documents = new Map<string, OpenDocument>();
+  /** Training runs by runId (methods/training.ts), finished ones included until their document closes. */
+  readonly trainingRuns = new Map<string, TrainingRun>();
   private counter = 0;
 
   /** Opens (or replaces) a document; a replaced one loses its built model. */

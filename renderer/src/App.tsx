@@ -1,32 +1,57 @@
-// Placeholder page until the canvas editor lands: names the app and shows where it is running.
-import { useEffect, useState } from 'react';
-import { desktopApi } from './desktop-api.ts';
+// The editor's layout: toolbar on top, palette | canvas | inspector, problems and parameters below.
+// Keyboard shortcuts run registered commands (not while typing in a field).
+import { ReactFlowProvider } from '@xyflow/react';
+import { useEffect } from 'react';
+import { Canvas } from '../canvas/Canvas.tsx';
+import { commandForKey, runCommand } from '../commands/index.ts';
+import { Palette } from '../palette/Palette.tsx';
+import { BottomPanel } from '../panels/BottomPanel.tsx';
+import { Inspector } from '../panels/Inspector.tsx';
+import { useEditor, useEditorHandles } from '../store/editor-context.tsx';
+import { Toolbar } from '../toolbar/Toolbar.tsx';
 
-function useHostStatus(): string {
-  const [status, setStatus] = useState('starting…');
+function isTyping(target: EventTarget | null): boolean {
+  return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
+}
+
+function useShortcuts() {
+  const { store, session } = useEditorHandles();
   useEffect(() => {
-    const api = desktopApi();
-    if (api === undefined) {
-      setStatus(`Running in the browser · served from ${window.location.host || 'a file'}`);
-      return;
-    }
-    api.invoke('app:version').then(
-      (version) => setStatus(`Running in the desktop app · version ${version}`),
-      (error: unknown) => setStatus(`Desktop app, but its API failed: ${String(error)}`),
-    );
-  }, []);
-  return status;
+    const onKey = (event: KeyboardEvent) => {
+      if (isTyping(event.target)) return;
+      if ((event.ctrlKey || event.metaKey) && event.key === 'Enter') {
+        event.preventDefault();
+        void session.run();
+        return;
+      }
+      if (event.key === '?') {
+        store.getState().setUi({ helpOpen: !store.getState().helpOpen });
+        return;
+      }
+      if (event.key === 'Escape') store.getState().setUi({ helpOpen: false });
+      const command = commandForKey(event);
+      if (!command) return;
+      event.preventDefault();
+      runCommand(store, command.name);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [store, session]);
 }
 
 export function App() {
-  const status = useHostStatus();
+  const theme = useEditor((s) => s.theme);
+  useShortcuts();
+  useEffect(() => { document.documentElement.dataset.theme = theme; }, [theme]);
   return (
-    <main className="placeholder">
-      <h1>Blocksmith</h1>
-      <p>Compose neural networks by wiring blocks on a canvas. The editor is coming soon.</p>
-      <p className="status" role="status" data-testid="status">
-        {status}
-      </p>
-    </main>
+    <ReactFlowProvider>
+      <div className="editor">
+        <Toolbar />
+        <Palette />
+        <Canvas />
+        <Inspector />
+        <BottomPanel />
+      </div>
+    </ReactFlowProvider>
   );
 }

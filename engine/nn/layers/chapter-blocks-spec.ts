@@ -23,6 +23,7 @@ export const FANCY_MLP_SPEC: LayerSpec = {
   ],
   outputShape: () => [],
   flops: (_a, [x]) => 2 * Math.max(x![0]!, 1) * FANCY_UNITS * (Math.max(inUnitsOf(x!, true), 0) + 2 * FANCY_UNITS),
+  onnx: { unsupported: 'FancyMLP has data-dependent control flow (a while loop on the norm and a branch on the sum), which a static ONNX graph cannot express' },
   repr: (_a, x) => `FancyMLP(\n  (dense): Dense(${x ? inUnitsOf(x, true) : -1} -> ${FANCY_UNITS}, Activation(relu))\n)`,
 };
 
@@ -35,6 +36,8 @@ export const CENTERED_LAYER_SPEC: LayerSpec = {
   outputs: ONE_OUTPUT,
   params: [],
   outputShape: (_a, [x]) => [...x!],
+  // x − mean(x) over every element: ReduceMean without axes (opset 17 takes axes as an attribute) keeps dims, so Sub broadcasts.
+  onnx: (e) => e.node('Sub', [e.inputs[0]!, e.node('ReduceMean', [e.inputs[0]!], { keepdims: 1 })]),
   repr: () => 'CenteredLayer(\n\n)',
 };
 
@@ -55,5 +58,7 @@ export const MY_DENSE_SPEC: LayerSpec = {
   ],
   outputShape: (a, [x]) => [...x!.slice(0, -1), a.units as number],
   flops: (a, [x]) => 2 * Math.max(x!.slice(0, -1).reduce((p, d) => p * Math.max(d, 1), 1), 1) * (a.inUnits as number) * (a.units as number),
+  // The weight is (inUnits, units), so no transpose: relu(x·W + b).
+  onnx: (e) => e.node('Relu', [e.node('Add', [e.node('MatMul', [e.inputs[0]!, e.param('weight')]), e.param('bias')])]),
   repr: () => 'MyDense(\n\n)',
 };

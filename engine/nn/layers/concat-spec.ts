@@ -24,4 +24,5 @@ export const CONCAT_SPEC: LayerSpec = {
     return first.map((d, i) => (i === axis ? joined : d));
   },
   repr: (a) => `Concat(axis=${String(a.axis)})`,
+  onnx: (e) => e.node('Concat', e.inputs, { axis: e.attrs.axis as number }),
 };

@@ -1,7 +1,26 @@
 // Dense's descriptor (pure, importable by the renderer): weight (units, features), bias (units,).
 
-import { ACTIVATIONS } from './activation-spec.ts';
-import { ONE_INPUT, ONE_OUTPUT, product, type LayerSpec } from './layer-spec.ts';
+import { ACTIVATIONS, onnxActivation } from './activation-spec.ts';
+import { ONE_INPUT, ONE_OUTPUT, product, type LayerSpec, type OnnxEmitter } from './layer-spec.ts';
+
+/**
+ * Dense in ONNX: Gemm(transB=1) on a 2-d input (Flatten first when flattening a deeper one); with
+ * flatten=false the features are the last axis, which Gemm cannot do, so MatMul(x, Wᵀ) + b.
+ */
+function denseToOnnx(e: OnnxEmitter): string {
+  const a = e.attrs;
+  const [x, shape] = [e.inputs[0]!, e.inputShapes[0]!];
+  const bias = a.useBias !== false ? [e.param('bias')] : [];
+  let y: string;
+  if (a.flatten !== false || shape.length === 2) {
+    const flat = shape.length === 2 ? x : e.node('Flatten', [x], { axis: 1 });
+    y = e.node('Gemm', [flat, e.param('weight'), ...bias], { transB: 1 });
+  } else {
+    y = e.node('MatMul', [x, e.node('Transpose', [e.param('weight')], { perm: [1, 0] })]);
+    if (bias.length) y = e.node('Add', [y, bias[0]!]);
+  }
+  return a.activation ? onnxActivation(e, a.activation as string, y) : y;
+}
 
 /** Input features: everything but the batch axis when flattening, else the last axis. */
 export function inUnitsOf(x: readonly number[], flatten: boolean): number {
@@ -40,4 +59,5 @@ export const DENSE_SPEC: LayerSpec = {
     const inUnits = x ? inUnitsOf(x, a.flatten !== false) : ((a.inUnits as number) || -1);
     return `Dense(${inUnits} -> ${String(a.units)}, ${a.activation ? `Activation(${String(a.activation)})` : 'linear'})`;
   },
+  onnx: denseToOnnx,
 };

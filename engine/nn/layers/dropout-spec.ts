@@ -15,5 +15,7 @@ export const DROPOUT_SPEC: LayerSpec = {
   outputs: ONE_OUTPUT,
   params: [],
   outputShape: (_a, [x]) => [...x!],
+  // Exported models are for inference, where dropout passes its input through.
+  onnx: (e) => e.node('Identity', [e.inputs[0]!]),
   repr: (a) => `Dropout(p = ${String(a.rate)}, axes=${pyTuple((a.axes as number[] | undefined) ?? [])})`,
 };

@@ -12,4 +12,5 @@ export const FLATTEN_SPEC: LayerSpec = {
   params: [],
   outputShape: (_a, [x]) => [x![0]!, product(x!.slice(1))],
   repr: () => 'Flatten',
+  onnx: (e) => e.node('Flatten', [e.inputs[0]!], { axis: 1 }),
 };

@@ -11,5 +11,6 @@ export const LAMBDA_SPEC: LayerSpec = {
   outputs: ONE_OUTPUT,
   params: [],
   outputShape: (_a, [x]) => [...x!],
+  onnx: { unsupported: 'a Lambda runs arbitrary engine code, which has no ONNX equivalent' },
   repr: (a) => `Lambda(${typeof a.function === 'string' ? a.function : '<lambda>'})`,
 };

@@ -62,7 +62,33 @@ export interface LayerSpec {
   repr(attrs: Attrs, input?: ShapeLike): string;
   /** Floating-point operations of one forward (a multiply-add counts 2); absent = elementwise, 0. */
   flops?(attrs: Attrs, inputs: readonly ShapeLike[]): number;
+  /** How the kind is written to ONNX (opset 17); absent or `{unsupported}` = the exporter names the node and refuses. */
+  readonly onnx?: OnnxExport;
 }
+
+/** An ONNX attribute value: an int (or int list), `{float}` for a float, or a string. */
+export type OnnxAttr = number | readonly number[] | { readonly float: number } | string;
+
+/**
+ * What a descriptor's ONNX mapping sees and emits through (engine/export/onnx builds it), so the
+ * mapping stays next to the layer's other facts without importing the exporter.
+ */
+export interface OnnxEmitter {
+  /** The attributes with defaults filled in. */
+  readonly attrs: Attrs;
+  /** ONNX value names of the inputs, in port (and edge) order, and their shapes (-1 = unknown). */
+  readonly inputs: readonly string[];
+  readonly inputShapes: readonly ShapeLike[];
+  /** The initializer name holding one of this layer's parameters (`weight` → dense0_weight). */
+  param(name: string): string;
+  /** A float32 constant (an initializer); shape [] for a scalar. */
+  constant(values: readonly number[], shape?: readonly number[]): string;
+  /** Adds a node and returns the name of its (single) output. */
+  node(opType: string, inputs: readonly string[], attributes?: Readonly<Record<string, OnnxAttr>>): string;
+}
+
+/** The mapping returns the name of the layer's output value; `unsupported` says why there is none. */
+export type OnnxExport = ((e: OnnxEmitter) => string) | { readonly unsupported: string };
 
 /** Attributes with defaults filled in (required ones must be present). */
 export function withDefaults(spec: LayerSpec, attrs: Attrs): Record<string, unknown> {

@@ -26,4 +26,5 @@ export const CONCURRENT_SPEC: LayerSpec = {
   params: [],
   outputShape: (_a, [x]) => [...x!],
   repr: () => 'Concurrent(\n\n)',
+  onnx: { unsupported: 'documents draw branches with edges and join them with Concat' },
 };

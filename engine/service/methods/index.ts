@@ -9,6 +9,9 @@ const documents = () => import('./documents.ts');
 const forward = () => import('./forward.ts');
 const parameters = () => import('./parameters.ts');
 const parameterFiles = () => import('./parameter-files.ts');
+const training = () => import('./training.ts');
+const exporting = () => import('./export.ts');
+const catalog = () => import('./catalog.ts');
 
 export const handlerLoaders: HandlerLoaders = {
   ping: async () => (await system()).ping,
@@ -20,6 +23,7 @@ export const handlerLoaders: HandlerLoaders = {
   closeDocument: async () => (await documents()).closeDocument,
   validate: async () => (await documents()).validate,
   inferShapes: async () => (await documents()).inferShapes,
+  layerCatalog: async () => (await catalog()).layerCatalog,
   exampleNames: async () => (await documents()).exampleNames,
   loadExample: async () => (await documents()).loadExample,
   forward: async () => (await forward()).forward,
@@ -30,4 +34,10 @@ export const handlerLoaders: HandlerLoaders = {
   forceReinit: async () => (await parameters()).forceReinit,
   saveParameters: async () => (await parameterFiles()).saveParameters,
   loadParameters: async () => (await parameterFiles()).loadParameters,
+  exportModel: async () => (await exporting()).exportModel,
+  startTraining: async () => (await training()).startTraining,
+  pauseTraining: async () => (await training()).pauseTraining,
+  resumeTraining: async () => (await training()).resumeTraining,
+  stopTraining: async () => (await training()).stopTraining,
+  trainingStatus: async () => (await training()).trainingStatus,
 };

@@ -40,7 +40,15 @@ class CudaBackend final : public Backend {
   }
   void copyWithin(int deviceId, void* dst, const void* src, size_t n) override {
     cudaStream_t s = cuda::use(deviceId);
-    cuda::check(cudaMemcpyAsync(dst, src, n, cudaMemcpyDeviceToDevice, s), "copyBytes");
+    const char *d = static_cast<const char*>(dst), *r = static_cast<const char*>(src);
+    if (d < r + n && r < d + n && d != r) {
+      // Overlapping ranges of one buffer: cudaMemcpy is undefined there (the CPU uses memmove).
+      cuda::Scratch tmp(deviceId, n);
+      cuda::check(cudaMemcpyAsync(tmp.get(), src, n, cudaMemcpyDeviceToDevice, s), "copyBytes");
+      cuda::check(cudaMemcpyAsync(dst, tmp.get(), n, cudaMemcpyDeviceToDevice, s), "copyBytes");
+      return;
+    }
+    if (d != r) cuda::check(cudaMemcpyAsync(dst, src, n, cudaMemcpyDeviceToDevice, s), "copyBytes");
   }
 
   void fill(const FillParams& p) override { fillCuda(p); }

@@ -113,7 +113,9 @@ BS_HD inline void planReduce(const int64_t* shape, const bool* reduced, int rank
 // threads, each computing a kMicro x kMicro patch; k is consumed kTileK at a time.
 constexpr int kTileM = 64, kTileN = 64, kTileK = 16, kMicro = 4;
 constexpr int kGemmThreads = (kTileM / kMicro) * (kTileN / kMicro);
-constexpr int64_t kMaxGridZ = 65535;  // batches beyond this are launched in slices
+// gridDim.y and .z stop at 65535: batches (z) and column tiles (y) beyond are launched in slices;
+// row tiles go on x, which reaches 2^31 - 1.
+constexpr int64_t kMaxGridZ = 65535;
 
 struct GemmGrid {
   int64_t tilesM, tilesN, slices, perSlice;

@@ -33,21 +33,22 @@ Probe probeDevices() {
   int driver = 0;
   cudaDriverGetVersion(&driver);  // 0 when libcuda.so (the driver) cannot be loaded
   if (driver == 0) {
-    p.reason = "no NVIDIA driver: libcuda.so.1 was not found, so no GPU can be used (install the NVIDIA "
-               "driver, or use the cpu device)";
+    p.reason = "no NVIDIA driver: this Blocksmith build has CUDA, but the driver (libcuda.so.1) was not "
+               "found; install the NVIDIA driver, or use the cpu device";
     return p;
   }
   int n = 0;
   cudaError_t err = cudaGetDeviceCount(&n);
   if (err == cudaErrorInsufficientDriver) {
     char buf[256];
-    snprintf(buf, sizeof buf, "no NVIDIA driver new enough: driver supports CUDA %d.%d, this build needs %d.%d",
+    snprintf(buf, sizeof buf, "no NVIDIA driver new enough: it supports CUDA %d.%d, this Blocksmith build needs %d.%d",
              driver / 1000, driver % 100 / 10, CUDART_VERSION / 1000, CUDART_VERSION % 100 / 10);
     p.reason = buf;
   } else if (err == cudaErrorNoDevice || (err == cudaSuccess && n == 0)) {
-    p.reason = "no CUDA device: the NVIDIA driver is loaded but reports no GPU";
+    p.reason = "no CUDA device: the NVIDIA driver is loaded but reports no GPU (see nvidia-smi, CUDA_VISIBLE_DEVICES)";
   } else if (err != cudaSuccess) {
-    p.reason = std::string("no CUDA device: cudaGetDeviceCount failed: ") + cudaGetErrorString(err);
+    p.reason = std::string("no CUDA device: cudaGetDeviceCount failed (") + cudaGetErrorString(err) +
+               "); see nvidia-smi";
   }
   if (err != cudaSuccess) {
     cudaGetLastError();  // clear the sticky-free error so later calls do not report it
@@ -71,8 +72,8 @@ Probe probeDevices() {
 }
 
 Probe& probe() {
-  static Probe p = probeDevices();
-  return p;
+  static Probe* p = new Probe(probeDevices());  // never destroyed, like the allocator state below
+  return *p;
 }
 
 std::mutex gStreamMutex;
@@ -86,9 +87,17 @@ struct Block {
   int device;
   size_t size;  // rounded
 };
-std::mutex gAllocMutex;
-std::unordered_map<int, Pool> gPools;
-std::unordered_map<void*, Block> gLive;
+// Never destroyed: napi finalizers may free buffers while the process exits, after static
+// destructors would already have run.
+struct AllocState {
+  std::mutex mutex;
+  std::unordered_map<int, Pool> pools;
+  std::unordered_map<void*, Block> live;
+};
+AllocState& state() {
+  static AllocState* s = new AllocState();
+  return *s;
+}
 
 // Small sizes round to 512 B, large ones to 2 MiB, so nearby sizes share cached blocks.
 size_t roundSize(size_t bytes) {
@@ -123,8 +132,8 @@ cudaStream_t use(int device) {
 void sync(int device, const char* what) { check(cudaStreamSynchronize(use(device)), what); }
 
 void emptyCache() noexcept {
-  std::lock_guard<std::mutex> lock(gAllocMutex);
-  for (auto& [device, pool] : gPools) {
+  std::lock_guard<std::mutex> lock(state().mutex);
+  for (auto& [device, pool] : state().pools) {
     if (pool.free.empty()) continue;
     cudaSetDevice(device);
     cudaDeviceSynchronize();  // a cached block may still be read by queued work
@@ -139,13 +148,13 @@ void* allocate(int device, size_t bytes) {
   use(device);
   const size_t size = roundSize(bytes);
   {
-    std::lock_guard<std::mutex> lock(gAllocMutex);
-    Pool& pool = gPools[device];
+    std::lock_guard<std::mutex> lock(state().mutex);
+    Pool& pool = state().pools[device];
     auto it = pool.free.lower_bound(size);
     if (it != pool.free.end() && it->first <= size * 2) {  // reuse, wasting at most half
       void* p = it->second;
       pool.cachedBytes -= it->first;
-      gLive[p] = Block{device, it->first};
+      state().live[p] = Block{device, it->first};
       pool.free.erase(it);
       return p;
     }
@@ -162,27 +171,27 @@ void* allocate(int device, size_t bytes) {
     cudaGetLastError();
     fail(code::kOom, "alloc: gpu(%d) could not provide %zu bytes (%s)", device, bytes, cudaGetErrorString(err));
   }
-  std::lock_guard<std::mutex> lock(gAllocMutex);
-  gLive[p] = Block{device, size};
+  std::lock_guard<std::mutex> lock(state().mutex);
+  state().live[p] = Block{device, size};
   return p;
 }
 
 void release(int device, void* p, size_t) noexcept {
   if (!p) return;
-  std::lock_guard<std::mutex> lock(gAllocMutex);
-  auto it = gLive.find(p);
-  if (it == gLive.end()) return;
-  Pool& pool = gPools[device];
+  std::lock_guard<std::mutex> lock(state().mutex);
+  auto it = state().live.find(p);
+  if (it == state().live.end()) return;
+  Pool& pool = state().pools[device];
   pool.free.emplace(it->second.size, p);
   pool.cachedBytes += it->second.size;
-  gLive.erase(it);
+  state().live.erase(it);
 }
 
 // The device a block from allocate() lives on (kernels get only pointers), or -1.
 int deviceOf(const void* p) {
-  std::lock_guard<std::mutex> lock(gAllocMutex);
-  auto it = gLive.find(const_cast<void*>(p));
-  return it == gLive.end() ? -1 : it->second.device;
+  std::lock_guard<std::mutex> lock(state().mutex);
+  auto it = state().live.find(const_cast<void*>(p));
+  return it == state().live.end() ? -1 : it->second.device;
 }
 
 }  // namespace cuda

@@ -26,7 +26,7 @@ using geom::kTileN;
 template <typename T>
 __global__ void __launch_bounds__(geom::kGemmThreads)
     gemmKernel(const T* a, geom::MatStrides as, int64_t aBatch, const T* b, geom::MatStrides bs, int64_t bBatch,
-               T* c, int64_t m, int64_t n, int64_t k, int64_t batch0) {
+               T* c, int64_t m, int64_t n, int64_t k, int64_t batch0, int64_t colTile0) {
   using W = Wrap<T>;  // wrapping integer arithmetic; floats unchanged
   __shared__ T At[kTileK][kTileM];
   __shared__ T Bt[kTileK][kTileN];
@@ -34,7 +34,9 @@ __global__ void __launch_bounds__(geom::kGemmThreads)
   a += q * aBatch;
   b += q * bBatch;
   c += q * m * n;
-  const int64_t row0 = static_cast<int64_t>(blockIdx.y) * kTileM, col0 = static_cast<int64_t>(blockIdx.x) * kTileN;
+  // Row tiles on x (up to 2^31 - 1: any batch of rows), column tiles on y (65535 per launch).
+  const int64_t row0 = static_cast<int64_t>(blockIdx.x) * kTileM;
+  const int64_t col0 = (colTile0 + static_cast<int64_t>(blockIdx.y)) * kTileN;
   const int tx = threadIdx.x % (kTileN / kMicro), ty = threadIdx.x / (kTileN / kMicro);
   W acc[kMicro][kMicro];
   for (int i = 0; i < kMicro; i++)
@@ -82,11 +84,14 @@ void gemmOwn(const MatmulParams& p, cudaStream_t s) {
   for (int64_t slice = 0; slice < g.slices; slice++) {
     const int64_t batch0 = slice * g.perSlice;
     const int64_t count = p.batch - batch0 < g.perSlice ? p.batch - batch0 : g.perSlice;
-    const dim3 grid(static_cast<unsigned>(g.tilesN), static_cast<unsigned>(g.tilesM), static_cast<unsigned>(count));
-    gemmKernel<T><<<grid, geom::kGemmThreads, 0, s>>>(static_cast<const T*>(p.a), as, p.aBatchStride,
-                                                      static_cast<const T*>(p.b), bs, p.bBatchStride,
-                                                      static_cast<T*>(p.out), p.m, p.n, p.k, batch0);
-    cuda::checkLaunch("matmul");
+    for (int64_t colTile0 = 0; colTile0 < g.tilesN; colTile0 += geom::kMaxGridZ) {
+      const int64_t cols = g.tilesN - colTile0 < geom::kMaxGridZ ? g.tilesN - colTile0 : geom::kMaxGridZ;
+      const dim3 grid(static_cast<unsigned>(g.tilesM), static_cast<unsigned>(cols), static_cast<unsigned>(count));
+      gemmKernel<T><<<grid, geom::kGemmThreads, 0, s>>>(static_cast<const T*>(p.a), as, p.aBatchStride,
+                                                        static_cast<const T*>(p.b), bs, p.bBatchStride,
+                                                        static_cast<T*>(p.out), p.m, p.n, p.k, batch0, colTile0);
+      cuda::checkLaunch("matmul");
+    }
   }
 }
 

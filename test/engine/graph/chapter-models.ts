@@ -12,6 +12,7 @@ export const HAND_BUILT: Record<string, () => Block> = {
   tied: () => examples.tiedNet().net,
   centered: () => new Sequential().add(new Dense(128), new examples.CenteredLayer()),
   'my-dense': () => new Sequential().add(new examples.MyDense(8, 64), new examples.MyDense(1, 8)),
+  'mnist-mlp': () => new Sequential().add(new Dense(256, { activation: 'relu' }), new Dense(10)),
 };
 
 export function handBuilt(name: string): Block {

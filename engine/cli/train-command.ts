@@ -1,0 +1,164 @@
+// `blocksmith train`: trains a document's model in a private engine process through the service
+// API (startTraining + its events), exactly as the editor's training panel does, then saves the
+// parameters. Ctrl-C stops the run after its current step (and writes a checkpoint when asked to).
+//   blocksmith train DOC.json --data mnist|spirals|linear|FILE.csv|FILE.npz|FILE.npy [--label COL] [--features A,B]
+//     --epochs N [--batch-size B] [--lr X] [--optimizer sgd|adam|adamw] [--momentum M] [--wd W] [--seed S]
+//     [--validation F] [--device cpu|gpu:0] [--save-params OUT] [--checkpoint-dir D] [--checkpoint-every N]
+//     [--resume CKPT] [--json]
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { DataSource, TrainingConfigInput, TrainingStatus } from '../schema/training-config.ts';
+import { isUserErrorCode, ServiceError } from '../schema/service-protocol.ts';
+import { startLocalEngine } from '../service/client.ts';
+import { describeProblem } from './format.ts';
+
+export const TRAIN_USAGE = '  blocksmith train DOC.json --data mnist|spirals|linear|FILE.csv|FILE.npz|FILE.npy [--label COL] [--features A,B] ' +
+  '--epochs N [--batch-size B] [--lr X] [--optimizer sgd|adam|adamw] [--momentum M] [--wd W] [--seed S] [--validation F] ' +
+  '[--device D] [--save-params OUT] [--checkpoint-dir D] [--checkpoint-every N] [--resume CKPT] [--json]';
+
+class TrainUsageError extends Error {}
+
+const out = (line = '') => process.stdout.write(`${line}\n`);
+
+function column(text: string): string | number {
+  return /^-?\d+$/.test(text) ? Number(text) : text;
+}
+
+/** --data: a built-in set by name, else a file whose extension says how to read it. */
+function dataSource(data: string | undefined, label: string | undefined, features: string | undefined): DataSource {
+  if (!data) throw new TrainUsageError('--data is required (mnist, spirals, linear, or a .csv / .npz / .npy file)');
+  if (data === 'mnist' || data === 'spirals' || data === 'linear') {
+    if (label || features) throw new TrainUsageError(`--label and --features apply to files, not to the built-in '${data}' set`);
+    return { kind: data };
+  }
+  const ext = extname(data).toLowerCase();
+  const picked = { ...(label !== undefined ? { label: column(label) } : {}) };
+  if (ext === '.csv') return { kind: 'csv', path: data, ...picked, ...(features ? { features: features.split(',').map(column) } : {}) };
+  if (ext === '.npz' || ext === '.npy') return { kind: 'arrays', path: data, ...picked, ...(features ? { features } : {}) };
+  throw new TrainUsageError(`--data '${data}' is not mnist, spirals, linear, or a .csv / .npz / .npy file`);
+}
+
+function number(name: string, text: string | undefined, integer: boolean): number | undefined {
+  if (text === undefined) return undefined;
+  const v = Number(text);
+  if (text.trim() === '' || !Number.isFinite(v) || (integer && !Number.isInteger(v))) {
+    throw new TrainUsageError(`--${name} must be ${integer ? 'an integer' : 'a number'} (got '${text}')`);
+  }
+  return v;
+}
+
+const fmt = (v: number | null, digits = 4): string => (v === null ? '-' : v.toFixed(digits));
+
+export async function trainCommand(args: string[]): Promise<number> {
+  try {
+    return await train(args);
+  } catch (error) {
+    if (error instanceof TrainUsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`blocksmith train: ${(error as Error).message}\nusage:\n${TRAIN_USAGE}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+async function train(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args, allowPositionals: true,
+    options: {
+      data: { type: 'string' }, label: { type: 'string' }, features: { type: 'string' }, epochs: { type: 'string' },
+      'batch-size': { type: 'string' }, lr: { type: 'string' }, optimizer: { type: 'string' }, momentum: { type: 'string' },
+      wd: { type: 'string' }, seed: { type: 'string' }, validation: { type: 'string' }, device: { type: 'string' },
+      'save-params': { type: 'string' }, 'checkpoint-dir': { type: 'string' }, 'checkpoint-every': { type: 'string' },
+      resume: { type: 'string' }, json: { type: 'boolean', default: false },
+    },
+  });
+  const file = positionals[0];
+  if (!file || positionals.length > 1) throw new TrainUsageError('train takes one document');
+  const epochs = number('epochs', values.epochs, true);
+  if (epochs === undefined) throw new TrainUsageError('--epochs is required');
+  const optimizer = values.optimizer ?? 'sgd';
+  if (optimizer !== 'sgd' && optimizer !== 'adam' && optimizer !== 'adamw') throw new TrainUsageError(`--optimizer must be sgd, adam or adamw (got '${optimizer}')`);
+  const every = number('checkpoint-every', values['checkpoint-every'], true);
+  if (every !== undefined && !values['checkpoint-dir']) throw new TrainUsageError('--checkpoint-every needs --checkpoint-dir');
+  const lr = number('lr', values.lr, false);
+  const momentum = number('momentum', values.momentum, false);
+  const wd = number('wd', values.wd, false);
+  const batchSize = number('batch-size', values['batch-size'], true);
+  const seed = number('seed', values.seed, true);
+  const validation = number('validation', values.validation, false);
+  const config: TrainingConfigInput = {
+    data: dataSource(values.data, values.label, values.features), epochs,
+    optimizer: {
+      name: optimizer, ...(lr !== undefined ? { learningRate: lr } : {}),
+      ...(momentum !== undefined ? { momentum } : optimizer === 'sgd' ? { momentum: 0.9 } : {}), ...(wd !== undefined ? { wd } : {}),
+    },
+    ...(batchSize !== undefined ? { batchSize } : {}), ...(seed !== undefined ? { seed } : {}),
+    ...(validation !== undefined ? { validationFraction: validation } : {}),
+    ...(values.device ? { device: values.device } : {}),
+    ...(values['checkpoint-dir'] ? { checkpoint: { dir: values['checkpoint-dir'], ...(every !== undefined ? { everySteps: every } : {}) } } : {}),
+    ...(values.resume ? { resumeFrom: values.resume } : {}),
+    histogramBins: 0,
+  };
+  let document: unknown;
+  try {
+    document = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new TrainUsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+
+  const engine = await startLocalEngine();
+  try {
+    const { client } = engine;
+    const opened = await client.call('openDocument', { document });
+    if (!opened.ok) {
+      for (const p of opened.problems) process.stderr.write(`${file}: ${describeProblem(p)}\n`);
+      throw new TrainUsageError(`${file} has errors; fix them and train again`);
+    }
+    // Listen before starting: events may come before the answer.
+    const finished = new Map<string, TrainingStatus>();
+    let runId: string | null = null;
+    let settle: ((s: TrainingStatus) => void) | null = null;
+    client.on('training-finished', (s) => {
+      finished.set(s.runId, s);
+      if (s.runId === runId) settle?.(s);
+    });
+    client.on('training-progress', (p) => {
+      if (values.json) return;
+      for (const e of p.epochsDone) {
+        out(`epoch ${e.epoch + 1}/${p.epochs}  loss ${fmt(e.trainLoss)}  acc ${fmt(e.trainAccuracy)}  ` +
+          `val_loss ${fmt(e.validationLoss)}  val_acc ${fmt(e.validationAccuracy)}  (${e.seconds.toFixed(2)} s)`);
+      }
+    });
+    const started = await client.call('startTraining', { docId: opened.docId, config });
+    runId = started.runId;
+    if (!values.json) out(`training ${file} on ${started.trainSize} samples (${started.validationSize} for validation), ${started.totalSteps} steps`);
+    const onSignal = () => void client.call('stopTraining', { runId: started.runId }).catch(() => undefined);
+    process.once('SIGINT', onSignal);
+    const status = finished.get(started.runId) ?? await new Promise<TrainingStatus>((resolve) => { settle = resolve; });
+    process.off('SIGINT', onSignal);
+    if (status.state === 'failed') {
+      const code = status.error?.code ?? 'E_INTERNAL';
+      throw new ServiceError(code, status.error?.message ?? 'training failed');
+    }
+    const saveTo = values['save-params'];
+    if (saveTo) await client.call('saveParameters', { docId: opened.docId, path: saveTo });
+    if (values.json) {
+      out(JSON.stringify({ runId: status.runId, state: status.state, step: status.step, history: status.history,
+        samplesPerSecond: status.samplesPerSecond, checkpoint: status.checkpoint, savedParams: saveTo ?? null }));
+    } else {
+      out(`${status.state} after ${status.step} steps (${fmt(status.samplesPerSecond, 0)} samples/s)`);
+      if (status.checkpoint) out(`checkpoint: ${status.checkpoint}`);
+      if (saveTo) out(`saved parameters to ${saveTo}`);
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof ServiceError) {
+      process.stderr.write(`blocksmith train: ${error.code}: ${error.message}\n`);
+      return isUserErrorCode(error.code) ? 1 : 2;
+    }
+    throw error;
+  } finally {
+    await engine.close();
+  }
+}

@@ -1,0 +1,50 @@
+// Training runs through the service: startTraining answers at once with a runId and the run goes
+// on in this process between other requests (it yields after every step), streaming
+// training-progress events at a bounded rate and one training-finished event at the end.
+// pause / resume / stop / status address a run by its id.
+import type { Handler } from '../dispatcher.ts';
+import { ServiceError } from '../../schema/service-protocol.ts';
+import { parseDevice } from '../device-name.ts';
+import { ensureModel } from '../model-builder.ts';
+import { prepareRun } from '../../train/run-setup.ts';
+import type { TrainingRun } from '../../train/run.ts';
+import type { Session } from '../session.ts';
+
+function findRun(session: Session, runId: string): TrainingRun {
+  const run = session.trainingRuns.get(runId);
+  if (!run) {
+    const known = [...session.trainingRuns.keys()].slice(-10).map((k) => `'${k}'`).join(', ');
+    throw new ServiceError('E_NO_RUN', `no training run '${runId}' (runs: ${known || 'none'}); start one with startTraining`);
+  }
+  return run;
+}
+
+export const startTraining: Handler<'startTraining'> = async (params, ctx) => {
+  const { session } = ctx;
+  const entry = session.get(params.docId);
+  for (const [id, other] of session.trainingRuns) {
+    if (other.options.docId === params.docId && ['running', 'paused', 'stopping'].includes(other.state)) {
+      throw new ServiceError('E_BUSY', `document '${params.docId}' is already training (run '${id}', ${other.state}); stop it first`);
+    }
+  }
+  const { config } = params;
+  const device = parseDevice(config.device ?? entry.document.device, config.device ? 'params.config.device' : 'document.device');
+  // A seed rebuilds the model, so the same seed gives the same initial parameters and the same run.
+  const model = ensureModel(entry, { device, seed: config.seed });
+  const runId = `run${session.trainingRuns.size + 1}`;
+  const run = await prepareRun(model.net, config, {
+    device, seed: config.seed ?? entry.document.seed, runId, docId: params.docId,
+    onProgress: (progress) => ctx.emit('training-progress', progress),
+  });
+  session.trainingRuns.set(runId, run);
+  void run.start().then((status) => ctx.emit('training-finished', status));
+  return {
+    runId, totalSteps: run.totalSteps,
+    trainSize: run.options.train.length, validationSize: run.options.validation?.length ?? 0,
+  };
+};
+
+export const pauseTraining: Handler<'pauseTraining'> = (params, ctx) => findRun(ctx.session, params.runId).pause();
+export const resumeTraining: Handler<'resumeTraining'> = (params, ctx) => findRun(ctx.session, params.runId).resume();
+export const stopTraining: Handler<'stopTraining'> = (params, ctx) => findRun(ctx.session, params.runId).stop();
+export const trainingStatus: Handler<'trainingStatus'> = (params, ctx) => findRun(ctx.session, params.runId).status();

@@ -1,0 +1,104 @@
+// CSV import: one row per sample, a label column and feature columns chosen by header name or
+// 0-based index. Errors name the 1-based line and column, so a person can jump to the bad cell.
+// Quoted fields follow RFC 4180 ("a, b" and "" for a quote); a header is detected when the first
+// row has a cell that is not a number, unless `header` says otherwise.
+
+import { makeDataset, type Dataset, type Task } from './dataset.ts';
+import { DataError } from './data-error.ts';
+
+export interface CsvOptions {
+  /** The label column: a header name or a 0-based index (default: the last column). */
+  label?: string | number;
+  /** Feature columns (default: every column but the label). */
+  features?: readonly (string | number)[];
+  /** true / false, or 'auto' (default): a first row with a non-numeric cell is a header. */
+  header?: boolean | 'auto';
+  delimiter?: string;
+  task?: Task;
+  /** Names the file in errors. */
+  source?: string;
+}
+
+/** Splits one line into cells (RFC 4180 quotes); `line` is 1-based, for errors. */
+function splitLine(text: string, delimiter: string, line: number, source: string): string[] {
+  const cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (ch === '"') quoted = false; else cell += ch;
+    } else if (ch === '"' && cell.trim() === '') {
+      quoted = true;
+      cell = '';
+    } else if (ch === delimiter) {
+      cells.push(cell);
+      cell = '';
+    } else {
+      cell += ch;
+    }
+  }
+  if (quoted) throw new DataError('a quoted field is not closed on this line', { source, line, column: cells.length + 1 });
+  cells.push(cell);
+  return cells;
+}
+
+const isNumber = (s: string): boolean => s.trim() !== '' && Number.isFinite(Number(s));
+
+function resolveColumn(spec: string | number, header: string[] | null, width: number, source: string, role: string): number {
+  if (typeof spec === 'number') {
+    const i = spec < 0 ? width + spec : spec;
+    if (!Number.isInteger(i) || i < 0 || i >= width) {
+      throw new DataError(`${role} column index ${spec} is out of range: the file has ${width} columns (0 .. ${width - 1})`, { source, line: 1 });
+    }
+    return i;
+  }
+  if (/^-?\d+$/.test(spec) && (!header || !header.includes(spec))) return resolveColumn(Number(spec), header, width, source, role);
+  if (!header) throw new DataError(`${role} column '${spec}' is a name, but the file has no header row; use a 0-based index`, { source, line: 1 });
+  const i = header.indexOf(spec);
+  if (i < 0) throw new DataError(`no ${role} column named '${spec}'; the header has ${header.map((h) => `'${h}'`).join(', ')}`, { source, line: 1, column: spec });
+  return i;
+}
+
+/** Parses CSV text into a data set. */
+export function parseCsv(text: string, options: CsvOptions = {}): Dataset {
+  const source = options.source ?? 'csv';
+  const delimiter = options.delimiter ?? ',';
+  const lines = text.split(/\r?\n/);
+  const rows: { cells: string[]; line: number }[] = [];
+  lines.forEach((l, i) => {
+    if (l.trim() !== '') rows.push({ cells: splitLine(l, delimiter, i + 1, source), line: i + 1 });
+  });
+  if (rows.length === 0) throw new DataError('the file is empty', { source });
+  const first = rows[0]!;
+  const hasHeader = options.header === 'auto' || options.header === undefined ? !first.cells.every(isNumber) : options.header;
+  const header = hasHeader ? first.cells.map((c) => c.trim()) : null;
+  const body = hasHeader ? rows.slice(1) : rows;
+  if (body.length === 0) throw new DataError('the file has a header but no data rows', { source });
+  const width = first.cells.length;
+  const labelCol = resolveColumn(options.label ?? -1, header, width, source, 'label');
+  const featureCols = options.features
+    ? options.features.map((f) => resolveColumn(f, header, width, source, 'feature'))
+    : [...Array(width).keys()].filter((i) => i !== labelCol);
+  if (featureCols.length === 0) throw new DataError('no feature columns are left besides the label', { source });
+  if (featureCols.includes(labelCol)) throw new DataError(`column ${header?.[labelCol] ?? labelCol} is both a feature and the label`, { source });
+  const features = new Float32Array(body.length * featureCols.length);
+  const labels = new Float32Array(body.length);
+  const read = (cells: string[], col: number, line: number): number => {
+    const cell = cells[col]!;
+    if (!isNumber(cell)) {
+      const name = header ? ` ('${header[col]}')` : '';
+      throw new DataError(`${JSON.stringify(cell)}${name} is not a number`, { source, line, column: col + 1 });
+    }
+    return Number(cell);
+  };
+  body.forEach(({ cells, line }, r) => {
+    if (cells.length !== width) throw new DataError(`this row has ${cells.length} columns, but the first row has ${width}`, { source, line });
+    featureCols.forEach((c, j) => { features[r * featureCols.length + j] = read(cells, c, line); });
+    labels[r] = read(cells, labelCol, line);
+  });
+  return makeDataset({
+    name: source, features, featureShape: [featureCols.length], labels, labelShape: [],
+    ...(options.task ? { task: options.task } : {}),
+  });
+}

@@ -1,0 +1,56 @@
+// A data-source description (engine/schema/training-config.ts) → a data set, and the seeded
+// train / validation split a run uses. The service and the CLI describe data this way.
+
+import { readFile } from 'node:fs/promises';
+import type { DataSource } from '../../schema/training-config.ts';
+import { subset, trainValidationSplit, type Dataset, type Task } from './dataset.ts';
+import { parseCsv } from './csv.ts';
+import { readArrayFileData } from './array-file-data.ts';
+import { loadMnist } from './mnist.ts';
+import { syntheticLinear, twoSpirals } from './synthetic.ts';
+import { permutation, mixSeed } from './rng.ts';
+import { DataError } from './data-error.ts';
+
+export async function loadDataSource(source: DataSource, options: { seed?: number; task?: Task } = {}): Promise<Dataset> {
+  const seed = options.seed ?? 0;
+  const task = options.task ? { task: options.task } : {};
+  switch (source.kind) {
+    case 'mnist': {
+      const all = await loadMnist();
+      if (source.limit === undefined || source.limit >= all.length) return all;
+      // A random subset, not the first rows: those are all zeros.
+      return subset(all, permutation(all.length, mixSeed(seed, 0x6d6e)).subarray(0, source.limit));
+    }
+    case 'spirals': return twoSpirals({ ...source, seed });
+    case 'linear': return syntheticLinear({ ...source, seed });
+    case 'csv': {
+      let text: string;
+      try {
+        text = await readFile(source.path, 'utf8');
+      } catch (e) {
+        throw new DataError(`cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { source: source.path });
+      }
+      return parseCsv(text, { ...source, source: source.path, ...task });
+    }
+    case 'arrays': return readArrayFileData(source.path, { ...source, ...task });
+  }
+}
+
+export interface SplitData {
+  train: Dataset;
+  validation: Dataset | null;
+}
+
+/** Loads and splits; a validation size of 0 means no validation set. */
+export async function loadSplitData(source: DataSource, options: {
+  seed?: number; task?: Task; validationFraction?: number; trainSize?: number; validationSize?: number;
+}): Promise<SplitData> {
+  const all = await loadDataSource(source, options);
+  const { train, validation } = trainValidationSplit(all, {
+    seed: options.seed ?? 0,
+    ...(options.validationFraction !== undefined ? { validationFraction: options.validationFraction } : {}),
+    ...(options.validationSize !== undefined ? { validation: options.validationSize } : {}),
+    ...(options.trainSize !== undefined ? { train: options.trainSize } : {}),
+  });
+  return { train, validation: validation.length > 0 ? validation : null };
+}

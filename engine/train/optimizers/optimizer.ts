@@ -1,0 +1,65 @@
+// The optimizer base (mxnet.optimizer.Optimizer): learning rate (fixed or scheduled), weight decay,
+// gradient rescaling and element-wise clipping, per-parameter lrMult / wdMult, and per-parameter
+// state arrays kept by name so a checkpoint can save and restore them exactly.
+
+import type { NDArray } from '../../ndarray/ndarray.ts';
+import { np } from '../../ndarray/np.ts';
+import type { LrScheduler } from '../lr-schedules.ts';
+
+export interface OptimizerOptions {
+  learningRate?: number;
+  /** L2 weight decay (AdamW: decoupled decay). */
+  wd?: number;
+  /** Clip each rescaled gradient element to [-c, c] (MXNet clip_gradient); null: no clipping. */
+  clipGradient?: number | null;
+  lrScheduler?: LrScheduler | null;
+}
+
+/** Named state arrays of one parameter (SGD: mom; Adam: mean, var). */
+export type ParamState = Record<string, NDArray>;
+
+export abstract class Optimizer {
+  abstract readonly kind: 'sgd' | 'adam' | 'adamw';
+  learningRate: number;
+  wd: number;
+  clipGradient: number | null;
+  lrScheduler: LrScheduler | null;
+  /** Multiplies every gradient before use; Trainer sets it to 1 / batchSize (times a clip scale). */
+  rescaleGrad = 1;
+  /** Updates done so far (Gluon's num_update); the scheduler and Adam's bias correction read it. */
+  numUpdate = 0;
+
+  constructor(options: OptimizerOptions, defaultLr: number) {
+    this.learningRate = options.learningRate ?? options.lrScheduler?.baseLr ?? defaultLr;
+    this.wd = options.wd ?? 0;
+    this.clipGradient = options.clipGradient ?? null;
+    this.lrScheduler = options.lrScheduler ?? null;
+  }
+
+  /** The learning rate of the current update. */
+  get currentLr(): number {
+    return this.lrScheduler ? this.lrScheduler.lr(Math.max(1, this.numUpdate)) : this.learningRate;
+  }
+
+  /** Zero state for a weight (the names are the checkpoint keys). */
+  abstract createState(weight: NDArray): ParamState;
+
+  /** Updates `weight` in place from `grad`; `lr`/`wd` already include the parameter's multipliers. */
+  abstract step(weight: NDArray, grad: NDArray, state: ParamState, lr: number, wd: number): void;
+
+  /** Hyper-parameters as JSON (saved in checkpoints, shown in status). */
+  abstract hyperParameters(): Record<string, number | string | null>;
+
+  /** rescaleGrad · grad, then clipped element-wise when clipGradient is set. */
+  protected prepareGrad(grad: NDArray): NDArray {
+    const g = this.rescaleGrad === 1 ? grad : grad.mul(this.rescaleGrad);
+    if (this.clipGradient === null) return g;
+    return np.minimum(np.maximum(g, -this.clipGradient), this.clipGradient);
+  }
+}
+
+/** weight[:] = value, then free value (the update's temporaries are dropped at once, not at the next GC). */
+export function assign(target: NDArray, value: NDArray): void {
+  target.set(null, value);
+  value.dispose();
+}

@@ -1,0 +1,42 @@
+// SGD with momentum and weight decay, Gluon's rule (MXNet sgd_update / sgd_mom_update):
+//   g = clip(rescale · grad)
+//   no momentum:  w ← w − lr · (g + wd · w)
+//   momentum:     mom ← momentum · mom − lr · (g + wd · w);  w ← w + mom
+
+import type { NDArray } from '../../ndarray/ndarray.ts';
+import { np } from '../../ndarray/np.ts';
+import { Optimizer, assign, type OptimizerOptions, type ParamState } from './optimizer.ts';
+
+export interface SGDOptions extends OptimizerOptions {
+  momentum?: number;
+}
+
+export class SGD extends Optimizer {
+  readonly kind = 'sgd';
+  momentum: number;
+
+  constructor(options: SGDOptions = {}) {
+    super(options, 0.01);
+    this.momentum = options.momentum ?? 0;
+  }
+
+  createState(weight: NDArray): ParamState {
+    return this.momentum === 0 ? {} : { mom: np.zerosLike(weight) };
+  }
+
+  step(weight: NDArray, grad: NDArray, state: ParamState, lr: number, wd: number): void {
+    const g = this.prepareGrad(grad);
+    const direction = wd === 0 ? g : g.add(weight.mul(wd));
+    const mom = state.mom;
+    if (!mom) {
+      assign(weight, weight.sub(direction.mul(lr)));
+      return;
+    }
+    assign(mom, mom.mul(this.momentum).sub(direction.mul(lr)));
+    assign(weight, weight.add(mom));
+  }
+
+  hyperParameters(): Record<string, number | string | null> {
+    return { learningRate: this.learningRate, momentum: this.momentum, wd: this.wd, clipGradient: this.clipGradient };
+  }
+}

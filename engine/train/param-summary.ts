@@ -1,0 +1,49 @@
+// Per-parameter summaries for the live view: mean, std, L2 norm, gradient norm and a histogram,
+// computed where the data lives so that only a few numbers per parameter leave the engine.
+
+import type { Parameter } from '../nn/parameter.ts';
+import type { ParameterSummary } from '../schema/training-config.ts';
+
+const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
+function moments(data: Float32Array | Float64Array): { mean: number; std: number; norm: number; min: number; max: number } {
+  let sum = 0;
+  let squares = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    sum += v;
+    squares += v * v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const n = data.length || 1;
+  const mean = sum / n;
+  return { mean, std: Math.sqrt(Math.max(0, squares / n - mean * mean)), norm: Math.sqrt(squares), min, max };
+}
+
+function histogram(data: Float32Array | Float64Array, bins: number, min: number, max: number): { edges: number[]; counts: number[] } {
+  if (bins === 0 || !Number.isFinite(min) || !Number.isFinite(max)) return { edges: [], counts: [] };
+  if (min === max) { min -= 0.5; max += 0.5; }
+  const width = (max - min) / bins;
+  const counts = new Array<number>(bins).fill(0);
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (Number.isFinite(v)) counts[Math.min(bins - 1, Math.floor((v - min) / width))]!++;
+  }
+  return { edges: Array.from({ length: bins + 1 }, (_, i) => min + i * width), counts };
+}
+
+/** The summary of one parameter (its gradient norm is null for constants and frozen ones). */
+export function summarizeParameter(name: string, p: Parameter, bins: number): ParameterSummary {
+  const data = p.data().toTyped() as Float32Array | Float64Array;
+  const m = moments(data);
+  let gradNorm: number | null = null;
+  if (p.gradReq !== 'null') gradNorm = finite(moments(p.grad().toTyped() as Float32Array | Float64Array).norm);
+  return {
+    name, shape: p.shape ?? [],
+    mean: finite(m.mean), std: finite(m.std), norm: finite(m.norm), gradNorm,
+    histogram: histogram(data, bins, m.min, m.max),
+  };
+}

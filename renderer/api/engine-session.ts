@@ -1,0 +1,169 @@
+// Keeps the engine in step with the store: loads the catalog, devices and example names; after
+// every document edit (debounced) sends the document and asks for shapes and problems; runs the
+// model and fetches the parameter table. React-free: it talks to the store and a ServiceClient.
+import { zGraphDocument, type GraphDocument } from '../../engine/schema/graph-document.ts';
+import type { ProblemInfo } from '../../engine/schema/service-api.ts';
+import type { ServiceClient } from '../../engine/schema/service-client.ts';
+import { makeCatalog } from '../graph/catalog.ts';
+import type { EditorStore } from '../store/editor-store.ts';
+
+export const DOC_ID = 'editor';
+/** Edits closer together than this are sent to the engine once. */
+export const SYNC_DEBOUNCE_MS = 150;
+
+interface ErrorWithDetails {
+  message: string;
+  details?: unknown;
+}
+
+function problemsOf(error: unknown): ProblemInfo[] | null {
+  const details = (error as ErrorWithDetails).details as { problems?: ProblemInfo[] } | undefined;
+  return Array.isArray(details?.problems) ? details.problems : null;
+}
+
+function uniqueProblems(list: readonly ProblemInfo[]): ProblemInfo[] {
+  const seen = new Set<string>();
+  return list.filter((p) => {
+    const key = JSON.stringify([p.code, p.message, p.nodeId ?? null, p.blockId ?? null]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function modelKey(document: GraphDocument): string {
+  const { layout: _layout, title: _title, ...model } = document;
+  return JSON.stringify(model);
+}
+
+export class EngineSession {
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private generation = 0;
+  private pending: Promise<void> = Promise.resolve();
+  /** The model part (everything but the canvas layout) last sent: moving a node changes no shape. */
+  private syncedModel: string | null = null;
+
+  constructor(private readonly store: EditorStore, private readonly client: ServiceClient) {}
+
+  async start(): Promise<void> {
+    this.store.subscribe((state, previous) => {
+      // Opening a document clears the shapes and problems: ask again even for the same model.
+      if (state.openedAt !== previous.openedAt) this.syncedModel = null;
+      if (state.document !== previous.document) this.schedule();
+    });
+    // A crashed or killed engine is replaced by a fresh one: say so and send the document again.
+    this.client.on('engine-restarted', (event) => {
+      this.syncedModel = null;
+      this.store.getState().setEngine({
+        parameters: null, lastRun: null,
+        notice: { kind: 'error', text: `The engine ${event.reason === 'crashed' ? 'crashed' : 'stopped'} and was restarted; your graph is kept. Run again for parameters.` },
+      });
+      this.schedule(0);
+    });
+    try {
+      const [catalog, devices, examples] = await Promise.all([
+        this.client.call('layerCatalog', {}),
+        this.client.call('listDevices', {}),
+        this.client.call('exampleNames', {}),
+      ]);
+      this.store.getState().setEngine({
+        catalog: makeCatalog(catalog.layers, catalog.initializers), devices, exampleNames: examples.names, engineStatus: 'ready',
+      });
+    } catch (error) {
+      this.fail('The engine did not answer', error);
+      return;
+    }
+    this.schedule(0);
+  }
+
+  private schedule(delay = SYNC_DEBOUNCE_MS): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.pending = this.sync();
+    }, delay);
+  }
+
+  /** Sends the current document now (if it changed) and waits for its shapes. */
+  async flush(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+      this.pending = this.sync();
+    }
+    await this.pending;
+  }
+
+  private async sync(): Promise<void> {
+    const document = this.store.getState().document;
+    const model = modelKey(document);
+    if (model === this.syncedModel) return;
+    const generation = ++this.generation;
+    const current = () => generation === this.generation;
+    try {
+      const opened = await this.client.call('openDocument', { docId: DOC_ID, document });
+      const shapes = await this.client.call('inferShapes', { docId: DOC_ID });
+      if (!current()) return;
+      this.syncedModel = model;
+      this.store.getState().setEngine({ shapes, problems: uniqueProblems([...opened.problems, ...shapes.problems]), parameters: null, lastRun: null });
+    } catch (error) {
+      if (!current()) return;
+      const problems = problemsOf(error);
+      if (problems) this.store.getState().setEngine({ shapes: null, problems: uniqueProblems(problems) });
+      else this.fail('Shape inference failed', error);
+    }
+  }
+
+  /** A forward pass on the document's device, then the parameter table with statistics. */
+  async run(): Promise<void> {
+    const { setEngine, setUi } = this.store.getState();
+    setEngine({ engineStatus: 'busy', notice: { kind: 'info', text: 'Running…' } });
+    try {
+      await this.flush();
+      if (this.store.getState().problems.some((p) => p.severity === 'error')) {
+        setEngine({ engineStatus: 'ready', notice: { kind: 'error', text: 'Fix the problems first: the model cannot be built.' } });
+        setUi({ bottomTab: 'problems' });
+        return;
+      }
+      const { seed } = this.store.getState().document;
+      const lastRun = await this.client.call('forward', { docId: DOC_ID, rebuild: true, seed, maxValues: 64 });
+      const table = await this.client.call('parameterTable', { docId: DOC_ID, statistics: true });
+      setEngine({
+        engineStatus: 'ready', lastRun, parameters: table.parameters,
+        notice: { kind: 'info', text: `Ran on ${lastRun.device} in ${(lastRun.seconds * 1000).toFixed(1)} ms` },
+      });
+      setUi({ bottomTab: 'parameters' });
+    } catch (error) {
+      setEngine({ engineStatus: 'ready' });
+      this.fail('Run failed', error);
+    }
+  }
+
+  async openExample(name: string): Promise<void> {
+    try {
+      const { document } = await this.client.call('loadExample', { name });
+      this.openJson(document, `${name}.json`);
+    } catch (error) {
+      this.fail(`Cannot open the example ${name}`, error);
+    }
+  }
+
+  /** Opens a document from parsed JSON, reporting (not throwing) when it is not one this build reads. */
+  openJson(json: unknown, fileName: string): boolean {
+    const parsed = zGraphDocument.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
+      this.store.getState().setEngine({ notice: { kind: 'error', text: `${fileName} is not a Blocksmith graph (version 2)${where}: ${issue?.message ?? ''}` } });
+      return false;
+    }
+    this.store.getState().replaceDocument(parsed.data, fileName);
+    this.store.getState().setEngine({ notice: { kind: 'info', text: `Opened ${fileName}` } });
+    return true;
+  }
+
+  private fail(what: string, error: unknown): void {
+    const message = (error as ErrorWithDetails | undefined)?.message ?? String(error);
+    this.store.getState().setEngine({ notice: { kind: 'error', text: `${what}: ${message}` } });
+  }
+}

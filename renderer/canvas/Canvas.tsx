@@ -1,0 +1,157 @@
+// The React Flow surface: a view of the store's document. Nodes and edges are derived from it;
+// React Flow's own state keeps only what it measures. Drops from the palette add nodes, a
+// connection adds an edge (after the port checks of graph/document-ops), a drag ends in one
+// undoable move, and a double-click on the empty canvas opens quick-add.
+import {
+  Background, Controls, MiniMap, ReactFlow, applyEdgeChanges, applyNodeChanges, useReactFlow,
+  type Connection, type EdgeChange, type NodeChange, type OnSelectionChangeParams,
+} from '@xyflow/react';
+import { useCallback, useEffect, useState, type DragEvent, type MouseEvent } from 'react';
+import { categoryOf } from '../graph/catalog.ts';
+import { addNode, connect, moveNodes } from '../graph/document-ops.ts';
+import { useEditor, useEditorHandles } from '../store/editor-context.tsx';
+import { edgeTypes, nodeTypes } from './flow-types.ts';
+import type { LayerFlowNode } from './LayerNode.tsx';
+import { QuickAdd } from './QuickAdd.tsx';
+import type { ShapeFlowEdge } from './ShapeEdge.tsx';
+
+export const PALETTE_MIME = 'application/x-blocksmith-kind';
+
+function useFlowNodes(): [LayerFlowNode[], (changes: NodeChange<LayerFlowNode>[]) => void] {
+  const doc = useEditor((s) => s.document);
+  const selected = useEditor((s) => s.selectedNodes);
+  const catalog = useEditor((s) => s.catalog);
+  const [nodes, setNodes] = useState<LayerFlowNode[]>([]);
+  useEffect(() => {
+    const chosen = new Set(selected);
+    setNodes((previous) => {
+      const before = new Map(previous.map((n) => [n.id, n]));
+      return doc.nodes.map((n) => ({
+        ...before.get(n.id),
+        id: n.id,
+        type: 'layer' as const,
+        position: doc.layout?.positions?.[n.id] ?? { x: 0, y: 0 },
+        data: { nodeId: n.id },
+        selected: chosen.has(n.id),
+        // The category class colours the node's minimap rectangle too.
+        className: `cat-${categoryOf(catalog, n.kind)}`,
+      }));
+    });
+  }, [doc, selected, catalog]);
+  const onChange = useCallback((changes: NodeChange<LayerFlowNode>[]) => setNodes((ns) => applyNodeChanges(changes, ns)), []);
+  return [nodes, onChange];
+}
+
+function useFlowEdges(): [ShapeFlowEdge[], (changes: EdgeChange<ShapeFlowEdge>[]) => void] {
+  const doc = useEditor((s) => s.document);
+  const selected = useEditor((s) => s.selectedEdges);
+  const [edges, setEdges] = useState<ShapeFlowEdge[]>([]);
+  useEffect(() => {
+    const chosen = new Set(selected);
+    setEdges(doc.edges.map((e) => ({
+      id: e.id, type: 'shape' as const, source: e.source.node, sourceHandle: e.source.port,
+      target: e.target.node, targetHandle: e.target.port, selected: chosen.has(e.id),
+    })));
+  }, [doc, selected]);
+  const onChange = useCallback((changes: EdgeChange<ShapeFlowEdge>[]) => setEdges((es) => applyEdgeChanges(changes, es)), []);
+  return [edges, onChange];
+}
+
+/**
+ * Fits the view once the nodes of a newly opened document are measured (not when the first node
+ * of a new document is dropped: the view must not jump under the person's hand).
+ */
+function useFitOnOpen(nodes: readonly LayerFlowNode[]) {
+  const flow = useReactFlow();
+  const opened = useEditor((s) => s.openedAt);
+  const docNodes = useEditor((s) => s.document.nodes);
+  const [fitted, setFitted] = useState(0);
+  const ready = nodes.length > 0 && nodes.length === docNodes.length && nodes.every((n, i) => n.measured && n.id === docNodes[i]?.id);
+  useEffect(() => {
+    if (ready && fitted !== opened) {
+      setFitted(opened);
+      void flow.fitView({ maxZoom: 1.2, padding: 0.2 });
+    }
+  }, [ready, opened, fitted, flow]);
+}
+
+export function Canvas() {
+  const { store } = useEditorHandles();
+  const theme = useEditor((s) => s.theme);
+  const [nodes, onNodesChange] = useFlowNodes();
+  const [edges, onEdgesChange] = useFlowEdges();
+  const flow = useReactFlow();
+  useFitOnOpen(nodes);
+  const [quickAdd, setQuickAdd] = useState<{ screen: { x: number; y: number }; flow: { x: number; y: number } } | null>(null);
+
+  const add = useCallback((kind: string, position: { x: number; y: number }) => {
+    const { document, catalog, commit, select } = store.getState();
+    const added = addNode(document, catalog, kind, position);
+    commit(added.doc);
+    select([added.id]);
+  }, [store]);
+
+  const onDrop = useCallback((event: DragEvent) => {
+    const kind = event.dataTransfer.getData(PALETTE_MIME);
+    if (!kind) return;
+    event.preventDefault();
+    add(kind, flow.screenToFlowPosition({ x: event.clientX, y: event.clientY }));
+  }, [add, flow]);
+
+  const onDragOver = useCallback((event: DragEvent) => {
+    if (event.dataTransfer.types.includes(PALETTE_MIME)) {
+      event.preventDefault();
+      event.dataTransfer.dropEffect = 'copy';
+    }
+  }, []);
+
+  const onConnect = useCallback((c: Connection) => {
+    const { document, catalog, commit, setEngine } = store.getState();
+    const result = connect(document, catalog, { node: c.source, port: c.sourceHandle ?? 'output' }, { node: c.target, port: c.targetHandle ?? 'data' });
+    if (result.ok) commit(result.doc);
+    else setEngine({ notice: { kind: 'error', text: `Cannot connect: ${result.reason}` } });
+  }, [store]);
+
+  const onNodeDragStop = useCallback((_e: unknown, _node: LayerFlowNode, dragged: LayerFlowNode[]) => {
+    const { document, commit } = store.getState();
+    const moved = Object.fromEntries(dragged.map((n) => [n.id, { x: Math.round(n.position.x), y: Math.round(n.position.y) }]));
+    const changed = Object.entries(moved).some(([id, p]) => {
+      const old = document.layout?.positions?.[id];
+      return !old || old.x !== p.x || old.y !== p.y;
+    });
+    if (changed) commit(moveNodes(document, moved));
+  }, [store]);
+
+  const onSelectionChange = useCallback(({ nodes: ns, edges: es }: OnSelectionChangeParams) => {
+    store.getState().select(ns.map((n) => n.id), es.map((e) => e.id));
+  }, [store]);
+
+  const onDoubleClick = useCallback((event: MouseEvent) => {
+    if (!(event.target as HTMLElement).classList.contains('react-flow__pane')) return;
+    const bounds = (event.currentTarget as HTMLElement).getBoundingClientRect();
+    setQuickAdd({
+      screen: { x: event.clientX - bounds.left, y: event.clientY - bounds.top },
+      flow: flow.screenToFlowPosition({ x: event.clientX, y: event.clientY }),
+    });
+  }, [flow]);
+
+  return (
+    <div className="canvas" data-testid="canvas" onDrop={onDrop} onDragOver={onDragOver} onDoubleClick={onDoubleClick}>
+      <ReactFlow<LayerFlowNode, ShapeFlowEdge>
+        nodes={nodes} edges={edges} nodeTypes={nodeTypes} edgeTypes={edgeTypes}
+        onNodesChange={onNodesChange} onEdgesChange={onEdgesChange} onConnect={onConnect}
+        onNodeDragStop={onNodeDragStop} onSelectionChange={onSelectionChange}
+        deleteKeyCode={null} zoomOnDoubleClick={false} colorMode={theme}
+        proOptions={{ hideAttribution: true }}
+        defaultEdgeOptions={{ type: 'shape' }}
+      >
+        <Background gap={20} />
+        <MiniMap pannable zoomable className="minimap" nodeClassName={(n) => n.className ?? ''} />
+        <Controls />
+      </ReactFlow>
+      {quickAdd && (
+        <QuickAdd at={quickAdd.screen} onClose={() => setQuickAdd(null)} onPick={(kind) => { add(kind, quickAdd.flow); setQuickAdd(null); }} />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,74 @@
+// The canvas node for every kind: name, kind and a short attribute summary, its ports as handles,
+// its parameter count from shape inference, and a badge when a problem belongs to it. Drawn from
+// the catalog, so a new layer kind needs no code here.
+import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
+import { memo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { categoryOf } from '../graph/catalog.ts';
+import { nodePorts } from '../graph/ports.ts';
+import { paramCountText, shapeText } from '../graph/shape-text.ts';
+import { useEditor } from '../store/editor-context.tsx';
+
+export type LayerNodeData = { nodeId: string };
+export type LayerFlowNode = Node<LayerNodeData, 'layer'>;
+
+function attrSummary(attrs: Record<string, unknown> | undefined): string {
+  if (!attrs) return '';
+  return Object.entries(attrs)
+    .filter(([, v]) => v !== null && typeof v !== 'object')
+    .map(([k, v]) => (k === 'units' || k === 'activation' ? String(v) : `${k}=${String(v)}`))
+    .join(', ');
+}
+
+/** Structural kinds read better under a short label. */
+const KIND_LABELS: Record<string, string> = { BlockInstance: 'block', Repeat: 'repeat' };
+
+function handleTop(index: number, count: number): string {
+  return `${((index + 1) / (count + 1)) * 100}%`;
+}
+
+export const LayerNode = memo(function LayerNode({ id, selected }: NodeProps<LayerFlowNode>) {
+  const node = useEditor((s) => s.document.nodes.find((n) => n.id === id));
+  const catalog = useEditor((s) => s.catalog);
+  const blocks = useEditor((s) => s.document.blocks);
+  const nodes = useEditor((s) => s.document.nodes);
+  const report = useEditor((s) => s.shapes?.nodes[id]);
+  // An Output node shows the shape arriving at it (the network's output shape).
+  const incomingEdge = useEditor((s) => (node?.kind === 'Output' ? s.document.edges.find((e) => e.target.node === id)?.id : undefined));
+  const incomingShape = useEditor((s) => (incomingEdge ? s.shapes?.edges[incomingEdge]?.shape : undefined));
+  const problems = useEditor(useShallow((s) => s.problems.filter((p) => p.nodeId === id && p.blockId === undefined)));
+  if (!node) return null;
+  const ports = nodePorts(node, { blocks }, catalog);
+  const category = categoryOf(catalog, node.kind);
+  const errors = problems.filter((p) => p.severity === 'error');
+  const detail = node.kind === 'BlockInstance' || node.kind === 'Repeat'
+    ? `${node.block ?? 'inline'}${node.count !== undefined ? ` ×${node.count}` : ''}`
+    : attrSummary(node.attrs);
+  const ties = Object.entries(node.params ?? {}).filter(([, p]) => p.tiedTo).map(([name, p]) => {
+    const owner = nodes.find((n) => n.id === p.tiedTo!.node)?.name ?? p.tiedTo!.node;
+    return `${name} ⇄ ${owner}.${p.tiedTo!.param}`;
+  });
+  const shapeLine = node.kind === 'Output' ? shapeText(incomingShape) : node.kind === 'Input' ? null : paramCountText(report?.paramCount);
+  return (
+    <div className={`layer-node cat-${category}${selected ? ' selected' : ''}${errors.length ? ' has-error' : ''}`} data-testid={`node-${node.name}`}>
+      {ports.inputs.map((p, i) => (
+        <Handle key={p.name} type="target" position={Position.Left} id={p.name} style={{ top: handleTop(i, ports.inputs.length) }} title={p.name} />
+      ))}
+      <div className="layer-node-name">{node.name}</div>
+      <div className="layer-node-kind">
+        {KIND_LABELS[node.kind] ?? node.kind}
+        {detail && <span className="layer-node-detail"> · {detail}</span>}
+      </div>
+      {ties.length > 0 && <div className="layer-node-tie" data-testid="node-ties">{ties.join(', ')}</div>}
+      {shapeLine && <div className="layer-node-shape" data-testid={`node-shape-${node.name}`}>{shapeLine}</div>}
+      {problems.length > 0 && (
+        <span className={`problem-badge ${errors.length ? 'error' : 'warning'}`} data-testid="problem-badge" title={problems.map((p) => p.message).join('\n')}>
+          {errors.length ? '!' : '?'} {problems.length}
+        </span>
+      )}
+      {ports.outputs.map((p, i) => (
+        <Handle key={p} type="source" position={Position.Right} id={p} style={{ top: handleTop(i, ports.outputs.length) }} title={p} />
+      ))}
+    </div>
+  );
+});

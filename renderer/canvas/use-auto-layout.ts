@@ -1,0 +1,23 @@
+// The "Layout" action: elkjs layered layout of the selection (two or more nodes) or of the whole
+// graph, using the sizes React Flow measured, as one undoable move.
+import { useReactFlow } from '@xyflow/react';
+import { useCallback } from 'react';
+import { layeredLayout, type Size } from '../graph/auto-layout.ts';
+import { moveNodes } from '../graph/document-ops.ts';
+import { useEditorHandles } from '../store/editor-context.tsx';
+
+export function useAutoLayout(): () => Promise<void> {
+  const { store } = useEditorHandles();
+  const flow = useReactFlow();
+  return useCallback(async () => {
+    const sizes: Record<string, Size> = {};
+    for (const n of flow.getNodes()) if (n.measured?.width && n.measured.height) sizes[n.id] = { width: n.measured.width, height: n.measured.height };
+    const { document, selectedNodes } = store.getState();
+    const selection = selectedNodes.length > 1 ? selectedNodes : undefined;
+    const positions = await layeredLayout(document, sizes, selection);
+    // The document may have changed while ELK worked; apply to the current one.
+    const current = store.getState().document;
+    store.getState().commit(moveNodes(current, positions));
+    if (!selection) requestAnimationFrame(() => void flow.fitView({ maxZoom: 1.2, padding: 0.2 }));
+  }, [store, flow]);
+}

@@ -1,0 +1,5 @@
+// Loads every command module once (each registers itself) and re-exports the registry.
+import './history-commands.ts';
+import './selection-commands.ts';
+
+export { commandForKey, commandNamed, registeredCommands, runCommand, type Command } from './command.ts';

@@ -1,0 +1,56 @@
+// The inspector: the selected node's name, attributes (a form generated from its descriptor) and
+// parameter settings; with nothing selected, the document's settings.
+import { setAttr } from '../graph/document-ops.ts';
+import { useEditor, useEditorHandles } from '../store/editor-context.tsx';
+import { AttrWidget } from './attr-widgets.tsx';
+import { DocumentSettings } from './DocumentSettings.tsx';
+import { NameField } from './NameField.tsx';
+import { ParamSettingsForm } from './ParamSettingsForm.tsx';
+
+function NodeInspector({ nodeId }: { nodeId: string }) {
+  const { store } = useEditorHandles();
+  const node = useEditor((s) => s.document.nodes.find((n) => n.id === nodeId));
+  const layer = useEditor((s) => (node ? s.catalog.byKind.get(node.kind) : undefined));
+  const initializers = useEditor((s) => s.catalog.initializers);
+  const problems = useEditor((s) => s.problems);
+  if (!node) return null;
+  const mine = problems.filter((p) => p.nodeId === node.id && p.blockId === undefined);
+  return (
+    <div className="inspector-body" data-testid="node-inspector">
+      <header className="inspector-head">
+        <span className="mono">{node.kind}</span>
+        {layer && <p className="muted">{layer.doc}</p>}
+      </header>
+      <NameField nodeId={node.id} name={node.name} />
+      {layer && layer.attrs.length > 0 && (
+        <section className="inspector-section">
+          <h4>Attributes</h4>
+          {layer.attrs.map((a) => (
+            <label className="field" key={a.name} title={a.doc}>
+              <span>{a.name}{a.required ? ' *' : ''}</span>
+              <AttrWidget attr={a} value={node.attrs?.[a.name]} initializers={initializers}
+                onChange={(v) => store.getState().commit(setAttr(store.getState().document, node.id, a.name, v))} />
+            </label>
+          ))}
+        </section>
+      )}
+      {layer && <ParamSettingsForm node={node} layer={layer} />}
+      {mine.length > 0 && (
+        <ul className="inspector-problems">
+          {mine.map((p, i) => <li key={i} className={p.severity}>{p.message}</li>)}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+export function Inspector() {
+  const selected = useEditor((s) => s.selectedNodes);
+  return (
+    <aside className="inspector" aria-label="Inspector">
+      {selected.length === 1 ? <NodeInspector nodeId={selected[0]!} /> : selected.length > 1 ? (
+        <p className="muted inspector-body">{selected.length} nodes selected. Delete removes them in one step.</p>
+      ) : <DocumentSettings />}
+    </aside>
+  );
+}

@@ -1,0 +1,36 @@
+// "Tie to…" for one parameter: lists only parameters whose shapes can match (graph/ties.ts).
+import type { GraphNode } from '../../engine/schema/graph-document.ts';
+import { setParamSettings } from '../graph/document-ops.ts';
+import { shapeText } from '../graph/shape-text.ts';
+import { tieCandidates } from '../graph/ties.ts';
+import { useEditor, useEditorHandles } from '../store/editor-context.tsx';
+
+const SEP = '\u0000';
+
+export function TieField({ node, param }: { node: GraphNode; param: string }) {
+  const { store } = useEditorHandles();
+  const doc = useEditor((s) => s.document);
+  const catalog = useEditor((s) => s.catalog);
+  const shapes = useEditor((s) => s.shapes);
+  const tied = node.params?.[param]?.tiedTo;
+  const candidates = tieCandidates(doc, catalog, shapes, node.id, param);
+  const current = tied ? `${tied.node}${SEP}${tied.param}` : '';
+  const listed = candidates.some((c) => `${c.node}${SEP}${c.param}` === current);
+  const onChange = (value: string) => {
+    const [target, targetParam] = value.split(SEP);
+    const tiedTo = value === '' ? undefined : { node: target!, param: targetParam! };
+    store.getState().commit(setParamSettings(store.getState().document, node.id, param, { tiedTo }));
+  };
+  return (
+    <label className="field">
+      <span>tie to</span>
+      <select aria-label={`${param} tie to`} value={current} onChange={(e) => onChange(e.target.value)}>
+        <option value="">(own parameter)</option>
+        {tied && !listed && <option value={current}>{doc.nodes.find((n) => n.id === tied.node)?.name ?? tied.node}.{tied.param} (shapes differ)</option>}
+        {candidates.map((c) => (
+          <option key={`${c.node}.${c.param}`} value={`${c.node}${SEP}${c.param}`}>{c.nodeName}.{c.param} {c.shape ? shapeText(c.shape) : ''}</option>
+        ))}
+      </select>
+    </label>
+  );
+}

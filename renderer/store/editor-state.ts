@@ -1,0 +1,62 @@
+// The editor's state as one zustand store made of slices (document, selection, history, engine).
+// The document is the single source of truth: the canvas, inspector and panels are views of it.
+// This file is React-free (zustand/vanilla), so the store's logic is unit-tested under node.
+import type { GraphDocument } from '../../engine/schema/graph-document.ts';
+import type { MethodResult, ParameterRow, ProblemInfo } from '../../engine/schema/service-api.ts';
+import type { Catalog } from '../graph/catalog.ts';
+
+export interface DocumentSlice {
+  document: GraphDocument;
+  /** The file name Save proposes (from the opened file or the title). */
+  fileName: string;
+  /** True when the document changed since it was opened or saved. */
+  dirty: boolean;
+  /** Bumped each time another document is opened (the canvas fits its view then). */
+  openedAt: number;
+  /** Replaces the document; history: true (default) makes it one undoable step. */
+  commit(next: GraphDocument, options?: { history?: boolean }): void;
+  /** Opens another document: fresh history and selection. */
+  replaceDocument(doc: GraphDocument, fileName?: string): void;
+  markSaved(): void;
+}
+
+export interface SelectionSlice {
+  selectedNodes: string[];
+  selectedEdges: string[];
+  select(nodes: readonly string[], edges?: readonly string[]): void;
+}
+
+export interface HistorySlice {
+  past: GraphDocument[];
+  future: GraphDocument[];
+}
+
+export type ShapeReport = MethodResult<'inferShapes'>;
+export type DevicesInfo = MethodResult<'listDevices'>;
+export type RunResult = MethodResult<'forward'>;
+export type EngineStatus = 'connecting' | 'ready' | 'busy' | 'offline';
+
+export interface EngineSlice {
+  engineStatus: EngineStatus;
+  catalog: Catalog;
+  devices: DevicesInfo | null;
+  exampleNames: string[];
+  /** The latest shape report for the current document (null until the first answer). */
+  shapes: ShapeReport | null;
+  /** Validation and shape problems of the current document. */
+  problems: ProblemInfo[];
+  parameters: ParameterRow[] | null;
+  lastRun: RunResult | null;
+  /** A message for the status bar: the last failure or notice, with its kind. */
+  notice: { kind: 'info' | 'error'; text: string } | null;
+  setEngine(patch: Partial<Omit<EngineSlice, 'setEngine'>>): void;
+}
+
+export interface UiSlice {
+  theme: 'light' | 'dark';
+  bottomTab: 'problems' | 'parameters';
+  helpOpen: boolean;
+  setUi(patch: Partial<Pick<UiSlice, 'theme' | 'bottomTab' | 'helpOpen'>>): void;
+}
+
+export type EditorState = DocumentSlice & SelectionSlice & HistorySlice & EngineSlice & UiSlice;

@@ -1,0 +1,71 @@
+// Documents for the export tests: the chapter's examples plus small ones that reach every layer
+// kind and attribute the exporters map (activations, flatten on deeper input, flatten=false,
+// no bias, dropout, a branch joined by Concat).
+
+import type { GraphDocument } from '../../../engine/graph/index.ts';
+import { exampleNames, loadExample } from '../../../engine/graph/index.ts';
+
+type Layer = { kind: string; name: string; attrs?: Record<string, unknown> };
+
+/** Input → layers in a chain → Output. */
+export function chainDocument(layers: Layer[], shape: number[], className?: string): GraphDocument {
+  const nodes = [{ id: 'in', kind: 'Input', name: 'data' }, ...layers.map((l, i) => ({ id: `n${i}`, ...l })), { id: 'out', kind: 'Output', name: 'output' }];
+  const edges = nodes.slice(1).map((n, i) => ({ id: `e${i}`, source: { node: nodes[i]!.id, port: 'output' }, target: { node: n.id, port: 'data' } }));
+  return { format: 'blocksmith.graph', version: 2, input: { shape, dtype: 'float32' }, device: 'cpu', seed: 3, nodes, edges, blocks: [], ...(className ? { className } : {}) };
+}
+
+/** data → two Dense branches → Concat → Dense → output (a DAG: built as a GraphBlock). */
+export function branchDocument(): GraphDocument {
+  const d = (id: string, name: string, units: number, activation?: string) => ({ id, kind: 'Dense', name, attrs: { units, ...(activation ? { activation } : {}) } });
+  const e = (id: string, from: string, to: string) => ({ id, source: { node: from, port: 'output' }, target: { node: to, port: 'data' } });
+  return {
+    format: 'blocksmith.graph', version: 2, input: { shape: [-1, 6], dtype: 'float32' }, device: 'cpu', seed: 4, className: 'TwoBranch',
+    nodes: [{ id: 'in', kind: 'Input', name: 'data' }, d('a', 'dense0', 5, 'tanh'), d('b', 'dense1', 3, 'sigmoid'),
+      { id: 'cat', kind: 'Concat', name: 'concat0', attrs: { axis: 1 } }, d('head', 'dense2', 2), { id: 'out', kind: 'Output', name: 'output' }],
+    edges: [e('e1', 'in', 'a'), e('e2', 'in', 'b'), e('e3', 'a', 'cat'), e('e4', 'b', 'cat'), e('e5', 'cat', 'head'), e('e6', 'head', 'out')],
+    blocks: [],
+  };
+}
+
+export const EXTRA_DOCUMENTS: Record<string, () => GraphDocument> = {
+  activations: () => chainDocument([
+    { kind: 'Dense', name: 'dense0', attrs: { units: 12 } },
+    { kind: 'Activation', name: 'gelu0', attrs: { activation: 'gelu' } },
+    { kind: 'Dense', name: 'dense1', attrs: { units: 12, activation: 'softrelu' } },
+    { kind: 'Activation', name: 'sigmoid0', attrs: { activation: 'sigmoid' } },
+    { kind: 'Dropout', name: 'dropout0', attrs: { rate: 0.3 } },
+    { kind: 'Dense', name: 'dense2', attrs: { units: 7, activation: 'tanh', useBias: false } },
+    { kind: 'Activation', name: 'relu0', attrs: { activation: 'relu' } },
+    { kind: 'Dense', name: 'dense3', attrs: { units: 4, activation: 'gelu' } },
+  ], [-1, 9], 'Activations'),
+  'deep-input': () => chainDocument([
+    { kind: 'Dense', name: 'dense0', attrs: { units: 6, flatten: false, activation: 'relu' } },
+    { kind: 'Dropout', name: 'dropout0' },
+    { kind: 'Dense', name: 'dense1', attrs: { units: 5, flatten: false, useBias: false } },
+    { kind: 'Flatten', name: 'flatten0' },
+    { kind: 'Dense', name: 'dense2', attrs: { units: 3 } },
+  ], [-1, 3, 4]),
+  'flatten-dense': () => chainDocument([{ kind: 'Dense', name: 'dense0', attrs: { units: 5, activation: 'relu' } }, { kind: 'Dense', name: 'dense1', attrs: { units: 2 } }], [-1, 2, 3, 4]),
+  branches: branchDocument,
+  // Every parameter tied, but another activation: Gluon and TypeScript pass params=, PyTorch reuses the Linear.
+  'tied-activation': () => tiedDocument(['weight', 'bias'], 'tanh'),
+};
+
+/** dense0 → dense1 with the named parameters of dense1 tied to dense0's (both 4 → 4). */
+export function tiedDocument(tied: string[], activation: string): GraphDocument {
+  const doc = chainDocument([
+    { kind: 'Dense', name: 'dense0', attrs: { units: 4, activation: 'relu' } },
+    { kind: 'Dense', name: 'dense1', attrs: { units: 4, activation } },
+    { kind: 'Dense', name: 'dense2', attrs: { units: 2 } },
+  ], [-1, 4]);
+  doc.nodes[2]!.params = Object.fromEntries(tied.map((p) => [p, { tiedTo: { node: 'n0', param: p } }]));
+  return doc;
+}
+
+/** Every document the exporters should handle, by name (examples first). */
+export function allDocuments(): [string, GraphDocument][] {
+  return [...exampleNames().map((n) => [n, loadExample(n)] as [string, GraphDocument]), ...Object.entries(EXTRA_DOCUMENTS).map(([n, f]) => [n, f()] as [string, GraphDocument])];
+}
+
+/** The examples with layers that have no ONNX or code equivalent, and the node each export must name. */
+export const NOT_EXPORTABLE: Record<string, string> = { chimera: 'fancymlp0' };

@@ -1,0 +1,100 @@
+// Training through the service, against a real engine process behind the web host (as the editor
+// reaches it): start, progress events, pause (no steps while paused), resume, stop with a
+// checkpoint, a new run resumed from it, and the errors a client can act on.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { errorOf, startTestHost, within, type TestHost } from '../../service/service-helpers.ts';
+import type { ServiceClient } from '../../../engine/schema/service-client.ts';
+import type { TrainingProgress, TrainingStatus } from '../../../engine/schema/training-config.ts';
+
+const spiralsDoc = {
+  format: 'blocksmith.graph', version: 2, title: 'spirals MLP', input: { shape: [-1, 2], dtype: 'float32' }, device: 'cpu', seed: 0,
+  nodes: [
+    { id: 'in', kind: 'Input', name: 'data' },
+    { id: 'h', kind: 'Dense', name: 'dense0', attrs: { units: 16, activation: 'relu' } },
+    { id: 'o', kind: 'Dense', name: 'dense1', attrs: { units: 2 } },
+    { id: 'out', kind: 'Output', name: 'output' },
+  ],
+  edges: [
+    { id: 'e1', source: { node: 'in', port: 'output' }, target: { node: 'h', port: 'data' } },
+    { id: 'e2', source: { node: 'h', port: 'output' }, target: { node: 'o', port: 'data' } },
+    { id: 'e3', source: { node: 'o', port: 'output' }, target: { node: 'out', port: 'data' } },
+  ],
+  blocks: [],
+};
+
+let host: TestHost;
+let client: ServiceClient;
+before(async () => {
+  host = await startTestHost();
+  client = host.connect();
+});
+after(async () => { await host.close(); });
+
+/** Resolves with the first event of `name` that satisfies `accept`. */
+function nextEvent<T extends TrainingProgress | TrainingStatus>(name: 'training-progress' | 'training-finished', accept: (e: T) => boolean): Promise<T> {
+  return within(20000, new Promise<T>((resolve) => {
+    const off = client.on(name, (e) => {
+      if (accept(e as T)) { off(); resolve(e as T); }
+    });
+  }), `waiting for ${name}`);
+}
+
+test('start, pause, resume, stop with a checkpoint, then resume a new run from it', async () => {
+  const { docId } = await client.call('openDocument', { document: spiralsDoc });
+  const config = { data: { kind: 'spirals' as const, perClass: 500 }, epochs: 200, batchSize: 8, seed: 3, checkpoint: { dir: host.work } };
+  const firstProgress = nextEvent<TrainingProgress>('training-progress', (e) => e.step >= 1);
+  const started = await client.call('startTraining', { docId, config });
+  assert.equal(started.trainSize, 800);
+  assert.equal(started.validationSize, 200);
+  assert.equal(started.totalSteps, 200 * 100);
+  const progress = await firstProgress;
+  assert.equal(progress.runId, started.runId);
+  assert.deepEqual(progress.parameters.map((p) => p.name), ['dense0_weight', 'dense0_bias', 'dense1_weight', 'dense1_bias']);
+  assert.equal(progress.parameters[0]!.histogram.counts.length, 20);
+
+  assert.equal((await errorOf(client.call('startTraining', { docId, config }))).code, 'E_BUSY');
+
+  const paused = await client.call('pauseTraining', { runId: started.runId });
+  assert.equal(paused.state, 'paused');
+  await new Promise((r) => setTimeout(r, 300));
+  const still = await client.call('trainingStatus', { runId: started.runId });
+  assert.equal(still.step, paused.step, 'no step runs while paused');
+  // The engine keeps serving other requests while a run exists.
+  assert.equal(typeof (await client.call('ping', {})).pid, 'number');
+
+  const moved = nextEvent<TrainingProgress>('training-progress', (e) => e.step > paused.step);
+  assert.equal((await client.call('resumeTraining', { runId: started.runId })).state, 'running');
+  await moved;
+
+  const finished = nextEvent<TrainingStatus>('training-finished', (e) => e.runId === started.runId);
+  const stopped = await client.call('stopTraining', { runId: started.runId });
+  assert.equal(stopped.state, 'stopped');
+  assert.ok(stopped.step > paused.step && stopped.step < started.totalSteps);
+  assert.equal(stopped.checkpoint, join(host.work, `checkpoint-step${stopped.step}.npz`));
+  assert.ok(existsSync(stopped.checkpoint!));
+  assert.equal((await finished).state, 'stopped');
+
+  const resumed = await client.call('startTraining', { docId, config: { ...config, resumeFrom: stopped.checkpoint! } });
+  const status = await client.call('trainingStatus', { runId: resumed.runId });
+  assert.ok(status.step >= stopped.step, `resumed at step ${status.step}, stopped at ${stopped.step}`);
+  assert.equal((await client.call('stopTraining', { runId: resumed.runId })).state, 'stopped');
+});
+
+test('errors name what to fix: unknown run, bad CSV cell, missing checkpoint', async () => {
+  assert.equal((await errorOf(client.call('trainingStatus', { runId: 'run999' }))).code, 'E_NO_RUN');
+  const { docId } = await client.call('openDocument', { document: spiralsDoc });
+  const csv = join(host.work, 'points.csv');
+  await writeFile(csv, 'x,y,label\n0.1,0.2,0\n0.3,oops,1\n');
+  const bad = await errorOf(client.call('startTraining', { docId, config: { data: { kind: 'csv', path: csv, label: 'label' }, epochs: 1 } }));
+  assert.equal(bad.code, 'E_DATA');
+  assert.match(bad.message, /points\.csv, line 3, column 2: "oops" \('y'\) is not a number/);
+  const missing = await errorOf(client.call('startTraining', { docId, config: { data: { kind: 'spirals' }, epochs: 1, resumeFrom: join(host.work, 'nope.npz') } }));
+  assert.equal(missing.code, 'E_FILE_IO');
+  const invalid = await errorOf(client.call('startTraining', { docId, config: { data: { kind: 'spirals' }, epochs: 0 } as never }));
+  assert.equal(invalid.code, 'E_BAD_REQUEST');
+});

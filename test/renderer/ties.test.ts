@@ -1,0 +1,36 @@
+// "Tie to…" offers only parameters whose shapes can match.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { addNode, emptyDocument } from '../../renderer/graph/document-ops.ts';
+import { shapesCanMatch, tieCandidates } from '../../renderer/graph/ties.ts';
+import { catalog } from './catalog-fixture.ts';
+
+function threeDense() {
+  let doc = emptyDocument();
+  for (let i = 0; i < 3; i++) doc = addNode(doc, catalog, 'Dense', { x: 0, y: 0 }).doc;
+  const node = (weight: number[], units: number) => ({
+    outputShapes: [], paramCount: 0, flops: 0, params: [{ name: 'x_weight', shape: weight }, { name: 'x_bias', shape: [units] }],
+  });
+  const shapes = {
+    edges: {}, problems: [],
+    nodes: { dense0: node([8, 8], 8), dense1: node([8, 8], 8), dense2: node([4, 8], 4) },
+  };
+  return { doc, shapes };
+}
+
+test('shapes can match when ranks agree and every dim is equal or unknown', () => {
+  assert.ok(shapesCanMatch([8, 8], [8, 8]));
+  assert.ok(shapesCanMatch([8, -1], [8, 20]));
+  assert.ok(!shapesCanMatch([8, 8], [4, 8]));
+  assert.ok(!shapesCanMatch([8], [8, 1]));
+});
+
+test('tie candidates: other nodes\' parameters of a matching shape only', () => {
+  const { doc, shapes } = threeDense();
+  const names = tieCandidates(doc, catalog, shapes, 'dense1', 'weight').map((c) => `${c.nodeName}.${c.param}`);
+  assert.deepEqual(names, ['dense0.weight']);
+  const biases = tieCandidates(doc, catalog, shapes, 'dense2', 'bias').map((c) => `${c.nodeName}.${c.param}`);
+  assert.deepEqual(biases, [], 'no (4,) bias elsewhere');
+  // Without shapes, namesakes are offered.
+  assert.deepEqual(tieCandidates(doc, catalog, null, 'dense0', 'bias').map((c) => c.nodeName), ['dense1', 'dense2']);
+});
