@@ -9,6 +9,8 @@
 //
 //   node scripts/cuda-emulate.mjs                       # test/native/cuda-ops.test.ts test/engine/gpu
 //   node scripts/cuda-emulate.mjs test/native test/engine
+//   node scripts/cuda-emulate.mjs --asan                # kernels built with AddressSanitizer: any
+//                                                       # out-of-bounds access of device memory aborts
 //
 // This checks kernel logic (indices, broadcasting, tiling, reductions, barriers, launch limits);
 // only a real GPU checks CUDA's math library, timing and the driver (npm run test:gpu).
@@ -19,7 +21,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const tests = process.argv.slice(2).length ? process.argv.slice(2) : ['test/native/cuda-ops.test.ts', 'test/engine/gpu'];
+const asan = process.argv.includes('--asan');
+const args = process.argv.slice(2).filter((a) => a !== '--asan');
+const tests = args.length ? args : ['test/native/cuda-ops.test.ts', 'test/engine/gpu'];
 const work = mkdtempSync(join(tmpdir(), 'bs-cuda-emu-'));
 const native = join(work, 'native');
 
@@ -92,6 +96,7 @@ try {
   await Promise.all(Array.from({ length: Math.max(1, availableParallelism()) }, async () => {
     for (let item = queue.shift(); item; item = queue.shift()) {
       const code = await run(process.env.CXX || 'g++', ['-std=c++20', '-O1', '-g', '-fPIC', '-ffp-contract=off', '-w',
+        ...(asan ? ['-fsanitize=address', '-fno-omit-frame-pointer'] : []),
         `-I${include}`, '-include', 'cuda_runtime.h', '-x', 'c++', '-c', item.src, '-o', item.obj]);
       if (code !== 0) failed++;
     }
@@ -112,10 +117,14 @@ try {
   if ((await run(process.execPath, gypArgs, { cwd: native, env, stdio: ['ignore', 'ignore', 'inherit'] })) !== 0) fail('node-gyp failed');
 
   const addon = join(native, 'build', 'Release', 'blocksmith_native.node');
-  console.log(`cuda-emulate: running ${tests.join(' ')} on 2 emulated GPUs (${addon})`);
+  console.log(`cuda-emulate: running ${tests.join(' ')} on 2 emulated GPUs${asan ? ' under AddressSanitizer' : ''} (${addon})`);
+  // Only the emulated kernels are instrumented; libasan is preloaded so node's malloc is checked too.
+  const asanEnv = asan
+    ? { LD_PRELOAD: spawnSync('gcc', ['-print-file-name=libasan.so'], { encoding: 'utf8' }).stdout.trim(), ASAN_OPTIONS: 'detect_leaks=0:verify_asan_link_order=0' }
+    : {};
   const code = await run(process.execPath, [join(root, 'scripts', 'run-tests.mjs'), ...tests], {
     cwd: root,
-    env: { ...process.env, BLOCKSMITH_NATIVE_PATH: addon, BLOCKSMITH_REQUIRE_GPU: '1' },
+    env: { ...process.env, ...asanEnv, BLOCKSMITH_NATIVE_PATH: addon, BLOCKSMITH_REQUIRE_GPU: '1' },
   });
   process.exitCode = code ?? 1;
 } finally {

@@ -125,7 +125,7 @@ export class TrainingRun {
       step: this.step, totalSteps: this.totalSteps, epoch: this.epoch, epochs: this.options.epochs,
       batch: this.batch, batchesPerEpoch: this.batchesPerEpoch,
       loss: finite(this.lossMetric.get()[1]), accuracy: this.options.train.task === 'classification' ? finite(this.accuracy.get()[1]) : null,
-      learningRate: this.options.trainer.learningRate, gradNorm: finite(this.options.trainer.lastGradNorm),
+      learningRate: this.options.trainer.learningRate, gradNorm: this.step > 0 ? finite(this.options.trainer.gradNorm()) : null,
       samplesPerSecond: finite(rate), etaSeconds: finite(((this.totalSteps - this.step) * msPerStep) / 1000),
       history: [...this.history], checkpoint: this.checkpointPath, error: this.error,
     };
@@ -225,7 +225,7 @@ export class TrainingRun {
     for (const { param } of trainer.params) if (param.gradReq === 'add') param.zeroGrad();
     autograd.pause(() => {
       this.lossMetric.update(l);
-      if (train.task === 'classification') this.accuracy.update(y, out);
+      if (train.task === 'classification') this.updateAccuracy(this.accuracy, y, out);
     });
     for (const a of [x, y, out, l]) a.dispose();
     this.step++;
@@ -265,11 +265,19 @@ export class TrainingRun {
         const out = net.call(x);
         const l = loss.call(out, y);
         lossMetric.update(l);
-        if (ds.task === 'classification') acc.update(y, out);
+        if (ds.task === 'classification') this.updateAccuracy(acc, y, out);
         for (const a of [x, y, out, l]) a.dispose();
       }
     });
     return { loss: lossMetric.get()[1], accuracy: ds.task === 'classification' ? finite(acc.get()[1]) : null };
+  }
+
+  /** Binary cross-entropy has one logit per sample: the class is its sign, not an argmax. */
+  private updateAccuracy(metric: Accuracy, y: NDArray, out: NDArray): void {
+    if (this.options.loss.name !== 'sigmoid-binary-cross-entropy') return metric.update(y, out);
+    const predicted = out.gt(0).reshape(-1);
+    metric.update(y, predicted);
+    predicted.dispose();
   }
 
   /** A progress event, unless one went out less than eventIntervalMs ago (forced ones always go). */

@@ -71,8 +71,9 @@ export class Trainer {
   readonly optimizer: Optimizer;
   readonly params: readonly TrainedParam[];
   readonly options: TrainerOptions;
-  /** The global gradient norm (after 1/batchSize) of the last step; NaN before the first. */
+  /** The global gradient norm (after 1/batchSize, before clipping) of the last step when clipping is on; else NaN. */
   lastGradNorm = Number.NaN;
+  private lastBatchSize = 1;
   private readonly states = new Map<Parameter, ParamState>();
 
   constructor(params: ParamSource, optimizer: Optimizer, options: TrainerOptions = {}) {
@@ -97,6 +98,12 @@ export class Trainer {
     this.optimizer.learningRate = lr;
   }
 
+  /** The global norm of the current gradients, scaled by the last step's 1/batchSize. */
+  gradNorm(): number {
+    if (Number.isFinite(this.lastGradNorm)) return this.lastGradNorm;
+    return globalNorm(this.trainable.map((p) => p.param.grad()), 1 / this.lastBatchSize);
+  }
+
   /** The optimizer state of a parameter, created (zero) on first use. */
   stateOf(p: Parameter): ParamState {
     let s = this.states.get(p);
@@ -119,9 +126,14 @@ export class Trainer {
     }
     let rescale = 1 / batchSize;
     const max = this.options.clipGlobalNorm;
-    // The norm is always measured: the run reports it, and clipping needs it.
-    this.lastGradNorm = globalNorm(trainable.map((p) => p.param.grad()), rescale);
-    if (max && Number.isFinite(this.lastGradNorm) && this.lastGradNorm > max) rescale *= max / (this.lastGradNorm + 1e-8);
+    // Measured only when clipping needs it (it costs a pass over every gradient); gradNorm()
+    // measures it on demand, e.g. when a run reports progress.
+    this.lastGradNorm = Number.NaN;
+    if (max) {
+      this.lastGradNorm = globalNorm(trainable.map((p) => p.param.grad()), rescale);
+      if (Number.isFinite(this.lastGradNorm) && this.lastGradNorm > max) rescale *= max / (this.lastGradNorm + 1e-8);
+    }
+    this.lastBatchSize = batchSize;
     this.optimizer.rescaleGrad = rescale;
     this.optimizer.numUpdate++;
     const lr = this.optimizer.currentLr;

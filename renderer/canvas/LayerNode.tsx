@@ -3,6 +3,7 @@
 // the catalog, so a new layer kind needs no code here.
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
+import type { GraphNode } from '../../engine/schema/graph-document.ts';
 import { useShallow } from 'zustand/react/shallow';
 import { categoryOf } from '../graph/catalog.ts';
 import { nodePorts } from '../graph/ports.ts';
@@ -20,6 +21,15 @@ function attrSummary(attrs: Record<string, unknown> | undefined): string {
     .join(', ');
 }
 
+/** `weight ⇄ dense0.weight` for each tied parameter of the node, or ''. */
+function tiesText(nodes: readonly GraphNode[], id: string): string {
+  const node = nodes.find((n) => n.id === id);
+  return Object.entries(node?.params ?? {}).filter(([, p]) => p.tiedTo).map(([name, p]) => {
+    const owner = nodes.find((n) => n.id === p.tiedTo!.node)?.name ?? p.tiedTo!.node;
+    return `${name} ⇄ ${owner}.${p.tiedTo!.param}`;
+  }).join(', ');
+}
+
 /** Structural kinds read better under a short label. */
 const KIND_LABELS: Record<string, string> = { BlockInstance: 'block', Repeat: 'repeat' };
 
@@ -31,7 +41,8 @@ export const LayerNode = memo(function LayerNode({ id, selected }: NodeProps<Lay
   const node = useEditor((s) => s.document.nodes.find((n) => n.id === id));
   const catalog = useEditor((s) => s.catalog);
   const blocks = useEditor((s) => s.document.blocks);
-  const nodes = useEditor((s) => s.document.nodes);
+  // A string, so this node re-renders only when its own ties (or their owners' names) change.
+  const ties = useEditor((s) => tiesText(s.document.nodes, id));
   const report = useEditor((s) => s.shapes?.nodes[id]);
   // An Output node shows the shape arriving at it (the network's output shape).
   const incomingEdge = useEditor((s) => (node?.kind === 'Output' ? s.document.edges.find((e) => e.target.node === id)?.id : undefined));
@@ -44,10 +55,6 @@ export const LayerNode = memo(function LayerNode({ id, selected }: NodeProps<Lay
   const detail = node.kind === 'BlockInstance' || node.kind === 'Repeat'
     ? `${node.block ?? 'inline'}${node.count !== undefined ? ` ×${node.count}` : ''}`
     : attrSummary(node.attrs);
-  const ties = Object.entries(node.params ?? {}).filter(([, p]) => p.tiedTo).map(([name, p]) => {
-    const owner = nodes.find((n) => n.id === p.tiedTo!.node)?.name ?? p.tiedTo!.node;
-    return `${name} ⇄ ${owner}.${p.tiedTo!.param}`;
-  });
   const shapeLine = node.kind === 'Output' ? shapeText(incomingShape) : node.kind === 'Input' ? null : paramCountText(report?.paramCount);
   return (
     <div className={`layer-node cat-${category}${selected ? ' selected' : ''}${errors.length ? ' has-error' : ''}`} data-testid={`node-${node.name}`}>
@@ -59,7 +66,7 @@ export const LayerNode = memo(function LayerNode({ id, selected }: NodeProps<Lay
         {KIND_LABELS[node.kind] ?? node.kind}
         {detail && <span className="layer-node-detail"> · {detail}</span>}
       </div>
-      {ties.length > 0 && <div className="layer-node-tie" data-testid="node-ties">{ties.join(', ')}</div>}
+      {ties && <div className="layer-node-tie" data-testid="node-ties">{ties}</div>}
       {shapeLine && <div className="layer-node-shape" data-testid={`node-shape-${node.name}`}>{shapeLine}</div>}
       {problems.length > 0 && (
         <span className={`problem-badge ${errors.length ? 'error' : 'warning'}`} data-testid="problem-badge" title={problems.map((p) => p.message).join('\n')}>

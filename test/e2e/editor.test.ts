@@ -209,6 +209,7 @@ test('tie two Dense layers: one parameter shown as tied; a tie whose shapes cann
   assert.deepEqual(options, ['(own parameter)', 'dense0.weight (8, 8)']);
   await tie.selectOption({ label: 'dense0.weight (8, 8)' });
   await waitForText(p.getByTestId('node-shape-dense1'), '8 params');
+  await waitForText(canvasNode(p, 'dense1').getByTestId('node-ties'), 'weight ⇄ dense0.weight');
   await runButton(p).click();
   await waitForText(p.getByTestId('param-count'), '3 of 3 parameters');
   const row = p.getByTestId('param-table').locator('tr[data-param="dense0_weight"]');
@@ -244,7 +245,7 @@ test('open the rgnet example and see its 18 parameters after Run', { skip, timeo
   await screenshot(p, 'rgnet-light');
 });
 
-test('double-click on the canvas adds a layer by name', { skip, timeout: 30_000 }, async () => {
+test('double-click on the canvas adds a layer by name; Ctrl+D duplicates it', { skip, timeout: 30_000 }, async () => {
   const p = page();
   await p.getByRole('button', { name: 'New' }).click();
   const box = await p.locator('.react-flow__pane').boundingBox();
@@ -254,6 +255,10 @@ test('double-click on the canvas adds a layer by name', { skip, timeout: 30_000 
   await p.keyboard.press('Enter');
   await canvasNode(p, 'dropout0').waitFor();
   assert.equal(await p.getByLabel('Node name').inputValue(), 'dropout0');
+  await p.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await p.keyboard.press('Control+d');
+  await canvasNode(p, 'dropout1').waitFor();
+  assert.equal(await p.locator('.react-flow__node').count(), 2);
 });
 
 test('the page raised no console errors (CSP violations included)', { skip }, () => {

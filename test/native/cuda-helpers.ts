@@ -99,6 +99,21 @@ export function assertClose(what: string, dtype: DTypeCode, p: Pair, n: number, 
   }
 }
 
+/**
+ * For GEMM: |gpu - cpu| <= rtol * (|A|·|B|)_ij elementwise. A sum of k products loses precision
+ * relative to the size of its terms, not of its (possibly cancelled) result, so that is the scale
+ * a relative error of a dot product is measured against (as in BLAS error bounds).
+ */
+export function assertCloseScaled(what: string, dtype: DTypeCode, p: Pair, n: number, scale: readonly number[], rtol: number): void {
+  const c = readAll(dtype, p.cpu, n), g = readAll(dtype, p.gpu, n);
+  for (let i = 0; i < n; i++) {
+    const tol = rtol * scale[i]! + 1e-6;
+    if (!(Math.abs(g[i]! - c[i]!) <= tol)) {
+      assert.fail(`${what}: element ${i} of ${n}: gpu ${g[i]}, cpu ${c[i]}, |A||B| ${scale[i]} (rtol ${rtol})`);
+    }
+  }
+}
+
 export function assertEqual(what: string, dtype: DTypeCode, p: Pair, n: number): void {
   assert.deepEqual(readAll(dtype, p.gpu, n), readAll(dtype, p.cpu, n), what);
 }

@@ -55,6 +55,13 @@ test('two spirals: loss decreases and validation accuracy beats chance clearly',
   assert.ok(history.at(-1)!.validationAccuracy! > 0.75, `validation accuracy ${history.at(-1)!.validationAccuracy}`);
 });
 
+test('two spirals with one logit and sigmoid binary cross-entropy: accuracy reads the logit\'s sign', async () => {
+  const run = await start(mlp(2, [32, 32], 1), { data: { kind: 'spirals' }, loss: 'sigmoid-binary-cross-entropy', epochs: 30, batchSize: 32,
+    optimizer: { name: 'adam', learningRate: 0.01 } });
+  const { history } = await run.start();
+  assert.ok(history.at(-1)!.validationAccuracy! > 0.75, `validation accuracy ${history.at(-1)!.validationAccuracy}`);
+});
+
 test('MNIST MLP 784-256-10: ≥ 90% validation accuracy after 3 epochs on 8,000 train / 2,000 validation digits (SGD 0.1, momentum 0.9, batch 64)', async () => {
   const run = await start(mlp(784, [256], 10), {
     data: { kind: 'mnist' }, trainSize: 8000, validationSize: 2000, epochs: 3, batchSize: 64,
