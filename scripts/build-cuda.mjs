@@ -96,10 +96,10 @@ function run(cmd, args) {
 }
 
 /**
- * Compiles what changed, in parallel, and archives the objects. Returns the gyp environment
+ * Compiles what changed (everything with force), in parallel, and archives the objects. Returns the gyp environment
  * (BLOCKSMITH_GYP_*) and whether the library was rebuilt; throws with the failing files.
  */
-export async function buildCuda(cuda, nativeDir) {
+export async function buildCuda(cuda, nativeDir, { force = false } = {}) {
   const srcDir = join(nativeDir, 'src');
   // Not under native/build: `node-gyp rebuild` deletes that folder, and these objects take minutes.
   const outDir = join(nativeDir, 'build-cuda');
@@ -112,7 +112,7 @@ export async function buildCuda(cuda, nativeDir) {
   const jobs = Math.max(1, availableParallelism());
   const stampFile = join(outDir, 'flags.sha1');
   const stamp = createHash('sha1').update(JSON.stringify([cuda.nvcc, base])).digest('hex');
-  const flagsChanged = !existsSync(stampFile) || readFileSync(stampFile, 'utf8') !== stamp;
+  const flagsChanged = force || !existsSync(stampFile) || readFileSync(stampFile, 'utf8') !== stamp;
   const headers = newestHeader(srcDir);
   const sources = cudaSources(srcDir);
   const objects = sources.map((s) => join(outDir, s.slice(srcDir.length + 1).replace(/[/\\]/g, '_').replace(/\.cu$/, '.o')));

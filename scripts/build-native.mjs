@@ -140,7 +140,7 @@ const configChanged = readFileSafe(configFile) !== config;
 let gypEnv = { BLOCKSMITH_GYP_CUDA: '0' };
 if (cuda.enabled) {
   try {
-    const built = await buildCuda(cuda, nativeDir);
+    const built = await buildCuda(cuda, nativeDir, { force });
     gypEnv = built.env;
     if (built.rebuilt) {
       // make does not track the .a: remove the linked module (and its copy) so it is relinked.

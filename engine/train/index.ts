@@ -22,6 +22,7 @@ export { loadDataSource, loadSplitData } from './data/sources.ts';
 export { DataError } from './data/data-error.ts';
 export { Rng, permutation, mixSeed } from './data/rng.ts';
 export { TrainingRun } from './run.ts';
+export { evaluate } from './evaluate.ts';
 export type { RunOptions } from './run.ts';
 export { prepareRun } from './run-setup.ts';
 export { readCheckpoint, writeCheckpoint } from './checkpoint.ts';

@@ -21,6 +21,7 @@ import type { EpochRecord, TrainingProgress, TrainingState, TrainingStatus } fro
 import type { Loss } from './losses.ts';
 import type { Trainer } from './trainer.ts';
 import { Accuracy, LossMetric } from './metrics.ts';
+import { evaluate, updateAccuracy } from './evaluate.ts';
 import { batchCount, epochOrder, makeBatch, type Dataset } from './data/dataset.ts';
 import { mixSeed } from './data/rng.ts';
 import { readCheckpoint, writeCheckpoint, CHECKPOINT_FORMAT, type CheckpointMeta } from './checkpoint.ts';
@@ -49,7 +50,6 @@ export interface RunOptions {
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
-const EVAL_BATCH = 1024;
 
 export class TrainingRun {
   readonly options: RunOptions;
@@ -125,15 +125,28 @@ export class TrainingRun {
       step: this.step, totalSteps: this.totalSteps, epoch: this.epoch, epochs: this.options.epochs,
       batch: this.batch, batchesPerEpoch: this.batchesPerEpoch,
       loss: finite(this.lossMetric.get()[1]), accuracy: this.options.train.task === 'classification' ? finite(this.accuracy.get()[1]) : null,
-      learningRate: this.options.trainer.learningRate, gradNorm: this.step > 0 ? finite(this.options.trainer.gradNorm()) : null,
+      learningRate: this.options.trainer.learningRate, gradNorm: this.currentGradNorm(),
       samplesPerSecond: finite(rate), etaSeconds: finite(((this.totalSteps - this.step) * msPerStep) / 1000),
       history: [...this.history], checkpoint: this.checkpointPath, error: this.error,
     };
   }
 
+  private currentGradNorm(): number | null {
+    if (this.step === 0) return null;
+    try {
+      return finite(this.options.trainer.gradNorm());
+    } catch {
+      return null; // e.g. a failed run whose gradients were never allocated
+    }
+  }
+
   /** Puts the net, the optimizer and the position back as a checkpoint recorded them (before start). */
   async restore(path: string): Promise<void> {
     const { meta, params, optimizer } = await readCheckpoint(path, this.options.device);
+    if (meta.batchSize !== this.options.batchSize || meta.seed !== this.options.seed) {
+      throw new DataError(`the checkpoint was made with batch size ${meta.batchSize} and seed ${meta.seed}; resume with the same ones ` +
+        `(got ${this.options.batchSize} and ${this.options.seed})`, { source: path, key: 'meta' });
+    }
     const { trainer } = this.options;
     for (const { name, param } of trainer.params) {
       const saved = params[name];
@@ -142,10 +155,6 @@ export class TrainingRun {
         throw new DataError(`parameter '${name}' has shape (${param.shape?.join(', ')}) but the checkpoint holds (${saved.shape.join(', ')})`, { source: path, key: `param/${name}` });
       }
       param.setData(saved);
-    }
-    if (meta.batchSize !== this.options.batchSize || meta.seed !== this.options.seed) {
-      throw new DataError(`the checkpoint was made with batch size ${meta.batchSize} and seed ${meta.seed}; resume with the same ones ` +
-        `(got ${this.options.batchSize} and ${this.options.seed})`, { source: path, key: 'meta' });
     }
     trainer.loadStateArrays(optimizer, meta.numUpdate);
     this.step = meta.step;
@@ -225,7 +234,7 @@ export class TrainingRun {
     for (const { param } of trainer.params) if (param.gradReq === 'add') param.zeroGrad();
     autograd.pause(() => {
       this.lossMetric.update(l);
-      if (train.task === 'classification') this.updateAccuracy(this.accuracy, y, out);
+      if (train.task === 'classification') updateAccuracy(this.accuracy, loss, y, out);
     });
     for (const a of [x, y, out, l]) a.dispose();
     this.step++;
@@ -235,7 +244,8 @@ export class TrainingRun {
   }
 
   private finishEpoch(): void {
-    const validation = this.options.validation ? this.evaluate(this.options.validation) : null;
+    const { net, loss, device } = this.options;
+    const validation = this.options.validation ? evaluate(net, loss, this.options.validation, device) : null;
     const record: EpochRecord = {
       epoch: this.epoch,
       trainLoss: finite(this.lossMetric.get()[1]),
@@ -251,33 +261,6 @@ export class TrainingRun {
     this.lossMetric.reset();
     this.accuracy.reset();
     this.epochStartedAt = performance.now();
-  }
-
-  /** Loss and accuracy over a data set, in predict mode (dropout off), nothing recorded. */
-  evaluate(ds: Dataset): { loss: number; accuracy: number | null } {
-    const { net, loss, device } = this.options;
-    const lossMetric = new LossMetric();
-    const acc = new Accuracy();
-    const order = epochOrder(ds, 0, 0, false);
-    autograd.pause(() => {
-      for (let i = 0; i < batchCount(ds, EVAL_BATCH); i++) {
-        const { x, y } = makeBatch(ds, order, i, EVAL_BATCH, device);
-        const out = net.call(x);
-        const l = loss.call(out, y);
-        lossMetric.update(l);
-        if (ds.task === 'classification') this.updateAccuracy(acc, y, out);
-        for (const a of [x, y, out, l]) a.dispose();
-      }
-    });
-    return { loss: lossMetric.get()[1], accuracy: ds.task === 'classification' ? finite(acc.get()[1]) : null };
-  }
-
-  /** Binary cross-entropy has one logit per sample: the class is its sign, not an argmax. */
-  private updateAccuracy(metric: Accuracy, y: NDArray, out: NDArray): void {
-    if (this.options.loss.name !== 'sigmoid-binary-cross-entropy') return metric.update(y, out);
-    const predicted = out.gt(0).reshape(-1);
-    metric.update(y, predicted);
-    predicted.dispose();
   }
 
   /** A progress event, unless one went out less than eventIntervalMs ago (forced ones always go). */

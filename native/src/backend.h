@@ -1,6 +1,7 @@
-// One interface per device kind (candle's BackendStorage). The CPU backend runs ops/*_cpu.cc; a
-// CUDA backend compiled from cuda/ will implement the same methods, and cuda_stub.cc stands in
-// for it in builds without CUDA so that call sites never need #ifdefs.
+// One interface per device kind (candle's BackendStorage). The CPU backend runs ops/*_cpu.cc; the
+// CUDA backend (cuda/backend_cuda.cu, over ops/*_cuda.cu) implements the same methods when
+// build-native.mjs finds nvcc, and cuda_stub.cc stands in for it otherwise, so that call sites
+// never need #ifdefs. Which one is linked is decided at build time (binding.gyp's `cuda`).
 #pragma once
 #include <cstddef>
 

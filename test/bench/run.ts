@@ -7,6 +7,7 @@ import { runElementwiseSuite } from './elementwise.ts';
 import { runMatmulSuite } from './matmul.ts';
 import { parseOptions, USAGE, UsageError, type BenchOptions, type Suite } from './options.ts';
 import { runOverheadSuite } from './overhead.ts';
+import { runTrainingSuite } from './training.ts';
 import { watchLoad, type LoadReport } from './load.ts';
 import { formatTable, machineInfo, machineLine, writeResults, type Row } from './report.ts';
 import os from 'node:os';
@@ -21,6 +22,7 @@ const RUNNERS: Record<Suite, SuiteRunner> = {
   matmul: runMatmulSuite,
   elementwise: runElementwiseSuite,
   overhead: runOverheadSuite,
+  training: runTrainingSuite,
 };
 
 async function main(): Promise<number> {

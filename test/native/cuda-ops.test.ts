@@ -1,7 +1,9 @@
 // Every addon op on gpu(0) against the same op on cpu(0), on fresh random inputs at awkward sizes
 // (1, 31, 33, 1025) and broadcast shapes: relative error <= 1e-5 for elementwise float32,
-// <= 1e-4 for reductions and GEMM, exact for integers, casts, fills, copies and uniform randoms.
-// Skipped, with the addon's reason, when numGpus() is 0 (a failure under BLOCKSMITH_REQUIRE_GPU=1).
+// <= 1e-4 for reductions and GEMM (GEMM relative to |A|·|B|, see assertCloseScaled), exact for
+// integers, casts, fills, copies and uniform randoms. Skipped, with the addon's reason, when
+// numGpus() is 0 (a failure under BLOCKSMITH_REQUIRE_GPU=1). Without a GPU, scripts/cuda-emulate.mjs
+// runs it on the kernels emulated on the CPU.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BINARY_OP, DEVICE_TYPE, REDUCE_OP, UNARY_OP, type DTypeCode, type NativeBuffer } from '../../engine/backend/native-addon';

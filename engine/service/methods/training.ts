@@ -37,7 +37,11 @@ export const startTraining: Handler<'startTraining'> = async (params, ctx) => {
     onProgress: (progress) => ctx.emit('training-progress', progress),
   });
   session.trainingRuns.set(runId, run);
-  void run.start().then((status) => ctx.emit('training-finished', status));
+  void run.start().then(
+    (status) => ctx.emit('training-finished', status),
+    // The loop catches training errors itself; this is the last guard against a crashed engine.
+    (error: unknown) => ctx.emit('training-finished', { ...run.status(), state: 'failed', error: { code: 'E_INTERNAL', message: String(error) } }),
+  );
   return {
     runId, totalSteps: run.totalSteps,
     trainSize: run.options.train.length, validationSize: run.options.validation?.length ?? 0,

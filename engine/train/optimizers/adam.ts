@@ -6,7 +6,7 @@
 
 import type { NDArray } from '../../ndarray/ndarray.ts';
 import { np } from '../../ndarray/np.ts';
-import { Optimizer, assign, type OptimizerOptions, type ParamState } from './optimizer.ts';
+import { Optimizer, Temporaries, assign, type OptimizerOptions, type ParamState } from './optimizer.ts';
 
 export interface AdamOptions extends OptimizerOptions {
   beta1?: number;
@@ -32,23 +32,25 @@ export class Adam extends Optimizer {
   }
 
   /** m and v after this step's gradient (shared with AdamW). */
-  protected moments(g: NDArray, state: ParamState): { m: NDArray; v: NDArray } {
+  protected moments(g: NDArray, state: ParamState, tmp: Temporaries): { m: NDArray; v: NDArray } {
     const m = state.mean!;
     const v = state.var!;
-    assign(m, m.mul(this.beta1).add(g.mul(1 - this.beta1)));
-    assign(v, v.mul(this.beta2).add(g.square().mul(1 - this.beta2)));
+    assign(m, tmp.t(m.mul(this.beta1)).add(tmp.t(g.mul(1 - this.beta1))));
+    assign(v, tmp.t(v.mul(this.beta2)).add(tmp.t(tmp.t(g.square()).mul(1 - this.beta2))));
     return { m, v };
   }
 
   step(weight: NDArray, grad: NDArray, state: ParamState, lr: number, wd: number): void {
     const t = Math.max(1, this.numUpdate);
     const lrT = (lr * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
+    const tmp = new Temporaries();
     // MXNet's adam_update adds wd·w before clipping.
-    let g = this.rescaleGrad === 1 ? grad : grad.mul(this.rescaleGrad);
-    if (wd !== 0) g = g.add(weight.mul(wd));
-    if (this.clipGradient !== null) g = np.minimum(np.maximum(g, -this.clipGradient), this.clipGradient);
-    const { m, v } = this.moments(g, state);
-    assign(weight, weight.sub(m.mul(lrT).div(v.sqrt().add(this.epsilon))));
+    let g = this.rescaleGrad === 1 ? grad : tmp.t(grad.mul(this.rescaleGrad));
+    if (wd !== 0) g = tmp.t(g.add(tmp.t(weight.mul(wd))));
+    if (this.clipGradient !== null) g = tmp.t(np.minimum(tmp.t(np.maximum(g, -this.clipGradient)), this.clipGradient));
+    const { m, v } = this.moments(g, state, tmp);
+    assign(weight, weight.sub(tmp.t(tmp.t(m.mul(lrT)).div(tmp.t(tmp.t(v.sqrt()).add(this.epsilon))))));
+    tmp.dispose();
   }
 
   hyperParameters(): Record<string, number | string | null> {

@@ -5,7 +5,7 @@
 
 import type { NDArray } from '../../ndarray/ndarray.ts';
 import { Adam, type AdamOptions } from './adam.ts';
-import { assign, type ParamState } from './optimizer.ts';
+import { Temporaries, assign, type ParamState } from './optimizer.ts';
 
 export class AdamW extends Adam {
   override readonly kind = 'adamw';
@@ -17,11 +17,13 @@ export class AdamW extends Adam {
 
   override step(weight: NDArray, grad: NDArray, state: ParamState, lr: number, wd: number): void {
     const t = Math.max(1, this.numUpdate);
-    const { m, v } = this.moments(this.prepareGrad(grad), state);
-    const mHat = m.div(1 - this.beta1 ** t);
-    const vHat = v.div(1 - this.beta2 ** t);
-    let update = mHat.div(vHat.sqrt().add(this.epsilon));
-    if (wd !== 0) update = update.add(weight.mul(wd));
-    assign(weight, weight.sub(update.mul(lr)));
+    const tmp = new Temporaries();
+    const { m, v } = this.moments(this.prepareGrad(grad, tmp), state, tmp);
+    const mHat = tmp.t(m.div(1 - this.beta1 ** t));
+    const vHat = tmp.t(v.div(1 - this.beta2 ** t));
+    let update = tmp.t(mHat.div(tmp.t(tmp.t(vHat.sqrt()).add(this.epsilon))));
+    if (wd !== 0) update = tmp.t(update.add(tmp.t(weight.mul(wd))));
+    assign(weight, weight.sub(tmp.t(update.mul(lr))));
+    tmp.dispose();
   }
 }

@@ -50,11 +50,29 @@ export abstract class Optimizer {
   /** Hyper-parameters as JSON (saved in checkpoints, shown in status). */
   abstract hyperParameters(): Record<string, number | string | null>;
 
-  /** rescaleGrad · grad, then clipped element-wise when clipGradient is set. */
-  protected prepareGrad(grad: NDArray): NDArray {
-    const g = this.rescaleGrad === 1 ? grad : grad.mul(this.rescaleGrad);
+  /** rescaleGrad · grad, then clipped element-wise when clipGradient is set (temporaries go to `tmp`). */
+  protected prepareGrad(grad: NDArray, tmp: Temporaries): NDArray {
+    const g = this.rescaleGrad === 1 ? grad : tmp.t(grad.mul(this.rescaleGrad));
     if (this.clipGradient === null) return g;
-    return np.minimum(np.maximum(g, -this.clipGradient), this.clipGradient);
+    return tmp.t(np.minimum(tmp.t(np.maximum(g, -this.clipGradient)), this.clipGradient));
+  }
+}
+
+/**
+ * Collects an update's temporaries and frees them together. Left to the garbage collector, a few
+ * megabytes of native memory per parameter per step make V8 collect constantly (the addon reports
+ * its memory to V8): on a 784-1024-1024-10 MLP that made the SGD update 7× slower.
+ */
+export class Temporaries {
+  private readonly list: NDArray[] = [];
+  /** Tracks `x` (when it is not one of `keep`) and returns it. */
+  t(x: NDArray, ...keep: NDArray[]): NDArray {
+    if (!keep.includes(x)) this.list.push(x);
+    return x;
+  }
+  dispose(): void {
+    for (const x of this.list) x.dispose();
+    this.list.length = 0;
   }
 }
 

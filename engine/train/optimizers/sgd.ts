@@ -5,7 +5,7 @@
 
 import type { NDArray } from '../../ndarray/ndarray.ts';
 import { np } from '../../ndarray/np.ts';
-import { Optimizer, assign, type OptimizerOptions, type ParamState } from './optimizer.ts';
+import { Optimizer, Temporaries, assign, type OptimizerOptions, type ParamState } from './optimizer.ts';
 
 export interface SGDOptions extends OptimizerOptions {
   momentum?: number;
@@ -25,18 +25,20 @@ export class SGD extends Optimizer {
   }
 
   step(weight: NDArray, grad: NDArray, state: ParamState, lr: number, wd: number): void {
+    const tmp = new Temporaries();
     // Without clipping or decay, rescale folds into the step size: two elementwise passes fewer.
     const fold = this.clipGradient === null && wd === 0;
-    const g = fold ? grad : this.prepareGrad(grad);
-    const direction = wd === 0 ? g : g.add(weight.mul(wd));
+    const g = fold ? grad : this.prepareGrad(grad, tmp);
+    const direction = wd === 0 ? g : tmp.t(g.add(tmp.t(weight.mul(wd))));
     if (fold) lr *= this.rescaleGrad;
     const mom = state.mom;
     if (!mom) {
-      assign(weight, weight.sub(direction.mul(lr)));
-      return;
+      assign(weight, weight.sub(tmp.t(direction.mul(lr))));
+    } else {
+      assign(mom, tmp.t(mom.mul(this.momentum)).sub(tmp.t(direction.mul(lr))));
+      assign(weight, weight.add(mom));
     }
-    assign(mom, mom.mul(this.momentum).sub(direction.mul(lr)));
-    assign(weight, weight.add(mom));
+    tmp.dispose();
   }
 
   hyperParameters(): Record<string, number | string | null> {

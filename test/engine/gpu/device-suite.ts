@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { autograd, cpu, np, npx, type Device, type NDArray } from '../../../engine/index.ts';
+import { Adam, SGD, SoftmaxCrossEntropyLoss, Trainer, autograd, cpu, np, npx, type Device, type NDArray } from '../../../engine/index.ts';
 import { Dense, NamingScope, Sequential, loadArrays, saveArrays } from '../../../engine/model-index.ts';
 import { flat, inScope } from '../nn/model-test-helpers.ts';
 
@@ -135,6 +135,31 @@ export function defineDeviceSuite(devices: Device[], skip: string | false): void
       gp!.forEach((p, i) => close(`step ${step} ${p.name} grad`, p.grad(), cp![i]!.grad(), 1e-3));
     }
     close('trained output', nets[0]!.call(x.copyto(d)), nets[1]!.call(x), 1e-3);
+  });
+
+  test(`Trainer (SGD with momentum, Adam) and softmax cross-entropy on ${d} match cpu(0)`, { skip }, () => {
+    const x = np.random.uniform(-1, 1, [31, 20], { device: cpu(), seed: 12 });
+    const label = np.array(Array.from({ length: 31 }, (_, i) => i % 3), { device: cpu(), dtype: 'int32' });
+    for (const makeOpt of [() => new SGD({ learningRate: 0.1, momentum: 0.9 }), () => new Adam({ learningRate: 0.01 })]) {
+      const outputs = [d, cpu()].map((dev) => {
+        np.random.seed(31);
+        const net = run(() => new Sequential().add(new Dense(16, { activation: 'relu' }), new Dense(3)));
+        net.initialize({ device: dev });
+        const xs = x.copyto(dev), ys = label.copyto(dev);
+        net.call(xs);
+        // Optimizer state (momentum, moments) must be created where the parameter lives.
+        const trainer = new Trainer(net.collectParams(), makeOpt());
+        const loss = new SoftmaxCrossEntropyLoss();
+        for (let step = 0; step < 3; step++) {
+          const l = autograd.record(() => loss.call(net.call(xs), ys));
+          l.backward();
+          trainer.step(31);
+        }
+        for (const p of net.collectParams().values()) assert.equal(p.data().device, dev);
+        return net.call(xs);
+      });
+      close(`${makeOpt().constructor.name} trained output`, outputs[0]!, outputs[1]!, 1e-3);
+    }
   });
 
   test(`saving parameters and arrays that live on ${d} (a device-to-host copy)`, { skip }, async () => {

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cpu, Dense, Dropout, NamingScope, np, Sequential, withNamingScope } from '../../../engine/index.ts';
 import { prepareRun, type TrainingRun } from '../../../engine/train/index.ts';
+import { buildModel, parseDocument, runModel } from '../../../engine/graph/index.ts';
 import { zTrainingConfig, type TrainingConfigInput, type TrainingProgress } from '../../../engine/schema/training-config.ts';
 
 /** A fresh network with seeded initial parameters (each call gives the same values). */
@@ -128,6 +129,35 @@ test('periodic checkpoints land every N steps; events never exceed the interval,
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test('a document with a tied layer and a constant bias: training keeps the tie and never moves the constant', async () => {
+  const dense = (id: string, units: number, extra: object = {}) => ({ id, kind: 'Dense', name: `dense_${id}`, attrs: { units, activation: 'relu' }, ...extra });
+  const { document } = parseDocument({
+    format: 'blocksmith.graph', version: 2, input: { shape: [-1, 2] }, device: 'cpu', seed: 0,
+    nodes: [
+      { id: 'in', kind: 'Input', name: 'data' }, dense('a', 8), dense('b', 8),
+      dense('c', 8, { params: { weight: { tiedTo: { node: 'b', param: 'weight' } }, bias: { tiedTo: { node: 'b', param: 'bias' } } } }),
+      { id: 'o', kind: 'Dense', name: 'dense_o', attrs: { units: 2 }, params: { bias: { constant: true, init: ['constant', { value: 0.5 }] } } },
+      { id: 'out', kind: 'Output', name: 'output' },
+    ],
+    edges: ['in', 'a', 'b', 'c', 'o', 'out'].slice(1).map((t, i, all) => ({
+      id: `e${i}`, source: { node: i === 0 ? 'in' : all[i - 1]!, port: 'output' }, target: { node: t, port: 'data' } })),
+    blocks: [],
+  });
+  const model = buildModel(document!);
+  runModel(model, []);
+  const [b, c, o] = ['b', 'c', 'o'].map((id) => model.blocks.get(id) as Dense);
+  assert.equal(c!.weight, b!.weight);
+  const before = { tied: b!.weight.data().copy(), constant: o!.bias!.data().toArray() };
+  const run = await prepareRun(model.net, zTrainingConfig.parse({ data: { kind: 'spirals', perClass: 50 }, epochs: 3, batchSize: 16,
+    optimizer: { name: 'adam', learningRate: 0.01 } }), { device: cpu(), seed: 0 });
+  assert.equal(run.options.trainer.params.filter((p) => p.param === b!.weight).length, 1);
+  assert.equal((await run.start()).state, 'finished');
+  assert.equal(c!.weight, b!.weight);
+  assert.deepEqual(o!.bias!.data().toArray(), before.constant);
+  assert.deepEqual(before.constant, [0.5, 0.5]);
+  assert.ok(Number(b!.weight.data().sub(before.tied).abs().max().item()) > 0, 'the tied weight trained');
 });
 
 test('a model whose output is too small for the classes is refused before training', async () => {
