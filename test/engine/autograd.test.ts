@@ -1,7 +1,6 @@
 // Autograd semantics: recording scope, gradReq write/add/null, head gradients, reuse,
 // graph freeing and retainGraph, and what is (not) tracked.
 
-import './support/backend.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { autograd, np, npx } from '../../engine/index.ts';

@@ -2,7 +2,6 @@
 // what the chapter prints where it is deterministic. Line numbers refer to
 // shared/seed/000_7ab7b1fd022daf8a.txt.
 
-import './support/backend.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpu, gpu, np, npx, numGpus, tryAllGpus, tryGpu, type NDArray } from '../../engine/index.ts';

@@ -1,7 +1,6 @@
 // The examples in docs/engine.md run: each ```ts block is executed (in its own scope) against the
 // engine, so the documentation cannot drift from the API.
 
-import './support/backend.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

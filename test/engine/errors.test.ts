@@ -1,6 +1,5 @@
 // Error paths: every failure is an EngineError with a code, the op's name and the values involved.
 
-import './support/backend.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EngineError, NDArray, autograd, cpu, gpu, np, npx, numGpus } from '../../engine/index.ts';

@@ -1,7 +1,6 @@
 // Every backward against central finite differences in float64 (eps 1e-6, rtol 1e-5),
 // including broadcasting, reused inputs and composite ops.
 
-import './support/backend.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { autograd, np, npx, type NDArray } from '../../engine/index.ts';

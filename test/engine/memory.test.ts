@@ -1,7 +1,6 @@
 // Memory stays bounded over 100k small ops, with explicit dispose() and when left to the GC.
 // Bounds are generous; the test never looks at time.
 
-import './support/backend.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setFlagsFromString } from 'node:v8';

@@ -1,7 +1,6 @@
 // NDArray basics: creation and dtype inference, devices, copy vs view semantics, indexing
 // writes from the chapter, export, and the random streams.
 
-import './support/backend.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Device, cpu, gpu, np, numGpus, tryAllGpus, tryGpu } from '../../engine/index.ts';

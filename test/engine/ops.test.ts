@@ -1,7 +1,6 @@
 // Every forward op against numpy on fresh random inputs: several shapes, broadcasting edge
 // cases, size-1 and empty dims, float32/float64 and ints. One python3 process for the file.
 
-import './support/backend.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpu, gpu, np, npx, numGpus, withDevice, type Device, type DType, type NDArray } from '../../engine/index.ts';

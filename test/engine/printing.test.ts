@@ -1,7 +1,6 @@
 // Array printing against numpy's repr (computed by python3 numpy in one call), with MXNet numpy
 // mode's post-processing applied on the python side exactly as MXNet's ndarray.__repr__ does.
 
-import './support/backend.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NDArray, gpu, np, type DType } from '../../engine/index.ts';

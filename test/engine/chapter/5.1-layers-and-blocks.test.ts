@@ -1,7 +1,6 @@
 // Chapter 5.1 (Layers and Blocks): every listing in TypeScript, asserting what the chapter prints.
 // The file runs in one naming scope, in the chapter's order, so names match the chapter's.
 
-import '../support/backend.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { np, npx, type NDArray } from '../../../engine/index.ts';

@@ -1,7 +1,6 @@
 // Chapter 5.2 (Parameter Management): access, initialization (built-in and custom) and tied
 // parameters, with what the chapter prints. One naming scope, in the chapter's order.
 
-import '../support/backend.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { np, autograd, type NDArray } from '../../../engine/index.ts';

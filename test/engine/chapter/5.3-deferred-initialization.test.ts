@@ -1,7 +1,6 @@
 // Chapter 5.3 (Deferred Initialization): shapes with -1 until the first batch, initialization in
 // forward-execution order, forced initialization, and the exercises (partial and mismatching dims).
 
-import '../support/backend.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { np } from '../../../engine/index.ts';

@@ -1,6 +1,5 @@
 // Chapter 5.4 (Custom Layers): CenteredLayer, ParameterDict.get, MyDense, and exercises 1-2.
 
-import '../support/backend.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { np, autograd, type NDArray } from '../../../engine/index.ts';

@@ -1,7 +1,6 @@
 // Chapter 5.5 (File I/O): npx.save / npx.load of arrays, lists and dicts; saveParameters /
 // loadParameters with a clone reproducing the outputs exactly; key styles, formats and errors.
 
-import '../support/backend.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';

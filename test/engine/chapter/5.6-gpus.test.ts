@@ -1,7 +1,6 @@
 // Chapter 5.6 (GPUs), the Gluon parts: a network initialized on tryGpu() computes where its
 // parameters live. Runs on cpu(0) when the machine has no GPU; the GPU-only checks skip then.
 
-import '../support/backend.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpu, gpu, np, numGpus, tryGpu } from '../../../engine/index.ts';

@@ -2,7 +2,6 @@
 // target written, --params honoured, a weight file with its document used as the model, and a
 // non-exportable node reported with exit code 1.
 
-import '../support/backend.ts';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

@@ -1,7 +1,6 @@
 // ONNX round trip: every exportable document exported, run in onnxruntime-node (software nobody
 // here wrote) and compared with the engine's runModel on the same parameters and input.
 
-import '../support/backend.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ort from 'onnxruntime-node';

@@ -2,7 +2,6 @@
 // or Gluon names), .npz (also by numpy), and .safetensors with the document embedded, which opens
 // as a model that reproduces the outputs.
 
-import '../support/backend.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';

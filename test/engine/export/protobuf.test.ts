@@ -1,7 +1,6 @@
 // The protobuf writer against its reader, byte-level facts of the wire format, and the ONNX model
 // it encodes: the fields onnx.proto defines, and onnxruntime's loader accepting the bytes.
 
-import '../support/backend.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ort from 'onnxruntime-node';

@@ -4,7 +4,6 @@
 // .safetensors, and must match runModel; that checks the loader's keys and transposes and the
 // forward's order and activations — not torch itself.
 
-import '../support/backend.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';

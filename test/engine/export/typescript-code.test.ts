@@ -2,7 +2,6 @@
 // with Gluon names) and called on the same input as runModel — the outputs must be identical,
 // since it is the same model written with the same engine API.
 
-import '../support/backend.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,7 +1,6 @@
 // The engine device suite on the machine's real GPUs (gpu(0), and gpu(1) when present). Skipped
 // with the addon's reason when numGpus() is 0; `npm run test:gpu` (BLOCKSMITH_REQUIRE_GPU=1)
 // turns that skip into a failure.
-import '../support/backend.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gpu, numGpus } from '../../../engine/index.ts';

@@ -9,4 +9,4 @@ import { simulatedGpuAddon } from './simulated-gpu.ts';
 import { defineDeviceSuite } from './device-suite.ts';
 
 installAddon(simulatedGpuAddon(loadNativeAddon()));
-defineDeviceSuite([gpu(0), gpu(1)], process.env.ENGINE_TEST_BACKEND === 'reference' ? 'needs the native addon' : false);
+defineDeviceSuite([gpu(0), gpu(1)], false);

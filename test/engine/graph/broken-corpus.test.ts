@@ -1,7 +1,6 @@
 // Validation over the corpus of broken documents in broken/: each file names the problems it must
 // produce ({code, and where given the node, port, parameter, path}); all come back in one call.
 
-import '../support/backend.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';

@@ -2,7 +2,6 @@
 // after the first batch, parameter names and shapes), names from the document, ties as the same
 // Parameter objects, repeats as fresh copies, DAGs as a GraphBlock, per-parameter settings applied.
 
-import '../support/backend.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { np, type NDArray } from '../../../engine/index.ts';

@@ -1,7 +1,6 @@
 // runModel: the document's model computes exactly what the hand-built chapter model computes
 // from the same seed, parameters initialized on the first batch (deferred) on the document's device.
 
-import '../support/backend.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { np, numGpus } from '../../../engine/index.ts';

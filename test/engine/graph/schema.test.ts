@@ -1,7 +1,6 @@
 // The document schema: round trips, defaults, the published JSON Schema being up to date, and the
 // forward migration from version 1.
 
-import '../support/backend.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

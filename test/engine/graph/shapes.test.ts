@@ -2,7 +2,6 @@
 // parameter shapes and names match the built model, FLOPs follow Dense's 2·batch·in·out, and
 // mismatches name the node and both shapes.
 
-import '../support/backend.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { np } from '../../../engine/index.ts';

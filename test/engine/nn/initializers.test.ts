@@ -1,7 +1,6 @@
 // Initializers: Gluon's formulas and defaults, the registry (names, aliases, args, JSON), suffix
 // dispatch, Mixed, and custom subclasses. Random ones are checked by bounds and moments.
 
-import '../support/backend.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { np, type NDArray } from '../../../engine/index.ts';

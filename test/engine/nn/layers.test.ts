@@ -1,7 +1,6 @@
 // Built-in layers: Dense (against np ops, options, dtype), Activation, Dropout, Flatten, Lambda,
 // Concurrent, their reprs, and the descriptors the graph builder reads.
 
-import '../support/backend.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { np, npx, autograd } from '../../../engine/index.ts';

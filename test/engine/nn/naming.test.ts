@@ -1,7 +1,6 @@
 // Block naming: per-hint counters in a NamingScope (the default one counts up for the process,
 // fresh ones start at 0), explicit prefixes, nameScope() children, and derived names.
 
-import '../support/backend.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Activation, Block, Dense, NamingScope, Sequential, withNamingScope } from '../../../engine/model-index.ts';

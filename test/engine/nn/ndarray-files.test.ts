@@ -2,7 +2,6 @@
 // .npy and .npz, plus MXNet's oldest list layout and parameter-file details (arg: prefixes,
 // legacy prefix-stripped names, dtypeSource, devices, saving before the first batch).
 
-import '../support/backend.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';

@@ -1,7 +1,6 @@
 // Parameter and ParameterDict: states and their errors, re-initialization warnings, setData,
 // gradReq, constants, shape merging, sharing, selection and reprs.
 
-import '../support/backend.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { np, autograd } from '../../../engine/index.ts';

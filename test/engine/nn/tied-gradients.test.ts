@@ -2,7 +2,6 @@
 // the sum of both uses. Checked in float64 against central finite differences of the whole
 // network, and against an untied copy whose two gradients must add up to the tied one.
 
-import '../support/backend.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { np, autograd, type NDArray } from '../../../engine/index.ts';

@@ -1,7 +1,6 @@
 // Data sources: CSV and .npz / .npy import (column / key selection, errors that name the line,
 // column or key), the seeded split and shuffled batches, the synthetic sets and MNIST.
 
-import '../support/backend.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';

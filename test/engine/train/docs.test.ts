@@ -1,7 +1,6 @@
 // The examples in docs/training.md run: the ```ts blocks are executed (each in its own scope)
 // against the engine, so the page cannot drift from the API.
 
-import '../support/backend.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

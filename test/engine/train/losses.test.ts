@@ -2,7 +2,6 @@
 // gradient against central finite differences of the engine's own forward, in float64; plus the
 // numerically stable paths on extreme logits.
 
-import '../support/backend.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { autograd, np, type NDArray } from '../../../engine/index.ts';

@@ -2,7 +2,6 @@
 // are exercised) against numpy implementations of the published rules, in float64; and the
 // learning-rate schedules against their formulas.
 
-import '../support/backend.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { np, Parameter } from '../../../engine/index.ts';

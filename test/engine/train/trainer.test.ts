@@ -2,7 +2,6 @@
 // updated once from their summed gradient; constants and gradReq 'null' parameters never change;
 // gradients are clipped by their global norm.
 
-import '../support/backend.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { autograd, Block, Dense, NamingScope, np, Sequential, withNamingScope, type NDArray } from '../../../engine/index.ts';

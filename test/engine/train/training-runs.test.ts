@@ -2,7 +2,6 @@
 // regression recovers its known weights), an MLP learns MNIST, a run resumed from a checkpoint ends
 // with bit-for-bit the parameters of an uninterrupted run, and events are rate-bounded.
 
-import '../support/backend.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
