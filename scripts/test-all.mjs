@@ -2,7 +2,8 @@
 // run tells the whole story. Ends with a summary and a non-zero exit code if anything failed.
 import { spawnSync } from 'node:child_process';
 
-const steps = ['typecheck', 'lint', 'test:unit', 'test:e2e'];
+// test:cuda-emulated runs the CUDA kernels' logic on the CPU: CI has nvcc but no GPU.
+const steps = ['typecheck', 'lint', 'test:unit', 'test:cuda-emulated', 'test:e2e'];
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const results = [];
 
