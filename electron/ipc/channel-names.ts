@@ -34,6 +34,18 @@ export type ChannelResult<C extends AppChannel> = AppChannelMap[C]['result'];
 export const ENGINE_MESSAGE_CHANNEL = 'app:engine-message';
 export type EngineMessage = ServerMessage;
 
+/** Main → window: a menu item the user chose, by name; the window runs the matching action. */
+export const MENU_COMMAND_CHANNEL = 'app:menu-command';
+export const MENU_COMMANDS = [
+  'new', 'open', 'save', 'undo', 'redo', 'deleteSelection', 'duplicateSelection', 'selectAll', 'run',
+  'toggleTheme', 'shortcuts',
+] as const;
+export type MenuCommand = (typeof MENU_COMMANDS)[number];
+
+export function isMenuCommand(name: unknown): name is MenuCommand {
+  return typeof name === 'string' && (MENU_COMMANDS as readonly string[]).includes(name);
+}
+
 export function isAppChannel(name: unknown): name is AppChannel {
   return typeof name === 'string' && (APP_CHANNELS as readonly string[]).includes(name);
 }

@@ -2,7 +2,7 @@
 // engine in a utilityProcess behind a relay. Follows the Electron security checklist: sandbox,
 // context isolation, no Node in the page, a CSP, no navigation away and no new windows; IPC only
 // through handle() (electron/ipc).
-import { app, BrowserWindow, dialog, session } from 'electron';
+import { app, BrowserWindow, dialog, Menu, session } from 'electron';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { handle } from '../ipc/handle.ts';
@@ -10,6 +10,8 @@ import { isTrustedSenderUrl } from '../ipc/trusted-sender.ts';
 import { CONTENT_SECURITY_POLICY } from '../../renderer/content-security-policy.ts';
 import { EngineHost } from '../../engine/service/engine-host.ts';
 import { EngineRelay } from './engine-relay.ts';
+import { menuTemplate } from './app-menu.ts';
+import { MENU_COMMAND_CHANNEL } from '../ipc/channel-names.ts';
 import { utilityProcessLauncher } from './engine-utility-process.ts';
 
 // This file is bundled to electron/dist/main.js; the preload sits beside it.
@@ -77,6 +79,13 @@ void app.whenReady().then(() => {
     const chosen = window ? await dialog.showSaveDialog(window, request) : await dialog.showSaveDialog(request);
     return chosen.canceled ? null : (chosen.filePath ?? null);
   });
+
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({
+    appName: app.getName(),
+    isMac: process.platform === 'darwin',
+    send: (command) => BrowserWindow.getFocusedWindow()?.webContents.send(MENU_COMMAND_CHANNEL, command),
+    about: () => void dialog.showMessageBox({ title: 'About Blocksmith', message: `Blocksmith ${app.getVersion()}` }),
+  })));
 
   createWindow();
   app.on('activate', () => {

@@ -2,7 +2,7 @@
 // and a listener for the engine's messages) and nothing else — no ipcRenderer, no Node, no engine
 // (style.md convention 14).
 import { contextBridge, ipcRenderer } from 'electron';
-import { ENGINE_MESSAGE_CHANNEL, isAppChannel, type EngineMessage } from '../ipc/channel-names.ts';
+import { ENGINE_MESSAGE_CHANNEL, MENU_COMMAND_CHANNEL, isAppChannel, isMenuCommand, type EngineMessage } from '../ipc/channel-names.ts';
 import type { DesktopApi } from './api.ts';
 
 const api: DesktopApi = {
@@ -17,6 +17,13 @@ const api: DesktopApi = {
     const wrapped = (_event: unknown, message: EngineMessage) => listener(message);
     ipcRenderer.on(ENGINE_MESSAGE_CHANNEL, wrapped);
     return () => void ipcRenderer.removeListener(ENGINE_MESSAGE_CHANNEL, wrapped);
+  },
+  onMenuCommand(listener) {
+    const wrapped = (_event: unknown, command: unknown) => {
+      if (isMenuCommand(command)) listener(command);
+    };
+    ipcRenderer.on(MENU_COMMAND_CHANNEL, wrapped);
+    return () => void ipcRenderer.removeListener(MENU_COMMAND_CHANNEL, wrapped);
   },
 };
 

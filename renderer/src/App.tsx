@@ -9,6 +9,7 @@ import { BottomPanel } from '../panels/BottomPanel.tsx';
 import { Inspector } from '../panels/Inspector.tsx';
 import { useEditor, useEditorHandles } from '../store/editor-context.tsx';
 import { Toolbar } from '../toolbar/Toolbar.tsx';
+import { listenToMenu } from './menu-commands.ts';
 
 function isTyping(target: EventTarget | null): boolean {
   return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
@@ -39,9 +40,15 @@ function useShortcuts() {
   }, [store, session]);
 }
 
+function useDesktopMenu() {
+  const { store, session } = useEditorHandles();
+  useEffect(() => listenToMenu(store, session), [store, session]);
+}
+
 export function App() {
   const theme = useEditor((s) => s.theme);
   useShortcuts();
+  useDesktopMenu();
   useEffect(() => { document.documentElement.dataset.theme = theme; }, [theme]);
   return (
     <ReactFlowProvider>

@@ -5,15 +5,7 @@ import { ShortcutHelp } from './ShortcutHelp.tsx';
 import { runCommand } from '../commands/index.ts';
 import { emptyDocument } from '../graph/document-ops.ts';
 import { useEditor, useEditorHandles } from '../store/editor-context.tsx';
-
-function download(fileName: string, text: string) {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
+import { openDocumentFile, saveDocument } from './file-actions.ts';
 
 export function Toolbar() {
   const { store, session } = useEditorHandles();
@@ -30,20 +22,11 @@ export function Toolbar() {
   const layout = useAutoLayout();
   const selectionSize = useEditor((s) => s.selectedNodes.length);
 
-  const save = () => {
-    const { document, fileName, markSaved } = store.getState();
-    download(fileName, `${JSON.stringify(document, null, 2)}\n`);
-    markSaved();
-  };
+  const save = () => saveDocument(store);
   const open = async (event: ChangeEvent<HTMLInputElement>) => {
     const file = event.target.files?.[0];
     event.target.value = '';
-    if (!file) return;
-    try {
-      session.openJson(JSON.parse(await file.text()), file.name);
-    } catch (error) {
-      store.getState().setEngine({ notice: { kind: 'error', text: `${file.name} is not JSON: ${(error as Error).message}` } });
-    }
+    if (file) await openDocumentFile(store, session, file);
   };
 
   return (
