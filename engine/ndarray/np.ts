@@ -5,7 +5,7 @@ import { array, arange, empty, eye, full, fullLike, ones, onesLike, zeros, zeros
 import { normal, seed, uniform } from './random.ts';
 import { binary, unary, type Operand } from '../ops/elementwise.ts';
 import { argReduce, reduce, type Axis } from '../ops/reduce.ts';
-import { dot, matmul } from '../ops/linalg.ts';
+import { dot, matmul, matmulAsync } from '../ops/linalg.ts';
 import { broadcastTo, concat, expandDims, flatten, reshape, split, squeeze, stack, transpose } from '../ops/layout.ts';
 
 const b = (name: Parameters<typeof binary>[0]) => (x: Operand, y: Operand): NDArray => binary(name, x, y);
@@ -25,7 +25,7 @@ export const np = {
   sum: r('sum'), mean: r('mean'), max: r('max'), min: r('min'), prod: r('prod'),
   argmax: (x: NDArray, axis?: number | null): NDArray => argReduce('argmax', x, axis),
   argmin: (x: NDArray, axis?: number | null): NDArray => argReduce('argmin', x, axis),
-  dot, matmul,
+  dot, matmul, matmulAsync,
   concatenate: concat, concat, stack, split,
   reshape: (x: NDArray, shape: readonly number[]): NDArray => reshape(x, shape),
   transpose: (x: NDArray, axes?: readonly number[]): NDArray => transpose(x, axes),

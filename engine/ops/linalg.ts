@@ -1,7 +1,7 @@
 // matmul (numpy semantics, batch broadcasting), dot (numpy semantics), and linear (Gluon
 // FullyConnected with a fused activation when autograd does not need the pre-activation).
 
-import { UNARY_OP } from '../backend/native-addon.ts';
+import { UNARY_OP, type DTypeCode } from '../backend/native-addon.ts';
 import { native } from '../backend/backend.ts';
 import { errors } from '../core/errors.ts';
 import { DTYPE_INFO, promoteTypes } from '../ndarray/dtype.ts';
@@ -17,8 +17,13 @@ function rawView(x: NDArray, shape: number[]): NDArray {
   return new NDArray(x.buffer, shape, x.dtype, x.device, x.size);
 }
 
-/** Batched op(a)·op(b) for operands with ndim ≥ 2 (trans* read the last two axes transposed). Not recorded. */
-export function matmulCore(op: string, a: NDArray, b: NDArray, transA: boolean, transB: boolean): NDArray {
+interface MatmulPlan {
+  ac: NDArray; bc: NDArray; out: NDArray; code: DTypeCode;
+  batch: number; m: number; n: number; k: number; aStride: number; bStride: number;
+}
+
+/** Shapes, dtype promotion, batch broadcasting and the output for op(a)·op(b) (ndim ≥ 2). */
+function planMatmul(op: string, a: NDArray, b: NDArray, transA: boolean, transB: boolean): MatmulPlan {
   checkSameDevice(op, a, b);
   const an = a.ndim;
   const bn = b.ndim;
@@ -33,18 +38,53 @@ export function matmulCore(op: string, a: NDArray, b: NDArray, transA: boolean, 
   const aBatch = a.shape.slice(0, an - 2);
   const bBatch = b.shape.slice(0, bn - 2);
   const batchShape = broadcastShapes(op, aBatch, bBatch);
-  const batch = sizeOf(batchShape);
   const dtype = a.dtype === b.dtype ? a.dtype : promoteTypes(a.dtype, b.dtype);
-  const ac = batchOperand(castTo(a, dtype, op), aBatch, batchShape);
-  const bc = batchOperand(castTo(b, dtype, op), bBatch, batchShape);
-  const out = NDArray._alloc([...batchShape, m, n], dtype, a.device, op);
+  return {
+    ac: batchOperand(castTo(a, dtype, op), aBatch, batchShape),
+    bc: batchOperand(castTo(b, dtype, op), bBatch, batchShape),
+    out: NDArray._alloc([...batchShape, m, n], dtype, a.device, op),
+    code: DTYPE_INFO[dtype].code,
+    batch: sizeOf(batchShape), m, n, k,
+    aStride: sizeOf(aBatch) === 1 ? 0 : m * k,
+    bStride: sizeOf(bBatch) === 1 ? 0 : k * n,
+  };
+}
+
+/** Batched op(a)·op(b) for operands with ndim ≥ 2 (trans* read the last two axes transposed). Not recorded. */
+export function matmulCore(op: string, a: NDArray, b: NDArray, transA: boolean, transB: boolean): NDArray {
+  const p = planMatmul(op, a, b, transA, transB);
   try {
-    native().matmul(DTYPE_INFO[dtype].code, ac.buffer, bc.buffer, out.buffer, batch, m, n, k, transA, transB,
-      sizeOf(aBatch) === 1 ? 0 : m * k, sizeOf(bBatch) === 1 ? 0 : k * n);
+    native().matmul(p.code, p.ac.buffer, p.bc.buffer, p.out.buffer, p.batch, p.m, p.n, p.k, transA, transB,
+      p.aStride, p.bStride);
   } catch (e) {
     throw errors.fromNative(op, e, describe(a, b));
   }
-  return out;
+  return p.out;
+}
+
+/**
+ * numpy.matmul for operands with at least two axes, computed on a worker thread so the caller's
+ * event loop stays free during a long product (e.g. the engine process answering cancel
+ * requests). Not recorded by autograd: inside record() use matmul or dot.
+ *
+ *   const c = await np.matmulAsync(np.ones([2048, 2048]), np.ones([2048, 2048]));
+ */
+export async function matmulAsync(a: NDArray, b: NDArray): Promise<NDArray> {
+  checkArray('matmulAsync', a, 'a');
+  checkArray('matmulAsync', b, 'b');
+  if (a.ndim < 2 || b.ndim < 2) throw errors.args('matmulAsync', 'operands need at least two axes; use dot for vectors and scalars');
+  if (recordingState.recording && (tracksGrad(a) || tracksGrad(b))) {
+    throw errors.grad('matmulAsync', 'asynchronous ops are not recorded; inside autograd.record() use np.matmul or np.dot.');
+  }
+  const p = planMatmul('matmulAsync', a, b, false, false);
+  try {
+    await native().matmulAsync(p.code, p.ac.buffer, p.bc.buffer, p.out.buffer, p.batch, p.m, p.n, p.k,
+      false, false, p.aStride, p.bStride);
+  } catch (e) {
+    p.out.dispose();
+    throw errors.fromNative('matmulAsync', e, describe(a, b));
+  }
+  return p.out;
 }
 
 /** Operands whose batch is neither 1 nor the full batch are materialised (rare: e.g. (2,1)x(1,3) batches). */
