@@ -8,6 +8,7 @@
 #include "../checks.h"
 #include "../parallel.h"
 #include "../dtype.h"
+#include "../cuda/geometry.h"
 
 namespace bs {
 
@@ -37,39 +38,14 @@ void fillStridedCpu(const FillStridedParams& p);
 void copyStridedCuda(const CopyStridedParams& p);  // strided_cuda.cu
 void fillStridedCuda(const FillStridedParams& p);
 
-// A shape walked by up to 3 operands with their own strides.
+// A shape walked by up to 3 operands with their own strides. The collapsing rule is the one the
+// CUDA kernels use (geom::StridedMap, host-compilable and tested against brute force).
+static_assert(geom::kMaxDims == kMaxRank, "the CPU walker and the CUDA maps share one rank limit");
 template <int N>
-struct Walk {
-  int rank = 0;
-  int64_t shape[kMaxRank];
-  int64_t strides[N][kMaxRank];
-
-  // Drops extent-1 dims and merges dims i, i+1 when every operand steps over them as one.
-  void collapse() {
-    int r = 0;
-    for (int i = 0; i < rank; i++) {
-      if (shape[i] == 1) continue;
-      if (r > 0) {
-        bool merge = true;
-        for (int k = 0; k < N; k++)
-          if (strides[k][r - 1] != strides[k][i] * shape[i]) merge = false;
-        if (merge) {
-          shape[r - 1] *= shape[i];
-          for (int k = 0; k < N; k++) strides[k][r - 1] = strides[k][i];
-          continue;
-        }
-      }
-      shape[r] = shape[i];
-      for (int k = 0; k < N; k++) strides[k][r] = strides[k][i];
-      r++;
-    }
-    if (r == 0) {  // a scalar: one element
-      shape[0] = 1;
-      for (int k = 0; k < N; k++) strides[k][0] = 0;
-      r = 1;
-    }
-    rank = r;
-  }
+struct Walk : geom::StridedMap<N> {
+  using geom::StridedMap<N>::rank;
+  using geom::StridedMap<N>::shape;
+  using geom::StridedMap<N>::strides;
 
   int64_t rows() const {
     int64_t n = 1;
