@@ -51,6 +51,21 @@ test('100k ops without dispose() are reclaimed by the GC (memory bounded)', asyn
   assert.ok(rss1 - rss0 < 300 * 2 ** 20, `RSS grew by ${(rss1 - rss0) / 2 ** 20} MiB`);
 });
 
+test('a synchronous loop of large results never disposed stays bounded (freed during GC)', async () => {
+  await settle();
+  const big = np.ones([1 << 22]); // 16 MiB
+  const before = native().memoryStats().liveBytes;
+  let peak = 0;
+  // No await in the loop: results must be freed by the garbage collector itself, not by callbacks
+  // queued for a later turn of the event loop (200 results would otherwise hold 3.2 GiB).
+  for (let i = 0; i < 200; i++) {
+    big.add(big);
+    peak = Math.max(peak, native().memoryStats().liveBytes - before);
+  }
+  big.dispose();
+  assert.ok(peak < 2 ** 30, `peak live native memory ${(peak / 2 ** 20).toFixed(0)} MiB`);
+});
+
 test('20k record + backward steps free their tapes (memory bounded)', async () => {
   const w = np.random.uniform(-1, 1, [4, 3]);
   const b = np.zeros([4]);
