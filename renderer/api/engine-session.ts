@@ -43,7 +43,7 @@ export class EngineSession {
   /** The model part (everything but the canvas layout) last sent: moving a node changes no shape. */
   private syncedModel: string | null = null;
 
-  constructor(private readonly store: EditorStore, private readonly client: ServiceClient) {}
+  constructor(private readonly store: EditorStore, readonly client: ServiceClient) {}
 
   async start(): Promise<void> {
     this.store.subscribe((state, previous) => {

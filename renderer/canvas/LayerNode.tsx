@@ -47,6 +47,8 @@ export const LayerNode = memo(function LayerNode({ id, selected }: NodeProps<Lay
   // An Output node shows the shape arriving at it (the network's output shape).
   const incomingEdge = useEditor((s) => (node?.kind === 'Output' ? s.document.edges.find((e) => e.target.node === id)?.id : undefined));
   const incomingShape = useEditor((s) => (incomingEdge ? s.shapes?.edges[incomingEdge]?.shape : undefined));
+  // The latest training event's gradient norm of this node's parameters (Dense nodes only).
+  const gradNorm = useEditor((s) => s.training.gradNorms[s.document.nodes.find((n) => n.id === id)?.name ?? '']);
   const problems = useEditor(useShallow((s) => s.problems.filter((p) => p.nodeId === id && p.blockId === undefined)));
   if (!node) return null;
   const ports = nodePorts(node, { blocks }, catalog);
@@ -72,6 +74,9 @@ export const LayerNode = memo(function LayerNode({ id, selected }: NodeProps<Lay
         <span className={`problem-badge ${errors.length ? 'error' : 'warning'}`} data-testid="problem-badge" title={problems.map((p) => p.message).join('\n')}>
           {errors.length ? '!' : '?'} {problems.length}
         </span>
+      )}
+      {node.kind === 'Dense' && gradNorm !== undefined && (
+        <span className="grad-badge" data-testid={`grad-badge-${node.name}`} title="gradient norm (latest training event)">‖∇‖ {gradNorm.toPrecision(3)}</span>
       )}
       {ports.outputs.map((p, i) => (
         <Handle key={p} type="source" position={Position.Right} id={p} style={{ top: handleTop(i, ports.outputs.length) }} title={p} />

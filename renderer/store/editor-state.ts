@@ -4,6 +4,7 @@
 import type { GraphDocument } from '../../engine/schema/graph-document.ts';
 import type { MethodResult, ParameterRow, ProblemInfo } from '../../engine/schema/service-api.ts';
 import type { Catalog } from '../graph/catalog.ts';
+import type { TrainingForm, TrainingView } from '../training/training-model.ts';
 
 export interface DocumentSlice {
   document: GraphDocument;
@@ -54,9 +55,17 @@ export interface EngineSlice {
 
 export interface UiSlice {
   theme: 'light' | 'dark';
-  bottomTab: 'problems' | 'parameters';
+  bottomTab: 'problems' | 'parameters' | 'training';
   helpOpen: boolean;
   setUi(patch: Partial<Pick<UiSlice, 'theme' | 'bottomTab' | 'helpOpen'>>): void;
 }
 
-export type EditorState = DocumentSlice & SelectionSlice & HistorySlice & EngineSlice & UiSlice;
+/** The training panel: its form and the live view of the current (or last) run. */
+export interface TrainingSlice {
+  trainingForm: TrainingForm;
+  training: TrainingView;
+  setTrainingForm(patch: Partial<TrainingForm>): void;
+  setTraining(view: TrainingView): void;
+}
+
+export type EditorState = DocumentSlice & SelectionSlice & HistorySlice & EngineSlice & UiSlice & TrainingSlice;

@@ -3,7 +3,8 @@
 import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
 import { EMPTY_CATALOG } from '../graph/catalog.ts';
 import { emptyDocument } from '../graph/document-ops.ts';
-import type { DocumentSlice, EditorState, EngineSlice, HistorySlice, SelectionSlice, UiSlice } from './editor-state.ts';
+import { defaultForm, idleView } from '../training/training-model.ts';
+import type { DocumentSlice, EditorState, EngineSlice, HistorySlice, SelectionSlice, TrainingSlice, UiSlice } from './editor-state.ts';
 
 export type EditorStore = StoreApi<EditorState>;
 
@@ -67,11 +68,19 @@ const uiSlice: StateCreator<EditorState, [], [], UiSlice> = (set) => ({
   setUi: (patch) => set(patch),
 });
 
+const trainingSlice: StateCreator<EditorState, [], [], TrainingSlice> = (set, get) => ({
+  trainingForm: defaultForm(),
+  training: idleView(),
+  setTrainingForm: (patch) => set({ trainingForm: { ...get().trainingForm, ...patch } }),
+  setTraining: (view) => set({ training: view }),
+});
+
 export function createEditorStore(): EditorStore {
   return createStore<EditorState>()((...a) => ({
     ...documentSlice(...a),
     ...selectionSlice(...a),
     ...engineSlice(...a),
     ...uiSlice(...a),
+    ...trainingSlice(...a),
   }));
 }

@@ -1,0 +1,109 @@
+// Drives training runs through the service for the editor (React-free): starts, pauses, resumes
+// and stops a run of the current document, folds the training events into the store's training
+// view, and updates the parameter table's statistics from each event's per-parameter summaries
+// (no extra request per step). One controller per engine session: trainingFor(session).
+import type { MethodResult } from '../../engine/schema/service-api.ts';
+import type { ServiceClient } from '../../engine/schema/service-client.ts';
+import { DOC_ID, type EngineSession } from '../api/engine-session.ts';
+import type { EditorStore } from '../store/editor-store.ts';
+import { applySummaries, buildConfig, foldProgress, foldStatus, idleView, isActive, startingView } from './training-model.ts';
+
+export type ExportReport = MethodResult<'saveParameters'>;
+
+function messageOf(error: unknown): string {
+  return (error as { message?: string } | undefined)?.message ?? String(error);
+}
+
+export class TrainingController {
+  constructor(private readonly store: EditorStore, private readonly session: EngineSession, private readonly client: ServiceClient) {
+    client.on('training-progress', (event) => {
+      const { training, parameters, setTraining, setEngine } = this.store.getState();
+      if (training.phase === 'idle') return;
+      const next = foldProgress(training, event);
+      if (next === training) return;
+      setTraining(next);
+      if (parameters && event.parameters.length > 0) setEngine({ parameters: applySummaries(parameters, next.parameters) });
+    });
+    client.on('training-finished', (status) => {
+      const { training, setTraining } = this.store.getState();
+      if (training.phase === 'idle') return;
+      const next = foldStatus(training, status);
+      if (next === training) return;
+      setTraining(next);
+      void this.refreshTable();
+    });
+    client.on('engine-restarted', () => {
+      const { training, setTraining } = this.store.getState();
+      if (isActive(training.phase)) setTraining({ ...training, phase: 'failed', error: 'The engine restarted; the run was lost.' });
+    });
+  }
+
+  async start(): Promise<void> {
+    const { trainingForm, setTraining } = this.store.getState();
+    const built = buildConfig(trainingForm);
+    if (!built.ok) {
+      setTraining({ ...idleView(), error: built.error });
+      return;
+    }
+    setTraining(startingView());
+    try {
+      await this.session.flush();
+      if (this.store.getState().problems.some((p) => p.severity === 'error')) {
+        setTraining({ ...idleView(), error: 'Fix the problems first: the model cannot be built.' });
+        return;
+      }
+      const started = await this.client.call('startTraining', { docId: DOC_ID, config: built.config });
+      const view = this.store.getState().training;
+      // Events may have come first (they carry the run id too).
+      if (view.runId === null) setTraining({ ...view, runId: started.runId, phase: view.phase === 'starting' ? 'running' : view.phase });
+      // The table once (names, shapes, initializers); its statistics then follow the events.
+      await this.refreshTable();
+    } catch (error) {
+      setTraining({ ...idleView(), error: `Training did not start: ${messageOf(error)}` });
+    }
+  }
+
+  pause(): Promise<void> { return this.control('pauseTraining'); }
+  resume(): Promise<void> { return this.control('resumeTraining'); }
+  stop(): Promise<void> { return this.control('stopTraining'); }
+
+  private async control(method: 'pauseTraining' | 'resumeTraining' | 'stopTraining'): Promise<void> {
+    const { training } = this.store.getState();
+    if (!training.runId) return;
+    if (method === 'stopTraining') this.store.getState().setTraining({ ...training, phase: 'stopping' });
+    try {
+      const status = await this.client.call(method, { runId: training.runId });
+      this.store.getState().setTraining(foldStatus(this.store.getState().training, status));
+    } catch (error) {
+      const view = this.store.getState().training;
+      this.store.getState().setTraining({ ...view, error: messageOf(error) });
+    }
+  }
+
+  /** Writes the model's parameters (format from the extension) and answers the per-name report. */
+  async exportParameters(path: string, fullNames: boolean): Promise<ExportReport> {
+    return this.client.call('saveParameters', { docId: DOC_ID, path, fullNames });
+  }
+
+  private async refreshTable(): Promise<void> {
+    try {
+      const table = await this.client.call('parameterTable', { docId: DOC_ID, statistics: true });
+      const { training } = this.store.getState();
+      this.store.getState().setEngine({ parameters: applySummaries(table.parameters, isActive(training.phase) ? training.parameters : {}) });
+    } catch {
+      // The table is a convenience: the run's own events still update the view.
+    }
+  }
+}
+
+const controllers = new WeakMap<EngineSession, TrainingController>();
+
+/** The one training controller of an engine session (created, and subscribed, on first use). */
+export function trainingFor(store: EditorStore, session: EngineSession): TrainingController {
+  let controller = controllers.get(session);
+  if (!controller) {
+    controller = new TrainingController(store, session, session.client);
+    controllers.set(session, controller);
+  }
+  return controller;
+}

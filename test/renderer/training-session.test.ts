@@ -1,0 +1,113 @@
+// The training controller against a fake service client: Start sends the form's config, events fill
+// the store's training view and the parameter table's statistics (no request per event), the
+// control buttons call the service, and training-finished ends the run.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { ParameterRow, TrainingProgress, TrainingStatus } from '../../engine/schema/service-api.ts';
+import type { ServiceClient } from '../../engine/schema/service-client.ts';
+import { EngineSession } from '../../renderer/api/engine-session.ts';
+import { createEditorStore } from '../../renderer/store/editor-store.ts';
+import { trainingFor } from '../../renderer/training/training-session.ts';
+
+function status(over: Partial<TrainingStatus> = {}): TrainingStatus {
+  return {
+    runId: 'run7', docId: 'editor', state: 'running', step: 5, totalSteps: 50, epoch: 0, epochs: 2, batch: 5, batchesPerEpoch: 25,
+    loss: 2, accuracy: 0.3, learningRate: 0.1, gradNorm: 1, samplesPerSecond: 500, etaSeconds: 9, history: [], checkpoint: null, error: null, ...over,
+  };
+}
+
+const row: ParameterRow = { name: 'dense0_weight', shape: [4, 2], dtype: 'float32', state: 'initialized', initializer: null, tiedTo: [], gradReq: 'write',
+  stats: { count: 8, mean: 0, std: 0.1, min: -0.2, max: 0.2 } };
+
+function fakeClient() {
+  const calls: { method: string; params: unknown }[] = [];
+  const listeners = new Map<string, ((data: unknown) => void)[]>();
+  const answers: Record<string, (params: Record<string, unknown>) => unknown> = {
+    startTraining: () => ({ runId: 'run7', totalSteps: 50, trainSize: 800, validationSize: 200 }),
+    parameterTable: () => ({ parameters: [row] }),
+    pauseTraining: () => status({ state: 'paused' }),
+    resumeTraining: () => status({ state: 'running' }),
+    stopTraining: () => status({ state: 'stopped', step: 9 }),
+    saveParameters: (p) => ({ path: p.path, format: 'mxnet', entries: [{ name: 'dense0_weight', status: 'saved', shape: [4, 2], dtype: 'float32' }] }),
+  };
+  const client = {
+    on(event: string, fn: (data: unknown) => void) {
+      listeners.set(event, [...(listeners.get(event) ?? []), fn]);
+      return () => {};
+    },
+    async call(method: string, params: Record<string, unknown>) {
+      calls.push({ method, params });
+      const answer = answers[method];
+      if (!answer) throw new Error(`unexpected ${method}`);
+      return answer(params);
+    },
+  };
+  const emit = (event: string, data: unknown) => { for (const fn of listeners.get(event) ?? []) fn(data); };
+  return { client: client as unknown as ServiceClient, calls, emit };
+}
+
+test('start, live events, pause / resume / stop, export', async () => {
+  const store = createEditorStore();
+  const { client, calls, emit } = fakeClient();
+  const session = new EngineSession(store, client);
+  const training = trainingFor(store, session);
+  assert.equal(trainingFor(store, session), training, 'one controller per session');
+  store.getState().setTrainingForm({ data: 'spirals', epochs: '2', batchSize: '32' });
+
+  await training.start();
+  const start = calls.find((c) => c.method === 'startTraining');
+  assert.deepEqual(start?.params, {
+    docId: 'editor',
+    config: { data: { kind: 'spirals' }, optimizer: { name: 'sgd', learningRate: 0.1, momentum: 0.9, wd: 0 }, epochs: 2, batchSize: 32, device: 'cpu' },
+  });
+  assert.equal(store.getState().training.runId, 'run7');
+  assert.equal(store.getState().training.phase, 'running');
+  assert.deepEqual(store.getState().parameters, [row]);
+
+  const requestsBefore = calls.length;
+  const { history: _h, ...base } = status();
+  const event: TrainingProgress = { ...base, step: 12, loss: 1.2, epochsDone: [], parameters: [
+    { name: 'dense0_weight', shape: [4, 2], mean: 0.05, std: 0.3, norm: 1, gradNorm: 0.7, histogram: { edges: [-0.5, 0, 0.6], counts: [4, 4] } },
+  ] };
+  emit('training-progress', event);
+  emit('training-progress', { ...event, runId: 'someone-else', step: 40 });
+  assert.equal(calls.length, requestsBefore, 'events cause no requests');
+  const view = store.getState().training;
+  assert.deepEqual(view.series.steps, [12]);
+  assert.deepEqual(view.gradNorms, { dense0: 0.7 });
+  assert.deepEqual(store.getState().parameters?.[0]?.stats, { count: 8, mean: 0.05, std: 0.3, min: -0.5, max: 0.6 });
+
+  await training.pause();
+  assert.equal(store.getState().training.phase, 'paused');
+  await training.resume();
+  assert.equal(store.getState().training.phase, 'running');
+  await training.stop();
+  assert.equal(store.getState().training.phase, 'stopped');
+  assert.deepEqual(calls.filter((c) => c.method.endsWith('Training')).map((c) => [c.method, c.params]), [
+    ['startTraining', start?.params], ['pauseTraining', { runId: 'run7' }], ['resumeTraining', { runId: 'run7' }], ['stopTraining', { runId: 'run7' }],
+  ]);
+
+  emit('training-finished', status({ state: 'stopped', step: 9, history: [{ epoch: 0, trainLoss: 1, trainAccuracy: 0.5, validationLoss: 1.1, validationAccuracy: 0.4, seconds: 1 }] }));
+  assert.deepEqual(store.getState().training.series.epochs, [1]);
+
+  const report = await training.exportParameters('out.params', true);
+  assert.deepEqual(calls.at(-1), { method: 'saveParameters', params: { docId: 'editor', path: 'out.params', fullNames: true } });
+  assert.equal(report.entries[0]?.name, 'dense0_weight');
+});
+
+test('a form error or a refused start is shown and nothing keeps running', async () => {
+  const store = createEditorStore();
+  const { client } = fakeClient();
+  const training = trainingFor(store, new EngineSession(store, client));
+  store.getState().setTrainingForm({ epochs: 'many' });
+  await training.start();
+  assert.equal(store.getState().training.phase, 'idle');
+  assert.equal(store.getState().training.error, 'epochs must be a whole number ≥ 1');
+
+  const refusing = { ...client, call: async () => { throw new Error('E_BUSY: the document is training'); } } as unknown as ServiceClient;
+  const store2 = createEditorStore();
+  const training2 = trainingFor(store2, new EngineSession(store2, refusing));
+  await training2.start();
+  assert.equal(store2.getState().training.phase, 'idle');
+  assert.match(store2.getState().training.error ?? '', /Training did not start: E_BUSY/);
+});
