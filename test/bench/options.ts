@@ -1,6 +1,6 @@
 // Command-line flags of `npm run bench` and the repetition budgets they select.
 
-export const SUITES = ['matmul', 'elementwise', 'overhead', 'training'] as const;
+export const SUITES = ['matmul', 'elementwise', 'overhead', 'training', 'forward'] as const;
 export type Suite = (typeof SUITES)[number];
 
 export interface BenchOptions {
@@ -20,7 +20,7 @@ export interface BenchOptions {
   overheadIters: number;
 }
 
-export const USAGE = `usage: npm run bench -- [--quick] [--only=matmul|elementwise|overhead|training[,...]] [--out=PATH]
+export const USAGE = `usage: npm run bench -- [--quick] [--only=matmul|elementwise|overhead|training|forward[,...]] [--out=PATH]
   --quick      smaller repetition counts (a smoke run; numbers are noisier)
   --only=LIST  run only these suites (comma-separated)
   --out=PATH   also write the results JSON to PATH (always written to .bench/results.json)`;

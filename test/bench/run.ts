@@ -4,6 +4,7 @@
 
 import { native } from '../../engine/backend/backend.ts';
 import { runElementwiseSuite } from './elementwise.ts';
+import { runForwardSuite } from './forward.ts';
 import { runMatmulSuite } from './matmul.ts';
 import { parseOptions, USAGE, UsageError, type BenchOptions, type Suite } from './options.ts';
 import { runOverheadSuite } from './overhead.ts';
@@ -23,6 +24,7 @@ const RUNNERS: Record<Suite, SuiteRunner> = {
   elementwise: runElementwiseSuite,
   overhead: runOverheadSuite,
   training: runTrainingSuite,
+  forward: runForwardSuite,
 };
 
 async function main(): Promise<number> {
