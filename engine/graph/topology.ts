@@ -2,44 +2,18 @@
 // offers, the edges into each port, a topological order and the cycles that prevent one. Shared
 // by validation, shape inference and the builder so they agree on what a graph means.
 
-import {
-  INPUT_NODE_PORT, OUTPUT_NODE_PORT, type BlockDefinition, type GraphBody, type GraphEdge, type GraphNode,
-} from '../schema/graph-document.ts';
+import type { BlockDefinition, GraphBody, GraphEdge, GraphNode } from '../schema/graph-document.ts';
+import { definitionPorts, nodePorts as portsOf, type NodePorts } from '../schema/node-ports.ts';
 import { layerKinds, layerSpec } from '../nn/layers/index.ts';
-
-export interface NodePorts {
-  inputs: { name: string; variadic: boolean }[];
-  outputs: string[];
-}
 
 const KNOWN_KINDS = new Set(layerKinds());
 export const isLayerKind = (kind: string): boolean => KNOWN_KINDS.has(kind);
 
-/** A definition's ports: its Input nodes' names in, its Output nodes' names out. */
-export function definitionPorts(def: BlockDefinition): NodePorts {
-  return {
-    inputs: def.nodes.filter((n) => n.kind === 'Input').map((n) => ({ name: n.name, variadic: false })),
-    outputs: def.nodes.filter((n) => n.kind === 'Output').map((n) => n.name),
-  };
-}
+export { definitionPorts, type NodePorts };
 
 /** The ports of a node, or null when they cannot be known (unknown kind or missing definition). */
 export function nodePorts(node: GraphNode, blocks: ReadonlyMap<string, BlockDefinition>): NodePorts | null {
-  switch (node.kind) {
-    case 'Input': return { inputs: [], outputs: [INPUT_NODE_PORT] };
-    case 'Output': return { inputs: [{ name: OUTPUT_NODE_PORT, variadic: false }], outputs: [] };
-    case 'BlockInstance':
-    case 'Repeat': {
-      if (node.kind === 'Repeat' && node.sequence) return { inputs: [{ name: 'data', variadic: false }], outputs: ['output'] };
-      const def = node.block === undefined ? undefined : blocks.get(node.block);
-      return def ? definitionPorts(def) : null;
-    }
-    default: {
-      if (!isLayerKind(node.kind)) return null;
-      const spec = layerSpec(node.kind);
-      return { inputs: spec.inputs.map((p) => ({ name: p.name, variadic: p.variadic === true })), outputs: spec.outputs.map((p) => p.name) };
-    }
-  }
+  return portsOf(node, (id) => blocks.get(id), (kind) => (isLayerKind(kind) ? layerSpec(kind) : undefined));
 }
 
 export interface GraphIndex {

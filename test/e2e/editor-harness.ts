@@ -13,7 +13,9 @@ import { serve, type Serving } from '../../scripts/web-host/serve.ts';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const distDir = path.join(repoRoot, 'renderer/dist');
-export const imagesDir = path.join(repoRoot, 'docs/images');
+// Screenshots refresh the committed docs/images only when asked (BLOCKSMITH_UPDATE_SCREENSHOTS=1),
+// so an ordinary test run leaves the working tree clean; otherwise they go to test-results/.
+export const imagesDir = path.join(repoRoot, process.env.BLOCKSMITH_UPDATE_SCREENSHOTS === '1' ? 'docs/images' : 'test-results/screenshots');
 const chromiumPath = process.env.BLOCKSMITH_CHROMIUM ?? '/usr/bin/chromium';
 const chromiumMissing = !existsSync(chromiumPath);
 /** Skip reason when Chromium is missing outside CI (on CI that is a failure). */

@@ -1,6 +1,6 @@
 // Browser tests of the editor's core loop, against the real web host and engine: build the
 // chapter's MLP by drag and drop, read live shapes, run it and filter its parameters, undo a bulk
-// delete, open an example, see problems as badges. Screenshots go to docs/images/.
+// delete, open an example, see problems as badges. Screenshots go to test-results/screenshots (docs/images with BLOCKSMITH_UPDATE_SCREENSHOTS=1).
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';

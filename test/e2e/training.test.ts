@@ -1,7 +1,7 @@
 // Browser test of the training panel, against the real web host and engine: open the MNIST MLP
 // example, start training on a subset, watch the uPlot loss chart and the progress move, see the
 // gradient-norm badges and the parameter statistics follow the events, stop, and export the
-// parameters (the report lists dense0_weight). Screenshot: docs/images/training-light.png.
+// parameters (the report lists dense0_weight). Screenshot: training-light.png (see editor-harness.ts).
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
