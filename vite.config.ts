@@ -17,12 +17,15 @@ function contentSecurityPolicy(): Plugin {
   };
 }
 
+// BLOCKSMITH_RENDERER_DIST builds elsewhere (absolute path), so parallel test runs do not share one folder.
+const outDir = process.env.BLOCKSMITH_RENDERER_DIST ?? 'dist';
+
 export default defineConfig({
   root: 'renderer',
   base: './',
   plugins: [contentSecurityPolicy()],
   build: {
-    outDir: 'dist',
+    outDir,
     emptyOutDir: true,
     // Never inline assets as data: scripts; keep the build CSP-friendly.
     assetsInlineLimit: 0,

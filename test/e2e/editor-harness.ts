@@ -12,7 +12,7 @@ import { chromium, type BrowserContext, type Locator, type Page } from 'playwrig
 import { serve, type Serving } from '../../scripts/web-host/serve.ts';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const distDir = path.join(repoRoot, 'renderer/dist');
+const distDir = process.env.BLOCKSMITH_RENDERER_DIST ?? path.join(repoRoot, 'renderer/dist');
 // Screenshots refresh the committed docs/images only when asked (BLOCKSMITH_UPDATE_SCREENSHOTS=1),
 // so an ordinary test run leaves the working tree clean; otherwise they go to test-results/.
 export const imagesDir = path.join(repoRoot, process.env.BLOCKSMITH_UPDATE_SCREENSHOTS === '1' ? 'docs/images' : 'test-results/screenshots');
