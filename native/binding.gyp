@@ -32,7 +32,10 @@
         "src/ops/reduce_cpu.cc",
         "src/ops/softmax_cpu.cc",
         "src/ops/matmul_cpu.cc",
-        "src/ops/linear_cpu.cc"
+        "src/ops/linear_cpu.cc",
+        "src/ops/linear_backward.cc",
+        "src/ops/optimizer_cpu.cc",
+        "src/api_fused.cc"
       ],
       "include_dirs": [
         "<!@(node -p \"require('node-addon-api').include\")"

@@ -31,8 +31,11 @@ export function attachGrad(x: NDArray, gradReq: GradReq = 'write'): void {
   x._grad = gradReq === 'null' ? null : zeros(x.shape, { dtype: x.dtype, device: x.device });
 }
 
-/** Arrays with a tape node, inputs before the ops that used them. */
-function topologicalOrder(head: NDArray): NDArray[] {
+/**
+ * Arrays with a tape node, inputs before the ops that used them; `leafUses` counts, per leaf
+ * array that wants a gradient, the op inputs that read it.
+ */
+function topologicalOrder(head: NDArray, leafUses: Map<NDArray, number>): NDArray[] {
   const order: NDArray[] = [];
   const seen = new Set<NDArray>();
   const stack: [NDArray, number][] = [[head, 0]];
@@ -44,7 +47,9 @@ function topologicalOrder(head: NDArray): NDArray[] {
     if (i < inputs.length) {
       top[1] = i + 1;
       const u = inputs[i]!;
-      if (u._node !== null && !seen.has(u)) {
+      if (u._node === null) {
+        if (u._gradReq !== 'null') leafUses.set(u, (leafUses.get(u) ?? 0) + 1);
+      } else if (!seen.has(u)) {
         seen.add(u);
         stack.push([u, 0]);
       }
@@ -73,7 +78,12 @@ export function backward(y: NDArray, headGrad?: NDArray | number, options?: Back
   }
   withRecording(false, recordingState.training, () => {
     const grads = new Map<NDArray, NDArray>([[y, head]]);
-    const order = y._node === null ? [] : topologicalOrder(y);
+    const leafUses = new Map<NDArray, number>();
+    const order = y._node === null ? [] : topologicalOrder(y, leafUses);
+    // A leaf read by exactly one op with gradReq 'write' gets its gradient written straight into
+    // its .grad by rows that can (linear), instead of into a temporary that is then copied.
+    const direct = (x: NDArray): NDArray | null =>
+      x._node === null && x._gradReq === 'write' && x._grad !== null && leafUses.get(x) === 1 && x !== y ? x._grad : null;
     for (let k = order.length - 1; k >= 0; k--) {
       const v = order[k]!;
       const g = grads.get(v);
@@ -83,7 +93,8 @@ export function backward(y: NDArray, headGrad?: NDArray | number, options?: Back
       if (!options?.retainGraph) grads.delete(v);
       const row = OP_TABLE.get(node.op);
       if (!row) throw errors.grad('backward', `no gradient is defined for op '${node.op}'`);
-      const inGrads = row.backward(g, node);
+      const want = node.inputs.map(tracksGrad);
+      const inGrads = row.backward(g, node, want, node.inputs.map(direct));
       for (let i = 0; i < node.inputs.length; i++) {
         const x = node.inputs[i]!;
         let gi = inGrads[i];
@@ -95,6 +106,7 @@ export function backward(y: NDArray, headGrad?: NDArray | number, options?: Back
     }
     for (const [x, g] of grads) {
       if (x._node !== null || x._gradReq === 'null' || !x._grad) continue;
+      if (g === x._grad) continue; // written in place by the op's backward
       if (x._gradReq === 'write') writeInto('backward', g, x._grad);
       else writeInto('backward', binary('add', x._grad, g), x._grad);
     }

@@ -174,4 +174,38 @@ export interface NativeAddon {
     rows: number, inUnits: number, outUnits: number, activation: number): void;
   linearAsync(dtype: DTypeCode, x: NativeBuffer, w: NativeBuffer, bias: NativeBuffer | null, out: NativeBuffer,
     rows: number, inUnits: number, outUnits: number, activation: number): Promise<void>;
+  /**
+   * The gradients of y = act(x · wᵀ + bias) given dy and y itself: dx = g · w, dw = gᵀ · x,
+   * db = Σ_rows g with g = dy · act'(y). activation must be -1 or one whose derivative follows from
+   * y (relu, sigmoid, tanh). Any of dx [rows, inUnits], dw [outUnits, inUnits], db [outUnits] may be
+   * null (not computed). Runs the same matmul / unaryBackward / reduce kernels as the unfused ops,
+   * on any device; no output may alias an input.
+   */
+  linearBackward(dtype: DTypeCode, x: NativeBuffer, w: NativeBuffer, y: NativeBuffer, dy: NativeBuffer, activation: number,
+    dx: NativeBuffer | null, dw: NativeBuffer | null, db: NativeBuffer | null, rows: number, inUnits: number, outUnits: number): void;
+  /**
+   * One fused optimizer update of n elements in place (w and the state buffers), any device, float
+   * dtypes. kind: OPTIMIZER_KIND. SGD: s0 = momentum or null, s1 null; Adam/AdamW: s0 = mean,
+   * s1 = var. hyper = [lr, wd, rescale, clip (-1 = none), momentum, beta1, beta2, epsilon,
+   * c1, c2, rescaleFirst (0/1)], the formulas of engine/train/optimizers (see native/src/ops/optimizer.h).
+   */
+  optimizerUpdate(kind: OptimizerKindCode, dtype: DTypeCode, w: NativeBuffer, g: NativeBuffer, s0: NativeBuffer | null,
+    s1: NativeBuffer | null, n: number, hyper: readonly number[]): void;
+  /**
+   * Prepares a chain of linears for the CPU (a hybridized Dense stack): layer i computes
+   * act_i(h · w_iᵀ + b_i) from units[i] to units[i + 1] features over `rows` rows. The plan owns
+   * its hidden activations and keeps the weight buffers alive; it is freed by the GC.
+   */
+  linearPlan(dtype: DTypeCode, rows: number, weights: readonly NativeBuffer[], biases: readonly (NativeBuffer | null)[],
+    units: readonly number[], activations: readonly number[]): NativeLinearPlan;
+  /** Runs a plan: x [rows, units[0]] → out [rows, units[last]] (cpu buffers; out is overwritten). */
+  linearPlanRun(plan: NativeLinearPlan, x: NativeBuffer, out: NativeBuffer): void;
 }
+
+/** Opaque handle to a prepared linear chain (linearPlan). */
+export interface NativeLinearPlan {
+  readonly __nativeLinearPlan: unique symbol;
+}
+
+export const OPTIMIZER_KIND = { sgd: 0, adam: 1, adamw: 2 } as const;
+export type OptimizerKindCode = (typeof OPTIMIZER_KIND)[keyof typeof OPTIMIZER_KIND];

@@ -12,6 +12,8 @@ import { ParameterDict, matchAtStart } from './parameter-dict.ts';
 import type { Parameter } from './parameter.ts';
 import { modelErrors } from './model-errors.ts';
 import { loadParameters, saveParameters, type LoadParametersOptions, type SaveParametersOptions } from './parameter-file.ts';
+import { recordingState } from '../autograd/tape.ts';
+import { HybridCache, type HybridUnit } from './hybrid.ts';
 
 export interface BlockOptions {
   /** Exact prefix (under a parent's name scope: appended to the parent's prefix). Default: hint + counter. */
@@ -66,6 +68,8 @@ export class Block {
   private readonly _children = new Map<string, Block>();
   private _scope: BlockScope | null = null;
   private _ready = false;
+  private _hybrid: HybridCache | null = null;
+  private _version = 0;
 
   constructor(options: BlockOptions = {}) {
     const hint = options.hint ?? this.constructor.name.toLowerCase();
@@ -94,7 +98,14 @@ export class Block {
    */
   registerChild<T extends Block>(block: T, name: string = String(this._children.size)): T {
     this._children.set(name, block);
+    this._version++;
+    this._hybrid?.clear();
     return block;
+  }
+
+  /** Counts changes to the children (a hybridized parent's plan inlines them and rebuilds on change). */
+  get structureVersion(): number {
+    return this._version;
   }
 
   /** Children in registration order, by attribute name or position. */
@@ -117,10 +128,55 @@ export class Block {
     throw modelErrors.block(this.name, `${this.constructor.name} must override forward(...inputs).`);
   }
 
-  /** Runs the block: finishes deferred initialization of its own parameters, then forward(). */
+  /**
+   * Runs the block: finishes deferred initialization of its own parameters, then forward(). A
+   * hybridized block called with one input outside autograd.record() and in predict mode runs its
+   * cached plan instead (see hybridize()).
+   */
   call(...inputs: NDArray[]): NDArray {
+    if (this._hybrid !== null && inputs.length === 1 && !recordingState.recording && !recordingState.training) {
+      const y = this._hybrid.call(this, inputs[0]!);
+      if (y !== null) return y;
+    }
     this.ensureInitialized(...inputs);
     return this.forward(...inputs);
+  }
+
+  /** @internal call() without the hybridized plan (a plan's own eager fallback for this block). */
+  _callEager(x: NDArray): NDArray {
+    this.ensureInitialized(x);
+    return this.forward(x);
+  }
+
+  /**
+   * Gluon's hybridize(): with `active` (default true) this block and every descendant compile their
+   * forward. The first call at a given input shape, dtype and device (outside autograd.record(), in
+   * predict mode) traces the forward into a plan; later calls at that signature replay it: each
+   * run of Dense layers (with their activations, Flatten and Dropout between them) is one native
+   * call on prepared oneDNN primitives, and other blocks run eagerly inside the plan. A new input
+   * shape traces a new plan (up to 8 per block); re-initializing or replacing parameters, or adding
+   * children, rebuilds it. Under autograd.record() or in train mode the block runs eagerly, so
+   * gradients are unchanged. Every call returns fresh arrays: outputs are never overwritten by a
+   * later call. `hybridize(false)` switches back to eager.
+   *
+   *   net.hybridize();
+   *   const y = net.call(x); // traced; the next call with x's shape replays the plan
+   */
+  hybridize(active = true): void {
+    this.apply((b) => { b._hybrid = active ? new HybridCache() : null; });
+  }
+
+  /** @internal the hybridized state (tests read builds / size); null when not hybridized. */
+  get hybridCache(): HybridCache | null {
+    return this._hybrid;
+  }
+
+  /**
+   * What this block contributes to a hybridized plan; null (the default) runs it eagerly, as it is.
+   * Layers whose math the plan knows (Dense, Activation, Flatten, Dropout, Sequential) override it.
+   */
+  hybridUnits(): HybridUnit[] | null {
+    return null;
   }
 
   /** Sets unknown parameter dims from the first inputs; layers with deferrable params override it. */

@@ -163,16 +163,25 @@ export function linear(x: NDArray, w: NDArray, bias?: NDArray | null, options: L
   const xc = castTo(x2, dtype, 'linear');
   const wc = castTo(w, dtype, 'linear');
   const bc = bias ? castTo(bias, dtype, 'linear') : null;
+  // Under autograd the activation stays fused when its derivative follows from the output (the
+  // backward reads y, not the pre-activation); the others run as a separate, recorded unary op.
+  const fuse = act !== null && (!track || ACT_FROM_OUTPUT.has(act));
   try {
     native().linear(DTYPE_INFO[dtype].code, xc.buffer, wc.buffer, bc ? bc.buffer : null, out.buffer, rows, inUnits,
-      outUnits, act === null || track ? -1 : UNARY_OP[act]);
+      outUnits, fuse ? UNARY_OP[act] : -1);
   } catch (e) {
     throw errors.fromNative('linear', e, describe(x, w));
   }
   let y = out;
   if (track) {
-    recordOp('linear', bias ? [x2, w, bias] : [x2, w], out);
-    if (act !== null) y = unary(act, out);
+    recordOp('linear', bias ? [x2, w, bias] : [x2, w], out, { activation: fuse ? act : null } satisfies LinearAttrs);
+    if (act !== null && !fuse) y = unary(act, out);
   }
   return keepLeading ? reshape(y, [...x.shape.slice(0, -1), outUnits]) : y;
 }
+
+/** Activations whose derivative is a function of their output (relu: y > 0; sigmoid: y(1-y); tanh: 1-y²). */
+export const ACT_FROM_OUTPUT: ReadonlySet<UnaryName> = new Set<UnaryName>(['relu', 'sigmoid', 'tanh']);
+
+/** A recorded linear: the activation fused into its output (null: none). */
+export interface LinearAttrs { activation: UnaryName | null }

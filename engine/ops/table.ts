@@ -5,18 +5,28 @@
 
 import { UNARY_OP } from '../backend/native-addon.ts';
 import type { TapeNode } from '../autograd/tape.ts';
-import type { NDArray } from '../ndarray/ndarray.ts';
 import { zeros } from '../ndarray/creation.ts';
 import { binary, unary, unaryBackward, type UnaryName } from './elementwise.ts';
 import { broadcastTo, reshape, sliceRegion, sumTo, transpose, writeRegion, type Region } from './layout.ts';
 import { reduce, softmaxBackward, type ReduceAttrs, type SoftmaxAttrs } from './reduce.ts';
-import { matmulCore, type MatmulAttrs } from './linalg.ts';
+import { matmulCore, type LinearAttrs, type MatmulAttrs } from './linalg.ts';
+import { native } from '../backend/backend.ts';
+import { errors } from '../core/errors.ts';
+import { NDArray } from '../ndarray/ndarray.ts';
+import { DTYPE_INFO, isFloat } from '../ndarray/dtype.ts';
+import { sameShape } from '../ndarray/shape.ts';
+import { describe } from './operands.ts';
 
 export interface OpRow {
   readonly name: string;
   /** Native kernel family the forward runs on (for tooling and the graph compiler). */
   readonly kernel: string;
-  backward(gy: NDArray, node: TapeNode): (NDArray | null)[];
+  /**
+   * `want[i]`: whether input i needs a gradient (rows may return null for the others and skip
+   * their work). `dest[i]`, when given, is an array of input i's shape and dtype that the row may
+   * write input i's gradient into and return (autograd passes a leaf's own .grad there).
+   */
+  backward(gy: NDArray, node: TapeNode, want: readonly boolean[], dest: readonly (NDArray | null)[]): (NDArray | null)[];
 }
 
 type Operand = NDArray | number;
@@ -80,6 +90,45 @@ function extremumRow(name: 'max' | 'min'): OpRow {
       return [div(mul(spreadReduced(gy, x, attrs), mask), ties)];
     },
   };
+}
+
+/**
+ * Gradients of a recorded linear in one native call (linearBackward: the activation's derivative,
+ * dx, dw, db through the same kernels as the unfused ops), skipping those nobody wants and writing
+ * into `dest` where given; mixed dtypes take the op-by-op path.
+ */
+function linearBackward(gy: NDArray, n: TapeNode, want: readonly boolean[], dest: readonly (NDArray | null)[]): (NDArray | null)[] {
+  const [x, w, b] = n.inputs as [NDArray, NDArray, NDArray | undefined];
+  const act = (n.attrs as LinearAttrs | null)?.activation ?? null;
+  const y = n.output;
+  const dtype = y.dtype;
+  const rows = x.shape[0]!;
+  const inUnits = x.shape[1]!;
+  const outUnits = w.shape[0]!;
+  if (isFloat(dtype) && x.dtype === dtype && w.dtype === dtype && (!b || b.dtype === dtype) && gy.dtype === dtype) {
+    const out = (i: number, shape: readonly number[]): NDArray | null => {
+      if (!want[i]) return null;
+      const d = dest[i];
+      return d && sameShape(d.shape, shape) && d.dtype === dtype && d.device === y.device ? d : NDArray._alloc(shape, dtype, y.device, 'linear backward');
+    };
+    const dx = out(0, x.shape);
+    const dw = out(1, w.shape);
+    const db = b ? out(2, b.shape) : null;
+    try {
+      native().linearBackward(DTYPE_INFO[dtype].code, x.buffer, w.buffer, y.buffer, gy.buffer, act === null ? -1 : UNARY_OP[act],
+        dx?.buffer ?? null, dw?.buffer ?? null, db?.buffer ?? null, rows, inUnits, outUnits);
+    } catch (e) {
+      throw errors.fromNative('linear backward', e, describe(x, w));
+    }
+    return b ? [dx, dw, db] : [dx, dw];
+  }
+  const g = act === null ? gy : unaryBackward(act, y, y, gy);
+  const grads: (NDArray | null)[] = [
+    want[0] ? matmulCore('linear backward', g, w, false, false) : null,
+    want[1] ? matmulCore('linear backward', g, x, true, false) : null,
+  ];
+  if (b) grads.push(want[2] ? reduce('sum', g, 0, false) : null);
+  return grads;
 }
 
 const rows: OpRow[] = [
@@ -149,29 +198,21 @@ const rows: OpRow[] = [
   { name: 'softmax', kernel: 'softmax', backward: (gy, n) => [softmaxBackward(n.output, gy, n.attrs as SoftmaxAttrs, false)] },
   { name: 'logSoftmax', kernel: 'softmax', backward: (gy, n) => [softmaxBackward(n.output, gy, n.attrs as SoftmaxAttrs, true)] },
   {
-    name: 'matmul', kernel: 'matmul', backward(gy, n) {
+    name: 'matmul', kernel: 'matmul', backward(gy, n, want) {
       const [a, b] = n.inputs as [NDArray, NDArray];
       const { a2, b2, out2 } = n.attrs as MatmulAttrs;
       const g2 = reshape(gy, out2);
       const av = reshape(a, a2);
       const bv = reshape(b, b2);
       return [
-        reshape(sumTo(matmulCore('matmul backward', g2, bv, false, true), a2), a.shape),
-        reshape(sumTo(matmulCore('matmul backward', av, g2, true, false), b2), b.shape),
+        want[0] ? reshape(sumTo(matmulCore('matmul backward', g2, bv, false, true), a2), a.shape) : null,
+        want[1] ? reshape(sumTo(matmulCore('matmul backward', av, g2, true, false), b2), b.shape) : null,
       ];
     },
   },
   {
-    // out[N, out] = x[N, in] · w[out, in]ᵀ + b
-    name: 'linear', kernel: 'linear', backward(gy, n) {
-      const [x, w, b] = n.inputs as [NDArray, NDArray, NDArray | undefined];
-      const grads: (NDArray | null)[] = [
-        matmulCore('linear backward', gy, w, false, false),
-        matmulCore('linear backward', gy, x, true, false),
-      ];
-      if (b) grads.push(reduce('sum', gy, 0, false));
-      return grads;
-    },
+    // out[N, out] = act(x[N, in] · w[out, in]ᵀ + b), act fused (relu, sigmoid, tanh: derived from out) or none.
+    name: 'linear', kernel: 'linear', backward: linearBackward,
   },
 ];
 

@@ -72,6 +72,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   add<MatmulAsync>(env, exports, "matmulAsync");
   add<Linear>(env, exports, "linear");
   add<LinearAsync>(env, exports, "linearAsync");
+  add<LinearBackward>(env, exports, "linearBackward");
+  add<OptimizerUpdate>(env, exports, "optimizerUpdate");
+  add<LinearPlanCreate>(env, exports, "linearPlan");
+  add<LinearPlanRun>(env, exports, "linearPlanRun");
   return exports;
 }
 

@@ -39,6 +39,12 @@ Napi::Value MatmulAsync(const Napi::CallbackInfo& info);
 Napi::Value Linear(const Napi::CallbackInfo& info);
 Napi::Value LinearAsync(const Napi::CallbackInfo& info);
 
+// api_fused.cc
+Napi::Value LinearBackward(const Napi::CallbackInfo& info);
+Napi::Value OptimizerUpdate(const Napi::CallbackInfo& info);
+Napi::Value LinearPlanCreate(const Napi::CallbackInfo& info);
+Napi::Value LinearPlanRun(const Napi::CallbackInfo& info);
+
 // addon.cc: a JS Error carrying `code`.
 Napi::Error codedError(Napi::Env env, const char* code, const std::string& message);
 

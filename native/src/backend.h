@@ -9,6 +9,7 @@
 #include "ops/fill_cast.h"
 #include "ops/linear.h"
 #include "ops/matmul.h"
+#include "ops/optimizer.h"
 #include "ops/random.h"
 #include "ops/reduce.h"
 #include "ops/softmax.h"
@@ -52,6 +53,7 @@ class Backend {
   virtual void softmaxBackward(const SoftmaxParams&) = 0;
   virtual void matmul(const MatmulParams&) = 0;
   virtual void linear(const LinearParams&) = 0;
+  virtual void optimizerUpdate(const OptimizerParams&) = 0;
 };
 
 Backend& cpuBackend();

@@ -99,6 +99,7 @@ class CpuBackend final : public Backend {
   void softmaxBackward(const SoftmaxParams& p) override { softmaxBackwardCpu(p); }
   void matmul(const MatmulParams& p) override { matmulCpu(p); }
   void linear(const LinearParams& p) override { linearCpu(p); }
+  void optimizerUpdate(const OptimizerParams& p) override { optimizerCpu(p); }
 
  private:
   BlockCache cache_;

@@ -36,6 +36,7 @@ class CudaStub final : public Backend {
   void softmaxBackward(const SoftmaxParams&) override { noCuda("softmaxBackward"); }
   void matmul(const MatmulParams&) override { noCuda("matmul"); }
   void linear(const LinearParams&) override { noCuda("linear"); }
+  void optimizerUpdate(const OptimizerParams&) override { noCuda("optimizerUpdate"); }
 };
 
 }  // namespace

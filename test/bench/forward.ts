@@ -3,9 +3,11 @@
 // runModel) against onnxruntime-node running the ONNX bytes our exporter writes for the same
 // document and parameters (CPU execution provider, as many intra-op threads as the addon uses), on
 // the same input. Outputs are checked to agree (max|Δ| / max|y| ≤ 1e-5) before anything is timed.
-// µs per forward; ratio = onnxruntime / engine, so above 100% the engine is faster. No goal: the
-// design's target for a compiled plan is a few µs at batch 1 (bare oneDNN ~1.1 µs, a figure from
-// design.md that this bench does not measure), and the engine runs eagerly.
+// µs per forward; ratio = onnxruntime / engine, so above 100% the engine is faster. The same model
+// also runs hybridized (net.hybridize(): a cached plan, one native call for the Dense chain); its
+// rows compare it with onnxruntime and with eager mode. No goal: the design's target for the
+// compiled mode is a few µs at batch 1 (bare oneDNN ~1.1 µs, a figure from design.md that this
+// bench does not measure).
 
 import * as ort from 'onnxruntime-node';
 import { binding as ortBinding, initOrt } from 'onnxruntime-node/dist/binding.js';
@@ -99,6 +101,8 @@ export async function runForwardSuite(addon: NativeAddon, options: BenchOptions,
   for (const { example, label } of MODELS) {
     const doc = loadExample(example);
     const model = await prepareModel(doc); // built, parameters initialized by one forward (seeded by the document)
+    const hybrid = await prepareModel(doc); // the same parameters (same seed), hybridized
+    hybrid.net.hybridize();
     const bytes = exportOnnx(exportGraph(model));
     const session = await ort.InferenceSession.create(bytes, sessionOptions);
     // The same model through onnxruntime-node's native binding, called synchronously: the public
@@ -113,19 +117,24 @@ export async function runForwardSuite(addon: NativeAddon, options: BenchOptions,
       const feeds = { data: new ort.Tensor('float32', x.toTyped() as Float32Array, [batch, inUnits]) };
       const fetches = { output: null };
       const netCall = (): NDArray => model.net.call(x);
+      const hybridCall = (): NDArray => hybrid.net.call(x);
       const run = (): NDArray => runModel(model, [x]).outputs[0]!;
 
       // Outputs must agree before timing.
       const yNet = netCall();
+      hybridCall().dispose(); // traces the plan
+      const yHybrid = hybridCall();
       const yRun = run();
       const yOrt = (await session.run(feeds)).output!.data as Float32Array;
       const ySync = syncSession.run(feeds, fetches, {}).output!.data as Float32Array;
       const errors = {
         netCall: relativeError(yNet.toTyped() as Float32Array, yOrt),
+        hybrid: relativeError(yHybrid.toTyped() as Float32Array, yOrt),
         runModel: relativeError(yRun.toTyped() as Float32Array, yOrt),
         ortSync: relativeError(ySync, yOrt),
       };
       yNet.dispose();
+      yHybrid.dispose();
       yRun.dispose();
       const worst = Math.max(...Object.values(errors));
       if (!(worst <= TOLERANCE)) {
@@ -141,15 +150,16 @@ export async function runForwardSuite(addon: NativeAddon, options: BenchOptions,
       await yieldToEventLoop();
       const samples = await sampleInterleavedAsync([
         { name: 'netCall', call: netCall, cleanup: (r) => (r as NDArray).dispose() },
+        { name: 'hybrid', call: hybridCall, cleanup: (r) => (r as NDArray).dispose() },
         { name: 'runModel', call: run, cleanup: (r) => (r as NDArray).dispose() },
         { name: 'ortRun', call: () => session.run(feeds) },
         { name: 'ortSync', call: () => syncSession.run(feeds, fetches, {}) },
       ], perCall);
       const t = {
-        netCall: summarize(samples.netCall!), runModel: summarize(samples.runModel!),
+        netCall: summarize(samples.netCall!), hybrid: summarize(samples.hybrid!), runModel: summarize(samples.runModel!),
         ortRun: summarize(samples.ortRun!), ortSync: summarize(samples.ortSync!),
       };
-      log(`${name}: net.call ${us(t.netCall).toFixed(1)} µs, runModel ${us(t.runModel).toFixed(1)} µs, ` +
+      log(`${name}: net.call ${us(t.netCall).toFixed(1)} µs, hybridized ${us(t.hybrid).toFixed(1)} µs, runModel ${us(t.runModel).toFixed(1)} µs, ` +
         `ort session.run ${us(t.ortRun).toFixed(1)} µs, ort binding.run ${us(t.ortSync).toFixed(1)} µs ` +
         `(${t.netCall.samples} calls each; max|Δ|/max|y| ${worst.toExponential(1)})`);
       const row = (what: string, engine: Timing, peerName: string, peer: Timing): Row => ({
@@ -160,6 +170,9 @@ export async function runForwardSuite(addon: NativeAddon, options: BenchOptions,
         row('net.call', t.netCall, 'ort session.run', t.ortRun),
         row('runModel', t.runModel, 'ort session.run', t.ortRun),
         row('net.call vs ort sync', t.netCall, 'ort binding.run', t.ortSync),
+        row('hybridized', t.hybrid, 'ort session.run', t.ortRun),
+        row('hybridized vs ort sync', t.hybrid, 'ort binding.run', t.ortSync),
+        row('hybridized vs eager', t.hybrid, 'eager net.call', t.netCall),
       );
       if (example === 'mlp' && batch === 1) {
         rows.push({
@@ -169,7 +182,7 @@ export async function runForwardSuite(addon: NativeAddon, options: BenchOptions,
       }
       figures[name] = {
         example, batch, errors,
-        netCall: t.netCall, runModel: t.runModel, ortSessionRun: t.ortRun, ortBindingRun: t.ortSync,
+        netCall: t.netCall, hybrid: t.hybrid, runModel: t.runModel, ortSessionRun: t.ortRun, ortBindingRun: t.ortSync,
       };
       x.dispose();
       await yieldToEventLoop(); // let napi finalizers free what the loop left to the GC

@@ -103,7 +103,7 @@ export function sampleInterleaved(vs: readonly Variant[], options: PerCallOption
 }
 
 export function summarize(samples: readonly number[]): Timing {
-  return { median: median(samples), best: Math.min(...samples), samples: samples.length, calls: samples.length };
+  return { median: median(samples), best: samples.reduce((m, s) => Math.min(m, s), Infinity), samples: samples.length, calls: samples.length };
 }
 
 export interface BatchOptions {

@@ -46,6 +46,23 @@ export function runTrainingSuite(_addon: NativeAddon, options: BenchOptions, log
     { name: 'step', call: step },
     { name: 'matmul', call: () => np.dot(a, b), cleanup: (r) => (r as ReturnType<typeof np.dot>).dispose() },
   ], perCall);
+  // Where a step's time goes (separate, untimed by the interleaving above): forward + loss under
+  // record, backward, optimizer update.
+  const phases = { forward: [] as number[], backward: [] as number[], update: [] as number[] };
+  for (let i = 0; i < Math.max(10, options.minReps * 2); i++) {
+    const t0 = performance.now();
+    const l = autograd.record(() => loss.call(net.call(x), y));
+    const t1 = performance.now();
+    l.backward();
+    const t2 = performance.now();
+    trainer.step(BATCH);
+    const t3 = performance.now();
+    l.dispose();
+    phases.forward.push((t1 - t0) / 1e3);
+    phases.backward.push((t2 - t1) / 1e3);
+    phases.update.push((t3 - t2) / 1e3);
+  }
+  const phaseTimes = { forward: summarize(phases.forward), backward: summarize(phases.backward), update: summarize(phases.update) };
   const stepTime = summarize(samples.step!);
   const matmulTime = summarize(samples.matmul!);
   const samplesPerSecond = BATCH / stepTime.median;
@@ -54,6 +71,8 @@ export function runTrainingSuite(_addon: NativeAddon, options: BenchOptions, log
   const ratio = gflops / ceiling;
   log(`MLP ${LAYERS.join('-')} batch ${BATCH}: ${(stepTime.median * 1e3).toFixed(2)} ms/step, ${samplesPerSecond.toFixed(0)} samples/s, ` +
     `${gflops.toFixed(1)} GFLOP/s; matmul ceiling ${ceiling.toFixed(1)} GFLOP/s (${(ratio * 100).toFixed(0)}%)`);
+  log(`  phases (median ms): forward+loss ${(phaseTimes.forward.median * 1e3).toFixed(2)}, backward ${(phaseTimes.backward.median * 1e3).toFixed(2)}, ` +
+    `update ${(phaseTimes.update.median * 1e3).toFixed(2)}`);
   const rows: Row[] = [
     {
       suite: 'training', benchmark: `MLP ${LAYERS.join('-')} batch ${BATCH} train step`, value: gflops, best: FLOPS_PER_STEP / stepTime.best / 1e9,
@@ -64,5 +83,5 @@ export function runTrainingSuite(_addon: NativeAddon, options: BenchOptions, log
       peerName: '', peerValue: null, ratio: null, ratioStyle: 'percent', goal: '', verdict: 'info',
     },
   ];
-  return { rows, figures: { layers: LAYERS, batch: BATCH, flopsPerStep: FLOPS_PER_STEP, step: stepTime, matmul: matmulTime, samplesPerSecond, gflops, ceiling, ratio } };
+  return { rows, figures: { layers: LAYERS, batch: BATCH, flopsPerStep: FLOPS_PER_STEP, step: stepTime, phases: phaseTimes, matmul: matmulTime, samplesPerSecond, gflops, ceiling, ratio } };
 }

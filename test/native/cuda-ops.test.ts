@@ -6,7 +6,7 @@
 // runs it on the kernels emulated on the CPU.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BINARY_OP, DEVICE_TYPE, REDUCE_OP, UNARY_OP, type DTypeCode, type NativeBuffer } from '../../engine/backend/native-addon';
+import { BINARY_OP, DEVICE_TYPE, OPTIMIZER_KIND, REDUCE_OP, UNARY_OP, type DTypeCode, type NativeBuffer } from '../../engine/backend/native-addon';
 import { addon, BOOL, F32, F64, I32, I64, U8, throwsCode } from './helpers';
 import { assertClose, assertCloseScaled, assertEqual, broadcastStrides, free, freshSeed, GPU, gpuSkip, pair, randoms, readAll, requireGpuTest, selfCheck, size } from './cuda-helpers';
 
@@ -293,6 +293,62 @@ describe('gpu(0) matmul and linear', { skip }, () => {
             assertCloseScaled(`linear ${rows}x${inU}->${outU} act ${act} bias ${withBias} dtype ${dt} seed ${seed}`, dt, out, rows! * outU!, scale, 1e-4);
             free(x, w, bias, out);
           }
+        }
+      }
+    }
+  });
+});
+
+describe('gpu(0) fused training ops', { skip }, () => {
+  test('linearBackward (dx, dw, db, each activation derivable from y) against the cpu', () => {
+    for (const dt of [F32, F64] as DTypeCode[]) {
+      for (const [rows, inU, outU] of [[1, 1, 1], [31, 33, 65], [33, 130, 31]]) {
+        for (const act of [-1, UNARY_OP.relu, UNARY_OP.sigmoid, UNARY_OP.tanh]) {
+          const seed = freshSeed();
+          const x = pair(dt, randoms(rows! * inU!, seed)), w = pair(dt, randoms(outU! * inU!, seed + 1));
+          const dy = pair(dt, randoms(rows! * outU!, seed + 2));
+          // y from the cpu on both devices, so that the derivative masks agree exactly.
+          const y = pair(dt, rows! * outU!);
+          addon.linear(dt, x.cpu, w.cpu, null, y.cpu, rows!, inU!, outU!, act);
+          addon.copyBytes(y.cpu, 0, y.gpu, 0, rows! * outU! * (dt === F32 ? 4 : 8));
+          const dx = pair(dt, rows! * inU!), dw = pair(dt, outU! * inU!), db = pair(dt, outU!);
+          for (const s of ['cpu', 'gpu'] as const) addon.linearBackward(dt, x[s], w[s], y[s], dy[s], act, dx[s], dw[s], db[s], rows!, inU!, outU!);
+          const what = `linearBackward ${rows}x${inU}->${outU} act ${act} dtype ${dt} seed ${seed}`;
+          // |g| <= |dy| (every slope here is at most 1): the GEMM bound of |dy|·|w| and |dy|ᵀ·|x| holds.
+          const sx = absProduct(dt, dy.cpu, w.cpu, (a, b, o) => addon.matmul(dt, a, b, o, 1, rows!, inU!, outU!, false, false, 0, 0),
+            [rows! * outU!, outU! * inU!, rows! * inU!]).map((v) => v + 1);
+          const sw = absProduct(dt, dy.cpu, x.cpu, (a, b, o) => addon.matmul(dt, a, b, o, 1, outU!, inU!, rows!, true, false, 0, 0),
+            [rows! * outU!, rows! * inU!, outU! * inU!]).map((v) => v + 1);
+          assertCloseScaled(`${what} dx`, dt, dx, rows! * inU!, sx, 1e-4);
+          assertCloseScaled(`${what} dw`, dt, dw, outU! * inU!, sw, 1e-4);
+          assertClose(`${what} db`, dt, db, outU!, 1e-4, 1e-4);
+          free(x, w, dy, y, dx, dw, db);
+        }
+      }
+    }
+  });
+
+  test('optimizerUpdate: SGD (with and without momentum), Adam, AdamW against the cpu', () => {
+    const cases: [number, number, number[]][] = [
+      [OPTIMIZER_KIND.sgd, 0, [0.1, 0, 0.5, -1, 0, 0, 0, 0, 1, 1, 1]],
+      [OPTIMIZER_KIND.sgd, 1, [0.01, 1e-3, 1 / 128, 0.002, 0.9, 0, 0, 0, 1, 1, 1]],
+      [OPTIMIZER_KIND.adam, 2, [0.001, 0.01, 0.25, 0.01, 0, 0.9, 0.999, 1e-8, 1, 1, 0]],
+      [OPTIMIZER_KIND.adamw, 2, [0.001, 0.01, 0.25, -1, 0, 0.9, 0.999, 1e-8, 0.19, 0.002, 0]],
+    ];
+    for (const dt of [F32, F64] as DTypeCode[]) {
+      for (const n of SIZES) {
+        for (const [kind, states, h] of cases) {
+          const seed = freshSeed();
+          const w = pair(dt, randoms(n, seed)), g = pair(dt, randoms(n, seed + 1));
+          const s0 = pair(dt, randoms(n, seed + 2)), s1 = pair(dt, randoms(n, seed + 3, 0, 1));
+          for (const s of ['cpu', 'gpu'] as const) {
+            addon.optimizerUpdate(kind as 0, dt, w[s], g[s], states >= 1 ? s0[s] : null, states >= 2 ? s1[s] : null, n, h);
+          }
+          const what = `optimizerUpdate kind ${kind} n ${n} dtype ${dt} seed ${seed}`;
+          assertClose(`${what} w`, dt, w, n, 1e-5);
+          if (states >= 1) assertClose(`${what} s0`, dt, s0, n, 1e-5);
+          if (states >= 2) assertClose(`${what} s1`, dt, s1, n, 1e-5);
+          free(w, g, s0, s1);
         }
       }
     }

@@ -3,6 +3,7 @@
 import type { NDArray } from '../../ndarray/ndarray.ts';
 import { unary } from '../../ops/elementwise.ts';
 import { Block, type BlockOptions } from '../block.ts';
+import type { HybridUnit } from '../hybrid.ts';
 import { modelErrors } from '../model-errors.ts';
 import type { LayerSpec } from './layer-spec.ts';
 import { ACTIVATION_SPEC, ACTIVATIONS, type ActivationType } from './activation-spec.ts';
@@ -29,6 +30,10 @@ export class Activation extends Block {
 
   override forward(x: NDArray): NDArray {
     return unary(this.actType, x);
+  }
+
+  override hybridUnits(): HybridUnit[] | null {
+    return this.forward === Activation.prototype.forward ? [{ kind: 'act', owner: this, act: this.actType }] : null;
   }
 
   override getConfig(): Record<string, unknown> {

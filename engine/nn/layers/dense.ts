@@ -7,6 +7,7 @@ import type { DType } from '../../ndarray/dtype.ts';
 import { linear } from '../../ops/linalg.ts';
 import type { InitSpec } from '../../init/registry.ts';
 import { Block } from '../block.ts';
+import type { HybridUnit } from '../hybrid.ts';
 import type { ParameterDict } from '../parameter-dict.ts';
 import type { Parameter } from '../parameter.ts';
 import { modelErrors, pyTuple } from '../model-errors.ts';
@@ -74,6 +75,11 @@ export class Dense extends Block {
       throw modelErrors.inputMismatch(this.name, this.weight.name, pyTuple(w.shape), pyTuple([this.units, features]));
     }
     return linear(x, w, this.bias ? this.bias.data(x.device) : null, { activation: this.act?.actType ?? null, flatten: this.flatten });
+  }
+
+  override hybridUnits(): HybridUnit[] | null {
+    if (this.forward !== Dense.prototype.forward) return null; // a subclass with its own math
+    return [{ kind: 'linear', owner: this, weight: this.weight, bias: this.bias, units: this.units, flatten: this.flatten, act: this.act?.actType ?? null }];
   }
 
   override getConfig(): Record<string, unknown> {

@@ -7,6 +7,7 @@ import { np } from '../../ndarray/np.ts';
 import { isFloat } from '../../ndarray/dtype.ts';
 import { autograd } from '../../autograd/index.ts';
 import { Block, type BlockOptions } from '../block.ts';
+import type { HybridUnit } from '../hybrid.ts';
 import { modelErrors } from '../model-errors.ts';
 import type { LayerSpec } from './layer-spec.ts';
 import { DROPOUT_SPEC } from './dropout-spec.ts';
@@ -36,6 +37,11 @@ export class Dropout extends Block {
     // The mask is not recorded (it does not track a gradient); only x·mask is.
     const keep = np.random.uniform(0, 1, maskShape, { dtype, device: x.device }).ge(this.rate).astype(dtype);
     return x.mul(keep.mul(1 / (1 - this.rate)));
+  }
+
+  /** Plans run in predict mode only, where dropout is the identity. */
+  override hybridUnits(): HybridUnit[] | null {
+    return this.forward === Dropout.prototype.forward ? [{ kind: 'identity', owner: this }] : null;
   }
 
   override getConfig(): Record<string, unknown> {

@@ -2,6 +2,7 @@
 
 import type { NDArray } from '../../ndarray/ndarray.ts';
 import { Block } from '../block.ts';
+import type { HybridUnit } from '../hybrid.ts';
 import type { LayerSpec } from './layer-spec.ts';
 import { SEQUENTIAL_SPEC } from './sequential-spec.ts';
 
@@ -21,5 +22,13 @@ export class Sequential extends Block {
   override forward(x: NDArray): NDArray {
     for (const block of this.children.values()) x = block.call(x);
     return x;
+  }
+
+  /** The children's units in order (nested Sequentials inlined); a child the plan does not know runs eagerly. */
+  override hybridUnits(): HybridUnit[] | null {
+    if (this.forward !== Sequential.prototype.forward) return null; // Concurrent and other subclasses
+    const units: HybridUnit[] = [{ kind: 'container', owner: this }];
+    for (const child of this.children.values()) units.push(...(child.hybridUnits() ?? [{ kind: 'eager', owner: child }]));
+    return units;
   }
 }

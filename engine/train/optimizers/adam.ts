@@ -6,7 +6,7 @@
 
 import type { NDArray } from '../../ndarray/ndarray.ts';
 import { np } from '../../ndarray/np.ts';
-import { Optimizer, Temporaries, assign, type OptimizerOptions, type ParamState } from './optimizer.ts';
+import { Optimizer, Temporaries, assign, fusedUpdate, type OptimizerOptions, type ParamState } from './optimizer.ts';
 
 export interface AdamOptions extends OptimizerOptions {
   beta1?: number;
@@ -41,6 +41,16 @@ export class Adam extends Optimizer {
   }
 
   step(weight: NDArray, grad: NDArray, state: ParamState, lr: number, wd: number): void {
+    const t = Math.max(1, this.numUpdate);
+    const lrT = (lr * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
+    if (fusedUpdate('adam', weight, grad, state.mean!, state.var!, {
+      lr: lrT, wd, rescale: this.rescaleGrad, clip: this.clipGradient, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon,
+    })) return;
+    this.stepUnfused(weight, grad, state, lr, wd);
+  }
+
+  /** The rule op by op (dtypes or devices the fused kernel does not take). */
+  stepUnfused(weight: NDArray, grad: NDArray, state: ParamState, lr: number, wd: number): void {
     const t = Math.max(1, this.numUpdate);
     const lrT = (lr * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
     const tmp = new Temporaries();

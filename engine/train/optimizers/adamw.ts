@@ -5,7 +5,7 @@
 
 import type { NDArray } from '../../ndarray/ndarray.ts';
 import { Adam, type AdamOptions } from './adam.ts';
-import { Temporaries, assign, type ParamState } from './optimizer.ts';
+import { Temporaries, assign, fusedUpdate, type ParamState } from './optimizer.ts';
 
 export class AdamW extends Adam {
   override readonly kind = 'adamw';
@@ -16,6 +16,15 @@ export class AdamW extends Adam {
   }
 
   override step(weight: NDArray, grad: NDArray, state: ParamState, lr: number, wd: number): void {
+    const t = Math.max(1, this.numUpdate);
+    if (fusedUpdate('adamw', weight, grad, state.mean!, state.var!, {
+      lr, wd, rescale: this.rescaleGrad, clip: this.clipGradient, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon,
+      c1: 1 - this.beta1 ** t, c2: 1 - this.beta2 ** t,
+    })) return;
+    this.stepUnfused(weight, grad, state, lr, wd);
+  }
+
+  override stepUnfused(weight: NDArray, grad: NDArray, state: ParamState, lr: number, wd: number): void {
     const t = Math.max(1, this.numUpdate);
     const tmp = new Temporaries();
     const { m, v } = this.moments(this.prepareGrad(grad, tmp), state, tmp);

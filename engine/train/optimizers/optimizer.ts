@@ -4,6 +4,10 @@
 
 import type { NDArray } from '../../ndarray/ndarray.ts';
 import { np } from '../../ndarray/np.ts';
+import { native } from '../../backend/backend.ts';
+import { OPTIMIZER_KIND } from '../../backend/native-addon.ts';
+import { DTYPE_INFO, isFloat } from '../../ndarray/dtype.ts';
+import { errors } from '../../core/errors.ts';
 import type { LrScheduler } from '../lr-schedules.ts';
 
 export interface OptimizerOptions {
@@ -83,4 +87,31 @@ export class Temporaries {
 export function assign(target: NDArray, value: NDArray): void {
   value.copyto(target);
   value.dispose();
+}
+
+/** The scalars of one fused update (native optimizerUpdate's `hyper`, by name). */
+export interface FusedHyper {
+  lr: number; wd: number; rescale: number; clip: number | null;
+  momentum?: number; beta1?: number; beta2?: number; epsilon?: number; c1?: number; c2?: number;
+  /** SGD: multiply the gradient by rescale (false: the caller folded it into lr). */
+  rescaleFirst?: boolean;
+}
+
+/**
+ * Runs the whole update of one parameter as one native pass (native/src/ops/optimizer.h: the same
+ * formulas, term for term, as the op-by-op code) when weight, gradient and state share a float
+ * dtype and a device; returns false (nothing done) otherwise, and the caller runs its op-by-op rule.
+ */
+export function fusedUpdate(kind: keyof typeof OPTIMIZER_KIND, weight: NDArray, grad: NDArray, s0: NDArray | null, s1: NDArray | null, h: FusedHyper): boolean {
+  const dtype = weight.dtype;
+  if (!isFloat(dtype) || grad.dtype !== dtype || grad.size !== weight.size || grad.device !== weight.device) return false;
+  for (const s of [s0, s1]) if (s && (s.dtype !== dtype || s.size !== weight.size || s.device !== weight.device)) return false;
+  const hyper = [h.lr, h.wd, h.rescale, h.clip ?? -1, h.momentum ?? 0, h.beta1 ?? 0, h.beta2 ?? 0, h.epsilon ?? 0, h.c1 ?? 1, h.c2 ?? 1, h.rescaleFirst ? 1 : 0];
+  if (!hyper.every(Number.isFinite)) return false;
+  try {
+    native().optimizerUpdate(OPTIMIZER_KIND[kind], DTYPE_INFO[dtype].code, weight.buffer, grad.buffer, s0?.buffer ?? null, s1?.buffer ?? null, weight.size, hyper);
+  } catch (e) {
+    throw errors.fromNative(`${kind} update`, e, `weight ${JSON.stringify(weight.shape)} ${dtype}`);
+  }
+  return true;
 }

@@ -5,7 +5,7 @@
 
 import type { NDArray } from '../../ndarray/ndarray.ts';
 import { np } from '../../ndarray/np.ts';
-import { Optimizer, Temporaries, assign, type OptimizerOptions, type ParamState } from './optimizer.ts';
+import { Optimizer, Temporaries, assign, fusedUpdate, type OptimizerOptions, type ParamState } from './optimizer.ts';
 
 export interface SGDOptions extends OptimizerOptions {
   momentum?: number;
@@ -25,8 +25,17 @@ export class SGD extends Optimizer {
   }
 
   step(weight: NDArray, grad: NDArray, state: ParamState, lr: number, wd: number): void {
-    const tmp = new Temporaries();
     // Without clipping or decay, rescale folds into the step size: two elementwise passes fewer.
+    const fold = this.clipGradient === null && wd === 0;
+    if (fusedUpdate('sgd', weight, grad, state.mom ?? null, null, {
+      lr: fold ? lr * this.rescaleGrad : lr, wd, rescale: this.rescaleGrad, clip: this.clipGradient, momentum: this.momentum, rescaleFirst: !fold,
+    })) return;
+    this.stepUnfused(weight, grad, state, lr, wd);
+  }
+
+  /** The rule op by op (dtypes or devices the fused kernel does not take). */
+  stepUnfused(weight: NDArray, grad: NDArray, state: ParamState, lr: number, wd: number): void {
+    const tmp = new Temporaries();
     const fold = this.clipGradient === null && wd === 0;
     const g = fold ? grad : this.prepareGrad(grad, tmp);
     const direction = wd === 0 ? g : tmp.t(g.add(tmp.t(weight.mul(wd))));

@@ -65,6 +65,7 @@ class CudaBackend final : public Backend {
   void softmaxBackward(const SoftmaxParams& p) override { softmaxBackwardCuda(p); }
   void matmul(const MatmulParams& p) override { matmulCuda(p); }
   void linear(const LinearParams& p) override { linearCuda(p); }
+  void optimizerUpdate(const OptimizerParams& p) override { optimizerCuda(p); }
 };
 
 }  // namespace

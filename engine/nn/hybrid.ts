@@ -1,0 +1,289 @@
+// Hybridized (compiled) forward, Gluon's hybridize(): outside autograd.record and in predict mode,
+// a hybridized block traces its forward once per input shape into a cached plan and replays it.
+// Runs of Dense layers (with their activation, a following Activation block, Flatten, Dropout)
+// become one native call each (addon.linearPlan: the oneDNN primitives eager mode uses, fused
+// inner product + bias + activation, hidden activations preallocated); every other block stays
+// eager inside the plan (its own hybridize() may still compile its inside).
+//
+// Ownership: every array a plan returns is a fresh NDArray, never reused by a later call (as
+// Gluon returns fresh arrays); only the hidden activations inside one native chain are reused.
+
+import { native } from '../backend/backend.ts';
+import { UNARY_OP, type NativeLinearPlan } from '../backend/native-addon.ts';
+import { NDArray } from '../ndarray/ndarray.ts';
+import type { Device } from '../ndarray/device.ts';
+import { DTYPE_INFO, isFloat } from '../ndarray/dtype.ts';
+import { sameShape } from '../ndarray/shape.ts';
+import { errors } from '../core/errors.ts';
+import { unary, type UnaryName } from '../ops/elementwise.ts';
+import { flatten } from '../ops/layout.ts';
+import type { Block } from './block.ts';
+import type { Parameter } from './parameter.ts';
+
+/** What a block contributes to a plan (Block.hybridUnits); null there means "run me eagerly". */
+export type HybridUnit =
+  /** A Dense: act(x·Wᵀ + b). */
+  | { kind: 'linear'; owner: Block; weight: Parameter; bias: Parameter | null; units: number; flatten: boolean; act: UnaryName | null }
+  /** An Activation block. */
+  | { kind: 'act'; owner: Block; act: UnaryName }
+  /** Flatten: (N, ...) → (N, prod). */
+  | { kind: 'flatten'; owner: Block }
+  /** A block that is the identity in predict mode (Dropout). */
+  | { kind: 'identity'; owner: Block }
+  /** A container whose children were inlined (Sequential): the plan is rebuilt when its children change. */
+  | { kind: 'container'; owner: Block }
+  /** Any other block: called as is. */
+  | { kind: 'eager'; owner: Block };
+
+type LinearUnit = Extract<HybridUnit, { kind: 'linear' }>;
+
+interface Chain {
+  kind: 'chain';
+  label: string;
+  plan: NativeLinearPlan;
+  inShape: readonly number[];
+  outShape: readonly number[];
+  /** The parameter arrays the plan was built from; a replaced array (re-initialize, resetDevice, load with another dtype) invalidates it. */
+  params: Parameter[];
+  arrays: NDArray[];
+  device: Device;
+}
+
+type Segment = (Chain | { kind: 'eager'; run: (x: NDArray) => NDArray }) & { label: string };
+
+interface Plan {
+  segments: Segment[];
+  watched: [Block, number][];
+}
+
+/** Plans cached per input shape / dtype / device, at most this many per block (oldest dropped). */
+const MAX_PLANS = 8;
+
+/** A hybridized block's state: its plans by input signature. */
+export class HybridCache {
+  private readonly plans = new Map<string, Plan>();
+  /** How many plans were traced (tests read it to check rebuilds). */
+  builds = 0;
+
+  /** The plan used last and its input signature: repeated calls at one shape skip the key string. */
+  private last: { plan: Plan; key: string; shape: readonly number[]; dtype: string; device: object } | null = null;
+
+  /** Runs `block` through its plan for x, tracing one first when needed; null = run eagerly. */
+  call(block: Block, x: NDArray): NDArray | null {
+    const last = this.last;
+    if (last !== null && last.dtype === x.dtype && last.device === x.device && sameShape(last.shape, x.shape) && stillValid(last.plan)) {
+      const y = replay(last.plan, x);
+      if (y) return y;
+    }
+    this.last = null;
+    const key = `${x.dtype}|${x.device.toString()}|${x.shape.join(',')}`;
+    let plan = this.plans.get(key);
+    if (plan && !stillValid(plan)) {
+      this.plans.delete(key);
+      plan = undefined;
+    }
+    if (plan) {
+      const y = replay(plan, x);
+      if (y) {
+        this.last = { plan, key, shape: x.shape.slice(), dtype: x.dtype, device: x.device };
+        return y;
+      }
+      this.plans.delete(key); // an inner shape changed (a data-dependent eager block): trace again
+    }
+    const units = block.hybridUnits();
+    if (units === null) return null;
+    const traced = trace(units, x);
+    this.builds++;
+    this.lastTraced = traced.plan;
+    if (traced.complete) {
+      if (this.plans.size >= MAX_PLANS) this.plans.delete(this.plans.keys().next().value!);
+      this.plans.set(key, traced.plan);
+    }
+    return traced.out;
+  }
+
+  clear(): void {
+    this.plans.clear();
+    this.last = null;
+  }
+
+  get size(): number {
+    return this.plans.size;
+  }
+
+  /**
+   * What the most recently traced plan runs, one line per segment, e.g.
+   * `native chain: dense0 (20 → 256, relu) → dense1 (256 → 10)` or `eager: concurrent0`
+   * (empty before the first trace).
+   */
+  describe(): string[] {
+    return this.lastTraced?.segments.map((sg) => sg.label) ?? [];
+  }
+
+  private lastTraced: Plan | null = null;
+}
+
+function stillValid(plan: Plan): boolean {
+  for (const [b, v] of plan.watched) if (b.structureVersion !== v) return false;
+  for (const s of plan.segments) {
+    if (s.kind !== 'chain') continue;
+    for (let i = 0; i < s.params.length; i++) {
+      const p = s.params[i]!;
+      if (p.state !== 'initialized') return false;
+      try {
+        if (p.data(s.device) !== s.arrays[i]) return false;
+      } catch {
+        return false; // no longer on that device (resetDevice)
+      }
+    }
+  }
+  return true;
+}
+
+/** One call through a cached plan; null when a chain's input shape no longer matches. */
+function replay(plan: Plan, x: NDArray): NDArray | null {
+  let cur = x;
+  for (const s of plan.segments) {
+    if (s.kind === 'eager') {
+      cur = s.run(cur);
+      continue;
+    }
+    if (!sameShape(cur.shape, s.inShape) || cur.dtype !== s.arrays[0]!.dtype) return null;
+    cur = runChain(s, cur);
+  }
+  return cur;
+}
+
+function runChain(c: Chain, x: NDArray): NDArray {
+  const out = NDArray._alloc(c.outShape, x.dtype, x.device, 'hybrid forward');
+  try {
+    native().linearPlanRun(c.plan, x.buffer, out.buffer);
+  } catch (e) {
+    out.dispose();
+    throw errors.fromNative('hybrid forward', e, `input ${JSON.stringify(x.shape)} ${x.dtype}`);
+  }
+  return out;
+}
+
+interface Pending {
+  layers: { unit: LinearUnit; act: UnaryName | null }[];
+  inShape: number[];
+  lead: number[];
+  rows: number;
+  units: number[];
+}
+
+/**
+ * Runs the units on x (the first call at this input shape) and records the segments. `complete`
+ * is false when some Dense was still waiting for deferred initialization: it ran eagerly (which
+ * initialized it) and the next call traces again.
+ */
+function trace(units: readonly HybridUnit[], x: NDArray): { plan: Plan; out: NDArray; complete: boolean } {
+  const segments: Segment[] = [];
+  const watched: [Block, number][] = [];
+  let complete = true;
+  let cur = x;
+  let pending: Pending | null = null;
+
+  const eager = (label: string, run: (v: NDArray) => NDArray): void => {
+    flush();
+    segments.push({ kind: 'eager', run, label: `eager: ${label}` });
+    cur = run(cur);
+  };
+  const flush = (): void => {
+    if (!pending) return;
+    const p = pending;
+    pending = null;
+    const weights = p.layers.map((l) => l.unit.weight.data(cur.device));
+    const biases = p.layers.map((l) => l.unit.bias?.data(cur.device) ?? null);
+    const dtype = cur.dtype;
+    let plan: NativeLinearPlan;
+    try {
+      plan = native().linearPlan(DTYPE_INFO[dtype].code, p.rows, weights.map((w) => w.buffer), biases.map((b) => b?.buffer ?? null),
+        p.units, p.layers.map((l) => (l.act === null ? -1 : UNARY_OP[l.act])));
+    } catch (e) {
+      throw errors.fromNative('hybridize', e, `input ${JSON.stringify(p.inShape)} ${dtype}`);
+    }
+    const params: Parameter[] = [];
+    const arrays: NDArray[] = [];
+    p.layers.forEach((l, i) => {
+      params.push(l.unit.weight);
+      arrays.push(weights[i]!);
+      if (l.unit.bias) {
+        params.push(l.unit.bias);
+        arrays.push(biases[i]!);
+      }
+    });
+    const label = `native chain: ${p.layers.map((l, i) => `${l.unit.owner.name} (${p.units[i]} → ${p.units[i + 1]}${l.act ? `, ${l.act}` : ''})`).join(' → ')}`;
+    const chain: Chain = { kind: 'chain', label, plan, inShape: p.inShape, outShape: [...p.lead, p.units[p.units.length - 1]!], params, arrays, device: cur.device };
+    segments.push(chain);
+    cur = runChain(chain, cur);
+  };
+
+  for (let k = 0; k < units.length; k++) {
+    const u = units[k]!;
+    switch (u.kind) {
+      case 'container':
+        watched.push([u.owner, u.owner.structureVersion]);
+        break;
+      case 'identity':
+        break;
+      case 'eager':
+        eager(u.owner.name, (v) => u.owner.call(v));
+        break;
+      case 'flatten':
+        if (pending && pending.lead.length === 1) break; // already (rows, features)
+        if (!pending && cur.ndim === 2) break;
+        if (!pending && cur.ndim > 2 && nextIsFlatteningLinear(units, k)) break; // that Dense flattens anyway
+        eager(`${u.owner.name} (flatten)`, (v) => flatten(v));
+        break;
+      case 'act': {
+        const last = pending?.layers[pending.layers.length - 1];
+        if (last && last.act === null) last.act = u.act; // fused into the inner product
+        else eager(`${u.owner.name} (${u.act})`, (v) => unary(u.act, v));
+        break;
+      }
+      case 'linear': {
+        if (u.weight.state !== 'initialized' || (u.bias && u.bias.state !== 'initialized')) {
+          complete = false; // deferred initialization: this call initializes it eagerly
+          eager(`${u.owner.name} (deferred initialization)`, (v) => u.owner._callEager(v));
+          break;
+        }
+        const w = u.weight.data(cur.device);
+        const shape: readonly number[] = pending ? [...pending.lead, pending.units[pending.units.length - 1]!] : cur.shape;
+        const lead = u.flatten ? shape.slice(0, 1) : shape.slice(0, -1);
+        const rows = lead.reduce((a, b) => a * b, 1);
+        const features = shape.length === 0 ? 0 : shape.slice(lead.length).reduce((a, b) => a * b, 1);
+        const dtype = cur.dtype;
+        // A 1-D input to a flattening Dense is one row in eager mode (npx.linear): left to it.
+        const ok = shape.length >= (u.flatten ? 2 : 1) && isFloat(dtype) && w.dtype === dtype && (!u.bias || u.bias.data(cur.device).dtype === dtype) &&
+          cur.device.type === 'cpu' && w.device.type === 'cpu' && w.shape[1] === features;
+        if (!ok) {
+          eager(`${u.owner.name} (${cur.device.type !== 'cpu' ? `on ${cur.device.toString()}` : `input ${JSON.stringify(shape)} ${dtype}`})`, (v) => u.owner._callEager(v));
+          break;
+        }
+        if (pending && rows !== pending.rows) flush();
+        if (!pending) {
+          const inShape = [...cur.shape];
+          pending = { layers: [], inShape, lead, rows, units: [features] };
+        }
+        pending.layers.push({ unit: u, act: u.act });
+        pending.units.push(u.units);
+        pending.lead = lead;
+        break;
+      }
+    }
+  }
+  flush();
+  return { plan: { segments, watched }, out: cur, complete };
+}
+
+/** Whether the next unit that computes something is a Dense that flattens its input itself. */
+function nextIsFlatteningLinear(units: readonly HybridUnit[], k: number): boolean {
+  for (let i = k + 1; i < units.length; i++) {
+    const u = units[i]!;
+    if (u.kind === 'container' || u.kind === 'identity' || u.kind === 'flatten') continue;
+    return u.kind === 'linear' && u.flatten;
+  }
+  return false;
+}

@@ -1,0 +1,178 @@
+// Block.hybridize(): a hybridized block gives the same outputs as eager mode (the chapter MLP, the
+// MNIST MLP, nested and concurrent blocks with eager parts), rebuilds its plan for a new input
+// shape, after a parameter is replaced or a child added, works with deferred initialization,
+// returns fresh arrays every call, and stays eager (and differentiable) under autograd.record().
+
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  Activation, autograd, Block, Concurrent, Dense, Dropout, Flatten, Lambda, np, Sequential, type NDArray,
+} from '../../../engine/index.ts';
+import { loadExample } from '../../../engine/graph/index.ts';
+import { prepareModel } from '../../../engine/export/prepare-model.ts';
+
+function values(a: NDArray): number[] {
+  return Array.from(a.toTyped() as Float32Array);
+}
+
+function maxDiff(a: NDArray, b: NDArray): number {
+  assert.deepEqual(a.shape, b.shape);
+  const x = values(a);
+  const y = values(b);
+  return x.reduce((d, v, i) => Math.max(d, Math.abs(v - y[i]!)), 0);
+}
+
+/** Eager output, then the hybridized one (first call traces, second replays); both must match. */
+function checkSame(net: Block, x: NDArray, tol = 0): void {
+  net.hybridize(false);
+  const eager = net.call(x);
+  net.hybridize();
+  const traced = net.call(x);
+  const replayed = net.call(x);
+  assert.ok(maxDiff(traced, eager) <= tol, `traced differs by ${maxDiff(traced, eager)}`);
+  assert.ok(maxDiff(replayed, eager) <= tol, `replayed differs by ${maxDiff(replayed, eager)}`);
+}
+
+class Custom extends Block {
+  readonly inner = this.registerChild(new Dense(6, { activation: 'tanh' }), 'inner');
+  override forward(x: NDArray): NDArray {
+    return this.inner.call(x).mul(2);
+  }
+}
+
+describe('hybridize', () => {
+  for (const example of ['mlp', 'mnist-mlp']) {
+    test(`${example}: hybridized == eager, exactly, at batch 1 and 64`, async () => {
+      const model = await prepareModel(loadExample(example));
+      const inUnits = loadExample(example).input.shape[1]!;
+      for (const batch of [1, 64]) checkSame(model.net, np.random.uniform(-1, 1, [batch, inUnits], { seed: batch }));
+      model.net.call(np.zeros([1, inUnits]));
+      assert.equal(model.net.hybridCache!.size, 2, 'one plan per input shape');
+    });
+  }
+
+  test('nested Sequentials, Activation blocks, Flatten, Dropout, a custom block and Concurrent (eager inside the plan)', () => {
+    const net = new Sequential();
+    net.add(
+      new Flatten(),
+      new Sequential().add(new Dense(16, { inUnits: 12 }), new Activation('relu'), new Dropout(0.5)),
+      new Dense(8, { activation: 'sigmoid' }),
+      new Custom(),
+      new Activation('softrelu'),
+      new Concurrent().add(new Dense(3), new Sequential().add(new Dense(4, { activation: 'relu' }), new Dense(2))),
+      new Dense(5, { flatten: false }),
+      new Lambda((v) => v.relu()),
+    );
+    net.initialize();
+    checkSame(net, np.random.uniform(-1, 1, [7, 3, 4], { seed: 3 }));
+    checkSame(net, np.random.uniform(-1, 1, [1, 3, 4], { seed: 4 }));
+    // Flatten, Dense+Activation+Dropout, Dense(sigmoid) form one chain; Custom, softrelu, Concurrent
+    // and Lambda stay eager; Dense(flatten: false) is a chain of its own.
+    const plan = net.hybridCache!.describe();
+    assert.equal(plan.length, 6, plan.join('\n'));
+    assert.match(plan[0]!, /^native chain: dense\d+ \(12 → 16, relu\) → dense\d+ \(16 → 8, sigmoid\)$/);
+    assert.match(plan[1]!, /^eager: custom\d+$/);
+    assert.match(plan[2]!, /^eager: relu\d+|^eager: softrelu\d+ \(softrelu\)$/);
+    assert.match(plan[3]!, /^eager: concurrent\d+$/);
+    assert.match(plan[4]!, /^native chain: dense\d+ \(\d+ → 5\)$/);
+    assert.match(plan[5]!, /^eager: lambda\d+$/);
+  });
+
+  test('Dense(flatten: false) on 3-D input, and a Dense on its own', () => {
+    const net = new Sequential().add(new Dense(6, { flatten: false, activation: 'relu', inUnits: 4 }), new Dense(3, { flatten: false }), new Dense(2));
+    net.initialize();
+    checkSame(net, np.random.uniform(-1, 1, [2, 5, 4], { seed: 5 }));
+    const d = new Dense(5, { inUnits: 4, activation: 'tanh' });
+    d.initialize();
+    checkSame(d, np.random.uniform(-1, 1, [3, 4], { seed: 6 }));
+  });
+
+  test('float64 parameters and input', () => {
+    const net = new Sequential().add(new Dense(9, { activation: 'relu', dtype: 'float64' }), new Dense(2, { dtype: 'float64' }));
+    net.initialize();
+    checkSame(net, np.random.uniform(-1, 1, [4, 5], { seed: 7, dtype: 'float64' }));
+  });
+
+  test('a new input shape traces a new plan; a known one replays', () => {
+    const net = new Sequential().add(new Dense(10, { activation: 'relu', inUnits: 5 }), new Dense(3, { inUnits: 10 }));
+    net.initialize();
+    net.hybridize();
+    const cache = net.hybridCache!;
+    const xa = np.random.uniform(-1, 1, [2, 5], { seed: 8 });
+    const xb = np.random.uniform(-1, 1, [6, 5], { seed: 9 });
+    net.call(xa);
+    net.call(xa);
+    assert.equal(cache.builds, 1);
+    const yb = net.call(xb);
+    assert.equal(cache.builds, 2);
+    assert.deepEqual(yb.shape, [6, 3]);
+    net.call(xa);
+    assert.equal(cache.builds, 2, 'the first shape is still cached');
+    net.hybridize(false);
+    assert.ok(maxDiff(yb, net.call(xb)) === 0);
+  });
+
+  test('deferred initialization: the first call initializes eagerly, later calls use the plan', () => {
+    const net = new Sequential().add(new Dense(12, { activation: 'relu' }), new Dense(4));
+    net.initialize();
+    net.hybridize();
+    const x = np.random.uniform(-1, 1, [3, 7], { seed: 10 });
+    const first = net.call(x);
+    assert.deepEqual(net.at<Dense>(0).weight.shape, [12, 7]);
+    const second = net.call(x);
+    const third = net.call(x);
+    assert.equal(net.hybridCache!.size, 1);
+    net.hybridize(false);
+    const eager = net.call(x);
+    for (const y of [first, second, third]) assert.equal(maxDiff(y, eager), 0);
+  });
+
+  test('outputs are fresh arrays: a later call never overwrites an earlier result', () => {
+    const net = new Sequential().add(new Dense(8, { activation: 'relu', inUnits: 4 }), new Dense(2));
+    net.initialize();
+    net.hybridize();
+    const x1 = np.random.uniform(-1, 1, [3, 4], { seed: 11 });
+    const x2 = np.random.uniform(-1, 1, [3, 4], { seed: 12 });
+    net.call(x1);
+    const y1 = net.call(x1);
+    const before = values(y1);
+    const y2 = net.call(x2);
+    assert.notEqual(y1, y2);
+    assert.deepEqual(values(y1), before);
+  });
+
+  test('parameters changed in place are seen; replaced parameters and new children rebuild the plan', () => {
+    const net = new Sequential().add(new Dense(8, { activation: 'relu', inUnits: 4 }), new Dense(2, { inUnits: 8 }));
+    net.initialize();
+    net.hybridize();
+    const x = np.random.uniform(-1, 1, [3, 4], { seed: 13 });
+    net.call(x);
+    const dense = net.at<Dense>(1);
+    dense.weight.setData(np.ones([2, 8]));
+    const afterSet = net.call(x);
+    assert.equal(net.hybridCache!.builds, 1, 'in-place writes need no rebuild');
+    net.initialize(undefined, { forceReinit: true });
+    const afterReinit = net.call(x);
+    assert.equal(net.hybridCache!.builds, 2, 're-initialization replaces the arrays: rebuilt');
+    net.add(new Activation('tanh'));
+    const afterAdd = net.call(x);
+    assert.equal(net.hybridCache!.builds, 3, 'a new child: rebuilt');
+    net.hybridize(false);
+    assert.equal(maxDiff(afterAdd, net.call(x)), 0);
+    assert.notDeepEqual(values(afterSet), values(afterReinit));
+  });
+
+  test('under autograd.record() and in train mode the block runs eagerly and differentiates', () => {
+    const net = new Sequential().add(new Dense(8, { activation: 'relu', inUnits: 4 }), new Dense(2));
+    net.initialize();
+    net.hybridize();
+    const x = np.random.uniform(-1, 1, [3, 4], { seed: 14 });
+    const y = autograd.record(() => net.call(x));
+    autograd.record(() => net.call(x).sum()).backward();
+    assert.ok(values(net.at<Dense>(0).weight.grad()).some((v) => v !== 0));
+    assert.equal(net.hybridCache!.builds, 0, 'no plan traced while recording');
+    autograd.trainMode(() => net.call(x));
+    assert.equal(net.hybridCache!.builds, 0, 'no plan traced in train mode');
+    assert.ok(y._node !== null);
+  });
+});
