@@ -5,6 +5,8 @@
 //
 // Keys: `param/<name>`, `opt/<name>/<slot>`, and `meta` (the JSON position, as uint8 bytes).
 
+import { readdir, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import type { NDArray } from '../ndarray/ndarray.ts';
 import type { Device } from '../ndarray/device.ts';
 import { readArrayFileInfo, writeArrayFile } from '../io/array-file.ts';
@@ -12,6 +14,7 @@ import type { HostTensor } from '../io/host-tensor.ts';
 import { fromHostTensor, toHostTensor } from '../io/ndarray-files.ts';
 import type { EpochRecord } from '../schema/training-config.ts';
 import { DataError } from './data/data-error.ts';
+import { IoError } from '../io/io-error.ts';
 
 export const CHECKPOINT_FORMAT = 'blocksmith.checkpoint';
 
@@ -68,4 +71,48 @@ export async function readCheckpoint(path: string, device: Device): Promise<Chec
     else if (key.startsWith('opt/')) optimizer[key.slice('opt/'.length)] = fromHostTensor(t, device);
   }
   return { meta, params, optimizer };
+}
+
+/** The file name a run gives the checkpoint it writes after `step` updates. */
+export function checkpointFileName(step: number): string {
+  return `checkpoint-step${step}.npz`;
+}
+
+export interface CheckpointEntry {
+  /** Absolute path (what resumeFrom takes). */
+  path: string;
+  step: number;
+  bytes: number;
+  /** Last modification, ms since the epoch. */
+  modified: number;
+}
+
+/**
+ * The checkpoints a run wrote into `dir`, by step (from the file names, so no file is opened:
+ * listing stays cheap for large models). A directory that does not exist yet holds none — a run
+ * creates it with its first checkpoint.
+ */
+export async function listCheckpoints(dir: string): Promise<CheckpointEntry[]> {
+  const abs = resolve(dir);
+  let names: string[];
+  try {
+    names = await readdir(abs);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return [];
+    throw new IoError('E_FILE_IO', { file: abs }, `cannot list the checkpoint directory${code ? ` (${code})` : ''}: ${(e as Error).message}`, { cause: e });
+  }
+  const entries: CheckpointEntry[] = [];
+  for (const name of names) {
+    const m = /^checkpoint-step(\d+)\.npz$/.exec(name);
+    if (!m) continue;
+    const path = join(abs, name);
+    try {
+      const info = await stat(path);
+      if (info.isFile()) entries.push({ path, step: Number(m[1]), bytes: info.size, modified: info.mtimeMs });
+    } catch {
+      // Removed between readdir and stat: it is simply not listed.
+    }
+  }
+  return entries.sort((a, b) => a.step - b.step);
 }

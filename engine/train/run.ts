@@ -24,7 +24,7 @@ import { Accuracy, LossMetric } from './metrics.ts';
 import { evaluate, updateAccuracy } from './evaluate.ts';
 import { batchCount, epochOrder, makeBatch, type Dataset } from './data/dataset.ts';
 import { mixSeed } from './data/rng.ts';
-import { readCheckpoint, writeCheckpoint, CHECKPOINT_FORMAT, type CheckpointMeta } from './checkpoint.ts';
+import { checkpointFileName, readCheckpoint, writeCheckpoint, CHECKPOINT_FORMAT, type CheckpointMeta } from './checkpoint.ts';
 import { summarizeParameter } from './param-summary.ts';
 import { DataError } from './data/data-error.ts';
 
@@ -161,6 +161,9 @@ export class TrainingRun {
     this.epoch = meta.epoch;
     this.batch = meta.batch;
     this.history.push(...meta.history);
+    // The first event of the resumed run carries the restored epochs, so a client that follows
+    // events only (the editor's per-epoch chart) sees the whole history, not just the new epochs.
+    this.pendingEpochs.push(...meta.history);
     this.lossMetric.sum = meta.running.lossSum;
     this.lossMetric.count = meta.running.lossCount;
     this.accuracy.correct = meta.running.correct;
@@ -173,7 +176,7 @@ export class TrainingRun {
     const dir = this.options.checkpoint?.dir;
     if (!dir) throw new DataError('this run has no checkpoint directory');
     await mkdir(dir, { recursive: true });
-    const path = join(dir, `checkpoint-step${this.step}.npz`);
+    const path = join(dir, checkpointFileName(this.step));
     const { trainer } = this.options;
     const meta: CheckpointMeta = {
       format: CHECKPOINT_FORMAT, version: 1, step: this.step, epoch: this.epoch, batch: this.batch,

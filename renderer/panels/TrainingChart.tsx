@@ -72,7 +72,8 @@ export function TrainingChart({ title, xLabel, x, series, testId, height = 130, 
   });
 
   return (
-    <figure className="training-chart" data-testid={testId} data-points={x.length}>
+    // The x range is exposed for the browser tests (the canvas itself cannot be read back).
+    <figure className="training-chart" data-testid={testId} data-points={x.length} data-first-x={x[0] ?? ''} data-last-x={x.at(-1) ?? ''}>
       <figcaption>{title}</figcaption>
       <div ref={holder} className="training-chart-plot" />
     </figure>

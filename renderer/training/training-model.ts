@@ -6,27 +6,60 @@ import type {
   EpochRecord, ParameterRow, ParameterSummary, TrainingConfigInput, TrainingProgress, TrainingState, TrainingStatus,
 } from '../../engine/schema/service-api.ts';
 
-export type DataKind = 'mnist' | 'spirals' | 'linear';
+export type DataKind = 'mnist' | 'spirals' | 'linear' | 'csv' | 'arrays';
+export type TaskChoice = 'auto' | 'classification' | 'regression';
 export type LossName = 'auto' | 'l2' | 'l1' | 'softmax-cross-entropy' | 'sigmoid-binary-cross-entropy';
 export type OptimizerName = 'sgd' | 'adam' | 'adamw';
+/** 'step' is the engine's FactorScheduler (lr × factor every N steps). */
+export type ScheduleName = 'none' | 'step' | 'cosine';
 
-export const DATA_KINDS: readonly DataKind[] = ['mnist', 'spirals', 'linear'];
+export const DATA_KINDS: readonly DataKind[] = ['mnist', 'spirals', 'linear', 'csv', 'arrays'];
+/** What the data select shows for each kind. */
+export const DATA_KIND_LABELS: Record<DataKind, string> = {
+  mnist: 'mnist', spirals: 'spirals', linear: 'linear', csv: 'CSV file', arrays: '.npy / .npz file',
+};
+export const TASKS: readonly TaskChoice[] = ['auto', 'classification', 'regression'];
 export const LOSS_NAMES: readonly LossName[] = ['auto', 'softmax-cross-entropy', 'sigmoid-binary-cross-entropy', 'l2', 'l1'];
 export const OPTIMIZER_NAMES: readonly OptimizerName[] = ['sgd', 'adam', 'adamw'];
+export const SCHEDULES: readonly ScheduleName[] = ['none', 'step', 'cosine'];
 
 /** What the form holds: text fields stay strings until Start (so typing "0." is possible). */
 export interface TrainingForm {
   data: DataKind;
   /** MNIST: how many of the 10,000 digits to use (empty: all). */
   limit: string;
+  /** CSV / .npy / .npz: the file, as the engine sees it (a relative path is resolved against its directory). */
+  dataPath: string;
+  /** CSV: the label column (header name or 0-based index); .npz: the labels array; .npy: the label column index. Empty: the default. */
+  labelColumn: string;
+  /** CSV: feature columns, comma-separated names or indices; .npz: the features array. Empty: the default. */
+  featureColumns: string;
+  task: TaskChoice;
+  /** Fraction of the samples held out for validation. */
+  validationFraction: string;
   loss: LossName;
   optimizer: OptimizerName;
   learningRate: string;
   momentum: string;
   wd: string;
+  schedule: ScheduleName;
+  /** step schedule: multiply the rate by `scheduleFactor` every `scheduleStep` steps. */
+  scheduleStep: string;
+  scheduleFactor: string;
+  /** cosine schedule: linear warmup steps, and the rate it ends at. */
+  warmupSteps: string;
+  finalLr: string;
+  /** Global gradient-norm clipping threshold (empty: off). */
+  clipGlobalNorm: string;
   batchSize: string;
   epochs: string;
   device: string;
+  /** Where checkpoints go (empty: none). */
+  checkpointDir: string;
+  /** Write one every N steps (empty: only when stopped). */
+  checkpointEvery: string;
+  /** The checkpoint "Resume from checkpoint" continues from. */
+  resumeFrom: string;
   /** Where Export parameters writes (the engine resolves a relative path against its directory). */
   exportPath: string;
   /** Export with Gluon's full names (`dense0_weight`) instead of structural keys (`0.weight`). */
@@ -35,43 +68,128 @@ export interface TrainingForm {
 
 export function defaultForm(): TrainingForm {
   return {
-    data: 'mnist', limit: '2000', loss: 'auto', optimizer: 'sgd', learningRate: '0.1', momentum: '0.9', wd: '0',
-    batchSize: '64', epochs: '5', device: 'cpu', exportPath: 'trained.params', exportFullNames: true,
+    data: 'mnist', limit: '2000', dataPath: '', labelColumn: '', featureColumns: '', task: 'auto', validationFraction: '0.2',
+    loss: 'auto', optimizer: 'sgd', learningRate: '0.1', momentum: '0.9', wd: '0',
+    schedule: 'none', scheduleStep: '100', scheduleFactor: '0.5', warmupSteps: '0', finalLr: '0', clipGlobalNorm: '',
+    batchSize: '64', epochs: '5', device: 'cpu', checkpointDir: '', checkpointEvery: '', resumeFrom: '',
+    exportPath: 'trained.params', exportFullNames: true,
   };
 }
 
 export type ConfigResult = { ok: true; config: TrainingConfigInput } | { ok: false; error: string };
 
-function num(text: string, field: string, check: (v: number) => boolean, rule: string): number | string {
+/** Thrown inside buildConfig for the first bad field; its message names the field as the form labels it. */
+class FieldError extends Error {}
+
+function num(text: string, field: string, check: (v: number) => boolean, rule: string): number {
   const v = Number(text.trim());
-  if (text.trim() === '' || !Number.isFinite(v) || !check(v)) return `${field} must be ${rule}`;
+  if (text.trim() === '' || !Number.isFinite(v) || !check(v)) throw new FieldError(`${field} must be ${rule}`);
   return v;
 }
 
-/** The startTraining config for the form, or the first field that is not valid. */
-export function buildConfig(form: TrainingForm): ConfigResult {
-  const posInt = (v: number) => Number.isInteger(v) && v >= 1;
-  const epochs = num(form.epochs, 'epochs', posInt, 'a whole number ≥ 1');
-  const batchSize = num(form.batchSize, 'batch size', posInt, 'a whole number ≥ 1');
-  const lr = num(form.learningRate, 'learning rate', (v) => v > 0 && v <= 1000, '> 0');
-  const momentum = form.optimizer === 'sgd' ? num(form.momentum, 'momentum', (v) => v >= 0 && v <= 1, 'between 0 and 1') : 0;
-  const wd = num(form.wd, 'weight decay', (v) => v >= 0 && v <= 10, 'between 0 and 10');
-  for (const v of [epochs, batchSize, lr, momentum, wd]) if (typeof v === 'string') return { ok: false, error: v };
-  let data: TrainingConfigInput['data'];
-  if (form.data === 'mnist') {
-    if (form.limit.trim() === '') data = { kind: 'mnist' };
-    else {
-      const limit = num(form.limit, 'samples', (v) => Number.isInteger(v) && v >= 10, 'a whole number ≥ 10');
-      if (typeof limit === 'string') return { ok: false, error: limit };
-      data = { kind: 'mnist', limit };
+const posInt = (v: number) => Number.isInteger(v) && v >= 1;
+
+/** The data source of the form: built-in sets, or a CSV / array file with its columns. */
+function dataSource(form: TrainingForm): TrainingConfigInput['data'] {
+  switch (form.data) {
+    case 'mnist':
+      return form.limit.trim() === '' ? { kind: 'mnist' } : { kind: 'mnist', limit: num(form.limit, 'samples', (v) => Number.isInteger(v) && v >= 10, 'a whole number ≥ 10') };
+    case 'spirals':
+    case 'linear':
+      return { kind: form.data };
+    case 'csv':
+    case 'arrays': {
+      const path = form.dataPath.trim();
+      if (path === '') throw new FieldError(`data file: enter the path of ${form.data === 'csv' ? 'a .csv file' : 'an .npy or .npz file'} (as the engine sees it)`);
+      if (form.data === 'arrays' && !/\.np[yz]$/i.test(path)) throw new FieldError('data file: an array data file ends in .npy or .npz');
+      const label = form.labelColumn.trim();
+      // Names and indices both travel as text: the engine reads "3" as column 3 unless a header says "3".
+      if (form.data === 'csv') {
+        const features = form.featureColumns.split(',').map((f) => f.trim());
+        const given = form.featureColumns.trim() !== '';
+        if (given && features.some((f) => f === '')) throw new FieldError('feature columns: an empty name between commas; list names or 0-based indices, e.g. x1, x2');
+        if (given && label !== '' && features.includes(label)) throw new FieldError(`feature columns: '${label}' is the label column`);
+        return { kind: 'csv', path, ...(label ? { label } : {}), ...(given ? { features } : {}) };
+      }
+      const npy = /\.npy$/i.test(path);
+      if (npy && label !== '' && !/^-?\d+$/.test(label)) throw new FieldError('label: in a .npy matrix the label is a column index (e.g. -1, the last)');
+      if (npy && form.featureColumns.trim() !== '') throw new FieldError('features: a .npy matrix has no named arrays; leave features empty (every column but the label)');
+      const features = form.featureColumns.trim();
+      if (features.includes(',')) throw new FieldError('features: name one array of the .npz file (e.g. x)');
+      return { kind: 'arrays', path, ...(label ? { label: npy ? Number(label) : label } : {}), ...(features ? { features } : {}) };
     }
-  } else data = { kind: form.data };
-  const optimizer: NonNullable<TrainingConfigInput['optimizer']> = { name: form.optimizer, learningRate: lr as number, wd: wd as number };
-  if (form.optimizer === 'sgd') optimizer.momentum = momentum as number;
-  const config: TrainingConfigInput = { data, optimizer, epochs: epochs as number, batchSize: batchSize as number };
-  if (form.loss !== 'auto') config.loss = form.loss;
-  if (form.device) config.device = form.device;
-  return { ok: true, config };
+  }
+}
+
+/** The feature columns typed in ("x1, x2"), as a list without blanks. */
+export function featureList(text: string): string[] {
+  return text.split(',').map((f) => f.trim()).filter((f) => f !== '');
+}
+
+/** The feature text with `column` added (at the end) or, when it is there, removed. */
+export function toggleFeature(text: string, column: string): string {
+  const list = featureList(text);
+  return (list.includes(column) ? list.filter((f) => f !== column) : [...list, column]).join(', ');
+}
+
+/** The learning-rate schedule (its base rate is the optimizer's). */
+function schedule(form: TrainingForm): TrainingConfigInput['schedule'] {
+  if (form.schedule === 'step') {
+    return { kind: 'factor', step: num(form.scheduleStep, 'decay every', posInt, 'a whole number of steps ≥ 1'),
+      factor: num(form.scheduleFactor, 'decay factor', (v) => v > 0 && v <= 1, 'in (0, 1]') };
+  }
+  if (form.schedule === 'cosine') {
+    return { kind: 'cosine', warmupSteps: num(form.warmupSteps, 'warmup steps', (v) => Number.isInteger(v) && v >= 0, 'a whole number ≥ 0'),
+      finalLr: num(form.finalLr, 'final lr', (v) => v >= 0, '≥ 0') };
+  }
+  return undefined;
+}
+
+function checkpoint(form: TrainingForm): TrainingConfigInput['checkpoint'] {
+  const dir = form.checkpointDir.trim();
+  const every = form.checkpointEvery.trim();
+  if (dir === '') {
+    if (every !== '') throw new FieldError('every N steps: set a checkpoint directory first');
+    return undefined;
+  }
+  return every === '' ? { dir } : { dir, everySteps: num(every, 'every N steps', posInt, 'a whole number of steps ≥ 1') };
+}
+
+/**
+ * The startTraining config for the form, or the first field that is not valid. `resume` adds
+ * resumeFrom (the form's checkpoint path): "Resume from checkpoint" sends the same settings the
+ * run was started with, since the engine refuses a different batch size or seed.
+ */
+export function buildConfig(form: TrainingForm, options: { resume?: boolean } = {}): ConfigResult {
+  try {
+    const epochs = num(form.epochs, 'epochs', posInt, 'a whole number ≥ 1');
+    const batchSize = num(form.batchSize, 'batch size', posInt, 'a whole number ≥ 1');
+    const lr = num(form.learningRate, 'learning rate', (v) => v > 0 && v <= 1000, '> 0');
+    const momentum = form.optimizer === 'sgd' ? num(form.momentum, 'momentum', (v) => v >= 0 && v <= 1, 'between 0 and 1') : 0;
+    const wd = num(form.wd, 'weight decay', (v) => v >= 0 && v <= 10, 'between 0 and 10');
+    const data = dataSource(form);
+    const validationFraction = num(form.validationFraction, 'validation', (v) => v >= 0 && v < 1, 'a fraction in [0, 1)');
+    const optimizer: NonNullable<TrainingConfigInput['optimizer']> = { name: form.optimizer, learningRate: lr, wd };
+    if (form.optimizer === 'sgd') optimizer.momentum = momentum;
+    const config: TrainingConfigInput = { data, optimizer, epochs, batchSize, validationFraction };
+    if (form.task !== 'auto') config.task = form.task;
+    if (form.loss !== 'auto') config.loss = form.loss;
+    const sched = schedule(form);
+    if (sched) config.schedule = sched;
+    if (form.clipGlobalNorm.trim() !== '') config.clipGlobalNorm = num(form.clipGlobalNorm, 'clip norm', (v) => v > 0, '> 0 (or empty: no clipping)');
+    const ckpt = checkpoint(form);
+    if (ckpt) config.checkpoint = ckpt;
+    if (options.resume) {
+      const from = form.resumeFrom.trim();
+      if (from === '') throw new FieldError('resume from: pick a checkpoint (or type its path)');
+      config.resumeFrom = from;
+    }
+    if (form.device) config.device = form.device;
+    return { ok: true, config };
+  } catch (e) {
+    if (e instanceof FieldError) return { ok: false, error: e.message };
+    throw e;
+  }
 }
 
 /** Per-step (per-event) points and per-epoch points, as uPlot's columns. */
@@ -103,6 +221,8 @@ export interface TrainingView {
   gradNorms: Record<string, number>;
   /** A message for the panel: a start failure or the run's error. */
   error: string | null;
+  /** How many samples the run trains and validates on (from startTraining's answer). */
+  samples: { train: number; validation: number } | null;
 }
 
 export function emptySeries(): TrainingSeries {
@@ -110,12 +230,37 @@ export function emptySeries(): TrainingSeries {
 }
 
 export function idleView(): TrainingView {
-  return { phase: 'idle', runId: null, status: null, series: emptySeries(), parameters: {}, gradNorms: {}, error: null };
+  return { phase: 'idle', runId: null, status: null, series: emptySeries(), parameters: {}, gradNorms: {}, error: null, samples: null };
 }
 
 /** A fresh view for a run that was just asked to start. */
 export function startingView(): TrainingView {
   return { ...idleView(), phase: 'starting' };
+}
+
+/**
+ * The chart of a run being resumed from a checkpoint: its per-step points stay, so the resumed
+ * run's points continue them; its epoch points are dropped, because the resumed run's first event
+ * sends the checkpoint's epoch history again (and later epochs of the old run no longer happened).
+ */
+export function resumeSeries(series: TrainingSeries): TrainingSeries {
+  return { ...emptySeries(), steps: [...series.steps], loss: [...series.loss], accuracy: [...series.accuracy] };
+}
+
+/**
+ * Drops the carried-over points (the first `carried`) that lie after `step`, the checkpoint's
+ * step: the old run trained past its checkpoint, and the resumed run redoes those steps.
+ */
+export function cutCarriedAfter(series: TrainingSeries, step: number, carried: number): TrainingSeries {
+  const keep = series.steps.map((s, i) => i >= carried || s <= step);
+  if (keep.every(Boolean)) return series;
+  const pick = <T>(values: T[]) => values.filter((_, i) => keep[i]);
+  return { ...series, steps: pick(series.steps), loss: pick(series.loss), accuracy: pick(series.accuracy) };
+}
+
+/** "checkpoint-step120.npz" from a path (either separator: the engine may run on Windows). */
+export function fileNameOf(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
 }
 
 function appendEpochs(series: TrainingSeries, records: readonly EpochRecord[]): TrainingSeries {
@@ -203,6 +348,20 @@ export function progressText(status: Omit<TrainingStatus, 'history'> | null): st
   if (!status) return 'not started';
   const epoch = Math.min(status.epoch + 1, status.epochs);
   return `epoch ${epoch}/${status.epochs} · step ${status.step}/${status.totalSteps}`;
+}
+
+/**
+ * The loss and accuracy the readouts show: the epoch's running means, or, right after an epoch
+ * ended (its running means were reset: a finished run, or one stopped on an epoch boundary), the
+ * last finished epoch's training values, so a finished run does not read "–".
+ */
+export function metricReadouts(status: Omit<TrainingStatus, 'history'> | null, series: TrainingSeries): { loss: number | null; accuracy: number | null } {
+  if (!status) return { loss: null, accuracy: null };
+  const betweenEpochs = status.batch === 0 && series.epochs.length > 0;
+  return {
+    loss: status.loss ?? (betweenEpochs ? series.trainLoss.at(-1) ?? null : null),
+    accuracy: status.accuracy ?? (betweenEpochs ? series.trainAccuracy.at(-1) ?? null : null),
+  };
 }
 
 /** A number for a readout: 4 significant digits, or "–". */

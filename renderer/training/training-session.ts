@@ -1,14 +1,18 @@
-// Drives training runs through the service for the editor (React-free): starts, pauses, resumes
-// and stops a run of the current document, folds the training events into the store's training
+// Drives training runs through the service for the editor (React-free): starts (fresh or from a
+// checkpoint), pauses, resumes and stops a run of the current document, lists checkpoints, folds the training events into the store's training
 // view, and updates the parameter table's statistics from each event's per-parameter summaries
 // (no extra request per step). One controller per engine session: trainingFor(session).
 import type { MethodResult } from '../../engine/schema/service-api.ts';
 import type { ServiceClient } from '../../engine/schema/service-client.ts';
 import { DOC_ID, type EngineSession } from '../api/engine-session.ts';
 import type { EditorStore } from '../store/editor-store.ts';
-import { applySummaries, buildConfig, foldProgress, foldStatus, idleView, isActive, startingView } from './training-model.ts';
+import {
+  applySummaries, buildConfig, cutCarriedAfter, foldProgress, foldStatus, idleView, isActive, resumeSeries, startingView, type TrainingView,
+} from './training-model.ts';
 
 export type ExportReport = MethodResult<'saveParameters'>;
+export type CheckpointList = MethodResult<'listCheckpoints'>;
+export type DataFileInfo = MethodResult<'inspectDataFile'>;
 
 function messageOf(error: unknown): string {
   return (error as { message?: string } | undefined)?.message ?? String(error);
@@ -38,14 +42,39 @@ export class TrainingController {
     });
   }
 
-  async start(): Promise<void> {
-    const { trainingForm, setTraining } = this.store.getState();
-    const built = buildConfig(trainingForm);
+  /** Starts a fresh run with the form's settings. */
+  start(): Promise<void> {
+    return this.launch(false);
+  }
+
+  /**
+   * Starts a run that continues from the form's checkpoint (resumeFrom) with the form's settings.
+   * The chart keeps the points it has up to the checkpoint's step, so the new run's points
+   * continue the line where the checkpoint left it.
+   */
+  resumeFromCheckpoint(): Promise<void> {
+    return this.launch(true);
+  }
+
+  /** The checkpoints in a directory, by step (the engine lists them; nothing is read). */
+  async listCheckpoints(dir: string): Promise<CheckpointList> {
+    return this.client.call('listCheckpoints', { dir });
+  }
+
+  /** A data file's columns (CSV) or arrays (.npz / .npy), to pick the label and features from. */
+  async inspectDataFile(path: string, kind: 'csv' | 'arrays'): Promise<DataFileInfo> {
+    return this.client.call('inspectDataFile', { path, kind });
+  }
+
+  private async launch(resume: boolean): Promise<void> {
+    const { trainingForm, setTraining, training: previous } = this.store.getState();
+    const built = buildConfig(trainingForm, { resume });
     if (!built.ok) {
       setTraining({ ...idleView(), error: built.error });
       return;
     }
-    setTraining(startingView());
+    const carried = resume ? resumeSeries(previous.series) : null;
+    setTraining(carried ? { ...startingView(), series: carried } : startingView());
     try {
       await this.session.flush();
       if (this.store.getState().problems.some((p) => p.severity === 'error')) {
@@ -53,9 +82,11 @@ export class TrainingController {
         return;
       }
       const started = await this.client.call('startTraining', { docId: DOC_ID, config: built.config });
-      const view = this.store.getState().training;
+      let view: TrainingView = { ...this.store.getState().training, samples: { train: started.trainSize, validation: started.validationSize } };
+      if (carried) view = { ...view, series: cutCarriedAfter(view.series, started.step, carried.steps.length) };
       // Events may have come first (they carry the run id too).
-      if (view.runId === null) setTraining({ ...view, runId: started.runId, phase: view.phase === 'starting' ? 'running' : view.phase });
+      if (view.runId === null) view = { ...view, runId: started.runId, phase: view.phase === 'starting' ? 'running' : view.phase };
+      setTraining(view);
       // The table once (names, shapes, initializers); its statistics then follow the events.
       await this.refreshTable();
     } catch (error) {

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { zTrainingConfig, type ParameterRow, type ParameterSummary, type TrainingProgress, type TrainingStatus } from '../../engine/schema/service-api.ts';
 import {
-  applySummaries, buildConfig, defaultForm, foldProgress, foldStatus, formatEta, gradNormsByNode, idleView, isActive, nodeOfParameter,
-  progressFraction, progressText, readout, startingView,
+  applySummaries, buildConfig, cutCarriedAfter, defaultForm, fileNameOf, foldProgress, foldStatus, formatEta, gradNormsByNode, idleView, isActive,
+  featureList, metricReadouts, nodeOfParameter, toggleFeature, progressFraction, progressText, readout, resumeSeries, startingView,
 } from '../../renderer/training/training-model.ts';
 
 function summary(name: string, gradNorm: number | null, over: Partial<ParameterSummary> = {}): ParameterSummary {
@@ -54,6 +54,108 @@ test('the form: spirals with Adam and an explicit loss; momentum only for SGD; b
   const all = buildConfig({ ...defaultForm(), limit: ' ' });
   assert.ok(all.ok);
   assert.deepEqual(all.config.data, { kind: 'mnist' });
+});
+
+test('file sources: CSV with label and feature columns, .npz arrays, .npy label index; the schema accepts them', () => {
+  const csv = buildConfig({ ...defaultForm(), data: 'csv', dataPath: ' /data/points.csv ', labelColumn: 'y', featureColumns: 'x1, x2,3', task: 'regression',
+    validationFraction: '0.25' });
+  assert.ok(csv.ok);
+  assert.deepEqual(csv.config.data, { kind: 'csv', path: '/data/points.csv', label: 'y', features: ['x1', 'x2', '3'] });
+  assert.equal(csv.config.task, 'regression');
+  assert.equal(csv.config.validationFraction, 0.25);
+  assert.ok(zTrainingConfig.safeParse(csv.config).success);
+  const defaults = buildConfig({ ...defaultForm(), data: 'csv', dataPath: 'rel.csv' });
+  assert.ok(defaults.ok);
+  assert.deepEqual(defaults.config.data, { kind: 'csv', path: 'rel.csv' }, 'empty columns leave the engine its defaults');
+  assert.equal(defaults.config.task, undefined);
+  const npz = buildConfig({ ...defaultForm(), data: 'arrays', dataPath: 'd.npz', labelColumn: 'target', featureColumns: 'inputs' });
+  assert.ok(npz.ok);
+  assert.deepEqual(npz.config.data, { kind: 'arrays', path: 'd.npz', label: 'target', features: 'inputs' });
+  const npy = buildConfig({ ...defaultForm(), data: 'arrays', dataPath: 'm.NPY', labelColumn: '-1' });
+  assert.ok(npy.ok);
+  assert.deepEqual(npy.config.data, { kind: 'arrays', path: 'm.NPY', label: -1 });
+  for (const c of [npz, npy]) assert.ok(c.ok && zTrainingConfig.safeParse(c.config).success);
+
+  const error = (over: Partial<ReturnType<typeof defaultForm>>) => { const r = buildConfig({ ...defaultForm(), ...over }); return r.ok ? null : r.error; };
+  assert.equal(error({ data: 'csv', dataPath: '  ' }), 'data file: enter the path of a .csv file (as the engine sees it)');
+  assert.equal(error({ data: 'arrays', dataPath: 'd.csv' }), 'data file: an array data file ends in .npy or .npz');
+  assert.equal(error({ data: 'csv', dataPath: 'a.csv', featureColumns: 'x1,,x2' }), 'feature columns: an empty name between commas; list names or 0-based indices, e.g. x1, x2');
+  assert.equal(error({ data: 'csv', dataPath: 'a.csv', labelColumn: 'y', featureColumns: 'x, y' }), "feature columns: 'y' is the label column");
+  assert.equal(error({ data: 'arrays', dataPath: 'm.npy', labelColumn: 'y' }), 'label: in a .npy matrix the label is a column index (e.g. -1, the last)');
+  assert.equal(error({ data: 'arrays', dataPath: 'm.npy', featureColumns: 'x' }), 'features: a .npy matrix has no named arrays; leave features empty (every column but the label)');
+  assert.equal(error({ data: 'arrays', dataPath: 'm.npz', featureColumns: 'a,b' }), 'features: name one array of the .npz file (e.g. x)');
+  assert.equal(error({ validationFraction: '1' }), 'validation must be a fraction in [0, 1)');
+});
+
+test('feature columns picked by clicking: added at the end, removed on a second click', () => {
+  assert.deepEqual(featureList(' x1, ,x2 ,'), ['x1', 'x2']);
+  assert.equal(toggleFeature('', 'x1'), 'x1');
+  assert.equal(toggleFeature('x1', 'x2'), 'x1, x2');
+  assert.equal(toggleFeature('x1, x2,x3', 'x2'), 'x1, x3');
+  assert.equal(toggleFeature('x1', 'x1'), '');
+});
+
+test('schedules, clipping and checkpoints in the config; bad values name their field', () => {
+  const step = buildConfig({ ...defaultForm(), schedule: 'step', scheduleStep: '50', scheduleFactor: '0.5', clipGlobalNorm: '1.5' });
+  assert.ok(step.ok);
+  assert.deepEqual(step.config.schedule, { kind: 'factor', step: 50, factor: 0.5 });
+  assert.equal(step.config.clipGlobalNorm, 1.5);
+  const cosine = buildConfig({ ...defaultForm(), schedule: 'cosine', warmupSteps: '10', finalLr: '0.001', checkpointDir: '/tmp/ck', checkpointEvery: '25' });
+  assert.ok(cosine.ok);
+  assert.deepEqual(cosine.config.schedule, { kind: 'cosine', warmupSteps: 10, finalLr: 0.001 });
+  assert.deepEqual(cosine.config.checkpoint, { dir: '/tmp/ck', everySteps: 25 });
+  assert.equal(cosine.config.resumeFrom, undefined, 'Start never resumes');
+  for (const c of [step, cosine]) assert.ok(c.ok && zTrainingConfig.safeParse(c.config).success);
+  const plain = buildConfig(defaultForm());
+  assert.ok(plain.ok);
+  assert.equal(plain.config.schedule, undefined);
+  assert.equal(plain.config.clipGlobalNorm, undefined);
+  assert.equal(plain.config.checkpoint, undefined);
+  const onStop = buildConfig({ ...defaultForm(), checkpointDir: 'ck' });
+  assert.ok(onStop.ok);
+  assert.deepEqual(onStop.config.checkpoint, { dir: 'ck' });
+  const resumed = buildConfig({ ...defaultForm(), resumeFrom: '/tmp/ck/checkpoint-step20.npz' }, { resume: true });
+  assert.ok(resumed.ok);
+  assert.equal(resumed.config.resumeFrom, '/tmp/ck/checkpoint-step20.npz');
+
+  const error = (over: Partial<ReturnType<typeof defaultForm>>, resume = false) => { const r = buildConfig({ ...defaultForm(), ...over }, { resume }); return r.ok ? null : r.error; };
+  assert.equal(error({ schedule: 'step', scheduleStep: '0' }), 'decay every must be a whole number of steps ≥ 1');
+  assert.equal(error({ schedule: 'step', scheduleFactor: '1.5' }), 'decay factor must be in (0, 1]');
+  assert.equal(error({ schedule: 'cosine', warmupSteps: '-1' }), 'warmup steps must be a whole number ≥ 0');
+  assert.equal(error({ schedule: 'cosine', finalLr: 'x' }), 'final lr must be ≥ 0');
+  assert.equal(error({ clipGlobalNorm: '0' }), 'clip norm must be > 0 (or empty: no clipping)');
+  assert.equal(error({ checkpointEvery: '10' }), 'every N steps: set a checkpoint directory first');
+  assert.equal(error({ checkpointDir: 'ck', checkpointEvery: '2.5' }), 'every N steps must be a whole number of steps ≥ 1');
+  assert.equal(error({}, true), 'resume from: pick a checkpoint (or type its path)');
+});
+
+test('resuming keeps the chart up to the checkpoint: step points stay, later carried ones go, new ones stay', () => {
+  let view = startingView();
+  for (const step of [10, 20, 30]) view = foldProgress(view, progress({ step, loss: 1 / step }));
+  view = foldProgress(view, progress({ step: 40, epochsDone: [epoch(0, 0.5)] }));
+  const carried = resumeSeries(view.series);
+  assert.deepEqual(carried.steps, [10, 20, 30, 40]);
+  assert.deepEqual(carried.epochs, [], 'epochs come back with the resumed run');
+  // A resumed run's first point (25) arrived before the cut: it is not carried, so it stays.
+  const mixed = { ...carried, steps: [...carried.steps, 25], loss: [...carried.loss, 0.04], accuracy: [...carried.accuracy, 0.5] };
+  const cut = cutCarriedAfter(mixed, 20, carried.steps.length);
+  assert.deepEqual(cut.steps, [10, 20, 25]);
+  assert.deepEqual(cut.loss, [0.1, 0.05, 0.04]);
+  assert.equal(cutCarriedAfter(carried, 40, 4), carried, 'nothing to cut: the same object');
+  assert.equal(fileNameOf('/tmp/ck/checkpoint-step20.npz'), 'checkpoint-step20.npz');
+  assert.equal(fileNameOf('C:\\ck\\checkpoint-step3.npz'), 'checkpoint-step3.npz');
+});
+
+test('readouts: the running means, or the last epoch\'s values right after an epoch ended', () => {
+  let view = startingView();
+  view = foldProgress(view, progress({ step: 10, loss: 1.5, accuracy: 0.4 }));
+  assert.deepEqual(metricReadouts(view.status, view.series), { loss: 1.5, accuracy: 0.4 });
+  view = foldStatus(view, status({ state: 'finished', step: 100, epoch: 4, batch: 0, loss: null, accuracy: null, history: [epoch(3, 0.25)] }));
+  assert.deepEqual(metricReadouts(view.status, view.series), { loss: 0.25, accuracy: 0.5 });
+  // Mid-epoch with no value yet (a non-finite loss): no stale fallback.
+  view = foldProgress(view, progress({ runId: 'run1', step: 101, batch: 1, loss: null, accuracy: null }));
+  assert.deepEqual(metricReadouts(view.status, view.series), { loss: null, accuracy: null });
+  assert.deepEqual(metricReadouts(null, view.series), { loss: null, accuracy: null });
 });
 
 test('progress events become step points and epoch points; repeated steps and epochs are not doubled', () => {

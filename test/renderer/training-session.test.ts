@@ -23,7 +23,11 @@ function fakeClient() {
   const calls: { method: string; params: unknown }[] = [];
   const listeners = new Map<string, ((data: unknown) => void)[]>();
   const answers: Record<string, (params: Record<string, unknown>) => unknown> = {
-    startTraining: () => ({ runId: 'run7', totalSteps: 50, trainSize: 800, validationSize: 200 }),
+    startTraining: (p) => (p.config as { resumeFrom?: string }).resumeFrom
+      ? { runId: 'run8', totalSteps: 50, trainSize: 800, validationSize: 200, step: 20 }
+      : { runId: 'run7', totalSteps: 50, trainSize: 800, validationSize: 200, step: 0 },
+    inspectDataFile: (p) => ({ path: p.path, format: 'csv', header: true, columns: ['x', 'y'], arrays: [] }),
+    listCheckpoints: (p) => ({ dir: p.dir, checkpoints: [{ path: `${String(p.dir)}/checkpoint-step20.npz`, step: 20, bytes: 400, modified: 1 }] }),
     parameterTable: () => ({ parameters: [row] }),
     pauseTraining: () => status({ state: 'paused' }),
     resumeTraining: () => status({ state: 'running' }),
@@ -58,10 +62,12 @@ test('start, live events, pause / resume / stop, export', async () => {
   const start = calls.find((c) => c.method === 'startTraining');
   assert.deepEqual(start?.params, {
     docId: 'editor',
-    config: { data: { kind: 'spirals' }, optimizer: { name: 'sgd', learningRate: 0.1, momentum: 0.9, wd: 0 }, epochs: 2, batchSize: 32, device: 'cpu' },
+    config: { data: { kind: 'spirals' }, optimizer: { name: 'sgd', learningRate: 0.1, momentum: 0.9, wd: 0 }, epochs: 2, batchSize: 32,
+      validationFraction: 0.2, device: 'cpu' },
   });
   assert.equal(store.getState().training.runId, 'run7');
   assert.equal(store.getState().training.phase, 'running');
+  assert.deepEqual(store.getState().training.samples, { train: 800, validation: 200 });
   assert.deepEqual(store.getState().parameters, [row]);
 
   const requestsBefore = calls.length;
@@ -110,4 +116,45 @@ test('a form error or a refused start is shown and nothing keeps running', async
   await training2.start();
   assert.equal(store2.getState().training.phase, 'idle');
   assert.match(store2.getState().training.error ?? '', /Training did not start: E_BUSY/);
+});
+
+test('resume from a checkpoint: the chart keeps its points up to the checkpoint and the new run continues them', async () => {
+  const store = createEditorStore();
+  const { client, calls, emit } = fakeClient();
+  const training = trainingFor(store, new EngineSession(store, client));
+  store.getState().setTrainingForm({ data: 'spirals', epochs: '2', batchSize: '32', checkpointDir: '/ck', checkpointEvery: '10' });
+  await training.start();
+  const { history: _h, ...base } = status();
+  for (const step of [10, 20, 30]) emit('training-progress', { ...base, step, loss: 1 / step, epochsDone: [], parameters: [] });
+  emit('training-progress', { ...base, step: 40, loss: 0.02, parameters: [],
+    epochsDone: [{ epoch: 0, trainLoss: 0.5, trainAccuracy: 0.6, validationLoss: 0.6, validationAccuracy: 0.5, seconds: 1 }] });
+  await training.stop();
+  assert.deepEqual(store.getState().training.series.epochs, [1]);
+
+  const info = await training.inspectDataFile('d.csv', 'csv');
+  assert.deepEqual(calls.at(-1), { method: 'inspectDataFile', params: { path: 'd.csv', kind: 'csv' } });
+  assert.deepEqual(info.columns, ['x', 'y']);
+  const listed = await training.listCheckpoints('/ck');
+  assert.deepEqual(calls.at(-1), { method: 'listCheckpoints', params: { dir: '/ck' } });
+  store.getState().setTrainingForm({ resumeFrom: listed.checkpoints[0]!.path });
+  await training.resumeFromCheckpoint();
+  const start = calls.filter((c) => c.method === 'startTraining').at(-1);
+  assert.deepEqual((start?.params as { config: unknown }).config, {
+    data: { kind: 'spirals' }, optimizer: { name: 'sgd', learningRate: 0.1, momentum: 0.9, wd: 0 }, epochs: 2, batchSize: 32,
+    validationFraction: 0.2, checkpoint: { dir: '/ck', everySteps: 10 }, resumeFrom: '/ck/checkpoint-step20.npz', device: 'cpu',
+  });
+  let view = store.getState().training;
+  assert.equal(view.runId, 'run8');
+  // Points after the checkpoint's step 20 were trained past it; the epoch points come back with the first event.
+  assert.deepEqual(view.series.steps, [10, 20]);
+  assert.deepEqual(view.series.epochs, []);
+  emit('training-progress', { ...base, runId: 'run8', step: 25, loss: 0.04, parameters: [],
+    epochsDone: [] });
+  view = store.getState().training;
+  assert.deepEqual(view.series.steps, [10, 20, 25]);
+  assert.equal(view.phase, 'running');
+
+  store.getState().setTrainingForm({ resumeFrom: ' ' });
+  await training.resumeFromCheckpoint();
+  assert.equal(store.getState().training.error, 'resume from: pick a checkpoint (or type its path)');
 });

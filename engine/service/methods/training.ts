@@ -1,13 +1,17 @@
 // Training runs through the service: startTraining answers at once with a runId and the run goes
 // on in this process between other requests (it yields after every step), streaming
 // training-progress events at a bounded rate and one training-finished event at the end.
-// pause / resume / stop / status address a run by its id.
+// pause / resume / stop / status address a run by its id; listCheckpoints shows what runs wrote,
+// inspectDataFile what a data file offers (columns, arrays) to pick the label and features from.
+import { resolve } from 'node:path';
 import type { Handler } from '../dispatcher.ts';
 import { ServiceError } from '../../schema/service-protocol.ts';
 import { parseDevice } from '../device-name.ts';
 import { ensureModel } from '../model-builder.ts';
 import { prepareRun } from '../../train/run-setup.ts';
 import type { TrainingRun } from '../../train/run.ts';
+import { listCheckpoints as checkpointsIn } from '../../train/checkpoint.ts';
+import { inspectDataFile as inspect } from '../../train/data/inspect.ts';
 import type { Session } from '../session.ts';
 
 function findRun(session: Session, runId: string): TrainingRun {
@@ -44,7 +48,7 @@ export const startTraining: Handler<'startTraining'> = async (params, ctx) => {
   );
   return {
     runId, totalSteps: run.totalSteps,
-    trainSize: run.options.train.length, validationSize: run.options.validation?.length ?? 0,
+    trainSize: run.options.train.length, validationSize: run.options.validation?.length ?? 0, step: run.step,
   };
 };
 
@@ -52,3 +56,12 @@ export const pauseTraining: Handler<'pauseTraining'> = (params, ctx) => findRun(
 export const resumeTraining: Handler<'resumeTraining'> = (params, ctx) => findRun(ctx.session, params.runId).resume();
 export const stopTraining: Handler<'stopTraining'> = (params, ctx) => findRun(ctx.session, params.runId).stop();
 export const trainingStatus: Handler<'trainingStatus'> = (params, ctx) => findRun(ctx.session, params.runId).status();
+export const listCheckpoints: Handler<'listCheckpoints'> = async (params) => {
+  const checkpoints = await checkpointsIn(params.dir);
+  return { dir: resolve(params.dir), checkpoints };
+};
+
+export const inspectDataFile: Handler<'inspectDataFile'> = async (params) => {
+  const info = await inspect(params.path, params.kind, params.delimiter ? { delimiter: params.delimiter } : {});
+  return { path: resolve(params.path), ...info };
+};

@@ -20,7 +20,7 @@ export interface CsvOptions {
 }
 
 /** Splits one line into cells (RFC 4180 quotes); `line` is 1-based, for errors. */
-function splitLine(text: string, delimiter: string, line: number, source: string): string[] {
+export function splitLine(text: string, delimiter: string, line: number, source: string): string[] {
   const cells: string[] = [];
   let cell = '';
   let quoted = false;
@@ -44,6 +44,11 @@ function splitLine(text: string, delimiter: string, line: number, source: string
 }
 
 const isNumber = (s: string): boolean => s.trim() !== '' && Number.isFinite(Number(s));
+
+/** The header rule parseCsv applies: a first row with a cell that is not a number is a header. */
+export function looksLikeHeader(cells: readonly string[]): boolean {
+  return !cells.every(isNumber);
+}
 
 function resolveColumn(spec: string | number, header: string[] | null, width: number, source: string, role: string): number {
   if (typeof spec === 'number') {
@@ -71,7 +76,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): Dataset {
   });
   if (rows.length === 0) throw new DataError('the file is empty', { source });
   const first = rows[0]!;
-  const hasHeader = options.header === 'auto' || options.header === undefined ? !first.cells.every(isNumber) : options.header;
+  const hasHeader = options.header === 'auto' || options.header === undefined ? looksLikeHeader(first.cells) : options.header;
   const header = hasHeader ? first.cells.map((c) => c.trim()) : null;
   const body = hasHeader ? rows.slice(1) : rows;
   if (body.length === 0) throw new DataError('the file has a header but no data rows', { source });

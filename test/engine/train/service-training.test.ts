@@ -70,6 +70,8 @@ test('start, pause, resume, stop with a checkpoint, then resume a new run from i
   const moved = nextEvent<TrainingProgress>('training-progress', (e) => e.step > paused.step);
   assert.equal((await client.call('resumeTraining', { runId: started.runId })).state, 'running');
   await moved;
+  // Past the first epoch, so the checkpoint carries epoch history for the resumed run to re-send.
+  await nextEvent<TrainingProgress>('training-progress', (e) => e.runId === started.runId && e.epoch >= 1);
 
   const finished = nextEvent<TrainingStatus>('training-finished', (e) => e.runId === started.runId);
   const stopped = await client.call('stopTraining', { runId: started.runId });
@@ -79,9 +81,25 @@ test('start, pause, resume, stop with a checkpoint, then resume a new run from i
   assert.ok(existsSync(stopped.checkpoint!));
   assert.equal((await finished).state, 'stopped');
 
+  // The editor lists what the run wrote and picks one to resume from.
+  const listed = await client.call('listCheckpoints', { dir: host.work });
+  assert.equal(listed.dir, host.work);
+  assert.deepEqual(listed.checkpoints.map((c) => c.path), [stopped.checkpoint]);
+  assert.equal(listed.checkpoints[0]!.step, stopped.step);
+  assert.deepEqual((await client.call('listCheckpoints', { dir: join(host.work, 'later') })).checkpoints, []);
+
+  const history = (await finished).history;
+  const firstResumed = nextEvent<TrainingProgress>('training-progress', (e) => e.runId !== started.runId);
   const resumed = await client.call('startTraining', { docId, config: { ...config, resumeFrom: stopped.checkpoint! } });
+  assert.equal(resumed.step, stopped.step, 'the answer says where the resumed run starts');
   const status = await client.call('trainingStatus', { runId: resumed.runId });
   assert.ok(status.step >= stopped.step, `resumed at step ${status.step}, stopped at ${stopped.step}`);
+  // Its first event re-sends the checkpoint's epoch history, so event-only clients see all of it.
+  const first = await firstResumed;
+  assert.equal(first.runId, resumed.runId);
+  assert.ok(first.step > stopped.step);
+  assert.ok(history.length >= 1, 'the first run finished at least one epoch');
+  assert.deepEqual(first.epochsDone.slice(0, history.length), history);
   assert.equal((await client.call('stopTraining', { runId: resumed.runId })).state, 'stopped');
 });
 
@@ -90,6 +108,9 @@ test('errors name what to fix: unknown run, bad CSV cell, missing checkpoint', a
   const { docId } = await client.call('openDocument', { document: spiralsDoc });
   const csv = join(host.work, 'points.csv');
   await writeFile(csv, 'x,y,label\n0.1,0.2,0\n0.3,oops,1\n');
+  // The editor reads the columns to offer them as label and feature choices.
+  assert.deepEqual(await client.call('inspectDataFile', { path: csv, kind: 'csv' }), { path: csv, format: 'csv', header: true, columns: ['x', 'y', 'label'], arrays: [] });
+  assert.equal((await errorOf(client.call('inspectDataFile', { path: join(host.work, 'none.csv'), kind: 'csv' }))).code, 'E_DATA');
   const bad = await errorOf(client.call('startTraining', { docId, config: { data: { kind: 'csv', path: csv, label: 'label' }, epochs: 1 } }));
   assert.equal(bad.code, 'E_DATA');
   assert.match(bad.message, /points\.csv, line 3, column 2: "oops" \('y'\) is not a number/);
