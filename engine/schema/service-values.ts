@@ -75,6 +75,14 @@ export const zDeviceInfo = z.object({
   available: z.boolean(),
 });
 
+export const zHistogram = z.object({
+  /** bins + 1 edges from min to max. */
+  edges: z.array(z.number()),
+  counts: z.array(z.number().int()),
+  /** Values left out because they were NaN or infinite. */
+  nonFinite: z.number().int(),
+});
+
 export const zParamState = z.enum(['uninitialized', 'deferred', 'initialized']);
 
 /** One row of the parameter table, in collectParams order; a tied parameter appears once. */
@@ -89,6 +97,12 @@ export const zParameterRow = z.object({
   tiedTo: z.array(z.string()),
   gradReq: z.enum(['write', 'add', 'null']),
   stats: zStats.nullable(),
+  /** The structural path of the parameter's first use ('0.weight'), for the panel's tree. */
+  path: z.string().optional(),
+  /** Names of the blocks from the model's root down to the block that owns the parameter. */
+  blocks: z.array(z.string()).optional(),
+  /** Histogram of the values (with statistics, when bins > 0); null when not initialized. */
+  histogram: zHistogram.nullable().optional(),
 });
 export type ParameterRow = z.infer<typeof zParameterRow>;
 
@@ -108,14 +122,6 @@ export const zFileEntryReport = z.object({
   message: z.string().optional(),
 });
 export type FileEntryReport = z.infer<typeof zFileEntryReport>;
-
-export const zHistogram = z.object({
-  /** bins + 1 edges from min to max. */
-  edges: z.array(z.number()),
-  counts: z.array(z.number().int()),
-  /** Values left out because they were NaN or infinite. */
-  nonFinite: z.number().int(),
-});
 
 /** A half-open range [start, stop) along one axis; omitted ends mean the whole axis. */
 export const zAxisRange = z.object({

@@ -1,67 +1,150 @@
-// The parameter table after a run (the network's collectParams), with Gluon's regex filter:
-// `.*weight` shows what collectParams('.*weight') returns.
+// The Parameters tab: the built model's parameters (collectParams order; a tied parameter once,
+// its other uses under "tied to") as a flat table or a tree by block, with Gluon's regex filter
+// (`.*weight` shows what collectParams('.*weight') returns), statistics and a histogram sparkline
+// per row — which follow the training events while a run is going (read from the store's training
+// view; no request per step). Selecting a name opens its tensor view; Files saves and loads
+// parameters and picks Run's input from an array file; Run's output is shown above the table as a
+// heatmap.
 import { useMemo, useState } from 'react';
-import type { WireNumber } from '../../engine/schema/service-api.ts';
+import type { ParameterRow, WireNumber } from '../../engine/schema/service-api.ts';
 import { selectParams } from '../graph/param-filter.ts';
+import { initText } from '../graph/init-text.ts';
 import { shapeText } from '../graph/shape-text.ts';
 import { useEditor, useEditorHandles } from '../store/editor-context.tsx';
+import { HistogramSparkline, type SparkHistogram } from './HistogramSparkline.tsx';
+import { histogramFor } from './live-histogram.ts';
+import { ParameterFiles } from './ParameterFiles.tsx';
+import { parametersFor } from './parameter-service.ts';
+import { groupKeys, treeLines } from './parameter-tree.ts';
+import { RunInputLine, RunOutput } from './RunOutput.tsx';
+import { TensorView } from './TensorView.tsx';
 
 const stat = (v: WireNumber | undefined) => (v === undefined ? '' : typeof v === 'number' ? v.toPrecision(4) : v);
+const COLUMNS = ['name', 'shape', 'dtype', 'state', 'initializer', 'tied to', 'mean', 'std', 'min', 'max', 'histogram'];
+/** Indentation classes exist for this many tree levels (deeper ones share the last). */
+const MAX_DEPTH = 8;
 
-function RunOutput() {
-  const run = useEditor((s) => s.lastRun);
-  if (!run) return null;
+type View = 'table' | 'tree';
+
+function ParamCells({ row, histogram, depth, selected, onSelect }: {
+  row: ParameterRow; histogram: SparkHistogram | null | undefined; depth: number | null; selected: boolean; onSelect(): void;
+}) {
   return (
-    <div className="run-output" data-testid="run-output">
-      {run.outputs.map((o, i) => (
-        <span key={i} className="mono">output {i}: {shapeText(o.shape)} {o.dtype} [{o.data.slice(0, 6).map((v) => stat(v)).join(', ')}{o.data.length > 6 || o.truncated ? ', …' : ''}]</span>
-      ))}
-    </div>
+    <tr data-param={row.name} className={selected ? 'selected' : undefined}>
+      <td className={`mono${depth === null ? '' : ` depth-${Math.min(depth, MAX_DEPTH)}`}`}>
+        <button type="button" className="param-name" title="Open in the tensor view" aria-pressed={selected} onClick={onSelect}>{row.name}</button>
+        {row.gradReq === 'null' ? ' (constant)' : ''}
+      </td>
+      <td className="mono">{shapeText(row.shape)}</td>
+      <td>{row.dtype}</td>
+      <td>{row.state}</td>
+      <td className="mono init" title={row.initializer ?? 'the block\'s default'}>{initText(row.initializer)}</td>
+      <td className="mono">{row.tiedTo.join(', ')}</td>
+      <td className="num">{stat(row.stats?.mean)}</td>
+      <td className="num">{stat(row.stats?.std)}</td>
+      <td className="num">{stat(row.stats?.min)}</td>
+      <td className="num">{stat(row.stats?.max)}</td>
+      <td className="spark"><HistogramSparkline histogram={histogram} label={row.name} /></td>
+    </tr>
   );
 }
 
 export function ParameterPanel() {
-  const { session } = useEditorHandles();
+  const { session, store } = useEditorHandles();
+  const service = useMemo(() => parametersFor(store, session.client), [store, session]);
   const rows = useEditor((s) => s.parameters);
   const busy = useEditor((s) => s.engineStatus === 'busy');
+  const training = useEditor((s) => s.training);
   const [pattern, setPattern] = useState('');
+  const [view, setView] = useState<View>('table');
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
+  const [selected, setSelected] = useState<string | null>(null);
+  const [filesOpen, setFilesOpen] = useState(false);
   const filtered = useMemo(() => selectParams(rows ?? [], pattern), [rows, pattern]);
-  if (!rows) {
-    return (
-      <p className="muted panel-empty">
-        Parameters are created by a forward pass. <button type="button" onClick={() => void session.run()} disabled={busy}>Run</button>
-      </p>
-    );
-  }
+  const lines = useMemo(() => (view === 'tree' ? treeLines(filtered.rows, collapsed) : null), [view, filtered.rows, collapsed]);
+  const histogramOf = (row: ParameterRow) => histogramFor(row, training);
+  const selectedRow = rows?.find((r) => r.name === selected) ?? null;
+  // The side column (files, tensor view) only when it has something to show, so the table keeps
+  // the full width (its statistics and sparklines in view) otherwise.
+  const side = filesOpen || selectedRow !== null;
+
+  const toggle = (key: string) => {
+    const next = new Set(collapsed);
+    if (next.has(key)) next.delete(key);
+    else next.add(key);
+    setCollapsed(next);
+  };
+  const files = filesOpen && <ParameterFiles service={service} haveModel={rows !== null} />;
+  const filesButton = (
+    <button type="button" aria-expanded={filesOpen} onClick={() => setFilesOpen(!filesOpen)}>Files…</button>
+  );
+
+  // One structure with and without rows, so the side column (and the Files form's path and report
+  // in it) stays mounted when an edit clears the table.
   return (
-    <div className="parameter-panel">
-      <div className="parameter-tools">
-        <input className="mono" aria-label="Filter parameters (regex)" placeholder="regex, e.g. .*weight" value={pattern} onChange={(e) => setPattern(e.target.value)} />
-        <span className="muted" data-testid="param-count">{filtered.rows.length} of {rows.length} parameters</span>
-        {filtered.error && <em className="field-error">{filtered.error}</em>}
-        <RunOutput />
+    <div className={rows ? 'parameter-panel' : 'parameter-panel empty'}>
+      {rows ? (
+        <div className="parameter-tools">
+          <input className="mono" aria-label="Filter parameters (regex)" placeholder="regex, e.g. .*weight" value={pattern} onChange={(e) => setPattern(e.target.value)} />
+          <span className="view-toggle" role="group" aria-label="Parameter view">
+            <button type="button" aria-pressed={view === 'table'} onClick={() => setView('table')}>Table</button>
+            <button type="button" aria-pressed={view === 'tree'} onClick={() => setView('tree')}>Tree</button>
+          </span>
+          {view === 'tree' && (
+            <>
+              <button type="button" onClick={() => setCollapsed(new Set())}>Expand all</button>
+              <button type="button" onClick={() => setCollapsed(new Set(groupKeys(filtered.rows)))}>Collapse all</button>
+            </>
+          )}
+          <span className="muted" data-testid="param-count">{filtered.rows.length} of {rows.length} parameters</span>
+          {filtered.error && <em className="field-error">{filtered.error}</em>}
+          <RunInputLine service={service} />
+          {filesButton}
+        </div>
+      ) : (
+        <p className="muted panel-empty">
+          Parameters are created by a forward pass. <button type="button" onClick={() => void session.run()} disabled={busy}>Run</button>{' '}
+          <RunInputLine service={service} /> {filesButton}
+        </p>
+      )}
+      <div className={side ? 'parameter-body with-side' : 'parameter-body'}>
+        <div className="parameter-list">
+          <RunOutput />
+          {rows && (
+            <table className="param-table" data-testid="param-table" data-view={view}>
+              <thead>
+                <tr>{COLUMNS.map((c) => <th key={c}>{c}</th>)}</tr>
+              </thead>
+              <tbody>
+                {lines
+                  ? lines.map((line) => line.kind === 'group' ? (
+                    <tr key={`g:${line.key}`} className="param-group" data-group={line.key}>
+                      <td colSpan={COLUMNS.length} className={`depth-${Math.min(line.depth, MAX_DEPTH)}`}>
+                        <button type="button" aria-expanded={!line.collapsed} onClick={() => toggle(line.key)}>
+                          {line.collapsed ? '▸' : '▾'} <span className="mono">{line.name}</span>
+                        </button>
+                        <span className="muted"> {line.count} parameter{line.count === 1 ? '' : 's'}</span>
+                      </td>
+                    </tr>
+                  ) : (
+                    <ParamCells key={line.row.name} row={line.row} histogram={histogramOf(line.row)} depth={line.depth}
+                      selected={selected === line.row.name} onSelect={() => setSelected(selected === line.row.name ? null : line.row.name)} />
+                  ))
+                  : filtered.rows.map((r) => (
+                    <ParamCells key={r.name} row={r} histogram={histogramOf(r)} depth={null}
+                      selected={selected === r.name} onSelect={() => setSelected(selected === r.name ? null : r.name)} />
+                  ))}
+              </tbody>
+            </table>
+          )}
+        </div>
+        {side && (
+          <aside className="parameter-side">
+            {files}
+            {selectedRow && <TensorView row={selectedRow} service={service} version={rows} onClose={() => setSelected(null)} />}
+          </aside>
+        )}
       </div>
-      <table className="param-table" data-testid="param-table">
-        <thead>
-          <tr><th>name</th><th>shape</th><th>dtype</th><th>state</th><th>initializer</th><th>tied to</th><th>mean</th><th>std</th><th>min</th><th>max</th></tr>
-        </thead>
-        <tbody>
-          {filtered.rows.map((r) => (
-            <tr key={r.name} data-param={r.name}>
-              <td className="mono">{r.name}{r.gradReq === 'null' ? ' (constant)' : ''}</td>
-              <td className="mono">{shapeText(r.shape)}</td>
-              <td>{r.dtype}</td>
-              <td>{r.state}</td>
-              <td className="mono">{r.initializer ?? 'default'}</td>
-              <td className="mono">{r.tiedTo.join(', ')}</td>
-              <td className="num">{stat(r.stats?.mean)}</td>
-              <td className="num">{stat(r.stats?.std)}</td>
-              <td className="num">{stat(r.stats?.min)}</td>
-              <td className="num">{stat(r.stats?.max)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
     </div>
   );
 }

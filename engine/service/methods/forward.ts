@@ -1,7 +1,13 @@
 // forward: one pass through the document's model, with random input of a given shape (the
-// chapter's np.random.uniform(size=(2, 20))), of the document's input spec, or with the caller's
-// data, on a chosen device (default: the document's).
+// chapter's np.random.uniform(size=(2, 20))), of the document's input spec, with the caller's
+// data, or with an array read from a file (loadArrays' formats), on a chosen device (default: the
+// document's).
 import { np, type NDArray } from '../../index.ts';
+import { readArrayFileInfo } from '../../io/array-file.ts';
+import { isHostTensor, type HostTensor } from '../../io/host-tensor.ts';
+import { fromHostTensor } from '../../io/ndarray-files.ts';
+import type { MethodResult } from '../../schema/service-api.ts';
+import { ServiceError } from '../../schema/service-protocol.ts';
 import { runModel } from '../../graph/index.ts';
 import type { Handler } from '../dispatcher.ts';
 import { deviceName, parseDevice } from '../device-name.ts';
@@ -16,11 +22,23 @@ export const forward: Handler<'forward'> = async (params, ctx) => {
   const device = parseDevice(params.device ?? entry.document.device, params.device ? 'params.device' : 'document.device');
   const model = ensureModel(entry, { device, seed: params.seed, rebuild: params.rebuild });
   let inputs: NDArray[];
+  let input: MethodResult<'forward'>['input'];
   if (params.input) {
     inputs = params.input.map((t, i) => wireToNDArray(t, device, `params.input.${i}`));
+    input = { source: 'given', shapes: inputs.map((a) => [...a.shape]) };
+  } else if (params.inputFile) {
+    const { path, name, tensor } = await inputFromFile(params.inputFile.path, params.inputFile.name);
+    // numpy writes float64 by default; a float file array takes the document's float input dtype
+    // (as the chapter's float32 models expect) instead of failing in the first layer.
+    const want = entry.document.input.dtype;
+    const array = fromHostTensor(tensor, device);
+    const floats = ['float32', 'float64'];
+    inputs = [want && want !== array.dtype && floats.includes(want) && floats.includes(array.dtype) ? array.astype(want as 'float32' | 'float64') : array];
+    input = { source: 'file', shapes: [[...tensor.shape]], path, name };
   } else {
     // No shape given: the graph layer draws seeded random input of the document's input spec.
     inputs = params.inputShape ? [np.random.uniform(0, 1, params.inputShape, { device })] : [];
+    if (params.inputShape) input = { source: 'random', shapes: [[...params.inputShape]] };
   }
   await ctx.checkpoint();
   const started = performance.now();
@@ -32,5 +50,21 @@ export const forward: Handler<'forward'> = async (params, ctx) => {
     parameters: briefs(model.net),
     device: deviceName(device),
     seconds: (performance.now() - started) / 1000,
+    ...(input ? { input } : {}),
   };
 };
+
+/** The named array of an array file (or its first one), as the model's input. */
+async function inputFromFile(path: string, name: string | undefined): Promise<{ path: string; name: string; tensor: HostTensor }> {
+  const { content } = await readArrayFileInfo(path);
+  const pairs: [string, HostTensor][] = isHostTensor(content)
+    ? [['0', content]]
+    : Array.isArray(content) ? content.map((t, i) => [String(i), t]) : Object.entries(content);
+  if (pairs.length === 0) throw new ServiceError('E_BAD_REQUEST', `params.inputFile.path: ${path} holds no arrays`);
+  const found = name === undefined ? pairs[0] : pairs.find(([n]) => n === name);
+  if (!found) {
+    throw new ServiceError('E_BAD_REQUEST', `params.inputFile.name: ${path} has no array '${name}'; it has ` +
+      `${pairs.slice(0, 20).map(([n]) => `'${n}'`).join(', ')}${pairs.length > 20 ? ', …' : ''}`);
+  }
+  return { path, name: found[0], tensor: found[1] };
+}

@@ -1,26 +1,49 @@
-// The parameter panel's methods: the table (with statistics), one parameter's values (a slice,
-// its histogram, summary statistics), overwriting values, and (re)initialization.
-import { np, type Parameter } from '../../index.ts';
+// The parameter panel's methods: the table (with statistics, a compact histogram and each row's
+// place in the block tree), one parameter's values (a slice, its histogram, summary statistics,
+// and the same slice of its gradient), overwriting values (all, or one element or sub-array at an
+// index), and (re)initialization.
+import { np, type Block, type NDArray, type Parameter } from '../../index.ts';
 import type { MethodResult, ParsedParams } from '../../schema/service-api.ts';
 import { ServiceError } from '../../schema/service-protocol.ts';
 import type { Handler, RequestContext } from '../dispatcher.ts';
 import { parseDevice } from '../device-name.ts';
 import { ensureModel } from '../model-builder.ts';
 import { describeInit, findParam, uniqueParams } from '../model-parameters.ts';
-import { histogram, sliceBox, summaryStats, tensorToWire, wireToNDArray } from '../tensor-wire.ts';
+import { fromWireNumber, histogram, sliceBox, summaryStats, tensorToWire, wireToNDArray } from '../tensor-wire.ts';
 
 const DEFAULT_BINS = 30;
+/** Sparkline-sized histograms for the table: enough shape to see, few numbers on the wire. */
+const DEFAULT_TABLE_BINS = 20;
 const DEFAULT_MAX_VALUES = 10000;
 
 function hostData(p: Parameter) {
   return p.data(p.listDevices()[0]).toTyped();
 }
 
+/** Where each parameter is first used: its structural path and the chain of block names above it. */
+function placesOf(net: Block): Map<Parameter, { path: string; blocks: string[] }> {
+  const places = new Map<Parameter, { path: string; blocks: string[] }>();
+  // Same order as structuralParams (own parameters, then children), so the first use wins as there.
+  const walk = (block: Block, prefix: string, chain: string[]) => {
+    const blocks = [...chain, block.name];
+    const own = block.params.prefix;
+    for (const [name, p] of block.params) {
+      if (!places.has(p)) places.set(p, { path: prefix + (name.startsWith(own) ? name.slice(own.length) : name), blocks });
+    }
+    for (const [key, child] of block.children) walk(child, `${prefix}${key}.`, blocks);
+  };
+  walk(net, '', []);
+  return places;
+}
+
 export const parameterTable: Handler<'parameterTable'> = async (params, ctx) => {
   const { net } = ctx.session.model(params.docId);
+  const bins = params.bins ?? DEFAULT_TABLE_BINS;
+  const places = placesOf(net);
   const rows = [];
   for (const { name, param, tiedTo } of uniqueParams(net)) {
     const withStats = params.statistics !== false && param.state === 'initialized';
+    const data = withStats ? hostData(param) : null;
     rows.push({
       name,
       shape: param.shape,
@@ -29,22 +52,19 @@ export const parameterTable: Handler<'parameterTable'> = async (params, ctx) => 
       initializer: describeInit(param.init),
       tiedTo,
       gradReq: param.gradReq,
-      stats: withStats ? summaryStats(hostData(param)) : null,
+      stats: data ? summaryStats(data) : null,
+      ...places.get(param),
+      histogram: data && bins > 0 ? histogram(data, bins) : null,
     });
     await ctx.checkpoint();
   }
   return { parameters: rows };
 };
 
-export const parameterValues: Handler<'parameterValues'> = (params, ctx) => {
-  const { net } = ctx.session.model(params.docId);
-  const p = findParam(net, params.name);
-  const array = p.data(p.listDevices()[0]);
-  const shape = [...array.shape];
-  const data = array.toTyped();
-  const ranges = params.slice ?? [];
+/** The box [start, start + shape) of a parameter's shape from the request's half-open ranges (clamped). */
+function boxOf(name: string, shape: readonly number[], ranges: ParsedParams<'parameterValues'>['slice'] = []) {
   if (ranges.length > shape.length) {
-    throw new ServiceError('E_BAD_REQUEST', `params.slice: ${ranges.length} ranges for a parameter of rank ${shape.length}`);
+    throw new ServiceError('E_BAD_REQUEST', `params.slice: ${ranges.length} ranges for '${name}' of rank ${shape.length}`);
   }
   const start: number[] = [];
   const boxShape: number[] = [];
@@ -55,23 +75,58 @@ export const parameterValues: Handler<'parameterValues'> = (params, ctx) => {
     start.push(from);
     boxShape.push(to - from);
   });
-  const box = sliceBox(data, shape, start, boxShape);
-  return {
+  return { start, shape: boxShape };
+}
+
+export const parameterValues: Handler<'parameterValues'> = (params, ctx) => {
+  const { net } = ctx.session.model(params.docId);
+  const p = findParam(net, params.name);
+  const array = p.data(p.listDevices()[0]);
+  const shape = [...array.shape];
+  const data = array.toTyped();
+  const box = boxOf(params.name, shape, params.slice);
+  const maxValues = params.maxValues ?? DEFAULT_MAX_VALUES;
+  const result: MethodResult<'parameterValues'> = {
     name: params.name,
     shape,
     dtype: array.dtype,
-    slice: { start, shape: boxShape },
-    values: tensorToWire(boxShape, array.dtype, box, params.maxValues ?? DEFAULT_MAX_VALUES),
+    slice: box,
+    values: tensorToWire(box.shape, array.dtype, sliceBox(data, shape, box.start, box.shape), maxValues),
     stats: summaryStats(data),
     histogram: histogram(data, params.bins ?? DEFAULT_BINS),
   };
+  if (params.gradient) {
+    // A constant (grad_req null) has no gradient; others have one from initialization on (zeros
+    // until a backward pass, e.g. a training step, writes it).
+    const grad: NDArray | null = p.gradReq === 'null' ? null : (array.grad ?? null);
+    if (grad) {
+      const g = grad.toTyped();
+      result.gradient = { values: tensorToWire(box.shape, grad.dtype, sliceBox(g, shape, box.start, box.shape), maxValues), stats: summaryStats(g) };
+    } else result.gradient = null;
+  }
+  return result;
 };
+
+/** Says which element (or sub-array) `index` names, or why it names none. */
+function checkIndex(name: string, shape: readonly number[], index: readonly number[]): void {
+  if (index.length > shape.length) {
+    throw new ServiceError('E_INDEX', `params.index: [${index.join(', ')}] has ${index.length} indices but '${name}' has rank ${shape.length} ` +
+      `(shape (${shape.join(', ')}))`, { name, index: [...index] });
+  }
+  index.forEach((i, axis) => {
+    if (i >= shape[axis]!) {
+      throw new ServiceError('E_INDEX', `params.index.${axis}: index ${i} is out of range for axis ${axis} of '${name}' with shape ` +
+        `(${shape.join(', ')}); [${index.join(', ')}] names no element`, { name, index: [...index] });
+    }
+  });
+}
 
 export const setParameter: Handler<'setParameter'> = (params, ctx) => {
   const { net } = ctx.session.model(params.docId);
   const p = findParam(net, params.name);
   const device = p.listDevices()[0]!;
   const shape = p.shape;
+  if (params.index) return setAt(params.name, p, params.index, params.value);
   let value;
   if ('fill' in params.value) {
     if (!p.shapeIsKnown || !shape) {
@@ -88,6 +143,41 @@ export const setParameter: Handler<'setParameter'> = (params, ctx) => {
   p.setData(value);
   return { name: params.name, shape: [...value.shape], dtype: p.dtype, stats: summaryStats(hostData(p)) };
 };
+
+/**
+ * `data()[i, j] = v` (a full index) or `data()[i] = row` (a leading index): reads the values,
+ * writes the element or sub-array, and sets the whole array back, so every device copy and every
+ * tied use sees the change.
+ */
+function setAt(name: string, p: Parameter, index: readonly number[], value: ParsedParams<'setParameter'>['value']): MethodResult<'setParameter'> {
+  if (p.state !== 'initialized') {
+    throw new ServiceError('E_BAD_REQUEST', `params.index: '${name}' is ${p.state}; run forward first so it has values`);
+  }
+  const current = p.data(p.listDevices()[0]);
+  const shape = [...current.shape];
+  checkIndex(name, shape, index);
+  const rest = shape.slice(index.length);
+  const count = rest.reduce((a, b) => a * b, 1);
+  let offset = 0;
+  index.forEach((i, axis) => { offset += i * shape.slice(axis + 1).reduce((a, b) => a * b, 1); });
+  let values: number[];
+  if ('fill' in value) values = new Array<number>(count).fill(value.fill);
+  else {
+    if (value.shape.length !== rest.length || value.shape.some((d, i) => d !== rest[i])) {
+      throw new ServiceError('E_BAD_REQUEST', `params.value.shape: '${name}'[${index.join(', ')}] has shape (${rest.join(', ')}), ` +
+        `got (${value.shape.join(', ')})`);
+    }
+    values = value.data.map(fromWireNumber);
+  }
+  if (p.dtype !== 'float32' && p.dtype !== 'float64' && values.some((v) => !Number.isInteger(v))) {
+    throw new ServiceError('E_BAD_REQUEST', `params.value: '${name}' is ${p.dtype} and needs integer values`);
+  }
+  const all = Float64Array.from(current.toTyped() as ArrayLike<number | bigint>, Number);
+  all.set(values, offset);
+  const next = np.array(all, { shape, device: current.device }).astype(p.dtype);
+  p.setData(next);
+  return { name, shape, dtype: p.dtype, stats: summaryStats(hostData(p)) };
+}
 
 function initializeWith(force: boolean) {
   return (params: ParsedParams<'initialize'>, ctx: RequestContext): MethodResult<'initialize'> => {

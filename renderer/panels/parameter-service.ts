@@ -1,0 +1,115 @@
+// What the Parameters tab asks of the engine, without React: the table (kept in the store, with
+// the live training summaries applied), one parameter's values and gradient, setting one element,
+// saving and loading parameters, listing an array file and choosing one of its arrays as Run's
+// input. Unit-tested with a fake client.
+import type { FileEntryReport, MethodResult } from '../../engine/schema/service-api.ts';
+import type { ServiceClient } from '../../engine/schema/service-client.ts';
+import { DOC_ID } from '../api/engine-session.ts';
+import type { EditorStore } from '../store/editor-store.ts';
+import { applySummaries, isActive } from '../training/training-model.ts';
+import type { AxisRange } from './tensor-view-model.ts';
+
+export type ValuesResult = MethodResult<'parameterValues'>;
+export type ArraysListing = MethodResult<'loadArrays'>;
+
+/** A save or load: the engine's per-name report, or its error (a failed load still names each key). */
+export interface FileReport {
+  action: 'saved' | 'loaded';
+  path: string;
+  format: string | null;
+  entries: FileEntryReport[];
+  error: string | null;
+}
+
+export interface LoadOptions {
+  allowMissing: boolean;
+  ignoreExtra: boolean;
+}
+
+function messageOf(error: unknown): string {
+  return (error as { message?: string } | undefined)?.message ?? String(error);
+}
+
+function entriesOf(error: unknown): FileEntryReport[] {
+  const details = (error as { details?: { entries?: unknown } } | undefined)?.details;
+  return Array.isArray(details?.entries) ? (details.entries as FileEntryReport[]) : [];
+}
+
+export class ParameterService {
+  constructor(private readonly store: EditorStore, private readonly client: ServiceClient) {}
+
+  /** Fetches the table again (after an edit or a load), keeping a running training's live statistics. */
+  async refreshTable(): Promise<void> {
+    const table = await this.client.call('parameterTable', { docId: DOC_ID, statistics: true });
+    const { training, setEngine } = this.store.getState();
+    setEngine({ parameters: applySummaries(table.parameters, isActive(training.phase) ? training.parameters : {}) });
+  }
+
+  values(name: string, slice: AxisRange[], options: { gradient: boolean; maxValues: number }): Promise<ValuesResult> {
+    return this.client.call('parameterValues', { docId: DOC_ID, name, slice, gradient: options.gradient, maxValues: options.maxValues, bins: 20 });
+  }
+
+  /** `param.data()[index] = value` in the engine, then the table again (its statistics changed). */
+  async setElement(name: string, index: number[], value: number): Promise<void> {
+    await this.client.call('setParameter', { docId: DOC_ID, name, index, value: { fill: value } });
+    this.store.getState().setEngine({ notice: { kind: 'info', text: `Set ${name}[${index.join(', ')}] = ${value} in the engine` } });
+    await this.refreshTable();
+  }
+
+  async saveParameters(path: string, fullNames: boolean): Promise<FileReport> {
+    try {
+      const r = await this.client.call('saveParameters', { docId: DOC_ID, path, fullNames });
+      return { action: 'saved', path: r.path, format: r.format, entries: r.entries, error: null };
+    } catch (error) {
+      return { action: 'saved', path, format: null, entries: [], error: messageOf(error) };
+    }
+  }
+
+  async loadParameters(path: string, options: LoadOptions): Promise<FileReport> {
+    try {
+      const r = await this.client.call('loadParameters', { docId: DOC_ID, path, ...options });
+      await this.refreshTable();
+      return { action: 'loaded', path: r.path, format: r.format, entries: r.entries, error: null };
+    } catch (error) {
+      return { action: 'loaded', path, format: null, entries: entriesOf(error), error: messageOf(error) };
+    }
+  }
+
+  /** The arrays of a file: names, shapes and dtypes only (values stay in the engine). */
+  listArrays(path: string): Promise<ArraysListing> {
+    return this.client.call('loadArrays', { path, maxValues: 0 });
+  }
+
+  /** Run's input from now on: an array of a file (null: random input again). */
+  useAsRunInput(choice: { path: string; name: string; shape: number[] } | null): void {
+    this.store.getState().setEngine({ runInput: choice });
+  }
+}
+
+const services = new WeakMap<ServiceClient, ParameterService>();
+
+/** The one parameter service of a client. */
+export function parametersFor(store: EditorStore, client: ServiceClient): ParameterService {
+  let service = services.get(client);
+  if (!service) {
+    service = new ParameterService(store, client);
+    services.set(client, service);
+  }
+  return service;
+}
+
+interface DesktopDialogs {
+  invoke(channel: 'app:open-file' | 'app:save-file', payload?: { title?: string; defaultPath?: string; filters?: { name: string; extensions: string[] }[] }): Promise<unknown>;
+}
+
+/**
+ * The desktop shell's native file dialog (Electron's preload exposes window.api.invoke), or null
+ * in a browser, where the path is typed in (the engine, not the browser, opens the file).
+ */
+export function desktopDialogs(): DesktopDialogs | null {
+  if (typeof window === 'undefined') return null;
+  const api = (window as { api?: Partial<DesktopDialogs> }).api;
+  return typeof api?.invoke === 'function' ? (api as DesktopDialogs) : null;
+}
+
+export const ARRAY_FILE_FILTERS = [{ name: 'Array and parameter files', extensions: ['params', 'npy', 'npz', 'safetensors'] }];
