@@ -4,7 +4,7 @@
 import type { ClientMessage, ServerMessage } from '../../engine/schema/service-protocol.ts';
 
 /** Every channel the window may call. Names start with `app:` (Electron checklist #17). */
-export const APP_CHANNELS = ['app:version', 'app:engine-send', 'app:open-file', 'app:save-file'] as const;
+export const APP_CHANNELS = ['app:version', 'app:engine-send', 'app:open-file', 'app:save-file', 'app:add-recent-document'] as const;
 
 export type AppChannel = (typeof APP_CHANNELS)[number];
 
@@ -25,6 +25,8 @@ export interface AppChannelMap {
   'app:open-file': { request: FileDialogRequest; result: string | null };
   /** Shows a save dialog; the chosen path, or null when cancelled. */
   'app:save-file': { request: FileDialogRequest; result: string | null };
+  /** A document was opened or saved: the OS's recent documents list (Dock / Jump List) gets it. */
+  'app:add-recent-document': { request: { path: string }; result: void };
 }
 
 export type ChannelRequest<C extends AppChannel> = AppChannelMap[C]['request'];
@@ -37,7 +39,7 @@ export type EngineMessage = ServerMessage;
 /** Main → window: a menu item the user chose, by name; the window runs the matching action. */
 export const MENU_COMMAND_CHANNEL = 'app:menu-command';
 export const MENU_COMMANDS = [
-  'new', 'open', 'save', 'undo', 'redo', 'deleteSelection', 'duplicateSelection', 'selectAll', 'run',
+  'new', 'open', 'save', 'saveAs', 'undo', 'redo', 'deleteSelection', 'duplicateSelection', 'selectAll', 'run',
   'toggleTheme', 'shortcuts',
 ] as const;
 export type MenuCommand = (typeof MENU_COMMANDS)[number];

@@ -22,4 +22,5 @@ export const channelRequestSchemas = {
   'app:engine-send': zClientMessage,
   'app:open-file': zFileDialogRequest,
   'app:save-file': zFileDialogRequest,
+  'app:add-recent-document': z.object({ path: z.string().min(1).max(4096) }).strict(),
 } satisfies { [C in AppChannel]: z.ZodType<ChannelRequest<C>> };

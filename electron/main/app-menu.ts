@@ -22,6 +22,7 @@ export function menuTemplate(ctx: MenuContext): MenuItemConstructorOptions[] {
       item('New', 'new', 'CmdOrCtrl+N'),
       item('Open…', 'open', 'CmdOrCtrl+O'),
       item('Save', 'save', 'CmdOrCtrl+S'),
+      item('Save As…', 'saveAs', 'Shift+CmdOrCtrl+S'),
       { type: 'separator' },
       ctx.isMac ? { role: 'close' } : { role: 'quit' },
     ],

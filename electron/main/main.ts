@@ -80,6 +80,8 @@ void app.whenReady().then(() => {
     return chosen.canceled ? null : (chosen.filePath ?? null);
   });
 
+  handle('app:add-recent-document', rendererUrl, (request) => app.addRecentDocument(request.path));
+
   Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({
     appName: app.getName(),
     isMac: process.platform === 'darwin',

@@ -10,6 +10,8 @@ import type { EditorStore } from '../store/editor-store.ts';
 export const DOC_ID = 'editor';
 /** Edits closer together than this are sent to the engine once. */
 export const SYNC_DEBOUNCE_MS = 150;
+/** Output values Run brings back per output (enough for the Parameters tab's heatmap). */
+export const RUN_MAX_VALUES = 16384;
 
 interface ErrorWithDetails {
   message: string;
@@ -60,6 +62,17 @@ export class EngineSession {
       });
       this.schedule(0);
     });
+    await this.loadCatalog();
+  }
+
+  /** The web host's socket is back after a drop: load what never arrived and send the document again. */
+  async reconnected(): Promise<void> {
+    this.syncedModel = null;
+    if (this.store.getState().engineStatus === 'connecting') await this.loadCatalog();
+    else this.schedule(0);
+  }
+
+  private async loadCatalog(): Promise<void> {
     try {
       const [catalog, devices, examples] = await Promise.all([
         this.client.call('layerCatalog', {}),
@@ -125,12 +138,17 @@ export class EngineSession {
         setUi({ bottomTab: 'problems' });
         return;
       }
-      const { seed } = this.store.getState().document;
-      const lastRun = await this.client.call('forward', { docId: DOC_ID, rebuild: true, seed, maxValues: 64 });
+      // No rebuild: sending a changed document (openDocument) drops the engine's model, so an edit
+      // still gets fresh parameters from the document's seed, while values set, loaded or trained
+      // in the Parameters and Training tabs survive a Run of the unchanged document.
+      const { runInput } = this.store.getState();
+      const inputFile = runInput ? { inputFile: { path: runInput.path, name: runInput.name } } : {};
+      const lastRun = await this.client.call('forward', { docId: DOC_ID, maxValues: RUN_MAX_VALUES, ...inputFile });
       const table = await this.client.call('parameterTable', { docId: DOC_ID, statistics: true });
+      const from = lastRun.input?.source === 'file' ? ` with ${lastRun.input.name ?? ''} from ${lastRun.input.path ?? ''}` : '';
       setEngine({
         engineStatus: 'ready', lastRun, parameters: table.parameters,
-        notice: { kind: 'info', text: `Ran on ${lastRun.device} in ${(lastRun.seconds * 1000).toFixed(1)} ms` },
+        notice: { kind: 'info', text: `Ran on ${lastRun.device} in ${(lastRun.seconds * 1000).toFixed(1)} ms${from}` },
       });
       setUi({ bottomTab: 'parameters' });
     } catch (error) {
@@ -163,6 +181,11 @@ export class EngineSession {
   }
 
   private fail(what: string, error: unknown): void {
+    // While the connection is down the banner says so; the status line only says what did not happen.
+    if ((error as { code?: unknown } | undefined)?.code === 'E_NOT_CONNECTED' && this.store.getState().connectionLost) {
+      this.store.getState().setEngine({ notice: { kind: 'error', text: `${what}: the engine connection is lost; the document is sent again when it is back` } });
+      return;
+    }
     const message = (error as ErrorWithDetails | undefined)?.message ?? String(error);
     this.store.getState().setEngine({ notice: { kind: 'error', text: `${what}: ${message}` } });
   }

@@ -6,9 +6,13 @@ const CANVAS_GESTURES: [string, string][] = [
   ['Drag from the palette', 'add a layer where you drop it'],
   ['Double-click the canvas', 'add a layer by name'],
   ['Drag from an output port to an input port', 'connect'],
+  ['Drag an edge\'s end to another port', 'reconnect it (same checks as connecting)'],
+  ['Double-click a block or repeat', 'edit its definition; the breadcrumb above the canvas leads back out'],
   ['Ctrl+click', 'add to the selection'],
   ['Shift+drag', 'box select'],
   ['Ctrl+Enter', 'run (forward pass, then the parameter table)'],
+  ['Ctrl+S, Ctrl+Shift+S', 'save, save as'],
+  ['Ctrl+O', 'open a document file'],
   ['?', 'this help'],
 ];
 

@@ -1,14 +1,17 @@
-// The toolbar: file (new, examples, open, save), undo/redo, run, theme, and the status line.
+// The toolbar: files (new, open, recent, save, save as, download, upload), examples, undo/redo,
+// layout, run, theme, and the status line.
 import { useRef, type ChangeEvent } from 'react';
 import { useAutoLayout } from '../canvas/use-auto-layout.ts';
+import { ConnectionBanner } from './ConnectionBanner.tsx';
 import { ShortcutHelp } from './ShortcutHelp.tsx';
 import { runCommand } from '../commands/index.ts';
-import { emptyDocument } from '../graph/document-ops.ts';
+import { useFileController, useFiles } from '../files/files-context.tsx';
+import { baseName } from '../files/recent-files.ts';
 import { useEditor, useEditorHandles } from '../store/editor-context.tsx';
-import { openDocumentFile, saveDocument } from './file-actions.ts';
 
 export function Toolbar() {
   const { store, session } = useEditorHandles();
+  const files = useFileController();
   const canUndo = useEditor((s) => s.past.length > 0);
   const canRedo = useEditor((s) => s.future.length > 0);
   const examples = useEditor((s) => s.exampleNames);
@@ -17,30 +20,40 @@ export function Toolbar() {
   const theme = useEditor((s) => s.theme);
   const title = useEditor((s) => s.document.title ?? 'untitled');
   const dirty = useEditor((s) => s.dirty);
+  const filePath = useEditor((s) => s.filePath);
   const help = useEditor((s) => s.helpOpen);
+  const recent = useFiles((s) => s.recent);
+  const lastAutosave = useFiles((s) => s.lastAutosave);
   const fileInput = useRef<HTMLInputElement>(null);
   const layout = useAutoLayout();
   const selectionSize = useEditor((s) => s.selectedNodes.length);
 
-  const save = () => saveDocument(store);
-  const open = async (event: ChangeEvent<HTMLInputElement>) => {
+  const upload = async (event: ChangeEvent<HTMLInputElement>) => {
     const file = event.target.files?.[0];
     event.target.value = '';
-    if (file) await openDocumentFile(store, session, file);
+    if (file) await files.upload(file);
   };
 
   return (
     <header className="toolbar">
       <span className="brand">Blocksmith</span>
-      <span className="doc-title" data-testid="doc-title">{title}{dirty ? ' •' : ''}</span>
-      <button type="button" onClick={() => store.getState().replaceDocument(emptyDocument())}>New</button>
-      <select aria-label="Open example" value="" onChange={(e) => e.target.value && void session.openExample(e.target.value)}>
+      <span className="doc-title" data-testid="doc-title" title={filePath ?? 'not saved to a file yet'}>{title}{dirty ? ' •' : ''}</span>
+      <button type="button" onClick={() => files.newDocument()}>New</button>
+      <button type="button" onClick={() => void files.open()} title="Open a document file (Ctrl+O)">Open…</button>
+      <select className="recent-files" aria-label="Open recent" value="" onChange={(e) => e.target.value && void files.openPath(e.target.value)} disabled={recent.length === 0}
+        title={recent.length === 0 ? 'No recent files yet' : 'Open a recent file'}>
+        <option value="">Recent…</option>
+        {recent.map((r) => <option key={r.path} value={r.path} title={r.path}>{baseName(r.path)} — {r.path}</option>)}
+      </select>
+      <button type="button" onClick={() => void files.save()} title={filePath ? `Save to ${filePath} (Ctrl+S)` : 'Save to a file (Ctrl+S)'}>Save</button>
+      <button type="button" onClick={() => void files.saveAs()} title="Save to another file (Ctrl+Shift+S)">Save as…</button>
+      <select aria-label="Open example" value="" onChange={(e) => e.target.value && files.confirmDiscard() && void session.openExample(e.target.value)}>
         <option value="">Examples…</option>
         {examples.map((n) => <option key={n} value={n}>{n}</option>)}
       </select>
-      <button type="button" onClick={() => fileInput.current?.click()}>Open…</button>
-      <input ref={fileInput} type="file" accept=".json,application/json" hidden onChange={(e) => void open(e)} data-testid="open-file" />
-      <button type="button" onClick={save}>Save</button>
+      <button type="button" onClick={() => files.download()} title="Download the document as a JSON file">Download</button>
+      <button type="button" onClick={() => fileInput.current?.click()} title="Open a JSON file from this computer">Upload…</button>
+      <input ref={fileInput} type="file" accept=".json,application/json" hidden onChange={(e) => void upload(e)} data-testid="open-file" />
       <span className="sep" />
       <button type="button" onClick={() => runCommand(store, 'undo')} disabled={!canUndo} title="Ctrl+Z">Undo</button>
       <button type="button" onClick={() => runCommand(store, 'redo')} disabled={!canRedo} title="Ctrl+Shift+Z">Redo</button>
@@ -49,12 +62,14 @@ export function Toolbar() {
       </button>
       <span className="sep" />
       <button type="button" className="primary" onClick={() => void session.run()} disabled={status !== 'ready'} title="Ctrl+Enter">Run</button>
-      <span className={`notice ${notice?.kind ?? ''}`} role="status" data-testid="notice">{notice?.text ?? (status === 'connecting' ? 'Connecting to the engine…' : '')}</span>
+      <span className={`notice ${notice?.kind ?? ''}`} role="status" data-testid="notice" title={notice?.text}>{notice?.text ?? (status === 'connecting' ? 'Connecting to the engine…' : '')}</span>
+      {lastAutosave !== null && <span className="autosave muted" data-testid="autosave-status">autosaved {new Date(lastAutosave).toLocaleTimeString()}</span>}
       <button type="button" onClick={() => store.getState().setUi({ theme: theme === 'light' ? 'dark' : 'light' })} aria-label="Toggle theme">
         {theme === 'light' ? 'Dark' : 'Light'}
       </button>
       <button type="button" onClick={() => store.getState().setUi({ helpOpen: true })} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">?</button>
       {help && <ShortcutHelp onClose={() => store.getState().setUi({ helpOpen: false })} />}
+      <ConnectionBanner />
     </header>
   );
 }

@@ -1,7 +1,9 @@
 // Command-line flags of `npm run bench` and the repetition budgets they select.
 
-export const SUITES = ['matmul', 'elementwise', 'overhead', 'training', 'forward'] as const;
+export const SUITES = ['matmul', 'elementwise', 'overhead', 'training', 'forward', 'editor'] as const;
 export type Suite = (typeof SUITES)[number];
+/** Suites a plain `npm run bench` runs; editor (Chromium and a renderer build) only when named with --only. */
+export const DEFAULT_SUITES: readonly Suite[] = SUITES.filter((s) => s !== 'editor');
 
 export interface BenchOptions {
   quick: boolean;
@@ -20,9 +22,9 @@ export interface BenchOptions {
   overheadIters: number;
 }
 
-export const USAGE = `usage: npm run bench -- [--quick] [--only=matmul|elementwise|overhead|training|forward[,...]] [--out=PATH]
+export const USAGE = `usage: npm run bench -- [--quick] [--only=matmul|elementwise|overhead|training|forward|editor[,...]] [--out=PATH]
   --quick      smaller repetition counts (a smoke run; numbers are noisier)
-  --only=LIST  run only these suites (comma-separated)
+  --only=LIST  run only these suites (comma-separated); editor runs only when named here
   --out=PATH   also write the results JSON to PATH (always written to .bench/results.json)`;
 
 export function parseOptions(argv: readonly string[]): BenchOptions {
@@ -46,7 +48,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   }
   return {
     quick,
-    suites: only ?? [...SUITES],
+    suites: only ?? [...DEFAULT_SUITES],
     out,
     minSeconds: quick ? 0.1 : 0.5,
     minReps: quick ? 3 : 5,

@@ -66,6 +66,11 @@ export async function openEditor(harness: Harness, theme: 'light' | 'dark' = 'li
   const problems: string[] = [];
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  // "Discard the unsaved changes?" is answered yes, as the action ran before it asked; a test that
+  // wants to answer itself adds its own listener, and then this one stays out of the way.
+  // (Page is an EventEmitter at run time; its typings leave listenerCount out.)
+  const listeners = page as unknown as { listenerCount(event: string): number };
+  page.on('dialog', (d) => { if (listeners.listenerCount('dialog') === 1) void d.accept(); });
   const response = await page.goto(harness.serving.web.url, { waitUntil: 'load' });
   assert.equal(response?.status(), 200);
   await page.getByTestId('palette-Dense').waitFor({ timeout: 20_000 });

@@ -36,4 +36,6 @@ test('channels are app:-prefixed, allowlisted and each has a payload schema', ()
   assert.equal(isAppChannel(42), false);
   assert.equal(channelRequestSchemas['app:version'].safeParse(undefined).success, true);
   assert.equal(channelRequestSchemas['app:version'].safeParse({ evil: true }).success, false);
+  assert.equal(channelRequestSchemas['app:add-recent-document'].safeParse({ path: '/m/mlp.json' }).success, true);
+  assert.equal(channelRequestSchemas['app:add-recent-document'].safeParse({ path: '' }).success, false);
 });

@@ -10,6 +10,7 @@ import { MENU_ACTIONS, listenToMenu } from '../../renderer/src/menu-commands.ts'
 import { addNode } from '../../renderer/graph/document-ops.ts';
 import { createEditorStore } from '../../renderer/store/editor-store.ts';
 import type { EngineSession } from '../../renderer/api/engine-session.ts';
+import type { FileController } from '../../renderer/files/file-controller.ts';
 import { catalog } from '../renderer/catalog-fixture.ts';
 
 function items(template: MenuItemConstructorOptions[]): MenuItemConstructorOptions[] {
@@ -43,6 +44,7 @@ test('File, Edit, View, Window and Help, with the usual accelerators; macOS gets
   assert.deepEqual(labels(clickAll(true).template), ['Blocksmith', 'File', 'Edit', 'View', 'windowMenu', 'help']);
   const byLabel = new Map(items(clickAll(false).template).map((i) => [i.label, i]));
   assert.equal(byLabel.get('Save')?.accelerator, 'CmdOrCtrl+S');
+  assert.equal(byLabel.get('Save As…')?.accelerator, 'Shift+CmdOrCtrl+S');
   assert.equal(byLabel.get('Undo')?.accelerator, 'CmdOrCtrl+Z');
   assert.equal(byLabel.get('Run Forward Pass')?.accelerator, 'CmdOrCtrl+Enter');
 });
@@ -57,7 +59,7 @@ test('a menu command reaching the page runs the editor action (undo, theme, shor
   const previous = g.window;
   g.window = { api: { onMenuCommand: (l: (c: string) => void) => { deliver = l; return () => void (unsubscribed = true); } } };
   try {
-    const stop = listenToMenu(store, {} as EngineSession);
+    const stop = listenToMenu(store, {} as EngineSession, {} as FileController);
     deliver('undo');
     assert.equal(store.getState().document.nodes.length, 0);
     const theme = store.getState().theme;
@@ -78,7 +80,7 @@ test('in a browser (no window.api) the menu hook does nothing', () => {
   const previous = g.window;
   g.window = {};
   try {
-    const stop = listenToMenu(createEditorStore(), {} as EngineSession);
+    const stop = listenToMenu(createEditorStore(), {} as EngineSession, {} as FileController);
     stop();
   } finally {
     g.window = previous;

@@ -1,7 +1,7 @@
 // Documents in the session: open / close, validation (every problem at once, each with its
 // place), shape inference without kernels, and the shipped examples. All of it is the graph
 // layer's work (engine/graph); these handlers only find the document and shape the answer.
-import { exampleNames as graphExampleNames, inferShapes as graphInferShapes, loadExample as graphLoadExample, parseDocument, validateDocument, type GraphDocument, type Problem } from '../../graph/index.ts';
+import { exampleNames as graphExampleNames, inferShapes as graphInferShapes, loadExample as graphLoadExample, migrateDocument, parseDocument, validateDocument, type GraphDocument, type Problem } from '../../graph/index.ts';
 import type { ProblemInfo } from '../../schema/service-api.ts';
 import { ServiceError } from '../../schema/service-protocol.ts';
 import type { Handler } from '../dispatcher.ts';
@@ -43,7 +43,11 @@ export const openDocument: Handler<'openDocument'> = (params, ctx) => {
   const { document, problems } = checkDocument(params.document);
   if (!document) throw invalidDocument(problems);
   const entry = ctx.session.open(document, params.docId);
-  return { docId: entry.docId, ok: !hasErrors(problems), problems };
+  const answer = { docId: entry.docId, ok: !hasErrors(problems), problems };
+  if (!params.returnDocument) return answer;
+  // The editor opens an uploaded file through this: it gets the migrated document to show and
+  // the old version to tell the person about (the renderer cannot import the migrations).
+  return { ...answer, document, migratedFrom: migrateDocument(params.document).migratedFrom ?? null };
 };
 
 export const closeDocument: Handler<'closeDocument'> = (params, ctx) => ({ closed: ctx.session.close(params.docId) });

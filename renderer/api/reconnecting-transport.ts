@@ -1,0 +1,157 @@
+// The browser's transport to the web host's /api WebSocket, surviving drops: when the socket closes
+// (web host stopped, network gone) every request in flight fails with E_NOT_CONNECTED at once, new
+// requests fail fast instead of hanging, and the transport reconnects with backoff. The client on
+// top (ServiceClient) never sees the socket change, so its event subscriptions survive; the owner
+// hears each state change (down / up again) to show a notice and re-send the document.
+import type { ServiceTransport } from '../../engine/schema/service-client.ts';
+import type { ClientMessage, ServerMessage } from '../../engine/schema/service-protocol.ts';
+import { WS_CLOSE, type WebSocketLike } from '../../engine/schema/websocket-transport.ts';
+
+export type ConnectionState =
+  /** Connected (the host accepted the token); reconnected: it had been connected before. */
+  | { kind: 'up'; reconnected: boolean }
+  /** The socket closed; the next attempt starts in retryInMs. */
+  | { kind: 'down'; reason: string; attempt: number; retryInMs: number }
+  /** The host refused the token (a restarted host has a new one): retrying cannot help. */
+  | { kind: 'refused'; reason: string };
+
+/** Waits between attempts: quick at first (a host restarting), then every 5 s. */
+export const RECONNECT_BACKOFF_MS = [250, 500, 1000, 2000, 4000, 5000] as const;
+
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const browserTimers: Timers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+};
+
+export function reconnectingTransport(
+  open: () => WebSocketLike,
+  token: string,
+  onState: (state: ConnectionState) => void,
+  timers: Timers = browserTimers,
+): ServiceTransport {
+  const messageListeners: ((m: ServerMessage) => void)[] = [];
+  const closeListeners: ((reason: string) => void)[] = [];
+  /** Requests sent and not answered yet: they fail at once when the socket drops. */
+  const inFlight = new Map<number, string>();
+  /** Frames sent before the first welcome (the page starts before the socket is open). */
+  const queue: string[] = [];
+  let socket: WebSocketLike | null = null;
+  let welcomed = false;
+  let everUp = false;
+  let finished = false;
+  let attempt = 0;
+  let lastReason = '';
+  let retryTimer: unknown = null;
+
+  const deliver = (message: ServerMessage) => {
+    if (message.type === 'response') inFlight.delete(message.id);
+    for (const listener of messageListeners) listener(message);
+  };
+  const failure = (id: number, method: string): ServerMessage => ({
+    type: 'response', id, ok: false,
+    error: { code: 'E_NOT_CONNECTED', message: `${method} failed: the engine connection is lost (${lastReason}); reconnecting` },
+  });
+  const failInFlight = () => {
+    for (const [id, method] of [...inFlight]) deliver(failure(id, method));
+  };
+  const finish = (reason: string) => {
+    if (finished) return;
+    finished = true;
+    if (retryTimer !== null) timers.clearTimeout(retryTimer);
+    for (const listener of closeListeners) listener(reason);
+  };
+
+  function connect(): void {
+    let ws: WebSocketLike;
+    try {
+      ws = open();
+    } catch (error) {
+      dropped(`cannot open the socket: ${(error as Error).message}`, 0);
+      return;
+    }
+    socket = ws;
+    welcomed = false;
+    ws.addEventListener('open', () => ws.send(JSON.stringify({ type: 'hello', token })));
+    ws.addEventListener('message', (event) => {
+      if (ws !== socket) return;
+      let message: ServerMessage;
+      try {
+        message = JSON.parse(String(event.data)) as ServerMessage;
+      } catch {
+        return;
+      }
+      if (message.type === 'welcome') {
+        welcomed = true;
+        attempt = 0;
+        for (const frame of queue.splice(0)) ws.send(frame);
+        onState({ kind: 'up', reconnected: everUp });
+        everUp = true;
+        return;
+      }
+      deliver(message);
+    });
+    // Browsers also fire 'error' before 'close'; the close event carries what happened.
+    ws.addEventListener('error', () => undefined);
+    ws.addEventListener('close', (event) => {
+      if (ws !== socket) return;
+      dropped(event.reason ? `${event.code}: ${event.reason}` : `code ${event.code}`, event.code);
+    });
+  }
+
+  function dropped(reason: string, code: number): void {
+    socket = null;
+    welcomed = false;
+    if (finished) return;
+    lastReason = reason;
+    failInFlight();
+    for (const frame of queue.splice(0)) {
+      const request = JSON.parse(frame) as ClientMessage;
+      if (request.type === 'request') deliver(failure(request.id, request.method));
+    }
+    if (code === WS_CLOSE.unauthorized) {
+      onState({ kind: 'refused', reason: `the web host refused the connection (${reason}); open the address the web host printed` });
+      finish(`the web host refused the connection: ${reason}`);
+      return;
+    }
+    const retryInMs = RECONNECT_BACKOFF_MS[Math.min(attempt, RECONNECT_BACKOFF_MS.length - 1)]!;
+    attempt += 1;
+    onState({ kind: 'down', reason, attempt, retryInMs });
+    retryTimer = timers.setTimeout(() => {
+      retryTimer = null;
+      if (!finished) connect();
+    }, retryInMs);
+  }
+
+  connect();
+
+  return {
+    send(message: ClientMessage) {
+      if (finished) return;
+      const frame = JSON.stringify(message);
+      if (message.type === 'request') inFlight.set(message.id, message.method);
+      if (welcomed && socket) {
+        socket.send(frame);
+      } else if (!everUp && socket) {
+        // Still opening the first connection: wait for the welcome, like the plain transport.
+        queue.push(frame);
+      } else if (message.type === 'request') {
+        // Down: answer now (asynchronously, as a real answer would come) rather than leave the call hanging.
+        const answer = failure(message.id, message.method);
+        void Promise.resolve().then(() => deliver(answer));
+      }
+    },
+    onMessage: (listener) => void messageListeners.push(listener),
+    onClose: (listener) => void closeListeners.push(listener),
+    close: () => {
+      const current = socket;
+      finish('the client was closed');
+      socket = null;
+      current?.close(1000, 'client closed');
+    },
+  };
+}

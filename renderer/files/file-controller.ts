@@ -1,0 +1,266 @@
+// Files for the editor: new, open and save by path through the engine (readDocumentFile /
+// writeDocumentFile, so the same paths work in the browser and in Electron), save as, the
+// recent-files list, autosave with recovery at start, download / upload as the browser's extra way,
+// and the window title. React-free: the toolbar, the menu and the dialogs call it; its own small
+// store holds what they show (recent files, the path prompt, the recovery offer).
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { zGraphDocument, type GraphDocument } from '../../engine/schema/graph-document.ts';
+import { DOC_ID, type EngineSession } from '../api/engine-session.ts';
+import { emptyDocument } from '../graph/document-ops.ts';
+import type { EditorStore } from '../store/editor-store.ts';
+import { baseName, readRecentFiles, touchRecentFile, type RecentFile, type StorageLike } from './recent-files.ts';
+import { Autosaver, clearRecovery, recoveryToOffer, type RecoveryEntry } from './recovery.ts';
+
+/** What the browser's path dialog is asking for; resolve(null) is Cancel. */
+export interface PathPrompt {
+  mode: 'open' | 'save';
+  initial: string;
+  resolve(path: string | null): void;
+}
+
+export interface FilesState {
+  recent: RecentFile[];
+  pathPrompt: PathPrompt | null;
+  recoveryOffer: RecoveryEntry | null;
+  /** When the document was last copied to the recovery slot (null: not since it was clean). */
+  lastAutosave: number | null;
+}
+
+/** The desktop shell's native dialogs (electron/preload exposes them as app:open-file / app:save-file). */
+export interface DesktopDialogs {
+  invoke(channel: 'app:open-file' | 'app:save-file', request: { title?: string; defaultPath?: string; filters?: { name: string; extensions: string[] }[] }): Promise<string | null>;
+  /** Also tells the OS's recent documents list (electron/main: app.addRecentDocument). */
+  invoke(channel: 'app:add-recent-document', request: { path: string }): Promise<void>;
+}
+
+export interface FileEnvironment {
+  storage: StorageLike;
+  /** Native dialogs in Electron; null in a browser (the page's path dialog is used). */
+  dialogs: DesktopDialogs | null;
+  /** Asks before unsaved changes are dropped (window.confirm in the page). */
+  confirm(message: string): boolean;
+  now?: () => number;
+}
+
+const JSON_FILTERS = [{ name: 'Blocksmith graph', extensions: ['json'] }, { name: 'All files', extensions: ['*'] }];
+
+/** "• mlp.json — Blocksmith" while unsaved, "mlp.json — Blocksmith" once saved. */
+export function windowTitle(fileName: string, dirty: boolean): string {
+  return `${dirty ? '• ' : ''}${fileName} — Blocksmith`;
+}
+
+function errorText(error: unknown): string {
+  return (error as { message?: string } | undefined)?.message ?? String(error);
+}
+
+export class FileController {
+  readonly files: StoreApi<FilesState>;
+  private readonly autosaver: Autosaver;
+  private readonly now: () => number;
+
+  constructor(private readonly store: EditorStore, private readonly session: EngineSession, private readonly env: FileEnvironment) {
+    this.now = env.now ?? Date.now;
+    this.files = createStore<FilesState>()(() => ({ recent: readRecentFiles(env.storage), pathPrompt: null, recoveryOffer: null, lastAutosave: null }));
+    this.autosaver = new Autosaver(store, env.storage,
+      (at) => this.files.setState({ lastAutosave: at }),
+      (text) => this.notice('error', text));
+  }
+
+  /** Offers a recovery left by an earlier session (autosave waits until it is answered), then autosaves. */
+  start(): void {
+    const offer = recoveryToOffer(this.env.storage, this.files.getState().recent);
+    if (offer) {
+      this.autosaver.hold = true;
+      this.files.setState({ recoveryOffer: offer });
+    } else {
+      // A stale copy (older than the last save of its file) is of no use to anyone.
+      clearRecovery(this.env.storage);
+    }
+    this.autosaver.start();
+    this.store.subscribe((state, previous) => {
+      if (!state.dirty && previous.dirty) this.files.setState({ lastAutosave: null });
+    });
+  }
+
+  /** Keeps `target.title` (the page's, hence the window's) in step with the file name and dirty mark. */
+  syncTitle(target: { title: string }): () => void {
+    const apply = () => {
+      const { fileName, dirty } = this.store.getState();
+      target.title = windowTitle(fileName, dirty);
+    };
+    apply();
+    return this.store.subscribe((s, p) => {
+      if (s.fileName !== p.fileName || s.dirty !== p.dirty) apply();
+    });
+  }
+
+  /** The page is going away: copy unsaved changes now. Returns true when there were some. */
+  pageClosing(): boolean {
+    this.autosaver.flush();
+    return this.store.getState().dirty;
+  }
+
+  restoreRecovery(): void {
+    const offer = this.files.getState().recoveryOffer;
+    if (!offer) return;
+    this.store.getState().replaceDocument(offer.document, offer.fileName, offer.filePath);
+    // The recovered edits were never saved: the document stays marked as changed.
+    this.store.setState({ dirty: true });
+    this.files.setState({ recoveryOffer: null });
+    this.autosaver.release();
+    this.notice('info', `Recovered unsaved changes from ${new Date(offer.savedAt).toLocaleString()}${offer.filePath ? ` (${offer.filePath})` : ''}`);
+  }
+
+  discardRecovery(): void {
+    this.files.setState({ recoveryOffer: null });
+    clearRecovery(this.env.storage);
+    this.autosaver.release();
+  }
+
+  newDocument(): void {
+    if (!this.confirmDiscard()) return;
+    this.store.getState().replaceDocument(emptyDocument());
+  }
+
+  /** Asks for a path (native dialog or the page's), then opens it. */
+  async open(): Promise<void> {
+    if (!this.confirmDiscard()) return;
+    const path = await this.askPath('open');
+    if (path) await this.openPath(path, { confirmed: true });
+  }
+
+  /** Opens a document file by path; on failure the current document and the recent list stay as they were. */
+  async openPath(path: string, options: { confirmed?: boolean } = {}): Promise<boolean> {
+    if (!options.confirmed && !this.confirmDiscard()) return false;
+    let read;
+    try {
+      read = await this.session.client.call('readDocumentFile', { path });
+    } catch (error) {
+      this.notice('error', `Cannot open: ${errorText(error)}`);
+      return false;
+    }
+    const parsed = zGraphDocument.safeParse(read.document);
+    if (!parsed.success) {
+      this.notice('error', `Cannot open ${read.path}: the engine read a document this editor does not understand (${parsed.error.issues[0]?.message ?? 'schema'})`);
+      return false;
+    }
+    this.store.getState().replaceDocument(parsed.data, baseName(read.path), read.path);
+    this.remember(read.path, false);
+    // The upgrade comes first: the status line is narrow and a long path would hide it.
+    this.notice('info', read.migratedFrom !== null
+      ? `Upgraded from version ${read.migratedFrom} to 2 and opened ${read.path}; Save writes version 2`
+      : `Opened ${read.path}`);
+    return true;
+  }
+
+  /** Saves to the document's path, or asks for one first (Save As) when it has none. */
+  async save(): Promise<boolean> {
+    const { filePath } = this.store.getState();
+    return filePath ? this.writeTo(filePath) : this.saveAs();
+  }
+
+  async saveAs(): Promise<boolean> {
+    const { filePath, fileName } = this.store.getState();
+    const path = await this.askPath('save', filePath ?? `${this.recentFolder()}${fileName}`);
+    return path ? this.writeTo(path) : false;
+  }
+
+  /** The browser's extra way out: the document as a downloaded JSON file (no path, so it stays unsaved). */
+  download(): void {
+    const { document: doc, fileName } = this.store.getState();
+    const url = URL.createObjectURL(new Blob([`${JSON.stringify(doc, null, 2)}\n`], { type: 'application/json' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = fileName;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+
+  /** Opens a file chosen in the browser's picker: the engine parses and migrates it, like a path. */
+  async upload(file: File): Promise<boolean> {
+    if (!this.confirmDiscard()) return false;
+    let json: unknown;
+    try {
+      json = JSON.parse(await file.text());
+    } catch (error) {
+      this.notice('error', `${file.name} is not JSON: ${errorText(error)}`);
+      return false;
+    }
+    let opened;
+    try {
+      opened = await this.session.client.call('openDocument', { docId: DOC_ID, document: json, returnDocument: true });
+    } catch (error) {
+      // Without the engine only current-version files can be read (the page has no migrations).
+      if ((error as { code?: string }).code === 'E_NOT_CONNECTED') return this.session.openJson(json, file.name);
+      this.notice('error', `${file.name} is not a Blocksmith graph: ${errorText(error)}`);
+      return false;
+    }
+    const parsed = zGraphDocument.safeParse(opened.document);
+    if (!parsed.success) {
+      this.notice('error', `${file.name}: the engine answered a document this editor does not understand`);
+      return false;
+    }
+    this.store.getState().replaceDocument(parsed.data, file.name);
+    this.notice('info', opened.migratedFrom ? `Upgraded from version ${opened.migratedFrom} to 2 and opened ${file.name}` : `Opened ${file.name}`);
+    return true;
+  }
+
+  private async writeTo(path: string): Promise<boolean> {
+    const doc: GraphDocument = this.store.getState().document;
+    let written;
+    try {
+      written = await this.session.client.call('writeDocumentFile', { path, document: doc });
+    } catch (error) {
+      this.notice('error', `Not saved: ${errorText(error)}`);
+      return false;
+    }
+    const to = { filePath: written.path, fileName: baseName(written.path) };
+    // An edit made while the file was being written is not in the file: the document stays unsaved.
+    if (this.store.getState().document === doc) this.store.getState().markSaved(to);
+    else this.store.setState(to);
+    this.remember(written.path, true);
+    this.notice('info', `Saved ${written.path}`);
+    return true;
+  }
+
+  private remember(path: string, saved: boolean): void {
+    this.files.setState({ recent: touchRecentFile(this.env.storage, path, this.now(), saved) });
+    // The OS's list is a convenience: a shell that refuses it costs nothing here.
+    this.env.dialogs?.invoke('app:add-recent-document', { path }).catch(() => undefined);
+  }
+
+  /** True when there is nothing unsaved, or the person agrees to drop it (before opening something else). */
+  confirmDiscard(): boolean {
+    const { dirty, fileName } = this.store.getState();
+    return !dirty || this.env.confirm(`Discard the unsaved changes to ${fileName}?`);
+  }
+
+  private askPath(mode: 'open' | 'save', initial = ''): Promise<string | null> {
+    if (this.env.dialogs) {
+      return this.env.dialogs.invoke(mode === 'open' ? 'app:open-file' : 'app:save-file', {
+        title: mode === 'open' ? 'Open graph document' : 'Save graph document', filters: JSON_FILTERS, ...(initial ? { defaultPath: initial } : {}),
+      });
+    }
+    const start = initial || this.recentFolder();
+    return new Promise((resolve) => {
+      this.files.setState({
+        pathPrompt: {
+          mode, initial: start, resolve: (path) => {
+            this.files.setState({ pathPrompt: null });
+            resolve(path?.trim() ? path.trim() : null);
+          },
+        },
+      });
+    });
+  }
+
+  /** The folder of the most recent file ('' when there is none): where a new path most likely goes. */
+  private recentFolder(): string {
+    const latest = this.files.getState().recent[0];
+    return latest ? latest.path.slice(0, latest.path.length - baseName(latest.path).length) : '';
+  }
+
+  private notice(kind: 'info' | 'error', text: string): void {
+    this.store.getState().setEngine({ notice: { kind, text } });
+  }
+}
