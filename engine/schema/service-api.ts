@@ -61,9 +61,21 @@ export const serviceMethods = {
     z.object({}).strict(),
     z.object({ devices: z.array(zDeviceInfo), gpuCount: z.number().int(), gpuReason: z.string().nullable(), cpuThreads: z.number() })),
 
-  openDocument: method('Parses (and migrates) a document and keeps it in the session under docId.',
-    z.object({ docId: zDocId.optional(), document: z.unknown() }).strict(),
-    z.object({ docId: z.string(), ok: z.boolean(), problems: z.array(zProblem) })),
+  openDocument: method('Parses (and migrates) a document and keeps it in the session under docId. ' +
+    'returnDocument: true also answers the document as kept (migrated to the current version) and migratedFrom, the version it had when older.',
+    z.object({ docId: zDocId.optional(), document: z.unknown(), returnDocument: z.boolean().optional() }).strict(),
+    z.object({ docId: z.string(), ok: z.boolean(), problems: z.array(zProblem),
+      document: z.unknown().optional(), migratedFrom: z.number().int().nullable().optional() })),
+
+  readDocumentFile: method('Reads a graph document file by path (relative paths from the engine\'s working directory), migrating older versions; ' +
+    'migratedFrom is the version the file had when it was not current. Fails with E_FILE_NOT_FOUND, E_NOT_JSON or E_NOT_A_DOCUMENT naming the path.',
+    z.object({ path: zPath }).strict(),
+    z.object({ path: z.string(), document: z.unknown(), migratedFrom: z.number().int().nullable(), problems: z.array(zProblem), modifiedMs: z.number() })),
+
+  writeDocumentFile: method('Writes a graph document to a path atomically (temporary file, fsync, rename) after checking its structure; ' +
+    'validation problems do not stop a save. overwrite: false refuses an existing file (E_FILE_EXISTS).',
+    z.object({ path: zPath, document: z.unknown(), overwrite: z.boolean().optional() }).strict(),
+    z.object({ path: z.string(), bytes: z.number().int(), modifiedMs: z.number() })),
 
   closeDocument: method('Drops a document and its built model from the session.',
     z.object({ docId: zDocId }).strict(),
@@ -83,31 +95,41 @@ export const serviceMethods = {
       docId: zDocId,
       inputShape: zShape.optional(),
       input: z.array(zTensorInput).max(16).optional(),
+      /** Input read by the engine from an array file: the named array, or the file's first one. */
+      inputFile: z.object({ path: zPath, name: z.string().min(1).max(1000).optional() }).strict().optional(),
       device: zDeviceName.optional(),
       seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
       /** Rebuild the model (fresh parameters) even when one is already built. */
       rebuild: z.boolean().optional(),
       maxValues: zMaxValues.optional(),
-    }).strict().refine((p) => !(p.inputShape && p.input), { message: 'give inputShape or input, not both', path: ['input'] }),
+    }).strict().refine((p) => [p.inputShape, p.input, p.inputFile].filter((x) => x !== undefined).length <= 1,
+      { message: 'give one of inputShape, input or inputFile', path: ['input'] }),
     z.object({
       outputs: z.array(zTensorOutput),
       edgeShapes: z.record(z.string(), zShapeWithUnknown),
       parameters: z.array(zParameterBrief),
       device: z.string(),
       seconds: z.number(),
+      /** Where the input came from (random of a shape, the request's data, or a file's array). */
+      input: z.object({ source: z.enum(['random', 'given', 'file']), shapes: z.array(zShape), path: z.string().optional(),
+        name: z.string().optional() }).optional(),
     })),
 
-  parameterTable: method('Every parameter of the built model: name, shape, dtype, state, initializer, ties, statistics.',
-    z.object({ docId: zDocId, statistics: z.boolean().optional() }).strict(),
+  parameterTable: method('Every parameter of the built model: name, shape, dtype, state, initializer, ties, place in the block tree, statistics and a histogram.',
+    z.object({ docId: zDocId, statistics: z.boolean().optional(),
+      /** Histogram bins per row with statistics (default 20; 0: none). */
+      bins: z.number().int().min(0).max(200).optional() }).strict(),
     z.object({ parameters: z.array(zParameterRow) })),
 
-  parameterValues: method('A slice of one parameter\'s values, its histogram and summary statistics.',
+  parameterValues: method('A slice of one parameter\'s values, its histogram and summary statistics; gradient: true adds the same slice of its gradient.',
     z.object({
       docId: zDocId,
       name: zParamName,
       slice: z.array(zAxisRange).max(32).optional(),
       bins: z.number().int().min(1).max(1000).optional(),
       maxValues: zMaxValues.optional(),
+      /** Also the same slice of the gradient (null in the result when the parameter has none). */
+      gradient: z.boolean().optional(),
     }).strict(),
     z.object({
       name: z.string(), shape: zShape, dtype: zDType,
@@ -115,10 +137,13 @@ export const serviceMethods = {
       values: zTensorOutput,
       stats: zStats,
       histogram: zHistogram,
+      gradient: z.object({ values: zTensorOutput, stats: zStats }).nullable().optional(),
     })),
 
-  setParameter: method('Overwrites one parameter\'s values (given data, or one fill value).',
-    z.object({ docId: zDocId, name: zParamName, value: z.union([zTensorInput, z.object({ fill: z.number() })]) }).strict(),
+  setParameter: method('Overwrites one parameter\'s values (given data, or one fill value); with `index`, only the element ' +
+    '(a full index) or the sub-array (a leading index) there: net[0].weight.data()[0, 0] = 42.',
+    z.object({ docId: zDocId, name: zParamName, value: z.union([zTensorInput, z.object({ fill: z.number() })]),
+      index: z.array(z.number().int().nonnegative().max(2 ** 40)).max(32).optional() }).strict(),
     z.object({ name: z.string(), shape: zShape, dtype: zDType, stats: zStats })),
 
   initialize: method('Initializes parameters not yet initialized (all, or the named ones).',
@@ -193,7 +218,9 @@ export const serviceMethods = {
   startTraining: method('Starts training the document\'s model in the engine and answers at once with the run\'s id; ' +
     'progress comes as training-progress events (≤ 10/s), the end as training-finished. A seed rebuilds fresh parameters.',
     z.object({ docId: zDocId, config: zTrainingConfig }).strict(),
-    z.object({ runId: z.string(), totalSteps: z.number().int(), trainSize: z.number().int(), validationSize: z.number().int() })),
+    z.object({ runId: z.string(), totalSteps: z.number().int(), trainSize: z.number().int(), validationSize: z.number().int(),
+      /** The step the run starts from: 0, or the checkpoint's step when resuming (resumeFrom). */
+      step: z.number().int() })),
 
   pauseTraining: method('Pauses a run after its current step.',
     z.object({ runId: zRunId }).strict(), zTrainingStatus),
@@ -206,6 +233,15 @@ export const serviceMethods = {
 
   trainingStatus: method('Where a run stands: state, step, epoch, loss, metrics, history, last checkpoint.',
     z.object({ runId: zRunId }).strict(), zTrainingStatus),
+
+  inspectDataFile: method('What a training data file offers: a CSV\'s columns (header names, or indices without a header; only its first line is read), an .npz\'s arrays, an .npy\'s matrix.',
+    z.object({ path: zPath, kind: z.enum(['csv', 'arrays']), delimiter: z.string().length(1).optional() }).strict(),
+    z.object({ path: z.string(), format: z.enum(['csv', 'npy', 'npz']), columns: z.array(z.string()), header: z.boolean(),
+      arrays: z.array(z.object({ name: z.string(), shape: zShape, dtype: z.string() })) })),
+
+  listCheckpoints: method('The checkpoints in a directory (checkpoint-step<N>.npz, as runs write them), by step; a directory that does not exist yet has none.',
+    z.object({ dir: zPath }).strict(),
+    z.object({ dir: z.string(), checkpoints: z.array(z.object({ path: z.string(), step: z.number().int(), bytes: z.number().int(), modified: z.number() })) })),
 } as const;
 
 export type ServiceMethods = typeof serviceMethods;

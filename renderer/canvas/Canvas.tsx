@@ -1,14 +1,17 @@
-// The React Flow surface: a view of the store's document. Nodes and edges are derived from it;
-// React Flow's own state keeps only what it measures. Drops from the palette add nodes, a
-// connection adds an edge (after the port checks of graph/document-ops), a drag ends in one
-// undoable move, and a double-click on the empty canvas opens quick-add.
+// The React Flow surface: a view of the body being edited (the main graph, or a block definition
+// drilled into). Nodes and edges are derived from it; React Flow's own state keeps only what it
+// measures. Drops from the palette add nodes, a connection adds an edge and dragging an edge's end
+// moves it (after the port checks of graph/document-ops), a drag ends in one undoable move, a
+// double-click on the empty canvas opens quick-add and one on a block opens its definition.
 import {
   Background, Controls, MiniMap, ReactFlow, applyEdgeChanges, applyNodeChanges, useReactFlow,
   type Connection, type EdgeChange, type NodeChange, type OnSelectionChangeParams,
 } from '@xyflow/react';
-import { useCallback, useEffect, useState, type DragEvent, type MouseEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type DragEvent, type MouseEvent } from 'react';
 import { categoryOf } from '../graph/catalog.ts';
-import { addNode, connect, moveNodes } from '../graph/document-ops.ts';
+import { addNode, connect, moveNodes, reconnectEdge } from '../graph/document-ops.ts';
+import { selectBlockId, selectBody, selectEditPath } from '../store/block-slice.ts';
+import { Breadcrumb } from './Breadcrumb.tsx';
 import { useEditor, useEditorHandles } from '../store/editor-context.tsx';
 import { edgeTypes, nodeTypes } from './flow-types.ts';
 import type { LayerFlowNode } from './LayerNode.tsx';
@@ -17,15 +20,37 @@ import type { ShapeFlowEdge } from './ShapeEdge.tsx';
 
 export const PALETTE_MIME = 'application/x-blocksmith-kind';
 
+/**
+ * The selection after React Flow's select changes, or null when there are none. The store learns
+ * of a click's selection at once (not only from onSelectionChange, an effect that runs later), so
+ * a document edit in the same event re-derives the nodes with the selection React Flow shows
+ * rather than the one before the click — the two would otherwise overwrite each other forever.
+ */
+function selectionAfter(current: readonly string[], changes: readonly (NodeChange | EdgeChange)[]): string[] | null {
+  const selects = changes.filter((c): c is Extract<NodeChange | EdgeChange, { type: 'select' }> => c.type === 'select');
+  if (selects.length === 0) return null;
+  const chosen = new Set(current);
+  for (const c of selects) {
+    if (c.selected) chosen.add(c.id);
+    else chosen.delete(c.id);
+  }
+  return [...chosen];
+}
+
 function useFlowNodes(): [LayerFlowNode[], (changes: NodeChange<LayerFlowNode>[]) => void] {
-  const doc = useEditor((s) => s.document);
+  const doc = useEditor(selectBody);
+  const blockId = useEditor(selectBlockId);
   const selected = useEditor((s) => s.selectedNodes);
   const catalog = useEditor((s) => s.catalog);
   const [nodes, setNodes] = useState<LayerFlowNode[]>([]);
+  const shownBlock = useRef(blockId);
   useEffect(() => {
     const chosen = new Set(selected);
+    // Another body's node with the same id (`in`, `out`) must not lend its measurements.
+    const sameBody = shownBlock.current === blockId;
+    shownBlock.current = blockId;
     setNodes((previous) => {
-      const before = new Map(previous.map((n) => [n.id, n]));
+      const before = new Map(sameBody ? previous.map((n) => [n.id, n]) : []);
       return doc.nodes.map((n) => ({
         ...before.get(n.id),
         id: n.id,
@@ -37,13 +62,19 @@ function useFlowNodes(): [LayerFlowNode[], (changes: NodeChange<LayerFlowNode>[]
         className: `cat-${categoryOf(catalog, n.kind)}`,
       }));
     });
-  }, [doc, selected, catalog]);
-  const onChange = useCallback((changes: NodeChange<LayerFlowNode>[]) => setNodes((ns) => applyNodeChanges(changes, ns)), []);
+  }, [doc, blockId, selected, catalog]);
+  const { store } = useEditorHandles();
+  const onChange = useCallback((changes: NodeChange<LayerFlowNode>[]) => {
+    setNodes((ns) => applyNodeChanges(changes, ns));
+    const state = store.getState();
+    const next = selectionAfter(state.selectedNodes, changes);
+    if (next) state.select(next, state.selectedEdges);
+  }, [store]);
   return [nodes, onChange];
 }
 
 function useFlowEdges(): [ShapeFlowEdge[], (changes: EdgeChange<ShapeFlowEdge>[]) => void] {
-  const doc = useEditor((s) => s.document);
+  const doc = useEditor(selectBody);
   const selected = useEditor((s) => s.selectedEdges);
   const [edges, setEdges] = useState<ShapeFlowEdge[]>([]);
   useEffect(() => {
@@ -53,19 +84,28 @@ function useFlowEdges(): [ShapeFlowEdge[], (changes: EdgeChange<ShapeFlowEdge>[]
       target: e.target.node, targetHandle: e.target.port, selected: chosen.has(e.id),
     })));
   }, [doc, selected]);
-  const onChange = useCallback((changes: EdgeChange<ShapeFlowEdge>[]) => setEdges((es) => applyEdgeChanges(changes, es)), []);
+  const { store } = useEditorHandles();
+  const onChange = useCallback((changes: EdgeChange<ShapeFlowEdge>[]) => {
+    setEdges((es) => applyEdgeChanges(changes, es));
+    const state = store.getState();
+    const next = selectionAfter(state.selectedEdges, changes);
+    if (next) state.select(state.selectedNodes, next);
+  }, [store]);
   return [edges, onChange];
 }
 
 /**
- * Fits the view once the nodes of a newly opened document are measured (not when the first node
- * of a new document is dropped: the view must not jump under the person's hand).
+ * Fits the view once the nodes of a newly opened document (or of a block drilled into or out of)
+ * are measured (not when the first node of a new document is dropped: the view must not jump
+ * under the person's hand).
  */
 function useFitOnOpen(nodes: readonly LayerFlowNode[]) {
   const flow = useReactFlow();
-  const opened = useEditor((s) => s.openedAt);
-  const docNodes = useEditor((s) => s.document.nodes);
-  const [fitted, setFitted] = useState(0);
+  const openedAt = useEditor((s) => s.openedAt);
+  const depth = useEditor((s) => selectEditPath(s).map((l) => l.blockId).join('/'));
+  const opened = `${openedAt}:${depth}`;
+  const docNodes = useEditor((s) => selectBody(s).nodes);
+  const [fitted, setFitted] = useState('0:');
   const ready = nodes.length > 0 && nodes.length === docNodes.length && nodes.every((n, i) => n.measured && n.id === docNodes[i]?.id);
   useEffect(() => {
     if (ready && fitted !== opened) {
@@ -85,10 +125,10 @@ export function Canvas() {
   const [quickAdd, setQuickAdd] = useState<{ screen: { x: number; y: number }; flow: { x: number; y: number } } | null>(null);
 
   const add = useCallback((kind: string, position: { x: number; y: number }) => {
-    const { document, catalog, commit, select } = store.getState();
-    const added = addNode(document, catalog, kind, position);
-    commit(added.doc);
-    select([added.id]);
+    const state = store.getState();
+    const added = addNode(selectBody(state), state.catalog, kind, position);
+    state.commitBody(added.doc);
+    state.select([added.id]);
   }, [store]);
 
   const onDrop = useCallback((event: DragEvent) => {
@@ -106,20 +146,36 @@ export function Canvas() {
   }, []);
 
   const onConnect = useCallback((c: Connection) => {
-    const { document, catalog, commit, setEngine } = store.getState();
-    const result = connect(document, catalog, { node: c.source, port: c.sourceHandle ?? 'output' }, { node: c.target, port: c.targetHandle ?? 'data' });
-    if (result.ok) commit(result.doc);
-    else setEngine({ notice: { kind: 'error', text: `Cannot connect: ${result.reason}` } });
+    const state = store.getState();
+    const result = connect(selectBody(state), state.catalog, { node: c.source, port: c.sourceHandle ?? 'output' }, { node: c.target, port: c.targetHandle ?? 'data' });
+    if (result.ok) state.commitBody(result.doc);
+    else state.setEngine({ notice: { kind: 'error', text: `Cannot connect: ${result.reason}` } });
+  }, [store]);
+
+  const onReconnect = useCallback((old: ShapeFlowEdge, c: Connection) => {
+    const state = store.getState();
+    const result = reconnectEdge(selectBody(state), state.catalog, old.id,
+      { node: c.source, port: c.sourceHandle ?? 'output' }, { node: c.target, port: c.targetHandle ?? 'data' });
+    if (result.ok) state.commitBody(result.doc);
+    else state.setEngine({ notice: { kind: 'error', text: `Cannot reconnect: ${result.reason}` } });
+  }, [store]);
+
+  const onNodeDoubleClick = useCallback((_e: MouseEvent, flowNode: LayerFlowNode) => {
+    const state = store.getState();
+    const node = selectBody(state).nodes.find((n) => n.id === flowNode.id);
+    if (!node?.block || (node.kind !== 'BlockInstance' && node.kind !== 'Repeat')) return;
+    state.enterBlock({ blockId: node.block, nodeId: node.id, repeat: node.kind === 'Repeat' });
   }, [store]);
 
   const onNodeDragStop = useCallback((_e: unknown, _node: LayerFlowNode, dragged: LayerFlowNode[]) => {
-    const { document, commit } = store.getState();
+    const state = store.getState();
+    const body = selectBody(state);
     const moved = Object.fromEntries(dragged.map((n) => [n.id, { x: Math.round(n.position.x), y: Math.round(n.position.y) }]));
     const changed = Object.entries(moved).some(([id, p]) => {
-      const old = document.layout?.positions?.[id];
+      const old = body.layout?.positions?.[id];
       return !old || old.x !== p.x || old.y !== p.y;
     });
-    if (changed) commit(moveNodes(document, moved));
+    if (changed) state.commitBody(moveNodes(body, moved));
   }, [store]);
 
   const onSelectionChange = useCallback(({ nodes: ns, edges: es }: OnSelectionChangeParams) => {
@@ -139,8 +195,8 @@ export function Canvas() {
     <div className="canvas" data-testid="canvas" onDrop={onDrop} onDragOver={onDragOver} onDoubleClick={onDoubleClick}>
       <ReactFlow<LayerFlowNode, ShapeFlowEdge>
         nodes={nodes} edges={edges} nodeTypes={nodeTypes} edgeTypes={edgeTypes}
-        onNodesChange={onNodesChange} onEdgesChange={onEdgesChange} onConnect={onConnect}
-        onNodeDragStop={onNodeDragStop} onSelectionChange={onSelectionChange}
+        onNodesChange={onNodesChange} onEdgesChange={onEdgesChange} onConnect={onConnect} onReconnect={onReconnect}
+        onNodeDragStop={onNodeDragStop} onSelectionChange={onSelectionChange} onNodeDoubleClick={onNodeDoubleClick}
         deleteKeyCode={null} zoomOnDoubleClick={false} colorMode={theme}
         proOptions={{ hideAttribution: true }}
         defaultEdgeOptions={{ type: 'shape' }}
@@ -149,6 +205,7 @@ export function Canvas() {
         <MiniMap pannable zoomable className="minimap" nodeClassName={(n) => n.className ?? ''} />
         <Controls />
       </ReactFlow>
+      <Breadcrumb />
       {quickAdd && (
         <QuickAdd at={quickAdd.screen} onClose={() => setQuickAdd(null)} onPick={(kind) => { add(kind, quickAdd.flow); setQuickAdd(null); }} />
       )}

@@ -1,6 +1,8 @@
 // The canvas node for every kind: name, kind and a short attribute summary, its ports as handles,
-// its parameter count from shape inference, and a badge when a problem belongs to it. Drawn from
-// the catalog, so a new layer kind needs no code here.
+// its parameter count from shape inference, a badge when a problem belongs to it (and one on the
+// port a problem names). Block instances and repeats also say whether they share parameters, and
+// a repeat shows ×N (its copies when expanded). Drawn from the catalog, so a new layer kind needs
+// no code here.
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
 import type { GraphNode } from '../../engine/schema/graph-document.ts';
@@ -8,7 +10,9 @@ import { useShallow } from 'zustand/react/shallow';
 import { categoryOf } from '../graph/catalog.ts';
 import { nodePorts } from '../graph/ports.ts';
 import { paramCountText, shapeText } from '../graph/shape-text.ts';
+import { selectBlockId, selectBody, selectShapePrefix } from '../store/block-slice.ts';
 import { useEditor } from '../store/editor-context.tsx';
+import { BlockBadges, PortBadge } from './BlockBadges.tsx';
 
 export type LayerNodeData = { nodeId: string };
 export type LayerFlowNode = Node<LayerNodeData, 'layer'>;
@@ -38,24 +42,29 @@ function handleTop(index: number, count: number): string {
 }
 
 export const LayerNode = memo(function LayerNode({ id, selected }: NodeProps<LayerFlowNode>) {
-  const node = useEditor((s) => s.document.nodes.find((n) => n.id === id));
+  const node = useEditor((s) => selectBody(s).nodes.find((n) => n.id === id));
   const catalog = useEditor((s) => s.catalog);
   const blocks = useEditor((s) => s.document.blocks);
   // A string, so this node re-renders only when its own ties (or their owners' names) change.
-  const ties = useEditor((s) => tiesText(s.document.nodes, id));
-  const report = useEditor((s) => s.shapes?.nodes[id]);
+  const ties = useEditor((s) => tiesText(selectBody(s).nodes, id));
+  // Inside a definition, the shapes of its first use.
+  const prefix = useEditor(selectShapePrefix);
+  const report = useEditor((s) => s.shapes?.nodes[prefix + id]);
   // An Output node shows the shape arriving at it (the network's output shape).
-  const incomingEdge = useEditor((s) => (node?.kind === 'Output' ? s.document.edges.find((e) => e.target.node === id)?.id : undefined));
-  const incomingShape = useEditor((s) => (incomingEdge ? s.shapes?.edges[incomingEdge]?.shape : undefined));
+  const incomingEdge = useEditor((s) => (node?.kind === 'Output' ? selectBody(s).edges.find((e) => e.target.node === id)?.id : undefined));
+  const incomingShape = useEditor((s) => (incomingEdge ? s.shapes?.edges[prefix + incomingEdge]?.shape : undefined));
   // The latest training event's gradient norm of this node's parameters (Dense nodes only).
-  const gradNorm = useEditor((s) => s.training.gradNorms[s.document.nodes.find((n) => n.id === id)?.name ?? '']);
-  const problems = useEditor(useShallow((s) => s.problems.filter((p) => p.nodeId === id && p.blockId === undefined)));
+  const gradNorm = useEditor((s) => s.training.gradNorms[selectBody(s).nodes.find((n) => n.id === id)?.name ?? '']);
+  const problems = useEditor(useShallow((s) => {
+    const blockId = selectBlockId(s);
+    return s.problems.filter((p) => p.nodeId === id && p.blockId === blockId);
+  }));
   if (!node) return null;
   const ports = nodePorts(node, { blocks }, catalog);
   const category = categoryOf(catalog, node.kind);
   const errors = problems.filter((p) => p.severity === 'error');
   const detail = node.kind === 'BlockInstance' || node.kind === 'Repeat'
-    ? `${node.block ?? 'inline'}${node.count !== undefined ? ` ×${node.count}` : ''}`
+    ? node.block ?? 'inline'
     : attrSummary(node.attrs);
   const shapeLine = node.kind === 'Output' ? shapeText(incomingShape) : node.kind === 'Input' ? null : paramCountText(report?.paramCount);
   return (
@@ -63,12 +72,16 @@ export const LayerNode = memo(function LayerNode({ id, selected }: NodeProps<Lay
       {ports.inputs.map((p, i) => (
         <Handle key={p.name} type="target" position={Position.Left} id={p.name} style={{ top: handleTop(i, ports.inputs.length) }} title={p.name} />
       ))}
+      {ports.inputs.map((p, i) => (
+        <PortBadge key={`badge-${p.name}`} port={p.name} side="in" top={handleTop(i, ports.inputs.length)} problems={problems} />
+      ))}
       <div className="layer-node-name">{node.name}</div>
       <div className="layer-node-kind">
         {KIND_LABELS[node.kind] ?? node.kind}
         {detail && <span className="layer-node-detail"> · {detail}</span>}
       </div>
       {ties && <div className="layer-node-tie" data-testid="node-ties">{ties}</div>}
+      <BlockBadges node={node} />
       {shapeLine && <div className="layer-node-shape" data-testid={`node-shape-${node.name}`}>{shapeLine}</div>}
       {problems.length > 0 && (
         <span className={`problem-badge ${errors.length ? 'error' : 'warning'}`} data-testid="problem-badge" title={problems.map((p) => p.message).join('\n')}>
@@ -80,6 +93,9 @@ export const LayerNode = memo(function LayerNode({ id, selected }: NodeProps<Lay
       )}
       {ports.outputs.map((p, i) => (
         <Handle key={p} type="source" position={Position.Right} id={p} style={{ top: handleTop(i, ports.outputs.length) }} title={p} />
+      ))}
+      {ports.outputs.map((p, i) => (
+        <PortBadge key={`badge-${p}`} port={p} side="out" top={handleTop(i, ports.outputs.length)} problems={problems} />
       ))}
     </div>
   );

@@ -4,6 +4,7 @@ import { useReactFlow } from '@xyflow/react';
 import { useCallback } from 'react';
 import { layeredLayout, type Size } from '../graph/auto-layout.ts';
 import { moveNodes } from '../graph/document-ops.ts';
+import { selectBody } from '../store/block-slice.ts';
 import { useEditorHandles } from '../store/editor-context.tsx';
 
 export function useAutoLayout(): () => Promise<void> {
@@ -12,12 +13,12 @@ export function useAutoLayout(): () => Promise<void> {
   return useCallback(async () => {
     const sizes: Record<string, Size> = {};
     for (const n of flow.getNodes()) if (n.measured?.width && n.measured.height) sizes[n.id] = { width: n.measured.width, height: n.measured.height };
-    const { document, selectedNodes } = store.getState();
+    const { selectedNodes } = store.getState();
     const selection = selectedNodes.length > 1 ? selectedNodes : undefined;
-    const positions = await layeredLayout(document, sizes, selection);
+    const positions = await layeredLayout(selectBody(store.getState()), sizes, selection);
     // The document may have changed while ELK worked; apply to the current one.
-    const current = store.getState().document;
-    store.getState().commit(moveNodes(current, positions));
+    const current = selectBody(store.getState());
+    store.getState().commitBody(moveNodes(current, positions));
     if (!selection) requestAnimationFrame(() => void flow.fitView({ maxZoom: 1.2, padding: 0.2 }));
   }, [store, flow]);
 }

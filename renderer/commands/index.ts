@@ -1,5 +1,7 @@
 // Loads every command module once (each registers itself) and re-exports the registry.
 import './history-commands.ts';
 import './selection-commands.ts';
+import './block-commands.ts';
+import './clipboard-commands.ts';
 
 export { commandForKey, commandNamed, registeredCommands, runCommand, type Command } from './command.ts';

@@ -1,6 +1,7 @@
-// Commands on the selection: delete it (one undoable step however many items), duplicate it,
-// select everything.
+// Commands on the selection in the body being edited: delete it (one undoable step however many
+// items), duplicate it, select everything.
 import { duplicateNodes, removeItems } from '../graph/document-ops.ts';
+import { documentWithBody, selectBody } from '../store/block-slice.ts';
 import { modKey, register } from './command.ts';
 
 export const deleteSelection = register({
@@ -11,7 +12,7 @@ export const deleteSelection = register({
   perform(state) {
     if (state.selectedNodes.length === 0 && state.selectedEdges.length === 0) return null;
     return {
-      document: removeItems(state.document, state.selectedNodes, state.selectedEdges),
+      document: documentWithBody(state, removeItems(selectBody(state), state.selectedNodes, state.selectedEdges)),
       captureHistory: true,
       patch: { selectedNodes: [], selectedEdges: [] },
     };
@@ -24,9 +25,10 @@ export const selectAll = register({
   shortcut: 'Ctrl+A',
   keyTest: (e) => modKey(e) && !e.shiftKey && e.key.toLowerCase() === 'a',
   perform(state) {
+    const body = selectBody(state);
     return {
       captureHistory: false,
-      patch: { selectedNodes: state.document.nodes.map((n) => n.id), selectedEdges: state.document.edges.map((e) => e.id) },
+      patch: { selectedNodes: body.nodes.map((n) => n.id), selectedEdges: body.edges.map((e) => e.id) },
     };
   },
 });
@@ -38,7 +40,7 @@ export const duplicateSelection = register({
   keyTest: (e) => modKey(e) && !e.shiftKey && e.key.toLowerCase() === 'd',
   perform(state) {
     if (state.selectedNodes.length === 0) return null;
-    const copy = duplicateNodes(state.document, state.selectedNodes);
-    return { document: copy.doc, captureHistory: true, patch: { selectedNodes: copy.ids, selectedEdges: [] } };
+    const copy = duplicateNodes(selectBody(state), state.selectedNodes);
+    return { document: documentWithBody(state, copy.doc), captureHistory: true, patch: { selectedNodes: copy.ids, selectedEdges: [] } };
   },
 });

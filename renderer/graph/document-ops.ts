@@ -1,11 +1,12 @@
 // Edits of a graph document as pure functions (document in, new document out; never mutated), so
-// the store can keep every version for undo and the tests need no React. Covers the main graph;
-// block definitions are edited by the engine's examples only, for now.
+// the store can keep every version for undo and the tests need no React. Written against the main
+// graph; a block definition is edited through its body view (graph/body-view.ts).
 import {
   GRAPH_FORMAT, GRAPH_VERSION, zNodeName, type GraphDocument, type GraphEdge, type GraphNode, type ParamSettings, type PortRef,
 } from '../../engine/schema/graph-document.ts';
-import { nextNodeName } from '../../engine/schema/graph-names.ts';
 import { initialAttrs, type Catalog } from './catalog.ts';
+import { copyNodes, pasteNodes } from './clipboard-ops.ts';
+import { freshNodeName } from './node-names.ts';
 import { nodePorts } from './ports.ts';
 
 export type EditResult = { ok: true; doc: GraphDocument } | { ok: false; reason: string };
@@ -38,7 +39,7 @@ export function freshId(doc: Pick<GraphDocument, 'nodes' | 'edges'>, hint: strin
 export function addNode(doc: GraphDocument, catalog: Catalog, kind: string, position: Point): { doc: GraphDocument; id: string } {
   const attrs = initialAttrs(catalog.byKind.get(kind));
   const proto: Pick<GraphNode, 'kind' | 'attrs'> = { kind, attrs };
-  const name = nextNodeName(doc, proto);
+  const name = freshNodeName(doc, proto);
   const id = freshId(doc, name);
   const node: GraphNode = { id, kind, name, ...(Object.keys(attrs).length > 0 ? { attrs } : {}) };
   return { doc: { ...doc, nodes: [...doc.nodes, node], layout: withPositions(doc, { [id]: position }) }, id };
@@ -98,11 +99,12 @@ export function removeItems(doc: GraphDocument, nodeIds: readonly string[], edge
   const edges = new Set(edgeIds);
   const positions = { ...doc.layout?.positions };
   for (const id of nodes) delete positions[id];
+  const collapsed = doc.layout?.collapsed && Object.fromEntries(Object.entries(doc.layout.collapsed).filter(([id]) => !nodes.has(id)));
   return {
     ...doc,
     nodes: doc.nodes.filter((n) => !nodes.has(n.id)).map((n) => dropTiesTo(n, nodes)),
     edges: doc.edges.filter((e) => !edges.has(e.id) && !nodes.has(e.source.node) && !nodes.has(e.target.node)),
-    layout: { ...doc.layout, positions },
+    layout: { ...doc.layout, positions, ...(collapsed ? { collapsed } : {}) },
   };
 }
 
@@ -157,27 +159,27 @@ export function setDocumentFields(doc: GraphDocument, fields: Partial<Pick<Graph
 }
 
 /**
- * Copies nodes (fresh names and ids, offset on the canvas) with the edges among them; ties and
- * settings are copied as they are. Returns the copies' ids so the caller can select them.
+ * Copies nodes (fresh names and ids, offset on the canvas) with the edges among them; settings
+ * are copied, ties among the copies point at the copies. Returns the copies' ids so the caller
+ * can select them.
  */
 export function duplicateNodes(doc: GraphDocument, ids: readonly string[], offset: Point = { x: 40, y: 40 }): { doc: GraphDocument; ids: string[] } {
-  const chosen = new Set(ids);
-  let next = doc;
-  const renamed = new Map<string, string>();
-  for (const node of doc.nodes.filter((n) => chosen.has(n.id))) {
-    const name = nextNodeName(next, node);
-    const id = freshId(next, name);
-    renamed.set(node.id, id);
-    const at = doc.layout?.positions?.[node.id] ?? { x: 0, y: 0 };
-    const { key: _key, ...rest } = node;
-    next = { ...next, nodes: [...next.nodes, { ...rest, id, name }], layout: withPositions(next, { [id]: { x: at.x + offset.x, y: at.y + offset.y } }) };
+  const clip = copyNodes(doc, ids);
+  return clip ? pasteNodes(doc, clip, { offset }) : { doc, ids: [] };
+}
+
+/**
+ * Moves one end of an edge (dragging it in the canvas) under the same checks as connecting; when
+ * the new ends are refused the document is left as it was.
+ */
+export function reconnectEdge(doc: GraphDocument, catalog: Catalog, edgeId: string, source: PortRef, target: PortRef): EditResult {
+  const old = doc.edges.find((e) => e.id === edgeId);
+  if (!old) return { ok: false, reason: `no edge '${edgeId}' in this graph` };
+  if (old.source.node === source.node && old.source.port === source.port && old.target.node === target.node && old.target.port === target.port) {
+    return { ok: true, doc };
   }
-  for (const e of doc.edges) {
-    const source = renamed.get(e.source.node);
-    const target = renamed.get(e.target.node);
-    if (!source || !target) continue;
-    const edge: GraphEdge = { id: freshId(next, `e_${source}_${target}`), source: { ...e.source, node: source }, target: { ...e.target, node: target } };
-    next = { ...next, edges: [...next.edges, edge] };
-  }
-  return { doc: next, ids: [...renamed.values()] };
+  const without = { ...doc, edges: doc.edges.filter((e) => e.id !== edgeId) };
+  const problem = connectProblem(without, catalog, source, target);
+  if (problem) return { ok: false, reason: problem };
+  return { ok: true, doc: { ...doc, edges: doc.edges.map((e) => (e.id === edgeId ? { ...e, source, target } : e)) } };
 }

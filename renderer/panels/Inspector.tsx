@@ -1,20 +1,26 @@
 // The inspector: the selected node's name, attributes (a form generated from its descriptor) and
-// parameter settings; with nothing selected, the document's settings.
+// parameter settings, or a block's settings; with nothing selected, the document's settings.
+// Nodes are those of the body being edited (the main graph or a block definition).
 import { setAttr } from '../graph/document-ops.ts';
+import { selectBlockId, selectBody } from '../store/block-slice.ts';
 import { useEditor, useEditorHandles } from '../store/editor-context.tsx';
 import { AttrWidget } from './attr-widgets.tsx';
+import { BlockInstanceSection, EditingBlockNote, SelectionBlockActions } from './BlockInspector.tsx';
 import { DocumentSettings } from './DocumentSettings.tsx';
 import { NameField } from './NameField.tsx';
 import { ParamSettingsForm } from './ParamSettingsForm.tsx';
 
 function NodeInspector({ nodeId }: { nodeId: string }) {
   const { store } = useEditorHandles();
-  const node = useEditor((s) => s.document.nodes.find((n) => n.id === nodeId));
+  const node = useEditor((s) => selectBody(s).nodes.find((n) => n.id === nodeId));
+  const blockId = useEditor(selectBlockId);
   const layer = useEditor((s) => (node ? s.catalog.byKind.get(node.kind) : undefined));
   const initializers = useEditor((s) => s.catalog.initializers);
   const problems = useEditor((s) => s.problems);
   if (!node) return null;
-  const mine = problems.filter((p) => p.nodeId === node.id && p.blockId === undefined);
+  const mine = problems.filter((p) => p.nodeId === node.id && p.blockId === blockId);
+  const isBlock = node.kind === 'BlockInstance' || node.kind === 'Repeat';
+  const isIo = node.kind === 'Input' || node.kind === 'Output';
   return (
     <div className="inspector-body" data-testid="node-inspector">
       <header className="inspector-head">
@@ -29,12 +35,14 @@ function NodeInspector({ nodeId }: { nodeId: string }) {
             <label className="field" key={a.name} title={a.doc}>
               <span>{a.name}{a.required ? ' *' : ''}</span>
               <AttrWidget attr={a} value={node.attrs?.[a.name]} initializers={initializers}
-                onChange={(v) => store.getState().commit(setAttr(store.getState().document, node.id, a.name, v))} />
+                onChange={(v) => store.getState().commitBody(setAttr(selectBody(store.getState()), node.id, a.name, v))} />
             </label>
           ))}
         </section>
       )}
       {layer && <ParamSettingsForm node={node} layer={layer} />}
+      {isBlock && <BlockInstanceSection node={node} />}
+      {!isIo && <SelectionBlockActions repeat={!isBlock} />}
       {mine.length > 0 && (
         <ul className="inspector-problems">
           {mine.map((p, i) => <li key={i} className={p.severity}>{p.message}</li>)}
@@ -49,8 +57,11 @@ export function Inspector() {
   return (
     <aside className="inspector" aria-label="Inspector">
       {selected.length === 1 ? <NodeInspector nodeId={selected[0]!} /> : selected.length > 1 ? (
-        <p className="muted inspector-body">{selected.length} nodes selected. Delete removes them in one step.</p>
-      ) : <DocumentSettings />}
+        <div className="inspector-body">
+          <p className="muted">{selected.length} nodes selected. Delete removes them in one step.</p>
+          <SelectionBlockActions />
+        </div>
+      ) : <><EditingBlockNote /><DocumentSettings /></>}
     </aside>
   );
 }

@@ -1,6 +1,7 @@
 // A node's name: edited as text, applied on Enter or blur when it is a free identifier.
 import { useEffect, useState } from 'react';
 import { renameNode } from '../graph/document-ops.ts';
+import { selectBody } from '../store/block-slice.ts';
 import { useEditorHandles } from '../store/editor-context.tsx';
 
 export function NameField({ nodeId, name }: { nodeId: string; name: string }) {
@@ -10,8 +11,8 @@ export function NameField({ nodeId, name }: { nodeId: string; name: string }) {
   useEffect(() => { setText(name); setError(null); }, [name, nodeId]);
   const apply = () => {
     if (text === name) return;
-    const result = renameNode(store.getState().document, nodeId, text);
-    if (result.ok) store.getState().commit(result.doc);
+    const result = renameNode(selectBody(store.getState()), nodeId, text);
+    if (result.ok) store.getState().commitBody(result.doc);
     setError(result.ok ? null : result.reason);
   };
   return (

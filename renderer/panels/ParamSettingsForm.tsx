@@ -3,6 +3,7 @@
 // listed here because the registry does not describe them (yet).
 import type { GraphNode, InitSpecJson, ParamSettings } from '../../engine/schema/graph-document.ts';
 import { setParamSettings } from '../graph/document-ops.ts';
+import { selectBody } from '../store/block-slice.ts';
 import type { LayerInfo } from '../graph/catalog.ts';
 import { useEditor, useEditorHandles } from '../store/editor-context.tsx';
 import { TieField } from './TieField.tsx';
@@ -29,7 +30,7 @@ function ParamRow({ node, param, settings }: { node: GraphNode; param: LayerInfo
   const initializers = useEditor((s) => s.catalog.initializers);
   const [initName, args] = initParts(settings?.init);
   const argDefaults = INIT_ARGS[initName] ?? {};
-  const update = (patch: Partial<ParamSettings>) => store.getState().commit(setParamSettings(store.getState().document, node.id, param.name, patch));
+  const update = (patch: Partial<ParamSettings>) => store.getState().commitBody(setParamSettings(selectBody(store.getState()), node.id, param.name, patch));
   const setInit = (name: string, nextArgs: Record<string, unknown>) => update({ init: name === '' ? undefined : Object.keys(nextArgs).length ? [name, nextArgs] : name });
   return (
     <div className="param-settings" data-testid={`param-${param.name}`}>

@@ -1,17 +1,23 @@
 // "Tie to…" for one parameter: lists only parameters whose shapes can match (graph/ties.ts).
+import { useMemo } from 'react';
 import type { GraphNode } from '../../engine/schema/graph-document.ts';
 import { setParamSettings } from '../graph/document-ops.ts';
 import { shapeText } from '../graph/shape-text.ts';
 import { tieCandidates } from '../graph/ties.ts';
+import { shapesAt } from '../graph/body-view.ts';
+import { selectBody, selectShapePrefix } from '../store/block-slice.ts';
 import { useEditor, useEditorHandles } from '../store/editor-context.tsx';
 
 const SEP = '\u0000';
 
 export function TieField({ node, param }: { node: GraphNode; param: string }) {
   const { store } = useEditorHandles();
-  const doc = useEditor((s) => s.document);
+  const doc = useEditor(selectBody);
   const catalog = useEditor((s) => s.catalog);
-  const shapes = useEditor((s) => s.shapes);
+  const report = useEditor((s) => s.shapes);
+  // Inside a block, the shapes of its first use.
+  const prefix = useEditor(selectShapePrefix);
+  const shapes = useMemo(() => shapesAt(report, prefix), [report, prefix]);
   const tied = node.params?.[param]?.tiedTo;
   const candidates = tieCandidates(doc, catalog, shapes, node.id, param);
   const current = tied ? `${tied.node}${SEP}${tied.param}` : '';
@@ -19,7 +25,7 @@ export function TieField({ node, param }: { node: GraphNode; param: string }) {
   const onChange = (value: string) => {
     const [target, targetParam] = value.split(SEP);
     const tiedTo = value === '' ? undefined : { node: target!, param: targetParam! };
-    store.getState().commit(setParamSettings(store.getState().document, node.id, param, { tiedTo }));
+    store.getState().commitBody(setParamSettings(selectBody(store.getState()), node.id, param, { tiedTo }));
   };
   return (
     <label className="field">

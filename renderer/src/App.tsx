@@ -9,6 +9,10 @@ import { BottomPanel } from '../panels/BottomPanel.tsx';
 import { Inspector } from '../panels/Inspector.tsx';
 import { useEditor, useEditorHandles } from '../store/editor-context.tsx';
 import { Toolbar } from '../toolbar/Toolbar.tsx';
+import { useFileController } from '../files/files-context.tsx';
+import { PathDialog } from '../files/PathDialog.tsx';
+import { RecoveryOffer } from '../files/RecoveryOffer.tsx';
+import { useFileShortcuts } from '../files/use-file-shortcuts.ts';
 import { listenToMenu } from './menu-commands.ts';
 
 function isTyping(target: EventTarget | null): boolean {
@@ -42,13 +46,15 @@ function useShortcuts() {
 
 function useDesktopMenu() {
   const { store, session } = useEditorHandles();
-  useEffect(() => listenToMenu(store, session), [store, session]);
+  const files = useFileController();
+  useEffect(() => listenToMenu(store, session, files), [store, session, files]);
 }
 
 export function App() {
   const theme = useEditor((s) => s.theme);
   useShortcuts();
   useDesktopMenu();
+  useFileShortcuts(useFileController());
   useEffect(() => { document.documentElement.dataset.theme = theme; }, [theme]);
   return (
     <ReactFlowProvider>
@@ -59,6 +65,8 @@ export function App() {
         <Inspector />
         <BottomPanel />
       </div>
+      <PathDialog />
+      <RecoveryOffer />
     </ReactFlowProvider>
   );
 }

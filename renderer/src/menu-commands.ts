@@ -3,15 +3,17 @@
 // does nothing. The renderer may not import electron/, so the command names are repeated here and
 // a test checks they match the main process's list.
 import { runCommand } from '../commands/index.ts';
-import { emptyDocument } from '../graph/document-ops.ts';
 import type { EngineSession } from '../api/engine-session.ts';
+import type { FileController } from '../files/file-controller.ts';
 import type { EditorStore } from '../store/editor-store.ts';
-import { saveDocument, pickAndOpenDocument } from '../toolbar/file-actions.ts';
+
+type MenuAction = (store: EditorStore, session: EngineSession, files: FileController) => void;
 
 export const MENU_ACTIONS = {
-  new: (store: EditorStore) => store.getState().replaceDocument(emptyDocument()),
-  open: (store: EditorStore, session: EngineSession) => pickAndOpenDocument(store, session),
-  save: (store: EditorStore) => saveDocument(store),
+  new: (_store, _session, files) => files.newDocument(),
+  open: (_store, _session, files) => void files.open(),
+  save: (_store, _session, files) => void files.save(),
+  saveAs: (_store, _session, files) => void files.saveAs(),
   undo: (store: EditorStore) => void runCommand(store, 'undo'),
   redo: (store: EditorStore) => void runCommand(store, 'redo'),
   deleteSelection: (store: EditorStore) => void runCommand(store, 'deleteSelection'),
@@ -20,18 +22,18 @@ export const MENU_ACTIONS = {
   run: (_store: EditorStore, session: EngineSession) => void session.run(),
   toggleTheme: (store: EditorStore) => store.getState().setUi({ theme: store.getState().theme === 'light' ? 'dark' : 'light' }),
   shortcuts: (store: EditorStore) => store.getState().setUi({ helpOpen: true }),
-} satisfies Record<string, (store: EditorStore, session: EngineSession) => void>;
+} satisfies Record<string, MenuAction>;
 
 interface MenuApi {
   onMenuCommand?(listener: (command: string) => void): () => void;
 }
 
 /** Subscribes to the desktop menu when there is one; returns the unsubscribe function. */
-export function listenToMenu(store: EditorStore, session: EngineSession): () => void {
+export function listenToMenu(store: EditorStore, session: EngineSession, files: FileController): () => void {
   const api = (window as { api?: MenuApi }).api;
   if (!api?.onMenuCommand) return () => undefined;
   return api.onMenuCommand((command) => {
-    const action = MENU_ACTIONS[command as keyof typeof MENU_ACTIONS];
-    if (action) action(store, session);
+    const action: MenuAction | undefined = MENU_ACTIONS[command as keyof typeof MENU_ACTIONS];
+    if (action) action(store, session, files);
   });
 }

@@ -6,6 +6,7 @@ import type { HandlerLoaders } from '../dispatcher.ts';
 const system = () => import('./system.ts');
 const arrays = () => import('./array-files.ts');
 const documents = () => import('./documents.ts');
+const documentFiles = () => import('./document-files.ts');
 const forward = () => import('./forward.ts');
 const parameters = () => import('./parameters.ts');
 const parameterFiles = () => import('./parameter-files.ts');
@@ -21,6 +22,8 @@ export const handlerLoaders: HandlerLoaders = {
   loadArrays: async () => (await arrays()).loadArrays,
   openDocument: async () => (await documents()).openDocument,
   closeDocument: async () => (await documents()).closeDocument,
+  readDocumentFile: async () => (await documentFiles()).readDocumentFile,
+  writeDocumentFile: async () => (await documentFiles()).writeDocumentFile,
   validate: async () => (await documents()).validate,
   inferShapes: async () => (await documents()).inferShapes,
   layerCatalog: async () => (await catalog()).layerCatalog,
@@ -40,4 +43,6 @@ export const handlerLoaders: HandlerLoaders = {
   resumeTraining: async () => (await training()).resumeTraining,
   stopTraining: async () => (await training()).stopTraining,
   trainingStatus: async () => (await training()).trainingStatus,
+  listCheckpoints: async () => (await training()).listCheckpoints,
+  inspectDataFile: async () => (await training()).inspectDataFile,
 };

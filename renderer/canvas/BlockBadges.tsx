@@ -1,0 +1,80 @@
+// What a block instance or repeat shows besides its name: whether it shares its definition's
+// parameters, a repeat's ×N with an expand/collapse switch (expanded: a read-only list of its
+// copies), and the small badges that put a problem on the port it names.
+import type { MouseEvent } from 'react';
+import type { GraphNode } from '../../engine/schema/graph-document.ts';
+import type { ProblemInfo } from '../../engine/schema/service-api.ts';
+import { isCollapsed, setCollapsed } from '../graph/repeat-ops.ts';
+import { selectBody, selectShapePrefix } from '../store/block-slice.ts';
+import { useEditor, useEditorHandles } from '../store/editor-context.tsx';
+
+/** Copies listed in an expanded repeat before "… N more". */
+const MAX_LISTED_COPIES = 12;
+
+/** A layer's name in one copy, from its first parameter's full name (dense4_weight → dense4). */
+function copyLayerName(params: readonly { name: string }[] | undefined, stored: string): string {
+  const first = params?.[0]?.name;
+  const cut = first?.lastIndexOf('_') ?? -1;
+  return first && cut > 0 ? first.slice(0, cut) : stored;
+}
+
+function RepeatCopies({ node }: { node: GraphNode }) {
+  const prefix = useEditor(selectShapePrefix);
+  const def = useEditor((s) => s.document.blocks.find((b) => b.id === node.block));
+  const count = node.count ?? 0;
+  const layers = def?.nodes.filter((n) => n.kind !== 'Input' && n.kind !== 'Output') ?? [];
+  const shapes = useEditor((s) => s.shapes?.nodes);
+  const rows = Array.from({ length: Math.min(count, MAX_LISTED_COPIES) }, (_, i) =>
+    layers.map((n) => copyLayerName(shapes?.[`${prefix}${node.id}#${i}/${n.id}`]?.params, n.name)).join(' → '));
+  return (
+    <div className="repeat-copies nodrag" data-testid={`repeat-copies-${node.name}`}>
+      <div className="repeat-copies-note muted">expanded view (read-only) · double-click to edit {node.block}</div>
+      <ol>
+        {rows.map((text, i) => <li key={i} className="mono" data-testid="repeat-copy">{text || node.block}</li>)}
+      </ol>
+      {count > MAX_LISTED_COPIES && <div className="muted">… {count - MAX_LISTED_COPIES} more</div>}
+    </div>
+  );
+}
+
+export function BlockBadges({ node }: { node: GraphNode }) {
+  const { store } = useEditorHandles();
+  const collapsed = useEditor((s) => isCollapsed(selectBody(s), node.id));
+  if (node.kind !== 'BlockInstance' && node.kind !== 'Repeat') return null;
+  const shared = node.shareParams === true;
+  const toggle = (event: MouseEvent) => {
+    // The switch is not a click on the node: no selection change with the edit.
+    event.stopPropagation();
+    const state = store.getState();
+    state.commitBody(setCollapsed(selectBody(state), node.id, !collapsed));
+  };
+  return (
+    <>
+      <div className="block-badges">
+        {node.kind === 'Repeat' && <span className="repeat-count mono" data-testid={`repeat-count-${node.name}`}>×{node.count ?? '?'}</span>}
+        <span className={`share-badge ${shared ? 'shared' : 'own'}`} data-testid={`share-${node.name}`}
+          title={shared ? 'every use of the definition holds the same parameters' : 'this use has parameters of its own'}>
+          {shared ? 'shared params' : 'own params'}
+        </span>
+        {node.kind === 'Repeat' && node.block !== undefined && (
+          <button type="button" className="repeat-toggle nodrag" data-testid={`repeat-toggle-${node.name}`} onClick={toggle}
+            aria-expanded={!collapsed}>{collapsed ? 'expand' : 'collapse'}</button>
+        )}
+      </div>
+      {node.kind === 'Repeat' && !collapsed && <RepeatCopies node={node} />}
+    </>
+  );
+}
+
+/** A badge at a port's handle for the problems that name that port. */
+export function PortBadge({ port, side, top, problems }: { port: string; side: 'in' | 'out'; top: string; problems: readonly ProblemInfo[] }) {
+  const mine = problems.filter((p) => p.port === port);
+  if (mine.length === 0) return null;
+  const error = mine.some((p) => p.severity === 'error');
+  return (
+    <span className={`port-badge port-badge-${side} ${error ? 'error' : 'warning'}`} style={{ top }} data-testid={`port-badge-${port}`}
+      title={mine.map((p) => p.message).join('\n')}>
+      {error ? '!' : '?'}
+    </span>
+  );
+}

@@ -1,0 +1,188 @@
+// Browser tests of blocks in the editor, against the real web host and engine: build the chapter's
+// rgnet by hand (make block, repeat ×4, make block, + Dense(10)) and check its shapes and its 18
+// parameters; drill into the definitions and back out by the breadcrumb; expand a repeat; share
+// parameters; copy/paste with and without links; reconnect an edge by dragging its end; a problem
+// badge on the port it names.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Locator, Page } from 'playwright-core';
+import {
+  canvasNode, clickEmptyCanvas, dropFromPalette, edgeShapes, fillField, openEditor, screenshot, selectNode, skip, startHarness, wire,
+  type EditorPage, type Harness,
+} from './editor-harness.ts';
+
+let harness: Harness | undefined;
+let editor: EditorPage | undefined;
+
+before(async () => {
+  if (skip) return;
+  harness = await startHarness();
+  editor = await openEditor(harness);
+});
+
+after(async () => {
+  await harness?.close();
+});
+
+const page = (): Page => {
+  assert.ok(editor);
+  return editor.page;
+};
+
+async function waitForText(locator: Locator, text: string | RegExp) {
+  await locator.filter({ hasText: text }).first().waitFor({ timeout: 10_000 });
+}
+
+/** Waits until the locator's elements read `expected`; fails showing what they read. */
+async function expectTexts(locator: Locator, expected: string[]) {
+  let actual: string[] = [];
+  for (let i = 0; i < 50; i++) {
+    actual = await locator.allTextContents();
+    if (JSON.stringify(actual) === JSON.stringify(expected)) return;
+    await locator.page().waitForTimeout(200);
+  }
+  assert.deepEqual(actual, expected);
+}
+
+/** Drags the target end of the edge `edgeId` onto a node's input handle. */
+async function dragEdgeEnd(p: Page, edgeId: string, toNode: string, toPort = 'data') {
+  const anchor = p.locator(`.react-flow__edge[data-id="${edgeId}"] .react-flow__edgeupdater-target`);
+  const target = canvasNode(p, toNode).locator(`.react-flow__handle.target[data-handleid="${toPort}"]`);
+  const a = await anchor.boundingBox();
+  const b = await target.boundingBox();
+  assert.ok(a && b, `the end of ${edgeId} and ${toNode}.${toPort} must be visible`);
+  await p.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await p.mouse.down();
+  await p.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2 + 30, { steps: 6 });
+  await p.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 6 });
+  await p.mouse.up();
+}
+
+test('rgnet by hand: make block, repeat ×4, make block, + Dense(10): ×4 on the canvas, (2, 10) out, 18 parameters', { skip, timeout: 90_000 }, async () => {
+  const p = page();
+  await dropFromPalette(p, 'Input', 40, 260);
+  await dropFromPalette(p, 'Dense', 240, 260);
+  await fillField(p, 'units *', '32');
+  await fillField(p, 'activation', 'relu');
+  await dropFromPalette(p, 'Dense', 440, 260);
+  await fillField(p, 'units *', '16');
+  await fillField(p, 'activation', 'relu');
+  await dropFromPalette(p, 'Output', 860, 260);
+  await wire(p, 'data0', 'dense0');
+  await wire(p, 'dense0', 'dense1');
+  await wire(p, 'dense1', 'output0');
+  await clickEmptyCanvas(p);
+  await fillField(p, 'input shape', '2×20');
+  await waitForText(p.getByTestId('node-shape-output0'), '(2, 16)');
+
+  // Make block (Ctrl+G) from the two Dense layers: one instance wired in their place.
+  await selectNode(p, 'dense0');
+  await canvasNode(p, 'dense1').locator('.layer-node-name').click({ modifiers: ['Control'] });
+  await p.keyboard.press('Control+g');
+  await canvasNode(p, 'sequential0').waitFor();
+  assert.equal(await canvasNode(p, 'dense0').count(), 0);
+  await waitForText(canvasNode(p, 'sequential0').getByTestId('share-sequential0'), 'own params');
+  await waitForText(p.getByTestId('node-shape-output0'), '(2, 16)');
+
+  // Repeat ×4 from the inspector: drawn collapsed with its count.
+  await p.getByTestId('block-inspector').getByRole('button', { name: 'Repeat ×4' }).click();
+  await waitForText(p.getByTestId('repeat-count-repeat0'), '×4');
+  // 32·20+32 + 16·32+16 for the first copy, 32·16+32 + 16·32+16 for the three others.
+  await waitForText(p.getByTestId('node-shape-repeat0'), '4,416 params');
+
+  // block2 around the repeat, then Dense(10) after it.
+  await selectNode(p, 'repeat0');
+  await p.getByTestId('block-actions').getByRole('button', { name: 'Make block' }).click();
+  await canvasNode(p, 'sequential0').waitFor();
+  await dropFromPalette(p, 'Dense', 660, 420);
+  await canvasNode(p, 'dense8').waitFor();
+  await fillField(p, 'units *', '10');
+  // Unconnected: the problem sits on its data port as well as on the node.
+  await canvasNode(p, 'dense8').getByTestId('port-badge-data').waitFor();
+
+  // Reconnect: drag the end of sequential0 → output0 onto dense8's input, then wire dense8 → output0.
+  const edgeToOutput = Object.keys(await edgeShapes(p)).find((id) => id.includes('output0'));
+  assert.ok(edgeToOutput, JSON.stringify(await edgeShapes(p)));
+  await dragEdgeEnd(p, edgeToOutput, 'dense8');
+  await canvasNode(p, 'dense8').getByTestId('port-badge-data').waitFor({ state: 'detached' });
+  assert.equal(await p.locator('.react-flow__edge').count(), 2, 'the edge moved; none was added');
+  await wire(p, 'dense8', 'output0');
+  await waitForText(p.getByTestId('node-shape-output0'), '(2, 10)');
+  assert.equal(await p.locator('.react-flow__edge').count(), 3);
+
+  await clickEmptyCanvas(p);
+  await p.keyboard.press('Control+Enter');
+  await waitForText(p.getByTestId('param-count'), '18 of 18 parameters');
+  const names = await p.getByTestId('param-table').locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-param')));
+  const expected = Array.from({ length: 9 }, (_, i) => [`dense${i}_weight`, `dense${i}_bias`]).flat();
+  assert.deepEqual([...names].sort(), [...expected].sort());
+  const last = p.getByTestId('param-table').locator('tr[data-param="dense8_weight"]');
+  assert.equal(await last.locator('td').nth(1).textContent(), '(10, 16)');
+  await screenshot(p, 'blocks-rgnet-light');
+});
+
+test('drill into block2 and block1, read shapes inside, expand the repeat, and come back by the breadcrumb', { skip, timeout: 60_000 }, async () => {
+  const p = page();
+  await canvasNode(p, 'sequential0').locator('.layer-node-name').dblclick();
+  const crumb = p.getByTestId('breadcrumb');
+  await waitForText(crumb, /main\s*›\s*block2/);
+  await canvasNode(p, 'repeat0').waitFor();
+  assert.equal(await canvasNode(p, 'dense8').count(), 0, 'the main graph is not drawn inside the block');
+  await waitForText(p.getByTestId('editing-block'), /Editing the definition block2 \(used once\)/);
+
+  // Expanded on demand: the chain of the four copies with the names the engine gives them.
+  await p.getByTestId('repeat-toggle-repeat0').click();
+  const copies = p.getByTestId('repeat-copies-repeat0').getByTestId('repeat-copy');
+  await expectTexts(copies, ['dense0 → dense1', 'dense2 → dense3', 'dense4 → dense5', 'dense6 → dense7']);
+  await screenshot(p, 'blocks-expanded-light');
+  await p.getByTestId('repeat-toggle-repeat0').click();
+  await p.getByTestId('repeat-copies-repeat0').waitFor({ state: 'detached' });
+
+  // Shared vs own parameters, from the inspector; the canvas says which.
+  await selectNode(p, 'repeat0');
+  await p.getByLabel('Share parameters').check();
+  await waitForText(p.getByTestId('share-repeat0'), 'shared params');
+  await p.getByLabel('Share parameters').uncheck();
+  await waitForText(p.getByTestId('share-repeat0'), 'own params');
+
+  await canvasNode(p, 'repeat0').locator('.layer-node-name').dblclick();
+  await waitForText(crumb, /main\s*›\s*block2\s*›\s*block1/);
+  await canvasNode(p, 'dense0').waitFor();
+  await canvasNode(p, 'dense1').waitFor();
+  // Shapes of the first copy.
+  await waitForText(p.getByTestId('edge-shape'), '(2, 32)');
+  await waitForText(p.getByTestId('node-shape-dense0'), '672 params');
+
+  await crumb.getByRole('button', { name: 'block2' }).click();
+  await waitForText(crumb.locator('[aria-current="location"]'), /^block2$/);
+  await canvasNode(p, 'repeat0').waitFor();
+  await crumb.getByRole('button', { name: 'main' }).click();
+  await crumb.waitFor({ state: 'detached' });
+  await canvasNode(p, 'dense8').waitFor();
+});
+
+test('copy and paste: without links only the copy; with links the edge from sequential0 too; a port badge on the unconnected input', { skip, timeout: 60_000 }, async () => {
+  const p = page();
+  const edges = await p.locator('.react-flow__edge').count();
+  await selectNode(p, 'dense8');
+  await p.keyboard.press('Control+c');
+  await p.keyboard.press('Control+v');
+  await canvasNode(p, 'dense9').waitFor();
+  assert.equal(await p.locator('.react-flow__edge').count(), edges, 'no edge comes with a plain paste');
+  // The copy's input is not connected: the problem sits on its data port (and on the node).
+  const portBadge = canvasNode(p, 'dense9').getByTestId('port-badge-data');
+  await portBadge.waitFor();
+  assert.match(await portBadge.getAttribute('title') ?? '', /input 'data' is not connected/);
+  assert.ok(await portBadge.evaluate((el) => el.classList.contains('error')));
+  await canvasNode(p, 'dense9').getByTestId('problem-badge').waitFor();
+
+  await selectNode(p, 'dense8');
+  await p.keyboard.press('Control+c');
+  await p.keyboard.press('Control+Shift+v');
+  await canvasNode(p, 'dense10').waitFor();
+  await p.locator('.react-flow__edge').nth(edges).waitFor();
+  assert.equal(await p.locator('.react-flow__edge').count(), edges + 1);
+  await waitForText(p.locator('[data-testid="edge-shape"][data-edge$="_dense10"]'), '(2, 16)');
+  assert.equal(await canvasNode(p, 'dense10').getByTestId('port-badge-data').count(), 0);
+  assert.deepEqual(editor?.problems, []);
+});
