@@ -16,9 +16,11 @@ import { useEditor, useEditorHandles } from '../store/editor-context.tsx';
 import { edgeTypes, nodeTypes } from './flow-types.ts';
 import type { LayerFlowNode } from './LayerNode.tsx';
 import { QuickAdd } from './QuickAdd.tsx';
+import { ESTIMATED_NODE_SIZE, FIT_VIEW } from './view-fit.ts';
 import type { ShapeFlowEdge } from './ShapeEdge.tsx';
 
 export const PALETTE_MIME = 'application/x-blocksmith-kind';
+
 
 /**
  * The selection after React Flow's select changes, or null when there are none. The store learns
@@ -60,6 +62,10 @@ function useFlowNodes(): [LayerFlowNode[], (changes: NodeChange<LayerFlowNode>[]
         selected: chosen.has(n.id),
         // The category class colours the node's minimap rectangle too.
         className: `cat-${categoryOf(catalog, n.kind)}`,
+        // A size before measuring: only nodes in view are rendered (onlyRenderVisibleElements),
+        // so nodes off screen are never measured, yet fitting the view must count them.
+        initialWidth: ESTIMATED_NODE_SIZE.width,
+        initialHeight: ESTIMATED_NODE_SIZE.height,
       }));
     });
   }, [doc, blockId, selected, catalog]);
@@ -106,13 +112,16 @@ function useFitOnOpen(nodes: readonly LayerFlowNode[]) {
   const opened = `${openedAt}:${depth}`;
   const docNodes = useEditor((s) => selectBody(s).nodes);
   const [fitted, setFitted] = useState('0:');
-  const ready = nodes.length > 0 && nodes.length === docNodes.length && nodes.every((n, i) => n.measured && n.id === docNodes[i]?.id);
+  // Nodes in view are measured first; the rest count with their estimated size.
+  const ready = nodes.length > 0 && nodes.length === docNodes.length && nodes.every((n, i) => n.id === docNodes[i]?.id) &&
+    nodes.some((n) => n.measured?.width);
   useEffect(() => {
     if (ready && fitted !== opened) {
       setFitted(opened);
-      void flow.fitView({ maxZoom: 1.2, padding: 0.2 });
+      void flow.fitView(FIT_VIEW);
     }
   }, [ready, opened, fitted, flow]);
+  return fitted === opened;
 }
 
 export function Canvas() {
@@ -121,7 +130,7 @@ export function Canvas() {
   const [nodes, onNodesChange] = useFlowNodes();
   const [edges, onEdgesChange] = useFlowEdges();
   const flow = useReactFlow();
-  useFitOnOpen(nodes);
+  const viewReady = useFitOnOpen(nodes);
   const [quickAdd, setQuickAdd] = useState<{ screen: { x: number; y: number }; flow: { x: number; y: number } } | null>(null);
 
   const add = useCallback((kind: string, position: { x: number; y: number }) => {
@@ -192,7 +201,7 @@ export function Canvas() {
   }, [flow]);
 
   return (
-    <div className="canvas" data-testid="canvas" onDrop={onDrop} onDragOver={onDragOver} onDoubleClick={onDoubleClick}>
+    <div className="canvas" data-testid="canvas" data-view-ready={viewReady} onDrop={onDrop} onDragOver={onDragOver} onDoubleClick={onDoubleClick}>
       <ReactFlow<LayerFlowNode, ShapeFlowEdge>
         nodes={nodes} edges={edges} nodeTypes={nodeTypes} edgeTypes={edgeTypes}
         onNodesChange={onNodesChange} onEdgesChange={onEdgesChange} onConnect={onConnect} onReconnect={onReconnect}
@@ -200,6 +209,8 @@ export function Canvas() {
         deleteKeyCode={null} zoomOnDoubleClick={false} colorMode={theme}
         proOptions={{ hideAttribution: true }}
         defaultEdgeOptions={{ type: 'shape' }}
+        // Large graphs stay fluid: nodes and edges out of view are not in the DOM.
+        onlyRenderVisibleElements
       >
         <Background gap={20} />
         <MiniMap pannable zoomable className="minimap" nodeClassName={(n) => n.className ?? ''} />

@@ -10,7 +10,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { categoryOf } from '../graph/catalog.ts';
 import { nodePorts } from '../graph/ports.ts';
 import { paramCountText, shapeText } from '../graph/shape-text.ts';
-import { selectBlockId, selectBody, selectShapePrefix } from '../store/block-slice.ts';
+import { nodeIndex, selectBlockId, selectBody, selectBodyNode, selectShapePrefix } from '../store/block-slice.ts';
 import { useEditor } from '../store/editor-context.tsx';
 import { BlockBadges, PortBadge } from './BlockBadges.tsx';
 
@@ -26,10 +26,9 @@ function attrSummary(attrs: Record<string, unknown> | undefined): string {
 }
 
 /** `weight ⇄ dense0.weight` for each tied parameter of the node, or ''. */
-function tiesText(nodes: readonly GraphNode[], id: string): string {
-  const node = nodes.find((n) => n.id === id);
+function tiesText(node: GraphNode | undefined, byId: ReadonlyMap<string, GraphNode>): string {
   return Object.entries(node?.params ?? {}).filter(([, p]) => p.tiedTo).map(([name, p]) => {
-    const owner = nodes.find((n) => n.id === p.tiedTo!.node)?.name ?? p.tiedTo!.node;
+    const owner = byId.get(p.tiedTo!.node)?.name ?? p.tiedTo!.node;
     return `${name} ⇄ ${owner}.${p.tiedTo!.param}`;
   }).join(', ');
 }
@@ -42,11 +41,11 @@ function handleTop(index: number, count: number): string {
 }
 
 export const LayerNode = memo(function LayerNode({ id, selected }: NodeProps<LayerFlowNode>) {
-  const node = useEditor((s) => selectBody(s).nodes.find((n) => n.id === id));
+  const node = useEditor((s) => selectBodyNode(s, id));
   const catalog = useEditor((s) => s.catalog);
   const blocks = useEditor((s) => s.document.blocks);
   // A string, so this node re-renders only when its own ties (or their owners' names) change.
-  const ties = useEditor((s) => tiesText(selectBody(s).nodes, id));
+  const ties = useEditor((s) => tiesText(selectBodyNode(s, id), nodeIndex(selectBody(s).nodes)));
   // Inside a definition, the shapes of its first use.
   const prefix = useEditor(selectShapePrefix);
   const report = useEditor((s) => s.shapes?.nodes[prefix + id]);
@@ -54,7 +53,7 @@ export const LayerNode = memo(function LayerNode({ id, selected }: NodeProps<Lay
   const incomingEdge = useEditor((s) => (node?.kind === 'Output' ? selectBody(s).edges.find((e) => e.target.node === id)?.id : undefined));
   const incomingShape = useEditor((s) => (incomingEdge ? s.shapes?.edges[prefix + incomingEdge]?.shape : undefined));
   // The latest training event's gradient norm of this node's parameters (Dense nodes only).
-  const gradNorm = useEditor((s) => s.training.gradNorms[selectBody(s).nodes.find((n) => n.id === id)?.name ?? '']);
+  const gradNorm = useEditor((s) => s.training.gradNorms[selectBodyNode(s, id)?.name ?? '']);
   const problems = useEditor(useShallow((s) => {
     const blockId = selectBlockId(s);
     return s.problems.filter((p) => p.nodeId === id && p.blockId === blockId);

@@ -3,7 +3,7 @@
 // view the edited body as a document (graph/body-view.ts), so canvas, inspector and commands edit
 // a block exactly as they edit the main graph, with the same history.
 import type { StateCreator } from 'zustand/vanilla';
-import type { GraphDocument } from '../../engine/schema/graph-document.ts';
+import type { GraphDocument, GraphNode } from '../../engine/schema/graph-document.ts';
 import { bodyView, shapePrefix, validPath, withBody, type EditLevel } from '../graph/body-view.ts';
 import type { NodeClipboard } from '../graph/clipboard-ops.ts';
 import type { EditorState } from './editor-state.ts';
@@ -32,6 +32,21 @@ export const selectBlockId = (s: View): string | undefined => selectEditPath(s).
 
 /** The body being edited as a document (the document itself at the main graph); stable per document. */
 export const selectBody = (s: View): GraphDocument => bodyView(s.document, selectBlockId(s)) ?? s.document;
+
+// Nodes by id, built once per nodes array: each canvas node reads its own node through a store
+// selector on every store change, and a linear find per node made that O(n²) per change.
+const nodeIndexes = new WeakMap<readonly GraphNode[], Map<string, GraphNode>>();
+export function nodeIndex(nodes: readonly GraphNode[]): Map<string, GraphNode> {
+  let index = nodeIndexes.get(nodes);
+  if (!index) {
+    index = new Map(nodes.map((n) => [n.id, n]));
+    nodeIndexes.set(nodes, index);
+  }
+  return index;
+}
+
+/** A node of the body being edited, by id. */
+export const selectBodyNode = (s: View, id: string): GraphNode | undefined => nodeIndex(selectBody(s).nodes).get(id);
 
 /** Where shape reports keep the edited body's nodes and edges (its first expansion). */
 export const selectShapePrefix = (s: View): string => shapePrefix(selectEditPath(s));

@@ -12,6 +12,7 @@ import { chromium, type CDPSession, type Page } from 'playwright-core';
 import type { NativeAddon } from '../../engine/backend/native-addon.ts';
 import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDocument } from '../../engine/schema/graph-document.ts';
 import { serve } from '../../scripts/web-host/serve.ts';
+import { fileMenu } from '../e2e/editor-harness.ts';
 import type { BenchOptions } from './options.ts';
 import { REPO_ROOT, verdict, type Row } from './report.ts';
 
@@ -193,10 +194,10 @@ export async function runEditorSuite(_addon: NativeAddon, options: BenchOptions,
     for (let r = 0; r < repeats; r++) {
       if (r > 0) {
         // Back to an empty document so each open starts from the same state.
-        await page.locator('.toolbar').getByRole('button', { name: 'New', exact: true }).click();
+        await fileMenu(page, 'New');
         await page.waitForFunction(() => document.querySelectorAll('.react-flow__node').length === 0);
       }
-      await page.locator('.toolbar').getByRole('button', { name: 'Open…', exact: true }).click();
+      await fileMenu(page, 'Open…');
       const input = page.getByLabel('File path');
       await input.waitFor({ timeout: 10_000 }).catch(() => {
         throw new Error(`the renderer in ${root} has no path dialog (an old build?); rebuild it: BLOCKSMITH_E2E_BUILD=1 npm run bench -- --only=editor`);
@@ -205,18 +206,24 @@ export async function runEditorSuite(_addon: NativeAddon, options: BenchOptions,
       await page.evaluate(() => { (window as unknown as { __t0: number }).__t0 = performance.now(); });
       await input.press('Enter');
       const edges = doc.edges.length;
-      const nodesMs = await page.waitForFunction((n) => {
+      // Loaded: the view is fitted to the new document and every node in view is in the DOM and
+      // measured (React Flow hides nodes until then). Nodes out of view are not rendered
+      // (onlyRenderVisibleElements), so "every node" would never hold.
+      const nodesMs = await page.waitForFunction(() => {
         const w = window as unknown as { __t0: number };
+        const ready = document.querySelector('[data-testid="canvas"]')?.getAttribute('data-view-ready') === 'true';
         const all = document.querySelectorAll('.react-flow__node');
-        // Rendered means in the DOM and measured by React Flow (it hides nodes until then).
-        return all.length >= n && [...all].every((el) => (el as HTMLElement).style.visibility !== 'hidden') ? performance.now() - w.__t0 : 0;
-      }, doc.nodes.length, { polling: 'raf', timeout: 120_000 }).then((h) => h.jsonValue());
-      const shapesMs = await page.waitForFunction((n) => {
+        return ready && all.length > 0 && [...all].every((el) => (el as HTMLElement).style.visibility !== 'hidden') ? performance.now() - w.__t0 : 0;
+      }, null, { polling: 'raf', timeout: 120_000 }).then((h) => h.jsonValue());
+      // Shapes: every edge drawn carries its shape label.
+      const shapesMs = await page.waitForFunction(() => {
         const w = window as unknown as { __t0: number };
-        return document.querySelectorAll('[data-testid="edge-shape"]').length >= n ? performance.now() - w.__t0 : 0;
-      }, edges, { polling: 'raf', timeout: 120_000 }).then((h) => h.jsonValue());
+        const drawn = document.querySelectorAll('.react-flow__edge').length;
+        return drawn > 0 && document.querySelectorAll('[data-testid="edge-shape"]').length >= drawn ? performance.now() - w.__t0 : 0;
+      }, null, { polling: 'raf', timeout: 120_000 }).then((h) => h.jsonValue());
+      const inView = await page.evaluate(() => [document.querySelectorAll('.react-flow__node').length, document.querySelectorAll('.react-flow__edge').length]);
       loads.push({ nodesMs, shapesMs });
-      log(`open ${doc.nodes.length} nodes / ${edges} edges: all nodes rendered ${nodesMs.toFixed(0)} ms, every shape shown ${shapesMs.toFixed(0)} ms`);
+      log(`open ${doc.nodes.length} nodes / ${edges} edges: view ready ${nodesMs.toFixed(0)} ms, shapes on the edges in view ${shapesMs.toFixed(0)} ms (${inView[0]} nodes, ${inView[1]} edges in view)`);
     }
     await page.waitForTimeout(500);
 
@@ -247,8 +254,8 @@ export async function runEditorSuite(_addon: NativeAddon, options: BenchOptions,
       ratioStyle: 'times', goal, verdict: verdict(ok),
     });
     const rows: Row[] = [
-      row(`open ${doc.nodes.length} nodes: all rendered`, nodesMs, `< ${LOAD_GOAL_MS} ms*`, nodesMs < LOAD_GOAL_MS, Math.min(...loads.map((l) => l.nodesMs))),
-      row(`open ${doc.nodes.length} nodes: every shape shown`, shapesMs, `< ${LOAD_GOAL_MS} ms*`, shapesMs < LOAD_GOAL_MS, Math.min(...loads.map((l) => l.shapesMs))),
+      row(`open ${doc.nodes.length} nodes: view ready`, nodesMs, `< ${LOAD_GOAL_MS} ms*`, nodesMs < LOAD_GOAL_MS, Math.min(...loads.map((l) => l.nodesMs))),
+      row(`open ${doc.nodes.length} nodes: shapes in view`, shapesMs, `< ${LOAD_GOAL_MS} ms*`, shapesMs < LOAD_GOAL_MS, Math.min(...loads.map((l) => l.shapesMs))),
       row('pan frame median', pan.median, '', true),
       row('pan frame p95', pan.p95, `< ${FRAME_GOAL_MS} ms*`, pan.p95 < FRAME_GOAL_MS),
       row('pan frame max', pan.max, '', true),
