@@ -4,7 +4,7 @@
 import type { ClientMessage, ServerMessage } from '../../engine/schema/service-protocol.ts';
 
 /** Every channel the window may call. Names start with `app:` (Electron checklist #17). */
-export const APP_CHANNELS = ['app:version', 'app:engine-send', 'app:open-file', 'app:save-file', 'app:add-recent-document'] as const;
+export const APP_CHANNELS = ['app:version', 'app:engine-send', 'app:open-file', 'app:save-file', 'app:add-recent-document', 'app:set-recent-files'] as const;
 
 export type AppChannel = (typeof APP_CHANNELS)[number];
 
@@ -27,6 +27,8 @@ export interface AppChannelMap {
   'app:save-file': { request: FileDialogRequest; result: string | null };
   /** A document was opened or saved: the OS's recent documents list (Dock / Jump List) gets it. */
   'app:add-recent-document': { request: { path: string }; result: void };
+  /** The editor's recent files, newest first: the File menu's Open Recent lists them. */
+  'app:set-recent-files': { request: { paths: string[] }; result: void };
 }
 
 export type ChannelRequest<C extends AppChannel> = AppChannelMap[C]['request'];
@@ -43,6 +45,9 @@ export const MENU_COMMANDS = [
   'toggleTheme', 'shortcuts',
 ] as const;
 export type MenuCommand = (typeof MENU_COMMANDS)[number];
+
+/** Main → window: File › Open Recent chose this path; the window opens it as its own recent list would. */
+export const OPEN_RECENT_CHANNEL = 'app:menu-open-recent';
 
 export function isMenuCommand(name: unknown): name is MenuCommand {
   return typeof name === 'string' && (MENU_COMMANDS as readonly string[]).includes(name);

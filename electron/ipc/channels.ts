@@ -23,4 +23,6 @@ export const channelRequestSchemas = {
   'app:open-file': zFileDialogRequest,
   'app:save-file': zFileDialogRequest,
   'app:add-recent-document': z.object({ path: z.string().min(1).max(4096) }).strict(),
+  // The renderer keeps 10; a few more are tolerated, a flood is not.
+  'app:set-recent-files': z.object({ paths: z.array(z.string().min(1).max(4096)).max(20) }).strict(),
 } satisfies { [C in AppChannel]: z.ZodType<ChannelRequest<C>> };

@@ -11,6 +11,10 @@ export interface MenuContext {
   send(command: MenuCommand): void;
   /** Shows the About box. */
   about(): void;
+  /** The window's recent files, newest first (sent by the renderer on app:set-recent-files). */
+  recent?: readonly string[];
+  /** Asks the focused window to open one of them. */
+  openRecent?(path: string): void;
 }
 
 export function menuTemplate(ctx: MenuContext): MenuItemConstructorOptions[] {
@@ -21,6 +25,12 @@ export function menuTemplate(ctx: MenuContext): MenuItemConstructorOptions[] {
     submenu: [
       item('New', 'new', 'CmdOrCtrl+N'),
       item('Open…', 'open', 'CmdOrCtrl+O'),
+      {
+        label: 'Open Recent',
+        submenu: ctx.recent?.length
+          ? ctx.recent.map((path) => ({ label: path, click: () => ctx.openRecent?.(path) }))
+          : [{ label: 'No Recent Files', enabled: false }],
+      },
       item('Save', 'save', 'CmdOrCtrl+S'),
       item('Save As…', 'saveAs', 'Shift+CmdOrCtrl+S'),
       { type: 'separator' },

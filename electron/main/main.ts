@@ -11,7 +11,7 @@ import { CONTENT_SECURITY_POLICY } from '../../renderer/content-security-policy.
 import { EngineHost } from '../../engine/service/engine-host.ts';
 import { EngineRelay } from './engine-relay.ts';
 import { menuTemplate } from './app-menu.ts';
-import { MENU_COMMAND_CHANNEL } from '../ipc/channel-names.ts';
+import { MENU_COMMAND_CHANNEL, OPEN_RECENT_CHANNEL } from '../ipc/channel-names.ts';
 import { utilityProcessLauncher } from './engine-utility-process.ts';
 
 // This file is bundled to electron/dist/main.js; the preload sits beside it.
@@ -82,12 +82,17 @@ void app.whenReady().then(() => {
 
   handle('app:add-recent-document', rendererUrl, (request) => app.addRecentDocument(request.path));
 
-  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({
+  // The menu is rebuilt whenever the window's recent list changes (Electron menus are immutable).
+  const buildMenu = (recent: readonly string[]) => Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({
     appName: app.getName(),
     isMac: process.platform === 'darwin',
     send: (command) => BrowserWindow.getFocusedWindow()?.webContents.send(MENU_COMMAND_CHANNEL, command),
     about: () => void dialog.showMessageBox({ title: 'About Blocksmith', message: `Blocksmith ${app.getVersion()}` }),
+    recent,
+    openRecent: (file) => BrowserWindow.getFocusedWindow()?.webContents.send(OPEN_RECENT_CHANNEL, file),
   })));
+  handle('app:set-recent-files', rendererUrl, (request) => buildMenu(request.paths));
+  buildMenu([]);
 
   createWindow();
   app.on('activate', () => {

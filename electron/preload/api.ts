@@ -9,4 +9,6 @@ export interface DesktopApi {
   onEngineMessage(listener: (message: EngineMessage) => void): () => void;
   /** Receives the application menu's commands; returns the unsubscribe function. */
   onMenuCommand(listener: (command: MenuCommand) => void): () => void;
+  /** Receives File › Open Recent's chosen path; returns the unsubscribe function. */
+  onOpenRecent(listener: (path: string) => void): () => void;
 }

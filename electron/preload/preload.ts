@@ -2,7 +2,7 @@
 // and a listener for the engine's messages) and nothing else — no ipcRenderer, no Node, no engine
 // (style.md convention 14).
 import { contextBridge, ipcRenderer } from 'electron';
-import { ENGINE_MESSAGE_CHANNEL, MENU_COMMAND_CHANNEL, isAppChannel, isMenuCommand, type EngineMessage } from '../ipc/channel-names.ts';
+import { ENGINE_MESSAGE_CHANNEL, MENU_COMMAND_CHANNEL, OPEN_RECENT_CHANNEL, isAppChannel, isMenuCommand, type EngineMessage } from '../ipc/channel-names.ts';
 import type { DesktopApi } from './api.ts';
 
 const api: DesktopApi = {
@@ -24,6 +24,13 @@ const api: DesktopApi = {
     };
     ipcRenderer.on(MENU_COMMAND_CHANNEL, wrapped);
     return () => void ipcRenderer.removeListener(MENU_COMMAND_CHANNEL, wrapped);
+  },
+  onOpenRecent(listener) {
+    const wrapped = (_event: unknown, path: unknown) => {
+      if (typeof path === 'string' && path.length > 0) listener(path);
+    };
+    ipcRenderer.on(OPEN_RECENT_CHANNEL, wrapped);
+    return () => void ipcRenderer.removeListener(OPEN_RECENT_CHANNEL, wrapped);
   },
 };
 

@@ -127,14 +127,27 @@ export class EngineSession {
     }
   }
 
-  /** A forward pass on the document's device, then the parameter table with statistics. */
+  /**
+   * A forward pass on the document's device, then the parameter table with statistics. Refused
+   * while the connection is lost (Ctrl+Enter and the menu reach here even with Run disabled); the
+   * status is only ever set back from the 'busy' this set, so a connection lost meanwhile (the
+   * monitor's 'offline') stays until the monitor itself sees it come back.
+   */
   async run(): Promise<void> {
-    const { setEngine, setUi } = this.store.getState();
+    const { setEngine, setUi, engineStatus, connectionLost } = this.store.getState();
+    if (engineStatus === 'offline' || connectionLost) {
+      setEngine({ notice: { kind: 'error', text: 'Run: the engine connection is lost; run again when it is back' } });
+      return;
+    }
     setEngine({ engineStatus: 'busy', notice: { kind: 'info', text: 'Running…' } });
+    const settle = () => {
+      if (this.store.getState().engineStatus === 'busy') setEngine({ engineStatus: 'ready' });
+    };
     try {
       await this.flush();
       if (this.store.getState().problems.some((p) => p.severity === 'error')) {
-        setEngine({ engineStatus: 'ready', notice: { kind: 'error', text: 'Fix the problems first: the model cannot be built.' } });
+        settle();
+        setEngine({ notice: { kind: 'error', text: 'Fix the problems first: the model cannot be built.' } });
         setUi({ bottomTab: 'problems' });
         return;
       }
@@ -146,13 +159,14 @@ export class EngineSession {
       const lastRun = await this.client.call('forward', { docId: DOC_ID, maxValues: RUN_MAX_VALUES, ...inputFile });
       const table = await this.client.call('parameterTable', { docId: DOC_ID, statistics: true });
       const from = lastRun.input?.source === 'file' ? ` with ${lastRun.input.name ?? ''} from ${lastRun.input.path ?? ''}` : '';
+      settle();
       setEngine({
-        engineStatus: 'ready', lastRun, parameters: table.parameters,
+        lastRun, parameters: table.parameters,
         notice: { kind: 'info', text: `Ran on ${lastRun.device} in ${(lastRun.seconds * 1000).toFixed(1)} ms${from}` },
       });
       setUi({ bottomTab: 'parameters' });
     } catch (error) {
-      setEngine({ engineStatus: 'ready' });
+      settle();
       this.fail('Run failed', error);
     }
   }

@@ -31,6 +31,8 @@ export interface DesktopDialogs {
   invoke(channel: 'app:open-file' | 'app:save-file', request: { title?: string; defaultPath?: string; filters?: { name: string; extensions: string[] }[] }): Promise<string | null>;
   /** Also tells the OS's recent documents list (electron/main: app.addRecentDocument). */
   invoke(channel: 'app:add-recent-document', request: { path: string }): Promise<void>;
+  /** The File menu's Open Recent (electron/main/app-menu.ts) lists these. */
+  invoke(channel: 'app:set-recent-files', request: { paths: string[] }): Promise<void>;
 }
 
 export interface FileEnvironment {
@@ -77,6 +79,13 @@ export class FileController {
       clearRecovery(this.env.storage);
     }
     this.autosaver.start();
+    // The desktop menu's Open Recent follows the list (now, and on every change).
+    const tellShell = (recent: readonly RecentFile[]) =>
+      this.env.dialogs?.invoke('app:set-recent-files', { paths: recent.map((r) => r.path) }).catch(() => undefined);
+    tellShell(this.files.getState().recent);
+    this.files.subscribe((state, previous) => {
+      if (state.recent !== previous.recent) tellShell(state.recent);
+    });
     this.store.subscribe((state, previous) => {
       if (!state.dirty && previous.dirty) this.files.setState({ lastAutosave: null });
     });

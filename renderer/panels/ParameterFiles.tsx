@@ -2,11 +2,12 @@
 // ignoreExtra) and see the engine's per-name report (loaded, missing, extra, shape mismatch), and
 // list an array file to pick one of its arrays as Run's input. The engine opens the files, so the
 // path is the engine's: typed in a browser (no native dialog there, as the Training tab's export),
-// or chosen with the desktop shell's dialog when the window has one.
+// or chosen with the desktop shell's dialog when the window has one. The form, the last report and
+// the array listing are kept in the store (panel-slice.ts), so switching tabs keeps them.
 import { useState } from 'react';
 import { shapeText } from '../graph/shape-text.ts';
-import { useEditor } from '../store/editor-context.tsx';
-import { ARRAY_FILE_FILTERS, desktopDialogs, type ArraysListing, type FileReport, type ParameterService } from './parameter-service.ts';
+import { useEditor, useEditorHandles } from '../store/editor-context.tsx';
+import { ARRAY_FILE_FILTERS, desktopDialogs, type FileReport, type ParameterService } from './parameter-service.ts';
 
 function messageOf(error: unknown): string {
   return (error as { message?: string } | undefined)?.message ?? String(error);
@@ -32,14 +33,13 @@ function Report({ report }: { report: FileReport }) {
 }
 
 export function ParameterFiles({ service, haveModel }: { service: ParameterService; haveModel: boolean }) {
-  const [path, setPath] = useState('parameters.params');
-  const [fullNames, setFullNames] = useState(true);
-  const [allowMissing, setAllowMissing] = useState(false);
-  const [ignoreExtra, setIgnoreExtra] = useState(false);
+  const { store } = useEditorHandles();
+  const { path, fullNames, allowMissing, ignoreExtra, arrays, arraysError } = useEditor((s) => s.paramFiles);
+  const report = useEditor((s) => s.paramFilesReport);
+  const { setParamFiles, setPanel } = store.getState();
+  const setPath = (next: string) => setParamFiles({ path: next });
+  const setReport = (next: FileReport) => setPanel({ paramFilesReport: next });
   const [busy, setBusy] = useState(false);
-  const [report, setReport] = useState<FileReport | null>(null);
-  const [arrays, setArrays] = useState<ArraysListing | null>(null);
-  const [arraysError, setArraysError] = useState<string | null>(null);
   const runInput = useEditor((s) => s.runInput);
   const dialogs = desktopDialogs();
   const empty = path.trim() === '';
@@ -65,20 +65,18 @@ export function ParameterFiles({ service, haveModel }: { service: ParameterServi
         <button type="button" disabled={busy || empty || !haveModel} onClick={() => void act(async () => setReport(await service.saveParameters(path.trim(), fullNames)))}>
           Save parameters
         </button>
-        <label className="check"><input type="checkbox" checked={fullNames} onChange={(e) => setFullNames(e.target.checked)} />full names</label>
+        <label className="check"><input type="checkbox" checked={fullNames} onChange={(e) => setParamFiles({ fullNames: e.target.checked })} />full names</label>
         <button type="button" disabled={busy || empty || !haveModel}
           onClick={() => void act(async () => setReport(await service.loadParameters(path.trim(), { allowMissing, ignoreExtra })))}>
           Load parameters
         </button>
-        <label className="check"><input type="checkbox" checked={allowMissing} onChange={(e) => setAllowMissing(e.target.checked)} />allow missing</label>
-        <label className="check"><input type="checkbox" checked={ignoreExtra} onChange={(e) => setIgnoreExtra(e.target.checked)} />ignore extra</label>
+        <label className="check"><input type="checkbox" checked={allowMissing} onChange={(e) => setParamFiles({ allowMissing: e.target.checked })} />allow missing</label>
+        <label className="check"><input type="checkbox" checked={ignoreExtra} onChange={(e) => setParamFiles({ ignoreExtra: e.target.checked })} />ignore extra</label>
         <button type="button" disabled={busy || empty} onClick={() => void act(async () => {
           try {
-            setArrays(await service.listArrays(path.trim()));
-            setArraysError(null);
+            setParamFiles({ arrays: await service.listArrays(path.trim()), arraysError: null });
           } catch (error) {
-            setArrays(null);
-            setArraysError(messageOf(error));
+            setParamFiles({ arrays: null, arraysError: messageOf(error) });
           }
         })}>Load arrays</button>
       </div>

@@ -5,7 +5,7 @@
 // view; no request per step). Selecting a name opens its tensor view; Files saves and loads
 // parameters and picks Run's input from an array file; Run's output is shown above the table as a
 // heatmap.
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import type { ParameterRow, WireNumber } from '../../engine/schema/service-api.ts';
 import { selectParams } from '../graph/param-filter.ts';
 import { initText } from '../graph/init-text.ts';
@@ -21,6 +21,8 @@ import { TensorView } from './TensorView.tsx';
 
 const stat = (v: WireNumber | undefined) => (v === undefined ? '' : typeof v === 'number' ? v.toPrecision(4) : v);
 const COLUMNS = ['name', 'shape', 'dtype', 'state', 'initializer', 'tied to', 'mean', 'std', 'min', 'max', 'histogram'];
+/** Columns the table hides while the side column is open (the name's tooltip still has them), so the statistics fit. */
+const SIDE_HIDDEN: Record<string, string> = { dtype: 'dtype', initializer: 'init', 'tied to': 'tied' };
 /** Indentation classes exist for this many tree levels (deeper ones share the last). */
 const MAX_DEPTH = 8;
 
@@ -32,14 +34,15 @@ function ParamCells({ row, histogram, depth, selected, onSelect }: {
   return (
     <tr data-param={row.name} className={selected ? 'selected' : undefined}>
       <td className={`mono${depth === null ? '' : ` depth-${Math.min(depth, MAX_DEPTH)}`}`}>
-        <button type="button" className="param-name" title="Open in the tensor view" aria-pressed={selected} onClick={onSelect}>{row.name}</button>
+        <button type="button" className="param-name" aria-pressed={selected} onClick={onSelect}
+          title={`Open in the tensor view\n${row.dtype} · initializer: ${initText(row.initializer)}${row.tiedTo.length ? `\ntied to: ${row.tiedTo.join(', ')}` : ''}`}>{row.name}</button>
         {row.gradReq === 'null' ? ' (constant)' : ''}
       </td>
       <td className="mono">{shapeText(row.shape)}</td>
-      <td>{row.dtype}</td>
+      <td className="dtype">{row.dtype}</td>
       <td>{row.state}</td>
       <td className="mono init" title={row.initializer ?? 'the block\'s default'}>{initText(row.initializer)}</td>
-      <td className="mono">{row.tiedTo.join(', ')}</td>
+      <td className="mono tied">{row.tiedTo.join(', ')}</td>
       <td className="num">{stat(row.stats?.mean)}</td>
       <td className="num">{stat(row.stats?.std)}</td>
       <td className="num">{stat(row.stats?.min)}</td>
@@ -55,11 +58,16 @@ export function ParameterPanel() {
   const rows = useEditor((s) => s.parameters);
   const busy = useEditor((s) => s.engineStatus === 'busy');
   const training = useEditor((s) => s.training);
-  const [pattern, setPattern] = useState('');
-  const [view, setView] = useState<View>('table');
-  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
-  const [selected, setSelected] = useState<string | null>(null);
-  const [filesOpen, setFilesOpen] = useState(false);
+  // The view choices are kept in the store (panel-slice.ts), so they survive switching tabs.
+  const pattern = useEditor((s) => s.paramFilter);
+  const view = useEditor((s) => s.paramView);
+  const collapsedGroups = useEditor((s) => s.collapsedGroups);
+  const selected = useEditor((s) => s.tensor?.name ?? null);
+  const filesOpen = useEditor((s) => s.paramFilesOpen);
+  const { setPanel, openTensor } = store.getState();
+  const collapsed = useMemo(() => new Set(collapsedGroups), [collapsedGroups]);
+  const setView = (paramView: View) => setPanel({ paramView });
+  const setSelected = (name: string | null) => openTensor(name);
   const filtered = useMemo(() => selectParams(rows ?? [], pattern), [rows, pattern]);
   const lines = useMemo(() => (view === 'tree' ? treeLines(filtered.rows, collapsed) : null), [view, filtered.rows, collapsed]);
   const histogramOf = (row: ParameterRow) => histogramFor(row, training);
@@ -69,14 +77,11 @@ export function ParameterPanel() {
   const side = filesOpen || selectedRow !== null;
 
   const toggle = (key: string) => {
-    const next = new Set(collapsed);
-    if (next.has(key)) next.delete(key);
-    else next.add(key);
-    setCollapsed(next);
+    setPanel({ collapsedGroups: collapsed.has(key) ? collapsedGroups.filter((k) => k !== key) : [...collapsedGroups, key] });
   };
   const files = filesOpen && <ParameterFiles service={service} haveModel={rows !== null} />;
   const filesButton = (
-    <button type="button" aria-expanded={filesOpen} onClick={() => setFilesOpen(!filesOpen)}>Files…</button>
+    <button type="button" aria-expanded={filesOpen} onClick={() => setPanel({ paramFilesOpen: !filesOpen })}>Files…</button>
   );
 
   // One structure with and without rows, so the side column (and the Files form's path and report
@@ -85,15 +90,15 @@ export function ParameterPanel() {
     <div className={rows ? 'parameter-panel' : 'parameter-panel empty'}>
       {rows ? (
         <div className="parameter-tools">
-          <input className="mono" aria-label="Filter parameters (regex)" placeholder="regex, e.g. .*weight" value={pattern} onChange={(e) => setPattern(e.target.value)} />
+          <input className="mono" aria-label="Filter parameters (regex)" placeholder="regex, e.g. .*weight" value={pattern} onChange={(e) => setPanel({ paramFilter: e.target.value })} />
           <span className="view-toggle" role="group" aria-label="Parameter view">
             <button type="button" aria-pressed={view === 'table'} onClick={() => setView('table')}>Table</button>
             <button type="button" aria-pressed={view === 'tree'} onClick={() => setView('tree')}>Tree</button>
           </span>
           {view === 'tree' && (
             <>
-              <button type="button" onClick={() => setCollapsed(new Set())}>Expand all</button>
-              <button type="button" onClick={() => setCollapsed(new Set(groupKeys(filtered.rows)))}>Collapse all</button>
+              <button type="button" onClick={() => setPanel({ collapsedGroups: [] })}>Expand all</button>
+              <button type="button" onClick={() => setPanel({ collapsedGroups: groupKeys(filtered.rows) })}>Collapse all</button>
             </>
           )}
           <span className="muted" data-testid="param-count">{filtered.rows.length} of {rows.length} parameters</span>
@@ -113,7 +118,7 @@ export function ParameterPanel() {
           {rows && (
             <table className="param-table" data-testid="param-table" data-view={view}>
               <thead>
-                <tr>{COLUMNS.map((c) => <th key={c}>{c}</th>)}</tr>
+                <tr>{COLUMNS.map((c) => <th key={c} className={SIDE_HIDDEN[c]}>{c}</th>)}</tr>
               </thead>
               <tbody>
                 {lines
@@ -141,7 +146,7 @@ export function ParameterPanel() {
         {side && (
           <aside className="parameter-side">
             {files}
-            {selectedRow && <TensorView row={selectedRow} service={service} version={rows} onClose={() => setSelected(null)} />}
+            {selectedRow && <TensorView key={selectedRow.name} row={selectedRow} service={service} version={rows} onClose={() => setSelected(null)} />}
           </aside>
         )}
       </div>

@@ -3,18 +3,22 @@
 // columns a page), and the gradient instead of the values when asked. A values cell is editable:
 // the edit is `param.data()[i, j] = v` in the engine (setParameter with an index), then the table
 // and this view are fetched again. It refetches whenever the parameter table changes (a Run, a
-// load, an edit, a training event), one request at a time.
-import { useEffect, useRef, useState } from 'react';
+// load, an edit), one request at a time; while a run trains (the table changes with every event)
+// at most every TENSOR_REFRESH_MS, and not while the page is hidden. Which parameter, page, leading
+// indices and mode are shown is kept in the store (panel-slice.ts), so switching tabs keeps them.
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ParameterRow, WireNumber } from '../../engine/schema/service-api.ts';
 import { shapeText } from '../graph/shape-text.ts';
+import { useEditor, useEditorHandles } from '../store/editor-context.tsx';
+import type { OpenTensor } from '../store/panel-slice.ts';
 import { Heatmap } from './Heatmap.tsx';
+import { RefreshThrottle, TENSOR_REFRESH_MS } from './refresh-throttle.ts';
 import type { ParameterService, ValuesResult } from './parameter-service.ts';
 import {
   clampLeading, elementIndex, formatValue, heatmapRows, HEATMAP_MAX_VALUES, PAGE_COLS, PAGE_ROWS, pageCount, pageRanges, parseValue,
   planeOf, sliceFor, type Page,
 } from './tensor-view-model.ts';
 
-type Mode = 'values' | 'gradient';
 
 interface Loaded {
   plane: ValuesResult;
@@ -28,13 +32,44 @@ function messageOf(error: unknown): string {
 }
 
 const stat = (v: WireNumber) => (typeof v === 'number' ? v.toPrecision(4) : v);
+const FIRST_PAGE: Page = { row: 0, col: 0 };
+const NONE: number[] = [];
 
+/**
+ * `version` as the view should follow it: at once for a single change, at most every
+ * TENSOR_REFRESH_MS for a stream of them (a training run), and the latest one once the page is
+ * visible again; the last change is always delivered.
+ */
+function useThrottledVersion(version: unknown): unknown {
+  const [shown, setShown] = useState(version);
+  const latest = useRef(version);
+  latest.current = version;
+  const throttle = useMemo(() => new RefreshThrottle(TENSOR_REFRESH_MS), []);
+  useEffect(() => {
+    throttle.run(() => { if (!document.hidden) setShown(latest.current); });
+  }, [version, throttle]);
+  useEffect(() => {
+    const onVisible = () => { if (!document.hidden) setShown(latest.current); };
+    document.addEventListener('visibilitychange', onVisible);
+    return () => { document.removeEventListener('visibilitychange', onVisible); throttle.cancel(); };
+  }, [throttle]);
+  return shown;
+}
+
+/** Keyed by the parameter's name (ParameterPanel), so an edit in progress ends with another parameter. */
 export function TensorView({ row, service, version, onClose }: { row: ParameterRow; service: ParameterService; version: unknown; onClose(): void }) {
+  const { store } = useEditorHandles();
   const shape = row.shape && row.shape.every((d) => d >= 0) ? row.shape : null;
   const plane = planeOf(shape ?? []);
-  const [picked, setPicked] = useState<number[]>([]);
-  const [page, setPage] = useState<Page>({ row: 0, col: 0 });
-  const [mode, setMode] = useState<Mode>('values');
+  const open = useEditor((s) => (s.tensor?.name === row.name ? s.tensor : null));
+  const picked = open?.picked ?? NONE;
+  const page = open?.page ?? FIRST_PAGE;
+  const mode = open?.mode ?? 'values';
+  const setTensor = (patch: Partial<Omit<OpenTensor, 'name'>>) => store.getState().setTensor(patch);
+  const setPicked = (next: number[]) => setTensor({ picked: next });
+  const setPage = (next: Page) => setTensor({ page: next });
+  const setMode = (next: OpenTensor['mode']) => setTensor({ mode: next });
+  const shownVersion = useThrottledVersion(version);
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [editing, setEditing] = useState<{ r: number; c: number; text: string } | null>(null);
@@ -45,8 +80,6 @@ export function TensorView({ row, service, version, onClose }: { row: ParameterR
   // One request at a time: a change while one is in flight asks again once it has answered.
   const busy = useRef(false);
   const again = useRef<(() => void) | null>(null);
-
-  useEffect(() => { setPage({ row: 0, col: 0 }); setPicked([]); setEditing(null); setEditError(null); setMode('values'); }, [row.name]);
 
   useEffect(() => {
     if (!shape || row.state !== 'initialized') { setLoaded(null); return; }
@@ -74,7 +107,7 @@ export function TensorView({ row, service, version, onClose }: { row: ParameterR
     void load();
     return () => { live = false; };
     // shape and leading are keyed by their text so that equal arrays (new objects) do not refetch.
-  }, [row.name, row.state, shapeKey, leadingKey, page.row, page.col, mode, version, service]);
+  }, [row.name, row.state, shapeKey, leadingKey, page.row, page.col, mode, shownVersion, service]);
 
   const commit = async () => {
     if (!editing || !shape) return;

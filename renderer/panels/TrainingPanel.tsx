@@ -5,7 +5,7 @@
 // Resume / Stop; a progress bar with epoch, step and ETA; live uPlot charts of the loss and
 // accuracy (training per event, training and validation per epoch); Export parameters to a path
 // typed in (the web host has no save dialog) with the engine's per-name report.
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useEditor, useEditorHandles } from '../store/editor-context.tsx';
 import {
   DATA_KINDS, DATA_KIND_LABELS, LOSS_NAMES, OPTIMIZER_NAMES, SCHEDULES, TASKS, fileNameOf, formatEta, isActive, metricReadouts, progressFraction,
@@ -15,6 +15,8 @@ import { trainingFor, type CheckpointList, type DataFileInfo, type ExportReport 
 import { TrainingChart } from './TrainingChart.tsx';
 
 const TRAIN = '#2f6fde';
+/** A typed checkpoint directory is listed once the typing pauses this long. */
+const CHECKPOINT_DIR_DEBOUNCE_MS = 400;
 const VALID = '#e0782b';
 
 /** The form's text and choice fields (every one but the export checkbox). */
@@ -167,21 +169,29 @@ function CheckpointSection({ locked, engineReady }: { locked: boolean; engineRea
   const [list, setList] = useState<CheckpointList | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [refreshes, setRefreshes] = useState(0);
+  const listedDir = useRef(dir);
 
-  // The list follows the run: a new checkpoint written, or the run stopping (it writes one then).
+  // The list follows the run (a new checkpoint written, or the run stopping: it writes one then)
+  // and the directory field: a typed directory is listed once the typing pauses, not per key.
   useEffect(() => {
-    const wanted = store.getState().trainingForm.checkpointDir.trim();
+    const wanted = dir.trim();
     if (!engineReady || wanted === '') {
       setList(null);
+      setError(null);
+      listedDir.current = dir;
       return;
     }
     let current = true;
-    trainingFor(store, session).listCheckpoints(wanted).then(
-      (answer) => { if (current) { setList(answer); setError(null); } },
-      (e: unknown) => { if (current) { setList(null); setError(messageOf(e)); } },
-    );
-    return () => { current = false; };
-  }, [store, session, engineReady, lastWritten, phase, refreshes]);
+    const typed = dir !== listedDir.current;
+    const timer = setTimeout(() => {
+      listedDir.current = dir;
+      trainingFor(store, session).listCheckpoints(wanted).then(
+        (answer) => { if (current) { setList(answer); setError(null); } },
+        (e: unknown) => { if (current) { setList(null); setError(messageOf(e)); } },
+      );
+    }, typed ? CHECKPOINT_DIR_DEBOUNCE_MS : 0);
+    return () => { current = false; clearTimeout(timer); };
+  }, [store, session, engineReady, lastWritten, phase, refreshes, dir]);
 
   return (
     <div className="training-checkpoints" data-testid="training-checkpoints">

@@ -6,20 +6,13 @@ import type { FileEntryReport, MethodResult } from '../../engine/schema/service-
 import type { ServiceClient } from '../../engine/schema/service-client.ts';
 import { DOC_ID } from '../api/engine-session.ts';
 import type { EditorStore } from '../store/editor-store.ts';
+import type { ArraysListing, FileReport } from '../store/panel-slice.ts';
 import { applySummaries, isActive } from '../training/training-model.ts';
 import type { AxisRange } from './tensor-view-model.ts';
 
 export type ValuesResult = MethodResult<'parameterValues'>;
-export type ArraysListing = MethodResult<'loadArrays'>;
-
-/** A save or load: the engine's per-name report, or its error (a failed load still names each key). */
-export interface FileReport {
-  action: 'saved' | 'loaded';
-  path: string;
-  format: string | null;
-  entries: FileEntryReport[];
-  error: string | null;
-}
+// The report and listing are kept in the store (they outlive the tab's components); defined there.
+export type { ArraysListing, FileReport } from '../store/panel-slice.ts';
 
 export interface LoadOptions {
   allowMissing: boolean;

@@ -26,14 +26,21 @@ export const MENU_ACTIONS = {
 
 interface MenuApi {
   onMenuCommand?(listener: (command: string) => void): () => void;
+  /** File › Open Recent (a shell from before it existed has none). */
+  onOpenRecent?(listener: (path: string) => void): () => void;
 }
 
 /** Subscribes to the desktop menu when there is one; returns the unsubscribe function. */
 export function listenToMenu(store: EditorStore, session: EngineSession, files: FileController): () => void {
   const api = (window as { api?: MenuApi }).api;
   if (!api?.onMenuCommand) return () => undefined;
-  return api.onMenuCommand((command) => {
+  const stopCommands = api.onMenuCommand((command) => {
     const action: MenuAction | undefined = MENU_ACTIONS[command as keyof typeof MENU_ACTIONS];
     if (action) action(store, session, files);
   });
+  const stopRecent = api.onOpenRecent?.((path) => void files.openPath(path)) ?? (() => undefined);
+  return () => {
+    stopCommands();
+    stopRecent();
+  };
 }

@@ -5,20 +5,25 @@ import type { GraphDocument } from '../../engine/schema/graph-document.ts';
 import type { MethodResult, ParameterRow, ProblemInfo } from '../../engine/schema/service-api.ts';
 import type { Catalog } from '../graph/catalog.ts';
 import type { TrainingForm, TrainingView } from '../training/training-model.ts';
+import type { BlockSlice } from './block-slice.ts';
+import type { PanelSlice } from './panel-slice.ts';
 
 export interface DocumentSlice {
   document: GraphDocument;
   /** The file name Save proposes (from the opened file or the title). */
   fileName: string;
+  /** Where the document was opened from or last saved to (an engine-side path); null until then. */
+  filePath: string | null;
   /** True when the document changed since it was opened or saved. */
   dirty: boolean;
   /** Bumped each time another document is opened (the canvas fits its view then). */
   openedAt: number;
   /** Replaces the document; history: true (default) makes it one undoable step. */
   commit(next: GraphDocument, options?: { history?: boolean }): void;
-  /** Opens another document: fresh history and selection. */
-  replaceDocument(doc: GraphDocument, fileName?: string): void;
-  markSaved(): void;
+  /** Opens another document: fresh history and selection; filePath: where it lives (default none). */
+  replaceDocument(doc: GraphDocument, fileName?: string, filePath?: string | null): void;
+  /** The document is clean; `to` records the path it was just saved to (Save / Save As). */
+  markSaved(to?: { filePath: string; fileName: string }): void;
 }
 
 export interface SelectionSlice {
@@ -36,6 +41,8 @@ export type ShapeReport = MethodResult<'inferShapes'>;
 export type DevicesInfo = MethodResult<'listDevices'>;
 export type RunResult = MethodResult<'forward'>;
 export type EngineStatus = 'connecting' | 'ready' | 'busy' | 'offline';
+/** An array of an array file, by path (the engine's side) and name; shape as the file says. */
+export interface RunInputChoice { path: string; name: string; shape: number[] }
 
 export interface EngineSlice {
   engineStatus: EngineStatus;
@@ -48,8 +55,12 @@ export interface EngineSlice {
   problems: ProblemInfo[];
   parameters: ParameterRow[] | null;
   lastRun: RunResult | null;
+  /** Run's input: an array from a file (the engine reads it), or null for random input. */
+  runInput: RunInputChoice | null;
   /** A message for the status bar: the last failure or notice, with its kind. */
   notice: { kind: 'info' | 'error'; text: string } | null;
+  /** Set while the connection to the engine (the web host's socket) is down; shown until it is back. */
+  connectionLost: { text: string; since: number } | null;
   setEngine(patch: Partial<Omit<EngineSlice, 'setEngine'>>): void;
 }
 
@@ -68,4 +79,4 @@ export interface TrainingSlice {
   setTraining(view: TrainingView): void;
 }
 
-export type EditorState = DocumentSlice & SelectionSlice & HistorySlice & EngineSlice & UiSlice & TrainingSlice;
+export type EditorState = DocumentSlice & SelectionSlice & HistorySlice & EngineSlice & UiSlice & TrainingSlice & BlockSlice & PanelSlice;

@@ -4,6 +4,8 @@ import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
 import { EMPTY_CATALOG } from '../graph/catalog.ts';
 import { emptyDocument } from '../graph/document-ops.ts';
 import { defaultForm, idleView } from '../training/training-model.ts';
+import { blockSlice } from './block-slice.ts';
+import { PANEL_RESET_ON_OPEN, panelSlice } from './panel-slice.ts';
 import type { DocumentSlice, EditorState, EngineSlice, HistorySlice, SelectionSlice, TrainingSlice, UiSlice } from './editor-state.ts';
 
 export type EditorStore = StoreApi<EditorState>;
@@ -16,6 +18,7 @@ const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.
 const documentSlice: StateCreator<EditorState, [], [], DocumentSlice & HistorySlice> = (set, get) => ({
   document: emptyDocument(),
   fileName: 'untitled.json',
+  filePath: null,
   dirty: false,
   openedAt: 0,
   past: [],
@@ -29,13 +32,14 @@ const documentSlice: StateCreator<EditorState, [], [], DocumentSlice & HistorySl
     }
     set({ document: next, past: [...past, document].slice(-HISTORY_LIMIT), future: [], dirty: true });
   },
-  replaceDocument(doc, fileName) {
+  replaceDocument(doc, fileName, filePath = null) {
     set({
-      document: doc, fileName: fileName ?? `${doc.title ?? 'untitled'}.json`, dirty: false, past: [], future: [], openedAt: get().openedAt + 1,
-      selectedNodes: [], selectedEdges: [], shapes: null, problems: [], parameters: null, lastRun: null,
+      document: doc, fileName: fileName ?? `${doc.title ?? 'untitled'}.json`, filePath, dirty: false, past: [], future: [], openedAt: get().openedAt + 1,
+      selectedNodes: [], selectedEdges: [], editPath: [], shapes: null, problems: [], parameters: null, lastRun: null,
+      ...PANEL_RESET_ON_OPEN,
     });
   },
-  markSaved: () => set({ dirty: false }),
+  markSaved: (to) => set(to ? { dirty: false, filePath: to.filePath, fileName: to.fileName } : { dirty: false }),
 });
 
 const selectionSlice: StateCreator<EditorState, [], [], SelectionSlice> = (set, get) => ({
@@ -57,7 +61,9 @@ const engineSlice: StateCreator<EditorState, [], [], EngineSlice> = (set) => ({
   problems: [],
   parameters: null,
   lastRun: null,
+  runInput: null,
   notice: null,
+  connectionLost: null,
   setEngine: (patch) => set(patch),
 });
 
@@ -82,5 +88,7 @@ export function createEditorStore(): EditorStore {
     ...engineSlice(...a),
     ...uiSlice(...a),
     ...trainingSlice(...a),
+    ...blockSlice(...a),
+    ...panelSlice(...a),
   }));
 }

@@ -1,12 +1,12 @@
-// The toolbar: files (new, open, recent, save, save as, download, upload), examples, undo/redo,
-// layout, run, theme, and the status line.
+// The toolbar: the File menu (new, open, recent, save, save as, download, upload), examples,
+// undo/redo, layout, run, theme, and the status line.
 import { useRef, type ChangeEvent } from 'react';
 import { useAutoLayout } from '../canvas/use-auto-layout.ts';
 import { ConnectionBanner } from './ConnectionBanner.tsx';
+import { FileMenu } from './FileMenu.tsx';
 import { ShortcutHelp } from './ShortcutHelp.tsx';
 import { runCommand } from '../commands/index.ts';
 import { useFileController, useFiles } from '../files/files-context.tsx';
-import { baseName } from '../files/recent-files.ts';
 import { useEditor, useEditorHandles } from '../store/editor-context.tsx';
 
 export function Toolbar() {
@@ -22,7 +22,6 @@ export function Toolbar() {
   const dirty = useEditor((s) => s.dirty);
   const filePath = useEditor((s) => s.filePath);
   const help = useEditor((s) => s.helpOpen);
-  const recent = useFiles((s) => s.recent);
   const lastAutosave = useFiles((s) => s.lastAutosave);
   const fileInput = useRef<HTMLInputElement>(null);
   const layout = useAutoLayout();
@@ -38,21 +37,11 @@ export function Toolbar() {
     <header className="toolbar">
       <span className="brand">Blocksmith</span>
       <span className="doc-title" data-testid="doc-title" title={filePath ?? 'not saved to a file yet'}>{title}{dirty ? ' •' : ''}</span>
-      <button type="button" onClick={() => files.newDocument()}>New</button>
-      <button type="button" onClick={() => void files.open()} title="Open a document file (Ctrl+O)">Open…</button>
-      <select className="recent-files" aria-label="Open recent" value="" onChange={(e) => e.target.value && void files.openPath(e.target.value)} disabled={recent.length === 0}
-        title={recent.length === 0 ? 'No recent files yet' : 'Open a recent file'}>
-        <option value="">Recent…</option>
-        {recent.map((r) => <option key={r.path} value={r.path} title={r.path}>{baseName(r.path)} — {r.path}</option>)}
-      </select>
-      <button type="button" onClick={() => void files.save()} title={filePath ? `Save to ${filePath} (Ctrl+S)` : 'Save to a file (Ctrl+S)'}>Save</button>
-      <button type="button" onClick={() => void files.saveAs()} title="Save to another file (Ctrl+Shift+S)">Save as…</button>
+      <FileMenu onUpload={() => fileInput.current?.click()} />
       <select aria-label="Open example" value="" onChange={(e) => e.target.value && files.confirmDiscard() && void session.openExample(e.target.value)}>
         <option value="">Examples…</option>
         {examples.map((n) => <option key={n} value={n}>{n}</option>)}
       </select>
-      <button type="button" onClick={() => files.download()} title="Download the document as a JSON file">Download</button>
-      <button type="button" onClick={() => fileInput.current?.click()} title="Open a JSON file from this computer">Upload…</button>
       <input ref={fileInput} type="file" accept=".json,application/json" hidden onChange={(e) => void upload(e)} data-testid="open-file" />
       <span className="sep" />
       <button type="button" onClick={() => runCommand(store, 'undo')} disabled={!canUndo} title="Ctrl+Z">Undo</button>

@@ -126,6 +126,14 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(imagesDir, `${name}.png`) });
 }
 
+/** Opens the toolbar's File menu and clicks `item` (New, Open…, Save, Save as…, Download, Upload…, or a recent file's name). */
+export async function fileMenu(page: Page, item: string | RegExp): Promise<void> {
+  const menu = page.getByRole('menu', { name: 'File' });
+  if (!(await menu.isVisible())) await page.locator('.toolbar').getByRole('button', { name: 'File', exact: true }).click();
+  const entry = typeof item === 'string' ? menu.getByRole('menuitem', { name: item, exact: true }) : menu.getByRole('menuitem', { name: item });
+  await entry.click();
+}
+
 /** Clicks on empty canvas (clears the selection). */
 export async function clickEmptyCanvas(page: Page): Promise<void> {
   const box = await page.locator('.react-flow__pane').boundingBox();

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import {
-  canvasNode, clickEmptyCanvas, dropFromPalette, edgeShapes, fillField, openEditor, screenshot, selectNode, skip, startHarness, wire,
+  canvasNode, clickEmptyCanvas, dropFromPalette, edgeShapes, fileMenu, fillField, openEditor, screenshot, selectNode, skip, startHarness, wire,
   type EditorPage, type Harness,
 } from './editor-harness.ts';
 
@@ -159,7 +159,7 @@ test('delete a multi-selection, then undo and redo it as one step', { skip, time
 
 test('download saves the document as JSON with every node', { skip, timeout: 30_000 }, async () => {
   const p = page();
-  const [download] = await Promise.all([p.waitForEvent('download'), p.getByRole('button', { name: 'Download' }).click()]);
+  const [download] = await Promise.all([p.waitForEvent('download'), fileMenu(p, 'Download')]);
   const saved = JSON.parse(await readFile((await download.path())!, 'utf8')) as { nodes: { name: string; attrs?: object }[]; input: { shape: number[] } };
   assert.deepEqual(saved.nodes.map((n) => n.name), ['data0', 'dense0', 'dense1', 'output0']);
   assert.deepEqual(saved.nodes[1]!.attrs, { units: 256, activation: 'relu' });
@@ -247,7 +247,7 @@ test('open the rgnet example and see its 18 parameters after Run', { skip, timeo
 
 test('double-click on the canvas adds a layer by name; Ctrl+D duplicates it', { skip, timeout: 30_000 }, async () => {
   const p = page();
-  await p.getByRole('button', { name: 'New' }).click();
+  await fileMenu(p, 'New');
   const box = await p.locator('.react-flow__pane').boundingBox();
   assert.ok(box);
   await p.mouse.dblclick(box.x + 200, box.y + 150);

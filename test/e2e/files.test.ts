@@ -1,5 +1,6 @@
 // Browser tests of files: save as / save / open by path through the engine with the title's
-// unsaved mark, recent files (a missing one reported, nothing lost), opening a version-1 document
+// unsaved mark, the toolbar's File menu (keyboard, Escape, a click outside), recent files (a
+// missing one reported, nothing lost), opening a version-1 document
 // (upgraded, with a notice), autosave and recovery after the page crashes, and the web host going
 // away and coming back (a persistent notice, edits kept and sent again).
 import assert from 'node:assert/strict';
@@ -10,7 +11,7 @@ import { after, before, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import { startWebHost, type WebHost } from '../../scripts/web-host/server.ts';
 import {
-  canvasNode, clickEmptyCanvas, dropFromPalette, fillField, openEditor, repoRoot, screenshot, selectNode, skip, startHarness,
+  canvasNode, clickEmptyCanvas, dropFromPalette, fileMenu, fillField, openEditor, repoRoot, screenshot, selectNode, skip, startHarness,
   type EditorPage, type Harness,
 } from './editor-harness.ts';
 
@@ -44,6 +45,16 @@ async function waitForText(locator: Locator, text: string | RegExp, timeout = 10
 
 const button = (p: Page, name: string) => p.locator('.toolbar').getByRole('button', { name, exact: true });
 
+/** The File menu's recent files (opened to read them, then closed with Escape). */
+async function recentEntries(p: Page): Promise<string[]> {
+  await button(p, 'File').click();
+  const menu = p.getByRole('menu', { name: 'File' });
+  const entries = await menu.getByRole('group', { name: 'Open recent' }).getByRole('menuitem').allTextContents();
+  await p.keyboard.press('Escape');
+  await menu.waitFor({ state: 'detached' });
+  return entries;
+}
+
 /** Answers the page's path dialog (the browser has no native one). */
 async function answerPathDialog(p: Page, file: string) {
   const dialog = p.getByRole('dialog', { name: /Open a document|Save the document as/ });
@@ -66,7 +77,7 @@ test('save as, save, new and open by path; the title marks unsaved changes', { s
   await waitForText(p.getByTestId('doc-title'), '•');
 
   const file = path.join(dir, 'first.json');
-  await button(p, 'Save as…').click();
+  await fileMenu(p, 'Save as…');
   await answerPathDialog(p, file);
   await waitForText(p.getByTestId('notice'), `Saved ${file}`);
   await waitForTitle(p, 'first.json — Blocksmith');
@@ -84,17 +95,49 @@ test('save as, save, new and open by path; the title marks unsaved changes', { s
   saved = JSON.parse(await readFile(file, 'utf8')) as typeof saved;
   assert.deepEqual(saved.nodes.map((n) => n.name), ['dense0', 'relu0']);
 
-  await button(p, 'New').click();
+  await fileMenu(p, 'New');
   await canvasNode(p, 'dense0').waitFor({ state: 'detached' });
   await waitForTitle(p, 'untitled.json — Blocksmith');
 
-  await button(p, 'Open…').click();
+  await fileMenu(p, 'Open…');
   await answerPathDialog(p, file);
   await canvasNode(p, 'relu0').waitFor();
   await waitForText(p.getByTestId('notice'), `Opened ${file}`);
   await waitForTitle(p, 'first.json — Blocksmith');
-  const recent = await p.getByLabel('Open recent').locator('option').allTextContents();
+  const recent = await recentEntries(p);
   assert.ok(recent.some((t) => t.includes(file)), recent.join('\n'));
+});
+
+test('the File menu: keyboard, Escape and a click outside close it; the shortcuts stay', { skip, timeout: 30_000 }, async () => {
+  const p = page();
+  const trigger = button(p, 'File');
+  const menu = p.getByRole('menu', { name: 'File' });
+  await trigger.click();
+  await menu.waitFor();
+  assert.equal(await trigger.getAttribute('aria-expanded'), 'true');
+  assert.deepEqual((await menu.getByRole('menuitem').allTextContents()).slice(0, 6), ['New', 'Open…', 'Save', 'Save as…', 'Download', 'Upload…']);
+  // The first item has the focus; arrows move it (and wrap).
+  assert.equal(await p.evaluate(() => document.activeElement?.textContent), 'New');
+  await p.keyboard.press('ArrowDown');
+  assert.equal(await p.evaluate(() => document.activeElement?.textContent), 'Open…');
+  await p.keyboard.press('ArrowUp');
+  await p.keyboard.press('ArrowUp');
+  assert.match(await p.evaluate(() => document.activeElement?.textContent ?? ''), /first\.json/);
+  await screenshot(p, 'files-menu-light');
+  await p.keyboard.press('Escape');
+  await menu.waitFor({ state: 'detached' });
+  assert.equal(await trigger.getAttribute('aria-expanded'), 'false');
+  assert.equal(await p.evaluate(() => document.activeElement?.textContent), 'File ▾', 'Escape gives the focus back to the button');
+  await trigger.click();
+  await menu.waitFor();
+  await clickEmptyCanvas(p);
+  await menu.waitFor({ state: 'detached' });
+  // Ctrl+O still opens the path dialog without the menu.
+  await p.keyboard.press('Control+o');
+  const dialog = p.getByRole('dialog', { name: 'Open a document' });
+  await dialog.waitFor();
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await dialog.waitFor({ state: 'detached' });
 });
 
 test('New with unsaved changes asks first; declining keeps the document', { skip, timeout: 30_000 }, async () => {
@@ -103,12 +146,12 @@ test('New with unsaved changes asks first; declining keeps the document', { skip
   await canvasNode(p, 'dropout0').waitFor();
   const asked: string[] = [];
   p.once('dialog', (d) => { asked.push(d.message()); void d.dismiss(); });
-  await button(p, 'New').click();
+  await fileMenu(p, 'New');
   await p.waitForTimeout(200);
   assert.match(asked[0] ?? '', /Discard the unsaved changes to first\.json\?/);
   assert.equal(await canvasNode(p, 'dropout0').count(), 1);
   p.once('dialog', (d) => void d.accept());
-  await button(p, 'New').click();
+  await fileMenu(p, 'New');
   await canvasNode(p, 'dropout0').waitFor({ state: 'detached' });
 });
 
@@ -118,25 +161,25 @@ test('opening a missing, a non-JSON or a foreign file says why and loses nothing
   await canvasNode(p, 'dense0').waitFor();
   // Save it so Open does not ask about unsaved changes.
   const kept = path.join(dir, 'kept.json');
-  await button(p, 'Save as…').click();
+  await fileMenu(p, 'Save as…');
   await answerPathDialog(p, kept);
   await waitForTitle(p, 'kept.json — Blocksmith');
 
   const missing = path.join(dir, 'missing.json');
-  await button(p, 'Open…').click();
+  await fileMenu(p, 'Open…');
   await answerPathDialog(p, missing);
   await waitForText(p.getByTestId('notice'), `Cannot open: ${missing} does not exist`);
   assert.equal(await canvasNode(p, 'dense0').count(), 1);
 
   const notJson = path.join(dir, 'notes.json');
   await writeFile(notJson, 'this is not json');
-  await button(p, 'Open…').click();
+  await fileMenu(p, 'Open…');
   await answerPathDialog(p, notJson);
   await waitForText(p.getByTestId('notice'), `${notJson} is not JSON`);
 
   const foreign = path.join(dir, 'package.json');
   await writeFile(foreign, JSON.stringify({ name: 'x' }));
-  await button(p, 'Open…').click();
+  await fileMenu(p, 'Open…');
   await answerPathDialog(p, foreign);
   await waitForText(p.getByTestId('notice'), /package\.json is not a Blocksmith graph document/);
   assert.equal(await canvasNode(p, 'dense0').count(), 1);
@@ -144,10 +187,10 @@ test('opening a missing, a non-JSON or a foreign file says why and loses nothing
 
   // A recent file deleted behind the editor's back: an error; the list and the document stay.
   await unlink(path.join(dir, 'first.json'));
-  const recentBefore = await p.getByLabel('Open recent').locator('option').allTextContents();
-  await p.getByLabel('Open recent').selectOption(path.join(dir, 'first.json'));
+  const recentBefore = await recentEntries(p);
+  await fileMenu(p, new RegExp(`first\\.json ${path.join(dir, 'first.json').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
   await waitForText(p.getByTestId('notice'), /first\.json does not exist/);
-  assert.deepEqual(await p.getByLabel('Open recent').locator('option').allTextContents(), recentBefore);
+  assert.deepEqual(await recentEntries(p), recentBefore);
   assert.equal(await canvasNode(p, 'dense0').count(), 1);
 });
 
@@ -155,7 +198,7 @@ test('a version-1 document opens upgraded, by path and by upload, with a notice'
   const p = page();
   const file = path.join(dir, 'old-mlp.json');
   await writeFile(file, await readFile(v1Fixture));
-  await button(p, 'Open…').click();
+  await fileMenu(p, 'Open…');
   await answerPathDialog(p, file);
   await waitForText(p.getByTestId('notice'), `Upgraded from version 1 to 2 and opened ${file}; Save writes version 2`);
   for (const name of ['data', 'dense0', 'dense1', 'output']) await canvasNode(p, name).waitFor();
@@ -168,7 +211,7 @@ test('a version-1 document opens upgraded, by path and by upload, with a notice'
   assert.ok(a && b && b.x > a.x + 100, JSON.stringify([a, b]));
   await screenshot(p, 'files-v1-upgraded-light');
 
-  await button(p, 'New').click();
+  await fileMenu(p, 'New');
   await canvasNode(p, 'dense0').waitFor({ state: 'detached' });
   await p.getByTestId('open-file').setInputFiles({ name: 'uploaded-v1.json', mimeType: 'application/json', buffer: await readFile(v1Fixture) });
   await waitForText(p.getByTestId('notice'), 'Upgraded from version 1 to 2 and opened uploaded-v1.json');
@@ -178,7 +221,7 @@ test('a version-1 document opens upgraded, by path and by upload, with a notice'
 test('autosave survives a crash of the page: the next page offers the changes back and restores them', { skip, timeout: 60_000 }, async () => {
   assert.ok(harness);
   const p = page();
-  await button(p, 'New').click();
+  await fileMenu(p, 'New');
   await dropFromPalette(p, 'Dense', 300, 200);
   await canvasNode(p, 'dense0').waitFor();
   await selectNode(p, 'dense0');
@@ -208,7 +251,7 @@ test('autosave survives a crash of the page: the next page offers the changes ba
 
   // Saved now: the next page has nothing to offer.
   await clickEmptyCanvas(q);
-  await button(q, 'Save as…').click();
+  await fileMenu(q, 'Save as…');
   await answerPathDialog(q, path.join(dir, 'recovered.json'));
   await waitForTitle(q, 'recovered.json — Blocksmith');
   const third = await harness.context.newPage();

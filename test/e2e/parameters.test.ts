@@ -2,7 +2,8 @@
 // with histogram sparklines, the regex filter, the tensor view (Constant(42) read back, an edited
 // value set in the engine and read back after a refresh and a Run, the gradient), a tied parameter
 // shown once, saving and loading parameters with the per-name report, Run with input read from a
-// .npy file shown as a heatmap, and the sparklines moving while the model trains. Screenshots:
+// .npy file shown as a heatmap, the sparklines moving while the model trains (and an open tensor
+// view following it, throttled), the view choices kept across tab switches. Screenshots:
 // parameters-tree-light, tensor-view-light, run-input-light (see editor-harness.ts for where they go).
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -49,6 +50,14 @@ async function openExample(p: Page, name: string, node: string) {
   await canvasNode(p, node).waitFor();
 }
 
+/** Shows another bottom tab and comes back: what the Parameters tab showed must still be there. */
+async function switchTabsAndBack(p: Page) {
+  await p.getByRole('tab', { name: /Problems/ }).click();
+  await panel(p).waitFor({ state: 'detached' });
+  await p.getByRole('tab', { name: /Parameters/ }).click();
+  await panel(p).waitFor();
+}
+
 async function run(p: Page, count: RegExp) {
   await runButton(p).click();
   await waitForText(p.getByTestId('param-count'), count, 20_000);
@@ -75,6 +84,8 @@ test('the mlp example as a tree by block: dense0_weight (256, 20) with its histo
   assert.equal(counts.reduce((a, b) => a + b, 0), 256 * 20);
   assert.equal(await p.getByTestId('sparkline-dense0_weight').locator('rect').count(), 20);
   await screenshot(p, 'parameters-tree-light');
+  await switchTabsAndBack(p);
+  await table(p).and(p.locator('[data-view="tree"]')).waitFor();
   // Collapsing dense0 hides its two rows; the group says how many it holds.
   const group = table(p).locator(`tr[data-group="${dense0Group}"]`);
   assert.match(await group.textContent() ?? '', /dense0 2 parameters/);
@@ -121,6 +132,10 @@ test('Constant(42) from the inspector reads 42 in the tensor view; an edited val
   // Next page of columns: 10–19.
   await view.getByRole('button', { name: 'Next columns' }).click();
   await waitForText(p.getByTestId('tensor-page'), /cols 10–19 of 20/);
+  // The open view and its page survive a visit to another tab.
+  await switchTabsAndBack(p);
+  await waitForText(p.getByTestId('tensor-page'), /cols 10–19 of 20/);
+  assert.equal(await paramRow(p, 'dense0_weight').getAttribute('class'), 'selected');
   await view.getByRole('button', { name: 'Previous columns' }).click();
   await waitForText(p.getByTestId('tensor-page'), /cols 0–9 of 20/);
 
@@ -139,6 +154,12 @@ test('Constant(42) from the inspector reads 42 in the tensor view; an edited val
   assert.equal(await paramRow(p, 'dense0_weight').locator('td').nth(6).textContent(), ((42 * 5119 + 7) / 5120).toPrecision(4));
   await p.getByTestId('tensor-heatmap').and(p.locator('[data-min="7"]')).waitFor();
   await screenshot(p, 'tensor-view-light');
+  // At 1440 × 900 the table beside the tensor view needs no horizontal scrolling: its statistics and
+  // histogram are in view (dtype, initializer and tied to give way while the side column is open).
+  const list = await p.locator('.parameter-list').evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth, right: el.getBoundingClientRect().right }));
+  assert.ok(list.scroll <= list.client, JSON.stringify(list));
+  const spark = await p.getByTestId('sparkline-dense0_weight').boundingBox();
+  assert.ok(spark && spark.x + spark.width <= list.right, JSON.stringify([spark, list]));
   // A Run of the unchanged document keeps the edited value (the engine reuses its model).
   assert.match(await p.getByTestId('notice').textContent() ?? '', /Set dense0_weight\[0, 1\] = 7 in the engine/);
   await runButton(p).click();
@@ -150,6 +171,9 @@ test('Constant(42) from the inspector reads 42 in the tensor view; an edited val
   await p.getByTestId('tensor-table').and(p.locator('[data-mode="gradient"]')).waitFor();
   await waitForText(cell(p, 0, 1), /^0$/);
   await waitForText(p.getByTestId('tensor-stats'), /^gradient · mean 0\.000/);
+  await switchTabsAndBack(p);
+  await p.getByTestId('tensor-table').and(p.locator('[data-mode="gradient"]')).waitFor();
+  assert.equal(await view.getByRole('radio', { name: 'gradient' }).isChecked(), true);
   await view.getByLabel('values').check();
   await view.getByRole('button', { name: 'Close tensor view' }).click();
   await view.waitFor({ state: 'detached' });
@@ -194,11 +218,23 @@ test('save the parameters to a file, load them back, and read the per-name repor
   assert.match(await report.locator('li[data-entry="dense0_weight"]').textContent() ?? '', /\(3, 3\) shape-mismatch — the model expects \(8, 8\)/);
   assert.equal(await report.locator('li[data-entry="dense9_bias"]').getAttribute('data-status'), 'extra');
   assert.equal(await report.locator('li[data-entry="dense1_weight"]').getAttribute('data-status'), 'missing');
+  // The path and the report stay through a tab switch.
+  await switchTabsAndBack(p);
+  assert.equal(await p.getByLabel('Parameter or array file').inputValue(), bad);
+  assert.equal(await report.locator('li[data-entry="dense9_bias"]').getAttribute('data-status'), 'extra');
 });
 
 test('Run with an input loaded from a .npy file shows the output as a heatmap', { skip, timeout: 60_000 }, async () => {
   const p = page();
+  // Opening another document closes the tensor view and drops the previous model's file report,
+  // even where the new model has a parameter of the same name.
+  await paramRow(p, 'dense0_weight').getByRole('button', { name: 'dense0_weight', exact: true }).click();
+  await p.getByTestId('tensor-view').waitFor();
   await openExample(p, 'mlp', 'dense0');
+  await p.getByTestId('file-report').waitFor({ state: 'detached' });
+  await run(p, /^4 of 4 parameters$/);
+  assert.equal(await p.getByTestId('tensor-view').count(), 0);
+  assert.equal(await p.getByTestId('file-report').count(), 0);
   // Three rows of zeros: the example's default initialisation has zero biases, so every output is 0
   // (random input would give a (1, 10) output of other values).
   const npy = path.join(outDir, 'zeros.npy');
@@ -249,6 +285,27 @@ test('while a run trains, the parameter rows\' sparklines and statistics move wi
     mean, { timeout: 20_000 });
   const counts = (await spark.getAttribute('data-counts') ?? '').split(',').map(Number);
   assert.equal(counts.reduce((a, b) => a + b, 0), 256 * 784);
+
+  // An open tensor view follows the run throttled: at most one fetch (two parameterValues calls:
+  // heatmap and page) per 500 ms however many events arrive, and none while another tab is shown.
+  const cdp = await p.context().newCDPSession(p);
+  let valueCalls = 0;
+  let events = 0;
+  cdp.on('Network.webSocketFrameSent', (f) => { if (f.response.payloadData.includes('"parameterValues"')) valueCalls++; });
+  cdp.on('Network.webSocketFrameReceived', (f) => { if (f.response.payloadData.includes('training-progress')) events++; });
+  await cdp.send('Network.enable');
+  await paramRow(p, 'dense0_weight').getByRole('button', { name: 'dense0_weight', exact: true }).click();
+  await p.getByTestId('tensor-table').waitFor();
+  valueCalls = 0;
+  events = 0;
+  await p.waitForTimeout(3000);
+  assert.ok(valueCalls >= 2, `the view follows the run (${valueCalls} calls)`);
+  assert.ok(valueCalls <= 2 * 7, `${valueCalls} parameterValues calls for ${events} events in 3 s`);
+  await p.getByRole('tab', { name: /Training/ }).click();
+  valueCalls = 0;
+  await p.waitForTimeout(1500);
+  assert.equal(valueCalls, 0, 'no fetches while the Parameters tab is not shown');
+  await cdp.detach();
   await p.getByRole('tab', { name: /Training/ }).click();
   await p.getByRole('button', { name: 'Stop', exact: true }).click();
   await p.getByTestId('training-state').filter({ hasText: /^stopped$/ }).waitFor({ timeout: 10_000 });

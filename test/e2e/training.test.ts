@@ -202,6 +202,8 @@ test('checkpoints every N steps, stop, pick the checkpoint and resume: the step 
   const section = p.getByTestId('training-checkpoints');
   await section.getByLabel('directory', { exact: true }).fill(dir);
   await section.getByLabel('every N steps', { exact: true }).fill('50');
+  // The typed directory is listed once the typing pauses, without pressing List (it is empty yet).
+  await section.getByTestId('checkpoint-list').filter({ hasText: `no checkpoints in ${dir} yet` }).waitFor({ timeout: 5_000 });
   await p.getByRole('button', { name: 'Start', exact: true }).click();
   // The last checkpoint written shows up (step 50, 100, ...); the list follows it.
   await section.getByTestId('last-checkpoint').filter({ hasText: /checkpoint-step\d+\.npz/ }).waitFor({ timeout: 20_000 });

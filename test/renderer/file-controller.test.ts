@@ -114,7 +114,12 @@ function controller(answers: Record<string, (params: Record<string, unknown>) =>
     openJson: () => false,
   } as unknown as EngineSession;
   const osRecent: string[] = [];
-  const invoke = async (channel: string, request: { path?: string }) => {
+  const menuRecent: string[][] = [];
+  const invoke = async (channel: string, request: { path?: string; paths?: string[] }) => {
+    if (channel === 'app:set-recent-files') {
+      menuRecent.push(request.paths!);
+      return undefined;
+    }
     if (channel !== 'app:add-recent-document') return prompt;
     osRecent.push(request.path!);
     return undefined;
@@ -123,7 +128,7 @@ function controller(answers: Record<string, (params: Record<string, unknown>) =>
     storage, confirm: () => true, now: () => 42,
     dialogs: { invoke: invoke as DesktopDialogs['invoke'] },
   });
-  return { store, storage, calls, files, osRecent };
+  return { store, storage, calls, files, osRecent, menuRecent };
 }
 
 test('open by path: the engine\'s (migrated) document replaces the current one; a failure keeps everything', async () => {
@@ -207,4 +212,18 @@ test('at start a recovery is offered and autosave waits; Restore brings the docu
   const title = { title: '' };
   files.syncTitle(title);
   assert.equal(title.title, '• lost.json — Blocksmith');
+});
+
+test('the desktop menu\'s Open Recent gets the recent list at start and after every change', async () => {
+  const { store, files, menuRecent } = controller({
+    writeDocumentFile: (p) => ({ path: p.path, bytes: 10, modifiedMs: 1 }),
+    readDocumentFile: (p) => ({ path: p.path, document: emptyDocument(), migratedFrom: null, problems: [], modifiedMs: 1 }),
+  }, '/m/new.json');
+  files.start();
+  assert.deepEqual(menuRecent, [[]]);
+  edit(store);
+  assert.equal(await files.save(), true);
+  assert.deepEqual(menuRecent.at(-1), ['/m/new.json']);
+  assert.equal(await files.openPath('/m/other.json'), true);
+  assert.deepEqual(menuRecent.at(-1), ['/m/other.json', '/m/new.json']);
 });

@@ -38,4 +38,7 @@ test('channels are app:-prefixed, allowlisted and each has a payload schema', ()
   assert.equal(channelRequestSchemas['app:version'].safeParse({ evil: true }).success, false);
   assert.equal(channelRequestSchemas['app:add-recent-document'].safeParse({ path: '/m/mlp.json' }).success, true);
   assert.equal(channelRequestSchemas['app:add-recent-document'].safeParse({ path: '' }).success, false);
+  assert.equal(channelRequestSchemas['app:set-recent-files'].safeParse({ paths: ['/m/a.json', '/m/b.json'] }).success, true);
+  assert.equal(channelRequestSchemas['app:set-recent-files'].safeParse({ paths: [''] }).success, false);
+  assert.equal(channelRequestSchemas['app:set-recent-files'].safeParse({ paths: Array.from({ length: 21 }, (_, i) => `/m/${i}.json`) }).success, false);
 });

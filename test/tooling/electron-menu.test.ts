@@ -49,6 +49,42 @@ test('File, Edit, View, Window and Help, with the usual accelerators; macOS gets
   assert.equal(byLabel.get('Run Forward Pass')?.accelerator, 'CmdOrCtrl+Enter');
 });
 
+test('File › Open Recent lists the window\'s recent files and asks the window to open the chosen one', () => {
+  const opened: string[] = [];
+  const base = { appName: 'Blocksmith', isMac: false, send: () => undefined, about: () => undefined };
+  const openRecent = (t: MenuItemConstructorOptions[]) => items(t).find((i) => i.label === 'Open Recent');
+  const empty = openRecent(menuTemplate(base));
+  assert.ok(Array.isArray(empty?.submenu));
+  assert.deepEqual(empty.submenu.map((i) => [i.label, i.enabled]), [['No Recent Files', false]]);
+  const full = openRecent(menuTemplate({ ...base, recent: ['/m/b.json', '/m/a.json'], openRecent: (p) => opened.push(p) }));
+  assert.ok(Array.isArray(full?.submenu));
+  assert.deepEqual(full.submenu.map((i) => i.label), ['/m/b.json', '/m/a.json']);
+  (full.submenu[1]!.click as () => void)();
+  assert.deepEqual(opened, ['/m/a.json']);
+});
+
+test('Open Recent reaching the page opens that path; unsubscribing stops both listeners', () => {
+  const opened: string[] = [];
+  let deliver: (path: string) => void = () => undefined;
+  const stopped: string[] = [];
+  const g = globalThis as { window?: unknown };
+  const previous = g.window;
+  g.window = { api: {
+    onMenuCommand: () => () => void stopped.push('commands'),
+    onOpenRecent: (l: (p: string) => void) => { deliver = l; return () => void stopped.push('recent'); },
+  } };
+  try {
+    const files = { openPath: async (p: string) => { opened.push(p); return true; } } as unknown as FileController;
+    const stop = listenToMenu(createEditorStore(), {} as EngineSession, files);
+    deliver('/m/a.json');
+    assert.deepEqual(opened, ['/m/a.json']);
+    stop();
+    assert.deepEqual(stopped.sort(), ['commands', 'recent']);
+  } finally {
+    g.window = previous;
+  }
+});
+
 test('a menu command reaching the page runs the editor action (undo, theme, shortcuts)', () => {
   const store = createEditorStore();
   store.getState().setEngine({ catalog });
