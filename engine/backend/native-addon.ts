@@ -136,6 +136,13 @@ export interface NativeAddon {
   binary(op: BinaryOpCode, dtype: DTypeCode,
     a: NativeBuffer, aStrides: number[], b: NativeBuffer, bStrides: number[],
     out: NativeBuffer, outShape: number[]): void;
+  /**
+   * binary() without shapes or strides: out[i] = a[i · aStep] op b[i · bStep] for i < n, each step 0
+   * (an operand of one element, broadcast) or 1 (contiguous). Reads no JS arrays, so it is the
+   * engine's path for equal shapes and for size-1 operands.
+   */
+  binaryFlat(op: BinaryOpCode, dtype: DTypeCode, a: NativeBuffer, aStep: number, b: NativeBuffer, bStep: number,
+    out: NativeBuffer, n: number): void;
   /** out[i] = x[i] op s, or s op x[i] when scalarFirst; n elements, contiguous. */
   binaryScalar(op: BinaryOpCode, dtype: DTypeCode, x: NativeBuffer, scalar: number, scalarFirst: boolean, out: NativeBuffer, n: number): void;
 

@@ -6,7 +6,7 @@
 // E_DISPOSED). Without dispose(), storage is freed when the last view is garbage collected.
 
 import type { NativeBuffer } from '../backend/native-addon.ts';
-import { native } from '../backend/backend.ts';
+import { deferCopy, native } from '../backend/backend.ts';
 import { errors } from '../core/errors.ts';
 import { DTYPE_INFO, checkDType, typedGet, type AnyTypedArray, type DType } from './dtype.ts';
 import { currentDevice, type Device } from './device.ts';
@@ -28,7 +28,9 @@ type Operand = NDArray | number;
 const BUDGET_CHECK_BYTES = 64 * 2 ** 20;
 
 export class NDArray {
-  readonly buffer: NativeBuffer;
+  private _buf: NativeBuffer;
+  /** @internal set while this array is the not-yet-made transpose of a 2-D `_tsrc` (see _transposeOf). */
+  _tsrc: NDArray | null = null;
   readonly shape: readonly number[];
   readonly dtype: DType;
   readonly device: Device;
@@ -42,11 +44,45 @@ export class NDArray {
 
   /** @internal use np.* creation functions; this wraps existing storage. */
   constructor(buffer: NativeBuffer, shape: readonly number[], dtype: DType, device: Device, size = sizeOf(shape)) {
-    this.buffer = buffer;
+    this._buf = buffer;
     this.shape = shape;
     this.dtype = dtype;
     this.device = device;
     this.size = size;
+  }
+
+  /** The native storage (made now if this is a deferred transpose). */
+  get buffer(): NativeBuffer { return this._tsrc === null ? this._buf : this._materialize(); }
+
+  /**
+   * @internal The transpose of the 2-D array `src` with its copy deferred: np.dot / np.matmul read
+   * `src` directly with the GEMM's transpose flag (no copy at all for `np.dot(x, w.T)`); anything
+   * else that reads `.buffer` makes the copy then. The backend makes it before `src`'s storage is
+   * written or freed (backend.ts deferCopy), so the array always holds the values `src` had when
+   * it was transposed, as an eager copy would.
+   */
+  static _transposeOf(src: NDArray): NDArray {
+    const t = new NDArray(src.buffer, [src.shape[1]!, src.shape[0]!], src.dtype, src.device, src.size);
+    t._tsrc = src;
+    deferCopy(src.buffer, t);
+    return t;
+  }
+
+  /** @internal makes a deferred transpose's copy (see _transposeOf). */
+  _materialize(): NativeBuffer {
+    const src = this._tsrc;
+    if (src === null) return this._buf; // already made (the backend may ask again)
+    const rows = src.shape[0]!, cols = src.shape[1]!;
+    const out = NDArray._alloc(this.shape, this.dtype, this.device, 'transpose', this.size);
+    try {
+      native().copyStrided(DTYPE_INFO[this.dtype].code, src.buffer, 0, [1, cols], out._buf, 0, [rows, 1], [cols, rows]);
+    } catch (e) {
+      native().dispose(out._buf);
+      throw errors.fromNative('transpose', e, `array of shape ${JSON.stringify(src.shape)}`);
+    }
+    this._buf = out._buf;
+    this._tsrc = null;
+    return this._buf;
   }
 
   /** @internal allocates uninitialised storage; `shape` must already be valid unless `op` validation is wanted. */

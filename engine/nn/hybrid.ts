@@ -5,6 +5,11 @@
 // inner product + bias + activation, hidden activations preallocated); every other block stays
 // eager inside the plan (its own hybridize() may still compile its inside).
 //
+// What cannot be compiled (a block with its own forward(), a Dense whose input the native chain does
+// not take) runs eagerly; the first trace of a hybridized block says so once through the model
+// warnings (setWarningHandler / captureWarnings), naming each such block and why, as Gluon warns
+// when it cannot trace a block. hybridCache.describe() lists the same segments.
+//
 // Ownership: every array a plan returns is a fresh NDArray, never reused by a later call (as
 // Gluon returns fresh arrays); only the hidden activations inside one native chain are reused.
 
@@ -12,13 +17,14 @@ import { native } from '../backend/backend.ts';
 import { UNARY_OP, type NativeLinearPlan } from '../backend/native-addon.ts';
 import { NDArray } from '../ndarray/ndarray.ts';
 import type { Device } from '../ndarray/device.ts';
-import { DTYPE_INFO, isFloat } from '../ndarray/dtype.ts';
+import { DTYPE_INFO, isFloat, type DType } from '../ndarray/dtype.ts';
 import { sameShape } from '../ndarray/shape.ts';
 import { errors } from '../core/errors.ts';
 import { unary, type UnaryName } from '../ops/elementwise.ts';
 import { flatten } from '../ops/layout.ts';
 import type { Block } from './block.ts';
 import type { Parameter } from './parameter.ts';
+import { warn } from './model-warnings.ts';
 
 /** What a block contributes to a plan (Block.hybridUnits); null there means "run me eagerly". */
 export type HybridUnit =
@@ -91,10 +97,27 @@ export class HybridCache {
       this.plans.delete(key); // an inner shape changed (a data-dependent eager block): trace again
     }
     const units = block.hybridUnits();
-    if (units === null) return null;
+    if (units === null) {
+      if (!this.warned) {
+        this.warned = true;
+        warn(`hybridize: ${block.name} (${block.constructor.name}) is not compiled and runs eagerly: ${CUSTOM_FORWARD}.`);
+      }
+      this.lastTraced ??= { segments: [{ kind: 'eager', run: (v) => v, label: `eager: ${block.name}` }], watched: [] };
+      return null;
+    }
     const traced = trace(units, x);
     this.builds++;
     this.lastTraced = traced.plan;
+    if (!this.warned) {
+      this.warned = true;
+      if (traced.eager.length > 0) {
+        const byWhy = new Map<string, string[]>();
+        for (const [who, why] of traced.eager) byWhy.set(why, [...(byWhy.get(why) ?? []), who]);
+        const n = traced.eager.length;
+        warn(`hybridize: ${block.name} runs ${n} block${n === 1 ? '' : 's'} eagerly inside its compiled plan: ` +
+          `${[...byWhy].map(([why, who]) => `${who.join(', ')}: ${why}`).join('; ')}. hybridCache.describe() lists the plan.`);
+      }
+    }
     if (traced.complete) {
       if (this.plans.size >= MAX_PLANS) this.plans.delete(this.plans.keys().next().value!);
       this.plans.set(key, traced.plan);
@@ -121,6 +144,29 @@ export class HybridCache {
   }
 
   private lastTraced: Plan | null = null;
+
+  /** Whether this block's one warning was given (or a hybridized parent's warning already named it). */
+  private warned = false;
+
+  /** @internal a hybridized parent's warning names this block: it gives none of its own. */
+  silence(): void {
+    this.warned = true;
+  }
+}
+
+const CUSTOM_FORWARD = 'a forward() of its own, which the plan cannot trace (it compiles Dense, Activation, Flatten, ' +
+  'Dropout and plain Sequential; hybridized blocks called inside still compile)';
+
+/** Why a Dense cannot join a native chain (null: it can). */
+function linearFallback(u: LinearUnit, shape: readonly number[], features: number, dtype: DType, device: Device, w: NDArray, bias: NDArray | null): string | null {
+  if (device.type !== 'cpu' || w.device.type !== 'cpu') return `on ${device.toString()}: native chains run on the CPU only`;
+  if (!isFloat(dtype)) return `input dtype ${dtype}: native chains take float32 or float64`;
+  if (w.dtype !== dtype || (bias !== null && bias.dtype !== dtype)) {
+    return `input dtype ${dtype} but parameters ${w.dtype}${bias !== null && bias.dtype !== w.dtype ? ` / ${bias.dtype}` : ''}`;
+  }
+  if (shape.length < (u.flatten ? 2 : 1)) return `input shape ${JSON.stringify(shape)}: a 1-D input is one row, left to eager mode`;
+  if (w.shape[1] !== features) return `input of ${features} features but weight ${JSON.stringify(w.shape)}`;
+  return null;
 }
 
 function stillValid(plan: Plan): boolean {
@@ -178,8 +224,10 @@ interface Pending {
  * is false when some Dense was still waiting for deferred initialization: it ran eagerly (which
  * initialized it) and the next call traces again.
  */
-function trace(units: readonly HybridUnit[], x: NDArray): { plan: Plan; out: NDArray; complete: boolean } {
+function trace(units: readonly HybridUnit[], x: NDArray): { plan: Plan; out: NDArray; complete: boolean; eager: [string, string][] } {
   const segments: Segment[] = [];
+  /** Blocks the plan cannot compile ("name (Class)", why), for the first trace's warning. */
+  const eagerWhy: [string, string][] = [];
   const watched: [Block, number][] = [];
   let complete = true;
   let cur = x;
@@ -229,6 +277,8 @@ function trace(units: readonly HybridUnit[], x: NDArray): { plan: Plan; out: NDA
       case 'identity':
         break;
       case 'eager':
+        eagerWhy.push([`${u.owner.name} (${u.owner.constructor.name})`, CUSTOM_FORWARD]);
+        u.owner.hybridCache?.silence();
         eager(u.owner.name, (v) => u.owner.call(v));
         break;
       case 'flatten':
@@ -256,9 +306,9 @@ function trace(units: readonly HybridUnit[], x: NDArray): { plan: Plan; out: NDA
         const features = shape.length === 0 ? 0 : shape.slice(lead.length).reduce((a, b) => a * b, 1);
         const dtype = cur.dtype;
         // A 1-D input to a flattening Dense is one row in eager mode (npx.linear): left to it.
-        const ok = shape.length >= (u.flatten ? 2 : 1) && isFloat(dtype) && w.dtype === dtype && (!u.bias || u.bias.data(cur.device).dtype === dtype) &&
-          cur.device.type === 'cpu' && w.device.type === 'cpu' && w.shape[1] === features;
-        if (!ok) {
+        const why = linearFallback(u, shape, features, dtype, cur.device, w, u.bias ? u.bias.data(cur.device) : null);
+        if (why !== null) {
+          eagerWhy.push([`${u.owner.name} (${u.owner.constructor.name})`, why]);
           eager(`${u.owner.name} (${cur.device.type !== 'cpu' ? `on ${cur.device.toString()}` : `input ${JSON.stringify(shape)} ${dtype}`})`, (v) => u.owner._callEager(v));
           break;
         }
@@ -275,7 +325,7 @@ function trace(units: readonly HybridUnit[], x: NDArray): { plan: Plan; out: NDA
     }
   }
   flush();
-  return { plan: { segments, watched }, out: cur, complete };
+  return { plan: { segments, watched }, out: cur, complete, eager: eagerWhy };
 }
 
 /** Whether the next unit that computes something is a Dense that flattens its input itself. */

@@ -20,7 +20,6 @@ const FLOAT_ONLY: Readonly<Record<UnaryName, boolean>> = {
   relu: true, sigmoid: true, tanh: true, gelu: true, exp: true, log: true, abs: false, neg: false,
   sqrt: true, square: false, softrelu: true, sign: false,
 };
-const ONE_STRIDE: number[] = [1];
 
 export function unary(name: UnaryName, x: NDArray): NDArray {
   const src = FLOAT_ONLY[name] && !isFloat(x.dtype) ? castTo(x, 'float32', name) : x;
@@ -61,9 +60,16 @@ export function binary(name: BinaryName, a: Operand, b: Operand): NDArray {
   const outDtype: DType = code >= BINARY_OP.eq ? 'bool' : dtype;
   let out: NDArray;
   try {
+    // Equal shapes, or one operand a single element that adds no axes: no stride lists needed.
     if (sameShape(a.shape, b.shape)) {
       out = NDArray._alloc(a.shape, outDtype, a.device, name, a.size);
-      native().binary(code, DTYPE_INFO[dtype].code, ac.buffer, ONE_STRIDE, bc.buffer, ONE_STRIDE, out.buffer, [a.size]);
+      native().binaryFlat(code, DTYPE_INFO[dtype].code, ac.buffer, 1, bc.buffer, 1, out.buffer, a.size);
+    } else if (b.size === 1 && b.ndim <= a.ndim) {
+      out = NDArray._alloc(a.shape, outDtype, a.device, name, a.size);
+      native().binaryFlat(code, DTYPE_INFO[dtype].code, ac.buffer, 1, bc.buffer, 0, out.buffer, a.size);
+    } else if (a.size === 1 && a.ndim <= b.ndim) {
+      out = NDArray._alloc(b.shape, outDtype, a.device, name, b.size);
+      native().binaryFlat(code, DTYPE_INFO[dtype].code, ac.buffer, 0, bc.buffer, 1, out.buffer, b.size);
     } else {
       const shape = broadcastShapes(name, a.shape, b.shape);
       out = NDArray._alloc(shape, outDtype, a.device, name);

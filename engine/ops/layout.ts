@@ -77,6 +77,9 @@ export function transpose(x: NDArray, axes?: readonly number[]): NDArray {
     perm = axes.map((a) => normalizeAxis('transpose', a, n));
     if (new Set(perm).size !== n) throw errors.args('transpose', `axes ${JSON.stringify(axes)} repeat an axis`);
   }
+  // A 2-D transpose outside autograd defers its copy: np.dot(x, w.T) then reads w directly with
+  // the GEMM's transpose flag (NDArray._transposeOf; anything else reading it makes the copy).
+  if (n === 2 && perm[0] === 1 && !recordingState.recording) return NDArray._transposeOf(x);
   const strides = contiguousStrides(x.shape);
   const out = gather('transpose', x, 0, perm.map((a) => strides[a]!), perm.map((a) => x.shape[a]!));
   if (recordingState.recording) recordOp('transpose', [x], out, perm);

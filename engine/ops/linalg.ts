@@ -19,20 +19,27 @@ function rawView(x: NDArray, shape: number[]): NDArray {
 
 interface MatmulPlan {
   ac: NDArray; bc: NDArray; out: NDArray; code: DTypeCode;
-  batch: number; m: number; n: number; k: number; aStride: number; bStride: number;
+  batch: number; m: number; n: number; k: number; transA: boolean; transB: boolean; aStride: number; bStride: number;
 }
 
 /** Shapes, dtype promotion, batch broadcasting and the output for op(a)·op(b) (ndim ≥ 2). */
 function planMatmul(op: string, a: NDArray, b: NDArray, transA: boolean, transB: boolean): MatmulPlan {
   checkSameDevice(op, a, b);
+  // A deferred 2-D transpose (w.T outside autograd) is read in place: op(wᵀ) = w with the flag flipped.
+  const shownA = a.shape;
+  const shownB = b.shape;
+  let ta = transA;
+  let tb = transB;
+  if (a._tsrc !== null && a.dtype === b.dtype) { ta = !ta; a = a._tsrc; }
+  if (b._tsrc !== null && a.dtype === b.dtype) { tb = !tb; b = b._tsrc; }
   const an = a.ndim;
   const bn = b.ndim;
-  const m = transA ? a.shape[an - 1]! : a.shape[an - 2]!;
-  const k = transA ? a.shape[an - 2]! : a.shape[an - 1]!;
-  const kb = transB ? b.shape[bn - 1]! : b.shape[bn - 2]!;
-  const n = transB ? b.shape[bn - 2]! : b.shape[bn - 1]!;
+  const m = ta ? a.shape[an - 1]! : a.shape[an - 2]!;
+  const k = ta ? a.shape[an - 2]! : a.shape[an - 1]!;
+  const kb = tb ? b.shape[bn - 1]! : b.shape[bn - 2]!;
+  const n = tb ? b.shape[bn - 2]! : b.shape[bn - 1]!;
   if (k !== kb) {
-    throw errors.shapeMismatch(op, `shapes ${JSON.stringify(a.shape)} and ${JSON.stringify(b.shape)} are not aligned: ` +
+    throw errors.shapeMismatch(op, `shapes ${JSON.stringify(shownA)} and ${JSON.stringify(shownB)} are not aligned: ` +
       `contracted dimensions ${k} and ${kb} differ.`);
   }
   const aBatch = a.shape.slice(0, an - 2);
@@ -44,7 +51,7 @@ function planMatmul(op: string, a: NDArray, b: NDArray, transA: boolean, transB:
     bc: batchOperand(castTo(b, dtype, op), bBatch, batchShape),
     out: NDArray._alloc([...batchShape, m, n], dtype, a.device, op),
     code: DTYPE_INFO[dtype].code,
-    batch: sizeOf(batchShape), m, n, k,
+    batch: sizeOf(batchShape), m, n, k, transA: ta, transB: tb,
     aStride: sizeOf(aBatch) === 1 ? 0 : m * k,
     bStride: sizeOf(bBatch) === 1 ? 0 : k * n,
   };
@@ -54,7 +61,7 @@ function planMatmul(op: string, a: NDArray, b: NDArray, transA: boolean, transB:
 export function matmulCore(op: string, a: NDArray, b: NDArray, transA: boolean, transB: boolean): NDArray {
   const p = planMatmul(op, a, b, transA, transB);
   try {
-    native().matmul(p.code, p.ac.buffer, p.bc.buffer, p.out.buffer, p.batch, p.m, p.n, p.k, transA, transB,
+    native().matmul(p.code, p.ac.buffer, p.bc.buffer, p.out.buffer, p.batch, p.m, p.n, p.k, p.transA, p.transB,
       p.aStride, p.bStride);
   } catch (e) {
     throw errors.fromNative(op, e, describe(a, b));
@@ -76,6 +83,10 @@ export async function matmulAsync(a: NDArray, b: NDArray): Promise<NDArray> {
   if (recordingState.recording && (tracksGrad(a) || tracksGrad(b))) {
     throw errors.grad('matmulAsync', 'asynchronous ops are not recorded; inside autograd.record() use np.matmul or np.dot.');
   }
+  // The worker reads its operands later, so a deferred transpose is copied now (the caller may
+  // write its source meanwhile).
+  if (a._tsrc !== null) a._materialize();
+  if (b._tsrc !== null) b._materialize();
   const p = planMatmul('matmulAsync', a, b, false, false);
   try {
     await native().matmulAsync(p.code, p.ac.buffer, p.bc.buffer, p.out.buffer, p.batch, p.m, p.n, p.k,

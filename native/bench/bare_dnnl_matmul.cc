@@ -1,6 +1,7 @@
-// Times oneDNN float32 matmul C[M,N] = A[M,K] · B[K,N] for M = N = K = argv[1], set up exactly as
-// the addon does (native/src/ops/matmul_cpu.cc: 3-D plain descriptors with explicit strides,
-// matmul::desc, one engine and stream), and prints {"size", "gflops", "seconds"} as JSON.
+// Times oneDNN float32 matmul C[M,N] = A[M,K] · B[K,N] for N = K = argv[1] (M = argv[4], default
+// the same), set up exactly as the addon does (native/src/ops/matmul_cpu.cc: 3-D plain descriptors
+// with explicit strides, matmul::desc, one engine and stream), and prints {"size", "gflops",
+// "seconds"} as JSON. argv[3] = "t" stores B transposed ([N, K] row-major, the addon's transB).
 // Build: g++ -O3 -std=c++17 -fopenmp bare_dnnl_matmul.cc -o bare_dnnl_matmul -ldnnl
 #include <oneapi/dnnl/dnnl.hpp>
 
@@ -14,15 +15,17 @@ int main(int argc, char** argv) {
   const long size = argc > 1 ? std::atol(argv[1]) : 1024;
   const double minSeconds = argc > 2 ? std::atof(argv[2]) : 1.0;
   if (size <= 0) {
-    std::fprintf(stderr, "usage: bare_dnnl_matmul SIZE [MIN_SECONDS]\n");
+    std::fprintf(stderr, "usage: bare_dnnl_matmul SIZE [MIN_SECONDS] [n|t] [M]\n");
     return 2;
   }
-  const dnnl::memory::dim m = size, n = size, k = size;
+  const bool transB = argc > 3 && argv[3][0] == 't';
+  const long rows = argc > 4 ? std::atol(argv[4]) : size;
+  const dnnl::memory::dim m = rows > 0 ? rows : size, n = size, k = size;
   using dt = dnnl::memory::data_type;
   dnnl::engine engine(dnnl::engine::kind::cpu, 0);
   dnnl::stream stream(engine);
   dnnl::memory::desc a({1, m, k}, dt::f32, dnnl::memory::dims{m * k, k, 1});
-  dnnl::memory::desc b({1, k, n}, dt::f32, dnnl::memory::dims{k * n, n, 1});
+  dnnl::memory::desc b({1, k, n}, dt::f32, transB ? dnnl::memory::dims{k * n, 1, k} : dnnl::memory::dims{k * n, n, 1});
   dnnl::memory::desc c({1, m, n}, dt::f32, dnnl::memory::dims{m * n, n, 1});
   dnnl::matmul::desc desc(a, b, c);
   dnnl::matmul prim(dnnl::matmul::primitive_desc(desc, engine));

@@ -62,6 +62,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   add<Unary>(env, exports, "unary");
   add<UnaryBackward>(env, exports, "unaryBackward");
   add<Binary>(env, exports, "binary");
+  add<BinaryFlat>(env, exports, "binaryFlat");
   add<BinaryScalar>(env, exports, "binaryScalar");
 
   add<Reduce>(env, exports, "reduce");

@@ -26,6 +26,7 @@ Napi::Value FillStrided(const Napi::CallbackInfo& info);
 Napi::Value Unary(const Napi::CallbackInfo& info);
 Napi::Value UnaryBackward(const Napi::CallbackInfo& info);
 Napi::Value Binary(const Napi::CallbackInfo& info);
+Napi::Value BinaryFlat(const Napi::CallbackInfo& info);
 Napi::Value BinaryScalar(const Napi::CallbackInfo& info);
 
 // api_reduce.cc

@@ -182,6 +182,39 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
   return undef(info);
 }
 
+// The common case without the three JS arrays binary() reads: n contiguous elements of each
+// operand, or a single element repeated (step 0: an array broadcast from one element).
+Napi::Value BinaryFlat(const Napi::CallbackInfo& info) {
+  Args args(info, "binaryFlat", 8);
+  BinaryParams p;
+  p.op = args.code(0, kNumBinaryOps, "op");
+  args.ctx.op = binaryName(p.op);
+  p.dtype = args.dtype(1);
+  checkBinaryDtype(args.ctx, p.op, p.dtype);
+  Storage* a = args.buffer(2, "a");
+  const int64_t aStep = args.index(3, "aStep");
+  Storage* b = args.buffer(4, "b");
+  const int64_t bStep = args.index(5, "bStep");
+  Storage* out = args.buffer(6, "out");
+  const int64_t n = args.index(7, "n");
+  if (aStep > 1 || bStep > 1) failAt(args.ctx, code::kArgs, "aStep and bStep must be 0 or 1, got %lld and %lld",
+                                     (long long)aStep, (long long)bStep);
+  Device dev = sameDevice(args.ctx, {a, b, out});
+  const DType outType = isComparison(p.op) ? DType::Bool : p.dtype;
+  checkElems(args.ctx, "a", elems(a, p.dtype), aStep == 0 && n > 0 ? 1 : n);
+  checkElems(args.ctx, "b", elems(b, p.dtype), bStep == 0 && n > 0 ? 1 : n);
+  checkElems(args.ctx, "out", elems(out, outType), n);
+  p.shape.n = 1;
+  p.shape[0] = n;
+  p.aStrides[0] = aStep;
+  p.bStrides[0] = bStep;
+  p.a = a->data;
+  p.b = b->data;
+  p.out = out->data;
+  if (n > 0) backendFor(dev.type).binary(p);
+  return undef(info);
+}
+
 Napi::Value BinaryScalar(const Napi::CallbackInfo& info) {
   Args args(info, "binaryScalar", 7);
   BinaryScalarParams p;

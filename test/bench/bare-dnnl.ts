@@ -41,9 +41,12 @@ export function buildBare(): BareBuild {
   return { ok: true, binary: BINARY, compiled: true, reason: '' };
 }
 
-/** Runs the bare program for one size; throws with its stderr when it fails. */
-export function runBare(size: number, minSeconds: number): BareResult {
-  const r = spawnSync(BINARY, [String(size), String(minSeconds)], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 300_000 });
+/**
+ * Runs the bare program for one size (n = k = size, m = rows or size; transB: B stored [n, k]);
+ * throws with its stderr when it fails.
+ */
+export function runBare(size: number, minSeconds: number, transB = false, rows = size): BareResult {
+  const r = spawnSync(BINARY, [String(size), String(minSeconds), transB ? 't' : 'n', String(rows)], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 300_000 });
   if (r.error || r.status !== 0) {
     throw new Error(`${BINARY} ${size} failed: ${r.error?.message ?? (r.stderr || `exit ${r.status}`).trim()}`);
   }

@@ -119,5 +119,76 @@ export function runMatmulSuite(addon: NativeAddon, options: BenchOptions, log: (
       peerName: 'bare oneDNN', peerValue: bareGflops, ratio: rawOverBare, ratioStyle: 'percent', goal: '', verdict: 'info',
     });
   }
-  return { rows, figures: { bareBuild: build, sizes } };
+  const transposed = runTransposedCases(build, options, log, rows);
+  return { rows, figures: { bareBuild: build, sizes, transposed } };
+}
+
+/**
+ * `np.dot(x, w.T)` (w stored [n, k], as Dense keeps its weight) against `np.dot(x, wt)` with wt a
+ * contiguous [k, n] array, and against bare oneDNN with B stored transposed. The transpose is
+ * not copied: np.dot reads w with the GEMM's transB flag.
+ */
+export const TRANSPOSED_CASES: { m: number; size: number }[] = [{ m: 1, size: 1024 }, { m: 128, size: 1024 }, { m: 1024, size: 1024 }];
+
+export interface TransposedFigures {
+  m: number; n: number; k: number; flops: number;
+  transposed: Timing & { gflops: number; bestGflops: number };
+  plain: Timing & { gflops: number; bestGflops: number };
+  bare: BareOutcome;
+  transposedOverPlain: number;
+  transposedOverBare: number | null;
+  maxAbsDiff: number;
+}
+
+function runTransposedCases(build: BareBuild, options: BenchOptions, log: (s: string) => void, rows: Row[]): TransposedFigures[] {
+  const out: TransposedFigures[] = [];
+  for (const { m, size } of TRANSPOSED_CASES) {
+    const n = size, k = size;
+    const flops = 2 * m * n * k;
+    const x = np.random.uniform(-1, 1, [m, k], { seed: 3 });
+    const w = np.random.uniform(-1, 1, [n, k], { seed: 4 });
+    const wt = w.transpose([1, 0]).copy(); // contiguous [k, n]
+    const variants = [
+      { name: 'transposed', call: () => np.dot(x, w.T), cleanup: (r: NDArray) => r.dispose() },
+      { name: 'plain', call: () => np.dot(x, wt), cleanup: (r: NDArray) => r.dispose() },
+    ];
+    const bareOne = (): BareOutcome => {
+      if (!build.ok) return { error: build.reason };
+      try {
+        return runBare(size, options.minSeconds, true, m);
+      } catch (e) {
+        return { error: e instanceof Error ? e.message : String(e) };
+      }
+    };
+    const bare = bareOne();
+    const s = sampleInterleaved(variants, { minSeconds: options.minSeconds, minReps: options.minReps, warmup: options.warmup });
+    const transposed = withGflops(summarize(s.transposed!), flops);
+    const plain = withGflops(summarize(s.plain!), flops);
+    const y1 = np.dot(x, w.T);
+    const y2 = np.dot(x, wt);
+    const a1 = y1.toTyped() as Float32Array;
+    const a2 = y2.toTyped() as Float32Array;
+    let maxAbsDiff = 0;
+    for (let i = 0; i < a1.length; i++) maxAbsDiff = Math.max(maxAbsDiff, Math.abs(a1[i]! - a2[i]!));
+    for (const t of [x, w, wt, y1, y2]) t.dispose();
+    const bareGflops = bare.error === undefined ? bare.gflops : null;
+    const fig: TransposedFigures = {
+      m, n, k, flops, transposed, plain, bare, transposedOverPlain: transposed.gflops / plain.gflops,
+      transposedOverBare: ratioOf(transposed.gflops, bareGflops), maxAbsDiff,
+    };
+    out.push(fig);
+    log(`matmul [${m}, ${k}]·[${n}, ${k}]ᵀ: np.dot(x, w.T) ${transposed.gflops.toFixed(1)} GFLOP/s, untransposed ` +
+      `${plain.gflops.toFixed(1)}, bare transB ${bareGflops === null ? 'n/a' : bareGflops.toFixed(1)}; max |diff| ${maxAbsDiff}`);
+    const label = `matmul [${m},${k}]·[${n},${k}]ᵀ f32`;
+    rows.push({
+      suite: 'matmul', benchmark: `${label} np.dot(x, w.T)`, value: transposed.gflops, best: transposed.bestGflops, unit: 'GFLOP/s',
+      peerName: 'bare oneDNN transB', peerValue: bareGflops, ratio: fig.transposedOverBare, ratioStyle: 'percent',
+      goal: `≥ ${MATMUL_GOAL * 100}%`, verdict: verdict(fig.transposedOverBare === null ? null : fig.transposedOverBare >= MATMUL_GOAL),
+    });
+    rows.push({
+      suite: 'matmul', benchmark: `${label} vs untransposed`, value: transposed.gflops, best: transposed.bestGflops, unit: 'GFLOP/s',
+      peerName: 'np.dot(x, wt)', peerValue: plain.gflops, ratio: fig.transposedOverPlain, ratioStyle: 'percent', goal: '', verdict: 'info',
+    });
+  }
+  return out;
 }

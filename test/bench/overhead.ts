@@ -123,6 +123,7 @@ export async function runOverheadSuite(addon: NativeAddon, options: BenchOptions
     engineAddScalar: [(n) => { let r: NDArray | null = null; for (let i = 0; i < n; i++) r = x.add(2); sink = r; }, true],
     engineAddDispose: [(n) => { for (let i = 0; i < n; i++) x.add(y).dispose(); }, true],
     rawBinary: [(n) => { for (let i = 0; i < n; i++) addon.binary(BINARY_OP.add, F32, rx, ONE, ry, ONE, rout, ONE); }, false],
+    rawBinaryFlat: [(n) => { for (let i = 0; i < n; i++) addon.binaryFlat(BINARY_OP.add, F32, rx, 1, ry, 1, rout, 1); }, false],
     rawUnary: [(n) => { for (let i = 0; i < n; i++) addon.unary(UNARY_OP.relu, F32, rx, rout, 1); }, false],
     rawBinaryScalar: [(n) => { for (let i = 0; i < n; i++) addon.binaryScalar(BINARY_OP.add, F32, rx, 2, false, rout, 1); }, false],
     rawAllocDispose: [(n) => { for (let i = 0; i < n; i++) addon.dispose(addon.alloc(DEVICE_TYPE.cpu, 0, 4)); }, false],
@@ -147,7 +148,7 @@ export async function runOverheadSuite(addon: NativeAddon, options: BenchOptions
     ratio: ratioOf(us(eng), us(raw)), ratioStyle: 'times', goal: goal ? `≤ ${OVERHEAD_GOAL_US} µs` : '',
     verdict: goal ? verdict(us(eng) <= OVERHEAD_GOAL_US) : 'info',
   });
-  rows.push(engineRow('a.add(b) shape [1]', 'engineAdd', 'raw addon.binary', 'rawBinary', true));
+  rows.push(engineRow('a.add(b) shape [1]', 'engineAdd', 'raw addon.binaryFlat', 'rawBinaryFlat', true));
   rows.push(engineRow('a.relu() shape [1]', 'engineRelu', 'raw addon.unary', 'rawUnary', true));
   rows.push(engineRow('a.add(2) shape [1]', 'engineAddScalar', 'raw addon.binaryScalar', 'rawBinaryScalar', true));
   const deferredAdd = f.engineAdd!.deferred;
@@ -155,12 +156,13 @@ export async function runOverheadSuite(addon: NativeAddon, options: BenchOptions
     // What the GC path costs once the deferred frees are paid for (forced full GC: an upper bound).
     const total = us('engineAdd') + deferredAdd.usPerResult;
     rows.push({
-      suite: 'overhead', benchmark: 'a.add(b) + deferred gc()/finalizer', value: total, unit: 'µs', peerName: 'raw addon.binary',
-      peerValue: us('rawBinary'), ratio: ratioOf(total, us('rawBinary')), ratioStyle: 'times', goal: '', verdict: 'info',
+      suite: 'overhead', benchmark: 'a.add(b) + deferred gc()/finalizer', value: total, unit: 'µs', peerName: 'raw addon.binaryFlat',
+      peerValue: us('rawBinaryFlat'), ratio: ratioOf(total, us('rawBinaryFlat')), ratioStyle: 'times', goal: '', verdict: 'info',
     });
   }
-  rows.push(engineRow('a.add(b).dispose() shape [1]', 'engineAddDispose', 'raw addon.binary', 'rawBinary', false));
-  rows.push(engineRow('raw addon.binary [1]', 'rawBinary', 'napi floor', 'napiFloor', false));
+  rows.push(engineRow('a.add(b).dispose() shape [1]', 'engineAddDispose', 'raw addon.binaryFlat', 'rawBinaryFlat', false));
+  rows.push(engineRow('raw addon.binaryFlat [1]', 'rawBinaryFlat', 'napi floor', 'napiFloor', false));
+  rows.push(engineRow('raw addon.binary [1] (shape + strides)', 'rawBinary', 'napi floor', 'napiFloor', false));
   rows.push(engineRow('raw addon.alloc+dispose 4 B', 'rawAllocDispose', 'napi floor', 'napiFloor', false));
   rows.push({
     suite: 'overhead', benchmark: 'napi floor addon.numGpus()', value: us('napiFloor'), best: f.napiFloor!.bestUs, unit: 'µs',

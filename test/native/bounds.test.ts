@@ -67,6 +67,23 @@ test('binary: operand strides, output size, rank mismatches', () => {
   assert.deepEqual(get(F32, out, 4), [1, 2, 3, 4]);
 });
 
+test('binaryFlat: n past an operand or the output, bad steps and codes', () => {
+  const a = four(), out = four();
+  throwsCode(() => addon.binaryFlat(0, F32, a, 1, a, 1, out, 5), 'E_OUT_OF_BOUNDS', /binaryFlat\(add\): a/);
+  throwsCode(() => addon.binaryFlat(0, F32, a, 1, buf(F32, 3), 1, out, 4), 'E_OUT_OF_BOUNDS', /b needs/);
+  throwsCode(() => addon.binaryFlat(0, F32, a, 1, a, 1, buf(F32, 3), 4), 'E_OUT_OF_BOUNDS', /out/);
+  throwsCode(() => addon.binaryFlat(7, F32, a, 1, a, 1, buf(BOOL, 3), 4), 'E_OUT_OF_BOUNDS');
+  throwsCode(() => addon.binaryFlat(0, F32, buf(F32, 0), 0, a, 1, out, 4), 'E_OUT_OF_BOUNDS', /a needs 1/);
+  throwsCode(() => addon.binaryFlat(0, F32, a, 2, a, 1, out, 2), 'E_NATIVE_ARGS', /aStep and bStep/);
+  throwsCode(() => addon.binaryFlat(0, F32, a, -1, a, 1, out, 2), 'E_NATIVE_ARGS');
+  throwsCode(() => addon.binaryFlat(0, F32, a, 1, a, 1, out, -1), 'E_NATIVE_ARGS');
+  throwsCode(() => addon.binaryFlat(13 as never, F32, a, 1, a, 1, out, 4), 'E_NATIVE_ARGS');
+  throwsCode(() => addon.binaryFlat(1, BOOL, buf(BOOL, 4), 1, buf(BOOL, 4), 1, buf(BOOL, 4), 4), 'E_DTYPE');
+  throwsCode(() => addon.binaryFlat(0, F32, a, 1, {} as never, 1, out, 4), 'E_NATIVE_ARGS', /b must be/);
+  addon.binaryFlat(0, F32, buf(F32, 0), 0, a, 1, out, 0); // n = 0 reads nothing
+  assert.deepEqual(get(F32, out, 4), [1, 2, 3, 4]);
+});
+
 test('reduce / softmax: shapes larger than buffers, bad axes', () => {
   const x = four(), out = buf(F32, 2);
   throwsCode(() => addon.reduce(0, F32, x, [2, 3], [1], out), 'E_OUT_OF_BOUNDS', /reduce\(sum\): x/);

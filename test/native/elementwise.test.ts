@@ -255,6 +255,38 @@ test('integer binary ops: C division with /0 → 0, integer pow, wrapping', () =
   throwsCode(() => addon.binary(B.sub, BOOL, t, [1], f, [1], o, [3]), 'E_DTYPE');
 });
 
+test('binaryFlat: contiguous operands and a broadcast single element, same results as binary', () => {
+  const a = buf(F64, [1, 2, 4, 8]), b = buf(F64, [3, 5, 7, 9]), one = buf(F64, [2]), out = buf(F64, 4);
+  addon.binaryFlat(B.sub, F64, a, 1, b, 1, out, 4);
+  assert.deepEqual(get(F64, out, 4), [-2, -3, -3, -1]);
+  addon.binaryFlat(B.div, F64, a, 1, one, 0, out, 4);
+  assert.deepEqual(get(F64, out, 4), [0.5, 1, 2, 4]);
+  addon.binaryFlat(B.pow, F64, one, 0, a, 1, out, 4);
+  assert.deepEqual(get(F64, out, 4), [2, 4, 16, 256]);
+  const cmp = buf(BOOL, 4);
+  addon.binaryFlat(B.gt, F64, a, 1, one, 0, cmp, 4);
+  assert.deepEqual(get(BOOL, cmp, 4), [0, 0, 1, 1]);
+  addon.binaryFlat(B.add, F64, a, 1, b, 1, out, 0); // n = 0: nothing written
+  assert.deepEqual(get(F64, out, 4), [2, 4, 16, 256]);
+  // Every op and dtype, large (OpenMP) and small, against binary() with the equivalent strides.
+  for (const dt of [F32, F64, I32, I64, U8]) {
+    for (const n of [7, 70000]) {
+      const va = seq(n, 5).map((v) => (dt === F32 || dt === F64 ? v : Math.round(v * 10) + 20));
+      const vb = seq(n, 6).map((v) => (dt === F32 || dt === F64 ? v : Math.round(v * 10) + 20));
+      const x = buf(dt, va), y = buf(dt, vb);
+      for (let op = 0; op < 13; op++) {
+        const od = op >= B.eq ? BOOL : dt;
+        for (const [sx, sy] of [[1, 1], [1, 0], [0, 1]] as const) {
+          const o1 = buf(od, n), o2 = buf(od, n);
+          addon.binaryFlat(op as never, dt, x, sx, y, sy, o1, n);
+          addon.binary(op as never, dt, x, [sx], y, [sy], o2, [n]);
+          assert.deepEqual(get(od, o1, n), get(od, o2, n), `op ${op} dtype ${dt} n ${n} steps ${sx},${sy}`);
+        }
+      }
+    }
+  }
+});
+
 test('binaryScalar, both operand orders', () => {
   const x = buf(F64, [1, 2, 4]), out = buf(F64, 3);
   addon.binaryScalar(B.div, F64, x, 8, true, out, 3);

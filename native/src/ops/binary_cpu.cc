@@ -1,8 +1,6 @@
-#include <cmath>
-#include <type_traits>
-
 #include "../parallel.h"
 #include "binary.h"
+#include "binary_math.h"
 #include "strided.h"
 
 namespace bs {
@@ -15,49 +13,8 @@ const char* binaryName(int op) {
 
 namespace {
 
-// Integer power by squaring (wrapping); a negative exponent truncates like C: 1/a^|b| → 0 unless
-// |a| == 1.
-template <typename T>
-inline T ipow(T a, T b) {
-  if constexpr (std::is_signed_v<T>) {
-    if (b < 0) return a == 1 ? T(1) : a == -1 ? ((b & 1) ? T(-1) : T(1)) : T(0);
-  }
-  Wrap<T> result = 1, base = static_cast<Wrap<T>>(a);
-  for (Wrap<T> e = static_cast<Wrap<T>>(b); e; e >>= 1) {
-    if (e & 1) result *= base;
-    base *= base;
-  }
-  return static_cast<T>(result);
-}
-
 template <int OP, typename T>
-inline auto bop(T a, T b) {
-  constexpr bool F = std::is_floating_point_v<T>;
-  if constexpr (OP == kAdd) return T(Wrap<T>(a) + Wrap<T>(b));
-  else if constexpr (OP == kSub) return T(Wrap<T>(a) - Wrap<T>(b));
-  else if constexpr (OP == kMul) return T(Wrap<T>(a) * Wrap<T>(b));
-  else if constexpr (OP == kDiv) {
-    if constexpr (F) return a / b;
-    else if constexpr (std::is_signed_v<T>)  // x/0 → 0 and MIN/-1 wraps: never a SIGFPE
-      return b == 0 ? T(0) : b == T(-1) ? T(Wrap<T>(0) - Wrap<T>(a)) : T(a / b);
-    else return b == 0 ? T(0) : T(a / b);
-  } else if constexpr (OP == kPow) {
-    if constexpr (F) return std::pow(a, b);
-    else return ipow(a, b);
-  }
-  // maximum/minimum propagate NaN, as numpy does.
-  else if constexpr (OP == kMaximum) { if constexpr (F) return (a > b || a != a) ? a : b; else return a > b ? a : b; }
-  else if constexpr (OP == kMinimum) { if constexpr (F) return (a < b || a != a) ? a : b; else return a < b ? a : b; }
-  else if constexpr (OP == kEq) return uint8_t(a == b);
-  else if constexpr (OP == kNe) return uint8_t(a != b);
-  else if constexpr (OP == kLt) return uint8_t(a < b);
-  else if constexpr (OP == kLe) return uint8_t(a <= b);
-  else if constexpr (OP == kGt) return uint8_t(a > b);
-  else return uint8_t(a >= b);
-}
-
-template <int OP, typename T>
-using Out = decltype(bop<OP, T>(T(), T()));
+using Out = decltype(binaryOp<OP, T>(T(), T()));
 
 template <int OP, typename T>
 void binaryLoop(const BinaryParams& p) {
@@ -98,7 +55,7 @@ void binaryLoop(const BinaryParams& p) {
       gather(b + off[1], bA, bB, a0, a1, b0, b1, tb);
       for (int64_t i = a0; i < a1; i++)
         for (int64_t j = b0; j < b1; j++)
-          out[off[2] + i * oA + j] = bop<OP, T>(ta[(i - a0) * TT + (j - b0)], tb[(i - a0) * TT + (j - b0)]);
+          out[off[2] + i * oA + j] = binaryOp<OP, T>(ta[(i - a0) * TT + (j - b0)], tb[(i - a0) * TT + (j - b0)]);
     });
     return;
   }
@@ -109,15 +66,15 @@ void binaryLoop(const BinaryParams& p) {
     const T* y = b + off[1];
     R* o = out + off[2];
     if (sa == 1 && sb == 1) {
-      for (int64_t j = 0; j < len; j++) o[j] = bop<OP, T>(x[j], y[j]);
+      for (int64_t j = 0; j < len; j++) o[j] = binaryOp<OP, T>(x[j], y[j]);
     } else if (sa == 1 && sb == 0) {
       const T s = y[0];
-      for (int64_t j = 0; j < len; j++) o[j] = bop<OP, T>(x[j], s);
+      for (int64_t j = 0; j < len; j++) o[j] = binaryOp<OP, T>(x[j], s);
     } else if (sa == 0 && sb == 1) {
       const T s = x[0];
-      for (int64_t j = 0; j < len; j++) o[j] = bop<OP, T>(s, y[j]);
+      for (int64_t j = 0; j < len; j++) o[j] = binaryOp<OP, T>(s, y[j]);
     } else {
-      for (int64_t j = 0; j < len; j++) o[j] = bop<OP, T>(x[j * sa], y[j * sb]);
+      for (int64_t j = 0; j < len; j++) o[j] = binaryOp<OP, T>(x[j * sa], y[j * sb]);
     }
   });
 }
@@ -130,16 +87,10 @@ void scalarLoop(const BinaryScalarParams& p) {
   const T s = fromDouble<T>(p.scalar, p.dtype);
   const int64_t n = p.n;
   if (p.scalarFirst) {
-    parallelFor(n, n >= kParallelMin, [&](int64_t i) { out[i] = bop<OP, T>(s, x[i]); });
+    parallelFor(n, n >= kParallelMin, [&](int64_t i) { out[i] = binaryOp<OP, T>(s, x[i]); });
   } else {
-    parallelFor(n, n >= kParallelMin, [&](int64_t i) { out[i] = bop<OP, T>(x[i], s); });
+    parallelFor(n, n >= kParallelMin, [&](int64_t i) { out[i] = binaryOp<OP, T>(x[i], s); });
   }
-}
-
-// bool is uint8 0/1: add is logical or (= maximum) and mul is logical and (= minimum).
-inline int boolOp(int op, DType d) {
-  if (d != DType::Bool) return op;
-  return op == kAdd ? kMaximum : op == kMul ? kMinimum : op;
 }
 
 #define BS_BINARY_SWITCH(op, FN, P)         \
@@ -162,12 +113,12 @@ inline int boolOp(int op, DType d) {
 }  // namespace
 
 void binaryCpu(const BinaryParams& p) {
-  const int op = boolOp(p.op, p.dtype);
+  const int op = boolBinaryOp(p.op, p.dtype);
   BS_DISPATCH_ALL(p.dtype, T, { BS_BINARY_SWITCH(op, binaryLoop, p) });
 }
 
 void binaryScalarCpu(const BinaryScalarParams& p) {
-  const int op = boolOp(p.op, p.dtype);
+  const int op = boolBinaryOp(p.op, p.dtype);
   BS_DISPATCH_ALL(p.dtype, T, { BS_BINARY_SWITCH(op, scalarLoop, p) });
 }
 

@@ -6,7 +6,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  Activation, autograd, Block, Concurrent, Dense, Dropout, Flatten, Lambda, np, Sequential, type NDArray,
+  Activation, autograd, Block, captureWarnings, Concurrent, Dense, Dropout, Flatten, Lambda, np, Sequential, setWarningHandler,
+  type NDArray,
 } from '../../../engine/index.ts';
 import { loadExample } from '../../../engine/graph/index.ts';
 import { prepareModel } from '../../../engine/export/prepare-model.ts';
@@ -174,5 +175,73 @@ describe('hybridize', () => {
     autograd.trainMode(() => net.call(x));
     assert.equal(net.hybridCache!.builds, 0, 'no plan traced in train mode');
     assert.ok(y._node !== null);
+  });
+
+  test('the first trace warns once about blocks that run eagerly, naming each and why', () => {
+    const net = new Sequential().add(new Dense(6, { inUnits: 4, activation: 'relu' }), new Custom(), new Lambda((v) => v.relu()), new Dense(2, { inUnits: 6 }));
+    net.initialize();
+    net.hybridize();
+    const x = np.random.uniform(-1, 1, [3, 4], { seed: 15 });
+    const [, first] = captureWarnings(() => net.call(x));
+    assert.equal(first.length, 1, first.join('\n'));
+    assert.match(first[0]!, /^hybridize: sequential\d+ runs 2 blocks eagerly inside its compiled plan: custom\d+ \(Custom\), lambda\d+ \(Lambda\): a forward\(\) of its own, which the plan cannot trace/);
+    assert.match(first[0]!, /hybridCache\.describe\(\) lists the plan\.$/);
+    assert.deepEqual(net.hybridCache!.describe().filter((l) => l.startsWith('eager: ')).map((l) => l.replace(/\d+/, '')), ['eager: custom', 'eager: lambda']);
+    // Replays, a new input shape (a second trace) and the custom block's own cache stay quiet.
+    const [, later] = captureWarnings(() => {
+      net.call(x);
+      net.call(np.random.uniform(-1, 1, [5, 4], { seed: 16 }));
+      net.call(x);
+    });
+    assert.deepEqual(later, []);
+    assert.equal(net.hybridCache!.builds, 2);
+    // hybridize() again starts over: one warning on its first trace.
+    net.hybridize();
+    assert.equal(captureWarnings(() => net.call(x))[1].length, 1);
+  });
+
+  test('a hybridized block the plan cannot compile at all warns once; describe() lists it', () => {
+    const c = new Custom();
+    c.initialize();
+    c.hybridize();
+    const x = np.random.uniform(-1, 1, [2, 3], { seed: 17 });
+    const [, warnings] = captureWarnings(() => { c.call(x); c.call(x); c.call(np.ones([4, 3])); });
+    assert.equal(warnings.length, 1, warnings.join('\n'));
+    assert.match(warnings[0]!, /^hybridize: custom\d+ \(Custom\) is not compiled and runs eagerly: a forward\(\) of its own/);
+    assert.deepEqual(c.hybridCache!.describe().map((l) => l.replace(/\d+/, '')), ['eager: custom']);
+    const conc = new Concurrent().add(new Dense(2), new Dense(3));
+    conc.initialize();
+    conc.hybridize();
+    const [, w2] = captureWarnings(() => conc.call(x));
+    assert.equal(w2.length, 1);
+    assert.match(w2[0]!, /^hybridize: concurrent\d+ \(Concurrent\) is not compiled/);
+  });
+
+  test('a Dense the native chain cannot take is named with the reason; compiled nets and deferred init stay quiet', () => {
+    const net = new Sequential().add(new Dense(5, { inUnits: 4 }), new Dense(3, { inUnits: 5 }));
+    net.initialize();
+    net.hybridize();
+    const [, none] = captureWarnings(() => net.call(np.random.uniform(-1, 1, [2, 4], { seed: 18 })));
+    assert.deepEqual(none, []);
+    const [, f64] = captureWarnings(() => net.call(np.random.uniform(-1, 1, [2, 4], { seed: 18, dtype: 'float64' })));
+    assert.deepEqual(f64, [], 'only the first trace may warn');
+    const fresh = new Sequential().add(new Dense(5, { inUnits: 4 }), new Dense(3, { inUnits: 5 }));
+    fresh.initialize();
+    fresh.hybridize();
+    const [, w] = captureWarnings(() => fresh.call(np.random.uniform(-1, 1, [2, 4], { seed: 19, dtype: 'float64' })));
+    assert.equal(w.length, 1, w.join('\n'));
+    assert.match(w[0]!, /runs 2 blocks eagerly inside its compiled plan: dense\d+ \(Dense\), dense\d+ \(Dense\): input dtype float64 but parameters float32\./);
+    const deferred = new Sequential().add(new Dense(4, { activation: 'relu' }), new Dense(2));
+    deferred.initialize();
+    deferred.hybridize();
+    const seen: string[] = [];
+    const prev = setWarningHandler((m) => seen.push(m));
+    try {
+      deferred.call(np.ones([2, 3]));
+      deferred.call(np.ones([2, 3]));
+    } finally {
+      setWarningHandler(prev);
+    }
+    assert.deepEqual(seen, [], 'deferred initialization is not a reason to warn');
   });
 });
