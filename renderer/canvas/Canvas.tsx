@@ -1,8 +1,9 @@
 // The React Flow surface: a view of the body being edited (the main graph, or a block definition
 // drilled into). Nodes and edges are derived from it; React Flow's own state keeps only what it
-// measures. Drops from the palette add nodes, a connection adds an edge and dragging an edge's end
-// moves it (after the port checks of graph/document-ops), a drag ends in one undoable move, a
-// double-click on the empty canvas opens quick-add and one on a block opens its definition.
+// measures. Drops from the palette add nodes (a layer, an instance of a definition, or a new
+// block), a connection adds an edge and dragging an edge's end moves it (after the port checks of
+// graph/document-ops), a drag ends in one undoable move, a double-click on the empty canvas
+// opens quick-add and one on a block opens its definition.
 import {
   Background, Controls, MiniMap, ReactFlow, applyEdgeChanges, applyNodeChanges, useReactFlow,
   type Connection, type EdgeChange, type NodeChange, type OnSelectionChangeParams,
@@ -10,6 +11,7 @@ import {
 import { useCallback, useEffect, useRef, useState, type DragEvent, type MouseEvent } from 'react';
 import { categoryOf } from '../graph/catalog.ts';
 import { addNode, connect, moveNodes, reconnectEdge } from '../graph/document-ops.ts';
+import { addBlockInstance, addStructure, parsePaletteDrop } from '../graph/palette-blocks.ts';
 import { selectBlockId, selectBody, selectEditPath } from '../store/block-slice.ts';
 import { Breadcrumb } from './Breadcrumb.tsx';
 import { useEditor, useEditorHandles } from '../store/editor-context.tsx';
@@ -19,6 +21,7 @@ import { QuickAdd } from './QuickAdd.tsx';
 import { ESTIMATED_NODE_SIZE, FIT_VIEW } from './view-fit.ts';
 import type { ShapeFlowEdge } from './ShapeEdge.tsx';
 
+/** A palette drag's data type; the text is a layer kind, or a block or structure entry (graph/palette-blocks.ts). */
 export const PALETTE_MIME = 'application/x-blocksmith-kind';
 
 
@@ -115,12 +118,17 @@ function useFitOnOpen(nodes: readonly LayerFlowNode[]) {
   // Nodes in view are measured first; the rest count with their estimated size.
   const ready = nodes.length > 0 && nodes.length === docNodes.length && nodes.every((n, i) => n.id === docNodes[i]?.id) &&
     nodes.some((n) => n.measured?.width);
+  // A document opened empty (File › New) has nothing to fit: it counts as fitted at once, or the
+  // first node dropped into it would zoom the view onto that one node.
+  const empty = docNodes.length === 0;
   useEffect(() => {
-    if (ready && fitted !== opened) {
+    if (fitted === opened) return;
+    if (empty) setFitted(opened);
+    else if (ready) {
       setFitted(opened);
       void flow.fitView(FIT_VIEW);
     }
-  }, [ready, opened, fitted, flow]);
+  }, [ready, empty, opened, fitted, flow]);
   return fitted === opened;
 }
 
@@ -141,11 +149,27 @@ export function Canvas() {
   }, [store]);
 
   const onDrop = useCallback((event: DragEvent) => {
-    const kind = event.dataTransfer.getData(PALETTE_MIME);
-    if (!kind) return;
+    const drop = parsePaletteDrop(event.dataTransfer.getData(PALETTE_MIME));
+    if (!drop) return;
     event.preventDefault();
-    add(kind, flow.screenToFlowPosition({ x: event.clientX, y: event.clientY }));
-  }, [add, flow]);
+    const position = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
+    if (drop.type === 'layer') {
+      add(drop.kind, position);
+      return;
+    }
+    const state = store.getState();
+    const added = drop.type === 'block'
+      ? addBlockInstance(selectBody(state), drop.blockId, position, selectBlockId(state))
+      : addStructure(selectBody(state), drop.structure, position);
+    if (!added.ok) {
+      // Nothing changes; the status line says why.
+      state.setEngine({ notice: { kind: 'error', text: `Cannot add ${drop.type === 'block' ? drop.blockId : drop.structure} here: ${added.reason}` } });
+      return;
+    }
+    state.commitBody(added.doc);
+    state.select([added.id]);
+    if (drop.type === 'structure') state.setEngine({ notice: { kind: 'info', text: `Added ${added.blockId}, empty: double-click it to draw its layers` } });
+  }, [add, flow, store]);
 
   const onDragOver = useCallback((event: DragEvent) => {
     if (event.dataTransfer.types.includes(PALETTE_MIME)) {

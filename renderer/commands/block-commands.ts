@@ -1,8 +1,8 @@
-// Commands on blocks: make a block from the selection, repeat a block ×N, open the selected
-// block's definition and go back out. Each edit is one undoable step.
-import { makeBlock } from '../graph/block-ops.ts';
+// Commands on blocks: make a block from the selection and unmake one, repeat a block ×N, open the
+// selected block's definition and go back out. Each edit is one undoable step.
+import { makeBlock, unmakeBlock } from '../graph/block-ops.ts';
 import { repeatInstance } from '../graph/repeat-ops.ts';
-import { documentWithBody, selectBody, selectEditPath } from '../store/block-slice.ts';
+import { documentWithBody, selectBlockId, selectBody, selectEditPath } from '../store/block-slice.ts';
 import type { EditorState } from '../store/editor-state.ts';
 import { modKey, register, type CommandResult } from './command.ts';
 
@@ -25,6 +25,25 @@ export const makeBlockCommand = register({
     return {
       document: documentWithBody(state, made.doc), captureHistory: true,
       patch: { selectedNodes: [made.instanceId], selectedEdges: [], notice: { kind: 'info', text: `Made ${made.blockId}` } },
+    };
+  },
+});
+
+export const unmakeBlockCommand = register({
+  name: 'unmakeBlock',
+  label: 'Unmake the selected block: its layers come back in its place',
+  shortcut: 'Ctrl+Shift+G',
+  keyTest: (e) => modKey(e) && e.shiftKey && e.key.toLowerCase() === 'g',
+  perform(state) {
+    if (state.selectedNodes.length !== 1) {
+      return state.selectedNodes.length === 0 ? null : refused('unmake the block', 'select one block instance');
+    }
+    const undone = unmakeBlock(selectBody(state), state.selectedNodes[0]!, selectBlockId(state));
+    if (!undone.ok) return refused('unmake the block', undone.reason);
+    const kept = undone.removedDefinition ? `; ${undone.blockId} is no longer used and was removed` : `; ${undone.blockId} stays for its other uses`;
+    return {
+      document: documentWithBody(state, undone.doc), captureHistory: true,
+      patch: { selectedNodes: undone.ids, selectedEdges: [], notice: { kind: 'info', text: `Unmade ${undone.blockId}${kept}` } },
     };
   },
 });

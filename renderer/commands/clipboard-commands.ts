@@ -4,6 +4,7 @@
 // came into the copied nodes from nodes that are still in the graph.
 import { copyNodes, pasteNodes } from '../graph/clipboard-ops.ts';
 import { removeItems } from '../graph/document-ops.ts';
+import { recursionProblem } from '../graph/palette-blocks.ts';
 import { documentWithBody, selectBlockId, selectBody } from '../store/block-slice.ts';
 import type { EditorState } from '../store/editor-state.ts';
 import { modKey, register, type CommandResult } from './command.ts';
@@ -57,10 +58,8 @@ export const cutSelection = register({
 function paste(state: EditorState, links: boolean): CommandResult | null {
   if (!state.clipboard) return null;
   // A definition may not contain a use of itself (the engine would refuse it as recursive).
-  const editing = selectBlockId(state);
-  if (editing !== undefined && state.clipboard.content.blocks.some((b) => b.id === editing)) {
-    return { captureHistory: false, patch: { notice: { kind: 'error', text: `Cannot paste: the copy uses ${editing}, the block being edited; a block cannot contain itself` } } };
-  }
+  const recursive = recursionProblem(state.document, state.clipboard.content.blocks.map((b) => b.id), selectBlockId(state));
+  if (recursive) return { captureHistory: false, patch: { notice: { kind: 'error', text: `Cannot paste: the copy uses ${recursive}` } } };
   const step = PASTE_STEP * (state.clipboard.pastes + 1);
   const pasted = pasteNodes(selectBody(state), state.clipboard.content, { offset: { x: step, y: step }, links });
   return {

@@ -1,5 +1,6 @@
 // The inspector's part for blocks: for an instance or repeat, its definition (open it), shared
-// vs own parameters and a repeat's count; for a selection of layers, "Make block" and "Repeat".
+// vs own parameters, a repeat's count and unmaking an instance; for a selection of layers, "Make
+// block" and "Repeat".
 import { useEffect, useState } from 'react';
 import { REPEAT_MAX, REPEAT_MIN, type GraphNode } from '../../engine/schema/graph-document.ts';
 import { runCommand } from '../commands/index.ts';
@@ -64,6 +65,11 @@ export function BlockInstanceSection({ node }: { node: GraphNode }) {
       )}
       {node.kind === 'BlockInstance' && (
         <button type="button" onClick={() => runCommand(store, 'repeatSelection')}>Repeat ×{DEFAULT_REPEAT_COUNT}</button>
+      )}{' '}
+      {node.kind === 'BlockInstance' && (
+        // Refusals (shared parameters) are explained in the status line by the command.
+        <button type="button" title="Put the definition's layers back in place of this instance (Ctrl+Shift+G)"
+          onClick={() => runCommand(store, 'unmakeBlock')}>Unmake block</button>
       )}
     </section>
   );

@@ -2,12 +2,15 @@
 // rgnet by hand (make block, repeat ×4, make block, + Dense(10)) and check its shapes and its 18
 // parameters; drill into the definitions and back out by the breadcrumb; expand a repeat; share
 // parameters; copy/paste with and without links; reconnect an edge by dragging its end; a problem
-// badge on the port it names.
+// badge on the port it names. Then blocks from the palette: a definition of the document dragged
+// in as a second instance (own or shared parameters, refused inside itself), a new empty Block
+// filled by drilling into it, a Concurrent given a branch, and "unmake block" giving the layers
+// back under their names.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import {
-  canvasNode, clickEmptyCanvas, dropFromPalette, edgeShapes, fillField, openEditor, screenshot, selectNode, skip, startHarness, wire,
+  canvasNode, clickEmptyCanvas, dropFromPalette, edgeShapes, fileMenu, fillField, openEditor, screenshot, selectNode, skip, startHarness, wire,
   type EditorPage, type Harness,
 } from './editor-harness.ts';
 
@@ -184,5 +187,188 @@ test('copy and paste: without links only the copy; with links the edge from sequ
   assert.equal(await p.locator('.react-flow__edge').count(), edges + 1);
   await waitForText(p.locator('[data-testid="edge-shape"][data-edge$="_dense10"]'), '(2, 16)');
   assert.equal(await canvasNode(p, 'dense10').getByTestId('port-badge-data').count(), 0);
+  assert.deepEqual(editor?.problems, []);
+});
+
+/** The parameter names of the table after a Run (Ctrl+Enter) that reads `count of count parameters`. */
+async function runAndListParams(p: Page, count: number): Promise<string[]> {
+  await clickEmptyCanvas(p);
+  await p.keyboard.press('Control+Enter');
+  await waitForText(p.getByTestId('param-count'), `${count} of ${count} parameters`);
+  const names = await p.getByTestId('param-table').locator('tr[data-param]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-param') ?? ''));
+  return [...names].sort();
+}
+
+/** The canvas' zoom, read from React Flow's viewport transform. */
+async function zoomOf(p: Page): Promise<number> {
+  const transform = await p.locator('.react-flow__viewport').evaluate((el) => getComputedStyle(el).transform);
+  return Number(/^matrix\(([-\d.e]+)/.exec(transform)?.[1] ?? '1');
+}
+
+/**
+ * A new document with the canvas zoomed near 1: New keeps the view of the document before (the
+ * rgnet above, fitted), and nodes dropped 200 px apart at a larger zoom would overlap.
+ */
+async function newDocument(p: Page): Promise<void> {
+  await fileMenu(p, 'New');
+  for (let i = 0; i < 20; i++) {
+    const zoom = await zoomOf(p);
+    if (zoom >= 0.8 && zoom <= 1.1) return;
+    await p.locator(zoom > 1.1 ? '.react-flow__controls-zoomout' : '.react-flow__controls-zoomin').click();
+    await p.waitForTimeout(100);
+  }
+  assert.fail(`the canvas did not zoom near 1 (zoom ${await zoomOf(p)})`);
+}
+
+/** A new document: Input (2×`features`) → the Dense layers of `units` → Output, wired in a chain. */
+async function denseChain(p: Page, features: number, units: number[]): Promise<void> {
+  await newDocument(p);
+  await dropFromPalette(p, 'Input', 40, 260);
+  for (const [i, u] of units.entries()) {
+    await dropFromPalette(p, 'Dense', 240 + i * 200, 260);
+    await fillField(p, 'units *', String(u));
+  }
+  await dropFromPalette(p, 'Output', 260 + units.length * 200, 260);
+  const names = ['data0', ...units.map((_, i) => `dense${i}`), 'output0'];
+  for (let i = 0; i + 1 < names.length; i++) await wire(p, names[i]!, names[i + 1]!);
+  await clickEmptyCanvas(p);
+  await fillField(p, 'input shape', `2×${features}`);
+  await waitForText(p.getByTestId('node-shape-output0'), `(2, ${units.at(-1)!})`);
+}
+
+test('a block of the document dragged from the palette is a second instance: own parameters double the count, shared keep it; not into itself', { skip, timeout: 90_000 }, async () => {
+  const p = page();
+  // 8 features in and out, so both uses in a row fit one shared set of parameters.
+  await denseChain(p, 8, [8]);
+  await selectNode(p, 'dense0');
+  await p.keyboard.press('Control+g');
+  await canvasNode(p, 'sequential0').waitFor();
+  const entry = p.getByTestId('palette-block-block1');
+  await waitForText(entry, /block1\s*1 in · 1 out/);
+  assert.deepEqual(await runAndListParams(p, 2), ['dense0_bias', 'dense0_weight']);
+
+  await dropFromPalette(p, 'block-block1', 420, 420);
+  await canvasNode(p, 'sequential1').waitFor();
+  await waitForText(canvasNode(p, 'sequential1').getByTestId('share-sequential1'), 'own params');
+  // sequential0 → sequential1 → output0: move the end of the edge into output0, then wire on.
+  const toOutput = Object.keys(await edgeShapes(p)).find((id) => id.includes('output0'));
+  assert.ok(toOutput, JSON.stringify(await edgeShapes(p)));
+  await dragEdgeEnd(p, toOutput, 'sequential1');
+  await wire(p, 'sequential1', 'output0');
+  await waitForText(p.getByTestId('node-shape-output0'), '(2, 8)');
+  // The second use's layer takes the engine's next name: its own dense1_weight / dense1_bias.
+  assert.deepEqual(await runAndListParams(p, 4), ['dense0_bias', 'dense0_weight', 'dense1_bias', 'dense1_weight']);
+
+  for (const name of ['sequential0', 'sequential1']) {
+    await selectNode(p, name);
+    await p.getByLabel('Share parameters').check();
+    await waitForText(p.getByTestId(`share-${name}`), 'shared params');
+  }
+  assert.deepEqual(await runAndListParams(p, 2), ['dense0_bias', 'dense0_weight']);
+
+  // Inside block1, block1 itself is refused: the status line says why and nothing is added.
+  await canvasNode(p, 'sequential0').locator('.layer-node-name').dblclick();
+  await waitForText(p.getByTestId('breadcrumb'), /main\s*›\s*block1/);
+  const nodes = await p.locator('.react-flow__node').count();
+  await dropFromPalette(p, 'block-block1', 300, 100);
+  await waitForText(p.getByTestId('notice'), /Cannot add block1 here: .*block1, the block being edited; a block cannot contain itself/);
+  assert.equal(await p.locator('.react-flow__node').count(), nodes);
+  await p.getByTestId('breadcrumb').getByRole('button', { name: 'main' }).click();
+  await canvasNode(p, 'sequential1').waitFor();
+});
+
+test('drag "Block" from the palette, drill in, add a Dense inside, come out: shapes flow through it', { skip, timeout: 90_000 }, async () => {
+  const p = page();
+  await newDocument(p);
+  await dropFromPalette(p, 'Input', 40, 260);
+  await dropFromPalette(p, 'Output', 700, 260);
+  await dropFromPalette(p, 'structure-Block', 380, 260);
+  await canvasNode(p, 'sequential0').waitFor();
+  await waitForText(p.getByTestId('notice'), /Added block1, empty: double-click it/);
+  await p.getByTestId('palette-block-block1').waitFor();
+  await wire(p, 'data0', 'sequential0');
+  await wire(p, 'sequential0', 'output0');
+  await clickEmptyCanvas(p);
+  await fillField(p, 'input shape', '2×20');
+  // An empty block passes its input through.
+  await waitForText(p.getByTestId('node-shape-output0'), '(2, 20)');
+
+  await canvasNode(p, 'sequential0').locator('.layer-node-name').dblclick();
+  await waitForText(p.getByTestId('breadcrumb'), /main\s*›\s*block1/);
+  await canvasNode(p, 'data').waitFor();
+  await canvasNode(p, 'output').waitFor();
+  await dropFromPalette(p, 'Dense', 220, 360);
+  await canvasNode(p, 'dense0').waitFor();
+  await fillField(p, 'units *', '5');
+  await dragEdgeEnd(p, 'e_in_out', 'dense0');
+  await wire(p, 'dense0', 'output');
+  await waitForText(p.getByTestId('node-shape-dense0'), '105 params');
+  await p.getByTestId('breadcrumb').getByRole('button', { name: 'main' }).click();
+  await canvasNode(p, 'sequential0').waitFor();
+  await waitForText(p.getByTestId('node-shape-output0'), '(2, 5)');
+  assert.deepEqual(await runAndListParams(p, 2), ['dense0_bias', 'dense0_weight']);
+});
+
+test('drag "Concurrent": a branch drawn inside joins the input in its Concat (20 + 3 features)', { skip, timeout: 90_000 }, async () => {
+  const p = page();
+  await newDocument(p);
+  await dropFromPalette(p, 'Input', 40, 260);
+  await dropFromPalette(p, 'Output', 700, 260);
+  await dropFromPalette(p, 'structure-Concurrent', 380, 260);
+  await canvasNode(p, 'concurrent0').waitFor();
+  await wire(p, 'data0', 'concurrent0');
+  await wire(p, 'concurrent0', 'output0');
+  await clickEmptyCanvas(p);
+  await fillField(p, 'input shape', '2×20');
+  // Only the input reaches the Concat so far.
+  await waitForText(p.getByTestId('node-shape-output0'), '(2, 20)');
+
+  await canvasNode(p, 'concurrent0').locator('.layer-node-name').dblclick();
+  await canvasNode(p, 'concat0').waitFor();
+  await dropFromPalette(p, 'Dense', 220, 420);
+  await canvasNode(p, 'dense0').waitFor();
+  await fillField(p, 'units *', '3');
+  await wire(p, 'data', 'dense0');
+  await wire(p, 'dense0', 'concat0');
+  await p.getByTestId('breadcrumb').getByRole('button', { name: 'main' }).click();
+  await canvasNode(p, 'concurrent0').waitFor();
+  // The input's 20 features and the branch's 3, joined on the last axis.
+  await waitForText(p.getByTestId('node-shape-output0'), '(2, 23)');
+  assert.deepEqual(await runAndListParams(p, 2), ['dense0_bias', 'dense0_weight']);
+});
+
+test('unmake block (Ctrl+Shift+G) gives the layers back under their names, one undo step; refused for shared parameters', { skip, timeout: 90_000 }, async () => {
+  const p = page();
+  await denseChain(p, 20, [8, 4]);
+  await selectNode(p, 'dense0');
+  await canvasNode(p, 'dense1').locator('.layer-node-name').click({ modifiers: ['Control'] });
+  await p.keyboard.press('Control+g');
+  await canvasNode(p, 'sequential0').waitFor();
+  assert.equal(await canvasNode(p, 'dense0').count(), 0);
+
+  // Shared parameters: refused, with the reason; the block stays.
+  await selectNode(p, 'sequential0');
+  await p.getByLabel('Share parameters').check();
+  await p.getByTestId('block-inspector').getByRole('button', { name: 'Unmake block' }).click();
+  await waitForText(p.getByTestId('notice'), /Cannot unmake the block: sequential0 shares block1's parameters/);
+  assert.equal(await canvasNode(p, 'sequential0').count(), 1);
+  await p.getByLabel('Share parameters').uncheck();
+  await waitForText(p.getByTestId('share-sequential0'), 'own params');
+
+  await selectNode(p, 'sequential0');
+  await p.keyboard.press('Control+Shift+g');
+  await canvasNode(p, 'dense0').waitFor();
+  await canvasNode(p, 'dense1').waitFor();
+  assert.equal(await canvasNode(p, 'sequential0').count(), 0);
+  await waitForText(p.getByTestId('notice'), /Unmade block1; block1 is no longer used and was removed/);
+  assert.equal(await p.getByTestId('palette-definitions').count(), 0, 'no definition is left');
+  await waitForText(p.getByTestId('node-shape-output0'), '(2, 4)');
+  assert.equal(await p.locator('.react-flow__edge').count(), 3);
+  assert.deepEqual(await runAndListParams(p, 4), ['dense0_bias', 'dense0_weight', 'dense1_bias', 'dense1_weight']);
+
+  await p.keyboard.press('Control+z');
+  await canvasNode(p, 'sequential0').waitFor();
+  assert.equal(await canvasNode(p, 'dense0').count(), 0);
+  await p.getByTestId('palette-block-block1').waitFor();
   assert.deepEqual(editor?.problems, []);
 });
