@@ -95,7 +95,7 @@ export const serviceMethods = {
       docId: zDocId,
       inputShape: zShape.optional(),
       input: z.array(zTensorInput).max(16).optional(),
-      /** Input read by the engine from an array file: the named array, or the file's first one. */
+      /** Input read by the engine from an array file: the named array, or the file's first one; it must fit the document's input shape (-1: any size). */
       inputFile: z.object({ path: zPath, name: z.string().min(1).max(1000).optional() }).strict().optional(),
       device: zDeviceName.optional(),
       seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),

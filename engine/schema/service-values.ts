@@ -95,6 +95,8 @@ export const zParameterRow = z.object({
   initializer: z.string().nullable(),
   /** The other names under which this same parameter is reachable (ties), empty when not tied. */
   tiedTo: z.array(z.string()),
+  /** The Gluon name of the block using the parameter at each tiedTo path, in the same order ('dense2' for '2.weight'). */
+  tiedToBlocks: z.array(z.string()).optional(),
   gradReq: z.enum(['write', 'add', 'null']),
   stats: zStats.nullable(),
   /** The structural path of the parameter's first use ('0.weight'), for the panel's tree. */

@@ -1,10 +1,11 @@
 // What a block instance or repeat shows besides its name: whether it shares its definition's
 // parameters, a repeat's ×N with an expand/collapse switch (expanded: a read-only list of its
-// copies), and the small badges that put a problem on the port it names.
+// copies, of a definition or of an inline sequence), and the small badges that put a problem on
+// the port it names.
 import type { MouseEvent } from 'react';
 import type { GraphNode } from '../../engine/schema/graph-document.ts';
 import type { ProblemInfo } from '../../engine/schema/service-api.ts';
-import { isCollapsed, setCollapsed } from '../graph/repeat-ops.ts';
+import { isCollapsed, repeatLayers, setCollapsed } from '../graph/repeat-ops.ts';
 import { selectBody, selectShapePrefix } from '../store/block-slice.ts';
 import { useEditor, useEditorHandles } from '../store/editor-context.tsx';
 
@@ -20,15 +21,17 @@ function copyLayerName(params: readonly { name: string }[] | undefined, stored: 
 
 function RepeatCopies({ node }: { node: GraphNode }) {
   const prefix = useEditor(selectShapePrefix);
-  const def = useEditor((s) => s.document.blocks.find((b) => b.id === node.block));
+  const blocks = useEditor((s) => s.document.blocks);
   const count = node.count ?? 0;
-  const layers = def?.nodes.filter((n) => n.kind !== 'Input' && n.kind !== 'Output') ?? [];
+  const layers = repeatLayers({ blocks }, node);
   const shapes = useEditor((s) => s.shapes?.nodes);
   const rows = Array.from({ length: Math.min(count, MAX_LISTED_COPIES) }, (_, i) =>
     layers.map((n) => copyLayerName(shapes?.[`${prefix}${node.id}#${i}/${n.id}`]?.params, n.name)).join(' → '));
+  // An inline sequence has no definition yet: double-click makes one (same layer names) and opens it.
+  const edit = node.block ?? 'its layers as a block';
   return (
     <div className="repeat-copies nodrag" data-testid={`repeat-copies-${node.name}`}>
-      <div className="repeat-copies-note muted">expanded view (read-only) · double-click to edit {node.block}</div>
+      <div className="repeat-copies-note muted">expanded view (read-only) · double-click to edit {edit}</div>
       <ol>
         {rows.map((text, i) => <li key={i} className="mono" data-testid="repeat-copy">{text || node.block}</li>)}
       </ol>
@@ -56,7 +59,7 @@ export function BlockBadges({ node }: { node: GraphNode }) {
           title={shared ? 'every use of the definition holds the same parameters' : 'this use has parameters of its own'}>
           {shared ? 'shared params' : 'own params'}
         </span>
-        {node.kind === 'Repeat' && node.block !== undefined && (
+        {node.kind === 'Repeat' && (node.block !== undefined || node.sequence !== undefined) && (
           <button type="button" className="repeat-toggle nodrag" data-testid={`repeat-toggle-${node.name}`} onClick={toggle}
             aria-expanded={!collapsed}>{collapsed ? 'expand' : 'collapse'}</button>
         )}

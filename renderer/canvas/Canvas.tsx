@@ -9,6 +9,8 @@ import {
   type Connection, type EdgeChange, type NodeChange, type OnSelectionChangeParams,
 } from '@xyflow/react';
 import { useCallback, useEffect, useRef, useState, type DragEvent, type MouseEvent } from 'react';
+import { openNode } from '../commands/block-commands.ts';
+import { applyResult } from '../commands/index.ts';
 import { categoryOf } from '../graph/catalog.ts';
 import { addNode, connect, moveNodes, reconnectEdge } from '../graph/document-ops.ts';
 import { addBlockInstance, addStructure, parsePaletteDrop } from '../graph/palette-blocks.ts';
@@ -193,11 +195,9 @@ export function Canvas() {
     else state.setEngine({ notice: { kind: 'error', text: `Cannot reconnect: ${result.reason}` } });
   }, [store]);
 
+  // The same as Alt+↓ (an inline-sequence repeat becomes a definition first), for the node clicked.
   const onNodeDoubleClick = useCallback((_e: MouseEvent, flowNode: LayerFlowNode) => {
-    const state = store.getState();
-    const node = selectBody(state).nodes.find((n) => n.id === flowNode.id);
-    if (!node?.block || (node.kind !== 'BlockInstance' && node.kind !== 'Repeat')) return;
-    state.enterBlock({ blockId: node.block, nodeId: node.id, repeat: node.kind === 'Repeat' });
+    applyResult(store, openNode(store.getState(), flowNode.id));
   }, [store]);
 
   const onNodeDragStop = useCallback((_e: unknown, _node: LayerFlowNode, dragged: LayerFlowNode[]) => {

@@ -52,8 +52,9 @@ export const LayerNode = memo(function LayerNode({ id, selected }: NodeProps<Lay
   // An Output node shows the shape arriving at it (the network's output shape).
   const incomingEdge = useEditor((s) => (node?.kind === 'Output' ? selectBody(s).edges.find((e) => e.target.node === id)?.id : undefined));
   const incomingShape = useEditor((s) => (incomingEdge ? s.shapes?.edges[prefix + incomingEdge]?.shape : undefined));
-  // The latest training event's gradient norm of this node's parameters (Dense nodes only).
-  const gradNorm = useEditor((s) => s.training.gradNorms[selectBodyNode(s, id)?.name ?? '']);
+  // The latest training event's gradient norm of this node's parameters (Dense nodes only), while
+  // the document shown is the one the run trains.
+  const gradNorm = useEditor((s) => (s.training.openedAt === s.openedAt ? s.training.gradNorms[selectBodyNode(s, id)?.name ?? ''] : undefined));
   const problems = useEditor(useShallow((s) => {
     const blockId = selectBlockId(s);
     return s.problems.filter((p) => p.nodeId === id && p.blockId === blockId);

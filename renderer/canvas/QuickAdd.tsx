@@ -14,6 +14,8 @@ export function QuickAdd({ at, onPick, onClose }: { at: { x: number; y: number }
   return (
     <div className="quick-add" style={{ left: at.x, top: at.y }} data-testid="quick-add">
       <input autoFocus placeholder="Add a layer…" value={text} onChange={(e) => setText(e.target.value)} onKeyDown={onKeyDown} onBlur={onClose} aria-label="Add a layer by name" />
+      {/* Enter with no match adds nothing: say so rather than leave the key unanswered. */}
+      {matches.length === 0 && text.trim() !== '' && <p className="muted" role="status" data-testid="quick-add-none">No layer kind matches “{text.trim()}”</p>}
       <ul>
         {matches.map((m) => (
           <li key={m.kind}>

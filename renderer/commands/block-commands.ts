@@ -1,7 +1,9 @@
 // Commands on blocks: make a block from the selection and unmake one, repeat a block ×N, open the
-// selected block's definition and go back out. Each edit is one undoable step.
+// selected block's definition (an inline-sequence repeat gets one first) and go back out. Each
+// edit is one undoable step.
+import type { GraphNode } from '../../engine/schema/graph-document.ts';
 import { makeBlock, unmakeBlock } from '../graph/block-ops.ts';
-import { repeatInstance } from '../graph/repeat-ops.ts';
+import { repeatInstance, sequenceToBlock } from '../graph/repeat-ops.ts';
 import { documentWithBody, selectBlockId, selectBody, selectEditPath } from '../store/block-slice.ts';
 import type { EditorState } from '../store/editor-state.ts';
 import { modKey, register, type CommandResult } from './command.ts';
@@ -15,8 +17,11 @@ const refused = (what: string, reason: string): CommandResult => ({
 
 export const makeBlockCommand = register({
   name: 'makeBlock',
-  label: 'Make a block from the selection',
+  label: 'Make block',
+  doc: 'Turn the selected nodes into a block definition and put one instance of it in their place',
+  group: 'Blocks',
   shortcut: 'Ctrl+G',
+  enabled: (state) => state.selectedNodes.length > 0,
   keyTest: (e) => modKey(e) && !e.shiftKey && e.key.toLowerCase() === 'g',
   perform(state) {
     if (state.selectedNodes.length === 0) return null;
@@ -31,8 +36,11 @@ export const makeBlockCommand = register({
 
 export const unmakeBlockCommand = register({
   name: 'unmakeBlock',
-  label: 'Unmake the selected block: its layers come back in its place',
+  label: 'Unmake block',
+  doc: 'Put the selected block instance\'s layers back in its place (the definition goes when nothing else uses it)',
+  group: 'Blocks',
   shortcut: 'Ctrl+Shift+G',
+  enabled: (state) => state.selectedNodes.length === 1,
   keyTest: (e) => modKey(e) && e.shiftKey && e.key.toLowerCase() === 'g',
   perform(state) {
     if (state.selectedNodes.length !== 1) {
@@ -68,33 +76,65 @@ export function repeatSelection(state: EditorState, count = DEFAULT_REPEAT_COUNT
 
 export const repeatCommand = register({
   name: 'repeatSelection',
-  label: `Repeat the selected block ×${DEFAULT_REPEAT_COUNT} (a selection of layers becomes a block first)`,
+  label: `Repeat ×${DEFAULT_REPEAT_COUNT}`,
+  doc: `Repeat the selected block ×${DEFAULT_REPEAT_COUNT} (a selection of layers becomes a block first); the inspector changes the count`,
+  group: 'Blocks',
+  enabled: (state) => state.selectedNodes.length > 0,
   // Not Ctrl+R: that reloads the page in a browser.
   shortcut: 'Alt+R',
   keyTest: (e) => e.altKey && !modKey(e) && e.key.toLowerCase() === 'r',
   perform: (state) => repeatSelection(state),
 });
 
+/** A block instance or repeat that can be opened: one with a definition, or a repeat of an inline sequence. */
+function openable(state: EditorState, nodeId: string | undefined): GraphNode | undefined {
+  const node = nodeId === undefined ? undefined : selectBody(state).nodes.find((n) => n.id === nodeId);
+  if (node?.kind === 'BlockInstance' && node.block !== undefined) return node;
+  if (node?.kind === 'Repeat' && (node.block !== undefined || node.sequence !== undefined)) return node;
+  return undefined;
+}
+
+const openableNode = (state: EditorState) => (state.selectedNodes.length === 1 ? openable(state, state.selectedNodes[0]) : undefined);
+
+/**
+ * Drills into `nodeId`'s definition (Alt+↓, double-click). A repeat of an inline sequence has none,
+ * so it first gets one (repeat-ops sequenceToBlock; its layers keep their names, so parameter
+ * names stay) — one undo step, whose undo also leaves the definition it made.
+ */
+export function openNode(state: EditorState, nodeId: string): CommandResult | null {
+  const node = openable(state, nodeId);
+  if (!node) return null;
+  const enter = (blockId: string) => ({ editPath: [...selectEditPath(state), { blockId, nodeId: node.id, repeat: node.kind === 'Repeat' }], selectedNodes: [], selectedEdges: [] });
+  if (node.block === undefined) {
+    const converted = sequenceToBlock(selectBody(state), node.id);
+    if (!converted.ok) return refused('open the repeat', converted.reason);
+    return {
+      document: documentWithBody(state, converted.doc), captureHistory: true,
+      patch: { ...enter(converted.blockId), notice: { kind: 'info', text: `${node.name}'s inline layers are now block definition ${converted.blockId}` } },
+    };
+  }
+  if (!state.document.blocks.some((b) => b.id === node.block)) return refused('open the block', `definition '${node.block}' does not exist`);
+  return { captureHistory: false, patch: enter(node.block) };
+}
+
 export const openBlock = register({
   name: 'openBlock',
-  label: 'Open the selected block\'s definition (or double-click it)',
+  label: 'Open block',
+  doc: 'Edit the selected block\'s or repeat\'s definition (or double-click it); the breadcrumb shows where you are',
+  group: 'Blocks',
   shortcut: 'Alt+↓',
+  enabled: (state) => openableNode(state) !== undefined,
   keyTest: (e) => e.altKey && !modKey(e) && e.key === 'ArrowDown',
-  perform(state) {
-    const node = state.selectedNodes.length === 1 ? selectBody(state).nodes.find((n) => n.id === state.selectedNodes[0]) : undefined;
-    if (!node?.block || (node.kind !== 'BlockInstance' && node.kind !== 'Repeat')) return null;
-    if (!state.document.blocks.some((b) => b.id === node.block)) return refused('open the block', `definition '${node.block}' does not exist`);
-    return {
-      captureHistory: false,
-      patch: { editPath: [...selectEditPath(state), { blockId: node.block, nodeId: node.id, repeat: node.kind === 'Repeat' }], selectedNodes: [], selectedEdges: [] },
-    };
-  },
+  perform: (state) => (state.selectedNodes.length === 1 ? openNode(state, state.selectedNodes[0]!) : null),
 });
 
 export const leaveBlock = register({
   name: 'leaveBlock',
-  label: 'Back out of the block being edited',
+  label: 'Leave block',
+  doc: 'Back out of the definition being edited to the graph that uses it (or click the breadcrumb)',
+  group: 'Blocks',
   shortcut: 'Alt+↑',
+  enabled: (state) => selectEditPath(state).length > 0,
   keyTest: (e) => e.altKey && !modKey(e) && e.key === 'ArrowUp',
   perform(state) {
     const path = selectEditPath(state);

@@ -33,16 +33,22 @@ function copyPatch(state: EditorState): CommandResult | null {
 
 export const copySelection = register({
   name: 'copySelection',
-  label: 'Copy the selected nodes',
+  label: 'Copy',
+  doc: 'Copy the selected nodes, the edges among them and the block definitions they use',
+  group: 'Edit',
   shortcut: 'Ctrl+C',
+  enabled: (state) => state.selectedNodes.length > 0,
   keyTest: (e) => modKey(e) && !e.shiftKey && e.key.toLowerCase() === 'c' && !pageTextSelected(),
   perform: copyPatch,
 });
 
 export const cutSelection = register({
   name: 'cutSelection',
-  label: 'Cut the selected nodes',
+  label: 'Cut',
+  doc: 'Copy the selected nodes, then delete them (one undo step)',
+  group: 'Edit',
   shortcut: 'Ctrl+X',
+  enabled: (state) => state.selectedNodes.length > 0,
   keyTest: (e) => modKey(e) && !e.shiftKey && e.key.toLowerCase() === 'x' && !pageTextSelected(),
   perform(state) {
     const copied = copyPatch(state);
@@ -71,16 +77,22 @@ function paste(state: EditorState, links: boolean): CommandResult | null {
 
 export const pasteCommand = register({
   name: 'paste',
-  label: 'Paste the copied nodes (with the edges among them)',
+  label: 'Paste',
+  doc: 'Paste the copied nodes with fresh names and the edges among them; each further paste lands 40 px further',
+  group: 'Edit',
   shortcut: 'Ctrl+V',
+  enabled: (state) => state.clipboard !== null,
   keyTest: (e) => modKey(e) && !e.shiftKey && e.key.toLowerCase() === 'v',
   perform: (state) => paste(state, false),
 });
 
 export const pasteWithLinks = register({
   name: 'pasteWithLinks',
-  label: 'Paste with links (also the edges from other nodes into the copied ones)',
+  label: 'Paste with links',
+  doc: 'Paste, and also redraw the edges that came into the copied nodes from nodes still in the graph',
+  group: 'Edit',
   shortcut: 'Ctrl+Shift+V',
+  enabled: (state) => state.clipboard !== null,
   keyTest: (e) => modKey(e) && e.shiftKey && e.key.toLowerCase() === 'v',
   perform: (state) => paste(state, true),
 });

@@ -22,12 +22,24 @@ export interface CommandResult {
   captureHistory: boolean;
 }
 
+/** Where the help overlay lists a command (File, View and Run actions need the session and are listed there by the help itself). */
+export type CommandGroup = 'File' | 'Edit' | 'Blocks' | 'View' | 'Run';
+
 export interface Command {
   name: string;
+  /** A short name (`Make block`), what the help lists and searches. */
   label: string;
+  /** One line on what it does, for the help overlay. */
+  doc: string;
+  group: CommandGroup;
   /** How the help lists its shortcut (`Ctrl+Z`). */
   shortcut?: string;
   keyTest?: (event: KeyLike) => boolean;
+  /**
+   * Whether perform has anything to do in this state, without doing it (perform may have side
+   * effects, e.g. copy writes the system clipboard), so the help can show it disabled.
+   */
+  enabled(state: EditorState): boolean;
   /** null: nothing to do in this state. */
   perform(state: EditorState): CommandResult | null;
 }
@@ -47,15 +59,19 @@ export function commandNamed(name: string): Command | undefined {
   return registry.get(name);
 }
 
-/** Runs a command against the store; returns false when it had nothing to do. */
-export function runCommand(store: EditorStore, name: string): boolean {
-  const command = registry.get(name);
-  if (!command) throw new Error(`no command named '${name}'`);
-  const result = command.perform(store.getState());
+/** Applies what a command (or a gesture sharing its logic, like double-click) returned; false for null. */
+export function applyResult(store: EditorStore, result: CommandResult | null): boolean {
   if (!result) return false;
   if (result.document) store.getState().commit(result.document, { history: result.captureHistory });
   if (result.patch) store.setState(result.patch);
   return true;
+}
+
+/** Runs a command against the store; returns false when it had nothing to do. */
+export function runCommand(store: EditorStore, name: string): boolean {
+  const command = registry.get(name);
+  if (!command) throw new Error(`no command named '${name}'`);
+  return applyResult(store, command.perform(store.getState()));
 }
 
 /** The command a key press runs, if any. */

@@ -4,7 +4,10 @@ import { modKey, register } from './command.ts';
 export const undo = register({
   name: 'undo',
   label: 'Undo',
+  doc: 'Take back the last edit of the document (200 steps are kept)',
+  group: 'Edit',
   shortcut: 'Ctrl+Z',
+  enabled: (state) => state.past.length > 0,
   keyTest: (e) => modKey(e) && !e.shiftKey && e.key.toLowerCase() === 'z',
   perform(state) {
     const previous = state.past.at(-1);
@@ -19,7 +22,10 @@ export const undo = register({
 export const redo = register({
   name: 'redo',
   label: 'Redo',
+  doc: 'Make the edit that was last undone again',
+  group: 'Edit',
   shortcut: 'Ctrl+Shift+Z / Ctrl+Y',
+  enabled: (state) => state.future.length > 0,
   keyTest: (e) => modKey(e) && ((e.shiftKey && e.key.toLowerCase() === 'z') || e.key.toLowerCase() === 'y'),
   perform(state) {
     const next = state.future[0];

@@ -4,4 +4,4 @@ import './selection-commands.ts';
 import './block-commands.ts';
 import './clipboard-commands.ts';
 
-export { commandForKey, commandNamed, registeredCommands, runCommand, type Command } from './command.ts';
+export { applyResult, commandForKey, commandNamed, registeredCommands, runCommand, type Command, type CommandGroup } from './command.ts';

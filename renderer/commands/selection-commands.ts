@@ -7,7 +7,10 @@ import { modKey, register } from './command.ts';
 export const deleteSelection = register({
   name: 'deleteSelection',
   label: 'Delete selection',
+  doc: 'Remove the selected nodes and edges, with every edge touching a removed node, as one undo step',
+  group: 'Edit',
   shortcut: 'Delete / Backspace',
+  enabled: (state) => state.selectedNodes.length > 0 || state.selectedEdges.length > 0,
   keyTest: (e) => !modKey(e) && (e.key === 'Delete' || e.key === 'Backspace'),
   perform(state) {
     if (state.selectedNodes.length === 0 && state.selectedEdges.length === 0) return null;
@@ -22,7 +25,10 @@ export const deleteSelection = register({
 export const selectAll = register({
   name: 'selectAll',
   label: 'Select all',
+  doc: 'Select every node and edge of the graph being edited',
+  group: 'Edit',
   shortcut: 'Ctrl+A',
+  enabled: () => true,
   keyTest: (e) => modKey(e) && !e.shiftKey && e.key.toLowerCase() === 'a',
   perform(state) {
     const body = selectBody(state);
@@ -35,8 +41,11 @@ export const selectAll = register({
 
 export const duplicateSelection = register({
   name: 'duplicateSelection',
-  label: 'Duplicate the selection (with the edges among it)',
+  label: 'Duplicate',
+  doc: 'Copy and paste the selected nodes in one step: fresh names, the edges among them',
+  group: 'Edit',
   shortcut: 'Ctrl+D',
+  enabled: (state) => state.selectedNodes.length > 0,
   keyTest: (e) => modKey(e) && !e.shiftKey && e.key.toLowerCase() === 'd',
   perform(state) {
     if (state.selectedNodes.length === 0) return null;

@@ -70,6 +70,29 @@ export function validPath(doc: GraphDocument, path: readonly EditLevel[]): reado
   return end < 0 ? path : path.slice(0, end);
 }
 
+/**
+ * The shortest edit path from the main graph to the definition `blockId`, through the first
+ * instance or repeat that uses it at each level (what a problem inside a definition opens, so the
+ * node it names can be shown); [] for the main graph, null when no use of it is reachable.
+ */
+export function pathToBlock(doc: GraphDocument, blockId: string | undefined): EditLevel[] | null {
+  if (blockId === undefined) return [];
+  const defs = new Map(doc.blocks.map((b) => [b.id, b]));
+  const queue: { nodes: GraphDocument['nodes']; path: EditLevel[] }[] = [{ nodes: doc.nodes, path: [] }];
+  const seen = new Set<string>();
+  for (let next = queue.shift(); next; next = queue.shift()) {
+    for (const node of next.nodes) {
+      if (node.block === undefined || seen.has(node.block)) continue;
+      const path = [...next.path, { blockId: node.block, nodeId: node.id, repeat: node.kind === 'Repeat' }];
+      if (node.block === blockId) return path;
+      seen.add(node.block);
+      const def = defs.get(node.block);
+      if (def) queue.push({ nodes: def.nodes, path });
+    }
+  }
+  return null;
+}
+
 /** The key prefix of shape reports for nodes of the innermost level (`b2/rep#0/`): its first copy. */
 export function shapePrefix(path: readonly EditLevel[]): string {
   return path.map((l) => `${l.nodeId}${l.repeat ? '#0' : ''}/`).join('');

@@ -6,7 +6,8 @@ import {
 } from '../../engine/schema/graph-document.ts';
 import { initialAttrs, type Catalog } from './catalog.ts';
 import { copyNodes, pasteNodes } from './clipboard-ops.ts';
-import { freshNodeName } from './node-names.ts';
+import { rootDocument } from './body-view.ts';
+import { automaticNames, freshNodeName, storedNames } from './node-names.ts';
 import { nodePorts } from './ports.ts';
 
 export type EditResult = { ok: true; doc: GraphDocument } | { ok: false; reason: string };
@@ -122,12 +123,22 @@ function updateNode(doc: GraphDocument, id: string, change: (n: GraphNode) => Gr
   return { ...doc, nodes: doc.nodes.map((n) => (n.id === id ? change(n) : n)) };
 }
 
-/** Renames a node: the name must be an identifier no other node of the document uses. */
+/**
+ * Renames a node: the name must be an identifier no other node of the whole document uses (a body
+ * view's own nodes, the main graph and every definition) and not one the engine gives
+ * automatically to a repeat's or a fresh instance's copies (taking it would rename the copies'
+ * parameters, as graph/node-names.ts explains for new nodes).
+ */
 export function renameNode(doc: GraphDocument, id: string, name: string): EditResult {
   const parsed = zNodeName.safeParse(name);
   if (!parsed.success) return { ok: false, reason: parsed.error.issues[0]?.message ?? 'not a valid name' };
-  const taken = [...doc.nodes, ...doc.blocks.flatMap((b) => b.nodes)].some((n) => n.id !== id && n.name === name);
-  if (taken) return { ok: false, reason: `the name '${name}' is taken` };
+  if (doc.nodes.find((n) => n.id === id)?.name !== name) {
+    const root = rootDocument(doc);
+    if (storedNames(root).has(name) || storedNames(doc).has(name)) return { ok: false, reason: `the name '${name}' is taken` };
+    if (automaticNames(root).has(name)) {
+      return { ok: false, reason: `the name '${name}' is taken: the engine gives it automatically to a layer of a repeat's or block instance's copies` };
+    }
+  }
   return { ok: true, doc: updateNode(doc, id, (n) => ({ ...n, name })) };
 }
 

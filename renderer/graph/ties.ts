@@ -38,3 +38,15 @@ export function tieCandidates(doc: GraphDocument, catalog: Catalog, shapes: Shap
   }
   return out;
 }
+
+/**
+ * The parameter table's "tied to" text for one row: each other use as the Gluon name of the block
+ * that holds it with its structural path (`dense2 (2.weight)`), since a chain's path alone says
+ * where but not which layer. An engine that sends no block names gets the paths alone.
+ */
+export function tiedUsesText(row: { tiedTo: readonly string[]; tiedToBlocks?: readonly string[] }): string {
+  return row.tiedTo.map((path, i) => {
+    const block = row.tiedToBlocks?.[i];
+    return block ? `${block} (${path})` : path;
+  }).join(', ');
+}

@@ -49,9 +49,8 @@ export function BlockInstanceSection({ node }: { node: GraphNode }) {
         definition <span className="mono">{node.block ?? '(inline sequence)'}</span>
         {uses > 1 ? `, used ${uses} times` : ''}
       </p>
-      {node.block !== undefined && (
-        <button type="button" onClick={() => runCommand(store, 'openBlock')}>Open definition</button>
-      )}
+      {/* An inline sequence gets a definition of its own layers first (one undo step with opening it). */}
+      <button type="button" onClick={() => runCommand(store, 'openBlock')}>{node.block !== undefined ? 'Open definition' : 'Make a definition and open it'}</button>
       <label className="field checkbox">
         <input type="checkbox" aria-label="Share parameters" checked={node.shareParams === true}
           onChange={(e) => edit((body) => setShareParams(body, node.id, e.target.checked))} />

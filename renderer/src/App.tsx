@@ -30,6 +30,8 @@ function useShortcuts() {
         return;
       }
       if (event.key === '?') {
+        // Not typed too: the help's search field takes the focus as it opens.
+        event.preventDefault();
         store.getState().setUi({ helpOpen: !store.getState().helpOpen });
         return;
       }

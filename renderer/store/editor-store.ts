@@ -3,8 +3,8 @@
 import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
 import { EMPTY_CATALOG } from '../graph/catalog.ts';
 import { emptyDocument } from '../graph/document-ops.ts';
-import { defaultForm, idleView } from '../training/training-model.ts';
-import { blockSlice } from './block-slice.ts';
+import { defaultForm, idleView, isActive } from '../training/training-model.ts';
+import { blockSlice, selectEditPath } from './block-slice.ts';
 import { PANEL_RESET_ON_OPEN, panelSlice } from './panel-slice.ts';
 import type { DocumentSlice, EditorState, EngineSlice, HistorySlice, SelectionSlice, TrainingSlice, UiSlice } from './editor-state.ts';
 
@@ -26,17 +26,28 @@ const documentSlice: StateCreator<EditorState, [], [], DocumentSlice & HistorySl
   commit(next, options = {}) {
     const { document, past } = get();
     if (next === document) return;
+    // An undo may have removed the block being edited; the canvas then shows the nearest level
+    // that still exists, and an edit is made there. Forget the levels that are gone, or a later
+    // edit recreating a definition with the same ids (make block again) would jump back into it.
+    const editPath = selectEditPath(get());
+    const trimmed = editPath.length === get().editPath.length ? {} : { editPath: [...editPath] };
     if (options.history === false) {
-      set({ document: next, dirty: true });
+      set({ document: next, dirty: true, ...trimmed });
       return;
     }
-    set({ document: next, past: [...past, document].slice(-HISTORY_LIMIT), future: [], dirty: true });
+    set({ document: next, past: [...past, document].slice(-HISTORY_LIMIT), future: [], dirty: true, ...trimmed });
   },
   replaceDocument(doc, fileName, filePath = null) {
     set({
       document: doc, fileName: fileName ?? `${doc.title ?? 'untitled'}.json`, filePath, dirty: false, past: [], future: [], openedAt: get().openedAt + 1,
       selectedNodes: [], selectedEdges: [], editPath: [], shapes: null, problems: [], parameters: null, lastRun: null,
+      // An array chosen as Run's input was picked for the previous model's input shape.
+      runInput: null,
       ...PANEL_RESET_ON_OPEN,
+      // A finished run's charts, readouts and per-node gradient badges describe the previous
+      // model (its badges would land on the new document's layers that happen to share a name);
+      // a run still active keeps its view, so it can still be paused or stopped.
+      ...(isActive(get().training.phase) ? {} : { training: idleView() }),
     });
   },
   markSaved: (to) => set(to ? { dirty: false, filePath: to.filePath, fileName: to.fileName } : { dirty: false }),

@@ -223,6 +223,11 @@ export interface TrainingView {
   error: string | null;
   /** How many samples the run trains and validates on (from startTraining's answer). */
   samples: { train: number; validation: number } | null;
+  /**
+   * The store's openedAt when the run started: the document it trains. Another document opened
+   * meanwhile shows no gradient badges from it (its layers may share the trained model's names).
+   */
+  openedAt?: number;
 }
 
 export function emptySeries(): TrainingSeries {

@@ -74,7 +74,8 @@ export class TrainingController {
       return;
     }
     const carried = resume ? resumeSeries(previous.series) : null;
-    setTraining(carried ? { ...startingView(), series: carried } : startingView());
+    const starting = { ...startingView(), openedAt: this.store.getState().openedAt };
+    setTraining(carried ? { ...starting, series: carried } : starting);
     try {
       await this.session.flush();
       if (this.store.getState().problems.some((p) => p.severity === 'error')) {

@@ -127,6 +127,22 @@ test('undoing the block being edited falls back to the graph that still exists',
   assert.deepEqual(selectBody(store.getState()).nodes.map((n) => n.id), ['data0', 'dense0', 'dense1', 'output0']);
 });
 
+test('after the block being edited was undone, the next edit forgets it: making the same block again does not jump into it', () => {
+  const { store } = chainStore();
+  store.getState().select(['dense0', 'dense1']);
+  runCommand(store, 'makeBlock');
+  runCommand(store, 'openBlock');
+  runCommand(store, 'undo');
+  assert.equal(selectBlockId(store.getState()), undefined);
+  // The same selection makes a block with the same ids (block1 through sequential0); the canvas
+  // must stay on the main graph the edit was made on, not reopen the earlier, undone definition.
+  store.getState().select(['dense0', 'dense1']);
+  assert.ok(runCommand(store, 'makeBlock'));
+  assert.ok(store.getState().document.blocks.some((b) => b.id === 'block1'));
+  assert.equal(selectBlockId(store.getState()), undefined);
+  assert.deepEqual(store.getState().editPath, []);
+});
+
 test('copy and paste: fresh names, edges among the copies; with links also the edges from nodes not copied', () => {
   const { store } = chainStore();
   assert.equal(runCommand(store, 'paste'), false, 'nothing copied yet');

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadExample } from '../../engine/graph/examples.ts';
-import { bodyView, rootDocument, shapePrefix, shapesAt, validPath, withBody } from '../../renderer/graph/body-view.ts';
+import { bodyView, pathToBlock, rootDocument, shapePrefix, shapesAt, validPath, withBody } from '../../renderer/graph/body-view.ts';
 import { makeBlock } from '../../renderer/graph/block-ops.ts';
 import { copyNodes, pasteNodes } from '../../renderer/graph/clipboard-ops.ts';
 import { addNode, removeItems } from '../../renderer/graph/document-ops.ts';
@@ -42,6 +42,17 @@ test('edit paths: the valid prefix, and the shape keys of the first use', () => 
   assert.deepEqual(validPath({ ...rg, blocks: rg.blocks.filter((b) => b.id !== 'block1') }, path), [path[0]]);
   assert.equal(shapePrefix(path), 'b2/rep#0/');
   assert.equal(shapePrefix([]), '');
+});
+
+test('pathToBlock: the levels a problem inside a nested definition opens, through the first use at each level', () => {
+  const rg = loadExample('rgnet');
+  assert.deepEqual(pathToBlock(rg, undefined), []);
+  assert.deepEqual(pathToBlock(rg, 'block2'), [{ blockId: 'block2', nodeId: 'b2', repeat: false }]);
+  // block1 is only used inside block2, by the repeat: two levels, the repeat flagged (shape keys 'b2/rep#0/').
+  assert.deepEqual(pathToBlock(rg, 'block1'), [{ blockId: 'block2', nodeId: 'b2', repeat: false }, { blockId: 'block1', nodeId: 'rep', repeat: true }]);
+  assert.equal(pathToBlock(rg, 'nope'), null);
+  // A definition no node uses cannot be reached.
+  assert.equal(pathToBlock({ ...rg, nodes: rg.nodes.filter((n) => n.id !== 'b2') }, 'block1'), null);
 });
 
 test('shapesAt: the report of one body, keyed by its own ids', () => {

@@ -7,6 +7,8 @@ import {
   addNode, connect, emptyDocument, moveNodes, removeItems, renameNode, setAttr, setParamSettings,
 } from '../../renderer/graph/document-ops.ts';
 import { nodePorts } from '../../renderer/graph/ports.ts';
+import { bodyView } from '../../renderer/graph/body-view.ts';
+import { loadExample } from '../../engine/graph/examples.ts';
 import { catalog } from './catalog-fixture.ts';
 
 function mlp() {
@@ -49,6 +51,23 @@ test('renaming refuses non-identifiers and names in use', () => {
   assert.equal(taken.ok, false);
   assert.match(taken.ok ? '' : taken.reason, /taken/);
   assert.equal(renameNode(doc, 'dense0', '1abc').ok, false);
+});
+
+test('renaming inside a definition refuses a main-graph name; a name the engine gives a repeat\'s copy is refused too', () => {
+  const rg = loadExample('rgnet');
+  // Editing block1 (a body view): dense8 lives in the main graph, which the view's nodes do not hold.
+  const block1 = bodyView(rg, 'block1')!;
+  const inside = renameNode(block1, 'd32', 'dense8');
+  assert.equal(inside.ok, false);
+  assert.match(inside.ok ? '' : inside.reason, /taken/);
+  // The repeat's later copies are named dense2 … dense7 by the engine; taking dense3 would shift
+  // their parameter names (dense8_weight would then be a copy's).
+  const auto = renameNode(rg, 'd10', 'dense3');
+  assert.equal(auto.ok, false);
+  assert.match(auto.ok ? '' : auto.reason, /dense3.*automatically/);
+  assert.ok(renameNode(rg, 'd10', 'dense9').ok);
+  assert.ok(renameNode(rg, 'd10', 'dense8').ok, 'keeping its own name is not a conflict');
+  assert.ok(renameNode(block1, 'd32', 'hidden').ok);
 });
 
 test('a required enum starts at its first choice; other required attributes stay unset', () => {

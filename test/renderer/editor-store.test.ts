@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { commandForKey, runCommand } from '../../renderer/commands/index.ts';
 import { addNode, connect, emptyDocument } from '../../renderer/graph/document-ops.ts';
 import { createEditorStore } from '../../renderer/store/editor-store.ts';
+import { idleView } from '../../renderer/training/training-model.ts';
 import { catalog } from './catalog-fixture.ts';
 
 function storeWithChain() {
@@ -84,6 +85,22 @@ test('select all, then opening a document resets history and selection', () => {
   store.getState().replaceDocument(emptyDocument('other'));
   assert.deepEqual([store.getState().past, store.getState().selectedNodes, store.getState().dirty], [[], [], false]);
   assert.equal(store.getState().fileName, 'other.json');
+});
+
+test('opening a document drops a finished run\'s training view (its gradient badges named the old model\'s layers) and the chosen Run input; an active run keeps its view', () => {
+  const store = createEditorStore();
+  const finished = { ...idleView(), phase: 'finished' as const, runId: 'r1', gradNorms: { dense0: 2.5 } };
+  store.getState().setTraining(finished);
+  // So does the array chosen as Run's input: it was picked for the previous model's input shape.
+  store.getState().setEngine({ runInput: { path: '/tmp/x.npy', name: '0', shape: [3, 20] } });
+  store.getState().replaceDocument(emptyDocument('other'));
+  assert.deepEqual(store.getState().training, idleView());
+  assert.equal(store.getState().runInput, null);
+  // A run still going on can still be stopped: its run id and view stay.
+  const running = { ...idleView(), phase: 'running' as const, runId: 'r2', gradNorms: { dense0: 1 } };
+  store.getState().setTraining(running);
+  store.getState().replaceDocument(emptyDocument('third'));
+  assert.equal(store.getState().training, running);
 });
 
 test('duplicating a selection copies nodes with fresh names and the edges among them, in one step', () => {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { addNode, emptyDocument } from '../../renderer/graph/document-ops.ts';
-import { shapesCanMatch, tieCandidates } from '../../renderer/graph/ties.ts';
+import { shapesCanMatch, tieCandidates, tiedUsesText } from '../../renderer/graph/ties.ts';
 import { catalog } from './catalog-fixture.ts';
 
 function threeDense() {
@@ -33,4 +33,13 @@ test('tie candidates: other nodes\' parameters of a matching shape only', () => 
   assert.deepEqual(biases, [], 'no (4,) bias elsewhere');
   // Without shapes, namesakes are offered.
   assert.deepEqual(tieCandidates(doc, catalog, null, 'dense0', 'bias').map((c) => c.nodeName), ['dense1', 'dense2']);
+});
+
+test('the parameter table names the layer of each other use, with its structural path', () => {
+  assert.equal(tiedUsesText({ tiedTo: ['2.weight'], tiedToBlocks: ['dense2'] }), 'dense2 (2.weight)');
+  assert.equal(tiedUsesText({ tiedTo: ['1.1.weight', '2.weight'], tiedToBlocks: ['sequential0_dense1', 'dense1'] }),
+    'sequential0_dense1 (1.1.weight), dense1 (2.weight)');
+  // An engine that sends no block names: the paths alone, as before.
+  assert.equal(tiedUsesText({ tiedTo: ['2.weight'] }), '2.weight');
+  assert.equal(tiedUsesText({ tiedTo: [], tiedToBlocks: [] }), '');
 });

@@ -69,6 +69,8 @@ test('start, live events, pause / resume / stop, export', async () => {
   assert.equal(store.getState().training.phase, 'running');
   assert.deepEqual(store.getState().training.samples, { train: 800, validation: 200 });
   assert.deepEqual(store.getState().parameters, [row]);
+  // The run remembers which document it trains (the canvas shows its gradient badges only there).
+  assert.equal(store.getState().training.openedAt, store.getState().openedAt);
 
   const requestsBefore = calls.length;
   const { history: _h, ...base } = status();

@@ -79,6 +79,8 @@ describe('parameterTable for the panel', () => {
     assert.equal(shared.length, 1);
     assert.equal(shared[0]!.path, '1.weight');
     assert.deepEqual(shared[0]!.tiedTo, ['2.weight']);
+    // The layer at 2 is the file's dense2 (its own name, though it holds dense0's parameters).
+    assert.deepEqual(shared[0]!.tiedToBlocks, ['dense2']);
     assert.equal(shared[0]!.blocks?.at(-1), 'dense0');
   });
 });
@@ -181,5 +183,13 @@ describe('forward with input from an array file', () => {
     const both = await errorOf(client.call('forward', { docId: 'mlp', inputShape: [2, 20], inputFile: { path: file } }));
     assert.equal(both.code, 'E_BAD_REQUEST');
     assert.match(both.message, /one of inputShape, input or inputFile/);
+    // An array that does not fit the document's input shape (-1, 20) would build another model.
+    const wide = path.join(host.work, 'wide.npz');
+    await client.call('saveArrays', { path: wide, arrays: { x: { shape: [3, 7], data: Array.from({ length: 21 }, () => 0) } } });
+    const misfit = await errorOf(client.call('forward', { docId: 'mlp', inputFile: { path: wide } }));
+    assert.equal(misfit.code, 'E_BAD_REQUEST');
+    assert.match(misfit.message, /wide\.npz's array 'x' has shape \(3, 7\), which does not fit the document's input shape \(-1, 20\)/);
+    const table = await client.call('parameterTable', { docId: 'mlp' });
+    assert.deepEqual(table.parameters.find((r) => r.name === 'dense0_weight')?.shape, [256, 20], 'the model is not rebuilt for the refused array');
   });
 });

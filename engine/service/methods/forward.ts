@@ -28,6 +28,14 @@ export const forward: Handler<'forward'> = async (params, ctx) => {
     input = { source: 'given', shapes: inputs.map((a) => [...a.shape]) };
   } else if (params.inputFile) {
     const { path, name, tensor } = await inputFromFile(params.inputFile.path, params.inputFile.name);
+    // A layer without inUnits takes its size from the first input it sees, so an array that does
+    // not fit the document's input shape would build a different model (a (256, 20) weight where
+    // the canvas shows 784 features) and keep it for later runs and training: refuse it instead.
+    const spec = entry.document.input.shape;
+    if (tensor.shape.length !== spec.length || spec.some((d, i) => d !== -1 && d !== tensor.shape[i])) {
+      throw new ServiceError('E_BAD_REQUEST', `params.inputFile: ${path}'s array '${name}' has shape (${tensor.shape.join(', ')}), ` +
+        `which does not fit the document's input shape (${spec.join(', ')}) (-1: any size)`);
+    }
     // numpy writes float64 by default; a float file array takes the document's float input dtype
     // (as the chapter's float32 models expect) instead of failing in the first layer.
     const want = entry.document.input.dtype;

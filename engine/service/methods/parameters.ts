@@ -41,7 +41,7 @@ export const parameterTable: Handler<'parameterTable'> = async (params, ctx) => 
   const bins = params.bins ?? DEFAULT_TABLE_BINS;
   const places = placesOf(net);
   const rows = [];
-  for (const { name, param, tiedTo } of uniqueParams(net)) {
+  for (const { name, param, tiedTo, tiedToBlocks } of uniqueParams(net)) {
     const withStats = params.statistics !== false && param.state === 'initialized';
     const data = withStats ? hostData(param) : null;
     rows.push({
@@ -51,6 +51,7 @@ export const parameterTable: Handler<'parameterTable'> = async (params, ctx) => 
       state: param.state,
       initializer: describeInit(param.init),
       tiedTo,
+      tiedToBlocks,
       gradReq: param.gradReq,
       stats: data ? summaryStats(data) : null,
       ...places.get(param),
