@@ -220,7 +220,9 @@ export const serviceMethods = {
     z.object({ docId: zDocId, config: zTrainingConfig }).strict(),
     z.object({ runId: z.string(), totalSteps: z.number().int(), trainSize: z.number().int(), validationSize: z.number().int(),
       /** The step the run starts from: 0, or the checkpoint's step when resuming (resumeFrom). */
-      step: z.number().int() })),
+      step: z.number().int(),
+      /** Things the person should know that do not stop the run (the data's shape differs from the document's input). */
+      warnings: z.array(z.string()).optional() })),
 
   pauseTraining: method('Pauses a run after its current step.',
     z.object({ runId: zRunId }).strict(), zTrainingStatus),

@@ -71,7 +71,11 @@ export function repeatSelection(state: EditorState, count = DEFAULT_REPEAT_COUNT
   }
   const repeated = repeatInstance(body, target, count);
   if (!repeated.ok) return refused('repeat', repeated.reason);
-  return { document: documentWithBody(state, repeated.doc), captureHistory: true, patch: { selectedNodes: [target], selectedEdges: [] } };
+  const made = repeated.doc.nodes.find((n) => n.id === target);
+  return {
+    document: documentWithBody(state, repeated.doc), captureHistory: true,
+    patch: { selectedNodes: [target], selectedEdges: [], notice: { kind: 'info', text: `Repeated ${made?.block ?? 'the block'} ×${count}` } },
+  };
 }
 
 export const repeatCommand = register({

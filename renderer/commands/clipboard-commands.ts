@@ -71,7 +71,10 @@ function paste(state: EditorState, links: boolean): CommandResult | null {
   return {
     document: documentWithBody(state, pasted.doc),
     captureHistory: true,
-    patch: { selectedNodes: pasted.ids, selectedEdges: [], clipboard: { ...state.clipboard, pastes: state.clipboard.pastes + 1 } },
+    patch: {
+      selectedNodes: pasted.ids, selectedEdges: [], clipboard: { ...state.clipboard, pastes: state.clipboard.pastes + 1 },
+      notice: { kind: 'info', text: `Pasted ${pasted.ids.length} node${pasted.ids.length === 1 ? '' : 's'}${links ? ' with links' : ''}` },
+    },
   };
 }
 

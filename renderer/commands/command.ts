@@ -64,6 +64,9 @@ export function applyResult(store: EditorStore, result: CommandResult | null): b
   if (!result) return false;
   if (result.document) store.getState().commit(result.document, { history: result.captureHistory });
   if (result.patch) store.setState(result.patch);
+  // An earlier command's "Made block1" would read as this one's outcome: a command that says
+  // nothing clears the previous information line (errors stay until something replaces them).
+  if (!(result.patch && 'notice' in result.patch) && store.getState().notice?.kind === 'info') store.setState({ notice: null });
   return true;
 }
 

@@ -55,6 +55,15 @@ function errorText(error: unknown): string {
   return (error as { message?: string } | undefined)?.message ?? String(error);
 }
 
+/**
+ * `models/mlp` → `models/mlp.json`: a name typed without an extension gets the document's, so the
+ * file shows up as JSON in the file manager and in Open's filter; any typed extension is kept.
+ */
+export function withDocumentExtension(path: string): string {
+  const name = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+  return name.includes('.') ? path : `${path}.json`;
+}
+
 export class FileController {
   readonly files: StoreApi<FilesState>;
   private readonly autosaver: Autosaver;
@@ -171,7 +180,7 @@ export class FileController {
   async saveAs(): Promise<boolean> {
     const { filePath, fileName } = this.store.getState();
     const path = await this.askPath('save', filePath ?? `${this.recentFolder()}${fileName}`);
-    return path ? this.writeTo(path) : false;
+    return path ? this.writeTo(withDocumentExtension(path)) : false;
   }
 
   /** The browser's extra way out: the document as a downloaded JSON file (no path, so it stays unsaved). */

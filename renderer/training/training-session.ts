@@ -88,6 +88,7 @@ export class TrainingController {
       // Events may have come first (they carry the run id too).
       if (view.runId === null) view = { ...view, runId: started.runId, phase: view.phase === 'starting' ? 'running' : view.phase };
       setTraining(view);
+      if (started.warnings?.length) this.store.getState().setEngine({ notice: { kind: 'info', text: `Training: ${started.warnings.join('; ')}` } });
       // The table once (names, shapes, initializers); its statistics then follow the events.
       await this.refreshTable();
     } catch (error) {

@@ -235,3 +235,17 @@ test('pasting a use of the block being edited into it is refused: a block cannot
   assert.equal(store.getState().document, before);
   assert.match(store.getState().notice?.text ?? '', /Cannot paste: the copy uses block1/);
 });
+
+test('the status line tells each command\'s own outcome: repeat and paste say what they did, a silent command clears the last one', () => {
+  const { store } = chainStore();
+  store.getState().select(['dense0', 'dense1']);
+  runCommand(store, 'makeBlock');
+  assert.equal(store.getState().notice?.text, 'Made block1');
+  runCommand(store, 'repeatSelection');
+  assert.equal(store.getState().notice?.text, 'Repeated block1 ×4');
+  runCommand(store, 'copySelection');
+  runCommand(store, 'paste');
+  assert.equal(store.getState().notice?.text, 'Pasted 1 node');
+  runCommand(store, 'undo');
+  assert.equal(store.getState().notice, null);
+});

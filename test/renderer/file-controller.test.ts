@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { EngineSession } from '../../renderer/api/engine-session.ts';
-import { FileController, windowTitle, type DesktopDialogs } from '../../renderer/files/file-controller.ts';
+import { FileController, windowTitle, withDocumentExtension, type DesktopDialogs } from '../../renderer/files/file-controller.ts';
 import { MAX_RECENT_FILES, RECENT_FILES_KEY, baseName, readRecentFiles, touchRecentFile, type StorageLike } from '../../renderer/files/recent-files.ts';
 import { AUTOSAVE_DELAY_MS, Autosaver, RECOVERY_KEY, readRecovery, recoveryToOffer } from '../../renderer/files/recovery.ts';
 import { addNode, emptyDocument } from '../../renderer/graph/document-ops.ts';
@@ -226,4 +226,12 @@ test('the desktop menu\'s Open Recent gets the recent list at start and after ev
   assert.deepEqual(menuRecent.at(-1), ['/m/new.json']);
   assert.equal(await files.openPath('/m/other.json'), true);
   assert.deepEqual(menuRecent.at(-1), ['/m/other.json', '/m/new.json']);
+});
+
+test('save as adds .json to a name typed without an extension, and keeps one that was typed', () => {
+  assert.equal(withDocumentExtension('/tmp/models/mlp'), '/tmp/models/mlp.json');
+  assert.equal(withDocumentExtension('/tmp/models/mlp.json'), '/tmp/models/mlp.json');
+  assert.equal(withDocumentExtension('/tmp/models/mlp.graph'), '/tmp/models/mlp.graph');
+  assert.equal(withDocumentExtension('/tmp/v1.0/mlp'), '/tmp/v1.0/mlp.json');
+  assert.equal(withDocumentExtension('C:\\models\\mlp'), 'C:\\models\\mlp.json');
 });

@@ -23,6 +23,20 @@ function findRun(session: Session, runId: string): TrainingRun {
   return run;
 }
 
+const shapeText = (dims: readonly number[]) => `(${dims.join(', ')}${dims.length === 1 ? ',' : ''})`;
+
+/**
+ * Why the data does not match the document's input shape (batch axis aside, -1 dims match
+ * anything), or null. Not an error: deferred initialization builds the first layer for the data,
+ * so the run works, but the graph the person drew says otherwise and its shapes would mislead.
+ */
+export function inputShapeMismatch(documentShape: readonly number[], sampleShape: readonly number[]): string | null {
+  const expected = documentShape.slice(1);
+  const fits = expected.length === sampleShape.length && expected.every((d, i) => d === -1 || d === sampleShape[i]);
+  return fits ? null : `the data's samples have shape ${shapeText(sampleShape)} but the document's input shape is ` +
+    `${shapeText(documentShape)}; the model is trained on the data's shape: set the input shape to ${shapeText([-1, ...sampleShape])} to match`;
+}
+
 export const startTraining: Handler<'startTraining'> = async (params, ctx) => {
   const { session } = ctx;
   const entry = session.get(params.docId);
@@ -46,9 +60,11 @@ export const startTraining: Handler<'startTraining'> = async (params, ctx) => {
     // The loop catches training errors itself; this is the last guard against a crashed engine.
     (error: unknown) => ctx.emit('training-finished', { ...run.status(), state: 'failed', error: { code: 'E_INTERNAL', message: String(error) } }),
   );
+  const warning = inputShapeMismatch(entry.document.input.shape, run.options.train.featureShape);
   return {
     runId, totalSteps: run.totalSteps,
     trainSize: run.options.train.length, validationSize: run.options.validation?.length ?? 0, step: run.step,
+    ...(warning ? { warnings: [warning] } : {}),
   };
 };
 

@@ -52,6 +52,7 @@ test('start, pause, resume, stop with a checkpoint, then resume a new run from i
   assert.equal(started.trainSize, 800);
   assert.equal(started.validationSize, 200);
   assert.equal(started.totalSteps, 200 * 100);
+  assert.equal(started.warnings, undefined, 'the spirals (2 features) match the input shape (-1, 2)');
   const progress = await firstProgress;
   assert.equal(progress.runId, started.runId);
   assert.deepEqual(progress.parameters.map((p) => p.name), ['dense0_weight', 'dense0_bias', 'dense1_weight', 'dense1_bias']);
@@ -118,4 +119,13 @@ test('errors name what to fix: unknown run, bad CSV cell, missing checkpoint', a
   assert.equal(missing.code, 'E_FILE_IO');
   const invalid = await errorOf(client.call('startTraining', { docId, config: { data: { kind: 'spirals' }, epochs: 0 } as never }));
   assert.equal(invalid.code, 'E_BAD_REQUEST');
+});
+
+test('data whose samples do not match the document\'s input shape train, with a warning that says how to match', async () => {
+  const { docId } = await client.call('openDocument', { document: { ...spiralsDoc, input: { shape: [-1, 20], dtype: 'float32' } } });
+  const started = await client.call('startTraining', { docId, config: { data: { kind: 'spirals', perClass: 50 }, epochs: 1, batchSize: 10, seed: 1 } });
+  assert.deepEqual(started.warnings, [
+    "the data's samples have shape (2,) but the document's input shape is (-1, 20); the model is trained on the data's shape: set the input shape to (-1, 2) to match",
+  ]);
+  await client.call('stopTraining', { runId: started.runId });
 });
