@@ -20,7 +20,7 @@ import { useEditor, useEditorHandles } from '../store/editor-context.tsx';
 import { edgeTypes, nodeTypes } from './flow-types.ts';
 import type { LayerFlowNode } from './LayerNode.tsx';
 import { QuickAdd } from './QuickAdd.tsx';
-import { ESTIMATED_NODE_SIZE, FIT_VIEW } from './view-fit.ts';
+import { ESTIMATED_NODE_SIZE, FIT_VIEW, MINIMAP_SIZE } from './view-fit.ts';
 import type { ShapeFlowEdge } from './ShapeEdge.tsx';
 
 /** A palette drag's data type; the text is a layer kind, or a block or structure entry (graph/palette-blocks.ts). */
@@ -237,7 +237,7 @@ export function Canvas() {
         onlyRenderVisibleElements
       >
         <Background gap={20} />
-        <MiniMap pannable zoomable className="minimap" nodeClassName={(n) => n.className ?? ''} />
+        <MiniMap pannable zoomable className="minimap" style={MINIMAP_SIZE} nodeClassName={(n) => n.className ?? ''} />
         <Controls />
       </ReactFlow>
       <Breadcrumb />

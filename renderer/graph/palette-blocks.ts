@@ -65,12 +65,30 @@ export function parsePaletteDrop(text: string): PaletteDrop | null {
 
 export interface DefinitionEntry {
   blockId: string;
-  /** The definition's label, else its id. */
+  /** The definition's label (its repeat counts as the body has them now, see currentLabel), else its id. */
   title: string;
   inputs: number;
   outputs: number;
   /** How many nodes (anywhere in the document) use it. */
   uses: number;
+}
+
+/**
+ * A definition's stored label with each `blockN ×K` that names the body's one Repeat of blockN
+ * reading that repeat's count now: labels describe the body (`block2: block1 ×4`, as the rgnet
+ * example has it), and a count changed in the inspector must not leave the palette saying ×4.
+ * Other text, a label naming no repeat of the body, or one repeated twice stays as written.
+ */
+export function currentLabel(def: Pick<BlockDefinition, 'label' | 'nodes'>): string | undefined {
+  if (def.label === undefined) return undefined;
+  const counts = new Map<string, number | null>();
+  for (const n of def.nodes) {
+    if (n.kind === 'Repeat' && n.block !== undefined) counts.set(n.block, counts.has(n.block) ? null : n.count ?? null);
+  }
+  return def.label.replace(/(?<![\w.-])([\w.-]+) ×(\d+)/gu, (text, block: string) => {
+    const count = counts.get(block);
+    return count === undefined || count === null ? text : `${block} ×${count}`;
+  });
 }
 
 /** Every definition of the document, for the palette's "Blocks in this document" group. */
@@ -81,7 +99,7 @@ export function definitionEntries(doc: Pick<GraphDocument, 'nodes' | 'blocks'>, 
     .map((def) => {
       const ports = definitionPorts(def);
       return {
-        blockId: def.id, title: def.label ?? def.id, inputs: ports.inputs.length, outputs: ports.outputs.length,
+        blockId: def.id, title: currentLabel(def) ?? def.id, inputs: ports.inputs.length, outputs: ports.outputs.length,
         uses: all.filter((n) => n.block === def.id).length,
       };
     })

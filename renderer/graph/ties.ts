@@ -4,6 +4,7 @@
 import type { GraphDocument } from '../../engine/schema/graph-document.ts';
 import type { MethodResult } from '../../engine/schema/service-api.ts';
 import type { Catalog } from './catalog.ts';
+import { shapeText } from './shape-text.ts';
 
 type ShapeReport = MethodResult<'inferShapes'>;
 
@@ -37,6 +38,14 @@ export function tieCandidates(doc: GraphDocument, catalog: Catalog, shapes: Shap
     }
   }
   return out;
+}
+
+/**
+ * A "tie to…" option: `dense3.weight (2, 20)`; before shape inference has run (or when it failed)
+ * the shape reads `(shape unknown)` rather than nothing, so the option does not look cut off.
+ */
+export function tieOptionText(c: Pick<TieCandidate, 'nodeName' | 'param' | 'shape'>): string {
+  return `${c.nodeName}.${c.param} ${c.shape ? shapeText(c.shape) : '(shape unknown)'}`;
 }
 
 /**

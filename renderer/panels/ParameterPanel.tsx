@@ -36,14 +36,14 @@ function ParamCells({ row, histogram, depth, selected, onSelect }: {
     <tr data-param={row.name} className={selected ? 'selected' : undefined}>
       <td className={`mono${depth === null ? '' : ` depth-${Math.min(depth, MAX_DEPTH)}`}`}>
         <button type="button" className="param-name" aria-pressed={selected} onClick={onSelect}
-          title={`Open in the tensor view\n${row.dtype} · initializer: ${initText(row.initializer)}${row.tiedTo.length ? `\ntied to: ${tiedUsesText(row)}` : ''}`}>{row.name}</button>
+          title={`${row.name}: open in the tensor view\n${row.dtype} · initializer: ${initText(row.initializer)}${row.tiedTo.length ? `\ntied to: ${tiedUsesText(row)}` : ''}`}>{row.name}</button>
         {row.gradReq === 'null' ? ' (constant)' : ''}
       </td>
       <td className="mono">{shapeText(row.shape)}</td>
       <td className="dtype">{row.dtype}</td>
       <td>{row.state}</td>
       <td className="mono init" title={row.initializer ?? 'the block\'s default'}>{initText(row.initializer)}</td>
-      <td className="mono tied">{tiedUsesText(row)}</td>
+      <td className="mono tied" title={row.tiedTo.length ? tiedUsesText(row) : undefined}>{tiedUsesText(row)}</td>
       <td className="num">{stat(row.stats?.mean)}</td>
       <td className="num">{stat(row.stats?.std)}</td>
       <td className="num">{stat(row.stats?.min)}</td>

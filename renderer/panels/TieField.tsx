@@ -2,8 +2,7 @@
 import { useMemo } from 'react';
 import type { GraphNode } from '../../engine/schema/graph-document.ts';
 import { setParamSettings } from '../graph/document-ops.ts';
-import { shapeText } from '../graph/shape-text.ts';
-import { tieCandidates } from '../graph/ties.ts';
+import { tieCandidates, tieOptionText } from '../graph/ties.ts';
 import { shapesAt } from '../graph/body-view.ts';
 import { selectBody, selectShapePrefix } from '../store/block-slice.ts';
 import { useEditor, useEditorHandles } from '../store/editor-context.tsx';
@@ -34,7 +33,7 @@ export function TieField({ node, param }: { node: GraphNode; param: string }) {
         <option value="">(own parameter)</option>
         {tied && !listed && <option value={current}>{doc.nodes.find((n) => n.id === tied.node)?.name ?? tied.node}.{tied.param} (shapes differ)</option>}
         {candidates.map((c) => (
-          <option key={`${c.node}.${c.param}`} value={`${c.node}${SEP}${c.param}`}>{c.nodeName}.{c.param} {c.shape ? shapeText(c.shape) : ''}</option>
+          <option key={`${c.node}.${c.param}`} value={`${c.node}${SEP}${c.param}`}>{tieOptionText(c)}</option>
         ))}
       </select>
     </label>

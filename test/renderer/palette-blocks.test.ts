@@ -12,7 +12,7 @@ import { makeBlock, unmakeBlock } from '../../renderer/graph/block-ops.ts';
 import { bodyView, withBody } from '../../renderer/graph/body-view.ts';
 import { addNode, connect, emptyDocument, removeItems, setAttr, setDocumentFields } from '../../renderer/graph/document-ops.ts';
 import {
-  addBlockInstance, addStructure, definitionEntries, paletteDropText, parsePaletteDrop, recursionProblem, type PaletteDrop,
+  addBlockInstance, addStructure, currentLabel, definitionEntries, paletteDropText, parsePaletteDrop, recursionProblem, type PaletteDrop,
 } from '../../renderer/graph/palette-blocks.ts';
 import { repeatInstance, setShareParams } from '../../renderer/graph/repeat-ops.ts';
 import { createEditorStore } from '../../renderer/store/editor-store.ts';
@@ -71,6 +71,22 @@ test('"Blocks in this document": every definition with its label, port counts an
     { blockId: 'block9', title: 'Two heads', inputs: 1, outputs: 2, uses: 0 },
   ]);
   assert.deepEqual(definitionEntries(labelled, 'heads').map((e) => e.blockId), ['block9']);
+});
+
+test('a definition\'s label reads the body\'s repeat counts as they are now, not as stored', () => {
+  const body = (count: number) => [
+    { id: 'in', kind: 'Input', name: 'data' },
+    { id: 'r', kind: 'Repeat', name: 'sequential0', block: 'block1', count },
+    { id: 'out', kind: 'Output', name: 'output' },
+  ] as GraphDocument['nodes'];
+  assert.equal(currentLabel({ label: 'block2: block1 ×4', nodes: body(4) }), 'block2: block1 ×4');
+  assert.equal(currentLabel({ label: 'block2: block1 ×4', nodes: body(3) }), 'block2: block1 ×3');
+  // A repeat the body does not have, or plain text, stays as written; no label stays none.
+  assert.equal(currentLabel({ label: 'block2: block9 ×4 (Dense ×2)', nodes: body(3) }), 'block2: block9 ×4 (Dense ×2)');
+  assert.equal(currentLabel({ label: 'Two heads', nodes: body(3) }), 'Two heads');
+  assert.equal(currentLabel({ nodes: body(3) }), undefined);
+  // The same block repeated twice in the body: which count the label means is unknown.
+  assert.equal(currentLabel({ label: 'block1 ×4', nodes: [...body(3), { id: 'r2', kind: 'Repeat', name: 'sequential1', block: 'block1', count: 2 }] }), 'block1 ×4');
 });
 
 test('a definition dropped from the palette is a second instance with its own parameters: the engine counts twice as many', () => {

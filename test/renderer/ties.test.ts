@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { addNode, emptyDocument } from '../../renderer/graph/document-ops.ts';
-import { shapesCanMatch, tieCandidates, tiedUsesText } from '../../renderer/graph/ties.ts';
+import { shapesCanMatch, tieCandidates, tieOptionText, tiedUsesText } from '../../renderer/graph/ties.ts';
 import { catalog } from './catalog-fixture.ts';
 
 function threeDense() {
@@ -42,4 +42,9 @@ test('the parameter table names the layer of each other use, with its structural
   // An engine that sends no block names: the paths alone, as before.
   assert.equal(tiedUsesText({ tiedTo: ['2.weight'] }), '2.weight');
   assert.equal(tiedUsesText({ tiedTo: [], tiedToBlocks: [] }), '');
+});
+
+test('a "tie to…" option shows the shape, or says it is unknown instead of ending in a blank', () => {
+  assert.equal(tieOptionText({ nodeName: 'dense3', param: 'weight', shape: [256, 20] }), 'dense3.weight (256, 20)');
+  assert.equal(tieOptionText({ nodeName: 'dense3', param: 'weight', shape: null }), 'dense3.weight (shape unknown)');
 });
