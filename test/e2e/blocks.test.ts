@@ -7,45 +7,14 @@
 // filled by drilling into it, a Concurrent given a branch, and "unmake block" giving the layers
 // back under their names.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Locator, Page } from 'playwright-core';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
 import {
-  canvasNode, clickEmptyCanvas, dropFromPalette, edgeShapes, fileMenu, fillField, openEditor, screenshot, selectNode, skip, startHarness, wire,
-  type EditorPage, type Harness,
+  canvasNode, clickEmptyCanvas, dropFromPalette, edgeShapes, editorSuite, expectTexts, fileMenu, fillField, screenshot, selectNode, skip, waitForText, wire,
 } from './editor-harness.ts';
 
-let harness: Harness | undefined;
-let editor: EditorPage | undefined;
-
-before(async () => {
-  if (skip) return;
-  harness = await startHarness();
-  editor = await openEditor(harness);
-});
-
-after(async () => {
-  await harness?.close();
-});
-
-const page = (): Page => {
-  assert.ok(editor);
-  return editor.page;
-};
-
-async function waitForText(locator: Locator, text: string | RegExp) {
-  await locator.filter({ hasText: text }).first().waitFor({ timeout: 10_000 });
-}
-
-/** Waits until the locator's elements read `expected`; fails showing what they read. */
-async function expectTexts(locator: Locator, expected: string[]) {
-  let actual: string[] = [];
-  for (let i = 0; i < 50; i++) {
-    actual = await locator.allTextContents();
-    if (JSON.stringify(actual) === JSON.stringify(expected)) return;
-    await locator.page().waitForTimeout(200);
-  }
-  assert.deepEqual(actual, expected);
-}
+const suite = editorSuite();
+const page = suite.page;
 
 /** Drags the target end of the edge `edgeId` onto a node's input handle. */
 async function dragEdgeEnd(p: Page, edgeId: string, toNode: string, toPort = 'data') {
@@ -187,7 +156,7 @@ test('copy and paste: without links only the copy; with links the edge from sequ
   assert.equal(await p.locator('.react-flow__edge').count(), edges + 1);
   await waitForText(p.locator('[data-testid="edge-shape"][data-edge$="_dense10"]'), '(2, 16)');
   assert.equal(await canvasNode(p, 'dense10').getByTestId('port-badge-data').count(), 0);
-  assert.deepEqual(editor?.problems, []);
+  assert.deepEqual(suite.editor().problems, []);
 });
 
 /** The parameter names of the table after a Run (Ctrl+Enter) that reads `count of count parameters`. */
@@ -370,5 +339,5 @@ test('unmake block (Ctrl+Shift+G) gives the layers back under their names, one u
   await canvasNode(p, 'sequential0').waitFor();
   assert.equal(await canvasNode(p, 'dense0').count(), 0);
   await p.getByTestId('palette-block-block1').waitFor();
-  assert.deepEqual(editor?.problems, []);
+  assert.deepEqual(suite.editor().problems, []);
 });

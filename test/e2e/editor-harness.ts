@@ -8,11 +8,13 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { serve, type Serving } from '../../scripts/web-host/serve.ts';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const distDir = process.env.BLOCKSMITH_RENDERER_DIST ?? path.join(repoRoot, 'renderer/dist');
+/** The built renderer the web host serves (BLOCKSMITH_RENDERER_DIST lets parallel runs build apart). */
+export const distDir = process.env.BLOCKSMITH_RENDERER_DIST ?? path.join(repoRoot, 'renderer/dist');
 // Screenshots refresh the committed docs/images only when asked (BLOCKSMITH_UPDATE_SCREENSHOTS=1),
 // so an ordinary test run leaves the working tree clean; otherwise they go to test-results/.
 export const imagesDir = path.join(repoRoot, process.env.BLOCKSMITH_UPDATE_SCREENSHOTS === '1' ? 'docs/images' : 'test-results/screenshots');
@@ -139,4 +141,63 @@ export async function clickEmptyCanvas(page: Page): Promise<void> {
   const box = await page.locator('.react-flow__pane').boundingBox();
   assert.ok(box);
   await page.mouse.click(box.x + box.width - 30, box.y + 30);
+}
+
+/** What a browser test file works with: its editor page, the harness behind it, a scratch folder. */
+export interface EditorSuite {
+  page(): Page;
+  editor(): EditorPage;
+  harness(): Harness;
+  /** The scratch folder (only when the suite was asked for one). */
+  dir(): string;
+  /** Makes `next` the suite's page (a test that crashed the first one opened another). */
+  useEditor(next: EditorPage): void;
+}
+
+/**
+ * The set-up every browser test file shares: before its tests, the harness and one editor page
+ * (nothing when Chromium is missing and the tests skip); after them, both closed. `tempDir` also
+ * makes a scratch folder (blocksmith-<tempDir>-XXXX), removed at the end.
+ */
+export function editorSuite(options: { tempDir?: string } = {}): EditorSuite {
+  let harness: Harness | undefined;
+  let editor: EditorPage | undefined;
+  let dir = '';
+  before(async () => {
+    if (skip) return;
+    if (options.tempDir) dir = await mkdtemp(path.join(tmpdir(), `blocksmith-${options.tempDir}-`));
+    harness = await startHarness();
+    editor = await openEditor(harness);
+  });
+  after(async () => {
+    await harness?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+  const started = <T>(value: T | undefined, what: string): T => {
+    assert.ok(value, `${what} is not started: the suite's before() hook did not run or failed`);
+    return value;
+  };
+  return {
+    page: () => started(editor, 'the editor').page,
+    editor: () => started(editor, 'the editor'),
+    harness: () => started(harness, 'the harness'),
+    dir: () => started(dir || undefined, 'the scratch folder (editorSuite({ tempDir }))'),
+    useEditor: (next) => { editor = next; },
+  };
+}
+
+/** Waits until one of the locator's elements contains `text`. */
+export async function waitForText(locator: Locator, text: string | RegExp, timeout = 10_000): Promise<void> {
+  await locator.filter({ hasText: text }).first().waitFor({ timeout });
+}
+
+/** Waits until the locator's elements read `expected`, in order; fails showing what they read. */
+export async function expectTexts(locator: Locator, expected: string[]): Promise<void> {
+  let actual: string[] = [];
+  for (let i = 0; i < 50; i++) {
+    actual = await locator.allTextContents();
+    if (JSON.stringify(actual) === JSON.stringify(expected)) return;
+    await locator.page().waitForTimeout(200);
+  }
+  assert.deepEqual(actual, expected);
 }

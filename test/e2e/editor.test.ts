@@ -3,36 +3,16 @@
 // delete, open an example, see problems as badges. Screenshots go to test-results/screenshots (docs/images with BLOCKSMITH_UPDATE_SCREENSHOTS=1).
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import {
-  canvasNode, clickEmptyCanvas, dropFromPalette, edgeShapes, fileMenu, fillField, openEditor, screenshot, selectNode, skip, startHarness, wire,
-  type EditorPage, type Harness,
+  canvasNode, clickEmptyCanvas, dropFromPalette, edgeShapes, editorSuite, fileMenu, fillField, screenshot, selectNode, skip, waitForText, wire,
 } from './editor-harness.ts';
 
-let harness: Harness | undefined;
-let editor: EditorPage | undefined;
-
-before(async () => {
-  if (skip) return;
-  harness = await startHarness();
-  editor = await openEditor(harness);
-});
-
-after(async () => {
-  await harness?.close();
-});
-
-const page = (): Page => {
-  assert.ok(editor);
-  return editor.page;
-};
+const suite = editorSuite();
+const page = suite.page;
 
 const runButton = (p: Page) => p.locator('.toolbar').getByRole('button', { name: 'Run', exact: true });
-
-async function waitForText(locator: ReturnType<Page['getByTestId']>, text: string | RegExp) {
-  await locator.filter({ hasText: text }).first().waitFor({ timeout: 10_000 });
-}
 
 test('build the MLP by drag and drop and read live shapes on edges and at the output', { skip, timeout: 60_000 }, async () => {
   const p = page();
@@ -262,6 +242,5 @@ test('double-click on the canvas adds a layer by name; Ctrl+D duplicates it', { 
 });
 
 test('the page raised no console errors (CSP violations included)', { skip }, () => {
-  assert.ok(editor);
-  assert.deepEqual(editor.problems, []);
+  assert.deepEqual(suite.editor().problems, []);
 });

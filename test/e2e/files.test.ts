@@ -4,44 +4,19 @@
 // (upgraded, with a notice), autosave and recovery after the page crashes, and the web host going
 // away and coming back (a persistent notice, edits kept and sent again).
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
-import type { Locator, Page } from 'playwright-core';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { startWebHost, type WebHost } from '../../scripts/web-host/server.ts';
 import {
-  canvasNode, clickEmptyCanvas, dropFromPalette, fileMenu, fillField, openEditor, repoRoot, screenshot, selectNode, skip, startHarness,
-  type EditorPage, type Harness,
+  canvasNode, clickEmptyCanvas, distDir, dropFromPalette, editorSuite, fileMenu, fillField, openEditor, repoRoot, screenshot, selectNode, skip, waitForText,
 } from './editor-harness.ts';
 
-const distDir = process.env.BLOCKSMITH_RENDERER_DIST ?? path.join(repoRoot, 'renderer/dist');
 const v1Fixture = path.join(repoRoot, 'test/service/fixtures/mlp-v1.json');
 
-let harness: Harness | undefined;
-let editor: EditorPage | undefined;
-let dir: string;
-
-before(async () => {
-  if (skip) return;
-  dir = await mkdtemp(path.join(tmpdir(), 'blocksmith-files-e2e-'));
-  harness = await startHarness();
-  editor = await openEditor(harness);
-});
-
-after(async () => {
-  await harness?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
-
-const page = (): Page => {
-  assert.ok(editor);
-  return editor.page;
-};
-
-async function waitForText(locator: Locator, text: string | RegExp, timeout = 10_000) {
-  await locator.filter({ hasText: text }).first().waitFor({ timeout });
-}
+const suite = editorSuite({ tempDir: 'files-e2e' });
+const page = suite.page;
 
 const button = (p: Page, name: string) => p.locator('.toolbar').getByRole('button', { name, exact: true });
 
@@ -76,7 +51,7 @@ test('save as, save, new and open by path; the title marks unsaved changes', { s
   await waitForTitle(p, '• untitled.json — Blocksmith');
   await waitForText(p.getByTestId('doc-title'), '•');
 
-  const file = path.join(dir, 'first.json');
+  const file = path.join(suite.dir(), 'first.json');
   await fileMenu(p, 'Save as…');
   await answerPathDialog(p, file);
   await waitForText(p.getByTestId('notice'), `Saved ${file}`);
@@ -160,24 +135,24 @@ test('opening a missing, a non-JSON or a foreign file says why and loses nothing
   await dropFromPalette(p, 'Dense', 300, 200);
   await canvasNode(p, 'dense0').waitFor();
   // Save it so Open does not ask about unsaved changes.
-  const kept = path.join(dir, 'kept.json');
+  const kept = path.join(suite.dir(), 'kept.json');
   await fileMenu(p, 'Save as…');
   await answerPathDialog(p, kept);
   await waitForTitle(p, 'kept.json — Blocksmith');
 
-  const missing = path.join(dir, 'missing.json');
+  const missing = path.join(suite.dir(), 'missing.json');
   await fileMenu(p, 'Open…');
   await answerPathDialog(p, missing);
   await waitForText(p.getByTestId('notice'), `Cannot open: ${missing} does not exist`);
   assert.equal(await canvasNode(p, 'dense0').count(), 1);
 
-  const notJson = path.join(dir, 'notes.json');
+  const notJson = path.join(suite.dir(), 'notes.json');
   await writeFile(notJson, 'this is not json');
   await fileMenu(p, 'Open…');
   await answerPathDialog(p, notJson);
   await waitForText(p.getByTestId('notice'), `${notJson} is not JSON`);
 
-  const foreign = path.join(dir, 'package.json');
+  const foreign = path.join(suite.dir(), 'package.json');
   await writeFile(foreign, JSON.stringify({ name: 'x' }));
   await fileMenu(p, 'Open…');
   await answerPathDialog(p, foreign);
@@ -186,9 +161,9 @@ test('opening a missing, a non-JSON or a foreign file says why and loses nothing
   await waitForTitle(p, 'kept.json — Blocksmith');
 
   // A recent file deleted behind the editor's back: an error; the list and the document stay.
-  await unlink(path.join(dir, 'first.json'));
+  await unlink(path.join(suite.dir(), 'first.json'));
   const recentBefore = await recentEntries(p);
-  await fileMenu(p, new RegExp(`first\\.json ${path.join(dir, 'first.json').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  await fileMenu(p, new RegExp(`first\\.json ${path.join(suite.dir(), 'first.json').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
   await waitForText(p.getByTestId('notice'), /first\.json does not exist/);
   assert.deepEqual(await recentEntries(p), recentBefore);
   assert.equal(await canvasNode(p, 'dense0').count(), 1);
@@ -196,7 +171,7 @@ test('opening a missing, a non-JSON or a foreign file says why and loses nothing
 
 test('a version-1 document opens upgraded, by path and by upload, with a notice', { skip, timeout: 60_000 }, async () => {
   const p = page();
-  const file = path.join(dir, 'old-mlp.json');
+  const file = path.join(suite.dir(), 'old-mlp.json');
   await writeFile(file, await readFile(v1Fixture));
   await fileMenu(p, 'Open…');
   await answerPathDialog(p, file);
@@ -219,7 +194,7 @@ test('a version-1 document opens upgraded, by path and by upload, with a notice'
 });
 
 test('autosave survives a crash of the page: the next page offers the changes back and restores them', { skip, timeout: 60_000 }, async () => {
-  assert.ok(harness);
+  const harness = suite.harness();
   const p = page();
   await fileMenu(p, 'New');
   await dropFromPalette(p, 'Dense', 300, 200);
@@ -235,7 +210,7 @@ test('autosave survives a crash of the page: the next page offers the changes ba
   await p.close().catch(() => undefined);
 
   const next = await openEditor(harness);
-  editor = next;
+  suite.useEditor(next);
   const q = next.page;
   const offer = q.getByTestId('recovery-offer');
   await offer.waitFor();
@@ -252,7 +227,7 @@ test('autosave survives a crash of the page: the next page offers the changes ba
   // Saved now: the next page has nothing to offer.
   await clickEmptyCanvas(q);
   await fileMenu(q, 'Save as…');
-  await answerPathDialog(q, path.join(dir, 'recovered.json'));
+  await answerPathDialog(q, path.join(suite.dir(), 'recovered.json'));
   await waitForTitle(q, 'recovered.json — Blocksmith');
   const third = await harness.context.newPage();
   await third.goto(harness.serving.web.url);
@@ -263,8 +238,8 @@ test('autosave survives a crash of the page: the next page offers the changes ba
 });
 
 test('Discard drops the offered recovery', { skip, timeout: 60_000 }, async () => {
-  assert.ok(harness && editor);
-  const p = editor.page;
+  const harness = suite.harness();
+  const p = page();
   await dropFromPalette(p, 'Activation', 300, 350);
   await canvasNode(p, 'relu0').waitFor();
   await p.getByTestId('autosave-status').waitFor({ timeout: 10_000 });
@@ -279,7 +254,7 @@ test('Discard drops the offered recovery', { skip, timeout: 60_000 }, async () =
 });
 
 test('the web host goes away: a persistent notice, edits kept; it comes back: notice cleared, document sent again', { skip, timeout: 90_000 }, async () => {
-  assert.ok(harness);
+  const harness = suite.harness();
   const engine = harness.serving.engine;
   let web: WebHost | null = await startWebHost({ root: distDir, port: 0, engine });
   const { port, token, url } = web;
@@ -318,7 +293,6 @@ test('the web host goes away: a persistent notice, edits kept; it comes back: no
 });
 
 test('the page raised no console errors (CSP included)', { skip }, () => {
-  assert.ok(editor);
   // The lost socket makes the browser log its failed reconnects; that page is not checked here.
-  assert.deepEqual(editor.problems, []);
+  assert.deepEqual(suite.editor().problems, []);
 });

@@ -4,27 +4,12 @@
 // the mlp example — and a command with nothing to do says so and leaves the overlay open; Escape
 // closes it. Also: no console errors (the page's CSP included).
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { canvasNode, clickEmptyCanvas, openEditor, screenshot, skip, startHarness, type EditorPage, type Harness } from './editor-harness.ts';
+import { canvasNode, clickEmptyCanvas, editorSuite, screenshot, skip } from './editor-harness.ts';
 
-let harness: Harness | undefined;
-let editor: EditorPage | undefined;
-
-before(async () => {
-  if (skip) return;
-  harness = await startHarness();
-  editor = await openEditor(harness);
-});
-
-after(async () => {
-  await harness?.close();
-});
-
-const page = (): Page => {
-  assert.ok(editor);
-  return editor.page;
-};
+const suite = editorSuite();
+const page = suite.page;
 
 const dialog = (p: Page) => p.getByRole('dialog', { name: 'Keyboard shortcuts' });
 const option = (p: Page, name: string) => dialog(p).getByRole('option', { name: new RegExp(`^${name}`) });
@@ -102,5 +87,5 @@ test('↓ and Enter run the active command; one with nothing to do says so and s
   await dialog(p).waitFor({ state: 'detached' });
   await p.getByTestId('notice').filter({ hasText: /^Made block1$/ }).waitFor();
   await canvasNode(p, 'dense0').waitFor({ state: 'detached' });
-  assert.deepEqual(editor?.problems, []);
+  assert.deepEqual(suite.editor().problems, []);
 });

@@ -6,44 +6,20 @@
 // view following it, throttled), the view choices kept across tab switches. Screenshots:
 // parameters-tree-light, tensor-view-light, run-input-light (see editor-harness.ts for where they go).
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
-import type { Locator, Page } from 'playwright-core';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { writeArrayFile } from '../../engine/io/array-file.ts';
-import { canvasNode, openEditor, screenshot, selectNode, skip, startHarness, type EditorPage, type Harness } from './editor-harness.ts';
+import { canvasNode, editorSuite, screenshot, selectNode, skip, waitForText } from './editor-harness.ts';
 
-let harness: Harness | undefined;
-let editor: EditorPage | undefined;
-let outDir = '';
-
-before(async () => {
-  if (skip) return;
-  outDir = await mkdtemp(path.join(tmpdir(), 'blocksmith-parameters-e2e-'));
-  harness = await startHarness();
-  editor = await openEditor(harness);
-});
-
-after(async () => {
-  await harness?.close();
-  if (outDir) await rm(outDir, { recursive: true, force: true });
-});
-
-const page = (): Page => {
-  assert.ok(editor);
-  return editor.page;
-};
+const suite = editorSuite({ tempDir: 'parameters-e2e' });
+const page = suite.page;
 
 const runButton = (p: Page) => p.locator('.toolbar').getByRole('button', { name: 'Run', exact: true });
 const panel = (p: Page) => p.locator('.parameter-panel');
 const table = (p: Page) => p.getByTestId('param-table');
 const paramRow = (p: Page, name: string) => table(p).locator(`tr[data-param="${name}"]`);
 const cell = (p: Page, r: number, c: number) => p.getByTestId('tensor-table').locator(`td[data-cell="${r},${c}"]`);
-
-async function waitForText(locator: Locator, text: string | RegExp, timeout = 10_000) {
-  await locator.filter({ hasText: text }).first().waitFor({ timeout });
-}
 
 async function openExample(p: Page, name: string, node: string) {
   await p.getByLabel('Open example').selectOption(name);
@@ -192,7 +168,7 @@ test('the tied example: the shared parameter is one row and names its other use'
 
 test('save the parameters to a file, load them back, and read the per-name report', { skip, timeout: 60_000 }, async () => {
   const p = page();
-  const file = path.join(outDir, 'tied.params');
+  const file = path.join(suite.dir(), 'tied.params');
   await panel(p).getByRole('button', { name: 'Files…', exact: true }).click();
   await p.getByLabel('Parameter or array file').fill(file);
   await panel(p).getByRole('button', { name: 'Save parameters', exact: true }).click();
@@ -208,7 +184,7 @@ test('save the parameters to a file, load them back, and read the per-name repor
   assert.deepEqual(statuses.sort(), ['dense0_bias', 'dense0_weight', 'dense1_bias', 'dense1_weight', 'dense3_bias', 'dense3_weight'].map((n) => `${n}:loaded`));
 
   // A file that does not fit: a wrong shape, an extra name, and the rest missing.
-  const bad = path.join(outDir, 'bad.npz');
+  const bad = path.join(suite.dir(), 'bad.npz');
   await writeArrayFile(bad, {
     dense0_weight: { dtype: 'float32', shape: [3, 3], data: new Float32Array(9) },
     dense9_bias: { dtype: 'float32', shape: [2], data: new Float32Array(2) },
@@ -238,7 +214,7 @@ test('Run with an input loaded from a .npy file shows the output as a heatmap', 
   assert.equal(await p.getByTestId('file-report').count(), 0);
   // Three rows of zeros: the example's default initialisation has zero biases, so every output is 0
   // (random input would give a (1, 10) output of other values).
-  const npy = path.join(outDir, 'zeros.npy');
+  const npy = path.join(suite.dir(), 'zeros.npy');
   await writeArrayFile(npy, { dtype: 'float64', shape: [3, 20], data: new Float64Array(60) }, { format: 'npy' });
   if (await p.getByTestId('param-files').count() === 0) await panel(p).getByRole('button', { name: 'Files…', exact: true }).click();
   await p.getByLabel('Parameter or array file').fill(npy);
@@ -313,6 +289,5 @@ test('while a run trains, the parameter rows\' sparklines and statistics move wi
 });
 
 test('the Parameters tab raised no console errors (CSP violations included)', { skip }, () => {
-  assert.ok(editor);
-  assert.deepEqual(editor.problems, []);
+  assert.deepEqual(suite.editor().problems, []);
 });

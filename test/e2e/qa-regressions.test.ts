@@ -3,38 +3,14 @@
 // canvas is; a finished training run's view (gradient badges on the canvas, charts) and an array
 // chosen as Run's input do not survive opening another document.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
-import type { Locator, Page } from 'playwright-core';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { writeArrayFile } from '../../engine/io/array-file.ts';
-import { canvasNode, fillField, openEditor, selectNode, skip, startHarness, type EditorPage, type Harness } from './editor-harness.ts';
+import { canvasNode, editorSuite, fillField, selectNode, skip, waitForText } from './editor-harness.ts';
 
-let harness: Harness | undefined;
-let editor: EditorPage | undefined;
-let outDir = '';
-
-before(async () => {
-  if (skip) return;
-  outDir = await mkdtemp(path.join(tmpdir(), 'blocksmith-qa-e2e-'));
-  harness = await startHarness();
-  editor = await openEditor(harness);
-});
-
-after(async () => {
-  await harness?.close();
-  if (outDir) await rm(outDir, { recursive: true, force: true });
-});
-
-const page = (): Page => {
-  assert.ok(editor);
-  return editor.page;
-};
-
-async function waitForText(locator: Locator, text: string | RegExp, timeout = 10_000) {
-  await locator.filter({ hasText: text }).first().waitFor({ timeout });
-}
+const suite = editorSuite({ tempDir: 'qa-e2e' });
+const page = suite.page;
 
 const blur = (p: Page) => p.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
 
@@ -111,7 +87,7 @@ test('an array chosen as Run input for the mlp is dropped when mnist-mlp opens: 
   const p = page();
   await p.getByLabel('Open example').selectOption('mlp');
   await canvasNode(p, 'dense0').waitFor();
-  const npy = path.join(outDir, 'zeros.npy');
+  const npy = path.join(suite.dir(), 'zeros.npy');
   await writeArrayFile(npy, { dtype: 'float64', shape: [3, 20], data: new Float64Array(60) }, { format: 'npy' });
   await p.getByRole('tab', { name: /Parameters/ }).click();
   const panel = p.locator('.parameter-panel');
@@ -150,6 +126,5 @@ test('quick add says when no layer kind matches what was typed, and Enter then a
 });
 
 test('the page raised no console errors', { skip }, () => {
-  assert.ok(editor);
-  assert.deepEqual(editor.problems, []);
+  assert.deepEqual(suite.editor().problems, []);
 });

@@ -4,27 +4,12 @@
 // after Run the parameter names are the sequence's; one undo gives the sequence back on the main
 // graph.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Locator, Page } from 'playwright-core';
-import { canvasNode, openEditor, skip, startHarness, type EditorPage, type Harness } from './editor-harness.ts';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { canvasNode, editorSuite, expectTexts, skip } from './editor-harness.ts';
 
-let harness: Harness | undefined;
-let editor: EditorPage | undefined;
-
-before(async () => {
-  if (skip) return;
-  harness = await startHarness();
-  editor = await openEditor(harness);
-});
-
-after(async () => {
-  await harness?.close();
-});
-
-const page = (): Page => {
-  assert.ok(editor);
-  return editor.page;
-};
+const suite = editorSuite();
+const page = suite.page;
 
 /** Input (2, 6) → repeat0 ×3 of [dense5 Dense(8, relu), dense7 Dense(6)] → dense9 Dense(3) → Output. */
 const DOC = {
@@ -47,16 +32,6 @@ const DOC = {
   blocks: [],
 };
 
-async function waitForTexts(locator: Locator, expected: string[]) {
-  let actual: string[] = [];
-  for (let i = 0; i < 50; i++) {
-    actual = await locator.allTextContents();
-    if (JSON.stringify(actual) === JSON.stringify(expected)) return;
-    await locator.page().waitForTimeout(200);
-  }
-  assert.deepEqual(actual, expected);
-}
-
 async function runAndReadNames(p: Page): Promise<string[]> {
   await p.locator('.toolbar').getByRole('button', { name: 'Run', exact: true }).click();
   await p.getByRole('tab', { name: /Parameters/ }).click();
@@ -73,7 +48,7 @@ test('an inline sequence repeat expands, and double-click makes it a definition 
   assert.deepEqual(before.slice(0, 4), ['dense5_weight', 'dense5_bias', 'dense7_weight', 'dense7_bias']);
 
   await p.getByTestId('repeat-toggle-repeat0').click();
-  await waitForTexts(p.getByTestId('repeat-copies-repeat0').getByTestId('repeat-copy'), ['dense5 → dense7', 'dense0 → dense1', 'dense2 → dense3']);
+  await expectTexts(p.getByTestId('repeat-copies-repeat0').getByTestId('repeat-copy'), ['dense5 → dense7', 'dense0 → dense1', 'dense2 → dense3']);
   await p.getByTestId('repeat-toggle-repeat0').click();
 
   await canvasNode(p, 'repeat0').locator('.layer-node-name').dblclick();
@@ -101,5 +76,5 @@ test('an inline sequence repeat expands, and double-click makes it a definition 
   await crumb.waitFor({ state: 'detached' });
   await canvasNode(p, 'repeat0').locator('.layer-node-name').click();
   await inspector.filter({ hasText: 'definition (inline sequence)' }).waitFor();
-  assert.deepEqual(editor?.problems, []);
+  assert.deepEqual(suite.editor().problems, []);
 });

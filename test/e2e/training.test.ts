@@ -6,33 +6,14 @@
 // and checkpoints: every N steps, stop, the checkpoint listed, resume from it and the step counter
 // continues past it. Screenshots: training-light.png, training-dark.png (see editor-harness.ts).
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { canvasNode, fillField, openEditor, screenshot, selectNode, skip, startHarness, type EditorPage, type Harness } from './editor-harness.ts';
+import { canvasNode, editorSuite, fillField, screenshot, selectNode, skip } from './editor-harness.ts';
 
-let harness: Harness | undefined;
-let editor: EditorPage | undefined;
-let outDir = '';
-
-before(async () => {
-  if (skip) return;
-  outDir = await mkdtemp(path.join(tmpdir(), 'blocksmith-training-e2e-'));
-  harness = await startHarness();
-  editor = await openEditor(harness);
-});
-
-after(async () => {
-  await harness?.close();
-  if (outDir) await rm(outDir, { recursive: true, force: true });
-});
-
-const page = (): Page => {
-  assert.ok(editor);
-  return editor.page;
-};
+const suite = editorSuite({ tempDir: 'training-e2e' });
+const page = suite.page;
 
 async function setField(p: Page, label: string, value: string) {
   const field = p.getByTestId('training-settings').getByLabel(label, { exact: true });
@@ -97,7 +78,7 @@ test('the parameter table shows statistics from the training events', { skip, ti
 
 test('export the trained parameters to a path and read the per-name report', { skip, timeout: 30_000 }, async () => {
   const p = page();
-  const file = path.join(outDir, 'mnist-mlp.params');
+  const file = path.join(suite.dir(), 'mnist-mlp.params');
   await p.getByLabel('Parameters file').fill(file, { timeout: 5000 });
   await p.getByRole('button', { name: 'Export parameters' }).click({ timeout: 5000 });
   const report = p.getByTestId('export-report');
@@ -133,7 +114,7 @@ const currentStep = async (p: Page) => Number(/step (\d+)\//.exec(await p.getByT
 
 test('train on a CSV file with chosen label and feature columns: the loss falls', { skip, timeout: 90_000 }, async () => {
   const p = page();
-  const csv = path.join(outDir, 'regression.csv');
+  const csv = path.join(suite.dir(), 'regression.csv');
   const features = await writeRegressionCsv(csv, 400);
   await p.getByLabel('Open example').selectOption('mlp');
   await canvasNode(p, 'dense1').waitFor();
@@ -194,7 +175,7 @@ test('train on a CSV file with chosen label and feature columns: the loss falls'
 
 test('checkpoints every N steps, stop, pick the checkpoint and resume: the step counter continues past it', { skip, timeout: 90_000 }, async () => {
   const p = page();
-  const dir = path.join(outDir, 'checkpoints');
+  const dir = path.join(suite.dir(), 'checkpoints');
   await setField(p, 'lr schedule', 'cosine');
   await setField(p, 'warmup steps', '10');
   await setField(p, 'final lr', '0');
@@ -249,6 +230,5 @@ test('checkpoints every N steps, stop, pick the checkpoint and resume: the step 
 });
 
 test('the training page raised no console errors (CSP violations included)', { skip }, () => {
-  assert.ok(editor);
-  assert.deepEqual(editor.problems, []);
+  assert.deepEqual(suite.editor().problems, []);
 });
