@@ -18,7 +18,15 @@ export interface WebSocketLike {
 /** Close codes the web host uses (4000-4999 are the application's). */
 export const WS_CLOSE = { unauthorized: 4401, badMessage: 4400, engineGone: 4500 } as const;
 
-export function webSocketTransport(socket: WebSocketLike, token: string): ServiceTransport {
+/** What a transport that outlives one socket (renderer/api/reconnecting-transport.ts) needs to hear. */
+export interface WebSocketHooks {
+  /** The host accepted the token; requests queued until then have just been sent. */
+  onWelcome?(): void;
+  /** The socket closed with this code and reason (WS_CLOSE.unauthorized: the token was refused). */
+  onSocketClose?(code: number, reason: string): void;
+}
+
+export function webSocketTransport(socket: WebSocketLike, token: string, hooks: WebSocketHooks = {}): ServiceTransport {
   let welcomed = false;
   const queue: string[] = [];
   const messageListeners: ((m: ServerMessage) => void)[] = [];
@@ -35,11 +43,16 @@ export function webSocketTransport(socket: WebSocketLike, token: string): Servic
     if (message.type === 'welcome') {
       welcomed = true;
       for (const frame of queue.splice(0)) socket.send(frame);
+      hooks.onWelcome?.();
       return;
     }
     for (const listener of messageListeners) listener(message);
   });
+  // Browsers fire 'error' before 'close', and `ws` throws an 'error' nobody listens to; the close
+  // event that follows says what happened.
+  socket.addEventListener('error', () => undefined);
   socket.addEventListener('close', (event) => {
+    hooks.onSocketClose?.(event.code, event.reason);
     const why = event.code === WS_CLOSE.unauthorized
       ? `the web host refused the connection: ${event.reason || 'unauthorized'}`
       : `the connection to the web host closed (${event.code}${event.reason ? `: ${event.reason}` : ''})`;

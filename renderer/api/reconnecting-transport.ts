@@ -5,7 +5,7 @@
 // hears each state change (down / up again) to show a notice and re-send the document.
 import type { ServiceTransport } from '../../engine/schema/service-client.ts';
 import type { ClientMessage, ServerMessage } from '../../engine/schema/service-protocol.ts';
-import { WS_CLOSE, type WebSocketLike } from '../../engine/schema/websocket-transport.ts';
+import { WS_CLOSE, webSocketTransport, type WebSocketLike } from '../../engine/schema/websocket-transport.ts';
 
 export type ConnectionState =
   /** Connected (the host accepted the token); reconnected: it had been connected before. */
@@ -36,11 +36,10 @@ export function reconnectingTransport(
 ): ServiceTransport {
   const messageListeners: ((m: ServerMessage) => void)[] = [];
   const closeListeners: ((reason: string) => void)[] = [];
-  /** Requests sent and not answered yet: they fail at once when the socket drops. */
+  /** Requests sent and not answered yet (queued ones too): they fail at once when the socket drops. */
   const inFlight = new Map<number, string>();
-  /** Frames sent before the first welcome (the page starts before the socket is open). */
-  const queue: string[] = [];
-  let socket: WebSocketLike | null = null;
+  /** The current socket's transport (it says hello and queues requests until the welcome). */
+  let current: ServiceTransport | null = null;
   let welcomed = false;
   let everUp = false;
   let finished = false;
@@ -74,45 +73,30 @@ export function reconnectingTransport(
       dropped(`cannot open the socket: ${(error as Error).message}`, 0);
       return;
     }
-    socket = ws;
-    welcomed = false;
-    ws.addEventListener('open', () => ws.send(JSON.stringify({ type: 'hello', token })));
-    ws.addEventListener('message', (event) => {
-      if (ws !== socket) return;
-      let message: ServerMessage;
-      try {
-        message = JSON.parse(String(event.data)) as ServerMessage;
-      } catch {
-        return;
-      }
-      if (message.type === 'welcome') {
+    // Events of a socket already replaced (or closed by close()) are ignored.
+    const transport: ServiceTransport = webSocketTransport(ws, token, {
+      onWelcome: () => {
+        if (transport !== current) return;
         welcomed = true;
         attempt = 0;
-        for (const frame of queue.splice(0)) ws.send(frame);
         onState({ kind: 'up', reconnected: everUp });
         everUp = true;
-        return;
-      }
-      deliver(message);
+      },
+      onSocketClose: (code, reason) => {
+        if (transport === current) dropped(reason ? `${code}: ${reason}` : `code ${code}`, code);
+      },
     });
-    // Browsers also fire 'error' before 'close'; the close event carries what happened.
-    ws.addEventListener('error', () => undefined);
-    ws.addEventListener('close', (event) => {
-      if (ws !== socket) return;
-      dropped(event.reason ? `${event.code}: ${event.reason}` : `code ${event.code}`, event.code);
-    });
+    transport.onMessage((message) => { if (transport === current) deliver(message); });
+    current = transport;
+    welcomed = false;
   }
 
   function dropped(reason: string, code: number): void {
-    socket = null;
+    current = null;
     welcomed = false;
     if (finished) return;
     lastReason = reason;
     failInFlight();
-    for (const frame of queue.splice(0)) {
-      const request = JSON.parse(frame) as ClientMessage;
-      if (request.type === 'request') deliver(failure(request.id, request.method));
-    }
     if (code === WS_CLOSE.unauthorized) {
       onState({ kind: 'refused', reason: `the web host refused the connection (${reason}); open the address the web host printed` });
       finish(`the web host refused the connection: ${reason}`);
@@ -132,15 +116,13 @@ export function reconnectingTransport(
   return {
     send(message: ClientMessage) {
       if (finished) return;
-      const frame = JSON.stringify(message);
       if (message.type === 'request') inFlight.set(message.id, message.method);
-      if (welcomed && socket) {
-        socket.send(frame);
-      } else if (!everUp && socket) {
-        // Still opening the first connection: wait for the welcome, like the plain transport.
-        queue.push(frame);
+      // Before the first welcome the socket's transport queues the request; once the connection
+      // has been up, a request while it is down is answered now (asynchronously, as a real
+      // answer would come) rather than left hanging.
+      if (current && (welcomed || !everUp)) {
+        current.send(message);
       } else if (message.type === 'request') {
-        // Down: answer now (asynchronously, as a real answer would come) rather than leave the call hanging.
         const answer = failure(message.id, message.method);
         void Promise.resolve().then(() => deliver(answer));
       }
@@ -148,10 +130,10 @@ export function reconnectingTransport(
     onMessage: (listener) => void messageListeners.push(listener),
     onClose: (listener) => void closeListeners.push(listener),
     close: () => {
-      const current = socket;
+      const closing = current;
       finish('the client was closed');
-      socket = null;
-      current?.close(1000, 'client closed');
+      current = null;
+      closing?.close();
     },
   };
 }
