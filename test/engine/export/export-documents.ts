@@ -4,15 +4,9 @@
 
 import type { GraphDocument } from '../../../engine/graph/index.ts';
 import { exampleNames, loadExample } from '../../../engine/graph/index.ts';
+import { chainDocument } from '../support/chain-document.ts';
 
-type Layer = { kind: string; name: string; attrs?: Record<string, unknown> };
-
-/** Input → layers in a chain → Output. */
-export function chainDocument(layers: Layer[], shape: number[], className?: string): GraphDocument {
-  const nodes = [{ id: 'in', kind: 'Input', name: 'data' }, ...layers.map((l, i) => ({ id: `n${i}`, ...l })), { id: 'out', kind: 'Output', name: 'output' }];
-  const edges = nodes.slice(1).map((n, i) => ({ id: `e${i}`, source: { node: nodes[i]!.id, port: 'output' }, target: { node: n.id, port: 'data' } }));
-  return { format: 'blocksmith.graph', version: 2, input: { shape, dtype: 'float32' }, device: 'cpu', seed: 3, nodes, edges, blocks: [], ...(className ? { className } : {}) };
-}
+export { chainDocument };
 
 /** data → two Dense branches → Concat → Dense → output (a DAG: built as a GraphBlock). */
 export function branchDocument(): GraphDocument {
@@ -37,7 +31,7 @@ export const EXTRA_DOCUMENTS: Record<string, () => GraphDocument> = {
     { kind: 'Dense', name: 'dense2', attrs: { units: 7, activation: 'tanh', useBias: false } },
     { kind: 'Activation', name: 'relu0', attrs: { activation: 'relu' } },
     { kind: 'Dense', name: 'dense3', attrs: { units: 4, activation: 'gelu' } },
-  ], [-1, 9], 'Activations'),
+  ], [-1, 9], { className: 'Activations' }),
   'deep-input': () => chainDocument([
     { kind: 'Dense', name: 'dense0', attrs: { units: 6, flatten: false, activation: 'relu' } },
     { kind: 'Dropout', name: 'dropout0' },

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { spiralsDocument } from '../support/chain-document.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 let work: string;
@@ -21,21 +22,7 @@ function cli(...args: string[]) {
 before(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'blocksmith-train-cli-'));
   doc = path.join(work, 'spirals.json');
-  await writeFile(doc, JSON.stringify({
-    format: 'blocksmith.graph', version: 2, title: 'spirals', input: { shape: [-1, 2], dtype: 'float32' }, device: 'cpu', seed: 0,
-    nodes: [
-      { id: 'in', kind: 'Input', name: 'data' },
-      { id: 'h', kind: 'Dense', name: 'dense0', attrs: { units: 32, activation: 'relu' } },
-      { id: 'o', kind: 'Dense', name: 'dense1', attrs: { units: 2 } },
-      { id: 'out', kind: 'Output', name: 'output' },
-    ],
-    edges: [
-      { id: 'e1', source: { node: 'in', port: 'output' }, target: { node: 'h', port: 'data' } },
-      { id: 'e2', source: { node: 'h', port: 'output' }, target: { node: 'o', port: 'data' } },
-      { id: 'e3', source: { node: 'o', port: 'output' }, target: { node: 'out', port: 'data' } },
-    ],
-    blocks: [],
-  }));
+  await writeFile(doc, JSON.stringify(spiralsDocument(32)));
 });
 after(async () => { await rm(work, { recursive: true, force: true }); });
 

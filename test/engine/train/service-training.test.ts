@@ -10,22 +10,9 @@ import { join } from 'node:path';
 import { errorOf, startTestHost, within, type TestHost } from '../../service/service-helpers.ts';
 import type { ServiceClient } from '../../../engine/schema/service-client.ts';
 import type { TrainingProgress, TrainingStatus } from '../../../engine/schema/training-config.ts';
+import { spiralsDocument } from '../support/chain-document.ts';
 
-const spiralsDoc = {
-  format: 'blocksmith.graph', version: 2, title: 'spirals MLP', input: { shape: [-1, 2], dtype: 'float32' }, device: 'cpu', seed: 0,
-  nodes: [
-    { id: 'in', kind: 'Input', name: 'data' },
-    { id: 'h', kind: 'Dense', name: 'dense0', attrs: { units: 16, activation: 'relu' } },
-    { id: 'o', kind: 'Dense', name: 'dense1', attrs: { units: 2 } },
-    { id: 'out', kind: 'Output', name: 'output' },
-  ],
-  edges: [
-    { id: 'e1', source: { node: 'in', port: 'output' }, target: { node: 'h', port: 'data' } },
-    { id: 'e2', source: { node: 'h', port: 'output' }, target: { node: 'o', port: 'data' } },
-    { id: 'e3', source: { node: 'o', port: 'output' }, target: { node: 'out', port: 'data' } },
-  ],
-  blocks: [],
-};
+const spiralsDoc = spiralsDocument(16);
 
 let host: TestHost;
 let client: ServiceClient;
