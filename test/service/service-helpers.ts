@@ -3,6 +3,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { EngineHost } from '../../engine/service/engine-host.ts';
 import { forkLauncher } from '../../engine/service/fork-launcher.ts';
 import { connectWebSocket, type WebSocketClientOptions } from '../../engine/service/client.ts';
@@ -60,4 +61,26 @@ export async function errorOf(promise: Promise<unknown>): Promise<{ code: string
     return { code: e.code, message: e.message, details: e.details };
   }
   throw new Error('expected the call to fail');
+}
+
+/**
+ * The set-up most service test files share: a test host and one connected client, started before
+ * the file's tests (the engine has answered a first ping) and closed after them; `ready` runs once
+ * connected (to open the documents the tests use).
+ */
+export function connectedHost(ready?: (client: ServiceClient) => Promise<unknown>): { host(): TestHost; client(): ServiceClient } {
+  let host: TestHost | undefined;
+  let client: ServiceClient | undefined;
+  before(async () => {
+    host = await startTestHost();
+    client = host.connect();
+    await within(20000, client.call('ping', {}), 'first ping');
+    await ready?.(client);
+  });
+  after(async () => { await host?.close(); });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the test host is not started: connectedHost\'s before() hook did not run or failed');
+    return value;
+  };
+  return { host: () => started(host), client: () => started(client) };
 }
