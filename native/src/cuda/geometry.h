@@ -5,11 +5,7 @@
 #pragma once
 #include <cstdint>
 
-#ifdef __CUDACC__
-#define BS_HD __host__ __device__
-#else
-#define BS_HD
-#endif
+#include "../host_device.h"
 
 namespace bs {
 namespace geom {

@@ -10,11 +10,7 @@
 #include "../dtype.h"
 #include "binary.h"
 
-#ifdef __CUDACC__
-#define BS_HD __host__ __device__
-#else
-#define BS_HD
-#endif
+#include "../host_device.h"
 
 namespace bs {
 
