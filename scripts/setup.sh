@@ -50,6 +50,16 @@ check_system() {
     # python3 may be a pyenv/venv interpreter that has numpy already; only ask for it when missing.
     missing_what+=("numpy for python3 (the tests' oracle)"); missing_apt+=(python3-numpy); missing_brew+=(numpy)
   fi
+  # The tests' oracles for layers and exports: Debian's PyTorch, torchvision and onnx, always the
+  # system interpreter's (/usr/bin/python3), with the threaded OpenBLAS (the reference BLAS is ~12x slower).
+  if [ "$(uname -s)" = Linux ] && command -v apt-get >/dev/null 2>&1; then
+    if ! /usr/bin/python3 -c 'import torch, torchvision, onnx' >/dev/null 2>&1; then
+      missing_what+=("PyTorch, torchvision and onnx for /usr/bin/python3 (the layers' oracle)")
+      missing_apt+=(python3-torch python3-torchvision python3-onnx libopenblas0-pthread)
+    elif ! ls /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 >/dev/null 2>&1 && [ "$(uname -m)" = x86_64 ]; then
+      missing_what+=("threaded OpenBLAS for PyTorch"); missing_apt+=(libopenblas0-pthread)
+    fi
+  fi
   if [ "$(uname -s)" = Linux ] && [ ! -x "$chromium_path" ]; then
     missing_what+=("Chromium at $chromium_path (browser tests)"); missing_apt+=(chromium)
   fi
