@@ -6,12 +6,12 @@ import { Block, indentRepr } from './nn/block.ts';
 import { Parameter } from './nn/parameter.ts';
 import { ConstantParameter } from './nn/constant-parameter.ts';
 import { ParameterDict } from './nn/parameter-dict.ts';
-import { Activation, Concurrent, Dense, Dropout, Flatten, Lambda, Sequential, createLayer, layerKinds, layerSpec } from './nn/layers/index.ts';
+import { Activation, Concurrent, Dense, Dropout, Flatten, Lambda, LAYER_CLASSES, Sequential, createLayer, layerKinds, layerSpec } from './nn/layers/index.ts';
 
-/** mxnet.gluon.nn's shape: nn.Block, nn.Sequential, nn.Dense, ... */
+/** mxnet.gluon.nn's shape: nn.Block, nn.Sequential, nn.Dense, ... — every registered layer class. */
 export const nn = {
-  Block, Sequential, Dense, Activation, Dropout, Flatten, Lambda, Concurrent,
-  Parameter, ConstantParameter, ParameterDict,
+  ...LAYER_CLASSES,
+  Block, Parameter, ConstantParameter, ParameterDict,
   createLayer, layerKinds, layerSpec,
 };
 

@@ -52,7 +52,7 @@ export const LayerNode = memo(function LayerNode({ id, selected }: NodeProps<Lay
   // An Output node shows the shape arriving at it (the network's output shape).
   const incomingEdge = useEditor((s) => (node?.kind === 'Output' ? selectBody(s).edges.find((e) => e.target.node === id)?.id : undefined));
   const incomingShape = useEditor((s) => (incomingEdge ? s.shapes?.edges[prefix + incomingEdge]?.shape : undefined));
-  // The latest training event's gradient norm of this node's parameters (Dense nodes only), while
+  // The latest training event's gradient norm of this node's parameters (kinds that have any), while
   // the document shown is the one the run trains.
   const gradNorm = useEditor((s) => (s.training.openedAt === s.openedAt ? s.training.gradNorms[selectBodyNode(s, id)?.name ?? ''] : undefined));
   const problems = useEditor(useShallow((s) => {
@@ -88,7 +88,7 @@ export const LayerNode = memo(function LayerNode({ id, selected }: NodeProps<Lay
           {errors.length ? '!' : '?'} {problems.length}
         </span>
       )}
-      {node.kind === 'Dense' && gradNorm !== undefined && (
+      {(catalog.byKind.get(node.kind)?.params.length ?? 0) > 0 && gradNorm !== undefined && (
         <span className="grad-badge" data-testid={`grad-badge-${node.name}`} title="gradient norm (latest training event)">‖∇‖ {gradNorm.toPrecision(3)}</span>
       )}
       {ports.outputs.map((p, i) => (

@@ -2,7 +2,8 @@
 // attribute per layer (named after the node), layers that reuse another's module (shared
 // instances, tied layers), variable names in forward(), and the error for kinds a target lacks.
 
-import { inUnitsOf } from '../../nn/layers/dense-spec.ts';
+import { layerSpec } from '../../nn/layers/index.ts';
+import { isUnsupported, type CodeSite, type LayerCode, type PythonLayerCode, type TypeScriptLayerCode } from '../../nn/layers/layer-spec.ts';
 import type { Parameter } from '../../nn/parameter.ts';
 import { ExportError } from '../export-error.ts';
 import type { ExportGraph, ExportOp } from '../export-graph.ts';
@@ -74,21 +75,29 @@ export function codePlan(graph: ExportGraph, identifier: Identifier, reuse: 'par
   };
 }
 
-/** The input features of a Dense layer as the graph's shapes give them (-1 when unknown). */
-export function denseInUnits(op: ExportOp): number {
-  return inUnitsOf(op.inputShapes[0]!, op.attrs.flatten !== false);
+type Target = keyof LayerCode;
+const TARGET_NAMES: Readonly<Record<Target, string>> = { pytorch: 'PyTorch', gluon: 'a Gluon block', typescript: 'TypeScript' };
+
+/** The kind's writer for a target (from its descriptor); refuses, naming the node, where the kind has none. */
+export function writerOf(op: ExportOp, target: 'pytorch' | 'gluon'): PythonLayerCode;
+export function writerOf(op: ExportOp, target: 'typescript'): TypeScriptLayerCode;
+export function writerOf(op: ExportOp, target: Target): PythonLayerCode | TypeScriptLayerCode {
+  const writer = layerSpec(op.kind).code?.[target];
+  if (!writer) throw unsupported(op, TARGET_NAMES[target], `the ${TARGET_NAMES[target]} generator has no equivalent of ${op.kind}`);
+  if (isUnsupported(writer)) throw unsupported(op, TARGET_NAMES[target], writer.unsupported);
+  return writer;
+}
+
+/** What a kind's writer sees of a layer; `self` is the language's member access (`self.` / `this.`). */
+export function siteOf(l: CodeLayer, self: 'self.' | 'this.'): CodeSite {
+  const owners = new Set(l.partialTies.map(([, o]) => o));
+  const tiedTo = owners.size === 1 && l.partialTies.length === l.op.params.size ? `${self}${[...owners][0]!.attr}` : null;
+  return { attrs: l.op.attrs, inputs: l.inputs, inputShapes: l.op.inputShapes, self: `${self}${l.attr}`, prefix: `${l.op.name}_`, tiedTo };
 }
 
 export function unsupported(op: ExportOp, target: string, why: string): ExportError {
   return new ExportError('E_EXPORT_UNSUPPORTED', op.where, `node '${op.node.name}' (${op.kind}, id ${op.where}) cannot be written as ${target}: ${why}.`);
 }
-
-/** Why a kind has no code equivalent, for the kinds no generator writes. */
-export const NO_CODE: Readonly<Record<string, string>> = {
-  FancyMLP: 'FancyMLP has data-dependent control flow; write it by hand from the chapter',
-  Lambda: 'a Lambda wraps engine code that cannot be translated',
-  Concurrent: 'documents draw branches with edges and join them with Concat',
-};
 
 /** A quoted string literal valid in Python and TypeScript. */
 export const quote = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;

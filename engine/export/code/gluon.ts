@@ -3,74 +3,9 @@
 // with Gluon names, and load_params() reads it through collect_params().load.
 
 import type { ExportGraph } from '../export-graph.ts';
-import { codePlan, denseInUnits, NO_CODE, quote, titleSuffix, unsupported, type CodeLayer } from './code-plan.ts';
+import { codePlan, siteOf, titleSuffix, unsupported, writerOf } from './code-plan.ts';
 import type { PythonCodeOptions } from './pytorch.ts';
 import { pythonIdentifier, pythonTuple } from './python-names.ts';
-
-/** Functional forms (nd) of the activations; gelu and softrelu are not nd functions of their own in 1.x. */
-const ACTIVATION: Readonly<Record<string, (x: string) => string>> = {
-  relu: (x) => `nd.relu(${x})`,
-  sigmoid: (x) => `nd.sigmoid(${x})`,
-  tanh: (x) => `nd.tanh(${x})`,
-  softrelu: (x) => `nd.Activation(${x}, act_type='softrelu')`,
-  gelu: (x) => `nd.LeakyReLU(${x}, act_type='gelu')`, // erf-based, as the engine's
-};
-
-const MY_DENSE_CLASS = `class MyDense(nn.Block):
-    """The chapter's MyDense (5.4): relu(x . W + b) with W of shape (in_units, units)."""
-
-    def __init__(self, units, in_units, **kwargs):
-        super().__init__(**kwargs)
-        self.weight = self.params.get('weight', shape=(in_units, units))
-        self.bias = self.params.get('bias', shape=(units,))
-
-    def forward(self, x):
-        linear = nd.dot(x, self.weight.data(x.context)) + self.bias.data(x.context)
-        return nd.relu(linear)
-
-`;
-
-/** The child a layer needs (null: computed in forward with nd functions). */
-function childOf(l: CodeLayer): string | null {
-  const a = l.op.attrs;
-  const prefix = `prefix=${quote(`${l.op.name}_`)}`;
-  switch (l.op.kind) {
-    case 'Dense': {
-      const args = [String(a.units)];
-      // Activation(gelu) is not an Activation op type in MXNet 1.x: forward() applies it.
-      if (a.activation && a.activation !== 'gelu') args.push(`activation=${quote(a.activation as string)}`);
-      if (a.useBias === false) args.push('use_bias=False');
-      if (a.flatten === false) args.push('flatten=False');
-      const inUnits = denseInUnits(l.op);
-      if (inUnits > 0) args.push(`in_units=${inUnits}`);
-      const owner = l.partialTies[0]?.[1];
-      if (owner) args.push(`params=self.${owner.attr}.params`); // tied: Gluon's Dense(..., params=shared.params)
-      return `nn.Dense(${args.join(', ')}, ${prefix})`;
-    }
-    case 'MyDense': return `MyDense(${String(a.units)}, ${String(a.inUnits)}, ${prefix})`;
-    case 'Dropout': {
-      const axes = (a.axes as number[] | undefined) ?? [];
-      return `nn.Dropout(${String(a.rate)}${axes.length ? `, axes=${pythonTuple(axes)}` : ''}, ${prefix})`;
-    }
-    default: return null;
-  }
-}
-
-function expressionOf(l: CodeLayer): string {
-  const a = l.op.attrs;
-  const [x] = l.inputs as [string];
-  const self = `self.${l.attr}`;
-  switch (l.op.kind) {
-    case 'Dense': return a.activation === 'gelu' ? ACTIVATION.gelu!(`${self}(${x})`) : `${self}(${x})`;
-    case 'MyDense':
-    case 'Dropout': return `${self}(${x})`;
-    case 'Activation': return ACTIVATION[a.activation as string]!(x);
-    case 'Flatten': return `nd.flatten(${x})`;
-    case 'Concat': return `nd.concat(${l.inputs.join(', ')}, dim=${String(a.axis)})`;
-    case 'CenteredLayer': return `${x} - ${x}.mean()`;
-    default: throw unsupported(l.op, 'a Gluon block', NO_CODE[l.op.kind] ?? `no Gluon equivalent of ${l.op.kind}`);
-  }
-}
 
 /**
  * Python source of a Gluon 1.x nn.Block for the graph, with load_params().
@@ -80,20 +15,22 @@ export function gluonCode(graph: ExportGraph, options: PythonCodeOptions = {}): 
   const plan = codePlan(graph, pythonIdentifier, 'layer');
   const init: string[] = [];
   const forward: string[] = [];
+  const preambles = new Set<string>();
   for (const l of plan.layers) {
-    const expr = expressionOf(l);
+    const writer = writerOf(l.op, 'gluon');
+    const site = siteOf(l, 'self.');
+    if (writer.preamble) preambles.add(writer.preamble);
     const partial = l.partialTies.length > 0 && l.partialTies.length < l.op.params.size;
     if (partial || new Set(l.partialTies.map(([, o]) => o)).size > 1) {
       throw unsupported(l.op, 'a Gluon block', 'only some of its parameters are tied, which Gluon 1.x expresses only by sharing all of them');
     }
     if (l.reuses) forward.push(`        # ${l.op.name} shares ${l.reuses.op.name}'s parameters: the same child`);
     else {
-      const child = childOf(l);
+      const child = writer.module?.(site) ?? null;
       if (child) init.push(`        self.${l.attr} = ${child}`);
     }
-    forward.push(`        ${l.output} = ${expr}`);
+    forward.push(`        ${l.output} = ${writer.forward(site)}`);
   }
-  const usesMyDense = plan.layers.some((l) => l.op.kind === 'MyDense');
   const example = graph.inputs.map((i) => `nd.random.uniform(shape=${pythonTuple(i.shape.map((d) => (d < 0 ? 1 : d)))})`).join(', ');
   return `# ${plan.className}${titleSuffix(options.title)}
 # Generated by Blocksmith from a graph document, for MXNet 1.x Gluon. Children are made outside
@@ -106,7 +43,7 @@ from mxnet import nd
 from mxnet.gluon import nn
 
 
-${usesMyDense ? MY_DENSE_CLASS + '\n' : ''}class ${plan.className}(nn.Block):
+${[...preambles].map((p) => `${p}\n\n`).join('')}class ${plan.className}(nn.Block):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
 ${init.length ? init.join('\n') : '        pass'}

@@ -3,54 +3,8 @@
 // e.g. dense0_weight) into the module's state_dict keys (dense0.weight).
 
 import type { ExportGraph } from '../export-graph.ts';
-import { codePlan, denseInUnits, NO_CODE, quote, titleSuffix, unsupported, type CodeLayer } from './code-plan.ts';
+import { codePlan, quote, siteOf, titleSuffix, writerOf } from './code-plan.ts';
 import { pythonIdentifier, pythonTuple } from './python-names.ts';
-
-const ACTIVATION: Readonly<Record<string, (x: string) => string>> = {
-  relu: (x) => `F.relu(${x})`,
-  sigmoid: (x) => `torch.sigmoid(${x})`,
-  tanh: (x) => `torch.tanh(${x})`,
-  softrelu: (x) => `F.softplus(${x})`, // MXNet's softrelu is log(1 + exp(x))
-  gelu: (x) => `F.gelu(${x})`, // erf-based, as the engine's
-};
-
-const activate = (act: unknown, x: string): string => (act ? ACTIVATION[act as string]!(x) : x);
-
-/** The module a layer needs in __init__ (null: it has no parameters or state). */
-function moduleOf(l: CodeLayer): string | null {
-  const a = l.op.attrs;
-  switch (l.op.kind) {
-    case 'Dense': {
-      const bias = a.useBias === false ? ', bias=False' : '';
-      const inUnits = denseInUnits(l.op);
-      return inUnits > 0 ? `nn.Linear(${inUnits}, ${String(a.units)}${bias})` : `nn.LazyLinear(${String(a.units)}${bias})`;
-    }
-    // MyDense keeps (in, out) weights; the loader transposes them into nn.Linear's (out, in).
-    case 'MyDense': return `nn.Linear(${String(a.inUnits)}, ${String(a.units)})`;
-    case 'Dropout': return `nn.Dropout(p=${String(a.rate)})`;
-    default: return null;
-  }
-}
-
-/** The expression computing a layer's output from its input variables. */
-function expressionOf(l: CodeLayer): string {
-  const a = l.op.attrs;
-  const [x] = l.inputs as [string];
-  const self = `self.${l.attr}`;
-  switch (l.op.kind) {
-    case 'Dense': {
-      const flat = a.flatten !== false && l.op.inputShapes[0]!.length > 2 ? `torch.flatten(${x}, 1)` : x;
-      return activate(a.activation, `${self}(${flat})`);
-    }
-    case 'MyDense': return `F.relu(${self}(${x}))`;
-    case 'Activation': return activate(a.activation, x);
-    case 'Dropout': return `${self}(${x})`;
-    case 'Flatten': return `torch.flatten(${x}, 1)`;
-    case 'Concat': return `torch.cat([${l.inputs.join(', ')}], dim=${String(a.axis)})`;
-    case 'CenteredLayer': return `${x} - ${x}.mean()`;
-    default: throw unsupported(l.op, 'PyTorch', NO_CODE[l.op.kind] ?? `no PyTorch equivalent of ${l.op.kind}`);
-  }
-}
 
 export interface PythonCodeOptions {
   /** The document's title, for the header comment. */
@@ -65,25 +19,33 @@ export function pytorchCode(graph: ExportGraph, options: PythonCodeOptions = {})
   const plan = codePlan(graph, pythonIdentifier, 'params');
   const init: string[] = [];
   const forward: string[] = [];
+  const preambles = new Set<string>();
+  // The state_dict name of a layer's parameter (BatchNorm's gamma is PyTorch's weight).
+  const stateName = (l: (typeof plan.layers)[number], short: string): string => writerOf(l.op, 'pytorch').stateNames?.[short] ?? short;
   for (const l of plan.layers) {
-    const expr = expressionOf(l); // throws first for kinds PyTorch lacks
+    const writer = writerOf(l.op, 'pytorch'); // throws first for kinds PyTorch lacks
+    const site = siteOf(l, 'self.');
+    if (writer.preamble) preambles.add(writer.preamble);
     if (l.reuses) forward.push(`        # ${l.op.name} shares ${l.reuses.op.name}'s parameters: the same module`);
     else {
-      const m = moduleOf(l);
+      const m = writer.module?.(site) ?? null;
       if (m) init.push(`        self.${l.attr} = ${m}`);
-      for (const [short, owner, ownerShort] of l.partialTies) init.push(`        self.${l.attr}.${short} = self.${owner.attr}.${ownerShort}  # tied`);
+      for (const [short, owner, ownerShort] of l.partialTies) {
+        init.push(`        self.${l.attr}.${stateName(l, short)} = self.${owner.attr}.${stateName(owner, ownerShort)}  # tied`);
+      }
     }
-    forward.push(`        ${l.output} = ${expr}`);
+    forward.push(`        ${l.output} = ${writer.forward(site)}`);
   }
-  // Each distinct parameter once, under its Gluon name; MyDense weights need a transpose.
+  // Each distinct parameter once, under its Gluon name, with the kinds' transposes (MyDense).
   const keys: string[] = [];
   const tied: string[] = [];
   for (const l of plan.layers) {
     if (l.reuses) continue;
+    const transposed = writerOf(l.op, 'pytorch').transposed ?? [];
     for (const [short, p] of l.op.params) {
       const tie = l.partialTies.find(([s]) => s === short);
-      if (tie) { tied.push(`    ${quote(`${l.attr}.${short}`)}: ${quote(`${tie[1].attr}.${tie[2]}`)},`); continue; }
-      keys.push(`    ${quote(p.name)}: (${quote(`${l.attr}.${short}`)}, ${l.op.kind === 'MyDense' && short === 'weight' ? 'True' : 'False'}),`);
+      if (tie) { tied.push(`    ${quote(`${l.attr}.${stateName(l, short)}`)}: ${quote(`${tie[1].attr}.${stateName(tie[1], tie[2])}`)},`); continue; }
+      keys.push(`    ${quote(p.name)}: (${quote(`${l.attr}.${stateName(l, short)}`)}, ${transposed.includes(short) ? 'True' : 'False'}),`);
     }
   }
   const example = graph.inputs.map((i) => `torch.rand${pythonTuple(i.shape.map((d) => (d < 0 ? 1 : d)))}`).join(', ');
@@ -100,7 +62,7 @@ import torch.nn.functional as F
 from torch import nn
 
 
-class ${plan.className}(nn.Module):
+${[...preambles].map((p) => `${p}\n\n`).join('')}class ${plan.className}(nn.Module):
     def __init__(self):
         super().__init__()
 ${init.length ? init.join('\n') : '        pass'}

@@ -5,11 +5,27 @@ import type { NDArray } from '../../ndarray/ndarray.ts';
 import { np } from '../../ndarray/np.ts';
 import type { BlockOptions } from '../block.ts';
 import { Sequential } from './sequential.ts';
-import type { LayerSpec } from './layer-spec.ts';
-import { CONCURRENT_SPEC } from './sequential-spec.ts';
+import { ONE_INPUT, ONE_OUTPUT, type LayerSpec } from './layer-spec.ts';
 
 export class Concurrent extends Sequential {
-  static override readonly spec: LayerSpec = CONCURRENT_SPEC;
+  static override readonly spec: LayerSpec = {
+    kind: 'Concurrent',
+    category: 'structure',
+    doc: 'Runs children on the same input and concatenates their outputs along an axis.',
+    attrs: [{ name: 'axis', type: 'int', default: -1, doc: 'concatenation axis' }],
+    inputs: ONE_INPUT,
+    outputs: ONE_OUTPUT,
+    params: [],
+    outputShape: (_a, [x]) => [...x!],
+    repr: () => 'Concurrent(\n\n)',
+    onnx: { unsupported: 'documents draw branches with edges and join them with Concat' },
+    code: {
+      pytorch: { unsupported: 'documents draw branches with edges and join them with Concat' },
+      gluon: { unsupported: 'documents draw branches with edges and join them with Concat' },
+      typescript: { unsupported: 'documents draw branches with edges and join them with Concat' },
+    },
+    create: (a, o) => new Concurrent(a.axis as number, o),
+  };
 
   readonly axis: number;
 

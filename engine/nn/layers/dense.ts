@@ -1,6 +1,7 @@
 // Dense: y = act(x·Wᵀ + b) with W of shape (units, inUnits), on the engine's fused linear op.
 // inUnits may be left out: the weight is then (units, -1) and initialization waits for the
-// first batch (deferred initialization), as Gluon's Dense does.
+// first batch (deferred initialization), as Gluon's Dense does. Everything about the kind is here:
+// options, class, descriptor, ONNX (Gemm) and code (nn.Linear / nn.Dense / Dense).
 
 import type { NDArray } from '../../ndarray/ndarray.ts';
 import type { DType } from '../../ndarray/dtype.ts';
@@ -11,9 +12,9 @@ import type { HybridUnit } from '../hybrid.ts';
 import type { ParameterDict } from '../parameter-dict.ts';
 import type { Parameter } from '../parameter.ts';
 import { modelErrors, pyTuple } from '../model-errors.ts';
-import { Activation, checkActivation, type ActivationType } from './activation.ts';
-import type { LayerSpec } from './layer-spec.ts';
-import { DENSE_SPEC, inUnitsOf } from './dense-spec.ts';
+import { Activation, ACTIVATIONS, checkActivation, onnxActivation, type ActivationType } from './activation.ts';
+import { GLUON_ACTIVATION, pyActivate, TORCH_ACTIVATION } from './layer-code.ts';
+import { ONE_INPUT, ONE_OUTPUT, product, type CodeSite, type LayerSpec, type OnnxEmitter } from './layer-spec.ts';
 
 /** Dense's options (Gluon's keyword arguments, camelCased). */
 export interface DenseArgs {
@@ -33,8 +34,111 @@ export interface DenseArgs {
   prefix?: string;
 }
 
+/**
+ * Dense in ONNX: Gemm(transB=1) on a 2-d input (Flatten first when flattening a deeper one); with
+ * flatten=false the features are the last axis, which Gemm cannot do, so MatMul(x, Wᵀ) + b.
+ */
+function denseToOnnx(e: OnnxEmitter): string {
+  const a = e.attrs;
+  const [x, shape] = [e.inputs[0]!, e.inputShapes[0]!];
+  const bias = a.useBias !== false ? [e.param('bias')] : [];
+  let y: string;
+  if (a.flatten !== false || shape.length === 2) {
+    const flat = shape.length === 2 ? x : e.node('Flatten', [x], { axis: 1 });
+    y = e.node('Gemm', [flat, e.param('weight'), ...bias], { transB: 1 });
+  } else {
+    y = e.node('MatMul', [x, e.node('Transpose', [e.param('weight')], { perm: [1, 0] })]);
+    if (bias.length) y = e.node('Add', [y, bias[0]!]);
+  }
+  return a.activation ? onnxActivation(e, a.activation as string, y) : y;
+}
+
+/** Input features: everything but the batch axis when flattening, else the last axis. */
+export function inUnitsOf(x: readonly number[], flatten: boolean): number {
+  return flatten ? product(x.slice(1)) : x[x.length - 1]!;
+}
+
+/** The input features as the exported graph's shapes give them (-1 when unknown). */
+const siteInUnits = (s: CodeSite): number => inUnitsOf(s.inputShapes[0]!, s.attrs.flatten !== false);
+
 export class Dense extends Block {
-  static readonly spec: LayerSpec = DENSE_SPEC;
+  static readonly spec: LayerSpec = {
+  kind: 'Dense',
+  category: 'core',
+  doc: 'Fully connected layer: act(x·Wᵀ + b).',
+  attrs: [
+    { name: 'units', type: 'int', min: 1, doc: 'output features' },
+    { name: 'activation', type: 'enum', choices: ACTIVATIONS, default: null, doc: 'activation (none = linear)' },
+    { name: 'inUnits', type: 'int', min: 0, default: 0, doc: 'input features; 0 = infer from the first batch' },
+    { name: 'useBias', type: 'bool', default: true, doc: 'add a bias' },
+    { name: 'flatten', type: 'bool', default: true, doc: 'flatten all but the first axis of the input' },
+    { name: 'weightInitializer', type: 'initializer', default: null, doc: 'weight init (null: the block-level init)' },
+    { name: 'biasInitializer', type: 'initializer', default: 'zeros', doc: 'bias init' },
+  ],
+  inputs: ONE_INPUT,
+  outputs: ONE_OUTPUT,
+  params: [
+    {
+      name: 'weight', init: null,
+      shape: (a, x) => [a.units as number, x ? inUnitsOf(x, a.flatten !== false) : ((a.inUnits as number) || -1)],
+    },
+    { name: 'bias', init: 'zeros', shape: (a) => [a.units as number], present: (a) => a.useBias !== false },
+  ],
+  outputShape: (a, [x]) => (a.flatten === false ? [...x!.slice(0, -1), a.units as number] : [x![0]!, a.units as number]),
+  // x·Wᵀ: batch × inUnits × units multiply-adds (unknown batch counts as 1).
+  flops: (a, [x]) => {
+    const rows = a.flatten === false ? product(x!.slice(0, -1)) : x![0]!;
+    return 2 * Math.max(rows, 1) * Math.max(inUnitsOf(x!, a.flatten !== false), 0) * (a.units as number);
+  },
+  repr: (a, x) => {
+    const inUnits = x ? inUnitsOf(x, a.flatten !== false) : ((a.inUnits as number) || -1);
+    return `Dense(${inUnits} -> ${String(a.units)}, ${a.activation ? `Activation(${String(a.activation)})` : 'linear'})`;
+  },
+  onnx: denseToOnnx,
+    code: {
+      pytorch: {
+        module: (s) => {
+          const bias = s.attrs.useBias === false ? ', bias=False' : '';
+          const inUnits = siteInUnits(s);
+          return inUnits > 0 ? `nn.Linear(${inUnits}, ${String(s.attrs.units)}${bias})` : `nn.LazyLinear(${String(s.attrs.units)}${bias})`;
+        },
+        forward: (s) => {
+          const x = s.inputs[0]!;
+          const flat = s.attrs.flatten !== false && s.inputShapes[0]!.length > 2 ? `torch.flatten(${x}, 1)` : x;
+          return pyActivate(TORCH_ACTIVATION, s.attrs.activation, `${s.self}(${flat})`);
+        },
+      },
+      gluon: {
+        module: (s) => {
+          const a = s.attrs;
+          const args = [String(a.units)];
+          // Activation(gelu) is not an Activation op type in MXNet 1.x: forward() applies it.
+          if (a.activation && a.activation !== 'gelu') args.push(`activation='${String(a.activation)}'`);
+          if (a.useBias === false) args.push('use_bias=False');
+          if (a.flatten === false) args.push('flatten=False');
+          const inUnits = siteInUnits(s);
+          if (inUnits > 0) args.push(`in_units=${inUnits}`);
+          if (s.tiedTo) args.push(`params=${s.tiedTo}.params`); // tied: Gluon's Dense(..., params=shared.params)
+          return `nn.Dense(${args.join(', ')}, prefix='${s.prefix}')`;
+        },
+        forward: (s) => (s.attrs.activation === 'gelu' ? GLUON_ACTIVATION.gelu!(`${s.self}(${s.inputs[0]!})`) : `${s.self}(${s.inputs[0]!})`),
+      },
+      typescript: {
+        child: (s) => {
+          const a = s.attrs;
+          const args: string[] = [];
+          if (a.activation) args.push(`activation: '${String(a.activation)}'`);
+          const inUnits = siteInUnits(s);
+          if (inUnits > 0) args.push(`inUnits: ${inUnits}`);
+          if (a.useBias === false) args.push('useBias: false');
+          if (a.flatten === false) args.push('flatten: false');
+          if (s.tiedTo) args.push(`params: ${s.tiedTo}.params`); // tied, as Gluon's Dense(..., params=shared.params)
+          return { type: 'Dense', make: `new Dense(${String(a.units)}, { ${[...args, `prefix: '${s.prefix}'`].join(', ')} })` };
+        },
+      },
+    },
+    create: (a, o) => new Dense(a.units as number, { ...(a as DenseArgs), prefix: o.prefix, params: o.params ?? undefined }),
+  };
 
   readonly units: number;
   readonly flatten: boolean;

@@ -8,9 +8,8 @@ import { isFloat } from '../../ndarray/dtype.ts';
 import { autograd } from '../../autograd/index.ts';
 import { Block, type BlockOptions } from '../block.ts';
 import type { HybridUnit } from '../hybrid.ts';
-import { modelErrors } from '../model-errors.ts';
-import type { LayerSpec } from './layer-spec.ts';
-import { DROPOUT_SPEC } from './dropout-spec.ts';
+import { modelErrors, pyTuple } from '../model-errors.ts';
+import { ONE_INPUT, ONE_OUTPUT, type LayerSpec } from './layer-spec.ts';
 
 export interface DropoutArgs extends BlockOptions {
   /** Axes that share one mask value (variational dropout), e.g. [1] for the time axis. */
@@ -18,7 +17,39 @@ export interface DropoutArgs extends BlockOptions {
 }
 
 export class Dropout extends Block {
-  static readonly spec: LayerSpec = DROPOUT_SPEC;
+  static readonly spec: LayerSpec = {
+    kind: 'Dropout',
+    category: 'regularization',
+    doc: 'Randomly zeroes elements while training.',
+    attrs: [
+      { name: 'rate', type: 'float', min: 0, max: 1, default: 0.5, doc: 'fraction of elements dropped' },
+      { name: 'axes', type: 'intList', default: [], doc: 'axes sharing one mask value' },
+    ],
+    inputs: ONE_INPUT,
+    outputs: ONE_OUTPUT,
+    params: [],
+    outputShape: (_a, [x]) => [...x!],
+    // Exported models are for inference, where dropout passes its input through.
+    onnx: (e) => e.node('Identity', [e.inputs[0]!]),
+    repr: (a) => `Dropout(p = ${String(a.rate)}, axes=${pyTuple((a.axes as number[] | undefined) ?? [])})`,
+    code: {
+      pytorch: { module: (s) => `nn.Dropout(p=${String(s.attrs.rate)})`, forward: (s) => `${s.self}(${s.inputs[0]!})` },
+      gluon: {
+        module: (s) => {
+          const axes = (s.attrs.axes as number[] | undefined) ?? [];
+          return `nn.Dropout(${String(s.attrs.rate)}${axes.length ? `, axes=${pyTuple(axes)}` : ''}, prefix='${s.prefix}')`;
+        },
+        forward: (s) => `${s.self}(${s.inputs[0]!})`,
+      },
+      typescript: {
+        child: (s) => {
+          const axes = (s.attrs.axes as number[] | undefined) ?? [];
+          return { type: 'Dropout', make: `new Dropout(${String(s.attrs.rate)}, { ${axes.length ? `axes: [${axes.join(', ')}], ` : ''}prefix: '${s.prefix}' })` };
+        },
+      },
+    },
+    create: (a, o) => new Dropout(a.rate as number, { ...o, axes: a.axes as number[] }),
+  };
 
   readonly rate: number;
   readonly axes: readonly number[];

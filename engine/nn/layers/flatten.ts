@@ -3,11 +3,27 @@
 import type { NDArray } from '../../ndarray/ndarray.ts';
 import { Block } from '../block.ts';
 import type { HybridUnit } from '../hybrid.ts';
-import type { LayerSpec } from './layer-spec.ts';
-import { FLATTEN_SPEC } from './flatten-spec.ts';
+import { ONE_INPUT, ONE_OUTPUT, product, type LayerSpec } from './layer-spec.ts';
 
 export class Flatten extends Block {
-  static readonly spec: LayerSpec = FLATTEN_SPEC;
+  static readonly spec: LayerSpec = {
+    kind: 'Flatten',
+    category: 'core',
+    doc: 'Flattens all axes but the first.',
+    attrs: [],
+    inputs: ONE_INPUT,
+    outputs: ONE_OUTPUT,
+    params: [],
+    outputShape: (_a, [x]) => [x![0]!, product(x!.slice(1))],
+    repr: () => 'Flatten',
+    onnx: (e) => e.node('Flatten', [e.inputs[0]!], { axis: 1 }),
+    code: {
+      pytorch: { forward: (s) => `torch.flatten(${s.inputs[0]!}, 1)` },
+      gluon: { forward: (s) => `nd.flatten(${s.inputs[0]!})` },
+      typescript: { child: (s) => ({ type: 'Flatten', make: `new Flatten({ prefix: '${s.prefix}' })` }) },
+    },
+    create: (_a, o) => new Flatten(o),
+  };
 
   override forward(x: NDArray): NDArray {
     return x.reshape([x.shape[0] ?? 1, -1]);

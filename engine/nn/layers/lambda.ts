@@ -6,8 +6,7 @@ import { np } from '../../ndarray/np.ts';
 import { npx } from '../../ndarray/npx.ts';
 import { Block, type BlockOptions } from '../block.ts';
 import { modelErrors } from '../model-errors.ts';
-import type { LayerSpec } from './layer-spec.ts';
-import { LAMBDA_SPEC } from './lambda-spec.ts';
+import { ONE_INPUT, ONE_OUTPUT, type LayerSpec } from './layer-spec.ts';
 
 export type LambdaFn = (...inputs: NDArray[]) => NDArray;
 
@@ -17,7 +16,24 @@ function byName(name: string): LambdaFn | undefined {
 }
 
 export class Lambda extends Block {
-  static readonly spec: LayerSpec = LAMBDA_SPEC;
+  static readonly spec: LayerSpec = {
+    kind: 'Lambda',
+    category: 'core',
+    doc: 'Wraps a function (or the name of an npx/np function) as a block.',
+    attrs: [{ name: 'function', type: 'function', doc: 'the function, or its npx/np name' }],
+    inputs: ONE_INPUT,
+    outputs: ONE_OUTPUT,
+    params: [],
+    outputShape: (_a, [x]) => [...x!],
+    onnx: { unsupported: 'a Lambda runs arbitrary engine code, which has no ONNX equivalent' },
+    repr: (a) => `Lambda(${typeof a.function === 'string' ? a.function : '<lambda>'})`,
+    code: {
+      pytorch: { unsupported: 'a Lambda wraps engine code that cannot be translated' },
+      gluon: { unsupported: 'a Lambda wraps engine code that cannot be translated' },
+      typescript: { unsupported: 'a Lambda wraps engine code that cannot be translated' },
+    },
+    create: (a, o) => new Lambda(a.function as LambdaFn | string, o),
+  };
 
   readonly fn: LambdaFn;
   readonly fnName: string;

@@ -1,8 +1,11 @@
 // The descriptor every layer kind carries (style conventions 1 and 15): its attributes with types
 // and defaults, its ports, its parameters with shapes as functions of the input shape, its output
-// shape and its repr. The graph builder, shape inference and the editor's palette read this one
-// description. Pure (it imports only the error catalog), so the renderer may import it.
+// shape, its repr, how it is built, and how it is written to ONNX and to PyTorch / Gluon /
+// TypeScript code. Each kind's file (dense.ts, conv2d.ts, ...) holds its descriptor beside its
+// class; the registry (index.ts), the nn namespace, the editor's catalog (sent over the service
+// API as data), shape inference and every exporter read this one description.
 
+import type { Block, BlockOptions } from '../block.ts';
 import { modelErrors } from '../model-errors.ts';
 
 export type AttrType = 'int' | 'float' | 'bool' | 'string' | 'enum' | 'initializer' | 'intList' | 'function';
@@ -48,9 +51,12 @@ export interface ParamSpec {
   readonly constant?: boolean;
 }
 
+/** Palette groups, in the order the editor shows them. */
+export type LayerCategory = 'core' | 'convolution' | 'pooling' | 'normalization' | 'activation' | 'merge' | 'shape' | 'regularization' | 'structure';
+
 export interface LayerSpec {
   readonly kind: string;
-  readonly category: 'core' | 'activation' | 'regularization' | 'structure';
+  readonly category: LayerCategory;
   readonly doc: string;
   readonly attrs: readonly AttrSpec[];
   readonly inputs: readonly PortSpec[];
@@ -64,6 +70,63 @@ export interface LayerSpec {
   flops?(attrs: Attrs, inputs: readonly ShapeLike[]): number;
   /** How the kind is written to ONNX (opset 17); absent or `{unsupported}` = the exporter names the node and refuses. */
   readonly onnx?: OnnxExport;
+  /** How the kind is written as code; a target left out is refused with a generic reason. */
+  readonly code?: LayerCode;
+  /**
+   * Parameters that are state, not weights (BatchNorm's running statistics): updated by the
+   * forward in training, never by the optimizer, saved and loaded with the others.
+   */
+  readonly stateParams?: readonly string[];
+  /** The layer from its attributes (defaults filled in); `options` sets its prefix or shared parameters. */
+  create(attrs: Record<string, unknown>, options: BlockOptions): Block;
+}
+
+/** A target the kind cannot be written to, and why (the exporter names the node and refuses). */
+export interface Unsupported { readonly unsupported: string }
+
+/** What a code writer sees of one layer of the exported graph. */
+export interface CodeSite {
+  /** The attributes with defaults filled in. */
+  readonly attrs: Attrs;
+  /** Variable names of the inputs in forward(), in port (and edge) order, and their shapes (-1 = unknown). */
+  readonly inputs: readonly string[];
+  readonly inputShapes: readonly ShapeLike[];
+  /** The expression naming the layer's module or child (`self.conv0`, `this.conv0`). */
+  readonly self: string;
+  /** The layer's parameter prefix (`conv0_`), which Gluon and engine children take. */
+  readonly prefix: string;
+  /** Set when every parameter is another layer's (tied): that layer's module expression. */
+  readonly tiedTo: string | null;
+}
+
+/** A kind in PyTorch or Gluon 1.x code. */
+export interface PythonLayerCode {
+  /** The module (PyTorch) or child block (Gluon) made in __init__; absent or null: forward() uses functions only. */
+  module?(s: CodeSite): string | null;
+  /** The expression of the layer's output in forward(). */
+  forward(s: CodeSite): string;
+  /** state_dict names that differ from the parameters' short names (BatchNorm's gamma is PyTorch's weight). */
+  readonly stateNames?: Readonly<Record<string, string>>;
+  /** Parameters the framework's module keeps transposed relative to the engine's (MyDense's (in, out) weight). */
+  readonly transposed?: readonly string[];
+  /** Top-level Python the module needs (a class definition), written once per file. */
+  readonly preamble?: string;
+}
+
+/** A kind in engine TypeScript code. */
+export interface TypeScriptLayerCode {
+  /** The child's class (for the field's type; `examples.X` for the chapter's blocks) and its construction; null: none. */
+  child(s: CodeSite): { type: string; make: string } | null;
+  /** The output expression; absent: `this.<attr>.call(inputs)`. */
+  forward?(s: CodeSite): string;
+  /** Engine exports the forward expression uses (np). */
+  readonly imports?: readonly string[];
+}
+
+export interface LayerCode {
+  readonly pytorch?: PythonLayerCode | Unsupported;
+  readonly gluon?: PythonLayerCode | Unsupported;
+  readonly typescript?: TypeScriptLayerCode | Unsupported;
 }
 
 /** An ONNX attribute value: an int (or int list), `{float}` for a float, or a string. */
@@ -88,7 +151,9 @@ export interface OnnxEmitter {
 }
 
 /** The mapping returns the name of the layer's output value; `unsupported` says why there is none. */
-export type OnnxExport = ((e: OnnxEmitter) => string) | { readonly unsupported: string };
+export type OnnxExport = ((e: OnnxEmitter) => string) | Unsupported;
+
+export const isUnsupported = (x: unknown): x is Unsupported => typeof x === 'object' && x !== null && 'unsupported' in x;
 
 /** Attributes with defaults filled in (required ones must be present). */
 export function withDefaults(spec: LayerSpec, attrs: Attrs): Record<string, unknown> {

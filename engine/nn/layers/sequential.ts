@@ -3,11 +3,21 @@
 import type { NDArray } from '../../ndarray/ndarray.ts';
 import { Block } from '../block.ts';
 import type { HybridUnit } from '../hybrid.ts';
-import type { LayerSpec } from './layer-spec.ts';
-import { SEQUENTIAL_SPEC } from './sequential-spec.ts';
+import { ONE_INPUT, ONE_OUTPUT, type LayerSpec } from './layer-spec.ts';
 
 export class Sequential extends Block {
-  static readonly spec: LayerSpec = SEQUENTIAL_SPEC;
+  static readonly spec: LayerSpec = {
+    kind: 'Sequential',
+    category: 'structure',
+    doc: 'Stacks blocks sequentially; children are keyed 0, 1, ...',
+    attrs: [],
+    inputs: ONE_INPUT,
+    outputs: ONE_OUTPUT,
+    params: [],
+    outputShape: (_a, [x]) => [...x!],
+    repr: () => 'Sequential(\n\n)',
+    create: (_a, o) => new Sequential(o),
+  };
 
   /** Appends blocks in execution order: `net.add(new Dense(256, {activation: 'relu'}), new Dense(10))`. */
   add(...blocks: Block[]): this {

@@ -1,9 +1,25 @@
-// Descriptors of the chapter's custom blocks offered as built-in kinds until code blocks exist
-// (pure, importable by the renderer): FancyMLP (5.1.3), CenteredLayer and MyDense (5.4). The
-// classes stay in nn/examples/; the registry in index.ts pairs them with these descriptors.
+// The chapter's custom blocks offered as built-in kinds until code blocks exist: FancyMLP (5.1.3),
+// CenteredLayer and MyDense (5.4). Their classes stay in nn/examples/ (they are the chapter's
+// listings); everything else about the three kinds is here.
 
-import { inUnitsOf } from './dense-spec.ts';
+import { CenteredLayer, MyDense } from '../examples/custom-layers.ts';
+import { FancyMLP } from '../examples/fancy-mlp.ts';
+import { inUnitsOf } from './dense.ts';
 import { ONE_INPUT, ONE_OUTPUT, type LayerSpec } from './layer-spec.ts';
+
+const MY_DENSE_GLUON = `class MyDense(nn.Block):
+    """The chapter's MyDense (5.4): relu(x . W + b) with W of shape (in_units, units)."""
+
+    def __init__(self, units, in_units, **kwargs):
+        super().__init__(**kwargs)
+        self.weight = self.params.get('weight', shape=(in_units, units))
+        self.bias = self.params.get('bias', shape=(units,))
+
+    def forward(self, x):
+        linear = nd.dot(x, self.weight.data(x.context)) + self.bias.data(x.context)
+        return nd.relu(linear)
+`;
+const FANCY_WHY = 'FancyMLP has data-dependent control flow; write it by hand from the chapter';
 
 const FANCY_UNITS = 20;
 
@@ -25,6 +41,8 @@ export const FANCY_MLP_SPEC: LayerSpec = {
   flops: (_a, [x]) => 2 * Math.max(x![0]!, 1) * FANCY_UNITS * (Math.max(inUnitsOf(x!, true), 0) + 2 * FANCY_UNITS),
   onnx: { unsupported: 'FancyMLP has data-dependent control flow (a while loop on the norm and a branch on the sum), which a static ONNX graph cannot express' },
   repr: (_a, x) => `FancyMLP(\n  (dense): Dense(${x ? inUnitsOf(x, true) : -1} -> ${FANCY_UNITS}, Activation(relu))\n)`,
+  code: { pytorch: { unsupported: FANCY_WHY }, gluon: { unsupported: FANCY_WHY }, typescript: { unsupported: FANCY_WHY } },
+  create: (_a, o) => new FancyMLP(o),
 };
 
 export const CENTERED_LAYER_SPEC: LayerSpec = {
@@ -39,6 +57,12 @@ export const CENTERED_LAYER_SPEC: LayerSpec = {
   // x − mean(x) over every element: ReduceMean without axes (opset 17 takes axes as an attribute) keeps dims, so Sub broadcasts.
   onnx: (e) => e.node('Sub', [e.inputs[0]!, e.node('ReduceMean', [e.inputs[0]!], { keepdims: 1 })]),
   repr: () => 'CenteredLayer(\n\n)',
+  code: {
+    pytorch: { forward: (s) => `${s.inputs[0]!} - ${s.inputs[0]!}.mean()` },
+    gluon: { forward: (s) => `${s.inputs[0]!} - ${s.inputs[0]!}.mean()` },
+    typescript: { child: (s) => ({ type: 'examples.CenteredLayer', make: `new examples.CenteredLayer({ prefix: '${s.prefix}' })` }) },
+  },
+  create: (_a, o) => new CenteredLayer(o),
 };
 
 export const MY_DENSE_SPEC: LayerSpec = {
@@ -61,4 +85,21 @@ export const MY_DENSE_SPEC: LayerSpec = {
   // The weight is (inUnits, units), so no transpose: relu(x·W + b).
   onnx: (e) => e.node('Relu', [e.node('Add', [e.node('MatMul', [e.inputs[0]!, e.param('weight')]), e.param('bias')])]),
   repr: () => 'MyDense(\n\n)',
+  code: {
+    // MyDense keeps (in, out) weights; the loader transposes them into nn.Linear's (out, in).
+    pytorch: {
+      module: (s) => `nn.Linear(${String(s.attrs.inUnits)}, ${String(s.attrs.units)})`,
+      forward: (s) => `F.relu(${s.self}(${s.inputs[0]!}))`,
+      transposed: ['weight'],
+    },
+    gluon: {
+      module: (s) => `MyDense(${String(s.attrs.units)}, ${String(s.attrs.inUnits)}, prefix='${s.prefix}')`,
+      forward: (s) => `${s.self}(${s.inputs[0]!})`,
+      preamble: MY_DENSE_GLUON,
+    },
+    typescript: {
+      child: (s) => ({ type: 'examples.MyDense', make: `new examples.MyDense(${String(s.attrs.units)}, ${String(s.attrs.inUnits)}, { prefix: '${s.prefix}' })` }),
+    },
+  },
+  create: (a, o) => new MyDense(a.units as number, a.inUnits as number, o),
 };
