@@ -6,7 +6,7 @@ import { Block, indentRepr } from './nn/block.ts';
 import { Parameter } from './nn/parameter.ts';
 import { ConstantParameter } from './nn/constant-parameter.ts';
 import { ParameterDict } from './nn/parameter-dict.ts';
-import { Activation, Concurrent, Dense, Dropout, Flatten, Lambda, LAYER_CLASSES, Sequential, createLayer, layerKinds, layerSpec } from './nn/layers/index.ts';
+import { LAYER_CLASSES, createLayer, layerKinds, layerSpec } from './nn/layers/index.ts';
 
 /** mxnet.gluon.nn's shape: nn.Block, nn.Sequential, nn.Dense, ... — every registered layer class. */
 export const nn = {
@@ -16,10 +16,10 @@ export const nn = {
 };
 
 export { Block, indentRepr, Parameter, ConstantParameter, ParameterDict };
-export { Activation, Concurrent, Dense, Dropout, Flatten, Lambda, Sequential, createLayer, layerKinds, layerSpec };
+// Every registered layer class (Dense, Conv2D, ...), createLayer, layerKinds, layerSpec.
+export * from './nn/layers/index.ts';
 export type { BlockOptions, BlockInitializeOptions } from './nn/block.ts';
 export type { ParameterOptions, InitializeOptions, ParamState } from './nn/parameter.ts';
-export type { ActivationType, DenseArgs, LambdaFn, LayerSpec, AttrSpec, PortSpec, ParamSpec, Attrs } from './nn/layers/index.ts';
 export type { DropoutArgs } from './nn/layers/dropout.ts';
 export { NamingScope, withNamingScope, currentNamingScope } from './nn/naming-scope.ts';
 export { ModelError, DeferredInitError, pyTuple } from './nn/model-errors.ts';

@@ -35,11 +35,16 @@ export interface PaletteGroup {
 const GROUP_TITLES: Record<string, string> = {
   io: 'Input / output',
   core: 'Layers',
+  convolution: 'Convolution',
+  pooling: 'Pooling',
+  normalization: 'Normalization',
+  merge: 'Merge',
+  shape: 'Shape',
   activation: 'Activations',
   regularization: 'Regularization',
   structure: 'Structure',
 };
-const GROUP_ORDER = ['io', 'core', 'activation', 'regularization', 'structure'];
+const GROUP_ORDER = ['io', 'core', 'convolution', 'pooling', 'normalization', 'merge', 'activation', 'shape', 'regularization', 'structure'];
 
 /** The palette: Input and Output, then every catalog kind by category, filtered by a search text. */
 export function paletteGroups(catalog: Catalog, search = ''): PaletteGroup[] {

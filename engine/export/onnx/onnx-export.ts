@@ -91,6 +91,11 @@ function emitOp(op: ExportOp, nodes: OnnxNode[], constantName: () => string, ini
       initializers.push({ name, dtype: 'float32', shape, raw: new Uint8Array(Float32Array.from(values).buffer) });
       return name;
     },
+    ints(values: readonly number[], shape: readonly number[] = [values.length]): string {
+      const name = constantName();
+      initializers.push({ name, dtype: 'int64', shape, raw: new Uint8Array(BigInt64Array.from(values.map((v) => BigInt(v))).buffer) });
+      return name;
+    },
     node(opType: string, inputs: readonly string[], attributes: Readonly<Record<string, OnnxAttr>> = {}): string {
       const name = `${op.output}/${opType}${count++ === 0 ? '' : `_${count - 1}`}`;
       nodes.push({ opType, name, inputs, outputs: [name], attributes, doc: `${op.kind} ${op.node.name}` });

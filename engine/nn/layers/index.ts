@@ -14,6 +14,16 @@ import { Dropout } from './dropout.ts';
 import { Flatten } from './flatten.ts';
 import { Lambda, type LambdaFn } from './lambda.ts';
 import { Sequential } from './sequential.ts';
+import { Add } from './add.ts';
+import { Multiply } from './multiply.ts';
+import { Reshape } from './reshape.ts';
+import { Transpose } from './transpose.ts';
+import { Softmax } from './softmax.ts';
+import { LogSoftmax } from './log-softmax.ts';
+import { GlobalAvgPool1D } from './global-avg-pool1d.ts';
+import { GlobalAvgPool2D } from './global-avg-pool2d.ts';
+import { GlobalMaxPool1D } from './global-max-pool1d.ts';
+import { GlobalMaxPool2D } from './global-max-pool2d.ts';
 import { CENTERED_LAYER_SPEC, FANCY_MLP_SPEC, MY_DENSE_SPEC } from './chapter-blocks.ts';
 
 /** The layer classes by kind name: the `nn` namespace exposes exactly these. */
@@ -26,6 +36,16 @@ export const LAYER_CLASSES = {
   Sequential,
   Concurrent,
   Concat,
+  Add,
+  Multiply,
+  Reshape,
+  Transpose,
+  Softmax,
+  LogSoftmax,
+  GlobalAvgPool1D,
+  GlobalAvgPool2D,
+  GlobalMaxPool1D,
+  GlobalMaxPool2D,
 } as const;
 
 /** Every kind's descriptor: the classes' own, then the chapter's blocks (whose classes live in nn/examples/). */
@@ -50,5 +70,6 @@ export function createLayer(kind: string, attrs: Attrs = {}, options: BlockOptio
 }
 
 export { Activation, Concat, Concurrent, Dense, Dropout, Flatten, Lambda, Sequential };
+export { Add, Multiply, Reshape, Transpose, Softmax, LogSoftmax, GlobalAvgPool1D, GlobalAvgPool2D, GlobalMaxPool1D, GlobalMaxPool2D };
 export type { ActivationType, DenseArgs, LambdaFn };
 export type { LayerSpec, AttrSpec, PortSpec, ParamSpec, Attrs } from './layer-spec.ts';

@@ -146,6 +146,8 @@ export interface OnnxEmitter {
   param(name: string): string;
   /** A float32 constant (an initializer); shape [] for a scalar. */
   constant(values: readonly number[], shape?: readonly number[]): string;
+  /** An int64 constant (Reshape's shape, Pad's pads); shape [n] by default. */
+  ints(values: readonly number[], shape?: readonly number[]): string;
   /** Adds a node and returns the name of its (single) output. */
   node(opType: string, inputs: readonly string[], attributes?: Readonly<Record<string, OnnxAttr>>): string;
 }
@@ -164,6 +166,18 @@ export function withDefaults(spec: LayerSpec, attrs: Attrs): Record<string, unkn
     out[a.name] = v;
   }
   return out;
+}
+
+/**
+ * Runs a shape rule (the same one shape inference uses) on real arrays in a forward, turning its
+ * message into the model error that names the layer.
+ */
+export function shapeRule<T>(layer: string, rule: () => T): T {
+  try {
+    return rule();
+  } catch (error) {
+    throw modelErrors.block(layer, (error as Error).message);
+  }
 }
 
 export const product = (dims: readonly number[]): number => dims.reduce((a, b) => (a < 0 || b < 0 ? -1 : a * b), 1);
