@@ -21,6 +21,28 @@ export function branchDocument(): GraphDocument {
   };
 }
 
+/**
+ * The shape and merge kinds in one DAG: (N, 12) → Reshape (3, 4) → Transpose → Dense over the last
+ * axis; a Softmax gate multiplies it, a residual Add joins them; Reshape to an image, global pools
+ * on two branches concatenated, Dense, LogSoftmax.
+ */
+export function mergeDocument(): GraphDocument {
+  const n = (id: string, kind: string, name: string, attrs: Record<string, unknown> = {}) => ({ id, kind, name, attrs });
+  const e = (id: string, from: string, to: string) => ({ id, source: { node: from, port: 'output' }, target: { node: to, port: 'data' } });
+  return {
+    format: 'blocksmith.graph', version: 2, input: { shape: [-1, 12], dtype: 'float32' }, device: 'cpu', seed: 5, className: 'Merges',
+    nodes: [{ id: 'in', kind: 'Input', name: 'data' }, n('r', 'Reshape', 'reshape0', { shape: [3, 4] }), n('t', 'Transpose', 'transpose0', { axes: [0, 2, 1] }),
+      n('d', 'Dense', 'dense0', { units: 3, flatten: false, activation: 'tanh' }), n('s', 'Softmax', 'softmax0', { axis: 1 }),
+      n('m', 'Multiply', 'multiply0'), n('a', 'Add', 'add0'), n('img', 'Reshape', 'reshape1', { shape: [2, 2, 3] }),
+      n('gap', 'GlobalAvgPool2D', 'globalavgpool0'), n('gmp', 'GlobalMaxPool2D', 'globalmaxpool0'), n('cat', 'Concat', 'concat0', { axis: 1 }),
+      n('f', 'Flatten', 'flatten0'), n('head', 'Dense', 'dense1', { units: 4 }), n('ls', 'LogSoftmax', 'logsoftmax0'), { id: 'out', kind: 'Output', name: 'output' }],
+    edges: [e('e1', 'in', 'r'), e('e2', 'r', 't'), e('e3', 't', 'd'), e('e4', 'd', 's'), e('e5', 'd', 'm'), e('e6', 's', 'm'), e('e7', 'm', 'a'),
+      e('e8', 'd', 'a'), e('e9', 'a', 'img'), e('e10', 'img', 'gap'), e('e11', 'img', 'gmp'), e('e12', 'gap', 'cat'), e('e13', 'gmp', 'cat'),
+      e('e14', 'cat', 'f'), e('e15', 'f', 'head'), e('e16', 'head', 'ls'), e('e17', 'ls', 'out')],
+    blocks: [],
+  };
+}
+
 export const EXTRA_DOCUMENTS: Record<string, () => GraphDocument> = {
   activations: () => chainDocument([
     { kind: 'Dense', name: 'dense0', attrs: { units: 12 } },
@@ -41,6 +63,7 @@ export const EXTRA_DOCUMENTS: Record<string, () => GraphDocument> = {
   ], [-1, 3, 4]),
   'flatten-dense': () => chainDocument([{ kind: 'Dense', name: 'dense0', attrs: { units: 5, activation: 'relu' } }, { kind: 'Dense', name: 'dense1', attrs: { units: 2 } }], [-1, 2, 3, 4]),
   branches: branchDocument,
+  merges: mergeDocument,
   // Every parameter tied, but another activation: Gluon and TypeScript pass params=, PyTorch reuses the Linear.
   'tied-activation': () => tiedDocument(['weight', 'bias'], 'tanh'),
 };
