@@ -27,6 +27,11 @@ export interface ParameterOptions {
   allowDeferredInit?: boolean;
   lrMult?: number;
   wdMult?: number;
+  /**
+   * False for state a layer updates itself (BatchNorm's running_mean / running_var, Gluon's
+   * differentiable=False): no gradient, never touched by the optimizer, saved with the others.
+   */
+  differentiable?: boolean;
 }
 
 export interface InitializeOptions {
@@ -60,6 +65,8 @@ export class Parameter {
   wdMult: number;
   protected readonly dtypeGiven: boolean;
   protected _gradReq: GradReq;
+  /** False for running statistics (see ParameterOptions.differentiable). */
+  readonly differentiable: boolean;
   private _shape: number[] | null;
   private _data: NDArray[] | null = null;
   private _devices: Device[] = [];
@@ -74,7 +81,8 @@ export class Parameter {
     this.allowDeferredInit = options.allowDeferredInit ?? false;
     this.lrMult = options.lrMult ?? 1;
     this.wdMult = options.wdMult ?? 1;
-    const req = options.gradReq ?? 'write';
+    this.differentiable = options.differentiable ?? true;
+    const req = this.differentiable ? options.gradReq ?? 'write' : 'null';
     if (req !== 'write' && req !== 'add' && req !== 'null') throw modelErrors.gradReq(name, req);
     this._gradReq = req;
   }
@@ -110,6 +118,7 @@ export class Parameter {
   /** 'null' drops the gradient buffers; switching back allocates new zero ones. */
   set gradReq(req: GradReq) {
     if (req !== 'write' && req !== 'add' && req !== 'null') throw modelErrors.gradReq(this.name, req);
+    if (!this.differentiable) return; // running statistics never get a gradient (Gluon ignores it too)
     if (req === this._gradReq) return;
     this._gradReq = req;
     for (const d of this._data ?? []) d.attachGrad(req);

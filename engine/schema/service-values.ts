@@ -98,6 +98,8 @@ export const zParameterRow = z.object({
   /** The Gluon name of the block using the parameter at each tiedTo path, in the same order ('dense2' for '2.weight'). */
   tiedToBlocks: z.array(z.string()).optional(),
   gradReq: z.enum(['write', 'add', 'null']),
+  /** False for state the layer updates itself (BatchNorm's running statistics): not trained. */
+  differentiable: z.boolean().optional(),
   stats: zStats.nullable(),
   /** The structural path of the parameter's first use ('0.weight'), for the panel's tree. */
   path: z.string().optional(),

@@ -11,7 +11,7 @@ import { createOptimizer } from './optimizers/index.ts';
 import { CosineScheduler, FactorScheduler, type LrScheduler } from './lr-schedules.ts';
 import { Trainer } from './trainer.ts';
 import { TrainingRun } from './run.ts';
-import { batchCount, epochOrder, makeBatch } from './data/dataset.ts';
+import { batchCount, epochOrder, makeBatch, shapedFor } from './data/dataset.ts';
 import { loadSplitData } from './data/sources.ts';
 import { DataError } from './data/data-error.ts';
 
@@ -22,18 +22,23 @@ export interface PrepareOptions {
   docId?: string;
   onProgress?: (p: TrainingProgress) => void;
   eventIntervalMs?: number;
+  /** The document's input shape: samples of the same size are laid out in it ((N, 784) → (N, 1, 28, 28)). */
+  inputShape?: readonly number[];
 }
 
 const DEFAULT_LR = { sgd: 0.1, adam: 0.001, adamw: 0.001 } as const;
 
 export async function prepareRun(net: Block, config: TrainingConfig, options: PrepareOptions): Promise<TrainingRun> {
   const { device, seed } = options;
-  const { train, validation } = await loadSplitData(config.data, {
+  const split = await loadSplitData(config.data, {
     seed, ...(config.task ? { task: config.task } : {}),
     ...(config.validationFraction !== undefined ? { validationFraction: config.validationFraction } : {}),
     ...(config.trainSize !== undefined ? { trainSize: config.trainSize } : {}),
     ...(config.validationSize !== undefined ? { validationSize: config.validationSize } : {}),
   });
+  const sample = options.inputShape?.slice(1) ?? [];
+  const train = shapedFor(split.train, sample);
+  const validation = split.validation && shapedFor(split.validation, sample);
   const loss = createLoss(config.loss ?? (train.task === 'classification' ? 'softmax-cross-entropy' : 'l2'));
 
   // Shapes deferred to the first batch are settled by one forward pass (nothing recorded).

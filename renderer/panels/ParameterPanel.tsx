@@ -37,7 +37,8 @@ function ParamCells({ row, histogram, depth, selected, onSelect }: {
       <td className={`mono${depth === null ? '' : ` depth-${Math.min(depth, MAX_DEPTH)}`}`}>
         <button type="button" className="param-name" aria-pressed={selected} onClick={onSelect}
           title={`${row.name}: open in the tensor view\n${row.dtype} · initializer: ${initText(row.initializer)}${row.tiedTo.length ? `\ntied to: ${tiedUsesText(row)}` : ''}`}>{row.name}</button>
-        {row.gradReq === 'null' ? ' (constant)' : ''}
+        {row.differentiable === false ? <span className="param-note" title="updated by the layer's forward in training, never by the optimizer"> (running statistic)</span>
+          : row.gradReq === 'null' ? ' (constant)' : ''}
       </td>
       <td className="mono">{shapeText(row.shape)}</td>
       <td className="dtype">{row.dtype}</td>

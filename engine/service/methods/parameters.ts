@@ -53,6 +53,7 @@ export const parameterTable: Handler<'parameterTable'> = async (params, ctx) => 
       tiedTo,
       tiedToBlocks,
       gradReq: param.gradReq,
+      ...(param.differentiable ? {} : { differentiable: false }),
       stats: data ? summaryStats(data) : null,
       ...places.get(param),
       histogram: data && bins > 0 ? histogram(data, bins) : null,

@@ -26,6 +26,18 @@ export interface Dataset {
 
 const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
+/**
+ * The same samples seen in the model's input shape (without the batch axis) when only the layout
+ * differs — MNIST's 784 pixels as (1, 28, 28) for a convolutional network. Rows are row-major, so
+ * no value moves. Returns `ds` itself when the shapes already agree or the sizes differ.
+ */
+export function shapedFor(ds: Dataset, sampleShape: readonly number[]): Dataset {
+  if (sampleShape.some((d) => d < 1) || sampleShape.length === 0) return ds;
+  const same = sampleShape.length === ds.featureShape.length && sampleShape.every((d, i) => d === ds.featureShape[i]);
+  if (same || sizeOf(sampleShape) !== sizeOf(ds.featureShape)) return ds;
+  return { ...ds, featureShape: [...sampleShape] };
+}
+
 /** The rows `indices` of `ds`, copied, in that order. */
 export function subset(ds: Dataset, indices: ArrayLike<number>, name = ds.name): Dataset {
   const f = sizeOf(ds.featureShape);
