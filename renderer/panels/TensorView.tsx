@@ -12,6 +12,8 @@ import { shapeText } from '../graph/shape-text.ts';
 import { useEditor, useEditorHandles } from '../store/editor-context.tsx';
 import type { OpenTensor } from '../store/panel-slice.ts';
 import { Heatmap } from './Heatmap.tsx';
+import { KernelGrid } from './KernelGrid.tsx';
+import { kernelGridOf } from './kernel-grid-model.ts';
 import { RefreshThrottle, TENSOR_REFRESH_MS } from './refresh-throttle.ts';
 import type { ParameterService, ValuesResult } from './parameter-service.ts';
 import {
@@ -77,6 +79,8 @@ export function TensorView({ row, service, version, onClose }: { row: ParameterR
   const leading = clampLeading(plane, picked);
   const shapeKey = shape?.join(',') ?? '';
   const leadingKey = leading.join(',');
+  // One object per shape: the grid fetches when it changes.
+  const kernels = useMemo(() => kernelGridOf(shape), [shapeKey]);
   // One request at a time: a change while one is in flight asks again once it has answered.
   const busy = useRef(false);
   const again = useRef<(() => void) | null>(null);
@@ -172,6 +176,7 @@ export function TensorView({ row, service, version, onClose }: { row: ParameterR
           <p className="muted mono tensor-stats" data-testid="tensor-stats">
             {mode} · mean {stat(shown.stats.mean)} · std {stat(shown.stats.std)} · min {stat(shown.stats.min)} · max {stat(shown.stats.max)}
           </p>
+          {kernels && <KernelGrid name={row.name} grid={kernels} rank={shape.length} gradient={mode === 'gradient'} service={service} version={shownVersion} />}
           <Heatmap values={planeShown.values.data} rows={strip ? 1 : heatmapRows(plane)} cols={strip ? planeShown.values.data.length : plane.cols}
             label={`${row.name} (${mode})`} testId="tensor-heatmap" strip={strip}
             onPick={strip ? (_r, c) => setPage({ row: Math.floor(c / PAGE_ROWS), col: 0 }) : (r, c) => setPage({ row: Math.floor(r / PAGE_ROWS), col: Math.floor(c / PAGE_COLS) })} />
