@@ -18,6 +18,8 @@ export type { CreateOptions, ShapeArg } from './ndarray/creation.ts';
 export type { RandomOptions } from './ndarray/random.ts';
 export type { IndexItem, SliceSpec } from './ops/indexing.ts';
 export type { LinearOptions } from './ops/linalg.ts';
+export type { ConvOptions, ConvTransposeOptions } from './ops/conv.ts';
+export type { PoolOptions } from './ops/pool.ts';
 export { EngineError } from './core/errors.ts';
 export type { EngineErrorCode } from './core/errors.ts';
 

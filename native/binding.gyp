@@ -19,6 +19,7 @@
         "src/api_elementwise.cc",
         "src/api_reduce.cc",
         "src/api_linalg.cc",
+        "src/api_conv.cc",
         "src/args.cc",
         "src/buffer.cc",
         "src/errors.cc",
@@ -35,6 +36,8 @@
         "src/ops/linear_cpu.cc",
         "src/ops/linear_backward.cc",
         "src/ops/optimizer_cpu.cc",
+        "src/ops/conv_cpu.cc",
+        "src/ops/pool_cpu.cc",
         "src/api_fused.cc"
       ],
       "include_dirs": [

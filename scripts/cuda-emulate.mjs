@@ -7,7 +7,7 @@
 // (default: the GPU suites) with BLOCKSMITH_NATIVE_PATH pointing at it. The real addon in
 // native/build is not touched.
 //
-//   node scripts/cuda-emulate.mjs                       # test/native/cuda-ops.test.ts test/engine/gpu
+//   node scripts/cuda-emulate.mjs                       # test/native/cuda-{ops,conv}.test.ts test/engine/gpu
 //   node scripts/cuda-emulate.mjs test/native test/engine
 //   node scripts/cuda-emulate.mjs --asan                # kernels built with AddressSanitizer: any
 //                                                       # out-of-bounds access of device memory aborts
@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const asan = process.argv.includes('--asan');
 const args = process.argv.slice(2).filter((a) => a !== '--asan');
-const tests = args.length ? args : ['test/native/cuda-ops.test.ts', 'test/engine/gpu'];
+const tests = args.length ? args : ['test/native/cuda-ops.test.ts', 'test/native/cuda-conv.test.ts', 'test/engine/gpu'];
 const work = mkdtempSync(join(tmpdir(), 'bs-cuda-emu-'));
 const native = join(work, 'native');
 

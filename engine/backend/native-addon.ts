@@ -207,7 +207,38 @@ export interface NativeAddon {
     units: readonly number[], activations: readonly number[]): NativeLinearPlan;
   /** Runs a plan: x [rows, units[0]] → out [rows, units[last]] (cpu buffers; out is overwritten). */
   linearPlanRun(plan: NativeLinearPlan, x: NativeBuffer, out: NativeBuffer): void;
+
+  // ---- convolution and pooling over NCHW (1-d ops pass H = 1), float dtypes
+  /**
+   * y[n, o, oh, ow] = act(Σ x · w + bias) with w of shape [o, c / groups, kh, kw] (PyTorch's layout).
+   * geom = CONV_GEOM's 16 fields; the addon re-derives oh/ow from them (floor rule) and refuses a
+   * geometry that disagrees. bias may be null; activation a UnaryOpCode or -1. float32 runs on
+   * oneDNN convolution_forward (relu/sigmoid/tanh/gelu fused as a post-op).
+   */
+  convolution(dtype: DTypeCode, x: NativeBuffer, w: NativeBuffer, bias: NativeBuffer | null, y: NativeBuffer,
+    geom: readonly number[], activation: number): void;
+  /** dx [n, c, h, w] = the gradient of convolution (without activation) to x, given dy [n, o, oh, ow]. */
+  convolutionBackwardData(dtype: DTypeCode, w: NativeBuffer, dy: NativeBuffer, dx: NativeBuffer, geom: readonly number[]): void;
+  /** dw [o, c / groups, kh, kw] and db [o] given x and dy; either may be null (not computed). */
+  convolutionBackwardWeights(dtype: DTypeCode, x: NativeBuffer, dy: NativeBuffer, dw: NativeBuffer | null,
+    db: NativeBuffer | null, geom: readonly number[]): void;
+  /**
+   * Max or average pooling (mode: POOL_MODE) of x [n, c, h, w] into y [n, c, oh, ow]; geom =
+   * POOL_GEOM's 12 fields. oh/ow must be the floor-mode extent or, in ceil mode, one more.
+   */
+  pooling(mode: PoolModeCode, dtype: DTypeCode, x: NativeBuffer, y: NativeBuffer, geom: readonly number[]): void;
+  /** dx [n, c, h, w] given x and dy [n, c, oh, ow] (max: to each window's first maximum). */
+  poolingBackward(mode: PoolModeCode, dtype: DTypeCode, x: NativeBuffer, dy: NativeBuffer, dx: NativeBuffer,
+    geom: readonly number[]): void;
 }
+
+/** Field order of convolution's `geom` (native/src/ops/conv.h ConvGeom); dilation 1 is dense. */
+export const CONV_GEOM = ['n', 'c', 'h', 'w', 'o', 'kh', 'kw', 'oh', 'ow', 'sh', 'sw', 'ph', 'pw', 'dh', 'dw', 'groups'] as const;
+/** Field order of pooling's `geom` (native/src/ops/pool.h PoolGeom); ph/pw pad the top/left (and bottom/right). */
+export const POOL_GEOM = ['n', 'c', 'h', 'w', 'oh', 'ow', 'kh', 'kw', 'sh', 'sw', 'ph', 'pw'] as const;
+/** Pooling modes: average pooling either counts the zero padding in its divisor or not. */
+export const POOL_MODE = { max: 0, avgIncludePad: 1, avgExcludePad: 2 } as const;
+export type PoolModeCode = (typeof POOL_MODE)[keyof typeof POOL_MODE];
 
 /** Opaque handle to a prepared linear chain (linearPlan). */
 export interface NativeLinearPlan {

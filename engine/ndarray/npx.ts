@@ -1,10 +1,13 @@
-// The `npx` namespace: MXNet's numpy_extension (activations, softmax, fully connected, devices).
+// The `npx` namespace: MXNet's numpy_extension (activations, softmax, fully connected,
+// convolution, pooling, devices).
 
 import type { NDArray } from './ndarray.ts';
 import { cpu, gpu, numGpus } from './device.ts';
 import { unary } from '../ops/elementwise.ts';
 import { softmax } from '../ops/reduce.ts';
 import { linear } from '../ops/linalg.ts';
+import { conv, convTranspose } from '../ops/conv.ts';
+import { pool } from '../ops/pool.ts';
 import { seed } from './random.ts';
 
 export const npx = {
@@ -18,6 +21,15 @@ export const npx = {
   /** Gluon FullyConnected (see ops/linalg.ts linear). */
   fullyConnected: linear,
   linear,
+  /** MXNet Convolution / PyTorch conv1d, conv2d (see ops/conv.ts conv). */
+  convolution: conv,
+  conv,
+  /** MXNet Deconvolution / PyTorch conv_transpose1d, conv_transpose2d (see ops/conv.ts convTranspose). */
+  deconvolution: convTranspose,
+  convTranspose,
+  /** MXNet Pooling / PyTorch max_pool, avg_pool 1d and 2d (see ops/pool.ts pool). */
+  pooling: pool,
+  pool,
   cpu, gpu, numGpus,
   seed,
 };

@@ -10,6 +10,8 @@ import { binary, unary, unaryBackward, type UnaryName } from './elementwise.ts';
 import { broadcastTo, reshape, sliceRegion, sumTo, transpose, writeRegion, type Region } from './layout.ts';
 import { reduce, softmaxBackward, type ReduceAttrs, type SoftmaxAttrs } from './reduce.ts';
 import { matmulCore, type LinearAttrs, type MatmulAttrs } from './linalg.ts';
+import { convBackward, convTransposeBackward } from './conv.ts';
+import { poolBackward } from './pool.ts';
 import { native } from '../backend/backend.ts';
 import { errors } from '../core/errors.ts';
 import { NDArray } from '../ndarray/ndarray.ts';
@@ -214,6 +216,11 @@ const rows: OpRow[] = [
     // out[N, out] = act(x[N, in] · w[out, in]ᵀ + b), act fused (relu, sigmoid, tanh: derived from out) or none.
     name: 'linear', kernel: 'linear', backward: linearBackward,
   },
+  // y = act(conv(x, w) + b): dx through convolutionBackwardData, dw and db in one convolutionBackwardWeights.
+  { name: 'conv', kernel: 'convolution', backward: convBackward },
+  // The adjoint of conv: dx is conv(gy, w), dw conv's weight gradient with x and gy swapped.
+  { name: 'convTranspose', kernel: 'convolutionBackwardData', backward: convTransposeBackward },
+  { name: 'pool', kernel: 'pooling', backward: poolBackward },
 ];
 
 export const OP_TABLE: ReadonlyMap<string, OpRow> = new Map(rows.map((r) => [r.name, r]));

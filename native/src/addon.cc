@@ -77,6 +77,11 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   add<OptimizerUpdate>(env, exports, "optimizerUpdate");
   add<LinearPlanCreate>(env, exports, "linearPlan");
   add<LinearPlanRun>(env, exports, "linearPlanRun");
+  add<Convolution>(env, exports, "convolution");
+  add<ConvolutionBackwardData>(env, exports, "convolutionBackwardData");
+  add<ConvolutionBackwardWeights>(env, exports, "convolutionBackwardWeights");
+  add<Pooling>(env, exports, "pooling");
+  add<PoolingBackward>(env, exports, "poolingBackward");
   return exports;
 }
 

@@ -46,6 +46,13 @@ Napi::Value OptimizerUpdate(const Napi::CallbackInfo& info);
 Napi::Value LinearPlanCreate(const Napi::CallbackInfo& info);
 Napi::Value LinearPlanRun(const Napi::CallbackInfo& info);
 
+// api_conv.cc
+Napi::Value Convolution(const Napi::CallbackInfo& info);
+Napi::Value ConvolutionBackwardData(const Napi::CallbackInfo& info);
+Napi::Value ConvolutionBackwardWeights(const Napi::CallbackInfo& info);
+Napi::Value Pooling(const Napi::CallbackInfo& info);
+Napi::Value PoolingBackward(const Napi::CallbackInfo& info);
+
 // addon.cc: a JS Error carrying `code`.
 Napi::Error codedError(Napi::Env env, const char* code, const std::string& message);
 

@@ -6,10 +6,12 @@
 #include <cstddef>
 
 #include "ops/binary.h"
+#include "ops/conv.h"
 #include "ops/fill_cast.h"
 #include "ops/linear.h"
 #include "ops/matmul.h"
 #include "ops/optimizer.h"
+#include "ops/pool.h"
 #include "ops/random.h"
 #include "ops/reduce.h"
 #include "ops/softmax.h"
@@ -54,6 +56,11 @@ class Backend {
   virtual void matmul(const MatmulParams&) = 0;
   virtual void linear(const LinearParams&) = 0;
   virtual void optimizerUpdate(const OptimizerParams&) = 0;
+  virtual void conv(const ConvParams&) = 0;
+  virtual void convBackwardData(const ConvParams&) = 0;
+  virtual void convBackwardWeights(const ConvParams&) = 0;
+  virtual void pool(const PoolParams&) = 0;
+  virtual void poolBackward(const PoolParams&) = 0;
 };
 
 Backend& cpuBackend();

@@ -100,6 +100,11 @@ class CpuBackend final : public Backend {
   void matmul(const MatmulParams& p) override { matmulCpu(p); }
   void linear(const LinearParams& p) override { linearCpu(p); }
   void optimizerUpdate(const OptimizerParams& p) override { optimizerCpu(p); }
+  void conv(const ConvParams& p) override { convCpu(p); }
+  void convBackwardData(const ConvParams& p) override { convBackwardDataCpu(p); }
+  void convBackwardWeights(const ConvParams& p) override { convBackwardWeightsCpu(p); }
+  void pool(const PoolParams& p) override { poolCpu(p); }
+  void poolBackward(const PoolParams& p) override { poolBackwardCpu(p); }
 
  private:
   BlockCache cache_;

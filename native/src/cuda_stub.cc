@@ -37,6 +37,11 @@ class CudaStub final : public Backend {
   void matmul(const MatmulParams&) override { noCuda("matmul"); }
   void linear(const LinearParams&) override { noCuda("linear"); }
   void optimizerUpdate(const OptimizerParams&) override { noCuda("optimizerUpdate"); }
+  void conv(const ConvParams&) override { noCuda("convolution"); }
+  void convBackwardData(const ConvParams&) override { noCuda("convolutionBackwardData"); }
+  void convBackwardWeights(const ConvParams&) override { noCuda("convolutionBackwardWeights"); }
+  void pool(const PoolParams&) override { noCuda("pooling"); }
+  void poolBackward(const PoolParams&) override { noCuda("poolingBackward"); }
 };
 
 }  // namespace

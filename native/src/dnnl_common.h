@@ -20,15 +20,19 @@ inline bool supportsDnnl(DType d) { return d == DType::F32; }
 dnnl::engine& dnnlEngine();
 dnnl::stream& dnnlStream();
 
-enum class PrimKind : int { Eltwise = 1, Softmax, LogSoftmax, Matmul, InnerProduct, Reduction, Binary };
+enum class PrimKind : int {
+  Eltwise = 1, Softmax, LogSoftmax, Matmul, InnerProduct, Reduction, Binary,
+  Conv, ConvBackwardData, ConvBackwardWeights, Pool, PoolTraining, PoolBackward
+};
 
 struct PrimKey {
   PrimKind kind;
   int n = 0;
-  int64_t v[16] = {};
+  static constexpr int kMax = 24;  // a convolution's geometry and flags
+  int64_t v[kMax] = {};
   PrimKey(PrimKind k, std::initializer_list<int64_t> vals) : kind(k) {
     for (int64_t x : vals)
-      if (n < 16) v[n++] = x;
+      if (n < kMax) v[n++] = x;
   }
   bool operator==(const PrimKey& o) const {
     if (kind != o.kind || n != o.n) return false;

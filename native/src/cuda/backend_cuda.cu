@@ -66,6 +66,11 @@ class CudaBackend final : public Backend {
   void matmul(const MatmulParams& p) override { matmulCuda(p); }
   void linear(const LinearParams& p) override { linearCuda(p); }
   void optimizerUpdate(const OptimizerParams& p) override { optimizerCuda(p); }
+  void conv(const ConvParams& p) override { convCuda(p); }
+  void convBackwardData(const ConvParams& p) override { convBackwardDataCuda(p); }
+  void convBackwardWeights(const ConvParams& p) override { convBackwardWeightsCuda(p); }
+  void pool(const PoolParams& p) override { poolCuda(p); }
+  void poolBackward(const PoolParams& p) override { poolBackwardCuda(p); }
 };
 
 }  // namespace

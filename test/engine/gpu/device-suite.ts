@@ -137,6 +137,26 @@ export function defineDeviceSuite(devices: Device[], skip: string | false): void
     close('trained output', nets[0]!.call(x.copyto(d)), nets[1]!.call(x), 1e-3);
   });
 
+  test(`conv, pool and convTranspose forward and backward on ${d} match cpu(0)`, { skip }, () => {
+    const shapes = [[2, 3, 9, 9], [4, 3, 3, 3], [4], [4, 2, 3, 3], [2]];
+    const inputs = shapes.map((s, i) => np.random.uniform(-1, 1, s, { device: cpu(), seed: 40 + i }));
+    const results = [d, cpu()].map((dev) => {
+      const [x, w, b, w2, b2] = inputs.map((a) => a.copyto(dev)) as [NDArray, NDArray, NDArray, NDArray, NDArray];
+      [x, w, b, w2, b2].forEach((a) => a.attachGrad());
+      const [out, loss] = autograd.record(() => {
+        const y = npx.conv(x, w, b, { strides: 2, padding: 1, activation: 'relu' });
+        const z = npx.pool(y, { mode: 'max', kernel: 2, ceilMode: true });
+        const t = npx.convTranspose(z, w2, b2, { strides: 2, padding: 1, outputPadding: 1 });
+        const o = npx.pool(t, { mode: 'avg', kernel: 3, strides: 1, padding: 1, countIncludePad: false });
+        return [o, o.square().sum()];
+      });
+      assert.equal(out.device, dev);
+      loss.backward();
+      return [out, x.grad!, w.grad!, b.grad!, w2.grad!, b2.grad!];
+    });
+    ['out', 'x.grad', 'w.grad', 'b.grad', 'w2.grad', 'b2.grad'].forEach((what, i) => close(what, results[0]![i]!, results[1]![i]!, 1e-4));
+  });
+
   test(`Trainer (SGD with momentum, Adam) and softmax cross-entropy on ${d} match cpu(0)`, { skip }, () => {
     const x = np.random.uniform(-1, 1, [31, 20], { device: cpu(), seed: 12 });
     const label = np.array(Array.from({ length: 31 }, (_, i) => i % 3), { device: cpu(), dtype: 'int32' });

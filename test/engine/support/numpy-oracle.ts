@@ -33,8 +33,8 @@ export function fromWireValue(v: number | string | boolean | null): number {
   return v;
 }
 
-/** Python prelude every oracle script gets: wire decoding/encoding helpers. */
-const PRELUDE = String.raw`
+/** Python prelude every oracle script gets: wire decoding/encoding helpers (torch-oracle.ts adds torch's). */
+export const PRELUDE = String.raw`
 import json, sys, math
 import numpy as np
 def arr(d):

@@ -1,0 +1,236 @@
+// Convolution on the CPU: float32 through oneDNN's convolution_forward (bias and the activation
+// fused as a post-op where oneDNN has it), convolution_backward_data and
+// convolution_backward_weights (weight and bias gradients in one pass), primitives cached per
+// geometry; float64 through the plain gather kernels of conv.h.
+#include <algorithm>
+#include <unordered_map>
+#include <vector>
+
+#include "../dnnl_common.h"
+#include "../parallel.h"
+#include "conv.h"
+#include "unary.h"
+
+namespace bs {
+
+namespace {
+
+using dt = dnnl::memory::data_type;
+using tag = dnnl::memory::format_tag;
+
+// The activations oneDNN fuses as a post-op (as linear_cpu.cc); the others run as a unary pass.
+bool fusedAlgorithm(int act, dnnl::algorithm* alg) {
+  switch (act) {
+    case kRelu: *alg = dnnl::algorithm::eltwise_relu; return true;
+    case kSigmoid: *alg = dnnl::algorithm::eltwise_logistic; return true;
+    case kTanh: *alg = dnnl::algorithm::eltwise_tanh; return true;
+    case kGelu: *alg = dnnl::algorithm::eltwise_gelu_erf; return true;
+    default: return false;
+  }
+}
+
+// Memory descriptors of one geometry in the layouts the engine stores (NCHW; weights OIHW, or
+// GOIHW with groups, which is the same bytes as PyTorch's (O, C/groups, KH, KW)).
+struct ConvDescs {
+  dnnl::memory::desc src, wei, bias, dst;
+  dnnl::memory::dims strides, dilation, padL, padR;
+  explicit ConvDescs(const ConvGeom& g) {
+    src = dnnl::memory::desc({g.n, g.c, g.h, g.w}, dt::f32, tag::nchw);
+    wei = g.groups > 1 ? dnnl::memory::desc({g.groups, g.o / g.groups, g.c / g.groups, g.kh, g.kw}, dt::f32, tag::goihw)
+                       : dnnl::memory::desc({g.o, g.c, g.kh, g.kw}, dt::f32, tag::oihw);
+    bias = dnnl::memory::desc({g.o}, dt::f32, tag::x);
+    dst = dnnl::memory::desc({g.n, g.o, g.oh, g.ow}, dt::f32, tag::nchw);
+    strides = {g.sh, g.sw};
+    dilation = {g.dh - 1, g.dw - 1};  // oneDNN counts the gaps: 0 is a dense kernel
+    padL = {g.ph, g.pw};
+    padR = {g.ph, g.pw};  // oneDNN floors (h + padL + padR - extent) / stride as PyTorch does
+  }
+  dnnl::convolution_forward::desc forward(dnnl::prop_kind prop, bool withBias) const {
+    const auto alg = dnnl::algorithm::convolution_direct;
+    return withBias ? dnnl::convolution_forward::desc(prop, alg, src, wei, bias, dst, strides, dilation, padL, padR)
+                    : dnnl::convolution_forward::desc(prop, alg, src, wei, dst, strides, dilation, padL, padR);
+  }
+};
+
+PrimKey geomKey(PrimKind kind, const ConvGeom& g, int64_t a, int64_t b) {
+  return PrimKey(kind, {g.n, g.c, g.h, g.w, g.o, g.kh, g.kw, g.oh, g.ow, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.groups,
+                        a, b});
+}
+
+// Below this many multiply-adds oneDNN runs on the calling thread (see SingleThreadIf).
+constexpr double kSingleThreadWork = 65536.0;
+
+double work(const ConvGeom& g) {
+  return static_cast<double>(g.n) * g.o * g.oh * g.ow * (g.c / g.groups) * g.kh * g.kw;
+}
+
+void run(const CachedPrim& c, const ConvGeom& g, std::unordered_map<int, dnnl::memory> args) {
+  SingleThreadIf small(work(g) < kSingleThreadWork);
+  c.prim.execute(dnnlStream(), args);
+  dnnlStream().wait();
+}
+
+dnnl::memory mem(const dnnl::memory::desc& md, const void* p) { return dnnl::memory(md, dnnlEngine(), const_cast<void*>(p)); }
+
+void forwardDnnl(const ConvParams& p) {
+  const ConvGeom& g = p.g;
+  dnnl::algorithm alg = dnnl::algorithm::eltwise_relu;
+  const bool fuse = fusedAlgorithm(p.activation, &alg);
+  const CachedPrim c = getPrimitive(geomKey(PrimKind::Conv, g, p.bias != nullptr, fuse ? static_cast<int64_t>(alg) : -1), [&] {
+    ConvDescs d(g);
+    dnnl::primitive_attr attr;
+    if (fuse) {
+      dnnl::post_ops ops;
+      ops.append_eltwise(1.f, alg, 0.f, 0.f);
+      attr.set_post_ops(ops);
+    }
+    CachedPrim made;
+    made.prim = dnnl::convolution_forward(dnnl::convolution_forward::primitive_desc(
+        d.forward(dnnl::prop_kind::forward_inference, p.bias != nullptr), attr, dnnlEngine()));
+    made.md[0] = d.src;
+    made.md[1] = d.wei;
+    made.md[2] = d.bias;
+    made.md[3] = d.dst;
+    return made;
+  });
+  std::unordered_map<int, dnnl::memory> args{
+      {DNNL_ARG_SRC, mem(c.md[0], p.x)}, {DNNL_ARG_WEIGHTS, mem(c.md[1], p.w)}, {DNNL_ARG_DST, mem(c.md[3], p.y)}};
+  if (p.bias) args.emplace(DNNL_ARG_BIAS, mem(c.md[2], p.bias));
+  run(c, g, std::move(args));
+  if (p.activation >= 0 && !fuse) unaryCpu(UnaryParams{p.activation, p.dtype, p.y, p.y, g.n * g.o * g.oh * g.ow});
+}
+
+void backwardDataDnnl(const ConvParams& p) {
+  const ConvGeom& g = p.g;
+  const CachedPrim c = getPrimitive(geomKey(PrimKind::ConvBackwardData, g, 0, 0), [&] {
+    ConvDescs d(g);
+    dnnl::convolution_forward::primitive_desc hint(d.forward(dnnl::prop_kind::forward_training, false), dnnlEngine());
+    dnnl::convolution_backward_data::desc bd(dnnl::algorithm::convolution_direct, d.src, d.wei, d.dst, d.strides,
+                                             d.dilation, d.padL, d.padR);
+    CachedPrim made;
+    made.prim = dnnl::convolution_backward_data(dnnl::convolution_backward_data::primitive_desc(bd, dnnlEngine(), hint));
+    made.md[0] = d.src;
+    made.md[1] = d.wei;
+    made.md[3] = d.dst;
+    return made;
+  });
+  run(c, g, {{DNNL_ARG_DIFF_SRC, mem(c.md[0], p.dx)}, {DNNL_ARG_WEIGHTS, mem(c.md[1], p.w)},
+             {DNNL_ARG_DIFF_DST, mem(c.md[3], p.dy)}});
+}
+
+void backwardWeightsDnnl(const ConvParams& p) {
+  const ConvGeom& g = p.g;
+  const bool withBias = p.db != nullptr;
+  const CachedPrim c = getPrimitive(geomKey(PrimKind::ConvBackwardWeights, g, withBias, 0), [&] {
+    ConvDescs d(g);
+    dnnl::convolution_forward::primitive_desc hint(d.forward(dnnl::prop_kind::forward_training, withBias), dnnlEngine());
+    const auto alg = dnnl::algorithm::convolution_direct;
+    dnnl::convolution_backward_weights::desc bd =
+        withBias ? dnnl::convolution_backward_weights::desc(alg, d.src, d.wei, d.bias, d.dst, d.strides, d.dilation,
+                                                            d.padL, d.padR)
+                 : dnnl::convolution_backward_weights::desc(alg, d.src, d.wei, d.dst, d.strides, d.dilation, d.padL,
+                                                            d.padR);
+    CachedPrim made;
+    made.prim =
+        dnnl::convolution_backward_weights(dnnl::convolution_backward_weights::primitive_desc(bd, dnnlEngine(), hint));
+    made.md[0] = d.src;
+    made.md[1] = d.wei;
+    made.md[2] = d.bias;
+    made.md[3] = d.dst;
+    return made;
+  });
+  std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_SRC, mem(c.md[0], p.x)}, {DNNL_ARG_DIFF_WEIGHTS, mem(c.md[1], p.dw)},
+                                             {DNNL_ARG_DIFF_DST, mem(c.md[3], p.dy)}};
+  if (withBias) args.emplace(DNNL_ARG_DIFF_BIAS, mem(c.md[2], p.db));
+  run(c, g, std::move(args));
+}
+
+bool parallel(int64_t n, const ConvGeom& g) { return n > 1 && work(g) >= kParallelMin; }
+
+template <typename T>
+void forwardPlain(const ConvParams& p) {
+  const T* x = static_cast<const T*>(p.x);
+  const T* w = static_cast<const T*>(p.w);
+  const T* b = static_cast<const T*>(p.bias);
+  T* y = static_cast<T*>(p.y);
+  const int64_t n = p.g.n * p.g.o * p.g.oh * p.g.ow;
+  parallelFor(n, parallel(n, p.g), [&](int64_t i) { y[i] = convForwardAt(p.g, x, w, b, i); });
+  if (p.activation >= 0) unaryCpu(UnaryParams{p.activation, p.dtype, p.y, p.y, n});
+}
+
+template <typename T>
+void backwardDataPlain(const ConvParams& p) {
+  const T* w = static_cast<const T*>(p.w);
+  const T* dy = static_cast<const T*>(p.dy);
+  T* dx = static_cast<T*>(p.dx);
+  const int64_t n = p.g.n * p.g.c * p.g.h * p.g.w;
+  parallelFor(n, parallel(n, p.g), [&](int64_t i) { dx[i] = convBackwardDataAt(p.g, w, dy, i); });
+}
+
+template <typename T>
+void backwardWeightsPlain(const ConvParams& p) {
+  const T* x = static_cast<const T*>(p.x);
+  const T* dy = static_cast<const T*>(p.dy);
+  if (p.dw) {
+    T* dw = static_cast<T*>(p.dw);
+    const int64_t n = p.g.o * (p.g.c / p.g.groups) * p.g.kh * p.g.kw;
+    parallelFor(n, parallel(n, p.g), [&](int64_t i) { dw[i] = convBackwardWeightAt(p.g, x, dy, i); });
+  }
+  if (p.db) {
+    T* db = static_cast<T*>(p.db);
+    parallelFor(p.g.o, parallel(p.g.o, p.g), [&](int64_t o) { db[o] = convBackwardBiasAt(p.g, dy, o); });
+  }
+}
+
+// Empty tensors (a zero batch, zero channels) have nothing to compute; oneDNN refuses zero dims.
+bool empty(const ConvGeom& g) { return g.n == 0 || g.c == 0 || g.o == 0 || g.oh == 0 || g.ow == 0; }
+
+void zero(void* p, DType dtype, int64_t n) {
+  if (!p) return;
+  BS_DISPATCH_FLOAT(dtype, T, { std::fill_n(static_cast<T*>(p), n, T(0)); });
+}
+
+}  // namespace
+
+void convCpu(const ConvParams& p) {
+  const ConvGeom& g = p.g;
+  if (g.n == 0 || g.o == 0 || g.oh == 0 || g.ow == 0) return;
+  if (empty(g)) {  // no input channels: the output is the bias (then the activation)
+    BS_DISPATCH_FLOAT(p.dtype, T, { forwardPlain<T>(p); });
+    return;
+  }
+  if (supportsDnnl(p.dtype)) {
+    withDnnl("convolution", [&] { forwardDnnl(p); });
+    return;
+  }
+  BS_DISPATCH_FLOAT(p.dtype, T, { forwardPlain<T>(p); });
+}
+
+void convBackwardDataCpu(const ConvParams& p) {
+  const ConvGeom& g = p.g;
+  if (empty(g)) {
+    zero(p.dx, p.dtype, g.n * g.c * g.h * g.w);
+    return;
+  }
+  if (supportsDnnl(p.dtype)) {
+    withDnnl("convolutionBackwardData", [&] { backwardDataDnnl(p); });
+    return;
+  }
+  BS_DISPATCH_FLOAT(p.dtype, T, { backwardDataPlain<T>(p); });
+}
+
+void convBackwardWeightsCpu(const ConvParams& p) {
+  const ConvGeom& g = p.g;
+  if (empty(g)) {
+    zero(p.dw, p.dtype, g.o * (g.groups ? g.c / g.groups : 0) * g.kh * g.kw);
+    zero(p.db, p.dtype, g.o);
+    return;
+  }
+  if (supportsDnnl(p.dtype) && p.dw) {
+    withDnnl("convolutionBackwardWeights", [&] { backwardWeightsDnnl(p); });
+    return;
+  }
+  BS_DISPATCH_FLOAT(p.dtype, T, { backwardWeightsPlain<T>(p); });
+}
+
+}  // namespace bs

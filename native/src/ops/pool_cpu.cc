@@ -1,0 +1,152 @@
+// Pooling on the CPU: float32 through oneDNN's pooling_forward / pooling_backward (max pooling's
+// backward replays the forward in training mode for oneDNN's workspace, the argmax positions);
+// float64, and average pooling whose divisor oneDNN would count differently (a ceil-mode window
+// overhanging the right padding with count_include_pad), through the plain kernels of pool.h.
+#include <unordered_map>
+#include <vector>
+
+#include "../dnnl_common.h"
+#include "../parallel.h"
+#include "pool.h"
+
+namespace bs {
+
+namespace {
+
+using dt = dnnl::memory::data_type;
+using tag = dnnl::memory::format_tag;
+
+// The right/bottom padding oneDNN needs for the output size: more than the left in ceil mode.
+int64_t padRight(int64_t in, int64_t out, int64_t k, int64_t s, int64_t pl) {
+  const int64_t need = (out - 1) * s + k - in - pl;
+  return need > pl ? need : pl;
+}
+
+bool overhangs(const PoolGeom& g) { return padRight(g.h, g.oh, g.kh, g.sh, g.ph) > g.ph || padRight(g.w, g.ow, g.kw, g.sw, g.pw) > g.pw; }
+
+bool usesDnnl(const PoolParams& p) {
+  if (!supportsDnnl(p.dtype)) return false;
+  if (p.mode == kPoolAvgIncludePad && overhangs(p.g)) return false;
+  const PoolGeom& g = p.g;
+  return g.n * g.c > 0 && g.oh > 0 && g.ow > 0 && g.h > 0 && g.w > 0;
+}
+
+dnnl::algorithm algorithmOf(int mode) {
+  switch (mode) {
+    case kPoolMax: return dnnl::algorithm::pooling_max;
+    case kPoolAvgIncludePad: return dnnl::algorithm::pooling_avg_include_padding;
+    default: return dnnl::algorithm::pooling_avg_exclude_padding;
+  }
+}
+
+dnnl::pooling_forward::desc forwardDesc(const PoolParams& p, dnnl::prop_kind prop) {
+  const PoolGeom& g = p.g;
+  dnnl::memory::desc src({g.n, g.c, g.h, g.w}, dt::f32, tag::nchw);
+  dnnl::memory::desc dst({g.n, g.c, g.oh, g.ow}, dt::f32, tag::nchw);
+  return dnnl::pooling_forward::desc(prop, algorithmOf(p.mode), src, dst, {g.sh, g.sw}, {g.kh, g.kw}, {g.ph, g.pw},
+                                     {padRight(g.h, g.oh, g.kh, g.sh, g.ph), padRight(g.w, g.ow, g.kw, g.sw, g.pw)});
+}
+
+PrimKey poolKey(PrimKind kind, const PoolParams& p) {
+  const PoolGeom& g = p.g;
+  return PrimKey(kind, {p.mode, g.n, g.c, g.h, g.w, g.oh, g.ow, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw});
+}
+
+dnnl::memory mem(const dnnl::memory::desc& md, const void* p) { return dnnl::memory(md, dnnlEngine(), const_cast<void*>(p)); }
+
+constexpr double kSingleThreadWork = 65536.0;
+
+bool small(const PoolGeom& g) { return static_cast<double>(g.n) * g.c * g.oh * g.ow * g.kh * g.kw < kSingleThreadWork; }
+
+void execute(const CachedPrim& c, const PoolGeom& g, const std::unordered_map<int, dnnl::memory>& args) {
+  SingleThreadIf single(small(g));
+  c.prim.execute(dnnlStream(), args);
+  dnnlStream().wait();
+}
+
+// md: src, dst, workspace (training only).
+CachedPrim forwardPrim(const PoolParams& p, bool training) {
+  return getPrimitive(poolKey(training ? PrimKind::PoolTraining : PrimKind::Pool, p), [&] {
+    auto d = forwardDesc(p, training ? dnnl::prop_kind::forward_training : dnnl::prop_kind::forward_inference);
+    dnnl::pooling_forward::primitive_desc pd(d, dnnlEngine());
+    CachedPrim made;
+    made.prim = dnnl::pooling_forward(pd);
+    made.md[0] = pd.src_desc();
+    made.md[1] = pd.dst_desc();
+    made.md[2] = pd.workspace_desc();
+    return made;
+  });
+}
+
+void forwardDnnl(const PoolParams& p) {
+  const CachedPrim c = forwardPrim(p, false);
+  execute(c, p.g, {{DNNL_ARG_SRC, mem(c.md[0], p.x)}, {DNNL_ARG_DST, mem(c.md[1], p.y)}});
+}
+
+void backwardDnnl(const PoolParams& p) {
+  const PoolGeom& g = p.g;
+  const bool isMax = p.mode == kPoolMax;
+  const CachedPrim fwd = forwardPrim(p, true);
+  const CachedPrim c = getPrimitive(poolKey(PrimKind::PoolBackward, p), [&] {
+    auto fd = forwardDesc(p, dnnl::prop_kind::forward_training);
+    dnnl::pooling_forward::primitive_desc hint(fd, dnnlEngine());
+    dnnl::pooling_backward::desc bd(algorithmOf(p.mode), fd.data.src_desc, fd.data.dst_desc, {g.sh, g.sw},
+                                    {g.kh, g.kw}, {g.ph, g.pw},
+                                    {padRight(g.h, g.oh, g.kh, g.sh, g.ph), padRight(g.w, g.ow, g.kw, g.sw, g.pw)});
+    CachedPrim made;
+    made.prim = dnnl::pooling_backward(dnnl::pooling_backward::primitive_desc(bd, dnnlEngine(), hint));
+    made.md[0] = fd.data.src_desc;
+    made.md[1] = fd.data.dst_desc;
+    return made;
+  });
+  std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_DIFF_SRC, mem(c.md[0], p.dx)}, {DNNL_ARG_DIFF_DST, mem(c.md[1], p.dy)}};
+  std::vector<float> yTmp;
+  std::vector<uint8_t> wsTmp;
+  if (isMax) {
+    // The workspace holds which input each output came from; oneDNN's layout for it is private,
+    // so the forward is replayed here (one extra pooling pass) rather than kept from the forward.
+    yTmp.resize(static_cast<size_t>(g.n * g.c * g.oh * g.ow));
+    wsTmp.resize(fwd.md[2].get_size());
+    dnnl::memory ws(fwd.md[2], dnnlEngine(), wsTmp.data());
+    execute(fwd, g, {{DNNL_ARG_SRC, mem(fwd.md[0], p.x)}, {DNNL_ARG_DST, mem(fwd.md[1], yTmp.data())}, {DNNL_ARG_WORKSPACE, ws}});
+    args.emplace(DNNL_ARG_WORKSPACE, ws);
+  }
+  execute(c, g, args);
+}
+
+template <typename T>
+void forwardPlain(const PoolParams& p) {
+  const T* x = static_cast<const T*>(p.x);
+  T* y = static_cast<T*>(p.y);
+  const int64_t n = p.g.n * p.g.c * p.g.oh * p.g.ow;
+  parallelFor(n, !small(p.g), [&](int64_t i) { y[i] = poolForwardAt(p.g, p.mode, x, i); });
+}
+
+template <typename T>
+void backwardPlain(const PoolParams& p) {
+  const T* x = static_cast<const T*>(p.x);
+  const T* dy = static_cast<const T*>(p.dy);
+  T* dx = static_cast<T*>(p.dx);
+  const int64_t n = p.g.n * p.g.c * p.g.h * p.g.w;
+  parallelFor(n, !small(p.g), [&](int64_t i) { dx[i] = poolBackwardAt(p.g, p.mode, x, dy, i); });
+}
+
+}  // namespace
+
+void poolCpu(const PoolParams& p) {
+  if (usesDnnl(p)) {
+    withDnnl("pooling", [&] { forwardDnnl(p); });
+    return;
+  }
+  BS_DISPATCH_FLOAT(p.dtype, T, { forwardPlain<T>(p); });
+}
+
+void poolBackwardCpu(const PoolParams& p) {
+  if (usesDnnl(p)) {
+    withDnnl("poolingBackward", [&] { backwardDnnl(p); });
+    return;
+  }
+  BS_DISPATCH_FLOAT(p.dtype, T, { backwardPlain<T>(p); });
+}
+
+}  // namespace bs
