@@ -24,11 +24,27 @@ import { GlobalAvgPool1D } from './global-avg-pool1d.ts';
 import { GlobalAvgPool2D } from './global-avg-pool2d.ts';
 import { GlobalMaxPool1D } from './global-max-pool1d.ts';
 import { GlobalMaxPool2D } from './global-max-pool2d.ts';
+import { Conv1D } from './conv1d.ts';
+import { Conv2D } from './conv2d.ts';
+import { Conv1DTranspose } from './conv1d-transpose.ts';
+import { Conv2DTranspose } from './conv2d-transpose.ts';
+import { MaxPool1D } from './max-pool1d.ts';
+import { MaxPool2D } from './max-pool2d.ts';
+import { AvgPool1D } from './avg-pool1d.ts';
+import { AvgPool2D } from './avg-pool2d.ts';
 import { CENTERED_LAYER_SPEC, FANCY_MLP_SPEC, MY_DENSE_SPEC } from './chapter-blocks.ts';
 
 /** The layer classes by kind name: the `nn` namespace exposes exactly these. */
 export const LAYER_CLASSES = {
   Dense,
+  Conv1D,
+  Conv2D,
+  Conv1DTranspose,
+  Conv2DTranspose,
+  MaxPool1D,
+  MaxPool2D,
+  AvgPool1D,
+  AvgPool2D,
   Activation,
   Dropout,
   Flatten,
@@ -70,6 +86,7 @@ export function createLayer(kind: string, attrs: Attrs = {}, options: BlockOptio
 }
 
 export { Activation, Concat, Concurrent, Dense, Dropout, Flatten, Lambda, Sequential };
+export { Conv1D, Conv2D, Conv1DTranspose, Conv2DTranspose, MaxPool1D, MaxPool2D, AvgPool1D, AvgPool2D };
 export { Add, Multiply, Reshape, Transpose, Softmax, LogSoftmax, GlobalAvgPool1D, GlobalAvgPool2D, GlobalMaxPool1D, GlobalMaxPool2D };
 export type { ActivationType, DenseArgs, LambdaFn };
 export type { LayerSpec, AttrSpec, PortSpec, ParamSpec, Attrs } from './layer-spec.ts';
