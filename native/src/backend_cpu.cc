@@ -100,6 +100,12 @@ class CpuBackend final : public Backend {
   void matmul(const MatmulParams& p) override { matmulCpu(p); }
   void linear(const LinearParams& p) override { linearCpu(p); }
   void optimizerUpdate(const OptimizerParams& p) override { optimizerCpu(p); }
+  void batchNorm(const BatchNormParams& p) override { batchNormCpu(p); }
+  void batchNormBackward(const BatchNormBackwardParams& p) override { batchNormBackwardCpu(p); }
+  void layerNorm(const LayerNormParams& p) override { layerNormCpu(p); }
+  void layerNormBackward(const LayerNormBackwardParams& p) override { layerNormBackwardCpu(p); }
+  void pad(const PadParams& p) override { padCpu(p); }
+  void padBackward(const PadParams& p) override { padBackwardCpu(p); }
 
  private:
   BlockCache cache_;

@@ -37,6 +37,12 @@ class CudaStub final : public Backend {
   void matmul(const MatmulParams&) override { noCuda("matmul"); }
   void linear(const LinearParams&) override { noCuda("linear"); }
   void optimizerUpdate(const OptimizerParams&) override { noCuda("optimizerUpdate"); }
+  void batchNorm(const BatchNormParams&) override { noCuda("batchNorm"); }
+  void batchNormBackward(const BatchNormBackwardParams&) override { noCuda("batchNormBackward"); }
+  void layerNorm(const LayerNormParams&) override { noCuda("layerNorm"); }
+  void layerNormBackward(const LayerNormBackwardParams&) override { noCuda("layerNormBackward"); }
+  void pad(const PadParams&) override { noCuda("pad"); }
+  void padBackward(const PadParams&) override { noCuda("padBackward"); }
 };
 
 }  // namespace

@@ -66,6 +66,12 @@ class CudaBackend final : public Backend {
   void matmul(const MatmulParams& p) override { matmulCuda(p); }
   void linear(const LinearParams& p) override { linearCuda(p); }
   void optimizerUpdate(const OptimizerParams& p) override { optimizerCuda(p); }
+  void batchNorm(const BatchNormParams& p) override { batchNormCuda(p); }
+  void batchNormBackward(const BatchNormBackwardParams& p) override { batchNormBackwardCuda(p); }
+  void layerNorm(const LayerNormParams& p) override { layerNormCuda(p); }
+  void layerNormBackward(const LayerNormBackwardParams& p) override { layerNormBackwardCuda(p); }
+  void pad(const PadParams& p) override { padCuda(p); }
+  void padBackward(const PadParams& p) override { padBackwardCuda(p); }
 };
 
 }  // namespace

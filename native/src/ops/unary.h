@@ -8,6 +8,8 @@ namespace bs {
 
 enum UnaryOp : int {
   kRelu = 0, kSigmoid, kTanh, kGelu, kExp, kLog, kAbs, kNeg, kSqrt, kSquare, kSoftrelu, kSign,
+  // Parametrised activations (activation_math.h); `alpha` below is their parameter.
+  kLeakyRelu, kElu, kSelu, kSilu, kHardSigmoid, kHardSwish, kGeluTanh,
   kNumUnaryOps
 };
 const char* unaryName(int op);
@@ -20,6 +22,7 @@ struct UnaryParams {
   const void* x;
   void* out;
   int64_t n;
+  double alpha = 0;  // leakyRelu's slope, elu's alpha, silu's beta; unused by the others
 };
 
 struct UnaryBackwardParams {
@@ -30,6 +33,7 @@ struct UnaryBackwardParams {
   const void* dy;
   void* dx;
   int64_t n;
+  double alpha = 0;
 };
 
 void unaryCpu(const UnaryParams& p);
