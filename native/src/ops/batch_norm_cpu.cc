@@ -151,6 +151,7 @@ void backwardDnnl(const BatchNormBackwardParams& p) {
   const normalization_flags flags = flagsFor(p.gamma, p.dbeta, p.globalStats);
   const dnnl::memory::desc data = dataDesc(p.n, p.c, p.s), stat = statDesc(p.c);
   std::vector<float> scratchDx(p.dx ? 0 : p.n * p.c * p.s), scratchDgamma(p.gamma && !p.dgamma ? p.c : 0);
+  std::vector<float> unusedShift(p.dbeta ? p.c : 0);
   withDnnl("batchNormBackward", [&] {
     const PrimKey key(PrimKind::BatchNormBackward,
                       {p.n, p.c, p.s, static_cast<int64_t>(flags), floatKey(static_cast<float>(p.eps))});
@@ -174,6 +175,8 @@ void backwardDnnl(const BatchNormBackwardParams& p) {
       args.emplace(DNNL_ARG_SCALE, mem(stat, p.gamma));
       args.emplace(DNNL_ARG_DIFF_SCALE, mem(stat, p.dgamma ? p.dgamma : scratchDgamma.data()));
     }
+    // With use_shift oneDNN 2.6 wants the shift as an input of backward too, though it reads none.
+    if (p.dbeta) args.emplace(DNNL_ARG_SHIFT, mem(stat, unusedShift.data()));
     if (p.dbeta) args.emplace(DNNL_ARG_DIFF_SHIFT, mem(stat, p.dbeta));
     c.prim.execute(dnnlStream(), args);
     dnnlStream().wait();

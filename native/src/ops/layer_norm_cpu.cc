@@ -127,6 +127,7 @@ void backwardDnnl(const LayerNormBackwardParams& p) {
   const normalization_flags flags = flagsFor(p.gamma, p.dbeta);
   const dnnl::memory::desc data = dataDesc(p.outer, p.inner), stat = vecDesc(p.outer), param = vecDesc(p.inner);
   std::vector<float> scratchDx(p.dx ? 0 : p.outer * p.inner), scratchDgamma(p.gamma && !p.dgamma ? p.inner : 0);
+  std::vector<float> unusedShift(p.dbeta ? p.inner : 0);
   withDnnl("layerNormBackward", [&] {
     const PrimKey key(PrimKind::LayerNormBackward,
                       {p.outer, p.inner, static_cast<int64_t>(flags), floatKey(static_cast<float>(p.eps))});
@@ -150,6 +151,8 @@ void backwardDnnl(const LayerNormBackwardParams& p) {
       args.emplace(DNNL_ARG_SCALE, mem(param, p.gamma));
       args.emplace(DNNL_ARG_DIFF_SCALE, mem(param, p.dgamma ? p.dgamma : scratchDgamma.data()));
     }
+    // With use_shift oneDNN 2.6 wants the shift as an input of backward too, though it reads none.
+    if (p.dbeta) args.emplace(DNNL_ARG_SHIFT, mem(param, unusedShift.data()));
     if (p.dbeta) args.emplace(DNNL_ARG_DIFF_SHIFT, mem(param, p.dbeta));
     c.prim.execute(dnnlStream(), args);
     dnnlStream().wait();
