@@ -12,6 +12,8 @@ enum UnaryOp : int {
   kLeakyRelu, kElu, kSelu, kSilu, kHardSigmoid, kHardSwish, kGeluTanh,
   kNumUnaryOps
 };
+// Ops before kLeakyRelu take no parameter: only those may be fused into linear (which has no alpha).
+constexpr int kNumPlainUnaryOps = kLeakyRelu;
 const char* unaryName(int op);
 // abs, neg, square and sign also take integer dtypes; the rest are float-only.
 inline bool unaryTakesInts(int op) { return op == kAbs || op == kNeg || op == kSquare || op == kSign; }

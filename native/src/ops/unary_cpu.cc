@@ -220,7 +220,8 @@ int64_t unaryBackwardDnnl(const UnaryBackwardParams& p, const EltAlg& e) {
 
 }  // namespace
 
-// oneDNN's exp turns NaN into +inf; inputs holding a NaN take the plain loop instead.
+// oneDNN's exp turns NaN into +inf, and its relu-with-slope (leakyRelu) NaN into 0; inputs holding
+// a NaN take the plain loop instead, for those and the other parametrised activations.
 static bool hasNaN(const float* x, int64_t n) {
   int any = 0;
   for (int64_t i = 0; i < n; i++) any |= x[i] != x[i];
@@ -231,7 +232,7 @@ void unaryCpu(const UnaryParams& p) {
   int64_t done = 0;
   EltAlg e{};
   if (supportsDnnl(p.dtype) && p.n >= kDnnlMin && eltAlg(p.op, false, p.alpha, &e) &&
-      !(p.op == kExp && hasNaN(static_cast<const float*>(p.x), p.n)))
+      !((p.op == kExp || p.op >= kLeakyRelu) && hasNaN(static_cast<const float*>(p.x), p.n)))
     done = unaryDnnl(p, e);
   if (done == p.n) return;
   const int64_t n = p.n - done;
