@@ -5,8 +5,8 @@
 // to saveMean / saveVar for backward, and the running statistics are updated in place with
 // Gluon's momentum convention: running = momentum · running + (1 − momentum) · batch, where the
 // variance folded into runningVar is the UNBIASED one (· m / (m − 1), m = n·s), as PyTorch does.
-// MXNet folds in the biased variance instead; we follow PyTorch because its BatchNorm is the
-// oracle and the target of the exported code (docs/engine.md says so).
+// MXNet folds in the biased variance instead (batch_norm.cc, during backward); we follow PyTorch
+// because its BatchNorm is the oracle and the target of the exported code (docs/engine.md).
 // Inference (global statistics): runningMean / runningVar normalize, nothing is written back.
 #pragma once
 #include <cstdint>
