@@ -38,7 +38,11 @@
         "src/ops/optimizer_cpu.cc",
         "src/ops/conv_cpu.cc",
         "src/ops/pool_cpu.cc",
-        "src/api_fused.cc"
+        "src/api_fused.cc",
+        "src/api_norm.cc",
+        "src/ops/batch_norm_cpu.cc",
+        "src/ops/layer_norm_cpu.cc",
+        "src/ops/pad_cpu.cc"
       ],
       "include_dirs": [
         "<!@(node -p \"require('node-addon-api').include\")"

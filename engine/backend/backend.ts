@@ -84,5 +84,10 @@ function guard(raw: NativeAddon): NativeAddon {
     raw.optimizerUpdate(kind, dt, w, gr, s0, s1, n, hyper);
   };
   g.linearPlanRun = (plan, x, out) => { f(out); raw.linearPlanRun(plan, x, out); };
+  // Training batch norm updates the running statistics in place.
+  g.batchNorm = (dt, x, gamma, beta, rm, rv, y, sm, sv, n, c, s, eps, momentum, training) => {
+    f(rm); f(rv);
+    raw.batchNorm(dt, x, gamma, beta, rm, rv, y, sm, sv, n, c, s, eps, momentum, training);
+  };
   return g;
 }

@@ -26,10 +26,16 @@ export const DTYPE_BYTES: Readonly<Record<DTypeCode, number>> = { 0: 4, 1: 8, 2:
 export const DEVICE_TYPE = { cpu: 1, gpu: 2 } as const;
 export type DeviceTypeCode = (typeof DEVICE_TYPE)[keyof typeof DEVICE_TYPE];
 
-/** Elementwise unary ops. Float-only ops (all but abs, neg, square, sign) reject integer dtypes. */
+/**
+ * Elementwise unary ops. Float-only ops (all but abs, neg, square, sign) reject integer dtypes.
+ * From leakyRelu on they take a parameter, `alpha` of unary/unaryBackward: leakyRelu's negative
+ * slope, elu's alpha, silu's beta (x · sigmoid(beta · x)); the others ignore it. hardSigmoid and
+ * hardSwish are PyTorch's (relu6(x + 3) / 6, x · relu6(x + 3) / 6).
+ */
 export const UNARY_OP = {
   relu: 0, sigmoid: 1, tanh: 2, gelu: 3 /* erf form */, exp: 4, log: 5, abs: 6, neg: 7, sqrt: 8,
   square: 9, softrelu: 10 /* log(1 + exp(x)) */, sign: 11,
+  leakyRelu: 12, elu: 13, selu: 14, silu: 15, hardSigmoid: 16, hardSwish: 17, geluTanh: 18,
 } as const;
 export type UnaryOpCode = (typeof UNARY_OP)[keyof typeof UNARY_OP];
 
@@ -126,9 +132,10 @@ export interface NativeAddon {
   fillStrided(dtype: DTypeCode, dst: NativeBuffer, dstOffset: number, dstStrides: number[], shape: number[], value: number): void;
 
   // ---- elementwise
-  unary(op: UnaryOpCode, dtype: DTypeCode, x: NativeBuffer, out: NativeBuffer, n: number): void;
+  unary(op: UnaryOpCode, dtype: DTypeCode, x: NativeBuffer, out: NativeBuffer, n: number, alpha?: number): void;
   /** dx = dy * f'(x); y = f(x) is passed too, for ops whose derivative is cheaper from y. */
-  unaryBackward(op: UnaryOpCode, dtype: DTypeCode, x: NativeBuffer, y: NativeBuffer, dy: NativeBuffer, dx: NativeBuffer, n: number): void;
+  unaryBackward(op: UnaryOpCode, dtype: DTypeCode, x: NativeBuffer, y: NativeBuffer, dy: NativeBuffer, dx: NativeBuffer, n: number,
+    alpha?: number): void;
   /**
    * out[idx] = a[idx · aStrides] op b[idx · bStrides] for every idx in outShape (contiguous out).
    * a and b share `dtype`; out has `dtype`, or bool for comparisons.
@@ -230,6 +237,41 @@ export interface NativeAddon {
   /** dx [n, c, h, w] given x and dy [n, c, oh, ow] (max: to each window's first maximum). */
   poolingBackward(mode: PoolModeCode, dtype: DTypeCode, x: NativeBuffer, dy: NativeBuffer, dx: NativeBuffer,
     geom: readonly number[]): void;
+
+  // ---- normalization and padding (float dtypes; all buffers of one dtype)
+  /**
+   * Batch normalization of x viewed as [n, c, s] over axes 0 and 2, per channel: y = (x − mean) /
+   * sqrt(var + eps) · gamma + beta (gamma / beta null: 1 / 0). training: batch mean and biased
+   * variance go to saveMean / saveVar [c], and runningMean / runningVar are updated in place,
+   * running = momentum · running + (1 − momentum) · batch, the variance folded in unbiased
+   * (PyTorch's rule; needs n · s > 1). Otherwise the running statistics normalize and
+   * saveMean / saveVar may be null.
+   */
+  batchNorm(dtype: DTypeCode, x: NativeBuffer, gamma: NativeBuffer | null, beta: NativeBuffer | null,
+    runningMean: NativeBuffer, runningVar: NativeBuffer, y: NativeBuffer, saveMean: NativeBuffer | null,
+    saveVar: NativeBuffer | null, n: number, c: number, s: number, eps: number, momentum: number, training: boolean): void;
+  /**
+   * Gradients of batchNorm given the statistics it normalized with (saveMean / saveVar, or the
+   * running ones with globalStats, where they are constants). dx, dgamma, dbeta may be null.
+   */
+  batchNormBackward(dtype: DTypeCode, x: NativeBuffer, dy: NativeBuffer, gamma: NativeBuffer | null, mean: NativeBuffer,
+    variance: NativeBuffer, dx: NativeBuffer | null, dgamma: NativeBuffer | null, dbeta: NativeBuffer | null,
+    n: number, c: number, s: number, eps: number, globalStats: boolean): void;
+  /** Layer normalization of each row of x [outer, inner]; gamma / beta [inner] or null; mean and biased var [outer]. */
+  layerNorm(dtype: DTypeCode, x: NativeBuffer, gamma: NativeBuffer | null, beta: NativeBuffer | null, y: NativeBuffer,
+    saveMean: NativeBuffer, saveVar: NativeBuffer, outer: number, inner: number, eps: number): void;
+  layerNormBackward(dtype: DTypeCode, x: NativeBuffer, dy: NativeBuffer, gamma: NativeBuffer | null, mean: NativeBuffer,
+    variance: NativeBuffer, dx: NativeBuffer | null, dgamma: NativeBuffer | null, dbeta: NativeBuffer | null,
+    outer: number, inner: number, eps: number): void;
+  /**
+   * Pads the last k = inShape.length (1..3) axes of x [outer, ...inShape] by before[i] / after[i]
+   * (PAD_MODE; reflect needs pads smaller than the axis). Any dtype forward; value for constant.
+   */
+  pad(dtype: DTypeCode, x: NativeBuffer, out: NativeBuffer, outer: number, inShape: number[], before: number[],
+    after: number[], mode: PadModeCode, value: number): void;
+  /** dx [outer, ...inShape] from dy [outer, ...padded]: each input sums the gradients of the outputs that read it. */
+  padBackward(dtype: DTypeCode, dy: NativeBuffer, dx: NativeBuffer, outer: number, inShape: number[], before: number[],
+    after: number[], mode: PadModeCode): void;
 }
 
 /** Field order of convolution's `geom` (native/src/ops/conv.h ConvGeom); dilation 1 is dense. */
@@ -239,6 +281,9 @@ export const POOL_GEOM = ['n', 'c', 'h', 'w', 'oh', 'ow', 'kh', 'kw', 'sh', 'sw'
 /** Pooling modes: average pooling either counts the zero padding in its divisor or not. */
 export const POOL_MODE = { max: 0, avgIncludePad: 1, avgExcludePad: 2 } as const;
 export type PoolModeCode = (typeof POOL_MODE)[keyof typeof POOL_MODE];
+
+export const PAD_MODE = { constant: 0, reflect: 1, replicate: 2 } as const;
+export type PadModeCode = (typeof PAD_MODE)[keyof typeof PAD_MODE];
 
 /** Opaque handle to a prepared linear chain (linearPlan). */
 export interface NativeLinearPlan {

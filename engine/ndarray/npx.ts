@@ -1,5 +1,5 @@
-// The `npx` namespace: MXNet's numpy_extension (activations, softmax, fully connected,
-// convolution, pooling, devices).
+// The `npx` namespace: MXNet's numpy_extension (activations, softmax, normalization, padding,
+// fully connected, convolution, pooling, devices).
 
 import type { NDArray } from './ndarray.ts';
 import { cpu, gpu, numGpus } from './device.ts';
@@ -8,16 +8,23 @@ import { softmax } from '../ops/reduce.ts';
 import { linear } from '../ops/linalg.ts';
 import { conv, convTranspose } from '../ops/conv.ts';
 import { pool } from '../ops/pool.ts';
+import { elu, gelu, hardSigmoid, hardSwish, leakyRelu, logSoftmax, prelu, selu, silu, softplus } from '../ops/activations.ts';
+import { batchNorm, groupNorm, instanceNorm, layerNorm, rmsNorm } from '../ops/normalization.ts';
+import { pad } from '../ops/pad.ts';
 import { seed } from './random.ts';
 
 export const npx = {
   relu: (x: NDArray): NDArray => unary('relu', x),
   sigmoid: (x: NDArray): NDArray => unary('sigmoid', x),
   tanh: (x: NDArray): NDArray => unary('tanh', x),
-  gelu: (x: NDArray): NDArray => unary('gelu', x),
+  gelu,
   softrelu: (x: NDArray): NDArray => unary('softrelu', x),
   softmax: (x: NDArray, axis = -1): NDArray => softmax(x, axis, false),
-  logSoftmax: (x: NDArray, axis = -1): NDArray => softmax(x, axis, true),
+  logSoftmax,
+  // Activations with parameters (engine/ops/activations.ts).
+  leakyRelu, elu, selu, silu, swish: silu, softplus, hardSigmoid, hardSwish, prelu,
+  // Normalization and padding (engine/ops/normalization.ts, engine/ops/pad.ts).
+  batchNorm, layerNorm, instanceNorm, groupNorm, rmsNorm, pad,
   /** Gluon FullyConnected (see ops/linalg.ts linear). */
   fullyConnected: linear,
   linear,

@@ -19,26 +19,31 @@ export type Operand = NDArray | number;
 const FLOAT_ONLY: Readonly<Record<UnaryName, boolean>> = {
   relu: true, sigmoid: true, tanh: true, gelu: true, exp: true, log: true, abs: false, neg: false,
   sqrt: true, square: false, softrelu: true, sign: false,
+  leakyRelu: true, elu: true, selu: true, silu: true, hardSigmoid: true, hardSwish: true, geluTanh: true,
 };
 
-export function unary(name: UnaryName, x: NDArray): NDArray {
+/** Recorded with the parametrised activations (leakyRelu, elu, silu) so backward gets alpha back. */
+export interface UnaryAttrs { alpha: number }
+
+/** f(x) elementwise; `alpha` is the parameter of leakyRelu / elu / silu (see UNARY_OP), 0 for the rest. */
+export function unary(name: UnaryName, x: NDArray, alpha = 0): NDArray {
   const src = FLOAT_ONLY[name] && !isFloat(x.dtype) ? castTo(x, 'float32', name) : x;
   const out = NDArray._alloc(x.shape, src.dtype, x.device, name, x.size);
   try {
-    native().unary(UNARY_OP[name], DTYPE_INFO[src.dtype].code, src.buffer, out.buffer, x.size);
+    native().unary(UNARY_OP[name], DTYPE_INFO[src.dtype].code, src.buffer, out.buffer, x.size, alpha);
   } catch (e) {
     throw errors.fromNative(name, e, describe(x));
   }
-  if (recordingState.recording && src === x) recordOp(name, [x], out);
+  if (recordingState.recording && src === x) recordOp(name, [x], out, alpha === 0 ? null : ({ alpha } satisfies UnaryAttrs));
   return out;
 }
 
 /** dx = dy * f'(x) through the addon (y = f(x) is passed for ops that prefer it). */
-export function unaryBackward(name: UnaryName, x: NDArray, y: NDArray, dy: NDArray): NDArray {
+export function unaryBackward(name: UnaryName, x: NDArray, y: NDArray, dy: NDArray, alpha = 0): NDArray {
   const gy = castTo(dy, x.dtype, name);
   const dx = NDArray._alloc(x.shape, x.dtype, x.device, `${name} backward`);
   try {
-    native().unaryBackward(UNARY_OP[name], DTYPE_INFO[x.dtype].code, x.buffer, y.buffer, gy.buffer, dx.buffer, x.size);
+    native().unaryBackward(UNARY_OP[name], DTYPE_INFO[x.dtype].code, x.buffer, y.buffer, gy.buffer, dx.buffer, x.size, alpha);
   } catch (e) {
     throw errors.fromNative(`${name} backward`, e, describe(x, dy));
   }

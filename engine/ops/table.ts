@@ -6,12 +6,14 @@
 import { UNARY_OP } from '../backend/native-addon.ts';
 import type { TapeNode } from '../autograd/tape.ts';
 import { zeros } from '../ndarray/creation.ts';
-import { binary, unary, unaryBackward, type UnaryName } from './elementwise.ts';
+import { binary, unary, unaryBackward, type UnaryAttrs, type UnaryName } from './elementwise.ts';
 import { broadcastTo, reshape, sliceRegion, sumTo, transpose, writeRegion, type Region } from './layout.ts';
 import { reduce, softmaxBackward, type ReduceAttrs, type SoftmaxAttrs } from './reduce.ts';
 import { matmulCore, type LinearAttrs, type MatmulAttrs } from './linalg.ts';
 import { convBackward, convTransposeBackward } from './conv.ts';
 import { poolBackward } from './pool.ts';
+import { batchNormBackward, layerNormBackward, type BatchNormAttrs, type LayerNormAttrs } from './normalization.ts';
+import { padBackward, type PadAttrs } from './pad.ts';
 import { native } from '../backend/backend.ts';
 import { errors } from '../core/errors.ts';
 import { NDArray } from '../ndarray/ndarray.ts';
@@ -64,7 +66,10 @@ const mul = (x: Operand, y: Operand): NDArray => binary('mul', x, y);
 const div = (x: Operand, y: Operand): NDArray => binary('div', x, y);
 
 function unaryRow(name: UnaryName): OpRow {
-  return { name, kernel: `unary:${name}`, backward: (gy, n) => [unaryBackward(name, n.inputs[0]!, n.output, gy)] };
+  return {
+    name, kernel: `unary:${name}`,
+    backward: (gy, n) => [unaryBackward(name, n.inputs[0]!, n.output, gy, (n.attrs as UnaryAttrs | null)?.alpha ?? 0)],
+  };
 }
 
 /** gy of a reduction, reshaped with the reduced axes kept as 1 and broadcast back to x's shape. */
@@ -221,6 +226,20 @@ const rows: OpRow[] = [
   // The adjoint of conv: dx is conv(gy, w), dw conv's weight gradient with x and gy swapped.
   { name: 'convTranspose', kernel: 'convolutionBackwardData', backward: convTransposeBackward },
   { name: 'pool', kernel: 'pooling', backward: poolBackward },
+  {
+    // inputs [x, gamma?, beta?]; the running statistics are not inputs: they get no gradient.
+    name: 'batchNorm', kernel: 'batchNorm', backward(gy, n, want) {
+      const a = n.attrs as BatchNormAttrs;
+      return batchNormBackward(gy, n.inputs[0]!, a.hasGamma ? n.inputs[1]! : null, a, want);
+    },
+  },
+  {
+    name: 'layerNorm', kernel: 'layerNorm', backward(gy, n, want) {
+      const a = n.attrs as LayerNormAttrs;
+      return layerNormBackward(gy, n.inputs[0]!, a.hasGamma ? n.inputs[1]! : null, a, want);
+    },
+  },
+  { name: 'pad', kernel: 'pad', backward: (gy, n) => [padBackward(gy, n.inputs[0]!, n.attrs as PadAttrs)] },
 ];
 
 export const OP_TABLE: ReadonlyMap<string, OpRow> = new Map(rows.map((r) => [r.name, r]));

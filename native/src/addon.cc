@@ -75,6 +75,13 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   add<LinearAsync>(env, exports, "linearAsync");
   add<LinearBackward>(env, exports, "linearBackward");
   add<OptimizerUpdate>(env, exports, "optimizerUpdate");
+
+  add<BatchNorm>(env, exports, "batchNorm");
+  add<BatchNormBackward>(env, exports, "batchNormBackward");
+  add<LayerNorm>(env, exports, "layerNorm");
+  add<LayerNormBackward>(env, exports, "layerNormBackward");
+  add<Pad>(env, exports, "pad");
+  add<PadBackward>(env, exports, "padBackward");
   add<LinearPlanCreate>(env, exports, "linearPlan");
   add<LinearPlanRun>(env, exports, "linearPlanRun");
   add<Convolution>(env, exports, "convolution");

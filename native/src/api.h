@@ -52,6 +52,13 @@ Napi::Value ConvolutionBackwardData(const Napi::CallbackInfo& info);
 Napi::Value ConvolutionBackwardWeights(const Napi::CallbackInfo& info);
 Napi::Value Pooling(const Napi::CallbackInfo& info);
 Napi::Value PoolingBackward(const Napi::CallbackInfo& info);
+// api_norm.cc
+Napi::Value BatchNorm(const Napi::CallbackInfo& info);
+Napi::Value BatchNormBackward(const Napi::CallbackInfo& info);
+Napi::Value LayerNorm(const Napi::CallbackInfo& info);
+Napi::Value LayerNormBackward(const Napi::CallbackInfo& info);
+Napi::Value Pad(const Napi::CallbackInfo& info);
+Napi::Value PadBackward(const Napi::CallbackInfo& info);
 
 // addon.cc: a JS Error carrying `code`.
 Napi::Error codedError(Napi::Env env, const char* code, const std::string& message);

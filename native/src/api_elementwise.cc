@@ -9,6 +9,13 @@ namespace {
 
 Napi::Value undef(const Napi::CallbackInfo& info) { return info.Env().Undefined(); }
 
+// A trailing argument older callers leave out (the parametrised activations' alpha).
+double optionalNumber(const Napi::CallbackInfo& info, const Ctx& ctx, size_t i, const char* name, double fallback) {
+  if (info.Length() <= i || info[i].IsUndefined()) return fallback;
+  if (!info[i].IsNumber()) failAt(ctx, code::kArgs, "%s must be a number", name);
+  return info[i].As<Napi::Number>().DoubleValue();
+}
+
 void requireFloat(const Ctx& ctx, DType d) {
   if (!isFloat(d)) failAt(ctx, code::kDtype, "needs float32 or float64, got %s", dtypeName(d));
 }
@@ -115,6 +122,7 @@ Napi::Value Unary(const Napi::CallbackInfo& info) {
   Storage* x = args.buffer(2, "x");
   Storage* out = args.buffer(3, "out");
   p.n = args.index(4, "n");
+  p.alpha = optionalNumber(info, args.ctx, 5, "alpha", 0.0);
   Device dev = sameDevice(args.ctx, {x, out});
   checkElems(args.ctx, "x", elems(x, p.dtype), p.n);
   checkElems(args.ctx, "out", elems(out, p.dtype), p.n);
@@ -137,6 +145,7 @@ Napi::Value UnaryBackward(const Napi::CallbackInfo& info) {
   Storage* dy = args.buffer(4, "dy");
   Storage* dx = args.buffer(5, "dx");
   p.n = args.index(6, "n");
+  p.alpha = optionalNumber(info, args.ctx, 7, "alpha", 0.0);
   Device dev = sameDevice(args.ctx, {x, y, dy, dx});
   const int64_t ne = p.n;
   checkElems(args.ctx, "x", elems(x, p.dtype), ne);

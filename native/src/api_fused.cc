@@ -52,8 +52,8 @@ struct PlanHandle {
 bool activationFromY(int act) { return act == -1 || act == kRelu || act == kSigmoid || act == kTanh; }
 
 int activationCode(const Args& args, double act) {
-  if (!(act == -1 || (act >= 0 && act < kNumUnaryOps && act == static_cast<int>(act))))
-    failAt(args.ctx, code::kArgs, "activation must be -1 or a unary op code 0..%d, got %g", kNumUnaryOps - 1, act);
+  if (!(act == -1 || (act >= 0 && act < kNumPlainUnaryOps && act == static_cast<int>(act))))
+    failAt(args.ctx, code::kArgs, "activation must be -1 or a unary op code 0..%d, got %g", kNumPlainUnaryOps - 1, act);
   return static_cast<int>(act);
 }
 

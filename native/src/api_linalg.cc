@@ -73,9 +73,9 @@ LinearParams parseLinear(const Args& args, Parsed& parsed, bool keep) {
   p.inUnits = args.index(6, "inUnits");
   p.outUnits = args.index(7, "outUnits");
   const double act = args.number(8, "activation");
-  if (!(act == -1 || (act >= 0 && act < kNumUnaryOps && act == static_cast<int>(act))))
+  if (!(act == -1 || (act >= 0 && act < kNumPlainUnaryOps && act == static_cast<int>(act))))
     failAt(args.ctx, code::kArgs, "activation must be -1 or a unary op code 0..%d, got %g",
-           kNumUnaryOps - 1, act);
+           kNumPlainUnaryOps - 1, act);
   p.activation = static_cast<int>(act);
   parsed.device = sameDevice(args.ctx, {x, w, bias, out});
   checkElems(args.ctx, "x", elems(x, p.dtype), checkedMul(args.ctx, p.rows, p.inUnits));

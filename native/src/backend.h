@@ -5,13 +5,16 @@
 #pragma once
 #include <cstddef>
 
+#include "ops/batch_norm.h"
 #include "ops/binary.h"
 #include "ops/conv.h"
 #include "ops/fill_cast.h"
+#include "ops/layer_norm.h"
 #include "ops/linear.h"
 #include "ops/matmul.h"
 #include "ops/optimizer.h"
 #include "ops/pool.h"
+#include "ops/pad.h"
 #include "ops/random.h"
 #include "ops/reduce.h"
 #include "ops/softmax.h"
@@ -61,6 +64,12 @@ class Backend {
   virtual void convBackwardWeights(const ConvParams&) = 0;
   virtual void pool(const PoolParams&) = 0;
   virtual void poolBackward(const PoolParams&) = 0;
+  virtual void batchNorm(const BatchNormParams&) = 0;
+  virtual void batchNormBackward(const BatchNormBackwardParams&) = 0;
+  virtual void layerNorm(const LayerNormParams&) = 0;
+  virtual void layerNormBackward(const LayerNormBackwardParams&) = 0;
+  virtual void pad(const PadParams&) = 0;
+  virtual void padBackward(const PadParams&) = 0;
 };
 
 Backend& cpuBackend();

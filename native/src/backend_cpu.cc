@@ -105,6 +105,12 @@ class CpuBackend final : public Backend {
   void convBackwardWeights(const ConvParams& p) override { convBackwardWeightsCpu(p); }
   void pool(const PoolParams& p) override { poolCpu(p); }
   void poolBackward(const PoolParams& p) override { poolBackwardCpu(p); }
+  void batchNorm(const BatchNormParams& p) override { batchNormCpu(p); }
+  void batchNormBackward(const BatchNormBackwardParams& p) override { batchNormBackwardCpu(p); }
+  void layerNorm(const LayerNormParams& p) override { layerNormCpu(p); }
+  void layerNormBackward(const LayerNormBackwardParams& p) override { layerNormBackwardCpu(p); }
+  void pad(const PadParams& p) override { padCpu(p); }
+  void padBackward(const PadParams& p) override { padBackwardCpu(p); }
 
  private:
   BlockCache cache_;

@@ -42,6 +42,12 @@ class CudaStub final : public Backend {
   void convBackwardWeights(const ConvParams&) override { noCuda("convolutionBackwardWeights"); }
   void pool(const PoolParams&) override { noCuda("pooling"); }
   void poolBackward(const PoolParams&) override { noCuda("poolingBackward"); }
+  void batchNorm(const BatchNormParams&) override { noCuda("batchNorm"); }
+  void batchNormBackward(const BatchNormBackwardParams&) override { noCuda("batchNormBackward"); }
+  void layerNorm(const LayerNormParams&) override { noCuda("layerNorm"); }
+  void layerNormBackward(const LayerNormBackwardParams&) override { noCuda("layerNormBackward"); }
+  void pad(const PadParams&) override { noCuda("pad"); }
+  void padBackward(const PadParams&) override { noCuda("padBackward"); }
 };
 
 }  // namespace

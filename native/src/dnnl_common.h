@@ -22,8 +22,17 @@ dnnl::stream& dnnlStream();
 
 enum class PrimKind : int {
   Eltwise = 1, Softmax, LogSoftmax, Matmul, InnerProduct, Reduction, Binary,
-  Conv, ConvBackwardData, ConvBackwardWeights, Pool, PoolTraining, PoolBackward
+  Conv, ConvBackwardData, ConvBackwardWeights, Pool, PoolTraining, PoolBackward,
+  BatchNorm, BatchNormBackward, LayerNorm, LayerNormBackward
 };
+
+// A float's bits as a key value (eps, alpha): an integer cast would merge 1e-5 and 1e-3.
+inline int64_t floatKey(float f) {
+  int32_t bits;
+  static_assert(sizeof bits == sizeof f, "float is 32 bits");
+  __builtin_memcpy(&bits, &f, sizeof bits);
+  return bits;
+}
 
 struct PrimKey {
   PrimKind kind;

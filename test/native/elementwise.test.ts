@@ -157,7 +157,7 @@ test('unary on integers: abs, neg, square, sign; float-only ops reject ints', ()
   assert.deepEqual(get(I32, y, 3), [-1, 0, 1]);
   throwsCode(() => addon.unary(U.exp, I32, x, y, 3), 'E_DTYPE', /unary\(exp\)/);
   throwsCode(() => addon.unary(U.abs, BOOL, x, y, 3), 'E_DTYPE');
-  throwsCode(() => addon.unary(12 as never, F32, x, y, 1), 'E_NATIVE_ARGS');
+  throwsCode(() => addon.unary(Object.keys(U).length as never, F32, x, y, 1), 'E_NATIVE_ARGS');
 });
 
 test('unaryBackward matches central finite differences in float64', () => {

@@ -71,6 +71,12 @@ class CudaBackend final : public Backend {
   void convBackwardWeights(const ConvParams& p) override { convBackwardWeightsCuda(p); }
   void pool(const PoolParams& p) override { poolCuda(p); }
   void poolBackward(const PoolParams& p) override { poolBackwardCuda(p); }
+  void batchNorm(const BatchNormParams& p) override { batchNormCuda(p); }
+  void batchNormBackward(const BatchNormBackwardParams& p) override { batchNormBackwardCuda(p); }
+  void layerNorm(const LayerNormParams& p) override { layerNormCuda(p); }
+  void layerNormBackward(const LayerNormBackwardParams& p) override { layerNormBackwardCuda(p); }
+  void pad(const PadParams& p) override { padCuda(p); }
+  void padBackward(const PadParams& p) override { padBackwardCuda(p); }
 };
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include "../cuda/launch.cuh"
+#include "activation_math.h"
 #include "unary.h"
 
 namespace bs {
@@ -25,8 +26,9 @@ __device__ inline T negate(T x) {
 }
 
 template <typename T>
-__device__ T fwd(int op, T x) {
+__device__ T fwd(int op, T x, T alpha) {
   if constexpr (std::is_floating_point_v<T>) {
+    if (act::isParametric(op)) return act::forward<T>(op, x, alpha);
     switch (op) {
       case kRelu: return x < T(0) ? T(0) : x;
       case kSigmoid: return sigmoidOf(x);
@@ -54,8 +56,9 @@ __device__ T fwd(int op, T x) {
 }
 
 template <typename T>
-__device__ T bwd(int op, T x, T y, T dy) {
+__device__ T bwd(int op, T x, T y, T dy, T alpha) {
   if constexpr (std::is_floating_point_v<T>) {
+    if (act::isParametric(op)) return act::backward<T>(op, x, dy, alpha);
     switch (op) {
       case kRelu: return x > T(0) ? dy : T(0);
       case kSigmoid: return dy * y * (T(1) - y);
@@ -85,13 +88,13 @@ __device__ T bwd(int op, T x, T y, T dy) {
 }
 
 template <typename T>
-__global__ void unaryKernel(int op, const T* x, T* out, int64_t n) {
-  BS_GRID_LOOP(i, n) out[i] = fwd<T>(op, x[i]);
+__global__ void unaryKernel(int op, const T* x, T* out, int64_t n, T alpha) {
+  BS_GRID_LOOP(i, n) out[i] = fwd<T>(op, x[i], alpha);
 }
 
 template <typename T>
-__global__ void unaryBackwardKernel(int op, const T* x, const T* y, const T* dy, T* dx, int64_t n) {
-  BS_GRID_LOOP(i, n) dx[i] = bwd<T>(op, x[i], y[i], dy[i]);
+__global__ void unaryBackwardKernel(int op, const T* x, const T* y, const T* dy, T* dx, int64_t n, T alpha) {
+  BS_GRID_LOOP(i, n) dx[i] = bwd<T>(op, x[i], y[i], dy[i], alpha);
 }
 
 #define BS_DISPATCH_NUMERIC(dt, T, ...)                 \
@@ -110,7 +113,7 @@ void unaryCuda(const UnaryParams& p) {
   const cuda::Target t = cuda::target(p.out, "unary");
   BS_DISPATCH_NUMERIC(p.dtype, T, {
     unaryKernel<T><<<cuda::gridFor(p.n), geom::kThreads, 0, t.stream>>>(
-        p.op, static_cast<const T*>(p.x), static_cast<T*>(p.out), p.n);
+        p.op, static_cast<const T*>(p.x), static_cast<T*>(p.out), p.n, static_cast<T>(p.alpha));
   });
   cuda::checkLaunch("unary");
 }
@@ -120,7 +123,7 @@ void unaryBackwardCuda(const UnaryBackwardParams& p) {
   BS_DISPATCH_NUMERIC(p.dtype, T, {
     unaryBackwardKernel<T><<<cuda::gridFor(p.n), geom::kThreads, 0, t.stream>>>(
         p.op, static_cast<const T*>(p.x), static_cast<const T*>(p.y), static_cast<const T*>(p.dy),
-        static_cast<T*>(p.dx), p.n);
+        static_cast<T*>(p.dx), p.n, static_cast<T>(p.alpha));
   });
   cuda::checkLaunch("unaryBackward");
 }

@@ -73,6 +73,40 @@ export function defineDeviceSuite(devices: Device[], skip: string | false): void
     }
   });
 
+  test(`normalization, parametrised activations and padding on ${d}: outputs, gradients and running stats match cpu(0)`, { skip }, () => {
+    const x = np.random.uniform(-3, 3, [4, 6, 5, 7], { device: cpu(), seed: 13 });
+    const g6 = np.random.uniform(0.5, 1.5, [6], { device: cpu(), seed: 14 });
+    const b6 = np.random.uniform(-1, 1, [6], { device: cpu(), seed: 15 });
+    const g7 = np.random.uniform(0.5, 1.5, [7], { device: cpu(), seed: 16 });
+    const head = np.random.uniform(-1, 1, [4, 6, 5, 7], { device: cpu(), seed: 17 });
+    type Fn = (x: NDArray, a: NDArray, b: NDArray, stats: NDArray[]) => NDArray;
+    const cases: [string, Fn, NDArray, NDArray][] = [
+      ['batchNorm train', (v, a, b, s) => npx.batchNorm(v, a, b, s[0]!, s[1]!, { training: true }), g6, b6],
+      ['batchNorm eval', (v, a, b, s) => npx.batchNorm(v, a, b, s[0]!, s[1]!, { training: false }), g6, b6],
+      ['layerNorm', (v, a) => npx.layerNorm(v, a, null), g7, b6],
+      ['groupNorm', (v, a, b) => npx.groupNorm(v, a, b, { groups: 3 }), g6, b6],
+      ['leakyRelu, elu, silu, hardSwish, hardSigmoid, selu, tanh-gelu', (v) => npx.leakyRelu(v, 0.2).add(npx.elu(v, 0.5))
+        .add(npx.silu(v, 1.5)).add(npx.hardSwish(v)).add(npx.hardSigmoid(v)).add(npx.selu(v)).add(npx.gelu(v, { approximate: 'tanh' })), g6, b6],
+      ['prelu', (v, a) => npx.prelu(v, a), b6, b6],
+    ];
+    for (const mode of ['constant', 'reflect', 'replicate'] as const) {
+      cases.push([`pad ${mode}`, (v) => npx.pad(v, { pads: [[2, 1], [1, 3]], mode, value: 0.5 }).slice(null, null, [1, 6], [2, 9]), g6, b6]);
+    }
+    for (const [what, f, a, b] of cases) {
+      const results = [d, cpu()].map((dev) => {
+        const [xs, as, bs] = [x, a, b].map((v) => v.copyto(dev));
+        const stats = [np.zeros([6], { device: dev }), np.ones([6], { device: dev })];
+        [xs, as, bs].forEach((v) => v!.attachGrad());
+        const y = autograd.record(() => f(xs!, as!, bs!, stats));
+        y.backward(head.copyto(dev));
+        assert.equal(y.device, dev, `${what} ran on ${y.device}`);
+        return [y, xs!.grad!, as!.grad!, bs!.grad!, ...stats];
+      });
+      const names = ['y', 'dx', 'da', 'db', 'running mean', 'running var'];
+      results[0]!.forEach((v, i) => close(`${what} ${names[i]}`, v, results[1]![i]!));
+    }
+  });
+
   test(`ops mixing cpu(0) and ${d} throw, naming both devices`, { skip }, () => {
     const a = np.ones([3], { device: cpu() }), b = np.ones([3], { device: d });
     assert.throws(() => a.add(b), (e: Error & { code?: string }) =>

@@ -183,6 +183,7 @@ test('every addon method is either guarded (writes into an existing buffer) or o
     'capabilities', 'numGpus', 'alloc', 'bufferInfo', 'memoryStats', 'setMemoryBudget', 'read',
     'unary', 'unaryBackward', 'binary', 'binaryFlat', 'binaryScalar', 'reduce', 'softmax', 'softmaxBackward',
     'matmul', 'matmulAsync', 'linear', 'linearAsync', 'linearPlan',
+    'batchNormBackward', 'layerNorm', 'layerNormBackward', 'pad', 'padBackward',
   ]);
   const g = native() as unknown as Record<string, unknown>;
   const raw = Object.getPrototypeOf(g) as Record<string, unknown>;

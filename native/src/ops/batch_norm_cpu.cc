@@ -1,0 +1,199 @@
+// Batch normalization on the CPU: oneDNN's batch_normalization (forward training / inference and
+// backward, primitives cached per shape and flags) for float32 tensors past kDnnlMin elements,
+// plain per-channel loops (double accumulators) for float64 and small tensors.
+#include <cmath>
+#include <vector>
+
+#include "../dnnl_common.h"
+#include "../parallel.h"
+#include "batch_norm.h"
+
+namespace bs {
+
+namespace {
+
+using dnnl::normalization_flags;
+
+// Element (i, ch, j) of the [n, c, s] view.
+inline int64_t at(const BatchNormParams& p, int64_t i, int64_t ch, int64_t j) { return (i * p.c + ch) * p.s + j; }
+
+// running = momentum · running + (1 − momentum) · batch, with the unbiased variance (see batch_norm.h).
+template <typename T>
+void updateRunning(const BatchNormParams& p, int64_t ch, double mean, double var) {
+  const double m = static_cast<double>(p.n * p.s);
+  T* rm = static_cast<T*>(p.runningMean);
+  T* rv = static_cast<T*>(p.runningVar);
+  rm[ch] = static_cast<T>(p.momentum * rm[ch] + (1 - p.momentum) * mean);
+  rv[ch] = static_cast<T>(p.momentum * rv[ch] + (1 - p.momentum) * var * m / (m - 1));
+}
+
+template <typename T>
+void forwardPlain(const BatchNormParams& p) {
+  const T* x = static_cast<const T*>(p.x);
+  T* y = static_cast<T*>(p.y);
+  const T* gamma = static_cast<const T*>(p.gamma);
+  const T* beta = static_cast<const T*>(p.beta);
+  const int64_t m = p.n * p.s;
+  parallelFor(p.c, p.n * p.c * p.s >= kParallelMin, [&](int64_t ch) {
+    double mean, var;
+    if (p.training) {
+      double sum = 0, sq = 0;
+      for (int64_t i = 0; i < p.n; i++)
+        for (int64_t j = 0; j < p.s; j++) sum += x[at(p, i, ch, j)];
+      mean = sum / static_cast<double>(m);
+      for (int64_t i = 0; i < p.n; i++)
+        for (int64_t j = 0; j < p.s; j++) {
+          const double d = x[at(p, i, ch, j)] - mean;
+          sq += d * d;
+        }
+      var = sq / static_cast<double>(m);
+      static_cast<T*>(p.saveMean)[ch] = static_cast<T>(mean);
+      static_cast<T*>(p.saveVar)[ch] = static_cast<T>(var);
+      updateRunning<T>(p, ch, mean, var);
+    } else {
+      mean = static_cast<const T*>(p.runningMean)[ch];
+      var = static_cast<const T*>(p.runningVar)[ch];
+    }
+    const double scale = (gamma ? static_cast<double>(gamma[ch]) : 1.0) / std::sqrt(var + p.eps);
+    const double shift = beta ? static_cast<double>(beta[ch]) : 0.0;
+    for (int64_t i = 0; i < p.n; i++)
+      for (int64_t j = 0; j < p.s; j++) {
+        const int64_t k = at(p, i, ch, j);
+        y[k] = static_cast<T>((x[k] - mean) * scale + shift);
+      }
+  });
+}
+
+template <typename T>
+void backwardPlain(const BatchNormBackwardParams& p) {
+  const T* x = static_cast<const T*>(p.x);
+  const T* dy = static_cast<const T*>(p.dy);
+  const T* gamma = static_cast<const T*>(p.gamma);
+  const T* meanV = static_cast<const T*>(p.mean);
+  const T* varV = static_cast<const T*>(p.var);
+  T* dx = static_cast<T*>(p.dx);
+  const double m = static_cast<double>(p.n * p.s);
+  auto idx = [&](int64_t i, int64_t ch, int64_t j) { return (i * p.c + ch) * p.s + j; };
+  parallelFor(p.c, p.n * p.c * p.s >= kParallelMin, [&](int64_t ch) {
+    const double mean = meanV[ch];
+    const double inv = 1.0 / std::sqrt(static_cast<double>(varV[ch]) + p.eps);
+    double sumDy = 0, sumDyXhat = 0;
+    for (int64_t i = 0; i < p.n; i++)
+      for (int64_t j = 0; j < p.s; j++) {
+        const int64_t k = idx(i, ch, j);
+        sumDy += dy[k];
+        sumDyXhat += dy[k] * (x[k] - mean) * inv;
+      }
+    if (p.dgamma) static_cast<T*>(p.dgamma)[ch] = static_cast<T>(sumDyXhat);
+    if (p.dbeta) static_cast<T*>(p.dbeta)[ch] = static_cast<T>(sumDy);
+    if (!dx) return;
+    const double g = (gamma ? static_cast<double>(gamma[ch]) : 1.0) * inv;
+    for (int64_t i = 0; i < p.n; i++)
+      for (int64_t j = 0; j < p.s; j++) {
+        const int64_t k = idx(i, ch, j);
+        // With batch statistics, mean and var depend on x: the two correction terms.
+        dx[k] = static_cast<T>(p.globalStats ? g * dy[k]
+                                             : g * (dy[k] - sumDy / m - (x[k] - mean) * inv * sumDyXhat / m));
+      }
+  });
+}
+
+dnnl::memory::desc dataDesc(int64_t n, int64_t c, int64_t s) {
+  return dnnl::memory::desc({n, c, s, 1}, dnnl::memory::data_type::f32, dnnl::memory::format_tag::nchw);
+}
+dnnl::memory::desc statDesc(int64_t c) {
+  return dnnl::memory::desc({c}, dnnl::memory::data_type::f32, dnnl::memory::format_tag::a);
+}
+dnnl::memory mem(const dnnl::memory::desc& md, const void* p) {
+  return dnnl::memory(md, dnnlEngine(), const_cast<void*>(p));
+}
+
+normalization_flags flagsFor(bool scale, bool shift, bool global) {
+  normalization_flags f = normalization_flags::none;
+  if (scale) f = f | normalization_flags::use_scale;
+  if (shift) f = f | normalization_flags::use_shift;
+  if (global) f = f | normalization_flags::use_global_stats;
+  return f;
+}
+
+void forwardDnnl(const BatchNormParams& p) {
+  SingleThreadIf small(p.n * p.c * p.s < kParallelMin);
+  const normalization_flags flags = flagsFor(p.gamma, p.beta, !p.training);
+  const dnnl::memory::desc data = dataDesc(p.n, p.c, p.s), stat = statDesc(p.c);
+  withDnnl("batchNorm", [&] {
+    const PrimKey key(PrimKind::BatchNorm, {p.n, p.c, p.s, static_cast<int64_t>(flags), floatKey(static_cast<float>(p.eps))});
+    CachedPrim c = getPrimitive(key, [&] {
+      dnnl::batch_normalization_forward::desc d(
+          p.training ? dnnl::prop_kind::forward_training : dnnl::prop_kind::forward_inference, data,
+          static_cast<float>(p.eps), flags);
+      CachedPrim made;
+      made.prim = dnnl::batch_normalization_forward(dnnl::batch_normalization_forward::primitive_desc(d, dnnlEngine()));
+      return made;
+    });
+    std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_SRC, mem(data, p.x)}, {DNNL_ARG_DST, mem(data, p.y)}};
+    args.emplace(DNNL_ARG_MEAN, mem(stat, p.training ? p.saveMean : p.runningMean));
+    args.emplace(DNNL_ARG_VARIANCE, mem(stat, p.training ? p.saveVar : p.runningVar));
+    if (p.gamma) args.emplace(DNNL_ARG_SCALE, mem(stat, p.gamma));
+    if (p.beta) args.emplace(DNNL_ARG_SHIFT, mem(stat, p.beta));
+    c.prim.execute(dnnlStream(), args);
+    dnnlStream().wait();
+  });
+  if (!p.training) return;
+  const float* mean = static_cast<const float*>(p.saveMean);
+  const float* var = static_cast<const float*>(p.saveVar);
+  for (int64_t ch = 0; ch < p.c; ch++) updateRunning<float>(p, ch, mean[ch], var[ch]);
+}
+
+void backwardDnnl(const BatchNormBackwardParams& p) {
+  SingleThreadIf small(p.n * p.c * p.s < kParallelMin);
+  // diff_shift is produced only when asked for; oneDNN always writes diff_src and diff_scale
+  // (when scaling), so unwanted ones go to scratch vectors.
+  const normalization_flags flags = flagsFor(p.gamma, p.dbeta, p.globalStats);
+  const dnnl::memory::desc data = dataDesc(p.n, p.c, p.s), stat = statDesc(p.c);
+  std::vector<float> scratchDx(p.dx ? 0 : p.n * p.c * p.s), scratchDgamma(p.gamma && !p.dgamma ? p.c : 0);
+  std::vector<float> unusedShift(p.dbeta ? p.c : 0);
+  withDnnl("batchNormBackward", [&] {
+    const PrimKey key(PrimKind::BatchNormBackward,
+                      {p.n, p.c, p.s, static_cast<int64_t>(flags), floatKey(static_cast<float>(p.eps))});
+    CachedPrim c = getPrimitive(key, [&] {
+      const float eps = static_cast<float>(p.eps);
+      dnnl::batch_normalization_forward::desc fd(dnnl::prop_kind::forward_training, data, eps, flags);
+      dnnl::batch_normalization_forward::primitive_desc hint(fd, dnnlEngine());
+      const bool params = p.gamma || p.dbeta;
+      dnnl::batch_normalization_backward::desc bd(params ? dnnl::prop_kind::backward : dnnl::prop_kind::backward_data,
+                                                  data, data, eps, flags);
+      CachedPrim made;
+      made.prim = dnnl::batch_normalization_backward(
+          dnnl::batch_normalization_backward::primitive_desc(bd, dnnlEngine(), hint));
+      return made;
+    });
+    std::unordered_map<int, dnnl::memory> args{
+        {DNNL_ARG_SRC, mem(data, p.x)}, {DNNL_ARG_DIFF_DST, mem(data, p.dy)},
+        {DNNL_ARG_MEAN, mem(stat, p.mean)}, {DNNL_ARG_VARIANCE, mem(stat, p.var)},
+        {DNNL_ARG_DIFF_SRC, mem(data, p.dx ? p.dx : scratchDx.data())}};
+    if (p.gamma) {
+      args.emplace(DNNL_ARG_SCALE, mem(stat, p.gamma));
+      args.emplace(DNNL_ARG_DIFF_SCALE, mem(stat, p.dgamma ? p.dgamma : scratchDgamma.data()));
+    }
+    // With use_shift oneDNN 2.6 wants the shift as an input of backward too, though it reads none.
+    if (p.dbeta) args.emplace(DNNL_ARG_SHIFT, mem(stat, unusedShift.data()));
+    if (p.dbeta) args.emplace(DNNL_ARG_DIFF_SHIFT, mem(stat, p.dbeta));
+    c.prim.execute(dnnlStream(), args);
+    dnnlStream().wait();
+  });
+}
+
+}  // namespace
+
+void batchNormCpu(const BatchNormParams& p) {
+  if (supportsDnnl(p.dtype) && p.n * p.c * p.s >= kDnnlMin) return forwardDnnl(p);
+  BS_DISPATCH_FLOAT(p.dtype, T, forwardPlain<T>(p));
+}
+
+void batchNormBackwardCpu(const BatchNormBackwardParams& p) {
+  // dgamma without gamma (a caller-side oddity) has no oneDNN form: the plain loops serve it.
+  if (supportsDnnl(p.dtype) && p.n * p.c * p.s >= kDnnlMin && (p.gamma || !p.dgamma)) return backwardDnnl(p);
+  BS_DISPATCH_FLOAT(p.dtype, T, backwardPlain<T>(p));
+}
+
+}  // namespace bs

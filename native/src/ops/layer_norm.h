@@ -1,0 +1,43 @@
+// Layer normalization of x viewed as [outer, inner]: each row is normalized over its `inner`
+// values (the trailing axes from `axis`), y = (x - mean) / sqrt(var + eps) * gamma + beta with
+// gamma / beta of [inner] (PyTorch's normalized_shape). The biased variance, as PyTorch and
+// Gluon. Instance and group normalization run on this kernel through a reshaped view.
+#pragma once
+#include <cstdint>
+
+#include "../dtype.h"
+
+namespace bs {
+
+struct LayerNormParams {
+  DType dtype;
+  const void* x;
+  const void* gamma;  // [inner] or null
+  const void* beta;   // [inner] or null
+  void* y;
+  void* saveMean;  // [outer]
+  void* saveVar;   // [outer], biased
+  int64_t outer, inner;
+  double eps;
+};
+
+struct LayerNormBackwardParams {
+  DType dtype;
+  const void* x;
+  const void* dy;
+  const void* gamma;  // or null
+  const void* mean;
+  const void* var;
+  void* dx;      // or null
+  void* dgamma;  // or null
+  void* dbeta;   // or null
+  int64_t outer, inner;
+  double eps;
+};
+
+void layerNormCpu(const LayerNormParams& p);
+void layerNormBackwardCpu(const LayerNormBackwardParams& p);
+void layerNormCuda(const LayerNormParams& p);  // layer_norm_cuda.cu
+void layerNormBackwardCuda(const LayerNormBackwardParams& p);
+
+}  // namespace bs
