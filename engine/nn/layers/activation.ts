@@ -20,9 +20,16 @@ const ONNX_UNARY: Readonly<Record<string, string>> = { relu: 'Relu', sigmoid: 'S
  */
 export function onnxActivation(e: OnnxEmitter, activation: string, x: string): string {
   const op = ONNX_UNARY[activation];
-  if (op) return e.node(op, [x]);
-  const erf = e.node('Erf', [e.node('Div', [x, e.constant([Math.SQRT2])])]);
-  return e.node('Mul', [e.node('Mul', [x, e.node('Add', [erf, e.constant([1])])]), e.constant([0.5])]);
+  return op ? e.node(op, [x]) : geluOnnx(e, x, false);
+}
+
+/** GELU in ONNX nodes: 0.5·x·(1 + erf(x/√2)), or the tanh form 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
+export function geluOnnx(e: OnnxEmitter, x: string, tanh: boolean): string {
+  const inner = tanh
+    ? e.node('Tanh', [e.node('Mul', [e.node('Add', [x, e.node('Mul', [e.node('Mul', [e.node('Mul', [x, x]), x]), e.constant([0.044715])])]),
+      e.constant([Math.sqrt(2 / Math.PI)])])])
+    : e.node('Erf', [e.node('Div', [x, e.constant([Math.SQRT2])])]);
+  return e.node('Mul', [e.node('Mul', [x, e.node('Add', [inner, e.constant([1])])]), e.constant([0.5])]);
 }
 
 export function checkActivation(where: string, act: unknown): ActivationType {

@@ -14,6 +14,15 @@ import { Dropout } from './dropout.ts';
 import { Flatten } from './flatten.ts';
 import { Lambda, type LambdaFn } from './lambda.ts';
 import { Sequential } from './sequential.ts';
+import { LeakyReLU } from './leaky-relu.ts';
+import { ELU } from './elu.ts';
+import { SELU } from './selu.ts';
+import { GELU } from './gelu.ts';
+import { SiLU } from './silu.ts';
+import { Swish } from './swish.ts';
+import { Softplus } from './softplus.ts';
+import { HardSigmoid } from './hard-sigmoid.ts';
+import { HardSwish } from './hard-swish.ts';
 import { Add } from './add.ts';
 import { Multiply } from './multiply.ts';
 import { Reshape } from './reshape.ts';
@@ -46,6 +55,15 @@ export const LAYER_CLASSES = {
   AvgPool1D,
   AvgPool2D,
   Activation,
+  LeakyReLU,
+  ELU,
+  SELU,
+  GELU,
+  SiLU,
+  Swish,
+  Softplus,
+  HardSigmoid,
+  HardSwish,
   Dropout,
   Flatten,
   Lambda,
@@ -87,6 +105,7 @@ export function createLayer(kind: string, attrs: Attrs = {}, options: BlockOptio
 
 export { Activation, Concat, Concurrent, Dense, Dropout, Flatten, Lambda, Sequential };
 export { Conv1D, Conv2D, Conv1DTranspose, Conv2DTranspose, MaxPool1D, MaxPool2D, AvgPool1D, AvgPool2D };
+export { LeakyReLU, ELU, SELU, GELU, SiLU, Swish, Softplus, HardSigmoid, HardSwish };
 export { Add, Multiply, Reshape, Transpose, Softmax, LogSoftmax, GlobalAvgPool1D, GlobalAvgPool2D, GlobalMaxPool1D, GlobalMaxPool2D };
 export type { ActivationType, DenseArgs, LambdaFn };
 export type { LayerSpec, AttrSpec, PortSpec, ParamSpec, Attrs } from './layer-spec.ts';

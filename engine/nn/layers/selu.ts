@@ -1,0 +1,25 @@
+// SELU: Scaled ELU with the self-normalizing constants (λ ≈ 1.0507, α ≈ 1.6733). Gluon's and PyTorch's SELU; see elementwise-activation.ts.
+
+import { selu } from '../../ops/activations.ts';
+import type { BlockOptions } from '../block.ts';
+import { activationSpec, ElementwiseActivation } from './elementwise-activation.ts';
+import type { LayerSpec } from './layer-spec.ts';
+
+const FACTS = {
+  kind: 'SELU',
+  doc: 'Scaled ELU with the self-normalizing constants (λ ≈ 1.0507, α ≈ 1.6733).',
+  forward: (x) => selu(x),
+  onnx: (e, x) => e.node('Selu', [x]),
+  torch: (x) => `F.selu(${x})`,
+  gluon: (x) => `nd.LeakyReLU(${x}, act_type='selu')`,
+  tsArgs: () => [],
+  create: (_a, o) => new SELU(o),
+} satisfies Parameters<typeof activationSpec>[0];
+
+export class SELU extends ElementwiseActivation {
+  static readonly spec: LayerSpec = activationSpec(FACTS);
+
+  constructor(options: BlockOptions = {}) {
+    super(FACTS, {}, options);
+  }
+}
