@@ -1,7 +1,7 @@
 // The editor's layout: toolbar on top, palette | canvas | inspector, problems and parameters below.
 // Keyboard shortcuts run registered commands (not while typing in a field).
 import { ReactFlowProvider } from '@xyflow/react';
-import { useEffect } from 'react';
+import { useEffect, type DragEvent } from 'react';
 import { Canvas } from '../canvas/Canvas.tsx';
 import { commandForKey, runCommand } from '../commands/index.ts';
 import { Palette } from '../palette/Palette.tsx';
@@ -10,6 +10,7 @@ import { Inspector } from '../panels/Inspector.tsx';
 import { useEditor, useEditorHandles } from '../store/editor-context.tsx';
 import { Toolbar } from '../toolbar/Toolbar.tsx';
 import { useFileController } from '../files/files-context.tsx';
+import { ExportDialog } from '../files/ExportDialog.tsx';
 import { PathDialog } from '../files/PathDialog.tsx';
 import { RecoveryOffer } from '../files/RecoveryOffer.tsx';
 import { useFileShortcuts } from '../files/use-file-shortcuts.ts';
@@ -52,15 +53,34 @@ function useDesktopMenu() {
   useEffect(() => listenToMenu(store, session, files), [store, session, files]);
 }
 
+/** A file dragged from the desktop onto the editor opens like Upload… (a JSON document or a .safetensors model). */
+function useFileDrop() {
+  const files = useFileController();
+  const hasFiles = (event: DragEvent) => event.dataTransfer?.types.includes('Files') ?? false;
+  const onDragOver = (event: DragEvent) => {
+    if (!hasFiles(event)) return;
+    event.preventDefault();
+    if (event.dataTransfer) event.dataTransfer.dropEffect = 'copy';
+  };
+  const onDrop = (event: DragEvent) => {
+    const file = event.dataTransfer?.files[0];
+    if (!file) return;
+    event.preventDefault();
+    void files.openLocalFile(file);
+  };
+  return { onDragOver, onDrop };
+}
+
 export function App() {
   const theme = useEditor((s) => s.theme);
+  const drop = useFileDrop();
   useShortcuts();
   useDesktopMenu();
   useFileShortcuts(useFileController());
   useEffect(() => { document.documentElement.dataset.theme = theme; }, [theme]);
   return (
     <ReactFlowProvider>
-      <div className="editor">
+      <div className="editor" onDragOver={drop.onDragOver} onDrop={drop.onDrop}>
         <Toolbar />
         <Palette />
         <Canvas />
@@ -68,6 +88,7 @@ export function App() {
         <BottomPanel />
       </div>
       <PathDialog />
+      <ExportDialog />
       <RecoveryOffer />
     </ReactFlowProvider>
   );

@@ -30,7 +30,7 @@ export function Toolbar() {
   const upload = async (event: ChangeEvent<HTMLInputElement>) => {
     const file = event.target.files?.[0];
     event.target.value = '';
-    if (file) await files.upload(file);
+    if (file) await files.openLocalFile(file);
   };
 
   return (
@@ -42,7 +42,7 @@ export function Toolbar() {
         <option value="">Examples…</option>
         {examples.map((n) => <option key={n} value={n}>{n}</option>)}
       </select>
-      <input ref={fileInput} type="file" accept=".json,application/json" hidden onChange={(e) => void upload(e)} data-testid="open-file" />
+      <input ref={fileInput} type="file" accept=".json,.safetensors,application/json" hidden onChange={(e) => void upload(e)} data-testid="open-file" />
       <span className="sep" />
       <button type="button" onClick={() => runCommand(store, 'undo')} disabled={!canUndo} title="Ctrl+Z">Undo</button>
       <button type="button" onClick={() => runCommand(store, 'redo')} disabled={!canRedo} title="Ctrl+Shift+Z">Redo</button>

@@ -60,10 +60,6 @@ export interface TrainingForm {
   checkpointEvery: string;
   /** The checkpoint "Resume from checkpoint" continues from. */
   resumeFrom: string;
-  /** Where Export parameters writes (the engine resolves a relative path against its directory). */
-  exportPath: string;
-  /** Export with Gluon's full names (`dense0_weight`) instead of structural keys (`0.weight`). */
-  exportFullNames: boolean;
 }
 
 export function defaultForm(): TrainingForm {
@@ -72,7 +68,6 @@ export function defaultForm(): TrainingForm {
     loss: 'auto', optimizer: 'sgd', learningRate: '0.1', momentum: '0.9', wd: '0',
     schedule: 'none', scheduleStep: '100', scheduleFactor: '0.5', warmupSteps: '0', finalLr: '0', clipGlobalNorm: '',
     batchSize: '64', epochs: '5', device: 'cpu', checkpointDir: '', checkpointEvery: '', resumeFrom: '',
-    exportPath: 'trained.params', exportFullNames: true,
   };
 }
 
@@ -223,6 +218,8 @@ export interface TrainingView {
   error: string | null;
   /** How many samples the run trains and validates on (from startTraining's answer). */
   samples: { train: number; validation: number } | null;
+  /** Where the run's parameters started: fresh from the document's seed, the values the model held, or a checkpoint. */
+  startedFrom?: 'fresh' | 'continue' | 'checkpoint';
   /**
    * The store's openedAt when the run started: the document it trains. Another document opened
    * meanwhile shows no gradient badges from it (its layers may share the trained model's names).

@@ -97,10 +97,6 @@ test('start, live events, pause / resume / stop, export', async () => {
 
   emit('training-finished', status({ state: 'stopped', step: 9, history: [{ epoch: 0, trainLoss: 1, trainAccuracy: 0.5, validationLoss: 1.1, validationAccuracy: 0.4, seconds: 1 }] }));
   assert.deepEqual(store.getState().training.series.epochs, [1]);
-
-  const report = await training.exportParameters('out.params', true);
-  assert.deepEqual(calls.at(-1), { method: 'saveParameters', params: { docId: 'editor', path: 'out.params', fullNames: true } });
-  assert.equal(report.entries[0]?.name, 'dense0_weight');
 });
 
 test('a form error or a refused start is shown and nothing keeps running', async () => {
