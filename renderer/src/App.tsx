@@ -1,11 +1,13 @@
 // The editor's layout: toolbar on top, palette | canvas | inspector, problems and parameters below.
 // Keyboard shortcuts run registered commands (not while typing in a field).
 import { ReactFlowProvider } from '@xyflow/react';
-import { useEffect, type DragEvent } from 'react';
+import { useStore } from 'zustand';
+import { useEffect, useSyncExternalStore, type DragEvent } from 'react';
 import { Canvas } from '../canvas/Canvas.tsx';
 import { commandForKey, runCommand } from '../commands/index.ts';
 import { Palette } from '../palette/Palette.tsx';
 import { BottomPanel } from '../panels/BottomPanel.tsx';
+import { MIN_CANVAS_HEIGHT, clampHeight, panelSize } from '../panels/panel-size.ts';
 import { Inspector } from '../panels/Inspector.tsx';
 import { useEditor, useEditorHandles } from '../store/editor-context.tsx';
 import { Toolbar } from '../toolbar/Toolbar.tsx';
@@ -53,6 +55,11 @@ function useDesktopMenu() {
   useEffect(() => listenToMenu(store, session, files), [store, session, files]);
 }
 
+function onWindowResize(listener: () => void): () => void {
+  window.addEventListener('resize', listener);
+  return () => window.removeEventListener('resize', listener);
+}
+
 /** A file dragged from the desktop onto the editor opens like Upload… (a JSON document or a .safetensors model). */
 function useFileDrop() {
   const files = useFileController();
@@ -74,13 +81,17 @@ function useFileDrop() {
 export function App() {
   const theme = useEditor((s) => s.theme);
   const drop = useFileDrop();
+  const { height, maximized } = useStore(panelSize);
+  // The bottom panel's row: its remembered height (never more than the window allows), or all but a strip of canvas.
+  const windowHeight = useSyncExternalStore(onWindowResize, () => window.innerHeight);
+  const rows = maximized ? `auto ${MIN_CANVAS_HEIGHT / 2}px 1fr` : `auto 1fr ${clampHeight(height, windowHeight)}px`;
   useShortcuts();
   useDesktopMenu();
   useFileShortcuts(useFileController());
   useEffect(() => { document.documentElement.dataset.theme = theme; }, [theme]);
   return (
     <ReactFlowProvider>
-      <div className="editor" onDragOver={drop.onDragOver} onDrop={drop.onDrop}>
+      <div className="editor" style={{ gridTemplateRows: rows }} onDragOver={drop.onDragOver} onDrop={drop.onDrop}>
         <Toolbar />
         <Palette />
         <Canvas />
