@@ -2,7 +2,7 @@
 // Keyboard shortcuts run registered commands (not while typing in a field).
 import { ReactFlowProvider } from '@xyflow/react';
 import { useStore } from 'zustand';
-import { useEffect, useSyncExternalStore, type DragEvent } from 'react';
+import { useEffect, useSyncExternalStore, type CSSProperties, type DragEvent } from 'react';
 import { Canvas } from '../canvas/Canvas.tsx';
 import { commandForKey, runCommand } from '../commands/index.ts';
 import { Palette } from '../palette/Palette.tsx';
@@ -81,17 +81,18 @@ function useFileDrop() {
 export function App() {
   const theme = useEditor((s) => s.theme);
   const drop = useFileDrop();
-  const { height, maximized } = useStore(panelSize);
-  // The bottom panel's row: its remembered height (never more than the window allows), or all but a strip of canvas.
+  const { height, maximized, custom } = useStore(panelSize);
+  // The bottom panel's row: the height dragged to (never more than the window allows), or all but a strip of canvas.
   const windowHeight = useSyncExternalStore(onWindowResize, () => window.innerHeight);
-  const rows = maximized ? `auto ${MIN_CANVAS_HEIGHT / 2}px 1fr` : `auto 1fr ${clampHeight(height, windowHeight)}px`;
+  const layout = `editor${custom ? ' custom-height' : ''}${maximized ? ' maximized' : ''}`;
+  const rows = { '--bottom-height': `${clampHeight(height, windowHeight)}px`, '--canvas-strip': `${MIN_CANVAS_HEIGHT / 2}px` } as CSSProperties;
   useShortcuts();
   useDesktopMenu();
   useFileShortcuts(useFileController());
   useEffect(() => { document.documentElement.dataset.theme = theme; }, [theme]);
   return (
     <ReactFlowProvider>
-      <div className="editor" style={{ gridTemplateRows: rows }} onDragOver={drop.onDragOver} onDrop={drop.onDrop}>
+      <div className={layout} style={rows} onDragOver={drop.onDragOver} onDrop={drop.onDrop}>
         <Toolbar />
         <Palette />
         <Canvas />

@@ -97,7 +97,6 @@ test('File › Export… writes every CLI target as chosen; each file reads back
   // Choosing another format switches the path's extension with it.
   await dialog(p).locator('input[type="radio"][value="onnx"]').check();
   assert.equal(await dialog(p).getByLabel('Export path').inputValue(), path.join(dir, 'mnist.onnx'));
-  await screenshot(p, 'export-dialog-light');
 
   const npz = path.join(dir, 'mlp.npz');
   assert.match((await exportAs(p, 'npz', npz)).report, /dense0_weight \(256, 20\) float32/);
@@ -107,6 +106,7 @@ test('File › Export… writes every CLI target as chosen; each file reads back
 
   const onnxFile = path.join(dir, 'mlp.onnx');
   assert.match((await exportAs(p, 'onnx', onnxFile)).report, /^onnx → .*mlp\.onnx · [\d,]+ bytes/);
+  await screenshot(p, 'export-dialog-light');
   const session = await ort.InferenceSession.create(onnxFile);
   const out = await session.run({ [session.inputNames[0]!]: new ort.Tensor('float32', Float32Array.from(X.flat()), [3, 20]) });
   const y = Array.from(out[session.outputNames[0]!]!.data as Float32Array);
@@ -205,6 +205,7 @@ test('the Parameters tab\'s .safetensors carries the graph: it reopens as a mode
   const p = page();
   const file = path.join(suite.dir(), 'from-parameters-tab.safetensors');
   await p.getByRole('tab', { name: /Parameters/ }).click();
+  await p.locator('.parameter-panel').getByRole('button', { name: 'Files…', exact: true }).click();
   await p.getByLabel('Parameter or array file').fill(file);
   await p.getByRole('button', { name: 'Save parameters', exact: true }).click();
   await p.getByTestId('file-report').and(p.locator('[data-action="saved"]')).waitFor({ timeout: 20_000 });
