@@ -6,9 +6,9 @@
 // in onnxruntime-node and the PyTorch code in PyTorch (both against numpy's forward on the .npz
 // values), the TypeScript code run with tsx, the Gluon code compiled, the .params by its magic.
 // The .safetensors opens as a model by File › Open and by a file dropped on the editor, with its
-// values (the 7 included); the Parameters tab's .safetensors carries the graph too; Start fresh
-// and Continue say where a run's parameters come from; a refused Run names and selects the first
-// problem. Screenshot: export-dialog-light.
+// values (the 7 included); the Parameters tab's .safetensors carries the graph too; a refused Run
+// names and selects the first problem; the bottom panel is resized by its edge, remembered and
+// maximized. Screenshot: export-dialog-light.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
@@ -231,4 +231,31 @@ test('a refused Run names the first problem and selects its node', { skip, timeo
   await waitForText(p.getByTestId('notice'), /^Run: fix the problems first\. dense1: /);
   assert.equal(await canvasNode(p, 'dense1').evaluate((el) => el.closest('.react-flow__node')?.classList.contains('selected')), true);
   assert.equal(await p.getByRole('tab', { name: /Problems/ }).getAttribute('aria-selected'), 'true');
+});
+
+test('the bottom panel: dragged taller, remembered after a reload, maximized and restored', { skip, timeout: 60_000 }, async () => {
+  const p = page();
+  const panelBox = async () => (await p.locator('.bottom-panel').boundingBox())!;
+  const canvasHeight = async () => (await p.getByTestId('canvas').boundingBox())!.height;
+  const before = await panelBox();
+  const handle = await p.getByTestId('panel-resize').boundingBox();
+  assert.ok(handle);
+  await p.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
+  await p.mouse.down();
+  await p.mouse.move(handle.x + handle.width / 2, handle.y - 150, { steps: 6 });
+  await p.mouse.up();
+  const dragged = await panelBox();
+  assert.ok(Math.abs(dragged.height - (before.height + 150)) <= 8, `dragged 150 px up: ${before.height} → ${dragged.height}`);
+  // The canvas is short now: the minimap gives way rather than cover nodes.
+  if (await canvasHeight() <= 360) assert.equal(await p.locator('.minimap').isVisible(), false);
+
+  await p.reload();
+  await p.getByTestId('palette-Dense').waitFor({ timeout: 20_000 });
+  assert.ok(Math.abs((await panelBox()).height - dragged.height) <= 2, 'the height is remembered');
+
+  await p.locator('.bottom-panel').getByRole('button', { name: 'Maximize' }).click();
+  await p.waitForFunction(() => (document.querySelector('[data-testid="canvas"]')?.getBoundingClientRect().height ?? 999) <= 100);
+  assert.ok((await panelBox()).height > 600);
+  await p.locator('.bottom-panel').getByRole('button', { name: 'Restore' }).click();
+  await p.waitForFunction((h) => Math.abs((document.querySelector('.bottom-panel')?.getBoundingClientRect().height ?? 0) - h) <= 2, dragged.height);
 });
