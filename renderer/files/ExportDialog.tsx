@@ -7,6 +7,7 @@ import { useState, type FormEvent } from 'react';
 import { useEditor, useEditorHandles } from '../store/editor-context.tsx';
 import { EXPORT_TARGETS, EXPORT_TARGET_INFO, checkExportPath, defaultExportPath, withTargetExtension, type ExportTarget } from './export-targets.ts';
 import { useFileController, useFiles } from './files-context.tsx';
+import { desktopDialogs } from '../panels/parameter-service.ts';
 import { exportModel, type ExportResult } from './model-export.ts';
 
 function messageOf(error: unknown): string {
@@ -31,6 +32,14 @@ function ExportForm() {
   const [report, setReport] = useState<ExportResult | null>(null);
   const info = EXPORT_TARGET_INFO[target];
   const close = () => files.closeExport();
+  // The desktop shell's save dialog, filtered to the chosen format (a browser types the path).
+  const dialogs = desktopDialogs();
+  const browse = async () => {
+    const chosen = await dialogs?.invoke('app:save-file', {
+      title: `Export as ${info.label}`, defaultPath: path, filters: [{ name: info.label, extensions: [info.extension.slice(1)] }],
+    });
+    if (typeof chosen === 'string') { setPath(chosen); setError(null); }
+  };
 
   const choose = (next: ExportTarget) => {
     setTarget(next);
@@ -81,6 +90,7 @@ function ExportForm() {
           <input className="mono" value={path} onChange={(e) => { setPath(e.target.value); setError(null); }} autoFocus aria-label="Export path"
             placeholder={`/home/me/models/mlp${info.extension}`} spellCheck={false} />
         </label>
+        {dialogs && <button type="button" onClick={() => void browse()}>Choose…</button>}
         {info.parameterFile && (
           <label className="field">
             <span>parameter names</span>
