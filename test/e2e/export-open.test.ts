@@ -251,6 +251,9 @@ test('the bottom panel: dragged taller, remembered after a reload, maximized and
 
   await p.reload();
   await p.getByTestId('palette-Dense').waitFor({ timeout: 20_000 });
+  // The edits above were never saved: the page offers them back first.
+  const offer = p.getByRole('dialog', { name: 'Recover unsaved changes' });
+  if (await offer.waitFor({ timeout: 5000 }).then(() => true, () => false)) await offer.getByRole('button', { name: 'Discard' }).click();
   assert.ok(Math.abs((await panelBox()).height - dragged.height) <= 2, 'the height is remembered');
 
   await p.locator('.bottom-panel').getByRole('button', { name: 'Maximize' }).click();
