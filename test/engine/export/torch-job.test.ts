@@ -1,0 +1,167 @@
+// The PyTorch training job (docs/distributed.md) run in real PyTorch (Debian's python3-torch, CPU,
+// gloo): torchrun with two processes trains the exported MNIST MLP for one epoch (both ranks train,
+// validation accuracy ≥ 90%), its checkpoint opens in Blocksmith as a model whose forward equals
+// PyTorch's and whose file is byte for byte Blocksmith's own export; one process reaches
+// Blocksmith's loss after one epoch; checkpoints resume both ways; the follower reads the job.
+// Skipped, with the reason printed, where /usr/bin/python3 has no torch.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cpu, np } from '../../../engine/index.ts';
+import { buildModel, parseDocument, runModel, type BuiltModel } from '../../../engine/graph/index.ts';
+import { exportParameters, openModelFile } from '../../../engine/export/index.ts';
+import { exportTorchJob } from '../../../engine/export/torch-job/torch-job.ts';
+import { readJobProgress } from '../../../engine/export/torch-job/job-follow.ts';
+import { writeArrayFile } from '../../../engine/io/array-file.ts';
+import { prepareRun } from '../../../engine/train/index.ts';
+import { zTrainingConfig, type EpochRecord, type TrainingConfigInput } from '../../../engine/schema/training-config.ts';
+import { maxRelativeError } from './relative-error.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const PYTHON = '/usr/bin/python3';
+const hasTorch = spawnSync(PYTHON, ['-c', 'import torch, numpy'], { encoding: 'utf8' }).status === 0;
+const skip = hasTorch ? false : `${PYTHON} cannot import torch and numpy (apt install python3-torch python3-numpy)`;
+/** Debian installs torchrun as /usr/bin/torchrun; `python3 -m torch.distributed.run` is the same program. */
+const TORCHRUN = existsSync('/usr/bin/torchrun') ? ['/usr/bin/torchrun'] : [PYTHON, '-m', 'torch.distributed.run'];
+const ENV = { ...process.env, OMP_NUM_THREADS: '1', PYTHONDONTWRITEBYTECODE: '1' };
+
+/** The split and settings of the engine's MNIST training test: 8,000 / 2,000 digits, SGD 0.1, momentum 0.9. */
+const CONFIG: TrainingConfigInput = {
+  data: { kind: 'mnist' }, trainSize: 8000, validationSize: 2000, epochs: 1, batchSize: 64,
+  optimizer: { name: 'sgd', learningRate: 0.1, momentum: 0.9 },
+};
+
+let work: string;
+let job: string;
+let documentJson: unknown;
+
+async function mnistModel(): Promise<BuiltModel> {
+  const { document } = parseDocument(documentJson);
+  const model = buildModel(document!, { seed: 0 });
+  runModel(model, []);
+  return model;
+}
+
+type Line = Record<string, unknown>;
+async function metrics(dir: string): Promise<Line[]> {
+  return (await readFile(path.join(dir, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Line);
+}
+const epochsOf = (lines: Line[]) => lines.filter((l) => l.kind === 'epoch') as unknown as (EpochRecord & { samplesPerRank: number[] })[];
+
+function python(args: string[], cwd: string): string {
+  const r = spawnSync(PYTHON, args, { cwd, env: ENV, encoding: 'utf8', timeout: 300_000 });
+  assert.equal(r.status, 0, `python3 ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+before(async () => {
+  work = await mkdtemp(path.join(tmpdir(), 'blocksmith-torch-job-'));
+  documentJson = JSON.parse(await readFile(path.join(root, 'assets/examples/mnist-mlp.json'), 'utf8'));
+  job = path.join(work, 'job');
+  if (hasTorch) await exportTorchJob(await mnistModel(), zTrainingConfig.parse(CONFIG), job);
+});
+after(async () => { await rm(work, { recursive: true, force: true }); });
+
+test('torchrun --standalone --nproc_per_node=2: both ranks train one epoch, validation accuracy ≥ 90%, the checkpoint is the model', { skip }, async () => {
+  // --redirects/--tee given explicitly: torch 1.13 on Python 3.11 cannot parse their default ('0').
+  const [cmd, ...pre] = TORCHRUN;
+  const r = spawnSync(cmd!, [...pre, '--standalone', '--nproc_per_node=2', '--redirects', '1', '--tee', '1', 'train.py'],
+    { cwd: job, env: ENV, encoding: 'utf8', timeout: 400_000 });
+  assert.equal(r.status, 0, `torchrun failed:\n${r.stdout}\n${r.stderr}`);
+  const lines = await metrics(job);
+  assert.equal(lines[0]!.kind, 'start');
+  assert.equal(lines[0]!.worldSize, 2);
+  const [epoch] = epochsOf(lines);
+  assert.deepEqual(epoch!.samplesPerRank, [4000, 4000], 'each rank trains on its half of the 8,000 samples');
+  assert.ok(epoch!.validationAccuracy! >= 0.9, `validation accuracy ${epoch!.validationAccuracy}`);
+  assert.equal(lines.at(-1)!.kind, 'end');
+
+  const ckpt = path.join(job, 'checkpoints', 'checkpoint-step125.safetensors');
+  const { document, model } = await openModelFile(ckpt);
+  assert.deepEqual(document, parseDocument(documentJson).document, 'the embedded document is the exported one');
+  // Byte for byte what Blocksmith writes for these values: the same header, order and metadata.
+  await exportParameters(model, path.join(work, 'again.safetensors'), 'safetensors');
+  assert.ok((await readFile(ckpt)).equals(await readFile(path.join(work, 'again.safetensors'))), 'the job writes checkpoints as Blocksmith does');
+
+  // Blocksmith's forward of the checkpoint = PyTorch's forward of model.py with the same file.
+  const x = np.random.uniform(0, 1, [5, 784]);
+  await writeArrayFile(path.join(work, 'x.npy'), { dtype: 'float32', shape: [5, 784], data: x.toTyped() as Float32Array });
+  const script = 'import sys, json, numpy as np, torch\nsys.path.insert(0, sys.argv[1])\nimport model as m\n' +
+    'net = m.load_safetensors(m.Net(), sys.argv[2]).eval()\nwith torch.no_grad():\n' +
+    '    print(json.dumps(net(torch.from_numpy(np.load(sys.argv[3]))).reshape(-1).tolist()))\n';
+  const torchOut = JSON.parse(python(['-c', script, job, ckpt, path.join(work, 'x.npy')], work)) as number[];
+  const ours = runModel(model, [x]).outputs[0]!.toTyped() as Float32Array;
+  assert.ok(maxRelativeError(ours, torchOut) < 1e-5, `forward differs: ${maxRelativeError(ours, torchOut)}`);
+});
+
+test('the follower reads the finished job: status, loss points, history and the checkpoint\'s parameter summaries', { skip }, async () => {
+  const progress = await readJobProgress(job);
+  assert.equal(progress.status.state, 'finished');
+  assert.equal(progress.status.step, 125);
+  assert.equal(progress.worldSize, 2);
+  assert.ok(progress.steps.length >= 10 && progress.steps.every((p) => p.loss !== null));
+  assert.ok(progress.status.history[0]!.validationAccuracy! >= 0.9);
+  assert.equal(progress.checkpoint?.step, 125);
+  const weight = progress.parameters.find((p) => p.name === 'dense0_weight')!;
+  assert.deepEqual(weight.shape, [256, 784]);
+  assert.equal(weight.histogram.counts.reduce((a, b) => a + b, 0), 256 * 784);
+  const again = await readJobProgress(job, { knownCheckpointStep: 125 });
+  assert.deepEqual(again.parameters, [], 'a known checkpoint is not summarized again');
+});
+
+test('one process, same seed: the loss after one epoch is within a few percent of Blocksmith\'s own training', { skip }, async () => {
+  const out = path.join(work, 'single');
+  python(['train.py', '--out', out], job);
+  const [theirs] = epochsOf(await metrics(out));
+  const model = await mnistModel();
+  const run = await prepareRun(model.net, zTrainingConfig.parse(CONFIG), { device: cpu(), seed: 0 });
+  const ours = (await run.start()).history[0]!;
+  const off = (a: number | null, b: number | null) => Math.abs(a! - b!) / b!;
+  assert.ok(off(theirs!.trainLoss, ours.trainLoss) < 0.05, `train loss: job ${theirs!.trainLoss}, Blocksmith ${ours.trainLoss}`);
+  // The samples are the same (Blocksmith's split); only their order differs (DistributedSampler's
+  // shuffle), which moves the validation loss after a single epoch by more than the training mean.
+  assert.ok(Math.abs(theirs!.validationAccuracy! - ours.validationAccuracy!) < 0.02,
+    `validation accuracy: job ${theirs!.validationAccuracy}, Blocksmith ${ours.validationAccuracy}`);
+});
+
+test('resuming both ways: a job checkpoint continues in Blocksmith, a Blocksmith checkpoint continues the job', { skip }, async () => {
+  // The job's training checkpoint → Blocksmith's resumeFrom: it goes on from step 125 to the end of epoch 2.
+  const model = await mnistModel();
+  const resumed = await prepareRun(model.net, zTrainingConfig.parse({ ...CONFIG, epochs: 2, resumeFrom: path.join(job, 'checkpoints', 'checkpoint-step125.npz') }),
+    { device: cpu(), seed: 0 });
+  assert.equal(resumed.step, 125);
+  const status = await resumed.start();
+  assert.equal(status.step, 250);
+  assert.equal(status.history.length, 2);
+  assert.ok(status.history[1]!.validationAccuracy! >= status.history[0]!.validationAccuracy! - 0.01);
+
+  // Blocksmith's checkpoint at step 100 (mid-epoch) → train.py --resume: the job trains the last 25 steps.
+  const dir = path.join(work, 'bs-checkpoints');
+  const fresh = await mnistModel();
+  await (await prepareRun(fresh.net, zTrainingConfig.parse({ ...CONFIG, checkpoint: { dir, everySteps: 100 } }), { device: cpu(), seed: 0 })).start();
+  const out = path.join(work, 'from-blocksmith');
+  python(['train.py', '--resume', path.join(dir, 'checkpoint-step100.npz'), '--out', out], job);
+  const lines = await metrics(out);
+  assert.equal(lines[0]!.step, 100);
+  assert.equal(lines.at(-1)!.step, 125);
+  assert.ok(epochsOf(lines)[0]!.validationAccuracy! >= 0.9);
+});
+
+test('blocksmith export DOC.json --torch-job DIR writes the job directory', { skip }, async () => {
+  const dir = path.join(work, 'cli-job');
+  const stdout = execFileSync(process.execPath, [path.join(root, 'scripts/blocksmith.mjs'), 'export', path.join(root, 'assets/examples/mnist-mlp.json'),
+    '--torch-job', dir, '--data', 'mnist', '--epochs', '1', '--lr', '0.05', '--nproc', '4', '--scale-lr', 'linear'], { encoding: 'utf8', timeout: 120_000 });
+  assert.match(stdout, /torchrun --standalone --nproc_per_node=4 train\.py/);
+  const settings = JSON.parse(await readFile(path.join(dir, 'job.json'), 'utf8')) as Record<string, unknown>;
+  assert.deepEqual(settings.optimizer, { name: 'sgd', learningRate: 0.05, momentum: 0.9 });
+  assert.equal(settings.scale_lr, 'linear');
+  assert.match(await readFile(path.join(dir, 'README.md'), 'utf8'), /--nnodes=2 --nproc_per_node=4 .*--rdzv_endpoint=HOST:29400 train\.py/);
+  python(['-m', 'py_compile', 'train.py', 'blocksmith_job.py', 'model.py'], dir);
+  await writeFile(path.join(dir, 'touched'), '');
+});
