@@ -114,7 +114,14 @@ export class JobFollower {
   /** The checkpoint's values into the document's model; the parameter table then shows them. */
   private async showCheckpointValues(path: string): Promise<void> {
     try {
-      await this.client.call('loadParameters', { docId: DOC_ID, path });
+      try {
+        await this.client.call('loadParameters', { docId: DOC_ID, path });
+      } catch (error) {
+        // Not built yet (no forward pass since it was opened): one builds it, then the values load.
+        if ((error as { code?: string }).code !== 'E_NO_MODEL') throw error;
+        await this.client.call('forward', { docId: DOC_ID, maxValues: 0 });
+        await this.client.call('loadParameters', { docId: DOC_ID, path });
+      }
       const table = await this.client.call('parameterTable', { docId: DOC_ID, statistics: true });
       this.store.getState().setEngine({ parameters: applySummaries(table.parameters, this.store.getState().training.parameters) });
     } catch (error) {
