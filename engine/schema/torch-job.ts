@@ -11,6 +11,8 @@ export const zJobProcess = z.object({
   exitCode: z.number().int().nullable(),
   signal: z.string().nullable(),
   command: z.string(),
+  /** Stopped through stopTorchJob (not a failure, whatever torchrun's exit code). */
+  stopped: z.boolean(),
   /** The last few thousand characters of torchrun's output. */
   output: z.string(),
 });

@@ -13,7 +13,7 @@ const stepLine = (step: number, loss: number) => ({ kind: 'step', step, epoch: s
 const epoch0 = { kind: 'epoch', epoch: 0, trainLoss: 1, trainAccuracy: 0.6, validationLoss: 0.9, validationAccuracy: 0.7, seconds: 2 };
 
 function progress(lines: Record<string, unknown>[], exited: { exitCode: number | null; signal: string | null } | null = null) {
-  const proc = exited ? { running: false, pid: 1, command: 'torchrun', output: 'boom', ...exited } : null;
+  const proc = exited ? { running: false, pid: 1, command: 'torchrun', output: 'boom', stopped: false, ...exited } : null;
   const folded = foldJobLog(lines, '/jobs/a', proc);
   return { dir: '/jobs/a', started: lines.length > 0, ...folded, checkpoint: null, parameters: [], process: proc };
 }

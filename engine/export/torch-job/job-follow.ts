@@ -89,7 +89,7 @@ export function foldJobLog(lines: readonly Line[], dir: string, exited: JobProce
     }
   }
   let state: TrainingState = end ? 'finished' : 'running';
-  if (!end && exited && !exited.running) state = exited.exitCode === 0 ? 'finished' : exited.signal ? 'stopped' : 'failed';
+  if (!end && exited && !exited.running) state = exited.stopped ? 'stopped' : exited.exitCode === 0 ? 'finished' : 'failed';
   const step = num(end?.step) ?? num(last?.step) ?? num(start?.step) ?? 0;
   const totalSteps = num(start?.totalSteps) ?? 0;
   const batchesPerEpoch = num(start?.batchesPerEpoch) ?? 0;

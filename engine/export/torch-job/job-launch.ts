@@ -15,6 +15,8 @@ export interface JobProcessInfo {
   exitCode: number | null;
   signal: string | null;
   command: string;
+  /** Stopped through stopJob (not a failure, whatever torchrun's exit code). */
+  stopped: boolean;
   /** The last few thousand characters of its stdout and stderr. */
   output: string;
 }
@@ -66,7 +68,7 @@ export async function startJob(dir: string, options: StartJobOptions = {}): Prom
   const args = ['--standalone', `--nproc_per_node=${options.nprocPerNode ?? 2}`, '--redirects', '1', '--tee', '1',
     'train.py', ...(options.device ? ['--device', options.device] : []), ...(options.resume ? ['--resume', options.resume] : [])];
   const child = spawn(torchrun, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
-  const info: JobProcessInfo = { running: true, pid: child.pid ?? null, exitCode: null, signal: null, command: [torchrun, ...args].join(' '), output: '' };
+  const info: JobProcessInfo = { running: true, pid: child.pid ?? null, exitCode: null, signal: null, command: [torchrun, ...args].join(' '), stopped: false, output: '' };
   const keep = (chunk: Buffer) => { info.output = (info.output + chunk.toString('utf8')).slice(-OUTPUT_TAIL); };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
@@ -81,6 +83,7 @@ export async function stopJob(dir: string): Promise<JobProcessInfo | null> {
   const job = launched.get(resolve(dir));
   if (!job) return null;
   if (job.info.running) {
+    job.info.stopped = true;
     const exited = new Promise<void>((done) => job.child.once('exit', () => done()));
     try {
       if (job.child.pid && process.platform !== 'win32') process.kill(-job.child.pid, 'SIGTERM');

@@ -53,6 +53,12 @@ export async function exportTorchJob(model: BuiltModel, config: TrainingConfig, 
   await mkdir(join(root, 'checkpoints'), { recursive: true });
   const seed = config.seed ?? model.document.seed;
   const data = await writeJobData(root, config, seed);
+  // PyTorch modules have fixed input sizes (Blocksmith settles deferred ones on the first batch).
+  const expected = model.document.input.shape.slice(1);
+  if (expected.length !== data.featureShape.length || expected.some((d, i) => d !== -1 && d !== data.featureShape[i])) {
+    throw new ExportError('E_EXPORT_JOB', '', `the data's samples have shape (${data.featureShape.join(', ')}) but the document's input is ` +
+      `(${model.document.input.shape.join(', ')}); set the input shape to (-1, ${data.featureShape.join(', ')}) or pick matching data`);
+  }
   await exportModel(model, { target: 'pytorch', path: join(root, 'model.py') });
   await exportModel(model, { target: 'safetensors', path: join(root, 'init.safetensors') });
   const code = await readFile(join(root, 'model.py'), 'utf8');

@@ -18,6 +18,7 @@ import { buildModel, parseDocument, runModel, type BuiltModel } from '../../../e
 import { exportParameters, openModelFile } from '../../../engine/export/index.ts';
 import { exportTorchJob } from '../../../engine/export/torch-job/torch-job.ts';
 import { readJobProgress } from '../../../engine/export/torch-job/job-follow.ts';
+import { startJob, stopJob } from '../../../engine/export/torch-job/job-launch.ts';
 import { writeArrayFile } from '../../../engine/io/array-file.ts';
 import { prepareRun } from '../../../engine/train/index.ts';
 import { zTrainingConfig, type EpochRecord, type TrainingConfigInput } from '../../../engine/schema/training-config.ts';
@@ -164,4 +165,29 @@ test('blocksmith export DOC.json --torch-job DIR writes the job directory', { sk
   assert.match(await readFile(path.join(dir, 'README.md'), 'utf8'), /--nnodes=2 --nproc_per_node=4 .*--rdzv_endpoint=HOST:29400 train\.py/);
   python(['-m', 'py_compile', 'train.py', 'blocksmith_job.py', 'model.py'], dir);
   await writeFile(path.join(dir, 'touched'), '');
+});
+
+test('started from the editor\'s engine: torchrun runs the job, the follower sees it train, stopJob stops it', { skip }, async () => {
+  const dir = path.join(work, 'long');
+  await exportTorchJob(await mnistModel(), zTrainingConfig.parse({ ...CONFIG, data: { kind: 'mnist', limit: 200 }, trainSize: undefined, validationSize: undefined,
+    epochs: 10_000, batchSize: 10 }), dir);
+  const started = await startJob(dir, { nprocPerNode: 1, torchrun: TORCHRUN[0] === '/usr/bin/torchrun' ? '/usr/bin/torchrun' : undefined });
+  assert.equal(started.running, true);
+  let progress = await readJobProgress(dir);
+  for (let i = 0; i < 600 && progress.steps.length === 0; i++) {
+    assert.equal(progress.process?.running, true, `torchrun ended early:\n${progress.process?.output}`);
+    await new Promise((r) => setTimeout(r, 200));
+    progress = await readJobProgress(dir);
+  }
+  assert.equal(progress.status.state, 'running');
+  assert.ok(progress.steps.length > 0);
+  const stopped = await stopJob(dir);
+  assert.equal(stopped?.running, false);
+  assert.equal(stopped?.stopped, true);
+  assert.equal((await readJobProgress(dir)).status.state, 'stopped');
+});
+
+test('a job whose data does not fit the document\'s input is refused, with the shapes', { skip }, async () => {
+  await assert.rejects(exportTorchJob(await mnistModel(), zTrainingConfig.parse({ data: { kind: 'spirals' }, epochs: 1 }), path.join(work, 'bad')),
+    /the data's samples have shape \(2\) but the document's input is \(-1, 784\)/);
 });
