@@ -81,6 +81,9 @@ export function TorchJobSection({ engineReady }: { engineReady: boolean }) {
         <button type="button" disabled={!engineReady || busy || dir === '' || running || typeof nproc === 'string'}
           title="Run torchrun --standalone here (torchrun must be on the engine's PATH) and follow it"
           onClick={() => void act(() => follower.start(dir, nproc as number))}>Start with torchrun</button>
+        <button type="button" disabled={!engineReady || busy || dir === '' || running || typeof nproc === 'string'}
+          title="Run torchrun with --resume latest: continue from the newest checkpoint in the job's checkpoints/ (the job's, or one the editor wrote there)"
+          onClick={() => void act(() => follower.start(dir, nproc as number, 'latest'))}>Resume</button>
         <button type="button" disabled={!engineReady || busy || !running} onClick={() => void act(() => follower.stop(following ?? dir))}>Stop job</button>
       </div>
       <div className="training-export-row">
