@@ -8,6 +8,7 @@
 //   train.py, blocksmith_job.py   the loop (torchrun, DDP, DistributedSampler) and its helpers
 //   README.md           the torchrun lines for one machine and several, CPU or GPU
 
+import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +22,17 @@ import { jobReadme } from './job-readme.ts';
 export const TORCH_JOB_FORMAT = 'blocksmith.torch-job';
 const PYTHON_FILES = ['train.py', 'blocksmith_job.py'] as const;
 const DEFAULT_LR = { sgd: 0.1, adam: 0.001, adamw: 0.001 } as const;
+
+/**
+ * The folder of train.py and blocksmith_job.py: beside this module when it runs from source, or
+ * from the repository root when the engine runs bundled (electron/dist/engine.js, two levels down).
+ */
+function pythonDir(): string {
+  const candidates = [new URL('./python/', import.meta.url), new URL('../../engine/export/torch-job/python/', import.meta.url)].map((u) => fileURLToPath(u));
+  const found = candidates.find((dir) => existsSync(join(dir, 'train.py')));
+  if (!found) throw new ExportError('E_EXPORT_JOB', '', `the job's Python files are missing (looked in ${candidates.join(', ')})`);
+  return found;
+}
 
 export type LrScaling = 'none' | 'linear' | 'sqrt';
 
@@ -81,7 +93,8 @@ export async function exportTorchJob(model: BuiltModel, config: TrainingConfig, 
     train_size: data.trainSize, validation_size: data.validationSize,
   };
   await writeFile(join(root, 'job.json'), `${JSON.stringify(job, null, 2)}\n`);
-  for (const name of PYTHON_FILES) await copyFile(fileURLToPath(new URL(`./python/${name}`, import.meta.url)), join(root, name));
+  const python = pythonDir();
+  for (const name of PYTHON_FILES) await copyFile(join(python, name), join(root, name));
   const nproc = options.nprocPerNode ?? 2;
   await writeFile(join(root, 'README.md'), jobReadme({ title: model.document.title ?? modelClass, nproc, job }));
   return {
