@@ -28,7 +28,7 @@ ${job.validation_size} validation samples — with PyTorch's DistributedDataPara
 | file | what |
 | --- | --- |
 | \`model.py\` | the model as a PyTorch \`nn.Module\` (Blocksmith's PyTorch export) |
-| \`train.py\` | the training loop: DDP, \`DistributedSampler\`, metrics and checkpoints on rank 0 |
+| \`train.py\` | the training loop: DDP, a \`DistributedSampler\` in Blocksmith's order, metrics and checkpoints on rank 0 |
 | \`blocksmith_job.py\` | data, Blocksmith's optimizers and schedules, the checkpoint files |
 | \`job.json\` | the training settings; \`document.json\` the document; \`init.safetensors\` the starting parameters |
 | \`data/\` | the data (or, for a file referenced by path, Blocksmith's train / validation split of it) |
@@ -59,6 +59,7 @@ Only rank 0 (on one machine) writes \`metrics.jsonl\` and \`checkpoints/\`.
     --scale-lr none|linear|sqrt   multiply the learning rate by processes (linear) or √processes (default ${job.scale_lr})
     --per-process-batch   the batch size is per process instead of split across them
     --checkpoint-every N  steps between checkpoints (always one at the end)
+    --shuffle blocksmith|torch    Blocksmith's epoch order (default: the editor's very batches) or DistributedSampler's
     --resume CKPT.npz     continue from a Blocksmith checkpoint (the editor's, or this job's; "latest" for the newest here)
     --init FILE.safetensors   start from other parameters (Blocksmith names, e.g. a trained export)
     --out DIR             where metrics.jsonl and checkpoints/ go (default: here)

@@ -116,7 +116,7 @@ test('the follower reads the finished job: status, loss points, history and the 
   assert.deepEqual(again.parameters, [], 'a known checkpoint is not summarized again');
 });
 
-test('one process, same seed: the loss after one epoch is within a few percent of Blocksmith\'s own training', { skip }, async () => {
+test('one process, same seed: the loss after one epoch is Blocksmith\'s (same batches), and within a few percent with torch\'s shuffle', { skip }, async () => {
   const out = path.join(work, 'single');
   python(['train.py', '--out', out], job);
   const [theirs] = epochsOf(await metrics(out));
@@ -124,11 +124,18 @@ test('one process, same seed: the loss after one epoch is within a few percent o
   const run = await prepareRun(model.net, zTrainingConfig.parse(CONFIG), { device: cpu(), seed: 0 });
   const ours = (await run.start()).history[0]!;
   const off = (a: number | null, b: number | null) => Math.abs(a! - b!) / b!;
-  assert.ok(off(theirs!.trainLoss, ours.trainLoss) < 0.05, `train loss: job ${theirs!.trainLoss}, Blocksmith ${ours.trainLoss}`);
-  // The samples are the same (Blocksmith's split); only their order differs (DistributedSampler's
-  // shuffle), which moves the validation loss after a single epoch by more than the training mean.
-  assert.ok(Math.abs(theirs!.validationAccuracy! - ours.validationAccuracy!) < 0.02,
-    `validation accuracy: job ${theirs!.validationAccuracy}, Blocksmith ${ours.validationAccuracy}`);
+  // Same initial values, samples, batches (Blocksmith's epoch order) and update rule: only the
+  // float rounding of two matmul libraries differs (measured: 0.5638353 both, 7 digits).
+  assert.ok(off(theirs!.trainLoss, ours.trainLoss) < 1e-3, `train loss: job ${theirs!.trainLoss}, Blocksmith ${ours.trainLoss}`);
+  assert.ok(off(theirs!.validationLoss, ours.validationLoss) < 1e-3, `validation loss: job ${theirs!.validationLoss}, Blocksmith ${ours.validationLoss}`);
+  assert.ok(Math.abs(theirs!.validationAccuracy! - ours.validationAccuracy!) <= 0.002);
+
+  // DistributedSampler's own order: other batches of the same samples, the same loss within a few percent.
+  const torchOrder = path.join(work, 'single-torch-shuffle');
+  python(['train.py', '--shuffle', 'torch', '--out', torchOrder], job);
+  const [shuffled] = epochsOf(await metrics(torchOrder));
+  assert.ok(off(shuffled!.trainLoss, ours.trainLoss) < 0.05, `train loss: job (torch shuffle) ${shuffled!.trainLoss}, Blocksmith ${ours.trainLoss}`);
+  assert.ok(Math.abs(shuffled!.validationAccuracy! - ours.validationAccuracy!) < 0.03);
 });
 
 test('resuming both ways: a job checkpoint continues in Blocksmith, a Blocksmith checkpoint continues the job', { skip }, async () => {

@@ -108,6 +108,48 @@ def load_data(job):
     return (*tensors, torch.from_numpy(np.asarray(vx, dtype=np.float32)), as_label(vy))
 
 
+# ---- Blocksmith's shuffle (engine/train/data/rng.ts), so the job's batches are Blocksmith's ----
+
+_M32 = 0xFFFFFFFF
+
+
+def _imul(a, b):
+    return ((a & _M32) * (b & _M32)) & _M32
+
+
+def mix_seed(a, b):
+    """rng.ts mixSeed: two numbers -> one 32-bit seed (all values as unsigned 32-bit patterns)."""
+    h = _imul((a & _M32) ^ 0x85EBCA6B, 0xCC9E2D51) ^ ((a // 4294967296) & _M32)
+    h = _imul(h ^ (h >> 15), 0x1B873593) ^ (b & _M32)
+    h = _imul(h ^ (h >> 13), 0xC2B2AE35)
+    return (h ^ (h >> 16)) & _M32
+
+
+def permutation(n, seed):
+    """rng.ts permutation: Fisher-Yates driven by Mulberry32, the order a Blocksmith epoch uses."""
+    state = mix_seed(seed, 0x9E3779B9)
+    p = list(range(n))
+    for i in range(n - 1, 0, -1):
+        state = (state + 0x6D2B79F5) & _M32
+        t = _imul(state ^ (state >> 15), state | 1)
+        t ^= (t + _imul(t ^ (t >> 7), t | 61)) & _M32
+        u = (t ^ (t >> 14)) & _M32
+        j = (u * (i + 1)) >> 32  # floor(u / 2^32 * (i + 1)), exact
+        p[i], p[j] = p[j], p[i]
+    return p
+
+
+class BlocksmithSampler(torch.utils.data.DistributedSampler):
+    """DistributedSampler whose epoch order is Blocksmith's (seed, epoch) permutation: rank r takes
+    rows r, r + N, ... of it, so the N local batches of a step are exactly the batch Blocksmith
+    trains at that step (the last one padded to a multiple of N, as DistributedSampler does)."""
+
+    def __iter__(self):
+        order = permutation(len(self.dataset), mix_seed(self.seed, self.epoch + 1))
+        order += order[:self.total_size - len(order)]
+        return iter(order[self.rank:self.total_size:self.num_replicas])
+
+
 # ---- losses and accuracy (Blocksmith's: the mean over non-batch axes, then over the batch) ---
 
 def loss_fn(name, out, y):

@@ -31,6 +31,8 @@ def arguments(job):
     p.add_argument('--per-process-batch', action='store_true', default=job['per_process_batch'],
                    help='batch size per process (global batch = batch × processes) instead of split across them')
     p.add_argument('--checkpoint-every', type=int, default=job['checkpoint_every'], help='steps between checkpoints (0: only at the end)')
+    p.add_argument('--shuffle', choices=['blocksmith', 'torch'], default='blocksmith',
+                   help="blocksmith: Blocksmith's epoch order (the same batches as in the editor); torch: DistributedSampler's own")
     p.add_argument('--log-every', type=int, default=0, help='steps between metric lines (0: about 50 a run)')
     p.add_argument('--out', default=HERE, help='where metrics.jsonl and checkpoints/ go (default: the job directory)')
     return p.parse_args()
@@ -87,7 +89,9 @@ def main():
     per_process = job['batch_size'] if args.per_process_batch else max(1, job['batch_size'] // world)
     scale = {'none': 1.0, 'linear': float(world), 'sqrt': world ** 0.5}[args.scale_lr]
     job['lr_scale'] = scale
-    sampler = DistributedSampler(TensorDataset(tx, ty), num_replicas=world, rank=rank, shuffle=True, seed=job['seed'])
+    job['shuffle'] = args.shuffle
+    Sampler = bj.BlocksmithSampler if job['shuffle'] == 'blocksmith' else DistributedSampler
+    sampler = Sampler(TensorDataset(tx, ty), num_replicas=world, rank=rank, shuffle=True, seed=job['seed'])
     loader = DataLoader(TensorDataset(tx, ty), batch_size=per_process, sampler=sampler)
     batches_per_epoch = len(loader)
     total_steps = args.epochs * batches_per_epoch
