@@ -159,6 +159,15 @@ test('resuming both ways: a job checkpoint continues in Blocksmith, a Blocksmith
   assert.equal(lines[0]!.step, 100);
   assert.equal(lines.at(-1)!.step, 125);
   assert.ok(epochsOf(lines)[0]!.validationAccuracy! >= 0.9);
+  // The job trained the very batches 101-125 the uninterrupted Blocksmith run trained, from its
+  // parameters and momentum: it ends where that run ended, to float rounding.
+  const { model: ended } = await openModelFile(path.join(out, 'checkpoints', 'checkpoint-step125.safetensors'));
+  const endedParams = new Map(ended.net.collectParams().entries());
+  for (const [name, p] of fresh.net.collectParams().entries()) {
+    const q = endedParams.get(name)!;
+    const err = maxRelativeError(q.data().toTyped() as Float32Array, p.data().toTyped() as Float32Array);
+    assert.ok(err < 1e-4, `${name}: the resumed job differs from Blocksmith's run by ${err}`);
+  }
 });
 
 test('blocksmith export DOC.json --torch-job DIR writes the job directory', { skip }, async () => {
