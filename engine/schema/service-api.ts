@@ -8,9 +8,11 @@ import {
   zTensorInput, zTensorOutput,
 } from './service-values.ts';
 import { zTrainingConfig, zTrainingProgress, zTrainingStatus } from './training-config.ts';
+import { zJobProcess, zLrScaling, zTorchJobExport, zTorchJobProgress } from './torch-job.ts';
 
 export * from './service-values.ts';
 export * from './training-config.ts';
+export * from './torch-job.ts';
 
 const zDocId = z.string().min(1).max(200);
 const zPath = z.string().min(1).max(4096);
@@ -249,6 +251,26 @@ export const serviceMethods = {
   listCheckpoints: method('The checkpoints in a directory (checkpoint-step<N>.npz, as runs write them), by step; a directory that does not exist yet has none.',
     z.object({ dir: zPath }).strict(),
     z.object({ dir: z.string(), checkpoints: z.array(z.object({ path: z.string(), step: z.number().int(), bytes: z.number().int(), modified: z.number() })) })),
+
+  exportTorchJob: method('Writes the document\'s model and training settings as a PyTorch distributed (DDP) job directory: model.py, ' +
+    'train.py, the data, README.md with the torchrun commands. It starts from the model\'s values (a config seed: fresh ones).',
+    z.object({ docId: zDocId, config: zTrainingConfig, dir: zPath, scaleLr: zLrScaling.optional(), perProcessBatch: z.boolean().optional(),
+      nprocPerNode: z.number().int().min(1).max(1024).optional() }).strict(),
+    zTorchJobExport),
+
+  readTorchJob: method('Where a PyTorch job stands, from its directory (metrics.jsonl and checkpoints/): status, per-step points, ' +
+    'the latest checkpoint and summaries of its values (skipped when knownCheckpointStep is that checkpoint).',
+    z.object({ dir: zPath, knownCheckpointStep: z.number().int().optional(), histogramBins: z.number().int().min(0).max(200).optional() }).strict(),
+    zTorchJobProgress),
+
+  startTorchJob: method('Starts torchrun --standalone on this machine in a job directory (torchrun must be on PATH); resume: a checkpoint .npz or "latest".',
+    z.object({ dir: zPath, nprocPerNode: z.number().int().min(1).max(1024).optional(), resume: zPath.optional(),
+      device: z.enum(['auto', 'cpu', 'cuda']).optional() }).strict(),
+    zJobProcess),
+
+  stopTorchJob: method('Stops the torchrun this engine started in a job directory; answers when it has exited (null: none was started).',
+    z.object({ dir: zPath }).strict(),
+    z.object({ process: zJobProcess.nullable() })),
 } as const;
 
 export type ServiceMethods = typeof serviceMethods;
