@@ -24,6 +24,7 @@
         "src/errors.cc",
         "src/backend_cpu.cc",
         "src/dnnl_common.cc",
+        "src/threading.cc",
         "src/ops/fill_cast_cpu.cc",
         "src/ops/random_cpu.cc",
         "src/ops/strided_cpu.cc",

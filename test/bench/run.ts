@@ -3,6 +3,7 @@
 // Not run by CI; nothing here asserts times. See docs/benchmarks.md.
 
 import { native } from '../../engine/backend/backend.ts';
+import { runContentionSuite } from './contention.ts';
 import { runEditorSuite } from './editor.ts';
 import { runElementwiseSuite } from './elementwise.ts';
 import { runForwardSuite } from './forward.ts';
@@ -26,6 +27,7 @@ const RUNNERS: Record<Suite, SuiteRunner> = {
   overhead: runOverheadSuite,
   training: runTrainingSuite,
   forward: runForwardSuite,
+  contention: runContentionSuite,
   editor: runEditorSuite,
 };
 

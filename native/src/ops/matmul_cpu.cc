@@ -106,7 +106,7 @@ void matmulDnnl(const MatmulParams& p) {
   const int64_t batch = p.aBatchStride == 0 && p.bBatchStride == 0 ? 1 : p.batch;
   const int64_t bA = p.aBatchStride == 0 ? 1 : batch, bB = p.bBatchStride == 0 ? 1 : batch;
   const bool regular = (bA == 1 || p.aBatchStride >= mk) && (bB == 1 || p.bBatchStride >= kn);
-  SingleThreadIf small(static_cast<double>(p.batch) * p.m * p.n * p.k < 65536.0);
+  ThreadScope threads(threadsFor(static_cast<double>(batch) * p.m * p.n * p.k));
   withDnnl("matmul", [&] {
     bool done = false;
     if (regular) {

@@ -1,0 +1,167 @@
+// The process's thread budget (affinity, cgroup quota, caps) and the sampler of how many cores
+// other processes keep busy; thread_policy.h holds the rules themselves.
+#include "threading.h"
+
+#include <omp.h>
+#include <sched.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <vector>
+
+#include "thread_policy.h"
+
+namespace bs {
+
+namespace {
+
+std::string readFile(const char* path) {
+  std::ifstream in(path);
+  if (!in) return "";
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+long long readNumber(const char* path) {
+  const std::string s = readFile(path);
+  return s.empty() ? -1 : std::atoll(s.c_str());
+}
+
+int envInt(const char* name) {
+  const char* v = std::getenv(name);
+  if (v == nullptr || *v == '\0') return 0;
+  const int n = std::atoi(v);  // OMP_NUM_THREADS may be a list ("4,2"): its first level counts
+  return n > 0 ? n : 0;
+}
+
+struct Budget {
+  int budget = 1;
+  int affinityCpus = 1;
+  double quotaCores = 0;
+  int cap = 0;
+  bool adaptive = true;
+  double workScale = 1;   // BLOCKSMITH_WORK_PER_THREAD / kMacsPerThread: tunes every threshold at once
+  std::vector<int> cpus;  // the CPUs the affinity mask allows
+};
+
+Budget measureBudget() {
+  Budget b;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) == 0) {
+    for (int c = 0; c < CPU_SETSIZE; c++)
+      if (CPU_ISSET(c, &set)) b.cpus.push_back(c);
+  }
+  if (b.cpus.empty()) {
+    const long n = sysconf(_SC_NPROCESSORS_ONLN);
+    for (long c = 0; c < std::max(1L, n); c++) b.cpus.push_back(static_cast<int>(c));
+  }
+  b.affinityCpus = static_cast<int>(b.cpus.size());
+  // cgroup v2, then v1 (a container's own hierarchy is mounted at /sys/fs/cgroup).
+  b.quotaCores = policy::parseCpuMax(readFile("/sys/fs/cgroup/cpu.max"));
+  if (b.quotaCores == 0)
+    b.quotaCores = policy::quotaCores(readNumber("/sys/fs/cgroup/cpu/cpu.cfs_quota_us"), readNumber("/sys/fs/cgroup/cpu/cpu.cfs_period_us"));
+  b.cap = envInt("BLOCKSMITH_THREADS");
+  if (b.cap == 0) b.cap = envInt("OMP_NUM_THREADS");
+  b.budget = policy::threadBudget(b.affinityCpus, b.quotaCores, b.cap);
+  const char* adaptive = std::getenv("BLOCKSMITH_ADAPTIVE_THREADS");
+  b.adaptive = !(adaptive != nullptr && adaptive[0] == '0');
+  const char* perThread = std::getenv("BLOCKSMITH_WORK_PER_THREAD");
+  if (perThread != nullptr && std::atof(perThread) > 0) b.workScale = std::atof(perThread) / kMacsPerThread;
+  return b;
+}
+
+const Budget& budget() {
+  static const Budget b = [] {
+    Budget m = measureBudget();
+    // The default team size of threads that never enter a ThreadScope (and what oneDNN reports).
+    omp_set_num_threads(m.budget);
+    return m;
+  }();
+  return b;
+}
+
+double processCpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + ts.tv_nsec * 1e-9;
+}
+
+double monotonicSeconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+constexpr double kSampleInterval = 0.1;  // seconds between /proc/stat reads
+
+struct Sampler {
+  std::mutex mutex;  // one thread samples; the others read the last figure
+  policy::CpuTicks ticks;
+  double cpuSeconds = 0;
+  double at = -1;
+  std::atomic<double> nextAt{0};
+  std::atomic<int> available{0};
+  std::atomic<double> othersBusy{0};
+};
+
+Sampler& sampler() {
+  static Sampler s;
+  return s;
+}
+
+void sample(const Budget& b, Sampler& s) {
+  std::unique_lock<std::mutex> lock(s.mutex, std::try_to_lock);
+  if (!lock.owns_lock()) return;
+  const double now = monotonicSeconds();
+  if (now < s.nextAt.load(std::memory_order_relaxed)) return;
+  s.nextAt.store(now + kSampleInterval, std::memory_order_relaxed);
+  const policy::CpuTicks ticks = policy::parseProcStat(readFile("/proc/stat"), b.cpus);
+  const double cpu = processCpuSeconds();
+  if (s.at >= 0 && ticks.cpus > 0) {
+    static const double hz = static_cast<double>(sysconf(_SC_CLK_TCK));
+    const double others = policy::othersCores(s.ticks, ticks, (cpu - s.cpuSeconds) * hz);
+    s.othersBusy.store(others, std::memory_order_relaxed);
+    s.available.store(policy::availableThreads(b.budget, others), std::memory_order_relaxed);
+  }
+  s.ticks = ticks;
+  s.cpuSeconds = cpu;
+  s.at = now;
+}
+
+}  // namespace
+
+int availableThreads() {
+  const Budget& b = budget();
+  if (!b.adaptive || b.budget == 1) return b.budget;
+  Sampler& s = sampler();
+  if (monotonicSeconds() >= s.nextAt.load(std::memory_order_relaxed)) sample(b, s);
+  const int a = s.available.load(std::memory_order_relaxed);
+  return a > 0 ? a : b.budget;  // before the second sample: the whole budget
+}
+
+int threadsFor(double work, double perThread) {
+  return policy::threadsForWork(work, perThread * budget().workScale, availableThreads());
+}
+
+ThreadingInfo threadingInfo() {
+  const Budget& b = budget();
+  const int available = availableThreads();
+  return ThreadingInfo{b.budget, b.affinityCpus, b.quotaCores, b.cap, b.adaptive, available,
+                       sampler().othersBusy.load(std::memory_order_relaxed)};
+}
+
+ThreadScope::ThreadScope(int threads) : threads_(threads < 1 ? 1 : threads), saved_(omp_get_max_threads()) {
+  if (threads_ != saved_) omp_set_num_threads(threads_);
+}
+
+ThreadScope::~ThreadScope() {
+  if (threads_ != saved_) omp_set_num_threads(saved_);
+}
+
+}  // namespace bs
