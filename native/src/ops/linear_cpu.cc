@@ -164,62 +164,57 @@ void linearCpu(const LinearParams& p) {
   linearPlainAny(p);
 }
 
-// A oneDNN step keeps one prepared primitive per thread count it has run with (the count follows
-// the free cores, so a plan built on a quiet machine still adapts when one gets busy).
-struct LinearPlan::Step {
-  LinearParams p;
-  bool dnnl = false;  // false: the plain kernel
-  std::vector<std::unique_ptr<DnnlLinear>> byThreads;  // index: thread count
+namespace {
 
+// One layer of a LinearPlan. A oneDNN step keeps one prepared primitive per thread count it has
+// run with (the count follows the free cores, so a plan built on a quiet machine still adapts
+// when a core gets busy).
+class LinearStep final : public PlanStep {
+ public:
+  explicit LinearStep(const LinearParams& params) : p(params) {
+    dnnl = p.rows > 0 && p.outUnits > 0 && usesDnnl(p);
+    if (dnnl) withDnnl("linearPlan", [&] { prepared(threadsFor(linearWork(p))); });
+  }
+
+  size_t outBytes() const override { return static_cast<size_t>(p.rows * p.outUnits) * dtypeSize(p.dtype); }
+
+  void run(const void* in, void* out) override {
+    if (p.rows == 0 || p.outUnits == 0) return;
+    p.x = in;
+    p.out = out;
+    if (!dnnl) return linearPlainAny(p);
+    withDnnl("linearPlan", [&] {
+      DnnlLinear& d = prepared(threadsFor(linearWork(p)));
+      d.src.set_data_handle(const_cast<void*>(in));
+      d.dst.set_data_handle(out);
+      d.run(p);
+    });
+  }
+
+ private:
   DnnlLinear& prepared(int threads) {
     if (byThreads.size() <= static_cast<size_t>(threads)) byThreads.resize(threads + 1);
     if (!byThreads[threads]) byThreads[threads] = std::make_unique<DnnlLinear>(p, threads);
     return *byThreads[threads];
   }
+
+  LinearParams p;
+  bool dnnl = false;  // false: the plain kernel
+  std::vector<std::unique_ptr<DnnlLinear>> byThreads;  // index: thread count
 };
 
-LinearPlan::LinearPlan(DType dtype, int64_t rows, std::vector<Layer> layers) : dtype_(dtype), rows_(rows) {
+std::vector<std::unique_ptr<PlanStep>> linearSteps(DType dtype, int64_t rows, const std::vector<LinearPlan::Layer>& layers) {
   if (layers.empty()) fail(code::kArgs, "linearPlan: a plan needs at least one layer");
-  for (size_t i = 0; i + 1 < layers.size(); i++) {
-    const size_t bytes = static_cast<size_t>(rows * layers[i].outUnits) * dtypeSize(dtype);
-    hidden_.push_back(allocateStorage(Device{DeviceType::Cpu, 0}, bytes));
-  }
-  withDnnl("linearPlan", [&] {
-    for (size_t i = 0; i < layers.size(); i++) {
-      const Layer& l = layers[i];
-      auto step = std::make_unique<Step>();
-      step->p = LinearParams{dtype, i == 0 ? nullptr : hidden_[i - 1]->data, l.w->data, l.bias ? l.bias->data : nullptr,
-                             i + 1 < layers.size() ? hidden_[i]->data : nullptr, rows, l.inUnits, l.outUnits, l.activation};
-      if (rows > 0 && l.outUnits > 0 && usesDnnl(step->p)) {
-        step->dnnl = true;
-        step->prepared(threadsFor(linearWork(step->p)));
-      }
-      steps_.push_back(std::move(step));
-    }
-  });
-  layers_ = std::move(layers);
+  std::vector<std::unique_ptr<PlanStep>> steps;
+  for (const LinearPlan::Layer& l : layers)
+    steps.push_back(std::make_unique<LinearStep>(LinearParams{dtype, nullptr, l.w->data, l.bias ? l.bias->data : nullptr,
+                                                              nullptr, rows, l.inUnits, l.outUnits, l.activation}));
+  return steps;
 }
 
-LinearPlan::~LinearPlan() = default;
+}  // namespace
 
-void LinearPlan::run(const void* x, void* out) {
-  if (rows_ == 0) return;
-  withDnnl("linearPlan", [&] {
-    for (size_t i = 0; i < steps_.size(); i++) {
-      Step& s = *steps_[i];
-      if (i == 0) s.p.x = x;
-      if (i + 1 == steps_.size()) s.p.out = out;
-      if (s.p.outUnits == 0) continue;
-      if (s.dnnl) {
-        DnnlLinear& d = s.prepared(threadsFor(linearWork(s.p)));
-        if (i == 0) d.src.set_data_handle(const_cast<void*>(x));
-        if (i + 1 == steps_.size()) d.dst.set_data_handle(out);
-        d.run(s.p);
-      } else {
-        linearPlainAny(s.p);
-      }
-    }
-  });
-}
+LinearPlan::LinearPlan(DType dtype, int64_t rows, std::vector<Layer> layers)
+    : Plan(linearSteps(dtype, rows, layers)), dtype_(dtype), rows_(rows), layers_(std::move(layers)) {}
 
 }  // namespace bs
