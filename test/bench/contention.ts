@@ -20,6 +20,7 @@ import type { BenchOptions } from './options.ts';
 import { fmtNum, verdict, type Row } from './report.ts';
 import { sampleInterleaved, summarize, type Timing } from './timing.ts';
 import { trainingCase } from './training.ts';
+import { watchLoad, type LoadReport } from './load.ts';
 
 const dense = (units: number, i: number, relu: boolean): ChainLayer =>
   ({ kind: 'Dense', name: `dense${i}`, attrs: { units, ...(relu ? { activation: 'relu' } : {}) } });
@@ -147,21 +148,30 @@ export async function runContentionSuite(addon: NativeAddon, options: BenchOptio
 
   const quiet: Record<string, Measured> = {};
   const busy: Record<string, Measured> = {};
+  // "Quiet" means no busy process of ours: on a shared machine others may still be running, so
+  // the share of the CPUs they used is measured and printed for each phase.
+  const stopQuiet = watchLoad();
   for (const c of cases) quiet[c.name] = timeCase(c, options);
   const trainQuiet = timeTraining(options, train, flopsPerStep);
+  const quietLoad = stopQuiet();
   const child = startBusyProcess();
   let trainBusy: TrainMeasured;
+  let busyLoad: LoadReport;
   try {
     await sleep(300); // let it start spinning
+    const stopBusy = watchLoad();
     for (const c of cases) busy[c.name] = timeCase(c, options);
     trainBusy = timeTraining(options, train, flopsPerStep);
+    busyLoad = stopBusy();
   } finally {
     child.kill('SIGKILL');
   }
+  const share = (l: LoadReport): string => (l.background === null ? 'n/a' : `${(l.background * 100).toFixed(0)}%`);
+  log(`other processes used ${share(quietLoad)} of the CPUs in the quiet phase, ${share(busyLoad)} in the busy phase (the busy process included)`);
   for (const c of cases) c.release();
 
   const rows: Row[] = [];
-  const figures: Record<string, unknown> = { threads, onnxruntime: ort.env.versions.common };
+  const figures: Record<string, unknown> = { threads, onnxruntime: ort.env.versions.common, load: { quiet: quietLoad, busy: busyLoad } };
   for (const c of cases) {
     const q = quiet[c.name]!;
     const b = busy[c.name]!;
