@@ -4,7 +4,9 @@
 // with as many threads as are free now (threading.h): none are forked while another process keeps
 // the other cores busy, since a team waits at its barrier for its slowest, descheduled member.
 #pragma once
+#include <atomic>
 #include <cstdint>
+#include <exception>
 
 #include "threading.h"
 
@@ -25,6 +27,25 @@ inline void parallelFor(int64_t n, bool parallel, F&& body) {
   } else {
     for (int64_t i = 0; i < n; i++) body(i);
   }
+}
+
+// body(c) for c in [0, n) on `threads` threads that take chunks as they come: a thread that gets
+// no CPU takes none, and the others do its share (a static split would wait for it). The first
+// exception thrown by a body is rethrown here once all have stopped.
+template <typename F>
+inline void parallelChunks(int64_t n, int threads, F&& body) {
+  std::exception_ptr error;
+  std::atomic<bool> failed{false};
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
+  for (int64_t c = 0; c < n; c++) {
+    if (failed.load(std::memory_order_relaxed)) continue;
+    try {
+      body(c);
+    } catch (...) {
+      if (!failed.exchange(true)) error = std::current_exception();
+    }
+  }
+  if (error) std::rethrow_exception(error);
 }
 
 }  // namespace bs

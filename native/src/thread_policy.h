@@ -100,4 +100,18 @@ inline int threadsForWork(double work, double minPerThread, int available) {
   return n >= available ? available : std::max(1, static_cast<int>(n));
 }
 
+// Rows per chunk when a product of `rows` rows should run as chunks that the team's threads take
+// as they come (dynamic scheduling), or 0 to run it as one primitive. Only while cores are busy
+// elsewhere (available < budget): a static split then waits for its slowest thread, whose core
+// is shared, while with chunks the threads that do get a CPU take that thread's share; the work
+// must be large enough for ~4 chunks per thread of at least `minPerThread` each.
+inline int64_t chunkRows(int64_t rows, double work, double minPerThread, int budget, int available) {
+  if (budget <= 1 || available >= budget || rows < 2 || !(work >= 4.0 * budget * minPerThread)) return 0;
+  const double perRow = work / static_cast<double>(rows);
+  const int64_t byCount = (rows + 4 * budget - 1) / (4 * budget);
+  const int64_t byWork = static_cast<int64_t>(std::ceil(minPerThread / perRow));
+  const int64_t r = std::max<int64_t>(1, std::max(byCount, byWork));
+  return r * 2 <= rows ? r : 0;  // at least two chunks
+}
+
 }  // namespace bs::policy

@@ -104,6 +104,20 @@ void perPrimitive() {
   same(threadsForWork(std::nan(""), unit, 8), 1, "NaN work");
 }
 
+void chunks() {
+  const double unit = 1 << 20;
+  same(static_cast<int>(chunkRows(64, 64.0 * 784 * 1024, unit, 2, 2)), 0, "quiet: one primitive");
+  same(static_cast<int>(chunkRows(64, 64.0 * 784 * 1024, unit, 2, 1)), 8, "busy core, batch 64: 8 chunks of 8 rows");
+  same(static_cast<int>(chunkRows(1024, 1024.0 * 512 * 512, unit, 2, 1)), 128, "batch 1024: 4 chunks per thread");
+  same(static_cast<int>(chunkRows(64, 64.0 * 512 * 10, unit, 2, 1)), 0, "too little work");
+  same(static_cast<int>(chunkRows(1, 1e9, unit, 2, 1)), 0, "one row");
+  same(static_cast<int>(chunkRows(64, 1e9, unit, 1, 1)), 0, "budget of one");
+  same(static_cast<int>(chunkRows(3, 3e9, unit, 2, 1)), 1, "three rows of heavy work: row by row");
+  // 16 rows of 0.75 units each: a chunk needs 2 rows for a unit of work, and 4 per thread want 2.
+  same(static_cast<int>(chunkRows(16, 12 * unit, unit, 2, 1)), 2, "chunks sized by work");
+  same(static_cast<int>(chunkRows(8, 32 * unit, unit, 8, 2)), 1, "many threads, few rows");
+}
+
 }  // namespace
 
 int main() {
@@ -112,6 +126,7 @@ int main() {
   procStat();
   available();
   perPrimitive();
+  chunks();
   if (failures) {
     std::printf("%d of %d checks failed\n", failures, checks);
     return 1;

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -47,6 +48,7 @@ struct Budget {
   double quotaCores = 0;
   int cap = 0;
   bool adaptive = true;
+  double assumedBusy = -1;  // BLOCKSMITH_ASSUME_BUSY_CORES: a fixed figure instead of sampling (tests)
   double workScale = 1;   // BLOCKSMITH_WORK_PER_THREAD / kMacsPerThread: tunes every threshold at once
   std::vector<int> cpus;  // the CPUs the affinity mask allows
 };
@@ -73,6 +75,8 @@ Budget measureBudget() {
   b.budget = policy::threadBudget(b.affinityCpus, b.quotaCores, b.cap);
   const char* adaptive = std::getenv("BLOCKSMITH_ADAPTIVE_THREADS");
   b.adaptive = !(adaptive != nullptr && adaptive[0] == '0');
+  const char* busy = std::getenv("BLOCKSMITH_ASSUME_BUSY_CORES");
+  if (busy != nullptr && *busy != '\0') b.assumedBusy = std::max(0.0, std::atof(busy));
   const char* perThread = std::getenv("BLOCKSMITH_WORK_PER_THREAD");
   if (perThread != nullptr && std::atof(perThread) > 0) b.workScale = std::atof(perThread) / kMacsPerThread;
   return b;
@@ -139,6 +143,7 @@ void sample(const Budget& b, Sampler& s) {
 int availableThreads() {
   const Budget& b = budget();
   if (!b.adaptive || b.budget == 1) return b.budget;
+  if (b.assumedBusy >= 0) return policy::availableThreads(b.budget, b.assumedBusy);
   Sampler& s = sampler();
   if (monotonicSeconds() >= s.nextAt.load(std::memory_order_relaxed)) sample(b, s);
   const int a = s.available.load(std::memory_order_relaxed);
@@ -149,11 +154,19 @@ int threadsFor(double work, double perThread) {
   return policy::threadsForWork(work, perThread * budget().workScale, availableThreads());
 }
 
+int threadBudget() { return budget().budget; }
+
+int64_t chunkRowsFor(int64_t rows, double work) {
+  const Budget& b = budget();
+  if (!b.adaptive || b.budget == 1) return 0;
+  return policy::chunkRows(rows, work, kMacsPerThread * b.workScale, b.budget, availableThreads());
+}
+
 ThreadingInfo threadingInfo() {
   const Budget& b = budget();
   const int available = availableThreads();
-  return ThreadingInfo{b.budget, b.affinityCpus, b.quotaCores, b.cap, b.adaptive, available,
-                       sampler().othersBusy.load(std::memory_order_relaxed)};
+  const double others = b.assumedBusy >= 0 ? b.assumedBusy : sampler().othersBusy.load(std::memory_order_relaxed);
+  return ThreadingInfo{b.budget, b.affinityCpus, b.quotaCores, b.cap, b.adaptive, available, others};
 }
 
 ThreadScope::ThreadScope(int threads) : threads_(threads < 1 ? 1 : threads), saved_(omp_get_max_threads()) {

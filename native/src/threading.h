@@ -9,6 +9,7 @@
 // Waiting threads sleep after a short spin: engine/backend/native-loader.ts sets GOMP_SPINCOUNT
 // before libgomp loads with the addon, since libgomp reads it once, at load.
 #pragma once
+#include <cstdint>
 #include <string>
 
 namespace bs {
@@ -39,6 +40,14 @@ int availableThreads();
 
 // Threads for one primitive of `work` units at `perThread` units per thread.
 int threadsFor(double work, double perThread = kMacsPerThread);
+
+// The process's thread budget (affinity, quota, cap).
+int threadBudget();
+
+// Rows per chunk for a product of `rows` rows and `work` multiply-adds to run as chunks taken
+// dynamically by threadBudget() threads (parallel.h parallelChunks), or 0: run it whole on
+// threadsFor(work) threads. Non-zero only while other processes keep cores busy.
+int64_t chunkRowsFor(int64_t rows, double work);
 
 // Sets the calling thread's OpenMP team size for its lifetime (and restores it).
 class ThreadScope {

@@ -1,7 +1,8 @@
 // The threading model (native/src/threading.h, thread_policy.h): the thread-count rules on the
 // host (thread_policy_test.cc, built with g++), the budget the addon reads against Python's
 // os.sched_getaffinity, caps from the environment, and results that do not depend on the thread
-// count: the same ops run one-threaded, on every thread, and adaptively, each against numpy.
+// count: the same ops run one-threaded, on every thread, adaptively and as row chunks (one core
+// taken), each against numpy.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -77,8 +78,12 @@ test('results do not depend on the thread count: one thread, every thread, adapt
     // Every product and pass forks on all threads, cores busy elsewhere or not.
     allThreads: runChild({ BLOCKSMITH_ADAPTIVE_THREADS: '0', BLOCKSMITH_WORK_PER_THREAD: '1' }),
     adaptive: runChild({}),
+    // One core taken by another process (as the sampler would report it): big products run as
+    // row chunks that the threads take as they come.
+    oneCoreBusy: runChild({ BLOCKSMITH_ASSUME_BUSY_CORES: '1' }),
   };
   assert.equal(runs.allThreads.threading.adaptive, false);
+  assert.equal(runs.oneCoreBusy.threading.available, Math.max(1, runs.oneCoreBusy.threading.budget - 1));
   const [expected] = runNumpy<null, Record<string, number[]>>(String.raw`
 def inp(shape, seed):
     n = int(np.prod(shape))

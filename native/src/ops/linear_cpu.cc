@@ -73,6 +73,36 @@ void linearPlain(const LinearParams& p) {
   applyActivation(p);
 }
 
+// The float32 inner product primitive for `rows` rows of p (from the cache); create it inside the
+// ThreadScope it will run in. md: src, weights, bias, dst.
+CachedPrim linearPrim(const LinearParams& p, int64_t rows, bool fuse, dnnl::algorithm alg) {
+  const PrimKey key(PrimKind::InnerProduct, {rows, p.inUnits, p.outUnits, p.bias != nullptr, fuse ? static_cast<int64_t>(alg) : -1});
+  return getPrimitive(key, [&] {
+    using dt = dnnl::memory::data_type;
+    using tag = dnnl::memory::format_tag;
+    dnnl::memory::desc src({rows, p.inUnits}, dt::f32, tag::nc);
+    dnnl::memory::desc wei({p.outUnits, p.inUnits}, dt::f32, tag::oi);
+    dnnl::memory::desc bias({p.outUnits}, dt::f32, tag::x);
+    dnnl::memory::desc dst({rows, p.outUnits}, dt::f32, tag::nc);
+    dnnl::primitive_attr attr;
+    if (fuse) {
+      dnnl::post_ops ops;
+      ops.append_eltwise(1.f, alg, 0.f, 0.f);
+      attr.set_post_ops(ops);
+    }
+    const auto prop = dnnl::prop_kind::forward_inference;
+    dnnl::inner_product_forward::desc d = p.bias ? dnnl::inner_product_forward::desc(prop, src, wei, bias, dst)
+                                                 : dnnl::inner_product_forward::desc(prop, src, wei, dst);
+    CachedPrim made;
+    made.prim = dnnl::inner_product_forward(dnnl::inner_product_forward::primitive_desc(d, attr, dnnlEngine()));
+    made.md[0] = src;
+    made.md[1] = wei;
+    made.md[2] = bias;
+    made.md[3] = dst;
+    return made;
+  });
+}
+
 // The float32 inner product for one (rows, inUnits, outUnits, bias, activation), ready to run:
 // eager calls build one per call from the primitive cache; a LinearPlan keeps them (and their
 // memory objects) across calls. Both run the same primitive the same way, so results are identical.
@@ -90,33 +120,7 @@ struct DnnlLinear {
     dnnl::algorithm alg = dnnl::algorithm::eltwise_relu;
     fuse = fusedAlgorithm(p.activation, &alg);
     hasBias = p.bias != nullptr;
-    const PrimKey key(PrimKind::InnerProduct, {p.rows, p.inUnits, p.outUnits, p.bias != nullptr,
-                                               fuse ? static_cast<int64_t>(alg) : -1});
-    c = getPrimitive(key, [&] {
-      using dt = dnnl::memory::data_type;
-      using tag = dnnl::memory::format_tag;
-      dnnl::memory::desc src({p.rows, p.inUnits}, dt::f32, tag::nc);
-      dnnl::memory::desc wei({p.outUnits, p.inUnits}, dt::f32, tag::oi);
-      dnnl::memory::desc bias({p.outUnits}, dt::f32, tag::x);
-      dnnl::memory::desc dst({p.rows, p.outUnits}, dt::f32, tag::nc);
-      dnnl::primitive_attr attr;
-      if (fuse) {
-        dnnl::post_ops ops;
-        ops.append_eltwise(1.f, alg, 0.f, 0.f);
-        attr.set_post_ops(ops);
-      }
-      const auto prop = dnnl::prop_kind::forward_inference;
-      dnnl::inner_product_forward::desc d =
-          p.bias ? dnnl::inner_product_forward::desc(prop, src, wei, bias, dst)
-                 : dnnl::inner_product_forward::desc(prop, src, wei, dst);
-      CachedPrim made;
-      made.prim = dnnl::inner_product_forward(dnnl::inner_product_forward::primitive_desc(d, attr, dnnlEngine()));
-      made.md[0] = src;
-      made.md[1] = wei;
-      made.md[2] = bias;
-      made.md[3] = dst;
-      return made;
-    });
+    c = linearPrim(p, p.rows, fuse, alg);
     src = dnnl::memory(c.md[0], dnnlEngine(), const_cast<void*>(p.x));
     wei = dnnl::memory(c.md[1], dnnlEngine(), const_cast<void*>(p.w));
     dst = dnnl::memory(c.md[3], dnnlEngine(), p.out);
@@ -130,6 +134,41 @@ struct DnnlLinear {
     ThreadScope scope(threads);
     c.prim.execute(dnnlStream(), args);
     dnnlStream().wait();
+    if (!fuse) applyActivation(p);
+  }
+};
+
+// The same product as row chunks (threading.h chunkRowsFor: while cores are busy elsewhere), each
+// a one-thread primitive, taken by the budget's threads as they come (parallelChunks). Every row
+// is computed by the same kernel as in one primitive.
+struct ChunkedLinear {
+  CachedPrim full, last;  // chunkRows rows; the remainder (when rows is not a multiple)
+  int64_t chunkRows = 0, chunks = 0;
+  bool fuse = false;
+
+  ChunkedLinear(const LinearParams& p, int64_t rowsPerChunk) : chunkRows(rowsPerChunk) {
+    ThreadScope scope(1);
+    dnnl::algorithm alg = dnnl::algorithm::eltwise_relu;
+    fuse = fusedAlgorithm(p.activation, &alg);
+    chunks = (p.rows + chunkRows - 1) / chunkRows;
+    full = linearPrim(p, chunkRows, fuse, alg);
+    const int64_t rest = p.rows - (chunks - 1) * chunkRows;
+    last = rest == chunkRows ? full : linearPrim(p, rest, fuse, alg);
+  }
+
+  void run(const LinearParams& p) {
+    const size_t es = sizeof(float);
+    parallelChunks(chunks, threadBudget(), [&](int64_t k) {
+      const CachedPrim& c = k + 1 == chunks ? last : full;
+      const int64_t r0 = k * chunkRows;
+      std::unordered_map<int, dnnl::memory> args = {
+          {DNNL_ARG_SRC, dnnl::memory(c.md[0], dnnlEngine(), const_cast<char*>(static_cast<const char*>(p.x)) + r0 * p.inUnits * es)},
+          {DNNL_ARG_WEIGHTS, dnnl::memory(c.md[1], dnnlEngine(), const_cast<void*>(p.w))},
+          {DNNL_ARG_DST, dnnl::memory(c.md[3], dnnlEngine(), static_cast<char*>(p.out) + r0 * p.outUnits * es)}};
+      if (p.bias) args.emplace(DNNL_ARG_BIAS, dnnl::memory(c.md[2], dnnlEngine(), const_cast<void*>(p.bias)));
+      c.prim.execute(dnnlStream(), args);
+      dnnlStream().wait();
+    });
     if (!fuse) applyActivation(p);
   }
 };
@@ -158,7 +197,13 @@ void linearPlainAny(const LinearParams& p) {
 void linearCpu(const LinearParams& p) {
   if (p.rows == 0 || p.outUnits == 0) return;
   if (usesDnnl(p)) {
-    withDnnl("linear", [&] { DnnlLinear(p, threadsFor(linearWork(p))).run(p); });
+    withDnnl("linear", [&] {
+      const int64_t chunk = chunkRowsFor(p.rows, linearWork(p));
+      if (chunk > 0)
+        ChunkedLinear(p, chunk).run(p);
+      else
+        DnnlLinear(p, threadsFor(linearWork(p))).run(p);
+    });
     return;
   }
   linearPlainAny(p);
@@ -184,6 +229,11 @@ class LinearStep final : public PlanStep {
     p.out = out;
     if (!dnnl) return linearPlainAny(p);
     withDnnl("linearPlan", [&] {
+      const int64_t chunk = chunkRowsFor(p.rows, linearWork(p));
+      if (chunk > 0) {
+        if (!chunked || chunked->chunkRows != chunk) chunked = std::make_unique<ChunkedLinear>(p, chunk);
+        return chunked->run(p);
+      }
       DnnlLinear& d = prepared(threadsFor(linearWork(p)));
       d.src.set_data_handle(const_cast<void*>(in));
       d.dst.set_data_handle(out);
@@ -201,6 +251,7 @@ class LinearStep final : public PlanStep {
   LinearParams p;
   bool dnnl = false;  // false: the plain kernel
   std::vector<std::unique_ptr<DnnlLinear>> byThreads;  // index: thread count
+  std::unique_ptr<ChunkedLinear> chunked;               // while cores are busy elsewhere
 };
 
 std::vector<std::unique_ptr<PlanStep>> linearSteps(DType dtype, int64_t rows, const std::vector<LinearPlan::Layer>& layers) {
