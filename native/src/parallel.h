@@ -4,9 +4,9 @@
 // with as many threads as are free now (threading.h): none are forked while another process keeps
 // the other cores busy, since a team waits at its barrier for its slowest, descheduled member.
 #pragma once
-#include <atomic>
 #include <cstdint>
-#include <exception>
+#include <functional>
+#include <utility>
 
 #include "threading.h"
 
@@ -29,23 +29,12 @@ inline void parallelFor(int64_t n, bool parallel, F&& body) {
   }
 }
 
-// body(c) for c in [0, n) on `threads` threads that take chunks as they come: a thread that gets
-// no CPU takes none, and the others do its share (a static split would wait for it). The first
-// exception thrown by a body is rethrown here once all have stopped.
+// body(c) for c in [0, n): the calling thread and up to `threads` - 1 pool threads take chunks
+// as they come (threading.h runChunks). A pool thread that gets no CPU takes none and is not
+// waited for; the caller does its share. Exceptions from a body are rethrown here.
 template <typename F>
 inline void parallelChunks(int64_t n, int threads, F&& body) {
-  std::exception_ptr error;
-  std::atomic<bool> failed{false};
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
-  for (int64_t c = 0; c < n; c++) {
-    if (failed.load(std::memory_order_relaxed)) continue;
-    try {
-      body(c);
-    } catch (...) {
-      if (!failed.exchange(true)) error = std::current_exception();
-    }
-  }
-  if (error) std::rethrow_exception(error);
+  runChunks(n, threads, std::function<void(int64_t)>(std::forward<F>(body)));
 }
 
 }  // namespace bs

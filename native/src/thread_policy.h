@@ -100,13 +100,17 @@ inline int threadsForWork(double work, double minPerThread, int available) {
   return n >= available ? available : std::max(1, static_cast<int>(n));
 }
 
-// Rows per chunk when a product of `rows` rows should run as chunks that the team's threads take
-// as they come (dynamic scheduling), or 0 to run it as one primitive. Only while cores are busy
-// elsewhere (available < budget): a static split then waits for its slowest thread, whose core
-// is shared, while with chunks the threads that do get a CPU take that thread's share; the work
-// must be large enough for ~4 chunks per thread of at least `minPerThread` each.
-inline int64_t chunkRows(int64_t rows, double work, double minPerThread, int budget, int available) {
-  if (budget <= 1 || available >= budget || rows < 2 || !(work >= 4.0 * budget * minPerThread)) return 0;
+// Rows per chunk when a product of `rows` rows should run as chunks that our threads take as they
+// come (threading.h runChunks), or 0 to run it as one primitive. Only while some but not all of
+// the spare cores are busy elsewhere: others keep at least half a core busy (available < budget)
+// and at most budget - 1 cores and a quarter. A static split would then wait for the thread whose
+// core is shared; with chunks the threads that get a CPU take its share. When others keep more
+// than that busy, every extra thread of ours shares a core and a chunk preempted halfway stalls
+// the product, so it runs on one thread. The work must make ~4 chunks per thread of at least
+// `minPerThread` each.
+inline int64_t chunkRows(int64_t rows, double work, double minPerThread, int budget, int available, double othersBusy) {
+  if (budget <= 1 || available >= budget || othersBusy > budget - 0.75) return 0;
+  if (rows < 2 || !(work >= 4.0 * budget * minPerThread)) return 0;
   const double perRow = work / static_cast<double>(rows);
   const int64_t byCount = (rows + 4 * budget - 1) / (4 * budget);
   const int64_t byWork = static_cast<int64_t>(std::ceil(minPerThread / perRow));

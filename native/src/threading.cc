@@ -1,5 +1,5 @@
-// The process's thread budget (affinity, cgroup quota, caps) and the sampler of how many cores
-// other processes keep busy; thread_policy.h holds the rules themselves.
+// The process's thread budget (affinity, cgroup quota, caps), the sampler of how many cores
+// other processes keep busy, and the chunk pool (runChunks); thread_policy.h holds the rules.
 #include "threading.h"
 
 #include <omp.h>
@@ -10,6 +10,9 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <exception>
+#include <thread>
 #include <cstdlib>
 #include <fstream>
 #include <mutex>
@@ -159,7 +162,9 @@ int threadBudget() { return budget().budget; }
 int64_t chunkRowsFor(int64_t rows, double work) {
   const Budget& b = budget();
   if (!b.adaptive || b.budget == 1) return 0;
-  return policy::chunkRows(rows, work, kMacsPerThread * b.workScale, b.budget, availableThreads());
+  const int available = availableThreads();  // refreshes the sample
+  const double others = b.assumedBusy >= 0 ? b.assumedBusy : sampler().othersBusy.load(std::memory_order_relaxed);
+  return policy::chunkRows(rows, work, kMacsPerThread * b.workScale, b.budget, available, others);
 }
 
 ThreadingInfo threadingInfo() {
@@ -175,6 +180,118 @@ ThreadScope::ThreadScope(int threads) : threads_(threads < 1 ? 1 : threads), sav
 
 ThreadScope::~ThreadScope() {
   if (threads_ != saved_) omp_set_num_threads(saved_);
+}
+
+}  // namespace bs
+
+// ---- the chunk pool (runChunks) ----
+
+namespace bs {
+
+namespace {
+
+// Job index and generation share one word, so a pool thread that wakes late (after its job has
+// ended and another begun) cannot take a chunk of the new job with the old job's body.
+constexpr int kIndexBits = 40;
+constexpr uint64_t kIndexMask = (uint64_t(1) << kIndexBits) - 1;
+
+struct ChunkPool {
+  std::mutex jobMutex;  // one job at a time
+  std::mutex m;
+  std::condition_variable wake;
+  const std::function<void(int64_t)>* body = nullptr;
+  int64_t n = 0;
+  uint64_t generation = 0;
+  int wanted = 0;  // pool threads the current job may use
+  std::atomic<uint64_t> next{0};
+  std::atomic<int64_t> done{0};
+  std::mutex errorMutex;
+  std::exception_ptr error;
+  int threads = 0;  // started so far
+
+  // Takes and runs chunks of job `gen` until none is left; false when the job is gone.
+  void work(uint64_t gen, int64_t total, const std::function<void(int64_t)>& f) {
+    uint64_t v = next.load(std::memory_order_acquire);
+    for (;;) {
+      if ((v >> kIndexBits) != (gen & 0xffffff) || static_cast<int64_t>(v & kIndexMask) >= total) return;
+      if (!next.compare_exchange_weak(v, v + 1, std::memory_order_acq_rel)) continue;
+      try {
+        f(static_cast<int64_t>(v & kIndexMask));
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(errorMutex);
+        if (!error) error = std::current_exception();
+      }
+      done.fetch_add(1, std::memory_order_acq_rel);
+      v = next.load(std::memory_order_acquire);
+    }
+  }
+
+  void loop(int id) {
+    omp_set_num_threads(1);  // oneDNN inside a chunk runs on this thread alone
+    uint64_t seen = 0;
+    for (;;) {
+      std::unique_lock<std::mutex> lock(m);
+      wake.wait(lock, [&] { return generation != seen && id < wanted; });
+      seen = generation;
+      const uint64_t gen = generation;
+      const int64_t total = n;
+      const std::function<void(int64_t)>* f = body;
+      lock.unlock();
+      work(gen, total, *f);  // a taken chunk keeps the job (and *f) alive until it is done
+    }
+  }
+
+  void ensureThreads(int count) {
+    while (threads < count) {
+      const int id = threads++;
+      std::thread([this, id] { loop(id); }).detach();
+    }
+  }
+};
+
+ChunkPool& chunkPool() {
+  static ChunkPool* pool = new ChunkPool();  // never destroyed: its threads outlive static destructors
+  return *pool;
+}
+
+}  // namespace
+
+void runChunks(int64_t n, int threads, const std::function<void(int64_t)>& body) {
+  if (n <= 0) return;
+  ChunkPool& p = chunkPool();
+  std::unique_lock<std::mutex> job(p.jobMutex, std::try_to_lock);
+  if (threads <= 1 || n == 1 || !job.owns_lock() || n > static_cast<int64_t>(kIndexMask)) {
+    ThreadScope one(1);
+    for (int64_t c = 0; c < n; c++) body(c);
+    return;
+  }
+  uint64_t gen;
+  {
+    std::lock_guard<std::mutex> lock(p.m);
+    p.ensureThreads(threads - 1);
+    p.body = &body;
+    p.n = n;
+    p.wanted = threads - 1;
+    gen = ++p.generation;
+    p.error = nullptr;
+    p.done.store(0, std::memory_order_relaxed);
+    p.next.store((gen & 0xffffff) << kIndexBits, std::memory_order_release);
+  }
+  p.wake.notify_all();
+  {
+    ThreadScope one(1);
+    p.work(gen, n, body);
+  }
+  // Only chunks a pool thread has taken are left; wait for those (briefly spinning, then yielding).
+  for (int spins = 0; p.done.load(std::memory_order_acquire) < n; spins++) {
+    if (spins > 1000) std::this_thread::yield();
+  }
+  std::exception_ptr error;
+  {
+    std::lock_guard<std::mutex> lock(p.errorMutex);
+    error = p.error;
+  }
+  if (error) std::rethrow_exception(error);
 }
 
 }  // namespace bs

@@ -10,6 +10,7 @@
 // before libgomp loads with the addon, since libgomp reads it once, at load.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <string>
 
 namespace bs {
@@ -48,6 +49,14 @@ int threadBudget();
 // dynamically by threadBudget() threads (parallel.h parallelChunks), or 0: run it whole on
 // threadsFor(work) threads. Non-zero only while other processes keep cores busy.
 int64_t chunkRowsFor(int64_t rows, double work);
+
+// body(c) for every c in [0, n), on the calling thread and up to `threads` - 1 threads of a pool
+// of our own (not OpenMP): each takes the next chunk when it is free, and the caller waits only
+// for chunks already taken, never for a pool thread that has not started (an OpenMP team waits at
+// its barrier for every member, which costs a scheduler slice when a member's core is busy).
+// Pool threads run oneDNN single-threaded. One job at a time: a second caller meanwhile runs its
+// chunks alone. The first exception thrown by a body is rethrown once all taken chunks are done.
+void runChunks(int64_t n, int threads, const std::function<void(int64_t)>& body);
 
 // Sets the calling thread's OpenMP team size for its lifetime (and restores it).
 class ThreadScope {
