@@ -58,12 +58,14 @@ struct Budget {
 
 Budget measureBudget() {
   Budget b;
+#ifdef __linux__
   cpu_set_t set;
   CPU_ZERO(&set);
   if (sched_getaffinity(0, sizeof set, &set) == 0) {
     for (int c = 0; c < CPU_SETSIZE; c++)
       if (CPU_ISSET(c, &set)) b.cpus.push_back(c);
   }
+#endif  // elsewhere (macOS): every online CPU, no quota files, no /proc/stat (so no sampling)
   if (b.cpus.empty()) {
     const long n = sysconf(_SC_NPROCESSORS_ONLN);
     for (long c = 0; c < std::max(1L, n); c++) b.cpus.push_back(static_cast<int>(c));
