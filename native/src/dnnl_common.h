@@ -51,6 +51,16 @@ struct CachedPrim {
 // Returns the cached entry or builds it with `make` (which may throw dnnl::error).
 CachedPrim getPrimitive(const PrimKey& key, const std::function<CachedPrim()>& make);
 
+// For kernels written before threading.h (and branches that still use it): one thread when
+// `single`, else every free one. New code sizes the team by its work: ThreadScope(threadsFor(w)).
+class SingleThreadIf {
+ public:
+  explicit SingleThreadIf(bool single) : scope_(single ? 1 : availableThreads()) {}
+
+ private:
+  ThreadScope scope_;
+};
+
 // Runs f, turning a dnnl::error into a coded NativeError that names the kernel.
 template <typename F>
 void withDnnl(const char* kernel, F&& f) {
