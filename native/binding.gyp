@@ -25,6 +25,8 @@
         "src/errors.cc",
         "src/backend_cpu.cc",
         "src/dnnl_common.cc",
+        "src/threading.cc",
+        "src/plan.cc",
         "src/ops/fill_cast_cpu.cc",
         "src/ops/random_cpu.cc",
         "src/ops/strided_cpu.cc",

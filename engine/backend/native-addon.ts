@@ -67,8 +67,20 @@ export interface NativeCapabilities {
   dnnlVersion: string;        // e.g. "2.6.3"
   cuda: boolean;              // compiled with CUDA
   cudaReason: string;         // why GPUs are unavailable ("" when numGpus() > 0)
-  threads: number;            // CPU threads the kernels use
+  threads: number;            // CPU threads the kernels may use (affinity, cgroup quota, BLOCKSMITH_THREADS / OMP_NUM_THREADS)
+  threading?: NativeThreading; // how that was decided, and how many are free now (absent in older builds)
   gpus?: NativeGpuInfo[];     // one per usable GPU (empty without CUDA, driver or device; absent in older builds)
+}
+
+/** native/src/threading.h: the thread budget and the cores other processes take from it. */
+export interface NativeThreading {
+  budget: number;             // = threads
+  affinityCpus: number;       // CPUs in the process's affinity mask
+  quotaCores: number;         // cgroup CPU quota in cores, 0 = none
+  cap: number;                // BLOCKSMITH_THREADS (or OMP_NUM_THREADS), 0 = none
+  adaptive: boolean;          // false with BLOCKSMITH_ADAPTIVE_THREADS=0: cores busy elsewhere still count
+  available: number;          // threads a parallel region gets now (budget less cores other processes keep busy)
+  othersBusy: number;         // cores other processes kept busy in the last 100 ms sample
 }
 
 export interface NativeGpuInfo {

@@ -4,6 +4,7 @@
 
 import { native } from '../../engine/backend/backend.ts';
 import { runConvSuite } from './conv.ts';
+import { runContentionSuite } from './contention.ts';
 import { runEditorSuite } from './editor.ts';
 import { runElementwiseSuite } from './elementwise.ts';
 import { runForwardSuite } from './forward.ts';
@@ -28,6 +29,7 @@ const RUNNERS: Record<Suite, SuiteRunner> = {
   training: runTrainingSuite,
   forward: runForwardSuite,
   conv: runConvSuite,
+  contention: runContentionSuite,
   editor: runEditorSuite,
 };
 
