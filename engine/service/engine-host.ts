@@ -9,6 +9,7 @@ import {
   type ClientMessage, type RequestMessage, type ServerMessage,
 } from '../schema/service-protocol.ts';
 import type { ServiceTransport } from '../schema/service-client.ts';
+import { currentLimits, jsonDeeperThan } from '../schema/limits.ts';
 
 /** One running engine process, whatever started it (fork, Electron's utilityProcess). */
 export interface EngineProcess {
@@ -89,6 +90,12 @@ export class EngineHost {
   /** @internal A link forwards what its client sends. */
   forward(link: HostLink, message: ClientMessage): void {
     if (message.type === 'request') {
+      // JSON nested this deep cannot be serialized to the engine (the stack runs out): refuse it here.
+      const depth = currentLimits().maxJsonDepth;
+      if (jsonDeeperThan(message.params, depth)) {
+        link.deliver(failure(message.id, new ServiceError('E_BAD_REQUEST', `${message.method}: params are nested more than ${depth} deep`)));
+        return;
+      }
       const id = this.nextId++;
       this.inFlight.set(id, { link, clientId: message.id, message: { ...message, id }, sent: false, cancelling: false });
       this.flush();
@@ -149,10 +156,20 @@ export class EngineHost {
     if (!this.engine) this.spawn();
     const engine = this.engine;
     if (!engine?.ready) return;
-    for (const entry of this.inFlight.values()) {
+    for (const [id, entry] of this.inFlight) {
       if (entry.sent) continue;
       entry.sent = true;
-      try { engine.proc.send(entry.message); } catch { /* the exit handler answers */ }
+      try {
+        engine.proc.send(entry.message);
+      } catch (error) {
+        // A message the channel cannot serialize (RangeError: too deep; TypeError: a cycle) is
+        // this request's fault and the exit handler would never answer it; any other failure is
+        // an engine going away, which the exit handler answers.
+        if (!(error instanceof RangeError || error instanceof TypeError)) continue;
+        this.inFlight.delete(id);
+        entry.link.deliver(failure(entry.clientId, new ServiceError('E_BAD_REQUEST',
+          `${entry.message.method} could not be sent to the engine: ${(error as Error).message ?? String(error)}`)));
+      }
     }
   }
 
