@@ -15,6 +15,8 @@ export function checkDocument(json: unknown): { document: GraphDocument | null; 
   if (!parsed.document) return parsed;
   const seen = new Set(parsed.problems.map(problemKey));
   const more = validateDocument(parsed.document).filter((p) => !seen.has(problemKey(p)));
+  // A model that cannot fit the memory budget is an error of the document (engine/graph/budget.ts).
+  if (!hasErrors([...parsed.problems, ...more])) more.push(...graphInferShapes(parsed.document).problems.filter((p) => p.code === 'E_MEMORY_BUDGET'));
   return { document: parsed.document, problems: [...parsed.problems, ...more] };
 }
 
@@ -53,7 +55,7 @@ export const openDocument: Handler<'openDocument'> = (params, ctx) => {
 export const closeDocument: Handler<'closeDocument'> = (params, ctx) => ({ closed: ctx.session.close(params.docId) });
 
 export const validate: Handler<'validate'> = (params, ctx) => {
-  const problems = 'docId' in params ? validateDocument(ctx.session.get(params.docId).document) : checkDocument(params.document).problems;
+  const problems = 'docId' in params ? checkDocument(ctx.session.get(params.docId).document).problems : checkDocument(params.document).problems;
   return { ok: !hasErrors(problems), problems };
 };
 

@@ -119,3 +119,35 @@ describe('linear validation (item 7)', () => {
     assert.deepEqual(inferShapes(doc).edges.last?.shape, [2, 3 * n]);
   });
 });
+
+describe('memory budget (item 2)', () => {
+  // The issue's document: 20 features → Dense(2,000,000,000) → Dense(10), 62,000,000,010 parameters.
+  const huge = () => chainDocument([
+    { kind: 'Dense', name: 'dense0', attrs: { units: 2_000_000_000 } },
+    { kind: 'Dense', name: 'dense1', attrs: { units: 10 } },
+  ], [2, 20]);
+
+  test('Dense units 2e9 is refused by inferShapes and buildModel before anything is allocated', () => {
+    const problems = inferShapes(huge()).problems;
+    const p = problems.find((q) => q.code === 'E_MEMORY_BUDGET');
+    assert.ok(p, codes(problems).join(', '));
+    assert.match(p.message, /62,000,000,010 parameters/);
+    assert.match(p.message, /BLOCKSMITH_MEMORY_BUDGET/);
+    assert.throws(() => buildModel(huge()), (e: unknown) => e instanceof GraphError && e.problems.some((q) => q.code === 'E_MEMORY_BUDGET'));
+  });
+
+  test('the budget counts activations at the document\'s batch, and the user can raise it', () => {
+    // 1,000 × 2,000,000 floats of activations at batch 1000: 8 GB per edge, two edges, no parameters.
+    const wide = chainDocument([{ kind: 'Activation', name: 'act0', attrs: { activation: 'relu' } }], [1000, 2_000_000]);
+    assert.ok(codes(inferShapes(wide).problems).includes('E_MEMORY_BUDGET'), 'activations count');
+    const saved = process.env.BLOCKSMITH_MEMORY_BUDGET;
+    process.env.BLOCKSMITH_MEMORY_BUDGET = '64GB';
+    try {
+      assert.ok(!codes(inferShapes(wide).problems).includes('E_MEMORY_BUDGET'), 'a raised budget admits it');
+    } finally {
+      if (saved === undefined) delete process.env.BLOCKSMITH_MEMORY_BUDGET; else process.env.BLOCKSMITH_MEMORY_BUDGET = saved;
+    }
+    const small = chainDocument([{ kind: 'Dense', name: 'dense0', attrs: { units: 256 } }], [2, 20]);
+    assert.deepEqual(codes(inferShapes(small).problems), []);
+  });
+});
