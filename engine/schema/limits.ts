@@ -32,7 +32,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = {
   maxBlockDepth: 64,
   maxExpandedLayers: 100_000,
   memoryBudgetBytes: 8 * GiB,
-  maxDecodedBytes: 4 * GiB,
+  maxDecodedBytes: GiB,
   maxCheckpointBytes: 2 * GiB,
 };
 

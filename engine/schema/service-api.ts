@@ -73,7 +73,7 @@ export const serviceMethods = {
     z.object({ path: z.string(), document: z.unknown(), migratedFrom: z.number().int().nullable(), problems: z.array(zProblem), modifiedMs: z.number() })),
 
   writeDocumentFile: method('Writes a graph document to a path atomically (temporary file, fsync, rename) after checking its structure; ' +
-    'validation problems do not stop a save. overwrite: false refuses an existing file (E_FILE_EXISTS).',
+    'validation problems do not stop a save. An existing file is replaced only with overwrite: true (else E_FILE_EXISTS).',
     z.object({ path: zPath, document: z.unknown(), overwrite: z.boolean().optional() }).strict(),
     z.object({ path: z.string(), bytes: z.number().int(), modifiedMs: z.number() })),
 
