@@ -167,9 +167,10 @@ export function encodeArrayFile(path: string, content: ArrayFileContent, opts: W
  */
 export async function writeFileAtomic(path: string, bytes: Uint8Array, hooks: { beforeRename?: () => void | Promise<void> } = {}): Promise<void> {
   // Only a regular file (or nothing) is replaced: a FIFO or a device at the path is someone's.
+  // (A folder fails at the rename with the OS's own EISDIR.)
   const existing = await stat(path).catch(() => null);
-  if (existing && !existing.isFile()) {
-    throw new IoError('E_FILE_NOT_REGULAR', { file: path }, `is ${existing.isDirectory() ? 'a folder' : 'not a regular file (a FIFO, device or socket)'}; only regular files are written`);
+  if (existing && !existing.isFile() && !existing.isDirectory()) {
+    throw new IoError('E_FILE_NOT_REGULAR', { file: path }, 'is not a regular file (a FIFO, device or socket); only regular files are written');
   }
   // Temporary files of writers that were killed before they could clean up (engine/io/temp-files.ts).
   await cleanStaleTempsOf(path);
