@@ -179,3 +179,15 @@ describe('temporary files after a kill (item 8)', () => {
     execFileSync('rm', [live]);
   });
 });
+
+describe('non-regular files in the training data readers (item 9)', () => {
+  test('inspectDataFile and a CSV data source refuse a FIFO instead of waiting on it', async (t) => {
+    const fifo = join(dir, 'data.csv');
+    if (spawnSync('mkfifo', [fifo]).status !== 0) return t.skip('mkfifo is not available');
+    const { inspectDataFile } = await import('../../../engine/train/data/inspect.ts');
+    const { loadDataSource } = await import('../../../engine/train/data/sources.ts');
+    await assert.rejects(inspectDataFile(fifo, 'csv'), /not a regular file/);
+    await assert.rejects(loadDataSource({ kind: 'csv', path: fifo } as never), /not a regular file/);
+    await assert.rejects(inspectDataFile('/dev/zero', 'csv'), /not a regular file/);
+  });
+});
