@@ -9,6 +9,7 @@ import {
   describeIssues, ServiceError, zClientMessage, type ServerMessage,
 } from '../schema/service-protocol.ts';
 import { toErrorInfo } from './error-info.ts';
+import { checkPaths } from './path-policy.ts';
 import type { Session } from './session.ts';
 
 export interface RequestContext {
@@ -107,6 +108,7 @@ export class Dispatcher {
       emit: (event, data) => this.emit(event, data),
     };
     try {
+      await checkPaths(method, checked.data);
       const handler = await this.load(method);
       if (controller.signal.aborted) throw cancelled(method);
       const result = await (handler as Handler<MethodName>)(checked.data as ParsedParams<MethodName>, ctx);
