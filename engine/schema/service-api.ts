@@ -65,7 +65,9 @@ export const serviceMethods = {
     'returnDocument: true also answers the document as kept (migrated to the current version) and migratedFrom, the version it had when older.',
     z.object({ docId: zDocId.optional(), document: z.unknown(), returnDocument: z.boolean().optional() }).strict(),
     z.object({ docId: z.string(), ok: z.boolean(), problems: z.array(zProblem),
-      document: z.unknown().optional(), migratedFrom: z.number().int().nullable().optional() })),
+      document: z.unknown().optional(), migratedFrom: z.number().int().nullable().optional(),
+      /** After an engine restart: the parameter values brought back from the session's checkpoint. */
+      restored: z.object({ parameters: z.number().int(), savedAt: z.number() }).optional() })),
 
   readDocumentFile: method('Reads a graph document file by path (relative paths from the engine\'s working directory), migrating older versions; ' +
     'migratedFrom is the version the file had when it was not current. Fails with E_FILE_NOT_FOUND, E_NOT_JSON or E_NOT_A_DOCUMENT naming the path.',

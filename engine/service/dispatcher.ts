@@ -10,6 +10,7 @@ import {
 } from '../schema/service-protocol.ts';
 import { toErrorInfo } from './error-info.ts';
 import { checkPaths } from './path-policy.ts';
+import { CHANGES_PARAMETERS, scheduleCheckpoint } from './session-checkpoint.ts';
 import type { Session } from './session.ts';
 
 export interface RequestContext {
@@ -114,6 +115,9 @@ export class Dispatcher {
       const result = await (handler as Handler<MethodName>)(checked.data as ParsedParams<MethodName>, ctx);
       if (controller.signal.aborted) throw cancelled(method);
       this.send({ type: 'response', id, ok: true, result });
+      // Values that changed are kept for a restarted engine (session-checkpoint.ts).
+      const docId = (checked.data as { docId?: unknown }).docId;
+      if (CHANGES_PARAMETERS.has(method) && typeof docId === 'string') scheduleCheckpoint(this.session, docId);
     } catch (error) {
       this.reply(id, controller.signal.aborted ? cancelled(method) : error);
     } finally {

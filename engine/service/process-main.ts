@@ -10,6 +10,7 @@ import { encodeFrame, FrameDecoder } from './frame-codec.ts';
 import { handlerLoaders } from './methods/index.ts';
 import { Session } from './session.ts';
 import { sweepStaleTemps } from '../io/temp-files.ts';
+import { sweepSessionFolders } from './session-checkpoint.ts';
 
 interface ParentPort {
   postMessage(message: unknown): void;
@@ -54,6 +55,7 @@ function start(): void {
   send({ type: 'ready', pid: process.pid });
   // Temporary files of engines that were killed mid-save (engine/io/temp-files.ts); best effort.
   void sweepStaleTemps().catch(() => undefined);
+  void sweepSessionFolders().catch(() => undefined);
 }
 
 start();
