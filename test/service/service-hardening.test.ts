@@ -64,6 +64,19 @@ describe('documents that used to exhaust the engine', () => {
   });
 });
 
+test('a forward that fails on a freshly built model keeps nothing: the model is released (item 2)', async () => {
+  // Valid structure, but Concat gets (2, 3) and (2, 4) on axis 0: it fails after dense0 allocated.
+  const nodes = [{ id: 'in', kind: 'Input', name: 'data' }, { id: 'd', kind: 'Dense', name: 'dense0', attrs: { units: 3 } },
+    { id: 'c', kind: 'Concat', name: 'concat0', attrs: { axis: 0 } }, { id: 'out', kind: 'Output', name: 'output' }];
+  const edge = (id: string, a: string, b: string) => ({ id, source: { node: a, port: 'output' }, target: { node: b, port: 'data' } });
+  const doc = { format: 'blocksmith.graph', version: 2, input: { shape: [2, 4], dtype: 'float32' }, device: 'cpu', seed: 0, nodes,
+    edges: [edge('e0', 'in', 'd'), edge('e1', 'd', 'c'), edge('e2', 'in', 'c'), edge('e3', 'c', 'out')], blocks: [] };
+  await client().call('openDocument', { docId: 'fails', document: doc });
+  const e = await errorOf(client().call('forward', { docId: 'fails' }));
+  assert.notEqual(e.code, 'E_INTERNAL', e.message);
+  assert.equal((await errorOf(client().call('parameterTable', { docId: 'fails' }))).code, 'E_NO_MODEL');
+});
+
 describe('files', () => {
   test('readDocumentFile refuses a FIFO and /dev/zero at once (item 9)', async (t) => {
     const fifo = path.join(dir, 'pipe.json');

@@ -43,7 +43,7 @@ describe('expansion bombs (item 3)', () => {
     assert.match(p.message, /1,048,576 layers/);
     assert.match(p.message, /BLOCKSMITH_MAX_LAYERS/);
     assert.throws(() => buildModel(doc), (e: unknown) => e instanceof GraphError && /E_EXPANSION_LIMIT/.test(e.message));
-    assert.ok(codes(inferShapes(doc).problems).includes('E_EXPANSION_LIMIT'));
+    assert.ok(codes(inferShapes(doc).problems).includes('E_EXPANSION_LIMIT'), 'inferShapes reports it');
   });
 
   test('20 levels of blocks that each use the next twice (2^20 layers) are refused', () => {
@@ -77,7 +77,7 @@ describe('deep nesting (item 5)', () => {
       const p = problems.find((q) => q.code === 'E_NESTING_DEPTH');
       assert.ok(p, codes(problems).join(', '));
       assert.match(p.message, new RegExp(`nest ${depth} deep`));
-      assert.ok(codes(inferShapes(doc).problems).includes('E_NESTING_DEPTH'));
+      assert.ok(codes(inferShapes(doc).problems).includes('E_NESTING_DEPTH'), 'inferShapes reports it');
       assert.throws(() => buildModel(doc), GraphError);
     });
   }
