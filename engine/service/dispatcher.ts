@@ -116,8 +116,9 @@ export class Dispatcher {
       if (controller.signal.aborted) throw cancelled(method);
       this.send({ type: 'response', id, ok: true, result });
       // Values that changed are kept for a restarted engine (session-checkpoint.ts).
-      const docId = (checked.data as { docId?: unknown }).docId;
-      if (CHANGES_PARAMETERS.has(method) && typeof docId === 'string') scheduleCheckpoint(this.session, docId);
+      const { docId, rebuild, seed } = checked.data as { docId?: unknown; rebuild?: unknown; seed?: unknown };
+      const reused = method === 'forward' && rebuild !== true && seed === undefined;
+      if (CHANGES_PARAMETERS.has(method) && typeof docId === 'string') scheduleCheckpoint(this.session, docId, 300, reused);
     } catch (error) {
       this.reply(id, controller.signal.aborted ? cancelled(method) : error);
     } finally {

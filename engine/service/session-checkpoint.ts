@@ -33,18 +33,38 @@ const modelHash = (doc: unknown) => {
 
 interface Meta { docId: string; model: string; parameters: number; savedAt: number }
 
-const pending = new Map<string, NodeJS.Timeout>();
+/** Writes waiting per document; `force`: a change is waiting to be written, whatever comes next. */
+const pending = new Map<string, { timer: NodeJS.Timeout; force: boolean }>();
 let chain: Promise<void> = Promise.resolve();
 
-/** Writes the document's parameters soon (several changes in a row give one write). */
-export function scheduleCheckpoint(session: Session, docId: string, delayMs = 300): void {
-  clearTimeout(pending.get(docId));
+/**
+ * Writes the document's parameters soon (several changes in a row give one write). `ifMissing`:
+ * only when no checkpoint of this model exists yet — a forward that reused the built model changed
+ * nothing, and rewriting every parameter after every run would cost a model's size in writes.
+ */
+export function scheduleCheckpoint(session: Session, docId: string, delayMs = 300, ifMissing = false): void {
+  const waiting = pending.get(docId);
+  clearTimeout(waiting?.timer);
+  // A change already waiting (setParameter, then a forward) is written even if the later request changed nothing.
+  if (waiting?.force) ifMissing = false;
   const timer = setTimeout(() => {
     pending.delete(docId);
-    chain = chain.then(async () => { await checkpointNow(session, docId); }).catch(() => undefined);
+    chain = chain.then(async () => {
+      if (ifMissing && await hasCheckpoint(session, docId)) return;
+      await checkpointNow(session, docId);
+    }).catch(() => undefined);
   }, delayMs);
   timer.unref();
-  pending.set(docId, timer);
+  pending.set(docId, { timer, force: !ifMissing });
+}
+
+async function hasCheckpoint(session: Session, docId: string): Promise<boolean> {
+  try {
+    const meta = JSON.parse(await readFile(`${base(docId)}.json`, 'utf8')) as Meta;
+    return meta.model === modelHash(session.get(docId).document);
+  } catch {
+    return false;
+  }
 }
 
 /** Writes the parameters of a document's model now, if all are initialized and within the bound. */
@@ -99,7 +119,7 @@ export async function restoreCheckpoint(entry: OpenDocument): Promise<{ paramete
 }
 
 export async function forgetCheckpoint(docId: string): Promise<void> {
-  clearTimeout(pending.get(docId));
+  clearTimeout(pending.get(docId)?.timer);
   pending.delete(docId);
   await Promise.all(['.npz', '.json'].map((ext) => rm(`${base(docId)}${ext}`, { force: true })));
 }

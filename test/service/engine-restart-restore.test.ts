@@ -28,11 +28,13 @@ test('values set before a crash are restored into the restarted engine, and the 
   const client = host.connect();
   await client.call('openDocument', { docId: 'kept', document: doc });
   await client.call('forward', { docId: 'kept' });
-  // Values no fresh initialization gives: the oracle for "restored", not "re-initialized".
+  await checkpointWritten(); // the freshly initialized values
+  // Values no fresh initialization gives: the oracle for "restored", not "re-initialized". The
+  // forward right after them changes nothing, and must not cancel their pending write.
   await client.call('setParameter', { docId: 'kept', name: 'dense0_weight', value: { fill: 0.625 } });
   await client.call('setParameter', { docId: 'kept', name: 'dense0_bias', value: { fill: -2.5 } });
-  await checkpointWritten();
-  await new Promise((resolve) => setTimeout(resolve, 500)); // the last write of the debounced pair
+  await client.call('forward', { docId: 'kept' });
+  await new Promise((resolve) => setTimeout(resolve, 1500)); // the debounced write (300 ms) lands
 
   const restarted = new Promise<void>((resolve) => client.on('engine-restarted', () => resolve()));
   process.kill(host.engine.pid!, 'SIGKILL');
