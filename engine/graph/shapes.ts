@@ -7,6 +7,7 @@ import { layerSpec } from '../nn/layers/index.ts';
 import { itemPorts, paramFullName, planDocument, subPath, tieRoot, type PlannedGraph, type PlannedLayer } from './plan.ts';
 import { problem, PROBLEM_CODES as C, type Problem } from './problems.ts';
 import { validateDocument } from './parse.ts';
+import { checkBudget } from './budget.ts';
 import { fmtShape, shapesCompatible } from './validate-node.ts';
 
 export interface NodeShapes {
@@ -57,6 +58,7 @@ export function inferShapes(doc: GraphDocument, opts: { inputShape?: number[] } 
   const inputs = plan.body.nodes.filter((n) => n.kind === 'Input')
     .map((n) => (Array.isArray(n.attrs?.shape) ? [...(n.attrs.shape as number[])] : [...given]));
   inferGraph(plan, inputs, '', { report, dtype: doc.input.dtype, counted: new Set() });
+  report.problems.push(...checkBudget(doc, report));
   return report;
 }
 

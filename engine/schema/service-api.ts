@@ -69,7 +69,9 @@ export const serviceMethods = {
     'returnDocument: true also answers the document as kept (migrated to the current version) and migratedFrom, the version it had when older.',
     z.object({ docId: zDocId.optional(), document: z.unknown(), returnDocument: z.boolean().optional() }).strict(),
     z.object({ docId: z.string(), ok: z.boolean(), problems: z.array(zProblem),
-      document: z.unknown().optional(), migratedFrom: z.number().int().nullable().optional() })),
+      document: z.unknown().optional(), migratedFrom: z.number().int().nullable().optional(),
+      /** After an engine restart: the parameter values brought back from the session's checkpoint. */
+      restored: z.object({ parameters: z.number().int(), savedAt: z.number() }).optional() })),
 
   readDocumentFile: method('Reads a graph document file by path (relative paths from the engine\'s working directory), migrating older versions; ' +
     'migratedFrom is the version the file had when it was not current. A .safetensors model file (as exportModel writes it) answers ' +
@@ -80,7 +82,7 @@ export const serviceMethods = {
       parametersFile: z.string().optional() })),
 
   writeDocumentFile: method('Writes a graph document to a path atomically (temporary file, fsync, rename) after checking its structure; ' +
-    'validation problems do not stop a save. overwrite: false refuses an existing file (E_FILE_EXISTS).',
+    'validation problems do not stop a save. An existing file is replaced only with overwrite: true (else E_FILE_EXISTS).',
     z.object({ path: zPath, document: z.unknown(), overwrite: z.boolean().optional() }).strict(),
     z.object({ path: z.string(), bytes: z.number().int(), modifiedMs: z.number() })),
 

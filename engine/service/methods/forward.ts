@@ -11,7 +11,7 @@ import { ServiceError } from '../../schema/service-protocol.ts';
 import { runModel } from '../../graph/index.ts';
 import type { Handler } from '../dispatcher.ts';
 import { deviceName, parseDevice } from '../device-name.ts';
-import { ensureModel } from '../model-builder.ts';
+import { ensureModel, releaseModel } from '../model-builder.ts';
 import { briefs } from '../model-parameters.ts';
 import { ndarrayToWire, wireToNDArray } from '../tensor-wire.ts';
 
@@ -20,6 +20,7 @@ const DEFAULT_MAX_VALUES = 10000;
 export const forward: Handler<'forward'> = async (params, ctx) => {
   const entry = ctx.session.get(params.docId);
   const device = parseDevice(params.device ?? entry.document.device, params.device ? 'params.device' : 'document.device');
+  const fresh = !entry.model || params.rebuild === true || params.seed !== undefined;
   const model = ensureModel(entry, { device, seed: params.seed, rebuild: params.rebuild });
   let inputs: NDArray[];
   let input: MethodResult<'forward'>['input'];
@@ -50,7 +51,15 @@ export const forward: Handler<'forward'> = async (params, ctx) => {
   }
   await ctx.checkpoint();
   const started = performance.now();
-  const { outputs, edgeShapes } = runModel(model, inputs);
+  let ran: ReturnType<typeof runModel>;
+  try {
+    ran = runModel(model, inputs);
+  } catch (error) {
+    // A model that failed its first forward keeps nothing: its parameters are freed now.
+    if (fresh) releaseModel(entry, model);
+    throw error;
+  }
+  const { outputs, edgeShapes } = ran;
   const maxValues = params.maxValues ?? DEFAULT_MAX_VALUES;
   return {
     outputs: outputs.map((o) => ndarrayToWire(o, maxValues)),
