@@ -60,6 +60,9 @@ export function inferShapes(doc: GraphDocument, opts: { inputShape?: number[] } 
 
 function inferGraph(g: PlannedGraph, inputs: Shape[], path: string, ctx: Ctx): GraphResult {
   const values = new Map<string, Shape>();
+  // Each value's dtype: the document's at the Input; a layer with parameters (an Embedding over
+  // integer ids) turns integers into float32; anything else keeps its first input's.
+  const dtypes = new Map<string, string>();
   const tiedShapes = new Map<string, number[]>();
   const result: GraphResult = { outputs: [], paramCount: 0, flops: 0, params: [] };
   let inputIndex = 0;
@@ -115,10 +118,13 @@ function inferGraph(g: PlannedGraph, inputs: Shape[], path: string, ctx: Ctx): G
       outs = { [itemPorts(item).outputs[0]!]: x };
       entry = { outputShapes: x ? [x] : [], paramCount: acc.paramCount, flops: acc.flops, params: acc.params };
     }
-    for (const [port, s] of Object.entries(outs)) values.set(`${node.id}:${port}`, s);
+    const firstIn = g.index.incoming.get(node.id)?.values().next().value?.[0];
+    const inDtype = firstIn ? dtypes.get(`${firstIn.source.node}:${firstIn.source.port}`) ?? ctx.dtype : ctx.dtype;
+    const outDtype = item.type === 'layer' && layerSpec(node.kind).params.length > 0 && !inDtype.startsWith('float') ? 'float32' : inDtype;
+    for (const [port, s] of Object.entries(outs)) { values.set(`${node.id}:${port}`, s); dtypes.set(`${node.id}:${port}`, outDtype); }
     for (const e of g.index.outgoing.get(node.id) ?? []) {
       const s = values.get(`${e.source.node}:${e.source.port}`);
-      if (s) ctx.report.edges[path + e.id] = { shape: s, dtype: ctx.dtype };
+      if (s) ctx.report.edges[path + e.id] = { shape: s, dtype: dtypes.get(`${e.source.node}:${e.source.port}`) ?? ctx.dtype };
     }
     ctx.report.nodes[key] = entry;
     if (item.type !== 'io') { result.paramCount += entry.paramCount; result.flops += entry.flops; result.params.push(...entry.params); }

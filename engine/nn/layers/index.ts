@@ -41,6 +41,13 @@ import { MaxPool1D } from './max-pool1d.ts';
 import { MaxPool2D } from './max-pool2d.ts';
 import { AvgPool1D } from './avg-pool1d.ts';
 import { AvgPool2D } from './avg-pool2d.ts';
+// Sequence models (embeddings, normalization, sequence helpers, attention, recurrent layers).
+import { Embedding } from './embedding.ts';
+import { LayerNorm } from './layer-norm.ts';
+import { RMSNorm } from './rms-norm.ts';
+import { SequenceLast } from './sequence-last.ts';
+import { SequenceMean } from './sequence-mean.ts';
+import { Slice } from './slice.ts';
 import { CENTERED_LAYER_SPEC, FANCY_MLP_SPEC, MY_DENSE_SPEC } from './chapter-blocks.ts';
 
 /** The layer classes by kind name: the `nn` namespace exposes exactly these. */
@@ -80,6 +87,13 @@ export const LAYER_CLASSES = {
   GlobalAvgPool2D,
   GlobalMaxPool1D,
   GlobalMaxPool2D,
+  // Sequence models.
+  Embedding,
+  LayerNorm,
+  RMSNorm,
+  SequenceLast,
+  SequenceMean,
+  Slice,
 } as const;
 
 /** Every kind's descriptor: the classes' own, then the chapter's blocks (whose classes live in nn/examples/). */
@@ -107,5 +121,6 @@ export { Activation, Concat, Concurrent, Dense, Dropout, Flatten, Lambda, Sequen
 export { Conv1D, Conv2D, Conv1DTranspose, Conv2DTranspose, MaxPool1D, MaxPool2D, AvgPool1D, AvgPool2D };
 export { LeakyReLU, ELU, SELU, GELU, SiLU, Swish, Softplus, HardSigmoid, HardSwish };
 export { Add, Multiply, Reshape, Transpose, Softmax, LogSoftmax, GlobalAvgPool1D, GlobalAvgPool2D, GlobalMaxPool1D, GlobalMaxPool2D };
+export { Embedding, LayerNorm, RMSNorm, SequenceLast, SequenceMean, Slice };
 export type { ActivationType, DenseArgs, LambdaFn };
 export type { LayerSpec, AttrSpec, PortSpec, ParamSpec, Attrs } from './layer-spec.ts';

@@ -5,6 +5,8 @@
 import type { GraphDocument } from '../../../engine/graph/index.ts';
 import { exampleNames, loadExample } from '../../../engine/graph/index.ts';
 import { chainDocument } from '../support/chain-document.ts';
+import { np, type NDArray } from '../../../engine/index.ts';
+import type { DType } from '../../../engine/ndarray/dtype.ts';
 
 export { chainDocument };
 
@@ -66,7 +68,35 @@ export const EXTRA_DOCUMENTS: Record<string, () => GraphDocument> = {
   merges: mergeDocument,
   // Every parameter tied, but another activation: Gluon and TypeScript pass params=, PyTorch reuses the Linear.
   'tied-activation': () => tiedDocument(['weight', 'bias'], 'tanh'),
+  // int64 token ids → vectors, normalized, sliced and the last step read (ONNX Gather / LayerNormalization / Slice).
+  'embedding-sequence': () => {
+    const doc = chainDocument([
+      { kind: 'Embedding', name: 'embedding0', attrs: { inputDim: INT_INPUT_RANGE, outputDim: 8 } },
+      { kind: 'LayerNorm', name: 'layernorm0' },
+      { kind: 'Dense', name: 'dense0', attrs: { units: 8, flatten: false, activation: 'tanh' } },
+      { kind: 'RMSNorm', name: 'rmsnorm0' },
+      { kind: 'Slice', name: 'slice0', attrs: { axis: 2, begin: 1, end: -2 } },
+      { kind: 'SequenceLast', name: 'sequencelast0', attrs: { axis: 1 } },
+    ], [-1, 6], { className: 'EmbeddingSequence' });
+    doc.input.dtype = 'int64';
+    return doc;
+  },
+  'sequence-pooling': () => chainDocument([
+    { kind: 'LayerNorm', name: 'layernorm0', attrs: { center: false, epsilon: 1e-3 } },
+    { kind: 'RMSNorm', name: 'rmsnorm0', attrs: { scale: false } },
+    { kind: 'SequenceMean', name: 'sequencemean0', attrs: { axis: 1 } },
+    { kind: 'Dense', name: 'dense0', attrs: { units: 3 } },
+  ], [-1, 5, 4], { className: 'SequencePooling' }),
 };
+
+/** Integer-input documents take ids in [0, INT_INPUT_RANGE). */
+export const INT_INPUT_RANGE = 5;
+
+/** A test input for the document: uniform floats, or ids in [0, INT_INPUT_RANGE) for an integer input dtype. */
+export function documentInput(doc: GraphDocument, shape: number[], seed: number): NDArray {
+  if (doc.input.dtype.startsWith('float')) return np.random.uniform(-1, 1, shape, { seed });
+  return np.random.uniform(0, INT_INPUT_RANGE - 1e-3, shape, { seed }).astype(doc.input.dtype as DType);
+}
 
 /** dense0 → dense1 with the named parameters of dense1 tied to dense0's (both 4 → 4). */
 export function tiedDocument(tied: string[], activation: string): GraphDocument {

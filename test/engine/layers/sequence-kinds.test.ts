@@ -1,0 +1,47 @@
+// The sequence-model kinds against PyTorch, forward and backward (test/engine/support/layer-oracle.ts):
+// Embedding (integer ids, repeated so the scatter-add must sum), LayerNorm, RMSNorm and the
+// sequence helpers. Kept apart from layer-kinds.test.ts so the families can be run alone.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { compareWithTorch, type LayerCase } from '../support/layer-oracle.ts';
+import { createLayer, np } from '../../../engine/index.ts';
+
+const CASES: LayerCase[] = [
+  // 4 ids over (3, 5) positions: every id repeats, so the weight gradient must add up per id.
+  { name: 'Embedding (N, T) ids', kind: 'Embedding', attrs: { inputDim: 4, outputDim: 6 }, inputs: [[3, 5]], ints: [4],
+    torch: "F.embedding(xs[0], p['weight'])" },
+  { name: 'Embedding 1-d ids', kind: 'Embedding', attrs: { inputDim: 9, outputDim: 3 }, inputs: [[7]], ints: [9],
+    torch: "F.embedding(xs[0], p['weight'])" },
+  { name: 'LayerNorm last axis', kind: 'LayerNorm', inputs: [[2, 5, 8]],
+    torch: "F.layer_norm(xs[0], (8,), p['gamma'], p['beta'], eps=1e-5)" },
+  { name: 'LayerNorm two axes, no center', kind: 'LayerNorm', attrs: { axis: -2, center: false, epsilon: 1e-3 }, inputs: [[3, 4, 6]],
+    torch: "F.layer_norm(xs[0], (4, 6), p['gamma'], None, eps=1e-3)" },
+  { name: 'RMSNorm', kind: 'RMSNorm', inputs: [[2, 3, 8]],
+    torch: "xs[0] * torch.rsqrt(xs[0].pow(2).mean(-1, keepdim=True) + 1e-6) * p['gamma']" },
+  { name: 'RMSNorm no scale', kind: 'RMSNorm', attrs: { scale: false, epsilon: 1e-4 }, inputs: [[4, 5]],
+    torch: 'xs[0] * torch.rsqrt(xs[0].pow(2).mean(-1, keepdim=True) + 1e-4)' },
+  { name: 'SequenceLast TNC', kind: 'SequenceLast', inputs: [[5, 2, 3]], torch: 'xs[0][-1]' },
+  { name: 'SequenceLast NTC', kind: 'SequenceLast', attrs: { axis: 1 }, inputs: [[2, 5, 3]], torch: 'xs[0][:, -1]' },
+  { name: 'SequenceMean NTC', kind: 'SequenceMean', attrs: { axis: 1 }, inputs: [[2, 5, 3]], torch: 'xs[0].mean(1)' },
+  { name: 'Slice middle of time', kind: 'Slice', attrs: { axis: 1, begin: 1, end: -1 }, inputs: [[2, 6, 3]], torch: 'xs[0][:, 1:-1]' },
+  { name: 'Slice features to the end', kind: 'Slice', attrs: { axis: -1, begin: 2 }, inputs: [[2, 6, 5]], torch: 'xs[0][..., 2:]' },
+];
+
+test('sequence-model kinds equal PyTorch forward and backward (max relative error 1e-4)', () => {
+  assert.deepEqual(compareWithTorch(CASES), []);
+});
+
+test('Embedding refuses an id outside its vocabulary, naming the layer', () => {
+  const emb = createLayer('Embedding', { inputDim: 3, outputDim: 2 }, { prefix: 'emb_' });
+  emb.initialize();
+  assert.throws(() => emb.call(np.array([0, 3], { dtype: 'int32' })), /emb: .*outside the table's 3 rows/s);
+});
+
+test('LayerNorm infers gamma and beta from the first batch', () => {
+  const ln = createLayer('LayerNorm', { axis: -2 }, { prefix: 'ln_' });
+  ln.initialize();
+  ln.call(np.ones([2, 3, 4]));
+  assert.deepEqual(ln.structuralParams().get('gamma')!.shape, [3, 4]);
+  assert.throws(() => ln.call(np.ones([2, 5, 4])), /ln_/);
+});
