@@ -48,6 +48,7 @@ import { RMSNorm } from './rms-norm.ts';
 import { SequenceLast } from './sequence-last.ts';
 import { SequenceMean } from './sequence-mean.ts';
 import { Slice } from './slice.ts';
+import { MultiHeadAttention } from './multi-head-attention.ts';
 import { CENTERED_LAYER_SPEC, FANCY_MLP_SPEC, MY_DENSE_SPEC } from './chapter-blocks.ts';
 
 /** The layer classes by kind name: the `nn` namespace exposes exactly these. */
@@ -94,6 +95,7 @@ export const LAYER_CLASSES = {
   SequenceLast,
   SequenceMean,
   Slice,
+  MultiHeadAttention,
 } as const;
 
 /** Every kind's descriptor: the classes' own, then the chapter's blocks (whose classes live in nn/examples/). */
@@ -121,6 +123,6 @@ export { Activation, Concat, Concurrent, Dense, Dropout, Flatten, Lambda, Sequen
 export { Conv1D, Conv2D, Conv1DTranspose, Conv2DTranspose, MaxPool1D, MaxPool2D, AvgPool1D, AvgPool2D };
 export { LeakyReLU, ELU, SELU, GELU, SiLU, Swish, Softplus, HardSigmoid, HardSwish };
 export { Add, Multiply, Reshape, Transpose, Softmax, LogSoftmax, GlobalAvgPool1D, GlobalAvgPool2D, GlobalMaxPool1D, GlobalMaxPool2D };
-export { Embedding, LayerNorm, RMSNorm, SequenceLast, SequenceMean, Slice };
+export { Embedding, LayerNorm, RMSNorm, SequenceLast, SequenceMean, Slice, MultiHeadAttention };
 export type { ActivationType, DenseArgs, LambdaFn };
 export type { LayerSpec, AttrSpec, PortSpec, ParamSpec, Attrs } from './layer-spec.ts';

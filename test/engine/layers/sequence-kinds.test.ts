@@ -26,6 +26,14 @@ const CASES: LayerCase[] = [
   { name: 'SequenceMean NTC', kind: 'SequenceMean', attrs: { axis: 1 }, inputs: [[2, 5, 3]], torch: 'xs[0].mean(1)' },
   { name: 'Slice middle of time', kind: 'Slice', attrs: { axis: 1, begin: 1, end: -1 }, inputs: [[2, 6, 3]], torch: 'xs[0][:, 1:-1]' },
   { name: 'Slice features to the end', kind: 'Slice', attrs: { axis: -1, begin: 2 }, inputs: [[2, 6, 5]], torch: 'xs[0][..., 2:]' },
+  // PyTorch's own multi-head attention, (T, N, E) layout, on the packed parameters.
+  { name: 'MultiHeadAttention causal, 2 heads', kind: 'MultiHeadAttention', attrs: { heads: 2, causal: true }, inputs: [[2, 5, 8]],
+    torch: "F.multi_head_attention_forward(*[xs[0].transpose(0, 1)] * 3, 8, 2, p['in_proj_weight'], p['in_proj_bias'], None, None, False, 0.0, " +
+      "p['out_proj_weight'], p['out_proj_bias'], training=False, need_weights=False, " +
+      "attn_mask=torch.triu(torch.full((5, 5), float('-inf')), 1))[0].transpose(0, 1)" },
+  { name: 'MultiHeadAttention 4 heads, no bias', kind: 'MultiHeadAttention', attrs: { heads: 4, useBias: false }, inputs: [[3, 4, 8]],
+    torch: "F.multi_head_attention_forward(*[xs[0].transpose(0, 1)] * 3, 8, 4, p['in_proj_weight'], None, None, None, False, 0.0, " +
+      "p['out_proj_weight'], None, training=False, need_weights=False)[0].transpose(0, 1)" },
 ];
 
 test('sequence-model kinds equal PyTorch forward and backward (max relative error 1e-4)', () => {
