@@ -49,6 +49,7 @@ import { SequenceLast } from './sequence-last.ts';
 import { SequenceMean } from './sequence-mean.ts';
 import { Slice } from './slice.ts';
 import { MultiHeadAttention } from './multi-head-attention.ts';
+import { PositionalEncoding } from './positional-encoding.ts';
 import { CENTERED_LAYER_SPEC, FANCY_MLP_SPEC, MY_DENSE_SPEC } from './chapter-blocks.ts';
 
 /** The layer classes by kind name: the `nn` namespace exposes exactly these. */
@@ -96,6 +97,7 @@ export const LAYER_CLASSES = {
   SequenceMean,
   Slice,
   MultiHeadAttention,
+  PositionalEncoding,
 } as const;
 
 /** Every kind's descriptor: the classes' own, then the chapter's blocks (whose classes live in nn/examples/). */
@@ -123,6 +125,6 @@ export { Activation, Concat, Concurrent, Dense, Dropout, Flatten, Lambda, Sequen
 export { Conv1D, Conv2D, Conv1DTranspose, Conv2DTranspose, MaxPool1D, MaxPool2D, AvgPool1D, AvgPool2D };
 export { LeakyReLU, ELU, SELU, GELU, SiLU, Swish, Softplus, HardSigmoid, HardSwish };
 export { Add, Multiply, Reshape, Transpose, Softmax, LogSoftmax, GlobalAvgPool1D, GlobalAvgPool2D, GlobalMaxPool1D, GlobalMaxPool2D };
-export { Embedding, LayerNorm, RMSNorm, SequenceLast, SequenceMean, Slice, MultiHeadAttention };
+export { Embedding, LayerNorm, RMSNorm, SequenceLast, SequenceMean, Slice, MultiHeadAttention, PositionalEncoding };
 export type { ActivationType, DenseArgs, LambdaFn };
 export type { LayerSpec, AttrSpec, PortSpec, ParamSpec, Attrs } from './layer-spec.ts';

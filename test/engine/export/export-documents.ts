@@ -89,8 +89,10 @@ export const EXTRA_DOCUMENTS: Record<string, () => GraphDocument> = {
   ], [-1, 5, 4], { className: 'SequencePooling' }),
   // Causal self-attention (ONNX MatMul/Softmax with the mask as a constant: T fixed at 4), normalized, mean over time.
   attention: () => chainDocument([
+    { kind: 'PositionalEncoding', name: 'positionalencoding0', attrs: { maxLength: 16 } },
     { kind: 'MultiHeadAttention', name: 'multiheadattention0', attrs: { heads: 2, causal: true } },
     { kind: 'LayerNorm', name: 'layernorm0' },
+    { kind: 'PositionalEncoding', name: 'positionalencoding1', attrs: { mode: 'learned', maxLength: 9 } },
     { kind: 'MultiHeadAttention', name: 'multiheadattention1', attrs: { heads: 4, useBias: false } },
     { kind: 'SequenceMean', name: 'sequencemean0', attrs: { axis: 1 } },
     { kind: 'Dense', name: 'dense0', attrs: { units: 3 } },

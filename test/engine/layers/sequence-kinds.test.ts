@@ -34,6 +34,11 @@ const CASES: LayerCase[] = [
   { name: 'MultiHeadAttention 4 heads, no bias', kind: 'MultiHeadAttention', attrs: { heads: 4, useBias: false }, inputs: [[3, 4, 8]],
     torch: "F.multi_head_attention_forward(*[xs[0].transpose(0, 1)] * 3, 8, 4, p['in_proj_weight'], None, None, None, False, 0.0, " +
       "p['out_proj_weight'], None, training=False, need_weights=False)[0].transpose(0, 1)" },
+  { name: 'PositionalEncoding learned', kind: 'PositionalEncoding', attrs: { mode: 'learned', maxLength: 7 }, inputs: [[2, 5, 4]],
+    torch: "xs[0] + p['weight'][:5]" },
+  { name: 'PositionalEncoding sinusoidal', kind: 'PositionalEncoding', inputs: [[2, 6, 8]],
+    torch: "xs[0] + torch.stack([torch.sin(torch.arange(6.)[:, None] / 10000 ** (torch.arange(0, 8, 2) / 8)), " +
+      "torch.cos(torch.arange(6.)[:, None] / 10000 ** (torch.arange(0, 8, 2) / 8))], -1).reshape(6, 8)" },
 ];
 
 test('sequence-model kinds equal PyTorch forward and backward (max relative error 1e-4)', () => {
