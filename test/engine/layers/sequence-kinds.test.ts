@@ -7,6 +7,10 @@ import assert from 'node:assert/strict';
 import { compareWithTorch, type LayerCase } from '../support/layer-oracle.ts';
 import { createLayer, np } from '../../../engine/index.ts';
 
+/** torch's flat weight list: per layer, per direction, w_ih, w_hh, b_ih, b_hh (Gluon's l0_i2h_weight, ...). */
+const flat = (layers: number, dirs: string): string =>
+  `[p[f'{d}{l}_{k}'] for l in range(${layers}) for d in '${dirs}' for k in ('i2h_weight', 'h2h_weight', 'i2h_bias', 'h2h_bias')]`;
+
 const CASES: LayerCase[] = [
   // 4 ids over (3, 5) positions: every id repeats, so the weight gradient must add up per id.
   { name: 'Embedding (N, T) ids', kind: 'Embedding', attrs: { inputDim: 4, outputDim: 6 }, inputs: [[3, 5]], ints: [4],
@@ -39,6 +43,17 @@ const CASES: LayerCase[] = [
   { name: 'PositionalEncoding sinusoidal', kind: 'PositionalEncoding', inputs: [[2, 6, 8]],
     torch: "xs[0] + torch.stack([torch.sin(torch.arange(6.)[:, None] / 10000 ** (torch.arange(0, 8, 2) / 8)), " +
       "torch.cos(torch.arange(6.)[:, None] / 10000 ** (torch.arange(0, 8, 2) / 8))], -1).reshape(6, 8)" },
+  // Recurrent layers against torch's own kernels (torch._VF), the parameters in Gluon's order = PyTorch's flat order.
+  { name: 'LSTM 2 layers bidirectional TNC', kind: 'LSTM', attrs: { hiddenSize: 6, numLayers: 2, bidirectional: true }, inputs: [[4, 3, 5]],
+    torch: `torch._VF.lstm(xs[0], (torch.zeros(4, 3, 6), torch.zeros(4, 3, 6)), ${flat(2, 'lr')}, True, 2, 0.0, False, True, False)[0]` },
+  { name: 'GRU NTC', kind: 'GRU', attrs: { hiddenSize: 4, layout: 'NTC' }, inputs: [[3, 5, 2]],
+    torch: `torch._VF.gru(xs[0], torch.zeros(1, 3, 4), ${flat(1, 'l')}, True, 1, 0.0, False, False, True)[0]` },
+  { name: 'GRU bidirectional', kind: 'GRU', attrs: { hiddenSize: 3, bidirectional: true }, inputs: [[4, 2, 3]],
+    torch: `torch._VF.gru(xs[0], torch.zeros(2, 2, 3), ${flat(1, 'lr')}, True, 1, 0.0, False, True, False)[0]` },
+  { name: 'RNN tanh 2 layers', kind: 'RNN', attrs: { hiddenSize: 5, numLayers: 2, activation: 'tanh' }, inputs: [[4, 2, 3]],
+    torch: `torch._VF.rnn_tanh(xs[0], torch.zeros(2, 2, 5), ${flat(2, 'l')}, True, 2, 0.0, False, False, False)[0]` },
+  { name: 'RNN relu bidirectional NTC', kind: 'RNN', attrs: { hiddenSize: 4, bidirectional: true, layout: 'NTC' }, inputs: [[2, 5, 3]],
+    torch: `torch._VF.rnn_relu(xs[0], torch.zeros(2, 2, 4), ${flat(1, 'lr')}, True, 1, 0.0, False, True, True)[0]` },
 ];
 
 test('sequence-model kinds equal PyTorch forward and backward (max relative error 1e-4)', () => {
