@@ -58,7 +58,7 @@ export function inferShapes(doc: GraphDocument, opts: { inputShape?: number[] } 
   return report;
 }
 
-function inferGraph(g: PlannedGraph, inputs: Shape[], path: string, ctx: Ctx): GraphResult {
+function inferGraph(g: PlannedGraph, inputs: Shape[], path: string, ctx: Ctx, inputDtypes: readonly string[] = []): GraphResult {
   const values = new Map<string, Shape>();
   // Each value's dtype: the document's at the Input; a layer with parameters (an Embedding over
   // integer ids) turns integers into float32; anything else keeps its first input's.
@@ -80,6 +80,8 @@ function inferGraph(g: PlannedGraph, inputs: Shape[], path: string, ctx: Ctx): G
     let outs: Record<string, Shape> = {};
     let entry: NodeShapes = { outputShapes: [], paramCount: 0, flops: 0, params: [] };
     const ins = inputsOf(node);
+    const firstIn = g.index.incoming.get(node.id)?.values().next().value?.[0];
+    const inDtype = firstIn ? dtypes.get(`${firstIn.source.node}:${firstIn.source.port}`) ?? ctx.dtype : ctx.dtype;
     if (item.type === 'io' && node.kind === 'Input') {
       const s = inputs[inputIndex++] ?? null;
       outs = { output: s };
@@ -96,7 +98,7 @@ function inferGraph(g: PlannedGraph, inputs: Shape[], path: string, ctx: Ctx): G
       entry = r.entry;
       outs = { [layerSpec(node.kind).outputs[0]!.name]: r.out };
     } else if (item.type === 'instance') {
-      const sub = inferGraph(item.graph, ins, subPath(path, node.id), ctx);
+      const sub = inferGraph(item.graph, ins, subPath(path, node.id), ctx, [inDtype]);
       const names = item.graph.body.nodes.filter((n) => n.kind === 'Output').map((n) => n.name);
       names.forEach((n, i) => { outs[n] = sub.outputs[i] ?? null; });
       // Instances sharing a definition's parameters hold one set: it counts at the first of them.
@@ -108,7 +110,7 @@ function inferGraph(g: PlannedGraph, inputs: Shape[], path: string, ctx: Ctx): G
       const acc: GraphResult = { outputs: [], paramCount: 0, flops: 0, params: [] };
       item.copies.forEach((copy, i) => {
         if (x === null) return;
-        const sub = inferGraph(copy, [x], subPath(path, node.id, i), ctx);
+        const sub = inferGraph(copy, [x], subPath(path, node.id, i), ctx, [inDtype]);
         x = sub.outputs[0] ?? null;
         // Shared copies are one set of parameters, counted once.
         if (!item.shared || (i === 0 && !ctx.counted.has(copy))) { acc.paramCount += sub.paramCount; acc.params.push(...sub.params); }
@@ -118,9 +120,8 @@ function inferGraph(g: PlannedGraph, inputs: Shape[], path: string, ctx: Ctx): G
       outs = { [itemPorts(item).outputs[0]!]: x };
       entry = { outputShapes: x ? [x] : [], paramCount: acc.paramCount, flops: acc.flops, params: acc.params };
     }
-    const firstIn = g.index.incoming.get(node.id)?.values().next().value?.[0];
-    const inDtype = firstIn ? dtypes.get(`${firstIn.source.node}:${firstIn.source.port}`) ?? ctx.dtype : ctx.dtype;
-    const outDtype = item.type === 'layer' && layerSpec(node.kind).params.length > 0 && !inDtype.startsWith('float') ? 'float32' : inDtype;
+    const outDtype = item.type === 'io' && node.kind === 'Input' ? inputDtypes[inputIndex - 1] ?? ctx.dtype
+      : item.type === 'layer' && layerSpec(node.kind).params.length > 0 && !inDtype.startsWith('float') ? 'float32' : inDtype;
     for (const [port, s] of Object.entries(outs)) { values.set(`${node.id}:${port}`, s); dtypes.set(`${node.id}:${port}`, outDtype); }
     for (const e of g.index.outgoing.get(node.id) ?? []) {
       const s = values.get(`${e.source.node}:${e.source.port}`);
