@@ -50,6 +50,7 @@ import { SequenceMean } from './sequence-mean.ts';
 import { Slice } from './slice.ts';
 import { MultiHeadAttention } from './multi-head-attention.ts';
 import { PositionalEncoding } from './positional-encoding.ts';
+import { ScaledDotProductAttention } from './scaled-dot-product-attention.ts';
 import { RNN } from './rnn.ts';
 import { LSTM } from './lstm.ts';
 import { GRU } from './gru.ts';
@@ -101,6 +102,7 @@ export const LAYER_CLASSES = {
   Slice,
   MultiHeadAttention,
   PositionalEncoding,
+  ScaledDotProductAttention,
   RNN,
   LSTM,
   GRU,
@@ -131,6 +133,6 @@ export { Activation, Concat, Concurrent, Dense, Dropout, Flatten, Lambda, Sequen
 export { Conv1D, Conv2D, Conv1DTranspose, Conv2DTranspose, MaxPool1D, MaxPool2D, AvgPool1D, AvgPool2D };
 export { LeakyReLU, ELU, SELU, GELU, SiLU, Swish, Softplus, HardSigmoid, HardSwish };
 export { Add, Multiply, Reshape, Transpose, Softmax, LogSoftmax, GlobalAvgPool1D, GlobalAvgPool2D, GlobalMaxPool1D, GlobalMaxPool2D };
-export { Embedding, LayerNorm, RMSNorm, SequenceLast, SequenceMean, Slice, MultiHeadAttention, PositionalEncoding, RNN, LSTM, GRU };
+export { Embedding, LayerNorm, RMSNorm, SequenceLast, SequenceMean, Slice, MultiHeadAttention, PositionalEncoding, ScaledDotProductAttention, RNN, LSTM, GRU };
 export type { ActivationType, DenseArgs, LambdaFn };
 export type { LayerSpec, AttrSpec, PortSpec, ParamSpec, Attrs } from './layer-spec.ts';

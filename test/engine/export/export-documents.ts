@@ -109,6 +109,17 @@ export const EXTRA_DOCUMENTS: Record<string, () => GraphDocument> = {
     { kind: 'RNN', name: 'rnn0', attrs: { hiddenSize: 3, activation: 'tanh', bidirectional: true, layout: 'NTC' } },
     { kind: 'SequenceMean', name: 'sequencemean0', attrs: { axis: 1 } },
   ], [-1, 6, 3], { className: 'RecurrentRNN' }),
+  // One input fed to the three ports of a causal scaled dot-product attention (a DAG), then Dense.
+  'dot-product-attention': () => {
+    const doc = chainDocument([
+      { kind: 'ScaledDotProductAttention', name: 'scaleddotproductattention0', attrs: { causal: true } },
+      { kind: 'Flatten', name: 'flatten0' },
+      { kind: 'Dense', name: 'dense0', attrs: { units: 3 } },
+    ], [-1, 5, 4], { className: 'DotProductAttention' });
+    const first = doc.edges[0]!;
+    doc.edges.splice(0, 1, ...['query', 'key', 'value'].map((port, i) => ({ id: `q${i}`, source: first.source, target: { node: first.target.node, port } })));
+    return doc;
+  },
 };
 
 /** Integer-input documents take ids in [0, INT_INPUT_RANGE). */

@@ -43,6 +43,10 @@ const CASES: LayerCase[] = [
   { name: 'PositionalEncoding sinusoidal', kind: 'PositionalEncoding', inputs: [[2, 6, 8]],
     torch: "xs[0] + torch.stack([torch.sin(torch.arange(6.)[:, None] / 10000 ** (torch.arange(0, 8, 2) / 8)), " +
       "torch.cos(torch.arange(6.)[:, None] / 10000 ** (torch.arange(0, 8, 2) / 8))], -1).reshape(6, 8)" },
+  { name: 'ScaledDotProductAttention causal, heads axis', kind: 'ScaledDotProductAttention', attrs: { causal: true }, inputs: [[2, 3, 5, 4], [2, 3, 5, 4], [2, 3, 5, 6]],
+    torch: "torch.softmax(xs[0] @ xs[1].transpose(-2, -1) / 2 + torch.full((5, 5), float('-inf')).triu(1), -1) @ xs[2]" },
+  { name: 'ScaledDotProductAttention cross (Tq != Tk)', kind: 'ScaledDotProductAttention', inputs: [[2, 3, 4], [2, 6, 4], [2, 6, 5]],
+    torch: 'torch.softmax(xs[0] @ xs[1].transpose(-2, -1) / 2, -1) @ xs[2]' },
   // Recurrent layers against torch's own kernels (torch._VF), the parameters in Gluon's order = PyTorch's flat order.
   { name: 'LSTM 2 layers bidirectional TNC', kind: 'LSTM', attrs: { hiddenSize: 6, numLayers: 2, bidirectional: true }, inputs: [[4, 3, 5]],
     torch: `torch._VF.lstm(xs[0], (torch.zeros(4, 3, 6), torch.zeros(4, 3, 6)), ${flat(2, 'lr')}, True, 2, 0.0, False, True, False)[0]` },
