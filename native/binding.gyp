@@ -44,7 +44,9 @@
         "src/api_norm.cc",
         "src/ops/batch_norm_cpu.cc",
         "src/ops/layer_norm_cpu.cc",
-        "src/ops/pad_cpu.cc"
+        "src/ops/pad_cpu.cc",
+        "src/api_take.cc",
+        "src/ops/take_cpu.cc"
       ],
       "include_dirs": [
         "<!@(node -p \"require('node-addon-api').include\")"

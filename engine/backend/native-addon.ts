@@ -284,6 +284,11 @@ export interface NativeAddon {
   /** dx [outer, ...inShape] from dy [outer, ...padded]: each input sums the gradients of the outputs that read it. */
   padBackward(dtype: DTypeCode, dy: NativeBuffer, dx: NativeBuffer, outer: number, inShape: number[], before: number[],
     after: number[], mode: PadModeCode): void;
+  /** out [n, dim] = table [rows, dim] rows picked by index [n] (int32 / int64 codes; checked in range on the CPU). */
+  take(dtype: DTypeCode, indexDtype: DTypeCode, table: NativeBuffer, index: NativeBuffer, out: NativeBuffer, n: number, rows: number, dim: number): void;
+  /** dtable [rows, dim] += dy [n, dim] scattered by index [n] (repeated indices add up). */
+  takeBackward(dtype: DTypeCode, indexDtype: DTypeCode, dy: NativeBuffer, index: NativeBuffer, dtable: NativeBuffer, n: number, rows: number,
+    dim: number): void;
 }
 
 /** Field order of convolution's `geom` (native/src/ops/conv.h ConvGeom); dilation 1 is dense. */

@@ -2,13 +2,15 @@
 // chapter's np.random.uniform(size=(2, 20))), of the document's input spec, with the caller's
 // data, or with an array read from a file (loadArrays' formats), on a chosen device (default: the
 // document's).
-import { np, type NDArray } from '../../index.ts';
+import type { NDArray } from '../../index.ts';
 import { readArrayFileInfo } from '../../io/array-file.ts';
 import { isHostTensor, type HostTensor } from '../../io/host-tensor.ts';
 import { fromHostTensor } from '../../io/ndarray-files.ts';
 import type { MethodResult } from '../../schema/service-api.ts';
 import { ServiceError } from '../../schema/service-protocol.ts';
 import { runModel } from '../../graph/index.ts';
+import { sampleInput } from '../../graph/run.ts';
+import type { DType } from '../../ndarray/dtype.ts';
 import type { Handler } from '../dispatcher.ts';
 import { deviceName, parseDevice } from '../device-name.ts';
 import { ensureModel, releaseModel } from '../model-builder.ts';
@@ -46,7 +48,7 @@ export const forward: Handler<'forward'> = async (params, ctx) => {
     input = { source: 'file', shapes: [[...tensor.shape]], path, name };
   } else {
     // No shape given: the graph layer draws seeded random input of the document's input spec.
-    inputs = params.inputShape ? [np.random.uniform(0, 1, params.inputShape, { device })] : [];
+    inputs = params.inputShape ? [sampleInput(params.inputShape, (entry.document.input.dtype ?? 'float32') as DType).asInContext(device)] : [];
     if (params.inputShape) input = { source: 'random', shapes: [[...params.inputShape]] };
   }
   await ctx.checkpoint();
