@@ -41,6 +41,7 @@ import { MaxPool1D } from './max-pool1d.ts';
 import { MaxPool2D } from './max-pool2d.ts';
 import { AvgPool1D } from './avg-pool1d.ts';
 import { AvgPool2D } from './avg-pool2d.ts';
+import { CodeBlock } from './code.ts';
 import { CENTERED_LAYER_SPEC, FANCY_MLP_SPEC, MY_DENSE_SPEC } from './chapter-blocks.ts';
 
 /** The layer classes by kind name: the `nn` namespace exposes exactly these. */
@@ -80,6 +81,7 @@ export const LAYER_CLASSES = {
   GlobalAvgPool2D,
   GlobalMaxPool1D,
   GlobalMaxPool2D,
+  Code: CodeBlock,
 } as const;
 
 /** Every kind's descriptor: the classes' own, then the chapter's blocks (whose classes live in nn/examples/). */
@@ -103,6 +105,7 @@ export function createLayer(kind: string, attrs: Attrs = {}, options: BlockOptio
   return spec.create(withDefaults(spec, attrs), options);
 }
 
+export { CodeBlock };
 export { Activation, Concat, Concurrent, Dense, Dropout, Flatten, Lambda, Sequential };
 export { Conv1D, Conv2D, Conv1DTranspose, Conv2DTranspose, MaxPool1D, MaxPool2D, AvgPool1D, AvgPool2D };
 export { LeakyReLU, ELU, SELU, GELU, SiLU, Swish, Softplus, HardSigmoid, HardSwish };
