@@ -20,6 +20,8 @@ export interface ParamDeclaration {
   shape: number[] | null;
   init: string | [string, Record<string, unknown>] | null;
   constant: boolean;
+  /** A constant whose value the code makes (`value: () => np.random.uniform(0, 1, [20, 20])`), drawn per block. */
+  value: boolean;
   gradReq: 'write' | 'add' | 'null' | null;
 }
 
@@ -62,7 +64,7 @@ export class CodeModule {
   }
 
   private run(node: string, req: Record<string, unknown>, table?: CallTable): unknown {
-    requireTrust(node);
+    requireTrust(node, this.source);
     try {
       return sandbox().call({ ...req, id: this.id } as never, this.js, table);
     } catch (e) {
@@ -87,9 +89,17 @@ export class CodeModule {
     return fixed ?? (this.run(node, { type: 'shape', param, inputs }) as number[]);
   }
 
-  /** Runs forward: the outputs are engine arrays made by the code's calls (recorded by autograd as usual). */
-  forward(node: string, inputs: readonly NDArray[], params: ReadonlyMap<string, NDArray>): NDArray[] {
+  /** A constant's value, made by the code's `value()` (at construction, as Gluon's get_constant). */
+  value(node: string, param: string): NDArray {
     const table = new CallTable(sandbox().limits.elements);
+    const [h] = this.run(node, { type: 'value', param }, table) as number[];
+    return table.arrays[h!]!;
+  }
+
+  /** Runs forward: the outputs are engine arrays made by the code's calls (recorded by autograd as usual). */
+  forward(node: string, inputs: readonly NDArray[], params: ReadonlyMap<string, NDArray>, tracer: CallTable['tracer'] = null): NDArray[] {
+    const table = new CallTable(sandbox().limits.elements);
+    table.tracer = tracer;
     const handles = inputs.map((x) => table.add(x));
     const p: Record<string, unknown> = {};
     for (const [name, x] of params) p[name] = { ...table.add(x), name: `${node}_${name}` };

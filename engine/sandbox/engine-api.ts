@@ -34,6 +34,8 @@ export const API_NAMES = {
 /** One sandbox call's arrays (handles are indexes) and what it may still allocate, in elements. */
 export class CallTable {
   readonly arrays: NDArray[] = [];
+  /** Set while exporting: every call is also written as ONNX nodes (onnx-trace.ts). */
+  tracer: { record(req: ApiRequest, target: NDArray | null, args: unknown[], result: unknown): void } | null = null;
   constructor(public budget: number) {}
   add(x: NDArray): { $nd: number; shape: number[]; dtype: string } {
     this.arrays.push(x);
@@ -109,12 +111,16 @@ export function runApi(req: ApiRequest, t: CallTable): unknown {
   if (need > t.budget) {
     throw new Error(`${req.name} would make about ${need} elements, more than the ${t.budget} this call may still allocate`);
   }
-  if (req.op === 'get' && req.name === 'T') return encode(target!.T, t);
-  if (req.op === 'method') {
+  let result: unknown;
+  if (req.op === 'get' && req.name === 'T') result = target!.T;
+  else if (req.op === 'method') {
     if (!METHOD_SET.has(req.name)) throw new Error(`NDArray.${req.name} is not available to code blocks`);
-    return encode((target as unknown as Record<string, Fn>)[req.name]!.apply(target, args), t);
+    result = (target as unknown as Record<string, Fn>)[req.name]!.apply(target, args);
+  } else {
+    const fn = FUNCTIONS[req.op]?.get(req.name);
+    if (!fn) throw new Error(`${req.op}.${req.name} is not available to code blocks`);
+    result = fn(...args);
   }
-  const fn = FUNCTIONS[req.op]?.get(req.name);
-  if (!fn) throw new Error(`${req.op}.${req.name} is not available to code blocks`);
-  return encode(fn(...args), t);
+  t.tracer?.record(req, target, args, result);
+  return encode(result, t);
 }

@@ -1,23 +1,30 @@
-// Whether this engine process may run code from documents (VS Code's restricted mode is the
-// model): off until the user (the editor's prompt, the CLI's --trust, a test) turns it on, so a
-// document opened, validated or shape-checked never runs its code before someone agreed.
+// Whether this engine process may run a code block's source (VS Code's restricted mode is the
+// model): code runs when the user trusted the document it came from (the editor's prompt, the
+// CLI's --trust, a test), or when it is one of the examples shipped with Blocksmith. A document
+// opened, validated or shape-checked never runs code nobody agreed to.
 
 import { CodeError } from './code-error.ts';
 
-let trusted = false;
+let all = false;
+const sources = new Set<string>();
 
-/** Allows (or, with false, forbids again) running code blocks in this process. */
+/** Allows (or, with false, forbids again) running every code block in this process. */
 export function trustCode(on = true): void {
-  trusted = on;
+  all = on;
 }
 
-export function codeTrusted(): boolean {
-  return trusted;
+/** Trusts these sources only (a document's code blocks, once the user agreed; the shipped examples). */
+export function trustSources(list: Iterable<string>): void {
+  for (const s of list) sources.add(s);
 }
 
-/** Throws E_CODE_UNTRUSTED naming the node unless code may run. */
-export function requireTrust(node: string): void {
-  if (!trusted) {
+export function codeTrusted(source: string): boolean {
+  return all || sources.has(source);
+}
+
+/** Throws E_CODE_UNTRUSTED naming the node unless this source may run. */
+export function requireTrust(node: string, source: string): void {
+  if (!codeTrusted(source)) {
     throw new CodeError('E_CODE_UNTRUSTED', node, null, 'this document contains code, which runs only after you trust it ' +
       '(the editor asks when the document opens; the CLI needs --trust).');
   }

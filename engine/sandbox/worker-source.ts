@@ -107,10 +107,17 @@ const PRELUDE = String.raw`(function (bridge, names) {
       for (const [name, d] of Object.entries(declared())) {
         if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new TypeError('parameter names are identifiers, got ' + name);
         const fn = typeof d.shape === 'function';
+        const value = typeof d.value === 'function';
+        if (value && fn) throw new TypeError('parameter ' + name + ' has a value, so its shape must be given as a list');
         out[name] = { shape: fn ? null : shapeOf(d.shape), init: d.init === undefined ? null : JSON.parse(JSON.stringify(d.init)),
-          constant: d.constant === true, gradReq: d.gradReq === undefined ? null : String(d.gradReq) };
+          constant: d.constant === true || value, value, gradReq: d.gradReq === undefined ? null : String(d.gradReq) };
       }
       return out;
+    }
+    if (req.type === 'value') {
+      const v = declared()[req.param].value();
+      if (!isArray(v)) throw new TypeError('the value of parameter ' + req.param + ' must be an NDArray made with np');
+      return [handles.get(v).h];
     }
     if (req.type === 'shape') return shapeOf(declared()[req.param].shape(...req.inputs.map((s) => freeze(s.slice()))));
     const self = Object.create(null);

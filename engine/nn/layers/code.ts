@@ -10,19 +10,26 @@ import type { InitSpec } from '../../init/registry.ts';
 import { Block, type BlockOptions } from '../block.ts';
 import type { Parameter } from '../parameter.ts';
 import { codeModule, CodeError, type CodeModule } from '../../sandbox/code-module.ts';
-import { codeTrusted } from '../../sandbox/trust.ts';
+import { codeTrusted, requireTrust, trustSources } from '../../sandbox/trust.ts';
+import { sourceOf, traceOnnx, typescriptCode } from './code-export.ts';
+import { CODE_EXAMPLES } from './code-examples.ts';
 import { ONE_OUTPUT, type Attrs, type LayerSpec, type ParamSpec, type ShapeLike } from './layer-spec.ts';
 
 /** What a new Code node starts with: the identity, and how to declare a parameter. */
-export const CODE_TEMPLATE = `// Parameters: export const params = { weight: { shape: (x: number[]) => [x[x.length - 1], 8], init: 'xavier' } };
+export const CODE_TEMPLATE = `// Code: a layer written in TypeScript. Parameters: export const params = { weight: { shape: (x: number[]) => [x[x.length - 1], 8], init: 'xavier' } };
 // forward gets self (self.weight.data()) and the inputs; np and npx are the engine's.
 export function forward(self: Self, x: NDArray): NDArray {
   return x;
 }
 `;
 
+// The examples shipped with Blocksmith run without asking.
+trustSources(CODE_EXAMPLES);
+
 const NODE = 'code';
-const sourceOf = (attrs: Attrs): string => String(attrs.source ?? '');
+
+/** The name a block prints: a leading `// MyDense: ...` comment names it (as a class would), else Code. */
+export const titleOf = (source: string): string => /^\s*\/\/\s*([A-Z][A-Za-z0-9_]*):/.exec(source)?.[1] ?? 'Code';
 
 /** Runs the code on arrays of the input shapes (-1 taken as `k`) and returns its output's shape. */
 function outputAt(m: CodeModule, inputs: readonly ShapeLike[], k: number): number[] {
@@ -48,7 +55,7 @@ function codeOutputShape(attrs: Attrs, inputs: readonly ShapeLike[]): number[] {
 
 /** The parameters the source declares; none while the document is not trusted (its code cannot run yet). */
 function codeParams(attrs: Attrs): ParamSpec[] {
-  if (!codeTrusted()) return [];
+  if (!codeTrusted(sourceOf(attrs))) return [];
   let m: CodeModule;
   try {
     m = codeModule(sourceOf(attrs), NODE);
@@ -84,25 +91,35 @@ export class CodeBlock extends Block {
     params: [],
     paramsOf: codeParams,
     outputShape: codeOutputShape,
-    repr: () => 'Code(\n\n)',
-    onnx: { unsupported: 'a code block is not traced to ONNX yet' },
+    repr: (a) => `${titleOf(sourceOf(a))}(\n\n)`,
+    onnx: traceOnnx,
     code: {
       pytorch: { unsupported: 'code blocks are not translated to PyTorch yet' },
       gluon: { unsupported: 'code blocks are not translated to Gluon yet' },
-      typescript: { unsupported: 'code blocks are not written to TypeScript yet' },
+      typescript: typescriptCode,
     },
-    create: (a, o) => new CodeBlock(sourceOf(a), o),
+    // From a document: runs only when the document's code is trusted.
+    create: (a, o) => {
+      requireTrust(o.prefix?.replace(/_$/, '') ?? NODE, sourceOf(a));
+      return new CodeBlock(sourceOf(a), o);
+    },
   };
 
   readonly source: string;
   private readonly module: CodeModule;
   private readonly own = new Map<string, Parameter>();
 
+  /** A block from source the program itself holds (trusted: a program's code is its author's own). */
   constructor(source: string, options: BlockOptions = {}) {
     super({ hint: 'code', ...options });
+    trustSources([source]);
     this.source = source;
     this.module = codeModule(source, this.name);
     for (const d of this.module.params(this.name)) {
+      if (d.value) {
+        this.own.set(d.name, this.params.getConstant(d.name, this.module.value(this.name, d.name)));
+        continue;
+      }
       this.own.set(d.name, this.params.get(d.name, {
         shape: d.shape, init: d.init as InitSpec | null, allowDeferredInit: true,
         ...(d.constant ? { gradReq: 'null' as const } : d.gradReq ? { gradReq: d.gradReq } : {}),
@@ -126,6 +143,6 @@ export class CodeBlock extends Block {
   }
 
   override toString(): string {
-    return 'Code(\n\n)';
+    return `${titleOf(this.source)}(\n\n)`;
   }
 }

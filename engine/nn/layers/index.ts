@@ -42,7 +42,6 @@ import { MaxPool2D } from './max-pool2d.ts';
 import { AvgPool1D } from './avg-pool1d.ts';
 import { AvgPool2D } from './avg-pool2d.ts';
 import { CodeBlock } from './code.ts';
-import { CENTERED_LAYER_SPEC, FANCY_MLP_SPEC, MY_DENSE_SPEC } from './chapter-blocks.ts';
 
 /** The layer classes by kind name: the `nn` namespace exposes exactly these. */
 export const LAYER_CLASSES = {
@@ -84,9 +83,9 @@ export const LAYER_CLASSES = {
   Code: CodeBlock,
 } as const;
 
-/** Every kind's descriptor: the classes' own, then the chapter's blocks (whose classes live in nn/examples/). */
+/** Every kind's descriptor (the chapter's custom layers are code blocks: code-examples.ts). */
 const SPECS: ReadonlyMap<string, LayerSpec> = new Map(
-  [...Object.values(LAYER_CLASSES).map((c) => c.spec), FANCY_MLP_SPEC, CENTERED_LAYER_SPEC, MY_DENSE_SPEC].map((s) => [s.kind, s]),
+  Object.values(LAYER_CLASSES).map((c): [string, LayerSpec] => [c.spec.kind, c.spec]),
 );
 
 export function layerKinds(): string[] {
