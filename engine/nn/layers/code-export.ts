@@ -24,9 +24,11 @@ export function traceOnnx(e: OnnxEmitter): string {
   let y;
   try {
     [y] = m.forward(NODE, xs, params, tracer);
-  } finally {
-    if (tracer.refusal) throw new Error(tracer.refusal);
+  } catch (err) {
+    // The refusal wins over whatever the code made of the error it got.
+    throw new Error(tracer.refusal ?? (err as Error).message, { cause: err });
   }
+  if (tracer.refusal) throw new Error(tracer.refusal);
   return tracer.output(y!, e.inputs);
 }
 
