@@ -4,13 +4,14 @@
 //   blocksmith export DOC.json [--params P] [--gluon-names | --structural-names]
 //     (--onnx OUT.onnx | --pytorch OUT.py | --gluon OUT.py | --typescript OUT.ts |
 //      --safetensors OUT | --npz OUT | --mxnet OUT.params) ...
+import { untrustedCodeMessage } from './code-trust.ts';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { readEmbeddedDocument } from '../export/params/open-model-file.ts';
 import { startLocalEngine } from '../service/client.ts';
 import { describeProblem, pyShape, table } from './format.ts';
 
-export const EXPORT_USAGE = `  blocksmith export DOC.json|MODEL.safetensors [--params P] [--gluon-names | --structural-names] ` +
+export const EXPORT_USAGE = `  blocksmith export DOC.json|MODEL.safetensors [--trust] [--params P] [--gluon-names | --structural-names] ` +
   '(--onnx OUT.onnx | --pytorch OUT.py | --gluon OUT.py | --typescript OUT.ts | --safetensors OUT | --npz OUT | --mxnet OUT.params)...';
 
 const TARGETS = ['onnx', 'pytorch', 'gluon', 'typescript', 'safetensors', 'npz', 'mxnet'] as const;
@@ -49,7 +50,7 @@ export async function exportCommand(args: string[]): Promise<number> {
     options: {
       params: { type: 'string' }, 'gluon-names': { type: 'boolean', default: false }, 'structural-names': { type: 'boolean', default: false },
       onnx: { type: 'string' }, pytorch: { type: 'string' }, gluon: { type: 'string' }, typescript: { type: 'string' },
-      safetensors: { type: 'string' }, npz: { type: 'string' }, mxnet: { type: 'string' },
+      safetensors: { type: 'string' }, npz: { type: 'string' }, mxnet: { type: 'string' }, trust: { type: 'boolean', default: false },
     },
   });
   if (positionals.length !== 1) return fail(`takes one document, got ${positionals.length}\nusage:\n${EXPORT_USAGE}`);
@@ -64,7 +65,9 @@ export async function exportCommand(args: string[]): Promise<number> {
   const engine = await startLocalEngine();
   try {
     const { client } = engine;
-    const opened = await client.call('openDocument', { document: source.document });
+    const opened = await client.call('openDocument', { document: source.document, trust: values.trust });
+    const untrusted = untrustedCodeMessage(positionals[0]!, opened);
+    if (untrusted) return fail(untrusted);
     if (!opened.ok) {
       for (const p of opened.problems) process.stderr.write(`${positionals[0]}: ${describeProblem(p)}\n`);
       return fail(`${positionals[0]} has errors; fix them and export again`);
@@ -78,6 +81,7 @@ export async function exportCommand(args: string[]): Promise<number> {
       // Parameter files list their keys (the names other tools will see); code and ONNX just say how many.
       if (result.bytes < 0) process.stdout.write(`${table(result.parameters.map((p) => [p.key, pyShape(p.shape), p.dtype]))}\n`);
       else process.stdout.write(`  ${result.bytes} bytes, ${result.parameters.length} parameter(s)\n`);
+      for (const stub of result.stubs ?? []) process.stdout.write(`  STUB to finish by hand: ${stub}\n`);
     }
     return 0;
   } finally {

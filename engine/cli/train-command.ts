@@ -5,6 +5,7 @@
 //     --epochs N [--batch-size B] [--lr X] [--optimizer sgd|adam|adamw] [--momentum M] [--wd W] [--seed S]
 //     [--validation F] [--device cpu|gpu:0] [--save-params OUT] [--checkpoint-dir D] [--checkpoint-every N]
 //     [--resume CKPT] [--json]
+import { untrustedCodeMessage } from './code-trust.ts';
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,7 +16,7 @@ import { describeProblem } from './format.ts';
 
 export const TRAIN_USAGE = '  blocksmith train DOC.json --data mnist|spirals|linear|FILE.csv|FILE.npz|FILE.npy [--label COL] [--features A,B] ' +
   '--epochs N [--batch-size B] [--lr X] [--optimizer sgd|adam|adamw] [--momentum M] [--wd W] [--seed S] [--validation F] ' +
-  '[--device D] [--save-params OUT] [--checkpoint-dir D] [--checkpoint-every N] [--resume CKPT] [--json]';
+  '[--device D] [--save-params OUT] [--checkpoint-dir D] [--checkpoint-every N] [--resume CKPT] [--json] [--trust]';
 
 class TrainUsageError extends Error {}
 
@@ -70,7 +71,7 @@ async function train(args: string[]): Promise<number> {
       'batch-size': { type: 'string' }, lr: { type: 'string' }, optimizer: { type: 'string' }, momentum: { type: 'string' },
       wd: { type: 'string' }, seed: { type: 'string' }, validation: { type: 'string' }, device: { type: 'string' },
       'save-params': { type: 'string' }, 'checkpoint-dir': { type: 'string' }, 'checkpoint-every': { type: 'string' },
-      resume: { type: 'string' }, json: { type: 'boolean', default: false },
+      resume: { type: 'string' }, json: { type: 'boolean', default: false }, trust: { type: 'boolean', default: false },
     },
   });
   const file = positionals[0];
@@ -110,7 +111,9 @@ async function train(args: string[]): Promise<number> {
   const engine = await startLocalEngine();
   try {
     const { client } = engine;
-    const opened = await client.call('openDocument', { document });
+    const opened = await client.call('openDocument', { document, trust: values.trust });
+    const untrusted = untrustedCodeMessage(file, opened);
+    if (untrusted) throw new TrainUsageError(untrusted);
     if (!opened.ok) {
       for (const p of opened.problems) process.stderr.write(`${file}: ${describeProblem(p)}\n`);
       throw new TrainUsageError(`${file} has errors; fix them and train again`);

@@ -12,6 +12,7 @@ import type { Parameter } from '../parameter.ts';
 import { codeModule, CodeError, type CodeModule } from '../../sandbox/code-module.ts';
 import { codeTrusted, requireTrust, trustSources } from '../../sandbox/trust.ts';
 import { sourceOf, traceOnnx, typescriptCode } from './code-export.ts';
+import { GLUON_CODE, PYTORCH_CODE } from './code-python.ts';
 import { CODE_EXAMPLES } from './code-examples.ts';
 import { ONE_OUTPUT, type Attrs, type LayerSpec, type ParamSpec, type ShapeLike } from './layer-spec.ts';
 
@@ -94,8 +95,8 @@ export class CodeBlock extends Block {
     repr: (a) => `${titleOf(sourceOf(a))}(\n\n)`,
     onnx: traceOnnx,
     code: {
-      pytorch: { unsupported: 'code blocks are not translated to PyTorch yet' },
-      gluon: { unsupported: 'code blocks are not translated to Gluon yet' },
+      pytorch: PYTORCH_CODE,
+      gluon: GLUON_CODE,
       typescript: typescriptCode,
     },
     // From a document: runs only when the document's code is trusted.

@@ -111,8 +111,8 @@ export interface PythonLayerCode {
   readonly stateNames?: Readonly<Record<string, string>>;
   /** Parameters the framework's module keeps transposed relative to the engine's (MyDense's (in, out) weight). */
   readonly transposed?: readonly string[];
-  /** Top-level Python the module needs (a class definition), written once per file. */
-  readonly preamble?: string;
+  /** Top-level Python the module needs (a class definition), written once per file; a function when it depends on the layer. */
+  readonly preamble?: string | ((s: CodeSite) => string | null);
 }
 
 /** A kind in engine TypeScript code. */
