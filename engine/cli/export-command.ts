@@ -6,6 +6,7 @@
 //      --safetensors OUT | --npz OUT | --mxnet OUT.params) ...
 //   blocksmith export DOC.json --torch-job DIR (--train-config CONFIG.json | --data D --epochs N [training flags])
 //     [--nproc N] [--scale-lr none|linear|sqrt] [--per-process-batch]    (a PyTorch DDP job: docs/distributed.md)
+import { untrustedCodeMessage } from './code-trust.ts';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { readEmbeddedDocument } from '../export/params/open-model-file.ts';
@@ -14,7 +15,7 @@ import { describeProblem, pyShape, table } from './format.ts';
 import { flagNumber, TRAIN_FLAGS, TrainUsageError, trainingConfigFromFlags } from './train-options.ts';
 import type { TrainingConfigInput } from '../schema/training-config.ts';
 
-export const EXPORT_USAGE = `  blocksmith export DOC.json|MODEL.safetensors [--params P] [--gluon-names | --structural-names] ` +
+export const EXPORT_USAGE = `  blocksmith export DOC.json|MODEL.safetensors [--trust] [--params P] [--gluon-names | --structural-names] ` +
   '(--onnx OUT.onnx | --pytorch OUT.py | --gluon OUT.py | --typescript OUT.ts | --safetensors OUT | --npz OUT | --mxnet OUT.params)...\n' +
   '  blocksmith export DOC.json --torch-job DIR (--train-config CONFIG.json | --data D --epochs N [train flags]) [--params P] ' +
   '[--nproc N] [--scale-lr none|linear|sqrt] [--per-process-batch]';
@@ -52,7 +53,7 @@ async function readSource(file: string): Promise<{ document: unknown; params?: s
 const EXPORT_FLAGS = {
   params: { type: 'string' }, 'gluon-names': { type: 'boolean', default: false }, 'structural-names': { type: 'boolean', default: false },
   onnx: { type: 'string' }, pytorch: { type: 'string' }, gluon: { type: 'string' }, typescript: { type: 'string' },
-  safetensors: { type: 'string' }, npz: { type: 'string' }, mxnet: { type: 'string' },
+  safetensors: { type: 'string' }, npz: { type: 'string' }, mxnet: { type: 'string' }, trust: { type: 'boolean', default: false },
   'torch-job': { type: 'string' }, 'train-config': { type: 'string' }, nproc: { type: 'string' }, 'scale-lr': { type: 'string' },
   'per-process-batch': { type: 'boolean', default: false }, ...TRAIN_FLAGS,
 } as const;
@@ -102,7 +103,9 @@ export async function exportCommand(args: string[]): Promise<number> {
   const engine = await startLocalEngine();
   try {
     const { client } = engine;
-    const opened = await client.call('openDocument', { document: source.document });
+    const opened = await client.call('openDocument', { document: source.document, trust: values.trust });
+    const untrusted = untrustedCodeMessage(positionals[0]!, opened);
+    if (untrusted) return fail(untrusted);
     if (!opened.ok) {
       for (const p of opened.problems) process.stderr.write(`${positionals[0]}: ${describeProblem(p)}\n`);
       return fail(`${positionals[0]} has errors; fix them and export again`);
@@ -116,6 +119,7 @@ export async function exportCommand(args: string[]): Promise<number> {
       // Parameter files list their keys (the names other tools will see); code and ONNX just say how many.
       if (result.bytes < 0) process.stdout.write(`${table(result.parameters.map((p) => [p.key, pyShape(p.shape), p.dtype]))}\n`);
       else process.stdout.write(`  ${result.bytes} bytes, ${result.parameters.length} parameter(s)\n`);
+      for (const stub of result.stubs ?? []) process.stdout.write(`  STUB to finish by hand: ${stub}\n`);
     }
     if (torchJob) {
       const job = await client.call('exportTorchJob', { docId: opened.docId, config: torchJob.config, dir: values['torch-job']!, ...torchJob.options });

@@ -1,10 +1,11 @@
 // The `blocksmith` command line. Every command talks to a private engine process through the
 // service API, exactly as the editor does. Exit codes: 0 ok, 1 a problem with the user's input
 // (the message says what), 2 an internal error.
-//   blocksmith run DOC.json [--input-shape 2,20] [--device cpu|gpu:0] [--seed N] [--save-params FILE] [--json]
+//   blocksmith run DOC.json [--input-shape 2,20] [--device cpu|gpu:0] [--seed N] [--save-params FILE] [--json] [--trust]
 //   blocksmith params FILE
 //   blocksmith validate DOC.json
 //   blocksmith serve [--port N] [--host H] [--allow-dir DIR ...]
+import { untrustedCodeMessage } from './code-trust.ts';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { isUserErrorCode, ServiceError } from '../schema/service-protocol.ts';
@@ -16,7 +17,7 @@ import { exportCommand, EXPORT_USAGE } from './export-command.ts';
 import { trainCommand, TRAIN_USAGE } from './train-command.ts';
 
 const USAGE = `usage:
-  blocksmith run DOC.json [--input-shape 2,20] [--device cpu|gpu:0] [--seed N] [--save-params FILE] [--json]
+  blocksmith run DOC.json [--input-shape 2,20] [--device cpu|gpu:0] [--seed N] [--save-params FILE] [--json] [--trust]
   blocksmith params FILE
   blocksmith validate DOC.json
   blocksmith serve [--port N] [--host H] [--allow-dir DIR ...]
@@ -70,7 +71,7 @@ async function run(args: string[]): Promise<number> {
     args, allowPositionals: true,
     options: {
       'input-shape': { type: 'string' }, device: { type: 'string' }, seed: { type: 'string' },
-      'save-params': { type: 'string' }, json: { type: 'boolean', default: false },
+      'save-params': { type: 'string' }, json: { type: 'boolean', default: false }, trust: { type: 'boolean', default: false },
     },
   });
   if (positionals.length > 1) throw new UsageError(`run takes one document, got ${positionals.length}`);
@@ -78,7 +79,9 @@ async function run(args: string[]): Promise<number> {
   const inputShape = parseShape(values['input-shape']);
   const seed = parseSeed(values.seed);
   return withEngine(async ({ client }) => {
-    const opened = await client.call('openDocument', { document, returnDocument: true });
+    const opened = await client.call('openDocument', { document, returnDocument: true, trust: values.trust });
+    const untrusted = untrustedCodeMessage(positionals[0]!, opened);
+    if (untrusted) throw new UsageError(untrusted);
     if (!opened.ok) {
       for (const p of opened.problems) process.stderr.write(`${positionals[0]}: ${describeProblem(p)}\n`);
       throw new UsageError(`${positionals[0]} has errors; fix them and run again`);

@@ -5,6 +5,7 @@
 //     --epochs N [--batch-size B] [--lr X] [--optimizer sgd|adam|adamw] [--momentum M] [--wd W] [--seed S]
 //     [--validation F] [--device cpu|gpu:0] [--save-params OUT] [--checkpoint-dir D] [--checkpoint-every N]
 //     [--resume CKPT] [--json]
+import { untrustedCodeMessage } from './code-trust.ts';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { TrainingStatus } from '../schema/training-config.ts';
@@ -15,7 +16,7 @@ import { TRAIN_FLAGS, TrainUsageError, trainingConfigFromFlags } from './train-o
 
 export const TRAIN_USAGE = '  blocksmith train DOC.json --data mnist|spirals|linear|FILE.csv|FILE.npz|FILE.npy [--label COL] [--features A,B] ' +
   '--epochs N [--batch-size B] [--lr X] [--optimizer sgd|adam|adamw] [--momentum M] [--wd W] [--seed S] [--validation F] ' +
-  '[--device D] [--save-params OUT] [--checkpoint-dir D] [--checkpoint-every N] [--resume CKPT] [--json]';
+  '[--device D] [--save-params OUT] [--checkpoint-dir D] [--checkpoint-every N] [--resume CKPT] [--json] [--trust]';
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 
@@ -36,7 +37,7 @@ export async function trainCommand(args: string[]): Promise<number> {
 async function train(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args, allowPositionals: true,
-    options: { ...TRAIN_FLAGS, 'save-params': { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: { ...TRAIN_FLAGS, 'save-params': { type: 'string' }, json: { type: 'boolean', default: false }, trust: { type: 'boolean', default: false } },
   });
   const file = positionals[0];
   if (!file || positionals.length > 1) throw new TrainUsageError('train takes one document');
@@ -51,7 +52,9 @@ async function train(args: string[]): Promise<number> {
   const engine = await startLocalEngine();
   try {
     const { client } = engine;
-    const opened = await client.call('openDocument', { document });
+    const opened = await client.call('openDocument', { document, trust: values.trust });
+    const untrusted = untrustedCodeMessage(file, opened);
+    if (untrusted) throw new TrainUsageError(untrusted);
     if (!opened.ok) {
       for (const p of opened.problems) process.stderr.write(`${file}: ${describeProblem(p)}\n`);
       throw new TrainUsageError(`${file} has errors; fix them and train again`);

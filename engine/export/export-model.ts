@@ -24,7 +24,11 @@ export interface ExportRequest {
   engineImport?: string;
 }
 
-export interface ExportResult { target: ExportTarget; path: string; bytes: number; parameters: ExportedEntry[] }
+export interface ExportResult {
+  target: ExportTarget; path: string; bytes: number; parameters: ExportedEntry[];
+  /** Parts written as stubs to finish by hand (a code block with no translation), one line each. */
+  stubs?: string[];
+}
 
 const ENGINE_ENTRY = fileURLToPath(new URL('../index.ts', import.meta.url));
 
@@ -54,5 +58,9 @@ export async function exportModel(model: BuiltModel, request: ExportRequest): Pr
     case 'typescript': bytes = new TextEncoder().encode(typescriptCode(graph, { title, engineImport: request.engineImport ?? engineImportFor(path) })); break;
   }
   await writeFileAtomic(path, bytes);
-  return { target, path, bytes: bytes.length, parameters: [...graph.parameters].map(([key, p]) => ({ key, shape: [...p.data().shape], dtype: p.dtype })) };
+  const stubs = [...new TextDecoder().decode(bytes).matchAll(/^# STUB: (.*)$/gm)].map((m) => m[1]!);
+  return {
+    target, path, bytes: bytes.length, parameters: [...graph.parameters].map(([key, p]) => ({ key, shape: [...p.data().shape], dtype: p.dtype })),
+    ...(stubs.length ? { stubs } : {}),
+  };
 }

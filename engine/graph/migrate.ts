@@ -5,6 +5,7 @@
 import { GRAPH_FORMAT, GRAPH_VERSION } from '../schema/graph-document.ts';
 import { currentLimits, jsonDeeperThan } from '../schema/limits.ts';
 import { problem, PROBLEM_CODES as C, type Problem } from './problems.ts';
+import { upgradeFormerKinds } from './upgrade-kinds.ts';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -64,5 +65,6 @@ export function migrateDocument(json: unknown): { document: unknown; problems: P
     if (!up) return { document: null, problems: [problem(C.version, `No migration from version ${v} to ${v + 1}.`, { path: 'version' })] };
     doc = up(doc);
   }
+  doc = upgradeFormerKinds(doc);
   return from === GRAPH_VERSION ? { document: doc, problems: [] } : { document: doc, problems: [], migratedFrom: from };
 }

@@ -10,6 +10,7 @@
 
 import type { BlockDefinition, GraphBody, GraphDocument, GraphNode } from '../schema/graph-document.ts';
 import { layerSpec } from '../nn/layers/index.ts';
+import { specParams } from '../nn/layers/layer-spec.ts';
 import { indexGraph, isLayerKind, topologicalOrder, type GraphIndex } from './topology.ts';
 
 export interface PlannedLayer { type: 'layer'; node: GraphNode; name: string; attrs: Record<string, unknown>; childNames: Record<string, string> }
@@ -149,7 +150,7 @@ export function planDocument(doc: GraphDocument, broken: (blockId: string | unde
         const spec = layerSpec(node.kind);
         const attrs = withSpecDefaults(node.kind, node.attrs ?? {});
         const childNames: Record<string, string> = {};
-        for (const p of spec.params) if (p.owner && !(p.owner in childNames)) childNames[p.owner] = namer.next(p.owner);
+        for (const p of specParams(spec, attrs)) if (p.owner && !(p.owner in childNames)) childNames[p.owner] = namer.next(p.owner);
         return { type: 'layer', node, name, attrs, childNames };
       }
     }
@@ -218,6 +219,6 @@ export function tieRoot(g: PlannedGraph, nodeId: string, param: string): [string
 
 /** The full Gluon name of a layer's parameter: its own prefix, or its inner child's (FancyMLP's dense4_weight). */
 export function paramFullName(item: PlannedLayer, param: string): string {
-  const owner = layerSpec(item.node.kind).params.find((p) => p.name === param)?.owner;
+  const owner = specParams(layerSpec(item.node.kind), item.attrs).find((p) => p.name === param)?.owner;
   return `${owner ? item.childNames[owner]! : item.name}_${param}`;
 }

@@ -4,6 +4,7 @@
 
 import type { GraphDocument, GraphNode } from '../schema/graph-document.ts';
 import { layerSpec } from '../nn/layers/index.ts';
+import { specParams } from '../nn/layers/layer-spec.ts';
 import { itemPorts, paramFullName, planDocument, subPath, tieRoot, type PlannedGraph, type PlannedLayer } from './plan.ts';
 import { problem, PROBLEM_CODES as C, type Problem } from './problems.ts';
 import { validateDocument } from './parse.ts';
@@ -142,7 +143,7 @@ function inferLayer(item: PlannedLayer, ins: number[][], g: PlannedGraph, tiedSh
   const spec = layerSpec(item.node.kind);
   const entry: NodeShapes = { outputShapes: [], paramCount: 0, flops: 0, params: [], name: item.name };
   const place = { nodeId: path + item.node.id, blockId: g.blockId };
-  for (const p of spec.params) {
+  for (const p of specParams(spec, item.attrs)) {
     if (p.present && !p.present(item.attrs)) continue;
     const shape = p.shape(item.attrs, ins[0]);
     const fixed = p.shape(item.attrs, undefined);

@@ -4,6 +4,7 @@
 
 import type { GraphNode } from '../schema/graph-document.ts';
 import { layerSpec, type AttrSpec, type LayerSpec } from '../nn/layers/index.ts';
+import { specParams } from '../nn/layers/layer-spec.ts';
 import { problem, PROBLEM_CODES as C, type Problem } from './problems.ts';
 import { isLayerKind } from './topology.ts';
 
@@ -65,17 +66,18 @@ export function checkAttrs(kind: string, attrs: Readonly<Record<string, unknown>
 
 /** The parameters a layer node has with its attributes (Dense without bias has only weight). */
 export function presentParams(spec: LayerSpec, attrs: Readonly<Record<string, unknown>>): string[] {
-  return spec.params.filter((p) => !p.present || p.present(attrs)).map((p) => p.name);
+  return specParams(spec, attrs).filter((p) => !p.present || p.present(attrs)).map((p) => p.name);
 }
 
 /** A parameter's shape before any data: -1 where it waits for the input. */
 export function staticParamShape(node: GraphNode, param: string): number[] | null {
   if (!isLayerKind(node.kind)) return null;
   const spec = layerSpec(node.kind);
-  const p = spec.params.find((q) => q.name === param);
+  const attrs = { ...defaultsOf(spec), ...node.attrs };
+  const p = specParams(spec, attrs).find((q) => q.name === param);
   if (!p) return null;
   try {
-    return p.shape({ ...defaultsOf(spec), ...node.attrs }, undefined);
+    return p.shape(attrs, undefined);
   } catch {
     return null;
   }

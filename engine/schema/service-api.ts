@@ -67,11 +67,14 @@ export const serviceMethods = {
 
   openDocument: method('Parses (and migrates) a document and keeps it in the session under docId. ' +
     'returnDocument: true also answers the document as kept (migrated to the current version) and migratedFrom, the version it had when older.',
-    z.object({ docId: zDocId.optional(), document: z.unknown(), returnDocument: z.boolean().optional() }).strict(),
+    z.object({ docId: zDocId.optional(), document: z.unknown(), returnDocument: z.boolean().optional(),
+      trust: z.boolean().optional().describe('the user agreed to run the document\'s code blocks (the editor\'s prompt, the CLI\'s --trust)') }).strict(),
     z.object({ docId: z.string(), ok: z.boolean(), problems: z.array(zProblem),
       document: z.unknown().optional(), migratedFrom: z.number().int().nullable().optional(),
       /** After an engine restart: the parameter values brought back from the session's checkpoint. */
-      restored: z.object({ parameters: z.number().int(), savedAt: z.number() }).optional() })),
+      restored: z.object({ parameters: z.number().int(), savedAt: z.number() }).optional(),
+      code: z.array(z.object({ nodeId: z.string(), name: z.string(), blockId: z.string().nullable(), source: z.string(), trusted: z.boolean() }))
+        .optional().describe('the code blocks the document holds (absent when none): what to show before asking to trust it') })),
 
   readDocumentFile: method('Reads a graph document file by path (relative paths from the engine\'s working directory), migrating older versions; ' +
     'migratedFrom is the version the file had when it was not current. A .safetensors model file (as exportModel writes it) answers ' +
@@ -190,6 +193,8 @@ export const serviceMethods = {
       /** Bytes written (-1 for parameter files, whose size the array writer decides). */
       bytes: z.number().int(),
       parameters: z.array(z.object({ key: z.string(), shape: zShape, dtype: z.string() })),
+      /** Parts written as marked stubs to finish by hand (a code block with no PyTorch / Gluon translation). */
+      stubs: z.array(z.string()).optional(),
     })),
 
   saveArrays: method('Writes arrays (one, a list or named) to an array file.',

@@ -91,7 +91,7 @@ describe('blocksmith run', () => {
     'mlp.json': { count: 4, first: ['dense0_weight', [256, 20]], last: ['dense1_bias', [10]] },
     'my-sequential.json': { count: 4, first: ['dense0_weight', [256, 20]], last: ['dense1_bias', [10]] },
     'nest-mlp.json': { count: 6, first: ['dense0_weight', [64, 20]], last: ['dense2_bias', [16]] },
-    'chimera.json': { count: 11, first: ['dense0_weight', [64, 20]], last: ['dense4_bias', [20]] },
+    'chimera.json': { count: 11, first: ['dense0_weight', [64, 20]], last: ['fancymlp0_bias', [20]] },
     'centered.json': { count: 2, first: ['dense0_weight', [128, 8]], last: ['dense0_bias', [128]] },
     'my-dense.json': { count: 4, first: ['mydense0_weight', [64, 8]], last: ['mydense1_bias', [1]] },
     'tied.json': { count: 6, first: ['dense1_weight', [8, 20]], last: ['dense3_bias', [10]] },

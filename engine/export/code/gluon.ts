@@ -19,7 +19,8 @@ export function gluonCode(graph: ExportGraph, options: PythonCodeOptions = {}): 
   for (const l of plan.layers) {
     const writer = writerOf(l.op, 'gluon');
     const site = siteOf(l, 'self.');
-    if (writer.preamble) preambles.add(writer.preamble);
+    const preamble = typeof writer.preamble === 'function' ? writer.preamble(site) : writer.preamble;
+    if (preamble) preambles.add(preamble);
     const partial = l.partialTies.length > 0 && l.partialTies.length < l.op.params.size;
     if (partial || new Set(l.partialTies.map(([, o]) => o)).size > 1) {
       throw unsupported(l.op, 'a Gluon block', 'only some of its parameters are tied, which Gluon 1.x expresses only by sharing all of them');

@@ -25,7 +25,8 @@ export function pytorchCode(graph: ExportGraph, options: PythonCodeOptions = {})
   for (const l of plan.layers) {
     const writer = writerOf(l.op, 'pytorch'); // throws first for kinds PyTorch lacks
     const site = siteOf(l, 'self.');
-    if (writer.preamble) preambles.add(writer.preamble);
+    const preamble = typeof writer.preamble === 'function' ? writer.preamble(site) : writer.preamble;
+    if (preamble) preambles.add(preamble);
     if (l.reuses) forward.push(`        # ${l.op.name} shares ${l.reuses.op.name}'s parameters: the same module`);
     else {
       const m = writer.module?.(site) ?? null;

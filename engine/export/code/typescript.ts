@@ -11,7 +11,7 @@ const RESERVED = new Set([
   'extends', 'false', 'finally', 'for', 'function', 'if', 'import', 'in', 'instanceof', 'new', 'null', 'return', 'super',
   'switch', 'this', 'throw', 'true', 'try', 'typeof', 'var', 'void', 'while', 'with', 'let', 'static', 'yield', 'await',
   // Names the generated module may import.
-  'np', 'npx', 'examples', 'Block', 'NDArray', ...Object.keys(LAYER_CLASSES),
+  'np', 'npx', 'examples', 'Block', 'NDArray', 'CodeBlock', ...Object.keys(LAYER_CLASSES),
 ]);
 const tsIdentifier = (name: string): string => (RESERVED.has(name) ? `${name}_` : name);
 

@@ -102,7 +102,13 @@ function emitOp(op: ExportOp, nodes: OnnxNode[], constantName: () => string, ini
       return name;
     },
   };
-  return mapping(emitter);
+  try {
+    return mapping(emitter);
+  } catch (e) {
+    // A mapping that decides per node (a traced code block) refuses by throwing; name the node.
+    if (e instanceof ExportError) throw e;
+    throw new ExportError('E_EXPORT_UNSUPPORTED', op.where, `node '${op.node.name}' (${op.kind}, id ${op.where}) cannot be exported to ONNX: ${(e as Error).message}.`);
+  }
 }
 
 /** Gives the value `from` (the last output of a layer) the layer's name everywhere it appears. */

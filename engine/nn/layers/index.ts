@@ -59,7 +59,7 @@ import { ScaledDotProductAttention } from './scaled-dot-product-attention.ts';
 import { RNN } from './rnn.ts';
 import { LSTM } from './lstm.ts';
 import { GRU } from './gru.ts';
-import { CENTERED_LAYER_SPEC, FANCY_MLP_SPEC, MY_DENSE_SPEC } from './chapter-blocks.ts';
+import { CodeBlock } from './code.ts';
 
 /** The layer classes by kind name: the `nn` namespace exposes exactly these. */
 export const LAYER_CLASSES = {
@@ -116,11 +116,12 @@ export const LAYER_CLASSES = {
   RNN,
   LSTM,
   GRU,
+  Code: CodeBlock,
 } as const;
 
-/** Every kind's descriptor: the classes' own, then the chapter's blocks (whose classes live in nn/examples/). */
+/** Every kind's descriptor (the chapter's custom layers are code blocks: code-examples.ts). */
 const SPECS: ReadonlyMap<string, LayerSpec> = new Map(
-  [...Object.values(LAYER_CLASSES).map((c) => c.spec), FANCY_MLP_SPEC, CENTERED_LAYER_SPEC, MY_DENSE_SPEC].map((s) => [s.kind, s]),
+  Object.values(LAYER_CLASSES).map((c): [string, LayerSpec] => [c.spec.kind, c.spec]),
 );
 
 export function layerKinds(): string[] {
@@ -139,6 +140,7 @@ export function createLayer(kind: string, attrs: Attrs = {}, options: BlockOptio
   return spec.create(withDefaults(spec, attrs), options);
 }
 
+export { CodeBlock };
 export { Activation, Concat, Concurrent, Dense, Dropout, Flatten, Lambda, Sequential };
 export { Conv1D, Conv2D, Conv1DTranspose, Conv2DTranspose, MaxPool1D, MaxPool2D, AvgPool1D, AvgPool2D };
 export { LeakyReLU, ELU, SELU, GELU, SiLU, Swish, Softplus, HardSigmoid, HardSwish };

@@ -63,6 +63,8 @@ export interface LayerSpec {
   readonly inputs: readonly PortSpec[];
   readonly outputs: readonly PortSpec[];
   readonly params: readonly ParamSpec[];
+  /** Parameters that depend on the attributes beyond `present` (a code block's declarations); wins over `params`. */
+  paramsOf?(attrs: Attrs): readonly ParamSpec[];
   /** Output shape from the input shapes (-1 dims pass through). */
   outputShape(attrs: Attrs, inputs: readonly ShapeLike[]): number[];
   /** The repr Gluon prints for a layer with these attributes (and input shape when known). */
@@ -110,8 +112,8 @@ export interface PythonLayerCode {
   readonly stateNames?: Readonly<Record<string, string>>;
   /** Parameters the framework's module keeps transposed relative to the engine's (MyDense's (in, out) weight). */
   readonly transposed?: readonly string[];
-  /** Top-level Python the module needs (a class definition), written once per file. */
-  readonly preamble?: string;
+  /** Top-level Python the module needs (a class definition), written once per file; a function when it depends on the layer. */
+  readonly preamble?: string | ((s: CodeSite) => string | null);
 }
 
 /** A kind in engine TypeScript code. */
@@ -157,6 +159,9 @@ export interface OnnxEmitter {
 export type OnnxExport = ((e: OnnxEmitter) => string) | Unsupported;
 
 export const isUnsupported = (x: unknown): x is Unsupported => typeof x === 'object' && x !== null && 'unsupported' in x;
+
+/** A layer's parameter descriptors with these attributes (static `params`, or the kind's `paramsOf`). */
+export const specParams = (spec: LayerSpec, attrs: Attrs): readonly ParamSpec[] => (spec.paramsOf ? spec.paramsOf(attrs) : spec.params);
 
 /** Attributes with defaults filled in (required ones must be present). */
 export function withDefaults(spec: LayerSpec, attrs: Attrs): Record<string, unknown> {

@@ -5,6 +5,8 @@ import { exampleNames as graphExampleNames, inferShapes as graphInferShapes, loa
 import type { ProblemInfo } from '../../schema/service-api.ts';
 import { ServiceError } from '../../schema/service-protocol.ts';
 import type { Handler } from '../dispatcher.ts';
+import { documentCode } from '../../graph/document-code.ts';
+import { trustSources } from '../../sandbox/trust.ts';
 import type { Session } from '../session.ts';
 import { forgetCheckpoint, restoreCheckpoint } from '../session-checkpoint.ts';
 
@@ -43,12 +45,20 @@ export function invalidDocument(problems: readonly Problem[]): ServiceError {
 }
 
 export const openDocument: Handler<'openDocument'> = async (params, ctx) => {
-  const { document, problems } = checkDocument(params.document);
+  let { document, problems } = checkDocument(params.document);
   if (!document) throw invalidDocument(problems);
+  let code = documentCode(document);
+  if (params.trust && code.some((c) => !c.trusted)) {
+    // Trusted now: check again, so the code's parameters are known to validation.
+    trustSources(code.map((c) => c.source));
+    ({ document, problems } = checkDocument(params.document));
+    if (!document) throw invalidDocument(problems);
+    code = documentCode(document);
+  }
   const entry = ctx.session.open(document, params.docId);
   // A restarted engine sent the same model again: the values trained or loaded before come back.
   const restored = params.docId !== undefined && !hasErrors(problems) ? await restoreCheckpoint(entry).catch(() => null) : null;
-  const answer = { docId: entry.docId, ok: !hasErrors(problems), problems, ...(restored ? { restored } : {}) };
+  const answer = { docId: entry.docId, ok: !hasErrors(problems), problems, ...(restored ? { restored } : {}), ...(code.length ? { code } : {}) };
   if (!params.returnDocument) return answer;
   // The editor opens an uploaded file through this: it gets the migrated document to show and
   // the old version to tell the person about (the renderer cannot import the migrations).

@@ -60,10 +60,10 @@ test('a .safetensors weight file with its document is a model: exported without 
   await ort.InferenceSession.create(onnx);
 });
 
-test('chimera: the FancyMLP node is named and the exit code is 1; usage mistakes are 1 too', () => {
+test('chimera: the FancyMLP code block is named and the exit code is 1; usage mistakes are 1 too', () => {
   const r = cli('export', example('chimera'), '--onnx', path.join(work, 'chimera.onnx'));
   assert.equal(r.status, 1);
-  assert.match(r.stderr, /E_EXPORT_UNSUPPORTED: node 'fancymlp0' \(FancyMLP, id fancy\) cannot be exported to ONNX: .*control flow/);
+  assert.match(r.stderr, /E_EXPORT_UNSUPPORTED: node 'fancymlp0' \(Code, id fancy\) cannot be exported to ONNX: .*control flow/);
   assert.equal(cli('export', example('mlp')).status, 1);
   assert.match(cli('export', example('mlp')).stderr, /say what to write/);
   assert.equal(cli('export', path.join(work, 'missing.json'), '--onnx', 'x.onnx').status, 1);

@@ -11,6 +11,7 @@ import type { Block } from '../../../engine/index.ts';
 import { runModel } from '../../../engine/graph/index.ts';
 import { ExportError, engineImportFor, exportGraph, exportParameters, prepareModel, typescriptCode } from '../../../engine/export/index.ts';
 import { allDocuments, NOT_EXPORTABLE, tiedDocument, documentInput } from './export-documents.ts';
+import { FANCY_MLP_SOURCE } from '../../../engine/nn/layers/code-examples.ts';
 
 // Inside the repository (test-results/ is ignored): a .ts file outside a "type": "module" package
 // would load as CommonJS and get a second copy of the engine's modules.
@@ -19,8 +20,8 @@ mkdirSync(results, { recursive: true });
 const dir = mkdtempSync(join(results, 'export-ts-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
+// Every document, the chimera too: code blocks go into TypeScript as the very code they hold.
 for (const [name, doc] of allDocuments()) {
-  if (name in NOT_EXPORTABLE) continue;
   test(`TypeScript code for ${name}: runs and reproduces runModel exactly`, async () => {
     const model = await prepareModel(doc);
     const graph = exportGraph(model);
@@ -42,10 +43,10 @@ for (const [name, doc] of allDocuments()) {
   });
 }
 
-test('TypeScript code for chimera: refused, naming the FancyMLP node', async () => {
+test('TypeScript code for chimera carries FancyMLP\'s code block source', async () => {
   const graph = exportGraph(await prepareModel(allDocuments().find(([n]) => n === 'chimera')![1]));
-  assert.throws(() => typescriptCode(graph, { engineImport: '../engine/index.ts' }),
-    (e: unknown) => e instanceof ExportError && e.message.includes(`'${NOT_EXPORTABLE.chimera}'`));
+  const code = typescriptCode(graph, { engineImport: '../engine/index.ts' });
+  assert.ok(code.includes(`new CodeBlock(${JSON.stringify(FANCY_MLP_SOURCE)}, { prefix: '${NOT_EXPORTABLE.chimera}_' })`), code);
 });
 
 test('TypeScript code: a fully tied layer with its own activation shares params; a partial tie is refused', async () => {

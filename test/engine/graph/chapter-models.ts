@@ -2,16 +2,19 @@
 // fresh naming scope (as buildModel uses), so names, reprs and values can be compared.
 
 import { Dense, Embedding, GRU, LSTM, NamingScope, Sequential, SequenceMean, examples, withNamingScope, type Block } from '../../../engine/model-index.ts';
+import { CodeBlock } from '../../../engine/nn/layers/code.ts';
+import { CENTERED_LAYER_SOURCE, FANCY_MLP_SOURCE, myDenseSource } from '../../../engine/nn/layers/code-examples.ts';
 
 export const HAND_BUILT: Record<string, () => Block> = {
   mlp: () => new examples.MLP(),
   'my-sequential': () => new examples.MySequential().add(new Dense(256, { activation: 'relu' })).add(new Dense(10)),
   'nest-mlp': () => new examples.NestMLP(),
-  chimera: () => examples.chimera(),
+  // The chapter's custom layers are code blocks in documents: the same code, built by hand.
+  chimera: () => new Sequential().add(new examples.NestMLP(), new Dense(20), new CodeBlock(FANCY_MLP_SOURCE, { hint: 'fancymlp' })),
   rgnet: () => examples.rgnet(),
   tied: () => examples.tiedNet().net,
-  centered: () => new Sequential().add(new Dense(128), new examples.CenteredLayer()),
-  'my-dense': () => new Sequential().add(new examples.MyDense(8, 64), new examples.MyDense(1, 8)),
+  centered: () => new Sequential().add(new Dense(128), new CodeBlock(CENTERED_LAYER_SOURCE, { hint: 'centeredlayer' })),
+  'my-dense': () => new Sequential().add(new CodeBlock(myDenseSource(8, 64), { hint: 'mydense' }), new CodeBlock(myDenseSource(1, 8), { hint: 'mydense' })),
   'mnist-mlp': () => new Sequential().add(new Dense(256, { activation: 'relu' }), new Dense(10)),
   // The sequence examples (issue 16).
   'char-lstm': () => new Sequential().add(new Embedding(28, 32), new LSTM(64, { layout: 'NTC' }), new Dense(28, { flatten: false })),
