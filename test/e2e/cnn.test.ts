@@ -33,17 +33,17 @@ test('the palette groups the new kinds: Convolution, Pooling, Normalization, Mer
   }
 });
 
-test('LeNet shows its shapes on every edge; a Run gives 61,706 parameters and conv0\'s kernels as images', { skip, timeout: 90_000 }, async () => {
+test('LeNet shows its shapes on every edge; a Run gives 61,706 parameters and conv2d0\'s kernels as images', { skip, timeout: 90_000 }, async () => {
   const p = page();
-  await openExample(p, 'lenet', 'conv0');
+  await openExample(p, 'lenet', 'conv2d0');
   await screenshot(p, 'cnn-lenet-light');
-  await waitForText(p.getByTestId('node-shape-conv0'), '156 params', 20_000);
+  await waitForText(p.getByTestId('node-shape-conv2d0'), '156 params', 20_000);
   const shapes = Object.values(await edgeShapes(p));
   assert.deepEqual(shapes.sort(), ['(-1, 1, 28, 28)', '(-1, 10)', '(-1, 120)', '(-1, 16, 10, 10)', '(-1, 16, 5, 5)', '(-1, 400)', '(-1, 6, 14, 14)',
     '(-1, 6, 28, 28)', '(-1, 84)'].sort());
   await screenshot(p, 'cnn-lenet-light');
   await runModel(p, /10 of 10 parameters/);
-  await paramRow(p, 'conv0_weight').getByRole('button', { name: 'conv0_weight', exact: true }).click();
+  await paramRow(p, 'conv2d0_weight').getByRole('button', { name: 'conv2d0_weight', exact: true }).click();
   const grid = p.getByTestId('kernel-grid');
   await grid.waitFor({ timeout: 20_000 });
   assert.match(await grid.locator('figcaption').textContent() ?? '', /6 filters × 1 channel of 5×5/);
@@ -72,8 +72,8 @@ test('the ResNet example: residual blocks with BatchNorm; running statistics are
   const p = page();
   await openExample(p, 'resnet', 'stage1');
   await runModel(p, /parameters/);
-  const running = paramRow(p, 'bn0_running_mean');
+  const running = paramRow(p, 'batchnorm0_running_mean');
   await running.waitFor({ timeout: 20_000 });
   assert.match(await running.textContent() ?? '', /running statistic/);
-  assert.doesNotMatch(await paramRow(p, 'bn0_gamma').textContent() ?? '', /running statistic/);
+  assert.doesNotMatch(await paramRow(p, 'batchnorm0_gamma').textContent() ?? '', /running statistic/);
 });
