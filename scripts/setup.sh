@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Blocksmith needs on this machine, then its npm dependencies (which also builds the
 # native addon). Safe to run again: it installs only what is missing and skips `npm ci` when
-# package.json and package-lock.json have not changed since the last successful run.
+# package.json and package-lock.json have not changed since the last successful run. Last, it links
+# the `blocksmith` command into a folder on PATH (scripts/link-cli.sh; BLOCKSMITH_LINK=0 skips it).
 #
 #   bash scripts/setup.sh
 set -euo pipefail
@@ -121,5 +122,9 @@ else
   cat package.json package-lock.json 2>/dev/null | node -e '
     const h = require("node:crypto").createHash("sha256");
     process.stdin.on("data", (d) => h.update(d)).on("end", () => console.log(h.digest("hex")));' >"$stamp"
+fi
+# --- the `blocksmith` command, from any folder --------------------------------------------------
+if [ "${BLOCKSMITH_LINK:-1}" != 0 ]; then
+  bash scripts/link-cli.sh || say "could not link the blocksmith command; call it as: node $(pwd)/scripts/blocksmith.mjs help"
 fi
 say "done"

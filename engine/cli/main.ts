@@ -9,6 +9,8 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { isUserErrorCode, ServiceError } from '../schema/service-protocol.ts';
 import { startLocalEngine, type LocalEngine } from '../service/client.ts';
+import type { GraphDocument } from '../schema/graph-document.ts';
+import { edgeName } from './edge-names.ts';
 import { describeProblem, formatArray, pyShape, table } from './format.ts';
 import { exportCommand, EXPORT_USAGE } from './export-command.ts';
 import { trainCommand, TRAIN_USAGE } from './train-command.ts';
@@ -76,7 +78,7 @@ async function run(args: string[]): Promise<number> {
   const inputShape = parseShape(values['input-shape']);
   const seed = parseSeed(values.seed);
   return withEngine(async ({ client }) => {
-    const opened = await client.call('openDocument', { document });
+    const opened = await client.call('openDocument', { document, returnDocument: true });
     if (!opened.ok) {
       for (const p of opened.problems) process.stderr.write(`${positionals[0]}: ${describeProblem(p)}\n`);
       throw new UsageError(`${positionals[0]} has errors; fix them and run again`);
@@ -94,8 +96,11 @@ async function run(args: string[]): Promise<number> {
       out(`output ${i}: shape ${pyShape(o.shape)} ${o.dtype}`);
       out(formatArray(o));
     });
+    // Edges by the names the editor shows (the layers of a repeat's copies as the model names them).
+    const doc = opened.document as GraphDocument;
+    const names = (await client.call('inferShapes', { docId: opened.docId, ...(inputShape ? { inputShape } : {}) })).nodes;
     out('\nedge shapes:');
-    out(table(Object.entries(result.edgeShapes).map(([edge, shape]) => [edge, pyShape(shape)])));
+    out(table(Object.entries(result.edgeShapes).map(([edge, shape]) => [edgeName(doc, edge, names), pyShape(shape)])));
     out(`\nparameters (${result.parameters.length}):`);
     out(table(result.parameters.map((p) => [p.name, pyShape(p.shape), p.dtype])));
     if (values['save-params']) out(`\nsaved parameters to ${values['save-params']}`);

@@ -17,6 +17,8 @@ export interface NodeShapes {
   flops: number;
   /** Full Gluon names (dense0_weight; a tied parameter under its owner's name) and shapes. */
   params: { name: string; shape: number[] }[];
+  /** A layer's name in the model (a repeat's copies: the name each copy's layer gets, dense6 in rep#1/…). */
+  name?: string;
 }
 
 /** Keys: a main-graph edge or node by its id; inside an instance `inst/id`, a repeat copy `rep#2/id`. */
@@ -129,7 +131,7 @@ function inferGraph(g: PlannedGraph, inputs: Shape[], path: string, ctx: Ctx): G
 
 function inferLayer(item: PlannedLayer, ins: number[][], g: PlannedGraph, tiedShapes: Map<string, number[]>, ctx: Ctx, path: string): { out: Shape; entry: NodeShapes } {
   const spec = layerSpec(item.node.kind);
-  const entry: NodeShapes = { outputShapes: [], paramCount: 0, flops: 0, params: [] };
+  const entry: NodeShapes = { outputShapes: [], paramCount: 0, flops: 0, params: [], name: item.name };
   const place = { nodeId: path + item.node.id, blockId: g.blockId };
   for (const p of spec.params) {
     if (p.present && !p.present(item.attrs)) continue;

@@ -28,6 +28,8 @@ const zShapeReport = z.object({
     paramCount: z.number(),
     flops: z.number(),
     params: z.array(z.object({ name: z.string(), shape: zShapeWithUnknown })),
+    /** A layer's name in the model (in a repeat's copies, each copy's own: dense6). */
+    name: z.string().optional(),
   })),
   problems: z.array(zProblem),
 });
@@ -68,9 +70,12 @@ export const serviceMethods = {
       document: z.unknown().optional(), migratedFrom: z.number().int().nullable().optional() })),
 
   readDocumentFile: method('Reads a graph document file by path (relative paths from the engine\'s working directory), migrating older versions; ' +
-    'migratedFrom is the version the file had when it was not current. Fails with E_FILE_NOT_FOUND, E_NOT_JSON or E_NOT_A_DOCUMENT naming the path.',
+    'migratedFrom is the version the file had when it was not current. A .safetensors model file (as exportModel writes it) answers ' +
+    'its embedded document and parametersFile, the path to load its values from (loadParameters) once the model is built. ' +
+    'Fails with E_FILE_NOT_FOUND, E_NOT_JSON or E_NOT_A_DOCUMENT naming the path.',
     z.object({ path: zPath }).strict(),
-    z.object({ path: z.string(), document: z.unknown(), migratedFrom: z.number().int().nullable(), problems: z.array(zProblem), modifiedMs: z.number() })),
+    z.object({ path: z.string(), document: z.unknown(), migratedFrom: z.number().int().nullable(), problems: z.array(zProblem), modifiedMs: z.number(),
+      parametersFile: z.string().optional() })),
 
   writeDocumentFile: method('Writes a graph document to a path atomically (temporary file, fsync, rename) after checking its structure; ' +
     'validation problems do not stop a save. overwrite: false refuses an existing file (E_FILE_EXISTS).',

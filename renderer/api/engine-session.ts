@@ -6,6 +6,7 @@ import type { ProblemInfo } from '../../engine/schema/service-api.ts';
 import type { ServiceClient } from '../../engine/schema/service-client.ts';
 import { makeCatalog } from '../graph/catalog.ts';
 import type { EditorStore } from '../store/editor-store.ts';
+import { refuseOnProblems } from '../store/problem-focus.ts';
 
 export const DOC_ID = 'editor';
 /** Edits closer together than this are sent to the engine once. */
@@ -145,10 +146,10 @@ export class EngineSession {
     };
     try {
       await this.flush();
-      if (this.store.getState().problems.some((p) => p.severity === 'error')) {
+      const refused = refuseOnProblems(this.store, 'Run');
+      if (refused) {
         settle();
-        setEngine({ notice: { kind: 'error', text: 'Fix the problems first: the model cannot be built.' } });
-        setUi({ bottomTab: 'problems' });
+        setEngine({ notice: { kind: 'error', text: refused } });
         return;
       }
       // No rebuild: sending a changed document (openDocument) drops the engine's model, so an edit

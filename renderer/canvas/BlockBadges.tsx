@@ -12,30 +12,35 @@ import { useEditor, useEditorHandles } from '../store/editor-context.tsx';
 /** Copies listed in an expanded repeat before "… N more". */
 const MAX_LISTED_COPIES = 12;
 
-/** A layer's name in one copy, from its first parameter's full name (dense4_weight → dense4). */
-function copyLayerName(params: readonly { name: string }[] | undefined, stored: string): string {
-  const first = params?.[0]?.name;
-  const cut = first?.lastIndexOf('_') ?? -1;
-  return first && cut > 0 ? first.slice(0, cut) : stored;
-}
-
 function RepeatCopies({ node }: { node: GraphNode }) {
   const prefix = useEditor(selectShapePrefix);
   const blocks = useEditor((s) => s.document.blocks);
   const count = node.count ?? 0;
   const layers = repeatLayers({ blocks }, node);
   const shapes = useEditor((s) => s.shapes?.nodes);
-  const rows = Array.from({ length: Math.min(count, MAX_LISTED_COPIES) }, (_, i) =>
-    layers.map((n) => copyLayerName(shapes?.[`${prefix}${node.id}#${i}/${n.id}`]?.params, n.name)).join(' → '));
+  // Each copy's layer names as the engine gives them (a tied parameter's name would say its
+  // owner's layer, not this one). Without them (the graph has errors) the copies are not listed
+  // one by one: the definition's names would repeat N times and read as N copies of the same layers.
+  const copyName = (i: number, id: string) => shapes?.[`${prefix}${node.id}#${i}/${id}`]?.name;
+  const named = layers.length > 0 && layers.every((n) => copyName(0, n.id) !== undefined);
+  const rows = named
+    ? Array.from({ length: Math.min(count, MAX_LISTED_COPIES) }, (_, i) => layers.map((n) => copyName(i, n.id) ?? '?').join(' → '))
+    : [];
   // An inline sequence has no definition yet: double-click makes one (same layer names) and opens it.
   const edit = node.block ?? 'its layers as a block';
   return (
     <div className="repeat-copies nodrag" data-testid={`repeat-copies-${node.name}`}>
       <div className="repeat-copies-note muted">expanded view (read-only) · double-click to edit {edit}</div>
-      <ol>
-        {rows.map((text, i) => <li key={i} className="mono" data-testid="repeat-copy">{text || node.block}</li>)}
-      </ol>
-      {count > MAX_LISTED_COPIES && <div className="muted">… {count - MAX_LISTED_COPIES} more</div>}
+      {named ? (
+        <ol>
+          {rows.map((text, i) => <li key={i} className="mono" data-testid="repeat-copy">{text || node.block}</li>)}
+        </ol>
+      ) : (
+        <div className="muted" data-testid="repeat-copies-unnamed">
+          ×{count} of <span className="mono">{layers.map((n) => n.name).join(' → ') || node.block}</span>; each copy&apos;s names show once the graph has no errors
+        </div>
+      )}
+      {named && count > MAX_LISTED_COPIES && <div className="muted">… {count - MAX_LISTED_COPIES} more</div>}
     </div>
   );
 }

@@ -20,7 +20,7 @@ import { useEditor, useEditorHandles } from '../store/editor-context.tsx';
 import { edgeTypes, nodeTypes } from './flow-types.ts';
 import type { LayerFlowNode } from './LayerNode.tsx';
 import { QuickAdd } from './QuickAdd.tsx';
-import { ESTIMATED_NODE_SIZE, FIT_VIEW, MINIMAP_SIZE } from './view-fit.ts';
+import { ESTIMATED_NODE_SIZE, MINIMAP_SIZE, fitReadable } from './view-fit.ts';
 import type { ShapeFlowEdge } from './ShapeEdge.tsx';
 
 /** A palette drag's data type; the text is a layer kind, or a block or structure entry (graph/palette-blocks.ts). */
@@ -128,7 +128,7 @@ function useFitOnOpen(nodes: readonly LayerFlowNode[]) {
     if (empty) setFitted(opened);
     else if (ready) {
       setFitted(opened);
-      void flow.fitView(FIT_VIEW);
+      void fitReadable(flow);
     }
   }, [ready, empty, opened, fitted, flow]);
   return fitted === opened;

@@ -5,7 +5,7 @@
 // portal looks up its DOM container with querySelector in a store selector, so with 1000 edges
 // every pan or drag step ran 1000 DOM queries (test/bench/editor.ts measured 85 ms per pan move).
 // Shapes are set in the monospace face, so the label's box is computed from its length without
-// measuring the text.
+// measuring the text; an edge too short for it gets it above the line, clear of the handles.
 import { BaseEdge, getBezierPath, type Edge, type EdgeProps } from '@xyflow/react';
 import { memo } from 'react';
 import { shapeText } from '../graph/shape-text.ts';
@@ -18,6 +18,8 @@ export type ShapeFlowEdge = Edge<Record<string, never>, 'shape'>;
 const CHAR_WIDTH = 6.65;
 const LABEL_HEIGHT = 16;
 const LABEL_PADDING = 5;
+/** Room kept between the label and a port handle at either end of the edge. */
+const HANDLE_CLEARANCE = 14;
 
 export const ShapeEdge = memo(function ShapeEdge(props: EdgeProps<ShapeFlowEdge>) {
   const { id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, selected, markerEnd } = props;
@@ -25,11 +27,15 @@ export const ShapeEdge = memo(function ShapeEdge(props: EdgeProps<ShapeFlowEdge>
   const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
   const text = shape ? shapeText(shape) : null;
   const width = text ? text.length * CHAR_WIDTH + 2 * LABEL_PADDING : 0;
+  // Nodes close together leave the label no room on the line: it would cover the port handles,
+  // so it moves above the edge instead.
+  const cramped = Math.hypot(targetX - sourceX, targetY - sourceY) / 2 < width / 2 + HANDLE_CLEARANCE;
+  const y = cramped ? Math.min(sourceY, targetY) - LABEL_HEIGHT : labelY;
   return (
     <>
       <BaseEdge id={id} path={path} markerEnd={markerEnd} className={selected ? 'edge-selected' : undefined} />
       {text && (
-        <g className="edge-shape-label" transform={`translate(${labelX} ${labelY})`}>
+        <g className="edge-shape-label" transform={`translate(${labelX} ${y})`}>
           <rect className="edge-shape-box" x={-width / 2} y={-LABEL_HEIGHT / 2} width={width} height={LABEL_HEIGHT} rx={4} ry={4} />
           <text className="edge-shape" data-testid="edge-shape" data-edge={id} textAnchor="middle" dominantBaseline="central">{text}</text>
         </g>

@@ -6,7 +6,7 @@ import { layeredLayout, type Size } from '../graph/auto-layout.ts';
 import { moveNodes } from '../graph/document-ops.ts';
 import { selectBody } from '../store/block-slice.ts';
 import { useEditorHandles } from '../store/editor-context.tsx';
-import { FIT_VIEW } from './view-fit.ts';
+import { fitReadable } from './view-fit.ts';
 
 export function useAutoLayout(): () => Promise<void> {
   const { store } = useEditorHandles();
@@ -20,6 +20,6 @@ export function useAutoLayout(): () => Promise<void> {
     // The document may have changed while ELK worked; apply to the current one.
     const current = selectBody(store.getState());
     store.getState().commitBody(moveNodes(current, positions));
-    if (!selection) requestAnimationFrame(() => void flow.fitView(FIT_VIEW));
+    if (!selection) requestAnimationFrame(() => void fitReadable(flow));
   }, [store, flow]);
 }

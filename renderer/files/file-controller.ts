@@ -8,6 +8,7 @@ import { zGraphDocument, type GraphDocument } from '../../engine/schema/graph-do
 import { DOC_ID, type EngineSession } from '../api/engine-session.ts';
 import { emptyDocument } from '../graph/document-ops.ts';
 import type { EditorStore } from '../store/editor-store.ts';
+import { readSafetensorsModel } from './safetensors-model.ts';
 import { baseName, readRecentFiles, touchRecentFile, type RecentFile, type StorageLike } from './recent-files.ts';
 import { Autosaver, clearRecovery, recoveryToOffer, type RecoveryEntry } from './recovery.ts';
 
@@ -24,6 +25,8 @@ export interface FilesState {
   recoveryOffer: RecoveryEntry | null;
   /** When the document was last copied to the recovery slot (null: not since it was clean). */
   lastAutosave: number | null;
+  /** File › Export… is showing. */
+  exportOpen: boolean;
 }
 
 /** The desktop shell's native dialogs (electron/preload exposes them as app:open-file / app:save-file). */
@@ -45,6 +48,7 @@ export interface FileEnvironment {
 }
 
 const JSON_FILTERS = [{ name: 'Blocksmith graph', extensions: ['json'] }, { name: 'All files', extensions: ['*'] }];
+const OPEN_FILTERS = [{ name: 'Blocksmith graph or model', extensions: ['json', 'safetensors'] }, ...JSON_FILTERS];
 
 /** "• mlp.json — Blocksmith" while unsaved, "mlp.json — Blocksmith" once saved. */
 export function windowTitle(fileName: string, dirty: boolean): string {
@@ -71,7 +75,7 @@ export class FileController {
 
   constructor(private readonly store: EditorStore, private readonly session: EngineSession, private readonly env: FileEnvironment) {
     this.now = env.now ?? Date.now;
-    this.files = createStore<FilesState>()(() => ({ recent: readRecentFiles(env.storage), pathPrompt: null, recoveryOffer: null, lastAutosave: null }));
+    this.files = createStore<FilesState>()(() => ({ recent: readRecentFiles(env.storage), pathPrompt: null, recoveryOffer: null, lastAutosave: null, exportOpen: false }));
     this.autosaver = new Autosaver(store, env.storage,
       (at) => this.files.setState({ lastAutosave: at }),
       (text) => this.notice('error', text));
@@ -135,6 +139,15 @@ export class FileController {
     this.autosaver.release();
   }
 
+  /** File › Export… (the dialog does the rest: files/ExportDialog.tsx). */
+  openExport(): void {
+    this.files.setState({ exportOpen: true });
+  }
+
+  closeExport(): void {
+    this.files.setState({ exportOpen: false });
+  }
+
   newDocument(): void {
     if (!this.confirmDiscard()) return;
     this.store.getState().replaceDocument(emptyDocument());
@@ -162,6 +175,7 @@ export class FileController {
       this.notice('error', `Cannot open ${read.path}: the engine read a document this editor does not understand (${parsed.error.issues[0]?.message ?? 'schema'})`);
       return false;
     }
+    if (read.parametersFile) return this.openedModel(parsed.data, read.path, () => this.loadValuesFrom(read.parametersFile!));
     this.store.getState().replaceDocument(parsed.data, baseName(read.path), read.path);
     this.remember(read.path, false);
     // The upgrade comes first: the status line is narrow and a long path would hide it.
@@ -169,6 +183,70 @@ export class FileController {
       ? `Upgraded from version ${read.migratedFrom} to 2 and opened ${read.path}; Save writes version 2`
       : `Opened ${read.path}`);
     return true;
+  }
+
+  /**
+   * A model file (.safetensors with its document) was read: its document is shown under the
+   * file's name as .json with no path (Save asks where, so the weight file is never overwritten
+   * with JSON), the model is built, and `load` puts the file's values into it; Run then shows them.
+   */
+  private async openedModel(doc: GraphDocument, path: string, load: () => Promise<number>): Promise<boolean> {
+    const jsonName = baseName(path).replace(/\.safetensors$/i, '.json');
+    this.store.getState().replaceDocument(doc, jsonName, null);
+    this.remember(path, false);
+    try {
+      await this.session.flush();
+      await this.session.client.call('forward', { docId: DOC_ID, maxValues: 0 });
+      const count = await load();
+      await this.session.run();
+      this.notice('info', `Opened the model in ${path} with its ${count} parameter value(s); Save writes its graph as ${jsonName}`);
+      return true;
+    } catch (error) {
+      this.notice('error', `Opened the graph of ${path}, but not its values: ${errorText(error)}`);
+      return false;
+    }
+  }
+
+  private async loadValuesFrom(path: string): Promise<number> {
+    const report = await this.session.client.call('loadParameters', { docId: DOC_ID, path });
+    return report.entries.filter((e) => e.status === 'loaded').length;
+  }
+
+  /** Opens a .safetensors model file from bytes (a dropped or uploaded file, which has no path the engine can read). */
+  async openModelBytes(name: string, bytes: Uint8Array): Promise<boolean> {
+    let model;
+    try {
+      model = readSafetensorsModel(bytes, name);
+    } catch (error) {
+      this.notice('error', errorText(error));
+      return false;
+    }
+    let opened;
+    try {
+      opened = await this.session.client.call('openDocument', { docId: DOC_ID, document: model.document, returnDocument: true });
+    } catch (error) {
+      this.notice('error', `${name}: its document does not open: ${errorText(error)}`);
+      return false;
+    }
+    const parsed = zGraphDocument.safeParse(opened.document);
+    if (!parsed.success) {
+      this.notice('error', `${name}: the engine answered a document this editor does not understand`);
+      return false;
+    }
+    return this.openedModel(parsed.data, name, async () => {
+      for (const a of model.arrays) {
+        const data = a.data.map((v) => (Number.isFinite(v) ? v : String(v) as 'NaN' | 'Infinity' | '-Infinity'));
+        await this.session.client.call('setParameter', { docId: DOC_ID, name: a.name, value: { shape: a.shape, dtype: a.dtype, data } });
+      }
+      return model.arrays.length;
+    });
+  }
+
+  /** A file from this computer (dropped on the editor, or Upload…): a .safetensors model or a JSON document. */
+  async openLocalFile(file: File): Promise<boolean> {
+    if (!file.name.toLowerCase().endsWith('.safetensors')) return this.upload(file);
+    if (!this.confirmDiscard()) return false;
+    return this.openModelBytes(file.name, new Uint8Array(await file.arrayBuffer()));
   }
 
   /** Saves to the document's path, or asks for one first (Save As) when it has none. */
@@ -256,7 +334,7 @@ export class FileController {
   private askPath(mode: 'open' | 'save', initial = ''): Promise<string | null> {
     if (this.env.dialogs) {
       return this.env.dialogs.invoke(mode === 'open' ? 'app:open-file' : 'app:save-file', {
-        title: mode === 'open' ? 'Open graph document' : 'Save graph document', filters: JSON_FILTERS, ...(initial ? { defaultPath: initial } : {}),
+        title: mode === 'open' ? 'Open graph document' : 'Save graph document', filters: mode === 'open' ? OPEN_FILTERS : JSON_FILTERS, ...(initial ? { defaultPath: initial } : {}),
       });
     }
     const start = initial || this.recentFolder();

@@ -1,4 +1,4 @@
-// Ctrl+S (save), Ctrl+Shift+S (save as), Ctrl+O (open) in the page. In Electron the File menu's
+// Ctrl+S (save), Ctrl+Shift+S (save as), Ctrl+Shift+E (export), Ctrl+O (open) in the page. In Electron the File menu's
 // accelerators already send these commands, so the page leaves the keys to it.
 import { useEffect } from 'react';
 import type { FileController } from './file-controller.ts';
@@ -13,6 +13,9 @@ export function useFileShortcuts(files: FileController): void {
       if (key === 's') {
         event.preventDefault();
         void (event.shiftKey ? files.saveAs() : files.save());
+      } else if (key === 'e' && event.shiftKey) {
+        event.preventDefault();
+        files.openExport();
       } else if (key === 'o' && !event.shiftKey) {
         event.preventDefault();
         void files.open();

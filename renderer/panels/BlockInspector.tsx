@@ -49,6 +49,10 @@ export function BlockInstanceSection({ node }: { node: GraphNode }) {
         definition <span className="mono">{node.block ?? '(inline sequence)'}</span>
         {uses > 1 ? `, used ${uses} times` : ''}
       </p>
+      <p className="muted hint" data-testid="block-names">
+        <span className="mono">{node.name}</span> names this use (as Gluon names a block&apos;s container; <span className="mono">blocksmith
+        run</span> prints its edges under it); its layers keep their own names, which parameter files and exports use.
+      </p>
       {/* An inline sequence gets a definition of its own layers first (one undo step with opening it). */}
       <button type="button" onClick={() => runCommand(store, 'openBlock')}>{node.block !== undefined ? 'Open definition' : 'Make a definition and open it'}</button>
       <label className="field checkbox">

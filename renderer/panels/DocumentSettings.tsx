@@ -48,7 +48,13 @@ export function DocumentSettings() {
           <option value="cpu">cpu</option>
           {devices?.devices.filter((d) => d.type === 'gpu').map((d) => <option key={d.name} value={`gpu:${d.index}`}>{d.name}</option>)}
         </select>
-        {devices?.gpuReason && <em className="hint" data-testid="gpu-reason">No GPU: {devices.gpuReason}</em>}
+        {devices?.gpuReason && (
+          // One line; the engine's full reason (driver, toolkit, build) on demand.
+          <details className="hint gpu-reason" data-testid="gpu-reason">
+            <summary>No GPU here: runs on the CPU</summary>
+            <p>{devices.gpuReason}</p>
+          </details>
+        )}
       </label>
       <label className="field">
         <span>seed</span>

@@ -1,10 +1,12 @@
 // The inspector: the selected node's name, attributes (a form generated from its descriptor) and
 // parameter settings, or a block's settings; with nothing selected, the document's settings.
 // Nodes are those of the body being edited (the main graph or a block definition).
+import type { InitSpecJson } from '../../engine/schema/graph-document.ts';
 import { setAttr } from '../graph/document-ops.ts';
 import { selectBlockId, selectBody } from '../store/block-slice.ts';
 import { useEditor, useEditorHandles } from '../store/editor-context.tsx';
 import { AttrWidget } from './attr-widgets.tsx';
+import { InitializerField } from './InitializerField.tsx';
 import { BlockInstanceSection, EditingBlockNote, SelectionBlockActions } from './BlockInspector.tsx';
 import { DocumentSettings } from './DocumentSettings.tsx';
 import { NameField } from './NameField.tsx';
@@ -31,7 +33,15 @@ function NodeInspector({ nodeId }: { nodeId: string }) {
       {layer && layer.attrs.length > 0 && (
         <section className="inspector-section">
           <h4>Attributes</h4>
-          {layer.attrs.map((a) => (
+          {layer.attrs.map((a) => a.type === 'initializer' ? (
+            // The same picker as a parameter's initializer: the name, then its arguments.
+            <div className="field" key={a.name} title={a.doc}>
+              <span>{a.name}</span>
+              <InitializerField label={a.name} value={node.attrs?.[a.name] as InitSpecJson | null | undefined} initializers={initializers}
+                noneLabel={a.default ? `(default: ${String(a.default)})` : '(block default)'}
+                onChange={(v) => store.getState().commitBody(setAttr(selectBody(store.getState()), node.id, a.name, v))} />
+            </div>
+          ) : (
             <label className="field" key={a.name} title={a.doc}>
               <span>{a.name}{a.required ? ' *' : ''}</span>
               <AttrWidget attr={a} value={node.attrs?.[a.name]} initializers={initializers}

@@ -92,7 +92,8 @@ export function ParameterPanel() {
     <div className={rows ? 'parameter-panel' : 'parameter-panel empty'}>
       {rows ? (
         <div className="parameter-tools">
-          <input className="mono" aria-label="Filter parameters (regex)" placeholder="regex, e.g. .*weight" value={pattern} onChange={(e) => setPanel({ paramFilter: e.target.value })} />
+          <input className="mono" aria-label="Filter parameters (regex)" placeholder="regex from the start: .*weight"
+            title="Matched from the start of the name, as Gluon's collect_params: 'weight' matches nothing, '.*weight' every weight" value={pattern} onChange={(e) => setPanel({ paramFilter: e.target.value })} />
           <span className="view-toggle" role="group" aria-label="Parameter view">
             <button type="button" aria-pressed={view === 'table'} onClick={() => setView('table')}>Table</button>
             <button type="button" aria-pressed={view === 'tree'} onClick={() => setView('tree')}>Tree</button>

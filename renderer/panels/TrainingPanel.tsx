@@ -3,24 +3,25 @@
 // schedule, gradient clipping, batch size, epochs and device; checkpoints (directory, every N
 // steps, the last one written, the ones on disk) and Resume from checkpoint; Start / Pause /
 // Resume / Stop; a progress bar with epoch, step and ETA; live uPlot charts of the loss and
-// accuracy (training per event, training and validation per epoch); Export parameters to a path
-// typed in (the web host has no save dialog) with the engine's per-name report.
+// accuracy (training per event, training and validation per epoch); a shortcut to File › Export….
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { useFileController } from '../files/files-context.tsx';
 import { useEditor, useEditorHandles } from '../store/editor-context.tsx';
 import {
   DATA_KINDS, DATA_KIND_LABELS, LOSS_NAMES, OPTIMIZER_NAMES, SCHEDULES, TASKS, fileNameOf, formatEta, isActive, metricReadouts, progressFraction,
   progressText, readout, toggleFeature, featureList, type DataKind, type LossName, type OptimizerName, type ScheduleName, type TaskChoice, type TrainingForm,
 } from '../training/training-model.ts';
-import { trainingFor, type CheckpointList, type DataFileInfo, type ExportReport } from '../training/training-session.ts';
+import { trainingFor, type CheckpointList, type DataFileInfo } from '../training/training-session.ts';
 import { TrainingChart } from './TrainingChart.tsx';
 
 const TRAIN = '#2f6fde';
 /** A typed checkpoint directory is listed once the typing pauses this long. */
 const CHECKPOINT_DIR_DEBOUNCE_MS = 400;
 const VALID = '#e0782b';
+const STARTED_FROM = { fresh: 'from fresh parameters', continue: 'continuing from the current values', checkpoint: 'resumed from a checkpoint' } as const;
 
 /** The form's text and choice fields (every one but the export checkbox). */
-type FieldKey = Exclude<keyof TrainingForm, 'exportFullNames'>;
+type FieldKey = keyof TrainingForm;
 
 function messageOf(error: unknown): string {
   return (error as { message?: string } | undefined)?.message ?? String(error);
@@ -234,49 +235,14 @@ function CheckpointSection({ locked, engineReady }: { locked: boolean; engineRea
   );
 }
 
-function ExportParameters({ disabled }: { disabled: boolean }) {
-  const { store, session } = useEditorHandles();
-  const path = useEditor((s) => s.trainingForm.exportPath);
-  const fullNames = useEditor((s) => s.trainingForm.exportFullNames);
-  const [report, setReport] = useState<ExportReport | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const exportNow = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      setReport(await trainingFor(store, session).exportParameters(path.trim(), fullNames));
-    } catch (e) {
-      setReport(null);
-      setError((e as { message?: string }).message ?? String(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+/** Export lives in File › Export… (every format); the Training column keeps a shortcut to it. */
+function ExportButton() {
+  const files = useFileController();
   return (
     <div className="training-export">
-      <div className="training-export-row">
-        <input className="mono" aria-label="Parameters file" title=".params (MXNet), .npz or .safetensors; relative to the engine's directory" value={path}
-          onChange={(e) => store.getState().setTrainingForm({ exportPath: e.target.value })} />
-        <button type="button" onClick={() => void exportNow()} disabled={disabled || busy || path.trim() === ''}>Export parameters</button>
-      </div>
-      <label className="training-export-names">
-        <input type="checkbox" checked={fullNames} onChange={(e) => store.getState().setTrainingForm({ exportFullNames: e.target.checked })} />
-        <span>full names (dense0_weight), else structural keys (0.weight)</span>
-      </label>
-      {error && <p className="field-error" data-testid="export-error">{error}</p>}
-      {report && (
-        <div data-testid="export-report">
-          <p className="muted mono training-export-path">{report.format} → {report.path}</p>
-          <ul className="export-entries">
-            {report.entries.map((e) => (
-              <li key={e.name} className="mono" data-entry={e.name}>
-                {e.name} <span className="muted">{e.shape ? `(${e.shape.join(', ')})` : ''} {e.status}</span>{e.message ? ` — ${e.message}` : ''}
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
+      <button type="button" onClick={() => files.openExport()} title="File › Export… (Ctrl+Shift+E): ONNX, PyTorch / Gluon / TypeScript code or a parameter file">
+        Export the trained model…
+      </button>
     </div>
   );
 }
@@ -285,6 +251,7 @@ export function TrainingPanel() {
   const { store, session } = useEditorHandles();
   const view = useEditor((s) => s.training);
   const engineReady = useEditor((s) => s.engineStatus !== 'connecting' && s.engineStatus !== 'offline');
+  const haveValues = useEditor((s) => s.parameters !== null);
   const controller = trainingFor(store, session);
   const { phase, status, series } = view;
   const active = isActive(phase);
@@ -295,11 +262,16 @@ export function TrainingPanel() {
       <div className="training-side">
         <TrainingSettings locked={active} />
         <CheckpointSection locked={active} engineReady={engineReady} />
-        <ExportParameters disabled={phase === 'starting' || !engineReady} />
+        <ExportButton />
       </div>
       <div className="training-main">
         <div className="training-controls">
-          <button type="button" className="primary" onClick={() => void controller.start()} disabled={active || !engineReady}>Start</button>
+          <button type="button" className="primary" onClick={() => void controller.start('fresh')} disabled={active || !engineReady}
+            title="Rebuild the model from the document's seed, then train: the parameters a newly opened document gets">Start fresh</button>
+          <button type="button" onClick={() => void controller.start('continue')} disabled={active || !engineReady || !haveValues}
+            title={haveValues ? 'Train the values the model holds now (an earlier run, loaded or edited values)' : 'Run or train once first: there are no values to continue from'}>
+            Continue
+          </button>
           <button type="button" onClick={() => void controller.pause()} disabled={phase !== 'running'}>Pause</button>
           <button type="button" onClick={() => void controller.resume()} disabled={phase !== 'paused'}>Resume</button>
           <button type="button" onClick={() => void controller.stop()} disabled={phase !== 'running' && phase !== 'paused'}>Stop</button>
@@ -308,7 +280,7 @@ export function TrainingPanel() {
             aria-valuenow={Math.round(fraction * 100)} data-testid="training-progress">
             <div className="training-progress-fill" style={{ width: `${(fraction * 100).toFixed(1)}%` }} />
           </div>
-          <span className="mono muted" data-testid="training-progress-text">{progressText(status)} · ETA {formatEta(status?.etaSeconds)}</span>
+          <span className="mono muted" data-testid="training-progress-text">{progressText(status)}{active ? ` · ETA ${formatEta(status?.etaSeconds)}` : ''}</span>
         </div>
         <div className="training-readouts mono">
           <span>loss <b data-testid="loss-readout">{readout(metrics.loss)}</b></span>
@@ -316,6 +288,7 @@ export function TrainingPanel() {
           <span>lr {readout(status?.learningRate)}</span>
           <span>‖grad‖ {readout(status?.gradNorm)}</span>
           <span>{status?.samplesPerSecond ? `${Math.round(status.samplesPerSecond).toLocaleString('en-US')} samples/s` : ''}</span>
+          {view.startedFrom && <span data-testid="training-started-from">{STARTED_FROM[view.startedFrom]}</span>}
           {view.samples && <span data-testid="training-samples">{view.samples.train.toLocaleString('en-US')} train · {view.samples.validation.toLocaleString('en-US')} validation samples</span>}
           {status?.checkpoint && <span title={status.checkpoint}>checkpoint {fileNameOf(status.checkpoint)}</span>}
         </div>

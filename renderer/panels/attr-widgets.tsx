@@ -1,5 +1,6 @@
 // Attribute widgets by descriptor type (ComfyUI's ComfyWidgets): the inspector looks the type up
-// here, so a new layer kind gets its form with no code. Values are stored as typed; range checks
+// here, so a new layer kind gets its form with no code (initializer attributes use InitializerField,
+// the picker with arguments that parameters use too). Values are stored as typed; range checks
 // are the engine's (its problems show on the node), so a person can type through a bad value.
 import type { ReactElement } from 'react';
 import type { AttrInfo } from '../graph/catalog.ts';
@@ -53,7 +54,6 @@ export const attrWidgets: Readonly<Record<string, Widget>> = {
   float: numberWidget(false),
   bool: BoolWidget,
   enum: choiceWidget((p) => p.attr.choices ?? [], '(none)'),
-  initializer: choiceWidget((p) => p.initializers, '(block default)'),
   string: TextWidget,
   function: TextWidget,
   intList: IntListWidget,

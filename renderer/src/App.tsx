@@ -1,15 +1,18 @@
 // The editor's layout: toolbar on top, palette | canvas | inspector, problems and parameters below.
 // Keyboard shortcuts run registered commands (not while typing in a field).
 import { ReactFlowProvider } from '@xyflow/react';
-import { useEffect } from 'react';
+import { useStore } from 'zustand';
+import { useEffect, useSyncExternalStore, type CSSProperties, type DragEvent } from 'react';
 import { Canvas } from '../canvas/Canvas.tsx';
 import { commandForKey, runCommand } from '../commands/index.ts';
 import { Palette } from '../palette/Palette.tsx';
 import { BottomPanel } from '../panels/BottomPanel.tsx';
+import { MIN_CANVAS_HEIGHT, clampHeight, panelSize } from '../panels/panel-size.ts';
 import { Inspector } from '../panels/Inspector.tsx';
 import { useEditor, useEditorHandles } from '../store/editor-context.tsx';
 import { Toolbar } from '../toolbar/Toolbar.tsx';
 import { useFileController } from '../files/files-context.tsx';
+import { ExportDialog } from '../files/ExportDialog.tsx';
 import { PathDialog } from '../files/PathDialog.tsx';
 import { RecoveryOffer } from '../files/RecoveryOffer.tsx';
 import { useFileShortcuts } from '../files/use-file-shortcuts.ts';
@@ -52,15 +55,44 @@ function useDesktopMenu() {
   useEffect(() => listenToMenu(store, session, files), [store, session, files]);
 }
 
+function onWindowResize(listener: () => void): () => void {
+  window.addEventListener('resize', listener);
+  return () => window.removeEventListener('resize', listener);
+}
+
+/** A file dragged from the desktop onto the editor opens like Upload… (a JSON document or a .safetensors model). */
+function useFileDrop() {
+  const files = useFileController();
+  const hasFiles = (event: DragEvent) => event.dataTransfer?.types.includes('Files') ?? false;
+  const onDragOver = (event: DragEvent) => {
+    if (!hasFiles(event)) return;
+    event.preventDefault();
+    if (event.dataTransfer) event.dataTransfer.dropEffect = 'copy';
+  };
+  const onDrop = (event: DragEvent) => {
+    const file = event.dataTransfer?.files[0];
+    if (!file) return;
+    event.preventDefault();
+    void files.openLocalFile(file);
+  };
+  return { onDragOver, onDrop };
+}
+
 export function App() {
   const theme = useEditor((s) => s.theme);
+  const drop = useFileDrop();
+  const { height, maximized, custom } = useStore(panelSize);
+  // The bottom panel's row: the height dragged to (never more than the window allows), or all but a strip of canvas.
+  const windowHeight = useSyncExternalStore(onWindowResize, () => window.innerHeight);
+  const layout = `editor${custom ? ' custom-height' : ''}${maximized ? ' maximized' : ''}`;
+  const rows = { '--bottom-height': `${clampHeight(height, windowHeight)}px`, '--canvas-strip': `${MIN_CANVAS_HEIGHT / 2}px` } as CSSProperties;
   useShortcuts();
   useDesktopMenu();
   useFileShortcuts(useFileController());
   useEffect(() => { document.documentElement.dataset.theme = theme; }, [theme]);
   return (
     <ReactFlowProvider>
-      <div className="editor">
+      <div className={layout} style={rows} onDragOver={drop.onDragOver} onDrop={drop.onDrop}>
         <Toolbar />
         <Palette />
         <Canvas />
@@ -68,6 +100,7 @@ export function App() {
         <BottomPanel />
       </div>
       <PathDialog />
+      <ExportDialog />
       <RecoveryOffer />
     </ReactFlowProvider>
   );

@@ -14,6 +14,7 @@ export const MENU_ACTIONS = {
   open: (_store, _session, files) => void files.open(),
   save: (_store, _session, files) => void files.save(),
   saveAs: (_store, _session, files) => void files.saveAs(),
+  exportModel: (_store, _session, files) => files.openExport(),
   undo: (store: EditorStore) => void runCommand(store, 'undo'),
   redo: (store: EditorStore) => void runCommand(store, 'redo'),
   deleteSelection: (store: EditorStore) => void runCommand(store, 'deleteSelection'),

@@ -37,6 +37,7 @@ export function ShortcutHelp({ onClose }: { onClose: () => void }) {
     open: () => void files.open(),
     save: () => void files.save(),
     saveAs: () => void files.saveAs(),
+    exportModel: () => files.openExport(),
     download: () => files.download(),
     layout: () => void layout(),
     toggleTheme: () => store.getState().setUi({ theme: store.getState().theme === 'light' ? 'dark' : 'light' }),

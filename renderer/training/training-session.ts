@@ -6,11 +6,11 @@ import type { MethodResult } from '../../engine/schema/service-api.ts';
 import type { ServiceClient } from '../../engine/schema/service-client.ts';
 import { DOC_ID, type EngineSession } from '../api/engine-session.ts';
 import type { EditorStore } from '../store/editor-store.ts';
+import { refuseOnProblems } from '../store/problem-focus.ts';
 import {
   applySummaries, buildConfig, cutCarriedAfter, foldProgress, foldStatus, idleView, isActive, resumeSeries, startingView, type TrainingView,
 } from './training-model.ts';
 
-export type ExportReport = MethodResult<'saveParameters'>;
 export type CheckpointList = MethodResult<'listCheckpoints'>;
 export type DataFileInfo = MethodResult<'inspectDataFile'>;
 
@@ -42,9 +42,13 @@ export class TrainingController {
     });
   }
 
-  /** Starts a fresh run with the form's settings. */
-  start(): Promise<void> {
-    return this.launch(false);
+  /**
+   * Starts a run with the form's settings: 'fresh' rebuilds the model from the document's seed
+   * first (the parameters a newly opened document gets), 'continue' trains the values the model
+   * holds now (after an earlier run, a load, an edit in the tensor view).
+   */
+  start(from: 'fresh' | 'continue' = 'fresh'): Promise<void> {
+    return this.launch(from);
   }
 
   /**
@@ -53,7 +57,7 @@ export class TrainingController {
    * continue the line where the checkpoint left it.
    */
   resumeFromCheckpoint(): Promise<void> {
-    return this.launch(true);
+    return this.launch('checkpoint');
   }
 
   /** The checkpoints in a directory, by step (the engine lists them; nothing is read). */
@@ -66,23 +70,27 @@ export class TrainingController {
     return this.client.call('inspectDataFile', { path, kind });
   }
 
-  private async launch(resume: boolean): Promise<void> {
-    const { trainingForm, setTraining, training: previous } = this.store.getState();
+  private async launch(from: 'fresh' | 'continue' | 'checkpoint'): Promise<void> {
+    const { trainingForm, setTraining, training: previous, document } = this.store.getState();
+    const resume = from === 'checkpoint';
     const built = buildConfig(trainingForm, { resume });
     if (!built.ok) {
       setTraining({ ...idleView(), error: built.error });
       return;
     }
     const carried = resume ? resumeSeries(previous.series) : null;
-    const starting = { ...startingView(), openedAt: this.store.getState().openedAt };
+    const starting = { ...startingView(), openedAt: this.store.getState().openedAt, startedFrom: from };
     setTraining(carried ? { ...starting, series: carried } : starting);
     try {
       await this.session.flush();
-      if (this.store.getState().problems.some((p) => p.severity === 'error')) {
-        setTraining({ ...idleView(), error: 'Fix the problems first: the model cannot be built.' });
+      const refused = refuseOnProblems(this.store, 'Training', { showList: false });
+      if (refused) {
+        setTraining({ ...idleView(), error: refused });
         return;
       }
-      const started = await this.client.call('startTraining', { docId: DOC_ID, config: built.config });
+      // A seed makes the engine rebuild the model: the document's own seed gives the parameters it starts with.
+      const config = from === 'fresh' ? { ...built.config, seed: built.config.seed ?? document.seed } : built.config;
+      const started = await this.client.call('startTraining', { docId: DOC_ID, config });
       let view: TrainingView = { ...this.store.getState().training, samples: { train: started.trainSize, validation: started.validationSize } };
       if (carried) view = { ...view, series: cutCarriedAfter(view.series, started.step, carried.steps.length) };
       // Events may have come first (they carry the run id too).
@@ -111,11 +119,6 @@ export class TrainingController {
       const view = this.store.getState().training;
       this.store.getState().setTraining({ ...view, error: messageOf(error) });
     }
-  }
-
-  /** Writes the model's parameters (format from the extension) and answers the per-name report. */
-  async exportParameters(path: string, fullNames: boolean): Promise<ExportReport> {
-    return this.client.call('saveParameters', { docId: DOC_ID, path, fullNames });
   }
 
   private async refreshTable(): Promise<void> {

@@ -1,8 +1,9 @@
 // `npm run bench`: engine vs peer benchmarks (matmul vs bare oneDNN, elementwise vs raw addon and
-// memcpy, per-call overhead vs raw N-API calls). Prints a table and writes .bench/results.json.
+// memcpy, per-call overhead vs raw N-API calls, conv/pool vs PyTorch). Prints a table and writes .bench/results.json.
 // Not run by CI; nothing here asserts times. See docs/benchmarks.md.
 
 import { native } from '../../engine/backend/backend.ts';
+import { runConvSuite } from './conv.ts';
 import { runEditorSuite } from './editor.ts';
 import { runElementwiseSuite } from './elementwise.ts';
 import { runForwardSuite } from './forward.ts';
@@ -26,6 +27,7 @@ const RUNNERS: Record<Suite, SuiteRunner> = {
   overhead: runOverheadSuite,
   training: runTrainingSuite,
   forward: runForwardSuite,
+  conv: runConvSuite,
   editor: runEditorSuite,
 };
 

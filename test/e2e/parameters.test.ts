@@ -248,7 +248,7 @@ test('while a run trains, the parameter rows\' sparklines and statistics move wi
   await p.getByTestId('training-panel').waitFor();
   // Long enough that it is still running while we watch.
   await p.getByTestId('training-settings').getByLabel('epochs', { exact: true }).fill('500');
-  await p.getByRole('button', { name: 'Start', exact: true }).click();
+  await p.getByRole('button', { name: 'Start fresh', exact: true }).click();
   await p.getByTestId('training-state').filter({ hasText: /^running$/ }).waitFor({ timeout: 20_000 });
   await p.getByRole('tab', { name: /Parameters/ }).click();
   const spark = p.getByTestId('sparkline-dense0_weight');

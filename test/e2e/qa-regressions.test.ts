@@ -54,7 +54,7 @@ test('after a training run, opening another example clears the run (no gradient 
   const settings = p.getByTestId('training-settings');
   await settings.getByLabel('data', { exact: true }).selectOption('spirals');
   await settings.getByLabel('epochs', { exact: true }).fill('2');
-  await p.getByRole('button', { name: 'Start', exact: true }).click();
+  await p.getByRole('button', { name: 'Start fresh', exact: true }).click();
   await waitForText(p.getByTestId('training-panel'), /epoch 2\/2/, 30_000);
   await canvasNode(p, 'dense0').getByTestId('grad-badge-dense0').waitFor();
 
@@ -71,7 +71,7 @@ test('after a training run, opening another example clears the run (no gradient 
   await canvasNode(p, 'dense0').waitFor();
   await settings.getByLabel('data', { exact: true }).selectOption('mnist');
   await settings.getByLabel('epochs', { exact: true }).fill('500');
-  await p.getByRole('button', { name: 'Start', exact: true }).click();
+  await p.getByRole('button', { name: 'Start fresh', exact: true }).click();
   await canvasNode(p, 'dense0').getByTestId('grad-badge-dense0').waitFor({ timeout: 20_000 });
   await p.getByLabel('Open example').selectOption('tied');
   await canvasNode(p, 'dense2').waitFor();

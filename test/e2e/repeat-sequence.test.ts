@@ -2,7 +2,8 @@
 // real web host and engine: it expands like a block repeat (the copies by the engine's names);
 // double-click makes its layers a definition (block1) and opens it, with the layers' shapes;
 // after Run the parameter names are the sequence's; one undo gives the sequence back on the main
-// graph.
+// graph. A repeat with a tie inside lists each copy by the engine's names (not the tied weight's owner), and
+// none one by one while the graph leaves them unnamed.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -77,4 +78,57 @@ test('an inline sequence repeat expands, and double-click makes it a definition 
   await canvasNode(p, 'repeat0').locator('.layer-node-name').click();
   await inspector.filter({ hasText: 'definition (inline sequence)' }).waitFor();
   assert.deepEqual(suite.editor().problems, []);
+});
+
+/** Input (2, 6) → repeat1 ×3 of `tied` [dense0 Dense(6), dense1 Dense(6) whose weight is dense0's] → Output; own parameters per copy. */
+const TIED = {
+  format: 'blocksmith.graph', version: 2, title: 'tied repeat', input: { shape: [2, 6], dtype: 'float32' }, seed: 0,
+  nodes: [
+    { id: 'in', kind: 'Input', name: 'data' },
+    { id: 'r', kind: 'Repeat', name: 'repeat1', count: 3, block: 'tied', shareParams: false },
+    { id: 'out', kind: 'Output', name: 'output' },
+  ],
+  edges: [
+    { id: 'e0', source: { node: 'in', port: 'output' }, target: { node: 'r', port: 'data' } },
+    { id: 'e1', source: { node: 'r', port: 'output' }, target: { node: 'out', port: 'data' } },
+  ],
+  layout: { positions: { in: { x: 0, y: 0 }, r: { x: 260, y: 0 }, out: { x: 620, y: 0 } } },
+  blocks: [{
+    id: 'tied',
+    nodes: [
+      { id: 'bin', kind: 'Input', name: 'data' },
+      { id: 'a', kind: 'Dense', name: 'dense0', attrs: { units: 6 } },
+      { id: 'b', kind: 'Dense', name: 'dense1', attrs: { units: 6 }, params: { weight: { tiedTo: { node: 'a', param: 'weight' } } } },
+      { id: 'bout', kind: 'Output', name: 'output' },
+    ],
+    edges: [
+      { id: 'x0', source: { node: 'bin', port: 'output' }, target: { node: 'a', port: 'data' } },
+      { id: 'x1', source: { node: 'a', port: 'output' }, target: { node: 'b', port: 'data' } },
+      { id: 'x2', source: { node: 'b', port: 'output' }, target: { node: 'bout', port: 'data' } },
+    ],
+  }],
+};
+
+test('Expand copies of a repeat with a tie lists each copy\'s own layer names, as the engine names them', { skip, timeout: 90_000 }, async () => {
+  const p = page();
+  await p.getByTestId('open-file').setInputFiles({ name: 'tied-repeat.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(TIED)) });
+  await canvasNode(p, 'repeat1').waitFor();
+  // The oracle: the model's own parameters. Every layer owns its bias (the weight of the second is the first's).
+  const names = await runAndReadNames(p);
+  const layers = names.filter((n) => n.endsWith('_bias')).map((n) => n.slice(0, -'_bias'.length));
+  assert.equal(layers.length, 6);
+  const expected = [0, 1, 2].map((i) => `${layers[2 * i]} → ${layers[2 * i + 1]}`);
+  assert.deepEqual(expected, ['dense0 → dense1', 'dense2 → dense3', 'dense4 → dense5']);
+  await p.getByTestId('repeat-toggle-repeat1').click();
+  await expectTexts(p.getByTestId('repeat-copies-repeat1').getByTestId('repeat-copy'), expected);
+
+  // With the repeat cut off from its input the copies have no names yet: one line says so, not three identical rows.
+  const cut = { ...TIED, edges: TIED.edges.filter((e) => e.id !== 'e0') };
+  await p.getByTestId('open-file').setInputFiles({ name: 'tied-cut.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(cut)) });
+  await canvasNode(p, 'repeat1').waitFor();
+  await p.getByTestId('repeat-toggle-repeat1').click();
+  const unnamed = p.getByTestId('repeat-copies-repeat1').getByTestId('repeat-copies-unnamed');
+  await unnamed.waitFor({ timeout: 10_000 });
+  assert.match(await unnamed.textContent() ?? '', /×3 of dense0 → dense1; each copy's names show once the graph has no errors/);
+  assert.equal(await p.getByTestId('repeat-copy').count(), 0);
 });

@@ -1,7 +1,8 @@
 // Browser test of the training panel, against the real web host and engine: open the MNIST MLP
 // example, start training on a subset, watch the uPlot loss chart and the progress move, see the
-// gradient-norm badges and the parameter statistics follow the events, stop, and export the
-// parameters (the report lists dense0_weight). Then a regression on a CSV file written to a temp
+// gradient-norm badges and the parameter statistics follow the events, stop (no ETA then), Continue
+// from the trained values (a low first loss), and export through File › Export… (the report lists
+// dense0_weight). Then a regression on a CSV file written to a temp
 // directory (label and feature columns chosen, a step schedule and clipping), whose loss falls;
 // and checkpoints: every N steps, stop, the checkpoint listed, resume from it and the step counter
 // continues past it. Screenshots: training-light.png, training-dark.png (see editor-harness.ts).
@@ -37,7 +38,7 @@ test('train the MNIST MLP from the Training tab: the loss chart and progress mov
   await setField(p, 'batch size', '32');
   // Long enough that it is still running when we stop it.
   await setField(p, 'epochs', '500');
-  await p.getByRole('button', { name: 'Start', exact: true }).click();
+  await p.getByRole('button', { name: 'Start fresh', exact: true }).click();
 
   await p.waitForFunction(() => Number(document.querySelector('[data-testid="loss-chart"]')?.getAttribute('data-points')) >= 2, null, { timeout: 20_000 });
   // uPlot draws on a canvas inside the chart.
@@ -63,7 +64,21 @@ test('train the MNIST MLP from the Training tab: the loss chart and progress mov
 
   await p.getByRole('button', { name: 'Stop', exact: true }).click();
   await p.getByTestId('training-state').filter({ hasText: /^stopped$/ }).waitFor({ timeout: 10_000 });
-  assert.equal(await p.getByRole('button', { name: 'Start', exact: true }).isEnabled(), true);
+  assert.equal(await p.getByRole('button', { name: 'Start fresh', exact: true }).isEnabled(), true);
+  // A stopped run has no time left to estimate.
+  assert.doesNotMatch(await p.getByTestId('training-progress-text').textContent() ?? '', /ETA/);
+  assert.equal(await p.getByTestId('training-started-from').textContent(), 'from fresh parameters');
+});
+
+test('Continue trains the values the model holds: its loss starts where the stopped run was', { skip, timeout: 60_000 }, async () => {
+  const p = page();
+  await setField(p, 'epochs', '1');
+  await p.getByRole('button', { name: 'Continue', exact: true }).click();
+  await p.getByTestId('training-started-from').filter({ hasText: /^continuing from the current values$/ }).waitFor({ timeout: 10_000 });
+  await p.waitForFunction(() => Number(document.querySelector('[data-testid="loss-chart"]')?.getAttribute('data-points')) >= 1, null, { timeout: 20_000 });
+  // Fresh parameters give about ln 10 ≈ 2.3 on ten classes; after the epochs above it is far lower.
+  assert.ok(Number(await p.getByTestId('loss-readout').textContent()) < 1, 'a continued run starts from the trained values');
+  await p.getByTestId('training-state').filter({ hasText: /^(finished|stopped)$/ }).waitFor({ timeout: 30_000 });
 });
 
 test('the parameter table shows statistics from the training events', { skip, timeout: 30_000 }, async () => {
@@ -78,15 +93,20 @@ test('the parameter table shows statistics from the training events', { skip, ti
 
 test('export the trained parameters to a path and read the per-name report', { skip, timeout: 30_000 }, async () => {
   const p = page();
-  const file = path.join(suite.dir(), 'mnist-mlp.params');
-  await p.getByLabel('Parameters file').fill(file, { timeout: 5000 });
-  await p.getByRole('button', { name: 'Export parameters' }).click({ timeout: 5000 });
-  const report = p.getByTestId('export-report');
-  await p.locator('[data-testid="export-report"], [data-testid="export-error"]').first().waitFor({ timeout: 10_000 });
-  assert.equal(await p.getByTestId('export-error').count(), 0, await p.getByTestId('export-error').first().textContent({ timeout: 1000 }).catch(() => '') ?? '');
-  assert.match(await report.locator('li[data-entry="dense0_weight"]').textContent({ timeout: 3000 }) ?? '', /\(256, 784\) saved/);
+  const file = path.join(suite.dir(), 'mnist-mlp.npz');
+  // The Training column's button opens File › Export…, where the format is chosen.
+  await p.getByRole('button', { name: 'Export the trained model…' }).click({ timeout: 5000 });
+  const dialog = p.getByRole('dialog', { name: 'Export the model' });
+  await dialog.locator('input[type="radio"][value="npz"]').check();
+  await dialog.getByLabel('Export path').fill(file);
+  await dialog.getByRole('button', { name: 'Export', exact: true }).click();
+  const report = dialog.getByTestId('export-report');
+  await dialog.locator('[data-testid="export-report"], [data-testid="export-error"]').first().waitFor({ timeout: 10_000 });
+  assert.equal(await dialog.getByTestId('export-error').count(), 0, await dialog.getByTestId('export-error').first().textContent({ timeout: 1000 }).catch(() => '') ?? '');
+  assert.match(await report.locator('li[data-entry="dense0_weight"]').textContent({ timeout: 3000 }) ?? '', /\(256, 784\) float32/);
   assert.equal(await report.locator('li').count(), 4);
   assert.ok((await stat(file)).size > 256 * 784 * 4);
+  await dialog.getByRole('button', { name: 'Close' }).click();
 });
 
 /**
@@ -141,7 +161,7 @@ test('train on a CSV file with chosen label and feature columns: the loss falls'
   await setField(p, 'weight decay', '0');
   await setField(p, 'batch size', '20');
   await setField(p, 'epochs', '40');
-  await p.getByRole('button', { name: 'Start', exact: true }).click();
+  await p.getByRole('button', { name: 'Start fresh', exact: true }).click();
   const error = p.getByTestId('training-error');
   await error.waitFor({ timeout: 20_000 });
   assert.match(await error.textContent() ?? '', /regression\.csv, line 2, column 1: "row0" \('id'\) is not a number/);
@@ -156,7 +176,7 @@ test('train on a CSV file with chosen label and feature columns: the loss falls'
   await setField(p, 'decay every', '100');
   await setField(p, 'decay factor', '0.5');
   await setField(p, 'clip norm', '10');
-  await p.getByRole('button', { name: 'Start', exact: true }).click();
+  await p.getByRole('button', { name: 'Start fresh', exact: true }).click();
   await p.getByTestId('training-samples').filter({ hasText: '300 train · 100 validation samples' }).waitFor({ timeout: 20_000 });
   await p.waitForFunction(() => Number(document.querySelector('[data-testid="loss-chart"]')?.getAttribute('data-points')) >= 1, null, { timeout: 20_000 });
   const firstLoss = await readoutNumber(p, 'loss-readout');
@@ -185,7 +205,7 @@ test('checkpoints every N steps, stop, pick the checkpoint and resume: the step 
   await section.getByLabel('every N steps', { exact: true }).fill('50');
   // The typed directory is listed once the typing pauses, without pressing List (it is empty yet).
   await section.getByTestId('checkpoint-list').filter({ hasText: `no checkpoints in ${dir} yet` }).waitFor({ timeout: 5_000 });
-  await p.getByRole('button', { name: 'Start', exact: true }).click();
+  await p.getByRole('button', { name: 'Start fresh', exact: true }).click();
   // The last checkpoint written shows up (step 50, 100, ...); the list follows it.
   await section.getByTestId('last-checkpoint').filter({ hasText: /checkpoint-step\d+\.npz/ }).waitFor({ timeout: 20_000 });
   await p.waitForFunction(() => Number(document.querySelector('[data-testid="checkpoint-list"]')?.getAttribute('data-count')) >= 1, null, { timeout: 10_000 });

@@ -31,9 +31,9 @@ test('the default form gives a config the schema accepts (MNIST subset, SGD with
   const built = buildConfig(defaultForm());
   assert.ok(built.ok);
   const parsed = zTrainingConfig.parse(built.config);
-  assert.deepEqual(parsed.data, { kind: 'mnist', limit: 2000 });
+  assert.deepEqual(parsed.data, { kind: 'mnist', limit: 10000 });
   assert.deepEqual(parsed.optimizer, { name: 'sgd', learningRate: 0.1, momentum: 0.9, wd: 0 });
-  assert.equal(parsed.epochs, 5);
+  assert.equal(parsed.epochs, 10);
   assert.equal(parsed.batchSize, 64);
   assert.equal(parsed.device, 'cpu');
   assert.equal(parsed.loss, undefined, 'auto leaves the loss to the task');

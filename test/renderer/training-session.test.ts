@@ -50,7 +50,7 @@ function fakeClient() {
   return { client: client as unknown as ServiceClient, calls, emit };
 }
 
-test('start, live events, pause / resume / stop, export', async () => {
+test('start fresh, live events, pause / resume / stop; continue sends no seed', async () => {
   const store = createEditorStore();
   const { client, calls, emit } = fakeClient();
   const session = new EngineSession(store, client);
@@ -58,13 +58,15 @@ test('start, live events, pause / resume / stop, export', async () => {
   assert.equal(trainingFor(store, session), training, 'one controller per session');
   store.getState().setTrainingForm({ data: 'spirals', epochs: '2', batchSize: '32' });
 
-  await training.start();
+  await training.start('fresh');
   const start = calls.find((c) => c.method === 'startTraining');
+  // Start fresh: the document's seed (0), which makes the engine rebuild the model from it.
   assert.deepEqual(start?.params, {
     docId: 'editor',
     config: { data: { kind: 'spirals' }, optimizer: { name: 'sgd', learningRate: 0.1, momentum: 0.9, wd: 0 }, epochs: 2, batchSize: 32,
-      validationFraction: 0.2, device: 'cpu' },
+      validationFraction: 0.2, device: 'cpu', seed: 0 },
   });
+  assert.equal(store.getState().training.startedFrom, 'fresh');
   assert.equal(store.getState().training.runId, 'run7');
   assert.equal(store.getState().training.phase, 'running');
   assert.deepEqual(store.getState().training.samples, { train: 800, validation: 200 });
@@ -98,9 +100,11 @@ test('start, live events, pause / resume / stop, export', async () => {
   emit('training-finished', status({ state: 'stopped', step: 9, history: [{ epoch: 0, trainLoss: 1, trainAccuracy: 0.5, validationLoss: 1.1, validationAccuracy: 0.4, seconds: 1 }] }));
   assert.deepEqual(store.getState().training.series.epochs, [1]);
 
-  const report = await training.exportParameters('out.params', true);
-  assert.deepEqual(calls.at(-1), { method: 'saveParameters', params: { docId: 'editor', path: 'out.params', fullNames: true } });
-  assert.equal(report.entries[0]?.name, 'dense0_weight');
+  // Continue: the same settings, no seed, so the engine trains the values its model holds.
+  await training.start('continue');
+  const again = calls.filter((c) => c.method === 'startTraining').at(-1);
+  assert.equal((again?.params as { config: { seed?: number } }).config.seed, undefined);
+  assert.equal(store.getState().training.startedFrom, 'continue');
 });
 
 test('a form error or a refused start is shown and nothing keeps running', async () => {

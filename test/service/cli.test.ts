@@ -34,12 +34,22 @@ before(async () => { work = await mkdtemp(path.join(tmpdir(), 'blocksmith-cli-')
 after(async () => { await rm(work, { recursive: true, force: true }); });
 
 describe('blocksmith run', () => {
+  test('names a repeat\'s edges by the instance, the copy and the layers the model has there', () => {
+    const r = cli('run', path.join(examplesDir, 'rgnet.json'), '--input-shape', '2,20');
+    assert.equal(r.status, 0, r.stderr);
+    // The oracle: the parameter table the same run prints (copy 1 of the repeat holds dense2 and dense3).
+    assert.match(r.stdout, /^ {2}dense3_weight +\(16, 32\) +float32$/m);
+    assert.match(r.stdout, /^ {2}sequential1 › repeat0#1 › dense2 → dense3 +\(2, 32\)$/m);
+    assert.doesNotMatch(r.stdout, /rep#/);
+  });
+
   test('prints the output, the per-edge shapes and the parameter table', () => {
     const r = cli('run', mlp, '--input-shape', '2,20', '--seed', '3');
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^output 0: shape \(2, 10\) float32$/m);
     assert.match(r.stdout, /^array\(\[\[/m);
-    assert.match(r.stdout, /^ {2}e1 +\(2, 256\)$/m);
+    // Edges by the names the editor shows, not the document's ids (e1 is dense0 → dense1).
+    assert.match(r.stdout, /^ {2}dense0 → dense1 +\(2, 256\)$/m);
     assert.match(r.stdout, /^ {2}dense0_weight +\(256, 20\) +float32$/m);
     assert.match(r.stdout, /^ {2}dense1_bias +\(10,\) +float32$/m);
   });

@@ -1,6 +1,7 @@
 // readDocumentFile / writeDocumentFile against a real engine process: save and read back, atomic
 // replacement, version-1 files migrated (with migratedFrom), and each bad input refused with a
-// code and a message naming the path, leaving what was on disk untouched.
+// code and a message naming the path, leaving what was on disk untouched; a .safetensors written by
+// saveParameters opens as a model file (its document, and the file to load its values from).
 import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -130,4 +131,28 @@ test('openDocument with returnDocument answers the migrated document and the ver
   // Without the flag the answer stays small (it is sent after every edit).
   const plain = await engine.client.call('openDocument', { docId: 'cur', document: mlp });
   assert.deepEqual(Object.keys(plain).sort(), ['docId', 'ok', 'problems']);
+});
+
+test('a .safetensors from saveParameters carries its document: readDocumentFile opens it as a model file', async () => {
+  const { client } = engine;
+  const opened = await client.call('openDocument', { document: mlp });
+  await client.call('forward', { docId: opened.docId, maxValues: 0 });
+  await client.call('setParameter', { docId: opened.docId, name: 'dense0_bias', value: { fill: 3 } });
+  const file = path.join(dir, 'from-editor.safetensors');
+  await client.call('saveParameters', { docId: opened.docId, path: file, fullNames: true });
+  const read = await client.call('readDocumentFile', { path: file });
+  assert.equal(read.parametersFile, file);
+  assert.deepEqual((read.document as { nodes: unknown }).nodes, mlp.nodes);
+  // Its values load into a model built from the document it carries.
+  const again = await client.call('openDocument', { document: read.document });
+  await client.call('forward', { docId: again.docId, maxValues: 0 });
+  const loaded = await client.call('loadParameters', { docId: again.docId, path: read.parametersFile! });
+  assert.ok(loaded.entries.every((e) => e.status === 'loaded'));
+  assert.equal((await client.call('parameterValues', { docId: again.docId, name: 'dense0_bias' })).stats.mean, 3);
+  // A .safetensors of plain arrays carries no document: it is not a model file.
+  const plain = path.join(dir, 'plain.safetensors');
+  await client.call('saveArrays', { path: plain, arrays: { x: { shape: [1], data: [1] } } });
+  const refused = await errorOf(client.call('readDocumentFile', { path: plain }));
+  assert.equal(refused.code, 'E_NOT_A_DOCUMENT');
+  assert.match(refused.message, /plain\.safetensors does not open as a model: .*carries no graph document/);
 });

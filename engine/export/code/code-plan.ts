@@ -85,7 +85,18 @@ export function writerOf(op: ExportOp, target: Target): PythonLayerCode | TypeSc
   const writer = layerSpec(op.kind).code?.[target];
   if (!writer) throw unsupported(op, TARGET_NAMES[target], `the ${TARGET_NAMES[target]} generator has no equivalent of ${op.kind}`);
   if (isUnsupported(writer)) throw unsupported(op, TARGET_NAMES[target], writer.unsupported);
-  return writer;
+  // A writer refuses one configuration by throwing (BatchNorm with center ≠ scale in PyTorch): name the node.
+  const guard = <A extends unknown[], R>(f: (...args: A) => R) => (...args: A): R => {
+    try {
+      return f(...args);
+    } catch (error) {
+      if (error instanceof ExportError) throw error;
+      throw unsupported(op, TARGET_NAMES[target], (error as Error).message);
+    }
+  };
+  const guarded: Record<string, unknown> = { ...writer };
+  for (const [key, value] of Object.entries(writer)) if (typeof value === 'function') guarded[key] = guard(value as (...args: unknown[]) => unknown);
+  return guarded as unknown as PythonLayerCode | TypeScriptLayerCode;
 }
 
 /** What a kind's writer sees of a layer; `self` is the language's member access (`self.` / `this.`). */

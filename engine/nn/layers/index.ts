@@ -23,6 +23,11 @@ import { Swish } from './swish.ts';
 import { Softplus } from './softplus.ts';
 import { HardSigmoid } from './hard-sigmoid.ts';
 import { HardSwish } from './hard-swish.ts';
+import { BatchNorm } from './batch-norm.ts';
+import { InstanceNorm } from './instance-norm.ts';
+import { GroupNorm } from './group-norm.ts';
+import { PReLU } from './prelu.ts';
+import { Pad } from './pad.ts';
 import { Add } from './add.ts';
 import { Multiply } from './multiply.ts';
 import { Reshape } from './reshape.ts';
@@ -54,7 +59,11 @@ export const LAYER_CLASSES = {
   MaxPool2D,
   AvgPool1D,
   AvgPool2D,
+  BatchNorm,
+  InstanceNorm,
+  GroupNorm,
   Activation,
+  PReLU,
   LeakyReLU,
   ELU,
   SELU,
@@ -74,6 +83,7 @@ export const LAYER_CLASSES = {
   Multiply,
   Reshape,
   Transpose,
+  Pad,
   Softmax,
   LogSoftmax,
   GlobalAvgPool1D,
@@ -106,6 +116,7 @@ export function createLayer(kind: string, attrs: Attrs = {}, options: BlockOptio
 export { Activation, Concat, Concurrent, Dense, Dropout, Flatten, Lambda, Sequential };
 export { Conv1D, Conv2D, Conv1DTranspose, Conv2DTranspose, MaxPool1D, MaxPool2D, AvgPool1D, AvgPool2D };
 export { LeakyReLU, ELU, SELU, GELU, SiLU, Swish, Softplus, HardSigmoid, HardSwish };
+export { BatchNorm, InstanceNorm, GroupNorm, PReLU, Pad };
 export { Add, Multiply, Reshape, Transpose, Softmax, LogSoftmax, GlobalAvgPool1D, GlobalAvgPool2D, GlobalMaxPool1D, GlobalMaxPool2D };
 export type { ActivationType, DenseArgs, LambdaFn };
 export type { LayerSpec, AttrSpec, PortSpec, ParamSpec, Attrs } from './layer-spec.ts';

@@ -2,10 +2,13 @@
 // writeDocumentFile (check, then write atomically). The editor opens and saves through these in the
 // browser and in Electron alike, so recent files and paths mean the same thing in both. Every
 // failure names the file and says what is wrong with it (missing, not JSON, not a graph document).
+// A .safetensors model file (exportModel's) opens too: its embedded document, plus where its values are.
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { writeFileAtomic } from '../../io/array-file.ts';
 import { migrateDocument, parseDocument, type Problem } from '../../graph/index.ts';
+import { readEmbeddedDocument } from '../../export/params/open-model-file.ts';
+import type { MethodResult } from '../../schema/service-api.ts';
 import { ServiceError } from '../../schema/service-protocol.ts';
 import type { Handler } from '../dispatcher.ts';
 
@@ -37,8 +40,25 @@ function fileError(path: string, error: unknown, writing: boolean): ServiceError
   return new ServiceError('E_FILE_IO', `cannot ${writing ? 'write' : 'read'} ${path}${code ? ` (${code})` : ''}: ${message}`, { path });
 }
 
+/** A model file: the document its `__metadata__` carries, and the file itself as where its values are. */
+async function readModelFile(path: string): Promise<MethodResult<'readDocumentFile'>> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch (error) {
+    throw fileError(path, error, false);
+  }
+  try {
+    const document = await readEmbeddedDocument(path);
+    return { path, document, migratedFrom: null, problems: [], modifiedMs: info.mtimeMs, parametersFile: path };
+  } catch (error) {
+    throw new ServiceError('E_NOT_A_DOCUMENT', `${path} does not open as a model: ${(error as Error).message}`, { path });
+  }
+}
+
 export const readDocumentFile: Handler<'readDocumentFile'> = async (params) => {
   const path = resolve(params.path);
+  if (path.toLowerCase().endsWith('.safetensors')) return readModelFile(path);
   let text: string;
   let modifiedMs: number;
   try {

@@ -1,7 +1,9 @@
 // saveParameters / loadParameters for a document's model, in every supported format, with a
 // report line per name: saved, loaded, missing (in the model, not the file), extra (in the file,
 // not the model), shape- or dtype-mismatch. The engine's loader stays the judge of what loads;
-// the report only explains its decision name by name.
+// the report only explains its decision name by name. A .safetensors file also embeds the
+// document, so it opens as a model (File › Open, `blocksmith export MODEL.safetensors`).
+import { exportParameters } from '../../export/params/parameter-export.ts';
 import { readArrayFileInfo } from '../../io/array-file.ts';
 import { isHostTensor, type HostTensor } from '../../io/host-tensor.ts';
 import { formatForPath } from '../../io/ndarray-files.ts';
@@ -12,9 +14,12 @@ import { ServiceError } from '../../schema/service-protocol.ts';
 import type { Handler } from '../dispatcher.ts';
 
 export const saveParameters: Handler<'saveParameters'> = async (params, ctx) => {
-  const { net } = ctx.session.model(params.docId);
+  const { net, model } = ctx.session.model(params.docId);
   const format = params.format ?? formatForPath(params.path);
-  await net.saveParameters(params.path, { format, fullNames: params.fullNames ?? false });
+  // A .safetensors file carries the document too (as `blocksmith export` writes it), so the editor's
+  // file reopens as a model; the other formats are plain name → array maps.
+  if (format === 'safetensors') await exportParameters(model, params.path, 'safetensors', { keys: params.fullNames ? 'gluon' : 'structural' });
+  else await net.saveParameters(params.path, { format, fullNames: params.fullNames ?? false });
   const keyed = params.fullNames ? net.collectParams().entries() : [...net.structuralParams()];
   const seen = new Set<Parameter>();
   const entries: FileEntryReport[] = [];

@@ -188,7 +188,13 @@ export function defineDeviceSuite(devices: Device[], skip: string | false): void
       loss.backward();
       return [out, x.grad!, w.grad!, b.grad!, w2.grad!, b2.grad!];
     });
-    ['out', 'x.grad', 'w.grad', 'b.grad', 'w2.grad', 'b2.grad'].forEach((what, i) => close(what, results[0]![i]!, results[1]![i]!, 1e-4));
+    // max|Δ| / max|cpu| ≤ 1e-4: the gradients are float32 sums over a batch whose order differs by
+    // device, so an element that cancels to near zero keeps only the accuracy of the whole array.
+    ['out', 'x.grad', 'w.grad', 'b.grad', 'w2.grad', 'b2.grad'].forEach((what, i) => {
+      const g = flat(results[0]![i]!.copyto(cpu())), c = flat(results[1]![i]!);
+      const scale = Math.max(...c.map(Math.abs));
+      g.forEach((v, j) => assert.ok(Math.abs(v - c[j]!) <= 1e-4 * scale, `${what}[${j}]: ${v} vs ${c[j]} (max ${scale})`));
+    });
   });
 
   test(`Trainer (SGD with momentum, Adam) and softmax cross-entropy on ${d} match cpu(0)`, { skip }, () => {

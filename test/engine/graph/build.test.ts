@@ -175,3 +175,25 @@ test('branches merged by Concat (a variadic port): GraphBlock runs them, shapes 
   const p = inferShapes(bad, { inputShape: [4, 6] }).problems.find((q) => q.code === 'E_SHAPE_MISMATCH');
   assert.ok(p && p.nodeId === 'cat' && /\(4, 5\), \(4, 3\)/.test(p.message), JSON.stringify(p));
 });
+
+test('a repeat with a tie inside: each copy\'s layers are named as the model names them, not by the tied parameter', () => {
+  // Copy i: dense(2i) and dense(2i+1), whose weight is dense(2i)'s (the parameter table's view).
+  const def = { id: 'tied', nodes: [
+    ...io,
+    { id: 'a', kind: 'Dense', name: 'dense0', attrs: { units: 6 } },
+    { id: 'b', kind: 'Dense', name: 'dense1', attrs: { units: 6 }, params: { weight: { tiedTo: { node: 'a', param: 'weight' } } } },
+  ], edges: [
+    { id: 'x1', source: { node: 'in', port: 'output' }, target: { node: 'a', port: 'data' } },
+    { id: 'x2', source: { node: 'a', port: 'output' }, target: { node: 'b', port: 'data' } },
+    { id: 'x3', source: { node: 'b', port: 'output' }, target: { node: 'out', port: 'data' } }] };
+  const doc = graph([...io, { id: 'r', kind: 'Repeat', name: 'repeat0', count: 3, block: 'tied', shareParams: false }],
+    [['in', 'r'], ['r', 'out']], { blocks: [def] });
+  const report = inferShapes(doc, { inputShape: [2, 6] });
+  const copies = [0, 1, 2].map((i) => [report.nodes[`r#${i}/a`]?.name, report.nodes[`r#${i}/b`]?.name]);
+  // The oracle: the built model's own parameter names, copy by copy.
+  const names = buildModel(doc).net.collectParams().keys();
+  assert.deepEqual(names.filter((n) => n.endsWith('_bias')), copies.flat().map((n) => `${n}_bias`));
+  assert.deepEqual(copies, [['dense0', 'dense1'], ['dense2', 'dense3'], ['dense4', 'dense5']]);
+  // The tied weight is reported under its owner's name, which is why a copy's layer name cannot come from it.
+  assert.equal(report.nodes['r#1/b']!.params[0]!.name, 'dense2_weight');
+});

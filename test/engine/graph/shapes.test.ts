@@ -38,7 +38,7 @@ test('without a batch size the batch stays -1; FLOPs count 2 per multiply-add (b
   assert.deepEqual(report.edges.e3!.shape, [-1, 10]);
   assert.deepEqual(report.nodes.hidden, {
     outputShapes: [[-1, 256]], paramCount: 256 * 20 + 256, flops: 2 * 20 * 256,
-    params: [{ name: 'dense0_weight', shape: [256, 20] }, { name: 'dense0_bias', shape: [256] }],
+    params: [{ name: 'dense0_weight', shape: [256, 20] }, { name: 'dense0_bias', shape: [256] }], name: 'dense0',
   });
   assert.equal(inferShapes(loadExample('mlp'), { inputShape: [8, 20] }).nodes.output!.flops, 2 * 8 * 256 * 10);
 });

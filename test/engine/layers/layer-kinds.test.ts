@@ -49,6 +49,37 @@ const CASES: LayerCase[] = [
     torch: 'F.avg_pool2d(xs[0], 2, ceil_mode=True)' },
   { name: 'MaxPool1D', kind: 'MaxPool1D', attrs: { poolSize: [3], strides: [2] }, inputs: [[2, 3, 9]], torch: 'F.max_pool1d(xs[0], 3, stride=2)' },
   { name: 'AvgPool1D', kind: 'AvgPool1D', attrs: { poolSize: [2], padding: [1] }, inputs: [[2, 3, 7]], torch: 'F.avg_pool1d(xs[0], 2, padding=1)' },
+  // Activations with their own kinds.
+  { name: 'LeakyReLU', kind: 'LeakyReLU', attrs: { alpha: 0.2 }, inputs: [[3, 7]], torch: "F.leaky_relu(xs[0], a['alpha'])" },
+  { name: 'ELU', kind: 'ELU', attrs: { alpha: 0.7 }, inputs: [[3, 7]], torch: "F.elu(xs[0], a['alpha'])" },
+  { name: 'SELU', kind: 'SELU', inputs: [[3, 7]], torch: 'F.selu(xs[0])' },
+  { name: 'GELU erf', kind: 'GELU', inputs: [[3, 7]], torch: 'F.gelu(xs[0])' },
+  { name: 'GELU tanh', kind: 'GELU', attrs: { approximation: 'tanh' }, inputs: [[3, 7]], torch: "F.gelu(xs[0], approximate='tanh')" },
+  { name: 'SiLU', kind: 'SiLU', inputs: [[3, 7]], torch: 'F.silu(xs[0])' },
+  { name: 'Swish', kind: 'Swish', attrs: { beta: 1.5 }, inputs: [[3, 7]], torch: 'xs[0] * torch.sigmoid(1.5 * xs[0])' },
+  { name: 'Softplus', kind: 'Softplus', inputs: [[3, 7]], range: [-3, 3], torch: 'F.softplus(xs[0])' },
+  { name: 'HardSigmoid', kind: 'HardSigmoid', inputs: [[3, 7]], range: [-4, 4], torch: 'F.hardsigmoid(xs[0])' },
+  { name: 'HardSwish', kind: 'HardSwish', inputs: [[3, 7]], range: [-4, 4], torch: 'F.hardswish(xs[0])' },
+  { name: 'PReLU shared', kind: 'PReLU', inputs: [[3, 4, 5]], torch: "F.prelu(xs[0], p['alpha'])" },
+  { name: 'PReLU per channel', kind: 'PReLU', attrs: { inChannels: 4 }, inputs: [[2, 4, 3, 3]], torch: "F.prelu(xs[0], p['alpha'])" },
+  // Normalization: training updates the running statistics (compared after the step), prediction reads them.
+  { name: 'BatchNorm training (N, C, H, W)', kind: 'BatchNorm', attrs: { momentum: 0.8 }, inputs: [[4, 3, 5, 5]], training: true,
+    torch: "F.batch_norm(xs[0], p['running_mean'], p['running_var'], p['gamma'], p['beta'], training=True, momentum=1 - a['momentum'], eps=a['epsilon'])" },
+  { name: 'BatchNorm training (N, C), no scale', kind: 'BatchNorm', attrs: { scale: false }, inputs: [[6, 5]], training: true,
+    torch: "F.batch_norm(xs[0], p['running_mean'], p['running_var'], None, p['beta'], training=True, momentum=0.1, eps=1e-5)" },
+  { name: 'BatchNorm prediction (N, C, W)', kind: 'BatchNorm', inputs: [[3, 4, 6]],
+    torch: "F.batch_norm(xs[0], p['running_mean'], p['running_var'], p['gamma'], p['beta'], training=False, eps=1e-5)" },
+  { name: 'BatchNorm on the last axis', kind: 'BatchNorm', attrs: { axis: -1 }, inputs: [[4, 5, 3]], training: true,
+    torch: "F.batch_norm(xs[0].permute(0, 2, 1), p['running_mean'], p['running_var'], p['gamma'], p['beta'], training=True, momentum=0.1).permute(0, 2, 1)" },
+  { name: 'InstanceNorm', kind: 'InstanceNorm', inputs: [[2, 3, 4, 5]], torch: "F.instance_norm(xs[0], weight=p['gamma'], bias=p['beta'], eps=1e-5)" },
+  { name: 'GroupNorm', kind: 'GroupNorm', attrs: { groups: 2 }, inputs: [[2, 4, 3, 3]], torch: "F.group_norm(xs[0], 2, p['gamma'], p['beta'], eps=1e-5)" },
+  { name: 'GroupNorm without affine', kind: 'GroupNorm', attrs: { groups: 3, center: false, scale: false }, inputs: [[2, 6, 5]], torch: 'F.group_norm(xs[0], 3)' },
+  // Padding: PyTorch lists (before, after) from the last axis.
+  { name: 'Pad zeros', kind: 'Pad', attrs: { padding: [1, 2] }, inputs: [[2, 3, 4, 5]], torch: 'F.pad(xs[0], (2, 2, 1, 1))' },
+  { name: 'Pad reflect asymmetric', kind: 'Pad', attrs: { padding: [1, 0, 2, 3], mode: 'reflect' }, inputs: [[1, 2, 4, 5]],
+    torch: "F.pad(xs[0], (2, 3, 1, 0), mode='reflect')" },
+  { name: 'Pad replicate 1-d', kind: 'Pad', attrs: { padding: [2], mode: 'replicate' }, inputs: [[2, 3, 4]], torch: "F.pad(xs[0], (2, 2), mode='replicate')" },
+  { name: 'Pad constant value', kind: 'Pad', attrs: { padding: [1, 1], value: 0.5 }, inputs: [[1, 1, 2, 2]], torch: 'F.pad(xs[0], (1, 1, 1, 1), value=0.5)' },
 ];
 
 test('every layer kind equals PyTorch forward and backward (max relative error 1e-4)', () => {
