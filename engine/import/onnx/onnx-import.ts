@@ -8,6 +8,7 @@
 import { buildModel } from '../../graph/build.ts';
 import { exportGraph } from '../../export/export-graph.ts';
 import type { HostTensor } from '../../io/host-tensor.ts';
+import { layerSpec } from '../../nn/layers/index.ts';
 import type { OnnxConstant } from '../../nn/layers/layer-spec.ts';
 import type { GraphDocument } from '../../schema/graph-document.ts';
 import { ImportError } from '../import-error.ts';
@@ -29,7 +30,7 @@ export interface ImportReport {
   layers: number;
   blockDefinitions: number;
   blockInstances: number;
-  /** Trainable values imported (the parameter panel's count). */
+  /** Trainable values imported (the parameter panel's count; running statistics are state, not counted). */
   parameterCount: number;
   /** Operators no kind reads, by operator: count and node names (empty unless partial). */
   unsupported: UnsupportedOp[];
@@ -85,7 +86,8 @@ export function importOnnx(bytes: Uint8Array, options: ImportOptions = {}): Onnx
         const v = values[short];
         if (!v) throw new ImportError('E_IMPORT_FORMAT', op.where, `internal: no value for ${p.name} (${op.kind} from the model)`);
         parameters.push([p.name, hostTensor(v)]);
-        parameterCount += v.values.length;
+        // State (BatchNorm's running statistics) is saved with the weights but is not trained.
+        if (!layerSpec(op.kind).stateParams?.includes(short)) parameterCount += v.values.length;
       }
     }
   } else {

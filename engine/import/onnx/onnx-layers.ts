@@ -145,10 +145,6 @@ export function onnxToLayers(model: OnnxModelIn, partial = false): ImportedLayer
         continue;
       }
     }
-    if (n.opType === 'BatchNormalization' && !readers.has('BatchNormalization') && single && /^Conv[12]D$/.test(first.kind) && first.attrs.activation == null) {
-      const folded = foldBatchNorm(first, view);
-      if (folded) { alias.set(out, first.output); continue; }
-    }
     const tries: string[] = [];
     let done = false;
     for (const spec of readers.get(n.opType) ?? []) {
@@ -160,7 +156,9 @@ export function onnxToLayers(model: OnnxModelIn, partial = false): ImportedLayer
       let inputs = data;
       if (read.prePad) {
         if (!layerKinds().includes('Pad')) { tries.push(`${spec.kind}: asymmetric pads need a Pad layer`); continue; }
-        const pad = addLayer(n, 'Pad', { attrs: { padding: [...read.prePad], mode: 'constant', value: 0 } }, data, `${out}__pad`);
+        const rank = read.prePad.length / 2;
+        const padding = Array.from({ length: rank - 2 }, (_, i) => [read.prePad![i + 2]!, read.prePad![rank + i + 2]!]).flat();
+        const pad = addLayer(n, 'Pad', { attrs: { padding, mode: 'constant', value: 0 } }, data, `${out}__pad`);
         inputs = [pad.output];
       }
       addLayer(n, spec.kind, read, inputs, out);
@@ -204,26 +202,4 @@ function nodeView(n: OnnxNodeIn, ins: string[], opset: number, constants: Map<st
     constant: (i: number) => (ins[i] ? constants.get(ins[i]!) ?? null : null),
     inputShape: (i: number) => (ins[i] ? shapes.get(ins[i]!) ?? null : null),
   } as OnnxNodeView;
-}
-
-/** y = γ·(conv(x) − μ)/√(σ² + ε) + β folded into the conv: W·s per output channel, b' = (b − μ)·s + β. */
-function foldBatchNorm(conv: ImportedLayer, n: OnnxNodeView): boolean {
-  const [gamma, beta, mean, variance] = [1, 2, 3, 4].map((i) => n.constant(i));
-  if (!gamma || !beta || !mean || !variance) return false;
-  const eps = n.attr('epsilon', 1e-5);
-  const channels = conv.attrs.channels as number;
-  if ([gamma, beta, mean, variance].some((c) => c.values.length !== channels)) return false;
-  const w = conv.params.weight!;
-  const per = w.values.length / channels;
-  const weight = new Float64Array(w.values.length);
-  const bias = new Float64Array(channels);
-  for (let c = 0; c < channels; c++) {
-    const s = gamma.values[c]! / Math.sqrt(variance.values[c]! + eps);
-    for (let k = 0; k < per; k++) weight[c * per + k] = w.values[c * per + k]! * s;
-    bias[c] = ((conv.params.bias?.values[c] ?? 0) - mean.values[c]!) * s + beta.values[c]!;
-  }
-  conv.params.weight = { shape: w.shape, values: weight };
-  conv.params.bias = { shape: [channels], values: bias };
-  conv.attrs.useBias = true;
-  return true;
 }

@@ -51,6 +51,7 @@ for (const name of ['resnet18', 'squeezenet1_1']) {
   test(`${name}: imported from torch.onnx.export, forward equals torch, units are blocks, ONNX and PyTorch re-exports agree`, async () => {
     const { document, parameters, report } = importOnnx(readFileSync(join(dir, `${name}.onnx`)));
     assert.deepEqual(report.unsupported, []);
+    if (name === 'resnet18') assert.equal(report.parameterCount, 11_689_512, 'torchvision\'s resnet18 parameter count');
     assert.deepEqual(validateDocument(document).filter((p) => p.severity === 'error'), []);
     const params = join(dir, `${name}.safetensors`);
     writeFileSync(params, encodeArrayFile(params, Object.fromEntries(parameters)));
@@ -69,6 +70,7 @@ for (const name of ['resnet18', 'squeezenet1_1']) {
     assert.equal(instances.length, name === 'resnet18' ? 8 : 8, 'resnet18 has 8 BasicBlocks, squeezenet1_1 8 Fire modules');
     assert.ok([...uses.values()].some((n) => n >= 2), `a definition used more than once: ${JSON.stringify([...uses])}`);
     if (name === 'resnet18') {
+      assert.equal(document.nodes.filter((n) => n.kind === 'BatchNorm').length, 1, 'the stem\'s BatchNorm (the others are inside the blocks)');
       const labels = instances.map((n) => document.blocks.find((b) => b.id === n.block)!.label);
       assert.deepEqual(instances.map((n) => n.name), ['layer1_0', 'layer1_1', 'layer2_0', 'layer2_1', 'layer3_0', 'layer3_1', 'layer4_0', 'layer4_1']);
       assert.equal(labels[0], labels[1], 'layer1.0 and layer1.1 share one definition');

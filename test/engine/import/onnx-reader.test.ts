@@ -1,7 +1,7 @@
 // The ONNX reader on small hand-built models and on broken bytes: coded errors for truncated and
 // garbage files, opsets outside 7..21, models over 2 GB, tensors whose data does not match their
 // shape and external data outside the model's folder; MatMul + Add → Dense, Gemm with transB = 0,
-// Conv with asymmetric pads refused without a Pad kind, BatchNormalization folded into a Conv.
+// Conv with asymmetric pads through a Pad layer, BatchNormalization in inference mode.
 // The imported values are checked against onnxruntime running the same bytes.
 
 import { test } from 'node:test';
@@ -64,7 +64,7 @@ test('MatMul + Add becomes one Dense with a bias; Gemm with transB = 0 and alpha
     [['Dense', 'relu', true], ['Dense', null, true]]);
 });
 
-test('Conv + BatchNormalization folds into one Conv2D; MaxPool, GlobalAveragePool, Flatten', async () => {
+test('Conv, BatchNormalization (inference), MaxPool, GlobalAveragePool, Flatten', async () => {
   const ones = (name: string, n: number, v: number): OnnxTensor => ({ name, dtype: 'float32', shape: [n], raw: new Uint8Array(new Float32Array(n).fill(v).buffer) });
   const bytes = model([
     { opType: 'Conv', name: 'conv', inputs: ['x', 'W'], outputs: ['c'], attributes: { pads: [1, 1, 1, 1], strides: [2, 2] } },
@@ -74,15 +74,14 @@ test('Conv + BatchNormalization folds into one Conv2D; MaxPool, GlobalAveragePoo
     { opType: 'Flatten', name: 'flat', inputs: ['q'], outputs: ['y'], attributes: { axis: 1 } },
   ], [f32('W', [4, 3, 3, 3], 5), f32('g', [4], 6), f32('b', [4], 7), f32('m', [4], 8), ones('v', 4, 0.7)], [1, 3, 9, 9], [1, 4]);
   const { document } = await agreesWithOrt(bytes, [1, 3, 9, 9]);
-  assert.deepEqual(document.nodes.map((n) => n.kind), ['Input', 'Conv2D', 'MaxPool2D', 'GlobalAvgPool2D', 'Flatten', 'Output']);
+  assert.deepEqual(document.nodes.map((n) => n.kind), ['Input', 'Conv2D', 'BatchNorm', 'MaxPool2D', 'GlobalAvgPool2D', 'Flatten', 'Output']);
 });
 
-test('a Conv with asymmetric pads needs a Pad kind; it is refused naming the node until one exists', () => {
-  const bytes = model([{ opType: 'Conv', name: 'odd', inputs: ['x', 'W'], outputs: ['y'], attributes: { pads: [0, 0, 1, 1] } }],
-    [f32('W', [2, 1, 3, 3], 9)], [1, 1, 6, 6], [1, 2, 5, 5]);
-  const message = codeOf(() => importOnnx(bytes));
-  // With a Pad kind registered the import goes through (checked by the Pad kind's own row when it lands).
-  if (!/no error/.test(message)) assert.match(message, /E_IMPORT_UNSUPPORTED: .*Conv ×1 \(odd\):.*Conv2D: asymmetric pads need a Pad layer/s);
+test('a Conv with asymmetric pads becomes a Pad layer before a Conv2D with the common padding', async () => {
+  const bytes = model([{ opType: 'Conv', name: 'odd', inputs: ['x', 'W'], outputs: ['y'], attributes: { pads: [0, 1, 2, 1] } }],
+    [f32('W', [2, 1, 3, 3], 9)], [1, 1, 6, 6], [1, 2, 6, 6]);
+  const { document } = await agreesWithOrt(bytes, [1, 1, 6, 6]);
+  assert.deepEqual(document.nodes.map((n) => [n.kind, n.attrs?.padding ?? null]), [['Input', null], ['Pad', [0, 2, 0, 0]], ['Conv2D', [0, 1]], ['Output', null]]);
 });
 
 test('truncated and garbage files, wrong opsets and impossible tensors get coded errors', () => {

@@ -14,7 +14,9 @@ def save(name, model, x):
     model.eval()
     with torch.no_grad():
         y = model(x)
-    torch.onnx.export(model, x, f'{out}/{name}.onnx', input_names=['data'], output_names=['output'], opset_version=17)
+    # PRESERVE (the model is in eval mode) keeps BatchNormalization nodes: EVAL would fold them into the convolutions.
+    torch.onnx.export(model, x, f'{out}/{name}.onnx', input_names=['data'], output_names=['output'], opset_version=17,
+                      training=torch.onnx.TrainingMode.PRESERVE)
     np.save(f'{out}/{name}_x.npy', x.numpy())
     np.save(f'{out}/{name}_y.npy', y.numpy())
 
