@@ -8,18 +8,20 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { runModel, validateDocument } from '../../../engine/graph/index.ts';
-import { exportGraph, exportOnnx, exportParameters, prepareModel, pytorchCode } from '../../../engine/export/index.ts';
+import { exportGraph, exportOnnx, exportParameters, openModelFile, prepareModel, pytorchCode } from '../../../engine/export/index.ts';
+import type { GraphDocument } from '../../../engine/schema/graph-document.ts';
 import { encodeArrayFile, readArrayFile } from '../../../engine/io/array-file.ts';
 import type { HostTensor } from '../../../engine/io/host-tensor.ts';
 import { fromHostTensor } from '../../../engine/io/ndarray-files.ts';
 import { ImportError } from '../../../engine/import/import-error.ts';
 import { importOnnx } from '../../../engine/import/onnx/onnx-import.ts';
+import { applyForeignWeights, mapForeignWeights } from '../../../engine/import/weights/foreign-weights.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'blocksmith-import-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -118,4 +120,46 @@ test('TransformerEncoder: refused until attention and LayerNorm kinds exist, eve
     assert.match(e.message, /Slice ×6 \(\/layers\.0\/self_attn\/Slice/);
     return true;
   });
+});
+
+test('blocksmith import: the document and a .safetensors that opens as the model; unsupported models exit 1 naming the operators', async () => {
+  const cli = (...args: string[]) => spawnSync(process.execPath, [join(import.meta.dirname, '../../../scripts/blocksmith.mjs'), ...args], { encoding: 'utf8', timeout: 120000, cwd: dir });
+  const ok = cli('import', join(dir, 'squeezenet1_1.onnx'), '--out', join(dir, 'sq.json'));
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.match(ok.stdout, /8 block instances of \d+ definitions, 1,235,496 parameters/);
+  const document = JSON.parse(readFileSync(join(dir, 'sq.json'), 'utf8')) as GraphDocument;
+  const { model } = await openModelFile(join(dir, 'sq.safetensors'));
+  assert.deepEqual(model.document.nodes, document.nodes);
+  const y = await npy('squeezenet1_1_y.npy');
+  const ours = runModel(model, [fromHostTensor(await npy('squeezenet1_1_x.npy'))]).outputs[0]!;
+  assert.ok(relative(ours.toTyped() as Float32Array, y.data as Float32Array) <= 1e-4);
+  const refused = cli('import', join(dir, 'mobilenet_v2.onnx'), '--out', join(dir, 'mb.json'));
+  assert.equal(refused.status, 1);
+  assert.match(refused.stderr, /Clip ×35/);
+  const partial = cli('import', join(dir, 'mobilenet_v2.onnx'), '--out', join(dir, 'mb.json'), '--partial');
+  assert.equal(partial.status, 0, partial.stderr);
+  assert.match(partial.stdout, /gap: Clip ×35/);
+});
+
+test('foreign weights: resnet18\'s PyTorch state_dict (.npz) maps onto the imported document, shown first, then gives torch\'s output', async () => {
+  const { document } = importOnnx(readFileSync(join(dir, 'resnet18.onnx')));
+  const model = await prepareModel(document); // fresh random values
+  const state = await readArrayFile(join(dir, 'resnet18_state.npz')) as Record<string, HostTensor>;
+  const mapping = mapForeignWeights(model, state);
+  assert.deepEqual(mapping.missing, []);
+  assert.deepEqual(mapping.shapeMismatches, []);
+  assert.ok(mapping.unexpected.length === 20 && mapping.unexpected.every((k) => k.endsWith('.num_batches_tracked')), mapping.unexpected.join(', '));
+  assert.ok(mapping.matched.some((m) => m.key === 'layer2.0.downsample.1.running_var'));
+  applyForeignWeights(model, state, mapping);
+  const ours = runModel(model, [fromHostTensor(await npy('resnet18_x.npy'))]).outputs[0]!;
+  const y = await npy('resnet18_y.npy');
+  assert.ok(relative(ours.toTyped() as Float32Array, y.data as Float32Array) <= 1e-4);
+
+  // A file for another model: every mismatch is listed before anything is applied.
+  const wrong = { ...state, 'fc.weight': { dtype: 'float32' as const, shape: [10, 512], data: new Float32Array(5120) }, 'head.weight': state['fc.weight']! };
+  delete (wrong as Record<string, HostTensor>)['conv1.weight'];
+  const m2 = mapForeignWeights(model, wrong);
+  assert.deepEqual(m2.shapeMismatches.map((m) => [m.key, m.fileShape, m.shape]), [['fc.weight', [10, 512], [1000, 512]]]);
+  assert.equal(m2.missing.length, 1);
+  assert.ok(m2.unexpected.includes('head.weight'));
 });

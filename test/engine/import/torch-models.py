@@ -19,6 +19,8 @@ def save(name, model, x):
                       training=torch.onnx.TrainingMode.PRESERVE)
     np.save(f'{out}/{name}_x.npy', x.numpy())
     np.save(f'{out}/{name}_y.npy', y.numpy())
+    # The same values under PyTorch's names, as a colleague would hand them over.
+    np.savez(f'{out}/{name}_state.npz', **{k: v.numpy() for k, v in model.state_dict().items()})
 
 for name in names:
     if name == 'transformer':

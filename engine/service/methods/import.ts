@@ -1,0 +1,20 @@
+// importModel: an ONNX model file → a graph document and a .safetensors of its values
+// (engine/import/onnx). The editor opens the document and loads the values from parametersFile,
+// as it does for a .safetensors model file.
+import { resolve } from 'node:path';
+import { importOnnxFile } from '../../import/onnx/import-file.ts';
+import { ServiceError } from '../../schema/service-protocol.ts';
+import type { Handler } from '../dispatcher.ts';
+
+export const importModel: Handler<'importModel'> = async (params) => {
+  const path = resolve(params.path);
+  const paramsOut = resolve(params.parametersPath ?? path.replace(/\.onnx$/i, '') + '.safetensors');
+  try {
+    const r = await importOnnxFile(path, { paramsOut, ...(params.partial ? { partial: true } : {}) });
+    return { document: r.document, parametersFile: r.parametersFile, report: r.report };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new ServiceError('E_FILE_NOT_FOUND', `${path} does not exist`, { path });
+    throw error;
+  }
+};
