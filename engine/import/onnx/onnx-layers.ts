@@ -54,10 +54,15 @@ const toConstant = (t: OnnxTensorValue): OnnxConstant => ({ shape: t.shape, valu
 /** PyTorch's scoped node name (`/layer1/layer1.0/conv1/Conv`) → its module path (`layer1.0.conv1`). */
 export function scopeOf(name: string): string {
   if (!name.startsWith('/')) return '';
-  const parts = name.split('/').slice(1, -1);
-  let path = '';
-  for (const p of parts) path = !path ? p : p.startsWith(`${path}.`) ? p : `${path}.${p}`;
-  return path;
+  // Each segment is named relative to an ancestor (`layer1` then `layer1.0`; `downsample` then
+  // `downsample.0`; `conv.0` then `conv.0.0`): it replaces the longest tail of the path it extends.
+  let path: string[] = [];
+  for (const seg of name.split('/').slice(1, -1)) {
+    let k = path.length;
+    while (k > 0 && !seg.startsWith(`${path.slice(path.length - k).join('.')}.`)) k--;
+    path = [...path.slice(0, path.length - k), ...seg.split('.')];
+  }
+  return path.join('.');
 }
 
 /**
