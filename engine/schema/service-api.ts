@@ -175,7 +175,11 @@ export const serviceMethods = {
     'with the document embedded; open the document, then loadParameters from parametersFile. Refused with E_IMPORT_UNSUPPORTED listing ' +
     'every operator no kind reads unless partial, which keeps them as nodes marked as problems. Other codes: E_IMPORT_FORMAT, ' +
     'E_IMPORT_TOO_LARGE, E_IMPORT_OPSET, E_IMPORT_EXTERNAL.',
-    z.object({ path: zPath, parametersPath: zPath.optional(), partial: z.boolean().optional() }).strict(),
+    z.object({
+      path: zPath, parametersPath: zPath.optional(), partial: z.boolean().optional(),
+      /** A dropped file's bytes (base64, at most 160 MB of model), which has no path: written to a temporary folder with its values; path is then its name. */
+      data: z.string().max(224 * 2 ** 20).optional(),
+    }).strict(),
     z.object({
       document: z.unknown(), parametersFile: z.string().nullable(),
       report: z.object({
