@@ -7,6 +7,7 @@ import { runConvSuite } from './conv.ts';
 import { runEditorSuite } from './editor.ts';
 import { runElementwiseSuite } from './elementwise.ts';
 import { runForwardSuite } from './forward.ts';
+import { runImportSuite } from './import.ts';
 import { runMatmulSuite } from './matmul.ts';
 import { parseOptions, USAGE, UsageError, type BenchOptions, type Suite } from './options.ts';
 import { runOverheadSuite } from './overhead.ts';
@@ -28,6 +29,7 @@ const RUNNERS: Record<Suite, SuiteRunner> = {
   training: runTrainingSuite,
   forward: runForwardSuite,
   conv: runConvSuite,
+  import: runImportSuite,
   editor: runEditorSuite,
 };
 
