@@ -25,6 +25,8 @@
         "src/errors.cc",
         "src/backend_cpu.cc",
         "src/dnnl_common.cc",
+        "src/threading.cc",
+        "src/plan.cc",
         "src/ops/fill_cast_cpu.cc",
         "src/ops/random_cpu.cc",
         "src/ops/strided_cpu.cc",
@@ -42,7 +44,9 @@
         "src/api_norm.cc",
         "src/ops/batch_norm_cpu.cc",
         "src/ops/layer_norm_cpu.cc",
-        "src/ops/pad_cpu.cc"
+        "src/ops/pad_cpu.cc",
+        "src/api_take.cc",
+        "src/ops/take_cpu.cc"
       ],
       "include_dirs": [
         "<!@(node -p \"require('node-addon-api').include\")"

@@ -42,7 +42,7 @@ export type EngineMessage = ServerMessage;
 export const MENU_COMMAND_CHANNEL = 'app:menu-command';
 export const MENU_COMMANDS = [
   'new', 'open', 'save', 'saveAs', 'exportModel', 'importModel', 'undo', 'redo', 'deleteSelection', 'duplicateSelection', 'selectAll', 'run',
-  'toggleTheme', 'shortcuts',
+  'toggleTheme', 'shortcuts', 'exportTrainingJob',
 ] as const;
 export type MenuCommand = (typeof MENU_COMMANDS)[number];
 

@@ -1,4 +1,4 @@
-// The application menu as data: File, Edit, View, Window, Help. Items that act on the document send
+// The application menu as data: File, Edit, View, Training, Window, Help. Items that act on the document send
 // a named command to the focused window (the renderer runs it exactly as its toolbar or shortcut
 // would), so the menu adds no second implementation of any action. Pure: testable without Electron.
 import type { MenuItemConstructorOptions } from 'electron';
@@ -67,10 +67,14 @@ export function menuTemplate(ctx: MenuContext): MenuItemConstructorOptions[] {
       { role: 'toggleDevTools' },
     ],
   };
+  const training: MenuItemConstructorOptions = {
+    label: 'Training',
+    submenu: [item('Export Training Job…', 'exportTrainingJob')],
+  };
   const help: MenuItemConstructorOptions = {
     role: 'help',
     submenu: [item('Keyboard Shortcuts', 'shortcuts'), { label: `About ${ctx.appName}`, click: () => ctx.about() }],
   };
   const app: MenuItemConstructorOptions[] = ctx.isMac ? [{ label: ctx.appName, role: 'appMenu' }] : [];
-  return [...app, file, edit, view, { role: 'windowMenu' }, help];
+  return [...app, file, edit, view, training, { role: 'windowMenu' }, help];
 }

@@ -67,8 +67,20 @@ export interface NativeCapabilities {
   dnnlVersion: string;        // e.g. "2.6.3"
   cuda: boolean;              // compiled with CUDA
   cudaReason: string;         // why GPUs are unavailable ("" when numGpus() > 0)
-  threads: number;            // CPU threads the kernels use
+  threads: number;            // CPU threads the kernels may use (affinity, cgroup quota, BLOCKSMITH_THREADS / OMP_NUM_THREADS)
+  threading?: NativeThreading; // how that was decided, and how many are free now (absent in older builds)
   gpus?: NativeGpuInfo[];     // one per usable GPU (empty without CUDA, driver or device; absent in older builds)
+}
+
+/** native/src/threading.h: the thread budget and the cores other processes take from it. */
+export interface NativeThreading {
+  budget: number;             // = threads
+  affinityCpus: number;       // CPUs in the process's affinity mask
+  quotaCores: number;         // cgroup CPU quota in cores, 0 = none
+  cap: number;                // BLOCKSMITH_THREADS (or OMP_NUM_THREADS), 0 = none
+  adaptive: boolean;          // false with BLOCKSMITH_ADAPTIVE_THREADS=0: cores busy elsewhere still count
+  available: number;          // threads a parallel region gets now (budget less cores other processes keep busy)
+  othersBusy: number;         // cores other processes kept busy in the last 100 ms sample
 }
 
 export interface NativeGpuInfo {
@@ -272,6 +284,11 @@ export interface NativeAddon {
   /** dx [outer, ...inShape] from dy [outer, ...padded]: each input sums the gradients of the outputs that read it. */
   padBackward(dtype: DTypeCode, dy: NativeBuffer, dx: NativeBuffer, outer: number, inShape: number[], before: number[],
     after: number[], mode: PadModeCode): void;
+  /** out [n, dim] = table [rows, dim] rows picked by index [n] (int32 / int64 codes; checked in range on the CPU). */
+  take(dtype: DTypeCode, indexDtype: DTypeCode, table: NativeBuffer, index: NativeBuffer, out: NativeBuffer, n: number, rows: number, dim: number): void;
+  /** dtable [rows, dim] += dy [n, dim] scattered by index [n] (repeated indices add up). */
+  takeBackward(dtype: DTypeCode, indexDtype: DTypeCode, dy: NativeBuffer, index: NativeBuffer, dtable: NativeBuffer, n: number, rows: number,
+    dim: number): void;
 }
 
 /** Field order of convolution's `geom` (native/src/ops/conv.h ConvGeom); dilation 1 is dense. */

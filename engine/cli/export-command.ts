@@ -4,14 +4,20 @@
 //   blocksmith export DOC.json [--params P] [--gluon-names | --structural-names]
 //     (--onnx OUT.onnx | --pytorch OUT.py | --gluon OUT.py | --typescript OUT.ts |
 //      --safetensors OUT | --npz OUT | --mxnet OUT.params) ...
+//   blocksmith export DOC.json --torch-job DIR (--train-config CONFIG.json | --data D --epochs N [training flags])
+//     [--nproc N] [--scale-lr none|linear|sqrt] [--per-process-batch]    (a PyTorch DDP job: docs/distributed.md)
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { readEmbeddedDocument } from '../export/params/open-model-file.ts';
 import { startLocalEngine } from '../service/client.ts';
 import { describeProblem, pyShape, table } from './format.ts';
+import { flagNumber, TRAIN_FLAGS, TrainUsageError, trainingConfigFromFlags } from './train-options.ts';
+import type { TrainingConfigInput } from '../schema/training-config.ts';
 
 export const EXPORT_USAGE = `  blocksmith export DOC.json|MODEL.safetensors [--params P] [--gluon-names | --structural-names] ` +
-  '(--onnx OUT.onnx | --pytorch OUT.py | --gluon OUT.py | --typescript OUT.ts | --safetensors OUT | --npz OUT | --mxnet OUT.params)...';
+  '(--onnx OUT.onnx | --pytorch OUT.py | --gluon OUT.py | --typescript OUT.ts | --safetensors OUT | --npz OUT | --mxnet OUT.params)...\n' +
+  '  blocksmith export DOC.json --torch-job DIR (--train-config CONFIG.json | --data D --epochs N [train flags]) [--params P] ' +
+  '[--nproc N] [--scale-lr none|linear|sqrt] [--per-process-batch]';
 
 const TARGETS = ['onnx', 'pytorch', 'gluon', 'typescript', 'safetensors', 'npz', 'mxnet'] as const;
 
@@ -43,18 +49,50 @@ async function readSource(file: string): Promise<{ document: unknown; params?: s
   }
 }
 
+const EXPORT_FLAGS = {
+  params: { type: 'string' }, 'gluon-names': { type: 'boolean', default: false }, 'structural-names': { type: 'boolean', default: false },
+  onnx: { type: 'string' }, pytorch: { type: 'string' }, gluon: { type: 'string' }, typescript: { type: 'string' },
+  safetensors: { type: 'string' }, npz: { type: 'string' }, mxnet: { type: 'string' },
+  'torch-job': { type: 'string' }, 'train-config': { type: 'string' }, nproc: { type: 'string' }, 'scale-lr': { type: 'string' },
+  'per-process-batch': { type: 'boolean', default: false }, ...TRAIN_FLAGS,
+} as const;
+
+type ExportValues = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof EXPORT_FLAGS }>>['values'];
+
+/** The --torch-job request: its training config (a JSON file, or the train flags) and job options. */
+async function torchJobRequest(values: ExportValues): Promise<{ config: TrainingConfigInput; options: Record<string, unknown> }> {
+  let config: TrainingConfigInput;
+  if (values['train-config']) {
+    try {
+      config = JSON.parse(await readFile(values['train-config'], 'utf8')) as TrainingConfigInput;
+    } catch (error) {
+      throw new TrainUsageError(`cannot read the training config ${values['train-config']}: ${(error as Error).message}`);
+    }
+  } else {
+    config = trainingConfigFromFlags(values);
+  }
+  if (values.params && config.seed !== undefined) throw new TrainUsageError('--seed gives the job fresh parameters; leave it out to start from --params');
+  const scale = values['scale-lr'];
+  if (scale !== undefined && scale !== 'none' && scale !== 'linear' && scale !== 'sqrt') throw new TrainUsageError(`--scale-lr must be none, linear or sqrt (got '${scale}')`);
+  const nproc = flagNumber('nproc', values.nproc, true);
+  return { config, options: { ...(scale ? { scaleLr: scale } : {}), ...(nproc !== undefined ? { nprocPerNode: nproc } : {}),
+    ...(values['per-process-batch'] ? { perProcessBatch: true } : {}) } };
+}
+
 export async function exportCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args, allowPositionals: true,
-    options: {
-      params: { type: 'string' }, 'gluon-names': { type: 'boolean', default: false }, 'structural-names': { type: 'boolean', default: false },
-      onnx: { type: 'string' }, pytorch: { type: 'string' }, gluon: { type: 'string' }, typescript: { type: 'string' },
-      safetensors: { type: 'string' }, npz: { type: 'string' }, mxnet: { type: 'string' },
-    },
-  });
+  let values: ExportValues;
+  let positionals: string[];
+  let torchJob: Awaited<ReturnType<typeof torchJobRequest>> | undefined;
+  try {
+    ({ values, positionals } = parseArgs({ args, allowPositionals: true, options: EXPORT_FLAGS }));
+    if (values['torch-job']) torchJob = await torchJobRequest(values);
+  } catch (error) {
+    if (error instanceof TrainUsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) return fail(`${(error as Error).message}\nusage:\n${EXPORT_USAGE}`);
+    throw error;
+  }
   if (positionals.length !== 1) return fail(`takes one document, got ${positionals.length}\nusage:\n${EXPORT_USAGE}`);
-  const jobs = TARGETS.flatMap((target) => (values[target] === undefined ? [] : [{ target, path: values[target] }]));
-  if (jobs.length === 0) return fail(`say what to write: ${TARGETS.map((t) => `--${t} OUT`).join(', ')}`);
+  const jobs = TARGETS.flatMap((target) => (values[target] === undefined ? [] : [{ target, path: values[target]! }]));
+  if (jobs.length === 0 && !torchJob) return fail(`say what to write: ${TARGETS.map((t) => `--${t} OUT`).join(', ')}, --torch-job DIR`);
   if (values['gluon-names'] && values['structural-names']) return fail('--gluon-names and --structural-names exclude each other');
   const keys = values['gluon-names'] ? 'gluon' as const : values['structural-names'] ? 'structural' as const : undefined;
   const source = await readSource(positionals[0]!);
@@ -78,6 +116,12 @@ export async function exportCommand(args: string[]): Promise<number> {
       // Parameter files list their keys (the names other tools will see); code and ONNX just say how many.
       if (result.bytes < 0) process.stdout.write(`${table(result.parameters.map((p) => [p.key, pyShape(p.shape), p.dtype]))}\n`);
       else process.stdout.write(`  ${result.bytes} bytes, ${result.parameters.length} parameter(s)\n`);
+    }
+    if (torchJob) {
+      const job = await client.call('exportTorchJob', { docId: opened.docId, config: torchJob.config, dir: values['torch-job']!, ...torchJob.options });
+      process.stdout.write(`wrote the PyTorch training job ${job.dir} (${job.modelClass}, ${job.trainSize} training and ${job.validationSize} validation samples` +
+        `${paramsFile ? `, parameters from ${paramsFile}` : ''})\n  ${job.files.join('\n  ')}\nrun it there with:\n  ${job.command}\n` +
+        `(${job.torchrun ? `torchrun: ${job.torchrun}` : 'torchrun is not on PATH here'}; README.md has the commands for several machines)\n`);
     }
     return 0;
   } finally {

@@ -4,7 +4,7 @@
 //   blocksmith run DOC.json [--input-shape 2,20] [--device cpu|gpu:0] [--seed N] [--save-params FILE] [--json]
 //   blocksmith params FILE
 //   blocksmith validate DOC.json
-//   blocksmith serve [--port N] [--host H]
+//   blocksmith serve [--port N] [--host H] [--allow-dir DIR ...]
 //   blocksmith import MODEL.onnx --out DOC.json [--params OUT.safetensors] [--partial]
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -21,7 +21,7 @@ const USAGE = `usage:
   blocksmith run DOC.json [--input-shape 2,20] [--device cpu|gpu:0] [--seed N] [--save-params FILE] [--json]
   blocksmith params FILE
   blocksmith validate DOC.json
-  blocksmith serve [--port N] [--host H]
+  blocksmith serve [--port N] [--host H] [--allow-dir DIR ...]
 ${EXPORT_USAGE}
 ${IMPORT_USAGE}
 ${TRAIN_USAGE}`;
@@ -140,12 +140,13 @@ async function validate(args: string[]): Promise<number> {
 }
 
 async function serveCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { port: { type: 'string', default: '5173' }, host: { type: 'string' } } });
+  const { values } = parseArgs({ args, options: { port: { type: 'string', default: '5173' }, host: { type: 'string' }, 'allow-dir': { type: 'string', multiple: true } } });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535 (got '${values.port}')`);
   const { serve, ServeError } = await import('../../scripts/web-host/serve.ts');
   try {
-    const serving = await serve({ port, ...(values.host ? { host: values.host } : {}) });
+    const allowDirs = values['allow-dir'] ?? [];
+    const serving = await serve({ port, ...(values.host ? { host: values.host } : {}), ...(allowDirs.length > 0 ? { allowDirs } : {}) });
     await new Promise<void>((resolve) => {
       for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
     });

@@ -6,47 +6,18 @@
 //     [--validation F] [--device cpu|gpu:0] [--save-params OUT] [--checkpoint-dir D] [--checkpoint-every N]
 //     [--resume CKPT] [--json]
 import { readFile } from 'node:fs/promises';
-import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { DataSource, TrainingConfigInput, TrainingStatus } from '../schema/training-config.ts';
+import type { TrainingStatus } from '../schema/training-config.ts';
 import { isUserErrorCode, ServiceError } from '../schema/service-protocol.ts';
 import { startLocalEngine } from '../service/client.ts';
 import { describeProblem } from './format.ts';
+import { TRAIN_FLAGS, TrainUsageError, trainingConfigFromFlags } from './train-options.ts';
 
 export const TRAIN_USAGE = '  blocksmith train DOC.json --data mnist|spirals|linear|FILE.csv|FILE.npz|FILE.npy [--label COL] [--features A,B] ' +
   '--epochs N [--batch-size B] [--lr X] [--optimizer sgd|adam|adamw] [--momentum M] [--wd W] [--seed S] [--validation F] ' +
   '[--device D] [--save-params OUT] [--checkpoint-dir D] [--checkpoint-every N] [--resume CKPT] [--json]';
 
-class TrainUsageError extends Error {}
-
 const out = (line = '') => process.stdout.write(`${line}\n`);
-
-function column(text: string): string | number {
-  return /^-?\d+$/.test(text) ? Number(text) : text;
-}
-
-/** --data: a built-in set by name, else a file whose extension says how to read it. */
-function dataSource(data: string | undefined, label: string | undefined, features: string | undefined): DataSource {
-  if (!data) throw new TrainUsageError('--data is required (mnist, spirals, linear, or a .csv / .npz / .npy file)');
-  if (data === 'mnist' || data === 'spirals' || data === 'linear') {
-    if (label || features) throw new TrainUsageError(`--label and --features apply to files, not to the built-in '${data}' set`);
-    return { kind: data };
-  }
-  const ext = extname(data).toLowerCase();
-  const picked = { ...(label !== undefined ? { label: column(label) } : {}) };
-  if (ext === '.csv') return { kind: 'csv', path: data, ...picked, ...(features ? { features: features.split(',').map(column) } : {}) };
-  if (ext === '.npz' || ext === '.npy') return { kind: 'arrays', path: data, ...picked, ...(features ? { features } : {}) };
-  throw new TrainUsageError(`--data '${data}' is not mnist, spirals, linear, or a .csv / .npz / .npy file`);
-}
-
-function number(name: string, text: string | undefined, integer: boolean): number | undefined {
-  if (text === undefined) return undefined;
-  const v = Number(text);
-  if (text.trim() === '' || !Number.isFinite(v) || (integer && !Number.isInteger(v))) {
-    throw new TrainUsageError(`--${name} must be ${integer ? 'an integer' : 'a number'} (got '${text}')`);
-  }
-  return v;
-}
 
 const fmt = (v: number | null, digits = 4): string => (v === null ? '-' : v.toFixed(digits));
 
@@ -65,41 +36,11 @@ export async function trainCommand(args: string[]): Promise<number> {
 async function train(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args, allowPositionals: true,
-    options: {
-      data: { type: 'string' }, label: { type: 'string' }, features: { type: 'string' }, epochs: { type: 'string' },
-      'batch-size': { type: 'string' }, lr: { type: 'string' }, optimizer: { type: 'string' }, momentum: { type: 'string' },
-      wd: { type: 'string' }, seed: { type: 'string' }, validation: { type: 'string' }, device: { type: 'string' },
-      'save-params': { type: 'string' }, 'checkpoint-dir': { type: 'string' }, 'checkpoint-every': { type: 'string' },
-      resume: { type: 'string' }, json: { type: 'boolean', default: false },
-    },
+    options: { ...TRAIN_FLAGS, 'save-params': { type: 'string' }, json: { type: 'boolean', default: false } },
   });
   const file = positionals[0];
   if (!file || positionals.length > 1) throw new TrainUsageError('train takes one document');
-  const epochs = number('epochs', values.epochs, true);
-  if (epochs === undefined) throw new TrainUsageError('--epochs is required');
-  const optimizer = values.optimizer ?? 'sgd';
-  if (optimizer !== 'sgd' && optimizer !== 'adam' && optimizer !== 'adamw') throw new TrainUsageError(`--optimizer must be sgd, adam or adamw (got '${optimizer}')`);
-  const every = number('checkpoint-every', values['checkpoint-every'], true);
-  if (every !== undefined && !values['checkpoint-dir']) throw new TrainUsageError('--checkpoint-every needs --checkpoint-dir');
-  const lr = number('lr', values.lr, false);
-  const momentum = number('momentum', values.momentum, false);
-  const wd = number('wd', values.wd, false);
-  const batchSize = number('batch-size', values['batch-size'], true);
-  const seed = number('seed', values.seed, true);
-  const validation = number('validation', values.validation, false);
-  const config: TrainingConfigInput = {
-    data: dataSource(values.data, values.label, values.features), epochs,
-    optimizer: {
-      name: optimizer, ...(lr !== undefined ? { learningRate: lr } : {}),
-      ...(momentum !== undefined ? { momentum } : optimizer === 'sgd' ? { momentum: 0.9 } : {}), ...(wd !== undefined ? { wd } : {}),
-    },
-    ...(batchSize !== undefined ? { batchSize } : {}), ...(seed !== undefined ? { seed } : {}),
-    ...(validation !== undefined ? { validationFraction: validation } : {}),
-    ...(values.device ? { device: values.device } : {}),
-    ...(values['checkpoint-dir'] ? { checkpoint: { dir: values['checkpoint-dir'], ...(every !== undefined ? { everySteps: every } : {}) } } : {}),
-    ...(values.resume ? { resumeFrom: values.resume } : {}),
-    histogramBins: 0,
-  };
+  const config = trainingConfigFromFlags(values);
   let document: unknown;
   try {
     document = JSON.parse(await readFile(file, 'utf8'));

@@ -1,7 +1,7 @@
 // The one error the exporters raise: a code, the node it is about (its path, as ShapeReport keys
 // it) and a message that says what cannot be exported and why.
 
-export type ExportErrorCode = 'E_EXPORT_UNSUPPORTED' | 'E_EXPORT_SHAPE' | 'E_EXPORT_FILE';
+export type ExportErrorCode = 'E_EXPORT_UNSUPPORTED' | 'E_EXPORT_SHAPE' | 'E_EXPORT_FILE' | 'E_EXPORT_JOB';
 
 export class ExportError extends Error {
   readonly code: ExportErrorCode;

@@ -8,6 +8,7 @@ import { layerSpec } from '../nn/layers/index.ts';
 import type { Parameter } from '../nn/parameter.ts';
 import type { GraphNode } from '../schema/graph-document.ts';
 import { ExportError } from './export-error.ts';
+import { isFloat, type DType } from '../ndarray/dtype.ts';
 
 export interface ExportOp {
   kind: string;
@@ -111,7 +112,7 @@ export function exportGraph(model: BuiltModel): ExportGraph {
   return {
     className: model.plan.className === 'Sequential' || model.plan.className === 'GraphBlock' ? 'Net' : model.plan.className,
     inputs,
-    outputs: outs.map((v, i) => ({ name: outputNames[i]!, value: v.name, shape: v.shape, dtype: doc.input.dtype })),
+    outputs: outs.map((v, i) => ({ name: outputNames[i]!, value: v.name, shape: v.shape, dtype: isFloat(doc.input.dtype as DType) ? doc.input.dtype : 'float32' })), // integer ids in, floats out (Embedding)
     ops,
     parameters,
   };

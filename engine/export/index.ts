@@ -22,3 +22,7 @@ export { typescriptCode } from './code/typescript.ts';
 export { exportParameters, parameterEntries, defaultKeys } from './params/parameter-export.ts';
 export type { ParameterFormat, ParameterKeys, ParameterExportOptions, ExportedEntry } from './params/parameter-export.ts';
 export { openModelFile, readEmbeddedDocument } from './params/open-model-file.ts';
+export { exportTorchJob, TORCH_JOB_FORMAT } from './torch-job/torch-job.ts';
+export type { TorchJobOptions, TorchJobReport, LrScaling } from './torch-job/torch-job.ts';
+export { readJobProgress } from './torch-job/job-follow.ts';
+export { startJob, stopJob, findTorchrun } from './torch-job/job-launch.ts';

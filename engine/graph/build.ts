@@ -13,7 +13,8 @@ import { createLayer, layerSpec, Sequential } from '../nn/layers/index.ts';
 import { presentParams } from './validate-node.ts';
 import { GraphBlock, type GraphStep, type StepSource } from './graph-block.ts';
 import { itemPorts, paramFullName, planDocument, subPath, tieRoot, type PlannedGraph, type PlannedItem, type PlannedLayer } from './plan.ts';
-import { GraphError, hasErrors } from './problems.ts';
+import { GraphError, hasErrors, PROBLEM_CODES } from './problems.ts';
+import { inferShapes } from './shapes.ts';
 import { validateDocument } from './parse.ts';
 
 export interface BuiltModel {
@@ -74,6 +75,9 @@ function graphClass(name: string): typeof GraphBlock {
 export function buildModel(doc: GraphDocument, opts: { seed?: number | null } = {}): BuiltModel {
   const problems = validateDocument(doc);
   if (hasErrors(problems)) throw new GraphError(problems);
+  // Sizes are refused before anything is allocated (engine/graph/budget.ts).
+  const overBudget = inferShapes(doc).problems.filter((p) => p.code === PROBLEM_CODES.memoryBudget);
+  if (overBudget.length > 0) throw new GraphError(overBudget);
   const plan = planDocument(doc);
   const seed = opts.seed === undefined ? doc.seed : opts.seed;
   if (seed !== null) np.random.seed(seed);

@@ -3,6 +3,7 @@
 // by any earlier Blocksmith opens; a file from a newer Blocksmith is refused with a clear problem.
 
 import { GRAPH_FORMAT, GRAPH_VERSION } from '../schema/graph-document.ts';
+import { currentLimits, jsonDeeperThan } from '../schema/limits.ts';
 import { problem, PROBLEM_CODES as C, type Problem } from './problems.ts';
 
 type Json = Record<string, unknown>;
@@ -41,6 +42,12 @@ export const MIGRATIONS: Readonly<Record<number, (doc: Json) => Json>> = { 1: v1
 /** The document at GRAPH_VERSION, or the problems that stop it from getting there. */
 export function migrateDocument(json: unknown): { document: unknown; problems: Problem[]; migratedFrom?: number } {
   if (!isObject(json)) return { document: null, problems: [problem(C.json, 'A graph document is a JSON object.', { path: '' })] };
+  // Every later step (the schema, messages quoting values) walks the JSON recursively.
+  const maxDepth = currentLimits().maxJsonDepth;
+  if (jsonDeeperThan(json, maxDepth)) {
+    return { document: null, problems: [problem(C.jsonDepth, `The document nests arrays or objects more than ${maxDepth} deep; ` +
+      'no graph document needs that (raise the limit with BLOCKSMITH_MAX_JSON_DEPTH).', { path: '' })] };
+  }
   if (json.format !== GRAPH_FORMAT) {
     return { document: null, problems: [problem(C.format, `This is not a Blocksmith graph: "format" is ${JSON.stringify(json.format)}, expected "${GRAPH_FORMAT}".`, { path: 'format' })] };
   }

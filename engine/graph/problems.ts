@@ -24,6 +24,7 @@ export const PROBLEM_CODES = {
   cycle: 'E_CYCLE', inputMissing: 'E_INPUT_MISSING', outputMissing: 'E_OUTPUT_MISSING', unused: 'W_NODE_UNUSED',
   blockMissing: 'E_BLOCK_MISSING', blockRecursive: 'E_BLOCK_RECURSIVE', blockField: 'E_BLOCK_FIELD',
   repeatCount: 'E_REPEAT_COUNT',
+  nestingDepth: 'E_NESTING_DEPTH', expansionLimit: 'E_EXPANSION_LIMIT', jsonDepth: 'E_JSON_DEPTH', memoryBudget: 'E_MEMORY_BUDGET',
   paramUnknown: 'E_PARAM_UNKNOWN', tieTarget: 'E_TIE_TARGET', tieShape: 'E_TIE_SHAPE', tieCycle: 'E_TIE_CYCLE',
   tieSettings: 'W_TIE_SETTINGS', initUnknown: 'E_INIT_UNKNOWN',
   inputShape: 'E_INPUT_SHAPE', shapeMismatch: 'E_SHAPE_MISMATCH', shapeUnknown: 'W_SHAPE_UNKNOWN',

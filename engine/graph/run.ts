@@ -22,6 +22,14 @@ export function concreteInputShapes(doc: GraphDocument): number[][] {
 }
 
 /**
+ * Random input of a document's input spec: uniform [0, 1) floats, or, for integer ids (an
+ * Embedding's input), zeros: id 0 lies in every vocabulary.
+ */
+export function sampleInput(shape: readonly number[], dtype: DType): NDArray {
+  return dtype === 'float32' || dtype === 'float64' ? np.random.uniform(0, 1, shape, { dtype }) : np.zeros(shape, { dtype });
+}
+
+/**
  * Runs the model on `inputs` (one per Input node, in document order), or on uniform [0, 1) random
  * input of the input shape drawn from the global stream (seeded by buildModel) when none are
  * given. Uninitialized parameters are initialized first (block-level Uniform(0.07), each
@@ -31,7 +39,7 @@ export function concreteInputShapes(doc: GraphDocument): number[][] {
 export function runModel(model: BuiltModel, inputs: NDArray[]): { outputs: NDArray[]; edgeShapes: Record<string, number[]> } {
   const doc = model.document;
   const device = documentDevice(doc);
-  const xs = (inputs.length > 0 ? inputs : concreteInputShapes(doc).map((s) => np.random.uniform(0, 1, s, { dtype: doc.input.dtype as DType })))
+  const xs = (inputs.length > 0 ? inputs : concreteInputShapes(doc).map((s) => sampleInput(s, doc.input.dtype as DType)))
     .map((x) => x.asInContext(device));
   if (model.net.collectParams().values().some((p) => p.state === 'uninitialized')) model.net.initialize({ device });
   const seen = new Map<Block, number[]>();

@@ -7,6 +7,7 @@ import { layerSpec } from '../nn/layers/index.ts';
 import { itemPorts, paramFullName, planDocument, subPath, tieRoot, type PlannedGraph, type PlannedLayer } from './plan.ts';
 import { problem, PROBLEM_CODES as C, type Problem } from './problems.ts';
 import { validateDocument } from './parse.ts';
+import { checkBudget } from './budget.ts';
 import { fmtShape, shapesCompatible } from './validate-node.ts';
 
 export interface NodeShapes {
@@ -57,11 +58,15 @@ export function inferShapes(doc: GraphDocument, opts: { inputShape?: number[] } 
   const inputs = plan.body.nodes.filter((n) => n.kind === 'Input')
     .map((n) => (Array.isArray(n.attrs?.shape) ? [...(n.attrs.shape as number[])] : [...given]));
   inferGraph(plan, inputs, '', { report, dtype: doc.input.dtype, counted: new Set() });
+  report.problems.push(...checkBudget(doc, report));
   return report;
 }
 
-function inferGraph(g: PlannedGraph, inputs: Shape[], path: string, ctx: Ctx): GraphResult {
+function inferGraph(g: PlannedGraph, inputs: Shape[], path: string, ctx: Ctx, inputDtypes: readonly string[] = []): GraphResult {
   const values = new Map<string, Shape>();
+  // Each value's dtype: the document's at the Input; a layer with parameters (an Embedding over
+  // integer ids) turns integers into float32; anything else keeps its first input's.
+  const dtypes = new Map<string, string>();
   const tiedShapes = new Map<string, number[]>();
   const result: GraphResult = { outputs: [], paramCount: 0, flops: 0, params: [] };
   let inputIndex = 0;
@@ -79,6 +84,8 @@ function inferGraph(g: PlannedGraph, inputs: Shape[], path: string, ctx: Ctx): G
     let outs: Record<string, Shape> = {};
     let entry: NodeShapes = { outputShapes: [], paramCount: 0, flops: 0, params: [] };
     const ins = inputsOf(node);
+    const firstIn = g.index.incoming.get(node.id)?.values().next().value?.[0];
+    const inDtype = firstIn ? dtypes.get(`${firstIn.source.node}:${firstIn.source.port}`) ?? ctx.dtype : ctx.dtype;
     if (item.type === 'io' && node.kind === 'Input') {
       const s = inputs[inputIndex++] ?? null;
       outs = { output: s };
@@ -95,7 +102,7 @@ function inferGraph(g: PlannedGraph, inputs: Shape[], path: string, ctx: Ctx): G
       entry = r.entry;
       outs = { [layerSpec(node.kind).outputs[0]!.name]: r.out };
     } else if (item.type === 'instance') {
-      const sub = inferGraph(item.graph, ins, subPath(path, node.id), ctx);
+      const sub = inferGraph(item.graph, ins, subPath(path, node.id), ctx, [inDtype]);
       const names = item.graph.body.nodes.filter((n) => n.kind === 'Output').map((n) => n.name);
       names.forEach((n, i) => { outs[n] = sub.outputs[i] ?? null; });
       // Instances sharing a definition's parameters hold one set: it counts at the first of them.
@@ -107,7 +114,7 @@ function inferGraph(g: PlannedGraph, inputs: Shape[], path: string, ctx: Ctx): G
       const acc: GraphResult = { outputs: [], paramCount: 0, flops: 0, params: [] };
       item.copies.forEach((copy, i) => {
         if (x === null) return;
-        const sub = inferGraph(copy, [x], subPath(path, node.id, i), ctx);
+        const sub = inferGraph(copy, [x], subPath(path, node.id, i), ctx, [inDtype]);
         x = sub.outputs[0] ?? null;
         // Shared copies are one set of parameters, counted once.
         if (!item.shared || (i === 0 && !ctx.counted.has(copy))) { acc.paramCount += sub.paramCount; acc.params.push(...sub.params); }
@@ -117,10 +124,12 @@ function inferGraph(g: PlannedGraph, inputs: Shape[], path: string, ctx: Ctx): G
       outs = { [itemPorts(item).outputs[0]!]: x };
       entry = { outputShapes: x ? [x] : [], paramCount: acc.paramCount, flops: acc.flops, params: acc.params };
     }
-    for (const [port, s] of Object.entries(outs)) values.set(`${node.id}:${port}`, s);
+    const outDtype = item.type === 'io' && node.kind === 'Input' ? inputDtypes[inputIndex - 1] ?? ctx.dtype
+      : item.type === 'layer' && layerSpec(node.kind).params.length > 0 && !inDtype.startsWith('float') ? 'float32' : inDtype;
+    for (const [port, s] of Object.entries(outs)) { values.set(`${node.id}:${port}`, s); dtypes.set(`${node.id}:${port}`, outDtype); }
     for (const e of g.index.outgoing.get(node.id) ?? []) {
       const s = values.get(`${e.source.node}:${e.source.port}`);
-      if (s) ctx.report.edges[path + e.id] = { shape: s, dtype: ctx.dtype };
+      if (s) ctx.report.edges[path + e.id] = { shape: s, dtype: dtypes.get(`${e.source.node}:${e.source.port}`) ?? ctx.dtype };
     }
     ctx.report.nodes[key] = entry;
     if (item.type !== 'io') { result.paramCount += entry.paramCount; result.flops += entry.flops; result.params.push(...entry.params); }

@@ -32,10 +32,15 @@ export function indexGraph(body: Pick<GraphBody, 'nodes' | 'edges'>): GraphIndex
   const outgoing = new Map<string, GraphEdge[]>();
   for (const e of body.edges) {
     if (!nodes.has(e.source.node) || !nodes.has(e.target.node)) continue;
-    const ports = incoming.get(e.target.node) ?? new Map<string, GraphEdge[]>();
-    incoming.set(e.target.node, ports);
-    ports.set(e.target.port, [...(ports.get(e.target.port) ?? []), e]);
-    outgoing.set(e.source.node, [...(outgoing.get(e.source.node) ?? []), e]);
+    // Appending in place: copying the list per edge made 100k edges into one Concat quadratic.
+    let ports = incoming.get(e.target.node);
+    if (!ports) incoming.set(e.target.node, (ports = new Map<string, GraphEdge[]>()));
+    let into = ports.get(e.target.port);
+    if (!into) ports.set(e.target.port, (into = []));
+    into.push(e);
+    let from = outgoing.get(e.source.node);
+    if (!from) outgoing.set(e.source.node, (from = []));
+    from.push(e);
   }
   return { nodes, incoming, outgoing };
 }
@@ -49,13 +54,12 @@ export function topologicalOrder(body: Pick<GraphBody, 'nodes'>, index: GraphInd
   for (const n of index.nodes.values()) indeg.set(n.id, 0);
   for (const edges of index.outgoing.values()) for (const e of edges) indeg.set(e.target.node, indeg.get(e.target.node)! + 1);
   const position = new Map(body.nodes.map((n, i) => [n.id, i]));
-  // A small sorted frontier keeps document order; documents are small enough that this is cheap.
-  const ready = [...index.nodes.values()].filter((n) => indeg.get(n.id) === 0);
+  // The ready nodes in a binary heap keyed by document position: linear-logarithmic, however wide.
+  const ready = new MinHeap<GraphNode>((n) => position.get(n.id)!);
+  for (const n of index.nodes.values()) if (indeg.get(n.id) === 0) ready.push(n);
   const order: GraphNode[] = [];
-  while (ready.length > 0) {
-    let best = 0;
-    for (let i = 1; i < ready.length; i++) if (position.get(ready[i]!.id)! < position.get(ready[best]!.id)!) best = i;
-    const n = ready.splice(best, 1)[0]!;
+  while (ready.size > 0) {
+    const n = ready.pop();
     order.push(n);
     for (const e of index.outgoing.get(n.id) ?? []) {
       const d = indeg.get(e.target.node)! - 1;
@@ -69,7 +73,13 @@ export function topologicalOrder(body: Pick<GraphBody, 'nodes'>, index: GraphInd
 
 /** Each cycle as the list of its nodes in edge order (one per strongly connected component). */
 export function findCycles(index: GraphIndex): GraphNode[][] {
-  const succ = (id: string): string[] => (index.outgoing.get(id) ?? []).map((e) => e.target.node);
+  // Each node's successors, mapped once: the walk below asks for them at every step.
+  const successors = new Map<string, string[]>();
+  const succ = (id: string): string[] => {
+    let list = successors.get(id);
+    if (!list) successors.set(id, (list = (index.outgoing.get(id) ?? []).map((e) => e.target.node)));
+    return list;
+  };
   // Tarjan's strongly connected components, iteratively (deep chains must not overflow the stack).
   let counter = 0;
   const num = new Map<string, number>();
@@ -124,4 +134,39 @@ function cyclePath(comp: string[], succ: (id: string) => string[]): string[] {
     }
   }
   return comp;
+}
+
+/** A binary min-heap by a numeric key. */
+class MinHeap<T> {
+  private readonly items: T[] = [];
+  constructor(private readonly key: (item: T) => number) {}
+  get size(): number { return this.items.length; }
+  push(item: T): void {
+    const a = this.items;
+    a.push(item);
+    for (let i = a.length - 1; i > 0;) {
+      const parent = (i - 1) >> 1;
+      if (this.key(a[parent]!) <= this.key(a[i]!)) break;
+      [a[parent], a[i]] = [a[i]!, a[parent]!];
+      i = parent;
+    }
+  }
+  pop(): T {
+    const a = this.items;
+    const top = a[0]!;
+    const last = a.pop()!;
+    if (a.length > 0) {
+      a[0] = last;
+      for (let i = 0; ;) {
+        const l = 2 * i + 1, r = l + 1;
+        let m = i;
+        if (l < a.length && this.key(a[l]!) < this.key(a[m]!)) m = l;
+        if (r < a.length && this.key(a[r]!) < this.key(a[m]!)) m = r;
+        if (m === i) break;
+        [a[m], a[i]] = [a[i]!, a[m]!];
+        i = m;
+      }
+    }
+    return top;
+  }
 }

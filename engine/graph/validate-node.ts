@@ -9,7 +9,12 @@ import { isLayerKind } from './topology.ts';
 
 export interface Place { nodeId?: string; blockId?: string; path: string }
 
-const show = (v: unknown): string => JSON.stringify(v) ?? String(v);
+/** A value as it appears in a message: JSON, cut at 200 characters (a value may be megabytes). */
+const show = (v: unknown): string => {
+  let text: string;
+  try { text = JSON.stringify(v) ?? String(v); } catch { text = Array.isArray(v) ? 'a list' : typeof v; }
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+};
 
 function checkAttr(a: AttrSpec, v: unknown, kind: string, place: Place, out: Problem[]): void {
   const at = { ...place, path: `${place.path}.attrs.${a.name}` };

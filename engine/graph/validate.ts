@@ -7,6 +7,7 @@ import {
 import { problem, PROBLEM_CODES as C, type Problem } from './problems.ts';
 import { findCycles, indexGraph, isLayerKind, nodePorts, definitionPorts } from './topology.ts';
 import { checkAttrs, checkParamSettings, checkTieCycles } from './validate-node.ts';
+import { checkExpansion } from './expansion.ts';
 
 /** Every problem of the document; an empty list (or warnings only) means it builds. */
 export function validateStructure(doc: GraphDocument): Problem[] {
@@ -19,7 +20,7 @@ export function validateStructure(doc: GraphDocument): Problem[] {
   checkInputShape(doc.input.shape, 'input.shape', out);
   validateGraph(doc, blocks, { path: '' }, out, true);
   doc.blocks.forEach((b, i) => validateGraph(b, blocks, { blockId: b.id, path: `blocks[${i}]` }, out, false));
-  checkRecursion(blocks, out);
+  checkExpansion(doc, blocks, out);
   return out;
 }
 
@@ -79,7 +80,7 @@ function validateGraph(body: GraphBody, blocks: ReadonlyMap<string, BlockDefinit
       const edges = index.incoming.get(n.id)?.get(p.name) ?? [];
       if (edges.length === 0) out.push(problem(C.portUnconnected, `${n.name}'s input '${p.name}' is not connected.`, at(n, i, { port: p.name })));
       else if (edges.length > 1 && !p.variadic) {
-        out.push(problem(C.portMultiple, `${n.name}'s input '${p.name}' takes one edge, but ${edges.length} arrive (${edges.map((e) => e.id).join(', ')}).`, at(n, i, { port: p.name })));
+        out.push(problem(C.portMultiple, `${n.name}'s input '${p.name}' takes one edge, but ${edges.length} arrive (${edges.slice(0, 10).map((e) => e.id).join(', ')}${edges.length > 10 ? ', …' : ''}).`, at(n, i, { port: p.name })));
       }
     }
   });
@@ -149,12 +150,19 @@ function checkUnused(body: GraphBody, index: ReturnType<typeof indexGraph>, wher
   const live = new Set<string>();
   const stack = body.nodes.filter((n) => n.kind === 'Output').map((n) => n.id);
   const preds = new Map<string, string[]>();
-  for (const edges of index.outgoing.values()) for (const e of edges) preds.set(e.target.node, [...(preds.get(e.target.node) ?? []), e.source.node]);
+  for (const edges of index.outgoing.values()) {
+    for (const e of edges) {
+      let list = preds.get(e.target.node);
+      if (!list) preds.set(e.target.node, (list = []));
+      list.push(e.source.node);
+    }
+  }
   while (stack.length > 0) {
     const id = stack.pop()!;
     if (live.has(id)) continue;
     live.add(id);
-    stack.push(...(preds.get(id) ?? []));
+    // One push at a time: spreading 100k predecessors into push() overflows the argument stack.
+    for (const p of preds.get(id) ?? []) if (!live.has(p)) stack.push(p);
   }
   body.nodes.forEach((n, i) => {
     if (!live.has(n.id) && n.kind !== 'Input') {
@@ -162,24 +170,3 @@ function checkUnused(body: GraphBody, index: ReturnType<typeof indexGraph>, wher
     }
   });
 }
-
-/** A definition may not contain itself, directly or through others: it would never finish expanding. */
-function checkRecursion(blocks: ReadonlyMap<string, BlockDefinition>, out: Problem[]): void {
-  const uses = (d: BlockDefinition): string[] => d.nodes.filter((n) => n.block !== undefined && (n.kind === 'BlockInstance' || n.kind === 'Repeat')).map((n) => n.block!);
-  const state = new Map<string, 'open' | 'done'>();
-  const visit = (id: string, trail: string[]): void => {
-    if (state.get(id) === 'done') return;
-    if (state.get(id) === 'open') {
-      const loop = [...trail.slice(trail.indexOf(id)), id];
-      out.push(problem(C.blockRecursive, `Block definitions use each other in a circle: ${loop.join(' → ')}.`, { blockId: id }));
-      return;
-    }
-    const def = blocks.get(id);
-    if (!def) return;
-    state.set(id, 'open');
-    for (const u of uses(def)) visit(u, [...trail, id]);
-    state.set(id, 'done');
-  };
-  for (const id of blocks.keys()) visit(id, []);
-}
-

@@ -1,10 +1,12 @@
 // Read and write array files by path: the format is recognised by its magic bytes (then by its
 // extension), reads are bounded by a size limit, and writes are atomic (temp file, fsync, rename).
-import { randomBytes } from 'node:crypto';
 import { constants as bufferConstants } from 'node:buffer';
-import { open, rename, rm } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
+import { constants as fsConstants } from 'node:fs';
+import { open, rename, rm, stat } from 'node:fs/promises';
+import { dirname, extname } from 'node:path';
+import { currentLimits } from '../schema/limits';
 import { IoError } from './io-error';
+import { cleanStaleTempsOf, noteTemp, tempPathFor } from './temp-files';
 import { type ArrayCollection, type DecodeOptions, type HostTensor, isHostTensor } from './host-tensor';
 import { isMxnetNdarray, readMxnetNdarray, writeMxnetNdarray } from './mxnet-ndarray-format';
 import { isNpy, readNpy, writeNpy } from './npy-format';
@@ -19,8 +21,14 @@ export type ArrayFileContent = HostTensor | HostTensor[] | Record<string, HostTe
 export const DEFAULT_MAX_FILE_BYTES = 16 * 2 ** 30; // 16 GiB
 
 export interface ReadArrayFileOptions extends DecodeOptions {
-  /** Refuse files (and .npz contents) larger than this; default 16 GiB. */
+  /** Refuse files larger than this; default 16 GiB. */
   maxBytes?: number;
+  /**
+   * Refuse compressed content (.npz) that inflates past this many bytes, or past the file's own
+   * size if that is larger; default limits.maxDecodedBytes (1 GiB, BLOCKSMITH_MAX_DECODED).
+   * A caller that knows what it expects (a model's parameters) passes its own bound.
+   */
+  maxDecodedBytes?: number;
   /** Skip sniffing and read as this format. */
   format?: ArrayFileFormat;
 }
@@ -81,11 +89,31 @@ export async function readArrayFile(path: string, opts: ReadArrayFileOptions = {
 export async function readArrayFileInfo(path: string, opts: ReadArrayFileOptions = {}): Promise<ArrayFileInfo> {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
   const bytes = await readBounded(path, maxBytes);
-  return decodeArrayFile(bytes, path, { ...opts, maxBytes });
+  // Stored content is bounded by the file itself; only inflation can go past it.
+  const decoded = Math.max(bytes.length, opts.maxDecodedBytes ?? currentLimits().maxDecodedBytes);
+  return decodeArrayFile(bytes, path, { ...opts, maxBytes: decoded });
+}
+
+/**
+ * Opens a regular file for reading, or refuses with E_FILE_NOT_REGULAR. O_NONBLOCK makes opening a
+ * FIFO return at once instead of waiting for a writer forever; a device (/dev/zero) reports size 0
+ * and would read past any size check. Both are refused before a byte is read.
+ */
+export async function openRegularFile(path: string): Promise<Awaited<ReturnType<typeof open>>> {
+  const flags = fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0);
+  const fh = await open(path, flags).catch((e: unknown) => { throw ioFailure(path, 'cannot open the file', e); });
+  const info = await fh.stat().catch(async (e: unknown) => { await fh.close(); throw ioFailure(path, 'cannot read the file', e); });
+  if (!info.isFile()) {
+    await fh.close();
+    const folder = info.isDirectory();
+    throw new IoError('E_FILE_NOT_REGULAR', { file: path }, `is ${folder ? 'a folder' : 'not a regular file (a FIFO, device or socket)'}; only regular files are read`,
+      folder ? { cause: Object.assign(new Error('is a directory'), { code: 'EISDIR' }) } : {});
+  }
+  return fh;
 }
 
 async function readBounded(path: string, maxBytes: number): Promise<Uint8Array> {
-  const fh = await open(path, 'r').catch((e: unknown) => { throw ioFailure(path, 'cannot open the file', e); });
+  const fh = await openRegularFile(path);
   try {
     const { size } = await fh.stat();
     if (size > maxBytes) throw new IoError('E_FILE_TOO_LARGE', { file: path, offset: 0 }, `the file is ${size} bytes, over the ${maxBytes}-byte limit (raise maxBytes to read it)`);
@@ -138,7 +166,16 @@ export function encodeArrayFile(path: string, content: ArrayFileContent, opts: W
  * tests can make a late step fail.
  */
 export async function writeFileAtomic(path: string, bytes: Uint8Array, hooks: { beforeRename?: () => void | Promise<void> } = {}): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  // Only a regular file (or nothing) is replaced: a FIFO or a device at the path is someone's.
+  // (A folder fails at the rename with the OS's own EISDIR.)
+  const existing = await stat(path).catch(() => null);
+  if (existing && !existing.isFile() && !existing.isDirectory()) {
+    throw new IoError('E_FILE_NOT_REGULAR', { file: path }, 'is not a regular file (a FIFO, device or socket); only regular files are written');
+  }
+  // Temporary files of writers that were killed before they could clean up (engine/io/temp-files.ts).
+  await cleanStaleTempsOf(path);
+  const tmp = tempPathFor(path);
+  await noteTemp(tmp);
   let fh: Awaited<ReturnType<typeof open>> | undefined;
   try {
     fh = await open(tmp, 'wx', 0o644);

@@ -9,6 +9,7 @@ export type IoErrorCode =
   | 'E_FILE_UNSUPPORTED' // valid file, but a feature we do not read (sparse, f16 without widen)
   | 'E_FILE_CHECKSUM' // a ZIP entry's CRC-32 does not match its data
   | 'E_FILE_CONTENT' // a writer was given content it cannot store
+  | 'E_FILE_NOT_REGULAR' // a FIFO, device, socket or folder where a regular file was expected
   | 'E_FILE_IO'; // the operating system refused a read or write
 
 const HEADLINE: Record<IoErrorCode, string> = {
@@ -18,6 +19,7 @@ const HEADLINE: Record<IoErrorCode, string> = {
   E_FILE_UNSUPPORTED: 'unsupported content',
   E_FILE_CHECKSUM: 'checksum mismatch',
   E_FILE_CONTENT: 'cannot write',
+  E_FILE_NOT_REGULAR: 'not a regular file',
   E_FILE_IO: 'I/O error',
 };
 

@@ -3,7 +3,7 @@
 import { IoError } from './io-error';
 import type { ArrayCollection, DecodeOptions, HostTensor } from './host-tensor';
 import { readNpy, writeNpy } from './npy-format';
-import { readZip, writeZip } from './zip-archive';
+import { writeZip, zipEntries } from './zip-archive';
 
 export interface NpzReadOptions extends DecodeOptions { maxBytes?: number }
 
@@ -13,15 +13,17 @@ export interface NpzReadOptions extends DecodeOptions { maxBytes?: number }
  * Example: `readNpz(fs.readFileSync('w.npz'), 'w.npz')`.
  */
 export function readNpz(bytes: Uint8Array, file: string, opts: NpzReadOptions = {}): ArrayCollection {
-  const zip = readZip(bytes, file, opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes });
+  const zip = zipEntries(bytes, file, opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes });
+  const names = new Set(zip.names);
   const entries: [string, HostTensor][] = [];
+  // One entry at a time: each is inflated, decoded and dropped before the next is inflated.
   for (const z of zip) {
     if (!z.name.endsWith('.npy')) {
       throw new IoError('E_FILE_FORMAT', { file, entry: z.name }, 'is not a .npy entry; an .npz holds only name.npy arrays');
     }
     const name = z.name.slice(0, -4);
     const sparse = /^(.*)\/(data|indices|indptr|format|shape)$/.exec(name);
-    if (sparse && zip.some((o) => o.name === `${sparse[1]}/format.npy`)) {
+    if (sparse && names.has(`${sparse[1]}/format.npy`)) {
       // MXNet 2.0 stores a sparse array as key/{data,indices,indptr,shape,format}.npy.
       throw new IoError('E_FILE_UNSUPPORTED', { file, entry: z.name }, `'${sparse[1]}' is a sparse array: sparse arrays are not supported`);
     }

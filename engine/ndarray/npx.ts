@@ -11,6 +11,7 @@ import { pool } from '../ops/pool.ts';
 import { elu, gelu, hardSigmoid, hardSwish, leakyRelu, logSoftmax, prelu, selu, silu, softplus } from '../ops/activations.ts';
 import { batchNorm, groupNorm, instanceNorm, layerNorm, rmsNorm } from '../ops/normalization.ts';
 import { pad } from '../ops/pad.ts';
+import { take } from '../ops/take.ts';
 import { seed } from './random.ts';
 
 export const npx = {
@@ -25,6 +26,8 @@ export const npx = {
   leakyRelu, elu, selu, silu, swish: silu, softplus, hardSigmoid, hardSwish, prelu,
   // Normalization and padding (engine/ops/normalization.ts, engine/ops/pad.ts).
   batchNorm, layerNorm, instanceNorm, groupNorm, rmsNorm, pad,
+  /** Rows of a (rows, dim) table by integer indices (an embedding lookup; engine/ops/take.ts). */
+  take,
   /** Gluon FullyConnected (see ops/linalg.ts linear). */
   fullyConnected: linear,
   linear,

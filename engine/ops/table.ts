@@ -14,6 +14,7 @@ import { convBackward, convTransposeBackward } from './conv.ts';
 import { poolBackward } from './pool.ts';
 import { batchNormBackward, layerNormBackward, type BatchNormAttrs, type LayerNormAttrs } from './normalization.ts';
 import { padBackward, type PadAttrs } from './pad.ts';
+import { takeBackward, type TakeAttrs } from './take.ts';
 import { native } from '../backend/backend.ts';
 import { errors } from '../core/errors.ts';
 import { NDArray } from '../ndarray/ndarray.ts';
@@ -240,6 +241,8 @@ const rows: OpRow[] = [
     },
   },
   { name: 'pad', kernel: 'pad', backward: (gy, n) => [padBackward(gy, n.inputs[0]!, n.attrs as PadAttrs)] },
+  // The indices are an attribute (no gradient); the table's gradient is a scatter-add.
+  { name: 'take', kernel: 'take', backward: (gy, n) => [takeBackward(gy, n.inputs[0]!, n.attrs as TakeAttrs)] },
 ];
 
 export const OP_TABLE: ReadonlyMap<string, OpRow> = new Map(rows.map((r) => [r.name, r]));

@@ -8,9 +8,11 @@ import {
   zTensorInput, zTensorOutput,
 } from './service-values.ts';
 import { zTrainingConfig, zTrainingProgress, zTrainingStatus } from './training-config.ts';
+import { zJobProcess, zLrScaling, zTorchJobExport, zTorchJobProgress } from './torch-job.ts';
 
 export * from './service-values.ts';
 export * from './training-config.ts';
+export * from './torch-job.ts';
 
 const zDocId = z.string().min(1).max(200);
 const zPath = z.string().min(1).max(4096);
@@ -67,7 +69,9 @@ export const serviceMethods = {
     'returnDocument: true also answers the document as kept (migrated to the current version) and migratedFrom, the version it had when older.',
     z.object({ docId: zDocId.optional(), document: z.unknown(), returnDocument: z.boolean().optional() }).strict(),
     z.object({ docId: z.string(), ok: z.boolean(), problems: z.array(zProblem),
-      document: z.unknown().optional(), migratedFrom: z.number().int().nullable().optional() })),
+      document: z.unknown().optional(), migratedFrom: z.number().int().nullable().optional(),
+      /** After an engine restart: the parameter values brought back from the session's checkpoint. */
+      restored: z.object({ parameters: z.number().int(), savedAt: z.number() }).optional() })),
 
   readDocumentFile: method('Reads a graph document file by path (relative paths from the engine\'s working directory), migrating older versions; ' +
     'migratedFrom is the version the file had when it was not current. A .safetensors model file (as exportModel writes it) answers ' +
@@ -78,7 +82,7 @@ export const serviceMethods = {
       parametersFile: z.string().optional() })),
 
   writeDocumentFile: method('Writes a graph document to a path atomically (temporary file, fsync, rename) after checking its structure; ' +
-    'validation problems do not stop a save. overwrite: false refuses an existing file (E_FILE_EXISTS).',
+    'validation problems do not stop a save. An existing file is replaced only with overwrite: true (else E_FILE_EXISTS).',
     z.object({ path: zPath, document: z.unknown(), overwrite: z.boolean().optional() }).strict(),
     z.object({ path: z.string(), bytes: z.number().int(), modifiedMs: z.number() })),
 
@@ -268,6 +272,26 @@ export const serviceMethods = {
   listCheckpoints: method('The checkpoints in a directory (checkpoint-step<N>.npz, as runs write them), by step; a directory that does not exist yet has none.',
     z.object({ dir: zPath }).strict(),
     z.object({ dir: z.string(), checkpoints: z.array(z.object({ path: z.string(), step: z.number().int(), bytes: z.number().int(), modified: z.number() })) })),
+
+  exportTorchJob: method('Writes the document\'s model and training settings as a PyTorch distributed (DDP) job directory: model.py, ' +
+    'train.py, the data, README.md with the torchrun commands. It starts from the model\'s values (a config seed: fresh ones).',
+    z.object({ docId: zDocId, config: zTrainingConfig, dir: zPath, scaleLr: zLrScaling.optional(), perProcessBatch: z.boolean().optional(),
+      nprocPerNode: z.number().int().min(1).max(1024).optional() }).strict(),
+    zTorchJobExport),
+
+  readTorchJob: method('Where a PyTorch job stands, from its directory (metrics.jsonl and checkpoints/): status, per-step points, ' +
+    'the latest checkpoint and summaries of its values (skipped when knownCheckpointStep is that checkpoint).',
+    z.object({ dir: zPath, knownCheckpointStep: z.number().int().optional(), histogramBins: z.number().int().min(0).max(200).optional() }).strict(),
+    zTorchJobProgress),
+
+  startTorchJob: method('Starts torchrun --standalone on this machine in a job directory (torchrun must be on PATH); resume: a checkpoint .npz or "latest".',
+    z.object({ dir: zPath, nprocPerNode: z.number().int().min(1).max(1024).optional(), resume: zPath.optional(),
+      device: z.enum(['auto', 'cpu', 'cuda']).optional() }).strict(),
+    zJobProcess),
+
+  stopTorchJob: method('Stops the torchrun this engine started in a job directory; answers when it has exited (null: none was started).',
+    z.object({ dir: zPath }).strict(),
+    z.object({ process: zJobProcess.nullable() })),
 } as const;
 
 export type ServiceMethods = typeof serviceMethods;

@@ -42,6 +42,9 @@ export const SERVICE_ERROR_CODES = {
   E_NOT_CONNECTED: 'the connection to the engine is closed',
   E_UNAUTHORIZED: 'the web host refused the connection (token, Origin or Host)',
   E_GRAPH_UNAVAILABLE: 'the graph layer (engine/graph) is not available in this build',
+  E_PATH_NOT_ALLOWED: 'the path lies outside the folders this engine may use (serve --allow-dir)',
+  E_FILE_EXISTS: 'the file exists and the request did not pass overwrite: true',
+  E_FILE_NOT_REGULAR: 'the path is a FIFO, device or socket, not a regular file',
   E_INTERNAL: 'a bug in the engine service (the message has the details)',
 } as const;
 export type ServiceErrorCode = keyof typeof SERVICE_ERROR_CODES;

@@ -9,6 +9,8 @@ import {
   describeIssues, ServiceError, zClientMessage, type ServerMessage,
 } from '../schema/service-protocol.ts';
 import { toErrorInfo } from './error-info.ts';
+import { checkPaths } from './path-policy.ts';
+import { CHANGES_PARAMETERS, scheduleCheckpoint } from './session-checkpoint.ts';
 import type { Session } from './session.ts';
 
 export interface RequestContext {
@@ -107,11 +109,16 @@ export class Dispatcher {
       emit: (event, data) => this.emit(event, data),
     };
     try {
+      await checkPaths(method, checked.data);
       const handler = await this.load(method);
       if (controller.signal.aborted) throw cancelled(method);
       const result = await (handler as Handler<MethodName>)(checked.data as ParsedParams<MethodName>, ctx);
       if (controller.signal.aborted) throw cancelled(method);
       this.send({ type: 'response', id, ok: true, result });
+      // Values that changed are kept for a restarted engine (session-checkpoint.ts).
+      const { docId, rebuild, seed } = checked.data as { docId?: unknown; rebuild?: unknown; seed?: unknown };
+      const reused = method === 'forward' && rebuild !== true && seed === undefined;
+      if (CHANGES_PARAMETERS.has(method) && typeof docId === 'string') scheduleCheckpoint(this.session, docId, 300, reused);
     } catch (error) {
       this.reply(id, controller.signal.aborted ? cancelled(method) : error);
     } finally {

@@ -9,6 +9,7 @@ import {
   type ClientMessage, type RequestMessage, type ServerMessage,
 } from '../schema/service-protocol.ts';
 import type { ServiceTransport } from '../schema/service-client.ts';
+import { currentLimits, jsonDeeperThan } from '../schema/limits.ts';
 
 /** One running engine process, whatever started it (fork, Electron's utilityProcess). */
 export interface EngineProcess {
@@ -28,6 +29,8 @@ export interface EngineHostOptions {
   startTimeoutMs?: number;
   /** Engines that die before becoming ready this many times in a row stop the restarts (default 3). */
   maxFailedStarts?: number;
+  /** How long the engine may take to answer the probe that decides whether a stuck request needs a kill (default 1 s). */
+  probeMs?: number;
 }
 
 interface InFlight { link: HostLink; clientId: number; message: RequestMessage; sent: boolean; cancelling: boolean; timer?: NodeJS.Timeout }
@@ -42,6 +45,9 @@ export class EngineHost {
   private unavailable: string | null = null;
   private closed = false;
   private readyWaiters: (() => void)[] = [];
+  /** Pings of our own (engine request id → resolve), to see whether the engine's event loop is free. */
+  private readonly probes = new Map<number, (answered: boolean) => void>();
+  private readonly probeMs: number;
   private readonly cancelGraceMs: number;
   private readonly startTimeoutMs: number;
   private readonly maxFailedStarts: number;
@@ -50,6 +56,7 @@ export class EngineHost {
     this.cancelGraceMs = options.cancelGraceMs ?? 3000;
     this.startTimeoutMs = options.startTimeoutMs ?? 60000;
     this.maxFailedStarts = options.maxFailedStarts ?? 3;
+    this.probeMs = options.probeMs ?? 1000;
   }
 
   /** Starts the engine (if not running) and resolves once it is ready. */
@@ -89,6 +96,12 @@ export class EngineHost {
   /** @internal A link forwards what its client sends. */
   forward(link: HostLink, message: ClientMessage): void {
     if (message.type === 'request') {
+      // JSON nested this deep cannot be serialized to the engine (the stack runs out): refuse it here.
+      const depth = currentLimits().maxJsonDepth;
+      if (jsonDeeperThan(message.params, depth)) {
+        link.deliver(failure(message.id, new ServiceError('E_BAD_REQUEST', `${message.method}: params are nested more than ${depth} deep`)));
+        return;
+      }
       const id = this.nextId++;
       this.inFlight.set(id, { link, clientId: message.id, message: { ...message, id }, sent: false, cancelling: false });
       this.flush();
@@ -115,11 +128,35 @@ export class EngineHost {
     const engine = this.engine;
     try { engine?.proc.send({ type: 'cancel', id }); } catch { /* the exit handler answers */ }
     // A request stuck inside one long kernel cannot see the cancel: after the grace period the
-    // engine is killed, which is the only way to stop native code, and a fresh one starts.
+    // engine is killed, which is the only way to stop native code, and a fresh one starts. But a
+    // request that waits (on a file, a pipe) leaves the engine answering: then it is abandoned
+    // and the engine, with every other client's documents, keeps running.
     entry.timer = setTimeout(() => {
-      if (this.inFlight.get(id) === entry && engine === this.engine) engine?.proc.kill('SIGKILL');
+      if (this.inFlight.get(id) !== entry || engine !== this.engine || !engine) return;
+      void this.probe(engine).then((answered) => {
+        if (this.inFlight.get(id) !== entry || engine !== this.engine) return;
+        if (!answered) { engine.proc.kill('SIGKILL'); return; }
+        this.inFlight.delete(id);
+        entry.link.deliver(failure(entry.clientId, new ServiceError('E_CANCELLED', `${entry.message.method} was cancelled; it did not stop ` +
+          `within ${this.cancelGraceMs} ms but the engine is not busy (the request is waiting), so it was abandoned and the engine kept running`)));
+      });
     }, this.cancelGraceMs);
     entry.timer.unref();
+  }
+
+  /** True when the engine answers a ping within probeMs: its event loop is free. */
+  private probe(engine: Running): Promise<boolean> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => { this.probes.delete(id); resolve(false); }, this.probeMs);
+      timer.unref();
+      this.probes.set(id, (answered) => { clearTimeout(timer); this.probes.delete(id); resolve(answered); });
+      try {
+        engine.proc.send({ type: 'request', id, method: 'ping', params: {} });
+      } catch {
+        this.probes.get(id)?.(false);
+      }
+    });
   }
 
   private spawn(): void {
@@ -149,10 +186,20 @@ export class EngineHost {
     if (!this.engine) this.spawn();
     const engine = this.engine;
     if (!engine?.ready) return;
-    for (const entry of this.inFlight.values()) {
+    for (const [id, entry] of this.inFlight) {
       if (entry.sent) continue;
       entry.sent = true;
-      try { engine.proc.send(entry.message); } catch { /* the exit handler answers */ }
+      try {
+        engine.proc.send(entry.message);
+      } catch (error) {
+        // A message the channel cannot serialize (RangeError: too deep; TypeError: a cycle) is
+        // this request's fault and the exit handler would never answer it; any other failure is
+        // an engine going away, which the exit handler answers.
+        if (!(error instanceof RangeError || error instanceof TypeError)) continue;
+        this.inFlight.delete(id);
+        entry.link.deliver(failure(entry.clientId, new ServiceError('E_BAD_REQUEST',
+          `${entry.message.method} could not be sent to the engine: ${(error as Error).message ?? String(error)}`)));
+      }
     }
   }
 
@@ -168,6 +215,8 @@ export class EngineHost {
     }
     const response = zResponseMessage.safeParse(raw);
     if (response.success) {
+      const probe = this.probes.get(response.data.id);
+      if (probe) { probe(true); return; }
       const entry = this.inFlight.get(response.data.id);
       if (!entry) return;
       this.inFlight.delete(response.data.id);

@@ -1,7 +1,7 @@
 // Builds (or reuses) the model of an open document: the graph layer makes the Block tree, this
 // file decides when a built model is still good, seeds the random stream, and finishes any
 // initialization the document left to the engine (deferred until the first batch, as in Gluon).
-import type { Device } from '../index.ts';
+import type { Device, NDArray } from '../index.ts';
 import { buildModel, validateDocument, type BuiltModel } from '../graph/index.ts';
 import { deviceName } from './device-name.ts';
 import { invalidDocument } from './methods/documents.ts';
@@ -47,4 +47,20 @@ function initializeRemaining(model: BuiltModel, device: Device): void {
     if (p.state === 'uninitialized') p.initialize(null, { device });
     else if (p.state === 'initialized' && p.listDevices()[0] !== device) p.resetDevice(device);
   }
+}
+
+/**
+ * Frees what a model's parameters hold (values and gradients) and forgets the model: after a
+ * forward that failed on a freshly built model, nothing it allocated stays behind.
+ */
+export function releaseModel(entry: OpenDocument, model: BuiltModel): void {
+  if (entry.model === model) entry.model = null;
+  for (const p of model.net.collectParams().values()) {
+    if (p.state !== 'initialized') continue;
+    for (const a of [...p.listData(), ...(p.gradReq === 'null' ? [] : safeGrads(p))]) if (!a.isDisposed) a.dispose();
+  }
+}
+
+function safeGrads(p: { listGrad(): NDArray[] }): NDArray[] {
+  try { return p.listGrad(); } catch { return []; }
 }

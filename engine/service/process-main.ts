@@ -9,6 +9,8 @@ import { Dispatcher } from './dispatcher.ts';
 import { encodeFrame, FrameDecoder } from './frame-codec.ts';
 import { handlerLoaders } from './methods/index.ts';
 import { Session } from './session.ts';
+import { sweepStaleTemps } from '../io/temp-files.ts';
+import { sweepSessionFolders } from './session-checkpoint.ts';
 
 interface ParentPort {
   postMessage(message: unknown): void;
@@ -51,6 +53,9 @@ function start(): void {
   }
   // Tell the parent we are listening (so it can time out a start that hangs).
   send({ type: 'ready', pid: process.pid });
+  // Temporary files of engines that were killed mid-save (engine/io/temp-files.ts); best effort.
+  void sweepStaleTemps().catch(() => undefined);
+  void sweepSessionFolders().catch(() => undefined);
 }
 
 start();

@@ -37,12 +37,17 @@ function histogram(data: Float32Array | Float64Array, bins: number, min: number,
 
 /** The summary of one parameter (its gradient norm is null for constants and frozen ones). */
 export function summarizeParameter(name: string, p: Parameter, bins: number): ParameterSummary {
-  const data = p.data().toTyped() as Float32Array | Float64Array;
-  const m = moments(data);
   let gradNorm: number | null = null;
   if (p.gradReq !== 'null') gradNorm = finite(moments(p.grad().toTyped() as Float32Array | Float64Array).norm);
+  return summarizeValues(name, p.shape ?? [], p.data().toTyped() as Float32Array | Float64Array, bins, gradNorm);
+}
+
+/** The summary of values read from a file (a checkpoint's), where no gradient is known. */
+export function summarizeValues(name: string, shape: readonly number[], data: Float32Array | Float64Array, bins: number,
+  gradNorm: number | null = null): ParameterSummary {
+  const m = moments(data);
   return {
-    name, shape: p.shape ?? [],
+    name, shape: [...shape],
     mean: finite(m.mean), std: finite(m.std), norm: finite(m.norm), gradNorm,
     histogram: histogram(data, bins, m.min, m.max),
   };

@@ -82,6 +82,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   add<LayerNormBackward>(env, exports, "layerNormBackward");
   add<Pad>(env, exports, "pad");
   add<PadBackward>(env, exports, "padBackward");
+  add<Take>(env, exports, "take");
+  add<TakeBackward>(env, exports, "takeBackward");
   add<LinearPlanCreate>(env, exports, "linearPlan");
   add<LinearPlanRun>(env, exports, "linearPlanRun");
   add<Convolution>(env, exports, "convolution");

@@ -59,6 +59,8 @@ Napi::Value LayerNorm(const Napi::CallbackInfo& info);
 Napi::Value LayerNormBackward(const Napi::CallbackInfo& info);
 Napi::Value Pad(const Napi::CallbackInfo& info);
 Napi::Value PadBackward(const Napi::CallbackInfo& info);
+Napi::Value Take(const Napi::CallbackInfo& info);
+Napi::Value TakeBackward(const Napi::CallbackInfo& info);
 
 // addon.cc: a JS Error carrying `code`.
 Napi::Error codedError(Napi::Env env, const char* code, const std::string& message);

@@ -1,12 +1,11 @@
 // Entry points for devices, memory, and host <-> buffer transfers.
-#include <omp.h>
-
 #include <oneapi/dnnl/dnnl.h>
 
 #include <cstdio>
 
 #include "api.h"
 #include "args.h"
+#include "threading.h"
 
 namespace bs {
 
@@ -20,7 +19,17 @@ Napi::Value Capabilities(const Napi::CallbackInfo& info) {
   caps.Set("dnnlVersion", version);
   caps.Set("cuda", cudaCompiled());
   caps.Set("cudaReason", cudaBackend().deviceCount() > 0 ? "" : cudaUnavailableReason());
-  caps.Set("threads", omp_get_max_threads());
+  const ThreadingInfo t = threadingInfo();
+  caps.Set("threads", t.budget);
+  Napi::Object threading = Napi::Object::New(env);
+  threading.Set("budget", t.budget);
+  threading.Set("affinityCpus", t.affinityCpus);
+  threading.Set("quotaCores", t.quotaCores);
+  threading.Set("cap", t.cap);
+  threading.Set("adaptive", t.adaptive);
+  threading.Set("available", t.available);
+  threading.Set("othersBusy", t.othersBusy);
+  caps.Set("threading", threading);
   Napi::Array gpus = Napi::Array::New(env);
   GpuProperties g;
   for (int i = 0; gpuProperties(i, &g); i++) {

@@ -19,6 +19,7 @@
 #include "ops/reduce.h"
 #include "ops/softmax.h"
 #include "ops/strided.h"
+#include "ops/take.h"
 #include "ops/unary.h"
 
 namespace bs {
@@ -70,6 +71,8 @@ class Backend {
   virtual void layerNormBackward(const LayerNormBackwardParams&) = 0;
   virtual void pad(const PadParams&) = 0;
   virtual void padBackward(const PadParams&) = 0;
+  virtual void take(const TakeParams&) = 0;
+  virtual void takeBackward(const TakeParams&) = 0;
 };
 
 Backend& cpuBackend();

@@ -111,6 +111,8 @@ class CpuBackend final : public Backend {
   void layerNormBackward(const LayerNormBackwardParams& p) override { layerNormBackwardCpu(p); }
   void pad(const PadParams& p) override { padCpu(p); }
   void padBackward(const PadParams& p) override { padBackwardCpu(p); }
+  void take(const TakeParams& p) override { takeCpu(p); }
+  void takeBackward(const TakeParams& p) override { takeBackwardCpu(p); }
 
  private:
   BlockCache cache_;

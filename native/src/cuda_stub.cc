@@ -48,6 +48,8 @@ class CudaStub final : public Backend {
   void layerNormBackward(const LayerNormBackwardParams&) override { noCuda("layerNormBackward"); }
   void pad(const PadParams&) override { noCuda("pad"); }
   void padBackward(const PadParams&) override { noCuda("padBackward"); }
+  void take(const TakeParams&) override { noCuda("take"); }
+  void takeBackward(const TakeParams&) override { noCuda("takeBackward"); }
 };
 
 }  // namespace

@@ -20,7 +20,7 @@ namespace {
 
 struct KeyHash {
   size_t operator()(const PrimKey& k) const {
-    uint64_t h = 1469598103934665603ull ^ static_cast<uint64_t>(k.kind);
+    uint64_t h = 1469598103934665603ull ^ static_cast<uint64_t>(k.kind) ^ (static_cast<uint64_t>(k.threads) << 8);
     for (int i = 0; i < k.n; i++) h = (h ^ static_cast<uint64_t>(k.v[i])) * 1099511628211ull;
     return static_cast<size_t>(h);
   }

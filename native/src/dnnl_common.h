@@ -11,6 +11,7 @@
 
 #include "dtype.h"
 #include "errors.h"
+#include "threading.h"
 
 namespace bs {
 
@@ -34,8 +35,11 @@ inline int64_t floatKey(float f) {
   return bits;
 }
 
+// A primitive is keyed by its thread count too: oneDNN reads omp_get_max_threads() when it
+// creates one, and some kernels keep that split, so build and run it inside one ThreadScope.
 struct PrimKey {
   PrimKind kind;
+  int threads = omp_get_max_threads();
   int n = 0;
   static constexpr int kMax = 24;  // a convolution's geometry and flags
   int64_t v[kMax] = {};
@@ -44,7 +48,7 @@ struct PrimKey {
       if (n < kMax) v[n++] = x;
   }
   bool operator==(const PrimKey& o) const {
-    if (kind != o.kind || n != o.n) return false;
+    if (kind != o.kind || threads != o.threads || n != o.n) return false;
     for (int i = 0; i < n; i++)
       if (v[i] != o.v[i]) return false;
     return true;
@@ -60,25 +64,14 @@ struct CachedPrim {
 // Returns the cached entry or builds it with `make` (which may throw dnnl::error).
 CachedPrim getPrimitive(const PrimKey& key, const std::function<CachedPrim()>& make);
 
-// Small problems run oneDNN on the calling thread alone: a fork/join costs microseconds, and when
-// the machine is oversubscribed an OpenMP barrier can wait a whole scheduler slice (milliseconds)
-// for a descheduled worker. oneDNN reads omp_get_max_threads() at execution time.
+// For kernels written before threading.h (and branches that still use it): one thread when
+// `single`, else every free one. New code sizes the team by its work: ThreadScope(threadsFor(w)).
 class SingleThreadIf {
  public:
-  explicit SingleThreadIf(bool single) {
-    if (single) {
-      saved_ = omp_get_max_threads();
-      omp_set_num_threads(1);
-    }
-  }
-  ~SingleThreadIf() {
-    if (saved_ > 0) omp_set_num_threads(saved_);
-  }
-  SingleThreadIf(const SingleThreadIf&) = delete;
-  SingleThreadIf& operator=(const SingleThreadIf&) = delete;
+  explicit SingleThreadIf(bool single) : scope_(single ? 1 : availableThreads()) {}
 
  private:
-  int saved_ = 0;
+  ThreadScope scope_;
 };
 
 // Runs f, turning a dnnl::error into a coded NativeError that names the kernel.

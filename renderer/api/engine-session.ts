@@ -119,7 +119,10 @@ export class EngineSession {
       const shapes = await this.client.call('inferShapes', { docId: DOC_ID });
       if (!current()) return;
       this.syncedModel = model;
-      this.store.getState().setEngine({ shapes, problems: uniqueProblems([...opened.problems, ...shapes.problems]), parameters: null, lastRun: null });
+      this.store.getState().setEngine({ shapes, problems: uniqueProblems([...opened.problems, ...shapes.problems]), parameters: null, lastRun: null,
+        // After an engine restart the engine brings back the values it had kept: say so.
+        ...(opened.restored ? { notice: { kind: 'info' as const, text: `The engine restored ${opened.restored.parameters} trained or loaded parameter(s) ` +
+          `saved at ${new Date(opened.restored.savedAt).toLocaleTimeString()}; run to see them.` } } : {}) });
     } catch (error) {
       if (!current()) return;
       const problems = problemsOf(error);

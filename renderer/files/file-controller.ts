@@ -328,7 +328,8 @@ export class FileController {
     const doc: GraphDocument = this.store.getState().document;
     let written;
     try {
-      written = await this.session.client.call('writeDocumentFile', { path, document: doc });
+      // Saving is the person's choice of this path (the save dialog asked about replacing it).
+      written = await this.session.client.call('writeDocumentFile', { path, document: doc, overwrite: true });
     } catch (error) {
       this.notice('error', `Not saved: ${errorText(error)}`);
       return false;

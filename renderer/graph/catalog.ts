@@ -35,16 +35,21 @@ export interface PaletteGroup {
 const GROUP_TITLES: Record<string, string> = {
   io: 'Input / output',
   core: 'Layers',
+  embedding: 'Embedding',
   convolution: 'Convolution',
   pooling: 'Pooling',
+  recurrent: 'Recurrent',
+  attention: 'Attention',
   normalization: 'Normalization',
   merge: 'Merge',
   shape: 'Shape',
+  sequence: 'Sequence',
   activation: 'Activations',
   regularization: 'Regularization',
   structure: 'Structure',
 };
-const GROUP_ORDER = ['io', 'core', 'convolution', 'pooling', 'normalization', 'merge', 'activation', 'shape', 'regularization', 'structure'];
+const GROUP_ORDER = ['io', 'core', 'embedding', 'convolution', 'pooling', 'recurrent', 'attention', 'normalization', 'merge', 'activation', 'shape', 'sequence',
+  'regularization', 'structure'];
 
 /** The palette: Input and Output, then every catalog kind by category, filtered by a search text. */
 export function paletteGroups(catalog: Catalog, search = ''): PaletteGroup[] {

@@ -13,6 +13,7 @@ import {
 } from '../training/training-model.ts';
 import { trainingFor, type CheckpointList, type DataFileInfo } from '../training/training-session.ts';
 import { TrainingChart } from './TrainingChart.tsx';
+import { TorchJobSection } from './TorchJobSection.tsx';
 
 const TRAIN = '#2f6fde';
 /** A typed checkpoint directory is listed once the typing pauses this long. */
@@ -255,6 +256,7 @@ export function TrainingPanel() {
   const controller = trainingFor(store, session);
   const { phase, status, series } = view;
   const active = isActive(phase);
+  const job = view.runId?.startsWith('job:') === true;
   const fraction = progressFraction(status);
   const metrics = metricReadouts(status, series);
   return (
@@ -263,6 +265,7 @@ export function TrainingPanel() {
         <TrainingSettings locked={active} />
         <CheckpointSection locked={active} engineReady={engineReady} />
         <ExportButton />
+        <TorchJobSection engineReady={engineReady} />
       </div>
       <div className="training-main">
         <div className="training-controls">
@@ -272,9 +275,9 @@ export function TrainingPanel() {
             title={haveValues ? 'Train the values the model holds now (an earlier run, loaded or edited values)' : 'Run or train once first: there are no values to continue from'}>
             Continue
           </button>
-          <button type="button" onClick={() => void controller.pause()} disabled={phase !== 'running'}>Pause</button>
-          <button type="button" onClick={() => void controller.resume()} disabled={phase !== 'paused'}>Resume</button>
-          <button type="button" onClick={() => void controller.stop()} disabled={phase !== 'running' && phase !== 'paused'}>Stop</button>
+          <button type="button" onClick={() => void controller.pause()} disabled={job || phase !== 'running'}>Pause</button>
+          <button type="button" onClick={() => void controller.resume()} disabled={job || phase !== 'paused'}>Resume</button>
+          <button type="button" onClick={() => void controller.stop()} disabled={job || (phase !== 'running' && phase !== 'paused')}>Stop</button>
           <span className={`training-state state-${phase}`} data-testid="training-state">{phase}</span>
           <div className="training-progress" role="progressbar" aria-label="Training progress" aria-valuemin={0} aria-valuemax={100}
             aria-valuenow={Math.round(fraction * 100)} data-testid="training-progress">

@@ -6,6 +6,7 @@ import { runCommand } from '../commands/index.ts';
 import type { EngineSession } from '../api/engine-session.ts';
 import type { FileController } from '../files/file-controller.ts';
 import type { EditorStore } from '../store/editor-store.ts';
+import { EXPORT_JOB_EVENT } from '../training/job-model.ts';
 
 type MenuAction = (store: EditorStore, session: EngineSession, files: FileController) => void;
 
@@ -24,6 +25,11 @@ export const MENU_ACTIONS = {
   run: (_store: EditorStore, session: EngineSession) => void session.run(),
   toggleTheme: (store: EditorStore) => store.getState().setUi({ theme: store.getState().theme === 'light' ? 'dark' : 'light' }),
   shortcuts: (store: EditorStore) => store.getState().setUi({ helpOpen: true }),
+  // The Training tab's PyTorch job section, once the tab has rendered.
+  exportTrainingJob: (store: EditorStore) => {
+    store.getState().setUi({ bottomTab: 'training' });
+    setTimeout(() => window.dispatchEvent(new Event(EXPORT_JOB_EVENT)), 0);
+  },
 } satisfies Record<string, MenuAction>;
 
 interface MenuApi {

@@ -14,6 +14,8 @@ export interface ServeOptions {
   port: number;
   host?: string;
   root?: string;
+  /** Folders the engine may read and write; absent: any path (the engine runs as you). */
+  allowDirs?: string[];
   /** Where messages for the person go (default console.log / console.error). */
   log?: (line: string) => void;
   warn?: (line: string) => void;
@@ -39,9 +41,12 @@ export async function serve(options: ServeOptions): Promise<Serving> {
   const host = options.host ?? '127.0.0.1';
   if (!isLoopback(host)) {
     warn(`WARNING: listening on ${host}: other machines that can reach it may use the editor and its engine ` +
-      '(read and write files as you) if they learn the token. Use only on networks you trust.');
+      '(read and write files as you) if they learn the token. Use only on networks you trust' +
+      (options.allowDirs?.length ? '.' : ', and consider --allow-dir DIR to limit file access to chosen folders.'));
   }
-  const engine = new EngineHost(forkLauncher());
+  const allowed = options.allowDirs?.map((d) => path.resolve(d)) ?? [];
+  if (allowed.length > 0) log(`file access limited to: ${allowed.join(', ')}`);
+  const engine = new EngineHost(forkLauncher(allowed.length > 0 ? { env: { BLOCKSMITH_ALLOWED_DIRS: allowed.join(path.delimiter) } } : {}));
   // Start the engine in the background: the page loads while it warms up.
   void engine.start();
   let web: WebHost;

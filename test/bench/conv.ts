@@ -1,6 +1,6 @@
 // Convolution and pooling on the CPU against PyTorch on the same machine and thread count: conv2d
 // forward (inference) and forward + backward (dx, dw, db) at LeNet's and a ResNet block's sizes,
-// and 2x2 max pooling forward + backward. PyTorch runs in one /usr/bin/python3 process timing
+// 2x2 max pooling forward + backward, and a whole LeNet training step (lenet-step.ts). PyTorch runs in one /usr/bin/python3 process timing
 // the same shapes with the same repetition rules; ratios are engine time / PyTorch time.
 
 import { execFileSync } from 'node:child_process';
@@ -9,6 +9,7 @@ import { autograd, np, npx, type NDArray } from '../../engine/index.ts';
 import type { BenchOptions } from './options.ts';
 import { verdict, type Row } from './report.ts';
 import { timePerCall, type Timing } from './timing.ts';
+import { timeLenetStep } from './lenet-step.ts';
 
 interface ConvCase { name: string; x: number[]; w: number[]; padding: number; strides: number }
 const CONVS: ConvCase[] = [
@@ -59,7 +60,7 @@ function row(benchmark: string, ours: Timing, torchMedian: number): Row {
   };
 }
 
-export function runConvSuite(addon: NativeAddon, options: BenchOptions, log: (s: string) => void): { rows: Row[]; figures: unknown } {
+export async function runConvSuite(addon: NativeAddon, options: BenchOptions, log: (s: string) => void): Promise<{ rows: Row[]; figures: unknown }> {
   const perCall = { minSeconds: options.minSeconds, minReps: options.minReps, warmup: options.warmup };
   const threads = addon.capabilities().threads;
   const torch = JSON.parse(execFileSync('/usr/bin/python3', ['-c', TORCH_SCRIPT, JSON.stringify({
@@ -95,5 +96,9 @@ export function runConvSuite(addon: NativeAddon, options: BenchOptions, log: (s:
   log(`max pool 2x2 (${POOL_X.join(',')}) fwd+bwd ${(poolStep.median * 1e3).toFixed(2)} ms (PyTorch ${(torch.pool!.step.median * 1e3).toFixed(2)})`);
   rows.push(row(`max pool 2x2 (${POOL_X.join(',')}) fwd+bwd`, poolStep, torch.pool!.step.median));
   figures.pool = { step: poolStep, torch: torch.pool };
+  const lenet = await timeLenetStep(threads, perCall);
+  log(`LeNet training step, batch 64 (SGD, momentum): ${(lenet.engine.median * 1e3).toFixed(2)} ms (PyTorch ${(lenet.torch.median * 1e3).toFixed(2)})`);
+  rows.push(row('LeNet training step batch 64', lenet.engine, lenet.torch.median));
+  figures.lenetStep = lenet;
   return { rows, figures };
 }

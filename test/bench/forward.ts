@@ -1,5 +1,5 @@
-// Inference latency: one forward pass of the chapter's MLP (20 → 256 relu → 10) and the MNIST MLP
-// (784 → 256 relu → 10) at batch 1 and 64, through the engine (the built model's net.call, and
+// Inference latency: one forward pass of the chapter's MLP (20 → 256 relu → 10), the MNIST MLP
+// (784 → 256 relu → 10), LeNet and the ResNet-18-style example at batch 1 and 64, through the engine (the built model's net.call, and
 // runModel) against onnxruntime-node running the ONNX bytes our exporter writes for the same
 // document and parameters (CPU execution provider, as many intra-op threads as the addon uses), on
 // the same input. Outputs are checked to agree (max|Δ| / max|y| ≤ 1e-5) before anything is timed.
@@ -24,6 +24,8 @@ import { summarize, type Timing } from './timing.ts';
 const MODELS = [
   { example: 'mlp', label: 'MLP 20-256-10' },
   { example: 'mnist-mlp', label: 'MNIST MLP 784-256-10' },
+  { example: 'lenet', label: 'LeNet (1, 28, 28)' },
+  { example: 'resnet', label: 'ResNet-18-style (3, 32, 32)' },
 ] as const;
 const BATCHES = [1, 64];
 /** max|Δ| / max|y| allowed between the engine's and onnxruntime's outputs. */
@@ -110,11 +112,11 @@ export async function runForwardSuite(addon: NativeAddon, options: BenchOptions,
     initOrt();
     const syncSession = new ortBinding.InferenceSession();
     syncSession.loadModel(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength, sessionOptions);
-    const inUnits = doc.input.shape[1]!;
+    const sample = doc.input.shape.slice(1);
     for (const batch of BATCHES) {
       const name = `${label} batch ${batch}`;
-      const x = np.random.uniform(-1, 1, [batch, inUnits], { seed: 7 + batch });
-      const feeds = { data: new ort.Tensor('float32', x.toTyped() as Float32Array, [batch, inUnits]) };
+      const x = np.random.uniform(-1, 1, [batch, ...sample], { seed: 7 + batch });
+      const feeds = { data: new ort.Tensor('float32', x.toTyped() as Float32Array, [batch, ...sample]) };
       const fetches = { output: null };
       const netCall = (): NDArray => model.net.call(x);
       const hybridCall = (): NDArray => hybrid.net.call(x);

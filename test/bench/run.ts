@@ -4,6 +4,7 @@
 
 import { native } from '../../engine/backend/backend.ts';
 import { runConvSuite } from './conv.ts';
+import { runContentionSuite } from './contention.ts';
 import { runEditorSuite } from './editor.ts';
 import { runElementwiseSuite } from './elementwise.ts';
 import { runForwardSuite } from './forward.ts';
@@ -30,6 +31,7 @@ const RUNNERS: Record<Suite, SuiteRunner> = {
   forward: runForwardSuite,
   conv: runConvSuite,
   import: runImportSuite,
+  contention: runContentionSuite,
   editor: runEditorSuite,
 };
 

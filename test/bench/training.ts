@@ -4,7 +4,7 @@
 // the step's largest products). Goal: ≥ 50% of the ceiling.
 
 import type { NativeAddon } from '../../engine/backend/native-addon.ts';
-import { autograd, cpu, Dense, NamingScope, np, Sequential, withNamingScope } from '../../engine/index.ts';
+import { autograd, cpu, Dense, NamingScope, np, Sequential, withNamingScope, type NDArray } from '../../engine/index.ts';
 import { SGD, SoftmaxCrossEntropyLoss, Trainer } from '../../engine/train/index.ts';
 import type { BenchOptions } from './options.ts';
 import { verdict, type Row } from './report.ts';
@@ -19,7 +19,20 @@ const MACS_PER_SAMPLE = LAYERS.slice(1).reduce((n, units, i) => n + LAYERS[i]! *
 /** Forward (1×) + backward (2×: input and weight gradients), 2 FLOPs per multiply-add. */
 const FLOPS_PER_STEP = 2 * 3 * MACS_PER_SAMPLE * BATCH;
 
-export function runTrainingSuite(_addon: NativeAddon, options: BenchOptions, log: (s: string) => void): { rows: Row[]; figures: unknown } {
+/** The step the suite times and the matmul that sets its ceiling (contention.ts reuses both). */
+export interface TrainingCase {
+  /** One full step: forward, loss, backward, SGD update. */
+  step: () => void;
+  /** The step's three phases, for timing them apart: forward + loss under record, backward, update. */
+  forward: () => NDArray;
+  backward: (l: NDArray) => void;
+  update: () => void;
+  /** The engine's oneDNN matmul on the step's biggest product shape, [128, 1024]·[1024, 1024]. */
+  matmul: () => { dispose(): void };
+  matmulFlops: number;
+}
+
+export function trainingCase(): TrainingCase {
   const net = withNamingScope(new NamingScope(), () => {
     np.random.seed(0);
     const s = new Sequential();
@@ -31,31 +44,35 @@ export function runTrainingSuite(_addon: NativeAddon, options: BenchOptions, log
   const trainer = new Trainer(net.collectParams(), new SGD({ learningRate: 0.01, momentum: 0.9 }));
   const x = np.random.uniform(0, 1, [BATCH, 784], { seed: 1 });
   const y = np.array(Array.from({ length: BATCH }, (_, i) => i % 10));
+  const forward = (): NDArray => autograd.record(() => loss.call(net.call(x), y));
   const step = () => {
-    const l = autograd.record(() => loss.call(net.call(x), y));
+    const l = forward();
     l.backward();
     trainer.step(BATCH);
     l.dispose();
   };
-  // The ceiling: the engine's oneDNN matmul on the step's biggest product shape, [128, 1024]·[1024, 1024].
   const a = np.random.uniform(-1, 1, [BATCH, 1024], { seed: 2 });
   const b = np.random.uniform(-1, 1, [1024, 1024], { seed: 3 });
-  const matmulFlops = 2 * BATCH * 1024 * 1024;
+  return { step, forward, backward: (l) => l.backward(), update: () => trainer.step(BATCH), matmul: () => np.dot(a, b), matmulFlops: 2 * BATCH * 1024 * 1024 };
+}
+
+export function runTrainingSuite(_addon: NativeAddon, options: BenchOptions, log: (s: string) => void): { rows: Row[]; figures: unknown } {
+  const { step, forward, backward, update, matmul, matmulFlops } = trainingCase();
   const perCall = { minSeconds: options.minSeconds * 4, minReps: options.minReps * 4, warmup: options.warmup + 2 };
   const samples = sampleInterleaved([
     { name: 'step', call: step },
-    { name: 'matmul', call: () => np.dot(a, b), cleanup: (r) => (r as ReturnType<typeof np.dot>).dispose() },
+    { name: 'matmul', call: matmul, cleanup: (r) => (r as ReturnType<typeof matmul>).dispose() },
   ], perCall);
   // Where a step's time goes (separate, untimed by the interleaving above): forward + loss under
   // record, backward, optimizer update.
   const phases = { forward: [] as number[], backward: [] as number[], update: [] as number[] };
   for (let i = 0; i < Math.max(10, options.minReps * 2); i++) {
     const t0 = performance.now();
-    const l = autograd.record(() => loss.call(net.call(x), y));
+    const l = forward();
     const t1 = performance.now();
-    l.backward();
+    backward(l);
     const t2 = performance.now();
-    trainer.step(BATCH);
+    update();
     const t3 = performance.now();
     l.dispose();
     phases.forward.push((t1 - t0) / 1e3);

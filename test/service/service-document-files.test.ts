@@ -38,7 +38,7 @@ test('a document written by path reads back the same, and a second write replace
   assert.equal(back.modifiedMs, written.modifiedMs);
 
   const retitled = { ...mlp, title: 'second' };
-  await engine.client.call('writeDocumentFile', { path: file, document: retitled });
+  await engine.client.call('writeDocumentFile', { path: file, document: retitled, overwrite: true });
   assert.equal(JSON.parse(await readFile(file, 'utf8')).title, 'second');
   // No temporary file is left beside it.
   assert.deepEqual(await readdir(dir), ['mlp.json']);
@@ -103,6 +103,10 @@ test('writing refuses a non-document, a missing folder and (when asked) an exist
   assert.equal(await readFile(file, 'utf8'), before);
 
   e = await errorOf(engine.client.call('writeDocumentFile', { path: file, document: mlp, overwrite: false }));
+  assert.equal(e.code, 'E_FILE_EXISTS');
+  assert.equal(await readFile(file, 'utf8'), before);
+  // Issue 12, item 11: overwriting is explicit; omitting overwrite leaves the file alone too.
+  e = await errorOf(engine.client.call('writeDocumentFile', { path: file, document: mlp }));
   assert.equal(e.code, 'E_FILE_EXISTS');
   assert.equal(await readFile(file, 'utf8'), before);
 

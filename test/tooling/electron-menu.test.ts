@@ -38,10 +38,10 @@ test('every menu command is one the renderer runs, and every renderer action has
   assert.equal(isMenuCommand('rm -rf'), false);
 });
 
-test('File, Edit, View, Window and Help, with the usual accelerators; macOS gets the app menu', () => {
+test('File, Edit, View, Training, Window and Help, with the usual accelerators; macOS gets the app menu', () => {
   const labels = (t: MenuItemConstructorOptions[]) => t.map((m) => m.label ?? m.role);
-  assert.deepEqual(labels(clickAll(false).template), ['File', 'Edit', 'View', 'windowMenu', 'help']);
-  assert.deepEqual(labels(clickAll(true).template), ['Blocksmith', 'File', 'Edit', 'View', 'windowMenu', 'help']);
+  assert.deepEqual(labels(clickAll(false).template), ['File', 'Edit', 'View', 'Training', 'windowMenu', 'help']);
+  assert.deepEqual(labels(clickAll(true).template), ['Blocksmith', 'File', 'Edit', 'View', 'Training', 'windowMenu', 'help']);
   const byLabel = new Map(items(clickAll(false).template).map((i) => [i.label, i]));
   assert.equal(byLabel.get('Save')?.accelerator, 'CmdOrCtrl+S');
   assert.equal(byLabel.get('Save As…')?.accelerator, 'Shift+CmdOrCtrl+S');

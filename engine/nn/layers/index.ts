@@ -46,6 +46,19 @@ import { MaxPool1D } from './max-pool1d.ts';
 import { MaxPool2D } from './max-pool2d.ts';
 import { AvgPool1D } from './avg-pool1d.ts';
 import { AvgPool2D } from './avg-pool2d.ts';
+// Sequence models (embeddings, normalization, sequence helpers, attention, recurrent layers).
+import { Embedding } from './embedding.ts';
+import { LayerNorm } from './layer-norm.ts';
+import { RMSNorm } from './rms-norm.ts';
+import { SequenceLast } from './sequence-last.ts';
+import { SequenceMean } from './sequence-mean.ts';
+import { Slice } from './slice.ts';
+import { MultiHeadAttention } from './multi-head-attention.ts';
+import { PositionalEncoding } from './positional-encoding.ts';
+import { ScaledDotProductAttention } from './scaled-dot-product-attention.ts';
+import { RNN } from './rnn.ts';
+import { LSTM } from './lstm.ts';
+import { GRU } from './gru.ts';
 import { CENTERED_LAYER_SPEC, FANCY_MLP_SPEC, MY_DENSE_SPEC } from './chapter-blocks.ts';
 
 /** The layer classes by kind name: the `nn` namespace exposes exactly these. */
@@ -90,6 +103,19 @@ export const LAYER_CLASSES = {
   GlobalAvgPool2D,
   GlobalMaxPool1D,
   GlobalMaxPool2D,
+  // Sequence models.
+  Embedding,
+  LayerNorm,
+  RMSNorm,
+  SequenceLast,
+  SequenceMean,
+  Slice,
+  MultiHeadAttention,
+  PositionalEncoding,
+  ScaledDotProductAttention,
+  RNN,
+  LSTM,
+  GRU,
 } as const;
 
 /** Every kind's descriptor: the classes' own, then the chapter's blocks (whose classes live in nn/examples/). */
@@ -118,5 +144,6 @@ export { Conv1D, Conv2D, Conv1DTranspose, Conv2DTranspose, MaxPool1D, MaxPool2D,
 export { LeakyReLU, ELU, SELU, GELU, SiLU, Swish, Softplus, HardSigmoid, HardSwish };
 export { BatchNorm, InstanceNorm, GroupNorm, PReLU, Pad };
 export { Add, Multiply, Reshape, Transpose, Softmax, LogSoftmax, GlobalAvgPool1D, GlobalAvgPool2D, GlobalMaxPool1D, GlobalMaxPool2D };
+export { Embedding, LayerNorm, RMSNorm, SequenceLast, SequenceMean, Slice, MultiHeadAttention, PositionalEncoding, ScaledDotProductAttention, RNN, LSTM, GRU };
 export type { ActivationType, DenseArgs, LambdaFn };
 export type { LayerSpec, AttrSpec, PortSpec, ParamSpec, Attrs } from './layer-spec.ts';

@@ -52,7 +52,8 @@ export interface ParamSpec {
 }
 
 /** Palette groups, in the order the editor shows them. */
-export type LayerCategory = 'core' | 'convolution' | 'pooling' | 'normalization' | 'activation' | 'merge' | 'shape' | 'regularization' | 'structure';
+export type LayerCategory = 'core' | 'embedding' | 'convolution' | 'pooling' | 'recurrent' | 'attention' | 'normalization' | 'activation' | 'merge' | 'shape'
+  | 'sequence' | 'regularization' | 'structure';
 
 export interface LayerSpec {
   readonly kind: string;

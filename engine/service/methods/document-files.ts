@@ -3,9 +3,10 @@
 // browser and in Electron alike, so recent files and paths mean the same thing in both. Every
 // failure names the file and says what is wrong with it (missing, not JSON, not a graph document).
 // A .safetensors model file (exportModel's) opens too: its embedded document, plus where its values are.
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { writeFileAtomic } from '../../io/array-file.ts';
+import { openRegularFile, writeFileAtomic } from '../../io/array-file.ts';
+import { IoError } from '../../io/io-error.ts';
 import { migrateDocument, parseDocument, type Problem } from '../../graph/index.ts';
 import { readEmbeddedDocument } from '../../export/params/open-model-file.ts';
 import type { MethodResult } from '../../schema/service-api.ts';
@@ -44,9 +45,16 @@ function fileError(path: string, error: unknown, writing: boolean): ServiceError
 async function readModelFile(path: string): Promise<MethodResult<'readDocumentFile'>> {
   let info;
   try {
-    info = await stat(path);
+    // A FIFO or a device is refused before anything reads it, as for documents.
+    const fh = await openRegularFile(path);
+    try {
+      info = await fh.stat();
+    } finally {
+      await fh.close();
+    }
   } catch (error) {
-    throw fileError(path, error, false);
+    if (error instanceof IoError && error.code === 'E_FILE_NOT_REGULAR' && !error.cause) throw new ServiceError(error.code, `${path} ${error.detail}`, { path });
+    throw fileError(path, error instanceof IoError ? error.cause ?? error : error, false);
   }
   try {
     const document = await readEmbeddedDocument(path);
@@ -56,27 +64,44 @@ async function readModelFile(path: string): Promise<MethodResult<'readDocumentFi
   }
 }
 
+/** " (line 3, column 14)" from a JSON.parse message's position, without any of the text. */
+function jsonErrorPlace(text: string, message: string): string {
+  const at = /position (\d+)/.exec(message);
+  if (!at) return text.trim() === '' ? ' (the file is empty)' : '';
+  const before = text.slice(0, Number(at[1]));
+  const line = before.split('\n').length;
+  return ` (line ${line}, column ${before.length - before.lastIndexOf('\n')})`;
+}
+
 export const readDocumentFile: Handler<'readDocumentFile'> = async (params) => {
   const path = resolve(params.path);
   if (path.toLowerCase().endsWith('.safetensors')) return readModelFile(path);
   let text: string;
   let modifiedMs: number;
   try {
-    const info = await stat(path);
-    if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    if (info.size > MAX_DOCUMENT_BYTES) {
-      throw new ServiceError('E_FILE_TOO_LARGE', `${path} is ${info.size} bytes; a graph document is at most ${MAX_DOCUMENT_BYTES} bytes`, { path });
+    // A FIFO or a device (/dev/zero says size 0) is refused before a byte is read.
+    const fh = await openRegularFile(path);
+    try {
+      const info = await fh.stat();
+      if (info.size > MAX_DOCUMENT_BYTES) {
+        throw new ServiceError('E_FILE_TOO_LARGE', `${path} is ${info.size} bytes; a graph document is at most ${MAX_DOCUMENT_BYTES} bytes`, { path });
+      }
+      modifiedMs = info.mtimeMs;
+      text = await fh.readFile('utf8');
+    } finally {
+      await fh.close();
     }
-    modifiedMs = info.mtimeMs;
-    text = await readFile(path, 'utf8');
   } catch (error) {
-    throw error instanceof ServiceError ? error : fileError(path, error, false);
+    if (error instanceof ServiceError) throw error;
+    if (error instanceof IoError && error.code === 'E_FILE_NOT_REGULAR' && !error.cause) throw new ServiceError(error.code, `${path} ${error.detail}`, { path });
+    throw fileError(path, error instanceof IoError ? error.cause ?? error : error, false);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new ServiceError('E_NOT_JSON', `${path} is not JSON: ${(error as Error).message}`, { path });
+    // Only where: the parser's message quotes the file's text, which is not ours to show.
+    throw new ServiceError('E_NOT_JSON', `${path} is not JSON${jsonErrorPlace(text, (error as Error).message)}`, { path });
   }
   // migrateDocument tells which version the file had; parseDocument then does the same migration
   // again as part of its checks (cheap, and it keeps one reading path for every caller).
@@ -93,15 +118,17 @@ export const writeDocumentFile: Handler<'writeDocumentFile'> = async (params) =>
   // problems (a cycle, an unconnected port) are work in progress and are saved as they are.
   const { document, problems } = parseDocument(params.document);
   if (!document) throw notADocument(path, problems);
-  if (params.overwrite === false) {
+  // Overwriting is explicit: without overwrite: true an existing file is left alone.
+  if (params.overwrite !== true) {
     const exists = await stat(path).then(() => true, () => false);
-    if (exists) throw new ServiceError('E_FILE_EXISTS', `${path} already exists; choose another name or allow overwriting`, { path });
+    if (exists) throw new ServiceError('E_FILE_EXISTS', `${path} already exists; choose another name or pass overwrite: true`, { path });
   }
   const text = `${JSON.stringify(params.document, null, 2)}\n`;
   const bytes = new TextEncoder().encode(text);
   try {
     await writeFileAtomic(path, bytes);
   } catch (error) {
+    if (error instanceof IoError && error.code === 'E_FILE_NOT_REGULAR') throw new ServiceError(error.code, `${path} ${error.detail}`, { path });
     // writeFileAtomic wraps OS errors; the cause keeps the errno code this message needs.
     throw fileError(path, (error as { cause?: unknown }).cause ?? error, true);
   }

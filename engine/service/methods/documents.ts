@@ -6,6 +6,7 @@ import type { ProblemInfo } from '../../schema/service-api.ts';
 import { ServiceError } from '../../schema/service-protocol.ts';
 import type { Handler } from '../dispatcher.ts';
 import type { Session } from '../session.ts';
+import { forgetCheckpoint, restoreCheckpoint } from '../session-checkpoint.ts';
 
 const hasErrors = (problems: readonly ProblemInfo[]) => problems.some((p) => p.severity === 'error');
 
@@ -15,6 +16,8 @@ export function checkDocument(json: unknown): { document: GraphDocument | null; 
   if (!parsed.document) return parsed;
   const seen = new Set(parsed.problems.map(problemKey));
   const more = validateDocument(parsed.document).filter((p) => !seen.has(problemKey(p)));
+  // A model that cannot fit the memory budget is an error of the document (engine/graph/budget.ts).
+  if (!hasErrors([...parsed.problems, ...more])) more.push(...graphInferShapes(parsed.document).problems.filter((p) => p.code === 'E_MEMORY_BUDGET'));
   return { document: parsed.document, problems: [...parsed.problems, ...more] };
 }
 
@@ -39,21 +42,26 @@ export function invalidDocument(problems: readonly Problem[]): ServiceError {
     { problems });
 }
 
-export const openDocument: Handler<'openDocument'> = (params, ctx) => {
+export const openDocument: Handler<'openDocument'> = async (params, ctx) => {
   const { document, problems } = checkDocument(params.document);
   if (!document) throw invalidDocument(problems);
   const entry = ctx.session.open(document, params.docId);
-  const answer = { docId: entry.docId, ok: !hasErrors(problems), problems };
+  // A restarted engine sent the same model again: the values trained or loaded before come back.
+  const restored = params.docId !== undefined && !hasErrors(problems) ? await restoreCheckpoint(entry).catch(() => null) : null;
+  const answer = { docId: entry.docId, ok: !hasErrors(problems), problems, ...(restored ? { restored } : {}) };
   if (!params.returnDocument) return answer;
   // The editor opens an uploaded file through this: it gets the migrated document to show and
   // the old version to tell the person about (the renderer cannot import the migrations).
   return { ...answer, document, migratedFrom: migrateDocument(params.document).migratedFrom ?? null };
 };
 
-export const closeDocument: Handler<'closeDocument'> = (params, ctx) => ({ closed: ctx.session.close(params.docId) });
+export const closeDocument: Handler<'closeDocument'> = async (params, ctx) => {
+  await forgetCheckpoint(params.docId);
+  return { closed: ctx.session.close(params.docId) };
+};
 
 export const validate: Handler<'validate'> = (params, ctx) => {
-  const problems = 'docId' in params ? validateDocument(ctx.session.get(params.docId).document) : checkDocument(params.document).problems;
+  const problems = 'docId' in params ? checkDocument(ctx.session.get(params.docId).document).problems : checkDocument(params.document).problems;
   return { ok: !hasErrors(problems), problems };
 };
 

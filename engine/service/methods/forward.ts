@@ -2,16 +2,18 @@
 // chapter's np.random.uniform(size=(2, 20))), of the document's input spec, with the caller's
 // data, or with an array read from a file (loadArrays' formats), on a chosen device (default: the
 // document's).
-import { np, type NDArray } from '../../index.ts';
+import type { NDArray } from '../../index.ts';
 import { readArrayFileInfo } from '../../io/array-file.ts';
 import { isHostTensor, type HostTensor } from '../../io/host-tensor.ts';
 import { fromHostTensor } from '../../io/ndarray-files.ts';
 import type { MethodResult } from '../../schema/service-api.ts';
 import { ServiceError } from '../../schema/service-protocol.ts';
 import { runModel } from '../../graph/index.ts';
+import { sampleInput } from '../../graph/run.ts';
+import type { DType } from '../../ndarray/dtype.ts';
 import type { Handler } from '../dispatcher.ts';
 import { deviceName, parseDevice } from '../device-name.ts';
-import { ensureModel } from '../model-builder.ts';
+import { ensureModel, releaseModel } from '../model-builder.ts';
 import { briefs } from '../model-parameters.ts';
 import { ndarrayToWire, wireToNDArray } from '../tensor-wire.ts';
 
@@ -20,6 +22,7 @@ const DEFAULT_MAX_VALUES = 10000;
 export const forward: Handler<'forward'> = async (params, ctx) => {
   const entry = ctx.session.get(params.docId);
   const device = parseDevice(params.device ?? entry.document.device, params.device ? 'params.device' : 'document.device');
+  const fresh = !entry.model || params.rebuild === true || params.seed !== undefined;
   const model = ensureModel(entry, { device, seed: params.seed, rebuild: params.rebuild });
   let inputs: NDArray[];
   let input: MethodResult<'forward'>['input'];
@@ -45,12 +48,20 @@ export const forward: Handler<'forward'> = async (params, ctx) => {
     input = { source: 'file', shapes: [[...tensor.shape]], path, name };
   } else {
     // No shape given: the graph layer draws seeded random input of the document's input spec.
-    inputs = params.inputShape ? [np.random.uniform(0, 1, params.inputShape, { device })] : [];
+    inputs = params.inputShape ? [sampleInput(params.inputShape, (entry.document.input.dtype ?? 'float32') as DType).asInContext(device)] : [];
     if (params.inputShape) input = { source: 'random', shapes: [[...params.inputShape]] };
   }
   await ctx.checkpoint();
   const started = performance.now();
-  const { outputs, edgeShapes } = runModel(model, inputs);
+  let ran: ReturnType<typeof runModel>;
+  try {
+    ran = runModel(model, inputs);
+  } catch (error) {
+    // A model that failed its first forward keeps nothing: its parameters are freed now.
+    if (fresh) releaseModel(entry, model);
+    throw error;
+  }
+  const { outputs, edgeShapes } = ran;
   const maxValues = params.maxValues ?? DEFAULT_MAX_VALUES;
   return {
     outputs: outputs.map((o) => ndarrayToWire(o, maxValues)),

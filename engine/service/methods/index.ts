@@ -14,6 +14,7 @@ const training = () => import('./training.ts');
 const exporting = () => import('./export.ts');
 const catalog = () => import('./catalog.ts');
 const importing = () => import('./import.ts');
+const torchJob = () => import('./torch-job.ts');
 
 export const handlerLoaders: HandlerLoaders = {
   ping: async () => (await system()).ping,
@@ -47,4 +48,8 @@ export const handlerLoaders: HandlerLoaders = {
   trainingStatus: async () => (await training()).trainingStatus,
   listCheckpoints: async () => (await training()).listCheckpoints,
   inspectDataFile: async () => (await training()).inspectDataFile,
+  exportTorchJob: async () => (await torchJob()).exportTorchJob,
+  readTorchJob: async () => (await torchJob()).readTorchJob,
+  startTorchJob: async () => (await torchJob()).startTorchJob,
+  stopTorchJob: async () => (await torchJob()).stopTorchJob,
 };

@@ -33,7 +33,7 @@ export const saveParameters: Handler<'saveParameters'> = async (params, ctx) => 
 
 export const loadParameters: Handler<'loadParameters'> = async (params, ctx) => {
   const { net } = ctx.session.model(params.docId);
-  const info = await readArrayFileInfo(params.path);
+  const info = await readArrayFileInfo(params.path, expectedBytes(net));
   if (isHostTensor(info.content) || Array.isArray(info.content)) {
     throw new ServiceError('E_LOAD_FORMAT', `${params.path} holds unnamed arrays, not named parameters`);
   }
@@ -50,6 +50,20 @@ export const loadParameters: Handler<'loadParameters'> = async (params, ctx) => 
   }
   return { path: params.path, format: info.format, entries };
 };
+
+/**
+ * What a parameter file for this model can hold when decompressed: every parameter as float64 plus
+ * room for headers and names. A file inflating past it is not this model's (a zip bomb is refused
+ * from its directory). Parameters whose shape waits for data leave it to the default limit.
+ */
+function expectedBytes(net: Block): { maxDecodedBytes?: number } {
+  let total = 2 ** 20;
+  for (const p of net.collectParams().values()) {
+    if (!p.shape || p.shape.some((d) => d < 0)) return {};
+    total += p.shape.reduce((a, d) => a * d, 1) * 8 + 4096;
+  }
+  return { maxDecodedBytes: total };
+}
 
 const stripRole = (key: string) => (key.startsWith('arg:') || key.startsWith('aux:') ? key.slice(4) : key);
 

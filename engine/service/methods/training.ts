@@ -13,6 +13,7 @@ import type { TrainingRun } from '../../train/run.ts';
 import { listCheckpoints as checkpointsIn } from '../../train/checkpoint.ts';
 import { inspectDataFile as inspect } from '../../train/data/inspect.ts';
 import type { Session } from '../session.ts';
+import { scheduleCheckpoint } from '../session-checkpoint.ts';
 
 function findRun(session: Session, runId: string): TrainingRun {
   const run = session.trainingRuns.get(runId);
@@ -56,7 +57,10 @@ export const startTraining: Handler<'startTraining'> = async (params, ctx) => {
   });
   session.trainingRuns.set(runId, run);
   void run.start().then(
-    (status) => ctx.emit('training-finished', status),
+    (status) => {
+      ctx.emit('training-finished', status);
+      scheduleCheckpoint(session, params.docId, 0); // the trained values survive an engine restart
+    },
     // The loop catches training errors itself; this is the last guard against a crashed engine.
     (error: unknown) => ctx.emit('training-finished', { ...run.status(), state: 'failed', error: { code: 'E_INTERNAL', message: String(error) } }),
   );

@@ -2,8 +2,8 @@
 // header names, or indices when it has none) from its first line only, or an .npz's named arrays
 // (an .npy's matrix shape). The editor lets a person pick the label and features from these.
 
-import { open } from 'node:fs/promises';
-import { readArrayFileInfo } from '../../io/array-file.ts';
+import { openRegularFile, readArrayFileInfo } from '../../io/array-file.ts';
+import { IoError } from '../../io/io-error.ts';
 import { isHostTensor } from '../../io/host-tensor.ts';
 import { looksLikeHeader, splitLine } from './csv.ts';
 import { DataError } from './data-error.ts';
@@ -24,9 +24,12 @@ const FIRST_LINE_BYTES = 1 << 20;
 async function firstLine(path: string): Promise<string> {
   let fh;
   try {
-    fh = await open(path, 'r');
+    // A FIFO or a device is refused before a byte is read (it would block or never end).
+    fh = await openRegularFile(path);
   } catch (e) {
-    throw new DataError(`cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { source: path });
+    const cause = (e as { cause?: NodeJS.ErrnoException }).cause;
+    throw new DataError(e instanceof IoError && e.code === 'E_FILE_NOT_REGULAR' ? `the file ${e.detail}` :
+      `cannot read the file (${cause?.code ?? (e as Error).message})`, { source: path });
   }
   try {
     const buffer = Buffer.alloc(FIRST_LINE_BYTES);

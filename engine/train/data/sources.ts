@@ -1,11 +1,12 @@
 // A data-source description (engine/schema/training-config.ts) → a data set, and the seeded
 // train / validation split a run uses. The service and the CLI describe data this way.
 
-import { readFile } from 'node:fs/promises';
 import type { DataSource } from '../../schema/training-config.ts';
 import { subset, trainValidationSplit, type Dataset, type Task } from './dataset.ts';
 import { parseCsv } from './csv.ts';
 import { readArrayFileData } from './array-file-data.ts';
+import { openRegularFile } from '../../io/array-file.ts';
+import { IoError } from '../../io/io-error.ts';
 import { loadMnist } from './mnist.ts';
 import { syntheticLinear, twoSpirals } from './synthetic.ts';
 import { permutation, mixSeed } from './rng.ts';
@@ -26,9 +27,13 @@ export async function loadDataSource(source: DataSource, options: { seed?: numbe
     case 'csv': {
       let text: string;
       try {
-        text = await readFile(source.path, 'utf8');
+        // A FIFO or a device is refused before a byte is read (it would block or never end).
+        const fh = await openRegularFile(source.path);
+        try { text = await fh.readFile('utf8'); } finally { await fh.close(); }
       } catch (e) {
-        throw new DataError(`cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { source: source.path });
+        const cause = (e as { cause?: NodeJS.ErrnoException }).cause;
+        throw new DataError(e instanceof IoError && e.code === 'E_FILE_NOT_REGULAR' ? `the file ${e.detail}` :
+          `cannot read the file (${cause?.code ?? (e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { source: source.path });
       }
       return parseCsv(text, { ...source, source: source.path, ...task });
     }

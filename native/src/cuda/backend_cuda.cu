@@ -77,6 +77,8 @@ class CudaBackend final : public Backend {
   void layerNormBackward(const LayerNormBackwardParams& p) override { layerNormBackwardCuda(p); }
   void pad(const PadParams& p) override { padCuda(p); }
   void padBackward(const PadParams& p) override { padBackwardCuda(p); }
+  void take(const TakeParams& p) override { takeCuda(p); }
+  void takeBackward(const TakeParams& p) override { takeBackwardCuda(p); }
 };
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "../dtype.h"
+#include "../plan.h"
 
 namespace bs {
 
@@ -42,10 +43,11 @@ class Backend;
 void linearBackward(Backend& backend, Device device, const LinearBackwardParams& p);  // linear_backward.cc
 
 struct Storage;
-// A chain of linears run back to back on the CPU (a hybridized Dense stack): every primitive, its
-// memory objects and the hidden activations are prepared once; run() only swaps in the input and
-// the output. Keeps the weights' storage alive. Not thread-safe (one run at a time).
-class LinearPlan {
+// A chain of linears run back to back on the CPU (a hybridized Dense stack): a Plan (plan.h) of
+// one linear step per layer, each with its primitive and memory objects prepared once (inner
+// product with bias and activation fused as a post-op), the hidden activations allocated once;
+// run() only swaps in the input and the output. Keeps the weights' storage alive.
+class LinearPlan : public Plan {
  public:
   struct Layer {
     std::shared_ptr<Storage> w, bias;  // bias may be null
@@ -53,19 +55,15 @@ class LinearPlan {
     int activation;
   };
   LinearPlan(DType dtype, int64_t rows, std::vector<Layer> layers);
-  ~LinearPlan();
-  void run(const void* x, void* out);  // x [rows, layers[0].inUnits], out [rows, last outUnits]
+  // x [rows, layers[0].inUnits], out [rows, last outUnits]
   DType dtype() const { return dtype_; }
   int64_t rows() const { return rows_; }
   const std::vector<Layer>& layers() const { return layers_; }
 
  private:
-  struct Step;
   DType dtype_;
   int64_t rows_;
   std::vector<Layer> layers_;
-  std::vector<std::shared_ptr<Storage>> hidden_;
-  std::vector<std::unique_ptr<Step>> steps_;
 };
 void linearCuda(const LinearParams& p);  // linear_cuda.cu
 

@@ -100,13 +100,42 @@ void runMatmul(const CachedPrim& c, const void* a, const void* b, void* out) {
   dnnlStream().wait();
 }
 
+// One product [m, k]·[k, n] as row chunks of A and C, each a one-thread primitive, taken by the
+// budget's threads as they come (threading.h chunkRowsFor: while cores are busy elsewhere).
+void matmulChunked(const MatmulParams& p, int64_t bBS, int64_t chunkRows) {
+  const int64_t chunks = (p.m + chunkRows - 1) / chunkRows;
+  const int64_t rest = p.m - (chunks - 1) * chunkRows;
+  MatmulParams q = p;
+  CachedPrim full, last;
+  {
+    ThreadScope scope(1);
+    q.m = chunkRows;
+    full = matmulPrim(1, 1, 1, q, chunkRows * p.k, bBS);
+    q.m = rest;
+    last = rest == chunkRows ? full : matmulPrim(1, 1, 1, q, rest * p.k, bBS);
+  }
+  parallelChunks(chunks, threadBudget(), [&](int64_t c) {
+    const int64_t r0 = c * chunkRows;
+    runMatmul(c + 1 == chunks ? last : full, static_cast<const float*>(p.a) + r0 * p.k, p.b, static_cast<float*>(p.out) + r0 * p.n);
+  });
+}
+
 void matmulDnnl(const MatmulParams& p) {
   const int64_t mk = p.m * p.k, kn = p.k * p.n, mn = p.m * p.n;
+  if (!p.transA && (p.batch == 1 || (p.aBatchStride == 0 && p.bBatchStride == 0))) {
+    const int64_t chunk = chunkRowsFor(p.m, static_cast<double>(p.m) * p.n * p.k);
+    if (chunk > 0) {
+      withDnnl("matmul", [&] { matmulChunked(p, kn, chunk); });
+      float* out = static_cast<float*>(p.out);
+      for (int64_t q = 1; q < p.batch; q++) std::memcpy(out + q * mn, out, mn * sizeof(float));
+      return;
+    }
+  }
   // Both operands broadcast: every batch gets the same product; compute it once and copy.
   const int64_t batch = p.aBatchStride == 0 && p.bBatchStride == 0 ? 1 : p.batch;
   const int64_t bA = p.aBatchStride == 0 ? 1 : batch, bB = p.bBatchStride == 0 ? 1 : batch;
   const bool regular = (bA == 1 || p.aBatchStride >= mk) && (bB == 1 || p.bBatchStride >= kn);
-  SingleThreadIf small(static_cast<double>(p.batch) * p.m * p.n * p.k < 65536.0);
+  ThreadScope threads(threadsFor(static_cast<double>(batch) * p.m * p.n * p.k));
   withDnnl("matmul", [&] {
     bool done = false;
     if (regular) {

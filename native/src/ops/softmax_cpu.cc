@@ -62,7 +62,7 @@ void backwardPlain(const SoftmaxParams& p) {
 }
 
 void forwardDnnl(const SoftmaxParams& p) {
-  SingleThreadIf small(p.outer * p.axisLen * p.inner < kParallelMin);
+  ThreadScope threads(threadsFor(static_cast<double>(p.outer) * p.axisLen * p.inner, kElemsPerThread));
   withDnnl("softmax", [&] {
     const PrimKey key(p.log ? PrimKind::LogSoftmax : PrimKind::Softmax, {p.outer, p.axisLen, p.inner});
     CachedPrim c = getPrimitive(key, [&] {

@@ -92,14 +92,13 @@ struct Walk : geom::StridedMap<N> {
     // thread gets work; many rows are split by row.
     const int64_t pieceLen = nrows >= 64 ? len : std::max<int64_t>(4096, (len + 63) / 64);
     const int64_t pieces = (len + pieceLen - 1) / pieceLen;
-#pragma omp parallel for schedule(static)
-    for (int64_t t = 0; t < nrows * pieces; t++) {
+    parallelFor(nrows * pieces, true, [&](int64_t t) {
       const int64_t row = t / pieces, start = (t % pieces) * pieceLen;
       int64_t off[N];
       rowOffsets(row, off);
       for (int k = 0; k < N; k++) off[k] += start * strides[k][rank - 1];
       f(off, std::min(pieceLen, len - start));
-    }
+    });
   }
 
   // True when walking the last dim in order strides badly through some operand while the

@@ -169,7 +169,7 @@ dnnl::memory::desc chunkDesc(int64_t chunk) {
 
 int64_t unaryDnnl(const UnaryParams& p, const EltAlg& e) {
   int64_t done = 0;
-  SingleThreadIf small(p.n < kParallelMin);
+  ThreadScope threads(threadsFor(static_cast<double>(p.n), kElemsPerThread));
   withDnnl("unary", [&] {
     done = inChunks(p.n, [&](int64_t off, int64_t chunk) {
       const PrimKey key(PrimKind::Eltwise, {0, static_cast<int64_t>(e.alg), chunk, alphaBits(e.alpha)});
@@ -191,7 +191,7 @@ int64_t unaryDnnl(const UnaryParams& p, const EltAlg& e) {
 
 int64_t unaryBackwardDnnl(const UnaryBackwardParams& p, const EltAlg& e) {
   int64_t done = 0;
-  SingleThreadIf small(p.n < kParallelMin);
+  ThreadScope threads(threadsFor(static_cast<double>(p.n), kElemsPerThread));
   withDnnl("unaryBackward", [&] {
     done = inChunks(p.n, [&](int64_t off, int64_t chunk) {
       const PrimKey key(PrimKind::Eltwise, {1, static_cast<int64_t>(e.alg), chunk, alphaBits(e.alpha)});

@@ -4,13 +4,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ort from 'onnxruntime-node';
-import { np } from '../../../engine/index.ts';
 import { runModel } from '../../../engine/graph/index.ts';
 import { exportGraph } from '../../../engine/export/export-graph.ts';
 import { ExportError } from '../../../engine/export/export-error.ts';
 import { exportOnnx } from '../../../engine/export/onnx/onnx-export.ts';
 import { prepareModel } from '../../../engine/export/prepare-model.ts';
-import { allDocuments, NOT_EXPORTABLE } from './export-documents.ts';
+import { allDocuments, documentInput, NOT_EXPORTABLE } from './export-documents.ts';
 import { maxRelativeError } from './relative-error.ts';
 
 const RELATIVE_TOLERANCE = 1e-5;
@@ -24,9 +23,9 @@ for (const [name, doc] of allDocuments()) {
     assert.deepEqual(session.inputNames, ['data']);
     assert.deepEqual(session.outputNames, ['output']);
     const shape = doc.input.shape.map((d) => (d < 0 ? 3 : d));
-    const x = np.random.uniform(-1, 1, shape, { seed: 11 });
+    const x = documentInput(doc, shape, 11);
     const expected = runModel(model, [x]).outputs[0]!;
-    const result = await session.run({ data: new ort.Tensor('float32', x.toTyped() as Float32Array, shape) });
+    const result = await session.run({ data: new ort.Tensor(x.dtype, x.toTyped() as Float32Array, shape) });
     const y = result.output!;
     assert.deepEqual([...y.dims], expected.shape);
     const err = maxRelativeError(y.data as Float32Array, expected.toTyped() as Float32Array);

@@ -15,7 +15,7 @@ import { runModel } from '../../../engine/graph/index.ts';
 import { readArrayFile } from '../../../engine/io/array-file.ts';
 import type { HostTensor } from '../../../engine/io/host-tensor.ts';
 import { ExportError, exportGraph, exportParameters, gluonCode, prepareModel, pytorchCode } from '../../../engine/export/index.ts';
-import { allDocuments, NOT_EXPORTABLE, tiedDocument } from './export-documents.ts';
+import { allDocuments, documentInput, NOT_EXPORTABLE, tiedDocument } from './export-documents.ts';
 import { maxRelativeError } from './relative-error.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'blocksmith-python-'));
@@ -43,7 +43,7 @@ mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)
 x = json.loads(sys.argv[3])
 model = mod.load_safetensors(getattr(mod, sys.argv[4])(), sys.argv[2]).eval()
 with torch.no_grad():
-    y = model(torch.tensor(x['data'], dtype=torch.float32).reshape(x['shape']))
+    y = model(torch.tensor(x['data'], dtype=torch.long if x.get('int') else torch.float32).reshape(x['shape']))
 print(json.dumps({'shape': list(y.shape), 'data': [float(v) for v in y.reshape(-1).tolist()]}))
 `;
 
@@ -69,9 +69,10 @@ for (const [name, doc] of allDocuments()) {
     assert.deepEqual(keys.map((k) => k[1]).sort(), Object.keys(tensors).sort());
 
     const shape = doc.input.shape.map((d) => (d < 0 ? 2 : d));
-    const x = np.random.uniform(-1, 1, shape, { seed: 7 });
+    const x = documentInput(doc, shape, 7);
     const expected = runModel(model, [x]).outputs[0]!;
-    const out = JSON.parse(python(['-c', RUN_PYTORCH, file, st, JSON.stringify({ shape, data: [...(x.toTyped() as Float32Array)] }), graph.className])) as { shape: number[]; data: number[] };
+    const wire = { shape, data: Array.from(x.toTyped() as Float32Array, Number), int: !x.dtype.startsWith('float') };
+    const out = JSON.parse(python(['-c', RUN_PYTORCH, file, st, JSON.stringify(wire), graph.className])) as { shape: number[]; data: number[] };
     assert.deepEqual(out.shape, expected.shape);
     const err = maxRelativeError(out.data, expected.toTyped() as Float32Array);
     assert.ok(err <= 1e-5, `relative error ${err}`);

@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { np, type Block } from '../../../engine/index.ts';
+import type { Block } from '../../../engine/index.ts';
 import { runModel } from '../../../engine/graph/index.ts';
 import { ExportError, engineImportFor, exportGraph, exportParameters, prepareModel, typescriptCode } from '../../../engine/export/index.ts';
-import { allDocuments, NOT_EXPORTABLE, tiedDocument } from './export-documents.ts';
+import { allDocuments, NOT_EXPORTABLE, tiedDocument, documentInput } from './export-documents.ts';
 
 // Inside the repository (test-results/ is ignored): a .ts file outside a "type": "module" package
 // would load as CommonJS and get a second copy of the engine's modules.
@@ -32,7 +32,7 @@ for (const [name, doc] of allDocuments()) {
     await exportParameters(model, params, 'npz', { keys: 'gluon' });
     const mod = await import(pathToFileURL(file).href) as Record<string, (path: string) => Promise<Block>>;
     const net = await mod[`load${graph.className}`]!(params);
-    const x = np.random.uniform(-1, 1, doc.input.shape.map((d) => (d < 0 ? 3 : d)), { seed: 9 });
+    const x = documentInput(doc, doc.input.shape.map((d) => (d < 0 ? 3 : d)), 9);
     const expected = runModel(model, [x]).outputs[0]!;
     const y = net.call(x);
     assert.deepEqual(y.shape, expected.shape);

@@ -107,6 +107,22 @@ export function defineDeviceSuite(devices: Device[], skip: string | false): void
     }
   });
 
+  test(`take (an embedding lookup) on ${d}: rows and the scatter-added gradient of repeated ids match cpu(0)`, { skip }, () => {
+    const table = np.random.uniform(-1, 1, [7, 33], { device: cpu(), seed: 18 });
+    const ids = np.array([[0, 3, 3, 6], [3, 1, 0, 3], [5, 5, 5, 2]], { dtype: 'int64', device: cpu() });
+    const head = np.random.uniform(-1, 1, [3, 4, 33], { device: cpu(), seed: 19 });
+    const results = [d, cpu()].map((dev) => {
+      const t = table.copyto(dev);
+      t.attachGrad();
+      const y = autograd.record(() => npx.take(t, ids.copyto(dev).astype('int32')));
+      y.backward(head.copyto(dev));
+      assert.equal(y.device, dev, `take ran on ${y.device}`);
+      return [y, t.grad!];
+    });
+    close('take rows', results[0]![0]!, results[1]![0]!);
+    close('take gradient', results[0]![1]!, results[1]![1]!);
+  });
+
   test(`ops mixing cpu(0) and ${d} throw, naming both devices`, { skip }, () => {
     const a = np.ones([3], { device: cpu() }), b = np.ones([3], { device: d });
     assert.throws(() => a.add(b), (e: Error & { code?: string }) =>

@@ -9,12 +9,12 @@ import { Dense, type Block } from '../../../engine/model-index.ts';
 import {
   buildModel, exampleNames, GraphBlock, inferShapes, GraphError, GRAPH_FORMAT, GRAPH_VERSION, loadExample, parseDocument, runModel, type GraphDocument,
 } from '../../../engine/graph/index.ts';
-import { HAND_BUILT, handBuilt, paramTable } from './chapter-models.ts';
+import { HAND_BUILT, NOT_HAND_BUILT, handBuilt, paramTable } from './chapter-models.ts';
 
 const inputFor = (doc: GraphDocument): NDArray => np.random.uniform(0, 1, doc.input.shape.map((d) => (d < 0 ? 2 : d)), { seed: 11 });
 
 test('there is a hand-built counterpart for every example, and an example for each of the chapter\'s models', () => {
-  assert.deepEqual(exampleNames(), Object.keys(HAND_BUILT).sort());
+  assert.deepEqual(exampleNames().filter((n) => !NOT_HAND_BUILT.includes(n)), Object.keys(HAND_BUILT).sort());
 });
 
 for (const name of Object.keys(HAND_BUILT)) {

@@ -17,7 +17,9 @@ for (const name of exampleNames()) {
     const { edgeShapes } = runModel(model, [np.random.uniform(0, 1, shape)]);
     const inferred = Object.fromEntries(Object.entries(report.edges).map(([k, v]) => [k, v.shape]));
     assert.deepEqual(inferred, edgeShapes);
-    assert.ok(Object.values(report.edges).every((e) => e.dtype === 'float32'));
+    // The input's dtype on the edges out of the Input (int32 ids for the sequence examples), float32 after the first layer.
+    const fromInput = new Set(doc.edges.filter((e) => e.source.node === doc.nodes.find((n) => n.kind === 'Input')!.id).map((e) => e.id));
+    assert.ok(Object.entries(report.edges).every(([id, e]) => e.dtype === (fromInput.has(id) ? doc.input.dtype : 'float32')));
     // Every main-graph layer node: the parameters it reports are the built block's, by name and shape.
     for (const node of doc.nodes) {
       const block = model.blocks.get(node.id);

@@ -24,25 +24,35 @@ export interface LayerCase {
   training?: boolean;
   /** Inputs drawn from [lo, hi] instead of [-1, 1]. */
   range?: [number, number];
+  /** Per input: a count k makes it int32 ids drawn from [0, k) (torch gets a long tensor, no gradient). */
+  ints?: readonly (number | null)[];
 }
 
-interface Wire { shape: number[]; data: number[] }
-const wire = (x: NDArray): Wire => ({ shape: x.shape.slice(), data: Array.from(x.toTyped() as Float32Array) });
+interface Wire { shape: number[]; data: number[]; int?: boolean }
+const wire = (x: NDArray): Wire => ({ shape: x.shape.slice(), data: Array.from(x.toTyped() as Float32Array), ...(x.dtype === 'int32' ? { int: true } : {}) });
 
-interface Ours { y: NDArray; gx: NDArray[]; gp: Map<string, NDArray>; state: Map<string, NDArray> }
+/** An input of the case: uniform floats, or int32 ids in [0, k). */
+function inputOf(c: LayerCase, i: number, shape: number[]): NDArray {
+  const k = c.ints?.[i];
+  const [lo, hi] = c.range ?? [-1, 1];
+  if (!k) return np.random.uniform(lo, hi, shape);
+  const n = shape.reduce((a, b) => a * b, 1);
+  return np.array(Array.from({ length: n }, () => Math.floor(Math.random() * k)), { dtype: 'int32' }).reshape(shape);
+}
+
+interface Ours { y: NDArray; gx: (NDArray | null)[]; gp: Map<string, NDArray>; state: Map<string, NDArray> }
 
 /** The layer's forward and backward in the engine: loss = Σ y·g with g random (fixed per case). */
 function runEngine(c: LayerCase, g: NDArray): { ours: Ours; xs: NDArray[]; params: Map<string, Wire>; stateNames: string[] } {
   const spec = layerSpec(c.kind);
   const layer = createLayer(c.kind, c.attrs ?? {}, { prefix: 'layer_' });
   layer.initialize(new init.Uniform(0.5));
-  const [lo, hi] = c.range ?? [-1, 1];
-  const xs = c.inputs.map((s) => np.random.uniform(lo, hi, s));
+  const xs = c.inputs.map((s, i) => inputOf(c, i, s));
   layer.call(...xs); // finishes deferred initialization (prediction mode: no state changes)
   const stateNames = [...(spec.stateParams ?? [])];
   const paramsByShort = layer.structuralParams();
   const params = new Map([...paramsByShort].map(([k, p]) => [k, wire(p.data())]));
-  xs.forEach((x) => x.attachGrad());
+  xs.forEach((x) => { if (x.dtype !== 'int32') x.attachGrad(); });
   let y: NDArray | null = null;
   const loss = autograd.record(() => (y = layer.call(...xs)).mul(g).sum(), { trainMode: c.training === true });
   loss.backward();
@@ -52,7 +62,7 @@ function runEngine(c: LayerCase, g: NDArray): { ours: Ours; xs: NDArray[]; param
     if (stateNames.includes(k)) state.set(k, p.data());
     else if (p.gradReq !== 'null') gp.set(k, p.grad());
   }
-  return { ours: { y: y!, gx: xs.map((x) => x.grad!), gp, state }, xs, params, stateNames };
+  return { ours: { y: y!, gx: xs.map((x) => x.grad), gp, state }, xs, params, stateNames };
 }
 
 const PYTHON = String.raw`
@@ -61,6 +71,8 @@ import torch
 import torch.nn.functional as F
 torch.set_default_dtype(torch.float64)
 def t(w, grad=False):
+    if w.get('int'):
+        return torch.tensor(w['data'], dtype=torch.long).reshape(w['shape'])
     return torch.tensor(w['data'], dtype=torch.float64).reshape(w['shape']).requires_grad_(grad)
 def out(x):
     return {'shape': list(x.shape), 'data': x.detach().reshape(-1).tolist()}
@@ -119,7 +131,7 @@ export function compareWithTorch(cases: LayerCase[], tolerance = 1e-4): string[]
         if (!(e <= tolerance)) problems.push(`${c.name}: ${what} differs from torch (relative error ${e.toExponential(2)}; shapes ${JSON.stringify(x.shape)} / ${JSON.stringify(w.shape)})`);
       };
       check('output', ours.y, r.y);
-      ours.gx.forEach((gx, k) => check(`gradient of input ${k}`, gx, r.gx[k]));
+      ours.gx.forEach((gx, k) => { if (gx) check(`gradient of input ${k}`, gx, r.gx[k]); });
       for (const [k, gp] of ours.gp) check(`gradient of ${k}`, gp, r.gp[k]);
       for (const [k, s] of ours.state) check(`state ${k} after the step`, s, r.state[k]);
     });

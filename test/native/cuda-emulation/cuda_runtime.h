@@ -91,6 +91,13 @@ inline void launch(dim3 g, dim3 b, const std::function<void()>& f) {
 }
 }  // namespace bs_emu
 inline void __syncthreads() { bs_emu::syncthreads(); }
+// Emulated threads are fibers that switch only at __syncthreads, so a read-modify-write is atomic.
+template <typename T>
+inline T atomicAdd(T* address, T value) {
+  const T old = *address;
+  *address = old + value;
+  return old;
+}
 
 typedef int cudaError_t;
 enum { cudaSuccess = 0, cudaErrorMemoryAllocation = 2, cudaErrorInsufficientDriver = 35, cudaErrorNoDevice = 100 };

@@ -1,0 +1,232 @@
+// What RNN, LSTM and GRU share (Gluon's rnn_layer semantics and parameter names): stacked layers,
+// both directions, TNC (default) or NTC layout, dropout between layers, deferred input size. The
+// cells are composed from linear, slice and elementwise ops, so autograd differentiates them with
+// rows that exist (no fused kernel yet: oneDNN's RNN primitives are not wired). Gate order and
+// formulas are PyTorch's and Gluon's (LSTM i, f, g, o; GRU r, z, n with the reset applied after
+// h·W_hn), so the weights interchange; ONNX LSTM / GRU / RNN nodes take theirs reordered.
+
+import type { NDArray } from '../../ndarray/ndarray.ts';
+import { autograd } from '../../autograd/index.ts';
+import { np } from '../../ndarray/np.ts';
+import { linear } from '../../ops/linalg.ts';
+import { Block } from '../block.ts';
+import type { Parameter } from '../parameter.ts';
+import { modelErrors, pyTuple } from '../model-errors.ts';
+import { recurrentToOnnx } from './recurrent-onnx.ts';
+import { ONE_INPUT, ONE_OUTPUT, shapeRule, type Attrs, type AttrSpec, type LayerSpec, type ShapeLike } from './layer-spec.ts';
+
+export type CellMode = 'rnn' | 'lstm' | 'gru';
+export const GATES: Readonly<Record<CellMode, number>> = { rnn: 1, lstm: 4, gru: 3 };
+
+export interface RecurrentArgs {
+  numLayers?: number;
+  /** 'TNC' (Gluon's default) or 'NTC' (batch first). */
+  layout?: 'TNC' | 'NTC';
+  /** Dropout on each layer's output but the last (training only). */
+  dropout?: number;
+  bidirectional?: boolean;
+  /** Input features; 0 = from the first batch. */
+  inputSize?: number;
+  /** RNN only: 'tanh' or 'relu' (Gluon's default). */
+  activation?: 'tanh' | 'relu';
+  prefix?: string;
+}
+
+/** The parameters' short names in Gluon's order: l0_i2h_weight, l0_h2h_weight, l0_i2h_bias, l0_h2h_bias, r0_... */
+export function paramNames(layers: number, bidirectional: boolean): string[] {
+  const out: string[] = [];
+  for (let l = 0; l < layers; l++) {
+    for (const d of bidirectional ? ['l', 'r'] : ['l']) out.push(`${d}${l}_i2h_weight`, `${d}${l}_h2h_weight`, `${d}${l}_i2h_bias`, `${d}${l}_h2h_bias`);
+  }
+  return out;
+}
+
+/** PyTorch's state_dict name of a Gluon-named parameter (l1_i2h_weight → weight_ih_l1, r0_... → ..._reverse). */
+export function torchName(short: string): string {
+  const m = /^([lr])(\d+)_(i2h|h2h)_(weight|bias)$/.exec(short)!;
+  return `${m[4]}_${m[3] === 'i2h' ? 'ih' : 'hh'}_l${m[2]}${m[1] === 'r' ? '_reverse' : ''}`;
+}
+
+function checkInput(kind: string, a: Attrs, x: ShapeLike): void {
+  if (x.length !== 3) throw new Error(`${kind} expects (T, N, C) or (N, T, C) by its layout, got ${pyTuple(x.map((d) => (d < 0 ? -1 : d)))}`);
+  const given = a.inputSize as number;
+  if (given > 0 && x[2]! > 0 && x[2] !== given) throw new Error(`${kind} was given inputSize = ${given} but its input has ${x[2]} features`);
+}
+
+/** The shape of one parameter given the input's features (or -1). */
+function paramShape(mode: CellMode, short: string, a: Attrs, x?: ShapeLike): number[] {
+  const h = a.hiddenSize as number;
+  const g = GATES[mode] * h;
+  const dirs = a.bidirectional ? 2 : 1;
+  const layer = Number(/\d+/.exec(short)![0]);
+  const inFeatures = layer > 0 ? dirs * h : x && x[2]! > 0 ? x[2]! : (a.inputSize as number) || -1;
+  if (short.endsWith('bias')) return [g];
+  return short.includes('i2h') ? [g, inFeatures] : [g, h];
+}
+
+export function recurrentSpec(kind: string, mode: CellMode, create: LayerSpec['create']): LayerSpec {
+  const attrs: AttrSpec[] = [
+    { name: 'hiddenSize', type: 'int', min: 1, doc: 'features of the hidden state' },
+    { name: 'numLayers', type: 'int', min: 1, default: 1, doc: 'stacked layers' },
+    ...(mode === 'rnn' ? [{ name: 'activation', type: 'enum' as const, choices: ['relu', 'tanh'], default: 'relu', doc: 'the cell\'s nonlinearity' }] : []),
+    { name: 'layout', type: 'enum', choices: ['TNC', 'NTC'], default: 'TNC', doc: 'time first (Gluon) or batch first' },
+    { name: 'dropout', type: 'float', min: 0, max: 0.99, default: 0, doc: 'dropout between layers (training only)' },
+    { name: 'bidirectional', type: 'bool', default: false, doc: 'also run backwards in time; outputs concatenated' },
+    { name: 'inputSize', type: 'int', min: 0, default: 0, doc: 'input features; 0 = infer from the first batch' },
+  ];
+  const torchClass = { rnn: 'RNN', lstm: 'LSTM', gru: 'GRU' }[mode];
+  return {
+    kind, category: 'recurrent',
+    doc: `${kind} over a sequence: (T, N, C) → (T, N, hidden · directions) in TNC layout.`,
+    attrs, inputs: ONE_INPUT, outputs: ONE_OUTPUT,
+    // One entry per possible parameter: layers × directions, present when the attributes ask for them.
+    params: paramNames(8, true).map((name) => ({
+      name, init: name.endsWith('bias') ? 'zeros' : null,
+      shape: (a: Attrs, x?: ShapeLike) => paramShape(mode, name, a, x),
+      present: (a: Attrs) => paramNames(a.numLayers as number, !!a.bidirectional).includes(name),
+    })),
+    outputShape: (a, [x]) => {
+      checkInput(kind, a, x!);
+      return [x![0]!, x![1]!, (a.bidirectional ? 2 : 1) * (a.hiddenSize as number)];
+    },
+    flops: (a, [x]) => {
+      const [t, n, c] = x!.map((d) => Math.max(d, 1)) as [number, number, number];
+      const h = a.hiddenSize as number;
+      return 2 * t * n * GATES[mode] * h * (c + h) * (a.numLayers as number) * (a.bidirectional ? 2 : 1);
+    },
+    repr: (a, x) => `${kind}(${x && x[2]! > 0 ? x[2] : ((a.inputSize as number) || 'None')} -> ${String(a.hiddenSize)}, ${String(a.layout)}` +
+      `${(a.numLayers as number) > 1 ? `, num_layers=${String(a.numLayers)}` : ''}${a.bidirectional ? ', bidirectional' : ''})`,
+    onnx: (e) => recurrentToOnnx(e, mode),
+    code: {
+      pytorch: {
+        module: (s) => `nn.${torchClass}(${s.inputShapes[0]![2]!}, ${String(s.attrs.hiddenSize)}, num_layers=${String(s.attrs.numLayers)}` +
+          `${mode === 'rnn' ? `, nonlinearity='${String(s.attrs.activation)}'` : ''}, dropout=${String(s.attrs.dropout)}, ` +
+          `bidirectional=${s.attrs.bidirectional ? 'True' : 'False'}, batch_first=${s.attrs.layout === 'NTC' ? 'True' : 'False'})`,
+        forward: (s) => `${s.self}(${s.inputs[0]!})[0]`,
+        stateNames: Object.fromEntries(paramNames(8, true).map((n) => [n, torchName(n)])),
+      },
+      gluon: {
+        module: (s) => `rnn.${torchClass}(${String(s.attrs.hiddenSize)}, num_layers=${String(s.attrs.numLayers)}` +
+          `${mode === 'rnn' ? `, activation='${String(s.attrs.activation)}'` : ''}, layout='${String(s.attrs.layout)}', dropout=${String(s.attrs.dropout)}, ` +
+          `bidirectional=${s.attrs.bidirectional ? 'True' : 'False'}, input_size=${Math.max(s.inputShapes[0]![2]!, 0)}, prefix='${s.prefix}')`,
+        forward: (s) => `${s.self}(${s.inputs[0]!})`,
+        preamble: 'from mxnet.gluon import rnn',
+      },
+      typescript: {
+        child: (s) => ({
+          type: kind,
+          make: `new ${kind}(${String(s.attrs.hiddenSize)}, { numLayers: ${String(s.attrs.numLayers)}, layout: '${String(s.attrs.layout)}', ` +
+            `dropout: ${String(s.attrs.dropout)}, bidirectional: ${String(!!s.attrs.bidirectional)}, inputSize: ${Math.max(s.inputShapes[0]![2]!, 0)}, ` +
+            `${mode === 'rnn' ? `activation: '${String(s.attrs.activation)}', ` : ''}prefix: '${s.prefix}' })`,
+        }),
+      },
+    },
+    create,
+  };
+}
+
+/** The layer every recurrent kind is; the kind's file fixes the cell. */
+export abstract class RecurrentLayer extends Block {
+  readonly hiddenSize: number;
+  readonly numLayers: number;
+  readonly layout: 'TNC' | 'NTC';
+  readonly dropout: number;
+  readonly bidirectional: boolean;
+  readonly activation: 'tanh' | 'relu';
+  private readonly weights = new Map<string, Parameter>();
+
+  protected constructor(readonly kind: string, readonly mode: CellMode, hiddenSize: number, args: RecurrentArgs) {
+    super({ prefix: args.prefix });
+    if (!Number.isInteger(hiddenSize) || hiddenSize < 1) throw modelErrors.block(this.name, `hiddenSize must be a positive integer, got ${hiddenSize}.`);
+    this.hiddenSize = hiddenSize;
+    this.numLayers = args.numLayers ?? 1;
+    this.layout = args.layout ?? 'TNC';
+    this.dropout = args.dropout ?? 0;
+    this.bidirectional = args.bidirectional ?? false;
+    this.activation = args.activation ?? 'relu';
+    if (!Number.isInteger(this.numLayers) || this.numLayers < 1) throw modelErrors.block(this.name, `numLayers must be a positive integer, got ${this.numLayers}.`);
+    if (this.layout !== 'TNC' && this.layout !== 'NTC') throw modelErrors.block(this.name, `layout must be 'TNC' or 'NTC', got ${String(this.layout)}.`);
+    if (!(this.dropout >= 0 && this.dropout < 1)) throw modelErrors.block(this.name, `dropout must be in [0, 1), got ${this.dropout}.`);
+    const a = this.attrs(args.inputSize ?? 0);
+    for (const name of paramNames(this.numLayers, this.bidirectional)) {
+      this.weights.set(name, this.params.get(name, { shape: paramShape(mode, name, a), init: name.endsWith('bias') ? 'zeros' : null, dtype: 'float32', allowDeferredInit: true }));
+    }
+  }
+
+  private attrs(inputSize: number): Attrs {
+    return { hiddenSize: this.hiddenSize, numLayers: this.numLayers, bidirectional: this.bidirectional, inputSize };
+  }
+
+  override inferShape(x: NDArray): void {
+    const a = this.attrs(0);
+    shapeRule(this.name, () => checkInput(this.kind, a, x.shape));
+    const w = this.weights.get('l0_i2h_weight')!;
+    const want = paramShape(this.mode, 'l0_i2h_weight', a, x.shape);
+    for (const p of [w, this.weights.get('r0_i2h_weight')]) {
+      if (!p) continue;
+      try {
+        p.shape = want;
+      } catch {
+        throw modelErrors.inputMismatch(this.name, p.name, pyTuple(p.shape!), pyTuple(want));
+      }
+    }
+  }
+
+  override forward(x: NDArray): NDArray {
+    this.ensureInitialized(x);
+    const inC = this.weights.get('l0_i2h_weight')!.shape![1]!;
+    shapeRule(this.name, () => checkInput(this.kind, this.attrs(inC), x.shape));
+    let seq = this.layout === 'NTC' ? x.transpose([1, 0, 2]) : x; // (T, N, C)
+    for (let l = 0; l < this.numLayers; l++) {
+      const outs = (this.bidirectional ? ['l', 'r'] : ['l']).map((d) => this.direction(seq, `${d}${l}_`, d === 'r'));
+      seq = outs.length === 1 ? outs[0]! : np.concat(outs, 2);
+      if (l < this.numLayers - 1 && this.dropout > 0 && autograd.isTraining()) {
+        const keep = np.random.uniform(0, 1, seq.shape, { dtype: seq.dtype, device: seq.device }).ge(this.dropout).astype(seq.dtype);
+        seq = seq.mul(keep.mul(1 / (1 - this.dropout)));
+      }
+    }
+    return this.layout === 'NTC' ? seq.transpose([1, 0, 2]) : seq;
+  }
+
+  /** One layer in one direction over (T, N, C): the outputs (T, N, H) in time order. */
+  private direction(seq: NDArray, p: string, reverse: boolean): NDArray {
+    const [t, n, c] = seq.shape as [number, number, number];
+    const dev = seq.device;
+    const w = (k: string): NDArray => this.weights.get(p + k)!.data(dev);
+    const h = this.hiddenSize;
+    const xi = linear(seq.reshape([t * n, c]), w('i2h_weight'), w('i2h_bias')).reshape([t, n, GATES[this.mode] * h]);
+    let state = np.zeros([n, h], { dtype: seq.dtype, device: dev });
+    let cell = this.mode === 'lstm' ? np.zeros([n, h], { dtype: seq.dtype, device: dev }) : null;
+    const outs: NDArray[] = new Array<NDArray>(t);
+    const gate = (g: NDArray, k: number): NDArray => g.slice(null, [k * h, (k + 1) * h]);
+    for (let s = 0; s < t; s++) {
+      const step = reverse ? t - 1 - s : s;
+      const gi = xi.get(step);
+      const gh = linear(state, w('h2h_weight'), w('h2h_bias'));
+      if (this.mode === 'rnn') {
+        const z = gi.add(gh);
+        state = this.activation === 'tanh' ? z.tanh() : z.relu();
+      } else if (this.mode === 'lstm') {
+        const g = gi.add(gh);
+        const [i, f, u, o] = [gate(g, 0).sigmoid(), gate(g, 1).sigmoid(), gate(g, 2).tanh(), gate(g, 3).sigmoid()];
+        cell = f.mul(cell!).add(i.mul(u));
+        state = o.mul(cell.tanh());
+      } else {
+        const r = gate(gi, 0).add(gate(gh, 0)).sigmoid();
+        const z = gate(gi, 1).add(gate(gh, 1)).sigmoid();
+        const m = gate(gi, 2).add(r.mul(gate(gh, 2))).tanh();
+        state = m.sub(z.mul(m)).add(z.mul(state)); // (1 − z)·n + z·h
+      }
+      outs[step] = state;
+    }
+    return np.stack(outs, 0);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    const inC = this.weights.get('l0_i2h_weight')!.shape![1]!;
+    return {
+      hiddenSize: this.hiddenSize, numLayers: this.numLayers, ...(this.mode === 'rnn' ? { activation: this.activation } : {}),
+      layout: this.layout, dropout: this.dropout, bidirectional: this.bidirectional, inputSize: inC < 0 ? 0 : inC,
+    };
+  }
+}

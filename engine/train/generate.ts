@@ -1,0 +1,45 @@
+// Sampling text from a character language model: the prompt's ids go in, the last position's
+// logits (divided by the temperature) pick the next character, which is appended; repeated for
+// `length` characters. The model maps (1, T) ids to (1, T, V) logits (the char-transformer and
+// char-lstm examples); the context is cut to its last `context` characters.
+
+import type { Block } from '../nn/block.ts';
+import { np } from '../ndarray/np.ts';
+import { npx } from '../ndarray/npx.ts';
+import { Rng } from './data/rng.ts';
+import { decodeText, encodeText, type TextCorpus } from './data/text.ts';
+
+export interface GenerateOptions {
+  prompt: string;
+  /** Characters to add. */
+  length: number;
+  /** > 0; lower = more likely characters, 1 = the model's distribution. */
+  temperature?: number;
+  /** The longest context fed to the model (its positional table's length). */
+  context?: number;
+  seed?: number;
+}
+
+/** The prompt followed by `length` sampled characters. */
+export function generateText(model: Block, corpus: TextCorpus, options: GenerateOptions): string {
+  const temperature = options.temperature ?? 1;
+  if (!(temperature > 0)) throw new Error(`temperature must be positive, got ${temperature}`);
+  const context = options.context ?? 64;
+  const rng = new Rng(options.seed ?? 0);
+  const ids = encodeText(corpus, options.prompt);
+  if (ids.length === 0) throw new Error('the prompt needs at least one character');
+  for (let k = 0; k < options.length; k++) {
+    const window = ids.slice(-context);
+    const logits = model.call(np.array(window, { dtype: 'int32' }).reshape([1, window.length]));
+    const last = logits.get(0, window.length - 1).div(temperature);
+    const p = npx.softmax(last, -1).toTyped() as Float32Array;
+    let u = rng.next();
+    let next = p.length - 1;
+    for (let i = 0; i < p.length; i++) {
+      u -= p[i]!;
+      if (u <= 0) { next = i; break; }
+    }
+    ids.push(next);
+  }
+  return decodeText(corpus, ids);
+}

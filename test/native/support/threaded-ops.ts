@@ -1,0 +1,45 @@
+// Child process of threading.test.ts: runs a fixed set of ops on deterministic inputs under the
+// thread settings its environment gives (BLOCKSMITH_THREADS, BLOCKSMITH_WORK_PER_THREAD, ...)
+// and prints the addon's threading figures and every result as JSON on stdout.
+import { np, npx, type NDArray } from '../../../engine/index.ts';
+import { loadNativeAddon } from '../../../engine/backend/native-loader.ts';
+import { DTYPE_CODE, UNARY_OP } from '../../../engine/backend/native-addon.ts';
+
+/** x[i] = sin(0.37 i + seed): the same formula the numpy oracle evaluates. */
+function input(shape: number[], seed: number): NDArray {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const data = new Float32Array(n);
+  for (let i = 0; i < n; i++) data[i] = Math.sin(0.37 * i + seed);
+  return np.array(data, { shape });
+}
+
+const a = input([130, 300], 1);
+const b = input([300, 257], 2);
+const x = input([200, 256], 3);
+const w = input([300, 256], 4);
+const bias = input([300], 5);
+const big = input([70_000], 6);
+const s = input([300, 200], 7);
+const r = input([400, 500], 8);
+
+const values = (y: NDArray): number[] => Array.from(y.toTyped() as Float32Array);
+
+// A compiled chain (what hybridize() runs): x [200, 256] → 300 (relu) → 40, run twice so the
+// second call replays the prepared steps.
+const addon = loadNativeAddon();
+const w2 = input([40, 300], 9);
+const plan = addon.linearPlan(DTYPE_CODE.float32, 200, [w.buffer, w2.buffer], [bias.buffer, null], [256, 300, 40], [UNARY_OP.relu, -1]);
+const chainOut = np.zeros([200, 40]);
+addon.linearPlanRun(plan, x.buffer, chainOut.buffer);
+addon.linearPlanRun(plan, x.buffer, chainOut.buffer);
+
+const out: Record<string, number[]> = {
+  matmul: values(np.dot(a, b)),
+  linearRelu: values(npx.fullyConnected(x, w, bias, { activation: 'relu' })),
+  tanh: values(big.tanh()),
+  softmax: values(npx.softmax(s)),
+  sumRows: values(r.sum(1)),
+  add: values(big.add(big.tanh())),
+  chain: values(chainOut),
+};
+process.stdout.write(JSON.stringify({ threading: addon.capabilities().threading, out }));
