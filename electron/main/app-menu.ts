@@ -34,6 +34,7 @@ export function menuTemplate(ctx: MenuContext): MenuItemConstructorOptions[] {
       item('Save', 'save', 'CmdOrCtrl+S'),
       item('Save As…', 'saveAs', 'Shift+CmdOrCtrl+S'),
       { type: 'separator' },
+      item('Import Model…', 'importModel'),
       item('Export…', 'exportModel', 'Shift+CmdOrCtrl+E'),
       { type: 'separator' },
       ctx.isMac ? { role: 'close' } : { role: 'quit' },

@@ -5,6 +5,7 @@
 //   blocksmith params FILE
 //   blocksmith validate DOC.json
 //   blocksmith serve [--port N] [--host H] [--allow-dir DIR ...]
+//   blocksmith import MODEL.onnx --out DOC.json [--params OUT.safetensors] [--partial]
 import { untrustedCodeMessage } from './code-trust.ts';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -15,6 +16,7 @@ import { edgeName } from './edge-names.ts';
 import { describeProblem, formatArray, pyShape, table } from './format.ts';
 import { exportCommand, EXPORT_USAGE } from './export-command.ts';
 import { trainCommand, TRAIN_USAGE } from './train-command.ts';
+import { importCommand, IMPORT_USAGE } from './import-command.ts';
 
 const USAGE = `usage:
   blocksmith run DOC.json [--input-shape 2,20] [--device cpu|gpu:0] [--seed N] [--save-params FILE] [--json] [--trust]
@@ -22,6 +24,7 @@ const USAGE = `usage:
   blocksmith validate DOC.json
   blocksmith serve [--port N] [--host H] [--allow-dir DIR ...]
 ${EXPORT_USAGE}
+${IMPORT_USAGE}
 ${TRAIN_USAGE}`;
 
 /** A mistake in what the user typed or gave us: exit code 1. */
@@ -158,7 +161,7 @@ async function serveCommand(args: string[]): Promise<number> {
   }
 }
 
-const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { run, params, validate, serve: serveCommand, export: exportCommand, train: trainCommand };
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { run, params, validate, serve: serveCommand, export: exportCommand, import: importCommand, train: trainCommand };
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

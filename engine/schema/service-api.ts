@@ -177,6 +177,25 @@ export const serviceMethods = {
       castDtype: z.boolean().optional() }).strict(),
     z.object({ path: z.string(), format: zArrayFileFormat, entries: z.array(zFileEntryReport) })),
 
+  importModel: method('Imports an ONNX model file (opsets 7 to 21, external data beside it, at most 2 GB) as a graph document: operators ' +
+    'become layer kinds, repeated units block definitions. parametersPath (default MODEL.safetensors beside the model) receives the values, ' +
+    'with the document embedded; open the document, then loadParameters from parametersFile. Refused with E_IMPORT_UNSUPPORTED listing ' +
+    'every operator no kind reads unless partial, which keeps them as nodes marked as problems. Other codes: E_IMPORT_FORMAT, ' +
+    'E_IMPORT_TOO_LARGE, E_IMPORT_OPSET, E_IMPORT_EXTERNAL.',
+    z.object({
+      path: zPath, parametersPath: zPath.optional(), partial: z.boolean().optional(),
+      /** A dropped file's bytes (base64, at most 160 MB of model), which has no path: written to a temporary folder with its values; path is then its name. */
+      data: z.string().max(224 * 2 ** 20).optional(),
+    }).strict(),
+    z.object({
+      document: z.unknown(), parametersFile: z.string().nullable(),
+      report: z.object({
+        opset: z.number().int(), producer: z.string(), layers: z.number().int(), blockDefinitions: z.number().int(), blockInstances: z.number().int(),
+        parameterCount: z.number().int(),
+        unsupported: z.array(z.object({ opType: z.string(), count: z.number().int(), nodes: z.array(z.string()), why: z.string() })),
+      }),
+    })),
+
   exportModel: method('Writes the document\'s model (built and initialized first when needed) as ONNX (opset 17), ' +
     'code (PyTorch, Gluon, TypeScript) or a parameter file (.params, .npz, .safetensors with the document embedded).',
     z.object({

@@ -48,6 +48,7 @@ export interface FileEnvironment {
 }
 
 const JSON_FILTERS = [{ name: 'Blocksmith graph', extensions: ['json'] }, { name: 'All files', extensions: ['*'] }];
+const ONNX_FILTERS = [{ name: 'ONNX model', extensions: ['onnx'] }, { name: 'All files', extensions: ['*'] }];
 const OPEN_FILTERS = [{ name: 'Blocksmith graph or model', extensions: ['json', 'safetensors'] }, ...JSON_FILTERS];
 
 /** "• mlp.json — Blocksmith" while unsaved, "mlp.json — Blocksmith" once saved. */
@@ -242,8 +243,30 @@ export class FileController {
     });
   }
 
-  /** A file from this computer (dropped on the editor, or Upload…): a .safetensors model or a JSON document. */
+  /** File › Import model…: an ONNX file the engine imports as a document (blocks, shapes) and its values. */
+  async importModel(): Promise<void> {
+    if (!this.confirmDiscard()) return;
+    const path = await this.askPath('import');
+    if (path) await this.importModelFrom(path);
+  }
+
+  /** Imports by path, or (a dropped file, which has no path) from its bytes; the values load from the file the engine wrote. */
+  async importModelFrom(path: string, bytes?: Uint8Array): Promise<boolean> {
+    let r;
+    try {
+      r = await this.session.client.call('importModel', { path, ...(bytes ? { data: toBase64(bytes) } : {}) });
+    } catch (error) {
+      this.notice('error', `Cannot import ${path}: ${errorText(error)}`);
+      return false;
+    }
+    const parsed = zGraphDocument.safeParse(r.document);
+    if (!parsed.success || !r.parametersFile) return (this.notice('error', `Cannot import ${path}: the engine answered no document`), false);
+    return this.openedModel(parsed.data, r.parametersFile, () => this.loadValuesFrom(r.parametersFile!));
+  }
+
+  /** A file from this computer (dropped on the editor, or Upload…): an ONNX model, a .safetensors model or a JSON document. */
   async openLocalFile(file: File): Promise<boolean> {
+    if (file.name.toLowerCase().endsWith('.onnx')) return this.confirmDiscard() && this.importModelFrom(file.name, new Uint8Array(await file.arrayBuffer()));
     if (!file.name.toLowerCase().endsWith('.safetensors')) return this.upload(file);
     if (!this.confirmDiscard()) return false;
     return this.openModelBytes(file.name, new Uint8Array(await file.arrayBuffer()));
@@ -332,10 +355,12 @@ export class FileController {
     return !dirty || this.env.confirm(`Discard the unsaved changes to ${fileName}?`);
   }
 
-  private askPath(mode: 'open' | 'save', initial = ''): Promise<string | null> {
+  private askPath(how: 'open' | 'save' | 'import', initial = ''): Promise<string | null> {
+    const mode = how === 'save' ? 'save' : 'open';
     if (this.env.dialogs) {
       return this.env.dialogs.invoke(mode === 'open' ? 'app:open-file' : 'app:save-file', {
-        title: mode === 'open' ? 'Open graph document' : 'Save graph document', filters: mode === 'open' ? OPEN_FILTERS : JSON_FILTERS, ...(initial ? { defaultPath: initial } : {}),
+        title: how === 'import' ? 'Import model (ONNX)' : mode === 'open' ? 'Open graph document' : 'Save graph document',
+        filters: how === 'import' ? ONNX_FILTERS : mode === 'open' ? OPEN_FILTERS : JSON_FILTERS, ...(initial ? { defaultPath: initial } : {}),
       });
     }
     const start = initial || this.recentFolder();
@@ -360,4 +385,11 @@ export class FileController {
   private notice(kind: 'info' | 'error', text: string): void {
     this.store.getState().setEngine({ notice: { kind, text } });
   }
+}
+
+/** Bytes as base64 for the service (chunked: String.fromCharCode takes a bounded argument list). */
+function toBase64(bytes: Uint8Array): string {
+  let text = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(text);
 }

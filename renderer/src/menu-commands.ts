@@ -16,6 +16,7 @@ export const MENU_ACTIONS = {
   save: (_store, _session, files) => void files.save(),
   saveAs: (_store, _session, files) => void files.saveAs(),
   exportModel: (_store, _session, files) => files.openExport(),
+  importModel: (_store, _session, files) => void files.importModel(),
   undo: (store: EditorStore) => void runCommand(store, 'undo'),
   redo: (store: EditorStore) => void runCommand(store, 'redo'),
   deleteSelection: (store: EditorStore) => void runCommand(store, 'deleteSelection'),

@@ -1,4 +1,4 @@
-// The toolbar's File menu: New, Open…, Save, Save as…, Export…, Download, Upload… and the recent files, in
+// The toolbar's File menu: New, Open…, Save, Save as…, Import model…, Export…, Download, Upload… and the recent files, in
 // one dropdown so the toolbar fits a 1440 px window. A menu button (WAI-ARIA): Enter/Space/↓ opens
 // it with the first item focused, ↑/↓/Home/End move, Escape and a click outside close it.
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
@@ -69,6 +69,7 @@ export function FileMenu({ onUpload }: { onUpload(): void }) {
           {item('Save', () => void files.save(), filePath ? `Save to ${filePath} (Ctrl+S)` : 'Save to a file (Ctrl+S)')}
           {item('Save as…', () => void files.saveAs(), 'Save to another file (Ctrl+Shift+S)')}
           <div role="separator" />
+          {item('Import model…', () => void files.importModel(), 'Open an ONNX model as a document: layers, repeated units as blocks, its values (or drop the .onnx on the editor)')}
           {item('Export…', () => files.openExport(), 'Write the model as ONNX, PyTorch / Gluon / TypeScript code or a parameter file (Ctrl+Shift+E)')}
           <div role="separator" />
           {item('Download', () => files.download(), 'Download the document as a JSON file')}

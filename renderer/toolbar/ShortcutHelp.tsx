@@ -38,6 +38,7 @@ export function ShortcutHelp({ onClose }: { onClose: () => void }) {
     save: () => void files.save(),
     saveAs: () => void files.saveAs(),
     exportModel: () => files.openExport(),
+    importModel: () => void files.importModel(),
     download: () => files.download(),
     layout: () => void layout(),
     toggleTheme: () => store.getState().setUi({ theme: store.getState().theme === 'light' ? 'dark' : 'light' }),

@@ -61,7 +61,7 @@ export function Toolbar() {
         <option value="">Examples…</option>
         {examples.map((n) => <option key={n} value={n}>{n}</option>)}
       </select>
-      <input ref={fileInput} type="file" accept=".json,.safetensors,application/json" hidden onChange={(e) => void upload(e)} data-testid="open-file" />
+      <input ref={fileInput} type="file" accept=".json,.safetensors,.onnx,application/json" hidden onChange={(e) => void upload(e)} data-testid="open-file" />
       <span className="sep" />
       <button type="button" onClick={() => runCommand(store, 'undo')} disabled={!canUndo} title="Ctrl+Z">Undo</button>
       <button type="button" onClick={() => runCommand(store, 'redo')} disabled={!canRedo} title="Ctrl+Shift+Z">Redo</button>

@@ -30,6 +30,7 @@ export const APP_ACTIONS = [
   { source: 'app', id: 'open', group: 'File', label: 'Open…', shortcut: 'Ctrl+O', doc: 'Open a document file by its path (the engine reads it; version-1 files are upgraded)' },
   { source: 'app', id: 'save', group: 'File', label: 'Save', shortcut: 'Ctrl+S', doc: 'Write the document to its file (asks for a path the first time)' },
   { source: 'app', id: 'saveAs', group: 'File', label: 'Save as…', shortcut: 'Ctrl+Shift+S', doc: 'Write the document to a new path, which it keeps from then on' },
+  { source: 'app', id: 'importModel', group: 'File', label: 'Import model…', doc: 'Open an ONNX model as a document: layers, repeated units as blocks, its values loaded (or drop the .onnx on the editor)' },
   { source: 'app', id: 'exportModel', group: 'File', label: 'Export…', shortcut: 'Ctrl+Shift+E', doc: 'Write the model as ONNX, PyTorch / Gluon / TypeScript code, .safetensors (with the graph), .npz or MXNet .params' },
   { source: 'app', id: 'download', group: 'File', label: 'Download', doc: 'Save the document as a JSON file through the browser\'s downloads' },
   { source: 'app', id: 'layout', group: 'View', label: 'Layout', doc: 'Lay out the selection (two or more nodes) or the whole graph left to right, as one undo step' },

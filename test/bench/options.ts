@@ -1,6 +1,6 @@
 // Command-line flags of `npm run bench` and the repetition budgets they select.
 
-export const SUITES = ['matmul', 'elementwise', 'overhead', 'training', 'forward', 'conv', 'contention', 'editor'] as const;
+export const SUITES = ['matmul', 'elementwise', 'overhead', 'training', 'forward', 'conv', 'import', 'contention', 'editor'] as const;
 export type Suite = (typeof SUITES)[number];
 /**
  * Suites a plain `npm run bench` runs; editor (Chromium and a renderer build) and contention (a

@@ -8,6 +8,7 @@ import { runContentionSuite } from './contention.ts';
 import { runEditorSuite } from './editor.ts';
 import { runElementwiseSuite } from './elementwise.ts';
 import { runForwardSuite } from './forward.ts';
+import { runImportSuite } from './import.ts';
 import { runMatmulSuite } from './matmul.ts';
 import { parseOptions, USAGE, UsageError, type BenchOptions, type Suite } from './options.ts';
 import { runOverheadSuite } from './overhead.ts';
@@ -29,6 +30,7 @@ const RUNNERS: Record<Suite, SuiteRunner> = {
   training: runTrainingSuite,
   forward: runForwardSuite,
   conv: runConvSuite,
+  import: runImportSuite,
   contention: runContentionSuite,
   editor: runEditorSuite,
 };

@@ -25,7 +25,7 @@ test('every registered command is listed once, with a doc line, under one of the
   assert.deepEqual(view.sections.map((s) => s.group), ['File', 'Edit', 'Blocks', 'View', 'Run']);
   // The flat order (what ↑/↓ walk) is the drawn order: group by group.
   assert.deepEqual(view.entries, view.sections.flatMap((s) => s.entries));
-  assert.deepEqual(labels(view.sections[0]!.entries), ['New', 'Open…', 'Save', 'Save as…', 'Export…', 'Download']);
+  assert.deepEqual(labels(view.sections[0]!.entries), ['New', 'Open…', 'Save', 'Save as…', 'Import model…', 'Export…', 'Download']);
   assert.equal(view.entries.find((e) => e.id === 'makeBlock')?.shortcut, 'Ctrl+G');
   assert.equal(view.gestures.length, GESTURES.length);
 });

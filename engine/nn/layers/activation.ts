@@ -51,6 +51,7 @@ export class Activation extends Block {
     outputShape: (_a, [x]) => [...x!],
     repr: (a) => `Activation(${String(a.activation)})`,
     onnx: (e) => onnxActivation(e, e.attrs.activation as string, e.inputs[0]!),
+    onnxImport: { ops: ['Relu', 'Sigmoid', 'Tanh'], read: (n) => ({ attrs: { activation: n.opType.toLowerCase() } }) },
     code: {
       pytorch: { forward: (s) => pyActivate(TORCH_ACTIVATION, s.attrs.activation, s.inputs[0]!) },
       gluon: { forward: (s) => pyActivate(GLUON_ACTIVATION, s.attrs.activation, s.inputs[0]!) },

@@ -85,6 +85,16 @@ export class BatchNorm extends Block {
         e.param('running_mean'), e.param('running_var')], { epsilon: { float: e.attrs.epsilon as number } });
       return axis === 1 ? y : e.node('Transpose', [y], { perm: movePerm(shape.length, axis) });
     },
+    onnxImport: {
+      ops: ['BatchNormalization'],
+      read: (n) => {
+        const [gamma, beta, mean, variance] = [1, 2, 3, 4].map((i) => n.constant(i));
+        if (!gamma || !beta || !mean || !variance) return { unsupported: 'scale, bias, mean and variance must be constants' };
+        if (n.attr('training_mode', 0) === 1) return { unsupported: 'training_mode 1 (the running statistics as outputs)' };
+        // ONNX's momentum is Gluon's: running = momentum·running + (1 − momentum)·batch.
+        return { attrs: { axis: 1, epsilon: n.attr('epsilon', 1e-5), momentum: n.attr('momentum', 0.9) }, params: { gamma, beta, running_mean: mean, running_var: variance } };
+      },
+    },
     code: {
       pytorch: {
         module: (s) => {

@@ -7,7 +7,7 @@ import type { NDArray } from '../../ndarray/ndarray.ts';
 import { Block, type BlockOptions } from '../block.ts';
 import type { Parameter } from '../parameter.ts';
 import { modelErrors, pyTuple } from '../model-errors.ts';
-import { ONE_INPUT, ONE_OUTPUT, shapeRule, type AttrSpec, type Attrs, type LayerSpec, type OnnxEmitter, type ShapeLike } from './layer-spec.ts';
+import { ONE_INPUT, ONE_OUTPUT, shapeRule, type AttrSpec, type Attrs, type LayerSpec, type OnnxEmitter, type OnnxImport, type ShapeLike } from './layer-spec.ts';
 
 export interface ChannelNormArgs extends BlockOptions {
   epsilon?: number;
@@ -42,6 +42,8 @@ interface ChannelNormFacts {
   doc: string;
   attrs: readonly AttrSpec[];
   onnx(e: OnnxEmitter): string;
+  /** The ONNX operator read back as this kind (LayerSpec.onnxImport). */
+  onnxImport?: OnnxImport;
   code: NonNullable<LayerSpec['code']>;
   create(a: Attrs, o: BlockOptions): Block;
 }
@@ -69,6 +71,7 @@ export function channelNormSpec(f: ChannelNormFacts): LayerSpec {
     repr: (a, x) => `${f.kind}(${f.attrs.map((s) => `${s.name}=${String(a[s.name])}, `).join('')}eps=${String(a.epsilon)}, ` +
       `in_channels=${x ? channelsOf(a, x) : (a.inChannels as number) || 'None'})`,
     onnx: f.onnx,
+    ...(f.onnxImport ? { onnxImport: f.onnxImport } : {}),
     code: f.code,
     create: f.create,
   };

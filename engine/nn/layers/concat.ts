@@ -28,6 +28,14 @@ export class Concat extends Block {
     },
     repr: (a) => `Concat(axis=${String(a.axis)})`,
     onnx: (e) => e.node('Concat', e.inputs, { axis: e.attrs.axis as number }),
+    onnxImport: {
+      ops: ['Concat'],
+      read: (n) => {
+        const inputs = Array.from({ length: n.inputCount }, (_, i) => i);
+        if (inputs.some((i) => n.constant(i))) return { unsupported: 'a constant among the joined arrays' };
+        return { attrs: { axis: n.attr('axis', 1) }, data: inputs };
+      },
+    },
     code: {
       pytorch: { forward: (s) => `torch.cat([${s.inputs.join(', ')}], dim=${String(s.attrs.axis)})` },
       gluon: { forward: (s) => `nd.concat(${s.inputs.join(', ')}, dim=${String(s.attrs.axis)})` },

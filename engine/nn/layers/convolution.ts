@@ -13,6 +13,7 @@ import type { Parameter } from '../parameter.ts';
 import { modelErrors, pyTuple } from '../model-errors.ts';
 import { Activation, ACTIVATIONS, checkActivation, onnxActivation, type ActivationType } from './activation.ts';
 import { GLUON_ACTIVATION, pyActivate, TORCH_ACTIVATION } from './layer-code.ts';
+import { intsAttr, windowPads } from './onnx-read.ts';
 import { ONE_INPUT, ONE_OUTPUT, product, type Attrs, type CodeSite, type LayerSpec, type ShapeLike } from './layer-spec.ts';
 
 export type Spatial = 1 | 2;
@@ -166,6 +167,34 @@ export function convSpec(f: ConvFacts): LayerSpec {
         ...(transposed ? { output_padding: g.outputPadding } : {}),
       });
       return e.attrs.activation ? onnxActivation(e, e.attrs.activation as string, y) : y;
+    },
+    onnxImport: {
+      ops: [onnxOp],
+      read: (n) => {
+        const w = n.constant(1);
+        if (!w) return { unsupported: 'the weight is not a constant' };
+        if (w.shape.length !== nd + 2) return { unsupported: `a ${w.shape.length - 2}-d kernel, not ${nd}-d` };
+        if (n.attr<number[]>('output_shape', []).length) return { unsupported: 'output_shape (give output_padding instead)' };
+        const bias = n.inputCount > 2 ? n.constant(2) : null;
+        if (n.inputCount > 2 && !bias) return { unsupported: 'the bias is not a constant' };
+        const kernel = w.shape.slice(2);
+        const groups = n.attr('group', 1);
+        const strides = intsAttr(n, 'strides', nd, 1);
+        const dilation = intsAttr(n, 'dilations', nd, 1);
+        if (!strides || !dilation) return { unsupported: `strides and dilations must list ${nd} values` };
+        const pads = windowPads(n, kernel, strides, dilation);
+        if ('unsupported' in pads) return pads;
+        if (transposed && pads.prePad) return { unsupported: 'asymmetric pads on a transposed convolution' };
+        const outputPadding = transposed ? intsAttr(n, 'output_padding', nd, 0) : null;
+        return {
+          attrs: {
+            channels: transposed ? w.shape[1]! * groups : w.shape[0]!, kernelSize: kernel, strides, padding: pads.padding, dilation, groups,
+            useBias: bias !== null, ...(outputPadding ? { outputPadding } : {}),
+          },
+          params: { weight: w, ...(bias ? { bias } : {}) },
+          ...(pads.prePad ? { prePad: pads.prePad } : {}),
+        };
+      },
     },
     code: {
       pytorch: {

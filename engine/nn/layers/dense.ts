@@ -14,7 +14,8 @@ import type { Parameter } from '../parameter.ts';
 import { modelErrors, pyTuple } from '../model-errors.ts';
 import { Activation, ACTIVATIONS, checkActivation, onnxActivation, type ActivationType } from './activation.ts';
 import { GLUON_ACTIVATION, pyActivate, TORCH_ACTIVATION } from './layer-code.ts';
-import { ONE_INPUT, ONE_OUTPUT, product, type CodeSite, type LayerSpec, type OnnxEmitter } from './layer-spec.ts';
+import { ONE_INPUT, ONE_OUTPUT, product, type CodeSite, type LayerSpec, type OnnxEmitter, type OnnxNodeView, type OnnxRead, type Unsupported } from './layer-spec.ts';
+import { asVector, scaled, transposed2d } from './onnx-read.ts';
 
 /** Dense's options (Gluon's keyword arguments, camelCased). */
 export interface DenseArgs {
@@ -51,6 +52,28 @@ function denseToOnnx(e: OnnxEmitter): string {
     if (bias.length) y = e.node('Add', [y, bias[0]!]);
   }
   return a.activation ? onnxActivation(e, a.activation as string, y) : y;
+}
+
+/**
+ * Gemm(x, B, C) with transA = 0 → Dense(flatten) with W = alpha·B (transB = 1) or alpha·Bᵀ and
+ * b = beta·C; MatMul(x, B) → Dense without bias, W = Bᵀ (the importer fuses an Add after it as the bias).
+ */
+function denseFromOnnx(n: OnnxNodeView): OnnxRead | Unsupported {
+  const b = n.constant(1);
+  if (!b || b.shape.length !== 2) return { unsupported: 'the weight is not a 2-d constant' };
+  const x = n.inputShape(0);
+  if (n.opType === 'MatMul') {
+    if (!x || x.length < 2) return { unsupported: 'the input is not at least 2-d' };
+    return { attrs: { units: b.shape[1]!, useBias: false, flatten: x.length === 2, inUnits: b.shape[0]! }, params: { weight: transposed2d(b) } };
+  }
+  if (n.attr('transA', 0) !== 0) return { unsupported: 'transA = 1 (the input transposed)' };
+  const weight = scaled(n.attr('transB', 0) === 1 ? b : transposed2d(b), n.attr('alpha', 1));
+  const units = weight.shape[0]!;
+  const c = n.inputCount > 2 ? n.constant(2) : null;
+  if (n.inputCount > 2 && !c) return { unsupported: 'the bias is not a constant' };
+  const bias = c ? asVector(scaled(c, n.attr('beta', 1)), units) : null;
+  if (c && !bias) return { unsupported: `a bias of shape (${c.shape.join(', ')}) for ${units} units` };
+  return { attrs: { units, useBias: bias !== null, inUnits: weight.shape[1]! }, params: { weight, ...(bias ? { bias } : {}) } };
 }
 
 /** Input features: everything but the batch axis when flattening, else the last axis. */
@@ -95,6 +118,7 @@ export class Dense extends Block {
     return `Dense(${inUnits} -> ${String(a.units)}, ${a.activation ? `Activation(${String(a.activation)})` : 'linear'})`;
   },
   onnx: denseToOnnx,
+  onnxImport: { ops: ['Gemm', 'MatMul'], read: denseFromOnnx },
     code: {
       pytorch: {
         module: (s) => {

@@ -31,6 +31,10 @@ export class Dropout extends Block {
     outputShape: (_a, [x]) => [...x!],
     // Exported models are for inference, where dropout passes its input through.
     onnx: (e) => e.node('Identity', [e.inputs[0]!]),
+    onnxImport: {
+      ops: ['Dropout'],
+      read: (n) => ({ attrs: { rate: (n.inputCount > 1 ? n.constant(1)?.values[0] : undefined) ?? n.attr('ratio', 0.5) } }),
+    },
     repr: (a) => `Dropout(p = ${String(a.rate)}, axes=${pyTuple((a.axes as number[] | undefined) ?? [])})`,
     code: {
       pytorch: { module: (s) => `nn.Dropout(p=${String(s.attrs.rate)})`, forward: (s) => `${s.self}(${s.inputs[0]!})` },

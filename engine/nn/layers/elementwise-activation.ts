@@ -5,7 +5,7 @@
 
 import type { NDArray } from '../../ndarray/ndarray.ts';
 import { Block, type BlockOptions } from '../block.ts';
-import { ONE_INPUT, ONE_OUTPUT, type AttrSpec, type Attrs, type LayerSpec, type OnnxEmitter } from './layer-spec.ts';
+import { ONE_INPUT, ONE_OUTPUT, type AttrSpec, type Attrs, type LayerSpec, type OnnxEmitter, type OnnxImport } from './layer-spec.ts';
 
 export interface ActivationFacts {
   kind: string;
@@ -19,6 +19,8 @@ export interface ActivationFacts {
   gluon(x: string, a: Attrs): string;
   /** The constructor's arguments in TypeScript code (before the options object). */
   tsArgs?(a: Attrs): string[];
+  /** The ONNX operator read back as this kind (LayerSpec.onnxImport). */
+  onnxImport?: OnnxImport;
   create(a: Attrs, o: BlockOptions): Block;
 }
 
@@ -39,6 +41,7 @@ export function activationSpec(f: ActivationFacts): LayerSpec {
     flops: (_a, [x]) => 4 * elements(x!),
     repr: (a) => `${f.kind}(${attrs.map((s) => `${s.name}=${String(a[s.name])}`).join(', ')})`,
     onnx: (e) => f.onnx(e, e.inputs[0]!),
+    ...(f.onnxImport ? { onnxImport: f.onnxImport } : {}),
     code: {
       pytorch: { forward: (s) => f.torch(s.inputs[0]!, s.attrs) },
       gluon: { forward: (s) => f.gluon(s.inputs[0]!, s.attrs) },

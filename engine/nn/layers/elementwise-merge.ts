@@ -48,6 +48,10 @@ export function mergeSpec(f: MergeFacts): LayerSpec {
     outputShape: (_a, xs) => mergedShape(f.kind, xs),
     repr: () => `${f.kind}()`,
     onnx: (e) => e.inputs.slice(1).reduce((acc, x) => e.node(f.onnx, [acc, x]), e.inputs[0]!),
+    onnxImport: {
+      ops: [f.onnx],
+      read: (n) => (n.constant(0) || n.constant(1) ? { unsupported: 'a constant operand (not another branch)' } : { attrs: {}, data: [0, 1] }),
+    },
     code: {
       pytorch: { forward: (s) => s.inputs.join(` ${f.python} `) },
       gluon: { forward: (s) => s.inputs.join(` ${f.python} `) },

@@ -14,6 +14,7 @@ const FACTS = {
   torch: (x, a) => `F.elu(${x}, ${String(a.alpha)})`,
   gluon: (x, a) => `nd.LeakyReLU(${x}, act_type='elu', slope=${String(a.alpha)})`,
   tsArgs: (a) => [String(a.alpha)],
+  onnxImport: { ops: ['Elu'], read: (n) => ({ attrs: { alpha: n.attr('alpha', 1.0) } }) },
   create: (a, o) => new ELU(a.alpha as number, o),
 } satisfies Parameters<typeof activationSpec>[0];
 

@@ -15,6 +15,7 @@ const FACTS = {
   torch: (x, a) => `F.gelu(${x}${a.approximation === 'tanh' ? ", approximate='tanh'" : ''})`,
   gluon: (x, a) => (a.approximation === 'tanh' ? `nd.LeakyReLU(${x}, act_type='gelu_tanh')` : `nd.LeakyReLU(${x}, act_type='gelu')`),
   tsArgs: (a) => [`'${String(a.approximation)}'`],
+  onnxImport: { ops: ['Gelu'], read: (n) => ({ attrs: { approximation: n.attr('approximate', 'none') === 'tanh' ? 'tanh' : 'erf' } }) },
   create: (a, o) => new GELU(a.approximation as 'erf' | 'tanh', o),
 } satisfies Parameters<typeof activationSpec>[0];
 

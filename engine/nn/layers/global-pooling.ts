@@ -28,6 +28,10 @@ export function globalPoolSpec(kind: string, mode: Mode, spatial: 1 | 2, create:
     flops: (_a, [x]) => Math.abs(x!.reduce((p, d) => p * Math.max(d, 1), 1)),
     repr: () => `${kind}(size=(${'1, '.repeat(spatial - 1)}1), stride=(), padding=(), ceil_mode=True, global_pool=True, pool_type=${mode})`,
     onnx: (e) => e.node(mode === 'avg' ? 'GlobalAveragePool' : 'GlobalMaxPool', [e.inputs[0]!]),
+    onnxImport: {
+      ops: [mode === 'avg' ? 'GlobalAveragePool' : 'GlobalMaxPool'],
+      read: (n) => (n.inputShape(0)?.length === spatial + 2 ? { attrs: {} } : { unsupported: `the input is not ${spatial}-d` }),
+    },
     code: {
       pytorch: { forward: (s) => `${torch}(${s.inputs[0]!}, 1)` },
       gluon: { forward: (s) => `nd.Pooling(${s.inputs[0]!}, kernel=(${'1, '.repeat(spatial)}), global_pool=True, pool_type='${mode}')` },

@@ -4,6 +4,7 @@ import { hardSigmoid } from '../../ops/activations.ts';
 import type { BlockOptions } from '../block.ts';
 import { activationSpec, ElementwiseActivation } from './elementwise-activation.ts';
 import type { LayerSpec } from './layer-spec.ts';
+import { near } from './onnx-read.ts';
 
 const FACTS = {
   kind: 'HardSigmoid',
@@ -13,6 +14,10 @@ const FACTS = {
   torch: (x) => `F.hardsigmoid(${x})`,
   gluon: (x) => `nd.hard_sigmoid(${x}, alpha=1/6, beta=0.5)`,
   tsArgs: () => [],
+  onnxImport: {
+    ops: ['HardSigmoid'],
+    read: (n) => (near(n.attr('alpha', 0.2), 1 / 6) && near(n.attr('beta', 0.5), 0.5) ? { attrs: {} } : { unsupported: 'a slope other than PyTorch\'s 1/6' }),
+  },
   create: (_a, o) => new HardSigmoid(o),
 } satisfies Parameters<typeof activationSpec>[0];
 

@@ -13,6 +13,7 @@ const FACTS = {
   torch: (x) => `F.hardswish(${x})`,
   gluon: (x) => `${x} * nd.hard_sigmoid(${x}, alpha=1/6, beta=0.5)`,
   tsArgs: () => [],
+  onnxImport: { ops: ['HardSwish'], read: () => ({ attrs: {} }) },
   create: (_a, o) => new HardSwish(o),
 } satisfies Parameters<typeof activationSpec>[0];
 

@@ -13,6 +13,13 @@ export class InstanceNorm extends ChannelNorm {
     doc: 'Normalizes each channel of each sample over its spatial positions, then a learned scale and shift per channel.',
     attrs: [],
     onnx: (e) => e.node('InstanceNormalization', [e.inputs[0]!, ...affineInputs(e, e.inputShapes[0]![1]!)], { epsilon: { float: e.attrs.epsilon as number } }),
+    onnxImport: {
+      ops: ['InstanceNormalization'],
+      read: (n) => {
+        const [gamma, beta] = [n.constant(1), n.constant(2)];
+        return gamma && beta ? { attrs: { epsilon: n.attr('epsilon', 1e-5) }, params: { gamma, beta } } : { unsupported: 'scale and bias must be constants' };
+      },
+    },
     code: {
       pytorch: {
         module: (s) => `nn.InstanceNorm${s.inputShapes[0]!.length === 3 ? '1d' : '2d'}(${s.inputShapes[0]![1]!}, eps=${String(s.attrs.epsilon)}, affine=${torchAffine(s.attrs)})`,

@@ -73,6 +73,8 @@ export interface LayerSpec {
   flops?(attrs: Attrs, inputs: readonly ShapeLike[]): number;
   /** How the kind is written to ONNX (opset 17); absent or `{unsupported}` = the exporter names the node and refuses. */
   readonly onnx?: OnnxExport;
+  /** The ONNX pattern the kind reads back (engine/import/onnx); absent = no operator imports as this kind. */
+  readonly onnxImport?: OnnxImport;
   /** How the kind is written as code; a target left out is refused with a generic reason. */
   readonly code?: LayerCode;
   /**
@@ -157,6 +159,53 @@ export interface OnnxEmitter {
 
 /** The mapping returns the name of the layer's output value; `unsupported` says why there is none. */
 export type OnnxExport = ((e: OnnxEmitter) => string) | Unsupported;
+
+/** A constant input of an ONNX node (an initializer or a Constant node's value), as float64 values. */
+export interface OnnxConstant { readonly shape: readonly number[]; readonly values: Float64Array }
+
+/**
+ * What a kind's ONNX reading sees of one node (engine/import/onnx builds it), so the pattern stays
+ * next to the layer's other facts without importing the importer.
+ */
+export interface OnnxNodeView {
+  readonly opType: string;
+  readonly name: string;
+  /** The opset of the default domain (7..21): a few operators changed meaning between opsets. */
+  readonly opset: number;
+  /** An attribute's value (int, float, string, or a list of them), or `fallback` when absent. */
+  attr(name: string, fallback: number): number;
+  attr(name: string, fallback: string): string;
+  attr<T>(name: string, fallback: T): T;
+  /** The node's number of inputs (an empty name counts: an optional input left out). */
+  readonly inputCount: number;
+  /** Input i's value when it is a constant, else null (a run-time value, or absent). */
+  constant(i: number): OnnxConstant | null;
+  /** Input i's shape as the imported layers give it (-1 = unknown), or null when not known. */
+  inputShape(i: number): readonly number[] | null;
+}
+
+/** What a kind makes of one node: its attributes, parameter values and which inputs are edges. */
+export interface OnnxRead {
+  readonly attrs: Record<string, unknown>;
+  /** Parameter short name → its value (already in the engine's layout: transposed, scaled, ...). */
+  readonly params?: Readonly<Record<string, OnnxConstant>>;
+  /** The node's inputs that become edges into the layer's ports, in order (default [0]). */
+  readonly data?: readonly number[];
+  /** Zero padding the layer cannot hold (asymmetric pads), ONNX `pads` order: a Pad node goes before it. */
+  readonly prePad?: readonly number[];
+}
+
+/**
+ * How a kind reads ONNX back: the operators it takes and how one node's attributes and constant
+ * inputs become the kind's attributes and parameter values. `read` returns `{unsupported}` when
+ * this node does not fit the kind (another kind with the same operator may take it, e.g. Conv1D
+ * and Conv2D both read Conv); fusions across nodes (an activation into the layer before it,
+ * MatMul + Add into one Dense) are the importer's.
+ */
+export interface OnnxImport {
+  readonly ops: readonly string[];
+  read(n: OnnxNodeView): OnnxRead | Unsupported;
+}
 
 export const isUnsupported = (x: unknown): x is Unsupported => typeof x === 'object' && x !== null && 'unsupported' in x;
 

@@ -14,6 +14,7 @@ const FACTS = {
   torch: (x, a) => `F.leaky_relu(${x}, ${String(a.alpha)})`,
   gluon: (x, a) => `nd.LeakyReLU(${x}, act_type='leaky', slope=${String(a.alpha)})`,
   tsArgs: (a) => [String(a.alpha)],
+  onnxImport: { ops: ['LeakyRelu'], read: (n) => ({ attrs: { alpha: n.attr('alpha', 0.01) } }) },
   create: (a, o) => new LeakyReLU(a.alpha as number, o),
 } satisfies Parameters<typeof activationSpec>[0];
 

@@ -55,6 +55,23 @@ export class Pad extends Block {
       const mode = e.attrs.mode === 'replicate' ? 'edge' : String(e.attrs.mode);
       return e.node('Pad', mode === 'constant' ? [e.inputs[0]!, pads, e.constant([e.attrs.value as number])] : [e.inputs[0]!, pads], { mode });
     },
+    onnxImport: {
+      ops: ['Pad'],
+      read: (n) => {
+        const pads = n.opset >= 11 ? n.constant(1)?.values : Float64Array.from(n.attr<number[]>('pads', []));
+        if (!pads) return { unsupported: 'the pads are computed at run time, not a constant' };
+        const rank = pads.length / 2;
+        if (n.inputCount > 3 && n.constant(3) === null && n.opset >= 18) return { unsupported: 'axes computed at run time' };
+        if (rank < 3 || pads[0] || pads[1] || pads[rank] || pads[rank + 1]) return { unsupported: 'padding of the batch or channel axis' };
+        if (pads.some((p) => p < 0)) return { unsupported: 'negative pads (cropping)' };
+        const mode = n.attr('mode', 'constant');
+        if (!['constant', 'reflect', 'edge'].includes(mode)) return { unsupported: `mode ${mode}` };
+        const value = n.opset >= 11 ? (n.inputCount > 2 ? n.constant(2)?.values[0] : 0) : n.attr('value', 0);
+        if (value === undefined) return { unsupported: 'a fill value computed at run time' };
+        const padding = Array.from({ length: rank - 2 }, (_, i) => [pads[i + 2]!, pads[rank + i + 2]!]).flat();
+        return { attrs: { padding, mode: mode === 'edge' ? 'replicate' : mode, value } };
+      },
+    },
     code: {
       // F.pad lists (before, after) from the last axis to the first.
       pytorch: {

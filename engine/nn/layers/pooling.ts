@@ -7,6 +7,7 @@ import type { NDArray } from '../../ndarray/ndarray.ts';
 import { pool } from '../../ops/pool.ts';
 import { Block, type BlockOptions } from '../block.ts';
 import { modelErrors, pyTuple } from '../model-errors.ts';
+import { intsAttr, windowPads } from './onnx-read.ts';
 import { ONE_INPUT, ONE_OUTPUT, product, shapeRule, type Attrs, type LayerSpec, type ShapeLike } from './layer-spec.ts';
 
 export type PoolMode = 'max' | 'avg';
@@ -94,6 +95,26 @@ export function poolSpec(kind: string, mode: PoolMode, nd: Spatial, create: (a: 
         kernel_shape: w.size, strides: w.strides, pads: [...w.padding, ...w.padding], ceil_mode: w.ceilMode ? 1 : 0,
         ...(mode === 'avg' ? { count_include_pad: w.countIncludePad ? 1 : 0 } : {}),
       });
+    },
+    onnxImport: {
+      ops: [mode === 'max' ? 'MaxPool' : 'AveragePool'],
+      read: (n) => {
+        const size = n.attr<number[]>('kernel_shape', []);
+        if (size.length !== nd) return { unsupported: `a ${size.length}-d window, not ${nd}-d` };
+        const strides = intsAttr(n, 'strides', nd, 1);
+        const dilation = intsAttr(n, 'dilations', nd, 1);
+        if (!strides || !dilation || dilation.some((d) => d !== 1)) return { unsupported: 'dilated pooling windows' };
+        if (n.attr('storage_order', 0) !== 0) return { unsupported: 'storage_order 1' };
+        const pads = windowPads(n, size, strides, dilation);
+        if ('unsupported' in pads) return pads;
+        if (pads.prePad) return { unsupported: 'asymmetric pads on a pooling window' };
+        return {
+          attrs: {
+            poolSize: size, strides, padding: pads.padding, ceilMode: n.attr('ceil_mode', 0) === 1,
+            ...(mode === 'avg' ? { countIncludePad: n.attr('count_include_pad', 0) === 1 } : {}),
+          },
+        };
+      },
     },
     code: {
       pytorch: {

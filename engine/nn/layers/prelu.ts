@@ -46,6 +46,19 @@ export class PReLU extends Block {
       const slope = c === 1 ? e.param('alpha') : e.node('Reshape', [e.param('alpha'), e.ints([c, ...new Array<number>(Math.max(rank - 2, 0)).fill(1)])]);
       return e.node('PRelu', [e.inputs[0]!, slope]);
     },
+    onnxImport: {
+      ops: ['PRelu'],
+      read: (n) => {
+        const slope = n.constant(1);
+        const x = n.inputShape(0);
+        if (!slope) return { unsupported: 'the slope is not a constant' };
+        const c = slope.values.length;
+        // One slope, or one per channel broadcast along axis 1 ((C, 1, 1) against (N, C, H, W)).
+        const perChannel = c > 1 && x && x[1] === c && slope.shape.length === x.length - 1 && slope.shape.slice(1).every((d) => d === 1);
+        if (c !== 1 && !perChannel) return { unsupported: `a slope of shape (${slope.shape.join(', ')}) that is not one per channel` };
+        return { attrs: { inChannels: c }, params: { alpha: { shape: [c], values: slope.values } } };
+      },
+    },
     code: {
       pytorch: {
         module: (s) => `nn.PReLU(${String(s.attrs.inChannels)})`,

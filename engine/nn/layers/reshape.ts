@@ -34,6 +34,21 @@ export class Reshape extends Block {
     repr: (a) => `Reshape(${pyTuple(a.shape as number[])})`,
     // ONNX Reshape: 0 copies the input's batch size, -1 is inferred.
     onnx: (e) => e.node('Reshape', [e.inputs[0]!, e.ints([0, ...(e.attrs.shape as number[])])]),
+    onnxImport: {
+      ops: ['Reshape'],
+      read: (n) => {
+        const shape = n.constant(1);
+        if (!shape) return { unsupported: 'the new shape is computed at run time, not a constant' };
+        const dims = [...shape.values];
+        const batch = n.inputShape(0)?.[0];
+        // The kind keeps the batch axis: the target must copy it (0) or name its size.
+        if (dims[0] !== 0 && dims[0] !== batch) return { unsupported: `the new shape (${dims.join(', ')}) changes the batch axis` };
+        if (n.attr('allowzero', 0) === 1 && dims.slice(1).includes(0)) return { unsupported: 'allowzero with a 0 in the new shape' };
+        const input = n.inputShape(0);
+        const rest = dims.slice(1).map((d, i) => (d === 0 ? input?.[i + 1] ?? 0 : d));
+        return rest.includes(0) ? { unsupported: 'a 0 (copy) dimension of unknown size' } : { attrs: { shape: rest } };
+      },
+    },
     code: {
       pytorch: { forward: (s) => `${s.inputs[0]!}.reshape(${s.inputs[0]!}.shape[0], ${(s.attrs.shape as number[]).join(', ')})` },
       gluon: { forward: (s) => `${s.inputs[0]!}.reshape(${pyTuple([0, ...(s.attrs.shape as number[])])})` },

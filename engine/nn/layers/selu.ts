@@ -4,6 +4,7 @@ import { selu } from '../../ops/activations.ts';
 import type { BlockOptions } from '../block.ts';
 import { activationSpec, ElementwiseActivation } from './elementwise-activation.ts';
 import type { LayerSpec } from './layer-spec.ts';
+import { near } from './onnx-read.ts';
 
 const FACTS = {
   kind: 'SELU',
@@ -13,6 +14,10 @@ const FACTS = {
   torch: (x) => `F.selu(${x})`,
   gluon: (x) => `nd.LeakyReLU(${x}, act_type='selu')`,
   tsArgs: () => [],
+  onnxImport: {
+    ops: ['Selu'],
+    read: (n) => (near(n.attr('alpha', 1.6732632), 1.6732632) && near(n.attr('gamma', 1.0507010), 1.0507010) ? { attrs: {} } : { unsupported: 'alpha / gamma other than the self-normalizing constants' }),
+  },
   create: (_a, o) => new SELU(o),
 } satisfies Parameters<typeof activationSpec>[0];
 

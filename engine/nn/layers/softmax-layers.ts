@@ -34,6 +34,16 @@ export function softmaxSpec(f: SoftmaxFacts): LayerSpec {
     flops: (_a, [x]) => 5 * Math.abs(x!.reduce((p, d) => p * Math.max(d, 1), 1)),
     repr: (a) => `${f.kind}(axis=${String(a.axis)})`,
     onnx: (e) => e.node(f.kind, [e.inputs[0]!], { axis: e.attrs.axis as number }),
+    onnxImport: {
+      ops: [f.kind],
+      read: (n) => {
+        // Before opset 13 the op flattened the axes from `axis` on (default 1): the same only on the last axis.
+        if (n.opset >= 13) return { attrs: { axis: n.attr('axis', -1) } };
+        const rank = n.inputShape(0)?.length;
+        const axis = n.attr('axis', 1);
+        return rank !== undefined && (axis === rank - 1 || axis === -1) ? { attrs: { axis: -1 } } : { unsupported: `opset ${n.opset} ${f.kind} over axes ${axis}.. (not the last axis only)` };
+      },
+    },
     code: {
       pytorch: { forward: (s) => `${fn.torch}(${s.inputs[0]!}, dim=${String(s.attrs.axis)})` },
       gluon: { forward: (s) => `${fn.gluon}(${s.inputs[0]!}, axis=${String(s.attrs.axis)})` },

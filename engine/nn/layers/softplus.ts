@@ -13,6 +13,7 @@ const FACTS = {
   torch: (x) => `F.softplus(${x})`,
   gluon: (x) => `nd.Activation(${x}, act_type='softrelu')`,
   tsArgs: () => [],
+  onnxImport: { ops: ['Softplus'], read: () => ({ attrs: {} }) },
   create: (_a, o) => new Softplus(o),
 } satisfies Parameters<typeof activationSpec>[0];
 

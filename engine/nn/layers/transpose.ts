@@ -26,6 +26,14 @@ export class Transpose extends Block {
     outputShape: (a, [x]) => transposedShape(a.axes as number[], x!),
     repr: (a) => `Transpose(${pyTuple(a.axes as number[])})`,
     onnx: (e) => e.node('Transpose', [e.inputs[0]!], { perm: e.attrs.axes as number[] }),
+    onnxImport: {
+      ops: ['Transpose'],
+      read: (n) => {
+        const rank = n.inputShape(0)?.length;
+        const perm = n.attr<number[] | null>('perm', rank === undefined ? null : Array.from({ length: rank }, (_, i) => rank - 1 - i));
+        return perm ? { attrs: { axes: [...perm] } } : { unsupported: 'no perm and an input of unknown rank' };
+      },
+    },
     code: {
       pytorch: { forward: (s) => `${s.inputs[0]!}.permute(${(s.attrs.axes as number[]).join(', ')})` },
       gluon: { forward: (s) => `nd.transpose(${s.inputs[0]!}, axes=${pyTuple(s.attrs.axes as number[])})` },

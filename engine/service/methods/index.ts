@@ -13,6 +13,7 @@ const parameterFiles = () => import('./parameter-files.ts');
 const training = () => import('./training.ts');
 const exporting = () => import('./export.ts');
 const catalog = () => import('./catalog.ts');
+const importing = () => import('./import.ts');
 const torchJob = () => import('./torch-job.ts');
 
 export const handlerLoaders: HandlerLoaders = {
@@ -39,6 +40,7 @@ export const handlerLoaders: HandlerLoaders = {
   saveParameters: async () => (await parameterFiles()).saveParameters,
   loadParameters: async () => (await parameterFiles()).loadParameters,
   exportModel: async () => (await exporting()).exportModel,
+  importModel: async () => (await importing()).importModel,
   startTraining: async () => (await training()).startTraining,
   pauseTraining: async () => (await training()).pauseTraining,
   resumeTraining: async () => (await training()).resumeTraining,

@@ -1,0 +1,165 @@
+// ONNX import of models nobody here wrote: torchvision's resnet18 and squeezenet1_1 (random
+// weights, no download) exported by torch.onnx.export in this file, imported into documents whose
+// forward equals torch's (max|Δ|/max|y| ≤ 1e-4), whose residual / Fire units are block instances
+// of shared definitions, and which export back to ONNX (run in onnxruntime) and PyTorch (run in
+// torch) with torch's output. mobilenet_v2 (ReLU6 = Clip) and a TransformerEncoder (attention)
+// need kinds that do not exist yet: the import is refused with every operator listed, and
+// --partial keeps the rest with the gaps as problems.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { runModel, validateDocument } from '../../../engine/graph/index.ts';
+import { exportGraph, exportOnnx, exportParameters, openModelFile, prepareModel, pytorchCode } from '../../../engine/export/index.ts';
+import type { GraphDocument } from '../../../engine/schema/graph-document.ts';
+import { encodeArrayFile, readArrayFile } from '../../../engine/io/array-file.ts';
+import type { HostTensor } from '../../../engine/io/host-tensor.ts';
+import { fromHostTensor } from '../../../engine/io/ndarray-files.ts';
+import { ImportError } from '../../../engine/import/import-error.ts';
+import { importOnnx } from '../../../engine/import/onnx/onnx-import.ts';
+import { applyForeignWeights, mapForeignWeights } from '../../../engine/import/weights/foreign-weights.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'blocksmith-import-'));
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+const MODELS = ['resnet18', 'squeezenet1_1', 'mobilenet_v2', 'transformer'];
+// One python process exports every model (torch's import dominates the time).
+execFileSync('/usr/bin/python3', [join(import.meta.dirname, 'torch-models.py'), dir, MODELS.join(',')], { stdio: ['ignore', 'ignore', 'inherit'] });
+
+const npy = async (file: string): Promise<HostTensor> => (await readArrayFile(join(dir, file))) as HostTensor;
+
+/** max|a − b| / max|b|, the issue's measure. */
+function relative(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  assert.equal(a.length, b.length);
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < a.length; i++) { diff = Math.max(diff, Math.abs(a[i]! - b[i]!)); scale = Math.max(scale, Math.abs(b[i]!)); }
+  return diff / scale;
+}
+
+const RUN_PYTORCH = String.raw`
+import importlib.util, sys, numpy as np, torch
+spec = importlib.util.spec_from_file_location('generated', sys.argv[1])
+mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)
+model = mod.load_safetensors(getattr(mod, sys.argv[4])(), sys.argv[2]).eval()
+with torch.no_grad():
+    np.save(sys.argv[5], model(torch.tensor(np.load(sys.argv[3]))).numpy())
+`;
+
+for (const name of ['resnet18', 'squeezenet1_1']) {
+  test(`${name}: imported from torch.onnx.export, forward equals torch, units are blocks, ONNX and PyTorch re-exports agree`, async () => {
+    const { document, parameters, report } = importOnnx(readFileSync(join(dir, `${name}.onnx`)));
+    assert.deepEqual(report.unsupported, []);
+    if (name === 'resnet18') assert.equal(report.parameterCount, 11_689_512, 'torchvision\'s resnet18 parameter count');
+    assert.deepEqual(validateDocument(document).filter((p) => p.severity === 'error'), []);
+    const params = join(dir, `${name}.safetensors`);
+    writeFileSync(params, encodeArrayFile(params, Object.fromEntries(parameters)));
+    const model = await prepareModel(document, { params });
+    const x = await npy(`${name}_x.npy`);
+    const y = await npy(`${name}_y.npy`);
+    const ours = runModel(model, [fromHostTensor(x)]).outputs[0]!;
+    assert.deepEqual(ours.shape, y.shape);
+    const err = relative(ours.toTyped() as Float32Array, y.data as Float32Array);
+    assert.ok(err <= 1e-4, `engine vs torch: relative error ${err}`);
+
+    // Structure: the units became instances; some definitions serve several of them.
+    const instances = document.nodes.filter((n) => n.kind === 'BlockInstance');
+    const uses = new Map<string, number>();
+    for (const n of instances) uses.set(n.block!, (uses.get(n.block!) ?? 0) + 1);
+    assert.equal(instances.length, name === 'resnet18' ? 8 : 8, 'resnet18 has 8 BasicBlocks, squeezenet1_1 8 Fire modules');
+    assert.ok([...uses.values()].some((n) => n >= 2), `a definition used more than once: ${JSON.stringify([...uses])}`);
+    if (name === 'resnet18') {
+      assert.equal(document.nodes.filter((n) => n.kind === 'BatchNorm').length, 1, 'the stem\'s BatchNorm (the others are inside the blocks)');
+      const labels = instances.map((n) => document.blocks.find((b) => b.id === n.block)!.label);
+      assert.deepEqual(instances.map((n) => n.name), ['layer1_0', 'layer1_1', 'layer2_0', 'layer2_1', 'layer3_0', 'layer3_1', 'layer4_0', 'layer4_1']);
+      assert.equal(labels[0], labels[1], 'layer1.0 and layer1.1 share one definition');
+      assert.ok(instances.every((n) => document.layout?.collapsed?.[n.id] === true), 'blocks collapsed');
+    }
+
+    // Back out: ONNX in onnxruntime, and PyTorch code in torch, on the imported values.
+    const graph = exportGraph(model);
+    const session = await ort.InferenceSession.create(exportOnnx(graph));
+    const result = await session.run({ [session.inputNames[0]!]: new ort.Tensor('float32', x.data as Float32Array, x.shape) });
+    const onnxErr = relative(result[session.outputNames[0]!]!.data as Float32Array, y.data as Float32Array);
+    assert.ok(onnxErr <= 1e-4, `re-exported ONNX vs torch: relative error ${onnxErr}`);
+    const code = join(dir, `${name}_net.py`);
+    writeFileSync(code, pytorchCode(graph));
+    const st = join(dir, `${name}_torch.safetensors`);
+    await exportParameters(model, st, 'safetensors');
+    const yTorch = join(dir, `${name}_back.npy`);
+    execFileSync('/usr/bin/python3', ['-c', RUN_PYTORCH, code, st, join(dir, `${name}_x.npy`), graph.className, yTorch]);
+    const back = await readArrayFile(yTorch) as HostTensor;
+    const torchErr = relative(back.data as Float32Array, y.data as Float32Array);
+    assert.ok(torchErr <= 1e-4, `re-exported PyTorch vs torch: relative error ${torchErr}`);
+  });
+}
+
+test('mobilenet_v2: refused with Clip (ReLU6) listed with its count and node names; --partial keeps the rest as problems', () => {
+  const bytes = readFileSync(join(dir, 'mobilenet_v2.onnx'));
+  assert.throws(() => importOnnx(bytes), (e: unknown) => {
+    assert.ok(e instanceof ImportError);
+    assert.equal(e.code, 'E_IMPORT_UNSUPPORTED');
+    assert.match(e.message, /Clip ×35 \(\/features\/features\.0\/features\.0\.2\/Clip/);
+    return true;
+  });
+  const { document, report } = importOnnx(bytes, { partial: true });
+  assert.equal(report.unsupported[0]!.opType, 'Clip');
+  assert.equal(report.unsupported[0]!.count, 35);
+  const problems = validateDocument(document).filter((p) => p.severity === 'error');
+  assert.ok(problems.length > 0 && problems.every((p) => /Unsupported_Clip/.test(p.message)), JSON.stringify(problems.slice(0, 2)));
+});
+
+test('TransformerEncoder: refused until attention and LayerNorm kinds exist, every missing operator named', () => {
+  assert.throws(() => importOnnx(readFileSync(join(dir, 'transformer.onnx'))), (e: unknown) => {
+    assert.ok(e instanceof ImportError);
+    assert.equal(e.code, 'E_IMPORT_UNSUPPORTED');
+    assert.match(e.message, /LayerNormalization ×4 \(\/layers\.0\/norm1\/LayerNormalization/);
+    assert.match(e.message, /Slice ×6 \(\/layers\.0\/self_attn\/Slice/);
+    return true;
+  });
+});
+
+test('blocksmith import: the document and a .safetensors that opens as the model; unsupported models exit 1 naming the operators', async () => {
+  const cli = (...args: string[]) => spawnSync(process.execPath, [join(import.meta.dirname, '../../../scripts/blocksmith.mjs'), ...args], { encoding: 'utf8', timeout: 120000, cwd: dir });
+  const ok = cli('import', join(dir, 'squeezenet1_1.onnx'), '--out', join(dir, 'sq.json'));
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.match(ok.stdout, /8 block instances of \d+ definitions, 1,235,496 parameters/);
+  const document = JSON.parse(readFileSync(join(dir, 'sq.json'), 'utf8')) as GraphDocument;
+  const { model } = await openModelFile(join(dir, 'sq.safetensors'));
+  assert.deepEqual(model.document.nodes, document.nodes);
+  const y = await npy('squeezenet1_1_y.npy');
+  const ours = runModel(model, [fromHostTensor(await npy('squeezenet1_1_x.npy'))]).outputs[0]!;
+  assert.ok(relative(ours.toTyped() as Float32Array, y.data as Float32Array) <= 1e-4);
+  const refused = cli('import', join(dir, 'mobilenet_v2.onnx'), '--out', join(dir, 'mb.json'));
+  assert.equal(refused.status, 1);
+  assert.match(refused.stderr, /Clip ×35/);
+  const partial = cli('import', join(dir, 'mobilenet_v2.onnx'), '--out', join(dir, 'mb.json'), '--partial');
+  assert.equal(partial.status, 0, partial.stderr);
+  assert.match(partial.stdout, /gap: Clip ×35/);
+});
+
+test('foreign weights: resnet18\'s PyTorch state_dict (.npz) maps onto the imported document, shown first, then gives torch\'s output', async () => {
+  const { document } = importOnnx(readFileSync(join(dir, 'resnet18.onnx')));
+  const model = await prepareModel(document); // fresh random values
+  const state = await readArrayFile(join(dir, 'resnet18_state.npz')) as Record<string, HostTensor>;
+  const mapping = mapForeignWeights(model, state);
+  assert.deepEqual(mapping.missing, []);
+  assert.deepEqual(mapping.shapeMismatches, []);
+  assert.ok(mapping.unexpected.length === 20 && mapping.unexpected.every((k) => k.endsWith('.num_batches_tracked')), mapping.unexpected.join(', '));
+  assert.ok(mapping.matched.some((m) => m.key === 'layer2.0.downsample.1.running_var'));
+  applyForeignWeights(model, state, mapping);
+  const ours = runModel(model, [fromHostTensor(await npy('resnet18_x.npy'))]).outputs[0]!;
+  const y = await npy('resnet18_y.npy');
+  assert.ok(relative(ours.toTyped() as Float32Array, y.data as Float32Array) <= 1e-4);
+
+  // A file for another model: every mismatch is listed before anything is applied.
+  const wrong = { ...state, 'fc.weight': { dtype: 'float32' as const, shape: [10, 512], data: new Float32Array(5120) }, 'head.weight': state['fc.weight']! };
+  delete (wrong as Record<string, HostTensor>)['conv1.weight'];
+  const m2 = mapForeignWeights(model, wrong);
+  assert.deepEqual(m2.shapeMismatches.map((m) => [m.key, m.fileShape, m.shape]), [['fc.weight', [10, 512], [1000, 512]]]);
+  assert.equal(m2.missing.length, 1);
+  assert.ok(m2.unexpected.includes('head.weight'));
+});

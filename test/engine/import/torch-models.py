@@ -1,0 +1,36 @@
+# Exports the models the import tests read: torchvision's resnet18, squeezenet1_1 and mobilenet_v2
+# (random weights, nothing downloaded) and a torch.nn.TransformerEncoder, each with torch.onnx.export
+# (Debian's torch 1.13), and saves one input and torch's output per model as .npy beside it.
+import sys, warnings
+import numpy as np
+import torch, torchvision
+warnings.filterwarnings('ignore')
+torch.manual_seed(0)
+torch.set_num_threads(1)
+out = sys.argv[1]
+names = sys.argv[2].split(',')
+
+def save(name, model, x):
+    model.eval()
+    with torch.no_grad():
+        y = model(x)
+    # PRESERVE (the model is in eval mode) keeps BatchNormalization nodes: EVAL would fold them into the convolutions.
+    torch.onnx.export(model, x, f'{out}/{name}.onnx', input_names=['data'], output_names=['output'], opset_version=17,
+                      training=torch.onnx.TrainingMode.PRESERVE)
+    np.save(f'{out}/{name}_x.npy', x.numpy())
+    np.save(f'{out}/{name}_y.npy', y.numpy())
+    # The same values under PyTorch's names, as a colleague would hand them over.
+    np.savez(f'{out}/{name}_state.npz', **{k: v.numpy() for k, v in model.state_dict().items()})
+
+for name in names:
+    if name == 'transformer':
+        layer = torch.nn.TransformerEncoderLayer(d_model=16, nhead=2, dim_feedforward=32, batch_first=True)
+        save(name, torch.nn.TransformerEncoder(layer, num_layers=2, enable_nested_tensor=False), torch.randn(1, 5, 16))
+    else:
+        model = getattr(torchvision.models, name)()
+        # Random but not trivial BatchNorm statistics, so folding them is checked.
+        for m in model.modules():
+            if isinstance(m, torch.nn.BatchNorm2d):
+                m.running_mean.uniform_(-0.5, 0.5); m.running_var.uniform_(0.5, 1.5)
+                m.weight.data.uniform_(0.5, 1.5); m.bias.data.uniform_(-0.5, 0.5)
+        save(name, model, torch.randn(1, 3, 64, 64))
