@@ -184,7 +184,7 @@ test('every addon method is either guarded (writes into an existing buffer) or o
     'unary', 'unaryBackward', 'binary', 'binaryFlat', 'binaryScalar', 'reduce', 'softmax', 'softmaxBackward',
     'matmul', 'matmulAsync', 'linear', 'linearAsync', 'linearPlan',
     'batchNormBackward', 'layerNorm', 'layerNormBackward', 'pad', 'padBackward',
-    'convolution', 'convolutionBackwardData', 'convolutionBackwardWeights', 'pooling', 'poolingBackward',
+    'convolution', 'convolutionBackwardData', 'convolutionBackwardWeights', 'pooling', 'poolingBackward', 'take', 'takeBackward',
   ]);
   const g = native() as unknown as Record<string, unknown>;
   const raw = Object.getPrototypeOf(g) as Record<string, unknown>;
