@@ -14,7 +14,7 @@ import { modelErrors, pyTuple } from '../model-errors.ts';
 import { Activation, ACTIVATIONS, checkActivation, onnxActivation, type ActivationType } from './activation.ts';
 import { GLUON_ACTIVATION, pyActivate, TORCH_ACTIVATION } from './layer-code.ts';
 import { intsAttr, windowPads } from './onnx-read.ts';
-import { ONE_INPUT, ONE_OUTPUT, product, type Attrs, type CodeSite, type LayerSpec, type ShapeLike } from './layer-spec.ts';
+import { ONE_INPUT, ONE_OUTPUT, perAxis, product, type Attrs, type CodeSite, type LayerSpec, type ShapeLike } from './layer-spec.ts';
 
 export type Spatial = 1 | 2;
 
@@ -42,15 +42,6 @@ const LAYOUT = { 1: '(N, C, W)', 2: '(N, C, H, W)' } as const;
 const shown = (x: ShapeLike): string => `(${x.map((d) => (d < 0 ? 'N' : d)).join(', ')})`;
 
 /** A size attribute as one value per spatial axis (a single value applies to every axis). */
-function perAxis(name: string, v: unknown, nd: number, min: number): number[] {
-  const list = typeof v === 'number' ? [v] : Array.isArray(v) ? (v as number[]) : [];
-  const out = list.length === 1 ? new Array<number>(nd).fill(list[0]!) : list;
-  if (out.length !== nd || out.some((d) => !Number.isInteger(d) || d < min)) {
-    throw new Error(`${name} must be ${nd === 1 ? 'one integer' : `${nd} integers (or one for all axes)`} ≥ ${min}, got ${JSON.stringify(v)}`);
-  }
-  return out;
-}
-
 function geometryOf(a: Attrs, nd: number): Geometry {
   return {
     kernel: perAxis('kernelSize', a.kernelSize, nd, 1),

@@ -235,6 +235,19 @@ export function shapeRule<T>(layer: string, rule: () => T): T {
   }
 }
 
+/**
+ * A size attribute of the spatial kinds (kernel, strides, padding, ...) as one value per spatial
+ * axis: a single value (or a one-element list) applies to every axis.
+ */
+export function perAxis(name: string, v: unknown, nd: number, min: number): number[] {
+  const list = typeof v === 'number' ? [v] : Array.isArray(v) ? (v as number[]) : [];
+  const out = list.length === 1 ? new Array<number>(nd).fill(list[0]!) : list;
+  if (out.length !== nd || out.some((d) => !Number.isInteger(d) || d < min)) {
+    throw new Error(`${name} must be ${nd === 1 ? 'one integer' : `${nd} integers (or one for all axes)`} ≥ ${min}, got ${JSON.stringify(v)}`);
+  }
+  return out;
+}
+
 export const product = (dims: readonly number[]): number => dims.reduce((a, b) => (a < 0 || b < 0 ? -1 : a * b), 1);
 
 export const ONE_INPUT: readonly PortSpec[] = [{ name: 'data', doc: 'input array' }];

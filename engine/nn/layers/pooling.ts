@@ -8,7 +8,7 @@ import { pool } from '../../ops/pool.ts';
 import { Block, type BlockOptions } from '../block.ts';
 import { modelErrors, pyTuple } from '../model-errors.ts';
 import { intsAttr, windowPads } from './onnx-read.ts';
-import { ONE_INPUT, ONE_OUTPUT, product, shapeRule, type Attrs, type LayerSpec, type ShapeLike } from './layer-spec.ts';
+import { ONE_INPUT, ONE_OUTPUT, perAxis, product, shapeRule, type Attrs, type LayerSpec, type ShapeLike } from './layer-spec.ts';
 
 export type PoolMode = 'max' | 'avg';
 export type Spatial = 1 | 2;
@@ -25,15 +25,6 @@ export interface PoolArgs extends BlockOptions {
 interface Window { size: number[]; strides: number[]; padding: number[]; ceilMode: boolean; countIncludePad: boolean }
 
 const LAYOUT = { 1: '(N, C, W)', 2: '(N, C, H, W)' } as const;
-
-function perAxis(name: string, v: unknown, nd: number, min: number): number[] {
-  const list = typeof v === 'number' ? [v] : Array.isArray(v) ? (v as number[]) : [];
-  const out = list.length === 1 ? new Array<number>(nd).fill(list[0]!) : list;
-  if (out.length !== nd || out.some((d) => !Number.isInteger(d) || d < min)) {
-    throw new Error(`${name} must be ${nd === 1 ? 'one integer' : `${nd} integers (or one for all axes)`} ≥ ${min}, got ${JSON.stringify(v)}`);
-  }
-  return out;
-}
 
 function windowOf(a: Attrs, nd: number): Window {
   const size = perAxis('poolSize', a.poolSize, nd, 1);
