@@ -145,8 +145,16 @@ function inferLayer(item: PlannedLayer, ins: number[][], g: PlannedGraph, tiedSh
   const place = { nodeId: path + item.node.id, blockId: g.blockId };
   for (const p of specParams(spec, item.attrs)) {
     if (p.present && !p.present(item.attrs)) continue;
-    const shape = p.shape(item.attrs, ins[0]);
-    const fixed = p.shape(item.attrs, undefined);
+    let shape: number[];
+    let fixed: number[];
+    try {
+      shape = p.shape(item.attrs, ins[0]);
+      fixed = p.shape(item.attrs, undefined);
+    } catch (e) {
+      // An attribute the parameter's shape cannot be made from (a kernel size for three axes on a 2-d convolution).
+      ctx.report.problems.push(problem(C.shapeMismatch, `${item.name}: ${(e as Error).message}`, { ...place, param: p.name }));
+      return { out: null, entry };
+    }
     const tie = item.node.params?.[p.name]?.tiedTo;
     const root = tie ? tieRoot(g, tie.node, tie.param) : null;
     const rootItem = root ? g.items.get(root[0]) : undefined;
