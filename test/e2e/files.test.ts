@@ -90,7 +90,7 @@ test('the File menu: keyboard, Escape and a click outside close it; the shortcut
   await trigger.click();
   await menu.waitFor();
   assert.equal(await trigger.getAttribute('aria-expanded'), 'true');
-  assert.deepEqual((await menu.getByRole('menuitem').allTextContents()).slice(0, 7), ['New', 'Open…', 'Save', 'Save as…', 'Export…', 'Download', 'Upload…']);
+  assert.deepEqual((await menu.getByRole('menuitem').allTextContents()).slice(0, 8), ['New', 'Open…', 'Save', 'Save as…', 'Import model…', 'Export…', 'Download', 'Upload…']);
   // The first item has the focus; arrows move it (and wrap).
   assert.equal(await p.evaluate(() => document.activeElement?.textContent), 'New');
   await p.keyboard.press('ArrowDown');
