@@ -4,7 +4,7 @@
 import type { Device, NDArray } from '../index.ts';
 import { buildModel, validateDocument, type BuiltModel } from '../graph/index.ts';
 import { deviceName } from './device-name.ts';
-import { invalidDocument } from './methods/documents.ts';
+import { invalidDocument } from './invalid-document.ts';
 import type { OpenDocument } from './session.ts';
 
 export interface BuildRequest {

@@ -9,6 +9,7 @@ import { documentCode } from '../../graph/document-code.ts';
 import { trustSources } from '../../sandbox/trust.ts';
 import type { Session } from '../session.ts';
 import { forgetCheckpoint, restoreCheckpoint } from '../session-checkpoint.ts';
+import { invalidDocument } from '../invalid-document.ts';
 
 const hasErrors = (problems: readonly ProblemInfo[]) => problems.some((p) => p.severity === 'error');
 
@@ -35,14 +36,6 @@ export function resolveDocument(session: Session, ref: { docId: string } | { doc
   return document;
 }
 
-export function invalidDocument(problems: readonly Problem[]): ServiceError {
-  const errors = problems.filter((p) => p.severity === 'error');
-  const first = errors[0];
-  const where = first ? [first.nodeId && `node ${first.nodeId}`, first.port && `port ${first.port}`, first.param && `parameter ${first.param}`].filter(Boolean).join(', ') : '';
-  return new ServiceError('E_INVALID_DOCUMENT',
-    `the document has ${errors.length} error(s)${first ? `; first: ${first.code}${where ? ` (${where})` : ''}: ${first.message}` : ''}`,
-    { problems });
-}
 
 export const openDocument: Handler<'openDocument'> = async (params, ctx) => {
   let { document, problems } = checkDocument(params.document);
