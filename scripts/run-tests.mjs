@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 function findTests(dir) {
   const found = [];
@@ -41,7 +42,7 @@ if (files.length === 0) {
 
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=1', ...files],
+  ['--import', 'tsx', '--import', pathToFileURL(path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '..', 'test', 'seeded-random.mjs')).href, '--test', '--test-concurrency=1', ...files],
   { stdio: 'inherit' },
 );
 if (result.error) throw result.error;

@@ -1,4 +1,5 @@
-// Fresh random test inputs (Math.random, so every run sees new values).
+// Random test inputs from Math.random, which scripts/run-tests.mjs seeds (test/seeded-random.mjs):
+// the same inputs on every run unless BLOCKSMITH_TEST_SEED says otherwise.
 
 import { np, type DType, type NDArray } from '../../../engine/index.ts';
 
