@@ -17,6 +17,7 @@ import { describeProblem, formatArray, pyShape, table } from './format.ts';
 import { exportCommand, EXPORT_USAGE } from './export-command.ts';
 import { trainCommand, TRAIN_USAGE } from './train-command.ts';
 import { importCommand, IMPORT_USAGE } from './import-command.ts';
+import { generateCommand, GENERATE_USAGE } from './generate-command.ts';
 
 const USAGE = `usage:
   blocksmith run DOC.json [--input-shape 2,20] [--device cpu|gpu:0] [--seed N] [--save-params FILE] [--json] [--trust]
@@ -25,7 +26,8 @@ const USAGE = `usage:
   blocksmith serve [--port N] [--host H] [--allow-dir DIR ...]
 ${EXPORT_USAGE}
 ${IMPORT_USAGE}
-${TRAIN_USAGE}`;
+${TRAIN_USAGE}
+${GENERATE_USAGE}`;
 
 /** A mistake in what the user typed or gave us: exit code 1. */
 class UsageError extends Error {}
@@ -161,7 +163,8 @@ async function serveCommand(args: string[]): Promise<number> {
   }
 }
 
-const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { run, params, validate, serve: serveCommand, export: exportCommand, import: importCommand, train: trainCommand };
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { run, params, validate, serve: serveCommand, export: exportCommand, import: importCommand, train: trainCommand,
+  generate: generateCommand };
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

@@ -1,7 +1,7 @@
 // `blocksmith train`: trains a document's model in a private engine process through the service
 // API (startTraining + its events), exactly as the editor's training panel does, then saves the
 // parameters. Ctrl-C stops the run after its current step (and writes a checkpoint when asked to).
-//   blocksmith train DOC.json --data mnist|spirals|linear|FILE.csv|FILE.npz|FILE.npy [--label COL] [--features A,B]
+//   blocksmith train DOC.json --data mnist|spirals|linear|FILE.csv|FILE.npz|FILE.npy|FILE.txt [--label COL] [--features A,B] [--window T] [--stride S]
 //     --epochs N [--batch-size B] [--lr X] [--optimizer sgd|adam|adamw] [--momentum M] [--wd W] [--seed S]
 //     [--validation F] [--device cpu|gpu:0] [--save-params OUT] [--checkpoint-dir D] [--checkpoint-every N]
 //     [--resume CKPT] [--json]
@@ -14,7 +14,8 @@ import { startLocalEngine } from '../service/client.ts';
 import { describeProblem } from './format.ts';
 import { TRAIN_FLAGS, TrainUsageError, trainingConfigFromFlags } from './train-options.ts';
 
-export const TRAIN_USAGE = '  blocksmith train DOC.json --data mnist|spirals|linear|FILE.csv|FILE.npz|FILE.npy [--label COL] [--features A,B] ' +
+export const TRAIN_USAGE = '  blocksmith train DOC.json --data mnist|spirals|linear|FILE.csv|FILE.npz|FILE.npy|FILE.txt [--label COL] [--features A,B] ' +
+  '[--window T] [--stride S] ' +
   '--epochs N [--batch-size B] [--lr X] [--optimizer sgd|adam|adamw] [--momentum M] [--wd W] [--seed S] [--validation F] ' +
   '[--device D] [--save-params OUT] [--checkpoint-dir D] [--checkpoint-every N] [--resume CKPT] [--json] [--trust]';
 

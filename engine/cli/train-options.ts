@@ -12,6 +12,7 @@ export const TRAIN_FLAGS = {
   'batch-size': { type: 'string' }, lr: { type: 'string' }, optimizer: { type: 'string' }, momentum: { type: 'string' },
   wd: { type: 'string' }, seed: { type: 'string' }, validation: { type: 'string' }, device: { type: 'string' },
   'checkpoint-dir': { type: 'string' }, 'checkpoint-every': { type: 'string' }, resume: { type: 'string' },
+  window: { type: 'string' }, stride: { type: 'string' },
 } as const;
 
 export type TrainFlagValues = { [K in keyof typeof TRAIN_FLAGS]?: string | undefined };
@@ -21,17 +22,25 @@ function column(text: string): string | number {
 }
 
 /** --data: a built-in set by name, else a file whose extension says how to read it. */
-function dataSource(data: string | undefined, label: string | undefined, features: string | undefined): DataSource {
-  if (!data) throw new TrainUsageError('--data is required (mnist, spirals, linear, or a .csv / .npz / .npy file)');
+function dataSource(values: TrainFlagValues): DataSource {
+  const { data, label, features } = values;
+  if (!data) throw new TrainUsageError('--data is required (mnist, spirals, linear, or a .csv / .npz / .npy / .txt file)');
+  const window = flagNumber('window', values.window, true);
+  const stride = flagNumber('stride', values.stride, true);
+  const ext = extname(data).toLowerCase();
+  if ((window !== undefined || stride !== undefined) && ext !== '.txt') throw new TrainUsageError('--window and --stride apply to a .txt text file');
+  if (ext === '.txt') {
+    if (label || features) throw new TrainUsageError('--label and --features do not apply to a text: the labels are the next characters');
+    return { kind: 'text', path: data, ...(window !== undefined ? { window } : {}), ...(stride !== undefined ? { stride } : {}) };
+  }
   if (data === 'mnist' || data === 'spirals' || data === 'linear') {
     if (label || features) throw new TrainUsageError(`--label and --features apply to files, not to the built-in '${data}' set`);
     return { kind: data };
   }
-  const ext = extname(data).toLowerCase();
   const picked = { ...(label !== undefined ? { label: column(label) } : {}) };
   if (ext === '.csv') return { kind: 'csv', path: data, ...picked, ...(features ? { features: features.split(',').map(column) } : {}) };
   if (ext === '.npz' || ext === '.npy') return { kind: 'arrays', path: data, ...picked, ...(features ? { features } : {}) };
-  throw new TrainUsageError(`--data '${data}' is not mnist, spirals, linear, or a .csv / .npz / .npy file`);
+  throw new TrainUsageError(`--data '${data}' is not mnist, spirals, linear, or a .csv / .npz / .npy / .txt file`);
 }
 
 export function flagNumber(name: string, text: string | undefined, integer: boolean): number | undefined {
@@ -58,7 +67,7 @@ export function trainingConfigFromFlags(values: TrainFlagValues): TrainingConfig
   const seed = flagNumber('seed', values.seed, true);
   const validation = flagNumber('validation', values.validation, false);
   return {
-    data: dataSource(values.data, values.label, values.features), epochs,
+    data: dataSource(values), epochs,
     optimizer: {
       name: optimizer, ...(lr !== undefined ? { learningRate: lr } : {}),
       ...(momentum !== undefined ? { momentum } : optimizer === 'sgd' ? { momentum: 0.9 } : {}), ...(wd !== undefined ? { wd } : {}),

@@ -269,6 +269,33 @@ export const serviceMethods = {
   trainingStatus: method('Where a run stands: state, step, epoch, loss, metrics, history, last checkpoint.',
     z.object({ runId: zRunId }).strict(), zTrainingStatus),
 
+  generateText: method('Samples text from the document\'s trained character model: the prompt\'s characters go in, and each next character ' +
+    'is drawn from softmax(logits / temperature) at the last position, `length` times (the context is the last T characters, T the ' +
+    'document\'s input length). The vocabulary is the text file\'s (`text`), by default the one the document last trained on. ' +
+    'Codes: E_NO_MODEL (train or run first), E_NO_VOCABULARY (no text given or trained on), E_DATA (a prompt character outside the vocabulary).',
+    z.object({
+      docId: zDocId,
+      prompt: z.string().min(1).max(10_000),
+      /** Characters to add after the prompt. */
+      length: z.number().int().min(1).max(10_000),
+      /** > 0 (default 1): below 1 sharpens the distribution, above 1 flattens it. */
+      temperature: z.number().positive().max(100).optional(),
+      seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+      /** The UTF-8 text whose characters are the vocabulary (as the data source of training). */
+      text: zPath.optional(),
+    }).strict(),
+    z.object({
+      /** The prompt followed by the sampled characters. */
+      text: z.string(),
+      /** The sampled characters alone. */
+      generated: z.string(),
+      vocabularySize: z.number().int(),
+      /** The most characters the model saw at once. */
+      context: z.number().int(),
+      /** Where the vocabulary came from. */
+      vocabularyFrom: z.string(),
+    })),
+
   inspectDataFile: method('What a training data file offers: a CSV\'s columns (header names, or indices without a header; only its first line is read), an .npz\'s arrays, an .npy\'s matrix.',
     z.object({ path: zPath, kind: z.enum(['csv', 'arrays']), delimiter: z.string().length(1).optional() }).strict(),
     z.object({ path: z.string(), format: z.enum(['csv', 'npy', 'npz']), columns: z.array(z.string()), header: z.boolean(),

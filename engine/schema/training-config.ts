@@ -7,7 +7,11 @@ import { zDeviceName } from './service-values.ts';
 const zPath = z.string().min(1).max(4096);
 const zColumn = z.union([z.string().min(1).max(200), z.number().int()]);
 
-/** Where the samples come from: a built-in set, a CSV file, or an .npz / .npy file. */
+/**
+ * Where the samples come from: a built-in set, a CSV file, an .npz / .npy file, or a plain UTF-8
+ * text (a character language model's data: windows of `window` character ids, each position's
+ * target the next character; `stride` characters between window starts, default 1).
+ */
 export const zDataSource = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('mnist'), limit: z.number().int().min(10).optional() }).strict(),
   z.object({ kind: z.literal('spirals'), perClass: z.number().int().min(2).max(1_000_000).optional(),
@@ -17,6 +21,8 @@ export const zDataSource = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('csv'), path: zPath, label: zColumn.optional(), features: z.array(zColumn).min(1).max(100_000).optional(),
     header: z.boolean().optional(), delimiter: z.string().length(1).optional() }).strict(),
   z.object({ kind: z.literal('arrays'), path: zPath, features: z.string().min(1).max(200).optional(), label: zColumn.optional() }).strict(),
+  z.object({ kind: z.literal('text'), path: zPath, window: z.number().int().min(1).max(4096).optional(),
+    stride: z.number().int().min(1).max(1 << 20).optional() }).strict(),
 ]);
 export type DataSource = z.infer<typeof zDataSource>;
 

@@ -22,7 +22,7 @@ export function updateAccuracy(metric: Accuracy, loss: Loss, y: NDArray, out: ND
 /** Mean loss and accuracy (classification) over `ds`, in predict mode (dropout off), nothing recorded. */
 export function evaluate(net: Block, loss: Loss, ds: Dataset, device: Device): { loss: number; accuracy: number | null } {
   const lossMetric = new LossMetric();
-  const acc = new Accuracy();
+  const acc = new Accuracy(-1); // the class axis is the last: (N, C), or (N, T, C) with a label per position
   const order = epochOrder(ds, 0, 0, false);
   autograd.pause(() => {
     for (let i = 0; i < batchCount(ds, EVAL_BATCH); i++) {

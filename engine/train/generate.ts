@@ -4,6 +4,7 @@
 // char-lstm examples); the context is cut to its last `context` characters.
 
 import type { Block } from '../nn/block.ts';
+import type { Device } from '../ndarray/device.ts';
 import { np } from '../ndarray/np.ts';
 import { npx } from '../ndarray/npx.ts';
 import { Rng } from './data/rng.ts';
@@ -18,6 +19,8 @@ export interface GenerateOptions {
   /** The longest context fed to the model (its positional table's length). */
   context?: number;
   seed?: number;
+  /** Where the model's parameters live (default: the CPU). */
+  device?: Device;
 }
 
 /** The prompt followed by `length` sampled characters. */
@@ -30,9 +33,12 @@ export function generateText(model: Block, corpus: TextCorpus, options: Generate
   if (ids.length === 0) throw new Error('the prompt needs at least one character');
   for (let k = 0; k < options.length; k++) {
     const window = ids.slice(-context);
-    const logits = model.call(np.array(window, { dtype: 'int32' }).reshape([1, window.length]));
+    const x = np.array(window, { dtype: 'int32', ...(options.device ? { device: options.device } : {}) }).reshape([1, window.length]);
+    const logits = model.call(x);
     const last = logits.get(0, window.length - 1).div(temperature);
-    const p = npx.softmax(last, -1).toTyped() as Float32Array;
+    const probs = npx.softmax(last, -1);
+    const p = probs.toTyped() as Float32Array;
+    for (const a of [x, logits, last, probs]) a.dispose();
     let u = rng.next();
     let next = p.length - 1;
     for (let i = 0; i < p.length; i++) {

@@ -14,6 +14,8 @@ import { TrainingRun } from './run.ts';
 import { batchCount, epochOrder, makeBatch, shapedFor } from './data/dataset.ts';
 import { loadSplitData } from './data/sources.ts';
 import { DataError } from './data/data-error.ts';
+import { checkTextEmbeddings, checkTextOutput } from './text-model.ts';
+import type { GraphDocument } from '../schema/graph-document.ts';
 
 export interface PrepareOptions {
   device: Device;
@@ -24,13 +26,18 @@ export interface PrepareOptions {
   eventIntervalMs?: number;
   /** The document's input shape: samples of the same size are laid out in it ((N, 784) → (N, 1, 28, 28)). */
   inputShape?: readonly number[];
+  /** The document the net was built from: a text source's vocabulary is checked against its Embedding nodes. */
+  document?: GraphDocument;
 }
 
 const DEFAULT_LR = { sgd: 0.1, adam: 0.001, adamw: 0.001 } as const;
 
 export async function prepareRun(net: Block, config: TrainingConfig, options: PrepareOptions): Promise<TrainingRun> {
   const { device, seed } = options;
-  const split = await loadSplitData(config.data, {
+  // A text source without a window takes the document's sequence length (its input shape (N, T)).
+  const length = options.inputShape?.[1] ?? -1;
+  const data = config.data.kind === 'text' && config.data.window === undefined && length > 0 ? { ...config.data, window: length } : config.data;
+  const split = await loadSplitData(data, {
     seed, ...(config.task ? { task: config.task } : {}),
     ...(config.validationFraction !== undefined ? { validationFraction: config.validationFraction } : {}),
     ...(config.trainSize !== undefined ? { trainSize: config.trainSize } : {}),
@@ -41,10 +48,13 @@ export async function prepareRun(net: Block, config: TrainingConfig, options: Pr
   const validation = split.validation && shapedFor(split.validation, sample);
   const loss = createLoss(config.loss ?? (train.task === 'classification' ? 'softmax-cross-entropy' : 'l2'));
 
+  if (train.vocab) checkTextEmbeddings(options.document, train.vocab.length, train.name);
   // Shapes deferred to the first batch are settled by one forward pass (nothing recorded).
   const probe = makeBatch(train, epochOrder(train, seed, 0, false), 0, Math.min(2, train.length), device);
   const out = autograd.pause(() => net.call(probe.x));
-  if (train.task === 'classification' && loss.name === 'softmax-cross-entropy' && (out.ndim !== 2 || out.shape[1]! < train.numClasses!)) {
+  if (train.vocab) {
+    checkTextOutput(options.document, train.vocab.length, train.featureShape[0]!, out.shape, train.name);
+  } else if (train.task === 'classification' && loss.name === 'softmax-cross-entropy' && (out.ndim !== 2 || out.shape[1]! < train.numClasses!)) {
     throw new DataError(`the model outputs shape (${out.shape.join(', ')}) per batch, but the data has ${train.numClasses} classes: ` +
       `end the model with Dense(${train.numClasses})`, { source: train.name });
   }

@@ -61,7 +61,7 @@ export class TrainingRun {
   checkpointPath: string | null = null;
   error: { code: string; message: string } | null = null;
   private readonly lossMetric = new LossMetric();
-  private readonly accuracy = new Accuracy();
+  private readonly accuracy = new Accuracy(-1); // the last axis: (N, C) or (N, T, C) logits
   private readonly batchesPerEpoch: number;
   private pendingEpochs: EpochRecord[] = [];
   private lastEmit = -Infinity;

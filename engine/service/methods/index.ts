@@ -15,6 +15,7 @@ const exporting = () => import('./export.ts');
 const catalog = () => import('./catalog.ts');
 const importing = () => import('./import.ts');
 const torchJob = () => import('./torch-job.ts');
+const generate = () => import('./generate.ts');
 
 export const handlerLoaders: HandlerLoaders = {
   ping: async () => (await system()).ping,
@@ -48,6 +49,7 @@ export const handlerLoaders: HandlerLoaders = {
   trainingStatus: async () => (await training()).trainingStatus,
   listCheckpoints: async () => (await training()).listCheckpoints,
   inspectDataFile: async () => (await training()).inspectDataFile,
+  generateText: async () => (await generate()).generateText,
   exportTorchJob: async () => (await torchJob()).exportTorchJob,
   readTorchJob: async () => (await torchJob()).readTorchJob,
   startTorchJob: async () => (await torchJob()).startTorchJob,

@@ -52,7 +52,7 @@ export const startTraining: Handler<'startTraining'> = async (params, ctx) => {
   const model = ensureModel(entry, { device, seed: config.seed });
   const runId = `run${session.trainingRuns.size + 1}`;
   const run = await prepareRun(model.net, config, {
-    device, seed: config.seed ?? entry.document.seed, runId, docId: params.docId, inputShape: entry.document.input.shape,
+    device, seed: config.seed ?? entry.document.seed, runId, docId: params.docId, inputShape: entry.document.input.shape, document: entry.document,
     onProgress: (progress) => ctx.emit('training-progress', progress),
   });
   session.trainingRuns.set(runId, run);

@@ -22,6 +22,8 @@ export interface Dataset {
   readonly task: Task;
   /** Classification only: labels are 0 .. numClasses-1. */
   readonly numClasses?: number;
+  /** Text data only: id → character (the vocabulary generation decodes with). */
+  readonly vocab?: readonly string[];
 }
 
 const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);

@@ -11,6 +11,22 @@ import { loadMnist } from './mnist.ts';
 import { syntheticLinear, twoSpirals } from './synthetic.ts';
 import { permutation, mixSeed } from './rng.ts';
 import { DataError } from './data-error.ts';
+import { textCorpus, textDataset } from './text.ts';
+
+/** Windows of this many characters when a text source does not say (the char-transformer's input length). */
+export const DEFAULT_TEXT_WINDOW = 32;
+
+/** A file's text, refusing FIFOs and devices before a byte is read (they would block or never end). */
+async function readRegularText(path: string): Promise<string> {
+  try {
+    const fh = await openRegularFile(path);
+    try { return await fh.readFile('utf8'); } finally { await fh.close(); }
+  } catch (e) {
+    const cause = (e as { cause?: NodeJS.ErrnoException }).cause;
+    throw new DataError(e instanceof IoError && e.code === 'E_FILE_NOT_REGULAR' ? `the file ${e.detail}` :
+      `cannot read the file (${cause?.code ?? (e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { source: path });
+  }
+}
 
 export async function loadDataSource(source: DataSource, options: { seed?: number; task?: Task } = {}): Promise<Dataset> {
   const seed = options.seed ?? 0;
@@ -24,20 +40,12 @@ export async function loadDataSource(source: DataSource, options: { seed?: numbe
     }
     case 'spirals': return twoSpirals({ ...source, seed });
     case 'linear': return syntheticLinear({ ...source, seed });
-    case 'csv': {
-      let text: string;
-      try {
-        // A FIFO or a device is refused before a byte is read (it would block or never end).
-        const fh = await openRegularFile(source.path);
-        try { text = await fh.readFile('utf8'); } finally { await fh.close(); }
-      } catch (e) {
-        const cause = (e as { cause?: NodeJS.ErrnoException }).cause;
-        throw new DataError(e instanceof IoError && e.code === 'E_FILE_NOT_REGULAR' ? `the file ${e.detail}` :
-          `cannot read the file (${cause?.code ?? (e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { source: source.path });
-      }
-      return parseCsv(text, { ...source, source: source.path, ...task });
-    }
+    case 'csv': return parseCsv(await readRegularText(source.path), { ...source, source: source.path, ...task });
     case 'arrays': return readArrayFileData(source.path, { ...source, ...task });
+    case 'text': {
+      if (options.task === 'regression') throw new DataError('text data is a classification task (the next character)', { source: source.path });
+      return textDataset(textCorpus(await readRegularText(source.path), source.path), source.window ?? DEFAULT_TEXT_WINDOW, source.stride ?? 1);
+    }
   }
 }
 

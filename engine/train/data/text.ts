@@ -5,6 +5,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { DataError } from './data-error.ts';
+import type { Dataset } from './dataset.ts';
 
 export interface TextCorpus {
   readonly name: string;
@@ -54,6 +55,19 @@ export function textWindows(corpus: TextCorpus, window: number, stride = 1): Tex
     targets.set(corpus.ids.subarray(w * stride + 1, w * stride + window + 1), w * window);
   }
   return { inputs, targets, count: starts, window };
+}
+
+/**
+ * The windows of a text as a classification data set with one label per position: features
+ * (count, window) ids and labels (count, window) next-character ids, numClasses = the vocabulary.
+ * A model maps them to (count, window, vocabulary) logits; softmax cross-entropy takes the last axis.
+ */
+export function textDataset(corpus: TextCorpus, window: number, stride = 1): Dataset {
+  const w = textWindows(corpus, window, stride);
+  return {
+    name: corpus.name, features: Float32Array.from(w.inputs), featureShape: [window], labels: Float32Array.from(w.targets),
+    labelShape: [window], length: w.count, task: 'classification', numClasses: corpus.vocab.length, vocab: corpus.vocab,
+  };
 }
 
 /** −Σ p log p of the character frequencies, in nats (the cross-entropy of the best context-free model). */
