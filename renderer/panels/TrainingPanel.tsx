@@ -14,6 +14,7 @@ import {
 import { trainingFor, type CheckpointList, type DataFileInfo } from '../training/training-session.ts';
 import { TrainingChart } from './TrainingChart.tsx';
 import { TorchJobSection } from './TorchJobSection.tsx';
+import { GenerateSection } from './GenerateSection.tsx';
 
 const TRAIN = '#2f6fde';
 /** A typed checkpoint directory is listed once the typing pauses this long. */
@@ -133,6 +134,14 @@ function TrainingSettings({ locked }: { locked: boolean }) {
       <SelectField<DataKind> label="data" field="data" options={DATA_KINDS} labels={DATA_KIND_LABELS} disabled={locked} />
       {form.data === 'mnist' && <TextField label="samples" field="limit" disabled={locked} />}
       {(form.data === 'csv' || form.data === 'arrays') && <DataFileFields kind={form.data} locked={locked} />}
+      {form.data === 'text' && (
+        <div className="wide">
+          <TextField label="text file" field="dataPath" disabled={locked} placeholder="assets/text/tiny-tales.txt"
+            title="A UTF-8 text on the engine's machine: its characters are the vocabulary, each position's target the next character" />
+        </div>
+      )}
+      {form.data === 'text' && <TextField label="window" field="textWindow" disabled={locked} placeholder="input length"
+        title="Characters per training window (empty: the document's input length T of (N, T))" />}
       <SelectField<TaskChoice> label="task" field="task" options={TASKS} disabled={locked} />
       <TextField label="validation" field="validationFraction" disabled={locked} title="Fraction of the samples held out for validation (0: none)" />
       <div className="wide"><SelectField<LossName> label="loss" field="loss" options={LOSS_NAMES} disabled={locked} /></div>
@@ -253,6 +262,7 @@ export function TrainingPanel() {
   const view = useEditor((s) => s.training);
   const engineReady = useEditor((s) => s.engineStatus !== 'connecting' && s.engineStatus !== 'offline');
   const haveValues = useEditor((s) => s.parameters !== null);
+  const textData = useEditor((s) => s.trainingForm.data === 'text');
   const controller = trainingFor(store, session);
   const { phase, status, series } = view;
   const active = isActive(phase);
@@ -307,6 +317,7 @@ export function TrainingPanel() {
               { label: 'val acc', values: series.validationAccuracy, color: '#b03fd0', dash: true },
             ]} />
         </div>
+        {textData && <GenerateSection engineReady={engineReady} />}
       </div>
     </div>
   );

@@ -2,38 +2,25 @@
 // it sends, folding the engine's training events into chart series and a live view, ETA text,
 // per-node gradient norms for the canvas badges, and parameter statistics from the events'
 // per-parameter summaries (so the parameter table moves without extra requests).
+import { FieldError, dataSource, num, posInt, type DataFormFields } from './data-source-form.ts';
+export { DATA_KINDS, DATA_KIND_LABELS, featureList, toggleFeature, type DataKind } from './data-source-form.ts';
 import type {
   EpochRecord, ParameterRow, ParameterSummary, TrainingConfigInput, TrainingProgress, TrainingState, TrainingStatus,
 } from '../../engine/schema/service-api.ts';
 
-export type DataKind = 'mnist' | 'spirals' | 'linear' | 'csv' | 'arrays';
 export type TaskChoice = 'auto' | 'classification' | 'regression';
 export type LossName = 'auto' | 'l2' | 'l1' | 'softmax-cross-entropy' | 'sigmoid-binary-cross-entropy';
 export type OptimizerName = 'sgd' | 'adam' | 'adamw';
 /** 'step' is the engine's FactorScheduler (lr × factor every N steps). */
 export type ScheduleName = 'none' | 'step' | 'cosine';
 
-export const DATA_KINDS: readonly DataKind[] = ['mnist', 'spirals', 'linear', 'csv', 'arrays'];
-/** What the data select shows for each kind. */
-export const DATA_KIND_LABELS: Record<DataKind, string> = {
-  mnist: 'mnist', spirals: 'spirals', linear: 'linear', csv: 'CSV file', arrays: '.npy / .npz file',
-};
 export const TASKS: readonly TaskChoice[] = ['auto', 'classification', 'regression'];
 export const LOSS_NAMES: readonly LossName[] = ['auto', 'softmax-cross-entropy', 'sigmoid-binary-cross-entropy', 'l2', 'l1'];
 export const OPTIMIZER_NAMES: readonly OptimizerName[] = ['sgd', 'adam', 'adamw'];
 export const SCHEDULES: readonly ScheduleName[] = ['none', 'step', 'cosine'];
 
 /** What the form holds: text fields stay strings until Start (so typing "0." is possible). */
-export interface TrainingForm {
-  data: DataKind;
-  /** MNIST: how many of the 10,000 digits to use (empty: all). */
-  limit: string;
-  /** CSV / .npy / .npz: the file, as the engine sees it (a relative path is resolved against its directory). */
-  dataPath: string;
-  /** CSV: the label column (header name or 0-based index); .npz: the labels array; .npy: the label column index. Empty: the default. */
-  labelColumn: string;
-  /** CSV: feature columns, comma-separated names or indices; .npz: the features array. Empty: the default. */
-  featureColumns: string;
+export interface TrainingForm extends DataFormFields {
   task: TaskChoice;
   /** Fraction of the samples held out for validation. */
   validationFraction: string;
@@ -66,7 +53,7 @@ export function defaultForm(): TrainingForm {
   return {
     // Long enough (80,000 samples seen, ~15 s on a laptop CPU) that the charts visibly move and the
     // per-epoch chart gets ten points; a run of 2,000 samples ended before anyone saw it.
-    data: 'mnist', limit: '10000', dataPath: '', labelColumn: '', featureColumns: '', task: 'auto', validationFraction: '0.2',
+    data: 'mnist', limit: '10000', dataPath: '', textWindow: '', labelColumn: '', featureColumns: '', task: 'auto', validationFraction: '0.2',
     loss: 'auto', optimizer: 'sgd', learningRate: '0.1', momentum: '0.9', wd: '0',
     schedule: 'none', scheduleStep: '100', scheduleFactor: '0.5', warmupSteps: '0', finalLr: '0', clipGlobalNorm: '',
     batchSize: '64', epochs: '10', device: 'cpu', checkpointDir: '', checkpointEvery: '', resumeFrom: '',
@@ -74,60 +61,6 @@ export function defaultForm(): TrainingForm {
 }
 
 export type ConfigResult = { ok: true; config: TrainingConfigInput } | { ok: false; error: string };
-
-/** Thrown inside buildConfig for the first bad field; its message names the field as the form labels it. */
-class FieldError extends Error {}
-
-function num(text: string, field: string, check: (v: number) => boolean, rule: string): number {
-  const v = Number(text.trim());
-  if (text.trim() === '' || !Number.isFinite(v) || !check(v)) throw new FieldError(`${field} must be ${rule}`);
-  return v;
-}
-
-const posInt = (v: number) => Number.isInteger(v) && v >= 1;
-
-/** The data source of the form: built-in sets, or a CSV / array file with its columns. */
-function dataSource(form: TrainingForm): TrainingConfigInput['data'] {
-  switch (form.data) {
-    case 'mnist':
-      return form.limit.trim() === '' ? { kind: 'mnist' } : { kind: 'mnist', limit: num(form.limit, 'samples', (v) => Number.isInteger(v) && v >= 10, 'a whole number ≥ 10') };
-    case 'spirals':
-    case 'linear':
-      return { kind: form.data };
-    case 'csv':
-    case 'arrays': {
-      const path = form.dataPath.trim();
-      if (path === '') throw new FieldError(`data file: enter the path of ${form.data === 'csv' ? 'a .csv file' : 'an .npy or .npz file'} (as the engine sees it)`);
-      if (form.data === 'arrays' && !/\.np[yz]$/i.test(path)) throw new FieldError('data file: an array data file ends in .npy or .npz');
-      const label = form.labelColumn.trim();
-      // Names and indices both travel as text: the engine reads "3" as column 3 unless a header says "3".
-      if (form.data === 'csv') {
-        const features = form.featureColumns.split(',').map((f) => f.trim());
-        const given = form.featureColumns.trim() !== '';
-        if (given && features.some((f) => f === '')) throw new FieldError('feature columns: an empty name between commas; list names or 0-based indices, e.g. x1, x2');
-        if (given && label !== '' && features.includes(label)) throw new FieldError(`feature columns: '${label}' is the label column`);
-        return { kind: 'csv', path, ...(label ? { label } : {}), ...(given ? { features } : {}) };
-      }
-      const npy = /\.npy$/i.test(path);
-      if (npy && label !== '' && !/^-?\d+$/.test(label)) throw new FieldError('label: in a .npy matrix the label is a column index (e.g. -1, the last)');
-      if (npy && form.featureColumns.trim() !== '') throw new FieldError('features: a .npy matrix has no named arrays; leave features empty (every column but the label)');
-      const features = form.featureColumns.trim();
-      if (features.includes(',')) throw new FieldError('features: name one array of the .npz file (e.g. x)');
-      return { kind: 'arrays', path, ...(label ? { label: npy ? Number(label) : label } : {}), ...(features ? { features } : {}) };
-    }
-  }
-}
-
-/** The feature columns typed in ("x1, x2"), as a list without blanks. */
-export function featureList(text: string): string[] {
-  return text.split(',').map((f) => f.trim()).filter((f) => f !== '');
-}
-
-/** The feature text with `column` added (at the end) or, when it is there, removed. */
-export function toggleFeature(text: string, column: string): string {
-  const list = featureList(text);
-  return (list.includes(column) ? list.filter((f) => f !== column) : [...list, column]).join(', ');
-}
 
 /** The learning-rate schedule (its base rate is the optimizer's). */
 function schedule(form: TrainingForm): TrainingConfigInput['schedule'] {

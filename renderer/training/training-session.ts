@@ -13,6 +13,8 @@ import {
 
 export type CheckpointList = MethodResult<'listCheckpoints'>;
 export type DataFileInfo = MethodResult<'inspectDataFile'>;
+export type Generated = MethodResult<'generateText'>;
+export interface GenerateRequest { prompt: string; length: number; temperature: number; seed: number; text?: string }
 
 function messageOf(error: unknown): string {
   return (error as { message?: string } | undefined)?.message ?? String(error);
@@ -68,6 +70,12 @@ export class TrainingController {
   /** A data file's columns (CSV) or arrays (.npz / .npy), to pick the label and features from. */
   async inspectDataFile(path: string, kind: 'csv' | 'arrays'): Promise<DataFileInfo> {
     return this.client.call('inspectDataFile', { path, kind });
+  }
+
+  /** Text sampled from the trained character model (the vocabulary: `text`'s, else the last text trained on). */
+  async generateText(request: GenerateRequest): Promise<Generated> {
+    await this.session.flush();
+    return this.client.call('generateText', { docId: DOC_ID, ...request });
   }
 
   private async launch(from: 'fresh' | 'continue' | 'checkpoint'): Promise<void> {
