@@ -58,7 +58,7 @@ async function generate(args: string[]): Promise<number> {
     await client.call('forward', { docId: opened.docId, input: [{ shape: [1, steps], dtype: 'int32', data: new Array<number>(steps).fill(0) }], maxValues: 0 });
     await client.call('loadParameters', { docId: opened.docId, path: values.params });
     const answer = await client.call('generateText', {
-      docId: opened.docId, prompt: values.prompt ?? '\n', length, text: values.text,
+      docId: opened.docId, prompt: values.prompt ?? '\n', length, textFile: values.text,
       ...(temperature !== undefined ? { temperature } : {}), ...(seed !== undefined ? { seed } : {}),
     });
     process.stdout.write(values.json ? `${JSON.stringify(answer)}\n` : `${answer.text}\n`);

@@ -271,7 +271,7 @@ export const serviceMethods = {
 
   generateText: method('Samples text from the document\'s trained character model: the prompt\'s characters go in, and each next character ' +
     'is drawn from softmax(logits / temperature) at the last position, `length` times (the context is the last T characters, T the ' +
-    'document\'s input length). The vocabulary is the text file\'s (`text`), by default the one the document last trained on. ' +
+    'document\'s input length). The vocabulary is the text file\'s (`textFile`), by default the one the document last trained on. ' +
     'Codes: E_NO_MODEL (train or run first), E_NO_VOCABULARY (no text given or trained on), E_DATA (a prompt character outside the vocabulary).',
     z.object({
       docId: zDocId,
@@ -282,7 +282,7 @@ export const serviceMethods = {
       temperature: z.number().positive().max(100).optional(),
       seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
       /** The UTF-8 text whose characters are the vocabulary (as the data source of training). */
-      text: zPath.optional(),
+      textFile: zPath.optional(),
     }).strict(),
     z.object({
       /** The prompt followed by the sampled characters. */

@@ -1,5 +1,5 @@
 // The optional allow-list of folders an engine may read and write (BLOCKSMITH_ALLOWED_DIRS, set by
-// `blocksmith serve --allow-dir DIR`): every path a request names (`path`, `dir`, `resumeFrom`,
+// `blocksmith serve --allow-dir DIR`): every path a request names (`path`, `dir`, `resumeFrom`, `textFile`,
 // anywhere in its params) must then lie inside one of them, after symlinks are resolved, or the
 // request is refused with E_PATH_NOT_ALLOWED before its handler runs. Without the variable every
 // path is allowed, as the desktop app needs (docs/service.md, "Trust model").
@@ -7,7 +7,7 @@ import { realpath } from 'node:fs/promises';
 import { delimiter, dirname, resolve, sep } from 'node:path';
 import { ServiceError } from '../schema/service-protocol.ts';
 
-const PATH_KEYS = new Set(['path', 'dir', 'resumeFrom']);
+const PATH_KEYS = new Set(['path', 'dir', 'resumeFrom', 'textFile']);
 
 /** The allowed folders, or null when every path is allowed. */
 export function allowedFolders(env: NodeJS.ProcessEnv = process.env): string[] | null {

@@ -39,7 +39,7 @@ export function GenerateSection({ engineReady }: { engineReady: boolean }) {
     setBusy(true);
     try {
       const text = textPath.trim();
-      setResult(await trainingFor(store, session).generateText({ prompt, ...fields, ...(text ? { text } : {}) }));
+      setResult(await trainingFor(store, session).generateText({ prompt, ...fields, ...(text ? { textFile: text } : {}) }));
       setError(null);
     } catch (e) {
       setError(messageOf(e));

@@ -14,7 +14,7 @@ import {
 export type CheckpointList = MethodResult<'listCheckpoints'>;
 export type DataFileInfo = MethodResult<'inspectDataFile'>;
 export type Generated = MethodResult<'generateText'>;
-export interface GenerateRequest { prompt: string; length: number; temperature: number; seed: number; text?: string }
+export interface GenerateRequest { prompt: string; length: number; temperature: number; seed: number; textFile?: string }
 
 function messageOf(error: unknown): string {
   return (error as { message?: string } | undefined)?.message ?? String(error);

@@ -20,10 +20,10 @@ function trainedVocabulary(session: Session, docId: string): { corpus: TextCorpu
 export const generateText: Handler<'generateText'> = async (params, ctx) => {
   const { entry, net } = ctx.session.model(params.docId);
   const trained = trainedVocabulary(ctx.session, params.docId);
-  const corpus = params.text ? await readTextCorpus(params.text) : trained?.corpus;
+  const corpus = params.textFile ? await readTextCorpus(params.textFile) : trained?.corpus;
   if (!corpus) {
     throw new ServiceError('E_NO_VOCABULARY', `document '${params.docId}' has not been trained on text in this session: ` +
-      'give params.text, the text file whose characters are the vocabulary');
+      'give params.textFile, the text file whose characters are the vocabulary');
   }
   const length = entry.document.input.shape[1] ?? -1;
   const context = length > 0 ? length : trained?.window ?? 64;

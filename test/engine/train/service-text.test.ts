@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { connectedHost, errorOf, within } from '../../service/service-helpers.ts';
 import type { TrainingStatus } from '../../../engine/schema/training-config.ts';
+import { pathsIn } from '../../../engine/service/path-policy.ts';
 
 const TEXT = resolve('assets/text/tiny-tales.txt');
 const connection = connectedHost();
@@ -61,7 +62,7 @@ test('the char-transformer trains on a text file below its unigram entropy, then
   assert.equal(out.context, 32);
   assert.ok(Array.from(out.generated).every((c) => characters.has(c)), out.generated);
   // Same seed, same text; the vocabulary can also come from the file named in the request.
-  const again = await client().call('generateText', { docId, prompt: 'the ', length: 40, temperature: 0.8, seed: 1, text: TEXT });
+  const again = await client().call('generateText', { docId, prompt: 'the ', length: 40, temperature: 0.8, seed: 1, textFile: TEXT });
   assert.equal(again.text, out.text);
   const bad = await errorOf(client().call('generateText', { docId, prompt: 'THE', length: 3 }));
   assert.equal(bad.code, 'E_DATA');
@@ -80,4 +81,8 @@ test('a text whose vocabulary does not fit the Embedding is refused, naming the 
   const error = await errorOf(client().call('startTraining', { docId, config }));
   assert.equal(error.code, 'E_DATA');
   assert.match(error.message, /28 distinct characters but node 'emb' \(embedding0\) is an Embedding with inputDim 40: set its inputDim to 28/);
+});
+
+test('generateText\'s textFile is a path the allow-list checks', () => {
+  assert.deepEqual(pathsIn({ docId: 'd', prompt: 'a', length: 1, textFile: '/etc/passwd' }), ['/etc/passwd']);
 });
