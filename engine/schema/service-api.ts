@@ -114,6 +114,8 @@ export const serviceMethods = {
       /** Rebuild the model (fresh parameters) even when one is already built. */
       rebuild: z.boolean().optional(),
       maxValues: zMaxValues.optional(),
+      /** Also answer each MultiHeadAttention layer's attention weights (attention maps). */
+      attention: z.boolean().optional(),
     }).strict().refine((p) => [p.inputShape, p.input, p.inputFile].filter((x) => x !== undefined).length <= 1,
       { message: 'give one of inputShape, input or inputFile', path: ['input'] }),
     z.object({
@@ -125,6 +127,8 @@ export const serviceMethods = {
       /** Where the input came from (random of a shape, the request's data, or a file's array). */
       input: z.object({ source: z.enum(['random', 'given', 'file']), shapes: z.array(zShape), path: z.string().optional(),
         name: z.string().optional() }).optional(),
+      /** With attention: true, per MultiHeadAttention layer (node key as in inferShapes, layer name) its weights (N, heads, Tq, Tk), each row summing to 1. */
+      attention: z.array(z.object({ node: z.string(), name: z.string(), weights: zTensorOutput })).optional(),
     })),
 
   parameterTable: method('Every parameter of the built model: name, shape, dtype, state, initializer, ties, place in the block tree, statistics and a histogram.',

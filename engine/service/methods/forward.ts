@@ -16,6 +16,7 @@ import { deviceName, parseDevice } from '../device-name.ts';
 import { ensureModel, releaseModel } from '../model-builder.ts';
 import { briefs } from '../model-parameters.ts';
 import { ndarrayToWire, wireToNDArray } from '../tensor-wire.ts';
+import { withAttentionMaps, type AttentionMap } from '../attention-maps.ts';
 
 const DEFAULT_MAX_VALUES = 10000;
 
@@ -53,16 +54,18 @@ export const forward: Handler<'forward'> = async (params, ctx) => {
   }
   await ctx.checkpoint();
   const started = performance.now();
+  const maxValues = params.maxValues ?? DEFAULT_MAX_VALUES;
   let ran: ReturnType<typeof runModel>;
+  let attention: AttentionMap[] | null = null;
   try {
-    ran = runModel(model, inputs);
+    if (params.attention) ({ result: ran, maps: attention } = withAttentionMaps(model, maxValues, () => runModel(model, inputs)));
+    else ran = runModel(model, inputs);
   } catch (error) {
     // A model that failed its first forward keeps nothing: its parameters are freed now.
     if (fresh) releaseModel(entry, model);
     throw error;
   }
   const { outputs, edgeShapes } = ran;
-  const maxValues = params.maxValues ?? DEFAULT_MAX_VALUES;
   return {
     outputs: outputs.map((o) => ndarrayToWire(o, maxValues)),
     edgeShapes,
@@ -70,6 +73,7 @@ export const forward: Handler<'forward'> = async (params, ctx) => {
     device: deviceName(device),
     seconds: (performance.now() - started) / 1000,
     ...(input ? { input } : {}),
+    ...(attention ? { attention } : {}),
   };
 };
 
