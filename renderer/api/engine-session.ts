@@ -160,7 +160,7 @@ export class EngineSession {
       // in the Parameters and Training tabs survive a Run of the unchanged document.
       const { runInput } = this.store.getState();
       const inputFile = runInput ? { inputFile: { path: runInput.path, name: runInput.name } } : {};
-      const lastRun = await this.client.call('forward', { docId: DOC_ID, maxValues: RUN_MAX_VALUES, ...inputFile });
+      const lastRun = await this.client.call('forward', { docId: DOC_ID, maxValues: RUN_MAX_VALUES, attention: true, ...inputFile });
       const table = await this.client.call('parameterTable', { docId: DOC_ID, statistics: true });
       const from = lastRun.input?.source === 'file' ? ` with ${lastRun.input.name ?? ''} from ${lastRun.input.path ?? ''}` : '';
       settle();

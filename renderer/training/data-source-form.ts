@@ -8,7 +8,7 @@ export type DataKind = 'mnist' | 'spirals' | 'linear' | 'csv' | 'arrays' | 'text
 export const DATA_KINDS: readonly DataKind[] = ['mnist', 'spirals', 'linear', 'csv', 'arrays', 'text'];
 /** What the data select shows for each kind. */
 export const DATA_KIND_LABELS: Record<DataKind, string> = {
-  mnist: 'mnist', spirals: 'spirals', linear: 'linear', csv: 'CSV file', arrays: '.npy / .npz file', text: 'text file (characters)',
+  mnist: 'mnist', spirals: 'spirals', linear: 'linear', csv: 'CSV file', arrays: '.npy / .npz file', text: 'text file',
 };
 
 /** The form fields that say where the samples come from. */

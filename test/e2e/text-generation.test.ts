@@ -1,7 +1,9 @@
 // Browser test of text data and generation, against the real web host and engine: open the
 // char-transformer example, pick the shipped text (assets/text/tiny-tales.txt) as the Training
 // tab's data, train one short epoch, then Generate: the text shown starts with the prompt and has
-// the requested number of characters after it, all from the text. Screenshot: text-generation.png.
+// the requested number of characters after it, all from the text. Then Run: the Parameters tab
+// shows each attention layer's maps, one canvas heatmap per head, drawn with a causal pattern
+// (nothing above the diagonal). Screenshots: text-generation.png, attention-maps.png.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -54,4 +56,31 @@ test('pick a text file in the Training tab, train a few steps, generate text', {
   await p.getByRole('button', { name: 'Maximize' }).click();
   await shown.scrollIntoViewIfNeeded();
   await screenshot(p, 'text-generation');
+});
+
+test('after Run, each attention layer shows one heatmap per head of the chosen sample', { skip, timeout: 60_000 }, async () => {
+  const p = page();
+  await p.getByRole('button', { name: 'Run', exact: true }).click();
+  const maps = p.getByTestId('attention-maps');
+  await maps.waitFor({ timeout: 20_000 });
+  // The encoder block is repeated ×2: two layers of 4 heads.
+  assert.equal(await maps.locator('[data-node]').count(), 2);
+  const canvases = maps.locator('canvas');
+  assert.equal(await canvases.count(), 8);
+  const first = canvases.first();
+  assert.equal(await first.getAttribute('data-rows'), '32');
+  assert.equal(await first.getAttribute('data-cols'), '32');
+  // Causal attention: above the diagonal the weight is 0 (the scale's low end), on it it is not.
+  // (No named helpers inside evaluate: tsx would wrap them in a __name() the page lacks.)
+  const pixels = await first.evaluate((el) => {
+    const c = el as HTMLCanvasElement;
+    const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    return [[0, 31], [3, 20], [10, 11], [0, 0]].map(([r, col]) => Array.from(data.slice((r! * c.width + col!) * 4, (r! * c.width + col!) * 4 + 4)).join(','));
+  });
+  const [a0, a1, a2, diagonal] = pixels;
+  assert.ok(diagonal!.endsWith(',255'), 'opaque');
+  assert.equal(new Set([a0, a1, a2]).size, 1, `every cell above the diagonal has the colour of 0: ${pixels.join(' | ')}`);
+  assert.notEqual(diagonal, a0, 'position 0 attends to itself with weight 1');
+  await maps.scrollIntoViewIfNeeded();
+  await screenshot(p, 'attention-maps');
 });
