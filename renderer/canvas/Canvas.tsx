@@ -22,6 +22,9 @@ import type { LayerFlowNode } from './LayerNode.tsx';
 import { QuickAdd } from './QuickAdd.tsx';
 import { ESTIMATED_NODE_SIZE, MINIMAP_SIZE, fitReadable } from './view-fit.ts';
 import type { ShapeFlowEdge } from './ShapeEdge.tsx';
+import { tieEdges, type TieFlowEdge } from './TieEdge.tsx';
+
+type FlowEdge = ShapeFlowEdge | TieFlowEdge;
 
 /** A palette drag's data type; the text is a layer kind, or a block or structure entry (graph/palette-blocks.ts). */
 export const PALETTE_MIME = 'application/x-blocksmith-kind';
@@ -84,19 +87,19 @@ function useFlowNodes(): [LayerFlowNode[], (changes: NodeChange<LayerFlowNode>[]
   return [nodes, onChange];
 }
 
-function useFlowEdges(): [ShapeFlowEdge[], (changes: EdgeChange<ShapeFlowEdge>[]) => void] {
+function useFlowEdges(): [FlowEdge[], (changes: EdgeChange<FlowEdge>[]) => void] {
   const doc = useEditor(selectBody);
   const selected = useEditor((s) => s.selectedEdges);
-  const [edges, setEdges] = useState<ShapeFlowEdge[]>([]);
+  const [edges, setEdges] = useState<FlowEdge[]>([]);
   useEffect(() => {
     const chosen = new Set(selected);
-    setEdges(doc.edges.map((e) => ({
+    setEdges([...doc.edges.map((e) => ({
       id: e.id, type: 'shape' as const, source: e.source.node, sourceHandle: e.source.port,
       target: e.target.node, targetHandle: e.target.port, selected: chosen.has(e.id),
-    })));
+    })), ...tieEdges(doc.nodes)]);
   }, [doc, selected]);
   const { store } = useEditorHandles();
-  const onChange = useCallback((changes: EdgeChange<ShapeFlowEdge>[]) => {
+  const onChange = useCallback((changes: EdgeChange<FlowEdge>[]) => {
     setEdges((es) => applyEdgeChanges(changes, es));
     const state = store.getState();
     const next = selectionAfter(state.selectedEdges, changes);
@@ -187,7 +190,7 @@ export function Canvas() {
     else state.setEngine({ notice: { kind: 'error', text: `Cannot connect: ${result.reason}` } });
   }, [store]);
 
-  const onReconnect = useCallback((old: ShapeFlowEdge, c: Connection) => {
+  const onReconnect = useCallback((old: FlowEdge, c: Connection) => {
     const state = store.getState();
     const result = reconnectEdge(selectBody(state), state.catalog, old.id,
       { node: c.source, port: c.sourceHandle ?? 'output' }, { node: c.target, port: c.targetHandle ?? 'data' });
@@ -226,7 +229,7 @@ export function Canvas() {
 
   return (
     <div className="canvas" data-testid="canvas" data-view-ready={viewReady} onDrop={onDrop} onDragOver={onDragOver} onDoubleClick={onDoubleClick}>
-      <ReactFlow<LayerFlowNode, ShapeFlowEdge>
+      <ReactFlow<LayerFlowNode, FlowEdge>
         nodes={nodes} edges={edges} nodeTypes={nodeTypes} edgeTypes={edgeTypes}
         onNodesChange={onNodesChange} onEdgesChange={onEdgesChange} onConnect={onConnect} onReconnect={onReconnect}
         onNodeDragStop={onNodeDragStop} onSelectionChange={onSelectionChange} onNodeDoubleClick={onNodeDoubleClick}

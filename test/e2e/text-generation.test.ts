@@ -3,7 +3,8 @@
 // tab's data, train one short epoch, then Generate: the text shown starts with the prompt and has
 // the requested number of characters after it, all from the text. Then Run: the Parameters tab
 // shows each attention layer's maps, one canvas heatmap per head, drawn with a causal pattern
-// (nothing above the diagonal). Screenshots: text-generation.png, attention-maps.png.
+// (nothing above the diagonal). Screenshots: char-transformer-tie.png (the tie
+// between the Embedding and the output Dense drawn as a dashed arc), text-generation.png, attention-maps.png.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -25,6 +26,12 @@ test('pick a text file in the Training tab, train a few steps, generate text', {
   const p = page();
   await p.getByLabel('Open example').selectOption('char-transformer');
   await canvasNode(p, 'embedding0').waitFor();
+  // The output Dense shares the Embedding's weight: the tie is drawn as its own (dashed) edge.
+  const tie = p.getByTestId('tie-edge');
+  await tie.waitFor();
+  assert.equal(await tie.count(), 1);
+  assert.equal(await tie.locator('text').textContent(), 'embedding0.weight ⇄ dense0.weight');
+  await screenshot(p, 'char-transformer-tie');
   await p.getByRole('tab', { name: /Training/ }).click();
   await p.getByTestId('training-panel').waitFor();
   await setField(p, 'data', 'text');
