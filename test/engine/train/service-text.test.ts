@@ -12,6 +12,7 @@ import { resolve } from 'node:path';
 import { connectedHost, errorOf, within } from '../../service/service-helpers.ts';
 import type { TrainingStatus } from '../../../engine/schema/training-config.ts';
 import { pathsIn } from '../../../engine/service/path-policy.ts';
+import { chainDocument } from '../support/chain-document.ts';
 
 const TEXT = resolve('assets/text/tiny-tales.txt');
 const connection = connectedHost();
@@ -85,4 +86,16 @@ test('a text whose vocabulary does not fit the Embedding is refused, naming the 
 
 test('generateText\'s textFile is a path the allow-list checks', () => {
   assert.deepEqual(pathsIn({ docId: 'd', prompt: 'a', length: 1, textFile: '/etc/passwd' }), ['/etc/passwd']);
+});
+
+test('a model whose outputs are not one logit per character is refused, naming the node that makes them', async () => {
+  const doc = chainDocument([
+    { kind: 'Embedding', name: 'embedding0', attrs: { inputDim: 28, outputDim: 8 } },
+    { kind: 'Dense', name: 'dense0', attrs: { units: 10, flatten: false } },
+  ], [-1, 16]);
+  const { docId } = await client().call('openDocument', { document: doc });
+  const config = { data: { kind: 'text' as const, path: TEXT }, epochs: 1, batchSize: 8, trainSize: 8, validationSize: 0 };
+  const error = await errorOf(client().call('startTraining', { docId, config }));
+  assert.equal(error.code, 'E_DATA');
+  assert.match(error.message, /outputs shape \(2, 16, 10\) but text data needs one logit per character at every position, \(N, 16, 28\); node 'n1' \(dense0\) makes the output: give it 28 units/);
 });
