@@ -19,6 +19,8 @@ export interface GenerateOptions {
   /** The longest context fed to the model (its positional table's length). */
   context?: number;
   seed?: number;
+  /** The random stream to draw from (default: a fresh one from `seed`): one stream over several calls continues them exactly. */
+  rng?: Rng;
   /** Where the model's parameters live (default: the CPU). */
   device?: Device;
 }
@@ -28,7 +30,7 @@ export function generateText(model: Block, corpus: TextCorpus, options: Generate
   const temperature = options.temperature ?? 1;
   if (!(temperature > 0)) throw new Error(`temperature must be positive, got ${temperature}`);
   const context = options.context ?? 64;
-  const rng = new Rng(options.seed ?? 0);
+  const rng = options.rng ?? new Rng(options.seed ?? 0);
   const ids = encodeText(corpus, options.prompt);
   if (ids.length === 0) throw new Error('the prompt needs at least one character');
   for (let k = 0; k < options.length; k++) {

@@ -7,6 +7,10 @@ import { parseDevice } from '../device-name.ts';
 import { readTextCorpus, type TextCorpus } from '../../train/data/text.ts';
 import { generateText as sample } from '../../train/generate.ts';
 import type { Session } from '../session.ts';
+import { Rng } from '../../train/data/rng.ts';
+
+/** Characters sampled between two cancellation points (and progress events). */
+const CHUNK = 32;
 
 /** The vocabulary of the document's most recent training run on text data, if any. */
 function trainedVocabulary(session: Session, docId: string): { corpus: TextCorpus; window: number } | null {
@@ -28,9 +32,15 @@ export const generateText: Handler<'generateText'> = async (params, ctx) => {
   const length = entry.document.input.shape[1] ?? -1;
   const context = length > 0 ? length : trained?.window ?? 64;
   const device = parseDevice(entry.device, 'document.device');
-  const text = sample(net, corpus, {
-    prompt: params.prompt, length: params.length, temperature: params.temperature ?? 1, context, seed: params.seed ?? 0, device,
-  });
+  // In chunks that continue one random stream (the same text as one call), so a long request can
+  // be cancelled and reports progress between chunks instead of holding the engine throughout.
+  const rng = new Rng(params.seed ?? 0);
+  let text = params.prompt;
+  for (let done = 0; done < params.length; done += CHUNK) {
+    await ctx.checkpoint();
+    text = sample(net, corpus, { prompt: text, length: Math.min(CHUNK, params.length - done), temperature: params.temperature ?? 1, context, rng, device });
+    ctx.progress(Math.min(params.length, done + CHUNK), params.length);
+  }
   const prompt = Array.from(params.prompt).length;
   return {
     text, generated: Array.from(text).slice(prompt).join(''), vocabularySize: corpus.vocab.length, context, vocabularyFrom: corpus.name,

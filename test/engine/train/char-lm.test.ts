@@ -62,3 +62,17 @@ test('char-transformer trains below the unigram entropy of its text, and samples
   assert.ok(text.startsWith('the '));
   assert.ok(Array.from(text).every((c) => corpus.vocab.includes(c)));
 });
+
+test('sampling in pieces from one random stream gives the text of one call', () => {
+  np.random.seed(0);
+  const model = buildModel(loadExample('char-transformer'));
+  runModel(model, []);
+  // Any 28 characters: the example's vocabulary size.
+  const corpus = textCorpus('abcd' + Array.from({ length: 24 }, (_, i) => String.fromCharCode(0x41 + i)).join(''));
+  const whole = generateText(model.net, corpus, { prompt: 'ab', length: 12, seed: 5, context: 32 });
+  const rng = new Rng(5);
+  const first = generateText(model.net, corpus, { prompt: 'ab', length: 5, rng, context: 32 });
+  const pieces = generateText(model.net, corpus, { prompt: first, length: 7, rng, context: 32 });
+  assert.equal(pieces, whole);
+  assert.equal(Array.from(whole).length, 14);
+});
