@@ -9,7 +9,8 @@ import { startLocalEngine } from '../service/client.ts';
 import { untrustedCodeMessage } from './code-trust.ts';
 import { flagNumber, TrainUsageError } from './train-options.ts';
 
-export const GENERATE_USAGE = '  blocksmith generate DOC.json --params FILE --text FILE.txt [--prompt P] [--length N] [--temperature T] [--seed S] [--json] [--trust]';
+export const GENERATE_USAGE = '  blocksmith generate DOC.json --params FILE --text FILE.txt [--prompt P] [--length N] [--temperature T] [--seed S] ' +
+  '[--json] [--trust]';
 
 const FLAGS = {
   params: { type: 'string' }, text: { type: 'string' }, prompt: { type: 'string' }, length: { type: 'string' },

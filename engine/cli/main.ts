@@ -163,8 +163,9 @@ async function serveCommand(args: string[]): Promise<number> {
   }
 }
 
-const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { run, params, validate, serve: serveCommand, export: exportCommand, import: importCommand, train: trainCommand,
-  generate: generateCommand };
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  run, params, validate, serve: serveCommand, export: exportCommand, import: importCommand, train: trainCommand, generate: generateCommand,
+};
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

@@ -45,7 +45,8 @@ export function AttentionMaps() {
               const plane = headPlane(m, chosen, h);
               return (
                 <div key={h} className="attention-head">
-                  {plane ? <Heatmap values={plane.values} rows={plane.rows} cols={plane.cols} label={`${m.name} head ${h}`} testId={`attention-heatmap-${m.name}-${h}`} />
+                  {plane ? <Heatmap values={plane.values} rows={plane.rows} cols={plane.cols} label={`${m.name} head ${h}`}
+                    testId={`attention-heatmap-${m.name}-${h}`} />
                     : <span className="muted">not sent (too many values)</span>}
                   <span className="muted">head {h}</span>
                 </div>

@@ -51,7 +51,9 @@ async function writeSet(path: string, ds: Dataset): Promise<void> {
 export async function writeJobData(dir: string, config: TrainingConfig, seed: number): Promise<WrittenData> {
   const source = config.data;
   // The job's loss and accuracy take (N, C) logits; a language model's (N, T, V) with a label per position is not written for yet.
-  if (source.kind === 'text') throw new ExportError('E_EXPORT_JOB', 'data', 'text data (a label per position) is not supported by PyTorch jobs yet; train it in Blocksmith');
+  if (source.kind === 'text') {
+    throw new ExportError('E_EXPORT_JOB', 'data', 'text data (a label per position) is not supported by PyTorch jobs yet; train it in Blocksmith');
+  }
   const all = await loadDataSource(source, { seed, ...(config.task ? { task: config.task } : {}) });
   const base = { task: all.task, featureShape: [...all.featureShape], labelShape: [...all.labelShape] };
   await mkdir(join(dir, 'data'), { recursive: true });
