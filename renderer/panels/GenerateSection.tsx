@@ -66,7 +66,8 @@ export function GenerateSection({ engineReady }: { engineReady: boolean }) {
       </div>
       {error && <p className="field-error" data-testid="generate-error">{error}</p>}
       {result && (
-        <pre className="generated-text mono" data-testid="generated-text" title={`vocabulary of ${result.vocabularySize} characters from ${result.vocabularyFrom}; context ${result.context}`}>
+        <pre className="generated-text mono" data-testid="generated-text"
+          title={`vocabulary of ${result.vocabularySize} characters from ${result.vocabularyFrom}; context ${result.context}`}>
           <span className="generated-prompt">{result.text.slice(0, result.text.length - result.generated.length)}</span>{result.generated}
         </pre>
       )}

@@ -48,7 +48,8 @@ export function dataSource(form: DataFormFields): TrainingConfigInput['data'] {
     case 'text': {
       const path = form.dataPath.trim();
       if (path === '') throw new FieldError('text file: enter the path of a UTF-8 text file (as the engine sees it)');
-      const window = form.textWindow.trim() === '' ? undefined : num(form.textWindow, 'window', (v) => posInt(v) && v <= 4096, 'a whole number of characters in 1 … 4096');
+      const window = form.textWindow.trim() === '' ? undefined
+        : num(form.textWindow, 'window', (v) => posInt(v) && v <= 4096, 'a whole number of characters in 1 … 4096');
       return { kind: 'text', path, ...(window !== undefined ? { window } : {}) };
     }
     case 'csv':
