@@ -15,6 +15,7 @@ import { useFileController } from '../files/files-context.tsx';
 import { ExportDialog } from '../files/ExportDialog.tsx';
 import { PathDialog } from '../files/PathDialog.tsx';
 import { RecoveryOffer } from '../files/RecoveryOffer.tsx';
+import { TrustPrompt } from '../files/TrustPrompt.tsx';
 import { useFileShortcuts } from '../files/use-file-shortcuts.ts';
 import { listenToMenu } from './menu-commands.ts';
 
@@ -102,6 +103,7 @@ export function App() {
       <PathDialog />
       <ExportDialog />
       <RecoveryOffer />
+      <TrustPrompt />
     </ReactFlowProvider>
   );
 }
