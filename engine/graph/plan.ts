@@ -13,6 +13,7 @@ import { layerSpec } from '../nn/layers/index.ts';
 import { specParams } from '../nn/layers/layer-spec.ts';
 import { indexGraph, isLayerKind, topologicalOrder, type GraphIndex } from './topology.ts';
 import { classHint } from '../schema/graph-names.ts';
+import { codeOutputNames } from '../schema/code-ports.ts';
 
 export interface PlannedLayer { type: 'layer'; node: GraphNode; name: string; attrs: Record<string, unknown>; childNames: Record<string, string> }
 export interface PlannedInstance { type: 'instance'; node: GraphNode; graph: PlannedGraph }
@@ -201,7 +202,8 @@ export function itemPorts(item: PlannedItem): { inputs: string[]; outputs: strin
     case 'repeat': return item.node.sequence ? { inputs: ['data'], outputs: ['output'] } : io(item.copies[0]!);
     case 'layer': {
       const spec = layerSpec(item.node.kind);
-      return { inputs: spec.inputs.map((p) => p.name), outputs: spec.outputs.map((p) => p.name) };
+      const source = item.node.kind === 'Code' ? item.node.attrs?.source : undefined;
+      return { inputs: spec.inputs.map((p) => p.name), outputs: typeof source === 'string' ? codeOutputNames(source) : spec.outputs.map((p) => p.name) };
     }
   }
 }

@@ -3,9 +3,11 @@
 // parameter) in the inspector's code editor with the keyboard, using completion for np. and for
 // the declared parameters; an engine error shows on the line it names; the shape comes out on the
 // edge; the block trains on spirals from the Training tab (the loss falls from about ln 2) and
-// exports through File › Export… (ONNX by tracing, read back by onnxruntime). And a document with
+// exports through File › Export… (ONNX by tracing, read back by onnxruntime). A block declaring two
+// outputs draws a handle per port, each edge with its shape. And a document with
 // code opened by path or by upload asks before running it: no shapes, a banner and problems that
-// say why, until "Trust and run". Screenshots: code-editor-light, code-trust-prompt-light.
+// say why, until "Trust and run". Screenshots: code-editor-light, code-trust-prompt-light,
+// code-two-outputs-light.
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -208,4 +210,42 @@ test('a document with code asks before running it: no shapes and a banner until 
   await p.waitForTimeout(1000);
   assert.equal(await prompt.count(), 0);
   assert.equal(await p.getByTestId('restricted-banner').count(), 0);
+});
+
+test('a code block declaring two outputs has a handle per port on the canvas, each edge with its own shape', { skip, timeout: 60_000 }, async () => {
+  const p = page();
+  const source = `// Split: twice the input, and its features mixed into five (${Date.now()}).
+export const outputs = ['twice', 'mixed'];
+export function forward(self: Self, x: NDArray): NDArray[] {
+  return [x.mul(2), np.dot(x, np.ones([3, 5]))];
+}
+`;
+  const doc = {
+    format: 'blocksmith.graph', version: 2, title: 'split', seed: 0, input: { shape: [2, 3], dtype: 'float32' }, blocks: [],
+    nodes: [
+      { id: 'in', kind: 'Input', name: 'data' },
+      { id: 's', kind: 'Code', name: 'split0', attrs: { source } },
+      { id: 'a', kind: 'Output', name: 'a' },
+      { id: 'b', kind: 'Output', name: 'b' },
+    ],
+    edges: [
+      { id: 'e0', source: { node: 'in', port: 'output' }, target: { node: 's', port: 'data' } },
+      { id: 'e1', source: { node: 's', port: 'twice' }, target: { node: 'a', port: 'data' } },
+      { id: 'e2', source: { node: 's', port: 'mixed' }, target: { node: 'b', port: 'data' } },
+    ],
+    layout: { positions: { in: { x: 0, y: 100 }, s: { x: 250, y: 100 }, a: { x: 550, y: 0 }, b: { x: 550, y: 200 } } },
+  };
+  await p.getByTestId('open-file').setInputFiles({ name: 'split.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(doc)) });
+  const prompt = p.getByTestId('trust-prompt');
+  await prompt.waitFor({ timeout: 15_000 });
+  // The ports are read from the text: drawn before anything runs.
+  const handles = () => p.getByTestId('node-split0').locator('.react-flow__handle.source').evaluateAll((els) => els.map((e) => e.getAttribute('data-handleid')));
+  assert.deepEqual(await handles(), ['twice', 'mixed']);
+  await prompt.getByRole('button', { name: 'Trust and run' }).click();
+  await waitForText(p.getByTestId('node-shape-a'), '(2, 3)', 15_000);
+  await waitForText(p.getByTestId('node-shape-b'), '(2, 5)');
+  const labels = await p.locator('[data-testid="edge-shape"]').evaluateAll((els) => Object.fromEntries(els.map((e) => [e.getAttribute('data-edge'), e.textContent])));
+  assert.equal(labels.e1, '(2, 3)');
+  assert.equal(labels.e2, '(2, 5)');
+  await screenshot(p, 'code-two-outputs-light');
 });
