@@ -249,4 +249,6 @@ export function forward(self: Self, x: NDArray): NDArray[] {
   assert.equal(labels.e1, '(2, 3)');
   assert.equal(labels.e2, '(2, 5)');
   await screenshot(p, 'code-two-outputs-light');
+  // The code editor's styles and everything above ran under the page's CSP without a violation.
+  assert.deepEqual(suite.editor().problems.filter((m) => /Content Security Policy|Refused to/i.test(m)), []);
 });
