@@ -19,6 +19,9 @@ export interface GraphStep {
   outputCount: number;
 }
 
+/** A block with several outputs (a nested GraphBlock, a code block declaring outputs). */
+const hasCallAll = (b: Block): b is Block & { callAll(...inputs: NDArray[]): NDArray[] } => typeof (b as { callAll?: unknown }).callAll === 'function';
+
 export class GraphBlock extends Block {
   private readonly steps: GraphStep[];
   private readonly outputs: StepSource[];
@@ -47,7 +50,7 @@ export class GraphBlock extends Block {
     const read = (s: StepSource): NDArray => ('input' in s ? inputs[s.input]! : results[s.step]![s.port]!);
     for (const step of this.steps) {
       const args = step.inputs.map(read);
-      results.push(step.outputCount > 1 && step.block instanceof GraphBlock ? step.block.callAll(...args) : [step.block.call(...args)]);
+      results.push(step.outputCount > 1 && hasCallAll(step.block) ? step.block.callAll(...args) : [step.block.call(...args)]);
     }
     return this.outputs.map(read);
   }

@@ -12,6 +12,8 @@ import type { BlockDefinition, GraphBody, GraphDocument, GraphNode } from '../sc
 import { layerSpec } from '../nn/layers/index.ts';
 import { specParams } from '../nn/layers/layer-spec.ts';
 import { indexGraph, isLayerKind, topologicalOrder, type GraphIndex } from './topology.ts';
+import { classHint } from '../schema/graph-names.ts';
+import { codeOutputNames } from '../schema/code-ports.ts';
 
 export interface PlannedLayer { type: 'layer'; node: GraphNode; name: string; attrs: Record<string, unknown>; childNames: Record<string, string> }
 export interface PlannedInstance { type: 'instance'; node: GraphNode; graph: PlannedGraph }
@@ -101,7 +103,7 @@ export function planDocument(doc: GraphDocument, broken: (blockId: string | unde
     const chain = chainOf(body, index);
     const className = body.className ?? (chain ? 'Sequential' : 'GraphBlock');
     // The container is named before its contents, as a constructor runs before its children's.
-    const name = opts.name ?? namer.next(className.toLowerCase());
+    const name = opts.name ?? namer.next(classHint(className));
     const items = new Map<string, PlannedItem>();
     for (const node of order) {
       if (!broken(opts.blockId, node.id)) items.set(node.id, planNode(node, opts.root === true));
@@ -200,7 +202,8 @@ export function itemPorts(item: PlannedItem): { inputs: string[]; outputs: strin
     case 'repeat': return item.node.sequence ? { inputs: ['data'], outputs: ['output'] } : io(item.copies[0]!);
     case 'layer': {
       const spec = layerSpec(item.node.kind);
-      return { inputs: spec.inputs.map((p) => p.name), outputs: spec.outputs.map((p) => p.name) };
+      const source = item.node.kind === 'Code' ? item.node.attrs?.source : undefined;
+      return { inputs: spec.inputs.map((p) => p.name), outputs: typeof source === 'string' ? codeOutputNames(source) : spec.outputs.map((p) => p.name) };
     }
   }
 }

@@ -101,7 +101,7 @@ function inferGraph(g: PlannedGraph, inputs: Shape[], path: string, ctx: Ctx, in
     } else if (item.type === 'layer') {
       const r = inferLayer(item, ins as number[][], g, tiedShapes, ctx, path);
       entry = r.entry;
-      outs = { [layerSpec(node.kind).outputs[0]!.name]: r.out };
+      itemPorts(item).outputs.forEach((name, i) => { outs[name] = r.outs[i] ?? null; });
     } else if (item.type === 'instance') {
       const sub = inferGraph(item.graph, ins, subPath(path, node.id), ctx, [inDtype]);
       const names = item.graph.body.nodes.filter((n) => n.kind === 'Output').map((n) => n.name);
@@ -139,7 +139,7 @@ function inferGraph(g: PlannedGraph, inputs: Shape[], path: string, ctx: Ctx, in
   return result;
 }
 
-function inferLayer(item: PlannedLayer, ins: number[][], g: PlannedGraph, tiedShapes: Map<string, number[]>, ctx: Ctx, path: string): { out: Shape; entry: NodeShapes } {
+function inferLayer(item: PlannedLayer, ins: number[][], g: PlannedGraph, tiedShapes: Map<string, number[]>, ctx: Ctx, path: string): { outs: Shape[]; entry: NodeShapes } {
   const spec = layerSpec(item.node.kind);
   const entry: NodeShapes = { outputShapes: [], paramCount: 0, flops: 0, params: [], name: item.name };
   const place = { nodeId: path + item.node.id, blockId: g.blockId };
@@ -153,7 +153,7 @@ function inferLayer(item: PlannedLayer, ins: number[][], g: PlannedGraph, tiedSh
     } catch (e) {
       // An attribute the parameter's shape cannot be made from (a kernel size for three axes on a 2-d convolution).
       ctx.report.problems.push(problem(C.shapeMismatch, `${item.name}: ${(e as Error).message}`, { ...place, param: p.name }));
-      return { out: null, entry };
+      return { outs: [], entry };
     }
     const tie = item.node.params?.[p.name]?.tiedTo;
     const root = tie ? tieRoot(g, tie.node, tie.param) : null;
@@ -166,16 +166,17 @@ function inferLayer(item: PlannedLayer, ins: number[][], g: PlannedGraph, tiedSh
     entry.params.push({ name, shape });
     if (!tie) entry.paramCount += count(shape);
   }
-  let out: Shape = null;
+  let outs: Shape[] = [];
   try {
-    out = spec.outputShape(item.attrs, ins);
-    entry.outputShapes = [out];
+    const shapes = spec.outputShapes ? spec.outputShapes(item.attrs, ins) : [spec.outputShape(item.attrs, ins)];
+    outs = shapes;
+    entry.outputShapes = shapes;
     entry.flops = spec.flops ? spec.flops(item.attrs, ins) : 0;
     if (!Number.isFinite(entry.flops)) entry.flops = 0;
   } catch (e) {
     ctx.report.problems.push(problem(C.shapeMismatch, `${item.name}: cannot take an input of shape ${fmtShape(ins[0] ?? [])}: ${(e as Error).message}`, place));
   }
-  return { out, entry };
+  return { outs, entry };
 }
 
 

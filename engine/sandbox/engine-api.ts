@@ -6,17 +6,12 @@
 import { NDArray } from '../ndarray/ndarray.ts';
 import { np } from '../ndarray/np.ts';
 import { npx } from '../ndarray/npx.ts';
+import { CODE_METHODS, CODE_NP, CODE_NP_RANDOM, CODE_NPX } from '../schema/code-api.ts';
 
-const NP = ['array', 'zeros', 'ones', 'full', 'arange', 'eye', 'zerosLike', 'onesLike', 'fullLike', 'add', 'subtract', 'multiply', 'divide',
-  'power', 'maximum', 'minimum', 'equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual', 'negative', 'abs', 'exp', 'log', 'sqrt',
-  'square', 'sign', 'tanh', 'sum', 'mean', 'max', 'min', 'prod', 'argmax', 'argmin', 'dot', 'matmul', 'concatenate', 'concat', 'stack',
-  'split', 'reshape', 'transpose', 'broadcastTo', 'expandDims', 'squeeze', 'flatten'];
-const NP_RANDOM = ['uniform', 'normal'];
-const NPX = ['relu', 'sigmoid', 'tanh', 'gelu', 'softrelu', 'softmax', 'logSoftmax', 'leakyRelu', 'elu', 'selu', 'silu', 'swish', 'softplus',
-  'hardSigmoid', 'hardSwish', 'prelu', 'layerNorm', 'fullyConnected', 'linear', 'pad'];
-const METHODS = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'neg', 'abs', 'exp', 'log',
-  'sqrt', 'square', 'sign', 'relu', 'sigmoid', 'tanh', 'sum', 'mean', 'max', 'min', 'prod', 'argmax', 'argmin', 'dot', 'reshape',
-  'expandDims', 'squeeze', 'flatten', 'transpose', 'broadcastTo', 'get', 'slice', 'astype', 'item', 'copy'];
+const NP: readonly string[] = CODE_NP;
+const NP_RANDOM: readonly string[] = CODE_NP_RANDOM;
+const NPX: readonly string[] = CODE_NPX;
+const METHODS: readonly string[] = CODE_METHODS;
 
 type Fn = (...args: unknown[]) => unknown;
 const table = (ns: object, names: readonly string[]): Map<string, Fn> =>

@@ -4,6 +4,16 @@
 
 import type { GraphDocument, GraphNode } from './graph-document.ts';
 
+/**
+ * The hint of a block of this class: the lower-cased class name, with `_` before the counter when
+ * the name ends in a digit (class `Block1` gives `block1_0`, not `block10`). The editor names a
+ * block made from a selection this way and the planner names further copies the same way.
+ */
+export const classHint = (className: string): string => {
+  const hint = className.toLowerCase();
+  return /\d$/.test(hint) ? `${hint}_` : hint;
+};
+
 /** Gluon's hint for a node: the lower-cased class name, an Activation's function, a definition's class. */
 export function nameHint(doc: Pick<GraphDocument, 'blocks'>, node: Pick<GraphNode, 'kind' | 'attrs' | 'block'>): string {
   switch (node.kind) {
@@ -11,7 +21,7 @@ export function nameHint(doc: Pick<GraphDocument, 'blocks'>, node: Pick<GraphNod
     case 'Output': return 'output';
     case 'Repeat': return 'repeat';
     case 'Activation': return typeof node.attrs?.activation === 'string' ? node.attrs.activation : 'activation';
-    case 'BlockInstance': return (doc.blocks.find((b) => b.id === node.block)?.className ?? 'Sequential').toLowerCase();
+    case 'BlockInstance': return classHint(doc.blocks.find((b) => b.id === node.block)?.className ?? 'Sequential');
     default: return node.kind.toLowerCase();
   }
 }

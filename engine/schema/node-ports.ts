@@ -1,9 +1,10 @@
 // The ports a node offers, one definition for the engine's graph layer and the editor, so the
 // canvas lets the user wire exactly what validation accepts: Input has `output`, Output has
 // `data`, a sequence Repeat one port in and one out, a block instance one port per Input/Output
-// node of its definition, a layer the ports of its descriptor. Pure: the caller says how block
+// node of its definition, a layer the ports of its descriptor (a code block's outputs: its source's). Pure: the caller says how block
 // definitions and layer descriptors are found (the engine's registry, or the editor's catalog).
 import { INPUT_NODE_PORT, OUTPUT_NODE_PORT, type BlockDefinition, type GraphNode } from './graph-document.ts';
+import { codeOutputNames } from './code-ports.ts';
 
 export interface InputPort {
   name: string;
@@ -45,7 +46,9 @@ export function nodePorts(
     default: {
       const layer = layerPorts(node.kind);
       if (!layer) return null;
-      return { inputs: layer.inputs.map((p) => ({ name: p.name, variadic: p.variadic === true })), outputs: layer.outputs.map((p) => p.name) };
+      // A code block declares its outputs in its source (code-ports.ts).
+      const outputs = node.kind === 'Code' && typeof node.attrs?.source === 'string' ? codeOutputNames(node.attrs.source) : layer.outputs.map((p) => p.name);
+      return { inputs: layer.inputs.map((p) => ({ name: p.name, variadic: p.variadic === true })), outputs };
     }
   }
 }

@@ -5,6 +5,7 @@ import { zGraphDocument, type GraphDocument } from '../../engine/schema/graph-do
 import type { ProblemInfo } from '../../engine/schema/service-api.ts';
 import type { ServiceClient } from '../../engine/schema/service-client.ts';
 import { makeCatalog } from '../graph/catalog.ts';
+import type { CodeListing } from '../store/code-trust-slice.ts';
 import type { EditorStore } from '../store/editor-store.ts';
 import { refuseOnProblems } from '../store/problem-focus.ts';
 
@@ -53,6 +54,11 @@ export class EngineSession {
       // Opening a document clears the shapes and problems: ask again even for the same model.
       if (state.openedAt !== previous.openedAt) this.syncedModel = null;
       if (state.document !== previous.document) this.schedule();
+      // The person trusted the document's code: send it again, now to run.
+      if (state.codeTrust !== previous.codeTrust) {
+        this.syncedModel = null;
+        this.schedule(0);
+      }
     });
     // A crashed or killed engine is replaced by a fresh one: say so and send the document again.
     this.client.on('engine-restarted', (event) => {
@@ -109,16 +115,19 @@ export class EngineSession {
   }
 
   private async sync(): Promise<void> {
-    const document = this.store.getState().document;
+    const { document, codeTrust } = this.store.getState();
     const model = modelKey(document);
     if (model === this.syncedModel) return;
     const generation = ++this.generation;
     const current = () => generation === this.generation;
     try {
-      const opened = await this.client.call('openDocument', { docId: DOC_ID, document });
+      // Restricted: the engine runs none of the code nobody agreed to (its shapes say why).
+      const trust = codeTrust === 'trusted';
+      const opened = await this.client.call('openDocument', { docId: DOC_ID, document, ...(trust ? { trust } : {}) });
       const shapes = await this.client.call('inferShapes', { docId: DOC_ID });
       if (!current()) return;
       this.syncedModel = model;
+      if (!trust) this.review(opened.code ?? []);
       this.store.getState().setEngine({ shapes, problems: uniqueProblems([...opened.problems, ...shapes.problems]), parameters: null, lastRun: null,
         // After an engine restart the engine brings back the values it had kept: say so.
         ...(opened.restored ? { notice: { kind: 'info' as const, text: `The engine restored ${opened.restored.parameters} trained or loaded parameter(s) ` +
@@ -129,6 +138,18 @@ export class EngineSession {
       if (problems) this.store.getState().setEngine({ shapes: null, problems: uniqueProblems(problems) });
       else this.fail('Shape inference failed', error);
     }
+  }
+
+  /** Restricted mode: ask about the code the engine would not run, or leave it when all of it may run (the shipped examples). */
+  private review(code: readonly CodeListing[]): void {
+    const untrusted = code.filter((c) => !c.trusted);
+    const { codeReview, codePromptOpen, setCodeTrust } = this.store.getState();
+    if (untrusted.length === 0) {
+      setCodeTrust({ codeTrust: 'trusted', codeReview: null, codePromptOpen: false });
+      return;
+    }
+    // The prompt opens once per document; "Keep restricted" closes it and the banner reopens it.
+    setCodeTrust({ codeReview: untrusted, codePromptOpen: codeReview === null ? true : codePromptOpen });
   }
 
   /**

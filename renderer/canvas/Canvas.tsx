@@ -4,6 +4,7 @@
 // block), a connection adds an edge and dragging an edge's end moves it (after the port checks of
 // graph/document-ops), a drag ends in one undoable move, a double-click on the empty canvas
 // opens quick-add and one on a block opens its definition.
+import { RestrictedBanner } from '../files/TrustPrompt.tsx';
 import {
   Background, Controls, MiniMap, ReactFlow, applyEdgeChanges, applyNodeChanges, useReactFlow,
   type Connection, type EdgeChange, type NodeChange, type OnSelectionChangeParams,
@@ -244,6 +245,7 @@ export function Canvas() {
         <Controls />
       </ReactFlow>
       <Breadcrumb />
+      <RestrictedBanner />
       {quickAdd && (
         <QuickAdd at={quickAdd.screen} onClose={() => setQuickAdd(null)} onPick={(kind) => { add(kind, quickAdd.flow); setQuickAdd(null); }} />
       )}

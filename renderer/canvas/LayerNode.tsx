@@ -17,8 +17,13 @@ import { BlockBadges, PortBadge } from './BlockBadges.tsx';
 export type LayerNodeData = { nodeId: string };
 export type LayerFlowNode = Node<LayerNodeData, 'layer'>;
 
+/** A code block's name from its source's leading `// Name: ...` comment (as the engine's repr reads it). */
+const codeTitle = (source: unknown): string => (typeof source === 'string' ? /^\s*\/\/\s*([A-Z][A-Za-z0-9_]*):/.exec(source)?.[1] ?? '' : '');
+
 function attrSummary(attrs: Record<string, unknown> | undefined): string {
   if (!attrs) return '';
+  // A code block's source is no one-line attribute: its title stands for it.
+  if (typeof attrs.source === 'string') return codeTitle(attrs.source);
   return Object.entries(attrs)
     .filter(([, v]) => v !== null && typeof v !== 'object')
     .map(([k, v]) => (k === 'units' || k === 'activation' ? String(v) : `${k}=${String(v)}`))

@@ -107,7 +107,10 @@ export function makeBlock(doc: GraphDocument, ids: readonly string[]): MakeBlock
   });
 
   const blockId = freshBlockId(doc);
-  const def: BlockDefinition = { id: blockId, nodes: body.nodes, edges: body.edges, layout: { positions: defPositions } };
+  // The class is named after the definition (block1 → Block1), so its instance is block1_0 (the
+  // engine's hint for the class), not a sequential0 that says nothing of where it comes from.
+  const className = `B${blockId.slice(1)}`;
+  const def: BlockDefinition = { id: blockId, className, nodes: body.nodes, edges: body.edges, layout: { positions: defPositions } };
   // The instance is named once the definition exists: its hint is the definition's class name.
   const rest: GraphDocument = {
     ...doc,

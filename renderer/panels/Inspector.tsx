@@ -5,6 +5,7 @@ import type { InitSpecJson } from '../../engine/schema/graph-document.ts';
 import { setAttr } from '../graph/document-ops.ts';
 import { selectBlockId, selectBody } from '../store/block-slice.ts';
 import { useEditor, useEditorHandles } from '../store/editor-context.tsx';
+import { CodeField } from '../code/CodeField.tsx';
 import { AttrWidget } from './attr-widgets.tsx';
 import { InitializerField } from './InitializerField.tsx';
 import { BlockInstanceSection, EditingBlockNote, SelectionBlockActions } from './BlockInspector.tsx';
@@ -33,7 +34,14 @@ function NodeInspector({ nodeId }: { nodeId: string }) {
       {layer && layer.attrs.length > 0 && (
         <section className="inspector-section">
           <h4>Attributes</h4>
-          {layer.attrs.map((a) => a.type === 'initializer' ? (
+          {layer.attrs.map((a) => node.kind === 'Code' && a.name === 'source' ? (
+            // A code block's source: a code editor (one per node: the key remounts it).
+            <div className="field code-field" key={`${node.id}/source`}>
+              <span>source <span className="muted code-hint">forward(self, x, …) with np / npx; Ctrl+Space completes</span></span>
+              <CodeField key={`${blockId ?? ''}/${node.id}`} value={String(node.attrs?.source ?? a.default ?? '')} problems={mine}
+                onChange={(v) => store.getState().commitBody(setAttr(selectBody(store.getState()), node.id, 'source', v))} />
+            </div>
+          ) : a.type === 'initializer' ? (
             // The same picker as a parameter's initializer: the name, then its arguments.
             <div className="field" key={a.name} title={a.doc}>
               <span>{a.name}</span>

@@ -15,10 +15,13 @@ import { useFileController } from '../files/files-context.tsx';
 import { ExportDialog } from '../files/ExportDialog.tsx';
 import { PathDialog } from '../files/PathDialog.tsx';
 import { RecoveryOffer } from '../files/RecoveryOffer.tsx';
+import { TrustPrompt } from '../files/TrustPrompt.tsx';
 import { useFileShortcuts } from '../files/use-file-shortcuts.ts';
 import { listenToMenu } from './menu-commands.ts';
 
-function isTyping(target: EventTarget | null): boolean {
+/** Whether a key goes to a field; the code editor lives in a shadow root, so look at the event's innermost target. */
+function isTyping(event: Event): boolean {
+  const target = event.composedPath()[0] ?? event.target;
   return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
 }
 
@@ -26,7 +29,7 @@ function useShortcuts() {
   const { store, session } = useEditorHandles();
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (isTyping(event.target)) return;
+      if (isTyping(event)) return;
       if ((event.ctrlKey || event.metaKey) && event.key === 'Enter') {
         event.preventDefault();
         void session.run();
@@ -102,6 +105,7 @@ export function App() {
       <PathDialog />
       <ExportDialog />
       <RecoveryOffer />
+      <TrustPrompt />
     </ReactFlowProvider>
   );
 }

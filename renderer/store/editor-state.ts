@@ -6,6 +6,7 @@ import type { MethodResult, ParameterRow, ProblemInfo } from '../../engine/schem
 import type { Catalog } from '../graph/catalog.ts';
 import type { TrainingForm, TrainingView } from '../training/training-model.ts';
 import type { BlockSlice } from './block-slice.ts';
+import type { CodeTrustSlice } from './code-trust-slice.ts';
 import type { PanelSlice } from './panel-slice.ts';
 
 export interface DocumentSlice {
@@ -79,4 +80,4 @@ export interface TrainingSlice {
   setTraining(view: TrainingView): void;
 }
 
-export type EditorState = DocumentSlice & SelectionSlice & HistorySlice & EngineSlice & UiSlice & TrainingSlice & BlockSlice & PanelSlice;
+export type EditorState = DocumentSlice & SelectionSlice & HistorySlice & EngineSlice & UiSlice & TrainingSlice & BlockSlice & PanelSlice & CodeTrustSlice;

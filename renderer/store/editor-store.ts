@@ -5,6 +5,7 @@ import { EMPTY_CATALOG } from '../graph/catalog.ts';
 import { emptyDocument } from '../graph/document-ops.ts';
 import { defaultForm, idleView, isActive } from '../training/training-model.ts';
 import { blockSlice, selectEditPath } from './block-slice.ts';
+import { codeTrustSlice, trustOnOpen } from './code-trust-slice.ts';
 import { PANEL_RESET_ON_OPEN, panelSlice } from './panel-slice.ts';
 import type { DocumentSlice, EditorState, EngineSlice, HistorySlice, SelectionSlice, TrainingSlice, UiSlice } from './editor-state.ts';
 
@@ -44,6 +45,8 @@ const documentSlice: StateCreator<EditorState, [], [], DocumentSlice & HistorySl
       // An array chosen as Run's input was picked for the previous model's input shape.
       runInput: null,
       ...PANEL_RESET_ON_OPEN,
+      // Its code does not run before the person agrees (the engine session asks which is untrusted).
+      ...trustOnOpen(doc),
       // A finished run's charts, readouts and per-node gradient badges describe the previous
       // model (its badges would land on the new document's layers that happen to share a name);
       // a run still active keeps its view, so it can still be paused or stopped.
@@ -101,5 +104,6 @@ export function createEditorStore(): EditorStore {
     ...trainingSlice(...a),
     ...blockSlice(...a),
     ...panelSlice(...a),
+    ...codeTrustSlice(...a),
   }));
 }

@@ -51,9 +51,9 @@ test('rgnet by hand: make block, repeat ×4, make block, + Dense(10): ×4 on the
   await selectNode(p, 'dense0');
   await canvasNode(p, 'dense1').locator('.layer-node-name').click({ modifiers: ['Control'] });
   await p.keyboard.press('Control+g');
-  await canvasNode(p, 'sequential0').waitFor();
+  await canvasNode(p, 'block1_0').waitFor();
   assert.equal(await canvasNode(p, 'dense0').count(), 0);
-  await waitForText(canvasNode(p, 'sequential0').getByTestId('share-sequential0'), 'own params');
+  await waitForText(canvasNode(p, 'block1_0').getByTestId('share-block1_0'), 'own params');
   await waitForText(p.getByTestId('node-shape-output0'), '(2, 16)');
 
   // Repeat ×4 from the inspector: drawn collapsed with its count.
@@ -65,14 +65,14 @@ test('rgnet by hand: make block, repeat ×4, make block, + Dense(10): ×4 on the
   // block2 around the repeat, then Dense(10) after it.
   await selectNode(p, 'repeat0');
   await p.getByTestId('block-actions').getByRole('button', { name: 'Make block' }).click();
-  await canvasNode(p, 'sequential0').waitFor();
+  await canvasNode(p, 'block2_0').waitFor();
   await dropFromPalette(p, 'Dense', 660, 420);
   await canvasNode(p, 'dense8').waitFor();
   await fillField(p, 'units *', '10');
   // Unconnected: the problem sits on its data port as well as on the node.
   await canvasNode(p, 'dense8').getByTestId('port-badge-data').waitFor();
 
-  // Reconnect: drag the end of sequential0 → output0 onto dense8's input, then wire dense8 → output0.
+  // Reconnect: drag the end of block2_0 → output0 onto dense8's input, then wire dense8 → output0.
   const edgeToOutput = Object.keys(await edgeShapes(p)).find((id) => id.includes('output0'));
   assert.ok(edgeToOutput, JSON.stringify(await edgeShapes(p)));
   await dragEdgeEnd(p, edgeToOutput, 'dense8');
@@ -95,7 +95,7 @@ test('rgnet by hand: make block, repeat ×4, make block, + Dense(10): ×4 on the
 
 test('drill into block2 and block1, read shapes inside, expand the repeat, and come back by the breadcrumb', { skip, timeout: 60_000 }, async () => {
   const p = page();
-  await canvasNode(p, 'sequential0').locator('.layer-node-name').dblclick();
+  await canvasNode(p, 'block2_0').locator('.layer-node-name').dblclick();
   const crumb = p.getByTestId('breadcrumb');
   await waitForText(crumb, /main\s*›\s*block2/);
   await canvasNode(p, 'repeat0').waitFor();
@@ -133,7 +133,7 @@ test('drill into block2 and block1, read shapes inside, expand the repeat, and c
   await canvasNode(p, 'dense8').waitFor();
 });
 
-test('copy and paste: without links only the copy; with links the edge from sequential0 too; a port badge on the unconnected input', { skip, timeout: 60_000 }, async () => {
+test('copy and paste: without links only the copy; with links the edge from block2_0 too; a port badge on the unconnected input', { skip, timeout: 60_000 }, async () => {
   const p = page();
   const edges = await p.locator('.react-flow__edge').count();
   await selectNode(p, 'dense8');
@@ -211,24 +211,24 @@ test('a block of the document dragged from the palette is a second instance: own
   await denseChain(p, 8, [8]);
   await selectNode(p, 'dense0');
   await p.keyboard.press('Control+g');
-  await canvasNode(p, 'sequential0').waitFor();
+  await canvasNode(p, 'block1_0').waitFor();
   const entry = p.getByTestId('palette-block-block1');
   await waitForText(entry, /block1\s*1 in · 1 out/);
   assert.deepEqual(await runAndListParams(p, 2), ['dense0_bias', 'dense0_weight']);
 
   await dropFromPalette(p, 'block-block1', 420, 420);
-  await canvasNode(p, 'sequential1').waitFor();
-  await waitForText(canvasNode(p, 'sequential1').getByTestId('share-sequential1'), 'own params');
-  // sequential0 → sequential1 → output0: move the end of the edge into output0, then wire on.
+  await canvasNode(p, 'block1_1').waitFor();
+  await waitForText(canvasNode(p, 'block1_1').getByTestId('share-block1_1'), 'own params');
+  // block1_0 → block1_1 → output0: move the end of the edge into output0, then wire on.
   const toOutput = Object.keys(await edgeShapes(p)).find((id) => id.includes('output0'));
   assert.ok(toOutput, JSON.stringify(await edgeShapes(p)));
-  await dragEdgeEnd(p, toOutput, 'sequential1');
-  await wire(p, 'sequential1', 'output0');
+  await dragEdgeEnd(p, toOutput, 'block1_1');
+  await wire(p, 'block1_1', 'output0');
   await waitForText(p.getByTestId('node-shape-output0'), '(2, 8)');
   // The second use's layer takes the engine's next name: its own dense1_weight / dense1_bias.
   assert.deepEqual(await runAndListParams(p, 4), ['dense0_bias', 'dense0_weight', 'dense1_bias', 'dense1_weight']);
 
-  for (const name of ['sequential0', 'sequential1']) {
+  for (const name of ['block1_0', 'block1_1']) {
     await selectNode(p, name);
     await p.getByLabel('Share parameters').check();
     await waitForText(p.getByTestId(`share-${name}`), 'shared params');
@@ -236,14 +236,14 @@ test('a block of the document dragged from the palette is a second instance: own
   assert.deepEqual(await runAndListParams(p, 2), ['dense0_bias', 'dense0_weight']);
 
   // Inside block1, block1 itself is refused: the status line says why and nothing is added.
-  await canvasNode(p, 'sequential0').locator('.layer-node-name').dblclick();
+  await canvasNode(p, 'block1_0').locator('.layer-node-name').dblclick();
   await waitForText(p.getByTestId('breadcrumb'), /main\s*›\s*block1/);
   const nodes = await p.locator('.react-flow__node').count();
   await dropFromPalette(p, 'block-block1', 300, 100);
   await waitForText(p.getByTestId('notice'), /Cannot add block1 here: .*block1, the block being edited; a block cannot contain itself/);
   assert.equal(await p.locator('.react-flow__node').count(), nodes);
   await p.getByTestId('breadcrumb').getByRole('button', { name: 'main' }).click();
-  await canvasNode(p, 'sequential1').waitFor();
+  await canvasNode(p, 'block1_1').waitFor();
 });
 
 test('drag "Block" from the palette, drill in, add a Dense inside, come out: shapes flow through it', { skip, timeout: 90_000 }, async () => {
@@ -312,23 +312,23 @@ test('unmake block (Ctrl+Shift+G) gives the layers back under their names, one u
   await selectNode(p, 'dense0');
   await canvasNode(p, 'dense1').locator('.layer-node-name').click({ modifiers: ['Control'] });
   await p.keyboard.press('Control+g');
-  await canvasNode(p, 'sequential0').waitFor();
+  await canvasNode(p, 'block1_0').waitFor();
   assert.equal(await canvasNode(p, 'dense0').count(), 0);
 
   // Shared parameters: refused, with the reason; the block stays.
-  await selectNode(p, 'sequential0');
+  await selectNode(p, 'block1_0');
   await p.getByLabel('Share parameters').check();
   await p.getByTestId('block-inspector').getByRole('button', { name: 'Unmake block' }).click();
-  await waitForText(p.getByTestId('notice'), /Cannot unmake the block: sequential0 shares block1's parameters/);
-  assert.equal(await canvasNode(p, 'sequential0').count(), 1);
+  await waitForText(p.getByTestId('notice'), /Cannot unmake the block: block1_0 shares block1's parameters/);
+  assert.equal(await canvasNode(p, 'block1_0').count(), 1);
   await p.getByLabel('Share parameters').uncheck();
-  await waitForText(p.getByTestId('share-sequential0'), 'own params');
+  await waitForText(p.getByTestId('share-block1_0'), 'own params');
 
-  await selectNode(p, 'sequential0');
+  await selectNode(p, 'block1_0');
   await p.keyboard.press('Control+Shift+g');
   await canvasNode(p, 'dense0').waitFor();
   await canvasNode(p, 'dense1').waitFor();
-  assert.equal(await canvasNode(p, 'sequential0').count(), 0);
+  assert.equal(await canvasNode(p, 'block1_0').count(), 0);
   await waitForText(p.getByTestId('notice'), /Unmade block1; block1 is no longer used and was removed/);
   assert.equal(await p.getByTestId('palette-definitions').count(), 0, 'no definition is left');
   await waitForText(p.getByTestId('node-shape-output0'), '(2, 4)');
@@ -336,7 +336,7 @@ test('unmake block (Ctrl+Shift+G) gives the layers back under their names, one u
   assert.deepEqual(await runAndListParams(p, 4), ['dense0_bias', 'dense0_weight', 'dense1_bias', 'dense1_weight']);
 
   await p.keyboard.press('Control+z');
-  await canvasNode(p, 'sequential0').waitFor();
+  await canvasNode(p, 'block1_0').waitFor();
   assert.equal(await canvasNode(p, 'dense0').count(), 0);
   await p.getByTestId('palette-block-block1').waitFor();
   assert.deepEqual(suite.editor().problems, []);

@@ -134,7 +134,7 @@ test('after the block being edited was undone, the next edit forgets it: making 
   runCommand(store, 'openBlock');
   runCommand(store, 'undo');
   assert.equal(selectBlockId(store.getState()), undefined);
-  // The same selection makes a block with the same ids (block1 through sequential0); the canvas
+  // The same selection makes a block with the same ids (block1 through block1_0); the canvas
   // must stay on the main graph the edit was made on, not reopen the earlier, undone definition.
   store.getState().select(['dense0', 'dense1']);
   assert.ok(runCommand(store, 'makeBlock'));

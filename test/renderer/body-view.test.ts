@@ -69,7 +69,8 @@ test('inside a body, make block and paste name their nodes against the whole doc
   const made = makeBlock(view, ['d32']);
   assert.ok(made.ok, made.ok ? '' : made.reason);
   const inst = made.doc.nodes.find((n) => n.id === made.instanceId)!;
-  assert.equal(inst.name, 'sequential0', 'sequential1 is stored in the main graph');
+  // The new definition is block3 (block1 and block2 exist in the document, not in the body): its instance is block3_0.
+  assert.equal(inst.name, 'block3_0', 'named after the new definition, counted against the whole document');
   const pasted = pasteNodes(view, copyNodes(view, ['d16'])!);
   assert.equal(pasted.doc.nodes.at(-1)!.name, 'dense9', 'dense8 is stored in the main graph, dense2..7 taken by the copies');
 });

@@ -96,7 +96,7 @@ test('a definition dropped from the palette is a second instance with its own pa
   const added = addBlockInstance(doc, 'block1', { x: 300, y: 200 }, undefined);
   assert.ok(added.ok, added.ok ? '' : added.reason);
   const node = added.doc.nodes.find((n) => n.id === added.id)!;
-  assert.deepEqual([node.kind, node.block, node.shareParams, node.name], ['BlockInstance', 'block1', false, 'sequential1']);
+  assert.deepEqual([node.kind, node.block, node.shareParams, node.name], ['BlockInstance', 'block1', false, 'block1_1']);
   assert.deepEqual(added.doc.layout?.positions?.[added.id], { x: 300, y: 200 });
   // In the chain between the first instance and the output: 16 features in, so its first Dense is (32, 16).
   const edge = added.doc.edges.find((e) => e.source.node === instanceId)!;
@@ -222,7 +222,7 @@ test('unmake block with other uses: the definition stays, the inlined layers tak
   assert.equal(inlined.length, 2);
   for (const name of inlined) assert.ok(!['dense0', 'dense1'].includes(name), `${name} is the definition's`);
   // The second instance was dropped but not wired: that is the only problem.
-  assert.deepEqual(errorsOf(un.doc), ["sequential1's input 'data' is not connected."]);
+  assert.deepEqual(errorsOf(un.doc), ["block1_1's input 'data' is not connected."]);
 });
 
 test('unmake block refuses shared parameters and repeats with the reason; a passthrough block wires input to output', () => {
@@ -285,7 +285,7 @@ test('the unmake command (Ctrl+Shift+G) is one undo step; a refusal changes noth
   assert.ok(runCommand(store, 'unmakeBlock'));
   assert.equal(store.getState().document, shared);
   assert.equal(store.getState().past.length, steps);
-  assert.match(store.getState().notice?.text ?? '', /^Cannot unmake the block: sequential0 shares block1's parameters/);
+  assert.match(store.getState().notice?.text ?? '', /^Cannot unmake the block: block1_0 shares block1's parameters/);
 
   store.getState().commit(doc);
   store.getState().select([instanceId]);

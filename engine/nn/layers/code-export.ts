@@ -4,6 +4,7 @@
 import { np } from '../../ndarray/np.ts';
 import { codeModule } from '../../sandbox/code-module.ts';
 import { OnnxTracer } from '../../sandbox/onnx-trace.ts';
+import { codeOutputNames } from '../../schema/code-ports.ts';
 import type { Attrs, CodeSite, OnnxEmitter, TypeScriptLayerCode } from './layer-spec.ts';
 
 const NODE = 'code';
@@ -11,6 +12,9 @@ export const sourceOf = (attrs: Attrs): string => String(attrs.source ?? '');
 
 /** The ONNX of a code block: its forward traced on arrays of the input shapes (unknown dims taken as 1). */
 export function traceOnnx(e: OnnxEmitter): string {
+  const outputs = codeOutputNames(sourceOf(e.attrs));
+  // The emitter takes one value per layer; a block with several would need one per port.
+  if (outputs.length > 1) throw new Error(`it declares ${outputs.length} outputs (${outputs.join(', ')}); ONNX export of a code block takes one output for now`);
   const m = codeModule(sourceOf(e.attrs), NODE);
   const xs = e.inputShapes.map((s) => np.full(s.map((d) => (d < 0 ? 1 : d)), 0.1));
   const shapes = xs.map((x) => [...x.shape]);

@@ -4,6 +4,7 @@
 // with no counterpart) becomes a clearly marked stub class holding the original code in a comment,
 // whose forward raises; the file's `# STUB:` line is what the export report lists.
 
+import { codeOutputNames } from '../../schema/code-ports.ts';
 import { createHash } from 'node:crypto';
 import { NDArray } from '../../ndarray/ndarray.ts';
 import { np } from '../../ndarray/np.ts';
@@ -83,11 +84,15 @@ function translate(s: CodeSite, d: Dialect, self: string): Translation {
     return [name, x];
   }));
   let forward: string | null = null;
-  try {
-    const [y] = m.forward(NODE, xs, arrays, tracer);
-    if (!tracer.refusal) forward = tracer.expr(y);
-  } catch (e) {
-    tracer.refusal ??= (e as Error).message;
+  const outputs = codeOutputNames(sourceOf(s.attrs));
+  if (outputs.length > 1) tracer.refusal = `it declares ${outputs.length} outputs (${outputs.join(', ')}), and a translated forward returns one`;
+  else {
+    try {
+      const [y] = m.forward(NODE, xs, arrays, tracer);
+      if (!tracer.refusal) forward = tracer.expr(y);
+    } catch (e) {
+      tracer.refusal ??= (e as Error).message;
+    }
   }
   const t = { params, forward: tracer.refusal ? null : forward, why: tracer.refusal ?? '' };
   byDialect.set(d, t);

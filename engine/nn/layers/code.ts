@@ -2,7 +2,8 @@
 // (engine/sandbox). The source declares its parameters (`export const params = { weight: { shape:
 // (x) => [x[x.length - 1], 8] } }`: a shape may be a function of the input shapes, resolved at the
 // first batch like Gluon's deferred init) and exports `forward(self, ...inputs)`. Shape inference
-// runs the code on small arrays of the input shapes; its errors name the line.
+// runs the code on small arrays of the input shapes; its errors name the line. Outputs: one, or
+// those the source declares (`export const outputs = ['y', 'gate']`, engine/schema/code-ports.ts).
 
 import type { NDArray } from '../../ndarray/ndarray.ts';
 import { np } from '../../ndarray/np.ts';
@@ -14,6 +15,7 @@ import { codeTrusted, requireTrust, trustSources } from '../../sandbox/trust.ts'
 import { sourceOf, traceOnnx, typescriptCode } from './code-export.ts';
 import { GLUON_CODE, PYTORCH_CODE } from './code-python.ts';
 import { CODE_EXAMPLES } from './code-examples.ts';
+import { codeOutputNames } from '../../schema/code-ports.ts';
 import { ONE_OUTPUT, type Attrs, type LayerSpec, type ParamSpec, type ShapeLike } from './layer-spec.ts';
 
 /** What a new Code node starts with: the identity, and how to declare a parameter. */
@@ -32,22 +34,32 @@ const NODE = 'code';
 /** The name a block prints: a leading `// MyDense: ...` comment names it (as a class would), else Code. */
 export const titleOf = (source: string): string => /^\s*\/\/\s*([A-Z][A-Za-z0-9_]*):/.exec(source)?.[1] ?? 'Code';
 
-/** Runs the code on arrays of the input shapes (-1 taken as `k`) and returns its output's shape. */
-function outputAt(m: CodeModule, inputs: readonly ShapeLike[], k: number): number[] {
+/** forward's arrays, checked against the outputs the source declares (one, `output`, unless it says more). */
+function declaredOutputs(node: string, source: string, outs: NDArray[]): NDArray[] {
+  const names = codeOutputNames(source);
+  if (outs.length !== names.length) {
+    throw new CodeError('E_CODE_EXCEPTION', node, null, `forward returned ${outs.length} array(s), but the block declares ${names.length} output(s) ` +
+      `(${names.join(', ')}); return ${names.length === 1 ? 'one array' : 'a list in that order'}, or change \`export const outputs\``);
+  }
+  return outs;
+}
+
+/** Runs the code on arrays of the input shapes (-1 taken as `k`) and returns its outputs' shapes. */
+function outputsAt(m: CodeModule, inputs: readonly ShapeLike[], k: number): number[][] {
   const xs = inputs.map((s) => np.full(s.map((d) => (d < 0 ? k : d)), 0.1));
   const shapes = xs.map((x) => [...x.shape]);
   const params = new Map(m.params(NODE).map((p) => [p.name, np.full(m.paramShape(NODE, p.name, shapes), 0.01)]));
-  return [...m.forward(NODE, xs, params)[0]!.shape];
+  return declaredOutputs(NODE, m.source, m.forward(NODE, xs, params)).map((y) => [...y.shape]);
 }
 
-/** The code's output shape: dims that change with the unknown ones come back -1. */
-function codeOutputShape(attrs: Attrs, inputs: readonly ShapeLike[]): number[] {
+/** The code's output shapes: dims that change with the unknown ones come back -1. */
+function codeOutputShapes(attrs: Attrs, inputs: readonly ShapeLike[]): number[][] {
   try {
     const m = codeModule(sourceOf(attrs), NODE);
-    const a = outputAt(m, inputs, 2);
+    const a = outputsAt(m, inputs, 2);
     if (!inputs.some((s) => s.includes(-1))) return a;
-    const b = outputAt(m, inputs, 3);
-    return a.map((d, i) => (d === b[i] ? d : -1));
+    const b = outputsAt(m, inputs, 3);
+    return a.map((s, j) => s.map((d, i) => (d === b[j]?.[i] ? d : -1)));
   } catch (e) {
     if (e instanceof CodeError) throw new Error(`${e.line === null ? '' : `line ${e.line}: `}${e.detail} (${e.code})`, { cause: e });
     throw e;
@@ -91,7 +103,8 @@ export class CodeBlock extends Block {
     outputs: ONE_OUTPUT,
     params: [],
     paramsOf: codeParams,
-    outputShape: codeOutputShape,
+    outputShape: (a, inputs) => codeOutputShapes(a, inputs)[0]!,
+    outputShapes: codeOutputShapes,
     repr: (a) => `${titleOf(sourceOf(a))}(\n\n)`,
     onnx: traceOnnx,
     code: {
@@ -134,9 +147,20 @@ export class CodeBlock extends Block {
   }
 
   override forward(...inputs: NDArray[]): NDArray {
+    return this.forwardAll(...inputs)[0]!;
+  }
+
+  /** Every output, in the order the source declares them (`export const outputs`). */
+  forwardAll(...inputs: NDArray[]): NDArray[] {
     const device = inputs[0]?.device;
     const params = new Map([...this.own].map(([name, p]) => [name, p.data(device)]));
-    return this.module.forward(this.name, inputs, params)[0]!;
+    return declaredOutputs(this.name, this.source, this.module.forward(this.name, inputs, params));
+  }
+
+  /** call() for every output (a graph step wired to several of its ports). */
+  callAll(...inputs: NDArray[]): NDArray[] {
+    this.ensureInitialized(...inputs);
+    return this.forwardAll(...inputs);
   }
 
   override getConfig(): Record<string, unknown> {

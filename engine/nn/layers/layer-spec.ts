@@ -67,6 +67,8 @@ export interface LayerSpec {
   paramsOf?(attrs: Attrs): readonly ParamSpec[];
   /** Output shape from the input shapes (-1 dims pass through). */
   outputShape(attrs: Attrs, inputs: readonly ShapeLike[]): number[];
+  /** Every output's shape, for a kind whose ports depend on its attributes (a code block's outputs); absent: [outputShape]. */
+  outputShapes?(attrs: Attrs, inputs: readonly ShapeLike[]): number[][];
   /** The repr Gluon prints for a layer with these attributes (and input shape when known). */
   repr(attrs: Attrs, input?: ShapeLike): string;
   /** Floating-point operations of one forward (a multiply-add counts 2); absent = elementwise, 0. */
