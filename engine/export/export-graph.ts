@@ -3,7 +3,7 @@
 // shared definitions expanded exactly as the builder expanded them, so names match the model.
 
 import type { BuiltModel } from '../graph/build.ts';
-import { itemPorts, subPath, type PlannedGraph } from '../graph/plan.ts';
+import { itemPorts, portValues, subPath, type PlannedGraph } from '../graph/plan.ts';
 import { layerSpec } from '../nn/layers/index.ts';
 import type { Parameter } from '../nn/parameter.ts';
 import type { GraphNode } from '../schema/graph-document.ts';
@@ -18,6 +18,7 @@ export interface ExportOp {
   where: string;
   node: GraphNode;
   attrs: Readonly<Record<string, unknown>>;
+  /** An optional port left open is '' here (ONNX's absent input) with an undefined shape. */
   inputs: string[];
   inputShapes: number[][];
   output: string;
@@ -25,6 +26,9 @@ export interface ExportOp {
   /** Short parameter name (weight) → the Parameter object; tied layers hold the very same objects. */
   params: Map<string, Parameter>;
 }
+
+/** An optional input port left unconnected (its shape is undefined, as the layer's rules expect). */
+const ABSENT = { name: '', shape: undefined as unknown as number[] };
 
 export interface ExportValue { name: string; shape: number[]; dtype: string }
 
@@ -70,7 +74,7 @@ export function exportGraph(model: BuiltModel): ExportGraph {
     for (const node of g.order) {
       const item = g.items.get(node.id)!;
       const incoming = g.index.incoming.get(node.id);
-      const ins = itemPorts(item).inputs.flatMap((p) => (incoming?.get(p) ?? []).map((e) => values.get(`${e.source.node}:${e.source.port}`)!));
+      const ins = portValues<Value>(item, incoming, (e) => values.get(`${e.source.node}:${e.source.port}`)!, ABSENT);
       let results: Value[] = [];
       if (item.type === 'io') {
         if (node.kind === 'Input') results = [graphInputs[nextInput++]!];

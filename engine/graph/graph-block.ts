@@ -7,8 +7,8 @@ import { modelErrors } from '../nn/model-errors.ts';
 import { ParameterDict } from '../nn/parameter-dict.ts';
 import type { Parameter } from '../nn/parameter.ts';
 
-/** Where a step takes an input from: a graph input (by index) or a port of an earlier step. */
-export type StepSource = { input: number } | { step: number; port: number };
+/** Where a step takes an input from: a graph input (by index), a port of an earlier step, or nothing (an optional port left open). */
+export type StepSource = { input: number } | { step: number; port: number } | { absent: true };
 
 export interface GraphStep {
   /** Child key (node key or name) for reprs and structural parameter names. */
@@ -44,7 +44,8 @@ export class GraphBlock extends Block {
       throw modelErrors.block(this.name, `expects ${this.inputCount} input(s) (one per Input node), got ${inputs.length}.`);
     }
     const results: NDArray[][] = [];
-    const read = (s: StepSource): NDArray => ('input' in s ? inputs[s.input]! : results[s.step]![s.port]!);
+    // An absent optional input reaches the layer as undefined (its forward declares it optional).
+    const read = (s: StepSource): NDArray => ('input' in s ? inputs[s.input]! : 'absent' in s ? undefined as unknown as NDArray : results[s.step]![s.port]!);
     for (const step of this.steps) {
       const args = step.inputs.map(read);
       results.push(step.outputCount > 1 && step.block instanceof GraphBlock ? step.block.callAll(...args) : [step.block.call(...args)]);

@@ -9,7 +9,7 @@ import type { Block } from '../nn/block.ts';
 import type { GraphDocument } from '../schema/graph-document.ts';
 import type { BuiltModel } from './build.ts';
 import { GraphBlock } from './graph-block.ts';
-import { itemPorts, subPath, type PlannedGraph } from './plan.ts';
+import { itemPorts, portValues, subPath, type PlannedGraph } from './plan.ts';
 
 export function documentDevice(doc: GraphDocument): Device {
   return doc.device === 'cpu' ? cpu() : gpu(Number(doc.device.slice('gpu:'.length)));
@@ -78,7 +78,7 @@ function walk(model: BuiltModel, g: PlannedGraph, path: string, inputs: (number[
   for (const node of g.order) {
     const item = g.items.get(node.id)!;
     const incoming = g.index.incoming.get(node.id);
-    const ins = itemPorts(item).inputs.flatMap((p) => (incoming?.get(p) ?? []).map((e) => values.get(`${e.source.node}:${e.source.port}`) ?? null));
+    const ins = portValues<number[] | null>(item, incoming, (e) => values.get(`${e.source.node}:${e.source.port}`) ?? null, null);
     let results: (number[] | null)[] = [];
     if (item.type === 'broken') {
       results = [];

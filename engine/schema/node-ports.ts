@@ -8,6 +8,8 @@ import { INPUT_NODE_PORT, OUTPUT_NODE_PORT, type BlockDefinition, type GraphNode
 export interface InputPort {
   name: string;
   variadic: boolean;
+  /** May stay unconnected (the layer sees undefined in its place). */
+  optional?: boolean;
 }
 
 export interface NodePorts {
@@ -17,7 +19,7 @@ export interface NodePorts {
 
 /** A layer kind's ports as its descriptor lists them; undefined for a kind nobody knows. */
 export type LayerPortsLookup = (kind: string) =>
-  { inputs: readonly { name: string; variadic?: boolean }[]; outputs: readonly { name: string }[] } | undefined;
+  { inputs: readonly { name: string; variadic?: boolean; optional?: boolean }[]; outputs: readonly { name: string }[] } | undefined;
 
 /** A definition's ports: its Input nodes' names in, its Output nodes' names out. */
 export function definitionPorts(def: BlockDefinition): NodePorts {
@@ -45,7 +47,7 @@ export function nodePorts(
     default: {
       const layer = layerPorts(node.kind);
       if (!layer) return null;
-      return { inputs: layer.inputs.map((p) => ({ name: p.name, variadic: p.variadic === true })), outputs: layer.outputs.map((p) => p.name) };
+      return { inputs: layer.inputs.map((p) => ({ name: p.name, variadic: p.variadic === true, ...(p.optional ? { optional: true } : {}) })), outputs: layer.outputs.map((p) => p.name) };
     }
   }
 }

@@ -40,6 +40,7 @@ export type Identifier = (name: string) => string;
 export function codePlan(graph: ExportGraph, identifier: Identifier, reuse: 'params' | 'layer'): CodePlan {
   const vars = new Map<string, string>();
   const v = (value: string): string => {
+    if (value === '') return ''; // an optional input left open: the layer's code leaves it out
     if (!vars.has(value)) vars.set(value, identifier(value));
     return vars.get(value)!;
   };

@@ -26,6 +26,12 @@ export interface PortSpec {
   readonly doc: string;
   /** Several edges may feed this port (e.g. Concurrent's branches are children, not ports). */
   readonly variadic?: boolean;
+  /**
+   * May stay unconnected (MultiHeadAttention's key-padding mask, a recurrent layer's begin state):
+   * the layer then sees `undefined` in that port's place (shapes and forward arguments alike;
+   * the ONNX emitter sees '', ONNX's name for an absent optional input).
+   */
+  readonly optional?: boolean;
 }
 
 export type Attrs = Readonly<Record<string, unknown>>;

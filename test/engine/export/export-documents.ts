@@ -120,6 +120,20 @@ export const EXTRA_DOCUMENTS: Record<string, () => GraphDocument> = {
     doc.edges.splice(0, 1, ...['query', 'key', 'value'].map((port, i) => ({ id: `q${i}`, source: first.source, target: { node: first.target.node, port } })));
     return doc;
   },
+  // Cross-attention on key / value ports fed by two Dense layers (kdim 5, vdim 3 ≠ E: separate q/k/v weights), causal.
+  'cross-attention': () => {
+    const doc = chainDocument([
+      { kind: 'Dense', name: 'dense0', attrs: { units: 5, flatten: false, activation: 'tanh' } },
+      { kind: 'Dense', name: 'dense1', attrs: { units: 3, flatten: false } },
+      { kind: 'MultiHeadAttention', name: 'multiheadattention0', attrs: { heads: 2, embedDim: 8, kdim: 5, vdim: 3, causal: true } },
+      { kind: 'SequenceMean', name: 'sequencemean0', attrs: { axis: 1 } },
+    ], [-1, 4, 8], { className: 'CrossAttention' });
+    // data → dense0 (key) and dense1 (value); data is also the query.
+    const e = (id: string, from: string, to: string, port: string) => ({ id, source: { node: from, port: 'output' }, target: { node: to, port } });
+    doc.edges = [e('e0', 'in', 'n0', 'data'), e('e1', 'in', 'n1', 'data'), e('e2', 'in', 'n2', 'data'), e('e3', 'n0', 'n2', 'key'), e('e4', 'n1', 'n2', 'value'),
+      e('e5', 'n2', 'n3', 'data'), e('e6', 'n3', 'out', 'data')];
+    return doc;
+  },
 };
 
 /** Integer-input documents take ids in [0, INT_INPUT_RANGE). */
