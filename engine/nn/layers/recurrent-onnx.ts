@@ -1,6 +1,8 @@
 // RNN / LSTM / GRU as ONNX nodes (opset 17), one node per layer: the Gluon/PyTorch-ordered
 // weights are reordered in the graph to ONNX's gate order (LSTM i, o, f, c; GRU z, r, h with
-// linear_before_reset = 1, which is PyTorch's and Gluon's GRU) and stacked per direction.
+// linear_before_reset = 1, which is PyTorch's and Gluon's GRU) and stacked per direction. Begin
+// states (the h0 / c0 ports, (layers · directions, N, H)) are sliced per layer into the node's
+// initial_h / initial_c inputs; an open one is left out ('' for initial_h when only c0 is given).
 
 import type { CellMode } from './recurrent.ts';
 import type { OnnxEmitter } from './layer-spec.ts';
@@ -28,7 +30,10 @@ export function recurrentToOnnx(e: OnnxEmitter, mode: CellMode): string {
     const w = stack(dirs.map((d) => p(d, 'i2h_weight')));
     const r = stack(dirs.map((d) => p(d, 'h2h_weight')));
     const b = stack(dirs.map((d) => e.node('Concat', [p(d, 'i2h_bias'), p(d, 'h2h_bias')], { axis: 0 })));
-    const y = e.node(OP[mode], [x, w, r, b], {
+    const begin = (port: string): string => (port ? e.node('Slice', [port, e.ints([l * dirs.length]), e.ints([(l + 1) * dirs.length]), e.ints([0])]) : '');
+    const states = [begin(e.inputs[1] || ''), ...(mode === 'lstm' ? [begin(e.inputs[2] || '')] : [])];
+    while (states.length > 0 && !states[states.length - 1]) states.pop();
+    const y = e.node(OP[mode], [x, w, r, b, ...(states.length > 0 ? ['', ...states] : [])], {
       hidden_size: h, direction: dirs.length === 2 ? 'bidirectional' : 'forward', ...(mode === 'gru' ? { linear_before_reset: 1 } : {}),
     });
     // Y is (T, directions, N, H): directions next to the features, then joined.

@@ -134,6 +134,23 @@ export const EXTRA_DOCUMENTS: Record<string, () => GraphDocument> = {
       e('e5', 'n2', 'n3', 'data'), e('e6', 'n3', 'out', 'data')];
     return doc;
   },
+  // Begin states on the recurrent ports, fed by Dense layers over a (2, N, 4) input (2 = layers · directions):
+  // an LSTM with h0 and c0, one with c0 only (ONNX initial_h left out), a 2-layer GRU with h0; joined on the features.
+  'recurrent-states': () => {
+    const doc = chainDocument([
+      { kind: 'Dense', name: 'dense0', attrs: { units: 4, flatten: false, activation: 'tanh' } },
+      { kind: 'Dense', name: 'dense1', attrs: { units: 4, flatten: false } },
+      { kind: 'LSTM', name: 'lstm0', attrs: { hiddenSize: 4, bidirectional: true } },
+      { kind: 'LSTM', name: 'lstm1', attrs: { hiddenSize: 4, bidirectional: true } },
+      { kind: 'GRU', name: 'gru0', attrs: { hiddenSize: 4, numLayers: 2 } },
+      { kind: 'Concat', name: 'concat0', attrs: { axis: 2 } },
+    ], [2, -1, 4], { className: 'RecurrentStates' });
+    const e = (id: string, from: string, to: string, port = 'data') => ({ id, source: { node: from, port: 'output' }, target: { node: to, port } });
+    doc.edges = [e('e0', 'in', 'n0'), e('e1', 'in', 'n1'), e('e2', 'in', 'n2'), e('e3', 'n0', 'n2', 'h0'), e('e4', 'n1', 'n2', 'c0'),
+      e('e5', 'in', 'n3'), e('e6', 'n1', 'n3', 'c0'), e('e7', 'in', 'n4'), e('e8', 'n0', 'n4', 'h0'),
+      e('e9', 'n2', 'n5'), e('e10', 'n3', 'n5'), e('e11', 'n4', 'n5'), e('e12', 'n5', 'out')];
+    return doc;
+  },
 };
 
 /** Integer-input documents take ids in [0, INT_INPUT_RANGE). */

@@ -65,6 +65,13 @@ const CASES: LayerCase[] = [
   // Recurrent layers against torch's own kernels (torch._VF), the parameters in Gluon's order = PyTorch's flat order.
   { name: 'LSTM 2 layers bidirectional TNC', kind: 'LSTM', attrs: { hiddenSize: 6, numLayers: 2, bidirectional: true }, inputs: [[4, 3, 5]],
     torch: `torch._VF.lstm(xs[0], (torch.zeros(4, 3, 6), torch.zeros(4, 3, 6)), ${flat(2, 'lr')}, True, 2, 0.0, False, True, False)[0]` },
+  // Begin states on the h0 / c0 ports ((layers · directions, N, hidden), torch's h_0 / c_0): their gradients are checked too.
+  { name: 'LSTM 2 layers bidirectional, begin states', kind: 'LSTM', attrs: { hiddenSize: 6, numLayers: 2, bidirectional: true }, inputs: [[4, 3, 5], [4, 3, 6], [4, 3, 6]],
+    torch: `torch._VF.lstm(xs[0], (xs[1], xs[2]), ${flat(2, 'lr')}, True, 2, 0.0, False, True, False)[0]` },
+  { name: 'GRU NTC, begin state', kind: 'GRU', attrs: { hiddenSize: 4, layout: 'NTC' }, inputs: [[3, 5, 2], [1, 3, 4]],
+    torch: `torch._VF.gru(xs[0], xs[1], ${flat(1, 'l')}, True, 1, 0.0, False, False, True)[0]` },
+  { name: 'RNN tanh 2 layers, begin state', kind: 'RNN', attrs: { hiddenSize: 5, numLayers: 2, activation: 'tanh' }, inputs: [[4, 2, 3], [2, 2, 5]],
+    torch: `torch._VF.rnn_tanh(xs[0], xs[1], ${flat(2, 'l')}, True, 2, 0.0, False, False, False)[0]` },
   { name: 'GRU NTC', kind: 'GRU', attrs: { hiddenSize: 4, layout: 'NTC' }, inputs: [[3, 5, 2]],
     torch: `torch._VF.gru(xs[0], torch.zeros(1, 3, 4), ${flat(1, 'l')}, True, 1, 0.0, False, False, True)[0]` },
   { name: 'GRU bidirectional', kind: 'GRU', attrs: { hiddenSize: 3, bidirectional: true }, inputs: [[4, 2, 3]],
