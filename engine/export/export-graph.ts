@@ -23,6 +23,9 @@ export interface ExportOp {
   inputShapes: number[][];
   output: string;
   outputShape: number[];
+  /** Every output port's value name (outputs[0] = output); '' for an extra port nobody reads. */
+  outputs: string[];
+  outputShapes: number[][];
   /** Short parameter name (weight) → the Parameter object; tied layers hold the very same objects. */
   params: Map<string, Parameter>;
 }
@@ -89,16 +92,18 @@ export function exportGraph(model: BuiltModel): ExportGraph {
         }
         const spec = layerSpec(node.kind);
         const shapes = ins.map((v) => v.shape);
-        let outputShape: number[];
+        let outputShapes: number[][];
         try {
-          outputShape = spec.outputShape(item.attrs, shapes);
+          outputShapes = spec.outputShapes ? spec.outputShapes(item.attrs, shapes) : [spec.outputShape(item.attrs, shapes)];
         } catch (error) {
           throw new ExportError('E_EXPORT_SHAPE', path + node.id, `${node.name} (${node.kind}): ${(error as Error).message}`);
         }
-        const output = unique(item.name);
+        // Extra ports (a recurrent layer's final states) get a value only when something reads them.
+        const read = new Set((g.index.outgoing.get(node.id) ?? []).map((e) => e.source.port));
+        const outputs = spec.outputs.map((p, i) => (i === 0 ? unique(item.name) : read.has(p.name) ? unique(`${item.name}_${p.name}`) : ''));
         ops.push({ kind: node.kind, name: item.name, where: path + node.id, node, attrs: item.attrs, inputs: ins.map((v) => v.name),
-          inputShapes: shapes, output, outputShape, params });
-        results = [{ name: output, shape: outputShape }];
+          inputShapes: shapes, output: outputs[0]!, outputShape: outputShapes[0]!, outputs, outputShapes, params });
+        results = outputs.map((name, i) => ({ name, shape: outputShapes[i]! }));
       } else if (item.type === 'instance') {
         results = walk(item.graph, subPath(path, node.id), ins);
       } else if (item.type === 'repeat') {

@@ -15,7 +15,7 @@ export interface GraphStep {
   key: string;
   block: Block;
   inputs: StepSource[];
-  /** Output ports; a block with several (a nested GraphBlock) is run through callAll. */
+  /** Output ports; a block with several (a nested GraphBlock, a recurrent layer) is run through callOutputs. */
   outputCount: number;
 }
 
@@ -48,7 +48,7 @@ export class GraphBlock extends Block {
     const read = (s: StepSource): NDArray => ('input' in s ? inputs[s.input]! : 'absent' in s ? undefined as unknown as NDArray : results[s.step]![s.port]!);
     for (const step of this.steps) {
       const args = step.inputs.map(read);
-      results.push(step.outputCount > 1 && step.block instanceof GraphBlock ? step.block.callAll(...args) : [step.block.call(...args)]);
+      results.push(step.outputCount > 1 ? step.block.callOutputs(...args) : [step.block.call(...args)]);
     }
     return this.outputs.map(read);
   }
@@ -57,6 +57,10 @@ export class GraphBlock extends Block {
   callAll(...inputs: NDArray[]): NDArray[] {
     this.ensureInitialized(...inputs);
     return this.forwardAll(...inputs);
+  }
+
+  override callOutputs(...inputs: NDArray[]): NDArray[] {
+    return this.callAll(...inputs);
   }
 
   /** Keyed by Parameter name: a parameter tied into a layer under that layer's key is listed once. */

@@ -76,6 +76,8 @@ function chainOf(body: Pick<GraphBody, 'nodes'>, index: GraphIndex): GraphNode[]
   while (cur.kind !== 'Output') {
     const out = index.outgoing.get(cur.id) ?? [];
     if (out.length !== 1) return null;
+    // A Sequential passes each layer's call() on: a chain leaves every layer by its first port.
+    if (isLayerKind(cur.kind) && out[0]!.source.port !== layerSpec(cur.kind).outputs[0]!.name) return null;
     const next = index.nodes.get(out[0]!.target.node)!;
     const into = [...(index.incoming.get(next.id)?.values() ?? [])].flat();
     if (into.length !== 1 || chain.length > body.nodes.length) return null;

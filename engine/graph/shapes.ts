@@ -99,7 +99,7 @@ function inferGraph(g: PlannedGraph, inputs: Shape[], path: string, ctx: Ctx, in
     } else if (item.type === 'layer') {
       const r = inferLayer(item, ins as number[][], g, tiedShapes, ctx, path);
       entry = r.entry;
-      outs = { [layerSpec(node.kind).outputs[0]!.name]: r.out };
+      layerSpec(node.kind).outputs.forEach((p, i) => { outs[p.name] = r.entry.outputShapes[i] ?? null; });
     } else if (item.type === 'instance') {
       const sub = inferGraph(item.graph, ins as Shape[], subPath(path, node.id), ctx, [inDtype]);
       const names = item.graph.body.nodes.filter((n) => n.kind === 'Output').map((n) => n.name);
@@ -167,7 +167,7 @@ function inferLayer(item: PlannedLayer, ins: number[][], g: PlannedGraph, tiedSh
   let out: Shape = null;
   try {
     out = spec.outputShape(item.attrs, ins);
-    entry.outputShapes = [out];
+    entry.outputShapes = spec.outputShapes ? spec.outputShapes(item.attrs, ins) : [out];
     entry.flops = spec.flops ? spec.flops(item.attrs, ins) : 0;
     if (!Number.isFinite(entry.flops)) entry.flops = 0;
   } catch (e) {

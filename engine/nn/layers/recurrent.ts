@@ -5,8 +5,9 @@
 // formulas are PyTorch's and Gluon's (LSTM i, f, g, o; GRU r, z, n with the reset applied after
 // h·W_hn), so the weights interchange; ONNX LSTM / GRU / RNN nodes take theirs reordered.
 // Begin states (Gluon's begin_state; PyTorch's h_0 / c_0) are optional input ports `h0` (and `c0`
-// for LSTM) of shape (layers · directions, N, hidden), zeros when open; `forwardState` also
-// returns the final states in that shape (index layer · directions + direction, as torch).
+// for LSTM) of shape (layers · directions, N, hidden), zeros when open; the final states come out
+// of the output ports `hn` (and `cn`) in that shape (index layer · directions + direction, as
+// torch), and from `forwardState`.
 
 import type { NDArray } from '../../ndarray/ndarray.ts';
 import { autograd } from '../../autograd/index.ts';
@@ -16,7 +17,7 @@ import { Block } from '../block.ts';
 import type { Parameter } from '../parameter.ts';
 import { modelErrors, pyTuple } from '../model-errors.ts';
 import { recurrentToOnnx } from './recurrent-onnx.ts';
-import { ONE_OUTPUT, shapeRule, type Attrs, type AttrSpec, type LayerSpec, type PortSpec, type ShapeLike } from './layer-spec.ts';
+import { shapeRule, type Attrs, type AttrSpec, type LayerSpec, type PortSpec, type ShapeLike } from './layer-spec.ts';
 
 export type CellMode = 'rnn' | 'lstm' | 'gru';
 export const GATES: Readonly<Record<CellMode, number>> = { rnn: 1, lstm: 4, gru: 3 };
@@ -78,6 +79,13 @@ const statePorts = (mode: CellMode): PortSpec[] => [
   ...(mode === 'lstm' ? [{ name: 'c0', doc: 'begin cell state (layers · directions, N, hidden); open = zeros', optional: true }] : []),
 ];
 
+/** The output ports: the sequence, then the final states. */
+const outputPorts = (mode: CellMode): PortSpec[] => [
+  { name: 'output', doc: 'the output sequence, (T, N, hidden · directions) in TNC layout' },
+  { name: 'hn', doc: 'final hidden state (layers · directions, N, hidden)' },
+  ...(mode === 'lstm' ? [{ name: 'cn', doc: 'final cell state (layers · directions, N, hidden)' }] : []),
+];
+
 /** The shape of one parameter given the input's features (or -1). */
 function paramShape(mode: CellMode, short: string, a: Attrs, x?: ShapeLike): number[] {
   const h = a.hiddenSize as number;
@@ -103,7 +111,7 @@ export function recurrentSpec(kind: string, mode: CellMode, create: LayerSpec['c
   return {
     kind, category: 'recurrent',
     doc: `${kind} over a sequence: (T, N, C) → (T, N, hidden · directions) in TNC layout.`,
-    attrs, inputs: [{ name: 'data', doc: 'the sequence, (T, N, C) or (N, T, C) by the layout' }, ...statePorts(mode)], outputs: ONE_OUTPUT,
+    attrs, inputs: [{ name: 'data', doc: 'the sequence, (T, N, C) or (N, T, C) by the layout' }, ...statePorts(mode)], outputs: outputPorts(mode),
     // One entry per possible parameter: layers × directions, present when the attributes ask for them.
     params: paramNames(8, true).map((name) => ({
       name, init: name.endsWith('bias') ? 'zeros' : null,
@@ -114,6 +122,11 @@ export function recurrentSpec(kind: string, mode: CellMode, create: LayerSpec['c
       checkInput(kind, a, x!);
       checkStates(a, x!, states);
       return [x![0]!, x![1]!, (a.bidirectional ? 2 : 1) * (a.hiddenSize as number)];
+    },
+    outputShapes(a, ins) {
+      const y = this.outputShape(a, ins);
+      const st = stateShape(a, ins[0]!);
+      return [y, st, ...(mode === 'lstm' ? [st] : [])];
     },
     flops: (a, [x]) => {
       const [t, n, c] = x!.map((d) => Math.max(d, 1)) as [number, number, number];
@@ -129,6 +142,7 @@ export function recurrentSpec(kind: string, mode: CellMode, create: LayerSpec['c
           `${mode === 'rnn' ? `, nonlinearity='${String(s.attrs.activation)}'` : ''}, dropout=${String(s.attrs.dropout)}, ` +
           `bidirectional=${s.attrs.bidirectional ? 'True' : 'False'}, batch_first=${s.attrs.layout === 'NTC' ? 'True' : 'False'})`,
         forward: (s) => `${s.self}(${s.inputs[0]!}${beginState(s.inputs, mode, 'torch.zeros_like', (hc) => `(${hc.join(', ')})`)})[0]`,
+        assignAll: (s) => `${unpack(s.outputs, mode, '_', '(', ')')} = ${s.self}(${s.inputs[0]!}${beginState(s.inputs, mode, 'torch.zeros_like', (hc) => `(${hc.join(', ')})`)})`,
         stateNames: Object.fromEntries(paramNames(8, true).map((n) => [n, torchName(n)])),
       },
       gluon: {
@@ -138,6 +152,13 @@ export function recurrentSpec(kind: string, mode: CellMode, create: LayerSpec['c
         forward: (s) => {
           const state = beginState(s.inputs, mode, 'nd.zeros_like', (hc) => `[${hc.join(', ')}]`);
           return state ? `${s.self}(${s.inputs[0]!}${state})[0]` : `${s.self}(${s.inputs[0]!})`;
+        },
+        // Gluon returns the states only when given some: the zeros of begin_state when the ports are open.
+        assignAll: (s) => {
+          const x = s.inputs[0]!;
+          const state = beginState(s.inputs, mode, 'nd.zeros_like', (hc) => `[${hc.join(', ')}]`) ||
+            `, ${s.self}.begin_state(batch_size=${x}.shape[${s.attrs.layout === 'NTC' ? 0 : 1}], ctx=${x}.context)`;
+          return `${unpack(s.outputs, mode, '_', '[', ']')} = ${s.self}(${x}${state})`;
         },
         preamble: 'from mxnet.gluon import rnn',
       },
@@ -149,11 +170,19 @@ export function recurrentSpec(kind: string, mode: CellMode, create: LayerSpec['c
             `${mode === 'rnn' ? `activation: '${String(s.attrs.activation)}', ` : ''}prefix: '${s.prefix}' })`,
         }),
         forward: (s) => `${s.self}.call(${s.inputs[0]!}${beginState(s.inputs, mode, 'np.zerosLike', (hc) => hc.join(', '), true)})`,
+        assignAll: (s) => `const [${s.outputs[0]!}, [${s.outputs.slice(1).join(', ')}]] = ` +
+          `${s.self}.forwardState(${s.inputs[0]!}${beginState(s.inputs, mode, 'np.zerosLike', (hc) => hc.join(', '), true)});`,
         imports: ['np'],
       },
     },
     create,
   };
+}
+
+/** Python's unpacking of (y, h) or (y, (h, c)); an output nobody reads is `unused`. */
+function unpack(outputs: readonly string[], mode: CellMode, unused: string, open: string, close: string): string {
+  const [y, h, c] = outputs.map((o) => o || unused);
+  return mode === 'lstm' ? `${y!}, ${open}${h!}, ${c!}${close}` : `${y!}, ${h!}`;
 }
 
 /**
@@ -218,6 +247,12 @@ export abstract class RecurrentLayer extends Block {
   /** The output sequence; h0 (and c0) are the begin states (layers · directions, N, hidden), zeros when absent. */
   override forward(x: NDArray, h0?: NDArray, c0?: NDArray): NDArray {
     return this.forwardState(x, h0, c0)[0];
+  }
+
+  /** The output ports: the sequence, then the final states (hn, and cn for an LSTM). */
+  override callOutputs(...inputs: NDArray[]): NDArray[] {
+    const [y, states] = this.forwardState(inputs[0]!, inputs[1], inputs[2]);
+    return [y, ...states];
   }
 
   /**

@@ -135,7 +135,8 @@ export const EXTRA_DOCUMENTS: Record<string, () => GraphDocument> = {
     return doc;
   },
   // Begin states on the recurrent ports, fed by Dense layers over a (2, N, 4) input (2 = layers · directions):
-  // an LSTM with h0 and c0, one with c0 only (ONNX initial_h left out), a 2-layer GRU with h0; joined on the features.
+  // an LSTM with h0 and c0, one with c0 only (ONNX initial_h left out), a 2-layer GRU with h0; joined on the features
+  // with the final states of lstm0 (hn, cn: (2, N, 4)) and of the GRU (hn: 2 layers).
   'recurrent-states': () => {
     const doc = chainDocument([
       { kind: 'Dense', name: 'dense0', attrs: { units: 4, flatten: false, activation: 'tanh' } },
@@ -149,6 +150,8 @@ export const EXTRA_DOCUMENTS: Record<string, () => GraphDocument> = {
     doc.edges = [e('e0', 'in', 'n0'), e('e1', 'in', 'n1'), e('e2', 'in', 'n2'), e('e3', 'n0', 'n2', 'h0'), e('e4', 'n1', 'n2', 'c0'),
       e('e5', 'in', 'n3'), e('e6', 'n1', 'n3', 'c0'), e('e7', 'in', 'n4'), e('e8', 'n0', 'n4', 'h0'),
       e('e9', 'n2', 'n5'), e('e10', 'n3', 'n5'), e('e11', 'n4', 'n5'), e('e12', 'n5', 'out')];
+    const state = (id: string, from: string, port: string) => ({ id, source: { node: from, port }, target: { node: 'n5', port: 'data' } });
+    doc.edges.splice(12, 0, state('s0', 'n2', 'hn'), state('s1', 'n2', 'cn'), state('s2', 'n4', 'hn'));
     return doc;
   },
 };

@@ -1,13 +1,15 @@
 // Recurrent layers' states (issue 16): the final states forwardState returns (Gluon's
 // `layer(x, states)` → (out, states)) against torch's own kernels (torch._VF.lstm / gru / rnn_tanh
 // return h_n, c_n), with and without begin states; a begin state of the wrong shape is an error
-// naming the layer, in a forward and in shape inference (deferred batch).
+// naming the layer, in a forward and in shape inference (deferred batch); the hn output port in a
+// document (shapes per port, a run reading it).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createLayer, init, np, type NDArray } from '../../../engine/index.ts';
-import { inferShapes } from '../../../engine/graph/index.ts';
+import { inferShapes, runModel } from '../../../engine/graph/index.ts';
+import { prepareModel } from '../../../engine/export/prepare-model.ts';
 import type { RecurrentLayer } from '../../../engine/nn/layers/recurrent.ts';
 import { chainDocument } from '../support/chain-document.ts';
 import { relativeError } from '../support/layer-oracle.ts';
@@ -75,4 +77,21 @@ test('a begin state of the wrong shape names the layer, in a forward and in shap
   assert.equal(errors.length, 1);
   assert.equal(errors[0]!.nodeId, 'n1');
   assert.match(errors[0]!.message, /gru0: .*begin state h0 must be .* = \(1, -1, 3\), got \(2, -1, 4\)/);
+});
+
+test('the hn output port: shapes per port with a deferred batch, and a run reads the final state (not the sequence) through it', async () => {
+  // Input → LSTM → (hn) → Dense → Output: a straight line of nodes, but not a Sequential (the edge leaves the second port).
+  const doc = chainDocument([{ kind: 'LSTM', name: 'lstm0', attrs: { hiddenSize: 4, numLayers: 2 } }, { kind: 'Dense', name: 'dense0', attrs: { units: 2, flatten: false } }], [5, -1, 3]);
+  doc.edges[1]!.source.port = 'hn';
+  const shapes = inferShapes(doc);
+  assert.deepEqual(shapes.problems.filter((p) => p.severity === 'error'), []);
+  assert.deepEqual(shapes.nodes.n0!.outputShapes, [[5, -1, 4], [2, -1, 4], [2, -1, 4]]);
+  assert.deepEqual(shapes.edges.e1!.shape, [2, -1, 4]);
+  const model = await prepareModel(doc);
+  const x = np.random.uniform(-1, 1, [5, 3, 3], { seed: 2 });
+  const run = runModel(model, [x]);
+  assert.deepEqual(run.edgeShapes.e1, [2, 3, 4]);
+  const lstm = model.blocks.get('n0') as RecurrentLayer;
+  const expected = model.blocks.get('n1')!.call(lstm.forwardState(x)[1][0]!);
+  assert.deepEqual(Array.from(run.outputs[0]!.toTyped() as Float32Array), Array.from(expected.toTyped() as Float32Array));
 });
