@@ -246,7 +246,7 @@ export abstract class RecurrentLayer extends Block {
 
   /** The output sequence; h0 (and c0) are the begin states (layers · directions, N, hidden), zeros when absent. */
   override forward(x: NDArray, h0?: NDArray, c0?: NDArray): NDArray {
-    return this.forwardState(x, h0, c0)[0];
+    return this.run(x, h0, c0, false)[0];
   }
 
   /** The output ports: the sequence, then the final states (hn, and cn for an LSTM). */
@@ -261,6 +261,11 @@ export abstract class RecurrentLayer extends Block {
    * @example const [y, [h, c]] = lstm.forwardState(x, h0, c0);
    */
   forwardState(x: NDArray, h0?: NDArray, c0?: NDArray): [NDArray, NDArray[]] {
+    return this.run(x, h0, c0, true);
+  }
+
+  /** The layers over the sequence; the final states are stacked only when asked for (a plain forward skips two ops). */
+  private run(x: NDArray, h0: NDArray | undefined, c0: NDArray | undefined, states: boolean): [NDArray, NDArray[]] {
     this.ensureInitialized(x);
     const inC = this.weights.get('l0_i2h_weight')!.shape![1]!;
     const a = { ...this.attrs(inC), layout: this.layout };
@@ -283,7 +288,7 @@ export abstract class RecurrentLayer extends Block {
         seq = seq.mul(keep.mul(1 / (1 - this.dropout)));
       }
     }
-    const final = [np.stack(hs, 0), ...(this.mode === 'lstm' ? [np.stack(cs, 0)] : [])];
+    const final = states ? [np.stack(hs, 0), ...(this.mode === 'lstm' ? [np.stack(cs, 0)] : [])] : [];
     return [this.layout === 'NTC' ? seq.transpose([1, 0, 2]) : seq, final];
   }
 
