@@ -47,7 +47,8 @@ export function nodePorts(
     default: {
       const layer = layerPorts(node.kind);
       if (!layer) return null;
-      return { inputs: layer.inputs.map((p) => ({ name: p.name, variadic: p.variadic === true, ...(p.optional ? { optional: true } : {}) })), outputs: layer.outputs.map((p) => p.name) };
+      const inputs = layer.inputs.map((p) => ({ name: p.name, variadic: p.variadic === true, ...(p.optional ? { optional: true } : {}) }));
+      return { inputs, outputs: layer.outputs.map((p) => p.name) };
     }
   }
 }

@@ -90,7 +90,8 @@ export class MultiHeadAttention extends Block {
     code: {
       pytorch: {
         module: (s) => `nn.MultiheadAttention(${embedOf(s.attrs, s.inputShapes[0])}, ${String(s.attrs.heads)}, dropout=${String(s.attrs.dropout)}` +
-          `${s.attrs.useBias === false ? ', bias=False' : ''}${s.attrs.kdim ? `, kdim=${String(s.attrs.kdim)}` : ''}${s.attrs.vdim ? `, vdim=${String(s.attrs.vdim)}` : ''}, batch_first=True)`,
+          `${s.attrs.useBias === false ? ', bias=False' : ''}${s.attrs.kdim ? `, kdim=${String(s.attrs.kdim)}` : ''}` +
+          `${s.attrs.vdim ? `, vdim=${String(s.attrs.vdim)}` : ''}, batch_first=True)`,
         forward: (s) => {
           const [q, k, v] = kv(s.inputs);
           const pad = s.inputs[3];
@@ -153,7 +154,9 @@ export class MultiHeadAttention extends Block {
     const init = args.weightInitializer ?? null;
     const get = (name: string, shape: number[], i: InitSpec | null) => this.params.get(name, { shape, init: i, dtype: 'float32', allowDeferredInit: true });
     this.inProj = separate ? null : get('in_proj_weight', [e < 0 ? -1 : 3 * e, e], init);
-    this.qkvProj = separate ? [get('q_proj_weight', [e, e], init), get('k_proj_weight', [e, keyDim(attrs, e)], init), get('v_proj_weight', [e, valueDim(attrs, e)], init)] : null;
+    this.qkvProj = separate
+      ? [get('q_proj_weight', [e, e], init), get('k_proj_weight', [e, keyDim(attrs, e)], init), get('v_proj_weight', [e, valueDim(attrs, e)], init)]
+      : null;
     this.inBias = args.useBias === false ? null : get('in_proj_bias', [e < 0 ? -1 : 3 * e], 'zeros');
     this.outProj = get('out_proj_weight', [e, e], init);
     this.outBias = args.useBias === false ? null : get('out_proj_bias', [e], 'zeros');

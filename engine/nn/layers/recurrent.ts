@@ -68,7 +68,8 @@ function checkStates(a: Attrs, x: ShapeLike, states: readonly (ShapeLike | undef
   states.forEach((st, i) => {
     if (!st) return;
     if (st.length !== 3 || st.some((d, k) => d > 0 && want[k]! > 0 && d !== want[k])) {
-      throw new Error(`the begin state ${i === 0 ? 'h0' : 'c0'} must be (layers · directions, N, hidden) = ${pyTuple(want)}, got ${pyTuple(st.map((d) => (d < 0 ? -1 : d)))}`);
+      const got = pyTuple(st.map((d) => (d < 0 ? -1 : d)));
+      throw new Error(`the begin state ${i === 0 ? 'h0' : 'c0'} must be (layers · directions, N, hidden) = ${pyTuple(want)}, got ${got}`);
     }
   });
 }
@@ -142,7 +143,8 @@ export function recurrentSpec(kind: string, mode: CellMode, create: LayerSpec['c
           `${mode === 'rnn' ? `, nonlinearity='${String(s.attrs.activation)}'` : ''}, dropout=${String(s.attrs.dropout)}, ` +
           `bidirectional=${s.attrs.bidirectional ? 'True' : 'False'}, batch_first=${s.attrs.layout === 'NTC' ? 'True' : 'False'})`,
         forward: (s) => `${s.self}(${s.inputs[0]!}${beginState(s.inputs, mode, 'torch.zeros_like', (hc) => `(${hc.join(', ')})`)})[0]`,
-        assignAll: (s) => `${unpack(s.outputs, mode, '_', '(', ')')} = ${s.self}(${s.inputs[0]!}${beginState(s.inputs, mode, 'torch.zeros_like', (hc) => `(${hc.join(', ')})`)})`,
+        assignAll: (s) => `${unpack(s.outputs, mode, '_', '(', ')')} = ` +
+          `${s.self}(${s.inputs[0]!}${beginState(s.inputs, mode, 'torch.zeros_like', (hc) => `(${hc.join(', ')})`)})`,
         stateNames: Object.fromEntries(paramNames(8, true).map((n) => [n, torchName(n)])),
       },
       gluon: {
