@@ -3,7 +3,7 @@
 // shared definitions expanded exactly as the builder expanded them, so names match the model.
 
 import type { BuiltModel } from '../graph/build.ts';
-import { itemPorts, subPath, type PlannedGraph } from '../graph/plan.ts';
+import { itemPorts, portValues, subPath, type PlannedGraph } from '../graph/plan.ts';
 import { layerSpec } from '../nn/layers/index.ts';
 import type { Parameter } from '../nn/parameter.ts';
 import type { GraphNode } from '../schema/graph-document.ts';
@@ -18,13 +18,20 @@ export interface ExportOp {
   where: string;
   node: GraphNode;
   attrs: Readonly<Record<string, unknown>>;
+  /** An optional port left open is '' here (ONNX's absent input) with an undefined shape. */
   inputs: string[];
   inputShapes: number[][];
   output: string;
   outputShape: number[];
+  /** Every output port's value name (outputs[0] = output); '' for an extra port nobody reads. */
+  outputs: string[];
+  outputShapes: number[][];
   /** Short parameter name (weight) → the Parameter object; tied layers hold the very same objects. */
   params: Map<string, Parameter>;
 }
+
+/** An optional input port left unconnected (its shape is undefined, as the layer's rules expect). */
+const ABSENT = { name: '', shape: undefined as unknown as number[] };
 
 export interface ExportValue { name: string; shape: number[]; dtype: string }
 
@@ -70,7 +77,7 @@ export function exportGraph(model: BuiltModel): ExportGraph {
     for (const node of g.order) {
       const item = g.items.get(node.id)!;
       const incoming = g.index.incoming.get(node.id);
-      const ins = itemPorts(item).inputs.flatMap((p) => (incoming?.get(p) ?? []).map((e) => values.get(`${e.source.node}:${e.source.port}`)!));
+      const ins = portValues<Value>(item, incoming, (e) => values.get(`${e.source.node}:${e.source.port}`)!, ABSENT);
       let results: Value[] = [];
       if (item.type === 'io') {
         if (node.kind === 'Input') results = [graphInputs[nextInput++]!];
@@ -85,16 +92,18 @@ export function exportGraph(model: BuiltModel): ExportGraph {
         }
         const spec = layerSpec(node.kind);
         const shapes = ins.map((v) => v.shape);
-        let outputShape: number[];
+        let outputShapes: number[][];
         try {
-          outputShape = spec.outputShape(item.attrs, shapes);
+          outputShapes = spec.outputShapes ? spec.outputShapes(item.attrs, shapes) : [spec.outputShape(item.attrs, shapes)];
         } catch (error) {
           throw new ExportError('E_EXPORT_SHAPE', path + node.id, `${node.name} (${node.kind}): ${(error as Error).message}`);
         }
-        const output = unique(item.name);
+        // Extra ports (a recurrent layer's final states) get a value only when something reads them.
+        const read = new Set((g.index.outgoing.get(node.id) ?? []).map((e) => e.source.port));
+        const outputs = spec.outputs.map((p, i) => (i === 0 ? unique(item.name) : read.has(p.name) ? unique(`${item.name}_${p.name}`) : ''));
         ops.push({ kind: node.kind, name: item.name, where: path + node.id, node, attrs: item.attrs, inputs: ins.map((v) => v.name),
-          inputShapes: shapes, output, outputShape, params });
-        results = [{ name: output, shape: outputShape }];
+          inputShapes: shapes, output: outputs[0]!, outputShape: outputShapes[0]!, outputs, outputShapes, params });
+        results = outputs.map((name, i) => ({ name, shape: outputShapes[i]! }));
       } else if (item.type === 'instance') {
         results = walk(item.graph, subPath(path, node.id), ins);
       } else if (item.type === 'repeat') {

@@ -12,7 +12,7 @@ import type { Parameter } from '../nn/parameter.ts';
 import { createLayer, layerSpec, Sequential } from '../nn/layers/index.ts';
 import { presentParams } from './validate-node.ts';
 import { GraphBlock, type GraphStep, type StepSource } from './graph-block.ts';
-import { itemPorts, paramFullName, planDocument, subPath, tieRoot, type PlannedGraph, type PlannedItem, type PlannedLayer } from './plan.ts';
+import { itemPorts, paramFullName, planDocument, portValues, subPath, tieRoot, type PlannedGraph, type PlannedItem, type PlannedLayer } from './plan.ts';
 import { GraphError, hasErrors, PROBLEM_CODES } from './problems.ts';
 import { inferShapes } from './shapes.ts';
 import { validateDocument } from './parse.ts';
@@ -133,7 +133,7 @@ function buildDag(g: PlannedGraph, make: (item: PlannedItem) => Block[]): Block 
     const block = make(item)[0]!;
     const incoming = g.index.incoming.get(node.id);
     const ports = itemPorts(item);
-    const inputs = ports.inputs.flatMap((p) => (incoming?.get(p) ?? []).map((e) => source(e.source.node, e.source.port)));
+    const inputs = portValues<StepSource>(item, incoming, (e) => source(e.source.node, e.source.port), { absent: true });
     stepOf.set(node.id, steps.length);
     steps.push({ key: node.key ?? node.name, block, inputs, outputCount: ports.outputs.length });
   }

@@ -7,20 +7,17 @@ import { modelErrors } from '../nn/model-errors.ts';
 import { ParameterDict } from '../nn/parameter-dict.ts';
 import type { Parameter } from '../nn/parameter.ts';
 
-/** Where a step takes an input from: a graph input (by index) or a port of an earlier step. */
-export type StepSource = { input: number } | { step: number; port: number };
+/** Where a step takes an input from: a graph input (by index), a port of an earlier step, or nothing (an optional port left open). */
+export type StepSource = { input: number } | { step: number; port: number } | { absent: true };
 
 export interface GraphStep {
   /** Child key (node key or name) for reprs and structural parameter names. */
   key: string;
   block: Block;
   inputs: StepSource[];
-  /** Output ports; a block with several (a nested GraphBlock) is run through callAll. */
+  /** Output ports; a block with several (a nested GraphBlock, a recurrent layer, a code block declaring outputs) is run through callOutputs. */
   outputCount: number;
 }
-
-/** A block with several outputs (a nested GraphBlock, a code block declaring outputs). */
-const hasCallAll = (b: Block): b is Block & { callAll(...inputs: NDArray[]): NDArray[] } => typeof (b as { callAll?: unknown }).callAll === 'function';
 
 export class GraphBlock extends Block {
   private readonly steps: GraphStep[];
@@ -47,10 +44,11 @@ export class GraphBlock extends Block {
       throw modelErrors.block(this.name, `expects ${this.inputCount} input(s) (one per Input node), got ${inputs.length}.`);
     }
     const results: NDArray[][] = [];
-    const read = (s: StepSource): NDArray => ('input' in s ? inputs[s.input]! : results[s.step]![s.port]!);
+    // An absent optional input reaches the layer as undefined (its forward declares it optional).
+    const read = (s: StepSource): NDArray => ('input' in s ? inputs[s.input]! : 'absent' in s ? undefined as unknown as NDArray : results[s.step]![s.port]!);
     for (const step of this.steps) {
       const args = step.inputs.map(read);
-      results.push(step.outputCount > 1 && hasCallAll(step.block) ? step.block.callAll(...args) : [step.block.call(...args)]);
+      results.push(step.outputCount > 1 ? step.block.callOutputs(...args) : [step.block.call(...args)]);
     }
     return this.outputs.map(read);
   }
@@ -59,6 +57,10 @@ export class GraphBlock extends Block {
   callAll(...inputs: NDArray[]): NDArray[] {
     this.ensureInitialized(...inputs);
     return this.forwardAll(...inputs);
+  }
+
+  override callOutputs(...inputs: NDArray[]): NDArray[] {
+    return this.callAll(...inputs);
   }
 
   /** Keyed by Parameter name: a parameter tied into a layer under that layer's key is listed once. */

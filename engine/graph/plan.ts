@@ -8,7 +8,7 @@
 // order — which reproduces the chapter's names, e.g. rgnet's dense0..dense7 for four copies of
 // block1 and dense8 after them.
 
-import type { BlockDefinition, GraphBody, GraphDocument, GraphNode } from '../schema/graph-document.ts';
+import type { BlockDefinition, GraphBody, GraphDocument, GraphEdge, GraphNode } from '../schema/graph-document.ts';
 import { layerSpec } from '../nn/layers/index.ts';
 import { specParams } from '../nn/layers/layer-spec.ts';
 import { indexGraph, isLayerKind, topologicalOrder, type GraphIndex } from './topology.ts';
@@ -78,6 +78,8 @@ function chainOf(body: Pick<GraphBody, 'nodes'>, index: GraphIndex): GraphNode[]
   while (cur.kind !== 'Output') {
     const out = index.outgoing.get(cur.id) ?? [];
     if (out.length !== 1) return null;
+    // A Sequential passes each layer's call() on: a chain leaves every layer by its first port.
+    if (isLayerKind(cur.kind) && out[0]!.source.port !== layerSpec(cur.kind).outputs[0]!.name) return null;
     const next = index.nodes.get(out[0]!.target.node)!;
     const into = [...(index.incoming.get(next.id)?.values() ?? [])].flat();
     if (into.length !== 1 || chain.length > body.nodes.length) return null;
@@ -206,6 +208,27 @@ export function itemPorts(item: PlannedItem): { inputs: string[]; outputs: strin
       return { inputs: spec.inputs.map((p) => p.name), outputs: typeof source === 'string' ? codeOutputNames(source) : spec.outputs.map((p) => p.name) };
     }
   }
+}
+
+/**
+ * The values arriving at a node's input ports, in port (and edge) order. An optional port left
+ * unconnected gives `absent` in its place, so later ports keep their positions; absent values at
+ * the end are dropped (a layer called with fewer arguments sees undefined there all the same).
+ * A required port left unconnected (a problem already reported) gives `missing` when given.
+ */
+export function portValues<T>(item: PlannedItem, incoming: ReadonlyMap<string, readonly GraphEdge[]> | undefined, read: (e: GraphEdge) => T,
+  absent: T, missing?: T): T[] {
+  const optional = item.type === 'layer' ? new Set(layerSpec(item.node.kind).inputs.filter((p) => p.optional).map((p) => p.name)) : new Set<string>();
+  const out: T[] = [];
+  let last = 0;
+  for (const p of itemPorts(item).inputs) {
+    const edges = incoming?.get(p) ?? [];
+    if (edges.length === 0 && optional.has(p)) { out.push(absent); continue; }
+    if (edges.length === 0 && missing !== undefined) out.push(missing);
+    for (const e of edges) out.push(read(e));
+    last = out.length;
+  }
+  return out.slice(0, last);
 }
 
 /** Follows a tie chain to the node and parameter that really hold the value. */

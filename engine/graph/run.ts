@@ -9,7 +9,7 @@ import type { Block } from '../nn/block.ts';
 import type { GraphDocument } from '../schema/graph-document.ts';
 import type { BuiltModel } from './build.ts';
 import { GraphBlock } from './graph-block.ts';
-import { itemPorts, subPath, type PlannedGraph } from './plan.ts';
+import { itemPorts, portValues, subPath, type PlannedGraph } from './plan.ts';
 
 export function documentDevice(doc: GraphDocument): Device {
   return doc.device === 'cpu' ? cpu() : gpu(Number(doc.device.slice('gpu:'.length)));
@@ -42,18 +42,24 @@ export function runModel(model: BuiltModel, inputs: NDArray[]): { outputs: NDArr
   const xs = (inputs.length > 0 ? inputs : concreteInputShapes(doc).map((s) => sampleInput(s, doc.input.dtype as DType)))
     .map((x) => x.asInContext(device));
   if (model.net.collectParams().values().some((p) => p.state === 'uninitialized')) model.net.initialize({ device });
-  const seen = new Map<Block, number[]>();
+  const seen = new Map<Block, number[][]>();
   const restore: (() => void)[] = [];
-  // Observe each layer's output through its call(): Sequential, GraphBlock and custom blocks all
-  // run children through call(), so this sees every node without changing how the net runs.
+  // Observe each layer's outputs through its call() (and callOutputs(), which a GraphBlock uses
+  // for a layer with several output ports): Sequential, GraphBlock and custom blocks all run
+  // children through these, so this sees every node without changing how the net runs.
   for (const block of new Set(model.blocks.values())) {
-    const original = block.call;
+    const [call, callOutputs] = [block.call, block.callOutputs];
     block.call = (...args: NDArray[]): NDArray => {
-      const y = original.apply(block, args);
-      seen.set(block, [...y.shape]);
+      const y = call.apply(block, args);
+      seen.set(block, [[...y.shape]]);
       return y;
     };
-    restore.push(() => { delete (block as { call?: unknown }).call; });
+    block.callOutputs = (...args: NDArray[]): NDArray[] => {
+      const ys = callOutputs.apply(block, args);
+      seen.set(block, ys.map((y) => [...y.shape]));
+      return ys;
+    };
+    restore.push(() => { delete (block as { call?: unknown }).call; delete (block as { callOutputs?: unknown }).callOutputs; });
   }
   let outputs: NDArray[];
   try {
@@ -67,7 +73,7 @@ export function runModel(model: BuiltModel, inputs: NDArray[]): { outputs: NDArr
 }
 
 /** Replays the plan with the observed layer outputs to give every edge (also inside instances) its shape. */
-function walk(model: BuiltModel, g: PlannedGraph, path: string, inputs: (number[] | null)[], seen: Map<Block, number[]>,
+function walk(model: BuiltModel, g: PlannedGraph, path: string, inputs: (number[] | null)[], seen: Map<Block, number[][]>,
   out: Record<string, number[]>, firstPath: Map<PlannedGraph, string>): (number[] | null)[] {
   // A shared definition was built (and its blocks keyed) once, under the path of its first use.
   const keyPath = firstPath.get(g) ?? path;
@@ -78,7 +84,7 @@ function walk(model: BuiltModel, g: PlannedGraph, path: string, inputs: (number[
   for (const node of g.order) {
     const item = g.items.get(node.id)!;
     const incoming = g.index.incoming.get(node.id);
-    const ins = itemPorts(item).inputs.flatMap((p) => (incoming?.get(p) ?? []).map((e) => values.get(`${e.source.node}:${e.source.port}`) ?? null));
+    const ins = portValues<number[] | null>(item, incoming, (e) => values.get(`${e.source.node}:${e.source.port}`) ?? null, null);
     let results: (number[] | null)[] = [];
     if (item.type === 'broken') {
       results = [];
@@ -87,7 +93,7 @@ function walk(model: BuiltModel, g: PlannedGraph, path: string, inputs: (number[
       else outputs.push(ins[0] ?? null);
     } else if (item.type === 'layer') {
       const b = model.blocks.get(keyPath + node.id);
-      results = [b ? seen.get(b) ?? null : null];
+      results = (b ? seen.get(b) : undefined) ?? [null];
     } else if (item.type === 'instance') {
       results = walk(model, item.graph, subPath(path, node.id), ins, seen, out, firstPath);
     } else {

@@ -5,7 +5,7 @@
 import type { GraphDocument, GraphNode } from '../schema/graph-document.ts';
 import { layerSpec } from '../nn/layers/index.ts';
 import { specParams } from '../nn/layers/layer-spec.ts';
-import { itemPorts, paramFullName, planDocument, subPath, tieRoot, type PlannedGraph, type PlannedLayer } from './plan.ts';
+import { itemPorts, paramFullName, planDocument, portValues, subPath, tieRoot, type PlannedGraph, type PlannedLayer } from './plan.ts';
 import { problem, PROBLEM_CODES as C, type Problem } from './problems.ts';
 import { validateDocument } from './parse.ts';
 import { checkBudget } from './budget.ts';
@@ -71,13 +71,11 @@ function inferGraph(g: PlannedGraph, inputs: Shape[], path: string, ctx: Ctx, in
   const tiedShapes = new Map<string, number[]>();
   const result: GraphResult = { outputs: [], paramCount: 0, flops: 0, params: [] };
   let inputIndex = 0;
-  const inputsOf = (node: GraphNode): Shape[] => {
-    const incoming = g.index.incoming.get(node.id);
-    // An unconnected port reads as unknown (null), so nothing downstream of it is guessed.
-    return itemPorts(g.items.get(node.id)!).inputs.flatMap((p) => {
-      const edges = incoming?.get(p);
-      return edges ? edges.map((e) => values.get(`${e.source.node}:${e.source.port}`) ?? null) : [null];
-    });
+  const inputsOf = (node: GraphNode): (Shape | undefined)[] => {
+    // An unconnected port reads as unknown (null), so nothing downstream of it is guessed; an
+    // optional one left open is undefined (the layer's rule knows it is absent).
+    return portValues<Shape | undefined>(g.items.get(node.id)!, g.index.incoming.get(node.id),
+      (e) => values.get(`${e.source.node}:${e.source.port}`) ?? null, undefined, null);
   };
   for (const node of g.order) {
     const item = g.items.get(node.id)!;
@@ -103,7 +101,7 @@ function inferGraph(g: PlannedGraph, inputs: Shape[], path: string, ctx: Ctx, in
       entry = r.entry;
       itemPorts(item).outputs.forEach((name, i) => { outs[name] = r.outs[i] ?? null; });
     } else if (item.type === 'instance') {
-      const sub = inferGraph(item.graph, ins, subPath(path, node.id), ctx, [inDtype]);
+      const sub = inferGraph(item.graph, ins as Shape[], subPath(path, node.id), ctx, [inDtype]);
       const names = item.graph.body.nodes.filter((n) => n.kind === 'Output').map((n) => n.name);
       names.forEach((n, i) => { outs[n] = sub.outputs[i] ?? null; });
       // Instances sharing a definition's parameters hold one set: it counts at the first of them.

@@ -78,7 +78,7 @@ function validateGraph(body: GraphBody, blocks: ReadonlyMap<string, BlockDefinit
     if (!ports) return;
     for (const p of ports.inputs) {
       const edges = index.incoming.get(n.id)?.get(p.name) ?? [];
-      if (edges.length === 0) out.push(problem(C.portUnconnected, `${n.name}'s input '${p.name}' is not connected.`, at(n, i, { port: p.name })));
+      if (edges.length === 0) { if (!p.optional) out.push(problem(C.portUnconnected, `${n.name}'s input '${p.name}' is not connected.`, at(n, i, { port: p.name }))); }
       else if (edges.length > 1 && !p.variadic) {
         out.push(problem(C.portMultiple, `${n.name}'s input '${p.name}' takes one edge, but ${edges.length} arrive (${edges.slice(0, 10).map((e) => e.id).join(', ')}${edges.length > 10 ? ', …' : ''}).`, at(n, i, { port: p.name })));
       }

@@ -142,6 +142,14 @@ export class Block {
     return this.forward(...inputs);
   }
 
+  /**
+   * Every output of a block with several output ports, in port order (a recurrent layer's output
+   * and final states; a graph's Output nodes); one-output blocks give [call()].
+   */
+  callOutputs(...inputs: NDArray[]): NDArray[] {
+    return [this.call(...inputs)];
+  }
+
   /** @internal call() without the hybridized plan (a plan's own eager fallback for this block). */
   _callEager(x: NDArray): NDArray {
     this.ensureInitialized(x);

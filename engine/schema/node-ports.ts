@@ -9,6 +9,8 @@ import { codeOutputNames } from './code-ports.ts';
 export interface InputPort {
   name: string;
   variadic: boolean;
+  /** May stay unconnected (the layer sees undefined in its place). */
+  optional?: boolean;
 }
 
 export interface NodePorts {
@@ -18,7 +20,7 @@ export interface NodePorts {
 
 /** A layer kind's ports as its descriptor lists them; undefined for a kind nobody knows. */
 export type LayerPortsLookup = (kind: string) =>
-  { inputs: readonly { name: string; variadic?: boolean }[]; outputs: readonly { name: string }[] } | undefined;
+  { inputs: readonly { name: string; variadic?: boolean; optional?: boolean }[]; outputs: readonly { name: string }[] } | undefined;
 
 /** A definition's ports: its Input nodes' names in, its Output nodes' names out. */
 export function definitionPorts(def: BlockDefinition): NodePorts {
@@ -46,9 +48,10 @@ export function nodePorts(
     default: {
       const layer = layerPorts(node.kind);
       if (!layer) return null;
+      const inputs = layer.inputs.map((p) => ({ name: p.name, variadic: p.variadic === true, ...(p.optional ? { optional: true } : {}) }));
       // A code block declares its outputs in its source (code-ports.ts).
       const outputs = node.kind === 'Code' && typeof node.attrs?.source === 'string' ? codeOutputNames(node.attrs.source) : layer.outputs.map((p) => p.name);
-      return { inputs: layer.inputs.map((p) => ({ name: p.name, variadic: p.variadic === true })), outputs };
+      return { inputs, outputs };
     }
   }
 }

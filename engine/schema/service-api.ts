@@ -45,7 +45,7 @@ export const zLayerInfo = z.object({
     name: z.string(), type: z.string(), default: z.unknown().optional(), required: z.boolean(),
     min: z.number().optional(), max: z.number().optional(), choices: z.array(z.string()).optional(), doc: z.string(),
   })),
-  inputs: z.array(z.object({ name: z.string(), doc: z.string(), variadic: z.boolean().optional() })),
+  inputs: z.array(z.object({ name: z.string(), doc: z.string(), variadic: z.boolean().optional(), optional: z.boolean().optional() })),
   outputs: z.array(z.object({ name: z.string(), doc: z.string() })),
   params: z.array(z.object({ name: z.string(), init: z.string().nullable(), constant: z.boolean().optional() })),
 });

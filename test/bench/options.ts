@@ -1,6 +1,6 @@
 // Command-line flags of `npm run bench` and the repetition budgets they select.
 
-export const SUITES = ['matmul', 'elementwise', 'overhead', 'training', 'forward', 'conv', 'import', 'contention', 'editor'] as const;
+export const SUITES = ['matmul', 'elementwise', 'overhead', 'training', 'forward', 'conv', 'sequence', 'import', 'contention', 'editor'] as const;
 export type Suite = (typeof SUITES)[number];
 /**
  * Suites a plain `npm run bench` runs; editor (Chromium and a renderer build) and contention (a
@@ -25,7 +25,7 @@ export interface BenchOptions {
   overheadIters: number;
 }
 
-export const USAGE = `usage: npm run bench -- [--quick] [--only=matmul|elementwise|overhead|training|forward|conv|contention|editor[,...]] [--out=PATH]
+export const USAGE = `usage: npm run bench -- [--quick] [--only=matmul|elementwise|overhead|training|forward|conv|sequence|contention|editor[,...]] [--out=PATH]
   --quick      smaller repetition counts (a smoke run; numbers are noisier)
   --only=LIST  run only these suites (comma-separated); editor and contention run only when named here
   --out=PATH   also write the results JSON to PATH (always written to .bench/results.json)`;

@@ -1,5 +1,5 @@
 // `npm run bench`: engine vs peer benchmarks (matmul vs bare oneDNN, elementwise vs raw addon and
-// memcpy, per-call overhead vs raw N-API calls, conv/pool vs PyTorch). Prints a table and writes .bench/results.json.
+// memcpy, per-call overhead vs raw N-API calls, conv/pool vs PyTorch, a Transformer block and an LSTM layer vs onnxruntime and PyTorch). Prints a table and writes .bench/results.json.
 // Not run by CI; nothing here asserts times. See docs/benchmarks.md.
 
 import { native } from '../../engine/backend/backend.ts';
@@ -12,6 +12,7 @@ import { runImportSuite } from './import.ts';
 import { runMatmulSuite } from './matmul.ts';
 import { parseOptions, USAGE, UsageError, type BenchOptions, type Suite } from './options.ts';
 import { runOverheadSuite } from './overhead.ts';
+import { runSequenceSuite } from './sequence.ts';
 import { runTrainingSuite } from './training.ts';
 import { watchLoad, type LoadReport } from './load.ts';
 import { formatTable, machineInfo, machineLine, writeResults, type Row } from './report.ts';
@@ -30,6 +31,7 @@ const RUNNERS: Record<Suite, SuiteRunner> = {
   training: runTrainingSuite,
   forward: runForwardSuite,
   conv: runConvSuite,
+  sequence: runSequenceSuite,
   import: runImportSuite,
   contention: runContentionSuite,
   editor: runEditorSuite,

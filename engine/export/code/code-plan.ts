@@ -19,6 +19,8 @@ export interface CodeLayer {
   /** Input variables of forward() and the variable this layer's output goes to. */
   inputs: string[];
   output: string;
+  /** Every output port's variable ('' for an extra port nobody reads). */
+  outputs: string[];
 }
 
 export interface CodePlan {
@@ -40,6 +42,7 @@ export type Identifier = (name: string) => string;
 export function codePlan(graph: ExportGraph, identifier: Identifier, reuse: 'params' | 'layer'): CodePlan {
   const vars = new Map<string, string>();
   const v = (value: string): string => {
+    if (value === '') return ''; // an optional input left open: the layer's code leaves it out
     if (!vars.has(value)) vars.set(value, identifier(value));
     return vars.get(value)!;
   };
@@ -49,17 +52,18 @@ export function codePlan(graph: ExportGraph, identifier: Identifier, reuse: 'par
   for (const op of graph.ops) {
     const inputs = op.inputs.map(v);
     const output = v(op.output);
+    const outputs = op.outputs.map(v);
     const held = [...op.params].map(([short, p]) => [short, p, owners.get(p)] as const);
     const first = held[0]?.[2]?.[0];
     if (first && held.every(([short, , o]) => o?.[0] === first && o[1] === short) && first.op.params.size === op.params.size && first.op.kind === op.kind &&
       (reuse === 'params' || JSON.stringify(first.op.attrs) === JSON.stringify(op.attrs))) {
-      layers.push({ op, attr: first.attr, reuses: first, partialTies: [], inputs, output });
+      layers.push({ op, attr: first.attr, reuses: first, partialTies: [], inputs, output, outputs });
       continue;
     }
     let attr = identifier(op.name);
     for (let i = 1; attrs.has(attr); i++) attr = identifier(`${op.name}_${i}`);
     attrs.add(attr);
-    const layer: CodeLayer = { op, attr, partialTies: [], inputs, output };
+    const layer: CodeLayer = { op, attr, partialTies: [], inputs, output, outputs };
     for (const [short, p, o] of held) {
       if (o) layer.partialTies.push([short, o[0], o[1]]);
       else owners.set(p, [layer, short]);
@@ -100,10 +104,19 @@ export function writerOf(op: ExportOp, target: Target): PythonLayerCode | TypeSc
 }
 
 /** What a kind's writer sees of a layer; `self` is the language's member access (`self.` / `this.`). */
+/** True when a layer's extra output ports are read (its writer's assignAll binds them all). */
+export const readsExtraOutputs = (l: CodeLayer): boolean => l.outputs.slice(1).some(Boolean);
+
+/** The statement binding every output of a layer whose extra ports are read; refused when the kind's writer has none. */
+export function assignAll(l: CodeLayer, writer: PythonLayerCode | TypeScriptLayerCode, site: CodeSite): string {
+  if (!writer.assignAll) throw unsupported(l.op, 'code', 'its extra output ports cannot be written for this target');
+  return writer.assignAll(site);
+}
+
 export function siteOf(l: CodeLayer, self: 'self.' | 'this.'): CodeSite {
   const owners = new Set(l.partialTies.map(([, o]) => o));
   const tiedTo = owners.size === 1 && l.partialTies.length === l.op.params.size ? `${self}${[...owners][0]!.attr}` : null;
-  return { attrs: l.op.attrs, inputs: l.inputs, inputShapes: l.op.inputShapes, self: `${self}${l.attr}`, prefix: `${l.op.name}_`, tiedTo };
+  return { attrs: l.op.attrs, inputs: l.inputs, inputShapes: l.op.inputShapes, outputs: l.outputs, self: `${self}${l.attr}`, prefix: `${l.op.name}_`, tiedTo };
 }
 
 export function unsupported(op: ExportOp, target: string, why: string): ExportError {

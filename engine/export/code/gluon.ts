@@ -3,7 +3,7 @@
 // with Gluon names, and load_params() reads it through collect_params().load.
 
 import type { ExportGraph } from '../export-graph.ts';
-import { codePlan, siteOf, titleSuffix, unsupported, writerOf } from './code-plan.ts';
+import { assignAll, codePlan, readsExtraOutputs, siteOf, titleSuffix, unsupported, writerOf } from './code-plan.ts';
 import type { PythonCodeOptions } from './pytorch.ts';
 import { pythonIdentifier, pythonTuple } from './python-names.ts';
 
@@ -30,7 +30,7 @@ export function gluonCode(graph: ExportGraph, options: PythonCodeOptions = {}): 
       const child = writer.module?.(site) ?? null;
       if (child) init.push(`        self.${l.attr} = ${child}`);
     }
-    forward.push(`        ${l.output} = ${writer.forward(site)}`);
+    forward.push(`        ${readsExtraOutputs(l) ? assignAll(l, writer, site) : `${l.output} = ${writer.forward(site)}`}`);
   }
   const example = graph.inputs.map((i) => `nd.random.uniform(shape=${pythonTuple(i.shape.map((d) => (d < 0 ? 1 : d)))})`).join(', ');
   return `# ${plan.className}${titleSuffix(options.title)}

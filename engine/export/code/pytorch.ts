@@ -3,7 +3,7 @@
 // e.g. dense0_weight) into the module's state_dict keys (dense0.weight).
 
 import type { ExportGraph } from '../export-graph.ts';
-import { codePlan, quote, siteOf, titleSuffix, writerOf } from './code-plan.ts';
+import { assignAll, codePlan, quote, readsExtraOutputs, siteOf, titleSuffix, writerOf } from './code-plan.ts';
 import { pythonIdentifier, pythonTuple } from './python-names.ts';
 
 export interface PythonCodeOptions {
@@ -35,7 +35,7 @@ export function pytorchCode(graph: ExportGraph, options: PythonCodeOptions = {})
         init.push(`        self.${l.attr}.${stateName(l, short)} = self.${owner.attr}.${stateName(owner, ownerShort)}  # tied`);
       }
     }
-    forward.push(`        ${l.output} = ${writer.forward(site)}`);
+    forward.push(`        ${readsExtraOutputs(l) ? assignAll(l, writer, site) : `${l.output} = ${writer.forward(site)}`}`);
   }
   // Each distinct parameter once, under its Gluon name, with the kinds' transposes (MyDense).
   const keys: string[] = [];

@@ -4,7 +4,7 @@
 
 import type { ExportGraph } from '../export-graph.ts';
 import { LAYER_CLASSES } from '../../nn/layers/index.ts';
-import { codePlan, quote, siteOf, titleSuffix, unsupported, writerOf } from './code-plan.ts';
+import { assignAll, codePlan, quote, readsExtraOutputs, siteOf, titleSuffix, unsupported, writerOf } from './code-plan.ts';
 
 const RESERVED = new Set([
   'break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'default', 'delete', 'do', 'else', 'enum', 'export',
@@ -47,7 +47,7 @@ export function typescriptCode(graph: ExportGraph, options: TypeScriptCodeOption
     }
     for (const name of writer.imports ?? []) used.add(name);
     const expression = writer.forward ? writer.forward(site) : `${site.self}.call(${l.inputs.join(', ')})`;
-    forward.push(`    const ${l.output} = ${expression};`);
+    forward.push(readsExtraOutputs(l) ? `    ${assignAll(l, writer, site)}` : `    const ${l.output} = ${expression};`);
   }
   const args = plan.inputs.map((i) => `${i}: NDArray`).join(', ');
   const body = plan.outputs.length === 1

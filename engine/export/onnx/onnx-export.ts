@@ -53,8 +53,9 @@ export function exportOnnx(graph: ExportGraph, options: OnnxExportOptions = {}):
   let constants = 0;
   for (const op of graph.ops) {
     const emitted = emitOp(op, nodes, () => `const${constants++}`, initializers);
-    // The last node of each layer writes the layer's own value name, so the graph reads like the document.
-    renameOutput(nodes, emitted, op.output);
+    // The last node of each layer writes the layer's own value name, so the graph reads like the document
+    // (an extra output port nobody reads keeps its internal name).
+    (typeof emitted === 'string' ? [emitted] : emitted).forEach((name, i) => { if (op.outputs[i]) renameOutput(nodes, name, op.outputs[i]!); });
     for (const p of op.params.values()) {
       if (written.has(p)) continue;
       written.add(p);
@@ -74,8 +75,8 @@ export function exportOnnx(graph: ExportGraph, options: OnnxExportOptions = {}):
   });
 }
 
-function emitOp(op: ExportOp, nodes: OnnxNode[], constantName: () => string, initializers: OnnxTensor[]): string {
-  const mapping = layerSpec(op.kind).onnx as (e: OnnxEmitter) => string;
+function emitOp(op: ExportOp, nodes: OnnxNode[], constantName: () => string, initializers: OnnxTensor[]): string | readonly string[] {
+  const mapping = layerSpec(op.kind).onnx as (e: OnnxEmitter) => string | readonly string[];
   let count = 0;
   const emitter: OnnxEmitter = {
     attrs: op.attrs,
@@ -100,6 +101,12 @@ function emitOp(op: ExportOp, nodes: OnnxNode[], constantName: () => string, ini
       const name = `${op.output}/${opType}${count++ === 0 ? '' : `_${count - 1}`}`;
       nodes.push({ opType, name, inputs, outputs: [name], attributes, doc: `${op.kind} ${op.node.name}` });
       return name;
+    },
+    nodeOutputs(opType: string, inputs: readonly string[], n: number, attributes: Readonly<Record<string, OnnxAttr>> = {}): string[] {
+      const name = `${op.output}/${opType}${count++ === 0 ? '' : `_${count - 1}`}`;
+      const outputs = Array.from({ length: n }, (_, i) => (i === 0 ? name : `${name}:${i}`));
+      nodes.push({ opType, name, inputs, outputs, attributes, doc: `${op.kind} ${op.node.name}` });
+      return outputs;
     },
   };
   try {

@@ -163,6 +163,10 @@ export class CodeBlock extends Block {
     return this.forwardAll(...inputs);
   }
 
+  override callOutputs(...inputs: NDArray[]): NDArray[] {
+    return this.callAll(...inputs);
+  }
+
   override getConfig(): Record<string, unknown> {
     return { source: this.source };
   }

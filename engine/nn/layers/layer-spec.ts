@@ -26,6 +26,12 @@ export interface PortSpec {
   readonly doc: string;
   /** Several edges may feed this port (e.g. Concurrent's branches are children, not ports). */
   readonly variadic?: boolean;
+  /**
+   * May stay unconnected (MultiHeadAttention's key-padding mask, a recurrent layer's begin state):
+   * the layer then sees `undefined` in that port's place (shapes and forward arguments alike;
+   * the ONNX emitter sees '', ONNX's name for an absent optional input).
+   */
+  readonly optional?: boolean;
 }
 
 export type Attrs = Readonly<Record<string, unknown>>;
@@ -67,7 +73,11 @@ export interface LayerSpec {
   paramsOf?(attrs: Attrs): readonly ParamSpec[];
   /** Output shape from the input shapes (-1 dims pass through). */
   outputShape(attrs: Attrs, inputs: readonly ShapeLike[]): number[];
-  /** Every output's shape, for a kind whose ports depend on its attributes (a code block's outputs); absent: [outputShape]. */
+  /**
+   * Every output port's shape, in port order, for a kind with several (a recurrent layer's final
+   * states) or whose ports depend on its attributes (a code block's declared outputs); absent: the
+   * one `outputShape`. The layer's `callOutputs` returns them in that order.
+   */
   outputShapes?(attrs: Attrs, inputs: readonly ShapeLike[]): number[][];
   /** The repr Gluon prints for a layer with these attributes (and input shape when known). */
   repr(attrs: Attrs, input?: ShapeLike): string;
@@ -98,6 +108,11 @@ export interface CodeSite {
   /** Variable names of the inputs in forward(), in port (and edge) order, and their shapes (-1 = unknown). */
   readonly inputs: readonly string[];
   readonly inputShapes: readonly ShapeLike[];
+  /**
+   * Variable names of the outputs, in port order; '' for an extra port nobody reads. A writer's
+   * `assignAll` is used when some extra port is read.
+   */
+  readonly outputs: readonly string[];
   /** The expression naming the layer's module or child (`self.conv0`, `this.conv0`). */
   readonly self: string;
   /** The layer's parameter prefix (`conv0_`), which Gluon and engine children take. */
@@ -112,6 +127,8 @@ export interface PythonLayerCode {
   module?(s: CodeSite): string | null;
   /** The expression of the layer's output in forward(). */
   forward(s: CodeSite): string;
+  /** The statement binding every output (`y, (hn, cn) = self.lstm0(x)`), for a kind with several output ports. */
+  assignAll?(s: CodeSite): string;
   /** state_dict names that differ from the parameters' short names (BatchNorm's gamma is PyTorch's weight). */
   readonly stateNames?: Readonly<Record<string, string>>;
   /** Parameters the framework's module keeps transposed relative to the engine's (MyDense's (in, out) weight). */
@@ -126,6 +143,8 @@ export interface TypeScriptLayerCode {
   child(s: CodeSite): { type: string; make: string } | null;
   /** The output expression; absent: `this.<attr>.call(inputs)`. */
   forward?(s: CodeSite): string;
+  /** The statement binding every output (`const [y, [hn, cn]] = ...`), for a kind with several output ports. */
+  assignAll?(s: CodeSite): string;
   /** Engine exports the forward expression uses (np). */
   readonly imports?: readonly string[];
 }
@@ -157,10 +176,15 @@ export interface OnnxEmitter {
   ints(values: readonly number[], shape?: readonly number[]): string;
   /** Adds a node and returns the name of its (single) output. */
   node(opType: string, inputs: readonly string[], attributes?: Readonly<Record<string, OnnxAttr>>): string;
+  /** Adds a node with `count` outputs (LSTM's Y, Y_h, Y_c) and returns their names. */
+  nodeOutputs(opType: string, inputs: readonly string[], count: number, attributes?: Readonly<Record<string, OnnxAttr>>): string[];
 }
 
-/** The mapping returns the name of the layer's output value; `unsupported` says why there is none. */
-export type OnnxExport = ((e: OnnxEmitter) => string) | Unsupported;
+/**
+ * The mapping returns the name of the layer's output value, or one per output port for a kind
+ * with several; `unsupported` says why there is none.
+ */
+export type OnnxExport = ((e: OnnxEmitter) => string | readonly string[]) | Unsupported;
 
 /** A constant input of an ONNX node (an initializer or a Constant node's value), as float64 values. */
 export interface OnnxConstant { readonly shape: readonly number[]; readonly values: Float64Array }

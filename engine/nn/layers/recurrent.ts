@@ -4,6 +4,10 @@
 // rows that exist (no fused kernel yet: oneDNN's RNN primitives are not wired). Gate order and
 // formulas are PyTorch's and Gluon's (LSTM i, f, g, o; GRU r, z, n with the reset applied after
 // h·W_hn), so the weights interchange; ONNX LSTM / GRU / RNN nodes take theirs reordered.
+// Begin states (Gluon's begin_state; PyTorch's h_0 / c_0) are optional input ports `h0` (and `c0`
+// for LSTM) of shape (layers · directions, N, hidden), zeros when open; the final states come out
+// of the output ports `hn` (and `cn`) in that shape (index layer · directions + direction, as
+// torch), and from `forwardState`.
 
 import type { NDArray } from '../../ndarray/ndarray.ts';
 import { autograd } from '../../autograd/index.ts';
@@ -13,7 +17,7 @@ import { Block } from '../block.ts';
 import type { Parameter } from '../parameter.ts';
 import { modelErrors, pyTuple } from '../model-errors.ts';
 import { recurrentToOnnx } from './recurrent-onnx.ts';
-import { ONE_INPUT, ONE_OUTPUT, shapeRule, type Attrs, type AttrSpec, type LayerSpec, type ShapeLike } from './layer-spec.ts';
+import { shapeRule, type Attrs, type AttrSpec, type LayerSpec, type PortSpec, type ShapeLike } from './layer-spec.ts';
 
 export type CellMode = 'rnn' | 'lstm' | 'gru';
 export const GATES: Readonly<Record<CellMode, number>> = { rnn: 1, lstm: 4, gru: 3 };
@@ -53,6 +57,36 @@ function checkInput(kind: string, a: Attrs, x: ShapeLike): void {
   if (given > 0 && x[2]! > 0 && x[2] !== given) throw new Error(`${kind} was given inputSize = ${given} but its input has ${x[2]} features`);
 }
 
+/** The begin / final state's shape (layers · directions, N, hidden) for input x. */
+function stateShape(a: Attrs, x: ShapeLike): number[] {
+  return [(a.numLayers as number) * (a.bidirectional ? 2 : 1), a.layout === 'NTC' ? x[0]! : x[1]!, a.hiddenSize as number];
+}
+
+/** Begin states given to the ports must be (layers · directions, N, hidden). */
+function checkStates(a: Attrs, x: ShapeLike, states: readonly (ShapeLike | undefined)[]): void {
+  const want = stateShape(a, x);
+  states.forEach((st, i) => {
+    if (!st) return;
+    if (st.length !== 3 || st.some((d, k) => d > 0 && want[k]! > 0 && d !== want[k])) {
+      const got = pyTuple(st.map((d) => (d < 0 ? -1 : d)));
+      throw new Error(`the begin state ${i === 0 ? 'h0' : 'c0'} must be (layers · directions, N, hidden) = ${pyTuple(want)}, got ${got}`);
+    }
+  });
+}
+
+/** The state ports: h0, and c0 for an LSTM. */
+const statePorts = (mode: CellMode): PortSpec[] => [
+  { name: 'h0', doc: 'begin hidden state (layers · directions, N, hidden); open = zeros', optional: true },
+  ...(mode === 'lstm' ? [{ name: 'c0', doc: 'begin cell state (layers · directions, N, hidden); open = zeros', optional: true }] : []),
+];
+
+/** The output ports: the sequence, then the final states. */
+const outputPorts = (mode: CellMode): PortSpec[] => [
+  { name: 'output', doc: 'the output sequence, (T, N, hidden · directions) in TNC layout' },
+  { name: 'hn', doc: 'final hidden state (layers · directions, N, hidden)' },
+  ...(mode === 'lstm' ? [{ name: 'cn', doc: 'final cell state (layers · directions, N, hidden)' }] : []),
+];
+
 /** The shape of one parameter given the input's features (or -1). */
 function paramShape(mode: CellMode, short: string, a: Attrs, x?: ShapeLike): number[] {
   const h = a.hiddenSize as number;
@@ -78,16 +112,22 @@ export function recurrentSpec(kind: string, mode: CellMode, create: LayerSpec['c
   return {
     kind, category: 'recurrent',
     doc: `${kind} over a sequence: (T, N, C) → (T, N, hidden · directions) in TNC layout.`,
-    attrs, inputs: ONE_INPUT, outputs: ONE_OUTPUT,
+    attrs, inputs: [{ name: 'data', doc: 'the sequence, (T, N, C) or (N, T, C) by the layout' }, ...statePorts(mode)], outputs: outputPorts(mode),
     // One entry per possible parameter: layers × directions, present when the attributes ask for them.
     params: paramNames(8, true).map((name) => ({
       name, init: name.endsWith('bias') ? 'zeros' : null,
       shape: (a: Attrs, x?: ShapeLike) => paramShape(mode, name, a, x),
       present: (a: Attrs) => paramNames(a.numLayers as number, !!a.bidirectional).includes(name),
     })),
-    outputShape: (a, [x]) => {
+    outputShape: (a, [x, ...states]) => {
       checkInput(kind, a, x!);
+      checkStates(a, x!, states);
       return [x![0]!, x![1]!, (a.bidirectional ? 2 : 1) * (a.hiddenSize as number)];
+    },
+    outputShapes(a, ins) {
+      const y = this.outputShape(a, ins);
+      const st = stateShape(a, ins[0]!);
+      return [y, st, ...(mode === 'lstm' ? [st] : [])];
     },
     flops: (a, [x]) => {
       const [t, n, c] = x!.map((d) => Math.max(d, 1)) as [number, number, number];
@@ -102,14 +142,26 @@ export function recurrentSpec(kind: string, mode: CellMode, create: LayerSpec['c
         module: (s) => `nn.${torchClass}(${s.inputShapes[0]![2]!}, ${String(s.attrs.hiddenSize)}, num_layers=${String(s.attrs.numLayers)}` +
           `${mode === 'rnn' ? `, nonlinearity='${String(s.attrs.activation)}'` : ''}, dropout=${String(s.attrs.dropout)}, ` +
           `bidirectional=${s.attrs.bidirectional ? 'True' : 'False'}, batch_first=${s.attrs.layout === 'NTC' ? 'True' : 'False'})`,
-        forward: (s) => `${s.self}(${s.inputs[0]!})[0]`,
+        forward: (s) => `${s.self}(${s.inputs[0]!}${beginState(s.inputs, mode, 'torch.zeros_like', (hc) => `(${hc.join(', ')})`)})[0]`,
+        assignAll: (s) => `${unpack(s.outputs, mode, '_', '(', ')')} = ` +
+          `${s.self}(${s.inputs[0]!}${beginState(s.inputs, mode, 'torch.zeros_like', (hc) => `(${hc.join(', ')})`)})`,
         stateNames: Object.fromEntries(paramNames(8, true).map((n) => [n, torchName(n)])),
       },
       gluon: {
         module: (s) => `rnn.${torchClass}(${String(s.attrs.hiddenSize)}, num_layers=${String(s.attrs.numLayers)}` +
           `${mode === 'rnn' ? `, activation='${String(s.attrs.activation)}'` : ''}, layout='${String(s.attrs.layout)}', dropout=${String(s.attrs.dropout)}, ` +
           `bidirectional=${s.attrs.bidirectional ? 'True' : 'False'}, input_size=${Math.max(s.inputShapes[0]![2]!, 0)}, prefix='${s.prefix}')`,
-        forward: (s) => `${s.self}(${s.inputs[0]!})`,
+        forward: (s) => {
+          const state = beginState(s.inputs, mode, 'nd.zeros_like', (hc) => `[${hc.join(', ')}]`);
+          return state ? `${s.self}(${s.inputs[0]!}${state})[0]` : `${s.self}(${s.inputs[0]!})`;
+        },
+        // Gluon returns the states only when given some: the zeros of begin_state when the ports are open.
+        assignAll: (s) => {
+          const x = s.inputs[0]!;
+          const state = beginState(s.inputs, mode, 'nd.zeros_like', (hc) => `[${hc.join(', ')}]`) ||
+            `, ${s.self}.begin_state(batch_size=${x}.shape[${s.attrs.layout === 'NTC' ? 0 : 1}], ctx=${x}.context)`;
+          return `${unpack(s.outputs, mode, '_', '[', ']')} = ${s.self}(${x}${state})`;
+        },
         preamble: 'from mxnet.gluon import rnn',
       },
       typescript: {
@@ -119,10 +171,32 @@ export function recurrentSpec(kind: string, mode: CellMode, create: LayerSpec['c
             `dropout: ${String(s.attrs.dropout)}, bidirectional: ${String(!!s.attrs.bidirectional)}, inputSize: ${Math.max(s.inputShapes[0]![2]!, 0)}, ` +
             `${mode === 'rnn' ? `activation: '${String(s.attrs.activation)}', ` : ''}prefix: '${s.prefix}' })`,
         }),
+        forward: (s) => `${s.self}.call(${s.inputs[0]!}${beginState(s.inputs, mode, 'np.zerosLike', (hc) => hc.join(', '), true)})`,
+        assignAll: (s) => `const [${s.outputs[0]!}, [${s.outputs.slice(1).join(', ')}]] = ` +
+          `${s.self}.forwardState(${s.inputs[0]!}${beginState(s.inputs, mode, 'np.zerosLike', (hc) => hc.join(', '), true)});`,
+        imports: ['np'],
       },
     },
     create,
   };
+}
+
+/** Python's unpacking of (y, h) or (y, (h, c)); an output nobody reads is `unused`. */
+function unpack(outputs: readonly string[], mode: CellMode, unused: string, open: string, close: string): string {
+  const [y, h, c] = outputs.map((o) => o || unused);
+  return mode === 'lstm' ? `${y!}, ${open}${h!}, ${c!}${close}` : `${y!}, ${h!}`;
+}
+
+/**
+ * The code export's begin-state argument (', (h0, c0)'), '' when every state port is open; an
+ * open one of an LSTM's pair is zeros like the other (`zeros` names the target's function).
+ */
+function beginState(inputs: readonly string[], mode: CellMode, zeros: string, pack: (hc: string[]) => string, flat = false): string {
+  const [h, c] = [inputs[1] || '', inputs[2] || ''];
+  if (!h && !c) return '';
+  if (mode !== 'lstm') return `, ${h}`;
+  const hc = [h || `${zeros}(${c})`, c || `${zeros}(${h})`];
+  return `, ${flat ? hc.join(', ') : pack(hc)}`;
 }
 
 /** The layer every recurrent kind is; the kind's file fixes the cell. */
@@ -172,31 +246,63 @@ export abstract class RecurrentLayer extends Block {
     }
   }
 
-  override forward(x: NDArray): NDArray {
+  /** The output sequence; h0 (and c0) are the begin states (layers · directions, N, hidden), zeros when absent. */
+  override forward(x: NDArray, h0?: NDArray, c0?: NDArray): NDArray {
+    return this.run(x, h0, c0, false)[0];
+  }
+
+  /** The output ports: the sequence, then the final states (hn, and cn for an LSTM). */
+  override callOutputs(...inputs: NDArray[]): NDArray[] {
+    const [y, states] = this.forwardState(inputs[0]!, inputs[1], inputs[2]);
+    return [y, ...states];
+  }
+
+  /**
+   * Gluon's `layer(x, states)`: the output sequence and the final states [h, c] (c for an LSTM),
+   * each (layers · directions, N, hidden).
+   * @example const [y, [h, c]] = lstm.forwardState(x, h0, c0);
+   */
+  forwardState(x: NDArray, h0?: NDArray, c0?: NDArray): [NDArray, NDArray[]] {
+    return this.run(x, h0, c0, true);
+  }
+
+  /** The layers over the sequence; the final states are stacked only when asked for (a plain forward skips two ops). */
+  private run(x: NDArray, h0: NDArray | undefined, c0: NDArray | undefined, states: boolean): [NDArray, NDArray[]] {
     this.ensureInitialized(x);
     const inC = this.weights.get('l0_i2h_weight')!.shape![1]!;
-    shapeRule(this.name, () => checkInput(this.kind, this.attrs(inC), x.shape));
+    const a = { ...this.attrs(inC), layout: this.layout };
+    shapeRule(this.name, () => { checkInput(this.kind, a, x.shape); checkStates(a, x.shape, [h0?.shape, c0?.shape]); });
     let seq = this.layout === 'NTC' ? x.transpose([1, 0, 2]) : x; // (T, N, C)
+    const dirs = this.bidirectional ? ['l', 'r'] : ['l'];
+    const hs: NDArray[] = [];
+    const cs: NDArray[] = [];
     for (let l = 0; l < this.numLayers; l++) {
-      const outs = (this.bidirectional ? ['l', 'r'] : ['l']).map((d) => this.direction(seq, `${d}${l}_`, d === 'r'));
+      const outs = dirs.map((d, k) => {
+        const i = l * dirs.length + k;
+        const r = this.direction(seq, `${d}${l}_`, d === 'r', h0?.get(i), c0?.get(i));
+        hs.push(r.h);
+        if (r.c) cs.push(r.c);
+        return r.out;
+      });
       seq = outs.length === 1 ? outs[0]! : np.concat(outs, 2);
       if (l < this.numLayers - 1 && this.dropout > 0 && autograd.isTraining()) {
         const keep = np.random.uniform(0, 1, seq.shape, { dtype: seq.dtype, device: seq.device }).ge(this.dropout).astype(seq.dtype);
         seq = seq.mul(keep.mul(1 / (1 - this.dropout)));
       }
     }
-    return this.layout === 'NTC' ? seq.transpose([1, 0, 2]) : seq;
+    const final = states ? [np.stack(hs, 0), ...(this.mode === 'lstm' ? [np.stack(cs, 0)] : [])] : [];
+    return [this.layout === 'NTC' ? seq.transpose([1, 0, 2]) : seq, final];
   }
 
-  /** One layer in one direction over (T, N, C): the outputs (T, N, H) in time order. */
-  private direction(seq: NDArray, p: string, reverse: boolean): NDArray {
+  /** One layer in one direction over (T, N, C): the outputs (T, N, H) in time order and the last state (and cell). */
+  private direction(seq: NDArray, p: string, reverse: boolean, h0?: NDArray, c0?: NDArray): { out: NDArray; h: NDArray; c: NDArray | null } {
     const [t, n, c] = seq.shape as [number, number, number];
     const dev = seq.device;
     const w = (k: string): NDArray => this.weights.get(p + k)!.data(dev);
     const h = this.hiddenSize;
     const xi = linear(seq.reshape([t * n, c]), w('i2h_weight'), w('i2h_bias')).reshape([t, n, GATES[this.mode] * h]);
-    let state = np.zeros([n, h], { dtype: seq.dtype, device: dev });
-    let cell = this.mode === 'lstm' ? np.zeros([n, h], { dtype: seq.dtype, device: dev }) : null;
+    let state = h0 ?? np.zeros([n, h], { dtype: seq.dtype, device: dev });
+    let cell = this.mode === 'lstm' ? c0 ?? np.zeros([n, h], { dtype: seq.dtype, device: dev }) : null;
     const outs: NDArray[] = new Array<NDArray>(t);
     const gate = (g: NDArray, k: number): NDArray => g.slice(null, [k * h, (k + 1) * h]);
     for (let s = 0; s < t; s++) {
@@ -219,7 +325,7 @@ export abstract class RecurrentLayer extends Block {
       }
       outs[step] = state;
     }
-    return np.stack(outs, 0);
+    return { out: np.stack(outs, 0), h: state, c: cell };
   }
 
   override getConfig(): Record<string, unknown> {

@@ -18,7 +18,7 @@ function layerInfo(kind: string): LayerInfo {
       ...(a.max !== undefined ? { max: a.max } : {}),
       ...(a.choices ? { choices: [...a.choices] } : {}),
     })),
-    inputs: spec.inputs.map((p) => ({ name: p.name, doc: p.doc, ...(p.variadic ? { variadic: true } : {}) })),
+    inputs: spec.inputs.map((p) => ({ name: p.name, doc: p.doc, ...(p.variadic ? { variadic: true } : {}), ...(p.optional ? { optional: true } : {}) })),
     outputs: spec.outputs.map((p) => ({ name: p.name, doc: p.doc })),
     params: spec.params.map((p) => ({ name: p.name, init: p.init, ...(p.constant ? { constant: true } : {}) })),
   };

@@ -120,6 +120,40 @@ export const EXTRA_DOCUMENTS: Record<string, () => GraphDocument> = {
     doc.edges.splice(0, 1, ...['query', 'key', 'value'].map((port, i) => ({ id: `q${i}`, source: first.source, target: { node: first.target.node, port } })));
     return doc;
   },
+  // Cross-attention on key / value ports fed by two Dense layers (kdim 5, vdim 3 ≠ E: separate q/k/v weights), causal.
+  'cross-attention': () => {
+    const doc = chainDocument([
+      { kind: 'Dense', name: 'dense0', attrs: { units: 5, flatten: false, activation: 'tanh' } },
+      { kind: 'Dense', name: 'dense1', attrs: { units: 3, flatten: false } },
+      { kind: 'MultiHeadAttention', name: 'multiheadattention0', attrs: { heads: 2, embedDim: 8, kdim: 5, vdim: 3, causal: true } },
+      { kind: 'SequenceMean', name: 'sequencemean0', attrs: { axis: 1 } },
+    ], [-1, 4, 8], { className: 'CrossAttention' });
+    // data → dense0 (key) and dense1 (value); data is also the query.
+    const e = (id: string, from: string, to: string, port: string) => ({ id, source: { node: from, port: 'output' }, target: { node: to, port } });
+    doc.edges = [e('e0', 'in', 'n0', 'data'), e('e1', 'in', 'n1', 'data'), e('e2', 'in', 'n2', 'data'), e('e3', 'n0', 'n2', 'key'), e('e4', 'n1', 'n2', 'value'),
+      e('e5', 'n2', 'n3', 'data'), e('e6', 'n3', 'out', 'data')];
+    return doc;
+  },
+  // Begin states on the recurrent ports, fed by Dense layers over a (2, N, 4) input (2 = layers · directions):
+  // an LSTM with h0 and c0, one with c0 only (ONNX initial_h left out), a 2-layer GRU with h0; joined on the features
+  // with the final states of lstm0 (hn, cn: (2, N, 4)) and of the GRU (hn: 2 layers).
+  'recurrent-states': () => {
+    const doc = chainDocument([
+      { kind: 'Dense', name: 'dense0', attrs: { units: 4, flatten: false, activation: 'tanh' } },
+      { kind: 'Dense', name: 'dense1', attrs: { units: 4, flatten: false } },
+      { kind: 'LSTM', name: 'lstm0', attrs: { hiddenSize: 4, bidirectional: true } },
+      { kind: 'LSTM', name: 'lstm1', attrs: { hiddenSize: 4, bidirectional: true } },
+      { kind: 'GRU', name: 'gru0', attrs: { hiddenSize: 4, numLayers: 2 } },
+      { kind: 'Concat', name: 'concat0', attrs: { axis: 2 } },
+    ], [2, -1, 4], { className: 'RecurrentStates' });
+    const e = (id: string, from: string, to: string, port = 'data') => ({ id, source: { node: from, port: 'output' }, target: { node: to, port } });
+    doc.edges = [e('e0', 'in', 'n0'), e('e1', 'in', 'n1'), e('e2', 'in', 'n2'), e('e3', 'n0', 'n2', 'h0'), e('e4', 'n1', 'n2', 'c0'),
+      e('e5', 'in', 'n3'), e('e6', 'n1', 'n3', 'c0'), e('e7', 'in', 'n4'), e('e8', 'n0', 'n4', 'h0'),
+      e('e9', 'n2', 'n5'), e('e10', 'n3', 'n5'), e('e11', 'n4', 'n5'), e('e12', 'n5', 'out')];
+    const state = (id: string, from: string, port: string) => ({ id, source: { node: from, port }, target: { node: 'n5', port: 'data' } });
+    doc.edges.splice(12, 0, state('s0', 'n2', 'hn'), state('s1', 'n2', 'cn'), state('s2', 'n4', 'hn'));
+    return doc;
+  },
 };
 
 /** Integer-input documents take ids in [0, INT_INPUT_RANGE). */

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareWithTorch, type LayerCase } from '../support/layer-oracle.ts';
-import { createLayer, np } from '../../../engine/index.ts';
+import { createLayer, np, type NDArray } from '../../../engine/index.ts';
 
 /** torch's flat weight list: per layer, per direction, w_ih, w_hh, b_ih, b_hh (Gluon's l0_i2h_weight, ...). */
 const flat = (layers: number, dirs: string): string =>
@@ -38,6 +38,21 @@ const CASES: LayerCase[] = [
   { name: 'MultiHeadAttention 4 heads, no bias', kind: 'MultiHeadAttention', attrs: { heads: 4, useBias: false }, inputs: [[3, 4, 8]],
     torch: "F.multi_head_attention_forward(*[xs[0].transpose(0, 1)] * 3, 8, 4, p['in_proj_weight'], None, None, None, False, 0.0, " +
       "p['out_proj_weight'], None, training=False, need_weights=False)[0].transpose(0, 1)" },
+  // Cross-attention with kdim / vdim ≠ E: PyTorch's separate q/k/v projection weights.
+  { name: 'MultiHeadAttention kdim 5, vdim 3, cross', kind: 'MultiHeadAttention', attrs: { heads: 2, embedDim: 8, kdim: 5, vdim: 3 }, inputs: [[2, 4, 8], [2, 6, 5], [2, 6, 3]],
+    torch: "F.multi_head_attention_forward(*[x.transpose(0, 1) for x in xs], 8, 2, None, p['in_proj_bias'], None, None, False, 0.0, " +
+      "p['out_proj_weight'], p['out_proj_bias'], training=False, need_weights=False, use_separate_proj_weight=True, " +
+      "q_proj_weight=p['q_proj_weight'], k_proj_weight=p['k_proj_weight'], v_proj_weight=p['v_proj_weight'])[0].transpose(0, 1)" },
+  // Packed weights on separate key and value inputs, with a key-padding mask (1 = ignore; no row all ignored) and the causal mask.
+  { name: 'MultiHeadAttention key/value inputs, key-padding mask, causal', kind: 'MultiHeadAttention', attrs: { heads: 2, causal: true },
+    inputs: [[2, 4, 6], [2, 4, 6], [2, 4, 6], [2, 4]], ints: [null, null, null, 2], values: [null, null, null, [0, 0, 1, 1, 0, 1, 0, 1]],
+    torch: "F.multi_head_attention_forward(*[x.transpose(0, 1) for x in xs[:3]], 6, 2, p['in_proj_weight'], p['in_proj_bias'], None, None, False, 0.0, " +
+      "p['out_proj_weight'], p['out_proj_bias'], training=False, need_weights=False, key_padding_mask=xs[3] != 0, " +
+      "attn_mask=torch.triu(torch.full((4, 4), float('-inf')), 1))[0].transpose(0, 1)" },
+  { name: 'MultiHeadAttention cross, longer keys, no bias, mask', kind: 'MultiHeadAttention', attrs: { heads: 4, useBias: false },
+    inputs: [[3, 2, 8], [3, 5, 8], [3, 5, 8], [3, 5]], ints: [null, null, null, 2], values: [null, null, null, [0, 0, 0, 1, 1, 1, 0, 1, 0, 1, 0, 0, 0, 0, 0]],
+    torch: "F.multi_head_attention_forward(*[x.transpose(0, 1) for x in xs[:3]], 8, 4, p['in_proj_weight'], None, None, None, False, 0.0, " +
+      "p['out_proj_weight'], None, training=False, need_weights=False, key_padding_mask=xs[3] != 0)[0].transpose(0, 1)" },
   { name: 'PositionalEncoding learned', kind: 'PositionalEncoding', attrs: { mode: 'learned', maxLength: 7 }, inputs: [[2, 5, 4]],
     torch: "xs[0] + p['weight'][:5]" },
   { name: 'PositionalEncoding sinusoidal', kind: 'PositionalEncoding', inputs: [[2, 6, 8]],
@@ -50,6 +65,13 @@ const CASES: LayerCase[] = [
   // Recurrent layers against torch's own kernels (torch._VF), the parameters in Gluon's order = PyTorch's flat order.
   { name: 'LSTM 2 layers bidirectional TNC', kind: 'LSTM', attrs: { hiddenSize: 6, numLayers: 2, bidirectional: true }, inputs: [[4, 3, 5]],
     torch: `torch._VF.lstm(xs[0], (torch.zeros(4, 3, 6), torch.zeros(4, 3, 6)), ${flat(2, 'lr')}, True, 2, 0.0, False, True, False)[0]` },
+  // Begin states on the h0 / c0 ports ((layers · directions, N, hidden), torch's h_0 / c_0): their gradients are checked too.
+  { name: 'LSTM 2 layers bidirectional, begin states', kind: 'LSTM', attrs: { hiddenSize: 6, numLayers: 2, bidirectional: true }, inputs: [[4, 3, 5], [4, 3, 6], [4, 3, 6]],
+    torch: `torch._VF.lstm(xs[0], (xs[1], xs[2]), ${flat(2, 'lr')}, True, 2, 0.0, False, True, False)[0]` },
+  { name: 'GRU NTC, begin state', kind: 'GRU', attrs: { hiddenSize: 4, layout: 'NTC' }, inputs: [[3, 5, 2], [1, 3, 4]],
+    torch: `torch._VF.gru(xs[0], xs[1], ${flat(1, 'l')}, True, 1, 0.0, False, False, True)[0]` },
+  { name: 'RNN tanh 2 layers, begin state', kind: 'RNN', attrs: { hiddenSize: 5, numLayers: 2, activation: 'tanh' }, inputs: [[4, 2, 3], [2, 2, 5]],
+    torch: `torch._VF.rnn_tanh(xs[0], xs[1], ${flat(2, 'l')}, True, 2, 0.0, False, False, False)[0]` },
   { name: 'GRU NTC', kind: 'GRU', attrs: { hiddenSize: 4, layout: 'NTC' }, inputs: [[3, 5, 2]],
     torch: `torch._VF.gru(xs[0], torch.zeros(1, 3, 4), ${flat(1, 'l')}, True, 1, 0.0, False, False, True)[0]` },
   { name: 'GRU bidirectional', kind: 'GRU', attrs: { hiddenSize: 3, bidirectional: true }, inputs: [[4, 2, 3]],
@@ -76,4 +98,16 @@ test('LayerNorm infers gamma and beta from the first batch', () => {
   ln.call(np.ones([2, 3, 4]));
   assert.deepEqual(ln.structuralParams().get('gamma')!.shape, [3, 4]);
   assert.throws(() => ln.call(np.ones([2, 5, 4])), /ln_/);
+});
+
+test('MultiHeadAttention shape errors name the layer: kdim without embedDim, a key of the wrong width, a mask of the wrong length', () => {
+  assert.throws(() => createLayer('MultiHeadAttention', { heads: 2, kdim: 4 }, { prefix: 'att_' }), /att: kdim \/ vdim need embedDim/);
+  const att = createLayer('MultiHeadAttention', { heads: 2, embedDim: 8, kdim: 4 }, { prefix: 'att_' });
+  att.initialize();
+  assert.deepEqual(att.structuralParams().get('k_proj_weight')!.shape, [8, 4]);
+  assert.throws(() => att.call(np.ones([2, 3, 8]), np.ones([2, 5, 6])), /att: MultiHeadAttention's key has 6 features, expected 4/);
+  const self = createLayer('MultiHeadAttention', { heads: 2 }, { prefix: 'self_' });
+  self.initialize();
+  assert.throws(() => self.call(np.ones([2, 3, 8]), undefined as unknown as NDArray, undefined as unknown as NDArray, np.zeros([2, 4])),
+    /self: MultiHeadAttention's key-padding mask must be \(N, S\) = \(2, 3\), got \(2, 4\)/);
 });

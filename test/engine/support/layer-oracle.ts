@@ -26,6 +26,8 @@ export interface LayerCase {
   range?: [number, number];
   /** Per input: a count k makes it int32 ids drawn from [0, k) (torch gets a long tensor, no gradient). */
   ints?: readonly (number | null)[];
+  /** Per input: fixed values (row-major) instead of random ones (a key-padding mask with no all-masked row). */
+  values?: readonly (readonly number[] | null)[];
 }
 
 interface Wire { shape: number[]; data: number[]; int?: boolean }
@@ -34,6 +36,8 @@ const wire = (x: NDArray): Wire => ({ shape: x.shape.slice(), data: Array.from(x
 /** An input of the case: uniform floats, or int32 ids in [0, k). */
 function inputOf(c: LayerCase, i: number, shape: number[]): NDArray {
   const k = c.ints?.[i];
+  const fixed = c.values?.[i];
+  if (fixed) return np.array([...fixed], { dtype: k ? 'int32' : 'float32' }).reshape(shape);
   const [lo, hi] = c.range ?? [-1, 1];
   if (!k) return np.random.uniform(lo, hi, shape);
   const n = shape.reduce((a, b) => a * b, 1);
