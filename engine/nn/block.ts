@@ -143,9 +143,9 @@ export class Block {
   }
 
   /** @internal call() without the hybridized plan (a plan's own eager fallback for this block). */
-  _callEager(x: NDArray): NDArray {
-    this.ensureInitialized(x);
-    return this.forward(x);
+  _callEager(...inputs: NDArray[]): NDArray {
+    this.ensureInitialized(...inputs);
+    return this.forward(...inputs);
   }
 
   /**
