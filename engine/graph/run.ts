@@ -9,6 +9,7 @@ import type { Block } from '../nn/block.ts';
 import type { GraphDocument } from '../schema/graph-document.ts';
 import type { BuiltModel } from './build.ts';
 import { GraphBlock } from './graph-block.ts';
+import { beforeEagerRun, compiledRun, observedEager } from './compiled-run.ts';
 import { itemPorts, subPath, type PlannedGraph } from './plan.ts';
 
 export function documentDevice(doc: GraphDocument): Device {
@@ -33,7 +34,8 @@ export function sampleInput(shape: readonly number[], dtype: DType): NDArray {
  * Runs the model on `inputs` (one per Input node, in document order), or on uniform [0, 1) random
  * input of the input shape drawn from the global stream (seeded by buildModel) when none are
  * given. Uninitialized parameters are initialized first (block-level Uniform(0.07), each
- * parameter's own init winning), on the document's device.
+ * parameter's own init winning), on the document's device. A later run at the same input
+ * signature of the same model runs its compiled plan (compiled-run.ts).
  * @example const { outputs, edgeShapes } = runModel(buildModel(loadExample('rgnet')), [np.random.uniform(0, 1, [2, 20])]);
  */
 export function runModel(model: BuiltModel, inputs: NDArray[]): { outputs: NDArray[]; edgeShapes: Record<string, number[]> } {
@@ -42,6 +44,9 @@ export function runModel(model: BuiltModel, inputs: NDArray[]): { outputs: NDArr
   const xs = (inputs.length > 0 ? inputs : concreteInputShapes(doc).map((s) => sampleInput(s, doc.input.dtype as DType)))
     .map((x) => x.asInContext(device));
   if (model.net.collectParams().values().some((p) => p.state === 'uninitialized')) model.net.initialize({ device });
+  const compiled = compiledRun(model, xs);
+  if (compiled) return compiled;
+  beforeEagerRun(model);
   const seen = new Map<Block, number[]>();
   const restore: (() => void)[] = [];
   // Observe each layer's output through its call(): Sequential, GraphBlock and custom blocks all
@@ -63,6 +68,7 @@ export function runModel(model: BuiltModel, inputs: NDArray[]): { outputs: NDArr
   }
   const edgeShapes: Record<string, number[]> = {};
   walk(model, model.plan, '', xs.map((x) => [...x.shape]), seen, edgeShapes, new Map());
+  observedEager(model, xs, edgeShapes);
   return { outputs, edgeShapes };
 }
 
