@@ -55,7 +55,7 @@ export const forward: Handler<'forward'> = async (params, ctx) => {
   const started = performance.now();
   let ran: ReturnType<typeof runModel>;
   try {
-    ran = runModel(model, inputs);
+    ran = runModel(model, inputs, { compiled: true }); // the compiled plan once this model ran eagerly at this signature
   } catch (error) {
     // A model that failed its first forward keeps nothing: its parameters are freed now.
     if (fresh) releaseModel(entry, model);
