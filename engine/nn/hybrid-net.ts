@@ -232,7 +232,15 @@ export function netStillValid(t: NetTrace): boolean {
   return true;
 }
 
-/** How often the native segments ran, summed (the addon counts; tests read it to see a plan reused). */
-export function netRuns(t: NetTrace): number {
-  return t.segments.reduce((n, s) => n + (s.kind === 'net' ? native().netPlanStats(s.plan).runs : 0), 0);
+/** How often the native segments ran and the bytes they own, summed (the addon counts; tests read it). */
+export function netStats(t: NetTrace): { runs: number; bytes: number } {
+  let runs = 0;
+  let bytes = 0;
+  for (const s of t.segments) {
+    if (s.kind !== 'net') continue;
+    const st = native().netPlanStats(s.plan);
+    runs += st.runs;
+    bytes += st.bytes;
+  }
+  return { runs, bytes };
 }

@@ -26,7 +26,7 @@ import type { Block } from './block.ts';
 import type { Parameter } from './parameter.ts';
 import { warn } from './model-warnings.ts';
 import type { HybridUnit } from './hybrid-units.ts';
-import { NET_KINDS, netRuns, netStillValid, replayNet, traceNet, type NetTrace } from './hybrid-net.ts';
+import { NET_KINDS, netStats, netStillValid, replayNet, traceNet, type NetTrace } from './hybrid-net.ts';
 
 export type { HybridUnit } from './hybrid-units.ts';
 
@@ -135,7 +135,13 @@ export class HybridCache {
   /** How often the native parts of the most recently traced plan ran (the addon's own counter). */
   nativeRuns(): number {
     const net = this.lastTraced?.net;
-    return net ? netRuns(net) : 0;
+    return net ? netStats(net).runs : 0;
+  }
+
+  /** Bytes the native net plans of the most recently traced plan own (activations, packed weights). */
+  nativeBytes(): number {
+    const net = this.lastTraced?.net;
+    return net ? netStats(net).bytes : 0;
   }
 
   /**

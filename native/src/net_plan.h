@@ -5,8 +5,10 @@
 //
 // - every primitive is created once, with format_tag::any, so oneDNN picks its preferred (blocked)
 //   layouts; convolution weights are folded and reordered into that layout once, here;
-// - every intermediate value gets its buffer once, in the layout its producer chose; a consumer
-//   that wants another layout gets a reorder (prepared once, into a buffer of its own) — so
+// - every intermediate value gets its buffer once, in the layout its producer chose, from a pool:
+//   a buffer goes back to the pool once the last step that reads its value is built, so values
+//   whose lifetimes do not overlap share memory; a consumer that wants another layout gets a
+//   reorder (prepared once, into a buffer of its own, held as long as the consumer's value) — so
 //   consecutive convolution and pooling steps stay blocked and only the plan's outputs (and the
 //   inputs of plain steps: linear, reshape) are reordered back to the plain row-major layout;
 // - run() sets the inputs' and outputs' data handles and executes the prepared actions.
@@ -40,11 +42,18 @@ struct NetValue {
   dnnl::memory mem;
 };
 
+// A pooled buffer (aligned, owned by the plan).
+struct NetSlot {
+  std::shared_ptr<void> data;
+  size_t bytes;
+};
+
 // What the step builders (net_plan_steps.cc) add to: values, the run's actions, owned buffers.
 class NetBuild {
  public:
-  NetBuild(std::vector<NetValue>& values, std::vector<std::function<void()>>& actions, size_t& bytes)
-      : values(values), actions(actions), bytes_(bytes) {}
+  NetBuild(std::vector<NetValue>& values, std::vector<std::function<void()>>& actions, size_t& bytes,
+           std::vector<std::shared_ptr<void>>& owned)
+      : values(values), actions(actions), bytes_(bytes), owned_(owned) {}
   std::vector<NetValue>& values;
   std::vector<std::function<void()>>& actions;
 
@@ -53,13 +62,21 @@ class NetBuild {
   dnnl::memory as(int v, const dnnl::memory::desc& want);
   // as(v, the plain row-major layout of v's dims)
   dnnl::memory plain(int v);
-  // A buffer owned by the plan.
+  // A buffer owned by the plan for its lifetime (packed weights, folded biases).
   dnnl::memory alloc(const dnnl::memory::desc& md);
+  // A buffer from the pool for the value the current step produces (or its scratch): it is
+  // held until that value's last reader is built.
+  dnnl::memory activation(const dnnl::memory::desc& md);
+  // The pooled buffers taken since the last call (the current step's).
+  std::vector<NetSlot> takeSlots() { return std::move(current_); }
+  void release(std::vector<NetSlot>& slots);
   // Appends a value kept in `mem`.
   void add(const dnnl::memory::dims& dims, const dnnl::memory& mem) { values.push_back({dims, mem}); }
 
  private:
   size_t& bytes_;
+  std::vector<std::shared_ptr<void>>& owned_;
+  std::vector<NetSlot> free_, current_;
 };
 
 dnnl::memory::desc plainDesc(const dnnl::memory::dims& dims);
@@ -91,6 +108,7 @@ class NetPlan {
   std::vector<std::function<void()>> actions_;
   std::vector<dnnl::memory> outMem_;  // plain, handles set per run
   std::vector<std::shared_ptr<Storage>> keep_;  // parameter buffers linear steps read at run time
+  std::vector<std::shared_ptr<void>> owned_;    // pooled activation buffers
   size_t bytes_ = 0;
   int64_t runs_ = 0;
   int threads_ = 1;

@@ -128,14 +128,14 @@ void buildConv(NetBuild& b, const NetOp& op) {
     bv[k] = static_cast<float>(bias0);
   }
   dnnl::memory wPlain(dnnl::memory::desc(wDims, dt::f32, groups > 1 ? tag::goihw : tag::oihw), dnnlEngine(), wv.data());
-  dnnl::memory wPacked = b.alloc(pd.weights_desc());
+  dnnl::memory wPacked = b.alloc(pd.weights_desc());  // for the plan's lifetime
   dnnl::reorder(wPlain, wPacked).execute(dnnlStream(), wPlain, wPacked);
   dnnlStream().wait();
   dnnl::memory bMem = b.alloc(bias);
   std::memcpy(bMem.get_data_handle(), bv.data(), bv.size() * sizeof(float));
 
   dnnl::memory x = b.as(op.in[0], pd.src_desc());
-  dnnl::memory y = b.alloc(pd.dst_desc());
+  dnnl::memory y = b.activation(pd.dst_desc());
   if (hasSum) {  // the residual goes into the output first; the post-op adds the convolution to it
     if (op.in.size() < 2) fail(code::kArgs, "netPlan: conv with a sum needs the residual input");
     const dims& rd = b.values.at(op.in[1]).dims;
@@ -175,7 +175,7 @@ void buildPool(NetBuild& b, const NetOp& op) {
   dnnl::pooling_forward::desc d(dnnl::prop_kind::forward_inference, alg, x.get_desc(), dst, {sh, sw}, {kh, kw}, {ph, pw},
                                 {padRight(xd[2], oh, kh, sh, ph), padRight(xd[3], ow, kw, sw, pw)});
   dnnl::pooling_forward::primitive_desc pd(d, dnnlEngine());
-  dnnl::memory y = b.alloc(pd.dst_desc());
+  dnnl::memory y = b.activation(pd.dst_desc());
   dnnl::pooling_forward pool(pd);
   b.actions.push_back([pool, x, y, t]() mutable {
     ThreadScope s(t);
@@ -202,7 +202,7 @@ void buildBatchNorm(NetBuild& b, const NetOp& op) {
     shift[k] = static_cast<float>((beta ? beta[k] : 0.0) - mean[k] * s);
   }
   dnnl::memory x = b.plain(op.in[0]);
-  dnnl::memory y = b.alloc(plainDesc(xd));
+  dnnl::memory y = b.activation(plainDesc(xd));
   b.actions.push_back([x, y, scale, shift, outer, c, inner]() mutable {
     dnnlStream().wait();
     const float* xs = static_cast<const float*>(x.get_data_handle());
@@ -225,7 +225,7 @@ void buildAdd(NetBuild& b, const NetOp& op) {
   // Blocked layouts keep zero padding: an activation that maps 0 elsewhere runs on the plain layout.
   const dnnl::memory::desc md = act >= 0 && !keepsZero(act) ? plainDesc(ad) : b.values[op.in[0]].mem.get_desc();
   dnnl::memory a = b.as(op.in[0], md), c = b.as(op.in[1], md);
-  dnnl::memory y = b.alloc(md);
+  dnnl::memory y = b.activation(md);
   b.actions.push_back([a, c, y]() mutable {
     dnnlStream().wait();
     const float* xs = static_cast<const float*>(a.get_data_handle());
@@ -245,7 +245,7 @@ void buildAct(NetBuild& b, const NetOp& op) {
   if (act < 0 || act >= kNumUnaryOps) fail(code::kArgs, "netPlan: bad activation %d", act);
   const dnnl::memory::desc md = keepsZero(act) ? b.values.at(v).mem.get_desc() : plainDesc(b.values.at(v).dims);
   dnnl::memory x = b.as(v, md);
-  dnnl::memory y = b.alloc(md);
+  dnnl::memory y = b.activation(md);
   b.actions.push_back([act, x, y]() mutable {
     dnnlStream().wait();
     ThreadScope s(threadsFor(static_cast<double>(y.get_desc().get_size() / sizeof(float)), kElemsPerThread));
@@ -282,7 +282,7 @@ void buildLinear(NetBuild& b, const NetOp& op) {
   dims yd(xd.begin(), xd.begin() + static_cast<long>(lead));
   yd.push_back(outUnits);
   dnnl::memory x = b.plain(v);
-  dnnl::memory y = b.alloc(plainDesc(yd));
+  dnnl::memory y = b.activation(plainDesc(yd));
   b.actions.push_back([x, y, w, bias, rows, inUnits, outUnits, act]() mutable {
     dnnlStream().wait();
     linearCpu(LinearParams{DType::F32, x.get_data_handle(), w, bias, y.get_data_handle(), rows, inUnits, outUnits, act});

@@ -10,7 +10,7 @@ import {
   Activation, Add, AvgPool2D, BatchNorm, Block, Conv2D, Conv2DTranspose, Dense, Flatten, GlobalAvgPool2D, GlobalMaxPool2D, Lambda, MaxPool2D, np, Sequential,
   captureWarnings, type NDArray,
 } from '../../../engine/index.ts';
-import { loadExample } from '../../../engine/graph/index.ts';
+import { loadExample, runModel } from '../../../engine/graph/index.ts';
 import { GraphBlock } from '../../../engine/graph/graph-block.ts';
 import { prepareModel } from '../../../engine/export/prepare-model.ts';
 
@@ -82,6 +82,20 @@ describe('hybridize: convolutional networks as one native plan', () => {
       }
     });
   }
+
+  test('activations share buffers once their last reader has run: the plan holds less than every value at once', async () => {
+    const model = await prepareModel(loadExample('resnet'));
+    const x = np.random.uniform(-1, 1, [32, 3, 32, 32], { seed: 2 });
+    // Every edge's output (the values a plan without reuse would keep) and the packed weights.
+    const { edgeShapes } = runModel(model, [x]);
+    const everyValue = Object.values(edgeShapes).reduce((n, s) => n + 4 * s.reduce((a, b) => a * b, 1), 0);
+    const weights = model.net.collectParams().values().reduce((n, p) => n + 4 * p.shape!.reduce((a, b) => a * b, 1), 0);
+    model.net.hybridize();
+    model.net.call(x);
+    const held = model.net.hybridCache!.nativeBytes();
+    assert.ok(held > weights, `${held} bytes`);
+    assert.ok(held < 0.5 * (everyValue + weights), `the plan holds ${held} bytes; every value and weight: ${everyValue + weights}`);
+  });
 
   test('the plan is reused across calls: replays and native runs count up, no new trace', async () => {
     const model = await prepareModel(loadExample('lenet'));
