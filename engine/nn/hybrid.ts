@@ -3,7 +3,9 @@
 // Runs of Dense layers (with their activation, a following Activation block, Flatten, Dropout)
 // become one native call each (addon.linearPlan: the oneDNN primitives eager mode uses, fused
 // inner product + bias + activation, hidden activations preallocated); every other block stays
-// eager inside the plan (its own hybridize() may still compile its inside).
+// eager inside the plan (its own hybridize() may still compile its inside). A block with
+// convolutions, pooling, batch norm, adds or graphs is traced by hybrid-net.ts instead (native net
+// plans); this file keeps the cache, the warnings and the Dense chains.
 //
 // What cannot be compiled (a block with its own forward(), a Dense whose input the native chain does
 // not take) runs eagerly; the first trace of a hybridized block says so once through the model
@@ -26,7 +28,7 @@ import type { Block } from './block.ts';
 import type { Parameter } from './parameter.ts';
 import { warn } from './model-warnings.ts';
 import type { HybridUnit } from './hybrid-units.ts';
-import { NET_KINDS, netStats, netStillValid, replayNet, traceNet, type NetTrace } from './hybrid-net.ts';
+import { CUSTOM_FORWARD, NET_KINDS, netStats, netStillValid, replayNet, traceNet, type NetTrace } from './hybrid-net.ts';
 
 export type { HybridUnit } from './hybrid-units.ts';
 
@@ -165,8 +167,6 @@ export class HybridCache {
   }
 }
 
-const CUSTOM_FORWARD = 'a forward() of its own, which the plan cannot trace (it compiles Dense, Activation, Flatten, ' +
-  'Dropout and plain Sequential; hybridized blocks called inside still compile)';
 
 /** Why a Dense cannot join a native chain (null: it can). */
 function linearFallback(u: LinearUnit, shape: readonly number[], features: number, dtype: DType, device: Device, w: NDArray, bias: NDArray | null): string | null {
