@@ -56,6 +56,7 @@ export function nativeFallback(u: HybridUnit, shapes: readonly (readonly number[
       if (!ready(u.weight) || !ready(u.bias)) return 'deferred';
       const features = (u.flatten ? x.slice(1) : x.slice(-1)).reduce((a, b) => a * b, 1);
       if (x.length < 2) return `input shape ${JSON.stringify(x)}: a 1-D input is one row, left to eager mode`;
+      if (u.weight.dtype !== 'float32' || (u.bias !== null && u.bias.dtype !== 'float32')) return `parameters ${u.weight.dtype}: net plans run float32`;
       return u.weight.shape![1] === features ? null : `input of ${features} features but weight ${JSON.stringify(u.weight.shape)}`;
     }
     default:
