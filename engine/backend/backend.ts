@@ -6,7 +6,8 @@
 // see NDArray._transposeOf). Such a copy must happen before its source buffer changes or is freed,
 // so every addon method that writes into or frees an EXISTING buffer goes through a guard here that
 // first makes the copies pending on that buffer. Methods whose output is always a fresh allocation
-// (unary, binary, matmul, linear, reduce, ...) are called unguarded.
+// (unary, binary, matmul, linear, reduce, ...) are called unguarded. The same guard counts writes
+// to buffers compiled plans copied from (watchWrites / writeEpoch).
 
 import type { NativeAddon, NativeBuffer } from './native-addon.ts';
 import { loadNativeAddon } from './native-loader.ts';
@@ -60,12 +61,32 @@ export function flushDeferred(buf: NativeBuffer | null | undefined): void {
   for (const r of list) r.deref()?._materialize();
 }
 
+/**
+ * Buffers a compiled plan has copied from (packed or folded parameters): a write to any of them
+ * moves the write epoch on, and plans built at an older epoch rebuild (hybrid-net.ts).
+ */
+const watched = new WeakSet<NativeBuffer>();
+let epoch = 0;
+
+/** Counts writes to `buf` from now on into writeEpoch(). */
+export function watchWrites(buf: NativeBuffer): void {
+  watched.add(buf);
+}
+
+/** Moves on whenever a watched buffer is written or freed through the addon. */
+export function writeEpoch(): number {
+  return epoch;
+}
+
 const guards = new WeakSet<NativeAddon>();
 
 function guard(raw: NativeAddon): NativeAddon {
   const g: NativeAddon = Object.create(raw) as NativeAddon;
   guards.add(g);
-  const f = flushDeferred;
+  const f = (buf: NativeBuffer | null | undefined): void => {
+    if (buf !== null && buf !== undefined && watched.has(buf)) epoch++;
+    flushDeferred(buf);
+  };
   g.dispose = (buf) => { f(buf); raw.dispose(buf); };
   g.write = (buf, off, src) => { f(buf); raw.write(buf, off, src); };
   g.copyBytes = (src, so, dst, dOff, n) => { f(dst); raw.copyBytes(src, so, dst, dOff, n); };
@@ -84,6 +105,7 @@ function guard(raw: NativeAddon): NativeAddon {
     raw.optimizerUpdate(kind, dt, w, gr, s0, s1, n, hyper);
   };
   g.linearPlanRun = (plan, x, out) => { f(out); raw.linearPlanRun(plan, x, out); };
+  g.netPlanRun = (plan, inputs, outputs) => { for (const o of outputs) f(o); raw.netPlanRun(plan, inputs, outputs); };
   // Training batch norm updates the running statistics in place.
   g.batchNorm = (dt, x, gamma, beta, rm, rv, y, sm, sv, n, c, s, eps, momentum, training) => {
     f(rm); f(rv);

@@ -226,6 +226,19 @@ export interface NativeAddon {
     units: readonly number[], activations: readonly number[]): NativeLinearPlan;
   /** Runs a plan: x [rows, units[0]] → out [rows, units[last]] (cpu buffers; out is overwritten). */
   linearPlanRun(plan: NativeLinearPlan, x: NativeBuffer, out: NativeBuffer): void;
+  /**
+   * Prepares a compiled float32 forward over a graph of ops on the CPU (native/src/net_plan.h):
+   * inputs are values 0 .. inputDims.length - 1 (plain layout), op j (kinds[j]: NET_OP) reads the
+   * values ins[j] and produces value inputs + j, with the numbers ps[j] and parameter buffers
+   * bufs[j] (their meaning per kind: native/src/net_plan_steps.cc); `outputs` lists the values
+   * netPlanRun writes. Freed by the GC.
+   */
+  netPlan(inputDims: readonly (readonly number[])[], kinds: readonly number[], ins: readonly (readonly number[])[],
+    ps: readonly (readonly number[])[], bufs: readonly (readonly (NativeBuffer | null)[])[], outputs: readonly number[]): NativeNetPlan;
+  /** Runs a net plan: every input and output a float32 cpu buffer of its value's size (outputs overwritten). */
+  netPlanRun(plan: NativeNetPlan, inputs: readonly NativeBuffer[], outputs: readonly NativeBuffer[]): void;
+  /** What a net plan holds: how often it ran, the bytes it owns (activations, packed weights), its actions and threads. */
+  netPlanStats(plan: NativeNetPlan): { runs: number; bytes: number; actions: number; threads: number };
 
   // ---- convolution and pooling over NCHW (1-d ops pass H = 1), float dtypes
   /**
@@ -301,6 +314,14 @@ export type PoolModeCode = (typeof POOL_MODE)[keyof typeof POOL_MODE];
 
 export const PAD_MODE = { constant: 0, reflect: 1, replicate: 2 } as const;
 export type PadModeCode = (typeof PAD_MODE)[keyof typeof PAD_MODE];
+
+/** Op kinds of a net plan (native/src/net_plan.h NetOpKind). */
+export const NET_OP = { conv: 0, pool: 1, batchNorm: 2, add: 3, act: 4, reshape: 5, linear: 6 } as const;
+
+/** Opaque handle to a compiled graph forward (netPlan). */
+export interface NativeNetPlan {
+  readonly __nativeNetPlan: unique symbol;
+}
 
 /** Opaque handle to a prepared linear chain (linearPlan). */
 export interface NativeLinearPlan {

@@ -3,6 +3,7 @@
 
 import type { NDArray } from '../ndarray/ndarray.ts';
 import { Block, type BlockOptions } from '../nn/block.ts';
+import type { HybridSource, HybridUnit } from '../nn/hybrid-units.ts';
 import { modelErrors } from '../nn/model-errors.ts';
 import { ParameterDict } from '../nn/parameter-dict.ts';
 import type { Parameter } from '../nn/parameter.ts';
@@ -67,6 +68,17 @@ export class GraphBlock extends Block {
   override collectParams(select?: string): ParameterDict {
     const all = super.collectParams(select);
     return new ParameterDict(all.prefix).update(all.values().map((p) => [p.name, p] as [string, Parameter]));
+  }
+
+  /** A graph with one input and one output compiles as a whole into a hybridized plan (hybrid-net.ts). */
+  override hybridUnits(): HybridUnit[] | null {
+    if (this.inputCount !== 1 || this.outputs.length !== 1 || this.forward !== GraphBlock.prototype.forward) return null;
+    // Several outputs or an optional port left open (an attention layer without its mask) stay eager.
+    if (this.steps.some((s) => s.outputCount > 1)) return null;
+    const present = (x: StepSource): x is HybridSource => !('absent' in x);
+    const output = this.outputs[0]!;
+    if (!present(output) || this.steps.some((s) => !s.inputs.every(present))) return null;
+    return [{ kind: 'graph', owner: this, steps: this.steps.map((s) => ({ block: s.block, units: s.block.hybridUnits(), inputs: s.inputs.filter(present) })), output }];
   }
 
   /** The first output (a graph with one Output node has just that). */

@@ -9,6 +9,7 @@ import type { Block } from '../nn/block.ts';
 import type { GraphDocument } from '../schema/graph-document.ts';
 import type { BuiltModel } from './build.ts';
 import { GraphBlock } from './graph-block.ts';
+import { beforeEagerRun, compiledRun, observedEager } from './compiled-run.ts';
 import { itemPorts, portValues, subPath, type PlannedGraph } from './plan.ts';
 
 export function documentDevice(doc: GraphDocument): Device {
@@ -29,19 +30,29 @@ export function sampleInput(shape: readonly number[], dtype: DType): NDArray {
   return dtype === 'float32' || dtype === 'float64' ? np.random.uniform(0, 1, shape, { dtype }) : np.zeros(shape, { dtype });
 }
 
+export interface RunOptions {
+  /** Use (and keep) the model's compiled plan once an eager run at this input signature saw its shapes. */
+  compiled?: boolean;
+}
+
 /**
  * Runs the model on `inputs` (one per Input node, in document order), or on uniform [0, 1) random
  * input of the input shape drawn from the global stream (seeded by buildModel) when none are
  * given. Uninitialized parameters are initialized first (block-level Uniform(0.07), each
- * parameter's own init winning), on the document's device.
+ * parameter's own init winning), on the document's device. A later run at the same input
+ * signature of the same model runs its compiled plan with `{ compiled: true }` (the service's
+ * forward; compiled-run.ts), which leaves the model hybridized.
  * @example const { outputs, edgeShapes } = runModel(buildModel(loadExample('rgnet')), [np.random.uniform(0, 1, [2, 20])]);
  */
-export function runModel(model: BuiltModel, inputs: NDArray[]): { outputs: NDArray[]; edgeShapes: Record<string, number[]> } {
+export function runModel(model: BuiltModel, inputs: NDArray[], options: RunOptions = {}): { outputs: NDArray[]; edgeShapes: Record<string, number[]> } {
   const doc = model.document;
   const device = documentDevice(doc);
   const xs = (inputs.length > 0 ? inputs : concreteInputShapes(doc).map((s) => sampleInput(s, doc.input.dtype as DType)))
     .map((x) => x.asInContext(device));
   if (model.net.collectParams().values().some((p) => p.state === 'uninitialized')) model.net.initialize({ device });
+  const compiled = options.compiled ? compiledRun(model, xs) : null;
+  if (compiled) return compiled;
+  if (options.compiled) beforeEagerRun(model);
   const seen = new Map<Block, number[][]>();
   const restore: (() => void)[] = [];
   // Observe each layer's outputs through its call() (and callOutputs(), which a GraphBlock uses
@@ -69,6 +80,7 @@ export function runModel(model: BuiltModel, inputs: NDArray[]): { outputs: NDArr
   }
   const edgeShapes: Record<string, number[]> = {};
   walk(model, model.plan, '', xs.map((x) => [...x.shape]), seen, edgeShapes, new Map());
+  if (options.compiled) observedEager(model, xs, edgeShapes);
   return { outputs, edgeShapes };
 }
 

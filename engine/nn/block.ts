@@ -151,9 +151,9 @@ export class Block {
   }
 
   /** @internal call() without the hybridized plan (a plan's own eager fallback for this block). */
-  _callEager(x: NDArray): NDArray {
-    this.ensureInitialized(x);
-    return this.forward(x);
+  _callEager(...inputs: NDArray[]): NDArray {
+    this.ensureInitialized(...inputs);
+    return this.forward(...inputs);
   }
 
   /**
@@ -161,7 +161,9 @@ export class Block {
    * forward. The first call at a given input shape, dtype and device (outside autograd.record(), in
    * predict mode) traces the forward into a plan; later calls at that signature replay it: each
    * run of Dense layers (with their activations, Flatten and Dropout between them) is one native
-   * call on prepared oneDNN primitives, and other blocks run eagerly inside the plan. A new input
+   * call on prepared oneDNN primitives, a network with Conv2D, pooling, BatchNorm and Add (also in
+   * graphs) one native net plan (blocked layouts, packed weights, batch norm folded), and other
+   * blocks run eagerly inside the plan. A new input
    * shape traces a new plan (up to 8 per block); re-initializing or replacing parameters, or adding
    * children, rebuilds it. Under autograd.record() or in train mode the block runs eagerly, so
    * gradients are unchanged. Every call returns fresh arrays: outputs are never overwritten by a
@@ -181,7 +183,8 @@ export class Block {
 
   /**
    * What this block contributes to a hybridized plan; null (the default) runs it eagerly, as it is.
-   * Layers whose math the plan knows (Dense, Activation, Flatten, Dropout, Sequential) override it.
+   * Layers whose math the plan knows (Dense, Conv2D, pooling, BatchNorm, Add, Activation, Flatten,
+   * Dropout, Sequential, GraphBlock) override it (engine/nn/hybrid-units.ts).
    */
   hybridUnits(): HybridUnit[] | null {
     return null;

@@ -3,7 +3,9 @@
 // Runs of Dense layers (with their activation, a following Activation block, Flatten, Dropout)
 // become one native call each (addon.linearPlan: the oneDNN primitives eager mode uses, fused
 // inner product + bias + activation, hidden activations preallocated); every other block stays
-// eager inside the plan (its own hybridize() may still compile its inside).
+// eager inside the plan (its own hybridize() may still compile its inside). A block with
+// convolutions, pooling, batch norm, adds or graphs is traced by hybrid-net.ts instead (native net
+// plans); this file keeps the cache, the warnings and the Dense chains.
 //
 // What cannot be compiled (a block with its own forward(), a Dense whose input the native chain does
 // not take) runs eagerly; the first trace of a hybridized block says so once through the model
@@ -25,21 +27,10 @@ import { flatten } from '../ops/layout.ts';
 import type { Block } from './block.ts';
 import type { Parameter } from './parameter.ts';
 import { warn } from './model-warnings.ts';
+import type { HybridUnit } from './hybrid-units.ts';
+import { CUSTOM_FORWARD, NET_KINDS, netStats, netStillValid, replayNet, traceNet, type NetTrace } from './hybrid-net.ts';
 
-/** What a block contributes to a plan (Block.hybridUnits); null there means "run me eagerly". */
-export type HybridUnit =
-  /** A Dense: act(x·Wᵀ + b). */
-  | { kind: 'linear'; owner: Block; weight: Parameter; bias: Parameter | null; units: number; flatten: boolean; act: UnaryName | null }
-  /** An Activation block. */
-  | { kind: 'act'; owner: Block; act: UnaryName }
-  /** Flatten: (N, ...) → (N, prod). */
-  | { kind: 'flatten'; owner: Block }
-  /** A block that is the identity in predict mode (Dropout). */
-  | { kind: 'identity'; owner: Block }
-  /** A container whose children were inlined (Sequential): the plan is rebuilt when its children change. */
-  | { kind: 'container'; owner: Block }
-  /** Any other block: called as is. */
-  | { kind: 'eager'; owner: Block };
+export type { HybridUnit } from './hybrid-units.ts';
 
 type LinearUnit = Extract<HybridUnit, { kind: 'linear' }>;
 
@@ -60,6 +51,8 @@ type Segment = (Chain | { kind: 'eager'; run: (x: NDArray) => NDArray }) & { lab
 interface Plan {
   segments: Segment[];
   watched: [Block, number][];
+  /** A graph with convolutions, pooling, batch norm or adds: traced by hybrid-net.ts instead. */
+  net?: NetTrace;
 }
 
 /** Plans cached per input shape / dtype / device, at most this many per block (oldest dropped). */
@@ -79,7 +72,10 @@ export class HybridCache {
     const last = this.last;
     if (last !== null && last.dtype === x.dtype && last.device === x.device && sameShape(last.shape, x.shape) && stillValid(last.plan)) {
       const y = replay(last.plan, x);
-      if (y) return y;
+      if (y) {
+        this.replays++;
+        return y;
+      }
     }
     this.last = null;
     const key = `${x.dtype}|${x.device.toString()}|${x.shape.join(',')}`;
@@ -91,6 +87,7 @@ export class HybridCache {
     if (plan) {
       const y = replay(plan, x);
       if (y) {
+        this.replays++;
         this.last = { plan, key, shape: x.shape.slice(), dtype: x.dtype, device: x.device };
         return y;
       }
@@ -105,7 +102,7 @@ export class HybridCache {
       this.lastTraced ??= { segments: [{ kind: 'eager', run: (v) => v, label: `eager: ${block.name}` }], watched: [] };
       return null;
     }
-    const traced = trace(units, x);
+    const traced = units.some((u) => NET_KINDS.has(u.kind)) ? traceGraph(units, x) : trace(units, x);
     this.builds++;
     this.lastTraced = traced.plan;
     if (!this.warned) {
@@ -134,13 +131,29 @@ export class HybridCache {
     return this.plans.size;
   }
 
+  /** How many calls were served by a cached plan (not traced). */
+  replays = 0;
+
+  /** How often the native parts of the most recently traced plan ran (the addon's own counter). */
+  nativeRuns(): number {
+    const net = this.lastTraced?.net;
+    return net ? netStats(net).runs : 0;
+  }
+
+  /** Bytes the native net plans of the most recently traced plan own (activations, packed weights). */
+  nativeBytes(): number {
+    const net = this.lastTraced?.net;
+    return net ? netStats(net).bytes : 0;
+  }
+
   /**
    * What the most recently traced plan runs, one line per segment, e.g.
    * `native chain: dense0 (20 → 256, relu) → dense1 (256 → 10)` or `eager: concurrent0`
    * (empty before the first trace).
    */
   describe(): string[] {
-    return this.lastTraced?.segments.map((sg) => sg.label) ?? [];
+    const t = this.lastTraced;
+    return t?.net ? t.net.segments.map((sg) => sg.label) : t?.segments.map((sg) => sg.label) ?? [];
   }
 
   private lastTraced: Plan | null = null;
@@ -154,8 +167,6 @@ export class HybridCache {
   }
 }
 
-const CUSTOM_FORWARD = 'a forward() of its own, which the plan cannot trace (it compiles Dense, Activation, Flatten, ' +
-  'Dropout and plain Sequential; hybridized blocks called inside still compile)';
 
 /** Why a Dense cannot join a native chain (null: it can). */
 function linearFallback(u: LinearUnit, shape: readonly number[], features: number, dtype: DType, device: Device, w: NDArray, bias: NDArray | null): string | null {
@@ -171,6 +182,7 @@ function linearFallback(u: LinearUnit, shape: readonly number[], features: numbe
 
 function stillValid(plan: Plan): boolean {
   for (const [b, v] of plan.watched) if (b.structureVersion !== v) return false;
+  if (plan.net && !netStillValid(plan.net)) return false;
   for (const s of plan.segments) {
     if (s.kind !== 'chain') continue;
     for (let i = 0; i < s.params.length; i++) {
@@ -188,6 +200,7 @@ function stillValid(plan: Plan): boolean {
 
 /** One call through a cached plan; null when a chain's input shape no longer matches. */
 function replay(plan: Plan, x: NDArray): NDArray | null {
+  if (plan.net) return replayNet(plan.net, x);
   let cur = x;
   for (const s of plan.segments) {
     if (s.kind === 'eager') {
@@ -326,6 +339,13 @@ function trace(units: readonly HybridUnit[], x: NDArray): { plan: Plan; out: NDA
   }
   flush();
   return { plan: { segments, watched }, out: cur, complete, eager: eagerWhy };
+}
+
+/** trace() for units with convolutions, pooling, batch norm, adds or graphs (hybrid-net.ts). */
+function traceGraph(units: readonly HybridUnit[], x: NDArray): { plan: Plan; out: NDArray; complete: boolean; eager: [string, string][] } {
+  const watched: [Block, number][] = [];
+  const t = traceNet(units, x, watched);
+  return { plan: { segments: [], watched, net: t.trace }, out: t.out, complete: t.complete, eager: t.eager };
 }
 
 /** Whether the next unit that computes something is a Dense that flattens its input itself. */

@@ -45,41 +45,50 @@ function outExtent(op: string, axis: string, len: number, k: number, s: number, 
 }
 
 /**
- * Pooling of x (N, C, W) or (N, C, H, W). Output size per axis
- * floor((L + 2·padding − kernel) / stride) + 1 (ceil in ceil mode).
+ * The native mode and geometry of pooling x's shape with these options (checked; the messages
+ * name the axis): what pool() runs, and what a compiled plan's pool step is built from.
  */
-export function pool(x: NDArray, options: PoolOptions = {}): NDArray {
+export function poolGeometry(shape: readonly number[], options: PoolOptions): PoolAttrs & { out: number[] } {
   const op = 'pool';
-  checkArray(op, x, 'x');
   const mode = options.mode ?? 'max';
   if (mode !== 'max' && mode !== 'avg') throw errors.args(op, `mode must be 'max' or 'avg', got ${JSON.stringify(mode)}`);
-  if (x.ndim !== 3 && x.ndim !== 4) throw errors.shapeMismatch(op, `expects (N, C, W) or (N, C, H, W), got ${formatShape(x.shape)}`);
-  if (!isFloat(x.dtype)) throw errors.dtype(op, `needs a float array, got ${x.dtype}`);
-  const nd = x.ndim - 2;
-  const spatial = x.shape.slice(2);
+  if (shape.length !== 3 && shape.length !== 4) throw errors.shapeMismatch(op, `expects (N, C, W) or (N, C, H, W), got ${formatShape(shape)}`);
+  const nd = shape.length - 2;
+  const spatial = shape.slice(2);
   if (!options.global && options.kernel === undefined) throw errors.args(op, 'kernel is required (or global: true)');
   const kernel = options.global ? spatial : spatialTuple(op, 'kernel', options.kernel, nd, 1, 1);
   const strides = options.global ? spatial.map(() => 1)
     : options.strides === undefined ? kernel.slice() : spatialTuple(op, 'strides', options.strides, nd, 1, 1);
   const padding = options.global ? spatial.map(() => 0) : spatialTuple(op, 'padding', options.padding, nd, 0, 0);
   const ceil = options.ceilMode ?? false;
-  const out: number[] = [];
+  const spatialOut: number[] = [];
   for (let a = 0; a < nd; a++) {
     const axis = AXIS_NAMES[nd]![a]!;
     if (2 * padding[a]! > kernel[a]!) {
       throw errors.args(op, `padding (${padding[a]}) must be at most half the window (${kernel[a]}) along axis ${axis}`);
     }
-    out.push(outExtent(op, axis, spatial[a]!, kernel[a]!, strides[a]!, padding[a]!, ceil));
+    spatialOut.push(outExtent(op, axis, spatial[a]!, kernel[a]!, strides[a]!, padding[a]!, ceil));
   }
   const code: PoolModeCode = mode === 'max' ? POOL_MODE.max
     : (options.countIncludePad ?? true) ? POOL_MODE.avgIncludePad : POOL_MODE.avgExcludePad;
-  const [h, w] = planeOf(x.shape);
-  const [oh, ow] = as2d(out, 1);
+  const [h, w] = planeOf(shape);
+  const [oh, ow] = as2d(spatialOut, 1);
   const [kh, kw] = as2d(kernel, 1);
   const [sh, sw] = as2d(strides, 1);
   const [ph, pw] = as2d(padding, 0);
-  const geom = [x.shape[0]!, x.shape[1]!, h, w, oh, ow, kh, kw, sh, sw, ph, pw];
-  const y = NDArray._alloc([x.shape[0]!, x.shape[1]!, ...out], x.dtype, x.device, op);
+  return { mode: code, geom: [shape[0]!, shape[1]!, h, w, oh, ow, kh, kw, sh, sw, ph, pw], out: [shape[0]!, shape[1]!, ...spatialOut] };
+}
+
+/**
+ * Pooling of x (N, C, W) or (N, C, H, W). Output size per axis
+ * floor((L + 2·padding − kernel) / stride) + 1 (ceil in ceil mode).
+ */
+export function pool(x: NDArray, options: PoolOptions = {}): NDArray {
+  const op = 'pool';
+  checkArray(op, x, 'x');
+  if (!isFloat(x.dtype)) throw errors.dtype(op, `needs a float array, got ${x.dtype}`);
+  const { mode: code, geom, out } = poolGeometry(x.shape, options);
+  const y = NDArray._alloc(out, x.dtype, x.device, op);
   try {
     native().pooling(code, DTYPE_INFO[x.dtype].code, x.buffer, y.buffer, geom);
   } catch (e) {

@@ -86,6 +86,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   add<TakeBackward>(env, exports, "takeBackward");
   add<LinearPlanCreate>(env, exports, "linearPlan");
   add<LinearPlanRun>(env, exports, "linearPlanRun");
+  add<NetPlanCreate>(env, exports, "netPlan");
+  add<NetPlanRun>(env, exports, "netPlanRun");
+  add<NetPlanStats>(env, exports, "netPlanStats");
   add<Convolution>(env, exports, "convolution");
   add<ConvolutionBackwardData>(env, exports, "convolutionBackwardData");
   add<ConvolutionBackwardWeights>(env, exports, "convolutionBackwardWeights");

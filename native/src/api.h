@@ -46,6 +46,11 @@ Napi::Value OptimizerUpdate(const Napi::CallbackInfo& info);
 Napi::Value LinearPlanCreate(const Napi::CallbackInfo& info);
 Napi::Value LinearPlanRun(const Napi::CallbackInfo& info);
 
+// api_plan.cc
+Napi::Value NetPlanCreate(const Napi::CallbackInfo& info);
+Napi::Value NetPlanRun(const Napi::CallbackInfo& info);
+Napi::Value NetPlanStats(const Napi::CallbackInfo& info);
+
 // api_conv.cc
 Napi::Value Convolution(const Napi::CallbackInfo& info);
 Napi::Value ConvolutionBackwardData(const Napi::CallbackInfo& info);

@@ -1,4 +1,5 @@
-// Speed that holds on a busy machine (issue 14): the anchor MLP forwards, eager and hybridized,
+// Speed that holds on a busy machine (issue 14): the anchor MLP forwards, LeNet and the ResNet
+// example, eager and hybridized,
 // against onnxruntime-node on the same weights, first on a quiet machine and then while a
 // separate process keeps one core busy (a desktop always has one: the window, a browser, an
 // editor); and the training step of training.ts against the oneDNN matmul ceiling, quiet and busy.
@@ -15,6 +16,8 @@ import { np, type NDArray } from '../../engine/index.ts';
 import { exportGraph } from '../../engine/export/export-graph.ts';
 import { exportOnnx } from '../../engine/export/onnx/onnx-export.ts';
 import { prepareModel } from '../../engine/export/prepare-model.ts';
+import { loadExample } from '../../engine/graph/index.ts';
+import type { GraphDocument } from '../../engine/schema/graph-document.ts';
 import { chainDocument, type ChainLayer } from '../engine/support/chain-document.ts';
 import type { BenchOptions } from './options.ts';
 import { fmtNum, verdict, type Row } from './report.ts';
@@ -32,6 +35,11 @@ const MODELS = [
   { label: '512 + 20×512 + 10', inUnits: 512, units: [...Array.from({ length: 20 }, () => 512), 10] },
 ] as const;
 const BATCHES = [1, 64, 1024];
+/** The convolutional examples of "Layers of real networks (1)", at these batches. */
+const CONV_MODELS = [
+  { example: 'lenet', label: 'LeNet', batches: [1, 64] },
+  { example: 'resnet', label: 'ResNet-18-style', batches: [1, 16] },
+] as const;
 const TOLERANCE = 1e-4;
 const GOAL_QUIET = 1.0;
 const GOAL_BUSY = 1.2;
@@ -75,22 +83,20 @@ async function forwardCases(threads: number, log: (s: string) => void): Promise<
   };
   initOrt();
   const cases: ForwardCase[] = [];
-  for (const m of MODELS) {
-    const layers = m.units.map((u, i) => dense(u, i, i + 1 < m.units.length));
-    const doc = chainDocument(layers, [-1, m.inUnits], { seed: 5 });
+  /** Builds one document eagerly and hybridized, exports it to onnxruntime, and adds a case per batch. */
+  const addCases = async (label: string, doc: GraphDocument, sample: readonly number[], macsPerSample: number, batches: readonly number[]): Promise<void> => {
     const model = await prepareModel(doc);
     const hybrid = await prepareModel(doc); // the same seed: the same parameters
     hybrid.net.hybridize();
     const bytes = exportOnnx(exportGraph(model));
     const session = new ortBinding.InferenceSession();
     session.loadModel(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength, sessionOptions);
-    const macsPerRow = m.units.reduce((n, u, i) => n + u * (i === 0 ? m.inUnits : m.units[i - 1]!), 0);
-    for (const batch of BATCHES) {
-      const name = `MLP ${m.label} batch ${batch}`;
-      const x = np.random.uniform(-1, 1, [batch, m.inUnits], { seed: 11 + batch });
-      const feeds = { data: new ort.Tensor('float32', x.toTyped() as Float32Array, [batch, m.inUnits]) };
+    for (const batch of batches) {
+      const name = `${label} batch ${batch}`;
+      const x = np.random.uniform(-1, 1, [batch, ...sample], { seed: 11 + batch });
+      const feeds = { data: new ort.Tensor('float32', x.toTyped() as Float32Array, [batch, ...sample]) };
       const c: ForwardCase = {
-        name, macs: macsPerRow * batch,
+        name, macs: macsPerSample * batch,
         eager: () => model.net.call(x),
         hybrid: () => hybrid.net.call(x),
         ort: () => session.run(feeds, { output: null }, {}),
@@ -106,7 +112,17 @@ async function forwardCases(threads: number, log: (s: string) => void): Promise<
       }
       cases.push(c);
     }
-    log(`${m.label}: built, outputs agree with onnxruntime at batch ${BATCHES.join(', ')}`);
+    log(`${label}: built, outputs agree with onnxruntime at batch ${batches.join(', ')}`);
+  };
+  for (const m of MODELS) {
+    const layers = m.units.map((u, i) => dense(u, i, i + 1 < m.units.length));
+    const macsPerRow = m.units.reduce((n, u, i) => n + u * (i === 0 ? m.inUnits : m.units[i - 1]!), 0);
+    await addCases(`MLP ${m.label}`, chainDocument(layers, [-1, m.inUnits], { seed: 5 }), [m.inUnits], macsPerRow, BATCHES);
+  }
+  // Convolutions: ~0.4 (LeNet) and ~40 (ResNet) million multiply-adds per sample; only the repetition budget reads it.
+  for (const m of CONV_MODELS) {
+    const doc = loadExample(m.example);
+    await addCases(m.label, doc, doc.input.shape.slice(1), m.example === 'lenet' ? 4e5 : 4e7, m.batches);
   }
   return cases;
 }

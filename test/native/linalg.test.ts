@@ -105,6 +105,19 @@ test('linear with each fused / unfused activation, with and without bias', () =>
   assert.deepEqual(get(F64, out, 1), [0]);
 });
 
+test('one-row linear above the column-split size (slices of the output units, a remainder slice), fused and unfused activations', () => {
+  // 520 → 600: 312 000 multiply-adds, split into slices of whole 16-unit groups with a shorter last one.
+  const [inU, outU] = [520, 600];
+  const x = seq(inU, 6), w = seq(outU * inU, 7), bias = seq(outU, 8);
+  for (const code of [-1, U.relu, U.softrelu]) {
+    for (const withBias of [true, false]) {
+      const out = buf(F32, outU);
+      addon.linear(F32, buf(F32, x), buf(F32, w), withBias ? buf(F32, bias) : null, out, 1, inU, outU, code);
+      close(get(F32, out, outU), refLinear(x, w, withBias ? bias : null, 1, inU, outU, acts[code]!), 2e-4);
+    }
+  }
+});
+
 test('matmulAsync / linearAsync resolve with the same result as the sync calls', async () => {
   const [m, n, k] = [64, 48, 80];
   const a = buf(F32, seq(m * k, 1)), b = buf(F32, seq(k * n, 2));

@@ -2,6 +2,7 @@
 
 import type { NDArray } from '../../ndarray/ndarray.ts';
 import { Block } from '../block.ts';
+import type { HybridUnit } from '../hybrid-units.ts';
 import { mergeForward, mergeSpec } from './elementwise-merge.ts';
 import type { LayerSpec } from './layer-spec.ts';
 
@@ -13,6 +14,10 @@ export class Add extends Block {
 
   override forward(...inputs: NDArray[]): NDArray {
     return mergeForward(this, 'Add', 'add', inputs);
+  }
+
+  override hybridUnits(): HybridUnit[] | null {
+    return this.forward === Add.prototype.forward ? [{ kind: 'add', owner: this }] : null;
   }
 
   override toString(): string {

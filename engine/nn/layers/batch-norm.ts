@@ -10,6 +10,7 @@ import type { NDArray } from '../../ndarray/ndarray.ts';
 import { batchNorm } from '../../ops/normalization.ts';
 import type { InitSpec } from '../../init/registry.ts';
 import { Block, type BlockOptions } from '../block.ts';
+import type { HybridUnit } from '../hybrid-units.ts';
 import type { Parameter } from '../parameter.ts';
 import { modelErrors, pyTuple } from '../model-errors.ts';
 import { ONE_INPUT, ONE_OUTPUT, type Attrs, type LayerSpec, type ShapeLike } from './layer-spec.ts';
@@ -183,6 +184,12 @@ export class BatchNorm extends Block {
     const y = batchNorm(moved, this.gamma?.data(d) ?? null, this.beta?.data(d) ?? null, this.runningMean.data(d), this.runningVar.data(d),
       { eps: this.epsilon, momentum: this.momentum, useGlobalStats: this.useGlobalStats });
     return axis === 1 ? y : y.transpose(movePerm(x.ndim, axis));
+  }
+
+  /** In a hybridized plan (prediction mode) it is folded into the convolution before it where there is one. */
+  override hybridUnits(): HybridUnit[] | null {
+    if (this.forward !== BatchNorm.prototype.forward) return null;
+    return [{ kind: 'batchnorm', owner: this, gamma: this.gamma, beta: this.beta, mean: this.runningMean, variance: this.runningVar, eps: this.epsilon, axis: this.axis }];
   }
 
   override getConfig(): Record<string, unknown> {

@@ -8,6 +8,7 @@ import type { NDArray } from '../../ndarray/ndarray.ts';
 import { conv, convTranspose } from '../../ops/conv.ts';
 import type { InitSpec } from '../../init/registry.ts';
 import { Block } from '../block.ts';
+import type { HybridUnit } from '../hybrid-units.ts';
 import type { ParameterDict } from '../parameter-dict.ts';
 import type { Parameter } from '../parameter.ts';
 import { modelErrors, pyTuple } from '../model-errors.ts';
@@ -290,6 +291,14 @@ export abstract class ConvLayer extends Block {
       return this.act ? this.act.call(y) : y;
     }
     return conv(x, w, b, { ...options, activation: this.act?.actType ?? null });
+  }
+
+  /** A 2-d convolution compiles into a hybridized plan (transposed and 1-d kinds run eagerly there). */
+  override hybridUnits(): HybridUnit[] | null {
+    if (this.transposed || this.nd !== 2 || this.forward !== ConvLayer.prototype.forward) return null;
+    const g = this.geometry;
+    return [{ kind: 'conv', owner: this, weight: this.weight, bias: this.bias, act: this.act?.actType ?? null,
+      kernel: g.kernel, strides: g.strides, padding: g.padding, dilation: g.dilation, groups: g.groups }];
   }
 
   override getConfig(): Record<string, unknown> {

@@ -3,6 +3,7 @@
 
 import type { NDArray } from '../../ndarray/ndarray.ts';
 import { Block, type BlockOptions } from '../block.ts';
+import type { HybridUnit } from '../hybrid-units.ts';
 import { ONE_INPUT, ONE_OUTPUT, shapeRule, type LayerSpec, type ShapeLike } from './layer-spec.ts';
 
 type Mode = 'avg' | 'max';
@@ -51,6 +52,11 @@ export class GlobalPool extends Block {
     shapeRule(this.name, () => globalPooledShape(this.kind, this.spatial, x.shape));
     const axes = this.spatial === 2 ? [2, 3] : [2];
     return this.mode === 'avg' ? x.mean(axes, true) : x.max(axes, true);
+  }
+
+  override hybridUnits(): HybridUnit[] | null {
+    if (this.spatial !== 2 || this.forward !== GlobalPool.prototype.forward) return null;
+    return [{ kind: 'pool', owner: this, options: { mode: this.mode, global: true } }];
   }
 
   override toString(): string {

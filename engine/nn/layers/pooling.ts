@@ -6,6 +6,7 @@
 import type { NDArray } from '../../ndarray/ndarray.ts';
 import { pool } from '../../ops/pool.ts';
 import { Block, type BlockOptions } from '../block.ts';
+import type { HybridUnit } from '../hybrid-units.ts';
 import { modelErrors, pyTuple } from '../model-errors.ts';
 import { intsAttr, windowPads } from './onnx-read.ts';
 import { ONE_INPUT, ONE_OUTPUT, perAxis, product, shapeRule, type Attrs, type LayerSpec, type ShapeLike } from './layer-spec.ts';
@@ -152,6 +153,13 @@ export abstract class PoolLayer extends Block {
     const w = this.window;
     shapeRule(this.name, () => pooledShape(this.kind, this.nd, this.getConfig(), x.shape));
     return pool(x, { mode: this.mode, kernel: w.size, strides: w.strides, padding: w.padding, ceilMode: w.ceilMode, countIncludePad: w.countIncludePad });
+  }
+
+  override hybridUnits(): HybridUnit[] | null {
+    if (this.nd !== 2 || this.forward !== PoolLayer.prototype.forward) return null;
+    const w = this.window;
+    return [{ kind: 'pool', owner: this,
+      options: { mode: this.mode, kernel: w.size, strides: w.strides, padding: w.padding, ceilMode: w.ceilMode, countIncludePad: w.countIncludePad } }];
   }
 
   override getConfig(): Record<string, unknown> {

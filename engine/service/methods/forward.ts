@@ -58,8 +58,10 @@ export const forward: Handler<'forward'> = async (params, ctx) => {
   let ran: ReturnType<typeof runModel>;
   let attention: AttentionMap[] | null = null;
   try {
+    // Attention maps need each layer to run eagerly (its weights are kept on the way); otherwise the
+    // compiled plan once this model ran eagerly at this signature.
     if (params.attention) ({ result: ran, maps: attention } = withAttentionMaps(model, maxValues, () => runModel(model, inputs)));
-    else ran = runModel(model, inputs);
+    else ran = runModel(model, inputs, { compiled: true });
   } catch (error) {
     // A model that failed its first forward keeps nothing: its parameters are freed now.
     if (fresh) releaseModel(entry, model);

@@ -173,6 +173,59 @@ struct ChunkedLinear {
   }
 };
 
+// A one-row product streams its whole weight once per call (memory-bound: one thread reads it at
+// its own bandwidth, and a one-thread oneDNN primitive splits nothing). Above kColumnSplitWork it
+// runs as slices of the output units (rows of w), each a one-thread primitive over a contiguous
+// slice, taken by the budget's threads as they come (parallelChunks: a thread without a CPU
+// takes none). The slices depend on the shape and the budget only, never on the load, so every
+// call of a shape computes each output with the same kernel (eager and hybridized alike).
+constexpr double kColumnSplitWork = 1 << 18;
+
+struct ColumnLinear {
+  CachedPrim full, last;  // `per` output units; the remainder
+  int64_t per = 0, chunks = 0, rest = 0;
+  bool fuse = false;
+
+  ColumnLinear(const LinearParams& p, int64_t perChunk) : per(perChunk) {
+    ThreadScope scope(1);
+    dnnl::algorithm alg = dnnl::algorithm::eltwise_relu;
+    fuse = fusedAlgorithm(p.activation, &alg);
+    chunks = (p.outUnits + per - 1) / per;
+    rest = p.outUnits - (chunks - 1) * per;
+    LinearParams q = p;
+    q.outUnits = per;
+    full = linearPrim(q, p.rows, fuse, alg);
+    q.outUnits = rest;
+    last = rest == per ? full : linearPrim(q, p.rows, fuse, alg);
+  }
+
+  void run(const LinearParams& p) {
+    const size_t es = sizeof(float);
+    parallelChunks(chunks, threadBudget(), [&](int64_t k) {
+      ThreadScope one(1);
+      const CachedPrim& c = k + 1 == chunks ? last : full;
+      const int64_t j0 = k * per;
+      std::unordered_map<int, dnnl::memory> args = {
+          {DNNL_ARG_SRC, dnnl::memory(c.md[0], dnnlEngine(), const_cast<void*>(p.x))},
+          {DNNL_ARG_WEIGHTS, dnnl::memory(c.md[1], dnnlEngine(), const_cast<char*>(static_cast<const char*>(p.w)) + j0 * p.inUnits * es)},
+          {DNNL_ARG_DST, dnnl::memory(c.md[3], dnnlEngine(), static_cast<char*>(p.out) + j0 * es)}};
+      if (p.bias) args.emplace(DNNL_ARG_BIAS, dnnl::memory(c.md[2], dnnlEngine(), const_cast<char*>(static_cast<const char*>(p.bias)) + j0 * es));
+      c.prim.execute(dnnlStream(), args);
+      dnnlStream().wait();
+    });
+    if (!fuse) applyActivation(p);
+  }
+};
+
+// Output units per slice for a one-row product, or 0: not split (one slice per thread of the budget, multiples of 16).
+int64_t columnChunk(const LinearParams& p) {
+  const int budget = threadBudget();
+  if (p.rows != 1 || budget < 2 || static_cast<double>(p.inUnits) * p.outUnits < kColumnSplitWork) return 0;
+  int64_t per = (p.outUnits + budget - 1) / budget;
+  per = (per + 15) / 16 * 16;
+  return per < p.outUnits ? per : 0;
+}
+
 // A few rows of a small layer are faster as plain dot products than through oneDNN's per-call
 // setup (measured at batch 1: 20 → 256 in ~0.4 µs against ~1.2 µs for a prepared primitive).
 constexpr double kDotMaxWork = 65536.0;
@@ -199,7 +252,9 @@ void linearCpu(const LinearParams& p) {
   if (usesDnnl(p)) {
     withDnnl("linear", [&] {
       const int64_t chunk = chunkRowsFor(p.rows, linearWork(p));
-      if (chunk > 0)
+      if (const int64_t per = columnChunk(p))
+        ColumnLinear(p, per).run(p);
+      else if (chunk > 0)
         ChunkedLinear(p, chunk).run(p);
       else
         DnnlLinear(p, threadsFor(linearWork(p))).run(p);
@@ -218,7 +273,8 @@ class LinearStep final : public PlanStep {
  public:
   explicit LinearStep(const LinearParams& params) : p(params) {
     dnnl = p.rows > 0 && p.outUnits > 0 && usesDnnl(p);
-    if (dnnl) withDnnl("linearPlan", [&] { prepared(threadsFor(linearWork(p))); });
+    columnPer = dnnl ? columnChunk(p) : 0;
+    if (dnnl && columnPer == 0) withDnnl("linearPlan", [&] { prepared(threadsFor(linearWork(p))); });
   }
 
   size_t outBytes() const override { return static_cast<size_t>(p.rows * p.outUnits) * dtypeSize(p.dtype); }
@@ -229,6 +285,10 @@ class LinearStep final : public PlanStep {
     p.out = out;
     if (!dnnl) return linearPlainAny(p);
     withDnnl("linearPlan", [&] {
+      if (columnPer > 0) {
+        if (!columns) columns = std::make_unique<ColumnLinear>(p, columnPer);
+        return columns->run(p);
+      }
       const int64_t chunk = chunkRowsFor(p.rows, linearWork(p));
       if (chunk > 0) {
         if (!chunked || chunked->chunkRows != chunk) chunked = std::make_unique<ChunkedLinear>(p, chunk);
@@ -252,6 +312,8 @@ class LinearStep final : public PlanStep {
   bool dnnl = false;  // false: the plain kernel
   std::vector<std::unique_ptr<DnnlLinear>> byThreads;  // index: thread count
   std::unique_ptr<ChunkedLinear> chunked;               // while cores are busy elsewhere
+  int64_t columnPer = 0;                                // one-row products: slices of the output units
+  std::unique_ptr<ColumnLinear> columns;
 };
 
 std::vector<std::unique_ptr<PlanStep>> linearSteps(DType dtype, int64_t rows, const std::vector<LinearPlan::Layer>& layers) {

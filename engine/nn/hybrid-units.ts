@@ -1,0 +1,39 @@
+// What a block contributes to a hybridized plan (Block.hybridUnits; null there means "run me
+// eagerly"): the layer kinds the compiled forward knows, with what it needs to build their step.
+// Types only, shared by the plan tracers (hybrid.ts: Dense chains; hybrid-net.ts: graphs with
+// convolution, pooling, batch norm and residual adds) and the layers that describe themselves.
+
+import type { UnaryName } from '../ops/elementwise.ts';
+import type { PoolOptions } from '../ops/pool.ts';
+import type { Block } from './block.ts';
+import type { Parameter } from './parameter.ts';
+
+/** Where a graph step reads an input: the graph's input (its only one) or an earlier step's first output. */
+export type HybridSource = { input: number } | { step: number; port: number };
+
+export type HybridUnit =
+  /** A Dense: act(x·Wᵀ + b). */
+  | { kind: 'linear'; owner: Block; weight: Parameter; bias: Parameter | null; units: number; flatten: boolean; act: UnaryName | null }
+  /** An Activation block. */
+  | { kind: 'act'; owner: Block; act: UnaryName }
+  /** Flatten: (N, ...) → (N, prod). */
+  | { kind: 'flatten'; owner: Block }
+  /** A block that is the identity in predict mode (Dropout). */
+  | { kind: 'identity'; owner: Block }
+  /** A container whose children were inlined (Sequential): the plan is rebuilt when its children change. */
+  | { kind: 'container'; owner: Block }
+  /** A 2-d convolution (NCHW, PyTorch's weight layout), its activation fused. */
+  | {
+    kind: 'conv'; owner: Block; weight: Parameter; bias: Parameter | null; act: UnaryName | null;
+    kernel: number[]; strides: number[]; padding: number[]; dilation: number[]; groups: number;
+  }
+  /** Max or average pooling (global: the whole plane). */
+  | { kind: 'pool'; owner: Block; options: PoolOptions }
+  /** Batch norm over axis 1; in a plan (prediction mode) it uses the running statistics. */
+  | { kind: 'batchnorm'; owner: Block; gamma: Parameter | null; beta: Parameter | null; mean: Parameter; variance: Parameter; eps: number; axis: number }
+  /** The sum of two inputs of one shape (a residual connection). */
+  | { kind: 'add'; owner: Block }
+  /** A graph of steps (GraphBlock) with one input and one output; a step with several inputs is an add or runs eagerly. */
+  | { kind: 'graph'; owner: Block; steps: { block: Block; units: HybridUnit[] | null; inputs: HybridSource[] }[]; output: HybridSource }
+  /** Any other block: called as is. */
+  | { kind: 'eager'; owner: Block };

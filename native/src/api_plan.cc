@@ -1,0 +1,157 @@
+// Entry points of compiled graph forwards (net_plan.h): netPlan builds one, netPlanRun runs it,
+// netPlanStats reports what it holds and how often it ran.
+#include <memory>
+#include <vector>
+
+#include "api.h"
+#include "args.h"
+#include "net_plan.h"
+
+namespace bs {
+
+namespace {
+
+struct NetPlanHandle {
+  static constexpr uint64_t kMagic = 0x42534e4554504c31ull;  // "BSNETPL1"
+  uint64_t magic = kMagic;
+  std::unique_ptr<NetPlan> plan;
+};
+
+napi_value element(const Args& args, napi_value arr, uint32_t j, const char* name) {
+  napi_value v;
+  if (napi_get_element(args.env(), arr, j, &v) != napi_ok) failAt(args.ctx, code::kArgs, "%s[%u] is missing", name, j);
+  return v;
+}
+
+uint32_t lengthOf(const Args& args, napi_value arr, const char* name) {
+  bool isArray = false;
+  napi_is_array(args.env(), arr, &isArray);
+  if (!isArray) failAt(args.ctx, code::kArgs, "%s must be an array", name);
+  uint32_t len = 0;
+  napi_get_array_length(args.env(), arr, &len);
+  return len;
+}
+
+std::vector<double> numbers(const Args& args, napi_value arr, const char* name) {
+  const uint32_t n = lengthOf(args, arr, name);
+  std::vector<double> out(n);
+  for (uint32_t j = 0; j < n; j++)
+    if (napi_get_value_double(args.env(), element(args, arr, j, name), &out[j]) != napi_ok)
+      failAt(args.ctx, code::kArgs, "%s[%u] must be a number", name, j);
+  return out;
+}
+
+// A live CPU NativeBuffer, or null where allowed.
+std::shared_ptr<Storage> bufferOf(const Args& args, napi_value v, const char* name, bool allowNull) {
+  napi_valuetype t;
+  napi_typeof(args.env(), v, &t);
+  if (allowNull && (t == napi_null || t == napi_undefined)) return nullptr;
+  void* data = nullptr;
+  if (napi_get_value_external(args.env(), v, &data) != napi_ok || data == nullptr ||
+      static_cast<BufferHandle*>(data)->magic != BufferHandle::kMagic)
+    failAt(args.ctx, code::kArgs, "%s must be a NativeBuffer from alloc()", name);
+  auto* h = static_cast<BufferHandle*>(data);
+  if (!h->storage) failAt(args.ctx, code::kDisposed, "%s was used after dispose()", name);
+  if (h->storage->device.type != DeviceType::Cpu) failAt(args.ctx, code::kArgs, "%s: plans run on the cpu device only", name);
+  return h->storage;
+}
+
+NetPlan* planOf(const Args& args) {
+  void* data = nullptr;
+  if (napi_get_value_external(args.env(), args.at(0), &data) != napi_ok || data == nullptr ||
+      static_cast<NetPlanHandle*>(data)->magic != NetPlanHandle::kMagic)
+    failAt(args.ctx, code::kArgs, "plan must come from netPlan()");
+  return static_cast<NetPlanHandle*>(data)->plan.get();
+}
+
+int64_t elemsOf(const NetPlan& plan, int value) {
+  int64_t n = 1;
+  for (auto d : plan.dims(value)) n *= d;
+  return n;
+}
+
+}  // namespace
+
+// netPlan(inputDims: number[][], ops: {kind, in[], p[], bufs[]} flattened as kinds[], ins[][], ps[][], bufs[][], outputs[])
+Napi::Value NetPlanCreate(const Napi::CallbackInfo& info) {
+  Args args(info, "netPlan", 6);
+  std::vector<dnnl::memory::dims> inputs;
+  const uint32_t nIn = lengthOf(args, args.at(0), "inputDims");
+  for (uint32_t i = 0; i < nIn; i++) {
+    dnnl::memory::dims d;
+    for (double v : numbers(args, element(args, args.at(0), i, "inputDims"), "inputDims[i]")) d.push_back(static_cast<int64_t>(v));
+    inputs.push_back(d);
+  }
+  const std::vector<double> kinds = numbers(args, args.at(1), "kinds");
+  const uint32_t nOps = static_cast<uint32_t>(kinds.size());
+  if (lengthOf(args, args.at(2), "ins") != nOps || lengthOf(args, args.at(3), "ps") != nOps || lengthOf(args, args.at(4), "bufs") != nOps)
+    failAt(args.ctx, code::kArgs, "ins, ps and bufs need one entry per op");
+  std::vector<NetOp> ops(nOps);
+  for (uint32_t j = 0; j < nOps; j++) {
+    NetOp& op = ops[j];
+    op.kind = static_cast<int>(kinds[j]);
+    if (op.kind < 0 || op.kind >= kNumNetOps) failAt(args.ctx, code::kArgs, "kinds[%u] = %d is not an op kind", j, op.kind);
+    for (double v : numbers(args, element(args, args.at(2), j, "ins"), "ins[j]")) {
+      if (!(v >= 0 && v < nIn + j)) failAt(args.ctx, code::kArgs, "op %u reads value %g, defined later or never", j, v);
+      op.in.push_back(static_cast<int>(v));
+    }
+    op.p = numbers(args, element(args, args.at(3), j, "ps"), "ps[j]");
+    napi_value bl = element(args, args.at(4), j, "bufs");
+    const uint32_t nb = lengthOf(args, bl, "bufs[j]");
+    for (uint32_t k = 0; k < nb; k++) op.bufs.push_back(bufferOf(args, element(args, bl, k, "bufs[j]"), "bufs[j][k]", true));
+  }
+  std::vector<int> outputs;
+  for (double v : numbers(args, args.at(5), "outputs")) {
+    if (!(v >= 0 && v < nIn + nOps)) failAt(args.ctx, code::kArgs, "output value %g is not defined", v);
+    outputs.push_back(static_cast<int>(v));
+  }
+  auto* handle = new NetPlanHandle();
+  try {
+    handle->plan = std::make_unique<NetPlan>(inputs, ops, outputs);
+  } catch (...) {
+    delete handle;
+    throw;
+  }
+  return Napi::External<NetPlanHandle>::New(info.Env(), handle, [](Napi::BasicEnv, NetPlanHandle* h) { delete h; });
+}
+
+// netPlanRun(plan, inputs: NativeBuffer[], outputs: NativeBuffer[])
+Napi::Value NetPlanRun(const Napi::CallbackInfo& info) {
+  Args args(info, "netPlanRun", 3);
+  NetPlan* plan = planOf(args);
+  if (lengthOf(args, args.at(1), "inputs") != plan->numInputs() || lengthOf(args, args.at(2), "outputs") != plan->numOutputs())
+    failAt(args.ctx, code::kArgs, "the plan takes %zu inputs and %zu outputs", plan->numInputs(), plan->numOutputs());
+  std::vector<const void*> in;
+  std::vector<void*> out;
+  std::vector<std::shared_ptr<Storage>> held;
+  for (uint32_t i = 0; i < plan->numInputs(); i++) {
+    auto s = bufferOf(args, element(args, args.at(1), i, "inputs"), "inputs[i]", false);
+    checkElems(args.ctx, "inputs[i]", elems(s.get(), DType::F32), elemsOf(*plan, static_cast<int>(i)));
+    in.push_back(s->data);
+    held.push_back(std::move(s));
+  }
+  for (uint32_t j = 0; j < plan->numOutputs(); j++) {
+    auto s = bufferOf(args, element(args, args.at(2), j, "outputs"), "outputs[j]", false);
+    checkElems(args.ctx, "outputs[j]", elems(s.get(), DType::F32), elemsOf(*plan, plan->output(j)));
+    for (const auto& h : held)
+      if (h == s) failAt(args.ctx, code::kArgs, "an output may not also be an input or another output");
+    out.push_back(s->data);
+    held.push_back(std::move(s));
+  }
+  plan->run(in, out);
+  return info.Env().Undefined();
+}
+
+// netPlanStats(plan) → { runs, bytes, actions, threads }
+Napi::Value NetPlanStats(const Napi::CallbackInfo& info) {
+  Args args(info, "netPlanStats", 1);
+  NetPlan* plan = planOf(args);
+  Napi::Object o = Napi::Object::New(info.Env());
+  o.Set("runs", Napi::Number::New(info.Env(), static_cast<double>(plan->runs())));
+  o.Set("bytes", Napi::Number::New(info.Env(), static_cast<double>(plan->bytes())));
+  o.Set("actions", Napi::Number::New(info.Env(), static_cast<double>(plan->actions())));
+  o.Set("threads", Napi::Number::New(info.Env(), plan->threads()));
+  return o;
+}
+
+}  // namespace bs

@@ -1,0 +1,117 @@
+// A compiled float32 forward over a graph of layers (what hybridize() builds for convolutional and
+// residual networks): convolution with batch norm folded in and bias, residual sum and activation
+// as oneDNN post-ops, pooling, batch norm, add, activation, reshape and linear, run back to back
+// with no JS between them. Built once per input signature:
+//
+// - every primitive is created once, with format_tag::any, so oneDNN picks its preferred (blocked)
+//   layouts; convolution weights are folded and reordered into that layout once, here;
+// - every intermediate value gets its buffer once, in the layout its producer chose, from a pool:
+//   a buffer goes back to the pool once the last step that reads its value is built, so values
+//   whose lifetimes do not overlap share memory; a consumer that wants another layout gets a
+//   reorder (prepared once, into a buffer of its own, held as long as the consumer's value) — so
+//   consecutive convolution and pooling steps stay blocked and only the plan's outputs (and the
+//   inputs of plain steps: linear, reshape) are reordered back to the plain row-major layout;
+// - run() sets the inputs' and outputs' data handles and executes the prepared actions.
+//
+// Value ids: the inputs are 0 .. inputs - 1, op i produces value inputs + i. Not thread-safe.
+#pragma once
+#include <oneapi/dnnl/dnnl.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace bs {
+
+struct Storage;
+
+enum NetOpKind : int { kNetConv = 0, kNetPool, kNetBatchNorm, kNetAdd, kNetAct, kNetReshape, kNetLinear, kNumNetOps };
+
+// One op as JS describes it; the meaning of p and bufs per kind is in net_plan_steps.cc.
+struct NetOp {
+  int kind = 0;
+  std::vector<int> in;                          // value ids
+  std::vector<double> p;                        // numbers
+  std::vector<std::shared_ptr<Storage>> bufs;   // parameter buffers (null entries allowed)
+};
+
+// A value of the plan: its logical dims (NCHW order) and its memory (desc = the layout it is kept in).
+struct NetValue {
+  dnnl::memory::dims dims;
+  dnnl::memory mem;
+};
+
+// A pooled buffer (aligned, owned by the plan).
+struct NetSlot {
+  std::shared_ptr<void> data;
+  size_t bytes;
+};
+
+// What the step builders (net_plan_steps.cc) add to: values, the run's actions, owned buffers.
+class NetBuild {
+ public:
+  NetBuild(std::vector<NetValue>& values, std::vector<std::function<void()>>& actions, size_t& bytes,
+           std::vector<std::shared_ptr<void>>& owned)
+      : values(values), actions(actions), bytes_(bytes), owned_(owned) {}
+  std::vector<NetValue>& values;
+  std::vector<std::function<void()>>& actions;
+
+  // A memory in layout `want` holding value v when the next action runs: v's own memory if it is
+  // kept in that layout, else a buffer of its own that a reorder action (added now) fills.
+  dnnl::memory as(int v, const dnnl::memory::desc& want);
+  // as(v, the plain row-major layout of v's dims)
+  dnnl::memory plain(int v);
+  // A buffer owned by the plan for its lifetime (packed weights, folded biases).
+  dnnl::memory alloc(const dnnl::memory::desc& md);
+  // A buffer from the pool for the value the current step produces (or its scratch): it is
+  // held until that value's last reader is built.
+  dnnl::memory activation(const dnnl::memory::desc& md);
+  // The pooled buffers taken since the last call (the current step's).
+  std::vector<NetSlot> takeSlots() { return std::move(current_); }
+  void release(std::vector<NetSlot>& slots);
+  // Appends a value kept in `mem`.
+  void add(const dnnl::memory::dims& dims, const dnnl::memory& mem) { values.push_back({dims, mem}); }
+
+ private:
+  size_t& bytes_;
+  std::vector<std::shared_ptr<void>>& owned_;
+  std::vector<NetSlot> free_, current_;
+};
+
+dnnl::memory::desc plainDesc(const dnnl::memory::dims& dims);
+// Adds the value op produces (net_plan_steps.cc); throws a coded NativeError for bad arguments.
+void buildNetOp(NetBuild& b, const NetOp& op);
+
+class NetPlan {
+ public:
+  NetPlan(const std::vector<dnnl::memory::dims>& inputs, const std::vector<NetOp>& ops, const std::vector<int>& outputs);
+  NetPlan(const NetPlan&) = delete;
+  NetPlan& operator=(const NetPlan&) = delete;
+
+  // in[i]: input i, plain layout; out[j]: output j, plain layout, written.
+  void run(const std::vector<const void*>& in, const std::vector<void*>& out);
+
+  size_t numInputs() const { return inputs_; }
+  size_t numOutputs() const { return outputs_.size(); }
+  const dnnl::memory::dims& dims(int value) const { return values_[value].dims; }
+  int output(size_t j) const { return outputs_[j]; }
+  int64_t runs() const { return runs_; }
+  size_t bytes() const { return bytes_; }     // buffers the plan owns (activations, packed weights)
+  size_t actions() const { return actions_.size(); }
+  int threads() const { return threads_; }  // the budget its steps size their teams within
+
+ private:
+  size_t inputs_;
+  std::vector<int> outputs_;
+  std::vector<NetValue> values_;
+  std::vector<std::function<void()>> actions_;
+  std::vector<dnnl::memory> outMem_;  // plain, handles set per run
+  std::vector<std::shared_ptr<Storage>> keep_;  // parameter buffers linear steps read at run time
+  std::vector<std::shared_ptr<void>> owned_;    // pooled activation buffers
+  size_t bytes_ = 0;
+  int64_t runs_ = 0;
+  int threads_ = 1;
+};
+
+}  // namespace bs
