@@ -16,6 +16,7 @@ import { itemPorts, paramFullName, planDocument, subPath, tieRoot, type PlannedG
 import { GraphError, hasErrors, PROBLEM_CODES } from './problems.ts';
 import { inferShapes } from './shapes.ts';
 import { validateDocument } from './parse.ts';
+import { problemsOf } from './validated.ts';
 
 export interface BuiltModel {
   net: Block;
@@ -73,7 +74,7 @@ function graphClass(name: string): typeof GraphBlock {
  * leaves the stream as it is. Parameters are left uninitialized: runModel initializes them.
  */
 export function buildModel(doc: GraphDocument, opts: { seed?: number | null } = {}): BuiltModel {
-  const problems = validateDocument(doc);
+  const problems = problemsOf(doc, validateDocument);
   if (hasErrors(problems)) throw new GraphError(problems);
   // Sizes are refused before anything is allocated (engine/graph/budget.ts).
   const overBudget = inferShapes(doc).problems.filter((p) => p.code === PROBLEM_CODES.memoryBudget);

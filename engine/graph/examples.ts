@@ -20,5 +20,6 @@ export function loadExample(name: string): GraphDocument {
   }
   const { document, problems } = parseDocument(JSON.parse(readFileSync(`${EXAMPLES_DIR}${name}.json`, 'utf8')));
   if (!document || hasErrors(problems)) throw new GraphError(problems, `Example '${name}' is invalid`);
-  return document;
+  // A copy without the validated brand: callers change examples before building them.
+  return structuredClone(document) as GraphDocument;
 }

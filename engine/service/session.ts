@@ -2,13 +2,15 @@
 // only mutable state of the service (design.md: no global state outside the store and the
 // session); one session per engine process, so a restarted engine starts empty.
 import type { Block } from '../index.ts';
-import type { BuiltModel, GraphDocument } from '../graph/index.ts';
+import type { BuiltModel } from '../graph/index.ts';
+import type { ValidatedDocument } from '../graph/validated.ts';
 import type { TrainingRun } from '../train/run.ts';
 import { ServiceError } from '../schema/service-protocol.ts';
 
 export interface OpenDocument {
   readonly docId: string;
-  document: GraphDocument;
+  /** Validated once when opened: the builder and inference trust its problems. */
+  readonly document: ValidatedDocument;
   /** Built on the first forward; rebuilt when the document changes or on request. */
   model: BuiltModel | null;
   /** The device the model's parameters live on, e.g. 'cpu:0'. */
@@ -26,7 +28,7 @@ export class Session {
   private counter = 0;
 
   /** Opens (or replaces) a document; a replaced one loses its built model. */
-  open(document: GraphDocument, docId?: string): OpenDocument {
+  open(document: ValidatedDocument, docId?: string): OpenDocument {
     const id = docId ?? this.freshId();
     if (!this.documents.has(id) && this.documents.size >= MAX_OPEN_DOCUMENTS) {
       throw new ServiceError('E_BAD_REQUEST', `the session already holds ${MAX_OPEN_DOCUMENTS} documents; close some (closeDocument) first`);

@@ -1,6 +1,7 @@
 // Keeps the engine in step with the store: loads the catalog, devices and example names; after
-// every document edit (debounced) sends the document and asks for shapes and problems; runs the
-// model and fetches the parameter table. React-free: it talks to the store and a ServiceClient.
+// every document edit (debounced) sends the document in one request that answers its problems and
+// shapes; runs the model in one request that answers outputs, shapes and the parameter table.
+// React-free: it talks to the store and a ServiceClient.
 import { zGraphDocument, type GraphDocument } from '../../engine/schema/graph-document.ts';
 import type { ProblemInfo } from '../../engine/schema/service-api.ts';
 import type { ServiceClient } from '../../engine/schema/service-client.ts';
@@ -22,16 +23,6 @@ interface ErrorWithDetails {
 function problemsOf(error: unknown): ProblemInfo[] | null {
   const details = (error as ErrorWithDetails).details as { problems?: ProblemInfo[] } | undefined;
   return Array.isArray(details?.problems) ? details.problems : null;
-}
-
-function uniqueProblems(list: readonly ProblemInfo[]): ProblemInfo[] {
-  const seen = new Set<string>();
-  return list.filter((p) => {
-    const key = JSON.stringify([p.code, p.message, p.nodeId ?? null, p.blockId ?? null]);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
 
 function modelKey(document: GraphDocument): string {
@@ -115,18 +106,19 @@ export class EngineSession {
     const generation = ++this.generation;
     const current = () => generation === this.generation;
     try {
-      const opened = await this.client.call('openDocument', { docId: DOC_ID, document });
-      const shapes = await this.client.call('inferShapes', { docId: DOC_ID });
+      // One request per edit: the engine validates once and answers every problem (each once) and the shapes.
+      const opened = await this.client.call('openDocument', { docId: DOC_ID, document, shapes: true });
       if (!current()) return;
       this.syncedModel = model;
-      this.store.getState().setEngine({ shapes, problems: uniqueProblems([...opened.problems, ...shapes.problems]), parameters: null, lastRun: null,
+      const shapes = { edges: {}, nodes: {}, ...opened.shapes, problems: opened.problems };
+      this.store.getState().setEngine({ shapes, problems: opened.problems, parameters: null, lastRun: null,
         // After an engine restart the engine brings back the values it had kept: say so.
         ...(opened.restored ? { notice: { kind: 'info' as const, text: `The engine restored ${opened.restored.parameters} trained or loaded parameter(s) ` +
           `saved at ${new Date(opened.restored.savedAt).toLocaleTimeString()}; run to see them.` } } : {}) });
     } catch (error) {
       if (!current()) return;
       const problems = problemsOf(error);
-      if (problems) this.store.getState().setEngine({ shapes: null, problems: uniqueProblems(problems) });
+      if (problems) this.store.getState().setEngine({ shapes: null, problems });
       else this.fail('Shape inference failed', error);
     }
   }
@@ -160,12 +152,12 @@ export class EngineSession {
       // in the Parameters and Training tabs survive a Run of the unchanged document.
       const { runInput } = this.store.getState();
       const inputFile = runInput ? { inputFile: { path: runInput.path, name: runInput.name } } : {};
-      const lastRun = await this.client.call('forward', { docId: DOC_ID, maxValues: RUN_MAX_VALUES, ...inputFile });
-      const table = await this.client.call('parameterTable', { docId: DOC_ID, statistics: true });
+      // One request per Run: outputs, edge shapes and the parameter rows with statistics.
+      const { parameterRows, ...lastRun } = await this.client.call('forward', { docId: DOC_ID, maxValues: RUN_MAX_VALUES, ...inputFile, parameterTable: { statistics: true } });
       const from = lastRun.input?.source === 'file' ? ` with ${lastRun.input.name ?? ''} from ${lastRun.input.path ?? ''}` : '';
       settle();
       setEngine({
-        lastRun, parameters: table.parameters,
+        lastRun, parameters: parameterRows ?? [],
         notice: { kind: 'info', text: `Ran on ${lastRun.device} in ${(lastRun.seconds * 1000).toFixed(1)} ms${from}` },
       });
       setUi({ bottomTab: 'parameters' });

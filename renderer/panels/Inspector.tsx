@@ -14,6 +14,8 @@ import { ParamSettingsForm } from './ParamSettingsForm.tsx';
 
 function NodeInspector({ nodeId }: { nodeId: string }) {
   const { store } = useEditorHandles();
+  // Typing in a field is one undo step, ended when the field is left.
+  const endGroup = () => store.getState().endEditGroup();
   const node = useEditor((s) => selectBody(s).nodes.find((n) => n.id === nodeId));
   const blockId = useEditor(selectBlockId);
   const layer = useEditor((s) => (node ? s.catalog.byKind.get(node.kind) : undefined));
@@ -35,17 +37,17 @@ function NodeInspector({ nodeId }: { nodeId: string }) {
           <h4>Attributes</h4>
           {layer.attrs.map((a) => a.type === 'initializer' ? (
             // The same picker as a parameter's initializer: the name, then its arguments.
-            <div className="field" key={a.name} title={a.doc}>
+            <div className="field" key={a.name} title={a.doc} onBlur={endGroup}>
               <span>{a.name}</span>
               <InitializerField label={a.name} value={node.attrs?.[a.name] as InitSpecJson | null | undefined} initializers={initializers}
                 noneLabel={a.default ? `(default: ${String(a.default)})` : '(block default)'}
-                onChange={(v) => store.getState().commitBody(setAttr(selectBody(store.getState()), node.id, a.name, v))} />
+                onChange={(v) => store.getState().commitBody(setAttr(selectBody(store.getState()), node.id, a.name, v), { group: `attr:${blockId ?? ''}:${node.id}:${a.name}` })} />
             </div>
           ) : (
-            <label className="field" key={a.name} title={a.doc}>
+            <label className="field" key={a.name} title={a.doc} onBlur={endGroup}>
               <span>{a.name}{a.required ? ' *' : ''}</span>
               <AttrWidget attr={a} value={node.attrs?.[a.name]} initializers={initializers}
-                onChange={(v) => store.getState().commitBody(setAttr(selectBody(store.getState()), node.id, a.name, v))} />
+                onChange={(v) => store.getState().commitBody(setAttr(selectBody(store.getState()), node.id, a.name, v), { group: `attr:${blockId ?? ''}:${node.id}:${a.name}` })} />
             </label>
           ))}
         </section>

@@ -18,8 +18,13 @@ export interface DocumentSlice {
   dirty: boolean;
   /** Bumped each time another document is opened (the canvas fits its view then). */
   openedAt: number;
-  /** Replaces the document; history: true (default) makes it one undoable step. */
-  commit(next: GraphDocument, options?: { history?: boolean }): void;
+  /**
+   * Replaces the document; history: true (default) makes it one undoable step. Commits with the
+   * same `group` in a row (the keystrokes in one inspector field) make one step, until
+   * endEditGroup() (the field is left), another commit, undo or redo ends the group.
+   */
+  commit(next: GraphDocument, options?: CommitOptions): void;
+  endEditGroup(): void;
   /** Opens another document: fresh history and selection; filePath: where it lives (default none). */
   replaceDocument(doc: GraphDocument, fileName?: string, filePath?: string | null): void;
   /** The document is clean; `to` records the path it was just saved to (Save / Save As). */
@@ -32,9 +37,16 @@ export interface SelectionSlice {
   select(nodes: readonly string[], edges?: readonly string[]): void;
 }
 
+export interface CommitOptions {
+  history?: boolean;
+  group?: string;
+}
+
 export interface HistorySlice {
   past: GraphDocument[];
   future: GraphDocument[];
+  /** The group of the last commit while its edit goes on (see commit); null otherwise. */
+  editGroup: string | null;
 }
 
 export type ShapeReport = MethodResult<'inferShapes'>;

@@ -26,7 +26,7 @@ function fakeClient(answers: Record<string, () => unknown>) {
   return { client: client as unknown as ServiceClient, calls };
 }
 
-const shapes = { openDocument: () => ({ docId: 'editor', ok: true, problems: [] }), inferShapes: () => ({ edges: {}, nodes: {}, problems: [] }) };
+const shapes = { openDocument: () => ({ docId: 'editor', ok: true, problems: [], shapes: { edges: {}, nodes: {} } }) };
 
 test('Run while the connection is lost sends nothing and does not set the status back to ready', async () => {
   const store = createEditorStore();

@@ -152,11 +152,10 @@ test('Run reads its input from the chosen array file, and reuses the model of an
   const store = createEditorStore();
   const output = { shape: [2, 10], dtype: 'float32', data: new Array(20).fill(0), truncated: false };
   const { client, calls } = fakeClient({
-    openDocument: () => ({ docId: 'editor', ok: true, problems: [] }),
-    inferShapes: () => ({ edges: {}, nodes: {}, problems: [] }),
+    openDocument: () => ({ docId: 'editor', ok: true, problems: [], shapes: { edges: {}, nodes: {} } }),
     forward: (p) => ({ outputs: [output], edgeShapes: {}, parameters: [], device: 'cpu:0', seconds: 0.001,
-      input: p.inputFile ? { source: 'file', shapes: [[2, 20]], ...(p.inputFile as object) } : undefined }),
-    parameterTable: () => ({ parameters: [row] }),
+      input: p.inputFile ? { source: 'file', shapes: [[2, 20]], ...(p.inputFile as object) } : undefined,
+      parameterRows: p.parameterTable ? [row] : undefined }),
   });
   const session = new EngineSession(store, client);
   new ParameterService(store, client).useAsRunInput({ path: '/tmp/x.npy', name: '0', shape: [2, 20] });

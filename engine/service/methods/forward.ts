@@ -15,6 +15,7 @@ import type { Handler } from '../dispatcher.ts';
 import { deviceName, parseDevice } from '../device-name.ts';
 import { ensureModel, releaseModel } from '../model-builder.ts';
 import { briefs } from '../model-parameters.ts';
+import { tableRows } from './parameters.ts';
 import { ndarrayToWire, wireToNDArray } from '../tensor-wire.ts';
 
 const DEFAULT_MAX_VALUES = 10000;
@@ -63,13 +64,16 @@ export const forward: Handler<'forward'> = async (params, ctx) => {
   }
   const { outputs, edgeShapes } = ran;
   const maxValues = params.maxValues ?? DEFAULT_MAX_VALUES;
+  const seconds = (performance.now() - started) / 1000;
+  const parameterRows = params.parameterTable ? await tableRows(model.net, params.parameterTable, ctx) : undefined;
   return {
     outputs: outputs.map((o) => ndarrayToWire(o, maxValues)),
     edgeShapes,
     parameters: briefs(model.net),
     device: deviceName(device),
-    seconds: (performance.now() - started) / 1000,
+    seconds,
     ...(input ? { input } : {}),
+    ...(parameterRows ? { parameterRows } : {}),
   };
 };
 
