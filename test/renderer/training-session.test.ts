@@ -77,7 +77,7 @@ test('start fresh, live events, pause / resume / stop; continue sends no seed', 
   const requestsBefore = calls.length;
   const { history: _h, ...base } = status();
   const event: TrainingProgress = { ...base, step: 12, loss: 1.2, epochsDone: [], parameters: [
-    { name: 'dense0_weight', shape: [4, 2], mean: 0.05, std: 0.3, norm: 1, gradNorm: 0.7, histogram: { edges: [-0.5, 0, 0.6], counts: [4, 4] } },
+    { name: 'dense0_weight', shape: [4, 2], mean: 0.05, std: 0.3, norm: 1, gradNorm: 0.7, histogram: { edges: [-0.5, 0, 0.6], counts: [4, 4] }, block: 'dense0' },
   ] };
   emit('training-progress', event);
   emit('training-progress', { ...event, runId: 'someone-else', step: 40 });
