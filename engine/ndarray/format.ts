@@ -3,7 +3,7 @@
 // implied dtype, other non-bool dtypes get `dtype=...`, and non-cpu arrays get `ctx=gpu(0)`.
 
 import { typedGet, type AnyTypedArray, type DType } from './dtype.ts';
-import type { NDArray } from './ndarray.ts';
+import type { NDArray } from './ndarray-core.ts';
 
 const PRECISION = 8;
 const LINE_WIDTH = 75;
