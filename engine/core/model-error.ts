@@ -2,6 +2,11 @@
 // (engine/init) can raise it without importing engine/nn: the arrow runs downward only. The
 // model layer's catalog of factories (engine/nn/model-errors.ts) builds on it.
 
+import { formatShape } from './errors.ts';
+
+/** Python's tuple repr, as Gluon prints shapes: (256, 20), (10,), () (the engine's one shape formatter). */
+export const pyTuple = formatShape;
+
 export type ModelErrorCode =
   | 'E_PARAM_UNINITIALIZED' | 'E_PARAM_DEFERRED' | 'E_PARAM_SHAPE' | 'E_PARAM_DEVICE' | 'E_PARAM_GRAD_REQ'
   | 'E_PARAM_ATTR' | 'E_PARAM_CONFLICT' | 'E_CONSTANT' | 'E_BLOCK' | 'E_INFER_SHAPE' | 'E_INIT'
@@ -17,11 +22,6 @@ export class ModelError extends Error {
     this.code = code;
     this.names = names;
   }
-}
-
-/** Python's tuple repr, as Gluon prints shapes: (256, 20), (10,), (). */
-export function pyTuple(shape: readonly number[]): string {
-  return `(${shape.join(', ')}${shape.length === 1 ? ',' : ''})`;
 }
 
 /** An initializer's error (E_INIT): the message names the parameter and what to do. */

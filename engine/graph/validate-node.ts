@@ -7,6 +7,7 @@ import { layerSpec, type AttrSpec, type LayerSpec } from '../nn/layers/index.ts'
 import { specParams } from '../nn/layers/layer-spec.ts';
 import { problem, PROBLEM_CODES as C, type Problem } from './problems.ts';
 import { isLayerKind } from './topology.ts';
+import { formatShape } from '../core/errors.ts';
 
 export interface Place { nodeId?: string; blockId?: string; path: string }
 
@@ -92,7 +93,7 @@ export function defaultsOf(spec: LayerSpec): Record<string, unknown> {
 export const shapesCompatible = (a: readonly number[], b: readonly number[]): boolean =>
   a.length === b.length && a.every((d, i) => d === -1 || b[i] === -1 || d === b[i]);
 
-export const fmtShape = (s: readonly number[]): string => `(${s.join(', ')}${s.length === 1 ? ',' : ''})`;
+export const fmtShape = formatShape;
 
 /** Parameter settings of a layer node: known names, tie targets that exist and fit. */
 export function checkParamSettings(node: GraphNode, nodes: ReadonlyMap<string, GraphNode>, place: Place, out: Problem[]): void {

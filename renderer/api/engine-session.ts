@@ -8,6 +8,7 @@ import type { ServiceClient } from '../../engine/schema/service-client.ts';
 import { makeCatalog } from '../graph/catalog.ts';
 import type { EditorStore } from '../store/editor-store.ts';
 import { refuseOnProblems } from '../store/problem-focus.ts';
+import { messageOf } from './error-message.ts';
 
 export const DOC_ID = 'editor';
 /** Edits closer together than this are sent to the engine once. */
@@ -196,7 +197,6 @@ export class EngineSession {
       this.store.getState().setEngine({ notice: { kind: 'error', text: `${what}: the engine connection is lost; the document is sent again when it is back` } });
       return;
     }
-    const message = (error as ErrorWithDetails | undefined)?.message ?? String(error);
-    this.store.getState().setEngine({ notice: { kind: 'error', text: `${what}: ${message}` } });
+    this.store.getState().setEngine({ notice: { kind: 'error', text: `${what}: ${messageOf(error)}` } });
   }
 }

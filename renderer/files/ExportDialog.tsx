@@ -9,10 +9,7 @@ import { EXPORT_TARGETS, EXPORT_TARGET_INFO, checkExportPath, defaultExportPath,
 import { useFileController, useFiles } from './files-context.tsx';
 import { desktopDialogs } from '../panels/parameter-service.ts';
 import { exportModel, type ExportResult } from './model-export.ts';
-
-function messageOf(error: unknown): string {
-  return (error as { message?: string } | undefined)?.message ?? String(error);
-}
+import { messageOf } from '../api/error-message.ts';
 
 export function ExportDialog() {
   const open = useFiles((s) => s.exportOpen);

@@ -20,6 +20,7 @@ import {
   clampLeading, elementIndex, formatValue, heatmapRows, HEATMAP_MAX_VALUES, PAGE_COLS, PAGE_ROWS, pageCount, pageRanges, parseValue,
   planeOf, sliceFor, type Page,
 } from './tensor-view-model.ts';
+import { messageOf } from '../api/error-message.ts';
 
 
 interface Loaded {
@@ -27,10 +28,6 @@ interface Loaded {
   page: ValuesResult;
   rows: [number, number];
   cols: [number, number];
-}
-
-function messageOf(error: unknown): string {
-  return (error as { message?: string } | undefined)?.message ?? String(error);
 }
 
 const stat = (v: WireNumber) => (typeof v === 'number' ? v.toPrecision(4) : v);

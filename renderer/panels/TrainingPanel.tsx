@@ -14,6 +14,7 @@ import {
 import { trainingFor, type CheckpointList, type DataFileInfo } from '../training/training-session.ts';
 import { TrainingChart } from './TrainingChart.tsx';
 import { TorchJobSection } from './TorchJobSection.tsx';
+import { messageOf } from '../api/error-message.ts';
 
 const TRAIN = '#2f6fde';
 /** A typed checkpoint directory is listed once the typing pauses this long. */
@@ -23,10 +24,6 @@ const STARTED_FROM = { fresh: 'from fresh parameters', continue: 'continuing fro
 
 /** The form's text and choice fields (every one but the export checkbox). */
 type FieldKey = keyof TrainingForm;
-
-function messageOf(error: unknown): string {
-  return (error as { message?: string } | undefined)?.message ?? String(error);
-}
 
 function TextField({ label, field, disabled, title, placeholder }: { label: string; field: FieldKey; disabled: boolean; title?: string; placeholder?: string }) {
   const { store } = useEditorHandles();

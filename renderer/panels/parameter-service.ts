@@ -9,6 +9,7 @@ import type { EditorStore } from '../store/editor-store.ts';
 import type { ArraysListing, FileReport } from '../store/panel-slice.ts';
 import { applySummaries, isActive } from '../training/training-model.ts';
 import type { AxisRange } from './tensor-view-model.ts';
+import { messageOf } from '../api/error-message.ts';
 
 export type ValuesResult = MethodResult<'parameterValues'>;
 // The report and listing are kept in the store (they outlive the tab's components); defined there.
@@ -17,10 +18,6 @@ export type { ArraysListing, FileReport } from '../store/panel-slice.ts';
 export interface LoadOptions {
   allowMissing: boolean;
   ignoreExtra: boolean;
-}
-
-function messageOf(error: unknown): string {
-  return (error as { message?: string } | undefined)?.message ?? String(error);
 }
 
 function entriesOf(error: unknown): FileEntryReport[] {

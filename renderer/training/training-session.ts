@@ -10,13 +10,10 @@ import { refuseOnProblems } from '../store/problem-focus.ts';
 import {
   applySummaries, buildConfig, cutCarriedAfter, foldProgress, foldStatus, idleView, isActive, resumeSeries, startingView, type TrainingView,
 } from './training-model.ts';
+import { messageOf } from '../api/error-message.ts';
 
 export type CheckpointList = MethodResult<'listCheckpoints'>;
 export type DataFileInfo = MethodResult<'inspectDataFile'>;
-
-function messageOf(error: unknown): string {
-  return (error as { message?: string } | undefined)?.message ?? String(error);
-}
 
 export class TrainingController {
   constructor(private readonly store: EditorStore, private readonly session: EngineSession, private readonly client: ServiceClient) {

@@ -11,10 +11,11 @@ import { codeModule } from '../../sandbox/code-module.ts';
 import type { ApiRequest } from '../../sandbox/engine-api.ts';
 import { sourceOf } from './code-export.ts';
 import type { CodeSite, PythonLayerCode } from './layer-spec.ts';
+import { formatShape } from '../../core/errors.ts';
 
 type Dialect = 'pytorch' | 'gluon';
 const NODE = 'code';
-const tuple = (s: readonly number[]): string => `(${s.join(', ')}${s.length === 1 ? ',' : ''})`;
+const tuple = formatShape;
 
 const BINARY: Readonly<Record<string, string>> = { add: '+', sub: '-', subtract: '-', mul: '*', multiply: '*', div: '/', divide: '/', pow: '**', power: '**' };
 const UNARY: Readonly<Record<string, [string, string]>> = {

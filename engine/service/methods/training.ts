@@ -14,6 +14,7 @@ import { listCheckpoints as checkpointsIn } from '../../train/checkpoint.ts';
 import { inspectDataFile as inspect } from '../../train/data/inspect.ts';
 import type { Session } from '../session.ts';
 import { scheduleCheckpoint } from '../session-checkpoint.ts';
+import { formatShape } from '../../core/errors.ts';
 
 function findRun(session: Session, runId: string): TrainingRun {
   const run = session.trainingRuns.get(runId);
@@ -24,7 +25,7 @@ function findRun(session: Session, runId: string): TrainingRun {
   return run;
 }
 
-const shapeText = (dims: readonly number[]) => `(${dims.join(', ')}${dims.length === 1 ? ',' : ''})`;
+const shapeText = formatShape;
 
 /**
  * Why the data does not match the document's input shape (batch axis aside, -1 dims match
