@@ -1,7 +1,7 @@
 // Text the CLI prints: shapes as Python tuples (the chapter's "(32, 20)" and "(10,)"), aligned
 // tables, and arrays in numpy's nested-bracket style with long axes elided.
 import { formatShape } from '../core/errors.ts';
-import type { ProblemInfo, TensorOutput, WireNumber } from '../schema/service-api.ts';
+import type { ProblemInfo, TensorOutput, WireNumber } from '../protocol/service-api.ts';
 
 export function pyShape(shape: readonly number[] | null): string {
   return shape === null ? 'None' : formatShape(shape);

@@ -2,7 +2,7 @@
 // the definition's class name, e.g. MLP), DAGs a GraphBlock, repeats N copies, ties the very same
 // Parameter objects, names exactly those of the plan (so dense0_weight is the document's dense0).
 
-import type { GraphDocument } from '../schema/graph-document.ts';
+import type { GraphDocument } from '../protocol/graph-document.ts';
 import type { InitSpec } from '../init/registry.ts';
 import { np } from '../ndarray/np.ts';
 import { Block } from '../nn/block.ts';

@@ -2,7 +2,7 @@
 
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { GraphDocument } from '../schema/graph-document.ts';
+import type { GraphDocument } from '../protocol/graph-document.ts';
 import { GraphError, hasErrors } from './problems.ts';
 import { parseDocument } from './parse.ts';
 

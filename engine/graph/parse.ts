@@ -2,7 +2,7 @@
 // (each issue mapped to a JSON path), then validate. Also the engine-side checks validation
 // cannot make from the pure descriptors alone (initializer names live in the engine's registry).
 
-import { zGraphDocument, type GraphDocument, type GraphBody } from '../schema/graph-document.ts';
+import { zGraphDocument, type GraphDocument, type GraphBody } from '../protocol/graph-document.ts';
 import { registeredInitializers } from '../init/registry.ts';
 import { migrateDocument } from './migrate.ts';
 import { problem, PROBLEM_CODES as C, type Problem } from './problems.ts';

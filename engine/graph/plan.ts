@@ -8,7 +8,7 @@
 // order — which reproduces the chapter's names, e.g. rgnet's dense0..dense7 for four copies of
 // block1 and dense8 after them.
 
-import type { BlockDefinition, GraphBody, GraphDocument, GraphNode } from '../schema/graph-document.ts';
+import type { BlockDefinition, GraphBody, GraphDocument, GraphNode } from '../protocol/graph-document.ts';
 import { layerSpec } from '../nn/layers/index.ts';
 import { specParams } from '../nn/layers/layer-spec.ts';
 import { indexGraph, isLayerKind, topologicalOrder, type GraphIndex } from './topology.ts';

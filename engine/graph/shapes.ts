@@ -2,7 +2,7 @@
 // layer's descriptor giving its output shape, parameter shapes and FLOPs. Unknown dims stay -1.
 // Cheap enough to run on every edit (see test/bench/graph-shapes.bench.ts).
 
-import type { GraphDocument, GraphNode } from '../schema/graph-document.ts';
+import type { GraphDocument, GraphNode } from '../protocol/graph-document.ts';
 import { layerSpec } from '../nn/layers/index.ts';
 import { specParams } from '../nn/layers/layer-spec.ts';
 import { itemPorts, paramFullName, planDocument, subPath, tieRoot, type PlannedGraph, type PlannedLayer } from './plan.ts';

@@ -2,7 +2,7 @@
 // parameter settings (known parameter names, ties whose shapes can match). Structural kinds
 // (Input, Output, BlockInstance, Repeat) are checked in validate.ts.
 
-import type { GraphNode } from '../schema/graph-document.ts';
+import type { GraphNode } from '../protocol/graph-document.ts';
 import { layerSpec, type AttrSpec, type LayerSpec } from '../nn/layers/index.ts';
 import { specParams } from '../nn/layers/layer-spec.ts';
 import { problem, PROBLEM_CODES as C, type Problem } from './problems.ts';

@@ -3,7 +3,7 @@
 
 import {
   REPEAT_MAX, REPEAT_MIN, type BlockDefinition, type GraphBody, type GraphDocument, type GraphNode,
-} from '../schema/graph-document.ts';
+} from '../protocol/graph-document.ts';
 import { problem, PROBLEM_CODES as C, type Problem } from './problems.ts';
 import { findCycles, indexGraph, isLayerKind, nodePorts, definitionPorts } from './topology.ts';
 import { checkAttrs, checkParamSettings, checkTieCycles } from './validate-node.ts';

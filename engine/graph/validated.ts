@@ -5,7 +5,7 @@
 // where it is used, as before. Trusting code blocks later can change a document's problems (its
 // code's parameters become known), so remembered results are dropped when trust changes.
 
-import type { GraphDocument } from '../schema/graph-document.ts';
+import type { GraphDocument } from '../protocol/graph-document.ts';
 import { trustEpoch } from '../sandbox/trust.ts';
 import type { Problem } from './problems.ts';
 

@@ -2,7 +2,7 @@
 // engine does not have fails here, with the addon's reason, before any work starts.
 import { cpu, gpu, numGpus, type Device } from '../index.ts';
 import { native } from '../backend/backend.ts';
-import { ServiceError } from '../schema/service-protocol.ts';
+import { ServiceError } from '../protocol/service-protocol.ts';
 
 export function deviceName(device: Device): string {
   return `${device.type}:${device.id}`;

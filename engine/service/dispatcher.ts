@@ -4,10 +4,10 @@
 // call ctx.checkpoint() between steps, so a cancel can land between two kernels.
 import {
   isMethodName, serviceMethods, type EventData, type EventName, type MethodName, type MethodResult, type ParsedParams,
-} from '../schema/service-api.ts';
+} from '../protocol/service-api.ts';
 import {
   describeIssues, ServiceError, zClientMessage, type ServerMessage,
-} from '../schema/service-protocol.ts';
+} from '../protocol/service-protocol.ts';
 import { toErrorInfo } from './error-info.ts';
 import { checkPaths } from './path-policy.ts';
 import { CHANGES_PARAMETERS, scheduleCheckpoint } from './session-checkpoint.ts';

@@ -1,7 +1,7 @@
 // The coded error for a document with errors, naming the first one and where it is: what
 // openDocument, validate and the model builder answer alike (one place, below the methods).
 import type { Problem } from '../graph/index.ts';
-import { ServiceError } from '../schema/service-protocol.ts';
+import { ServiceError } from '../protocol/service-protocol.ts';
 
 export function invalidDocument(problems: readonly Problem[]): ServiceError {
   const errors = problems.filter((p) => p.severity === 'error');

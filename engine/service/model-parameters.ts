@@ -3,8 +3,8 @@
 // lookup by full or structural name, and the initializer as a string the inspector can show.
 import type { Block, InitSpec, Parameter } from '../index.ts';
 import { Initializer } from '../init/initializer.ts';
-import type { ParameterBrief } from '../schema/service-api.ts';
-import { ServiceError } from '../schema/service-protocol.ts';
+import type { ParameterBrief } from '../protocol/service-api.ts';
+import { ServiceError } from '../protocol/service-protocol.ts';
 
 export interface ParamEntry {
   name: string;

@@ -5,7 +5,7 @@ import type { Block } from '../index.ts';
 import type { BuiltModel } from '../graph/index.ts';
 import type { ValidatedDocument } from '../graph/validated.ts';
 import type { TrainingRun } from '../train/run.ts';
-import { ServiceError } from '../schema/service-protocol.ts';
+import { ServiceError } from '../protocol/service-protocol.ts';
 
 export interface OpenDocument {
   readonly docId: string;

@@ -3,7 +3,7 @@
 
 import type { Block } from '../nn/block.ts';
 import type { Parameter } from '../nn/parameter.ts';
-import type { ParameterSummary } from '../schema/training-config.ts';
+import type { ParameterSummary } from '../protocol/training-config.ts';
 
 const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
 

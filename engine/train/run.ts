@@ -18,7 +18,7 @@ import type { Device } from '../ndarray/device.ts';
 import { autograd } from '../autograd/index.ts';
 import type { Block } from '../nn/block.ts';
 import type { Parameter } from '../nn/parameter.ts';
-import type { EpochRecord, TrainingProgress, TrainingState, TrainingStatus } from '../schema/training-config.ts';
+import type { EpochRecord, TrainingProgress, TrainingState, TrainingStatus } from '../protocol/training-config.ts';
 import type { Loss } from './losses.ts';
 import type { Trainer } from './trainer.ts';
 import { Accuracy, LossMetric } from './metrics.ts';

@@ -2,9 +2,9 @@
 // every document edit (debounced) sends the document in one request that answers its problems and
 // shapes; runs the model in one request that answers outputs, shapes and the parameter table.
 // React-free: it talks to the store and a ServiceClient.
-import { zGraphDocument, type GraphDocument } from '../../engine/schema/graph-document.ts';
-import type { ProblemInfo } from '../../engine/schema/service-api.ts';
-import type { ServiceClient } from '../../engine/schema/service-client.ts';
+import { zGraphDocument, type GraphDocument } from '../../engine/protocol/graph-document.ts';
+import type { ProblemInfo } from '../../engine/protocol/service-api.ts';
+import type { ServiceClient } from '../../engine/protocol/service-client.ts';
 import { makeCatalog } from '../graph/catalog.ts';
 import type { EditorStore } from '../store/editor-store.ts';
 import { refuseOnProblems } from '../store/problem-focus.ts';

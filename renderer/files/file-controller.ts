@@ -4,7 +4,7 @@
 // and the window title. React-free: the toolbar, the menu and the dialogs call it; its own small
 // store holds what they show (recent files, the path prompt, the recovery offer).
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { zGraphDocument, type GraphDocument } from '../../engine/schema/graph-document.ts';
+import { zGraphDocument, type GraphDocument } from '../../engine/protocol/graph-document.ts';
 import { DOC_ID, type EngineSession } from '../api/engine-session.ts';
 import { emptyDocument } from '../graph/document-ops.ts';
 import type { EditorStore } from '../store/editor-store.ts';

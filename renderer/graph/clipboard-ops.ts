@@ -2,7 +2,7 @@
 // nodes, the edges among them, the edges coming into them from outside (for "paste with links"),
 // their positions and the block definitions they use, so it can be pasted into another block or
 // another document. Pasted nodes get fresh ids and fresh Gluon names. Pure.
-import type { BlockDefinition, GraphDocument, GraphEdge, GraphNode, ParamSettings } from '../../engine/schema/graph-document.ts';
+import type { BlockDefinition, GraphDocument, GraphEdge, GraphNode, ParamSettings } from '../../engine/protocol/graph-document.ts';
 import { definitionsUsed, freshBlockId } from './block-ops.ts';
 import { freshId, type Point } from './graph-basics.ts';
 import { rootDocument } from './body-view.ts';

@@ -3,7 +3,7 @@
 // graph; a block definition is edited through its body view (graph/body-view.ts).
 import {
   GRAPH_FORMAT, GRAPH_VERSION, zNodeName, type GraphDocument, type GraphEdge, type GraphNode, type ParamSettings, type PortRef,
-} from '../../engine/schema/graph-document.ts';
+} from '../../engine/protocol/graph-document.ts';
 import { initialAttrs, type Catalog } from './catalog.ts';
 import { rootDocument } from './body-view.ts';
 import { automaticNames, freshNodeName, storedNames } from './node-names.ts';

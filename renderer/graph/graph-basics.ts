@@ -1,7 +1,7 @@
 // The small facts every graph edit needs: a canvas point, a fresh id, whether one node reaches
 // another. A leaf module, so that document, block and clipboard edits can all use it without
 // importing each other (they were an import cycle).
-import type { GraphDocument } from '../../engine/schema/graph-document.ts';
+import type { GraphDocument } from '../../engine/protocol/graph-document.ts';
 
 export interface Point {
   x: number;

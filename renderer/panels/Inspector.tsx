@@ -1,7 +1,7 @@
 // The inspector: the selected node's name, attributes (a form generated from its descriptor) and
 // parameter settings, or a block's settings; with nothing selected, the document's settings.
 // Nodes are those of the body being edited (the main graph or a block definition).
-import type { InitSpecJson } from '../../engine/schema/graph-document.ts';
+import type { InitSpecJson } from '../../engine/protocol/graph-document.ts';
 import { setAttr } from '../graph/document-ops.ts';
 import { selectBlockId, selectBody } from '../store/block-slice.ts';
 import { useEditor, useEditorHandles } from '../store/editor-context.tsx';

@@ -6,7 +6,7 @@
 // parameters and picks Run's input from an array file; Run's output is shown above the table as a
 // heatmap.
 import { useMemo } from 'react';
-import type { ParameterRow, WireNumber } from '../../engine/schema/service-api.ts';
+import type { ParameterRow, WireNumber } from '../../engine/protocol/service-api.ts';
 import { selectParams } from '../graph/param-filter.ts';
 import { initText } from '../graph/init-text.ts';
 import { shapeText } from '../graph/shape-text.ts';

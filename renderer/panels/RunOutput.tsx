@@ -1,6 +1,6 @@
 // Run's result in the Parameters tab: where the input came from (random, or an array of a file
 // chosen under Files), and each output as a heatmap with its first values in a small table.
-import type { TensorOutput } from '../../engine/schema/service-api.ts';
+import type { TensorOutput } from '../../engine/protocol/service-api.ts';
 import { shapeText } from '../graph/shape-text.ts';
 import { useEditor } from '../store/editor-context.tsx';
 import { Heatmap } from './Heatmap.tsx';

@@ -7,7 +7,7 @@
 // at most every TENSOR_REFRESH_MS, and not while the page is hidden. Which parameter, page, leading
 // indices and mode are shown is kept in the store (panel-slice.ts), so switching tabs keeps them.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { ParameterRow, WireNumber } from '../../engine/schema/service-api.ts';
+import type { ParameterRow, WireNumber } from '../../engine/protocol/service-api.ts';
 import { shapeText } from '../graph/shape-text.ts';
 import { useEditor, useEditorHandles } from '../store/editor-context.tsx';
 import type { OpenTensor } from '../store/panel-slice.ts';

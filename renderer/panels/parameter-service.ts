@@ -2,8 +2,8 @@
 // the live training summaries applied), one parameter's values and gradient, setting one element,
 // saving and loading parameters, listing an array file and choosing one of its arrays as Run's
 // input. Unit-tested with a fake client.
-import type { FileEntryReport, MethodResult } from '../../engine/schema/service-api.ts';
-import type { ServiceClient } from '../../engine/schema/service-client.ts';
+import type { FileEntryReport, MethodResult } from '../../engine/protocol/service-api.ts';
+import type { ServiceClient } from '../../engine/protocol/service-client.ts';
 import { DOC_ID } from '../api/engine-session.ts';
 import type { EditorStore } from '../store/editor-store.ts';
 import type { ArraysListing, FileReport } from '../store/panel-slice.ts';

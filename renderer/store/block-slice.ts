@@ -3,7 +3,7 @@
 // view the edited body as a document (graph/body-view.ts), so canvas, inspector and commands edit
 // a block exactly as they edit the main graph, with the same history.
 import type { StateCreator } from 'zustand/vanilla';
-import type { GraphDocument, GraphNode } from '../../engine/schema/graph-document.ts';
+import type { GraphDocument, GraphNode } from '../../engine/protocol/graph-document.ts';
 import { bodyView, shapePrefix, validPath, withBody, type EditLevel } from '../graph/body-view.ts';
 import type { NodeClipboard } from '../graph/clipboard-ops.ts';
 import type { CommitOptions, EditorState } from './editor-state.ts';

@@ -1,8 +1,8 @@
 // The editor's state as one zustand store made of slices (document, selection, history, engine).
 // The document is the single source of truth: the canvas, inspector and panels are views of it.
 // This file is React-free (zustand/vanilla), so the store's logic is unit-tested under node.
-import type { GraphDocument } from '../../engine/schema/graph-document.ts';
-import type { MethodResult, ParameterRow, ProblemInfo } from '../../engine/schema/service-api.ts';
+import type { GraphDocument } from '../../engine/protocol/graph-document.ts';
+import type { MethodResult, ParameterRow, ProblemInfo } from '../../engine/protocol/service-api.ts';
 import type { Catalog } from '../graph/catalog.ts';
 import type { TrainingForm, TrainingView } from '../training/training-model.ts';
 import type { BlockSlice } from './block-slice.ts';

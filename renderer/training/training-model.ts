@@ -4,7 +4,7 @@
 // per-parameter summaries (so the parameter table moves without extra requests).
 import type {
   EpochRecord, ParameterRow, ParameterSummary, TrainingConfigInput, TrainingProgress, TrainingState, TrainingStatus,
-} from '../../engine/schema/service-api.ts';
+} from '../../engine/protocol/service-api.ts';
 
 export type DataKind = 'mnist' | 'spirals' | 'linear' | 'csv' | 'arrays';
 export type TaskChoice = 'auto' | 'classification' | 'regression';

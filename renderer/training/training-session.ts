@@ -2,8 +2,8 @@
 // checkpoint), pauses, resumes and stops a run of the current document, lists checkpoints, folds the training events into the store's training
 // view, and updates the parameter table's statistics from each event's per-parameter summaries
 // (no extra request per step). One controller per engine session: trainingFor(session).
-import type { MethodResult } from '../../engine/schema/service-api.ts';
-import type { ServiceClient } from '../../engine/schema/service-client.ts';
+import type { MethodResult } from '../../engine/protocol/service-api.ts';
+import type { ServiceClient } from '../../engine/protocol/service-client.ts';
 import { DOC_ID, type EngineSession } from '../api/engine-session.ts';
 import type { EditorStore } from '../store/editor-store.ts';
 import { refuseOnProblems } from '../store/problem-focus.ts';

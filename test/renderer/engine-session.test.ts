@@ -3,7 +3,7 @@
 // the Run fails, until the monitor sees the connection come back.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ServiceClient } from '../../engine/schema/service-client.ts';
+import type { ServiceClient } from '../../engine/protocol/service-client.ts';
 import { connectionMonitor } from '../../renderer/api/connection-monitor.ts';
 import { EngineSession } from '../../renderer/api/engine-session.ts';
 import { createEditorStore } from '../../renderer/store/editor-store.ts';

@@ -9,7 +9,7 @@ import { MAX_RECENT_FILES, RECENT_FILES_KEY, baseName, readRecentFiles, touchRec
 import { AUTOSAVE_DELAY_MS, Autosaver, RECOVERY_KEY, readRecovery, recoveryToOffer } from '../../renderer/files/recovery.ts';
 import { addNode, emptyDocument } from '../../renderer/graph/document-ops.ts';
 import { createEditorStore, type EditorStore } from '../../renderer/store/editor-store.ts';
-import { ServiceError } from '../../engine/schema/service-protocol.ts';
+import { ServiceError } from '../../engine/protocol/service-protocol.ts';
 import { catalog } from './catalog-fixture.ts';
 
 class MemoryStorage implements StorageLike {

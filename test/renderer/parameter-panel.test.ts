@@ -5,8 +5,8 @@
 // Run sends it as inputFile).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ParameterRow } from '../../engine/schema/service-api.ts';
-import type { ServiceClient } from '../../engine/schema/service-client.ts';
+import type { ParameterRow } from '../../engine/protocol/service-api.ts';
+import type { ServiceClient } from '../../engine/protocol/service-client.ts';
 import { EngineSession } from '../../renderer/api/engine-session.ts';
 import { histogramFor } from '../../renderer/panels/live-histogram.ts';
 import { ParameterService } from '../../renderer/panels/parameter-service.ts';

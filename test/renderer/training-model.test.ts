@@ -2,7 +2,7 @@
 // ETA and progress text, per-node gradient norms, and parameter statistics from summaries.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { zTrainingConfig, type ParameterRow, type ParameterSummary, type TrainingProgress, type TrainingStatus } from '../../engine/schema/service-api.ts';
+import { zTrainingConfig, type ParameterRow, type ParameterSummary, type TrainingProgress, type TrainingStatus } from '../../engine/protocol/service-api.ts';
 import {
   applySummaries, buildConfig, cutCarriedAfter, defaultForm, fileNameOf, foldProgress, foldStatus, formatEta, gradNormsByNode, idleView, isActive,
   featureList, metricReadouts, toggleFeature, progressFraction, progressText, readout, resumeSeries, startingView,

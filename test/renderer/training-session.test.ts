@@ -3,8 +3,8 @@
 // control buttons call the service, and training-finished ends the run.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ParameterRow, TrainingProgress, TrainingStatus } from '../../engine/schema/service-api.ts';
-import type { ServiceClient } from '../../engine/schema/service-client.ts';
+import type { ParameterRow, TrainingProgress, TrainingStatus } from '../../engine/protocol/service-api.ts';
+import type { ServiceClient } from '../../engine/protocol/service-client.ts';
 import { EngineSession } from '../../renderer/api/engine-session.ts';
 import { createEditorStore } from '../../renderer/store/editor-store.ts';
 import { trainingFor } from '../../renderer/training/training-session.ts';

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import type { ServiceClient } from '../../engine/schema/service-client.ts';
+import type { ServiceClient } from '../../engine/protocol/service-client.ts';
 import { EngineSession } from '../../renderer/api/engine-session.ts';
 import { setAttr } from '../../renderer/graph/document-ops.ts';
 import { selectBody } from '../../renderer/store/block-slice.ts';

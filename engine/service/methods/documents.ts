@@ -3,8 +3,8 @@
 // layer's work (engine/graph); these handlers only find the document and shape the answer.
 import { exampleNames as graphExampleNames, inferShapes as graphInferShapes, loadExample as graphLoadExample, migrateDocument, parseDocument, type Problem } from '../../graph/index.ts';
 import type { ValidatedDocument } from '../../graph/validated.ts';
-import type { ProblemInfo } from '../../schema/service-api.ts';
-import { ServiceError } from '../../schema/service-protocol.ts';
+import type { ProblemInfo } from '../../protocol/service-api.ts';
+import { ServiceError } from '../../protocol/service-protocol.ts';
 import type { Handler } from '../dispatcher.ts';
 import { documentCode } from '../../graph/document-code.ts';
 import { trustSources } from '../../sandbox/trust.ts';

@@ -3,8 +3,8 @@
 // and the same slice of its gradient), overwriting values (all, or one element or sub-array at an
 // index), and (re)initialization.
 import { np, type Block, type NDArray, type Parameter } from '../../index.ts';
-import type { MethodResult, ParsedParams } from '../../schema/service-api.ts';
-import { ServiceError } from '../../schema/service-protocol.ts';
+import type { MethodResult, ParsedParams } from '../../protocol/service-api.ts';
+import { ServiceError } from '../../protocol/service-protocol.ts';
 import type { Handler, RequestContext } from '../dispatcher.ts';
 import { parseDevice } from '../device-name.ts';
 import { ensureModel } from '../model-builder.ts';

@@ -5,7 +5,7 @@
 // inspectDataFile what a data file offers (columns, arrays) to pick the label and features from.
 import { resolve } from 'node:path';
 import type { Handler } from '../dispatcher.ts';
-import { ServiceError } from '../../schema/service-protocol.ts';
+import { ServiceError } from '../../protocol/service-protocol.ts';
 import { parseDevice } from '../device-name.ts';
 import { ensureModel } from '../model-builder.ts';
 import { prepareRun } from '../../train/run-setup.ts';

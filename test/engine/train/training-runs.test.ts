@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { cpu, Dense, Dropout, NamingScope, np, Sequential, withNamingScope } from '../../../engine/index.ts';
 import { prepareRun, type TrainingRun } from '../../../engine/train/index.ts';
 import { buildModel, parseDocument, runModel } from '../../../engine/graph/index.ts';
-import { zTrainingConfig, type TrainingConfigInput, type TrainingProgress } from '../../../engine/schema/training-config.ts';
+import { zTrainingConfig, type TrainingConfigInput, type TrainingProgress } from '../../../engine/protocol/training-config.ts';
 
 /** A fresh network with seeded initial parameters (each call gives the same values). */
 function mlp(inUnits: number, hidden: number[], out: number, dropout = 0): Sequential {
