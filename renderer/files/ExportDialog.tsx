@@ -9,7 +9,7 @@ import { EXPORT_TARGETS, EXPORT_TARGET_INFO, checkExportPath, defaultExportPath,
 import { useFileController, useFiles } from './files-context.tsx';
 import { desktopDialogs } from '../panels/parameter-service.ts';
 import { exportModel, type ExportResult } from './model-export.ts';
-import { messageOf } from '../api/error-message.ts';
+import { messageOf } from '../services/error-message.ts';
 
 export function ExportDialog() {
   const open = useFiles((s) => s.exportOpen);

@@ -5,7 +5,7 @@
 // store holds what they show (recent files, the path prompt, the recovery offer).
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { zGraphDocument, type GraphDocument } from '../../engine/protocol/graph-document.ts';
-import { DOC_ID, type EngineSession } from '../api/engine-session.ts';
+import { DOC_ID, type EngineSession } from '../services/engine-session.ts';
 import { emptyDocument } from '../graph/document-ops.ts';
 import type { EditorStore } from '../store/editor-store.ts';
 import { readSafetensorsModel } from './safetensors-model.ts';

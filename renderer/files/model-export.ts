@@ -3,7 +3,7 @@
 // checked against the target first (export-targets.ts), and a document with errors is refused
 // naming its first problem, which is selected.
 import type { MethodResult } from '../../engine/protocol/service-api.ts';
-import { DOC_ID, type EngineSession } from '../api/engine-session.ts';
+import { DOC_ID, type EngineSession } from '../services/engine-session.ts';
 import type { EditorStore } from '../store/editor-store.ts';
 import { refuseOnProblems } from '../store/problem-focus.ts';
 import { checkExportPath, type ExportTarget } from './export-targets.ts';

@@ -20,7 +20,7 @@ import {
   clampLeading, elementIndex, formatValue, heatmapRows, HEATMAP_MAX_VALUES, PAGE_COLS, PAGE_ROWS, pageCount, pageRanges, parseValue,
   planeOf, sliceFor, type Page,
 } from './tensor-view-model.ts';
-import { messageOf } from '../api/error-message.ts';
+import { messageOf } from '../services/error-message.ts';
 
 
 interface Loaded {

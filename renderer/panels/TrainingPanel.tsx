@@ -14,7 +14,7 @@ import {
 import { trainingFor, type CheckpointList, type DataFileInfo } from '../training/training-session.ts';
 import { TrainingChart } from './TrainingChart.tsx';
 import { TorchJobSection } from './TorchJobSection.tsx';
-import { messageOf } from '../api/error-message.ts';
+import { messageOf } from '../services/error-message.ts';
 
 const TRAIN = '#2f6fde';
 /** A typed checkpoint directory is listed once the typing pauses this long. */

@@ -5,7 +5,7 @@
 import type { MethodResult } from '../../engine/protocol/service-api.ts';
 import type { TorchJobProgress } from '../../engine/protocol/torch-job.ts';
 import type { ServiceClient } from '../../engine/protocol/service-client.ts';
-import { DOC_ID, type EngineSession } from '../api/engine-session.ts';
+import { DOC_ID, type EngineSession } from '../services/engine-session.ts';
 import type { EditorStore } from '../store/editor-store.ts';
 import { applySummaries, buildConfig, isActive } from './training-model.ts';
 import { jobView } from './job-model.ts';

@@ -5,7 +5,7 @@
 // Nothing is asserted; the goal is the bench's own.
 //   npm run bench -- --only=edit-shapes
 import type { NativeAddon } from '../../engine/backend/native-addon.ts';
-import { EngineSession } from '../../renderer/api/engine-session.ts';
+import { EngineSession } from '../../renderer/services/engine-session.ts';
 import { setAttr } from '../../renderer/graph/document-ops.ts';
 import { selectBody } from '../../renderer/store/block-slice.ts';
 import { createEditorStore } from '../../renderer/store/editor-store.ts';

@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ServiceClient } from '../../engine/protocol/service-client.ts';
-import { connectionMonitor } from '../../renderer/api/connection-monitor.ts';
-import { EngineSession } from '../../renderer/api/engine-session.ts';
+import { connectionMonitor } from '../../renderer/services/connection-monitor.ts';
+import { EngineSession } from '../../renderer/services/engine-session.ts';
 import { createEditorStore } from '../../renderer/store/editor-store.ts';
 
 function notConnected(): Error {

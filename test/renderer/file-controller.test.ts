@@ -3,7 +3,7 @@
 // engine client (failures keep the document and the list; an edit during a save keeps it dirty).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { EngineSession } from '../../renderer/api/engine-session.ts';
+import type { EngineSession } from '../../renderer/services/engine-session.ts';
 import { FileController, windowTitle, withDocumentExtension, type DesktopDialogs } from '../../renderer/files/file-controller.ts';
 import { MAX_RECENT_FILES, RECENT_FILES_KEY, baseName, readRecentFiles, touchRecentFile, type StorageLike } from '../../renderer/files/recent-files.ts';
 import { AUTOSAVE_DELAY_MS, Autosaver, RECOVERY_KEY, readRecovery, recoveryToOffer } from '../../renderer/files/recovery.ts';

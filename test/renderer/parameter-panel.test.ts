@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ParameterRow } from '../../engine/protocol/service-api.ts';
 import type { ServiceClient } from '../../engine/protocol/service-client.ts';
-import { EngineSession } from '../../renderer/api/engine-session.ts';
+import { EngineSession } from '../../renderer/services/engine-session.ts';
 import { histogramFor } from '../../renderer/panels/live-histogram.ts';
 import { ParameterService } from '../../renderer/panels/parameter-service.ts';
 import { blockChain, groupKeys, treeLines } from '../../renderer/panels/parameter-tree.ts';

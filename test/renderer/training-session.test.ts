@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ParameterRow, TrainingProgress, TrainingStatus } from '../../engine/protocol/service-api.ts';
 import type { ServiceClient } from '../../engine/protocol/service-client.ts';
-import { EngineSession } from '../../renderer/api/engine-session.ts';
+import { EngineSession } from '../../renderer/services/engine-session.ts';
 import { createEditorStore } from '../../renderer/store/editor-store.ts';
 import { trainingFor } from '../../renderer/training/training-session.ts';
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import type { ServiceClient } from '../../engine/protocol/service-client.ts';
-import { EngineSession } from '../../renderer/api/engine-session.ts';
+import { EngineSession } from '../../renderer/services/engine-session.ts';
 import { setAttr } from '../../renderer/graph/document-ops.ts';
 import { selectBody } from '../../renderer/store/block-slice.ts';
 import { createEditorStore } from '../../renderer/store/editor-store.ts';
