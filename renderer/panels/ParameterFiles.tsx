@@ -7,7 +7,7 @@
 import { useState } from 'react';
 import { shapeText } from '../graph/shape-text.ts';
 import { useEditor, useEditorHandles } from '../store/editor-context.tsx';
-import { ARRAY_FILE_FILTERS, desktopDialogs, type FileReport, type ParameterService } from './parameter-service.ts';
+import { ARRAY_FILE_FILTERS, desktopDialogs, type FileReport, type ParameterService } from '../services/parameter-service.ts';
 import { messageOf } from '../services/error-message.ts';
 
 function Report({ report }: { report: FileReport }) {

@@ -15,7 +15,7 @@ import { useEditor, useEditorHandles } from '../store/editor-context.tsx';
 import { HistogramSparkline, type SparkHistogram } from './HistogramSparkline.tsx';
 import { histogramFor } from './live-histogram.ts';
 import { ParameterFiles } from './ParameterFiles.tsx';
-import { parametersFor } from './parameter-service.ts';
+import { parametersFor } from '../services/parameter-service.ts';
 import { groupKeys, treeLines } from './parameter-tree.ts';
 import { RunInputLine, RunOutput } from './RunOutput.tsx';
 import { TensorView } from './TensorView.tsx';

@@ -4,7 +4,7 @@ import type { TensorOutput } from '../../engine/protocol/service-api.ts';
 import { shapeText } from '../graph/shape-text.ts';
 import { useEditor } from '../store/editor-context.tsx';
 import { Heatmap } from './Heatmap.tsx';
-import type { ParameterService } from './parameter-service.ts';
+import type { ParameterService } from '../services/parameter-service.ts';
 import { formatValue, heatmapGrid } from './tensor-view-model.ts';
 
 const TABLE_ROWS = 4;

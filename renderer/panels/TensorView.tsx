@@ -15,7 +15,7 @@ import { Heatmap } from './Heatmap.tsx';
 import { KernelGrid } from './KernelGrid.tsx';
 import { kernelGridOf } from './kernel-grid-model.ts';
 import { RefreshThrottle, TENSOR_REFRESH_MS } from './refresh-throttle.ts';
-import type { ParameterService, ValuesResult } from './parameter-service.ts';
+import type { ParameterService, ValuesResult } from '../services/parameter-service.ts';
 import {
   clampLeading, elementIndex, formatValue, heatmapRows, HEATMAP_MAX_VALUES, PAGE_COLS, PAGE_ROWS, pageCount, pageRanges, parseValue,
   planeOf, sliceFor, type Page,

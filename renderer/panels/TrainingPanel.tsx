@@ -11,7 +11,7 @@ import {
   DATA_KINDS, DATA_KIND_LABELS, LOSS_NAMES, OPTIMIZER_NAMES, SCHEDULES, TASKS, fileNameOf, formatEta, isActive, metricReadouts, progressFraction,
   progressText, readout, toggleFeature, featureList, type DataKind, type LossName, type OptimizerName, type ScheduleName, type TaskChoice, type TrainingForm,
 } from '../training/training-model.ts';
-import { trainingFor, type CheckpointList, type DataFileInfo } from '../training/training-session.ts';
+import { trainingFor, type CheckpointList, type DataFileInfo } from '../services/training-session.ts';
 import { TrainingChart } from './TrainingChart.tsx';
 import { TorchJobSection } from './TorchJobSection.tsx';
 import { messageOf } from '../services/error-message.ts';

@@ -9,7 +9,7 @@ import type { ParameterRow } from '../../engine/protocol/service-api.ts';
 import type { ServiceClient } from '../../engine/protocol/service-client.ts';
 import { EngineSession } from '../../renderer/services/engine-session.ts';
 import { histogramFor } from '../../renderer/panels/live-histogram.ts';
-import { ParameterService } from '../../renderer/panels/parameter-service.ts';
+import { ParameterService } from '../../renderer/services/parameter-service.ts';
 import { blockChain, groupKeys, treeLines } from '../../renderer/panels/parameter-tree.ts';
 import {
   clampLeading, elementIndex, heatColor, heatmapGrid, heatmapRows, pageRanges, parseValue, planeOf, sliceFor, valueRange,

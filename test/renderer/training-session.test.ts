@@ -7,7 +7,7 @@ import type { ParameterRow, TrainingProgress, TrainingStatus } from '../../engin
 import type { ServiceClient } from '../../engine/protocol/service-client.ts';
 import { EngineSession } from '../../renderer/services/engine-session.ts';
 import { createEditorStore } from '../../renderer/store/editor-store.ts';
-import { trainingFor } from '../../renderer/training/training-session.ts';
+import { trainingFor } from '../../renderer/services/training-session.ts';
 
 function status(over: Partial<TrainingStatus> = {}): TrainingStatus {
   return {

@@ -4,13 +4,13 @@
 // (no extra request per step). One controller per engine session: trainingFor(session).
 import type { MethodResult } from '../../engine/protocol/service-api.ts';
 import type { ServiceClient } from '../../engine/protocol/service-client.ts';
-import { DOC_ID, type EngineSession } from '../services/engine-session.ts';
+import { DOC_ID, type EngineSession } from './engine-session.ts';
 import type { EditorStore } from '../store/editor-store.ts';
 import { refuseOnProblems } from '../store/problem-focus.ts';
 import {
   applySummaries, buildConfig, cutCarriedAfter, foldProgress, foldStatus, idleView, isActive, resumeSeries, startingView, type TrainingView,
-} from './training-model.ts';
-import { messageOf } from '../services/error-message.ts';
+} from '../training/training-model.ts';
+import { messageOf } from './error-message.ts';
 
 export type CheckpointList = MethodResult<'listCheckpoints'>;
 export type DataFileInfo = MethodResult<'inspectDataFile'>;

@@ -4,12 +4,12 @@
 // input. Unit-tested with a fake client.
 import type { FileEntryReport, MethodResult } from '../../engine/protocol/service-api.ts';
 import type { ServiceClient } from '../../engine/protocol/service-client.ts';
-import { DOC_ID } from '../services/engine-session.ts';
+import { DOC_ID } from './engine-session.ts';
 import type { EditorStore } from '../store/editor-store.ts';
 import type { ArraysListing, FileReport } from '../store/panel-slice.ts';
 import { applySummaries, isActive } from '../training/training-model.ts';
-import type { AxisRange } from './tensor-view-model.ts';
-import { messageOf } from '../services/error-message.ts';
+import type { AxisRange } from '../panels/tensor-view-model.ts';
+import { messageOf } from './error-message.ts';
 
 export type ValuesResult = MethodResult<'parameterValues'>;
 // The report and listing are kept in the store (they outlive the tab's components); defined there.
