@@ -5,7 +5,7 @@ import type { Block } from '../index.ts';
 import type { BuiltModel } from '../graph/index.ts';
 import type { ValidatedDocument } from '../graph/validated.ts';
 import type { TrainingRun } from '../train/run.ts';
-import { ServiceError } from '../protocol/service-protocol.ts';
+import { serviceErrors } from './service-errors.ts';
 
 export interface OpenDocument {
   readonly docId: string;
@@ -31,7 +31,7 @@ export class Session {
   open(document: ValidatedDocument, docId?: string): OpenDocument {
     const id = docId ?? this.freshId();
     if (!this.documents.has(id) && this.documents.size >= MAX_OPEN_DOCUMENTS) {
-      throw new ServiceError('E_BAD_REQUEST', `the session already holds ${MAX_OPEN_DOCUMENTS} documents; close some (closeDocument) first`);
+      throw serviceErrors.tooManyDocuments(MAX_OPEN_DOCUMENTS);
     }
     const entry: OpenDocument = { docId: id, document, model: null, device: 'cpu:0' };
     this.documents.set(id, entry);
@@ -45,8 +45,7 @@ export class Session {
   get(docId: string): OpenDocument {
     const found = this.documents.get(docId);
     if (!found) {
-      const known = [...this.documents.keys()].slice(0, 10).map((k) => `'${k}'`).join(', ');
-      throw new ServiceError('E_NO_DOCUMENT', `no open document '${docId}' (open: ${known || 'none'}); call openDocument first`);
+      throw serviceErrors.noDocument(docId, [...this.documents.keys()]);
     }
     return found;
   }
@@ -55,7 +54,7 @@ export class Session {
   model(docId: string): { entry: OpenDocument; net: Block; model: BuiltModel } {
     const entry = this.get(docId);
     if (!entry.model) {
-      throw new ServiceError('E_NO_MODEL', `document '${docId}' has no model yet: run forward (or initialize) first`);
+      throw serviceErrors.noModel(docId);
     }
     return { entry, net: entry.model.net, model: entry.model };
   }

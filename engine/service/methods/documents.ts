@@ -4,7 +4,7 @@
 import { exampleNames as graphExampleNames, inferShapes as graphInferShapes, loadExample as graphLoadExample, migrateDocument, parseDocument, type Problem } from '../../graph/index.ts';
 import type { ValidatedDocument } from '../../graph/validated.ts';
 import type { ProblemInfo } from '../../protocol/service-api.ts';
-import { ServiceError } from '../../protocol/service-protocol.ts';
+import { serviceErrors } from '../service-errors.ts';
 import type { Handler } from '../dispatcher.ts';
 import { documentCode } from '../../graph/document-code.ts';
 import { trustSources } from '../../sandbox/trust.ts';
@@ -84,7 +84,7 @@ export const exampleNames: Handler<'exampleNames'> = () => ({ names: graphExampl
 export const loadExample: Handler<'loadExample'> = (params) => {
   const names = graphExampleNames();
   if (!names.includes(params.name)) {
-    throw new ServiceError('E_BAD_REQUEST', `params.name: no example '${params.name}'; examples: ${names.join(', ')}`);
+    throw serviceErrors.noExample(params.name, names);
   }
   return { document: graphLoadExample(params.name) };
 };

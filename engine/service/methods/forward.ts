@@ -7,7 +7,7 @@ import { readArrayFileInfo } from '../../io/array-file.ts';
 import { isHostTensor, type HostTensor } from '../../io/host-tensor.ts';
 import { fromHostTensor } from '../../io/ndarray-files.ts';
 import type { MethodResult } from '../../protocol/service-api.ts';
-import { ServiceError } from '../../protocol/service-protocol.ts';
+import { serviceErrors } from '../service-errors.ts';
 import { runModel } from '../../graph/index.ts';
 import { sampleInput } from '../../graph/run.ts';
 import type { DType } from '../../ndarray/dtype.ts';
@@ -37,8 +37,7 @@ export const forward: Handler<'forward'> = async (params, ctx) => {
     // the canvas shows 784 features) and keep it for later runs and training: refuse it instead.
     const spec = entry.document.input.shape;
     if (tensor.shape.length !== spec.length || spec.some((d, i) => d !== -1 && d !== tensor.shape[i])) {
-      throw new ServiceError('E_BAD_REQUEST', `params.inputFile: ${path}'s array '${name}' has shape (${tensor.shape.join(', ')}), ` +
-        `which does not fit the document's input shape (${spec.join(', ')}) (-1: any size)`);
+      throw serviceErrors.inputFileShape(path, name, tensor.shape, spec);
     }
     // numpy writes float64 by default; a float file array takes the document's float input dtype
     // (as the chapter's float32 models expect) instead of failing in the first layer.
@@ -83,11 +82,10 @@ async function inputFromFile(path: string, name: string | undefined): Promise<{ 
   const pairs: [string, HostTensor][] = isHostTensor(content)
     ? [['0', content]]
     : Array.isArray(content) ? content.map((t, i) => [String(i), t]) : Object.entries(content);
-  if (pairs.length === 0) throw new ServiceError('E_BAD_REQUEST', `params.inputFile.path: ${path} holds no arrays`);
+  if (pairs.length === 0) throw serviceErrors.inputFileEmpty(path);
   const found = name === undefined ? pairs[0] : pairs.find(([n]) => n === name);
   if (!found) {
-    throw new ServiceError('E_BAD_REQUEST', `params.inputFile.name: ${path} has no array '${name}'; it has ` +
-      `${pairs.slice(0, 20).map(([n]) => `'${n}'`).join(', ')}${pairs.length > 20 ? ', …' : ''}`);
+    throw serviceErrors.inputFileNoArray(path, name, pairs.map(([n]) => n));
   }
   return { path, name: found[0], tensor: found[1] };
 }
