@@ -25,7 +25,7 @@ const checks = new WeakMap<GraphDocument, Check>();
 
 /** Brands `doc` as validated with these problems. */
 export function markValidated(doc: GraphDocument, problems: readonly Problem[]): ValidatedDocument {
-  checks.set(doc, { epoch: trustEpoch(), problems, memo: new Map() });
+  checks.set(doc, { epoch: trustEpoch(), problems: [...problems], memo: new Map() });
   return doc as ValidatedDocument;
 }
 
