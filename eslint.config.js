@@ -35,12 +35,12 @@ const nodeBuiltins = [
 
 /**
  * renderer/ may import only the engine's pure modules. For now that allowlist is
- * engine/schema/** and the layer spec files engine/nn/layers/**\/*spec* (descriptors the palette
+ * engine/protocol/** and the layer spec files engine/nn/layers/**\/*spec* (descriptors the palette
  * and inspector read). Any other path into engine/ (including the engine/ index) is refused.
  */
 const impureEngine = {
-  regex: '(^|/)engine(/(?!schema/|nn/layers/(?:[^/]+/)*[^/]*spec[^/]*$)|$)',
-  message: 'renderer/ may import only engine/schema/** and engine/nn/layers/**/*spec* (pure modules); use the API client for the rest.',
+  regex: '(^|/)engine(/(?!protocol/|nn/layers/(?:[^/]+/)*[^/]*spec[^/]*$)|$)',
+  message: 'renderer/ may import only engine/protocol/** and engine/nn/layers/**/*spec* (pure modules); use the API client for the rest.',
 };
 
 export default defineConfig(

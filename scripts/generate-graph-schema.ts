@@ -1,4 +1,4 @@
-// Writes assets/graph-document.schema.json from the zod schema (engine/schema/graph-document.ts),
+// Writes assets/graph-document.schema.json from the zod schema (engine/protocol/graph-document.ts),
 // the published JSON Schema of graph documents. `--check` exits 1 when the file is out of date.
 //
 //   node --import tsx scripts/generate-graph-schema.ts [--check]
@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { GRAPH_FORMAT, GRAPH_VERSION, zGraphDocument } from '../engine/schema/graph-document.ts';
+import { GRAPH_FORMAT, GRAPH_VERSION, zGraphDocument } from '../engine/protocol/graph-document.ts';
 
 export const SCHEMA_PATH = fileURLToPath(new URL('../assets/graph-document.schema.json', import.meta.url));
 

@@ -1,7 +1,7 @@
 // The allowlist of IPC channels between the window and the main process, with each channel's
 // request and result types. Plain types and arrays, no runtime dependencies, so the sandboxed
 // preload can import it; the zod schemas that check payloads live in channels.ts (main only).
-import type { ClientMessage, ServerMessage } from '../../engine/schema/service-protocol.ts';
+import type { ClientMessage, ServerMessage } from '../../engine/protocol/service-protocol.ts';
 
 /** Every channel the window may call. Names start with `app:` (Electron checklist #17). */
 export const APP_CHANNELS = ['app:version', 'app:engine-send', 'app:open-file', 'app:save-file', 'app:add-recent-document', 'app:set-recent-files'] as const;

@@ -1,7 +1,7 @@
 // Zod schemas for every IPC channel's request: the main process parses each payload with these
 // before a handler sees it. One entry per channel in channel-names.ts, checked by the type below.
 import { z } from 'zod';
-import { zClientMessage } from '../../engine/schema/service-protocol.ts';
+import { zClientMessage } from '../../engine/protocol/service-protocol.ts';
 import type { AppChannel, ChannelRequest } from './channel-names.ts';
 
 export const zAppVersionRequest = z.undefined();

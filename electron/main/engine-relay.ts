@@ -3,7 +3,7 @@
 // engine sends back goes to that window on app:engine-message. No logic beyond that.
 import type { WebContents } from 'electron';
 import type { EngineHost } from '../../engine/service/engine-host.ts';
-import type { ServiceTransport } from '../../engine/schema/service-client.ts';
+import type { ServiceTransport } from '../../engine/protocol/service-client.ts';
 import { ENGINE_MESSAGE_CHANNEL } from '../ipc/channel-names.ts';
 
 export class EngineRelay {

@@ -3,7 +3,7 @@
 // ('write' overwrites, 'add' accumulates across backward calls, 'null' is skipped).
 
 import { errors } from '../core/errors.ts';
-import type { NDArray } from '../ndarray/ndarray.ts';
+import type { NDArray } from '../ndarray/ndarray-core.ts';
 import { full, zeros } from '../ndarray/creation.ts';
 import { sameShape } from '../ndarray/shape.ts';
 import { isFloat } from '../ndarray/dtype.ts';

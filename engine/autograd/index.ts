@@ -2,7 +2,7 @@
 //   autograd.record(() => { y = net(x) });  y.backward();  x.grad
 // record/pause take a callback (TS has no `with`) and return its result.
 
-import type { NDArray } from '../ndarray/ndarray.ts';
+import type { NDArray } from '../ndarray/ndarray-core.ts';
 import { recordingState, withRecording } from './tape.ts';
 import { backward, type BackwardOptions } from './backward.ts';
 

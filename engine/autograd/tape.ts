@@ -2,7 +2,7 @@
 // gradient attaches a TapeNode to its output. The graph is the nodes reachable from an output,
 // so "freeing the tape" is dropping those links (no global list to prune).
 
-import type { NDArray } from '../ndarray/ndarray.ts';
+import type { NDArray } from '../ndarray/ndarray-core.ts';
 
 export interface TapeNode {
   /** Row name in the op table (engine/ops/table.ts). */

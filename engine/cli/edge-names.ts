@@ -3,7 +3,7 @@
 // the same path through the document, the instance and repeat names as the canvas shows them, a
 // copy by its index, and the edge by its two ends — inside a repeat's copies by the names the
 // model gives that copy's layers (the shape report's, as the editor's expanded copies list them).
-import type { GraphDocument, GraphEdge, GraphNode } from '../schema/graph-document.ts';
+import type { GraphDocument, GraphEdge, GraphNode } from '../protocol/graph-document.ts';
 
 interface Body { nodes: readonly GraphNode[]; edges: readonly GraphEdge[] }
 

@@ -13,7 +13,7 @@ import { readEmbeddedDocument } from '../export/params/open-model-file.ts';
 import { startLocalEngine } from '../service/client.ts';
 import { describeProblem, pyShape, table } from './format.ts';
 import { flagNumber, TRAIN_FLAGS, TrainUsageError, trainingConfigFromFlags } from './train-options.ts';
-import type { TrainingConfigInput } from '../schema/training-config.ts';
+import type { TrainingConfigInput } from '../protocol/training-config.ts';
 
 export const EXPORT_USAGE = `  blocksmith export DOC.json|MODEL.safetensors [--trust] [--params P] [--gluon-names | --structural-names] ` +
   '(--onnx OUT.onnx | --pytorch OUT.py | --gluon OUT.py | --typescript OUT.ts | --safetensors OUT | --npz OUT | --mxnet OUT.params)...\n' +

@@ -1,10 +1,10 @@
 // Text the CLI prints: shapes as Python tuples (the chapter's "(32, 20)" and "(10,)"), aligned
 // tables, and arrays in numpy's nested-bracket style with long axes elided.
-import type { ProblemInfo, TensorOutput, WireNumber } from '../schema/service-api.ts';
+import { formatShape } from '../core/errors.ts';
+import type { ProblemInfo, TensorOutput, WireNumber } from '../protocol/service-api.ts';
 
 export function pyShape(shape: readonly number[] | null): string {
-  if (shape === null) return 'None';
-  return `(${shape.join(', ')}${shape.length === 1 ? ',' : ''})`;
+  return shape === null ? 'None' : formatShape(shape);
 }
 
 export function table(rows: readonly (readonly string[])[], indent = '  '): string {

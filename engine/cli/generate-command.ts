@@ -4,7 +4,7 @@
 //   blocksmith generate DOC.json --params FILE --text FILE.txt [--prompt P] [--length N] [--temperature T] [--seed S] [--json] [--trust]
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { isUserErrorCode, ServiceError } from '../schema/service-protocol.ts';
+import { isUserErrorCode, ServiceError } from '../protocol/service-protocol.ts';
 import { startLocalEngine } from '../service/client.ts';
 import { untrustedCodeMessage } from './code-trust.ts';
 import { flagNumber, TrainUsageError } from './train-options.ts';

@@ -3,7 +3,7 @@
 //   blocksmith import MODEL.onnx --out DOC.json [--params OUT.safetensors] [--partial]
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { ServiceError } from '../schema/service-protocol.ts';
+import { ServiceError } from '../protocol/service-protocol.ts';
 import { startLocalEngine } from '../service/client.ts';
 
 export const IMPORT_USAGE = '  blocksmith import MODEL.onnx --out DOC.json [--params OUT.safetensors] [--partial]';

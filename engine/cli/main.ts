@@ -9,9 +9,9 @@
 import { untrustedCodeMessage } from './code-trust.ts';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { isUserErrorCode, ServiceError } from '../schema/service-protocol.ts';
+import { isUserErrorCode, ServiceError } from '../protocol/service-protocol.ts';
 import { startLocalEngine, type LocalEngine } from '../service/client.ts';
-import type { GraphDocument } from '../schema/graph-document.ts';
+import type { GraphDocument } from '../protocol/graph-document.ts';
 import { edgeName } from './edge-names.ts';
 import { describeProblem, formatArray, pyShape, table } from './format.ts';
 import { exportCommand, EXPORT_USAGE } from './export-command.ts';

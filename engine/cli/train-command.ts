@@ -8,8 +8,8 @@
 import { untrustedCodeMessage } from './code-trust.ts';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import type { TrainingStatus } from '../schema/training-config.ts';
-import { isUserErrorCode, ServiceError } from '../schema/service-protocol.ts';
+import type { TrainingStatus } from '../protocol/training-config.ts';
+import { isUserErrorCode, ServiceError } from '../protocol/service-protocol.ts';
 import { startLocalEngine } from '../service/client.ts';
 import { describeProblem } from './format.ts';
 import { TRAIN_FLAGS, TrainUsageError, trainingConfigFromFlags } from './train-options.ts';

@@ -1,7 +1,7 @@
 // The training flags `blocksmith train` and `blocksmith export --torch-job` share: parsed into the
-// service's training config (engine/schema/training-config.ts), with one message per bad value.
+// service's training config (engine/protocol/training-config.ts), with one message per bad value.
 import { extname } from 'node:path';
-import type { DataSource, TrainingConfigInput } from '../schema/training-config.ts';
+import type { DataSource, TrainingConfigInput } from '../protocol/training-config.ts';
 
 /** A mistake in a training flag: the commands print it with their usage. */
 export class TrainUsageError extends Error {}

@@ -6,7 +6,7 @@ import type { BuiltModel } from '../graph/build.ts';
 import { itemPorts, portValues, subPath, type PlannedGraph } from '../graph/plan.ts';
 import { layerSpec } from '../nn/layers/index.ts';
 import type { Parameter } from '../nn/parameter.ts';
-import type { GraphNode } from '../schema/graph-document.ts';
+import type { GraphNode } from '../protocol/graph-document.ts';
 import { ExportError } from './export-error.ts';
 import { isFloat, type DType } from '../ndarray/dtype.ts';
 

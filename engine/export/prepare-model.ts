@@ -3,7 +3,7 @@
 
 import { buildModel, type BuiltModel } from '../graph/build.ts';
 import { runModel } from '../graph/run.ts';
-import type { GraphDocument } from '../schema/graph-document.ts';
+import type { GraphDocument } from '../protocol/graph-document.ts';
 
 export interface PrepareOptions {
   /** A parameter file (.params, .npz, .safetensors; structural or full names) to load. */

@@ -1,10 +1,10 @@
 // The memory a document's model needs before anything is allocated: its parameters plus one
 // forward's activations (every edge's tensor) at the document's batch, from shape inference. A
-// model past the budget (engine/schema/limits.ts, raised with BLOCKSMITH_MEMORY_BUDGET) is refused
+// model past the budget (engine/protocol/limits.ts, raised with BLOCKSMITH_MEMORY_BUDGET) is refused
 // with E_MEMORY_BUDGET, so Dense(units: 2000000000) fails in validation, not after 15 GB.
 
-import type { GraphDocument } from '../schema/graph-document.ts';
-import { currentLimits, formatBytes, type Limits } from '../schema/limits.ts';
+import type { GraphDocument } from '../protocol/graph-document.ts';
+import { currentLimits, formatBytes, type Limits } from '../protocol/limits.ts';
 import { problem, PROBLEM_CODES as C, type Problem } from './problems.ts';
 
 interface ShapeFacts {

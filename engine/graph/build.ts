@@ -2,7 +2,7 @@
 // the definition's class name, e.g. MLP), DAGs a GraphBlock, repeats N copies, ties the very same
 // Parameter objects, names exactly those of the plan (so dense0_weight is the document's dense0).
 
-import type { GraphDocument } from '../schema/graph-document.ts';
+import type { GraphDocument } from '../protocol/graph-document.ts';
 import type { InitSpec } from '../init/registry.ts';
 import { np } from '../ndarray/np.ts';
 import { Block } from '../nn/block.ts';
@@ -16,6 +16,7 @@ import { itemPorts, paramFullName, planDocument, portValues, subPath, tieRoot, t
 import { GraphError, hasErrors, PROBLEM_CODES } from './problems.ts';
 import { inferShapes } from './shapes.ts';
 import { validateDocument } from './parse.ts';
+import { problemsOf } from './validated.ts';
 
 export interface BuiltModel {
   net: Block;
@@ -73,7 +74,7 @@ function graphClass(name: string): typeof GraphBlock {
  * leaves the stream as it is. Parameters are left uninitialized: runModel initializes them.
  */
 export function buildModel(doc: GraphDocument, opts: { seed?: number | null } = {}): BuiltModel {
-  const problems = validateDocument(doc);
+  const problems = problemsOf(doc, validateDocument);
   if (hasErrors(problems)) throw new GraphError(problems);
   // Sizes are refused before anything is allocated (engine/graph/budget.ts).
   const overBudget = inferShapes(doc).problems.filter((p) => p.code === PROBLEM_CODES.memoryBudget);

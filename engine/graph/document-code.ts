@@ -2,7 +2,7 @@
 // its source. The editor shows this list before asking to trust the document (VS Code's
 // restricted mode is the model); the CLI names the nodes when --trust is missing.
 
-import type { GraphDocument } from '../schema/graph-document.ts';
+import type { GraphDocument } from '../protocol/graph-document.ts';
 import { codeTrusted } from '../sandbox/trust.ts';
 import { CODE_TEMPLATE } from '../nn/layers/code.ts';
 

@@ -2,7 +2,7 @@
 
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { GraphDocument } from '../schema/graph-document.ts';
+import type { GraphDocument } from '../protocol/graph-document.ts';
 import { GraphError, hasErrors } from './problems.ts';
 import { parseDocument } from './parse.ts';
 
@@ -20,5 +20,6 @@ export function loadExample(name: string): GraphDocument {
   }
   const { document, problems } = parseDocument(JSON.parse(readFileSync(`${EXAMPLES_DIR}${name}.json`, 'utf8')));
   if (!document || hasErrors(problems)) throw new GraphError(problems, `Example '${name}' is invalid`);
-  return document;
+  // A copy without the validated brand: callers change examples before building them.
+  return structuredClone(document) as GraphDocument;
 }

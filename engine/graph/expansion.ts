@@ -4,8 +4,8 @@
 // engine. Also the definitions that use each other in a circle. Every walk here is iterative: a
 // chain of 5,000 definitions must give a problem, not a stack overflow.
 
-import type { BlockDefinition, GraphBody, GraphDocument } from '../schema/graph-document.ts';
-import { currentLimits, type Limits } from '../schema/limits.ts';
+import type { BlockDefinition, GraphBody, GraphDocument } from '../protocol/graph-document.ts';
+import { currentLimits, type Limits } from '../protocol/limits.ts';
 import { problem, PROBLEM_CODES as C, type Problem } from './problems.ts';
 
 interface Use { block: string; times: number }

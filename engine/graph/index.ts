@@ -8,9 +8,9 @@
 //   const model = buildModel(document!);               // model.net is a Block; names from the document
 //   const { outputs, edgeShapes } = runModel(model, []); // random input of the input shape, seeded
 
-export { zGraphDocument, GRAPH_FORMAT, GRAPH_VERSION } from '../schema/graph-document.ts';
-export { nextNodeName, nameHint } from '../schema/graph-names.ts';
-export type { GraphDocument, GraphNode, GraphEdge, BlockDefinition, ParamSettings, InputSpec, GraphBody } from '../schema/graph-document.ts';
+export { zGraphDocument, GRAPH_FORMAT, GRAPH_VERSION } from '../protocol/graph-document.ts';
+export { nextNodeName, nameHint } from '../protocol/graph-names.ts';
+export type { GraphDocument, GraphNode, GraphEdge, BlockDefinition, ParamSettings, InputSpec, GraphBody } from '../protocol/graph-document.ts';
 export type { Problem } from './problems.ts';
 export { problem, hasErrors } from './problems.ts';
 export { GraphError, describeProblem, PROBLEM_CODES } from './problems.ts';

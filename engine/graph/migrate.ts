@@ -2,8 +2,8 @@
 // document into version v + 1. Loading applies them in order up to GRAPH_VERSION, so a file saved
 // by any earlier Blocksmith opens; a file from a newer Blocksmith is refused with a clear problem.
 
-import { GRAPH_FORMAT, GRAPH_VERSION } from '../schema/graph-document.ts';
-import { currentLimits, jsonDeeperThan } from '../schema/limits.ts';
+import { GRAPH_FORMAT, GRAPH_VERSION } from '../protocol/graph-document.ts';
+import { currentLimits, jsonDeeperThan } from '../protocol/limits.ts';
 import { problem, PROBLEM_CODES as C, type Problem } from './problems.ts';
 import { upgradeFormerKinds } from './upgrade-kinds.ts';
 

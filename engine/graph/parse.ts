@@ -2,11 +2,12 @@
 // (each issue mapped to a JSON path), then validate. Also the engine-side checks validation
 // cannot make from the pure descriptors alone (initializer names live in the engine's registry).
 
-import { zGraphDocument, type GraphDocument, type GraphBody } from '../schema/graph-document.ts';
+import { zGraphDocument, type GraphDocument, type GraphBody } from '../protocol/graph-document.ts';
 import { registeredInitializers } from '../init/registry.ts';
 import { migrateDocument } from './migrate.ts';
 import { problem, PROBLEM_CODES as C, type Problem } from './problems.ts';
 import { validateStructure } from './validate.ts';
+import { markValidated, type ValidatedDocument } from './validated.ts';
 
 /** `nodes[3].attrs.units` from zod's path array. */
 export function jsonPath(path: readonly PropertyKey[]): string {
@@ -16,9 +17,10 @@ export function jsonPath(path: readonly PropertyKey[]): string {
 /**
  * Migrates, checks the structure and validates `json` (already parsed from text). `document` is
  * null when the structure is broken; otherwise it is returned with every problem found, so the
- * editor can open a document with errors and show them in place.
+ * editor can open a document with errors and show them in place. The document comes back branded
+ * as validated: inference and the builder trust these problems instead of validating again.
  */
-export function parseDocument(json: unknown): { document: GraphDocument | null; problems: Problem[] } {
+export function parseDocument(json: unknown): { document: ValidatedDocument | null; problems: Problem[] } {
   const migrated = migrateDocument(json);
   if (migrated.document === null) return { document: null, problems: migrated.problems };
   const parsed = zGraphDocument.safeParse(migrated.document);
@@ -30,7 +32,8 @@ export function parseDocument(json: unknown): { document: GraphDocument | null; 
     });
     return { document: null, problems };
   }
-  return { document: parsed.data, problems: validateDocument(parsed.data) };
+  const problems = validateDocument(parsed.data);
+  return { document: markValidated(parsed.data, problems), problems };
 }
 
 /** The id of the node a schema issue lies in, when the path goes through one. */

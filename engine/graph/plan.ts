@@ -8,12 +8,12 @@
 // order — which reproduces the chapter's names, e.g. rgnet's dense0..dense7 for four copies of
 // block1 and dense8 after them.
 
-import type { BlockDefinition, GraphBody, GraphDocument, GraphEdge, GraphNode } from '../schema/graph-document.ts';
+import type { BlockDefinition, GraphBody, GraphDocument, GraphEdge, GraphNode } from '../protocol/graph-document.ts';
 import { layerSpec } from '../nn/layers/index.ts';
 import { specParams } from '../nn/layers/layer-spec.ts';
 import { indexGraph, isLayerKind, topologicalOrder, type GraphIndex } from './topology.ts';
-import { classHint } from '../schema/graph-names.ts';
-import { codeOutputNames } from '../schema/code-ports.ts';
+import { classHint } from '../protocol/graph-names.ts';
+import { codeOutputNames } from '../protocol/code-ports.ts';
 
 export interface PlannedLayer { type: 'layer'; node: GraphNode; name: string; attrs: Record<string, unknown>; childNames: Record<string, string> }
 export interface PlannedInstance { type: 'instance'; node: GraphNode; graph: PlannedGraph }

@@ -6,7 +6,7 @@ import { np } from '../ndarray/np.ts';
 import { cpu, gpu, type Device } from '../ndarray/device.ts';
 import type { DType } from '../ndarray/dtype.ts';
 import type { Block } from '../nn/block.ts';
-import type { GraphDocument } from '../schema/graph-document.ts';
+import type { GraphDocument } from '../protocol/graph-document.ts';
 import type { BuiltModel } from './build.ts';
 import { GraphBlock } from './graph-block.ts';
 import { beforeEagerRun, compiledRun, observedEager } from './compiled-run.ts';

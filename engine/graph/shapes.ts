@@ -2,12 +2,13 @@
 // layer's descriptor giving its output shape, parameter shapes and FLOPs. Unknown dims stay -1.
 // Cheap enough to run on every edit (see test/bench/graph-shapes.bench.ts).
 
-import type { GraphDocument, GraphNode } from '../schema/graph-document.ts';
+import type { GraphDocument, GraphNode } from '../protocol/graph-document.ts';
 import { layerSpec } from '../nn/layers/index.ts';
 import { specParams } from '../nn/layers/layer-spec.ts';
 import { itemPorts, paramFullName, planDocument, portValues, subPath, tieRoot, type PlannedGraph, type PlannedLayer } from './plan.ts';
 import { problem, PROBLEM_CODES as C, type Problem } from './problems.ts';
 import { validateDocument } from './parse.ts';
+import { memoOf, problemsOf } from './validated.ts';
 import { checkBudget } from './budget.ts';
 import { fmtShape, shapesCompatible } from './validate-node.ts';
 
@@ -47,7 +48,14 @@ const count = (s: readonly number[]): number => (known(s) ? s.reduce((a, b) => a
  *   // [{name: 'dense0_weight', shape: [256, 20]}, {name: 'dense0_bias', shape: [256]}]
  */
 export function inferShapes(doc: GraphDocument, opts: { inputShape?: number[] } = {}): ShapeReport {
-  const report: ShapeReport = { edges: {}, nodes: {}, problems: validateDocument(doc) };
+  // At the document's own input, a validated document's report is made once (the budget check
+  // of openDocument and of the builder read the same one); treat it as read-only.
+  if (!opts.inputShape) return memoOf(doc, 'shapes', () => inferAt(doc, doc.input.shape));
+  return inferAt(doc, opts.inputShape);
+}
+
+function inferAt(doc: GraphDocument, given: readonly number[]): ShapeReport {
+  const report: ShapeReport = { edges: {}, nodes: {}, problems: problemsOf(doc, validateDocument) };
   // A half-drawn graph still gets shapes wherever they can be known: nodes with errors of their
   // own produce unknown outputs. Errors that belong to no node (recursive definitions, a bad
   // input shape) leave nothing to infer from.
@@ -55,7 +63,6 @@ export function inferShapes(doc: GraphDocument, opts: { inputShape?: number[] } 
   if (errors.some((p) => p.nodeId === undefined && !GRAPH_LEVEL.has(p.code))) return report;
   const broken = new Set(errors.map((p) => `${p.blockId ?? ''}\u0000${p.nodeId}`));
   const plan = planDocument(doc, (blockId, nodeId) => broken.has(`${blockId ?? ''}\u0000${nodeId}`));
-  const given = opts.inputShape ?? doc.input.shape;
   const inputs = plan.body.nodes.filter((n) => n.kind === 'Input')
     .map((n) => (Array.isArray(n.attrs?.shape) ? [...(n.attrs.shape as number[])] : [...given]));
   inferGraph(plan, inputs, '', { report, dtype: doc.input.dtype, counted: new Set() });

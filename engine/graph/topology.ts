@@ -2,8 +2,8 @@
 // offers, the edges into each port, a topological order and the cycles that prevent one. Shared
 // by validation, shape inference and the builder so they agree on what a graph means.
 
-import type { BlockDefinition, GraphBody, GraphEdge, GraphNode } from '../schema/graph-document.ts';
-import { definitionPorts, nodePorts as portsOf, type NodePorts } from '../schema/node-ports.ts';
+import type { BlockDefinition, GraphBody, GraphEdge, GraphNode } from '../protocol/graph-document.ts';
+import { definitionPorts, nodePorts as portsOf, type NodePorts } from '../protocol/node-ports.ts';
 import { layerKinds, layerSpec } from '../nn/layers/index.ts';
 
 const KNOWN_KINDS = new Set(layerKinds());

@@ -2,11 +2,13 @@
 // parameter settings (known parameter names, ties whose shapes can match). Structural kinds
 // (Input, Output, BlockInstance, Repeat) are checked in validate.ts.
 
-import type { GraphNode } from '../schema/graph-document.ts';
+import type { GraphNode } from '../protocol/graph-document.ts';
 import { layerSpec, type AttrSpec, type LayerSpec } from '../nn/layers/index.ts';
 import { specParams } from '../nn/layers/layer-spec.ts';
 import { problem, PROBLEM_CODES as C, type Problem } from './problems.ts';
 import { isLayerKind } from './topology.ts';
+import { formatShape } from '../core/errors.ts';
+import { nodeProblemText as T } from './problem-messages.ts';
 
 export interface Place { nodeId?: string; blockId?: string; path: string }
 
@@ -19,7 +21,7 @@ const show = (v: unknown): string => {
 
 function checkAttr(a: AttrSpec, v: unknown, kind: string, place: Place, out: Problem[]): void {
   const at = { ...place, path: `${place.path}.attrs.${a.name}` };
-  const bad = (what: string): void => { out.push(problem(C.attrType, `${kind}.${a.name} must be ${what}, got ${show(v)}.`, at)); };
+  const bad = (what: string): void => { out.push(problem(C.attrType, T.attrType(kind, a.name, what, show(v)), at)); };
   if (v === null) {
     if (a.default !== null) bad(`a value (${a.doc})`);
     return;
@@ -30,14 +32,14 @@ function checkAttr(a: AttrSpec, v: unknown, kind: string, place: Place, out: Pro
       if (typeof v !== 'number' || !Number.isFinite(v) || (a.type === 'int' && !Number.isInteger(v))) return bad(a.type === 'int' ? 'an integer' : 'a number');
       if ((a.min !== undefined && v < a.min) || (a.max !== undefined && v > a.max)) {
         const range = a.max === undefined ? `at least ${a.min}` : a.min === undefined ? `at most ${a.max}` : `between ${a.min} and ${a.max}`;
-        out.push(problem(C.attrRange, `${kind}.${a.name} must be ${range} (${a.doc}), got ${v}.`, at));
+        out.push(problem(C.attrRange, T.attrRange(kind, a.name, range, a.doc, v), at));
       }
       return;
     case 'bool': if (typeof v !== 'boolean') bad('true or false'); return;
     case 'string': case 'function': if (typeof v !== 'string' || v === '') bad('a non-empty string'); return;
     case 'enum':
       if (typeof v !== 'string') return bad(`one of ${a.choices?.join(', ')}`);
-      if (a.choices && !a.choices.includes(v)) out.push(problem(C.attrChoice, `${kind}.${a.name} must be one of ${a.choices.join(', ')}, got ${show(v)}.`, at));
+      if (a.choices && !a.choices.includes(v)) out.push(problem(C.attrChoice, T.attrChoice(kind, a.name, a.choices, show(v)), at));
       return;
     case 'intList': if (!Array.isArray(v) || !v.every((d) => Number.isInteger(d))) bad('a list of integers'); return;
     case 'initializer':
@@ -52,14 +54,14 @@ export function checkAttrs(kind: string, attrs: Readonly<Record<string, unknown>
   for (const a of spec.attrs) {
     const v = attrs[a.name];
     if (v === undefined) {
-      if (a.default === undefined) out.push(problem(C.attrRequired, `${kind} needs '${a.name}' (${a.doc}).`, { ...place, path: `${place.path}.attrs.${a.name}` }));
+      if (a.default === undefined) out.push(problem(C.attrRequired, T.attrRequired(kind, a.name, a.doc), { ...place, path: `${place.path}.attrs.${a.name}` }));
       continue;
     }
     checkAttr(a, v, kind, place, out);
   }
   for (const name of Object.keys(attrs)) {
     if (!spec.attrs.some((a) => a.name === name)) {
-      out.push(problem(C.attrUnknown, `${kind} has no attribute '${name}' (it has ${spec.attrs.map((a) => a.name).join(', ') || 'none'}); it is ignored.`, { ...place, path: `${place.path}.attrs.${name}` }));
+      out.push(problem(C.attrUnknown, T.attrUnknown(kind, name, spec.attrs.map((a) => a.name)), { ...place, path: `${place.path}.attrs.${name}` }));
     }
   }
 }
@@ -92,7 +94,7 @@ export function defaultsOf(spec: LayerSpec): Record<string, unknown> {
 export const shapesCompatible = (a: readonly number[], b: readonly number[]): boolean =>
   a.length === b.length && a.every((d, i) => d === -1 || b[i] === -1 || d === b[i]);
 
-export const fmtShape = (s: readonly number[]): string => `(${s.join(', ')}${s.length === 1 ? ',' : ''})`;
+export const fmtShape = formatShape;
 
 /** Parameter settings of a layer node: known names, tie targets that exist and fit. */
 export function checkParamSettings(node: GraphNode, nodes: ReadonlyMap<string, GraphNode>, place: Place, out: Problem[]): void {
@@ -102,32 +104,32 @@ export function checkParamSettings(node: GraphNode, nodes: ReadonlyMap<string, G
   for (const [param, settings] of Object.entries(node.params)) {
     const at = { ...place, param, path: `${place.path}.params.${param}` };
     if (!own.includes(param)) {
-      out.push(problem(C.paramUnknown, `${node.name} (${node.kind}) has no parameter '${param}'; it has ${own.join(', ') || 'none'}.`, at));
+      out.push(problem(C.paramUnknown, T.paramUnknown(node.name, node.kind, param, own), at));
       continue;
     }
     const tie = settings.tiedTo;
     if (!tie) continue;
     if (settings.init !== undefined || settings.constant !== undefined) {
-      out.push(problem(C.tieSettings, `${node.name}.${param} is tied to ${tie.node}.${tie.param}, so that parameter's init and constant settings apply; the ones given here are ignored.`, at));
+      out.push(problem(C.tieSettings, T.tieSettings(node.name, param, tie.node, tie.param), at));
     }
     const target = nodes.get(tie.node);
     const targetSpec = target && isLayerKind(target.kind) ? layerSpec(target.kind) : null;
     if (!target || !targetSpec) {
-      out.push(problem(C.tieTarget, `${node.name}.${param} is tied to node '${tie.node}', which ${target ? 'is not a layer' : 'does not exist in this graph'}.`, at));
+      out.push(problem(C.tieTarget, T.tieMissingNode(node.name, param, tie.node, target !== undefined), at));
       continue;
     }
     if (target === node && tie.param === param) {
-      out.push(problem(C.tieTarget, `${node.name}.${param} is tied to itself.`, at));
+      out.push(problem(C.tieTarget, T.tieSelf(node.name, param), at));
       continue;
     }
     if (!presentParams(targetSpec, { ...defaultsOf(targetSpec), ...target.attrs }).includes(tie.param)) {
-      out.push(problem(C.tieTarget, `${node.name}.${param} is tied to ${target.name}.${tie.param}, but ${target.name} (${target.kind}) has no parameter '${tie.param}'.`, at));
+      out.push(problem(C.tieTarget, T.tieMissingParam(node.name, param, target.name, target.kind, tie.param), at));
       continue;
     }
     const mine = staticParamShape(node, param);
     const theirs = staticParamShape(target, tie.param);
     if (mine && theirs && !shapesCompatible(mine, theirs)) {
-      out.push(problem(C.tieShape, `${node.name}.${param} ${fmtShape(mine)} cannot be tied to ${target.name}.${tie.param} ${fmtShape(theirs)}: the shapes can never match.`, at));
+      out.push(problem(C.tieShape, T.tieShape(node.name, param, mine, target.name, tie.param, theirs), at));
     }
   }
 }
@@ -146,7 +148,7 @@ export function checkTieCycles(nodes: ReadonlyMap<string, GraphNode>, place: Omi
       while (cur && !seen.includes(`${cur[0]}.${cur[1]}`)) { seen.push(`${cur[0]}.${cur[1]}`); cur = next(cur[0], cur[1]); }
       if (cur && `${cur[0]}.${cur[1]}` === `${n.id}.${param}` && seen.length > 1 && !reported.has(seen.slice().sort().join())) {
         reported.add(seen.slice().sort().join());
-        out.push(problem(C.tieCycle, `Parameters tied in a circle, so none holds the value: ${[...seen, seen[0]].join(' → ')}.`, { ...place, nodeId: n.id, param }));
+        out.push(problem(C.tieCycle, T.tieCycle([...seen, seen[0]!]), { ...place, nodeId: n.id, param }));
       }
     }
   }

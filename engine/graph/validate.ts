@@ -3,18 +3,19 @@
 
 import {
   REPEAT_MAX, REPEAT_MIN, type BlockDefinition, type GraphBody, type GraphDocument, type GraphNode,
-} from '../schema/graph-document.ts';
+} from '../protocol/graph-document.ts';
 import { problem, PROBLEM_CODES as C, type Problem } from './problems.ts';
 import { findCycles, indexGraph, isLayerKind, nodePorts, definitionPorts } from './topology.ts';
 import { checkAttrs, checkParamSettings, checkTieCycles } from './validate-node.ts';
 import { checkExpansion } from './expansion.ts';
+import { structureProblemText as S } from './problem-messages.ts';
 
 /** Every problem of the document; an empty list (or warnings only) means it builds. */
 export function validateStructure(doc: GraphDocument): Problem[] {
   const out: Problem[] = [];
   const blocks = new Map<string, BlockDefinition>();
   doc.blocks.forEach((b, i) => {
-    if (blocks.has(b.id)) out.push(problem(C.idDuplicate, `Two block definitions have the id '${b.id}'.`, { blockId: b.id, path: `blocks[${i}].id` }));
+    if (blocks.has(b.id)) out.push(problem(C.idDuplicate, S.duplicateBlockId(b.id), { blockId: b.id, path: `blocks[${i}].id` }));
     else blocks.set(b.id, b);
   });
   checkInputShape(doc.input.shape, 'input.shape', out);
@@ -26,7 +27,7 @@ export function validateStructure(doc: GraphDocument): Problem[] {
 
 function checkInputShape(shape: readonly number[], path: string, out: Problem[], nodeId?: string): void {
   if (shape.some((d) => d !== -1 && d < 1)) {
-    out.push(problem(C.inputShape, `An input shape's dims are positive, or -1 for one not known until run (the batch); got (${shape.join(', ')}).`, { path, nodeId }));
+    out.push(problem(C.inputShape, S.inputShape(shape), { path, nodeId }));
   }
 }
 
@@ -39,10 +40,10 @@ function validateGraph(body: GraphBody, blocks: ReadonlyMap<string, BlockDefinit
   const ids = new Set<string>();
   const names = new Map<string, GraphNode>();
   body.nodes.forEach((n, i) => {
-    if (ids.has(n.id)) out.push(problem(C.idDuplicate, `Two nodes have the id '${n.id}'.`, at(n, i, { path: `${base}nodes[${i}].id` })));
+    if (ids.has(n.id)) out.push(problem(C.idDuplicate, S.duplicateNodeId(n.id), at(n, i, { path: `${base}nodes[${i}].id` })));
     ids.add(n.id);
     const other = names.get(n.name);
-    if (other) out.push(problem(C.nameDuplicate, `Nodes '${other.id}' and '${n.id}' are both named '${n.name}'; names give parameter names (${n.name}_weight), so they must differ.`, at(n, i, { path: `${base}nodes[${i}].name` })));
+    if (other) out.push(problem(C.nameDuplicate, S.duplicateName(other.id, n.id, n.name), at(n, i, { path: `${base}nodes[${i}].name` })));
     else names.set(n.name, n);
     checkNode(n, blocks, { blockId: where.blockId, nodeId: n.id, path: `${base}nodes[${i}]` }, out);
   });
@@ -51,25 +52,25 @@ function validateGraph(body: GraphBody, blocks: ReadonlyMap<string, BlockDefinit
     const place = { blockId: where.blockId, nodeId: n.id, path: `${base}nodes[${i}]` };
     if (isLayerKind(n.kind)) checkParamSettings(n, index.nodes, place, out);
     else if (n.params && Object.keys(n.params).length > 0) {
-      out.push(problem(C.paramUnknown, `${n.name} (${n.kind}) holds no parameters of its own; set them on the layers inside.`, { ...place, path: `${place.path}.params` }));
+      out.push(problem(C.paramUnknown, S.containerParams(n.name, n.kind), { ...place, path: `${place.path}.params` }));
     }
   });
   const edgeIds = new Set<string>();
   body.edges.forEach((e, i) => {
     const path = `${base}edges[${i}]`;
-    if (edgeIds.has(e.id)) out.push(problem(C.idDuplicate, `Two edges have the id '${e.id}'.`, { blockId: where.blockId, path: `${path}.id` }));
+    if (edgeIds.has(e.id)) out.push(problem(C.idDuplicate, S.duplicateEdgeId(e.id), { blockId: where.blockId, path: `${path}.id` }));
     edgeIds.add(e.id);
     for (const [end, ref] of [['source', e.source], ['target', e.target]] as const) {
       const node = index.nodes.get(ref.node);
       if (!node) {
-        out.push(problem(C.edgeNode, `Edge '${e.id}' ${end === 'source' ? 'starts at' : 'ends at'} node '${ref.node}', which does not exist.`, { blockId: where.blockId, nodeId: ref.node, port: ref.port, path: `${path}.${end}.node` }));
+        out.push(problem(C.edgeNode, S.edgeNode(e.id, end, ref.node), { blockId: where.blockId, nodeId: ref.node, port: ref.port, path: `${path}.${end}.node` }));
         continue;
       }
       const ports = nodePorts(node, blocks);
       if (!ports) continue; // the node's own problem (unknown kind / missing block) says why
       const names = end === 'source' ? ports.outputs : ports.inputs.map((p) => p.name);
       if (!names.includes(ref.port)) {
-        out.push(problem(C.edgePort, `Edge '${e.id}': ${node.name} has no ${end === 'source' ? 'output' : 'input'} port '${ref.port}' (it has ${names.join(', ') || 'none'}).`, { blockId: where.blockId, nodeId: node.id, port: ref.port, path: `${path}.${end}.port` }));
+        out.push(problem(C.edgePort, S.edgePort(e.id, node.name, end, ref.port, names), { blockId: where.blockId, nodeId: node.id, port: ref.port, path: `${path}.${end}.port` }));
       }
     }
   });
@@ -78,20 +79,20 @@ function validateGraph(body: GraphBody, blocks: ReadonlyMap<string, BlockDefinit
     if (!ports) return;
     for (const p of ports.inputs) {
       const edges = index.incoming.get(n.id)?.get(p.name) ?? [];
-      if (edges.length === 0) { if (!p.optional) out.push(problem(C.portUnconnected, `${n.name}'s input '${p.name}' is not connected.`, at(n, i, { port: p.name }))); }
+      if (edges.length === 0) { if (!p.optional) out.push(problem(C.portUnconnected, S.portUnconnected(n.name, p.name), at(n, i, { port: p.name }))); }
       else if (edges.length > 1 && !p.variadic) {
-        out.push(problem(C.portMultiple, `${n.name}'s input '${p.name}' takes one edge, but ${edges.length} arrive (${edges.slice(0, 10).map((e) => e.id).join(', ')}${edges.length > 10 ? ', …' : ''}).`, at(n, i, { port: p.name })));
+        out.push(problem(C.portMultiple, S.portMultiple(n.name, p.name, edges.map((e) => e.id)), at(n, i, { port: p.name })));
       }
     }
   });
   for (const cycle of findCycles(index)) {
     const names = cycle.map((n) => n.name);
-    out.push(problem(C.cycle, `The graph has a cycle: ${[...names, names[0]].join(' → ')}; data cannot flow around a loop (use Repeat for repetition).`,
+    out.push(problem(C.cycle, S.cycle(names),
       { blockId: where.blockId, nodeId: cycle[0]!.id, path: where.path }));
   }
   const what = isRoot ? 'The model' : `Block definition '${where.blockId}'`;
-  if (!body.nodes.some((n) => n.kind === 'Input')) out.push(problem(C.inputMissing, `${what} has no Input node.`, { blockId: where.blockId, path: where.path }));
-  if (!body.nodes.some((n) => n.kind === 'Output')) out.push(problem(C.outputMissing, `${what} has no Output node.`, { blockId: where.blockId, path: where.path }));
+  if (!body.nodes.some((n) => n.kind === 'Input')) out.push(problem(C.inputMissing, S.inputMissing(what), { blockId: where.blockId, path: where.path }));
+  if (!body.nodes.some((n) => n.kind === 'Output')) out.push(problem(C.outputMissing, S.outputMissing(what), { blockId: where.blockId, path: where.path }));
   checkUnused(body, index, where, out);
   checkTieCycles(index.nodes, { blockId: where.blockId, path: where.path }, out);
 }
@@ -106,40 +107,40 @@ function checkNode(n: GraphNode, blocks: ReadonlyMap<string, BlockDefinition>, p
     case 'Repeat': {
       if (n.kind === 'Repeat') {
         if (n.count === undefined || n.count < REPEAT_MIN || n.count > REPEAT_MAX) {
-          out.push(problem(C.repeatCount, `${n.name} repeats ${n.count ?? 'an unset number of'} times; a count is ${REPEAT_MIN} to ${REPEAT_MAX}.`, { ...place, path: `${place.path}.count` }));
+          out.push(problem(C.repeatCount, S.repeatCount(n.name, n.count), { ...place, path: `${place.path}.count` }));
         }
         if ((n.block === undefined) === (n.sequence === undefined)) {
-          out.push(problem(C.blockField, `${n.name} (Repeat) needs exactly one of 'block' (a block definition) or 'sequence' (inline layers).`, place));
+          out.push(problem(C.blockField, S.repeatSource(n.name), place));
         }
         n.sequence?.forEach((s, j) => {
           const p = { ...place, path: `${place.path}.sequence[${j}]` };
-          if (!isLayerKind(s.kind)) out.push(problem(C.kindUnknown, `${n.name}: unknown layer kind '${s.kind}' in the repeated sequence.`, p));
+          if (!isLayerKind(s.kind)) out.push(problem(C.kindUnknown, S.sequenceKind(n.name, s.kind), p));
           else checkAttrs(s.kind, s.attrs ?? {}, p, out);
         });
         if (n.sequence) return;
       }
       if (n.block === undefined) {
-        if (n.kind === 'BlockInstance') out.push(problem(C.blockField, `${n.name} (BlockInstance) needs 'block', the id of a block definition.`, place));
+        if (n.kind === 'BlockInstance') out.push(problem(C.blockField, S.instanceBlock(n.name), place));
         return;
       }
       const def = blocks.get(n.block);
       if (!def) {
-        out.push(problem(C.blockMissing, `${n.name} uses block definition '${n.block}', which does not exist (defined: ${[...blocks.keys()].join(', ') || 'none'}).`, { ...place, path: `${place.path}.block` }));
+        out.push(problem(C.blockMissing, S.blockMissing(n.name, n.block, [...blocks.keys()]), { ...place, path: `${place.path}.block` }));
       } else if (n.kind === 'Repeat') {
         const ports = definitionPorts(def);
         if (ports.inputs.length !== 1 || ports.outputs.length !== 1) {
-          out.push(problem(C.blockField, `${n.name} repeats '${def.id}', which has ${ports.inputs.length} inputs and ${ports.outputs.length} outputs; copies chain output to input, so it needs one of each.`, place));
+          out.push(problem(C.blockField, S.repeatPorts(n.name, def.id, ports.inputs.length, ports.outputs.length), place));
         }
       }
       return;
     }
     default:
       if (!isLayerKind(n.kind)) {
-        out.push(problem(C.kindUnknown, `${n.name} has the unknown kind '${n.kind}'.`, { ...place, path: `${place.path}.kind` }));
+        out.push(problem(C.kindUnknown, S.kindUnknown(n.name, n.kind), { ...place, path: `${place.path}.kind` }));
         return;
       }
       if (n.kind === 'Sequential' || n.kind === 'Concurrent') {
-        out.push(problem(C.kindContainer, `${n.name}: a ${n.kind} node would have no children here; draw its children in a block definition and use a BlockInstance.`, place));
+        out.push(problem(C.kindContainer, S.kindContainer(n.name, n.kind), place));
       }
       checkAttrs(n.kind, n.attrs ?? {}, place, out);
   }
@@ -166,7 +167,7 @@ function checkUnused(body: GraphBody, index: ReturnType<typeof indexGraph>, wher
   }
   body.nodes.forEach((n, i) => {
     if (!live.has(n.id) && n.kind !== 'Input') {
-      out.push(problem(C.unused, `${n.name} does not lead to any Output, so it never runs.`, { blockId: where.blockId, nodeId: n.id, path: `${where.path ? `${where.path}.` : ''}nodes[${i}]` }));
+      out.push(problem(C.unused, S.unused(n.name), { blockId: where.blockId, nodeId: n.id, path: `${where.path ? `${where.path}.` : ''}nodes[${i}]` }));
     }
   });
 }

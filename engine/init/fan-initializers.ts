@@ -2,7 +2,7 @@
 // Gluon's fan rule: hw = prod(shape[2:]), fan_in = shape[1]·hw, fan_out = shape[0]·hw.
 
 import type { NDArray } from '../ndarray/ndarray.ts';
-import { modelErrors, pyTuple } from '../nn/model-errors.ts';
+import { initError, pyTuple } from '../core/model-error.ts';
 import { Initializer, randomNormal, randomUniform, writeInto } from './initializer.ts';
 
 export type RndType = 'uniform' | 'gaussian';
@@ -17,7 +17,7 @@ export interface XavierOptions {
 /** fan_in and fan_out of a weight of rank ≥ 2 (Gluon's rule). */
 export function fans(name: string, shape: readonly number[]): { fanIn: number; fanOut: number } {
   if (shape.length < 2) {
-    throw modelErrors.init(`Xavier initializer cannot be applied to vector ${name} of shape ${pyTuple(shape)}: it ` +
+    throw initError(`Xavier initializer cannot be applied to vector ${name} of shape ${pyTuple(shape)}: it ` +
       'needs at least 2 dimensions. Give this parameter its own init (e.g. zeros).');
   }
   let hw = 1;
@@ -37,10 +37,10 @@ export class Xavier extends Initializer {
     const magnitude = options.magnitude ?? 3;
     super(kind, Object.keys(extraArgs).length ? extraArgs : { rndType, factorType, magnitude });
     if (rndType !== 'uniform' && rndType !== 'gaussian') {
-      throw modelErrors.init(`Unknown random type '${String(rndType)}' for Xavier: use 'uniform' or 'gaussian'.`);
+      throw initError(`Unknown random type '${String(rndType)}' for Xavier: use 'uniform' or 'gaussian'.`);
     }
     if (factorType !== 'avg' && factorType !== 'in' && factorType !== 'out') {
-      throw modelErrors.init(`Incorrect factor type '${String(factorType)}' for Xavier: use 'avg', 'in' or 'out'.`);
+      throw initError(`Incorrect factor type '${String(factorType)}' for Xavier: use 'avg', 'in' or 'out'.`);
     }
     this.rndType = rndType;
     this.factorType = factorType;

@@ -5,7 +5,7 @@
 import type { NDArray } from '../ndarray/ndarray.ts';
 import { np } from '../ndarray/np.ts';
 import { isFloat } from '../ndarray/dtype.ts';
-import { modelErrors } from '../nn/model-errors.ts';
+import { initError } from '../core/model-error.ts';
 
 /** What Gluon's InitDesc carries: the parameter's name and, when chosen, the init it asked for. */
 export interface InitDesc {
@@ -28,7 +28,7 @@ export class Initializer {
 
   /** Fills `arr` in place; `name` is the parameter's full name (dense0_weight). Override this. */
   initWeight(name: string, _arr: NDArray): void {
-    throw modelErrors.init(`${this.constructor.name} does not implement initWeight(name, arr), needed for '${name}'. ` +
+    throw initError(`${this.constructor.name} does not implement initWeight(name, arr), needed for '${name}'. ` +
       'Subclass Initializer and override initWeight to fill arr in place.');
   }
 
@@ -49,7 +49,7 @@ export class Initializer {
     else if (n.endsWith('weight_quantize')) writeInto(arr, randomUniform(arr, -127, 127).astype('int32'));
     else if (n.endsWith('bias_quantize')) arr.set(null, 0);
     else {
-      throw modelErrors.init(`Unknown initialization pattern for '${n}': by name only weight, bias, gamma, beta, ` +
+      throw initError(`Unknown initialization pattern for '${n}': by name only weight, bias, gamma, beta, ` +
         'min, max and *_quantize are known. Give the parameter its own init, or use Mixed([...patterns], [...inits]).');
     }
   }

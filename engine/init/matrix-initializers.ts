@@ -5,7 +5,7 @@
 
 import type { NDArray } from '../ndarray/ndarray.ts';
 import { np } from '../ndarray/np.ts';
-import { modelErrors, pyTuple } from '../nn/model-errors.ts';
+import { initError, pyTuple } from '../core/model-error.ts';
 import { Initializer, writeInto } from './initializer.ts';
 
 const MAX_ITERATIONS = 200;
@@ -23,7 +23,7 @@ export class Orthogonal extends Initializer {
   }
 
   override initWeight(name: string, arr: NDArray): void {
-    if (arr.ndim < 2) throw modelErrors.init(`Orthogonal needs a weight with at least 2 dimensions; '${name}' has shape ${pyTuple(arr.shape)}.`);
+    if (arr.ndim < 2) throw initError(`Orthogonal needs a weight with at least 2 dimensions; '${name}' has shape ${pyTuple(arr.shape)}.`);
     const rows = arr.shape[0]!;
     const cols = arr.size / rows;
     const opts = { dtype: 'float64' as const, device: arr.device };
@@ -44,7 +44,7 @@ function polarFactor(name: string, m: NDArray): NDArray {
     if (Number(gram.sub(eye).abs().max().item()) < TOLERANCE) return x;
     x = wide ? x.mul(1.5).sub(np.matmul(gram, x).mul(0.5)) : x.mul(1.5).sub(np.matmul(x, gram).mul(0.5));
   }
-  throw modelErrors.init(`Orthogonal: the random matrix for '${name}' is too close to singular to orthogonalize; initialize again.`);
+  throw initError(`Orthogonal: the random matrix for '${name}' is too close to singular to orthogonalize; initialize again.`);
 }
 
 /** Bilinear upsampling kernel for a 4-D weight (Gluon's formula on the last two axes). */
@@ -53,7 +53,7 @@ export class Bilinear extends Initializer {
     super('bilinear');
   }
   override initWeight(name: string, arr: NDArray): void {
-    if (arr.ndim !== 4) throw modelErrors.init(`Bilinear needs a 4-D weight; '${name}' has shape ${pyTuple(arr.shape)}.`);
+    if (arr.ndim !== 4) throw initError(`Bilinear needs a 4-D weight; '${name}' has shape ${pyTuple(arr.shape)}.`);
     const [, , h, w] = arr.shape as [number, number, number, number];
     const f = Math.ceil(w / 2);
     const c = (2 * f - 1 - (f % 2)) / (2 * f);

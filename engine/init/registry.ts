@@ -1,86 +1,19 @@
 // Initializers by name, so documents store them as data: 'xavier', 'zeros',
 // ['normal', {sigma: 0.01}] or MXNet's JSON '["normal", {"sigma": 0.01}]'. Names are
-// case-insensitive; snake_case argument names (rnd_type) are read as camelCase (rndType).
+// case-insensitive; snake_case argument names (rnd_type) are read as camelCase (rndType). The table
+// itself is init-table.ts; this module registers the built-in names on it, so importing it (as
+// everything outside engine/init does) gives a table that knows them.
 
 import { np } from '../ndarray/np.ts';
 import type { NDArray } from '../ndarray/ndarray.ts';
-import { modelErrors } from '../nn/model-errors.ts';
-import { Initializer } from './initializer.ts';
 import { Constant, LSTMBias, Normal, One, Uniform, Zero } from './basic-initializers.ts';
 import { MSRAPrelu, Xavier, type XavierOptions } from './fan-initializers.ts';
 import { Bilinear, Orthogonal } from './matrix-initializers.ts';
 import { Mixed } from './mixed.ts';
+import { registerInitializer, type InitSpec } from './init-table.ts';
 
-export type InitSpec = Initializer | string | readonly [string, Record<string, unknown>?];
-export type InitFactory = (args: Record<string, unknown>) => Initializer;
-type InitClass = new (...args: never[]) => Initializer;
-
-const registry = new Map<string, InitFactory>();
-
-/**
- * Makes an initializer creatable by name (MXNet's @register / @alias). Pass a factory from the
- * stored args, or a class whose constructor takes no arguments (or the args object).
- * @example registerInitializer('myinit', MyInit); createInitializer('myinit')
- */
-export function registerInitializer(name: string, make: InitFactory | InitClass, aliases: readonly string[] = []): void {
-  const factory: InitFactory = isClass(make) ? (args) => named(new (make as unknown as new (a: unknown) => Initializer)(args), name) : make;
-  for (const n of [name, ...aliases]) registry.set(n.toLowerCase(), factory);
-}
-
-/** Stamps the registered name on an instance so toSpec() gives back a name the registry knows. */
-function named(inst: Initializer, name: string): Initializer {
-  (inst as { kind: string }).kind = name.toLowerCase();
-  return inst;
-}
-
-function isClass(f: InitFactory | InitClass): f is InitClass {
-  return typeof f === 'function' && (f.prototype instanceof Initializer || f === Initializer);
-}
-
-export function registeredInitializers(): string[] {
-  return [...registry.keys()].sort();
-}
-
-/** An Initializer from an instance (returned as is), a name, a [name, args] pair or its JSON. */
-export function createInitializer(spec: InitSpec): Initializer {
-  if (spec instanceof Initializer) return spec;
-  let name: string;
-  let args: Record<string, unknown> = {};
-  if (typeof spec === 'string') {
-    if (spec.trimStart().startsWith('[')) return createInitializer(parseJsonSpec(spec));
-    name = spec;
-  } else if (Array.isArray(spec) && typeof spec[0] === 'string') {
-    name = spec[0];
-    args = camelKeys(spec[1] ?? {});
-  } else {
-    throw modelErrors.init(`An initializer must be an Initializer, a name such as 'xavier', or [name, args]; got ${JSON.stringify(spec)}.`);
-  }
-  const factory = registry.get(name.toLowerCase());
-  if (!factory) {
-    throw modelErrors.init(`Unknown initializer '${name}'. Known: ${registeredInitializers().join(', ')}. ` +
-      'Register your own with registerInitializer(name, classOrFactory).');
-  }
-  return factory(args);
-}
-
-function parseJsonSpec(text: string): InitSpec {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (e) {
-    throw modelErrors.init(`Cannot parse initializer JSON ${JSON.stringify(text)}: ${(e as Error).message}`);
-  }
-  if (!Array.isArray(parsed) || typeof parsed[0] !== 'string') {
-    throw modelErrors.init(`Initializer JSON must be ["name", {args}], got ${text}.`);
-  }
-  return [parsed[0], (parsed[1] ?? {}) as Record<string, unknown>];
-}
-
-function camelKeys(args: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(args)) out[k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())] = v;
-  return out;
-}
+export { createInitializer, registerInitializer, registeredInitializers } from './init-table.ts';
+export type { InitFactory, InitSpec } from './init-table.ts';
 
 const num = (v: unknown, fallback: number): number => (v === undefined ? fallback : Number(v));
 const constantValue = (v: unknown): number | NDArray =>

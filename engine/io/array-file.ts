@@ -4,7 +4,7 @@ import { constants as bufferConstants } from 'node:buffer';
 import { constants as fsConstants } from 'node:fs';
 import { open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
-import { currentLimits } from '../schema/limits';
+import { currentLimits } from '../protocol/limits';
 import { IoError } from './io-error';
 import { cleanStaleTempsOf, noteTemp, tempPathFor } from './temp-files';
 import { type ArrayCollection, type DecodeOptions, type HostTensor, isHostTensor } from './host-tensor';

@@ -5,6 +5,7 @@ import { ByteReader, concatBytes } from './byte-reader';
 import { IoError } from './io-error';
 import { type DecodeOptions, type FileDType, type HostTensor, type IoDType, ITEMSIZE, byteSwap, decodeTensor, elementCount, encodeTensor } from './host-tensor';
 import { parseNpyHeader } from './npy-header';
+import { formatShape } from '../core/errors.ts';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
 const ARRAY_ALIGN = 64; // numpy pads the header so the data starts on a 64-byte boundary
@@ -93,9 +94,7 @@ function fortranToC(src: Uint8Array, shape: readonly number[], size: number): Ui
 }
 
 /** Python's repr of a tuple of ints: (), (3,), (2, 3). */
-function pyTuple(shape: readonly number[]): string {
-  return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
-}
+const pyTuple = formatShape;
 
 /** The header numpy writes for this dtype and shape, padded exactly as numpy pads it. */
 export function npyHeader(descr: string, shape: readonly number[]): Uint8Array {

@@ -5,7 +5,7 @@ import { native } from '../backend/backend.ts';
 import { errors } from '../core/errors.ts';
 import { DTYPE_INFO, DEFAULT_DTYPE, checkDType, type AnyTypedArray, type DType } from './dtype.ts';
 import type { Device } from './device.ts';
-import { NDArray } from './ndarray.ts';
+import { NDArray } from './ndarray-core.ts';
 
 export interface CreateOptions { dtype?: DType; device?: Device; ctx?: Device }
 export type ShapeArg = number | readonly number[];

@@ -3,7 +3,8 @@
 // implied dtype, other non-bool dtypes get `dtype=...`, and non-cpu arrays get `ctx=gpu(0)`.
 
 import { typedGet, type AnyTypedArray, type DType } from './dtype.ts';
-import type { NDArray } from './ndarray.ts';
+import type { NDArray } from './ndarray-core.ts';
+import { formatShape } from '../core/errors.ts';
 
 const PRECISION = 8;
 const LINE_WIDTH = 75;
@@ -230,7 +231,7 @@ function formatNested(t: AnyTypedArray, shape: readonly number[], fmt: Formatter
   return recurse(0, 0, ' '.repeat('array('.length + 1), LINE_WIDTH - 1);
 }
 
-const pyTuple = (shape: readonly number[]): string => `(${shape.join(', ')}${shape.length === 1 ? ',' : ''})`;
+const pyTuple = formatShape;
 
 /** numpy's repr text of an array with this dtype name as numpy spells it. */
 function numpyRepr(x: NDArray): string {

@@ -1,19 +1,11 @@
-// NDArray: a contiguous row-major array in native storage, with the MXNet numpy-mode method set.
-// Math lives in engine/ops; methods here are one-line delegations so the hot path stays in one place.
-//
-// Storage sharing: reshape/expandDims/squeeze/flatten return views over the SAME native buffer.
-// There is no refcount: dispose() on any view frees the storage for all of them (later use throws
-// E_DISPOSED). Without dispose(), storage is freed when the last view is garbage collected.
-
-import type { NativeBuffer } from '../backend/native-addon.ts';
-import { deferCopy, native } from '../backend/backend.ts';
-import { errors } from '../core/errors.ts';
-import { DTYPE_INFO, checkDType, typedGet, type AnyTypedArray, type DType } from './dtype.ts';
-import { currentDevice, type Device } from './device.ts';
-import { checkShape, sizeOf, type Shape } from './shape.ts';
-import { formatArray } from './format.ts';
-import type { TapeNode } from '../autograd/tape.ts';
-import { recordOp } from '../autograd/tape.ts';
+// NDArray with the MXNet numpy-mode method set. The class itself (storage, reading back, printing)
+// is ndarray-core.ts, which imports no op; this module attaches the methods, each a one-line
+// delegation to engine/ops or engine/autograd, to its prototype. So ops and autograd import the
+// core and the dependency runs one way: ndarray.ts → ops, autograd → ndarray-core.ts (tfjs attaches
+// its chained ops to Tensor the same way). Everything outside ops/autograd imports NDArray from here.
+import type { Device } from './device.ts';
+import type { DType } from './dtype.ts';
+import { NDArray } from './ndarray-core.ts';
 import * as ew from '../ops/elementwise.ts';
 import * as red from '../ops/reduce.ts';
 import * as lay from '../ops/layout.ts';
@@ -21,230 +13,107 @@ import * as idx from '../ops/indexing.ts';
 import { dot } from '../ops/linalg.ts';
 import { attachGrad, backward, type GradReq, type BackwardOptions } from '../autograd/backward.ts';
 
-export type NestedArray = number | boolean | NestedArray[];
+export { NDArray, viewOf } from './ndarray-core.ts';
+export type { NestedArray } from './ndarray-core.ts';
+
 type Operand = NDArray | number;
 
-/** Budget checks call into the addon, so only sizes this large pay for one. */
-const BUDGET_CHECK_BYTES = 64 * 2 ** 20;
-
-export class NDArray {
-  private _buf: NativeBuffer;
-  /** @internal set while this array is the not-yet-made transpose of a 2-D `_tsrc` (see _transposeOf). */
-  _tsrc: NDArray | null = null;
-  readonly shape: readonly number[];
-  readonly dtype: DType;
-  readonly device: Device;
-  readonly size: number;
-  /** @internal autograd: the op that produced this array while recording. */
-  _node: TapeNode | null = null;
-  /** @internal autograd: gradient request set by attachGrad. */
-  _gradReq: GradReq = 'null';
-  /** @internal autograd: gradient buffer (allocated by attachGrad). */
-  _grad: NDArray | null = null;
-
-  /** @internal use np.* creation functions; this wraps existing storage. */
-  constructor(buffer: NativeBuffer, shape: readonly number[], dtype: DType, device: Device, size = sizeOf(shape)) {
-    this._buf = buffer;
-    this.shape = shape;
-    this.dtype = dtype;
-    this.device = device;
-    this.size = size;
-  }
-
-  /** The native storage (made now if this is a deferred transpose). */
-  get buffer(): NativeBuffer { return this._tsrc === null ? this._buf : this._materialize(); }
-
-  /**
-   * @internal The transpose of the 2-D array `src` with its copy deferred: np.dot / np.matmul read
-   * `src` directly with the GEMM's transpose flag (no copy at all for `np.dot(x, w.T)`); anything
-   * else that reads `.buffer` makes the copy then. The backend makes it before `src`'s storage is
-   * written or freed (backend.ts deferCopy), so the array always holds the values `src` had when
-   * it was transposed, as an eager copy would.
-   */
-  static _transposeOf(src: NDArray): NDArray {
-    const t = new NDArray(src.buffer, [src.shape[1]!, src.shape[0]!], src.dtype, src.device, src.size);
-    t._tsrc = src;
-    deferCopy(src.buffer, t);
-    return t;
-  }
-
-  /** @internal makes a deferred transpose's copy (see _transposeOf). */
-  _materialize(): NativeBuffer {
-    const src = this._tsrc;
-    if (src === null) return this._buf; // already made (the backend may ask again)
-    const rows = src.shape[0]!, cols = src.shape[1]!;
-    const out = NDArray._alloc(this.shape, this.dtype, this.device, 'transpose', this.size);
-    try {
-      native().copyStrided(DTYPE_INFO[this.dtype].code, src.buffer, 0, [1, cols], out._buf, 0, [rows, 1], [cols, rows]);
-    } catch (e) {
-      native().dispose(out._buf);
-      throw errors.fromNative('transpose', e, `array of shape ${JSON.stringify(src.shape)}`);
-    }
-    this._buf = out._buf;
-    this._tsrc = null;
-    return this._buf;
-  }
-
-  /** @internal allocates uninitialised storage; `shape` must already be valid unless `op` validation is wanted. */
-  static _alloc(shape: readonly number[], dtype: DType, device: Device, op = 'alloc', size = sizeOf(shape)): NDArray {
-    const bytes = size * DTYPE_INFO[dtype].bytes;
-    let buf: NativeBuffer;
-    try {
-      buf = native().alloc(device.typeCode, device.id, bytes);
-    } catch (e) {
-      throw errors.fromNative(op, e, `shape ${JSON.stringify(shape)}, dtype ${dtype}, device ${device}`);
-    }
-    return new NDArray(buf, shape, dtype, device, size);
-  }
-
-  /** @internal validated allocation for user-given shapes: checks dims and the memory budget first. */
-  static _allocChecked(op: string, shape: readonly unknown[], dtype: unknown, device: Device | undefined): NDArray {
-    const d = checkDType(op, dtype ?? 'float32');
-    const size = checkShape(op, shape);
-    const bytes = size * DTYPE_INFO[d].bytes;
-    if (bytes > BUDGET_CHECK_BYTES) {
-      const budget = native().memoryStats().budgetBytes;
-      if (bytes > budget) throw errors.tooLarge(op, shape as number[], bytes, budget);
-    }
-    return NDArray._alloc((shape as number[]).slice(), d, device ?? currentDevice(), op, size);
-  }
-
-  get ndim(): number { return this.shape.length; }
-
-  /** Frees the storage now (shared by every reshape view of it). Idempotent. */
-  dispose(): void { native().dispose(this.buffer); }
-
-  get isDisposed(): boolean { return native().bufferInfo(this.buffer).disposed; }
-
-  // ---- export
-  /** A copy of the contents as a typed array (BigInt64Array for int64, Uint8Array for bool/uint8). */
-  toTyped(): AnyTypedArray {
-    const out = DTYPE_INFO[this.dtype].make(this.size);
-    try {
-      native().read(this.buffer, 0, out);
-    } catch (e) {
-      throw errors.fromNative('toTyped', e, `array of shape ${JSON.stringify(this.shape)}`);
-    }
-    return out;
-  }
-  /** Nested JS arrays (numbers; booleans for bool); a 0-d array gives its value. */
-  toArray(): NestedArray {
-    const t = this.toTyped();
-    const isBool = this.dtype === 'bool';
-    const shape = this.shape;
-    let pos = 0;
-    const build = (axis: number): NestedArray => {
-      if (axis === shape.length) { const v = typedGet(t, pos++); return isBool ? v !== 0 : v; }
-      const out: NestedArray[] = [];
-      for (let i = 0; i < shape[axis]!; i++) out.push(build(axis + 1));
-      return out;
-    };
-    return build(0);
-  }
-  /** The single element of a size-1 array, as a number (boolean for bool arrays). */
-  item(): number | boolean {
-    if (this.size !== 1) throw errors.args('item', `can only convert an array of size 1, got shape ${JSON.stringify(this.shape)}`);
-    const v = typedGet(this.toTyped(), 0);
-    return this.dtype === 'bool' ? v !== 0 : v;
-  }
-  /** numpy/MXNet repr: `array([1., 2.])`, with dtype and ctx suffixes when not default. */
-  toString(): string { return formatArray(this); }
-  [Symbol.for('nodejs.util.inspect.custom')](): string { return this.toString(); }
-
+/** The method set, written as a class so that each method reads as it would inside NDArray. */
+abstract class ArrayMethods {
   // ---- copies and devices
-  copy(): NDArray { return ew.copy(this); }
+  copy(this: NDArray): NDArray { return ew.copy(this); }
   /** Always copies: to a new array on `target`, or into the existing array `target`. */
-  copyto(target: Device | NDArray): NDArray { return ew.copyto(this, target); }
+  copyto(this: NDArray, target: Device | NDArray): NDArray { return ew.copyto(this, target); }
   /** `this` when already on `device`, else a copy there (MXNet as_in_ctx). */
-  asInContext(device: Device): NDArray { return this.device === device ? this : ew.copyto(this, device); }
-  asInCtx(device: Device): NDArray { return this.asInContext(device); }
-  astype(dtype: DType): NDArray { return ew.astype(this, dtype); }
+  asInContext(this: NDArray, device: Device): NDArray { return this.device === device ? this : ew.copyto(this, device); }
+  asInCtx(this: NDArray, device: Device): NDArray { return this.asInContext(device); }
+  astype(this: NDArray, dtype: DType): NDArray { return ew.astype(this, dtype); }
   /** The same storage, cut off from autograd history. */
-  detach(): NDArray { return new NDArray(this.buffer, this.shape, this.dtype, this.device, this.size); }
+  detach(this: NDArray): NDArray { return new NDArray(this.buffer, this.shape, this.dtype, this.device, this.size); }
 
   // ---- layout (views share storage)
-  reshape(...shape: (number | readonly number[])[]): NDArray { return lay.reshape(this, flatArgs(shape)); }
-  expandDims(axis: number): NDArray { return lay.expandDims(this, axis); }
-  squeeze(axis?: number | readonly number[]): NDArray { return lay.squeeze(this, axis); }
-  flatten(): NDArray { return lay.flatten(this); }
-  get T(): NDArray { return lay.transpose(this); }
-  transpose(...axes: (number | readonly number[])[]): NDArray {
+  reshape(this: NDArray, ...shape: (number | readonly number[])[]): NDArray { return lay.reshape(this, flatArgs(shape)); }
+  expandDims(this: NDArray, axis: number): NDArray { return lay.expandDims(this, axis); }
+  squeeze(this: NDArray, axis?: number | readonly number[]): NDArray { return lay.squeeze(this, axis); }
+  flatten(this: NDArray): NDArray { return lay.flatten(this); }
+  get T(): NDArray { return lay.transpose(this as unknown as NDArray); }
+  transpose(this: NDArray, ...axes: (number | readonly number[])[]): NDArray {
     return lay.transpose(this, axes.length ? flatArgs(axes) : undefined);
   }
-  broadcastTo(shape: readonly number[]): NDArray { return lay.broadcastTo(this, shape); }
+  broadcastTo(this: NDArray, shape: readonly number[]): NDArray { return lay.broadcastTo(this, shape); }
 
   // ---- indexing
   /** `x.get(0, 1)` = numpy `x[0, 1]` (a copy; 0-d when every axis is indexed). */
-  get(...index: idx.IndexItem[]): NDArray { return idx.get(this, index); }
+  get(this: NDArray, ...index: idx.IndexItem[]): NDArray { return idx.get(this, index); }
   /** `x.slice([0, 2], null, [0, null, 2])`: one [start, stop, step?] or null (all) per axis. */
-  slice(...spec: idx.SliceSpec[]): NDArray { return idx.slice(this, spec); }
+  slice(this: NDArray, ...spec: idx.SliceSpec[]): NDArray { return idx.slice(this, spec); }
   /**
    * In-place write: `x.set([0, 0], 42)` (numpy `x[0, 0] = 42`), `x.set(0, row)` (`x[0] = row`),
    * `x.set(null, y)` (`x[:] = y`), `x.set([[0, 2], 1], 7)` (`x[0:2, 1] = 7`).
    */
-  set(index: number | readonly idx.IndexItem[] | null, value: Operand): this {
+  set<A extends NDArray>(this: A, index: number | readonly idx.IndexItem[] | null, value: Operand): A {
     idx.set(this, index, value);
     return this;
   }
 
   // ---- elementwise
-  add(b: Operand): NDArray { return ew.binary('add', this, b); }
-  sub(b: Operand): NDArray { return ew.binary('sub', this, b); }
-  mul(b: Operand): NDArray { return ew.binary('mul', this, b); }
-  div(b: Operand): NDArray { return ew.binary('div', this, b); }
-  pow(b: Operand): NDArray { return ew.binary('pow', this, b); }
-  maximum(b: Operand): NDArray { return ew.binary('maximum', this, b); }
-  minimum(b: Operand): NDArray { return ew.binary('minimum', this, b); }
-  eq(b: Operand): NDArray { return ew.binary('eq', this, b); }
-  ne(b: Operand): NDArray { return ew.binary('ne', this, b); }
-  lt(b: Operand): NDArray { return ew.binary('lt', this, b); }
-  le(b: Operand): NDArray { return ew.binary('le', this, b); }
-  gt(b: Operand): NDArray { return ew.binary('gt', this, b); }
-  ge(b: Operand): NDArray { return ew.binary('ge', this, b); }
+  add(this: NDArray, b: Operand): NDArray { return ew.binary('add', this, b); }
+  sub(this: NDArray, b: Operand): NDArray { return ew.binary('sub', this, b); }
+  mul(this: NDArray, b: Operand): NDArray { return ew.binary('mul', this, b); }
+  div(this: NDArray, b: Operand): NDArray { return ew.binary('div', this, b); }
+  pow(this: NDArray, b: Operand): NDArray { return ew.binary('pow', this, b); }
+  maximum(this: NDArray, b: Operand): NDArray { return ew.binary('maximum', this, b); }
+  minimum(this: NDArray, b: Operand): NDArray { return ew.binary('minimum', this, b); }
+  eq(this: NDArray, b: Operand): NDArray { return ew.binary('eq', this, b); }
+  ne(this: NDArray, b: Operand): NDArray { return ew.binary('ne', this, b); }
+  lt(this: NDArray, b: Operand): NDArray { return ew.binary('lt', this, b); }
+  le(this: NDArray, b: Operand): NDArray { return ew.binary('le', this, b); }
+  gt(this: NDArray, b: Operand): NDArray { return ew.binary('gt', this, b); }
+  ge(this: NDArray, b: Operand): NDArray { return ew.binary('ge', this, b); }
   /** In place (numpy `x += b`); the result keeps this array's dtype. */
-  iadd(b: Operand): this { ew.inplace('add', this, b); return this; }
-  isub(b: Operand): this { ew.inplace('sub', this, b); return this; }
-  imul(b: Operand): this { ew.inplace('mul', this, b); return this; }
-  idiv(b: Operand): this { ew.inplace('div', this, b); return this; }
-  neg(): NDArray { return ew.unary('neg', this); }
-  abs(): NDArray { return ew.unary('abs', this); }
-  exp(): NDArray { return ew.unary('exp', this); }
-  log(): NDArray { return ew.unary('log', this); }
-  sqrt(): NDArray { return ew.unary('sqrt', this); }
-  square(): NDArray { return ew.unary('square', this); }
-  sign(): NDArray { return ew.unary('sign', this); }
-  relu(): NDArray { return ew.unary('relu', this); }
-  sigmoid(): NDArray { return ew.unary('sigmoid', this); }
-  tanh(): NDArray { return ew.unary('tanh', this); }
+  iadd<A extends NDArray>(this: A, b: Operand): A { ew.inplace('add', this, b); return this; }
+  isub<A extends NDArray>(this: A, b: Operand): A { ew.inplace('sub', this, b); return this; }
+  imul<A extends NDArray>(this: A, b: Operand): A { ew.inplace('mul', this, b); return this; }
+  idiv<A extends NDArray>(this: A, b: Operand): A { ew.inplace('div', this, b); return this; }
+  neg(this: NDArray): NDArray { return ew.unary('neg', this); }
+  abs(this: NDArray): NDArray { return ew.unary('abs', this); }
+  exp(this: NDArray): NDArray { return ew.unary('exp', this); }
+  log(this: NDArray): NDArray { return ew.unary('log', this); }
+  sqrt(this: NDArray): NDArray { return ew.unary('sqrt', this); }
+  square(this: NDArray): NDArray { return ew.unary('square', this); }
+  sign(this: NDArray): NDArray { return ew.unary('sign', this); }
+  relu(this: NDArray): NDArray { return ew.unary('relu', this); }
+  sigmoid(this: NDArray): NDArray { return ew.unary('sigmoid', this); }
+  tanh(this: NDArray): NDArray { return ew.unary('tanh', this); }
 
   // ---- reductions
-  sum(axis?: red.Axis, keepdims = false): NDArray { return red.reduce('sum', this, axis, keepdims); }
-  mean(axis?: red.Axis, keepdims = false): NDArray { return red.reduce('mean', this, axis, keepdims); }
-  max(axis?: red.Axis, keepdims = false): NDArray { return red.reduce('max', this, axis, keepdims); }
-  min(axis?: red.Axis, keepdims = false): NDArray { return red.reduce('min', this, axis, keepdims); }
-  prod(axis?: red.Axis, keepdims = false): NDArray { return red.reduce('prod', this, axis, keepdims); }
-  argmax(axis?: number | null): NDArray { return red.argReduce('argmax', this, axis); }
-  argmin(axis?: number | null): NDArray { return red.argReduce('argmin', this, axis); }
-  dot(b: NDArray): NDArray { return dot(this, b); }
+  sum(this: NDArray, axis?: red.Axis, keepdims = false): NDArray { return red.reduce('sum', this, axis, keepdims); }
+  mean(this: NDArray, axis?: red.Axis, keepdims = false): NDArray { return red.reduce('mean', this, axis, keepdims); }
+  max(this: NDArray, axis?: red.Axis, keepdims = false): NDArray { return red.reduce('max', this, axis, keepdims); }
+  min(this: NDArray, axis?: red.Axis, keepdims = false): NDArray { return red.reduce('min', this, axis, keepdims); }
+  prod(this: NDArray, axis?: red.Axis, keepdims = false): NDArray { return red.reduce('prod', this, axis, keepdims); }
+  argmax(this: NDArray, axis?: number | null): NDArray { return red.argReduce('argmax', this, axis); }
+  argmin(this: NDArray, axis?: number | null): NDArray { return red.argReduce('argmin', this, axis); }
+  dot(this: NDArray, b: NDArray): NDArray { return dot(this, b); }
 
   // ---- autograd
   /** Allocates a zero gradient buffer and marks this array as a leaf (MXNet attach_grad). */
-  attachGrad(gradReq: GradReq = 'write'): void { attachGrad(this, gradReq); }
-  /** The gradient written by backward(); null before attachGrad. */
-  get grad(): NDArray | null { return this._grad; }
-  get gradReq(): GradReq { return this._gradReq; }
+  attachGrad(this: NDArray, gradReq: GradReq = 'write'): void { attachGrad(this, gradReq); }
   /** Backpropagates from this array; headGrad defaults to ones of this shape. */
-  backward(headGrad?: NDArray | number, options?: BackwardOptions): void { backward(this, headGrad, options); }
+  backward(this: NDArray, headGrad?: NDArray | number, options?: BackwardOptions): void { backward(this, headGrad, options); }
+}
+
+declare module './ndarray-core.ts' {
+  // The methods attached below, as members of NDArray for the type checker.
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface NDArray extends ArrayMethods {}
+}
+
+for (const [key, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(ArrayMethods.prototype))) {
+  if (key !== 'constructor') Object.defineProperty(NDArray.prototype, key, descriptor);
 }
 
 function flatArgs(args: readonly (number | readonly number[])[]): number[] {
   if (args.length === 1 && Array.isArray(args[0])) return (args[0] as number[]).slice();
   return args as number[];
-}
-
-/** @internal a shape-only view over the same storage (used by reshape and friends). */
-export function viewOf(x: NDArray, shape: Shape, op: string): NDArray {
-  const v = new NDArray(x.buffer, shape, x.dtype, x.device, x.size);
-  recordOp(op, [x], v, x.shape);
-  return v;
 }

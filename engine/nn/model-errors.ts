@@ -1,22 +1,10 @@
 // The model layer's coded error catalog (style convention 20): each factory names the parameter,
-// block or file involved, the values seen and what to do next. Codes are stable for the UI.
+// block or file involved, the values seen and what to do next. Codes are stable for the UI. The
+// class itself lives in engine/core/model-error.ts, so that engine/init can raise it too.
+import { initError, ModelError, pyTuple } from '../core/model-error.ts';
 
-export type ModelErrorCode =
-  | 'E_PARAM_UNINITIALIZED' | 'E_PARAM_DEFERRED' | 'E_PARAM_SHAPE' | 'E_PARAM_DEVICE' | 'E_PARAM_GRAD_REQ'
-  | 'E_PARAM_ATTR' | 'E_PARAM_CONFLICT' | 'E_CONSTANT' | 'E_BLOCK' | 'E_INFER_SHAPE' | 'E_INIT'
-  | 'E_LOAD_MISSING' | 'E_LOAD_EXTRA' | 'E_LOAD_SHAPE' | 'E_LOAD_DTYPE' | 'E_LOAD_DEVICE' | 'E_LOAD_FORMAT';
-
-export class ModelError extends Error {
-  readonly code: ModelErrorCode;
-  /** Parameter names, block names or file keys the error is about (for the UI to highlight). */
-  readonly names: readonly string[];
-  constructor(code: ModelErrorCode, message: string, names: readonly string[] = []) {
-    super(message);
-    this.name = 'ModelError';
-    this.code = code;
-    this.names = names;
-  }
-}
+export { ModelError, pyTuple };
+export type { ModelErrorCode } from '../core/model-error.ts';
 
 /** Reading a parameter whose initialization waits for the first batch (Gluon's DeferredInitializationError). */
 export class DeferredInitError extends ModelError {
@@ -27,11 +15,6 @@ export class DeferredInitError extends ModelError {
       'initialize() can finish immediately.', [param]);
     this.name = 'DeferredInitError';
   }
-}
-
-/** Python's tuple repr, as Gluon prints shapes: (256, 20), (10,), (). */
-export function pyTuple(shape: readonly number[]): string {
-  return `(${shape.join(', ')}${shape.length === 1 ? ',' : ''})`;
 }
 
 /** Quoted, comma-joined names; long lists keep the first 3 and last 4 around ', ..., ' like Gluon. */
@@ -92,7 +75,5 @@ export const modelErrors = {
     return new ModelError('E_PARAM_SHAPE', `${block}: the input does not fit Parameter '${param}': it has shape ` +
       `${expected}, but the data needs ${implied}. Check inUnits (or the previous layer's output size).`, [block, param]);
   },
-  init(detail: string): ModelError {
-    return new ModelError('E_INIT', detail);
-  },
+  init: initError,
 };

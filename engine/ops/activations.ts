@@ -4,7 +4,7 @@
 // alpha is learned, is composed so its gradient reaches alpha through existing rows.
 
 import { errors, formatShape } from '../core/errors.ts';
-import type { NDArray } from '../ndarray/ndarray.ts';
+import type { NDArray } from '../ndarray/ndarray-core.ts';
 import { binary, unary } from './elementwise.ts';
 import { reshape } from './layout.ts';
 import { softmax } from './reduce.ts';

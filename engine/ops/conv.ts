@@ -10,7 +10,7 @@ import { UNARY_OP } from '../backend/native-addon.ts';
 import { native } from '../backend/backend.ts';
 import { errors, formatShape } from '../core/errors.ts';
 import { DTYPE_INFO, isFloat, promoteTypes, type DType } from '../ndarray/dtype.ts';
-import { NDArray } from '../ndarray/ndarray.ts';
+import { NDArray } from '../ndarray/ndarray-core.ts';
 import { recordOp, recordingState, tracksGrad, withRecording, type TapeNode } from '../autograd/tape.ts';
 import { castTo, checkArray, checkSameDevice, describe } from './operands.ts';
 import { binary, unary, unaryBackward, type UnaryName } from './elementwise.ts';

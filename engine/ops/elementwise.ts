@@ -7,7 +7,7 @@ import { native } from '../backend/backend.ts';
 import { errors } from '../core/errors.ts';
 import { DTYPE_INFO, checkDType, isFloat, promoteTypes, scalarResultType, type DType } from '../ndarray/dtype.ts';
 import { Device } from '../ndarray/device.ts';
-import { NDArray } from '../ndarray/ndarray.ts';
+import { NDArray } from '../ndarray/ndarray-core.ts';
 import { broadcastShapes, broadcastStrides, sameShape } from '../ndarray/shape.ts';
 import { recordOp, recordingState, tracksGrad } from '../autograd/tape.ts';
 import { castTo, checkSameDevice, describe } from './operands.ts';

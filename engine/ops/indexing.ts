@@ -3,7 +3,7 @@
 // supported (the addon's strides are non-negative).
 
 import { errors } from '../core/errors.ts';
-import type { NDArray } from '../ndarray/ndarray.ts';
+import type { NDArray } from '../ndarray/ndarray-core.ts';
 import { broadcastShapes, broadcastStrides, sameShape } from '../ndarray/shape.ts';
 import { recordingState, tracksGrad } from '../autograd/tape.ts';
 import { reshape, sliceRegion, writeRegion, type Region } from './layout.ts';

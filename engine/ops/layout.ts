@@ -5,7 +5,7 @@
 import { native } from '../backend/backend.ts';
 import { errors } from '../core/errors.ts';
 import { DTYPE_INFO, promoteTypes } from '../ndarray/dtype.ts';
-import { NDArray, viewOf } from '../ndarray/ndarray.ts';
+import { NDArray, viewOf } from '../ndarray/ndarray-core.ts';
 import {
   broadcastShapes, broadcastStrides, checkShape, contiguousStrides, normalizeAxes, normalizeAxis, sameShape, type Shape,
 } from '../ndarray/shape.ts';

@@ -5,7 +5,7 @@ import { UNARY_OP, type DTypeCode } from '../backend/native-addon.ts';
 import { native } from '../backend/backend.ts';
 import { errors } from '../core/errors.ts';
 import { DTYPE_INFO, promoteTypes } from '../ndarray/dtype.ts';
-import { NDArray } from '../ndarray/ndarray.ts';
+import { NDArray } from '../ndarray/ndarray-core.ts';
 import { broadcastShapes, sameShape, sizeOf } from '../ndarray/shape.ts';
 import { recordOp, recordingState, tracksGrad, withRecording } from '../autograd/tape.ts';
 import { castTo, checkArray, checkSameDevice, describe } from './operands.ts';

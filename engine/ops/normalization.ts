@@ -5,7 +5,7 @@
 import { native } from '../backend/backend.ts';
 import { errors, formatShape } from '../core/errors.ts';
 import { DTYPE_INFO, isFloat } from '../ndarray/dtype.ts';
-import { NDArray } from '../ndarray/ndarray.ts';
+import { NDArray } from '../ndarray/ndarray-core.ts';
 import { normalizeAxis, sameShape } from '../ndarray/shape.ts';
 import { recordOp, recordingState, tracksGrad } from '../autograd/tape.ts';
 import { binary, copy, unary } from './elementwise.ts';

@@ -4,7 +4,7 @@
 import { errors } from '../core/errors.ts';
 import { native } from '../backend/backend.ts';
 import { DTYPE_INFO, type DType } from '../ndarray/dtype.ts';
-import { NDArray } from '../ndarray/ndarray.ts';
+import { NDArray } from '../ndarray/ndarray-core.ts';
 
 /** Throws E_DEVICE_MISMATCH before any native call; MXNet never copies across devices silently. */
 export function checkSameDevice(op: string, a: NDArray, b: NDArray): void {

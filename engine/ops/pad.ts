@@ -4,7 +4,7 @@ import { PAD_MODE } from '../backend/native-addon.ts';
 import { native } from '../backend/backend.ts';
 import { errors, formatShape } from '../core/errors.ts';
 import { DTYPE_INFO, isFloat } from '../ndarray/dtype.ts';
-import { NDArray } from '../ndarray/ndarray.ts';
+import { NDArray } from '../ndarray/ndarray-core.ts';
 import { recordOp, recordingState } from '../autograd/tape.ts';
 import { checkArray, describe } from './operands.ts';
 

@@ -8,7 +8,7 @@ import { POOL_MODE, type PoolModeCode } from '../backend/native-addon.ts';
 import { native } from '../backend/backend.ts';
 import { errors, formatShape } from '../core/errors.ts';
 import { DTYPE_INFO, isFloat } from '../ndarray/dtype.ts';
-import { NDArray } from '../ndarray/ndarray.ts';
+import { NDArray } from '../ndarray/ndarray-core.ts';
 import { recordOp, recordingState, type TapeNode } from '../autograd/tape.ts';
 import { castTo, checkArray, describe } from './operands.ts';
 import { AXIS_NAMES, as2d, planeOf, spatialTuple } from './spatial.ts';

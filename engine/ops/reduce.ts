@@ -4,7 +4,7 @@ import { REDUCE_OP } from '../backend/native-addon.ts';
 import { native } from '../backend/backend.ts';
 import { errors } from '../core/errors.ts';
 import { DTYPE_INFO, isFloat, type DType } from '../ndarray/dtype.ts';
-import { NDArray, viewOf } from '../ndarray/ndarray.ts';
+import { NDArray, viewOf } from '../ndarray/ndarray-core.ts';
 import { normalizeAxes, normalizeAxis } from '../ndarray/shape.ts';
 import { recordOp, recordingState } from '../autograd/tape.ts';
 import { castTo, describe } from './operands.ts';

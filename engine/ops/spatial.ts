@@ -3,7 +3,7 @@
 // the native kernels take (1-d arrays run as H = 1).
 
 import { errors, formatShape } from '../core/errors.ts';
-import type { NDArray } from '../ndarray/ndarray.ts';
+import type { NDArray } from '../ndarray/ndarray-core.ts';
 
 export const LAYOUTS: Readonly<Record<number, string>> = { 1: '(N, C, W)', 2: '(N, C, H, W)' };
 

@@ -17,7 +17,7 @@ import { padBackward, type PadAttrs } from './pad.ts';
 import { takeBackward, type TakeAttrs } from './take.ts';
 import { native } from '../backend/backend.ts';
 import { errors } from '../core/errors.ts';
-import { NDArray } from '../ndarray/ndarray.ts';
+import { NDArray } from '../ndarray/ndarray-core.ts';
 import { DTYPE_INFO, isFloat } from '../ndarray/dtype.ts';
 import { sameShape } from '../ndarray/shape.ts';
 import { describe } from './operands.ts';

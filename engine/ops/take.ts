@@ -6,7 +6,7 @@
 import { native } from '../backend/backend.ts';
 import { errors, formatShape } from '../core/errors.ts';
 import { DTYPE_INFO, isFloat } from '../ndarray/dtype.ts';
-import { NDArray } from '../ndarray/ndarray.ts';
+import { NDArray } from '../ndarray/ndarray-core.ts';
 import { recordOp, recordingState } from '../autograd/tape.ts';
 import { zeros } from '../ndarray/creation.ts';
 import { checkArray, checkSameDevice, describe } from './operands.ts';

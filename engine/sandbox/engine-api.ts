@@ -6,7 +6,7 @@
 import { NDArray } from '../ndarray/ndarray.ts';
 import { np } from '../ndarray/np.ts';
 import { npx } from '../ndarray/npx.ts';
-import { CODE_METHODS, CODE_NP, CODE_NP_RANDOM, CODE_NPX } from '../schema/code-api.ts';
+import { CODE_METHODS, CODE_NP, CODE_NP_RANDOM, CODE_NPX } from '../protocol/code-api.ts';
 
 const NP: readonly string[] = CODE_NP;
 const NP_RANDOM: readonly string[] = CODE_NP_RANDOM;

@@ -7,15 +7,25 @@ import { CodeError } from './code-error.ts';
 
 let all = false;
 const sources = new Set<string>();
+/** Bumped whenever trust changes: a document's problems remembered before (engine/graph/validated.ts) may differ now. */
+let epoch = 0;
+
+export function trustEpoch(): number {
+  return epoch;
+}
 
 /** Allows (or, with false, forbids again) running every code block in this process. */
 export function trustCode(on = true): void {
+  if (all !== on) epoch++;
   all = on;
 }
 
 /** Trusts these sources only (a document's code blocks, once the user agreed; the shipped examples). */
 export function trustSources(list: Iterable<string>): void {
-  for (const s of list) sources.add(s);
+  for (const s of list) {
+    if (!sources.has(s)) epoch++;
+    sources.add(s);
+  }
 }
 
 export function codeTrusted(source: string): boolean {

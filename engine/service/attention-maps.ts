@@ -3,7 +3,7 @@
 // which come back per layer as (N, heads, Tq, Tk) arrays keyed like the shape report's nodes
 // (repeat copies `rep#i/id`, block instances `inst/id`) — what the editor draws as heatmaps.
 import type { BuiltModel } from '../graph/index.ts';
-import type { TensorOutput } from '../schema/service-api.ts';
+import type { TensorOutput } from '../protocol/service-api.ts';
 import { MultiHeadAttention } from '../nn/layers/multi-head-attention.ts';
 import { ndarrayToWire } from './tensor-wire.ts';
 
@@ -13,6 +13,11 @@ export interface AttentionMap {
   /** The layer's name in the model (each repeat copy its own). */
   name: string;
   weights: TensorOutput;
+}
+
+/** Whether the model has a layer whose weights withAttentionMaps would keep (else a pass needs not run eagerly for them). */
+export function hasAttentionLayers(model: BuiltModel): boolean {
+  return [...model.blocks.values()].some((b) => b instanceof MultiHeadAttention);
 }
 
 /**

@@ -1,18 +1,18 @@
 // Node-side ways to get a typed service client: a private engine process (CLI, tests), or the
-// web host's WebSocket. The client itself is pure and lives in engine/schema/service-client.ts,
+// web host's WebSocket. The client itself is pure and lives in engine/protocol/service-client.ts,
 // where the renderer imports it from.
 //   const engine = await startLocalEngine();
 //   const devices = await engine.client.call('listDevices', {});
 //   await engine.close();
 import WebSocket from 'ws';
-import { ServiceClient } from '../schema/service-client.ts';
-import { webSocketTransport, type WebSocketLike } from '../schema/websocket-transport.ts';
+import { ServiceClient } from '../protocol/service-client.ts';
+import { webSocketTransport, type WebSocketLike } from '../protocol/websocket-transport.ts';
 import { EngineHost, type EngineHostOptions } from './engine-host.ts';
 import { forkLauncher, type ForkLauncherOptions } from './fork-launcher.ts';
 
-export { ServiceClient } from '../schema/service-client.ts';
-export type { CallOptions, ServiceTransport } from '../schema/service-client.ts';
-export { ServiceError } from '../schema/service-protocol.ts';
+export { ServiceClient } from '../protocol/service-client.ts';
+export type { CallOptions, ServiceTransport } from '../protocol/service-client.ts';
+export { ServiceError } from '../protocol/service-protocol.ts';
 
 export interface LocalEngine {
   client: ServiceClient;

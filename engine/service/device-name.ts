@@ -2,7 +2,7 @@
 // engine does not have fails here, with the addon's reason, before any work starts.
 import { cpu, gpu, numGpus, type Device } from '../index.ts';
 import { native } from '../backend/backend.ts';
-import { ServiceError } from '../schema/service-protocol.ts';
+import { serviceErrors } from './service-errors.ts';
 
 export function deviceName(device: Device): string {
   return `${device.type}:${device.id}`;
@@ -17,16 +17,15 @@ export function gpuUnavailableReason(): string | null {
 export function parseDevice(name: string | undefined, field = 'device'): Device {
   if (name === undefined) return cpu();
   const match = /^(cpu|gpu)(?::(\d+))?$/.exec(name);
-  if (!match) throw new ServiceError('E_BAD_REQUEST', `${field}: '${name}' is not a device; use cpu, cpu:0 or gpu:N`);
+  if (!match) throw serviceErrors.notADevice(field, name);
   const index = Number(match[2] ?? 0);
   if (match[1] === 'cpu') {
-    if (index !== 0) throw new ServiceError('E_BAD_REQUEST', `${field}: the engine has one CPU device, cpu:0 (got ${name})`);
+    if (index !== 0) throw serviceErrors.oneCpu(field, name);
     return cpu();
   }
   const count = numGpus();
   if (index >= count) {
-    const why = count === 0 ? gpuUnavailableReason() : `the engine sees ${count} GPU(s): gpu:0..gpu:${count - 1}`;
-    throw new ServiceError('E_NO_CUDA', `${field}: ${name} is not available: ${why}`);
+    throw serviceErrors.noGpu(field, name, count === 0 ? gpuUnavailableReason() ?? '' : serviceErrors.gpuCount(count));
   }
   return gpu(index);
 }

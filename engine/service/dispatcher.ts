@@ -4,14 +4,15 @@
 // call ctx.checkpoint() between steps, so a cancel can land between two kernels.
 import {
   isMethodName, serviceMethods, type EventData, type EventName, type MethodName, type MethodResult, type ParsedParams,
-} from '../schema/service-api.ts';
+} from '../protocol/service-api.ts';
 import {
-  describeIssues, ServiceError, zClientMessage, type ServerMessage,
-} from '../schema/service-protocol.ts';
+  describeIssues, zClientMessage, type ServerMessage,
+} from '../protocol/service-protocol.ts';
 import { toErrorInfo } from './error-info.ts';
 import { checkPaths } from './path-policy.ts';
 import { CHANGES_PARAMETERS, scheduleCheckpoint } from './session-checkpoint.ts';
 import type { Session } from './session.ts';
+import { serviceErrors } from './service-errors.ts';
 
 export interface RequestContext {
   readonly id: number;
@@ -52,8 +53,7 @@ export class Dispatcher {
     if (!parsed.success) {
       const id = (raw as { id?: unknown } | null)?.id;
       if (typeof id === 'number' && Number.isSafeInteger(id) && id >= 0) {
-        this.reply(id, new ServiceError('E_BAD_REQUEST', `malformed message: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
-          { issues: describeIssues(parsed.error.issues, 'message') }));
+        this.reply(id, serviceErrors.malformedMessage(parsed.error.issues[0]?.message ?? 'invalid', { issues: describeIssues(parsed.error.issues, 'message') }));
       }
       return;
     }
@@ -72,20 +72,18 @@ export class Dispatcher {
 
   private async run(id: number, method: string, params: unknown): Promise<void> {
     if (this.running.has(id)) {
-      this.reply(id, new ServiceError('E_BAD_REQUEST', `request id ${id} is already running`));
+      this.reply(id, serviceErrors.requestRunning(id));
       return;
     }
     if (!isMethodName(method)) {
-      this.reply(id, new ServiceError('E_UNKNOWN_METHOD', `unknown method '${method}'`));
+      this.reply(id, serviceErrors.unknownMethod(method));
       return;
     }
     const checked = serviceMethods[method].params.safeParse(params);
     if (!checked.success) {
       const issues = describeIssues(checked.error.issues);
       const first = issues[0];
-      this.reply(id, new ServiceError('E_BAD_REQUEST',
-        `${method}: invalid ${first ? `${first.path}: ${first.message}` : 'params'}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}`,
-        { issues }));
+      this.reply(id, serviceErrors.invalidParams(method, first, issues.length - 1, { issues }));
       return;
     }
     const controller = new AbortController();
@@ -132,7 +130,7 @@ export class Dispatcher {
     } catch (error) {
       const missing = (error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND';
       throw missing
-        ? new ServiceError('E_GRAPH_UNAVAILABLE', `${method} is not available: ${(error as Error).message}`)
+        ? serviceErrors.methodUnavailable(method, (error as Error).message)
         : error;
     }
   }
@@ -142,6 +140,4 @@ export class Dispatcher {
   }
 }
 
-function cancelled(method: string): ServiceError {
-  return new ServiceError('E_CANCELLED', `${method} was cancelled`);
-}
+const cancelled = serviceErrors.cancelled;

@@ -3,13 +3,13 @@
 // progress back, and broadcasts events. When the engine dies, requests in flight fail with
 // E_ENGINE_RESTARTED (or E_CANCELLED when a cancel had to kill it), a fresh engine starts, and every
 // link gets 'engine-restarted'. Requests sent meanwhile wait for the fresh engine.
-import type { EventData } from '../schema/service-api.ts';
+import type { EventData } from '../protocol/service-api.ts';
 import {
   ServiceError, zReadyMessage, zResponseMessage, zEventMessage,
   type ClientMessage, type RequestMessage, type ServerMessage,
-} from '../schema/service-protocol.ts';
-import type { ServiceTransport } from '../schema/service-client.ts';
-import { currentLimits, jsonDeeperThan } from '../schema/limits.ts';
+} from '../protocol/service-protocol.ts';
+import type { ServiceTransport } from '../protocol/service-client.ts';
+import { currentLimits, jsonDeeperThan } from '../protocol/limits.ts';
 
 /** One running engine process, whatever started it (fork, Electron's utilityProcess). */
 export interface EngineProcess {

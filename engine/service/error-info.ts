@@ -3,7 +3,7 @@
 import { EngineError } from '../core/errors.ts';
 import { IoError } from '../io/io-error.ts';
 import { ModelError } from '../nn/model-errors.ts';
-import { ServiceError, type ErrorInfo } from '../schema/service-protocol.ts';
+import { ServiceError, type ErrorInfo } from '../protocol/service-protocol.ts';
 
 export function toErrorInfo(error: unknown): ErrorInfo {
   if (error instanceof ServiceError) return error.toInfo();

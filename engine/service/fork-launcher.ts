@@ -2,7 +2,7 @@
 // IPC channel. Used by the web host and the CLI (Electron has its own launcher: utilityProcess).
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { ClientMessage } from '../schema/service-protocol.ts';
+import type { ClientMessage } from '../protocol/service-protocol.ts';
 import type { EngineProcess, EngineLauncher } from './engine-host.ts';
 
 const ENTRY = fileURLToPath(new URL('./process-main.ts', import.meta.url));

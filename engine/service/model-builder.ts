@@ -3,6 +3,7 @@
 // initialization the document left to the engine (deferred until the first batch, as in Gluon).
 import type { Device, NDArray } from '../index.ts';
 import { buildModel, validateDocument, type BuiltModel } from '../graph/index.ts';
+import { problemsOf } from '../graph/validated.ts';
 import { deviceName } from './device-name.ts';
 import { invalidDocument } from './invalid-document.ts';
 import type { OpenDocument } from './session.ts';
@@ -29,7 +30,8 @@ export function ensureModel(entry: OpenDocument, request: BuildRequest): BuiltMo
     }
     return entry.model!;
   }
-  const problems = validateDocument(entry.document);
+  // Validated when opened (parseDocument): the remembered problems, not a second validation.
+  const problems = problemsOf(entry.document, validateDocument);
   if (problems.some((p) => p.severity === 'error')) throw invalidDocument(problems);
   entry.model = null; // a failed build must not leave the old model looking current
   // The same seed gives the same parameters: the document's own seed unless the request names one.

@@ -3,8 +3,8 @@
 // lookup by full or structural name, and the initializer as a string the inspector can show.
 import type { Block, InitSpec, Parameter } from '../index.ts';
 import { Initializer } from '../init/initializer.ts';
-import type { ParameterBrief } from '../schema/service-api.ts';
-import { ServiceError } from '../schema/service-protocol.ts';
+import type { ParameterBrief } from '../protocol/service-api.ts';
+import { serviceErrors } from './service-errors.ts';
 
 export interface ParamEntry {
   name: string;
@@ -70,8 +70,7 @@ export function findParam(net: Block, name: string): Parameter {
   const structural = net.structuralParams().get(name);
   if (structural) return structural;
   const known = byName.keys();
-  throw new ServiceError('E_NO_PARAMETER', `the model has no parameter '${name}'; it has ${known.slice(0, 20).map((k) => `'${k}'`).join(', ')}` +
-    `${known.length > 20 ? `, … (${known.length} in all)` : ''}`, { names: [name] });
+  throw serviceErrors.noParameter(name, known);
 }
 
 export function describeInit(init: InitSpec | null): string | null {

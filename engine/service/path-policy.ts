@@ -5,7 +5,7 @@
 // path is allowed, as the desktop app needs (docs/service.md, "Trust model").
 import { realpath } from 'node:fs/promises';
 import { delimiter, dirname, resolve, sep } from 'node:path';
-import { ServiceError } from '../schema/service-protocol.ts';
+import { ServiceError } from '../protocol/service-protocol.ts';
 
 const PATH_KEYS = new Set(['path', 'dir', 'resumeFrom', 'textFile']);
 

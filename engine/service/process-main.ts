@@ -4,7 +4,7 @@
 //   node --import tsx engine/service/process-main.ts            (forked with an IPC channel)
 //   node --import tsx engine/service/process-main.ts --stdio    (framed JSON on stdio)
 import { setWarningHandler } from '../index.ts';
-import type { ReadyMessage, ServerMessage } from '../schema/service-protocol.ts';
+import type { ReadyMessage, ServerMessage } from '../protocol/service-protocol.ts';
 import { Dispatcher } from './dispatcher.ts';
 import { encodeFrame, FrameDecoder } from './frame-codec.ts';
 import { handlerLoaders } from './methods/index.ts';

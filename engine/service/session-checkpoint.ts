@@ -12,7 +12,7 @@ import { readArrayFileInfo, writeArrayFile, writeFileAtomic } from '../io/array-
 import { isHostTensor, type HostTensor } from '../io/host-tensor.ts';
 import { fromHostTensor, toHostTensor } from '../io/ndarray-files.ts';
 import { processAlive } from '../io/temp-files.ts';
-import { currentLimits } from '../schema/limits.ts';
+import { currentLimits } from '../protocol/limits.ts';
 import { parseDevice } from './device-name.ts';
 import { ensureModel } from './model-builder.ts';
 import type { OpenDocument, Session } from './session.ts';

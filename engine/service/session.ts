@@ -2,13 +2,15 @@
 // only mutable state of the service (design.md: no global state outside the store and the
 // session); one session per engine process, so a restarted engine starts empty.
 import type { Block } from '../index.ts';
-import type { BuiltModel, GraphDocument } from '../graph/index.ts';
+import type { BuiltModel } from '../graph/index.ts';
+import type { ValidatedDocument } from '../graph/validated.ts';
 import type { TrainingRun } from '../train/run.ts';
-import { ServiceError } from '../schema/service-protocol.ts';
+import { serviceErrors } from './service-errors.ts';
 
 export interface OpenDocument {
   readonly docId: string;
-  document: GraphDocument;
+  /** Validated once when opened: the builder and inference trust its problems. */
+  readonly document: ValidatedDocument;
   /** Built on the first forward; rebuilt when the document changes or on request. */
   model: BuiltModel | null;
   /** The device the model's parameters live on, e.g. 'cpu:0'. */
@@ -26,10 +28,10 @@ export class Session {
   private counter = 0;
 
   /** Opens (or replaces) a document; a replaced one loses its built model. */
-  open(document: GraphDocument, docId?: string): OpenDocument {
+  open(document: ValidatedDocument, docId?: string): OpenDocument {
     const id = docId ?? this.freshId();
     if (!this.documents.has(id) && this.documents.size >= MAX_OPEN_DOCUMENTS) {
-      throw new ServiceError('E_BAD_REQUEST', `the session already holds ${MAX_OPEN_DOCUMENTS} documents; close some (closeDocument) first`);
+      throw serviceErrors.tooManyDocuments(MAX_OPEN_DOCUMENTS);
     }
     const entry: OpenDocument = { docId: id, document, model: null, device: 'cpu:0' };
     this.documents.set(id, entry);
@@ -43,8 +45,7 @@ export class Session {
   get(docId: string): OpenDocument {
     const found = this.documents.get(docId);
     if (!found) {
-      const known = [...this.documents.keys()].slice(0, 10).map((k) => `'${k}'`).join(', ');
-      throw new ServiceError('E_NO_DOCUMENT', `no open document '${docId}' (open: ${known || 'none'}); call openDocument first`);
+      throw serviceErrors.noDocument(docId, [...this.documents.keys()]);
     }
     return found;
   }
@@ -53,7 +54,7 @@ export class Session {
   model(docId: string): { entry: OpenDocument; net: Block; model: BuiltModel } {
     const entry = this.get(docId);
     if (!entry.model) {
-      throw new ServiceError('E_NO_MODEL', `document '${docId}' has no model yet: run forward (or initialize) first`);
+      throw serviceErrors.noModel(docId);
     }
     return { entry, net: entry.model.net, model: entry.model };
   }

@@ -3,8 +3,8 @@
 // the window never receives a large array just to draw a histogram.
 import { np, type NDArray, type Device } from '../index.ts';
 import type { HostTensor } from '../io/host-tensor.ts';
-import type { DTypeName, Stats, TensorInput, TensorOutput, WireNumber } from '../schema/service-api.ts';
-import { ServiceError } from '../schema/service-protocol.ts';
+import type { DTypeName, Stats, TensorInput, TensorOutput, WireNumber } from '../protocol/service-api.ts';
+import { ServiceError } from '../protocol/service-protocol.ts';
 
 type Typed = HostTensor['data'];
 

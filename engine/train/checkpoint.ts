@@ -12,7 +12,7 @@ import type { Device } from '../ndarray/device.ts';
 import { readArrayFileInfo, writeArrayFile } from '../io/array-file.ts';
 import type { HostTensor } from '../io/host-tensor.ts';
 import { fromHostTensor, toHostTensor } from '../io/ndarray-files.ts';
-import type { EpochRecord } from '../schema/training-config.ts';
+import type { EpochRecord } from '../protocol/training-config.ts';
 import { DataError } from './data/data-error.ts';
 import { IoError } from '../io/io-error.ts';
 

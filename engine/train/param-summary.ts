@@ -1,8 +1,9 @@
 // Per-parameter summaries for the live view: mean, std, L2 norm, gradient norm and a histogram,
 // computed where the data lives so that only a few numbers per parameter leave the engine.
 
+import type { Block } from '../nn/block.ts';
 import type { Parameter } from '../nn/parameter.ts';
-import type { ParameterSummary } from '../schema/training-config.ts';
+import type { ParameterSummary } from '../protocol/training-config.ts';
 
 const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
@@ -35,11 +36,27 @@ function histogram(data: Float32Array | Float64Array, bins: number, min: number,
   return { edges: Array.from({ length: bins + 1 }, (_, i) => min + i * width), counts };
 }
 
-/** The summary of one parameter (its gradient norm is null for constants and frozen ones). */
-export function summarizeParameter(name: string, p: Parameter, bins: number): ParameterSummary {
+/**
+ * The block that owns each parameter: the first block, walking the tree as collectParams does,
+ * that holds it. The engine knows this; the editor must not guess it from the name (splitting
+ * batchnorm0_running_mean at its last '_' gives batchnorm0_running).
+ */
+export function parameterOwners(net: Block): Map<Parameter, string> {
+  const owners = new Map<Parameter, string>();
+  const walk = (block: Block): void => {
+    for (const [, p] of block.params) if (!owners.has(p)) owners.set(p, block.name);
+    for (const [, child] of block.children) walk(child);
+  };
+  walk(net);
+  return owners;
+}
+
+/** The summary of one parameter (its gradient norm is null for constants and frozen ones); block: its owner's name. */
+export function summarizeParameter(name: string, p: Parameter, bins: number, block?: string): ParameterSummary {
   let gradNorm: number | null = null;
   if (p.gradReq !== 'null') gradNorm = finite(moments(p.grad().toTyped() as Float32Array | Float64Array).norm);
-  return summarizeValues(name, p.shape ?? [], p.data().toTyped() as Float32Array | Float64Array, bins, gradNorm);
+  const summary = summarizeValues(name, p.shape ?? [], p.data().toTyped() as Float32Array | Float64Array, bins, gradNorm);
+  return block === undefined ? summary : { ...summary, block };
 }
 
 /** The summary of values read from a file (a checkpoint's), where no gradient is known. */

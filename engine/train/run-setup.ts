@@ -1,11 +1,11 @@
-// A training configuration (engine/schema/training-config.ts) + a network → a ready TrainingRun:
+// A training configuration (engine/protocol/training-config.ts) + a network → a ready TrainingRun:
 // data loaded and split, loss and optimizer chosen by name (defaults follow the task), deferred
 // parameters initialized by one forward pass, and the position restored when resuming.
 
 import type { Device } from '../ndarray/device.ts';
 import { autograd } from '../autograd/index.ts';
 import type { Block } from '../nn/block.ts';
-import type { TrainingConfig, TrainingProgress } from '../schema/training-config.ts';
+import type { TrainingConfig, TrainingProgress } from '../protocol/training-config.ts';
 import { createLoss } from './losses.ts';
 import { createOptimizer } from './optimizers/index.ts';
 import { CosineScheduler, FactorScheduler, type LrScheduler } from './lr-schedules.ts';
@@ -15,7 +15,7 @@ import { batchCount, epochOrder, makeBatch, shapedFor } from './data/dataset.ts'
 import { loadSplitData } from './data/sources.ts';
 import { DataError } from './data/data-error.ts';
 import { checkTextEmbeddings, checkTextOutput } from './text-model.ts';
-import type { GraphDocument } from '../schema/graph-document.ts';
+import type { GraphDocument } from '../protocol/graph-document.ts';
 
 export interface PrepareOptions {
   device: Device;

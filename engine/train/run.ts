@@ -17,7 +17,8 @@ import { np } from '../ndarray/np.ts';
 import type { Device } from '../ndarray/device.ts';
 import { autograd } from '../autograd/index.ts';
 import type { Block } from '../nn/block.ts';
-import type { EpochRecord, TrainingProgress, TrainingState, TrainingStatus } from '../schema/training-config.ts';
+import type { Parameter } from '../nn/parameter.ts';
+import type { EpochRecord, TrainingProgress, TrainingState, TrainingStatus } from '../protocol/training-config.ts';
 import type { Loss } from './losses.ts';
 import type { Trainer } from './trainer.ts';
 import { Accuracy, LossMetric } from './metrics.ts';
@@ -25,7 +26,7 @@ import { evaluate, updateAccuracy } from './evaluate.ts';
 import { batchCount, epochOrder, makeBatch, type Dataset } from './data/dataset.ts';
 import { mixSeed } from './data/rng.ts';
 import { checkpointFileName, readCheckpoint, writeCheckpoint, CHECKPOINT_FORMAT, type CheckpointMeta } from './checkpoint.ts';
-import { summarizeParameter } from './param-summary.ts';
+import { parameterOwners, summarizeParameter } from './param-summary.ts';
 import { DataError } from './data/data-error.ts';
 
 export interface RunOptions {
@@ -53,6 +54,7 @@ const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
 export class TrainingRun {
   readonly options: RunOptions;
+  private owners: Map<Parameter, string> | undefined;
   state: TrainingState = 'running';
   step = 0;
   epoch = 0;
@@ -272,9 +274,11 @@ export class TrainingRun {
     if (!this.options.onProgress || (!force && now - this.lastEmit < (this.options.eventIntervalMs ?? 100))) return;
     this.lastEmit = now;
     const bins = this.options.histogramBins ?? 20;
-    const parameters = bins === 0 ? [] : this.options.trainer.params
+    // The tree does not change during a run: who owns which parameter is worked out once.
+    const owners = bins === 0 ? null : (this.owners ??= parameterOwners(this.options.net));
+    const parameters = owners === null ? [] : this.options.trainer.params
       .filter(({ param }) => param.state === 'initialized')
-      .map(({ name, param }) => summarizeParameter(name, param, bins));
+      .map(({ name, param }) => summarizeParameter(name, param, bins, owners.get(param)));
     const { history: _history, ...status } = this.status();
     const epochsDone = this.pendingEpochs;
     this.pendingEpochs = [];

@@ -3,7 +3,7 @@
 // unseen id, a larger one wastes rows and breaks a tie to the output layer), and the model must
 // give one logit per character at every position, (N, T, V). Errors name the node to change.
 
-import type { BlockDefinition, GraphDocument, GraphNode } from '../schema/graph-document.ts';
+import type { BlockDefinition, GraphDocument, GraphNode } from '../protocol/graph-document.ts';
 import { DataError } from './data/data-error.ts';
 
 const label = (node: GraphNode, where: string): string => `${where}node '${node.id}'${node.name ? ` (${node.name})` : ''}`;

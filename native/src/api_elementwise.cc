@@ -20,6 +20,11 @@ void requireFloat(const Ctx& ctx, DType d) {
   if (!isFloat(d)) failAt(ctx, code::kDtype, "needs float32 or float64, got %s", dtypeName(d));
 }
 
+// Unary ops and their backward take the same dtypes: floats, and integers for the few that keep them.
+void checkUnaryDtype(const Ctx& ctx, int op, DType d) {
+  if (d == DType::Bool || (!isFloat(d) && !unaryTakesInts(op))) failAt(ctx, code::kDtype, "does not support %s", dtypeName(d));
+}
+
 Napi::Value random(const Napi::CallbackInfo& info, const char* kernel, bool normal) {
   Args args(info, kernel, 7);
   RandomParams p;
@@ -117,8 +122,7 @@ Napi::Value Unary(const Napi::CallbackInfo& info) {
   p.op = args.code(0, kNumUnaryOps, "op");
   args.ctx.op = unaryName(p.op);
   p.dtype = args.dtype(1);
-  if (p.dtype == DType::Bool || (!isFloat(p.dtype) && !unaryTakesInts(p.op)))
-    failAt(args.ctx, code::kDtype, "does not support %s", dtypeName(p.dtype));
+  checkUnaryDtype(args.ctx, p.op, p.dtype);
   Storage* x = args.buffer(2, "x");
   Storage* out = args.buffer(3, "out");
   p.n = args.index(4, "n");
@@ -138,8 +142,7 @@ Napi::Value UnaryBackward(const Napi::CallbackInfo& info) {
   p.op = args.code(0, kNumUnaryOps, "op");
   args.ctx.op = unaryName(p.op);
   p.dtype = args.dtype(1);
-  if (p.dtype == DType::Bool || (!isFloat(p.dtype) && !unaryTakesInts(p.op)))
-    failAt(args.ctx, code::kDtype, "does not support %s", dtypeName(p.dtype));
+  checkUnaryDtype(args.ctx, p.op, p.dtype);
   Storage* x = args.buffer(2, "x");
   Storage* y = args.buffer(3, "y");
   Storage* dy = args.buffer(4, "dy");

@@ -138,54 +138,51 @@ Napi::Value rejected(Napi::Env env, const NativeError& e) {
   return d.Promise();
 }
 
+// One entry point per kernel, sync or async, written once: parse and check on the main thread,
+// then run now (errors propagate to addon.cc's guard) or in a worker (errors reject the promise).
+template <typename Params, typename Parse, typename Run>
+Napi::Value entry(const Napi::CallbackInfo& info, const char* kernel, size_t argc, bool async, Parse parse, Run run) {
+  if (!async) {
+    Args args(info, kernel, argc);
+    Parsed parsed;
+    Params p = parse(args, parsed, false);
+    run(backendFor(parsed.device.type), p);
+    return info.Env().Undefined();
+  }
+  try {
+    Args args(info, kernel, argc);
+    Parsed parsed;
+    Params p = parse(args, parsed, true);
+    Backend* backend = &backendFor(parsed.device.type);
+    auto* worker = new KernelWorker(info.Env(), kernel, [p, backend, run] { run(*backend, p); },
+                                    std::move(parsed.keep));
+    Napi::Value promise = worker->promise();
+    worker->Queue();
+    return promise;
+  } catch (const NativeError& e) {
+    return rejected(info.Env(), e);
+  }
+}
+
+void runMatmul(Backend& backend, const MatmulParams& p) { backend.matmul(p); }
+void runLinear(Backend& backend, const LinearParams& p) { backend.linear(p); }
+
 }  // namespace
 
 Napi::Value Matmul(const Napi::CallbackInfo& info) {
-  Args args(info, "matmul", 12);
-  Parsed parsed;
-  MatmulParams p = parseMatmul(args, parsed, false);
-  backendFor(parsed.device.type).matmul(p);
-  return info.Env().Undefined();
+  return entry<MatmulParams>(info, "matmul", 12, false, parseMatmul, runMatmul);
 }
 
 Napi::Value Linear(const Napi::CallbackInfo& info) {
-  Args args(info, "linear", 9);
-  Parsed parsed;
-  LinearParams p = parseLinear(args, parsed, false);
-  backendFor(parsed.device.type).linear(p);
-  return info.Env().Undefined();
+  return entry<LinearParams>(info, "linear", 9, false, parseLinear, runLinear);
 }
 
 Napi::Value MatmulAsync(const Napi::CallbackInfo& info) {
-  try {
-    Args args(info, "matmulAsync", 12);
-    Parsed parsed;
-    MatmulParams p = parseMatmul(args, parsed, true);
-    Backend* backend = &backendFor(parsed.device.type);
-    auto* worker = new KernelWorker(info.Env(), "matmulAsync", [p, backend] { backend->matmul(p); },
-                                    std::move(parsed.keep));
-    Napi::Value promise = worker->promise();
-    worker->Queue();
-    return promise;
-  } catch (const NativeError& e) {
-    return rejected(info.Env(), e);
-  }
+  return entry<MatmulParams>(info, "matmulAsync", 12, true, parseMatmul, runMatmul);
 }
 
 Napi::Value LinearAsync(const Napi::CallbackInfo& info) {
-  try {
-    Args args(info, "linearAsync", 9);
-    Parsed parsed;
-    LinearParams p = parseLinear(args, parsed, true);
-    Backend* backend = &backendFor(parsed.device.type);
-    auto* worker = new KernelWorker(info.Env(), "linearAsync", [p, backend] { backend->linear(p); },
-                                    std::move(parsed.keep));
-    Napi::Value promise = worker->promise();
-    worker->Queue();
-    return promise;
-  } catch (const NativeError& e) {
-    return rejected(info.Env(), e);
-  }
+  return entry<LinearParams>(info, "linearAsync", 9, true, parseLinear, runLinear);
 }
 
 }  // namespace bs

@@ -3,8 +3,8 @@
 // copies, of a definition or of an inline sequence), and the small badges that put a problem on
 // the port it names.
 import type { MouseEvent } from 'react';
-import type { GraphNode } from '../../engine/schema/graph-document.ts';
-import type { ProblemInfo } from '../../engine/schema/service-api.ts';
+import type { GraphNode } from '../../engine/protocol/graph-document.ts';
+import type { ProblemInfo } from '../../engine/protocol/service-api.ts';
 import { isCollapsed, repeatLayers, setCollapsed } from '../graph/repeat-ops.ts';
 import { selectBody, selectShapePrefix } from '../store/block-slice.ts';
 import { useEditor, useEditorHandles } from '../store/editor-context.tsx';

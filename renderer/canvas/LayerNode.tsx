@@ -5,7 +5,7 @@
 // no code here.
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
-import type { GraphNode } from '../../engine/schema/graph-document.ts';
+import type { GraphNode } from '../../engine/protocol/graph-document.ts';
 import { useShallow } from 'zustand/react/shallow';
 import { categoryOf } from '../graph/catalog.ts';
 import { nodePorts } from '../graph/ports.ts';

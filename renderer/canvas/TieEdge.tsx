@@ -5,7 +5,7 @@
 // (a tie is changed in the Inspector's "Tie to…").
 import { BaseEdge, type Edge, type EdgeProps } from '@xyflow/react';
 import { memo } from 'react';
-import type { GraphNode } from '../../engine/schema/graph-document.ts';
+import type { GraphNode } from '../../engine/protocol/graph-document.ts';
 
 export type TieFlowEdge = Edge<{ label: string }, 'tie'>;
 

@@ -11,7 +11,7 @@ import { linter, lintGutter, lintKeymap } from '@codemirror/lint';
 import { EditorState, StateEffect } from '@codemirror/state';
 import { EditorView, highlightActiveLine, keymap, lineNumbers } from '@codemirror/view';
 import { useEffect, useRef } from 'react';
-import type { ProblemInfo } from '../../engine/schema/service-api.ts';
+import type { ProblemInfo } from '../../engine/protocol/service-api.ts';
 import { codeCompletions } from './code-completion.ts';
 import { problemDiagnostics, syntaxDiagnostics } from './code-diagnostics.ts';
 

@@ -1,9 +1,9 @@
 // Completion in the code editor for the engine API a code block may call: np., np.random., npx.,
 // the NDArray methods after any other `name.`, `self.` with the parameters the source declares
 // (read from its text, never by running it), and the fields of a parameter declaration. The
-// names are the sandbox's own allowlist (engine/schema/code-api.ts), so what is offered runs.
+// names are the sandbox's own allowlist (engine/protocol/code-api.ts), so what is offered runs.
 import type { Completion, CompletionContext, CompletionResult } from '@codemirror/autocomplete';
-import { CODE_ARRAY_PROPERTIES, CODE_METHODS, CODE_NP, CODE_NP_RANDOM, CODE_NPX, CODE_PARAM_FIELDS } from '../../engine/schema/code-api.ts';
+import { CODE_ARRAY_PROPERTIES, CODE_METHODS, CODE_NP, CODE_NP_RANDOM, CODE_NPX, CODE_PARAM_FIELDS } from '../../engine/protocol/code-api.ts';
 
 const fns = (names: readonly string[], detail: string): Completion[] => names.map((label) => ({ label, type: 'function', detail, apply: label }));
 const props = (names: readonly string[], detail: string): Completion[] => names.map((label) => ({ label, type: 'property', detail }));

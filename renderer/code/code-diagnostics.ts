@@ -4,7 +4,7 @@
 import type { Diagnostic } from '@codemirror/lint';
 import type { Text } from '@codemirror/state';
 import type { syntaxTree } from '@codemirror/language';
-import type { ProblemInfo } from '../../engine/schema/service-api.ts';
+import type { ProblemInfo } from '../../engine/protocol/service-api.ts';
 
 type Tree = ReturnType<typeof syntaxTree>;
 

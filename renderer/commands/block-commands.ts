@@ -1,7 +1,7 @@
 // Commands on blocks: make a block from the selection and unmake one, repeat a block ×N, open the
 // selected block's definition (an inline-sequence repeat gets one first) and go back out. Each
 // edit is one undoable step.
-import type { GraphNode } from '../../engine/schema/graph-document.ts';
+import type { GraphNode } from '../../engine/protocol/graph-document.ts';
 import { makeBlock, unmakeBlock } from '../graph/block-ops.ts';
 import { repeatInstance, sequenceToBlock } from '../graph/repeat-ops.ts';
 import { documentWithBody, selectBlockId, selectBody, selectEditPath } from '../store/block-slice.ts';

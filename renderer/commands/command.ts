@@ -1,7 +1,7 @@
 // Editor commands as registered records (excalidraw's actions): a name, a label, the keys that
 // run it, and `perform`, which returns the state change (never mutates) and whether it is one
 // undoable step. A bulk action (deleting twenty nodes) is one record, hence one step.
-import type { GraphDocument } from '../../engine/schema/graph-document.ts';
+import type { GraphDocument } from '../../engine/protocol/graph-document.ts';
 import type { EditorState } from '../store/editor-state.ts';
 import type { EditorStore } from '../store/editor-store.ts';
 

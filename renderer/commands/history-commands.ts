@@ -14,7 +14,7 @@ export const undo = register({
     if (!previous) return null;
     return {
       captureHistory: false,
-      patch: { document: previous, past: state.past.slice(0, -1), future: [state.document, ...state.future], dirty: true },
+      patch: { document: previous, past: state.past.slice(0, -1), future: [state.document, ...state.future], dirty: true, editGroup: null },
     };
   },
 });
@@ -32,7 +32,7 @@ export const redo = register({
     if (!next) return null;
     return {
       captureHistory: false,
-      patch: { document: next, past: [...state.past, state.document], future: state.future.slice(1), dirty: true },
+      patch: { document: next, past: [...state.past, state.document], future: state.future.slice(1), dirty: true, editGroup: null },
     };
   },
 });

@@ -1,6 +1,7 @@
 // Commands on the selection in the body being edited: delete it (one undoable step however many
 // items), duplicate it, select everything.
-import { duplicateNodes, removeItems } from '../graph/document-ops.ts';
+import { duplicateNodes } from '../graph/clipboard-ops.ts';
+import { removeItems } from '../graph/document-ops.ts';
 import { documentWithBody, selectBody } from '../store/block-slice.ts';
 import { modKey, register } from './command.ts';
 

@@ -7,12 +7,9 @@ import { useState, type FormEvent } from 'react';
 import { useEditor, useEditorHandles } from '../store/editor-context.tsx';
 import { EXPORT_TARGETS, EXPORT_TARGET_INFO, checkExportPath, defaultExportPath, withTargetExtension, type ExportTarget } from './export-targets.ts';
 import { useFileController, useFiles } from './files-context.tsx';
-import { desktopDialogs } from '../panels/parameter-service.ts';
+import { desktopDialogs } from '../services/parameter-service.ts';
 import { exportModel, type ExportResult } from './model-export.ts';
-
-function messageOf(error: unknown): string {
-  return (error as { message?: string } | undefined)?.message ?? String(error);
-}
+import { messageOf } from '../services/error-message.ts';
 
 export function ExportDialog() {
   const open = useFiles((s) => s.exportOpen);

@@ -2,7 +2,7 @@
 // what the file UI shows and useFileController() for its actions.
 import { createContext, useContext, type ReactNode } from 'react';
 import { useStore } from 'zustand';
-import type { FileController, FilesState } from './file-controller.ts';
+import type { FileController, FilesState } from '../services/file-controller.ts';
 
 const FilesContext = createContext<FileController | null>(null);
 

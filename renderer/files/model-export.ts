@@ -2,8 +2,8 @@
 // set, loaded) — through the engine's exportModel, as exactly the target chosen. The path is
 // checked against the target first (export-targets.ts), and a document with errors is refused
 // naming its first problem, which is selected.
-import type { MethodResult } from '../../engine/schema/service-api.ts';
-import { DOC_ID, type EngineSession } from '../api/engine-session.ts';
+import type { MethodResult } from '../../engine/protocol/service-api.ts';
+import { DOC_ID, type EngineSession } from '../services/engine-session.ts';
 import type { EditorStore } from '../store/editor-store.ts';
 import { refuseOnProblems } from '../store/problem-focus.ts';
 import { checkExportPath, type ExportTarget } from './export-targets.ts';

@@ -2,7 +2,7 @@
 // Storage is written synchronously into the browser process, so the copy survives a crash of the
 // page (and of the engine or the web host, which it does not go through). One slot per origin: the
 // latest unsaved document of whichever window edited last.
-import { zGraphDocument, type GraphDocument } from '../../engine/schema/graph-document.ts';
+import { zGraphDocument, type GraphDocument } from '../../engine/protocol/graph-document.ts';
 import type { EditorStore } from '../store/editor-store.ts';
 import type { RecentFile, StorageLike } from './recent-files.ts';
 

@@ -3,8 +3,8 @@
 // `__metadata__` carries (as `blocksmith export` and File › Export… write it) and its arrays, to be
 // set into the rebuilt model one by one. Layout: 8-byte little-endian header length, a JSON
 // header (name → dtype, shape, data_offsets; plus __metadata__), then the raw little-endian data.
-import { GRAPH_FORMAT } from '../../engine/schema/graph-document.ts';
-import type { DTypeName } from '../../engine/schema/service-values.ts';
+import { GRAPH_FORMAT } from '../../engine/protocol/graph-document.ts';
+import type { DTypeName } from '../../engine/protocol/service-values.ts';
 
 export interface SafetensorsArray { name: string; dtype: DTypeName; shape: number[]; data: number[] }
 export interface SafetensorsModel { document: unknown; arrays: SafetensorsArray[] }

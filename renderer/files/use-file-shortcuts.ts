@@ -1,7 +1,7 @@
 // Ctrl+S (save), Ctrl+Shift+S (save as), Ctrl+Shift+E (export), Ctrl+O (open) in the page. In Electron the File menu's
 // accelerators already send these commands, so the page leaves the keys to it.
 import { useEffect } from 'react';
-import type { FileController } from './file-controller.ts';
+import type { FileController } from '../services/file-controller.ts';
 
 export function useFileShortcuts(files: FileController): void {
   useEffect(() => {

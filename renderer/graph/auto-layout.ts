@@ -2,7 +2,7 @@
 // (laid out among its own edges, then placed where its top-left corner was). Pure (no React, no
 // store); node sizes come from the canvas' measurements.
 import ELK from 'elkjs/lib/elk.bundled.js';
-import type { GraphDocument } from '../../engine/schema/graph-document.ts';
+import type { GraphDocument } from '../../engine/protocol/graph-document.ts';
 import type { Point } from './document-ops.ts';
 
 export interface Size {

@@ -4,9 +4,9 @@
 // selection, one Output node per inside port feeding the outside. Pure.
 import {
   INPUT_NODE_PORT, OUTPUT_NODE_PORT, type BlockDefinition, type GraphDocument, type GraphEdge, type GraphNode, type PortRef,
-} from '../../engine/schema/graph-document.ts';
+} from '../../engine/protocol/graph-document.ts';
 import { rootDocument } from './body-view.ts';
-import { freshId, reaches, type Point } from './document-ops.ts';
+import { freshId, reaches, type Point } from './graph-basics.ts';
 import { freshNodeName } from './node-names.ts';
 
 export type MakeBlockResult =

@@ -1,7 +1,7 @@
 // The body being edited (the main graph or a block definition) seen as a document, so every edit
 // in graph/ — written against `doc.nodes` / `doc.edges` / `doc.layout` — works inside a block
 // unchanged: edit the view, then write it back with withBody. Pure.
-import type { GraphDocument } from '../../engine/schema/graph-document.ts';
+import type { GraphDocument } from '../../engine/protocol/graph-document.ts';
 
 /** One level of drilling: the definition shown and the node it was entered through. */
 export interface EditLevel {

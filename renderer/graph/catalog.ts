@@ -1,6 +1,6 @@
 // The layer catalog as the editor uses it: the engine's descriptors as data (layerCatalog over the
 // API), indexed by kind and grouped for the palette. Pure: no React, no store.
-import type { LayerInfo } from '../../engine/schema/service-api.ts';
+import type { LayerInfo } from '../../engine/protocol/service-api.ts';
 
 export type { LayerInfo };
 export type AttrInfo = LayerInfo['attrs'][number];

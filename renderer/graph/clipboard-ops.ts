@@ -2,9 +2,9 @@
 // nodes, the edges among them, the edges coming into them from outside (for "paste with links"),
 // their positions and the block definitions they use, so it can be pasted into another block or
 // another document. Pasted nodes get fresh ids and fresh Gluon names. Pure.
-import type { BlockDefinition, GraphDocument, GraphEdge, GraphNode, ParamSettings } from '../../engine/schema/graph-document.ts';
+import type { BlockDefinition, GraphDocument, GraphEdge, GraphNode, ParamSettings } from '../../engine/protocol/graph-document.ts';
 import { definitionsUsed, freshBlockId } from './block-ops.ts';
-import { freshId, type Point } from './document-ops.ts';
+import { freshId, type Point } from './graph-basics.ts';
 import { rootDocument } from './body-view.ts';
 import { freshNodeName } from './node-names.ts';
 
@@ -120,4 +120,14 @@ export function pasteNodes(doc: GraphDocument, clip: NodeClipboard, opts: { offs
     },
     ids: [...ids.values()],
   };
+}
+
+/**
+ * Copies nodes (fresh names and ids, offset on the canvas) with the edges among them; settings
+ * are copied, ties among the copies point at the copies. Returns the copies' ids so the caller
+ * can select them.
+ */
+export function duplicateNodes(doc: GraphDocument, ids: readonly string[], offset: Point = { x: 40, y: 40 }): { doc: GraphDocument; ids: string[] } {
+  const clip = copyNodes(doc, ids);
+  return clip ? pasteNodes(doc, clip, { offset }) : { doc, ids: [] };
 }

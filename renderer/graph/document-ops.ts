@@ -3,19 +3,16 @@
 // graph; a block definition is edited through its body view (graph/body-view.ts).
 import {
   GRAPH_FORMAT, GRAPH_VERSION, zNodeName, type GraphDocument, type GraphEdge, type GraphNode, type ParamSettings, type PortRef,
-} from '../../engine/schema/graph-document.ts';
+} from '../../engine/protocol/graph-document.ts';
 import { initialAttrs, type Catalog } from './catalog.ts';
-import { copyNodes, pasteNodes } from './clipboard-ops.ts';
 import { rootDocument } from './body-view.ts';
 import { automaticNames, freshNodeName, storedNames } from './node-names.ts';
+import { freshId, reaches, type Point } from './graph-basics.ts';
 import { nodePorts } from './ports.ts';
 
-export type EditResult = { ok: true; doc: GraphDocument } | { ok: false; reason: string };
+export { freshId, reaches, type Point };
 
-export interface Point {
-  x: number;
-  y: number;
-}
+export type EditResult = { ok: true; doc: GraphDocument } | { ok: false; reason: string };
 
 /** A new, empty document: no nodes, an input of unknown shape (-1 dims until the user sets one). */
 export function emptyDocument(title = 'untitled'): GraphDocument {
@@ -25,15 +22,6 @@ export function emptyDocument(title = 'untitled'): GraphDocument {
     device: 'cpu', seed: 0, nodes: [], edges: [], blocks: [],
     layout: { positions: {} },
   };
-}
-
-/** An id no node or edge of the document uses: the hint itself when free, else hint_1, hint_2, ... */
-export function freshId(doc: Pick<GraphDocument, 'nodes' | 'edges'>, hint: string): string {
-  const used = new Set([...doc.nodes.map((n) => n.id), ...doc.edges.map((e) => e.id)]);
-  if (!used.has(hint)) return hint;
-  let i = 1;
-  while (used.has(`${hint}_${i}`)) i++;
-  return `${hint}_${i}`;
 }
 
 /** Adds a node of `kind` at `position`, named like Gluon (`dense0`) from the document's names. */
@@ -52,20 +40,6 @@ function withPositions(doc: GraphDocument, moved: Record<string, Point>): GraphD
 
 export function moveNodes(doc: GraphDocument, moved: Record<string, Point>): GraphDocument {
   return { ...doc, layout: withPositions(doc, moved) };
-}
-
-/** True when `to` can be reached from `from` along edges (so an edge to → from would close a cycle). */
-export function reaches(doc: Pick<GraphDocument, 'edges'>, from: string, to: string): boolean {
-  const seen = new Set<string>();
-  const stack = [from];
-  while (stack.length > 0) {
-    const id = stack.pop()!;
-    if (id === to) return true;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    for (const e of doc.edges) if (e.source.node === id) stack.push(e.target.node);
-  }
-  return false;
 }
 
 /** Why an edge source → target may not be drawn, or null when it may. */
@@ -167,16 +141,6 @@ export function setParamSettings(doc: GraphDocument, id: string, param: string, 
 
 export function setDocumentFields(doc: GraphDocument, fields: Partial<Pick<GraphDocument, 'input' | 'device' | 'seed' | 'title'>>): GraphDocument {
   return { ...doc, ...fields };
-}
-
-/**
- * Copies nodes (fresh names and ids, offset on the canvas) with the edges among them; settings
- * are copied, ties among the copies point at the copies. Returns the copies' ids so the caller
- * can select them.
- */
-export function duplicateNodes(doc: GraphDocument, ids: readonly string[], offset: Point = { x: 40, y: 40 }): { doc: GraphDocument; ids: string[] } {
-  const clip = copyNodes(doc, ids);
-  return clip ? pasteNodes(doc, clip, { offset }) : { doc, ids: [] };
 }
 
 /**

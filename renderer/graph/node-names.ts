@@ -1,10 +1,10 @@
-// Names for new nodes. Gluon's hint and counter (engine/schema/graph-names.ts), but the counter
+// Names for new nodes. Gluon's hint and counter (engine/protocol/graph-names.ts), but the counter
 // also skips the names the engine gives automatically to the copies a Repeat or a fresh block
 // instance makes (engine/graph/plan.ts): without that, adding Dense(10) after block1 ×4 would
 // take dense2 and push the copies' parameter names along (dense2_weight would change meaning),
 // and the chapter's rgnet would not come out with its own names (dense8 for the last layer).
-import { REPEAT_MAX, type GraphBody, type GraphDocument, type GraphNode } from '../../engine/schema/graph-document.ts';
-import { nameHint } from '../../engine/schema/graph-names.ts';
+import { REPEAT_MAX, type GraphBody, type GraphDocument, type GraphNode } from '../../engine/protocol/graph-document.ts';
+import { nameHint } from '../../engine/protocol/graph-names.ts';
 import { rootDocument } from './body-view.ts';
 
 type Body = Pick<GraphBody, 'nodes' | 'edges' | 'className'>;

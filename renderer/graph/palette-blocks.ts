@@ -3,8 +3,8 @@
 // text a palette drag carries. Pure: no React, no store.
 import {
   INPUT_NODE_PORT, OUTPUT_NODE_PORT, type BlockDefinition, type GraphDocument, type GraphNode,
-} from '../../engine/schema/graph-document.ts';
-import { definitionPorts } from '../../engine/schema/node-ports.ts';
+} from '../../engine/protocol/graph-document.ts';
+import { definitionPorts } from '../../engine/protocol/node-ports.ts';
 import { definitionsUsed, freshBlockId } from './block-ops.ts';
 import { rootDocument } from './body-view.ts';
 import { freshId, type Point } from './document-ops.ts';

@@ -1,10 +1,10 @@
-// The ports of a node on the canvas: the engine's definition (engine/schema/node-ports.ts) looked
+// The ports of a node on the canvas: the engine's definition (engine/protocol/node-ports.ts) looked
 // up in the editor's catalog, with a fallback so a broken node still draws. Pure.
-import type { GraphDocument, GraphNode } from '../../engine/schema/graph-document.ts';
-import { nodePorts as portsOf, type NodePorts } from '../../engine/schema/node-ports.ts';
+import type { GraphDocument, GraphNode } from '../../engine/protocol/graph-document.ts';
+import { nodePorts as portsOf, type NodePorts } from '../../engine/protocol/node-ports.ts';
 import type { Catalog } from './catalog.ts';
 
-export type { InputPort, NodePorts } from '../../engine/schema/node-ports.ts';
+export type { InputPort, NodePorts } from '../../engine/protocol/node-ports.ts';
 
 export function nodePorts(node: GraphNode, doc: Pick<GraphDocument, 'blocks'>, catalog: Catalog): NodePorts {
   const ports = portsOf(node, (id) => doc.blocks.find((b) => b.id === id), (kind) => catalog.byKind.get(kind));

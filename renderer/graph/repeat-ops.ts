@@ -3,8 +3,8 @@
 // count, shared vs own parameters, and whether a repeat is drawn collapsed. Pure.
 import {
   INPUT_NODE_PORT, OUTPUT_NODE_PORT, REPEAT_MAX, REPEAT_MIN, type BlockDefinition, type GraphDocument, type GraphEdge, type GraphNode,
-} from '../../engine/schema/graph-document.ts';
-import { definitionPorts } from '../../engine/schema/node-ports.ts';
+} from '../../engine/protocol/graph-document.ts';
+import { definitionPorts } from '../../engine/protocol/node-ports.ts';
 import { freshBlockId } from './block-ops.ts';
 import { freshId, type EditResult, type Point } from './document-ops.ts';
 import { rootDocument } from './body-view.ts';

@@ -1,8 +1,8 @@
 // "Tie to…": which parameters a node's parameter may share. Only those whose shapes can match
 // (same rank, every dim equal or still unknown) are offered; the engine checks the rest
 // (E_TIE_SHAPE, E_TIE_CYCLE). Pure.
-import type { GraphDocument } from '../../engine/schema/graph-document.ts';
-import type { MethodResult } from '../../engine/schema/service-api.ts';
+import type { GraphDocument } from '../../engine/protocol/graph-document.ts';
+import type { MethodResult } from '../../engine/protocol/service-api.ts';
 import type { Catalog } from './catalog.ts';
 import { shapeText } from './shape-text.ts';
 

@@ -3,7 +3,7 @@
 // querying positions and columns the positions attended to (each row sums to 1). A selected
 // attention node's maps come first.
 import { useState } from 'react';
-import type { MethodResult } from '../../engine/schema/service-api.ts';
+import type { MethodResult } from '../../engine/protocol/service-api.ts';
 import { useEditor } from '../store/editor-context.tsx';
 import { Heatmap } from './Heatmap.tsx';
 

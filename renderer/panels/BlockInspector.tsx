@@ -2,7 +2,7 @@
 // vs own parameters, a repeat's count and unmaking an instance; for a selection of layers, "Make
 // block" and "Repeat".
 import { useEffect, useState } from 'react';
-import { REPEAT_MAX, REPEAT_MIN, type GraphNode } from '../../engine/schema/graph-document.ts';
+import { REPEAT_MAX, REPEAT_MIN, type GraphNode } from '../../engine/protocol/graph-document.ts';
 import { runCommand } from '../commands/index.ts';
 import { DEFAULT_REPEAT_COUNT } from '../commands/block-commands.ts';
 import { isCollapsed, setCollapsed, setRepeatCount, setShareParams } from '../graph/repeat-ops.ts';

@@ -1,7 +1,7 @@
 // The document's settings: title, input shape and dtype, device (with the engine's reason when
 // there is no GPU) and seed.
 import { useEffect, useState } from 'react';
-import type { InputSpec } from '../../engine/schema/graph-document.ts';
+import type { InputSpec } from '../../engine/protocol/graph-document.ts';
 import { setDocumentFields } from '../graph/document-ops.ts';
 import { parseShape, shapeInputText } from '../graph/shape-text.ts';
 import { useEditor, useEditorHandles } from '../store/editor-context.tsx';

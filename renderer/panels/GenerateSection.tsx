@@ -3,7 +3,7 @@
 // prompt set apart from what the model wrote.
 import { useState } from 'react';
 import { useEditor, useEditorHandles } from '../store/editor-context.tsx';
-import { trainingFor, type Generated } from '../training/training-session.ts';
+import { trainingFor, type Generated } from '../services/training-session.ts';
 import { isActive } from '../training/training-model.ts';
 
 function messageOf(error: unknown): string {

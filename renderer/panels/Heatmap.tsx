@@ -2,7 +2,7 @@
 // smoothing), used for a parameter's plane, a bias strip and Run's outputs. Hovering shows the
 // value under the pointer; clicking reports the cell.
 import { useEffect, useRef, useState, type MouseEvent } from 'react';
-import type { WireNumber } from '../../engine/schema/service-api.ts';
+import type { WireNumber } from '../../engine/protocol/service-api.ts';
 import { formatValue, heatColor, toNumber, valueRange } from './tensor-view-model.ts';
 
 interface HeatmapProps {

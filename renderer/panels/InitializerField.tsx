@@ -2,7 +2,7 @@
 // Parameters section, a layer attribute of type initializer such as Dense.weightInitializer): the
 // name from the engine's registry, then the arguments it takes, each with MXNet's default as a
 // placeholder. The value is the document's form: a name, or [name, args] once an argument is set.
-import type { InitSpecJson } from '../../engine/schema/graph-document.ts';
+import type { InitSpecJson } from '../../engine/protocol/graph-document.ts';
 
 /** Arguments of the built-in initializers with their defaults (MXNet's); the registry does not describe them (yet). */
 export const INIT_ARGS: Record<string, Record<string, number | string>> = {

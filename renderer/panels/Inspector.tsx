@@ -1,7 +1,7 @@
 // The inspector: the selected node's name, attributes (a form generated from its descriptor) and
 // parameter settings, or a block's settings; with nothing selected, the document's settings.
 // Nodes are those of the body being edited (the main graph or a block definition).
-import type { InitSpecJson } from '../../engine/schema/graph-document.ts';
+import type { InitSpecJson } from '../../engine/protocol/graph-document.ts';
 import { setAttr } from '../graph/document-ops.ts';
 import { selectBlockId, selectBody } from '../store/block-slice.ts';
 import { useEditor, useEditorHandles } from '../store/editor-context.tsx';
@@ -15,6 +15,8 @@ import { ParamSettingsForm } from './ParamSettingsForm.tsx';
 
 function NodeInspector({ nodeId }: { nodeId: string }) {
   const { store } = useEditorHandles();
+  // Typing in a field is one undo step, ended when the field is left.
+  const endGroup = () => store.getState().endEditGroup();
   const node = useEditor((s) => selectBody(s).nodes.find((n) => n.id === nodeId));
   const blockId = useEditor(selectBlockId);
   const layer = useEditor((s) => (node ? s.catalog.byKind.get(node.kind) : undefined));
@@ -43,17 +45,17 @@ function NodeInspector({ nodeId }: { nodeId: string }) {
             </div>
           ) : a.type === 'initializer' ? (
             // The same picker as a parameter's initializer: the name, then its arguments.
-            <div className="field" key={a.name} title={a.doc}>
+            <div className="field" key={a.name} title={a.doc} onBlur={endGroup}>
               <span>{a.name}</span>
               <InitializerField label={a.name} value={node.attrs?.[a.name] as InitSpecJson | null | undefined} initializers={initializers}
                 noneLabel={a.default ? `(default: ${String(a.default)})` : '(block default)'}
-                onChange={(v) => store.getState().commitBody(setAttr(selectBody(store.getState()), node.id, a.name, v))} />
+                onChange={(v) => store.getState().commitBody(setAttr(selectBody(store.getState()), node.id, a.name, v), { group: `attr:${blockId ?? ''}:${node.id}:${a.name}` })} />
             </div>
           ) : (
-            <label className="field" key={a.name} title={a.doc}>
+            <label className="field" key={a.name} title={a.doc} onBlur={endGroup}>
               <span>{a.name}{a.required ? ' *' : ''}</span>
               <AttrWidget attr={a} value={node.attrs?.[a.name]} initializers={initializers}
-                onChange={(v) => store.getState().commitBody(setAttr(selectBody(store.getState()), node.id, a.name, v))} />
+                onChange={(v) => store.getState().commitBody(setAttr(selectBody(store.getState()), node.id, a.name, v), { group: `attr:${blockId ?? ''}:${node.id}:${a.name}` })} />
             </label>
           ))}
         </section>

@@ -3,9 +3,9 @@
 // tensor view's heatmap for (O, I, kh, kw) and (O, I, k) parameters; it follows the same values /
 // gradient mode and refetches with the tensor view.
 import { useEffect, useRef, useState } from 'react';
-import type { WireNumber } from '../../engine/schema/service-api.ts';
+import type { WireNumber } from '../../engine/protocol/service-api.ts';
 import { KERNEL_SCALE, kernelAt, kernelCanvasSize, kernelCell, kernelSlice, type KernelGrid as Grid } from './kernel-grid-model.ts';
-import type { ParameterService } from './parameter-service.ts';
+import type { ParameterService } from '../services/parameter-service.ts';
 import { formatValue, heatColor, toNumber, valueRange } from './tensor-view-model.ts';
 
 interface KernelGridProps {

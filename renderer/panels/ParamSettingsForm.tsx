@@ -1,7 +1,7 @@
 // Per-parameter settings of a node: an initializer with its arguments (InitializerField, the same
 // picker a layer's initializer attribute uses; such an attribute shows as the parameter's default),
 // the constant flag, and "tie to…".
-import type { GraphNode, InitSpecJson, ParamSettings } from '../../engine/schema/graph-document.ts';
+import type { GraphNode, InitSpecJson, ParamSettings } from '../../engine/protocol/graph-document.ts';
 import { setParamSettings } from '../graph/document-ops.ts';
 import { selectBody } from '../store/block-slice.ts';
 import type { LayerInfo } from '../graph/catalog.ts';

@@ -7,11 +7,8 @@
 import { useState } from 'react';
 import { shapeText } from '../graph/shape-text.ts';
 import { useEditor, useEditorHandles } from '../store/editor-context.tsx';
-import { ARRAY_FILE_FILTERS, desktopDialogs, type FileReport, type ParameterService } from './parameter-service.ts';
-
-function messageOf(error: unknown): string {
-  return (error as { message?: string } | undefined)?.message ?? String(error);
-}
+import { ARRAY_FILE_FILTERS, desktopDialogs, type FileReport, type ParameterService } from '../services/parameter-service.ts';
+import { messageOf } from '../services/error-message.ts';
 
 function Report({ report }: { report: FileReport }) {
   return (

@@ -6,7 +6,7 @@
 // parameters and picks Run's input from an array file; Run's output is shown above the table as a
 // heatmap.
 import { useMemo } from 'react';
-import type { ParameterRow, WireNumber } from '../../engine/schema/service-api.ts';
+import type { ParameterRow, WireNumber } from '../../engine/protocol/service-api.ts';
 import { selectParams } from '../graph/param-filter.ts';
 import { initText } from '../graph/init-text.ts';
 import { shapeText } from '../graph/shape-text.ts';
@@ -15,7 +15,7 @@ import { useEditor, useEditorHandles } from '../store/editor-context.tsx';
 import { HistogramSparkline, type SparkHistogram } from './HistogramSparkline.tsx';
 import { histogramFor } from './live-histogram.ts';
 import { ParameterFiles } from './ParameterFiles.tsx';
-import { parametersFor } from './parameter-service.ts';
+import { parametersFor } from '../services/parameter-service.ts';
 import { groupKeys, treeLines } from './parameter-tree.ts';
 import { RunInputLine, RunOutput } from './RunOutput.tsx';
 import { TensorView } from './TensorView.tsx';

@@ -1,12 +1,12 @@
 // Run's result in the Parameters tab: where the input came from (random, or an array of a file
 // chosen under Files), and each output as a heatmap with its first values in a small table, then
 // the attention maps of its MultiHeadAttention layers (AttentionMaps.tsx).
-import type { TensorOutput } from '../../engine/schema/service-api.ts';
+import type { TensorOutput } from '../../engine/protocol/service-api.ts';
 import { shapeText } from '../graph/shape-text.ts';
 import { useEditor } from '../store/editor-context.tsx';
 import { Heatmap } from './Heatmap.tsx';
 import { AttentionMaps } from './AttentionMaps.tsx';
-import type { ParameterService } from './parameter-service.ts';
+import type { ParameterService } from '../services/parameter-service.ts';
 import { formatValue, heatmapGrid } from './tensor-view-model.ts';
 
 const TABLE_ROWS = 4;

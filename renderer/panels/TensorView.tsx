@@ -7,7 +7,7 @@
 // at most every TENSOR_REFRESH_MS, and not while the page is hidden. Which parameter, page, leading
 // indices and mode are shown is kept in the store (panel-slice.ts), so switching tabs keeps them.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { ParameterRow, WireNumber } from '../../engine/schema/service-api.ts';
+import type { ParameterRow, WireNumber } from '../../engine/protocol/service-api.ts';
 import { shapeText } from '../graph/shape-text.ts';
 import { useEditor, useEditorHandles } from '../store/editor-context.tsx';
 import type { OpenTensor } from '../store/panel-slice.ts';
@@ -15,11 +15,12 @@ import { Heatmap } from './Heatmap.tsx';
 import { KernelGrid } from './KernelGrid.tsx';
 import { kernelGridOf } from './kernel-grid-model.ts';
 import { RefreshThrottle, TENSOR_REFRESH_MS } from './refresh-throttle.ts';
-import type { ParameterService, ValuesResult } from './parameter-service.ts';
+import type { ParameterService, ValuesResult } from '../services/parameter-service.ts';
 import {
   clampLeading, elementIndex, formatValue, heatmapRows, HEATMAP_MAX_VALUES, PAGE_COLS, PAGE_ROWS, pageCount, pageRanges, parseValue,
   planeOf, sliceFor, type Page,
 } from './tensor-view-model.ts';
+import { messageOf } from '../services/error-message.ts';
 
 
 interface Loaded {
@@ -27,10 +28,6 @@ interface Loaded {
   page: ValuesResult;
   rows: [number, number];
   cols: [number, number];
-}
-
-function messageOf(error: unknown): string {
-  return (error as { message?: string } | undefined)?.message ?? String(error);
 }
 
 const stat = (v: WireNumber) => (typeof v === 'number' ? v.toPrecision(4) : v);

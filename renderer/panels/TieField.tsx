@@ -1,6 +1,6 @@
 // "Tie to…" for one parameter: lists only parameters whose shapes can match (graph/ties.ts).
 import { useMemo } from 'react';
-import type { GraphNode } from '../../engine/schema/graph-document.ts';
+import type { GraphNode } from '../../engine/protocol/graph-document.ts';
 import { setParamSettings } from '../graph/document-ops.ts';
 import { tieCandidates, tieOptionText } from '../graph/ties.ts';
 import { shapesAt } from '../graph/body-view.ts';

@@ -6,13 +6,10 @@ import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useEditorHandles } from '../store/editor-context.tsx';
 import { defaultJobForm, EXPORT_JOB_EVENT, jobSummary, parseNproc, type JobForm } from '../training/job-model.ts';
 import { jobFollowerFor, type JobExport } from '../training/job-follower.ts';
+import { messageOf } from '../services/error-message.ts';
 
 
 let savedForm: JobForm = defaultJobForm();
-
-function messageOf(error: unknown): string {
-  return (error as { message?: string } | undefined)?.message ?? String(error);
-}
 
 export function TorchJobSection({ engineReady }: { engineReady: boolean }) {
   const { store, session } = useEditorHandles();

@@ -11,10 +11,11 @@ import {
   DATA_KINDS, DATA_KIND_LABELS, LOSS_NAMES, OPTIMIZER_NAMES, SCHEDULES, TASKS, fileNameOf, formatEta, isActive, metricReadouts, progressFraction,
   progressText, readout, toggleFeature, featureList, type DataKind, type LossName, type OptimizerName, type ScheduleName, type TaskChoice, type TrainingForm,
 } from '../training/training-model.ts';
-import { trainingFor, type CheckpointList, type DataFileInfo } from '../training/training-session.ts';
+import { trainingFor, type CheckpointList, type DataFileInfo } from '../services/training-session.ts';
 import { TrainingChart } from './TrainingChart.tsx';
 import { TorchJobSection } from './TorchJobSection.tsx';
 import { GenerateSection } from './GenerateSection.tsx';
+import { messageOf } from '../services/error-message.ts';
 
 const TRAIN = '#2f6fde';
 /** A typed checkpoint directory is listed once the typing pauses this long. */
@@ -24,10 +25,6 @@ const STARTED_FROM = { fresh: 'from fresh parameters', continue: 'continuing fro
 
 /** The form's text and choice fields (every one but the export checkbox). */
 type FieldKey = keyof TrainingForm;
-
-function messageOf(error: unknown): string {
-  return (error as { message?: string } | undefined)?.message ?? String(error);
-}
 
 function TextField({ label, field, disabled, title, placeholder }: { label: string; field: FieldKey; disabled: boolean; title?: string; placeholder?: string }) {
   const { store } = useEditorHandles();

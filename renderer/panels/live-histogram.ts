@@ -1,7 +1,7 @@
 // Which histogram a parameter row's sparkline draws: while a training run is active, the latest
 // training-progress summary's (the events carry one per parameter, computed in the engine), so
 // the sparklines move with training without a request per step; otherwise the table's own.
-import type { ParameterRow } from '../../engine/schema/service-api.ts';
+import type { ParameterRow } from '../../engine/protocol/service-api.ts';
 import { isActive, type TrainingView } from '../training/training-model.ts';
 import type { SparkHistogram } from './HistogramSparkline.tsx';
 

@@ -2,7 +2,7 @@
 // array as a column; leading axes picked by index), the parameterValues slices for the heatmap and
 // for one page of the values table, the element index an edited cell names, parsing an edited
 // value, and the heatmap's colours. No React, so it is unit-tested under node.
-import type { DTypeName, WireNumber } from '../../engine/schema/service-api.ts';
+import type { DTypeName, WireNumber } from '../../engine/protocol/service-api.ts';
 
 export const PAGE_ROWS = 20;
 export const PAGE_COLS = 10;

@@ -3,10 +3,10 @@
 import '@xyflow/react/dist/style.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { connectEngine } from '../api/engine-client.ts';
-import { connectionMonitor } from '../api/connection-monitor.ts';
-import { EngineSession } from '../api/engine-session.ts';
-import { FileController, type DesktopDialogs } from '../files/file-controller.ts';
+import { connectEngine } from '../services/engine-client.ts';
+import { connectionMonitor } from '../services/connection-monitor.ts';
+import { EngineSession } from '../services/engine-session.ts';
+import { FileController, type DesktopDialogs } from '../services/file-controller.ts';
 import { FilesProvider } from '../files/files-context.tsx';
 import { EditorProvider } from '../store/editor-context.tsx';
 import { createEditorStore } from '../store/editor-store.ts';

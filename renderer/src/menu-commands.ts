@@ -3,8 +3,8 @@
 // does nothing. The renderer may not import electron/, so the command names are repeated here and
 // a test checks they match the main process's list.
 import { runCommand } from '../commands/index.ts';
-import type { EngineSession } from '../api/engine-session.ts';
-import type { FileController } from '../files/file-controller.ts';
+import type { EngineSession } from '../services/engine-session.ts';
+import type { FileController } from '../services/file-controller.ts';
 import type { EditorStore } from '../store/editor-store.ts';
 import { EXPORT_JOB_EVENT } from '../training/job-model.ts';
 

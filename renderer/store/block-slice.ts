@@ -3,10 +3,10 @@
 // view the edited body as a document (graph/body-view.ts), so canvas, inspector and commands edit
 // a block exactly as they edit the main graph, with the same history.
 import type { StateCreator } from 'zustand/vanilla';
-import type { GraphDocument, GraphNode } from '../../engine/schema/graph-document.ts';
+import type { GraphDocument, GraphNode } from '../../engine/protocol/graph-document.ts';
 import { bodyView, shapePrefix, validPath, withBody, type EditLevel } from '../graph/body-view.ts';
 import type { NodeClipboard } from '../graph/clipboard-ops.ts';
-import type { EditorState } from './editor-state.ts';
+import type { CommitOptions, EditorState } from './editor-state.ts';
 
 export interface BlockSlice {
   /** The definitions drilled into, outermost first; empty while editing the main graph. */
@@ -18,7 +18,7 @@ export interface BlockSlice {
   /** Goes back out to `depth` levels (0: the main graph). */
   leaveTo(depth: number): void;
   /** Commits an edited body view (from selectBody) as the next document. */
-  commitBody(view: GraphDocument, options?: { history?: boolean }): void;
+  commitBody(view: GraphDocument, options?: CommitOptions): void;
   setClipboard(content: NodeClipboard | null, pastes?: number): void;
 }
 

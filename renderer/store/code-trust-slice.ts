@@ -4,8 +4,8 @@
 // openDocument answer lists them) and this slice holds that list for the prompt. A new document,
 // and code the person writes in it, is theirs: trusted.
 import type { StateCreator } from 'zustand/vanilla';
-import type { GraphDocument } from '../../engine/schema/graph-document.ts';
-import type { MethodResult } from '../../engine/schema/service-api.ts';
+import type { GraphDocument } from '../../engine/protocol/graph-document.ts';
+import type { MethodResult } from '../../engine/protocol/service-api.ts';
 import type { EditorState } from './editor-state.ts';
 
 export type CodeListing = NonNullable<MethodResult<'openDocument'>['code']>[number];

@@ -2,7 +2,7 @@
 // useEditor(selector) in components (re-rendering only when the selected value changes).
 import { createContext, useContext, type ReactNode } from 'react';
 import { useStore } from 'zustand';
-import type { EngineSession } from '../api/engine-session.ts';
+import type { EngineSession } from '../services/engine-session.ts';
 import type { EditorState } from './editor-state.ts';
 import type { EditorStore } from './editor-store.ts';
 

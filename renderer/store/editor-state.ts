@@ -1,8 +1,8 @@
 // The editor's state as one zustand store made of slices (document, selection, history, engine).
 // The document is the single source of truth: the canvas, inspector and panels are views of it.
 // This file is React-free (zustand/vanilla), so the store's logic is unit-tested under node.
-import type { GraphDocument } from '../../engine/schema/graph-document.ts';
-import type { MethodResult, ParameterRow, ProblemInfo } from '../../engine/schema/service-api.ts';
+import type { GraphDocument } from '../../engine/protocol/graph-document.ts';
+import type { MethodResult, ParameterRow, ProblemInfo } from '../../engine/protocol/service-api.ts';
 import type { Catalog } from '../graph/catalog.ts';
 import type { TrainingForm, TrainingView } from '../training/training-model.ts';
 import type { BlockSlice } from './block-slice.ts';
@@ -19,8 +19,13 @@ export interface DocumentSlice {
   dirty: boolean;
   /** Bumped each time another document is opened (the canvas fits its view then). */
   openedAt: number;
-  /** Replaces the document; history: true (default) makes it one undoable step. */
-  commit(next: GraphDocument, options?: { history?: boolean }): void;
+  /**
+   * Replaces the document; history: true (default) makes it one undoable step. Commits with the
+   * same `group` in a row (the keystrokes in one inspector field) make one step, until
+   * endEditGroup() (the field is left), another commit, undo or redo ends the group.
+   */
+  commit(next: GraphDocument, options?: CommitOptions): void;
+  endEditGroup(): void;
   /** Opens another document: fresh history and selection; filePath: where it lives (default none). */
   replaceDocument(doc: GraphDocument, fileName?: string, filePath?: string | null): void;
   /** The document is clean; `to` records the path it was just saved to (Save / Save As). */
@@ -33,9 +38,16 @@ export interface SelectionSlice {
   select(nodes: readonly string[], edges?: readonly string[]): void;
 }
 
+export interface CommitOptions {
+  history?: boolean;
+  group?: string;
+}
+
 export interface HistorySlice {
   past: GraphDocument[];
   future: GraphDocument[];
+  /** The group of the last commit while its edit goes on (see commit); null otherwise. */
+  editGroup: string | null;
 }
 
 export type ShapeReport = MethodResult<'inferShapes'>;

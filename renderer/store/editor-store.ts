@@ -24,8 +24,9 @@ const documentSlice: StateCreator<EditorState, [], [], DocumentSlice & HistorySl
   openedAt: 0,
   past: [],
   future: [],
+  editGroup: null,
   commit(next, options = {}) {
-    const { document, past } = get();
+    const { document, past, editGroup } = get();
     if (next === document) return;
     // An undo may have removed the block being edited; the canvas then shows the nearest level
     // that still exists, and an edit is made there. Forget the levels that are gone, or a later
@@ -36,11 +37,20 @@ const documentSlice: StateCreator<EditorState, [], [], DocumentSlice & HistorySl
       set({ document: next, dirty: true, ...trimmed });
       return;
     }
-    set({ document: next, past: [...past, document].slice(-HISTORY_LIMIT), future: [], dirty: true, ...trimmed });
+    const group = options.group ?? null;
+    // The same field still being typed in: the step made by its first keystroke takes this one too.
+    if (group !== null && group === editGroup && past.length > 0) {
+      set({ document: next, future: [], dirty: true, ...trimmed });
+      return;
+    }
+    set({ document: next, past: [...past, document].slice(-HISTORY_LIMIT), future: [], dirty: true, editGroup: group, ...trimmed });
+  },
+  endEditGroup() {
+    if (get().editGroup !== null) set({ editGroup: null });
   },
   replaceDocument(doc, fileName, filePath = null) {
     set({
-      document: doc, fileName: fileName ?? `${doc.title ?? 'untitled'}.json`, filePath, dirty: false, past: [], future: [], openedAt: get().openedAt + 1,
+      document: doc, fileName: fileName ?? `${doc.title ?? 'untitled'}.json`, filePath, dirty: false, past: [], future: [], editGroup: null, openedAt: get().openedAt + 1,
       selectedNodes: [], selectedEdges: [], editPath: [], shapes: null, problems: [], parameters: null, lastRun: null,
       // An array chosen as Run's input was picked for the previous model's input shape.
       runInput: null,

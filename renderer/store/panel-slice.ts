@@ -5,7 +5,7 @@
 // they were. Opening another document closes the tensor view and drops the file report (both
 // describe the previous model).
 import type { StateCreator } from 'zustand/vanilla';
-import type { FileEntryReport, MethodResult } from '../../engine/schema/service-api.ts';
+import type { FileEntryReport, MethodResult } from '../../engine/protocol/service-api.ts';
 import type { EditorState } from './editor-state.ts';
 
 export type TensorMode = 'values' | 'gradient';

@@ -1,7 +1,7 @@
 // Going to a problem: select its node, opening the level it is on first (back out to the main
 // graph, or into the definition it is in). The problems list uses it on a click; Run, Start and
 // Export use it when they are refused, so the refusal names the first problem and shows it.
-import type { ProblemInfo } from '../../engine/schema/service-api.ts';
+import type { ProblemInfo } from '../../engine/protocol/service-api.ts';
 import { pathToBlock } from '../graph/body-view.ts';
 import { selectBlockId, selectEditPath } from './block-slice.ts';
 import type { EditorStore } from './editor-store.ts';

@@ -1,7 +1,7 @@
 // The Training tab's data-source fields (React-free): which data kinds there are, the form fields
 // that describe one, and the startTraining data source they make — a built-in set, a CSV / array
 // file with its columns, or a UTF-8 text (windows of N characters for a character language model).
-import type { TrainingConfigInput } from '../../engine/schema/service-api.ts';
+import type { TrainingConfigInput } from '../../engine/protocol/service-api.ts';
 
 export type DataKind = 'mnist' | 'spirals' | 'linear' | 'csv' | 'arrays' | 'text';
 

@@ -2,10 +2,10 @@
 // document with the training form's settings, starts / stops torchrun on the engine's machine,
 // and polls the job directory (readTorchJob) into the Training tab's view; each new checkpoint's
 // values can be loaded into the document's model, so the parameter panel shows them.
-import type { MethodResult } from '../../engine/schema/service-api.ts';
-import type { TorchJobProgress } from '../../engine/schema/torch-job.ts';
-import type { ServiceClient } from '../../engine/schema/service-client.ts';
-import { DOC_ID, type EngineSession } from '../api/engine-session.ts';
+import type { MethodResult } from '../../engine/protocol/service-api.ts';
+import type { TorchJobProgress } from '../../engine/protocol/torch-job.ts';
+import type { ServiceClient } from '../../engine/protocol/service-client.ts';
+import { DOC_ID, type EngineSession } from '../services/engine-session.ts';
 import type { EditorStore } from '../store/editor-store.ts';
 import { applySummaries, buildConfig, isActive } from './training-model.ts';
 import { jobView } from './job-model.ts';

@@ -1,7 +1,7 @@
 // The Training tab following a PyTorch job directory (pure, React-free): the engine's readTorchJob
 // answer folded into the same TrainingView a run in the engine produces, so the charts, progress
 // bar, readouts and parameter statistics draw a job exactly as they draw an engine run.
-import type { TorchJobProgress } from '../../engine/schema/torch-job.ts';
+import type { TorchJobProgress } from '../../engine/protocol/torch-job.ts';
 import { emptySeries, gradNormsByNode, idleView, type TrainingView } from './training-model.ts';
 
 /** The window event Training › Export training job… sends: the job section scrolls into view (the menu cannot reach React state). */

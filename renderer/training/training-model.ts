@@ -6,7 +6,7 @@ import { FieldError, dataSource, num, posInt, type DataFormFields } from './data
 export { DATA_KINDS, DATA_KIND_LABELS, featureList, toggleFeature, type DataKind } from './data-source-form.ts';
 import type {
   EpochRecord, ParameterRow, ParameterSummary, TrainingConfigInput, TrainingProgress, TrainingState, TrainingStatus,
-} from '../../engine/schema/service-api.ts';
+} from '../../engine/protocol/service-api.ts';
 
 export type TaskChoice = 'auto' | 'classification' | 'regression';
 export type LossName = 'auto' | 'l2' | 'l1' | 'softmax-cross-entropy' | 'sigmoid-binary-cross-entropy';
@@ -216,18 +216,16 @@ function appendEpochs(series: TrainingSeries, records: readonly EpochRecord[]): 
   return next;
 }
 
-/** Parameter name → the canvas node it belongs to (Gluon names: `dense0_weight` → `dense0`). */
-export function nodeOfParameter(name: string): string {
-  const cut = name.lastIndexOf('_');
-  return cut > 0 ? name.slice(0, cut) : name;
-}
-
-/** √(Σ gradNorm²) over each node's parameters; parameters without a gradient norm are skipped. */
+/**
+ * √(Σ gradNorm²) over each node's parameters, keyed by the owning block's name the engine gives
+ * with each summary (a layer's node name); parameters without a gradient norm or an owner are
+ * skipped. Names are never split here: batchnorm0_running_mean belongs to batchnorm0.
+ */
 export function gradNormsByNode(summaries: readonly ParameterSummary[]): Record<string, number> {
   const squares: Record<string, number> = {};
   for (const s of summaries) {
-    if (s.gradNorm === null || !Number.isFinite(s.gradNorm)) continue;
-    const node = nodeOfParameter(s.name);
+    if (s.gradNorm === null || !Number.isFinite(s.gradNorm) || s.block === undefined) continue;
+    const node = s.block;
     squares[node] = (squares[node] ?? 0) + s.gradNorm * s.gradNorm;
   }
   return Object.fromEntries(Object.entries(squares).map(([k, v]) => [k, Math.sqrt(v)]));

@@ -2,15 +2,15 @@
 // with an allowed Host and Origin (checked before the upgrade) and the token in the first
 // message, then forwards protocol messages between the socket and one link to the engine host.
 // Hostile bytes cost nothing: until the token is checked a message may be only a few kilobytes
-// (engine/schema/limits.ts), a frame that breaks the protocol closes that socket (every socket has
+// (engine/protocol/limits.ts), a frame that breaks the protocol closes that socket (every socket has
 // an 'error' listener, so ws never throws), and params nested too deep are refused by the host.
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { EngineHost } from '../../engine/service/engine-host.ts';
-import { zClientMessage, zHelloMessage } from '../../engine/schema/service-protocol.ts';
-import { WS_CLOSE } from '../../engine/schema/websocket-transport.ts';
-import { currentLimits, type Limits } from '../../engine/schema/limits.ts';
+import { zClientMessage, zHelloMessage } from '../../engine/protocol/service-protocol.ts';
+import { WS_CLOSE } from '../../engine/protocol/websocket-transport.ts';
+import { currentLimits, type Limits } from '../../engine/protocol/limits.ts';
 import { hostAllowed, originAllowed, tokenMatches } from './request-guard.ts';
 
 export const API_PATH = '/api';

@@ -17,7 +17,7 @@ import { exportGraph } from '../../engine/export/export-graph.ts';
 import { exportOnnx } from '../../engine/export/onnx/onnx-export.ts';
 import { prepareModel } from '../../engine/export/prepare-model.ts';
 import { loadExample } from '../../engine/graph/index.ts';
-import type { GraphDocument } from '../../engine/schema/graph-document.ts';
+import type { GraphDocument } from '../../engine/protocol/graph-document.ts';
 import { chainDocument, type ChainLayer } from '../engine/support/chain-document.ts';
 import type { BenchOptions } from './options.ts';
 import { fmtNum, verdict, type Row } from './report.ts';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type CDPSession, type Page } from 'playwright-core';
 import type { NativeAddon } from '../../engine/backend/native-addon.ts';
-import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDocument } from '../../engine/schema/graph-document.ts';
+import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDocument } from '../../engine/protocol/graph-document.ts';
 import { serve } from '../../scripts/web-host/serve.ts';
 import { fileMenu } from '../e2e/editor-harness.ts';
 import type { BenchOptions } from './options.ts';

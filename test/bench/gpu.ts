@@ -5,7 +5,7 @@
 // queued asynchronously, and timing only the queueing would overstate the GPU by orders.
 import { performance } from 'node:perf_hooks';
 import { cpu, gpu, np, numGpus, type Device } from '../../engine/index.ts';
-import { Dense, NamingScope, Sequential, withNamingScope } from '../../engine/model-index.ts';
+import { Dense, NamingScope, Sequential, withNamingScope } from '../../engine/index.ts';
 import { native } from '../../engine/backend/backend.ts';
 import { BINARY_OP, DEVICE_TYPE, DTYPE_CODE, type NativeBuffer } from '../../engine/backend/native-addon.ts';
 

@@ -1,12 +1,13 @@
 // Command-line flags of `npm run bench` and the repetition budgets they select.
 
-export const SUITES = ['matmul', 'elementwise', 'overhead', 'training', 'forward', 'conv', 'sequence', 'import', 'contention', 'editor'] as const;
+export const SUITES = ['matmul', 'elementwise', 'overhead', 'training', 'forward', 'conv', 'sequence', 'import', 'contention', 'editor', 'edit-shapes'] as const;
 export type Suite = (typeof SUITES)[number];
 /**
- * Suites a plain `npm run bench` runs; editor (Chromium and a renderer build) and contention (a
- * busy process beside the bench, ~1 min) only when named with --only.
+ * Suites a plain `npm run bench` runs; editor (Chromium and a renderer build), contention (a
+ * busy process beside the bench, ~1 min) and edit-shapes (an engine process and web host) only
+ * when named with --only.
  */
-export const DEFAULT_SUITES: readonly Suite[] = SUITES.filter((s) => s !== 'editor' && s !== 'contention');
+export const DEFAULT_SUITES: readonly Suite[] = SUITES.filter((s) => s !== 'editor' && s !== 'contention' && s !== 'edit-shapes');
 
 export interface BenchOptions {
   quick: boolean;
@@ -25,9 +26,9 @@ export interface BenchOptions {
   overheadIters: number;
 }
 
-export const USAGE = `usage: npm run bench -- [--quick] [--only=matmul|elementwise|overhead|training|forward|conv|sequence|contention|editor[,...]] [--out=PATH]
+export const USAGE = `usage: npm run bench -- [--quick] [--only=matmul|elementwise|overhead|training|forward|conv|sequence|contention|editor|edit-shapes[,...]] [--out=PATH]
   --quick      smaller repetition counts (a smoke run; numbers are noisier)
-  --only=LIST  run only these suites (comma-separated); editor and contention run only when named here
+  --only=LIST  run only these suites (comma-separated); editor, contention and edit-shapes run only when named here
   --out=PATH   also write the results JSON to PATH (always written to .bench/results.json)`;
 
 export function parseOptions(argv: readonly string[]): BenchOptions {

@@ -6,6 +6,7 @@ import { native } from '../../engine/backend/backend.ts';
 import { runConvSuite } from './conv.ts';
 import { runContentionSuite } from './contention.ts';
 import { runEditorSuite } from './editor.ts';
+import { runEditShapesSuite } from './edit-shapes.ts';
 import { runElementwiseSuite } from './elementwise.ts';
 import { runForwardSuite } from './forward.ts';
 import { runImportSuite } from './import.ts';
@@ -35,6 +36,7 @@ const RUNNERS: Record<Suite, SuiteRunner> = {
   import: runImportSuite,
   contention: runContentionSuite,
   editor: runEditorSuite,
+  'edit-shapes': runEditShapesSuite,
 };
 
 async function main(): Promise<number> {

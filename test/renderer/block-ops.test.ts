@@ -3,7 +3,7 @@
 // take one the engine gives to repeat copies.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { zGraphDocument, type GraphDocument } from '../../engine/schema/graph-document.ts';
+import { zGraphDocument, type GraphDocument } from '../../engine/protocol/graph-document.ts';
 import { loadExample } from '../../engine/graph/examples.ts';
 import { validateDocument } from '../../engine/graph/parse.ts';
 import { makeBlock, definitionsUsed } from '../../renderer/graph/block-ops.ts';

@@ -1,7 +1,7 @@
 // The editor's pure graph logic: naming, adding, wiring with port checks, deleting, renaming.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { zGraphDocument } from '../../engine/schema/graph-document.ts';
+import { zGraphDocument } from '../../engine/protocol/graph-document.ts';
 import { paletteGroups } from '../../renderer/graph/catalog.ts';
 import {
   addNode, connect, emptyDocument, moveNodes, removeItems, renameNode, setAttr, setParamSettings,

@@ -115,3 +115,28 @@ test('duplicating a selection copies nodes with fresh names and the edges among 
   assert.equal(document.edges.length, 4, 'only the edge among the copies is added');
   assert.equal(commandForKey(key('d', { ctrlKey: true }))?.name, 'duplicateSelection');
 });
+
+test('typing in one inspector field is one undo step, ended when the field is left', () => {
+  const store = storeWithChain();
+  const dense = store.getState().document.nodes.find((n) => n.kind === 'Dense')!.id;
+  const before = store.getState().document;
+  const steps = store.getState().past.length;
+  const type = (units: number) => {
+    const doc = store.getState().document;
+    store.getState().commit({ ...doc, nodes: doc.nodes.map((n) => (n.id === dense ? { ...n, attrs: { ...n.attrs, units } } : n)) }, { group: `attr:${dense}:units` });
+  };
+  type(1); type(12); type(128);
+  assert.equal(store.getState().past.length, steps + 1);
+  store.getState().endEditGroup();
+  type(64);
+  assert.equal(store.getState().past.length, steps + 2, 'the field was left: the next edit is a new step');
+  runCommand(store, 'undo');
+  assert.equal(store.getState().document.nodes.find((n) => n.id === dense)!.attrs?.units, 128);
+  runCommand(store, 'undo');
+  assert.equal(store.getState().document, before);
+  // After an undo the group is over: typing again is a step of its own, not a rewrite of the last.
+  type(7);
+  assert.equal(store.getState().past.length, steps + 1);
+  runCommand(store, 'undo');
+  assert.equal(store.getState().document, before);
+});

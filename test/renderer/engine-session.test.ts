@@ -3,9 +3,9 @@
 // the Run fails, until the monitor sees the connection come back.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ServiceClient } from '../../engine/schema/service-client.ts';
-import { connectionMonitor } from '../../renderer/api/connection-monitor.ts';
-import { EngineSession } from '../../renderer/api/engine-session.ts';
+import type { ServiceClient } from '../../engine/protocol/service-client.ts';
+import { connectionMonitor } from '../../renderer/services/connection-monitor.ts';
+import { EngineSession } from '../../renderer/services/engine-session.ts';
 import { createEditorStore } from '../../renderer/store/editor-store.ts';
 
 function notConnected(): Error {
@@ -26,7 +26,7 @@ function fakeClient(answers: Record<string, () => unknown>) {
   return { client: client as unknown as ServiceClient, calls };
 }
 
-const shapes = { openDocument: () => ({ docId: 'editor', ok: true, problems: [] }), inferShapes: () => ({ edges: {}, nodes: {}, problems: [] }) };
+const shapes = { openDocument: () => ({ docId: 'editor', ok: true, problems: [], shapes: { edges: {}, nodes: {} } }) };
 
 test('Run while the connection is lost sends nothing and does not set the status back to ready', async () => {
   const store = createEditorStore();

@@ -3,13 +3,13 @@
 // engine client (failures keep the document and the list; an edit during a save keeps it dirty).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { EngineSession } from '../../renderer/api/engine-session.ts';
-import { FileController, windowTitle, withDocumentExtension, type DesktopDialogs } from '../../renderer/files/file-controller.ts';
+import type { EngineSession } from '../../renderer/services/engine-session.ts';
+import { FileController, windowTitle, withDocumentExtension, type DesktopDialogs } from '../../renderer/services/file-controller.ts';
 import { MAX_RECENT_FILES, RECENT_FILES_KEY, baseName, readRecentFiles, touchRecentFile, type StorageLike } from '../../renderer/files/recent-files.ts';
 import { AUTOSAVE_DELAY_MS, Autosaver, RECOVERY_KEY, readRecovery, recoveryToOffer } from '../../renderer/files/recovery.ts';
 import { addNode, emptyDocument } from '../../renderer/graph/document-ops.ts';
 import { createEditorStore, type EditorStore } from '../../renderer/store/editor-store.ts';
-import { ServiceError } from '../../engine/schema/service-protocol.ts';
+import { ServiceError } from '../../engine/protocol/service-protocol.ts';
 import { catalog } from './catalog-fixture.ts';
 
 class MemoryStorage implements StorageLike {

@@ -2,7 +2,7 @@
 // arrives as data the palette and the inspector's form can use, and it survives JSON.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { serviceMethods } from '../../engine/schema/service-api.ts';
+import { serviceMethods } from '../../engine/protocol/service-api.ts';
 import { layerCatalog } from '../../engine/service/methods/catalog.ts';
 import { layerKinds } from '../../engine/nn/layers/index.ts';
 import { makeCatalog, paletteGroups } from '../../renderer/graph/catalog.ts';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildModel, inferShapes, runModel } from '../../engine/graph/index.ts';
 import { validateDocument } from '../../engine/graph/parse.ts';
-import { zGraphDocument, type GraphDocument } from '../../engine/schema/graph-document.ts';
+import { zGraphDocument, type GraphDocument } from '../../engine/protocol/graph-document.ts';
 import { commandForKey, runCommand } from '../../renderer/commands/index.ts';
 import { makeBlock, unmakeBlock } from '../../renderer/graph/block-ops.ts';
 import { bodyView, withBody } from '../../renderer/graph/body-view.ts';

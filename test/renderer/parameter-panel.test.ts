@@ -5,11 +5,11 @@
 // Run sends it as inputFile).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ParameterRow } from '../../engine/schema/service-api.ts';
-import type { ServiceClient } from '../../engine/schema/service-client.ts';
-import { EngineSession } from '../../renderer/api/engine-session.ts';
+import type { ParameterRow } from '../../engine/protocol/service-api.ts';
+import type { ServiceClient } from '../../engine/protocol/service-client.ts';
+import { EngineSession } from '../../renderer/services/engine-session.ts';
 import { histogramFor } from '../../renderer/panels/live-histogram.ts';
-import { ParameterService } from '../../renderer/panels/parameter-service.ts';
+import { ParameterService } from '../../renderer/services/parameter-service.ts';
 import { blockChain, groupKeys, treeLines } from '../../renderer/panels/parameter-tree.ts';
 import {
   clampLeading, elementIndex, heatColor, heatmapGrid, heatmapRows, pageRanges, parseValue, planeOf, sliceFor, valueRange,
@@ -152,11 +152,10 @@ test('Run reads its input from the chosen array file, and reuses the model of an
   const store = createEditorStore();
   const output = { shape: [2, 10], dtype: 'float32', data: new Array(20).fill(0), truncated: false };
   const { client, calls } = fakeClient({
-    openDocument: () => ({ docId: 'editor', ok: true, problems: [] }),
-    inferShapes: () => ({ edges: {}, nodes: {}, problems: [] }),
+    openDocument: () => ({ docId: 'editor', ok: true, problems: [], shapes: { edges: {}, nodes: {} } }),
     forward: (p) => ({ outputs: [output], edgeShapes: {}, parameters: [], device: 'cpu:0', seconds: 0.001,
-      input: p.inputFile ? { source: 'file', shapes: [[2, 20]], ...(p.inputFile as object) } : undefined }),
-    parameterTable: () => ({ parameters: [row] }),
+      input: p.inputFile ? { source: 'file', shapes: [[2, 20]], ...(p.inputFile as object) } : undefined,
+      parameterRows: p.parameterTable ? [row] : undefined }),
   });
   const session = new EngineSession(store, client);
   new ParameterService(store, client).useAsRunInput({ path: '/tmp/x.npy', name: '0', shape: [2, 20] });

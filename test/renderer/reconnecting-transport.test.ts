@@ -3,10 +3,10 @@
 // growing waits, event subscriptions survive a reconnect, and a refused token stops the retries.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ServiceClient } from '../../engine/schema/service-client.ts';
-import type { WebSocketLike } from '../../engine/schema/websocket-transport.ts';
-import { connectionMonitor, CONNECTION_LOST_TEXT } from '../../renderer/api/connection-monitor.ts';
-import { RECONNECT_BACKOFF_MS, reconnectingTransport, type ConnectionState } from '../../renderer/api/reconnecting-transport.ts';
+import { ServiceClient } from '../../engine/protocol/service-client.ts';
+import type { WebSocketLike } from '../../engine/protocol/websocket-transport.ts';
+import { connectionMonitor, CONNECTION_LOST_TEXT } from '../../renderer/services/connection-monitor.ts';
+import { RECONNECT_BACKOFF_MS, reconnectingTransport, type ConnectionState } from '../../renderer/services/reconnecting-transport.ts';
 import { createEditorStore } from '../../renderer/store/editor-store.ts';
 
 type Listener = (event: never) => void;

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { np } from '../../engine/index.ts';
 import { buildModel, runModel } from '../../engine/graph/index.ts';
 import { validateDocument } from '../../engine/graph/parse.ts';
-import { zGraphDocument, type GraphDocument, type GraphNode } from '../../engine/schema/graph-document.ts';
+import { zGraphDocument, type GraphDocument, type GraphNode } from '../../engine/protocol/graph-document.ts';
 import { applyResult, commandForKey, runCommand } from '../../renderer/commands/index.ts';
 import { openNode } from '../../renderer/commands/block-commands.ts';
 import { repeatLayers, sequenceToBlock } from '../../renderer/graph/repeat-ops.ts';

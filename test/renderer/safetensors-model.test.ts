@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { encodeArrayFile } from '../../engine/io/array-file.ts';
-import { GRAPH_FORMAT } from '../../engine/schema/graph-document.ts';
+import { GRAPH_FORMAT } from '../../engine/protocol/graph-document.ts';
 import { NotAModelFile, readSafetensorsModel } from '../../renderer/files/safetensors-model.ts';
 
 const doc = { format: GRAPH_FORMAT, version: 2, title: 'tiny', nodes: [], edges: [] };

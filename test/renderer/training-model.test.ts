@@ -2,14 +2,17 @@
 // ETA and progress text, per-node gradient norms, and parameter statistics from summaries.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { zTrainingConfig, type ParameterRow, type ParameterSummary, type TrainingProgress, type TrainingStatus } from '../../engine/schema/service-api.ts';
+import { zTrainingConfig, type ParameterRow, type ParameterSummary, type TrainingProgress, type TrainingStatus } from '../../engine/protocol/service-api.ts';
 import {
   applySummaries, buildConfig, cutCarriedAfter, defaultForm, fileNameOf, foldProgress, foldStatus, formatEta, gradNormsByNode, idleView, isActive,
-  featureList, metricReadouts, nodeOfParameter, toggleFeature, progressFraction, progressText, readout, resumeSeries, startingView,
+  featureList, metricReadouts, toggleFeature, progressFraction, progressText, readout, resumeSeries, startingView,
 } from '../../renderer/training/training-model.ts';
 
 function summary(name: string, gradNorm: number | null, over: Partial<ParameterSummary> = {}): ParameterSummary {
-  return { name, shape: [2, 3], mean: 0.5, std: 0.25, norm: 1, gradNorm, histogram: { edges: [-1, 0, 2], counts: [3, 3] }, ...over };
+  // The owner as the engine names it (engine/train/param-summary.ts parameterOwners): the name up to the layer's counter.
+  const block = /^[a-z_]*?[a-z]+\d+/.exec(name)?.[0];
+  return { name, shape: [2, 3], mean: 0.5, std: 0.25, norm: 1, gradNorm, histogram: { edges: [-1, 0, 2], counts: [3, 3] },
+    ...(block ? { block } : {}), ...over };
 }
 
 function status(over: Partial<TrainingStatus> = {}): TrainingStatus {
@@ -190,12 +193,10 @@ test('a final status adds the epochs from its history once and keeps the error',
   assert.equal(isActive(idleView().phase), false);
 });
 
-test('gradient norms per node: the root of the summed squares of its parameters', () => {
-  assert.equal(nodeOfParameter('dense0_weight'), 'dense0');
-  assert.equal(nodeOfParameter('my_block_dense1_bias'), 'my_block_dense1');
-  assert.equal(nodeOfParameter('weight'), 'weight');
-  const norms = gradNormsByNode([summary('dense0_weight', 3), summary('dense0_bias', 4), summary('dense1_weight', 1), summary('dense1_bias', null)]);
-  assert.deepEqual(norms, { dense0: 5, dense1: 1 });
+test('gradient norms per node: the root of the summed squares of its parameters, by the owner the engine names', () => {
+  const norms = gradNormsByNode([summary('dense0_weight', 3), summary('dense0_bias', 4), summary('dense1_weight', 1), summary('dense1_bias', null),
+    summary('batchnorm0_gamma', 6), summary('batchnorm0_running_mean', 8), summary('orphan', 2)]);
+  assert.deepEqual(norms, { dense0: 5, dense1: 1, batchnorm0: 10 });
   const view = foldProgress(startingView(), progress({ parameters: [summary('dense0_weight', 3), summary('dense0_bias', 4)] }));
   assert.deepEqual(view.gradNorms, { dense0: 5 });
   assert.equal(view.parameters.dense0_weight?.mean, 0.5);

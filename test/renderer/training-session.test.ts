@@ -3,11 +3,11 @@
 // control buttons call the service, and training-finished ends the run.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ParameterRow, TrainingProgress, TrainingStatus } from '../../engine/schema/service-api.ts';
-import type { ServiceClient } from '../../engine/schema/service-client.ts';
-import { EngineSession } from '../../renderer/api/engine-session.ts';
+import type { ParameterRow, TrainingProgress, TrainingStatus } from '../../engine/protocol/service-api.ts';
+import type { ServiceClient } from '../../engine/protocol/service-client.ts';
+import { EngineSession } from '../../renderer/services/engine-session.ts';
 import { createEditorStore } from '../../renderer/store/editor-store.ts';
-import { trainingFor } from '../../renderer/training/training-session.ts';
+import { trainingFor } from '../../renderer/services/training-session.ts';
 
 function status(over: Partial<TrainingStatus> = {}): TrainingStatus {
   return {
@@ -77,7 +77,7 @@ test('start fresh, live events, pause / resume / stop; continue sends no seed', 
   const requestsBefore = calls.length;
   const { history: _h, ...base } = status();
   const event: TrainingProgress = { ...base, step: 12, loss: 1.2, epochsDone: [], parameters: [
-    { name: 'dense0_weight', shape: [4, 2], mean: 0.05, std: 0.3, norm: 1, gradNorm: 0.7, histogram: { edges: [-0.5, 0, 0.6], counts: [4, 4] } },
+    { name: 'dense0_weight', shape: [4, 2], mean: 0.05, std: 0.3, norm: 1, gradNorm: 0.7, histogram: { edges: [-0.5, 0, 0.6], counts: [4, 4] }, block: 'dense0' },
   ] };
   emit('training-progress', event);
   emit('training-progress', { ...event, runId: 'someone-else', step: 40 });

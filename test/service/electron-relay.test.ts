@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { APP_CHANNELS, ENGINE_MESSAGE_CHANNEL, isAppChannel } from '../../electron/ipc/channel-names.ts';
 import { channelRequestSchemas } from '../../electron/ipc/channels.ts';
-import { desktopTransport, type DesktopEngineApi } from '../../engine/schema/desktop-transport.ts';
-import { ServiceClient } from '../../engine/schema/service-client.ts';
-import type { ClientMessage, ServerMessage } from '../../engine/schema/service-protocol.ts';
+import { desktopTransport, type DesktopEngineApi } from '../../engine/protocol/desktop-transport.ts';
+import { ServiceClient } from '../../engine/protocol/service-client.ts';
+import type { ClientMessage, ServerMessage } from '../../engine/protocol/service-protocol.ts';
 
 test('the engine and dialog channels are allowlisted; engine messages come on their own channel', () => {
   for (const channel of ['app:engine-send', 'app:open-file', 'app:save-file']) {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { EngineHost, type EngineLauncher } from '../../engine/service/engine-host.ts';
-import { ServiceClient } from '../../engine/schema/service-client.ts';
+import { ServiceClient } from '../../engine/protocol/service-client.ts';
 import { errorOf, within } from './service-helpers.ts';
 
 test('an engine that keeps dying before it is ready is given up on, with its reason', async () => {

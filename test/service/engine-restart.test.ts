@@ -4,7 +4,7 @@
 // does not stop in time, by restarting it. All over the real WebSocket.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { EventData } from '../../engine/schema/service-api.ts';
+import type { EventData } from '../../engine/protocol/service-api.ts';
 import { errorOf, startTestHost, within, type TestHost } from './service-helpers.ts';
 
 let host: TestHost;

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { EngineHost, type EngineLauncher } from '../../engine/service/engine-host.ts';
-import { ServiceClient } from '../../engine/schema/service-client.ts';
+import { ServiceClient } from '../../engine/protocol/service-client.ts';
 import { errorOf, within } from './service-helpers.ts';
 
 const ENGINE = `

@@ -4,7 +4,7 @@
 // checked in service-parameter-panel.test.ts.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Dense, NamingScope, Sequential, withNamingScope } from '../../engine/model-index.ts';
+import { Dense, NamingScope, Sequential, withNamingScope } from '../../engine/index.ts';
 import { structuralUses, uniqueParams } from '../../engine/service/model-parameters.ts';
 
 /** dense0, then a Sequential holding its own dense0 and a layer sharing the outer dense0's parameters, then another sharer. */

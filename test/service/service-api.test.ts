@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { METHOD_NAMES } from '../../engine/schema/service-api.ts';
+import { METHOD_NAMES } from '../../engine/protocol/service-api.ts';
 import { connectedHost, errorOf } from './service-helpers.ts';
 
 const connection = connectedHost();

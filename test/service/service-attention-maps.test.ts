@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connectedHost } from './service-helpers.ts';
 import { chainDocument } from '../engine/support/chain-document.ts';
-import type { TensorOutput } from '../../engine/schema/service-api.ts';
+import type { TensorOutput } from '../../engine/protocol/service-api.ts';
 
 const connection = connectedHost();
 const client = () => connection.client();

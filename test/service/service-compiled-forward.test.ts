@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { np } from '../../engine/index.ts';
-import { loadExample } from '../../engine/graph/index.ts';
+import { loadExample, parseDocument } from '../../engine/graph/index.ts';
 import { compiledStats } from '../../engine/graph/compiled-run.ts';
 import type { RequestContext } from '../../engine/service/dispatcher.ts';
 import { forward } from '../../engine/service/methods/forward.ts';
@@ -21,7 +21,7 @@ for (const example of ['lenet', 'resnet']) {
   test(`${example}: forward runs eagerly once, then through the reused compiled plan with the same result`, async () => {
     const session = new Session();
     const doc = loadExample(example);
-    session.open(doc, 'd');
+    session.open(parseDocument(doc).document!, 'd');
     const shape = [2, ...doc.input.shape.slice(1)];
     const x = np.random.uniform(-1, 1, shape, { seed: 5 });
     const input = [{ shape, data: Array.from(x.toTyped() as Float32Array) }];

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
-import { METHOD_NAMES } from '../../engine/schema/service-api.ts';
+import { METHOD_NAMES } from '../../engine/protocol/service-api.ts';
 import { withReference } from '../../scripts/service-docs.ts';
 
 test('docs/service.md documents every method exactly as the schema defines it', async () => {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { EngineHost } from '../../engine/service/engine-host.ts';
 import { forkLauncher } from '../../engine/service/fork-launcher.ts';
-import { ServiceClient } from '../../engine/schema/service-client.ts';
+import { ServiceClient } from '../../engine/protocol/service-client.ts';
 import { chainDocument } from '../engine/support/chain-document.ts';
 import { connectedHost, errorOf, within } from './service-helpers.ts';
 

@@ -7,7 +7,7 @@ import { after, before } from 'node:test';
 import { EngineHost } from '../../engine/service/engine-host.ts';
 import { forkLauncher } from '../../engine/service/fork-launcher.ts';
 import { connectWebSocket, type WebSocketClientOptions } from '../../engine/service/client.ts';
-import type { ServiceClient } from '../../engine/schema/service-client.ts';
+import type { ServiceClient } from '../../engine/protocol/service-client.ts';
 import { startWebHost, type WebHost } from '../../scripts/web-host/server.ts';
 
 export interface TestHost {

@@ -9,8 +9,8 @@ import { MENU_COMMANDS, isMenuCommand, type MenuCommand } from '../../electron/i
 import { MENU_ACTIONS, listenToMenu } from '../../renderer/src/menu-commands.ts';
 import { addNode } from '../../renderer/graph/document-ops.ts';
 import { createEditorStore } from '../../renderer/store/editor-store.ts';
-import type { EngineSession } from '../../renderer/api/engine-session.ts';
-import type { FileController } from '../../renderer/files/file-controller.ts';
+import type { EngineSession } from '../../renderer/services/engine-session.ts';
+import type { FileController } from '../../renderer/services/file-controller.ts';
 import { catalog } from '../renderer/catalog-fixture.ts';
 
 function items(template: MenuItemConstructorOptions[]): MenuItemConstructorOptions[] {

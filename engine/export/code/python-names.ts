@@ -1,6 +1,8 @@
 // Python spelling for the generators: identifiers that are not keywords or common builtins the
 // generated code uses, and tuples written the way Python prints them.
 
+import { formatShape } from '../../core/errors.ts';
+
 const RESERVED = new Set([
   'False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del', 'elif',
   'else', 'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or',
@@ -13,4 +15,4 @@ const RESERVED = new Set([
 export const pythonIdentifier = (name: string): string => (RESERVED.has(name) ? `${name}_` : name);
 
 /** (2, 20) and (5,) as Python writes them. */
-export const pythonTuple = (dims: readonly number[]): string => `(${dims.join(', ')}${dims.length === 1 ? ',' : ''})`;
+export const pythonTuple = formatShape;

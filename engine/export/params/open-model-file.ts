@@ -5,7 +5,7 @@ import { readArrayFileInfo } from '../../io/array-file.ts';
 import { parseDocument } from '../../graph/parse.ts';
 import { GraphError, hasErrors } from '../../graph/problems.ts';
 import type { BuiltModel } from '../../graph/build.ts';
-import { GRAPH_FORMAT, type GraphDocument } from '../../schema/graph-document.ts';
+import { GRAPH_FORMAT, type GraphDocument } from '../../protocol/graph-document.ts';
 import { ExportError } from '../export-error.ts';
 import { prepareModel } from '../prepare-model.ts';
 import { METADATA_DOCUMENT_KEY, METADATA_FORMAT_KEY } from './parameter-export.ts';

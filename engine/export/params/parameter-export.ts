@@ -7,7 +7,7 @@ import type { HostTensor } from '../../io/host-tensor.ts';
 import { toHostTensor } from '../../io/ndarray-files.ts';
 import type { BuiltModel } from '../../graph/build.ts';
 import type { Parameter } from '../../nn/parameter.ts';
-import { GRAPH_FORMAT } from '../../schema/graph-document.ts';
+import { GRAPH_FORMAT } from '../../protocol/graph-document.ts';
 
 export type ParameterFormat = 'mxnet' | 'npz' | 'safetensors';
 /** 'structural': `0.weight`, `net.1.bias` (Gluon 1.x save_parameters); 'gluon': `dense0_weight` (save_params, collect_params().save). */

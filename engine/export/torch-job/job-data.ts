@@ -6,7 +6,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { writeArrayFile } from '../../io/array-file.ts';
-import type { DataSource, TrainingConfig } from '../../schema/training-config.ts';
+import type { DataSource, TrainingConfig } from '../../protocol/training-config.ts';
 import { trainValidationSplit, type Dataset } from '../../train/data/dataset.ts';
 import { loadDataSource } from '../../train/data/sources.ts';
 import { ExportError } from '../export-error.ts';

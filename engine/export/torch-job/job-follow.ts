@@ -7,7 +7,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { readArrayFileInfo } from '../../io/array-file.ts';
 import type { HostTensor } from '../../io/host-tensor.ts';
-import type { EpochRecord, ParameterSummary, TrainingState, TrainingStatus } from '../../schema/training-config.ts';
+import type { EpochRecord, ParameterSummary, TrainingState, TrainingStatus } from '../../protocol/training-config.ts';
 import { summarizeValues } from '../../train/param-summary.ts';
 import { listCheckpoints } from '../../train/checkpoint.ts';
 import { jobProcess, type JobProcessInfo } from './job-launch.ts';

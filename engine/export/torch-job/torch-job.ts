@@ -13,7 +13,7 @@ import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BuiltModel } from '../../graph/build.ts';
-import type { TrainingConfig } from '../../schema/training-config.ts';
+import type { TrainingConfig } from '../../protocol/training-config.ts';
 import { exportModel } from '../export-model.ts';
 import { ExportError } from '../export-error.ts';
 import { writeJobData } from './job-data.ts';

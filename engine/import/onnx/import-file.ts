@@ -9,7 +9,7 @@ import { writeArrayFile } from '../../io/array-file.ts';
 import { ImportError } from '../import-error.ts';
 import { importOnnx, type ImportOptions, type ImportReport } from './onnx-import.ts';
 import { MAX_MODEL_BYTES } from './onnx-reader.ts';
-import { GRAPH_FORMAT, type GraphDocument } from '../../schema/graph-document.ts';
+import { GRAPH_FORMAT, type GraphDocument } from '../../protocol/graph-document.ts';
 import { METADATA_DOCUMENT_KEY, METADATA_FORMAT_KEY } from '../../export/params/parameter-export.ts';
 
 /** Reads `length` bytes (to the end when undefined) at `offset` of a file beside the model. */

@@ -2,7 +2,7 @@
 // from the input, rows stack the nodes of a column (branches side by side), so a residual unit
 // reads as a fork and a join.
 
-import type { GraphEdge, GraphLayout, GraphNode } from '../../schema/graph-document.ts';
+import type { GraphEdge, GraphLayout, GraphNode } from '../../protocol/graph-document.ts';
 
 const COLUMN = 240;
 const ROW = 110;

@@ -10,7 +10,7 @@ import { exportGraph } from '../../export/export-graph.ts';
 import type { HostTensor } from '../../io/host-tensor.ts';
 import { layerSpec } from '../../nn/layers/index.ts';
 import type { OnnxConstant } from '../../nn/layers/layer-spec.ts';
-import type { GraphDocument } from '../../schema/graph-document.ts';
+import type { GraphDocument } from '../../protocol/graph-document.ts';
 import { ImportError } from '../import-error.ts';
 import { onnxToLayers, type Gap } from './onnx-layers.ts';
 import { readOnnx, type ReadOptions } from './onnx-reader.ts';

@@ -7,7 +7,7 @@
 
 import { layerSpec } from '../../nn/layers/index.ts';
 import type { OnnxConstant } from '../../nn/layers/layer-spec.ts';
-import type { BlockDefinition, GraphDocument, GraphEdge, GraphNode } from '../../schema/graph-document.ts';
+import type { BlockDefinition, GraphDocument, GraphEdge, GraphNode } from '../../protocol/graph-document.ts';
 import type { ImportedLayer, ImportedLayers } from './onnx-layers.ts';
 import { layoutBody } from './layout.ts';
 

@@ -13,7 +13,7 @@ import { fromHostTensor } from '../../io/ndarray-files.ts';
 import { isUnsupported } from '../../nn/layers/layer-spec.ts';
 import { layerSpec } from '../../nn/layers/index.ts';
 import type { Parameter } from '../../nn/parameter.ts';
-import type { GraphBody, GraphDocument } from '../../schema/graph-document.ts';
+import type { GraphBody, GraphDocument } from '../../protocol/graph-document.ts';
 
 export interface WeightMatch { key: string; parameter: string; shape: number[] }
 export interface WeightMismatch { key: string; parameter: string; fileShape: number[]; shape: number[] }

@@ -4,7 +4,7 @@
 import { np } from '../../ndarray/np.ts';
 import { codeModule } from '../../sandbox/code-module.ts';
 import { OnnxTracer } from '../../sandbox/onnx-trace.ts';
-import { codeOutputNames } from '../../schema/code-ports.ts';
+import { codeOutputNames } from '../../protocol/code-ports.ts';
 import type { Attrs, CodeSite, OnnxEmitter, TypeScriptLayerCode } from './layer-spec.ts';
 
 const NODE = 'code';

@@ -4,7 +4,7 @@
 // with no counterpart) becomes a clearly marked stub class holding the original code in a comment,
 // whose forward raises; the file's `# STUB:` line is what the export report lists.
 
-import { codeOutputNames } from '../../schema/code-ports.ts';
+import { codeOutputNames } from '../../protocol/code-ports.ts';
 import { createHash } from 'node:crypto';
 import { NDArray } from '../../ndarray/ndarray.ts';
 import { np } from '../../ndarray/np.ts';
@@ -12,10 +12,11 @@ import { codeModule } from '../../sandbox/code-module.ts';
 import type { ApiRequest } from '../../sandbox/engine-api.ts';
 import { sourceOf } from './code-export.ts';
 import type { CodeSite, PythonLayerCode } from './layer-spec.ts';
+import { formatShape } from '../../core/errors.ts';
 
 type Dialect = 'pytorch' | 'gluon';
 const NODE = 'code';
-const tuple = (s: readonly number[]): string => `(${s.join(', ')}${s.length === 1 ? ',' : ''})`;
+const tuple = formatShape;
 
 const BINARY: Readonly<Record<string, string>> = { add: '+', sub: '-', subtract: '-', mul: '*', multiply: '*', div: '/', divide: '/', pow: '**', power: '**' };
 const UNARY: Readonly<Record<string, [string, string]>> = {

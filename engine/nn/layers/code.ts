@@ -3,7 +3,7 @@
 // (x) => [x[x.length - 1], 8] } }`: a shape may be a function of the input shapes, resolved at the
 // first batch like Gluon's deferred init) and exports `forward(self, ...inputs)`. Shape inference
 // runs the code on small arrays of the input shapes; its errors name the line. Outputs: one, or
-// those the source declares (`export const outputs = ['y', 'gate']`, engine/schema/code-ports.ts).
+// those the source declares (`export const outputs = ['y', 'gate']`, engine/protocol/code-ports.ts).
 
 import type { NDArray } from '../../ndarray/ndarray.ts';
 import { np } from '../../ndarray/np.ts';
@@ -15,7 +15,7 @@ import { codeTrusted, requireTrust, trustSources } from '../../sandbox/trust.ts'
 import { sourceOf, traceOnnx, typescriptCode } from './code-export.ts';
 import { GLUON_CODE, PYTORCH_CODE } from './code-python.ts';
 import { CODE_EXAMPLES } from './code-examples.ts';
-import { codeOutputNames } from '../../schema/code-ports.ts';
+import { codeOutputNames } from '../../protocol/code-ports.ts';
 import { ONE_OUTPUT, type Attrs, type LayerSpec, type ParamSpec, type ShapeLike } from './layer-spec.ts';
 
 /** What a new Code node starts with: the identity, and how to declare a parameter. */

@@ -3,8 +3,8 @@
 import { extname } from 'node:path';
 import { readArrayFileInfo, writeArrayFile, type ArrayFileFormat } from '../../io/array-file.ts';
 import { isHostTensor, type HostTensor } from '../../io/host-tensor.ts';
-import type { FileEntryReport, TensorInput } from '../../schema/service-api.ts';
-import { ServiceError } from '../../schema/service-protocol.ts';
+import type { FileEntryReport, TensorInput } from '../../protocol/service-api.ts';
+import { ServiceError } from '../../protocol/service-protocol.ts';
 import type { Handler } from '../dispatcher.ts';
 import { tensorToWire, wireToHostTensor } from '../tensor-wire.ts';
 

@@ -2,7 +2,7 @@
 // shape functions, plus the initializer names, so the editor's palette and forms need no code per kind.
 import { layerKinds, layerSpec } from '../../nn/layers/index.ts';
 import { registeredInitializers } from '../../init/registry.ts';
-import type { LayerInfo } from '../../schema/service-api.ts';
+import type { LayerInfo } from '../../protocol/service-api.ts';
 import type { Handler } from '../dispatcher.ts';
 
 function layerInfo(kind: string): LayerInfo {

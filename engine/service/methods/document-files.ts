@@ -9,8 +9,8 @@ import { openRegularFile, writeFileAtomic } from '../../io/array-file.ts';
 import { IoError } from '../../io/io-error.ts';
 import { migrateDocument, parseDocument, type Problem } from '../../graph/index.ts';
 import { readEmbeddedDocument } from '../../export/params/open-model-file.ts';
-import type { MethodResult } from '../../schema/service-api.ts';
-import { ServiceError } from '../../schema/service-protocol.ts';
+import type { MethodResult } from '../../protocol/service-api.ts';
+import { ServiceError } from '../../protocol/service-protocol.ts';
 import type { Handler } from '../dispatcher.ts';
 
 /** Larger files are refused before they are read: a graph document is JSON text, not data. */

@@ -1,9 +1,10 @@
 // Documents in the session: open / close, validation (every problem at once, each with its
 // place), shape inference without kernels, and the shipped examples. All of it is the graph
 // layer's work (engine/graph); these handlers only find the document and shape the answer.
-import { exampleNames as graphExampleNames, inferShapes as graphInferShapes, loadExample as graphLoadExample, migrateDocument, parseDocument, validateDocument, type GraphDocument, type Problem } from '../../graph/index.ts';
-import type { ProblemInfo } from '../../schema/service-api.ts';
-import { ServiceError } from '../../schema/service-protocol.ts';
+import { exampleNames as graphExampleNames, inferShapes as graphInferShapes, loadExample as graphLoadExample, migrateDocument, parseDocument, type Problem } from '../../graph/index.ts';
+import type { ValidatedDocument } from '../../graph/validated.ts';
+import type { ProblemInfo } from '../../protocol/service-api.ts';
+import { serviceErrors } from '../service-errors.ts';
 import type { Handler } from '../dispatcher.ts';
 import { documentCode } from '../../graph/document-code.ts';
 import { trustSources } from '../../sandbox/trust.ts';
@@ -13,23 +14,20 @@ import { invalidDocument } from '../invalid-document.ts';
 
 const hasErrors = (problems: readonly ProblemInfo[]) => problems.some((p) => p.severity === 'error');
 
-/** parseDocument's problems plus validateDocument's, without repeating one found by both. */
-export function checkDocument(json: unknown): { document: GraphDocument | null; problems: Problem[] } {
+/**
+ * The one check of a document: parseDocument (migration, structure, validation) plus the memory
+ * budget, which needs the shapes (engine/graph/budget.ts). The shape report is made once per
+ * document (engine/graph/validated.ts): openDocument's shapes and the builder's budget reuse it.
+ */
+export function checkDocument(json: unknown): { document: ValidatedDocument | null; problems: Problem[] } {
   const parsed = parseDocument(json);
-  if (!parsed.document) return parsed;
-  const seen = new Set(parsed.problems.map(problemKey));
-  const more = validateDocument(parsed.document).filter((p) => !seen.has(problemKey(p)));
-  // A model that cannot fit the memory budget is an error of the document (engine/graph/budget.ts).
-  if (!hasErrors([...parsed.problems, ...more])) more.push(...graphInferShapes(parsed.document).problems.filter((p) => p.code === 'E_MEMORY_BUDGET'));
-  return { document: parsed.document, problems: [...parsed.problems, ...more] };
-}
-
-function problemKey(p: Problem): string {
-  return JSON.stringify([p.code, p.message, p.nodeId ?? null, p.port ?? null, p.param ?? null]);
+  if (!parsed.document || hasErrors(parsed.problems)) return parsed;
+  const overBudget = graphInferShapes(parsed.document).problems.filter((p) => p.code === 'E_MEMORY_BUDGET');
+  return { document: parsed.document, problems: [...parsed.problems, ...overBudget] };
 }
 
 /** The document a request names: one open in the session, or one given inline (parsed, not kept). */
-export function resolveDocument(session: Session, ref: { docId: string } | { document: Record<string, unknown> }): GraphDocument {
+export function resolveDocument(session: Session, ref: { docId: string } | { document: Record<string, unknown> }): ValidatedDocument {
   if ('docId' in ref) return session.get(ref.docId).document;
   const { document, problems } = parseDocument(ref.document);
   if (!document) throw invalidDocument(problems);
@@ -49,9 +47,17 @@ export const openDocument: Handler<'openDocument'> = async (params, ctx) => {
     code = documentCode(document);
   }
   const entry = ctx.session.open(document, params.docId);
+  // The editor's one request per edit: the shape report's problems hold validation's and the
+  // budget's too, so they replace the check's (each problem once, nothing to merge in the editor).
+  let shapes: ReturnType<typeof graphInferShapes> | null = null;
+  if (params.shapes) {
+    shapes = graphInferShapes(document);
+    problems = shapes.problems;
+  }
   // A restarted engine sent the same model again: the values trained or loaded before come back.
   const restored = params.docId !== undefined && !hasErrors(problems) ? await restoreCheckpoint(entry).catch(() => null) : null;
-  const answer = { docId: entry.docId, ok: !hasErrors(problems), problems, ...(restored ? { restored } : {}), ...(code.length ? { code } : {}) };
+  const answer = { docId: entry.docId, ok: !hasErrors(problems), problems, ...(restored ? { restored } : {}), ...(code.length ? { code } : {}),
+    ...(shapes ? { shapes: { edges: shapes.edges, nodes: shapes.nodes } } : {}) };
   if (!params.returnDocument) return answer;
   // The editor opens an uploaded file through this: it gets the migrated document to show and
   // the old version to tell the person about (the renderer cannot import the migrations).
@@ -78,7 +84,7 @@ export const exampleNames: Handler<'exampleNames'> = () => ({ names: graphExampl
 export const loadExample: Handler<'loadExample'> = (params) => {
   const names = graphExampleNames();
   if (!names.includes(params.name)) {
-    throw new ServiceError('E_BAD_REQUEST', `params.name: no example '${params.name}'; examples: ${names.join(', ')}`);
+    throw serviceErrors.noExample(params.name, names);
   }
   return { document: graphLoadExample(params.name) };
 };

@@ -6,8 +6,8 @@ import type { NDArray } from '../../index.ts';
 import { readArrayFileInfo } from '../../io/array-file.ts';
 import { isHostTensor, type HostTensor } from '../../io/host-tensor.ts';
 import { fromHostTensor } from '../../io/ndarray-files.ts';
-import type { MethodResult } from '../../schema/service-api.ts';
-import { ServiceError } from '../../schema/service-protocol.ts';
+import type { MethodResult } from '../../protocol/service-api.ts';
+import { serviceErrors } from '../service-errors.ts';
 import { runModel } from '../../graph/index.ts';
 import { sampleInput } from '../../graph/run.ts';
 import type { DType } from '../../ndarray/dtype.ts';
@@ -15,8 +15,9 @@ import type { Handler } from '../dispatcher.ts';
 import { deviceName, parseDevice } from '../device-name.ts';
 import { ensureModel, releaseModel } from '../model-builder.ts';
 import { briefs } from '../model-parameters.ts';
+import { tableRows } from './parameters.ts';
 import { ndarrayToWire, wireToNDArray } from '../tensor-wire.ts';
-import { withAttentionMaps, type AttentionMap } from '../attention-maps.ts';
+import { hasAttentionLayers, withAttentionMaps, type AttentionMap } from '../attention-maps.ts';
 
 const DEFAULT_MAX_VALUES = 10000;
 
@@ -37,8 +38,7 @@ export const forward: Handler<'forward'> = async (params, ctx) => {
     // the canvas shows 784 features) and keep it for later runs and training: refuse it instead.
     const spec = entry.document.input.shape;
     if (tensor.shape.length !== spec.length || spec.some((d, i) => d !== -1 && d !== tensor.shape[i])) {
-      throw new ServiceError('E_BAD_REQUEST', `params.inputFile: ${path}'s array '${name}' has shape (${tensor.shape.join(', ')}), ` +
-        `which does not fit the document's input shape (${spec.join(', ')}) (-1: any size)`);
+      throw serviceErrors.inputFileShape(path, name, tensor.shape, spec);
     }
     // numpy writes float64 by default; a float file array takes the document's float input dtype
     // (as the chapter's float32 models expect) instead of failing in the first layer.
@@ -60,7 +60,7 @@ export const forward: Handler<'forward'> = async (params, ctx) => {
   try {
     // Attention maps need each layer to run eagerly (its weights are kept on the way); otherwise the
     // compiled plan once this model ran eagerly at this signature.
-    if (params.attention) ({ result: ran, maps: attention } = withAttentionMaps(model, maxValues, () => runModel(model, inputs)));
+    if (params.attention && hasAttentionLayers(model)) ({ result: ran, maps: attention } = withAttentionMaps(model, maxValues, () => runModel(model, inputs)));
     else ran = runModel(model, inputs, { compiled: true });
   } catch (error) {
     // A model that failed its first forward keeps nothing: its parameters are freed now.
@@ -68,14 +68,17 @@ export const forward: Handler<'forward'> = async (params, ctx) => {
     throw error;
   }
   const { outputs, edgeShapes } = ran;
+  const seconds = (performance.now() - started) / 1000;
+  const parameterRows = params.parameterTable ? await tableRows(model.net, params.parameterTable, ctx) : undefined;
   return {
     outputs: outputs.map((o) => ndarrayToWire(o, maxValues)),
     edgeShapes,
     parameters: briefs(model.net),
     device: deviceName(device),
-    seconds: (performance.now() - started) / 1000,
+    seconds,
     ...(input ? { input } : {}),
     ...(attention ? { attention } : {}),
+    ...(parameterRows ? { parameterRows } : {}),
   };
 };
 
@@ -85,11 +88,10 @@ async function inputFromFile(path: string, name: string | undefined): Promise<{ 
   const pairs: [string, HostTensor][] = isHostTensor(content)
     ? [['0', content]]
     : Array.isArray(content) ? content.map((t, i) => [String(i), t]) : Object.entries(content);
-  if (pairs.length === 0) throw new ServiceError('E_BAD_REQUEST', `params.inputFile.path: ${path} holds no arrays`);
+  if (pairs.length === 0) throw serviceErrors.inputFileEmpty(path);
   const found = name === undefined ? pairs[0] : pairs.find(([n]) => n === name);
   if (!found) {
-    throw new ServiceError('E_BAD_REQUEST', `params.inputFile.name: ${path} has no array '${name}'; it has ` +
-      `${pairs.slice(0, 20).map(([n]) => `'${n}'`).join(', ')}${pairs.length > 20 ? ', …' : ''}`);
+    throw serviceErrors.inputFileNoArray(path, name, pairs.map(([n]) => n));
   }
   return { path, name: found[0], tensor: found[1] };
 }

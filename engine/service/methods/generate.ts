@@ -2,7 +2,7 @@
 // (id → character) is the text file's the request names, else the one the document's latest text
 // training run used; the context is the document's input length (its (N, T) input shape).
 import type { Handler } from '../dispatcher.ts';
-import { ServiceError } from '../../schema/service-protocol.ts';
+import { ServiceError } from '../../protocol/service-protocol.ts';
 import { parseDevice } from '../device-name.ts';
 import { readTextCorpus, type TextCorpus } from '../../train/data/text.ts';
 import { generateText as sample } from '../../train/generate.ts';

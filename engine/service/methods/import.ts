@@ -6,7 +6,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { importOnnxFile } from '../../import/onnx/import-file.ts';
-import { ServiceError } from '../../schema/service-protocol.ts';
+import { ServiceError } from '../../protocol/service-protocol.ts';
 import type { Handler } from '../dispatcher.ts';
 
 export const importModel: Handler<'importModel'> = async (params) => {

@@ -9,8 +9,8 @@ import { isHostTensor, type HostTensor } from '../../io/host-tensor.ts';
 import { formatForPath } from '../../io/ndarray-files.ts';
 import { ModelError } from '../../nn/model-errors.ts';
 import type { Block, Parameter } from '../../index.ts';
-import type { FileEntryReport } from '../../schema/service-api.ts';
-import { ServiceError } from '../../schema/service-protocol.ts';
+import type { FileEntryReport } from '../../protocol/service-api.ts';
+import { ServiceError } from '../../protocol/service-protocol.ts';
 import type { Handler } from '../dispatcher.ts';
 
 export const saveParameters: Handler<'saveParameters'> = async (params, ctx) => {

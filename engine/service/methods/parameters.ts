@@ -3,8 +3,8 @@
 // and the same slice of its gradient), overwriting values (all, or one element or sub-array at an
 // index), and (re)initialization.
 import { np, type Block, type NDArray, type Parameter } from '../../index.ts';
-import type { MethodResult, ParsedParams } from '../../schema/service-api.ts';
-import { ServiceError } from '../../schema/service-protocol.ts';
+import type { MethodResult, ParsedParams } from '../../protocol/service-api.ts';
+import { ServiceError } from '../../protocol/service-protocol.ts';
 import type { Handler, RequestContext } from '../dispatcher.ts';
 import { parseDevice } from '../device-name.ts';
 import { ensureModel } from '../model-builder.ts';
@@ -38,6 +38,11 @@ function placesOf(net: Block): Map<Parameter, { path: string; blocks: string[] }
 
 export const parameterTable: Handler<'parameterTable'> = async (params, ctx) => {
   const { net } = ctx.session.model(params.docId);
+  return { parameters: await tableRows(net, params, ctx) };
+};
+
+/** The table's rows for a built model (parameterTable, and forward when asked for them). */
+export async function tableRows(net: Block, params: { statistics?: boolean | undefined; bins?: number | undefined }, ctx: RequestContext): Promise<MethodResult<'parameterTable'>['parameters']> {
   const bins = params.bins ?? DEFAULT_TABLE_BINS;
   const places = placesOf(net);
   const rows = [];
@@ -60,8 +65,8 @@ export const parameterTable: Handler<'parameterTable'> = async (params, ctx) => 
     });
     await ctx.checkpoint();
   }
-  return { parameters: rows };
-};
+  return rows;
+}
 
 /** The box [start, start + shape) of a parameter's shape from the request's half-open ranges (clamped). */
 function boxOf(name: string, shape: readonly number[], ranges: ParsedParams<'parameterValues'>['slice'] = []) {

@@ -2,7 +2,7 @@
 // diagnostics that also let tests kill or cancel the engine in the middle of real work).
 import { cpu, gpu, np, numGpus } from '../../index.ts';
 import { native } from '../../backend/backend.ts';
-import type { MethodResult } from '../../schema/service-api.ts';
+import type { MethodResult } from '../../protocol/service-api.ts';
 import type { Handler } from '../dispatcher.ts';
 import { deviceName, gpuUnavailableReason, parseDevice } from '../device-name.ts';
 

@@ -5,7 +5,7 @@
 // inspectDataFile what a data file offers (columns, arrays) to pick the label and features from.
 import { resolve } from 'node:path';
 import type { Handler } from '../dispatcher.ts';
-import { ServiceError } from '../../schema/service-protocol.ts';
+import { ServiceError } from '../../protocol/service-protocol.ts';
 import { parseDevice } from '../device-name.ts';
 import { ensureModel } from '../model-builder.ts';
 import { prepareRun } from '../../train/run-setup.ts';
@@ -14,6 +14,7 @@ import { listCheckpoints as checkpointsIn } from '../../train/checkpoint.ts';
 import { inspectDataFile as inspect } from '../../train/data/inspect.ts';
 import type { Session } from '../session.ts';
 import { scheduleCheckpoint } from '../session-checkpoint.ts';
+import { formatShape } from '../../core/errors.ts';
 
 function findRun(session: Session, runId: string): TrainingRun {
   const run = session.trainingRuns.get(runId);
@@ -24,7 +25,7 @@ function findRun(session: Session, runId: string): TrainingRun {
   return run;
 }
 
-const shapeText = (dims: readonly number[]) => `(${dims.join(', ')}${dims.length === 1 ? ',' : ''})`;
+const shapeText = formatShape;
 
 /**
  * Why the data does not match the document's input shape (batch axis aside, -1 dims match

@@ -1,7 +1,7 @@
-// A data-source description (engine/schema/training-config.ts) → a data set, and the seeded
+// A data-source description (engine/protocol/training-config.ts) → a data set, and the seeded
 // train / validation split a run uses. The service and the CLI describe data this way.
 
-import type { DataSource } from '../../schema/training-config.ts';
+import type { DataSource } from '../../protocol/training-config.ts';
 import { subset, trainValidationSplit, type Dataset, type Task } from './dataset.ts';
 import { parseCsv } from './csv.ts';
 import { readArrayFileData } from './array-file-data.ts';

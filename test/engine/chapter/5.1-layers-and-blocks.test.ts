@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { np, npx, type NDArray } from '../../../engine/index.ts';
-import { Block, Dense, ModelError, NamingScope, Sequential, examples } from '../../../engine/model-index.ts';
+import { Block, Dense, ModelError, NamingScope, Sequential, examples } from '../../../engine/index.ts';
 import { flat, inScope, maxAbsDiff } from '../nn/model-test-helpers.ts';
 
 const run = inScope(new NamingScope());

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { np, autograd, type NDArray } from '../../../engine/index.ts';
-import { Dense, DeferredInitError, Initializer, NamingScope, Sequential, examples, init } from '../../../engine/model-index.ts';
+import { Dense, DeferredInitError, Initializer, NamingScope, Sequential, examples, init } from '../../../engine/index.ts';
 import { flat, inScope, mean, std } from '../nn/model-test-helpers.ts';
 
 const run = inScope(new NamingScope());

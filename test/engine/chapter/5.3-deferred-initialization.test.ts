@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { np } from '../../../engine/index.ts';
-import { Block, DeferredInitError, Dense, ModelError, NamingScope, Sequential } from '../../../engine/model-index.ts';
+import { Block, DeferredInitError, Dense, ModelError, NamingScope, Sequential } from '../../../engine/index.ts';
 import { LoggingInit, inScope } from '../nn/model-test-helpers.ts';
 
 const run = inScope(new NamingScope());

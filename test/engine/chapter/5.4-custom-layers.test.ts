@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { np, autograd, type NDArray } from '../../../engine/index.ts';
-import { Block, Dense, NamingScope, ParameterDict, Sequential, examples, type Parameter } from '../../../engine/model-index.ts';
+import { Block, Dense, NamingScope, ParameterDict, Sequential, examples, type Parameter } from '../../../engine/index.ts';
 import { flat, inScope, maxAbsDiff } from '../nn/model-test-helpers.ts';
 
 const run = inScope(new NamingScope());

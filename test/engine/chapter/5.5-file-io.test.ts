@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { np, type NDArray } from '../../../engine/index.ts';
 import { readArrayFile, writeArrayFile } from '../../../engine/io/array-file.ts';
-import { Dense, ModelError, NamingScope, Sequential, examples, loadArrays, saveArrays } from '../../../engine/model-index.ts';
+import { Dense, ModelError, NamingScope, Sequential, examples, loadArrays, saveArrays } from '../../../engine/index.ts';
 import { flat, inScope } from '../nn/model-test-helpers.ts';
 
 const run = inScope(new NamingScope());

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpu, gpu, np, numGpus, tryGpu } from '../../../engine/index.ts';
-import { Dense, ModelError, NamingScope, Sequential } from '../../../engine/model-index.ts';
+import { Dense, ModelError, NamingScope, Sequential } from '../../../engine/index.ts';
 import { flat, inScope } from '../nn/model-test-helpers.ts';
 
 const run = inScope(new NamingScope());

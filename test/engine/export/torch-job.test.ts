@@ -21,7 +21,7 @@ import { readJobProgress } from '../../../engine/export/torch-job/job-follow.ts'
 import { startJob, stopJob } from '../../../engine/export/torch-job/job-launch.ts';
 import { writeArrayFile } from '../../../engine/io/array-file.ts';
 import { prepareRun } from '../../../engine/train/index.ts';
-import { zTrainingConfig, type EpochRecord, type TrainingConfigInput } from '../../../engine/schema/training-config.ts';
+import { zTrainingConfig, type EpochRecord, type TrainingConfigInput } from '../../../engine/protocol/training-config.ts';
 import { maxRelativeError } from './relative-error.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Adam, SGD, SoftmaxCrossEntropyLoss, Trainer, autograd, cpu, np, npx, type Device, type NDArray } from '../../../engine/index.ts';
-import { Dense, NamingScope, Sequential, loadArrays, saveArrays } from '../../../engine/model-index.ts';
+import { Dense, NamingScope, Sequential, loadArrays, saveArrays } from '../../../engine/index.ts';
 import { flat, inScope } from '../nn/model-test-helpers.ts';
 
 function close(what: string, got: NDArray, want: NDArray, rtol = 1e-4): void {

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { np, type NDArray } from '../../../engine/index.ts';
-import { Dense, type Block } from '../../../engine/model-index.ts';
+import { Dense, type Block } from '../../../engine/index.ts';
 import {
   buildModel, exampleNames, GraphBlock, inferShapes, GraphError, GRAPH_FORMAT, GRAPH_VERSION, loadExample, parseDocument, runModel, type GraphDocument,
 } from '../../../engine/graph/index.ts';

@@ -3,7 +3,7 @@
 
 import {
   AvgPool2D, Conv2D, Dense, Embedding, Flatten, GRU, LSTM, NamingScope, Sequential, SequenceMean, examples, withNamingScope, type Block,
-} from '../../../engine/model-index.ts';
+} from '../../../engine/index.ts';
 import { CodeBlock } from '../../../engine/nn/layers/code.ts';
 import { CENTERED_LAYER_SOURCE, FANCY_MLP_SOURCE, myDenseSource } from '../../../engine/nn/layers/code-examples.ts';
 

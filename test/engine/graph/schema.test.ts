@@ -9,7 +9,7 @@ import {
   GRAPH_FORMAT, GRAPH_VERSION, exampleNames, loadExample, migrateDocument, parseDocument, zGraphDocument,
 } from '../../../engine/graph/index.ts';
 import { graphSchemaText, SCHEMA_PATH } from '../../../scripts/generate-graph-schema.ts';
-import { nextNodeName } from '../../../engine/schema/graph-names.ts';
+import { nextNodeName } from '../../../engine/protocol/graph-names.ts';
 
 test('every example round-trips through JSON and the schema unchanged', () => {
   for (const name of exampleNames()) {

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { runModel, validateDocument } from '../../../engine/graph/index.ts';
 import { exportGraph, exportOnnx, exportParameters, openModelFile, prepareModel, pytorchCode } from '../../../engine/export/index.ts';
-import type { GraphDocument } from '../../../engine/schema/graph-document.ts';
+import type { GraphDocument } from '../../../engine/protocol/graph-document.ts';
 import { encodeArrayFile, readArrayFile } from '../../../engine/io/array-file.ts';
 import type { HostTensor } from '../../../engine/io/host-tensor.ts';
 import { fromHostTensor } from '../../../engine/io/ndarray-files.ts';

@@ -7,7 +7,7 @@ import { np, type NDArray } from '../../../engine/index.ts';
 import {
   Bilinear, ConstantInit, Initializer, LSTMBias, MSRAPrelu, Mixed, ModelError, Normal, One, Orthogonal, Uniform, Xavier, Zero,
   createInitializer, registerInitializer, registeredInitializers,
-} from '../../../engine/model-index.ts';
+} from '../../../engine/index.ts';
 import { flat, mean, std } from './model-test-helpers.ts';
 
 const fill = (i: Initializer, shape: number[], name = 'x_weight'): number[] => {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { np, npx, autograd } from '../../../engine/index.ts';
 import {
   Activation, Concurrent, Dense, Dropout, Flatten, Lambda, ModelError, Sequential, createLayer, layerKinds, layerSpec,
-} from '../../../engine/model-index.ts';
+} from '../../../engine/index.ts';
 import { flat, maxAbsDiff } from './model-test-helpers.ts';
 
 test('Dense matches x·Wᵀ + b for each activation, with and without bias', () => {

@@ -2,7 +2,7 @@
 // MyInit that prints "Init dense0_weight (256, 20)"), and a per-file naming scope.
 
 import type { NDArray } from '../../../engine/index.ts';
-import { Initializer, NamingScope, withNamingScope, pyTuple } from '../../../engine/model-index.ts';
+import { Initializer, NamingScope, withNamingScope, pyTuple } from '../../../engine/index.ts';
 
 export function flat(a: NDArray): number[] {
   return Array.from(a.toTyped() as Float32Array, Number);

@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Activation, Block, Dense, NamingScope, Sequential, withNamingScope } from '../../../engine/model-index.ts';
+import { Activation, Block, Dense, NamingScope, Sequential, withNamingScope } from '../../../engine/index.ts';
 
 test('a fresh scope starts every hint at 0 and counts hints separately', () => {
   withNamingScope(new NamingScope(), () => {

@@ -12,7 +12,7 @@ import { gpu, np, type NDArray } from '../../../engine/index.ts';
 import { writeArrayFile } from '../../../engine/io/array-file.ts';
 import {
   DeferredInitError, Dense, ModelError, NamingScope, Sequential, loadArrays, saveArrays, toHostTensor, withNamingScope,
-} from '../../../engine/model-index.ts';
+} from '../../../engine/index.ts';
 import { quoteList } from '../../../engine/nn/model-errors.ts';
 import { flat } from './model-test-helpers.ts';
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { np, autograd } from '../../../engine/index.ts';
 import {
   ConstantParameter, DeferredInitError, ModelError, Parameter, ParameterDict, captureWarnings, init,
-} from '../../../engine/model-index.ts';
+} from '../../../engine/index.ts';
 import { flat } from './model-test-helpers.ts';
 
 test('states: uninitialized, deferred and initialized raise distinct errors', () => {

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { np, autograd, type NDArray } from '../../../engine/index.ts';
-import { Dense, NamingScope, Sequential, examples, withNamingScope } from '../../../engine/model-index.ts';
+import { Dense, NamingScope, Sequential, examples, withNamingScope } from '../../../engine/index.ts';
 import { flat } from './model-test-helpers.ts';
 
 const f64 = { dtype: 'float64' as const };

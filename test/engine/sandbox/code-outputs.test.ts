@@ -1,5 +1,5 @@
 // A code block with several outputs, declared in its source (`export const outputs = [...]`,
-// engine/schema/code-ports.ts): the node offers one port per name (read from the text, so an
+// engine/protocol/code-ports.ts): the node offers one port per name (read from the text, so an
 // untrusted document still has them), shape inference gives each port its own shape, and the
 // built model returns each array at its port; a forward returning another count is an error on
 // the node that says what was declared.
@@ -7,8 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { np } from '../../../engine/index.ts';
 import { buildModel, inferShapes, parseDocument, type GraphDocument } from '../../../engine/graph/index.ts';
-import { codeOutputNames } from '../../../engine/schema/code-ports.ts';
-import { nodePorts } from '../../../engine/schema/node-ports.ts';
+import { codeOutputNames } from '../../../engine/protocol/code-ports.ts';
+import { nodePorts } from '../../../engine/protocol/node-ports.ts';
 import { layerSpec } from '../../../engine/nn/layers/index.ts';
 import { GraphBlock } from '../../../engine/graph/graph-block.ts';
 import { trustCode } from '../../../engine/sandbox/trust.ts';

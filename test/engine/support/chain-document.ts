@@ -1,5 +1,5 @@
 // The small graph documents tests build over and over: Input → layers in a chain → Output.
-import type { GraphDocument } from '../../../engine/schema/graph-document.ts';
+import type { GraphDocument } from '../../../engine/protocol/graph-document.ts';
 
 export type ChainLayer = { kind: string; name: string; attrs?: Record<string, unknown> };
 

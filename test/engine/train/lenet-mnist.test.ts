@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadExample } from '../../../engine/graph/index.ts';
-import type { TrainingStatus } from '../../../engine/schema/training-config.ts';
+import type { TrainingStatus } from '../../../engine/protocol/training-config.ts';
 import { connectedHost, within } from '../../service/service-helpers.ts';
 
 const connection = connectedHost();

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { connectedHost, errorOf, within } from '../../service/service-helpers.ts';
-import type { TrainingStatus } from '../../../engine/schema/training-config.ts';
+import type { TrainingStatus } from '../../../engine/protocol/training-config.ts';
 import { pathsIn } from '../../../engine/service/path-policy.ts';
 import { chainDocument } from '../support/chain-document.ts';
 

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { connectedHost, errorOf, within } from '../../service/service-helpers.ts';
-import type { TrainingProgress, TrainingStatus } from '../../../engine/schema/training-config.ts';
+import type { TrainingProgress, TrainingStatus } from '../../../engine/protocol/training-config.ts';
 import { spiralsDocument } from '../support/chain-document.ts';
 
 const spiralsDoc = spiralsDocument(16);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { cpu, Dense, Dropout, NamingScope, np, Sequential, withNamingScope } from '../../../engine/index.ts';
 import { prepareRun, type TrainingRun } from '../../../engine/train/index.ts';
 import { buildModel, parseDocument, runModel } from '../../../engine/graph/index.ts';
-import { zTrainingConfig, type TrainingConfigInput, type TrainingProgress } from '../../../engine/schema/training-config.ts';
+import { zTrainingConfig, type TrainingConfigInput, type TrainingProgress } from '../../../engine/protocol/training-config.ts';
 
 /** A fresh network with seeded initial parameters (each call gives the same values). */
 function mlp(inUnits: number, hidden: number[], out: number, dropout = 0): Sequential {
@@ -161,4 +161,25 @@ test('a document with a tied layer and a constant bias: training keeps the tie a
 
 test('a model whose output is too small for the classes is refused before training', async () => {
   await assert.rejects(start(mlp(784, [], 5), { data: { kind: 'mnist', limit: 200 }, epochs: 1 }), /has 10 classes: end the model with Dense\(10\)/);
+});
+
+test('progress events name the block that owns each parameter (BatchNorm\'s running_mean included)', async () => {
+  const { BatchNorm } = await import('../../../engine/index.ts');
+  const net = withNamingScope(new NamingScope(), () => {
+    np.random.seed(0);
+    const seq = new Sequential();
+    seq.add(new Dense(8, { inUnits: 2, activation: 'relu' }), new BatchNorm({ inChannels: 8 }), new Dense(2, { inUnits: 8 }));
+    seq.initialize('xavier');
+    return seq;
+  });
+  let last: TrainingProgress | undefined;
+  const run = await start(net, { data: { kind: 'spirals' }, epochs: 1, batchSize: 32, optimizer: { name: 'sgd', learningRate: 0.01 } }, (p) => { last = p; }, 0);
+  await run.start();
+  const owners = Object.fromEntries(last!.parameters.map((p) => [p.name, p.block]));
+  // Gluon's names: <block>_<parameter>, where the parameter's own name may hold '_' itself.
+  assert.deepEqual(owners, {
+    dense0_weight: 'dense0', dense0_bias: 'dense0',
+    batchnorm0_gamma: 'batchnorm0', batchnorm0_beta: 'batchnorm0', batchnorm0_running_mean: 'batchnorm0', batchnorm0_running_var: 'batchnorm0',
+    dense1_weight: 'dense1', dense1_bias: 'dense1',
+  });
 });

@@ -3,9 +3,9 @@
 // requests fail fast instead of hanging, and the transport reconnects with backoff. The client on
 // top (ServiceClient) never sees the socket change, so its event subscriptions survive; the owner
 // hears each state change (down / up again) to show a notice and re-send the document.
-import type { ServiceTransport } from '../../engine/schema/service-client.ts';
-import type { ClientMessage, ServerMessage } from '../../engine/schema/service-protocol.ts';
-import { WS_CLOSE, webSocketTransport, type WebSocketLike } from '../../engine/schema/websocket-transport.ts';
+import type { ServiceTransport } from '../../engine/protocol/service-client.ts';
+import type { ClientMessage, ServerMessage } from '../../engine/protocol/service-protocol.ts';
+import { WS_CLOSE, webSocketTransport, type WebSocketLike } from '../../engine/protocol/websocket-transport.ts';
 
 export type ConnectionState =
   /** Connected (the host accepted the token); reconnected: it had been connected before. */

@@ -88,6 +88,8 @@ export const zParameterSummary = z.object({
   shape: z.array(z.number().int()),
   mean: zNum, std: zNum, norm: zNum, gradNorm: zNum,
   histogram: z.object({ edges: z.array(z.number()), counts: z.array(z.number().int()) }),
+  /** The name of the block that owns the parameter (its first use): the canvas node of a layer (batchnorm0 for batchnorm0_running_mean). */
+  block: z.string().optional(),
 });
 export type ParameterSummary = z.infer<typeof zParameterSummary>;
 

@@ -2,9 +2,9 @@
 // (inside Electron, window.api) or the web host's /api WebSocket (in a browser, with the token
 // from the page's URL). The WebSocket reconnects by itself when the web host goes away and comes
 // back; onConnection hears each change so the page can say so and re-send its document.
-import type { DesktopEngineApi } from '../../engine/schema/desktop-transport.ts';
-import { desktopTransport } from '../../engine/schema/desktop-transport.ts';
-import { ServiceClient } from '../../engine/schema/service-client.ts';
+import type { DesktopEngineApi } from '../../engine/protocol/desktop-transport.ts';
+import { desktopTransport } from '../../engine/protocol/desktop-transport.ts';
+import { ServiceClient } from '../../engine/protocol/service-client.ts';
 import { reconnectingTransport, type ConnectionState } from './reconnecting-transport.ts';
 
 export type { ConnectionState } from './reconnecting-transport.ts';

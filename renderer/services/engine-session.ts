@@ -1,13 +1,15 @@
 // Keeps the engine in step with the store: loads the catalog, devices and example names; after
-// every document edit (debounced) sends the document and asks for shapes and problems; runs the
-// model and fetches the parameter table. React-free: it talks to the store and a ServiceClient.
-import { zGraphDocument, type GraphDocument } from '../../engine/schema/graph-document.ts';
-import type { ProblemInfo } from '../../engine/schema/service-api.ts';
-import type { ServiceClient } from '../../engine/schema/service-client.ts';
+// every document edit (debounced) sends the document in one request that answers its problems and
+// shapes; runs the model in one request that answers outputs, shapes and the parameter table.
+// React-free: it talks to the store and a ServiceClient.
+import { zGraphDocument, type GraphDocument } from '../../engine/protocol/graph-document.ts';
+import type { ProblemInfo } from '../../engine/protocol/service-api.ts';
+import type { ServiceClient } from '../../engine/protocol/service-client.ts';
 import { makeCatalog } from '../graph/catalog.ts';
 import type { CodeListing } from '../store/code-trust-slice.ts';
 import type { EditorStore } from '../store/editor-store.ts';
 import { refuseOnProblems } from '../store/problem-focus.ts';
+import { messageOf } from './error-message.ts';
 
 export const DOC_ID = 'editor';
 /** Edits closer together than this are sent to the engine once. */
@@ -23,16 +25,6 @@ interface ErrorWithDetails {
 function problemsOf(error: unknown): ProblemInfo[] | null {
   const details = (error as ErrorWithDetails).details as { problems?: ProblemInfo[] } | undefined;
   return Array.isArray(details?.problems) ? details.problems : null;
-}
-
-function uniqueProblems(list: readonly ProblemInfo[]): ProblemInfo[] {
-  const seen = new Set<string>();
-  return list.filter((p) => {
-    const key = JSON.stringify([p.code, p.message, p.nodeId ?? null, p.blockId ?? null]);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
 
 function modelKey(document: GraphDocument): string {
@@ -121,21 +113,22 @@ export class EngineSession {
     const generation = ++this.generation;
     const current = () => generation === this.generation;
     try {
-      // Restricted: the engine runs none of the code nobody agreed to (its shapes say why).
+      // One request per edit: the engine validates once and answers every problem (each once) and the
+      // shapes. Restricted: the engine runs none of the code nobody agreed to (its shapes say why).
       const trust = codeTrust === 'trusted';
-      const opened = await this.client.call('openDocument', { docId: DOC_ID, document, ...(trust ? { trust } : {}) });
-      const shapes = await this.client.call('inferShapes', { docId: DOC_ID });
+      const opened = await this.client.call('openDocument', { docId: DOC_ID, document, shapes: true, ...(trust ? { trust } : {}) });
       if (!current()) return;
       this.syncedModel = model;
       if (!trust) this.review(opened.code ?? []);
-      this.store.getState().setEngine({ shapes, problems: uniqueProblems([...opened.problems, ...shapes.problems]), parameters: null, lastRun: null,
+      const shapes = { edges: {}, nodes: {}, ...opened.shapes, problems: opened.problems };
+      this.store.getState().setEngine({ shapes, problems: opened.problems, parameters: null, lastRun: null,
         // After an engine restart the engine brings back the values it had kept: say so.
         ...(opened.restored ? { notice: { kind: 'info' as const, text: `The engine restored ${opened.restored.parameters} trained or loaded parameter(s) ` +
           `saved at ${new Date(opened.restored.savedAt).toLocaleTimeString()}; run to see them.` } } : {}) });
     } catch (error) {
       if (!current()) return;
       const problems = problemsOf(error);
-      if (problems) this.store.getState().setEngine({ shapes: null, problems: uniqueProblems(problems) });
+      if (problems) this.store.getState().setEngine({ shapes: null, problems });
       else this.fail('Shape inference failed', error);
     }
   }
@@ -181,12 +174,13 @@ export class EngineSession {
       // in the Parameters and Training tabs survive a Run of the unchanged document.
       const { runInput } = this.store.getState();
       const inputFile = runInput ? { inputFile: { path: runInput.path, name: runInput.name } } : {};
-      const lastRun = await this.client.call('forward', { docId: DOC_ID, maxValues: RUN_MAX_VALUES, attention: true, ...inputFile });
-      const table = await this.client.call('parameterTable', { docId: DOC_ID, statistics: true });
+      // One request per Run: outputs, edge shapes, attention maps and the parameter rows with statistics.
+      const { parameterRows, ...lastRun } = await this.client.call('forward', { docId: DOC_ID, maxValues: RUN_MAX_VALUES, attention: true, ...inputFile,
+        parameterTable: { statistics: true } });
       const from = lastRun.input?.source === 'file' ? ` with ${lastRun.input.name ?? ''} from ${lastRun.input.path ?? ''}` : '';
       settle();
       setEngine({
-        lastRun, parameters: table.parameters,
+        lastRun, parameters: parameterRows ?? [],
         notice: { kind: 'info', text: `Ran on ${lastRun.device} in ${(lastRun.seconds * 1000).toFixed(1)} ms${from}` },
       });
       setUi({ bottomTab: 'parameters' });
@@ -225,7 +219,6 @@ export class EngineSession {
       this.store.getState().setEngine({ notice: { kind: 'error', text: `${what}: the engine connection is lost; the document is sent again when it is back` } });
       return;
     }
-    const message = (error as ErrorWithDetails | undefined)?.message ?? String(error);
-    this.store.getState().setEngine({ notice: { kind: 'error', text: `${what}: ${message}` } });
+    this.store.getState().setEngine({ notice: { kind: 'error', text: `${what}: ${messageOf(error)}` } });
   }
 }

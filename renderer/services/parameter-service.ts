@@ -2,13 +2,14 @@
 // the live training summaries applied), one parameter's values and gradient, setting one element,
 // saving and loading parameters, listing an array file and choosing one of its arrays as Run's
 // input. Unit-tested with a fake client.
-import type { FileEntryReport, MethodResult } from '../../engine/schema/service-api.ts';
-import type { ServiceClient } from '../../engine/schema/service-client.ts';
-import { DOC_ID } from '../api/engine-session.ts';
+import type { FileEntryReport, MethodResult } from '../../engine/protocol/service-api.ts';
+import type { ServiceClient } from '../../engine/protocol/service-client.ts';
+import { DOC_ID } from './engine-session.ts';
 import type { EditorStore } from '../store/editor-store.ts';
 import type { ArraysListing, FileReport } from '../store/panel-slice.ts';
 import { applySummaries, isActive } from '../training/training-model.ts';
-import type { AxisRange } from './tensor-view-model.ts';
+import type { AxisRange } from '../panels/tensor-view-model.ts';
+import { messageOf } from './error-message.ts';
 
 export type ValuesResult = MethodResult<'parameterValues'>;
 // The report and listing are kept in the store (they outlive the tab's components); defined there.
@@ -17,10 +18,6 @@ export type { ArraysListing, FileReport } from '../store/panel-slice.ts';
 export interface LoadOptions {
   allowMissing: boolean;
   ignoreExtra: boolean;
-}
-
-function messageOf(error: unknown): string {
-  return (error as { message?: string } | undefined)?.message ?? String(error);
 }
 
 function entriesOf(error: unknown): FileEntryReport[] {

@@ -66,13 +66,16 @@ export const serviceMethods = {
     z.object({ devices: z.array(zDeviceInfo), gpuCount: z.number().int(), gpuReason: z.string().nullable(), cpuThreads: z.number() })),
 
   openDocument: method('Parses (and migrates) a document and keeps it in the session under docId. ' +
-    'returnDocument: true also answers the document as kept (migrated to the current version) and migratedFrom, the version it had when older.',
-    z.object({ docId: zDocId.optional(), document: z.unknown(), returnDocument: z.boolean().optional(),
+    'returnDocument: true also answers the document as kept (migrated to the current version) and migratedFrom, the version it had when older. ' +
+    'shapes: true also answers its shape report (as inferShapes; problems then lists the shape problems too): the editor\'s one request per edit.',
+    z.object({ docId: zDocId.optional(), document: z.unknown(), returnDocument: z.boolean().optional(), shapes: z.boolean().optional(),
       trust: z.boolean().optional().describe('the user agreed to run the document\'s code blocks (the editor\'s prompt, the CLI\'s --trust)') }).strict(),
     z.object({ docId: z.string(), ok: z.boolean(), problems: z.array(zProblem),
       document: z.unknown().optional(), migratedFrom: z.number().int().nullable().optional(),
       /** After an engine restart: the parameter values brought back from the session's checkpoint. */
       restored: z.object({ parameters: z.number().int(), savedAt: z.number() }).optional(),
+      /** With shapes: true, the shape report without its problems (they are in problems). */
+      shapes: zShapeReport.omit({ problems: true }).optional(),
       code: z.array(z.object({ nodeId: z.string(), name: z.string(), blockId: z.string().nullable(), source: z.string(), trusted: z.boolean() }))
         .optional().describe('the code blocks the document holds (absent when none): what to show before asking to trust it') })),
 
@@ -116,6 +119,8 @@ export const serviceMethods = {
       maxValues: zMaxValues.optional(),
       /** Also answer each MultiHeadAttention layer's attention weights (attention maps). */
       attention: z.boolean().optional(),
+      /** Also answer the parameter table (as parameterTable after the pass): the editor's one request per Run. */
+      parameterTable: z.object({ statistics: z.boolean().optional(), bins: z.number().int().min(0).max(200).optional() }).strict().optional(),
     }).strict().refine((p) => [p.inputShape, p.input, p.inputFile].filter((x) => x !== undefined).length <= 1,
       { message: 'give one of inputShape, input or inputFile', path: ['input'] }),
     z.object({
@@ -129,6 +134,8 @@ export const serviceMethods = {
         name: z.string().optional() }).optional(),
       /** With attention: true, per MultiHeadAttention layer (node key as in inferShapes, layer name) its weights (N, heads, Tq, Tk), each row summing to 1. */
       attention: z.array(z.object({ node: z.string(), name: z.string(), weights: zTensorOutput })).optional(),
+      /** With parameterTable: the rows parameterTable answers. */
+      parameterRows: z.array(zParameterRow).optional(),
     })),
 
   parameterTable: method('Every parameter of the built model: name, shape, dtype, state, initializer, ties, place in the block tree, statistics and a histogram.',

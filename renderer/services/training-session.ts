@@ -2,23 +2,20 @@
 // checkpoint), pauses, resumes and stops a run of the current document, lists checkpoints, folds the training events into the store's training
 // view, and updates the parameter table's statistics from each event's per-parameter summaries
 // (no extra request per step). One controller per engine session: trainingFor(session).
-import type { MethodResult } from '../../engine/schema/service-api.ts';
-import type { ServiceClient } from '../../engine/schema/service-client.ts';
-import { DOC_ID, type EngineSession } from '../api/engine-session.ts';
+import type { MethodResult } from '../../engine/protocol/service-api.ts';
+import type { ServiceClient } from '../../engine/protocol/service-client.ts';
+import { DOC_ID, type EngineSession } from './engine-session.ts';
 import type { EditorStore } from '../store/editor-store.ts';
 import { refuseOnProblems } from '../store/problem-focus.ts';
 import {
   applySummaries, buildConfig, cutCarriedAfter, foldProgress, foldStatus, idleView, isActive, resumeSeries, startingView, type TrainingView,
-} from './training-model.ts';
+} from '../training/training-model.ts';
+import { messageOf } from './error-message.ts';
 
 export type CheckpointList = MethodResult<'listCheckpoints'>;
 export type DataFileInfo = MethodResult<'inspectDataFile'>;
 export type Generated = MethodResult<'generateText'>;
 export interface GenerateRequest { prompt: string; length: number; temperature: number; seed: number; textFile?: string }
-
-function messageOf(error: unknown): string {
-  return (error as { message?: string } | undefined)?.message ?? String(error);
-}
 
 export class TrainingController {
   constructor(private readonly store: EditorStore, private readonly session: EngineSession, private readonly client: ServiceClient) {

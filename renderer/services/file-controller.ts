@@ -4,13 +4,13 @@
 // and the window title. React-free: the toolbar, the menu and the dialogs call it; its own small
 // store holds what they show (recent files, the path prompt, the recovery offer).
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { zGraphDocument, type GraphDocument } from '../../engine/schema/graph-document.ts';
-import { DOC_ID, type EngineSession } from '../api/engine-session.ts';
+import { zGraphDocument, type GraphDocument } from '../../engine/protocol/graph-document.ts';
+import { DOC_ID, type EngineSession } from './engine-session.ts';
 import { emptyDocument } from '../graph/document-ops.ts';
 import type { EditorStore } from '../store/editor-store.ts';
-import { readSafetensorsModel } from './safetensors-model.ts';
-import { baseName, readRecentFiles, touchRecentFile, type RecentFile, type StorageLike } from './recent-files.ts';
-import { Autosaver, clearRecovery, recoveryToOffer, type RecoveryEntry } from './recovery.ts';
+import { readSafetensorsModel } from '../files/safetensors-model.ts';
+import { baseName, readRecentFiles, touchRecentFile, type RecentFile, type StorageLike } from '../files/recent-files.ts';
+import { Autosaver, clearRecovery, recoveryToOffer, type RecoveryEntry } from '../files/recovery.ts';
 
 /** What the browser's path dialog is asking for; resolve(null) is Cancel. */
 export interface PathPrompt {
