@@ -1,10 +1,10 @@
-// ONNX import of models nobody here wrote: torchvision's resnet18 and squeezenet1_1 (random
-// weights, no download) exported by torch.onnx.export in this file, imported into documents whose
-// forward equals torch's (max|Δ|/max|y| ≤ 1e-4), whose residual / Fire units are block instances
-// of shared definitions, and which export back to ONNX (run in onnxruntime) and PyTorch (run in
-// torch) with torch's output. mobilenet_v2 (ReLU6 = Clip) and a TransformerEncoder (attention)
-// need kinds that do not exist yet: the import is refused with every operator listed, and
-// --partial keeps the rest with the gaps as problems.
+// ONNX import of models nobody here wrote: torchvision's resnet18, squeezenet1_1 and mobilenet_v2
+// (random weights, no download) exported by torch.onnx.export in this file, imported into
+// documents whose forward equals torch's (max|Δ|/max|y| ≤ 1e-4), whose residual / Fire /
+// inverted-residual units are block instances of shared definitions, and which export back to
+// ONNX (run in onnxruntime) and PyTorch (run in torch) with torch's output. A model with operators
+// no kind reads (Sin, CumSum) is refused with every operator listed, and --partial keeps the rest
+// with the gaps as problems.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,7 +25,7 @@ import { applyForeignWeights, mapForeignWeights } from '../../../engine/import/w
 
 const dir = mkdtempSync(join(tmpdir(), 'blocksmith-import-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
-const MODELS = ['resnet18', 'squeezenet1_1', 'mobilenet_v2', 'transformer'];
+const MODELS = ['resnet18', 'squeezenet1_1', 'mobilenet_v2', 'transformer', 'odd'];
 // One python process exports every model (torch's import dominates the time).
 execFileSync('/usr/bin/python3', [join(import.meta.dirname, 'torch-models.py'), dir, MODELS.join(',')], { stdio: ['ignore', 'ignore', 'inherit'] });
 
@@ -49,11 +49,17 @@ with torch.no_grad():
     np.save(sys.argv[5], model(torch.tensor(np.load(sys.argv[3]))).numpy())
 `;
 
-for (const name of ['resnet18', 'squeezenet1_1']) {
+// Block instances per model: resnet18's 8 BasicBlocks, squeezenet1_1's 8 Fire modules, and
+// mobilenet_v2's 19 members of `features` (the stem and last 1×1 convolutions and 17 inverted
+// residuals; the repeated ones with equal widths share definitions: 5-6, 8-10, 12-13, 15-16).
+const INSTANCES: Record<string, number> = { resnet18: 8, squeezenet1_1: 8, mobilenet_v2: 19 };
+const PARAMETERS: Record<string, number> = { resnet18: 11_689_512, squeezenet1_1: 1_235_496, mobilenet_v2: 3_504_872 };
+
+for (const name of ['resnet18', 'squeezenet1_1', 'mobilenet_v2']) {
   test(`${name}: imported from torch.onnx.export, forward equals torch, units are blocks, ONNX and PyTorch re-exports agree`, async () => {
     const { document, parameters, report } = importOnnx(readFileSync(join(dir, `${name}.onnx`)));
     assert.deepEqual(report.unsupported, []);
-    if (name === 'resnet18') assert.equal(report.parameterCount, 11_689_512, 'torchvision\'s resnet18 parameter count');
+    assert.equal(report.parameterCount, PARAMETERS[name], `torchvision's ${name} parameter count`);
     assert.deepEqual(validateDocument(document).filter((p) => p.severity === 'error'), []);
     const params = join(dir, `${name}.safetensors`);
     writeFileSync(params, encodeArrayFile(params, Object.fromEntries(parameters)));
@@ -69,7 +75,7 @@ for (const name of ['resnet18', 'squeezenet1_1']) {
     const instances = document.nodes.filter((n) => n.kind === 'BlockInstance');
     const uses = new Map<string, number>();
     for (const n of instances) uses.set(n.block!, (uses.get(n.block!) ?? 0) + 1);
-    assert.equal(instances.length, name === 'resnet18' ? 8 : 8, 'resnet18 has 8 BasicBlocks, squeezenet1_1 8 Fire modules');
+    assert.equal(instances.length, INSTANCES[name]);
     assert.ok([...uses.values()].some((n) => n >= 2), `a definition used more than once: ${JSON.stringify([...uses])}`);
     if (name === 'resnet18') {
       assert.equal(document.nodes.filter((n) => n.kind === 'BatchNorm').length, 1, 'the stem\'s BatchNorm (the others are inside the blocks)');
@@ -77,6 +83,12 @@ for (const name of ['resnet18', 'squeezenet1_1']) {
       assert.deepEqual(instances.map((n) => n.name), ['layer1_0', 'layer1_1', 'layer2_0', 'layer2_1', 'layer3_0', 'layer3_1', 'layer4_0', 'layer4_1']);
       assert.equal(labels[0], labels[1], 'layer1.0 and layer1.1 share one definition');
       assert.ok(instances.every((n) => document.layout?.collapsed?.[n.id] === true), 'blocks collapsed');
+    }
+    if (name === 'mobilenet_v2') {
+      assert.equal(uses.size, 14, 'definitions');
+      assert.deepEqual([...uses.values()].filter((n) => n > 1).sort(), [2, 2, 2, 3]);
+      const clips = document.blocks.flatMap((b) => b.nodes).filter((n) => n.kind === 'Clip');
+      assert.ok(clips.length > 0 && clips.every((n) => n.attrs?.min === 0 && n.attrs?.max === 6), 'ReLU6 as Clip(0, 6)');
     }
 
     // Back out: ONNX in onnxruntime, and PyTorch code in torch, on the imported values.
@@ -97,29 +109,21 @@ for (const name of ['resnet18', 'squeezenet1_1']) {
   });
 }
 
-test('mobilenet_v2: refused with Clip (ReLU6) listed with its count and node names; --partial keeps the rest as problems', () => {
-  const bytes = readFileSync(join(dir, 'mobilenet_v2.onnx'));
+test('operators no kind reads: refused with each listed with its count and node names; --partial keeps the rest as problems', () => {
+  const bytes = readFileSync(join(dir, 'odd.onnx'));
   assert.throws(() => importOnnx(bytes), (e: unknown) => {
     assert.ok(e instanceof ImportError);
     assert.equal(e.code, 'E_IMPORT_UNSUPPORTED');
-    assert.match(e.message, /Clip ×35 \(\/features\/features\.0\/features\.0\.2\/Clip/);
+    assert.match(e.message, /Sin ×1 \(\/Sin\)/);
+    assert.match(e.message, /CumSum ×1 \(\/CumSum\)/);
     return true;
   });
   const { document, report } = importOnnx(bytes, { partial: true });
-  assert.equal(report.unsupported[0]!.opType, 'Clip');
-  assert.equal(report.unsupported[0]!.count, 35);
+  assert.deepEqual(report.unsupported.map((u) => [u.opType, u.count]), [['Sin', 1], ['CumSum', 1]]);
+  assert.deepEqual(document.nodes.filter((n) => n.kind.startsWith('Unsupported_')).map((n) => n.kind), ['Unsupported_Sin', 'Unsupported_CumSum']);
+  assert.ok(document.nodes.some((n) => n.kind === 'Conv2D') && document.nodes.some((n) => n.kind === 'Dense'), 'the rest imported');
   const problems = validateDocument(document).filter((p) => p.severity === 'error');
-  assert.ok(problems.length > 0 && problems.every((p) => /Unsupported_Clip/.test(p.message)), JSON.stringify(problems.slice(0, 2)));
-});
-
-test('TransformerEncoder: refused until attention and LayerNorm kinds exist, every missing operator named', () => {
-  assert.throws(() => importOnnx(readFileSync(join(dir, 'transformer.onnx'))), (e: unknown) => {
-    assert.ok(e instanceof ImportError);
-    assert.equal(e.code, 'E_IMPORT_UNSUPPORTED');
-    assert.match(e.message, /LayerNormalization ×4 \(\/layers\.0\/norm1\/LayerNormalization/);
-    assert.match(e.message, /Slice ×6 \(\/layers\.0\/self_attn\/Slice/);
-    return true;
-  });
+  assert.ok(problems.length > 0 && problems.every((p) => /Unsupported_(Sin|CumSum)/.test(p.message)), JSON.stringify(problems.slice(0, 2)));
 });
 
 test('blocksmith import: the document and a .safetensors that opens as the model; unsupported models exit 1 naming the operators', async () => {
@@ -133,12 +137,12 @@ test('blocksmith import: the document and a .safetensors that opens as the model
   const y = await npy('squeezenet1_1_y.npy');
   const ours = runModel(model, [fromHostTensor(await npy('squeezenet1_1_x.npy'))]).outputs[0]!;
   assert.ok(relative(ours.toTyped() as Float32Array, y.data as Float32Array) <= 1e-4);
-  const refused = cli('import', join(dir, 'mobilenet_v2.onnx'), '--out', join(dir, 'mb.json'));
+  const refused = cli('import', join(dir, 'odd.onnx'), '--out', join(dir, 'odd.json'));
   assert.equal(refused.status, 1);
-  assert.match(refused.stderr, /Clip ×35/);
-  const partial = cli('import', join(dir, 'mobilenet_v2.onnx'), '--out', join(dir, 'mb.json'), '--partial');
+  assert.match(refused.stderr, /Sin ×1/);
+  const partial = cli('import', join(dir, 'odd.onnx'), '--out', join(dir, 'odd.json'), '--partial');
   assert.equal(partial.status, 0, partial.stderr);
-  assert.match(partial.stdout, /gap: Clip ×35/);
+  assert.match(partial.stdout, /gap: CumSum ×1/);
 });
 
 test('foreign weights: resnet18\'s PyTorch state_dict (.npz) maps onto the imported document, shown first, then gives torch\'s output', async () => {

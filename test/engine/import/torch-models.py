@@ -22,8 +22,20 @@ def save(name, model, x):
     # The same values under PyTorch's names, as a colleague would hand them over.
     np.savez(f'{out}/{name}_state.npz', **{k: v.numpy() for k, v in model.state_dict().items()})
 
+class Odd(torch.nn.Module):
+    # Operators no kind reads (Sin, CumSum) between layers that import.
+    def __init__(self):
+        super().__init__()
+        self.conv = torch.nn.Conv2d(3, 4, 3)
+        self.fc = torch.nn.Linear(4 * 6 * 6, 5)
+    def forward(self, x):
+        y = torch.sin(self.conv(x))
+        return self.fc(torch.cumsum(y, dim=3).flatten(1))
+
 for name in names:
-    if name == 'transformer':
+    if name == 'odd':
+        save(name, Odd(), torch.randn(1, 3, 8, 8))
+    elif name == 'transformer':
         layer = torch.nn.TransformerEncoderLayer(d_model=16, nhead=2, dim_feedforward=32, batch_first=True)
         save(name, torch.nn.TransformerEncoder(layer, num_layers=2, enable_nested_tensor=False), torch.randn(1, 5, 16))
     else:
