@@ -25,7 +25,7 @@ import { applyForeignWeights, mapForeignWeights } from '../../../engine/import/w
 
 const dir = mkdtempSync(join(tmpdir(), 'blocksmith-import-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
-const MODELS = ['resnet18', 'squeezenet1_1', 'mobilenet_v2', 'transformer', 'odd'];
+const MODELS = ['resnet18', 'squeezenet1_1', 'mobilenet_v2', 'transformer', 'transformer_opset14', 'odd'];
 // One python process exports every model (torch's import dominates the time).
 execFileSync('/usr/bin/python3', [join(import.meta.dirname, 'torch-models.py'), dir, MODELS.join(',')], { stdio: ['ignore', 'ignore', 'inherit'] });
 
@@ -52,10 +52,12 @@ with torch.no_grad():
 // Block instances per model: resnet18's 8 BasicBlocks, squeezenet1_1's 8 Fire modules, and
 // mobilenet_v2's 19 members of `features` (the stem and last 1×1 convolutions and 17 inverted
 // residuals; the repeated ones with equal widths share definitions: 5-6, 8-10, 12-13, 15-16).
-const INSTANCES: Record<string, number> = { resnet18: 8, squeezenet1_1: 8, mobilenet_v2: 19 };
-const PARAMETERS: Record<string, number> = { resnet18: 11_689_512, squeezenet1_1: 1_235_496, mobilenet_v2: 3_504_872 };
+// The TransformerEncoder (d_model 32, 4 heads, 2 layers, batch_first): its 2 layers share one;
+// exported at opset 17 (LayerNormalization) and 14 (LayerNorm spelled out in ReduceMean, Sub, ...).
+const INSTANCES: Record<string, number> = { resnet18: 8, squeezenet1_1: 8, mobilenet_v2: 19, transformer: 2, transformer_opset14: 2 };
+const PARAMETERS: Record<string, number> = { resnet18: 11_689_512, squeezenet1_1: 1_235_496, mobilenet_v2: 3_504_872, transformer: 17_088, transformer_opset14: 17_088 };
 
-for (const name of ['resnet18', 'squeezenet1_1', 'mobilenet_v2']) {
+for (const name of ['resnet18', 'squeezenet1_1', 'mobilenet_v2', 'transformer', 'transformer_opset14']) {
   test(`${name}: imported from torch.onnx.export, forward equals torch, units are blocks, ONNX and PyTorch re-exports agree`, async () => {
     const { document, parameters, report } = importOnnx(readFileSync(join(dir, `${name}.onnx`)));
     assert.deepEqual(report.unsupported, []);
@@ -89,6 +91,15 @@ for (const name of ['resnet18', 'squeezenet1_1', 'mobilenet_v2']) {
       assert.deepEqual([...uses.values()].filter((n) => n > 1).sort(), [2, 2, 2, 3]);
       const clips = document.blocks.flatMap((b) => b.nodes).filter((n) => n.kind === 'Clip');
       assert.ok(clips.length > 0 && clips.every((n) => n.attrs?.min === 0 && n.attrs?.max === 6), 'ReLU6 as Clip(0, 6)');
+    }
+    if (name.startsWith('transformer')) {
+      // The attention subgraph (some forty nodes per layer) is one MultiHeadAttention; LayerNormalization a LayerNorm.
+      assert.equal(uses.size, 1);
+      const layer = document.blocks[0]!.nodes.filter((n) => n.kind !== 'Input' && n.kind !== 'Output');
+      assert.deepEqual(layer.map((n) => n.kind), ['MultiHeadAttention', 'Add', 'LayerNorm', 'Dense', 'Dense', 'Add', 'LayerNorm']);
+      assert.deepEqual([0, 2, 3, 4, 6].map((i) => layer[i]!.name), ['self_attn', 'norm1', 'linear1', 'linear2', 'norm2']);
+      assert.equal(layer[0]!.attrs?.heads, 4);
+      assert.equal(layer[3]!.attrs?.activation, 'relu');
     }
 
     // Back out: ONNX in onnxruntime, and PyTorch code in torch, on the imported values.

@@ -1,5 +1,5 @@
 # Exports the models the import tests read: torchvision's resnet18, squeezenet1_1 and mobilenet_v2
-# (random weights, nothing downloaded) and a torch.nn.TransformerEncoder, each with torch.onnx.export
+# (random weights, nothing downloaded) and a torch.nn.TransformerEncoder (opset 17 and 14), each with torch.onnx.export
 # (Debian's torch 1.13), and saves one input and torch's output per model as .npy beside it.
 import sys, warnings
 import numpy as np
@@ -10,12 +10,12 @@ torch.set_num_threads(1)
 out = sys.argv[1]
 names = sys.argv[2].split(',')
 
-def save(name, model, x):
+def save(name, model, x, opset=17):
     model.eval()
     with torch.no_grad():
         y = model(x)
     # PRESERVE (the model is in eval mode) keeps BatchNormalization nodes: EVAL would fold them into the convolutions.
-    torch.onnx.export(model, x, f'{out}/{name}.onnx', input_names=['data'], output_names=['output'], opset_version=17,
+    torch.onnx.export(model, x, f'{out}/{name}.onnx', input_names=['data'], output_names=['output'], opset_version=opset,
                       training=torch.onnx.TrainingMode.PRESERVE)
     np.save(f'{out}/{name}_x.npy', x.numpy())
     np.save(f'{out}/{name}_y.npy', y.numpy())
@@ -35,9 +35,16 @@ class Odd(torch.nn.Module):
 for name in names:
     if name == 'odd':
         save(name, Odd(), torch.randn(1, 3, 8, 8))
-    elif name == 'transformer':
-        layer = torch.nn.TransformerEncoderLayer(d_model=16, nhead=2, dim_feedforward=32, batch_first=True)
-        save(name, torch.nn.TransformerEncoder(layer, num_layers=2, enable_nested_tensor=False), torch.randn(1, 5, 16))
+    elif name.startswith('transformer'):
+        layer = torch.nn.TransformerEncoderLayer(d_model=32, nhead=4, dim_feedforward=64, batch_first=True)
+        model = torch.nn.TransformerEncoder(layer, num_layers=2, enable_nested_tensor=False)
+        # The layers are deep copies of one layer: make each value its own (LayerNorm's too), so
+        # a value filed under the wrong layer or parameter shows.
+        with torch.no_grad():
+            for p in model.parameters():
+                p.add_(torch.randn_like(p) * 0.2)
+        # transformer_opset14: before LayerNormalization existed, LayerNorm is spelled out.
+        save(name, model, torch.randn(2, 5, 32), 14 if name == 'transformer_opset14' else 17)
     else:
         model = getattr(torchvision.models, name)()
         # Random but not trivial BatchNorm statistics, so folding them is checked.
