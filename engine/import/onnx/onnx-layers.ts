@@ -4,7 +4,8 @@
 // layer takes one; MatMul + Add becomes one Dense with a bias; BatchNormalization after a Conv
 // folds into the Conv's weight and bias when no kind reads it; asymmetric pads become a Pad layer;
 // an attention subgraph becomes one MultiHeadAttention (attention-pattern.ts), a LayerNorm spelled
-// out in ReduceMean / Sub / Pow / Sqrt / Div one LayerNorm (layer-norm-pattern.ts).
+// out in ReduceMean / Sub / Pow / Sqrt / Div one LayerNorm (layer-norm-pattern.ts), LSTM / GRU / RNN
+// nodes with their zero states and joins one recurrent layer (recurrent-pattern.ts).
 // What no kind reads is collected (operator, count, node names), never dropped.
 
 import { layerKinds, layerSpec } from '../../nn/layers/index.ts';
@@ -13,6 +14,7 @@ import { asVector } from '../../nn/layers/onnx-read.ts';
 import { ImportError } from '../import-error.ts';
 import { findAttention, type FusedSubgraph } from './attention-pattern.ts';
 import { findLayerNorms } from './layer-norm-pattern.ts';
+import { findRecurrent } from './recurrent-pattern.ts';
 import type { OnnxAttrValue, OnnxModelIn, OnnxNodeIn, OnnxTensorValue } from './onnx-model.ts';
 
 export interface ImportedLayer {
@@ -99,7 +101,7 @@ export function onnxToLayers(model: OnnxModelIn, partial = false): ImportedLayer
   const fusedAt = new Map<OnnxNodeIn, FusedSubgraph>();
   const skipped = new Set<OnnxNodeIn>();
   const ahead = constantsAhead(model);
-  for (const f of [...findAttention(model, scopeOf, ahead), ...findLayerNorms(model, ahead)]) {
+  for (const f of [...findAttention(model, scopeOf, ahead), ...findLayerNorms(model, ahead), ...findRecurrent(model, ahead)]) {
     fusedAt.set(f.anchor, f);
     for (const m of f.members) skipped.add(m);
   }

@@ -8,46 +8,22 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
 import { runModel, validateDocument } from '../../../engine/graph/index.ts';
-import { exportGraph, exportOnnx, exportParameters, openModelFile, prepareModel, pytorchCode } from '../../../engine/export/index.ts';
+import { openModelFile, prepareModel } from '../../../engine/export/index.ts';
 import type { GraphDocument } from '../../../engine/schema/graph-document.ts';
-import { encodeArrayFile, readArrayFile } from '../../../engine/io/array-file.ts';
+import { readArrayFile } from '../../../engine/io/array-file.ts';
 import type { HostTensor } from '../../../engine/io/host-tensor.ts';
 import { fromHostTensor } from '../../../engine/io/ndarray-files.ts';
 import { ImportError } from '../../../engine/import/import-error.ts';
 import { importOnnx } from '../../../engine/import/onnx/onnx-import.ts';
 import { applyForeignWeights, mapForeignWeights } from '../../../engine/import/weights/foreign-weights.ts';
+import { exportTorchModels, npy as npyIn, relative, roundTrip } from './import-oracle.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'blocksmith-import-'));
-test.after(() => rmSync(dir, { recursive: true, force: true }));
-const MODELS = ['resnet18', 'squeezenet1_1', 'mobilenet_v2', 'transformer', 'transformer_opset14', 'odd'];
-// One python process exports every model (torch's import dominates the time).
-execFileSync('/usr/bin/python3', [join(import.meta.dirname, 'torch-models.py'), dir, MODELS.join(',')], { stdio: ['ignore', 'ignore', 'inherit'] });
-
-const npy = async (file: string): Promise<HostTensor> => (await readArrayFile(join(dir, file))) as HostTensor;
-
-/** max|a − b| / max|b|, the issue's measure. */
-function relative(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) { diff = Math.max(diff, Math.abs(a[i]! - b[i]!)); scale = Math.max(scale, Math.abs(b[i]!)); }
-  return diff / scale;
-}
-
-const RUN_PYTORCH = String.raw`
-import importlib.util, sys, numpy as np, torch
-spec = importlib.util.spec_from_file_location('generated', sys.argv[1])
-mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)
-model = mod.load_safetensors(getattr(mod, sys.argv[4])(), sys.argv[2]).eval()
-with torch.no_grad():
-    np.save(sys.argv[5], model(torch.tensor(np.load(sys.argv[3]))).numpy())
-`;
+const dir = exportTorchModels(['resnet18', 'squeezenet1_1', 'mobilenet_v2', 'transformer', 'transformer_opset14', 'odd']);
+const npy = (file: string): Promise<HostTensor> => npyIn(dir, file);
 
 // Block instances per model: resnet18's 8 BasicBlocks, squeezenet1_1's 8 Fire modules, and
 // mobilenet_v2's 19 members of `features` (the stem and last 1×1 convolutions and 17 inverted
@@ -55,23 +31,16 @@ with torch.no_grad():
 // The TransformerEncoder (d_model 32, 4 heads, 2 layers, batch_first): its 2 layers share one;
 // exported at opset 17 (LayerNormalization) and 14 (LayerNorm spelled out in ReduceMean, Sub, ...).
 const INSTANCES: Record<string, number> = { resnet18: 8, squeezenet1_1: 8, mobilenet_v2: 19, transformer: 2, transformer_opset14: 2 };
-const PARAMETERS: Record<string, number> = { resnet18: 11_689_512, squeezenet1_1: 1_235_496, mobilenet_v2: 3_504_872, transformer: 17_088, transformer_opset14: 17_088 };
+const PARAMETERS: Record<string, number> = {
+  resnet18: 11_689_512, squeezenet1_1: 1_235_496, mobilenet_v2: 3_504_872, transformer: 17_088, transformer_opset14: 17_088,
+};
 
 for (const name of ['resnet18', 'squeezenet1_1', 'mobilenet_v2', 'transformer', 'transformer_opset14']) {
   test(`${name}: imported from torch.onnx.export, forward equals torch, units are blocks, ONNX and PyTorch re-exports agree`, async () => {
-    const { document, parameters, report } = importOnnx(readFileSync(join(dir, `${name}.onnx`)));
+    const { document, report } = await roundTrip(dir, name);
     assert.deepEqual(report.unsupported, []);
-    assert.equal(report.parameterCount, PARAMETERS[name], `torchvision's ${name} parameter count`);
+    assert.equal(report.parameterCount, PARAMETERS[name], `${name}'s parameter count (torch's)`);
     assert.deepEqual(validateDocument(document).filter((p) => p.severity === 'error'), []);
-    const params = join(dir, `${name}.safetensors`);
-    writeFileSync(params, encodeArrayFile(params, Object.fromEntries(parameters)));
-    const model = await prepareModel(document, { params });
-    const x = await npy(`${name}_x.npy`);
-    const y = await npy(`${name}_y.npy`);
-    const ours = runModel(model, [fromHostTensor(x)]).outputs[0]!;
-    assert.deepEqual(ours.shape, y.shape);
-    const err = relative(ours.toTyped() as Float32Array, y.data as Float32Array);
-    assert.ok(err <= 1e-4, `engine vs torch: relative error ${err}`);
 
     // Structure: the units became instances; some definitions serve several of them.
     const instances = document.nodes.filter((n) => n.kind === 'BlockInstance');
@@ -101,22 +70,6 @@ for (const name of ['resnet18', 'squeezenet1_1', 'mobilenet_v2', 'transformer', 
       assert.equal(layer[0]!.attrs?.heads, 4);
       assert.equal(layer[3]!.attrs?.activation, 'relu');
     }
-
-    // Back out: ONNX in onnxruntime, and PyTorch code in torch, on the imported values.
-    const graph = exportGraph(model);
-    const session = await ort.InferenceSession.create(exportOnnx(graph));
-    const result = await session.run({ [session.inputNames[0]!]: new ort.Tensor('float32', x.data as Float32Array, x.shape) });
-    const onnxErr = relative(result[session.outputNames[0]!]!.data as Float32Array, y.data as Float32Array);
-    assert.ok(onnxErr <= 1e-4, `re-exported ONNX vs torch: relative error ${onnxErr}`);
-    const code = join(dir, `${name}_net.py`);
-    writeFileSync(code, pytorchCode(graph));
-    const st = join(dir, `${name}_torch.safetensors`);
-    await exportParameters(model, st, 'safetensors');
-    const yTorch = join(dir, `${name}_back.npy`);
-    execFileSync('/usr/bin/python3', ['-c', RUN_PYTORCH, code, st, join(dir, `${name}_x.npy`), graph.className, yTorch]);
-    const back = await readArrayFile(yTorch) as HostTensor;
-    const torchErr = relative(back.data as Float32Array, y.data as Float32Array);
-    assert.ok(torchErr <= 1e-4, `re-exported PyTorch vs torch: relative error ${torchErr}`);
   });
 }
 

@@ -32,8 +32,30 @@ class Odd(torch.nn.Module):
         y = torch.sin(self.conv(x))
         return self.fc(torch.cumsum(y, dim=3).flatten(1))
 
+class Recurrent(torch.nn.Module):
+    # nn.LSTM / GRU / RNN with a Linear head on the last step: (N, T, C) batch first, or (T, N, C).
+    def __init__(self, cell, batch_first, **kw):
+        super().__init__()
+        self.batch_first = batch_first
+        self.rnn = getattr(torch.nn, cell)(8, 12, batch_first=batch_first, **kw)
+        self.fc = torch.nn.Linear(12 * (2 if kw.get('bidirectional') else 1), 3)
+    def forward(self, x):
+        y = self.rnn(x)[0]
+        return self.fc(y if self.batch_first else y.transpose(0, 1))
+
+RECURRENT = {
+    'lstm': ('LSTM', True, dict(num_layers=2, bidirectional=True)),
+    'gru': ('GRU', True, dict(num_layers=2)),
+    'rnn': ('RNN', False, dict(bidirectional=True)),
+    'rnn_relu': ('RNN', True, dict(nonlinearity='relu', num_layers=2)),
+    'lstm_tnc': ('LSTM', False, dict()),
+}
+
 for name in names:
-    if name == 'odd':
+    if name in RECURRENT:
+        cell, batch_first, kw = RECURRENT[name]
+        save(name, Recurrent(cell, batch_first, **kw), torch.randn(3, 6, 8) if batch_first else torch.randn(6, 3, 8))
+    elif name == 'odd':
         save(name, Odd(), torch.randn(1, 3, 8, 8))
     elif name.startswith('transformer'):
         layer = torch.nn.TransformerEncoderLayer(d_model=32, nhead=4, dim_feedforward=64, batch_first=True)
