@@ -31,6 +31,7 @@ const npy = (file: string): Promise<HostTensor> => npyIn(dir, file);
 // The TransformerEncoder (d_model 32, 4 heads, 2 layers, batch_first): its 2 layers share one;
 // exported at opset 17 (LayerNormalization) and 14 (LayerNorm spelled out in ReduceMean, Sub, ...).
 const INSTANCES: Record<string, number> = { resnet18: 8, squeezenet1_1: 8, mobilenet_v2: 19, transformer: 2, transformer_opset14: 2 };
+const REPEATS: Record<string, [string, number][]> = { resnet18: [['layer1', 2]], transformer: [['layers', 2]], transformer_opset14: [['layers', 2]] };
 const PARAMETERS: Record<string, number> = {
   resnet18: 11_689_512, squeezenet1_1: 1_235_496, mobilenet_v2: 3_504_872, transformer: 17_088, transformer_opset14: 17_088,
 };
@@ -42,17 +43,23 @@ for (const name of ['resnet18', 'squeezenet1_1', 'mobilenet_v2', 'transformer', 
     assert.equal(report.parameterCount, PARAMETERS[name], `${name}'s parameter count (torch's)`);
     assert.deepEqual(validateDocument(document).filter((p) => p.severity === 'error'), []);
 
-    // Structure: the units became instances; some definitions serve several of them.
+    // Structure: the units became instances (a Repeat ×N for a container's chained equal members
+    // from index 0); some definitions serve several of them.
     const instances = document.nodes.filter((n) => n.kind === 'BlockInstance');
+    const repeats = document.nodes.filter((n) => n.kind === 'Repeat');
     const uses = new Map<string, number>();
-    for (const n of instances) uses.set(n.block!, (uses.get(n.block!) ?? 0) + 1);
-    assert.equal(instances.length, INSTANCES[name]);
+    for (const n of [...instances, ...repeats]) uses.set(n.block!, (uses.get(n.block!) ?? 0) + (n.count ?? 1));
+    assert.equal([...uses.values()].reduce((a, b) => a + b, 0), INSTANCES[name]);
+    assert.equal(report.blockInstances, INSTANCES[name]);
+    assert.deepEqual(repeats.map((n) => [n.name, n.count]), REPEATS[name] ?? []);
     assert.ok([...uses.values()].some((n) => n >= 2), `a definition used more than once: ${JSON.stringify([...uses])}`);
     if (name === 'resnet18') {
       assert.equal(document.nodes.filter((n) => n.kind === 'BatchNorm').length, 1, 'the stem\'s BatchNorm (the others are inside the blocks)');
       const labels = instances.map((n) => document.blocks.find((b) => b.id === n.block)!.label);
-      assert.deepEqual(instances.map((n) => n.name), ['layer1_0', 'layer1_1', 'layer2_0', 'layer2_1', 'layer3_0', 'layer3_1', 'layer4_0', 'layer4_1']);
-      assert.equal(labels[0], labels[1], 'layer1.0 and layer1.1 share one definition');
+      // layer1.0 and layer1.1 share one definition: the Repeat layer1 ×2; the others differ (downsample, widths).
+      assert.deepEqual(instances.map((n) => n.name), ['layer2_0', 'layer2_1', 'layer3_0', 'layer3_1', 'layer4_0', 'layer4_1']);
+      assert.equal(new Set(labels).size, 6);
+      assert.equal(document.blocks.find((b) => b.id === repeats[0]!.block)!.label, 'layer1.0');
       assert.ok(instances.every((n) => document.layout?.collapsed?.[n.id] === true), 'blocks collapsed');
     }
     if (name === 'mobilenet_v2') {
@@ -130,4 +137,17 @@ test('foreign weights: resnet18\'s PyTorch state_dict (.npz) maps onto the impor
   assert.deepEqual(m2.shapeMismatches.map((m) => [m.key, m.fileShape, m.shape]), [['fc.weight', [10, 512], [1000, 512]]]);
   assert.equal(m2.missing.length, 1);
   assert.ok(m2.unexpected.includes('head.weight'));
+});
+
+test('foreign weights through a Repeat: the TransformerEncoder\'s state_dict fills layers ×2 copy by copy (layers.1.self_attn.in_proj_weight)', async () => {
+  const { document } = importOnnx(readFileSync(join(dir, 'transformer.onnx')));
+  const model = await prepareModel(document);
+  const state = await readArrayFile(join(dir, 'transformer_state.npz')) as Record<string, HostTensor>;
+  const mapping = mapForeignWeights(model, state);
+  assert.deepEqual([mapping.missing, mapping.unexpected, mapping.shapeMismatches], [[], [], []]);
+  assert.ok(mapping.matched.some((m) => m.key === 'layers.1.self_attn.in_proj_weight'));
+  applyForeignWeights(model, state, mapping);
+  const ours = runModel(model, [fromHostTensor(await npy('transformer_x.npy'))]).outputs[0]!;
+  const err = relative(ours.toTyped() as Float32Array, (await npy('transformer_y.npy')).data as Float32Array);
+  assert.ok(err <= 1e-4, `relative error ${err}`);
 });
