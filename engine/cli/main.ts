@@ -17,6 +17,7 @@ import { describeProblem, formatArray, pyShape, table } from './format.ts';
 import { exportCommand, EXPORT_USAGE } from './export-command.ts';
 import { trainCommand, TRAIN_USAGE } from './train-command.ts';
 import { importCommand, IMPORT_USAGE } from './import-command.ts';
+import { mapWeightsCommand, MAP_WEIGHTS_USAGE } from './weights-command.ts';
 
 const USAGE = `usage:
   blocksmith run DOC.json [--input-shape 2,20] [--device cpu|gpu:0] [--seed N] [--save-params FILE] [--json] [--trust]
@@ -25,6 +26,7 @@ const USAGE = `usage:
   blocksmith serve [--port N] [--host H] [--allow-dir DIR ...]
 ${EXPORT_USAGE}
 ${IMPORT_USAGE}
+${MAP_WEIGHTS_USAGE}
 ${TRAIN_USAGE}`;
 
 /** A mistake in what the user typed or gave us: exit code 1. */
@@ -161,7 +163,7 @@ async function serveCommand(args: string[]): Promise<number> {
   }
 }
 
-const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { run, params, validate, serve: serveCommand, export: exportCommand, import: importCommand, train: trainCommand };
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { run, params, validate, serve: serveCommand, export: exportCommand, import: importCommand, 'map-weights': mapWeightsCommand, train: trainCommand };
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

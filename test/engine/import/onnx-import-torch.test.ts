@@ -151,3 +151,25 @@ test('foreign weights through a Repeat: the TransformerEncoder\'s state_dict fil
   const err = relative(ours.toTyped() as Float32Array, (await npy('transformer_y.npy')).data as Float32Array);
   assert.ok(err <= 1e-4, `relative error ${err}`);
 });
+
+test('blocksmith map-weights: the mapping printed first, then applied and written; a file for another model refused with every difference', async () => {
+  const cli = (...args: string[]) => spawnSync(process.execPath, [join(import.meta.dirname, '../../../scripts/blocksmith.mjs'), ...args], { encoding: 'utf8', timeout: 120000, cwd: dir });
+  const imported = cli('import', join(dir, 'transformer.onnx'), '--out', join(dir, 'tr.json'));
+  assert.equal(imported.status, 0, imported.stderr);
+  const state = join(dir, 'transformer_state.npz');
+  const shown = cli('map-weights', join(dir, 'tr.json'), state);
+  assert.equal(shown.status, 0, shown.stderr);
+  assert.match(shown.stdout, /24 matched, 0 missing, 0 unexpected, 0 shape mismatch/);
+  const out = join(dir, 'tr_mapped.safetensors');
+  const applied = cli('map-weights', join(dir, 'tr.json'), state, '--out', out);
+  assert.equal(applied.status, 0, applied.stderr);
+  const { model } = await openModelFile(out);
+  const ours = runModel(model, [fromHostTensor(await npy('transformer_x.npy'))]).outputs[0]!;
+  assert.ok(relative(ours.toTyped() as Float32Array, (await npy('transformer_y.npy')).data as Float32Array) <= 1e-4, 'the written values are torch\'s');
+
+  // resnet18's weights onto the transformer: nothing fits, and nothing is written.
+  const refused = cli('map-weights', join(dir, 'tr.json'), join(dir, 'resnet18_state.npz'), '--out', join(dir, 'tr_wrong.safetensors'));
+  assert.equal(refused.status, 1);
+  assert.match(refused.stdout, /0 matched, \d+ missing, 122 unexpected/);
+  assert.match(refused.stderr, /was not applied: .*parameter\(s\) the file does not fill \(allowMissing\), 122 key\(s\) that fill nothing/);
+});
