@@ -171,6 +171,7 @@ export function structure(imported: ImportedLayers, title: string): StructuredIm
       mainNodes.push({ id, kind: 'Repeat', name: identifier(u.slice(0, u.lastIndexOf('.')), 'repeat', mainNames), block: def.id, count: run.length });
       main.edges.push({ id: `e${main.edges.length}`, source: valueSource.get(io.input)!, target: { node: id, port: 'data' } });
       valueSource.set(unitIo.get(run.at(-1)!)!.output, { node: id, port: 'output' });
+      collapsed[id] = true;
       run.forEach((r, k) => {
         placed.add(r);
         units.get(r)!.forEach((m, i) => params.set(`${id}#${k}/l${i}`, m.params));
