@@ -3,7 +3,8 @@
 // by test/engine/import/torch-models.py, opened with File › Import model…. The canvas shows the
 // stem, layer1 as a Repeat ×2 and the other residual units as block instances, all collapsed, a
 // shape on every edge of the main graph, and the Parameters tab counts torchvision's 11,689,512
-// trainable values (running statistics are state).
+// trainable values (running statistics are state). torchvision's state_dict (.npz) maps onto it in
+// the Files form: the mapping shown first (matched, unexpected), applied once ignore extra is ticked.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
@@ -13,7 +14,7 @@ import { canvasNode, edgeShapes, editorSuite, fileMenu, repoRoot, screenshot, sk
 const suite = editorSuite({ tempDir: 'import-e2e' });
 const page = suite.page;
 
-test('File › Import model… opens torchvision resnet18: blocks collapsed, shapes on every edge, 11,689,512 values', { skip, timeout: 180_000 }, async () => {
+test('File › Import model… opens torchvision resnet18: blocks collapsed, shapes on every edge, 11,689,512 values; its state_dict mapped, then applied', { skip, timeout: 180_000 }, async () => {
   const p = page();
   execFileSync('/usr/bin/python3', [path.join(repoRoot, 'test/engine/import/torch-models.py'), suite.dir(), 'resnet18'], { stdio: ['ignore', 'ignore', 'inherit'] });
   const model = path.join(suite.dir(), 'resnet18.onnx');
@@ -62,4 +63,24 @@ test('File › Import model… opens torchvision resnet18: blocks collapsed, sha
   await p.getByRole('tab', { name: /Parameters/ }).click();
   await waitForText(p.getByTestId('param-values'), /^11,689,512 values$/, 60_000);
   await screenshot(p, 'import-resnet18-parameters');
+
+  // torchvision's state_dict (.npz) mapped onto the imported model, shown before it is applied.
+  await p.getByRole('button', { name: 'Files…' }).click();
+  await p.getByLabel('Parameter or array file').fill(path.join(suite.dir(), 'resnet18_state.npz'));
+  await p.getByRole('button', { name: 'Map foreign weights' }).click();
+  const report = p.getByTestId('file-report');
+  await report.and(p.locator('[data-action="mapped"]')).waitFor();
+  const statuses = async () => (await report.locator('li').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')))).reduce<Record<string, number>>(
+    (n, st) => ({ ...n, [st!]: (n[st!] ?? 0) + 1 }), {});
+  assert.deepEqual(await statuses(), { extra: 20, read: 102 }, 'every parameter matched; num_batches_tracked ×20 unexpected');
+  assert.match(await report.locator('li[data-entry="layer1.1.conv2.weight"]').textContent() ?? '', /read — → conv\d*_weight$/);
+  // Applying refuses the 20 unexpected keys until ignore extra is ticked.
+  await p.getByRole('button', { name: 'Apply mapping' }).click();
+  await waitForText(p.getByTestId('file-error'), /20 key\(s\) that fill nothing/);
+  await p.getByRole('button', { name: 'Map foreign weights' }).click();
+  await p.getByLabel('ignore extra').check();
+  await p.getByRole('button', { name: 'Apply mapping' }).click();
+  await report.and(p.locator('[data-action="applied"]')).waitFor();
+  assert.deepEqual(await statuses(), { extra: 20, loaded: 102 });
+  await screenshot(p, 'import-resnet18-weights');
 });
