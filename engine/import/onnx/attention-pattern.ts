@@ -1,8 +1,8 @@
 // Attention subgraphs → one MultiHeadAttention layer. torch.onnx.export spells
-// nn.MultiheadAttention (batch_first, self-attention, no mask) as some forty nodes under one
+// nn.MultiheadAttention (batch_first, self-attention, no mask or a causal one) as some forty nodes under one
 // module scope (`/layers.0/self_attn/...`): Transpose to (T, N, E), MatMul + Add with the packed
 // in-projection, three Slices, Reshapes and Transposes into heads, a scaled MatMul, Softmax,
-// MatMul, heads joined, the out-projection (Gemm, or MatMul + Add), Transpose back. A scope is
+// MatMul (+ the causal mask), heads joined, the out-projection (Gemm, or MatMul + Add), Transpose back. A scope is
 // taken when it holds one Softmax, reads one run-time value and gives one, uses only those
 // operators, and its weights, head width and scale fit together; otherwise its nodes are read one
 // by one (and the ones no kind reads are reported as usual).
@@ -87,11 +87,21 @@ function readAttention(model: OnnxModelIn, members: Set<OnnxNodeIn>, constantOf:
     if (add && !outBias) return null;
   }
 
-  // Scores: Softmax over the last axis of a MatMul (no mask added before it).
+  // Scores: Softmax over the last axis of a MatMul, maybe scaled, maybe plus a causal mask (any
+  // other mask is refused: the layer would drop it).
   const softmax = list.find((n) => n.opType === 'Softmax')!;
   const axis = softmax.attributes.get('axis') as number | undefined;
   if (!(axis === -1 || axis === 2 || (axis === undefined && model.opset >= 13))) return null;
-  if (producer.get(softmax.inputs[0]!)?.opType !== 'MatMul') return null;
+  let scores = producer.get(softmax.inputs[0]!);
+  let causal = false;
+  if (scores?.opType === 'Add') {
+    const k = constantOf(scores.inputs[1]!) ? 1 : 0;
+    if (!isCausalMask(constantOf(scores.inputs[k]!))) return null;
+    causal = true;
+    scores = producer.get(scores.inputs[1 - k]!);
+  }
+  if ((scores?.opType === 'Mul' || scores?.opType === 'Div') && constantOf(scores.inputs[1]!)?.values.length === 1) scores = producer.get(scores.inputs[0]!);
+  if (scores?.opType !== 'MatMul') return null;
 
   // Heads: the head width is the smallest last axis the Reshapes give; the scale must be 1/√d.
   const widths = list.filter((n) => n.opType === 'Reshape').map((n) => constantOf(n.inputs[1]!)).filter((c) => c && c.shape[0] === 3).map((c) => c!.values[2]!);
@@ -110,9 +120,21 @@ function readAttention(model: OnnxModelIn, members: Set<OnnxNodeIn>, constantOf:
   if (useBias) Object.assign(params, { in_proj_bias: inBias ?? zeros(3 * e), out_proj_bias: outBias ?? zeros(e) });
   return {
     kind: 'MultiHeadAttention',
-    read: { attrs: { heads: e / d, embedDim: e, causal: false, dropout: 0, useBias }, params },
+    read: { attrs: { heads: e / d, embedDim: e, causal, dropout: 0, useBias }, params },
     input: x, anchor, members,
   };
+}
+
+/** A (T, T) mask (leading axes of 1) that is 0 on and below the diagonal and −∞ (or below −1e9) above it. */
+function isCausalMask(c: OnnxConstant | null): boolean {
+  if (!c || c.shape.length < 2 || c.shape.slice(0, -2).some((x) => x !== 1)) return false;
+  const t = c.shape.at(-1)!;
+  if (c.shape.at(-2) !== t) return false;
+  for (let i = 0; i < t; i++) for (let j = 0; j < t; j++) {
+    const v = c.values[i * t + j]!;
+    if (j <= i ? v !== 0 : !(v <= -1e9)) return false;
+  }
+  return true;
 }
 
 /** The constant operand of an Add (either side) beside `value`, as a vector of n, or null. */

@@ -22,21 +22,24 @@ import { importOnnx } from '../../../engine/import/onnx/onnx-import.ts';
 import { applyForeignWeights, mapForeignWeights } from '../../../engine/import/weights/foreign-weights.ts';
 import { exportTorchModels, npy as npyIn, relative, roundTrip } from './import-oracle.ts';
 
-const dir = exportTorchModels(['resnet18', 'squeezenet1_1', 'mobilenet_v2', 'transformer', 'transformer_opset14', 'odd']);
+const dir = exportTorchModels(['resnet18', 'squeezenet1_1', 'mobilenet_v2', 'transformer', 'transformer_opset14', 'transformer_masked', 'transformer_masked_last', 'odd']);
 const npy = (file: string): Promise<HostTensor> => npyIn(dir, file);
 
 // Block instances per model: resnet18's 8 BasicBlocks, squeezenet1_1's 8 Fire modules, and
 // mobilenet_v2's 19 members of `features` (the stem and last 1×1 convolutions and 17 inverted
 // residuals; the repeated ones with equal widths share definitions: 5-6, 8-10, 12-13, 15-16).
 // The TransformerEncoder (d_model 32, 4 heads, 2 layers, batch_first): its 2 layers share one;
-// exported at opset 17 (LayerNormalization) and 14 (LayerNorm spelled out in ReduceMean, Sub, ...).
-const INSTANCES: Record<string, number> = { resnet18: 8, squeezenet1_1: 8, mobilenet_v2: 19, transformer: 2, transformer_opset14: 2 };
-const REPEATS: Record<string, [string, number][]> = { resnet18: [['layer1', 2]], transformer: [['layers', 2]], transformer_opset14: [['layers', 2]] };
+// exported at opset 17 (LayerNormalization) and 14 (LayerNorm spelled out in ReduceMean, Sub, ...),
+// and with a causal mask (inside a module `enc`: MultiHeadAttention(causal), the Repeat enc_layers).
+const INSTANCES: Record<string, number> = { resnet18: 8, squeezenet1_1: 8, mobilenet_v2: 19, transformer: 2, transformer_opset14: 2, transformer_masked: 2 };
+const REPEATS: Record<string, [string, number][]> = {
+  resnet18: [['layer1', 2]], transformer: [['layers', 2]], transformer_opset14: [['layers', 2]], transformer_masked: [['enc_layers', 2]],
+};
 const PARAMETERS: Record<string, number> = {
-  resnet18: 11_689_512, squeezenet1_1: 1_235_496, mobilenet_v2: 3_504_872, transformer: 17_088, transformer_opset14: 17_088,
+  resnet18: 11_689_512, squeezenet1_1: 1_235_496, mobilenet_v2: 3_504_872, transformer: 17_088, transformer_opset14: 17_088, transformer_masked: 17_088,
 };
 
-for (const name of ['resnet18', 'squeezenet1_1', 'mobilenet_v2', 'transformer', 'transformer_opset14']) {
+for (const name of ['resnet18', 'squeezenet1_1', 'mobilenet_v2', 'transformer', 'transformer_opset14', 'transformer_masked']) {
   test(`${name}: imported from torch.onnx.export, forward equals torch, units are blocks, ONNX and PyTorch re-exports agree`, async () => {
     const { document, report } = await roundTrip(dir, name);
     assert.deepEqual(report.unsupported, []);
@@ -75,6 +78,7 @@ for (const name of ['resnet18', 'squeezenet1_1', 'mobilenet_v2', 'transformer', 
       assert.deepEqual(layer.map((n) => n.kind), ['MultiHeadAttention', 'Add', 'LayerNorm', 'Dense', 'Dense', 'Add', 'LayerNorm']);
       assert.deepEqual([0, 2, 3, 4, 6].map((i) => layer[i]!.name), ['self_attn', 'norm1', 'linear1', 'linear2', 'norm2']);
       assert.equal(layer[0]!.attrs?.heads, 4);
+      assert.equal(layer[0]!.attrs?.causal, name === 'transformer_masked', 'the causal mask added to the scores');
       assert.equal(layer[3]!.attrs?.activation, 'relu');
     }
   });
@@ -95,6 +99,16 @@ test('operators no kind reads: refused with each listed with its count and node 
   assert.ok(document.nodes.some((n) => n.kind === 'Conv2D') && document.nodes.some((n) => n.kind === 'Dense'), 'the rest imported');
   const problems = validateDocument(document).filter((p) => p.severity === 'error');
   assert.ok(problems.length > 0 && problems.every((p) => /Unsupported_(Sin|CumSum)/.test(p.message)), JSON.stringify(problems.slice(0, 2)));
+});
+
+test('attention with a mask other than the causal one is not taken as MultiHeadAttention (it would drop the mask): refused, its nodes listed', () => {
+  assert.throws(() => importOnnx(readFileSync(join(dir, 'transformer_masked_last.onnx'))), (e: unknown) => {
+    assert.ok(e instanceof ImportError);
+    assert.equal(e.code, 'E_IMPORT_UNSUPPORTED');
+    for (const op of ['Slice ×6', 'Shape ×2', 'Gather ×2']) assert.ok(e.message.includes(op), `${op} in: ${e.message}`);
+    assert.match(e.message, /\/enc\/layers\.0\/self_attn\/Slice/);
+    return true;
+  });
 });
 
 test('blocksmith import: the document and a .safetensors that opens as the model; unsupported models exit 1 naming the operators', async () => {

@@ -51,8 +51,25 @@ RECURRENT = {
     'lstm_tnc': ('LSTM', False, dict()),
 }
 
+class Masked(torch.nn.Module):
+    # A TransformerEncoder with a mask added to the scores: causal (MultiHeadAttention(causal)),
+    # or one hiding the last position (no kind computes it: refused, not imported without it).
+    def __init__(self, causal=True):
+        super().__init__()
+        self.causal = causal
+        layer = torch.nn.TransformerEncoderLayer(d_model=32, nhead=4, dim_feedforward=64, batch_first=True)
+        self.enc = torch.nn.TransformerEncoder(layer, num_layers=2, enable_nested_tensor=False)
+    def forward(self, x):
+        if self.causal:
+            return self.enc(x, mask=torch.triu(torch.full((5, 5), float('-inf')), diagonal=1))
+        mask = torch.zeros(5, 5)
+        mask[:, 4] = float('-inf')
+        return self.enc(x, mask=mask)
+
 for name in names:
-    if name in RECURRENT:
+    if name.startswith('transformer_masked'):
+        save(name, Masked(causal=name == 'transformer_masked'), torch.randn(2, 5, 32))
+    elif name in RECURRENT:
         cell, batch_first, kw = RECURRENT[name]
         save(name, Recurrent(cell, batch_first, **kw), torch.randn(3, 6, 8) if batch_first else torch.randn(6, 3, 8))
     elif name == 'odd':
