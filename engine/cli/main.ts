@@ -18,6 +18,7 @@ import { exportCommand, EXPORT_USAGE } from './export-command.ts';
 import { trainCommand, TRAIN_USAGE } from './train-command.ts';
 import { importCommand, IMPORT_USAGE } from './import-command.ts';
 import { generateCommand, GENERATE_USAGE } from './generate-command.ts';
+import { mapWeightsCommand, MAP_WEIGHTS_USAGE } from './weights-command.ts';
 
 const USAGE = `usage:
   blocksmith run DOC.json [--input-shape 2,20] [--device cpu|gpu:0] [--seed N] [--save-params FILE] [--json] [--trust]
@@ -26,6 +27,7 @@ const USAGE = `usage:
   blocksmith serve [--port N] [--host H] [--allow-dir DIR ...]
 ${EXPORT_USAGE}
 ${IMPORT_USAGE}
+${MAP_WEIGHTS_USAGE}
 ${TRAIN_USAGE}
 ${GENERATE_USAGE}`;
 
@@ -164,7 +166,8 @@ async function serveCommand(args: string[]): Promise<number> {
 }
 
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
-  run, params, validate, serve: serveCommand, export: exportCommand, import: importCommand, train: trainCommand, generate: generateCommand,
+  run, params, validate, serve: serveCommand, export: exportCommand, import: importCommand, 'map-weights': mapWeightsCommand, train: trainCommand,
+  generate: generateCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

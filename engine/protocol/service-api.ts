@@ -207,6 +207,19 @@ export const serviceMethods = {
       }),
     })),
 
+  mapForeignWeights: method('Maps another framework\'s weights file (.safetensors or .npz; PyTorch names such as layer1.0.conv1.weight, ' +
+    'Gluon or structural names) onto the model and answers the mapping before anything changes: matched (file key → parameter), missing ' +
+    '(parameters no key fills), unexpected (keys that fill nothing) and shape mismatches. With apply, the matched values are set; refused ' +
+    'with E_LOAD_MISMATCH (details.mapping) while a shape differs, or keys are missing / unexpected that allowMissing / ignoreExtra do not accept.',
+    z.object({ docId: zDocId, path: zPath, apply: z.boolean().optional(), allowMissing: z.boolean().optional(), ignoreExtra: z.boolean().optional() }).strict(),
+    z.object({
+      path: z.string(),
+      matched: z.array(z.object({ key: z.string(), parameter: z.string(), shape: zShape })),
+      missing: z.array(z.string()), unexpected: z.array(z.string()),
+      shapeMismatches: z.array(z.object({ key: z.string(), parameter: z.string(), fileShape: zShape, shape: zShapeWithUnknown })),
+      applied: z.number().int(),
+    })),
+
   exportModel: method('Writes the document\'s model (built and initialized first when needed) as ONNX (opset 17), ' +
     'code (PyTorch, Gluon, TypeScript) or a parameter file (.params, .npz, .safetensors with the document embedded).',
     z.object({

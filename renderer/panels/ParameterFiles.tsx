@@ -1,5 +1,6 @@
 // Files in the Parameters tab: save the model's parameters, load them back (with allowMissing /
-// ignoreExtra) and see the engine's per-name report (loaded, missing, extra, shape mismatch), and
+// ignoreExtra) and see the engine's per-name report (loaded, missing, extra, shape mismatch), map
+// another framework's weights (PyTorch / Gluon names) and see the mapping before applying it, and
 // list an array file to pick one of its arrays as Run's input. The engine opens the files, so the
 // path is the engine's: typed in a browser (no native dialog there, as the Training tab's export),
 // or chosen with the desktop shell's dialog when the window has one. The form, the last report and
@@ -69,6 +70,16 @@ export function ParameterFiles({ service, haveModel }: { service: ParameterServi
         </button>
         <label className="check"><input type="checkbox" checked={allowMissing} onChange={(e) => setParamFiles({ allowMissing: e.target.checked })} />allow missing</label>
         <label className="check"><input type="checkbox" checked={ignoreExtra} onChange={(e) => setParamFiles({ ignoreExtra: e.target.checked })} />ignore extra</label>
+        <button type="button" disabled={busy || empty || !haveModel} title="PyTorch's or Gluon's names (.safetensors, .npz): the mapping is shown first"
+          onClick={() => void act(async () => setReport(await service.mapForeignWeights(path.trim(), { allowMissing, ignoreExtra })))}>
+          Map foreign weights
+        </button>
+        {report?.action === 'mapped' && report.path === path.trim() && !report.error && (
+          <button type="button" disabled={busy || !haveModel}
+            onClick={() => void act(async () => setReport(await service.mapForeignWeights(path.trim(), { allowMissing, ignoreExtra, apply: true })))}>
+            Apply mapping
+          </button>
+        )}
         <button type="button" disabled={busy || empty} onClick={() => void act(async () => {
           try {
             setParamFiles({ arrays: await service.listArrays(path.trim()), arraysError: null });

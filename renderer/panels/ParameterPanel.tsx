@@ -71,6 +71,9 @@ export function ParameterPanel() {
   const setView = (paramView: View) => setPanel({ paramView });
   const setSelected = (name: string | null) => openTensor(name);
   const filtered = useMemo(() => selectParams(rows ?? [], pattern), [rows, pattern]);
+  // Trainable values, as torch's sum(p.numel() for p in model.parameters()): running statistics are state.
+  const trainable = useMemo(() => (rows ?? []).reduce((n, r) => (r.differentiable === false || !r.shape || r.shape.some((d) => d < 0) ? n
+    : n + r.shape.reduce((a, d) => a * d, 1)), 0), [rows]);
   const lines = useMemo(() => (view === 'tree' ? treeLines(filtered.rows, collapsed) : null), [view, filtered.rows, collapsed]);
   const histogramOf = (row: ParameterRow) => histogramFor(row, training);
   const selectedRow = rows?.find((r) => r.name === selected) ?? null;
@@ -105,6 +108,7 @@ export function ParameterPanel() {
             </>
           )}
           <span className="muted" data-testid="param-count">{filtered.rows.length} of {rows.length} parameters</span>
+          <span className="muted" data-testid="param-values" title="trainable values (running statistics are state, not counted)">{trainable.toLocaleString('en-US')} values</span>
           {filtered.error && <em className="field-error">{filtered.error}</em>}
           <RunInputLine service={service} />
           {filesButton}

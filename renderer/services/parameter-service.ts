@@ -1,10 +1,11 @@
 // What the Parameters tab asks of the engine, without React: the table (kept in the store, with
 // the live training summaries applied), one parameter's values and gradient, setting one element,
-// saving and loading parameters, listing an array file and choosing one of its arrays as Run's
-// input. Unit-tested with a fake client.
+// saving and loading parameters, another framework's weights mapped then applied, listing an
+// array file and choosing one of its arrays as Run's input. Unit-tested with a fake client.
 import type { FileEntryReport, MethodResult } from '../../engine/protocol/service-api.ts';
 import type { ServiceClient } from '../../engine/protocol/service-client.ts';
 import { DOC_ID } from './engine-session.ts';
+import { shapeText } from '../graph/shape-text.ts';
 import type { EditorStore } from '../store/editor-store.ts';
 import type { ArraysListing, FileReport } from '../store/panel-slice.ts';
 import { applySummaries, isActive } from '../training/training-model.ts';
@@ -23,6 +24,16 @@ export interface LoadOptions {
 function entriesOf(error: unknown): FileEntryReport[] {
   const details = (error as { details?: { entries?: unknown } } | undefined)?.details;
   return Array.isArray(details?.entries) ? (details.entries as FileEntryReport[]) : [];
+}
+
+/** A foreign-weights mapping as the Files report's lines, by the file's keys. */
+function mappingEntries(m: MethodResult<'mapForeignWeights'>, applied: boolean): FileEntryReport[] {
+  return [
+    ...m.shapeMismatches.map((x) => ({ name: x.key, status: 'shape-mismatch' as const, shape: x.fileShape, expectedShape: x.shape, message: `${x.parameter} is ${shapeText(x.shape)}` })),
+    ...m.missing.map((name) => ({ name, status: 'missing' as const, message: 'no key of the file fills it' })),
+    ...m.unexpected.map((name) => ({ name, status: 'extra' as const, message: 'fills no parameter' })),
+    ...m.matched.map((x) => ({ name: x.key, status: applied ? 'loaded' as const : 'read' as const, shape: x.shape, message: `→ ${x.parameter}` })),
+  ];
 }
 
 export class ParameterService {
@@ -62,6 +73,23 @@ export class ParameterService {
       return { action: 'loaded', path: r.path, format: r.format, entries: r.entries, error: null };
     } catch (error) {
       return { action: 'loaded', path, format: null, entries: entriesOf(error), error: messageOf(error) };
+    }
+  }
+
+  /**
+   * Another framework's weights (PyTorch / Gluon names) against the model: the mapping only, or
+   * with `apply` the matched values set. Entries: read (matched, not yet set), loaded (set),
+   * missing, extra (unexpected), shape-mismatch; each says which parameter or key it pairs with.
+   */
+  async mapForeignWeights(path: string, options: LoadOptions & { apply?: boolean }): Promise<FileReport> {
+    const action = options.apply ? 'applied' : 'mapped';
+    try {
+      const r = await this.client.call('mapForeignWeights', { docId: DOC_ID, path, ...options });
+      if (options.apply) await this.refreshTable();
+      return { action, path: r.path, format: null, entries: mappingEntries(r, options.apply === true), error: null };
+    } catch (error) {
+      const mapping = (error as { details?: { mapping?: MethodResult<'mapForeignWeights'> } } | undefined)?.details?.mapping;
+      return { action, path, format: null, entries: mapping ? mappingEntries({ ...mapping, path, applied: 0 }, false) : [], error: messageOf(error) };
     }
   }
 

@@ -21,7 +21,8 @@ export interface OpenTensor {
 
 /** A save or load: the engine's per-name report, or its error (a failed load still names each key). */
 export interface FileReport {
-  action: 'saved' | 'loaded';
+  /** mapped: a foreign weights file's mapping shown before anything changes; applied: its matched values set. */
+  action: 'saved' | 'loaded' | 'mapped' | 'applied';
   path: string;
   format: string | null;
   entries: FileEntryReport[];

@@ -29,6 +29,7 @@ export interface ImportReport {
   /** Layers in the document, counted in every block instance. */
   layers: number;
   blockDefinitions: number;
+  /** Uses of the definitions: BlockInstances, and each copy of a Repeat. */
   blockInstances: number;
   /** Trainable values imported (the parameter panel's count; running statistics are state, not counted). */
   parameterCount: number;
@@ -101,7 +102,7 @@ export function importOnnx(bytes: Uint8Array, options: ImportOptions = {}): Onnx
     document, parameters,
     report: {
       opset: model.opset, producer: model.producer, layers: layerCount, blockDefinitions: document.blocks.length,
-      blockInstances: document.nodes.filter((n) => n.kind === 'BlockInstance').length, parameterCount, unsupported,
+      blockInstances: document.nodes.reduce((k, n) => k + (n.kind === 'BlockInstance' ? 1 : n.kind === 'Repeat' ? n.count ?? 0 : 0), 0), parameterCount, unsupported,
     },
   };
 }

@@ -2,13 +2,19 @@
 // operator (LayerSpec.onnxImport), and a few patterns across nodes are the importer's: Identity
 // and Constant are values, not layers; an activation folds into the layer before it when that
 // layer takes one; MatMul + Add becomes one Dense with a bias; BatchNormalization after a Conv
-// folds into the Conv's weight and bias when no kind reads it; asymmetric pads become a Pad layer.
+// folds into the Conv's weight and bias when no kind reads it; asymmetric pads become a Pad layer;
+// an attention subgraph becomes one MultiHeadAttention (attention-pattern.ts), a LayerNorm spelled
+// out in ReduceMean / Sub / Pow / Sqrt / Div one LayerNorm (layer-norm-pattern.ts), LSTM / GRU / RNN
+// nodes with their zero states and joins one recurrent layer (recurrent-pattern.ts).
 // What no kind reads is collected (operator, count, node names), never dropped.
 
 import { layerKinds, layerSpec } from '../../nn/layers/index.ts';
 import { withDefaults, type LayerSpec, type OnnxConstant, type OnnxNodeView, type OnnxRead } from '../../nn/layers/layer-spec.ts';
 import { asVector } from '../../nn/layers/onnx-read.ts';
 import { ImportError } from '../import-error.ts';
+import { findAttention, type FusedSubgraph } from './attention-pattern.ts';
+import { findLayerNorms } from './layer-norm-pattern.ts';
+import { findRecurrent } from './recurrent-pattern.ts';
 import type { OnnxAttrValue, OnnxModelIn, OnnxNodeIn, OnnxTensorValue } from './onnx-model.ts';
 
 export interface ImportedLayer {
@@ -91,6 +97,14 @@ export function onnxToLayers(model: OnnxModelIn, partial = false): ImportedLayer
   shapes.set(graphInput.name, inputShape);
   const known = new Set<string>([graphInput.name, ...constants.keys()]);
   let counter = 0;
+  // Subgraphs read as one layer: made at their anchor node, their other nodes skipped.
+  const fusedAt = new Map<OnnxNodeIn, FusedSubgraph>();
+  const skipped = new Set<OnnxNodeIn>();
+  const ahead = constantsAhead(model);
+  for (const f of [...findAttention(model, scopeOf, ahead), ...findLayerNorms(model, ahead), ...findRecurrent(model, ahead)]) {
+    fusedAt.set(f.anchor, f);
+    for (const m of f.members) skipped.add(m);
+  }
 
   const addLayer = (n: OnnxNodeIn, kind: string, read: OnnxRead, inputs: string[], output: string): ImportedLayer => {
     const spec = layerSpec(kind);
@@ -126,6 +140,13 @@ export function onnxToLayers(model: OnnxModelIn, partial = false): ImportedLayer
       alias.set(out, ins[0]!);
       continue;
     }
+    const fused = fusedAt.get(n);
+    if (fused) {
+      const x = resolve(fused.input);
+      if (partial || shapes.has(x)) addLayer(n, fused.kind, fused.read, [x], out);
+      continue;
+    }
+    if (skipped.has(n)) continue;
     // Downstream of an unsupported node (refused anyway): only the causes are listed.
     if (!partial && ins.some((i) => i && !constants.has(i) && !shapes.has(i))) {
       if (!readers.has(n.opType)) gap('no layer kind reads this operator');
@@ -140,13 +161,16 @@ export function onnxToLayers(model: OnnxModelIn, partial = false): ImportedLayer
       alias.set(out, first.output);
       continue;
     }
-    // MatMul + Add(bias) → one Dense.
-    if (n.opType === 'Add' && single && first.kind === 'Dense' && first.attrs.useBias === false && first.attrs.activation == null) {
-      const bias = view.constant(1) && asVector(view.constant(1)!, first.attrs.units as number);
+    // MatMul + Add(bias) → one Dense (PyTorch writes the bias first: Add(b, x·W)).
+    const dense = producer.get(ins[1] ?? '')?.kind === 'Dense' && view.constant(0) ? producer.get(ins[1]!)! : first;
+    const denseSingle = dense && (consumers.get(dense.output) ?? 0) === 1 && ins.includes(dense.output);
+    if (n.opType === 'Add' && dense && denseSingle && dense.kind === 'Dense' && dense.attrs.useBias === false && dense.attrs.activation == null) {
+      const c = view.constant(dense === first ? 1 : 0);
+      const bias = c && asVector(c, dense.attrs.units as number);
       if (bias) {
-        first.attrs.useBias = true;
-        first.params.bias = bias;
-        alias.set(out, first.output);
+        dense.attrs.useBias = true;
+        dense.params.bias = bias;
+        alias.set(out, dense.output);
         continue;
       }
     }
@@ -181,6 +205,18 @@ export function onnxToLayers(model: OnnxModelIn, partial = false): ImportedLayer
     }
   }
   return { layers, input: { name: graphInput.name, shape: inputShape }, outputs: model.outputs.map((o) => resolve(o.name)), shapes, gaps };
+}
+
+/** Every value's constant (initializers, Constant nodes, through Identity), before the nodes are read. */
+function constantsAhead(model: OnnxModelIn): (value: string) => OnnxConstant | null {
+  const values = new Map<string, OnnxConstant>([...model.initializers].map(([k, t]) => [k, toConstant(t)]));
+  for (const n of model.nodes) {
+    const c = n.opType === 'Constant' && !n.domain ? constantAttr(n.attributes) : null;
+    if (c) values.set(n.outputs[0]!, c);
+    const v = n.opType === 'Identity' && !n.domain ? values.get(n.inputs[0]!) : undefined;
+    if (v) values.set(n.outputs[0]!, v);
+  }
+  return (value) => values.get(value) ?? null;
 }
 
 function constantAttr(a: Map<string, OnnxAttrValue>): OnnxConstant | null {

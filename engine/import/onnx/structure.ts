@@ -3,7 +3,11 @@
 // shortest module path ending in an index); a unit with one input and one output becomes a
 // BlockInstance, and units with the same layers, attributes and wiring share one Block definition
 // (each instance has its own parameters). Input channels are left to inference, so units that
-// differ only in what flows in (SqueezeNet's Fire modules) share a definition too.
+// differ only in what flows in (SqueezeNet's Fire modules) share a definition too. A container's
+// members from index 0 on that share one definition and feed each other only (a Transformer's
+// `layers.0`, `layers.1`, ...; ResNet's `layer1.0`, `layer1.1`) become one Repeat node ×N named
+// after the container: each copy has its own parameters, and its PyTorch path stays
+// `layers.<copy>.<layer>` (the foreign-weights mapping reads copies as indices).
 
 import { layerSpec } from '../../nn/layers/index.ts';
 import type { OnnxConstant } from '../../nn/layers/layer-spec.ts';
@@ -64,6 +68,30 @@ function wire(body: Body, layers: readonly ImportedLayer[], ids: Map<ImportedLay
   }
 }
 
+/**
+ * Runs of units that become Repeats, by their first unit: `C.0`, `C.1`, ... `C.n` (n ≥ 1) with one
+ * signature, each unit's output read by the next unit only (`readers(value)`: the units reading it,
+ * '' for a layer outside any, null for a graph output).
+ */
+function repeatRuns(order: readonly string[], io: Map<string, { input: string; output: string }>, signatureOf: (u: string) => string,
+  readers: (value: string) => string[] | null): Map<string, string[]> {
+  const runs = new Map<string, string[]>();
+  for (const u of order) {
+    const m = /^(.*)\.0$/.exec(u);
+    if (!m) continue;
+    const run = [u];
+    for (let k = 1; ; k++) {
+      const next = `${m[1]!}.${k}`;
+      const prev = run.at(-1)!;
+      const r = readers(io.get(prev)!.output);
+      if (!io.has(next) || io.get(next)!.input !== io.get(prev)!.output || !r || r.some((x) => x !== next) || signatureOf(next) !== signatureOf(u)) break;
+      run.push(next);
+    }
+    if (run.length > 1) runs.set(u, run);
+  }
+  return runs;
+}
+
 export function structure(imported: ImportedLayers, title: string): StructuredImport {
   const { layers } = imported;
   const byOutput = new Map(layers.map((l) => [l.output, l]));
@@ -97,6 +125,13 @@ export function structure(imported: ImportedLayers, title: string): StructuredIm
   const valueSource = new Map<string, { node: string; port: string }>([[imported.input.name, { node: 'in', port: 'output' }]]);
   const collapsed: Record<string, boolean> = {};
 
+  const signatureOf = (u: string): string => {
+    const members = units.get(u)!;
+    const io = unitIo.get(u)!;
+    const index = new Map(members.map((m, i) => [m, i]));
+    return JSON.stringify(members.map((m) => [m.kind, m.attrs, m.inputs.map((v) => (v === io.input ? 'in' : index.get(byOutput.get(v)!)))]));
+  };
+  const runs = repeatRuns([...unitIo.keys()], unitIo, signatureOf, (v) => (outputs.has(v) ? null : (consumers.get(v) ?? []).map((c) => blockOf.get(c) ?? '')));
   const placed = new Set<string>();
   let instances = 0;
   for (const l of layers) {
@@ -112,8 +147,7 @@ export function structure(imported: ImportedLayers, title: string): StructuredIm
     placed.add(u);
     const members = units.get(u)!;
     const io = unitIo.get(u)!;
-    const index = new Map(members.map((m, i) => [m, i]));
-    const signature = JSON.stringify(members.map((m) => [m.kind, m.attrs, m.inputs.map((v) => (v === io.input ? 'in' : index.get(byOutput.get(v)!)))]));
+    const signature = signatureOf(u);
     let def = defBySignature.get(signature);
     if (!def) {
       const ids = new Map(members.map((m, i) => [m, `l${i}`]));
@@ -129,6 +163,20 @@ export function structure(imported: ImportedLayers, title: string): StructuredIm
       def = { id: `block${blocks.length}`, label: u, nodes: body.nodes, edges: body.edges, layout: layoutBody(body.nodes, body.edges) };
       blocks.push(def);
       defBySignature.set(signature, def);
+    }
+    const run = runs.get(u);
+    if (run) {
+      // One Repeat for the run: copy k's layer i is `r0#k/l<i>` in the built model.
+      const id = `r${instances++}`;
+      mainNodes.push({ id, kind: 'Repeat', name: identifier(u.slice(0, u.lastIndexOf('.')), 'repeat', mainNames), block: def.id, count: run.length });
+      main.edges.push({ id: `e${main.edges.length}`, source: valueSource.get(io.input)!, target: { node: id, port: 'data' } });
+      valueSource.set(unitIo.get(run.at(-1)!)!.output, { node: id, port: 'output' });
+      collapsed[id] = true;
+      run.forEach((r, k) => {
+        placed.add(r);
+        units.get(r)!.forEach((m, i) => params.set(`${id}#${k}/l${i}`, m.params));
+      });
+      continue;
     }
     const id = `b${instances++}`;
     mainNodes.push({ id, kind: 'BlockInstance', name: identifier(u, 'block', mainNames), block: def.id });

@@ -23,6 +23,7 @@ import { Swish } from './swish.ts';
 import { Softplus } from './softplus.ts';
 import { HardSigmoid } from './hard-sigmoid.ts';
 import { HardSwish } from './hard-swish.ts';
+import { Clip } from './clip.ts';
 import { BatchNorm } from './batch-norm.ts';
 import { InstanceNorm } from './instance-norm.ts';
 import { GroupNorm } from './group-norm.ts';
@@ -86,6 +87,7 @@ export const LAYER_CLASSES = {
   Softplus,
   HardSigmoid,
   HardSwish,
+  Clip,
   Dropout,
   Flatten,
   Lambda,
@@ -143,7 +145,7 @@ export function createLayer(kind: string, attrs: Attrs = {}, options: BlockOptio
 export { CodeBlock };
 export { Activation, Concat, Concurrent, Dense, Dropout, Flatten, Lambda, Sequential };
 export { Conv1D, Conv2D, Conv1DTranspose, Conv2DTranspose, MaxPool1D, MaxPool2D, AvgPool1D, AvgPool2D };
-export { LeakyReLU, ELU, SELU, GELU, SiLU, Swish, Softplus, HardSigmoid, HardSwish };
+export { LeakyReLU, ELU, SELU, GELU, SiLU, Swish, Softplus, HardSigmoid, HardSwish, Clip };
 export { BatchNorm, InstanceNorm, GroupNorm, PReLU, Pad };
 export { Add, Multiply, Reshape, Transpose, Softmax, LogSoftmax, GlobalAvgPool1D, GlobalAvgPool2D, GlobalMaxPool1D, GlobalMaxPool2D };
 export { Embedding, LayerNorm, RMSNorm, SequenceLast, SequenceMean, Slice, MultiHeadAttention, PositionalEncoding, ScaledDotProductAttention, RNN, LSTM, GRU };

@@ -1,14 +1,14 @@
 // LayerNorm: normalizes each sample over its trailing axes from `axis` (PyTorch's
 // normalized_shape = x.shape[axis:]; with the default axis −1, Gluon's LayerNorm), then scales by
 // gamma and shifts by beta, on the engine's native layer-norm kernel. gamma / beta take the
-// normalized axes' shape from the first batch (deferred). ONNX LayerNormalization (opset 17).
+// normalized axes' shape from the first batch (deferred). ONNX LayerNormalization (opset 17), both ways.
 
 import type { NDArray } from '../../ndarray/ndarray.ts';
 import { layerNorm } from '../../ops/normalization.ts';
 import { Block } from '../block.ts';
 import type { Parameter } from '../parameter.ts';
 import { modelErrors, pyTuple } from '../model-errors.ts';
-import { ONE_INPUT, ONE_OUTPUT, product, shapeRule, type Attrs, type LayerSpec, type ShapeLike } from './layer-spec.ts';
+import { ONE_INPUT, ONE_OUTPUT, product, shapeRule, type Attrs, type LayerSpec, type OnnxNodeView, type OnnxRead, type ShapeLike, type Unsupported } from './layer-spec.ts';
 
 /** LayerNorm's options (Gluon's keyword arguments, camelCased). */
 export interface LayerNormArgs {
@@ -34,6 +34,19 @@ const paramShape = (a: Attrs, x?: ShapeLike): number[] => {
   const axis = a.axis as number;
   return x ? normalizedShape('LayerNorm', axis, x) : new Array<number>(axis < 0 ? -axis : 1).fill(-1);
 };
+/** ONNX LayerNormalization: the axis counted from the end (so blocks share it across ranks), scale and bias constants. */
+function layerNormFromOnnx(n: OnnxNodeView): OnnxRead | Unsupported {
+  const rank = n.inputShape(0)?.length;
+  let axis = n.attr('axis', -1);
+  if (axis >= 0) {
+    if (!rank) return { unsupported: 'a positive axis needs the input\'s rank' };
+    axis -= rank;
+  }
+  const [gamma, beta] = [n.constant(1), n.inputCount > 2 ? n.constant(2) : null];
+  if (!gamma || (n.inputCount > 2 && !beta)) return { unsupported: 'scale and bias must be constants' };
+  return { attrs: { axis, epsilon: n.attr('epsilon', 1e-5), scale: true, center: beta !== null }, params: beta ? { gamma, beta } : { gamma } };
+}
+
 /** PyTorch's normalized_shape / ONNX's axis from the exported input shape. */
 const normalizedTuple = (a: Attrs, x: ShapeLike): string => pyTuple(normalizedShape('LayerNorm', a.axis as number, x));
 
@@ -74,6 +87,7 @@ export class LayerNorm extends Block {
       const beta = e.attrs.center !== false ? e.param('beta') : ones(0);
       return e.node('LayerNormalization', [e.inputs[0]!, gamma, beta], { axis: axis < 0 ? axis + x.length : axis, epsilon: { float: e.attrs.epsilon as number } });
     },
+    onnxImport: { ops: ['LayerNormalization'], read: layerNormFromOnnx },
     code: {
       pytorch: {
         // PyTorch 1.13's LayerNorm has both or neither: a missing one is set to None (no state_dict key).

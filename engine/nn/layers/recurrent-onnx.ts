@@ -7,8 +7,8 @@
 import type { CellMode } from './recurrent.ts';
 import type { OnnxEmitter } from './layer-spec.ts';
 
-/** ONNX's gate order as blocks of the PyTorch-ordered weight. */
-const ORDER: Readonly<Record<CellMode, readonly number[]>> = { rnn: [0], lstm: [0, 3, 1, 2], gru: [1, 0, 2] };
+/** ONNX's gate order as blocks of the PyTorch-ordered weight (the importer reads it backwards). */
+export const ORDER: Readonly<Record<CellMode, readonly number[]>> = { rnn: [0], lstm: [0, 3, 1, 2], gru: [1, 0, 2] };
 const OP: Readonly<Record<CellMode, string>> = { rnn: 'RNN', lstm: 'LSTM', gru: 'GRU' };
 
 /** The output sequence, then the final states (hn, and cn for an LSTM) as (layers · directions, N, H): each layer's Y_h / Y_c joined. */

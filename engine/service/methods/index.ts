@@ -14,6 +14,7 @@ const training = () => import('./training.ts');
 const exporting = () => import('./export.ts');
 const catalog = () => import('./catalog.ts');
 const importing = () => import('./import.ts');
+const foreignWeights = () => import('./foreign-weights.ts');
 const torchJob = () => import('./torch-job.ts');
 const generate = () => import('./generate.ts');
 
@@ -42,6 +43,7 @@ export const handlerLoaders: HandlerLoaders = {
   loadParameters: async () => (await parameterFiles()).loadParameters,
   exportModel: async () => (await exporting()).exportModel,
   importModel: async () => (await importing()).importModel,
+  mapForeignWeights: async () => (await foreignWeights()).mapForeignWeights,
   startTraining: async () => (await training()).startTraining,
   pauseTraining: async () => (await training()).pauseTraining,
   resumeTraining: async () => (await training()).resumeTraining,

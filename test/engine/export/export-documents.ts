@@ -48,6 +48,7 @@ export function mergeDocument(): GraphDocument {
 export const EXTRA_DOCUMENTS: Record<string, () => GraphDocument> = {
   activations: () => chainDocument([
     { kind: 'Dense', name: 'dense0', attrs: { units: 12 } },
+    { kind: 'Clip', name: 'clip0', attrs: { min: -0.5, max: 0.8 } },
     { kind: 'Activation', name: 'gelu0', attrs: { activation: 'gelu' } },
     { kind: 'Dense', name: 'dense1', attrs: { units: 12, activation: 'softrelu' } },
     { kind: 'Activation', name: 'sigmoid0', attrs: { activation: 'sigmoid' } },

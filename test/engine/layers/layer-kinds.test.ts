@@ -60,6 +60,8 @@ const CASES: LayerCase[] = [
   { name: 'Softplus', kind: 'Softplus', inputs: [[3, 7]], range: [-3, 3], torch: 'F.softplus(xs[0])' },
   { name: 'HardSigmoid', kind: 'HardSigmoid', inputs: [[3, 7]], range: [-4, 4], torch: 'F.hardsigmoid(xs[0])' },
   { name: 'HardSwish', kind: 'HardSwish', inputs: [[3, 7]], range: [-4, 4], torch: 'F.hardswish(xs[0])' },
+  { name: 'Clip (ReLU6)', kind: 'Clip', inputs: [[3, 7]], range: [-3, 9], torch: 'F.relu6(xs[0])' },
+  { name: 'Clip (Hardtanh)', kind: 'Clip', attrs: { min: -0.5, max: 1.5 }, inputs: [[4, 5]], range: [-2, 3], torch: 'F.hardtanh(xs[0], -0.5, 1.5)' },
   { name: 'PReLU shared', kind: 'PReLU', inputs: [[3, 4, 5]], torch: "F.prelu(xs[0], p['alpha'])" },
   { name: 'PReLU per channel', kind: 'PReLU', attrs: { inChannels: 4 }, inputs: [[2, 4, 3, 3]], torch: "F.prelu(xs[0], p['alpha'])" },
   // Normalization: training updates the running statistics (compared after the step), prediction reads them.
