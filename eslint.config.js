@@ -87,10 +87,7 @@ export default defineConfig(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [
-            { regex: '(^|/)engine(/|$)', message: 'the preload exposes window.api only; it imports nothing from the engine.' },
-            ...nativeCode,
-          ],
+          patterns: [{ regex: '(^|/)engine(/|$)', message: 'the preload exposes window.api only; it imports nothing from the engine.' }, ...nativeCode],
         },
       ],
     },

@@ -35,8 +35,13 @@ import { LAYER_CLASSES, createLayer, layerKinds, layerSpec } from './nn/layers/i
 /** mxnet.gluon.nn's shape: nn.Block, nn.Sequential, nn.Dense, ... — every registered layer class. */
 export const nn = {
   ...LAYER_CLASSES,
-  Block, Parameter, ConstantParameter, ParameterDict,
-  createLayer, layerKinds, layerSpec,
+  Block,
+  Parameter,
+  ConstantParameter,
+  ParameterDict,
+  createLayer,
+  layerKinds,
+  layerSpec,
 };
 
 export { Block, indentRepr, Parameter, ConstantParameter, ParameterDict };

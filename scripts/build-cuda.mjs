@@ -17,7 +17,10 @@ function findNvcc() {
   const candidates = [
     process.env.NVCC,
     ...[process.env.CUDA_HOME, process.env.CUDA_PATH].filter(Boolean).map((r) => join(r, 'bin', 'nvcc')),
-    ...(process.env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, 'nvcc')),
+    ...(process.env.PATH ?? '')
+      .split(delimiter)
+      .filter(Boolean)
+      .map((d) => join(d, 'nvcc')),
     '/usr/local/cuda/bin/nvcc',
   ].filter(Boolean);
   return candidates.find((p) => existsSync(p)) ?? null;
@@ -42,9 +45,7 @@ export function gencodeFlags(supported) {
   const archs = WANTED_ARCHS.filter((a) => supported.includes(a));
   if (archs.length === 0) return { archs, flags: [] };
   const newest = Math.max(...archs);
-  const flags = archs.map((a) =>
-    a === newest ? `-gencode=arch=compute_${a},code=[sm_${a},compute_${a}]` : `-gencode=arch=compute_${a},code=sm_${a}`,
-  );
+  const flags = archs.map((a) => (a === newest ? `-gencode=arch=compute_${a},code=[sm_${a},compute_${a}]` : `-gencode=arch=compute_${a},code=sm_${a}`));
   return { archs, flags };
 }
 
@@ -59,7 +60,12 @@ function newestHeader(dir) {
 }
 
 function cudaSources(srcDir) {
-  const list = (d, re) => (existsSync(d) ? readdirSync(d).filter((f) => re.test(f)).map((f) => join(d, f)) : []);
+  const list = (d, re) =>
+    existsSync(d)
+      ? readdirSync(d)
+          .filter((f) => re.test(f))
+          .map((f) => join(d, f))
+      : [];
   return [...list(join(srcDir, 'cuda'), /\.cu$/), ...list(join(srcDir, 'ops'), /_cuda\.cu$/)].sort();
 }
 
@@ -105,17 +111,35 @@ export async function buildCuda(cuda, nativeDir, { force = false } = {}) {
   const outDir = join(nativeDir, 'build-cuda');
   mkdirSync(outDir, { recursive: true });
   const base = [
-    '-std=c++17', '-O3', '-DNDEBUG', '-Xcompiler', '-fPIC', '--expt-relaxed-constexpr',
+    '-std=c++17',
+    '-O3',
+    '-DNDEBUG',
+    '-Xcompiler',
+    '-fPIC',
+    '--expt-relaxed-constexpr',
     // 186: "pointless comparison of unsigned with zero" from templates shared by every dtype.
-    '-diag-suppress', '186', ...(cuda.cublas ? ['-DBS_HAVE_CUBLAS'] : []), ...cuda.flags,
+    '-diag-suppress',
+    '186',
+    ...(cuda.cublas ? ['-DBS_HAVE_CUBLAS'] : []),
+    ...cuda.flags,
   ];
   const jobs = Math.max(1, availableParallelism());
   const stampFile = join(outDir, 'flags.sha1');
-  const stamp = createHash('sha1').update(JSON.stringify([cuda.nvcc, base])).digest('hex');
+  const stamp = createHash('sha1')
+    .update(JSON.stringify([cuda.nvcc, base]))
+    .digest('hex');
   const flagsChanged = force || !existsSync(stampFile) || readFileSync(stampFile, 'utf8') !== stamp;
   const headers = newestHeader(srcDir);
   const sources = cudaSources(srcDir);
-  const objects = sources.map((s) => join(outDir, s.slice(srcDir.length + 1).replace(/[/\\]/g, '_').replace(/\.cu$/, '.o')));
+  const objects = sources.map((s) =>
+    join(
+      outDir,
+      s
+        .slice(srcDir.length + 1)
+        .replace(/[/\\]/g, '_')
+        .replace(/\.cu$/, '.o'),
+    ),
+  );
   const stale = sources
     .map((s, i) => ({ src: s, obj: objects[i] }))
     .filter(({ src, obj }) => flagsChanged || !existsSync(obj) || statSync(obj).mtimeMs < Math.max(statSync(src).mtimeMs, headers));

@@ -148,7 +148,10 @@ if (cuda.enabled) {
       rmSync(output, { force: true });
     }
   } catch (err) {
-    die([`CUDA: ${err.message}`, 'The CUDA part failed to compile (see nvcc output above). To build the CPU-only addon instead: BLOCKSMITH_CUDA=0 npm run build:native']);
+    die([
+      `CUDA: ${err.message}`,
+      'The CUDA part failed to compile (see nvcc output above). To build the CPU-only addon instead: BLOCKSMITH_CUDA=0 npm run build:native',
+    ]);
   }
 } else {
   console.log(`blocksmith: building without CUDA (${cuda.reason}); gpu(i) will report "not compiled with CUDA".`);
@@ -163,15 +166,12 @@ if (!force && !configChanged && existsSync(output) && statSync(output).mtimeMs >
 // --force (npm run build:native) reconfigures from scratch; otherwise, when a configured build
 // tree is newer than binding.gyp, only the changed sources are recompiled.
 const makefile = join(nativeDir, 'build', 'Makefile');
-const incremental =
-  !force && !configChanged && existsSync(makefile) && statSync(makefile).mtimeMs > statSync(join(nativeDir, 'binding.gyp')).mtimeMs;
+const incremental = !force && !configChanged && existsSync(makefile) && statSync(makefile).mtimeMs > statSync(join(nativeDir, 'binding.gyp')).mtimeMs;
 const args = [nodeGyp, incremental ? 'build' : 'rebuild', '--jobs=max', '--loglevel=warn'];
 // npm sets npm_config_nodedir from its config; when run by hand, use the headers that ship with
 // this node (e.g. Debian's /usr/include/node) rather than letting node-gyp download them.
 const installedHeaders = join(dirname(process.execPath), '..');
-const nodedir =
-  process.env.npm_config_nodedir ||
-  (existsSync(join(installedHeaders, 'include', 'node', 'node_api.h')) ? installedHeaders : '');
+const nodedir = process.env.npm_config_nodedir || (existsSync(join(installedHeaders, 'include', 'node', 'node_api.h')) ? installedHeaders : '');
 if (nodedir) args.push(`--nodedir=${nodedir}`);
 console.log(`blocksmith: building the native addon (node-gyp ${args.slice(1).join(' ')}) ...`);
 const result = spawnSync(process.execPath, args, { cwd: nativeDir, stdio: 'inherit', env: { ...process.env, ...gypEnv } });

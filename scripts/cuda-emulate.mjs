@@ -40,7 +40,8 @@ function rewriteLaunches(src) {
     const k = src.indexOf('<<<', i);
     if (k < 0) return out + src.slice(i);
     let j = k;
-    if (src[j - 1] === '>') { // template arguments of the kernel name
+    if (src[j - 1] === '>') {
+      // template arguments of the kernel name
       let depth = 0;
       for (j--; ; j--) {
         if (src[j] === '>') depth++;
@@ -51,11 +52,15 @@ function rewriteLaunches(src) {
     while (j > 0 && /[\w:]/.test(src[j - 1])) j--;
     const e = src.indexOf('>>>', k);
     const cfg = [];
-    let depth = 0, cur = '';
+    let depth = 0,
+      cur = '';
     for (const ch of src.slice(k + 3, e)) {
       if ('(<['.includes(ch)) depth++;
       if (')>]'.includes(ch)) depth--;
-      if (ch === ',' && depth === 0) { cfg.push(cur); cur = ''; } else cur += ch;
+      if (ch === ',' && depth === 0) {
+        cfg.push(cur);
+        cur = '';
+      } else cur += ch;
     }
     cfg.push(cur);
     const p = src.indexOf('(', e);
@@ -82,8 +87,12 @@ try {
   cpSync(join(root, 'native', 'binding.gyp'), join(native, 'binding.gyp'));
   symlinkSync(join(root, 'node_modules'), join(work, 'node_modules'));
   const sources = [
-    ...readdirSync(join(native, 'src', 'cuda')).filter((f) => f.endsWith('.cu')).map((f) => join(native, 'src', 'cuda', f)),
-    ...readdirSync(join(native, 'src', 'ops')).filter((f) => f.endsWith('_cuda.cu')).map((f) => join(native, 'src', 'ops', f)),
+    ...readdirSync(join(native, 'src', 'cuda'))
+      .filter((f) => f.endsWith('.cu'))
+      .map((f) => join(native, 'src', 'cuda', f)),
+    ...readdirSync(join(native, 'src', 'ops'))
+      .filter((f) => f.endsWith('_cuda.cu'))
+      .map((f) => join(native, 'src', 'ops', f)),
   ];
   for (const s of sources) writeFileSync(s, rewriteLaunches(readFileSync(s, 'utf8')));
 
@@ -93,14 +102,31 @@ try {
   const include = join(root, 'test', 'native', 'cuda-emulation');
   const queue = sources.map((s, n) => ({ src: s, obj: join(objDir, `${n}.o`) }));
   let failed = 0;
-  await Promise.all(Array.from({ length: Math.max(1, availableParallelism()) }, async () => {
-    for (let item = queue.shift(); item; item = queue.shift()) {
-      const code = await run(process.env.CXX || 'g++', ['-std=c++20', '-O1', '-g', '-fPIC', '-ffp-contract=off', '-w',
-        ...(asan ? ['-fsanitize=address', '-fno-omit-frame-pointer'] : []),
-        `-I${include}`, '-include', 'cuda_runtime.h', '-x', 'c++', '-c', item.src, '-o', item.obj]);
-      if (code !== 0) failed++;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.max(1, availableParallelism()) }, async () => {
+      for (let item = queue.shift(); item; item = queue.shift()) {
+        const code = await run(process.env.CXX || 'g++', [
+          '-std=c++20',
+          '-O1',
+          '-g',
+          '-fPIC',
+          '-ffp-contract=off',
+          '-w',
+          ...(asan ? ['-fsanitize=address', '-fno-omit-frame-pointer'] : []),
+          `-I${include}`,
+          '-include',
+          'cuda_runtime.h',
+          '-x',
+          'c++',
+          '-c',
+          item.src,
+          '-o',
+          item.obj,
+        ]);
+        if (code !== 0) failed++;
+      }
+    }),
+  );
   if (failed) fail(`${failed} emulated CUDA file(s) did not compile`);
   const lib = join(objDir, 'libblocksmith_cuda_emu.a');
   spawnSync('ar', ['rcs', lib, ...sources.map((_, n) => join(objDir, `${n}.o`))], { stdio: 'inherit' });
@@ -120,7 +146,10 @@ try {
   console.log(`cuda-emulate: running ${tests.join(' ')} on 2 emulated GPUs${asan ? ' under AddressSanitizer' : ''} (${addon})`);
   // Only the emulated kernels are instrumented; libasan is preloaded so node's malloc is checked too.
   const asanEnv = asan
-    ? { LD_PRELOAD: spawnSync('gcc', ['-print-file-name=libasan.so'], { encoding: 'utf8' }).stdout.trim(), ASAN_OPTIONS: 'detect_leaks=0:verify_asan_link_order=0' }
+    ? {
+        LD_PRELOAD: spawnSync('gcc', ['-print-file-name=libasan.so'], { encoding: 'utf8' }).stdout.trim(),
+        ASAN_OPTIONS: 'detect_leaks=0:verify_asan_link_order=0',
+      }
     : {};
   const code = await run(process.execPath, [join(root, 'scripts', 'run-tests.mjs'), ...tests], {
     cwd: root,

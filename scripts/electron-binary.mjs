@@ -60,7 +60,10 @@ child.on('close', (code) => {
     console.log('Electron binary installed.');
   } else {
     // The installer prints a stack trace: its first line that is not a stack frame says why.
-    const lines = output.split('\n').map((line) => line.trim()).filter(Boolean);
+    const lines = output
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean);
     const reason = lines.find((line) => !line.startsWith('at ')) ?? `exit code ${code}`;
     console.log(`Electron binary not available (offline?): ${fallback}.`);
     console.log(`  reason: ${reason.slice(0, 300)}`);

@@ -25,7 +25,11 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const text = graphSchemaText();
   if (process.argv.includes('--check')) {
     let current = '';
-    try { current = readFileSync(SCHEMA_PATH, 'utf8'); } catch { /* missing counts as stale */ }
+    try {
+      current = readFileSync(SCHEMA_PATH, 'utf8');
+    } catch {
+      /* missing counts as stale */
+    }
     if (current !== text) {
       console.error(`${SCHEMA_PATH} is out of date: run node --import tsx scripts/generate-graph-schema.ts`);
       process.exit(1);

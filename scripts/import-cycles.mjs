@@ -16,7 +16,11 @@ export function sourceFiles(root, dirs = DIRS) {
   const files = new Set();
   const walk = (dir) => {
     let names;
-    try { names = readdirSync(dir); } catch { return; }
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return;
+    }
     for (const name of names) {
       const full = path.join(dir, name);
       if (name === 'node_modules' || name === 'dist') continue;
@@ -57,14 +61,20 @@ export function cycles(files, edges) {
   for (const start of files) {
     if (index.has(start)) continue;
     const work = [[start, [...(edges.get(start) ?? [])], 0]];
-    index.set(start, counter); low.set(start, counter++); stack.push(start); onStack.add(start);
+    index.set(start, counter);
+    low.set(start, counter++);
+    stack.push(start);
+    onStack.add(start);
     while (work.length > 0) {
       const frame = work[work.length - 1];
       const [v, next] = frame;
       if (frame[2] < next.length) {
         const w = next[frame[2]++];
         if (!index.has(w)) {
-          index.set(w, counter); low.set(w, counter++); stack.push(w); onStack.add(w);
+          index.set(w, counter);
+          low.set(w, counter++);
+          stack.push(w);
+          onStack.add(w);
           work.push([w, [...(edges.get(w) ?? [])], 0]);
         } else if (onStack.has(w)) {
           low.set(v, Math.min(low.get(v), index.get(w)));
@@ -79,7 +89,11 @@ export function cycles(files, edges) {
       if (low.get(v) === index.get(v)) {
         const component = [];
         let w;
-        do { w = stack.pop(); onStack.delete(w); component.push(w); } while (w !== v);
+        do {
+          w = stack.pop();
+          onStack.delete(w);
+          component.push(w);
+        } while (w !== v);
         if (component.length > 1) out.push(component.sort());
       }
     }
@@ -99,8 +113,10 @@ function main() {
   }
   if (found.length === 0) return 0;
   for (const c of found) console.error(`import cycle (value imports) among: ${c.map(rel).join(', ')}`);
-  console.error(`${found.length} import cycle(s). Make the dependency one way: move what both sides need into a module both import ` +
-    '(see docs/development.md, "Import cycles"), or make an import type-only when only types cross.');
+  console.error(
+    `${found.length} import cycle(s). Make the dependency one way: move what both sides need into a module both import ` +
+      '(see docs/development.md, "Import cycles"), or make an import type-only when only types cross.',
+  );
   return 1;
 }
 

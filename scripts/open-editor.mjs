@@ -31,8 +31,7 @@ function runAndForward(command, args) {
 }
 
 const binary = wantsWeb ? null : electronBinary();
-const hasDisplay =
-  process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
+const hasDisplay = process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
 
 run('build:renderer');
 if (binary !== null && hasDisplay) {

@@ -42,7 +42,15 @@ if (files.length === 0) {
 
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--import', pathToFileURL(path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '..', 'test', 'seeded-random.mjs')).href, '--test', '--test-concurrency=1', ...files],
+  [
+    '--import',
+    'tsx',
+    '--import',
+    pathToFileURL(path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '..', 'test', 'seeded-random.mjs')).href,
+    '--test',
+    '--test-concurrency=1',
+    ...files,
+  ],
   { stdio: 'inherit' },
 );
 if (result.error) throw result.error;

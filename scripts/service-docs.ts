@@ -25,11 +25,16 @@ function typeOf(s: Json | boolean | undefined): string {
   const type = schema.type;
   if (Array.isArray(type)) return type.map((t) => typeOf({ ...schema, type: t })).join(' | ');
   switch (type) {
-    case 'string': return 'string';
-    case 'integer': return 'int';
-    case 'number': return 'number';
-    case 'boolean': return 'boolean';
-    case 'null': return 'null';
+    case 'string':
+      return 'string';
+    case 'integer':
+      return 'int';
+    case 'number':
+      return 'number';
+    case 'boolean':
+      return 'boolean';
+    case 'null':
+      return 'null';
     case 'array': {
       if (Array.isArray(schema.prefixItems)) return `[${schema.prefixItems.map((x) => typeOf(x as Json)).join(', ')}]`;
       const item = typeOf(schema.items as Json);
@@ -43,7 +48,8 @@ function typeOf(s: Json | boolean | undefined): string {
       if (extra && typeof extra === 'object' && fields.length === 0) return `Record<string, ${typeOf(extra as Json)}>`;
       return fields.length ? `{ ${fields.join('; ')} }` : '{}';
     }
-    default: return 'unknown';
+    default:
+      return 'unknown';
   }
 }
 

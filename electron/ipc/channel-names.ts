@@ -41,8 +41,21 @@ export type EngineMessage = ServerMessage;
 /** Main → window: a menu item the user chose, by name; the window runs the matching action. */
 export const MENU_COMMAND_CHANNEL = 'app:menu-command';
 export const MENU_COMMANDS = [
-  'new', 'open', 'save', 'saveAs', 'exportModel', 'importModel', 'undo', 'redo', 'deleteSelection', 'duplicateSelection', 'selectAll', 'run',
-  'toggleTheme', 'shortcuts', 'exportTrainingJob',
+  'new',
+  'open',
+  'save',
+  'saveAs',
+  'exportModel',
+  'importModel',
+  'undo',
+  'redo',
+  'deleteSelection',
+  'duplicateSelection',
+  'selectAll',
+  'run',
+  'toggleTheme',
+  'shortcuts',
+  'exportTrainingJob',
 ] as const;
 export type MenuCommand = (typeof MENU_COMMANDS)[number];
 

@@ -7,14 +7,21 @@ import type { AppChannel, ChannelRequest } from './channel-names.ts';
 export const zAppVersionRequest = z.undefined();
 
 /** The window may offer a title, a default path and extension filters; nothing executable. */
-export const zFileDialogRequest = z.object({
-  title: z.string().max(200).optional(),
-  defaultPath: z.string().max(4096).optional(),
-  filters: z.array(z.object({
-    name: z.string().max(100),
-    extensions: z.array(z.string().regex(/^(\*|[A-Za-z0-9]{1,16})$/, 'an extension without the dot, or *')).max(20),
-  })).max(20).optional(),
-}).strict();
+export const zFileDialogRequest = z
+  .object({
+    title: z.string().max(200).optional(),
+    defaultPath: z.string().max(4096).optional(),
+    filters: z
+      .array(
+        z.object({
+          name: z.string().max(100),
+          extensions: z.array(z.string().regex(/^(\*|[A-Za-z0-9]{1,16})$/, 'an extension without the dot, or *')).max(20),
+        }),
+      )
+      .max(20)
+      .optional(),
+  })
+  .strict();
 
 export const channelRequestSchemas = {
   'app:version': zAppVersionRequest,

@@ -6,16 +6,9 @@ import type { AppChannel, ChannelRequest, ChannelResult } from './channel-names.
 import { channelRequestSchemas } from './channels.ts';
 import { isTrustedSenderUrl } from './trusted-sender.ts';
 
-export type ChannelHandler<C extends AppChannel> = (
-  payload: ChannelRequest<C>,
-  event: IpcMainInvokeEvent,
-) => ChannelResult<C> | Promise<ChannelResult<C>>;
+export type ChannelHandler<C extends AppChannel> = (payload: ChannelRequest<C>, event: IpcMainInvokeEvent) => ChannelResult<C> | Promise<ChannelResult<C>>;
 
-export function handle<C extends AppChannel>(
-  channel: C,
-  rendererUrl: string,
-  fn: ChannelHandler<C>,
-): void {
+export function handle<C extends AppChannel>(channel: C, rendererUrl: string, fn: ChannelHandler<C>): void {
   const schema = channelRequestSchemas[channel];
   ipcMain.handle(channel, async (event, payload: unknown) => {
     if (!isTrustedSenderUrl(event.senderFrame?.url, rendererUrl)) {

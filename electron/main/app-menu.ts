@@ -18,8 +18,11 @@ export interface MenuContext {
 }
 
 export function menuTemplate(ctx: MenuContext): MenuItemConstructorOptions[] {
-  const item = (label: string, command: MenuCommand, accelerator?: string): MenuItemConstructorOptions =>
-    ({ label, click: () => ctx.send(command), ...(accelerator ? { accelerator } : {}) });
+  const item = (label: string, command: MenuCommand, accelerator?: string): MenuItemConstructorOptions => ({
+    label,
+    click: () => ctx.send(command),
+    ...(accelerator ? { accelerator } : {}),
+  });
   const file: MenuItemConstructorOptions = {
     label: 'File',
     submenu: [
@@ -48,7 +51,9 @@ export function menuTemplate(ctx: MenuContext): MenuItemConstructorOptions[] {
       item('Undo', 'undo', 'CmdOrCtrl+Z'),
       item('Redo', 'redo', 'Shift+CmdOrCtrl+Z'),
       { type: 'separator' },
-      { role: 'cut' }, { role: 'copy' }, { role: 'paste' },
+      { role: 'cut' },
+      { role: 'copy' },
+      { role: 'paste' },
       { type: 'separator' },
       item('Duplicate', 'duplicateSelection', 'CmdOrCtrl+D'),
       item('Delete', 'deleteSelection'),
@@ -61,7 +66,9 @@ export function menuTemplate(ctx: MenuContext): MenuItemConstructorOptions[] {
       item('Run Forward Pass', 'run', 'CmdOrCtrl+Enter'),
       item('Toggle Dark Theme', 'toggleTheme'),
       { type: 'separator' },
-      { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' },
+      { role: 'resetZoom' },
+      { role: 'zoomIn' },
+      { role: 'zoomOut' },
       { type: 'separator' },
       { role: 'togglefullscreen' },
       { role: 'toggleDevTools' },

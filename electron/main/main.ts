@@ -83,14 +83,19 @@ void app.whenReady().then(() => {
   handle('app:add-recent-document', rendererUrl, (request) => app.addRecentDocument(request.path));
 
   // The menu is rebuilt whenever the window's recent list changes (Electron menus are immutable).
-  const buildMenu = (recent: readonly string[]) => Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({
-    appName: app.getName(),
-    isMac: process.platform === 'darwin',
-    send: (command) => BrowserWindow.getFocusedWindow()?.webContents.send(MENU_COMMAND_CHANNEL, command),
-    about: () => void dialog.showMessageBox({ title: 'About Blocksmith', message: `Blocksmith ${app.getVersion()}` }),
-    recent,
-    openRecent: (file) => BrowserWindow.getFocusedWindow()?.webContents.send(OPEN_RECENT_CHANNEL, file),
-  })));
+  const buildMenu = (recent: readonly string[]) =>
+    Menu.setApplicationMenu(
+      Menu.buildFromTemplate(
+        menuTemplate({
+          appName: app.getName(),
+          isMac: process.platform === 'darwin',
+          send: (command) => BrowserWindow.getFocusedWindow()?.webContents.send(MENU_COMMAND_CHANNEL, command),
+          about: () => void dialog.showMessageBox({ title: 'About Blocksmith', message: `Blocksmith ${app.getVersion()}` }),
+          recent,
+          openRecent: (file) => BrowserWindow.getFocusedWindow()?.webContents.send(OPEN_RECENT_CHANNEL, file),
+        }),
+      ),
+    );
   handle('app:set-recent-files', rendererUrl, (request) => buildMenu(request.paths));
   buildMenu([]);
 

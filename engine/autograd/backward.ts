@@ -63,16 +63,21 @@ function topologicalOrder(head: NDArray, leafUses: Map<NDArray, number>): NDArra
 
 export function backward(y: NDArray, headGrad?: NDArray | number, options?: BackwardOptions): void {
   if (y._node === null && y._gradReq === 'null') {
-    throw errors.grad('backward', 'y was not computed inside autograd.record() from arrays with attachGrad() ' +
-      '(or its graph was already freed by an earlier backward; pass { retainGraph: true } to keep it).');
+    throw errors.grad(
+      'backward',
+      'y was not computed inside autograd.record() from arrays with attachGrad() ' +
+        '(or its graph was already freed by an earlier backward; pass { retainGraph: true } to keep it).',
+    );
   }
   let head: NDArray;
   if (headGrad === undefined || typeof headGrad === 'number') {
     head = full(y.shape, headGrad ?? 1, { dtype: y.dtype, device: y.device }, 'backward');
   } else {
     if (!sameShape(headGrad.shape, y.shape)) {
-      throw errors.shapeMismatch('backward', `head gradient shape ${JSON.stringify(headGrad.shape)} must equal the ` +
-        `output shape ${JSON.stringify(y.shape)}`);
+      throw errors.shapeMismatch(
+        'backward',
+        `head gradient shape ${JSON.stringify(headGrad.shape)} must equal the ` + `output shape ${JSON.stringify(y.shape)}`,
+      );
     }
     head = headGrad;
   }

@@ -26,7 +26,11 @@ export function tracksGrad(x: NDArray): boolean {
 export function recordOp(op: string, inputs: readonly NDArray[], output: NDArray, attrs: unknown = null): void {
   if (!recordingState.recording) return;
   let any = false;
-  for (let i = 0; i < inputs.length; i++) if (tracksGrad(inputs[i]!)) { any = true; break; }
+  for (let i = 0; i < inputs.length; i++)
+    if (tracksGrad(inputs[i]!)) {
+      any = true;
+      break;
+    }
   if (!any) return;
   output._node = { op, inputs, attrs, output };
 }

@@ -22,7 +22,8 @@ export function native(): NativeAddon {
 
 /** Replaces the addon (tests only: a reference implementation of the same contract). */
 export function installAddon(replacement: NativeAddon): void {
-  if (guards.has(replacement)) {  // native() handed back (a test restoring what it replaced)
+  if (guards.has(replacement)) {
+    // native() handed back (a test restoring what it replaced)
     guarded = replacement;
     addon = Object.getPrototypeOf(replacement) as NativeAddon;
   } else {
@@ -32,7 +33,9 @@ export function installAddon(replacement: NativeAddon): void {
 }
 
 /** An array whose contents are not made yet (see above). */
-export interface DeferredCopy { _materialize(): NativeBuffer }
+export interface DeferredCopy {
+  _materialize(): NativeBuffer;
+}
 
 /** Deferred copies by source buffer; entries are weak both ways (an unread copy may be collected). */
 const pending = new WeakMap<NativeBuffer, WeakRef<DeferredCopy>[]>();
@@ -87,28 +90,66 @@ function guard(raw: NativeAddon): NativeAddon {
     if (buf !== null && buf !== undefined && watched.has(buf)) epoch++;
     flushDeferred(buf);
   };
-  g.dispose = (buf) => { f(buf); raw.dispose(buf); };
-  g.write = (buf, off, src) => { f(buf); raw.write(buf, off, src); };
-  g.copyBytes = (src, so, dst, dOff, n) => { f(dst); raw.copyBytes(src, so, dst, dOff, n); };
-  g.fill = (dt, out, n, v) => { f(out); raw.fill(dt, out, n, v); };
-  g.cast = (sd, src, dd, dst, n) => { f(dst); raw.cast(sd, src, dd, dst, n); };
-  g.randomUniform = (dt, out, n, a, b, s, c) => { f(out); raw.randomUniform(dt, out, n, a, b, s, c); };
-  g.randomNormal = (dt, out, n, a, b, s, c) => { f(out); raw.randomNormal(dt, out, n, a, b, s, c); };
-  g.copyStrided = (dt, src, so, ss, dst, dOff, ds, shape) => { f(dst); raw.copyStrided(dt, src, so, ss, dst, dOff, ds, shape); };
-  g.fillStrided = (dt, dst, dOff, ds, shape, v) => { f(dst); raw.fillStrided(dt, dst, dOff, ds, shape, v); };
+  g.dispose = (buf) => {
+    f(buf);
+    raw.dispose(buf);
+  };
+  g.write = (buf, off, src) => {
+    f(buf);
+    raw.write(buf, off, src);
+  };
+  g.copyBytes = (src, so, dst, dOff, n) => {
+    f(dst);
+    raw.copyBytes(src, so, dst, dOff, n);
+  };
+  g.fill = (dt, out, n, v) => {
+    f(out);
+    raw.fill(dt, out, n, v);
+  };
+  g.cast = (sd, src, dd, dst, n) => {
+    f(dst);
+    raw.cast(sd, src, dd, dst, n);
+  };
+  g.randomUniform = (dt, out, n, a, b, s, c) => {
+    f(out);
+    raw.randomUniform(dt, out, n, a, b, s, c);
+  };
+  g.randomNormal = (dt, out, n, a, b, s, c) => {
+    f(out);
+    raw.randomNormal(dt, out, n, a, b, s, c);
+  };
+  g.copyStrided = (dt, src, so, ss, dst, dOff, ds, shape) => {
+    f(dst);
+    raw.copyStrided(dt, src, so, ss, dst, dOff, ds, shape);
+  };
+  g.fillStrided = (dt, dst, dOff, ds, shape, v) => {
+    f(dst);
+    raw.fillStrided(dt, dst, dOff, ds, shape, v);
+  };
   g.linearBackward = (dt, x, w, y, dy, act, dx, dw, db, rows, inU, outU) => {
-    f(dx); f(dw); f(db);
+    f(dx);
+    f(dw);
+    f(db);
     raw.linearBackward(dt, x, w, y, dy, act, dx, dw, db, rows, inU, outU);
   };
   g.optimizerUpdate = (kind, dt, w, gr, s0, s1, n, hyper) => {
-    f(w); f(s0); f(s1);
+    f(w);
+    f(s0);
+    f(s1);
     raw.optimizerUpdate(kind, dt, w, gr, s0, s1, n, hyper);
   };
-  g.linearPlanRun = (plan, x, out) => { f(out); raw.linearPlanRun(plan, x, out); };
-  g.netPlanRun = (plan, inputs, outputs) => { for (const o of outputs) f(o); raw.netPlanRun(plan, inputs, outputs); };
+  g.linearPlanRun = (plan, x, out) => {
+    f(out);
+    raw.linearPlanRun(plan, x, out);
+  };
+  g.netPlanRun = (plan, inputs, outputs) => {
+    for (const o of outputs) f(o);
+    raw.netPlanRun(plan, inputs, outputs);
+  };
   // Training batch norm updates the running statistics in place.
   g.batchNorm = (dt, x, gamma, beta, rm, rv, y, sm, sv, n, c, s, eps, momentum, training) => {
-    f(rm); f(rv);
+    f(rm);
+    f(rv);
     raw.batchNorm(dt, x, gamma, beta, rm, rv, y, sm, sv, n, c, s, eps, momentum, training);
   };
   return g;

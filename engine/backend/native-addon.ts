@@ -33,16 +33,43 @@ export type DeviceTypeCode = (typeof DEVICE_TYPE)[keyof typeof DEVICE_TYPE];
  * hardSwish are PyTorch's (relu6(x + 3) / 6, x · relu6(x + 3) / 6).
  */
 export const UNARY_OP = {
-  relu: 0, sigmoid: 1, tanh: 2, gelu: 3 /* erf form */, exp: 4, log: 5, abs: 6, neg: 7, sqrt: 8,
-  square: 9, softrelu: 10 /* log(1 + exp(x)) */, sign: 11,
-  leakyRelu: 12, elu: 13, selu: 14, silu: 15, hardSigmoid: 16, hardSwish: 17, geluTanh: 18,
+  relu: 0,
+  sigmoid: 1,
+  tanh: 2,
+  gelu: 3 /* erf form */,
+  exp: 4,
+  log: 5,
+  abs: 6,
+  neg: 7,
+  sqrt: 8,
+  square: 9,
+  softrelu: 10 /* log(1 + exp(x)) */,
+  sign: 11,
+  leakyRelu: 12,
+  elu: 13,
+  selu: 14,
+  silu: 15,
+  hardSigmoid: 16,
+  hardSwish: 17,
+  geluTanh: 18,
 } as const;
 export type UnaryOpCode = (typeof UNARY_OP)[keyof typeof UNARY_OP];
 
 /** Elementwise binary ops with broadcasting (by strides). Comparisons write bool (0/1) output. */
 export const BINARY_OP = {
-  add: 0, sub: 1, mul: 2, div: 3, pow: 4, maximum: 5, minimum: 6,
-  eq: 7, ne: 8, lt: 9, le: 10, gt: 11, ge: 12,
+  add: 0,
+  sub: 1,
+  mul: 2,
+  div: 3,
+  pow: 4,
+  maximum: 5,
+  minimum: 6,
+  eq: 7,
+  ne: 8,
+  lt: 9,
+  le: 10,
+  gt: 11,
+  ge: 12,
 } as const;
 export type BinaryOpCode = (typeof BINARY_OP)[keyof typeof BINARY_OP];
 
@@ -52,49 +79,49 @@ export type ReduceOpCode = (typeof REDUCE_OP)[keyof typeof REDUCE_OP];
 
 /** Error codes carried by the `code` property of errors the addon throws. */
 export type NativeErrorCode =
-  | 'E_NATIVE_ARGS'      // malformed arguments: wrong count/type, rank mismatch, negative dims
-  | 'E_OUT_OF_BOUNDS'    // a shape/stride/offset would reach outside a buffer
-  | 'E_DTYPE'            // dtype not supported by this kernel
-  | 'E_OUT_OF_MEMORY'    // over the memory budget, or the allocator failed
-  | 'E_DISPOSED'         // a buffer used after dispose()
-  | 'E_DEVICE_MISMATCH'  // buffers on different devices in one call
-  | 'E_NO_CUDA'          // a gpu buffer asked of a build without CUDA, or no device
-  | 'E_CUDA'             // the CUDA runtime reported a failure (a kernel launch, an illegal address)
-  | 'E_DNNL';            // oneDNN reported a failure
+  | 'E_NATIVE_ARGS' // malformed arguments: wrong count/type, rank mismatch, negative dims
+  | 'E_OUT_OF_BOUNDS' // a shape/stride/offset would reach outside a buffer
+  | 'E_DTYPE' // dtype not supported by this kernel
+  | 'E_OUT_OF_MEMORY' // over the memory budget, or the allocator failed
+  | 'E_DISPOSED' // a buffer used after dispose()
+  | 'E_DEVICE_MISMATCH' // buffers on different devices in one call
+  | 'E_NO_CUDA' // a gpu buffer asked of a build without CUDA, or no device
+  | 'E_CUDA' // the CUDA runtime reported a failure (a kernel launch, an illegal address)
+  | 'E_DNNL'; // oneDNN reported a failure
 
 export interface NativeCapabilities {
   dnnl: boolean;
-  dnnlVersion: string;        // e.g. "2.6.3"
-  cuda: boolean;              // compiled with CUDA
-  cudaReason: string;         // why GPUs are unavailable ("" when numGpus() > 0)
-  threads: number;            // CPU threads the kernels may use (affinity, cgroup quota, BLOCKSMITH_THREADS / OMP_NUM_THREADS)
+  dnnlVersion: string; // e.g. "2.6.3"
+  cuda: boolean; // compiled with CUDA
+  cudaReason: string; // why GPUs are unavailable ("" when numGpus() > 0)
+  threads: number; // CPU threads the kernels may use (affinity, cgroup quota, BLOCKSMITH_THREADS / OMP_NUM_THREADS)
   threading?: NativeThreading; // how that was decided, and how many are free now (absent in older builds)
-  gpus?: NativeGpuInfo[];     // one per usable GPU (empty without CUDA, driver or device; absent in older builds)
+  gpus?: NativeGpuInfo[]; // one per usable GPU (empty without CUDA, driver or device; absent in older builds)
 }
 
 /** native/src/threading.h: the thread budget and the cores other processes take from it. */
 export interface NativeThreading {
-  budget: number;             // = threads
-  affinityCpus: number;       // CPUs in the process's affinity mask
-  quotaCores: number;         // cgroup CPU quota in cores, 0 = none
-  cap: number;                // BLOCKSMITH_THREADS (or OMP_NUM_THREADS), 0 = none
-  adaptive: boolean;          // false with BLOCKSMITH_ADAPTIVE_THREADS=0: cores busy elsewhere still count
-  available: number;          // threads a parallel region gets now (budget less cores other processes keep busy)
-  othersBusy: number;         // cores other processes kept busy in the last 100 ms sample
+  budget: number; // = threads
+  affinityCpus: number; // CPUs in the process's affinity mask
+  quotaCores: number; // cgroup CPU quota in cores, 0 = none
+  cap: number; // BLOCKSMITH_THREADS (or OMP_NUM_THREADS), 0 = none
+  adaptive: boolean; // false with BLOCKSMITH_ADAPTIVE_THREADS=0: cores busy elsewhere still count
+  available: number; // threads a parallel region gets now (budget less cores other processes keep busy)
+  othersBusy: number; // cores other processes kept busy in the last 100 ms sample
 }
 
 export interface NativeGpuInfo {
-  name: string;               // e.g. "NVIDIA H100 80GB HBM3"
-  computeCapability: string;  // e.g. "9.0"
+  name: string; // e.g. "NVIDIA H100 80GB HBM3"
+  computeCapability: string; // e.g. "9.0"
   multiProcessors: number;
-  totalMemory: number;        // bytes
+  totalMemory: number; // bytes
 }
 
 export interface NativeMemoryStats {
-  liveBytes: number;          // bytes currently allocated, all devices
+  liveBytes: number; // bytes currently allocated, all devices
   liveBuffers: number;
   peakBytes: number;
-  budgetBytes: number;        // allocations that would push liveBytes past this fail
+  budgetBytes: number; // allocations that would push liveBytes past this fail
 }
 
 export interface NativeBufferInfo {
@@ -138,30 +165,42 @@ export interface NativeAddon {
   randomNormal(dtype: DTypeCode, out: NativeBuffer, n: number, mean: number, std: number, seed: number, counter: number): void;
 
   // ---- strided copies: transpose, slice, slice-assign, broadcast_to, concat and split
-  copyStrided(dtype: DTypeCode,
-    src: NativeBuffer, srcOffset: number, srcStrides: number[],
-    dst: NativeBuffer, dstOffset: number, dstStrides: number[], shape: number[]): void;
+  copyStrided(
+    dtype: DTypeCode,
+    src: NativeBuffer,
+    srcOffset: number,
+    srcStrides: number[],
+    dst: NativeBuffer,
+    dstOffset: number,
+    dstStrides: number[],
+    shape: number[],
+  ): void;
   fillStrided(dtype: DTypeCode, dst: NativeBuffer, dstOffset: number, dstStrides: number[], shape: number[], value: number): void;
 
   // ---- elementwise
   unary(op: UnaryOpCode, dtype: DTypeCode, x: NativeBuffer, out: NativeBuffer, n: number, alpha?: number): void;
   /** dx = dy * f'(x); y = f(x) is passed too, for ops whose derivative is cheaper from y. */
-  unaryBackward(op: UnaryOpCode, dtype: DTypeCode, x: NativeBuffer, y: NativeBuffer, dy: NativeBuffer, dx: NativeBuffer, n: number,
-    alpha?: number): void;
+  unaryBackward(op: UnaryOpCode, dtype: DTypeCode, x: NativeBuffer, y: NativeBuffer, dy: NativeBuffer, dx: NativeBuffer, n: number, alpha?: number): void;
   /**
    * out[idx] = a[idx · aStrides] op b[idx · bStrides] for every idx in outShape (contiguous out).
    * a and b share `dtype`; out has `dtype`, or bool for comparisons.
    */
-  binary(op: BinaryOpCode, dtype: DTypeCode,
-    a: NativeBuffer, aStrides: number[], b: NativeBuffer, bStrides: number[],
-    out: NativeBuffer, outShape: number[]): void;
+  binary(
+    op: BinaryOpCode,
+    dtype: DTypeCode,
+    a: NativeBuffer,
+    aStrides: number[],
+    b: NativeBuffer,
+    bStrides: number[],
+    out: NativeBuffer,
+    outShape: number[],
+  ): void;
   /**
    * binary() without shapes or strides: out[i] = a[i · aStep] op b[i · bStep] for i < n, each step 0
    * (an operand of one element, broadcast) or 1 (contiguous). Reads no JS arrays, so it is the
    * engine's path for equal shapes and for size-1 operands.
    */
-  binaryFlat(op: BinaryOpCode, dtype: DTypeCode, a: NativeBuffer, aStep: number, b: NativeBuffer, bStep: number,
-    out: NativeBuffer, n: number): void;
+  binaryFlat(op: BinaryOpCode, dtype: DTypeCode, a: NativeBuffer, aStep: number, b: NativeBuffer, bStep: number, out: NativeBuffer, n: number): void;
   /** out[i] = x[i] op s, or s op x[i] when scalarFirst; n elements, contiguous. */
   binaryScalar(op: BinaryOpCode, dtype: DTypeCode, x: NativeBuffer, scalar: number, scalarFirst: boolean, out: NativeBuffer, n: number): void;
 
@@ -184,22 +223,62 @@ export interface NativeAddon {
    * B[p] starts at p * bBatchStride, stored [k, n] ([n, k] when transB). A batch stride of 0
    * broadcasts that operand. float32 runs on oneDNN matmul; other dtypes on a plain kernel.
    */
-  matmul(dtype: DTypeCode, a: NativeBuffer, b: NativeBuffer, out: NativeBuffer,
-    batch: number, m: number, n: number, k: number, transA: boolean, transB: boolean,
-    aBatchStride: number, bBatchStride: number): void;
+  matmul(
+    dtype: DTypeCode,
+    a: NativeBuffer,
+    b: NativeBuffer,
+    out: NativeBuffer,
+    batch: number,
+    m: number,
+    n: number,
+    k: number,
+    transA: boolean,
+    transB: boolean,
+    aBatchStride: number,
+    bBatchStride: number,
+  ): void;
   /** Same as matmul, on a worker thread; resolves when done. Buffers stay alive until then. */
-  matmulAsync(dtype: DTypeCode, a: NativeBuffer, b: NativeBuffer, out: NativeBuffer,
-    batch: number, m: number, n: number, k: number, transA: boolean, transB: boolean,
-    aBatchStride: number, bBatchStride: number): Promise<void>;
+  matmulAsync(
+    dtype: DTypeCode,
+    a: NativeBuffer,
+    b: NativeBuffer,
+    out: NativeBuffer,
+    batch: number,
+    m: number,
+    n: number,
+    k: number,
+    transA: boolean,
+    transB: boolean,
+    aBatchStride: number,
+    bBatchStride: number,
+  ): Promise<void>;
   /**
    * Gluon's FullyConnected: out[rows, outUnits] = act(x[rows, inUnits] · w[outUnits, inUnits]^T + bias).
    * bias may be null; activation is a UnaryOpCode or -1 for none. float32 runs on oneDNN
    * inner_product with a fused eltwise post-op.
    */
-  linear(dtype: DTypeCode, x: NativeBuffer, w: NativeBuffer, bias: NativeBuffer | null, out: NativeBuffer,
-    rows: number, inUnits: number, outUnits: number, activation: number): void;
-  linearAsync(dtype: DTypeCode, x: NativeBuffer, w: NativeBuffer, bias: NativeBuffer | null, out: NativeBuffer,
-    rows: number, inUnits: number, outUnits: number, activation: number): Promise<void>;
+  linear(
+    dtype: DTypeCode,
+    x: NativeBuffer,
+    w: NativeBuffer,
+    bias: NativeBuffer | null,
+    out: NativeBuffer,
+    rows: number,
+    inUnits: number,
+    outUnits: number,
+    activation: number,
+  ): void;
+  linearAsync(
+    dtype: DTypeCode,
+    x: NativeBuffer,
+    w: NativeBuffer,
+    bias: NativeBuffer | null,
+    out: NativeBuffer,
+    rows: number,
+    inUnits: number,
+    outUnits: number,
+    activation: number,
+  ): Promise<void>;
   /**
    * The gradients of y = act(x · wᵀ + bias) given dy and y itself: dx = g · w, dw = gᵀ · x,
    * db = Σ_rows g with g = dy · act'(y). activation must be -1 or one whose derivative follows from
@@ -207,23 +286,49 @@ export interface NativeAddon {
    * null (not computed). Runs the same matmul / unaryBackward / reduce kernels as the unfused ops,
    * on any device; no output may alias an input.
    */
-  linearBackward(dtype: DTypeCode, x: NativeBuffer, w: NativeBuffer, y: NativeBuffer, dy: NativeBuffer, activation: number,
-    dx: NativeBuffer | null, dw: NativeBuffer | null, db: NativeBuffer | null, rows: number, inUnits: number, outUnits: number): void;
+  linearBackward(
+    dtype: DTypeCode,
+    x: NativeBuffer,
+    w: NativeBuffer,
+    y: NativeBuffer,
+    dy: NativeBuffer,
+    activation: number,
+    dx: NativeBuffer | null,
+    dw: NativeBuffer | null,
+    db: NativeBuffer | null,
+    rows: number,
+    inUnits: number,
+    outUnits: number,
+  ): void;
   /**
    * One fused optimizer update of n elements in place (w and the state buffers), any device, float
    * dtypes. kind: OPTIMIZER_KIND. SGD: s0 = momentum or null, s1 null; Adam/AdamW: s0 = mean,
    * s1 = var. hyper = [lr, wd, rescale, clip (-1 = none), momentum, beta1, beta2, epsilon,
    * c1, c2, rescaleFirst (0/1)], the formulas of engine/train/optimizers (see native/src/ops/optimizer.h).
    */
-  optimizerUpdate(kind: OptimizerKindCode, dtype: DTypeCode, w: NativeBuffer, g: NativeBuffer, s0: NativeBuffer | null,
-    s1: NativeBuffer | null, n: number, hyper: readonly number[]): void;
+  optimizerUpdate(
+    kind: OptimizerKindCode,
+    dtype: DTypeCode,
+    w: NativeBuffer,
+    g: NativeBuffer,
+    s0: NativeBuffer | null,
+    s1: NativeBuffer | null,
+    n: number,
+    hyper: readonly number[],
+  ): void;
   /**
    * Prepares a chain of linears for the CPU (a hybridized Dense stack): layer i computes
    * act_i(h · w_iᵀ + b_i) from units[i] to units[i + 1] features over `rows` rows. The plan owns
    * its hidden activations and keeps the weight buffers alive; it is freed by the GC.
    */
-  linearPlan(dtype: DTypeCode, rows: number, weights: readonly NativeBuffer[], biases: readonly (NativeBuffer | null)[],
-    units: readonly number[], activations: readonly number[]): NativeLinearPlan;
+  linearPlan(
+    dtype: DTypeCode,
+    rows: number,
+    weights: readonly NativeBuffer[],
+    biases: readonly (NativeBuffer | null)[],
+    units: readonly number[],
+    activations: readonly number[],
+  ): NativeLinearPlan;
   /** Runs a plan: x [rows, units[0]] → out [rows, units[last]] (cpu buffers; out is overwritten). */
   linearPlanRun(plan: NativeLinearPlan, x: NativeBuffer, out: NativeBuffer): void;
   /**
@@ -233,8 +338,14 @@ export interface NativeAddon {
    * bufs[j] (their meaning per kind: native/src/net_plan_steps.cc); `outputs` lists the values
    * netPlanRun writes. Freed by the GC.
    */
-  netPlan(inputDims: readonly (readonly number[])[], kinds: readonly number[], ins: readonly (readonly number[])[],
-    ps: readonly (readonly number[])[], bufs: readonly (readonly (NativeBuffer | null)[])[], outputs: readonly number[]): NativeNetPlan;
+  netPlan(
+    inputDims: readonly (readonly number[])[],
+    kinds: readonly number[],
+    ins: readonly (readonly number[])[],
+    ps: readonly (readonly number[])[],
+    bufs: readonly (readonly (NativeBuffer | null)[])[],
+    outputs: readonly number[],
+  ): NativeNetPlan;
   /** Runs a net plan: every input and output a float32 cpu buffer of its value's size (outputs overwritten). */
   netPlanRun(plan: NativeNetPlan, inputs: readonly NativeBuffer[], outputs: readonly NativeBuffer[]): void;
   /** What a net plan holds: how often it ran, the bytes it owns (activations, packed weights), its actions and threads. */
@@ -247,21 +358,33 @@ export interface NativeAddon {
    * geometry that disagrees. bias may be null; activation a UnaryOpCode or -1. float32 runs on
    * oneDNN convolution_forward (relu/sigmoid/tanh/gelu fused as a post-op).
    */
-  convolution(dtype: DTypeCode, x: NativeBuffer, w: NativeBuffer, bias: NativeBuffer | null, y: NativeBuffer,
-    geom: readonly number[], activation: number): void;
+  convolution(
+    dtype: DTypeCode,
+    x: NativeBuffer,
+    w: NativeBuffer,
+    bias: NativeBuffer | null,
+    y: NativeBuffer,
+    geom: readonly number[],
+    activation: number,
+  ): void;
   /** dx [n, c, h, w] = the gradient of convolution (without activation) to x, given dy [n, o, oh, ow]. */
   convolutionBackwardData(dtype: DTypeCode, w: NativeBuffer, dy: NativeBuffer, dx: NativeBuffer, geom: readonly number[]): void;
   /** dw [o, c / groups, kh, kw] and db [o] given x and dy; either may be null (not computed). */
-  convolutionBackwardWeights(dtype: DTypeCode, x: NativeBuffer, dy: NativeBuffer, dw: NativeBuffer | null,
-    db: NativeBuffer | null, geom: readonly number[]): void;
+  convolutionBackwardWeights(
+    dtype: DTypeCode,
+    x: NativeBuffer,
+    dy: NativeBuffer,
+    dw: NativeBuffer | null,
+    db: NativeBuffer | null,
+    geom: readonly number[],
+  ): void;
   /**
    * Max or average pooling (mode: POOL_MODE) of x [n, c, h, w] into y [n, c, oh, ow]; geom =
    * POOL_GEOM's 12 fields. oh/ow must be the floor-mode extent or, in ceil mode, one more.
    */
   pooling(mode: PoolModeCode, dtype: DTypeCode, x: NativeBuffer, y: NativeBuffer, geom: readonly number[]): void;
   /** dx [n, c, h, w] given x and dy [n, c, oh, ow] (max: to each window's first maximum). */
-  poolingBackward(mode: PoolModeCode, dtype: DTypeCode, x: NativeBuffer, dy: NativeBuffer, dx: NativeBuffer,
-    geom: readonly number[]): void;
+  poolingBackward(mode: PoolModeCode, dtype: DTypeCode, x: NativeBuffer, dy: NativeBuffer, dx: NativeBuffer, geom: readonly number[]): void;
 
   // ---- normalization and padding (float dtypes; all buffers of one dtype)
   /**
@@ -272,36 +395,109 @@ export interface NativeAddon {
    * (PyTorch's rule; needs n · s > 1). Otherwise the running statistics normalize and
    * saveMean / saveVar may be null.
    */
-  batchNorm(dtype: DTypeCode, x: NativeBuffer, gamma: NativeBuffer | null, beta: NativeBuffer | null,
-    runningMean: NativeBuffer, runningVar: NativeBuffer, y: NativeBuffer, saveMean: NativeBuffer | null,
-    saveVar: NativeBuffer | null, n: number, c: number, s: number, eps: number, momentum: number, training: boolean): void;
+  batchNorm(
+    dtype: DTypeCode,
+    x: NativeBuffer,
+    gamma: NativeBuffer | null,
+    beta: NativeBuffer | null,
+    runningMean: NativeBuffer,
+    runningVar: NativeBuffer,
+    y: NativeBuffer,
+    saveMean: NativeBuffer | null,
+    saveVar: NativeBuffer | null,
+    n: number,
+    c: number,
+    s: number,
+    eps: number,
+    momentum: number,
+    training: boolean,
+  ): void;
   /**
    * Gradients of batchNorm given the statistics it normalized with (saveMean / saveVar, or the
    * running ones with globalStats, where they are constants). dx, dgamma, dbeta may be null.
    */
-  batchNormBackward(dtype: DTypeCode, x: NativeBuffer, dy: NativeBuffer, gamma: NativeBuffer | null, mean: NativeBuffer,
-    variance: NativeBuffer, dx: NativeBuffer | null, dgamma: NativeBuffer | null, dbeta: NativeBuffer | null,
-    n: number, c: number, s: number, eps: number, globalStats: boolean): void;
+  batchNormBackward(
+    dtype: DTypeCode,
+    x: NativeBuffer,
+    dy: NativeBuffer,
+    gamma: NativeBuffer | null,
+    mean: NativeBuffer,
+    variance: NativeBuffer,
+    dx: NativeBuffer | null,
+    dgamma: NativeBuffer | null,
+    dbeta: NativeBuffer | null,
+    n: number,
+    c: number,
+    s: number,
+    eps: number,
+    globalStats: boolean,
+  ): void;
   /** Layer normalization of each row of x [outer, inner]; gamma / beta [inner] or null; mean and biased var [outer]. */
-  layerNorm(dtype: DTypeCode, x: NativeBuffer, gamma: NativeBuffer | null, beta: NativeBuffer | null, y: NativeBuffer,
-    saveMean: NativeBuffer, saveVar: NativeBuffer, outer: number, inner: number, eps: number): void;
-  layerNormBackward(dtype: DTypeCode, x: NativeBuffer, dy: NativeBuffer, gamma: NativeBuffer | null, mean: NativeBuffer,
-    variance: NativeBuffer, dx: NativeBuffer | null, dgamma: NativeBuffer | null, dbeta: NativeBuffer | null,
-    outer: number, inner: number, eps: number): void;
+  layerNorm(
+    dtype: DTypeCode,
+    x: NativeBuffer,
+    gamma: NativeBuffer | null,
+    beta: NativeBuffer | null,
+    y: NativeBuffer,
+    saveMean: NativeBuffer,
+    saveVar: NativeBuffer,
+    outer: number,
+    inner: number,
+    eps: number,
+  ): void;
+  layerNormBackward(
+    dtype: DTypeCode,
+    x: NativeBuffer,
+    dy: NativeBuffer,
+    gamma: NativeBuffer | null,
+    mean: NativeBuffer,
+    variance: NativeBuffer,
+    dx: NativeBuffer | null,
+    dgamma: NativeBuffer | null,
+    dbeta: NativeBuffer | null,
+    outer: number,
+    inner: number,
+    eps: number,
+  ): void;
   /**
    * Pads the last k = inShape.length (1..3) axes of x [outer, ...inShape] by before[i] / after[i]
    * (PAD_MODE; reflect needs pads smaller than the axis). Any dtype forward; value for constant.
    */
-  pad(dtype: DTypeCode, x: NativeBuffer, out: NativeBuffer, outer: number, inShape: number[], before: number[],
-    after: number[], mode: PadModeCode, value: number): void;
+  pad(
+    dtype: DTypeCode,
+    x: NativeBuffer,
+    out: NativeBuffer,
+    outer: number,
+    inShape: number[],
+    before: number[],
+    after: number[],
+    mode: PadModeCode,
+    value: number,
+  ): void;
   /** dx [outer, ...inShape] from dy [outer, ...padded]: each input sums the gradients of the outputs that read it. */
-  padBackward(dtype: DTypeCode, dy: NativeBuffer, dx: NativeBuffer, outer: number, inShape: number[], before: number[],
-    after: number[], mode: PadModeCode): void;
+  padBackward(
+    dtype: DTypeCode,
+    dy: NativeBuffer,
+    dx: NativeBuffer,
+    outer: number,
+    inShape: number[],
+    before: number[],
+    after: number[],
+    mode: PadModeCode,
+  ): void;
   /** out [n, dim] = table [rows, dim] rows picked by index [n] (int32 / int64 codes; checked in range on the CPU). */
   take(dtype: DTypeCode, indexDtype: DTypeCode, table: NativeBuffer, index: NativeBuffer, out: NativeBuffer, n: number, rows: number, dim: number): void;
   /** dtable [rows, dim] += dy [n, dim] scattered by index [n] (repeated indices add up). */
-  takeBackward(dtype: DTypeCode, indexDtype: DTypeCode, dy: NativeBuffer, index: NativeBuffer, dtable: NativeBuffer, n: number, rows: number,
-    dim: number): void;
+  takeBackward(
+    dtype: DTypeCode,
+    indexDtype: DTypeCode,
+    dy: NativeBuffer,
+    index: NativeBuffer,
+    dtable: NativeBuffer,
+    n: number,
+    rows: number,
+    dim: number,
+  ): void;
 }
 
 /** Field order of convolution's `geom` (native/src/ops/conv.h ConvGeom); dilation 1 is dense. */

@@ -89,9 +89,7 @@ export function loadAddonFrom(candidates: readonly string[]): NativeAddon {
       failures.push(`  ${path}: ${message.split('\n')[0]}`);
     }
   }
-  const error = new Error(
-    ['Could not load the Blocksmith native addon (blocksmith_native.node). Tried:', ...failures, fixHint()].join('\n'),
-  );
+  const error = new Error(['Could not load the Blocksmith native addon (blocksmith_native.node). Tried:', ...failures, fixHint()].join('\n'));
   (error as Error & { code: string }).code = 'E_NATIVE_LOAD';
   throw error;
 }

@@ -1,7 +1,9 @@
 // The CLI's side of code trust: a document's code blocks run only with --trust. Without it the
 // command stops before running anything and names the nodes that hold code.
 
-interface Opened { code?: { name: string; blockId: string | null; trusted: boolean }[] }
+interface Opened {
+  code?: { name: string; blockId: string | null; trusted: boolean }[];
+}
 
 /** The message for a document whose code is not trusted, or null when it may run. */
 export function untrustedCodeMessage(file: string, opened: Opened): string | null {

@@ -5,7 +5,10 @@
 // model gives that copy's layers (the shape report's, as the editor's expanded copies list them).
 import type { GraphDocument, GraphEdge, GraphNode } from '../protocol/graph-document.ts';
 
-interface Body { nodes: readonly GraphNode[]; edges: readonly GraphEdge[] }
+interface Body {
+  nodes: readonly GraphNode[];
+  edges: readonly GraphEdge[];
+}
 
 /**
  * The readable name of a shape-report edge key; the key itself where the document does not have

@@ -15,7 +15,8 @@ import { describeProblem, pyShape, table } from './format.ts';
 import { flagNumber, TRAIN_FLAGS, TrainUsageError, trainingConfigFromFlags } from './train-options.ts';
 import type { TrainingConfigInput } from '../protocol/training-config.ts';
 
-export const EXPORT_USAGE = `  blocksmith export DOC.json|MODEL.safetensors [--trust] [--params P] [--gluon-names | --structural-names] ` +
+export const EXPORT_USAGE =
+  `  blocksmith export DOC.json|MODEL.safetensors [--trust] [--params P] [--gluon-names | --structural-names] ` +
   '(--onnx OUT.onnx | --pytorch OUT.py | --gluon OUT.py | --typescript OUT.ts | --safetensors OUT | --npz OUT | --mxnet OUT.params)...\n' +
   '  blocksmith export DOC.json --torch-job DIR (--train-config CONFIG.json | --data D --epochs N [train flags]) [--params P] ' +
   '[--nproc N] [--scale-lr none|linear|sqrt] [--per-process-batch]';
@@ -51,11 +52,23 @@ async function readSource(file: string): Promise<{ document: unknown; params?: s
 }
 
 const EXPORT_FLAGS = {
-  params: { type: 'string' }, 'gluon-names': { type: 'boolean', default: false }, 'structural-names': { type: 'boolean', default: false },
-  onnx: { type: 'string' }, pytorch: { type: 'string' }, gluon: { type: 'string' }, typescript: { type: 'string' },
-  safetensors: { type: 'string' }, npz: { type: 'string' }, mxnet: { type: 'string' }, trust: { type: 'boolean', default: false },
-  'torch-job': { type: 'string' }, 'train-config': { type: 'string' }, nproc: { type: 'string' }, 'scale-lr': { type: 'string' },
-  'per-process-batch': { type: 'boolean', default: false }, ...TRAIN_FLAGS,
+  params: { type: 'string' },
+  'gluon-names': { type: 'boolean', default: false },
+  'structural-names': { type: 'boolean', default: false },
+  onnx: { type: 'string' },
+  pytorch: { type: 'string' },
+  gluon: { type: 'string' },
+  typescript: { type: 'string' },
+  safetensors: { type: 'string' },
+  npz: { type: 'string' },
+  mxnet: { type: 'string' },
+  trust: { type: 'boolean', default: false },
+  'torch-job': { type: 'string' },
+  'train-config': { type: 'string' },
+  nproc: { type: 'string' },
+  'scale-lr': { type: 'string' },
+  'per-process-batch': { type: 'boolean', default: false },
+  ...TRAIN_FLAGS,
 } as const;
 
 type ExportValues = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof EXPORT_FLAGS }>>['values'];
@@ -74,10 +87,17 @@ async function torchJobRequest(values: ExportValues): Promise<{ config: Training
   }
   if (values.params && config.seed !== undefined) throw new TrainUsageError('--seed gives the job fresh parameters; leave it out to start from --params');
   const scale = values['scale-lr'];
-  if (scale !== undefined && scale !== 'none' && scale !== 'linear' && scale !== 'sqrt') throw new TrainUsageError(`--scale-lr must be none, linear or sqrt (got '${scale}')`);
+  if (scale !== undefined && scale !== 'none' && scale !== 'linear' && scale !== 'sqrt')
+    throw new TrainUsageError(`--scale-lr must be none, linear or sqrt (got '${scale}')`);
   const nproc = flagNumber('nproc', values.nproc, true);
-  return { config, options: { ...(scale ? { scaleLr: scale } : {}), ...(nproc !== undefined ? { nprocPerNode: nproc } : {}),
-    ...(values['per-process-batch'] ? { perProcessBatch: true } : {}) } };
+  return {
+    config,
+    options: {
+      ...(scale ? { scaleLr: scale } : {}),
+      ...(nproc !== undefined ? { nprocPerNode: nproc } : {}),
+      ...(values['per-process-batch'] ? { perProcessBatch: true } : {}),
+    },
+  };
 }
 
 export async function exportCommand(args: string[]): Promise<number> {
@@ -88,14 +108,15 @@ export async function exportCommand(args: string[]): Promise<number> {
     ({ values, positionals } = parseArgs({ args, allowPositionals: true, options: EXPORT_FLAGS }));
     if (values['torch-job']) torchJob = await torchJobRequest(values);
   } catch (error) {
-    if (error instanceof TrainUsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) return fail(`${(error as Error).message}\nusage:\n${EXPORT_USAGE}`);
+    if (error instanceof TrainUsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))
+      return fail(`${(error as Error).message}\nusage:\n${EXPORT_USAGE}`);
     throw error;
   }
   if (positionals.length !== 1) return fail(`takes one document, got ${positionals.length}\nusage:\n${EXPORT_USAGE}`);
   const jobs = TARGETS.flatMap((target) => (values[target] === undefined ? [] : [{ target, path: values[target]! }]));
   if (jobs.length === 0 && !torchJob) return fail(`say what to write: ${TARGETS.map((t) => `--${t} OUT`).join(', ')}, --torch-job DIR`);
   if (values['gluon-names'] && values['structural-names']) return fail('--gluon-names and --structural-names exclude each other');
-  const keys = values['gluon-names'] ? 'gluon' as const : values['structural-names'] ? 'structural' as const : undefined;
+  const keys = values['gluon-names'] ? ('gluon' as const) : values['structural-names'] ? ('structural' as const) : undefined;
   const source = await readSource(positionals[0]!);
   if (typeof source === 'string') return fail(source);
   const paramsFile = values.params ?? source.params;
@@ -123,9 +144,11 @@ export async function exportCommand(args: string[]): Promise<number> {
     }
     if (torchJob) {
       const job = await client.call('exportTorchJob', { docId: opened.docId, config: torchJob.config, dir: values['torch-job']!, ...torchJob.options });
-      process.stdout.write(`wrote the PyTorch training job ${job.dir} (${job.modelClass}, ${job.trainSize} training and ${job.validationSize} validation samples` +
-        `${paramsFile ? `, parameters from ${paramsFile}` : ''})\n  ${job.files.join('\n  ')}\nrun it there with:\n  ${job.command}\n` +
-        `(${job.torchrun ? `torchrun: ${job.torchrun}` : 'torchrun is not on PATH here'}; README.md has the commands for several machines)\n`);
+      process.stdout.write(
+        `wrote the PyTorch training job ${job.dir} (${job.modelClass}, ${job.trainSize} training and ${job.validationSize} validation samples` +
+          `${paramsFile ? `, parameters from ${paramsFile}` : ''})\n  ${job.files.join('\n  ')}\nrun it there with:\n  ${job.command}\n` +
+          `(${job.torchrun ? `torchrun: ${job.torchrun}` : 'torchrun is not on PATH here'}; README.md has the commands for several machines)\n`,
+      );
     }
     return 0;
   } finally {

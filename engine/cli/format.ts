@@ -35,7 +35,14 @@ export function formatArray(t: TensorOutput, edge = 3): string {
 }
 
 export function describeProblem(p: ProblemInfo): string {
-  const place = [p.blockId && `block ${p.blockId}`, p.nodeId && `node ${p.nodeId}`, p.port && `port ${p.port}`,
-    p.param && `param ${p.param}`, p.path && `at ${Array.isArray(p.path) ? p.path.join('.') : p.path}`].filter(Boolean).join(', ');
+  const place = [
+    p.blockId && `block ${p.blockId}`,
+    p.nodeId && `node ${p.nodeId}`,
+    p.port && `port ${p.port}`,
+    p.param && `param ${p.param}`,
+    p.path && `at ${Array.isArray(p.path) ? p.path.join('.') : p.path}`,
+  ]
+    .filter(Boolean)
+    .join(', ');
   return `${p.severity} ${p.code}${place ? ` (${place})` : ''}: ${p.message}`;
 }

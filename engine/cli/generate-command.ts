@@ -9,12 +9,18 @@ import { startLocalEngine } from '../service/client.ts';
 import { untrustedCodeMessage } from './code-trust.ts';
 import { flagNumber, TrainUsageError } from './train-options.ts';
 
-export const GENERATE_USAGE = '  blocksmith generate DOC.json --params FILE --text FILE.txt [--prompt P] [--length N] [--temperature T] [--seed S] ' +
-  '[--json] [--trust]';
+export const GENERATE_USAGE =
+  '  blocksmith generate DOC.json --params FILE --text FILE.txt [--prompt P] [--length N] [--temperature T] [--seed S] ' + '[--json] [--trust]';
 
 const FLAGS = {
-  params: { type: 'string' }, text: { type: 'string' }, prompt: { type: 'string' }, length: { type: 'string' },
-  temperature: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean', default: false }, trust: { type: 'boolean', default: false },
+  params: { type: 'string' },
+  text: { type: 'string' },
+  prompt: { type: 'string' },
+  length: { type: 'string' },
+  temperature: { type: 'string' },
+  seed: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  trust: { type: 'boolean', default: false },
 } as const;
 
 export async function generateCommand(args: string[]): Promise<number> {
@@ -59,8 +65,12 @@ async function generate(args: string[]): Promise<number> {
     await client.call('forward', { docId: opened.docId, input: [{ shape: [1, steps], dtype: 'int32', data: new Array<number>(steps).fill(0) }], maxValues: 0 });
     await client.call('loadParameters', { docId: opened.docId, path: values.params });
     const answer = await client.call('generateText', {
-      docId: opened.docId, prompt: values.prompt ?? '\n', length, textFile: values.text,
-      ...(temperature !== undefined ? { temperature } : {}), ...(seed !== undefined ? { seed } : {}),
+      docId: opened.docId,
+      prompt: values.prompt ?? '\n',
+      length,
+      textFile: values.text,
+      ...(temperature !== undefined ? { temperature } : {}),
+      ...(seed !== undefined ? { seed } : {}),
     });
     process.stdout.write(values.json ? `${JSON.stringify(answer)}\n` : `${answer.text}\n`);
     return 0;

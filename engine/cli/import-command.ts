@@ -15,7 +15,8 @@ function fail(message: string): number {
 
 export async function importCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
-    args, allowPositionals: true,
+    args,
+    allowPositionals: true,
     options: { out: { type: 'string' }, params: { type: 'string' }, partial: { type: 'boolean', default: false } },
   });
   if (positionals.length !== 1) return fail(`takes one model, got ${positionals.length}\nusage:\n${IMPORT_USAGE}`);
@@ -27,15 +28,17 @@ export async function importCommand(args: string[]): Promise<number> {
     const r = await engine.client.call('importModel', { path: model, parametersPath, ...(values.partial ? { partial: true } : {}) });
     await writeFile(values.out, `${JSON.stringify(r.document, null, 2)}\n`);
     const rep = r.report;
-    process.stdout.write(`imported ${model} (opset ${rep.opset}${rep.producer ? `, from ${rep.producer}` : ''}): ${rep.layers} layers, ` +
-      `${rep.blockInstances} block instances of ${rep.blockDefinitions} definitions, ${rep.parameterCount.toLocaleString('en-US')} parameters\n`);
+    process.stdout.write(
+      `imported ${model} (opset ${rep.opset}${rep.producer ? `, from ${rep.producer}` : ''}): ${rep.layers} layers, ` +
+        `${rep.blockInstances} block instances of ${rep.blockDefinitions} definitions, ${rep.parameterCount.toLocaleString('en-US')} parameters\n`,
+    );
     process.stdout.write(`wrote ${values.out}${r.parametersFile ? ` and ${r.parametersFile}` : ''}\n`);
     for (const u of rep.unsupported) {
       process.stdout.write(`gap: ${u.opType} ×${u.count} (${u.nodes.slice(0, 3).join(', ')}${u.count > 3 ? ', ...' : ''}) is marked as a problem: ${u.why}\n`);
     }
     return 0;
   } catch (error) {
-    if (error instanceof ServiceError && error.code.startsWith('E_IMPORT') || (error as ServiceError).code === 'E_FILE_NOT_FOUND') {
+    if ((error instanceof ServiceError && error.code.startsWith('E_IMPORT')) || (error as ServiceError).code === 'E_FILE_NOT_FOUND') {
       return fail(`${model}: ${(error as Error).message}`);
     }
     throw error;

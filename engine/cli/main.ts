@@ -75,10 +75,15 @@ async function withEngine<T>(fn: (engine: LocalEngine) => Promise<T>): Promise<T
 
 async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
-    args, allowPositionals: true,
+    args,
+    allowPositionals: true,
     options: {
-      'input-shape': { type: 'string' }, device: { type: 'string' }, seed: { type: 'string' },
-      'save-params': { type: 'string' }, json: { type: 'boolean', default: false }, trust: { type: 'boolean', default: false },
+      'input-shape': { type: 'string' },
+      device: { type: 'string' },
+      seed: { type: 'string' },
+      'save-params': { type: 'string' },
+      json: { type: 'boolean', default: false },
+      trust: { type: 'boolean', default: false },
     },
   });
   if (positionals.length > 1) throw new UsageError(`run takes one document, got ${positionals.length}`);
@@ -94,8 +99,11 @@ async function run(args: string[]): Promise<number> {
       throw new UsageError(`${positionals[0]} has errors; fix them and run again`);
     }
     const result = await client.call('forward', {
-      docId: opened.docId, maxValues: 100000,
-      ...(inputShape ? { inputShape } : {}), ...(values.device ? { device: values.device } : {}), ...(seed !== undefined ? { seed } : {}),
+      docId: opened.docId,
+      maxValues: 100000,
+      ...(inputShape ? { inputShape } : {}),
+      ...(values.device ? { device: values.device } : {}),
+      ...(seed !== undefined ? { seed } : {}),
     });
     if (values['save-params']) await client.call('saveParameters', { docId: opened.docId, path: values['save-params'] });
     if (values.json) {
@@ -147,7 +155,10 @@ async function validate(args: string[]): Promise<number> {
 }
 
 async function serveCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { port: { type: 'string', default: '5173' }, host: { type: 'string' }, 'allow-dir': { type: 'string', multiple: true } } });
+  const { values } = parseArgs({
+    args,
+    options: { port: { type: 'string', default: '5173' }, host: { type: 'string' }, 'allow-dir': { type: 'string', multiple: true } },
+  });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535 (got '${values.port}')`);
   const { serve, ServeError } = await import('../../scripts/web-host/serve.ts');
@@ -166,7 +177,14 @@ async function serveCommand(args: string[]): Promise<number> {
 }
 
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
-  run, params, validate, serve: serveCommand, export: exportCommand, import: importCommand, 'map-weights': mapWeightsCommand, train: trainCommand,
+  run,
+  params,
+  validate,
+  serve: serveCommand,
+  export: exportCommand,
+  import: importCommand,
+  'map-weights': mapWeightsCommand,
+  train: trainCommand,
   generate: generateCommand,
 };
 

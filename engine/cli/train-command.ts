@@ -14,7 +14,8 @@ import { startLocalEngine } from '../service/client.ts';
 import { describeProblem } from './format.ts';
 import { TRAIN_FLAGS, TrainUsageError, trainingConfigFromFlags } from './train-options.ts';
 
-export const TRAIN_USAGE = '  blocksmith train DOC.json --data mnist|spirals|linear|FILE.csv|FILE.npz|FILE.npy|FILE.txt [--label COL] [--features A,B] ' +
+export const TRAIN_USAGE =
+  '  blocksmith train DOC.json --data mnist|spirals|linear|FILE.csv|FILE.npz|FILE.npy|FILE.txt [--label COL] [--features A,B] ' +
   '[--window T] [--stride S] ' +
   '--epochs N [--batch-size B] [--lr X] [--optimizer sgd|adam|adamw] [--momentum M] [--wd W] [--seed S] [--validation F] ' +
   '[--device D] [--save-params OUT] [--checkpoint-dir D] [--checkpoint-every N] [--resume CKPT] [--json] [--trust]';
@@ -37,7 +38,8 @@ export async function trainCommand(args: string[]): Promise<number> {
 
 async function train(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
-    args, allowPositionals: true,
+    args,
+    allowPositionals: true,
     options: { ...TRAIN_FLAGS, 'save-params': { type: 'string' }, json: { type: 'boolean', default: false }, trust: { type: 'boolean', default: false } },
   });
   const file = positionals[0];
@@ -71,8 +73,10 @@ async function train(args: string[]): Promise<number> {
     client.on('training-progress', (p) => {
       if (values.json) return;
       for (const e of p.epochsDone) {
-        out(`epoch ${e.epoch + 1}/${p.epochs}  loss ${fmt(e.trainLoss)}  acc ${fmt(e.trainAccuracy)}  ` +
-          `val_loss ${fmt(e.validationLoss)}  val_acc ${fmt(e.validationAccuracy)}  (${e.seconds.toFixed(2)} s)`);
+        out(
+          `epoch ${e.epoch + 1}/${p.epochs}  loss ${fmt(e.trainLoss)}  acc ${fmt(e.trainAccuracy)}  ` +
+            `val_loss ${fmt(e.validationLoss)}  val_acc ${fmt(e.validationAccuracy)}  (${e.seconds.toFixed(2)} s)`,
+        );
       }
     });
     const started = await client.call('startTraining', { docId: opened.docId, config });
@@ -80,7 +84,11 @@ async function train(args: string[]): Promise<number> {
     if (!values.json) out(`training ${file} on ${started.trainSize} samples (${started.validationSize} for validation), ${started.totalSteps} steps`);
     const onSignal = () => void client.call('stopTraining', { runId: started.runId }).catch(() => undefined);
     process.once('SIGINT', onSignal);
-    const status = finished.get(started.runId) ?? await new Promise<TrainingStatus>((resolve) => { settle = resolve; });
+    const status =
+      finished.get(started.runId) ??
+      (await new Promise<TrainingStatus>((resolve) => {
+        settle = resolve;
+      }));
     process.off('SIGINT', onSignal);
     if (status.state === 'failed') {
       const code = status.error?.code ?? 'E_INTERNAL';
@@ -89,8 +97,17 @@ async function train(args: string[]): Promise<number> {
     const saveTo = values['save-params'];
     if (saveTo) await client.call('saveParameters', { docId: opened.docId, path: saveTo });
     if (values.json) {
-      out(JSON.stringify({ runId: status.runId, state: status.state, step: status.step, history: status.history,
-        samplesPerSecond: status.samplesPerSecond, checkpoint: status.checkpoint, savedParams: saveTo ?? null }));
+      out(
+        JSON.stringify({
+          runId: status.runId,
+          state: status.state,
+          step: status.step,
+          history: status.history,
+          samplesPerSecond: status.samplesPerSecond,
+          checkpoint: status.checkpoint,
+          savedParams: saveTo ?? null,
+        }),
+      );
     } else {
       out(`${status.state} after ${status.step} steps (${fmt(status.samplesPerSecond, 0)} samples/s)`);
       if (status.checkpoint) out(`checkpoint: ${status.checkpoint}`);

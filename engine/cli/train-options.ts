@@ -8,11 +8,23 @@ export class TrainUsageError extends Error {}
 
 /** parseArgs options of the training flags. */
 export const TRAIN_FLAGS = {
-  data: { type: 'string' }, label: { type: 'string' }, features: { type: 'string' }, epochs: { type: 'string' },
-  'batch-size': { type: 'string' }, lr: { type: 'string' }, optimizer: { type: 'string' }, momentum: { type: 'string' },
-  wd: { type: 'string' }, seed: { type: 'string' }, validation: { type: 'string' }, device: { type: 'string' },
-  'checkpoint-dir': { type: 'string' }, 'checkpoint-every': { type: 'string' }, resume: { type: 'string' },
-  window: { type: 'string' }, stride: { type: 'string' },
+  data: { type: 'string' },
+  label: { type: 'string' },
+  features: { type: 'string' },
+  epochs: { type: 'string' },
+  'batch-size': { type: 'string' },
+  lr: { type: 'string' },
+  optimizer: { type: 'string' },
+  momentum: { type: 'string' },
+  wd: { type: 'string' },
+  seed: { type: 'string' },
+  validation: { type: 'string' },
+  device: { type: 'string' },
+  'checkpoint-dir': { type: 'string' },
+  'checkpoint-every': { type: 'string' },
+  resume: { type: 'string' },
+  window: { type: 'string' },
+  stride: { type: 'string' },
 } as const;
 
 export type TrainFlagValues = { [K in keyof typeof TRAIN_FLAGS]?: string | undefined };
@@ -57,7 +69,8 @@ export function trainingConfigFromFlags(values: TrainFlagValues): TrainingConfig
   const epochs = flagNumber('epochs', values.epochs, true);
   if (epochs === undefined) throw new TrainUsageError('--epochs is required');
   const optimizer = values.optimizer ?? 'sgd';
-  if (optimizer !== 'sgd' && optimizer !== 'adam' && optimizer !== 'adamw') throw new TrainUsageError(`--optimizer must be sgd, adam or adamw (got '${optimizer}')`);
+  if (optimizer !== 'sgd' && optimizer !== 'adam' && optimizer !== 'adamw')
+    throw new TrainUsageError(`--optimizer must be sgd, adam or adamw (got '${optimizer}')`);
   const every = flagNumber('checkpoint-every', values['checkpoint-every'], true);
   if (every !== undefined && !values['checkpoint-dir']) throw new TrainUsageError('--checkpoint-every needs --checkpoint-dir');
   const lr = flagNumber('lr', values.lr, false);
@@ -67,12 +80,16 @@ export function trainingConfigFromFlags(values: TrainFlagValues): TrainingConfig
   const seed = flagNumber('seed', values.seed, true);
   const validation = flagNumber('validation', values.validation, false);
   return {
-    data: dataSource(values), epochs,
+    data: dataSource(values),
+    epochs,
     optimizer: {
-      name: optimizer, ...(lr !== undefined ? { learningRate: lr } : {}),
-      ...(momentum !== undefined ? { momentum } : optimizer === 'sgd' ? { momentum: 0.9 } : {}), ...(wd !== undefined ? { wd } : {}),
+      name: optimizer,
+      ...(lr !== undefined ? { learningRate: lr } : {}),
+      ...(momentum !== undefined ? { momentum } : optimizer === 'sgd' ? { momentum: 0.9 } : {}),
+      ...(wd !== undefined ? { wd } : {}),
     },
-    ...(batchSize !== undefined ? { batchSize } : {}), ...(seed !== undefined ? { seed } : {}),
+    ...(batchSize !== undefined ? { batchSize } : {}),
+    ...(seed !== undefined ? { seed } : {}),
     ...(validation !== undefined ? { validationFraction: validation } : {}),
     ...(values.device ? { device: values.device } : {}),
     ...(values['checkpoint-dir'] ? { checkpoint: { dir: values['checkpoint-dir'], ...(every !== undefined ? { everySteps: every } : {}) } } : {}),

@@ -21,7 +21,8 @@ const some = (lines: string[], n = 10): string[] => (lines.length > n ? [...line
 
 export async function mapWeightsCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
-    args, allowPositionals: true,
+    args,
+    allowPositionals: true,
     options: { out: { type: 'string' }, 'allow-missing': { type: 'boolean', default: false }, 'ignore-extra': { type: 'boolean', default: false } },
   });
   if (positionals.length !== 2) return fail(`takes a document and a weights file, got ${positionals.length} argument(s)\nusage:\n${MAP_WEIGHTS_USAGE}`);
@@ -41,8 +42,10 @@ export async function mapWeightsCommand(args: string[]): Promise<number> {
     const options = { docId, path: weights, allowMissing: values['allow-missing'], ignoreExtra: values['ignore-extra'] };
     const m = await client.call('mapForeignWeights', options);
     const out = (line: string) => process.stdout.write(`${line}\n`);
-    out(`${weights} → ${docFile}: ${m.matched.length} matched, ${m.missing.length} missing, ${m.unexpected.length} unexpected, ` +
-      `${m.shapeMismatches.length} shape mismatch(es)`);
+    out(
+      `${weights} → ${docFile}: ${m.matched.length} matched, ${m.missing.length} missing, ${m.unexpected.length} unexpected, ` +
+        `${m.shapeMismatches.length} shape mismatch(es)`,
+    );
     for (const s of some(m.shapeMismatches.map((x) => `shape mismatch: ${x.key} ${pyShape(x.fileShape)} → ${x.parameter} ${pyShape(x.shape)}`))) out(s);
     for (const s of some(m.missing.map((x) => `missing: ${x}`))) out(s);
     for (const s of some(m.unexpected.map((x) => `unexpected: ${x}`))) out(s);

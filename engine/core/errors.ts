@@ -2,8 +2,7 @@
 // involved (shapes, dtypes, devices, indices) and what to do about it.
 
 export type EngineErrorCode =
-  | 'E_SHAPE' | 'E_DTYPE' | 'E_DEVICE_MISMATCH' | 'E_INDEX' | 'E_ARGS' | 'E_GRAD'
-  | 'E_OUT_OF_MEMORY' | 'E_NO_CUDA' | 'E_DISPOSED' | 'E_NATIVE' | 'E_NATIVE_LOAD';
+  'E_SHAPE' | 'E_DTYPE' | 'E_DEVICE_MISMATCH' | 'E_INDEX' | 'E_ARGS' | 'E_GRAD' | 'E_OUT_OF_MEMORY' | 'E_NO_CUDA' | 'E_DISPOSED' | 'E_NATIVE' | 'E_NATIVE_LOAD';
 
 export class EngineError extends Error {
   readonly code: EngineErrorCode;
@@ -23,38 +22,41 @@ export function formatShape(shape: readonly number[]): string {
 
 export const errors = {
   invalidShape(op: string, shape: readonly unknown[], why: string): EngineError {
-    return new EngineError('E_SHAPE', op, `invalid shape [${shape.map(String).join(', ')}]: ${why}. ` +
-      'Dimensions must be non-negative integers.');
+    return new EngineError('E_SHAPE', op, `invalid shape [${shape.map(String).join(', ')}]: ${why}. ` + 'Dimensions must be non-negative integers.');
   },
   shapeMismatch(op: string, detail: string): EngineError {
     return new EngineError('E_SHAPE', op, detail);
   },
   broadcast(op: string, a: readonly number[], b: readonly number[]): EngineError {
-    return new EngineError('E_SHAPE', op, `shapes ${formatShape(a)} and ${formatShape(b)} cannot be broadcast ` +
-      'together: trailing dimensions must be equal or 1. Reshape one operand (e.g. expandDims) first.');
+    return new EngineError(
+      'E_SHAPE',
+      op,
+      `shapes ${formatShape(a)} and ${formatShape(b)} cannot be broadcast ` +
+        'together: trailing dimensions must be equal or 1. Reshape one operand (e.g. expandDims) first.',
+    );
   },
   tooLarge(op: string, shape: readonly number[], bytes: number, budget: number): EngineError {
-    return new EngineError('E_OUT_OF_MEMORY', op, `an array of shape ${formatShape(shape)} needs ` +
-      `${formatBytes(bytes)}, more than the ${formatBytes(budget)} the engine may use. Use a smaller shape or batch.`);
+    return new EngineError(
+      'E_OUT_OF_MEMORY',
+      op,
+      `an array of shape ${formatShape(shape)} needs ` +
+        `${formatBytes(bytes)}, more than the ${formatBytes(budget)} the engine may use. Use a smaller shape or batch.`,
+    );
   },
   dtype(op: string, detail: string): EngineError {
     return new EngineError('E_DTYPE', op, detail);
   },
   unknownDtype(op: string, got: unknown): EngineError {
-    return new EngineError('E_DTYPE', op, `unknown dtype ${JSON.stringify(got)}; expected one of ` +
-      'float32, float64, int32, int64, uint8, bool.');
+    return new EngineError('E_DTYPE', op, `unknown dtype ${JSON.stringify(got)}; expected one of ` + 'float32, float64, int32, int64, uint8, bool.');
   },
   deviceMismatch(op: string, a: string, b: string): EngineError {
-    return new EngineError('E_DEVICE_MISMATCH', op, `arrays are on ${a} and ${b}; move one with ` +
-      'copyto/asInContext so both live on the same device.');
+    return new EngineError('E_DEVICE_MISMATCH', op, `arrays are on ${a} and ${b}; move one with ` + 'copyto/asInContext so both live on the same device.');
   },
   index(op: string, axis: number, index: number, size: number): EngineError {
-    return new EngineError('E_INDEX', op, `index ${index} is out of bounds for axis ${axis} with size ${size}` +
-      ` (valid: ${-size} .. ${size - 1}).`);
+    return new EngineError('E_INDEX', op, `index ${index} is out of bounds for axis ${axis} with size ${size}` + ` (valid: ${-size} .. ${size - 1}).`);
   },
   axis(op: string, axis: number, ndim: number): EngineError {
-    return new EngineError('E_INDEX', op, `axis ${axis} is out of bounds for an array of ndim ${ndim}` +
-      ` (valid: ${-ndim} .. ${ndim - 1}).`);
+    return new EngineError('E_INDEX', op, `axis ${axis} is out of bounds for an array of ndim ${ndim}` + ` (valid: ${-ndim} .. ${ndim - 1}).`);
   },
   args(op: string, detail: string): EngineError {
     return new EngineError('E_ARGS', op, detail);
@@ -76,8 +78,14 @@ export const errors = {
 };
 
 const NATIVE_CODES: Record<string, EngineErrorCode> = {
-  E_NATIVE_ARGS: 'E_ARGS', E_OUT_OF_BOUNDS: 'E_INDEX', E_DTYPE: 'E_DTYPE', E_OUT_OF_MEMORY: 'E_OUT_OF_MEMORY',
-  E_DISPOSED: 'E_DISPOSED', E_DEVICE_MISMATCH: 'E_DEVICE_MISMATCH', E_NO_CUDA: 'E_NO_CUDA', E_DNNL: 'E_NATIVE',
+  E_NATIVE_ARGS: 'E_ARGS',
+  E_OUT_OF_BOUNDS: 'E_INDEX',
+  E_DTYPE: 'E_DTYPE',
+  E_OUT_OF_MEMORY: 'E_OUT_OF_MEMORY',
+  E_DISPOSED: 'E_DISPOSED',
+  E_DEVICE_MISMATCH: 'E_DEVICE_MISMATCH',
+  E_NO_CUDA: 'E_NO_CUDA',
+  E_DNNL: 'E_NATIVE',
   E_CUDA: 'E_NATIVE',
   E_NATIVE_LOAD: 'E_NATIVE_LOAD',
 };

@@ -8,9 +8,23 @@ import { formatShape } from './errors.ts';
 export const pyTuple = formatShape;
 
 export type ModelErrorCode =
-  | 'E_PARAM_UNINITIALIZED' | 'E_PARAM_DEFERRED' | 'E_PARAM_SHAPE' | 'E_PARAM_DEVICE' | 'E_PARAM_GRAD_REQ'
-  | 'E_PARAM_ATTR' | 'E_PARAM_CONFLICT' | 'E_CONSTANT' | 'E_BLOCK' | 'E_INFER_SHAPE' | 'E_INIT'
-  | 'E_LOAD_MISSING' | 'E_LOAD_EXTRA' | 'E_LOAD_SHAPE' | 'E_LOAD_DTYPE' | 'E_LOAD_DEVICE' | 'E_LOAD_FORMAT';
+  | 'E_PARAM_UNINITIALIZED'
+  | 'E_PARAM_DEFERRED'
+  | 'E_PARAM_SHAPE'
+  | 'E_PARAM_DEVICE'
+  | 'E_PARAM_GRAD_REQ'
+  | 'E_PARAM_ATTR'
+  | 'E_PARAM_CONFLICT'
+  | 'E_CONSTANT'
+  | 'E_BLOCK'
+  | 'E_INFER_SHAPE'
+  | 'E_INIT'
+  | 'E_LOAD_MISSING'
+  | 'E_LOAD_EXTRA'
+  | 'E_LOAD_SHAPE'
+  | 'E_LOAD_DTYPE'
+  | 'E_LOAD_DEVICE'
+  | 'E_LOAD_FORMAT';
 
 export class ModelError extends Error {
   readonly code: ModelErrorCode;

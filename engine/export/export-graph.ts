@@ -33,7 +33,11 @@ export interface ExportOp {
 /** An optional input port left unconnected (its shape is undefined, as the layer's rules expect). */
 const ABSENT = { name: '', shape: undefined as unknown as number[] };
 
-export interface ExportValue { name: string; shape: number[]; dtype: string }
+export interface ExportValue {
+  name: string;
+  shape: number[];
+  dtype: string;
+}
 
 export interface ExportGraph {
   /** The root container's class name (MLP, NestMLP); `Net` for a plain Sequential or GraphBlock. */
@@ -101,27 +105,52 @@ export function exportGraph(model: BuiltModel): ExportGraph {
         // Extra ports (a recurrent layer's final states) get a value only when something reads them.
         const read = new Set((g.index.outgoing.get(node.id) ?? []).map((e) => e.source.port));
         const outputs = spec.outputs.map((p, i) => (i === 0 ? unique(item.name) : read.has(p.name) ? unique(`${item.name}_${p.name}`) : ''));
-        ops.push({ kind: node.kind, name: item.name, where: path + node.id, node, attrs: item.attrs, inputs: ins.map((v) => v.name),
-          inputShapes: shapes, output: outputs[0]!, outputShape: outputShapes[0]!, outputs, outputShapes, params });
+        ops.push({
+          kind: node.kind,
+          name: item.name,
+          where: path + node.id,
+          node,
+          attrs: item.attrs,
+          inputs: ins.map((v) => v.name),
+          inputShapes: shapes,
+          output: outputs[0]!,
+          outputShape: outputShapes[0]!,
+          outputs,
+          outputShapes,
+          params,
+        });
         results = outputs.map((name, i) => ({ name, shape: outputShapes[i]! }));
       } else if (item.type === 'instance') {
         results = walk(item.graph, subPath(path, node.id), ins);
       } else if (item.type === 'repeat') {
         let x = ins[0]!;
-        item.copies.forEach((c, i) => { x = walk(c, subPath(path, node.id, i), [x])[0]!; });
+        item.copies.forEach((c, i) => {
+          x = walk(c, subPath(path, node.id, i), [x])[0]!;
+        });
         results = [x];
       } else {
         throw new ExportError('E_EXPORT_UNSUPPORTED', path + node.id, `node ${node.name} is broken`);
       }
-      itemPorts(item).outputs.forEach((p, i) => { if (results[i]) values.set(`${node.id}:${p}`, results[i]!); });
+      itemPorts(item).outputs.forEach((p, i) => {
+        if (results[i]) values.set(`${node.id}:${p}`, results[i]!);
+      });
     }
     return outs;
   };
-  const outs = walk(model.plan, '', inputs.map((i) => ({ name: i.name, shape: i.shape })));
+  const outs = walk(
+    model.plan,
+    '',
+    inputs.map((i) => ({ name: i.name, shape: i.shape })),
+  );
   return {
     className: model.plan.className === 'Sequential' || model.plan.className === 'GraphBlock' ? 'Net' : model.plan.className,
     inputs,
-    outputs: outs.map((v, i) => ({ name: outputNames[i]!, value: v.name, shape: v.shape, dtype: isFloat(doc.input.dtype as DType) ? doc.input.dtype : 'float32' })), // integer ids in, floats out (Embedding)
+    outputs: outs.map((v, i) => ({
+      name: outputNames[i]!,
+      value: v.name,
+      shape: v.shape,
+      dtype: isFloat(doc.input.dtype as DType) ? doc.input.dtype : 'float32',
+    })), // integer ids in, floats out (Embedding)
     ops,
     parameters,
   };
@@ -130,6 +159,9 @@ export function exportGraph(model: BuiltModel): ExportGraph {
 /** The op that first holds the very same parameters (a tied or shared layer), or undefined. */
 export function sharedWith(graph: ExportGraph, op: ExportOp): ExportOp | undefined {
   if (op.params.size === 0) return undefined;
-  return graph.ops.slice(0, graph.ops.indexOf(op)).find((o) => o !== op && o.kind === op.kind && o.params.size === op.params.size &&
-    [...op.params].every(([k, p]) => o.params.get(k) === p)) ?? undefined;
+  return (
+    graph.ops
+      .slice(0, graph.ops.indexOf(op))
+      .find((o) => o !== op && o.kind === op.kind && o.params.size === op.params.size && [...op.params].every(([k, p]) => o.params.get(k) === p)) ?? undefined
+  );
 }

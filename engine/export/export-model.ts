@@ -25,7 +25,10 @@ export interface ExportRequest {
 }
 
 export interface ExportResult {
-  target: ExportTarget; path: string; bytes: number; parameters: ExportedEntry[];
+  target: ExportTarget;
+  path: string;
+  bytes: number;
+  parameters: ExportedEntry[];
   /** Parts written as stubs to finish by hand (a code block with no translation), one line each. */
   stubs?: string[];
 }
@@ -52,15 +55,26 @@ export async function exportModel(model: BuiltModel, request: ExportRequest): Pr
   const title = model.document.title;
   let bytes: Uint8Array;
   switch (target) {
-    case 'onnx': bytes = exportOnnx(graph, { metadata: title ? { title } : {} }); break;
-    case 'pytorch': bytes = new TextEncoder().encode(pytorchCode(graph, { title })); break;
-    case 'gluon': bytes = new TextEncoder().encode(gluonCode(graph, { title })); break;
-    case 'typescript': bytes = new TextEncoder().encode(typescriptCode(graph, { title, engineImport: request.engineImport ?? engineImportFor(path) })); break;
+    case 'onnx':
+      bytes = exportOnnx(graph, { metadata: title ? { title } : {} });
+      break;
+    case 'pytorch':
+      bytes = new TextEncoder().encode(pytorchCode(graph, { title }));
+      break;
+    case 'gluon':
+      bytes = new TextEncoder().encode(gluonCode(graph, { title }));
+      break;
+    case 'typescript':
+      bytes = new TextEncoder().encode(typescriptCode(graph, { title, engineImport: request.engineImport ?? engineImportFor(path) }));
+      break;
   }
   await writeFileAtomic(path, bytes);
   const stubs = [...new TextDecoder().decode(bytes).matchAll(/^# STUB: (.*)$/gm)].map((m) => m[1]!);
   return {
-    target, path, bytes: bytes.length, parameters: [...graph.parameters].map(([key, p]) => ({ key, shape: [...p.data().shape], dtype: p.dtype })),
+    target,
+    path,
+    bytes: bytes.length,
+    parameters: [...graph.parameters].map(([key, p]) => ({ key, shape: [...p.data().shape], dtype: p.dtype })),
     ...(stubs.length ? { stubs } : {}),
   };
 }

@@ -34,7 +34,13 @@ export function checkBudget(doc: GraphDocument, report: ShapeFacts, limits: Pick
   const need = memoryNeeds(doc, report);
   const total = need.parameters + need.activations;
   if (total <= limits.memoryBudgetBytes) return [];
-  return [problem(C.memoryBudget, `The model needs ${formatBytes(total)} (${need.paramCount.toLocaleString('en-US')} parameters: ` +
-    `${formatBytes(need.parameters)}; activations of one forward at batch ${need.batch}: ${formatBytes(need.activations)}), over the ` +
-    `${formatBytes(limits.memoryBudgetBytes)} memory budget; make it smaller, or raise the budget with BLOCKSMITH_MEMORY_BUDGET (e.g. 32GB).`, { path: '' })];
+  return [
+    problem(
+      C.memoryBudget,
+      `The model needs ${formatBytes(total)} (${need.paramCount.toLocaleString('en-US')} parameters: ` +
+        `${formatBytes(need.parameters)}; activations of one forward at batch ${need.batch}: ${formatBytes(need.activations)}), over the ` +
+        `${formatBytes(limits.memoryBudgetBytes)} memory budget; make it smaller, or raise the budget with BLOCKSMITH_MEMORY_BUDGET (e.g. 32GB).`,
+      { path: '' },
+    ),
+  ];
 }

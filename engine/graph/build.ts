@@ -52,11 +52,16 @@ export function byParameterName(all: ParameterDict): ParameterDict {
 const classes = new Map<string, typeof Sequential>();
 function sequentialClass(name: string): typeof Sequential {
   if (!classes.has(name)) {
-    classes.set(name, {
-      [name]: class extends Sequential {
-        override collectParams(select?: string): ParameterDict { return byParameterName(super.collectParams(select)); }
-      },
-    }[name]!);
+    classes.set(
+      name,
+      {
+        [name]: class extends Sequential {
+          override collectParams(select?: string): ParameterDict {
+            return byParameterName(super.collectParams(select));
+          }
+        },
+      }[name]!,
+    );
   }
   return classes.get(name)!;
 }
@@ -88,7 +93,10 @@ export function buildModel(doc: GraphDocument, opts: { seed?: number | null } = 
   return { net, document: doc, blocks, plan };
 }
 
-interface Ctx { blocks: Map<string, Block>; built: Map<PlannedGraph, Block> }
+interface Ctx {
+  blocks: Map<string, Block>;
+  built: Map<PlannedGraph, Block>;
+}
 
 function buildGraph(g: PlannedGraph, path: string, ctx: Ctx): Block {
   const shared = ctx.built.get(g);
@@ -96,7 +104,10 @@ function buildGraph(g: PlannedGraph, path: string, ctx: Ctx): Block {
   const made = new Map<string, Block[]>();
   const make = (item: PlannedItem): Block[] => {
     let b = made.get(item.node.id);
-    if (!b) { b = makeItem(item, g, path, ctx, make); made.set(item.node.id, b); }
+    if (!b) {
+      b = makeItem(item, g, path, ctx, make);
+      made.set(item.node.id, b);
+    }
     return b;
   };
   let out: Block;
@@ -138,10 +149,12 @@ function buildDag(g: PlannedGraph, make: (item: PlannedItem) => Block[]): Block 
     stepOf.set(node.id, steps.length);
     steps.push({ key: node.key ?? node.name, block, inputs, outputCount: ports.outputs.length });
   }
-  const outputs = g.body.nodes.filter((n) => n.kind === 'Output').map((n) => {
-    const e = g.index.incoming.get(n.id)!.get('data')![0]!;
-    return source(e.source.node, e.source.port);
-  });
+  const outputs = g.body.nodes
+    .filter((n) => n.kind === 'Output')
+    .map((n) => {
+      const e = g.index.incoming.get(n.id)!.get('data')![0]!;
+      return source(e.source.node, e.source.port);
+    });
   return new (graphClass(g.className))(steps, inputIds.length, outputs, { prefix: `${g.name}_` });
 }
 
@@ -149,8 +162,10 @@ function makeItem(item: PlannedItem, g: PlannedGraph, path: string, ctx: Ctx, ma
   const key = path + item.node.id;
   let blocks: Block[];
   switch (item.type) {
-    case 'io': return [];
-    case 'broken': throw new Error(`internal: node ${item.node.id} is broken in a validated document`);
+    case 'io':
+      return [];
+    case 'broken':
+      throw new Error(`internal: node ${item.node.id} is broken in a validated document`);
     case 'instance':
       blocks = [buildGraph(item.graph, subPath(path, item.node.id), ctx)];
       break;
@@ -190,7 +205,8 @@ function makeLayer(item: PlannedLayer, g: PlannedGraph, make: (item: PlannedItem
     tied.update([[prefix + param, targetBlock.collectParams().at(paramFullName(target, rootParam))]]);
   }
   const block = withNamingScope(new PlannedScope(item.childNames), () =>
-    createLayer(item.node.kind, item.attrs, { prefix, ...(tied ? { params: tied } : {}) }));
+    createLayer(item.node.kind, item.attrs, { prefix, ...(tied ? { params: tied } : {}) }),
+  );
   const own = block.collectParams();
   for (const [param, s] of Object.entries(settings)) {
     if (s.tiedTo) continue;

@@ -12,7 +12,10 @@ import { captureWarnings } from '../nn/model-warnings.ts';
 import type { BuiltModel } from './build.ts';
 import { GraphBlock } from './graph-block.ts';
 
-interface Observed { key: string; edgeShapes: Record<string, number[]> }
+interface Observed {
+  key: string;
+  edgeShapes: Record<string, number[]>;
+}
 
 const observed = new WeakMap<BuiltModel, Observed>();
 
@@ -22,8 +25,7 @@ function signature(xs: readonly NDArray[]): string | null {
   return x.shape.join(',');
 }
 
-const copyShapes = (s: Record<string, number[]>): Record<string, number[]> =>
-  Object.fromEntries(Object.entries(s).map(([k, v]) => [k, [...v]]));
+const copyShapes = (s: Record<string, number[]>): Record<string, number[]> => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, [...v]]));
 
 /** The forward through the compiled plan, or null when this call must run eagerly (then call observedEager()). */
 export function compiledRun(model: BuiltModel, xs: readonly NDArray[]): { outputs: NDArray[]; edgeShapes: Record<string, number[]> } | null {

@@ -18,9 +18,13 @@ export interface DocumentCode {
 
 export function documentCode(doc: Pick<GraphDocument, 'nodes' | 'blocks'>): DocumentCode[] {
   const bodies: [string | null, GraphDocument['nodes']][] = [[null, doc.nodes], ...doc.blocks.map((b): [string, GraphDocument['nodes']] => [b.id, b.nodes])];
-  return bodies.flatMap(([blockId, nodes]) => nodes.filter((n) => n.kind === 'Code').map((n) => {
-    // A node without a source runs the kind's default (the template a new Code node starts with).
-    const source = String(n.attrs?.source ?? CODE_TEMPLATE);
-    return { nodeId: n.id, name: n.name, blockId, source, trusted: codeTrusted(source) };
-  }));
+  return bodies.flatMap(([blockId, nodes]) =>
+    nodes
+      .filter((n) => n.kind === 'Code')
+      .map((n) => {
+        // A node without a source runs the kind's default (the template a new Code node starts with).
+        const source = String(n.attrs?.source ?? CODE_TEMPLATE);
+        return { nodeId: n.id, name: n.name, blockId, source, trusted: codeTrusted(source) };
+      }),
+  );
 }

@@ -8,7 +8,10 @@ import type { BlockDefinition, GraphBody, GraphDocument } from '../protocol/grap
 import { currentLimits, type Limits } from '../protocol/limits.ts';
 import { problem, PROBLEM_CODES as C, type Problem } from './problems.ts';
 
-interface Use { block: string; times: number }
+interface Use {
+  block: string;
+  times: number;
+}
 
 /** The definitions a body uses, each with how many copies of it the body expands to. */
 function usesOf(body: Pick<GraphBody, 'nodes'>): Use[] {
@@ -38,10 +41,18 @@ const trailText = (ids: readonly string[]): string => (ids.length <= 8 ? ids.joi
  * Circles of definitions (E_BLOCK_RECURSIVE), nesting past the limit (E_NESTING_DEPTH) and an
  * expansion past the limit (E_EXPANSION_LIMIT), appended to `out`.
  */
-export function checkExpansion(doc: GraphDocument, blocks: ReadonlyMap<string, BlockDefinition>, out: Problem[],
-  limits: Pick<Limits, 'maxBlockDepth' | 'maxExpandedLayers'> = currentLimits()): void {
+export function checkExpansion(
+  doc: GraphDocument,
+  blocks: ReadonlyMap<string, BlockDefinition>,
+  out: Problem[],
+  limits: Pick<Limits, 'maxBlockDepth' | 'maxExpandedLayers'> = currentLimits(),
+): void {
   const uses = new Map<string, Use[]>();
-  for (const [id, def] of blocks) uses.set(id, usesOf(def).filter((u) => blocks.has(u.block)));
+  for (const [id, def] of blocks)
+    uses.set(
+      id,
+      usesOf(def).filter((u) => blocks.has(u.block)),
+    );
   const size = new Map<string, number>();
   const depth = new Map<string, number>();
   /** The deepest chain below each definition (its next step), for the message. */
@@ -80,7 +91,10 @@ export function checkExpansion(doc: GraphDocument, blocks: ReadonlyMap<string, B
       for (const u of list) {
         total += u.times * (size.get(u.block) ?? 0);
         const d = depth.get(u.block) ?? 0;
-        if (d > below) { below = d; via = u.block; }
+        if (d > below) {
+          below = d;
+          via = u.block;
+        }
       }
       size.set(id, total);
       depth.set(id, below + 1);
@@ -97,17 +111,31 @@ export function checkExpansion(doc: GraphDocument, blocks: ReadonlyMap<string, B
   let layers = ownLayers(doc);
   for (const u of rootUses) {
     layers += u.times * size.get(u.block)!;
-    if (depth.get(u.block)! > nest) { nest = depth.get(u.block)!; top = u.block; }
+    if (depth.get(u.block)! > nest) {
+      nest = depth.get(u.block)!;
+      top = u.block;
+    }
   }
   if (nest > limits.maxBlockDepth && top !== null) {
     const chain: string[] = [];
     for (let id: string | null = top; id !== null && chain.length <= nest; id = deepest.get(id) ?? null) chain.push(id);
-    out.push(problem(C.nestingDepth, `Block definitions nest ${nest} deep (${trailText(chain)}); the limit is ${limits.maxBlockDepth} ` +
-      '(raise it with BLOCKSMITH_MAX_BLOCK_DEPTH).', { blockId: top, path: 'blocks' }));
+    out.push(
+      problem(
+        C.nestingDepth,
+        `Block definitions nest ${nest} deep (${trailText(chain)}); the limit is ${limits.maxBlockDepth} ` + '(raise it with BLOCKSMITH_MAX_BLOCK_DEPTH).',
+        { blockId: top, path: 'blocks' },
+      ),
+    );
   }
   if (layers > limits.maxExpandedLayers) {
     const shown = Number.isSafeInteger(layers) ? layers.toLocaleString('en-US') : layers.toExponential(2);
-    out.push(problem(C.expansionLimit, `The model expands to ${shown} layers (block instances and Repeat copies counted out); the limit is ` +
-      `${limits.maxExpandedLayers.toLocaleString('en-US')} (raise it with BLOCKSMITH_MAX_LAYERS).`, { path: '' }));
+    out.push(
+      problem(
+        C.expansionLimit,
+        `The model expands to ${shown} layers (block instances and Repeat copies counted out); the limit is ` +
+          `${limits.maxExpandedLayers.toLocaleString('en-US')} (raise it with BLOCKSMITH_MAX_LAYERS).`,
+        { path: '' },
+      ),
+    );
   }
 }

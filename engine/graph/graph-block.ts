@@ -32,7 +32,11 @@ export class GraphBlock extends Block {
     this.outputs = outputs;
     // A block used by two steps (a shared instance) is one child: it holds one set of parameters.
     const registered = new Set<Block>();
-    for (const s of steps) if (!registered.has(s.block)) { registered.add(s.block); this.registerChild(s.block, s.key); }
+    for (const s of steps)
+      if (!registered.has(s.block)) {
+        registered.add(s.block);
+        this.registerChild(s.block, s.key);
+      }
   }
 
   get numOutputs(): number {
@@ -46,7 +50,7 @@ export class GraphBlock extends Block {
     }
     const results: NDArray[][] = [];
     // An absent optional input reaches the layer as undefined (its forward declares it optional).
-    const read = (s: StepSource): NDArray => ('input' in s ? inputs[s.input]! : 'absent' in s ? undefined as unknown as NDArray : results[s.step]![s.port]!);
+    const read = (s: StepSource): NDArray => ('input' in s ? inputs[s.input]! : 'absent' in s ? (undefined as unknown as NDArray) : results[s.step]![s.port]!);
     for (const step of this.steps) {
       const args = step.inputs.map(read);
       results.push(step.outputCount > 1 ? step.block.callOutputs(...args) : [step.block.call(...args)]);
@@ -78,7 +82,14 @@ export class GraphBlock extends Block {
     const present = (x: StepSource): x is HybridSource => !('absent' in x);
     const output = this.outputs[0]!;
     if (!present(output) || this.steps.some((s) => !s.inputs.every(present))) return null;
-    return [{ kind: 'graph', owner: this, steps: this.steps.map((s) => ({ block: s.block, units: s.block.hybridUnits(), inputs: s.inputs.filter(present) })), output }];
+    return [
+      {
+        kind: 'graph',
+        owner: this,
+        steps: this.steps.map((s) => ({ block: s.block, units: s.block.hybridUnits(), inputs: s.inputs.filter(present) })),
+        output,
+      },
+    ];
   }
 
   /** The first output (a graph with one Output node has just that). */

@@ -20,12 +20,14 @@ function v1ToV2(doc: Json): Json {
   const { inputShape, dtype, definitions, ...rest } = doc;
   const moveLayout = (graph: Json): Json => {
     const positions: Record<string, unknown> = {};
-    const nodes = Array.isArray(graph.nodes) ? graph.nodes.map((n: unknown) => {
-      if (!isObject(n) || !('position' in n)) return n;
-      const { position, ...node } = n;
-      if (typeof node.id === 'string') positions[node.id] = position;
-      return node;
-    }) : graph.nodes;
+    const nodes = Array.isArray(graph.nodes)
+      ? graph.nodes.map((n: unknown) => {
+          if (!isObject(n) || !('position' in n)) return n;
+          const { position, ...node } = n;
+          if (typeof node.id === 'string') positions[node.id] = position;
+          return node;
+        })
+      : graph.nodes;
     const layout = Object.keys(positions).length > 0 ? { ...(isObject(graph.layout) ? graph.layout : {}), positions } : graph.layout;
     return { ...graph, nodes, ...(layout === undefined ? {} : { layout }) };
   };
@@ -46,18 +48,39 @@ export function migrateDocument(json: unknown): { document: unknown; problems: P
   // Every later step (the schema, messages quoting values) walks the JSON recursively.
   const maxDepth = currentLimits().maxJsonDepth;
   if (jsonDeeperThan(json, maxDepth)) {
-    return { document: null, problems: [problem(C.jsonDepth, `The document nests arrays or objects more than ${maxDepth} deep; ` +
-      'no graph document needs that (raise the limit with BLOCKSMITH_MAX_JSON_DEPTH).', { path: '' })] };
+    return {
+      document: null,
+      problems: [
+        problem(
+          C.jsonDepth,
+          `The document nests arrays or objects more than ${maxDepth} deep; ` +
+            'no graph document needs that (raise the limit with BLOCKSMITH_MAX_JSON_DEPTH).',
+          { path: '' },
+        ),
+      ],
+    };
   }
   if (json.format !== GRAPH_FORMAT) {
-    return { document: null, problems: [problem(C.format, `This is not a Blocksmith graph: "format" is ${JSON.stringify(json.format)}, expected "${GRAPH_FORMAT}".`, { path: 'format' })] };
+    return {
+      document: null,
+      problems: [
+        problem(C.format, `This is not a Blocksmith graph: "format" is ${JSON.stringify(json.format)}, expected "${GRAPH_FORMAT}".`, { path: 'format' }),
+      ],
+    };
   }
   const from = json.version;
   if (typeof from !== 'number' || !Number.isInteger(from) || from < 1) {
     return { document: null, problems: [problem(C.version, `"version" must be a positive integer, got ${JSON.stringify(from)}.`, { path: 'version' })] };
   }
   if (from > GRAPH_VERSION) {
-    return { document: null, problems: [problem(C.version, `The file is version ${from}, newer than this Blocksmith reads (${GRAPH_VERSION}); update Blocksmith to open it.`, { path: 'version' })] };
+    return {
+      document: null,
+      problems: [
+        problem(C.version, `The file is version ${from}, newer than this Blocksmith reads (${GRAPH_VERSION}); update Blocksmith to open it.`, {
+          path: 'version',
+        }),
+      ],
+    };
   }
   let doc: Json = json;
   for (let v = from; v < GRAPH_VERSION; v++) {

@@ -43,7 +43,8 @@ function nodeIdAt(doc: unknown, path: readonly PropertyKey[]): string | undefine
   for (const k of path) {
     if (typeof cur !== 'object' || cur === null) break;
     cur = (cur as Record<PropertyKey, unknown>)[k as string];
-    if (typeof cur === 'object' && cur !== null && typeof (cur as { id?: unknown }).id === 'string' && 'kind' in cur) id = (cur as unknown as { id: string }).id;
+    if (typeof cur === 'object' && cur !== null && typeof (cur as { id?: unknown }).id === 'string' && 'kind' in cur)
+      id = (cur as unknown as { id: string }).id;
   }
   return id;
 }
@@ -65,8 +66,14 @@ function checkInitializers(doc: GraphDocument, out: Problem[]): void {
         // MXNet's JSON form '["normal", {...}]' is accepted by the registry too.
         const name = raw.trimStart().startsWith('[') ? safeJsonName(raw) : raw;
         if (name === null || !known.has(name.toLowerCase())) {
-          out.push(problem(C.initUnknown, `${n.name}.${param}: unknown initializer ${JSON.stringify(raw)}; known: ${[...known].join(', ')}.`,
-            { blockId, nodeId: n.id, param, path: `${base}nodes[${i}].params.${param}.init` }));
+          out.push(
+            problem(C.initUnknown, `${n.name}.${param}: unknown initializer ${JSON.stringify(raw)}; known: ${[...known].join(', ')}.`, {
+              blockId,
+              nodeId: n.id,
+              param,
+              path: `${base}nodes[${i}].params.${param}.init`,
+            }),
+          );
         }
       }
     });
@@ -83,4 +90,3 @@ function safeJsonName(raw: string): string | null {
     return null;
   }
 }
-

@@ -15,12 +15,34 @@ import { indexGraph, isLayerKind, topologicalOrder, type GraphIndex } from './to
 import { classHint } from '../protocol/graph-names.ts';
 import { codeOutputNames } from '../protocol/code-ports.ts';
 
-export interface PlannedLayer { type: 'layer'; node: GraphNode; name: string; attrs: Record<string, unknown>; childNames: Record<string, string> }
-export interface PlannedInstance { type: 'instance'; node: GraphNode; graph: PlannedGraph }
-export interface PlannedRepeat { type: 'repeat'; node: GraphNode; name: string; copies: PlannedGraph[]; shared: boolean }
-export interface PlannedIo { type: 'io'; node: GraphNode }
+export interface PlannedLayer {
+  type: 'layer';
+  node: GraphNode;
+  name: string;
+  attrs: Record<string, unknown>;
+  childNames: Record<string, string>;
+}
+export interface PlannedInstance {
+  type: 'instance';
+  node: GraphNode;
+  graph: PlannedGraph;
+}
+export interface PlannedRepeat {
+  type: 'repeat';
+  node: GraphNode;
+  name: string;
+  copies: PlannedGraph[];
+  shared: boolean;
+}
+export interface PlannedIo {
+  type: 'io';
+  node: GraphNode;
+}
 /** A node with an error of its own (shape inference of a half-drawn graph): its outputs are unknown. */
-export interface PlannedBroken { type: 'broken'; node: GraphNode }
+export interface PlannedBroken {
+  type: 'broken';
+  node: GraphNode;
+}
 export type PlannedItem = PlannedLayer | PlannedInstance | PlannedRepeat | PlannedIo | PlannedBroken;
 
 export interface PlannedGraph {
@@ -96,10 +118,16 @@ function chainOf(body: Pick<GraphBody, 'nodes'>, index: GraphIndex): GraphNode[]
 export function planDocument(doc: GraphDocument, broken: (blockId: string | undefined, nodeId: string) => boolean = () => false): PlannedGraph {
   const blocks = new Map(doc.blocks.map((b) => [b.id, b]));
   const stored = [...doc.nodes, ...doc.blocks.flatMap((b) => b.nodes)].flatMap((n) => [n.name, ...(n.sequence ?? []).map((s) => s.name)]);
-  const namer = new Namer(doc.nodes.map((n) => n.name), stored);
+  const namer = new Namer(
+    doc.nodes.map((n) => n.name),
+    stored,
+  );
   const canonical = new Map<string, PlannedGraph>();
 
-  const planGraph = (body: Pick<GraphBody, 'nodes' | 'edges' | 'className'>, opts: { blockId?: string; name?: string; root?: boolean; unwrap?: boolean }): PlannedGraph => {
+  const planGraph = (
+    body: Pick<GraphBody, 'nodes' | 'edges' | 'className'>,
+    opts: { blockId?: string; name?: string; root?: boolean; unwrap?: boolean },
+  ): PlannedGraph => {
     const index = indexGraph(body);
     const { order } = topologicalOrder(body, index);
     const chain = chainOf(body, index);
@@ -130,7 +158,10 @@ export function planDocument(doc: GraphDocument, broken: (blockId: string | unde
         const def = blocks.get(node.block!)!;
         if (node.shareParams) {
           let g = canonical.get(def.id);
-          if (!g) { g = planDefinition(def, own()); canonical.set(def.id, g); }
+          if (!g) {
+            g = planDefinition(def, own());
+            canonical.set(def.id, g);
+          }
           return { type: 'instance', node, graph: g };
         }
         return { type: 'instance', node, graph: planDefinition(def, own()) };
@@ -182,7 +213,9 @@ function sequenceBody(node: GraphNode): Pick<GraphBody, 'nodes' | 'edges' | 'cla
     { id: '$out', kind: 'Output', name: 'output' },
   ];
   const edges = nodes.slice(1).map((n, i) => ({
-    id: `e${i}`, source: { node: nodes[i]!.id, port: 'output' }, target: { node: n.id, port: 'data' },
+    id: `e${i}`,
+    source: { node: nodes[i]!.id, port: 'output' },
+    target: { node: n.id, port: 'data' },
   }));
   return { nodes, edges };
 }
@@ -198,10 +231,14 @@ export function itemPorts(item: PlannedItem): { inputs: string[]; outputs: strin
     outputs: g.body.nodes.filter((n) => n.kind === 'Output').map((n) => n.name),
   });
   switch (item.type) {
-    case 'broken': return { inputs: [], outputs: [] };
-    case 'io': return item.node.kind === 'Input' ? { inputs: [], outputs: ['output'] } : { inputs: ['data'], outputs: [] };
-    case 'instance': return io(item.graph);
-    case 'repeat': return item.node.sequence ? { inputs: ['data'], outputs: ['output'] } : io(item.copies[0]!);
+    case 'broken':
+      return { inputs: [], outputs: [] };
+    case 'io':
+      return item.node.kind === 'Input' ? { inputs: [], outputs: ['output'] } : { inputs: ['data'], outputs: [] };
+    case 'instance':
+      return io(item.graph);
+    case 'repeat':
+      return item.node.sequence ? { inputs: ['data'], outputs: ['output'] } : io(item.copies[0]!);
     case 'layer': {
       const spec = layerSpec(item.node.kind);
       const source = item.node.kind === 'Code' ? item.node.attrs?.source : undefined;
@@ -216,14 +253,29 @@ export function itemPorts(item: PlannedItem): { inputs: string[]; outputs: strin
  * the end are dropped (a layer called with fewer arguments sees undefined there all the same).
  * A required port left unconnected (a problem already reported) gives `missing` when given.
  */
-export function portValues<T>(item: PlannedItem, incoming: ReadonlyMap<string, readonly GraphEdge[]> | undefined, read: (e: GraphEdge) => T,
-  absent: T, missing?: T): T[] {
-  const optional = item.type === 'layer' ? new Set(layerSpec(item.node.kind).inputs.filter((p) => p.optional).map((p) => p.name)) : new Set<string>();
+export function portValues<T>(
+  item: PlannedItem,
+  incoming: ReadonlyMap<string, readonly GraphEdge[]> | undefined,
+  read: (e: GraphEdge) => T,
+  absent: T,
+  missing?: T,
+): T[] {
+  const optional =
+    item.type === 'layer'
+      ? new Set(
+          layerSpec(item.node.kind)
+            .inputs.filter((p) => p.optional)
+            .map((p) => p.name),
+        )
+      : new Set<string>();
   const out: T[] = [];
   let last = 0;
   for (const p of itemPorts(item).inputs) {
     const edges = incoming?.get(p) ?? [];
-    if (edges.length === 0 && optional.has(p)) { out.push(absent); continue; }
+    if (edges.length === 0 && optional.has(p)) {
+      out.push(absent);
+      continue;
+    }
     if (edges.length === 0 && missing !== undefined) out.push(missing);
     for (const e of edges) out.push(read(e));
     last = out.length;

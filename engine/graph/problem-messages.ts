@@ -15,16 +15,19 @@ export const structureProblemText = {
     `Nodes '${otherId}' and '${id}' are both named '${name}'; names give parameter names (${name}_weight), so they must differ.`,
   containerParams: (name: string, kind: string) => `${name} (${kind}) holds no parameters of its own; set them on the layers inside.`,
   duplicateEdgeId: (id: string) => `Two edges have the id '${id}'.`,
-  edgeNode: (edge: string, end: 'source' | 'target', node: string) => `Edge '${edge}' ${end === 'source' ? 'starts at' : 'ends at'} node '${node}', which does not exist.`,
+  edgeNode: (edge: string, end: 'source' | 'target', node: string) =>
+    `Edge '${edge}' ${end === 'source' ? 'starts at' : 'ends at'} node '${node}', which does not exist.`,
   edgePort: (edge: string, node: string, end: 'source' | 'target', port: string, ports: readonly string[]) =>
     `Edge '${edge}': ${node} has no ${end === 'source' ? 'output' : 'input'} port '${port}' (it has ${listed(ports)}).`,
   portUnconnected: (node: string, port: string) => `${node}'s input '${port}' is not connected.`,
   portMultiple: (node: string, port: string, edges: readonly string[]) =>
     `${node}'s input '${port}' takes one edge, but ${edges.length} arrive (${edges.slice(0, 10).join(', ')}${edges.length > 10 ? ', …' : ''}).`,
-  cycle: (names: readonly string[]) => `The graph has a cycle: ${[...names, names[0]].join(' → ')}; data cannot flow around a loop (use Repeat for repetition).`,
+  cycle: (names: readonly string[]) =>
+    `The graph has a cycle: ${[...names, names[0]].join(' → ')}; data cannot flow around a loop (use Repeat for repetition).`,
   inputMissing: (what: string) => `${what} has no Input node.`,
   outputMissing: (what: string) => `${what} has no Output node.`,
-  repeatCount: (name: string, count: number | undefined) => `${name} repeats ${count ?? 'an unset number of'} times; a count is ${REPEAT_MIN} to ${REPEAT_MAX}.`,
+  repeatCount: (name: string, count: number | undefined) =>
+    `${name} repeats ${count ?? 'an unset number of'} times; a count is ${REPEAT_MIN} to ${REPEAT_MAX}.`,
   repeatSource: (name: string) => `${name} (Repeat) needs exactly one of 'block' (a block definition) or 'sequence' (inline layers).`,
   sequenceKind: (name: string, kind: string) => `${name}: unknown layer kind '${kind}' in the repeated sequence.`,
   instanceBlock: (name: string) => `${name} (BlockInstance) needs 'block', the id of a block definition.`,
@@ -44,8 +47,10 @@ export const nodeProblemText = {
   attrRange: (kind: string, attr: string, range: string, doc: string, got: unknown) => `${kind}.${attr} must be ${range} (${doc}), got ${String(got)}.`,
   attrChoice: (kind: string, attr: string, choices: readonly string[], got: string) => `${kind}.${attr} must be one of ${choices.join(', ')}, got ${got}.`,
   attrRequired: (kind: string, attr: string, doc: string) => `${kind} needs '${attr}' (${doc}).`,
-  attrUnknown: (kind: string, attr: string, known: readonly string[]) => `${kind} has no attribute '${attr}' (it has ${known.join(', ') || 'none'}); it is ignored.`,
-  paramUnknown: (node: string, kind: string, param: string, own: readonly string[]) => `${node} (${kind}) has no parameter '${param}'; it has ${own.join(', ') || 'none'}.`,
+  attrUnknown: (kind: string, attr: string, known: readonly string[]) =>
+    `${kind} has no attribute '${attr}' (it has ${known.join(', ') || 'none'}); it is ignored.`,
+  paramUnknown: (node: string, kind: string, param: string, own: readonly string[]) =>
+    `${node} (${kind}) has no parameter '${param}'; it has ${own.join(', ') || 'none'}.`,
   tieSettings: (node: string, param: string, tieNode: string, tieParam: string) =>
     `${node}.${param} is tied to ${tieNode}.${tieParam}, so that parameter's init and constant settings apply; the ones given here are ignored.`,
   tieMissingNode: (node: string, param: string, tieNode: string, exists: boolean) =>

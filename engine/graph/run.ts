@@ -18,7 +18,8 @@ export function documentDevice(doc: GraphDocument): Device {
 
 /** The shape of each main-graph Input node, unknown dims (the batch) made 1 for a random input. */
 export function concreteInputShapes(doc: GraphDocument): number[][] {
-  return doc.nodes.filter((n) => n.kind === 'Input')
+  return doc.nodes
+    .filter((n) => n.kind === 'Input')
     .map((n) => (Array.isArray(n.attrs?.shape) ? (n.attrs.shape as number[]) : doc.input.shape).map((d) => (d < 0 ? 1 : d)));
 }
 
@@ -47,9 +48,14 @@ export interface RunOptions {
 export function runModel(model: BuiltModel, inputs: NDArray[], options: RunOptions = {}): { outputs: NDArray[]; edgeShapes: Record<string, number[]> } {
   const doc = model.document;
   const device = documentDevice(doc);
-  const xs = (inputs.length > 0 ? inputs : concreteInputShapes(doc).map((s) => sampleInput(s, doc.input.dtype as DType)))
-    .map((x) => x.asInContext(device));
-  if (model.net.collectParams().values().some((p) => p.state === 'uninitialized')) model.net.initialize({ device });
+  const xs = (inputs.length > 0 ? inputs : concreteInputShapes(doc).map((s) => sampleInput(s, doc.input.dtype as DType))).map((x) => x.asInContext(device));
+  if (
+    model.net
+      .collectParams()
+      .values()
+      .some((p) => p.state === 'uninitialized')
+  )
+    model.net.initialize({ device });
   const compiled = options.compiled ? compiledRun(model, xs) : null;
   if (compiled) return compiled;
   if (options.compiled) beforeEagerRun(model);
@@ -67,10 +73,16 @@ export function runModel(model: BuiltModel, inputs: NDArray[], options: RunOptio
     };
     block.callOutputs = (...args: NDArray[]): NDArray[] => {
       const ys = callOutputs.apply(block, args);
-      seen.set(block, ys.map((y) => [...y.shape]));
+      seen.set(
+        block,
+        ys.map((y) => [...y.shape]),
+      );
       return ys;
     };
-    restore.push(() => { delete (block as { call?: unknown }).call; delete (block as { callOutputs?: unknown }).callOutputs; });
+    restore.push(() => {
+      delete (block as { call?: unknown }).call;
+      delete (block as { callOutputs?: unknown }).callOutputs;
+    });
   }
   let outputs: NDArray[];
   try {
@@ -79,14 +91,29 @@ export function runModel(model: BuiltModel, inputs: NDArray[], options: RunOptio
     for (const r of restore) r();
   }
   const edgeShapes: Record<string, number[]> = {};
-  walk(model, model.plan, '', xs.map((x) => [...x.shape]), seen, edgeShapes, new Map());
+  walk(
+    model,
+    model.plan,
+    '',
+    xs.map((x) => [...x.shape]),
+    seen,
+    edgeShapes,
+    new Map(),
+  );
   if (options.compiled) observedEager(model, xs, edgeShapes);
   return { outputs, edgeShapes };
 }
 
 /** Replays the plan with the observed layer outputs to give every edge (also inside instances) its shape. */
-function walk(model: BuiltModel, g: PlannedGraph, path: string, inputs: (number[] | null)[], seen: Map<Block, number[][]>,
-  out: Record<string, number[]>, firstPath: Map<PlannedGraph, string>): (number[] | null)[] {
+function walk(
+  model: BuiltModel,
+  g: PlannedGraph,
+  path: string,
+  inputs: (number[] | null)[],
+  seen: Map<Block, number[][]>,
+  out: Record<string, number[]>,
+  firstPath: Map<PlannedGraph, string>,
+): (number[] | null)[] {
   // A shared definition was built (and its blocks keyed) once, under the path of its first use.
   const keyPath = firstPath.get(g) ?? path;
   if (!firstPath.has(g)) firstPath.set(g, path);
@@ -110,7 +137,9 @@ function walk(model: BuiltModel, g: PlannedGraph, path: string, inputs: (number[
       results = walk(model, item.graph, subPath(path, node.id), ins, seen, out, firstPath);
     } else {
       let x = ins[0] ?? null;
-      item.copies.forEach((c, i) => { x = walk(model, c, subPath(path, node.id, i), [x], seen, out, firstPath)[0] ?? null; });
+      item.copies.forEach((c, i) => {
+        x = walk(model, c, subPath(path, node.id, i), [x], seen, out, firstPath)[0] ?? null;
+      });
       results = [x];
     }
     itemPorts(item).outputs.forEach((p, i) => values.set(`${node.id}:${p}`, results[i] ?? null));

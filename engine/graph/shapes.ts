@@ -36,8 +36,17 @@ type Shape = number[] | null;
 const HARMLESS = new Set<string>([C.nameDuplicate, C.initUnknown, C.portUnconnected, C.edgeNode, C.cycle]);
 /** Errors about a whole graph that still leave its connected part inferable. */
 const GRAPH_LEVEL = new Set<string>([C.inputMissing, C.outputMissing, C.idDuplicate]);
-interface Ctx { report: ShapeReport; dtype: string; counted: Set<PlannedGraph> }
-interface GraphResult { outputs: Shape[]; paramCount: number; flops: number; params: { name: string; shape: number[] }[] }
+interface Ctx {
+  report: ShapeReport;
+  dtype: string;
+  counted: Set<PlannedGraph>;
+}
+interface GraphResult {
+  outputs: Shape[];
+  paramCount: number;
+  flops: number;
+  params: { name: string; shape: number[] }[];
+}
 
 const known = (s: readonly number[]): boolean => s.every((d) => d >= 0);
 const count = (s: readonly number[]): number => (known(s) ? s.reduce((a, b) => a * b, 1) : 0);
@@ -63,8 +72,7 @@ function inferAt(doc: GraphDocument, given: readonly number[]): ShapeReport {
   if (errors.some((p) => p.nodeId === undefined && !GRAPH_LEVEL.has(p.code))) return report;
   const broken = new Set(errors.map((p) => `${p.blockId ?? ''}\u0000${p.nodeId}`));
   const plan = planDocument(doc, (blockId, nodeId) => broken.has(`${blockId ?? ''}\u0000${nodeId}`));
-  const inputs = plan.body.nodes.filter((n) => n.kind === 'Input')
-    .map((n) => (Array.isArray(n.attrs?.shape) ? [...(n.attrs.shape as number[])] : [...given]));
+  const inputs = plan.body.nodes.filter((n) => n.kind === 'Input').map((n) => (Array.isArray(n.attrs?.shape) ? [...(n.attrs.shape as number[])] : [...given]));
   inferGraph(plan, inputs, '', { report, dtype: doc.input.dtype, counted: new Set() });
   report.problems.push(...checkBudget(doc, report));
   return report;
@@ -81,8 +89,13 @@ function inferGraph(g: PlannedGraph, inputs: Shape[], path: string, ctx: Ctx, in
   const inputsOf = (node: GraphNode): (Shape | undefined)[] => {
     // An unconnected port reads as unknown (null), so nothing downstream of it is guessed; an
     // optional one left open is undefined (the layer's rule knows it is absent).
-    return portValues<Shape | undefined>(g.items.get(node.id)!, g.index.incoming.get(node.id),
-      (e) => values.get(`${e.source.node}:${e.source.port}`) ?? null, undefined, null);
+    return portValues<Shape | undefined>(
+      g.items.get(node.id)!,
+      g.index.incoming.get(node.id),
+      (e) => values.get(`${e.source.node}:${e.source.port}`) ?? null,
+      undefined,
+      null,
+    );
   };
   for (const node of g.order) {
     const item = g.items.get(node.id)!;
@@ -91,7 +104,7 @@ function inferGraph(g: PlannedGraph, inputs: Shape[], path: string, ctx: Ctx, in
     let entry: NodeShapes = { outputShapes: [], paramCount: 0, flops: 0, params: [] };
     const ins = inputsOf(node);
     const firstIn = g.index.incoming.get(node.id)?.values().next().value?.[0];
-    const inDtype = firstIn ? dtypes.get(`${firstIn.source.node}:${firstIn.source.port}`) ?? ctx.dtype : ctx.dtype;
+    const inDtype = firstIn ? (dtypes.get(`${firstIn.source.node}:${firstIn.source.port}`) ?? ctx.dtype) : ctx.dtype;
     if (item.type === 'io' && node.kind === 'Input') {
       const s = inputs[inputIndex++] ?? null;
       outs = { output: s };
@@ -106,11 +119,15 @@ function inferGraph(g: PlannedGraph, inputs: Shape[], path: string, ctx: Ctx, in
     } else if (item.type === 'layer') {
       const r = inferLayer(item, ins as number[][], g, tiedShapes, ctx, path);
       entry = r.entry;
-      itemPorts(item).outputs.forEach((name, i) => { outs[name] = r.outs[i] ?? null; });
+      itemPorts(item).outputs.forEach((name, i) => {
+        outs[name] = r.outs[i] ?? null;
+      });
     } else if (item.type === 'instance') {
       const sub = inferGraph(item.graph, ins as Shape[], subPath(path, node.id), ctx, [inDtype]);
       const names = item.graph.body.nodes.filter((n) => n.kind === 'Output').map((n) => n.name);
-      names.forEach((n, i) => { outs[n] = sub.outputs[i] ?? null; });
+      names.forEach((n, i) => {
+        outs[n] = sub.outputs[i] ?? null;
+      });
       // Instances sharing a definition's parameters hold one set: it counts at the first of them.
       const paramCount = node.shareParams && ctx.counted.has(item.graph) ? 0 : sub.paramCount;
       if (node.shareParams) ctx.counted.add(item.graph);
@@ -123,28 +140,49 @@ function inferGraph(g: PlannedGraph, inputs: Shape[], path: string, ctx: Ctx, in
         const sub = inferGraph(copy, [x], subPath(path, node.id, i), ctx, [inDtype]);
         x = sub.outputs[0] ?? null;
         // Shared copies are one set of parameters, counted once.
-        if (!item.shared || (i === 0 && !ctx.counted.has(copy))) { acc.paramCount += sub.paramCount; acc.params.push(...sub.params); }
+        if (!item.shared || (i === 0 && !ctx.counted.has(copy))) {
+          acc.paramCount += sub.paramCount;
+          acc.params.push(...sub.params);
+        }
         acc.flops += sub.flops;
       });
       if (item.shared) ctx.counted.add(item.copies[0]!);
       outs = { [itemPorts(item).outputs[0]!]: x };
       entry = { outputShapes: x ? [x] : [], paramCount: acc.paramCount, flops: acc.flops, params: acc.params };
     }
-    const outDtype = item.type === 'io' && node.kind === 'Input' ? inputDtypes[inputIndex - 1] ?? ctx.dtype
-      : item.type === 'layer' && layerSpec(node.kind).params.length > 0 && !inDtype.startsWith('float') ? 'float32' : inDtype;
-    for (const [port, s] of Object.entries(outs)) { values.set(`${node.id}:${port}`, s); dtypes.set(`${node.id}:${port}`, outDtype); }
+    const outDtype =
+      item.type === 'io' && node.kind === 'Input'
+        ? (inputDtypes[inputIndex - 1] ?? ctx.dtype)
+        : item.type === 'layer' && layerSpec(node.kind).params.length > 0 && !inDtype.startsWith('float')
+          ? 'float32'
+          : inDtype;
+    for (const [port, s] of Object.entries(outs)) {
+      values.set(`${node.id}:${port}`, s);
+      dtypes.set(`${node.id}:${port}`, outDtype);
+    }
     for (const e of g.index.outgoing.get(node.id) ?? []) {
       const s = values.get(`${e.source.node}:${e.source.port}`);
       if (s) ctx.report.edges[path + e.id] = { shape: s, dtype: dtypes.get(`${e.source.node}:${e.source.port}`) ?? ctx.dtype };
     }
     ctx.report.nodes[key] = entry;
-    if (item.type !== 'io') { result.paramCount += entry.paramCount; result.flops += entry.flops; result.params.push(...entry.params); }
+    if (item.type !== 'io') {
+      result.paramCount += entry.paramCount;
+      result.flops += entry.flops;
+      result.params.push(...entry.params);
+    }
   }
   checkTies(g, tiedShapes, path, ctx);
   return result;
 }
 
-function inferLayer(item: PlannedLayer, ins: number[][], g: PlannedGraph, tiedShapes: Map<string, number[]>, ctx: Ctx, path: string): { outs: Shape[]; entry: NodeShapes } {
+function inferLayer(
+  item: PlannedLayer,
+  ins: number[][],
+  g: PlannedGraph,
+  tiedShapes: Map<string, number[]>,
+  ctx: Ctx,
+  path: string,
+): { outs: Shape[]; entry: NodeShapes } {
   const spec = layerSpec(item.node.kind);
   const entry: NodeShapes = { outputShapes: [], paramCount: 0, flops: 0, params: [], name: item.name };
   const place = { nodeId: path + item.node.id, blockId: g.blockId };
@@ -165,7 +203,13 @@ function inferLayer(item: PlannedLayer, ins: number[][], g: PlannedGraph, tiedSh
     const rootItem = root ? g.items.get(root[0]) : undefined;
     const name = root && rootItem?.type === 'layer' ? paramFullName(rootItem, root[1]) : paramFullName(item, p.name);
     if (!shapesCompatible(fixed, shape)) {
-      ctx.report.problems.push(problem(C.shapeMismatch, `${item.name}: the input ${fmtShape(ins[0]!)} does not fit ${name}: it is ${fmtShape(fixed)}, but the data needs ${fmtShape(shape)}.`, { ...place, param: p.name }));
+      ctx.report.problems.push(
+        problem(
+          C.shapeMismatch,
+          `${item.name}: the input ${fmtShape(ins[0]!)} does not fit ${name}: it is ${fmtShape(fixed)}, but the data needs ${fmtShape(shape)}.`,
+          { ...place, param: p.name },
+        ),
+      );
     }
     tiedShapes.set(`${item.node.id}.${p.name}`, shape);
     entry.params.push({ name, shape });
@@ -184,7 +228,6 @@ function inferLayer(item: PlannedLayer, ins: number[][], g: PlannedGraph, tiedSh
   return { outs, entry };
 }
 
-
 /** A tied parameter must come out with the same shape at both ends once the data is known. */
 function checkTies(g: PlannedGraph, shapes: Map<string, number[]>, path: string, ctx: Ctx): void {
   for (const item of g.items.values()) {
@@ -196,8 +239,13 @@ function checkTies(g: PlannedGraph, shapes: Map<string, number[]>, path: string,
       const theirs = shapes.get(`${rootNode}.${rootParam}`);
       if (mine && theirs && !shapesCompatible(mine, theirs)) {
         const target = g.items.get(rootNode) as PlannedLayer;
-        ctx.report.problems.push(problem(C.shapeMismatch, `${item.name}.${param} is tied to ${target.name}_${rootParam}, which the data makes ${fmtShape(theirs)}, but here the data needs ${fmtShape(mine)}.`,
-          { nodeId: path + item.node.id, blockId: g.blockId, param }));
+        ctx.report.problems.push(
+          problem(
+            C.shapeMismatch,
+            `${item.name}.${param} is tied to ${target.name}_${rootParam}, which the data makes ${fmtShape(theirs)}, but here the data needs ${fmtShape(mine)}.`,
+            { nodeId: path + item.node.id, blockId: g.blockId, param },
+          ),
+        );
       }
     }
   }

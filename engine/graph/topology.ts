@@ -13,7 +13,11 @@ export { definitionPorts, type NodePorts };
 
 /** The ports of a node, or null when they cannot be known (unknown kind or missing definition). */
 export function nodePorts(node: GraphNode, blocks: ReadonlyMap<string, BlockDefinition>): NodePorts | null {
-  return portsOf(node, (id) => blocks.get(id), (kind) => (isLayerKind(kind) ? layerSpec(kind) : undefined));
+  return portsOf(
+    node,
+    (id) => blocks.get(id),
+    (kind) => (isLayerKind(kind) ? layerSpec(kind) : undefined),
+  );
 }
 
 export interface GraphIndex {
@@ -90,24 +94,37 @@ export function findCycles(index: GraphIndex): GraphNode[][] {
   for (const start of index.nodes.keys()) {
     if (num.has(start)) continue;
     const work: { id: string; next: number }[] = [{ id: start, next: 0 }];
-    num.set(start, counter); low.set(start, counter++); stack.push(start); onStack.add(start);
+    num.set(start, counter);
+    low.set(start, counter++);
+    stack.push(start);
+    onStack.add(start);
     while (work.length > 0) {
       const top = work[work.length - 1]!;
       const out = succ(top.id);
       if (top.next < out.length) {
         const w = out[top.next++]!;
         if (!num.has(w)) {
-          num.set(w, counter); low.set(w, counter++); stack.push(w); onStack.add(w);
+          num.set(w, counter);
+          low.set(w, counter++);
+          stack.push(w);
+          onStack.add(w);
           work.push({ id: w, next: 0 });
         } else if (onStack.has(w)) low.set(top.id, Math.min(low.get(top.id)!, num.get(w)!));
         continue;
       }
       work.pop();
-      if (work.length > 0) { const parent = work[work.length - 1]!.id; low.set(parent, Math.min(low.get(parent)!, low.get(top.id)!)); }
+      if (work.length > 0) {
+        const parent = work[work.length - 1]!.id;
+        low.set(parent, Math.min(low.get(parent)!, low.get(top.id)!));
+      }
       if (low.get(top.id) === num.get(top.id)) {
         const comp: string[] = [];
         let w: string;
-        do { w = stack.pop()!; onStack.delete(w); comp.push(w); } while (w !== top.id);
+        do {
+          w = stack.pop()!;
+          onStack.delete(w);
+          comp.push(w);
+        } while (w !== top.id);
         if (comp.length > 1 || succ(top.id).includes(top.id)) components.push(comp);
       }
     }
@@ -130,7 +147,10 @@ function cyclePath(comp: string[], succ: (id: string) => string[]): string[] {
         while (path[0] !== start) path.unshift(parent.get(path[0]!)!);
         return path;
       }
-      if (!parent.has(w)) { parent.set(w, v); queue.push(w); }
+      if (!parent.has(w)) {
+        parent.set(w, v);
+        queue.push(w);
+      }
     }
   }
   return comp;
@@ -140,7 +160,9 @@ function cyclePath(comp: string[], succ: (id: string) => string[]): string[] {
 class MinHeap<T> {
   private readonly items: T[] = [];
   constructor(private readonly key: (item: T) => number) {}
-  get size(): number { return this.items.length; }
+  get size(): number {
+    return this.items.length;
+  }
   push(item: T): void {
     const a = this.items;
     a.push(item);
@@ -158,7 +180,8 @@ class MinHeap<T> {
     if (a.length > 0) {
       a[0] = last;
       for (let i = 0; ;) {
-        const l = 2 * i + 1, r = l + 1;
+        const l = 2 * i + 1,
+          r = l + 1;
         let m = i;
         if (l < a.length && this.key(a[l]!) < this.key(a[m]!)) m = l;
         if (r < a.length && this.key(a[r]!) < this.key(a[m]!)) m = r;

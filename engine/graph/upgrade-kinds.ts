@@ -13,8 +13,10 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 export function formerKindSource(kind: unknown, attrs: unknown): string | null {
   const a = isObject(attrs) ? attrs : {};
   switch (kind) {
-    case 'CenteredLayer': return CENTERED_LAYER_SOURCE;
-    case 'FancyMLP': return FANCY_MLP_SOURCE;
+    case 'CenteredLayer':
+      return CENTERED_LAYER_SOURCE;
+    case 'FancyMLP':
+      return FANCY_MLP_SOURCE;
     case 'MyDense': {
       const units = Number(a.units);
       const inUnits = Number(a.inUnits);
@@ -24,7 +26,8 @@ export function formerKindSource(kind: unknown, attrs: unknown): string | null {
       trustSources([source]);
       return source;
     }
-    default: return null;
+    default:
+      return null;
   }
 }
 

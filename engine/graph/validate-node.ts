@@ -10,18 +10,28 @@ import { isLayerKind } from './topology.ts';
 import { formatShape } from '../core/errors.ts';
 import { nodeProblemText as T } from './problem-messages.ts';
 
-export interface Place { nodeId?: string; blockId?: string; path: string }
+export interface Place {
+  nodeId?: string;
+  blockId?: string;
+  path: string;
+}
 
 /** A value as it appears in a message: JSON, cut at 200 characters (a value may be megabytes). */
 const show = (v: unknown): string => {
   let text: string;
-  try { text = JSON.stringify(v) ?? String(v); } catch { text = Array.isArray(v) ? 'a list' : typeof v; }
+  try {
+    text = JSON.stringify(v) ?? String(v);
+  } catch {
+    text = Array.isArray(v) ? 'a list' : typeof v;
+  }
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 };
 
 function checkAttr(a: AttrSpec, v: unknown, kind: string, place: Place, out: Problem[]): void {
   const at = { ...place, path: `${place.path}.attrs.${a.name}` };
-  const bad = (what: string): void => { out.push(problem(C.attrType, T.attrType(kind, a.name, what, show(v)), at)); };
+  const bad = (what: string): void => {
+    out.push(problem(C.attrType, T.attrType(kind, a.name, what, show(v)), at));
+  };
   if (v === null) {
     if (a.default !== null) bad(`a value (${a.doc})`);
     return;
@@ -35,15 +45,22 @@ function checkAttr(a: AttrSpec, v: unknown, kind: string, place: Place, out: Pro
         out.push(problem(C.attrRange, T.attrRange(kind, a.name, range, a.doc, v), at));
       }
       return;
-    case 'bool': if (typeof v !== 'boolean') bad('true or false'); return;
-    case 'string': case 'function': if (typeof v !== 'string' || v === '') bad('a non-empty string'); return;
+    case 'bool':
+      if (typeof v !== 'boolean') bad('true or false');
+      return;
+    case 'string':
+    case 'function':
+      if (typeof v !== 'string' || v === '') bad('a non-empty string');
+      return;
     case 'enum':
       if (typeof v !== 'string') return bad(`one of ${a.choices?.join(', ')}`);
       if (a.choices && !a.choices.includes(v)) out.push(problem(C.attrChoice, T.attrChoice(kind, a.name, a.choices, show(v)), at));
       return;
-    case 'intList': if (!Array.isArray(v) || !v.every((d) => Number.isInteger(d))) bad('a list of integers'); return;
+    case 'intList':
+      if (!Array.isArray(v) || !v.every((d) => Number.isInteger(d))) bad('a list of integers');
+      return;
     case 'initializer':
-      if (!(typeof v === 'string' && v !== '') && !(Array.isArray(v) && typeof v[0] === 'string' && v.length <= 2)) bad("an initializer name or [name, args]");
+      if (!(typeof v === 'string' && v !== '') && !(Array.isArray(v) && typeof v[0] === 'string' && v.length <= 2)) bad('an initializer name or [name, args]');
       return;
   }
 }
@@ -61,14 +78,26 @@ export function checkAttrs(kind: string, attrs: Readonly<Record<string, unknown>
   }
   for (const name of Object.keys(attrs)) {
     if (!spec.attrs.some((a) => a.name === name)) {
-      out.push(problem(C.attrUnknown, T.attrUnknown(kind, name, spec.attrs.map((a) => a.name)), { ...place, path: `${place.path}.attrs.${name}` }));
+      out.push(
+        problem(
+          C.attrUnknown,
+          T.attrUnknown(
+            kind,
+            name,
+            spec.attrs.map((a) => a.name),
+          ),
+          { ...place, path: `${place.path}.attrs.${name}` },
+        ),
+      );
     }
   }
 }
 
 /** The parameters a layer node has with its attributes (Dense without bias has only weight). */
 export function presentParams(spec: LayerSpec, attrs: Readonly<Record<string, unknown>>): string[] {
-  return specParams(spec, attrs).filter((p) => !p.present || p.present(attrs)).map((p) => p.name);
+  return specParams(spec, attrs)
+    .filter((p) => !p.present || p.present(attrs))
+    .map((p) => p.name);
 }
 
 /** A parameter's shape before any data: -1 where it waits for the input. */
@@ -145,7 +174,10 @@ export function checkTieCycles(nodes: ReadonlyMap<string, GraphNode>, place: Omi
     for (const param of Object.keys(n.params ?? {})) {
       const seen: string[] = [];
       let cur: [string, string] | null = [n.id, param];
-      while (cur && !seen.includes(`${cur[0]}.${cur[1]}`)) { seen.push(`${cur[0]}.${cur[1]}`); cur = next(cur[0], cur[1]); }
+      while (cur && !seen.includes(`${cur[0]}.${cur[1]}`)) {
+        seen.push(`${cur[0]}.${cur[1]}`);
+        cur = next(cur[0], cur[1]);
+      }
       if (cur && `${cur[0]}.${cur[1]}` === `${n.id}.${param}` && seen.length > 1 && !reported.has(seen.slice().sort().join())) {
         reported.add(seen.slice().sort().join());
         out.push(problem(C.tieCycle, T.tieCycle([...seen, seen[0]!]), { ...place, nodeId: n.id, param }));

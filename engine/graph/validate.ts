@@ -1,9 +1,7 @@
 // Validation of a schema-valid document: every problem at once, each with its place. Pure (the
 // schema, the layer descriptors and the topology helpers), so it is fast enough for every edit.
 
-import {
-  REPEAT_MAX, REPEAT_MIN, type BlockDefinition, type GraphBody, type GraphDocument, type GraphNode,
-} from '../protocol/graph-document.ts';
+import { REPEAT_MAX, REPEAT_MIN, type BlockDefinition, type GraphBody, type GraphDocument, type GraphNode } from '../protocol/graph-document.ts';
 import { problem, PROBLEM_CODES as C, type Problem } from './problems.ts';
 import { findCycles, indexGraph, isLayerKind, nodePorts, definitionPorts } from './topology.ts';
 import { checkAttrs, checkParamSettings, checkTieCycles } from './validate-node.ts';
@@ -31,12 +29,19 @@ function checkInputShape(shape: readonly number[], path: string, out: Problem[],
   }
 }
 
-interface GraphPlace { blockId?: string; path: string }
+interface GraphPlace {
+  blockId?: string;
+  path: string;
+}
 
 function validateGraph(body: GraphBody, blocks: ReadonlyMap<string, BlockDefinition>, where: GraphPlace, out: Problem[], isRoot: boolean): void {
   const base = where.path ? `${where.path}.` : '';
-  const at = (node: GraphNode, i: number, extra: Record<string, string | undefined> = {}) =>
-    ({ blockId: where.blockId, nodeId: node.id, path: `${base}nodes[${i}]`, ...extra });
+  const at = (node: GraphNode, i: number, extra: Record<string, string | undefined> = {}) => ({
+    blockId: where.blockId,
+    nodeId: node.id,
+    path: `${base}nodes[${i}]`,
+    ...extra,
+  });
   const ids = new Set<string>();
   const names = new Map<string, GraphNode>();
   body.nodes.forEach((n, i) => {
@@ -60,17 +65,29 @@ function validateGraph(body: GraphBody, blocks: ReadonlyMap<string, BlockDefinit
     const path = `${base}edges[${i}]`;
     if (edgeIds.has(e.id)) out.push(problem(C.idDuplicate, S.duplicateEdgeId(e.id), { blockId: where.blockId, path: `${path}.id` }));
     edgeIds.add(e.id);
-    for (const [end, ref] of [['source', e.source], ['target', e.target]] as const) {
+    for (const [end, ref] of [
+      ['source', e.source],
+      ['target', e.target],
+    ] as const) {
       const node = index.nodes.get(ref.node);
       if (!node) {
-        out.push(problem(C.edgeNode, S.edgeNode(e.id, end, ref.node), { blockId: where.blockId, nodeId: ref.node, port: ref.port, path: `${path}.${end}.node` }));
+        out.push(
+          problem(C.edgeNode, S.edgeNode(e.id, end, ref.node), { blockId: where.blockId, nodeId: ref.node, port: ref.port, path: `${path}.${end}.node` }),
+        );
         continue;
       }
       const ports = nodePorts(node, blocks);
       if (!ports) continue; // the node's own problem (unknown kind / missing block) says why
       const names = end === 'source' ? ports.outputs : ports.inputs.map((p) => p.name);
       if (!names.includes(ref.port)) {
-        out.push(problem(C.edgePort, S.edgePort(e.id, node.name, end, ref.port, names), { blockId: where.blockId, nodeId: node.id, port: ref.port, path: `${path}.${end}.port` }));
+        out.push(
+          problem(C.edgePort, S.edgePort(e.id, node.name, end, ref.port, names), {
+            blockId: where.blockId,
+            nodeId: node.id,
+            port: ref.port,
+            path: `${path}.${end}.port`,
+          }),
+        );
       }
     }
   });
@@ -79,16 +96,26 @@ function validateGraph(body: GraphBody, blocks: ReadonlyMap<string, BlockDefinit
     if (!ports) return;
     for (const p of ports.inputs) {
       const edges = index.incoming.get(n.id)?.get(p.name) ?? [];
-      if (edges.length === 0) { if (!p.optional) out.push(problem(C.portUnconnected, S.portUnconnected(n.name, p.name), at(n, i, { port: p.name }))); }
-      else if (edges.length > 1 && !p.variadic) {
-        out.push(problem(C.portMultiple, S.portMultiple(n.name, p.name, edges.map((e) => e.id)), at(n, i, { port: p.name })));
+      if (edges.length === 0) {
+        if (!p.optional) out.push(problem(C.portUnconnected, S.portUnconnected(n.name, p.name), at(n, i, { port: p.name })));
+      } else if (edges.length > 1 && !p.variadic) {
+        out.push(
+          problem(
+            C.portMultiple,
+            S.portMultiple(
+              n.name,
+              p.name,
+              edges.map((e) => e.id),
+            ),
+            at(n, i, { port: p.name }),
+          ),
+        );
       }
     }
   });
   for (const cycle of findCycles(index)) {
     const names = cycle.map((n) => n.name);
-    out.push(problem(C.cycle, S.cycle(names),
-      { blockId: where.blockId, nodeId: cycle[0]!.id, path: where.path }));
+    out.push(problem(C.cycle, S.cycle(names), { blockId: where.blockId, nodeId: cycle[0]!.id, path: where.path }));
   }
   const what = isRoot ? 'The model' : `Block definition '${where.blockId}'`;
   if (!body.nodes.some((n) => n.kind === 'Input')) out.push(problem(C.inputMissing, S.inputMissing(what), { blockId: where.blockId, path: where.path }));
@@ -97,12 +124,18 @@ function validateGraph(body: GraphBody, blocks: ReadonlyMap<string, BlockDefinit
   checkTieCycles(index.nodes, { blockId: where.blockId, path: where.path }, out);
 }
 
-function checkNode(n: GraphNode, blocks: ReadonlyMap<string, BlockDefinition>, place: { blockId?: string; nodeId: string; path: string }, out: Problem[]): void {
+function checkNode(
+  n: GraphNode,
+  blocks: ReadonlyMap<string, BlockDefinition>,
+  place: { blockId?: string; nodeId: string; path: string },
+  out: Problem[],
+): void {
   switch (n.kind) {
     case 'Input':
       if (Array.isArray(n.attrs?.shape)) checkInputShape(n.attrs.shape as number[], `${place.path}.attrs.shape`, out, n.id);
       return;
-    case 'Output': return;
+    case 'Output':
+      return;
     case 'BlockInstance':
     case 'Repeat': {
       if (n.kind === 'Repeat') {

@@ -41,13 +41,21 @@ export class Constant extends Initializer {
 }
 
 export class Zero extends Initializer {
-  constructor() { super('zeros'); }
-  override initWeight(_name: string, arr: NDArray): void { arr.set(null, 0); }
+  constructor() {
+    super('zeros');
+  }
+  override initWeight(_name: string, arr: NDArray): void {
+    arr.set(null, 0);
+  }
 }
 
 export class One extends Initializer {
-  constructor() { super('ones'); }
-  override initWeight(_name: string, arr: NDArray): void { arr.set(null, 1); }
+  constructor() {
+    super('ones');
+  }
+  override initWeight(_name: string, arr: NDArray): void {
+    arr.set(null, 1);
+  }
 }
 
 /** Zeros except the forget gate's slice [h, 2h) of an LSTM bias, set to forgetBias. */

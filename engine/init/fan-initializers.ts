@@ -17,8 +17,10 @@ export interface XavierOptions {
 /** fan_in and fan_out of a weight of rank ≥ 2 (Gluon's rule). */
 export function fans(name: string, shape: readonly number[]): { fanIn: number; fanOut: number } {
   if (shape.length < 2) {
-    throw initError(`Xavier initializer cannot be applied to vector ${name} of shape ${pyTuple(shape)}: it ` +
-      'needs at least 2 dimensions. Give this parameter its own init (e.g. zeros).');
+    throw initError(
+      `Xavier initializer cannot be applied to vector ${name} of shape ${pyTuple(shape)}: it ` +
+        'needs at least 2 dimensions. Give this parameter its own init (e.g. zeros).',
+    );
   }
   let hw = 1;
   for (let i = 2; i < shape.length; i++) hw *= shape[i]!;

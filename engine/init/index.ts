@@ -8,7 +8,18 @@ import { Mixed } from './mixed.ts';
 import { createInitializer, registerInitializer, registeredInitializers } from './registry.ts';
 
 export const init = {
-  Initializer, Uniform, Normal, Constant, Zero, One, Xavier, MSRAPrelu, Orthogonal, Bilinear, LSTMBias, Mixed,
+  Initializer,
+  Uniform,
+  Normal,
+  Constant,
+  Zero,
+  One,
+  Xavier,
+  MSRAPrelu,
+  Orthogonal,
+  Bilinear,
+  LSTMBias,
+  Mixed,
   create: createInitializer,
   register: registerInitializer,
   registered: registeredInitializers,

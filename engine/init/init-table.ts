@@ -52,8 +52,9 @@ export function createInitializer(spec: InitSpec): Initializer {
   }
   const factory = registry.get(name.toLowerCase());
   if (!factory) {
-    throw initError(`Unknown initializer '${name}'. Known: ${registeredInitializers().join(', ')}. ` +
-      'Register your own with registerInitializer(name, classOrFactory).');
+    throw initError(
+      `Unknown initializer '${name}'. Known: ${registeredInitializers().join(', ')}. ` + 'Register your own with registerInitializer(name, classOrFactory).',
+    );
   }
   return factory(args);
 }

@@ -28,8 +28,10 @@ export class Initializer {
 
   /** Fills `arr` in place; `name` is the parameter's full name (dense0_weight). Override this. */
   initWeight(name: string, _arr: NDArray): void {
-    throw initError(`${this.constructor.name} does not implement initWeight(name, arr), needed for '${name}'. ` +
-      'Subclass Initializer and override initWeight to fill arr in place.');
+    throw initError(
+      `${this.constructor.name} does not implement initWeight(name, arr), needed for '${name}'. ` +
+        'Subclass Initializer and override initWeight to fill arr in place.',
+    );
   }
 
   /**
@@ -49,8 +51,10 @@ export class Initializer {
     else if (n.endsWith('weight_quantize')) writeInto(arr, randomUniform(arr, -127, 127).astype('int32'));
     else if (n.endsWith('bias_quantize')) arr.set(null, 0);
     else {
-      throw initError(`Unknown initialization pattern for '${n}': by name only weight, bias, gamma, beta, ` +
-        'min, max and *_quantize are known. Give the parameter its own init, or use Mixed([...patterns], [...inits]).');
+      throw initError(
+        `Unknown initialization pattern for '${n}': by name only weight, bias, gamma, beta, ` +
+          'min, max and *_quantize are known. Give the parameter its own init, or use Mixed([...patterns], [...inits]).',
+      );
     }
   }
 
@@ -65,7 +69,9 @@ export class Initializer {
   }
 
   toString(): string {
-    return `${this.constructor.name}(${Object.entries(this.args).map(([k, v]) => `${k}=${String(v)}`).join(', ')})`;
+    return `${this.constructor.name}(${Object.entries(this.args)
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join(', ')})`;
   }
 }
 

@@ -21,8 +21,10 @@ export class Mixed extends Initializer {
   override initWeight(name: string, arr: NDArray): void {
     const rule = this.rules.find((r) => r.pattern.test(name));
     if (!rule) {
-      throw initError(`Parameter name '${name}' did not match any pattern of Mixed ` +
-        `(${this.rules.map((r) => r.pattern.source).join(', ')}). Add a catch-all pattern '.*' at the end.`);
+      throw initError(
+        `Parameter name '${name}' did not match any pattern of Mixed ` +
+          `(${this.rules.map((r) => r.pattern.source).join(', ')}). Add a catch-all pattern '.*' at the end.`,
+      );
     }
     rule.init.initWeight(name, arr);
   }

@@ -16,8 +16,7 @@ export { createInitializer, registerInitializer, registeredInitializers } from '
 export type { InitFactory, InitSpec } from './init-table.ts';
 
 const num = (v: unknown, fallback: number): number => (v === undefined ? fallback : Number(v));
-const constantValue = (v: unknown): number | NDArray =>
-  v === undefined ? 0 : typeof v === 'number' ? v : np.array(v as number[]);
+const constantValue = (v: unknown): number | NDArray => (v === undefined ? 0 : typeof v === 'number' ? v : np.array(v as number[]));
 
 registerInitializer('zeros', () => new Zero(), ['zero']);
 registerInitializer('ones', () => new One(), ['one']);

@@ -64,16 +64,22 @@ export function sniffFormat(bytes: Uint8Array, path = ''): ArrayFileFormat | und
 export function decodeArrayFile(bytes: Uint8Array, file: string, opts: ReadArrayFileOptions = {}): ArrayFileInfo {
   const format = opts.format ?? sniffFormat(bytes, file);
   switch (format) {
-    case 'npy': return { format, content: readNpy(bytes, file, opts) };
-    case 'mxnet': return { format, content: fromCollection(readMxnetNdarray(bytes, file, opts)) };
-    case 'npz': return { format, content: fromCollection(readNpz(bytes, file, opts)) };
+    case 'npy':
+      return { format, content: readNpy(bytes, file, opts) };
+    case 'mxnet':
+      return { format, content: fromCollection(readMxnetNdarray(bytes, file, opts)) };
+    case 'npz':
+      return { format, content: fromCollection(readNpz(bytes, file, opts)) };
     case 'safetensors': {
       const { entries, metadata } = readSafetensors(bytes, file, opts);
       return metadata === undefined ? { format, content: toRecord(entries) } : { format, content: toRecord(entries), metadata };
     }
     default:
-      throw new IoError('E_FILE_FORMAT', { file, offset: 0 },
-        'not a recognised array file (expected an MXNet NDArray file, .npy, .npz or .safetensors, by magic bytes or extension)');
+      throw new IoError(
+        'E_FILE_FORMAT',
+        { file, offset: 0 },
+        'not a recognised array file (expected an MXNet NDArray file, .npy, .npz or .safetensors, by magic bytes or extension)',
+      );
   }
 }
 
@@ -101,13 +107,22 @@ export async function readArrayFileInfo(path: string, opts: ReadArrayFileOptions
  */
 export async function openRegularFile(path: string): Promise<Awaited<ReturnType<typeof open>>> {
   const flags = fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0);
-  const fh = await open(path, flags).catch((e: unknown) => { throw ioFailure(path, 'cannot open the file', e); });
-  const info = await fh.stat().catch(async (e: unknown) => { await fh.close(); throw ioFailure(path, 'cannot read the file', e); });
+  const fh = await open(path, flags).catch((e: unknown) => {
+    throw ioFailure(path, 'cannot open the file', e);
+  });
+  const info = await fh.stat().catch(async (e: unknown) => {
+    await fh.close();
+    throw ioFailure(path, 'cannot read the file', e);
+  });
   if (!info.isFile()) {
     await fh.close();
     const folder = info.isDirectory();
-    throw new IoError('E_FILE_NOT_REGULAR', { file: path }, `is ${folder ? 'a folder' : 'not a regular file (a FIFO, device or socket)'}; only regular files are read`,
-      folder ? { cause: Object.assign(new Error('is a directory'), { code: 'EISDIR' }) } : {});
+    throw new IoError(
+      'E_FILE_NOT_REGULAR',
+      { file: path },
+      `is ${folder ? 'a folder' : 'not a regular file (a FIFO, device or socket)'}; only regular files are read`,
+      folder ? { cause: Object.assign(new Error('is a directory'), { code: 'EISDIR' }) } : {},
+    );
   }
   return fh;
 }
@@ -116,8 +131,18 @@ async function readBounded(path: string, maxBytes: number): Promise<Uint8Array> 
   const fh = await openRegularFile(path);
   try {
     const { size } = await fh.stat();
-    if (size > maxBytes) throw new IoError('E_FILE_TOO_LARGE', { file: path, offset: 0 }, `the file is ${size} bytes, over the ${maxBytes}-byte limit (raise maxBytes to read it)`);
-    if (size > bufferConstants.MAX_LENGTH) throw new IoError('E_FILE_TOO_LARGE', { file: path, offset: 0 }, `the file is ${size} bytes, more than one buffer can hold in this Node (${bufferConstants.MAX_LENGTH})`);
+    if (size > maxBytes)
+      throw new IoError(
+        'E_FILE_TOO_LARGE',
+        { file: path, offset: 0 },
+        `the file is ${size} bytes, over the ${maxBytes}-byte limit (raise maxBytes to read it)`,
+      );
+    if (size > bufferConstants.MAX_LENGTH)
+      throw new IoError(
+        'E_FILE_TOO_LARGE',
+        { file: path, offset: 0 },
+        `the file is ${size} bytes, more than one buffer can hold in this Node (${bufferConstants.MAX_LENGTH})`,
+      );
     const out = new Uint8Array(size);
     let at = 0;
     while (at < size) {
@@ -145,7 +170,8 @@ export async function writeArrayFile(path: string, content: ArrayFileContent, op
 export function encodeArrayFile(path: string, content: ArrayFileContent, opts: WriteArrayFileOptions = {}): Uint8Array {
   const format = opts.format ?? BY_EXTENSION[extname(path).toLowerCase()];
   const place = { file: path };
-  if (format === undefined) throw new IoError('E_FILE_CONTENT', place, `cannot tell the format from '${extname(path)}'; pass {format: 'mxnet' | 'npy' | 'npz' | 'safetensors'}`);
+  if (format === undefined)
+    throw new IoError('E_FILE_CONTENT', place, `cannot tell the format from '${extname(path)}'; pass {format: 'mxnet' | 'npy' | 'npz' | 'safetensors'}`);
   if (opts.compress && format !== 'npz') throw new IoError('E_FILE_CONTENT', place, `compress applies to .npz only, not ${format}`);
   if (opts.metadata && format !== 'safetensors') throw new IoError('E_FILE_CONTENT', place, `metadata applies to .safetensors only, not ${format}`);
   if (format === 'npy') {
@@ -200,8 +226,14 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array, hooks: { 
 async function syncDirectory(dir: string): Promise<void> {
   try {
     const d = await open(dir, 'r');
-    try { await d.sync(); } finally { await d.close(); }
-  } catch { /* best effort */ }
+    try {
+      await d.sync();
+    } finally {
+      await d.close();
+    }
+  } catch {
+    /* best effort */
+  }
 }
 
 function ioFailure(path: string, what: string, cause: unknown): IoError {
@@ -223,4 +255,3 @@ function toRecord(entries: readonly [string, HostTensor][]): Record<string, Host
 function toCollection(content: HostTensor[] | Record<string, HostTensor>): ArrayCollection {
   return Array.isArray(content) ? { kind: 'list', arrays: content } : { kind: 'dict', entries: Object.entries(content) };
 }
-

@@ -18,8 +18,12 @@ export class ByteReader {
     this.entry = entry;
   }
 
-  get length(): number { return this.bytes.length; }
-  get remaining(): number { return this.bytes.length - this.pos; }
+  get length(): number {
+    return this.bytes.length;
+  }
+  get remaining(): number {
+    return this.bytes.length - this.pos;
+  }
 
   place(offset: number = this.pos): IoPlace {
     return { file: this.file, entry: this.entry, offset };
@@ -46,12 +50,40 @@ export class ByteReader {
     this.pos = offset;
   }
 
-  u8(what: string): number { this.need(1, what); return this.view.getUint8(this.pos++); }
-  u16(what: string): number { this.need(2, what); const v = this.view.getUint16(this.pos, true); this.pos += 2; return v; }
-  u32(what: string): number { this.need(4, what); const v = this.view.getUint32(this.pos, true); this.pos += 4; return v; }
-  i32(what: string): number { this.need(4, what); const v = this.view.getInt32(this.pos, true); this.pos += 4; return v; }
-  u64(what: string): bigint { this.need(8, what); const v = this.view.getBigUint64(this.pos, true); this.pos += 8; return v; }
-  i64(what: string): bigint { this.need(8, what); const v = this.view.getBigInt64(this.pos, true); this.pos += 8; return v; }
+  u8(what: string): number {
+    this.need(1, what);
+    return this.view.getUint8(this.pos++);
+  }
+  u16(what: string): number {
+    this.need(2, what);
+    const v = this.view.getUint16(this.pos, true);
+    this.pos += 2;
+    return v;
+  }
+  u32(what: string): number {
+    this.need(4, what);
+    const v = this.view.getUint32(this.pos, true);
+    this.pos += 4;
+    return v;
+  }
+  i32(what: string): number {
+    this.need(4, what);
+    const v = this.view.getInt32(this.pos, true);
+    this.pos += 4;
+    return v;
+  }
+  u64(what: string): bigint {
+    this.need(8, what);
+    const v = this.view.getBigUint64(this.pos, true);
+    this.pos += 8;
+    return v;
+  }
+  i64(what: string): bigint {
+    this.need(8, what);
+    const v = this.view.getBigInt64(this.pos, true);
+    this.pos += 8;
+    return v;
+  }
 
   /** A u64 that must fit a JS safe integer (counts, lengths, offsets). */
   u64Number(what: string): number {
@@ -101,16 +133,53 @@ export class ByteWriter {
     this.view = new DataView(next.buffer);
   }
 
-  u8(v: number): this { this.ensure(1); this.view.setUint8(this.length, v); this.length += 1; return this; }
-  u16(v: number): this { this.ensure(2); this.view.setUint16(this.length, v, true); this.length += 2; return this; }
-  u32(v: number): this { this.ensure(4); this.view.setUint32(this.length, v, true); this.length += 4; return this; }
-  i32(v: number): this { this.ensure(4); this.view.setInt32(this.length, v, true); this.length += 4; return this; }
-  u64(v: number | bigint): this { this.ensure(8); this.view.setBigUint64(this.length, BigInt(v), true); this.length += 8; return this; }
-  i64(v: number | bigint): this { this.ensure(8); this.view.setBigInt64(this.length, BigInt(v), true); this.length += 8; return this; }
-  bytes(b: Uint8Array): this { this.ensure(b.length); this.buf.set(b, this.length); this.length += b.length; return this; }
+  u8(v: number): this {
+    this.ensure(1);
+    this.view.setUint8(this.length, v);
+    this.length += 1;
+    return this;
+  }
+  u16(v: number): this {
+    this.ensure(2);
+    this.view.setUint16(this.length, v, true);
+    this.length += 2;
+    return this;
+  }
+  u32(v: number): this {
+    this.ensure(4);
+    this.view.setUint32(this.length, v, true);
+    this.length += 4;
+    return this;
+  }
+  i32(v: number): this {
+    this.ensure(4);
+    this.view.setInt32(this.length, v, true);
+    this.length += 4;
+    return this;
+  }
+  u64(v: number | bigint): this {
+    this.ensure(8);
+    this.view.setBigUint64(this.length, BigInt(v), true);
+    this.length += 8;
+    return this;
+  }
+  i64(v: number | bigint): this {
+    this.ensure(8);
+    this.view.setBigInt64(this.length, BigInt(v), true);
+    this.length += 8;
+    return this;
+  }
+  bytes(b: Uint8Array): this {
+    this.ensure(b.length);
+    this.buf.set(b, this.length);
+    this.length += b.length;
+    return this;
+  }
 
   /** The bytes written so far (a copy sized exactly). */
-  finish(): Uint8Array { return this.buf.slice(0, this.length); }
+  finish(): Uint8Array {
+    return this.buf.slice(0, this.length);
+  }
 }
 
 /** Concatenate byte arrays into one exactly-sized buffer. */
@@ -119,6 +188,9 @@ export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   for (const p of parts) n += p.length;
   const out = new Uint8Array(n);
   let at = 0;
-  for (const p of parts) { out.set(p, at); at += p.length; }
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
   return out;
 }

@@ -12,17 +12,26 @@ export interface HostTensor {
 }
 
 /** What the list formats (MXNet NDArray files, .npz) hold: positional arrays or named ones. */
-export type ArrayCollection =
-  | { kind: 'list'; arrays: HostTensor[] }
-  | { kind: 'dict'; entries: [string, HostTensor][] };
+export type ArrayCollection = { kind: 'list'; arrays: HostTensor[] } | { kind: 'dict'; entries: [string, HostTensor][] };
 
 /** Dtypes that appear in files but that HostTensor does not hold; read only with `{widen: true}`. */
 export type WideDType = 'float16' | 'bfloat16' | 'int8' | 'int16' | 'uint16' | 'uint32' | 'uint64';
 export type FileDType = IoDType | WideDType;
 
 export const ITEMSIZE: Record<FileDType, number> = {
-  float32: 4, float64: 8, int32: 4, int64: 8, uint8: 1, bool: 1,
-  float16: 2, bfloat16: 2, int8: 1, int16: 2, uint16: 2, uint32: 4, uint64: 8,
+  float32: 4,
+  float64: 8,
+  int32: 4,
+  int64: 8,
+  uint8: 1,
+  bool: 1,
+  float16: 2,
+  bfloat16: 2,
+  int8: 1,
+  int16: 2,
+  uint16: 2,
+  uint32: 4,
+  uint64: 8,
 };
 
 export const IO_DTYPES: readonly IoDType[] = ['float32', 'float64', 'int32', 'int64', 'uint8', 'bool'];
@@ -44,9 +53,11 @@ export function elementCount(shape: readonly number[], place: IoPlace, what: str
   }
   let n = 1;
   for (const d of shape) {
-    if (!Number.isSafeInteger(d) || d < 0) throw new IoError(writing ? 'E_FILE_CONTENT' : 'E_FILE_FORMAT', place, `${what} has invalid dimension ${d} in shape [${shape.join(', ')}]`);
+    if (!Number.isSafeInteger(d) || d < 0)
+      throw new IoError(writing ? 'E_FILE_CONTENT' : 'E_FILE_FORMAT', place, `${what} has invalid dimension ${d} in shape [${shape.join(', ')}]`);
     n *= d;
-    if (!Number.isSafeInteger(n)) throw new IoError(writing ? 'E_FILE_CONTENT' : 'E_FILE_TOO_LARGE', place, `${what} has shape [${shape.join(', ')}] whose element count overflows`);
+    if (!Number.isSafeInteger(n))
+      throw new IoError(writing ? 'E_FILE_CONTENT' : 'E_FILE_TOO_LARGE', place, `${what} has shape [${shape.join(', ')}] whose element count overflows`);
   }
   return n;
 }
@@ -74,21 +85,26 @@ export function decodeTensor(dtype: FileDType, shape: number[], le: Uint8Array, 
   if (!HOST_LITTLE_ENDIAN) byteSwap(own, ITEMSIZE[dtype]);
   const buf = own.buffer;
   switch (dtype) {
-    case 'float32': return { dtype, shape, data: new Float32Array(buf) };
-    case 'float64': return { dtype, shape, data: new Float64Array(buf) };
-    case 'int32': return { dtype, shape, data: new Int32Array(buf) };
-    case 'int64': return { dtype, shape, data: new BigInt64Array(buf) };
-    case 'uint8': return { dtype, shape, data: own };
+    case 'float32':
+      return { dtype, shape, data: new Float32Array(buf) };
+    case 'float64':
+      return { dtype, shape, data: new Float64Array(buf) };
+    case 'int32':
+      return { dtype, shape, data: new Int32Array(buf) };
+    case 'int64':
+      return { dtype, shape, data: new BigInt64Array(buf) };
+    case 'uint8':
+      return { dtype, shape, data: own };
     case 'bool': {
       // numpy and MXNet store bool as one byte; anything non-zero is true.
       for (let i = 0; i < own.length; i++) own[i] = own[i] ? 1 : 0;
       return { dtype, shape, data: own };
     }
-    default: break;
+    default:
+      break;
   }
   if (!opts.widen) {
-    throw new IoError('E_FILE_UNSUPPORTED', place,
-      `${entry} has dtype ${dtype}, which Blocksmith does not hold; pass {widen: true} to convert it losslessly`);
+    throw new IoError('E_FILE_UNSUPPORTED', place, `${entry} has dtype ${dtype}, which Blocksmith does not hold; pass {widen: true} to convert it losslessly`);
   }
   return widen(dtype, shape, buf, place, entry);
 }
@@ -108,9 +124,12 @@ function widen(dtype: WideDType, shape: number[], buf: ArrayBuffer, place: IoPla
       for (let i = 0; i < src.length; i++) bits[i] = src[i]! << 16;
       return { dtype: 'float32', shape, data: new Float32Array(bits.buffer) };
     }
-    case 'int8': return { dtype: 'int32', shape, data: Int32Array.from(new Int8Array(buf)) };
-    case 'int16': return { dtype: 'int32', shape, data: Int32Array.from(new Int16Array(buf)) };
-    case 'uint16': return { dtype: 'int32', shape, data: Int32Array.from(new Uint16Array(buf)) };
+    case 'int8':
+      return { dtype: 'int32', shape, data: Int32Array.from(new Int8Array(buf)) };
+    case 'int16':
+      return { dtype: 'int32', shape, data: Int32Array.from(new Int16Array(buf)) };
+    case 'uint16':
+      return { dtype: 'int32', shape, data: Int32Array.from(new Uint16Array(buf)) };
     case 'uint32': {
       const src = new Uint32Array(buf);
       const out = new BigInt64Array(src.length);
@@ -148,7 +167,8 @@ export function encodeTensor(t: HostTensor, place: IoPlace, entry: string): Uint
     throw new IoError('E_FILE_CONTENT', place, `${entry} is not a HostTensor ({dtype, shape, data})`);
   }
   const want = ARRAY_TYPE[t.dtype];
-  if (want === undefined) throw new IoError('E_FILE_CONTENT', place, `${entry} has unknown dtype '${String(t.dtype)}'; expected one of ${IO_DTYPES.join(', ')}`);
+  if (want === undefined)
+    throw new IoError('E_FILE_CONTENT', place, `${entry} has unknown dtype '${String(t.dtype)}'; expected one of ${IO_DTYPES.join(', ')}`);
   if (!(t.data instanceof want)) {
     throw new IoError('E_FILE_CONTENT', place, `${entry} is ${t.dtype} but its data is a ${t.data?.constructor?.name ?? typeof t.data}, not a ${want.name}`);
   }
@@ -170,12 +190,23 @@ export function encodeTensor(t: HostTensor, place: IoPlace, entry: string): Uint
 
 type ArrayCtor = Float32ArrayConstructor | Float64ArrayConstructor | Int32ArrayConstructor | BigInt64ArrayConstructor | Uint8ArrayConstructor;
 const ARRAY_TYPE: Record<IoDType, ArrayCtor> = {
-  float32: Float32Array, float64: Float64Array, int32: Int32Array, int64: BigInt64Array, uint8: Uint8Array, bool: Uint8Array,
+  float32: Float32Array,
+  float64: Float64Array,
+  int32: Int32Array,
+  int64: BigInt64Array,
+  uint8: Uint8Array,
+  bool: Uint8Array,
 };
 
 /** Whether a value looks like a HostTensor (used to tell a single tensor from a list or a dict). */
 export function isHostTensor(v: unknown): v is HostTensor {
   // Own properties only: a dict whose "__proto__" key was set by a literal inherits a tensor's fields.
-  return typeof v === 'object' && v !== null && Object.hasOwn(v, 'dtype') && Object.hasOwn(v, 'shape') &&
-    Object.hasOwn(v, 'data') && ArrayBuffer.isView((v as HostTensor).data);
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    Object.hasOwn(v, 'dtype') &&
+    Object.hasOwn(v, 'shape') &&
+    Object.hasOwn(v, 'data') &&
+    ArrayBuffer.isView((v as HostTensor).data)
+  );
 }

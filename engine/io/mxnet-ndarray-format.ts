@@ -5,8 +5,16 @@
 import { ByteReader, ByteWriter, concatBytes } from './byte-reader';
 import { IoError } from './io-error';
 import {
-  type ArrayCollection, type DecodeOptions, type FileDType, type HostTensor, type IoDType,
-  ITEMSIZE, MAX_NDIM, decodeTensor, elementCount, encodeTensor,
+  type ArrayCollection,
+  type DecodeOptions,
+  type FileDType,
+  type HostTensor,
+  type IoDType,
+  ITEMSIZE,
+  MAX_NDIM,
+  decodeTensor,
+  elementCount,
+  encodeTensor,
 } from './host-tensor';
 
 const LIST_MAGIC = 0x112n;
@@ -16,7 +24,19 @@ const V3_MAGIC = 0xf993faca; // np-shape semantics: ndim -1 means "none", ndim 0
 
 /** mshadow type_flag codes, by index. */
 const TYPE_FLAG: readonly FileDType[] = [
-  'float32', 'float64', 'float16', 'uint8', 'int32', 'int8', 'int64', 'bool', 'int16', 'uint16', 'uint32', 'uint64', 'bfloat16',
+  'float32',
+  'float64',
+  'float16',
+  'uint8',
+  'int32',
+  'int8',
+  'int64',
+  'bool',
+  'int16',
+  'uint16',
+  'uint32',
+  'uint64',
+  'bfloat16',
 ];
 const FLAG_OF: Record<IoDType, number> = { float32: 0, float64: 1, uint8: 3, int32: 4, int64: 6, bool: 7 };
 const DEV_TYPES = new Set([1, 2, 3, 5]); // cpu, gpu, cpu_pinned, cpu_shared
@@ -79,7 +99,11 @@ function readRecord(r: ByteReader, i: number, opts: DecodeOptions): HostTensor {
     const stypeAt = r.pos;
     const stype = r.i32(`${what}'s storage type`);
     if (STYPE_NAME[stype] !== undefined) {
-      throw new IoError('E_FILE_UNSUPPORTED', r.place(stypeAt), `${what} is ${STYPE_NAME[stype]}: sparse arrays are not supported; save it dense (tostype('default'))`);
+      throw new IoError(
+        'E_FILE_UNSUPPORTED',
+        r.place(stypeAt),
+        `${what} is ${STYPE_NAME[stype]}: sparse arrays are not supported; save it dense (tostype('default'))`,
+      );
     }
     if (stype !== 0) throw r.error('E_FILE_FORMAT', `${what} has unknown storage type ${stype}`, stypeAt);
     shape = readShape64(r, what, magic === V3_MAGIC);
@@ -88,7 +112,11 @@ function readRecord(r: ByteReader, i: number, opts: DecodeOptions): HostTensor {
   } else {
     // Pre-V1 records have no magic: the first u32 is ndim, followed by that many u32 dims.
     if (magic > MAX_NDIM) {
-      throw r.error('E_FILE_FORMAT', `${what} starts with 0x${magic.toString(16)}, which is neither a record magic (0xf993fac8-0xf993faca) nor a pre-V1 ndim (at most ${MAX_NDIM})`, start);
+      throw r.error(
+        'E_FILE_FORMAT',
+        `${what} starts with 0x${magic.toString(16)}, which is neither a record magic (0xf993fac8-0xf993faca) nor a pre-V1 ndim (at most ${MAX_NDIM})`,
+        start,
+      );
     }
     r.need(magic * 4, `${what}'s shape`);
     shape = [];
@@ -102,7 +130,8 @@ function readRecord(r: ByteReader, i: number, opts: DecodeOptions): HostTensor {
   const ctxAt = r.pos;
   const devType = r.i32(`${what}'s context`);
   r.i32(`${what}'s context`); // device id: Blocksmith loads onto the device the caller picks
-  if (!DEV_TYPES.has(devType)) throw r.error('E_FILE_FORMAT', `${what} has unknown device type ${devType} (expected 1 cpu, 2 gpu, 3 cpu_pinned or 5 cpu_shared)`, ctxAt);
+  if (!DEV_TYPES.has(devType))
+    throw r.error('E_FILE_FORMAT', `${what} has unknown device type ${devType} (expected 1 cpu, 2 gpu, 3 cpu_pinned or 5 cpu_shared)`, ctxAt);
   const flagAt = r.pos;
   const flag = r.i32(`${what}'s type flag`);
   const dtype = TYPE_FLAG[flag];
@@ -152,7 +181,9 @@ export function writeMxnetNdarray(content: ArrayCollection, file = 'ndarray file
     const what = content.kind === 'list' ? name : `array '${name}'`;
     const data = encodeTensor(t, { file }, what);
     const w = new ByteWriter();
-    w.u32(t.shape.length === 0 ? V3_MAGIC : V2_MAGIC).i32(0).i32(t.shape.length);
+    w.u32(t.shape.length === 0 ? V3_MAGIC : V2_MAGIC)
+      .i32(0)
+      .i32(t.shape.length);
     for (const d of t.shape) w.i64(d);
     w.i32(1).i32(0).i32(FLAG_OF[t.dtype]);
     parts.push(w.finish(), data);

@@ -14,8 +14,19 @@ const MAX_HEADER = 1 << 20; // numpy refuses > 10000 chars by default; ndim <= 3
 
 /** descr kind+size -> dtype. 'b2' is bfloat16 as MXNet 2.0 writes it (numpy has no bf16). */
 const DESCR: Record<string, FileDType> = {
-  f4: 'float32', f8: 'float64', i4: 'int32', i8: 'int64', u1: 'uint8', b1: 'bool',
-  f2: 'float16', b2: 'bfloat16', i1: 'int8', i2: 'int16', u2: 'uint16', u4: 'uint32', u8: 'uint64',
+  f4: 'float32',
+  f8: 'float64',
+  i4: 'int32',
+  i8: 'int64',
+  u1: 'uint8',
+  b1: 'bool',
+  f2: 'float16',
+  b2: 'bfloat16',
+  i1: 'int8',
+  i2: 'int16',
+  u2: 'uint16',
+  u4: 'uint32',
+  u8: 'uint64',
 };
 const DESCR_OF: Record<IoDType, string> = { float32: '<f4', float64: '<f8', int32: '<i4', int64: '<i8', uint8: '|u1', bool: '|b1' };
 
@@ -76,11 +87,15 @@ function fortranToC(src: Uint8Array, shape: readonly number[], size: number): Ui
   if (count === 0) return out;
   const stride: number[] = [];
   let acc = 1;
-  for (const d of shape) { stride.push(acc); acc *= d; }
+  for (const d of shape) {
+    stride.push(acc);
+    acc *= d;
+  }
   const idx = new Array<number>(n).fill(0);
   let s = 0; // source element index of the current C-order position
   for (let o = 0; o < count; o++) {
-    const from = s * size, to = o * size;
+    const from = s * size,
+      to = o * size;
     for (let b = 0; b < size; b++) out[to + b] = src[from + b]!;
     for (let k = n - 1; k >= 0; k--) {
       idx[k]!++;
@@ -110,7 +125,8 @@ export function npyHeader(descr: string, shape: readonly number[]): Uint8Array {
     out.set(MAGIC);
     out[6] = major;
     const dv = new DataView(out.buffer);
-    if (major === 1) dv.setUint16(8, hlen + pad, true); else dv.setUint32(8, hlen + pad, true);
+    if (major === 1) dv.setUint16(8, hlen + pad, true);
+    else dv.setUint32(8, hlen + pad, true);
     const text = dict + ' '.repeat(pad) + '\n';
     for (let i = 0; i < text.length; i++) out[MAGIC.length + 2 + lenSize + i] = text.charCodeAt(i);
     return out;

@@ -18,9 +18,20 @@ export function parseNpyHeader(text: string, place: IoPlace): NpyHeader {
   const fail = (detail: string): never => {
     throw new IoError('E_FILE_FORMAT', { ...place, offset: base + i }, `header ${detail} in ${JSON.stringify(text.trim().slice(0, 200))}`);
   };
-  const ws = (): void => { while (i < text.length && ' \t\r\n'.includes(text[i]!)) i++; };
-  const eat = (c: string): boolean => { ws(); if (text[i] === c) { i++; return true; } return false; };
-  const expect = (c: string): void => { if (!eat(c)) fail(`expected '${c}'`); };
+  const ws = (): void => {
+    while (i < text.length && ' \t\r\n'.includes(text[i]!)) i++;
+  };
+  const eat = (c: string): boolean => {
+    ws();
+    if (text[i] === c) {
+      i++;
+      return true;
+    }
+    return false;
+  };
+  const expect = (c: string): void => {
+    if (!eat(c)) fail(`expected '${c}'`);
+  };
 
   const str = (): string => {
     ws();
@@ -59,9 +70,18 @@ export function parseNpyHeader(text: string, place: IoPlace): NpyHeader {
   const value = (): Value => {
     ws();
     if (text[i] === "'" || text[i] === '"') return str();
-    if (text[i] === '(') { i++; return tuple(); }
-    if (text.startsWith('True', i)) { i += 4; return true; }
-    if (text.startsWith('False', i)) { i += 5; return false; }
+    if (text[i] === '(') {
+      i++;
+      return tuple();
+    }
+    if (text.startsWith('True', i)) {
+      i += 4;
+      return true;
+    }
+    if (text.startsWith('False', i)) {
+      i += 5;
+      return false;
+    }
     if (text[i] === '[') fail('has a list descr (structured dtypes are not supported)');
     return fail('has a value that is not a string, bool or tuple');
   };
@@ -73,13 +93,21 @@ export function parseNpyHeader(text: string, place: IoPlace): NpyHeader {
     if (d.has(key)) fail(`repeats the key '${key}'`);
     expect(':');
     d.set(key, value());
-    if (!eat(',')) { expect('}'); break; }
+    if (!eat(',')) {
+      expect('}');
+      break;
+    }
   }
   ws();
   if (i !== text.length) fail('has text after the closing brace');
   const keys = [...d.keys()].sort().join(', ');
-  if (keys !== 'descr, fortran_order, shape') { i = 0; fail(`has keys [${keys}], expected [descr, fortran_order, shape]`); }
-  const descr = d.get('descr'), fortran = d.get('fortran_order'), shape = d.get('shape');
+  if (keys !== 'descr, fortran_order, shape') {
+    i = 0;
+    fail(`has keys [${keys}], expected [descr, fortran_order, shape]`);
+  }
+  const descr = d.get('descr'),
+    fortran = d.get('fortran_order'),
+    shape = d.get('shape');
   i = 0;
   if (typeof descr !== 'string') fail("'descr' is not a string");
   if (typeof fortran !== 'boolean') fail("'fortran_order' is not True or False");

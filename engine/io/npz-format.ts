@@ -5,7 +5,9 @@ import type { ArrayCollection, DecodeOptions, HostTensor } from './host-tensor';
 import { readNpy, writeNpy } from './npy-format';
 import { writeZip, zipEntries } from './zip-archive';
 
-export interface NpzReadOptions extends DecodeOptions { maxBytes?: number }
+export interface NpzReadOptions extends DecodeOptions {
+  maxBytes?: number;
+}
 
 /**
  * Read an .npz. Returns a list when the entries are exactly arr_0.npy ... arr_{n-1}.npy in that

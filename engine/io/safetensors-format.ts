@@ -9,9 +9,21 @@ import { type DecodeOptions, type FileDType, type HostTensor, type IoDType, ITEM
 
 export const MAX_HEADER_SIZE = 100_000_000; // tensor.rs MAX_HEADER_SIZE
 const DTYPES: Record<string, FileDType | null> = {
-  F32: 'float32', F64: 'float64', I32: 'int32', I64: 'int64', U8: 'uint8', BOOL: 'bool',
-  F16: 'float16', BF16: 'bfloat16', I8: 'int8', I16: 'int16', U16: 'uint16', U32: 'uint32', U64: 'uint64',
-  F8_E4M3: null, F8_E5M2: null, // valid safetensors dtypes that we cannot represent even widened
+  F32: 'float32',
+  F64: 'float64',
+  I32: 'int32',
+  I64: 'int64',
+  U8: 'uint8',
+  BOOL: 'bool',
+  F16: 'float16',
+  BF16: 'bfloat16',
+  I8: 'int8',
+  I16: 'int16',
+  U16: 'uint16',
+  U32: 'uint32',
+  U64: 'uint64',
+  F8_E4M3: null,
+  F8_E5M2: null, // valid safetensors dtypes that we cannot represent even widened
 };
 const NAME_OF: Record<IoDType, string> = { float32: 'F32', float64: 'F64', int32: 'I32', int64: 'I64', uint8: 'U8', bool: 'BOOL' };
 /** Position in tensor.rs's Dtype enum, which is ordered by alignment; the writer sorts by it. */
@@ -30,7 +42,14 @@ export function isSafetensors(bytes: Uint8Array): boolean {
   return n >= 2n && n <= BigInt(Math.min(MAX_HEADER_SIZE, bytes.length - 8)) && bytes[8] === 0x7b;
 }
 
-interface Info { name: string; dtype: FileDType | null; dtypeName: string; shape: number[]; start: number; end: number }
+interface Info {
+  name: string;
+  dtype: FileDType | null;
+  dtypeName: string;
+  shape: number[];
+  start: number;
+  end: number;
+}
 
 /** Read a .safetensors file. Example: `readSafetensors(fs.readFileSync('m.safetensors'), 'm.safetensors')`. */
 export function readSafetensors(bytes: Uint8Array, file: string, opts: DecodeOptions = {}): SafetensorsContent {
@@ -51,7 +70,10 @@ export function readSafetensors(bytes: Uint8Array, file: string, opts: DecodeOpt
   let metadata: Record<string, string> | undefined;
   const infos: Info[] = [];
   for (const [name, v] of Object.entries(header)) {
-    if (name === '__metadata__') { metadata = readMetadata(r, v); continue; }
+    if (name === '__metadata__') {
+      metadata = readMetadata(r, v);
+      continue;
+    }
     infos.push(readInfo(r, name, v));
   }
   // Sort by offsets (files from older writers may list tensors in any order), then require the
@@ -62,12 +84,20 @@ export function readSafetensors(bytes: Uint8Array, file: string, opts: DecodeOpt
   let at = 0;
   for (const t of infos) {
     if (t.start !== at) {
-      throw r.error('E_FILE_FORMAT', `tensor '${t.name}' has data_offsets [${t.start}, ${t.end}] but the previous tensor ends at ${at} (${t.start < at ? 'overlap' : 'gap'})`, 8);
+      throw r.error(
+        'E_FILE_FORMAT',
+        `tensor '${t.name}' has data_offsets [${t.start}, ${t.end}] but the previous tensor ends at ${at} (${t.start < at ? 'overlap' : 'gap'})`,
+        8,
+      );
     }
     const size = t.dtype === null ? 1 : ITEMSIZE[t.dtype];
     const count = elementCount(t.shape, r.place(8), `tensor '${t.name}'`);
     if (t.end - t.start !== count * size) {
-      throw r.error('E_FILE_FORMAT', `tensor '${t.name}' (${t.dtypeName}, shape [${t.shape.join(', ')}]) needs ${count * size} bytes but data_offsets span ${t.end - t.start}`, 8);
+      throw r.error(
+        'E_FILE_FORMAT',
+        `tensor '${t.name}' (${t.dtypeName}, shape [${t.shape.join(', ')}]) needs ${count * size} bytes but data_offsets span ${t.end - t.start}`,
+        8,
+      );
     }
     at = t.end;
   }
@@ -94,17 +124,21 @@ function readMetadata(r: ByteReader, v: unknown): Record<string, string> {
 }
 
 function readInfo(r: ByteReader, name: string, v: unknown): Info {
-  const bad = (detail: string): never => { throw r.error('E_FILE_FORMAT', `tensor '${name}' ${detail}`, 8); };
+  const bad = (detail: string): never => {
+    throw r.error('E_FILE_FORMAT', `tensor '${name}' ${detail}`, 8);
+  };
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return bad('is not an object');
   const o = v as Record<string, unknown>;
   const keys = Object.keys(o).sort().join(',');
   if (keys !== 'data_offsets,dtype,shape') bad(`has fields [${keys}], expected [data_offsets, dtype, shape]`);
   const dtypeName = o.dtype;
   if (typeof dtypeName !== 'string' || !(dtypeName in DTYPES)) return bad(`has unknown dtype ${JSON.stringify(dtypeName)}`);
-  const shape = o.shape, offs = o.data_offsets;
+  const shape = o.shape,
+    offs = o.data_offsets;
   const isIndex = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
   if (!Array.isArray(shape) || shape.length > MAX_NDIM || !shape.every(isIndex)) return bad(`has an invalid shape ${JSON.stringify(shape)?.slice(0, 100)}`);
-  if (!Array.isArray(offs) || offs.length !== 2 || !offs.every(isIndex) || offs[0] > offs[1]) return bad(`has invalid data_offsets ${JSON.stringify(offs)?.slice(0, 100)}`);
+  if (!Array.isArray(offs) || offs.length !== 2 || !offs.every(isIndex) || offs[0] > offs[1])
+    return bad(`has invalid data_offsets ${JSON.stringify(offs)?.slice(0, 100)}`);
   return { name, dtype: DTYPES[dtypeName]!, dtypeName, shape: shape as number[], start: offs[0] as number, end: offs[1] as number };
 }
 
@@ -139,7 +173,10 @@ export function writeSafetensors(entries: readonly [string, HostTensor][], metad
   let json = `{${fields.join(',')}}`;
   let jsonBytes = new TextEncoder().encode(json);
   const pad = (8 - (jsonBytes.length % 8)) % 8;
-  if (pad) { json += ' '.repeat(pad); jsonBytes = new TextEncoder().encode(json); }
+  if (pad) {
+    json += ' '.repeat(pad);
+    jsonBytes = new TextEncoder().encode(json);
+  }
   const len = new Uint8Array(8);
   new DataView(len.buffer).setBigUint64(0, BigInt(jsonBytes.length), true);
   return concatBytes([len, jsonBytes, ...items.map((it) => it.data)]);

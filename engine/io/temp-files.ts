@@ -42,7 +42,9 @@ export async function noteTemp(tmp: string): Promise<void> {
   try {
     await mkdir(journalFolder(), { recursive: true });
     await appendFile(join(journalFolder(), `${process.pid}.txt`), `${tmp}\n`);
-  } catch { /* the sweep next to the target still cleans it */ }
+  } catch {
+    /* the sweep next to the target still cleans it */
+  }
 }
 
 /** Removes stale temporary files of `path` (from writers that were killed) next to it. */
@@ -57,7 +59,10 @@ export async function cleanStaleTempsOf(path: string): Promise<number> {
   let removed = 0;
   for (const name of names) {
     if (!staleName(name, target)) continue;
-    await rm(join(dirname(path), name), { force: true }).then(() => removed++, () => undefined);
+    await rm(join(dirname(path), name), { force: true }).then(
+      () => removed++,
+      () => undefined,
+    );
   }
   return removed;
 }
@@ -82,7 +87,10 @@ export async function sweepStaleTemps(): Promise<number> {
     for (const tmp of new Set(listed.split('\n'))) {
       const m = PATTERN.exec(basename(tmp));
       if (!tmp || !m || Number(m[2]) !== pid) continue;
-      await rm(tmp, { force: true }).then(() => removed++, () => undefined);
+      await rm(tmp, { force: true }).then(
+        () => removed++,
+        () => undefined,
+      );
     }
     await rm(file, { force: true }).catch(() => undefined);
   }

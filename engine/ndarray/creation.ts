@@ -7,7 +7,11 @@ import { DTYPE_INFO, DEFAULT_DTYPE, checkDType, type AnyTypedArray, type DType }
 import type { Device } from './device.ts';
 import { NDArray } from './ndarray-core.ts';
 
-export interface CreateOptions { dtype?: DType; device?: Device; ctx?: Device }
+export interface CreateOptions {
+  dtype?: DType;
+  device?: Device;
+  ctx?: Device;
+}
 export type ShapeArg = number | readonly number[];
 type NestedData = number | boolean | readonly NestedData[];
 
@@ -42,12 +46,10 @@ export function fillWith(op: string, x: NDArray, value: number): void {
 export const zeros = (shape: ShapeArg, options?: CreateOptions): NDArray => full(shape, 0, options, 'zeros');
 export const ones = (shape: ShapeArg, options?: CreateOptions): NDArray => full(shape, 1, options, 'ones');
 
-const likeOptions = (x: NDArray, o?: CreateOptions): CreateOptions =>
-  ({ dtype: o?.dtype ?? x.dtype, device: deviceOf(o) ?? x.device });
+const likeOptions = (x: NDArray, o?: CreateOptions): CreateOptions => ({ dtype: o?.dtype ?? x.dtype, device: deviceOf(o) ?? x.device });
 export const zerosLike = (x: NDArray, o?: CreateOptions): NDArray => full(x.shape, 0, likeOptions(x, o), 'zerosLike');
 export const onesLike = (x: NDArray, o?: CreateOptions): NDArray => full(x.shape, 1, likeOptions(x, o), 'onesLike');
-export const fullLike = (x: NDArray, value: number, o?: CreateOptions): NDArray =>
-  full(x.shape, value, likeOptions(x, o), 'fullLike');
+export const fullLike = (x: NDArray, value: number, o?: CreateOptions): NDArray => full(x.shape, value, likeOptions(x, o), 'fullLike');
 
 function dtypeOfTyped(t: ArrayBufferView): DType | null {
   if (t instanceof Float32Array) return 'float32';
@@ -70,7 +72,8 @@ export function array(data: NestedData | AnyTypedArray | NDArray, options?: Crea
   if (ArrayBuffer.isView(data)) {
     const src = data as AnyTypedArray;
     const srcDtype = dtypeOfTyped(src);
-    if (!srcDtype) throw errors.args('array', `unsupported typed array ${src.constructor.name}; use Float32Array, Float64Array, Int32Array, BigInt64Array or Uint8Array`);
+    if (!srcDtype)
+      throw errors.args('array', `unsupported typed array ${src.constructor.name}; use Float32Array, Float64Array, Int32Array, BigInt64Array or Uint8Array`);
     const shape = options?.shape ?? [src.length];
     const x = NDArray._allocChecked('array', shape, srcDtype, deviceOf(options));
     if (x.size !== src.length) throw errors.shapeMismatch('array', `shape ${JSON.stringify(shape)} does not hold ${src.length} elements`);
@@ -88,15 +91,20 @@ export function array(data: NestedData | AnyTypedArray | NDArray, options?: Crea
   let allBool = true;
   const walk = (v: NestedData, axis: number): void => {
     if (axis === shape.length) {
-      if (typeof v === 'boolean') { flat.push(v); return; }
+      if (typeof v === 'boolean') {
+        flat.push(v);
+        return;
+      }
       if (typeof v !== 'number') throw errors.args('array', `element ${JSON.stringify(v)} is not a number or boolean`);
       allBool = false;
       flat.push(v);
       return;
     }
     if (!Array.isArray(v) || v.length !== shape[axis]) {
-      throw errors.shapeMismatch('array', `nested lists are ragged at depth ${axis}: expected length ${shape[axis]}, ` +
-        `got ${Array.isArray(v) ? v.length : 'a scalar'}`);
+      throw errors.shapeMismatch(
+        'array',
+        `nested lists are ragged at depth ${axis}: expected length ${shape[axis]}, ` + `got ${Array.isArray(v) ? v.length : 'a scalar'}`,
+      );
     }
     for (const e of v) walk(e, axis + 1);
   };
@@ -121,7 +129,10 @@ function writeTyped(x: NDArray, t: AnyTypedArray): void {
 
 /** numpy arange: [start, stop) by step; `arange(4)` is 0..3 (float32 unless dtype is given). */
 export function arange(start: number, stop?: number, step = 1, options?: CreateOptions): NDArray {
-  if (stop === undefined || stop === null) { stop = start; start = 0; }
+  if (stop === undefined || stop === null) {
+    stop = start;
+    start = 0;
+  }
   if (!Number.isFinite(start) || !Number.isFinite(stop) || !Number.isFinite(step) || step === 0) {
     throw errors.args('arange', `start ${start}, stop ${stop} and step ${step} must be finite and step non-zero`);
   }
@@ -143,7 +154,8 @@ export function eye(n: number, m?: number, k = 0, options?: CreateOptions): NDAr
   for (let i = 0; i < n; i++) {
     const j = i + k;
     if (j >= 0 && j < cols) {
-      if (t instanceof BigInt64Array) t[i * cols + j] = 1n; else t[i * cols + j] = 1;
+      if (t instanceof BigInt64Array) t[i * cols + j] = 1n;
+      else t[i * cols + j] = 1;
     }
   }
   writeTyped(x, t);

@@ -7,15 +7,29 @@ import { errors } from '../core/errors.ts';
 export type DType = 'float32' | 'float64' | 'int32' | 'int64' | 'uint8' | 'bool';
 export const DEFAULT_DTYPE: DType = 'float32';
 
-export type TypedArrayOf<D extends DType> =
-  D extends 'float32' ? Float32Array : D extends 'float64' ? Float64Array : D extends 'int32' ? Int32Array :
-  D extends 'int64' ? BigInt64Array : Uint8Array;
+export type TypedArrayOf<D extends DType> = D extends 'float32'
+  ? Float32Array
+  : D extends 'float64'
+    ? Float64Array
+    : D extends 'int32'
+      ? Int32Array
+      : D extends 'int64'
+        ? BigInt64Array
+        : Uint8Array;
 export type AnyTypedArray = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array;
 
-export const DTYPE_INFO: Readonly<Record<DType, {
-  code: DTypeCode; bytes: number; isFloat: boolean; rank: number;
-  make: (n: number) => AnyTypedArray;
-}>> = {
+export const DTYPE_INFO: Readonly<
+  Record<
+    DType,
+    {
+      code: DTypeCode;
+      bytes: number;
+      isFloat: boolean;
+      rank: number;
+      make: (n: number) => AnyTypedArray;
+    }
+  >
+> = {
   bool: { code: DTYPE_CODE.bool, bytes: 1, isFloat: false, rank: 0, make: (n) => new Uint8Array(n) },
   uint8: { code: DTYPE_CODE.uint8, bytes: 1, isFloat: false, rank: 1, make: (n) => new Uint8Array(n) },
   int32: { code: DTYPE_CODE.int32, bytes: 4, isFloat: false, rank: 2, make: (n) => new Int32Array(n) },

@@ -104,7 +104,10 @@ function floatFormatter(values: number[], f32: boolean): Formatter {
   if (absNonZero.length) {
     let max = -Infinity;
     let min = Infinity;
-    for (const v of absNonZero) { if (v > max) max = v; if (v < min) min = v; }
+    for (const v of absNonZero) {
+      if (v > max) max = v;
+      if (v < min) min = v;
+    }
     // The chapter's numpy (< 2.3) switched to exponent notation from 1e8 for every float dtype.
     exp = max >= 1e8 || min < 0.0001 || max / min > 1000;
   }
@@ -174,9 +177,15 @@ function formatterValues(t: AnyTypedArray, shape: readonly number[], summarize: 
   const out: number[] = [];
   const strides: number[] = [];
   let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) { strides[i] = acc; acc *= shape[i]!; }
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = acc;
+    acc *= shape[i]!;
+  }
   const walk = (axis: number, base: number): void => {
-    if (axis === shape.length) { out.push(typedGet(t, base)); return; }
+    if (axis === shape.length) {
+      out.push(typedGet(t, base));
+      return;
+    }
     const n = shape[axis]!;
     for (let i = 0; i < n; i++) {
       if (n > 2 * EDGE_ITEMS && i === EDGE_ITEMS) i = n - EDGE_ITEMS;
@@ -192,7 +201,10 @@ function formatNested(t: AnyTypedArray, shape: readonly number[], fmt: Formatter
   const nd = shape.length;
   const strides: number[] = [];
   let acc = 1;
-  for (let i = nd - 1; i >= 0; i--) { strides[i] = acc; acc *= shape[i]!; }
+  for (let i = nd - 1; i >= 0; i--) {
+    strides[i] = acc;
+    acc *= shape[i]!;
+  }
   const sep = ', ';
   const recurse = (axis: number, base: number, hanging: string, width: number): string => {
     if (axis === nd) return fmt(typedGet(t, base));
@@ -214,9 +226,18 @@ function formatNested(t: AnyTypedArray, shape: readonly number[], fmt: Formatter
         }
         line += word;
       };
-      for (let i = 0; i < leading; i++) { extend(item(i)); line += sep; }
-      if (showSummary) { extend('...'); line += sep; }
-      for (let i = trailing; i > 1; i--) { extend(item(n - i)); line += sep; }
+      for (let i = 0; i < leading; i++) {
+        extend(item(i));
+        line += sep;
+      }
+      if (showSummary) {
+        extend('...');
+        line += sep;
+      }
+      for (let i = trailing; i > 1; i--) {
+        extend(item(n - i));
+        line += sep;
+      }
       extend(item(n - 1));
       s += line;
     } else {

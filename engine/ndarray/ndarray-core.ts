@@ -50,7 +50,9 @@ export class NDArray {
   }
 
   /** The native storage (made now if this is a deferred transpose). */
-  get buffer(): NativeBuffer { return this._tsrc === null ? this._buf : this._materialize(); }
+  get buffer(): NativeBuffer {
+    return this._tsrc === null ? this._buf : this._materialize();
+  }
 
   /**
    * @internal The transpose of the 2-D array `src` with its copy deferred: np.dot / np.matmul read
@@ -70,7 +72,8 @@ export class NDArray {
   _materialize(): NativeBuffer {
     const src = this._tsrc;
     if (src === null) return this._buf; // already made (the backend may ask again)
-    const rows = src.shape[0]!, cols = src.shape[1]!;
+    const rows = src.shape[0]!,
+      cols = src.shape[1]!;
     const out = NDArray._alloc(this.shape, this.dtype, this.device, 'transpose', this.size);
     try {
       native().copyStrided(DTYPE_INFO[this.dtype].code, src.buffer, 0, [1, cols], out._buf, 0, [rows, 1], [cols, rows]);
@@ -107,12 +110,18 @@ export class NDArray {
     return NDArray._alloc((shape as number[]).slice(), d, device ?? currentDevice(), op, size);
   }
 
-  get ndim(): number { return this.shape.length; }
+  get ndim(): number {
+    return this.shape.length;
+  }
 
   /** Frees the storage now (shared by every reshape view of it). Idempotent. */
-  dispose(): void { native().dispose(this.buffer); }
+  dispose(): void {
+    native().dispose(this.buffer);
+  }
 
-  get isDisposed(): boolean { return native().bufferInfo(this.buffer).disposed; }
+  get isDisposed(): boolean {
+    return native().bufferInfo(this.buffer).disposed;
+  }
 
   // ---- export
   /** A copy of the contents as a typed array (BigInt64Array for int64, Uint8Array for bool/uint8). */
@@ -132,7 +141,10 @@ export class NDArray {
     const shape = this.shape;
     let pos = 0;
     const build = (axis: number): NestedArray => {
-      if (axis === shape.length) { const v = typedGet(t, pos++); return isBool ? v !== 0 : v; }
+      if (axis === shape.length) {
+        const v = typedGet(t, pos++);
+        return isBool ? v !== 0 : v;
+      }
       const out: NestedArray[] = [];
       for (let i = 0; i < shape[axis]!; i++) out.push(build(axis + 1));
       return out;
@@ -146,12 +158,20 @@ export class NDArray {
     return this.dtype === 'bool' ? v !== 0 : v;
   }
   /** numpy/MXNet repr: `array([1., 2.])`, with dtype and ctx suffixes when not default. */
-  toString(): string { return formatArray(this); }
-  [Symbol.for('nodejs.util.inspect.custom')](): string { return this.toString(); }
+  toString(): string {
+    return formatArray(this);
+  }
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
 
   /** The gradient written by backward(); null before attachGrad. */
-  get grad(): NDArray | null { return this._grad; }
-  get gradReq(): GradReq { return this._gradReq; }
+  get grad(): NDArray | null {
+    return this._grad;
+  }
+  get gradReq(): GradReq {
+    return this._gradReq;
+  }
 }
 
 /** @internal a shape-only view over the same storage (used by reshape and friends). */

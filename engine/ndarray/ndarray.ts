@@ -21,32 +21,60 @@ type Operand = NDArray | number;
 /** The method set, written as a class so that each method reads as it would inside NDArray. */
 abstract class ArrayMethods {
   // ---- copies and devices
-  copy(this: NDArray): NDArray { return ew.copy(this); }
+  copy(this: NDArray): NDArray {
+    return ew.copy(this);
+  }
   /** Always copies: to a new array on `target`, or into the existing array `target`. */
-  copyto(this: NDArray, target: Device | NDArray): NDArray { return ew.copyto(this, target); }
+  copyto(this: NDArray, target: Device | NDArray): NDArray {
+    return ew.copyto(this, target);
+  }
   /** `this` when already on `device`, else a copy there (MXNet as_in_ctx). */
-  asInContext(this: NDArray, device: Device): NDArray { return this.device === device ? this : ew.copyto(this, device); }
-  asInCtx(this: NDArray, device: Device): NDArray { return this.asInContext(device); }
-  astype(this: NDArray, dtype: DType): NDArray { return ew.astype(this, dtype); }
+  asInContext(this: NDArray, device: Device): NDArray {
+    return this.device === device ? this : ew.copyto(this, device);
+  }
+  asInCtx(this: NDArray, device: Device): NDArray {
+    return this.asInContext(device);
+  }
+  astype(this: NDArray, dtype: DType): NDArray {
+    return ew.astype(this, dtype);
+  }
   /** The same storage, cut off from autograd history. */
-  detach(this: NDArray): NDArray { return new NDArray(this.buffer, this.shape, this.dtype, this.device, this.size); }
+  detach(this: NDArray): NDArray {
+    return new NDArray(this.buffer, this.shape, this.dtype, this.device, this.size);
+  }
 
   // ---- layout (views share storage)
-  reshape(this: NDArray, ...shape: (number | readonly number[])[]): NDArray { return lay.reshape(this, flatArgs(shape)); }
-  expandDims(this: NDArray, axis: number): NDArray { return lay.expandDims(this, axis); }
-  squeeze(this: NDArray, axis?: number | readonly number[]): NDArray { return lay.squeeze(this, axis); }
-  flatten(this: NDArray): NDArray { return lay.flatten(this); }
-  get T(): NDArray { return lay.transpose(this as unknown as NDArray); }
+  reshape(this: NDArray, ...shape: (number | readonly number[])[]): NDArray {
+    return lay.reshape(this, flatArgs(shape));
+  }
+  expandDims(this: NDArray, axis: number): NDArray {
+    return lay.expandDims(this, axis);
+  }
+  squeeze(this: NDArray, axis?: number | readonly number[]): NDArray {
+    return lay.squeeze(this, axis);
+  }
+  flatten(this: NDArray): NDArray {
+    return lay.flatten(this);
+  }
+  get T(): NDArray {
+    return lay.transpose(this as unknown as NDArray);
+  }
   transpose(this: NDArray, ...axes: (number | readonly number[])[]): NDArray {
     return lay.transpose(this, axes.length ? flatArgs(axes) : undefined);
   }
-  broadcastTo(this: NDArray, shape: readonly number[]): NDArray { return lay.broadcastTo(this, shape); }
+  broadcastTo(this: NDArray, shape: readonly number[]): NDArray {
+    return lay.broadcastTo(this, shape);
+  }
 
   // ---- indexing
   /** `x.get(0, 1)` = numpy `x[0, 1]` (a copy; 0-d when every axis is indexed). */
-  get(this: NDArray, ...index: idx.IndexItem[]): NDArray { return idx.get(this, index); }
+  get(this: NDArray, ...index: idx.IndexItem[]): NDArray {
+    return idx.get(this, index);
+  }
   /** `x.slice([0, 2], null, [0, null, 2])`: one [start, stop, step?] or null (all) per axis. */
-  slice(this: NDArray, ...spec: idx.SliceSpec[]): NDArray { return idx.slice(this, spec); }
+  slice(this: NDArray, ...spec: idx.SliceSpec[]): NDArray {
+    return idx.slice(this, spec);
+  }
   /**
    * In-place write: `x.set([0, 0], 42)` (numpy `x[0, 0] = 42`), `x.set(0, row)` (`x[0] = row`),
    * `x.set(null, y)` (`x[:] = y`), `x.set([[0, 2], 1], 7)` (`x[0:2, 1] = 7`).
@@ -57,50 +85,128 @@ abstract class ArrayMethods {
   }
 
   // ---- elementwise
-  add(this: NDArray, b: Operand): NDArray { return ew.binary('add', this, b); }
-  sub(this: NDArray, b: Operand): NDArray { return ew.binary('sub', this, b); }
-  mul(this: NDArray, b: Operand): NDArray { return ew.binary('mul', this, b); }
-  div(this: NDArray, b: Operand): NDArray { return ew.binary('div', this, b); }
-  pow(this: NDArray, b: Operand): NDArray { return ew.binary('pow', this, b); }
-  maximum(this: NDArray, b: Operand): NDArray { return ew.binary('maximum', this, b); }
-  minimum(this: NDArray, b: Operand): NDArray { return ew.binary('minimum', this, b); }
-  eq(this: NDArray, b: Operand): NDArray { return ew.binary('eq', this, b); }
-  ne(this: NDArray, b: Operand): NDArray { return ew.binary('ne', this, b); }
-  lt(this: NDArray, b: Operand): NDArray { return ew.binary('lt', this, b); }
-  le(this: NDArray, b: Operand): NDArray { return ew.binary('le', this, b); }
-  gt(this: NDArray, b: Operand): NDArray { return ew.binary('gt', this, b); }
-  ge(this: NDArray, b: Operand): NDArray { return ew.binary('ge', this, b); }
+  add(this: NDArray, b: Operand): NDArray {
+    return ew.binary('add', this, b);
+  }
+  sub(this: NDArray, b: Operand): NDArray {
+    return ew.binary('sub', this, b);
+  }
+  mul(this: NDArray, b: Operand): NDArray {
+    return ew.binary('mul', this, b);
+  }
+  div(this: NDArray, b: Operand): NDArray {
+    return ew.binary('div', this, b);
+  }
+  pow(this: NDArray, b: Operand): NDArray {
+    return ew.binary('pow', this, b);
+  }
+  maximum(this: NDArray, b: Operand): NDArray {
+    return ew.binary('maximum', this, b);
+  }
+  minimum(this: NDArray, b: Operand): NDArray {
+    return ew.binary('minimum', this, b);
+  }
+  eq(this: NDArray, b: Operand): NDArray {
+    return ew.binary('eq', this, b);
+  }
+  ne(this: NDArray, b: Operand): NDArray {
+    return ew.binary('ne', this, b);
+  }
+  lt(this: NDArray, b: Operand): NDArray {
+    return ew.binary('lt', this, b);
+  }
+  le(this: NDArray, b: Operand): NDArray {
+    return ew.binary('le', this, b);
+  }
+  gt(this: NDArray, b: Operand): NDArray {
+    return ew.binary('gt', this, b);
+  }
+  ge(this: NDArray, b: Operand): NDArray {
+    return ew.binary('ge', this, b);
+  }
   /** In place (numpy `x += b`); the result keeps this array's dtype. */
-  iadd<A extends NDArray>(this: A, b: Operand): A { ew.inplace('add', this, b); return this; }
-  isub<A extends NDArray>(this: A, b: Operand): A { ew.inplace('sub', this, b); return this; }
-  imul<A extends NDArray>(this: A, b: Operand): A { ew.inplace('mul', this, b); return this; }
-  idiv<A extends NDArray>(this: A, b: Operand): A { ew.inplace('div', this, b); return this; }
-  neg(this: NDArray): NDArray { return ew.unary('neg', this); }
-  abs(this: NDArray): NDArray { return ew.unary('abs', this); }
-  exp(this: NDArray): NDArray { return ew.unary('exp', this); }
-  log(this: NDArray): NDArray { return ew.unary('log', this); }
-  sqrt(this: NDArray): NDArray { return ew.unary('sqrt', this); }
-  square(this: NDArray): NDArray { return ew.unary('square', this); }
-  sign(this: NDArray): NDArray { return ew.unary('sign', this); }
-  relu(this: NDArray): NDArray { return ew.unary('relu', this); }
-  sigmoid(this: NDArray): NDArray { return ew.unary('sigmoid', this); }
-  tanh(this: NDArray): NDArray { return ew.unary('tanh', this); }
+  iadd<A extends NDArray>(this: A, b: Operand): A {
+    ew.inplace('add', this, b);
+    return this;
+  }
+  isub<A extends NDArray>(this: A, b: Operand): A {
+    ew.inplace('sub', this, b);
+    return this;
+  }
+  imul<A extends NDArray>(this: A, b: Operand): A {
+    ew.inplace('mul', this, b);
+    return this;
+  }
+  idiv<A extends NDArray>(this: A, b: Operand): A {
+    ew.inplace('div', this, b);
+    return this;
+  }
+  neg(this: NDArray): NDArray {
+    return ew.unary('neg', this);
+  }
+  abs(this: NDArray): NDArray {
+    return ew.unary('abs', this);
+  }
+  exp(this: NDArray): NDArray {
+    return ew.unary('exp', this);
+  }
+  log(this: NDArray): NDArray {
+    return ew.unary('log', this);
+  }
+  sqrt(this: NDArray): NDArray {
+    return ew.unary('sqrt', this);
+  }
+  square(this: NDArray): NDArray {
+    return ew.unary('square', this);
+  }
+  sign(this: NDArray): NDArray {
+    return ew.unary('sign', this);
+  }
+  relu(this: NDArray): NDArray {
+    return ew.unary('relu', this);
+  }
+  sigmoid(this: NDArray): NDArray {
+    return ew.unary('sigmoid', this);
+  }
+  tanh(this: NDArray): NDArray {
+    return ew.unary('tanh', this);
+  }
 
   // ---- reductions
-  sum(this: NDArray, axis?: red.Axis, keepdims = false): NDArray { return red.reduce('sum', this, axis, keepdims); }
-  mean(this: NDArray, axis?: red.Axis, keepdims = false): NDArray { return red.reduce('mean', this, axis, keepdims); }
-  max(this: NDArray, axis?: red.Axis, keepdims = false): NDArray { return red.reduce('max', this, axis, keepdims); }
-  min(this: NDArray, axis?: red.Axis, keepdims = false): NDArray { return red.reduce('min', this, axis, keepdims); }
-  prod(this: NDArray, axis?: red.Axis, keepdims = false): NDArray { return red.reduce('prod', this, axis, keepdims); }
-  argmax(this: NDArray, axis?: number | null): NDArray { return red.argReduce('argmax', this, axis); }
-  argmin(this: NDArray, axis?: number | null): NDArray { return red.argReduce('argmin', this, axis); }
-  dot(this: NDArray, b: NDArray): NDArray { return dot(this, b); }
+  sum(this: NDArray, axis?: red.Axis, keepdims = false): NDArray {
+    return red.reduce('sum', this, axis, keepdims);
+  }
+  mean(this: NDArray, axis?: red.Axis, keepdims = false): NDArray {
+    return red.reduce('mean', this, axis, keepdims);
+  }
+  max(this: NDArray, axis?: red.Axis, keepdims = false): NDArray {
+    return red.reduce('max', this, axis, keepdims);
+  }
+  min(this: NDArray, axis?: red.Axis, keepdims = false): NDArray {
+    return red.reduce('min', this, axis, keepdims);
+  }
+  prod(this: NDArray, axis?: red.Axis, keepdims = false): NDArray {
+    return red.reduce('prod', this, axis, keepdims);
+  }
+  argmax(this: NDArray, axis?: number | null): NDArray {
+    return red.argReduce('argmax', this, axis);
+  }
+  argmin(this: NDArray, axis?: number | null): NDArray {
+    return red.argReduce('argmin', this, axis);
+  }
+  dot(this: NDArray, b: NDArray): NDArray {
+    return dot(this, b);
+  }
 
   // ---- autograd
   /** Allocates a zero gradient buffer and marks this array as a leaf (MXNet attach_grad). */
-  attachGrad(this: NDArray, gradReq: GradReq = 'write'): void { attachGrad(this, gradReq); }
+  attachGrad(this: NDArray, gradReq: GradReq = 'write'): void {
+    attachGrad(this, gradReq);
+  }
   /** Backpropagates from this array; headGrad defaults to ones of this shape. */
-  backward(this: NDArray, headGrad?: NDArray | number, options?: BackwardOptions): void { backward(this, headGrad, options); }
+  backward(this: NDArray, headGrad?: NDArray | number, options?: BackwardOptions): void {
+    backward(this, headGrad, options);
+  }
 }
 
 declare module './ndarray-core.ts' {

@@ -23,9 +23,22 @@ export const npx = {
   softmax: (x: NDArray, axis = -1): NDArray => softmax(x, axis, false),
   logSoftmax,
   // Activations with parameters (engine/ops/activations.ts).
-  leakyRelu, elu, selu, silu, swish: silu, softplus, hardSigmoid, hardSwish, prelu,
+  leakyRelu,
+  elu,
+  selu,
+  silu,
+  swish: silu,
+  softplus,
+  hardSigmoid,
+  hardSwish,
+  prelu,
   // Normalization and padding (engine/ops/normalization.ts, engine/ops/pad.ts).
-  batchNorm, layerNorm, instanceNorm, groupNorm, rmsNorm, pad,
+  batchNorm,
+  layerNorm,
+  instanceNorm,
+  groupNorm,
+  rmsNorm,
+  pad,
   /** Rows of a (rows, dim) table by integer indices (an embedding lookup; engine/ops/take.ts). */
   take,
   /** Gluon FullyConnected (see ops/linalg.ts linear). */
@@ -40,6 +53,8 @@ export const npx = {
   /** MXNet Pooling / PyTorch max_pool, avg_pool 1d and 2d (see ops/pool.ts pool). */
   pooling: pool,
   pool,
-  cpu, gpu, numGpus,
+  cpu,
+  gpu,
+  numGpus,
   seed,
 };

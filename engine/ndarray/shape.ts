@@ -66,7 +66,10 @@ export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
   const s = new Array<number>(n);
   let acc = 1;
   for (let i = n - 1; i >= 0; i--) {
-    if (i < off) { s[i] = 0; continue; }
+    if (i < off) {
+      s[i] = 0;
+      continue;
+    }
     const d = shape[i - off]!;
     s[i] = d === 1 ? 0 : acc;
     acc *= d;

@@ -46,7 +46,10 @@ class BlockScope extends NamingScope {
 /** Indents every line but the first (Gluon's _indent), for nested reprs. */
 export function indentRepr(text: string, spaces: number): string {
   const pad = ' '.repeat(spaces);
-  return text.split('\n').map((l, i) => (i === 0 ? l : pad + l)).join('\n');
+  return text
+    .split('\n')
+    .map((l, i) => (i === 0 ? l : pad + l))
+    .join('\n');
 }
 
 /**
@@ -173,7 +176,9 @@ export class Block {
    *   const y = net.call(x); // traced; the next call with x's shape replays the plan
    */
   hybridize(active = true): void {
-    this.apply((b) => { b._hybrid = active ? new HybridCache() : null; });
+    this.apply((b) => {
+      b._hybrid = active ? new HybridCache() : null;
+    });
   }
 
   /** @internal the hybridized state (tests read builds / size); null when not hybridized. */
@@ -192,7 +197,10 @@ export class Block {
 
   /** Sets unknown parameter dims from the first inputs; layers with deferrable params override it. */
   inferShape(..._inputs: NDArray[]): void {
-    const pending = this.params.values().filter((p) => !p.shapeIsKnown).map((p) => p.name);
+    const pending = this.params
+      .values()
+      .filter((p) => !p.shapeIsKnown)
+      .map((p) => p.name);
     throw modelErrors.inferShape(this.name, this.constructor.name, pending);
   }
 

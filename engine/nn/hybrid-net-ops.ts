@@ -116,7 +116,7 @@ export function makeOp(u: HybridUnit, ins: number[], out: number, shapes: readon
  * `order` is the steps' order in the segment, `uses` the consumers per value.
  */
 export function fuse(u: HybridUnit, ins: number[], out: number, producer: Map<number, NetOpRec>, order: NetOpRec[], uses: readonly number[]): boolean {
-  const only = (v: number): NetOpRec | null => (uses[v] === 1 ? producer.get(v) ?? null : null);
+  const only = (v: number): NetOpRec | null => (uses[v] === 1 ? (producer.get(v) ?? null) : null);
   const take = (rec: NetOpRec): true => {
     rec.out = out;
     rec.names.push(u.owner.name);
@@ -140,7 +140,8 @@ export function fuse(u: HybridUnit, ins: number[], out: number, producer: Map<nu
     }
     case 'add': {
       // The later of the two producing convolutions takes the other operand as its sum post-op.
-      const cands = ins.map((v, i) => ({ rec: only(v), other: ins[1 - i]! }))
+      const cands = ins
+        .map((v, i) => ({ rec: only(v), other: ins[1 - i]! }))
         .filter((c) => c.rec && c.rec.kind === NET_OP.conv && c.rec.sum === null && c.rec.act === null);
       cands.sort((a, b) => order.indexOf(b.rec!) - order.indexOf(a.rec!));
       for (const c of cands) {

@@ -22,13 +22,28 @@ import type { HybridSource, HybridUnit } from './hybrid-units.ts';
 import { encode, fuse, makeOp, nativeFallback, recLabel, type NetOpRec } from './hybrid-net-ops.ts';
 import type { Parameter } from './parameter.ts';
 
-interface Node { unit: HybridUnit; ins: number[]; out: number }
+interface Node {
+  unit: HybridUnit;
+  ins: number[];
+  out: number;
+}
 
 interface NetSegment {
-  kind: 'net'; label: string; plan: NativeNetPlan;
-  ins: number[]; inShapes: number[][]; outs: number[]; outShapes: number[][];
+  kind: 'net';
+  label: string;
+  plan: NativeNetPlan;
+  ins: number[];
+  inShapes: number[][];
+  outs: number[];
+  outShapes: number[][];
 }
-interface EagerSegment { kind: 'eager'; label: string; ins: number[]; out: number; run: (...xs: NDArray[]) => NDArray }
+interface EagerSegment {
+  kind: 'eager';
+  label: string;
+  ins: number[];
+  out: number;
+  run: (...xs: NDArray[]) => NDArray;
+}
 
 /** A traced graph forward: what replayNet() runs. */
 export interface NetTrace {
@@ -45,7 +60,8 @@ export interface NetTrace {
 /** The unit kinds only this tracer compiles (hybrid.ts sends a block here when it has one). */
 export const NET_KINDS: ReadonlySet<string> = new Set(['conv', 'pool', 'batchnorm', 'add', 'graph']);
 
-export const CUSTOM_FORWARD = 'a forward() of its own, which the plan cannot trace (it compiles Dense, Conv2D, pooling, BatchNorm, Add, ' +
+export const CUSTOM_FORWARD =
+  'a forward() of its own, which the plan cannot trace (it compiles Dense, Conv2D, pooling, BatchNorm, Add, ' +
   'Activation, Flatten, Dropout, Sequential and graphs of them; hybridized blocks called inside still compile)';
 
 /** Lays the units out as nodes over numbered values; `watched` collects the containers inlined. */
@@ -81,15 +97,22 @@ function layout(units: readonly HybridUnit[], watched: [Block, number][]): { nod
   return { nodes, out, count: next };
 }
 
-interface Pending { recs: NetOpRec[]; producer: Map<number, NetOpRec>; members: Set<number> }
+interface Pending {
+  recs: NetOpRec[];
+  producer: Map<number, NetOpRec>;
+  members: Set<number>;
+}
 
 /**
  * Runs the units on x (the first call at this signature) and records the segments. `complete` is
  * false when a parameter was still waiting for deferred initialization (it ran eagerly, which
  * initialized it; the next call traces again). `eager` lists the blocks run eagerly and why.
  */
-export function traceNet(units: readonly HybridUnit[], x: NDArray, watched: [Block, number][]):
-  { trace: NetTrace; out: NDArray; complete: boolean; eager: [string, string][] } {
+export function traceNet(
+  units: readonly HybridUnit[],
+  x: NDArray,
+  watched: [Block, number][],
+): { trace: NetTrace; out: NDArray; complete: boolean; eager: [string, string][] } {
   const { nodes, out: final, count } = layout(units, watched);
   const uses = new Array<number>(count).fill(0);
   for (const n of nodes) for (const v of n.ins) uses[v]!++;
@@ -100,8 +123,8 @@ export function traceNet(units: readonly HybridUnit[], x: NDArray, watched: [Blo
   shapes[0] = [...x.shape];
   const trace: NetTrace = { segments: [], out: final, count, params: [], device: x.device, epoch: 0 };
   const eagerWhy: [string, string][] = [];
-  const unsupported = x.dtype !== 'float32' || x.device.type !== 'cpu'
-    ? `input ${x.dtype} on ${x.device.toString()}: compiled graphs run float32 on the CPU` : null;
+  const unsupported =
+    x.dtype !== 'float32' || x.device.type !== 'cpu' ? `input ${x.dtype} on ${x.device.toString()}: compiled graphs run float32 on the CPU` : null;
   if (unsupported) eagerWhy.push([`every block of ${units[0]?.owner.name ?? 'the plan'}`, unsupported]);
   let complete = true;
   let pending: Pending | null = null;
@@ -125,14 +148,25 @@ export function traceNet(units: readonly HybridUnit[], x: NDArray, watched: [Blo
     const enc = p.recs.map((r) => encode(r, data));
     let plan: NativeNetPlan;
     try {
-      plan = native().netPlan(ins.map((v) => shapes[v]!), p.recs.map((r) => r.kind), p.recs.map((r) => r.ins.map((v) => id.get(v)!)),
-        enc.map((e) => e.p), enc.map((e) => e.bufs), outs.map((v) => id.get(v)!));
+      plan = native().netPlan(
+        ins.map((v) => shapes[v]!),
+        p.recs.map((r) => r.kind),
+        p.recs.map((r) => r.ins.map((v) => id.get(v)!)),
+        enc.map((e) => e.p),
+        enc.map((e) => e.bufs),
+        outs.map((v) => id.get(v)!),
+      );
     } catch (e) {
       throw errors.fromNative('hybridize', e, `input ${JSON.stringify(x.shape)} float32`);
     }
     const seg: NetSegment = {
-      kind: 'net', label: `native plan: ${p.recs.map(recLabel).join(' → ')}`, plan,
-      ins, inShapes: ins.map((v) => shapes[v]!), outs, outShapes: outs.map((v) => shapes[v]!),
+      kind: 'net',
+      label: `native plan: ${p.recs.map(recLabel).join(' → ')}`,
+      plan,
+      ins,
+      inShapes: ins.map((v) => shapes[v]!),
+      outs,
+      outShapes: outs.map((v) => shapes[v]!),
     };
     trace.segments.push(seg);
     runSegment(seg, env, x.device);
@@ -177,12 +211,18 @@ function runSegment(s: NetSegment, env: (NDArray | null)[], device: Device): voi
   const inputs = s.ins.map((v) => env[v]!);
   const outs = s.outShapes.map((shape) => NDArray._alloc(shape, 'float32', device, 'hybrid forward'));
   try {
-    native().netPlanRun(s.plan, inputs.map((a) => a.buffer), outs.map((o) => o.buffer));
+    native().netPlanRun(
+      s.plan,
+      inputs.map((a) => a.buffer),
+      outs.map((o) => o.buffer),
+    );
   } catch (e) {
     for (const o of outs) o.dispose();
     throw errors.fromNative('hybrid forward', e, `inputs ${inputs.map((a) => JSON.stringify(a.shape)).join(', ')}`);
   }
-  s.outs.forEach((v, i) => { env[v] = outs[i]!; });
+  s.outs.forEach((v, i) => {
+    env[v] = outs[i]!;
+  });
 }
 
 /**

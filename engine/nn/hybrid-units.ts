@@ -24,9 +24,17 @@ export type HybridUnit =
   | { kind: 'container'; owner: Block }
   /** A 2-d convolution (NCHW, PyTorch's weight layout), its activation fused. */
   | {
-    kind: 'conv'; owner: Block; weight: Parameter; bias: Parameter | null; act: UnaryName | null;
-    kernel: number[]; strides: number[]; padding: number[]; dilation: number[]; groups: number;
-  }
+      kind: 'conv';
+      owner: Block;
+      weight: Parameter;
+      bias: Parameter | null;
+      act: UnaryName | null;
+      kernel: number[];
+      strides: number[];
+      padding: number[];
+      dilation: number[];
+      groups: number;
+    }
   /** Max or average pooling (global: the whole plane). */
   | { kind: 'pool'; owner: Block; options: PoolOptions }
   /** Batch norm over axis 1; in a plan (prediction mode) it uses the running statistics. */

@@ -111,8 +111,10 @@ export class HybridCache {
         const byWhy = new Map<string, string[]>();
         for (const [who, why] of traced.eager) byWhy.set(why, [...(byWhy.get(why) ?? []), who]);
         const n = traced.eager.length;
-        warn(`hybridize: ${block.name} runs ${n} block${n === 1 ? '' : 's'} eagerly inside its compiled plan: ` +
-          `${[...byWhy].map(([why, who]) => `${who.join(', ')}: ${why}`).join('; ')}. hybridCache.describe() lists the plan.`);
+        warn(
+          `hybridize: ${block.name} runs ${n} block${n === 1 ? '' : 's'} eagerly inside its compiled plan: ` +
+            `${[...byWhy].map(([why, who]) => `${who.join(', ')}: ${why}`).join('; ')}. hybridCache.describe() lists the plan.`,
+        );
       }
     }
     if (traced.complete) {
@@ -153,7 +155,7 @@ export class HybridCache {
    */
   describe(): string[] {
     const t = this.lastTraced;
-    return t?.net ? t.net.segments.map((sg) => sg.label) : t?.segments.map((sg) => sg.label) ?? [];
+    return t?.net ? t.net.segments.map((sg) => sg.label) : (t?.segments.map((sg) => sg.label) ?? []);
   }
 
   private lastTraced: Plan | null = null;
@@ -167,9 +169,16 @@ export class HybridCache {
   }
 }
 
-
 /** Why a Dense cannot join a native chain (null: it can). */
-function linearFallback(u: LinearUnit, shape: readonly number[], features: number, dtype: DType, device: Device, w: NDArray, bias: NDArray | null): string | null {
+function linearFallback(
+  u: LinearUnit,
+  shape: readonly number[],
+  features: number,
+  dtype: DType,
+  device: Device,
+  w: NDArray,
+  bias: NDArray | null,
+): string | null {
   if (device.type !== 'cpu' || w.device.type !== 'cpu') return `on ${device.toString()}: native chains run on the CPU only`;
   if (!isFloat(dtype)) return `input dtype ${dtype}: native chains take float32 or float64`;
   if (w.dtype !== dtype || (bias !== null && bias.dtype !== dtype)) {
@@ -260,8 +269,14 @@ function trace(units: readonly HybridUnit[], x: NDArray): { plan: Plan; out: NDA
     const dtype = cur.dtype;
     let plan: NativeLinearPlan;
     try {
-      plan = native().linearPlan(DTYPE_INFO[dtype].code, p.rows, weights.map((w) => w.buffer), biases.map((b) => b?.buffer ?? null),
-        p.units, p.layers.map((l) => (l.act === null ? -1 : UNARY_OP[l.act])));
+      plan = native().linearPlan(
+        DTYPE_INFO[dtype].code,
+        p.rows,
+        weights.map((w) => w.buffer),
+        biases.map((b) => b?.buffer ?? null),
+        p.units,
+        p.layers.map((l) => (l.act === null ? -1 : UNARY_OP[l.act])),
+      );
     } catch (e) {
       throw errors.fromNative('hybridize', e, `input ${JSON.stringify(p.inShape)} ${dtype}`);
     }
@@ -276,7 +291,16 @@ function trace(units: readonly HybridUnit[], x: NDArray): { plan: Plan; out: NDA
       }
     });
     const label = `native chain: ${p.layers.map((l, i) => `${l.unit.owner.name} (${p.units[i]} → ${p.units[i + 1]}${l.act ? `, ${l.act}` : ''})`).join(' → ')}`;
-    const chain: Chain = { kind: 'chain', label, plan, inShape: p.inShape, outShape: [...p.lead, p.units[p.units.length - 1]!], params, arrays, device: cur.device };
+    const chain: Chain = {
+      kind: 'chain',
+      label,
+      plan,
+      inShape: p.inShape,
+      outShape: [...p.lead, p.units[p.units.length - 1]!],
+      params,
+      arrays,
+      device: cur.device,
+    };
     segments.push(chain);
     cur = runChain(chain, cur);
   };
@@ -302,7 +326,8 @@ function trace(units: readonly HybridUnit[], x: NDArray): { plan: Plan; out: NDA
         break;
       case 'act': {
         const last = pending?.layers[pending.layers.length - 1];
-        if (last && last.act === null) last.act = u.act; // fused into the inner product
+        if (last && last.act === null)
+          last.act = u.act; // fused into the inner product
         else eager(`${u.owner.name} (${u.act})`, (v) => unary(u.act, v));
         break;
       }
@@ -322,7 +347,9 @@ function trace(units: readonly HybridUnit[], x: NDArray): { plan: Plan; out: NDA
         const why = linearFallback(u, shape, features, dtype, cur.device, w, u.bias ? u.bias.data(cur.device) : null);
         if (why !== null) {
           eagerWhy.push([`${u.owner.name} (${u.owner.constructor.name})`, why]);
-          eager(`${u.owner.name} (${cur.device.type !== 'cpu' ? `on ${cur.device.toString()}` : `input ${JSON.stringify(shape)} ${dtype}`})`, (v) => u.owner._callEager(v));
+          eager(`${u.owner.name} (${cur.device.type !== 'cpu' ? `on ${cur.device.toString()}` : `input ${JSON.stringify(shape)} ${dtype}`})`, (v) =>
+            u.owner._callEager(v),
+          );
           break;
         }
         if (pending && rows !== pending.rows) flush();

@@ -75,8 +75,12 @@ export class ParameterDict implements Iterable<[string, Parameter]> {
   at(fullName: string): Parameter {
     const p = this.params.get(fullName);
     if (!p) {
-      throw new ModelError('E_PARAM_ATTR', `No parameter named '${fullName}' in ${this.prefix || 'this dict'}; ` +
-        `it holds ${[...this.params.keys()].map((k) => `'${k}'`).join(', ') || 'nothing'}.`, [fullName]);
+      throw new ModelError(
+        'E_PARAM_ATTR',
+        `No parameter named '${fullName}' in ${this.prefix || 'this dict'}; ` +
+          `it holds ${[...this.params.keys()].map((k) => `'${k}'`).join(', ') || 'nothing'}.`,
+        [fullName],
+      );
     }
     return p;
   }
@@ -89,10 +93,18 @@ export class ParameterDict implements Iterable<[string, Parameter]> {
     return this.params.size;
   }
 
-  keys(): string[] { return [...this.params.keys()]; }
-  values(): Parameter[] { return [...this.params.values()]; }
-  entries(): [string, Parameter][] { return [...this.params.entries()]; }
-  [Symbol.iterator](): Iterator<[string, Parameter]> { return this.params.entries(); }
+  keys(): string[] {
+    return [...this.params.keys()];
+  }
+  values(): Parameter[] {
+    return [...this.params.values()];
+  }
+  entries(): [string, Parameter][] {
+    return [...this.params.entries()];
+  }
+  [Symbol.iterator](): Iterator<[string, Parameter]> {
+    return this.params.entries();
+  }
 
   /** Adds other's parameters; the same name for two different Parameters is an error. */
   update(other: Iterable<[string, Parameter]>): this {
@@ -127,7 +139,9 @@ export class ParameterDict implements Iterable<[string, Parameter]> {
 
   toString(): string {
     const head = this.prefix ? `${this.prefix} (` : '(';
-    return `${head}\n${this.values().map((p) => `  ${p.toString()}`).join('\n')}\n)`;
+    return `${head}\n${this.values()
+      .map((p) => `  ${p.toString()}`)
+      .join('\n')}\n)`;
   }
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {

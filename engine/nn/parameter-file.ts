@@ -48,8 +48,11 @@ const stripRole = (key: string): string => (key.startsWith('arg:') || key.starts
 export async function loadParameters(block: Block, path: string, options: LoadParametersOptions = {}): Promise<void> {
   const content = await readArrayFile(path);
   if (isHostTensor(content) || Array.isArray(content)) {
-    throw new ModelError('E_LOAD_FORMAT', `${path} holds ${isHostTensor(content) ? 'a single array' : 'an unnamed list of arrays'}, ` +
-      'not named parameters. Save it with saveParameters (or npx.save with a name → array record).');
+    throw new ModelError(
+      'E_LOAD_FORMAT',
+      `${path} holds ${isHostTensor(content) ? 'a single array' : 'an unnamed list of arrays'}, ` +
+        'not named parameters. Save it with saveParameters (or npx.save with a name → array record).',
+    );
   }
   const structural = block.structuralParams();
   const byName = block.collectParams();
@@ -67,19 +70,30 @@ export async function loadParameters(block: Block, path: string, options: LoadPa
   for (const raw of fileKeys) {
     const key = stripRole(raw);
     const hit = resolve(key);
-    if (!hit) { extras.push(key); continue; }
+    if (!hit) {
+      extras.push(key);
+      continue;
+    }
     structuralStyle ||= hit.structural;
     assigned.set(hit.p, { key, t: content[raw]! });
   }
   const known = structuralStyle ? [...structural.keys()] : byName.keys();
   if (extras.length && !options.ignoreExtra) {
-    throw new ModelError('E_LOAD_EXTRA', `${plural(extras)} loaded from file '${path}' ${extras.length > 1 ? 'are' : 'is'} not ` +
-      `present in ${block.name}, which contains parameters ${quoteList(known)}. Set ignoreExtra: true to ignore.`, extras);
+    throw new ModelError(
+      'E_LOAD_EXTRA',
+      `${plural(extras)} loaded from file '${path}' ${extras.length > 1 ? 'are' : 'is'} not ` +
+        `present in ${block.name}, which contains parameters ${quoteList(known)}. Set ignoreExtra: true to ignore.`,
+      extras,
+    );
   }
   const missing = missingNames(structuralStyle ? structural : new Map(byName.entries()), assigned);
   if (missing.length && !options.allowMissing) {
-    throw new ModelError('E_LOAD_MISSING', `${plural(missing)} ${missing.length > 1 ? 'are' : 'is'} missing in file '${path}', ` +
-      `which contains parameters: ${quoteList(fileKeys)}. Set allowMissing: true to ignore missing parameters.`, missing);
+    throw new ModelError(
+      'E_LOAD_MISSING',
+      `${plural(missing)} ${missing.length > 1 ? 'are' : 'is'} missing in file '${path}', ` +
+        `which contains parameters: ${quoteList(fileKeys)}. Set allowMissing: true to ignore missing parameters.`,
+      missing,
+    );
   }
   const plan = [...assigned].map(([p, { key, t }]) => ({ p, t, dtype: checkEntry(p, key, t, options) }));
   for (const { p } of plan) p.checkLoadDevice(options.device);
@@ -106,13 +120,20 @@ function missingNames(all: Map<string, Parameter>, assigned: Map<Parameter, unkn
 function checkEntry(p: Parameter, key: string, t: HostTensor, o: LoadParametersOptions): DType {
   const have = p.shape;
   if (have && (have.length !== t.shape.length || have.some((d, i) => d !== -1 && d !== t.shape[i]))) {
-    throw new ModelError('E_LOAD_SHAPE', `Failed loading Parameter '${key}' from saved params: shape incompatible ` +
-      `expected ${pyTuple(have)} vs saved ${pyTuple(t.shape)}.`, [key]);
+    throw new ModelError(
+      'E_LOAD_SHAPE',
+      `Failed loading Parameter '${key}' from saved params: shape incompatible ` + `expected ${pyTuple(have)} vs saved ${pyTuple(t.shape)}.`,
+      [key],
+    );
   }
   if (t.dtype === p.dtype) return p.dtype;
   if (!o.castDtype) {
-    throw new ModelError('E_LOAD_DTYPE', `Failed loading Parameter '${key}' from saved params: dtype incompatible ` +
-      `expected ${p.dtype} vs saved ${t.dtype}. Set castDtype: true to cast the dtype of saved params.`, [key]);
+    throw new ModelError(
+      'E_LOAD_DTYPE',
+      `Failed loading Parameter '${key}' from saved params: dtype incompatible ` +
+        `expected ${p.dtype} vs saved ${t.dtype}. Set castDtype: true to cast the dtype of saved params.`,
+      [key],
+    );
   }
   return o.dtypeSource === 'saved' ? t.dtype : p.dtype;
 }

@@ -43,7 +43,12 @@ export interface InitializeOptions {
   forceReinit?: boolean;
 }
 
-interface Deferred { init: InitSpec; devices: Device[]; defaultInit: InitSpec; data: NDArray | null }
+interface Deferred {
+  init: InitSpec;
+  devices: Device[];
+  defaultInit: InitSpec;
+  data: NDArray | null;
+}
 
 export function toShape(shape: number | readonly number[] | null | undefined): number[] | null {
   if (shape === null || shape === undefined) return null;
@@ -82,7 +87,7 @@ export class Parameter {
     this.lrMult = options.lrMult ?? 1;
     this.wdMult = options.wdMult ?? 1;
     this.differentiable = options.differentiable ?? true;
-    const req = this.differentiable ? options.gradReq ?? 'write' : 'null';
+    const req = this.differentiable ? (options.gradReq ?? 'write') : 'null';
     if (req !== 'write' && req !== 'add' && req !== 'null') throw modelErrors.gradReq(name, req);
     this._gradReq = req;
   }
@@ -152,8 +157,11 @@ export class Parameter {
     const pending = this._deferred;
     if (!pending) return;
     if (!this.shapeIsKnown) {
-      throw modelErrors.invalidShape(this.name, this.describeShape(),
-        ' Please specify inUnits (or in_channels etc.) for the layer, or run a batch through it first.');
+      throw modelErrors.invalidShape(
+        this.name,
+        this.describeShape(),
+        ' Please specify inUnits (or in_channels etc.) for the layer, or run a batch through it first.',
+      );
     }
     autograd.pause(() => {
       let host = pending.data;
@@ -237,7 +245,7 @@ export class Parameter {
       return;
     }
     // New arrays when uninitialized, or when loading re-dtyped the parameter (dtypeSource 'saved').
-    const devices = this._data ? this._devices : device !== undefined ? devicesOf(device) : this._deferred?.devices ?? [cpu()];
+    const devices = this._data ? this._devices : device !== undefined ? devicesOf(device) : (this._deferred?.devices ?? [cpu()]);
     autograd.pause(() => this.setArrays(value, devices));
     this._deferred = null;
   }
@@ -247,8 +255,12 @@ export class Parameter {
     if (!this._data || device === undefined) return;
     const want = devicesOf(device);
     if (want.length !== this._devices.length || want.some((d) => !this._devices.includes(d))) {
-      throw new ModelError('E_LOAD_DEVICE', `Failed to load Parameter '${this.name}' on ${want.join(', ')} because ` +
-        `it was initialized on ${this._devices.join(', ')}. Load without {device}, or call resetDevice first.`, [this.name]);
+      throw new ModelError(
+        'E_LOAD_DEVICE',
+        `Failed to load Parameter '${this.name}' on ${want.join(', ')} because ` +
+          `it was initialized on ${this._devices.join(', ')}. Load without {device}, or call resetDevice first.`,
+        [this.name],
+      );
     }
   }
 

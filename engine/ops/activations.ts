@@ -71,10 +71,15 @@ export function prelu(x: NDArray, alpha: NDArray): NDArray {
   let a = alpha;
   if (alpha.size !== 1) {
     if (x.ndim < 2 || alpha.ndim !== 1 || alpha.size !== x.shape[1]) {
-      throw errors.shapeMismatch(op, `alpha must have 1 element or one per channel (axis 1) of x ${formatShape(x.shape)}, ` +
-        `got ${formatShape(alpha.shape)}`);
+      throw errors.shapeMismatch(
+        op,
+        `alpha must have 1 element or one per channel (axis 1) of x ${formatShape(x.shape)}, ` + `got ${formatShape(alpha.shape)}`,
+      );
     }
-    a = reshape(alpha, x.shape.map((d, i) => (i === 1 ? d : 1)));
+    a = reshape(
+      alpha,
+      x.shape.map((d, i) => (i === 1 ? d : 1)),
+    );
   } else if (alpha.ndim > x.ndim) {
     a = reshape(alpha, []);
   }

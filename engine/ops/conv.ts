@@ -43,11 +43,21 @@ export interface ConvTransposeOptions {
 }
 
 /** A recorded convolution: the native geometry and the activation fused into its output. */
-export interface ConvAttrs { geom: number[]; activation: UnaryName | null }
+export interface ConvAttrs {
+  geom: number[];
+  activation: UnaryName | null;
+}
 /** A recorded transposed convolution: the geometry of the convolution it is the adjoint of. */
-export interface ConvTransposeAttrs { geom: number[] }
+export interface ConvTransposeAttrs {
+  geom: number[];
+}
 
-interface Spatial { strides: number[]; padding: number[]; dilation: number[]; groups: number }
+interface Spatial {
+  strides: number[];
+  padding: number[];
+  dilation: number[];
+  groups: number;
+}
 
 function spatialArgs(op: string, nd: number, o: ConvOptions | ConvTransposeOptions): Spatial {
   const groups = o.groups ?? 1;
@@ -72,8 +82,15 @@ function kernelRank(op: string, w: NDArray, layout: string): number {
  * The native geometry of a convolution from input `inShape` (N, C, spatial...) to `outShape`
  * through weight `wShape` (O, C/groups, k...); throws when a kernel does not fit.
  */
-function geometry(op: string, inShape: readonly number[], wShape: readonly number[], outChannels: number, s: Spatial): {
-  geom: number[]; outShape: number[];
+function geometry(
+  op: string,
+  inShape: readonly number[],
+  wShape: readonly number[],
+  outChannels: number,
+  s: Spatial,
+): {
+  geom: number[];
+  outShape: number[];
 } {
   const nd = inShape.length - 2;
   const k = wShape.slice(2);
@@ -82,9 +99,12 @@ function geometry(op: string, inShape: readonly number[], wShape: readonly numbe
     const span = s.dilation[a]! * (k[a]! - 1) + 1;
     const padded = inShape[a + 2]! + 2 * s.padding[a]!;
     if (span > padded) {
-      throw errors.shapeMismatch(op, `the kernel (${span}${s.dilation[a]! > 1 ? ` with dilation ${s.dilation[a]}` : ''}) is larger than ` +
-        `the padded input (${inShape[a + 2]} + 2·${s.padding[a]} = ${padded}) along axis ${AXIS_NAMES[nd]![a]}; ` +
-        'use a smaller kernel or more padding');
+      throw errors.shapeMismatch(
+        op,
+        `the kernel (${span}${s.dilation[a]! > 1 ? ` with dilation ${s.dilation[a]}` : ''}) is larger than ` +
+          `the padded input (${inShape[a + 2]} + 2·${s.padding[a]} = ${padded}) along axis ${AXIS_NAMES[nd]![a]}; ` +
+          'use a smaller kernel or more padding',
+      );
     }
     out.push(Math.floor((padded - span) / s.strides[a]!) + 1);
   }
@@ -102,15 +122,24 @@ function geometry(op: string, inShape: readonly number[], wShape: readonly numbe
 
 function checkGroups(op: string, channels: number, outChannels: number, groups: number): void {
   if (channels % groups !== 0 || outChannels % groups !== 0) {
-    throw errors.shapeMismatch(op, `channels are not divisible by groups: ${channels} input and ${outChannels} output ` +
-      `channels must both be multiples of groups = ${groups}`);
+    throw errors.shapeMismatch(
+      op,
+      `channels are not divisible by groups: ${channels} input and ${outChannels} output ` + `channels must both be multiples of groups = ${groups}`,
+    );
   }
 }
 
 function commonFloat(op: string, ...xs: (NDArray | null | undefined)[]): DType {
   let dtype: DType | null = null;
   for (const x of xs) if (x) dtype = dtype === null ? x.dtype : promoteTypes(dtype, x.dtype);
-  if (dtype === null || !isFloat(dtype)) throw errors.dtype(op, `needs float arrays, got ${xs.filter((x) => x).map((x) => x!.dtype).join(', ')}`);
+  if (dtype === null || !isFloat(dtype))
+    throw errors.dtype(
+      op,
+      `needs float arrays, got ${xs
+        .filter((x) => x)
+        .map((x) => x!.dtype)
+        .join(', ')}`,
+    );
   return dtype;
 }
 
@@ -145,8 +174,14 @@ function convData(op: string, w: NDArray, dy: NDArray, geom: number[], inShape: 
 }
 
 /** Native weight (and bias) gradients of a convolution (no recording). */
-function convWeights(op: string, x: NDArray, dy: NDArray, geom: number[], wShape: readonly number[] | null,
-  withBias: boolean): [NDArray | null, NDArray | null] {
+function convWeights(
+  op: string,
+  x: NDArray,
+  dy: NDArray,
+  geom: number[],
+  wShape: readonly number[] | null,
+  withBias: boolean,
+): [NDArray | null, NDArray | null] {
   const dw = wShape ? NDArray._alloc(wShape, dy.dtype, dy.device, op) : null;
   const db = withBias ? NDArray._alloc([geom[4]!], dy.dtype, dy.device, op) : null;
   try {
@@ -178,8 +213,11 @@ export function conv(x: NDArray, w: NDArray, bias?: NDArray | null, options: Con
   const outChannels = w.shape[0]!;
   checkGroups(op, x.shape[1]!, outChannels, s.groups);
   if (w.shape[1]! * s.groups !== x.shape[1]) {
-    throw errors.shapeMismatch(op, `x has ${x.shape[1]} channels but the weight ${formatShape(w.shape)} with groups = ${s.groups} ` +
-      `takes ${w.shape[1]! * s.groups} (${w.shape[1]} per group); expected weight (O, ${x.shape[1]! / s.groups}, ...)`);
+    throw errors.shapeMismatch(
+      op,
+      `x has ${x.shape[1]} channels but the weight ${formatShape(w.shape)} with groups = ${s.groups} ` +
+        `takes ${w.shape[1]! * s.groups} (${w.shape[1]} per group); expected weight (O, ${x.shape[1]! / s.groups}, ...)`,
+    );
   }
   checkBias(op, bias, outChannels);
   checkSameDevice(op, x, w);
@@ -189,8 +227,7 @@ export function conv(x: NDArray, w: NDArray, bias?: NDArray | null, options: Con
   const track = recordingState.recording && (tracksGrad(x) || tracksGrad(w) || (bias ? tracksGrad(bias) : false));
   // As linear: under autograd the activation stays fused when its derivative follows from y.
   const fuse = act !== null && (!track || ACT_FROM_OUTPUT.has(act));
-  const out = convForward(op, castTo(x, dtype, op), castTo(w, dtype, op), bias ? castTo(bias, dtype, op) : null, geom, outShape,
-    fuse ? UNARY_OP[act] : -1);
+  const out = convForward(op, castTo(x, dtype, op), castTo(w, dtype, op), bias ? castTo(bias, dtype, op) : null, geom, outShape, fuse ? UNARY_OP[act] : -1);
   if (!track) return out;
   recordOp(op, bias ? [x, w, bias] : [x, w], out, { geom, activation: fuse ? act : null } satisfies ConvAttrs);
   return act !== null && !fuse ? unary(act, out) : out;
@@ -204,9 +241,10 @@ export function convBackward(gy: NDArray, n: TapeNode, want: readonly boolean[])
   let g = castTo(gy, dtype, 'conv backward');
   if (activation !== null) g = unaryBackward(activation, n.output, n.output, g);
   const dx = want[0] ? convData('conv backward', castTo(w, dtype, 'conv backward'), g, geom, x.shape) : null;
-  const [dw, db] = want[1] || (b && want[2])
-    ? convWeights('conv backward', castTo(x, dtype, 'conv backward'), g, geom, want[1] ? w.shape : null, !!b && !!want[2])
-    : [null, null];
+  const [dw, db] =
+    want[1] || (b && want[2])
+      ? convWeights('conv backward', castTo(x, dtype, 'conv backward'), g, geom, want[1] ? w.shape : null, !!b && !!want[2])
+      : [null, null];
   return b ? [dx, dw, db] : [dx, dw];
 }
 
@@ -227,8 +265,11 @@ export function convTranspose(x: NDArray, w: NDArray, bias?: NDArray | null, opt
   const outPad = spatialTuple(op, 'outputPadding', options.outputPadding, nd, 0, 0);
   const inChannels = x.shape[1]!;
   if (w.shape[0] !== inChannels) {
-    throw errors.shapeMismatch(op, `x has ${inChannels} channels but the weight ${formatShape(w.shape)} takes ${w.shape[0]} ` +
-      '(its first axis is the input channels: (I, O/groups, K...))');
+    throw errors.shapeMismatch(
+      op,
+      `x has ${inChannels} channels but the weight ${formatShape(w.shape)} takes ${w.shape[0]} ` +
+        '(its first axis is the input channels: (I, O/groups, K...))',
+    );
   }
   const outChannels = w.shape[1]! * s.groups;
   checkGroups(op, inChannels, outChannels, s.groups);
@@ -242,8 +283,11 @@ export function convTranspose(x: NDArray, w: NDArray, bias?: NDArray | null, opt
     }
     const len = (x.shape[a + 2]! - 1) * s.strides[a]! - 2 * s.padding[a]! + s.dilation[a]! * (w.shape[a + 2]! - 1) + outPad[a]! + 1;
     if (len < 1) {
-      throw errors.shapeMismatch(op, `the padding (${s.padding[a]}) removes the whole output along axis ${AXIS_NAMES[nd]![a]} ` +
-        `(size ${len}) of ${LAYOUTS[nd]} input ${formatShape(x.shape)}`);
+      throw errors.shapeMismatch(
+        op,
+        `the padding (${s.padding[a]}) removes the whole output along axis ${AXIS_NAMES[nd]![a]} ` +
+          `(size ${len}) of ${LAYOUTS[nd]} input ${formatShape(x.shape)}`,
+      );
     }
     yShape.push(len);
   }
@@ -254,7 +298,8 @@ export function convTranspose(x: NDArray, w: NDArray, bias?: NDArray | null, opt
   if (bias) {
     const raw = y;
     y = withRecording(false, recordingState.training, () =>
-      binary('add', raw, reshape(castTo(bias, dtype, op), [1, outChannels, ...new Array<number>(nd).fill(1)])));
+      binary('add', raw, reshape(castTo(bias, dtype, op), [1, outChannels, ...new Array<number>(nd).fill(1)])),
+    );
     raw.dispose();
   }
   if (recordingState.recording) recordOp(op, bias ? [x, w, bias] : [x, w], y, { geom } satisfies ConvTransposeAttrs);

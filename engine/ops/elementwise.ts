@@ -17,13 +17,31 @@ export type BinaryName = keyof typeof BINARY_OP;
 export type Operand = NDArray | number;
 
 const FLOAT_ONLY: Readonly<Record<UnaryName, boolean>> = {
-  relu: true, sigmoid: true, tanh: true, gelu: true, exp: true, log: true, abs: false, neg: false,
-  sqrt: true, square: false, softrelu: true, sign: false,
-  leakyRelu: true, elu: true, selu: true, silu: true, hardSigmoid: true, hardSwish: true, geluTanh: true,
+  relu: true,
+  sigmoid: true,
+  tanh: true,
+  gelu: true,
+  exp: true,
+  log: true,
+  abs: false,
+  neg: false,
+  sqrt: true,
+  square: false,
+  softrelu: true,
+  sign: false,
+  leakyRelu: true,
+  elu: true,
+  selu: true,
+  silu: true,
+  hardSigmoid: true,
+  hardSwish: true,
+  geluTanh: true,
 };
 
 /** Recorded with the parametrised activations (leakyRelu, elu, silu) so backward gets alpha back. */
-export interface UnaryAttrs { alpha: number }
+export interface UnaryAttrs {
+  alpha: number;
+}
 
 /** f(x) elementwise; `alpha` is the parameter of leakyRelu / elu / silu (see UNARY_OP), 0 for the rest. */
 export function unary(name: UnaryName, x: NDArray, alpha = 0): NDArray {
@@ -78,8 +96,16 @@ export function binary(name: BinaryName, a: Operand, b: Operand): NDArray {
     } else {
       const shape = broadcastShapes(name, a.shape, b.shape);
       out = NDArray._alloc(shape, outDtype, a.device, name);
-      native().binary(code, DTYPE_INFO[dtype].code, ac.buffer, broadcastStrides(a.shape, shape),
-        bc.buffer, broadcastStrides(b.shape, shape), out.buffer, shape);
+      native().binary(
+        code,
+        DTYPE_INFO[dtype].code,
+        ac.buffer,
+        broadcastStrides(a.shape, shape),
+        bc.buffer,
+        broadcastStrides(b.shape, shape),
+        out.buffer,
+        shape,
+      );
     }
   } catch (e) {
     throw errors.fromNative(name, e, describe(a, b));
@@ -117,8 +143,11 @@ function scalarOp(name: BinaryName, x: NDArray, scalar: number, scalarFirst: boo
 export function inplace(name: BinaryName, x: NDArray, b: Operand): void {
   const op = `i${name}`;
   if (recordingState.recording && tracksGrad(x)) {
-    throw errors.grad(op, 'cannot modify an array in place while recording, because its value is needed for ' +
-      'backward. Update it outside autograd.record() or use the out-of-place op.');
+    throw errors.grad(
+      op,
+      'cannot modify an array in place while recording, because its value is needed for ' +
+        'backward. Update it outside autograd.record() or use the out-of-place op.',
+    );
   }
   const r = binary(name, x, b);
   writeInto(op, r, x);
@@ -128,8 +157,7 @@ export function inplace(name: BinaryName, x: NDArray, b: Operand): void {
 /** Copies src's contents into dst (same shape; cast to dst's dtype when they differ). */
 export function writeInto(op: string, src: NDArray, dst: NDArray): void {
   if (!sameShape(src.shape, dst.shape)) {
-    throw errors.shapeMismatch(op, `cannot write a result of shape ${JSON.stringify(src.shape)} into an array of ` +
-      `shape ${JSON.stringify(dst.shape)}`);
+    throw errors.shapeMismatch(op, `cannot write a result of shape ${JSON.stringify(src.shape)} into an array of ` + `shape ${JSON.stringify(dst.shape)}`);
   }
   checkSameDevice(op, src, dst);
   try {
@@ -170,8 +198,7 @@ export function copyto(x: NDArray, target: Device | NDArray): NDArray {
   if (!(target instanceof NDArray)) throw errors.args('copyto', 'target must be a Device or an NDArray');
   if (target === x) return x;
   if (!sameShape(x.shape, target.shape)) {
-    throw errors.shapeMismatch('copyto', `source shape ${JSON.stringify(x.shape)} differs from target shape ` +
-      `${JSON.stringify(target.shape)}`);
+    throw errors.shapeMismatch('copyto', `source shape ${JSON.stringify(x.shape)} differs from target shape ` + `${JSON.stringify(target.shape)}`);
   }
   if (x.device === target.device) {
     writeInto('copyto', x, target);

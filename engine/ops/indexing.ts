@@ -12,7 +12,11 @@ import { reshape, sliceRegion, writeRegion, type Region } from './layout.ts';
 export type SliceSpec = readonly [(number | null)?, (number | null)?, (number | null)?] | null;
 export type IndexItem = number | SliceSpec;
 
-interface ParsedIndex { region: Region; resultShape: number[]; picked: boolean[] }
+interface ParsedIndex {
+  region: Region;
+  resultShape: number[];
+  picked: boolean[];
+}
 
 function parse(op: string, x: NDArray, items: readonly IndexItem[], allowInts: boolean): ParsedIndex {
   if (items.length > x.ndim) {
@@ -73,8 +77,10 @@ export function slice(x: NDArray, spec: readonly SliceSpec[]): NDArray {
 /** index: a number (axis 0), a list of index items (one per leading axis), or null (everything). */
 export function set(x: NDArray, index: number | readonly IndexItem[] | null, value: NDArray | number): void {
   if (recordingState.recording && tracksGrad(x)) {
-    throw errors.grad('set', 'cannot assign into an array that autograd is tracking while recording; ' +
-      'assign outside autograd.record() or build a new array instead.');
+    throw errors.grad(
+      'set',
+      'cannot assign into an array that autograd is tracking while recording; ' + 'assign outside autograd.record() or build a new array instead.',
+    );
   }
   const items: readonly IndexItem[] = index === null ? [] : typeof index === 'number' ? [index] : index;
   const p = parse('set', x, items, true);
@@ -84,8 +90,10 @@ export function set(x: NDArray, index: number | readonly IndexItem[] | null, val
   }
   const target = p.resultShape;
   if (!sameShape(broadcastShapes('set', value.shape, target), target) || value.ndim > target.length) {
-    throw errors.shapeMismatch('set', `cannot assign a value of shape ${JSON.stringify(value.shape)} to a region of ` +
-      `shape ${JSON.stringify(target)} (it must broadcast to the region).`);
+    throw errors.shapeMismatch(
+      'set',
+      `cannot assign a value of shape ${JSON.stringify(value.shape)} to a region of ` + `shape ${JSON.stringify(target)} (it must broadcast to the region).`,
+    );
   }
   const reduced = broadcastStrides(value.shape, target);
   const strides: number[] = [];

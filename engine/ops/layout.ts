@@ -6,9 +6,7 @@ import { native } from '../backend/backend.ts';
 import { errors } from '../core/errors.ts';
 import { DTYPE_INFO, promoteTypes } from '../ndarray/dtype.ts';
 import { NDArray, viewOf } from '../ndarray/ndarray-core.ts';
-import {
-  broadcastShapes, broadcastStrides, checkShape, contiguousStrides, normalizeAxes, normalizeAxis, sameShape, type Shape,
-} from '../ndarray/shape.ts';
+import { broadcastShapes, broadcastStrides, checkShape, contiguousStrides, normalizeAxes, normalizeAxis, sameShape, type Shape } from '../ndarray/shape.ts';
 import { recordOp, recordingState } from '../autograd/tape.ts';
 import { castTo, checkArray, checkSameDevice, describe } from './operands.ts';
 import { reduce } from './reduce.ts';
@@ -19,7 +17,10 @@ export function reshape(x: NDArray, shape: readonly number[]): NDArray {
   const out = shape.slice();
   for (let i = 0; i < out.length; i++) {
     const d = out[i]!;
-    if (d === -1 && infer < 0) { infer = i; continue; }
+    if (d === -1 && infer < 0) {
+      infer = i;
+      continue;
+    }
     if (!Number.isInteger(d) || d < 0) {
       throw errors.invalidShape('reshape', shape, d === -1 ? 'only one dimension may be -1' : `dimension ${i} is ${d}`);
     }
@@ -27,8 +28,10 @@ export function reshape(x: NDArray, shape: readonly number[]): NDArray {
   }
   if (infer >= 0) out[infer] = known === 0 ? 0 : x.size / known;
   if (!Number.isInteger(out[infer] ?? 0) || (infer < 0 ? known : known * out[infer]!) !== x.size) {
-    throw errors.shapeMismatch('reshape', `cannot reshape an array of size ${x.size} (shape ${JSON.stringify(x.shape)}) ` +
-      `into shape ${JSON.stringify(shape)}; the element counts must match.`);
+    throw errors.shapeMismatch(
+      'reshape',
+      `cannot reshape an array of size ${x.size} (shape ${JSON.stringify(x.shape)}) ` + `into shape ${JSON.stringify(shape)}; the element counts must match.`,
+    );
   }
   return viewOf(x, out, 'reshape');
 }
@@ -41,12 +44,15 @@ export function expandDims(x: NDArray, axis: number): NDArray {
 }
 
 export function squeeze(x: NDArray, axis?: number | readonly number[]): NDArray {
-  const drop = axis === undefined ? x.shape.map((d, i) => (d === 1 ? i : -1)).filter((i) => i >= 0)
-    : normalizeAxes('squeeze', axis, x.ndim);
+  const drop = axis === undefined ? x.shape.map((d, i) => (d === 1 ? i : -1)).filter((i) => i >= 0) : normalizeAxes('squeeze', axis, x.ndim);
   for (const a of drop) {
     if (x.shape[a] !== 1) throw errors.shapeMismatch('squeeze', `cannot squeeze axis ${a} of size ${x.shape[a]} (shape ${JSON.stringify(x.shape)})`);
   }
-  return viewOf(x, x.shape.filter((_, i) => !drop.includes(i)), 'reshape');
+  return viewOf(
+    x,
+    x.shape.filter((_, i) => !drop.includes(i)),
+    'reshape',
+  );
 }
 
 /** [N, ...] → [N, rest] (Gluon flatten: keeps the first axis). */
@@ -81,7 +87,13 @@ export function transpose(x: NDArray, axes?: readonly number[]): NDArray {
   // the GEMM's transpose flag (NDArray._transposeOf; anything else reading it makes the copy).
   if (n === 2 && perm[0] === 1 && !recordingState.recording) return NDArray._transposeOf(x);
   const strides = contiguousStrides(x.shape);
-  const out = gather('transpose', x, 0, perm.map((a) => strides[a]!), perm.map((a) => x.shape[a]!));
+  const out = gather(
+    'transpose',
+    x,
+    0,
+    perm.map((a) => strides[a]!),
+    perm.map((a) => x.shape[a]!),
+  );
   if (recordingState.recording) recordOp('transpose', [x], out, perm);
   return out;
 }
@@ -110,7 +122,11 @@ export function sumTo(g: NDArray, shape: Shape): NDArray {
 }
 
 /** A region: per-axis start and step (step ≥ 1) and the region's extent. */
-export interface Region { begins: number[]; steps: number[]; shape: number[] }
+export interface Region {
+  begins: number[];
+  steps: number[];
+  shape: number[];
+}
 
 function regionAddress(x: Shape, r: Region): { offset: number; strides: number[] } {
   const s = contiguousStrides(x);
@@ -160,8 +176,10 @@ export function concat(arrays: readonly NDArray[], axis = 0): NDArray {
     dtype = promoteTypes(dtype, a.dtype);
     const ok = a.ndim === first.ndim && a.shape.every((d, j) => j === ax || d === first.shape[j]);
     if (!ok) {
-      throw errors.shapeMismatch('concat', `arrays[${i}] has shape ${JSON.stringify(a.shape)} but arrays[0] has ` +
-        `${JSON.stringify(first.shape)}; all dimensions except axis ${ax} must match.`);
+      throw errors.shapeMismatch(
+        'concat',
+        `arrays[${i}] has shape ${JSON.stringify(a.shape)} but arrays[0] has ` + `${JSON.stringify(first.shape)}; all dimensions except axis ${ax} must match.`,
+      );
     }
     total += a.shape[ax]!;
   }
@@ -174,8 +192,7 @@ export function concat(arrays: readonly NDArray[], axis = 0): NDArray {
   for (const a of arrays) {
     const src = castTo(a, dtype, 'concat');
     try {
-      native().copyStrided(DTYPE_INFO[dtype].code, src.buffer, 0, contiguousStrides(a.shape), out.buffer,
-        at * outStrides[ax]!, outStrides, a.shape.slice());
+      native().copyStrided(DTYPE_INFO[dtype].code, src.buffer, 0, contiguousStrides(a.shape), out.buffer, at * outStrides[ax]!, outStrides, a.shape.slice());
     } catch (e) {
       throw errors.fromNative('concat', e, describe(a));
     }
@@ -191,12 +208,17 @@ export function stack(arrays: readonly NDArray[], axis = 0): NDArray {
   const first = checkArray('stack', arrays[0], 'arrays[0]');
   for (let i = 1; i < arrays.length; i++) {
     if (!sameShape(checkArray('stack', arrays[i], `arrays[${i}]`).shape, first.shape)) {
-      throw errors.shapeMismatch('stack', `arrays[${i}] has shape ${JSON.stringify(arrays[i]!.shape)} but arrays[0] has ` +
-        `${JSON.stringify(first.shape)}; stack needs equal shapes.`);
+      throw errors.shapeMismatch(
+        'stack',
+        `arrays[${i}] has shape ${JSON.stringify(arrays[i]!.shape)} but arrays[0] has ` + `${JSON.stringify(first.shape)}; stack needs equal shapes.`,
+      );
     }
   }
   const ax = normalizeAxis('stack', axis, first.ndim + 1);
-  return concat(arrays.map((a) => expandDims(a, ax)), ax);
+  return concat(
+    arrays.map((a) => expandDims(a, ax)),
+    ax,
+  );
 }
 
 /** numpy split: a section count (must divide the axis) or sorted split indices. */

@@ -18,8 +18,18 @@ function rawView(x: NDArray, shape: number[]): NDArray {
 }
 
 interface MatmulPlan {
-  ac: NDArray; bc: NDArray; out: NDArray; code: DTypeCode;
-  batch: number; m: number; n: number; k: number; transA: boolean; transB: boolean; aStride: number; bStride: number;
+  ac: NDArray;
+  bc: NDArray;
+  out: NDArray;
+  code: DTypeCode;
+  batch: number;
+  m: number;
+  n: number;
+  k: number;
+  transA: boolean;
+  transB: boolean;
+  aStride: number;
+  bStride: number;
 }
 
 /** Shapes, dtype promotion, batch broadcasting and the output for op(a)·op(b) (ndim ≥ 2). */
@@ -30,8 +40,14 @@ function planMatmul(op: string, a: NDArray, b: NDArray, transA: boolean, transB:
   const shownB = b.shape;
   let ta = transA;
   let tb = transB;
-  if (a._tsrc !== null && a.dtype === b.dtype) { ta = !ta; a = a._tsrc; }
-  if (b._tsrc !== null && a.dtype === b.dtype) { tb = !tb; b = b._tsrc; }
+  if (a._tsrc !== null && a.dtype === b.dtype) {
+    ta = !ta;
+    a = a._tsrc;
+  }
+  if (b._tsrc !== null && a.dtype === b.dtype) {
+    tb = !tb;
+    b = b._tsrc;
+  }
   const an = a.ndim;
   const bn = b.ndim;
   const m = ta ? a.shape[an - 1]! : a.shape[an - 2]!;
@@ -39,8 +55,10 @@ function planMatmul(op: string, a: NDArray, b: NDArray, transA: boolean, transB:
   const kb = tb ? b.shape[bn - 1]! : b.shape[bn - 2]!;
   const n = tb ? b.shape[bn - 2]! : b.shape[bn - 1]!;
   if (k !== kb) {
-    throw errors.shapeMismatch(op, `shapes ${JSON.stringify(shownA)} and ${JSON.stringify(shownB)} are not aligned: ` +
-      `contracted dimensions ${k} and ${kb} differ.`);
+    throw errors.shapeMismatch(
+      op,
+      `shapes ${JSON.stringify(shownA)} and ${JSON.stringify(shownB)} are not aligned: ` + `contracted dimensions ${k} and ${kb} differ.`,
+    );
   }
   const aBatch = a.shape.slice(0, an - 2);
   const bBatch = b.shape.slice(0, bn - 2);
@@ -51,7 +69,12 @@ function planMatmul(op: string, a: NDArray, b: NDArray, transA: boolean, transB:
     bc: batchOperand(castTo(b, dtype, op), bBatch, batchShape),
     out: NDArray._alloc([...batchShape, m, n], dtype, a.device, op),
     code: DTYPE_INFO[dtype].code,
-    batch: sizeOf(batchShape), m, n, k, transA: ta, transB: tb,
+    batch: sizeOf(batchShape),
+    m,
+    n,
+    k,
+    transA: ta,
+    transB: tb,
     aStride: sizeOf(aBatch) === 1 ? 0 : m * k,
     bStride: sizeOf(bBatch) === 1 ? 0 : k * n,
   };
@@ -61,8 +84,7 @@ function planMatmul(op: string, a: NDArray, b: NDArray, transA: boolean, transB:
 export function matmulCore(op: string, a: NDArray, b: NDArray, transA: boolean, transB: boolean): NDArray {
   const p = planMatmul(op, a, b, transA, transB);
   try {
-    native().matmul(p.code, p.ac.buffer, p.bc.buffer, p.out.buffer, p.batch, p.m, p.n, p.k, p.transA, p.transB,
-      p.aStride, p.bStride);
+    native().matmul(p.code, p.ac.buffer, p.bc.buffer, p.out.buffer, p.batch, p.m, p.n, p.k, p.transA, p.transB, p.aStride, p.bStride);
   } catch (e) {
     throw errors.fromNative(op, e, describe(a, b));
   }
@@ -89,8 +111,7 @@ export async function matmulAsync(a: NDArray, b: NDArray): Promise<NDArray> {
   if (b._tsrc !== null) b._materialize();
   const p = planMatmul('matmulAsync', a, b, false, false);
   try {
-    await native().matmulAsync(p.code, p.ac.buffer, p.bc.buffer, p.out.buffer, p.batch, p.m, p.n, p.k,
-      false, false, p.aStride, p.bStride);
+    await native().matmulAsync(p.code, p.ac.buffer, p.bc.buffer, p.out.buffer, p.batch, p.m, p.n, p.k, false, false, p.aStride, p.bStride);
   } catch (e) {
     p.out.dispose();
     throw errors.fromNative('matmulAsync', e, describe(a, b));
@@ -104,7 +125,11 @@ function batchOperand(x: NDArray, batch: number[], full: number[]): NDArray {
   return withRecording(false, recordingState.training, () => broadcastTo(x, [...full, ...x.shape.slice(-2)]));
 }
 
-export interface MatmulAttrs { a2: number[]; b2: number[]; out2: number[] }
+export interface MatmulAttrs {
+  a2: number[];
+  b2: number[];
+  out2: number[];
+}
 
 /** numpy.matmul: 1-D operands are promoted to matrices and the added axis removed afterwards. */
 export function matmul(a: NDArray, b: NDArray): NDArray {
@@ -158,8 +183,10 @@ export function linear(x: NDArray, w: NDArray, bias?: NDArray | null, options: L
   const rows = x2.shape[0]!;
   const inUnits = x2.shape[1]!;
   if (w.ndim !== 2 || w.shape[1] !== inUnits) {
-    throw errors.shapeMismatch('linear', `weight shape ${JSON.stringify(w.shape)} does not fit input ${JSON.stringify(x.shape)}: ` +
-      `expected [outUnits, ${inUnits}]`);
+    throw errors.shapeMismatch(
+      'linear',
+      `weight shape ${JSON.stringify(w.shape)} does not fit input ${JSON.stringify(x.shape)}: ` + `expected [outUnits, ${inUnits}]`,
+    );
   }
   const outUnits = w.shape[0]!;
   if (bias && (bias.ndim !== 1 || bias.shape[0] !== outUnits)) {
@@ -178,8 +205,7 @@ export function linear(x: NDArray, w: NDArray, bias?: NDArray | null, options: L
   // backward reads y, not the pre-activation); the others run as a separate, recorded unary op.
   const fuse = act !== null && (!track || ACT_FROM_OUTPUT.has(act));
   try {
-    native().linear(DTYPE_INFO[dtype].code, xc.buffer, wc.buffer, bc ? bc.buffer : null, out.buffer, rows, inUnits,
-      outUnits, fuse ? UNARY_OP[act] : -1);
+    native().linear(DTYPE_INFO[dtype].code, xc.buffer, wc.buffer, bc ? bc.buffer : null, out.buffer, rows, inUnits, outUnits, fuse ? UNARY_OP[act] : -1);
   } catch (e) {
     throw errors.fromNative('linear', e, describe(x, w));
   }
@@ -195,4 +221,6 @@ export function linear(x: NDArray, w: NDArray, bias?: NDArray | null, options: L
 export const ACT_FROM_OUTPUT: ReadonlySet<UnaryName> = new Set<UnaryName>(['relu', 'sigmoid', 'tanh']);
 
 /** A recorded linear: the activation fused into its output (null: none). */
-export interface LinearAttrs { activation: UnaryName | null }
+export interface LinearAttrs {
+  activation: UnaryName | null;
+}

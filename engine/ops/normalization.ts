@@ -26,12 +26,25 @@ export interface BatchNormOptions {
 
 /** What batchNorm's backward needs: which optional inputs exist and the statistics used. */
 export interface BatchNormAttrs {
-  hasGamma: boolean; hasBeta: boolean; mean: NDArray; variance: NDArray;
-  n: number; c: number; s: number; eps: number; globalStats: boolean;
+  hasGamma: boolean;
+  hasBeta: boolean;
+  mean: NDArray;
+  variance: NDArray;
+  n: number;
+  c: number;
+  s: number;
+  eps: number;
+  globalStats: boolean;
 }
 
 export interface LayerNormAttrs {
-  hasGamma: boolean; hasBeta: boolean; mean: NDArray; variance: NDArray; outer: number; inner: number; eps: number;
+  hasGamma: boolean;
+  hasBeta: boolean;
+  mean: NDArray;
+  variance: NDArray;
+  outer: number;
+  inner: number;
+  eps: number;
   /** gamma's and beta's shape: x.shape from the first normalized axis. */
   paramShape: number[];
 }
@@ -48,8 +61,7 @@ function checkParam(op: string, what: string, p: NDArray | null, x: NDArray, sha
   checkSameDevice(op, x, p);
   if (p.dtype !== x.dtype) throw errors.dtype(op, `${what} is ${p.dtype} but x is ${x.dtype}; cast one so they match`);
   if (!sameShape(p.shape, shape)) {
-    throw errors.shapeMismatch(op, `${what} must have shape ${formatShape(shape)} for x of shape ${formatShape(x.shape)}, ` +
-      `got ${formatShape(p.shape)}`);
+    throw errors.shapeMismatch(op, `${what} must have shape ${formatShape(shape)} for x of shape ${formatShape(x.shape)}, ` + `got ${formatShape(p.shape)}`);
   }
 }
 
@@ -67,8 +79,14 @@ function checkFloat(op: string, x: NDArray): void {
  *
  *   const y = npx.batchNorm(x, gamma, beta, runningMean, runningVar, { training: true });
  */
-export function batchNorm(x: NDArray, gamma: NDArray | null, beta: NDArray | null, runningMean: NDArray, runningVar: NDArray,
-  options: BatchNormOptions = {}): NDArray {
+export function batchNorm(
+  x: NDArray,
+  gamma: NDArray | null,
+  beta: NDArray | null,
+  runningMean: NDArray,
+  runningVar: NDArray,
+  options: BatchNormOptions = {},
+): NDArray {
   const op = 'batchNorm';
   checkFloat(op, x);
   if (x.ndim < 2) throw errors.shapeMismatch(op, `expects (N, C, ...) input with at least 2 axes, got ${formatShape(x.shape)}`);
@@ -78,21 +96,43 @@ export function batchNorm(x: NDArray, gamma: NDArray | null, beta: NDArray | nul
   const n = x.shape[0]!;
   const c = x.shape[1]!;
   const s = x.shape.slice(2).reduce((a, b) => a * b, 1);
-  for (const [what, p] of [['gamma', gamma], ['beta', beta], ['runningMean', runningMean], ['runningVar', runningVar]] as const) {
+  for (const [what, p] of [
+    ['gamma', gamma],
+    ['beta', beta],
+    ['runningMean', runningMean],
+    ['runningVar', runningVar],
+  ] as const) {
     if (p === null && (what === 'runningMean' || what === 'runningVar')) throw errors.args(op, `${what} is required`);
     checkParam(op, what, p, x, [c]);
   }
   const batchStats = (options.training ?? recordingState.training) && !options.useGlobalStats;
   if (batchStats && n * s < 2) {
-    throw errors.shapeMismatch(op, `training needs more than one value per channel, got input ${formatShape(x.shape)}; ` +
-      'use a larger batch, or prediction mode');
+    throw errors.shapeMismatch(
+      op,
+      `training needs more than one value per channel, got input ${formatShape(x.shape)}; ` + 'use a larger batch, or prediction mode',
+    );
   }
   const out = NDArray._alloc(x.shape, x.dtype, x.device, op);
   const saveMean = batchStats ? NDArray._alloc([c], x.dtype, x.device, op) : null;
   const saveVar = batchStats ? NDArray._alloc([c], x.dtype, x.device, op) : null;
   try {
-    native().batchNorm(DTYPE_INFO[x.dtype].code, x.buffer, gamma?.buffer ?? null, beta?.buffer ?? null, runningMean.buffer,
-      runningVar.buffer, out.buffer, saveMean?.buffer ?? null, saveVar?.buffer ?? null, n, c, s, eps, momentum, batchStats);
+    native().batchNorm(
+      DTYPE_INFO[x.dtype].code,
+      x.buffer,
+      gamma?.buffer ?? null,
+      beta?.buffer ?? null,
+      runningMean.buffer,
+      runningVar.buffer,
+      out.buffer,
+      saveMean?.buffer ?? null,
+      saveVar?.buffer ?? null,
+      n,
+      c,
+      s,
+      eps,
+      momentum,
+      batchStats,
+    );
   } catch (e) {
     throw errors.fromNative(op, e, describe(x));
   }
@@ -100,8 +140,15 @@ export function batchNorm(x: NDArray, gamma: NDArray | null, beta: NDArray | nul
   if (recordingState.recording && inputs.some(tracksGrad)) {
     // Running statistics are snapshot: a later training step updates them in place.
     const attrs: BatchNormAttrs = {
-      hasGamma: gamma !== null, hasBeta: beta !== null, n, c, s, eps, globalStats: !batchStats,
-      mean: saveMean ?? copy(runningMean), variance: saveVar ?? copy(runningVar),
+      hasGamma: gamma !== null,
+      hasBeta: beta !== null,
+      n,
+      c,
+      s,
+      eps,
+      globalStats: !batchStats,
+      mean: saveMean ?? copy(runningMean),
+      variance: saveVar ?? copy(runningVar),
     };
     recordOp(op, inputs, out, attrs);
   }
@@ -109,8 +156,7 @@ export function batchNorm(x: NDArray, gamma: NDArray | null, beta: NDArray | nul
 }
 
 /** The batchNorm row: one native call for dx, dgamma and dbeta, skipping those nobody wants. */
-export function batchNormBackward(gy: NDArray, x: NDArray, gamma: NDArray | null, a: BatchNormAttrs,
-  want: readonly boolean[]): (NDArray | null)[] {
+export function batchNormBackward(gy: NDArray, x: NDArray, gamma: NDArray | null, a: BatchNormAttrs, want: readonly boolean[]): (NDArray | null)[] {
   const g = gy.dtype === x.dtype ? gy : gy.astype(x.dtype);
   const wantGamma = a.hasGamma && want[1] === true;
   const wantBeta = a.hasBeta && want[a.hasGamma ? 2 : 1] === true;
@@ -118,8 +164,22 @@ export function batchNormBackward(gy: NDArray, x: NDArray, gamma: NDArray | null
   const dgamma = wantGamma ? NDArray._alloc([a.c], x.dtype, x.device, 'batchNorm backward') : null;
   const dbeta = wantBeta ? NDArray._alloc([a.c], x.dtype, x.device, 'batchNorm backward') : null;
   try {
-    native().batchNormBackward(DTYPE_INFO[x.dtype].code, x.buffer, g.buffer, gamma?.buffer ?? null, a.mean.buffer, a.variance.buffer,
-      dx?.buffer ?? null, dgamma?.buffer ?? null, dbeta?.buffer ?? null, a.n, a.c, a.s, a.eps, a.globalStats);
+    native().batchNormBackward(
+      DTYPE_INFO[x.dtype].code,
+      x.buffer,
+      g.buffer,
+      gamma?.buffer ?? null,
+      a.mean.buffer,
+      a.variance.buffer,
+      dx?.buffer ?? null,
+      dgamma?.buffer ?? null,
+      dbeta?.buffer ?? null,
+      a.n,
+      a.c,
+      a.s,
+      a.eps,
+      a.globalStats,
+    );
   } catch (e) {
     throw errors.fromNative('batchNorm backward', e, describe(x, gy));
   }
@@ -158,22 +218,38 @@ export function layerNorm(x: NDArray, gamma: NDArray | null, beta: NDArray | nul
   const mean = NDArray._alloc([outer], x.dtype, x.device, op);
   const variance = NDArray._alloc([outer], x.dtype, x.device, op);
   try {
-    native().layerNorm(DTYPE_INFO[x.dtype].code, x.buffer, gamma?.buffer ?? null, beta?.buffer ?? null, out.buffer, mean.buffer,
-      variance.buffer, outer, inner, eps);
+    native().layerNorm(
+      DTYPE_INFO[x.dtype].code,
+      x.buffer,
+      gamma?.buffer ?? null,
+      beta?.buffer ?? null,
+      out.buffer,
+      mean.buffer,
+      variance.buffer,
+      outer,
+      inner,
+      eps,
+    );
   } catch (e) {
     throw errors.fromNative(op, e, `${describe(x)}, axis ${axis}`);
   }
   const inputs = [x, gamma, beta].filter((a): a is NDArray => a !== null);
   if (recordingState.recording) {
     recordOp(op, inputs, out, {
-      hasGamma: gamma !== null, hasBeta: beta !== null, mean, variance, outer, inner, eps, paramShape: normShape,
+      hasGamma: gamma !== null,
+      hasBeta: beta !== null,
+      mean,
+      variance,
+      outer,
+      inner,
+      eps,
+      paramShape: normShape,
     } satisfies LayerNormAttrs);
   }
   return out;
 }
 
-export function layerNormBackward(gy: NDArray, x: NDArray, gamma: NDArray | null, a: LayerNormAttrs,
-  want: readonly boolean[]): (NDArray | null)[] {
+export function layerNormBackward(gy: NDArray, x: NDArray, gamma: NDArray | null, a: LayerNormAttrs, want: readonly boolean[]): (NDArray | null)[] {
   const g = gy.dtype === x.dtype ? gy : gy.astype(x.dtype);
   const pshape = a.paramShape;
   const wantGamma = a.hasGamma && want[1] === true;
@@ -182,8 +258,20 @@ export function layerNormBackward(gy: NDArray, x: NDArray, gamma: NDArray | null
   const dgamma = wantGamma ? NDArray._alloc(pshape, x.dtype, x.device, 'layerNorm backward') : null;
   const dbeta = wantBeta ? NDArray._alloc(pshape, x.dtype, x.device, 'layerNorm backward') : null;
   try {
-    native().layerNormBackward(DTYPE_INFO[x.dtype].code, x.buffer, g.buffer, gamma?.buffer ?? null, a.mean.buffer, a.variance.buffer,
-      dx?.buffer ?? null, dgamma?.buffer ?? null, dbeta?.buffer ?? null, a.outer, a.inner, a.eps);
+    native().layerNormBackward(
+      DTYPE_INFO[x.dtype].code,
+      x.buffer,
+      g.buffer,
+      gamma?.buffer ?? null,
+      a.mean.buffer,
+      a.variance.buffer,
+      dx?.buffer ?? null,
+      dgamma?.buffer ?? null,
+      dbeta?.buffer ?? null,
+      a.outer,
+      a.inner,
+      a.eps,
+    );
   } catch (e) {
     throw errors.fromNative('layerNorm backward', e, describe(x, gy));
   }

@@ -23,7 +23,13 @@ export interface PadOptions {
   value?: number;
 }
 
-export interface PadAttrs { outer: number; inShape: number[]; before: number[]; after: number[]; mode: PadMode }
+export interface PadAttrs {
+  outer: number;
+  inShape: number[];
+  before: number[];
+  after: number[];
+  mode: PadMode;
+}
 
 export function pad(x: NDArray, options: PadOptions): NDArray {
   const op = 'pad';
@@ -46,8 +52,10 @@ export function pad(x: NDArray, options: PadOptions): NDArray {
     if (!ok) throw errors.args(op, `pads[${i}] must be a [before, after] pair of non-negative integers, got ${JSON.stringify(pair)}`);
     const axis = x.ndim - k + i;
     if (mode === 'reflect' && (pair[0] >= inShape[i]! || pair[1] >= inShape[i]!)) {
-      throw errors.shapeMismatch(op, `reflect padding of axis ${axis} (size ${inShape[i]}) needs pads smaller than the size, ` +
-        `got [${pair[0]}, ${pair[1]}]`);
+      throw errors.shapeMismatch(
+        op,
+        `reflect padding of axis ${axis} (size ${inShape[i]}) needs pads smaller than the size, ` + `got [${pair[0]}, ${pair[1]}]`,
+      );
     }
     if (mode === 'replicate' && inShape[i] === 0 && pair[0] + pair[1] > 0) {
       throw errors.shapeMismatch(op, `replicate padding of axis ${axis} needs a non-empty axis (shape ${formatShape(x.shape)})`);

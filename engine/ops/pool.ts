@@ -31,7 +31,10 @@ export interface PoolOptions {
 }
 
 /** A recorded pooling: the native mode and geometry. */
-export interface PoolAttrs { mode: PoolModeCode; geom: number[] }
+export interface PoolAttrs {
+  mode: PoolModeCode;
+  geom: number[];
+}
 
 function outExtent(op: string, axis: string, len: number, k: number, s: number, p: number, ceil: boolean): number {
   if (len + 2 * p < k) {
@@ -57,8 +60,11 @@ export function poolGeometry(shape: readonly number[], options: PoolOptions): Po
   const spatial = shape.slice(2);
   if (!options.global && options.kernel === undefined) throw errors.args(op, 'kernel is required (or global: true)');
   const kernel = options.global ? spatial : spatialTuple(op, 'kernel', options.kernel, nd, 1, 1);
-  const strides = options.global ? spatial.map(() => 1)
-    : options.strides === undefined ? kernel.slice() : spatialTuple(op, 'strides', options.strides, nd, 1, 1);
+  const strides = options.global
+    ? spatial.map(() => 1)
+    : options.strides === undefined
+      ? kernel.slice()
+      : spatialTuple(op, 'strides', options.strides, nd, 1, 1);
   const padding = options.global ? spatial.map(() => 0) : spatialTuple(op, 'padding', options.padding, nd, 0, 0);
   const ceil = options.ceilMode ?? false;
   const spatialOut: number[] = [];
@@ -69,8 +75,7 @@ export function poolGeometry(shape: readonly number[], options: PoolOptions): Po
     }
     spatialOut.push(outExtent(op, axis, spatial[a]!, kernel[a]!, strides[a]!, padding[a]!, ceil));
   }
-  const code: PoolModeCode = mode === 'max' ? POOL_MODE.max
-    : (options.countIncludePad ?? true) ? POOL_MODE.avgIncludePad : POOL_MODE.avgExcludePad;
+  const code: PoolModeCode = mode === 'max' ? POOL_MODE.max : (options.countIncludePad ?? true) ? POOL_MODE.avgIncludePad : POOL_MODE.avgExcludePad;
   const [h, w] = planeOf(shape);
   const [oh, ow] = as2d(spatialOut, 1);
   const [kh, kw] = as2d(kernel, 1);

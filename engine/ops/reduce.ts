@@ -12,7 +12,10 @@ import { castTo, describe } from './operands.ts';
 export type Axis = number | readonly number[] | null;
 export type ReduceName = 'sum' | 'mean' | 'max' | 'min' | 'prod';
 
-export interface ReduceAttrs { axes: number[]; keepdims: boolean }
+export interface ReduceAttrs {
+  axes: number[];
+  keepdims: boolean;
+}
 
 function reduceDtype(name: ReduceName, d: DType): DType {
   if (name === 'mean') return isFloat(d) ? d : 'float32';
@@ -30,8 +33,7 @@ export function reduce(name: ReduceName, x: NDArray, axis?: Axis, keepdims = fal
     if (axes[ai] === i) {
       ai++;
       if ((name === 'max' || name === 'min') && x.shape[i] === 0) {
-        throw errors.shapeMismatch(name, `cannot reduce axis ${i} of size 0 (shape ${JSON.stringify(x.shape)}): ` +
-          `${name} of an empty extent has no value`);
+        throw errors.shapeMismatch(name, `cannot reduce axis ${i} of size 0 (shape ${JSON.stringify(x.shape)}): ` + `${name} of an empty extent has no value`);
       }
       keptDims.push(1);
     } else {
@@ -68,7 +70,11 @@ export function argReduce(name: 'argmax' | 'argmin', x: NDArray, axis?: number |
   return out;
 }
 
-export interface SoftmaxAttrs { outer: number; axisLen: number; inner: number }
+export interface SoftmaxAttrs {
+  outer: number;
+  axisLen: number;
+  inner: number;
+}
 
 function softmaxDims(op: string, x: NDArray, axis: number): SoftmaxAttrs {
   const a = normalizeAxis(op, axis, x.ndim);

@@ -8,8 +8,7 @@ import type { NDArray } from '../ndarray/ndarray-core.ts';
 export const LAYOUTS: Readonly<Record<number, string>> = { 1: '(N, C, W)', 2: '(N, C, H, W)' };
 
 /** `value` as one integer >= min per spatial axis (a single number applies to every axis). */
-export function spatialTuple(op: string, name: string, value: number | readonly number[] | undefined, nd: number,
-  fallback: number, min: number): number[] {
+export function spatialTuple(op: string, name: string, value: number | readonly number[] | undefined, nd: number, fallback: number, min: number): number[] {
   const v = value === undefined ? fallback : value;
   const list = typeof v === 'number' ? new Array<number>(nd).fill(v) : Array.from(v);
   if (list.length !== nd || list.some((e) => !Number.isInteger(e) || e < min)) {

@@ -68,14 +68,19 @@ const div = (x: Operand, y: Operand): NDArray => binary('div', x, y);
 
 function unaryRow(name: UnaryName): OpRow {
   return {
-    name, kernel: `unary:${name}`,
+    name,
+    kernel: `unary:${name}`,
     backward: (gy, n) => [unaryBackward(name, n.inputs[0]!, n.output, gy, (n.attrs as UnaryAttrs | null)?.alpha ?? 0)],
   };
 }
 
 /** gy of a reduction, reshaped with the reduced axes kept as 1 and broadcast back to x's shape. */
 function spreadReduced(g: NDArray, x: NDArray, attrs: ReduceAttrs): NDArray {
-  if (!attrs.keepdims) g = reshape(g, x.shape.map((d, i) => (attrs.axes.includes(i) ? 1 : d)));
+  if (!attrs.keepdims)
+    g = reshape(
+      g,
+      x.shape.map((d, i) => (attrs.axes.includes(i) ? 1 : d)),
+    );
   return broadcastTo(g, x.shape);
 }
 
@@ -123,8 +128,20 @@ function linearBackward(gy: NDArray, n: TapeNode, want: readonly boolean[], dest
     const dw = out(1, w.shape);
     const db = b ? out(2, b.shape) : null;
     try {
-      native().linearBackward(DTYPE_INFO[dtype].code, x.buffer, w.buffer, y.buffer, gy.buffer, act === null ? -1 : UNARY_OP[act],
-        dx?.buffer ?? null, dw?.buffer ?? null, db?.buffer ?? null, rows, inUnits, outUnits);
+      native().linearBackward(
+        DTYPE_INFO[dtype].code,
+        x.buffer,
+        w.buffer,
+        y.buffer,
+        gy.buffer,
+        act === null ? -1 : UNARY_OP[act],
+        dx?.buffer ?? null,
+        dw?.buffer ?? null,
+        db?.buffer ?? null,
+        rows,
+        inUnits,
+        outUnits,
+      );
     } catch (e) {
       throw errors.fromNative('linear backward', e, describe(x, w));
     }
@@ -156,16 +173,22 @@ const rows: OpRow[] = [
   { name: 'astype', kernel: 'cast', backward: (gy, n) => [gy.astype(n.inputs[0]!.dtype)] },
   { name: 'reshape', kernel: 'view', backward: (gy, n) => [reshape(gy, n.inputs[0]!.shape)] },
   {
-    name: 'transpose', kernel: 'copyStrided', backward(gy, n) {
+    name: 'transpose',
+    kernel: 'copyStrided',
+    backward(gy, n) {
       const perm = n.attrs as number[];
       const inverse = new Array<number>(perm.length);
-      perm.forEach((p, i) => { inverse[p] = i; });
+      perm.forEach((p, i) => {
+        inverse[p] = i;
+      });
       return [transpose(gy, inverse)];
     },
   },
   { name: 'broadcastTo', kernel: 'copyStrided', backward: (gy, n) => [sumTo(gy, n.inputs[0]!.shape)] },
   {
-    name: 'slice', kernel: 'copyStrided', backward(gy, n) {
+    name: 'slice',
+    kernel: 'copyStrided',
+    backward(gy, n) {
       const x = n.inputs[0]!;
       const g = zeros(x.shape, { dtype: gy.dtype, device: gy.device });
       writeRegion('slice backward', g, n.attrs as Region, gy);
@@ -173,7 +196,9 @@ const rows: OpRow[] = [
     },
   },
   {
-    name: 'concat', kernel: 'copyStrided', backward(gy, n) {
+    name: 'concat',
+    kernel: 'copyStrided',
+    backward(gy, n) {
       const { axis, sizes } = n.attrs as { axis: number; sizes: number[] };
       let at = 0;
       return sizes.map((len) => {
@@ -187,7 +212,9 @@ const rows: OpRow[] = [
   },
   { name: 'sum', kernel: 'reduce', backward: (gy, n) => [spreadReduced(gy, n.inputs[0]!, n.attrs as ReduceAttrs)] },
   {
-    name: 'mean', kernel: 'reduce', backward(gy, n) {
+    name: 'mean',
+    kernel: 'reduce',
+    backward(gy, n) {
       const x = n.inputs[0]!;
       const attrs = n.attrs as ReduceAttrs;
       return [div(spreadReduced(gy, x, attrs), reducedCount(x, attrs))];
@@ -197,7 +224,9 @@ const rows: OpRow[] = [
   extremumRow('min'),
   {
     // d(prod)/dx_i = prod / x_i (undefined where x_i = 0, as in MXNet's prod backward).
-    name: 'prod', kernel: 'reduce', backward(gy, n) {
+    name: 'prod',
+    kernel: 'reduce',
+    backward(gy, n) {
       const x = n.inputs[0]!;
       const attrs = n.attrs as ReduceAttrs;
       return [div(mul(spreadReduced(gy, x, attrs), spreadReduced(n.output, x, attrs)), x)];
@@ -206,7 +235,9 @@ const rows: OpRow[] = [
   { name: 'softmax', kernel: 'softmax', backward: (gy, n) => [softmaxBackward(n.output, gy, n.attrs as SoftmaxAttrs, false)] },
   { name: 'logSoftmax', kernel: 'softmax', backward: (gy, n) => [softmaxBackward(n.output, gy, n.attrs as SoftmaxAttrs, true)] },
   {
-    name: 'matmul', kernel: 'matmul', backward(gy, n, want) {
+    name: 'matmul',
+    kernel: 'matmul',
+    backward(gy, n, want) {
       const [a, b] = n.inputs as [NDArray, NDArray];
       const { a2, b2, out2 } = n.attrs as MatmulAttrs;
       const g2 = reshape(gy, out2);
@@ -220,7 +251,9 @@ const rows: OpRow[] = [
   },
   {
     // out[N, out] = act(x[N, in] · w[out, in]ᵀ + b), act fused (relu, sigmoid, tanh: derived from out) or none.
-    name: 'linear', kernel: 'linear', backward: linearBackward,
+    name: 'linear',
+    kernel: 'linear',
+    backward: linearBackward,
   },
   // y = act(conv(x, w) + b): dx through convolutionBackwardData, dw and db in one convolutionBackwardWeights.
   { name: 'conv', kernel: 'convolution', backward: convBackward },
@@ -229,13 +262,17 @@ const rows: OpRow[] = [
   { name: 'pool', kernel: 'pooling', backward: poolBackward },
   {
     // inputs [x, gamma?, beta?]; the running statistics are not inputs: they get no gradient.
-    name: 'batchNorm', kernel: 'batchNorm', backward(gy, n, want) {
+    name: 'batchNorm',
+    kernel: 'batchNorm',
+    backward(gy, n, want) {
       const a = n.attrs as BatchNormAttrs;
       return batchNormBackward(gy, n.inputs[0]!, a.hasGamma ? n.inputs[1]! : null, a, want);
     },
   },
   {
-    name: 'layerNorm', kernel: 'layerNorm', backward(gy, n, want) {
+    name: 'layerNorm',
+    kernel: 'layerNorm',
+    backward(gy, n, want) {
       const a = n.attrs as LayerNormAttrs;
       return layerNormBackward(gy, n.inputs[0]!, a.hasGamma ? n.inputs[1]! : null, a, want);
     },

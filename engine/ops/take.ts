@@ -11,7 +11,12 @@ import { recordOp, recordingState } from '../autograd/tape.ts';
 import { zeros } from '../ndarray/creation.ts';
 import { checkArray, checkSameDevice, describe } from './operands.ts';
 
-export interface TakeAttrs { index: NDArray; n: number; rows: number; dim: number }
+export interface TakeAttrs {
+  index: NDArray;
+  n: number;
+  rows: number;
+  dim: number;
+}
 
 /** Indices as int32 / int64 (float indices, as Gluon feeds them, are truncated to int32). */
 function asIndex(op: string, indices: NDArray): NDArray {

@@ -22,9 +22,9 @@ export const zParamRef = z.strictObject({ node: zId, param: z.string().min(1) })
 
 /** Settings of one parameter, keyed by its short name (`weight`). */
 export const zParamSettings = z.strictObject({
-  init: zInitSpec.optional().describe('the parameter\'s own initializer (wins over the block-level one)'),
+  init: zInitSpec.optional().describe("the parameter's own initializer (wins over the block-level one)"),
   constant: z.boolean().optional().describe('frozen: never updated by training (gradReq null)'),
-  tiedTo: zParamRef.optional().describe('hold the very same Parameter as this node\'s parameter'),
+  tiedTo: zParamRef.optional().describe("hold the very same Parameter as this node's parameter"),
 });
 
 export const zGraphNode = z.strictObject({
@@ -36,10 +36,12 @@ export const zGraphNode = z.strictObject({
   params: z.record(z.string(), zParamSettings).optional(),
   key: z.string().min(1).optional().describe('child key in the parent block (default: position, or the name in a DAG)'),
   block: zId.optional().describe('BlockInstance / Repeat: the block definition used'),
-  shareParams: z.boolean().optional().describe('BlockInstance / Repeat: share the definition\'s parameters instead of fresh ones'),
+  shareParams: z.boolean().optional().describe("BlockInstance / Repeat: share the definition's parameters instead of fresh ones"),
   count: z.number().int().optional().describe('Repeat: number of copies, 1..1024'),
-  sequence: z.array(z.strictObject({ kind: z.string().min(1), name: zNodeName, attrs: z.record(z.string(), z.unknown()).optional() }))
-    .optional().describe('Repeat: an inline chain of layers repeated instead of a block definition'),
+  sequence: z
+    .array(z.strictObject({ kind: z.string().min(1), name: zNodeName, attrs: z.record(z.string(), z.unknown()).optional() }))
+    .optional()
+    .describe('Repeat: an inline chain of layers repeated instead of a block definition'),
 });
 
 export const zPortRef = z.strictObject({ node: zId, port: z.string().min(1) });
@@ -54,7 +56,10 @@ export const zLayout = z.strictObject({
 
 const graphBody = {
   /** The class name the built block prints (`MLP`, `NestMLP`); default Sequential / GraphBlock. */
-  className: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional(),
+  className: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+    .optional(),
   nodes: z.array(zGraphNode),
   edges: z.array(zGraphEdge),
   layout: zLayout.optional(),

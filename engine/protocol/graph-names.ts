@@ -17,12 +17,18 @@ export const classHint = (className: string): string => {
 /** Gluon's hint for a node: the lower-cased class name, an Activation's function, a definition's class. */
 export function nameHint(doc: Pick<GraphDocument, 'blocks'>, node: Pick<GraphNode, 'kind' | 'attrs' | 'block'>): string {
   switch (node.kind) {
-    case 'Input': return 'data';
-    case 'Output': return 'output';
-    case 'Repeat': return 'repeat';
-    case 'Activation': return typeof node.attrs?.activation === 'string' ? node.attrs.activation : 'activation';
-    case 'BlockInstance': return classHint(doc.blocks.find((b) => b.id === node.block)?.className ?? 'Sequential');
-    default: return node.kind.toLowerCase();
+    case 'Input':
+      return 'data';
+    case 'Output':
+      return 'output';
+    case 'Repeat':
+      return 'repeat';
+    case 'Activation':
+      return typeof node.attrs?.activation === 'string' ? node.attrs.activation : 'activation';
+    case 'BlockInstance':
+      return classHint(doc.blocks.find((b) => b.id === node.block)?.className ?? 'Sequential');
+    default:
+      return node.kind.toLowerCase();
   }
 }
 

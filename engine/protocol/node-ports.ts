@@ -19,8 +19,9 @@ export interface NodePorts {
 }
 
 /** A layer kind's ports as its descriptor lists them; undefined for a kind nobody knows. */
-export type LayerPortsLookup = (kind: string) =>
-  { inputs: readonly { name: string; variadic?: boolean; optional?: boolean }[]; outputs: readonly { name: string }[] } | undefined;
+export type LayerPortsLookup = (
+  kind: string,
+) => { inputs: readonly { name: string; variadic?: boolean; optional?: boolean }[]; outputs: readonly { name: string }[] } | undefined;
 
 /** A definition's ports: its Input nodes' names in, its Output nodes' names out. */
 export function definitionPorts(def: BlockDefinition): NodePorts {
@@ -31,14 +32,12 @@ export function definitionPorts(def: BlockDefinition): NodePorts {
 }
 
 /** The ports of a node, or null when they cannot be known (unknown kind or missing definition). */
-export function nodePorts(
-  node: GraphNode,
-  findBlock: (id: string) => BlockDefinition | undefined,
-  layerPorts: LayerPortsLookup,
-): NodePorts | null {
+export function nodePorts(node: GraphNode, findBlock: (id: string) => BlockDefinition | undefined, layerPorts: LayerPortsLookup): NodePorts | null {
   switch (node.kind) {
-    case 'Input': return { inputs: [], outputs: [INPUT_NODE_PORT] };
-    case 'Output': return { inputs: [{ name: OUTPUT_NODE_PORT, variadic: false }], outputs: [] };
+    case 'Input':
+      return { inputs: [], outputs: [INPUT_NODE_PORT] };
+    case 'Output':
+      return { inputs: [{ name: OUTPUT_NODE_PORT, variadic: false }], outputs: [] };
     case 'BlockInstance':
     case 'Repeat': {
       if (node.kind === 'Repeat' && node.sequence) return { inputs: [{ name: 'data', variadic: false }], outputs: ['output'] };

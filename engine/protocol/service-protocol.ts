@@ -30,7 +30,7 @@ export type ClientMessage = z.infer<typeof zClientMessage>;
  * E_LOAD_SHAPE, ...), so `code` is an open string; these are the ones the service adds.
  */
 export const SERVICE_ERROR_CODES = {
-  E_BAD_REQUEST: 'the request does not match the method\'s schema (details.issues names each field)',
+  E_BAD_REQUEST: "the request does not match the method's schema (details.issues names each field)",
   E_UNKNOWN_METHOD: 'no such method',
   E_NO_DOCUMENT: 'no open document with this docId',
   E_INVALID_DOCUMENT: 'the document has errors (details.problems lists them)',
@@ -51,8 +51,14 @@ export type ServiceErrorCode = keyof typeof SERVICE_ERROR_CODES;
 
 /** Codes caused by what the user gave (CLI exit code 1); the rest are internal (exit code 2). */
 const INTERNAL_CODES = new Set<string>([
-  'E_INTERNAL', 'E_ENGINE_RESTARTED', 'E_ENGINE_UNAVAILABLE', 'E_NOT_CONNECTED', 'E_NATIVE', 'E_NATIVE_LOAD',
-  'E_GRAPH_UNAVAILABLE', 'E_UNKNOWN_METHOD',
+  'E_INTERNAL',
+  'E_ENGINE_RESTARTED',
+  'E_ENGINE_UNAVAILABLE',
+  'E_NOT_CONNECTED',
+  'E_NATIVE',
+  'E_NATIVE_LOAD',
+  'E_GRAPH_UNAVAILABLE',
+  'E_UNKNOWN_METHOD',
 ]);
 export function isUserErrorCode(code: string): boolean {
   return !INTERNAL_CODES.has(code);

@@ -7,10 +7,26 @@ export const zDType = z.enum(['float32', 'float64', 'int32', 'int64', 'uint8', '
 export type DTypeName = z.infer<typeof zDType>;
 
 /** A shape: non-negative integer dims, bounded rank (the file readers refuse more than 32). */
-export const zShape = z.array(z.number().int().nonnegative().max(2 ** 40)).max(32);
+export const zShape = z
+  .array(
+    z
+      .number()
+      .int()
+      .nonnegative()
+      .max(2 ** 40),
+  )
+  .max(32);
 
 /** A shape where -1 marks a dimension not known yet (the batch, or a deferred parameter). */
-export const zShapeWithUnknown = z.array(z.number().int().min(-1).max(2 ** 40)).max(32);
+export const zShapeWithUnknown = z
+  .array(
+    z
+      .number()
+      .int()
+      .min(-1)
+      .max(2 ** 40),
+  )
+  .max(32);
 
 /** `cpu`, `cpu:0`, `gpu`, `gpu:1`: the device a request runs on. */
 export const zDeviceName = z.string().regex(/^(cpu|gpu)(:\d{1,3})?$/, 'expected cpu, cpu:N, gpu or gpu:N');
@@ -26,14 +42,16 @@ export type WireNumber = z.infer<typeof zWireNumber>;
 export const MAX_INLINE_VALUES = 1 << 22;
 
 /** An array sent to the engine: C-order values and the shape they fill. */
-export const zTensorInput = z.object({
-  shape: zShape,
-  dtype: zDType.optional(),
-  data: z.array(zWireNumber).max(MAX_INLINE_VALUES),
-}).refine((t) => t.data.length === t.shape.reduce((n, d) => n * d, 1), {
-  message: 'data must hold exactly prod(shape) values',
-  path: ['data'],
-});
+export const zTensorInput = z
+  .object({
+    shape: zShape,
+    dtype: zDType.optional(),
+    data: z.array(zWireNumber).max(MAX_INLINE_VALUES),
+  })
+  .refine((t) => t.data.length === t.shape.reduce((n, d) => n * d, 1), {
+    message: 'data must hold exactly prod(shape) values',
+    path: ['data'],
+  });
 export type TensorInput = z.infer<typeof zTensorInput>;
 
 /** An array coming back: the shape and dtype, and the first values (all of them unless truncated). */
@@ -134,7 +152,4 @@ export const zAxisRange = z.object({
 });
 
 /** A document to work on: one the session holds (docId), or given inline. */
-export const zDocumentRef = z.union([
-  z.object({ docId: z.string().min(1).max(200) }),
-  z.object({ document: z.record(z.string(), z.unknown()) }),
-]);
+export const zDocumentRef = z.union([z.object({ docId: z.string().min(1).max(200) }), z.object({ document: z.record(z.string(), z.unknown()) })]);

@@ -14,60 +14,115 @@ const zColumn = z.union([z.string().min(1).max(200), z.number().int()]);
  */
 export const zDataSource = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('mnist'), limit: z.number().int().min(10).optional() }).strict(),
-  z.object({ kind: z.literal('spirals'), perClass: z.number().int().min(2).max(1_000_000).optional(),
-    turns: z.number().positive().max(100).optional(), noise: z.number().min(0).max(10).optional() }).strict(),
-  z.object({ kind: z.literal('linear'), samples: z.number().int().min(2).max(10_000_000).optional(),
-    weights: z.array(z.number()).min(1).max(10_000).optional(), bias: z.number().optional(), noise: z.number().min(0).optional() }).strict(),
-  z.object({ kind: z.literal('csv'), path: zPath, label: zColumn.optional(), features: z.array(zColumn).min(1).max(100_000).optional(),
-    header: z.boolean().optional(), delimiter: z.string().length(1).optional() }).strict(),
+  z
+    .object({
+      kind: z.literal('spirals'),
+      perClass: z.number().int().min(2).max(1_000_000).optional(),
+      turns: z.number().positive().max(100).optional(),
+      noise: z.number().min(0).max(10).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('linear'),
+      samples: z.number().int().min(2).max(10_000_000).optional(),
+      weights: z.array(z.number()).min(1).max(10_000).optional(),
+      bias: z.number().optional(),
+      noise: z.number().min(0).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('csv'),
+      path: zPath,
+      label: zColumn.optional(),
+      features: z.array(zColumn).min(1).max(100_000).optional(),
+      header: z.boolean().optional(),
+      delimiter: z.string().length(1).optional(),
+    })
+    .strict(),
   z.object({ kind: z.literal('arrays'), path: zPath, features: z.string().min(1).max(200).optional(), label: zColumn.optional() }).strict(),
-  z.object({ kind: z.literal('text'), path: zPath, window: z.number().int().min(1).max(4096).optional(),
-    stride: z.number().int().min(1).max(1 << 20).optional() }).strict(),
+  z
+    .object({
+      kind: z.literal('text'),
+      path: zPath,
+      window: z.number().int().min(1).max(4096).optional(),
+      stride: z
+        .number()
+        .int()
+        .min(1)
+        .max(1 << 20)
+        .optional(),
+    })
+    .strict(),
 ]);
 export type DataSource = z.infer<typeof zDataSource>;
 
-export const zOptimizerConfig = z.object({
-  name: z.enum(['sgd', 'adam', 'adamw']).default('sgd'),
-  learningRate: z.number().positive().max(1e3).optional(),
-  momentum: z.number().min(0).max(1).optional(),
-  wd: z.number().min(0).max(10).optional(),
-  beta1: z.number().min(0).max(1).optional(),
-  beta2: z.number().min(0).max(1).optional(),
-  epsilon: z.number().positive().optional(),
-  clipGradient: z.number().positive().optional(),
-}).strict();
+export const zOptimizerConfig = z
+  .object({
+    name: z.enum(['sgd', 'adam', 'adamw']).default('sgd'),
+    learningRate: z.number().positive().max(1e3).optional(),
+    momentum: z.number().min(0).max(1).optional(),
+    wd: z.number().min(0).max(10).optional(),
+    beta1: z.number().min(0).max(1).optional(),
+    beta2: z.number().min(0).max(1).optional(),
+    epsilon: z.number().positive().optional(),
+    clipGradient: z.number().positive().optional(),
+  })
+  .strict();
 
 /** The base rate is the optimizer's learningRate; the cosine schedule ends with the run's last step. */
 export const zScheduleConfig = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('factor'), step: z.number().int().min(1), factor: z.number().gt(0).max(1), stopFactorLr: z.number().min(0).optional() }).strict(),
-  z.object({ kind: z.literal('cosine'), warmupSteps: z.number().int().min(0).optional(), finalLr: z.number().min(0).optional(),
-    warmupBeginLr: z.number().min(0).optional() }).strict(),
+  z
+    .object({
+      kind: z.literal('cosine'),
+      warmupSteps: z.number().int().min(0).optional(),
+      finalLr: z.number().min(0).optional(),
+      warmupBeginLr: z.number().min(0).optional(),
+    })
+    .strict(),
 ]);
 
-export const zTrainingConfig = z.object({
-  data: zDataSource,
-  /** Default: classification when every label is a non-negative integer, else regression. */
-  task: z.enum(['classification', 'regression']).optional(),
-  /** Fraction held out for validation (default 0.2), or exact sizes. */
-  validationFraction: z.number().min(0).lt(1).optional(),
-  trainSize: z.number().int().min(1).optional(),
-  validationSize: z.number().int().min(0).optional(),
-  /** Default: softmax-cross-entropy for classification, l2 for regression. */
-  loss: z.enum(['l2', 'l1', 'softmax-cross-entropy', 'sigmoid-binary-cross-entropy']).optional(),
-  optimizer: zOptimizerConfig.optional(),
-  schedule: zScheduleConfig.optional(),
-  clipGlobalNorm: z.number().positive().optional(),
-  epochs: z.number().int().min(1).max(100_000),
-  batchSize: z.number().int().min(1).max(1 << 20).default(64),
-  /** Seeds the model's parameters, the split, the shuffles and per-step randomness (default: the document's seed). */
-  seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
-  device: zDeviceName.optional(),
-  checkpoint: z.object({ dir: zPath, everySteps: z.number().int().min(1).optional() }).strict().optional(),
-  /** A checkpoint file to continue from (same document, same config). */
-  resumeFrom: zPath.optional(),
-  /** Histogram bins of the per-parameter summaries (0: no parameter summaries). */
-  histogramBins: z.number().int().min(0).max(200).default(20),
-}).strict();
+export const zTrainingConfig = z
+  .object({
+    data: zDataSource,
+    /** Default: classification when every label is a non-negative integer, else regression. */
+    task: z.enum(['classification', 'regression']).optional(),
+    /** Fraction held out for validation (default 0.2), or exact sizes. */
+    validationFraction: z.number().min(0).lt(1).optional(),
+    trainSize: z.number().int().min(1).optional(),
+    validationSize: z.number().int().min(0).optional(),
+    /** Default: softmax-cross-entropy for classification, l2 for regression. */
+    loss: z.enum(['l2', 'l1', 'softmax-cross-entropy', 'sigmoid-binary-cross-entropy']).optional(),
+    optimizer: zOptimizerConfig.optional(),
+    schedule: zScheduleConfig.optional(),
+    clipGlobalNorm: z.number().positive().optional(),
+    epochs: z.number().int().min(1).max(100_000),
+    batchSize: z
+      .number()
+      .int()
+      .min(1)
+      .max(1 << 20)
+      .default(64),
+    /** Seeds the model's parameters, the split, the shuffles and per-step randomness (default: the document's seed). */
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .optional(),
+    device: zDeviceName.optional(),
+    checkpoint: z
+      .object({ dir: zPath, everySteps: z.number().int().min(1).optional() })
+      .strict()
+      .optional(),
+    /** A checkpoint file to continue from (same document, same config). */
+    resumeFrom: zPath.optional(),
+    /** Histogram bins of the per-parameter summaries (0: no parameter summaries). */
+    histogramBins: z.number().int().min(0).max(200).default(20),
+  })
+  .strict();
 export type TrainingConfig = z.output<typeof zTrainingConfig>;
 export type TrainingConfigInput = z.input<typeof zTrainingConfig>;
 
@@ -86,7 +141,10 @@ export type EpochRecord = z.infer<typeof zEpochRecord>;
 export const zParameterSummary = z.object({
   name: z.string(),
   shape: z.array(z.number().int()),
-  mean: zNum, std: zNum, norm: zNum, gradNorm: zNum,
+  mean: zNum,
+  std: zNum,
+  norm: zNum,
+  gradNorm: zNum,
   histogram: z.object({ edges: z.array(z.number()), counts: z.array(z.number().int()) }),
   /** The name of the block that owns the parameter (its first use): the canvas node of a layer (batchnorm0 for batchnorm0_running_mean). */
   block: z.string().optional(),

@@ -53,9 +53,10 @@ export function webSocketTransport(socket: WebSocketLike, token: string, hooks: 
   socket.addEventListener('error', () => undefined);
   socket.addEventListener('close', (event) => {
     hooks.onSocketClose?.(event.code, event.reason);
-    const why = event.code === WS_CLOSE.unauthorized
-      ? `the web host refused the connection: ${event.reason || 'unauthorized'}`
-      : `the connection to the web host closed (${event.code}${event.reason ? `: ${event.reason}` : ''})`;
+    const why =
+      event.code === WS_CLOSE.unauthorized
+        ? `the web host refused the connection: ${event.reason || 'unauthorized'}`
+        : `the connection to the web host closed (${event.code}${event.reason ? `: ${event.reason}` : ''})`;
     for (const listener of closeListeners) listener(why);
   });
 

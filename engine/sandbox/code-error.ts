@@ -4,7 +4,12 @@ export type CodeErrorCode = 'E_CODE_SYNTAX' | 'E_CODE_EXCEPTION' | 'E_CODE_TIMEO
 
 /** An error in a code block: the node, and the line of its source when one is known. */
 export class CodeError extends Error {
-  constructor(readonly code: CodeErrorCode, readonly node: string, readonly line: number | null, readonly detail: string) {
+  constructor(
+    readonly code: CodeErrorCode,
+    readonly node: string,
+    readonly line: number | null,
+    readonly detail: string,
+  ) {
     super(`${code} in code block '${node}'${line === null ? '' : ` at line ${line}`}: ${detail}`);
     this.name = 'CodeError';
   }

@@ -25,7 +25,9 @@ export interface ParamDeclaration {
   gradReq: 'write' | 'add' | 'null' | null;
 }
 
-interface Esbuild { transformSync(src: string, o: Record<string, unknown>): { code: string; map: string } }
+interface Esbuild {
+  transformSync(src: string, o: Record<string, unknown>): { code: string; map: string };
+}
 let esbuild: Esbuild | null = null;
 const loadEsbuild = (): Esbuild => (esbuild ??= createRequire(import.meta.url)('esbuild') as Esbuild);
 
@@ -37,7 +39,11 @@ export class CodeModule {
   private readonly map: SourceMap;
   private declarations: ParamDeclaration[] | null = null;
 
-  private constructor(readonly source: string, js: string, map: SourceMapPayload) {
+  private constructor(
+    readonly source: string,
+    js: string,
+    map: SourceMapPayload,
+  ) {
     this.id = createHash('sha256').update(source).digest('hex').slice(0, 16);
     this.js = js;
     this.map = new SourceMap(map);
@@ -46,7 +52,14 @@ export class CodeModule {
   /** Strips the types; a syntax error names the line. */
   static compile(source: string, node: string): CodeModule {
     try {
-      const out = loadEsbuild().transformSync(source, { loader: 'ts', format: 'cjs', sourcemap: 'external', sourcefile: 'code.ts', target: 'es2022', banner: '"use strict";' });
+      const out = loadEsbuild().transformSync(source, {
+        loader: 'ts',
+        format: 'cjs',
+        sourcemap: 'external',
+        sourcefile: 'code.ts',
+        target: 'es2022',
+        banner: '"use strict";',
+      });
       return new CodeModule(source, out.code, JSON.parse(out.map) as SourceMapPayload);
     } catch (e) {
       const first = (e as { errors?: { text: string; location?: { line: number } }[] }).errors?.[0];

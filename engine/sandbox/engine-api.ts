@@ -17,13 +17,18 @@ type Fn = (...args: unknown[]) => unknown;
 const table = (ns: object, names: readonly string[]): Map<string, Fn> =>
   new Map(names.filter((n) => typeof (ns as Record<string, unknown>)[n] === 'function').map((n) => [n, (ns as Record<string, Fn>)[n]!]));
 const FUNCTIONS: Readonly<Record<string, Map<string, Fn>>> = {
-  np: table(np, NP), 'np.random': table(np.random, NP_RANDOM), npx: table(npx, NPX),
+  np: table(np, NP),
+  'np.random': table(np.random, NP_RANDOM),
+  npx: table(npx, NPX),
 };
 const METHOD_SET = new Set(METHODS.filter((m) => typeof (NDArray.prototype as unknown as Record<string, unknown>)[m] === 'function'));
 
 /** The names the sandbox's prelude builds wrappers for (the functions that exist in this engine). */
 export const API_NAMES = {
-  methods: [...METHOD_SET], np: [...FUNCTIONS.np!.keys()], npRandom: [...FUNCTIONS['np.random']!.keys()], npx: [...FUNCTIONS.npx!.keys()],
+  methods: [...METHOD_SET],
+  np: [...FUNCTIONS.np!.keys()],
+  npRandom: [...FUNCTIONS['np.random']!.keys()],
+  npx: [...FUNCTIONS.npx!.keys()],
 };
 
 /** One sandbox call's arrays (handles are indexes) and what it may still allocate, in elements. */
@@ -38,7 +43,12 @@ export class CallTable {
   }
 }
 
-export interface ApiRequest { op: string; name: string; target?: number; args?: unknown }
+export interface ApiRequest {
+  op: string;
+  name: string;
+  target?: number;
+  args?: unknown;
+}
 
 const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * Math.max(b, 0), 1);
 
@@ -100,7 +110,7 @@ function encode(v: unknown, t: CallTable): unknown {
 /** Runs one request from the sandbox; throws an Error whose message goes back to the code. */
 export function runApi(req: ApiRequest, t: CallTable): unknown {
   const args = (Array.isArray(req.args) ? decode(req.args, t) : []) as unknown[];
-  const target = req.target === undefined ? null : t.arrays[req.target] ?? null;
+  const target = req.target === undefined ? null : (t.arrays[req.target] ?? null);
   if (req.target !== undefined && !target) throw new Error('an array from another call cannot be used here');
   const need = estimate(req.name, args, target);
   if (need > t.budget) {

@@ -8,11 +8,31 @@ import type { OnnxEmitter } from '../nn/layers/layer-spec.ts';
 import type { ApiRequest } from './engine-api.ts';
 
 const BINARY: Readonly<Record<string, string>> = {
-  add: 'Add', sub: 'Sub', subtract: 'Sub', mul: 'Mul', multiply: 'Mul', div: 'Div', divide: 'Div', pow: 'Pow', power: 'Pow',
-  maximum: 'Max', minimum: 'Min', dot: 'MatMul', matmul: 'MatMul',
+  add: 'Add',
+  sub: 'Sub',
+  subtract: 'Sub',
+  mul: 'Mul',
+  multiply: 'Mul',
+  div: 'Div',
+  divide: 'Div',
+  pow: 'Pow',
+  power: 'Pow',
+  maximum: 'Max',
+  minimum: 'Min',
+  dot: 'MatMul',
+  matmul: 'MatMul',
 };
 const UNARY: Readonly<Record<string, string>> = {
-  neg: 'Neg', negative: 'Neg', abs: 'Abs', exp: 'Exp', log: 'Log', sqrt: 'Sqrt', tanh: 'Tanh', relu: 'Relu', sigmoid: 'Sigmoid', sign: 'Sign',
+  neg: 'Neg',
+  negative: 'Neg',
+  abs: 'Abs',
+  exp: 'Exp',
+  log: 'Log',
+  sqrt: 'Sqrt',
+  tanh: 'Tanh',
+  relu: 'Relu',
+  sigmoid: 'Sigmoid',
+  sign: 'Sign',
 };
 const REDUCE: Readonly<Record<string, string>> = { sum: 'ReduceSum', mean: 'ReduceMean', max: 'ReduceMax', min: 'ReduceMin', prod: 'ReduceProd' };
 
@@ -70,7 +90,7 @@ export class OnnxTracer {
   }
 
   private reduce(op: string, [x, axis, keepdims]: unknown[]): string {
-    const axes = axis === undefined || axis === null ? [] : (Array.isArray(axis) ? axis : [axis]) as number[];
+    const axes = axis === undefined || axis === null ? [] : ((Array.isArray(axis) ? axis : [axis]) as number[]);
     const keep = keepdims === true ? 1 : 0;
     // Opset 17: ReduceSum takes its axes as an input, the others as an attribute.
     if (op === 'ReduceSum') return this.e.node(op, axes.length ? [this.nameOf(x), this.e.ints(axes)] : [this.nameOf(x)], { keepdims: keep });

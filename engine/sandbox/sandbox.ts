@@ -27,12 +27,20 @@ const START_MS = 30_000;
 
 /** What went wrong in a sandbox call: `code` says which limit or failure, `stack` is the code's. */
 export class SandboxFailure extends Error {
-  constructor(readonly code: 'exception' | 'timeout' | 'stopped' | 'load', message: string, readonly stack_: string = '') {
+  constructor(
+    readonly code: 'exception' | 'timeout' | 'stopped' | 'load',
+    message: string,
+    readonly stack_: string = '',
+  ) {
     super(message);
   }
 }
 
-export interface SandboxCall { type: 'load' | 'describe' | 'shape' | 'forward'; id: string; [k: string]: unknown }
+export interface SandboxCall {
+  type: 'load' | 'describe' | 'shape' | 'forward';
+  id: string;
+  [k: string]: unknown;
+}
 
 export class Sandbox {
   private worker: Worker | null = null;
@@ -54,7 +62,9 @@ export class Sandbox {
       eval: true,
       workerData: { sab, names: JSON.stringify(API_NAMES) },
       resourceLimits: { maxOldGenerationSizeMb: this.limits.heapMb, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 },
-      stdout: true, stderr: true, env: {},
+      stdout: true,
+      stderr: true,
+      env: {},
     });
     // The worker's end (out of memory, terminated) is known here through the deadline; the event
     // must still have a listener, or Node would throw it on this thread.
@@ -90,11 +100,16 @@ export class Sandbox {
       const left = deadline - Date.now();
       if (left <= 0) {
         this.stop();
-        throw new SandboxFailure('stopped', `the code did not finish within ${this.limits.timeMs} ms, or went past the ` +
-          `sandbox's memory limit of ${this.limits.heapMb} MB, and was stopped`);
+        throw new SandboxFailure(
+          'stopped',
+          `the code did not finish within ${this.limits.timeMs} ms, or went past the ` + `sandbox's memory limit of ${this.limits.heapMb} MB, and was stopped`,
+        );
       }
       const state = Atomics.load(this.ctrl, 0);
-      if (state !== TO_MAIN) { Atomics.wait(this.ctrl, 0, state, Math.min(left, 250)); continue; }
+      if (state !== TO_MAIN) {
+        Atomics.wait(this.ctrl, 0, state, Math.min(left, 250));
+        continue;
+      }
       const msg = JSON.parse(this.dec.decode(this.bytes.slice(0, Atomics.load(this.ctrl, 1)))) as Record<string, unknown>;
       Atomics.store(this.ctrl, 0, 0);
       if (!('op' in msg) || !table) return msg;
@@ -114,12 +129,22 @@ export class Sandbox {
   call(req: SandboxCall, js: string, table: CallTable = new CallTable(this.limits.elements)): unknown {
     if (!this.worker) this.start();
     const msg = { ...req, limits: { timeMs: this.limits.timeMs } } as Record<string, unknown>;
-    if (!this.loaded.has(req.id)) { msg.type = 'load'; msg.js = js; msg.then = req.type; }
+    if (!this.loaded.has(req.id)) {
+      msg.type = 'load';
+      msg.js = js;
+      msg.then = req.type;
+    }
     this.write(msg);
-    const out = this.await(this.limits.timeMs + 1500, table) as { done?: { value?: unknown; error?: { message: string; stack: string } }; error?: { message: string; stack: string; code: string } };
+    const out = this.await(this.limits.timeMs + 1500, table) as {
+      done?: { value?: unknown; error?: { message: string; stack: string } };
+      error?: { message: string; stack: string; code: string };
+    };
     if (out.error) {
       if (out.error.code === 'timeout') throw new SandboxFailure('timeout', `the code ran past its time limit of ${this.limits.timeMs} ms and was stopped`);
-      if (out.error.code === 'lost') { this.loaded.delete(req.id); return this.call(req, js, table); }
+      if (out.error.code === 'lost') {
+        this.loaded.delete(req.id);
+        return this.call(req, js, table);
+      }
       throw new SandboxFailure('load', out.error.message, out.error.stack);
     }
     this.loaded.add(req.id);

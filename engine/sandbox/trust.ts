@@ -35,7 +35,11 @@ export function codeTrusted(source: string): boolean {
 /** Throws E_CODE_UNTRUSTED naming the node unless this source may run. */
 export function requireTrust(node: string, source: string): void {
   if (!codeTrusted(source)) {
-    throw new CodeError('E_CODE_UNTRUSTED', node, null, 'this document contains code, which runs only after you trust it ' +
-      '(the editor asks when the document opens; the CLI needs --trust).');
+    throw new CodeError(
+      'E_CODE_UNTRUSTED',
+      node,
+      null,
+      'this document contains code, which runs only after you trust it ' + '(the editor asks when the document opens; the CLI needs --trust).',
+    );
   }
 }

@@ -30,7 +30,8 @@ export function withAttentionMaps<T>(model: BuiltModel, maxValues: number, pass:
   try {
     const result = pass();
     const maps = layers.flatMap(([node, layer]) =>
-      (layer.lastWeights ? [{ node, name: layer.name, weights: ndarrayToWire(layer.lastWeights, maxValues) }] : []));
+      layer.lastWeights ? [{ node, name: layer.name, weights: ndarrayToWire(layer.lastWeights, maxValues) }] : [],
+    );
     return { result, maps };
   } finally {
     for (const [, layer] of layers) {

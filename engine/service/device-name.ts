@@ -25,7 +25,7 @@ export function parseDevice(name: string | undefined, field = 'device'): Device 
   }
   const count = numGpus();
   if (index >= count) {
-    throw serviceErrors.noGpu(field, name, count === 0 ? gpuUnavailableReason() ?? '' : serviceErrors.gpuCount(count));
+    throw serviceErrors.noGpu(field, name, count === 0 ? (gpuUnavailableReason() ?? '') : serviceErrors.gpuCount(count));
   }
   return gpu(index);
 }

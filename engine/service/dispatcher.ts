@@ -3,11 +3,15 @@
 // outcome becomes exactly one response. Cancels abort the request's signal; handlers of long work
 // call ctx.checkpoint() between steps, so a cancel can land between two kernels.
 import {
-  isMethodName, serviceMethods, type EventData, type EventName, type MethodName, type MethodResult, type ParsedParams,
+  isMethodName,
+  serviceMethods,
+  type EventData,
+  type EventName,
+  type MethodName,
+  type MethodResult,
+  type ParsedParams,
 } from '../protocol/service-api.ts';
-import {
-  describeIssues, zClientMessage, type ServerMessage,
-} from '../protocol/service-protocol.ts';
+import { describeIssues, zClientMessage, type ServerMessage } from '../protocol/service-protocol.ts';
 import { toErrorInfo } from './error-info.ts';
 import { checkPaths } from './path-policy.ts';
 import { CHANGES_PARAMETERS, scheduleCheckpoint } from './session-checkpoint.ts';
@@ -53,7 +57,10 @@ export class Dispatcher {
     if (!parsed.success) {
       const id = (raw as { id?: unknown } | null)?.id;
       if (typeof id === 'number' && Number.isSafeInteger(id) && id >= 0) {
-        this.reply(id, serviceErrors.malformedMessage(parsed.error.issues[0]?.message ?? 'invalid', { issues: describeIssues(parsed.error.issues, 'message') }));
+        this.reply(
+          id,
+          serviceErrors.malformedMessage(parsed.error.issues[0]?.message ?? 'invalid', { issues: describeIssues(parsed.error.issues, 'message') }),
+        );
       }
       return;
     }
@@ -129,9 +136,7 @@ export class Dispatcher {
       return (await this.loaders[method]()) as Handler<MethodName>;
     } catch (error) {
       const missing = (error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND';
-      throw missing
-        ? serviceErrors.methodUnavailable(method, (error as Error).message)
-        : error;
+      throw missing ? serviceErrors.methodUnavailable(method, (error as Error).message) : error;
     }
   }
 

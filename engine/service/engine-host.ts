@@ -5,8 +5,13 @@
 // link gets 'engine-restarted'. Requests sent meanwhile wait for the fresh engine.
 import type { EventData } from '../protocol/service-api.ts';
 import {
-  ServiceError, zReadyMessage, zResponseMessage, zEventMessage,
-  type ClientMessage, type RequestMessage, type ServerMessage,
+  ServiceError,
+  zReadyMessage,
+  zResponseMessage,
+  zEventMessage,
+  type ClientMessage,
+  type RequestMessage,
+  type ServerMessage,
 } from '../protocol/service-protocol.ts';
 import type { ServiceTransport } from '../protocol/service-client.ts';
 import { currentLimits, jsonDeeperThan } from '../protocol/limits.ts';
@@ -33,8 +38,20 @@ export interface EngineHostOptions {
   probeMs?: number;
 }
 
-interface InFlight { link: HostLink; clientId: number; message: RequestMessage; sent: boolean; cancelling: boolean; timer?: NodeJS.Timeout }
-interface Running { proc: EngineProcess; ready: boolean; startTimer: NodeJS.Timeout; dead: boolean }
+interface InFlight {
+  link: HostLink;
+  clientId: number;
+  message: RequestMessage;
+  sent: boolean;
+  cancelling: boolean;
+  timer?: NodeJS.Timeout;
+}
+interface Running {
+  proc: EngineProcess;
+  ready: boolean;
+  startTimer: NodeJS.Timeout;
+  dead: boolean;
+}
 
 export class EngineHost {
   private engine: Running | null = null;
@@ -52,7 +69,10 @@ export class EngineHost {
   private readonly startTimeoutMs: number;
   private readonly maxFailedStarts: number;
 
-  constructor(private readonly launcher: EngineLauncher, options: EngineHostOptions = {}) {
+  constructor(
+    private readonly launcher: EngineLauncher,
+    options: EngineHostOptions = {},
+  ) {
     this.cancelGraceMs = options.cancelGraceMs ?? 3000;
     this.startTimeoutMs = options.startTimeoutMs ?? 60000;
     this.maxFailedStarts = options.maxFailedStarts ?? 3;
@@ -88,7 +108,10 @@ export class EngineHost {
       await new Promise<void>((resolve) => {
         engine.proc.onExit(() => resolve());
         engine.proc.kill('SIGTERM');
-        setTimeout(() => { engine.proc.kill('SIGKILL'); resolve(); }, 2000).unref();
+        setTimeout(() => {
+          engine.proc.kill('SIGKILL');
+          resolve();
+        }, 2000).unref();
       });
     }
   }
@@ -126,7 +149,11 @@ export class EngineHost {
     if (entry.cancelling) return;
     entry.cancelling = true;
     const engine = this.engine;
-    try { engine?.proc.send({ type: 'cancel', id }); } catch { /* the exit handler answers */ }
+    try {
+      engine?.proc.send({ type: 'cancel', id });
+    } catch {
+      /* the exit handler answers */
+    }
     // A request stuck inside one long kernel cannot see the cancel: after the grace period the
     // engine is killed, which is the only way to stop native code, and a fresh one starts. But a
     // request that waits (on a file, a pipe) leaves the engine answering: then it is abandoned
@@ -135,10 +162,21 @@ export class EngineHost {
       if (this.inFlight.get(id) !== entry || engine !== this.engine || !engine) return;
       void this.probe(engine).then((answered) => {
         if (this.inFlight.get(id) !== entry || engine !== this.engine) return;
-        if (!answered) { engine.proc.kill('SIGKILL'); return; }
+        if (!answered) {
+          engine.proc.kill('SIGKILL');
+          return;
+        }
         this.inFlight.delete(id);
-        entry.link.deliver(failure(entry.clientId, new ServiceError('E_CANCELLED', `${entry.message.method} was cancelled; it did not stop ` +
-          `within ${this.cancelGraceMs} ms but the engine is not busy (the request is waiting), so it was abandoned and the engine kept running`)));
+        entry.link.deliver(
+          failure(
+            entry.clientId,
+            new ServiceError(
+              'E_CANCELLED',
+              `${entry.message.method} was cancelled; it did not stop ` +
+                `within ${this.cancelGraceMs} ms but the engine is not busy (the request is waiting), so it was abandoned and the engine kept running`,
+            ),
+          ),
+        );
       });
     }, this.cancelGraceMs);
     entry.timer.unref();
@@ -148,9 +186,16 @@ export class EngineHost {
   private probe(engine: Running): Promise<boolean> {
     const id = this.nextId++;
     return new Promise((resolve) => {
-      const timer = setTimeout(() => { this.probes.delete(id); resolve(false); }, this.probeMs);
+      const timer = setTimeout(() => {
+        this.probes.delete(id);
+        resolve(false);
+      }, this.probeMs);
       timer.unref();
-      this.probes.set(id, (answered) => { clearTimeout(timer); this.probes.delete(id); resolve(answered); });
+      this.probes.set(id, (answered) => {
+        clearTimeout(timer);
+        this.probes.delete(id);
+        resolve(answered);
+      });
       try {
         engine.proc.send({ type: 'request', id, method: 'ping', params: {} });
       } catch {
@@ -197,8 +242,12 @@ export class EngineHost {
         // an engine going away, which the exit handler answers.
         if (!(error instanceof RangeError || error instanceof TypeError)) continue;
         this.inFlight.delete(id);
-        entry.link.deliver(failure(entry.clientId, new ServiceError('E_BAD_REQUEST',
-          `${entry.message.method} could not be sent to the engine: ${(error as Error).message ?? String(error)}`)));
+        entry.link.deliver(
+          failure(
+            entry.clientId,
+            new ServiceError('E_BAD_REQUEST', `${entry.message.method} could not be sent to the engine: ${(error as Error).message ?? String(error)}`),
+          ),
+        );
       }
     }
   }
@@ -216,7 +265,10 @@ export class EngineHost {
     const response = zResponseMessage.safeParse(raw);
     if (response.success) {
       const probe = this.probes.get(response.data.id);
-      if (probe) { probe(true); return; }
+      if (probe) {
+        probe(true);
+        return;
+      }
       const entry = this.inFlight.get(response.data.id);
       if (!entry) return;
       this.inFlight.delete(response.data.id);
@@ -252,8 +304,11 @@ export class EngineHost {
       const method = entry.message.method;
       const error = entry.cancelling
         ? new ServiceError('E_CANCELLED', `${method} was cancelled; it did not stop within ${this.cancelGraceMs} ms, so the engine was restarted`)
-        : new ServiceError('E_ENGINE_RESTARTED', `the engine process ${how} while running ${method}; a fresh engine has started ` +
-          '(documents opened before must be opened again)', { exitCode: code, signal, stderr: tail.slice(-1000) });
+        : new ServiceError(
+            'E_ENGINE_RESTARTED',
+            `the engine process ${how} while running ${method}; a fresh engine has started ` + '(documents opened before must be opened again)',
+            { exitCode: code, signal, stderr: tail.slice(-1000) },
+          );
       entry.link.deliver(failure(entry.clientId, error));
     }
     if (!running.ready && ++this.failedStarts >= this.maxFailedStarts) {

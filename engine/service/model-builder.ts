@@ -64,5 +64,9 @@ export function releaseModel(entry: OpenDocument, model: BuiltModel): void {
 }
 
 function safeGrads(p: { listGrad(): NDArray[] }): NDArray[] {
-  try { return p.listGrad(); } catch { return []; }
+  try {
+    return p.listGrad();
+  } catch {
+    return [];
+  }
 }

@@ -13,7 +13,10 @@ const PATH_KEYS = new Set(['path', 'dir', 'resumeFrom', 'textFile']);
 export function allowedFolders(env: NodeJS.ProcessEnv = process.env): string[] | null {
   const raw = env.BLOCKSMITH_ALLOWED_DIRS;
   if (raw === undefined || raw.trim() === '') return null;
-  return raw.split(delimiter).filter((d) => d.trim() !== '').map((d) => resolve(d));
+  return raw
+    .split(delimiter)
+    .filter((d) => d.trim() !== '')
+    .map((d) => resolve(d));
 }
 
 /** The path strings a request names, wherever they sit in its params. */

@@ -7,7 +7,10 @@ import type { Problem } from '../graph/index.ts';
 import { ServiceError } from '../protocol/service-protocol.ts';
 
 const quoted = (names: readonly string[], limit = 20): string =>
-  `${names.slice(0, limit).map((n) => `'${n}'`).join(', ')}${names.length > limit ? `, … (${names.length} in all)` : ''}`;
+  `${names
+    .slice(0, limit)
+    .map((n) => `'${n}'`)
+    .join(', ')}${names.length > limit ? `, … (${names.length} in all)` : ''}`;
 
 export const serviceErrors = {
   // ---- the dispatcher
@@ -15,7 +18,11 @@ export const serviceErrors = {
   requestRunning: (id: number) => new ServiceError('E_BAD_REQUEST', `request id ${id} is already running`),
   unknownMethod: (method: string) => new ServiceError('E_UNKNOWN_METHOD', `unknown method '${method}'`),
   invalidParams: (method: string, first: { path: string; message: string } | undefined, more: number, details: Record<string, unknown>) =>
-    new ServiceError('E_BAD_REQUEST', `${method}: invalid ${first ? `${first.path}: ${first.message}` : 'params'}${more > 0 ? ` (and ${more} more)` : ''}`, details),
+    new ServiceError(
+      'E_BAD_REQUEST',
+      `${method}: invalid ${first ? `${first.path}: ${first.message}` : 'params'}${more > 0 ? ` (and ${more} more)` : ''}`,
+      details,
+    ),
   methodUnavailable: (method: string, why: string) => new ServiceError('E_GRAPH_UNAVAILABLE', `${method} is not available: ${why}`),
   cancelled: (method: string) => new ServiceError('E_CANCELLED', `${method} was cancelled`),
 
@@ -38,18 +45,31 @@ export const serviceErrors = {
   invalidDocument(problems: readonly Problem[]): ServiceError {
     const errors = problems.filter((p) => p.severity === 'error');
     const first = errors[0];
-    const where = first ? [first.nodeId && `node ${first.nodeId}`, first.port && `port ${first.port}`, first.param && `parameter ${first.param}`].filter(Boolean).join(', ') : '';
-    return new ServiceError('E_INVALID_DOCUMENT',
+    const where = first
+      ? [first.nodeId && `node ${first.nodeId}`, first.port && `port ${first.port}`, first.param && `parameter ${first.param}`].filter(Boolean).join(', ')
+      : '';
+    return new ServiceError(
+      'E_INVALID_DOCUMENT',
       `the document has ${errors.length} error(s)${first ? `; first: ${first.code}${where ? ` (${where})` : ''}: ${first.message}` : ''}`,
-      { problems });
+      { problems },
+    );
   },
   noExample: (name: string, names: readonly string[]) => new ServiceError('E_BAD_REQUEST', `params.name: no example '${name}'; examples: ${names.join(', ')}`),
 
   // ---- forward's input from a file
   inputFileShape: (path: string, name: string, shape: readonly number[], spec: readonly number[]) =>
-    new ServiceError('E_BAD_REQUEST', `params.inputFile: ${path}'s array '${name}' has shape (${shape.join(', ')}), ` +
-      `which does not fit the document's input shape (${spec.join(', ')}) (-1: any size)`),
+    new ServiceError(
+      'E_BAD_REQUEST',
+      `params.inputFile: ${path}'s array '${name}' has shape (${shape.join(', ')}), ` +
+        `which does not fit the document's input shape (${spec.join(', ')}) (-1: any size)`,
+    ),
   inputFileEmpty: (path: string) => new ServiceError('E_BAD_REQUEST', `params.inputFile.path: ${path} holds no arrays`),
   inputFileNoArray: (path: string, name: string | undefined, names: readonly string[]) =>
-    new ServiceError('E_BAD_REQUEST', `params.inputFile.name: ${path} has no array '${name}'; it has ${names.slice(0, 20).map((n) => `'${n}'`).join(', ')}${names.length > 20 ? ', …' : ''}`),
+    new ServiceError(
+      'E_BAD_REQUEST',
+      `params.inputFile.name: ${path} has no array '${name}'; it has ${names
+        .slice(0, 20)
+        .map((n) => `'${n}'`)
+        .join(', ')}${names.length > 20 ? ', …' : ''}`,
+    ),
 };

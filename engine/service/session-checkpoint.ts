@@ -31,7 +31,12 @@ const modelHash = (doc: unknown) => {
   return createHash('sha256').update(JSON.stringify(model)).digest('hex');
 };
 
-interface Meta { docId: string; model: string; parameters: number; savedAt: number }
+interface Meta {
+  docId: string;
+  model: string;
+  parameters: number;
+  savedAt: number;
+}
 
 /** Writes waiting per document; `force`: a change is waiting to be written, whatever comes next. */
 const pending = new Map<string, { timer: NodeJS.Timeout; force: boolean }>();
@@ -49,10 +54,12 @@ export function scheduleCheckpoint(session: Session, docId: string, delayMs = 30
   if (waiting?.force) ifMissing = false;
   const timer = setTimeout(() => {
     pending.delete(docId);
-    chain = chain.then(async () => {
-      if (ifMissing && await hasCheckpoint(session, docId)) return;
-      await checkpointNow(session, docId);
-    }).catch(() => undefined);
+    chain = chain
+      .then(async () => {
+        if (ifMissing && (await hasCheckpoint(session, docId))) return;
+        await checkpointNow(session, docId);
+      })
+      .catch(() => undefined);
   }, delayMs);
   timer.unref();
   pending.set(docId, { timer, force: !ifMissing });
@@ -70,7 +77,11 @@ async function hasCheckpoint(session: Session, docId: string): Promise<boolean> 
 /** Writes the parameters of a document's model now, if all are initialized and within the bound. */
 export async function checkpointNow(session: Session, docId: string): Promise<boolean> {
   let entry: OpenDocument;
-  try { entry = session.get(docId); } catch { return false; }
+  try {
+    entry = session.get(docId);
+  } catch {
+    return false;
+  }
   const model = entry.model;
   if (!model) return false;
   const values: Record<string, HostTensor> = Object.create(null);
@@ -80,7 +91,10 @@ export async function checkpointNow(session: Session, docId: string): Promise<bo
     if (p.state !== 'initialized') return false; // deferred: nothing trained yet
     const t = toHostTensor(p.data());
     bytes += t.data.byteLength;
-    if (bytes > currentLimits().maxCheckpointBytes) { await forgetCheckpoint(docId); return false; }
+    if (bytes > currentLimits().maxCheckpointBytes) {
+      await forgetCheckpoint(docId);
+      return false;
+    }
     values[name] = t;
     count++;
   }
@@ -127,7 +141,11 @@ export async function forgetCheckpoint(docId: string): Promise<void> {
 /** At start-up: session folders of hosts that are gone are removed. */
 export async function sweepSessionFolders(): Promise<void> {
   let names: string[];
-  try { names = await readdir(tmpdir()); } catch { return; }
+  try {
+    names = await readdir(tmpdir());
+  } catch {
+    return;
+  }
   for (const name of names) {
     const pid = Number(/^blocksmith-session-(\d+)$/.exec(name)?.[1]);
     if (Number.isSafeInteger(pid) && !processAlive(pid)) await rm(join(tmpdir(), name), { recursive: true, force: true }).catch(() => undefined);

@@ -61,7 +61,8 @@ export class Session {
 
   private freshId(): string {
     let id: string;
-    do id = `doc${this.counter++}`; while (this.documents.has(id));
+    do id = `doc${this.counter++}`;
+    while (this.documents.has(id));
     return id;
   }
 }

@@ -55,12 +55,24 @@ export function wireToHostTensor(t: TensorInput): HostTensor {
   const values = t.data.map(fromWireNumber);
   let data: Typed;
   switch (dtype) {
-    case 'float32': data = Float32Array.from(values); break;
-    case 'float64': data = Float64Array.from(values); break;
-    case 'int32': data = Int32Array.from(values); break;
-    case 'int64': data = BigInt64Array.from(values, (v) => BigInt(Math.trunc(v))); break;
-    case 'uint8': data = Uint8Array.from(values); break;
-    case 'bool': data = Uint8Array.from(values, (v) => (v ? 1 : 0)); break;
+    case 'float32':
+      data = Float32Array.from(values);
+      break;
+    case 'float64':
+      data = Float64Array.from(values);
+      break;
+    case 'int32':
+      data = Int32Array.from(values);
+      break;
+    case 'int64':
+      data = BigInt64Array.from(values, (v) => BigInt(Math.trunc(v)));
+      break;
+    case 'uint8':
+      data = Uint8Array.from(values);
+      break;
+    case 'bool':
+      data = Uint8Array.from(values, (v) => (v ? 1 : 0));
+      break;
   }
   if (data.length !== n) throw new ServiceError('E_INTERNAL', 'wire conversion lost values');
   return { dtype, shape: [...t.shape], data };
@@ -92,14 +104,20 @@ export function histogram(data: Typed, bins: number): { edges: number[]; counts:
   let nonFinite = 0;
   for (let i = 0; i < data.length; i++) {
     const v = at(data, i);
-    if (!Number.isFinite(v)) { nonFinite++; continue; }
+    if (!Number.isFinite(v)) {
+      nonFinite++;
+      continue;
+    }
     if (v < min) min = v;
     if (v > max) max = v;
   }
   const counts = new Array<number>(bins).fill(0);
   if (min === Infinity) return { edges: [], counts, nonFinite };
   // numpy widens an empty range to [v - 0.5, v + 0.5] so one value still has a bin.
-  if (min === max) { min -= 0.5; max += 0.5; }
+  if (min === max) {
+    min -= 0.5;
+    max += 0.5;
+  }
   const width = (max - min) / bins;
   const edges = Array.from({ length: bins + 1 }, (_, i) => min + i * width);
   for (let i = 0; i < data.length; i++) {

@@ -52,7 +52,7 @@ export async function writeCheckpoint(path: string, content: CheckpointContent):
 
 export async function readCheckpoint(path: string, device: Device): Promise<CheckpointContent> {
   const { content } = await readArrayFileInfo(path);
-  if (Array.isArray(content) || (content as HostTensor).shape !== undefined && (content as HostTensor).data !== undefined) {
+  if (Array.isArray(content) || ((content as HostTensor).shape !== undefined && (content as HostTensor).data !== undefined)) {
     throw new DataError('not a Blocksmith checkpoint (expected an .npz with a meta entry)', { source: path });
   }
   const record = content as Record<string, HostTensor>;
@@ -60,7 +60,9 @@ export async function readCheckpoint(path: string, device: Device): Promise<Chec
   let meta: CheckpointMeta | undefined;
   try {
     meta = metaTensor ? (JSON.parse(new TextDecoder().decode(metaTensor.data as Uint8Array)) as CheckpointMeta) : undefined;
-  } catch { /* reported below */ }
+  } catch {
+    /* reported below */
+  }
   if (!meta || meta.format !== CHECKPOINT_FORMAT) {
     throw new DataError('not a Blocksmith checkpoint (its meta entry is missing or not JSON of format blocksmith.checkpoint)', { source: path, key: 'meta' });
   }

@@ -45,7 +45,10 @@ export function generateText(model: Block, corpus: TextCorpus, options: Generate
     let next = p.length - 1;
     for (let i = 0; i < p.length; i++) {
       u -= p[i]!;
-      if (u <= 0) { next = i; break; }
+      if (u <= 0) {
+        next = i;
+        break;
+      }
     }
     ids.push(next);
   }

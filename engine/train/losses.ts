@@ -100,8 +100,12 @@ export class SoftmaxCrossEntropyLoss extends Loss {
     if (this.sparseLabel) {
       const classes = pred.shape[axis]!;
       if (label.size * classes !== pred.size) {
-        throw new EngineError('E_SHAPE', 'SoftmaxCrossEntropyLoss', `labels of shape ${JSON.stringify(label.shape)} do not ` +
-          `give one class index per row of predictions ${JSON.stringify(pred.shape)} (class axis ${axis})`);
+        throw new EngineError(
+          'E_SHAPE',
+          'SoftmaxCrossEntropyLoss',
+          `labels of shape ${JSON.stringify(label.shape)} do not ` +
+            `give one class index per row of predictions ${JSON.stringify(pred.shape)} (class axis ${axis})`,
+        );
       }
       const shape = pred.shape.map((d, i) => (i === axis ? 1 : d));
       const along = pred.shape.map((d, i) => (i === axis ? d : 1));
@@ -140,7 +144,12 @@ export class SigmoidBinaryCrossEntropyLoss extends Loss {
     } else {
       // Gluon's eps keeps log() finite at probabilities of exactly 0 or 1.
       const eps = 1e-12;
-      loss = pred.add(eps).log().mul(z).add(np.subtract(1, pred).add(eps).log().mul(np.subtract(1, z))).neg();
+      loss = pred
+        .add(eps)
+        .log()
+        .mul(z)
+        .add(np.subtract(1, pred).add(eps).log().mul(np.subtract(1, z)))
+        .neg();
     }
     return perSample(this.scaled(loss));
   }
@@ -149,10 +158,15 @@ export class SigmoidBinaryCrossEntropyLoss extends Loss {
 /** A loss by name (the service and the CLI choose losses by string). */
 export function createLoss(name: LossName): Loss {
   switch (name) {
-    case 'l2': return new L2Loss();
-    case 'l1': return new L1Loss();
-    case 'softmax-cross-entropy': return new SoftmaxCrossEntropyLoss();
-    case 'sigmoid-binary-cross-entropy': return new SigmoidBinaryCrossEntropyLoss();
-    default: throw new EngineError('E_ARGS', 'createLoss', `unknown loss ${JSON.stringify(name)}; use l2, l1, softmax-cross-entropy or sigmoid-binary-cross-entropy`);
+    case 'l2':
+      return new L2Loss();
+    case 'l1':
+      return new L1Loss();
+    case 'softmax-cross-entropy':
+      return new SoftmaxCrossEntropyLoss();
+    case 'sigmoid-binary-cross-entropy':
+      return new SigmoidBinaryCrossEntropyLoss();
+    default:
+      throw new EngineError('E_ARGS', 'createLoss', `unknown loss ${JSON.stringify(name)}; use l2, l1, softmax-cross-entropy or sigmoid-binary-cross-entropy`);
   }
 }

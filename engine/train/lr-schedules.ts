@@ -35,20 +35,27 @@ export class FactorScheduler implements LrScheduler {
     const decays = Math.max(0, Math.floor((numUpdate - 1) / this.spec.step));
     return Math.max(this.spec.stopFactorLr ?? 1e-8, this.baseLr * this.spec.factor ** decays);
   }
-  toJSON(): ScheduleSpec { return { kind: 'factor', ...this.spec }; }
+  toJSON(): ScheduleSpec {
+    return { kind: 'factor', ...this.spec };
+  }
 }
 
 /** Multiplies the rate by `factor` once past each update count in `steps` (MXNet MultiFactorScheduler). */
 export class MultiFactorScheduler implements LrScheduler {
   readonly baseLr: number;
   constructor(readonly spec: { steps: number[]; factor: number; baseLr: number }) {
-    check(spec.steps.every((s, i) => Number.isInteger(s) && s >= 1 && (i === 0 || s > spec.steps[i - 1]!)), 'steps must be increasing integers ≥ 1');
+    check(
+      spec.steps.every((s, i) => Number.isInteger(s) && s >= 1 && (i === 0 || s > spec.steps[i - 1]!)),
+      'steps must be increasing integers ≥ 1',
+    );
     this.baseLr = spec.baseLr;
   }
   lr(numUpdate: number): number {
     return this.baseLr * this.spec.factor ** this.spec.steps.filter((s) => numUpdate > s).length;
   }
-  toJSON(): ScheduleSpec { return { kind: 'multifactor', ...this.spec }; }
+  toJSON(): ScheduleSpec {
+    return { kind: 'multifactor', ...this.spec };
+  }
 }
 
 /**
@@ -74,13 +81,18 @@ export class CosineScheduler implements LrScheduler {
     if (numUpdate > maxUpdate) return finalLr;
     return finalLr + ((baseLr - finalLr) * (1 + Math.cos((Math.PI * (numUpdate - warm)) / (maxUpdate - warm)))) / 2;
   }
-  toJSON(): ScheduleSpec { return { kind: 'cosine', ...this.spec }; }
+  toJSON(): ScheduleSpec {
+    return { kind: 'cosine', ...this.spec };
+  }
 }
 
 export function createScheduler(spec: ScheduleSpec): LrScheduler {
   switch (spec.kind) {
-    case 'factor': return new FactorScheduler(spec);
-    case 'multifactor': return new MultiFactorScheduler(spec);
-    case 'cosine': return new CosineScheduler(spec);
+    case 'factor':
+      return new FactorScheduler(spec);
+    case 'multifactor':
+      return new MultiFactorScheduler(spec);
+    case 'cosine':
+      return new CosineScheduler(spec);
   }
 }

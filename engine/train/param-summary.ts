@@ -26,7 +26,10 @@ function moments(data: Float32Array | Float64Array): { mean: number; std: number
 
 function histogram(data: Float32Array | Float64Array, bins: number, min: number, max: number): { edges: number[]; counts: number[] } {
   if (bins === 0 || !Number.isFinite(min) || !Number.isFinite(max)) return { edges: [], counts: [] };
-  if (min === max) { min -= 0.5; max += 0.5; }
+  if (min === max) {
+    min -= 0.5;
+    max += 0.5;
+  }
   const width = (max - min) / bins;
   const counts = new Array<number>(bins).fill(0);
   for (let i = 0; i < data.length; i++) {
@@ -60,12 +63,21 @@ export function summarizeParameter(name: string, p: Parameter, bins: number, blo
 }
 
 /** The summary of values read from a file (a checkpoint's), where no gradient is known. */
-export function summarizeValues(name: string, shape: readonly number[], data: Float32Array | Float64Array, bins: number,
-  gradNorm: number | null = null): ParameterSummary {
+export function summarizeValues(
+  name: string,
+  shape: readonly number[],
+  data: Float32Array | Float64Array,
+  bins: number,
+  gradNorm: number | null = null,
+): ParameterSummary {
   const m = moments(data);
   return {
-    name, shape: [...shape],
-    mean: finite(m.mean), std: finite(m.std), norm: finite(m.norm), gradNorm,
+    name,
+    shape: [...shape],
+    mean: finite(m.mean),
+    std: finite(m.std),
+    norm: finite(m.norm),
+    gradNorm,
     histogram: histogram(data, bins, m.min, m.max),
   };
 }

@@ -38,7 +38,8 @@ export async function prepareRun(net: Block, config: TrainingConfig, options: Pr
   const length = options.inputShape?.[1] ?? -1;
   const data = config.data.kind === 'text' && config.data.window === undefined && length > 0 ? { ...config.data, window: length } : config.data;
   const split = await loadSplitData(data, {
-    seed, ...(config.task ? { task: config.task } : {}),
+    seed,
+    ...(config.task ? { task: config.task } : {}),
     ...(config.validationFraction !== undefined ? { validationFraction: config.validationFraction } : {}),
     ...(config.trainSize !== undefined ? { trainSize: config.trainSize } : {}),
     ...(config.validationSize !== undefined ? { validationSize: config.validationSize } : {}),
@@ -55,8 +56,11 @@ export async function prepareRun(net: Block, config: TrainingConfig, options: Pr
   if (train.vocab) {
     checkTextOutput(options.document, train.vocab.length, train.featureShape[0]!, out.shape, train.name);
   } else if (train.task === 'classification' && loss.name === 'softmax-cross-entropy' && (out.ndim !== 2 || out.shape[1]! < train.numClasses!)) {
-    throw new DataError(`the model outputs shape (${out.shape.join(', ')}) per batch, but the data has ${train.numClasses} classes: ` +
-      `end the model with Dense(${train.numClasses})`, { source: train.name });
+    throw new DataError(
+      `the model outputs shape (${out.shape.join(', ')}) per batch, but the data has ${train.numClasses} classes: ` +
+        `end the model with Dense(${train.numClasses})`,
+      { source: train.name },
+    );
   }
   for (const a of [probe.x, probe.y, out]) a.dispose();
 
@@ -65,20 +69,39 @@ export async function prepareRun(net: Block, config: TrainingConfig, options: Pr
   const totalSteps = config.epochs * batchCount(train, config.batchSize);
   let lrScheduler: LrScheduler | null = null;
   if (config.schedule?.kind === 'factor') {
-    lrScheduler = new FactorScheduler({ step: config.schedule.step, factor: config.schedule.factor, baseLr: lr,
-      ...(config.schedule.stopFactorLr !== undefined ? { stopFactorLr: config.schedule.stopFactorLr } : {}) });
+    lrScheduler = new FactorScheduler({
+      step: config.schedule.step,
+      factor: config.schedule.factor,
+      baseLr: lr,
+      ...(config.schedule.stopFactorLr !== undefined ? { stopFactorLr: config.schedule.stopFactorLr } : {}),
+    });
   } else if (config.schedule?.kind === 'cosine') {
-    lrScheduler = new CosineScheduler({ maxUpdate: totalSteps, baseLr: lr, finalLr: config.schedule.finalLr ?? 0,
-      warmupSteps: Math.min(config.schedule.warmupSteps ?? 0, totalSteps - 1), warmupBeginLr: config.schedule.warmupBeginLr ?? 0 });
+    lrScheduler = new CosineScheduler({
+      maxUpdate: totalSteps,
+      baseLr: lr,
+      finalLr: config.schedule.finalLr ?? 0,
+      warmupSteps: Math.min(config.schedule.warmupSteps ?? 0, totalSteps - 1),
+      warmupBeginLr: config.schedule.warmupBeginLr ?? 0,
+    });
   }
   const { name, learningRate: _lr, ...hyper } = opt;
   const optimizer = createOptimizer(name, { ...hyper, learningRate: lr, lrScheduler });
   const trainer = new Trainer(net.collectParams(), optimizer, { clipGlobalNorm: config.clipGlobalNorm ?? null });
 
   const run = new TrainingRun({
-    net, loss, trainer, train, validation, epochs: config.epochs, batchSize: config.batchSize, seed, device,
-    checkpoint: config.checkpoint ?? null, histogramBins: config.histogramBins,
-    ...(options.runId ? { runId: options.runId } : {}), ...(options.docId ? { docId: options.docId } : {}),
+    net,
+    loss,
+    trainer,
+    train,
+    validation,
+    epochs: config.epochs,
+    batchSize: config.batchSize,
+    seed,
+    device,
+    checkpoint: config.checkpoint ?? null,
+    histogramBins: config.histogramBins,
+    ...(options.runId ? { runId: options.runId } : {}),
+    ...(options.docId ? { docId: options.docId } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.eventIntervalMs !== undefined ? { eventIntervalMs: options.eventIntervalMs } : {}),
   });

@@ -123,13 +123,24 @@ export class TrainingRun {
     const rate = this.activeMs > 0 ? (this.samplesThisSession * 1000) / this.activeMs : Number.NaN;
     const msPerStep = this.stepsThisSession > 0 ? this.activeMs / this.stepsThisSession : Number.NaN;
     return {
-      runId: this.options.runId ?? 'run', docId: this.options.docId ?? '', state: this.state,
-      step: this.step, totalSteps: this.totalSteps, epoch: this.epoch, epochs: this.options.epochs,
-      batch: this.batch, batchesPerEpoch: this.batchesPerEpoch,
-      loss: finite(this.lossMetric.get()[1]), accuracy: this.options.train.task === 'classification' ? finite(this.accuracy.get()[1]) : null,
-      learningRate: this.options.trainer.learningRate, gradNorm: this.currentGradNorm(),
-      samplesPerSecond: finite(rate), etaSeconds: finite(((this.totalSteps - this.step) * msPerStep) / 1000),
-      history: [...this.history], checkpoint: this.checkpointPath, error: this.error,
+      runId: this.options.runId ?? 'run',
+      docId: this.options.docId ?? '',
+      state: this.state,
+      step: this.step,
+      totalSteps: this.totalSteps,
+      epoch: this.epoch,
+      epochs: this.options.epochs,
+      batch: this.batch,
+      batchesPerEpoch: this.batchesPerEpoch,
+      loss: finite(this.lossMetric.get()[1]),
+      accuracy: this.options.train.task === 'classification' ? finite(this.accuracy.get()[1]) : null,
+      learningRate: this.options.trainer.learningRate,
+      gradNorm: this.currentGradNorm(),
+      samplesPerSecond: finite(rate),
+      etaSeconds: finite(((this.totalSteps - this.step) * msPerStep) / 1000),
+      history: [...this.history],
+      checkpoint: this.checkpointPath,
+      error: this.error,
     };
   }
 
@@ -146,15 +157,22 @@ export class TrainingRun {
   async restore(path: string): Promise<void> {
     const { meta, params, optimizer } = await readCheckpoint(path, this.options.device);
     if (meta.batchSize !== this.options.batchSize || meta.seed !== this.options.seed) {
-      throw new DataError(`the checkpoint was made with batch size ${meta.batchSize} and seed ${meta.seed}; resume with the same ones ` +
-        `(got ${this.options.batchSize} and ${this.options.seed})`, { source: path, key: 'meta' });
+      throw new DataError(
+        `the checkpoint was made with batch size ${meta.batchSize} and seed ${meta.seed}; resume with the same ones ` +
+          `(got ${this.options.batchSize} and ${this.options.seed})`,
+        { source: path, key: 'meta' },
+      );
     }
     const { trainer } = this.options;
     for (const { name, param } of trainer.params) {
       const saved = params[name];
-      if (!saved) throw new DataError(`the checkpoint has no parameter '${name}' (it has ${Object.keys(params).join(', ')})`, { source: path, key: `param/${name}` });
+      if (!saved)
+        throw new DataError(`the checkpoint has no parameter '${name}' (it has ${Object.keys(params).join(', ')})`, { source: path, key: `param/${name}` });
       if (saved.shape.join() !== (param.shape ?? []).join()) {
-        throw new DataError(`parameter '${name}' has shape (${param.shape?.join(', ')}) but the checkpoint holds (${saved.shape.join(', ')})`, { source: path, key: `param/${name}` });
+        throw new DataError(`parameter '${name}' has shape (${param.shape?.join(', ')}) but the checkpoint holds (${saved.shape.join(', ')})`, {
+          source: path,
+          key: `param/${name}`,
+        });
       }
       param.setData(saved);
     }
@@ -181,8 +199,14 @@ export class TrainingRun {
     const path = join(dir, checkpointFileName(this.step));
     const { trainer } = this.options;
     const meta: CheckpointMeta = {
-      format: CHECKPOINT_FORMAT, version: 1, step: this.step, epoch: this.epoch, batch: this.batch,
-      numUpdate: trainer.optimizer.numUpdate, seed: this.options.seed, batchSize: this.options.batchSize,
+      format: CHECKPOINT_FORMAT,
+      version: 1,
+      step: this.step,
+      epoch: this.epoch,
+      batch: this.batch,
+      numUpdate: trainer.optimizer.numUpdate,
+      seed: this.options.seed,
+      batchSize: this.options.batchSize,
       optimizer: { kind: trainer.optimizer.kind, hyperParameters: trainer.optimizer.hyperParameters() },
       running: { lossSum: this.lossMetric.sum, lossCount: this.lossMetric.count, correct: this.accuracy.correct, count: this.accuracy.count },
       history: this.history,
@@ -202,7 +226,9 @@ export class TrainingRun {
         const order = epochOrder(this.options.train, this.options.seed, this.epoch);
         while (this.batch < this.batchesPerEpoch && !this.stopRequested) {
           if (this.state === 'paused') {
-            await new Promise<void>((resolve) => { this.resumeWaiter = resolve; });
+            await new Promise<void>((resolve) => {
+              this.resumeWaiter = resolve;
+            });
             continue;
           }
           const began = performance.now();
@@ -276,9 +302,12 @@ export class TrainingRun {
     const bins = this.options.histogramBins ?? 20;
     // The tree does not change during a run: who owns which parameter is worked out once.
     const owners = bins === 0 ? null : (this.owners ??= parameterOwners(this.options.net));
-    const parameters = owners === null ? [] : this.options.trainer.params
-      .filter(({ param }) => param.state === 'initialized')
-      .map(({ name, param }) => summarizeParameter(name, param, bins, owners.get(param)));
+    const parameters =
+      owners === null
+        ? []
+        : this.options.trainer.params
+            .filter(({ param }) => param.state === 'initialized')
+            .map(({ name, param }) => summarizeParameter(name, param, bins, owners.get(param)));
     const { history: _history, ...status } = this.status();
     const epochsDone = this.pendingEpochs;
     this.pendingEpochs = [];

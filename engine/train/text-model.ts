@@ -29,8 +29,11 @@ export function checkTextEmbeddings(document: GraphDocument | undefined, vocabSi
   for (const { node, where } of document ? embeddings(document) : []) {
     const inputDim = node.attrs?.['inputDim'];
     if (inputDim !== vocabSize) {
-      throw new DataError(`the text has ${vocabSize} distinct characters but ${label(node, where)} is an Embedding with inputDim ` +
-        `${String(inputDim)}: set its inputDim to ${vocabSize}`, { source });
+      throw new DataError(
+        `the text has ${vocabSize} distinct characters but ${label(node, where)} is an Embedding with inputDim ` +
+          `${String(inputDim)}: set its inputDim to ${vocabSize}`,
+        { source },
+      );
     }
   }
 }
@@ -41,7 +44,9 @@ export function checkTextOutput(document: GraphDocument | undefined, vocabSize: 
   if (!fits) {
     const producer = document && outputProducer(document);
     const fix = producer ? `; ${label(producer, '')} makes the output: give it ${vocabSize} units` : '';
-    throw new DataError(`the model outputs shape (${outShape.join(', ')}) but text data needs one logit per character at every position, ` +
-      `(N, ${window}, ${vocabSize})${fix}`, { source });
+    throw new DataError(
+      `the model outputs shape (${outShape.join(', ')}) but text data needs one logit per character at every position, ` + `(N, ${window}, ${vocabSize})${fix}`,
+      { source },
+    );
   }
 }

@@ -101,7 +101,10 @@ export class Trainer {
   /** The global norm of the current gradients, scaled by the last step's 1/batchSize. */
   gradNorm(): number {
     if (Number.isFinite(this.lastGradNorm)) return this.lastGradNorm;
-    return globalNorm(this.trainable.map((p) => p.param.grad()), 1 / this.lastBatchSize);
+    return globalNorm(
+      this.trainable.map((p) => p.param.grad()),
+      1 / this.lastBatchSize,
+    );
   }
 
   /** The optimizer state of a parameter, created (zero) on first use. */
@@ -120,8 +123,11 @@ export class Trainer {
     const trainable = this.trainable;
     for (const { param } of trainable) {
       if (param.listDevices().length > 1) {
-        throw new EngineError('E_ARGS', 'Trainer.step', `parameter '${param.name}' lives on several devices; ` +
-          'the trainer updates single-device parameters (move it with resetDevice)');
+        throw new EngineError(
+          'E_ARGS',
+          'Trainer.step',
+          `parameter '${param.name}' lives on several devices; ` + 'the trainer updates single-device parameters (move it with resetDevice)',
+        );
       }
     }
     let rescale = 1 / batchSize;
@@ -130,7 +136,10 @@ export class Trainer {
     // measures it on demand, e.g. when a run reports progress.
     this.lastGradNorm = Number.NaN;
     if (max) {
-      this.lastGradNorm = globalNorm(trainable.map((p) => p.param.grad()), rescale);
+      this.lastGradNorm = globalNorm(
+        trainable.map((p) => p.param.grad()),
+        rescale,
+      );
       if (Number.isFinite(this.lastGradNorm) && this.lastGradNorm > max) rescale *= max / (this.lastGradNorm + 1e-8);
     }
     this.lastBatchSize = batchSize;

@@ -23,9 +23,7 @@ function RepeatCopies({ node }: { node: GraphNode }) {
   // one by one: the definition's names would repeat N times and read as N copies of the same layers.
   const copyName = (i: number, id: string) => shapes?.[`${prefix}${node.id}#${i}/${id}`]?.name;
   const named = layers.length > 0 && layers.every((n) => copyName(0, n.id) !== undefined);
-  const rows = named
-    ? Array.from({ length: Math.min(count, MAX_LISTED_COPIES) }, (_, i) => layers.map((n) => copyName(i, n.id) ?? '?').join(' → '))
-    : [];
+  const rows = named ? Array.from({ length: Math.min(count, MAX_LISTED_COPIES) }, (_, i) => layers.map((n) => copyName(i, n.id) ?? '?').join(' → ')) : [];
   // An inline sequence has no definition yet: double-click makes one (same layer names) and opens it.
   const edit = node.block ?? 'its layers as a block';
   return (
@@ -33,11 +31,16 @@ function RepeatCopies({ node }: { node: GraphNode }) {
       <div className="repeat-copies-note muted">expanded view (read-only) · double-click to edit {edit}</div>
       {named ? (
         <ol>
-          {rows.map((text, i) => <li key={i} className="mono" data-testid="repeat-copy">{text || node.block}</li>)}
+          {rows.map((text, i) => (
+            <li key={i} className="mono" data-testid="repeat-copy">
+              {text || node.block}
+            </li>
+          ))}
         </ol>
       ) : (
         <div className="muted" data-testid="repeat-copies-unnamed">
-          ×{count} of <span className="mono">{layers.map((n) => n.name).join(' → ') || node.block}</span>; each copy&apos;s names show once the graph has no errors
+          ×{count} of <span className="mono">{layers.map((n) => n.name).join(' → ') || node.block}</span>; each copy&apos;s names show once the graph has no
+          errors
         </div>
       )}
       {named && count > MAX_LISTED_COPIES && <div className="muted">… {count - MAX_LISTED_COPIES} more</div>}
@@ -59,14 +62,22 @@ export function BlockBadges({ node }: { node: GraphNode }) {
   return (
     <>
       <div className="block-badges">
-        {node.kind === 'Repeat' && <span className="repeat-count mono" data-testid={`repeat-count-${node.name}`}>×{node.count ?? '?'}</span>}
-        <span className={`share-badge ${shared ? 'shared' : 'own'}`} data-testid={`share-${node.name}`}
-          title={shared ? 'every use of the definition holds the same parameters' : 'this use has parameters of its own'}>
+        {node.kind === 'Repeat' && (
+          <span className="repeat-count mono" data-testid={`repeat-count-${node.name}`}>
+            ×{node.count ?? '?'}
+          </span>
+        )}
+        <span
+          className={`share-badge ${shared ? 'shared' : 'own'}`}
+          data-testid={`share-${node.name}`}
+          title={shared ? 'every use of the definition holds the same parameters' : 'this use has parameters of its own'}
+        >
           {shared ? 'shared params' : 'own params'}
         </span>
         {node.kind === 'Repeat' && (node.block !== undefined || node.sequence !== undefined) && (
-          <button type="button" className="repeat-toggle nodrag" data-testid={`repeat-toggle-${node.name}`} onClick={toggle}
-            aria-expanded={!collapsed}>{collapsed ? 'expand' : 'collapse'}</button>
+          <button type="button" className="repeat-toggle nodrag" data-testid={`repeat-toggle-${node.name}`} onClick={toggle} aria-expanded={!collapsed}>
+            {collapsed ? 'expand' : 'collapse'}
+          </button>
         )}
       </div>
       {node.kind === 'Repeat' && !collapsed && <RepeatCopies node={node} />}
@@ -80,8 +91,12 @@ export function PortBadge({ port, side, top, problems }: { port: string; side: '
   if (mine.length === 0) return null;
   const error = mine.some((p) => p.severity === 'error');
   return (
-    <span className={`port-badge port-badge-${side} ${error ? 'error' : 'warning'}`} style={{ top }} data-testid={`port-badge-${port}`}
-      title={mine.map((p) => p.message).join('\n')}>
+    <span
+      className={`port-badge port-badge-${side} ${error ? 'error' : 'warning'}`}
+      style={{ top }}
+      data-testid={`port-badge-${port}`}
+      title={mine.map((p) => p.message).join('\n')}
+    >
       {error ? '!' : '?'}
     </span>
   );

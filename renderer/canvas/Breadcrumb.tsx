@@ -13,10 +13,20 @@ export function Breadcrumb() {
     <nav className="breadcrumb" aria-label="Editing" data-testid="breadcrumb">
       {steps.map((label, depth) => (
         <span key={`${depth}-${label}`} className="breadcrumb-step">
-          {depth > 0 && <span className="breadcrumb-sep" aria-hidden="true">›</span>}
-          {depth === steps.length - 1
-            ? <span className="breadcrumb-here mono" aria-current="location">{label}</span>
-            : <button type="button" className="breadcrumb-link mono" onClick={() => store.getState().leaveTo(depth)}>{label}</button>}
+          {depth > 0 && (
+            <span className="breadcrumb-sep" aria-hidden="true">
+              ›
+            </span>
+          )}
+          {depth === steps.length - 1 ? (
+            <span className="breadcrumb-here mono" aria-current="location">
+              {label}
+            </span>
+          ) : (
+            <button type="button" className="breadcrumb-link mono" onClick={() => store.getState().leaveTo(depth)}>
+              {label}
+            </button>
+          )}
         </span>
       ))}
       <span className="breadcrumb-hint muted">editing the definition: every use of {path.at(-1)} changes</span>

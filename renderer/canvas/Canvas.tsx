@@ -6,8 +6,17 @@
 // opens quick-add and one on a block opens its definition.
 import { RestrictedBanner } from '../files/TrustPrompt.tsx';
 import {
-  Background, Controls, MiniMap, ReactFlow, applyEdgeChanges, applyNodeChanges, useReactFlow,
-  type Connection, type EdgeChange, type NodeChange, type OnSelectionChangeParams,
+  Background,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  applyEdgeChanges,
+  applyNodeChanges,
+  useReactFlow,
+  type Connection,
+  type EdgeChange,
+  type NodeChange,
+  type OnSelectionChangeParams,
 } from '@xyflow/react';
 import { useCallback, useEffect, useRef, useState, type DragEvent, type MouseEvent } from 'react';
 import { openNode } from '../commands/block-commands.ts';
@@ -29,7 +38,6 @@ type FlowEdge = ShapeFlowEdge | TieFlowEdge;
 
 /** A palette drag's data type; the text is a layer kind, or a block or structure entry (graph/palette-blocks.ts). */
 export const PALETTE_MIME = 'application/x-blocksmith-kind';
-
 
 /**
  * The selection after React Flow's select changes, or null when there are none. The store learns
@@ -79,12 +87,15 @@ function useFlowNodes(): [LayerFlowNode[], (changes: NodeChange<LayerFlowNode>[]
     });
   }, [doc, blockId, selected, catalog]);
   const { store } = useEditorHandles();
-  const onChange = useCallback((changes: NodeChange<LayerFlowNode>[]) => {
-    setNodes((ns) => applyNodeChanges(changes, ns));
-    const state = store.getState();
-    const next = selectionAfter(state.selectedNodes, changes);
-    if (next) state.select(next, state.selectedEdges);
-  }, [store]);
+  const onChange = useCallback(
+    (changes: NodeChange<LayerFlowNode>[]) => {
+      setNodes((ns) => applyNodeChanges(changes, ns));
+      const state = store.getState();
+      const next = selectionAfter(state.selectedNodes, changes);
+      if (next) state.select(next, state.selectedEdges);
+    },
+    [store],
+  );
   return [nodes, onChange];
 }
 
@@ -94,18 +105,29 @@ function useFlowEdges(): [FlowEdge[], (changes: EdgeChange<FlowEdge>[]) => void]
   const [edges, setEdges] = useState<FlowEdge[]>([]);
   useEffect(() => {
     const chosen = new Set(selected);
-    setEdges([...doc.edges.map((e) => ({
-      id: e.id, type: 'shape' as const, source: e.source.node, sourceHandle: e.source.port,
-      target: e.target.node, targetHandle: e.target.port, selected: chosen.has(e.id),
-    })), ...tieEdges(doc.nodes)]);
+    setEdges([
+      ...doc.edges.map((e) => ({
+        id: e.id,
+        type: 'shape' as const,
+        source: e.source.node,
+        sourceHandle: e.source.port,
+        target: e.target.node,
+        targetHandle: e.target.port,
+        selected: chosen.has(e.id),
+      })),
+      ...tieEdges(doc.nodes),
+    ]);
   }, [doc, selected]);
   const { store } = useEditorHandles();
-  const onChange = useCallback((changes: EdgeChange<FlowEdge>[]) => {
-    setEdges((es) => applyEdgeChanges(changes, es));
-    const state = store.getState();
-    const next = selectionAfter(state.selectedEdges, changes);
-    if (next) state.select(state.selectedNodes, next);
-  }, [store]);
+  const onChange = useCallback(
+    (changes: EdgeChange<FlowEdge>[]) => {
+      setEdges((es) => applyEdgeChanges(changes, es));
+      const state = store.getState();
+      const next = selectionAfter(state.selectedEdges, changes);
+      if (next) state.select(state.selectedNodes, next);
+    },
+    [store],
+  );
   return [edges, onChange];
 }
 
@@ -117,13 +139,16 @@ function useFlowEdges(): [FlowEdge[], (changes: EdgeChange<FlowEdge>[]) => void]
 function useFitOnOpen(nodes: readonly LayerFlowNode[]) {
   const flow = useReactFlow();
   const openedAt = useEditor((s) => s.openedAt);
-  const depth = useEditor((s) => selectEditPath(s).map((l) => l.blockId).join('/'));
+  const depth = useEditor((s) =>
+    selectEditPath(s)
+      .map((l) => l.blockId)
+      .join('/'),
+  );
   const opened = `${openedAt}:${depth}`;
   const docNodes = useEditor((s) => selectBody(s).nodes);
   const [fitted, setFitted] = useState('0:');
   // Nodes in view are measured first; the rest count with their estimated size.
-  const ready = nodes.length > 0 && nodes.length === docNodes.length && nodes.every((n, i) => n.id === docNodes[i]?.id) &&
-    nodes.some((n) => n.measured?.width);
+  const ready = nodes.length > 0 && nodes.length === docNodes.length && nodes.every((n, i) => n.id === docNodes[i]?.id) && nodes.some((n) => n.measured?.width);
   // A document opened empty (File › New) has nothing to fit: it counts as fitted at once, or the
   // first node dropped into it would zoom the view onto that one node.
   const empty = docNodes.length === 0;
@@ -147,35 +172,42 @@ export function Canvas() {
   const viewReady = useFitOnOpen(nodes);
   const [quickAdd, setQuickAdd] = useState<{ screen: { x: number; y: number }; flow: { x: number; y: number } } | null>(null);
 
-  const add = useCallback((kind: string, position: { x: number; y: number }) => {
-    const state = store.getState();
-    const added = addNode(selectBody(state), state.catalog, kind, position);
-    state.commitBody(added.doc);
-    state.select([added.id]);
-  }, [store]);
+  const add = useCallback(
+    (kind: string, position: { x: number; y: number }) => {
+      const state = store.getState();
+      const added = addNode(selectBody(state), state.catalog, kind, position);
+      state.commitBody(added.doc);
+      state.select([added.id]);
+    },
+    [store],
+  );
 
-  const onDrop = useCallback((event: DragEvent) => {
-    const drop = parsePaletteDrop(event.dataTransfer.getData(PALETTE_MIME));
-    if (!drop) return;
-    event.preventDefault();
-    const position = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
-    if (drop.type === 'layer') {
-      add(drop.kind, position);
-      return;
-    }
-    const state = store.getState();
-    const added = drop.type === 'block'
-      ? addBlockInstance(selectBody(state), drop.blockId, position, selectBlockId(state))
-      : addStructure(selectBody(state), drop.structure, position);
-    if (!added.ok) {
-      // Nothing changes; the status line says why.
-      state.setEngine({ notice: { kind: 'error', text: `Cannot add ${drop.type === 'block' ? drop.blockId : drop.structure} here: ${added.reason}` } });
-      return;
-    }
-    state.commitBody(added.doc);
-    state.select([added.id]);
-    if (drop.type === 'structure') state.setEngine({ notice: { kind: 'info', text: `Added ${added.blockId}, empty: double-click it to draw its layers` } });
-  }, [add, flow, store]);
+  const onDrop = useCallback(
+    (event: DragEvent) => {
+      const drop = parsePaletteDrop(event.dataTransfer.getData(PALETTE_MIME));
+      if (!drop) return;
+      event.preventDefault();
+      const position = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      if (drop.type === 'layer') {
+        add(drop.kind, position);
+        return;
+      }
+      const state = store.getState();
+      const added =
+        drop.type === 'block'
+          ? addBlockInstance(selectBody(state), drop.blockId, position, selectBlockId(state))
+          : addStructure(selectBody(state), drop.structure, position);
+      if (!added.ok) {
+        // Nothing changes; the status line says why.
+        state.setEngine({ notice: { kind: 'error', text: `Cannot add ${drop.type === 'block' ? drop.blockId : drop.structure} here: ${added.reason}` } });
+        return;
+      }
+      state.commitBody(added.doc);
+      state.select([added.id]);
+      if (drop.type === 'structure') state.setEngine({ notice: { kind: 'info', text: `Added ${added.blockId}, empty: double-click it to draw its layers` } });
+    },
+    [add, flow, store],
+  );
 
   const onDragOver = useCallback((event: DragEvent) => {
     if (event.dataTransfer.types.includes(PALETTE_MIME)) {
@@ -184,57 +216,98 @@ export function Canvas() {
     }
   }, []);
 
-  const onConnect = useCallback((c: Connection) => {
-    const state = store.getState();
-    const result = connect(selectBody(state), state.catalog, { node: c.source, port: c.sourceHandle ?? 'output' }, { node: c.target, port: c.targetHandle ?? 'data' });
-    if (result.ok) state.commitBody(result.doc);
-    else state.setEngine({ notice: { kind: 'error', text: `Cannot connect: ${result.reason}` } });
-  }, [store]);
+  const onConnect = useCallback(
+    (c: Connection) => {
+      const state = store.getState();
+      const result = connect(
+        selectBody(state),
+        state.catalog,
+        { node: c.source, port: c.sourceHandle ?? 'output' },
+        { node: c.target, port: c.targetHandle ?? 'data' },
+      );
+      if (result.ok) state.commitBody(result.doc);
+      else state.setEngine({ notice: { kind: 'error', text: `Cannot connect: ${result.reason}` } });
+    },
+    [store],
+  );
 
-  const onReconnect = useCallback((old: FlowEdge, c: Connection) => {
-    const state = store.getState();
-    const result = reconnectEdge(selectBody(state), state.catalog, old.id,
-      { node: c.source, port: c.sourceHandle ?? 'output' }, { node: c.target, port: c.targetHandle ?? 'data' });
-    if (result.ok) state.commitBody(result.doc);
-    else state.setEngine({ notice: { kind: 'error', text: `Cannot reconnect: ${result.reason}` } });
-  }, [store]);
+  const onReconnect = useCallback(
+    (old: FlowEdge, c: Connection) => {
+      const state = store.getState();
+      const result = reconnectEdge(
+        selectBody(state),
+        state.catalog,
+        old.id,
+        { node: c.source, port: c.sourceHandle ?? 'output' },
+        { node: c.target, port: c.targetHandle ?? 'data' },
+      );
+      if (result.ok) state.commitBody(result.doc);
+      else state.setEngine({ notice: { kind: 'error', text: `Cannot reconnect: ${result.reason}` } });
+    },
+    [store],
+  );
 
   // The same as Alt+↓ (an inline-sequence repeat becomes a definition first), for the node clicked.
-  const onNodeDoubleClick = useCallback((_e: MouseEvent, flowNode: LayerFlowNode) => {
-    applyResult(store, openNode(store.getState(), flowNode.id));
-  }, [store]);
+  const onNodeDoubleClick = useCallback(
+    (_e: MouseEvent, flowNode: LayerFlowNode) => {
+      applyResult(store, openNode(store.getState(), flowNode.id));
+    },
+    [store],
+  );
 
-  const onNodeDragStop = useCallback((_e: unknown, _node: LayerFlowNode, dragged: LayerFlowNode[]) => {
-    const state = store.getState();
-    const body = selectBody(state);
-    const moved = Object.fromEntries(dragged.map((n) => [n.id, { x: Math.round(n.position.x), y: Math.round(n.position.y) }]));
-    const changed = Object.entries(moved).some(([id, p]) => {
-      const old = body.layout?.positions?.[id];
-      return !old || old.x !== p.x || old.y !== p.y;
-    });
-    if (changed) state.commitBody(moveNodes(body, moved));
-  }, [store]);
+  const onNodeDragStop = useCallback(
+    (_e: unknown, _node: LayerFlowNode, dragged: LayerFlowNode[]) => {
+      const state = store.getState();
+      const body = selectBody(state);
+      const moved = Object.fromEntries(dragged.map((n) => [n.id, { x: Math.round(n.position.x), y: Math.round(n.position.y) }]));
+      const changed = Object.entries(moved).some(([id, p]) => {
+        const old = body.layout?.positions?.[id];
+        return !old || old.x !== p.x || old.y !== p.y;
+      });
+      if (changed) state.commitBody(moveNodes(body, moved));
+    },
+    [store],
+  );
 
-  const onSelectionChange = useCallback(({ nodes: ns, edges: es }: OnSelectionChangeParams) => {
-    store.getState().select(ns.map((n) => n.id), es.map((e) => e.id));
-  }, [store]);
+  const onSelectionChange = useCallback(
+    ({ nodes: ns, edges: es }: OnSelectionChangeParams) => {
+      store.getState().select(
+        ns.map((n) => n.id),
+        es.map((e) => e.id),
+      );
+    },
+    [store],
+  );
 
-  const onDoubleClick = useCallback((event: MouseEvent) => {
-    if (!(event.target as HTMLElement).classList.contains('react-flow__pane')) return;
-    const bounds = (event.currentTarget as HTMLElement).getBoundingClientRect();
-    setQuickAdd({
-      screen: { x: event.clientX - bounds.left, y: event.clientY - bounds.top },
-      flow: flow.screenToFlowPosition({ x: event.clientX, y: event.clientY }),
-    });
-  }, [flow]);
+  const onDoubleClick = useCallback(
+    (event: MouseEvent) => {
+      if (!(event.target as HTMLElement).classList.contains('react-flow__pane')) return;
+      const bounds = (event.currentTarget as HTMLElement).getBoundingClientRect();
+      setQuickAdd({
+        screen: { x: event.clientX - bounds.left, y: event.clientY - bounds.top },
+        flow: flow.screenToFlowPosition({ x: event.clientX, y: event.clientY }),
+      });
+    },
+    [flow],
+  );
 
   return (
     <div className="canvas" data-testid="canvas" data-view-ready={viewReady} onDrop={onDrop} onDragOver={onDragOver} onDoubleClick={onDoubleClick}>
       <ReactFlow<LayerFlowNode, FlowEdge>
-        nodes={nodes} edges={edges} nodeTypes={nodeTypes} edgeTypes={edgeTypes}
-        onNodesChange={onNodesChange} onEdgesChange={onEdgesChange} onConnect={onConnect} onReconnect={onReconnect}
-        onNodeDragStop={onNodeDragStop} onSelectionChange={onSelectionChange} onNodeDoubleClick={onNodeDoubleClick}
-        deleteKeyCode={null} zoomOnDoubleClick={false} colorMode={theme}
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={onConnect}
+        onReconnect={onReconnect}
+        onNodeDragStop={onNodeDragStop}
+        onSelectionChange={onSelectionChange}
+        onNodeDoubleClick={onNodeDoubleClick}
+        deleteKeyCode={null}
+        zoomOnDoubleClick={false}
+        colorMode={theme}
         proOptions={{ hideAttribution: true }}
         defaultEdgeOptions={{ type: 'shape' }}
         // Large graphs stay fluid: nodes and edges out of view are not in the DOM.
@@ -247,7 +320,14 @@ export function Canvas() {
       <Breadcrumb />
       <RestrictedBanner />
       {quickAdd && (
-        <QuickAdd at={quickAdd.screen} onClose={() => setQuickAdd(null)} onPick={(kind) => { add(kind, quickAdd.flow); setQuickAdd(null); }} />
+        <QuickAdd
+          at={quickAdd.screen}
+          onClose={() => setQuickAdd(null)}
+          onPick={(kind) => {
+            add(kind, quickAdd.flow);
+            setQuickAdd(null);
+          }}
+        />
       )}
     </div>
   );

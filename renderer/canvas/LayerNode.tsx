@@ -18,7 +18,7 @@ export type LayerNodeData = { nodeId: string };
 export type LayerFlowNode = Node<LayerNodeData, 'layer'>;
 
 /** A code block's name from its source's leading `// Name: ...` comment (as the engine's repr reads it). */
-const codeTitle = (source: unknown): string => (typeof source === 'string' ? /^\s*\/\/\s*([A-Z][A-Za-z0-9_]*):/.exec(source)?.[1] ?? '' : '');
+const codeTitle = (source: unknown): string => (typeof source === 'string' ? (/^\s*\/\/\s*([A-Z][A-Za-z0-9_]*):/.exec(source)?.[1] ?? '') : '');
 
 function attrSummary(attrs: Record<string, unknown> | undefined): string {
   if (!attrs) return '';
@@ -32,10 +32,13 @@ function attrSummary(attrs: Record<string, unknown> | undefined): string {
 
 /** `weight ⇄ dense0.weight` for each tied parameter of the node, or ''. */
 function tiesText(node: GraphNode | undefined, byId: ReadonlyMap<string, GraphNode>): string {
-  return Object.entries(node?.params ?? {}).filter(([, p]) => p.tiedTo).map(([name, p]) => {
-    const owner = byId.get(p.tiedTo!.node)?.name ?? p.tiedTo!.node;
-    return `${name} ⇄ ${owner}.${p.tiedTo!.param}`;
-  }).join(', ');
+  return Object.entries(node?.params ?? {})
+    .filter(([, p]) => p.tiedTo)
+    .map(([name, p]) => {
+      const owner = byId.get(p.tiedTo!.node)?.name ?? p.tiedTo!.node;
+      return `${name} ⇄ ${owner}.${p.tiedTo!.param}`;
+    })
+    .join(', ');
 }
 
 /** Structural kinds read better under a short label. */
@@ -60,17 +63,17 @@ export const LayerNode = memo(function LayerNode({ id, selected }: NodeProps<Lay
   // The latest training event's gradient norm of this node's parameters (kinds that have any), while
   // the document shown is the one the run trains.
   const gradNorm = useEditor((s) => (s.training.openedAt === s.openedAt ? s.training.gradNorms[selectBodyNode(s, id)?.name ?? ''] : undefined));
-  const problems = useEditor(useShallow((s) => {
-    const blockId = selectBlockId(s);
-    return s.problems.filter((p) => p.nodeId === id && p.blockId === blockId);
-  }));
+  const problems = useEditor(
+    useShallow((s) => {
+      const blockId = selectBlockId(s);
+      return s.problems.filter((p) => p.nodeId === id && p.blockId === blockId);
+    }),
+  );
   if (!node) return null;
   const ports = nodePorts(node, { blocks }, catalog);
   const category = categoryOf(catalog, node.kind);
   const errors = problems.filter((p) => p.severity === 'error');
-  const detail = node.kind === 'BlockInstance' || node.kind === 'Repeat'
-    ? node.block ?? 'inline'
-    : attrSummary(node.attrs);
+  const detail = node.kind === 'BlockInstance' || node.kind === 'Repeat' ? (node.block ?? 'inline') : attrSummary(node.attrs);
   const shapeLine = node.kind === 'Output' ? shapeText(incomingShape) : node.kind === 'Input' ? null : paramCountText(report?.paramCount);
   return (
     <div className={`layer-node cat-${category}${selected ? ' selected' : ''}${errors.length ? ' has-error' : ''}`} data-testid={`node-${node.name}`}>
@@ -85,16 +88,26 @@ export const LayerNode = memo(function LayerNode({ id, selected }: NodeProps<Lay
         {KIND_LABELS[node.kind] ?? node.kind}
         {detail && <span className="layer-node-detail"> · {detail}</span>}
       </div>
-      {ties && <div className="layer-node-tie" data-testid="node-ties">{ties}</div>}
+      {ties && (
+        <div className="layer-node-tie" data-testid="node-ties">
+          {ties}
+        </div>
+      )}
       <BlockBadges node={node} />
-      {shapeLine && <div className="layer-node-shape" data-testid={`node-shape-${node.name}`}>{shapeLine}</div>}
+      {shapeLine && (
+        <div className="layer-node-shape" data-testid={`node-shape-${node.name}`}>
+          {shapeLine}
+        </div>
+      )}
       {problems.length > 0 && (
         <span className={`problem-badge ${errors.length ? 'error' : 'warning'}`} data-testid="problem-badge" title={problems.map((p) => p.message).join('\n')}>
           {errors.length ? '!' : '?'} {problems.length}
         </span>
       )}
       {(catalog.byKind.get(node.kind)?.params.length ?? 0) > 0 && gradNorm !== undefined && (
-        <span className="grad-badge" data-testid={`grad-badge-${node.name}`} title="gradient norm (latest training event)">‖∇‖ {gradNorm.toPrecision(3)}</span>
+        <span className="grad-badge" data-testid={`grad-badge-${node.name}`} title="gradient norm (latest training event)">
+          ‖∇‖ {gradNorm.toPrecision(3)}
+        </span>
       )}
       {ports.outputs.map((p, i) => (
         <Handle key={p} type="source" position={Position.Right} id={p} style={{ top: handleTop(i, ports.outputs.length) }} title={p} />

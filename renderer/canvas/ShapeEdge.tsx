@@ -37,7 +37,9 @@ export const ShapeEdge = memo(function ShapeEdge(props: EdgeProps<ShapeFlowEdge>
       {text && (
         <g className="edge-shape-label" transform={`translate(${labelX} ${y})`}>
           <rect className="edge-shape-box" x={-width / 2} y={-LABEL_HEIGHT / 2} width={width} height={LABEL_HEIGHT} rx={4} ry={4} />
-          <text className="edge-shape" data-testid="edge-shape" data-edge={id} textAnchor="middle" dominantBaseline="central">{text}</text>
+          <text className="edge-shape" data-testid="edge-shape" data-edge={id} textAnchor="middle" dominantBaseline="central">
+            {text}
+          </text>
         </g>
       )}
     </>

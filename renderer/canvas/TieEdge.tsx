@@ -12,16 +12,26 @@ export type TieFlowEdge = Edge<{ label: string }, 'tie'>;
 /** One tie edge per tied parameter whose owner is in the same body. */
 export function tieEdges(nodes: readonly GraphNode[]): TieFlowEdge[] {
   const byId = new Map(nodes.map((n) => [n.id, n]));
-  return nodes.flatMap((node) => Object.entries(node.params ?? {}).flatMap(([param, settings]) => {
-    const to = settings.tiedTo;
-    const owner = to && byId.get(to.node);
-    if (!to || !owner) return [];
-    return [{
-      id: `tie:${node.id}.${param}`, type: 'tie' as const, source: owner.id, target: node.id,
-      selectable: false, deletable: false, focusable: false, reconnectable: false,
-      data: { label: `${owner.name ?? owner.id}.${to.param} ⇄ ${node.name ?? node.id}.${param}` },
-    }];
-  }));
+  return nodes.flatMap((node) =>
+    Object.entries(node.params ?? {}).flatMap(([param, settings]) => {
+      const to = settings.tiedTo;
+      const owner = to && byId.get(to.node);
+      if (!to || !owner) return [];
+      return [
+        {
+          id: `tie:${node.id}.${param}`,
+          type: 'tie' as const,
+          source: owner.id,
+          target: node.id,
+          selectable: false,
+          deletable: false,
+          focusable: false,
+          reconnectable: false,
+          data: { label: `${owner.name ?? owner.id}.${to.param} ⇄ ${node.name ?? node.id}.${param}` },
+        },
+      ];
+    }),
+  );
 }
 
 export const TieEdge = memo(function TieEdge({ id, sourceX, sourceY, targetX, targetY, data }: EdgeProps<TieFlowEdge>) {
@@ -35,7 +45,9 @@ export const TieEdge = memo(function TieEdge({ id, sourceX, sourceY, targetX, ta
   return (
     <g className="edge-tie" data-testid="tie-edge" data-tie={id}>
       <BaseEdge id={id} path={path} />
-      <text className="edge-tie-label" x={midX} y={midY - 6} textAnchor="middle">{data?.label ?? 'tied'}</text>
+      <text className="edge-tie-label" x={midX} y={midY - 6} textAnchor="middle">
+        {data?.label ?? 'tied'}
+      </text>
     </g>
   );
 });

@@ -61,13 +61,19 @@ export function CodeField({ value, problems, onChange }: Props) {
     const state = EditorState.create({
       doc: committed.current,
       extensions: [
-        lineNumbers(), history(), bracketMatching(), closeBrackets(), indentOnInput(), highlightActiveLine(),
+        lineNumbers(),
+        history(),
+        bracketMatching(),
+        closeBrackets(),
+        indentOnInput(),
+        highlightActiveLine(),
         syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
         javascript({ typescript: true }),
         autocompletion({ override: [codeCompletions], activateOnTyping: true }),
         lintGutter(),
         linter((v) => [...syntaxDiagnostics(v.state.doc, syntaxTree(v.state)), ...problemDiagnostics(v.state.doc, problemsRef.current)], {
-          delay: 250, needsRefresh: (u) => u.transactions.some((tr) => tr.effects.some((e) => e.is(problemsChanged))),
+          delay: 250,
+          needsRefresh: (u) => u.transactions.some((tr) => tr.effects.some((e) => e.is(problemsChanged))),
         }),
         keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, ...completionKeymap, ...lintKeymap, indentWithTab]),
         theme,

@@ -9,9 +9,13 @@ const fns = (names: readonly string[], detail: string): Completion[] => names.ma
 const props = (names: readonly string[], detail: string): Completion[] => names.map((label) => ({ label, type: 'property', detail }));
 
 const NP_OPTIONS = [...fns(CODE_NP, 'np'), { label: 'random', type: 'namespace', detail: 'np.random' }];
-const ARRAY_OPTIONS = [...fns(CODE_METHODS, 'NDArray'), ...props(CODE_ARRAY_PROPERTIES, 'NDArray'), { label: 'data', type: 'method', detail: 'parameter: its array' }];
+const ARRAY_OPTIONS = [
+  ...fns(CODE_METHODS, 'NDArray'),
+  ...props(CODE_ARRAY_PROPERTIES, 'NDArray'),
+  { label: 'data', type: 'method', detail: 'parameter: its array' },
+];
 const TOP_OPTIONS: Completion[] = [
-  { label: 'np', type: 'namespace', detail: 'the engine\'s numpy' },
+  { label: 'np', type: 'namespace', detail: "the engine's numpy" },
   { label: 'npx', type: 'namespace', detail: 'activations, normalization, fullyConnected' },
   { label: 'self', type: 'variable', detail: 'the block: self.<param>.data()' },
   ...props(CODE_PARAM_FIELDS, 'parameter declaration'),
@@ -30,7 +34,8 @@ export function declaredParams(source: string): string[] {
   let key = '';
   for (; i < source.length && depth > 0; i++) {
     const c = source[i]!;
-    if (c === '/' && source[i + 1] === '/') { // a comment to the end of the line
+    if (c === '/' && source[i + 1] === '/') {
+      // a comment to the end of the line
       while (i < source.length && source[i] !== '\n') i++;
       continue;
     }
@@ -56,7 +61,10 @@ export function codeCompletions(context: CompletionContext): CompletionResult | 
     if (owner === 'np.random') return { from, options: fns(CODE_NP_RANDOM, 'np.random'), validFor: /^[\w$]*$/ };
     if (owner === 'npx') return { from, options: fns(CODE_NPX, 'npx'), validFor: /^[\w$]*$/ };
     if (owner === 'self') {
-      const options = [...declaredParams(source).map((label) => ({ label, type: 'variable', detail: 'declared parameter' })), { label: 'name', type: 'property', detail: 'the node\'s name' }];
+      const options = [
+        ...declaredParams(source).map((label) => ({ label, type: 'variable', detail: 'declared parameter' })),
+        { label: 'name', type: 'property', detail: "the node's name" },
+      ];
       return { from, options, validFor: /^[\w$]*$/ };
     }
     return { from, options: ARRAY_OPTIONS, validFor: /^[\w$]*$/ };

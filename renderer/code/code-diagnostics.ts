@@ -33,7 +33,13 @@ export function syntaxDiagnostics(doc: Text, tree: Tree): Diagnostic[] {
       const line = doc.lineAt(node.from);
       if (seen.has(line.number)) return;
       seen.add(line.number);
-      out.push({ from: node.from, to: Math.max(node.to, Math.min(node.from + 1, doc.length)), severity: 'error', message: `Syntax error at line ${line.number}`, source: 'syntax' });
+      out.push({
+        from: node.from,
+        to: Math.max(node.to, Math.min(node.from + 1, doc.length)),
+        severity: 'error',
+        message: `Syntax error at line ${line.number}`,
+        source: 'syntax',
+      });
     },
   });
   return out;

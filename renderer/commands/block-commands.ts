@@ -12,7 +12,8 @@ import { modKey, register, type CommandResult } from './command.ts';
 export const DEFAULT_REPEAT_COUNT = 4;
 
 const refused = (what: string, reason: string): CommandResult => ({
-  captureHistory: false, patch: { notice: { kind: 'error', text: `Cannot ${what}: ${reason}` } },
+  captureHistory: false,
+  patch: { notice: { kind: 'error', text: `Cannot ${what}: ${reason}` } },
 });
 
 export const makeBlockCommand = register({
@@ -28,7 +29,8 @@ export const makeBlockCommand = register({
     const made = makeBlock(selectBody(state), state.selectedNodes);
     if (!made.ok) return refused('make a block', made.reason);
     return {
-      document: documentWithBody(state, made.doc), captureHistory: true,
+      document: documentWithBody(state, made.doc),
+      captureHistory: true,
       patch: { selectedNodes: [made.instanceId], selectedEdges: [], notice: { kind: 'info', text: `Made ${made.blockId}` } },
     };
   },
@@ -37,7 +39,7 @@ export const makeBlockCommand = register({
 export const unmakeBlockCommand = register({
   name: 'unmakeBlock',
   label: 'Unmake block',
-  doc: 'Put the selected block instance\'s layers back in its place (the definition goes when nothing else uses it)',
+  doc: "Put the selected block instance's layers back in its place (the definition goes when nothing else uses it)",
   group: 'Blocks',
   shortcut: 'Ctrl+Shift+G',
   enabled: (state) => state.selectedNodes.length === 1,
@@ -50,7 +52,8 @@ export const unmakeBlockCommand = register({
     if (!undone.ok) return refused('unmake the block', undone.reason);
     const kept = undone.removedDefinition ? `; ${undone.blockId} is no longer used and was removed` : `; ${undone.blockId} stays for its other uses`;
     return {
-      document: documentWithBody(state, undone.doc), captureHistory: true,
+      document: documentWithBody(state, undone.doc),
+      captureHistory: true,
       patch: { selectedNodes: undone.ids, selectedEdges: [], notice: { kind: 'info', text: `Unmade ${undone.blockId}${kept}` } },
     };
   },
@@ -73,7 +76,8 @@ export function repeatSelection(state: EditorState, count = DEFAULT_REPEAT_COUNT
   if (!repeated.ok) return refused('repeat', repeated.reason);
   const made = repeated.doc.nodes.find((n) => n.id === target);
   return {
-    document: documentWithBody(state, repeated.doc), captureHistory: true,
+    document: documentWithBody(state, repeated.doc),
+    captureHistory: true,
     patch: { selectedNodes: [target], selectedEdges: [], notice: { kind: 'info', text: `Repeated ${made?.block ?? 'the block'} ×${count}` } },
   };
 }
@@ -108,12 +112,17 @@ const openableNode = (state: EditorState) => (state.selectedNodes.length === 1 ?
 export function openNode(state: EditorState, nodeId: string): CommandResult | null {
   const node = openable(state, nodeId);
   if (!node) return null;
-  const enter = (blockId: string) => ({ editPath: [...selectEditPath(state), { blockId, nodeId: node.id, repeat: node.kind === 'Repeat' }], selectedNodes: [], selectedEdges: [] });
+  const enter = (blockId: string) => ({
+    editPath: [...selectEditPath(state), { blockId, nodeId: node.id, repeat: node.kind === 'Repeat' }],
+    selectedNodes: [],
+    selectedEdges: [],
+  });
   if (node.block === undefined) {
     const converted = sequenceToBlock(selectBody(state), node.id);
     if (!converted.ok) return refused('open the repeat', converted.reason);
     return {
-      document: documentWithBody(state, converted.doc), captureHistory: true,
+      document: documentWithBody(state, converted.doc),
+      captureHistory: true,
       patch: { ...enter(converted.blockId), notice: { kind: 'info', text: `${node.name}'s inline layers are now block definition ${converted.blockId}` } },
     };
   }
@@ -124,7 +133,7 @@ export function openNode(state: EditorState, nodeId: string): CommandResult | nu
 export const openBlock = register({
   name: 'openBlock',
   label: 'Open block',
-  doc: 'Edit the selected block\'s or repeat\'s definition (or double-click it); the breadcrumb shows where you are',
+  doc: "Edit the selected block's or repeat's definition (or double-click it); the breadcrumb shows where you are",
   group: 'Blocks',
   shortcut: 'Alt+↓',
   enabled: (state) => openableNode(state) !== undefined,

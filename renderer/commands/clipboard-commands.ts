@@ -64,7 +64,11 @@ export const cutSelection = register({
 function paste(state: EditorState, links: boolean): CommandResult | null {
   if (!state.clipboard) return null;
   // A definition may not contain a use of itself (the engine would refuse it as recursive).
-  const recursive = recursionProblem(state.document, state.clipboard.content.blocks.map((b) => b.id), selectBlockId(state));
+  const recursive = recursionProblem(
+    state.document,
+    state.clipboard.content.blocks.map((b) => b.id),
+    selectBlockId(state),
+  );
   if (recursive) return { captureHistory: false, patch: { notice: { kind: 'error', text: `Cannot paste: the copy uses ${recursive}` } } };
   const step = PASTE_STEP * (state.clipboard.pastes + 1);
   const pasted = pasteNodes(selectBody(state), state.clipboard.content, { offset: { x: step, y: step }, links });
@@ -72,7 +76,9 @@ function paste(state: EditorState, links: boolean): CommandResult | null {
     document: documentWithBody(state, pasted.doc),
     captureHistory: true,
     patch: {
-      selectedNodes: pasted.ids, selectedEdges: [], clipboard: { ...state.clipboard, pastes: state.clipboard.pastes + 1 },
+      selectedNodes: pasted.ids,
+      selectedEdges: [],
+      clipboard: { ...state.clipboard, pastes: state.clipboard.pastes + 1 },
       notice: { kind: 'info', text: `Pasted ${pasted.ids.length} node${pasted.ids.length === 1 ? '' : 's'}${links ? ' with links' : ''}` },
     },
   };

@@ -33,9 +33,14 @@ function ExportForm() {
   const dialogs = desktopDialogs();
   const browse = async () => {
     const chosen = await dialogs?.invoke('app:save-file', {
-      title: `Export as ${info.label}`, defaultPath: path, filters: [{ name: info.label, extensions: [info.extension.slice(1)] }],
+      title: `Export as ${info.label}`,
+      defaultPath: path,
+      filters: [{ name: info.label, extensions: [info.extension.slice(1)] }],
     });
-    if (typeof chosen === 'string') { setPath(chosen); setError(null); }
+    if (typeof chosen === 'string') {
+      setPath(chosen);
+      setError(null);
+    }
   };
 
   const choose = (next: ExportTarget) => {
@@ -69,8 +74,15 @@ function ExportForm() {
 
   return (
     <div className="overlay" role="dialog" aria-label="Export the model" onClick={close}>
-      <form className="overlay-card path-dialog export-dialog" onClick={(e) => e.stopPropagation()} onSubmit={(e) => void submit(e)}
-        onKeyDown={(e) => { if (e.key === 'Escape') close(); }} data-testid="export-dialog">
+      <form
+        className="overlay-card path-dialog export-dialog"
+        onClick={(e) => e.stopPropagation()}
+        onSubmit={(e) => void submit(e)}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') close();
+        }}
+        data-testid="export-dialog"
+      >
         <h2>Export the model</h2>
         <fieldset className="export-targets" aria-label="Format">
           <legend>format</legend>
@@ -81,13 +93,29 @@ function ExportForm() {
             </label>
           ))}
         </fieldset>
-        <p className="muted" data-testid="export-detail">{info.detail}</p>
+        <p className="muted" data-testid="export-detail">
+          {info.detail}
+        </p>
         <label className="field">
           <span>file path</span>
-          <input className="mono" value={path} onChange={(e) => { setPath(e.target.value); setError(null); }} autoFocus aria-label="Export path"
-            placeholder={`/home/me/models/mlp${info.extension}`} spellCheck={false} />
+          <input
+            className="mono"
+            value={path}
+            onChange={(e) => {
+              setPath(e.target.value);
+              setError(null);
+            }}
+            autoFocus
+            aria-label="Export path"
+            placeholder={`/home/me/models/mlp${info.extension}`}
+            spellCheck={false}
+          />
         </label>
-        {dialogs && <button type="button" onClick={() => void browse()}>Choose…</button>}
+        {dialogs && (
+          <button type="button" onClick={() => void browse()}>
+            Choose…
+          </button>
+        )}
         {info.parameterFile && (
           <label className="field">
             <span>parameter names</span>
@@ -98,26 +126,53 @@ function ExportForm() {
             </select>
           </label>
         )}
-        <p className="muted">The engine writes this path with the model&apos;s current values; a relative path starts in the folder the editor was started from.</p>
+        <p className="muted">
+          The engine writes this path with the model&apos;s current values; a relative path starts in the folder the editor was started from.
+        </p>
         {error && (
           <p className="field-error" data-testid="export-error">
             {error.text}
-            {error.suggestion && <> <button type="button" onClick={() => { setPath(error.suggestion); setError(null); }}>Use {error.suggestion}</button></>}
+            {error.suggestion && (
+              <>
+                {' '}
+                <button
+                  type="button"
+                  onClick={() => {
+                    setPath(error.suggestion);
+                    setError(null);
+                  }}
+                >
+                  Use {error.suggestion}
+                </button>
+              </>
+            )}
           </p>
         )}
         {report && (
           <div data-testid="export-report" className="export-report">
-            <p className="mono">{report.target} → {report.path}{report.bytes >= 0 ? ` · ${report.bytes.toLocaleString('en-US')} bytes` : ''}</p>
+            <p className="mono">
+              {report.target} → {report.path}
+              {report.bytes >= 0 ? ` · ${report.bytes.toLocaleString('en-US')} bytes` : ''}
+            </p>
             <ul className="export-entries">
               {report.parameters.map((p) => (
-                <li key={p.key} className="mono" data-entry={p.key}>{p.key} <span className="muted">({p.shape.join(', ')}) {p.dtype}</span></li>
+                <li key={p.key} className="mono" data-entry={p.key}>
+                  {p.key}{' '}
+                  <span className="muted">
+                    ({p.shape.join(', ')}) {p.dtype}
+                  </span>
+                </li>
               ))}
             </ul>
           </div>
         )}
         <div className="dialog-buttons">
-          <button type="button" onClick={close}>{report ? 'Close' : 'Cancel'}</button>
-          <button type="submit" className="primary" disabled={busy || !path.trim()}>{busy ? 'Exporting…' : 'Export'}</button>
+          <button type="button" onClick={close}>
+            {report ? 'Close' : 'Cancel'}
+          </button>
+          <button type="submit" className="primary" disabled={busy || !path.trim()}>
+            {busy ? 'Exporting…' : 'Export'}
+          </button>
         </div>
       </form>
     </div>

@@ -12,12 +12,16 @@ export function RecoveryOffer() {
       <div className="overlay-card" data-testid="recovery-offer">
         <h2>Recover unsaved changes from {when}?</h2>
         <p>
-          <span className="mono">{offer.filePath ?? offer.fileName}</span> had changes that were not saved
-          ({offer.document.nodes.length} {offer.document.nodes.length === 1 ? 'node' : 'nodes'}) when the editor last closed.
+          <span className="mono">{offer.filePath ?? offer.fileName}</span> had changes that were not saved ({offer.document.nodes.length}{' '}
+          {offer.document.nodes.length === 1 ? 'node' : 'nodes'}) when the editor last closed.
         </p>
         <div className="dialog-buttons">
-          <button type="button" onClick={() => controller.discardRecovery()}>Discard</button>
-          <button type="button" className="primary" autoFocus onClick={() => controller.restoreRecovery()}>Restore</button>
+          <button type="button" onClick={() => controller.discardRecovery()}>
+            Discard
+          </button>
+          <button type="button" className="primary" autoFocus onClick={() => controller.restoreRecovery()}>
+            Restore
+          </button>
         </div>
       </div>
     </div>

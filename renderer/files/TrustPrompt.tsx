@@ -16,19 +16,24 @@ export function TrustPrompt() {
       <div className="overlay-card trust-prompt" data-testid="trust-prompt">
         <h2>Run the code in {fileName}?</h2>
         <p>
-          This document contains {review.length} code {review.length === 1 ? 'block' : 'blocks'}. Code runs sandboxed, but only trust code
-          from people you trust. Until you do, these nodes have no shapes and the model does not run or train.
+          This document contains {review.length} code {review.length === 1 ? 'block' : 'blocks'}. Code runs sandboxed, but only trust code from people you
+          trust. Until you do, these nodes have no shapes and the model does not run or train.
         </p>
         <ul className="trust-code-list">
           {review.map((c) => (
             <li key={`${c.blockId ?? ''}/${c.nodeId}`}>
-              <div className="mono">{c.name}{c.blockId ? <span className="muted"> in block {c.blockId}</span> : null}</div>
+              <div className="mono">
+                {c.name}
+                {c.blockId ? <span className="muted"> in block {c.blockId}</span> : null}
+              </div>
               <pre className="trust-code">{c.source}</pre>
             </li>
           ))}
         </ul>
         <div className="dialog-buttons">
-          <button type="button" autoFocus onClick={() => setCodeTrust({ codePromptOpen: false })}>Keep restricted</button>
+          <button type="button" autoFocus onClick={() => setCodeTrust({ codePromptOpen: false })}>
+            Keep restricted
+          </button>
           <button type="button" className="primary" onClick={() => setCodeTrust({ codeTrust: 'trusted', codeReview: null, codePromptOpen: false })}>
             Trust and run
           </button>
@@ -45,9 +50,11 @@ export function RestrictedBanner() {
   if (!review) return null;
   return (
     <div className="restricted-banner" role="status" data-testid="restricted-banner">
-      Restricted mode: the code in {review.map((c) => c.name).join(', ')} has not run, so {review.length === 1 ? 'its' : 'their'} shapes are unknown
-      and Run and Train are off.
-      <button type="button" onClick={() => store.getState().setCodeTrust({ codePromptOpen: true })}>Review code…</button>
+      Restricted mode: the code in {review.map((c) => c.name).join(', ')} has not run, so {review.length === 1 ? 'its' : 'their'} shapes are unknown and Run and
+      Train are off.
+      <button type="button" onClick={() => store.getState().setCodeTrust({ codePromptOpen: true })}>
+        Review code…
+      </button>
     </div>
   );
 }

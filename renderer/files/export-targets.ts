@@ -20,9 +20,14 @@ export const EXPORT_TARGET_INFO: Record<ExportTarget, ExportTargetInfo> = {
   pytorch: { label: 'PyTorch code', extension: '.py', detail: 'an nn.Module class and its parameter values', parameterFile: false },
   gluon: { label: 'Gluon code', extension: '.py', detail: 'a HybridBlock class and its parameter values', parameterFile: false },
   typescript: { label: 'TypeScript code', extension: '.ts', detail: 'the model built with the engine, values included', parameterFile: false },
-  safetensors: { label: 'safetensors (model)', extension: '.safetensors', detail: 'values and the graph: File › Open reopens it as a model', parameterFile: true },
+  safetensors: {
+    label: 'safetensors (model)',
+    extension: '.safetensors',
+    detail: 'values and the graph: File › Open reopens it as a model',
+    parameterFile: true,
+  },
   npz: { label: 'NumPy .npz', extension: '.npz', detail: 'values by name (numpy.load)', parameterFile: true },
-  mxnet: { label: 'MXNet .params', extension: '.params', detail: 'values in Gluon\'s save_parameters layout', parameterFile: true },
+  mxnet: { label: 'MXNet .params', extension: '.params', detail: "values in Gluon's save_parameters layout", parameterFile: true },
 };
 
 /** Every extension some target writes (lower case, with the dot). */
@@ -59,7 +64,11 @@ export function checkExportPath(path: string, target: ExportTarget): ExportPathC
   if (ext === info.extension) return { ok: true, path: trimmed };
   if (ext === '') return { ok: true, path: `${trimmed}${info.extension}` };
   const suggestion = withTargetExtension(trimmed, target);
-  return { ok: false, error: `${info.label} files end in ${info.extension}, not ${ext}: write ${suggestion} instead, or choose the format that writes ${ext}.`, suggestion };
+  return {
+    ok: false,
+    error: `${info.label} files end in ${info.extension}, not ${ext}: write ${suggestion} instead, or choose the format that writes ${ext}.`,
+    suggestion,
+  };
 }
 
 /** The first path the dialog offers: next to the document's file, named after it. */

@@ -33,8 +33,17 @@ export function readRecentFiles(storage: StorageLike): RecentFile[] {
     return [];
   }
   if (!Array.isArray(raw)) return [];
-  return raw.filter((r): r is RecentFile => typeof r === 'object' && r !== null && typeof r.path === 'string' && r.path.length > 0
-    && typeof r.usedAt === 'number' && (r.savedAt === undefined || typeof r.savedAt === 'number')).slice(0, MAX_RECENT_FILES);
+  return raw
+    .filter(
+      (r): r is RecentFile =>
+        typeof r === 'object' &&
+        r !== null &&
+        typeof r.path === 'string' &&
+        r.path.length > 0 &&
+        typeof r.usedAt === 'number' &&
+        (r.savedAt === undefined || typeof r.savedAt === 'number'),
+    )
+    .slice(0, MAX_RECENT_FILES);
 }
 
 /** Moves (or adds) `path` to the top; `saved` records that it was just saved. Returns the new list. */

@@ -6,8 +6,16 @@
 import { GRAPH_FORMAT } from '../../engine/protocol/graph-document.ts';
 import type { DTypeName } from '../../engine/protocol/service-values.ts';
 
-export interface SafetensorsArray { name: string; dtype: DTypeName; shape: number[]; data: number[] }
-export interface SafetensorsModel { document: unknown; arrays: SafetensorsArray[] }
+export interface SafetensorsArray {
+  name: string;
+  dtype: DTypeName;
+  shape: number[];
+  data: number[];
+}
+export interface SafetensorsModel {
+  document: unknown;
+  arrays: SafetensorsArray[];
+}
 
 const DTYPES: Record<string, { name: DTypeName; bytes: number; read(view: DataView, at: number): number }> = {
   F32: { name: 'float32', bytes: 4, read: (v, at) => v.getFloat32(at, true) },
@@ -21,7 +29,11 @@ const DTYPES: Record<string, { name: DTypeName; bytes: number; read(view: DataVi
 /** Why a file is not a model file; the message names the file. */
 export class NotAModelFile extends Error {}
 
-interface HeaderEntry { dtype: string; shape: number[]; data_offsets: [number, number] }
+interface HeaderEntry {
+  dtype: string;
+  shape: number[];
+  data_offsets: [number, number];
+}
 
 export function readSafetensorsModel(bytes: Uint8Array, fileName: string): SafetensorsModel {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

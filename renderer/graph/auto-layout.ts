@@ -32,9 +32,8 @@ export async function layeredLayout(doc: GraphDocument, sizes: Readonly<Record<s
   });
   const old = doc.layout?.positions ?? {};
   const before = nodes.map((n) => old[n.id]).filter((p): p is Point => p !== undefined);
-  const origin = only && only.length > 0 && before.length > 0
-    ? { x: Math.min(...before.map((p) => p.x)), y: Math.min(...before.map((p) => p.y)) }
-    : { x: 0, y: 0 };
+  const origin =
+    only && only.length > 0 && before.length > 0 ? { x: Math.min(...before.map((p) => p.x)), y: Math.min(...before.map((p) => p.y)) } : { x: 0, y: 0 };
   // ELK pads the graph; start the result at the origin itself.
   const children = graph.children ?? [];
   const minX = Math.min(...children.map((c) => c.x ?? 0));

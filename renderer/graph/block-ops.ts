@@ -3,15 +3,19 @@
 // crossed the selection's boundary becomes a port: one Input node per outside source feeding the
 // selection, one Output node per inside port feeding the outside. Pure.
 import {
-  INPUT_NODE_PORT, OUTPUT_NODE_PORT, type BlockDefinition, type GraphDocument, type GraphEdge, type GraphNode, type PortRef,
+  INPUT_NODE_PORT,
+  OUTPUT_NODE_PORT,
+  type BlockDefinition,
+  type GraphDocument,
+  type GraphEdge,
+  type GraphNode,
+  type PortRef,
 } from '../../engine/protocol/graph-document.ts';
 import { rootDocument } from './body-view.ts';
 import { freshId, reaches, type Point } from './graph-basics.ts';
 import { freshNodeName } from './node-names.ts';
 
-export type MakeBlockResult =
-  | { ok: true; doc: GraphDocument; instanceId: string; blockId: string }
-  | { ok: false; reason: string };
+export type MakeBlockResult = { ok: true; doc: GraphDocument; instanceId: string; blockId: string } | { ok: false; reason: string };
 
 /** Horizontal room between the definition's Input/Output nodes and the layers they feed. */
 const IO_GAP = 220;
@@ -85,7 +89,10 @@ export function makeBlock(doc: GraphDocument, ids: readonly string[]): MakeBlock
   const ys = inside.map((n) => at(n.id).y);
   const [minX, maxX, minY] = [Math.min(...xs), Math.max(...xs), Math.min(...ys)];
 
-  const body: Pick<GraphDocument, 'nodes' | 'edges'> = { nodes: [...inside], edges: doc.edges.filter((e) => chosen.has(e.source.node) && chosen.has(e.target.node)) };
+  const body: Pick<GraphDocument, 'nodes' | 'edges'> = {
+    nodes: [...inside],
+    edges: doc.edges.filter((e) => chosen.has(e.source.node) && chosen.has(e.target.node)),
+  };
   const defPositions: Record<string, Point> = {};
   for (const n of inside) defPositions[n.id] = at(n.id);
   const addIo = (kind: 'Input' | 'Output', name: string, i: number): string => {
@@ -176,9 +183,7 @@ export function definitionsUsed(doc: Pick<GraphDocument, 'blocks'>, nodes: reado
   return [...found.values()];
 }
 
-export type UnmakeBlockResult =
-  | { ok: true; doc: GraphDocument; ids: string[]; blockId: string; removedDefinition: boolean }
-  | { ok: false; reason: string };
+export type UnmakeBlockResult = { ok: true; doc: GraphDocument; ids: string[]; blockId: string; removedDefinition: boolean } | { ok: false; reason: string };
 
 /** How many nodes use the definition `blockId`: in the body `doc` (a view of `bodyId`), the main graph and the other definitions. */
 function usesOf(doc: GraphDocument, bodyId: string | undefined, blockId: string): number {
@@ -199,14 +204,20 @@ export function unmakeBlock(doc: GraphDocument, instanceId: string, bodyId: stri
   const node = doc.nodes.find((n) => n.id === instanceId);
   if (!node) return { ok: false, reason: `no node '${instanceId}' in this graph` };
   if (node.kind === 'Repeat') {
-    return { ok: false, reason: `${node.name} is a repeat (×${node.count ?? '?'}); only a single block instance can be unmade (each copy's layers would need names of their own): undo the repeat, or set its count to 1 and make it an instance first` };
+    return {
+      ok: false,
+      reason: `${node.name} is a repeat (×${node.count ?? '?'}); only a single block instance can be unmade (each copy's layers would need names of their own): undo the repeat, or set its count to 1 and make it an instance first`,
+    };
   }
   if (node.kind !== 'BlockInstance') return { ok: false, reason: `${node.name} is a ${node.kind}, not a block instance` };
   const def = doc.blocks.find((b) => b.id === node.block);
   if (!def) return { ok: false, reason: `${node.name} uses block definition '${node.block ?? ''}', which does not exist` };
   const others = usesOf(doc, bodyId, def.id) - 1;
   if (node.shareParams) {
-    return { ok: false, reason: `${node.name} shares ${def.id}'s parameters${others > 0 ? ` with ${others} other use${others === 1 ? '' : 's'}` : ''}; inlined, its layers would own parameters of their own, which changes which parameters are shared (uncheck "Share parameters" first to unmake it with fresh ones)` };
+    return {
+      ok: false,
+      reason: `${node.name} shares ${def.id}'s parameters${others > 0 ? ` with ${others} other use${others === 1 ? '' : 's'}` : ''}; inlined, its layers would own parameters of their own, which changes which parameters are shared (uncheck "Share parameters" first to unmake it with fresh ones)`,
+    };
   }
   const keepDefinition = others > 0;
   const isIo = (n: GraphNode) => n.kind === 'Input' || n.kind === 'Output';
@@ -238,7 +249,9 @@ export function unmakeBlock(doc: GraphDocument, instanceId: string, bodyId: stri
   // Ties inside the definition follow their targets' new ids.
   const nodes = added.map((n) => {
     if (!n.params) return n;
-    const params = Object.fromEntries(Object.entries(n.params).map(([k, p]) => [k, p.tiedTo && ids.has(p.tiedTo.node) ? { ...p, tiedTo: { ...p.tiedTo, node: ids.get(p.tiedTo.node)! } } : p]));
+    const params = Object.fromEntries(
+      Object.entries(n.params).map(([k, p]) => [k, p.tiedTo && ids.has(p.tiedTo.node) ? { ...p, tiedTo: { ...p.tiedTo, node: ids.get(p.tiedTo.node)! } } : p]),
+    );
     return { ...n, params };
   });
 
@@ -255,14 +268,18 @@ export function unmakeBlock(doc: GraphDocument, instanceId: string, bodyId: stri
   // Edges leaving the instance are replaced where they stood: a Concat joins its inputs in edge order.
   for (const e of doc.edges) {
     if (e.target.node === instanceId) continue;
-    if (e.source.node !== instanceId) { edges.push(e); continue; }
+    if (e.source.node !== instanceId) {
+      edges.push(e);
+      continue;
+    }
     const out = def.nodes.find((n) => n.kind === 'Output' && n.name === e.source.port);
     const inner = out && def.edges.find((d) => d.target.node === out.id);
     for (const s of inner ? sources(inner.source) : []) push(s, e.target, `e_${s.node}_${e.target.node}`);
   }
   for (const d of def.edges) {
     if (ioName.has(d.target.node)) continue;
-    for (const s of sources(d.source)) push(s, { ...d.target, node: ids.get(d.target.node)! }, inputIds.has(d.source.node) ? `e_${s.node}_${ids.get(d.target.node)!}` : d.id);
+    for (const s of sources(d.source))
+      push(s, { ...d.target, node: ids.get(d.target.node)! }, inputIds.has(d.source.node) ? `e_${s.node}_${ids.get(d.target.node)!}` : d.id);
   }
 
   // The layers keep their drawing, centred where the instance stood.
@@ -274,7 +291,9 @@ export function unmakeBlock(doc: GraphDocument, instanceId: string, bodyId: stri
   const cy = layers.length ? (Math.min(...ys) + Math.max(...ys)) / 2 : 0;
   const positions: Record<string, Point> = { ...doc.layout?.positions };
   delete positions[instanceId];
-  layers.forEach((n, i) => { positions[ids.get(n.id)!] = { x: Math.round(at.x + xs[i]! - cx), y: Math.round(at.y + ys[i]! - cy) }; });
+  layers.forEach((n, i) => {
+    positions[ids.get(n.id)!] = { x: Math.round(at.x + xs[i]! - cx), y: Math.round(at.y + ys[i]! - cy) };
+  });
   const collapsed: Record<string, boolean> = Object.fromEntries(Object.entries(doc.layout?.collapsed ?? {}).filter(([id]) => id !== instanceId));
   for (const [id, c] of Object.entries(def.layout?.collapsed ?? {})) if (ids.has(id)) collapsed[ids.get(id)!] = c;
   const hasCollapsed = doc.layout?.collapsed !== undefined || Object.keys(collapsed).length > 0;

@@ -35,7 +35,10 @@ export function bodyView(doc: GraphDocument, blockId: string | undefined): Graph
   if (!def) return null;
   const { className: _main, ...rest } = doc;
   const view: GraphDocument = {
-    ...rest, nodes: def.nodes, edges: def.edges, layout: def.layout ?? { positions: {} },
+    ...rest,
+    nodes: def.nodes,
+    edges: def.edges,
+    layout: def.layout ?? { positions: {} },
     ...(def.className !== undefined ? { className: def.className } : {}),
   };
   roots.set(view, doc);
@@ -56,7 +59,10 @@ export function withBody(doc: GraphDocument, blockId: string | undefined, view: 
     if (b.id !== blockId) return b;
     const { className: _old, ...def } = b;
     return {
-      ...def, nodes: view.nodes, edges: view.edges, layout: view.layout,
+      ...def,
+      nodes: view.nodes,
+      edges: view.edges,
+      layout: view.layout,
       ...(view.className !== undefined ? { className: view.className } : {}),
     };
   });
@@ -101,7 +107,11 @@ export function shapePrefix(path: readonly EditLevel[]): string {
 /** A shape report's nodes and edges under `prefix`, keyed by their ids in the edited body. */
 export function shapesAt<R extends { nodes: Record<string, unknown>; edges: Record<string, unknown> }>(report: R | null, prefix: string): R | null {
   if (!report || prefix === '') return report;
-  const under = <T,>(table: Record<string, T>) => Object.fromEntries(
-    Object.entries(table).filter(([k]) => k.startsWith(prefix) && !k.slice(prefix.length).includes('/')).map(([k, v]) => [k.slice(prefix.length), v]));
+  const under = <T>(table: Record<string, T>) =>
+    Object.fromEntries(
+      Object.entries(table)
+        .filter(([k]) => k.startsWith(prefix) && !k.slice(prefix.length).includes('/'))
+        .map(([k, v]) => [k.slice(prefix.length), v]),
+    );
   return { ...report, nodes: under(report.nodes), edges: under(report.edges) };
 }

@@ -48,13 +48,27 @@ const GROUP_TITLES: Record<string, string> = {
   regularization: 'Regularization',
   structure: 'Structure',
 };
-const GROUP_ORDER = ['io', 'core', 'embedding', 'convolution', 'pooling', 'recurrent', 'attention', 'normalization', 'merge', 'activation', 'shape', 'sequence',
-  'regularization', 'structure'];
+const GROUP_ORDER = [
+  'io',
+  'core',
+  'embedding',
+  'convolution',
+  'pooling',
+  'recurrent',
+  'attention',
+  'normalization',
+  'merge',
+  'activation',
+  'shape',
+  'sequence',
+  'regularization',
+  'structure',
+];
 
 /** The palette: Input and Output, then every catalog kind by category, filtered by a search text. */
 export function paletteGroups(catalog: Catalog, search = ''): PaletteGroup[] {
   const entries: PaletteEntry[] = [
-    { kind: 'Input', category: 'io', doc: 'The network\'s input (shape and dtype in the document settings).' },
+    { kind: 'Input', category: 'io', doc: "The network's input (shape and dtype in the document settings)." },
     { kind: 'Output', category: 'io', doc: 'A network output.' },
     ...catalog.layers.filter((l) => !CONTAINER_KINDS.has(l.kind)).map((l) => ({ kind: l.kind, category: l.category, doc: l.doc })),
   ];

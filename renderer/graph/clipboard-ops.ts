@@ -86,7 +86,7 @@ export function pasteNodes(doc: GraphDocument, clip: NodeClipboard, opts: { offs
   const nodes: GraphNode[] = [];
   const positions: Record<string, Point> = {};
   for (const node of clip.nodes) {
-    const block = node.block !== undefined ? merged.renamed.get(node.block) ?? node.block : undefined;
+    const block = node.block !== undefined ? (merged.renamed.get(node.block) ?? node.block) : undefined;
     const name = freshNodeName(next, { ...node, block }, taken, rootDocument(doc));
     taken.add(name);
     const id = freshId({ nodes: [...next.nodes, ...nodes], edges: next.edges }, name);
@@ -104,17 +104,24 @@ export function pasteNodes(doc: GraphDocument, clip: NodeClipboard, opts: { offs
   next = { ...next, nodes: [...next.nodes, ...withTies] };
   const edges: GraphEdge[] = [];
   const addEdge = (e: GraphEdge, source: string, target: string) => {
-    edges.push({ id: freshId({ nodes: next.nodes, edges: [...next.edges, ...edges] }, `e_${source}_${target}`), source: { ...e.source, node: source }, target: { ...e.target, node: target } });
+    edges.push({
+      id: freshId({ nodes: next.nodes, edges: [...next.edges, ...edges] }, `e_${source}_${target}`),
+      source: { ...e.source, node: source },
+      target: { ...e.target, node: target },
+    });
   };
   for (const e of clip.edges) addEdge(e, ids.get(e.source.node)!, ids.get(e.target.node)!);
   if (opts.links) for (const e of clip.links) if (present.has(e.source.node)) addEdge(e, e.source.node, ids.get(e.target.node)!);
-  const collapsed = Object.fromEntries(clip.nodes.filter((n) => doc.layout?.collapsed?.[n.id] !== undefined).map((n) => [ids.get(n.id)!, doc.layout!.collapsed![n.id]!]));
+  const collapsed = Object.fromEntries(
+    clip.nodes.filter((n) => doc.layout?.collapsed?.[n.id] !== undefined).map((n) => [ids.get(n.id)!, doc.layout!.collapsed![n.id]!]),
+  );
   return {
     doc: {
       ...next,
       edges: [...next.edges, ...edges],
       layout: {
-        ...next.layout, positions: { ...next.layout?.positions, ...positions },
+        ...next.layout,
+        positions: { ...next.layout?.positions, ...positions },
         ...(Object.keys(collapsed).length > 0 ? { collapsed: { ...next.layout?.collapsed, ...collapsed } } : {}),
       },
     },

@@ -2,7 +2,14 @@
 // the store can keep every version for undo and the tests need no React. Written against the main
 // graph; a block definition is edited through its body view (graph/body-view.ts).
 import {
-  GRAPH_FORMAT, GRAPH_VERSION, zNodeName, type GraphDocument, type GraphEdge, type GraphNode, type ParamSettings, type PortRef,
+  GRAPH_FORMAT,
+  GRAPH_VERSION,
+  zNodeName,
+  type GraphDocument,
+  type GraphEdge,
+  type GraphNode,
+  type ParamSettings,
+  type PortRef,
 } from '../../engine/protocol/graph-document.ts';
 import { initialAttrs, type Catalog } from './catalog.ts';
 import { rootDocument } from './body-view.ts';
@@ -17,9 +24,15 @@ export type EditResult = { ok: true; doc: GraphDocument } | { ok: false; reason:
 /** A new, empty document: no nodes, an input of unknown shape (-1 dims until the user sets one). */
 export function emptyDocument(title = 'untitled'): GraphDocument {
   return {
-    format: GRAPH_FORMAT, version: GRAPH_VERSION, title,
+    format: GRAPH_FORMAT,
+    version: GRAPH_VERSION,
+    title,
     input: { shape: [-1, -1], dtype: 'float32' },
-    device: 'cpu', seed: 0, nodes: [], edges: [], blocks: [],
+    device: 'cpu',
+    seed: 0,
+    nodes: [],
+    edges: [],
+    blocks: [],
     layout: { positions: {} },
   };
 }

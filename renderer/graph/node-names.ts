@@ -51,7 +51,9 @@ export function automaticNames(doc: GraphDocument): Set<string> {
     for (const node of body.nodes) planNode(node, opts.root, opts.open);
   };
   const planNode = (node: GraphNode, root: boolean, open: readonly string[]) => {
-    const own = () => { if (!root) take(node.name); };
+    const own = () => {
+      if (!root) take(node.name);
+    };
     if (node.kind === 'Input' || node.kind === 'Output') return;
     const def = node.block === undefined ? undefined : blocks.get(node.block);
     // A recursive definition is validation's error; the walk just stops there.
@@ -59,8 +61,14 @@ export function automaticNames(doc: GraphDocument): Set<string> {
     const inner = def ? [...open, def.id] : open;
     if (node.kind === 'BlockInstance') {
       if (!def) return;
-      if (!node.shareParams) { own(); plan(def, { root: false, open: inner }); }
-      else if (!canonical.has(def.id)) { canonical.add(def.id); own(); plan(def, { root: false, open: inner }); }
+      if (!node.shareParams) {
+        own();
+        plan(def, { root: false, open: inner });
+      } else if (!canonical.has(def.id)) {
+        canonical.add(def.id);
+        own();
+        plan(def, { root: false, open: inner });
+      }
       return;
     }
     if (node.kind === 'Repeat') {
@@ -90,7 +98,10 @@ export function automaticNames(doc: GraphDocument): Set<string> {
  * a body view passes that view's whole document as `root`.
  */
 export function freshNodeName(
-  doc: GraphDocument, node: Pick<GraphNode, 'kind' | 'attrs' | 'block'>, taken: ReadonlySet<string> = new Set(), root: GraphDocument = rootDocument(doc),
+  doc: GraphDocument,
+  node: Pick<GraphNode, 'kind' | 'attrs' | 'block'>,
+  taken: ReadonlySet<string> = new Set(),
+  root: GraphDocument = rootDocument(doc),
 ): string {
   const used = new Set([...storedNames(root), ...storedNames(doc), ...automaticNames(root), ...taken]);
   const hint = nameHint(doc, node);

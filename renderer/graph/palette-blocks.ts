@@ -1,9 +1,7 @@
 // Blocks as palette items: the document's own definitions (a drop adds a new instance of one) and
 // the structure entries (a drop adds an instance or a repeat of a new, empty definition), plus the
 // text a palette drag carries. Pure: no React, no store.
-import {
-  INPUT_NODE_PORT, OUTPUT_NODE_PORT, type BlockDefinition, type GraphDocument, type GraphNode,
-} from '../../engine/protocol/graph-document.ts';
+import { INPUT_NODE_PORT, OUTPUT_NODE_PORT, type BlockDefinition, type GraphDocument, type GraphNode } from '../../engine/protocol/graph-document.ts';
 import { definitionPorts } from '../../engine/protocol/node-ports.ts';
 import { definitionsUsed, freshBlockId } from './block-ops.ts';
 import { rootDocument } from './body-view.ts';
@@ -12,10 +10,7 @@ import { freshNodeName } from './node-names.ts';
 import { setCollapsed } from './repeat-ops.ts';
 
 /** What a palette item drops: a layer kind, a definition of the document, or a structure entry. */
-export type PaletteDrop =
-  | { type: 'layer'; kind: string }
-  | { type: 'block'; blockId: string }
-  | { type: 'structure'; structure: StructureKind };
+export type PaletteDrop = { type: 'layer'; kind: string } | { type: 'block'; blockId: string } | { type: 'structure'; structure: StructureKind };
 
 export type StructureKind = 'Block' | 'Repeat' | 'Sequential' | 'Concurrent';
 
@@ -46,9 +41,12 @@ const STRUCTURE_PREFIX = 'structure:';
 
 export function paletteDropText(drop: PaletteDrop): string {
   switch (drop.type) {
-    case 'layer': return drop.kind;
-    case 'block': return BLOCK_PREFIX + drop.blockId;
-    case 'structure': return STRUCTURE_PREFIX + drop.structure;
+    case 'layer':
+      return drop.kind;
+    case 'block':
+      return BLOCK_PREFIX + drop.blockId;
+    case 'structure':
+      return STRUCTURE_PREFIX + drop.structure;
   }
 }
 
@@ -83,7 +81,7 @@ export function currentLabel(def: Pick<BlockDefinition, 'label' | 'nodes'>): str
   if (def.label === undefined) return undefined;
   const counts = new Map<string, number | null>();
   for (const n of def.nodes) {
-    if (n.kind === 'Repeat' && n.block !== undefined) counts.set(n.block, counts.has(n.block) ? null : n.count ?? null);
+    if (n.kind === 'Repeat' && n.block !== undefined) counts.set(n.block, counts.has(n.block) ? null : (n.count ?? null));
   }
   return def.label.replace(/(?<![\w.-])([\w.-]+) ×(\d+)/gu, (text, block: string) => {
     const count = counts.get(block);
@@ -99,7 +97,10 @@ export function definitionEntries(doc: Pick<GraphDocument, 'nodes' | 'blocks'>, 
     .map((def) => {
       const ports = definitionPorts(def);
       return {
-        blockId: def.id, title: currentLabel(def) ?? def.id, inputs: ports.inputs.length, outputs: ports.outputs.length,
+        blockId: def.id,
+        title: currentLabel(def) ?? def.id,
+        inputs: ports.inputs.length,
+        outputs: ports.outputs.length,
         uses: all.filter((n) => n.block === def.id).length,
       };
     })
@@ -132,7 +133,11 @@ export type AddResult = { ok: true; doc: GraphDocument; id: string; blockId: str
  * body view of `intoBlockId`), with its own parameters (the inspector shares them).
  */
 export function addBlockInstance(
-  doc: GraphDocument, blockId: string, position: Point, intoBlockId: string | undefined, root: GraphDocument = rootDocument(doc),
+  doc: GraphDocument,
+  blockId: string,
+  position: Point,
+  intoBlockId: string | undefined,
+  root: GraphDocument = rootDocument(doc),
 ): AddResult {
   if (!doc.blocks.some((b) => b.id === blockId)) return { ok: false, reason: `there is no block definition '${blockId}' in this document` };
   const recursive = recursionProblem(doc, [blockId], intoBlockId);
@@ -140,7 +145,12 @@ export function addBlockInstance(
   const name = freshNodeName(doc, { kind: 'BlockInstance', block: blockId }, new Set(), root);
   const id = freshId(doc, name);
   const node: GraphNode = { id, kind: 'BlockInstance', name, block: blockId, shareParams: false };
-  return { ok: true, id, blockId, doc: { ...doc, nodes: [...doc.nodes, node], layout: { ...doc.layout, positions: { ...doc.layout?.positions, [id]: position } } } };
+  return {
+    ok: true,
+    id,
+    blockId,
+    doc: { ...doc, nodes: [...doc.nodes, node], layout: { ...doc.layout, positions: { ...doc.layout?.positions, [id]: position } } },
+  };
 }
 
 /** A new empty definition for a structure entry: Input → Output, or Input → Concat → Output for Concurrent. */
@@ -152,7 +162,9 @@ function emptyDefinition(id: string, structure: StructureKind): BlockDefinition 
     // The Concat has one branch to start (the input itself); each branch drawn into it joins along the last axis.
     const concat: GraphNode = { id: 'concat', kind: 'Concat', name: 'concat0', attrs: { axis: -1 } };
     return {
-      id, ...className, nodes: [input, concat, output],
+      id,
+      ...className,
+      nodes: [input, concat, output],
       edges: [
         { id: 'e_in_concat', source: { node: 'in', port: INPUT_NODE_PORT }, target: { node: 'concat', port: 'data' } },
         { id: 'e_concat_out', source: { node: 'concat', port: 'output' }, target: { node: 'out', port: OUTPUT_NODE_PORT } },
@@ -161,7 +173,9 @@ function emptyDefinition(id: string, structure: StructureKind): BlockDefinition 
     };
   }
   return {
-    id, ...className, nodes: [input, output],
+    id,
+    ...className,
+    nodes: [input, output],
     edges: [{ id: 'e_in_out', source: { node: 'in', port: INPUT_NODE_PORT }, target: { node: 'out', port: OUTPUT_NODE_PORT } }],
     layout: { positions: { in: { x: 0, y: 0 }, out: { x: 440, y: 0 } } },
   };
@@ -188,6 +202,10 @@ export function addStructure(doc: GraphDocument, structure: StructureKind, posit
   const name = freshNodeName(withDef, { kind: 'Repeat' }, new Set(), root);
   const id = freshId(withDef, name);
   const node: GraphNode = { id, kind: 'Repeat', name, block: blockId, count: PALETTE_REPEAT_COUNT, shareParams: false };
-  const next: GraphDocument = { ...withDef, nodes: [...withDef.nodes, node], layout: { ...withDef.layout, positions: { ...withDef.layout?.positions, [id]: position } } };
+  const next: GraphDocument = {
+    ...withDef,
+    nodes: [...withDef.nodes, node],
+    layout: { ...withDef.layout, positions: { ...withDef.layout?.positions, [id]: position } },
+  };
   return { ok: true, id, blockId, doc: setCollapsed(next, id, true) };
 }

@@ -7,7 +7,11 @@ import type { Catalog } from './catalog.ts';
 export type { InputPort, NodePorts } from '../../engine/protocol/node-ports.ts';
 
 export function nodePorts(node: GraphNode, doc: Pick<GraphDocument, 'blocks'>, catalog: Catalog): NodePorts {
-  const ports = portsOf(node, (id) => doc.blocks.find((b) => b.id === id), (kind) => catalog.byKind.get(kind));
+  const ports = portsOf(
+    node,
+    (id) => doc.blocks.find((b) => b.id === id),
+    (kind) => catalog.byKind.get(kind),
+  );
   if (ports) return ports;
   // A missing definition offers nothing to wire; an unknown kind still gets the usual pair, so its
   // edges stay visible while validation reports it.

@@ -2,7 +2,14 @@
 // inline `sequence` repeat into a repeat of a block definition (so it can be opened), the repeat
 // count, shared vs own parameters, and whether a repeat is drawn collapsed. Pure.
 import {
-  INPUT_NODE_PORT, OUTPUT_NODE_PORT, REPEAT_MAX, REPEAT_MIN, type BlockDefinition, type GraphDocument, type GraphEdge, type GraphNode,
+  INPUT_NODE_PORT,
+  OUTPUT_NODE_PORT,
+  REPEAT_MAX,
+  REPEAT_MIN,
+  type BlockDefinition,
+  type GraphDocument,
+  type GraphEdge,
+  type GraphNode,
 } from '../../engine/protocol/graph-document.ts';
 import { definitionPorts } from '../../engine/protocol/node-ports.ts';
 import { freshBlockId } from './block-ops.ts';
@@ -14,7 +21,8 @@ import { freshNodeName } from './node-names.ts';
 const SEQUENCE_STEP = 220;
 
 function countProblem(count: number): string | null {
-  if (!Number.isInteger(count) || count < REPEAT_MIN || count > REPEAT_MAX) return `a repeat count is a whole number from ${REPEAT_MIN} to ${REPEAT_MAX} (got ${count})`;
+  if (!Number.isInteger(count) || count < REPEAT_MIN || count > REPEAT_MAX)
+    return `a repeat count is a whole number from ${REPEAT_MIN} to ${REPEAT_MAX} (got ${count})`;
   return null;
 }
 
@@ -37,7 +45,10 @@ export function repeatInstance(doc: GraphDocument, id: string, count: number): E
   if (!def) return { ok: false, reason: `${node.name} uses block definition '${node.block ?? ''}', which does not exist` };
   const ports = definitionPorts(def);
   if (ports.inputs.length !== 1 || ports.outputs.length !== 1) {
-    return { ok: false, reason: `${def.id} has ${ports.inputs.length} inputs and ${ports.outputs.length} outputs; copies chain output to input, so a repeated block needs one of each` };
+    return {
+      ok: false,
+      reason: `${def.id} has ${ports.inputs.length} inputs and ${ports.outputs.length} outputs; copies chain output to input, so a repeated block needs one of each`,
+    };
   }
   const bad = countProblem(count);
   if (bad) return { ok: false, reason: bad };

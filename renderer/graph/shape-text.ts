@@ -17,7 +17,10 @@ export function paramCountText(count: number | undefined): string {
 
 /** Parses `2x20`, `2×20`, `2, 20`, `(2, 20)` or `-1 20` into dims; null when it is not a shape. */
 export function parseShape(text: string): number[] | null {
-  const parts = text.replace(/[()[\]]/g, ' ').split(/[\s,x×*]+/).filter((p) => p.length > 0);
+  const parts = text
+    .replace(/[()[\]]/g, ' ')
+    .split(/[\s,x×*]+/)
+    .filter((p) => p.length > 0);
   if (parts.length === 0) return null;
   const dims = parts.map((p) => (/^-?\d+$/.test(p) ? Number(p) : Number.NaN));
   return dims.every((d) => Number.isInteger(d) && (d === -1 || d > 0)) ? dims : null;

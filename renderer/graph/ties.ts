@@ -54,8 +54,10 @@ export function tieOptionText(c: Pick<TieCandidate, 'nodeName' | 'param' | 'shap
  * where but not which layer. An engine that sends no block names gets the paths alone.
  */
 export function tiedUsesText(row: { tiedTo: readonly string[]; tiedToBlocks?: readonly string[] }): string {
-  return row.tiedTo.map((path, i) => {
-    const block = row.tiedToBlocks?.[i];
-    return block ? `${block} (${path})` : path;
-  }).join(', ');
+  return row.tiedTo
+    .map((path, i) => {
+      const block = row.tiedToBlocks?.[i];
+      return block ? `${block} (${path})` : path;
+    })
+    .join(', ');
 }

@@ -25,13 +25,27 @@ export function Palette() {
   const structures = STRUCTURE_ENTRIES.filter((s) => !needle || s.structure.toLowerCase().includes(needle) || s.doc.toLowerCase().includes(needle));
   return (
     <aside className="palette" aria-label="Palette">
-      <input className="palette-search" type="search" placeholder="Search layers" value={search} onChange={(e) => setSearch(e.target.value)} aria-label="Search layers" />
+      <input
+        className="palette-search"
+        type="search"
+        placeholder="Search layers"
+        value={search}
+        onChange={(e) => setSearch(e.target.value)}
+        aria-label="Search layers"
+      />
       {groups.map((g) => (
         <section key={g.category} className="palette-group">
           <h3>{g.title}</h3>
           <ul>
             {g.entries.map((e) => (
-              <li key={e.kind} className={`palette-item cat-${e.category}`} draggable onDragStart={(ev) => onDragStart(ev, { type: 'layer', kind: e.kind })} title={e.doc} data-testid={`palette-${e.kind}`}>
+              <li
+                key={e.kind}
+                className={`palette-item cat-${e.category}`}
+                draggable
+                onDragStart={(ev) => onDragStart(ev, { type: 'layer', kind: e.kind })}
+                title={e.doc}
+                data-testid={`palette-${e.kind}`}
+              >
                 {e.kind}
               </li>
             ))}
@@ -44,8 +58,14 @@ export function Palette() {
           <h3>New blocks</h3>
           <ul>
             {structures.map((s) => (
-              <li key={s.structure} className="palette-item cat-block" draggable onDragStart={(ev) => onDragStart(ev, { type: 'structure', structure: s.structure })}
-                title={s.doc} data-testid={`palette-structure-${s.structure}`}>
+              <li
+                key={s.structure}
+                className="palette-item cat-block"
+                draggable
+                onDragStart={(ev) => onDragStart(ev, { type: 'structure', structure: s.structure })}
+                title={s.doc}
+                data-testid={`palette-structure-${s.structure}`}
+              >
                 {s.structure}
               </li>
             ))}
@@ -57,9 +77,18 @@ export function Palette() {
           <h3>Blocks in this document</h3>
           <ul>
             {definitions.map((d) => (
-              <li key={d.blockId} className="palette-item cat-block" draggable onDragStart={(ev) => onDragStart(ev, { type: 'block', blockId: d.blockId })}
-                title={`A new instance of ${d.blockId} with its own parameters (used ${plural(d.uses, 'time')} now)`} data-testid={`palette-block-${d.blockId}`}>
-                {d.title} <span className="palette-ports muted">{d.inputs} in · {d.outputs} out</span>
+              <li
+                key={d.blockId}
+                className="palette-item cat-block"
+                draggable
+                onDragStart={(ev) => onDragStart(ev, { type: 'block', blockId: d.blockId })}
+                title={`A new instance of ${d.blockId} with its own parameters (used ${plural(d.uses, 'time')} now)`}
+                data-testid={`palette-block-${d.blockId}`}
+              >
+                {d.title}{' '}
+                <span className="palette-ports muted">
+                  {d.inputs} in · {d.outputs} out
+                </span>
               </li>
             ))}
           </ul>

@@ -32,22 +32,38 @@ export function AttentionMaps() {
         <span className="mono">attention maps (query position ↓, key position →)</span>
         <label className="field">
           <span>sample</span>
-          <input type="number" aria-label="attention sample" min={0} max={samples - 1} value={chosen}
-            onChange={(e) => setSample(Math.max(0, Math.min(samples - 1, Math.floor(Number(e.target.value) || 0))))} />
+          <input
+            type="number"
+            aria-label="attention sample"
+            min={0}
+            max={samples - 1}
+            value={chosen}
+            onChange={(e) => setSample(Math.max(0, Math.min(samples - 1, Math.floor(Number(e.target.value) || 0))))}
+          />
         </label>
         <span className="muted">of {samples}</span>
       </div>
       {ordered.map((m) => (
         <div key={m.node} className={`attention-layer${isSelected(m) ? ' selected' : ''}`} data-testid={`attention-${m.name}`} data-node={m.node}>
-          <span className="mono">{m.name} <span className="muted">({m.node})</span></span>
+          <span className="mono">
+            {m.name} <span className="muted">({m.node})</span>
+          </span>
           <div className="attention-heads">
             {Array.from({ length: m.weights.shape[1] ?? 0 }, (_, h) => {
               const plane = headPlane(m, chosen, h);
               return (
                 <div key={h} className="attention-head">
-                  {plane ? <Heatmap values={plane.values} rows={plane.rows} cols={plane.cols} label={`${m.name} head ${h}`}
-                    testId={`attention-heatmap-${m.name}-${h}`} />
-                    : <span className="muted">not sent (too many values)</span>}
+                  {plane ? (
+                    <Heatmap
+                      values={plane.values}
+                      rows={plane.rows}
+                      cols={plane.cols}
+                      label={`${m.name} head ${h}`}
+                      testId={`attention-heatmap-${m.name}-${h}`}
+                    />
+                  ) : (
+                    <span className="muted">not sent (too many values)</span>
+                  )}
                   <span className="muted">head {h}</span>
                 </div>
               );

@@ -13,7 +13,10 @@ function RepeatCountField({ node }: { node: GraphNode }) {
   const { store } = useEditorHandles();
   const [text, setText] = useState(String(node.count ?? ''));
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => { setText(String(node.count ?? '')); setError(null); }, [node.count, node.id]);
+  useEffect(() => {
+    setText(String(node.count ?? ''));
+    setError(null);
+  }, [node.count, node.id]);
   const apply = () => {
     if (text === String(node.count)) return;
     const state = store.getState();
@@ -24,9 +27,24 @@ function RepeatCountField({ node }: { node: GraphNode }) {
   return (
     <label className="field">
       <span>copies (×N)</span>
-      <input type="number" min={REPEAT_MIN} max={REPEAT_MAX} aria-label="Repeat count" value={text} aria-invalid={error !== null}
-        onChange={(e) => setText(e.target.value)} onBlur={apply} onKeyDown={(e) => { if (e.key === 'Enter') apply(); }} />
-      {error && <em className="field-error" role="alert">{error}</em>}
+      <input
+        type="number"
+        min={REPEAT_MIN}
+        max={REPEAT_MAX}
+        aria-label="Repeat count"
+        value={text}
+        aria-invalid={error !== null}
+        onChange={(e) => setText(e.target.value)}
+        onBlur={apply}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') apply();
+        }}
+      />
+      {error && (
+        <em className="field-error" role="alert">
+          {error}
+        </em>
+      )}
     </label>
   );
 }
@@ -50,14 +68,20 @@ export function BlockInstanceSection({ node }: { node: GraphNode }) {
         {uses > 1 ? `, used ${uses} times` : ''}
       </p>
       <p className="muted hint" data-testid="block-names">
-        <span className="mono">{node.name}</span> names this use (as Gluon names a block&apos;s container; <span className="mono">blocksmith
-        run</span> prints its edges under it); its layers keep their own names, which parameter files and exports use.
+        <span className="mono">{node.name}</span> names this use (as Gluon names a block&apos;s container; <span className="mono">blocksmith run</span> prints
+        its edges under it); its layers keep their own names, which parameter files and exports use.
       </p>
       {/* An inline sequence gets a definition of its own layers first (one undo step with opening it). */}
-      <button type="button" onClick={() => runCommand(store, 'openBlock')}>{node.block !== undefined ? 'Open definition' : 'Make a definition and open it'}</button>
+      <button type="button" onClick={() => runCommand(store, 'openBlock')}>
+        {node.block !== undefined ? 'Open definition' : 'Make a definition and open it'}
+      </button>
       <label className="field checkbox">
-        <input type="checkbox" aria-label="Share parameters" checked={node.shareParams === true}
-          onChange={(e) => edit((body) => setShareParams(body, node.id, e.target.checked))} />
+        <input
+          type="checkbox"
+          aria-label="Share parameters"
+          checked={node.shareParams === true}
+          onChange={(e) => edit((body) => setShareParams(body, node.id, e.target.checked))}
+        />
         <span>share the definition&apos;s parameters (unchecked: this use owns fresh ones)</span>
       </label>
       {node.kind === 'Repeat' && <RepeatCountField node={node} />}
@@ -67,12 +91,19 @@ export function BlockInstanceSection({ node }: { node: GraphNode }) {
         </button>
       )}
       {node.kind === 'BlockInstance' && (
-        <button type="button" onClick={() => runCommand(store, 'repeatSelection')}>Repeat ×{DEFAULT_REPEAT_COUNT}</button>
+        <button type="button" onClick={() => runCommand(store, 'repeatSelection')}>
+          Repeat ×{DEFAULT_REPEAT_COUNT}
+        </button>
       )}{' '}
       {node.kind === 'BlockInstance' && (
         // Refusals (shared parameters) are explained in the status line by the command.
-        <button type="button" title="Put the definition's layers back in place of this instance (Ctrl+Shift+G)"
-          onClick={() => runCommand(store, 'unmakeBlock')}>Unmake block</button>
+        <button
+          type="button"
+          title="Put the definition's layers back in place of this instance (Ctrl+Shift+G)"
+          onClick={() => runCommand(store, 'unmakeBlock')}
+        >
+          Unmake block
+        </button>
       )}
     </section>
   );
@@ -83,8 +114,14 @@ export function SelectionBlockActions({ repeat = true }: { repeat?: boolean }) {
   const { store } = useEditorHandles();
   return (
     <section className="inspector-section" data-testid="block-actions">
-      <button type="button" onClick={() => runCommand(store, 'makeBlock')}>Make block</button>{' '}
-      {repeat && <button type="button" onClick={() => runCommand(store, 'repeatSelection')}>Repeat ×{DEFAULT_REPEAT_COUNT}</button>}
+      <button type="button" onClick={() => runCommand(store, 'makeBlock')}>
+        Make block
+      </button>{' '}
+      {repeat && (
+        <button type="button" onClick={() => runCommand(store, 'repeatSelection')}>
+          Repeat ×{DEFAULT_REPEAT_COUNT}
+        </button>
+      )}
     </section>
   );
 }
@@ -96,8 +133,8 @@ export function EditingBlockNote() {
   if (blockId === undefined) return null;
   return (
     <p className="inspector-body muted" data-testid="editing-block">
-      Editing the definition <span className="mono">{blockId}</span> ({uses === 1 ? 'used once' : `used ${uses} times`}): every use changes.
-      The settings below are the document&apos;s.
+      Editing the definition <span className="mono">{blockId}</span> ({uses === 1 ? 'used once' : `used ${uses} times`}): every use changes. The settings below
+      are the document&apos;s.
     </p>
   );
 }

@@ -37,9 +37,19 @@ function ResizeHandle() {
     event.preventDefault();
   };
   return (
-    <div className="panel-resize" role="separator" aria-orientation="horizontal" aria-label="Resize the bottom panel" tabIndex={0}
-      aria-valuenow={maximized ? undefined : height} data-testid="panel-resize" title="Drag to resize; double-click to maximize or restore"
-      onPointerDown={startDrag} onDoubleClick={toggleMaximized} onKeyDown={onKey} />
+    <div
+      className="panel-resize"
+      role="separator"
+      aria-orientation="horizontal"
+      aria-label="Resize the bottom panel"
+      tabIndex={0}
+      aria-valuenow={maximized ? undefined : height}
+      data-testid="panel-resize"
+      title="Drag to resize; double-click to maximize or restore"
+      onPointerDown={startDrag}
+      onDoubleClick={toggleMaximized}
+      onKeyDown={onKey}
+    />
   );
 }
 
@@ -64,8 +74,13 @@ export function BottomPanel() {
           Training {trainingPhase !== 'idle' && <span className="count">{trainingPhase}</span>}
         </button>
         <span className="tabs-spacer" />
-        <button type="button" className="panel-maximize" aria-pressed={maximized} onClick={toggleMaximized}
-          title={maximized ? 'Restore the panel to its size' : 'Give the panel the window (the canvas keeps a strip)'}>
+        <button
+          type="button"
+          className="panel-maximize"
+          aria-pressed={maximized}
+          onClick={toggleMaximized}
+          title={maximized ? 'Restore the panel to its size' : 'Give the panel the window (the canvas keeps a strip)'}
+        >
           {maximized ? 'Restore' : 'Maximize'}
         </button>
       </div>

@@ -24,29 +24,56 @@ export function DocumentSettings() {
   };
   return (
     <div className="inspector-body" data-testid="document-settings">
-      <header className="inspector-head"><span>Document</span></header>
+      <header className="inspector-head">
+        <span>Document</span>
+      </header>
       <label className="field">
         <span>title</span>
-        <input aria-label="Title" value={title} onChange={(e) => setTitle(e.target.value)}
-          onBlur={() => title !== (doc.title ?? '') && edit({ title })} onKeyDown={(e) => { if (e.key === 'Enter') e.currentTarget.blur(); }} />
+        <input
+          aria-label="Title"
+          value={title}
+          onChange={(e) => setTitle(e.target.value)}
+          onBlur={() => title !== (doc.title ?? '') && edit({ title })}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') e.currentTarget.blur();
+          }}
+        />
       </label>
       <label className="field">
         <span>input shape</span>
-        <input className="mono" aria-label="Input shape" value={shape} aria-invalid={!shapeOk} placeholder="e.g. 2×20"
-          onChange={(e) => setShape(e.target.value)} onBlur={applyShape} onKeyDown={(e) => { if (e.key === 'Enter') applyShape(); }} />
+        <input
+          className="mono"
+          aria-label="Input shape"
+          value={shape}
+          aria-invalid={!shapeOk}
+          placeholder="e.g. 2×20"
+          onChange={(e) => setShape(e.target.value)}
+          onBlur={applyShape}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') applyShape();
+          }}
+        />
         <em className="hint">{shapeOk ? '-1 = known only at run time' : 'dims are positive integers or -1, e.g. 2×20'}</em>
       </label>
       <label className="field">
         <span>dtype</span>
         <select value={doc.input.dtype} onChange={(e) => edit({ input: { ...doc.input, dtype: e.target.value as InputSpec['dtype'] } })}>
-          {DTYPES.map((d) => <option key={d}>{d}</option>)}
+          {DTYPES.map((d) => (
+            <option key={d}>{d}</option>
+          ))}
         </select>
       </label>
       <label className="field">
         <span>device</span>
         <select aria-label="Device" value={doc.device} onChange={(e) => edit({ device: e.target.value })}>
           <option value="cpu">cpu</option>
-          {devices?.devices.filter((d) => d.type === 'gpu').map((d) => <option key={d.name} value={`gpu:${d.index}`}>{d.name}</option>)}
+          {devices?.devices
+            .filter((d) => d.type === 'gpu')
+            .map((d) => (
+              <option key={d.name} value={`gpu:${d.index}`}>
+                {d.name}
+              </option>
+            ))}
         </select>
         {devices?.gpuReason && (
           // One line; the engine's full reason (driver, toolkit, build) on demand.

@@ -15,7 +15,7 @@ function parseFields(length: string, temperature: string, seed: string): { lengt
   const n = Number(length);
   if (!Number.isInteger(n) || n < 1 || n > 10000) return 'length must be a whole number of characters in 1 … 10000';
   const t = Number(temperature);
-  if (temperature.trim() === '' || !Number.isFinite(t) || t <= 0 || t > 100) return 'temperature must be > 0 (1: the model\'s own distribution)';
+  if (temperature.trim() === '' || !Number.isFinite(t) || t <= 0 || t > 100) return "temperature must be > 0 (1: the model's own distribution)";
   const s = Number(seed);
   if (!Number.isInteger(s) || s < 0 || s >= 2 ** 31) return 'seed must be a whole number ≥ 0';
   return { length: n, temperature: t, seed: s };
@@ -34,8 +34,14 @@ export function GenerateSection({ engineReady }: { engineReady: boolean }) {
   const [busy, setBusy] = useState(false);
   const generate = async () => {
     const fields = parseFields(length, temperature, seed);
-    if (typeof fields === 'string') { setError(fields); return; }
-    if (prompt === '') { setError('prompt: type at least one character'); return; }
+    if (typeof fields === 'string') {
+      setError(fields);
+      return;
+    }
+    if (prompt === '') {
+      setError('prompt: type at least one character');
+      return;
+    }
     setBusy(true);
     try {
       const text = textPath.trim();
@@ -61,14 +67,29 @@ export function GenerateSection({ engineReady }: { engineReady: boolean }) {
         {field('length', length, setLength)}
         {field('temperature', temperature, setTemperature)}
         {field('seed', seed, setSeed)}
-        <button type="button" className="primary" onClick={() => void generate()} disabled={busy || !engineReady || isActive(phase)}
-          title="Sample characters one by one from the trained model, after the prompt">Generate</button>
+        <button
+          type="button"
+          className="primary"
+          onClick={() => void generate()}
+          disabled={busy || !engineReady || isActive(phase)}
+          title="Sample characters one by one from the trained model, after the prompt"
+        >
+          Generate
+        </button>
       </div>
-      {error && <p className="field-error" data-testid="generate-error">{error}</p>}
+      {error && (
+        <p className="field-error" data-testid="generate-error">
+          {error}
+        </p>
+      )}
       {result && (
-        <pre className="generated-text mono" data-testid="generated-text"
-          title={`vocabulary of ${result.vocabularySize} characters from ${result.vocabularyFrom}; context ${result.context}`}>
-          <span className="generated-prompt">{result.text.slice(0, result.text.length - result.generated.length)}</span>{result.generated}
+        <pre
+          className="generated-text mono"
+          data-testid="generated-text"
+          title={`vocabulary of ${result.vocabularySize} characters from ${result.vocabularyFrom}; context ${result.context}`}
+        >
+          <span className="generated-prompt">{result.text.slice(0, result.text.length - result.generated.length)}</span>
+          {result.generated}
         </pre>
       )}
     </div>

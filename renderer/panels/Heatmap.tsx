@@ -50,16 +50,30 @@ export function Heatmap({ values, rows, cols, label, testId, strip, onPick }: He
   if (shown === 0 || cols === 0) return <p className="muted">(empty)</p>;
   return (
     <figure className="heatmap-figure">
-      <canvas ref={canvas} className={strip ? 'heatmap strip' : 'heatmap'} width={cols} height={shown} data-testid={testId}
-        data-rows={shown} data-cols={cols} data-min={min} data-max={max} aria-label={`${label} heatmap`}
+      <canvas
+        ref={canvas}
+        className={strip ? 'heatmap strip' : 'heatmap'}
+        width={cols}
+        height={shown}
+        data-testid={testId}
+        data-rows={shown}
+        data-cols={cols}
+        data-min={min}
+        data-max={max}
+        aria-label={`${label} heatmap`}
         onMouseMove={(e) => {
           const cell = cellAt(e);
           setHover(cell ? `[${cell[0]}, ${cell[1]}] = ${formatValue(values[cell[0] * cols + cell[1]]!)}` : null);
         }}
         onMouseLeave={() => setHover(null)}
-        onClick={(e) => { const cell = cellAt(e); if (cell && onPick) onPick(cell[0], cell[1]); }} />
+        onClick={(e) => {
+          const cell = cellAt(e);
+          if (cell && onPick) onPick(cell[0], cell[1]);
+        }}
+      />
       <figcaption className="muted mono">
-        {hover ?? `${formatValue(min)} … ${formatValue(max)}`}{shown < rows ? ` · first ${shown} of ${rows} rows` : ''}
+        {hover ?? `${formatValue(min)} … ${formatValue(max)}`}
+        {shown < rows ? ` · first ${shown} of ${rows} rows` : ''}
       </figcaption>
     </figure>
   );

@@ -17,8 +17,16 @@ export const HistogramSparkline = memo(function HistogramSparkline({ histogram, 
   const w = WIDTH / counts.length;
   const range = edges.length > 1 ? `${edges[0]!.toPrecision(3)} … ${edges[edges.length - 1]!.toPrecision(3)}` : '';
   return (
-    <svg className="sparkline" width={WIDTH} height={HEIGHT} viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img"
-      aria-label={`${label} histogram ${range}`} data-testid={`sparkline-${label}`} data-counts={counts.join(',')}>
+    <svg
+      className="sparkline"
+      width={WIDTH}
+      height={HEIGHT}
+      viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+      role="img"
+      aria-label={`${label} histogram ${range}`}
+      data-testid={`sparkline-${label}`}
+      data-counts={counts.join(',')}
+    >
       <title>{`${label}: ${range} (${counts.length} bins)`}</title>
       {counts.map((c, i) => {
         // A non-empty bin gets at least one pixel so that rare values stay visible.

@@ -27,7 +27,13 @@ export function initSpec(name: string, args: Record<string, unknown>): InitSpecJ
   return Object.keys(args).length ? [name, args] : name;
 }
 
-export function InitializerField({ label, value, initializers, noneLabel, onChange }: {
+export function InitializerField({
+  label,
+  value,
+  initializers,
+  noneLabel,
+  onChange,
+}: {
   /** Names the select and the argument boxes for assistive technology (`weight initializer`, `weight value`). */
   label: string;
   value: InitSpecJson | null | undefined;
@@ -42,19 +48,28 @@ export function InitializerField({ label, value, initializers, noneLabel, onChan
     <div className="initializer-field">
       <select aria-label={`${label} initializer`} value={name} onChange={(e) => onChange(initSpec(e.target.value, {}))}>
         <option value="">{noneLabel}</option>
-        {initializers.map((n) => <option key={n} value={n}>{n}</option>)}
+        {initializers.map((n) => (
+          <option key={n} value={n}>
+            {n}
+          </option>
+        ))}
       </select>
       {Object.entries(defaults).map(([arg, dflt]) => (
         <span className="field indent init-arg" key={arg}>
           <span>{arg}</span>
-          <input aria-label={`${label} ${arg}`} type={typeof dflt === 'number' ? 'number' : 'text'} step="any"
-            value={String(args[arg] ?? '')} placeholder={String(dflt)}
+          <input
+            aria-label={`${label} ${arg}`}
+            type={typeof dflt === 'number' ? 'number' : 'text'}
+            step="any"
+            value={String(args[arg] ?? '')}
+            placeholder={String(dflt)}
             onChange={(e) => {
               const next = { ...args };
               if (e.target.value === '') delete next[arg];
               else next[arg] = typeof dflt === 'number' ? Number(e.target.value) : e.target.value;
               onChange(initSpec(name, next));
-            }} />
+            }}
+          />
         </span>
       ))}
     </div>

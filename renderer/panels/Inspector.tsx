@@ -36,28 +36,55 @@ function NodeInspector({ nodeId }: { nodeId: string }) {
       {layer && layer.attrs.length > 0 && (
         <section className="inspector-section">
           <h4>Attributes</h4>
-          {layer.attrs.map((a) => node.kind === 'Code' && a.name === 'source' ? (
-            // A code block's source: a code editor (one per node: the key remounts it).
-            <div className="field code-field" key={`${node.id}/source`}>
-              <span>source <span className="muted code-hint">forward(self, x, …) with np / npx; Ctrl+Space completes</span></span>
-              <CodeField key={`${blockId ?? ''}/${node.id}`} value={String(node.attrs?.source ?? a.default ?? '')} problems={mine}
-                onChange={(v) => store.getState().commitBody(setAttr(selectBody(store.getState()), node.id, 'source', v))} />
-            </div>
-          ) : a.type === 'initializer' ? (
-            // The same picker as a parameter's initializer: the name, then its arguments.
-            <div className="field" key={a.name} title={a.doc} onBlur={endGroup}>
-              <span>{a.name}</span>
-              <InitializerField label={a.name} value={node.attrs?.[a.name] as InitSpecJson | null | undefined} initializers={initializers}
-                noneLabel={a.default ? `(default: ${String(a.default)})` : '(block default)'}
-                onChange={(v) => store.getState().commitBody(setAttr(selectBody(store.getState()), node.id, a.name, v), { group: `attr:${blockId ?? ''}:${node.id}:${a.name}` })} />
-            </div>
-          ) : (
-            <label className="field" key={a.name} title={a.doc} onBlur={endGroup}>
-              <span>{a.name}{a.required ? ' *' : ''}</span>
-              <AttrWidget attr={a} value={node.attrs?.[a.name]} initializers={initializers}
-                onChange={(v) => store.getState().commitBody(setAttr(selectBody(store.getState()), node.id, a.name, v), { group: `attr:${blockId ?? ''}:${node.id}:${a.name}` })} />
-            </label>
-          ))}
+          {layer.attrs.map((a) =>
+            node.kind === 'Code' && a.name === 'source' ? (
+              // A code block's source: a code editor (one per node: the key remounts it).
+              <div className="field code-field" key={`${node.id}/source`}>
+                <span>
+                  source <span className="muted code-hint">forward(self, x, …) with np / npx; Ctrl+Space completes</span>
+                </span>
+                <CodeField
+                  key={`${blockId ?? ''}/${node.id}`}
+                  value={String(node.attrs?.source ?? a.default ?? '')}
+                  problems={mine}
+                  onChange={(v) => store.getState().commitBody(setAttr(selectBody(store.getState()), node.id, 'source', v))}
+                />
+              </div>
+            ) : a.type === 'initializer' ? (
+              // The same picker as a parameter's initializer: the name, then its arguments.
+              <div className="field" key={a.name} title={a.doc} onBlur={endGroup}>
+                <span>{a.name}</span>
+                <InitializerField
+                  label={a.name}
+                  value={node.attrs?.[a.name] as InitSpecJson | null | undefined}
+                  initializers={initializers}
+                  noneLabel={a.default ? `(default: ${String(a.default)})` : '(block default)'}
+                  onChange={(v) =>
+                    store
+                      .getState()
+                      .commitBody(setAttr(selectBody(store.getState()), node.id, a.name, v), { group: `attr:${blockId ?? ''}:${node.id}:${a.name}` })
+                  }
+                />
+              </div>
+            ) : (
+              <label className="field" key={a.name} title={a.doc} onBlur={endGroup}>
+                <span>
+                  {a.name}
+                  {a.required ? ' *' : ''}
+                </span>
+                <AttrWidget
+                  attr={a}
+                  value={node.attrs?.[a.name]}
+                  initializers={initializers}
+                  onChange={(v) =>
+                    store
+                      .getState()
+                      .commitBody(setAttr(selectBody(store.getState()), node.id, a.name, v), { group: `attr:${blockId ?? ''}:${node.id}:${a.name}` })
+                  }
+                />
+              </label>
+            ),
+          )}
         </section>
       )}
       {layer && <ParamSettingsForm node={node} layer={layer} />}
@@ -65,7 +92,11 @@ function NodeInspector({ nodeId }: { nodeId: string }) {
       {!isIo && <SelectionBlockActions repeat={!isBlock} />}
       {mine.length > 0 && (
         <ul className="inspector-problems">
-          {mine.map((p, i) => <li key={i} className={p.severity}>{p.message}</li>)}
+          {mine.map((p, i) => (
+            <li key={i} className={p.severity}>
+              {p.message}
+            </li>
+          ))}
         </ul>
       )}
     </div>
@@ -76,12 +107,19 @@ export function Inspector() {
   const selected = useEditor((s) => s.selectedNodes);
   return (
     <aside className="inspector" aria-label="Inspector">
-      {selected.length === 1 ? <NodeInspector nodeId={selected[0]!} /> : selected.length > 1 ? (
+      {selected.length === 1 ? (
+        <NodeInspector nodeId={selected[0]!} />
+      ) : selected.length > 1 ? (
         <div className="inspector-body">
           <p className="muted">{selected.length} nodes selected. Delete removes them in one step.</p>
           <SelectionBlockActions />
         </div>
-      ) : <><EditingBlockNote /><DocumentSettings /></>}
+      ) : (
+        <>
+          <EditingBlockNote />
+          <DocumentSettings />
+        </>
+      )}
     </aside>
   );
 }

@@ -27,11 +27,18 @@ export function KernelGrid({ name, grid, rank, gradient, service, version }: Ker
   useEffect(() => {
     let live = true;
     const count = grid.filters * grid.channels * grid.kh * grid.kw;
-    service.values(name, kernelSlice(grid, rank), { gradient, maxValues: count }).then((r) => {
-      const data = gradient ? r.gradient?.values.data : r.values.data;
-      if (live) setValues(data ?? null);
-    }, () => { if (live) setValues(null); });
-    return () => { live = false; };
+    service.values(name, kernelSlice(grid, rank), { gradient, maxValues: count }).then(
+      (r) => {
+        const data = gradient ? r.gradient?.values.data : r.values.data;
+        if (live) setValues(data ?? null);
+      },
+      () => {
+        if (live) setValues(null);
+      },
+    );
+    return () => {
+      live = false;
+    };
   }, [name, grid, rank, gradient, service, version]);
 
   useEffect(() => {
@@ -51,16 +58,22 @@ export function KernelGrid({ name, grid, rank, gradient, service, version }: Ker
   const more = grid.totalFilters > grid.filters || grid.totalChannels > grid.channels;
   return (
     <figure className="kernel-grid" data-testid="kernel-grid">
-      <canvas ref={canvas} width={width} height={height} aria-label={`${name}: ${grid.filters} filters × ${grid.channels} input channels`}
+      <canvas
+        ref={canvas}
+        width={width}
+        height={height}
+        aria-label={`${name}: ${grid.filters} filters × ${grid.channels} input channels`}
         onMouseMove={(e) => {
           const box = e.currentTarget.getBoundingClientRect();
           const at = kernelAt(grid, e.clientX - box.left, e.clientY - box.top);
           setHover(at ? `filter ${at.filter}, input channel ${at.channel}` : null);
         }}
-        onMouseLeave={() => setHover(null)} />
+        onMouseLeave={() => setHover(null)}
+      />
       <figcaption className="muted mono">
         {grid.filters} filter{grid.filters === 1 ? '' : 's'} × {grid.channels} channel{grid.channels === 1 ? '' : 's'} of {grid.kh}×{grid.kw}
-        {more ? ` (first of ${grid.totalFilters} × ${grid.totalChannels})` : ''} · {hover ?? `range ${formatValue(valueRange(values).min)} … ${formatValue(valueRange(values).max)}`}
+        {more ? ` (first of ${grid.totalFilters} × ${grid.totalChannels})` : ''} ·{' '}
+        {hover ?? `range ${formatValue(valueRange(values).min)} … ${formatValue(valueRange(values).max)}`}
       </figcaption>
     </figure>
   );

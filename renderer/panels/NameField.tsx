@@ -8,7 +8,10 @@ export function NameField({ nodeId, name }: { nodeId: string; name: string }) {
   const { store } = useEditorHandles();
   const [text, setText] = useState(name);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => { setText(name); setError(null); }, [name, nodeId]);
+  useEffect(() => {
+    setText(name);
+    setError(null);
+  }, [name, nodeId]);
   const apply = () => {
     if (text === name) return;
     const result = renameNode(selectBody(store.getState()), nodeId, text);
@@ -18,9 +21,23 @@ export function NameField({ nodeId, name }: { nodeId: string; name: string }) {
   return (
     <label className="field">
       <span>name</span>
-      <input className="mono" aria-label="Node name" value={text} onChange={(e) => setText(e.target.value)} onBlur={apply}
-        onKeyDown={(e) => { if (e.key === 'Enter') apply(); if (e.key === 'Escape') setText(name); }} aria-invalid={error !== null} />
-      {error && <em className="field-error" role="alert">{error}</em>}
+      <input
+        className="mono"
+        aria-label="Node name"
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        onBlur={apply}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') apply();
+          if (e.key === 'Escape') setText(name);
+        }}
+        aria-invalid={error !== null}
+      />
+      {error && (
+        <em className="field-error" role="alert">
+          {error}
+        </em>
+      )}
     </label>
   );
 }

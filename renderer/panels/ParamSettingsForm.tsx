@@ -15,15 +15,27 @@ function ParamRow({ node, param, settings }: { node: GraphNode; param: LayerInfo
   const initializers = useEditor((s) => s.catalog.initializers);
   const update = (patch: Partial<ParamSettings>) => store.getState().commitBody(setParamSettings(selectBody(store.getState()), node.id, param.name, patch));
   // A layer attribute that initializes this parameter (Dense.weightInitializer) is its default here.
-  const fromAttr = Object.entries(node.attrs ?? {}).find(([k, v]) => k === `${param.name}Initializer` && v !== null && v !== undefined)?.[1] as InitSpecJson | undefined;
+  const fromAttr = Object.entries(node.attrs ?? {}).find(([k, v]) => k === `${param.name}Initializer` && v !== null && v !== undefined)?.[1] as
+    InitSpecJson | undefined;
   const own = param.init ? `(own default: ${param.init})` : '(block default)';
   return (
     <div className="param-settings" data-testid={`param-${param.name}`}>
-      <div className="param-title mono">{node.name}_{param.name}</div>
+      <div className="param-title mono">
+        {node.name}_{param.name}
+      </div>
       <div className="field">
         <span>initializer</span>
-        <InitializerField label={param.name} value={settings?.init} initializers={initializers} onChange={(init) => update({ init })}
-          noneLabel={fromAttr !== undefined ? `(attribute ${param.name}Initializer: ${typeof fromAttr === 'string' ? fromAttr : initText(JSON.stringify(fromAttr))})` : own} />
+        <InitializerField
+          label={param.name}
+          value={settings?.init}
+          initializers={initializers}
+          onChange={(init) => update({ init })}
+          noneLabel={
+            fromAttr !== undefined
+              ? `(attribute ${param.name}Initializer: ${typeof fromAttr === 'string' ? fromAttr : initText(JSON.stringify(fromAttr))})`
+              : own
+          }
+        />
       </div>
       <TieField node={node} param={param.name} />
       <label className="field checkbox">
@@ -39,7 +51,9 @@ export function ParamSettingsForm({ node, layer }: { node: GraphNode; layer: Lay
   return (
     <section className="inspector-section">
       <h4>Parameters</h4>
-      {layer.params.map((p) => <ParamRow key={p.name} node={node} param={p} settings={node.params?.[p.name]} />)}
+      {layer.params.map((p) => (
+        <ParamRow key={p.name} node={node} param={p} settings={node.params?.[p.name]} />
+      ))}
     </section>
   );
 }

@@ -14,14 +14,21 @@ import { messageOf } from '../services/error-message.ts';
 function Report({ report }: { report: FileReport }) {
   return (
     <div className="file-report" data-testid="file-report" data-action={report.action}>
-      <p className="muted mono">{report.error ? `not ${report.action}` : report.action} {report.format ? `(${report.format}) ` : ''}{report.path}</p>
-      {report.error && <p className="field-error" data-testid="file-error">{report.error}</p>}
+      <p className="muted mono">
+        {report.error ? `not ${report.action}` : report.action} {report.format ? `(${report.format}) ` : ''}
+        {report.path}
+      </p>
+      {report.error && (
+        <p className="field-error" data-testid="file-error">
+          {report.error}
+        </p>
+      )}
       {report.entries.length > 0 && (
         <ul className="file-entries">
           {report.entries.map((e) => (
             <li key={`${e.status}:${e.name}`} data-entry={e.name} data-status={e.status} className={`entry-${e.status}`}>
-              <span className="mono">{e.name}</span> {e.shape ? <span className="mono">{shapeText(e.shape)}</span> : null}{' '}
-              <b>{e.status}</b>{e.message ? <span className="muted"> — {e.message}</span> : null}
+              <span className="mono">{e.name}</span> {e.shape ? <span className="mono">{shapeText(e.shape)}</span> : null} <b>{e.status}</b>
+              {e.message ? <span className="muted"> — {e.message}</span> : null}
             </li>
           ))}
         </ul>
@@ -44,7 +51,11 @@ export function ParameterFiles({ service, haveModel }: { service: ParameterServi
 
   const act = async (what: () => Promise<void>) => {
     setBusy(true);
-    try { await what(); } finally { setBusy(false); }
+    try {
+      await what();
+    } finally {
+      setBusy(false);
+    }
   };
   const browse = async (channel: 'app:open-file' | 'app:save-file') => {
     const chosen = await dialogs?.invoke(channel, { title: 'Parameter or array file', defaultPath: path, filters: ARRAY_FILE_FILTERS });
@@ -54,46 +65,96 @@ export function ParameterFiles({ service, haveModel }: { service: ParameterServi
   return (
     <section className="param-files" data-testid="param-files" aria-label="Parameter and array files">
       <div className="param-files-row">
-        <input className="mono" aria-label="Parameter or array file" placeholder="path the engine reads or writes, e.g. model.params" value={path}
-          onChange={(e) => setPath(e.target.value)} />
-        {dialogs && <button type="button" onClick={() => void browse('app:open-file')}>Open…</button>}
-        {dialogs && <button type="button" onClick={() => void browse('app:save-file')}>Save as…</button>}
+        <input
+          className="mono"
+          aria-label="Parameter or array file"
+          placeholder="path the engine reads or writes, e.g. model.params"
+          value={path}
+          onChange={(e) => setPath(e.target.value)}
+        />
+        {dialogs && (
+          <button type="button" onClick={() => void browse('app:open-file')}>
+            Open…
+          </button>
+        )}
+        {dialogs && (
+          <button type="button" onClick={() => void browse('app:save-file')}>
+            Save as…
+          </button>
+        )}
       </div>
       <div className="param-files-row">
-        <button type="button" disabled={busy || empty || !haveModel} onClick={() => void act(async () => setReport(await service.saveParameters(path.trim(), fullNames)))}>
+        <button
+          type="button"
+          disabled={busy || empty || !haveModel}
+          onClick={() => void act(async () => setReport(await service.saveParameters(path.trim(), fullNames)))}
+        >
           Save parameters
         </button>
-        <label className="check"><input type="checkbox" checked={fullNames} onChange={(e) => setParamFiles({ fullNames: e.target.checked })} />full names</label>
-        <button type="button" disabled={busy || empty || !haveModel}
-          onClick={() => void act(async () => setReport(await service.loadParameters(path.trim(), { allowMissing, ignoreExtra })))}>
+        <label className="check">
+          <input type="checkbox" checked={fullNames} onChange={(e) => setParamFiles({ fullNames: e.target.checked })} />
+          full names
+        </label>
+        <button
+          type="button"
+          disabled={busy || empty || !haveModel}
+          onClick={() => void act(async () => setReport(await service.loadParameters(path.trim(), { allowMissing, ignoreExtra })))}
+        >
           Load parameters
         </button>
-        <label className="check"><input type="checkbox" checked={allowMissing} onChange={(e) => setParamFiles({ allowMissing: e.target.checked })} />allow missing</label>
-        <label className="check"><input type="checkbox" checked={ignoreExtra} onChange={(e) => setParamFiles({ ignoreExtra: e.target.checked })} />ignore extra</label>
-        <button type="button" disabled={busy || empty || !haveModel} title="PyTorch's or Gluon's names (.safetensors, .npz): the mapping is shown first"
-          onClick={() => void act(async () => setReport(await service.mapForeignWeights(path.trim(), { allowMissing, ignoreExtra })))}>
+        <label className="check">
+          <input type="checkbox" checked={allowMissing} onChange={(e) => setParamFiles({ allowMissing: e.target.checked })} />
+          allow missing
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={ignoreExtra} onChange={(e) => setParamFiles({ ignoreExtra: e.target.checked })} />
+          ignore extra
+        </label>
+        <button
+          type="button"
+          disabled={busy || empty || !haveModel}
+          title="PyTorch's or Gluon's names (.safetensors, .npz): the mapping is shown first"
+          onClick={() => void act(async () => setReport(await service.mapForeignWeights(path.trim(), { allowMissing, ignoreExtra })))}
+        >
           Map foreign weights
         </button>
         {report?.action === 'mapped' && report.path === path.trim() && !report.error && (
-          <button type="button" disabled={busy || !haveModel}
-            onClick={() => void act(async () => setReport(await service.mapForeignWeights(path.trim(), { allowMissing, ignoreExtra, apply: true })))}>
+          <button
+            type="button"
+            disabled={busy || !haveModel}
+            onClick={() => void act(async () => setReport(await service.mapForeignWeights(path.trim(), { allowMissing, ignoreExtra, apply: true })))}
+          >
             Apply mapping
           </button>
         )}
-        <button type="button" disabled={busy || empty} onClick={() => void act(async () => {
-          try {
-            setParamFiles({ arrays: await service.listArrays(path.trim()), arraysError: null });
-          } catch (error) {
-            setParamFiles({ arrays: null, arraysError: messageOf(error) });
+        <button
+          type="button"
+          disabled={busy || empty}
+          onClick={() =>
+            void act(async () => {
+              try {
+                setParamFiles({ arrays: await service.listArrays(path.trim()), arraysError: null });
+              } catch (error) {
+                setParamFiles({ arrays: null, arraysError: messageOf(error) });
+              }
+            })
           }
-        })}>Load arrays</button>
+        >
+          Load arrays
+        </button>
       </div>
       {!haveModel && <p className="muted">Run the model first: parameters are saved from and loaded into the built model.</p>}
       {report && <Report report={report} />}
-      {arraysError && <p className="field-error" data-testid="arrays-error">{arraysError}</p>}
+      {arraysError && (
+        <p className="field-error" data-testid="arrays-error">
+          {arraysError}
+        </p>
+      )}
       {arrays && (
         <div className="file-report" data-testid="arrays-list">
-          <p className="muted mono">{arrays.format} ({arrays.kind}) {arrays.path}</p>
+          <p className="muted mono">
+            {arrays.format} ({arrays.kind}) {arrays.path}
+          </p>
           <ul className="file-entries">
             {arrays.entries.map((e) => {
               const chosen = runInput?.path === arrays.path && runInput.name === e.name;

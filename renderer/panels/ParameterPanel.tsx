@@ -29,27 +29,58 @@ const MAX_DEPTH = 8;
 
 type View = 'table' | 'tree';
 
-function ParamCells({ row, histogram, depth, selected, onSelect }: {
-  row: ParameterRow; histogram: SparkHistogram | null | undefined; depth: number | null; selected: boolean; onSelect(): void;
+function ParamCells({
+  row,
+  histogram,
+  depth,
+  selected,
+  onSelect,
+}: {
+  row: ParameterRow;
+  histogram: SparkHistogram | null | undefined;
+  depth: number | null;
+  selected: boolean;
+  onSelect(): void;
 }) {
   return (
     <tr data-param={row.name} className={selected ? 'selected' : undefined}>
       <td className={`mono${depth === null ? '' : ` depth-${Math.min(depth, MAX_DEPTH)}`}`}>
-        <button type="button" className="param-name" aria-pressed={selected} onClick={onSelect}
-          title={`${row.name}: open in the tensor view\n${row.dtype} · initializer: ${initText(row.initializer)}${row.tiedTo.length ? `\ntied to: ${tiedUsesText(row)}` : ''}`}>{row.name}</button>
-        {row.differentiable === false ? <span className="param-note" title="updated by the layer's forward in training, never by the optimizer"> (running statistic)</span>
-          : row.gradReq === 'null' ? ' (constant)' : ''}
+        <button
+          type="button"
+          className="param-name"
+          aria-pressed={selected}
+          onClick={onSelect}
+          title={`${row.name}: open in the tensor view\n${row.dtype} · initializer: ${initText(row.initializer)}${row.tiedTo.length ? `\ntied to: ${tiedUsesText(row)}` : ''}`}
+        >
+          {row.name}
+        </button>
+        {row.differentiable === false ? (
+          <span className="param-note" title="updated by the layer's forward in training, never by the optimizer">
+            {' '}
+            (running statistic)
+          </span>
+        ) : row.gradReq === 'null' ? (
+          ' (constant)'
+        ) : (
+          ''
+        )}
       </td>
       <td className="mono">{shapeText(row.shape)}</td>
       <td className="dtype">{row.dtype}</td>
       <td>{row.state}</td>
-      <td className="mono init" title={row.initializer ?? 'the block\'s default'}>{initText(row.initializer)}</td>
-      <td className="mono tied" title={row.tiedTo.length ? tiedUsesText(row) : undefined}>{tiedUsesText(row)}</td>
+      <td className="mono init" title={row.initializer ?? "the block's default"}>
+        {initText(row.initializer)}
+      </td>
+      <td className="mono tied" title={row.tiedTo.length ? tiedUsesText(row) : undefined}>
+        {tiedUsesText(row)}
+      </td>
       <td className="num">{stat(row.stats?.mean)}</td>
       <td className="num">{stat(row.stats?.std)}</td>
       <td className="num">{stat(row.stats?.min)}</td>
       <td className="num">{stat(row.stats?.max)}</td>
-      <td className="spark"><HistogramSparkline histogram={histogram} label={row.name} /></td>
+      <td className="spark">
+        <HistogramSparkline histogram={histogram} label={row.name} />
+      </td>
     </tr>
   );
 }
@@ -72,8 +103,10 @@ export function ParameterPanel() {
   const setSelected = (name: string | null) => openTensor(name);
   const filtered = useMemo(() => selectParams(rows ?? [], pattern), [rows, pattern]);
   // Trainable values, as torch's sum(p.numel() for p in model.parameters()): running statistics are state.
-  const trainable = useMemo(() => (rows ?? []).reduce((n, r) => (r.differentiable === false || !r.shape || r.shape.some((d) => d < 0) ? n
-    : n + r.shape.reduce((a, d) => a * d, 1)), 0), [rows]);
+  const trainable = useMemo(
+    () => (rows ?? []).reduce((n, r) => (r.differentiable === false || !r.shape || r.shape.some((d) => d < 0) ? n : n + r.shape.reduce((a, d) => a * d, 1)), 0),
+    [rows],
+  );
   const lines = useMemo(() => (view === 'tree' ? treeLines(filtered.rows, collapsed) : null), [view, filtered.rows, collapsed]);
   const histogramOf = (row: ParameterRow) => histogramFor(row, training);
   const selectedRow = rows?.find((r) => r.name === selected) ?? null;
@@ -86,7 +119,9 @@ export function ParameterPanel() {
   };
   const files = filesOpen && <ParameterFiles service={service} haveModel={rows !== null} />;
   const filesButton = (
-    <button type="button" aria-expanded={filesOpen} onClick={() => setPanel({ paramFilesOpen: !filesOpen })}>Files…</button>
+    <button type="button" aria-expanded={filesOpen} onClick={() => setPanel({ paramFilesOpen: !filesOpen })}>
+      Files…
+    </button>
   );
 
   // One structure with and without rows, so the side column (and the Files form's path and report
@@ -95,27 +130,48 @@ export function ParameterPanel() {
     <div className={rows ? 'parameter-panel' : 'parameter-panel empty'}>
       {rows ? (
         <div className="parameter-tools">
-          <input className="mono" aria-label="Filter parameters (regex)" placeholder="regex from the start: .*weight"
-            title="Matched from the start of the name, as Gluon's collect_params: 'weight' matches nothing, '.*weight' every weight" value={pattern} onChange={(e) => setPanel({ paramFilter: e.target.value })} />
+          <input
+            className="mono"
+            aria-label="Filter parameters (regex)"
+            placeholder="regex from the start: .*weight"
+            title="Matched from the start of the name, as Gluon's collect_params: 'weight' matches nothing, '.*weight' every weight"
+            value={pattern}
+            onChange={(e) => setPanel({ paramFilter: e.target.value })}
+          />
           <span className="view-toggle" role="group" aria-label="Parameter view">
-            <button type="button" aria-pressed={view === 'table'} onClick={() => setView('table')}>Table</button>
-            <button type="button" aria-pressed={view === 'tree'} onClick={() => setView('tree')}>Tree</button>
+            <button type="button" aria-pressed={view === 'table'} onClick={() => setView('table')}>
+              Table
+            </button>
+            <button type="button" aria-pressed={view === 'tree'} onClick={() => setView('tree')}>
+              Tree
+            </button>
           </span>
           {view === 'tree' && (
             <>
-              <button type="button" onClick={() => setPanel({ collapsedGroups: [] })}>Expand all</button>
-              <button type="button" onClick={() => setPanel({ collapsedGroups: groupKeys(filtered.rows) })}>Collapse all</button>
+              <button type="button" onClick={() => setPanel({ collapsedGroups: [] })}>
+                Expand all
+              </button>
+              <button type="button" onClick={() => setPanel({ collapsedGroups: groupKeys(filtered.rows) })}>
+                Collapse all
+              </button>
             </>
           )}
-          <span className="muted" data-testid="param-count">{filtered.rows.length} of {rows.length} parameters</span>
-          <span className="muted" data-testid="param-values" title="trainable values (running statistics are state, not counted)">{trainable.toLocaleString('en-US')} values</span>
+          <span className="muted" data-testid="param-count">
+            {filtered.rows.length} of {rows.length} parameters
+          </span>
+          <span className="muted" data-testid="param-values" title="trainable values (running statistics are state, not counted)">
+            {trainable.toLocaleString('en-US')} values
+          </span>
           {filtered.error && <em className="field-error">{filtered.error}</em>}
           <RunInputLine service={service} />
           {filesButton}
         </div>
       ) : (
         <p className="muted panel-empty">
-          Parameters are created by a forward pass. <button type="button" onClick={() => void session.run()} disabled={busy}>Run</button>{' '}
+          Parameters are created by a forward pass.{' '}
+          <button type="button" onClick={() => void session.run()} disabled={busy}>
+            Run
+          </button>{' '}
           <RunInputLine service={service} /> {filesButton}
         </p>
       )}
@@ -125,27 +181,50 @@ export function ParameterPanel() {
           {rows && (
             <table className="param-table" data-testid="param-table" data-view={view}>
               <thead>
-                <tr>{COLUMNS.map((c) => <th key={c} className={SIDE_HIDDEN[c]}>{c}</th>)}</tr>
+                <tr>
+                  {COLUMNS.map((c) => (
+                    <th key={c} className={SIDE_HIDDEN[c]}>
+                      {c}
+                    </th>
+                  ))}
+                </tr>
               </thead>
               <tbody>
                 {lines
-                  ? lines.map((line) => line.kind === 'group' ? (
-                    <tr key={`g:${line.key}`} className="param-group" data-group={line.key}>
-                      <td colSpan={COLUMNS.length} className={`depth-${Math.min(line.depth, MAX_DEPTH)}`}>
-                        <button type="button" aria-expanded={!line.collapsed} onClick={() => toggle(line.key)}>
-                          {line.collapsed ? '▸' : '▾'} <span className="mono">{line.name}</span>
-                        </button>
-                        <span className="muted"> {line.count} parameter{line.count === 1 ? '' : 's'}</span>
-                      </td>
-                    </tr>
-                  ) : (
-                    <ParamCells key={line.row.name} row={line.row} histogram={histogramOf(line.row)} depth={line.depth}
-                      selected={selected === line.row.name} onSelect={() => setSelected(selected === line.row.name ? null : line.row.name)} />
-                  ))
+                  ? lines.map((line) =>
+                      line.kind === 'group' ? (
+                        <tr key={`g:${line.key}`} className="param-group" data-group={line.key}>
+                          <td colSpan={COLUMNS.length} className={`depth-${Math.min(line.depth, MAX_DEPTH)}`}>
+                            <button type="button" aria-expanded={!line.collapsed} onClick={() => toggle(line.key)}>
+                              {line.collapsed ? '▸' : '▾'} <span className="mono">{line.name}</span>
+                            </button>
+                            <span className="muted">
+                              {' '}
+                              {line.count} parameter{line.count === 1 ? '' : 's'}
+                            </span>
+                          </td>
+                        </tr>
+                      ) : (
+                        <ParamCells
+                          key={line.row.name}
+                          row={line.row}
+                          histogram={histogramOf(line.row)}
+                          depth={line.depth}
+                          selected={selected === line.row.name}
+                          onSelect={() => setSelected(selected === line.row.name ? null : line.row.name)}
+                        />
+                      ),
+                    )
                   : filtered.rows.map((r) => (
-                    <ParamCells key={r.name} row={r} histogram={histogramOf(r)} depth={null}
-                      selected={selected === r.name} onSelect={() => setSelected(selected === r.name ? null : r.name)} />
-                  ))}
+                      <ParamCells
+                        key={r.name}
+                        row={r}
+                        histogram={histogramOf(r)}
+                        depth={null}
+                        selected={selected === r.name}
+                        onSelect={() => setSelected(selected === r.name ? null : r.name)}
+                      />
+                    ))}
               </tbody>
             </table>
           )}

@@ -12,8 +12,13 @@ export function ProblemsPanel() {
   const blockId = useEditor(selectBlockId);
   // A problem inside a definition names a node of that definition: it is found there whichever
   // level is shown, and a click opens that definition (through its first use) to select it.
-  const nodesOf = (id: string | undefined) => id === blockId ? bodyNodes : id === undefined ? doc.nodes : doc.blocks.find((b) => b.id === id)?.nodes ?? [];
-  if (problems.length === 0) return <p className="muted panel-empty" data-testid="no-problems">No problems.</p>;
+  const nodesOf = (id: string | undefined) => (id === blockId ? bodyNodes : id === undefined ? doc.nodes : (doc.blocks.find((b) => b.id === id)?.nodes ?? []));
+  if (problems.length === 0)
+    return (
+      <p className="muted panel-empty" data-testid="no-problems">
+        No problems.
+      </p>
+    );
   return (
     <ul className="problems" data-testid="problems">
       {problems.map((p, i) => {

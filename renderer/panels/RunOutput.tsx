@@ -17,12 +17,20 @@ export function RunInputLine({ service }: { service: ParameterService }) {
   const input = useEditor((s) => s.runInput);
   return (
     <span className="run-input muted" data-testid="run-input">
-      Run input: {input ? (
+      Run input:{' '}
+      {input ? (
         <>
-          <span className="mono">{input.name} {shapeText(input.shape)}</span> from <span className="mono">{input.path}</span>{' '}
-          <button type="button" onClick={() => service.useAsRunInput(null)}>Use random input</button>
+          <span className="mono">
+            {input.name} {shapeText(input.shape)}
+          </span>{' '}
+          from <span className="mono">{input.path}</span>{' '}
+          <button type="button" onClick={() => service.useAsRunInput(null)}>
+            Use random input
+          </button>
         </>
-      ) : 'random (the document\'s input shape)'}
+      ) : (
+        "random (the document's input shape)"
+      )}
     </span>
   );
 }
@@ -38,12 +46,22 @@ function OutputTable({ output, index }: { output: TensorOutput; index: number })
           <tr key={r}>
             {Array.from({ length: shownCols }, (_, c) => {
               const v = output.data[r * cols + c];
-              return <td key={c} className="num">{v === undefined ? '' : formatValue(v)}</td>;
+              return (
+                <td key={c} className="num">
+                  {v === undefined ? '' : formatValue(v)}
+                </td>
+              );
             })}
             {cols > shownCols && <td className="muted">…</td>}
           </tr>
         ))}
-        {rows > shownRows && <tr><td className="muted" colSpan={shownCols}>… {rows - shownRows} more rows</td></tr>}
+        {rows > shownRows && (
+          <tr>
+            <td className="muted" colSpan={shownCols}>
+              … {rows - shownRows} more rows
+            </td>
+          </tr>
+        )}
       </tbody>
     </table>
   );
@@ -56,13 +74,17 @@ export function RunOutput() {
   return (
     <div className="run-output" data-testid="run-output">
       <p className="muted">
-        Ran on {run.device}{input?.source === 'file' ? ` with ${input.name ?? ''} ${shapeText(input.shapes[0] ?? [])} from ${input.path ?? ''}` : ' with random input'}
+        Ran on {run.device}
+        {input?.source === 'file' ? ` with ${input.name ?? ''} ${shapeText(input.shapes[0] ?? [])} from ${input.path ?? ''}` : ' with random input'}
       </p>
       {run.outputs.map((o, i) => {
         const grid = heatmapGrid(o.shape);
         return (
           <div key={i} className="run-output-item" data-testid={`run-output-${i}`}>
-            <span className="mono">output {i}: {shapeText(o.shape)} {o.dtype}{o.truncated ? ` (first ${o.data.length} values)` : ''}</span>
+            <span className="mono">
+              output {i}: {shapeText(o.shape)} {o.dtype}
+              {o.truncated ? ` (first ${o.data.length} values)` : ''}
+            </span>
             <Heatmap values={o.data} rows={grid.rows} cols={grid.cols} label={`output ${i}`} testId={`output-heatmap-${i}`} strip={grid.rows === 1} />
             <OutputTable output={o} index={i} />
           </div>

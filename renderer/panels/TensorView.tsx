@@ -17,11 +17,21 @@ import { kernelGridOf } from './kernel-grid-model.ts';
 import { RefreshThrottle, TENSOR_REFRESH_MS } from './refresh-throttle.ts';
 import type { ParameterService, ValuesResult } from '../services/parameter-service.ts';
 import {
-  clampLeading, elementIndex, formatValue, heatmapRows, HEATMAP_MAX_VALUES, PAGE_COLS, PAGE_ROWS, pageCount, pageRanges, parseValue,
-  planeOf, sliceFor, type Page,
+  clampLeading,
+  elementIndex,
+  formatValue,
+  heatmapRows,
+  HEATMAP_MAX_VALUES,
+  PAGE_COLS,
+  PAGE_ROWS,
+  pageCount,
+  pageRanges,
+  parseValue,
+  planeOf,
+  sliceFor,
+  type Page,
 } from './tensor-view-model.ts';
 import { messageOf } from '../services/error-message.ts';
-
 
 interface Loaded {
   plane: ValuesResult;
@@ -45,12 +55,19 @@ function useThrottledVersion(version: unknown): unknown {
   latest.current = version;
   const throttle = useMemo(() => new RefreshThrottle(TENSOR_REFRESH_MS), []);
   useEffect(() => {
-    throttle.run(() => { if (!document.hidden) setShown(latest.current); });
+    throttle.run(() => {
+      if (!document.hidden) setShown(latest.current);
+    });
   }, [version, throttle]);
   useEffect(() => {
-    const onVisible = () => { if (!document.hidden) setShown(latest.current); };
+    const onVisible = () => {
+      if (!document.hidden) setShown(latest.current);
+    };
     document.addEventListener('visibilitychange', onVisible);
-    return () => { document.removeEventListener('visibilitychange', onVisible); throttle.cancel(); };
+    return () => {
+      document.removeEventListener('visibilitychange', onVisible);
+      throttle.cancel();
+    };
   }, [throttle]);
   return shown;
 }
@@ -83,10 +100,16 @@ export function TensorView({ row, service, version, onClose }: { row: ParameterR
   const again = useRef<(() => void) | null>(null);
 
   useEffect(() => {
-    if (!shape || row.state !== 'initialized') { setLoaded(null); return; }
+    if (!shape || row.state !== 'initialized') {
+      setLoaded(null);
+      return;
+    }
     let live = true;
     const load = async () => {
-      if (busy.current) { again.current = () => void load(); return; }
+      if (busy.current) {
+        again.current = () => void load();
+        return;
+      }
       busy.current = true;
       try {
         const ranges = pageRanges(plane, page);
@@ -95,7 +118,10 @@ export function TensorView({ row, service, version, onClose }: { row: ParameterR
           service.values(row.name, sliceFor(shape, leading, [0, heatmapRows(plane)], [0, plane.cols]), { gradient, maxValues: HEATMAP_MAX_VALUES }),
           service.values(row.name, sliceFor(shape, leading, ranges.rows, ranges.cols), { gradient, maxValues: PAGE_ROWS * PAGE_COLS }),
         ]);
-        if (live) { setLoaded({ plane: planeValues, page: pageValues, ...ranges }); setError(null); }
+        if (live) {
+          setLoaded({ plane: planeValues, page: pageValues, ...ranges });
+          setError(null);
+        }
       } catch (e) {
         if (live) setError(messageOf(e));
       } finally {
@@ -106,14 +132,19 @@ export function TensorView({ row, service, version, onClose }: { row: ParameterR
       }
     };
     void load();
-    return () => { live = false; };
+    return () => {
+      live = false;
+    };
     // shape and leading are keyed by their text so that equal arrays (new objects) do not refetch.
   }, [row.name, row.state, shapeKey, leadingKey, page.row, page.col, mode, shownVersion, service]);
 
   const commit = async () => {
     if (!editing || !shape) return;
     const parsed = parseValue(editing.text, row.dtype);
-    if (!parsed.ok) { setEditError(parsed.error); return; }
+    if (!parsed.ok) {
+      setEditError(parsed.error);
+      return;
+    }
     const index = elementIndex(shape, leading, editing.r, editing.c);
     try {
       await service.setElement(row.name, index, parsed.value);
@@ -127,20 +158,29 @@ export function TensorView({ row, service, version, onClose }: { row: ParameterR
   const header = (
     <header className="tensor-head">
       <b className="mono">{row.name}</b>
-      <span className="mono muted">{shapeText(row.shape)} {row.dtype}</span>
+      <span className="mono muted">
+        {shapeText(row.shape)} {row.dtype}
+      </span>
       <span className="tensor-mode" role="radiogroup" aria-label="Show">
         {(['values', 'gradient'] as const).map((m) => (
-          <label key={m}><input type="radio" name="tensor-mode" checked={mode === m} onChange={() => setMode(m)} />{m}</label>
+          <label key={m}>
+            <input type="radio" name="tensor-mode" checked={mode === m} onChange={() => setMode(m)} />
+            {m}
+          </label>
         ))}
       </span>
-      <button type="button" onClick={onClose} aria-label="Close tensor view">×</button>
+      <button type="button" onClick={onClose} aria-label="Close tensor view">
+        ×
+      </button>
     </header>
   );
   if (!shape || row.state !== 'initialized') {
     return (
       <section className="tensor-view" data-testid="tensor-view">
         {header}
-        <p className="muted">{row.name} is {row.state}: run the model so it has values.</p>
+        <p className="muted">
+          {row.name} is {row.state}: run the model so it has values.
+        </p>
       </section>
     );
   }
@@ -156,17 +196,30 @@ export function TensorView({ row, service, version, onClose }: { row: ParameterR
       {plane.leading.length > 0 && (
         <div className="tensor-leading">
           {plane.leading.map((n, axis) => (
-            <label key={axis} className="mono">axis {axis}
-              <input type="number" min={0} max={n - 1} value={leading[axis]} aria-label={`index on axis ${axis}`}
-                onChange={(e) => setPicked(leading.map((v, i) => (i === axis ? Number(e.target.value) : v)))} />
+            <label key={axis} className="mono">
+              axis {axis}
+              <input
+                type="number"
+                min={0}
+                max={n - 1}
+                value={leading[axis]}
+                aria-label={`index on axis ${axis}`}
+                onChange={(e) => setPicked(leading.map((v, i) => (i === axis ? Number(e.target.value) : v)))}
+              />
               <span className="muted">of {n}</span>
             </label>
           ))}
         </div>
       )}
-      {error && <p className="field-error" data-testid="tensor-error">{error}</p>}
+      {error && (
+        <p className="field-error" data-testid="tensor-error">
+          {error}
+        </p>
+      )}
       {loaded && mode === 'gradient' && !loaded.page.gradient && (
-        <p className="muted" data-testid="no-gradient">{row.name} has no gradient: it is a constant (grad_req null).</p>
+        <p className="muted" data-testid="no-gradient">
+          {row.name} has no gradient: it is a constant (grad_req null).
+        </p>
       )}
       {shown && planeShown && (
         <>
@@ -174,20 +227,47 @@ export function TensorView({ row, service, version, onClose }: { row: ParameterR
             {mode} · mean {stat(shown.stats.mean)} · std {stat(shown.stats.std)} · min {stat(shown.stats.min)} · max {stat(shown.stats.max)}
           </p>
           {kernels && <KernelGrid name={row.name} grid={kernels} rank={shape.length} gradient={mode === 'gradient'} service={service} version={shownVersion} />}
-          <Heatmap values={planeShown.values.data} rows={strip ? 1 : heatmapRows(plane)} cols={strip ? planeShown.values.data.length : plane.cols}
-            label={`${row.name} (${mode})`} testId="tensor-heatmap" strip={strip}
-            onPick={strip ? (_r, c) => setPage({ row: Math.floor(c / PAGE_ROWS), col: 0 }) : (r, c) => setPage({ row: Math.floor(r / PAGE_ROWS), col: Math.floor(c / PAGE_COLS) })} />
+          <Heatmap
+            values={planeShown.values.data}
+            rows={strip ? 1 : heatmapRows(plane)}
+            cols={strip ? planeShown.values.data.length : plane.cols}
+            label={`${row.name} (${mode})`}
+            testId="tensor-heatmap"
+            strip={strip}
+            onPick={
+              strip
+                ? (_r, c) => setPage({ row: Math.floor(c / PAGE_ROWS), col: 0 })
+                : (r, c) => setPage({ row: Math.floor(r / PAGE_ROWS), col: Math.floor(c / PAGE_COLS) })
+            }
+          />
           <div className="tensor-pager">
-            <button type="button" aria-label="Previous rows" disabled={page.row === 0} onClick={() => setPage({ ...page, row: page.row - 1 })}>▲</button>
-            <button type="button" aria-label="Next rows" disabled={page.row >= rowPages - 1} onClick={() => setPage({ ...page, row: page.row + 1 })}>▼</button>
-            <span className="mono muted" data-testid="tensor-page">rows {loaded.rows[0]}–{loaded.rows[1] - 1} of {plane.rows}
-              {plane.cols > 1 ? ` · cols ${loaded.cols[0]}–${loaded.cols[1] - 1} of ${plane.cols}` : ''}</span>
-            <button type="button" aria-label="Previous columns" disabled={page.col === 0} onClick={() => setPage({ ...page, col: page.col - 1 })}>◀</button>
-            <button type="button" aria-label="Next columns" disabled={page.col >= colPages - 1} onClick={() => setPage({ ...page, col: page.col + 1 })}>▶</button>
+            <button type="button" aria-label="Previous rows" disabled={page.row === 0} onClick={() => setPage({ ...page, row: page.row - 1 })}>
+              ▲
+            </button>
+            <button type="button" aria-label="Next rows" disabled={page.row >= rowPages - 1} onClick={() => setPage({ ...page, row: page.row + 1 })}>
+              ▼
+            </button>
+            <span className="mono muted" data-testid="tensor-page">
+              rows {loaded.rows[0]}–{loaded.rows[1] - 1} of {plane.rows}
+              {plane.cols > 1 ? ` · cols ${loaded.cols[0]}–${loaded.cols[1] - 1} of ${plane.cols}` : ''}
+            </span>
+            <button type="button" aria-label="Previous columns" disabled={page.col === 0} onClick={() => setPage({ ...page, col: page.col - 1 })}>
+              ◀
+            </button>
+            <button type="button" aria-label="Next columns" disabled={page.col >= colPages - 1} onClick={() => setPage({ ...page, col: page.col + 1 })}>
+              ▶
+            </button>
           </div>
           <table className="tensor-table" data-testid="tensor-table" data-mode={mode}>
             <thead>
-              <tr><th />{Array.from({ length: loaded.cols[1] - loaded.cols[0] }, (_, j) => <th key={j} className="mono">{loaded.cols[0] + j}</th>)}</tr>
+              <tr>
+                <th />
+                {Array.from({ length: loaded.cols[1] - loaded.cols[0] }, (_, j) => (
+                  <th key={j} className="mono">
+                    {loaded.cols[0] + j}
+                  </th>
+                ))}
+              </tr>
             </thead>
             <tbody>
               {Array.from({ length: loaded.rows[1] - loaded.rows[0] }, (_, i) => {
@@ -201,16 +281,39 @@ export function TensorView({ row, service, version, onClose }: { row: ParameterR
                       const v = shown.values.data[i * width + j];
                       const isEditing = editing?.r === r && editing.c === c;
                       return (
-                        <td key={c} className="num" data-cell={`${r},${c}`}
-                          onClick={mode === 'values' && !isEditing ? () => { setEditing({ r, c, text: v === undefined ? '' : String(v) }); setEditError(null); } : undefined}>
+                        <td
+                          key={c}
+                          className="num"
+                          data-cell={`${r},${c}`}
+                          onClick={
+                            mode === 'values' && !isEditing
+                              ? () => {
+                                  setEditing({ r, c, text: v === undefined ? '' : String(v) });
+                                  setEditError(null);
+                                }
+                              : undefined
+                          }
+                        >
                           {isEditing ? (
-                            <input className="mono" autoFocus aria-label={`value [${elementIndex(shape, leading, r, c).join(', ')}]`} value={editing.text}
+                            <input
+                              className="mono"
+                              autoFocus
+                              aria-label={`value [${elementIndex(shape, leading, r, c).join(', ')}]`}
+                              value={editing.text}
                               onChange={(e) => setEditing({ ...editing, text: e.target.value })}
                               onKeyDown={(e) => {
                                 if (e.key === 'Enter') void commit();
-                                if (e.key === 'Escape') { setEditing(null); setEditError(null); }
-                              }} />
-                          ) : v === undefined ? '' : formatValue(v)}
+                                if (e.key === 'Escape') {
+                                  setEditing(null);
+                                  setEditError(null);
+                                }
+                              }}
+                            />
+                          ) : v === undefined ? (
+                            ''
+                          ) : (
+                            formatValue(v)
+                          )}
                         </td>
                       );
                     })}
@@ -220,7 +323,11 @@ export function TensorView({ row, service, version, onClose }: { row: ParameterR
             </tbody>
           </table>
           {mode === 'values' && <p className="muted tensor-hint">Click a value to edit it; Enter sets it in the engine.</p>}
-          {editError && <p className="field-error" data-testid="tensor-edit-error">{editError}</p>}
+          {editError && (
+            <p className="field-error" data-testid="tensor-edit-error">
+              {editError}
+            </p>
+          )}
         </>
       )}
     </section>

@@ -31,9 +31,15 @@ export function TieField({ node, param }: { node: GraphNode; param: string }) {
       <span>tie to</span>
       <select aria-label={`${param} tie to`} value={current} onChange={(e) => onChange(e.target.value)}>
         <option value="">(own parameter)</option>
-        {tied && !listed && <option value={current}>{doc.nodes.find((n) => n.id === tied.node)?.name ?? tied.node}.{tied.param} (shapes differ)</option>}
+        {tied && !listed && (
+          <option value={current}>
+            {doc.nodes.find((n) => n.id === tied.node)?.name ?? tied.node}.{tied.param} (shapes differ)
+          </option>
+        )}
         {candidates.map((c) => (
-          <option key={`${c.node}.${c.param}`} value={`${c.node}${SEP}${c.param}`}>{tieOptionText(c)}</option>
+          <option key={`${c.node}.${c.param}`} value={`${c.node}${SEP}${c.param}`}>
+            {tieOptionText(c)}
+          </option>
         ))}
       </select>
     </label>

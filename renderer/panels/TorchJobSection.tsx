@@ -8,7 +8,6 @@ import { defaultJobForm, EXPORT_JOB_EVENT, jobSummary, parseNproc, type JobForm 
 import { jobFollowerFor, type JobExport } from '../training/job-follower.ts';
 import { messageOf } from '../services/error-message.ts';
 
-
 let savedForm: JobForm = defaultJobForm();
 
 export function TorchJobSection({ engineReady }: { engineReady: boolean }) {
@@ -20,7 +19,10 @@ export function TorchJobSection({ engineReady }: { engineReady: boolean }) {
   const [busy, setBusy] = useState(false);
   const section = useRef<HTMLDivElement>(null);
   const dirInput = useRef<HTMLInputElement>(null);
-  useSyncExternalStore((l) => follower.onChange(l), () => follower.revision);
+  useSyncExternalStore(
+    (l) => follower.onChange(l),
+    () => follower.revision,
+  );
   const version = follower.progress;
   const following = follower.followedDir;
   const setForm = (patch: Partial<JobForm>) => setFormState((f) => (savedForm = { ...f, ...patch }));
@@ -33,7 +35,9 @@ export function TorchJobSection({ engineReady }: { engineReady: boolean }) {
     window.addEventListener(EXPORT_JOB_EVENT, show);
     return () => window.removeEventListener(EXPORT_JOB_EVENT, show);
   }, []);
-  useEffect(() => { follower.loadCheckpoints = form.loadCheckpoints; }, [follower, form.loadCheckpoints]);
+  useEffect(() => {
+    follower.loadCheckpoints = form.loadCheckpoints;
+  }, [follower, form.loadCheckpoints]);
 
   const act = async (what: () => Promise<void>) => {
     setBusy(true);
@@ -55,8 +59,14 @@ export function TorchJobSection({ engineReady }: { engineReady: boolean }) {
       <div className="training-settings">
         <label className="field wide" title="The job directory on the engine's machine: one to export into, or one synced from a cluster to follow">
           <span>job directory</span>
-          <input ref={dirInput} className="mono" aria-label="Job directory" value={form.dir} placeholder="/path/to/job"
-            onChange={(e) => setForm({ dir: e.target.value })} />
+          <input
+            ref={dirInput}
+            className="mono"
+            aria-label="Job directory"
+            value={form.dir}
+            placeholder="/path/to/job"
+            onChange={(e) => setForm({ dir: e.target.value })}
+          />
         </label>
         <label className="field" title="Processes per machine (torchrun --nproc_per_node)">
           <span>processes</span>
@@ -65,29 +75,56 @@ export function TorchJobSection({ engineReady }: { engineReady: boolean }) {
         <label className="field" title="Scale the learning rate with the number of processes (the global batch is the form's batch size)">
           <span>scale lr</span>
           <select aria-label="Scale lr" value={form.scaleLr} onChange={(e) => setForm({ scaleLr: e.target.value as JobForm['scaleLr'] })}>
-            {(['none', 'linear', 'sqrt'] as const).map((o) => <option key={o} value={o}>{o}</option>)}
+            {(['none', 'linear', 'sqrt'] as const).map((o) => (
+              <option key={o} value={o}>
+                {o}
+              </option>
+            ))}
           </select>
         </label>
       </div>
       <div className="training-export-row">
-        <button type="button" disabled={!engineReady || busy || dir === '' || typeof nproc === 'string'}
+        <button
+          type="button"
+          disabled={!engineReady || busy || dir === '' || typeof nproc === 'string'}
           title="Write model.py, train.py, the data and a README with the torchrun commands, using the settings above"
-          onClick={() => void act(async () => { setReport(await follower.exportJob(dir, { nprocPerNode: nproc as number, scaleLr: form.scaleLr })); })}>
+          onClick={() =>
+            void act(async () => {
+              setReport(await follower.exportJob(dir, { nprocPerNode: nproc as number, scaleLr: form.scaleLr }));
+            })
+          }
+        >
           Export training job
         </button>
-        <button type="button" disabled={!engineReady || busy || dir === '' || running || typeof nproc === 'string'}
+        <button
+          type="button"
+          disabled={!engineReady || busy || dir === '' || running || typeof nproc === 'string'}
           title="Run torchrun --standalone here (torchrun must be on the engine's PATH) and follow it"
-          onClick={() => void act(() => follower.start(dir, nproc as number))}>Start with torchrun</button>
-        <button type="button" disabled={!engineReady || busy || dir === '' || running || typeof nproc === 'string'}
+          onClick={() => void act(() => follower.start(dir, nproc as number))}
+        >
+          Start with torchrun
+        </button>
+        <button
+          type="button"
+          disabled={!engineReady || busy || dir === '' || running || typeof nproc === 'string'}
           title="Run torchrun with --resume latest: continue from the newest checkpoint in the job's checkpoints/ (the job's, or one the editor wrote there)"
-          onClick={() => void act(() => follower.start(dir, nproc as number, 'latest'))}>Resume</button>
-        <button type="button" disabled={!engineReady || busy || !running} onClick={() => void act(() => follower.stop(following ?? dir))}>Stop job</button>
+          onClick={() => void act(() => follower.start(dir, nproc as number, 'latest'))}
+        >
+          Resume
+        </button>
+        <button type="button" disabled={!engineReady || busy || !running} onClick={() => void act(() => follower.stop(following ?? dir))}>
+          Stop job
+        </button>
       </div>
       <div className="training-export-row">
         {following === null ? (
-          <button type="button" disabled={!engineReady || dir === ''} onClick={() => void act(async () => follower.follow(dir))}>Follow job directory</button>
+          <button type="button" disabled={!engineReady || dir === ''} onClick={() => void act(async () => follower.follow(dir))}>
+            Follow job directory
+          </button>
         ) : (
-          <button type="button" onClick={() => follower.unfollow()}>Stop following</button>
+          <button type="button" onClick={() => follower.unfollow()}>
+            Stop following
+          </button>
         )}
         <label className="training-export-names">
           <input type="checkbox" checked={form.loadCheckpoints} onChange={(e) => setForm({ loadCheckpoints: e.target.checked })} />
@@ -97,15 +134,22 @@ export function TorchJobSection({ engineReady }: { engineReady: boolean }) {
       <p className="muted mono training-export-path" data-testid="torch-job-summary">
         {following ? `${following}: ${jobSummary(version)}` : 'not following a job'}
       </p>
-      {error && <p className="field-error" data-testid="torch-job-error">{error}</p>}
+      {error && (
+        <p className="field-error" data-testid="torch-job-error">
+          {error}
+        </p>
+      )}
       {report && (
         <p className="muted mono training-export-path" data-testid="torch-job-report">
           wrote {report.dir} ({report.trainSize} training, {report.validationSize} validation samples); run there: {report.command}
-          {report.torchrun ? '' : ' (torchrun is not on this machine\'s PATH: run it where PyTorch is)'}
+          {report.torchrun ? '' : " (torchrun is not on this machine's PATH: run it where PyTorch is)"}
         </p>
       )}
       {version?.process && version.process.output && (
-        <details><summary className="muted">torchrun output</summary><pre className="mono training-job-output">{version.process.output.slice(-2000)}</pre></details>
+        <details>
+          <summary className="muted">torchrun output</summary>
+          <pre className="mono training-job-output">{version.process.output.slice(-2000)}</pre>
+        </details>
       )}
     </div>
   );

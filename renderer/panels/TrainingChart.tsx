@@ -46,13 +46,29 @@ export function TrainingChart({ title, xLabel, x, series, testId, height = 130, 
       cursor: { show: true, drag: { x: false, y: false } },
       scales: { x: { time: false } },
       axes: [
-        { stroke, grid, ticks: grid, label: xLabel, labelSize: 14, size: 28, font: '10px sans-serif', labelFont: '10px sans-serif', incrs: integerX ? INTEGER_INCRS : undefined },
+        {
+          stroke,
+          grid,
+          ticks: grid,
+          label: xLabel,
+          labelSize: 14,
+          size: 28,
+          font: '10px sans-serif',
+          labelFont: '10px sans-serif',
+          incrs: integerX ? INTEGER_INCRS : undefined,
+        },
         { stroke, grid, ticks: grid, size: 44, font: '10px sans-serif' },
       ],
       series: [
         { label: xLabel },
-        ...series.map((s) => ({ label: s.label, stroke: s.color, width: 1.5, dash: s.dash ? [5, 4] : undefined, spanGaps: true,
-          points: { show: true, size: 4 } })),
+        ...series.map((s) => ({
+          label: s.label,
+          stroke: s.color,
+          width: 1.5,
+          dash: s.dash ? [5, 4] : undefined,
+          spanGaps: true,
+          points: { show: true, size: 4 },
+        })),
       ],
     };
     const chart = new uPlot(opts, [[], ...series.map(() => [])] as unknown as uPlot.AlignedData, el);

@@ -17,9 +17,13 @@ type Widget = (props: WidgetProps) => ReactElement;
 function numberWidget(integer: boolean): Widget {
   return function NumberWidget({ attr, value, onChange }) {
     return (
-      <input type="number" step={integer ? 1 : 'any'} value={typeof value === 'number' ? value : ''}
+      <input
+        type="number"
+        step={integer ? 1 : 'any'}
+        value={typeof value === 'number' ? value : ''}
         placeholder={attr.required ? 'required' : String(attr.default ?? '')}
-        onChange={(e) => onChange(e.target.value === '' ? undefined : integer ? Math.trunc(Number(e.target.value)) : Number(e.target.value))} />
+        onChange={(e) => onChange(e.target.value === '' ? undefined : integer ? Math.trunc(Number(e.target.value)) : Number(e.target.value))}
+      />
     );
   };
 }
@@ -34,7 +38,11 @@ function choiceWidget(options: (p: WidgetProps) => readonly string[], noneLabel:
     return (
       <select value={typeof value === 'string' ? value : ''} onChange={(e) => onChange(e.target.value === '' ? null : e.target.value)}>
         <option value="">{noneLabel}</option>
-        {options(props).map((c) => <option key={c} value={c}>{c}</option>)}
+        {options(props).map((c) => (
+          <option key={c} value={c}>
+            {c}
+          </option>
+        ))}
       </select>
     );
   };
@@ -45,8 +53,19 @@ const TextWidget: Widget = ({ value, onChange }) => (
 );
 
 const IntListWidget: Widget = ({ value, onChange }) => (
-  <input type="text" placeholder="e.g. 0, 1" value={Array.isArray(value) ? value.join(', ') : ''}
-    onChange={(e) => onChange(e.target.value.split(/[\s,]+/).filter(Boolean).map(Number))} />
+  <input
+    type="text"
+    placeholder="e.g. 0, 1"
+    value={Array.isArray(value) ? value.join(', ') : ''}
+    onChange={(e) =>
+      onChange(
+        e.target.value
+          .split(/[\s,]+/)
+          .filter(Boolean)
+          .map(Number),
+      )
+    }
+  />
 );
 
 export const attrWidgets: Readonly<Record<string, Widget>> = {

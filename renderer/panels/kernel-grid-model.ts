@@ -55,7 +55,8 @@ export function kernelCell(g: KernelGrid, k: number): { x: number; y: number; fi
   return {
     x: channel * (g.kw * KERNEL_SCALE + KERNEL_GAP) + kw * KERNEL_SCALE,
     y: filter * (g.kh * KERNEL_SCALE + KERNEL_GAP) + kh * KERNEL_SCALE,
-    filter, channel,
+    filter,
+    channel,
   };
 }
 

@@ -14,7 +14,11 @@ const STORAGE_KEY = 'blocksmith.bottomPanel';
  * custom: the height was chosen by dragging (until then the panel grows with what it shows: the
  * tensor view and the Training tab need more room than the problems list).
  */
-export interface PanelSize { height: number; maximized: boolean; custom: boolean }
+export interface PanelSize {
+  height: number;
+  maximized: boolean;
+  custom: boolean;
+}
 
 /** A height the window can show: at least the minimum, and the canvas keeps its minimum above it. */
 export function clampHeight(height: number, windowHeight: number): number {

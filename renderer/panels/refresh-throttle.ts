@@ -23,7 +23,10 @@ export class RefreshThrottle {
   private timer: unknown = null;
   private pending: (() => void) | null = null;
 
-  constructor(private readonly intervalMs: number, private readonly clock: ThrottleClock = realClock) {}
+  constructor(
+    private readonly intervalMs: number,
+    private readonly clock: ThrottleClock = realClock,
+  ) {}
 
   /** Runs `fn` now when the last run is at least the interval ago; else once at the interval's end (latest `fn` wins). */
   run(fn: () => void): void {
@@ -34,12 +37,15 @@ export class RefreshThrottle {
     }
     this.pending = fn;
     if (this.timer === null) {
-      this.timer = this.clock.setTimeout(() => {
-        this.timer = null;
-        const next = this.pending;
-        this.pending = null;
-        if (next) this.fire(next);
-      }, Math.max(0, wait));
+      this.timer = this.clock.setTimeout(
+        () => {
+          this.timer = null;
+          const next = this.pending;
+          this.pending = null;
+          if (next) this.fire(next);
+        },
+        Math.max(0, wait),
+      );
     }
   }
 

@@ -9,7 +9,10 @@ export const PAGE_COLS = 10;
 /** The heatmap shows at most this many values of a plane (the first rows that fit). */
 export const HEATMAP_MAX_VALUES = 16384;
 
-export interface AxisRange { start?: number; stop?: number }
+export interface AxisRange {
+  start?: number;
+  stop?: number;
+}
 
 export interface Plane {
   rows: number;
@@ -49,7 +52,10 @@ export function heatmapRows(plane: Plane): number {
   return Math.max(1, Math.min(plane.rows, Math.floor(HEATMAP_MAX_VALUES / Math.max(1, plane.cols))));
 }
 
-export interface Page { row: number; col: number }
+export interface Page {
+  row: number;
+  col: number;
+}
 
 export function pageCount(size: number, per: number): number {
   return Math.max(1, Math.ceil(size / per));

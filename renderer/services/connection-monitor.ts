@@ -27,11 +27,17 @@ export function connectionMonitor(store: EditorStore, session: () => Reconnectab
         },
       });
     } else if (state.kind === 'refused') {
-      setEngine({ connectionLost: { text: `Engine connection lost: ${state.reason}. Your edits are kept; save them with Download.`, since: connectionLost?.since ?? Date.now() } });
+      setEngine({
+        connectionLost: {
+          text: `Engine connection lost: ${state.reason}. Your edits are kept; save them with Download.`,
+          since: connectionLost?.since ?? Date.now(),
+        },
+      });
     } else if (wasDown) {
       wasDown = false;
       setEngine({
-        connectionLost: null, notice: { kind: 'info', text: 'Engine connection restored; the document was sent again.' },
+        connectionLost: null,
+        notice: { kind: 'info', text: 'Engine connection restored; the document was sent again.' },
         ...(store.getState().engineStatus === 'offline' ? { engineStatus: 'ready' as const } : {}),
       });
       void session()?.reconnected();

@@ -39,7 +39,10 @@ export class EngineSession {
   /** The model part (everything but the canvas layout) last sent: moving a node changes no shape. */
   private syncedModel: string | null = null;
 
-  constructor(private readonly store: EditorStore, readonly client: ServiceClient) {}
+  constructor(
+    private readonly store: EditorStore,
+    readonly client: ServiceClient,
+  ) {}
 
   async start(): Promise<void> {
     this.store.subscribe((state, previous) => {
@@ -56,8 +59,12 @@ export class EngineSession {
     this.client.on('engine-restarted', (event) => {
       this.syncedModel = null;
       this.store.getState().setEngine({
-        parameters: null, lastRun: null,
-        notice: { kind: 'error', text: `The engine ${event.reason === 'crashed' ? 'crashed' : 'stopped'} and was restarted; your graph is kept. Run again for parameters.` },
+        parameters: null,
+        lastRun: null,
+        notice: {
+          kind: 'error',
+          text: `The engine ${event.reason === 'crashed' ? 'crashed' : 'stopped'} and was restarted; your graph is kept. Run again for parameters.`,
+        },
       });
       this.schedule(0);
     });
@@ -79,7 +86,10 @@ export class EngineSession {
         this.client.call('exampleNames', {}),
       ]);
       this.store.getState().setEngine({
-        catalog: makeCatalog(catalog.layers, catalog.initializers), devices, exampleNames: examples.names, engineStatus: 'ready',
+        catalog: makeCatalog(catalog.layers, catalog.initializers),
+        devices,
+        exampleNames: examples.names,
+        engineStatus: 'ready',
       });
     } catch (error) {
       this.fail('The engine did not answer', error);
@@ -121,10 +131,23 @@ export class EngineSession {
       this.syncedModel = model;
       if (!trust) this.review(opened.code ?? []);
       const shapes = { edges: {}, nodes: {}, ...opened.shapes, problems: opened.problems };
-      this.store.getState().setEngine({ shapes, problems: opened.problems, parameters: null, lastRun: null,
+      this.store.getState().setEngine({
+        shapes,
+        problems: opened.problems,
+        parameters: null,
+        lastRun: null,
         // After an engine restart the engine brings back the values it had kept: say so.
-        ...(opened.restored ? { notice: { kind: 'info' as const, text: `The engine restored ${opened.restored.parameters} trained or loaded parameter(s) ` +
-          `saved at ${new Date(opened.restored.savedAt).toLocaleTimeString()}; run to see them.` } } : {}) });
+        ...(opened.restored
+          ? {
+              notice: {
+                kind: 'info' as const,
+                text:
+                  `The engine restored ${opened.restored.parameters} trained or loaded parameter(s) ` +
+                  `saved at ${new Date(opened.restored.savedAt).toLocaleTimeString()}; run to see them.`,
+              },
+            }
+          : {}),
+      });
     } catch (error) {
       if (!current()) return;
       const problems = problemsOf(error);
@@ -175,12 +198,18 @@ export class EngineSession {
       const { runInput } = this.store.getState();
       const inputFile = runInput ? { inputFile: { path: runInput.path, name: runInput.name } } : {};
       // One request per Run: outputs, edge shapes, attention maps and the parameter rows with statistics.
-      const { parameterRows, ...lastRun } = await this.client.call('forward', { docId: DOC_ID, maxValues: RUN_MAX_VALUES, attention: true, ...inputFile,
-        parameterTable: { statistics: true } });
+      const { parameterRows, ...lastRun } = await this.client.call('forward', {
+        docId: DOC_ID,
+        maxValues: RUN_MAX_VALUES,
+        attention: true,
+        ...inputFile,
+        parameterTable: { statistics: true },
+      });
       const from = lastRun.input?.source === 'file' ? ` with ${lastRun.input.name ?? ''} from ${lastRun.input.path ?? ''}` : '';
       settle();
       setEngine({
-        lastRun, parameters: parameterRows ?? [],
+        lastRun,
+        parameters: parameterRows ?? [],
         notice: { kind: 'info', text: `Ran on ${lastRun.device} in ${(lastRun.seconds * 1000).toFixed(1)} ms${from}` },
       });
       setUi({ bottomTab: 'parameters' });
@@ -205,7 +234,9 @@ export class EngineSession {
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
-      this.store.getState().setEngine({ notice: { kind: 'error', text: `${fileName} is not a Blocksmith graph (version 2)${where}: ${issue?.message ?? ''}` } });
+      this.store
+        .getState()
+        .setEngine({ notice: { kind: 'error', text: `${fileName} is not a Blocksmith graph (version 2)${where}: ${issue?.message ?? ''}` } });
       return false;
     }
     this.store.getState().replaceDocument(parsed.data, fileName);
@@ -216,7 +247,9 @@ export class EngineSession {
   private fail(what: string, error: unknown): void {
     // While the connection is down the banner says so; the status line only says what did not happen.
     if ((error as { code?: unknown } | undefined)?.code === 'E_NOT_CONNECTED' && this.store.getState().connectionLost) {
-      this.store.getState().setEngine({ notice: { kind: 'error', text: `${what}: the engine connection is lost; the document is sent again when it is back` } });
+      this.store
+        .getState()
+        .setEngine({ notice: { kind: 'error', text: `${what}: the engine connection is lost; the document is sent again when it is back` } });
       return;
     }
     this.store.getState().setEngine({ notice: { kind: 'error', text: `${what}: ${messageOf(error)}` } });

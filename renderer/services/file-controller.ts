@@ -31,7 +31,10 @@ export interface FilesState {
 
 /** The desktop shell's native dialogs (electron/preload exposes them as app:open-file / app:save-file). */
 export interface DesktopDialogs {
-  invoke(channel: 'app:open-file' | 'app:save-file', request: { title?: string; defaultPath?: string; filters?: { name: string; extensions: string[] }[] }): Promise<string | null>;
+  invoke(
+    channel: 'app:open-file' | 'app:save-file',
+    request: { title?: string; defaultPath?: string; filters?: { name: string; extensions: string[] }[] },
+  ): Promise<string | null>;
   /** Also tells the OS's recent documents list (electron/main: app.addRecentDocument). */
   invoke(channel: 'app:add-recent-document', request: { path: string }): Promise<void>;
   /** The File menu's Open Recent (electron/main/app-menu.ts) lists these. */
@@ -47,8 +50,14 @@ export interface FileEnvironment {
   now?: () => number;
 }
 
-const JSON_FILTERS = [{ name: 'Blocksmith graph', extensions: ['json'] }, { name: 'All files', extensions: ['*'] }];
-const ONNX_FILTERS = [{ name: 'ONNX model', extensions: ['onnx'] }, { name: 'All files', extensions: ['*'] }];
+const JSON_FILTERS = [
+  { name: 'Blocksmith graph', extensions: ['json'] },
+  { name: 'All files', extensions: ['*'] },
+];
+const ONNX_FILTERS = [
+  { name: 'ONNX model', extensions: ['onnx'] },
+  { name: 'All files', extensions: ['*'] },
+];
 const OPEN_FILTERS = [{ name: 'Blocksmith graph or model', extensions: ['json', 'safetensors'] }, ...JSON_FILTERS];
 
 /** "• mlp.json — Blocksmith" while unsaved, "mlp.json — Blocksmith" once saved. */
@@ -74,12 +83,25 @@ export class FileController {
   private readonly autosaver: Autosaver;
   private readonly now: () => number;
 
-  constructor(private readonly store: EditorStore, private readonly session: EngineSession, private readonly env: FileEnvironment) {
+  constructor(
+    private readonly store: EditorStore,
+    private readonly session: EngineSession,
+    private readonly env: FileEnvironment,
+  ) {
     this.now = env.now ?? Date.now;
-    this.files = createStore<FilesState>()(() => ({ recent: readRecentFiles(env.storage), pathPrompt: null, recoveryOffer: null, lastAutosave: null, exportOpen: false }));
-    this.autosaver = new Autosaver(store, env.storage,
+    this.files = createStore<FilesState>()(() => ({
+      recent: readRecentFiles(env.storage),
+      pathPrompt: null,
+      recoveryOffer: null,
+      lastAutosave: null,
+      exportOpen: false,
+    }));
+    this.autosaver = new Autosaver(
+      store,
+      env.storage,
       (at) => this.files.setState({ lastAutosave: at }),
-      (text) => this.notice('error', text));
+      (text) => this.notice('error', text),
+    );
   }
 
   /** Offers a recovery left by an earlier session (autosave waits until it is answered), then autosaves. */
@@ -173,16 +195,20 @@ export class FileController {
     }
     const parsed = zGraphDocument.safeParse(read.document);
     if (!parsed.success) {
-      this.notice('error', `Cannot open ${read.path}: the engine read a document this editor does not understand (${parsed.error.issues[0]?.message ?? 'schema'})`);
+      this.notice(
+        'error',
+        `Cannot open ${read.path}: the engine read a document this editor does not understand (${parsed.error.issues[0]?.message ?? 'schema'})`,
+      );
       return false;
     }
     if (read.parametersFile) return this.openedModel(parsed.data, read.path, () => this.loadValuesFrom(read.parametersFile!));
     this.store.getState().replaceDocument(parsed.data, baseName(read.path), read.path);
     this.remember(read.path, false);
     // The upgrade comes first: the status line is narrow and a long path would hide it.
-    this.notice('info', read.migratedFrom !== null
-      ? `Upgraded from version ${read.migratedFrom} to 2 and opened ${read.path}; Save writes version 2`
-      : `Opened ${read.path}`);
+    this.notice(
+      'info',
+      read.migratedFrom !== null ? `Upgraded from version ${read.migratedFrom} to 2 and opened ${read.path}; Save writes version 2` : `Opened ${read.path}`,
+    );
     return true;
   }
 
@@ -236,7 +262,7 @@ export class FileController {
     }
     return this.openedModel(parsed.data, name, async () => {
       for (const a of model.arrays) {
-        const data = a.data.map((v) => (Number.isFinite(v) ? v : String(v) as 'NaN' | 'Infinity' | '-Infinity'));
+        const data = a.data.map((v) => (Number.isFinite(v) ? v : (String(v) as 'NaN' | 'Infinity' | '-Infinity')));
         await this.session.client.call('setParameter', { docId: DOC_ID, name: a.name, value: { shape: a.shape, dtype: a.dtype, data } });
       }
       return model.arrays.length;
@@ -360,14 +386,17 @@ export class FileController {
     if (this.env.dialogs) {
       return this.env.dialogs.invoke(mode === 'open' ? 'app:open-file' : 'app:save-file', {
         title: how === 'import' ? 'Import model (ONNX)' : mode === 'open' ? 'Open graph document' : 'Save graph document',
-        filters: how === 'import' ? ONNX_FILTERS : mode === 'open' ? OPEN_FILTERS : JSON_FILTERS, ...(initial ? { defaultPath: initial } : {}),
+        filters: how === 'import' ? ONNX_FILTERS : mode === 'open' ? OPEN_FILTERS : JSON_FILTERS,
+        ...(initial ? { defaultPath: initial } : {}),
       });
     }
     const start = initial || this.recentFolder();
     return new Promise((resolve) => {
       this.files.setState({
         pathPrompt: {
-          mode, initial: start, resolve: (path) => {
+          mode,
+          initial: start,
+          resolve: (path) => {
             this.files.setState({ pathPrompt: null });
             resolve(path?.trim() ? path.trim() : null);
           },

@@ -29,15 +29,24 @@ function entriesOf(error: unknown): FileEntryReport[] {
 /** A foreign-weights mapping as the Files report's lines, by the file's keys. */
 function mappingEntries(m: MethodResult<'mapForeignWeights'>, applied: boolean): FileEntryReport[] {
   return [
-    ...m.shapeMismatches.map((x) => ({ name: x.key, status: 'shape-mismatch' as const, shape: x.fileShape, expectedShape: x.shape, message: `${x.parameter} is ${shapeText(x.shape)}` })),
+    ...m.shapeMismatches.map((x) => ({
+      name: x.key,
+      status: 'shape-mismatch' as const,
+      shape: x.fileShape,
+      expectedShape: x.shape,
+      message: `${x.parameter} is ${shapeText(x.shape)}`,
+    })),
     ...m.missing.map((name) => ({ name, status: 'missing' as const, message: 'no key of the file fills it' })),
     ...m.unexpected.map((name) => ({ name, status: 'extra' as const, message: 'fills no parameter' })),
-    ...m.matched.map((x) => ({ name: x.key, status: applied ? 'loaded' as const : 'read' as const, shape: x.shape, message: `→ ${x.parameter}` })),
+    ...m.matched.map((x) => ({ name: x.key, status: applied ? ('loaded' as const) : ('read' as const), shape: x.shape, message: `→ ${x.parameter}` })),
   ];
 }
 
 export class ParameterService {
-  constructor(private readonly store: EditorStore, private readonly client: ServiceClient) {}
+  constructor(
+    private readonly store: EditorStore,
+    private readonly client: ServiceClient,
+  ) {}
 
   /** Fetches the table again (after an edit or a load), keeping a running training's live statistics. */
   async refreshTable(): Promise<void> {
@@ -117,7 +126,10 @@ export function parametersFor(store: EditorStore, client: ServiceClient): Parame
 }
 
 interface DesktopDialogs {
-  invoke(channel: 'app:open-file' | 'app:save-file', payload?: { title?: string; defaultPath?: string; filters?: { name: string; extensions: string[] }[] }): Promise<unknown>;
+  invoke(
+    channel: 'app:open-file' | 'app:save-file',
+    payload?: { title?: string; defaultPath?: string; filters?: { name: string; extensions: string[] }[] },
+  ): Promise<unknown>;
 }
 
 /**

@@ -52,7 +52,9 @@ export function reconnectingTransport(
     for (const listener of messageListeners) listener(message);
   };
   const failure = (id: number, method: string): ServerMessage => ({
-    type: 'response', id, ok: false,
+    type: 'response',
+    id,
+    ok: false,
     error: { code: 'E_NOT_CONNECTED', message: `${method} failed: the engine connection is lost (${lastReason}); reconnecting` },
   });
   const failInFlight = () => {
@@ -86,7 +88,9 @@ export function reconnectingTransport(
         if (transport === current) dropped(reason ? `${code}: ${reason}` : `code ${code}`, code);
       },
     });
-    transport.onMessage((message) => { if (transport === current) deliver(message); });
+    transport.onMessage((message) => {
+      if (transport === current) deliver(message);
+    });
     current = transport;
     welcomed = false;
   }

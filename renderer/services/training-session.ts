@@ -8,17 +8,36 @@ import { DOC_ID, type EngineSession } from './engine-session.ts';
 import type { EditorStore } from '../store/editor-store.ts';
 import { refuseOnProblems } from '../store/problem-focus.ts';
 import {
-  applySummaries, buildConfig, cutCarriedAfter, foldProgress, foldStatus, idleView, isActive, resumeSeries, startingView, type TrainingView,
+  applySummaries,
+  buildConfig,
+  cutCarriedAfter,
+  foldProgress,
+  foldStatus,
+  idleView,
+  isActive,
+  resumeSeries,
+  startingView,
+  type TrainingView,
 } from '../training/training-model.ts';
 import { messageOf } from './error-message.ts';
 
 export type CheckpointList = MethodResult<'listCheckpoints'>;
 export type DataFileInfo = MethodResult<'inspectDataFile'>;
 export type Generated = MethodResult<'generateText'>;
-export interface GenerateRequest { prompt: string; length: number; temperature: number; seed: number; textFile?: string }
+export interface GenerateRequest {
+  prompt: string;
+  length: number;
+  temperature: number;
+  seed: number;
+  textFile?: string;
+}
 
 export class TrainingController {
-  constructor(private readonly store: EditorStore, private readonly session: EngineSession, private readonly client: ServiceClient) {
+  constructor(
+    private readonly store: EditorStore,
+    private readonly session: EngineSession,
+    private readonly client: ServiceClient,
+  ) {
     client.on('training-progress', (event) => {
       const { training, parameters, setTraining, setEngine } = this.store.getState();
       if (training.phase === 'idle') return;
@@ -109,9 +128,15 @@ export class TrainingController {
     }
   }
 
-  pause(): Promise<void> { return this.control('pauseTraining'); }
-  resume(): Promise<void> { return this.control('resumeTraining'); }
-  stop(): Promise<void> { return this.control('stopTraining'); }
+  pause(): Promise<void> {
+    return this.control('pauseTraining');
+  }
+  resume(): Promise<void> {
+    return this.control('resumeTraining');
+  }
+  stop(): Promise<void> {
+    return this.control('stopTraining');
+  }
 
   private async control(method: 'pauseTraining' | 'resumeTraining' | 'stopTraining'): Promise<void> {
     const { training } = this.store.getState();

@@ -92,7 +92,9 @@ export function App() {
   useShortcuts();
   useDesktopMenu();
   useFileShortcuts(useFileController());
-  useEffect(() => { document.documentElement.dataset.theme = theme; }, [theme]);
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
   return (
     <ReactFlowProvider>
       <div className={layout} style={rows} onDragOver={drop.onDragOver} onDrop={drop.onDrop}>

@@ -25,8 +25,11 @@ export const holdsCode = (doc: Pick<GraphDocument, 'nodes' | 'blocks'>): boolean
   doc.nodes.some((n) => n.kind === 'Code') || doc.blocks.some((b) => b.nodes.some((n) => n.kind === 'Code'));
 
 /** What opening a document sets: restricted when it holds code, until the engine says it is all trusted. */
-export const trustOnOpen = (doc: GraphDocument): Pick<CodeTrustSlice, 'codeTrust' | 'codeReview' | 'codePromptOpen'> =>
-  ({ codeTrust: holdsCode(doc) ? 'restricted' : 'trusted', codeReview: null, codePromptOpen: false });
+export const trustOnOpen = (doc: GraphDocument): Pick<CodeTrustSlice, 'codeTrust' | 'codeReview' | 'codePromptOpen'> => ({
+  codeTrust: holdsCode(doc) ? 'restricted' : 'trusted',
+  codeReview: null,
+  codePromptOpen: false,
+});
 
 export const codeTrustSlice: StateCreator<EditorState, [], [], CodeTrustSlice> = (set) => ({
   codeTrust: 'trusted',

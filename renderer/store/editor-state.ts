@@ -55,7 +55,11 @@ export type DevicesInfo = MethodResult<'listDevices'>;
 export type RunResult = MethodResult<'forward'>;
 export type EngineStatus = 'connecting' | 'ready' | 'busy' | 'offline';
 /** An array of an array file, by path (the engine's side) and name; shape as the file says. */
-export interface RunInputChoice { path: string; name: string; shape: number[] }
+export interface RunInputChoice {
+  path: string;
+  name: string;
+  shape: number[];
+}
 
 export interface EngineSlice {
   engineStatus: EngineStatus;

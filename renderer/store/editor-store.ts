@@ -50,8 +50,21 @@ const documentSlice: StateCreator<EditorState, [], [], DocumentSlice & HistorySl
   },
   replaceDocument(doc, fileName, filePath = null) {
     set({
-      document: doc, fileName: fileName ?? `${doc.title ?? 'untitled'}.json`, filePath, dirty: false, past: [], future: [], editGroup: null, openedAt: get().openedAt + 1,
-      selectedNodes: [], selectedEdges: [], editPath: [], shapes: null, problems: [], parameters: null, lastRun: null,
+      document: doc,
+      fileName: fileName ?? `${doc.title ?? 'untitled'}.json`,
+      filePath,
+      dirty: false,
+      past: [],
+      future: [],
+      editGroup: null,
+      openedAt: get().openedAt + 1,
+      selectedNodes: [],
+      selectedEdges: [],
+      editPath: [],
+      shapes: null,
+      problems: [],
+      parameters: null,
+      lastRun: null,
       // An array chosen as Run's input was picked for the previous model's input shape.
       runInput: null,
       ...PANEL_RESET_ON_OPEN,

@@ -9,7 +9,7 @@ import type { EditorStore } from './editor-store.ts';
 /** The node a problem names, in the document (main graph or its definition); undefined when none. */
 export function problemNode(store: EditorStore, p: ProblemInfo): { id: string; name: string } | undefined {
   const doc = store.getState().document;
-  const nodes = p.blockId === undefined ? doc.nodes : doc.blocks.find((b) => b.id === p.blockId)?.nodes ?? [];
+  const nodes = p.blockId === undefined ? doc.nodes : (doc.blocks.find((b) => b.id === p.blockId)?.nodes ?? []);
   const node = nodes.find((n) => n.id === p.nodeId);
   return node ? { id: node.id, name: node.name } : undefined;
 }

@@ -5,5 +5,9 @@ import { useEditor } from '../store/editor-context.tsx';
 export function ConnectionBanner() {
   const lost = useEditor((s) => s.connectionLost);
   if (!lost) return null;
-  return <div className="connection-lost" role="alert" data-testid="connection-lost">{lost.text}</div>;
+  return (
+    <div className="connection-lost" role="alert" data-testid="connection-lost">
+      {lost.text}
+    </div>
+  );
 }

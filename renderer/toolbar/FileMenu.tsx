@@ -53,13 +53,27 @@ export function FileMenu({ onUpload }: { onUpload(): void }) {
     action();
   };
   const item = (label: string, action: () => void, title?: string) => (
-    <button type="button" role="menuitem" tabIndex={-1} title={title} onClick={act(action)}>{label}</button>
+    <button type="button" role="menuitem" tabIndex={-1} title={title} onClick={act(action)}>
+      {label}
+    </button>
   );
 
   return (
     <div className="file-menu" ref={root}>
-      <button type="button" ref={trigger} aria-haspopup="menu" aria-expanded={open} aria-controls={open ? 'file-menu' : undefined}
-        onClick={() => setOpen(!open)} onKeyDown={(e) => { if (e.key === 'ArrowDown' && !open) { e.preventDefault(); setOpen(true); } }}>
+      <button
+        type="button"
+        ref={trigger}
+        aria-haspopup="menu"
+        aria-expanded={open}
+        aria-controls={open ? 'file-menu' : undefined}
+        onClick={() => setOpen(!open)}
+        onKeyDown={(e) => {
+          if (e.key === 'ArrowDown' && !open) {
+            e.preventDefault();
+            setOpen(true);
+          }
+        }}
+      >
         File <span aria-hidden="true">▾</span>
       </button>
       {open && (
@@ -69,22 +83,39 @@ export function FileMenu({ onUpload }: { onUpload(): void }) {
           {item('Save', () => void files.save(), filePath ? `Save to ${filePath} (Ctrl+S)` : 'Save to a file (Ctrl+S)')}
           {item('Save as…', () => void files.saveAs(), 'Save to another file (Ctrl+Shift+S)')}
           <div role="separator" />
-          {item('Import model…', () => void files.importModel(), 'Open an ONNX model as a document: layers, repeated units as blocks, its values (or drop the .onnx on the editor)')}
+          {item(
+            'Import model…',
+            () => void files.importModel(),
+            'Open an ONNX model as a document: layers, repeated units as blocks, its values (or drop the .onnx on the editor)',
+          )}
           {item('Export…', () => files.openExport(), 'Write the model as ONNX, PyTorch / Gluon / TypeScript code or a parameter file (Ctrl+Shift+E)')}
           <div role="separator" />
           {item('Download', () => files.download(), 'Download the document as a JSON file')}
           {item('Upload…', onUpload, 'Open a JSON document or a .safetensors model from this computer')}
           <div role="separator" />
           <div role="group" aria-label="Open recent" className="menu-group">
-            <div className="menu-heading muted" aria-hidden="true">Open recent</div>
-            {recent.length === 0
-              ? <button type="button" role="menuitem" tabIndex={-1} aria-disabled="true" disabled>No recent files yet</button>
-              : recent.map((r) => (
-                <button type="button" role="menuitem" tabIndex={-1} key={r.path} title={r.path} data-path={r.path}
-                  onClick={act(() => void files.openPath(r.path))}>
+            <div className="menu-heading muted" aria-hidden="true">
+              Open recent
+            </div>
+            {recent.length === 0 ? (
+              <button type="button" role="menuitem" tabIndex={-1} aria-disabled="true" disabled>
+                No recent files yet
+              </button>
+            ) : (
+              recent.map((r) => (
+                <button
+                  type="button"
+                  role="menuitem"
+                  tabIndex={-1}
+                  key={r.path}
+                  title={r.path}
+                  data-path={r.path}
+                  onClick={act(() => void files.openPath(r.path))}
+                >
                   {baseName(r.path)} <span className="muted mono">{r.path}</span>
                 </button>
-              ))}
+              ))
+            )}
           </div>
         </div>
       )}

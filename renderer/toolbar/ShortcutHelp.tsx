@@ -8,9 +8,7 @@ import { commandNamed, registeredCommands, runCommand } from '../commands/index.
 import { useAutoLayout } from '../canvas/use-auto-layout.ts';
 import { useFileController } from '../files/files-context.tsx';
 import { useEditor, useEditorHandles } from '../store/editor-context.tsx';
-import {
-  APP_ACTIONS, GESTURES, commandEntries, entryEnabled, helpView, moveActive, type AppActionId, type HelpEntry,
-} from './help-model.ts';
+import { APP_ACTIONS, GESTURES, commandEntries, entryEnabled, helpView, moveActive, type AppActionId, type HelpEntry } from './help-model.ts';
 
 const optionId = (entry: HelpEntry) => `help-${entry.source}-${entry.id}`;
 
@@ -24,7 +22,12 @@ export function ShortcutHelp({ onClose }: { onClose: () => void }) {
   const entries = useMemo(() => [...APP_ACTIONS, ...commandEntries(registeredCommands())], []);
   const view = useMemo(() => helpView(entries, GESTURES, query), [entries, query]);
   // One string, so the overlay re-renders only when what is enabled changes, not on every store change.
-  const disabledKey = useEditor((s) => entries.filter((e) => !entryEnabled(e, s, commandNamed)).map(optionId).join(' '));
+  const disabledKey = useEditor((s) =>
+    entries
+      .filter((e) => !entryEnabled(e, s, commandNamed))
+      .map(optionId)
+      .join(' '),
+  );
   const disabled = useMemo(() => new Set(disabledKey.split(' ')), [disabledKey]);
   const current = view.entries[Math.min(active, view.entries.length - 1)];
 
@@ -70,21 +73,45 @@ export function ShortcutHelp({ onClose }: { onClose: () => void }) {
     <div className="overlay" role="dialog" aria-label="Keyboard shortcuts" onClick={onClose}>
       <div className="overlay-card help-card" onClick={(e) => e.stopPropagation()} onKeyDown={onKey}>
         <h2>Commands and shortcuts</h2>
-        <input type="search" className="help-search" placeholder="Search commands, keys and gestures" aria-label="Search commands"
-          role="combobox" aria-expanded="true" aria-controls="help-commands" aria-autocomplete="list"
-          aria-activedescendant={current ? optionId(current) : undefined} autoFocus value={query}
-          onChange={(e) => { setQuery(e.target.value); setActive(0); setRefusal(null); }} />
+        <input
+          type="search"
+          className="help-search"
+          placeholder="Search commands, keys and gestures"
+          aria-label="Search commands"
+          role="combobox"
+          aria-expanded="true"
+          aria-controls="help-commands"
+          aria-autocomplete="list"
+          aria-activedescendant={current ? optionId(current) : undefined}
+          autoFocus
+          value={query}
+          onChange={(e) => {
+            setQuery(e.target.value);
+            setActive(0);
+            setRefusal(null);
+          }}
+        />
         <div className="help-list">
           <div role="listbox" id="help-commands" aria-label="Commands">
             {view.sections.map((section) => (
               <div role="group" aria-labelledby={`help-group-${section.group}`} key={section.group} data-group={section.group}>
-                <div className="help-group muted" id={`help-group-${section.group}`}>{section.group}</div>
+                <div className="help-group muted" id={`help-group-${section.group}`}>
+                  {section.group}
+                </div>
                 {section.entries.map((entry) => {
                   const off = disabled.has(optionId(entry));
                   return (
-                    <div key={optionId(entry)} id={optionId(entry)} role="option" className="help-option" aria-selected={entry === current}
-                      aria-disabled={off} data-command={entry.id} onMouseMove={() => setActive(view.entries.indexOf(entry))}
-                      onClick={() => perform(entry)}>
+                    <div
+                      key={optionId(entry)}
+                      id={optionId(entry)}
+                      role="option"
+                      className="help-option"
+                      aria-selected={entry === current}
+                      aria-disabled={off}
+                      data-command={entry.id}
+                      onMouseMove={() => setActive(view.entries.indexOf(entry))}
+                      onClick={() => perform(entry)}
+                    >
                       <span className="help-label">{entry.label}</span>
                       <kbd className="mono">{entry.shortcut ?? ''}</kbd>
                       <span className="help-doc muted">{entry.doc}</span>
@@ -94,19 +121,32 @@ export function ShortcutHelp({ onClose }: { onClose: () => void }) {
               </div>
             ))}
           </div>
-          {view.entries.length === 0 && <p className="muted" data-testid="help-no-commands">No command matches “{query}”.</p>}
+          {view.entries.length === 0 && (
+            <p className="muted" data-testid="help-no-commands">
+              No command matches “{query}”.
+            </p>
+          )}
           {view.gestures.length > 0 && (
             <table className="help-gestures" aria-label="Mouse and keys">
               <caption className="help-group muted">Mouse and keys</caption>
               <tbody>
-                {view.gestures.map((g) => <tr key={g.gesture}><td className="mono">{g.gesture}</td><td>{g.doc}</td></tr>)}
+                {view.gestures.map((g) => (
+                  <tr key={g.gesture}>
+                    <td className="mono">{g.gesture}</td>
+                    <td>{g.doc}</td>
+                  </tr>
+                ))}
               </tbody>
             </table>
           )}
         </div>
         <div className="help-foot">
-          <span className="muted" role="status">{refusal ?? '↑ ↓ choose · Enter runs · Escape closes'}</span>
-          <button type="button" onClick={onClose}>Close</button>
+          <span className="muted" role="status">
+            {refusal ?? '↑ ↓ choose · Enter runs · Escape closes'}
+          </span>
+          <button type="button" onClick={onClose}>
+            Close
+          </button>
         </div>
       </div>
     </div>

@@ -18,7 +18,9 @@ function useNoticeTimeout() {
   const notice = useEditor((s) => s.notice);
   useEffect(() => {
     if (notice?.kind !== 'info') return undefined;
-    const timer = setTimeout(() => { if (store.getState().notice === notice) store.getState().setEngine({ notice: null }); }, INFO_NOTICE_MS);
+    const timer = setTimeout(() => {
+      if (store.getState().notice === notice) store.getState().setEngine({ notice: null });
+    }, INFO_NOTICE_MS);
     return () => clearTimeout(timer);
   }, [notice, store]);
 }
@@ -54,33 +56,52 @@ export function Toolbar() {
     <header className="toolbar">
       <span className="brand">Blocksmith</span>
       <span className="doc-title" data-testid="doc-title" title={`${filePath ?? 'not saved to a file yet'}${docTitle ? ` · title: ${docTitle}` : ''}`}>
-        {fileName}{dirty ? ' •' : ''}
+        {fileName}
+        {dirty ? ' •' : ''}
       </span>
       <FileMenu onUpload={() => fileInput.current?.click()} />
       <select aria-label="Open example" value="" onChange={(e) => e.target.value && files.confirmDiscard() && void session.openExample(e.target.value)}>
         <option value="">Examples…</option>
-        {examples.map((n) => <option key={n} value={n}>{n}</option>)}
+        {examples.map((n) => (
+          <option key={n} value={n}>
+            {n}
+          </option>
+        ))}
       </select>
       <input ref={fileInput} type="file" accept=".json,.safetensors,.onnx,application/json" hidden onChange={(e) => void upload(e)} data-testid="open-file" />
       <span className="sep" />
-      <button type="button" onClick={() => runCommand(store, 'undo')} disabled={!canUndo} title="Ctrl+Z">Undo</button>
-      <button type="button" onClick={() => runCommand(store, 'redo')} disabled={!canRedo} title="Ctrl+Shift+Z">Redo</button>
+      <button type="button" onClick={() => runCommand(store, 'undo')} disabled={!canUndo} title="Ctrl+Z">
+        Undo
+      </button>
+      <button type="button" onClick={() => runCommand(store, 'redo')} disabled={!canRedo} title="Ctrl+Shift+Z">
+        Redo
+      </button>
       <button type="button" onClick={() => void layout()} title="Auto-layout the selection (two or more nodes) or the whole graph">
         {selectionSize > 1 ? 'Layout selection' : 'Layout'}
       </button>
       <span className="sep" />
-      <button type="button" className="primary" onClick={() => void session.run()} disabled={status !== 'ready'} title="Ctrl+Enter">Run</button>
+      <button type="button" className="primary" onClick={() => void session.run()} disabled={status !== 'ready'} title="Ctrl+Enter">
+        Run
+      </button>
       <span className={`notice ${notice?.kind ?? ''}`} role="status" data-testid="notice" title={notice?.text}>
         {notice?.text ?? (status === 'connecting' ? 'Connecting to the engine…' : '')}
         {notice?.kind === 'error' && (
-          <button type="button" className="notice-dismiss" aria-label="Dismiss the message" onClick={() => store.getState().setEngine({ notice: null })}>×</button>
+          <button type="button" className="notice-dismiss" aria-label="Dismiss the message" onClick={() => store.getState().setEngine({ notice: null })}>
+            ×
+          </button>
         )}
       </span>
-      {lastAutosave !== null && <span className="autosave muted" data-testid="autosave-status">autosaved {new Date(lastAutosave).toLocaleTimeString()}</span>}
+      {lastAutosave !== null && (
+        <span className="autosave muted" data-testid="autosave-status">
+          autosaved {new Date(lastAutosave).toLocaleTimeString()}
+        </span>
+      )}
       <button type="button" onClick={() => store.getState().setUi({ theme: theme === 'light' ? 'dark' : 'light' })} aria-label="Toggle theme">
         {theme === 'light' ? 'Dark' : 'Light'}
       </button>
-      <button type="button" onClick={() => store.getState().setUi({ helpOpen: true })} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">?</button>
+      <button type="button" onClick={() => store.getState().setUi({ helpOpen: true })} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">
+        ?
+      </button>
       {help && <ShortcutHelp onClose={() => store.getState().setUi({ helpOpen: false })} />}
       <ConnectionBanner />
     </header>

@@ -27,25 +27,65 @@ export interface HelpGesture {
 /** The toolbar's and File menu's actions, listed and run by the help (ShortcutHelp maps each id to its handler). */
 export const APP_ACTIONS = [
   { source: 'app', id: 'new', group: 'File', label: 'New', doc: 'Start an empty document (asks before dropping unsaved changes)' },
-  { source: 'app', id: 'open', group: 'File', label: 'Open…', shortcut: 'Ctrl+O', doc: 'Open a document file by its path (the engine reads it; version-1 files are upgraded)' },
+  {
+    source: 'app',
+    id: 'open',
+    group: 'File',
+    label: 'Open…',
+    shortcut: 'Ctrl+O',
+    doc: 'Open a document file by its path (the engine reads it; version-1 files are upgraded)',
+  },
   { source: 'app', id: 'save', group: 'File', label: 'Save', shortcut: 'Ctrl+S', doc: 'Write the document to its file (asks for a path the first time)' },
-  { source: 'app', id: 'saveAs', group: 'File', label: 'Save as…', shortcut: 'Ctrl+Shift+S', doc: 'Write the document to a new path, which it keeps from then on' },
-  { source: 'app', id: 'importModel', group: 'File', label: 'Import model…', doc: 'Open an ONNX model as a document: layers, repeated units as blocks, its values loaded (or drop the .onnx on the editor)' },
-  { source: 'app', id: 'exportModel', group: 'File', label: 'Export…', shortcut: 'Ctrl+Shift+E', doc: 'Write the model as ONNX, PyTorch / Gluon / TypeScript code, .safetensors (with the graph), .npz or MXNet .params' },
-  { source: 'app', id: 'download', group: 'File', label: 'Download', doc: 'Save the document as a JSON file through the browser\'s downloads' },
-  { source: 'app', id: 'layout', group: 'View', label: 'Layout', doc: 'Lay out the selection (two or more nodes) or the whole graph left to right, as one undo step' },
+  {
+    source: 'app',
+    id: 'saveAs',
+    group: 'File',
+    label: 'Save as…',
+    shortcut: 'Ctrl+Shift+S',
+    doc: 'Write the document to a new path, which it keeps from then on',
+  },
+  {
+    source: 'app',
+    id: 'importModel',
+    group: 'File',
+    label: 'Import model…',
+    doc: 'Open an ONNX model as a document: layers, repeated units as blocks, its values loaded (or drop the .onnx on the editor)',
+  },
+  {
+    source: 'app',
+    id: 'exportModel',
+    group: 'File',
+    label: 'Export…',
+    shortcut: 'Ctrl+Shift+E',
+    doc: 'Write the model as ONNX, PyTorch / Gluon / TypeScript code, .safetensors (with the graph), .npz or MXNet .params',
+  },
+  { source: 'app', id: 'download', group: 'File', label: 'Download', doc: "Save the document as a JSON file through the browser's downloads" },
+  {
+    source: 'app',
+    id: 'layout',
+    group: 'View',
+    label: 'Layout',
+    doc: 'Lay out the selection (two or more nodes) or the whole graph left to right, as one undo step',
+  },
   { source: 'app', id: 'toggleTheme', group: 'View', label: 'Toggle dark theme', doc: 'Switch between the light and the dark theme' },
-  { source: 'app', id: 'run', group: 'Run', label: 'Run', shortcut: 'Ctrl+Enter', doc: 'A forward pass in the engine, then the parameter table and the output heatmap' },
+  {
+    source: 'app',
+    id: 'run',
+    group: 'Run',
+    label: 'Run',
+    shortcut: 'Ctrl+Enter',
+    doc: 'A forward pass in the engine, then the parameter table and the output heatmap',
+  },
 ] as const satisfies readonly HelpEntry[];
 
 export type AppActionId = (typeof APP_ACTIONS)[number]['id'];
 
 export const GESTURES: readonly HelpGesture[] = [
   { gesture: 'Drag from the palette', doc: 'add a layer or block where you drop it' },
-  { gesture: 'Double-click the canvas', doc: 'quick add: type a layer\'s name, Enter adds the first match' },
+  { gesture: 'Double-click the canvas', doc: "quick add: type a layer's name, Enter adds the first match" },
   { gesture: 'Double-click a block or repeat', doc: 'drill in: edit its definition (an inline sequence becomes one first); the breadcrumb leads back out' },
   { gesture: 'Drag from an output port to an input port', doc: 'connect (refused for cycles and a second edge into one input)' },
-  { gesture: 'Drag an edge\'s end to another port', doc: 'reconnect it, with the same checks as connecting' },
+  { gesture: "Drag an edge's end to another port", doc: 'reconnect it, with the same checks as connecting' },
   { gesture: 'Click, Ctrl+click', doc: 'select; add to the selection' },
   { gesture: 'Shift+drag', doc: 'box select' },
   { gesture: '?', doc: 'this help; Escape closes it' },
@@ -53,7 +93,14 @@ export const GESTURES: readonly HelpGesture[] = [
 
 /** The registry's commands as help entries, in registration order. */
 export function commandEntries(commands: readonly Command[]): HelpEntry[] {
-  return commands.map(({ name, group, label, shortcut, doc }) => ({ source: 'command', id: name, group, label, doc, ...(shortcut !== undefined ? { shortcut } : {}) }));
+  return commands.map(({ name, group, label, shortcut, doc }) => ({
+    source: 'command',
+    id: name,
+    group,
+    label,
+    doc,
+    ...(shortcut !== undefined ? { shortcut } : {}),
+  }));
 }
 
 /** Whether Enter on the entry would do something now: the command's own check, or the toolbar's for an app action. */

@@ -24,14 +24,20 @@ export class JobFollower {
   loadCheckpoints = true;
   private readonly listeners = new Set<() => void>();
 
-  constructor(private readonly store: EditorStore, private readonly session: EngineSession, private readonly client: ServiceClient) {}
+  constructor(
+    private readonly store: EditorStore,
+    private readonly session: EngineSession,
+    private readonly client: ServiceClient,
+  ) {}
 
   onChange(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  get followedDir(): string | null { return this.following; }
+  get followedDir(): string | null {
+    return this.following;
+  }
 
   /** Writes the job for the current document with the training form's settings. */
   async exportJob(dir: string, options: { nprocPerNode: number; scaleLr: 'none' | 'linear' | 'sqrt' }): Promise<JobExport> {
@@ -126,7 +132,9 @@ export class JobFollower {
       this.store.getState().setEngine({ parameters: applySummaries(table.parameters, this.store.getState().training.parameters) });
     } catch (error) {
       // The document may no longer match the job (edited since the export): the charts still follow.
-      this.store.getState().setEngine({ notice: { kind: 'info', text: `The checkpoint's values did not load: ${(error as { message?: string }).message ?? String(error)}` } });
+      this.store
+        .getState()
+        .setEngine({ notice: { kind: 'info', text: `The checkpoint's values did not load: ${(error as { message?: string }).message ?? String(error)}` } });
     }
   }
 }

@@ -48,7 +48,10 @@ export function jobView(progress: TorchJobProgress, previous: TrainingView): Tra
   return {
     ...idleView(),
     phase: progress.started ? status.state : 'idle',
-    runId: status.runId, status: rest, series, parameters,
+    runId: status.runId,
+    status: rest,
+    series,
+    parameters,
     gradNorms: gradNormsByNode(Object.values(parameters)),
     error: status.error ? `${status.error.code}: ${status.error.message}` : null,
     ...(previous.openedAt !== undefined ? { openedAt: previous.openedAt } : {}),

@@ -5,7 +5,13 @@
 import { FieldError, dataSource, num, posInt, type DataFormFields } from './data-source-form.ts';
 export { DATA_KINDS, DATA_KIND_LABELS, featureList, toggleFeature, type DataKind } from './data-source-form.ts';
 import type {
-  EpochRecord, ParameterRow, ParameterSummary, TrainingConfigInput, TrainingProgress, TrainingState, TrainingStatus,
+  EpochRecord,
+  ParameterRow,
+  ParameterSummary,
+  TrainingConfigInput,
+  TrainingProgress,
+  TrainingState,
+  TrainingStatus,
 } from '../../engine/protocol/service-api.ts';
 
 export type TaskChoice = 'auto' | 'classification' | 'regression';
@@ -53,10 +59,31 @@ export function defaultForm(): TrainingForm {
   return {
     // Long enough (80,000 samples seen, ~15 s on a laptop CPU) that the charts visibly move and the
     // per-epoch chart gets ten points; a run of 2,000 samples ended before anyone saw it.
-    data: 'mnist', limit: '10000', dataPath: '', textWindow: '', labelColumn: '', featureColumns: '', task: 'auto', validationFraction: '0.2',
-    loss: 'auto', optimizer: 'sgd', learningRate: '0.1', momentum: '0.9', wd: '0',
-    schedule: 'none', scheduleStep: '100', scheduleFactor: '0.5', warmupSteps: '0', finalLr: '0', clipGlobalNorm: '',
-    batchSize: '64', epochs: '10', device: 'cpu', checkpointDir: '', checkpointEvery: '', resumeFrom: '',
+    data: 'mnist',
+    limit: '10000',
+    dataPath: '',
+    textWindow: '',
+    labelColumn: '',
+    featureColumns: '',
+    task: 'auto',
+    validationFraction: '0.2',
+    loss: 'auto',
+    optimizer: 'sgd',
+    learningRate: '0.1',
+    momentum: '0.9',
+    wd: '0',
+    schedule: 'none',
+    scheduleStep: '100',
+    scheduleFactor: '0.5',
+    warmupSteps: '0',
+    finalLr: '0',
+    clipGlobalNorm: '',
+    batchSize: '64',
+    epochs: '10',
+    device: 'cpu',
+    checkpointDir: '',
+    checkpointEvery: '',
+    resumeFrom: '',
   };
 }
 
@@ -65,12 +92,18 @@ export type ConfigResult = { ok: true; config: TrainingConfigInput } | { ok: fal
 /** The learning-rate schedule (its base rate is the optimizer's). */
 function schedule(form: TrainingForm): TrainingConfigInput['schedule'] {
   if (form.schedule === 'step') {
-    return { kind: 'factor', step: num(form.scheduleStep, 'decay every', posInt, 'a whole number of steps ≥ 1'),
-      factor: num(form.scheduleFactor, 'decay factor', (v) => v > 0 && v <= 1, 'in (0, 1]') };
+    return {
+      kind: 'factor',
+      step: num(form.scheduleStep, 'decay every', posInt, 'a whole number of steps ≥ 1'),
+      factor: num(form.scheduleFactor, 'decay factor', (v) => v > 0 && v <= 1, 'in (0, 1]'),
+    };
   }
   if (form.schedule === 'cosine') {
-    return { kind: 'cosine', warmupSteps: num(form.warmupSteps, 'warmup steps', (v) => Number.isInteger(v) && v >= 0, 'a whole number ≥ 0'),
-      finalLr: num(form.finalLr, 'final lr', (v) => v >= 0, '≥ 0') };
+    return {
+      kind: 'cosine',
+      warmupSteps: num(form.warmupSteps, 'warmup steps', (v) => Number.isInteger(v) && v >= 0, 'a whole number ≥ 0'),
+      finalLr: num(form.finalLr, 'final lr', (v) => v >= 0, '≥ 0'),
+    };
   }
   return undefined;
 }
@@ -202,8 +235,14 @@ export function fileNameOf(path: string): string {
 
 function appendEpochs(series: TrainingSeries, records: readonly EpochRecord[]): TrainingSeries {
   if (records.length === 0) return series;
-  const next = { ...series, epochs: [...series.epochs], trainLoss: [...series.trainLoss], validationLoss: [...series.validationLoss],
-    trainAccuracy: [...series.trainAccuracy], validationAccuracy: [...series.validationAccuracy] };
+  const next = {
+    ...series,
+    epochs: [...series.epochs],
+    trainLoss: [...series.trainLoss],
+    validationLoss: [...series.validationLoss],
+    trainAccuracy: [...series.trainAccuracy],
+    validationAccuracy: [...series.validationAccuracy],
+  };
   for (const r of records) {
     const x = r.epoch + 1;
     if (next.epochs.includes(x)) continue;
@@ -253,7 +292,11 @@ export function foldStatus(view: TrainingView, status: TrainingStatus): Training
   if (view.runId !== null && status.runId !== view.runId) return view;
   const { history, ...rest } = status;
   return {
-    ...view, runId: status.runId, phase: status.state, status: rest, series: appendEpochs(view.series, history),
+    ...view,
+    runId: status.runId,
+    phase: status.state,
+    status: rest,
+    series: appendEpochs(view.series, history),
     error: status.error ? `${status.error.code}: ${status.error.message}` : view.error,
   };
 }
@@ -294,8 +337,8 @@ export function metricReadouts(status: Omit<TrainingStatus, 'history'> | null, s
   if (!status) return { loss: null, accuracy: null };
   const betweenEpochs = status.batch === 0 && series.epochs.length > 0;
   return {
-    loss: status.loss ?? (betweenEpochs ? series.trainLoss.at(-1) ?? null : null),
-    accuracy: status.accuracy ?? (betweenEpochs ? series.trainAccuracy.at(-1) ?? null : null),
+    loss: status.loss ?? (betweenEpochs ? (series.trainLoss.at(-1) ?? null) : null),
+    accuracy: status.accuracy ?? (betweenEpochs ? (series.trainAccuracy.at(-1) ?? null) : null),
   };
 }
 

@@ -40,9 +40,11 @@ export async function serve(options: ServeOptions): Promise<Serving> {
   }
   const host = options.host ?? '127.0.0.1';
   if (!isLoopback(host)) {
-    warn(`WARNING: listening on ${host}: other machines that can reach it may use the editor and its engine ` +
-      '(read and write files as you) if they learn the token. Use only on networks you trust' +
-      (options.allowDirs?.length ? '.' : ', and consider --allow-dir DIR to limit file access to chosen folders.'));
+    warn(
+      `WARNING: listening on ${host}: other machines that can reach it may use the editor and its engine ` +
+        '(read and write files as you) if they learn the token. Use only on networks you trust' +
+        (options.allowDirs?.length ? '.' : ', and consider --allow-dir DIR to limit file access to chosen folders.'),
+    );
   }
   const allowed = options.allowDirs?.map((d) => path.resolve(d)) ?? [];
   if (allowed.length > 0) log(`file access limited to: ${allowed.join(', ')}`);

@@ -3,10 +3,7 @@
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 
-export type StaticLookup =
-  | { kind: 'file'; filePath: string; contentType: string }
-  | { kind: 'not-found' }
-  | { kind: 'bad-request'; reason: string };
+export type StaticLookup = { kind: 'file'; filePath: string; contentType: string } | { kind: 'not-found' } | { kind: 'bad-request'; reason: string };
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',

@@ -25,8 +25,11 @@ import { sampleInterleaved, summarize, type Timing } from './timing.ts';
 import { trainingCase } from './training.ts';
 import { watchLoad, type LoadReport } from './load.ts';
 
-const dense = (units: number, i: number, relu: boolean): ChainLayer =>
-  ({ kind: 'Dense', name: `dense${i}`, attrs: { units, ...(relu ? { activation: 'relu' } : {}) } });
+const dense = (units: number, i: number, relu: boolean): ChainLayer => ({
+  kind: 'Dense',
+  name: `dense${i}`,
+  attrs: { units, ...(relu ? { activation: 'relu' } : {}) },
+});
 
 /** The anchor MLPs of issue 14: input width and layer widths (ReLU on every hidden layer). */
 const MODELS = [
@@ -49,7 +52,9 @@ const GOAL_TRAIN_BUSY = 0.4;
 /** A process that keeps one core busy until stopped (a plain spin loop in another node). */
 function startBusyProcess(): ChildProcess {
   const child = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
-  const kill = (): void => { child.kill('SIGKILL'); };
+  const kill = (): void => {
+    child.kill('SIGKILL');
+  };
   process.once('exit', kill);
   child.once('exit', () => process.removeListener('exit', kill));
   return child;
@@ -79,7 +84,11 @@ interface ForwardCase {
 
 async function forwardCases(threads: number, log: (s: string) => void): Promise<ForwardCase[]> {
   const sessionOptions: ort.InferenceSession.SessionOptions = {
-    executionProviders: ['cpu'], intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all',
+    executionProviders: ['cpu'],
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
   };
   initOrt();
   const cases: ForwardCase[] = [];
@@ -96,7 +105,8 @@ async function forwardCases(threads: number, log: (s: string) => void): Promise<
       const x = np.random.uniform(-1, 1, [batch, ...sample], { seed: 11 + batch });
       const feeds = { data: new ort.Tensor('float32', x.toTyped() as Float32Array, [batch, ...sample]) };
       const c: ForwardCase = {
-        name, macs: macsPerSample * batch,
+        name,
+        macs: macsPerSample * batch,
         eager: () => model.net.call(x),
         hybrid: () => hybrid.net.call(x),
         ort: () => session.run(feeds, { output: null }, {}),
@@ -104,7 +114,10 @@ async function forwardCases(threads: number, log: (s: string) => void): Promise<
       };
       const yOrt = (c.ort() as Record<string, { data: Float32Array }>).output!.data;
       c.hybrid().dispose(); // traces the plan
-      for (const [what, f] of [['eager', c.eager], ['hybridized', c.hybrid]] as const) {
+      for (const [what, f] of [
+        ['eager', c.eager],
+        ['hybridized', c.hybrid],
+      ] as const) {
         const y = f();
         const err = relativeError(y.toTyped() as Float32Array, yOrt);
         y.dispose();
@@ -127,26 +140,46 @@ async function forwardCases(threads: number, log: (s: string) => void): Promise<
   return cases;
 }
 
-interface Measured { eager: Timing; hybrid: Timing; ort: Timing }
+interface Measured {
+  eager: Timing;
+  hybrid: Timing;
+  ort: Timing;
+}
 
 function timeCase(c: ForwardCase, options: BenchOptions): Measured {
   // ~2 GFLOP/s-µs budget: many calls for the µs cases, a few for the 100 ms ones.
   const big = c.macs > 2e8;
-  const s = sampleInterleaved([
-    { name: 'eager', call: c.eager, cleanup: (r) => (r as NDArray).dispose() },
-    { name: 'hybrid', call: c.hybrid, cleanup: (r) => (r as NDArray).dispose() },
-    { name: 'ort', call: c.ort },
-  ], { minSeconds: big ? options.minSeconds : options.minSeconds / 2, minReps: big ? options.minReps : options.minReps * 20, warmup: options.warmup + 2, maxReps: 20_000 });
+  const s = sampleInterleaved(
+    [
+      { name: 'eager', call: c.eager, cleanup: (r) => (r as NDArray).dispose() },
+      { name: 'hybrid', call: c.hybrid, cleanup: (r) => (r as NDArray).dispose() },
+      { name: 'ort', call: c.ort },
+    ],
+    {
+      minSeconds: big ? options.minSeconds : options.minSeconds / 2,
+      minReps: big ? options.minReps : options.minReps * 20,
+      warmup: options.warmup + 2,
+      maxReps: 20_000,
+    },
+  );
   return { eager: summarize(s.eager!), hybrid: summarize(s.hybrid!), ort: summarize(s.ort!) };
 }
 
-interface TrainMeasured { step: Timing; matmul: Timing; gflops: number; ceiling: number }
+interface TrainMeasured {
+  step: Timing;
+  matmul: Timing;
+  gflops: number;
+  ceiling: number;
+}
 
 function timeTraining(options: BenchOptions, t: ReturnType<typeof trainingCase>, flopsPerStep: number): TrainMeasured {
-  const s = sampleInterleaved([
-    { name: 'step', call: t.step },
-    { name: 'matmul', call: t.matmul, cleanup: (r) => (r as { dispose(): void }).dispose() },
-  ], { minSeconds: options.minSeconds * 2, minReps: options.minReps * 2, warmup: options.warmup + 2 });
+  const s = sampleInterleaved(
+    [
+      { name: 'step', call: t.step },
+      { name: 'matmul', call: t.matmul, cleanup: (r) => (r as { dispose(): void }).dispose() },
+    ],
+    { minSeconds: options.minSeconds * 2, minReps: options.minReps * 2, warmup: options.warmup + 2 },
+  );
   const step = summarize(s.step!);
   const matmul = summarize(s.matmul!);
   return { step, matmul, gflops: flopsPerStep / step.median / 1e9, ceiling: t.matmulFlops / matmul.median / 1e9 };
@@ -156,8 +189,10 @@ const times = (a: Timing, b: Timing): number => a.median / b.median;
 
 export async function runContentionSuite(addon: NativeAddon, options: BenchOptions, log: (s: string) => void): Promise<{ rows: Row[]; figures: unknown }> {
   const threads = os.availableParallelism();
-  log(`onnxruntime-node ${ort.env.versions.common}, intraOpNumThreads ${threads}; addon threads ${addon.capabilities().threads}; ` +
-    `busy = one \`node -e "for(;;){}"\` process beside the bench`);
+  log(
+    `onnxruntime-node ${ort.env.versions.common}, intraOpNumThreads ${threads}; addon threads ${addon.capabilities().threads}; ` +
+      `busy = one \`node -e "for(;;){}"\` process beside the bench`,
+  );
   const cases = await forwardCases(threads, log);
   const train = trainingCase();
   const flopsPerStep = 2 * 3 * (784 * 1024 + 1024 * 1024 + 1024 * 10) * 128;
@@ -195,9 +230,18 @@ export async function runContentionSuite(addon: NativeAddon, options: BenchOptio
       `eager ${fmtNum(m.eager.median * 1e6)} µs, hybridized ${fmtNum(m.hybrid.median * 1e6)} µs, ort ${fmtNum(m.ort.median * 1e6)} µs`;
     log(`${c.name}: quiet ${line(q)}; busy ${line(b)}`);
     const row = (what: string, engine: Timing, peerName: string, peer: Timing, goal: number | null): Row => ({
-      suite: 'contention', benchmark: `${c.name} ${what}`, value: engine.median * 1e6, best: engine.best * 1e6, unit: 'µs',
-      peerName, peerValue: peer.median * 1e6, ratio: times(engine, peer), ratioStyle: 'times',
-      goal: goal === null ? '' : `≤ ${goal.toFixed(1)}×`, verdict: goal === null ? 'info' : verdict(times(engine, peer) <= goal), loadSensitive: false,
+      suite: 'contention',
+      benchmark: `${c.name} ${what}`,
+      value: engine.median * 1e6,
+      best: engine.best * 1e6,
+      unit: 'µs',
+      peerName,
+      peerValue: peer.median * 1e6,
+      ratio: times(engine, peer),
+      ratioStyle: 'times',
+      goal: goal === null ? '' : `≤ ${goal.toFixed(1)}×`,
+      verdict: goal === null ? 'info' : verdict(times(engine, peer) <= goal),
+      loadSensitive: false,
     });
     rows.push(
       row('eager, quiet', q.eager, 'ort', q.ort, GOAL_QUIET),
@@ -209,17 +253,37 @@ export async function runContentionSuite(addon: NativeAddon, options: BenchOptio
     figures[c.name] = { quiet: q, busy: b };
   }
   const trainRow = (what: string, m: TrainMeasured): Row => ({
-    suite: 'contention', benchmark: `train step 784-1024-1024-10 batch 128, ${what}`, value: m.gflops, best: flopsPerStep / m.step.best / 1e9,
-    unit: 'GFLOP/s', peerName: 'oneDNN matmul', peerValue: m.ceiling, ratio: m.gflops / m.ceiling, ratioStyle: 'percent',
-    goal: `≥ ${GOAL_TRAIN * 100}%`, verdict: verdict(m.gflops / m.ceiling >= GOAL_TRAIN), loadSensitive: false,
+    suite: 'contention',
+    benchmark: `train step 784-1024-1024-10 batch 128, ${what}`,
+    value: m.gflops,
+    best: flopsPerStep / m.step.best / 1e9,
+    unit: 'GFLOP/s',
+    peerName: 'oneDNN matmul',
+    peerValue: m.ceiling,
+    ratio: m.gflops / m.ceiling,
+    ratioStyle: 'percent',
+    goal: `≥ ${GOAL_TRAIN * 100}%`,
+    verdict: verdict(m.gflops / m.ceiling >= GOAL_TRAIN),
+    loadSensitive: false,
   });
   const held = trainBusy.gflops / trainQuiet.gflops;
   rows.push(trainRow('quiet', trainQuiet), trainRow('one core busy', trainBusy), {
-    suite: 'contention', benchmark: 'train step, busy / quiet speed', value: trainBusy.gflops, unit: 'GFLOP/s', peerName: 'quiet', peerValue: trainQuiet.gflops,
-    ratio: held, ratioStyle: 'times', goal: `≥ ${GOAL_TRAIN_BUSY}×`, verdict: verdict(held >= GOAL_TRAIN_BUSY), loadSensitive: false,
+    suite: 'contention',
+    benchmark: 'train step, busy / quiet speed',
+    value: trainBusy.gflops,
+    unit: 'GFLOP/s',
+    peerName: 'quiet',
+    peerValue: trainQuiet.gflops,
+    ratio: held,
+    ratioStyle: 'times',
+    goal: `≥ ${GOAL_TRAIN_BUSY}×`,
+    verdict: verdict(held >= GOAL_TRAIN_BUSY),
+    loadSensitive: false,
   });
-  log(`train step: quiet ${fmtNum(trainQuiet.step.median * 1e3)} ms (${fmtNum(trainQuiet.gflops)} GFLOP/s, ceiling ${fmtNum(trainQuiet.ceiling)}), ` +
-    `busy ${fmtNum(trainBusy.step.median * 1e3)} ms (${fmtNum(trainBusy.gflops)} GFLOP/s, ceiling ${fmtNum(trainBusy.ceiling)})`);
+  log(
+    `train step: quiet ${fmtNum(trainQuiet.step.median * 1e3)} ms (${fmtNum(trainQuiet.gflops)} GFLOP/s, ceiling ${fmtNum(trainQuiet.ceiling)}), ` +
+      `busy ${fmtNum(trainBusy.step.median * 1e3)} ms (${fmtNum(trainBusy.gflops)} GFLOP/s, ceiling ${fmtNum(trainBusy.ceiling)})`,
+  );
   figures.training = { quiet: trainQuiet, busy: trainBusy, busyOverQuiet: held };
   return { rows, figures };
 }

@@ -11,7 +11,13 @@ import { verdict, type Row } from './report.ts';
 import { timePerCall, type Timing } from './timing.ts';
 import { timeLenetStep } from './lenet-step.ts';
 
-interface ConvCase { name: string; x: number[]; w: number[]; padding: number; strides: number }
+interface ConvCase {
+  name: string;
+  x: number[];
+  w: number[];
+  padding: number;
+  strides: number;
+}
 const CONVS: ConvCase[] = [
   { name: 'LeNet conv1 (64,1,28,28) 6x5x5 pad 2', x: [64, 1, 28, 28], w: [6, 1, 5, 5], padding: 2, strides: 1 },
   { name: 'LeNet conv2 (64,6,14,14) 16x5x5', x: [64, 6, 14, 14], w: [16, 6, 5, 5], padding: 0, strides: 1 },
@@ -55,17 +61,39 @@ type TorchTimes = Record<string, { forward?: { median: number; best: number }; s
 function row(benchmark: string, ours: Timing, torchMedian: number): Row {
   const ratio = ours.median / torchMedian;
   return {
-    suite: 'conv', benchmark, value: ours.median * 1e3, best: ours.best * 1e3, unit: 'ms', peerName: 'PyTorch',
-    peerValue: torchMedian * 1e3, ratio, ratioStyle: 'times', goal: `≤ ${GOAL.toFixed(1)}×`, verdict: verdict(ratio <= GOAL),
+    suite: 'conv',
+    benchmark,
+    value: ours.median * 1e3,
+    best: ours.best * 1e3,
+    unit: 'ms',
+    peerName: 'PyTorch',
+    peerValue: torchMedian * 1e3,
+    ratio,
+    ratioStyle: 'times',
+    goal: `≤ ${GOAL.toFixed(1)}×`,
+    verdict: verdict(ratio <= GOAL),
   };
 }
 
 export async function runConvSuite(addon: NativeAddon, options: BenchOptions, log: (s: string) => void): Promise<{ rows: Row[]; figures: unknown }> {
   const perCall = { minSeconds: options.minSeconds, minReps: options.minReps, warmup: options.warmup };
   const threads = addon.capabilities().threads;
-  const torch = JSON.parse(execFileSync('/usr/bin/python3', ['-c', TORCH_SCRIPT, JSON.stringify({
-    threads, convs: CONVS, poolX: POOL_X, ...perCall,
-  })], { encoding: 'utf8' })) as TorchTimes;
+  const torch = JSON.parse(
+    execFileSync(
+      '/usr/bin/python3',
+      [
+        '-c',
+        TORCH_SCRIPT,
+        JSON.stringify({
+          threads,
+          convs: CONVS,
+          poolX: POOL_X,
+          ...perCall,
+        }),
+      ],
+      { encoding: 'utf8' },
+    ),
+  ) as TorchTimes;
   const rows: Row[] = [];
   const figures: Record<string, unknown> = { threads };
   for (const c of CONVS) {
@@ -73,26 +101,40 @@ export async function runConvSuite(addon: NativeAddon, options: BenchOptions, lo
     const w = np.random.uniform(0, 1, c.w, { seed: 2 });
     const b = np.random.uniform(0, 1, [c.w[0]!], { seed: 3 });
     const o = { padding: c.padding, strides: c.strides };
-    const forward = timePerCall(() => npx.conv(x, w, b, o), perCall, (y: NDArray) => y.dispose());
+    const forward = timePerCall(
+      () => npx.conv(x, w, b, o),
+      perCall,
+      (y: NDArray) => y.dispose(),
+    );
     [x, w, b].forEach((a) => a.attachGrad());
-    const step = timePerCall(() => {
-      const y = autograd.record(() => npx.conv(x, w, b, o));
-      y.backward(1);
-      return y;
-    }, perCall, (y: NDArray) => y.dispose());
+    const step = timePerCall(
+      () => {
+        const y = autograd.record(() => npx.conv(x, w, b, o));
+        y.backward(1);
+        return y;
+      },
+      perCall,
+      (y: NDArray) => y.dispose(),
+    );
     const t = torch[c.name]!;
-    log(`${c.name}: forward ${(forward.median * 1e3).toFixed(2)} ms (PyTorch ${(t.forward!.median * 1e3).toFixed(2)}), ` +
-      `forward+backward ${(step.median * 1e3).toFixed(2)} ms (PyTorch ${(t.step.median * 1e3).toFixed(2)})`);
+    log(
+      `${c.name}: forward ${(forward.median * 1e3).toFixed(2)} ms (PyTorch ${(t.forward!.median * 1e3).toFixed(2)}), ` +
+        `forward+backward ${(step.median * 1e3).toFixed(2)} ms (PyTorch ${(t.step.median * 1e3).toFixed(2)})`,
+    );
     rows.push(row(`conv2d ${c.name} forward`, forward, t.forward!.median), row(`conv2d ${c.name} fwd+bwd`, step, t.step.median));
     figures[c.name] = { forward, step, torch: t };
   }
   const px = np.random.uniform(0, 1, POOL_X, { seed: 4 });
   px.attachGrad();
-  const poolStep = timePerCall(() => {
-    const y = autograd.record(() => npx.pool(px, { mode: 'max', kernel: 2 }));
-    y.backward(1);
-    return y;
-  }, perCall, (y: NDArray) => y.dispose());
+  const poolStep = timePerCall(
+    () => {
+      const y = autograd.record(() => npx.pool(px, { mode: 'max', kernel: 2 }));
+      y.backward(1);
+      return y;
+    },
+    perCall,
+    (y: NDArray) => y.dispose(),
+  );
   log(`max pool 2x2 (${POOL_X.join(',')}) fwd+bwd ${(poolStep.median * 1e3).toFixed(2)} ms (PyTorch ${(torch.pool!.step.median * 1e3).toFixed(2)})`);
   rows.push(row(`max pool 2x2 (${POOL_X.join(',')}) fwd+bwd`, poolStep, torch.pool!.step.median));
   figures.pool = { step: poolStep, torch: torch.pool };

@@ -42,10 +42,21 @@ export async function runEditShapesSuite(_addon: NativeAddon, options: BenchOpti
     times.sort((a, b) => a - b);
     const median = times[times.length >> 1]!;
     const p95 = times[Math.min(times.length - 1, Math.floor(times.length * 0.95))]!;
-    log(`edit → shapes, ${doc.nodes.length} nodes: median ${median.toFixed(1)} ms, best ${times[0]!.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms (${times.length} edits)`);
+    log(
+      `edit → shapes, ${doc.nodes.length} nodes: median ${median.toFixed(1)} ms, best ${times[0]!.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms (${times.length} edits)`,
+    );
     const row = (benchmark: string, value: number, goal: string, ok: boolean | null, best?: number): Row => ({
-      suite: 'edit-shapes', benchmark, value, ...(best === undefined ? {} : { best }), unit: 'ms', peerName: '', peerValue: null, ratio: null,
-      ratioStyle: 'times', goal, verdict: ok === null ? 'info' : verdict(ok),
+      suite: 'edit-shapes',
+      benchmark,
+      value,
+      ...(best === undefined ? {} : { best }),
+      unit: 'ms',
+      peerName: '',
+      peerValue: null,
+      ratio: null,
+      ratioStyle: 'times',
+      goal,
+      verdict: ok === null ? 'info' : verdict(ok),
     });
     return {
       rows: [

@@ -34,7 +34,9 @@ export function benchDocument(size = NODES): GraphDocument {
   for (let i = 0; nodes.length < size - 1; i++) {
     const dense = i % 2 === 0;
     const id = `n${i}`;
-    nodes.push(dense ? { id, kind: 'Dense', name: `dense${i}`, attrs: { units: 32 } } : { id, kind: 'Activation', name: `relu${i}`, attrs: { activation: 'relu' } });
+    nodes.push(
+      dense ? { id, kind: 'Dense', name: `dense${i}`, attrs: { units: 32 } } : { id, kind: 'Activation', name: `relu${i}`, attrs: { activation: 'relu' } },
+    );
     link(prev, id);
     prev = id;
     if (i % 100 === 99 && nodes.length < size - 2) {
@@ -46,19 +48,33 @@ export function benchDocument(size = NODES): GraphDocument {
   nodes.push({ id: 'out', kind: 'Output', name: 'output0' });
   link(prev, 'out');
   const perRow = 20;
-  const positions = Object.fromEntries(nodes.map((n, i) => {
-    const row = Math.floor(i / perRow);
-    const col = row % 2 === 0 ? i % perRow : perRow - 1 - (i % perRow);
-    return [n.id, { x: col * 240, y: row * 160 }];
-  }));
+  const positions = Object.fromEntries(
+    nodes.map((n, i) => {
+      const row = Math.floor(i / perRow);
+      const col = row % 2 === 0 ? i % perRow : perRow - 1 - (i % perRow);
+      return [n.id, { x: col * 240, y: row * 160 }];
+    }),
+  );
   return {
-    format: GRAPH_FORMAT, version: GRAPH_VERSION, title: `bench ${size}`, input: { shape: [2, 32], dtype: 'float32' }, device: 'cpu', seed: 0,
-    nodes, edges, blocks: [], layout: { positions },
+    format: GRAPH_FORMAT,
+    version: GRAPH_VERSION,
+    title: `bench ${size}`,
+    input: { shape: [2, 32], dtype: 'float32' },
+    device: 'cpu',
+    seed: 0,
+    nodes,
+    edges,
+    blocks: [],
+    layout: { positions },
   };
 }
 
 export interface FrameStats {
-  frames: number; median: number; p95: number; max: number; seconds: number;
+  frames: number;
+  median: number;
+  p95: number;
+  max: number;
+  seconds: number;
   /** Frames over 50 ms (visible stutter). */
   long: number;
   /** Where the page's main thread spent the gesture (Chromium's Performance metrics), ms. */
@@ -69,7 +85,11 @@ export function frameStats(deltas: readonly number[]): FrameStats {
   const sorted = [...deltas].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
   return {
-    frames: sorted.length, median: at(0.5), p95: at(0.95), max: sorted.at(-1) ?? NaN, seconds: deltas.reduce((a, b) => a + b, 0) / 1000,
+    frames: sorted.length,
+    median: at(0.5),
+    p95: at(0.95),
+    max: sorted.at(-1) ?? NaN,
+    seconds: deltas.reduce((a, b) => a + b, 0) / 1000,
     long: sorted.filter((d) => d > 50).length,
   };
 }
@@ -104,32 +124,42 @@ async function recordFrames(page: Page, cdp: CDPSession, gesture: () => Promise<
   });
   const after = await mainThreadMetrics(cdp);
   const spent = (name: string) => ((after[name] ?? 0) - (before[name] ?? 0)) * 1000;
-  return { ...frameStats(deltas), mainThread: { script: spent('ScriptDuration'), layout: spent('LayoutDuration'), style: spent('RecalcStyleDuration'), task: spent('TaskDuration') } };
+  return {
+    ...frameStats(deltas),
+    mainThread: { script: spent('ScriptDuration'), layout: spent('LayoutDuration'), style: spent('RecalcStyleDuration'), task: spent('TaskDuration') },
+  };
 }
 
 /** Mouse moves per gesture (each one a frame's worth of work for the page). */
 const MOVES = 120;
 
 function describeFrames(what: string, f: FrameStats): string {
-  const main = f.mainThread ? `; main thread ${f.mainThread.task.toFixed(0)} ms busy, ${(f.mainThread.task / MOVES).toFixed(0)} ms per mouse move ` +
-    `(script ${f.mainThread.script.toFixed(0)}, style ${f.mainThread.style.toFixed(0)}, layout ${f.mainThread.layout.toFixed(0)})` : '';
-  return `${what}: ${f.frames} frames in ${f.seconds.toFixed(1)} s, median ${f.median.toFixed(1)} ms, p95 ${f.p95.toFixed(1)} ms, ` +
-    `max ${f.max.toFixed(1)} ms, ${f.long} over 50 ms${main}`;
+  const main = f.mainThread
+    ? `; main thread ${f.mainThread.task.toFixed(0)} ms busy, ${(f.mainThread.task / MOVES).toFixed(0)} ms per mouse move ` +
+      `(script ${f.mainThread.script.toFixed(0)}, style ${f.mainThread.style.toFixed(0)}, layout ${f.mainThread.layout.toFixed(0)})`
+    : '';
+  return (
+    `${what}: ${f.frames} frames in ${f.seconds.toFixed(1)} s, median ${f.median.toFixed(1)} ms, p95 ${f.p95.toFixed(1)} ms, ` +
+    `max ${f.max.toFixed(1)} ms, ${f.long} over 50 ms${main}`
+  );
 }
 
 /** A point of the pane with no node or edge under it (panning starts on empty canvas). */
 async function emptyPanePoint(page: Page): Promise<{ x: number; y: number }> {
   const box = await page.locator('.react-flow__pane').boundingBox();
   if (!box) throw new Error('the canvas pane is not visible');
-  const found = await page.evaluate(({ x0, y0, w, h }) => {
-    for (let y = y0 + 40; y < y0 + h - 40; y += 7) {
-      for (let x = x0 + 40; x < x0 + w * 0.6; x += 13) {
-        const el = document.elementFromPoint(x, y);
-        if (el?.classList.contains('react-flow__pane')) return { x, y };
+  const found = await page.evaluate(
+    ({ x0, y0, w, h }) => {
+      for (let y = y0 + 40; y < y0 + h - 40; y += 7) {
+        for (let x = x0 + 40; x < x0 + w * 0.6; x += 13) {
+          const el = document.elementFromPoint(x, y);
+          if (el?.classList.contains('react-flow__pane')) return { x, y };
+        }
       }
-    }
-    return null;
-  }, { x0: box.x, y0: box.y, w: box.width, h: box.height });
+      return null;
+    },
+    { x0: box.x, y0: box.y, w: box.width, h: box.height },
+  );
   if (!found) throw new Error('no empty spot on the canvas to start panning from');
   return found;
 }
@@ -151,8 +181,16 @@ function distDir(): string {
 
 function skippedRows(reason: string): Row[] {
   return ['open nodes', 'pan frame p95', 'node drag frame p95'].map((benchmark) => ({
-    suite: 'editor', benchmark, value: null, unit: 'ms', peerName: '', peerValue: null, ratio: null, ratioStyle: 'times' as const,
-    goal: reason, verdict: 'n/a' as const,
+    suite: 'editor',
+    benchmark,
+    value: null,
+    unit: 'ms',
+    peerName: '',
+    peerValue: null,
+    ratio: null,
+    ratioStyle: 'times' as const,
+    goal: reason,
+    verdict: 'n/a' as const,
   }));
 }
 
@@ -172,15 +210,26 @@ export async function runEditorSuite(_addon: NativeAddon, options: BenchOptions,
   const work = await mkdtemp(path.join(tmpdir(), 'blocksmith-bench-editor-'));
   // BLOCKSMITH_BENCH_EDITOR_NODES=200 runs the same at another size, to see how costs scale with it.
   const size = Number(process.env.BLOCKSMITH_BENCH_EDITOR_NODES ?? NODES);
-  if (!Number.isInteger(size) || size < 10) throw new Error(`BLOCKSMITH_BENCH_EDITOR_NODES must be an integer ≥ 10, got ${process.env.BLOCKSMITH_BENCH_EDITOR_NODES}`);
+  if (!Number.isInteger(size) || size < 10)
+    throw new Error(`BLOCKSMITH_BENCH_EDITOR_NODES must be an integer ≥ 10, got ${process.env.BLOCKSMITH_BENCH_EDITOR_NODES}`);
   const doc = benchDocument(size);
   const file = path.join(work, `bench-${size}.json`);
   await writeFile(file, JSON.stringify(doc));
   const serving = await serve({ port: 0, root, log: () => undefined, warn: () => undefined });
   const profile = await mkdtemp(path.join(tmpdir(), 'blocksmith-bench-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: chromiumPath, headless: true, viewport: { width: 1440, height: 900 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    executablePath: chromiumPath,
+    headless: true,
+    viewport: { width: 1440, height: 900 },
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   try {
     const page = await context.newPage();
@@ -203,27 +252,43 @@ export async function runEditorSuite(_addon: NativeAddon, options: BenchOptions,
         throw new Error(`the renderer in ${root} has no path dialog (an old build?); rebuild it: BLOCKSMITH_E2E_BUILD=1 npm run bench -- --only=editor`);
       });
       await input.fill(file);
-      await page.evaluate(() => { (window as unknown as { __t0: number }).__t0 = performance.now(); });
+      await page.evaluate(() => {
+        (window as unknown as { __t0: number }).__t0 = performance.now();
+      });
       await input.press('Enter');
       const edges = doc.edges.length;
       // Loaded: the view is fitted to the new document and every node in view is in the DOM and
       // measured (React Flow hides nodes until then). Nodes out of view are not rendered
       // (onlyRenderVisibleElements), so "every node" would never hold.
-      const nodesMs = await page.waitForFunction(() => {
-        const w = window as unknown as { __t0: number };
-        const ready = document.querySelector('[data-testid="canvas"]')?.getAttribute('data-view-ready') === 'true';
-        const all = document.querySelectorAll('.react-flow__node');
-        return ready && all.length > 0 && [...all].every((el) => (el as HTMLElement).style.visibility !== 'hidden') ? performance.now() - w.__t0 : 0;
-      }, null, { polling: 'raf', timeout: 120_000 }).then((h) => h.jsonValue());
+      const nodesMs = await page
+        .waitForFunction(
+          () => {
+            const w = window as unknown as { __t0: number };
+            const ready = document.querySelector('[data-testid="canvas"]')?.getAttribute('data-view-ready') === 'true';
+            const all = document.querySelectorAll('.react-flow__node');
+            return ready && all.length > 0 && [...all].every((el) => (el as HTMLElement).style.visibility !== 'hidden') ? performance.now() - w.__t0 : 0;
+          },
+          null,
+          { polling: 'raf', timeout: 120_000 },
+        )
+        .then((h) => h.jsonValue());
       // Shapes: every edge drawn carries its shape label.
-      const shapesMs = await page.waitForFunction(() => {
-        const w = window as unknown as { __t0: number };
-        const drawn = document.querySelectorAll('.react-flow__edge').length;
-        return drawn > 0 && document.querySelectorAll('[data-testid="edge-shape"]').length >= drawn ? performance.now() - w.__t0 : 0;
-      }, null, { polling: 'raf', timeout: 120_000 }).then((h) => h.jsonValue());
+      const shapesMs = await page
+        .waitForFunction(
+          () => {
+            const w = window as unknown as { __t0: number };
+            const drawn = document.querySelectorAll('.react-flow__edge').length;
+            return drawn > 0 && document.querySelectorAll('[data-testid="edge-shape"]').length >= drawn ? performance.now() - w.__t0 : 0;
+          },
+          null,
+          { polling: 'raf', timeout: 120_000 },
+        )
+        .then((h) => h.jsonValue());
       const inView = await page.evaluate(() => [document.querySelectorAll('.react-flow__node').length, document.querySelectorAll('.react-flow__edge').length]);
       loads.push({ nodesMs, shapesMs });
-      log(`open ${doc.nodes.length} nodes / ${edges} edges: view ready ${nodesMs.toFixed(0)} ms, shapes on the edges in view ${shapesMs.toFixed(0)} ms (${inView[0]} nodes, ${inView[1]} edges in view)`);
+      log(
+        `open ${doc.nodes.length} nodes / ${edges} edges: view ready ${nodesMs.toFixed(0)} ms, shapes on the edges in view ${shapesMs.toFixed(0)} ms (${inView[0]} nodes, ${inView[1]} edges in view)`,
+      );
     }
     await page.waitForTimeout(500);
 
@@ -238,7 +303,8 @@ export async function runEditorSuite(_addon: NativeAddon, options: BenchOptions,
     const header = await page.locator('.layer-node-name').evaluateAll((els, b) => {
       for (const el of els) {
         const r = el.getBoundingClientRect();
-        if (r.left > b.x + 50 && r.right < b.x + b.width * 0.6 && r.top > b.y + 50 && r.bottom < b.y + b.height - 250) return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+        if (r.left > b.x + 50 && r.right < b.x + b.width * 0.6 && r.top > b.y + 50 && r.bottom < b.y + b.height - 250)
+          return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
       }
       return null;
     }, paneBox);
@@ -250,12 +316,27 @@ export async function runEditorSuite(_addon: NativeAddon, options: BenchOptions,
     const nodesMs = median(loads.map((l) => l.nodesMs));
     const shapesMs = median(loads.map((l) => l.shapesMs));
     const row = (benchmark: string, value: number, goal: string, ok: boolean, best?: number): Row => ({
-      suite: 'editor', benchmark, value, ...(best === undefined ? {} : { best }), unit: 'ms', peerName: '', peerValue: null, ratio: null,
-      ratioStyle: 'times', goal, verdict: verdict(ok),
+      suite: 'editor',
+      benchmark,
+      value,
+      ...(best === undefined ? {} : { best }),
+      unit: 'ms',
+      peerName: '',
+      peerValue: null,
+      ratio: null,
+      ratioStyle: 'times',
+      goal,
+      verdict: verdict(ok),
     });
     const rows: Row[] = [
       row(`open ${doc.nodes.length} nodes: view ready`, nodesMs, `< ${LOAD_GOAL_MS} ms*`, nodesMs < LOAD_GOAL_MS, Math.min(...loads.map((l) => l.nodesMs))),
-      row(`open ${doc.nodes.length} nodes: shapes in view`, shapesMs, `< ${LOAD_GOAL_MS} ms*`, shapesMs < LOAD_GOAL_MS, Math.min(...loads.map((l) => l.shapesMs))),
+      row(
+        `open ${doc.nodes.length} nodes: shapes in view`,
+        shapesMs,
+        `< ${LOAD_GOAL_MS} ms*`,
+        shapesMs < LOAD_GOAL_MS,
+        Math.min(...loads.map((l) => l.shapesMs)),
+      ),
       row('pan frame median', pan.median, '', true),
       row('pan frame p95', pan.p95, `< ${FRAME_GOAL_MS} ms*`, pan.p95 < FRAME_GOAL_MS),
       row('pan frame max', pan.max, '', true),

@@ -46,17 +46,27 @@ export function runElementwiseSuite(addon: NativeAddon, options: BenchOptions, l
     const src = Buffer.allocUnsafeSlow(bytes).fill(1);
     const dst = Buffer.allocUnsafeSlow(bytes).fill(0);
     // Interleaved call by call, so all variants see the same background noise.
-    const t = timeInterleaved([
-      { name: 'engineAdd', call: () => a.add(b), cleanup: (r: NDArray) => r.dispose() },
-      { name: 'rawAdd', call: () => addon.binary(BINARY_OP.add, F32, a.buffer, ONE, b.buffer, ONE, rout, shape) },
-      { name: 'engineRelu', call: () => a.relu(), cleanup: (r: NDArray) => r.dispose() },
-      { name: 'rawRelu', call: () => addon.unary(UNARY_OP.relu, F32, a.buffer, rout, n) },
-      { name: 'copyBytes', call: () => addon.copyBytes(a.buffer, 0, rout, 0, bytes) },
-      { name: 'bufferCopy', call: () => src.copy(dst) },
-      // What a fresh output costs: allocate + first touch (page faults) vs writing preallocated memory.
-      { name: 'freshFill', call: () => { const o = addon.alloc(DEVICE_TYPE.cpu, 0, bytes); addon.fill(F32, o, n, 1); addon.dispose(o); } },
-      { name: 'fill', call: () => addon.fill(F32, rout, n, 1) },
-    ], perCall);
+    const t = timeInterleaved(
+      [
+        { name: 'engineAdd', call: () => a.add(b), cleanup: (r: NDArray) => r.dispose() },
+        { name: 'rawAdd', call: () => addon.binary(BINARY_OP.add, F32, a.buffer, ONE, b.buffer, ONE, rout, shape) },
+        { name: 'engineRelu', call: () => a.relu(), cleanup: (r: NDArray) => r.dispose() },
+        { name: 'rawRelu', call: () => addon.unary(UNARY_OP.relu, F32, a.buffer, rout, n) },
+        { name: 'copyBytes', call: () => addon.copyBytes(a.buffer, 0, rout, 0, bytes) },
+        { name: 'bufferCopy', call: () => src.copy(dst) },
+        // What a fresh output costs: allocate + first touch (page faults) vs writing preallocated memory.
+        {
+          name: 'freshFill',
+          call: () => {
+            const o = addon.alloc(DEVICE_TYPE.cpu, 0, bytes);
+            addon.fill(F32, o, n, 1);
+            addon.dispose(o);
+          },
+        },
+        { name: 'fill', call: () => addon.fill(F32, rout, n, 1) },
+      ],
+      perCall,
+    );
     const engineAdd = bw(t.engineAdd!, 3 * bytes);
     const rawAdd = bw(t.rawAdd!, 3 * bytes);
     const engineRelu = bw(t.engineRelu!, 2 * bytes);
@@ -71,32 +81,70 @@ export function runElementwiseSuite(addon: NativeAddon, options: BenchOptions, l
 
     const label = sizeLabel(n);
     figures.push({ n, engineAdd, engineRelu, rawAdd, rawRelu, copyBytes, bufferCopy, freshFill, fill });
-    log(`elementwise ${label}: add np ${engineAdd.gbps.toFixed(1)} / raw ${rawAdd.gbps.toFixed(1)} GB/s, relu np ` +
-      `${engineRelu.gbps.toFixed(1)} / raw ${rawRelu.gbps.toFixed(1)} GB/s, copyBytes ${copyBytes.gbps.toFixed(1)}, Buffer.copy ${bufferCopy.gbps.toFixed(1)}`);
+    log(
+      `elementwise ${label}: add np ${engineAdd.gbps.toFixed(1)} / raw ${rawAdd.gbps.toFixed(1)} GB/s, relu np ` +
+        `${engineRelu.gbps.toFixed(1)} / raw ${rawRelu.gbps.toFixed(1)} GB/s, copyBytes ${copyBytes.gbps.toFixed(1)}, Buffer.copy ${bufferCopy.gbps.toFixed(1)}`,
+    );
 
     const goal = `≥ ${ELEMENTWISE_GOAL * 100}%*`;
-    for (const [op, engine, raw] of [['add', engineAdd, rawAdd], ['relu', engineRelu, rawRelu]] as const) {
+    for (const [op, engine, raw] of [
+      ['add', engineAdd, rawAdd],
+      ['relu', engineRelu, rawRelu],
+    ] as const) {
       const r = ratioOf(engine.gbps, raw.gbps);
       const call = op === 'add' ? 'a.add(b)' : 'a.relu()';
       rows.push({
-        suite: 'elementwise', benchmark: `${op} ${label} f32 ${call}`, value: engine.gbps, best: engine.bestGbps, unit: 'GB/s',
-        peerName: 'raw addon', peerValue: raw.gbps, ratio: r, ratioStyle: 'percent', goal, verdict: verdict(r === null ? null : r >= ELEMENTWISE_GOAL),
+        suite: 'elementwise',
+        benchmark: `${op} ${label} f32 ${call}`,
+        value: engine.gbps,
+        best: engine.bestGbps,
+        unit: 'GB/s',
+        peerName: 'raw addon',
+        peerValue: raw.gbps,
+        ratio: r,
+        ratioStyle: 'percent',
+        goal,
+        verdict: verdict(r === null ? null : r >= ELEMENTWISE_GOAL),
       });
       rows.push({
-        suite: 'elementwise', benchmark: `${op} ${label} f32 raw addon.${op === 'add' ? 'binary' : 'unary'}`, value: raw.gbps, best: raw.bestGbps,
-        unit: 'GB/s', peerName: 'copyBytes', peerValue: copyBytes.gbps, ratio: ratioOf(raw.gbps, copyBytes.gbps), ratioStyle: 'percent',
-        goal: '', verdict: 'info',
+        suite: 'elementwise',
+        benchmark: `${op} ${label} f32 raw addon.${op === 'add' ? 'binary' : 'unary'}`,
+        value: raw.gbps,
+        best: raw.bestGbps,
+        unit: 'GB/s',
+        peerName: 'copyBytes',
+        peerValue: copyBytes.gbps,
+        ratio: ratioOf(raw.gbps, copyBytes.gbps),
+        ratioStyle: 'percent',
+        goal: '',
+        verdict: 'info',
       });
     }
     rows.push({
-      suite: 'elementwise', benchmark: `copy ${label} f32 addon.copyBytes`, value: copyBytes.gbps, best: copyBytes.bestGbps, unit: 'GB/s',
-      peerName: 'Buffer.copy', peerValue: bufferCopy.gbps, ratio: ratioOf(copyBytes.gbps, bufferCopy.gbps), ratioStyle: 'percent',
-      goal: '', verdict: 'info',
+      suite: 'elementwise',
+      benchmark: `copy ${label} f32 addon.copyBytes`,
+      value: copyBytes.gbps,
+      best: copyBytes.bestGbps,
+      unit: 'GB/s',
+      peerName: 'Buffer.copy',
+      peerValue: bufferCopy.gbps,
+      ratio: ratioOf(copyBytes.gbps, bufferCopy.gbps),
+      ratioStyle: 'percent',
+      goal: '',
+      verdict: 'info',
     });
     rows.push({
-      suite: 'elementwise', benchmark: `alloc+fill ${label} f32 (fresh output)`, value: freshFill.gbps, best: freshFill.bestGbps, unit: 'GB/s',
-      peerName: 'fill preallocated', peerValue: fill.gbps, ratio: ratioOf(freshFill.gbps, fill.gbps), ratioStyle: 'percent',
-      goal: '', verdict: 'info',
+      suite: 'elementwise',
+      benchmark: `alloc+fill ${label} f32 (fresh output)`,
+      value: freshFill.gbps,
+      best: freshFill.bestGbps,
+      unit: 'GB/s',
+      peerName: 'fill preallocated',
+      peerValue: fill.gbps,
+      ratio: ratioOf(freshFill.gbps, fill.gbps),
+      ratioStyle: 'percent',
+      goal: '',
+      verdict: 'info',
     });
   }
   return { rows, figures };

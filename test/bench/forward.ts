@@ -44,7 +44,10 @@ interface AsyncVariant {
  * timing.ts's interleaving (one call of each variant per round, rotating order) for variants
  * that may be async: each call is awaited inside its timed region.
  */
-async function sampleInterleavedAsync(vs: readonly AsyncVariant[], options: { minSeconds: number; minReps: number; warmup: number; maxReps: number }): Promise<Record<string, number[]>> {
+async function sampleInterleavedAsync(
+  vs: readonly AsyncVariant[],
+  options: { minSeconds: number; minReps: number; warmup: number; maxReps: number },
+): Promise<Record<string, number[]>> {
   for (const v of vs) {
     for (let i = 0; i < options.warmup; i++) v.cleanup?.(await v.call());
   }
@@ -66,7 +69,9 @@ async function sampleInterleavedAsync(vs: readonly AsyncVariant[], options: { mi
     if (reps >= options.minReps && performance.now() / 1000 - start >= options.minSeconds * vs.length) break;
   }
   const out: Record<string, number[]> = {};
-  vs.forEach((v, k) => { out[v.name] = samples[k]!; });
+  vs.forEach((v, k) => {
+    out[v.name] = samples[k]!;
+  });
   return out;
 }
 
@@ -88,10 +93,16 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
 export async function runForwardSuite(addon: NativeAddon, options: BenchOptions, log: (s: string) => void): Promise<{ rows: Row[]; figures: unknown }> {
   const threads = addon.capabilities().threads;
   const sessionOptions: ort.InferenceSession.SessionOptions = {
-    executionProviders: ['cpu'], intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all',
+    executionProviders: ['cpu'],
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
   };
   log(`onnxruntime-node ${ort.env.versions.common}, CPU execution provider, intraOpNumThreads ${threads} (= addon threads)`);
-  log(`bare oneDNN: not measured here (native/bench/bare_dnnl_matmul only times square n³ products); design.md gives ~${BARE_DESIGN_US} µs for the small MLP at batch 1`);
+  log(
+    `bare oneDNN: not measured here (native/bench/bare_dnnl_matmul only times square n³ products); design.md gives ~${BARE_DESIGN_US} µs for the small MLP at batch 1`,
+  );
   const perCall = {
     minSeconds: options.minSeconds * 2,
     minReps: options.minReps * 20,
@@ -99,7 +110,12 @@ export async function runForwardSuite(addon: NativeAddon, options: BenchOptions,
     maxReps: 200_000,
   };
   const rows: Row[] = [];
-  const figures: Record<string, unknown> = { threads, onnxruntime: ort.env.versions.common, tolerance: TOLERANCE, bareOneDnnMlpBatch1FromDesignUs: BARE_DESIGN_US };
+  const figures: Record<string, unknown> = {
+    threads,
+    onnxruntime: ort.env.versions.common,
+    tolerance: TOLERANCE,
+    bareOneDnnMlpBatch1FromDesignUs: BARE_DESIGN_US,
+  };
   for (const { example, label } of MODELS) {
     const doc = loadExample(example);
     const model = await prepareModel(doc); // built, parameters initialized by one forward (seeded by the document)
@@ -143,31 +159,58 @@ export async function runForwardSuite(addon: NativeAddon, options: BenchOptions,
       if (!(worst <= TOLERANCE)) {
         log(`${name}: outputs disagree (max|Δ|/max|y|: ${JSON.stringify(errors)}); not timed`);
         rows.push({
-          suite: 'forward', benchmark: `${name} outputs vs onnxruntime`, value: worst, unit: 'rel. error', peerName: 'tolerance', peerValue: TOLERANCE,
-          ratio: null, ratioStyle: 'percent', goal: `≤ ${TOLERANCE}`, verdict: 'FAIL', loadSensitive: false,
+          suite: 'forward',
+          benchmark: `${name} outputs vs onnxruntime`,
+          value: worst,
+          unit: 'rel. error',
+          peerName: 'tolerance',
+          peerValue: TOLERANCE,
+          ratio: null,
+          ratioStyle: 'percent',
+          goal: `≤ ${TOLERANCE}`,
+          verdict: 'FAIL',
+          loadSensitive: false,
         });
         figures[name] = { errors };
         continue;
       }
 
       await yieldToEventLoop();
-      const samples = await sampleInterleavedAsync([
-        { name: 'netCall', call: netCall, cleanup: (r) => (r as NDArray).dispose() },
-        { name: 'hybrid', call: hybridCall, cleanup: (r) => (r as NDArray).dispose() },
-        { name: 'runModel', call: run, cleanup: (r) => (r as NDArray).dispose() },
-        { name: 'ortRun', call: () => session.run(feeds) },
-        { name: 'ortSync', call: () => syncSession.run(feeds, fetches, {}) },
-      ], perCall);
+      const samples = await sampleInterleavedAsync(
+        [
+          { name: 'netCall', call: netCall, cleanup: (r) => (r as NDArray).dispose() },
+          { name: 'hybrid', call: hybridCall, cleanup: (r) => (r as NDArray).dispose() },
+          { name: 'runModel', call: run, cleanup: (r) => (r as NDArray).dispose() },
+          { name: 'ortRun', call: () => session.run(feeds) },
+          { name: 'ortSync', call: () => syncSession.run(feeds, fetches, {}) },
+        ],
+        perCall,
+      );
       const t = {
-        netCall: summarize(samples.netCall!), hybrid: summarize(samples.hybrid!), runModel: summarize(samples.runModel!),
-        ortRun: summarize(samples.ortRun!), ortSync: summarize(samples.ortSync!),
+        netCall: summarize(samples.netCall!),
+        hybrid: summarize(samples.hybrid!),
+        runModel: summarize(samples.runModel!),
+        ortRun: summarize(samples.ortRun!),
+        ortSync: summarize(samples.ortSync!),
       };
-      log(`${name}: net.call ${us(t.netCall).toFixed(1)} µs, hybridized ${us(t.hybrid).toFixed(1)} µs, runModel ${us(t.runModel).toFixed(1)} µs, ` +
-        `ort session.run ${us(t.ortRun).toFixed(1)} µs, ort binding.run ${us(t.ortSync).toFixed(1)} µs ` +
-        `(${t.netCall.samples} calls each; max|Δ|/max|y| ${worst.toExponential(1)})`);
+      log(
+        `${name}: net.call ${us(t.netCall).toFixed(1)} µs, hybridized ${us(t.hybrid).toFixed(1)} µs, runModel ${us(t.runModel).toFixed(1)} µs, ` +
+          `ort session.run ${us(t.ortRun).toFixed(1)} µs, ort binding.run ${us(t.ortSync).toFixed(1)} µs ` +
+          `(${t.netCall.samples} calls each; max|Δ|/max|y| ${worst.toExponential(1)})`,
+      );
       const row = (what: string, engine: Timing, peerName: string, peer: Timing): Row => ({
-        suite: 'forward', benchmark: `${name} ${what}`, value: engine.median * 1e6, best: engine.best * 1e6, unit: 'µs',
-        peerName, peerValue: peer.median * 1e6, peerText: `${peerName}: ${fmtNum(peer.median * 1e6)} (best ${fmtNum(peer.best * 1e6)})`, ratio: peer.median / engine.median, ratioStyle: 'percent', goal: '', verdict: 'info',
+        suite: 'forward',
+        benchmark: `${name} ${what}`,
+        value: engine.median * 1e6,
+        best: engine.best * 1e6,
+        unit: 'µs',
+        peerName,
+        peerValue: peer.median * 1e6,
+        peerText: `${peerName}: ${fmtNum(peer.median * 1e6)} (best ${fmtNum(peer.best * 1e6)})`,
+        ratio: peer.median / engine.median,
+        ratioStyle: 'percent',
+        goal: '',
+        verdict: 'info',
       });
       rows.push(
         row('net.call', t.netCall, 'ort session.run', t.ortRun),
@@ -179,13 +222,28 @@ export async function runForwardSuite(addon: NativeAddon, options: BenchOptions,
       );
       if (example === 'mlp' && batch === 1) {
         rows.push({
-          suite: 'forward', benchmark: `${name} bare oneDNN`, value: null, unit: 'µs', engineText: `~${BARE_DESIGN_US} µs (design.md; not measured)`,
-          peerName: '', peerValue: null, ratio: null, ratioStyle: 'percent', goal: '', verdict: 'info',
+          suite: 'forward',
+          benchmark: `${name} bare oneDNN`,
+          value: null,
+          unit: 'µs',
+          engineText: `~${BARE_DESIGN_US} µs (design.md; not measured)`,
+          peerName: '',
+          peerValue: null,
+          ratio: null,
+          ratioStyle: 'percent',
+          goal: '',
+          verdict: 'info',
         });
       }
       figures[name] = {
-        example, batch, errors,
-        netCall: t.netCall, hybrid: t.hybrid, runModel: t.runModel, ortSessionRun: t.ortRun, ortBindingRun: t.ortSync,
+        example,
+        batch,
+        errors,
+        netCall: t.netCall,
+        hybrid: t.hybrid,
+        runModel: t.runModel,
+        ortSessionRun: t.ortRun,
+        ortBindingRun: t.ortSync,
       };
       x.dispose();
       await yieldToEventLoop(); // let napi finalizers free what the loop left to the GC

@@ -47,9 +47,17 @@ console.log('\nGEMM float32 (m = n = k), GFLOP/s');
 for (const n of [256, 1024, 2048, 4096]) {
   const row: string[] = [];
   for (const type of [DEVICE_TYPE.cpu, DEVICE_TYPE.gpu]) {
-    if (type === DEVICE_TYPE.cpu && n > 2048) { row.push('cpu -'); continue; }
-    const a = buffer(type, n * n), b = buffer(type, n * n), c = buffer(type, n * n);
-    const ms = time(() => addon.matmul(F32, a, b, c, 1, n, n, n, false, false, 0, 0), () => addon.read(c, 0, one));
+    if (type === DEVICE_TYPE.cpu && n > 2048) {
+      row.push('cpu -');
+      continue;
+    }
+    const a = buffer(type, n * n),
+      b = buffer(type, n * n),
+      c = buffer(type, n * n);
+    const ms = time(
+      () => addon.matmul(F32, a, b, c, 1, n, n, n, false, false, 0, 0),
+      () => addon.read(c, 0, one),
+    );
     row.push(`${type === DEVICE_TYPE.cpu ? 'cpu' : 'gpu'} ${((2 * n ** 3) / (ms * 1e6)).toFixed(1)}`);
     for (const x of [a, b, c]) addon.dispose(x);
   }
@@ -60,8 +68,13 @@ console.log('\nelementwise add float32 (2 reads + 1 write per element), GB/s');
 for (const n of [1 << 16, 1 << 20, 1 << 24]) {
   const row: string[] = [];
   for (const type of [DEVICE_TYPE.cpu, DEVICE_TYPE.gpu]) {
-    const a = buffer(type, n), b = buffer(type, n), c = buffer(type, n);
-    const ms = time(() => addon.binary(BINARY_OP.add, F32, a, [1], b, [1], c, [n]), () => addon.read(c, 0, one));
+    const a = buffer(type, n),
+      b = buffer(type, n),
+      c = buffer(type, n);
+    const ms = time(
+      () => addon.binary(BINARY_OP.add, F32, a, [1], b, [1], c, [n]),
+      () => addon.read(c, 0, one),
+    );
     row.push(`${type === DEVICE_TYPE.cpu ? 'cpu' : 'gpu'} ${((3 * 4 * n) / (ms * 1e6)).toFixed(1)}`);
     for (const x of [a, b, c]) addon.dispose(x);
   }
@@ -73,11 +86,17 @@ for (const batch of [1, 64, 1024]) {
   const row: string[] = [];
   for (const device of [cpu(), gpu(0)] as Device[]) {
     const net = withNamingScope(new NamingScope(), () =>
-      new Sequential().add(new Dense(256, { activation: 'relu' }), new Dense(256, { activation: 'relu' }), new Dense(10)));
+      new Sequential().add(new Dense(256, { activation: 'relu' }), new Dense(256, { activation: 'relu' }), new Dense(10)),
+    );
     net.initialize({ device });
     const x = np.random.uniform(0, 1, [batch, 784], { device });
     let y = net.call(x);
-    const ms = time(() => { y = net.call(x); }, () => addon.read(y.buffer, 0, one));
+    const ms = time(
+      () => {
+        y = net.call(x);
+      },
+      () => addon.read(y.buffer, 0, one),
+    );
     row.push(`${device} ${ms.toFixed(3)}`);
   }
   console.log(`  batch ${String(batch).padStart(4)}: ${row.join('   ')}`);

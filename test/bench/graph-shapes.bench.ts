@@ -9,7 +9,9 @@ import { GRAPH_FORMAT, GRAPH_VERSION, inferShapes, parseDocument, type GraphDocu
 function bigDocument(size = 1000): GraphDocument {
   const nodes: GraphDocument['nodes'] = [{ id: 'in', kind: 'Input', name: 'data' }];
   const edges: GraphDocument['edges'] = [];
-  const link = (s: string, t: string): void => { edges.push({ id: `e${edges.length}`, source: { node: s, port: 'output' }, target: { node: t, port: 'data' } }); };
+  const link = (s: string, t: string): void => {
+    edges.push({ id: `e${edges.length}`, source: { node: s, port: 'output' }, target: { node: t, port: 'data' } });
+  };
   let prev = 'in';
   let outputs = 0;
   for (let i = 0; nodes.length < size - 1; i++) {
@@ -48,5 +50,7 @@ for (let i = 0; i < 10; i++) {
 }
 parseTimes.sort((a, b) => a - b);
 console.log(`graph shapes: ${doc.nodes.length} nodes, ${doc.edges.length} edges`);
-console.log(`  inferShapes (validation included): best ${times[0]!.toFixed(2)} ms, median ${times[times.length >> 1]!.toFixed(2)} ms, worst ${times[times.length - 1]!.toFixed(2)} ms (goal < 50 ms)`);
+console.log(
+  `  inferShapes (validation included): best ${times[0]!.toFixed(2)} ms, median ${times[times.length >> 1]!.toFixed(2)} ms, worst ${times[times.length - 1]!.toFixed(2)} ms (goal < 50 ms)`,
+);
 console.log(`  parseDocument (migrate + zod + validate): median ${parseTimes[parseTimes.length >> 1]!.toFixed(2)} ms`);

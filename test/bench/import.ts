@@ -37,11 +37,21 @@ export async function runImportSuite(_addon: NativeAddon, options: BenchOptions,
     const value = median(ours);
     const peer = median(theirs);
     return {
-      rows: [{
-        suite: 'import', benchmark: `ONNX import resnet18 (${(bytes.length / 2 ** 20).toFixed(0)} MiB)`, value, best: Math.min(...ours), unit: 'ms',
-        peerName: 'onnxruntime session', peerValue: peer, ratio: ratioOf(value, peer), ratioStyle: 'times',
-        goal: `< ${GOAL_MS} ms`, verdict: verdict(value < GOAL_MS),
-      }],
+      rows: [
+        {
+          suite: 'import',
+          benchmark: `ONNX import resnet18 (${(bytes.length / 2 ** 20).toFixed(0)} MiB)`,
+          value,
+          best: Math.min(...ours),
+          unit: 'ms',
+          peerName: 'onnxruntime session',
+          peerValue: peer,
+          ratio: ratioOf(value, peer),
+          ratioStyle: 'times',
+          goal: `< ${GOAL_MS} ms`,
+          verdict: verdict(value < GOAL_MS),
+        },
+      ],
       figures: { importMs: ours, onnxruntimeMs: theirs, bytes: bytes.length },
     };
   } finally {

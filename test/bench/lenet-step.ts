@@ -32,7 +32,10 @@ xs.sort()
 print(json.dumps({'median': xs[len(xs) // 2], 'best': xs[0]}))
 `;
 
-export interface LenetStepTimes { engine: Timing; torch: { median: number; best: number } }
+export interface LenetStepTimes {
+  engine: Timing;
+  torch: { median: number; best: number };
+}
 
 export async function timeLenetStep(threads: number, perCall: { minSeconds: number; minReps: number; warmup: number }): Promise<LenetStepTimes> {
   const model = await prepareModel(loadExample('lenet'));
@@ -40,13 +43,18 @@ export async function timeLenetStep(threads: number, perCall: { minSeconds: numb
   const loss = new SoftmaxCrossEntropyLoss();
   const x = np.random.uniform(0, 1, [BATCH, 1, 28, 28], { seed: 1 });
   const y = np.array(Array.from({ length: BATCH }, (_, i) => i % 10));
-  const engine = timePerCall(() => {
-    const l = autograd.record(() => loss.call(model.net.call(x), y));
-    l.backward();
-    trainer.step(BATCH);
-    return l;
-  }, perCall, (l) => l.dispose());
-  const torch = JSON.parse(execFileSync('/usr/bin/python3', ['-c', TORCH_LENET, JSON.stringify({ threads, batch: BATCH, ...perCall })],
-    { encoding: 'utf8' })) as { median: number; best: number };
+  const engine = timePerCall(
+    () => {
+      const l = autograd.record(() => loss.call(model.net.call(x), y));
+      l.backward();
+      trainer.step(BATCH);
+      return l;
+    },
+    perCall,
+    (l) => l.dispose(),
+  );
+  const torch = JSON.parse(
+    execFileSync('/usr/bin/python3', ['-c', TORCH_LENET, JSON.stringify({ threads, batch: BATCH, ...perCall })], { encoding: 'utf8' }),
+  ) as { median: number; best: number };
   return { engine, torch };
 }

@@ -5,7 +5,11 @@
 
 import { readFileSync } from 'node:fs';
 
-interface Snapshot { busy: number; total: number; ours: number }
+interface Snapshot {
+  busy: number;
+  total: number;
+  ours: number;
+}
 
 function snapshot(): Snapshot | null {
   try {
@@ -15,7 +19,10 @@ function snapshot(): Snapshot | null {
     const busy = user + nice + system + irq + softirq + steal;
     // /proc/self/stat: fields after the ")" of the command name; utime is field 14 overall.
     const stat = readFileSync('/proc/self/stat', 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+    const f = stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number);
     const ours = f[11]! + f[12]! + f[13]! + f[14]!; // utime stime cutime cstime
     return { busy, total: busy + idle + iowait, ours };
   } catch {

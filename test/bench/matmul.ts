@@ -47,7 +47,9 @@ function withGflops(t: Timing, flops: number): Timing & { gflops: number; bestGf
 
 export function runMatmulSuite(addon: NativeAddon, options: BenchOptions, log: (s: string) => void): { rows: Row[]; figures: unknown } {
   const build = buildBare();
-  log(build.ok ? `bare oneDNN program: ${build.binary}${build.compiled ? ' (compiled now)' : ' (cached)'}` : `bare oneDNN program unavailable: ${build.reason}`);
+  log(
+    build.ok ? `bare oneDNN program: ${build.binary}${build.compiled ? ' (compiled now)' : ' (cached)'}` : `bare oneDNN program unavailable: ${build.reason}`,
+  );
   const rows: Row[] = [];
   const sizes: MatmulFigures[] = [];
   for (const n of MATMUL_SIZES) {
@@ -105,18 +107,37 @@ export function runMatmulSuite(addon: NativeAddon, options: BenchOptions, log: (
     const engineOverBare = ratioOf(engine.gflops, bareGflops);
     const rawOverBare = ratioOf(raw.gflops, bareGflops);
     sizes.push({ size: n, flops, engine, rawAddon: raw, bare, bareRuns, engineOverBare, rawOverBare, engineOverRaw: engine.gflops / raw.gflops, maxAbsDiff });
-    log(`matmul ${n}³: np.dot ${engine.gflops.toFixed(1)} GFLOP/s (${engine.calls} calls), raw addon ${raw.gflops.toFixed(1)}, ` +
-      `bare ${bareGflops === null ? 'n/a' : bareGflops.toFixed(1)}; max |diff| ${maxAbsDiff}`);
+    log(
+      `matmul ${n}³: np.dot ${engine.gflops.toFixed(1)} GFLOP/s (${engine.calls} calls), raw addon ${raw.gflops.toFixed(1)}, ` +
+        `bare ${bareGflops === null ? 'n/a' : bareGflops.toFixed(1)}; max |diff| ${maxAbsDiff}`,
+    );
 
     const label = `matmul ${n}³ f32`;
     rows.push({
-      suite: 'matmul', benchmark: `${label} np.dot`, value: engine.gflops, best: engine.bestGflops, unit: 'GFLOP/s',
-      peerName: 'bare oneDNN', peerValue: bareGflops, ratio: engineOverBare, ratioStyle: 'percent',
-      goal: `≥ ${MATMUL_GOAL * 100}%`, verdict: verdict(engineOverBare === null ? null : engineOverBare >= MATMUL_GOAL),
+      suite: 'matmul',
+      benchmark: `${label} np.dot`,
+      value: engine.gflops,
+      best: engine.bestGflops,
+      unit: 'GFLOP/s',
+      peerName: 'bare oneDNN',
+      peerValue: bareGflops,
+      ratio: engineOverBare,
+      ratioStyle: 'percent',
+      goal: `≥ ${MATMUL_GOAL * 100}%`,
+      verdict: verdict(engineOverBare === null ? null : engineOverBare >= MATMUL_GOAL),
     });
     rows.push({
-      suite: 'matmul', benchmark: `${label} raw addon.matmul`, value: raw.gflops, best: raw.bestGflops, unit: 'GFLOP/s',
-      peerName: 'bare oneDNN', peerValue: bareGflops, ratio: rawOverBare, ratioStyle: 'percent', goal: '', verdict: 'info',
+      suite: 'matmul',
+      benchmark: `${label} raw addon.matmul`,
+      value: raw.gflops,
+      best: raw.bestGflops,
+      unit: 'GFLOP/s',
+      peerName: 'bare oneDNN',
+      peerValue: bareGflops,
+      ratio: rawOverBare,
+      ratioStyle: 'percent',
+      goal: '',
+      verdict: 'info',
     });
   }
   const transposed = runTransposedCases(build, options, log, rows);
@@ -128,10 +149,17 @@ export function runMatmulSuite(addon: NativeAddon, options: BenchOptions, log: (
  * contiguous [k, n] array, and against bare oneDNN with B stored transposed. The transpose is
  * not copied: np.dot reads w with the GEMM's transB flag.
  */
-export const TRANSPOSED_CASES: { m: number; size: number }[] = [{ m: 1, size: 1024 }, { m: 128, size: 1024 }, { m: 1024, size: 1024 }];
+export const TRANSPOSED_CASES: { m: number; size: number }[] = [
+  { m: 1, size: 1024 },
+  { m: 128, size: 1024 },
+  { m: 1024, size: 1024 },
+];
 
 export interface TransposedFigures {
-  m: number; n: number; k: number; flops: number;
+  m: number;
+  n: number;
+  k: number;
+  flops: number;
   transposed: Timing & { gflops: number; bestGflops: number };
   plain: Timing & { gflops: number; bestGflops: number };
   bare: BareOutcome;
@@ -143,7 +171,8 @@ export interface TransposedFigures {
 function runTransposedCases(build: BareBuild, options: BenchOptions, log: (s: string) => void, rows: Row[]): TransposedFigures[] {
   const out: TransposedFigures[] = [];
   for (const { m, size } of TRANSPOSED_CASES) {
-    const n = size, k = size;
+    const n = size,
+      k = size;
     const flops = 2 * m * n * k;
     const x = np.random.uniform(-1, 1, [m, k], { seed: 3 });
     const w = np.random.uniform(-1, 1, [n, k], { seed: 4 });
@@ -173,21 +202,48 @@ function runTransposedCases(build: BareBuild, options: BenchOptions, log: (s: st
     for (const t of [x, w, wt, y1, y2]) t.dispose();
     const bareGflops = bare.error === undefined ? bare.gflops : null;
     const fig: TransposedFigures = {
-      m, n, k, flops, transposed, plain, bare, transposedOverPlain: transposed.gflops / plain.gflops,
-      transposedOverBare: ratioOf(transposed.gflops, bareGflops), maxAbsDiff,
+      m,
+      n,
+      k,
+      flops,
+      transposed,
+      plain,
+      bare,
+      transposedOverPlain: transposed.gflops / plain.gflops,
+      transposedOverBare: ratioOf(transposed.gflops, bareGflops),
+      maxAbsDiff,
     };
     out.push(fig);
-    log(`matmul [${m}, ${k}]·[${n}, ${k}]ᵀ: np.dot(x, w.T) ${transposed.gflops.toFixed(1)} GFLOP/s, untransposed ` +
-      `${plain.gflops.toFixed(1)}, bare transB ${bareGflops === null ? 'n/a' : bareGflops.toFixed(1)}; max |diff| ${maxAbsDiff}`);
+    log(
+      `matmul [${m}, ${k}]·[${n}, ${k}]ᵀ: np.dot(x, w.T) ${transposed.gflops.toFixed(1)} GFLOP/s, untransposed ` +
+        `${plain.gflops.toFixed(1)}, bare transB ${bareGflops === null ? 'n/a' : bareGflops.toFixed(1)}; max |diff| ${maxAbsDiff}`,
+    );
     const label = `matmul [${m},${k}]·[${n},${k}]ᵀ f32`;
     rows.push({
-      suite: 'matmul', benchmark: `${label} np.dot(x, w.T)`, value: transposed.gflops, best: transposed.bestGflops, unit: 'GFLOP/s',
-      peerName: 'bare oneDNN transB', peerValue: bareGflops, ratio: fig.transposedOverBare, ratioStyle: 'percent',
-      goal: `≥ ${MATMUL_GOAL * 100}%`, verdict: verdict(fig.transposedOverBare === null ? null : fig.transposedOverBare >= MATMUL_GOAL),
+      suite: 'matmul',
+      benchmark: `${label} np.dot(x, w.T)`,
+      value: transposed.gflops,
+      best: transposed.bestGflops,
+      unit: 'GFLOP/s',
+      peerName: 'bare oneDNN transB',
+      peerValue: bareGflops,
+      ratio: fig.transposedOverBare,
+      ratioStyle: 'percent',
+      goal: `≥ ${MATMUL_GOAL * 100}%`,
+      verdict: verdict(fig.transposedOverBare === null ? null : fig.transposedOverBare >= MATMUL_GOAL),
     });
     rows.push({
-      suite: 'matmul', benchmark: `${label} vs untransposed`, value: transposed.gflops, best: transposed.bestGflops, unit: 'GFLOP/s',
-      peerName: 'np.dot(x, wt)', peerValue: plain.gflops, ratio: fig.transposedOverPlain, ratioStyle: 'percent', goal: '', verdict: 'info',
+      suite: 'matmul',
+      benchmark: `${label} vs untransposed`,
+      value: transposed.gflops,
+      best: transposed.bestGflops,
+      unit: 'GFLOP/s',
+      peerName: 'np.dot(x, wt)',
+      peerValue: plain.gflops,
+      ratio: fig.transposedOverPlain,
+      ratioStyle: 'percent',
+      goal: '',
+      verdict: 'info',
     });
   }
   return out;

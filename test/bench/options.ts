@@ -1,6 +1,18 @@
 // Command-line flags of `npm run bench` and the repetition budgets they select.
 
-export const SUITES = ['matmul', 'elementwise', 'overhead', 'training', 'forward', 'conv', 'sequence', 'import', 'contention', 'editor', 'edit-shapes'] as const;
+export const SUITES = [
+  'matmul',
+  'elementwise',
+  'overhead',
+  'training',
+  'forward',
+  'conv',
+  'sequence',
+  'import',
+  'contention',
+  'editor',
+  'edit-shapes',
+] as const;
 export type Suite = (typeof SUITES)[number];
 /**
  * Suites a plain `npm run bench` runs; editor (Chromium and a renderer build), contention (a
@@ -63,7 +75,10 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
 }
 
 function parseSuites(value: string): Suite[] {
-  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (names.length === 0) throw new UsageError('--only needs one of ' + SUITES.join(', '));
   for (const n of names) {
     if (!(SUITES as readonly string[]).includes(n)) throw new UsageError(`unknown suite ${JSON.stringify(n)}; expected ${SUITES.join(', ')}`);

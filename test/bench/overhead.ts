@@ -17,7 +17,12 @@ export const OVERHEAD_GOAL_US = 2;
 const F32 = DTYPE_CODE.float32;
 const ONE = [1];
 
-interface MemorySample { liveBuffers: number; liveBytes: number; rss: number; heapUsed: number }
+interface MemorySample {
+  liveBuffers: number;
+  liveBytes: number;
+  rss: number;
+  heapUsed: number;
+}
 
 interface LoopFigures extends Timing {
   medianUs: number;
@@ -118,23 +123,83 @@ export async function runOverheadSuite(addon: NativeAddon, options: BenchOptions
   addon.fill(F32, ry, 1, -1.5);
 
   const loops: Record<string, [(n: number) => void, boolean]> = {
-    engineAdd: [(n) => { let r: NDArray | null = null; for (let i = 0; i < n; i++) r = x.add(y); sink = r; }, true],
-    engineRelu: [(n) => { let r: NDArray | null = null; for (let i = 0; i < n; i++) r = x.relu(); sink = r; }, true],
-    engineAddScalar: [(n) => { let r: NDArray | null = null; for (let i = 0; i < n; i++) r = x.add(2); sink = r; }, true],
-    engineAddDispose: [(n) => { for (let i = 0; i < n; i++) x.add(y).dispose(); }, true],
-    rawBinary: [(n) => { for (let i = 0; i < n; i++) addon.binary(BINARY_OP.add, F32, rx, ONE, ry, ONE, rout, ONE); }, false],
-    rawBinaryFlat: [(n) => { for (let i = 0; i < n; i++) addon.binaryFlat(BINARY_OP.add, F32, rx, 1, ry, 1, rout, 1); }, false],
-    rawUnary: [(n) => { for (let i = 0; i < n; i++) addon.unary(UNARY_OP.relu, F32, rx, rout, 1); }, false],
-    rawBinaryScalar: [(n) => { for (let i = 0; i < n; i++) addon.binaryScalar(BINARY_OP.add, F32, rx, 2, false, rout, 1); }, false],
-    rawAllocDispose: [(n) => { for (let i = 0; i < n; i++) addon.dispose(addon.alloc(DEVICE_TYPE.cpu, 0, 4)); }, false],
-    napiFloor: [(n) => { let s = 0; for (let i = 0; i < n; i++) s += addon.numGpus(); sink = s; }, false],
+    engineAdd: [
+      (n) => {
+        let r: NDArray | null = null;
+        for (let i = 0; i < n; i++) r = x.add(y);
+        sink = r;
+      },
+      true,
+    ],
+    engineRelu: [
+      (n) => {
+        let r: NDArray | null = null;
+        for (let i = 0; i < n; i++) r = x.relu();
+        sink = r;
+      },
+      true,
+    ],
+    engineAddScalar: [
+      (n) => {
+        let r: NDArray | null = null;
+        for (let i = 0; i < n; i++) r = x.add(2);
+        sink = r;
+      },
+      true,
+    ],
+    engineAddDispose: [
+      (n) => {
+        for (let i = 0; i < n; i++) x.add(y).dispose();
+      },
+      true,
+    ],
+    rawBinary: [
+      (n) => {
+        for (let i = 0; i < n; i++) addon.binary(BINARY_OP.add, F32, rx, ONE, ry, ONE, rout, ONE);
+      },
+      false,
+    ],
+    rawBinaryFlat: [
+      (n) => {
+        for (let i = 0; i < n; i++) addon.binaryFlat(BINARY_OP.add, F32, rx, 1, ry, 1, rout, 1);
+      },
+      false,
+    ],
+    rawUnary: [
+      (n) => {
+        for (let i = 0; i < n; i++) addon.unary(UNARY_OP.relu, F32, rx, rout, 1);
+      },
+      false,
+    ],
+    rawBinaryScalar: [
+      (n) => {
+        for (let i = 0; i < n; i++) addon.binaryScalar(BINARY_OP.add, F32, rx, 2, false, rout, 1);
+      },
+      false,
+    ],
+    rawAllocDispose: [
+      (n) => {
+        for (let i = 0; i < n; i++) addon.dispose(addon.alloc(DEVICE_TYPE.cpu, 0, 4));
+      },
+      false,
+    ],
+    napiFloor: [
+      (n) => {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += addon.numGpus();
+        sink = s;
+      },
+      false,
+    ],
   };
   const f: Record<string, LoopFigures> = {};
   for (const [name, [loop, watch]] of Object.entries(loops)) {
     f[name] = await timeLoop(addon, options, loop, watch);
     const d = f[name].deferred;
     const drain = d ? `; afterwards ${d.pending} results pending, gc() + finalizers ${d.ms.toFixed(1)} ms (${d.usPerResult.toFixed(3)} µs each)` : '';
-    log(`overhead ${name}: ${f[name].medianUs.toFixed(3)} µs (best ${f[name].bestUs.toFixed(3)}), GC pauses ${(f[name].gcShare * 100).toFixed(1)}% of loop time${drain}`);
+    log(
+      `overhead ${name}: ${f[name].medianUs.toFixed(3)} µs (best ${f[name].bestUs.toFixed(3)}), GC pauses ${(f[name].gcShare * 100).toFixed(1)}% of loop time${drain}`,
+    );
   }
   for (const buf of [rx, ry, rout]) addon.dispose(buf);
   x.dispose();
@@ -144,8 +209,16 @@ export async function runOverheadSuite(addon: NativeAddon, options: BenchOptions
   const rows: Row[] = [];
   const us = (name: string): number => f[name]!.medianUs;
   const engineRow = (benchmark: string, eng: string, rawName: string, raw: string, goal: boolean): Row => ({
-    suite: 'overhead', benchmark, value: us(eng), best: f[eng]!.bestUs, unit: 'µs', peerName: rawName, peerValue: us(raw),
-    ratio: ratioOf(us(eng), us(raw)), ratioStyle: 'times', goal: goal ? `≤ ${OVERHEAD_GOAL_US} µs` : '',
+    suite: 'overhead',
+    benchmark,
+    value: us(eng),
+    best: f[eng]!.bestUs,
+    unit: 'µs',
+    peerName: rawName,
+    peerValue: us(raw),
+    ratio: ratioOf(us(eng), us(raw)),
+    ratioStyle: 'times',
+    goal: goal ? `≤ ${OVERHEAD_GOAL_US} µs` : '',
     verdict: goal ? verdict(us(eng) <= OVERHEAD_GOAL_US) : 'info',
   });
   rows.push(engineRow('a.add(b) shape [1]', 'engineAdd', 'raw addon.binaryFlat', 'rawBinaryFlat', true));
@@ -156,8 +229,16 @@ export async function runOverheadSuite(addon: NativeAddon, options: BenchOptions
     // What the GC path costs once the deferred frees are paid for (forced full GC: an upper bound).
     const total = us('engineAdd') + deferredAdd.usPerResult;
     rows.push({
-      suite: 'overhead', benchmark: 'a.add(b) + deferred gc()/finalizer', value: total, unit: 'µs', peerName: 'raw addon.binaryFlat',
-      peerValue: us('rawBinaryFlat'), ratio: ratioOf(total, us('rawBinaryFlat')), ratioStyle: 'times', goal: '', verdict: 'info',
+      suite: 'overhead',
+      benchmark: 'a.add(b) + deferred gc()/finalizer',
+      value: total,
+      unit: 'µs',
+      peerName: 'raw addon.binaryFlat',
+      peerValue: us('rawBinaryFlat'),
+      ratio: ratioOf(total, us('rawBinaryFlat')),
+      ratioStyle: 'times',
+      goal: '',
+      verdict: 'info',
     });
   }
   rows.push(engineRow('a.add(b).dispose() shape [1]', 'engineAddDispose', 'raw addon.binaryFlat', 'rawBinaryFlat', false));
@@ -165,8 +246,17 @@ export async function runOverheadSuite(addon: NativeAddon, options: BenchOptions
   rows.push(engineRow('raw addon.binary [1] (shape + strides)', 'rawBinary', 'napi floor', 'napiFloor', false));
   rows.push(engineRow('raw addon.alloc+dispose 4 B', 'rawAllocDispose', 'napi floor', 'napiFloor', false));
   rows.push({
-    suite: 'overhead', benchmark: 'napi floor addon.numGpus()', value: us('napiFloor'), best: f.napiFloor!.bestUs, unit: 'µs',
-    peerName: '', peerValue: null, ratio: null, ratioStyle: 'times', goal: '', verdict: 'info',
+    suite: 'overhead',
+    benchmark: 'napi floor addon.numGpus()',
+    value: us('napiFloor'),
+    best: f.napiFloor!.bestUs,
+    unit: 'µs',
+    peerName: '',
+    peerValue: null,
+    ratio: null,
+    ratioStyle: 'times',
+    goal: '',
+    verdict: 'info',
   });
 
   // Memory: the engine loops leave results to the GC. Bounded = live native buffers never exceed
@@ -184,9 +274,18 @@ export async function runOverheadSuite(addon: NativeAddon, options: BenchOptions
     memory[name] = { calls, maxLiveBuffers: maxLive, rssGrowthMb: maxRssMb, leftAfterForcedGc: leftAfterGc, bounded, strategy };
     if (name === 'engineAdd' || name === 'engineAddDispose') {
       rows.push({
-        suite: 'overhead', benchmark: `memory during ${name === 'engineAdd' ? 'a.add(b)' : 'a.add(b).dispose()'} loop`, value: maxLive,
-        unit: 'live buffers', engineText: `max ${maxLive} live bufs / ${calls} calls, RSS ${maxRssMb >= 0 ? '+' : ''}${fmtNum(maxRssMb)} MB`,
-        peerName: '', peerText: strategy, peerValue: null, ratio: null, ratioStyle: 'times', goal: 'bounded', verdict: verdict(bounded),
+        suite: 'overhead',
+        benchmark: `memory during ${name === 'engineAdd' ? 'a.add(b)' : 'a.add(b).dispose()'} loop`,
+        value: maxLive,
+        unit: 'live buffers',
+        engineText: `max ${maxLive} live bufs / ${calls} calls, RSS ${maxRssMb >= 0 ? '+' : ''}${fmtNum(maxRssMb)} MB`,
+        peerName: '',
+        peerText: strategy,
+        peerValue: null,
+        ratio: null,
+        ratioStyle: 'times',
+        goal: 'bounded',
+        verdict: verdict(bounded),
         loadSensitive: false,
       });
     }

@@ -77,7 +77,10 @@ export function formatTable(rows: readonly Row[]): string {
   const cells = rows.map((r) => [r.benchmark, engineCell(r), peerCell(r), ratioCell(r), r.goal, r.verdict]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: readonly string[]): string =>
-    c.map((s, i) => (i === 3 ? s.padStart(widths[i]!) : s.padEnd(widths[i]!))).join('  ').trimEnd();
+    c
+      .map((s, i) => (i === 3 ? s.padStart(widths[i]!) : s.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   const out = [line(header), widths.map((w) => '-'.repeat(w)).join('  ')];
   let suite = rows[0]?.suite;
   for (let i = 0; i < rows.length; i++) {
@@ -113,8 +116,7 @@ export function machineInfo(addon: NativeAddon): MachineInfo {
   } catch {
     // not Linux: fall back to os.cpus()
   }
-  const field = (name: string): string | undefined =>
-    new RegExp(`^${name}\\s*:\\s*(.*)$`, 'm').exec(cpuinfo)?.[1]?.trim();
+  const field = (name: string): string | undefined => new RegExp(`^${name}\\s*:\\s*(.*)$`, 'm').exec(cpuinfo)?.[1]?.trim();
   const coreIds = new Set<string>();
   for (const block of cpuinfo.split('\n\n')) {
     const phys = /^physical id\s*:\s*(\d+)/m.exec(block)?.[1];
@@ -150,9 +152,12 @@ export function machineInfo(addon: NativeAddon): MachineInfo {
 }
 
 export function machineLine(m: MachineInfo): string {
-  return `${m.cpuModel}, ${m.logicalCpus} logical CPUs` + (m.physicalCores ? ` (${m.physicalCores} cores)` : '') +
+  return (
+    `${m.cpuModel}, ${m.logicalCpus} logical CPUs` +
+    (m.physicalCores ? ` (${m.physicalCores} cores)` : '') +
     `${m.avx512 ? ', AVX-512' : ''}; oneDNN ${m.oneDnnVersion}, addon threads ${m.addonThreads}; node ${m.node}; ` +
-    `load ${m.loadAverageAtStart.join(' ')}; ${m.date}`;
+    `load ${m.loadAverageAtStart.join(' ')}; ${m.date}`
+  );
 }
 
 /** Writes the results JSON to .bench/results.json and, when given, to `extra` too. */

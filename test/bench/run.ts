@@ -19,8 +19,11 @@ import { watchLoad, type LoadReport } from './load.ts';
 import { formatTable, machineInfo, machineLine, writeResults, type Row } from './report.ts';
 import os from 'node:os';
 
-type SuiteRunner = (addon: ReturnType<typeof native>, options: BenchOptions, log: (s: string) => void) =>
-  { rows: Row[]; figures: unknown } | Promise<{ rows: Row[]; figures: unknown }>;
+type SuiteRunner = (
+  addon: ReturnType<typeof native>,
+  options: BenchOptions,
+  log: (s: string) => void,
+) => { rows: Row[]; figures: unknown } | Promise<{ rows: Row[]; figures: unknown }>;
 
 /** Share of all CPUs used by other processes above which a suite's verdicts get a '?'. */
 const NOISY_SHARE = 0.1;
@@ -76,8 +79,11 @@ async function main(): Promise<number> {
     // Verdicts taken under background load are marked uncertain.
     const background = load.background ?? 0;
     const busy = background > NOISY_SHARE;
-    rows.push(...r.rows.map((row) =>
-      busy && row.loadSensitive !== false && (row.verdict === 'PASS' || row.verdict === 'FAIL') ? { ...row, verdict: `${row.verdict}?` as const } : row));
+    rows.push(
+      ...r.rows.map((row) =>
+        busy && row.loadSensitive !== false && (row.verdict === 'PASS' || row.verdict === 'FAIL') ? { ...row, verdict: `${row.verdict}?` as const } : row,
+      ),
+    );
     figures[suite] = r.figures;
     const bg = load.background === null ? '' : `; other processes used ${(load.background * 100).toFixed(0)}% of the CPUs meanwhile`;
     log(`(${((performance.now() - t0) / 1000).toFixed(1)} s${bg})`);
@@ -88,8 +94,15 @@ async function main(): Promise<number> {
   console.log(formatTable(rows));
   const results = {
     machine: { ...machine, loadAverageAtEnd: os.loadavg().map((x) => Math.round(x * 100) / 100) },
-    options: { quick: options.quick, suites: options.suites, minSeconds: options.minSeconds, minReps: options.minReps, warmup: options.warmup,
-      overheadBatches: options.overheadBatches, overheadIters: options.overheadIters },
+    options: {
+      quick: options.quick,
+      suites: options.suites,
+      minSeconds: options.minSeconds,
+      minReps: options.minReps,
+      warmup: options.warmup,
+      overheadBatches: options.overheadBatches,
+      overheadIters: options.overheadIters,
+    },
     wallSeconds: (performance.now() - started) / 1000,
     /** Share of all CPUs that other processes used while each suite ran (see load.ts). */
     backgroundLoad: loads,
@@ -100,14 +113,21 @@ async function main(): Promise<number> {
   console.log('');
   console.log(`results: ${paths.join(', ')}`);
   if (noisy.length) {
-    console.log(`warning: other processes kept the CPUs busy during ${noisy.join(', ')} (share of all CPUs); ` +
-      'OpenMP kernels slow down sharply when they lose a core; verdicts marked ? need a rerun on a quiet machine.');
+    console.log(
+      `warning: other processes kept the CPUs busy during ${noisy.join(', ')} (share of all CPUs); ` +
+        'OpenMP kernels slow down sharply when they lose a core; verdicts marked ? need a rerun on a quiet machine.',
+    );
   }
-  console.log('* = the bench\'s own target (no goal was set for this figure); see docs/benchmarks.md');
+  console.log("* = the bench's own target (no goal was set for this figure); see docs/benchmarks.md");
   return 0;
 }
 
-main().then((code) => { process.exitCode = code; }, (e: unknown) => {
-  console.error(e instanceof Error ? (e.stack ?? e.message) : e);
-  process.exitCode = 1;
-});
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    console.error(e instanceof Error ? (e.stack ?? e.message) : e);
+    process.exitCode = 1;
+  },
+);

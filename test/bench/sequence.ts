@@ -30,11 +30,21 @@ const TOLERANCE = 1e-4;
 function transformerBlock(): GraphDocument {
   const example = loadExample('char-transformer');
   const block = example.blocks.find((b) => b.id === 'encoder')!;
-  return { format: 'blocksmith.graph', version: 2, input: { shape: [-1, T, WIDTH], dtype: 'float32' }, device: 'cpu', seed: 1,
-    className: 'EncoderBlock', nodes: block.nodes, edges: block.edges, blocks: [] };
+  return {
+    format: 'blocksmith.graph',
+    version: 2,
+    input: { shape: [-1, T, WIDTH], dtype: 'float32' },
+    device: 'cpu',
+    seed: 1,
+    className: 'EncoderBlock',
+    nodes: block.nodes,
+    edges: block.edges,
+    blocks: [],
+  };
 }
 
-const lstmLayer = (): GraphDocument => chainDocument([{ kind: 'LSTM', name: 'lstm0', attrs: { hiddenSize: 64, layout: 'NTC' } }], [-1, T, WIDTH], { className: 'LstmLayer' });
+const lstmLayer = (): GraphDocument =>
+  chainDocument([{ kind: 'LSTM', name: 'lstm0', attrs: { hiddenSize: 64, layout: 'NTC' } }], [-1, T, WIDTH], { className: 'LstmLayer' });
 
 const MODELS = [
   { label: 'Transformer block (T 32, E 32, 4 heads, FF 128)', doc: transformerBlock, torch: 'transformer' },
@@ -80,22 +90,40 @@ print(json.dumps({'median': xs[len(xs) // 2], 'best': xs[0]}))
 function relativeError(a: Float32Array, b: Float32Array): number {
   let diff = 0;
   let scale = 0;
-  for (let i = 0; i < a.length; i++) { diff = Math.max(diff, Math.abs(a[i]! - b[i]!)); scale = Math.max(scale, Math.abs(b[i]!)); }
+  for (let i = 0; i < a.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
+    scale = Math.max(scale, Math.abs(b[i]!));
+  }
   return a.length !== b.length ? Infinity : diff / Math.max(scale, 1e-12);
 }
 
 const row = (benchmark: string, engine: Timing, peerName: string, peer: { median: number; best: number }, unit: 'µs' | 'ms'): Row => {
   const k = unit === 'µs' ? 1e6 : 1e3;
   return {
-    suite: 'sequence', benchmark, value: engine.median * k, best: engine.best * k, unit, peerName, peerValue: peer.median * k,
-    peerText: `${peerName}: ${fmtNum(peer.median * k)} (best ${fmtNum(peer.best * k)})`, ratio: engine.median / peer.median, ratioStyle: 'times',
-    goal: '≤ 1.0×', verdict: engine.median <= peer.median ? 'PASS' : 'FAIL',
+    suite: 'sequence',
+    benchmark,
+    value: engine.median * k,
+    best: engine.best * k,
+    unit,
+    peerName,
+    peerValue: peer.median * k,
+    peerText: `${peerName}: ${fmtNum(peer.median * k)} (best ${fmtNum(peer.best * k)})`,
+    ratio: engine.median / peer.median,
+    ratioStyle: 'times',
+    goal: '≤ 1.0×',
+    verdict: engine.median <= peer.median ? 'PASS' : 'FAIL',
   };
 };
 
 export async function runSequenceSuite(addon: NativeAddon, options: BenchOptions, log: (s: string) => void): Promise<{ rows: Row[]; figures: unknown }> {
   const threads = addon.capabilities().threads;
-  const sessionOptions = { executionProviders: ['cpu'], intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' } as const;
+  const sessionOptions = {
+    executionProviders: ['cpu'],
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+  } as const;
   const perCall = { minSeconds: options.minSeconds, minReps: options.minReps * 4, warmup: options.warmup * 2 };
   const rows: Row[] = [];
   const figures: Record<string, unknown> = { threads, tolerance: TOLERANCE };
@@ -115,12 +143,26 @@ export async function runSequenceSuite(addon: NativeAddon, options: BenchOptions
       y.dispose();
       if (!(err <= TOLERANCE)) {
         log(`${name}: outputs disagree with onnxruntime (max|Δ|/max|y| ${err.toExponential(1)}); not timed`);
-        rows.push({ suite: 'sequence', benchmark: `${name} vs onnxruntime`, value: err, unit: 'rel. error', peerName: 'tolerance', peerValue: TOLERANCE,
-          ratio: null, ratioStyle: 'times', goal: `≤ ${TOLERANCE}`, verdict: 'FAIL', loadSensitive: false });
+        rows.push({
+          suite: 'sequence',
+          benchmark: `${name} vs onnxruntime`,
+          value: err,
+          unit: 'rel. error',
+          peerName: 'tolerance',
+          peerValue: TOLERANCE,
+          ratio: null,
+          ratioStyle: 'times',
+          goal: `≤ ${TOLERANCE}`,
+          verdict: 'FAIL',
+          loadSensitive: false,
+        });
         continue;
       }
       const engineCall: Variant<NDArray> = { name: 'engine', call: () => model.net.call(x), cleanup: (r) => r.dispose() };
-      const t = timeInterleaved([engineCall as Variant, { name: 'ort', call: () => session.run(feeds, { output: null }, {}) }], { ...perCall, minReps: perCall.minReps * 5 });
+      const t = timeInterleaved([engineCall as Variant, { name: 'ort', call: () => session.run(feeds, { output: null }, {}) }], {
+        ...perCall,
+        minReps: perCall.minReps * 5,
+      });
       log(`${name}: net.call ${fmtNum(t.engine!.median * 1e6)} µs, onnxruntime ${fmtNum(t.ort!.median * 1e6)} µs (max|Δ|/max|y| ${err.toExponential(1)})`);
       rows.push(row(name, t.engine!, 'onnxruntime', t.ort!, 'µs'));
       figures[name] = { engine: t.engine, onnxruntime: t.ort, error: err };
@@ -132,14 +174,21 @@ export async function runSequenceSuite(addon: NativeAddon, options: BenchOptions
     const x = np.random.uniform(0, 1, [TRAIN_BATCH, T, WIDTH], { seed: 5 });
     const g = np.random.uniform(0, 1, model.net.call(x).shape, { seed: 6 });
     const trainer = new Trainer(model.net.collectParams(), new SGD({ learningRate: 0.01 }));
-    const engine = timePerCall(() => {
-      const l = autograd.record(() => model.net.call(x).mul(g).sum());
-      l.backward();
-      trainer.step(1);
-      return l;
-    }, perCall, (l) => l.dispose());
-    const peer = JSON.parse(execFileSync('/usr/bin/python3', ['-c', TORCH_STEP,
-      JSON.stringify({ threads, model: torch, T, E: WIDTH, batch: TRAIN_BATCH, ...perCall })], { encoding: 'utf8' })) as { median: number; best: number };
+    const engine = timePerCall(
+      () => {
+        const l = autograd.record(() => model.net.call(x).mul(g).sum());
+        l.backward();
+        trainer.step(1);
+        return l;
+      },
+      perCall,
+      (l) => l.dispose(),
+    );
+    const peer = JSON.parse(
+      execFileSync('/usr/bin/python3', ['-c', TORCH_STEP, JSON.stringify({ threads, model: torch, T, E: WIDTH, batch: TRAIN_BATCH, ...perCall })], {
+        encoding: 'utf8',
+      }),
+    ) as { median: number; best: number };
     const name = `${label} training step batch ${TRAIN_BATCH}`;
     log(`${name}: ${fmtNum(engine.median * 1e3)} ms (PyTorch ${fmtNum(peer.median * 1e3)} ms)`);
     rows.push(row(name, engine, 'PyTorch', peer, 'ms'));

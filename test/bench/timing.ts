@@ -98,7 +98,9 @@ export function sampleInterleaved(vs: readonly Variant[], options: PerCallOption
     if (reps >= options.minReps && now() - start >= options.minSeconds * vs.length) break;
   }
   const out: Record<string, number[]> = {};
-  vs.forEach((v, k) => { out[v.name] = samples[k]!; });
+  vs.forEach((v, k) => {
+    out[v.name] = samples[k]!;
+  });
   return out;
 }
 

@@ -36,7 +36,8 @@ export function trainingCase(): TrainingCase {
   const net = withNamingScope(new NamingScope(), () => {
     np.random.seed(0);
     const s = new Sequential();
-    for (let i = 1; i < LAYERS.length; i++) s.add(new Dense(LAYERS[i]!, { inUnits: LAYERS[i - 1]!, ...(i < LAYERS.length - 1 ? { activation: 'relu' as const } : {}) }));
+    for (let i = 1; i < LAYERS.length; i++)
+      s.add(new Dense(LAYERS[i]!, { inUnits: LAYERS[i - 1]!, ...(i < LAYERS.length - 1 ? { activation: 'relu' as const } : {}) }));
     s.initialize('xavier', { device: cpu() });
     return s;
   });
@@ -59,10 +60,13 @@ export function trainingCase(): TrainingCase {
 export function runTrainingSuite(_addon: NativeAddon, options: BenchOptions, log: (s: string) => void): { rows: Row[]; figures: unknown } {
   const { step, forward, backward, update, matmul, matmulFlops } = trainingCase();
   const perCall = { minSeconds: options.minSeconds * 4, minReps: options.minReps * 4, warmup: options.warmup + 2 };
-  const samples = sampleInterleaved([
-    { name: 'step', call: step },
-    { name: 'matmul', call: matmul, cleanup: (r) => (r as ReturnType<typeof matmul>).dispose() },
-  ], perCall);
+  const samples = sampleInterleaved(
+    [
+      { name: 'step', call: step },
+      { name: 'matmul', call: matmul, cleanup: (r) => (r as ReturnType<typeof matmul>).dispose() },
+    ],
+    perCall,
+  );
   // Where a step's time goes (separate, untimed by the interleaving above): forward + loss under
   // record, backward, optimizer update.
   const phases = { forward: [] as number[], backward: [] as number[], update: [] as number[] };
@@ -86,19 +90,54 @@ export function runTrainingSuite(_addon: NativeAddon, options: BenchOptions, log
   const gflops = FLOPS_PER_STEP / stepTime.median / 1e9;
   const ceiling = matmulFlops / matmulTime.median / 1e9;
   const ratio = gflops / ceiling;
-  log(`MLP ${LAYERS.join('-')} batch ${BATCH}: ${(stepTime.median * 1e3).toFixed(2)} ms/step, ${samplesPerSecond.toFixed(0)} samples/s, ` +
-    `${gflops.toFixed(1)} GFLOP/s; matmul ceiling ${ceiling.toFixed(1)} GFLOP/s (${(ratio * 100).toFixed(0)}%)`);
-  log(`  phases (median ms): forward+loss ${(phaseTimes.forward.median * 1e3).toFixed(2)}, backward ${(phaseTimes.backward.median * 1e3).toFixed(2)}, ` +
-    `update ${(phaseTimes.update.median * 1e3).toFixed(2)}`);
+  log(
+    `MLP ${LAYERS.join('-')} batch ${BATCH}: ${(stepTime.median * 1e3).toFixed(2)} ms/step, ${samplesPerSecond.toFixed(0)} samples/s, ` +
+      `${gflops.toFixed(1)} GFLOP/s; matmul ceiling ${ceiling.toFixed(1)} GFLOP/s (${(ratio * 100).toFixed(0)}%)`,
+  );
+  log(
+    `  phases (median ms): forward+loss ${(phaseTimes.forward.median * 1e3).toFixed(2)}, backward ${(phaseTimes.backward.median * 1e3).toFixed(2)}, ` +
+      `update ${(phaseTimes.update.median * 1e3).toFixed(2)}`,
+  );
   const rows: Row[] = [
     {
-      suite: 'training', benchmark: `MLP ${LAYERS.join('-')} batch ${BATCH} train step`, value: gflops, best: FLOPS_PER_STEP / stepTime.best / 1e9,
-      unit: 'GFLOP/s', peerName: 'oneDNN matmul', peerValue: ceiling, ratio, ratioStyle: 'percent', goal: `≥ ${GOAL * 100}%`, verdict: verdict(ratio >= GOAL),
+      suite: 'training',
+      benchmark: `MLP ${LAYERS.join('-')} batch ${BATCH} train step`,
+      value: gflops,
+      best: FLOPS_PER_STEP / stepTime.best / 1e9,
+      unit: 'GFLOP/s',
+      peerName: 'oneDNN matmul',
+      peerValue: ceiling,
+      ratio,
+      ratioStyle: 'percent',
+      goal: `≥ ${GOAL * 100}%`,
+      verdict: verdict(ratio >= GOAL),
     },
     {
-      suite: 'training', benchmark: `MLP ${LAYERS.join('-')} batch ${BATCH} throughput`, value: samplesPerSecond, unit: 'samples/s',
-      peerName: '', peerValue: null, ratio: null, ratioStyle: 'percent', goal: '', verdict: 'info',
+      suite: 'training',
+      benchmark: `MLP ${LAYERS.join('-')} batch ${BATCH} throughput`,
+      value: samplesPerSecond,
+      unit: 'samples/s',
+      peerName: '',
+      peerValue: null,
+      ratio: null,
+      ratioStyle: 'percent',
+      goal: '',
+      verdict: 'info',
     },
   ];
-  return { rows, figures: { layers: LAYERS, batch: BATCH, flopsPerStep: FLOPS_PER_STEP, step: stepTime, phases: phaseTimes, matmul: matmulTime, samplesPerSecond, gflops, ceiling, ratio } };
+  return {
+    rows,
+    figures: {
+      layers: LAYERS,
+      batch: BATCH,
+      flopsPerStep: FLOPS_PER_STEP,
+      step: stepTime,
+      phases: phaseTimes,
+      matmul: matmulTime,
+      samplesPerSecond,
+      gflops,
+      ceiling,
+      ratio,
+    },
+  };
 }

@@ -10,7 +10,19 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import {
-  canvasNode, clickEmptyCanvas, dropFromPalette, edgeShapes, editorSuite, expectTexts, fileMenu, fillField, screenshot, selectNode, skip, waitForText, wire,
+  canvasNode,
+  clickEmptyCanvas,
+  dropFromPalette,
+  edgeShapes,
+  editorSuite,
+  expectTexts,
+  fileMenu,
+  fillField,
+  screenshot,
+  selectNode,
+  skip,
+  waitForText,
+  wire,
 } from './editor-harness.ts';
 
 const suite = editorSuite();
@@ -49,7 +61,9 @@ test('rgnet by hand: make block, repeat ×4, make block, + Dense(10): ×4 on the
 
   // Make block (Ctrl+G) from the two Dense layers: one instance wired in their place.
   await selectNode(p, 'dense0');
-  await canvasNode(p, 'dense1').locator('.layer-node-name').click({ modifiers: ['Control'] });
+  await canvasNode(p, 'dense1')
+    .locator('.layer-node-name')
+    .click({ modifiers: ['Control'] });
   await p.keyboard.press('Control+g');
   await canvasNode(p, 'block1_0').waitFor();
   assert.equal(await canvasNode(p, 'dense0').count(), 0);
@@ -85,7 +99,10 @@ test('rgnet by hand: make block, repeat ×4, make block, + Dense(10): ×4 on the
   await clickEmptyCanvas(p);
   await p.keyboard.press('Control+Enter');
   await waitForText(p.getByTestId('param-count'), '18 of 18 parameters');
-  const names = await p.getByTestId('param-table').locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-param')));
+  const names = await p
+    .getByTestId('param-table')
+    .locator('tbody tr')
+    .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-param')));
   const expected = Array.from({ length: 9 }, (_, i) => [`dense${i}_weight`, `dense${i}_bias`]).flat();
   assert.deepEqual([...names].sort(), [...expected].sort());
   const last = p.getByTestId('param-table').locator('tr[data-param="dense8_weight"]');
@@ -133,38 +150,45 @@ test('drill into block2 and block1, read shapes inside, expand the repeat, and c
   await canvasNode(p, 'dense8').waitFor();
 });
 
-test('copy and paste: without links only the copy; with links the edge from block2_0 too; a port badge on the unconnected input', { skip, timeout: 60_000 }, async () => {
-  const p = page();
-  const edges = await p.locator('.react-flow__edge').count();
-  await selectNode(p, 'dense8');
-  await p.keyboard.press('Control+c');
-  await p.keyboard.press('Control+v');
-  await canvasNode(p, 'dense9').waitFor();
-  assert.equal(await p.locator('.react-flow__edge').count(), edges, 'no edge comes with a plain paste');
-  // The copy's input is not connected: the problem sits on its data port (and on the node).
-  const portBadge = canvasNode(p, 'dense9').getByTestId('port-badge-data');
-  await portBadge.waitFor();
-  assert.match(await portBadge.getAttribute('title') ?? '', /input 'data' is not connected/);
-  assert.ok(await portBadge.evaluate((el) => el.classList.contains('error')));
-  await canvasNode(p, 'dense9').getByTestId('problem-badge').waitFor();
+test(
+  'copy and paste: without links only the copy; with links the edge from block2_0 too; a port badge on the unconnected input',
+  { skip, timeout: 60_000 },
+  async () => {
+    const p = page();
+    const edges = await p.locator('.react-flow__edge').count();
+    await selectNode(p, 'dense8');
+    await p.keyboard.press('Control+c');
+    await p.keyboard.press('Control+v');
+    await canvasNode(p, 'dense9').waitFor();
+    assert.equal(await p.locator('.react-flow__edge').count(), edges, 'no edge comes with a plain paste');
+    // The copy's input is not connected: the problem sits on its data port (and on the node).
+    const portBadge = canvasNode(p, 'dense9').getByTestId('port-badge-data');
+    await portBadge.waitFor();
+    assert.match((await portBadge.getAttribute('title')) ?? '', /input 'data' is not connected/);
+    assert.ok(await portBadge.evaluate((el) => el.classList.contains('error')));
+    await canvasNode(p, 'dense9').getByTestId('problem-badge').waitFor();
 
-  await selectNode(p, 'dense8');
-  await p.keyboard.press('Control+c');
-  await p.keyboard.press('Control+Shift+v');
-  await canvasNode(p, 'dense10').waitFor();
-  await p.locator('.react-flow__edge').nth(edges).waitFor();
-  assert.equal(await p.locator('.react-flow__edge').count(), edges + 1);
-  await waitForText(p.locator('[data-testid="edge-shape"][data-edge$="_dense10"]'), '(2, 16)');
-  assert.equal(await canvasNode(p, 'dense10').getByTestId('port-badge-data').count(), 0);
-  assert.deepEqual(suite.editor().problems, []);
-});
+    await selectNode(p, 'dense8');
+    await p.keyboard.press('Control+c');
+    await p.keyboard.press('Control+Shift+v');
+    await canvasNode(p, 'dense10').waitFor();
+    await p.locator('.react-flow__edge').nth(edges).waitFor();
+    assert.equal(await p.locator('.react-flow__edge').count(), edges + 1);
+    await waitForText(p.locator('[data-testid="edge-shape"][data-edge$="_dense10"]'), '(2, 16)');
+    assert.equal(await canvasNode(p, 'dense10').getByTestId('port-badge-data').count(), 0);
+    assert.deepEqual(suite.editor().problems, []);
+  },
+);
 
 /** The parameter names of the table after a Run (Ctrl+Enter) that reads `count of count parameters`. */
 async function runAndListParams(p: Page, count: number): Promise<string[]> {
   await clickEmptyCanvas(p);
   await p.keyboard.press('Control+Enter');
   await waitForText(p.getByTestId('param-count'), `${count} of ${count} parameters`);
-  const names = await p.getByTestId('param-table').locator('tr[data-param]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-param') ?? ''));
+  const names = await p
+    .getByTestId('param-table')
+    .locator('tr[data-param]')
+    .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-param') ?? ''));
   return [...names].sort();
 }
 
@@ -205,46 +229,50 @@ async function denseChain(p: Page, features: number, units: number[]): Promise<v
   await waitForText(p.getByTestId('node-shape-output0'), `(2, ${units.at(-1)!})`);
 }
 
-test('a block of the document dragged from the palette is a second instance: own parameters double the count, shared keep it; not into itself', { skip, timeout: 90_000 }, async () => {
-  const p = page();
-  // 8 features in and out, so both uses in a row fit one shared set of parameters.
-  await denseChain(p, 8, [8]);
-  await selectNode(p, 'dense0');
-  await p.keyboard.press('Control+g');
-  await canvasNode(p, 'block1_0').waitFor();
-  const entry = p.getByTestId('palette-block-block1');
-  await waitForText(entry, /block1\s*1 in · 1 out/);
-  assert.deepEqual(await runAndListParams(p, 2), ['dense0_bias', 'dense0_weight']);
+test(
+  'a block of the document dragged from the palette is a second instance: own parameters double the count, shared keep it; not into itself',
+  { skip, timeout: 90_000 },
+  async () => {
+    const p = page();
+    // 8 features in and out, so both uses in a row fit one shared set of parameters.
+    await denseChain(p, 8, [8]);
+    await selectNode(p, 'dense0');
+    await p.keyboard.press('Control+g');
+    await canvasNode(p, 'block1_0').waitFor();
+    const entry = p.getByTestId('palette-block-block1');
+    await waitForText(entry, /block1\s*1 in · 1 out/);
+    assert.deepEqual(await runAndListParams(p, 2), ['dense0_bias', 'dense0_weight']);
 
-  await dropFromPalette(p, 'block-block1', 420, 420);
-  await canvasNode(p, 'block1_1').waitFor();
-  await waitForText(canvasNode(p, 'block1_1').getByTestId('share-block1_1'), 'own params');
-  // block1_0 → block1_1 → output0: move the end of the edge into output0, then wire on.
-  const toOutput = Object.keys(await edgeShapes(p)).find((id) => id.includes('output0'));
-  assert.ok(toOutput, JSON.stringify(await edgeShapes(p)));
-  await dragEdgeEnd(p, toOutput, 'block1_1');
-  await wire(p, 'block1_1', 'output0');
-  await waitForText(p.getByTestId('node-shape-output0'), '(2, 8)');
-  // The second use's layer takes the engine's next name: its own dense1_weight / dense1_bias.
-  assert.deepEqual(await runAndListParams(p, 4), ['dense0_bias', 'dense0_weight', 'dense1_bias', 'dense1_weight']);
+    await dropFromPalette(p, 'block-block1', 420, 420);
+    await canvasNode(p, 'block1_1').waitFor();
+    await waitForText(canvasNode(p, 'block1_1').getByTestId('share-block1_1'), 'own params');
+    // block1_0 → block1_1 → output0: move the end of the edge into output0, then wire on.
+    const toOutput = Object.keys(await edgeShapes(p)).find((id) => id.includes('output0'));
+    assert.ok(toOutput, JSON.stringify(await edgeShapes(p)));
+    await dragEdgeEnd(p, toOutput, 'block1_1');
+    await wire(p, 'block1_1', 'output0');
+    await waitForText(p.getByTestId('node-shape-output0'), '(2, 8)');
+    // The second use's layer takes the engine's next name: its own dense1_weight / dense1_bias.
+    assert.deepEqual(await runAndListParams(p, 4), ['dense0_bias', 'dense0_weight', 'dense1_bias', 'dense1_weight']);
 
-  for (const name of ['block1_0', 'block1_1']) {
-    await selectNode(p, name);
-    await p.getByLabel('Share parameters').check();
-    await waitForText(p.getByTestId(`share-${name}`), 'shared params');
-  }
-  assert.deepEqual(await runAndListParams(p, 2), ['dense0_bias', 'dense0_weight']);
+    for (const name of ['block1_0', 'block1_1']) {
+      await selectNode(p, name);
+      await p.getByLabel('Share parameters').check();
+      await waitForText(p.getByTestId(`share-${name}`), 'shared params');
+    }
+    assert.deepEqual(await runAndListParams(p, 2), ['dense0_bias', 'dense0_weight']);
 
-  // Inside block1, block1 itself is refused: the status line says why and nothing is added.
-  await canvasNode(p, 'block1_0').locator('.layer-node-name').dblclick();
-  await waitForText(p.getByTestId('breadcrumb'), /main\s*›\s*block1/);
-  const nodes = await p.locator('.react-flow__node').count();
-  await dropFromPalette(p, 'block-block1', 300, 100);
-  await waitForText(p.getByTestId('notice'), /Cannot add block1 here: .*block1, the block being edited; a block cannot contain itself/);
-  assert.equal(await p.locator('.react-flow__node').count(), nodes);
-  await p.getByTestId('breadcrumb').getByRole('button', { name: 'main' }).click();
-  await canvasNode(p, 'block1_1').waitFor();
-});
+    // Inside block1, block1 itself is refused: the status line says why and nothing is added.
+    await canvasNode(p, 'block1_0').locator('.layer-node-name').dblclick();
+    await waitForText(p.getByTestId('breadcrumb'), /main\s*›\s*block1/);
+    const nodes = await p.locator('.react-flow__node').count();
+    await dropFromPalette(p, 'block-block1', 300, 100);
+    await waitForText(p.getByTestId('notice'), /Cannot add block1 here: .*block1, the block being edited; a block cannot contain itself/);
+    assert.equal(await p.locator('.react-flow__node').count(), nodes);
+    await p.getByTestId('breadcrumb').getByRole('button', { name: 'main' }).click();
+    await canvasNode(p, 'block1_1').waitFor();
+  },
+);
 
 test('drag "Block" from the palette, drill in, add a Dense inside, come out: shapes flow through it', { skip, timeout: 90_000 }, async () => {
   const p = page();
@@ -306,38 +334,44 @@ test('drag "Concurrent": a branch drawn inside joins the input in its Concat (20
   assert.deepEqual(await runAndListParams(p, 2), ['dense0_bias', 'dense0_weight']);
 });
 
-test('unmake block (Ctrl+Shift+G) gives the layers back under their names, one undo step; refused for shared parameters', { skip, timeout: 90_000 }, async () => {
-  const p = page();
-  await denseChain(p, 20, [8, 4]);
-  await selectNode(p, 'dense0');
-  await canvasNode(p, 'dense1').locator('.layer-node-name').click({ modifiers: ['Control'] });
-  await p.keyboard.press('Control+g');
-  await canvasNode(p, 'block1_0').waitFor();
-  assert.equal(await canvasNode(p, 'dense0').count(), 0);
+test(
+  'unmake block (Ctrl+Shift+G) gives the layers back under their names, one undo step; refused for shared parameters',
+  { skip, timeout: 90_000 },
+  async () => {
+    const p = page();
+    await denseChain(p, 20, [8, 4]);
+    await selectNode(p, 'dense0');
+    await canvasNode(p, 'dense1')
+      .locator('.layer-node-name')
+      .click({ modifiers: ['Control'] });
+    await p.keyboard.press('Control+g');
+    await canvasNode(p, 'block1_0').waitFor();
+    assert.equal(await canvasNode(p, 'dense0').count(), 0);
 
-  // Shared parameters: refused, with the reason; the block stays.
-  await selectNode(p, 'block1_0');
-  await p.getByLabel('Share parameters').check();
-  await p.getByTestId('block-inspector').getByRole('button', { name: 'Unmake block' }).click();
-  await waitForText(p.getByTestId('notice'), /Cannot unmake the block: block1_0 shares block1's parameters/);
-  assert.equal(await canvasNode(p, 'block1_0').count(), 1);
-  await p.getByLabel('Share parameters').uncheck();
-  await waitForText(p.getByTestId('share-block1_0'), 'own params');
+    // Shared parameters: refused, with the reason; the block stays.
+    await selectNode(p, 'block1_0');
+    await p.getByLabel('Share parameters').check();
+    await p.getByTestId('block-inspector').getByRole('button', { name: 'Unmake block' }).click();
+    await waitForText(p.getByTestId('notice'), /Cannot unmake the block: block1_0 shares block1's parameters/);
+    assert.equal(await canvasNode(p, 'block1_0').count(), 1);
+    await p.getByLabel('Share parameters').uncheck();
+    await waitForText(p.getByTestId('share-block1_0'), 'own params');
 
-  await selectNode(p, 'block1_0');
-  await p.keyboard.press('Control+Shift+g');
-  await canvasNode(p, 'dense0').waitFor();
-  await canvasNode(p, 'dense1').waitFor();
-  assert.equal(await canvasNode(p, 'block1_0').count(), 0);
-  await waitForText(p.getByTestId('notice'), /Unmade block1; block1 is no longer used and was removed/);
-  assert.equal(await p.getByTestId('palette-definitions').count(), 0, 'no definition is left');
-  await waitForText(p.getByTestId('node-shape-output0'), '(2, 4)');
-  assert.equal(await p.locator('.react-flow__edge').count(), 3);
-  assert.deepEqual(await runAndListParams(p, 4), ['dense0_bias', 'dense0_weight', 'dense1_bias', 'dense1_weight']);
+    await selectNode(p, 'block1_0');
+    await p.keyboard.press('Control+Shift+g');
+    await canvasNode(p, 'dense0').waitFor();
+    await canvasNode(p, 'dense1').waitFor();
+    assert.equal(await canvasNode(p, 'block1_0').count(), 0);
+    await waitForText(p.getByTestId('notice'), /Unmade block1; block1 is no longer used and was removed/);
+    assert.equal(await p.getByTestId('palette-definitions').count(), 0, 'no definition is left');
+    await waitForText(p.getByTestId('node-shape-output0'), '(2, 4)');
+    assert.equal(await p.locator('.react-flow__edge').count(), 3);
+    assert.deepEqual(await runAndListParams(p, 4), ['dense0_bias', 'dense0_weight', 'dense1_bias', 'dense1_weight']);
 
-  await p.keyboard.press('Control+z');
-  await canvasNode(p, 'block1_0').waitFor();
-  assert.equal(await canvasNode(p, 'dense0').count(), 0);
-  await p.getByTestId('palette-block-block1').waitFor();
-  assert.deepEqual(suite.editor().problems, []);
-});
+    await p.keyboard.press('Control+z');
+    await canvasNode(p, 'block1_0').waitFor();
+    assert.equal(await canvasNode(p, 'dense0').count(), 0);
+    await p.getByTestId('palette-block-block1').waitFor();
+    assert.deepEqual(suite.editor().problems, []);
+  },
+);

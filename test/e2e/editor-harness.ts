@@ -42,7 +42,15 @@ export async function startHarness(): Promise<Harness> {
     executablePath: chromiumPath,
     headless: true,
     viewport: { width: 1440, height: 900 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   return {
     serving,
@@ -66,13 +74,17 @@ export async function openEditor(harness: Harness, theme: 'light' | 'dark' = 'li
   const page = await harness.context.newPage();
   await page.emulateMedia({ colorScheme: theme });
   const problems: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   // "Discard the unsaved changes?" is answered yes, as the action ran before it asked; a test that
   // wants to answer itself adds its own listener, and then this one stays out of the way.
   // (Page is an EventEmitter at run time; its typings leave listenerCount out.)
   const listeners = page as unknown as { listenerCount(event: string): number };
-  page.on('dialog', (d) => { if (listeners.listenerCount('dialog') === 1) void d.accept(); });
+  page.on('dialog', (d) => {
+    if (listeners.listenerCount('dialog') === 1) void d.accept();
+  });
   const response = await page.goto(harness.serving.web.url, { waitUntil: 'load' });
   assert.equal(response?.status(), 200);
   await page.getByTestId('palette-Dense').waitFor({ timeout: 20_000 });
@@ -110,7 +122,11 @@ export async function selectNode(page: Page, name: string): Promise<void> {
 
 /** Sets an inspector field (by its label) and presses Tab so it applies. */
 export async function fillField(page: Page, label: string, value: string): Promise<void> {
-  const field = page.locator('.inspector .field').filter({ has: page.locator(`span:text-is("${label}")`) }).locator('input, select').first();
+  const field = page
+    .locator('.inspector .field')
+    .filter({ has: page.locator(`span:text-is("${label}")`) })
+    .locator('input, select')
+    .first();
   if ((await field.evaluate((el) => el.tagName)) === 'SELECT') await field.selectOption(value);
   else {
     await field.fill(value);
@@ -120,7 +136,9 @@ export async function fillField(page: Page, label: string, value: string): Promi
 
 /** The shape labels shown on edges, by edge id. */
 export async function edgeShapes(page: Page): Promise<Record<string, string>> {
-  return page.locator('[data-testid="edge-shape"]').evaluateAll((els) => Object.fromEntries(els.map((e) => [e.getAttribute('data-edge') ?? '', e.textContent ?? ''])));
+  return page
+    .locator('[data-testid="edge-shape"]')
+    .evaluateAll((els) => Object.fromEntries(els.map((e) => [e.getAttribute('data-edge') ?? '', e.textContent ?? ''])));
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {
@@ -182,7 +200,9 @@ export function editorSuite(options: { tempDir?: string } = {}): EditorSuite {
     editor: () => started(editor, 'the editor'),
     harness: () => started(harness, 'the harness'),
     dir: () => started(dir || undefined, 'the scratch folder (editorSuite({ tempDir }))'),
-    useEditor: (next) => { editor = next; },
+    useEditor: (next) => {
+      editor = next;
+    },
   };
 }
 

@@ -6,7 +6,18 @@ import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import {
-  canvasNode, clickEmptyCanvas, dropFromPalette, edgeShapes, editorSuite, fileMenu, fillField, screenshot, selectNode, skip, waitForText, wire,
+  canvasNode,
+  clickEmptyCanvas,
+  dropFromPalette,
+  edgeShapes,
+  editorSuite,
+  fileMenu,
+  fillField,
+  screenshot,
+  selectNode,
+  skip,
+  waitForText,
+  wire,
 } from './editor-harness.ts';
 
 const suite = editorSuite();
@@ -82,7 +93,7 @@ test('a bad attribute shows an error badge and a problem; clicking the problem s
   await fillField(p, 'units *', '0');
   const badge = canvasNode(p, 'dense1').getByTestId('problem-badge');
   await badge.waitFor();
-  assert.match(await badge.getAttribute('title') ?? '', /units/);
+  assert.match((await badge.getAttribute('title')) ?? '', /units/);
   await clickEmptyCanvas(p);
   await p.getByRole('tab', { name: /Problems/ }).click();
   const problem = p.getByTestId('problems').locator('li', { hasText: 'E_ATTR_RANGE' });
@@ -118,7 +129,9 @@ test('set Constant(42) on dense0_weight in the inspector and read it back after 
 test('delete a multi-selection, then undo and redo it as one step', { skip, timeout: 30_000 }, async () => {
   const p = page();
   await selectNode(p, 'dense0');
-  await canvasNode(p, 'dense1').locator('.layer-node-name').click({ modifiers: ['Control'] });
+  await canvasNode(p, 'dense1')
+    .locator('.layer-node-name')
+    .click({ modifiers: ['Control'] });
   await p.locator('.react-flow__node.selected').nth(1).waitFor();
   assert.equal(await p.locator('.react-flow__node.selected').count(), 2);
   await p.keyboard.press('Delete');
@@ -141,7 +154,10 @@ test('download saves the document as JSON with every node', { skip, timeout: 30_
   const p = page();
   const [download] = await Promise.all([p.waitForEvent('download'), fileMenu(p, 'Download')]);
   const saved = JSON.parse(await readFile((await download.path())!, 'utf8')) as { nodes: { name: string; attrs?: object }[]; input: { shape: number[] } };
-  assert.deepEqual(saved.nodes.map((n) => n.name), ['data0', 'dense0', 'dense1', 'output0']);
+  assert.deepEqual(
+    saved.nodes.map((n) => n.name),
+    ['data0', 'dense0', 'dense1', 'output0'],
+  );
   assert.deepEqual(saved.nodes[1]!.attrs, { units: 256, activation: 'relu' });
   assert.deepEqual(saved.input.shape, [2, 20]);
 });
@@ -149,10 +165,18 @@ test('download saves the document as JSON with every node', { skip, timeout: 30_
 test('open a file with a cycle: the node the problem names carries an error badge', { skip, timeout: 30_000 }, async () => {
   const p = page();
   const doc = {
-    format: 'blocksmith.graph', version: 2, title: 'cycle', input: { shape: [2, 4], dtype: 'float32' }, device: 'cpu', seed: 0, blocks: [],
+    format: 'blocksmith.graph',
+    version: 2,
+    title: 'cycle',
+    input: { shape: [2, 4], dtype: 'float32' },
+    device: 'cpu',
+    seed: 0,
+    blocks: [],
     nodes: [
-      { id: 'in', kind: 'Input', name: 'data' }, { id: 'a', kind: 'Dense', name: 'dense0', attrs: { units: 4 } },
-      { id: 'b', kind: 'Dense', name: 'dense1', attrs: { units: 4 } }, { id: 'out', kind: 'Output', name: 'output' },
+      { id: 'in', kind: 'Input', name: 'data' },
+      { id: 'a', kind: 'Dense', name: 'dense0', attrs: { units: 4 } },
+      { id: 'b', kind: 'Dense', name: 'dense1', attrs: { units: 4 } },
+      { id: 'out', kind: 'Output', name: 'output' },
     ],
     edges: [
       { id: 'e1', source: { node: 'a', port: 'output' }, target: { node: 'b', port: 'data' } },
@@ -173,10 +197,22 @@ test('tie two Dense layers: one parameter shown as tied; a tie whose shapes cann
   const p = page();
   const node = (id: string, units: number) => ({ id, kind: 'Dense', name: id, attrs: { units } });
   const doc = {
-    format: 'blocksmith.graph', version: 2, title: 'two dense', input: { shape: [2, 8], dtype: 'float32' }, device: 'cpu', seed: 0, blocks: [],
+    format: 'blocksmith.graph',
+    version: 2,
+    title: 'two dense',
+    input: { shape: [2, 8], dtype: 'float32' },
+    device: 'cpu',
+    seed: 0,
+    blocks: [],
     nodes: [{ id: 'data', kind: 'Input', name: 'data' }, node('dense0', 8), node('dense1', 8), { id: 'output', kind: 'Output', name: 'output' }],
-    edges: [['data', 'dense0'], ['dense0', 'dense1'], ['dense1', 'output']].map(([a, b], i) => ({
-      id: `e${i}`, source: { node: a, port: 'output' }, target: { node: b, port: 'data' },
+    edges: [
+      ['data', 'dense0'],
+      ['dense0', 'dense1'],
+      ['dense1', 'output'],
+    ].map(([a, b], i) => ({
+      id: `e${i}`,
+      source: { node: a, port: 'output' },
+      target: { node: b, port: 'data' },
     })),
     layout: { positions: { data: { x: 0, y: 0 }, dense0: { x: 220, y: 0 }, dense1: { x: 440, y: 0 }, output: { x: 660, y: 0 } } },
   };
@@ -201,7 +237,7 @@ test('tie two Dense layers: one parameter shown as tied; a tie whose shapes cann
   await fillField(p, 'units *', '4');
   const badge = canvasNode(p, 'dense1').getByTestId('problem-badge');
   await badge.waitFor();
-  assert.match(await badge.getAttribute('title') ?? '', /shape/i);
+  assert.match((await badge.getAttribute('title')) ?? '', /shape/i);
   await p.getByRole('tab', { name: /Problems/ }).click();
   await p.getByTestId('problems').locator('li', { hasText: 'E_TIE_SHAPE' }).waitFor();
 });
@@ -213,7 +249,10 @@ test('open the rgnet example and see its 18 parameters after Run', { skip, timeo
   await waitForText(p.getByTestId('doc-title'), 'rgnet');
   await runButton(p).click();
   await waitForText(p.getByTestId('param-count'), '18 of 18 parameters');
-  const names = await p.getByTestId('param-table').locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-param')));
+  const names = await p
+    .getByTestId('param-table')
+    .locator('tbody tr')
+    .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-param')));
   assert.equal(names[0], 'dense0_weight');
   assert.equal(names.at(-1), 'dense8_bias');
   // Auto-layout spreads the chain left to right with room for the shape labels.

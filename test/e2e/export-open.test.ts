@@ -28,7 +28,9 @@ const cell = (p: Page, r: number, c: number) => p.getByTestId('tensor-table').lo
 
 /** The TypeScript export runs inside the repository (test-results/ is ignored), as an ES module next to the engine. */
 let tsDir = '';
-after(async () => { if (tsDir) await rm(tsDir, { recursive: true, force: true }); });
+after(async () => {
+  if (tsDir) await rm(tsDir, { recursive: true, force: true });
+});
 
 /** Chooses a format, types the path and exports; answers the report (or the refusal). */
 async function exportAs(p: Page, target: string, file: string): Promise<{ report: string; error: string }> {
@@ -39,8 +41,16 @@ async function exportAs(p: Page, target: string, file: string): Promise<{ report
   const answer = dialog(p).locator('[data-testid="export-report"], [data-testid="export-error"]').first();
   await answer.waitFor({ timeout: 20_000 });
   await dialog(p).getByRole('button', { name: 'Export', exact: true }).and(p.locator(':enabled')).waitFor();
-  const report = await dialog(p).getByTestId('export-report').textContent({ timeout: 500 }).catch(() => '') ?? '';
-  const error = await dialog(p).getByTestId('export-error').textContent({ timeout: 500 }).catch(() => '') ?? '';
+  const report =
+    (await dialog(p)
+      .getByTestId('export-report')
+      .textContent({ timeout: 500 })
+      .catch(() => '')) ?? '';
+  const error =
+    (await dialog(p)
+      .getByTestId('export-error')
+      .textContent({ timeout: 500 })
+      .catch(() => '')) ?? '';
   return { report, error };
 }
 
@@ -60,10 +70,12 @@ print(json.dumps({'shapes': {k: list(f[k].shape) for k in f.files}, 'y': y.tolis
 
 function assertClose(actual: number[][], expected: number[][], what: string, tolerance = 1e-4): void {
   assert.equal(actual.length, expected.length, what);
-  actual.forEach((row, i) => row.forEach((v, j) => {
-    const e = expected[i]![j]!;
-    assert.ok(Math.abs(v - e) <= tolerance * (1 + Math.abs(e)), `${what}[${i}][${j}]: ${v} vs numpy's ${e}`);
-  }));
+  actual.forEach((row, i) =>
+    row.forEach((v, j) => {
+      const e = expected[i]![j]!;
+      assert.ok(Math.abs(v - e) <= tolerance * (1 + Math.abs(e)), `${what}[${i}][${j}]: ${v} vs numpy's ${e}`);
+    }),
+  );
 }
 
 // Three samples of the MLP's 20 inputs (fixed values: the oracle and the readers get the same).
@@ -87,7 +99,9 @@ test('File › Export… writes every CLI target as chosen; each file reads back
   const wrong = await exportAs(p, 'mxnet', path.join(dir, 'mnist.onnx'));
   assert.match(wrong.error, /MXNet \.params files end in \.params, not \.onnx/);
   await assert.rejects(stat(path.join(dir, 'mnist.onnx')));
-  await dialog(p).getByRole('button', { name: `Use ${path.join(dir, 'mnist.params')}` }).click();
+  await dialog(p)
+    .getByRole('button', { name: `Use ${path.join(dir, 'mnist.params')}` })
+    .click();
   assert.equal(await dialog(p).getByLabel('Export path').inputValue(), path.join(dir, 'mnist.params'));
   await dialog(p).getByRole('button', { name: 'Export', exact: true }).click();
   await waitForText(dialog(p).getByTestId('export-report'), /^mxnet → /);
@@ -110,7 +124,11 @@ test('File › Export… writes every CLI target as chosen; each file reads back
   const session = await ort.InferenceSession.create(onnxFile);
   const out = await session.run({ [session.inputNames[0]!]: new ort.Tensor('float32', Float32Array.from(X.flat()), [3, 20]) });
   const y = Array.from(out[session.outputNames[0]!]!.data as Float32Array);
-  assertClose([0, 1, 2].map((i) => y.slice(i * 10, i * 10 + 10)), oracle.y, 'onnxruntime');
+  assertClose(
+    [0, 1, 2].map((i) => y.slice(i * 10, i * 10 + 10)),
+    oracle.y,
+    'onnxruntime',
+  );
 
   const safetensors = path.join(dir, 'mlp.safetensors');
   assert.match((await exportAs(p, 'safetensors', safetensors)).report, /^safetensors → /);
@@ -144,7 +162,9 @@ const { np } = await import(${JSON.stringify(path.join(repoRoot, 'engine/index.t
 const load = Object.entries(mod).find(([k]) => k.startsWith('load'))[1];
 const net = await load(${JSON.stringify(npz)});
 console.log(JSON.stringify(net.call(np.array(${JSON.stringify(X)})).toArray()));`;
-  const tsY = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', runTs], { cwd: repoRoot, encoding: 'utf8' })) as number[][];
+  const tsY = JSON.parse(
+    execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', runTs], { cwd: repoRoot, encoding: 'utf8' }),
+  ) as number[][];
   assertClose(tsY, oracle.y, 'the TypeScript export');
   await dialog(p).getByRole('button', { name: 'Close' }).click();
   await dialog(p).waitFor({ state: 'detached' });
@@ -201,7 +221,7 @@ test('a .safetensors model dropped on the editor opens with its values', { skip,
   assertClose(after.y, numpyForward(path.join(dir, 'mlp.npz'), X).y, 'the dropped model', 0);
 });
 
-test('the Parameters tab\'s .safetensors carries the graph: it reopens as a model', { skip, timeout: 60_000 }, async () => {
+test("the Parameters tab's .safetensors carries the graph: it reopens as a model", { skip, timeout: 60_000 }, async () => {
   const p = page();
   const file = path.join(suite.dir(), 'from-parameters-tab.safetensors');
   await p.getByRole('tab', { name: /Parameters/ }).click();
@@ -247,13 +267,19 @@ test('the bottom panel: dragged taller, remembered after a reload, maximized and
   const dragged = await panelBox();
   assert.ok(Math.abs(dragged.height - (before.height + 150)) <= 8, `dragged 150 px up: ${before.height} → ${dragged.height}`);
   // The canvas is short now: the minimap gives way rather than cover nodes.
-  if (await canvasHeight() <= 360) assert.equal(await p.locator('.minimap').isVisible(), false);
+  if ((await canvasHeight()) <= 360) assert.equal(await p.locator('.minimap').isVisible(), false);
 
   await p.reload();
   await p.getByTestId('palette-Dense').waitFor({ timeout: 20_000 });
   // The edits above were never saved: the page offers them back first.
   const offer = p.getByRole('dialog', { name: 'Recover unsaved changes' });
-  if (await offer.waitFor({ timeout: 5000 }).then(() => true, () => false)) await offer.getByRole('button', { name: 'Discard' }).click();
+  if (
+    await offer.waitFor({ timeout: 5000 }).then(
+      () => true,
+      () => false,
+    )
+  )
+    await offer.getByRole('button', { name: 'Discard' }).click();
   assert.ok(Math.abs((await panelBox()).height - dragged.height) <= 2, 'the height is remembered');
 
   await p.locator('.bottom-panel').getByRole('button', { name: 'Maximize' }).click();

@@ -10,7 +10,19 @@ import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { startWebHost, type WebHost } from '../../scripts/web-host/server.ts';
 import {
-  canvasNode, clickEmptyCanvas, distDir, dropFromPalette, editorSuite, fileMenu, fillField, openEditor, repoRoot, screenshot, selectNode, skip, waitForText,
+  canvasNode,
+  clickEmptyCanvas,
+  distDir,
+  dropFromPalette,
+  editorSuite,
+  fileMenu,
+  fillField,
+  openEditor,
+  repoRoot,
+  screenshot,
+  selectNode,
+  skip,
+  waitForText,
 } from './editor-harness.ts';
 
 const v1Fixture = path.join(repoRoot, 'test/service/fixtures/mlp-v1.json');
@@ -58,7 +70,10 @@ test('save as, save, new and open by path; the title marks unsaved changes', { s
   await waitForTitle(p, 'first.json — Blocksmith');
   let saved = JSON.parse(await readFile(file, 'utf8')) as { version: number; nodes: { name: string }[] };
   assert.equal(saved.version, 2);
-  assert.deepEqual(saved.nodes.map((n) => n.name), ['dense0']);
+  assert.deepEqual(
+    saved.nodes.map((n) => n.name),
+    ['dense0'],
+  );
 
   // Save again with Ctrl+S: the same path, no dialog.
   await dropFromPalette(p, 'Activation', 300, 350);
@@ -68,7 +83,10 @@ test('save as, save, new and open by path; the title marks unsaved changes', { s
   await p.keyboard.press('Control+s');
   await waitForTitle(p, 'first.json — Blocksmith');
   saved = JSON.parse(await readFile(file, 'utf8')) as typeof saved;
-  assert.deepEqual(saved.nodes.map((n) => n.name), ['dense0', 'relu0']);
+  assert.deepEqual(
+    saved.nodes.map((n) => n.name),
+    ['dense0', 'relu0'],
+  );
 
   await fileMenu(p, 'New');
   await canvasNode(p, 'dense0').waitFor({ state: 'detached' });
@@ -80,7 +98,10 @@ test('save as, save, new and open by path; the title marks unsaved changes', { s
   await waitForText(p.getByTestId('notice'), `Opened ${file}`);
   await waitForTitle(p, 'first.json — Blocksmith');
   const recent = await recentEntries(p);
-  assert.ok(recent.some((t) => t.includes(file)), recent.join('\n'));
+  assert.ok(
+    recent.some((t) => t.includes(file)),
+    recent.join('\n'),
+  );
 });
 
 test('the File menu: keyboard, Escape and a click outside close it; the shortcuts stay', { skip, timeout: 30_000 }, async () => {
@@ -90,7 +111,16 @@ test('the File menu: keyboard, Escape and a click outside close it; the shortcut
   await trigger.click();
   await menu.waitFor();
   assert.equal(await trigger.getAttribute('aria-expanded'), 'true');
-  assert.deepEqual((await menu.getByRole('menuitem').allTextContents()).slice(0, 8), ['New', 'Open…', 'Save', 'Save as…', 'Import model…', 'Export…', 'Download', 'Upload…']);
+  assert.deepEqual((await menu.getByRole('menuitem').allTextContents()).slice(0, 8), [
+    'New',
+    'Open…',
+    'Save',
+    'Save as…',
+    'Import model…',
+    'Export…',
+    'Download',
+    'Upload…',
+  ]);
   // The first item has the focus; arrows move it (and wrap).
   assert.equal(await p.evaluate(() => document.activeElement?.textContent), 'New');
   await p.keyboard.press('ArrowDown');
@@ -120,7 +150,10 @@ test('New with unsaved changes asks first; declining keeps the document', { skip
   await dropFromPalette(p, 'Dropout', 500, 250);
   await canvasNode(p, 'dropout0').waitFor();
   const asked: string[] = [];
-  p.once('dialog', (d) => { asked.push(d.message()); void d.dismiss(); });
+  p.once('dialog', (d) => {
+    asked.push(d.message());
+    void d.dismiss();
+  });
   await fileMenu(p, 'New');
   await p.waitForTimeout(200);
   assert.match(asked[0] ?? '', /Discard the unsaved changes to first\.json\?/);
@@ -214,13 +247,20 @@ test('autosave survives a crash of the page: the next page offers the changes ba
   const q = next.page;
   const offer = q.getByTestId('recovery-offer');
   await offer.waitFor();
-  assert.match(await offer.textContent() ?? '', /Recover unsaved changes from .+\?/);
+  assert.match((await offer.textContent()) ?? '', /Recover unsaved changes from .+\?/);
   await screenshot(q, 'files-recovery-offer-light');
   await offer.getByRole('button', { name: 'Restore' }).click();
   await offer.waitFor({ state: 'detached' });
   await canvasNode(q, 'dense0').waitFor();
   await selectNode(q, 'dense0');
-  assert.equal(await q.locator('.inspector .field').filter({ has: q.locator('span:text-is("units *")') }).locator('input').inputValue(), '77');
+  assert.equal(
+    await q
+      .locator('.inspector .field')
+      .filter({ has: q.locator('span:text-is("units *")') })
+      .locator('input')
+      .inputValue(),
+    '77',
+  );
   await waitForText(q.getByTestId('notice'), 'Recovered unsaved changes from');
   await waitForTitle(q, '• untitled.json — Blocksmith');
 
@@ -269,7 +309,7 @@ test('the web host goes away: a persistent notice, edits kept; it comes back: no
     web = null;
     const banner = p.getByTestId('connection-lost');
     await banner.waitFor({ timeout: 10_000 });
-    assert.match(await banner.textContent() ?? '', /^Engine connection lost — reconnecting…/);
+    assert.match((await banner.textContent()) ?? '', /^Engine connection lost — reconnecting…/);
     await screenshot(p, 'files-connection-lost-light');
     assert.equal(await button(p, 'Run').isDisabled(), true, 'Run waits for the engine');
 
@@ -278,7 +318,14 @@ test('the web host goes away: a persistent notice, edits kept; it comes back: no
     await fillField(p, 'units *', '7');
     await p.waitForTimeout(1500);
     await banner.waitFor();
-    assert.equal(await p.locator('.inspector .field').filter({ has: p.locator('span:text-is("units *")') }).locator('input').inputValue(), '7');
+    assert.equal(
+      await p
+        .locator('.inspector .field')
+        .filter({ has: p.locator('span:text-is("units *")') })
+        .locator('input')
+        .inputValue(),
+      '7',
+    );
 
     // Same port, same token: the page reconnects by itself and sends the edited document again.
     web = await startWebHost({ root: distDir, port, engine, token });

@@ -31,8 +31,12 @@ test('? opens the help; searching "block" shows Make block with Ctrl+G; Escape c
   const field = dialog(p).getByRole('combobox', { name: 'Search commands' });
   assert.equal(await field.evaluate((el) => el === document.activeElement), true, 'the search field has the focus');
   // Unfiltered: the five groups in order.
-  assert.deepEqual(await dialog(p).locator('[role="group"]').evaluateAll((gs) => gs.map((g) => g.getAttribute('data-group'))),
-    ['File', 'Edit', 'Blocks', 'View', 'Run']);
+  assert.deepEqual(
+    await dialog(p)
+      .locator('[role="group"]')
+      .evaluateAll((gs) => gs.map((g) => g.getAttribute('data-group'))),
+    ['File', 'Edit', 'Blocks', 'View', 'Run'],
+  );
 
   await search(p, 'block');
   const make = option(p, 'Make block');
@@ -64,7 +68,12 @@ test('↓ and Enter run the active command; one with nothing to do says so and s
   await search(p, 'paste with');
   const active = dialog(p).locator('[role="option"][aria-selected="true"]');
   await active.and(p.locator('[data-command="paste"]')).waitFor();
-  assert.deepEqual(await dialog(p).getByRole('option').evaluateAll((os) => os.map((o) => o.getAttribute('data-command'))), ['paste', 'pasteWithLinks']);
+  assert.deepEqual(
+    await dialog(p)
+      .getByRole('option')
+      .evaluateAll((os) => os.map((o) => o.getAttribute('data-command'))),
+    ['paste', 'pasteWithLinks'],
+  );
   await p.keyboard.press('ArrowDown');
   await active.and(p.locator('[data-command="pasteWithLinks"]')).waitFor();
   assert.equal(await dialog(p).getByRole('combobox').getAttribute('aria-activedescendant'), 'help-command-pasteWithLinks');
@@ -79,13 +88,18 @@ test('↓ and Enter run the active command; one with nothing to do says so and s
   await clickEmptyCanvas(p);
   await p.locator('.react-flow__node.selected').first().waitFor({ state: 'detached' });
   await canvasNode(p, 'dense0').locator('.layer-node-name').click();
-  await canvasNode(p, 'dense1').locator('.layer-node-name').click({ modifiers: ['Control'] });
+  await canvasNode(p, 'dense1')
+    .locator('.layer-node-name')
+    .click({ modifiers: ['Control'] });
   await p.locator('.react-flow__node.selected').nth(1).waitFor();
   await openHelp(p);
   await search(p, 'ctrl+g');
   await p.keyboard.press('Enter');
   await dialog(p).waitFor({ state: 'detached' });
-  await p.getByTestId('notice').filter({ hasText: /^Made block1$/ }).waitFor();
+  await p
+    .getByTestId('notice')
+    .filter({ hasText: /^Made block1$/ })
+    .waitFor();
   await canvasNode(p, 'dense0').waitFor({ state: 'detached' });
   assert.deepEqual(suite.editor().problems, []);
 });

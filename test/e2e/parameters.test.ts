@@ -46,25 +46,32 @@ test('the mlp example as a tree by block: dense0_weight (256, 20) with its histo
   await p.getByRole('group', { name: 'Parameter view' }).getByRole('button', { name: 'Tree' }).click();
   await table(p).and(p.locator('[data-view="tree"]')).waitFor();
   // The engine's block chain: the model's root block, then dense0 owning dense0_weight and dense0_bias.
-  const groups = await table(p).locator('tr.param-group').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-group')));
+  const groups = await table(p)
+    .locator('tr.param-group')
+    .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-group')));
   assert.equal(groups.length, 3, JSON.stringify(groups));
   const dense0Group = groups.find((g) => g?.endsWith('/dense0'));
   assert.ok(dense0Group, JSON.stringify(groups));
-  const lines = await table(p).locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-group') ?? r.getAttribute('data-param')));
+  const lines = await table(p)
+    .locator('tbody tr')
+    .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-group') ?? r.getAttribute('data-param')));
   assert.deepEqual(lines, [groups[0], dense0Group, 'dense0_weight', 'dense0_bias', groups[2], 'dense1_weight', 'dense1_bias']);
   assert.equal(await paramRow(p, 'dense0_weight').locator('td').nth(1).textContent(), '(256, 20)');
   assert.equal(await paramRow(p, 'dense0_weight').locator('td').nth(3).textContent(), 'initialized');
   // The sparkline draws the engine's 20-bin histogram of all 5,120 values.
-  const counts = (await p.getByTestId('sparkline-dense0_weight').getAttribute('data-counts') ?? '').split(',').map(Number);
+  const counts = ((await p.getByTestId('sparkline-dense0_weight').getAttribute('data-counts')) ?? '').split(',').map(Number);
   assert.equal(counts.length, 20);
-  assert.equal(counts.reduce((a, b) => a + b, 0), 256 * 20);
+  assert.equal(
+    counts.reduce((a, b) => a + b, 0),
+    256 * 20,
+  );
   assert.equal(await p.getByTestId('sparkline-dense0_weight').locator('rect').count(), 20);
   await screenshot(p, 'parameters-tree-light');
   await switchTabsAndBack(p);
   await table(p).and(p.locator('[data-view="tree"]')).waitFor();
   // Collapsing dense0 hides its two rows; the group says how many it holds.
   const group = table(p).locator(`tr[data-group="${dense0Group}"]`);
-  assert.match(await group.textContent() ?? '', /dense0 2 parameters/);
+  assert.match((await group.textContent()) ?? '', /dense0 2 parameters/);
   await group.getByRole('button').click();
   await paramRow(p, 'dense0_weight').waitFor({ state: 'detached' });
   assert.equal(await group.getByRole('button').getAttribute('aria-expanded'), 'false');
@@ -76,7 +83,9 @@ test('the regex filter .*weight keeps the weights (collectParams semantics) in t
   const p = page();
   await p.getByLabel('Filter parameters (regex)').fill('.*weight');
   await waitForText(p.getByTestId('param-count'), /^2 of 4 parameters$/);
-  const names = await table(p).locator('tbody tr[data-param]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-param')));
+  const names = await table(p)
+    .locator('tbody tr[data-param]')
+    .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-param')));
   assert.deepEqual(names, ['dense0_weight', 'dense1_weight']);
   // Must match at the start: "weight" alone matches nothing.
   await p.getByLabel('Filter parameters (regex)').fill('weight');
@@ -98,7 +107,7 @@ test('Constant(42) from the inspector reads 42 in the tensor view; an edited val
   assert.equal(await cell(p, 19, 9).textContent(), '42');
   assert.equal(await p.getByTestId('tensor-table').locator('tbody tr').count(), 20);
   assert.equal(await p.getByTestId('tensor-table').locator('tbody tr').first().locator('td').count(), 10);
-  assert.match(await p.getByTestId('tensor-page').textContent() ?? '', /rows 0–19 of 256 · cols 0–9 of 20/);
+  assert.match((await p.getByTestId('tensor-page').textContent()) ?? '', /rows 0–19 of 256 · cols 0–9 of 20/);
   const heatmap = p.getByTestId('tensor-heatmap');
   assert.equal(await heatmap.getAttribute('data-rows'), '256');
   assert.equal(await heatmap.getAttribute('data-cols'), '20');
@@ -132,12 +141,14 @@ test('Constant(42) from the inspector reads 42 in the tensor view; an edited val
   await screenshot(p, 'tensor-view-light');
   // At 1440 × 900 the table beside the tensor view needs no horizontal scrolling: its statistics and
   // histogram are in view (dtype, initializer and tied to give way while the side column is open).
-  const list = await p.locator('.parameter-list').evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth, right: el.getBoundingClientRect().right }));
+  const list = await p
+    .locator('.parameter-list')
+    .evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth, right: el.getBoundingClientRect().right }));
   assert.ok(list.scroll <= list.client, JSON.stringify(list));
   const spark = await p.getByTestId('sparkline-dense0_weight').boundingBox();
   assert.ok(spark && spark.x + spark.width <= list.right, JSON.stringify([spark, list]));
   // A Run of the unchanged document keeps the edited value (the engine reuses its model).
-  assert.match(await p.getByTestId('notice').textContent() ?? '', /Set dense0_weight\[0, 1\] = 7 in the engine/);
+  assert.match((await p.getByTestId('notice').textContent()) ?? '', /Set dense0_weight\[0, 1\] = 7 in the engine/);
   await runButton(p).click();
   await waitForText(p.getByTestId('notice'), /Ran on/, 20_000);
   await waitForText(cell(p, 0, 1), /^7$/);
@@ -174,25 +185,32 @@ test('save the parameters to a file, load them back, and read the per-name repor
   await panel(p).getByRole('button', { name: 'Save parameters', exact: true }).click();
   const report = p.getByTestId('file-report');
   await report.and(p.locator('[data-action="saved"]')).waitFor({ timeout: 10_000 });
-  assert.match(await report.locator('li[data-entry="dense0_weight"]').textContent() ?? '', /dense0_weight \(8, 8\) saved/);
+  assert.match((await report.locator('li[data-entry="dense0_weight"]').textContent()) ?? '', /dense0_weight \(8, 8\) saved/);
   assert.equal(await report.locator('li').count(), 6, 'the tied parameter is written once');
 
   await panel(p).getByRole('button', { name: 'Load parameters', exact: true }).click();
   await report.and(p.locator('[data-action="loaded"]')).waitFor({ timeout: 10_000 });
   assert.equal(await p.getByTestId('file-error').count(), 0);
   const statuses = await report.locator('li').evaluateAll((items) => items.map((li) => `${li.getAttribute('data-entry')}:${li.getAttribute('data-status')}`));
-  assert.deepEqual(statuses.sort(), ['dense0_bias', 'dense0_weight', 'dense1_bias', 'dense1_weight', 'dense3_bias', 'dense3_weight'].map((n) => `${n}:loaded`));
+  assert.deepEqual(
+    statuses.sort(),
+    ['dense0_bias', 'dense0_weight', 'dense1_bias', 'dense1_weight', 'dense3_bias', 'dense3_weight'].map((n) => `${n}:loaded`),
+  );
 
   // A file that does not fit: a wrong shape, an extra name, and the rest missing.
   const bad = path.join(suite.dir(), 'bad.npz');
-  await writeArrayFile(bad, {
-    dense0_weight: { dtype: 'float32', shape: [3, 3], data: new Float32Array(9) },
-    dense9_bias: { dtype: 'float32', shape: [2], data: new Float32Array(2) },
-  }, { format: 'npz' });
+  await writeArrayFile(
+    bad,
+    {
+      dense0_weight: { dtype: 'float32', shape: [3, 3], data: new Float32Array(9) },
+      dense9_bias: { dtype: 'float32', shape: [2], data: new Float32Array(2) },
+    },
+    { format: 'npz' },
+  );
   await p.getByLabel('Parameter or array file').fill(bad);
   await panel(p).getByRole('button', { name: 'Load parameters', exact: true }).click();
   await p.getByTestId('file-error').waitFor({ timeout: 10_000 });
-  assert.match(await report.locator('li[data-entry="dense0_weight"]').textContent() ?? '', /\(3, 3\) shape-mismatch — the model expects \(8, 8\)/);
+  assert.match((await report.locator('li[data-entry="dense0_weight"]').textContent()) ?? '', /\(3, 3\) shape-mismatch — the model expects \(8, 8\)/);
   assert.equal(await report.locator('li[data-entry="dense9_bias"]').getAttribute('data-status'), 'extra');
   assert.equal(await report.locator('li[data-entry="dense1_weight"]').getAttribute('data-status'), 'missing');
   // The path and the report stay through a tab switch.
@@ -216,24 +234,27 @@ test('Run with an input loaded from a .npy file shows the output as a heatmap', 
   // (random input would give a (1, 10) output of other values).
   const npy = path.join(suite.dir(), 'zeros.npy');
   await writeArrayFile(npy, { dtype: 'float64', shape: [3, 20], data: new Float64Array(60) }, { format: 'npy' });
-  if (await p.getByTestId('param-files').count() === 0) await panel(p).getByRole('button', { name: 'Files…', exact: true }).click();
+  if ((await p.getByTestId('param-files').count()) === 0) await panel(p).getByRole('button', { name: 'Files…', exact: true }).click();
   await p.getByLabel('Parameter or array file').fill(npy);
   await panel(p).getByRole('button', { name: 'Load arrays', exact: true }).click();
   const entry = p.getByTestId('arrays-list').locator('li[data-array="0"]');
   await entry.waitFor({ timeout: 10_000 });
-  assert.match(await entry.textContent() ?? '', /0 \(3, 20\) float64/);
+  assert.match((await entry.textContent()) ?? '', /0 \(3, 20\) float64/);
   await entry.getByRole('button', { name: 'Use as Run input' }).click();
   await waitForText(p.getByTestId('run-input'), `0 (3, 20) from ${npy}`);
   await run(p, /^4 of 4 parameters$/);
   const output = p.getByTestId('run-output');
   await waitForText(output, /output 0: \(3, 10\) float32/);
-  assert.match(await output.textContent() ?? '', /with 0 \(3, 20\) from .*zeros\.npy/);
+  assert.match((await output.textContent()) ?? '', /with 0 \(3, 20\) from .*zeros\.npy/);
   const heatmap = p.getByTestId('output-heatmap-0');
   assert.equal(await heatmap.getAttribute('data-rows'), '3');
   assert.equal(await heatmap.getAttribute('data-cols'), '10');
   const values = await p.getByTestId('output-table-0').locator('td.num').allTextContents();
   assert.equal(values.length, 30);
-  assert.ok(values.every((v) => v === '0'), values.join(' '));
+  assert.ok(
+    values.every((v) => v === '0'),
+    values.join(' '),
+  );
   await screenshot(p, 'run-input-light');
   // Back to random input: one row of the document's input shape (-1 → 1).
   await p.getByTestId('run-input').getByRole('button', { name: 'Use random input' }).click();
@@ -241,7 +262,7 @@ test('Run with an input loaded from a .npy file shows the output as a heatmap', 
   await waitForText(output, /output 0: \(1, 10\) float32/, 20_000);
 });
 
-test('while a run trains, the parameter rows\' sparklines and statistics move with the training events', { skip, timeout: 60_000 }, async () => {
+test("while a run trains, the parameter rows' sparklines and statistics move with the training events", { skip, timeout: 60_000 }, async () => {
   const p = page();
   await openExample(p, 'mnist-mlp', 'dense0');
   await p.getByRole('tab', { name: /Training/ }).click();
@@ -249,27 +270,39 @@ test('while a run trains, the parameter rows\' sparklines and statistics move wi
   // Long enough that it is still running while we watch.
   await p.getByTestId('training-settings').getByLabel('epochs', { exact: true }).fill('500');
   await p.getByRole('button', { name: 'Start fresh', exact: true }).click();
-  await p.getByTestId('training-state').filter({ hasText: /^running$/ }).waitFor({ timeout: 20_000 });
+  await p
+    .getByTestId('training-state')
+    .filter({ hasText: /^running$/ })
+    .waitFor({ timeout: 20_000 });
   await p.getByRole('tab', { name: /Parameters/ }).click();
   const spark = p.getByTestId('sparkline-dense0_weight');
   await spark.waitFor({ timeout: 20_000 });
   const first = await spark.getAttribute('data-counts');
   const mean = await paramRow(p, 'dense0_weight').locator('td').nth(6).textContent();
   // No request per step: the store's training view carries each event's summaries.
-  await p.waitForFunction((before) => document.querySelector('[data-testid="sparkline-dense0_weight"]')?.getAttribute('data-counts') !== before,
-    first, { timeout: 20_000 });
-  await p.waitForFunction((before) => document.querySelector('tr[data-param="dense0_weight"] td:nth-child(7)')?.textContent !== before,
-    mean, { timeout: 20_000 });
-  const counts = (await spark.getAttribute('data-counts') ?? '').split(',').map(Number);
-  assert.equal(counts.reduce((a, b) => a + b, 0), 256 * 784);
+  await p.waitForFunction((before) => document.querySelector('[data-testid="sparkline-dense0_weight"]')?.getAttribute('data-counts') !== before, first, {
+    timeout: 20_000,
+  });
+  await p.waitForFunction((before) => document.querySelector('tr[data-param="dense0_weight"] td:nth-child(7)')?.textContent !== before, mean, {
+    timeout: 20_000,
+  });
+  const counts = ((await spark.getAttribute('data-counts')) ?? '').split(',').map(Number);
+  assert.equal(
+    counts.reduce((a, b) => a + b, 0),
+    256 * 784,
+  );
 
   // An open tensor view follows the run throttled: at most one fetch (two parameterValues calls:
   // heatmap and page) per 500 ms however many events arrive, and none while another tab is shown.
   const cdp = await p.context().newCDPSession(p);
   let valueCalls = 0;
   let events = 0;
-  cdp.on('Network.webSocketFrameSent', (f) => { if (f.response.payloadData.includes('"parameterValues"')) valueCalls++; });
-  cdp.on('Network.webSocketFrameReceived', (f) => { if (f.response.payloadData.includes('training-progress')) events++; });
+  cdp.on('Network.webSocketFrameSent', (f) => {
+    if (f.response.payloadData.includes('"parameterValues"')) valueCalls++;
+  });
+  cdp.on('Network.webSocketFrameReceived', (f) => {
+    if (f.response.payloadData.includes('training-progress')) events++;
+  });
   await cdp.send('Network.enable');
   await paramRow(p, 'dense0_weight').getByRole('button', { name: 'dense0_weight', exact: true }).click();
   await p.getByTestId('tensor-table').waitFor();
@@ -285,7 +318,10 @@ test('while a run trains, the parameter rows\' sparklines and statistics move wi
   await cdp.detach();
   await p.getByRole('tab', { name: /Training/ }).click();
   await p.getByRole('button', { name: 'Stop', exact: true }).click();
-  await p.getByTestId('training-state').filter({ hasText: /^stopped$/ }).waitFor({ timeout: 10_000 });
+  await p
+    .getByTestId('training-state')
+    .filter({ hasText: /^stopped$/ })
+    .waitFor({ timeout: 10_000 });
 });
 
 test('the Parameters tab raised no console errors (CSP violations included)', { skip }, () => {

@@ -14,13 +14,23 @@ const page = suite.page;
 
 /** Input (2, 6) → repeat0 ×3 of [dense5 Dense(8, relu), dense7 Dense(6)] → dense9 Dense(3) → Output. */
 const DOC = {
-  format: 'blocksmith.graph', version: 2, title: 'sequence', input: { shape: [2, 6], dtype: 'float32' }, seed: 0,
+  format: 'blocksmith.graph',
+  version: 2,
+  title: 'sequence',
+  input: { shape: [2, 6], dtype: 'float32' },
+  seed: 0,
   nodes: [
     { id: 'in', kind: 'Input', name: 'data' },
-    { id: 'r', kind: 'Repeat', name: 'repeat0', count: 3, sequence: [
-      { kind: 'Dense', name: 'dense5', attrs: { units: 8, activation: 'relu' } },
-      { kind: 'Dense', name: 'dense7', attrs: { units: 6 } },
-    ] },
+    {
+      id: 'r',
+      kind: 'Repeat',
+      name: 'repeat0',
+      count: 3,
+      sequence: [
+        { kind: 'Dense', name: 'dense5', attrs: { units: 8, activation: 'relu' } },
+        { kind: 'Dense', name: 'dense7', attrs: { units: 6 } },
+      ],
+    },
     { id: 'last', kind: 'Dense', name: 'dense9', attrs: { units: 3 } },
     { id: 'out', kind: 'Output', name: 'output' },
   ],
@@ -82,7 +92,11 @@ test('an inline sequence repeat expands, and double-click makes it a definition 
 
 /** Input (2, 6) → repeat1 ×3 of `tied` [dense0 Dense(6), dense1 Dense(6) whose weight is dense0's] → Output; own parameters per copy. */
 const TIED = {
-  format: 'blocksmith.graph', version: 2, title: 'tied repeat', input: { shape: [2, 6], dtype: 'float32' }, seed: 0,
+  format: 'blocksmith.graph',
+  version: 2,
+  title: 'tied repeat',
+  input: { shape: [2, 6], dtype: 'float32' },
+  seed: 0,
   nodes: [
     { id: 'in', kind: 'Input', name: 'data' },
     { id: 'r', kind: 'Repeat', name: 'repeat1', count: 3, block: 'tied', shareParams: false },
@@ -93,23 +107,25 @@ const TIED = {
     { id: 'e1', source: { node: 'r', port: 'output' }, target: { node: 'out', port: 'data' } },
   ],
   layout: { positions: { in: { x: 0, y: 0 }, r: { x: 260, y: 0 }, out: { x: 620, y: 0 } } },
-  blocks: [{
-    id: 'tied',
-    nodes: [
-      { id: 'bin', kind: 'Input', name: 'data' },
-      { id: 'a', kind: 'Dense', name: 'dense0', attrs: { units: 6 } },
-      { id: 'b', kind: 'Dense', name: 'dense1', attrs: { units: 6 }, params: { weight: { tiedTo: { node: 'a', param: 'weight' } } } },
-      { id: 'bout', kind: 'Output', name: 'output' },
-    ],
-    edges: [
-      { id: 'x0', source: { node: 'bin', port: 'output' }, target: { node: 'a', port: 'data' } },
-      { id: 'x1', source: { node: 'a', port: 'output' }, target: { node: 'b', port: 'data' } },
-      { id: 'x2', source: { node: 'b', port: 'output' }, target: { node: 'bout', port: 'data' } },
-    ],
-  }],
+  blocks: [
+    {
+      id: 'tied',
+      nodes: [
+        { id: 'bin', kind: 'Input', name: 'data' },
+        { id: 'a', kind: 'Dense', name: 'dense0', attrs: { units: 6 } },
+        { id: 'b', kind: 'Dense', name: 'dense1', attrs: { units: 6 }, params: { weight: { tiedTo: { node: 'a', param: 'weight' } } } },
+        { id: 'bout', kind: 'Output', name: 'output' },
+      ],
+      edges: [
+        { id: 'x0', source: { node: 'bin', port: 'output' }, target: { node: 'a', port: 'data' } },
+        { id: 'x1', source: { node: 'a', port: 'output' }, target: { node: 'b', port: 'data' } },
+        { id: 'x2', source: { node: 'b', port: 'output' }, target: { node: 'bout', port: 'data' } },
+      ],
+    },
+  ],
 };
 
-test('Expand copies of a repeat with a tie lists each copy\'s own layer names, as the engine names them', { skip, timeout: 90_000 }, async () => {
+test("Expand copies of a repeat with a tie lists each copy's own layer names, as the engine names them", { skip, timeout: 90_000 }, async () => {
   const p = page();
   await p.getByTestId('open-file').setInputFiles({ name: 'tied-repeat.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(TIED)) });
   await canvasNode(p, 'repeat1').waitFor();
@@ -129,6 +145,6 @@ test('Expand copies of a repeat with a tie lists each copy\'s own layer names, a
   await p.getByTestId('repeat-toggle-repeat1').click();
   const unnamed = p.getByTestId('repeat-copies-repeat1').getByTestId('repeat-copies-unnamed');
   await unnamed.waitFor({ timeout: 10_000 });
-  assert.match(await unnamed.textContent() ?? '', /×3 of dense0 → dense1; each copy's names show once the graph has no errors/);
+  assert.match((await unnamed.textContent()) ?? '', /×3 of dense0 → dense1; each copy's names show once the graph has no errors/);
   assert.equal(await p.getByTestId('repeat-copy').count(), 0);
 });

@@ -43,7 +43,10 @@ test('pick a text file in the Training tab, train a few steps, generate text', {
   await setField(p, 'epochs', '1');
   await p.getByTestId('generate-section').waitFor();
   await p.getByRole('button', { name: 'Start fresh', exact: true }).click();
-  await p.getByTestId('training-state').filter({ hasText: /^finished$/ }).waitFor({ timeout: 90_000 });
+  await p
+    .getByTestId('training-state')
+    .filter({ hasText: /^finished$/ })
+    .waitFor({ timeout: 90_000 });
   assert.equal(await p.getByTestId('training-error').count(), 0);
   // Ln 28 ≈ 3.3 for a model that knows nothing; one epoch already does better.
   assert.ok(Number(await p.getByTestId('loss-readout').textContent()) < 3.3);
@@ -59,7 +62,10 @@ test('pick a text file in the Training tab, train a few steps, generate text', {
   assert.ok(text.startsWith('the '), text);
   assert.equal(Array.from(text).length, 64, text);
   const characters = new Set(Array.from(readFileSync(TEXT, 'utf8')));
-  assert.ok(Array.from(text).every((c) => characters.has(c)), text);
+  assert.ok(
+    Array.from(text).every((c) => characters.has(c)),
+    text,
+  );
   await p.getByRole('button', { name: 'Maximize' }).click();
   await shown.scrollIntoViewIfNeeded();
   await screenshot(p, 'text-generation');
@@ -82,7 +88,12 @@ test('after Run, each attention layer shows one heatmap per head of the chosen s
   const pixels = await first.evaluate((el) => {
     const c = el as HTMLCanvasElement;
     const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-    return [[0, 31], [3, 20], [10, 11], [0, 0]].map(([r, col]) => Array.from(data.slice((r! * c.width + col!) * 4, (r! * c.width + col!) * 4 + 4)).join(','));
+    return [
+      [0, 31],
+      [3, 20],
+      [10, 11],
+      [0, 0],
+    ].map(([r, col]) => Array.from(data.slice((r! * c.width + col!) * 4, (r! * c.width + col!) * 4 + 4)).join(','));
   });
   const [a0, a1, a2, diagonal] = pixels;
   assert.ok(diagonal!.endsWith(',255'), 'opaque');

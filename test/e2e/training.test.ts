@@ -57,16 +57,19 @@ test('train the MNIST MLP from the Training tab: the loss chart and progress mov
   // Each Dense node shows the gradient norm of the latest event.
   await canvasNode(p, 'dense0').getByTestId('grad-badge-dense0').waitFor();
   await canvasNode(p, 'dense1').getByTestId('grad-badge-dense1').waitFor();
-  assert.match(await canvasNode(p, 'dense0').getByTestId('grad-badge-dense0').textContent() ?? '', /‖∇‖ \d/);
+  assert.match((await canvasNode(p, 'dense0').getByTestId('grad-badge-dense0').textContent()) ?? '', /‖∇‖ \d/);
   // After a few epochs the per-epoch chart has points too.
   await p.waitForFunction(() => Number(document.querySelector('[data-testid="epoch-chart"]')?.getAttribute('data-points')) >= 2, null, { timeout: 20_000 });
   await screenshot(p, 'training-light');
 
   await p.getByRole('button', { name: 'Stop', exact: true }).click();
-  await p.getByTestId('training-state').filter({ hasText: /^stopped$/ }).waitFor({ timeout: 10_000 });
+  await p
+    .getByTestId('training-state')
+    .filter({ hasText: /^stopped$/ })
+    .waitFor({ timeout: 10_000 });
   assert.equal(await p.getByRole('button', { name: 'Start fresh', exact: true }).isEnabled(), true);
   // A stopped run has no time left to estimate.
-  assert.doesNotMatch(await p.getByTestId('training-progress-text').textContent() ?? '', /ETA/);
+  assert.doesNotMatch((await p.getByTestId('training-progress-text').textContent()) ?? '', /ETA/);
   assert.equal(await p.getByTestId('training-started-from').textContent(), 'from fresh parameters');
 });
 
@@ -74,11 +77,17 @@ test('Continue trains the values the model holds: its loss starts where the stop
   const p = page();
   await setField(p, 'epochs', '1');
   await p.getByRole('button', { name: 'Continue', exact: true }).click();
-  await p.getByTestId('training-started-from').filter({ hasText: /^continuing from the current values$/ }).waitFor({ timeout: 10_000 });
+  await p
+    .getByTestId('training-started-from')
+    .filter({ hasText: /^continuing from the current values$/ })
+    .waitFor({ timeout: 10_000 });
   await p.waitForFunction(() => Number(document.querySelector('[data-testid="loss-chart"]')?.getAttribute('data-points')) >= 1, null, { timeout: 20_000 });
   // Fresh parameters give about ln 10 ≈ 2.3 on ten classes; after the epochs above it is far lower.
   assert.ok(Number(await p.getByTestId('loss-readout').textContent()) < 1, 'a continued run starts from the trained values');
-  await p.getByTestId('training-state').filter({ hasText: /^(finished|stopped)$/ }).waitFor({ timeout: 30_000 });
+  await p
+    .getByTestId('training-state')
+    .filter({ hasText: /^(finished|stopped)$/ })
+    .waitFor({ timeout: 30_000 });
 });
 
 test('the parameter table shows statistics from the training events', { skip, timeout: 30_000 }, async () => {
@@ -86,8 +95,8 @@ test('the parameter table shows statistics from the training events', { skip, ti
   await p.getByRole('tab', { name: /Parameters/ }).click();
   const row = p.getByTestId('param-table').locator('tr[data-param="dense0_weight"]');
   await row.waitFor({ timeout: 10_000 });
-  assert.match(await row.locator('td').nth(6).textContent() ?? '', /\d/);
-  assert.match(await row.locator('td').nth(7).textContent() ?? '', /\d/);
+  assert.match((await row.locator('td').nth(6).textContent()) ?? '', /\d/);
+  assert.match((await row.locator('td').nth(7).textContent()) ?? '', /\d/);
   await p.getByRole('tab', { name: /Training/ }).click();
 });
 
@@ -102,8 +111,16 @@ test('export the trained parameters to a path and read the per-name report', { s
   await dialog.getByRole('button', { name: 'Export', exact: true }).click();
   const report = dialog.getByTestId('export-report');
   await dialog.locator('[data-testid="export-report"], [data-testid="export-error"]').first().waitFor({ timeout: 10_000 });
-  assert.equal(await dialog.getByTestId('export-error').count(), 0, await dialog.getByTestId('export-error').first().textContent({ timeout: 1000 }).catch(() => '') ?? '');
-  assert.match(await report.locator('li[data-entry="dense0_weight"]').textContent({ timeout: 3000 }) ?? '', /\(256, 784\) float32/);
+  assert.equal(
+    await dialog.getByTestId('export-error').count(),
+    0,
+    (await dialog
+      .getByTestId('export-error')
+      .first()
+      .textContent({ timeout: 1000 })
+      .catch(() => '')) ?? '',
+  );
+  assert.match((await report.locator('li[data-entry="dense0_weight"]').textContent({ timeout: 3000 })) ?? '', /\(256, 784\) float32/);
   assert.equal(await report.locator('li').count(), 4);
   assert.ok((await stat(file)).size > 256 * 784 * 4);
   await dialog.getByRole('button', { name: 'Close' }).click();
@@ -119,7 +136,10 @@ async function writeRegressionCsv(file: string, rows: number): Promise<string[]>
   const w = names.map((_, i) => ((i % 5) - 2) * 0.5);
   const lines = [['id', ...names, 'y'].join(',')];
   let state = 12345;
-  const next = () => { state = (state * 1103515245 + 12345) % 2 ** 31; return state / 2 ** 31 * 2 - 1; };
+  const next = () => {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    return (state / 2 ** 31) * 2 - 1;
+  };
   for (let r = 0; r < rows; r++) {
     const x = names.map(() => next());
     const y = x.reduce((sum, v, i) => sum + v * w[i]!, 0.5);
@@ -130,7 +150,7 @@ async function writeRegressionCsv(file: string, rows: number): Promise<string[]>
 }
 
 const readoutNumber = async (p: Page, testId: string) => Number(await p.getByTestId(testId).textContent());
-const currentStep = async (p: Page) => Number(/step (\d+)\//.exec(await p.getByTestId('training-progress-text').textContent() ?? '')?.[1]);
+const currentStep = async (p: Page) => Number(/step (\d+)\//.exec((await p.getByTestId('training-progress-text').textContent()) ?? '')?.[1]);
 
 test('train on a CSV file with chosen label and feature columns: the loss falls', { skip, timeout: 90_000 }, async () => {
   const p = page();
@@ -164,7 +184,7 @@ test('train on a CSV file with chosen label and feature columns: the loss falls'
   await p.getByRole('button', { name: 'Start fresh', exact: true }).click();
   const error = p.getByTestId('training-error');
   await error.waitFor({ timeout: 20_000 });
-  assert.match(await error.textContent() ?? '', /regression\.csv, line 2, column 1: "row0" \('id'\) is not a number/);
+  assert.match((await error.textContent()) ?? '', /regression\.csv, line 2, column 1: "row0" \('id'\) is not a number/);
 
   for (const name of ['x0', 'x1', 'id']) await chips.locator(`button[data-column="${name}"]`).click();
   await chips.locator('button[data-column="id"]').click();
@@ -183,14 +203,17 @@ test('train on a CSV file with chosen label and feature columns: the loss falls'
   assert.ok(firstLoss > 0, `first loss ${firstLoss}`);
   // No classes, so no accuracy.
   assert.equal(await p.getByTestId('accuracy-readout').textContent(), '–');
-  await p.getByTestId('training-state').filter({ hasText: /^finished$/ }).waitFor({ timeout: 60_000 });
+  await p
+    .getByTestId('training-state')
+    .filter({ hasText: /^finished$/ })
+    .waitFor({ timeout: 60_000 });
   const lastLoss = await readoutNumber(p, 'loss-readout');
   assert.ok(lastLoss < firstLoss / 4, `the loss fell from ${firstLoss} to ${lastLoss}`);
-  assert.ok(await points(p, 'epoch-chart') === 40);
-  assert.match(await p.getByTestId('training-progress-text').textContent() ?? '', /epoch 40\/40 · step 600\/600/);
+  assert.ok((await points(p, 'epoch-chart')) === 40);
+  assert.match((await p.getByTestId('training-progress-text').textContent()) ?? '', /epoch 40\/40 · step 600\/600/);
   // The step schedule reached the engine: after update 600, halved each time the count passed
   // 100, 200, ..., 500 (Gluon's FactorScheduler), 0.01 · 0.5^5 (without it: 0.01000).
-  assert.match(await p.locator('.training-readouts').textContent() ?? '', /lr 0\.0003125/);
+  assert.match((await p.locator('.training-readouts').textContent()) ?? '', /lr 0\.0003125/);
 });
 
 test('checkpoints every N steps, stop, pick the checkpoint and resume: the step counter continues past it', { skip, timeout: 90_000 }, async () => {
@@ -204,19 +227,28 @@ test('checkpoints every N steps, stop, pick the checkpoint and resume: the step 
   await section.getByLabel('directory', { exact: true }).fill(dir);
   await section.getByLabel('every N steps', { exact: true }).fill('50');
   // The typed directory is listed once the typing pauses, without pressing List (it is empty yet).
-  await section.getByTestId('checkpoint-list').filter({ hasText: `no checkpoints in ${dir} yet` }).waitFor({ timeout: 5_000 });
+  await section
+    .getByTestId('checkpoint-list')
+    .filter({ hasText: `no checkpoints in ${dir} yet` })
+    .waitFor({ timeout: 5_000 });
   await p.getByRole('button', { name: 'Start fresh', exact: true }).click();
   // The last checkpoint written shows up (step 50, 100, ...); the list follows it.
-  await section.getByTestId('last-checkpoint').filter({ hasText: /checkpoint-step\d+\.npz/ }).waitFor({ timeout: 20_000 });
+  await section
+    .getByTestId('last-checkpoint')
+    .filter({ hasText: /checkpoint-step\d+\.npz/ })
+    .waitFor({ timeout: 20_000 });
   await p.waitForFunction(() => Number(document.querySelector('[data-testid="checkpoint-list"]')?.getAttribute('data-count')) >= 1, null, { timeout: 10_000 });
   await p.getByRole('button', { name: 'Stop', exact: true }).click();
-  await p.getByTestId('training-state').filter({ hasText: /^stopped$/ }).waitFor({ timeout: 10_000 });
+  await p
+    .getByTestId('training-state')
+    .filter({ hasText: /^stopped$/ })
+    .waitFor({ timeout: 10_000 });
   const stoppedAt = await currentStep(p);
   // Stopping writes one more at the stop step; the list shows it.
   const entry = section.locator(`[data-testid="checkpoint-list"] button[data-step="${stoppedAt}"]`);
   await entry.waitFor({ timeout: 10_000 });
   assert.equal(await entry.textContent(), `checkpoint-step${stoppedAt}.npz`);
-  assert.match(await section.getByTestId('last-checkpoint').textContent() ?? '', new RegExp(`checkpoint-step${stoppedAt}\\.npz`));
+  assert.match((await section.getByTestId('last-checkpoint').textContent()) ?? '', new RegExp(`checkpoint-step${stoppedAt}\\.npz`));
   const pointsAtStop = await points(p, 'loss-chart');
 
   // Pick an earlier one (the first, step 50), so the resumed run must redo steps past it.
@@ -226,10 +258,14 @@ test('checkpoints every N steps, stop, pick the checkpoint and resume: the step 
   await first.click();
   assert.equal(await section.getByLabel('resume from', { exact: true }).inputValue(), path.join(dir, 'checkpoint-step50.npz'));
   await section.getByRole('button', { name: 'Resume from checkpoint' }).click();
-  await p.waitForFunction((from) => {
-    const m = /step (\d+)\//.exec(document.querySelector('[data-testid="training-progress-text"]')?.textContent ?? '');
-    return m !== null && Number(m[1]) > from + 20;
-  }, firstStep, { timeout: 20_000 });
+  await p.waitForFunction(
+    (from) => {
+      const m = /step (\d+)\//.exec(document.querySelector('[data-testid="training-progress-text"]')?.textContent ?? '');
+      return m !== null && Number(m[1]) > from + 20;
+    },
+    firstStep,
+    { timeout: 20_000 },
+  );
   assert.equal(await p.getByTestId('training-state').textContent(), 'running');
   // The chart kept its points up to step 50 (the first one lies before it) and continues them;
   // the epochs the checkpoint had finished (3 of 15 steps each) are drawn again.
@@ -237,7 +273,7 @@ test('checkpoints every N steps, stop, pick the checkpoint and resume: the step 
   assert.ok(pointsAtStop >= 2);
   assert.ok(Number(await chart.getAttribute('data-first-x')) <= firstStep, `first point at ${await chart.getAttribute('data-first-x')}`);
   assert.ok(Number(await chart.getAttribute('data-last-x')) > firstStep + 20);
-  assert.ok(await points(p, 'epoch-chart') >= 3);
+  assert.ok((await points(p, 'epoch-chart')) >= 3);
 
   await p.getByRole('button', { name: 'Toggle theme' }).click();
   assert.equal(await p.evaluate(() => document.documentElement.dataset.theme), 'dark');
@@ -245,8 +281,11 @@ test('checkpoints every N steps, stop, pick the checkpoint and resume: the step 
   await p.getByRole('button', { name: 'Toggle theme' }).click();
 
   await p.getByRole('button', { name: 'Stop', exact: true }).click();
-  await p.getByTestId('training-state').filter({ hasText: /^stopped$/ }).waitFor({ timeout: 10_000 });
-  assert.ok(await currentStep(p) > firstStep);
+  await p
+    .getByTestId('training-state')
+    .filter({ hasText: /^stopped$/ })
+    .waitFor({ timeout: 10_000 });
+  assert.ok((await currentStep(p)) > firstStep);
 });
 
 test('the training page raised no console errors (CSP violations included)', { skip }, () => {

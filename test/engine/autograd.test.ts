@@ -16,7 +16,13 @@ test('record returns the callback result and scopes isRecording; pause turns it 
   });
   assert.equal(r, 42);
   assert.equal(autograd.isRecording(), false);
-  assert.throws(() => autograd.record(() => { throw new Error('boom'); }), /boom/);
+  assert.throws(
+    () =>
+      autograd.record(() => {
+        throw new Error('boom');
+      }),
+    /boom/,
+  );
   assert.equal(autograd.isRecording(), false, 'state restored after a throw');
 });
 
@@ -46,13 +52,19 @@ test("gradReq 'write' overwrites on each backward, 'add' accumulates, 'null' ski
 });
 
 test('an array used several times in one graph gets the sum of its gradients (tied parameters)', () => {
-  const w = np.array([[2, 0], [0, 3]]);
+  const w = np.array([
+    [2, 0],
+    [0, 3],
+  ]);
   w.attachGrad();
   const x = np.array([[1, 1]]);
   const y = autograd.record(() => np.dot(npx.relu(np.dot(x, w)), w).sum());
   y.backward();
   // y = sum(relu(x·w)·w): first use gives xᵀ·(1·wᵀ) = [[2, 3], [2, 3]], second relu(x·w)ᵀ·1 = [[2, 2], [3, 3]]
-  assert.deepEqual(w.grad!.toArray(), [[4, 5], [5, 6]]);
+  assert.deepEqual(w.grad!.toArray(), [
+    [4, 5],
+    [5, 6],
+  ]);
 });
 
 test('head gradient: default ones, a number, or an array', () => {

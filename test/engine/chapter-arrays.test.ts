@@ -45,7 +45,7 @@ test('5.4.1 CenteredLayer forward: x - x.mean() (l.903)', () => {
   assert.equal(String(centered(np.array([1, 2, 3, 4, 5]))), 'array([-2., -1.,  0.,  1.,  2.])');
 });
 
-test("5.4.2 MyDense forward: relu(dot(x, w) + b) (l.959)", () => {
+test('5.4.2 MyDense forward: relu(dot(x, w) + b) (l.959)', () => {
   const w = np.random.uniform(-0.07, 0.07, [5, 3]);
   const b = np.zeros([3]);
   const y = npx.relu(np.dot(np.random.uniform(0, 1, [2, 5]), w).add(b));

@@ -43,7 +43,10 @@ test('mixed devices throw E_DEVICE_MISMATCH naming both devices, before any nati
 });
 
 test('gpu(0) without CUDA gives E_NO_CUDA with a hint to use cpu()/tryGpu()', (t) => {
-  if (numGpus() > 0) { t.skip('this machine has a GPU'); return; }
+  if (numGpus() > 0) {
+    t.skip('this machine has a GPU');
+    return;
+  }
   throwsCode(() => np.zeros([2], { device: gpu(0) }), 'E_NO_CUDA', 'tryGpu');
   throwsCode(() => np.ones([2]).copyto(gpu(0)), 'E_NO_CUDA');
   throwsCode(() => np.random.uniform(0, 1, [2], { device: gpu(1) }), 'E_NO_CUDA');

@@ -7,7 +7,10 @@ import { autograd, np, npx, type NDArray } from '../../engine/index.ts';
 import { typedGet } from '../../engine/ndarray/dtype.ts';
 
 type Domain = 'any' | 'pos';
-interface Spec { shape: number[]; domain?: Domain }
+interface Spec {
+  shape: number[];
+  domain?: Domain;
+}
 
 function randomData(spec: Spec): Float64Array {
   const n = spec.shape.reduce((a, b) => a * b, 1);
@@ -42,8 +45,10 @@ function checkGrad(f: (...xs: NDArray[]) => NDArray | NDArray[], specs: Spec[], 
       minus[i]![j]! -= eps;
       const num = (value(plus) - value(minus)) / (2 * eps);
       const ana = typedGet(g, j);
-      assert.ok(Math.abs(num - ana) <= rtol * Math.max(Math.abs(num), Math.abs(ana)) + 1e-7,
-        `input ${i} element ${j}: backward ${ana}, finite difference ${num}`);
+      assert.ok(
+        Math.abs(num - ana) <= rtol * Math.max(Math.abs(num), Math.abs(ana)) + 1e-7,
+        `input ${i} element ${j}: backward ${ana}, finite difference ${num}`,
+      );
     }
   });
 }
@@ -51,7 +56,22 @@ function checkGrad(f: (...xs: NDArray[]) => NDArray | NDArray[], specs: Spec[], 
 const S = (shape: number[], domain: Domain = 'any'): Spec => ({ shape, domain });
 
 const BINARY = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum'] as const;
-const PAIRS: [number[], number[]][] = [[[3, 4], [3, 4]], [[3, 1], [1, 4]], [[], [2, 3]], [[2, 1, 3], [4, 1]], [[2, 3], [3]]];
+const PAIRS: [number[], number[]][] = [
+  [
+    [3, 4],
+    [3, 4],
+  ],
+  [
+    [3, 1],
+    [1, 4],
+  ],
+  [[], [2, 3]],
+  [
+    [2, 1, 3],
+    [4, 1],
+  ],
+  [[2, 3], [3]],
+];
 for (const op of BINARY) {
   test(`${op} backward (broadcasting and scalars)`, () => {
     const dom: Domain = op === 'pow' || op === 'div' ? 'pos' : 'any';
@@ -91,14 +111,46 @@ test('softmax and logSoftmax backward', () => {
 
 test('matmul backward (1-D, 2-D, batched, broadcast batches)', () => {
   const shapes: [number[], number[]][] = [
-    [[3, 4], [4, 2]], [[4], [4]], [[4], [4, 3]], [[3, 4], [4]], [[2, 3, 4], [4, 2]], [[2, 3, 4], [2, 4, 5]],
-    [[1, 3, 4], [2, 4, 2]], [[2, 1, 2, 3], [3, 3, 2]],
+    [
+      [3, 4],
+      [4, 2],
+    ],
+    [[4], [4]],
+    [[4], [4, 3]],
+    [[3, 4], [4]],
+    [
+      [2, 3, 4],
+      [4, 2],
+    ],
+    [
+      [2, 3, 4],
+      [2, 4, 5],
+    ],
+    [
+      [1, 3, 4],
+      [2, 4, 2],
+    ],
+    [
+      [2, 1, 2, 3],
+      [3, 3, 2],
+    ],
   ];
   for (const [a, b] of shapes) checkGrad((x, y) => np.matmul(x!, y!), [S(a), S(b)]);
 });
 
 test('dot backward (numpy dot incl. N-D · M-D and scalars)', () => {
-  const shapes: [number[], number[]][] = [[[3, 4], [4, 2]], [[2, 3, 4], [5, 4, 2]], [[], [2, 3]], [[3], [2, 3, 2]]];
+  const shapes: [number[], number[]][] = [
+    [
+      [3, 4],
+      [4, 2],
+    ],
+    [
+      [2, 3, 4],
+      [5, 4, 2],
+    ],
+    [[], [2, 3]],
+    [[3], [2, 3, 2]],
+  ];
   for (const [a, b] of shapes) checkGrad((x, y) => np.dot(x!, y!), [S(a), S(b)]);
 });
 
@@ -133,7 +185,14 @@ test('indexing and joining backward: get, slice, concat, stack, split', () => {
 
 test('reused inputs: gradients sum within one backward', () => {
   checkGrad((x) => x!.mul(x!).add(x!), [S([3, 3])]);
-  checkGrad((x, y) => x!.mul(y!).add(x!.div(y!.add(3))).sub(x!.exp().mul(y!)), [S([2, 3]), S([3])]);
+  checkGrad(
+    (x, y) =>
+      x!
+        .mul(y!)
+        .add(x!.div(y!.add(3)))
+        .sub(x!.exp().mul(y!)),
+    [S([2, 3]), S([3])],
+  );
   checkGrad((x) => np.dot(x!, x!.T).relu().sum(1).mul(x!.get(null, 0)), [S([3, 3])]);
 });
 

@@ -73,7 +73,12 @@ test('20k record + backward steps free their tapes (memory bounded)', async () =
   w.attachGrad();
   b.attachGrad();
   const step = (): void => {
-    const loss = autograd.record(() => npx.relu(npx.linear(x, w, b)).square().mean());
+    const loss = autograd.record(() =>
+      npx
+        .relu(npx.linear(x, w, b))
+        .square()
+        .mean(),
+    );
     loss.backward();
   };
   for (let i = 0; i < 2_000; i++) step();

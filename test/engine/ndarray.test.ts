@@ -19,7 +19,10 @@ test('devices print and compare like MXNet contexts', () => {
 test('tryGpu / tryAllGpus fall back to cpu when there is no GPU', (t) => {
   const n = numGpus();
   assert.ok(Number.isInteger(n) && n >= 0);
-  if (n > 0) { t.skip('machine has GPUs'); return; }
+  if (n > 0) {
+    t.skip('machine has GPUs');
+    return;
+  }
   assert.equal(tryGpu(), cpu());
   assert.equal(tryGpu(1), cpu());
   assert.deepEqual(tryAllGpus(), [cpu()]);
@@ -34,16 +37,36 @@ test('creation: dtype inference follows MXNet numpy mode', () => {
   assert.equal(np.array([1, 2], { dtype: 'int64' }).dtype, 'int64');
   assert.equal(np.arange(4).dtype, 'float32');
   assert.deepEqual(np.array(3).shape, []);
-  assert.deepEqual(np.array([[1, 2, 3], [4, 5, 6]]).shape, [2, 3]);
+  assert.deepEqual(
+    np.array([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]).shape,
+    [2, 3],
+  );
   assert.deepEqual(np.zeros(4).shape, [4]);
   assert.deepEqual(np.ones([2, 3], { ctx: cpu() }).device, cpu());
-  const x = np.array([[1, 2], [3, 4]]);
+  const x = np.array([
+    [1, 2],
+    [3, 4],
+  ]);
   assert.equal(x.size, 4);
   assert.equal(x.ndim, 2);
 });
 
 test('export: toArray, item, toTyped (BigInt64Array for int64, numbers elsewhere)', () => {
-  assert.deepEqual(np.array([[1, 2], [3, 4]]).toArray(), [[1, 2], [3, 4]]);
+  assert.deepEqual(
+    np
+      .array([
+        [1, 2],
+        [3, 4],
+      ])
+      .toArray(),
+    [
+      [1, 2],
+      [3, 4],
+    ],
+  );
   assert.deepEqual(np.array([true, false]).toArray(), [true, false]);
   assert.equal(np.array(2.5).toArray(), 2.5);
   assert.equal(np.array([7]).item(), 7);
@@ -66,7 +89,10 @@ test('copyto always copies; asInContext returns the same array when already ther
   assert.deepEqual(target.toArray(), y.toArray());
   const ints = np.zeros([2, 3], { dtype: 'int32' });
   y.mul(2.7).copyto(ints);
-  assert.deepEqual(ints.toArray(), [[2, 2, 2], [2, 2, 2]]);
+  assert.deepEqual(ints.toArray(), [
+    [2, 2, 2],
+    [2, 2, 2],
+  ]);
 });
 
 test('reshape/expandDims/squeeze/flatten share storage; get/slice/T copy', () => {
@@ -84,21 +110,42 @@ test('reshape/expandDims/squeeze/flatten share storage; get/slice/T copy', () =>
 });
 
 test("the chapter's in-place writes: data()[:] += 1, data()[0, 0] = 42, data *= abs(data) >= 5", () => {
-  const data = np.array([[-7, 2, 6], [1, 8, -3]]);
+  const data = np.array([
+    [-7, 2, 6],
+    [1, 8, -3],
+  ]);
   data.iadd(1);
-  assert.deepEqual(data.toArray(), [[-6, 3, 7], [2, 9, -2]]);
+  assert.deepEqual(data.toArray(), [
+    [-6, 3, 7],
+    [2, 9, -2],
+  ]);
   data.set([0, 0], 42);
   assert.equal(data.get(0, 0).item(), 42);
   data.imul(data.abs().ge(5));
-  assert.deepEqual(data.toArray(), [[42, 0, 7], [0, 9, -0]]); // -2 · 0 is -0, as in numpy
+  assert.deepEqual(data.toArray(), [
+    [42, 0, 7],
+    [0, 9, -0],
+  ]); // -2 · 0 is -0, as in numpy
   data.set(null, np.array([1, 2, 3]));
-  assert.deepEqual(data.toArray(), [[1, 2, 3], [1, 2, 3]]);
+  assert.deepEqual(data.toArray(), [
+    [1, 2, 3],
+    [1, 2, 3],
+  ]);
   data.set([[0, 2], 1], 0);
-  assert.deepEqual(data.toArray(), [[1, 0, 3], [1, 0, 3]]);
+  assert.deepEqual(data.toArray(), [
+    [1, 0, 3],
+    [1, 0, 3],
+  ]);
   data.set([null, 2], np.array([5, 6]));
-  assert.deepEqual(data.toArray(), [[1, 0, 5], [1, 0, 6]]);
+  assert.deepEqual(data.toArray(), [
+    [1, 0, 5],
+    [1, 0, 6],
+  ]);
   data.isub(1).idiv(2);
-  assert.deepEqual(data.toArray(), [[0, -0.5, 2], [0, -0.5, 2.5]]);
+  assert.deepEqual(data.toArray(), [
+    [0, -0.5, 2],
+    [0, -0.5, 2.5],
+  ]);
 });
 
 test('yclone == y gives a bool array; comparisons return bool', () => {

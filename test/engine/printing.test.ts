@@ -32,7 +32,13 @@ const arrays: [string, NDArray][] = [
   ['int64', np.array([1, -20, 300], { dtype: 'int64' })],
   ['uint8', np.array([0, 7, 255], { dtype: 'uint8' })],
   ['bool', np.array([true, false, true])],
-  ['bool all true 2-D', np.array([[true, true], [true, true]])],
+  [
+    'bool all true 2-D',
+    np.array([
+      [true, true],
+      [true, true],
+    ]),
+  ],
   ['empty (0,)', np.zeros([0])],
   ['empty (0, 3)', np.zeros([0, 3])],
   ['empty int32 (2, 0)', np.zeros([2, 0], { dtype: 'int32' })],
@@ -67,7 +73,10 @@ for (let i = 0; i < 300; i++) {
   fuzz.push(dtype.startsWith('int') ? x.mul(1e3 / Math.max(1e-30, x.abs().max().item() as number)).astype(dtype) : x.astype(dtype));
 }
 
-const gpuView = np.array([[1, 1, 1], [1, 1, 1]]);
+const gpuView = np.array([
+  [1, 1, 1],
+  [1, 1, 1],
+]);
 const onGpu = new NDArray(gpuView.buffer, gpuView.shape, gpuView.dtype, gpu(0));
 
 const ORACLE = String.raw`

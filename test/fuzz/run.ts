@@ -13,7 +13,10 @@ const failures: string[] = [];
 const host = await startTestHost();
 // The clock starts once the engine is up.
 const until = Date.now() + Number(values.minutes) * 60_000;
-const record = (r: FuzzResult) => { tried[r.target]! += r.tried; failures.push(...r.failures); };
+const record = (r: FuzzResult) => {
+  tried[r.target]! += r.tried;
+  failures.push(...r.failures);
+};
 try {
   console.log(`fuzz: starting at seed ${seed} for ${values.minutes} minute(s)`);
   while (Date.now() < until && failures.length === 0) {

@@ -10,7 +10,11 @@ import type { HostTensor } from '../../engine/io/host-tensor.ts';
 import { exampleNames, inferShapes, loadExample, parseDocument } from '../../engine/graph/index.ts';
 import { mutateBytes, mutateJson, pick, randomJson, rng } from './mutate.ts';
 
-export interface FuzzResult { target: string; tried: number; failures: string[] }
+export interface FuzzResult {
+  target: string;
+  tried: number;
+  failures: string[];
+}
 
 export const HANG_MS = 5000;
 export const MEMORY_LIMIT = 2 * 2 ** 30;
@@ -49,10 +53,14 @@ export function fuzzReaders(seed: number, count: number): FuzzResult {
     try {
       decodeArrayFile(input, name, { maxBytes: 64 * 2 ** 20 });
     } catch (e) {
-      if (!(e instanceof IoError)) failures.push(`${name} (seed ${seed}, input ${tried}): uncoded ${String(e)}; bytes ${Buffer.from(input).toString('base64')}`);
+      if (!(e instanceof IoError))
+        failures.push(`${name} (seed ${seed}, input ${tried}): uncoded ${String(e)}; bytes ${Buffer.from(input).toString('base64')}`);
     }
     if (performance.now() - started > HANG_MS) failures.push(`${name} (seed ${seed}, input ${tried}): took over ${HANG_MS} ms`);
-    if (tried % 100 === 0) { const m = memoryFailure(); if (m) failures.push(m); }
+    if (tried % 100 === 0) {
+      const m = memoryFailure();
+      if (m) failures.push(m);
+    }
   }
   return { target: 'readers', tried, failures };
 }
@@ -77,14 +85,30 @@ export function fuzzValidator(seed: number, count: number): FuzzResult {
       failures.push(`document (seed ${seed}, input ${tried}): ${String(e)}; ${JSON.stringify(doc).slice(0, 2000)}`);
     }
     if (performance.now() - started > HANG_MS) failures.push(`document (seed ${seed}, input ${tried}): took over ${HANG_MS} ms`);
-    if (tried % 100 === 0) { const m = memoryFailure(); if (m) failures.push(m); }
+    if (tried % 100 === 0) {
+      const m = memoryFailure();
+      if (m) failures.push(m);
+    }
   }
   return { target: 'validator', tried, failures };
 }
 
 /** Methods that touch no files and stay cheap whatever their params: the socket fuzz calls these. */
-const SAFE_METHODS = ['ping', 'listDevices', 'validate', 'inferShapes', 'openDocument', 'closeDocument', 'layerCatalog', 'exampleNames',
-  'loadExample', 'parameterTable', 'trainingStatus', 'pauseTraining', 'nope'];
+const SAFE_METHODS = [
+  'ping',
+  'listDevices',
+  'validate',
+  'inferShapes',
+  'openDocument',
+  'closeDocument',
+  'layerCatalog',
+  'exampleNames',
+  'loadExample',
+  'parameterTable',
+  'trainingStatus',
+  'pauseTraining',
+  'nope',
+];
 
 /** The engine process's resident memory (Linux), or null where /proc is not there. */
 function engineRss(pid: number | null): number | null {
@@ -111,8 +135,14 @@ export async function fuzzSocket(seed: number, count: number, target: { apiUrl: 
     const ws = new WebSocket(target.apiUrl);
     const state = { ws, answers: new Map<number, (text: string) => void>(), closed: false };
     ws.on('error', () => undefined);
-    ws.on('close', () => { state.closed = true; for (const done of state.answers.values()) done('closed'); });
-    await new Promise<void>((resolve, reject) => { ws.once('open', () => resolve()); ws.once('close', () => reject(new Error('the socket closed before it opened'))); });
+    ws.on('close', () => {
+      state.closed = true;
+      for (const done of state.answers.values()) done('closed');
+    });
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('close', () => reject(new Error('the socket closed before it opened')));
+    });
     const welcome = new Promise<void>((resolve) => ws.once('message', () => resolve()));
     ws.send(JSON.stringify({ type: 'hello', token: target.token }));
     await welcome;
@@ -145,13 +175,21 @@ export async function fuzzSocket(seed: number, count: number, target: { apiUrl: 
     const answer = await Promise.race([answered, timeout]);
     current.answers.delete(id);
     let envelopeOk = false;
-    try { const m = JSON.parse(text) as { type?: unknown; id?: unknown }; envelopeOk = m?.type === 'request' && m.id === id; } catch { /* broken JSON */ }
-    if (answer === 'timeout' && envelopeOk && !current.closed) failures.push(`socket (seed ${seed}, input ${tried}): no answer within ${HANG_MS} ms (${performance.now() - started} ms) to ${text.slice(0, 500)}`);
-    if (answer !== 'timeout' && answer !== 'closed' && /"code":"E_INTERNAL"/.test(answer)) failures.push(`socket (seed ${seed}, input ${tried}): E_INTERNAL for ${text.slice(0, 500)}: ${answer.slice(0, 500)}`);
+    try {
+      const m = JSON.parse(text) as { type?: unknown; id?: unknown };
+      envelopeOk = m?.type === 'request' && m.id === id;
+    } catch {
+      /* broken JSON */
+    }
+    if (answer === 'timeout' && envelopeOk && !current.closed)
+      failures.push(`socket (seed ${seed}, input ${tried}): no answer within ${HANG_MS} ms (${performance.now() - started} ms) to ${text.slice(0, 500)}`);
+    if (answer !== 'timeout' && answer !== 'closed' && /"code":"E_INTERNAL"/.test(answer))
+      failures.push(`socket (seed ${seed}, input ${tried}): E_INTERNAL for ${text.slice(0, 500)}: ${answer.slice(0, 500)}`);
     if (tried % 50 === 0) {
       const rss = engineRss(target.enginePid());
       if (rss !== null && rss > MEMORY_LIMIT) failures.push(`the engine's memory ${rss} bytes is over 2 GB`);
-      const m = memoryFailure(); if (m) failures.push(m);
+      const m = memoryFailure();
+      if (m) failures.push(m);
     }
   }
   socket?.ws.close();

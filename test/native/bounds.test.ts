@@ -6,7 +6,8 @@ import { addon, BOOL, buf, F32, F64, get, I32, I64, throwsCode, U8 } from './hel
 const four = () => buf(F32, [1, 2, 3, 4]);
 
 test('copyStrided / fillStrided: strides or offsets that reach past the end', () => {
-  const src = four(), dst = buf(F32, [0, 0, 0, 0]);
+  const src = four(),
+    dst = buf(F32, [0, 0, 0, 0]);
   throwsCode(() => addon.copyStrided(F32, src, 1, [1], dst, 0, [1], [4]), 'E_OUT_OF_BOUNDS', /copyStrided: src/);
   throwsCode(() => addon.copyStrided(F32, src, 0, [1], dst, 0, [2], [4]), 'E_OUT_OF_BOUNDS', /dst.*holds 4 elements/);
   throwsCode(() => addon.copyStrided(F32, src, 0, [2, 1], dst, 0, [2, 1], [2, 3]), 'E_OUT_OF_BOUNDS');
@@ -40,7 +41,8 @@ test('fill, cast, random: n larger than the buffer', () => {
 });
 
 test('unary / unaryBackward / binaryScalar: n larger than any buffer', () => {
-  const x = four(), small = buf(F32, 2);
+  const x = four(),
+    small = buf(F32, 2);
   throwsCode(() => addon.unary(0, F32, x, small, 4), 'E_OUT_OF_BOUNDS', /unary\(relu\): out/);
   throwsCode(() => addon.unary(0, F32, small, x, 4), 'E_OUT_OF_BOUNDS', /x needs 4 elements/);
   throwsCode(() => addon.unaryBackward(0, F32, x, x, small, x, 4), 'E_OUT_OF_BOUNDS', /dy/);
@@ -51,7 +53,8 @@ test('unary / unaryBackward / binaryScalar: n larger than any buffer', () => {
 });
 
 test('binary: operand strides, output size, rank mismatches', () => {
-  const a = four(), out = four();
+  const a = four(),
+    out = four();
   throwsCode(() => addon.binary(0, F32, a, [3, 1], a, [0, 1], out, [2, 2]), 'E_OUT_OF_BOUNDS', /binary\(add\): a/);
   throwsCode(() => addon.binary(0, F32, a, [1], a, [1], out, [5]), 'E_OUT_OF_BOUNDS');
   throwsCode(() => addon.binary(0, F32, a, [1], a, [1], buf(F32, 3), [4]), 'E_OUT_OF_BOUNDS', /out/);
@@ -68,7 +71,8 @@ test('binary: operand strides, output size, rank mismatches', () => {
 });
 
 test('binaryFlat: n past an operand or the output, bad steps and codes', () => {
-  const a = four(), out = four();
+  const a = four(),
+    out = four();
   throwsCode(() => addon.binaryFlat(0, F32, a, 1, a, 1, out, 5), 'E_OUT_OF_BOUNDS', /binaryFlat\(add\): a/);
   throwsCode(() => addon.binaryFlat(0, F32, a, 1, buf(F32, 3), 1, out, 4), 'E_OUT_OF_BOUNDS', /b needs/);
   throwsCode(() => addon.binaryFlat(0, F32, a, 1, a, 1, buf(F32, 3), 4), 'E_OUT_OF_BOUNDS', /out/);
@@ -85,7 +89,8 @@ test('binaryFlat: n past an operand or the output, bad steps and codes', () => {
 });
 
 test('reduce / softmax: shapes larger than buffers, bad axes', () => {
-  const x = four(), out = buf(F32, 2);
+  const x = four(),
+    out = buf(F32, 2);
   throwsCode(() => addon.reduce(0, F32, x, [2, 3], [1], out), 'E_OUT_OF_BOUNDS', /reduce\(sum\): x/);
   throwsCode(() => addon.reduce(0, F32, x, [2, 2], [], buf(F32, 3)), 'E_OUT_OF_BOUNDS', /out/);
   throwsCode(() => addon.reduce(5, F32, x, [2, 2], [1], out), 'E_OUT_OF_BOUNDS', /out/); // int64 out: 16 bytes
@@ -104,7 +109,9 @@ test('reduce / softmax: shapes larger than buffers, bad axes', () => {
 });
 
 test('matmul / linear: operand blocks past the end, batch strides, dims', () => {
-  const a = buf(F32, 6), b = buf(F32, 6), out = buf(F32, 4);
+  const a = buf(F32, 6),
+    b = buf(F32, 6),
+    out = buf(F32, 4);
   addon.matmul(F32, a, b, out, 1, 2, 2, 3, false, false, 0, 0);
   throwsCode(() => addon.matmul(F32, a, b, out, 1, 2, 2, 4, false, false, 0, 0), 'E_OUT_OF_BOUNDS', /matmul: a/);
   throwsCode(() => addon.matmul(F32, a, b, out, 2, 2, 2, 3, false, false, 0, 0), 'E_OUT_OF_BOUNDS', /out/);
@@ -115,7 +122,9 @@ test('matmul / linear: operand blocks past the end, batch strides, dims', () => 
   throwsCode(() => addon.matmul(BOOL, a, b, out, 1, 1, 1, 1, false, false, 0, 0), 'E_DTYPE');
   throwsCode(() => addon.matmul(F32, a, b, out, 1, 2, 2, 3, 0 as never, false, 0, 0), 'E_NATIVE_ARGS', /transA/);
   throwsCode(() => addon.matmul(F32, a, b, out, 1, 2 ** 31, 2 ** 31, 2 ** 31, false, false, 0, 0), 'E_OUT_OF_BOUNDS');
-  const x = buf(F32, 6), w = buf(F32, 6), bias = buf(F32, 2);
+  const x = buf(F32, 6),
+    w = buf(F32, 6),
+    bias = buf(F32, 2);
   addon.linear(F32, x, w, bias, out, 2, 3, 2, -1);
   addon.linear(F32, x, w, null, out, 2, 3, 2, 0);
   throwsCode(() => addon.linear(F32, x, w, bias, out, 2, 3, 3, -1), 'E_OUT_OF_BOUNDS', /linear: w/);

@@ -39,14 +39,37 @@ describe('gpu(0) convolution', { skip }, () => {
   for (const dt of [F32, F64] as DTypeCode[]) {
     for (const spec of CONVS) {
       const geom = convGeom(spec);
-      const [n, c, h, w, o, kh, kw, oh, ow, , , , , , , groups] = geom as [number, number, number, number, number, number, number,
-        number, number, number, number, number, number, number, number, number];
+      const [n, c, h, w, o, kh, kw, oh, ow, , , , , , , groups] = geom as [
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+      ];
       test(`dtype ${dt} geom ${JSON.stringify(geom)}: forward (bias, relu), data, weight and bias gradients`, () => {
         const seed = freshSeed();
-        const nx = n * c * h * w, nw = o * (c / groups) * kh * kw, ny = n * o * oh * ow;
-        const x = pair(dt, randoms(nx, seed)), wt = pair(dt, randoms(nw, seed + 1)), b = pair(dt, randoms(o, seed + 2));
+        const nx = n * c * h * w,
+          nw = o * (c / groups) * kh * kw,
+          ny = n * o * oh * ow;
+        const x = pair(dt, randoms(nx, seed)),
+          wt = pair(dt, randoms(nw, seed + 1)),
+          b = pair(dt, randoms(o, seed + 2));
         const dy = pair(dt, randoms(ny, seed + 3));
-        const y = pair(dt, ny), dx = pair(dt, nx), dw = pair(dt, nw), db = pair(dt, o);
+        const y = pair(dt, ny),
+          dx = pair(dt, nx),
+          dw = pair(dt, nw),
+          db = pair(dt, o);
         for (const side of ['cpu', 'gpu'] as (keyof Pair)[]) {
           addon.convolution(dt, x[side], wt[side], b[side], y[side], geom, UNARY_OP.relu);
           addon.convolutionBackwardData(dt, wt[side], dy[side], dx[side], geom);
@@ -58,7 +81,8 @@ describe('gpu(0) convolution', { skip }, () => {
         assertClose(`dw ${what}`, dt, dw, nw, tol(dt), tol(dt) * n * oh * ow);
         assertClose(`db ${what}`, dt, db, o, tol(dt), tol(dt) * n * oh * ow);
         // Without bias, with an activation oneDNN does not fuse, and dw alone.
-        const y2 = pair(dt, ny), dw2 = pair(dt, nw);
+        const y2 = pair(dt, ny),
+          dw2 = pair(dt, nw);
         for (const side of ['cpu', 'gpu'] as (keyof Pair)[]) {
           addon.convolution(dt, x[side], wt[side], null, y2[side], geom, UNARY_OP.softrelu);
           addon.convolutionBackwardWeights(dt, x[side], dy[side], dw2[side], null, geom);
@@ -100,9 +124,12 @@ describe('gpu(0) pooling', { skip }, () => {
         const geom = poolGeom(spec);
         test(`dtype ${dt} mode ${mode} geom ${JSON.stringify(geom)}: forward and backward`, () => {
           const seed = freshSeed();
-          const nx = size(geom.slice(0, 4)), ny = geom[0]! * geom[1]! * geom[4]! * geom[5]!;
-          const x = pair(dt, randoms(nx, seed)), dy = pair(dt, randoms(ny, seed + 1));
-          const y = pair(dt, ny), dx = pair(dt, nx);
+          const nx = size(geom.slice(0, 4)),
+            ny = geom[0]! * geom[1]! * geom[4]! * geom[5]!;
+          const x = pair(dt, randoms(nx, seed)),
+            dy = pair(dt, randoms(ny, seed + 1));
+          const y = pair(dt, ny),
+            dx = pair(dt, nx);
           for (const side of ['cpu', 'gpu'] as (keyof Pair)[]) {
             addon.pooling(mode, dt, x[side], y[side], geom);
             addon.poolingBackward(mode, dt, x[side], dy[side], dx[side], geom);
@@ -119,7 +146,10 @@ describe('gpu(0) pooling', { skip }, () => {
 describe('gpu(0) convolution and pooling argument checks', { skip }, () => {
   test('buffers too small for the geometry fail before any kernel runs; mixed devices fail', { skip: selfCheck }, () => {
     const geom = convGeom([1, 2, 5, 5, 3, 3, 3, 1, 1, 0, 0, 1, 1, 1]);
-    const x = pair(F32, 50), w = pair(F32, 54), y = pair(F32, 26), dx = pair(F32, 49);
+    const x = pair(F32, 50),
+      w = pair(F32, 54),
+      y = pair(F32, 26),
+      dx = pair(F32, 49);
     throwsCode(() => addon.convolution(F32, x.gpu, w.gpu, null, y.gpu, geom, -1), 'E_OUT_OF_BOUNDS');
     throwsCode(() => addon.convolutionBackwardData(F32, w.gpu, y.gpu, dx.gpu, geom), 'E_OUT_OF_BOUNDS');
     throwsCode(() => addon.convolution(F32, x.cpu, w.gpu, null, y.gpu, geom, -1), 'E_DEVICE_MISMATCH');

@@ -17,8 +17,9 @@ test('geometry.h agrees with brute force (host build of geometry_test.cc)', { sk
   const dir = mkdtempSync(join(tmpdir(), 'bs-geom-'));
   try {
     const exe = join(dir, 'geometry_test');
-    const build = spawnSync(cxx, ['-std=c++17', '-O1', '-Wall', '-Wextra', '-Werror', '-o', exe,
-      join(root, 'native', 'src', 'cuda', 'geometry_test.cc')], { encoding: 'utf8' });
+    const build = spawnSync(cxx, ['-std=c++17', '-O1', '-Wall', '-Wextra', '-Werror', '-o', exe, join(root, 'native', 'src', 'cuda', 'geometry_test.cc')], {
+      encoding: 'utf8',
+    });
     assert.equal(build.status, 0, `compiling geometry_test.cc failed:\n${build.stderr}`);
     const run = spawnSync(exe, [], { encoding: 'utf8', timeout: 60_000 });
     assert.equal(run.status, 0, `geometry_test failed:\n${run.stdout}${run.stderr}`);

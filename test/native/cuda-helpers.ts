@@ -13,8 +13,7 @@ import { addon, F32, F64, I32, I64 } from './helpers';
 export const selfCheck = process.env.BLOCKSMITH_CUDA_TEST_SELFCHECK === '1';
 
 /** false when gpu(0) is usable, else the addon's reason (printed as the skip message). */
-export const gpuSkip: string | false =
-  selfCheck || addon.numGpus() > 0 ? false : `no GPU: ${addon.capabilities().cudaReason || 'numGpus() is 0'}`;
+export const gpuSkip: string | false = selfCheck || addon.numGpus() > 0 ? false : `no GPU: ${addon.capabilities().cudaReason || 'numGpus() is 0'}`;
 
 /** `npm run test:gpu` sets BLOCKSMITH_REQUIRE_GPU=1: there, a missing GPU is a failure, not a skip. */
 export function requireGpuTest(): void {
@@ -56,11 +55,16 @@ export interface Pair {
 
 function typed(dtype: DTypeCode, values: ArrayLike<number>): ArrayBufferView {
   switch (dtype) {
-    case F32: return Float32Array.from(values);
-    case F64: return Float64Array.from(values);
-    case I32: return Int32Array.from(values);
-    case I64: return BigInt64Array.from(Array.from(values, (v) => BigInt(Math.trunc(v))));
-    default: return Uint8Array.from(values);
+    case F32:
+      return Float32Array.from(values);
+    case F64:
+      return Float64Array.from(values);
+    case I32:
+      return Int32Array.from(values);
+    case I64:
+      return BigInt64Array.from(Array.from(values, (v) => BigInt(Math.trunc(v))));
+    default:
+      return Uint8Array.from(values);
   }
 }
 
@@ -88,9 +92,11 @@ export function readAll(dtype: DTypeCode, b: NativeBuffer, n: number): number[] 
  * near zero, where a relative error means nothing (gelu's 1 + erf(x) cancels for negative x).
  */
 export function assertClose(what: string, dtype: DTypeCode, p: Pair, n: number, rtol: number, atol = 1e-6): void {
-  const c = readAll(dtype, p.cpu, n), g = readAll(dtype, p.gpu, n);
+  const c = readAll(dtype, p.cpu, n),
+    g = readAll(dtype, p.gpu, n);
   for (let i = 0; i < n; i++) {
-    const a = g[i]!, b = c[i]!;
+    const a = g[i]!,
+      b = c[i]!;
     if (Number.isNaN(b) && Number.isNaN(a)) continue;
     if (a === b) continue;
     if (!(Math.abs(a - b) <= rtol * Math.abs(b) + atol)) {
@@ -105,7 +111,8 @@ export function assertClose(what: string, dtype: DTypeCode, p: Pair, n: number, 
  * a relative error of a dot product is measured against (as in BLAS error bounds).
  */
 export function assertCloseScaled(what: string, dtype: DTypeCode, p: Pair, n: number, scale: readonly number[], rtol: number): void {
-  const c = readAll(dtype, p.cpu, n), g = readAll(dtype, p.gpu, n);
+  const c = readAll(dtype, p.cpu, n),
+    g = readAll(dtype, p.gpu, n);
   for (let i = 0; i < n; i++) {
     const tol = rtol * scale[i]! + 1e-6;
     if (!(Math.abs(g[i]! - c[i]!) <= tol)) {

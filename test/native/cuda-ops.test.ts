@@ -8,7 +8,22 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BINARY_OP, DEVICE_TYPE, OPTIMIZER_KIND, REDUCE_OP, UNARY_OP, type DTypeCode, type NativeBuffer } from '../../engine/backend/native-addon';
 import { addon, BOOL, F32, F64, I32, I64, U8, throwsCode } from './helpers';
-import { assertClose, assertCloseScaled, assertEqual, broadcastStrides, free, freshSeed, GPU, gpuSkip, pair, randoms, readAll, requireGpuTest, selfCheck, size } from './cuda-helpers';
+import {
+  assertClose,
+  assertCloseScaled,
+  assertEqual,
+  broadcastStrides,
+  free,
+  freshSeed,
+  GPU,
+  gpuSkip,
+  pair,
+  randoms,
+  readAll,
+  requireGpuTest,
+  selfCheck,
+  size,
+} from './cuda-helpers';
 
 requireGpuTest();
 const SIZES = [1, 31, 33, 1025];
@@ -66,7 +81,8 @@ describe('gpu(0) fills, casts and random numbers', { skip }, () => {
   test('uniform numbers equal the CPU bit for bit; normal ones agree to the last bits', () => {
     for (const dt of [F32, F64] as DTypeCode[]) {
       for (const n of [...SIZES, 4099]) {
-        const seed = freshSeed(), counter = 7;
+        const seed = freshSeed(),
+          counter = 7;
         const u = pair(dt, n);
         for (const b of [u.cpu, u.gpu]) addon.randomUniform(dt, b, n, -0.3, 1.7, seed, counter);
         assertEqual(`uniform dtype ${dt} n ${n} seed ${seed}`, dt, u, n);
@@ -119,7 +135,10 @@ describe('gpu(0) unary ops', { skip }, () => {
           let xs = randoms(n, seed, isInt ? -100 : -4, isInt ? 100 : 4, isInt);
           if (dt === U8) xs = xs.map((v) => Math.abs(v));
           if (POSITIVE_ONLY.has(op)) xs = xs.map((v) => Math.abs(v) + 0.05);
-          const x = pair(dt, xs), y = pair(dt, n), dy = pair(dt, randoms(n, seed + 1, -2, 2, isInt)), dx = pair(dt, n);
+          const x = pair(dt, xs),
+            y = pair(dt, n),
+            dy = pair(dt, randoms(n, seed + 1, -2, 2, isInt)),
+            dx = pair(dt, n);
           for (const s of ['cpu', 'gpu'] as const) {
             addon.unary(op, dt, x[s], y[s], n);
             addon.unaryBackward(op, dt, x[s], y[s], dy[s], dx[s], n);
@@ -141,15 +160,35 @@ describe('gpu(0) unary ops', { skip }, () => {
 
 // [a shape, b shape] pairs; out is their broadcast.
 const BROADCASTS: [number[], number[]][] = [
-  [[1], [1]], [[31], [31]], [[1025], [1]], [[1], [33]], [[33, 31], [31]], [[33, 1], [1, 31]],
-  [[2, 1, 33], [31, 1]], [[5, 1, 1, 3], [1, 4, 7, 1]], [[1025, 3], [1025, 1]],
+  [[1], [1]],
+  [[31], [31]],
+  [[1025], [1]],
+  [[1], [33]],
+  [[33, 31], [31]],
+  [
+    [33, 1],
+    [1, 31],
+  ],
+  [
+    [2, 1, 33],
+    [31, 1],
+  ],
+  [
+    [5, 1, 1, 3],
+    [1, 4, 7, 1],
+  ],
+  [
+    [1025, 3],
+    [1025, 1],
+  ],
 ];
 
 function broadcastShape(a: number[], b: number[]): number[] {
   const n = Math.max(a.length, b.length);
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
-    const x = a[a.length - n + i] ?? 1, y = b[b.length - n + i] ?? 1;
+    const x = a[a.length - n + i] ?? 1,
+      y = b[b.length - n + i] ?? 1;
     out.push(Math.max(x, y));
   }
   return out;
@@ -163,15 +202,22 @@ describe('gpu(0) binary ops with broadcasting', { skip }, () => {
         if (dt === BOOL && (op === BINARY_OP.sub || op === BINARY_OP.div || op === BINARY_OP.pow)) continue;
         const isInt = dt !== F32 && dt !== F64;
         for (const [as, bs] of BROADCASTS) {
-          const shape = broadcastShape(as, bs), n = size(shape);
+          const shape = broadcastShape(as, bs),
+            n = size(shape);
           const seed = freshSeed();
-          const lo = dt === BOOL ? 0 : op === BINARY_OP.pow ? 0.1 : -5, hi = dt === BOOL ? 2 : op === BINARY_OP.pow ? 3 : 5;
-          const a = pair(dt, randoms(size(as), seed, lo, hi, isInt).map((v) => (dt === U8 ? Math.abs(v) : v)));
-          const b = pair(dt, randoms(size(bs), seed + 1, lo, hi, isInt).map((v) => (dt === U8 ? Math.abs(v) : v)));
+          const lo = dt === BOOL ? 0 : op === BINARY_OP.pow ? 0.1 : -5,
+            hi = dt === BOOL ? 2 : op === BINARY_OP.pow ? 3 : 5;
+          const a = pair(
+            dt,
+            randoms(size(as), seed, lo, hi, isInt).map((v) => (dt === U8 ? Math.abs(v) : v)),
+          );
+          const b = pair(
+            dt,
+            randoms(size(bs), seed + 1, lo, hi, isInt).map((v) => (dt === U8 ? Math.abs(v) : v)),
+          );
           const outDt = cmp ? BOOL : dt;
           const out = pair(outDt, n);
-          for (const s of ['cpu', 'gpu'] as const)
-            addon.binary(op, dt, a[s], broadcastStrides(as, shape), b[s], broadcastStrides(bs, shape), out[s], shape);
+          for (const s of ['cpu', 'gpu'] as const) addon.binary(op, dt, a[s], broadcastStrides(as, shape), b[s], broadcastStrides(bs, shape), out[s], shape);
           const what = `${name} ${JSON.stringify(as)} x ${JSON.stringify(bs)} dtype ${dt} seed ${seed}`;
           if (isInt || cmp) assertEqual(what, outDt, out, n);
           else assertClose(what, dt, out, n, 1e-5);
@@ -186,8 +232,27 @@ describe('gpu(0) binary ops with broadcasting', { skip }, () => {
 });
 
 const REDUCTIONS: [number[], number[]][] = [
-  [[1], [0]], [[1025], [0]], [[31, 33], [0]], [[31, 33], [1]], [[31, 33], [0, 1]], [[2, 31, 33], [1]],
-  [[2, 31, 33], [0, 2]], [[33, 1, 31], [0, 1]], [[3, 1025], [1]], [[1025, 3], [0]], [[4, 3, 2, 5], []], [[40000], [0]],
+  [[1], [0]],
+  [[1025], [0]],
+  [[31, 33], [0]],
+  [[31, 33], [1]],
+  [
+    [31, 33],
+    [0, 1],
+  ],
+  [[2, 31, 33], [1]],
+  [
+    [2, 31, 33],
+    [0, 2],
+  ],
+  [
+    [33, 1, 31],
+    [0, 1],
+  ],
+  [[3, 1025], [1]],
+  [[1025, 3], [0]],
+  [[4, 3, 2, 5], []],
+  [[40000], [0]],
 ];
 
 describe('gpu(0) reductions', { skip }, () => {
@@ -200,8 +265,12 @@ describe('gpu(0) reductions', { skip }, () => {
         for (const [shape, axes] of REDUCTIONS) {
           if (arg && axes.length !== 1) continue;
           const seed = freshSeed();
-          const lo = dt === BOOL ? 0 : op === REDUCE_OP.prod ? 0.9 : -3, hi = dt === BOOL ? 2 : op === REDUCE_OP.prod ? 1.1 : 3;
-          const x = pair(dt, randoms(size(shape), seed, lo, hi, isInt).map((v) => (dt === U8 ? Math.abs(v) : v)));
+          const lo = dt === BOOL ? 0 : op === REDUCE_OP.prod ? 0.9 : -3,
+            hi = dt === BOOL ? 2 : op === REDUCE_OP.prod ? 1.1 : 3;
+          const x = pair(
+            dt,
+            randoms(size(shape), seed, lo, hi, isInt).map((v) => (dt === U8 ? Math.abs(v) : v)),
+          );
           const outN = size(shape.filter((_, i) => !axes.includes(i)));
           const outDt = arg ? I64 : dt;
           const out = pair(outDt, outN);
@@ -219,10 +288,21 @@ describe('gpu(0) reductions', { skip }, () => {
 describe('gpu(0) softmax', { skip }, () => {
   test('softmax and log-softmax, forward and backward, along first, middle and last axes', () => {
     for (const dt of [F32, F64] as DTypeCode[]) {
-      for (const [outer, len, inner] of [[1, 1, 1], [31, 33, 1], [1, 1025, 1], [3, 31, 33], [1025, 2, 1], [2, 5, 1025]]) {
+      for (const [outer, len, inner] of [
+        [1, 1, 1],
+        [31, 33, 1],
+        [1, 1025, 1],
+        [3, 31, 33],
+        [1025, 2, 1],
+        [2, 5, 1025],
+      ]) {
         for (const log of [false, true]) {
-          const n = outer! * len! * inner!, seed = freshSeed();
-          const x = pair(dt, randoms(n, seed, -6, 6)), y = pair(dt, n), dy = pair(dt, randoms(n, seed + 1)), dx = pair(dt, n);
+          const n = outer! * len! * inner!,
+            seed = freshSeed();
+          const x = pair(dt, randoms(n, seed, -6, 6)),
+            y = pair(dt, n),
+            dy = pair(dt, randoms(n, seed + 1)),
+            dx = pair(dt, n);
           for (const s of ['cpu', 'gpu'] as const) {
             addon.softmax(dt, x[s], y[s], outer!, len!, inner!, log);
             addon.softmaxBackward(dt, y[s], dy[s], dx[s], outer!, len!, inner!, log);
@@ -238,8 +318,13 @@ describe('gpu(0) softmax', { skip }, () => {
 });
 
 /** |A|·|B| on the CPU (the same product `run` computes, on absolute values): the GEMM error scale. */
-function absProduct(dt: DTypeCode, a: NativeBuffer, b: NativeBuffer, run: (a: NativeBuffer, b: NativeBuffer, out: NativeBuffer) => void,
-  [na, nb, nout]: number[]): number[] {
+function absProduct(
+  dt: DTypeCode,
+  a: NativeBuffer,
+  b: NativeBuffer,
+  run: (a: NativeBuffer, b: NativeBuffer, out: NativeBuffer) => void,
+  [na, nb, nout]: number[],
+): number[] {
   const bytes = dt === F32 ? 4 : 8;
   const [absA, absB, out] = [na!, nb!, nout!].map((n) => addon.alloc(DEVICE_TYPE.cpu, 0, Math.max(1, n) * bytes));
   addon.unary(UNARY_OP.abs, dt, a, absA!, na!);
@@ -252,12 +337,25 @@ function absProduct(dt: DTypeCode, a: NativeBuffer, b: NativeBuffer, run: (a: Na
 
 describe('gpu(0) matmul and linear', { skip }, () => {
   test('matmul: every transpose, awkward sizes, batches and broadcast operands', async () => {
-    const shapes = [[1, 1, 1, 1], [1, 31, 33, 1025], [3, 33, 31, 65], [2, 1025, 1, 33], [4, 64, 64, 64], [2, 5, 7, 0]];
+    const shapes = [
+      [1, 1, 1, 1],
+      [1, 31, 33, 1025],
+      [3, 33, 31, 65],
+      [2, 1025, 1, 33],
+      [4, 64, 64, 64],
+      [2, 5, 7, 0],
+    ];
     for (const dt of [F32, F64, I32] as DTypeCode[]) {
       for (const [batch, m, n, k] of shapes) {
-        for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+        for (const [transA, transB] of [
+          [false, false],
+          [true, false],
+          [false, true],
+          [true, true],
+        ] as const) {
           for (const bcast of [false, true]) {
-            const seed = freshSeed(), isInt = dt === I32;
+            const seed = freshSeed(),
+              isInt = dt === I32;
             const aStride = bcast ? 0 : m! * k!;
             const a = pair(dt, randoms(bcast ? m! * k! : batch! * m! * k!, seed, -3, 3, isInt));
             const b = pair(dt, randoms(batch! * k! * n!, seed + 1, -3, 3, isInt));
@@ -267,8 +365,11 @@ describe('gpu(0) matmul and linear', { skip }, () => {
             const what = `matmul b${batch} m${m} n${n} k${k} tA ${transA} tB ${transB} bcast ${bcast} dtype ${dt} seed ${seed}`;
             if (isInt) assertEqual(what, dt, out, batch! * m! * n!);
             else {
-              const scale = absProduct(dt, a.cpu, b.cpu, (x, y, o) =>
-                addon.matmul(dt, x, y, o, batch!, m!, n!, k!, transA, transB, aStride, k! * n!), [bcast ? m! * k! : batch! * m! * k!, batch! * k! * n!, batch! * m! * n!]);
+              const scale = absProduct(dt, a.cpu, b.cpu, (x, y, o) => addon.matmul(dt, x, y, o, batch!, m!, n!, k!, transA, transB, aStride, k! * n!), [
+                bcast ? m! * k! : batch! * m! * k!,
+                batch! * k! * n!,
+                batch! * m! * n!,
+              ]);
               assertCloseScaled(what, dt, out, batch! * m! * n!, scale, 1e-4);
             }
             free(a, b, out);
@@ -280,16 +381,26 @@ describe('gpu(0) matmul and linear', { skip }, () => {
 
   test('linear with and without bias, each fused activation', () => {
     for (const dt of [F32, F64] as DTypeCode[]) {
-      for (const [rows, inU, outU] of [[1, 1, 1], [31, 33, 1025], [33, 1025, 31], [4, 0, 3]]) {
+      for (const [rows, inU, outU] of [
+        [1, 1, 1],
+        [31, 33, 1025],
+        [33, 1025, 31],
+        [4, 0, 3],
+      ]) {
         for (const act of [-1, UNARY_OP.relu, UNARY_OP.sigmoid, UNARY_OP.tanh, UNARY_OP.gelu, UNARY_OP.softrelu]) {
           for (const withBias of [false, true]) {
             const seed = freshSeed();
-            const x = pair(dt, randoms(rows! * inU!, seed)), w = pair(dt, randoms(outU! * inU!, seed + 1));
-            const bias = pair(dt, randoms(outU!, seed + 2)), out = pair(dt, rows! * outU!);
+            const x = pair(dt, randoms(rows! * inU!, seed)),
+              w = pair(dt, randoms(outU! * inU!, seed + 1));
+            const bias = pair(dt, randoms(outU!, seed + 2)),
+              out = pair(dt, rows! * outU!);
             for (const s of ['cpu', 'gpu'] as const) addon.linear(dt, x[s], w[s], withBias ? bias[s] : null, out[s], rows!, inU!, outU!, act);
             // The activations' slopes are at most ~1.13 (gelu): the GEMM bound carries over.
-            const scale = absProduct(dt, x.cpu, w.cpu, (a, b, o) => addon.linear(dt, a, b, null, o, rows!, inU!, outU!, -1),
-              [rows! * inU!, outU! * inU!, rows! * outU!]).map((v) => 1.2 * v + 1);
+            const scale = absProduct(dt, x.cpu, w.cpu, (a, b, o) => addon.linear(dt, a, b, null, o, rows!, inU!, outU!, -1), [
+              rows! * inU!,
+              outU! * inU!,
+              rows! * outU!,
+            ]).map((v) => 1.2 * v + 1);
             assertCloseScaled(`linear ${rows}x${inU}->${outU} act ${act} bias ${withBias} dtype ${dt} seed ${seed}`, dt, out, rows! * outU!, scale, 1e-4);
             free(x, w, bias, out);
           }
@@ -302,23 +413,36 @@ describe('gpu(0) matmul and linear', { skip }, () => {
 describe('gpu(0) fused training ops', { skip }, () => {
   test('linearBackward (dx, dw, db, each activation derivable from y) against the cpu', () => {
     for (const dt of [F32, F64] as DTypeCode[]) {
-      for (const [rows, inU, outU] of [[1, 1, 1], [31, 33, 65], [33, 130, 31]]) {
+      for (const [rows, inU, outU] of [
+        [1, 1, 1],
+        [31, 33, 65],
+        [33, 130, 31],
+      ]) {
         for (const act of [-1, UNARY_OP.relu, UNARY_OP.sigmoid, UNARY_OP.tanh]) {
           const seed = freshSeed();
-          const x = pair(dt, randoms(rows! * inU!, seed)), w = pair(dt, randoms(outU! * inU!, seed + 1));
+          const x = pair(dt, randoms(rows! * inU!, seed)),
+            w = pair(dt, randoms(outU! * inU!, seed + 1));
           const dy = pair(dt, randoms(rows! * outU!, seed + 2));
           // y from the cpu on both devices, so that the derivative masks agree exactly.
           const y = pair(dt, rows! * outU!);
           addon.linear(dt, x.cpu, w.cpu, null, y.cpu, rows!, inU!, outU!, act);
           addon.copyBytes(y.cpu, 0, y.gpu, 0, rows! * outU! * (dt === F32 ? 4 : 8));
-          const dx = pair(dt, rows! * inU!), dw = pair(dt, outU! * inU!), db = pair(dt, outU!);
+          const dx = pair(dt, rows! * inU!),
+            dw = pair(dt, outU! * inU!),
+            db = pair(dt, outU!);
           for (const s of ['cpu', 'gpu'] as const) addon.linearBackward(dt, x[s], w[s], y[s], dy[s], act, dx[s], dw[s], db[s], rows!, inU!, outU!);
           const what = `linearBackward ${rows}x${inU}->${outU} act ${act} dtype ${dt} seed ${seed}`;
           // |g| <= |dy| (every slope here is at most 1): the GEMM bound of |dy|·|w| and |dy|ᵀ·|x| holds.
-          const sx = absProduct(dt, dy.cpu, w.cpu, (a, b, o) => addon.matmul(dt, a, b, o, 1, rows!, inU!, outU!, false, false, 0, 0),
-            [rows! * outU!, outU! * inU!, rows! * inU!]).map((v) => v + 1);
-          const sw = absProduct(dt, dy.cpu, x.cpu, (a, b, o) => addon.matmul(dt, a, b, o, 1, outU!, inU!, rows!, true, false, 0, 0),
-            [rows! * outU!, rows! * inU!, outU! * inU!]).map((v) => v + 1);
+          const sx = absProduct(dt, dy.cpu, w.cpu, (a, b, o) => addon.matmul(dt, a, b, o, 1, rows!, inU!, outU!, false, false, 0, 0), [
+            rows! * outU!,
+            outU! * inU!,
+            rows! * inU!,
+          ]).map((v) => v + 1);
+          const sw = absProduct(dt, dy.cpu, x.cpu, (a, b, o) => addon.matmul(dt, a, b, o, 1, outU!, inU!, rows!, true, false, 0, 0), [
+            rows! * outU!,
+            rows! * inU!,
+            outU! * inU!,
+          ]).map((v) => v + 1);
           assertCloseScaled(`${what} dx`, dt, dx, rows! * inU!, sx, 1e-4);
           assertCloseScaled(`${what} dw`, dt, dw, outU! * inU!, sw, 1e-4);
           assertClose(`${what} db`, dt, db, outU!, 1e-4, 1e-4);
@@ -339,8 +463,10 @@ describe('gpu(0) fused training ops', { skip }, () => {
       for (const n of SIZES) {
         for (const [kind, states, h] of cases) {
           const seed = freshSeed();
-          const w = pair(dt, randoms(n, seed)), g = pair(dt, randoms(n, seed + 1));
-          const s0 = pair(dt, randoms(n, seed + 2)), s1 = pair(dt, randoms(n, seed + 3, 0, 1));
+          const w = pair(dt, randoms(n, seed)),
+            g = pair(dt, randoms(n, seed + 1));
+          const s0 = pair(dt, randoms(n, seed + 2)),
+            s1 = pair(dt, randoms(n, seed + 3, 0, 1));
           for (const s of ['cpu', 'gpu'] as const) {
             addon.optimizerUpdate(kind as 0, dt, w[s], g[s], states >= 1 ? s0[s] : null, states >= 2 ? s1[s] : null, n, h);
           }

@@ -35,10 +35,15 @@ test('gpu buffers without a GPU fail with E_NO_CUDA carrying the reason', { skip
 });
 
 test('BLOCKSMITH_CUDA=0 turns the GPUs off at run time in a CUDA build', { skip: caps.cuda ? false : 'not compiled with CUDA' }, () => {
-  const r = spawnSync(process.execPath, ['-e',
-    `const a = require(${JSON.stringify(join(root, 'native', 'build', 'Release', 'blocksmith_native.node'))});` +
-    'console.log(JSON.stringify([a.numGpus(), a.capabilities().cudaReason]))'],
-  { encoding: 'utf8', env: { ...process.env, BLOCKSMITH_CUDA: '0' } });
+  const r = spawnSync(
+    process.execPath,
+    [
+      '-e',
+      `const a = require(${JSON.stringify(join(root, 'native', 'build', 'Release', 'blocksmith_native.node'))});` +
+        'console.log(JSON.stringify([a.numGpus(), a.capabilities().cudaReason]))',
+    ],
+    { encoding: 'utf8', env: { ...process.env, BLOCKSMITH_CUDA: '0' } },
+  );
   assert.equal(r.status, 0, r.stderr);
   const [n, reason] = JSON.parse(r.stdout) as [number, string];
   assert.equal(n, 0);
@@ -72,33 +77,43 @@ test('an nvcc failure fails the CUDA build instead of falling back to the stub',
 // Reads the fat binaries nvcc embedded in the addon (.nv_fatbin): one per .cu file, each entry a
 // PTX or SASS image tagged with its architecture. Proves every kernel file was built for every
 // architecture the build chose, without a GPU to load them on.
-test('the addon carries SASS for each chosen architecture and PTX for the newest, in every CUDA file', { skip: caps.cuda ? false : 'not compiled with CUDA' }, (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'bs-fatbin-'));
-  try {
-    const out = join(dir, 'fatbin.bin');
-    const r = spawnSync('objcopy', ['-O', 'binary', '--only-section=.nv_fatbin', join(root, 'native', 'build', 'Release', 'blocksmith_native.node'), out]);
-    if (r.status !== 0) { t.skip('objcopy (binutils) is not available'); return; }
-    const d = readFileSync(out);
-    const images = new Map<string, number>();
-    let fatbins = 0;
-    for (let i = 0; i + 16 <= d.length;) {
-      if (d.readUInt32LE(i) !== 0xba55ed50) { i += 8; continue; }
-      fatbins++;
-      const end = i + d.readUInt16LE(i + 6) + Number(d.readBigUInt64LE(i + 8));
-      for (let j = i + d.readUInt16LE(i + 6); j < end;) {
-        const kind = d.readUInt16LE(j) === 1 ? 'ptx' : 'sm';
-        const key = `${kind}_${d.readUInt32LE(j + 28)}`;
-        images.set(key, (images.get(key) ?? 0) + 1);
-        j += d.readUInt32LE(j + 4) + Number(d.readBigUInt64LE(j + 8));
+test(
+  'the addon carries SASS for each chosen architecture and PTX for the newest, in every CUDA file',
+  { skip: caps.cuda ? false : 'not compiled with CUDA' },
+  (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'bs-fatbin-'));
+    try {
+      const out = join(dir, 'fatbin.bin');
+      const r = spawnSync('objcopy', ['-O', 'binary', '--only-section=.nv_fatbin', join(root, 'native', 'build', 'Release', 'blocksmith_native.node'), out]);
+      if (r.status !== 0) {
+        t.skip('objcopy (binutils) is not available');
+        return;
       }
-      i = end;
+      const d = readFileSync(out);
+      const images = new Map<string, number>();
+      let fatbins = 0;
+      for (let i = 0; i + 16 <= d.length;) {
+        if (d.readUInt32LE(i) !== 0xba55ed50) {
+          i += 8;
+          continue;
+        }
+        fatbins++;
+        const end = i + d.readUInt16LE(i + 6) + Number(d.readBigUInt64LE(i + 8));
+        for (let j = i + d.readUInt16LE(i + 6); j < end;) {
+          const kind = d.readUInt16LE(j) === 1 ? 'ptx' : 'sm';
+          const key = `${kind}_${d.readUInt32LE(j + 28)}`;
+          images.set(key, (images.get(key) ?? 0) + 1);
+          j += d.readUInt32LE(j + 4) + Number(d.readBigUInt64LE(j + 8));
+        }
+        i = end;
+      }
+      const { archs } = detectCuda() as { archs: number[] };
+      assert.ok(fatbins >= 11, `expected a fat binary per CUDA source, found ${fatbins}`);
+      for (const a of archs) assert.equal(images.get(`sm_${a}`), fatbins, `sm_${a} images`);
+      assert.equal(images.get(`ptx_${Math.max(...archs)}`), fatbins, 'PTX of the newest architecture');
+      console.log(`# ${fatbins} fat binaries: ${[...images.keys()].sort().join(', ')}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
-    const { archs } = detectCuda() as { archs: number[] };
-    assert.ok(fatbins >= 11, `expected a fat binary per CUDA source, found ${fatbins}`);
-    for (const a of archs) assert.equal(images.get(`sm_${a}`), fatbins, `sm_${a} images`);
-    assert.equal(images.get(`ptx_${Math.max(...archs)}`), fatbins, 'PTX of the newest architecture');
-    console.log(`# ${fatbins} fat binaries: ${[...images.keys()].sort().join(', ')}`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  },
+);

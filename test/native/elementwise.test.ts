@@ -7,8 +7,16 @@ import { addon, BOOL, buf, close, F32, F64, get, I32, I64, seq, throwsCode, U8 }
 
 test('fill converts the value to each dtype', () => {
   const cases: [DTypeCode, number, number][] = [
-    [F32, 1.5, 1.5], [F64, -2.25, -2.25], [I32, 7.9, 7], [I32, -7.9, -7], [I64, 2 ** 53, 2 ** 53],
-    [U8, 300, 255], [U8, NaN, 0], [BOOL, 2, 1], [BOOL, 0, 0], [BOOL, NaN, 1],
+    [F32, 1.5, 1.5],
+    [F64, -2.25, -2.25],
+    [I32, 7.9, 7],
+    [I32, -7.9, -7],
+    [I64, 2 ** 53, 2 ** 53],
+    [U8, 300, 255],
+    [U8, NaN, 0],
+    [BOOL, 2, 1],
+    [BOOL, 0, 0],
+    [BOOL, NaN, 1],
   ];
   for (const [dt, value, expected] of cases) {
     const b = buf(dt, 3);
@@ -58,7 +66,11 @@ test('copyStrided: transpose, broadcast, slice-assign, and in-place overlapping 
   const out = buf(F64, vals.length);
   addon.copyStrided(F64, big, 0, [1, d2, d1 * d2], out, 0, [d1 * d0, d0, 1], [d2, d1, d0]);
   const got = get(F64, out, vals.length);
-  for (const [i, j, k] of [[0, 0, 0], [3, 7, 11], [49, 29, 39]] as const)
+  for (const [i, j, k] of [
+    [0, 0, 0],
+    [3, 7, 11],
+    [49, 29, 39],
+  ] as const)
     assert.equal(got[i * d1 * d0 + j * d0 + k], vals[k * d1 * d2 + j * d2 + i]);
 });
 
@@ -102,11 +114,13 @@ const geluRef = [-0.0040496, -0.1542687, 0, 0.3457312, 1.9544997, 30];
 
 test('unary ops match reference values (f64 exact-ish, f32 on oneDNN at n >= 4096)', () => {
   for (const [op, f] of Object.entries(ref)) {
-    const x = buf(F64, xs), y = buf(F64, xs.length);
+    const x = buf(F64, xs),
+      y = buf(F64, xs.length);
     addon.unary(Number(op) as never, F64, x, y, xs.length);
     close(get(F64, y, xs.length), xs.map(f), 1e-12);
   }
-  const x = buf(F64, xs), y = buf(F64, xs.length);
+  const x = buf(F64, xs),
+    y = buf(F64, xs.length);
   addon.unary(U.gelu, F64, x, y, xs.length);
   close(get(F64, y, xs.length), geluRef, 1e-6);
   const pos = [0.25, 1, 4];
@@ -121,9 +135,20 @@ test('unary ops match reference values (f64 exact-ish, f32 on oneDNN at n >= 409
   const n = 5000;
   const vals = seq(n).map((v) => v * 4);
   for (const op of [U.relu, U.sigmoid, U.tanh, U.gelu, U.exp, U.abs, U.neg, U.square, U.softrelu]) {
-    const xf = buf(F32, vals), yf = buf(F32, n), yd = buf(F64, n);
+    const xf = buf(F32, vals),
+      yf = buf(F32, n),
+      yd = buf(F64, n);
     addon.unary(op, F32, xf, yf, n);
-    addon.unary(op, F64, buf(F64, vals.map((v) => Math.fround(v))), yd, n);
+    addon.unary(
+      op,
+      F64,
+      buf(
+        F64,
+        vals.map((v) => Math.fround(v)),
+      ),
+      yd,
+      n,
+    );
     close(get(F32, yf, n), get(F64, yd, n), 2e-5);
   }
 });
@@ -134,7 +159,8 @@ test('float32 unary at n >= 4096 keeps NaN and stays accurate far from 0 (same a
   const vals = new Array<number>(n).fill(0.5);
   special.forEach((v, i) => (vals[i] = v));
   for (const op of Object.values(U)) {
-    const big = buf(F32, n), small = buf(F32, special.length);
+    const big = buf(F32, n),
+      small = buf(F32, special.length);
     addon.unary(op, F32, buf(F32, vals), big, n);
     addon.unary(op, F32, buf(F32, special), small, special.length);
     const [b, s] = [get(F32, big, special.length), get(F32, small, special.length)];
@@ -148,7 +174,8 @@ test('float32 unary at n >= 4096 keeps NaN and stays accurate far from 0 (same a
 });
 
 test('unary on integers: abs, neg, square, sign; float-only ops reject ints', () => {
-  const x = buf(I32, [-3, 0, 4]), y = buf(I32, 3);
+  const x = buf(I32, [-3, 0, 4]),
+    y = buf(I32, 3);
   addon.unary(U.abs, I32, x, y, 3);
   assert.deepEqual(get(I32, y, 3), [3, 0, 4]);
   addon.unary(U.square, I32, x, y, 3);
@@ -166,12 +193,37 @@ test('unaryBackward matches central finite differences in float64', () => {
   for (const op of Object.values(U)) {
     const xsOp = op === U.log || op === U.sqrt ? pts.map(Math.abs) : pts;
     const n = xsOp.length;
-    const x = buf(F64, xsOp), y = buf(F64, n), dy = buf(F64, xsOp.map((_, i) => 1 + i)), dx = buf(F64, n);
+    const x = buf(F64, xsOp),
+      y = buf(F64, n),
+      dy = buf(
+        F64,
+        xsOp.map((_, i) => 1 + i),
+      ),
+      dx = buf(F64, n);
     addon.unary(op, F64, x, y, n);
     addon.unaryBackward(op, F64, x, y, dy, dx, n);
-    const yp = buf(F64, n), ym = buf(F64, n);
-    addon.unary(op, F64, buf(F64, xsOp.map((v) => v + h)), yp, n);
-    addon.unary(op, F64, buf(F64, xsOp.map((v) => v - h)), ym, n);
+    const yp = buf(F64, n),
+      ym = buf(F64, n);
+    addon.unary(
+      op,
+      F64,
+      buf(
+        F64,
+        xsOp.map((v) => v + h),
+      ),
+      yp,
+      n,
+    );
+    addon.unary(
+      op,
+      F64,
+      buf(
+        F64,
+        xsOp.map((v) => v - h),
+      ),
+      ym,
+      n,
+    );
     const [p, m] = [get(F64, yp, n), get(F64, ym, n)];
     const numeric = p.map((v, i) => ((v - m[i]!) / (2 * h)) * (1 + i));
     close(get(F64, dx, n), numeric, 1e-5);
@@ -185,7 +237,9 @@ test('unaryBackward float32 at n >= 4096 (oneDNN eltwise_backward + plain tail) 
     const xs32 = op === U.log || op === U.sqrt ? base.map((v) => Math.fround(Math.abs(v) + 0.1)) : base;
     const dyv = seq(n, 22).map(Math.fround);
     const results = [F32, F64].map((dt) => {
-      const x = buf(dt, xs32), y = buf(dt, n), dx = buf(dt, n);
+      const x = buf(dt, xs32),
+        y = buf(dt, n),
+        dx = buf(dt, n);
       addon.unary(op, dt, x, y, n);
       addon.unaryBackward(op, dt, x, y, buf(dt, dyv), dx, n);
       return get(dt, dx, n);
@@ -211,30 +265,36 @@ test('binary ops with broadcasting strides', () => {
   assert.deepEqual(get(BOOL, cmp, 6), [0, 0, 0, 0, 0, 0]);
   addon.binary(B.lt, F32, a, [1], b, [0], cmp, [6]);
   assert.deepEqual(get(BOOL, cmp, 6), [1, 1, 1, 1, 1, 1]);
-  const nan = buf(F64, [NaN, 1]), one = buf(F64, [1, NaN]), o2 = buf(F64, 2);
+  const nan = buf(F64, [NaN, 1]),
+    one = buf(F64, [1, NaN]),
+    o2 = buf(F64, 2);
   addon.binary(B.maximum, F64, nan, [1], one, [1], o2, [2]);
   close(get(F64, o2, 2), [NaN, NaN]);
   addon.binary(B.ne, F64, nan, [1], nan, [1], cmp, [2]);
   assert.deepEqual(get(BOOL, cmp, 2), [1, 0]);
   // large, non-contiguous, OpenMP path
   const n = 300 * 200;
-  const va = seq(n, 3), vb = seq(200, 4);
+  const va = seq(n, 3),
+    vb = seq(200, 4);
   const out2 = buf(F64, n);
   addon.binary(B.div, F64, buf(F64, va), [200, 1], buf(F64, vb), [0, 1], out2, [300, 200]);
-  close(get(F64, out2, n), va.map((v, i) => v / vb[i % 200]!), 1e-12);
+  close(
+    get(F64, out2, n),
+    va.map((v, i) => v / vb[i % 200]!),
+    1e-12,
+  );
 });
 
 test('binary with a transposed operand (tiled path) matches JS', () => {
   const [q, r, c] = [2, 40, 50];
-  const va = seq(q * r * c, 31), vb = seq(q * c * r, 32);
+  const va = seq(q * r * c, 31),
+    vb = seq(q * c * r, 32);
   const out = buf(F64, q * r * c);
   // out[p][i][j] = a[p][i][j] - b[p][j][i]
   addon.binary(B.sub, F64, buf(F64, va), [r * c, c, 1], buf(F64, vb), [c * r, 1, r], out, [q, r, c]);
   const got = get(F64, out, q * r * c);
   for (let p = 0; p < q; p++)
-    for (let i = 0; i < r; i++)
-      for (let j = 0; j < c; j++)
-        assert.equal(got[(p * r + i) * c + j], va[(p * r + i) * c + j]! - vb[(p * c + j) * r + i]!);
+    for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) assert.equal(got[(p * r + i) * c + j], va[(p * r + i) * c + j]! - vb[(p * c + j) * r + i]!);
 });
 
 test('integer binary ops: C division with /0 → 0, integer pow, wrapping', () => {
@@ -247,7 +307,9 @@ test('integer binary ops: C division with /0 → 0, integer pow, wrapping', () =
   assert.deepEqual(get(I32, out, 6), [49, 49, 1, 0, 1024, 0]);
   addon.binary(B.add, I32, a, [1], a, [1], out, [6]);
   assert.equal(get(I32, out, 6)[3], 0, 'INT_MIN + INT_MIN wraps');
-  const t = buf(BOOL, [0, 1, 1]), f = buf(BOOL, [0, 0, 1]), o = buf(BOOL, 3);
+  const t = buf(BOOL, [0, 1, 1]),
+    f = buf(BOOL, [0, 0, 1]),
+    o = buf(BOOL, 3);
   addon.binary(B.add, BOOL, t, [1], f, [1], o, [3]);
   assert.deepEqual(get(BOOL, o, 3), [0, 1, 1], 'bool add is or');
   addon.binary(B.mul, BOOL, t, [1], f, [1], o, [3]);
@@ -256,7 +318,10 @@ test('integer binary ops: C division with /0 → 0, integer pow, wrapping', () =
 });
 
 test('binaryFlat: contiguous operands and a broadcast single element, same results as binary', () => {
-  const a = buf(F64, [1, 2, 4, 8]), b = buf(F64, [3, 5, 7, 9]), one = buf(F64, [2]), out = buf(F64, 4);
+  const a = buf(F64, [1, 2, 4, 8]),
+    b = buf(F64, [3, 5, 7, 9]),
+    one = buf(F64, [2]),
+    out = buf(F64, 4);
   addon.binaryFlat(B.sub, F64, a, 1, b, 1, out, 4);
   assert.deepEqual(get(F64, out, 4), [-2, -3, -3, -1]);
   addon.binaryFlat(B.div, F64, a, 1, one, 0, out, 4);
@@ -273,11 +338,17 @@ test('binaryFlat: contiguous operands and a broadcast single element, same resul
     for (const n of [7, 70000]) {
       const va = seq(n, 5).map((v) => (dt === F32 || dt === F64 ? v : Math.round(v * 10) + 20));
       const vb = seq(n, 6).map((v) => (dt === F32 || dt === F64 ? v : Math.round(v * 10) + 20));
-      const x = buf(dt, va), y = buf(dt, vb);
+      const x = buf(dt, va),
+        y = buf(dt, vb);
       for (let op = 0; op < 13; op++) {
         const od = op >= B.eq ? BOOL : dt;
-        for (const [sx, sy] of [[1, 1], [1, 0], [0, 1]] as const) {
-          const o1 = buf(od, n), o2 = buf(od, n);
+        for (const [sx, sy] of [
+          [1, 1],
+          [1, 0],
+          [0, 1],
+        ] as const) {
+          const o1 = buf(od, n),
+            o2 = buf(od, n);
           addon.binaryFlat(op as never, dt, x, sx, y, sy, o1, n);
           addon.binary(op as never, dt, x, [sx], y, [sy], o2, [n]);
           assert.deepEqual(get(od, o1, n), get(od, o2, n), `op ${op} dtype ${dt} n ${n} steps ${sx},${sy}`);
@@ -288,7 +359,8 @@ test('binaryFlat: contiguous operands and a broadcast single element, same resul
 });
 
 test('binaryScalar, both operand orders', () => {
-  const x = buf(F64, [1, 2, 4]), out = buf(F64, 3);
+  const x = buf(F64, [1, 2, 4]),
+    out = buf(F64, 3);
   addon.binaryScalar(B.div, F64, x, 8, true, out, 3);
   assert.deepEqual(get(F64, out, 3), [8, 4, 2]);
   addon.binaryScalar(B.pow, F64, x, 2, false, out, 3);
@@ -296,7 +368,8 @@ test('binaryScalar, both operand orders', () => {
   const cmp = buf(BOOL, 3);
   addon.binaryScalar(B.eq, F64, x, 2, false, cmp, 3);
   assert.deepEqual(get(BOOL, cmp, 3), [0, 1, 0]);
-  const xi = buf(I64, [5, -5, 0]), oi = buf(I64, 3);
+  const xi = buf(I64, [5, -5, 0]),
+    oi = buf(I64, 3);
   addon.binaryScalar(B.div, I64, xi, 0, false, oi, 3);
   assert.deepEqual(get(I64, oi, 3), [0, 0, 0]);
   addon.binaryScalar(B.sub, I64, xi, 1, true, oi, 3);

@@ -15,9 +15,17 @@ function randoms(n: number, seed: number): number[] {
   });
 }
 
-interface Case { rows: number; inUnits: number; outUnits: number }
+interface Case {
+  rows: number;
+  inUnits: number;
+  outUnits: number;
+}
 // Small ones run the plain kernels, larger ones oneDNN (rows·in·out ≥ 4096), one multi-threaded.
-const CASES: Case[] = [{ rows: 1, inUnits: 3, outUnits: 2 }, { rows: 5, inUnits: 33, outUnits: 31 }, { rows: 64, inUnits: 200, outUnits: 130 }];
+const CASES: Case[] = [
+  { rows: 1, inUnits: 3, outUnits: 2 },
+  { rows: 5, inUnits: 33, outUnits: 31 },
+  { rows: 64, inUnits: 200, outUnits: 130 },
+];
 
 describe('linearBackward', () => {
   for (const dtype of [F32, F64] as DTypeCode[]) {
@@ -77,7 +85,19 @@ describe('linearBackward', () => {
 /** The optimizers' rules in float64 JS, rounded to float32 at each elementwise op as the engine does. */
 function reference(kind: 'sgd' | 'adam' | 'adamw', w: number[], g: number[], s0: number[] | null, s1: number[] | null, h: number[]): void {
   const f = Math.fround;
-  const [lr, wd, rescale, clip, momentum, beta1, beta2, eps, c1, c2, rescaleFirst] = h as [number, number, number, number, number, number, number, number, number, number, number];
+  const [lr, wd, rescale, clip, momentum, beta1, beta2, eps, c1, c2, rescaleFirst] = h as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const clipTo = (v: number): number => (clip < 0 ? v : Math.min(Math.max(v, -clip), clip));
   for (let i = 0; i < w.length; i++) {
     const wi = w[i]!;
@@ -208,7 +228,12 @@ describe('linearPlan', () => {
 });
 
 describe('linear with few rows (plain dot products)', () => {
-  for (const [rows, inUnits, outUnits] of [[1, 20, 256], [4, 37, 9], [3, 8, 5], [1, 1, 1]] as const) {
+  for (const [rows, inUnits, outUnits] of [
+    [1, 20, 256],
+    [4, 37, 9],
+    [3, 8, 5],
+    [1, 1, 1],
+  ] as const) {
     test(`${rows}x${inUnits}->${outUnits} matches a float64 reference and the same rows computed in a larger batch`, () => {
       const xs = randoms(rows * inUnits, 50);
       const ws = randoms(outUnits * inUnits, 51);
@@ -219,7 +244,17 @@ describe('linear with few rows (plain dot products)', () => {
         const got = get(dtype, out, rows * outUnits);
         // The same rows inside a 16-row batch (the GEMM path), padded with zeros.
         const big = buf(dtype, 16 * outUnits);
-        addon.linear(dtype, buf(dtype, [...xs, ...new Array<number>((16 - rows) * inUnits).fill(0)]), buf(dtype, ws), buf(dtype, bs), big, 16, inUnits, outUnits, UNARY_OP.tanh);
+        addon.linear(
+          dtype,
+          buf(dtype, [...xs, ...new Array<number>((16 - rows) * inUnits).fill(0)]),
+          buf(dtype, ws),
+          buf(dtype, bs),
+          big,
+          16,
+          inUnits,
+          outUnits,
+          UNARY_OP.tanh,
+        );
         const viaGemm = get(dtype, big, rows * outUnits);
         const tol = dtype === F32 ? 2e-6 : 1e-14;
         for (let r = 0; r < rows; r++) {

@@ -11,11 +11,16 @@ type View = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Arra
 
 function viewFor(dtype: DTypeCode, n: number): View {
   switch (dtype) {
-    case F32: return new Float32Array(n);
-    case F64: return new Float64Array(n);
-    case I32: return new Int32Array(n);
-    case I64: return new BigInt64Array(n);
-    default: return new Uint8Array(n);
+    case F32:
+      return new Float32Array(n);
+    case F64:
+      return new Float64Array(n);
+    case I32:
+      return new Int32Array(n);
+    case I64:
+      return new BigInt64Array(n);
+    default:
+      return new Uint8Array(n);
   }
 }
 
@@ -59,7 +64,8 @@ export async function rejectsCode(p: Promise<unknown>, code: NativeErrorCode): P
 export function close(actual: number[], expected: number[], tol = 1e-6): void {
   assert.equal(actual.length, expected.length, 'length');
   for (let i = 0; i < actual.length; i++) {
-    const a = actual[i]!, e = expected[i]!;
+    const a = actual[i]!,
+      e = expected[i]!;
     if (Number.isNaN(e)) {
       assert.ok(Number.isNaN(a), `[${i}]: expected NaN, got ${a}`);
       continue;

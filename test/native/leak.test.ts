@@ -23,7 +23,9 @@ function loopWithDispose(): void {
   const shape = [16];
   const strides = [1];
   for (let i = 0; i < N; i++) {
-    const a = addon.alloc(CPU, 0, 64), b = addon.alloc(CPU, 0, 64), out = addon.alloc(CPU, 0, 64);
+    const a = addon.alloc(CPU, 0, 64),
+      b = addon.alloc(CPU, 0, 64),
+      out = addon.alloc(CPU, 0, 64);
     addon.fill(F32, a, 16, i);
     addon.binary(0, F32, a, strides, a, strides, out, shape);
     addon.dispose(a);

@@ -5,7 +5,16 @@ import assert from 'node:assert/strict';
 import { UNARY_OP as U } from '../../engine/backend/native-addon';
 import { addon, buf, close, F32, F64, get, I32, I64, seq } from './helpers';
 
-interface MM { batch: number; m: number; n: number; k: number; transA: boolean; transB: boolean; aBS: number; bBS: number }
+interface MM {
+  batch: number;
+  m: number;
+  n: number;
+  k: number;
+  transA: boolean;
+  transB: boolean;
+  aBS: number;
+  bBS: number;
+}
 
 function refMatmul(a: number[], b: number[], p: MM): number[] {
   const out: number[] = [];
@@ -30,13 +39,22 @@ function runMatmul(dtype: number, p: MM, a: number[], b: number[]): number[] {
 }
 
 test('matmul: every transpose combination, batched and broadcast, float32 (oneDNN) and float64', () => {
-  for (const [m, n, k] of [[2, 3, 4], [20, 30, 17]] as const)
+  for (const [m, n, k] of [
+    [2, 3, 4],
+    [20, 30, 17],
+  ] as const)
     for (const transA of [false, true])
       for (const transB of [false, true])
-        for (const [aB, bB] of [[1, 1], [1, 0], [0, 1], [0, 0]] as const) {
+        for (const [aB, bB] of [
+          [1, 1],
+          [1, 0],
+          [0, 1],
+          [0, 0],
+        ] as const) {
           const batch = 3;
           const p: MM = { batch, m, n, k, transA, transB, aBS: aB * m * k, bBS: bB * k * n };
-          const a = seq(batch * m * k, m + k), b = seq(batch * k * n, n + 1);
+          const a = seq(batch * m * k, m + k),
+            b = seq(batch * k * n, n + 1);
           const ref = refMatmul(a, b, p);
           close(runMatmul(F64, p, a, b), ref, 1e-12);
           close(runMatmul(F32, p, a, b), ref, 1e-5);
@@ -45,8 +63,13 @@ test('matmul: every transpose combination, batched and broadcast, float32 (oneDN
 
 test('matmul: overlapping and padded batch strides, k = 0, integer dtypes', () => {
   const [m, n, k] = [16, 16, 16];
-  const a = seq(4 * m * k, 1), b = seq(4 * k * n, 2);
-  for (const [aBS, bBS] of [[k, n], [m * k + 5, 0], [1, 1]]) {
+  const a = seq(4 * m * k, 1),
+    b = seq(4 * k * n, 2);
+  for (const [aBS, bBS] of [
+    [k, n],
+    [m * k + 5, 0],
+    [1, 1],
+  ]) {
     const p: MM = { batch: 3, m, n, k, transA: false, transB: true, aBS, bBS };
     close(runMatmul(F32, p, a, b), refMatmul(a, b, p), 1e-5);
   }
@@ -55,7 +78,8 @@ test('matmul: overlapping and padded batch strides, k = 0, integer dtypes', () =
   addon.fill(F32, out, 12, 7);
   addon.matmul(F32, buf(F32, 0), buf(F32, 0), out, 2, 2, 3, 0, false, false, 0, 0);
   assert.deepEqual(get(F32, out, 12), new Array(12).fill(0), JSON.stringify(zero));
-  const ia = [1, 2, 3, 4, 5, 6], ib = [7, 8, 9, 10, 11, 12];
+  const ia = [1, 2, 3, 4, 5, 6],
+    ib = [7, 8, 9, 10, 11, 12];
   const ip: MM = { batch: 1, m: 2, n: 2, k: 3, transA: false, transB: false, aBS: 0, bBS: 0 };
   assert.deepEqual(runMatmul(I32, ip, ia, ib), [58, 64, 139, 154]);
   assert.deepEqual(runMatmul(I64, { ...ip, transB: true, n: 2 }, ia, ib), [50, 68, 122, 167]);
@@ -83,12 +107,20 @@ function refLinear(x: number[], w: number[], bias: number[] | null, rows: number
 }
 
 test('linear with each fused / unfused activation, with and without bias', () => {
-  for (const [rows, inU, outU] of [[2, 3, 4], [32, 40, 24]] as const) {
-    const x = seq(rows * inU, 3), w = seq(outU * inU, 4), bias = seq(outU, 5);
+  for (const [rows, inU, outU] of [
+    [2, 3, 4],
+    [32, 40, 24],
+  ] as const) {
+    const x = seq(rows * inU, 3),
+      w = seq(outU * inU, 4),
+      bias = seq(outU, 5);
     for (const [code, f] of Object.entries(acts)) {
       for (const withBias of [true, false]) {
         const ref = refLinear(x, w, withBias ? bias : null, rows, inU, outU, f);
-        for (const [dtype, tol] of [[F64, 1e-12], [F32, 2e-5]] as const) {
+        for (const [dtype, tol] of [
+          [F64, 1e-12],
+          [F32, 2e-5],
+        ] as const) {
           const out = buf(dtype, rows * outU);
           addon.linear(dtype, buf(dtype, x), buf(dtype, w), withBias ? buf(dtype, bias) : null, out, rows, inU, outU, Number(code));
           close(get(dtype, out, rows * outU), ref, tol);
@@ -108,7 +140,9 @@ test('linear with each fused / unfused activation, with and without bias', () =>
 test('one-row linear above the column-split size (slices of the output units, a remainder slice), fused and unfused activations', () => {
   // 520 → 600: 312 000 multiply-adds, split into slices of whole 16-unit groups with a shorter last one.
   const [inU, outU] = [520, 600];
-  const x = seq(inU, 6), w = seq(outU * inU, 7), bias = seq(outU, 8);
+  const x = seq(inU, 6),
+    w = seq(outU * inU, 7),
+    bias = seq(outU, 8);
   for (const code of [-1, U.relu, U.softrelu]) {
     for (const withBias of [true, false]) {
       const out = buf(F32, outU);
@@ -120,13 +154,17 @@ test('one-row linear above the column-split size (slices of the output units, a 
 
 test('matmulAsync / linearAsync resolve with the same result as the sync calls', async () => {
   const [m, n, k] = [64, 48, 80];
-  const a = buf(F32, seq(m * k, 1)), b = buf(F32, seq(k * n, 2));
-  const s = buf(F32, m * n), as = buf(F32, m * n);
+  const a = buf(F32, seq(m * k, 1)),
+    b = buf(F32, seq(k * n, 2));
+  const s = buf(F32, m * n),
+    as = buf(F32, m * n);
   addon.matmul(F32, a, b, s, 1, m, n, k, false, false, 0, 0);
   await addon.matmulAsync(F32, a, b, as, 1, m, n, k, false, false, 0, 0);
   assert.deepEqual(get(F32, as, m * n), get(F32, s, m * n));
-  const d = buf(F64, m * n), ad = buf(F64, m * n);
-  const a64 = buf(F64, seq(m * k, 1)), b64 = buf(F64, seq(k * n, 2));
+  const d = buf(F64, m * n),
+    ad = buf(F64, m * n);
+  const a64 = buf(F64, seq(m * k, 1)),
+    b64 = buf(F64, seq(k * n, 2));
   addon.matmul(F64, a64, b64, d, 1, m, n, k, false, true, 0, 0);
   await addon.matmulAsync(F64, a64, b64, ad, 1, m, n, k, false, true, 0, 0);
   assert.deepEqual(get(F64, ad, m * n), get(F64, d, m * n));
@@ -140,7 +178,10 @@ test('matmulAsync / linearAsync resolve with the same result as the sync calls',
 
 test('async work keeps its buffers alive across dispose()', async () => {
   const N = 256;
-  const a = buf(F32, seq(N * N, 1)), b = buf(F32, seq(N * N, 2)), out = buf(F32, N * N), ref = buf(F32, N * N);
+  const a = buf(F32, seq(N * N, 1)),
+    b = buf(F32, seq(N * N, 2)),
+    out = buf(F32, N * N),
+    ref = buf(F32, N * N);
   addon.matmul(F32, a, b, ref, 1, N, N, N, false, false, 0, 0);
   const pending = addon.matmulAsync(F32, a, b, out, 1, N, N, N, false, false, 0, 0);
   addon.dispose(a);
@@ -153,7 +194,8 @@ test('async work keeps its buffers alive across dispose()', async () => {
   assert.ok(addon.memoryStats().liveBytes <= held - 2 * N * N * 4, 'freed once the worker let go');
   const many = await Promise.all(
     Array.from({ length: 8 }, async () => {
-      const x = buf(F64, seq(32 * 32)), y = buf(F64, 32 * 32);
+      const x = buf(F64, seq(32 * 32)),
+        y = buf(F64, 32 * 32);
       await addon.matmulAsync(F64, x, x, y, 1, 32, 32, 32, false, false, 0, 0);
       return get(F64, y, 1)[0];
     }),
@@ -162,17 +204,25 @@ test('async work keeps its buffers alive across dispose()', async () => {
 });
 
 test('many async matmuls and linears in flight beside sync work give the sync results', async () => {
-  const shapes = [[17, 33, 65], [64, 64, 64], [128, 40, 96], [5, 300, 7]] as const;
+  const shapes = [
+    [17, 33, 65],
+    [64, 64, 64],
+    [128, 40, 96],
+    [5, 300, 7],
+  ] as const;
   const jobs: Promise<void>[] = [];
   const checks: (() => void)[] = [];
   for (let rep = 0; rep < 4; rep++)
     for (const [m, n, k] of shapes) {
-      const a = buf(F32, seq(m * k, m + rep)), b = buf(F32, seq(k * n, n + rep));
-      const ref = buf(F32, m * n), out = buf(F32, m * n);
+      const a = buf(F32, seq(m * k, m + rep)),
+        b = buf(F32, seq(k * n, n + rep));
+      const ref = buf(F32, m * n),
+        out = buf(F32, m * n);
       addon.matmul(F32, a, b, ref, 1, m, n, k, false, true, 0, 0);
       jobs.push(addon.matmulAsync(F32, a, b, out, 1, m, n, k, false, true, 0, 0));
       checks.push(() => assert.deepEqual(get(F32, out, m * n), get(F32, ref, m * n)));
-      const lref = buf(F32, m * n), lout = buf(F32, m * n);
+      const lref = buf(F32, m * n),
+        lout = buf(F32, m * n);
       addon.linear(F32, a, b, null, lref, m, k, n, U.sigmoid);
       jobs.push(addon.linearAsync(F32, a, b, null, lout, m, k, n, U.sigmoid));
       checks.push(() => assert.deepEqual(get(F32, lout, m * n), get(F32, lref, m * n)));

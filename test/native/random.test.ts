@@ -51,7 +51,10 @@ function moments(v: number[]): { mean: number; variance: number } {
 test('uniform: in [low, high), mean and variance near (a+b)/2 and (b-a)^2/12', () => {
   for (const dtype of [F32, F64] as const) {
     const v = uniform(dtype, 200000, 1234, 0, -2, 6);
-    assert.ok(v.every((x) => x >= -2 && x < 6), 'range');
+    assert.ok(
+      v.every((x) => x >= -2 && x < 6),
+      'range',
+    );
     const { mean, variance } = moments(v);
     assert.ok(Math.abs(mean - 2) < 0.03, `mean ${mean}`);
     assert.ok(Math.abs(variance - 64 / 12) < 0.06, `variance ${variance}`);

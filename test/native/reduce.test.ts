@@ -33,10 +33,26 @@ test('sum / mean / max / min / prod over every axis subset of a rank-3 tensor', 
   for (const axes of subsets) {
     const outN = shape.filter((_, i) => !axes.includes(i)).reduce((a, b) => a * b, 1);
     close(reduce(R.sum, F64, x, shape, axes, outN), refReduce(x, shape, axes, sum), 1e-12);
-    close(reduce(R.mean, F64, x, shape, axes, outN), refReduce(x, shape, axes, (v) => sum(v) / v.length), 1e-12);
-    close(reduce(R.max, F64, x, shape, axes, outN), refReduce(x, shape, axes, (v) => Math.max(...v)), 0);
-    close(reduce(R.min, F64, x, shape, axes, outN), refReduce(x, shape, axes, (v) => Math.min(...v)), 0);
-    close(reduce(R.prod, F64, x, shape, axes, outN), refReduce(x, shape, axes, (v) => v.reduce((a, b) => a * b, 1)), 1e-12);
+    close(
+      reduce(R.mean, F64, x, shape, axes, outN),
+      refReduce(x, shape, axes, (v) => sum(v) / v.length),
+      1e-12,
+    );
+    close(
+      reduce(R.max, F64, x, shape, axes, outN),
+      refReduce(x, shape, axes, (v) => Math.max(...v)),
+      0,
+    );
+    close(
+      reduce(R.min, F64, x, shape, axes, outN),
+      refReduce(x, shape, axes, (v) => Math.min(...v)),
+      0,
+    );
+    close(
+      reduce(R.prod, F64, x, shape, axes, outN),
+      refReduce(x, shape, axes, (v) => v.reduce((a, b) => a * b, 1)),
+      1e-12,
+    );
   }
 });
 
@@ -95,12 +111,17 @@ function refSoftmax(x: number[], outer: number, len: number, inner: number, log:
 }
 
 test('softmax / log-softmax forward (plain and oneDNN paths) and stability', () => {
-  for (const [outer, len, inner] of [[2, 5, 3], [64, 100, 1], [8, 30, 20]] as const) {
+  for (const [outer, len, inner] of [
+    [2, 5, 3],
+    [64, 100, 1],
+    [8, 30, 20],
+  ] as const) {
     const n = outer * len * inner;
     const x = seq(n, 2).map((v) => v * 10);
     for (const log of [false, true]) {
       const ref = refSoftmax(x, outer, len, inner, log);
-      const y64 = buf(F64, n), y32 = buf(F32, n);
+      const y64 = buf(F64, n),
+        y32 = buf(F32, n);
       addon.softmax(F64, buf(F64, x), y64, outer, len, inner, log);
       addon.softmax(F32, buf(F32, x), y32, outer, len, inner, log);
       close(get(F64, y64, n), ref, 1e-12);
@@ -115,15 +136,18 @@ test('softmax / log-softmax forward (plain and oneDNN paths) and stability', () 
 test('softmaxBackward matches finite differences of sum(w * softmax(x))', () => {
   const [outer, len, inner] = [2, 4, 3];
   const n = outer * len * inner;
-  const x = seq(n, 8), w = seq(n, 9);
+  const x = seq(n, 8),
+    w = seq(n, 9);
   const h = 1e-6;
   for (const log of [false, true]) {
-    const y = buf(F64, n), dx = buf(F64, n);
+    const y = buf(F64, n),
+      dx = buf(F64, n);
     addon.softmax(F64, buf(F64, x), y, outer, len, inner, log);
     addon.softmaxBackward(F64, y, buf(F64, w), dx, outer, len, inner, log);
     const loss = (xs: number[]) => sum(refSoftmax(xs, outer, len, inner, log).map((v, i) => v * w[i]!));
     const numeric = x.map((_, i) => {
-      const p = x.slice(), m = x.slice();
+      const p = x.slice(),
+        m = x.slice();
       p[i]! += h;
       m[i]! -= h;
       return (loss(p) - loss(m)) / (2 * h);

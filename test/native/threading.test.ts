@@ -22,8 +22,9 @@ test('thread_policy.h rules (host build of thread_policy_test.cc)', { skip: hasC
   const dir = mkdtempSync(join(tmpdir(), 'bs-threads-'));
   try {
     const exe = join(dir, 'thread_policy_test');
-    const build = spawnSync(cxx, ['-std=c++17', '-O1', '-Wall', '-Wextra', '-Werror', '-o', exe,
-      join(root, 'native', 'src', 'thread_policy_test.cc')], { encoding: 'utf8' });
+    const build = spawnSync(cxx, ['-std=c++17', '-O1', '-Wall', '-Wextra', '-Werror', '-o', exe, join(root, 'native', 'src', 'thread_policy_test.cc')], {
+      encoding: 'utf8',
+    });
     assert.equal(build.status, 0, `compiling thread_policy_test.cc failed:\n${build.stderr}`);
     const run = spawnSync(exe, [], { encoding: 'utf8', timeout: 60_000 });
     assert.equal(run.status, 0, `thread_policy_test failed:\n${run.stdout}${run.stderr}`);
@@ -50,7 +51,10 @@ test('the budget is the affinity mask (Python os.sched_getaffinity), capped by t
   assert.ok(t.available >= 1 && t.available <= t.budget, `available ${t.available} outside 1..${t.budget}`);
 });
 
-interface ChildResult { threading: NativeThreading; out: Record<string, number[]> }
+interface ChildResult {
+  threading: NativeThreading;
+  out: Record<string, number[]>;
+}
 
 function runChild(env: Record<string, string>, prefix: string[] = []): ChildResult {
   const script = join(root, 'test', 'native', 'support', 'threaded-ops.ts');
@@ -84,7 +88,8 @@ test('results do not depend on the thread count: one thread, every thread, adapt
   };
   assert.equal(runs.allThreads.threading.adaptive, false);
   assert.equal(runs.oneCoreBusy.threading.available, Math.max(1, runs.oneCoreBusy.threading.budget - 1));
-  const [expected] = runNumpy<null, Record<string, number[]>>(String.raw`
+  const [expected] = runNumpy<null, Record<string, number[]>>(
+    String.raw`
 def inp(shape, seed):
     n = int(np.prod(shape))
     return np.sin(0.37 * np.arange(n, dtype=np.float64) + seed).astype(np.float32).astype(np.float64).reshape(shape)
@@ -102,7 +107,9 @@ def run(_):
         'add': (big + np.tanh(big)).tolist(),
         'chain': (np.maximum(x @ w.T + bias, 0) @ inp([40, 300], 9).T).ravel().tolist(),
     }
-`, [null]);
+`,
+    [null],
+  );
   assert.ok(expected && !('error' in expected), `numpy failed: ${JSON.stringify(expected)}`);
   for (const [runName, run] of Object.entries(runs)) {
     for (const [op, want] of Object.entries(expected)) {

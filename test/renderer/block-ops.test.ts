@@ -29,23 +29,48 @@ function graph(kinds: string[], wires: [number, number, string?][]): { doc: Grap
   return { doc, ids };
 }
 
-const errorsOf = (doc: GraphDocument) => validateDocument(doc).filter((p) => p.severity === 'error').map((p) => p.message);
+const errorsOf = (doc: GraphDocument) =>
+  validateDocument(doc)
+    .filter((p) => p.severity === 'error')
+    .map((p) => p.message);
 
 test('make block: a chain becomes a definition with data/output ports and an instance wired in its place', () => {
-  const { doc } = graph(['Input', 'Dense', 'Dense', 'Output'], [[0, 1], [1, 2], [2, 3]]);
+  const { doc } = graph(
+    ['Input', 'Dense', 'Dense', 'Output'],
+    [
+      [0, 1],
+      [1, 2],
+      [2, 3],
+    ],
+  );
   const made = makeBlock(doc, ['dense0', 'dense1']);
   assert.ok(made.ok, made.ok ? '' : made.reason);
   const next = made.doc;
   assert.equal(made.blockId, 'block1');
   const def = next.blocks[0]!;
-  assert.deepEqual(def.nodes.map((n) => [n.kind, n.name]), [['Dense', 'dense0'], ['Dense', 'dense1'], ['Input', 'data'], ['Output', 'output']]);
-  assert.deepEqual(def.edges.map((e) => `${e.source.node}.${e.source.port}→${e.target.node}.${e.target.port}`),
-    ['dense0.output→dense1.data', 'in.output→dense0.data', 'dense1.output→out.data']);
+  assert.deepEqual(
+    def.nodes.map((n) => [n.kind, n.name]),
+    [
+      ['Dense', 'dense0'],
+      ['Dense', 'dense1'],
+      ['Input', 'data'],
+      ['Output', 'output'],
+    ],
+  );
+  assert.deepEqual(
+    def.edges.map((e) => `${e.source.node}.${e.source.port}→${e.target.node}.${e.target.port}`),
+    ['dense0.output→dense1.data', 'in.output→dense0.data', 'dense1.output→out.data'],
+  );
   const inst = next.nodes.find((n) => n.id === made.instanceId)!;
   assert.deepEqual([inst.kind, inst.block, inst.shareParams], ['BlockInstance', 'block1', false]);
-  assert.deepEqual(next.nodes.map((n) => n.id), ['data0', 'output0', made.instanceId]);
-  assert.deepEqual(next.edges.map((e) => `${e.source.node}.${e.source.port}→${e.target.node}.${e.target.port}`),
-    [`data0.output→${made.instanceId}.data`, `${made.instanceId}.output→output0.data`]);
+  assert.deepEqual(
+    next.nodes.map((n) => n.id),
+    ['data0', 'output0', made.instanceId],
+  );
+  assert.deepEqual(
+    next.edges.map((e) => `${e.source.node}.${e.source.port}→${e.target.node}.${e.target.port}`),
+    [`data0.output→${made.instanceId}.data`, `${made.instanceId}.output→output0.data`],
+  );
   assert.equal(next.layout?.positions?.dense0, undefined, 'moved into the definition');
   assert.deepEqual(def.layout?.positions?.dense0, { x: 200, y: 0 });
   assert.ok(zGraphDocument.safeParse(next).success);
@@ -54,19 +79,43 @@ test('make block: a chain becomes a definition with data/output ports and an ins
 
 test('make block: one input per outside source, one output per inside port feeding the outside, even when fanned out', () => {
   // data0 → dense0 → {dense1, dense2} → concat0 → output0; block = dense1 + dense2 (two uses of dense0.output, one port).
-  const { doc, ids } = graph(['Input', 'Dense', 'Dense', 'Dense', 'Concat', 'Output'], [[0, 1], [1, 2], [1, 3], [2, 4], [3, 4], [4, 5]]);
+  const { doc, ids } = graph(
+    ['Input', 'Dense', 'Dense', 'Dense', 'Concat', 'Output'],
+    [
+      [0, 1],
+      [1, 2],
+      [1, 3],
+      [2, 4],
+      [3, 4],
+      [4, 5],
+    ],
+  );
   const made = makeBlock(doc, [ids[2]!, ids[3]!]);
   assert.ok(made.ok, made.ok ? '' : made.reason);
   const def = made.doc.blocks[0]!;
-  assert.deepEqual(def.nodes.filter((n) => n.kind === 'Input').map((n) => n.name), ['data']);
-  assert.deepEqual(def.nodes.filter((n) => n.kind === 'Output').map((n) => n.name), ['output', 'output1']);
+  assert.deepEqual(
+    def.nodes.filter((n) => n.kind === 'Input').map((n) => n.name),
+    ['data'],
+  );
+  assert.deepEqual(
+    def.nodes.filter((n) => n.kind === 'Output').map((n) => n.name),
+    ['output', 'output1'],
+  );
   const into = made.doc.edges.filter((e) => e.target.node === 'concat0').map((e) => `${e.source.node}.${e.source.port}`);
   assert.deepEqual(into, [`${made.instanceId}.output`, `${made.instanceId}.output1`]);
   assert.deepEqual(errorsOf(made.doc), []);
 });
 
 test('make block refuses, with the reason, selections that cannot be a block; the document is untouched', () => {
-  const { doc, ids } = graph(['Input', 'Dense', 'Dense', 'Dense', 'Output'], [[0, 1], [1, 2], [2, 3], [3, 4]]);
+  const { doc, ids } = graph(
+    ['Input', 'Dense', 'Dense', 'Dense', 'Output'],
+    [
+      [0, 1],
+      [1, 2],
+      [2, 3],
+      [3, 4],
+    ],
+  );
   const cases: [string[], RegExp][] = [
     [[], /select the nodes/],
     [[ids[0]!, ids[1]!], /data0 is the graph's Input/],
@@ -84,7 +133,14 @@ test('make block refuses, with the reason, selections that cannot be a block; th
 });
 
 test('repeat: an instance becomes a collapsed Repeat ×N; counts outside 1..1024 and multi-port blocks are refused', () => {
-  const { doc } = graph(['Input', 'Dense', 'Dense', 'Output'], [[0, 1], [1, 2], [2, 3]]);
+  const { doc } = graph(
+    ['Input', 'Dense', 'Dense', 'Output'],
+    [
+      [0, 1],
+      [1, 2],
+      [2, 3],
+    ],
+  );
   const made = makeBlock(doc, ['dense0', 'dense1']);
   assert.ok(made.ok);
   const rep = repeatInstance(made.doc, made.instanceId, 4);
@@ -105,7 +161,17 @@ test('repeat: an instance becomes a collapsed Repeat ×N; counts outside 1..1024
   assert.ok(shared.ok && shared.doc.nodes.find((n) => n.id === node.id)!.shareParams === true);
   assert.ok(!repeatInstance(made.doc, 'data0', 2).ok, 'an Input is not a block');
 
-  const fan = graph(['Input', 'Dense', 'Dense', 'Dense', 'Concat', 'Output'], [[0, 1], [1, 2], [1, 3], [2, 4], [3, 4], [4, 5]]);
+  const fan = graph(
+    ['Input', 'Dense', 'Dense', 'Dense', 'Concat', 'Output'],
+    [
+      [0, 1],
+      [1, 2],
+      [1, 3],
+      [2, 4],
+      [3, 4],
+      [4, 5],
+    ],
+  );
   const two = makeBlock(fan.doc, [fan.ids[2]!, fan.ids[3]!]);
   assert.ok(two.ok);
   const r = repeatInstance(two.doc, two.instanceId, 2);
@@ -125,11 +191,20 @@ test('automatic names: the expansion of rgnet takes dense2..dense7; a new Dense 
 
 test('definitionsUsed follows nested definitions', () => {
   const rg = loadExample('rgnet');
-  assert.deepEqual(definitionsUsed(rg, rg.nodes).map((b) => b.id), ['block2', 'block1']);
+  assert.deepEqual(
+    definitionsUsed(rg, rg.nodes).map((b) => b.id),
+    ['block2', 'block1'],
+  );
 });
 
 test('deleting a repeat forgets whether it was collapsed', () => {
-  const { doc } = graph(['Input', 'Dense', 'Output'], [[0, 1], [1, 2]]);
+  const { doc } = graph(
+    ['Input', 'Dense', 'Output'],
+    [
+      [0, 1],
+      [1, 2],
+    ],
+  );
   const made = makeBlock(doc, ['dense0']);
   assert.ok(made.ok);
   const rep = repeatInstance(made.doc, made.instanceId, 2);

@@ -31,12 +31,21 @@ function chainStore(): { store: EditorStore; ids: string[] } {
   const store = createEditorStore();
   store.getState().setEngine({ catalog });
   store.getState().commit(setDocumentFields(store.getState().document, { input: { shape: [-1, 20], dtype: 'float32' } }));
-  const ids = [add(store, 'Input'), add(store, 'Dense', { units: 32, activation: 'relu' }), add(store, 'Dense', { units: 16, activation: 'relu' }), add(store, 'Output')];
+  const ids = [
+    add(store, 'Input'),
+    add(store, 'Dense', { units: 32, activation: 'relu' }),
+    add(store, 'Dense', { units: 16, activation: 'relu' }),
+    add(store, 'Output'),
+  ];
   for (let i = 0; i + 1 < ids.length; i++) wire(store, ids[i]!, ids[i + 1]!);
   return { store, ids };
 }
 
-const paramTable = (net: ReturnType<typeof buildModel>['net']) => net.collectParams().entries().map(([k, p]) => [k, [...(p.shape ?? [])]]);
+const paramTable = (net: ReturnType<typeof buildModel>['net']) =>
+  net
+    .collectParams()
+    .entries()
+    .map(([k, p]) => [k, [...(p.shape ?? [])]]);
 
 test('rgnet by hand: Dense(32)+Dense(16) → make block → repeat ×4 → make block → + Dense(10); the engine runs it like assets/examples/rgnet.json', () => {
   const { store } = chainStore();
@@ -85,7 +94,10 @@ test('drilling in: the ordinary edits and undo work on the definition; the bread
   assert.ok(runCommand(store, 'openBlock'));
   assert.equal(selectBlockId(store.getState()), 'block1');
   assert.equal(selectShapePrefix(store.getState()), `${repId}#0/`);
-  assert.deepEqual(selectBody(store.getState()).nodes.map((n) => n.name), ['dense0', 'dense1', 'data', 'output']);
+  assert.deepEqual(
+    selectBody(store.getState()).nodes.map((n) => n.name),
+    ['dense0', 'dense1', 'data', 'output'],
+  );
 
   // Add a layer inside: the definition changes, the main graph does not.
   const relu = add(store, 'Activation', { activation: 'relu' });
@@ -124,7 +136,10 @@ test('undoing the block being edited falls back to the graph that still exists',
   assert.equal(selectBlockId(store.getState()), 'block1');
   runCommand(store, 'undo');
   assert.equal(selectBlockId(store.getState()), undefined);
-  assert.deepEqual(selectBody(store.getState()).nodes.map((n) => n.id), ['data0', 'dense0', 'dense1', 'output0']);
+  assert.deepEqual(
+    selectBody(store.getState()).nodes.map((n) => n.id),
+    ['data0', 'dense0', 'dense1', 'output0'],
+  );
 });
 
 test('after the block being edited was undone, the next edit forgets it: making the same block again does not jump into it', () => {
@@ -157,7 +172,10 @@ test('copy and paste: fresh names, edges among the copies; with links also the e
 
   assert.ok(runCommand(store, 'pasteWithLinks'));
   assert.deepEqual(store.getState().selectedNodes, ['dense4', 'dense5']);
-  const linked = store.getState().document.edges.filter((e) => e.target.node === 'dense4').map((e) => e.source.node);
+  const linked = store
+    .getState()
+    .document.edges.filter((e) => e.target.node === 'dense4')
+    .map((e) => e.source.node);
   assert.deepEqual(linked, ['data0'], 'data0 → dense0 is drawn again into the copy');
   assert.deepEqual(store.getState().document.layout?.positions?.dense4, { x: 80, y: 80 }, 'a second paste lands further');
 
@@ -171,7 +189,10 @@ test('copy and paste: fresh names, edges among the copies; with links also the e
   fresh.getState().setEngine({ catalog });
   fresh.setState({ clipboard: store.getState().clipboard });
   assert.ok(runCommand(fresh, 'paste'));
-  assert.deepEqual(fresh.getState().document.blocks.map((b) => b.id), ['block1']);
+  assert.deepEqual(
+    fresh.getState().document.blocks.map((b) => b.id),
+    ['block1'],
+  );
   assert.equal(fresh.getState().document.nodes[0]!.block, 'block1');
 });
 
@@ -190,8 +211,14 @@ test('reconnecting an edge runs the same checks as connecting and leaves the gra
 });
 
 test('the block and clipboard commands answer their keys; a refused make block says why and changes nothing', () => {
-  const key = (k: string, mods: Partial<{ ctrlKey: boolean; shiftKey: boolean; altKey: boolean }> = {}) =>
-    ({ key: k, ctrlKey: false, metaKey: false, shiftKey: false, altKey: false, ...mods });
+  const key = (k: string, mods: Partial<{ ctrlKey: boolean; shiftKey: boolean; altKey: boolean }> = {}) => ({
+    key: k,
+    ctrlKey: false,
+    metaKey: false,
+    shiftKey: false,
+    altKey: false,
+    ...mods,
+  });
   const cases: [ReturnType<typeof key>, string][] = [
     [key('g', { ctrlKey: true }), 'makeBlock'],
     [key('r', { altKey: true }), 'repeatSelection'],
@@ -203,7 +230,7 @@ test('the block and clipboard commands answer their keys; a refused make block s
     [key('V', { ctrlKey: true, shiftKey: true }), 'pasteWithLinks'],
   ];
   for (const [event, name] of cases) assert.equal(commandForKey(event)?.name, name, JSON.stringify(event));
-  assert.equal(commandForKey(key('r', { ctrlKey: true })), undefined, 'Ctrl+R stays the browser\'s reload');
+  assert.equal(commandForKey(key('r', { ctrlKey: true })), undefined, "Ctrl+R stays the browser's reload");
 
   const { store } = chainStore();
   const before = store.getState().document;
@@ -236,7 +263,7 @@ test('pasting a use of the block being edited into it is refused: a block cannot
   assert.match(store.getState().notice?.text ?? '', /Cannot paste: the copy uses block1/);
 });
 
-test('the status line tells each command\'s own outcome: repeat and paste say what they did, a silent command clears the last one', () => {
+test("the status line tells each command's own outcome: repeat and paste say what they did, a silent command clears the last one", () => {
   const { store } = chainStore();
   store.getState().select(['dense0', 'dense1']);
   runCommand(store, 'makeBlock');

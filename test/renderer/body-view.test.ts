@@ -16,7 +16,10 @@ test('a body view is the definition as a document, the same object for the same 
   assert.equal(bodyView(rg, 'block1'), view, 'stable for React selectors');
   assert.equal(bodyView(rg, undefined), rg);
   assert.equal(bodyView(rg, 'nope'), null);
-  assert.deepEqual(view.nodes.map((n) => n.id), ['in', 'd32', 'd16', 'out']);
+  assert.deepEqual(
+    view.nodes.map((n) => n.id),
+    ['in', 'd32', 'd16', 'out'],
+  );
   assert.equal(rootDocument(view), rg);
   assert.equal(withBody(rg, 'block1', view), rg, 'an unchanged view changes nothing');
 
@@ -25,19 +28,31 @@ test('a body view is the definition as a document, the same object for the same 
   assert.equal(added.id, 'dense9');
   const next = withBody(rg, 'block1', added.doc);
   const def = next.blocks.find((b) => b.id === 'block1')!;
-  assert.deepEqual(def.nodes.map((n) => n.id), ['in', 'd32', 'd16', 'out', 'dense9']);
+  assert.deepEqual(
+    def.nodes.map((n) => n.id),
+    ['in', 'd32', 'd16', 'out', 'dense9'],
+  );
   assert.deepEqual(def.layout?.positions?.dense9, { x: 5, y: 6 });
   assert.equal(next.nodes, rg.nodes, 'the main graph is untouched');
-  assert.equal(next.blocks.find((b) => b.id === 'block2'), rg.blocks.find((b) => b.id === 'block2'));
+  assert.equal(
+    next.blocks.find((b) => b.id === 'block2'),
+    rg.blocks.find((b) => b.id === 'block2'),
+  );
 
   const trimmed = withBody(rg, 'block1', removeItems(view, ['d16'], []));
-  assert.deepEqual(trimmed.blocks.find((b) => b.id === 'block1')!.nodes.map((n) => n.id), ['in', 'd32', 'out']);
+  assert.deepEqual(
+    trimmed.blocks.find((b) => b.id === 'block1')!.nodes.map((n) => n.id),
+    ['in', 'd32', 'out'],
+  );
   assert.throws(() => withBody({ ...rg, blocks: [] }, 'block1', { ...view, blocks: [] }), /block definition 'block1' is not in the edited document/);
 });
 
 test('edit paths: the valid prefix, and the shape keys of the first use', () => {
   const rg = loadExample('rgnet');
-  const path = [{ blockId: 'block2', nodeId: 'b2', repeat: false }, { blockId: 'block1', nodeId: 'rep', repeat: true }];
+  const path = [
+    { blockId: 'block2', nodeId: 'b2', repeat: false },
+    { blockId: 'block1', nodeId: 'rep', repeat: true },
+  ];
   assert.equal(validPath(rg, path), path);
   assert.deepEqual(validPath({ ...rg, blocks: rg.blocks.filter((b) => b.id !== 'block1') }, path), [path[0]]);
   assert.equal(shapePrefix(path), 'b2/rep#0/');
@@ -49,7 +64,10 @@ test('pathToBlock: the levels a problem inside a nested definition opens, throug
   assert.deepEqual(pathToBlock(rg, undefined), []);
   assert.deepEqual(pathToBlock(rg, 'block2'), [{ blockId: 'block2', nodeId: 'b2', repeat: false }]);
   // block1 is only used inside block2, by the repeat: two levels, the repeat flagged (shape keys 'b2/rep#0/').
-  assert.deepEqual(pathToBlock(rg, 'block1'), [{ blockId: 'block2', nodeId: 'b2', repeat: false }, { blockId: 'block1', nodeId: 'rep', repeat: true }]);
+  assert.deepEqual(pathToBlock(rg, 'block1'), [
+    { blockId: 'block2', nodeId: 'b2', repeat: false },
+    { blockId: 'block1', nodeId: 'rep', repeat: true },
+  ]);
   assert.equal(pathToBlock(rg, 'nope'), null);
   // A definition no node uses cannot be reached.
   assert.equal(pathToBlock({ ...rg, nodes: rg.nodes.filter((n) => n.id !== 'b2') }, 'block1'), null);

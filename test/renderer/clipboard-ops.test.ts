@@ -29,9 +29,15 @@ test('ties between copied nodes point at the copies; a tie to a node left behind
 test('an instance pasted into another document brings its definitions; a different definition with the same id is renamed', () => {
   const rg = loadExample('rgnet');
   const clip = copyNodes(rg, ['b2'])!;
-  assert.deepEqual(clip.blocks.map((b) => b.id), ['block2', 'block1']);
+  assert.deepEqual(
+    clip.blocks.map((b) => b.id),
+    ['block2', 'block1'],
+  );
   const into = pasteNodes(emptyDocument(), clip);
-  assert.deepEqual(into.doc.blocks.map((b) => b.id), ['block2', 'block1']);
+  assert.deepEqual(
+    into.doc.blocks.map((b) => b.id),
+    ['block2', 'block1'],
+  );
   assert.equal(validateDocument(into.doc).filter((p) => p.code === 'E_BLOCK_MISSING').length, 0);
 
   // Same document: the definitions are shared, not duplicated.
@@ -41,7 +47,10 @@ test('an instance pasted into another document brings its definitions; a differe
   // A document whose block1 is something else: the copy's block1 arrives as block3, and block2 uses it.
   const other = { ...emptyDocument(), blocks: [{ id: 'block1', nodes: [], edges: [] }] };
   const renamed = pasteNodes(other, clip);
-  assert.deepEqual(renamed.doc.blocks.map((b) => b.id), ['block1', 'block2', 'block3']);
+  assert.deepEqual(
+    renamed.doc.blocks.map((b) => b.id),
+    ['block1', 'block2', 'block3'],
+  );
   const block2 = renamed.doc.blocks.find((b) => b.id === 'block2')!;
   assert.equal(block2.nodes.find((n) => n.kind === 'Repeat')!.block, 'block3');
 });

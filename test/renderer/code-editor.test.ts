@@ -25,18 +25,25 @@ export function forward(self: Self, x: NDArray): NDArray {
 }
 `;
 
-const doc = (source: string | null): GraphDocument => ({
-  format: 'blocksmith.graph', version: 2, title: 'code', input: { shape: [2, 3], dtype: 'float32' }, device: 'cpu', seed: 0, blocks: [],
-  nodes: [
-    { id: 'in', kind: 'Input', name: 'data' },
-    { id: 'c', kind: 'Code', name: 'tripler0', ...(source === null ? {} : { attrs: { source } }) },
-    { id: 'out', kind: 'Output', name: 'output' },
-  ],
-  edges: [
-    { id: 'e1', source: { node: 'in', port: 'output' }, target: { node: 'c', port: 'data' } },
-    { id: 'e2', source: { node: 'c', port: 'output' }, target: { node: 'out', port: 'data' } },
-  ],
-} as GraphDocument);
+const doc = (source: string | null): GraphDocument =>
+  ({
+    format: 'blocksmith.graph',
+    version: 2,
+    title: 'code',
+    input: { shape: [2, 3], dtype: 'float32' },
+    device: 'cpu',
+    seed: 0,
+    blocks: [],
+    nodes: [
+      { id: 'in', kind: 'Input', name: 'data' },
+      { id: 'c', kind: 'Code', name: 'tripler0', ...(source === null ? {} : { attrs: { source } }) },
+      { id: 'out', kind: 'Output', name: 'output' },
+    ],
+    edges: [
+      { id: 'e1', source: { node: 'in', port: 'output' }, target: { node: 'c', port: 'data' } },
+      { id: 'e2', source: { node: 'c', port: 'output' }, target: { node: 'out', port: 'data' } },
+    ],
+  }) as GraphDocument;
 
 const outputShape = (s: ReturnType<ReturnType<typeof createEditorStore>['getState']>) => s.shapes?.edges.e2?.shape ?? null;
 
@@ -48,10 +55,16 @@ test('a document with code opens restricted: sent without trust, listed for the 
   assert.equal(store.getState().codeTrust, 'restricted');
   await session.flush();
   const state = store.getState();
-  assert.deepEqual(state.codeReview?.map((c) => [c.name, c.source, c.trusted]), [['tripler0', SOURCE, false]]);
+  assert.deepEqual(
+    state.codeReview?.map((c) => [c.name, c.source, c.trusted]),
+    [['tripler0', SOURCE, false]],
+  );
   assert.equal(state.codePromptOpen, true);
   assert.equal(outputShape(state), null, 'no shape leaves the code block');
-  assert.ok(state.problems.some((p) => p.nodeId === 'c' && /E_CODE_UNTRUSTED/.test(p.message)), JSON.stringify(state.problems));
+  assert.ok(
+    state.problems.some((p) => p.nodeId === 'c' && /E_CODE_UNTRUSTED/.test(p.message)),
+    JSON.stringify(state.problems),
+  );
 
   // "Keep restricted" closes the prompt; the next edit does not open it again, and still runs nothing.
   state.setCodeTrust({ codePromptOpen: false });
@@ -83,12 +96,21 @@ const complete = (text: string) => {
   return codeCompletions(new CompletionContext(state, text.length, false));
 };
 
-test('completion offers the sandbox\'s np / npx names, the declared parameters after self., array methods elsewhere', () => {
+test("completion offers the sandbox's np / npx names, the declared parameters after self., array methods elsewhere", () => {
   const np = complete('const y = np.do');
   assert.equal(np?.from, 'const y = np.'.length);
-  assert.deepEqual(np?.options.map((o) => o.label).filter((l) => l !== 'random'), [...CODE_NP]);
-  assert.deepEqual(complete('npx.re')?.options.map((o) => o.label), [...CODE_NPX]);
-  assert.deepEqual(complete('np.random.')?.options.map((o) => o.label), ['uniform', 'normal']);
+  assert.deepEqual(
+    np?.options.map((o) => o.label).filter((l) => l !== 'random'),
+    [...CODE_NP],
+  );
+  assert.deepEqual(
+    complete('npx.re')?.options.map((o) => o.label),
+    [...CODE_NPX],
+  );
+  assert.deepEqual(
+    complete('np.random.')?.options.map((o) => o.label),
+    ['uniform', 'normal'],
+  );
   const source = `export const params = {
   weight: { shape: (x: number[]) => [x[x.length - 1], 8], init: ['normal', { sigma: 0.1 }] }, // a comment: not a name
   alpha: { shape: [1] },
@@ -97,7 +119,10 @@ test('completion offers the sandbox\'s np / npx names, the declared parameters a
 export function forward(self: Self, x: NDArray): NDArray {
   return x.mul(self.`;
   assert.deepEqual(declaredParams(source), ['weight', 'alpha']);
-  assert.deepEqual(complete(source)?.options.map((o) => o.label), ['weight', 'alpha', 'name']);
+  assert.deepEqual(
+    complete(source)?.options.map((o) => o.label),
+    ['weight', 'alpha', 'name'],
+  );
   assert.ok(complete('x.su')?.options.some((o) => o.label === 'sum'));
   assert.equal(complete('const a = 1 '), null, 'nothing after a space unless asked');
 });
@@ -111,5 +136,11 @@ test('an engine problem goes on the line it names, else on the first line', () =
     { code: 'E_SHAPE_MISMATCH', severity: 'error', message: 'line 3: boom' },
     { code: 'E_X', severity: 'warning', message: 'line 9: past the end' },
   ] as never);
-  assert.deepEqual(d.map((x) => [x.from, x.to, x.severity]), [[5, 8, 'error'], [0, 1, 'warning']]);
+  assert.deepEqual(
+    d.map((x) => [x.from, x.to, x.severity]),
+    [
+      [5, 8, 'error'],
+      [0, 1, 'warning'],
+    ],
+  );
 });

@@ -10,7 +10,7 @@ test('a text file and window make a text data source', () => {
   assert.deepEqual(built.config.data, { kind: 'text', path: 'assets/text/tiny-tales.txt', window: 16 });
   const defaults = buildConfig({ ...defaultForm(), data: 'text', dataPath: 'tales.txt' });
   assert.ok(defaults.ok);
-  assert.deepEqual(defaults.config.data, { kind: 'text', path: 'tales.txt' }, 'no window: the engine takes the document\'s input length');
+  assert.deepEqual(defaults.config.data, { kind: 'text', path: 'tales.txt' }, "no window: the engine takes the document's input length");
 });
 
 test('a text source without a file, or with a bad window, names the field', () => {

@@ -3,9 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { zGraphDocument } from '../../engine/protocol/graph-document.ts';
 import { paletteGroups } from '../../renderer/graph/catalog.ts';
-import {
-  addNode, connect, emptyDocument, moveNodes, removeItems, renameNode, setAttr, setParamSettings,
-} from '../../renderer/graph/document-ops.ts';
+import { addNode, connect, emptyDocument, moveNodes, removeItems, renameNode, setAttr, setParamSettings } from '../../renderer/graph/document-ops.ts';
 import { nodePorts } from '../../renderer/graph/ports.ts';
 import { bodyView } from '../../renderer/graph/body-view.ts';
 import { loadExample } from '../../engine/graph/examples.ts';
@@ -29,7 +27,10 @@ function mlp() {
 
 test('new nodes get Gluon names from the document (dense0, dense1) and stable ids', () => {
   const { doc, ids } = mlp();
-  assert.deepEqual(doc.nodes.map((n) => n.name), ['data0', 'dense0', 'dense1', 'output0']);
+  assert.deepEqual(
+    doc.nodes.map((n) => n.name),
+    ['data0', 'dense0', 'dense1', 'output0'],
+  );
   assert.deepEqual(ids, ['data0', 'dense0', 'dense1', 'output0']);
   assert.deepEqual(doc.layout?.positions?.dense1, { x: 400, y: 0 });
   // Still a valid document by the engine's schema.
@@ -53,7 +54,7 @@ test('renaming refuses non-identifiers and names in use', () => {
   assert.equal(renameNode(doc, 'dense0', '1abc').ok, false);
 });
 
-test('renaming inside a definition refuses a main-graph name; a name the engine gives a repeat\'s copy is refused too', () => {
+test("renaming inside a definition refuses a main-graph name; a name the engine gives a repeat's copy is refused too", () => {
   const rg = loadExample('rgnet');
   // Editing block1 (a body view): dense8 lives in the main graph, which the view's nodes do not hold.
   const block1 = bodyView(rg, 'block1')!;
@@ -114,8 +115,14 @@ test('removing nodes removes their edges, positions and ties to them', () => {
   const { doc } = mlp();
   const tied = setParamSettings(doc, 'dense1', 'weight', { tiedTo: { node: 'dense0', param: 'weight' }, constant: true });
   const after = removeItems(tied, ['dense0'], []);
-  assert.deepEqual(after.nodes.map((n) => n.id), ['data0', 'dense1', 'output0']);
-  assert.deepEqual(after.edges.map((e) => `${e.source.node}->${e.target.node}`), ['dense1->output0']);
+  assert.deepEqual(
+    after.nodes.map((n) => n.id),
+    ['data0', 'dense1', 'output0'],
+  );
+  assert.deepEqual(
+    after.edges.map((e) => `${e.source.node}->${e.target.node}`),
+    ['dense1->output0'],
+  );
   assert.equal(after.layout?.positions?.dense0, undefined);
   assert.deepEqual(after.nodes[1]!.params, { weight: { constant: true } });
   assert.equal(doc.nodes.length, 4, 'the original document is untouched');
@@ -137,14 +144,34 @@ test('ports: Input/Output, layers from the catalog, a block instance from its de
   const { doc } = mlp();
   assert.deepEqual(nodePorts(doc.nodes[0]!, doc, catalog), { inputs: [], outputs: ['output'] });
   assert.deepEqual(nodePorts(doc.nodes[3]!, doc, catalog), { inputs: [{ name: 'data', variadic: false }], outputs: [] });
-  const withBlock = { ...doc, blocks: [{ id: 'b', nodes: [{ id: 'i', kind: 'Input', name: 'x' }, { id: 'o', kind: 'Output', name: 'y' }], edges: [] }] };
-  assert.deepEqual(nodePorts({ id: 'n', kind: 'BlockInstance', name: 'seq0', block: 'b' }, withBlock, catalog),
-    { inputs: [{ name: 'x', variadic: false }], outputs: ['y'] });
+  const withBlock = {
+    ...doc,
+    blocks: [
+      {
+        id: 'b',
+        nodes: [
+          { id: 'i', kind: 'Input', name: 'x' },
+          { id: 'o', kind: 'Output', name: 'y' },
+        ],
+        edges: [],
+      },
+    ],
+  };
+  assert.deepEqual(nodePorts({ id: 'n', kind: 'BlockInstance', name: 'seq0', block: 'b' }, withBlock, catalog), {
+    inputs: [{ name: 'x', variadic: false }],
+    outputs: ['y'],
+  });
 });
 
 test('the palette groups the catalog by category, leaves out bare containers, and searches', () => {
   const groups = paletteGroups(catalog);
-  assert.deepEqual(groups.map((g) => g.title), ['Input / output', 'Layers', 'Activations', 'Structure']);
+  assert.deepEqual(
+    groups.map((g) => g.title),
+    ['Input / output', 'Layers', 'Activations', 'Structure'],
+  );
   assert.ok(!groups.flatMap((g) => g.entries).some((e) => e.kind === 'Sequential'));
-  assert.deepEqual(paletteGroups(catalog, 'dens').flatMap((g) => g.entries.map((e) => e.kind)), ['Dense']);
+  assert.deepEqual(
+    paletteGroups(catalog, 'dens').flatMap((g) => g.entries.map((e) => e.kind)),
+    ['Dense'],
+  );
 });

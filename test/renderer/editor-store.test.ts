@@ -24,7 +24,14 @@ function storeWithChain() {
   return store;
 }
 
-const key = (k: string, mods: Partial<{ ctrlKey: boolean; shiftKey: boolean }> = {}) => ({ key: k, ctrlKey: false, metaKey: false, shiftKey: false, altKey: false, ...mods });
+const key = (k: string, mods: Partial<{ ctrlKey: boolean; shiftKey: boolean }> = {}) => ({
+  key: k,
+  ctrlKey: false,
+  metaKey: false,
+  shiftKey: false,
+  altKey: false,
+  ...mods,
+});
 
 test('every commit is one undo step; undo and redo walk them', () => {
   const store = storeWithChain();
@@ -41,7 +48,10 @@ test('deleting a multi-selection is one step, undone and redone as one', () => {
   const before = store.getState().document;
   store.getState().select(['dense0', 'dense1']);
   assert.ok(runCommand(store, 'deleteSelection'));
-  assert.deepEqual(store.getState().document.nodes.map((n) => n.id), ['data0', 'output0']);
+  assert.deepEqual(
+    store.getState().document.nodes.map((n) => n.id),
+    ['data0', 'output0'],
+  );
   assert.equal(store.getState().document.edges.length, 0);
   assert.deepEqual(store.getState().selectedNodes, []);
   runCommand(store, 'undo');
@@ -87,7 +97,7 @@ test('select all, then opening a document resets history and selection', () => {
   assert.equal(store.getState().fileName, 'other.json');
 });
 
-test('opening a document drops a finished run\'s training view (its gradient badges named the old model\'s layers) and the chosen Run input; an active run keeps its view', () => {
+test("opening a document drops a finished run's training view (its gradient badges named the old model's layers) and the chosen Run input; an active run keeps its view", () => {
   const store = createEditorStore();
   const finished = { ...idleView(), phase: 'finished' as const, runId: 'r1', gradNorms: { dense0: 2.5 } };
   store.getState().setTraining(finished);
@@ -111,7 +121,10 @@ test('duplicating a selection copies nodes with fresh names and the edges among 
   const { document, selectedNodes, past } = store.getState();
   assert.equal(past.length, steps + 1);
   assert.deepEqual(selectedNodes, ['dense2', 'dense3']);
-  assert.deepEqual(document.edges.filter((e) => e.source.node === 'dense2').map((e) => e.target.node), ['dense3']);
+  assert.deepEqual(
+    document.edges.filter((e) => e.source.node === 'dense2').map((e) => e.target.node),
+    ['dense3'],
+  );
   assert.equal(document.edges.length, 4, 'only the edge among the copies is added');
   assert.equal(commandForKey(key('d', { ctrlKey: true }))?.name, 'duplicateSelection');
 });
@@ -123,9 +136,13 @@ test('typing in one inspector field is one undo step, ended when the field is le
   const steps = store.getState().past.length;
   const type = (units: number) => {
     const doc = store.getState().document;
-    store.getState().commit({ ...doc, nodes: doc.nodes.map((n) => (n.id === dense ? { ...n, attrs: { ...n.attrs, units } } : n)) }, { group: `attr:${dense}:units` });
+    store
+      .getState()
+      .commit({ ...doc, nodes: doc.nodes.map((n) => (n.id === dense ? { ...n, attrs: { ...n.attrs, units } } : n)) }, { group: `attr:${dense}:units` });
   };
-  type(1); type(12); type(128);
+  type(1);
+  type(12);
+  type(128);
   assert.equal(store.getState().past.length, steps + 1);
   store.getState().endEditGroup();
   type(64);

@@ -55,7 +55,11 @@ test('a connection lost during a Run leaves the status offline; the monitor alon
   });
   const session = new EngineSession(store, client);
   const reconnected: string[] = [];
-  monitor = connectionMonitor(store, () => ({ reconnected: async () => { reconnected.push('again'); } }));
+  monitor = connectionMonitor(store, () => ({
+    reconnected: async () => {
+      reconnected.push('again');
+    },
+  }));
   store.getState().setEngine({ engineStatus: 'ready' });
   await session.run();
   assert.equal(store.getState().engineStatus, 'offline');
@@ -67,7 +71,12 @@ test('a connection lost during a Run leaves the status offline; the monitor alon
 
 test('a Run that fails for another reason sets the status back to ready', async () => {
   const store = createEditorStore();
-  const { client } = fakeClient({ ...shapes, forward: () => { throw new Error('E_SHAPE: no'); } });
+  const { client } = fakeClient({
+    ...shapes,
+    forward: () => {
+      throw new Error('E_SHAPE: no');
+    },
+  });
   const session = new EngineSession(store, client);
   store.getState().setEngine({ engineStatus: 'ready' });
   await session.run();

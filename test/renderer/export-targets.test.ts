@@ -11,7 +11,7 @@ test('the dialog offers exactly the targets `blocksmith export` has', () => {
   assert.deepEqual([...EXPORT_TARGETS].sort(), [...new Set(cli)].sort());
 });
 
-test('a name with another format\'s extension is refused, naming the one it should have', () => {
+test("a name with another format's extension is refused, naming the one it should have", () => {
   const wrong = checkExportPath('/m/mnist.onnx', 'mxnet');
   assert.equal(wrong.ok, false);
   assert.ok(!wrong.ok && wrong.suggestion === '/m/mnist.params' && /end in \.params, not \.onnx/.test(wrong.error));

@@ -14,9 +14,15 @@ import { catalog } from './catalog-fixture.ts';
 
 class MemoryStorage implements StorageLike {
   readonly map = new Map<string, string>();
-  getItem(k: string) { return this.map.get(k) ?? null; }
-  setItem(k: string, v: string) { this.map.set(k, v); }
-  removeItem(k: string) { this.map.delete(k); }
+  getItem(k: string) {
+    return this.map.get(k) ?? null;
+  }
+  setItem(k: string, v: string) {
+    this.map.set(k, v);
+  }
+  removeItem(k: string) {
+    this.map.delete(k);
+  }
 }
 
 function manualTimers() {
@@ -24,10 +30,22 @@ function manualTimers() {
   return {
     pending,
     timers: {
-      setTimeout: (fn: () => void, ms: number) => { const t = { fn, ms }; pending.push(t); return t; },
-      clearTimeout: (t: unknown) => { const i = pending.indexOf(t as never); if (i >= 0) pending.splice(i, 1); },
+      setTimeout: (fn: () => void, ms: number) => {
+        const t = { fn, ms };
+        pending.push(t);
+        return t;
+      },
+      clearTimeout: (t: unknown) => {
+        const i = pending.indexOf(t as never);
+        if (i >= 0) pending.splice(i, 1);
+      },
     },
-    fire() { const t = pending.shift(); assert.ok(t, 'a timer is pending'); t.fn(); return t.ms; },
+    fire() {
+      const t = pending.shift();
+      assert.ok(t, 'a timer is pending');
+      t.fn();
+      return t.ms;
+    },
   };
 }
 
@@ -43,7 +61,10 @@ test('recent files: newest first, no duplicates, at most ten, garbage in storage
   assert.equal(list.length, MAX_RECENT_FILES);
   assert.equal(list[0]!.path, '/m/f11.json');
   list = touchRecentFile(storage, '/m/f5.json', 100, true);
-  assert.deepEqual(list.slice(0, 2).map((r) => r.path), ['/m/f5.json', '/m/f11.json']);
+  assert.deepEqual(
+    list.slice(0, 2).map((r) => r.path),
+    ['/m/f5.json', '/m/f11.json'],
+  );
   assert.equal(list.filter((r) => r.path === '/m/f5.json').length, 1);
   assert.equal(list[0]!.savedAt, 100);
   // Opening it later keeps the time it was saved.
@@ -51,7 +72,10 @@ test('recent files: newest first, no duplicates, at most ten, garbage in storage
   storage.setItem(RECENT_FILES_KEY, '{not json');
   assert.deepEqual(readRecentFiles(storage), []);
   storage.setItem(RECENT_FILES_KEY, JSON.stringify([{ path: 3 }, { path: '/ok.json', usedAt: 1 }]));
-  assert.deepEqual(readRecentFiles(storage).map((r) => r.path), ['/ok.json']);
+  assert.deepEqual(
+    readRecentFiles(storage).map((r) => r.path),
+    ['/ok.json'],
+  );
   assert.equal(baseName('C:\\models\\mlp.json'), 'mlp.json');
   assert.equal(windowTitle('mlp.json', true), '• mlp.json — Blocksmith');
 });
@@ -61,7 +85,14 @@ test('autosave: copies an unsaved document after the delay, empties the slot onc
   const storage = new MemoryStorage();
   const t = manualTimers();
   const saves: number[] = [];
-  const autosaver = new Autosaver(store, storage, (at) => saves.push(at), (m) => assert.fail(m), t.timers, () => 1234);
+  const autosaver = new Autosaver(
+    store,
+    storage,
+    (at) => saves.push(at),
+    (m) => assert.fail(m),
+    t.timers,
+    () => 1234,
+  );
   autosaver.start();
   edit(store);
   edit(store, 'Activation');
@@ -96,7 +127,10 @@ test('a recovery is offered only when newer than the last save of its file', () 
   assert.equal(recoveryToOffer(storage, []), null, 'a copy that is not a document is not offered');
 });
 
-interface Call { method: string; params: Record<string, unknown> }
+interface Call {
+  method: string;
+  params: Record<string, unknown>;
+}
 
 function controller(answers: Record<string, (params: Record<string, unknown>) => unknown>, prompt: string | null = null) {
   const store = createEditorStore();
@@ -125,13 +159,15 @@ function controller(answers: Record<string, (params: Record<string, unknown>) =>
     return undefined;
   };
   const files = new FileController(store, session, {
-    storage, confirm: () => true, now: () => 42,
+    storage,
+    confirm: () => true,
+    now: () => 42,
     dialogs: { invoke: invoke as DesktopDialogs['invoke'] },
   });
   return { store, storage, calls, files, osRecent, menuRecent };
 }
 
-test('open by path: the engine\'s (migrated) document replaces the current one; a failure keeps everything', async () => {
+test("open by path: the engine's (migrated) document replaces the current one; a failure keeps everything", async () => {
   const v2 = { ...emptyDocument(), title: 'old' };
   const { store, files, calls } = controller({
     readDocumentFile: (p) => {
@@ -143,7 +179,10 @@ test('open by path: the engine\'s (migrated) document replaces the current one; 
   assert.equal(store.getState().filePath, '/m/old.json');
   assert.equal(store.getState().fileName, 'old.json');
   assert.match(store.getState().notice?.text ?? '', /^Upgraded from version 1 to 2 and opened \/m\/old\.json; Save writes version 2$/);
-  assert.deepEqual(files.files.getState().recent.map((r) => r.path), ['/m/old.json']);
+  assert.deepEqual(
+    files.files.getState().recent.map((r) => r.path),
+    ['/m/old.json'],
+  );
 
   edit(store);
   store.getState().markSaved();
@@ -152,26 +191,41 @@ test('open by path: the engine\'s (migrated) document replaces the current one; 
   assert.equal(store.getState().document, before);
   assert.equal(store.getState().filePath, '/m/old.json');
   assert.match(store.getState().notice?.text ?? '', /^Cannot open: \/m\/gone\.json does not exist/);
-  assert.deepEqual(files.files.getState().recent.map((r) => r.path), ['/m/old.json']);
-  assert.deepEqual(calls.map((c) => c.method), ['readDocumentFile', 'readDocumentFile']);
+  assert.deepEqual(
+    files.files.getState().recent.map((r) => r.path),
+    ['/m/old.json'],
+  );
+  assert.deepEqual(
+    calls.map((c) => c.method),
+    ['readDocumentFile', 'readDocumentFile'],
+  );
 });
 
 test('save asks for a path the first time, then writes there; an edit made during the write keeps the mark', async () => {
   let release: () => void = () => undefined;
   let slow = false;
-  const { store, files, calls, osRecent } = controller({
-    writeDocumentFile: async (p) => {
-      if (slow) await new Promise<void>((r) => { release = r; });
-      return { path: p.path, bytes: 10, modifiedMs: 1 };
+  const { store, files, calls, osRecent } = controller(
+    {
+      writeDocumentFile: async (p) => {
+        if (slow)
+          await new Promise<void>((r) => {
+            release = r;
+          });
+        return { path: p.path, bytes: 10, modifiedMs: 1 };
+      },
     },
-  }, '/m/new.json');
+    '/m/new.json',
+  );
   edit(store);
   assert.equal(await files.save(), true);
-  assert.deepEqual(calls.map((c) => c.params.path), ['/m/new.json']);
+  assert.deepEqual(
+    calls.map((c) => c.params.path),
+    ['/m/new.json'],
+  );
   assert.equal(store.getState().dirty, false);
   assert.equal(store.getState().fileName, 'new.json');
   assert.equal(files.files.getState().recent[0]?.savedAt, 42);
-  assert.deepEqual(osRecent, ['/m/new.json'], 'the desktop shell hears it for the OS\'s recent list');
+  assert.deepEqual(osRecent, ['/m/new.json'], "the desktop shell hears it for the OS's recent list");
 
   edit(store, 'Activation');
   slow = true;
@@ -185,9 +239,14 @@ test('save asks for a path the first time, then writes there; an edit made durin
 });
 
 test('a failed save says why and leaves the document unsaved', async () => {
-  const { store, files } = controller({
-    writeDocumentFile: () => { throw new ServiceError('E_FILE_NOT_FOUND', 'cannot save /nowhere/x.json: the folder /nowhere does not exist'); },
-  }, '/nowhere/x.json');
+  const { store, files } = controller(
+    {
+      writeDocumentFile: () => {
+        throw new ServiceError('E_FILE_NOT_FOUND', 'cannot save /nowhere/x.json: the folder /nowhere does not exist');
+      },
+    },
+    '/nowhere/x.json',
+  );
   edit(store);
   assert.equal(await files.saveAs(), false);
   assert.equal(store.getState().dirty, true);
@@ -214,11 +273,14 @@ test('at start a recovery is offered and autosave waits; Restore brings the docu
   assert.equal(title.title, '• lost.json — Blocksmith');
 });
 
-test('the desktop menu\'s Open Recent gets the recent list at start and after every change', async () => {
-  const { store, files, menuRecent } = controller({
-    writeDocumentFile: (p) => ({ path: p.path, bytes: 10, modifiedMs: 1 }),
-    readDocumentFile: (p) => ({ path: p.path, document: emptyDocument(), migratedFrom: null, problems: [], modifiedMs: 1 }),
-  }, '/m/new.json');
+test("the desktop menu's Open Recent gets the recent list at start and after every change", async () => {
+  const { store, files, menuRecent } = controller(
+    {
+      writeDocumentFile: (p) => ({ path: p.path, bytes: 10, modifiedMs: 1 }),
+      readDocumentFile: (p) => ({ path: p.path, document: emptyDocument(), migratedFrom: null, problems: [], modifiedMs: 1 }),
+    },
+    '/m/new.json',
+  );
   files.start();
   assert.deepEqual(menuRecent, [[]]);
   edit(store);

@@ -7,7 +7,15 @@ import { commandNamed, registeredCommands } from '../../renderer/commands/index.
 import { addNode } from '../../renderer/graph/document-ops.ts';
 import { createEditorStore } from '../../renderer/store/editor-store.ts';
 import {
-  APP_ACTIONS, GESTURES, HELP_GROUPS, commandEntries, entryEnabled, helpView, matchesQuery, moveActive, type HelpEntry,
+  APP_ACTIONS,
+  GESTURES,
+  HELP_GROUPS,
+  commandEntries,
+  entryEnabled,
+  helpView,
+  matchesQuery,
+  moveActive,
+  type HelpEntry,
 } from '../../renderer/toolbar/help-model.ts';
 import { catalog } from './catalog-fixture.ts';
 
@@ -17,14 +25,25 @@ const labels = (entries: readonly HelpEntry[]) => entries.map((e) => e.label);
 test('every registered command is listed once, with a doc line, under one of the five groups', () => {
   const view = helpView(all(), GESTURES, '');
   const commands = view.entries.filter((e) => e.source === 'command');
-  assert.deepEqual(commands.map((e) => e.id).sort(), registeredCommands().map((c) => c.name).sort());
+  assert.deepEqual(
+    commands.map((e) => e.id).sort(),
+    registeredCommands()
+      .map((c) => c.name)
+      .sort(),
+  );
   for (const e of view.entries) {
     assert.ok(e.doc.length > 10, `${e.id} has a doc line`);
     assert.ok(HELP_GROUPS.includes(e.group), `${e.id}: ${e.group}`);
   }
-  assert.deepEqual(view.sections.map((s) => s.group), ['File', 'Edit', 'Blocks', 'View', 'Run']);
+  assert.deepEqual(
+    view.sections.map((s) => s.group),
+    ['File', 'Edit', 'Blocks', 'View', 'Run'],
+  );
   // The flat order (what ↑/↓ walk) is the drawn order: group by group.
-  assert.deepEqual(view.entries, view.sections.flatMap((s) => s.entries));
+  assert.deepEqual(
+    view.entries,
+    view.sections.flatMap((s) => s.entries),
+  );
   assert.deepEqual(labels(view.sections[0]!.entries), ['New', 'Open…', 'Save', 'Save as…', 'Import model…', 'Export…', 'Download']);
   assert.equal(view.entries.find((e) => e.id === 'makeBlock')?.shortcut, 'Ctrl+G');
   assert.equal(view.gestures.length, GESTURES.length);
@@ -39,7 +58,10 @@ test('search: every word must appear in the label, keys, description or group, c
   assert.ok(labels(block.entries).includes('Make block'));
   assert.ok(!labels(block.entries).includes('Undo'));
   assert.ok(block.sections.some((s) => s.group === 'Blocks'));
-  assert.deepEqual(block.gestures.map((g) => g.gesture).filter((g) => /block/i.test(g)), ['Double-click a block or repeat']);
+  assert.deepEqual(
+    block.gestures.map((g) => g.gesture).filter((g) => /block/i.test(g)),
+    ['Double-click a block or repeat'],
+  );
   assert.ok(block.gestures.every((g) => matchesQuery(`${g.gesture} ${g.doc}`, 'block')));
 
   // By keys: Ctrl+G is Make block only (Unmake is Ctrl+Shift+G).
@@ -48,10 +70,13 @@ test('search: every word must appear in the label, keys, description or group, c
   assert.deepEqual(labels(helpView(all(), GESTURES, 'ctrl+enter').entries), ['Run']);
   const none = helpView(all(), GESTURES, 'no such thing');
   assert.deepEqual([none.sections, none.entries, none.gestures], [[], [], []]);
-  assert.deepEqual(helpView(all(), GESTURES, 'box select').gestures.map((g) => g.gesture), ['Shift+drag']);
+  assert.deepEqual(
+    helpView(all(), GESTURES, 'box select').gestures.map((g) => g.gesture),
+    ['Shift+drag'],
+  );
 });
 
-test('↑ and ↓ move through the matches and wrap; other keys are the search field\'s', () => {
+test("↑ and ↓ move through the matches and wrap; other keys are the search field's", () => {
   assert.equal(moveActive('ArrowDown', 0, 3), 1);
   assert.equal(moveActive('ArrowDown', 2, 3), 0);
   assert.equal(moveActive('ArrowUp', 0, 3), 2);
@@ -61,7 +86,7 @@ test('↑ and ↓ move through the matches and wrap; other keys are the search f
   assert.equal(moveActive('ArrowDown', 0, 0), null);
 });
 
-test('enabled: what each entry would do now — the command\'s own check, the toolbar\'s for Run and Layout', () => {
+test("enabled: what each entry would do now — the command's own check, the toolbar's for Run and Layout", () => {
   const store = createEditorStore();
   store.getState().setEngine({ catalog });
   const entry = (id: string) => all().find((e) => e.id === id)!;

@@ -8,8 +8,27 @@ import { foldJobLog } from '../../engine/export/torch-job/job-follow.ts';
 import { jobSummary, jobView, parseNproc } from '../../renderer/training/job-model.ts';
 import { idleView } from '../../renderer/training/training-model.ts';
 
-const start = (step: number, history: unknown[] = []) => ({ kind: 'start', step, epoch: 0, epochs: 2, totalSteps: 40, batchesPerEpoch: 20, batchSize: 64, worldSize: 2, history });
-const stepLine = (step: number, loss: number) => ({ kind: 'step', step, epoch: step > 20 ? 1 : 0, batch: ((step - 1) % 20) + 1, loss, accuracy: 0.5, learningRate: 0.1, samplesPerSecond: 1000 });
+const start = (step: number, history: unknown[] = []) => ({
+  kind: 'start',
+  step,
+  epoch: 0,
+  epochs: 2,
+  totalSteps: 40,
+  batchesPerEpoch: 20,
+  batchSize: 64,
+  worldSize: 2,
+  history,
+});
+const stepLine = (step: number, loss: number) => ({
+  kind: 'step',
+  step,
+  epoch: step > 20 ? 1 : 0,
+  batch: ((step - 1) % 20) + 1,
+  loss,
+  accuracy: 0.5,
+  learningRate: 0.1,
+  samplesPerSecond: 1000,
+});
 const epoch0 = { kind: 'epoch', epoch: 0, trainLoss: 1, trainAccuracy: 0.6, validationLoss: 0.9, validationAccuracy: 0.7, seconds: 2 };
 
 function progress(lines: Record<string, unknown>[], exited: { exitCode: number | null; signal: string | null } | null = null) {
@@ -33,7 +52,17 @@ test('a running job: its step points, epochs, progress and ETA, as a run in the 
 });
 
 test('a resumed job keeps the points up to its checkpoint and the history its start line carries', () => {
-  const lines = [start(0), stepLine(10, 2), stepLine(20, 1.5), epoch0, stepLine(30, 1.2), start(20, [epoch0]), stepLine(30, 1.1), stepLine(40, 1), { kind: 'end', step: 40 }];
+  const lines = [
+    start(0),
+    stepLine(10, 2),
+    stepLine(20, 1.5),
+    epoch0,
+    stepLine(30, 1.2),
+    start(20, [epoch0]),
+    stepLine(30, 1.1),
+    stepLine(40, 1),
+    { kind: 'end', step: 40 },
+  ];
   const view = jobView(progress(lines), idleView());
   assert.deepEqual(view.series.steps, [10, 20, 30, 40]);
   assert.deepEqual(view.series.loss, [2, 1.5, 1.1, 1]);

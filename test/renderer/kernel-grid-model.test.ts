@@ -3,7 +3,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  KERNEL_GAP, KERNEL_MAX_FILTERS, KERNEL_SCALE, kernelAt, kernelCanvasSize, kernelCell, kernelGridOf, kernelSlice,
+  KERNEL_GAP,
+  KERNEL_MAX_FILTERS,
+  KERNEL_SCALE,
+  kernelAt,
+  kernelCanvasSize,
+  kernelCell,
+  kernelGridOf,
+  kernelSlice,
 } from '../../renderer/panels/kernel-grid-model.ts';
 
 test('convolution weights are kernel grids; dense weights and huge kernels are not', () => {

@@ -12,10 +12,19 @@ test('layerCatalog lists every registered kind as JSON-safe data matching its sc
   const answer = await layerCatalog({}, {} as RequestContext);
   const wire = JSON.parse(JSON.stringify(answer)) as unknown;
   const parsed = serviceMethods.layerCatalog.result.parse(wire);
-  assert.deepEqual(parsed.layers.map((l) => l.kind), layerKinds());
+  assert.deepEqual(
+    parsed.layers.map((l) => l.kind),
+    layerKinds(),
+  );
   const dense = parsed.layers.find((l) => l.kind === 'Dense')!;
-  assert.deepEqual(dense.attrs.find((a) => a.name === 'units'), { name: 'units', type: 'int', required: true, min: 1, doc: 'output features' });
-  assert.deepEqual(dense.params.map((p) => p.name), ['weight', 'bias']);
+  assert.deepEqual(
+    dense.attrs.find((a) => a.name === 'units'),
+    { name: 'units', type: 'int', required: true, min: 1, doc: 'output features' },
+  );
+  assert.deepEqual(
+    dense.params.map((p) => p.name),
+    ['weight', 'bias'],
+  );
   assert.ok(parsed.initializers.includes('xavier') && parsed.initializers.includes('constant'));
   // Palette: every kind but the bare containers, plus Input and Output.
   const shown = paletteGroups(makeCatalog(parsed.layers, parsed.initializers)).flatMap((g) => g.entries.map((e) => e.kind));

@@ -12,13 +12,23 @@ import { makeBlock, unmakeBlock } from '../../renderer/graph/block-ops.ts';
 import { bodyView, withBody } from '../../renderer/graph/body-view.ts';
 import { addNode, connect, emptyDocument, removeItems, setAttr, setDocumentFields } from '../../renderer/graph/document-ops.ts';
 import {
-  addBlockInstance, addStructure, currentLabel, definitionEntries, paletteDropText, parsePaletteDrop, recursionProblem, type PaletteDrop,
+  addBlockInstance,
+  addStructure,
+  currentLabel,
+  definitionEntries,
+  paletteDropText,
+  parsePaletteDrop,
+  recursionProblem,
+  type PaletteDrop,
 } from '../../renderer/graph/palette-blocks.ts';
 import { repeatInstance, setShareParams } from '../../renderer/graph/repeat-ops.ts';
 import { createEditorStore } from '../../renderer/store/editor-store.ts';
 import { catalog } from './catalog-fixture.ts';
 
-const errorsOf = (doc: GraphDocument) => validateDocument(doc).filter((p) => p.severity === 'error').map((p) => p.message);
+const errorsOf = (doc: GraphDocument) =>
+  validateDocument(doc)
+    .filter((p) => p.severity === 'error')
+    .map((p) => p.message);
 const edgeText = (doc: Pick<GraphDocument, 'edges'>) => doc.edges.map((e) => `${e.source.node}.${e.source.port}→${e.target.node}.${e.target.port}`);
 
 function wired(doc: GraphDocument, pairs: [string, string, string?][]): GraphDocument {
@@ -39,7 +49,11 @@ function add(doc: GraphDocument, kind: string, units?: number): { doc: GraphDocu
 function chainWithBlock(): { doc: GraphDocument; instanceId: string } {
   let doc = setDocumentFields(emptyDocument(), { input: { shape: [2, 20], dtype: 'float32' } });
   for (const [kind, units] of [['Input'], ['Dense', 32], ['Dense', 16], ['Output']] as const) doc = add(doc, kind, units).doc;
-  doc = wired(doc, [['data0', 'dense0'], ['dense0', 'dense1'], ['dense1', 'output0']]);
+  doc = wired(doc, [
+    ['data0', 'dense0'],
+    ['dense0', 'dense1'],
+    ['dense1', 'output0'],
+  ]);
   const made = makeBlock(doc, ['dense0', 'dense1']);
   assert.ok(made.ok, made.ok ? '' : made.reason);
   return { doc: made.doc, instanceId: made.instanceId };
@@ -51,11 +65,17 @@ function share(doc: GraphDocument, id: string): GraphDocument {
   return r.doc;
 }
 
-const totalParams = (doc: GraphDocument) => Object.entries(inferShapes(doc, {}).nodes)
-  .filter(([k]) => !k.includes('/')).reduce((sum, [, n]) => sum + n.paramCount, 0);
+const totalParams = (doc: GraphDocument) =>
+  Object.entries(inferShapes(doc, {}).nodes)
+    .filter(([k]) => !k.includes('/'))
+    .reduce((sum, [, n]) => sum + n.paramCount, 0);
 
 test('a palette drag carries a layer kind, a definition or a structure entry, and reads back the same', () => {
-  const drops: PaletteDrop[] = [{ type: 'layer', kind: 'Dense' }, { type: 'block', blockId: 'block1' }, { type: 'structure', structure: 'Concurrent' }];
+  const drops: PaletteDrop[] = [
+    { type: 'layer', kind: 'Dense' },
+    { type: 'block', blockId: 'block1' },
+    { type: 'structure', structure: 'Concurrent' },
+  ];
   for (const d of drops) assert.deepEqual(parsePaletteDrop(paletteDropText(d)), d);
   assert.equal(parsePaletteDrop(''), null);
   assert.equal(parsePaletteDrop('structure:Nope'), null);
@@ -64,21 +84,39 @@ test('a palette drag carries a layer kind, a definition or a structure entry, an
 
 test('"Blocks in this document": every definition with its label, port counts and uses, filtered by the search', () => {
   const { doc } = chainWithBlock();
-  const labelled: GraphDocument = { ...doc, blocks: [...doc.blocks, { id: 'block9', label: 'Two heads', nodes: [
-    { id: 'i', kind: 'Input', name: 'x' }, { id: 'o1', kind: 'Output', name: 'a' }, { id: 'o2', kind: 'Output', name: 'b' }], edges: [] }] };
+  const labelled: GraphDocument = {
+    ...doc,
+    blocks: [
+      ...doc.blocks,
+      {
+        id: 'block9',
+        label: 'Two heads',
+        nodes: [
+          { id: 'i', kind: 'Input', name: 'x' },
+          { id: 'o1', kind: 'Output', name: 'a' },
+          { id: 'o2', kind: 'Output', name: 'b' },
+        ],
+        edges: [],
+      },
+    ],
+  };
   assert.deepEqual(definitionEntries(labelled), [
     { blockId: 'block1', title: 'block1', inputs: 1, outputs: 1, uses: 1 },
     { blockId: 'block9', title: 'Two heads', inputs: 1, outputs: 2, uses: 0 },
   ]);
-  assert.deepEqual(definitionEntries(labelled, 'heads').map((e) => e.blockId), ['block9']);
+  assert.deepEqual(
+    definitionEntries(labelled, 'heads').map((e) => e.blockId),
+    ['block9'],
+  );
 });
 
-test('a definition\'s label reads the body\'s repeat counts as they are now, not as stored', () => {
-  const body = (count: number) => [
-    { id: 'in', kind: 'Input', name: 'data' },
-    { id: 'r', kind: 'Repeat', name: 'sequential0', block: 'block1', count },
-    { id: 'out', kind: 'Output', name: 'output' },
-  ] as GraphDocument['nodes'];
+test("a definition's label reads the body's repeat counts as they are now, not as stored", () => {
+  const body = (count: number) =>
+    [
+      { id: 'in', kind: 'Input', name: 'data' },
+      { id: 'r', kind: 'Repeat', name: 'sequential0', block: 'block1', count },
+      { id: 'out', kind: 'Output', name: 'output' },
+    ] as GraphDocument['nodes'];
   assert.equal(currentLabel({ label: 'block2: block1 ×4', nodes: body(4) }), 'block2: block1 ×4');
   assert.equal(currentLabel({ label: 'block2: block1 ×4', nodes: body(3) }), 'block2: block1 ×3');
   // A repeat the body does not have, or plain text, stays as written; no label stays none.
@@ -86,7 +124,10 @@ test('a definition\'s label reads the body\'s repeat counts as they are now, not
   assert.equal(currentLabel({ label: 'Two heads', nodes: body(3) }), 'Two heads');
   assert.equal(currentLabel({ nodes: body(3) }), undefined);
   // The same block repeated twice in the body: which count the label means is unknown.
-  assert.equal(currentLabel({ label: 'block1 ×4', nodes: [...body(3), { id: 'r2', kind: 'Repeat', name: 'sequential1', block: 'block1', count: 2 }] }), 'block1 ×4');
+  assert.equal(
+    currentLabel({ label: 'block1 ×4', nodes: [...body(3), { id: 'r2', kind: 'Repeat', name: 'sequential1', block: 'block1', count: 2 }] }),
+    'block1 ×4',
+  );
 });
 
 test('a definition dropped from the palette is a second instance with its own parameters: the engine counts twice as many', () => {
@@ -101,7 +142,10 @@ test('a definition dropped from the palette is a second instance with its own pa
   // In the chain between the first instance and the output: 16 features in, so its first Dense is (32, 16).
   const edge = added.doc.edges.find((e) => e.source.node === instanceId)!;
   let doc2 = removeItems(added.doc, [], [edge.id]);
-  doc2 = wired(doc2, [[instanceId, added.id], [added.id, 'output0']]);
+  doc2 = wired(doc2, [
+    [instanceId, added.id],
+    [added.id, 'output0'],
+  ]);
   assert.deepEqual(errorsOf(doc2), []);
   assert.equal(totalParams(doc2), one + 32 * 16 + 32 + 16 * 32 + 16);
   const run = runModel(buildModel(doc2), []);
@@ -110,7 +154,12 @@ test('a definition dropped from the palette is a second instance with its own pa
   // Side by side (both fed by the input, joined by a Concat): own parameters count twice; shared,
   // both uses are the one block holding one set.
   const joined = add(removeItems(added.doc, [], [edge.id]), 'Concat');
-  const side = wired(joined.doc, [['data0', added.id], [instanceId, joined.id], [added.id, joined.id], [joined.id, 'output0']]);
+  const side = wired(joined.doc, [
+    ['data0', added.id],
+    [instanceId, joined.id],
+    [added.id, joined.id],
+    [joined.id, 'output0'],
+  ]);
   assert.deepEqual(errorsOf(side), []);
   assert.equal(buildModel(side).net.collectParams().keys().length, 8);
   assert.equal(totalParams(side), 2 * one);
@@ -149,9 +198,18 @@ test('structure entries: Block is an empty Input → Output block, Repeat ×2, S
   assert.ok(block.ok);
   assert.equal(block.blockId, 'block1');
   const def = block.doc.blocks[0]!;
-  assert.deepEqual(def.nodes.map((n) => [n.kind, n.name]), [['Input', 'data'], ['Output', 'output']]);
+  assert.deepEqual(
+    def.nodes.map((n) => [n.kind, n.name]),
+    [
+      ['Input', 'data'],
+      ['Output', 'output'],
+    ],
+  );
   assert.deepEqual(edgeText(def), ['in.output→out.data']);
-  const placed = wired(block.doc, [['data0', block.id], [block.id, 'output0']]);
+  const placed = wired(block.doc, [
+    ['data0', block.id],
+    [block.id, 'output0'],
+  ]);
   assert.deepEqual(errorsOf(placed), []);
   assert.ok(zGraphDocument.safeParse(placed).success);
   assert.deepEqual(runModel(buildModel(placed), []).outputs[0]!.shape, [2, 4], 'a passthrough');
@@ -161,7 +219,10 @@ test('structure entries: Block is an empty Input → Output block, Repeat ×2, S
   const rep = repeat.doc.nodes.find((n) => n.id === repeat.id)!;
   assert.deepEqual([rep.kind, rep.name, rep.count, rep.block, rep.shareParams], ['Repeat', 'repeat0', 2, 'block2', false]);
   // Two copies of an empty block, chained: still a passthrough.
-  const repeated = wired(removeItems(repeat.doc, [block.id], []), [['data0', repeat.id], [repeat.id, 'output0']]);
+  const repeated = wired(removeItems(repeat.doc, [block.id], []), [
+    ['data0', repeat.id],
+    [repeat.id, 'output0'],
+  ]);
   assert.deepEqual(errorsOf(repeated), []);
   assert.deepEqual(runModel(buildModel(repeated), []).outputs[0]!.shape, [2, 4]);
 
@@ -171,8 +232,14 @@ test('structure entries: Block is an empty Input → Output block, Repeat ×2, S
   // Inside the Sequential: Input → Dense(3) → Output; it prints as Sequential.
   let body = bodyView(seq.doc, seq.blockId)!;
   const dense = add(removeItems(body, [], ['e_in_out']), 'Dense', 3);
-  body = wired(dense.doc, [['in', dense.id], [dense.id, 'out']]);
-  const seqDoc = wired(withBody(seq.doc, seq.blockId, body), [['data0', seq.id], [seq.id, 'output0']]);
+  body = wired(dense.doc, [
+    ['in', dense.id],
+    [dense.id, 'out'],
+  ]);
+  const seqDoc = wired(withBody(seq.doc, seq.blockId, body), [
+    ['data0', seq.id],
+    [seq.id, 'output0'],
+  ]);
   assert.deepEqual(errorsOf(seqDoc), []);
   const seqModel = buildModel(seqDoc);
   assert.deepEqual(runModel(seqModel, []).outputs[0]!.shape, [2, 3]);
@@ -182,13 +249,24 @@ test('structure entries: Block is an empty Input → Output block, Repeat ×2, S
   assert.ok(conc.ok);
   const cdef = conc.doc.blocks[0]!;
   assert.equal(cdef.className, 'Concurrent');
-  assert.deepEqual(cdef.nodes.map((n) => n.kind), ['Input', 'Concat', 'Output']);
+  assert.deepEqual(
+    cdef.nodes.map((n) => n.kind),
+    ['Input', 'Concat', 'Output'],
+  );
   // Two Dense branches into the Concat (3 + 5 features) instead of the input itself.
   let cb = removeItems(bodyView(conc.doc, conc.blockId)!, [], ['e_in_concat']);
   const d1 = add(cb, 'Dense', 3);
   const d2 = add(d1.doc, 'Dense', 5);
-  cb = wired(d2.doc, [['in', d1.id], ['in', d2.id], [d1.id, 'concat'], [d2.id, 'concat']]);
-  const concDoc = wired(withBody(conc.doc, conc.blockId, cb), [['data0', conc.id], [conc.id, 'output0']]);
+  cb = wired(d2.doc, [
+    ['in', d1.id],
+    ['in', d2.id],
+    [d1.id, 'concat'],
+    [d2.id, 'concat'],
+  ]);
+  const concDoc = wired(withBody(conc.doc, conc.blockId, cb), [
+    ['data0', conc.id],
+    [conc.id, 'output0'],
+  ]);
   assert.deepEqual(errorsOf(concDoc), []);
   const concModel = buildModel(concDoc);
   assert.match(String(concModel.net), /Concurrent\(/);
@@ -201,7 +279,15 @@ test('unmake block: the only instance gives its layers back with their names and
   assert.ok(un.ok, un.ok ? '' : un.reason);
   assert.equal(un.removedDefinition, true);
   assert.deepEqual(un.doc.blocks, []);
-  assert.deepEqual(un.doc.nodes.map((n) => [n.id, n.name]), [['data0', 'data0'], ['output0', 'output0'], ['dense0', 'dense0'], ['dense1', 'dense1']]);
+  assert.deepEqual(
+    un.doc.nodes.map((n) => [n.id, n.name]),
+    [
+      ['data0', 'data0'],
+      ['output0', 'output0'],
+      ['dense0', 'dense0'],
+      ['dense1', 'dense1'],
+    ],
+  );
   assert.deepEqual(un.ids, ['dense0', 'dense1']);
   assert.deepEqual(edgeText(un.doc).sort(), ['data0.output→dense0.data', 'dense0.output→dense1.data', 'dense1.output→output0.data']);
   assert.deepEqual(un.doc.layout?.positions?.[instanceId], undefined);
@@ -217,7 +303,10 @@ test('unmake block with other uses: the definition stays, the inlined layers tak
   const un = unmakeBlock(second.doc, instanceId, undefined);
   assert.ok(un.ok, un.ok ? '' : un.reason);
   assert.equal(un.removedDefinition, false);
-  assert.deepEqual(un.doc.blocks.map((b) => b.id), ['block1']);
+  assert.deepEqual(
+    un.doc.blocks.map((b) => b.id),
+    ['block1'],
+  );
   const inlined = un.doc.nodes.filter((n) => un.ids.includes(n.id)).map((n) => n.name);
   assert.equal(inlined.length, 2);
   for (const name of inlined) assert.ok(!['dense0', 'dense1'].includes(name), `${name} is the definition's`);
@@ -239,18 +328,28 @@ test('unmake block refuses shared parameters and repeats with the reason; a pass
   plain = add(add(plain, 'Input').doc, 'Output').doc;
   const block = addStructure(plain, 'Block', { x: 0, y: 0 });
   assert.ok(block.ok);
-  const placed = wired(block.doc, [['data0', block.id], [block.id, 'output0']]);
+  const placed = wired(block.doc, [
+    ['data0', block.id],
+    [block.id, 'output0'],
+  ]);
   const un = unmakeBlock(placed, block.id, undefined);
   assert.ok(un.ok);
   assert.deepEqual(edgeText(un.doc), ['data0.output→output0.data']);
   assert.deepEqual(un.doc.blocks, []);
 });
 
-test('unmake block keeps a Concat\'s input order and works inside a definition', () => {
+test("unmake block keeps a Concat's input order and works inside a definition", () => {
   // data0 → dense0 → {block of dense1} and dense0 → dense2; concat0 joins [block, dense2] in that order.
   let doc = setDocumentFields(emptyDocument(), { input: { shape: [2, 4], dtype: 'float32' } });
   for (const [kind, units] of [['Input'], ['Dense', 3], ['Dense', 5], ['Dense', 7], ['Concat'], ['Output']] as const) doc = add(doc, kind, units).doc;
-  doc = wired(doc, [['data0', 'dense0'], ['dense0', 'dense1'], ['dense0', 'dense2'], ['dense1', 'concat0'], ['dense2', 'concat0'], ['concat0', 'output0']]);
+  doc = wired(doc, [
+    ['data0', 'dense0'],
+    ['dense0', 'dense1'],
+    ['dense0', 'dense2'],
+    ['dense1', 'concat0'],
+    ['dense2', 'concat0'],
+    ['concat0', 'output0'],
+  ]);
   const made = makeBlock(doc, ['dense1']);
   assert.ok(made.ok);
   const into = (d: GraphDocument) => d.edges.filter((e) => e.target.node === 'concat0').map((e) => e.source.node);
@@ -262,7 +361,11 @@ test('unmake block keeps a Concat\'s input order and works inside a definition',
   const un = unmakeBlock(view, made.instanceId, outer.blockId);
   assert.ok(un.ok, un.ok ? '' : un.reason);
   const written = withBody(outer.doc, outer.blockId, un.doc);
-  assert.deepEqual(written.blocks.map((b) => b.id), ['block2'], 'block1 had no other use');
+  assert.deepEqual(
+    written.blocks.map((b) => b.id),
+    ['block2'],
+    'block1 had no other use',
+  );
   assert.deepEqual(errorsOf(written), []);
   const back = unmakeBlock(written, outer.instanceId, undefined);
   assert.ok(back.ok);

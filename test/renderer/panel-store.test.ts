@@ -63,8 +63,14 @@ function fakeClock(): ThrottleClock & { advance(ms: number): void } {
   let ids = 0;
   return {
     now: () => now,
-    setTimeout(fn, ms) { const id = ++ids; timers.push({ at: now + ms, fn, id }); return id; },
-    clearTimeout(id) { timers = timers.filter((t) => t.id !== id); },
+    setTimeout(fn, ms) {
+      const id = ++ids;
+      timers.push({ at: now + ms, fn, id });
+      return id;
+    },
+    clearTimeout(id) {
+      timers = timers.filter((t) => t.id !== id);
+    },
     advance(ms) {
       const end = now + ms;
       for (;;) {
@@ -92,7 +98,14 @@ test('the refresh throttle: the first change at once, a stream at most every int
     change(v);
   }
   clock.advance(1000);
-  assert.deepEqual(seen, [[0, 0], [500, 4], [1000, 9], [1500, 14], [2000, 19], [2500, 20]]);
+  assert.deepEqual(seen, [
+    [0, 0],
+    [500, 4],
+    [1000, 9],
+    [1500, 14],
+    [2000, 19],
+    [2500, 20],
+  ]);
   // The run ended at v = 20: that final state was fetched, and nothing is left waiting.
   clock.advance(5000);
   assert.equal(seen.length, 6);

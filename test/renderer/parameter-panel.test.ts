@@ -12,35 +12,64 @@ import { histogramFor } from '../../renderer/panels/live-histogram.ts';
 import { ParameterService } from '../../renderer/services/parameter-service.ts';
 import { blockChain, groupKeys, treeLines } from '../../renderer/panels/parameter-tree.ts';
 import {
-  clampLeading, elementIndex, heatColor, heatmapGrid, heatmapRows, pageRanges, parseValue, planeOf, sliceFor, valueRange,
+  clampLeading,
+  elementIndex,
+  heatColor,
+  heatmapGrid,
+  heatmapRows,
+  pageRanges,
+  parseValue,
+  planeOf,
+  sliceFor,
+  valueRange,
 } from '../../renderer/panels/tensor-view-model.ts';
 import { createEditorStore } from '../../renderer/store/editor-store.ts';
 import { idleView } from '../../renderer/training/training-model.ts';
 
 const r = (name: string, blocks?: string[]) => ({ name, blocks });
 
-test('the tree groups rows by their block chain, in the model\'s order, with counts', () => {
+test("the tree groups rows by their block chain, in the model's order, with counts", () => {
   const rows = [
-    r('dense0_weight', ['sequential0', 'sequential1', 'dense0']), r('dense0_bias', ['sequential0', 'sequential1', 'dense0']),
-    r('dense1_weight', ['sequential0', 'sequential1', 'dense1']), r('dense8_weight', ['sequential0', 'dense8']),
+    r('dense0_weight', ['sequential0', 'sequential1', 'dense0']),
+    r('dense0_bias', ['sequential0', 'sequential1', 'dense0']),
+    r('dense1_weight', ['sequential0', 'sequential1', 'dense1']),
+    r('dense8_weight', ['sequential0', 'dense8']),
   ];
   const lines = treeLines(rows, new Set());
   const text = lines.map((l) => `${'  '.repeat(l.depth)}${l.kind === 'group' ? `${l.name} (${l.count})` : l.row.name}`);
   assert.deepEqual(text, [
-    'sequential0 (4)', '  sequential1 (3)', '    dense0 (2)', '      dense0_weight', '      dense0_bias',
-    '    dense1 (1)', '      dense1_weight', '  dense8 (1)', '    dense8_weight',
+    'sequential0 (4)',
+    '  sequential1 (3)',
+    '    dense0 (2)',
+    '      dense0_weight',
+    '      dense0_bias',
+    '    dense1 (1)',
+    '      dense1_weight',
+    '  dense8 (1)',
+    '    dense8_weight',
   ]);
   const folded = treeLines(rows, new Set(['sequential0/sequential1']));
-  assert.deepEqual(folded.map((l) => (l.kind === 'group' ? `${l.key}${l.collapsed ? ' +' : ''}` : l.row.name)),
-    ['sequential0', 'sequential0/sequential1 +', 'sequential0/dense8', 'dense8_weight']);
-  assert.deepEqual(groupKeys(rows), ['sequential0', 'sequential0/sequential1', 'sequential0/sequential1/dense0', 'sequential0/sequential1/dense1', 'sequential0/dense8']);
+  assert.deepEqual(
+    folded.map((l) => (l.kind === 'group' ? `${l.key}${l.collapsed ? ' +' : ''}` : l.row.name)),
+    ['sequential0', 'sequential0/sequential1 +', 'sequential0/dense8', 'dense8_weight'],
+  );
+  assert.deepEqual(groupKeys(rows), [
+    'sequential0',
+    'sequential0/sequential1',
+    'sequential0/sequential1/dense0',
+    'sequential0/sequential1/dense1',
+    'sequential0/dense8',
+  ]);
 });
 
-test('without the engine\'s block chain a row is grouped by its Gluon prefix', () => {
+test("without the engine's block chain a row is grouped by its Gluon prefix", () => {
   assert.deepEqual(blockChain(r('dense0_weight')), ['dense0']);
   assert.deepEqual(blockChain(r('weight')), []);
   const lines = treeLines([r('dense0_weight'), r('weight')], new Set());
-  assert.deepEqual(lines.map((l) => l.kind), ['group', 'param', 'param']);
+  assert.deepEqual(
+    lines.map((l) => l.kind),
+    ['group', 'param', 'param'],
+  );
 });
 
 test('planes, slices and element indices for each rank', () => {
@@ -50,7 +79,12 @@ test('planes, slices and element indices for each rank', () => {
   const conv = planeOf([8, 3, 5, 5]);
   assert.deepEqual(conv, { rows: 5, cols: 5, leading: [8, 3] });
   assert.deepEqual(clampLeading(conv, [9, -1]), [7, 0]);
-  assert.deepEqual(sliceFor([8, 3, 5, 5], [2, 1], [0, 5], [1, 3]), [{ start: 2, stop: 3 }, { start: 1, stop: 2 }, { start: 0, stop: 5 }, { start: 1, stop: 3 }]);
+  assert.deepEqual(sliceFor([8, 3, 5, 5], [2, 1], [0, 5], [1, 3]), [
+    { start: 2, stop: 3 },
+    { start: 1, stop: 2 },
+    { start: 0, stop: 5 },
+    { start: 1, stop: 3 },
+  ]);
   assert.deepEqual(sliceFor([7], [], [2, 4], [0, 1]), [{ start: 2, stop: 4 }]);
   assert.deepEqual(sliceFor([], [], [0, 1], [0, 1]), []);
   assert.deepEqual(elementIndex([8, 3, 5, 5], [2, 1], 4, 0), [2, 1, 4, 0]);
@@ -67,7 +101,7 @@ test('pages of 20 rows × 10 columns, the last one short', () => {
   assert.deepEqual(pageRanges(planeOf([4, 3]), { row: 5, col: 5 }).rows, [3, 4]);
 });
 
-test('edited values are parsed for the parameter\'s dtype', () => {
+test("edited values are parsed for the parameter's dtype", () => {
   assert.deepEqual(parseValue(' 7 ', 'float32'), { ok: true, value: 7 });
   assert.deepEqual(parseValue('-1e-3', 'float64'), { ok: true, value: -0.001 });
   assert.match((parseValue('abc', 'float32') as { error: string }).error, /'abc' is not a finite number/);
@@ -90,8 +124,16 @@ test('heatmap colours: white at 0 between blue and red when the range spans 0, a
   assert.deepEqual(heatmapGrid([5]), { rows: 1, cols: 5 });
 });
 
-const row: ParameterRow = { name: 'dense0_weight', shape: [4, 2], dtype: 'float32', state: 'initialized', initializer: null, tiedTo: [], gradReq: 'write',
-  stats: { count: 8, mean: 0, std: 0.1, min: -0.2, max: 0.2 } };
+const row: ParameterRow = {
+  name: 'dense0_weight',
+  shape: [4, 2],
+  dtype: 'float32',
+  state: 'initialized',
+  initializer: null,
+  tiedTo: [],
+  gradReq: 'write',
+  stats: { count: 8, mean: 0, std: 0.1, min: -0.2, max: 0.2 },
+};
 
 function fakeClient(answers: Record<string, (params: Record<string, unknown>) => unknown>) {
   const calls: { method: string; params: Record<string, unknown> }[] = [];
@@ -111,22 +153,31 @@ test('setting an element sends the index and fetches the table again', async () 
   const store = createEditorStore();
   let max = 0.2;
   const { client, calls } = fakeClient({
-    setParameter: () => { max = 7; return { name: 'dense0_weight', shape: [4, 2], dtype: 'float32', stats: row.stats }; },
+    setParameter: () => {
+      max = 7;
+      return { name: 'dense0_weight', shape: [4, 2], dtype: 'float32', stats: row.stats };
+    },
     parameterTable: () => ({ parameters: [{ ...row, stats: { ...row.stats!, max } }] }),
   });
   await new ParameterService(store, client).setElement('dense0_weight', [1, 0], 7);
-  assert.deepEqual(calls.map((c) => c.method), ['setParameter', 'parameterTable']);
+  assert.deepEqual(
+    calls.map((c) => c.method),
+    ['setParameter', 'parameterTable'],
+  );
   assert.deepEqual(calls[0]!.params, { docId: 'editor', name: 'dense0_weight', index: [1, 0], value: { fill: 7 } });
   assert.equal(store.getState().parameters?.[0]?.stats?.max, 7);
 });
 
-test('a refused load keeps the engine\'s per-name report; a good one refreshes the table', async () => {
+test("a refused load keeps the engine's per-name report; a good one refreshes the table", async () => {
   const store = createEditorStore();
   const entries = [
     { name: 'dense0_weight', status: 'shape-mismatch', shape: [3, 2], expectedShape: [4, 2], message: 'the model expects (4, 2)' },
     { name: 'dense9_bias', status: 'extra', shape: [2] },
   ];
-  const refused = Object.assign(new Error('E_LOAD_SHAPE: dense0_weight has shape (3, 2)'), { code: 'E_LOAD_SHAPE', details: { names: ['dense0_weight'], entries } });
+  const refused = Object.assign(new Error('E_LOAD_SHAPE: dense0_weight has shape (3, 2)'), {
+    code: 'E_LOAD_SHAPE',
+    details: { names: ['dense0_weight'], entries },
+  });
   let fail = true;
   const { client, calls } = fakeClient({
     loadParameters: (p) => {
@@ -138,7 +189,10 @@ test('a refused load keeps the engine\'s per-name report; a good one refreshes t
   const service = new ParameterService(store, client);
   const bad = await service.loadParameters('w.npz', { allowMissing: false, ignoreExtra: true });
   assert.equal(bad.error, 'E_LOAD_SHAPE: dense0_weight has shape (3, 2)');
-  assert.deepEqual(bad.entries.map((e) => e.status), ['shape-mismatch', 'extra']);
+  assert.deepEqual(
+    bad.entries.map((e) => e.status),
+    ['shape-mismatch', 'extra'],
+  );
   assert.deepEqual(calls[0]!.params, { docId: 'editor', path: 'w.npz', allowMissing: false, ignoreExtra: true });
   assert.equal(store.getState().parameters, null, 'a refused load changes nothing');
   fail = false;
@@ -153,9 +207,15 @@ test('Run reads its input from the chosen array file, and reuses the model of an
   const output = { shape: [2, 10], dtype: 'float32', data: new Array(20).fill(0), truncated: false };
   const { client, calls } = fakeClient({
     openDocument: () => ({ docId: 'editor', ok: true, problems: [], shapes: { edges: {}, nodes: {} } }),
-    forward: (p) => ({ outputs: [output], edgeShapes: {}, parameters: [], device: 'cpu:0', seconds: 0.001,
+    forward: (p) => ({
+      outputs: [output],
+      edgeShapes: {},
+      parameters: [],
+      device: 'cpu:0',
+      seconds: 0.001,
       input: p.inputFile ? { source: 'file', shapes: [[2, 20]], ...(p.inputFile as object) } : undefined,
-      parameterRows: p.parameterTable ? [row] : undefined }),
+      parameterRows: p.parameterTable ? [row] : undefined,
+    }),
   });
   const session = new EngineSession(store, client);
   new ParameterService(store, client).useAsRunInput({ path: '/tmp/x.npy', name: '0', shape: [2, 20] });
@@ -170,7 +230,7 @@ test('Run reads its input from the chosen array file, and reuses the model of an
   assert.equal(calls.filter((c) => c.method === 'forward')[1]!.params.inputFile, undefined);
 });
 
-test('sparklines follow the training events while a run is active, the table\'s histogram otherwise', () => {
+test("sparklines follow the training events while a run is active, the table's histogram otherwise", () => {
   const own = { edges: [0, 1, 2], counts: [3, 5], nonFinite: 0 };
   const event = { edges: [-1, 0, 1], counts: [7, 1] };
   const withHist: ParameterRow = { ...row, histogram: own };

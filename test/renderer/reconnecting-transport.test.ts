@@ -17,8 +17,12 @@ class FakeSocket implements WebSocketLike {
   addEventListener(type: string, listener: Listener): void {
     this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
   }
-  send(data: string): void { this.sent.push(JSON.parse(data) as Record<string, unknown>); }
-  close(): void { this.fire('close', { code: 1000, reason: '' }); }
+  send(data: string): void {
+    this.sent.push(JSON.parse(data) as Record<string, unknown>);
+  }
+  close(): void {
+    this.fire('close', { code: 1000, reason: '' });
+  }
   fire(type: string, event: unknown = {}): void {
     for (const l of this.listeners.get(type) ?? []) (l as (e: unknown) => void)(event);
   }
@@ -36,14 +40,26 @@ function rig() {
   const sockets: FakeSocket[] = [];
   const states: ConnectionState[] = [];
   const pending: { fn: () => void; ms: number }[] = [];
-  const transport = reconnectingTransport(() => {
-    const s = new FakeSocket();
-    sockets.push(s);
-    return s;
-  }, 'tok', (s) => states.push(s), {
-    setTimeout: (fn, ms) => { const t = { fn, ms }; pending.push(t); return t; },
-    clearTimeout: (t) => { const i = pending.indexOf(t as never); if (i >= 0) pending.splice(i, 1); },
-  });
+  const transport = reconnectingTransport(
+    () => {
+      const s = new FakeSocket();
+      sockets.push(s);
+      return s;
+    },
+    'tok',
+    (s) => states.push(s),
+    {
+      setTimeout: (fn, ms) => {
+        const t = { fn, ms };
+        pending.push(t);
+        return t;
+      },
+      clearTimeout: (t) => {
+        const i = pending.indexOf(t as never);
+        if (i >= 0) pending.splice(i, 1);
+      },
+    },
+  );
   const client = new ServiceClient(transport);
   const runTimer = () => {
     const t = pending.shift();
@@ -60,7 +76,10 @@ test('calls queued before the welcome go out after it; a drop fails the call in 
   const { sockets, states, client } = rig();
   const ping = client.call('ping', {});
   sockets[0]!.accept();
-  assert.deepEqual(sockets[0]!.sent.map((m) => m.type), ['hello', 'request']);
+  assert.deepEqual(
+    sockets[0]!.sent.map((m) => m.type),
+    ['hello', 'request'],
+  );
   assert.deepEqual(sockets[0]!.sent[0], { type: 'hello', token: 'tok' });
   assert.deepEqual(states, [{ kind: 'up', reconnected: false }]);
   sockets[0]!.answer(sockets[0]!.sent[1]!.id as number, { pid: 1, uptimeSeconds: 0, node: 'v' });
@@ -68,7 +87,10 @@ test('calls queued before the welcome go out after it; a drop fails the call in 
 
   const hanging = client.call('listDevices', {});
   sockets[0]!.fire('close', { code: 1006, reason: '' });
-  await assert.rejects(hanging, (e: { code: string; message: string }) => e.code === 'E_NOT_CONNECTED' && /listDevices failed: the engine connection is lost/.test(e.message));
+  await assert.rejects(
+    hanging,
+    (e: { code: string; message: string }) => e.code === 'E_NOT_CONNECTED' && /listDevices failed: the engine connection is lost/.test(e.message),
+  );
   assert.deepEqual(states[1], { kind: 'down', reason: 'code 1006', attempt: 1, retryInMs: RECONNECT_BACKOFF_MS[0] });
 });
 
@@ -86,7 +108,10 @@ test('while down calls fail fast; retries wait longer each time; after reconnect
   sockets[2]!.fire('close', { code: 1006, reason: '' });
   waits.push(runTimer());
   assert.deepEqual(waits, RECONNECT_BACKOFF_MS.slice(0, 3));
-  assert.deepEqual(states.filter((s) => s.kind === 'down').map((s) => (s as { attempt: number }).attempt), [1, 2, 3]);
+  assert.deepEqual(
+    states.filter((s) => s.kind === 'down').map((s) => (s as { attempt: number }).attempt),
+    [1, 2, 3],
+  );
 
   sockets[3]!.accept();
   assert.deepEqual(states.at(-1), { kind: 'up', reconnected: true });

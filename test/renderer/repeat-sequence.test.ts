@@ -16,23 +16,39 @@ import { selectBlockId, selectBody, selectShapePrefix } from '../../renderer/sto
 import { createEditorStore } from '../../renderer/store/editor-store.ts';
 import { catalog } from './catalog-fixture.ts';
 
-const io: GraphNode[] = [{ id: 'in', kind: 'Input', name: 'data' }, { id: 'out', kind: 'Output', name: 'output' }];
+const io: GraphNode[] = [
+  { id: 'in', kind: 'Input', name: 'data' },
+  { id: 'out', kind: 'Output', name: 'output' },
+];
 
 /** Input (-1, 6) → a Repeat of `sequence` → Dense(3) → Output; `blocks` and extra nodes optional. */
 function sequenceDoc(repeat: Partial<GraphNode> & { sequence: GraphNode['sequence'] }, blocks: GraphDocument['blocks'] = []): GraphDocument {
-  const nodes: GraphNode[] = [...io, { id: 'r', kind: 'Repeat', name: 'repeat0', count: 3, ...repeat }, { id: 'last', kind: 'Dense', name: 'dense9', attrs: { units: 3 } }];
+  const nodes: GraphNode[] = [
+    ...io,
+    { id: 'r', kind: 'Repeat', name: 'repeat0', count: 3, ...repeat },
+    { id: 'last', kind: 'Dense', name: 'dense9', attrs: { units: 3 } },
+  ];
   const chain = ['in', 'r', 'last', 'out'];
   const edges = chain.slice(1).map((to, i) => ({ id: `e${i}`, source: { node: chain[i]!, port: 'output' }, target: { node: to, port: 'data' } }));
   return zGraphDocument.parse({ format: 'blocksmith.graph', version: 2, input: { shape: [-1, 6], dtype: 'float32' }, seed: 5, nodes, edges, blocks });
 }
 
-const errorsOf = (doc: GraphDocument) => validateDocument(doc).filter((p) => p.severity === 'error').map((p) => p.message);
+const errorsOf = (doc: GraphDocument) =>
+  validateDocument(doc)
+    .filter((p) => p.severity === 'error')
+    .map((p) => p.message);
 
 /** Builds and runs the document: its parameters (name → shape, in collectParams order) and the output. */
 function built(doc: GraphDocument) {
   const model = buildModel(doc);
   const { outputs } = runModel(model, [np.random.uniform(-1, 1, [2, 6], { seed: 3 })]);
-  return { params: model.net.collectParams().entries().map(([k, p]) => [k, [...(p.shape ?? [])]]), output: outputs[0]!.toArray() };
+  return {
+    params: model.net
+      .collectParams()
+      .entries()
+      .map(([k, p]) => [k, [...(p.shape ?? [])]]),
+    output: outputs[0]!.toArray(),
+  };
 }
 
 const TWO_LAYERS = [
@@ -62,7 +78,10 @@ for (const [what, doc] of cases) {
     assert.deepEqual([rep.name, rep.count, rep.shareParams], [before.name, before.count, before.shareParams]);
     assert.deepEqual(next.edges, doc.edges, 'the repeat keeps its edges');
     const def = next.blocks.find((b) => b.id === converted.blockId)!;
-    assert.deepEqual(def.nodes.map((n) => [n.kind, n.name]), [['Input', 'data'], ...before.sequence!.map((s) => [s.kind, s.name]), ['Output', 'output']]);
+    assert.deepEqual(
+      def.nodes.map((n) => [n.kind, n.name]),
+      [['Input', 'data'], ...before.sequence!.map((s) => [s.kind, s.name]), ['Output', 'output']],
+    );
 
     const a = built(doc);
     const b = built(next);
@@ -77,10 +96,22 @@ test('an expanded repeat lists the layers of one copy under the ids its shape ke
   const doc = sequenceDoc({ sequence: TWO_LAYERS });
   const rep = doc.nodes.find((n) => n.id === 'r')!;
   // The engine keys an inline sequence's layers by position: r#0/0, r#0/1 (plan.ts sequenceBody).
-  assert.deepEqual(repeatLayers(doc, rep), [{ id: '0', name: 'dense5' }, { id: '1', name: 'dense7' }]);
+  assert.deepEqual(repeatLayers(doc, rep), [
+    { id: '0', name: 'dense5' },
+    { id: '1', name: 'dense7' },
+  ]);
   const converted = sequenceToBlock(doc, 'r');
   assert.ok(converted.ok);
-  assert.deepEqual(repeatLayers(converted.doc, converted.doc.nodes.find((n) => n.id === 'r')!), [{ id: 'dense5', name: 'dense5' }, { id: 'dense7', name: 'dense7' }]);
+  assert.deepEqual(
+    repeatLayers(
+      converted.doc,
+      converted.doc.nodes.find((n) => n.id === 'r')!,
+    ),
+    [
+      { id: 'dense5', name: 'dense5' },
+      { id: 'dense7', name: 'dense7' },
+    ],
+  );
   assert.deepEqual(repeatLayers({ blocks: [] }, { id: 'x', kind: 'Repeat', name: 'repeat9', block: 'gone', count: 2 }), []);
 });
 
@@ -95,7 +126,9 @@ test('sequence → block refuses what is not an inline-sequence repeat, and avoi
   const twice = sequenceToBlock(once.doc, 'r');
   assert.ok(!twice.ok && /already repeats block definition 'block1'/.test(twice.reason));
   // A layer named like the definition's Input node id still gets an id of its own.
-  const clash = sequenceDoc({ sequence: [{ kind: 'Dense', name: 'in', attrs: { units: 6 } }] }, [{ id: 'block1', nodes: [...io], edges: [{ id: 'x', source: { node: 'in', port: 'output' }, target: { node: 'out', port: 'data' } }] }]);
+  const clash = sequenceDoc({ sequence: [{ kind: 'Dense', name: 'in', attrs: { units: 6 } }] }, [
+    { id: 'block1', nodes: [...io], edges: [{ id: 'x', source: { node: 'in', port: 'output' }, target: { node: 'out', port: 'data' } }] },
+  ]);
   const made = sequenceToBlock(clash, 'r');
   assert.ok(made.ok, made.ok ? '' : made.reason);
   assert.equal(made.blockId, 'block2');
@@ -117,7 +150,10 @@ test('drill-in (Alt+↓ or double-click) on a sequence repeat converts and opens
   assert.equal(store.getState().past.length, 1, 'one undo step');
   assert.equal(selectBlockId(store.getState()), 'block1');
   assert.equal(selectShapePrefix(store.getState()), 'r#0/');
-  assert.deepEqual(selectBody(store.getState()).nodes.map((n) => n.name), ['data', 'dense5', 'dense7', 'output']);
+  assert.deepEqual(
+    selectBody(store.getState()).nodes.map((n) => n.name),
+    ['data', 'dense5', 'dense7', 'output'],
+  );
   assert.match(store.getState().notice?.text ?? '', /repeat0's inline layers are now block definition block1/);
 
   runCommand(store, 'undo');
@@ -151,7 +187,10 @@ test('a sequence repeat inside a definition converts within that definition (the
     ],
   };
   const doc = zGraphDocument.parse({
-    format: 'blocksmith.graph', version: 2, input: { shape: [-1, 6], dtype: 'float32' }, seed: 1,
+    format: 'blocksmith.graph',
+    version: 2,
+    input: { shape: [-1, 6], dtype: 'float32' },
+    seed: 1,
     nodes: [...io, { id: 'b', kind: 'BlockInstance', name: 'block10', block: 'block1' }],
     edges: [
       { id: 'e0', source: { node: 'in', port: 'output' }, target: { node: 'b', port: 'data' } },
@@ -166,7 +205,10 @@ test('a sequence repeat inside a definition converts within that definition (the
   runCommand(store, 'openBlock');
   store.getState().select(['rr']);
   assert.ok(runCommand(store, 'openBlock'));
-  assert.deepEqual(store.getState().editPath.map((l) => l.blockId), ['block1', 'block2']);
+  assert.deepEqual(
+    store.getState().editPath.map((l) => l.blockId),
+    ['block1', 'block2'],
+  );
   const next = store.getState().document;
   assert.equal(next.blocks.find((b) => b.id === 'block1')!.nodes.find((n) => n.id === 'rr')!.block, 'block2');
   assert.deepEqual(built(next).params, built(doc).params);

@@ -12,11 +12,15 @@ const doc = { format: GRAPH_FORMAT, version: 2, title: 'tiny', nodes: [], edges:
 
 test('arrays and the document come back as the engine wrote them', () => {
   const weight = Float32Array.from([0.5, -1.25, Number.NaN, Number.POSITIVE_INFINITY, 3, -0]);
-  const bytes = encodeArrayFile('m.safetensors', {
-    dense0_weight: { dtype: 'float32', shape: [2, 3], data: weight },
-    dense0_bias: { dtype: 'float64', shape: [2], data: Float64Array.from([1e-300, 2]) },
-    steps: { dtype: 'int32', shape: [1], data: Int32Array.from([-7]) },
-  }, { format: 'safetensors', metadata: { format: GRAPH_FORMAT, document: JSON.stringify(doc) } });
+  const bytes = encodeArrayFile(
+    'm.safetensors',
+    {
+      dense0_weight: { dtype: 'float32', shape: [2, 3], data: weight },
+      dense0_bias: { dtype: 'float64', shape: [2], data: Float64Array.from([1e-300, 2]) },
+      steps: { dtype: 'int32', shape: [1], data: Int32Array.from([-7]) },
+    },
+    { format: 'safetensors', metadata: { format: GRAPH_FORMAT, document: JSON.stringify(doc) } },
+  );
   const model = readSafetensorsModel(bytes, 'm.safetensors');
   assert.deepEqual(model.document, doc);
   const byName = Object.fromEntries(model.arrays.map((a) => [a.name, a]));
@@ -27,6 +31,12 @@ test('arrays and the document come back as the engine wrote them', () => {
 
 test('a file of values only, or one cut short, is refused naming it', () => {
   const plain = encodeArrayFile('v.safetensors', { x: { dtype: 'float32', shape: [1], data: Float32Array.from([1]) } }, { format: 'safetensors' });
-  assert.throws(() => readSafetensorsModel(plain, 'v.safetensors'), (e: unknown) => e instanceof NotAModelFile && /v\.safetensors carries no graph document/.test(e.message));
-  assert.throws(() => readSafetensorsModel(plain.subarray(0, 12), 'cut.safetensors'), (e: unknown) => e instanceof NotAModelFile && /cut\.safetensors/.test(e.message));
+  assert.throws(
+    () => readSafetensorsModel(plain, 'v.safetensors'),
+    (e: unknown) => e instanceof NotAModelFile && /v\.safetensors carries no graph document/.test(e.message),
+  );
+  assert.throws(
+    () => readSafetensorsModel(plain.subarray(0, 12), 'cut.safetensors'),
+    (e: unknown) => e instanceof NotAModelFile && /cut\.safetensors/.test(e.message),
+  );
 });

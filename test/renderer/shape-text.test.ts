@@ -22,10 +22,19 @@ test('input shapes parse from 2×20, 2x20, "2, 20", (2, 20) and -1 20', () => {
 
 test('the filter matches like collect_params: from the start of the name, not to its end', () => {
   const rows = ['dense0_weight', 'dense0_bias', 'dense1_weight', 'dense1_bias'].map((name) => ({ name }));
-  assert.deepEqual(selectParams(rows, '.*weight').rows.map((r) => r.name), ['dense0_weight', 'dense1_weight']);
+  assert.deepEqual(
+    selectParams(rows, '.*weight').rows.map((r) => r.name),
+    ['dense0_weight', 'dense1_weight'],
+  );
   assert.deepEqual(selectParams(rows, 'weight').rows, [], 'anchored at the start');
-  assert.deepEqual(selectParams(rows, 'dense0').rows.map((r) => r.name), ['dense0_weight', 'dense0_bias']);
-  assert.deepEqual(selectParams(rows, 'dense0_weight|dense1_bias').rows.map((r) => r.name), ['dense0_weight', 'dense1_bias']);
+  assert.deepEqual(
+    selectParams(rows, 'dense0').rows.map((r) => r.name),
+    ['dense0_weight', 'dense0_bias'],
+  );
+  assert.deepEqual(
+    selectParams(rows, 'dense0_weight|dense1_bias').rows.map((r) => r.name),
+    ['dense0_weight', 'dense1_bias'],
+  );
   const bad = selectParams(rows, '(');
   assert.ok(bad.error);
   assert.equal(bad.rows.length, 4);

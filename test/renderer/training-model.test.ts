@@ -4,21 +4,63 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { zTrainingConfig, type ParameterRow, type ParameterSummary, type TrainingProgress, type TrainingStatus } from '../../engine/protocol/service-api.ts';
 import {
-  applySummaries, buildConfig, cutCarriedAfter, defaultForm, fileNameOf, foldProgress, foldStatus, formatEta, gradNormsByNode, idleView, isActive,
-  featureList, metricReadouts, toggleFeature, progressFraction, progressText, readout, resumeSeries, startingView,
+  applySummaries,
+  buildConfig,
+  cutCarriedAfter,
+  defaultForm,
+  fileNameOf,
+  foldProgress,
+  foldStatus,
+  formatEta,
+  gradNormsByNode,
+  idleView,
+  isActive,
+  featureList,
+  metricReadouts,
+  toggleFeature,
+  progressFraction,
+  progressText,
+  readout,
+  resumeSeries,
+  startingView,
 } from '../../renderer/training/training-model.ts';
 
 function summary(name: string, gradNorm: number | null, over: Partial<ParameterSummary> = {}): ParameterSummary {
   // The owner as the engine names it (engine/train/param-summary.ts parameterOwners): the name up to the layer's counter.
   const block = /^[a-z_]*?[a-z]+\d+/.exec(name)?.[0];
-  return { name, shape: [2, 3], mean: 0.5, std: 0.25, norm: 1, gradNorm, histogram: { edges: [-1, 0, 2], counts: [3, 3] },
-    ...(block ? { block } : {}), ...over };
+  return {
+    name,
+    shape: [2, 3],
+    mean: 0.5,
+    std: 0.25,
+    norm: 1,
+    gradNorm,
+    histogram: { edges: [-1, 0, 2], counts: [3, 3] },
+    ...(block ? { block } : {}),
+    ...over,
+  };
 }
 
 function status(over: Partial<TrainingStatus> = {}): TrainingStatus {
   return {
-    runId: 'run1', docId: 'editor', state: 'running', step: 10, totalSteps: 100, epoch: 0, epochs: 4, batch: 10, batchesPerEpoch: 25,
-    loss: 1.5, accuracy: 0.4, learningRate: 0.1, gradNorm: 2, samplesPerSecond: 1000, etaSeconds: 75, history: [], checkpoint: null, error: null,
+    runId: 'run1',
+    docId: 'editor',
+    state: 'running',
+    step: 10,
+    totalSteps: 100,
+    epoch: 0,
+    epochs: 4,
+    batch: 10,
+    batchesPerEpoch: 25,
+    loss: 1.5,
+    accuracy: 0.4,
+    learningRate: 0.1,
+    gradNorm: 2,
+    samplesPerSecond: 1000,
+    etaSeconds: 75,
+    history: [],
+    checkpoint: null,
+    error: null,
     ...over,
   };
 }
@@ -28,7 +70,14 @@ function progress(over: Partial<TrainingProgress> = {}): TrainingProgress {
   return { ...base, epochsDone: [], parameters: [], ...over };
 }
 
-const epoch = (n: number, loss: number) => ({ epoch: n, trainLoss: loss, trainAccuracy: 0.5, validationLoss: loss + 0.1, validationAccuracy: 0.45, seconds: 1 });
+const epoch = (n: number, loss: number) => ({
+  epoch: n,
+  trainLoss: loss,
+  trainAccuracy: 0.5,
+  validationLoss: loss + 0.1,
+  validationAccuracy: 0.45,
+  seconds: 1,
+});
 
 test('the default form gives a config the schema accepts (MNIST subset, SGD with momentum)', () => {
   const built = buildConfig(defaultForm());
@@ -60,8 +109,15 @@ test('the form: spirals with Adam and an explicit loss; momentum only for SGD; b
 });
 
 test('file sources: CSV with label and feature columns, .npz arrays, .npy label index; the schema accepts them', () => {
-  const csv = buildConfig({ ...defaultForm(), data: 'csv', dataPath: ' /data/points.csv ', labelColumn: 'y', featureColumns: 'x1, x2,3', task: 'regression',
-    validationFraction: '0.25' });
+  const csv = buildConfig({
+    ...defaultForm(),
+    data: 'csv',
+    dataPath: ' /data/points.csv ',
+    labelColumn: 'y',
+    featureColumns: 'x1, x2,3',
+    task: 'regression',
+    validationFraction: '0.25',
+  });
   assert.ok(csv.ok);
   assert.deepEqual(csv.config.data, { kind: 'csv', path: '/data/points.csv', label: 'y', features: ['x1', 'x2', '3'] });
   assert.equal(csv.config.task, 'regression');
@@ -79,13 +135,22 @@ test('file sources: CSV with label and feature columns, .npz arrays, .npy label 
   assert.deepEqual(npy.config.data, { kind: 'arrays', path: 'm.NPY', label: -1 });
   for (const c of [npz, npy]) assert.ok(c.ok && zTrainingConfig.safeParse(c.config).success);
 
-  const error = (over: Partial<ReturnType<typeof defaultForm>>) => { const r = buildConfig({ ...defaultForm(), ...over }); return r.ok ? null : r.error; };
+  const error = (over: Partial<ReturnType<typeof defaultForm>>) => {
+    const r = buildConfig({ ...defaultForm(), ...over });
+    return r.ok ? null : r.error;
+  };
   assert.equal(error({ data: 'csv', dataPath: '  ' }), 'data file: enter the path of a .csv file (as the engine sees it)');
   assert.equal(error({ data: 'arrays', dataPath: 'd.csv' }), 'data file: an array data file ends in .npy or .npz');
-  assert.equal(error({ data: 'csv', dataPath: 'a.csv', featureColumns: 'x1,,x2' }), 'feature columns: an empty name between commas; list names or 0-based indices, e.g. x1, x2');
+  assert.equal(
+    error({ data: 'csv', dataPath: 'a.csv', featureColumns: 'x1,,x2' }),
+    'feature columns: an empty name between commas; list names or 0-based indices, e.g. x1, x2',
+  );
   assert.equal(error({ data: 'csv', dataPath: 'a.csv', labelColumn: 'y', featureColumns: 'x, y' }), "feature columns: 'y' is the label column");
   assert.equal(error({ data: 'arrays', dataPath: 'm.npy', labelColumn: 'y' }), 'label: in a .npy matrix the label is a column index (e.g. -1, the last)');
-  assert.equal(error({ data: 'arrays', dataPath: 'm.npy', featureColumns: 'x' }), 'features: a .npy matrix has no named arrays; leave features empty (every column but the label)');
+  assert.equal(
+    error({ data: 'arrays', dataPath: 'm.npy', featureColumns: 'x' }),
+    'features: a .npy matrix has no named arrays; leave features empty (every column but the label)',
+  );
   assert.equal(error({ data: 'arrays', dataPath: 'm.npz', featureColumns: 'a,b' }), 'features: name one array of the .npz file (e.g. x)');
   assert.equal(error({ validationFraction: '1' }), 'validation must be a fraction in [0, 1)');
 });
@@ -121,7 +186,10 @@ test('schedules, clipping and checkpoints in the config; bad values name their f
   assert.ok(resumed.ok);
   assert.equal(resumed.config.resumeFrom, '/tmp/ck/checkpoint-step20.npz');
 
-  const error = (over: Partial<ReturnType<typeof defaultForm>>, resume = false) => { const r = buildConfig({ ...defaultForm(), ...over }, { resume }); return r.ok ? null : r.error; };
+  const error = (over: Partial<ReturnType<typeof defaultForm>>, resume = false) => {
+    const r = buildConfig({ ...defaultForm(), ...over }, { resume });
+    return r.ok ? null : r.error;
+  };
   assert.equal(error({ schedule: 'step', scheduleStep: '0' }), 'decay every must be a whole number of steps ≥ 1');
   assert.equal(error({ schedule: 'step', scheduleFactor: '1.5' }), 'decay factor must be in (0, 1]');
   assert.equal(error({ schedule: 'cosine', warmupSteps: '-1' }), 'warmup steps must be a whole number ≥ 0');
@@ -149,7 +217,7 @@ test('resuming keeps the chart up to the checkpoint: step points stay, later car
   assert.equal(fileNameOf('C:\\ck\\checkpoint-step3.npz'), 'checkpoint-step3.npz');
 });
 
-test('readouts: the running means, or the last epoch\'s values right after an epoch ended', () => {
+test("readouts: the running means, or the last epoch's values right after an epoch ended", () => {
   let view = startingView();
   view = foldProgress(view, progress({ step: 10, loss: 1.5, accuracy: 0.4 }));
   assert.deepEqual(metricReadouts(view.status, view.series), { loss: 1.5, accuracy: 0.4 });
@@ -194,8 +262,15 @@ test('a final status adds the epochs from its history once and keeps the error',
 });
 
 test('gradient norms per node: the root of the summed squares of its parameters, by the owner the engine names', () => {
-  const norms = gradNormsByNode([summary('dense0_weight', 3), summary('dense0_bias', 4), summary('dense1_weight', 1), summary('dense1_bias', null),
-    summary('batchnorm0_gamma', 6), summary('batchnorm0_running_mean', 8), summary('orphan', 2)]);
+  const norms = gradNormsByNode([
+    summary('dense0_weight', 3),
+    summary('dense0_bias', 4),
+    summary('dense1_weight', 1),
+    summary('dense1_bias', null),
+    summary('batchnorm0_gamma', 6),
+    summary('batchnorm0_running_mean', 8),
+    summary('orphan', 2),
+  ]);
   assert.deepEqual(norms, { dense0: 5, dense1: 1, batchnorm0: 10 });
   const view = foldProgress(startingView(), progress({ parameters: [summary('dense0_weight', 3), summary('dense0_bias', 4)] }));
   assert.deepEqual(view.gradNorms, { dense0: 5 });
@@ -224,8 +299,16 @@ test('ETA, progress and readouts as text', () => {
 test('the parameter table takes mean and std from the summaries and min / max from the histogram range', () => {
   const rows: ParameterRow[] = [
     { name: 'dense0_weight', shape: [2, 3], dtype: 'float32', state: 'initialized', initializer: null, tiedTo: [], gradReq: 'write', stats: null },
-    { name: 'dense0_bias', shape: [2], dtype: 'float32', state: 'initialized', initializer: null, tiedTo: [], gradReq: 'write',
-      stats: { count: 2, mean: 0, std: 0, min: 0, max: 0 } },
+    {
+      name: 'dense0_bias',
+      shape: [2],
+      dtype: 'float32',
+      state: 'initialized',
+      initializer: null,
+      tiedTo: [],
+      gradReq: 'write',
+      stats: { count: 2, mean: 0, std: 0, min: 0, max: 0 },
+    },
   ];
   const next = applySummaries(rows, { dense0_weight: summary('dense0_weight', 1) });
   assert.deepEqual(next[0]!.stats, { count: 6, mean: 0.5, std: 0.25, min: -1, max: 2 });

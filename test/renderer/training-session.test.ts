@@ -11,21 +11,47 @@ import { trainingFor } from '../../renderer/services/training-session.ts';
 
 function status(over: Partial<TrainingStatus> = {}): TrainingStatus {
   return {
-    runId: 'run7', docId: 'editor', state: 'running', step: 5, totalSteps: 50, epoch: 0, epochs: 2, batch: 5, batchesPerEpoch: 25,
-    loss: 2, accuracy: 0.3, learningRate: 0.1, gradNorm: 1, samplesPerSecond: 500, etaSeconds: 9, history: [], checkpoint: null, error: null, ...over,
+    runId: 'run7',
+    docId: 'editor',
+    state: 'running',
+    step: 5,
+    totalSteps: 50,
+    epoch: 0,
+    epochs: 2,
+    batch: 5,
+    batchesPerEpoch: 25,
+    loss: 2,
+    accuracy: 0.3,
+    learningRate: 0.1,
+    gradNorm: 1,
+    samplesPerSecond: 500,
+    etaSeconds: 9,
+    history: [],
+    checkpoint: null,
+    error: null,
+    ...over,
   };
 }
 
-const row: ParameterRow = { name: 'dense0_weight', shape: [4, 2], dtype: 'float32', state: 'initialized', initializer: null, tiedTo: [], gradReq: 'write',
-  stats: { count: 8, mean: 0, std: 0.1, min: -0.2, max: 0.2 } };
+const row: ParameterRow = {
+  name: 'dense0_weight',
+  shape: [4, 2],
+  dtype: 'float32',
+  state: 'initialized',
+  initializer: null,
+  tiedTo: [],
+  gradReq: 'write',
+  stats: { count: 8, mean: 0, std: 0.1, min: -0.2, max: 0.2 },
+};
 
 function fakeClient() {
   const calls: { method: string; params: unknown }[] = [];
   const listeners = new Map<string, ((data: unknown) => void)[]>();
   const answers: Record<string, (params: Record<string, unknown>) => unknown> = {
-    startTraining: (p) => (p.config as { resumeFrom?: string }).resumeFrom
-      ? { runId: 'run8', totalSteps: 50, trainSize: 800, validationSize: 200, step: 20 }
-      : { runId: 'run7', totalSteps: 50, trainSize: 800, validationSize: 200, step: 0 },
+    startTraining: (p) =>
+      (p.config as { resumeFrom?: string }).resumeFrom
+        ? { runId: 'run8', totalSteps: 50, trainSize: 800, validationSize: 200, step: 20 }
+        : { runId: 'run7', totalSteps: 50, trainSize: 800, validationSize: 200, step: 0 },
     inspectDataFile: (p) => ({ path: p.path, format: 'csv', header: true, columns: ['x', 'y'], arrays: [] }),
     listCheckpoints: (p) => ({ dir: p.dir, checkpoints: [{ path: `${String(p.dir)}/checkpoint-step20.npz`, step: 20, bytes: 400, modified: 1 }] }),
     parameterTable: () => ({ parameters: [row] }),
@@ -46,7 +72,9 @@ function fakeClient() {
       return answer(params);
     },
   };
-  const emit = (event: string, data: unknown) => { for (const fn of listeners.get(event) ?? []) fn(data); };
+  const emit = (event: string, data: unknown) => {
+    for (const fn of listeners.get(event) ?? []) fn(data);
+  };
   return { client: client as unknown as ServiceClient, calls, emit };
 }
 
@@ -63,8 +91,15 @@ test('start fresh, live events, pause / resume / stop; continue sends no seed', 
   // Start fresh: the document's seed (0), which makes the engine rebuild the model from it.
   assert.deepEqual(start?.params, {
     docId: 'editor',
-    config: { data: { kind: 'spirals' }, optimizer: { name: 'sgd', learningRate: 0.1, momentum: 0.9, wd: 0 }, epochs: 2, batchSize: 32,
-      validationFraction: 0.2, device: 'cpu', seed: 0 },
+    config: {
+      data: { kind: 'spirals' },
+      optimizer: { name: 'sgd', learningRate: 0.1, momentum: 0.9, wd: 0 },
+      epochs: 2,
+      batchSize: 32,
+      validationFraction: 0.2,
+      device: 'cpu',
+      seed: 0,
+    },
   });
   assert.equal(store.getState().training.startedFrom, 'fresh');
   assert.equal(store.getState().training.runId, 'run7');
@@ -76,9 +111,24 @@ test('start fresh, live events, pause / resume / stop; continue sends no seed', 
 
   const requestsBefore = calls.length;
   const { history: _h, ...base } = status();
-  const event: TrainingProgress = { ...base, step: 12, loss: 1.2, epochsDone: [], parameters: [
-    { name: 'dense0_weight', shape: [4, 2], mean: 0.05, std: 0.3, norm: 1, gradNorm: 0.7, histogram: { edges: [-0.5, 0, 0.6], counts: [4, 4] }, block: 'dense0' },
-  ] };
+  const event: TrainingProgress = {
+    ...base,
+    step: 12,
+    loss: 1.2,
+    epochsDone: [],
+    parameters: [
+      {
+        name: 'dense0_weight',
+        shape: [4, 2],
+        mean: 0.05,
+        std: 0.3,
+        norm: 1,
+        gradNorm: 0.7,
+        histogram: { edges: [-0.5, 0, 0.6], counts: [4, 4] },
+        block: 'dense0',
+      },
+    ],
+  };
   emit('training-progress', event);
   emit('training-progress', { ...event, runId: 'someone-else', step: 40 });
   assert.equal(calls.length, requestsBefore, 'events cause no requests');
@@ -93,11 +143,20 @@ test('start fresh, live events, pause / resume / stop; continue sends no seed', 
   assert.equal(store.getState().training.phase, 'running');
   await training.stop();
   assert.equal(store.getState().training.phase, 'stopped');
-  assert.deepEqual(calls.filter((c) => c.method.endsWith('Training')).map((c) => [c.method, c.params]), [
-    ['startTraining', start?.params], ['pauseTraining', { runId: 'run7' }], ['resumeTraining', { runId: 'run7' }], ['stopTraining', { runId: 'run7' }],
-  ]);
+  assert.deepEqual(
+    calls.filter((c) => c.method.endsWith('Training')).map((c) => [c.method, c.params]),
+    [
+      ['startTraining', start?.params],
+      ['pauseTraining', { runId: 'run7' }],
+      ['resumeTraining', { runId: 'run7' }],
+      ['stopTraining', { runId: 'run7' }],
+    ],
+  );
 
-  emit('training-finished', status({ state: 'stopped', step: 9, history: [{ epoch: 0, trainLoss: 1, trainAccuracy: 0.5, validationLoss: 1.1, validationAccuracy: 0.4, seconds: 1 }] }));
+  emit(
+    'training-finished',
+    status({ state: 'stopped', step: 9, history: [{ epoch: 0, trainLoss: 1, trainAccuracy: 0.5, validationLoss: 1.1, validationAccuracy: 0.4, seconds: 1 }] }),
+  );
   assert.deepEqual(store.getState().training.series.epochs, [1]);
 
   // Continue: the same settings, no seed, so the engine trains the values its model holds.
@@ -116,7 +175,12 @@ test('a form error or a refused start is shown and nothing keeps running', async
   assert.equal(store.getState().training.phase, 'idle');
   assert.equal(store.getState().training.error, 'epochs must be a whole number ≥ 1');
 
-  const refusing = { ...client, call: async () => { throw new Error('E_BUSY: the document is training'); } } as unknown as ServiceClient;
+  const refusing = {
+    ...client,
+    call: async () => {
+      throw new Error('E_BUSY: the document is training');
+    },
+  } as unknown as ServiceClient;
   const store2 = createEditorStore();
   const training2 = trainingFor(store2, new EngineSession(store2, refusing));
   await training2.start();
@@ -132,8 +196,13 @@ test('resume from a checkpoint: the chart keeps its points up to the checkpoint 
   await training.start();
   const { history: _h, ...base } = status();
   for (const step of [10, 20, 30]) emit('training-progress', { ...base, step, loss: 1 / step, epochsDone: [], parameters: [] });
-  emit('training-progress', { ...base, step: 40, loss: 0.02, parameters: [],
-    epochsDone: [{ epoch: 0, trainLoss: 0.5, trainAccuracy: 0.6, validationLoss: 0.6, validationAccuracy: 0.5, seconds: 1 }] });
+  emit('training-progress', {
+    ...base,
+    step: 40,
+    loss: 0.02,
+    parameters: [],
+    epochsDone: [{ epoch: 0, trainLoss: 0.5, trainAccuracy: 0.6, validationLoss: 0.6, validationAccuracy: 0.5, seconds: 1 }],
+  });
   await training.stop();
   assert.deepEqual(store.getState().training.series.epochs, [1]);
 
@@ -146,16 +215,21 @@ test('resume from a checkpoint: the chart keeps its points up to the checkpoint 
   await training.resumeFromCheckpoint();
   const start = calls.filter((c) => c.method === 'startTraining').at(-1);
   assert.deepEqual((start?.params as { config: unknown }).config, {
-    data: { kind: 'spirals' }, optimizer: { name: 'sgd', learningRate: 0.1, momentum: 0.9, wd: 0 }, epochs: 2, batchSize: 32,
-    validationFraction: 0.2, checkpoint: { dir: '/ck', everySteps: 10 }, resumeFrom: '/ck/checkpoint-step20.npz', device: 'cpu',
+    data: { kind: 'spirals' },
+    optimizer: { name: 'sgd', learningRate: 0.1, momentum: 0.9, wd: 0 },
+    epochs: 2,
+    batchSize: 32,
+    validationFraction: 0.2,
+    checkpoint: { dir: '/ck', everySteps: 10 },
+    resumeFrom: '/ck/checkpoint-step20.npz',
+    device: 'cpu',
   });
   let view = store.getState().training;
   assert.equal(view.runId, 'run8');
   // Points after the checkpoint's step 20 were trained past it; the epoch points come back with the first event.
   assert.deepEqual(view.series.steps, [10, 20]);
   assert.deepEqual(view.series.epochs, []);
-  emit('training-progress', { ...base, runId: 'run8', step: 25, loss: 0.04, parameters: [],
-    epochsDone: [] });
+  emit('training-progress', { ...base, runId: 'run8', step: 25, loss: 0.04, parameters: [], epochsDone: [] });
   view = store.getState().training;
   assert.deepEqual(view.series.steps, [10, 20, 25]);
   assert.equal(view.phase, 'running');

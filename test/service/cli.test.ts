@@ -13,7 +13,11 @@ import { writeArrayFile } from '../../engine/io/array-file.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const examplesDir = path.join(root, 'assets/examples');
-const examples = existsSync(examplesDir) ? readdirSync(examplesDir).filter((f) => f.endsWith('.json')).sort() : [];
+const examples = existsSync(examplesDir)
+  ? readdirSync(examplesDir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+  : [];
 const mlp = path.join(root, 'test/service/fixtures/mlp.json');
 
 function cli(...args: string[]) {
@@ -21,7 +25,11 @@ function cli(...args: string[]) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-interface RunJson { outputs: { shape: number[]; dtype: string; data: unknown[] }[]; edgeShapes: Record<string, number[]>; parameters: { name: string; shape: number[]; dtype: string }[] }
+interface RunJson {
+  outputs: { shape: number[]; dtype: string; data: unknown[] }[];
+  edgeShapes: Record<string, number[]>;
+  parameters: { name: string; shape: number[]; dtype: string }[];
+}
 function runJson(doc: string, ...extra: string[]): RunJson {
   const r = cli('run', doc, '--json', ...extra);
   assert.equal(r.status, 0, `${doc}: ${r.stderr}`);
@@ -30,11 +38,15 @@ function runJson(doc: string, ...extra: string[]): RunJson {
 const example = (pattern: RegExp) => examples.find((f) => pattern.test(f));
 
 let work: string;
-before(async () => { work = await mkdtemp(path.join(tmpdir(), 'blocksmith-cli-')); });
-after(async () => { await rm(work, { recursive: true, force: true }); });
+before(async () => {
+  work = await mkdtemp(path.join(tmpdir(), 'blocksmith-cli-'));
+});
+after(async () => {
+  await rm(work, { recursive: true, force: true });
+});
 
 describe('blocksmith run', () => {
-  test('names a repeat\'s edges by the instance, the copy and the layers the model has there', () => {
+  test("names a repeat's edges by the instance, the copy and the layers the model has there", () => {
     const r = cli('run', path.join(examplesDir, 'rgnet.json'), '--input-shape', '2,20');
     assert.equal(r.status, 0, r.stderr);
     // The oracle: the parameter table the same run prints (copy 1 of the repeat holds dense2 and dense3).
@@ -57,8 +69,11 @@ describe('blocksmith run', () => {
   test('--json gives outputs, edge shapes and parameters in collectParams order; --seed repeats', () => {
     const a = runJson(mlp, '--input-shape', '2,20', '--seed', '5');
     assert.deepEqual(a.parameters, [
-      { name: 'dense0_weight', shape: [256, 20], dtype: 'float32' }, { name: 'dense0_bias', shape: [256], dtype: 'float32' },
-      { name: 'dense1_weight', shape: [10, 256], dtype: 'float32' }, { name: 'dense1_bias', shape: [10], dtype: 'float32' }]);
+      { name: 'dense0_weight', shape: [256, 20], dtype: 'float32' },
+      { name: 'dense0_bias', shape: [256], dtype: 'float32' },
+      { name: 'dense1_weight', shape: [10, 256], dtype: 'float32' },
+      { name: 'dense1_bias', shape: [10], dtype: 'float32' },
+    ]);
     assert.deepEqual(a.outputs[0]!.shape, [2, 10]);
     assert.deepEqual(runJson(mlp, '--input-shape', '2,20', '--seed', '5').outputs, a.outputs);
   });
@@ -127,7 +142,7 @@ describe('blocksmith params', () => {
   test('lists names, shapes and dtypes of an .npz and an MXNet .params file', async () => {
     const tensor = (shape: number[]) => ({ dtype: 'float32' as const, shape, data: new Float32Array(shape.reduce((a, b) => a * b, 1)) });
     const npz = path.join(work, 'w.npz');
-    await writeArrayFile(npz, { 'dense0_weight': tensor([32, 20]), 'dense0_bias': tensor([32]) });
+    await writeArrayFile(npz, { dense0_weight: tensor([32, 20]), dense0_bias: tensor([32]) });
     const r = cli('params', npz);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /npz, 2 array\(s\)/);
@@ -140,7 +155,7 @@ describe('blocksmith params', () => {
     assert.match(m.stdout, /^ {2}arg:fc1_bias +\(128,\) +float64$/m);
   });
 
-  test('a file that is not an array file is the user\'s problem (exit 1)', async () => {
+  test("a file that is not an array file is the user's problem (exit 1)", async () => {
     const junk = path.join(work, 'junk.params');
     await writeFile(junk, 'not an array file at all');
     const r = cli('params', junk);
@@ -199,7 +214,10 @@ describe('blocksmith serve', () => {
   test('serves the editor and the engine API on loopback until SIGTERM', { skip: !built && 'renderer/dist is not built' }, async () => {
     const { spawn } = await import('node:child_process');
     const { connectWebSocket } = await import('../../engine/service/client.ts');
-    const child = spawn(process.execPath, [path.join(root, 'scripts/blocksmith.mjs'), 'serve', '--port', '0'], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(root, 'scripts/blocksmith.mjs'), 'serve', '--port', '0'], {
+      cwd: work,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       const url = await new Promise<URL>((resolve, reject) => {
         let text = '';

@@ -68,10 +68,19 @@ test('an attribute edit is one request (problems and shapes), a Run one request 
   assert.deepEqual(calls, ['forward']);
   const { lastRun, parameters } = store.getState();
   assert.deepEqual(lastRun!.outputs[0]!.shape.slice(1), [10]);
-  assert.deepEqual(parameters!.map((p) => [p.name, p.shape]), [
-    ['dense0_weight', [128, 20]], ['dense0_bias', [128]], ['dense1_weight', [10, 128]], ['dense1_bias', [10]],
-  ]);
-  assert.ok(parameters!.every((p) => p.stats !== null), 'the rows come with statistics');
+  assert.deepEqual(
+    parameters!.map((p) => [p.name, p.shape]),
+    [
+      ['dense0_weight', [128, 20]],
+      ['dense0_bias', [128]],
+      ['dense1_weight', [10, 128]],
+      ['dense1_bias', [10]],
+    ],
+  );
+  assert.ok(
+    parameters!.every((p) => p.stats !== null),
+    'the rows come with statistics',
+  );
   // An unchanged document is not sent again by the next Run.
   calls.length = 0;
   await session.run();

@@ -43,7 +43,8 @@ test('the desktop transport carries a typed call through window.api and back', a
     invoke: async (_channel, message) => {
       sent.push(message);
       // What the main process's relay would do: answer on the engine-message channel.
-      if (message.type === 'request') queueMicrotask(() => deliver({ type: 'response', id: message.id, ok: true, result: { pid: 7, uptimeSeconds: 0, node: 'v20' } }));
+      if (message.type === 'request')
+        queueMicrotask(() => deliver({ type: 'response', id: message.id, ok: true, result: { pid: 7, uptimeSeconds: 0, node: 'v20' } }));
     },
     onEngineMessage: (listener) => {
       deliver = listener;

@@ -23,7 +23,9 @@ test('an engine that keeps dying before it is ready is given up on, with its rea
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (c: string) => (tail += c));
     return {
-      get pid() { return child.pid ?? null; },
+      get pid() {
+        return child.pid ?? null;
+      },
       send: (m) => void child.send(m),
       kill: (s) => void child.kill(s),
       onMessage: (l) => void child.on('message', l),

@@ -10,18 +10,29 @@ import { chainDocument } from '../engine/support/chain-document.ts';
 import { startTestHost, within, type TestHost } from './service-helpers.ts';
 
 let host: TestHost;
-before(async () => { host = await startTestHost(); });
-after(async () => { await host.close(); });
+before(async () => {
+  host = await startTestHost();
+});
+after(async () => {
+  await host.close();
+});
 
 const folder = path.join(tmpdir(), `blocksmith-session-${process.pid}`);
 const doc = chainDocument([{ kind: 'Dense', name: 'dense0', attrs: { units: 3 } }], [2, 4]);
 
 async function checkpointWritten(): Promise<void> {
-  await within(10000, new Promise<void>((resolve) => {
-    const poll = setInterval(() => {
-      if (existsSync(folder) && readdirSync(folder).some((n) => n.endsWith('.json'))) { clearInterval(poll); resolve(); }
-    }, 50);
-  }), 'the checkpoint');
+  await within(
+    10000,
+    new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (existsSync(folder) && readdirSync(folder).some((n) => n.endsWith('.json'))) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 50);
+    }),
+    'the checkpoint',
+  );
 }
 
 test('values set before a crash are restored into the restarted engine, and the answer says so', async () => {

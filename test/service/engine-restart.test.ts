@@ -8,8 +8,12 @@ import type { EventData } from '../../engine/protocol/service-api.ts';
 import { errorOf, startTestHost, within, type TestHost } from './service-helpers.ts';
 
 let host: TestHost;
-before(async () => { host = await startTestHost({ cancelGraceMs: 1500 }); });
-after(async () => { await host.close(); });
+before(async () => {
+  host = await startTestHost({ cancelGraceMs: 1500 });
+});
+after(async () => {
+  await host.close();
+});
 
 /** A matmul loop long enough to be killed in the middle (bounded: it stops at `repeats`). */
 const LONG = { size: 384, repeats: 20000 } as const;
@@ -19,15 +23,29 @@ test('SIGKILL during a long request: clear error, engine-restarted, then a fresh
   const observer = host.connect();
   const { pid } = await within(20000, client.call('ping', {}), 'ping');
   const events: EventData<'engine-restarted'>[] = [];
-  const seen = new Promise<void>((resolve) => observer.on('engine-restarted', (d) => { events.push(d); resolve(); }));
+  const seen = new Promise<void>((resolve) =>
+    observer.on('engine-restarted', (d) => {
+      events.push(d);
+      resolve();
+    }),
+  );
   await observer.call('ping', {});
 
   let progressed = 0;
   const long = client.call('matmulBenchmark', LONG, { onProgress: () => void progressed++ });
   // Kill only once the request is really running in the engine.
-  await within(20000, new Promise<void>((resolve) => {
-    const poll = setInterval(() => { if (progressed > 0) { clearInterval(poll); resolve(); } }, 20);
-  }), 'first progress');
+  await within(
+    20000,
+    new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (progressed > 0) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 20);
+    }),
+    'first progress',
+  );
   process.kill(pid, 'SIGKILL');
 
   const error = await errorOf(within(20000, long, 'the killed request'));

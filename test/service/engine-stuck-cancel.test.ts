@@ -31,7 +31,9 @@ before(async () => {
   const launcher: EngineLauncher = () => {
     const child = fork(script, [], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
     return {
-      get pid() { return child.pid ?? null; },
+      get pid() {
+        return child.pid ?? null;
+      },
       send: (m) => void child.send(m),
       kill: (s) => void child.kill(s),
       onMessage: (l) => void child.on('message', l),

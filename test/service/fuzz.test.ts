@@ -8,8 +8,12 @@ import { fuzzReaders, fuzzSocket, fuzzValidator } from '../fuzz/targets.ts';
 import { startTestHost, type TestHost } from './service-helpers.ts';
 
 let host: TestHost;
-before(async () => { host = await startTestHost(); });
-after(async () => { await host.close(); });
+before(async () => {
+  host = await startTestHost();
+});
+after(async () => {
+  await host.close();
+});
 
 test('fuzz: array-file readers (20,000 mutated files)', () => {
   const result = fuzzReaders(12, 20_000);

@@ -19,7 +19,10 @@ function nestedTies() {
 
 test('each other use of a tied parameter names the block holding it, nested ones by their full prefix', () => {
   const rows = uniqueParams(nestedTies());
-  assert.deepEqual(rows.map((r) => r.name), ['dense0_weight', 'dense0_bias', 'sequential0_dense0_weight', 'sequential0_dense0_bias']);
+  assert.deepEqual(
+    rows.map((r) => r.name),
+    ['dense0_weight', 'dense0_bias', 'sequential0_dense0_weight', 'sequential0_dense0_bias'],
+  );
   const weight = rows[0]!;
   assert.deepEqual(weight.tiedTo, ['1.1.weight', '2.weight']);
   assert.deepEqual(weight.tiedToBlocks, ['sequential0_dense1', 'dense1']);
@@ -32,12 +35,25 @@ test('each other use of a tied parameter names the block holding it, nested ones
 test('structural uses follow structuralParams order and paths, each with its holder', () => {
   const net = nestedTies();
   const uses = structuralUses(net);
-  assert.deepEqual(uses.map((u) => u.path), [...net.structuralParams().keys()]);
-  assert.deepEqual(uses.map((u) => u.param), [...net.structuralParams().values()]);
-  assert.deepEqual(uses.map((u) => `${u.path}@${u.block.name}`), [
-    '0.weight@dense0', '0.bias@dense0',
-    '1.0.weight@sequential0_dense0', '1.0.bias@sequential0_dense0',
-    '1.1.weight@sequential0_dense1', '1.1.bias@sequential0_dense1',
-    '2.weight@dense1', '2.bias@dense1',
-  ]);
+  assert.deepEqual(
+    uses.map((u) => u.path),
+    [...net.structuralParams().keys()],
+  );
+  assert.deepEqual(
+    uses.map((u) => u.param),
+    [...net.structuralParams().values()],
+  );
+  assert.deepEqual(
+    uses.map((u) => `${u.path}@${u.block.name}`),
+    [
+      '0.weight@dense0',
+      '0.bias@dense0',
+      '1.0.weight@sequential0_dense0',
+      '1.0.bias@sequential0_dense0',
+      '1.1.weight@sequential0_dense1',
+      '1.1.bias@sequential0_dense1',
+      '2.weight@dense1',
+      '2.bias@dense1',
+    ],
+  );
 });

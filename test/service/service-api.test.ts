@@ -47,8 +47,14 @@ describe('array files: every format, with a per-name report', () => {
     test(`named arrays round-trip through ${ext}`, async () => {
       const file = path.join(host().work, `named${ext}`);
       const saved = await client().call('saveArrays', { path: file, arrays });
-      assert.deepEqual(saved.entries.map((e) => [e.name, e.status, e.shape, e.dtype]),
-        [['weight', 'saved', [2, 3], 'float32'], ['bias', 'saved', [3], 'float64'], ['steps', 'saved', [2], 'int64']]);
+      assert.deepEqual(
+        saved.entries.map((e) => [e.name, e.status, e.shape, e.dtype]),
+        [
+          ['weight', 'saved', [2, 3], 'float32'],
+          ['bias', 'saved', [3], 'float64'],
+          ['steps', 'saved', [2], 'int64'],
+        ],
+      );
       const loaded = await client().call('loadArrays', { path: file });
       assert.equal(loaded.kind, 'named');
       assert.equal(loaded.format, { '.params': 'mxnet', '.npz': 'npz', '.safetensors': 'safetensors' }[ext]);
@@ -66,10 +72,19 @@ describe('array files: every format, with a per-name report', () => {
     assert.equal(one.kind, 'single');
     assert.deepEqual(one.entries[0]!.values, { shape: [2, 2], dtype: 'float32', data: [1, 2], truncated: true });
     const list = path.join(host().work, 'list.params');
-    await client().call('saveArrays', { path: list, arrays: [{ shape: [1], data: [1] }, { shape: [0], data: [] }] });
+    await client().call('saveArrays', {
+      path: list,
+      arrays: [
+        { shape: [1], data: [1] },
+        { shape: [0], data: [] },
+      ],
+    });
     const listed = await client().call('loadArrays', { path: list, maxValues: 0 });
     assert.equal(listed.kind, 'list');
-    assert.deepEqual(listed.entries, [{ name: '0', shape: [1], dtype: 'float32' }, { name: '1', shape: [0], dtype: 'float32' }]);
+    assert.deepEqual(listed.entries, [
+      { name: '0', shape: [1], dtype: 'float32' },
+      { name: '1', shape: [0], dtype: 'float32' },
+    ]);
   });
 
   test('file errors keep their codes and places', async () => {
@@ -81,7 +96,7 @@ describe('array files: every format, with a per-name report', () => {
   });
 });
 
-describe('the engine\'s door', () => {
+describe("the engine's door", () => {
   test('bad params name the field', async () => {
     const cases: [string, Promise<unknown>, RegExp][] = [
       ['wrong type', client().call('matmulBenchmark', { size: 'big', repeats: 1 } as never), /params\.size/],

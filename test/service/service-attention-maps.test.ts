@@ -17,7 +17,8 @@ const nums = (t: TensorOutput) => t.data.map(Number);
 /** softmax(q kᵀ / √d + mask) per sample and head, from x (N, T, E) and the packed in-projection (3E, E) + bias (3E). */
 function expectedWeights(x: number[], [n, t, e]: number[], w: number[], b: number[], heads: number, causal: boolean): number[] {
   const d = e / heads;
-  const project = (s: number, i: number, row: number) => { // row of q (0..E-1), k (E..2E-1) or v
+  const project = (s: number, i: number, row: number) => {
+    // row of q (0..E-1), k (E..2E-1) or v
     let acc = b[row]!;
     for (let c = 0; c < e; c++) acc += w[row * e + c]! * x[(s * t + i) * e + c]!;
     return acc;
@@ -71,7 +72,7 @@ for (const causal of [false, true]) {
   });
 }
 
-test('the char-transformer\'s repeated encoder block answers one map per copy', async () => {
+test("the char-transformer's repeated encoder block answers one map per copy", async () => {
   const { document } = await client().call('loadExample', { name: 'char-transformer' });
   const { docId } = await client().call('openDocument', { document });
   const ids = Array.from({ length: 32 }, (_, i) => i % 28);

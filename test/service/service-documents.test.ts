@@ -34,7 +34,10 @@ describe('documents', () => {
     assert.equal(r.ok, false);
     const codes = r.problems.map((p) => p.code);
     assert.ok(codes.includes('E_ATTR_RANGE'), codes.join());
-    assert.ok(r.problems.every((p) => p.nodeId || p.path || p.port), 'each problem names its place');
+    assert.ok(
+      r.problems.every((p) => p.nodeId || p.path || p.port),
+      'each problem names its place',
+    );
     const e = await errorOf(client().call('openDocument', { document: { format: 'something-else' } }));
     assert.equal(e.code, 'E_INVALID_DOCUMENT');
     assert.ok(Array.isArray((e.details as { problems: unknown[] }).problems));
@@ -59,8 +62,15 @@ describe('forward and parameters', () => {
     assert.deepEqual(a.outputs[0]!.shape, [2, 10]);
     assert.equal(a.outputs[0]!.data.length, 20);
     assert.deepEqual(a.edgeShapes, { e0: [2, 20], e1: [2, 256], e2: [2, 10] });
-    assert.deepEqual(a.parameters.map((p) => [p.name, p.shape]), [
-      ['dense0_weight', [256, 20]], ['dense0_bias', [256]], ['dense1_weight', [10, 256]], ['dense1_bias', [10]]]);
+    assert.deepEqual(
+      a.parameters.map((p) => [p.name, p.shape]),
+      [
+        ['dense0_weight', [256, 20]],
+        ['dense0_bias', [256]],
+        ['dense1_weight', [10, 256]],
+        ['dense1_bias', [10]],
+      ],
+    );
     const b = await client().call('forward', { docId: 'run', inputShape: [2, 20], seed: 7 });
     assert.deepEqual(b.outputs[0]!.data, a.outputs[0]!.data);
     // The request's seed, not only the document's, decides the parameters and the random input.
@@ -89,9 +99,14 @@ describe('forward and parameters', () => {
     assert.deepEqual(r.shape, [10, 256]);
     assert.deepEqual(r.slice, { start: [2, 0], shape: [2, 3] });
     assert.equal(r.values.data.length, 6);
-    assert.equal(r.histogram.counts.reduce((a, b) => a + b, 0), 2560);
+    assert.equal(
+      r.histogram.counts.reduce((a, b) => a + b, 0),
+      2560,
+    );
     assert.equal(r.stats.count, 2560);
-    const byPath = await client().call('parameterValues', { docId: 'run', name: '1.bias' }).catch(() => null);
+    const byPath = await client()
+      .call('parameterValues', { docId: 'run', name: '1.bias' })
+      .catch(() => null);
     if (byPath) assert.deepEqual(byPath.shape, [10]);
     assert.equal((await errorOf(client().call('parameterValues', { docId: 'run', name: 'dense9_weight' }))).code, 'E_NO_PARAMETER');
   });
@@ -99,7 +114,11 @@ describe('forward and parameters', () => {
   test('setParameter, initialize and forceReinit', async () => {
     const filled = await client().call('setParameter', { docId: 'run', name: 'dense1_bias', value: { fill: 0.5 } });
     assert.deepEqual(filled.stats, { count: 10, mean: 0.5, std: 0, min: 0.5, max: 0.5 });
-    const data = await client().call('setParameter', { docId: 'run', name: 'dense1_bias', value: { shape: [10], data: Array.from({ length: 10 }, (_, i) => i) } });
+    const data = await client().call('setParameter', {
+      docId: 'run',
+      name: 'dense1_bias',
+      value: { shape: [10], data: Array.from({ length: 10 }, (_, i) => i) },
+    });
     assert.equal(data.stats.max, 9);
     const wrong = await errorOf(client().call('setParameter', { docId: 'run', name: 'dense1_bias', value: { shape: [3], data: [1, 2, 3] } }));
     assert.equal(wrong.code, 'E_BAD_REQUEST');
@@ -116,8 +135,15 @@ describe('forward and parameters', () => {
     test(`saveParameters / loadParameters through ${ext}, with a per-name report`, async () => {
       const file = path.join(host().work, `mlp${ext}`);
       const saved = await client().call('saveParameters', { docId: 'run', path: file, fullNames: true });
-      assert.deepEqual(saved.entries.map((e) => [e.name, e.status]), [
-        ['dense0_weight', 'saved'], ['dense0_bias', 'saved'], ['dense1_weight', 'saved'], ['dense1_bias', 'saved']]);
+      assert.deepEqual(
+        saved.entries.map((e) => [e.name, e.status]),
+        [
+          ['dense0_weight', 'saved'],
+          ['dense0_bias', 'saved'],
+          ['dense1_weight', 'saved'],
+          ['dense1_bias', 'saved'],
+        ],
+      );
       await client().call('forceReinit', { docId: 'run', names: ['dense1_bias'], init: 'zeros' });
       const loaded = await client().call('loadParameters', { docId: 'run', path: file });
       assert.ok(loaded.entries.every((e) => e.status === 'loaded'));
@@ -129,11 +155,14 @@ describe('forward and parameters', () => {
 
   test('loading a file that does not fit names every missing, extra and mismatched key', async () => {
     const file = path.join(host().work, 'misfit.npz');
-    await client().call('saveArrays', { path: file, arrays: {
-      dense0_weight: { shape: [256, 20], data: new Array(5120).fill(0) },
-      dense1_weight: { shape: [3, 3], data: new Array(9).fill(0) },
-      stray: { shape: [1], data: [1] },
-    } });
+    await client().call('saveArrays', {
+      path: file,
+      arrays: {
+        dense0_weight: { shape: [256, 20], data: new Array(5120).fill(0) },
+        dense1_weight: { shape: [3, 3], data: new Array(9).fill(0) },
+        stray: { shape: [1], data: [1] },
+      },
+    });
     const e = await errorOf(client().call('loadParameters', { docId: 'run', path: file }));
     assert.match(e.code, /^E_LOAD_/);
     const entries = (e.details as { entries: { name: string; status: string }[] }).entries;

@@ -16,20 +16,38 @@ import { connectedHost, errorOf, within } from './service-helpers.ts';
 
 const { client } = connectedHost();
 let dir: string;
-before(async () => { dir = await mkdtemp(path.join(tmpdir(), 'blocksmith-harden-')); });
-after(async () => { await rm(dir, { recursive: true, force: true }); });
+before(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'blocksmith-harden-'));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 const chain = (_ids: string[], extra: Record<string, unknown>[]) => {
   const nodes = [{ id: 'in', kind: 'Input', name: 'data' }, ...extra, { id: 'out', kind: 'Output', name: 'output' }];
-  return { nodes, edges: nodes.slice(1).map((n, i) => ({ id: `e${i}`, source: { node: nodes[i]!.id, port: 'output' }, target: { node: (n as { id: string }).id, port: 'data' } })) };
+  return {
+    nodes,
+    edges: nodes
+      .slice(1)
+      .map((n, i) => ({ id: `e${i}`, source: { node: nodes[i]!.id, port: 'output' }, target: { node: (n as { id: string }).id, port: 'data' } })),
+  };
 };
 
 describe('documents that used to exhaust the engine', () => {
   test('Dense units 2e9: openDocument reports E_MEMORY_BUDGET, forward refuses it, the engine still answers', async () => {
-    const doc = chainDocument([{ kind: 'Dense', name: 'dense0', attrs: { units: 2_000_000_000 } }, { kind: 'Dense', name: 'dense1', attrs: { units: 10 } }], [2, 20]);
+    const doc = chainDocument(
+      [
+        { kind: 'Dense', name: 'dense0', attrs: { units: 2_000_000_000 } },
+        { kind: 'Dense', name: 'dense1', attrs: { units: 10 } },
+      ],
+      [2, 20],
+    );
     const opened = await client().call('openDocument', { docId: 'huge', document: doc });
     assert.equal(opened.ok, false);
-    assert.ok(opened.problems.some((p) => p.code === 'E_MEMORY_BUDGET' && /62,000,000,010 parameters/.test(p.message)), JSON.stringify(opened.problems));
+    assert.ok(
+      opened.problems.some((p) => p.code === 'E_MEMORY_BUDGET' && /62,000,000,010 parameters/.test(p.message)),
+      JSON.stringify(opened.problems),
+    );
     const e = await errorOf(within(20000, client().call('forward', { docId: 'huge' }), 'forward'));
     assert.notEqual(e.code, 'E_INTERNAL');
     assert.match(e.message, /memory budget/);
@@ -40,10 +58,24 @@ describe('documents that used to exhaust the engine', () => {
     const inner = chain([], [{ id: 'd', kind: 'Dense', name: 'd', attrs: { units: 4 } }]);
     const outer = chain([], [{ id: 'r', kind: 'Repeat', name: 'inner', block: 'inner', count: 1024 }]);
     const main = chain([], [{ id: 'r', kind: 'Repeat', name: 'outer', block: 'outer', count: 1024 }]);
-    const doc = { format: 'blocksmith.graph', version: 2, input: { shape: [2, 8], dtype: 'float32' }, device: 'cpu', seed: 0,
-      nodes: main.nodes, edges: main.edges, blocks: [{ id: 'outer', nodes: outer.nodes, edges: outer.edges }, { id: 'inner', nodes: inner.nodes, edges: inner.edges }] };
+    const doc = {
+      format: 'blocksmith.graph',
+      version: 2,
+      input: { shape: [2, 8], dtype: 'float32' },
+      device: 'cpu',
+      seed: 0,
+      nodes: main.nodes,
+      edges: main.edges,
+      blocks: [
+        { id: 'outer', nodes: outer.nodes, edges: outer.edges },
+        { id: 'inner', nodes: inner.nodes, edges: inner.edges },
+      ],
+    };
     const v = await client().call('validate', { document: doc });
-    assert.ok(v.problems.some((p) => p.code === 'E_EXPANSION_LIMIT' && /1,048,576/.test(p.message)), JSON.stringify(v.problems));
+    assert.ok(
+      v.problems.some((p) => p.code === 'E_EXPANSION_LIMIT' && /1,048,576/.test(p.message)),
+      JSON.stringify(v.problems),
+    );
     await client().call('openDocument', { docId: 'bomb', document: doc });
     const e = await errorOf(within(10000, client().call('forward', { docId: 'bomb' }), 'forward'));
     assert.equal(e.code, 'E_INVALID_DOCUMENT');
@@ -51,26 +83,55 @@ describe('documents that used to exhaust the engine', () => {
   });
 
   test('block definitions nested 1,500 deep: forward is a coded refusal, not E_INTERNAL', async () => {
-    const blocks = Array.from({ length: 1500 }, (_, i) => ({ id: `b${i}`, ...chain([], [i === 1499
-      ? { id: 'd', kind: 'Dense', name: 'd', attrs: { units: 4 } } : { id: 'u', kind: 'BlockInstance', name: `u${i}`, block: `b${i + 1}` }]) }));
+    const blocks = Array.from({ length: 1500 }, (_, i) => ({
+      id: `b${i}`,
+      ...chain(
+        [],
+        [i === 1499 ? { id: 'd', kind: 'Dense', name: 'd', attrs: { units: 4 } } : { id: 'u', kind: 'BlockInstance', name: `u${i}`, block: `b${i + 1}` }],
+      ),
+    }));
     const main = chain([], [{ id: 'top', kind: 'BlockInstance', name: 'top', block: 'b0' }]);
-    const doc = { format: 'blocksmith.graph', version: 2, input: { shape: [2, 8], dtype: 'float32' }, device: 'cpu', seed: 0, nodes: main.nodes, edges: main.edges, blocks };
+    const doc = {
+      format: 'blocksmith.graph',
+      version: 2,
+      input: { shape: [2, 8], dtype: 'float32' },
+      device: 'cpu',
+      seed: 0,
+      nodes: main.nodes,
+      edges: main.edges,
+      blocks,
+    };
     await client().call('openDocument', { docId: 'deep', document: doc });
     const e = await errorOf(within(20000, client().call('forward', { docId: 'deep' }), 'forward'));
     assert.equal(e.code, 'E_INVALID_DOCUMENT');
     assert.match(e.message, /E_NESTING_DEPTH/);
     const shapes = await client().call('inferShapes', { docId: 'deep' });
-    assert.ok(shapes.problems.some((p) => p.code === 'E_NESTING_DEPTH'), 'inferShapes says why');
+    assert.ok(
+      shapes.problems.some((p) => p.code === 'E_NESTING_DEPTH'),
+      'inferShapes says why',
+    );
   });
 });
 
 test('a forward that fails on a freshly built model keeps nothing: the model is released (item 2)', async () => {
   // Valid structure, but Concat gets (2, 3) and (2, 4) on axis 0: it fails after dense0 allocated.
-  const nodes = [{ id: 'in', kind: 'Input', name: 'data' }, { id: 'd', kind: 'Dense', name: 'dense0', attrs: { units: 3 } },
-    { id: 'c', kind: 'Concat', name: 'concat0', attrs: { axis: 0 } }, { id: 'out', kind: 'Output', name: 'output' }];
+  const nodes = [
+    { id: 'in', kind: 'Input', name: 'data' },
+    { id: 'd', kind: 'Dense', name: 'dense0', attrs: { units: 3 } },
+    { id: 'c', kind: 'Concat', name: 'concat0', attrs: { axis: 0 } },
+    { id: 'out', kind: 'Output', name: 'output' },
+  ];
   const edge = (id: string, a: string, b: string) => ({ id, source: { node: a, port: 'output' }, target: { node: b, port: 'data' } });
-  const doc = { format: 'blocksmith.graph', version: 2, input: { shape: [2, 4], dtype: 'float32' }, device: 'cpu', seed: 0, nodes,
-    edges: [edge('e0', 'in', 'd'), edge('e1', 'd', 'c'), edge('e2', 'in', 'c'), edge('e3', 'c', 'out')], blocks: [] };
+  const doc = {
+    format: 'blocksmith.graph',
+    version: 2,
+    input: { shape: [2, 4], dtype: 'float32' },
+    device: 'cpu',
+    seed: 0,
+    nodes,
+    edges: [edge('e0', 'in', 'd'), edge('e1', 'd', 'c'), edge('e2', 'in', 'c'), edge('e3', 'c', 'out')],
+    blocks: [],
+  };
   await client().call('openDocument', { docId: 'fails', document: doc });
   const e = await errorOf(client().call('forward', { docId: 'fails' }));
   assert.notEqual(e.code, 'E_INTERNAL', e.message);
@@ -88,7 +149,7 @@ describe('files', () => {
     assert.equal(typeof (await within(5000, client().call('ping', {}), 'ping')).pid, 'number');
   });
 
-  test('E_NOT_JSON names the place, never the file\'s text (item 11)', async () => {
+  test("E_NOT_JSON names the place, never the file's text (item 11)", async () => {
     const secret = path.join(dir, 'secret.txt');
     await writeFile(secret, 'hunter2-very-secret token=abc\n');
     const e = await errorOf(client().call('readDocumentFile', { path: secret }));
@@ -119,7 +180,9 @@ describe('serve --allow-dir: file access limited to chosen folders', () => {
     await host.start();
     limited = new ServiceClient(host.connect());
   });
-  after(async () => { await host.close(); });
+  after(async () => {
+    await host.close();
+  });
 
   test('paths inside are served; outside, ../ escapes and symlinks out are refused', async () => {
     const doc = chainDocument([{ kind: 'Dense', name: 'dense0', attrs: { units: 4 } }], [2, 8]);

@@ -28,7 +28,10 @@ export async function startTestHost(options: { cancelGraceMs?: number } = {}): P
   const apiUrl = `ws://127.0.0.1:${web.port}/api`;
   const clients: ServiceClient[] = [];
   return {
-    web, engine, work, apiUrl,
+    web,
+    engine,
+    work,
+    apiUrl,
     connect(o = {}) {
       const client = connectWebSocket(apiUrl, o.token ?? web.token, o);
       clients.push(client);
@@ -77,9 +80,11 @@ export function connectedHost(ready?: (client: ServiceClient) => Promise<unknown
     await within(20000, client.call('ping', {}), 'first ping');
     await ready?.(client);
   });
-  after(async () => { await host?.close(); });
+  after(async () => {
+    await host?.close();
+  });
   const started = <T>(value: T | undefined): T => {
-    if (value === undefined) throw new Error('the test host is not started: connectedHost\'s before() hook did not run or failed');
+    if (value === undefined) throw new Error("the test host is not started: connectedHost's before() hook did not run or failed");
     return value;
   };
   return { host: () => started(host), client: () => started(client) };

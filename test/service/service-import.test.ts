@@ -40,14 +40,19 @@ const bytes = encodeModel({
     inputs: [{ name: 'x', dtype: 'float32', dims: ['N', 4] }],
     outputs: [{ name: 'y', dtype: 'float32', dims: ['N', 3] }],
   },
-  producerName: 'test', producerVersion: '0', metadata: {},
+  producerName: 'test',
+  producerVersion: '0',
+  metadata: {},
 });
 
 async function forwardEqualsOrt(document: unknown, parametersFile: string): Promise<void> {
   const { docId } = await engine.client.call('openDocument', { docId: 'imported', document });
   await engine.client.call('forward', { docId, maxValues: 0 });
   const loaded = await engine.client.call('loadParameters', { docId, path: parametersFile });
-  assert.deepEqual(loaded.entries.map((e) => e.status), ['loaded', 'loaded']);
+  assert.deepEqual(
+    loaded.entries.map((e) => e.status),
+    ['loaded', 'loaded'],
+  );
   const x = [0.1, -0.2, 0.3, 0.4, 1, 2, -1, 0];
   const out = await engine.client.call('forward', { docId, input: [{ shape: [2, 4], dtype: 'float32', data: x }] });
   const session = await ort.InferenceSession.create(bytes);
@@ -62,8 +67,14 @@ test('an ONNX file by path, and the same bytes dropped: a document whose values 
   const byPath = await engine.client.call('importModel', { path: file });
   assert.equal(byPath.parametersFile, path.join(dir, 'tiny.safetensors'));
   assert.equal(byPath.report.parameterCount, 15);
-  assert.deepEqual((byPath.document as { nodes: { kind: string; attrs?: { activation?: string } }[] }).nodes.map((n) => [n.kind, n.attrs?.activation ?? null]),
-    [['Input', null], ['Dense', 'sigmoid'], ['Output', null]]);
+  assert.deepEqual(
+    (byPath.document as { nodes: { kind: string; attrs?: { activation?: string } }[] }).nodes.map((n) => [n.kind, n.attrs?.activation ?? null]),
+    [
+      ['Input', null],
+      ['Dense', 'sigmoid'],
+      ['Output', null],
+    ],
+  );
   await forwardEqualsOrt(byPath.document, byPath.parametersFile!);
 
   const dropped = await engine.client.call('importModel', { path: 'tiny.onnx', data: Buffer.from(bytes).toString('base64') });

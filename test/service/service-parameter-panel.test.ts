@@ -13,7 +13,10 @@ const MLP = JSON.parse(readFileSync(new URL('./fixtures/mlp.json', import.meta.u
 
 /** Input (-1, 2) → Dense(1) → output, with the bias constant (frozen): small enough to train in a moment. */
 const LINEAR = {
-  format: 'blocksmith.graph', version: 2, input: { shape: [-1, 2], dtype: 'float32' }, seed: 3,
+  format: 'blocksmith.graph',
+  version: 2,
+  input: { shape: [-1, 2], dtype: 'float32' },
+  seed: 3,
   nodes: [
     { id: 'in', kind: 'Input', name: 'data' },
     { id: 'd', kind: 'Dense', name: 'dense0', attrs: { units: 1 }, params: { bias: { constant: true } } },
@@ -32,10 +35,11 @@ const connection = connectedHost(async (c) => {
 const client = () => connection.client();
 const host = () => connection.host();
 
-const numbers = (data: readonly unknown[]) => data.map((v) => {
-  assert.equal(typeof v, 'number', `expected a finite number, got ${String(v)}`);
-  return v as number;
-});
+const numbers = (data: readonly unknown[]) =>
+  data.map((v) => {
+    assert.equal(typeof v, 'number', `expected a finite number, got ${String(v)}`);
+    return v as number;
+  });
 
 describe('parameterTable for the panel', () => {
   test('each row has its structural path, its block chain and a 20-bin histogram of all its values', async () => {
@@ -48,7 +52,10 @@ describe('parameterTable for the panel', () => {
     assert.ok(w.histogram);
     assert.equal(w.histogram.counts.length, 20);
     assert.equal(w.histogram.edges.length, 21);
-    assert.equal(w.histogram.counts.reduce((a, b) => a + b, 0), 256 * 20);
+    assert.equal(
+      w.histogram.counts.reduce((a, b) => a + b, 0),
+      256 * 20,
+    );
     assert.equal(w.histogram.edges[0], w.stats?.min);
     assert.ok(Math.abs(w.histogram.edges[20]! - (w.stats?.max as number)) < 1e-6);
   });
@@ -93,7 +100,11 @@ describe('parameterValues with the gradient', () => {
     const constant = await client().call('parameterValues', { docId: 'lin', name: 'dense0_bias', gradient: true });
     assert.equal(constant.gradient, null);
 
-    const finished = new Promise<void>((resolve) => client().on('training-finished', (s) => { if (s.docId === 'lin') resolve(); }));
+    const finished = new Promise<void>((resolve) =>
+      client().on('training-finished', (s) => {
+        if (s.docId === 'lin') resolve();
+      }),
+    );
     await client().call('startTraining', {
       docId: 'lin',
       config: { data: { kind: 'linear', samples: 64, weights: [2, -3.4], bias: 4.2 }, epochs: 1, batchSize: 16, validationFraction: 0 },
@@ -121,7 +132,7 @@ describe('setParameter at an index', () => {
     assert.deepEqual(last.values.data, [-7]);
   });
 
-  test('a leading index sets a row from data of the row\'s shape', async () => {
+  test("a leading index sets a row from data of the row's shape", async () => {
     const row = Array.from({ length: 20 }, (_, i) => i / 4);
     await client().call('setParameter', { docId: 'mlp', name: 'dense0_weight', index: [3], value: { shape: [20], data: row } });
     const got = await client().call('parameterValues', { docId: 'mlp', name: 'dense0_weight', slice: [{ start: 3, stop: 4 }] });
@@ -146,20 +157,27 @@ describe('setParameter at an index', () => {
 
   test('setting a tied parameter through its other use changes the one shared parameter', async () => {
     await client().call('setParameter', { docId: 'tied', name: '2.weight', index: [1, 2], value: { fill: 5 } });
-    const got = await client().call('parameterValues', { docId: 'tied', name: 'dense0_weight', slice: [{ start: 1, stop: 2 }, { start: 2, stop: 3 }] });
+    const got = await client().call('parameterValues', {
+      docId: 'tied',
+      name: 'dense0_weight',
+      slice: [
+        { start: 1, stop: 2 },
+        { start: 2, stop: 3 },
+      ],
+    });
     assert.deepEqual(got.values.data, [5]);
   });
 });
 
 describe('forward with input from an array file', () => {
-  test('the file\'s array is the input: same outputs as sending the same data inline', async () => {
+  test("the file's array is the input: same outputs as sending the same data inline", async () => {
     const data = Array.from({ length: 40 }, (_, i) => Math.sin(i));
     const file = path.join(host().work, 'input.npz');
     await client().call('saveArrays', { path: file, arrays: { x: { shape: [2, 20], dtype: 'float64', data }, other: { shape: [1], data: [0] } } });
     const fromFile = await client().call('forward', { docId: 'mlp', inputFile: { path: file, name: 'x' } });
     assert.deepEqual(fromFile.input, { source: 'file', shapes: [[2, 20]], path: file, name: 'x' });
     assert.deepEqual(fromFile.outputs[0]!.shape, [2, 10]);
-    assert.equal(fromFile.outputs[0]!.dtype, 'float32', 'numpy\'s float64 is read as the document\'s float32');
+    assert.equal(fromFile.outputs[0]!.dtype, 'float32', "numpy's float64 is read as the document's float32");
     const inline = await client().call('forward', { docId: 'mlp', input: [{ shape: [2, 20], data }] });
     assert.equal(inline.input?.source, 'given');
     numbers(fromFile.outputs[0]!.data).forEach((v, i) => assert.ok(Math.abs(v - (inline.outputs[0]!.data[i] as number)) < 1e-4, `output ${i}`));

@@ -8,8 +8,12 @@ import { fromWireNumber, histogram, sliceBox, summaryStats, toWireNumber } from 
 import { allowedHostHeaders, hostAllowed, isLoopback, originAllowed, tokenMatches } from '../../scripts/web-host/request-guard.ts';
 
 function numpy(script: string, input: unknown): unknown {
-  return JSON.parse(execFileSync('python3', ['-c', `import json, sys, numpy as np\nx = np.array(json.load(sys.stdin), dtype=np.float64)\n${script}`],
-    { input: JSON.stringify(input), encoding: 'utf8' }));
+  return JSON.parse(
+    execFileSync('python3', ['-c', `import json, sys, numpy as np\nx = np.array(json.load(sys.stdin), dtype=np.float64)\n${script}`], {
+      input: JSON.stringify(input),
+      encoding: 'utf8',
+    }),
+  );
 }
 
 test('summary statistics and histograms match numpy', () => {
@@ -17,7 +21,8 @@ test('summary statistics and histograms match numpy', () => {
   const data = Float32Array.from(values);
   const expected = numpy(
     'c, e = np.histogram(x, bins=12)\nprint(json.dumps([x.mean(), x.std(), x.min(), x.max(), c.tolist(), e.tolist()]))',
-    Array.from(data)) as [number, number, number, number, number[], number[]];
+    Array.from(data),
+  ) as [number, number, number, number, number[], number[]];
   const stats = summaryStats(data);
   assert.ok(Math.abs((stats.mean as number) - expected[0]) < 1e-9);
   assert.ok(Math.abs((stats.std as number) - expected[1]) < 1e-9);
@@ -43,7 +48,8 @@ test('sliceBox copies a box out of a C-order array', () => {
 });
 
 test('non-finite numbers travel as strings', () => {
-  for (const v of [1.5, -0, NaN, Infinity, -Infinity]) assert.ok(Object.is(fromWireNumber(toWireNumber(v)), v) || (Number.isNaN(v) && Number.isNaN(fromWireNumber(toWireNumber(v)))));
+  for (const v of [1.5, -0, NaN, Infinity, -Infinity])
+    assert.ok(Object.is(fromWireNumber(toWireNumber(v)), v) || (Number.isNaN(v) && Number.isNaN(fromWireNumber(toWireNumber(v)))));
   assert.equal(JSON.stringify([NaN, Infinity].map(toWireNumber)), '["NaN","Infinity"]');
 });
 
@@ -62,7 +68,8 @@ test('Host, Origin and token rules', () => {
   assert.ok(hostAllowed('127.0.0.1:5173', allowed));
   assert.ok(hostAllowed('LOCALHOST:5173', allowed));
   assert.ok(hostAllowed('[::1]:5173', allowed));
-  for (const bad of [undefined, '127.0.0.1', '127.0.0.1:5174', 'evil.example:5173', 'localhost.evil:5173']) assert.equal(hostAllowed(bad, allowed), false, String(bad));
+  for (const bad of [undefined, '127.0.0.1', '127.0.0.1:5174', 'evil.example:5173', 'localhost.evil:5173'])
+    assert.equal(hostAllowed(bad, allowed), false, String(bad));
   assert.ok(originAllowed(undefined, allowed), 'non-browser clients send no Origin');
   assert.ok(originAllowed('http://localhost:5173', allowed));
   for (const bad of ['null', 'https://127.0.0.1:5173', 'http://127.0.0.1:5173/path', 'http://evil.example', 'file://', 'http://127.0.0.1:5173.evil']) {

@@ -8,32 +8,43 @@ import WebSocket from 'ws';
 import { startTestHost, within, type TestHost } from './service-helpers.ts';
 
 let host: TestHost;
-before(async () => { host = await startTestHost(); });
-after(async () => { await host.close(); });
+before(async () => {
+  host = await startTestHost();
+});
+after(async () => {
+  await host.close();
+});
 
 /** A raw TCP connection upgraded to /api by hand, so any bytes can follow the handshake. */
 function rawUpgrade(): Promise<{ socket: Socket; closed: Promise<Buffer> }> {
-  return within(10000, new Promise((resolve, reject) => {
-    const socket = connect(host.web.port, '127.0.0.1');
-    let head = Buffer.alloc(0);
-    const chunks: Buffer[] = [];
-    const closed = new Promise<Buffer>((done) => socket.on('close', () => done(Buffer.concat(chunks))));
-    socket.on('error', () => undefined);
-    socket.once('connect', () => socket.write(
-      `GET /api HTTP/1.1\r\nHost: 127.0.0.1:${host.web.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n'));
-    const onData = (chunk: Buffer) => {
-      head = Buffer.concat([head, chunk]);
-      const end = head.indexOf('\r\n\r\n');
-      if (end < 0) return;
-      if (!head.subarray(0, 12).toString().includes('101')) reject(new Error(`no upgrade: ${head.toString()}`));
-      socket.off('data', onData);
-      socket.on('data', (c: Buffer) => chunks.push(c));
-      if (head.length > end + 4) chunks.push(head.subarray(end + 4));
-      resolve({ socket, closed });
-    };
-    socket.on('data', onData);
-  }), 'upgrade');
+  return within(
+    10000,
+    new Promise((resolve, reject) => {
+      const socket = connect(host.web.port, '127.0.0.1');
+      let head = Buffer.alloc(0);
+      const chunks: Buffer[] = [];
+      const closed = new Promise<Buffer>((done) => socket.on('close', () => done(Buffer.concat(chunks))));
+      socket.on('error', () => undefined);
+      socket.once('connect', () =>
+        socket.write(
+          `GET /api HTTP/1.1\r\nHost: 127.0.0.1:${host.web.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+            'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+        ),
+      );
+      const onData = (chunk: Buffer) => {
+        head = Buffer.concat([head, chunk]);
+        const end = head.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        if (!head.subarray(0, 12).toString().includes('101')) reject(new Error(`no upgrade: ${head.toString()}`));
+        socket.off('data', onData);
+        socket.on('data', (c: Buffer) => chunks.push(c));
+        if (head.length > end + 4) chunks.push(head.subarray(end + 4));
+        resolve({ socket, closed });
+      };
+      socket.on('data', onData);
+    }),
+    'upgrade',
+  );
 }
 
 /** A masked client frame (mask key 0, so the payload goes as it is). */
@@ -85,7 +96,8 @@ describe('web host: message sizes', () => {
     const { socket, closed } = await rawUpgrade();
     // Only the frame header: the host must close on the declared length, not wait for the bytes.
     const header = Buffer.alloc(14);
-    header[0] = 0x81; header[1] = 0x80 | 127;
+    header[0] = 0x81;
+    header[1] = 0x80 | 127;
     header.writeBigUInt64BE(63n * 2n ** 20n, 2);
     socket.write(header);
     assert.equal(closeCode(await within(10000, closed, 'the close')), 1009);
@@ -116,8 +128,17 @@ async function admittedSocket(): Promise<{ ws: WebSocket; next(): Promise<string
   ws.on('error', () => undefined);
   const queue: string[] = [];
   const waiters: ((text: string) => void)[] = [];
-  ws.on('message', (data) => { const w = waiters.shift(); if (w) w(String(data)); else queue.push(String(data)); });
-  const next = () => new Promise<string>((resolve) => { const q = queue.shift(); if (q !== undefined) resolve(q); else waiters.push(resolve); });
+  ws.on('message', (data) => {
+    const w = waiters.shift();
+    if (w) w(String(data));
+    else queue.push(String(data));
+  });
+  const next = () =>
+    new Promise<string>((resolve) => {
+      const q = queue.shift();
+      if (q !== undefined) resolve(q);
+      else waiters.push(resolve);
+    });
   await new Promise<void>((resolve) => ws.once('open', () => resolve()));
   ws.send(JSON.stringify({ type: 'hello', token: host.web.token }));
   assert.match(await within(10000, next(), 'welcome'), /welcome/);
@@ -144,9 +165,11 @@ describe('web host: params nested 5,000 deep', () => {
     process.env.BLOCKSMITH_MAX_JSON_DEPTH = '100000000';
     try {
       const link = host.engine.connect();
-      const answer = new Promise<{ id: number; ok: boolean; error?: { code: string } }>((resolve) => link.onMessage((m) => {
-        if (m.type === 'response') resolve(m as never);
-      }));
+      const answer = new Promise<{ id: number; ok: boolean; error?: { code: string } }>((resolve) =>
+        link.onMessage((m) => {
+          if (m.type === 'response') resolve(m as never);
+        }),
+      );
       let params: unknown = 0;
       for (let i = 0; i < 200_000; i++) params = [params];
       link.send({ type: 'request', id: 3, method: 'ping', params });
@@ -156,7 +179,8 @@ describe('web host: params nested 5,000 deep', () => {
       assert.equal(got.error?.code, 'E_BAD_REQUEST');
       link.close();
     } finally {
-      if (saved === undefined) delete process.env.BLOCKSMITH_MAX_JSON_DEPTH; else process.env.BLOCKSMITH_MAX_JSON_DEPTH = saved;
+      if (saved === undefined) delete process.env.BLOCKSMITH_MAX_JSON_DEPTH;
+      else process.env.BLOCKSMITH_MAX_JSON_DEPTH = saved;
     }
     await pingWorks();
   });

@@ -7,25 +7,38 @@ import WebSocket from 'ws';
 import { errorOf, startTestHost, within, type TestHost } from './service-helpers.ts';
 
 let host: TestHost;
-before(async () => { host = await startTestHost(); });
-after(async () => { await host.close(); });
+before(async () => {
+  host = await startTestHost();
+});
+after(async () => {
+  await host.close();
+});
 
 /** Opens the socket with raw headers; resolves with the refusal status or the close code. */
 function rawSocket(headers: Record<string, string>, firstMessage?: unknown): Promise<{ status?: number; closeCode?: number; welcome?: boolean }> {
-  return within(10000, new Promise((resolve) => {
-    const ws = new WebSocket(host.apiUrl, { headers });
-    let welcome = false;
-    ws.on('unexpected-response', (_req, res) => {
-      resolve({ status: res.statusCode ?? 0 });
-      ws.terminate();
-    });
-    ws.on('error', () => undefined);
-    ws.on('open', () => { if (firstMessage !== undefined) ws.send(JSON.stringify(firstMessage)); });
-    ws.on('message', (data) => {
-      if (JSON.parse(String(data)).type === 'welcome') { welcome = true; ws.close(1000); }
-    });
-    ws.on('close', (code) => resolve({ closeCode: code, welcome }));
-  }), 'socket');
+  return within(
+    10000,
+    new Promise((resolve) => {
+      const ws = new WebSocket(host.apiUrl, { headers });
+      let welcome = false;
+      ws.on('unexpected-response', (_req, res) => {
+        resolve({ status: res.statusCode ?? 0 });
+        ws.terminate();
+      });
+      ws.on('error', () => undefined);
+      ws.on('open', () => {
+        if (firstMessage !== undefined) ws.send(JSON.stringify(firstMessage));
+      });
+      ws.on('message', (data) => {
+        if (JSON.parse(String(data)).type === 'welcome') {
+          welcome = true;
+          ws.close(1000);
+        }
+      });
+      ws.on('close', (code) => resolve({ closeCode: code, welcome }));
+    }),
+    'socket',
+  );
 }
 
 function httpGet(hostHeader: string): Promise<number> {
@@ -77,7 +90,7 @@ describe('web host: Origin and Host', () => {
     assert.equal((await errorOf(within(10000, client.call('ping', {}), 'ping'))).code, 'E_NOT_CONNECTED');
   });
 
-  test('accepts its own page\'s Origin', async () => {
+  test("accepts its own page's Origin", async () => {
     const client = host.connect({ origin: `http://127.0.0.1:${host.web.port}` });
     assert.equal(typeof (await within(20000, client.call('ping', {}), 'ping')).pid, 'number');
     const local = await rawSocket({ Origin: `http://localhost:${host.web.port}` }, { type: 'hello', token: host.web.token });

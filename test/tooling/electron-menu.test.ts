@@ -49,16 +49,22 @@ test('File, Edit, View, Training, Window and Help, with the usual accelerators; 
   assert.equal(byLabel.get('Run Forward Pass')?.accelerator, 'CmdOrCtrl+Enter');
 });
 
-test('File › Open Recent lists the window\'s recent files and asks the window to open the chosen one', () => {
+test("File › Open Recent lists the window's recent files and asks the window to open the chosen one", () => {
   const opened: string[] = [];
   const base = { appName: 'Blocksmith', isMac: false, send: () => undefined, about: () => undefined };
   const openRecent = (t: MenuItemConstructorOptions[]) => items(t).find((i) => i.label === 'Open Recent');
   const empty = openRecent(menuTemplate(base));
   assert.ok(Array.isArray(empty?.submenu));
-  assert.deepEqual(empty.submenu.map((i) => [i.label, i.enabled]), [['No Recent Files', false]]);
+  assert.deepEqual(
+    empty.submenu.map((i) => [i.label, i.enabled]),
+    [['No Recent Files', false]],
+  );
   const full = openRecent(menuTemplate({ ...base, recent: ['/m/b.json', '/m/a.json'], openRecent: (p) => opened.push(p) }));
   assert.ok(Array.isArray(full?.submenu));
-  assert.deepEqual(full.submenu.map((i) => i.label), ['/m/b.json', '/m/a.json']);
+  assert.deepEqual(
+    full.submenu.map((i) => i.label),
+    ['/m/b.json', '/m/a.json'],
+  );
   (full.submenu[1]!.click as () => void)();
   assert.deepEqual(opened, ['/m/a.json']);
 });
@@ -69,12 +75,22 @@ test('Open Recent reaching the page opens that path; unsubscribing stops both li
   const stopped: string[] = [];
   const g = globalThis as { window?: unknown };
   const previous = g.window;
-  g.window = { api: {
-    onMenuCommand: () => () => void stopped.push('commands'),
-    onOpenRecent: (l: (p: string) => void) => { deliver = l; return () => void stopped.push('recent'); },
-  } };
+  g.window = {
+    api: {
+      onMenuCommand: () => () => void stopped.push('commands'),
+      onOpenRecent: (l: (p: string) => void) => {
+        deliver = l;
+        return () => void stopped.push('recent');
+      },
+    },
+  };
   try {
-    const files = { openPath: async (p: string) => { opened.push(p); return true; } } as unknown as FileController;
+    const files = {
+      openPath: async (p: string) => {
+        opened.push(p);
+        return true;
+      },
+    } as unknown as FileController;
     const stop = listenToMenu(createEditorStore(), {} as EngineSession, files);
     deliver('/m/a.json');
     assert.deepEqual(opened, ['/m/a.json']);
@@ -93,7 +109,14 @@ test('a menu command reaching the page runs the editor action (undo, theme, shor
   let unsubscribed = false;
   const g = globalThis as { window?: unknown };
   const previous = g.window;
-  g.window = { api: { onMenuCommand: (l: (c: string) => void) => { deliver = l; return () => void (unsubscribed = true); } } };
+  g.window = {
+    api: {
+      onMenuCommand: (l: (c: string) => void) => {
+        deliver = l;
+        return () => void (unsubscribed = true);
+      },
+    },
+  };
   try {
     const stop = listenToMenu(store, {} as EngineSession, {} as FileController);
     deliver('undo');

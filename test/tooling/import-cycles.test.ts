@@ -17,7 +17,10 @@ test('a cycle of value imports fails with its files named; a type-only cycle pas
   try {
     await mkdir(path.join(dir, 'engine', 'sub'), { recursive: true });
     await writeFile(path.join(dir, 'engine', 'a.ts'), "import { b } from './sub/b.ts';\nexport const a = () => b;\n");
-    await writeFile(path.join(dir, 'engine', 'sub', 'b.ts'), "import type { T } from '../c.ts';\nimport { c } from '../c';\nexport const b = (x: T) => c(x);\n");
+    await writeFile(
+      path.join(dir, 'engine', 'sub', 'b.ts'),
+      "import type { T } from '../c.ts';\nimport { c } from '../c';\nexport const b = (x: T) => c(x);\n",
+    );
     await writeFile(path.join(dir, 'engine', 'c.ts'), "import { type A } from './a.ts';\nexport type T = A;\nexport const c = (x: unknown) => x;\n");
     // c → a is type-only: no value cycle yet.
     assert.equal(run(dir).status, 0);

@@ -29,7 +29,10 @@ export function readmeCliLines(readme: string): string[] {
   assert.ok(at >= 0, 'README.md has no <!-- cli-example --> block');
   const block = /```sh\n([\s\S]*?)```/.exec(readme.slice(at));
   assert.ok(block, 'the cli-example marker is not followed by a ```sh block');
-  return block[1]!.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  return block[1]!
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
 }
 
 /** A fresh copy of the checkout: the files git tracks (and new ones it would), as in the working tree. */
@@ -39,7 +42,13 @@ async function freshCopy(into: string): Promise<void> {
   for (const file of listed.stdout.split('\0').filter(Boolean)) {
     const from = path.join(repoRoot, file);
     // A file deleted in the working tree but still tracked is not in a clone of it either.
-    if (!(await stat(from).then((s) => s.isFile(), () => false))) continue;
+    if (
+      !(await stat(from).then(
+        (s) => s.isFile(),
+        () => false,
+      ))
+    )
+      continue;
     await mkdir(path.dirname(path.join(into, file)), { recursive: true });
     await copyFile(from, path.join(into, file));
   }
@@ -49,7 +58,7 @@ async function freshCopy(into: string): Promise<void> {
   await symlink(path.join(repoRoot, 'native/build'), path.join(into, 'native/build'));
 }
 
-test('the README\'s blocksmith lines work as typed from a folder outside the checkout', { timeout: 300_000 }, async () => {
+test("the README's blocksmith lines work as typed from a folder outside the checkout", { timeout: 300_000 }, async () => {
   const lines = readmeCliLines(await readFile(path.join(repoRoot, 'README.md'), 'utf8'));
   assert.ok(lines.length >= 2 && lines.every((l) => l.startsWith('blocksmith ')), `unexpected README lines: ${lines.join(' | ')}`);
   const clone = path.join(work, 'blocksmith');
@@ -65,7 +74,8 @@ test('the README\'s blocksmith lines work as typed from a folder outside the che
   await mkdir(models);
   // The chapter's MLP made to fit the two-spirals data (two inputs, two classes), as the README says.
   const mlp = JSON.parse(await readFile(path.join(repoRoot, 'assets/examples/mlp.json'), 'utf8')) as {
-    input: { shape: number[] }; nodes: { kind: string; attrs?: Record<string, unknown> }[];
+    input: { shape: number[] };
+    nodes: { kind: string; attrs?: Record<string, unknown> }[];
   };
   mlp.input.shape = [-1, 2];
   const dense = mlp.nodes.filter((n) => n.kind === 'Dense');

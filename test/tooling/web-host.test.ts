@@ -57,8 +57,16 @@ describe('relativeRequestPath', () => {
   });
 
   test('rejects .., encoded .., backslashes, NUL and bad encodings', () => {
-    for (const bad of ['/../secret.txt', '/assets/../../secret.txt', '/%2e%2e/secret.txt', '/..%2fsecret.txt',
-      '/assets%5c..%5c..%5csecret.txt', '/index.html%00.js', '/%E0%A4%A', 'index.html']) {
+    for (const bad of [
+      '/../secret.txt',
+      '/assets/../../secret.txt',
+      '/%2e%2e/secret.txt',
+      '/..%2fsecret.txt',
+      '/assets%5c..%5c..%5csecret.txt',
+      '/index.html%00.js',
+      '/%E0%A4%A',
+      'index.html',
+    ]) {
       assert.equal(relativeRequestPath(bad).ok, false, bad);
     }
   });
@@ -101,8 +109,15 @@ describe('web host over HTTP', () => {
   });
 
   test('refuses traversal, whatever the spelling', async () => {
-    for (const bad of ['/../secret.txt', '/assets/../../secret.txt', '/%2e%2e/secret.txt', '/..%2fsecret.txt',
-      '/%2e%2e%2fsecret.txt', '/assets%5c..%5c..%5csecret.txt', '/escape.txt']) {
+    for (const bad of [
+      '/../secret.txt',
+      '/assets/../../secret.txt',
+      '/%2e%2e/secret.txt',
+      '/..%2fsecret.txt',
+      '/%2e%2e%2fsecret.txt',
+      '/assets%5c..%5c..%5csecret.txt',
+      '/escape.txt',
+    ]) {
       const res = await rawRequest(host, bad);
       assert.ok(res.status === 400 || res.status === 404, `${bad} gave ${res.status}`);
       assert.doesNotMatch(res.body, /do not serve/, bad);

@@ -55,8 +55,13 @@ export function codePlan(graph: ExportGraph, identifier: Identifier, reuse: 'par
     const outputs = op.outputs.map(v);
     const held = [...op.params].map(([short, p]) => [short, p, owners.get(p)] as const);
     const first = held[0]?.[2]?.[0];
-    if (first && held.every(([short, , o]) => o?.[0] === first && o[1] === short) && first.op.params.size === op.params.size && first.op.kind === op.kind &&
-      (reuse === 'params' || JSON.stringify(first.op.attrs) === JSON.stringify(op.attrs))) {
+    if (
+      first &&
+      held.every(([short, , o]) => o?.[0] === first && o[1] === short) &&
+      first.op.params.size === op.params.size &&
+      first.op.kind === op.kind &&
+      (reuse === 'params' || JSON.stringify(first.op.attrs) === JSON.stringify(op.attrs))
+    ) {
       layers.push({ op, attr: first.attr, reuses: first, partialTies: [], inputs, output, outputs });
       continue;
     }
@@ -90,14 +95,16 @@ export function writerOf(op: ExportOp, target: Target): PythonLayerCode | TypeSc
   if (!writer) throw unsupported(op, TARGET_NAMES[target], `the ${TARGET_NAMES[target]} generator has no equivalent of ${op.kind}`);
   if (isUnsupported(writer)) throw unsupported(op, TARGET_NAMES[target], writer.unsupported);
   // A writer refuses one configuration by throwing (BatchNorm with center ≠ scale in PyTorch): name the node.
-  const guard = <A extends unknown[], R>(f: (...args: A) => R) => (...args: A): R => {
-    try {
-      return f(...args);
-    } catch (error) {
-      if (error instanceof ExportError) throw error;
-      throw unsupported(op, TARGET_NAMES[target], (error as Error).message);
-    }
-  };
+  const guard =
+    <A extends unknown[], R>(f: (...args: A) => R) =>
+    (...args: A): R => {
+      try {
+        return f(...args);
+      } catch (error) {
+        if (error instanceof ExportError) throw error;
+        throw unsupported(op, TARGET_NAMES[target], (error as Error).message);
+      }
+    };
   const guarded: Record<string, unknown> = { ...writer };
   for (const [key, value] of Object.entries(writer)) if (typeof value === 'function') guarded[key] = guard(value as (...args: unknown[]) => unknown);
   return guarded as unknown as PythonLayerCode | TypeScriptLayerCode;

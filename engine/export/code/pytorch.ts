@@ -45,7 +45,10 @@ export function pytorchCode(graph: ExportGraph, options: PythonCodeOptions = {})
     const transposed = writerOf(l.op, 'pytorch').transposed ?? [];
     for (const [short, p] of l.op.params) {
       const tie = l.partialTies.find(([s]) => s === short);
-      if (tie) { tied.push(`    ${quote(`${l.attr}.${stateName(l, short)}`)}: ${quote(`${tie[1].attr}.${stateName(tie[1], tie[2])}`)},`); continue; }
+      if (tie) {
+        tied.push(`    ${quote(`${l.attr}.${stateName(l, short)}`)}: ${quote(`${tie[1].attr}.${stateName(tie[1], tie[2])}`)},`);
+        continue;
+      }
       keys.push(`    ${quote(p.name)}: (${quote(`${l.attr}.${stateName(l, short)}`)}, ${transposed.includes(short) ? 'True' : 'False'}),`);
     }
   }

@@ -55,7 +55,9 @@ export function exportOnnx(graph: ExportGraph, options: OnnxExportOptions = {}):
     const emitted = emitOp(op, nodes, () => `const${constants++}`, initializers);
     // The last node of each layer writes the layer's own value name, so the graph reads like the document
     // (an extra output port nobody reads keeps its internal name).
-    (typeof emitted === 'string' ? [emitted] : emitted).forEach((name, i) => { if (op.outputs[i]) renameOutput(nodes, name, op.outputs[i]!); });
+    (typeof emitted === 'string' ? [emitted] : emitted).forEach((name, i) => {
+      if (op.outputs[i]) renameOutput(nodes, name, op.outputs[i]!);
+    });
     for (const p of op.params.values()) {
       if (written.has(p)) continue;
       written.add(p);
@@ -114,7 +116,11 @@ function emitOp(op: ExportOp, nodes: OnnxNode[], constantName: () => string, ini
   } catch (e) {
     // A mapping that decides per node (a traced code block) refuses by throwing; name the node.
     if (e instanceof ExportError) throw e;
-    throw new ExportError('E_EXPORT_UNSUPPORTED', op.where, `node '${op.node.name}' (${op.kind}, id ${op.where}) cannot be exported to ONNX: ${(e as Error).message}.`);
+    throw new ExportError(
+      'E_EXPORT_UNSUPPORTED',
+      op.where,
+      `node '${op.node.name}' (${op.kind}, id ${op.where}) cannot be exported to ONNX: ${(e as Error).message}.`,
+    );
   }
 }
 

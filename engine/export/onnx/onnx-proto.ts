@@ -30,12 +30,40 @@ export const FIELDS = {
 /** AttributeProto.AttributeType values. */
 export const ATTR_TYPE = { float: 1, int: 2, string: 3, ints: 7 } as const;
 
-export interface OnnxTensor { name: string; dtype: OnnxDType; shape: readonly number[]; raw: Uint8Array }
-export interface OnnxNode { opType: string; name: string; inputs: readonly string[]; outputs: readonly string[]; attributes: Readonly<Record<string, OnnxAttr>>; doc?: string }
+export interface OnnxTensor {
+  name: string;
+  dtype: OnnxDType;
+  shape: readonly number[];
+  raw: Uint8Array;
+}
+export interface OnnxNode {
+  opType: string;
+  name: string;
+  inputs: readonly string[];
+  outputs: readonly string[];
+  attributes: Readonly<Record<string, OnnxAttr>>;
+  doc?: string;
+}
 /** A graph input or output: its dims, where a string is a symbolic dim (`N` for the batch). */
-export interface OnnxValueInfo { name: string; dtype: OnnxDType; dims: readonly (number | string)[] }
-export interface OnnxGraph { name: string; nodes: OnnxNode[]; initializers: OnnxTensor[]; inputs: OnnxValueInfo[]; outputs: OnnxValueInfo[]; doc?: string }
-export interface OnnxModel { graph: OnnxGraph; producerName: string; producerVersion: string; metadata: Readonly<Record<string, string>> }
+export interface OnnxValueInfo {
+  name: string;
+  dtype: OnnxDType;
+  dims: readonly (number | string)[];
+}
+export interface OnnxGraph {
+  name: string;
+  nodes: OnnxNode[];
+  initializers: OnnxTensor[];
+  inputs: OnnxValueInfo[];
+  outputs: OnnxValueInfo[];
+  doc?: string;
+}
+export interface OnnxModel {
+  graph: OnnxGraph;
+  producerName: string;
+  producerVersion: string;
+  metadata: Readonly<Record<string, string>>;
+}
 
 function attribute(name: string, value: OnnxAttr): ProtoWriter {
   const F = FIELDS.attribute;

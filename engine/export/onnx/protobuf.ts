@@ -79,14 +79,21 @@ export class ProtoWriter {
     if (this.chunks.length === 1) return this.chunks[0]!;
     const out = new Uint8Array(this.size);
     let at = 0;
-    for (const c of this.chunks) { out.set(c, at); at += c.length; }
+    for (const c of this.chunks) {
+      out.set(c, at);
+      at += c.length;
+    }
     this.chunks = [out];
     return out;
   }
 }
 
 /** One decoded field: varints as bigint, 32/64-bit values as raw bytes, length-delimited as bytes. */
-export interface ProtoField { field: number; wire: number; value: bigint | Uint8Array }
+export interface ProtoField {
+  field: number;
+  wire: number;
+  value: bigint | Uint8Array;
+}
 
 /** Splits a message into its fields in order; throws on a truncated or malformed message. */
 export function decodeFields(bytes: Uint8Array): ProtoField[] {
@@ -114,11 +121,20 @@ export function decodeFields(bytes: Uint8Array): ProtoField[] {
     const wire = Number(key & 7n);
     if (field === 0) throw new Error(`field number 0 at byte ${at}`);
     switch (wire) {
-      case WIRE.varint: out.push({ field, wire, value: varint() }); break;
-      case WIRE.fixed64: out.push({ field, wire, value: take(8) }); break;
-      case WIRE.bytes: out.push({ field, wire, value: take(Number(varint())) }); break;
-      case WIRE.fixed32: out.push({ field, wire, value: take(4) }); break;
-      default: throw new Error(`unsupported wire type ${wire} at byte ${at}`);
+      case WIRE.varint:
+        out.push({ field, wire, value: varint() });
+        break;
+      case WIRE.fixed64:
+        out.push({ field, wire, value: take(8) });
+        break;
+      case WIRE.bytes:
+        out.push({ field, wire, value: take(Number(varint())) });
+        break;
+      case WIRE.fixed32:
+        out.push({ field, wire, value: take(4) });
+        break;
+      default:
+        throw new Error(`unsupported wire type ${wire} at byte ${at}`);
     }
   }
   return out;

@@ -15,8 +15,12 @@ export async function readEmbeddedDocument(path: string): Promise<GraphDocument>
   const info = await readArrayFileInfo(path);
   const meta = info.metadata;
   if (info.format !== 'safetensors' || meta?.[METADATA_FORMAT_KEY] !== GRAPH_FORMAT || meta[METADATA_DOCUMENT_KEY] === undefined) {
-    throw new ExportError('E_EXPORT_FILE', '', `${path} carries no graph document (expected a .safetensors file whose ` +
-      `__metadata__ has format '${GRAPH_FORMAT}' and a document, as exportParameters writes)`);
+    throw new ExportError(
+      'E_EXPORT_FILE',
+      '',
+      `${path} carries no graph document (expected a .safetensors file whose ` +
+        `__metadata__ has format '${GRAPH_FORMAT}' and a document, as exportParameters writes)`,
+    );
   }
   let json: unknown;
   try {

@@ -20,7 +20,11 @@ export interface ParameterExportOptions {
   embedDocument?: boolean;
 }
 
-export interface ExportedEntry { key: string; shape: number[]; dtype: string }
+export interface ExportedEntry {
+  key: string;
+  shape: number[];
+  dtype: string;
+}
 
 /** The metadata key holding the format name, and the one holding the document's JSON. */
 export const METADATA_FORMAT_KEY = 'format';
@@ -39,14 +43,19 @@ export function parameterEntries(model: BuiltModel, keys: ParameterKeys): [strin
  * Writes the model's parameters atomically; returns what was written.
  * @example await exportParameters(model, 'mlp.safetensors', 'safetensors'); // keys dense0_weight, + the document
  */
-export async function exportParameters(model: BuiltModel, path: string, format: ParameterFormat,
-  options: ParameterExportOptions = {}): Promise<ExportedEntry[]> {
+export async function exportParameters(
+  model: BuiltModel,
+  path: string,
+  format: ParameterFormat,
+  options: ParameterExportOptions = {},
+): Promise<ExportedEntry[]> {
   const entries = parameterEntries(model, options.keys ?? defaultKeys(format));
   const dict: Record<string, HostTensor> = Object.create(null) as Record<string, HostTensor>;
   for (const [key, p] of entries) dict[key] = toHostTensor(p.data());
-  const metadata = format === 'safetensors' && options.embedDocument !== false
-    ? { [METADATA_FORMAT_KEY]: GRAPH_FORMAT, [METADATA_DOCUMENT_KEY]: JSON.stringify(model.document) }
-    : undefined;
+  const metadata =
+    format === 'safetensors' && options.embedDocument !== false
+      ? { [METADATA_FORMAT_KEY]: GRAPH_FORMAT, [METADATA_DOCUMENT_KEY]: JSON.stringify(model.document) }
+      : undefined;
   await writeArrayFile(path, dict, { format, ...(metadata ? { metadata } : {}) });
   return entries.map(([key, p]) => ({ key, shape: [...p.data().shape], dtype: p.dtype }));
 }

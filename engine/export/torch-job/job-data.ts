@@ -13,8 +13,7 @@ import { ExportError } from '../export-error.ts';
 
 /** What job.json says about the data (train.py's load_data reads it). */
 export type JobData =
-  | { kind: 'written'; source: DataSource; train: string; validation: string | null }
-  | { kind: 'csv' | 'arrays'; source: DataSource; split: string };
+  { kind: 'written'; source: DataSource; train: string; validation: string | null } | { kind: 'csv' | 'arrays'; source: DataSource; split: string };
 
 export interface WrittenData {
   data: JobData;
@@ -38,10 +37,14 @@ function splitOptions(config: TrainingConfig, seed: number) {
 
 /** features [N, ...featureShape] and labels [N, ...labelShape] as float32, as Blocksmith holds them. */
 async function writeSet(path: string, ds: Dataset): Promise<void> {
-  await writeArrayFile(path, {
-    x: { dtype: 'float32', shape: [ds.length, ...ds.featureShape], data: ds.features },
-    y: { dtype: 'float32', shape: [ds.length, ...ds.labelShape], data: ds.labels },
-  }, { format: 'npz' });
+  await writeArrayFile(
+    path,
+    {
+      x: { dtype: 'float32', shape: [ds.length, ...ds.featureShape], data: ds.features },
+      y: { dtype: 'float32', shape: [ds.length, ...ds.labelShape], data: ds.labels },
+    },
+    { format: 'npz' },
+  );
 }
 
 /**
@@ -58,14 +61,21 @@ export async function writeJobData(dir: string, config: TrainingConfig, seed: nu
   const base = { task: all.task, featureShape: [...all.featureShape], labelShape: [...all.labelShape] };
   await mkdir(join(dir, 'data'), { recursive: true });
   if (source.kind === 'csv' || source.kind === 'arrays') {
-    if (all.length > 1 << 24) throw new ExportError('E_EXPORT_JOB', 'data', `${all.length} rows: the split indices are kept as float32, exact up to 16,777,216 rows`);
+    if (all.length > 1 << 24)
+      throw new ExportError('E_EXPORT_JOB', 'data', `${all.length} rows: the split indices are kept as float32, exact up to 16,777,216 rows`);
     // The split of a table of row numbers is the split of the rows: the same permutation, no copy of the data.
     const rows: Dataset = { ...all, features: Float32Array.from({ length: all.length }, (_, i) => i), featureShape: [1] };
     const { train, validation } = trainValidationSplit(rows, splitOptions(config, seed));
     const asIndices = (ds: Dataset) => ({ dtype: 'int64' as const, shape: [ds.length], data: BigInt64Array.from(ds.features, (v) => BigInt(v)) });
     await writeArrayFile(join(dir, 'data', 'split.npz'), { train: asIndices(train), validation: asIndices(validation) }, { format: 'npz' });
     const absolute = { ...source, path: resolve(source.path) } as DataSource;
-    return { ...base, data: { kind: source.kind, source: absolute, split: 'data/split.npz' }, trainSize: train.length, validationSize: validation.length, files: ['data/split.npz'] };
+    return {
+      ...base,
+      data: { kind: source.kind, source: absolute, split: 'data/split.npz' },
+      trainSize: train.length,
+      validationSize: validation.length,
+      files: ['data/split.npz'],
+    };
   }
   const { train, validation } = trainValidationSplit(all, splitOptions(config, seed));
   await writeSet(join(dir, 'data', 'train.npz'), train);
@@ -75,7 +85,10 @@ export async function writeJobData(dir: string, config: TrainingConfig, seed: nu
     files.push('data/validation.npz');
   }
   return {
-    ...base, data: { kind: 'written', source, train: 'data/train.npz', validation: validation.length > 0 ? 'data/validation.npz' : null },
-    trainSize: train.length, validationSize: validation.length, files,
+    ...base,
+    data: { kind: 'written', source, train: 'data/train.npz', validation: validation.length > 0 ? 'data/validation.npz' : null },
+    trainSize: train.length,
+    validationSize: validation.length,
+    files,
   };
 }

@@ -15,7 +15,11 @@ import { jobProcess, type JobProcessInfo } from './job-launch.ts';
 /** At most this many per-step points are returned (the latest ones). */
 const MAX_POINTS = 5000;
 
-export interface JobStepPoint { step: number; loss: number | null; accuracy: number | null }
+export interface JobStepPoint {
+  step: number;
+  loss: number | null;
+  accuracy: number | null;
+}
 
 export interface JobCheckpoint {
   step: number;
@@ -58,12 +62,22 @@ function parseLines(text: string): Line[] {
 }
 
 function epochRecord(l: Line): EpochRecord {
-  return { epoch: num(l.epoch) ?? 0, trainLoss: num(l.trainLoss), trainAccuracy: num(l.trainAccuracy),
-    validationLoss: num(l.validationLoss), validationAccuracy: num(l.validationAccuracy), seconds: num(l.seconds) ?? 0 };
+  return {
+    epoch: num(l.epoch) ?? 0,
+    trainLoss: num(l.trainLoss),
+    trainAccuracy: num(l.trainAccuracy),
+    validationLoss: num(l.validationLoss),
+    validationAccuracy: num(l.validationAccuracy),
+    seconds: num(l.seconds) ?? 0,
+  };
 }
 
 /** The job's log as a status (the last start onwards; a resumed job's start carries the history before it). */
-export function foldJobLog(lines: readonly Line[], dir: string, exited: JobProcessInfo | null): { status: TrainingStatus; steps: JobStepPoint[]; worldSize: number | null } {
+export function foldJobLog(
+  lines: readonly Line[],
+  dir: string,
+  exited: JobProcessInfo | null,
+): { status: TrainingStatus; steps: JobStepPoint[]; worldSize: number | null } {
   let start: Line | null = null;
   let history: EpochRecord[] = [];
   let steps: JobStepPoint[] = [];
@@ -94,15 +108,25 @@ export function foldJobLog(lines: readonly Line[], dir: string, exited: JobProce
   const totalSteps = num(start?.totalSteps) ?? 0;
   const batchesPerEpoch = num(start?.batchesPerEpoch) ?? 0;
   const rate = num(last?.samplesPerSecond);
-  const perStep = (num(start?.batchSize) ?? 0);
+  const perStep = num(start?.batchSize) ?? 0;
   const status: TrainingStatus = {
-    runId: `job:${dir}`, docId: '', state, step, totalSteps,
-    epoch: Math.min(num(last?.epoch) ?? 0, Math.max(0, (num(start?.epochs) ?? 1) - 1)), epochs: num(start?.epochs) ?? 0,
-    batch: num(last?.batch) ?? 0, batchesPerEpoch,
-    loss: num(last?.loss), accuracy: num(last?.accuracy), learningRate: num(last?.learningRate) ?? 0, gradNorm: null,
+    runId: `job:${dir}`,
+    docId: '',
+    state,
+    step,
+    totalSteps,
+    epoch: Math.min(num(last?.epoch) ?? 0, Math.max(0, (num(start?.epochs) ?? 1) - 1)),
+    epochs: num(start?.epochs) ?? 0,
+    batch: num(last?.batch) ?? 0,
+    batchesPerEpoch,
+    loss: num(last?.loss),
+    accuracy: num(last?.accuracy),
+    learningRate: num(last?.learningRate) ?? 0,
+    gradNorm: null,
     samplesPerSecond: rate,
     etaSeconds: state === 'running' && rate && perStep ? ((totalSteps - step) * perStep) / rate : null,
-    history, checkpoint,
+    history,
+    checkpoint,
     error: state === 'failed' ? { code: 'E_JOB_FAILED', message: `torchrun exited with code ${exited?.exitCode}: ${exited?.output.slice(-400) ?? ''}` } : null,
   };
   return { status, steps: steps.slice(-MAX_POINTS), worldSize: num(start?.worldSize) };

@@ -21,7 +21,10 @@ export interface JobProcessInfo {
   output: string;
 }
 
-interface Launched { child: ChildProcess; info: JobProcessInfo }
+interface Launched {
+  child: ChildProcess;
+  info: JobProcessInfo;
+}
 
 const launched = new Map<string, Launched>();
 
@@ -57,23 +60,55 @@ export async function startJob(dir: string, options: StartJobOptions = {}): Prom
   const root = resolve(dir);
   const running = launched.get(root);
   if (running?.info.running) throw new ExportError('E_EXPORT_JOB', '', `a job is already running in ${root} (pid ${running.info.pid}); stop it first`);
-  const torchrun = options.torchrun ?? await findTorchrun();
-  if (!torchrun) throw new ExportError('E_EXPORT_JOB', '', 'torchrun is not on PATH: install PyTorch (pip install torch), or run the job elsewhere with the README\'s commands');
+  const torchrun = options.torchrun ?? (await findTorchrun());
+  if (!torchrun)
+    throw new ExportError(
+      'E_EXPORT_JOB',
+      '',
+      "torchrun is not on PATH: install PyTorch (pip install torch), or run the job elsewhere with the README's commands",
+    );
   try {
     await access(join(root, 'train.py'));
   } catch {
     throw new ExportError('E_EXPORT_JOB', '', `${root} holds no train.py: export a training job there first`);
   }
   // Explicit --redirects/--tee: torch 1.13 on Python 3.11 cannot parse their default '0' (Std.from_str).
-  const args = ['--standalone', `--nproc_per_node=${options.nprocPerNode ?? 2}`, '--redirects', '1', '--tee', '1',
-    'train.py', ...(options.device ? ['--device', options.device] : []), ...(options.resume ? ['--resume', options.resume] : [])];
+  const args = [
+    '--standalone',
+    `--nproc_per_node=${options.nprocPerNode ?? 2}`,
+    '--redirects',
+    '1',
+    '--tee',
+    '1',
+    'train.py',
+    ...(options.device ? ['--device', options.device] : []),
+    ...(options.resume ? ['--resume', options.resume] : []),
+  ];
   const child = spawn(torchrun, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
-  const info: JobProcessInfo = { running: true, pid: child.pid ?? null, exitCode: null, signal: null, command: [torchrun, ...args].join(' '), stopped: false, output: '' };
-  const keep = (chunk: Buffer) => { info.output = (info.output + chunk.toString('utf8')).slice(-OUTPUT_TAIL); };
+  const info: JobProcessInfo = {
+    running: true,
+    pid: child.pid ?? null,
+    exitCode: null,
+    signal: null,
+    command: [torchrun, ...args].join(' '),
+    stopped: false,
+    output: '',
+  };
+  const keep = (chunk: Buffer) => {
+    info.output = (info.output + chunk.toString('utf8')).slice(-OUTPUT_TAIL);
+  };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  child.on('error', (e) => { info.output += `\n${e.message}`; info.running = false; info.exitCode = -1; });
-  child.on('exit', (code, signal) => { info.running = false; info.exitCode = code; info.signal = signal; });
+  child.on('error', (e) => {
+    info.output += `\n${e.message}`;
+    info.running = false;
+    info.exitCode = -1;
+  });
+  child.on('exit', (code, signal) => {
+    info.running = false;
+    info.exitCode = code;
+    info.signal = signal;
+  });
   launched.set(root, { child, info });
   return { ...info };
 }

@@ -68,8 +68,12 @@ export async function exportTorchJob(model: BuiltModel, config: TrainingConfig, 
   // PyTorch modules have fixed input sizes (Blocksmith settles deferred ones on the first batch).
   const expected = model.document.input.shape.slice(1);
   if (expected.length !== data.featureShape.length || expected.some((d, i) => d !== -1 && d !== data.featureShape[i])) {
-    throw new ExportError('E_EXPORT_JOB', '', `the data's samples have shape (${data.featureShape.join(', ')}) but the document's input is ` +
-      `(${model.document.input.shape.join(', ')}); set the input shape to (-1, ${data.featureShape.join(', ')}) or pick matching data`);
+    throw new ExportError(
+      'E_EXPORT_JOB',
+      '',
+      `the data's samples have shape (${data.featureShape.join(', ')}) but the document's input is ` +
+        `(${model.document.input.shape.join(', ')}); set the input shape to (-1, ${data.featureShape.join(', ')}) or pick matching data`,
+    );
   }
   await exportModel(model, { target: 'pytorch', path: join(root, 'model.py') });
   await exportModel(model, { target: 'safetensors', path: join(root, 'init.safetensors') });
@@ -79,18 +83,34 @@ export async function exportTorchJob(model: BuiltModel, config: TrainingConfig, 
   await writeFile(join(root, 'document.json'), JSON.stringify(model.document));
 
   const opt = config.optimizer ?? { name: 'sgd' as const };
-  const frozen = model.net.collectParams().entries().filter(([, p]) => p.gradReq === 'null').map(([name]) => name);
+  const frozen = model.net
+    .collectParams()
+    .entries()
+    .filter(([, p]) => p.gradReq === 'null')
+    .map(([name]) => name);
   const job = {
-    format: TORCH_JOB_FORMAT, version: 1,
-    title: model.document.title ?? null, model_class: modelClass, init: 'init.safetensors',
-    data: data.data, task: data.task, feature_shape: data.featureShape, label_shape: data.labelShape,
+    format: TORCH_JOB_FORMAT,
+    version: 1,
+    title: model.document.title ?? null,
+    model_class: modelClass,
+    init: 'init.safetensors',
+    data: data.data,
+    task: data.task,
+    feature_shape: data.featureShape,
+    label_shape: data.labelShape,
     loss: config.loss ?? (data.task === 'classification' ? 'softmax-cross-entropy' : 'l2'),
     optimizer: { ...opt, learningRate: opt.learningRate ?? DEFAULT_LR[opt.name] },
-    schedule: config.schedule ?? null, clip_global_norm: config.clipGlobalNorm ?? null,
-    epochs: config.epochs, batch_size: config.batchSize, seed,
-    per_process_batch: options.perProcessBatch ?? false, scale_lr: options.scaleLr ?? 'none',
-    checkpoint_every: config.checkpoint?.everySteps ?? 0, frozen,
-    train_size: data.trainSize, validation_size: data.validationSize,
+    schedule: config.schedule ?? null,
+    clip_global_norm: config.clipGlobalNorm ?? null,
+    epochs: config.epochs,
+    batch_size: config.batchSize,
+    seed,
+    per_process_batch: options.perProcessBatch ?? false,
+    scale_lr: options.scaleLr ?? 'none',
+    checkpoint_every: config.checkpoint?.everySteps ?? 0,
+    frozen,
+    train_size: data.trainSize,
+    validation_size: data.validationSize,
   };
   await writeFile(join(root, 'job.json'), `${JSON.stringify(job, null, 2)}\n`);
   const python = pythonDir();
@@ -98,7 +118,10 @@ export async function exportTorchJob(model: BuiltModel, config: TrainingConfig, 
   const nproc = options.nprocPerNode ?? 2;
   await writeFile(join(root, 'README.md'), jobReadme({ title: model.document.title ?? modelClass, nproc, job }));
   return {
-    dir: root, modelClass, trainSize: data.trainSize, validationSize: data.validationSize,
+    dir: root,
+    modelClass,
+    trainSize: data.trainSize,
+    validationSize: data.validationSize,
     files: ['README.md', 'job.json', 'document.json', 'model.py', 'init.safetensors', ...PYTHON_FILES, ...data.files],
     command: `torchrun --standalone --nproc_per_node=${nproc} train.py`,
   };

@@ -20,8 +20,25 @@ export interface FusedSubgraph {
   members: Set<OnnxNodeIn>;
 }
 
-const ALLOWED = new Set(['Transpose', 'MatMul', 'Add', 'Shape', 'Gather', 'Div', 'Mul', 'Slice', 'Reshape', 'Softmax', 'Gemm',
-  'Unsqueeze', 'Squeeze', 'Concat', 'Cast', 'Sqrt', 'Dropout']);
+const ALLOWED = new Set([
+  'Transpose',
+  'MatMul',
+  'Add',
+  'Shape',
+  'Gather',
+  'Div',
+  'Mul',
+  'Slice',
+  'Reshape',
+  'Softmax',
+  'Gemm',
+  'Unsqueeze',
+  'Squeeze',
+  'Concat',
+  'Cast',
+  'Sqrt',
+  'Dropout',
+]);
 
 type Lookup = (value: string) => OnnxConstant | null;
 const perm = (n: OnnxNodeIn | undefined): string => JSON.stringify(n?.attributes.get('perm') ?? null);
@@ -32,8 +49,9 @@ export function findAttention(model: OnnxModelIn, scopeOf: (name: string) => str
   for (const softmax of model.nodes.filter((n) => n.opType === 'Softmax')) {
     const scope = scopeOf(softmax.name);
     if (!scope) continue;
-    const members = model.nodes.filter((n) => n.opType !== 'Constant' && n.opType !== 'Identity' &&
-      (scopeOf(n.name) === scope || scopeOf(n.name).startsWith(`${scope}.`)));
+    const members = model.nodes.filter(
+      (n) => n.opType !== 'Constant' && n.opType !== 'Identity' && (scopeOf(n.name) === scope || scopeOf(n.name).startsWith(`${scope}.`)),
+    );
     const fused = readAttention(model, new Set(members), constantOf);
     if (fused) found.push(fused);
   }
@@ -74,7 +92,9 @@ function readAttention(model: OnnxModelIn, members: Set<OnnxNodeIn>, constantOf:
   let wOut: OnnxConstant;
   let outBias: OnnxConstant | null;
   if (outNode.opType === 'Gemm') {
-    const [alpha, beta, transA, transB] = ['alpha', 'beta', 'transA', 'transB'].map((k, i) => (outNode.attributes.get(k) as number | undefined) ?? (i < 2 ? 1 : 0));
+    const [alpha, beta, transA, transB] = ['alpha', 'beta', 'transA', 'transB'].map(
+      (k, i) => (outNode.attributes.get(k) as number | undefined) ?? (i < 2 ? 1 : 0),
+    );
     if (alpha !== 1 || beta !== 1 || transA !== 0) return null;
     wOut = transB ? wOutRaw : transposed2d(wOutRaw);
     const c = outNode.inputs[2] ? constantOf(outNode.inputs[2]) : null;
@@ -104,7 +124,11 @@ function readAttention(model: OnnxModelIn, members: Set<OnnxNodeIn>, constantOf:
   if (scores?.opType !== 'MatMul') return null;
 
   // Heads: the head width is the smallest last axis the Reshapes give; the scale must be 1/√d.
-  const widths = list.filter((n) => n.opType === 'Reshape').map((n) => constantOf(n.inputs[1]!)).filter((c) => c && c.shape[0] === 3).map((c) => c!.values[2]!);
+  const widths = list
+    .filter((n) => n.opType === 'Reshape')
+    .map((n) => constantOf(n.inputs[1]!))
+    .filter((c) => c && c.shape[0] === 3)
+    .map((c) => c!.values[2]!);
   const d = Math.min(...widths.filter((w) => w > 0 && e % w === 0));
   if (!Number.isFinite(d)) return null;
   const scaled = list.some((n) => {
@@ -121,7 +145,9 @@ function readAttention(model: OnnxModelIn, members: Set<OnnxNodeIn>, constantOf:
   return {
     kind: 'MultiHeadAttention',
     read: { attrs: { heads: e / d, embedDim: e, causal, dropout: 0, useBias }, params },
-    input: x, anchor, members,
+    input: x,
+    anchor,
+    members,
   };
 }
 
@@ -130,10 +156,11 @@ function isCausalMask(c: OnnxConstant | null): boolean {
   if (!c || c.shape.length < 2 || c.shape.slice(0, -2).some((x) => x !== 1)) return false;
   const t = c.shape.at(-1)!;
   if (c.shape.at(-2) !== t) return false;
-  for (let i = 0; i < t; i++) for (let j = 0; j < t; j++) {
-    const v = c.values[i * t + j]!;
-    if (j <= i ? v !== 0 : !(v <= -1e9)) return false;
-  }
+  for (let i = 0; i < t; i++)
+    for (let j = 0; j < t; j++) {
+      const v = c.values[i * t + j]!;
+      if (j <= i ? v !== 0 : !(v <= -1e9)) return false;
+    }
   return true;
 }
 

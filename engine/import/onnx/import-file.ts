@@ -23,7 +23,8 @@ function externalReader(folder: string) {
       throw new ImportError('E_IMPORT_EXTERNAL', location, `the external data file '${location}' is not beside the model (${folder})`);
     }
     const n = length ?? size - offset;
-    if (offset + n > size || n < 0) throw new ImportError('E_IMPORT_EXTERNAL', location, `'${location}' is ${size} bytes; the model reads ${n} bytes at offset ${offset}`);
+    if (offset + n > size || n < 0)
+      throw new ImportError('E_IMPORT_EXTERNAL', location, `'${location}' is ${size} bytes; the model reads ${n} bytes at offset ${offset}`);
     const out = new Uint8Array(n);
     const fd = openSync(file, 'r');
     try {
@@ -35,7 +36,12 @@ function externalReader(folder: string) {
   };
 }
 
-export interface ImportFileResult { document: GraphDocument; report: ImportReport; parametersFile: string | null; parameters: number }
+export interface ImportFileResult {
+  document: GraphDocument;
+  report: ImportReport;
+  parametersFile: string | null;
+  parameters: number;
+}
 
 /**
  * Imports `path`; with `paramsOut`, writes the values there as .safetensors (the document then
@@ -44,7 +50,8 @@ export interface ImportFileResult { document: GraphDocument; report: ImportRepor
  */
 export async function importOnnxFile(path: string, opts: Omit<ImportOptions, 'readExternal'> & { paramsOut?: string } = {}): Promise<ImportFileResult> {
   const size = statSync(path).size;
-  if (size > MAX_MODEL_BYTES) throw new ImportError('E_IMPORT_TOO_LARGE', path, `${path} is ${size} bytes; models over 2 GB are refused (store the weights as external data)`);
+  if (size > MAX_MODEL_BYTES)
+    throw new ImportError('E_IMPORT_TOO_LARGE', path, `${path} is ${size} bytes; models over 2 GB are refused (store the weights as external data)`);
   const bytes = await readFile(path);
   const { document, parameters, report } = importOnnx(bytes, { ...opts, readExternal: externalReader(dirname(path)) });
   // The document rides along in __metadata__ as exportParameters writes it, so the file alone opens as the model.

@@ -68,16 +68,24 @@ function follow(mean: OnnxNodeIn, consumers: Map<string, OnnxNodeIn[]>, constant
   };
   const mul = only(div.outputs[0]!, 'Mul');
   const gamma = operand(mul, div.outputs[0]!);
-  if (mul && gamma) { members.add(mul); anchor = mul; }
+  if (mul && gamma) {
+    members.add(mul);
+    anchor = mul;
+  }
   const shift = only(anchor.outputs[0]!, 'Add');
   const beta = operand(shift, anchor.outputs[0]!);
-  if (shift && beta) { members.add(shift); anchor = shift; }
+  if (shift && beta) {
+    members.add(shift);
+    anchor = shift;
+  }
   const params: Record<string, OnnxConstant> = {};
   if (gamma) params.gamma = gamma;
   if (beta) params.beta = beta;
   return {
     kind: 'LayerNorm',
     read: { attrs: { axis, epsilon, scale: gamma !== null, center: beta !== null }, params },
-    input: x, anchor, members,
+    input: x,
+    anchor,
+    members,
   };
 }

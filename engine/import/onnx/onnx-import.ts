@@ -37,7 +37,12 @@ export interface ImportReport {
   unsupported: UnsupportedOp[];
 }
 
-export interface UnsupportedOp { opType: string; count: number; nodes: string[]; why: string }
+export interface UnsupportedOp {
+  opType: string;
+  count: number;
+  nodes: string[];
+  why: string;
+}
 
 export interface OnnxImportResult {
   document: GraphDocument;
@@ -70,8 +75,11 @@ export function importOnnx(bytes: Uint8Array, options: ImportOptions = {}): Onnx
   const layers = onnxToLayers(model, options.partial === true);
   const unsupported = summarizeGaps(layers.gaps);
   if (unsupported.length && !options.partial) {
-    throw new ImportError('E_IMPORT_UNSUPPORTED', unsupported[0]!.nodes[0]!,
-      `the model cannot be imported: ${layers.gaps.length} node(s) have no layer kind (import with --partial to keep the rest):\n${describeGaps(unsupported)}`);
+    throw new ImportError(
+      'E_IMPORT_UNSUPPORTED',
+      unsupported[0]!.nodes[0]!,
+      `the model cannot be imported: ${layers.gaps.length} node(s) have no layer kind (import with --partial to keep the rest):\n${describeGaps(unsupported)}`,
+    );
   }
   const { document, params } = structure(layers, options.title ?? (model.producer ? `imported from ${model.producer}` : 'imported model'));
   const parameters: [string, HostTensor][] = [];
@@ -92,17 +100,24 @@ export function importOnnx(bytes: Uint8Array, options: ImportOptions = {}): Onnx
       }
     }
   } else {
-    for (const n of document.nodes) for (const [short, v] of Object.entries(params.get(n.id) ?? {})) {
-      parameters.push([`${n.name}_${short}`, hostTensor(v)]);
-      parameterCount += v.values.length;
-    }
+    for (const n of document.nodes)
+      for (const [short, v] of Object.entries(params.get(n.id) ?? {})) {
+        parameters.push([`${n.name}_${short}`, hostTensor(v)]);
+        parameterCount += v.values.length;
+      }
     layerCount = layers.layers.length;
   }
   return {
-    document, parameters,
+    document,
+    parameters,
     report: {
-      opset: model.opset, producer: model.producer, layers: layerCount, blockDefinitions: document.blocks.length,
-      blockInstances: document.nodes.reduce((k, n) => k + (n.kind === 'BlockInstance' ? 1 : n.kind === 'Repeat' ? n.count ?? 0 : 0), 0), parameterCount, unsupported,
+      opset: model.opset,
+      producer: model.producer,
+      layers: layerCount,
+      blockDefinitions: document.blocks.length,
+      blockInstances: document.nodes.reduce((k, n) => k + (n.kind === 'BlockInstance' ? 1 : n.kind === 'Repeat' ? (n.count ?? 0) : 0), 0),
+      parameterCount,
+      unsupported,
     },
   };
 }

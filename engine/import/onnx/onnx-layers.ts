@@ -31,7 +31,11 @@ export interface ImportedLayer {
   output: string;
 }
 
-export interface Gap { opType: string; node: string; why: string }
+export interface Gap {
+  opType: string;
+  node: string;
+  why: string;
+}
 
 export interface ImportedLayers {
   layers: ImportedLayer[];
@@ -79,7 +83,11 @@ export function onnxToLayers(model: OnnxModelIn, partial = false): ImportedLayer
   const readers = readersOf();
   const constants = new Map<string, OnnxConstant>([...model.initializers].map(([k, t]) => [k, toConstant(t)]));
   const alias = new Map<string, string>();
-  const resolve = (v: string): string => { let x = v; while (alias.has(x)) x = alias.get(x)!; return x; };
+  const resolve = (v: string): string => {
+    let x = v;
+    while (alias.has(x)) x = alias.get(x)!;
+    return x;
+  };
   const shapes = new Map<string, number[]>();
   const producer = new Map<string, ImportedLayer>();
   const consumers = new Map<string, number>();
@@ -91,7 +99,11 @@ export function onnxToLayers(model: OnnxModelIn, partial = false): ImportedLayer
   const graphInput = model.inputs[0];
   if (!graphInput) throw new ImportError('E_IMPORT_FORMAT', '', 'the model has no graph input (every value is an initializer)');
   if (model.inputs.length > 1) {
-    throw new ImportError('E_IMPORT_UNSUPPORTED', model.inputs[1]!.name, `the model has ${model.inputs.length} inputs (${model.inputs.map((i) => i.name).join(', ')}); documents take one`);
+    throw new ImportError(
+      'E_IMPORT_UNSUPPORTED',
+      model.inputs[1]!.name,
+      `the model has ${model.inputs.length} inputs (${model.inputs.map((i) => i.name).join(', ')}); documents take one`,
+    );
   }
   const inputShape = (graphInput.dims ?? []).map((d) => (typeof d === 'number' && d > 0 ? d : -1));
   shapes.set(graphInput.name, inputShape);
@@ -108,14 +120,28 @@ export function onnxToLayers(model: OnnxModelIn, partial = false): ImportedLayer
 
   const addLayer = (n: OnnxNodeIn, kind: string, read: OnnxRead, inputs: string[], output: string): ImportedLayer => {
     const spec = layerSpec(kind);
-    const layer: ImportedLayer = { id: `n${counter++}`, kind, scope: scopeOf(n.name), onnxName: n.name, attrs: read.attrs, params: { ...read.params }, inputs, output };
+    const layer: ImportedLayer = {
+      id: `n${counter++}`,
+      kind,
+      scope: scopeOf(n.name),
+      onnxName: n.name,
+      attrs: read.attrs,
+      params: { ...read.params },
+      inputs,
+      output,
+    };
     const inShapes = inputs.map((i) => shapes.get(i));
     // After an unsupported node shapes are unknown: the layer is kept, its output shape stays unknown.
     if (inShapes.every((s) => s)) {
       try {
         shapes.set(output, spec.outputShape(withDefaults(spec, read.attrs), inShapes as number[][]));
       } catch (error) {
-        if (!partial) throw new ImportError('E_IMPORT_UNSUPPORTED', n.name, `node '${n.name}' (${n.opType}) read as ${kind} does not fit its input shapes: ${(error as Error).message}`);
+        if (!partial)
+          throw new ImportError(
+            'E_IMPORT_UNSUPPORTED',
+            n.name,
+            `node '${n.name}' (${n.opType}) read as ${kind} does not fit its input shapes: ${(error as Error).message}`,
+          );
       }
     }
     layers.push(layer);
@@ -126,14 +152,23 @@ export function onnxToLayers(model: OnnxModelIn, partial = false): ImportedLayer
   for (const n of model.nodes) {
     const ins = n.inputs.map((i) => (i ? resolve(i) : ''));
     const missing = ins.find((i) => i && !known.has(i));
-    if (missing) throw new ImportError('E_IMPORT_FORMAT', n.name, `node '${n.name}' reads '${missing}' before any node makes it (the graph is not in topological order, or the value does not exist)`);
+    if (missing)
+      throw new ImportError(
+        'E_IMPORT_FORMAT',
+        n.name,
+        `node '${n.name}' reads '${missing}' before any node makes it (the graph is not in topological order, or the value does not exist)`,
+      );
     for (const o of n.outputs) known.add(o);
     const out = n.outputs[0] ?? '';
     const gap = (why: string): void => void gaps.push({ opType: n.domain ? `${n.domain}.${n.opType}` : n.opType, node: n.name, why });
-    if (n.domain && n.domain !== 'ai.onnx') { gap(`domain '${n.domain}' is not read`); continue; }
+    if (n.domain && n.domain !== 'ai.onnx') {
+      gap(`domain '${n.domain}' is not read`);
+      continue;
+    }
     if (n.opType === 'Constant') {
       const c = constantAttr(n.attributes);
-      if (c) constants.set(out, c); else gap('a Constant of a form other than a tensor or numbers');
+      if (c) constants.set(out, c);
+      else gap('a Constant of a form other than a tensor or numbers');
       continue;
     }
     if (n.opType === 'Identity') {
@@ -178,13 +213,22 @@ export function onnxToLayers(model: OnnxModelIn, partial = false): ImportedLayer
     let done = false;
     for (const spec of readers.get(n.opType) ?? []) {
       const read = spec.onnxImport!.read(view);
-      if ('unsupported' in read) { tries.push(`${spec.kind}: ${read.unsupported}`); continue; }
+      if ('unsupported' in read) {
+        tries.push(`${spec.kind}: ${read.unsupported}`);
+        continue;
+      }
       const data = (read.data ?? [0]).map((i) => ins[i] ?? '');
       const bad = data.find((d) => !d || constants.has(d));
-      if (bad !== undefined) { tries.push(`${spec.kind}: input ${bad ? `'${bad}' is a constant` : 'missing'}`); continue; }
+      if (bad !== undefined) {
+        tries.push(`${spec.kind}: input ${bad ? `'${bad}' is a constant` : 'missing'}`);
+        continue;
+      }
       let inputs = data;
       if (read.prePad) {
-        if (!layerKinds().includes('Pad')) { tries.push(`${spec.kind}: asymmetric pads need a Pad layer`); continue; }
+        if (!layerKinds().includes('Pad')) {
+          tries.push(`${spec.kind}: asymmetric pads need a Pad layer`);
+          continue;
+        }
         const rank = read.prePad.length / 2;
         const padding = Array.from({ length: rank - 2 }, (_, i) => [read.prePad![i + 2]!, read.prePad![rank + i + 2]!]).flat();
         const pad = addLayer(n, 'Pad', { attrs: { padding, mode: 'constant', value: 0 } }, data, `${out}__pad`);
@@ -198,7 +242,16 @@ export function onnxToLayers(model: OnnxModelIn, partial = false): ImportedLayer
     gap(tries.length ? tries.join('; ') : 'no layer kind reads this operator');
     const data = ins.filter((i) => i && !constants.has(i));
     if (partial && data.length) {
-      const layer: ImportedLayer = { id: `n${counter++}`, kind: `Unsupported_${n.opType}`, scope: scopeOf(n.name), onnxName: n.name, attrs: {}, params: {}, inputs: data, output: out };
+      const layer: ImportedLayer = {
+        id: `n${counter++}`,
+        kind: `Unsupported_${n.opType}`,
+        scope: scopeOf(n.name),
+        onnxName: n.name,
+        attrs: {},
+        params: {},
+        inputs: data,
+        output: out,
+      };
       shapes.set(out, [...(shapes.get(data[0]!) ?? [])]);
       layers.push(layer);
       producer.set(out, layer);
@@ -240,7 +293,7 @@ function nodeView(n: OnnxNodeIn, ins: string[], opset: number, constants: Map<st
       const v = n.attributes.get(name);
       return (v === undefined ? fallback : v) as T;
     },
-    constant: (i: number) => (ins[i] ? constants.get(ins[i]!) ?? null : null),
-    inputShape: (i: number) => (ins[i] ? shapes.get(ins[i]!) ?? null : null),
+    constant: (i: number) => (ins[i] ? (constants.get(ins[i]!) ?? null) : null),
+    inputShape: (i: number) => (ins[i] ? (shapes.get(ins[i]!) ?? null) : null),
   } as OnnxNodeView;
 }

@@ -21,7 +21,11 @@ export interface OnnxNodeIn {
   readonly attributes: Map<string, OnnxAttrValue>;
 }
 
-export interface OnnxValueIn { readonly name: string; readonly dataType: number; readonly dims: (number | string)[] | null }
+export interface OnnxValueIn {
+  readonly name: string;
+  readonly dataType: number;
+  readonly dims: (number | string)[] | null;
+}
 
 export interface OnnxModelIn {
   readonly irVersion: number;

@@ -30,7 +30,8 @@ function fields(bytes: Uint8Array, what: string): ProtoField[] {
 }
 
 const asBytes = (f: ProtoField, what: string): Uint8Array => {
-  if (!(f.value instanceof Uint8Array) || f.wire !== 2) throw new ImportError('E_IMPORT_FORMAT', what, `not a valid ONNX model: field ${f.field} of ${what} has the wrong wire type`);
+  if (!(f.value instanceof Uint8Array) || f.wire !== 2)
+    throw new ImportError('E_IMPORT_FORMAT', what, `not a valid ONNX model: field ${f.field} of ${what} has the wrong wire type`);
   return f.value;
 };
 const asInt = (f: ProtoField, what: string): number => {
@@ -92,17 +93,41 @@ function decodeRaw(raw: Uint8Array, dataType: number, count: number, name: strin
   for (let i = 0; i < count; i++) {
     const at = i * size;
     switch (dataType) {
-      case 1: out[i] = v.getFloat32(at, true); break;
-      case 11: out[i] = v.getFloat64(at, true); break;
-      case 6: out[i] = v.getInt32(at, true); break;
-      case 7: out[i] = Number(v.getBigInt64(at, true)); break;
-      case 13: out[i] = Number(v.getBigUint64(at, true)); break;
-      case 12: out[i] = v.getUint32(at, true); break;
-      case 2: case 9: out[i] = v.getUint8(at); break;
-      case 3: out[i] = v.getInt8(at); break;
-      case 4: out[i] = v.getUint16(at, true); break;
-      case 5: out[i] = v.getInt16(at, true); break;
-      case 10: case 16: out[i] = half(v.getUint16(at, true), dataType === 16); break;
+      case 1:
+        out[i] = v.getFloat32(at, true);
+        break;
+      case 11:
+        out[i] = v.getFloat64(at, true);
+        break;
+      case 6:
+        out[i] = v.getInt32(at, true);
+        break;
+      case 7:
+        out[i] = Number(v.getBigInt64(at, true));
+        break;
+      case 13:
+        out[i] = Number(v.getBigUint64(at, true));
+        break;
+      case 12:
+        out[i] = v.getUint32(at, true);
+        break;
+      case 2:
+      case 9:
+        out[i] = v.getUint8(at);
+        break;
+      case 3:
+        out[i] = v.getInt8(at);
+        break;
+      case 4:
+        out[i] = v.getUint16(at, true);
+        break;
+      case 5:
+        out[i] = v.getInt16(at, true);
+        break;
+      case 10:
+      case 16:
+        out[i] = half(v.getUint16(at, true), dataType === 16);
+        break;
     }
   }
   return out;
@@ -127,12 +152,18 @@ export function readTensor(bytes: Uint8Array, where: string, opts: ReadOptions):
   } else if (f.get(9)) {
     values = decodeRaw(asBytes(f.get(9)![0]!, name), dataType, count, name);
   } else {
-    const typed = dataType === 1 ? floatsOf(f.get(4) ?? [], name)
-      : dataType === 11 ? (f.get(10) ?? []).flatMap((x) => [...new Float64Array(asBytes(x, name).slice().buffer)])
-        : dataType === 7 ? intsOf(f.get(7) ?? [], name)
-          : dataType === 13 || dataType === 12 ? intsOf(f.get(11) ?? [], name)
-            : dataType === 10 || dataType === 16 ? intsOf(f.get(5) ?? [], name).map((h) => half(h, dataType === 16))
-              : intsOf(f.get(5) ?? [], name);
+    const typed =
+      dataType === 1
+        ? floatsOf(f.get(4) ?? [], name)
+        : dataType === 11
+          ? (f.get(10) ?? []).flatMap((x) => [...new Float64Array(asBytes(x, name).slice().buffer)])
+          : dataType === 7
+            ? intsOf(f.get(7) ?? [], name)
+            : dataType === 13 || dataType === 12
+              ? intsOf(f.get(11) ?? [], name)
+              : dataType === 10 || dataType === 16
+                ? intsOf(f.get(5) ?? [], name).map((h) => half(h, dataType === 16))
+                : intsOf(f.get(5) ?? [], name);
     if (typed.length !== count) throw new ImportError('E_IMPORT_FORMAT', name, `tensor '${name}' holds ${typed.length} values, but its shape needs ${count}`);
     values = Float64Array.from(typed);
   }
@@ -140,16 +171,23 @@ export function readTensor(bytes: Uint8Array, where: string, opts: ReadOptions):
 }
 
 function externalBytes(entries: ProtoField[], name: string, opts: ReadOptions): Uint8Array {
-  const kv = new Map(entries.map((e) => {
-    const f = byField(fields(asBytes(e, name), `${name}.external_data`));
-    return [f.get(1) ? text(f.get(1)![0]!, name) : '', f.get(2) ? text(f.get(2)![0]!, name) : ''] as const;
-  }));
+  const kv = new Map(
+    entries.map((e) => {
+      const f = byField(fields(asBytes(e, name), `${name}.external_data`));
+      return [f.get(1) ? text(f.get(1)![0]!, name) : '', f.get(2) ? text(f.get(2)![0]!, name) : ''] as const;
+    }),
+  );
   const location = kv.get('location') ?? '';
   // A hostile model must not read files outside its own folder.
   if (!location || location.startsWith('/') || location.includes('\\') || location.split('/').includes('..')) {
     throw new ImportError('E_IMPORT_EXTERNAL', name, `tensor '${name}' names the external file '${location}'; only files beside the model are read`);
   }
-  if (!opts.readExternal) throw new ImportError('E_IMPORT_EXTERNAL', name, `tensor '${name}' is in the external file '${location}'; import the model from its file so the file beside it can be read`);
+  if (!opts.readExternal)
+    throw new ImportError(
+      'E_IMPORT_EXTERNAL',
+      name,
+      `tensor '${name}' is in the external file '${location}'; import the model from its file so the file beside it can be read`,
+    );
   const offset = Number(kv.get('offset') ?? '0');
   const length = kv.has('length') ? Number(kv.get('length')) : undefined;
   if (!Number.isSafeInteger(offset) || offset < 0 || (length !== undefined && (!Number.isSafeInteger(length) || length < 0))) {
@@ -165,14 +203,22 @@ function readAttribute(bytes: Uint8Array, node: string, opts: ReadOptions): [str
   const where = `${node}.${name}`;
   if (f.get(21)) throw new ImportError('E_IMPORT_UNSUPPORTED', where, `attribute '${name}' of node '${node}' refers to a function attribute`);
   switch (type) {
-    case 1: return [name, floatsOf(f.get(2) ?? [], where)[0] ?? 0];
-    case 2: return [name, asInt(f.get(3)![0]!, where)];
-    case 3: return [name, text(f.get(4)![0]!, where)];
-    case 4: return [name, readTensor(asBytes(f.get(5)![0]!, where), where, opts)];
-    case 6: return [name, floatsOf(f.get(7) ?? [], where)];
-    case 7: return [name, intsOf(f.get(8) ?? [], where)];
-    case 8: return [name, (f.get(9) ?? []).map((s) => text(s, where))];
-    default: return [name, `<attribute type ${type}>`]; // graphs, sparse tensors, types: read by no kind
+    case 1:
+      return [name, floatsOf(f.get(2) ?? [], where)[0] ?? 0];
+    case 2:
+      return [name, asInt(f.get(3)![0]!, where)];
+    case 3:
+      return [name, text(f.get(4)![0]!, where)];
+    case 4:
+      return [name, readTensor(asBytes(f.get(5)![0]!, where), where, opts)];
+    case 6:
+      return [name, floatsOf(f.get(7) ?? [], where)];
+    case 7:
+      return [name, intsOf(f.get(8) ?? [], where)];
+    case 8:
+      return [name, (f.get(9) ?? []).map((s) => text(s, where))];
+    default:
+      return [name, `<attribute type ${type}>`]; // graphs, sparse tensors, types: read by no kind
   }
 }
 
@@ -181,7 +227,8 @@ function readNode(bytes: Uint8Array, index: number, opts: ReadOptions): OnnxNode
   const opType = f.get(4) ? text(f.get(4)![0]!, `node ${index}`) : '';
   const name = (f.get(3) ? text(f.get(3)![0]!, `node ${index}`) : '') || `${opType}_${index}`;
   return {
-    opType, name,
+    opType,
+    name,
     domain: f.get(7) ? text(f.get(7)![0]!, name) : '',
     inputs: (f.get(1) ?? []).map((x) => text(x, name)),
     outputs: (f.get(2) ?? []).map((x) => text(x, name)),
@@ -196,10 +243,12 @@ function readValueInfo(bytes: Uint8Array): OnnxValueIn {
   const tensor = type?.get(1) ? byField(fields(asBytes(type.get(1)![0]!, name), name)) : null;
   const dataType = tensor?.get(1) ? asInt(tensor.get(1)![0]!, name) : 0;
   const shape = tensor?.get(2) ? byField(fields(asBytes(tensor.get(2)![0]!, name), name)) : null;
-  const dims = shape ? (shape.get(1) ?? []).map((d) => {
-    const df = byField(fields(asBytes(d, name), name));
-    return df.get(1) ? asInt(df.get(1)![0]!, name) : df.get(2) ? text(df.get(2)![0]!, name) : '?';
-  }) : null;
+  const dims = shape
+    ? (shape.get(1) ?? []).map((d) => {
+        const df = byField(fields(asBytes(d, name), name));
+        return df.get(1) ? asInt(df.get(1)![0]!, name) : df.get(2) ? text(df.get(2)![0]!, name) : '?';
+      })
+    : null;
   return { name, dataType, dims };
 }
 
@@ -208,7 +257,8 @@ function readValueInfo(bytes: Uint8Array): OnnxValueIn {
  * @example const model = readOnnx(readFileSync('resnet18.onnx'));
  */
 export function readOnnx(bytes: Uint8Array, opts: ReadOptions = {}): OnnxModelIn {
-  if (bytes.length > MAX_MODEL_BYTES) throw new ImportError('E_IMPORT_TOO_LARGE', '', `the model is ${bytes.length} bytes; models over 2 GB are refused (store the weights as external data)`);
+  if (bytes.length > MAX_MODEL_BYTES)
+    throw new ImportError('E_IMPORT_TOO_LARGE', '', `the model is ${bytes.length} bytes; models over 2 GB are refused (store the weights as external data)`);
   if (bytes.length === 0) throw new ImportError('E_IMPORT_FORMAT', '', 'not a valid ONNX model: the file is empty');
   const m = byField(fields(bytes, 'the model'));
   const graphField = m.get(7)?.[0];
@@ -219,7 +269,11 @@ export function readOnnx(bytes: Uint8Array, opts: ReadOptions = {}): OnnxModelIn
   });
   const opset = opsets.find((o) => o.domain === '' || o.domain === 'ai.onnx')?.version ?? 0;
   if (opset < OPSET_MIN || opset > OPSET_MAX) {
-    throw new ImportError('E_IMPORT_OPSET', '', `the model uses opset ${opset || 'none'}; opsets ${OPSET_MIN} to ${OPSET_MAX} are read (convert it with onnx.version_converter)`);
+    throw new ImportError(
+      'E_IMPORT_OPSET',
+      '',
+      `the model uses opset ${opset || 'none'}; opsets ${OPSET_MIN} to ${OPSET_MAX} are read (convert it with onnx.version_converter)`,
+    );
   }
   const g = byField(fields(asBytes(graphField, 'the graph'), 'the graph'));
   if (g.get(15)?.length) throw new ImportError('E_IMPORT_UNSUPPORTED', '', 'the model has sparse initializers, which are not read');

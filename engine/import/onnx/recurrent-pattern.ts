@@ -16,7 +16,9 @@ import type { FusedSubgraph } from './attention-pattern.ts';
 
 type Lookup = (value: string) => OnnxConstant | null;
 const MODES: Readonly<Record<string, { mode: CellMode; kind: string }>> = {
-  LSTM: { mode: 'lstm', kind: 'LSTM' }, GRU: { mode: 'gru', kind: 'GRU' }, RNN: { mode: 'rnn', kind: 'RNN' },
+  LSTM: { mode: 'lstm', kind: 'LSTM' },
+  GRU: { mode: 'gru', kind: 'GRU' },
+  RNN: { mode: 'rnn', kind: 'RNN' },
 };
 /** Operators of the initial states' shape arithmetic (their data inputs are read by Shape only). */
 const SHAPE_OPS = new Set(['Gather', 'Unsqueeze', 'Concat', 'Cast', 'Slice', 'Squeeze', 'Add', 'Sub', 'Mul', 'Div']);
@@ -69,7 +71,11 @@ function joinedOutput(cell: OnnxNodeIn, g: Graph): { joined: OnnxNodeIn[]; to: O
   // The next layer's cell, beside the Shape nodes its zero states are computed from.
   const readers = out && !g.outputs.has(out) ? (g.consumers.get(out) ?? []).filter((n) => n.opType !== 'Shape') : [];
   const to = readers.length === 1 ? readers[0]! : null;
-  const same = to && to.opType === cell.opType && to.inputs[0] === out && str(to.attributes.get('direction')) === str(cell.attributes.get('direction')) &&
+  const same =
+    to &&
+    to.opType === cell.opType &&
+    to.inputs[0] === out &&
+    str(to.attributes.get('direction')) === str(cell.attributes.get('direction')) &&
     to.attributes.get('hidden_size') === cell.attributes.get('hidden_size');
   return { joined, to: same ? to : null };
 }
@@ -80,7 +86,10 @@ function shapeChain(v: string, g: Graph, into: Set<OnnxNodeIn>): boolean {
   const p = g.producer.get(v);
   if (!p) return false;
   if (into.has(p)) return true;
-  if (p.opType === 'Shape') { into.add(p); return true; }
+  if (p.opType === 'Shape') {
+    into.add(p);
+    return true;
+  }
   if (!SHAPE_OPS.has(p.opType)) return false;
   into.add(p);
   return p.inputs.every((i) => shapeChain(i, g, into));
@@ -93,7 +102,10 @@ function zeroState(v: string | undefined, g: Graph, into: Set<OnnxNodeIn>): bool
   if (!v) return true;
   if (g.constantOf(v)) return zeros(g.constantOf(v));
   const p = g.producer.get(v);
-  if (p?.opType === 'Expand' && zeros(g.constantOf(p.inputs[0]!))) { into.add(p); return shapeChain(p.inputs[1]!, g, into); }
+  if (p?.opType === 'Expand' && zeros(g.constantOf(p.inputs[0]!))) {
+    into.add(p);
+    return shapeChain(p.inputs[1]!, g, into);
+  }
   if (p?.opType === 'ConstantOfShape') {
     const value = p.attributes.get('value') as { values: Float64Array } | undefined;
     if (value && !value.values.every((x) => x === 0)) return false;
@@ -118,7 +130,14 @@ function readChain(chain: OnnxNodeIn[], next: Map<OnnxNodeIn, { joined: OnnxNode
   for (const [l, cell] of chain.entries()) {
     const acts = attrList(cell, 'activations');
     if (mode === 'rnn' && acts && acts.every((a) => a === 'Relu')) activation = 'relu';
-    else if (acts && acts.join() !== Array.from({ length: dirs }, () => DEFAULT_ACTS[mode]).flat().join()) return null;
+    else if (
+      acts &&
+      acts.join() !==
+        Array.from({ length: dirs }, () => DEFAULT_ACTS[mode])
+          .flat()
+          .join()
+    )
+      return null;
     if (cell.attributes.has('clip') || (cell.attributes.get('input_forget') ?? 0) !== 0 || (cell.attributes.get('layout') ?? 0) !== 0) return null;
     if (mode === 'gru' && cell.attributes.get('linear_before_reset') !== 1) return null;
     if (cell.inputs[4] || cell.inputs[7]) return null; // sequence_lens, peepholes
@@ -127,7 +146,8 @@ function readChain(chain: OnnxNodeIn[], next: Map<OnnxNodeIn, { joined: OnnxNode
     const b = cell.inputs[3] ? g.constantOf(cell.inputs[3]) : null;
     if (!w || !r || (cell.inputs[3] && !b) || w.shape.length !== 3 || w.shape[0] !== dirs || w.shape[1] !== gates * h) return null;
     const features = w.shape[2]!;
-    if (l === 0) inputSize = features; else if (features !== dirs * h) return null;
+    if (l === 0) inputSize = features;
+    else if (features !== dirs * h) return null;
     for (let d = 0; d < dirs; d++) {
       const side = `${d === 0 ? 'l' : 'r'}${l}`;
       params[`${side}_i2h_weight`] = gatesToEngine(w, d, mode, h, features);
@@ -145,14 +165,24 @@ function readChain(chain: OnnxNodeIn[], next: Map<OnnxNodeIn, { joined: OnnxNode
   const pre = g.producer.get(first.inputs[0]!);
   const post = only(last.at(-1)!.outputs[0]!);
   const ntc = isSwap(pre) && isSwap(post) && (g.consumers.get(pre!.outputs[0]!) ?? []).every((n) => n === first || members.has(n));
-  if (ntc) { members.add(pre!); members.add(post!); }
+  if (ntc) {
+    members.add(pre!);
+    members.add(post!);
+  }
   const anchor = ntc ? post! : last.at(-1)!;
   // Nothing inside may be read from outside: only the anchor's output leaves.
   for (const m of members) {
     if (m === anchor) continue;
     for (const o of m.outputs) if (o && (g.outputs.has(o) || (g.consumers.get(o) ?? []).some((n) => !members.has(n)))) return null;
   }
-  const attrs: Record<string, unknown> = { hiddenSize: h, numLayers: chain.length, layout: ntc ? 'NTC' : 'TNC', dropout: 0, bidirectional: dirs === 2, inputSize };
+  const attrs: Record<string, unknown> = {
+    hiddenSize: h,
+    numLayers: chain.length,
+    layout: ntc ? 'NTC' : 'TNC',
+    dropout: 0,
+    bidirectional: dirs === 2,
+    inputSize,
+  };
   if (mode === 'rnn') attrs.activation = activation;
   return { kind, read: { attrs, params }, input: ntc ? pre!.inputs[0]! : first.inputs[0]!, anchor, members };
 }

@@ -51,13 +51,23 @@ const portsOf = (kind: string): { inputs: string[]; output: string; variadic: bo
 /** The data every layer's port takes: by position, or all into one variadic port. */
 const targetPort = (kind: string, i: number): string => {
   const p = portsOf(kind);
-  return p.variadic ? p.inputs[0]! : p.inputs[i] ?? p.inputs[0]!;
+  return p.variadic ? p.inputs[0]! : (p.inputs[i] ?? p.inputs[0]!);
 };
 
-interface Body { nodes: GraphNode[]; edges: GraphEdge[] }
+interface Body {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+}
 
 /** Nodes and edges of a set of layers wired by value names; `source(value)` finds a value's node and port. */
-function wire(body: Body, layers: readonly ImportedLayer[], ids: Map<ImportedLayer, string>, source: (v: string) => { node: string; port: string }, names: Set<string>, scopePrefix: string): void {
+function wire(
+  body: Body,
+  layers: readonly ImportedLayer[],
+  ids: Map<ImportedLayer, string>,
+  source: (v: string) => { node: string; port: string },
+  names: Set<string>,
+  scopePrefix: string,
+): void {
   for (const l of layers) {
     const local = scopePrefix && l.scope.startsWith(`${scopePrefix}.`) ? l.scope.slice(scopePrefix.length + 1) : l.scope;
     const attrs = Object.fromEntries(Object.entries(l.attrs).filter(([, v]) => v !== undefined));
@@ -73,8 +83,12 @@ function wire(body: Body, layers: readonly ImportedLayer[], ids: Map<ImportedLay
  * signature, each unit's output read by the next unit only (`readers(value)`: the units reading it,
  * '' for a layer outside any, null for a graph output).
  */
-function repeatRuns(order: readonly string[], io: Map<string, { input: string; output: string }>, signatureOf: (u: string) => string,
-  readers: (value: string) => string[] | null): Map<string, string[]> {
+function repeatRuns(
+  order: readonly string[],
+  io: Map<string, { input: string; output: string }>,
+  signatureOf: (u: string) => string,
+  readers: (value: string) => string[] | null,
+): Map<string, string[]> {
   const runs = new Map<string, string[]>();
   for (const u of order) {
     const m = /^(.*)\.0$/.exec(u);
@@ -191,9 +205,15 @@ export function structure(imported: ImportedLayers, title: string): StructuredIm
     main.edges.push({ id: `e${main.edges.length}`, source: valueSource.get(v)!, target: { node: id, port: 'data' } });
   });
   const document: GraphDocument = {
-    format: 'blocksmith.graph', version: 2, title,
-    input: { shape: imported.input.shape, dtype: 'float32' }, device: 'cpu', seed: 0,
-    nodes: main.nodes, edges: main.edges, blocks,
+    format: 'blocksmith.graph',
+    version: 2,
+    title,
+    input: { shape: imported.input.shape, dtype: 'float32' },
+    device: 'cpu',
+    seed: 0,
+    nodes: main.nodes,
+    edges: main.edges,
+    blocks,
     layout: { ...layoutBody(main.nodes, main.edges), collapsed },
   };
   return { document, params };

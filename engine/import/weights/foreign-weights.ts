@@ -15,8 +15,17 @@ import { layerSpec } from '../../nn/layers/index.ts';
 import type { Parameter } from '../../nn/parameter.ts';
 import type { GraphBody, GraphDocument } from '../../protocol/graph-document.ts';
 
-export interface WeightMatch { key: string; parameter: string; shape: number[] }
-export interface WeightMismatch { key: string; parameter: string; fileShape: number[]; shape: number[] }
+export interface WeightMatch {
+  key: string;
+  parameter: string;
+  shape: number[];
+}
+export interface WeightMismatch {
+  key: string;
+  parameter: string;
+  fileShape: number[];
+  shape: number[];
+}
 
 export interface WeightMapping {
   matched: WeightMatch[];
@@ -48,7 +57,7 @@ function namesAlong(doc: GraphDocument, where: string): string[] | null {
 /** PyTorch's name for a parameter of a kind (BatchNorm gamma → weight), from the kind's code descriptor. */
 function torchParamName(kind: string, short: string): string {
   const code = layerSpec(kind).code?.pytorch;
-  return code && !isUnsupported(code) ? code.stateNames?.[short] ?? short : short;
+  return code && !isUnsupported(code) ? (code.stateNames?.[short] ?? short) : short;
 }
 
 /**
@@ -69,7 +78,10 @@ export function mapForeignWeights(model: BuiltModel, content: Readonly<Record<st
   const filled = new Set<Parameter>();
   for (const [key, t] of Object.entries(content)) {
     const p = own(key) ?? torch.get(norm(key));
-    if (!p || filled.has(p)) { mapping.unexpected.push(key); continue; }
+    if (!p || filled.has(p)) {
+      mapping.unexpected.push(key);
+      continue;
+    }
     const shape = p.shape ?? [];
     if (shape.length !== t.shape.length || shape.some((d, i) => d !== -1 && d !== t.shape[i])) {
       mapping.shapeMismatches.push({ key, parameter: p.name, fileShape: [...t.shape], shape: [...shape] });

@@ -30,12 +30,7 @@ export function chimera(): Sequential {
 /** Dense(8) → shared Dense(8) → a Dense(8) holding the shared one's parameters → Dense(10). */
 export function tiedNet(): { net: Sequential; shared: Dense } {
   const shared = new Dense(8, { activation: 'relu' });
-  const net = new Sequential().add(
-    new Dense(8, { activation: 'relu' }),
-    shared,
-    new Dense(8, { activation: 'relu', params: shared.params }),
-    new Dense(10),
-  );
+  const net = new Sequential().add(new Dense(8, { activation: 'relu' }), shared, new Dense(8, { activation: 'relu', params: shared.params }), new Dense(10));
   return { net, shared };
 }
 

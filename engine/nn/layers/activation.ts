@@ -26,8 +26,12 @@ export function onnxActivation(e: OnnxEmitter, activation: string, x: string): s
 /** GELU in ONNX nodes: 0.5·x·(1 + erf(x/√2)), or the tanh form 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
 export function geluOnnx(e: OnnxEmitter, x: string, tanh: boolean): string {
   const inner = tanh
-    ? e.node('Tanh', [e.node('Mul', [e.node('Add', [x, e.node('Mul', [e.node('Mul', [e.node('Mul', [x, x]), x]), e.constant([0.044715])])]),
-      e.constant([Math.sqrt(2 / Math.PI)])])])
+    ? e.node('Tanh', [
+        e.node('Mul', [
+          e.node('Add', [x, e.node('Mul', [e.node('Mul', [e.node('Mul', [x, x]), x]), e.constant([0.044715])])]),
+          e.constant([Math.sqrt(2 / Math.PI)]),
+        ]),
+      ])
     : e.node('Erf', [e.node('Div', [x, e.constant([Math.SQRT2])])]);
   return e.node('Mul', [e.node('Mul', [x, e.node('Add', [inner, e.constant([1])])]), e.constant([0.5])]);
 }

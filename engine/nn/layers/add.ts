@@ -8,8 +8,12 @@ import type { LayerSpec } from './layer-spec.ts';
 
 export class Add extends Block {
   static readonly spec: LayerSpec = mergeSpec({
-    kind: 'Add', doc: 'Adds its inputs elementwise (numpy broadcasting): a residual connection joins x and f(x).',
-    onnx: 'Add', python: '+', method: 'add', create: (o) => new Add(o),
+    kind: 'Add',
+    doc: 'Adds its inputs elementwise (numpy broadcasting): a residual connection joins x and f(x).',
+    onnx: 'Add',
+    python: '+',
+    method: 'add',
+    create: (o) => new Add(o),
   });
 
   override forward(...inputs: NDArray[]): NDArray {

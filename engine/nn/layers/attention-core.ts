@@ -71,13 +71,18 @@ export function mhaShapes(a: Attrs, [q, k, v, mask]: readonly (ShapeLike | undef
   const value = v ?? key;
   const show = (s: ShapeLike): string => pyTuple(s.map((d) => (d < 0 ? -1 : d)));
   const clash = (x: number | undefined, y: number | undefined): boolean => x !== undefined && y !== undefined && x > 0 && y > 0 && x !== y;
-  for (const [name, s, width] of [['key', key, keyDim(a, e)], ['value', value, valueDim(a, e)]] as const) {
+  for (const [name, s, width] of [
+    ['key', key, keyDim(a, e)],
+    ['value', value, valueDim(a, e)],
+  ] as const) {
     if (!s) continue;
     if (s.length !== 3) throw new Error(`MultiHeadAttention's ${name} must be (N, S, features), got ${show(s)}`);
-    if (clash(s[2], width)) throw new Error(`MultiHeadAttention's ${name} has ${s[2]!} features, expected ${width} (${name === 'key' ? 'kdim' : 'vdim'}, or E when 0)`);
+    if (clash(s[2], width))
+      throw new Error(`MultiHeadAttention's ${name} has ${s[2]!} features, expected ${width} (${name === 'key' ? 'kdim' : 'vdim'}, or E when 0)`);
     if (q && clash(s[0], q[0])) throw new Error(`MultiHeadAttention's ${name} has batch ${s[0]!}, the query ${q[0]!}`);
   }
-  if (key && value && clash(key[1], value[1])) throw new Error(`MultiHeadAttention's key and value must have the same length, got ${show(key)} and ${show(value)}`);
+  if (key && value && clash(key[1], value[1]))
+    throw new Error(`MultiHeadAttention's key and value must have the same length, got ${show(key)} and ${show(value)}`);
   if (mask) {
     if (mask.length !== 2 || (key && (clash(mask[0], key[0]) || clash(mask[1], key[1])))) {
       throw new Error(`MultiHeadAttention's key-padding mask must be (N, S) = ${key ? show(key.slice(0, 2)) : '(N, S)'}, got ${show(mask)}`);
@@ -103,7 +108,8 @@ export function embedOf(a: Attrs, x?: ShapeLike): number {
   if (x && x.length !== 3) throw new Error(`MultiHeadAttention expects (N, T, E), got ${pyTuple(x.map((d) => (d < 0 ? -1 : d)))}`);
   const fromInput = x ? x[2]! : -1;
   const given = (a.embedDim as number) || -1;
-  if (fromInput > 0 && given > 0 && fromInput !== given) throw new Error(`MultiHeadAttention was given embedDim = ${given} but its input has ${fromInput} features`);
+  if (fromInput > 0 && given > 0 && fromInput !== given)
+    throw new Error(`MultiHeadAttention was given embedDim = ${given} but its input has ${fromInput} features`);
   const e = fromInput > 0 ? fromInput : given;
   const heads = a.heads as number;
   if (!Number.isInteger(heads) || heads < 1) throw new Error(`heads must be a positive integer, got ${String(heads)}`);

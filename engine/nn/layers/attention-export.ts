@@ -35,7 +35,7 @@ export function mhaToOnnx(e: OnnxEmitter): string {
   let scores = e.node('Mul', [e.node('MatMul', [q, kT]), e.constant([1 / Math.sqrt(d)])]);
   if (e.attrs.causal) {
     const [l, s] = [shape[1]!, keyShape[1]!];
-    if (l < 0 || s < 0) throw new Error('a causal MultiHeadAttention exports to ONNX with a fixed sequence length (the document\'s input shape)');
+    if (l < 0 || s < 0) throw new Error("a causal MultiHeadAttention exports to ONNX with a fixed sequence length (the document's input shape)");
     scores = e.node('Add', [scores, e.constant(causalMask(l, s), [l, s])]);
   }
   if (pad) {

@@ -41,8 +41,12 @@ function axisOf(a: Attrs, x: ShapeLike): number {
 }
 
 const channelsOf = (a: Attrs, x?: ShapeLike): number => (x ? x[axisOf(a, x)]! : (a.inChannels as number) || -1);
-const channelParam = (name: string, init: string, present?: (a: Attrs) => boolean) =>
-  ({ name, init, shape: (a: Attrs, x?: ShapeLike) => [channelsOf(a, x)], ...(present ? { present } : {}) });
+const channelParam = (name: string, init: string, present?: (a: Attrs) => boolean) => ({
+  name,
+  init,
+  shape: (a: Attrs, x?: ShapeLike) => [channelsOf(a, x)],
+  ...(present ? { present } : {}),
+});
 
 /** PyTorch's module for an input of this rank. */
 const torchBn = (rank: number): string => `BatchNorm${rank === 2 || rank === 3 ? '1d' : rank === 4 ? '2d' : '3d'}`;
@@ -70,9 +74,13 @@ export class BatchNorm extends Block {
       channelParam('running_var', 'ones'),
     ],
     stateParams: ['running_mean', 'running_var'],
-    outputShape: (a, [x]) => { axisOf(a, x!); return [...x!]; },
+    outputShape: (a, [x]) => {
+      axisOf(a, x!);
+      return [...x!];
+    },
     flops: (_a, [x]) => 4 * x!.reduce((p, d) => p * Math.max(d, 1), 1),
-    repr: (a, x) => `BatchNorm(axis=${String(a.axis)}, eps=${String(a.epsilon)}, momentum=${String(a.momentum)}, fix_gamma=False, ` +
+    repr: (a, x) =>
+      `BatchNorm(axis=${String(a.axis)}, eps=${String(a.epsilon)}, momentum=${String(a.momentum)}, fix_gamma=False, ` +
       `use_global_stats=${a.useGlobalStats ? 'True' : 'False'}, in_channels=${x ? channelsOf(a, x) : (a.inChannels as number) || 'None'})`,
     onnx: (e) => {
       const x = e.inputs[0]!;
@@ -80,10 +88,17 @@ export class BatchNorm extends Block {
       const axis = axisOf(e.attrs, shape);
       const c = shape[axis]!;
       const moved = axis === 1 ? x : e.node('Transpose', [x], { perm: movePerm(shape.length, axis) });
-      const y = e.node('BatchNormalization', [moved,
-        e.attrs.scale !== false ? e.param('gamma') : e.constant(new Array<number>(c).fill(1), [c]),
-        e.attrs.center !== false ? e.param('beta') : e.constant(new Array<number>(c).fill(0), [c]),
-        e.param('running_mean'), e.param('running_var')], { epsilon: { float: e.attrs.epsilon as number } });
+      const y = e.node(
+        'BatchNormalization',
+        [
+          moved,
+          e.attrs.scale !== false ? e.param('gamma') : e.constant(new Array<number>(c).fill(1), [c]),
+          e.attrs.center !== false ? e.param('beta') : e.constant(new Array<number>(c).fill(0), [c]),
+          e.param('running_mean'),
+          e.param('running_var'),
+        ],
+        { epsilon: { float: e.attrs.epsilon as number } },
+      );
       return axis === 1 ? y : e.node('Transpose', [y], { perm: movePerm(shape.length, axis) });
     },
     onnxImport: {
@@ -93,17 +108,23 @@ export class BatchNorm extends Block {
         if (!gamma || !beta || !mean || !variance) return { unsupported: 'scale, bias, mean and variance must be constants' };
         if (n.attr('training_mode', 0) === 1) return { unsupported: 'training_mode 1 (the running statistics as outputs)' };
         // ONNX's momentum is Gluon's: running = momentum·running + (1 − momentum)·batch.
-        return { attrs: { axis: 1, epsilon: n.attr('epsilon', 1e-5), momentum: n.attr('momentum', 0.9) }, params: { gamma, beta, running_mean: mean, running_var: variance } };
+        return {
+          attrs: { axis: 1, epsilon: n.attr('epsilon', 1e-5), momentum: n.attr('momentum', 0.9) },
+          params: { gamma, beta, running_mean: mean, running_var: variance },
+        };
       },
     },
     code: {
       pytorch: {
         module: (s) => {
           const a = s.attrs;
-          if ((a.center !== false) !== (a.scale !== false)) throw new Error('PyTorch\'s BatchNorm has both gamma and beta (affine) or neither; center and scale differ here');
+          if ((a.center !== false) !== (a.scale !== false))
+            throw new Error("PyTorch's BatchNorm has both gamma and beta (affine) or neither; center and scale differ here");
           const x = s.inputShapes[0]!;
-          return `nn.${torchBn(x.length)}(${channelsOf(a, x)}, eps=${String(a.epsilon)}, momentum=${String(1 - (a.momentum as number))}` +
-            `${a.scale === false ? ', affine=False' : ''})`;
+          return (
+            `nn.${torchBn(x.length)}(${channelsOf(a, x)}, eps=${String(a.epsilon)}, momentum=${String(1 - (a.momentum as number))}` +
+            `${a.scale === false ? ', affine=False' : ''})`
+          );
         },
         forward: (s) => {
           const axis = axisOf(s.attrs, s.inputShapes[0]!);
@@ -117,16 +138,22 @@ export class BatchNorm extends Block {
       gluon: {
         module: (s) => {
           const a = s.attrs;
-          return `nn.BatchNorm(axis=${String(a.axis)}, momentum=${String(a.momentum)}, epsilon=${String(a.epsilon)}, center=${a.center !== false ? 'True' : 'False'}, ` +
-            `scale=${a.scale !== false ? 'True' : 'False'}, use_global_stats=${a.useGlobalStats ? 'True' : 'False'}, in_channels=${channelsOf(a, s.inputShapes[0]!)}, prefix='${s.prefix}')`;
+          return (
+            `nn.BatchNorm(axis=${String(a.axis)}, momentum=${String(a.momentum)}, epsilon=${String(a.epsilon)}, center=${a.center !== false ? 'True' : 'False'}, ` +
+            `scale=${a.scale !== false ? 'True' : 'False'}, use_global_stats=${a.useGlobalStats ? 'True' : 'False'}, in_channels=${channelsOf(a, s.inputShapes[0]!)}, prefix='${s.prefix}')`
+          );
         },
         forward: (s) => `${s.self}(${s.inputs[0]!})`,
       },
       typescript: {
         child: (s) => {
           const a = s.attrs;
-          return { type: 'BatchNorm', make: `new BatchNorm({ axis: ${String(a.axis)}, momentum: ${String(a.momentum)}, epsilon: ${String(a.epsilon)}, ` +
-            `center: ${a.center !== false}, scale: ${a.scale !== false}, useGlobalStats: ${a.useGlobalStats === true}, inChannels: ${channelsOf(a, s.inputShapes[0]!)}, prefix: '${s.prefix}' })` };
+          return {
+            type: 'BatchNorm',
+            make:
+              `new BatchNorm({ axis: ${String(a.axis)}, momentum: ${String(a.momentum)}, epsilon: ${String(a.epsilon)}, ` +
+              `center: ${a.center !== false}, scale: ${a.scale !== false}, useGlobalStats: ${a.useGlobalStats === true}, inChannels: ${channelsOf(a, s.inputShapes[0]!)}, prefix: '${s.prefix}' })`,
+          };
         },
       },
     },
@@ -181,21 +208,42 @@ export class BatchNorm extends Block {
     const axis = axisOf({ axis: this.axis }, x.shape);
     const d = x.device;
     const moved = axis === 1 ? x : x.transpose(movePerm(x.ndim, axis));
-    const y = batchNorm(moved, this.gamma?.data(d) ?? null, this.beta?.data(d) ?? null, this.runningMean.data(d), this.runningVar.data(d),
-      { eps: this.epsilon, momentum: this.momentum, useGlobalStats: this.useGlobalStats });
+    const y = batchNorm(moved, this.gamma?.data(d) ?? null, this.beta?.data(d) ?? null, this.runningMean.data(d), this.runningVar.data(d), {
+      eps: this.epsilon,
+      momentum: this.momentum,
+      useGlobalStats: this.useGlobalStats,
+    });
     return axis === 1 ? y : y.transpose(movePerm(x.ndim, axis));
   }
 
   /** In a hybridized plan (prediction mode) it is folded into the convolution before it where there is one. */
   override hybridUnits(): HybridUnit[] | null {
     if (this.forward !== BatchNorm.prototype.forward) return null;
-    return [{ kind: 'batchnorm', owner: this, gamma: this.gamma, beta: this.beta, mean: this.runningMean, variance: this.runningVar, eps: this.epsilon, axis: this.axis }];
+    return [
+      {
+        kind: 'batchnorm',
+        owner: this,
+        gamma: this.gamma,
+        beta: this.beta,
+        mean: this.runningMean,
+        variance: this.runningVar,
+        eps: this.epsilon,
+        axis: this.axis,
+      },
+    ];
   }
 
   override getConfig(): Record<string, unknown> {
     const c = this.runningMean.shape![0]!;
-    return { axis: this.axis, momentum: this.momentum, epsilon: this.epsilon, center: this.beta !== null, scale: this.gamma !== null,
-      useGlobalStats: this.useGlobalStats, inChannels: c < 0 ? 0 : c };
+    return {
+      axis: this.axis,
+      momentum: this.momentum,
+      epsilon: this.epsilon,
+      center: this.beta !== null,
+      scale: this.gamma !== null,
+      useGlobalStats: this.useGlobalStats,
+      inChannels: c < 0 ? 0 : c,
+    };
   }
 
   override toString(): string {

@@ -7,7 +7,17 @@ import type { NDArray } from '../../ndarray/ndarray.ts';
 import { Block, type BlockOptions } from '../block.ts';
 import type { Parameter } from '../parameter.ts';
 import { modelErrors, pyTuple } from '../model-errors.ts';
-import { ONE_INPUT, ONE_OUTPUT, shapeRule, type AttrSpec, type Attrs, type LayerSpec, type OnnxEmitter, type OnnxImport, type ShapeLike } from './layer-spec.ts';
+import {
+  ONE_INPUT,
+  ONE_OUTPUT,
+  shapeRule,
+  type AttrSpec,
+  type Attrs,
+  type LayerSpec,
+  type OnnxEmitter,
+  type OnnxImport,
+  type ShapeLike,
+} from './layer-spec.ts';
 
 export interface ChannelNormArgs extends BlockOptions {
   epsilon?: number;
@@ -27,13 +37,16 @@ const channelsOf = (a: Attrs, x?: ShapeLike): number => (x && x[1]! > 0 ? x[1]! 
 
 /** gamma, or ones where the layer has none (ONNX wants both); beta likewise with zeros. */
 export function affineInputs(e: OnnxEmitter, c: number): [string, string] {
-  return [e.attrs.scale !== false ? e.param('gamma') : e.constant(new Array<number>(c).fill(1), [c]),
-    e.attrs.center !== false ? e.param('beta') : e.constant(new Array<number>(c).fill(0), [c])];
+  return [
+    e.attrs.scale !== false ? e.param('gamma') : e.constant(new Array<number>(c).fill(1), [c]),
+    e.attrs.center !== false ? e.param('beta') : e.constant(new Array<number>(c).fill(0), [c]),
+  ];
 }
 
 /** PyTorch's affine flag, which covers gamma and beta together. */
 export function torchAffine(a: Attrs): string {
-  if ((a.center !== false) !== (a.scale !== false)) throw new Error('PyTorch normalizations have gamma and beta together (affine) or neither; center and scale differ here');
+  if ((a.center !== false) !== (a.scale !== false))
+    throw new Error('PyTorch normalizations have gamma and beta together (affine) or neither; center and scale differ here');
   return a.scale !== false ? 'True' : 'False';
 }
 
@@ -66,9 +79,13 @@ export function channelNormSpec(f: ChannelNormFacts): LayerSpec {
       { name: 'gamma', init: 'ones', shape: (a, x) => [channelsOf(a, x)], present: (a) => a.scale !== false },
       { name: 'beta', init: 'zeros', shape: (a, x) => [channelsOf(a, x)], present: (a) => a.center !== false },
     ],
-    outputShape: (a, [x]) => { checkChannels(f.kind, a, x!); return [...x!]; },
+    outputShape: (a, [x]) => {
+      checkChannels(f.kind, a, x!);
+      return [...x!];
+    },
     flops: (_a, [x]) => 5 * x!.reduce((p, d) => p * Math.max(d, 1), 1),
-    repr: (a, x) => `${f.kind}(${f.attrs.map((s) => `${s.name}=${String(a[s.name])}, `).join('')}eps=${String(a.epsilon)}, ` +
+    repr: (a, x) =>
+      `${f.kind}(${f.attrs.map((s) => `${s.name}=${String(a[s.name])}, `).join('')}eps=${String(a.epsilon)}, ` +
       `in_channels=${x ? channelsOf(a, x) : (a.inChannels as number) || 'None'})`,
     onnx: f.onnx,
     ...(f.onnxImport ? { onnxImport: f.onnxImport } : {}),
@@ -83,7 +100,10 @@ export abstract class ChannelNorm extends Block {
   readonly gamma: Parameter | null;
   readonly beta: Parameter | null;
 
-  protected constructor(readonly kind: string, args: ChannelNormArgs) {
+  protected constructor(
+    readonly kind: string,
+    args: ChannelNormArgs,
+  ) {
     super(args);
     this.epsilon = args.epsilon ?? 1e-5;
     const c = args.inChannels ?? 0;

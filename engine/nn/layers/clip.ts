@@ -21,10 +21,14 @@ function readClip(n: OnnxNodeView): OnnxRead | Unsupported {
       const c = n.constant(i);
       if (!c && n.inputShape(i)) return { unsupported: `bound ${i === 1 ? 'min' : 'max'} is computed at run time` };
       if (c && c.values.length !== 1) return { unsupported: 'bounds must be scalars' };
-      if (c) { if (i === 1) min = c.values[0]; else max = c.values[0]; }
+      if (c) {
+        if (i === 1) min = c.values[0];
+        else max = c.values[0];
+      }
     }
   }
-  if (min === undefined || max === undefined || !Number.isFinite(min) || !Number.isFinite(max)) return { unsupported: 'a side without a bound (Clip takes both)' };
+  if (min === undefined || max === undefined || !Number.isFinite(min) || !Number.isFinite(max))
+    return { unsupported: 'a side without a bound (Clip takes both)' };
   return { attrs: { min, max } };
 }
 

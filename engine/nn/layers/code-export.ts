@@ -14,17 +14,25 @@ export const sourceOf = (attrs: Attrs): string => String(attrs.source ?? '');
 export function traceOnnx(e: OnnxEmitter): string {
   const outputs = codeOutputNames(sourceOf(e.attrs));
   // The emitter takes one value per layer; a block with several would need one per port.
-  if (outputs.length > 1) throw new Error(`it declares ${outputs.length} outputs (${outputs.join(', ')}); ONNX export of a code block takes one output for now`);
+  if (outputs.length > 1)
+    throw new Error(`it declares ${outputs.length} outputs (${outputs.join(', ')}); ONNX export of a code block takes one output for now`);
   const m = codeModule(sourceOf(e.attrs), NODE);
-  const xs = e.inputShapes.map((s) => np.full(s.map((d) => (d < 0 ? 1 : d)), 0.1));
+  const xs = e.inputShapes.map((s) =>
+    np.full(
+      s.map((d) => (d < 0 ? 1 : d)),
+      0.1,
+    ),
+  );
   const shapes = xs.map((x) => [...x.shape]);
   const tracer = new OnnxTracer(e);
   xs.forEach((x, i) => tracer.bind(x, e.inputs[i]!));
-  const params = new Map(m.params(NODE).map((p) => {
-    const x = np.full(m.paramShape(NODE, p.name, shapes), 0.01);
-    tracer.bind(x, e.param(p.name));
-    return [p.name, x];
-  }));
+  const params = new Map(
+    m.params(NODE).map((p) => {
+      const x = np.full(m.paramShape(NODE, p.name, shapes), 0.01);
+      tracer.bind(x, e.param(p.name));
+      return [p.name, x];
+    }),
+  );
   let y;
   try {
     [y] = m.forward(NODE, xs, params, tracer);

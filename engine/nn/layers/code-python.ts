@@ -20,9 +20,17 @@ const tuple = formatShape;
 
 const BINARY: Readonly<Record<string, string>> = { add: '+', sub: '-', subtract: '-', mul: '*', multiply: '*', div: '/', divide: '/', pow: '**', power: '**' };
 const UNARY: Readonly<Record<string, [string, string]>> = {
-  neg: ['-', '-'], negative: ['-', '-'], abs: ['torch.abs', 'nd.abs'], exp: ['torch.exp', 'nd.exp'], log: ['torch.log', 'nd.log'],
-  sqrt: ['torch.sqrt', 'nd.sqrt'], tanh: ['torch.tanh', 'nd.tanh'], relu: ['torch.relu', 'nd.relu'], sigmoid: ['torch.sigmoid', 'nd.sigmoid'],
-  square: ['torch.square', 'nd.square'], sign: ['torch.sign', 'nd.sign'],
+  neg: ['-', '-'],
+  negative: ['-', '-'],
+  abs: ['torch.abs', 'nd.abs'],
+  exp: ['torch.exp', 'nd.exp'],
+  log: ['torch.log', 'nd.log'],
+  sqrt: ['torch.sqrt', 'nd.sqrt'],
+  tanh: ['torch.tanh', 'nd.tanh'],
+  relu: ['torch.relu', 'nd.relu'],
+  sigmoid: ['torch.sigmoid', 'nd.sigmoid'],
+  square: ['torch.square', 'nd.square'],
+  sign: ['torch.sign', 'nd.sign'],
 };
 const REDUCE = new Set(['sum', 'mean', 'max', 'min', 'prod']);
 
@@ -55,7 +63,9 @@ class PythonTracer {
     else if (REDUCE.has(n) && (b === undefined || b === null)) e = `${this.expr(a)}.${n}()`;
     else if (REDUCE.has(n) && typeof b === 'number') {
       const fn = torch && (n === 'max' || n === 'min') ? `a${n}` : n;
-      e = torch ? `${this.expr(a)}.${fn}(dim=${b}, keepdim=${c === true ? 'True' : 'False'})` : `${this.expr(a)}.${n}(axis=${b}, keepdims=${c === true ? 'True' : 'False'})`;
+      e = torch
+        ? `${this.expr(a)}.${fn}(dim=${b}, keepdim=${c === true ? 'True' : 'False'})`
+        : `${this.expr(a)}.${n}(axis=${b}, keepdims=${c === true ? 'True' : 'False'})`;
     } else if (n === 'T' && result instanceof NDArray) {
       e = torch ? `${this.expr(a)}.permute${tuple([...result.shape.keys()].reverse())}` : `${this.expr(a)}.T`;
     } else throw this.refuse(`${req.op === 'method' ? 'NDArray.' : `${req.op}.`}${n} has no one-to-one ${torch ? 'PyTorch' : 'Gluon'} call here`);
@@ -63,7 +73,11 @@ class PythonTracer {
   }
 }
 
-interface Translation { params: [string, number[]][]; forward: string | null; why: string }
+interface Translation {
+  params: [string, number[]][];
+  forward: string | null;
+  why: string;
+}
 
 const cache = new WeakMap<CodeSite, Map<Dialect, Translation>>();
 
@@ -74,16 +88,23 @@ function translate(s: CodeSite, d: Dialect, self: string): Translation {
   const hit = byDialect.get(d);
   if (hit) return hit;
   const m = codeModule(sourceOf(s.attrs), NODE);
-  const xs = s.inputShapes.map((shape) => np.full(shape.map((x) => (x < 0 ? 2 : x)), 0.1));
+  const xs = s.inputShapes.map((shape) =>
+    np.full(
+      shape.map((x) => (x < 0 ? 2 : x)),
+      0.1,
+    ),
+  );
   const shapes = xs.map((x) => [...x.shape]);
   const params = m.params(NODE).map((p): [string, number[]] => [p.name, m.paramShape(NODE, p.name, shapes)]);
   const tracer = new PythonTracer(d);
   xs.forEach((x, i) => tracer.names.set(x, s.inputs[i]!));
-  const arrays = new Map(params.map(([name, shape]) => {
-    const x = np.full(shape, 0.01);
-    tracer.names.set(x, d === 'pytorch' ? `${self}.${name}` : `${self}.${name}.data()`);
-    return [name, x];
-  }));
+  const arrays = new Map(
+    params.map(([name, shape]) => {
+      const x = np.full(shape, 0.01);
+      tracer.names.set(x, d === 'pytorch' ? `${self}.${name}` : `${self}.${name}.data()`);
+      return [name, x];
+    }),
+  );
   let forward: string | null = null;
   const outputs = codeOutputNames(sourceOf(s.attrs));
   if (outputs.length > 1) tracer.refusal = `it declares ${outputs.length} outputs (${outputs.join(', ')}), and a translated forward returns one`;
@@ -123,10 +144,14 @@ const stubName = (s: CodeSite): string => `CodeStub_${createHash('sha256').updat
 
 function stub(s: CodeSite, d: Dialect, t: Translation): string {
   const base = d === 'pytorch' ? 'nn.Module' : 'nn.Block';
-  const init = d === 'pytorch'
-    ? t.params.map(([n, shape]) => `        self.${n} = nn.Parameter(torch.zeros(${tuple(shape)}))`)
-    : t.params.map(([n, shape]) => `        self.${n} = self.params.get('${n}', shape=${tuple(shape)})`);
-  const original = sourceOf(s.attrs).trimEnd().split('\n').map((l) => `    #   ${l}`.trimEnd());
+  const init =
+    d === 'pytorch'
+      ? t.params.map(([n, shape]) => `        self.${n} = nn.Parameter(torch.zeros(${tuple(shape)}))`)
+      : t.params.map(([n, shape]) => `        self.${n} = self.params.get('${n}', shape=${tuple(shape)})`);
+  const original = sourceOf(s.attrs)
+    .trimEnd()
+    .split('\n')
+    .map((l) => `    #   ${l}`.trimEnd());
   return `# STUB: code block class ${stubName(s)} is not translated: ${t.why}. Write its forward by hand.
 class ${stubName(s)}(${base}):
     """STUB (not translated: ${t.why}). The original code block (TypeScript, Blocksmith engine API):"""

@@ -38,15 +38,25 @@ export const titleOf = (source: string): string => /^\s*\/\/\s*([A-Z][A-Za-z0-9_
 function declaredOutputs(node: string, source: string, outs: NDArray[]): NDArray[] {
   const names = codeOutputNames(source);
   if (outs.length !== names.length) {
-    throw new CodeError('E_CODE_EXCEPTION', node, null, `forward returned ${outs.length} array(s), but the block declares ${names.length} output(s) ` +
-      `(${names.join(', ')}); return ${names.length === 1 ? 'one array' : 'a list in that order'}, or change \`export const outputs\``);
+    throw new CodeError(
+      'E_CODE_EXCEPTION',
+      node,
+      null,
+      `forward returned ${outs.length} array(s), but the block declares ${names.length} output(s) ` +
+        `(${names.join(', ')}); return ${names.length === 1 ? 'one array' : 'a list in that order'}, or change \`export const outputs\``,
+    );
   }
   return outs;
 }
 
 /** Runs the code on arrays of the input shapes (-1 taken as `k`) and returns its outputs' shapes. */
 function outputsAt(m: CodeModule, inputs: readonly ShapeLike[], k: number): number[][] {
-  const xs = inputs.map((s) => np.full(s.map((d) => (d < 0 ? k : d)), 0.1));
+  const xs = inputs.map((s) =>
+    np.full(
+      s.map((d) => (d < 0 ? k : d)),
+      0.1,
+    ),
+  );
   const shapes = xs.map((x) => [...x.shape]);
   const params = new Map(m.params(NODE).map((p) => [p.name, np.full(m.paramShape(NODE, p.name, shapes), 0.01)]));
   return declaredOutputs(NODE, m.source, m.forward(NODE, xs, params)).map((y) => [...y.shape]);
@@ -134,10 +144,15 @@ export class CodeBlock extends Block {
         this.own.set(d.name, this.params.getConstant(d.name, this.module.value(this.name, d.name)));
         continue;
       }
-      this.own.set(d.name, this.params.get(d.name, {
-        shape: d.shape, init: d.init as InitSpec | null, allowDeferredInit: true,
-        ...(d.constant ? { gradReq: 'null' as const } : d.gradReq ? { gradReq: d.gradReq } : {}),
-      }));
+      this.own.set(
+        d.name,
+        this.params.get(d.name, {
+          shape: d.shape,
+          init: d.init as InitSpec | null,
+          allowDeferredInit: true,
+          ...(d.constant ? { gradReq: 'null' as const } : d.gradReq ? { gradReq: d.gradReq } : {}),
+        }),
+      );
     }
   }
 

@@ -5,8 +5,11 @@ import type { Attrs, LayerSpec } from './layer-spec.ts';
 
 export class Conv2DTranspose extends ConvLayer {
   static readonly spec: LayerSpec = convSpec({
-    kind: 'Conv2DTranspose', nd: 2, transposed: true,
-    create: (a: Attrs, o) => new Conv2DTranspose(a.channels as number, a.kernelSize as number[], { ...(a as ConvArgs), prefix: o.prefix, params: o.params ?? undefined }),
+    kind: 'Conv2DTranspose',
+    nd: 2,
+    transposed: true,
+    create: (a: Attrs, o) =>
+      new Conv2DTranspose(a.channels as number, a.kernelSize as number[], { ...(a as ConvArgs), prefix: o.prefix, params: o.params ?? undefined }),
   });
 
   /** `new Conv2DTranspose(channels, kernelSize, {strides, padding, ...})` as Gluon's; kernelSize may be one number for every axis. */

@@ -37,7 +37,14 @@ export interface ConvArgs {
   prefix?: string;
 }
 
-interface Geometry { kernel: number[]; strides: number[]; padding: number[]; outputPadding: number[]; dilation: number[]; groups: number }
+interface Geometry {
+  kernel: number[];
+  strides: number[];
+  padding: number[];
+  outputPadding: number[];
+  dilation: number[];
+  groups: number;
+}
 
 const LAYOUT = { 1: '(N, C, W)', 2: '(N, C, H, W)' } as const;
 const shown = (x: ShapeLike): string => `(${x.map((d) => (d < 0 ? 'N' : d)).join(', ')})`;
@@ -99,7 +106,12 @@ function weightShape(a: Attrs, nd: number, transposed: boolean, x?: ShapeLike): 
 const tuple = (v: readonly number[]): string => pyTuple(v);
 const tsList = (v: readonly number[]): string => `[${v.join(', ')}]`;
 
-interface ConvFacts { kind: string; nd: Spatial; transposed: boolean; create: (a: Attrs, o: { prefix?: string; params?: ParameterDict | null }) => Block }
+interface ConvFacts {
+  kind: string;
+  nd: Spatial;
+  transposed: boolean;
+  create: (a: Attrs, o: { prefix?: string; params?: ParameterDict | null }) => Block;
+}
 
 export function convSpec(f: ConvFacts): LayerSpec {
   const { kind, nd, transposed } = f;
@@ -119,7 +131,12 @@ export function convSpec(f: ConvFacts): LayerSpec {
       { name: 'channels', type: 'int', min: 1, doc: 'output channels' },
       { name: 'kernelSize', type: 'intList', default: kernelDefault, doc: `the kernel's size per spatial axis (${nd === 2 ? 'H, W' : 'W'})` },
       { name: 'strides', type: 'intList', default: ones, doc: 'the step per spatial axis' },
-      { name: 'padding', type: 'intList', default: zeros, doc: transposed ? 'removed from both sides of each output axis' : 'zeros added on both sides of each spatial axis' },
+      {
+        name: 'padding',
+        type: 'intList',
+        default: zeros,
+        doc: transposed ? 'removed from both sides of each output axis' : 'zeros added on both sides of each spatial axis',
+      },
       ...(transposed ? [{ name: 'outputPadding', type: 'intList' as const, default: zeros, doc: 'added to one side of each output axis (< stride)' }] : []),
       { name: 'dilation', type: 'intList', default: ones, doc: 'spacing of the kernel taps (1 = dense)' },
       { name: 'groups', type: 'int', min: 1, default: 1, doc: 'channel groups (channels = groups = input channels: depthwise)' },
@@ -147,15 +164,21 @@ export function convSpec(f: ConvFacts): LayerSpec {
     repr: (a, x) => {
       const g = geometryOf(a, nd);
       const inC = inChannelsOf(a, x);
-      return `${kind}(${inC < 0 ? 'None' : inC} -> ${String(a.channels)}, kernel_size=${tuple(g.kernel)}, stride=${tuple(g.strides)}` +
+      return (
+        `${kind}(${inC < 0 ? 'None' : inC} -> ${String(a.channels)}, kernel_size=${tuple(g.kernel)}, stride=${tuple(g.strides)}` +
         `${g.padding.some((p) => p) ? `, padding=${tuple(g.padding)}` : ''}${g.dilation.some((d) => d !== 1) ? `, dilation=${tuple(g.dilation)}` : ''}` +
-        `${g.groups !== 1 ? `, groups=${g.groups}` : ''}${a.activation ? `, Activation(${String(a.activation)})` : ''})`;
+        `${g.groups !== 1 ? `, groups=${g.groups}` : ''}${a.activation ? `, Activation(${String(a.activation)})` : ''})`
+      );
     },
     onnx: (e) => {
       const g = geometryOf(e.attrs, nd);
       const bias = e.attrs.useBias !== false ? [e.param('bias')] : [];
       const y = e.node(onnxOp, [e.inputs[0]!, e.param('weight'), ...bias], {
-        kernel_shape: g.kernel, strides: g.strides, pads: [...g.padding, ...g.padding], dilations: g.dilation, group: g.groups,
+        kernel_shape: g.kernel,
+        strides: g.strides,
+        pads: [...g.padding, ...g.padding],
+        dilations: g.dilation,
+        group: g.groups,
         ...(transposed ? { output_padding: g.outputPadding } : {}),
       });
       return e.attrs.activation ? onnxActivation(e, e.attrs.activation as string, y) : y;
@@ -180,8 +203,14 @@ export function convSpec(f: ConvFacts): LayerSpec {
         const outputPadding = transposed ? intsAttr(n, 'output_padding', nd, 0) : null;
         return {
           attrs: {
-            channels: transposed ? w.shape[1]! * groups : w.shape[0]!, kernelSize: kernel, strides, padding: pads.padding, dilation, groups,
-            useBias: bias !== null, ...(outputPadding ? { outputPadding } : {}),
+            channels: transposed ? w.shape[1]! * groups : w.shape[0]!,
+            kernelSize: kernel,
+            strides,
+            padding: pads.padding,
+            dilation,
+            groups,
+            useBias: bias !== null,
+            ...(outputPadding ? { outputPadding } : {}),
           },
           params: { weight: w, ...(bias ? { bias } : {}) },
           ...(pads.prePad ? { prePad: pads.prePad } : {}),
@@ -193,10 +222,18 @@ export function convSpec(f: ConvFacts): LayerSpec {
         module: (s) => {
           const g = codeGeometry(s);
           const inC = s.inputShapes[0]![1]!;
-          const args = [`kernel_size=${tuple(g.kernel)}`, `stride=${tuple(g.strides)}`, `padding=${tuple(g.padding)}`,
-            ...(transposed ? [`output_padding=${tuple(g.outputPadding)}`] : []), `dilation=${tuple(g.dilation)}`, `groups=${g.groups}`,
-            ...(s.attrs.useBias === false ? ['bias=False'] : [])];
-          return inC > 0 ? `nn.${torchName}(${inC}, ${String(s.attrs.channels)}, ${args.join(', ')})` : `nn.Lazy${torchName}(${String(s.attrs.channels)}, ${args.join(', ')})`;
+          const args = [
+            `kernel_size=${tuple(g.kernel)}`,
+            `stride=${tuple(g.strides)}`,
+            `padding=${tuple(g.padding)}`,
+            ...(transposed ? [`output_padding=${tuple(g.outputPadding)}`] : []),
+            `dilation=${tuple(g.dilation)}`,
+            `groups=${g.groups}`,
+            ...(s.attrs.useBias === false ? ['bias=False'] : []),
+          ];
+          return inC > 0
+            ? `nn.${torchName}(${inC}, ${String(s.attrs.channels)}, ${args.join(', ')})`
+            : `nn.Lazy${torchName}(${String(s.attrs.channels)}, ${args.join(', ')})`;
         },
         forward: (s) => pyActivate(TORCH_ACTIVATION, s.attrs.activation, `${s.self}(${s.inputs[0]!})`),
       },
@@ -204,11 +241,19 @@ export function convSpec(f: ConvFacts): LayerSpec {
         module: (s) => {
           const g = codeGeometry(s);
           const inC = s.inputShapes[0]![1]!;
-          const args = [String(s.attrs.channels), `kernel_size=${tuple(g.kernel)}`, `strides=${tuple(g.strides)}`, `padding=${tuple(g.padding)}`,
-            ...(transposed ? [`output_padding=${tuple(g.outputPadding)}`] : []), `dilation=${tuple(g.dilation)}`, `groups=${g.groups}`,
+          const args = [
+            String(s.attrs.channels),
+            `kernel_size=${tuple(g.kernel)}`,
+            `strides=${tuple(g.strides)}`,
+            `padding=${tuple(g.padding)}`,
+            ...(transposed ? [`output_padding=${tuple(g.outputPadding)}`] : []),
+            `dilation=${tuple(g.dilation)}`,
+            `groups=${g.groups}`,
             ...(s.attrs.activation && s.attrs.activation !== 'gelu' ? [`activation='${String(s.attrs.activation)}'`] : []),
-            ...(s.attrs.useBias === false ? ['use_bias=False'] : []), ...(inC > 0 ? [`in_channels=${inC}`] : []),
-            ...(s.tiedTo ? [`params=${s.tiedTo}.params`] : [])];
+            ...(s.attrs.useBias === false ? ['use_bias=False'] : []),
+            ...(inC > 0 ? [`in_channels=${inC}`] : []),
+            ...(s.tiedTo ? [`params=${s.tiedTo}.params`] : []),
+          ];
           return `nn.${kind}(${args.join(', ')}, prefix='${s.prefix}')`;
         },
         forward: (s) => (s.attrs.activation === 'gelu' ? GLUON_ACTIVATION.gelu!(`${s.self}(${s.inputs[0]!})`) : `${s.self}(${s.inputs[0]!})`),
@@ -217,10 +262,18 @@ export function convSpec(f: ConvFacts): LayerSpec {
         child: (s) => {
           const g = codeGeometry(s);
           const inC = s.inputShapes[0]![1]!;
-          const args = [`strides: ${tsList(g.strides)}`, `padding: ${tsList(g.padding)}`, ...(transposed ? [`outputPadding: ${tsList(g.outputPadding)}`] : []),
-            `dilation: ${tsList(g.dilation)}`, `groups: ${g.groups}`, ...(s.attrs.activation ? [`activation: '${String(s.attrs.activation)}'`] : []),
-            ...(s.attrs.useBias === false ? ['useBias: false'] : []), ...(inC > 0 ? [`inChannels: ${inC}`] : []),
-            ...(s.tiedTo ? [`params: ${s.tiedTo}.params`] : []), `prefix: '${s.prefix}'`];
+          const args = [
+            `strides: ${tsList(g.strides)}`,
+            `padding: ${tsList(g.padding)}`,
+            ...(transposed ? [`outputPadding: ${tsList(g.outputPadding)}`] : []),
+            `dilation: ${tsList(g.dilation)}`,
+            `groups: ${g.groups}`,
+            ...(s.attrs.activation ? [`activation: '${String(s.attrs.activation)}'`] : []),
+            ...(s.attrs.useBias === false ? ['useBias: false'] : []),
+            ...(inC > 0 ? [`inChannels: ${inC}`] : []),
+            ...(s.tiedTo ? [`params: ${s.tiedTo}.params`] : []),
+            `prefix: '${s.prefix}'`,
+          ];
           return { type: kind, make: `new ${kind}(${String(s.attrs.channels)}, ${tsList(g.kernel)}, { ${args.join(', ')} })` };
         },
       },
@@ -237,11 +290,25 @@ export abstract class ConvLayer extends Block {
   readonly act: Activation | null;
   private readonly geometry: Geometry;
 
-  protected constructor(readonly kind: string, readonly nd: Spatial, readonly transposed: boolean, channels: number,
-    kernelSize: number | readonly number[], args: ConvArgs) {
+  protected constructor(
+    readonly kind: string,
+    readonly nd: Spatial,
+    readonly transposed: boolean,
+    channels: number,
+    kernelSize: number | readonly number[],
+    args: ConvArgs,
+  ) {
     super({ prefix: args.prefix, params: args.params ?? null });
-    const attrs = { channels, kernelSize, strides: args.strides ?? 1, padding: args.padding ?? 0, outputPadding: args.outputPadding ?? 0,
-      dilation: args.dilation ?? 1, groups: args.groups ?? 1, inChannels: args.inChannels ?? 0 };
+    const attrs = {
+      channels,
+      kernelSize,
+      strides: args.strides ?? 1,
+      padding: args.padding ?? 0,
+      outputPadding: args.outputPadding ?? 0,
+      dilation: args.dilation ?? 1,
+      groups: args.groups ?? 1,
+      inChannels: args.inChannels ?? 0,
+    };
     if (!Number.isInteger(channels) || channels < 1) throw modelErrors.block(this.name, `channels must be a positive integer, got ${channels}.`);
     if (!Number.isInteger(attrs.groups) || attrs.groups < 1 || channels % attrs.groups !== 0) {
       throw modelErrors.block(this.name, `groups must be a positive integer dividing channels = ${channels}, got ${attrs.groups}.`);
@@ -252,16 +319,31 @@ export abstract class ConvLayer extends Block {
       throw modelErrors.block(this.name, (error as Error).message);
     }
     this.channels = channels;
-    this.weight = this.params.get('weight', { shape: weightShape(attrs, nd, transposed), init: args.weightInitializer ?? null, dtype: 'float32', allowDeferredInit: true });
-    this.bias = args.useBias === false ? null
-      : this.params.get('bias', { shape: [channels], init: args.biasInitializer ?? 'zeros', dtype: 'float32', allowDeferredInit: true });
+    this.weight = this.params.get('weight', {
+      shape: weightShape(attrs, nd, transposed),
+      init: args.weightInitializer ?? null,
+      dtype: 'float32',
+      allowDeferredInit: true,
+    });
+    this.bias =
+      args.useBias === false
+        ? null
+        : this.params.get('bias', { shape: [channels], init: args.biasInitializer ?? 'zeros', dtype: 'float32', allowDeferredInit: true });
     const act = args.activation ? checkActivation(this.name, args.activation) : null;
     this.act = act ? this.nameScope(() => this.registerChild(new Activation(act, { prefix: `${act}_` }), 'act')) : null;
   }
 
   private attrs(): Attrs {
     const g = this.geometry;
-    return { channels: this.channels, kernelSize: g.kernel, strides: g.strides, padding: g.padding, outputPadding: g.outputPadding, dilation: g.dilation, groups: g.groups };
+    return {
+      channels: this.channels,
+      kernelSize: g.kernel,
+      strides: g.strides,
+      padding: g.padding,
+      outputPadding: g.outputPadding,
+      dilation: g.dilation,
+      groups: g.groups,
+    };
   }
 
   /** The weight's in-channel axis from the first batch (Gluon's deferred in_channels). */
@@ -297,14 +379,31 @@ export abstract class ConvLayer extends Block {
   override hybridUnits(): HybridUnit[] | null {
     if (this.transposed || this.nd !== 2 || this.forward !== ConvLayer.prototype.forward) return null;
     const g = this.geometry;
-    return [{ kind: 'conv', owner: this, weight: this.weight, bias: this.bias, act: this.act?.actType ?? null,
-      kernel: g.kernel, strides: g.strides, padding: g.padding, dilation: g.dilation, groups: g.groups }];
+    return [
+      {
+        kind: 'conv',
+        owner: this,
+        weight: this.weight,
+        bias: this.bias,
+        act: this.act?.actType ?? null,
+        kernel: g.kernel,
+        strides: g.strides,
+        padding: g.padding,
+        dilation: g.dilation,
+        groups: g.groups,
+      },
+    ];
   }
 
   override getConfig(): Record<string, unknown> {
     const s = this.weight.shape!;
     const inC = this.transposed ? s[0]! : s[1]! < 0 ? -1 : s[1]! * this.geometry.groups;
-    const config: Record<string, unknown> = { ...this.attrs(), activation: this.act?.actType ?? null, useBias: this.bias !== null, inChannels: inC < 0 ? 0 : inC };
+    const config: Record<string, unknown> = {
+      ...this.attrs(),
+      activation: this.act?.actType ?? null,
+      useBias: this.bias !== null,
+      inChannels: inC < 0 ? 0 : inC,
+    };
     if (!this.transposed) delete config.outputPadding;
     return config;
   }

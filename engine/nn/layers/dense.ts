@@ -14,7 +14,17 @@ import type { Parameter } from '../parameter.ts';
 import { modelErrors, pyTuple } from '../model-errors.ts';
 import { Activation, ACTIVATIONS, checkActivation, onnxActivation, type ActivationType } from './activation.ts';
 import { GLUON_ACTIVATION, pyActivate, TORCH_ACTIVATION } from './layer-code.ts';
-import { ONE_INPUT, ONE_OUTPUT, product, type CodeSite, type LayerSpec, type OnnxEmitter, type OnnxNodeView, type OnnxRead, type Unsupported } from './layer-spec.ts';
+import {
+  ONE_INPUT,
+  ONE_OUTPUT,
+  product,
+  type CodeSite,
+  type LayerSpec,
+  type OnnxEmitter,
+  type OnnxNodeView,
+  type OnnxRead,
+  type Unsupported,
+} from './layer-spec.ts';
 import { asVector, scaled, transposed2d } from './onnx-read.ts';
 
 /** Dense's options (Gluon's keyword arguments, camelCased). */
@@ -86,39 +96,40 @@ const siteInUnits = (s: CodeSite): number => inUnitsOf(s.inputShapes[0]!, s.attr
 
 export class Dense extends Block {
   static readonly spec: LayerSpec = {
-  kind: 'Dense',
-  category: 'core',
-  doc: 'Fully connected layer: act(x·Wᵀ + b).',
-  attrs: [
-    { name: 'units', type: 'int', min: 1, doc: 'output features' },
-    { name: 'activation', type: 'enum', choices: ACTIVATIONS, default: null, doc: 'activation (none = linear)' },
-    { name: 'inUnits', type: 'int', min: 0, default: 0, doc: 'input features; 0 = infer from the first batch' },
-    { name: 'useBias', type: 'bool', default: true, doc: 'add a bias' },
-    { name: 'flatten', type: 'bool', default: true, doc: 'flatten all but the first axis of the input' },
-    { name: 'weightInitializer', type: 'initializer', default: null, doc: 'weight init (null: the block-level init)' },
-    { name: 'biasInitializer', type: 'initializer', default: 'zeros', doc: 'bias init' },
-  ],
-  inputs: ONE_INPUT,
-  outputs: ONE_OUTPUT,
-  params: [
-    {
-      name: 'weight', init: null,
-      shape: (a, x) => [a.units as number, x ? inUnitsOf(x, a.flatten !== false) : ((a.inUnits as number) || -1)],
+    kind: 'Dense',
+    category: 'core',
+    doc: 'Fully connected layer: act(x·Wᵀ + b).',
+    attrs: [
+      { name: 'units', type: 'int', min: 1, doc: 'output features' },
+      { name: 'activation', type: 'enum', choices: ACTIVATIONS, default: null, doc: 'activation (none = linear)' },
+      { name: 'inUnits', type: 'int', min: 0, default: 0, doc: 'input features; 0 = infer from the first batch' },
+      { name: 'useBias', type: 'bool', default: true, doc: 'add a bias' },
+      { name: 'flatten', type: 'bool', default: true, doc: 'flatten all but the first axis of the input' },
+      { name: 'weightInitializer', type: 'initializer', default: null, doc: 'weight init (null: the block-level init)' },
+      { name: 'biasInitializer', type: 'initializer', default: 'zeros', doc: 'bias init' },
+    ],
+    inputs: ONE_INPUT,
+    outputs: ONE_OUTPUT,
+    params: [
+      {
+        name: 'weight',
+        init: null,
+        shape: (a, x) => [a.units as number, x ? inUnitsOf(x, a.flatten !== false) : (a.inUnits as number) || -1],
+      },
+      { name: 'bias', init: 'zeros', shape: (a) => [a.units as number], present: (a) => a.useBias !== false },
+    ],
+    outputShape: (a, [x]) => (a.flatten === false ? [...x!.slice(0, -1), a.units as number] : [x![0]!, a.units as number]),
+    // x·Wᵀ: batch × inUnits × units multiply-adds (unknown batch counts as 1).
+    flops: (a, [x]) => {
+      const rows = a.flatten === false ? product(x!.slice(0, -1)) : x![0]!;
+      return 2 * Math.max(rows, 1) * Math.max(inUnitsOf(x!, a.flatten !== false), 0) * (a.units as number);
     },
-    { name: 'bias', init: 'zeros', shape: (a) => [a.units as number], present: (a) => a.useBias !== false },
-  ],
-  outputShape: (a, [x]) => (a.flatten === false ? [...x!.slice(0, -1), a.units as number] : [x![0]!, a.units as number]),
-  // x·Wᵀ: batch × inUnits × units multiply-adds (unknown batch counts as 1).
-  flops: (a, [x]) => {
-    const rows = a.flatten === false ? product(x!.slice(0, -1)) : x![0]!;
-    return 2 * Math.max(rows, 1) * Math.max(inUnitsOf(x!, a.flatten !== false), 0) * (a.units as number);
-  },
-  repr: (a, x) => {
-    const inUnits = x ? inUnitsOf(x, a.flatten !== false) : ((a.inUnits as number) || -1);
-    return `Dense(${inUnits} -> ${String(a.units)}, ${a.activation ? `Activation(${String(a.activation)})` : 'linear'})`;
-  },
-  onnx: denseToOnnx,
-  onnxImport: { ops: ['Gemm', 'MatMul'], read: denseFromOnnx },
+    repr: (a, x) => {
+      const inUnits = x ? inUnitsOf(x, a.flatten !== false) : (a.inUnits as number) || -1;
+      return `Dense(${inUnits} -> ${String(a.units)}, ${a.activation ? `Activation(${String(a.activation)})` : 'linear'})`;
+    },
+    onnx: denseToOnnx,
+    onnxImport: { ops: ['Gemm', 'MatMul'], read: denseFromOnnx },
     code: {
       pytorch: {
         module: (s) => {
@@ -179,8 +190,8 @@ export class Dense extends Block {
     this.flatten = args.flatten ?? true;
     const dtype = args.dtype ?? 'float32';
     this.weight = this.params.get('weight', { shape: [units, inUnits], init: args.weightInitializer ?? null, dtype, allowDeferredInit: true });
-    this.bias = args.useBias === false ? null
-      : this.params.get('bias', { shape: [units], init: args.biasInitializer ?? 'zeros', dtype, allowDeferredInit: true });
+    this.bias =
+      args.useBias === false ? null : this.params.get('bias', { shape: [units], init: args.biasInitializer ?? 'zeros', dtype, allowDeferredInit: true });
     const act = args.activation ? checkActivation(this.name, args.activation) : null;
     this.act = act ? this.nameScope(() => this.registerChild(new Activation(act, { prefix: `${act}_` }), 'act')) : null;
   }

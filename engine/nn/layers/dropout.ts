@@ -48,7 +48,10 @@ export class Dropout extends Block {
       typescript: {
         child: (s) => {
           const axes = (s.attrs.axes as number[] | undefined) ?? [];
-          return { type: 'Dropout', make: `new Dropout(${String(s.attrs.rate)}, { ${axes.length ? `axes: [${axes.join(', ')}], ` : ''}prefix: '${s.prefix}' })` };
+          return {
+            type: 'Dropout',
+            make: `new Dropout(${String(s.attrs.rate)}, { ${axes.length ? `axes: [${axes.join(', ')}], ` : ''}prefix: '${s.prefix}' })`,
+          };
         },
       },
     },

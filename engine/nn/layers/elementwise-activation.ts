@@ -55,7 +55,11 @@ export function activationSpec(f: ActivationFacts): LayerSpec {
 
 /** The layer each such kind is: its attributes and its descriptor's forward. */
 export abstract class ElementwiseActivation extends Block {
-  protected constructor(private readonly facts: ActivationFacts, readonly attrs: Attrs, options: BlockOptions) {
+  protected constructor(
+    private readonly facts: ActivationFacts,
+    readonly attrs: Attrs,
+    options: BlockOptions,
+  ) {
     super(options);
   }
 

@@ -8,22 +8,27 @@ import { ONE_OUTPUT, shapeRule, type LayerSpec, type ShapeLike } from './layer-s
 /** The broadcast shape of every input; -1 (unknown) meets a known size as that size. */
 export function mergedShape(kind: string, inputs: readonly ShapeLike[]): number[] {
   if (inputs.length < 2) throw new Error(`${kind} needs at least two inputs, got ${inputs.length}`);
-  return inputs.reduce<number[]>((acc, x) => {
-    const rank = Math.max(acc.length, x.length);
-    const out: number[] = [];
-    for (let i = 0; i < rank; i++) {
-      const a = acc[acc.length - rank + i] ?? 1;
-      const b = x[x.length - rank + i] ?? 1;
-      if (a === b || b === 1) out.push(a);
-      else if (a === 1) out.push(b);
-      else if (a < 0 || b < 0) out.push(Math.max(a, b));
-      else {
-        throw new Error(`the inputs ${inputs.map((s) => `(${s.join(', ')})`).join(' and ')} do not broadcast: ` +
-          `axis ${i - rank} has sizes ${a} and ${b} (sizes must be equal or 1)`);
+  return inputs.reduce<number[]>(
+    (acc, x) => {
+      const rank = Math.max(acc.length, x.length);
+      const out: number[] = [];
+      for (let i = 0; i < rank; i++) {
+        const a = acc[acc.length - rank + i] ?? 1;
+        const b = x[x.length - rank + i] ?? 1;
+        if (a === b || b === 1) out.push(a);
+        else if (a === 1) out.push(b);
+        else if (a < 0 || b < 0) out.push(Math.max(a, b));
+        else {
+          throw new Error(
+            `the inputs ${inputs.map((s) => `(${s.join(', ')})`).join(' and ')} do not broadcast: ` +
+              `axis ${i - rank} has sizes ${a} and ${b} (sizes must be equal or 1)`,
+          );
+        }
       }
-    }
-    return out;
-  }, [...inputs[0]!]);
+      return out;
+    },
+    [...inputs[0]!],
+  );
 }
 
 interface MergeFacts {
@@ -63,6 +68,11 @@ export function mergeSpec(f: MergeFacts): LayerSpec {
 
 /** The combining step, checked up front so a mismatch names the layer and every shape. */
 export function mergeForward(block: Block, kind: string, method: 'add' | 'mul', inputs: NDArray[]): NDArray {
-  shapeRule(block.name, () => mergedShape(kind, inputs.map((x) => x.shape)));
+  shapeRule(block.name, () =>
+    mergedShape(
+      kind,
+      inputs.map((x) => x.shape),
+    ),
+  );
   return inputs.slice(1).reduce((acc, x) => acc[method](x), inputs[0]!);
 }

@@ -49,7 +49,8 @@ export class Embedding extends Block {
         forward: (s) => `${s.self}(${s.inputs[0]!}.long())`,
       },
       gluon: {
-        module: (s) => `nn.Embedding(${String(s.attrs.inputDim)}, ${String(s.attrs.outputDim)}${s.tiedTo ? `, params=${s.tiedTo}.params` : ''}, prefix='${s.prefix}')`,
+        module: (s) =>
+          `nn.Embedding(${String(s.attrs.inputDim)}, ${String(s.attrs.outputDim)}${s.tiedTo ? `, params=${s.tiedTo}.params` : ''}, prefix='${s.prefix}')`,
         forward: (s) => `${s.self}(${s.inputs[0]!})`,
       },
       typescript: {

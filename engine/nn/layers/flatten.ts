@@ -17,7 +17,10 @@ export class Flatten extends Block {
     outputShape: (_a, [x]) => [x![0]!, product(x!.slice(1))],
     repr: () => 'Flatten',
     onnx: (e) => e.node('Flatten', [e.inputs[0]!], { axis: 1 }),
-    onnxImport: { ops: ['Flatten'], read: (n) => (n.attr('axis', 1) === 1 ? { attrs: {} } : { unsupported: `axis ${n.attr('axis', 1)} (only 1: keep the batch axis)` }) },
+    onnxImport: {
+      ops: ['Flatten'],
+      read: (n) => (n.attr('axis', 1) === 1 ? { attrs: {} } : { unsupported: `axis ${n.attr('axis', 1)} (only 1: keep the batch axis)` }),
+    },
     code: {
       pytorch: { forward: (s) => `torch.flatten(${s.inputs[0]!}, 1)` },
       gluon: { forward: (s) => `nd.flatten(${s.inputs[0]!})` },

@@ -44,7 +44,12 @@ export function globalPoolSpec(kind: string, mode: Mode, spatial: 1 | 2, create:
 
 /** The layer every global pooling kind is. */
 export class GlobalPool extends Block {
-  constructor(readonly kind: string, readonly mode: Mode, readonly spatial: 1 | 2, options: BlockOptions = {}) {
+  constructor(
+    readonly kind: string,
+    readonly mode: Mode,
+    readonly spatial: 1 | 2,
+    options: BlockOptions = {},
+  ) {
     super(options);
   }
 

@@ -22,8 +22,9 @@ export class GroupNorm extends ChannelNorm {
       const shape = e.inputShapes[0]!;
       const [c, g] = [shape[1]!, e.attrs.groups as number];
       const grouped = e.node('Reshape', [x, e.ints([0, g, -1])]);
-      const normed = e.node('InstanceNormalization', [grouped, e.constant(new Array<number>(g).fill(1), [g]), e.constant(new Array<number>(g).fill(0), [g])],
-        { epsilon: { float: e.attrs.epsilon as number } });
+      const normed = e.node('InstanceNormalization', [grouped, e.constant(new Array<number>(g).fill(1), [g]), e.constant(new Array<number>(g).fill(0), [g])], {
+        epsilon: { float: e.attrs.epsilon as number },
+      });
       const back = e.node('Reshape', [normed, e.node('Shape', [x])]);
       const [gamma, beta] = affineInputs(e, c);
       const perChannel = e.ints([c, ...new Array<number>(shape.length - 2).fill(1)]);
@@ -36,13 +37,18 @@ export class GroupNorm extends ChannelNorm {
         stateNames: { gamma: 'weight', beta: 'bias' },
       },
       gluon: {
-        module: (s) => `nn.GroupNorm(num_groups=${String(s.attrs.groups)}, epsilon=${String(s.attrs.epsilon)}, center=${s.attrs.center !== false ? 'True' : 'False'}, ` +
+        module: (s) =>
+          `nn.GroupNorm(num_groups=${String(s.attrs.groups)}, epsilon=${String(s.attrs.epsilon)}, center=${s.attrs.center !== false ? 'True' : 'False'}, ` +
           `scale=${s.attrs.scale !== false ? 'True' : 'False'}, in_channels=${s.inputShapes[0]![1]!}, prefix='${s.prefix}')`,
         forward: (s) => `${s.self}(${s.inputs[0]!})`,
       },
       typescript: {
-        child: (s) => ({ type: 'GroupNorm', make: `new GroupNorm({ groups: ${String(s.attrs.groups)}, epsilon: ${String(s.attrs.epsilon)}, ` +
-          `center: ${s.attrs.center !== false}, scale: ${s.attrs.scale !== false}, inChannels: ${s.inputShapes[0]![1]!}, prefix: '${s.prefix}' })` }),
+        child: (s) => ({
+          type: 'GroupNorm',
+          make:
+            `new GroupNorm({ groups: ${String(s.attrs.groups)}, epsilon: ${String(s.attrs.epsilon)}, ` +
+            `center: ${s.attrs.center !== false}, scale: ${s.attrs.scale !== false}, inChannels: ${s.inputShapes[0]![1]!}, prefix: '${s.prefix}' })`,
+        }),
       },
     },
     create: (a, o) => new GroupNorm({ ...(a as GroupNormArgs), ...o }),

@@ -16,7 +16,7 @@ const FACTS = {
   tsArgs: () => [],
   onnxImport: {
     ops: ['HardSigmoid'],
-    read: (n) => (near(n.attr('alpha', 0.2), 1 / 6) && near(n.attr('beta', 0.5), 0.5) ? { attrs: {} } : { unsupported: 'a slope other than PyTorch\'s 1/6' }),
+    read: (n) => (near(n.attr('alpha', 0.2), 1 / 6) && near(n.attr('beta', 0.5), 0.5) ? { attrs: {} } : { unsupported: "a slope other than PyTorch's 1/6" }),
   },
   create: (_a, o) => new HardSigmoid(o),
 } satisfies Parameters<typeof activationSpec>[0];

@@ -122,9 +122,7 @@ export const LAYER_CLASSES = {
 } as const;
 
 /** Every kind's descriptor (the chapter's custom layers are code blocks: code-examples.ts). */
-const SPECS: ReadonlyMap<string, LayerSpec> = new Map(
-  Object.values(LAYER_CLASSES).map((c): [string, LayerSpec] => [c.spec.kind, c.spec]),
-);
+const SPECS: ReadonlyMap<string, LayerSpec> = new Map(Object.values(LAYER_CLASSES).map((c): [string, LayerSpec] => [c.spec.kind, c.spec]));
 
 export function layerKinds(): string[] {
   return [...SPECS.keys()];

@@ -22,18 +22,24 @@ export class InstanceNorm extends ChannelNorm {
     },
     code: {
       pytorch: {
-        module: (s) => `nn.InstanceNorm${s.inputShapes[0]!.length === 3 ? '1d' : '2d'}(${s.inputShapes[0]![1]!}, eps=${String(s.attrs.epsilon)}, affine=${torchAffine(s.attrs)})`,
+        module: (s) =>
+          `nn.InstanceNorm${s.inputShapes[0]!.length === 3 ? '1d' : '2d'}(${s.inputShapes[0]![1]!}, eps=${String(s.attrs.epsilon)}, affine=${torchAffine(s.attrs)})`,
         forward: (s) => `${s.self}(${s.inputs[0]!})`,
         stateNames: { gamma: 'weight', beta: 'bias' },
       },
       gluon: {
-        module: (s) => `nn.InstanceNorm(epsilon=${String(s.attrs.epsilon)}, center=${s.attrs.center !== false ? 'True' : 'False'}, ` +
+        module: (s) =>
+          `nn.InstanceNorm(epsilon=${String(s.attrs.epsilon)}, center=${s.attrs.center !== false ? 'True' : 'False'}, ` +
           `scale=${s.attrs.scale !== false ? 'True' : 'False'}, in_channels=${s.inputShapes[0]![1]!}, prefix='${s.prefix}')`,
         forward: (s) => `${s.self}(${s.inputs[0]!})`,
       },
       typescript: {
-        child: (s) => ({ type: 'InstanceNorm', make: `new InstanceNorm({ epsilon: ${String(s.attrs.epsilon)}, center: ${s.attrs.center !== false}, ` +
-          `scale: ${s.attrs.scale !== false}, inChannels: ${s.inputShapes[0]![1]!}, prefix: '${s.prefix}' })` }),
+        child: (s) => ({
+          type: 'InstanceNorm',
+          make:
+            `new InstanceNorm({ epsilon: ${String(s.attrs.epsilon)}, center: ${s.attrs.center !== false}, ` +
+            `scale: ${s.attrs.scale !== false}, inChannels: ${s.inputShapes[0]![1]!}, prefix: '${s.prefix}' })`,
+        }),
       },
     },
     create: (a, o) => new InstanceNorm({ ...(a as ChannelNormArgs), ...o }),

@@ -8,7 +8,18 @@ import { layerNorm } from '../../ops/normalization.ts';
 import { Block } from '../block.ts';
 import type { Parameter } from '../parameter.ts';
 import { modelErrors, pyTuple } from '../model-errors.ts';
-import { ONE_INPUT, ONE_OUTPUT, product, shapeRule, type Attrs, type LayerSpec, type OnnxNodeView, type OnnxRead, type ShapeLike, type Unsupported } from './layer-spec.ts';
+import {
+  ONE_INPUT,
+  ONE_OUTPUT,
+  product,
+  shapeRule,
+  type Attrs,
+  type LayerSpec,
+  type OnnxNodeView,
+  type OnnxRead,
+  type ShapeLike,
+  type Unsupported,
+} from './layer-spec.ts';
 
 /** LayerNorm's options (Gluon's keyword arguments, camelCased). */
 export interface LayerNormArgs {
@@ -39,7 +50,7 @@ function layerNormFromOnnx(n: OnnxNodeView): OnnxRead | Unsupported {
   const rank = n.inputShape(0)?.length;
   let axis = n.attr('axis', -1);
   if (axis >= 0) {
-    if (!rank) return { unsupported: 'a positive axis needs the input\'s rank' };
+    if (!rank) return { unsupported: "a positive axis needs the input's rank" };
     axis -= rank;
   }
   const [gamma, beta] = [n.constant(1), n.inputCount > 2 ? n.constant(2) : null];
@@ -59,7 +70,7 @@ export class LayerNorm extends Block {
   static readonly spec: LayerSpec = {
     kind: 'LayerNorm',
     category: 'normalization',
-    doc: 'Normalizes each sample over its trailing axes (from axis), then γ·x̂ + β: the Transformer\'s normalization.',
+    doc: "Normalizes each sample over its trailing axes (from axis), then γ·x̂ + β: the Transformer's normalization.",
     attrs: [
       { name: 'axis', type: 'int', default: -1, doc: 'first normalized axis (−1: the last axis, the features)' },
       { name: 'epsilon', type: 'float', min: 0, default: 1e-5, doc: 'added to the variance' },
@@ -77,7 +88,8 @@ export class LayerNorm extends Block {
       return [...x!];
     },
     flops: (_a, [x]) => 8 * Math.max(product(x!), 0),
-    repr: (a, x) => `LayerNorm(${pyTuple(paramShape(a, x))}, eps=${String(a.epsilon)}, center=${a.center !== false ? 'True' : 'False'}, scale=${a.scale !== false ? 'True' : 'False'})`,
+    repr: (a, x) =>
+      `LayerNorm(${pyTuple(paramShape(a, x))}, eps=${String(a.epsilon)}, center=${a.center !== false ? 'True' : 'False'}, scale=${a.scale !== false ? 'True' : 'False'})`,
     onnx: (e) => {
       const x = e.inputShapes[0]!;
       const axis = e.attrs.axis as number;
@@ -85,7 +97,10 @@ export class LayerNorm extends Block {
       const ones = (v: number) => e.constant(new Array<number>(product(shape)).fill(v), shape);
       const gamma = e.attrs.scale !== false ? e.param('gamma') : ones(1);
       const beta = e.attrs.center !== false ? e.param('beta') : ones(0);
-      return e.node('LayerNormalization', [e.inputs[0]!, gamma, beta], { axis: axis < 0 ? axis + x.length : axis, epsilon: { float: e.attrs.epsilon as number } });
+      return e.node('LayerNormalization', [e.inputs[0]!, gamma, beta], {
+        axis: axis < 0 ? axis + x.length : axis,
+        epsilon: { float: e.attrs.epsilon as number },
+      });
     },
     onnxImport: { ops: ['LayerNormalization'], read: layerNormFromOnnx },
     code: {
@@ -104,16 +119,19 @@ export class LayerNorm extends Block {
         // Gluon's LayerNorm normalizes one axis: the last one here (axis −1 on any rank; checked at export).
         module: (s) => {
           const shape = normalizedShape('LayerNorm', s.attrs.axis as number, s.inputShapes[0]!);
-          if (shape.length !== 1) throw new Error('Gluon\'s LayerNorm normalizes one axis; this LayerNorm normalizes several (axis is not the last)');
-          return `nn.LayerNorm(axis=-1, epsilon=${String(s.attrs.epsilon)}, center=${s.attrs.center !== false ? 'True' : 'False'}, ` +
-            `scale=${s.attrs.scale !== false ? 'True' : 'False'}${shape[0]! > 0 ? `, in_channels=${shape[0]!}` : ''}, prefix='${s.prefix}')`;
+          if (shape.length !== 1) throw new Error("Gluon's LayerNorm normalizes one axis; this LayerNorm normalizes several (axis is not the last)");
+          return (
+            `nn.LayerNorm(axis=-1, epsilon=${String(s.attrs.epsilon)}, center=${s.attrs.center !== false ? 'True' : 'False'}, ` +
+            `scale=${s.attrs.scale !== false ? 'True' : 'False'}${shape[0]! > 0 ? `, in_channels=${shape[0]!}` : ''}, prefix='${s.prefix}')`
+          );
         },
         forward: (s) => `${s.self}(${s.inputs[0]!})`,
       },
       typescript: {
         child: (s) => ({
           type: 'LayerNorm',
-          make: `new LayerNorm({ axis: ${String(s.attrs.axis)}, epsilon: ${String(s.attrs.epsilon)}, center: ${String(s.attrs.center !== false)}, ` +
+          make:
+            `new LayerNorm({ axis: ${String(s.attrs.axis)}, epsilon: ${String(s.attrs.epsilon)}, center: ${String(s.attrs.center !== false)}, ` +
             `scale: ${String(s.attrs.scale !== false)}, prefix: '${s.prefix}' })`,
         }),
       },

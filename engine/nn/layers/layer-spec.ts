@@ -58,8 +58,20 @@ export interface ParamSpec {
 }
 
 /** Palette groups, in the order the editor shows them. */
-export type LayerCategory = 'core' | 'embedding' | 'convolution' | 'pooling' | 'recurrent' | 'attention' | 'normalization' | 'activation' | 'merge' | 'shape'
-  | 'sequence' | 'regularization' | 'structure';
+export type LayerCategory =
+  | 'core'
+  | 'embedding'
+  | 'convolution'
+  | 'pooling'
+  | 'recurrent'
+  | 'attention'
+  | 'normalization'
+  | 'activation'
+  | 'merge'
+  | 'shape'
+  | 'sequence'
+  | 'regularization'
+  | 'structure';
 
 export interface LayerSpec {
   readonly kind: string;
@@ -99,7 +111,9 @@ export interface LayerSpec {
 }
 
 /** A target the kind cannot be written to, and why (the exporter names the node and refuses). */
-export interface Unsupported { readonly unsupported: string }
+export interface Unsupported {
+  readonly unsupported: string;
+}
 
 /** What a code writer sees of one layer of the exported graph. */
 export interface CodeSite {
@@ -187,7 +201,10 @@ export interface OnnxEmitter {
 export type OnnxExport = ((e: OnnxEmitter) => string | readonly string[]) | Unsupported;
 
 /** A constant input of an ONNX node (an initializer or a Constant node's value), as float64 values. */
-export interface OnnxConstant { readonly shape: readonly number[]; readonly values: Float64Array }
+export interface OnnxConstant {
+  readonly shape: readonly number[];
+  readonly values: Float64Array;
+}
 
 /**
  * What a kind's ONNX reading sees of one node (engine/import/onnx builds it), so the pattern stays

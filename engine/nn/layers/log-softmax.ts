@@ -7,7 +7,9 @@ import { SoftmaxLayer, softmaxSpec } from './softmax-layers.ts';
 
 export class LogSoftmax extends SoftmaxLayer {
   static readonly spec: LayerSpec = softmaxSpec({
-    kind: 'LogSoftmax', doc: 'Log of the softmax along an axis: x − log Σ exp(x).', create: (axis, o) => new LogSoftmax(axis, o),
+    kind: 'LogSoftmax',
+    doc: 'Log of the softmax along an axis: x − log Σ exp(x).',
+    create: (axis, o) => new LogSoftmax(axis, o),
   });
 
   constructor(axis = -1, options: BlockOptions = {}) {

@@ -35,11 +35,27 @@ export interface MultiHeadAttentionArgs {
 const packed = (a: Attrs): boolean => !separateProjections(a);
 const E = embedOf;
 const PARAMS: readonly ParamSpec[] = [
-  { name: 'in_proj_weight', init: null, shape: (a, x) => { const e = E(a, x); return [3 * e < 0 ? -1 : 3 * e, e]; }, present: packed },
+  {
+    name: 'in_proj_weight',
+    init: null,
+    shape: (a, x) => {
+      const e = E(a, x);
+      return [3 * e < 0 ? -1 : 3 * e, e];
+    },
+    present: packed,
+  },
   { name: 'q_proj_weight', init: null, shape: (a, x) => [E(a, x), E(a, x)], present: (a) => !packed(a) },
   { name: 'k_proj_weight', init: null, shape: (a, x) => [E(a, x), keyDim(a, E(a, x))], present: (a) => !packed(a) },
   { name: 'v_proj_weight', init: null, shape: (a, x) => [E(a, x), valueDim(a, E(a, x))], present: (a) => !packed(a) },
-  { name: 'in_proj_bias', init: 'zeros', shape: (a, x) => { const e = E(a, x); return [e < 0 ? -1 : 3 * e]; }, present: (a) => a.useBias !== false },
+  {
+    name: 'in_proj_bias',
+    init: 'zeros',
+    shape: (a, x) => {
+      const e = E(a, x);
+      return [e < 0 ? -1 : 3 * e];
+    },
+    present: (a) => a.useBias !== false,
+  },
   { name: 'out_proj_weight', init: null, shape: (a, x) => [E(a, x), E(a, x)] },
   { name: 'out_proj_bias', init: 'zeros', shape: (a, x) => [E(a, x)], present: (a) => a.useBias !== false },
 ];
@@ -84,12 +100,14 @@ export class MultiHeadAttention extends Block {
       const [n, t, e] = x!.map((d) => Math.max(d, 1)) as [number, number, number];
       return 2 * n * t * (4 * e * e + 2 * t * e);
     },
-    repr: (a, x) => `MultiHeadAttention(${embedOf(a, x)}, heads=${String(a.heads)}${a.kdim ? `, kdim=${String(a.kdim)}` : ''}` +
+    repr: (a, x) =>
+      `MultiHeadAttention(${embedOf(a, x)}, heads=${String(a.heads)}${a.kdim ? `, kdim=${String(a.kdim)}` : ''}` +
       `${a.vdim ? `, vdim=${String(a.vdim)}` : ''}${a.causal ? ', causal' : ''})`,
     onnx: mhaToOnnx,
     code: {
       pytorch: {
-        module: (s) => `nn.MultiheadAttention(${embedOf(s.attrs, s.inputShapes[0])}, ${String(s.attrs.heads)}, dropout=${String(s.attrs.dropout)}` +
+        module: (s) =>
+          `nn.MultiheadAttention(${embedOf(s.attrs, s.inputShapes[0])}, ${String(s.attrs.heads)}, dropout=${String(s.attrs.dropout)}` +
           `${s.attrs.useBias === false ? ', bias=False' : ''}${s.attrs.kdim ? `, kdim=${String(s.attrs.kdim)}` : ''}` +
           `${s.attrs.vdim ? `, vdim=${String(s.attrs.vdim)}` : ''}, batch_first=True)`,
         forward: (s) => {
@@ -98,14 +116,18 @@ export class MultiHeadAttention extends Block {
           const t = `(${q}.shape[1], ${k}.shape[1])`;
           // Without biases PyTorch 1.13's inference fast path fails (qkv_bias None), and with a
           // key-padding mask it zeroes padded query rows: any attn_mask turns it off.
-          const mask = s.attrs.causal ? `, attn_mask=torch.full(${t}, float('-inf'), device=${q}.device).triu(1 + ${k}.shape[1] - ${q}.shape[1])`
-            : s.attrs.useBias === false || pad ? `, attn_mask=torch.zeros(${t}, device=${q}.device)` : '';
+          const mask = s.attrs.causal
+            ? `, attn_mask=torch.full(${t}, float('-inf'), device=${q}.device).triu(1 + ${k}.shape[1] - ${q}.shape[1])`
+            : s.attrs.useBias === false || pad
+              ? `, attn_mask=torch.zeros(${t}, device=${q}.device)`
+              : '';
           return `${s.self}(${q}, ${k}, ${v}, need_weights=False${mask}${pad ? `, key_padding_mask=${pad} != 0` : ''})[0]`;
         },
         stateNames: { out_proj_weight: 'out_proj.weight', out_proj_bias: 'out_proj.bias' },
       },
       gluon: {
-        module: (s) => `MultiHeadAttention(${embedOf(s.attrs, s.inputShapes[0])}, ${String(s.attrs.heads)}, ${s.attrs.causal ? 'True' : 'False'}, ` +
+        module: (s) =>
+          `MultiHeadAttention(${embedOf(s.attrs, s.inputShapes[0])}, ${String(s.attrs.heads)}, ${s.attrs.causal ? 'True' : 'False'}, ` +
           `${String(s.attrs.dropout)}, ${s.attrs.useBias === false ? 'False' : 'True'}, ${String(s.attrs.kdim)}, ${String(s.attrs.vdim)}, prefix='${s.prefix}')`,
         forward: (s) => `${s.self}(${[...kv(s.inputs), s.inputs[3] || 'None'].join(', ')})`,
         preamble: mhaGluonPreamble,
@@ -113,7 +135,8 @@ export class MultiHeadAttention extends Block {
       typescript: {
         child: (s) => ({
           type: 'MultiHeadAttention',
-          make: `new MultiHeadAttention(${String(s.attrs.heads)}, { embedDim: ${embedOf(s.attrs, s.inputShapes[0])}, ` +
+          make:
+            `new MultiHeadAttention(${String(s.attrs.heads)}, { embedDim: ${embedOf(s.attrs, s.inputShapes[0])}, ` +
             `kdim: ${String(s.attrs.kdim)}, vdim: ${String(s.attrs.vdim)}, causal: ${String(!!s.attrs.causal)}, ` +
             `dropout: ${String(s.attrs.dropout)}, useBias: ${String(s.attrs.useBias !== false)}, ${s.tiedTo ? `params: ${s.tiedTo}.params, ` : ''}prefix: '${s.prefix}' })`,
         }),
@@ -165,7 +188,12 @@ export class MultiHeadAttention extends Block {
   /** Only the packed case defers (separate projections need embedDim). */
   override inferShape(x: NDArray): void {
     const e = shapeRule(this.name, () => embedOf({ heads: this.heads, embedDim: 0 }, x.shape));
-    const want: [Parameter | null, number[]][] = [[this.inProj, [3 * e, e]], [this.inBias, [3 * e]], [this.outProj, [e, e]], [this.outBias, [e]]];
+    const want: [Parameter | null, number[]][] = [
+      [this.inProj, [3 * e, e]],
+      [this.inBias, [3 * e]],
+      [this.outProj, [e, e]],
+      [this.outBias, [e]],
+    ];
     for (const [p, shape] of want) {
       if (!p) continue;
       try {
@@ -184,8 +212,9 @@ export class MultiHeadAttention extends Block {
     this.ensureInitialized(x);
     const k = key ?? x;
     const v = value ?? k;
-    const e = shapeRule(this.name, () => mhaShapes({ heads: this.heads, embedDim: this.outProj.shape![0], kdim: this.kdim, vdim: this.vdim },
-      [x.shape, k.shape, v.shape, mask?.shape]));
+    const e = shapeRule(this.name, () =>
+      mhaShapes({ heads: this.heads, embedDim: this.outProj.shape![0], kdim: this.kdim, vdim: this.vdim }, [x.shape, k.shape, v.shape, mask?.shape]),
+    );
     const [n, l] = x.shape as [number, number];
     const s = k.shape[1]!;
     const dev = x.device;
@@ -206,7 +235,14 @@ export class MultiHeadAttention extends Block {
     }
     this.lastWeights = null;
     const o = attend(q, kh, vh, {
-      causal: this.causal, dropout: this.dropout, keyPaddingMask: mask, onWeights: this.keepWeights ? (w) => { this.lastWeights = w; } : undefined,
+      causal: this.causal,
+      dropout: this.dropout,
+      keyPaddingMask: mask,
+      onWeights: this.keepWeights
+        ? (w) => {
+            this.lastWeights = w;
+          }
+        : undefined,
     });
     const merged = o.transpose([0, 2, 1, 3]).reshape([n, l, e]);
     return linear(merged, this.outProj.data(dev), this.outBias?.data(dev) ?? null, { flatten: false });
@@ -214,7 +250,15 @@ export class MultiHeadAttention extends Block {
 
   override getConfig(): Record<string, unknown> {
     const e = this.outProj.shape![0]!;
-    return { heads: this.heads, embedDim: e < 0 ? 0 : e, kdim: this.kdim, vdim: this.vdim, causal: this.causal, dropout: this.dropout, useBias: this.inBias !== null };
+    return {
+      heads: this.heads,
+      embedDim: e < 0 ? 0 : e,
+      kdim: this.kdim,
+      vdim: this.vdim,
+      causal: this.causal,
+      dropout: this.dropout,
+      useBias: this.inBias !== null,
+    };
   }
 
   override toString(): string {

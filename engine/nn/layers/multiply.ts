@@ -7,8 +7,12 @@ import type { LayerSpec } from './layer-spec.ts';
 
 export class Multiply extends Block {
   static readonly spec: LayerSpec = mergeSpec({
-    kind: 'Multiply', doc: 'Multiplies its inputs elementwise (numpy broadcasting), e.g. a gate times a signal.',
-    onnx: 'Mul', python: '*', method: 'mul', create: (o) => new Multiply(o),
+    kind: 'Multiply',
+    doc: 'Multiplies its inputs elementwise (numpy broadcasting), e.g. a gate times a signal.',
+    onnx: 'Mul',
+    python: '*',
+    method: 'mul',
+    create: (o) => new Multiply(o),
   });
 
   override forward(...inputs: NDArray[]): NDArray {

@@ -15,8 +15,12 @@ export function intsAttr(n: OnnxNodeView, name: string, count: number, fallback:
  * ONNX `pads` ([begin..., end...]) of a window op, auto_pad included: the symmetric part as the
  * layer's padding and, when the two sides differ, the full pads for a Pad node placed before it.
  */
-export function windowPads(n: OnnxNodeView, kernel: readonly number[], strides: readonly number[], dilation: readonly number[]):
-  { padding: number[]; prePad?: number[] } | Unsupported {
+export function windowPads(
+  n: OnnxNodeView,
+  kernel: readonly number[],
+  strides: readonly number[],
+  dilation: readonly number[],
+): { padding: number[]; prePad?: number[] } | Unsupported {
   const nd = kernel.length;
   const autoPad = n.attr<string>('auto_pad', 'NOTSET');
   let pads = intsAttr(n, 'pads', 2 * nd, 0);

@@ -18,7 +18,8 @@ export interface PadArgs extends BlockOptions {
 /** [before, after] per spatial axis from the attribute: one number per axis (both sides) or two (before, after). */
 export function padPairs(padding: readonly number[], x: ShapeLike): [number, number][] {
   const spatial = x.length - 2;
-  if (spatial < 1 || spatial > 3) throw new Error(`Pad expects (N, C, W), (N, C, H, W) or (N, C, D, H, W), got (${x.map((d) => (d < 0 ? 'N' : d)).join(', ')})`);
+  if (spatial < 1 || spatial > 3)
+    throw new Error(`Pad expects (N, C, W), (N, C, H, W) or (N, C, D, H, W), got (${x.map((d) => (d < 0 ? 'N' : d)).join(', ')})`);
   if (padding.some((p) => !Number.isInteger(p) || p < 0)) throw new Error(`Pad's padding ${pyTuple(padding)} must be non-negative integers`);
   if (padding.length === spatial) return padding.map((p) => [p, p]);
   if (padding.length === 2 * spatial) return Array.from({ length: spatial }, (_, i) => [padding[2 * i]!, padding[2 * i + 1]!]);
@@ -27,11 +28,15 @@ export function padPairs(padding: readonly number[], x: ShapeLike): [number, num
 
 function paddedShape(a: Attrs, x: ShapeLike): number[] {
   const pairs = padPairs(a.padding as number[], x);
-  return [x[0]!, x[1]!, ...x.slice(2).map((d, i) => {
-    const [b, e] = pairs[i]!;
-    if (a.mode === 'reflect' && d > 0 && (b >= d || e >= d)) throw new Error(`reflect padding (${b}, ${e}) must be smaller than the axis (${d})`);
-    return d < 0 ? -1 : d + b + e;
-  })];
+  return [
+    x[0]!,
+    x[1]!,
+    ...x.slice(2).map((d, i) => {
+      const [b, e] = pairs[i]!;
+      if (a.mode === 'reflect' && d > 0 && (b >= d || e >= d)) throw new Error(`reflect padding (${b}, ${e}) must be smaller than the axis (${d})`);
+      return d < 0 ? -1 : d + b + e;
+    }),
+  ];
 }
 
 export class Pad extends Block {
@@ -88,7 +93,10 @@ export class Pad extends Block {
         },
       },
       typescript: {
-        child: (s) => ({ type: 'Pad', make: `new Pad([${(s.attrs.padding as number[]).join(', ')}], { mode: '${String(s.attrs.mode)}', value: ${String(s.attrs.value)}, prefix: '${s.prefix}' })` }),
+        child: (s) => ({
+          type: 'Pad',
+          make: `new Pad([${(s.attrs.padding as number[]).join(', ')}], { mode: '${String(s.attrs.mode)}', value: ${String(s.attrs.value)}, prefix: '${s.prefix}' })`,
+        }),
       },
     },
     create: (a, o) => new Pad(a.padding as number[], { ...(a as PadArgs), ...o }),

@@ -23,7 +23,13 @@ export interface PoolArgs extends BlockOptions {
   countIncludePad?: boolean;
 }
 
-interface Window { size: number[]; strides: number[]; padding: number[]; ceilMode: boolean; countIncludePad: boolean }
+interface Window {
+  size: number[];
+  strides: number[];
+  padding: number[];
+  ceilMode: boolean;
+  countIncludePad: boolean;
+}
 
 const LAYOUT = { 1: '(N, C, W)', 2: '(N, C, H, W)' } as const;
 
@@ -35,7 +41,8 @@ function windowOf(a: Attrs, nd: number): Window {
   });
   return {
     size,
-    strides: a.strides === null || a.strides === undefined || (Array.isArray(a.strides) && a.strides.length === 0) ? size : perAxis('strides', a.strides, nd, 1),
+    strides:
+      a.strides === null || a.strides === undefined || (Array.isArray(a.strides) && a.strides.length === 0) ? size : perAxis('strides', a.strides, nd, 1),
     padding,
     ceilMode: a.ceilMode === true,
     countIncludePad: a.countIncludePad !== false,
@@ -45,14 +52,18 @@ function windowOf(a: Attrs, nd: number): Window {
 export function pooledShape(kind: string, nd: Spatial, a: Attrs, x: ShapeLike): number[] {
   if (x.length !== nd + 2) throw new Error(`${kind} expects ${LAYOUT[nd]}, got (${x.map((d) => (d < 0 ? 'N' : d)).join(', ')})`);
   const w = windowOf(a, nd);
-  return [x[0]!, x[1]!, ...x.slice(2).map((len, i) => {
-    if (len < 0) return -1;
-    const [k, s, p] = [w.size[i]!, w.strides[i]!, w.padding[i]!];
-    if (len + 2 * p < k) throw new Error(`${kind}: the window (${k}) is larger than the padded input (${len} + 2·${p}) along axis ${i + 2}`);
-    let out = Math.floor((len + 2 * p - k + (w.ceilMode ? s - 1 : 0)) / s) + 1;
-    if (w.ceilMode && (out - 1) * s >= len + p) out -= 1; // the last window must start inside the input or its left padding
-    return out;
-  })];
+  return [
+    x[0]!,
+    x[1]!,
+    ...x.slice(2).map((len, i) => {
+      if (len < 0) return -1;
+      const [k, s, p] = [w.size[i]!, w.strides[i]!, w.padding[i]!];
+      if (len + 2 * p < k) throw new Error(`${kind}: the window (${k}) is larger than the padded input (${len} + 2·${p}) along axis ${i + 2}`);
+      let out = Math.floor((len + 2 * p - k + (w.ceilMode ? s - 1 : 0)) / s) + 1;
+      if (w.ceilMode && (out - 1) * s >= len + p) out -= 1; // the last window must start inside the input or its left padding
+      return out;
+    }),
+  ];
 }
 
 export function poolSpec(kind: string, mode: PoolMode, nd: Spatial, create: (a: Attrs, o: BlockOptions) => Block): LayerSpec {
@@ -68,7 +79,7 @@ export function poolSpec(kind: string, mode: PoolMode, nd: Spatial, create: (a: 
       { name: 'strides', type: 'intList', default: null, doc: 'the step per spatial axis (empty: the window size)' },
       { name: 'padding', type: 'intList', default: zeros, doc: 'implicit padding on both sides (at most half the window)' },
       { name: 'ceilMode', type: 'bool', default: false, doc: 'round the output size up (a last partial window)' },
-      ...(mode === 'avg' ? [{ name: 'countIncludePad', type: 'bool' as const, default: true, doc: 'count the padding in the mean\'s divisor' }] : []),
+      ...(mode === 'avg' ? [{ name: 'countIncludePad', type: 'bool' as const, default: true, doc: "count the padding in the mean's divisor" }] : []),
     ],
     inputs: ONE_INPUT,
     outputs: ONE_OUTPUT,
@@ -78,13 +89,18 @@ export function poolSpec(kind: string, mode: PoolMode, nd: Spatial, create: (a: 
     flops: (a, [x]) => pooledShape(kind, nd, a, x!).reduce((p, d) => p * Math.max(d, 1), 1) * product(windowOf(a, nd).size),
     repr: (a) => {
       const w = windowOf(a, nd);
-      return `${kind}(size=${pyTuple(w.size)}, stride=${pyTuple(w.strides)}, padding=${pyTuple(w.padding)}, ceil_mode=${w.ceilMode ? 'True' : 'False'}` +
-        `, global_pool=False, pool_type=${mode}, layout=${nd === 2 ? 'NCHW' : 'NCW'}${mode === 'avg' ? `, count_include_pad=${w.countIncludePad ? 'True' : 'False'}` : ''})`;
+      return (
+        `${kind}(size=${pyTuple(w.size)}, stride=${pyTuple(w.strides)}, padding=${pyTuple(w.padding)}, ceil_mode=${w.ceilMode ? 'True' : 'False'}` +
+        `, global_pool=False, pool_type=${mode}, layout=${nd === 2 ? 'NCHW' : 'NCW'}${mode === 'avg' ? `, count_include_pad=${w.countIncludePad ? 'True' : 'False'}` : ''})`
+      );
     },
     onnx: (e) => {
       const w = windowOf(e.attrs, nd);
       return e.node(mode === 'max' ? 'MaxPool' : 'AveragePool', [e.inputs[0]!], {
-        kernel_shape: w.size, strides: w.strides, pads: [...w.padding, ...w.padding], ceil_mode: w.ceilMode ? 1 : 0,
+        kernel_shape: w.size,
+        strides: w.strides,
+        pads: [...w.padding, ...w.padding],
+        ceil_mode: w.ceilMode ? 1 : 0,
         ...(mode === 'avg' ? { count_include_pad: w.countIncludePad ? 1 : 0 } : {}),
       });
     },
@@ -102,7 +118,10 @@ export function poolSpec(kind: string, mode: PoolMode, nd: Spatial, create: (a: 
         if (pads.prePad) return { unsupported: 'asymmetric pads on a pooling window' };
         return {
           attrs: {
-            poolSize: size, strides, padding: pads.padding, ceilMode: n.attr('ceil_mode', 0) === 1,
+            poolSize: size,
+            strides,
+            padding: pads.padding,
+            ceilMode: n.attr('ceil_mode', 0) === 1,
             ...(mode === 'avg' ? { countIncludePad: n.attr('count_include_pad', 0) === 1 } : {}),
           },
         };
@@ -112,23 +131,31 @@ export function poolSpec(kind: string, mode: PoolMode, nd: Spatial, create: (a: 
       pytorch: {
         forward: (s) => {
           const w = windowOf(s.attrs, nd);
-          return `${torch}(${s.inputs[0]!}, ${pyTuple(w.size)}, stride=${pyTuple(w.strides)}, padding=${pyTuple(w.padding)}, ceil_mode=${w.ceilMode ? 'True' : 'False'}` +
-            `${mode === 'avg' ? `, count_include_pad=${w.countIncludePad ? 'True' : 'False'}` : ''})`;
+          return (
+            `${torch}(${s.inputs[0]!}, ${pyTuple(w.size)}, stride=${pyTuple(w.strides)}, padding=${pyTuple(w.padding)}, ceil_mode=${w.ceilMode ? 'True' : 'False'}` +
+            `${mode === 'avg' ? `, count_include_pad=${w.countIncludePad ? 'True' : 'False'}` : ''})`
+          );
         },
       },
       gluon: {
         module: (s) => {
           const w = windowOf(s.attrs, nd);
-          return `nn.${kind}(pool_size=${pyTuple(w.size)}, strides=${pyTuple(w.strides)}, padding=${pyTuple(w.padding)}, ceil_mode=${w.ceilMode ? 'True' : 'False'}` +
-            `${mode === 'avg' ? `, count_include_pad=${w.countIncludePad ? 'True' : 'False'}` : ''}, prefix='${s.prefix}')`;
+          return (
+            `nn.${kind}(pool_size=${pyTuple(w.size)}, strides=${pyTuple(w.strides)}, padding=${pyTuple(w.padding)}, ceil_mode=${w.ceilMode ? 'True' : 'False'}` +
+            `${mode === 'avg' ? `, count_include_pad=${w.countIncludePad ? 'True' : 'False'}` : ''}, prefix='${s.prefix}')`
+          );
         },
         forward: (s) => `${s.self}(${s.inputs[0]!})`,
       },
       typescript: {
         child: (s) => {
           const w = windowOf(s.attrs, nd);
-          return { type: kind, make: `new ${kind}([${w.size.join(', ')}], { strides: [${w.strides.join(', ')}], padding: [${w.padding.join(', ')}], ` +
-            `ceilMode: ${w.ceilMode}${mode === 'avg' ? `, countIncludePad: ${w.countIncludePad}` : ''}, prefix: '${s.prefix}' })` };
+          return {
+            type: kind,
+            make:
+              `new ${kind}([${w.size.join(', ')}], { strides: [${w.strides.join(', ')}], padding: [${w.padding.join(', ')}], ` +
+              `ceilMode: ${w.ceilMode}${mode === 'avg' ? `, countIncludePad: ${w.countIncludePad}` : ''}, prefix: '${s.prefix}' })`,
+          };
         },
       },
     },
@@ -140,10 +167,19 @@ export function poolSpec(kind: string, mode: PoolMode, nd: Spatial, create: (a: 
 export abstract class PoolLayer extends Block {
   private readonly window: Window;
 
-  protected constructor(readonly kind: string, readonly mode: PoolMode, readonly nd: Spatial, poolSize: number | readonly number[], args: PoolArgs) {
+  protected constructor(
+    readonly kind: string,
+    readonly mode: PoolMode,
+    readonly nd: Spatial,
+    poolSize: number | readonly number[],
+    args: PoolArgs,
+  ) {
     super(args);
     try {
-      this.window = windowOf({ poolSize, strides: args.strides ?? null, padding: args.padding ?? 0, ceilMode: args.ceilMode, countIncludePad: args.countIncludePad }, nd);
+      this.window = windowOf(
+        { poolSize, strides: args.strides ?? null, padding: args.padding ?? 0, ceilMode: args.ceilMode, countIncludePad: args.countIncludePad },
+        nd,
+      );
     } catch (error) {
       throw modelErrors.block(this.name, (error as Error).message);
     }
@@ -158,13 +194,24 @@ export abstract class PoolLayer extends Block {
   override hybridUnits(): HybridUnit[] | null {
     if (this.nd !== 2 || this.forward !== PoolLayer.prototype.forward) return null;
     const w = this.window;
-    return [{ kind: 'pool', owner: this,
-      options: { mode: this.mode, kernel: w.size, strides: w.strides, padding: w.padding, ceilMode: w.ceilMode, countIncludePad: w.countIncludePad } }];
+    return [
+      {
+        kind: 'pool',
+        owner: this,
+        options: { mode: this.mode, kernel: w.size, strides: w.strides, padding: w.padding, ceilMode: w.ceilMode, countIncludePad: w.countIncludePad },
+      },
+    ];
   }
 
   override getConfig(): Record<string, unknown> {
     const w = this.window;
-    return { poolSize: w.size, strides: w.strides, padding: w.padding, ceilMode: w.ceilMode, ...(this.mode === 'avg' ? { countIncludePad: w.countIncludePad } : {}) };
+    return {
+      poolSize: w.size,
+      strides: w.strides,
+      padding: w.padding,
+      ceilMode: w.ceilMode,
+      ...(this.mode === 'avg' ? { countIncludePad: w.countIncludePad } : {}),
+    };
   }
 
   override toString(): string {

@@ -76,7 +76,7 @@ export class PositionalEncoding extends Block {
     doc: 'Adds a position signal to (N, T, C): fixed sinusoids or a learned table.',
     attrs: [
       { name: 'mode', type: 'enum', choices: ['sinusoidal', 'learned'], default: 'sinusoidal', doc: 'fixed sinusoids (a constant) or a learned table' },
-      { name: 'maxLength', type: 'int', min: 1, default: 512, doc: 'the longest sequence (the table\'s rows)' },
+      { name: 'maxLength', type: 'int', min: 1, default: 512, doc: "the longest sequence (the table's rows)" },
     ],
     inputs: ONE_INPUT,
     outputs: ONE_OUTPUT,
@@ -102,12 +102,16 @@ export class PositionalEncoding extends Block {
         preamble: TORCH_POSITIONS,
       },
       gluon: {
-        module: (s) => `PositionalEncoding(${String(s.attrs.maxLength)}, ${s.inputShapes[0]![2]!}, ${s.attrs.mode === 'learned' ? 'True' : 'False'}, prefix='${s.prefix}')`,
+        module: (s) =>
+          `PositionalEncoding(${String(s.attrs.maxLength)}, ${s.inputShapes[0]![2]!}, ${s.attrs.mode === 'learned' ? 'True' : 'False'}, prefix='${s.prefix}')`,
         forward: (s) => `${s.self}(${s.inputs[0]!})`,
         preamble: GLUON_POSITIONS,
       },
       typescript: {
-        child: (s) => ({ type: 'PositionalEncoding', make: `new PositionalEncoding({ mode: '${String(s.attrs.mode)}', maxLength: ${String(s.attrs.maxLength)}, prefix: '${s.prefix}' })` }),
+        child: (s) => ({
+          type: 'PositionalEncoding',
+          make: `new PositionalEncoding({ mode: '${String(s.attrs.mode)}', maxLength: ${String(s.attrs.maxLength)}, prefix: '${s.prefix}' })`,
+        }),
       },
     },
     create: (a, o) => new PositionalEncoding({ ...(a as PositionalEncodingArgs), prefix: o.prefix }),
@@ -121,10 +125,12 @@ export class PositionalEncoding extends Block {
     super({ prefix: args.prefix });
     this.mode = args.mode ?? 'sinusoidal';
     this.maxLength = args.maxLength ?? 512;
-    if (this.mode !== 'sinusoidal' && this.mode !== 'learned') throw modelErrors.block(this.name, `mode must be 'sinusoidal' or 'learned', got ${String(this.mode)}.`);
-    if (!Number.isInteger(this.maxLength) || this.maxLength < 1) throw modelErrors.block(this.name, `maxLength must be a positive integer, got ${String(this.maxLength)}.`);
-    this.weight = this.mode === 'learned'
-      ? this.params.get('weight', { shape: [this.maxLength, -1], init: null, dtype: 'float32', allowDeferredInit: true }) : null;
+    if (this.mode !== 'sinusoidal' && this.mode !== 'learned')
+      throw modelErrors.block(this.name, `mode must be 'sinusoidal' or 'learned', got ${String(this.mode)}.`);
+    if (!Number.isInteger(this.maxLength) || this.maxLength < 1)
+      throw modelErrors.block(this.name, `maxLength must be a positive integer, got ${String(this.maxLength)}.`);
+    this.weight =
+      this.mode === 'learned' ? this.params.get('weight', { shape: [this.maxLength, -1], init: null, dtype: 'float32', allowDeferredInit: true }) : null;
   }
 
   override inferShape(x: NDArray): void {
@@ -136,9 +142,7 @@ export class PositionalEncoding extends Block {
     shapeRule(this.name, () => checkInput(this.getConfig(), x.shape));
     this.ensureInitialized(x);
     const [t, c] = [x.shape[1]!, x.shape[2]!];
-    const table = this.weight
-      ? this.weight.data(x.device).slice([0, t])
-      : np.array(sinusoids(t, c), { dtype: x.dtype, device: x.device }).reshape([t, c]);
+    const table = this.weight ? this.weight.data(x.device).slice([0, t]) : np.array(sinusoids(t, c), { dtype: x.dtype, device: x.device }).reshape([t, c]);
     return x.add(table);
   }
 

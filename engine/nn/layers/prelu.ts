@@ -26,7 +26,7 @@ export class PReLU extends Block {
     doc: 'Leaky ReLU with a learned slope alpha: one shared, or one per channel (inChannels = C).',
     attrs: [
       { name: 'inChannels', type: 'int', min: 1, default: 1, doc: '1: one alpha; C: one alpha per channel of axis 1' },
-      { name: 'alphaInitializer', type: 'initializer', default: ALPHA_INIT, doc: 'alpha\'s initial value (0.25)' },
+      { name: 'alphaInitializer', type: 'initializer', default: ALPHA_INIT, doc: "alpha's initial value (0.25)" },
     ],
     inputs: ONE_INPUT,
     outputs: ONE_OUTPUT,
@@ -34,7 +34,9 @@ export class PReLU extends Block {
     outputShape: (a, [x]) => {
       const c = a.inChannels as number;
       if (c !== 1 && (x!.length < 2 || (x![1]! > 0 && x![1] !== c))) {
-        throw new Error(`PReLU has ${c} alphas, one per channel, but its input (${x!.join(', ')}) has ${x!.length < 2 ? 'no channel axis' : `${x![1]} channels`}`);
+        throw new Error(
+          `PReLU has ${c} alphas, one per channel, but its input (${x!.join(', ')}) has ${x!.length < 2 ? 'no channel axis' : `${x![1]} channels`}`,
+        );
       }
       return [...x!];
     },

@@ -15,7 +15,8 @@ const OP: Readonly<Record<CellMode, string>> = { rnn: 'RNN', lstm: 'LSTM', gru: 
 export function recurrentToOnnx(e: OnnxEmitter, mode: CellMode): string[] {
   const a = e.attrs;
   const h = a.hiddenSize as number;
-  if (mode === 'rnn' && a.activation !== 'tanh') throw new Error('an RNN with relu is written to ONNX only with activation tanh (ONNX\'s activation list is not emitted)');
+  if (mode === 'rnn' && a.activation !== 'tanh')
+    throw new Error("an RNN with relu is written to ONNX only with activation tanh (ONNX's activation list is not emitted)");
   const dirs = a.bidirectional ? ['l', 'r'] : ['l'];
   const reorder = (param: string): string => {
     const blocks = ORDER[mode].map((k) => e.node('Slice', [param, e.ints([k * h]), e.ints([(k + 1) * h]), e.ints([0])]));
@@ -36,7 +37,9 @@ export function recurrentToOnnx(e: OnnxEmitter, mode: CellMode): string[] {
     const states = [begin(e.inputs[1] || ''), ...(mode === 'lstm' ? [begin(e.inputs[2] || '')] : [])];
     while (states.length > 0 && !states[states.length - 1]) states.pop();
     const [y, yh, yc] = e.nodeOutputs(OP[mode], [x, w, r, b, ...(states.length > 0 ? ['', ...states] : [])], mode === 'lstm' ? 3 : 2, {
-      hidden_size: h, direction: dirs.length === 2 ? 'bidirectional' : 'forward', ...(mode === 'gru' ? { linear_before_reset: 1 } : {}),
+      hidden_size: h,
+      direction: dirs.length === 2 ? 'bidirectional' : 'forward',
+      ...(mode === 'gru' ? { linear_before_reset: 1 } : {}),
     }) as [string, string, string | undefined];
     finalH.push(yh);
     if (yc) finalC.push(yc);

@@ -102,7 +102,7 @@ export function recurrentSpec(kind: string, mode: CellMode, create: LayerSpec['c
   const attrs: AttrSpec[] = [
     { name: 'hiddenSize', type: 'int', min: 1, doc: 'features of the hidden state' },
     { name: 'numLayers', type: 'int', min: 1, default: 1, doc: 'stacked layers' },
-    ...(mode === 'rnn' ? [{ name: 'activation', type: 'enum' as const, choices: ['relu', 'tanh'], default: 'relu', doc: 'the cell\'s nonlinearity' }] : []),
+    ...(mode === 'rnn' ? [{ name: 'activation', type: 'enum' as const, choices: ['relu', 'tanh'], default: 'relu', doc: "the cell's nonlinearity" }] : []),
     { name: 'layout', type: 'enum', choices: ['TNC', 'NTC'], default: 'TNC', doc: 'time first (Gluon) or batch first' },
     { name: 'dropout', type: 'float', min: 0, max: 0.99, default: 0, doc: 'dropout between layers (training only)' },
     { name: 'bidirectional', type: 'bool', default: false, doc: 'also run backwards in time; outputs concatenated' },
@@ -110,12 +110,16 @@ export function recurrentSpec(kind: string, mode: CellMode, create: LayerSpec['c
   ];
   const torchClass = { rnn: 'RNN', lstm: 'LSTM', gru: 'GRU' }[mode];
   return {
-    kind, category: 'recurrent',
+    kind,
+    category: 'recurrent',
     doc: `${kind} over a sequence: (T, N, C) → (T, N, hidden · directions) in TNC layout.`,
-    attrs, inputs: [{ name: 'data', doc: 'the sequence, (T, N, C) or (N, T, C) by the layout' }, ...statePorts(mode)], outputs: outputPorts(mode),
+    attrs,
+    inputs: [{ name: 'data', doc: 'the sequence, (T, N, C) or (N, T, C) by the layout' }, ...statePorts(mode)],
+    outputs: outputPorts(mode),
     // One entry per possible parameter: layers × directions, present when the attributes ask for them.
     params: paramNames(8, true).map((name) => ({
-      name, init: name.endsWith('bias') ? 'zeros' : null,
+      name,
+      init: name.endsWith('bias') ? 'zeros' : null,
       shape: (a: Attrs, x?: ShapeLike) => paramShape(mode, name, a, x),
       present: (a: Attrs) => paramNames(a.numLayers as number, !!a.bidirectional).includes(name),
     })),
@@ -134,21 +138,25 @@ export function recurrentSpec(kind: string, mode: CellMode, create: LayerSpec['c
       const h = a.hiddenSize as number;
       return 2 * t * n * GATES[mode] * h * (c + h) * (a.numLayers as number) * (a.bidirectional ? 2 : 1);
     },
-    repr: (a, x) => `${kind}(${x && x[2]! > 0 ? x[2] : ((a.inputSize as number) || 'None')} -> ${String(a.hiddenSize)}, ${String(a.layout)}` +
+    repr: (a, x) =>
+      `${kind}(${x && x[2]! > 0 ? x[2] : (a.inputSize as number) || 'None'} -> ${String(a.hiddenSize)}, ${String(a.layout)}` +
       `${(a.numLayers as number) > 1 ? `, num_layers=${String(a.numLayers)}` : ''}${a.bidirectional ? ', bidirectional' : ''})`,
     onnx: (e) => recurrentToOnnx(e, mode),
     code: {
       pytorch: {
-        module: (s) => `nn.${torchClass}(${s.inputShapes[0]![2]!}, ${String(s.attrs.hiddenSize)}, num_layers=${String(s.attrs.numLayers)}` +
+        module: (s) =>
+          `nn.${torchClass}(${s.inputShapes[0]![2]!}, ${String(s.attrs.hiddenSize)}, num_layers=${String(s.attrs.numLayers)}` +
           `${mode === 'rnn' ? `, nonlinearity='${String(s.attrs.activation)}'` : ''}, dropout=${String(s.attrs.dropout)}, ` +
           `bidirectional=${s.attrs.bidirectional ? 'True' : 'False'}, batch_first=${s.attrs.layout === 'NTC' ? 'True' : 'False'})`,
         forward: (s) => `${s.self}(${s.inputs[0]!}${beginState(s.inputs, mode, 'torch.zeros_like', (hc) => `(${hc.join(', ')})`)})[0]`,
-        assignAll: (s) => `${unpack(s.outputs, mode, '_', '(', ')')} = ` +
+        assignAll: (s) =>
+          `${unpack(s.outputs, mode, '_', '(', ')')} = ` +
           `${s.self}(${s.inputs[0]!}${beginState(s.inputs, mode, 'torch.zeros_like', (hc) => `(${hc.join(', ')})`)})`,
         stateNames: Object.fromEntries(paramNames(8, true).map((n) => [n, torchName(n)])),
       },
       gluon: {
-        module: (s) => `rnn.${torchClass}(${String(s.attrs.hiddenSize)}, num_layers=${String(s.attrs.numLayers)}` +
+        module: (s) =>
+          `rnn.${torchClass}(${String(s.attrs.hiddenSize)}, num_layers=${String(s.attrs.numLayers)}` +
           `${mode === 'rnn' ? `, activation='${String(s.attrs.activation)}'` : ''}, layout='${String(s.attrs.layout)}', dropout=${String(s.attrs.dropout)}, ` +
           `bidirectional=${s.attrs.bidirectional ? 'True' : 'False'}, input_size=${Math.max(s.inputShapes[0]![2]!, 0)}, prefix='${s.prefix}')`,
         forward: (s) => {
@@ -158,7 +166,8 @@ export function recurrentSpec(kind: string, mode: CellMode, create: LayerSpec['c
         // Gluon returns the states only when given some: the zeros of begin_state when the ports are open.
         assignAll: (s) => {
           const x = s.inputs[0]!;
-          const state = beginState(s.inputs, mode, 'nd.zeros_like', (hc) => `[${hc.join(', ')}]`) ||
+          const state =
+            beginState(s.inputs, mode, 'nd.zeros_like', (hc) => `[${hc.join(', ')}]`) ||
             `, ${s.self}.begin_state(batch_size=${x}.shape[${s.attrs.layout === 'NTC' ? 0 : 1}], ctx=${x}.context)`;
           return `${unpack(s.outputs, mode, '_', '[', ']')} = ${s.self}(${x}${state})`;
         },
@@ -167,12 +176,14 @@ export function recurrentSpec(kind: string, mode: CellMode, create: LayerSpec['c
       typescript: {
         child: (s) => ({
           type: kind,
-          make: `new ${kind}(${String(s.attrs.hiddenSize)}, { numLayers: ${String(s.attrs.numLayers)}, layout: '${String(s.attrs.layout)}', ` +
+          make:
+            `new ${kind}(${String(s.attrs.hiddenSize)}, { numLayers: ${String(s.attrs.numLayers)}, layout: '${String(s.attrs.layout)}', ` +
             `dropout: ${String(s.attrs.dropout)}, bidirectional: ${String(!!s.attrs.bidirectional)}, inputSize: ${Math.max(s.inputShapes[0]![2]!, 0)}, ` +
             `${mode === 'rnn' ? `activation: '${String(s.attrs.activation)}', ` : ''}prefix: '${s.prefix}' })`,
         }),
         forward: (s) => `${s.self}.call(${s.inputs[0]!}${beginState(s.inputs, mode, 'np.zerosLike', (hc) => hc.join(', '), true)})`,
-        assignAll: (s) => `const [${s.outputs[0]!}, [${s.outputs.slice(1).join(', ')}]] = ` +
+        assignAll: (s) =>
+          `const [${s.outputs[0]!}, [${s.outputs.slice(1).join(', ')}]] = ` +
           `${s.self}.forwardState(${s.inputs[0]!}${beginState(s.inputs, mode, 'np.zerosLike', (hc) => hc.join(', '), true)});`,
         imports: ['np'],
       },
@@ -209,7 +220,12 @@ export abstract class RecurrentLayer extends Block {
   readonly activation: 'tanh' | 'relu';
   private readonly weights = new Map<string, Parameter>();
 
-  protected constructor(readonly kind: string, readonly mode: CellMode, hiddenSize: number, args: RecurrentArgs) {
+  protected constructor(
+    readonly kind: string,
+    readonly mode: CellMode,
+    hiddenSize: number,
+    args: RecurrentArgs,
+  ) {
     super({ prefix: args.prefix });
     if (!Number.isInteger(hiddenSize) || hiddenSize < 1) throw modelErrors.block(this.name, `hiddenSize must be a positive integer, got ${hiddenSize}.`);
     this.hiddenSize = hiddenSize;
@@ -218,12 +234,16 @@ export abstract class RecurrentLayer extends Block {
     this.dropout = args.dropout ?? 0;
     this.bidirectional = args.bidirectional ?? false;
     this.activation = args.activation ?? 'relu';
-    if (!Number.isInteger(this.numLayers) || this.numLayers < 1) throw modelErrors.block(this.name, `numLayers must be a positive integer, got ${this.numLayers}.`);
+    if (!Number.isInteger(this.numLayers) || this.numLayers < 1)
+      throw modelErrors.block(this.name, `numLayers must be a positive integer, got ${this.numLayers}.`);
     if (this.layout !== 'TNC' && this.layout !== 'NTC') throw modelErrors.block(this.name, `layout must be 'TNC' or 'NTC', got ${String(this.layout)}.`);
     if (!(this.dropout >= 0 && this.dropout < 1)) throw modelErrors.block(this.name, `dropout must be in [0, 1), got ${this.dropout}.`);
     const a = this.attrs(args.inputSize ?? 0);
     for (const name of paramNames(this.numLayers, this.bidirectional)) {
-      this.weights.set(name, this.params.get(name, { shape: paramShape(mode, name, a), init: name.endsWith('bias') ? 'zeros' : null, dtype: 'float32', allowDeferredInit: true }));
+      this.weights.set(
+        name,
+        this.params.get(name, { shape: paramShape(mode, name, a), init: name.endsWith('bias') ? 'zeros' : null, dtype: 'float32', allowDeferredInit: true }),
+      );
     }
   }
 
@@ -271,7 +291,10 @@ export abstract class RecurrentLayer extends Block {
     this.ensureInitialized(x);
     const inC = this.weights.get('l0_i2h_weight')!.shape![1]!;
     const a = { ...this.attrs(inC), layout: this.layout };
-    shapeRule(this.name, () => { checkInput(this.kind, a, x.shape); checkStates(a, x.shape, [h0?.shape, c0?.shape]); });
+    shapeRule(this.name, () => {
+      checkInput(this.kind, a, x.shape);
+      checkStates(a, x.shape, [h0?.shape, c0?.shape]);
+    });
     let seq = this.layout === 'NTC' ? x.transpose([1, 0, 2]) : x; // (T, N, C)
     const dirs = this.bidirectional ? ['l', 'r'] : ['l'];
     const hs: NDArray[] = [];
@@ -302,7 +325,7 @@ export abstract class RecurrentLayer extends Block {
     const h = this.hiddenSize;
     const xi = linear(seq.reshape([t * n, c]), w('i2h_weight'), w('i2h_bias')).reshape([t, n, GATES[this.mode] * h]);
     let state = h0 ?? np.zeros([n, h], { dtype: seq.dtype, device: dev });
-    let cell = this.mode === 'lstm' ? c0 ?? np.zeros([n, h], { dtype: seq.dtype, device: dev }) : null;
+    let cell = this.mode === 'lstm' ? (c0 ?? np.zeros([n, h], { dtype: seq.dtype, device: dev })) : null;
     const outs: NDArray[] = new Array<NDArray>(t);
     const gate = (g: NDArray, k: number): NDArray => g.slice(null, [k * h, (k + 1) * h]);
     for (let s = 0; s < t; s++) {
@@ -320,7 +343,9 @@ export abstract class RecurrentLayer extends Block {
       } else {
         const r = gate(gi, 0).add(gate(gh, 0)).sigmoid();
         const z = gate(gi, 1).add(gate(gh, 1)).sigmoid();
-        const m = gate(gi, 2).add(r.mul(gate(gh, 2))).tanh();
+        const m = gate(gi, 2)
+          .add(r.mul(gate(gh, 2)))
+          .tanh();
         state = m.sub(z.mul(m)).add(z.mul(state)); // (1 − z)·n + z·h
       }
       outs[step] = state;
@@ -331,8 +356,13 @@ export abstract class RecurrentLayer extends Block {
   override getConfig(): Record<string, unknown> {
     const inC = this.weights.get('l0_i2h_weight')!.shape![1]!;
     return {
-      hiddenSize: this.hiddenSize, numLayers: this.numLayers, ...(this.mode === 'rnn' ? { activation: this.activation } : {}),
-      layout: this.layout, dropout: this.dropout, bidirectional: this.bidirectional, inputSize: inC < 0 ? 0 : inC,
+      hiddenSize: this.hiddenSize,
+      numLayers: this.numLayers,
+      ...(this.mode === 'rnn' ? { activation: this.activation } : {}),
+      layout: this.layout,
+      dropout: this.dropout,
+      bidirectional: this.bidirectional,
+      inputSize: inC < 0 ? 0 : inC,
     };
   }
 }

@@ -8,7 +8,7 @@ import { ONE_INPUT, ONE_OUTPUT, product, shapeRule, type LayerSpec } from './lay
 
 /** (N, ...shape) with the -1 resolved; refuses sizes that cannot hold the sample's elements. */
 export function reshapedShape(target: readonly number[], x: readonly number[]): number[] {
-  if (target.length === 0) throw new Error('Reshape needs a target shape (the sample\'s dims, without the batch axis)');
+  if (target.length === 0) throw new Error("Reshape needs a target shape (the sample's dims, without the batch axis)");
   if (target.some((d) => !Number.isInteger(d) || (d < 1 && d !== -1))) throw new Error(`Reshape's shape ${pyTuple(target)} may hold positive sizes and one -1`);
   const free = target.filter((d) => d === -1).length;
   if (free > 1) throw new Error(`Reshape's shape ${pyTuple(target)} has more than one -1`);
@@ -26,7 +26,7 @@ export class Reshape extends Block {
     kind: 'Reshape',
     category: 'shape',
     doc: 'Reshapes each sample (the batch axis is kept); one dimension may be -1.',
-    attrs: [{ name: 'shape', type: 'intList', default: [-1], doc: 'the sample\'s new shape, without the batch axis (one -1 = inferred)' }],
+    attrs: [{ name: 'shape', type: 'intList', default: [-1], doc: "the sample's new shape, without the batch axis (one -1 = inferred)" }],
     inputs: ONE_INPUT,
     outputs: ONE_OUTPUT,
     params: [],
@@ -45,7 +45,7 @@ export class Reshape extends Block {
         if (dims[0] !== 0 && dims[0] !== batch) return { unsupported: `the new shape (${dims.join(', ')}) changes the batch axis` };
         if (n.attr('allowzero', 0) === 1 && dims.slice(1).includes(0)) return { unsupported: 'allowzero with a 0 in the new shape' };
         const input = n.inputShape(0);
-        const rest = dims.slice(1).map((d, i) => (d === 0 ? input?.[i + 1] ?? 0 : d));
+        const rest = dims.slice(1).map((d, i) => (d === 0 ? (input?.[i + 1] ?? 0) : d));
         return rest.includes(0) ? { unsupported: 'a 0 (copy) dimension of unknown size' } : { attrs: { shape: rest } };
       },
     },

@@ -78,18 +78,23 @@ export class RMSNorm extends Block {
     },
     code: {
       pytorch: {
-        module: (s) => `RMSNorm(${pyTuple(normalizedShape('RMSNorm', s.attrs.axis as number, s.inputShapes[0]!))}, ${String(s.attrs.epsilon)}, ${s.attrs.scale !== false ? 'True' : 'False'})`,
+        module: (s) =>
+          `RMSNorm(${pyTuple(normalizedShape('RMSNorm', s.attrs.axis as number, s.inputShapes[0]!))}, ${String(s.attrs.epsilon)}, ${s.attrs.scale !== false ? 'True' : 'False'})`,
         forward: (s) => `${s.self}(${s.inputs[0]!})`,
         preamble: TORCH_RMS_NORM,
       },
       gluon: {
-        module: (s) => `RMSNorm(${pyTuple(normalizedShape('RMSNorm', s.attrs.axis as number, s.inputShapes[0]!))}, ${String(s.attrs.epsilon)}, ` +
+        module: (s) =>
+          `RMSNorm(${pyTuple(normalizedShape('RMSNorm', s.attrs.axis as number, s.inputShapes[0]!))}, ${String(s.attrs.epsilon)}, ` +
           `${s.attrs.scale !== false ? 'True' : 'False'}, prefix='${s.prefix}')`,
         forward: (s) => `${s.self}(${s.inputs[0]!})`,
         preamble: GLUON_RMS_NORM,
       },
       typescript: {
-        child: (s) => ({ type: 'RMSNorm', make: `new RMSNorm({ axis: ${String(s.attrs.axis)}, epsilon: ${String(s.attrs.epsilon)}, scale: ${String(s.attrs.scale !== false)}, prefix: '${s.prefix}' })` }),
+        child: (s) => ({
+          type: 'RMSNorm',
+          make: `new RMSNorm({ axis: ${String(s.attrs.axis)}, epsilon: ${String(s.attrs.epsilon)}, scale: ${String(s.attrs.scale !== false)}, prefix: '${s.prefix}' })`,
+        }),
       },
     },
     create: (a, o) => new RMSNorm({ ...(a as RMSNormArgs), prefix: o.prefix }),

@@ -47,7 +47,11 @@ export class ScaledDotProductAttention extends Block {
       { name: 'causal', type: 'bool', default: false, doc: 'query i attends to keys ≤ i only' },
       { name: 'dropout', type: 'float', min: 0, max: 0.99, default: 0, doc: 'dropout on the attention weights (training only)' },
     ],
-    inputs: [{ name: 'query', doc: '(…, Tq, d)' }, { name: 'key', doc: '(…, Tk, d)' }, { name: 'value', doc: '(…, Tk, dv)' }],
+    inputs: [
+      { name: 'query', doc: '(…, Tq, d)' },
+      { name: 'key', doc: '(…, Tk, d)' },
+      { name: 'value', doc: '(…, Tk, dv)' },
+    ],
     outputs: ONE_OUTPUT,
     params: [],
     outputShape: (_a, [q, k, v]) => attentionShape(q!, k!, v!),
@@ -70,7 +74,9 @@ export class ScaledDotProductAttention extends Block {
         forward: (s) => {
           const [q, k, v] = s.inputs as [string, string, string];
           const d = s.inputShapes[0]![s.inputShapes[0]!.length - 1]!;
-          const mask = s.attrs.causal ? ` + torch.full((${q}.shape[-2], ${k}.shape[-2]), -1e9, device=${q}.device).triu(1 + ${k}.shape[-2] - ${q}.shape[-2])` : '';
+          const mask = s.attrs.causal
+            ? ` + torch.full((${q}.shape[-2], ${k}.shape[-2]), -1e9, device=${q}.device).triu(1 + ${k}.shape[-2] - ${q}.shape[-2])`
+            : '';
           return `torch.softmax(${q} @ ${k}.transpose(-2, -1) / ${Math.sqrt(d)}${mask}, -1) @ ${v}`;
         },
       },
@@ -79,7 +85,10 @@ export class ScaledDotProductAttention extends Block {
         preamble: GLUON_SDPA,
       },
       typescript: {
-        child: (s) => ({ type: 'ScaledDotProductAttention', make: `new ScaledDotProductAttention({ causal: ${String(!!s.attrs.causal)}, dropout: ${String(s.attrs.dropout)}, prefix: '${s.prefix}' })` }),
+        child: (s) => ({
+          type: 'ScaledDotProductAttention',
+          make: `new ScaledDotProductAttention({ causal: ${String(!!s.attrs.causal)}, dropout: ${String(s.attrs.dropout)}, prefix: '${s.prefix}' })`,
+        }),
       },
     },
     create: (a, o) => new ScaledDotProductAttention({ ...(a as ScaledDotProductAttentionArgs), prefix: o.prefix }),

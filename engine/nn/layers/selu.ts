@@ -16,7 +16,10 @@ const FACTS = {
   tsArgs: () => [],
   onnxImport: {
     ops: ['Selu'],
-    read: (n) => (near(n.attr('alpha', 1.6732632), 1.6732632) && near(n.attr('gamma', 1.0507010), 1.0507010) ? { attrs: {} } : { unsupported: 'alpha / gamma other than the self-normalizing constants' }),
+    read: (n) =>
+      near(n.attr('alpha', 1.6732632), 1.6732632) && near(n.attr('gamma', 1.050701), 1.050701)
+        ? { attrs: {} }
+        : { unsupported: 'alpha / gamma other than the self-normalizing constants' },
   },
   create: (_a, o) => new SELU(o),
 } satisfies Parameters<typeof activationSpec>[0];

@@ -57,10 +57,14 @@ export class Slice extends Block {
         },
       },
       gluon: {
-        forward: (s) => `nd.slice_axis(${s.inputs[0]!}, axis=${String(s.attrs.axis)}, begin=${String(s.attrs.begin)}, end=${s.attrs.end === null ? 'None' : String(s.attrs.end)})`,
+        forward: (s) =>
+          `nd.slice_axis(${s.inputs[0]!}, axis=${String(s.attrs.axis)}, begin=${String(s.attrs.begin)}, end=${s.attrs.end === null ? 'None' : String(s.attrs.end)})`,
       },
       typescript: {
-        child: (s) => ({ type: 'Slice', make: `new Slice(${String(s.attrs.axis)}, ${String(s.attrs.begin)}, ${s.attrs.end === null ? 'null' : String(s.attrs.end)}, { prefix: '${s.prefix}' })` }),
+        child: (s) => ({
+          type: 'Slice',
+          make: `new Slice(${String(s.attrs.axis)}, ${String(s.attrs.begin)}, ${s.attrs.end === null ? 'null' : String(s.attrs.end)}, { prefix: '${s.prefix}' })`,
+        }),
       },
     },
     create: (a, o) => new Slice(a.axis as number, a.begin as number, (a.end as number | null) ?? null, o),

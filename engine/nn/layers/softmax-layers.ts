@@ -12,8 +12,10 @@ interface SoftmaxFacts {
   create: (axis: number, o: BlockOptions) => Block;
 }
 
-const FUNCTION = { Softmax: { torch: 'F.softmax', gluon: 'nd.softmax', npx: 'npx.softmax' },
-  LogSoftmax: { torch: 'F.log_softmax', gluon: 'nd.log_softmax', npx: 'npx.logSoftmax' } } as const;
+const FUNCTION = {
+  Softmax: { torch: 'F.softmax', gluon: 'nd.softmax', npx: 'npx.softmax' },
+  LogSoftmax: { torch: 'F.log_softmax', gluon: 'nd.log_softmax', npx: 'npx.logSoftmax' },
+} as const;
 
 export function softmaxSpec(f: SoftmaxFacts): LayerSpec {
   const fn = FUNCTION[f.kind];
@@ -41,7 +43,9 @@ export function softmaxSpec(f: SoftmaxFacts): LayerSpec {
         if (n.opset >= 13) return { attrs: { axis: n.attr('axis', -1) } };
         const rank = n.inputShape(0)?.length;
         const axis = n.attr('axis', 1);
-        return rank !== undefined && (axis === rank - 1 || axis === -1) ? { attrs: { axis: -1 } } : { unsupported: `opset ${n.opset} ${f.kind} over axes ${axis}.. (not the last axis only)` };
+        return rank !== undefined && (axis === rank - 1 || axis === -1)
+          ? { attrs: { axis: -1 } }
+          : { unsupported: `opset ${n.opset} ${f.kind} over axes ${axis}.. (not the last axis only)` };
       },
     },
     code: {

@@ -6,7 +6,9 @@ import { SoftmaxLayer, softmaxSpec } from './softmax-layers.ts';
 
 export class Softmax extends SoftmaxLayer {
   static readonly spec: LayerSpec = softmaxSpec({
-    kind: 'Softmax', doc: 'Softmax along an axis: exp(x) / Σ exp(x).', create: (axis, o) => new Softmax(axis, o),
+    kind: 'Softmax',
+    doc: 'Softmax along an axis: exp(x) / Σ exp(x).',
+    create: (axis, o) => new Softmax(axis, o),
   });
 
   constructor(axis = -1, options: BlockOptions = {}) {

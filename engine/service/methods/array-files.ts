@@ -15,8 +15,10 @@ const BY_EXTENSION: Record<string, ArrayFileFormat> = { '.params': 'mxnet', '.nd
 export function formatFor(path: string, format: ArrayFileFormat | undefined): ArrayFileFormat {
   const chosen = format ?? BY_EXTENSION[extname(path).toLowerCase()];
   if (!chosen) {
-    throw new ServiceError('E_BAD_REQUEST', `path: cannot tell the format of '${path}' from its extension; ` +
-      'use .params, .npy, .npz or .safetensors, or pass format');
+    throw new ServiceError(
+      'E_BAD_REQUEST',
+      `path: cannot tell the format of '${path}' from its extension; ` + 'use .params, .npy, .npz or .safetensors, or pass format',
+    );
   }
   return chosen;
 }
@@ -54,7 +56,9 @@ export const loadArrays: Handler<'loadArrays'> = async (params) => {
   const content = info.content;
   const pairs: [string, HostTensor][] = isHostTensor(content)
     ? [['0', content]]
-    : Array.isArray(content) ? content.map((t, i) => [String(i), t]) : Object.entries(content);
+    : Array.isArray(content)
+      ? content.map((t, i) => [String(i), t])
+      : Object.entries(content);
   const kind = isHostTensor(content) ? 'single' : Array.isArray(content) ? 'list' : 'named';
   const entries = pairs.map(([name, t]) => {
     const base = { name, shape: [...t.shape], dtype: t.dtype };

@@ -12,7 +12,10 @@ function layerInfo(kind: string): LayerInfo {
     category: spec.category,
     doc: spec.doc,
     attrs: spec.attrs.map((a) => ({
-      name: a.name, type: a.type, required: a.default === undefined, doc: a.doc,
+      name: a.name,
+      type: a.type,
+      required: a.default === undefined,
+      doc: a.doc,
       ...(a.default !== undefined && typeof a.default !== 'function' ? { default: a.default } : {}),
       ...(a.min !== undefined ? { min: a.min } : {}),
       ...(a.max !== undefined ? { max: a.max } : {}),

@@ -23,8 +23,7 @@ function firstError(problems: readonly Problem[]): Problem | undefined {
 function notADocument(path: string, problems: readonly Problem[]): ServiceError {
   const first = firstError(problems);
   const where = first?.path ? ` (at ${first.path})` : '';
-  return new ServiceError('E_NOT_A_DOCUMENT', `${path} is not a Blocksmith graph document${where}: ${first?.message ?? 'unknown problem'}`,
-    { path, problems });
+  return new ServiceError('E_NOT_A_DOCUMENT', `${path} is not a Blocksmith graph document${where}: ${first?.message ?? 'unknown problem'}`, { path, problems });
 }
 
 /** The OS error as a sentence about this path (ENOENT, EACCES, EISDIR are the usual ones). */
@@ -53,8 +52,9 @@ async function readModelFile(path: string): Promise<MethodResult<'readDocumentFi
       await fh.close();
     }
   } catch (error) {
-    if (error instanceof IoError && error.code === 'E_FILE_NOT_REGULAR' && !error.cause) throw new ServiceError(error.code, `${path} ${error.detail}`, { path });
-    throw fileError(path, error instanceof IoError ? error.cause ?? error : error, false);
+    if (error instanceof IoError && error.code === 'E_FILE_NOT_REGULAR' && !error.cause)
+      throw new ServiceError(error.code, `${path} ${error.detail}`, { path });
+    throw fileError(path, error instanceof IoError ? (error.cause ?? error) : error, false);
   }
   try {
     const document = await readEmbeddedDocument(path);
@@ -93,8 +93,9 @@ export const readDocumentFile: Handler<'readDocumentFile'> = async (params) => {
     }
   } catch (error) {
     if (error instanceof ServiceError) throw error;
-    if (error instanceof IoError && error.code === 'E_FILE_NOT_REGULAR' && !error.cause) throw new ServiceError(error.code, `${path} ${error.detail}`, { path });
-    throw fileError(path, error instanceof IoError ? error.cause ?? error : error, false);
+    if (error instanceof IoError && error.code === 'E_FILE_NOT_REGULAR' && !error.cause)
+      throw new ServiceError(error.code, `${path} ${error.detail}`, { path });
+    throw fileError(path, error instanceof IoError ? (error.cause ?? error) : error, false);
   }
   let json: unknown;
   try {
@@ -120,7 +121,10 @@ export const writeDocumentFile: Handler<'writeDocumentFile'> = async (params) =>
   if (!document) throw notADocument(path, problems);
   // Overwriting is explicit: without overwrite: true an existing file is left alone.
   if (params.overwrite !== true) {
-    const exists = await stat(path).then(() => true, () => false);
+    const exists = await stat(path).then(
+      () => true,
+      () => false,
+    );
     if (exists) throw new ServiceError('E_FILE_EXISTS', `${path} already exists; choose another name or pass overwrite: true`, { path });
   }
   const text = `${JSON.stringify(params.document, null, 2)}\n`;

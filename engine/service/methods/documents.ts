@@ -1,7 +1,14 @@
 // Documents in the session: open / close, validation (every problem at once, each with its
 // place), shape inference without kernels, and the shipped examples. All of it is the graph
 // layer's work (engine/graph); these handlers only find the document and shape the answer.
-import { exampleNames as graphExampleNames, inferShapes as graphInferShapes, loadExample as graphLoadExample, migrateDocument, parseDocument, type Problem } from '../../graph/index.ts';
+import {
+  exampleNames as graphExampleNames,
+  inferShapes as graphInferShapes,
+  loadExample as graphLoadExample,
+  migrateDocument,
+  parseDocument,
+  type Problem,
+} from '../../graph/index.ts';
 import type { ValidatedDocument } from '../../graph/validated.ts';
 import type { ProblemInfo } from '../../protocol/service-api.ts';
 import { serviceErrors } from '../service-errors.ts';
@@ -34,7 +41,6 @@ export function resolveDocument(session: Session, ref: { docId: string } | { doc
   return document;
 }
 
-
 export const openDocument: Handler<'openDocument'> = async (params, ctx) => {
   let { document, problems } = checkDocument(params.document);
   if (!document) throw invalidDocument(problems);
@@ -56,8 +62,14 @@ export const openDocument: Handler<'openDocument'> = async (params, ctx) => {
   }
   // A restarted engine sent the same model again: the values trained or loaded before come back.
   const restored = params.docId !== undefined && !hasErrors(problems) ? await restoreCheckpoint(entry).catch(() => null) : null;
-  const answer = { docId: entry.docId, ok: !hasErrors(problems), problems, ...(restored ? { restored } : {}), ...(code.length ? { code } : {}),
-    ...(shapes ? { shapes: { edges: shapes.edges, nodes: shapes.nodes } } : {}) };
+  const answer = {
+    docId: entry.docId,
+    ok: !hasErrors(problems),
+    problems,
+    ...(restored ? { restored } : {}),
+    ...(code.length ? { code } : {}),
+    ...(shapes ? { shapes: { edges: shapes.edges, nodes: shapes.nodes } } : {}),
+  };
   if (!params.returnDocument) return answer;
   // The editor opens an uploaded file through this: it gets the migrated document to show and
   // the old version to tell the person about (the renderer cannot import the migrations).

@@ -10,10 +10,18 @@ import { ensureModel } from '../model-builder.ts';
 export const exportModel: Handler<'exportModel'> = async (params, ctx) => {
   const entry = ctx.session.get(params.docId);
   const model = entry.model ?? ensureModel(entry, { device: parseDevice(entry.document.device, 'document.device') });
-  if (model.net.collectParams().values().some((p) => p.state !== 'initialized')) runModel(model, []);
+  if (
+    model.net
+      .collectParams()
+      .values()
+      .some((p) => p.state !== 'initialized')
+  )
+    runModel(model, []);
   await ctx.checkpoint();
   return writeExport(model, {
-    target: params.target, path: params.path,
-    ...(params.keys ? { keys: params.keys } : {}), ...(params.engineImport ? { engineImport: params.engineImport } : {}),
+    target: params.target,
+    path: params.path,
+    ...(params.keys ? { keys: params.keys } : {}),
+    ...(params.engineImport ? { engineImport: params.engineImport } : {}),
   });
 };

@@ -87,11 +87,17 @@ async function inputFromFile(path: string, name: string | undefined): Promise<{ 
   const { content } = await readArrayFileInfo(path);
   const pairs: [string, HostTensor][] = isHostTensor(content)
     ? [['0', content]]
-    : Array.isArray(content) ? content.map((t, i) => [String(i), t]) : Object.entries(content);
+    : Array.isArray(content)
+      ? content.map((t, i) => [String(i), t])
+      : Object.entries(content);
   if (pairs.length === 0) throw serviceErrors.inputFileEmpty(path);
   const found = name === undefined ? pairs[0] : pairs.find(([n]) => n === name);
   if (!found) {
-    throw serviceErrors.inputFileNoArray(path, name, pairs.map(([n]) => n));
+    throw serviceErrors.inputFileNoArray(
+      path,
+      name,
+      pairs.map(([n]) => n),
+    );
   }
   return { path, name: found[0], tensor: found[1] };
 }

@@ -26,11 +26,13 @@ export const generateText: Handler<'generateText'> = async (params, ctx) => {
   const trained = trainedVocabulary(ctx.session, params.docId);
   const corpus = params.textFile ? await readTextCorpus(params.textFile) : trained?.corpus;
   if (!corpus) {
-    throw new ServiceError('E_NO_VOCABULARY', `document '${params.docId}' has not been trained on text in this session: ` +
-      'give params.textFile, the text file whose characters are the vocabulary');
+    throw new ServiceError(
+      'E_NO_VOCABULARY',
+      `document '${params.docId}' has not been trained on text in this session: ` + 'give params.textFile, the text file whose characters are the vocabulary',
+    );
   }
   const length = entry.document.input.shape[1] ?? -1;
-  const context = length > 0 ? length : trained?.window ?? 64;
+  const context = length > 0 ? length : (trained?.window ?? 64);
   const device = parseDevice(entry.device, 'document.device');
   // In chunks that continue one random stream (the same text as one call), so a long request can
   // be cancelled and reports progress between chunks instead of holding the engine throughout.
@@ -43,6 +45,10 @@ export const generateText: Handler<'generateText'> = async (params, ctx) => {
   }
   const prompt = Array.from(params.prompt).length;
   return {
-    text, generated: Array.from(text).slice(prompt).join(''), vocabularySize: corpus.vocab.length, context, vocabularyFrom: corpus.name,
+    text,
+    generated: Array.from(text).slice(prompt).join(''),
+    vocabularySize: corpus.vocab.length,
+    context,
+    vocabularyFrom: corpus.name,
   };
 };

@@ -42,7 +42,11 @@ export const parameterTable: Handler<'parameterTable'> = async (params, ctx) => 
 };
 
 /** The table's rows for a built model (parameterTable, and forward when asked for them). */
-export async function tableRows(net: Block, params: { statistics?: boolean | undefined; bins?: number | undefined }, ctx: RequestContext): Promise<MethodResult<'parameterTable'>['parameters']> {
+export async function tableRows(
+  net: Block,
+  params: { statistics?: boolean | undefined; bins?: number | undefined },
+  ctx: RequestContext,
+): Promise<MethodResult<'parameterTable'>['parameters']> {
   const bins = params.bins ?? DEFAULT_TABLE_BINS;
   const places = placesOf(net);
   const rows = [];
@@ -117,13 +121,20 @@ export const parameterValues: Handler<'parameterValues'> = (params, ctx) => {
 /** Says which element (or sub-array) `index` names, or why it names none. */
 function checkIndex(name: string, shape: readonly number[], index: readonly number[]): void {
   if (index.length > shape.length) {
-    throw new ServiceError('E_INDEX', `params.index: [${index.join(', ')}] has ${index.length} indices but '${name}' has rank ${shape.length} ` +
-      `(shape (${shape.join(', ')}))`, { name, index: [...index] });
+    throw new ServiceError(
+      'E_INDEX',
+      `params.index: [${index.join(', ')}] has ${index.length} indices but '${name}' has rank ${shape.length} ` + `(shape (${shape.join(', ')}))`,
+      { name, index: [...index] },
+    );
   }
   index.forEach((i, axis) => {
     if (i >= shape[axis]!) {
-      throw new ServiceError('E_INDEX', `params.index.${axis}: index ${i} is out of range for axis ${axis} of '${name}' with shape ` +
-        `(${shape.join(', ')}); [${index.join(', ')}] names no element`, { name, index: [...index] });
+      throw new ServiceError(
+        'E_INDEX',
+        `params.index.${axis}: index ${i} is out of range for axis ${axis} of '${name}' with shape ` +
+          `(${shape.join(', ')}); [${index.join(', ')}] names no element`,
+        { name, index: [...index] },
+      );
     }
   });
 }
@@ -166,13 +177,17 @@ function setAt(name: string, p: Parameter, index: readonly number[], value: Pars
   const rest = shape.slice(index.length);
   const count = rest.reduce((a, b) => a * b, 1);
   let offset = 0;
-  index.forEach((i, axis) => { offset += i * shape.slice(axis + 1).reduce((a, b) => a * b, 1); });
+  index.forEach((i, axis) => {
+    offset += i * shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  });
   let values: number[];
   if ('fill' in value) values = new Array<number>(count).fill(value.fill);
   else {
     if (value.shape.length !== rest.length || value.shape.some((d, i) => d !== rest[i])) {
-      throw new ServiceError('E_BAD_REQUEST', `params.value.shape: '${name}'[${index.join(', ')}] has shape (${rest.join(', ')}), ` +
-        `got (${value.shape.join(', ')})`);
+      throw new ServiceError(
+        'E_BAD_REQUEST',
+        `params.value.shape: '${name}'[${index.join(', ')}] has shape (${rest.join(', ')}), ` + `got (${value.shape.join(', ')})`,
+      );
     }
     values = value.data.map(fromWireNumber);
   }

@@ -19,7 +19,10 @@ import { formatShape } from '../../core/errors.ts';
 function findRun(session: Session, runId: string): TrainingRun {
   const run = session.trainingRuns.get(runId);
   if (!run) {
-    const known = [...session.trainingRuns.keys()].slice(-10).map((k) => `'${k}'`).join(', ');
+    const known = [...session.trainingRuns.keys()]
+      .slice(-10)
+      .map((k) => `'${k}'`)
+      .join(', ');
     throw new ServiceError('E_NO_RUN', `no training run '${runId}' (runs: ${known || 'none'}); start one with startTraining`);
   }
   return run;
@@ -35,8 +38,10 @@ const shapeText = formatShape;
 export function inputShapeMismatch(documentShape: readonly number[], sampleShape: readonly number[]): string | null {
   const expected = documentShape.slice(1);
   const fits = expected.length === sampleShape.length && expected.every((d, i) => d === -1 || d === sampleShape[i]);
-  return fits ? null : `the data's samples have shape ${shapeText(sampleShape)} but the document's input shape is ` +
-    `${shapeText(documentShape)}; the model is trained on the data's shape: set the input shape to ${shapeText([-1, ...sampleShape])} to match`;
+  return fits
+    ? null
+    : `the data's samples have shape ${shapeText(sampleShape)} but the document's input shape is ` +
+        `${shapeText(documentShape)}; the model is trained on the data's shape: set the input shape to ${shapeText([-1, ...sampleShape])} to match`;
 }
 
 export const startTraining: Handler<'startTraining'> = async (params, ctx) => {
@@ -53,7 +58,12 @@ export const startTraining: Handler<'startTraining'> = async (params, ctx) => {
   const model = ensureModel(entry, { device, seed: config.seed });
   const runId = `run${session.trainingRuns.size + 1}`;
   const run = await prepareRun(model.net, config, {
-    device, seed: config.seed ?? entry.document.seed, runId, docId: params.docId, inputShape: entry.document.input.shape, document: entry.document,
+    device,
+    seed: config.seed ?? entry.document.seed,
+    runId,
+    docId: params.docId,
+    inputShape: entry.document.input.shape,
+    document: entry.document,
     onProgress: (progress) => ctx.emit('training-progress', progress),
   });
   session.trainingRuns.set(runId, run);
@@ -67,8 +77,11 @@ export const startTraining: Handler<'startTraining'> = async (params, ctx) => {
   );
   const warning = inputShapeMismatch(entry.document.input.shape, run.options.train.featureShape);
   return {
-    runId, totalSteps: run.totalSteps,
-    trainSize: run.options.train.length, validationSize: run.options.validation?.length ?? 0, step: run.step,
+    runId,
+    totalSteps: run.totalSteps,
+    trainSize: run.options.train.length,
+    validationSize: run.options.validation?.length ?? 0,
+    step: run.step,
     ...(warning ? { warnings: [warning] } : {}),
   };
 };

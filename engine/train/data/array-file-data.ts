@@ -30,8 +30,11 @@ function pick(entries: Record<string, HostTensor>, wanted: string | undefined, d
   const keys = Object.keys(entries);
   const key = wanted ?? defaults.find((k) => keys.includes(k));
   if (key === undefined) {
-    throw new DataError(`no ${role} array: looked for ${defaults.map((k) => `'${k}'`).join(', ')}; the file has ${keys.map((k) => `'${k}'`).join(', ')} ` +
-      `(choose with ${role === 'label' ? '--label' : '--features'})`, { source });
+    throw new DataError(
+      `no ${role} array: looked for ${defaults.map((k) => `'${k}'`).join(', ')}; the file has ${keys.map((k) => `'${k}'`).join(', ')} ` +
+        `(choose with ${role === 'label' ? '--label' : '--features'})`,
+      { source },
+    );
   }
   const t = entries[key];
   if (!t) throw new DataError(`there is no array named '${key}'; the file has ${keys.map((k) => `'${k}'`).join(', ')}`, { source, key });
@@ -64,15 +67,24 @@ export async function readArrayFileData(path: string, options: ArrayFileDataOpti
     }
     return makeDataset({ name: path, features, featureShape: [width - 1], labels, labelShape: [], ...task });
   }
-  if (Array.isArray(content)) throw new DataError('the file holds a positional list of arrays; save named arrays (np.savez(f, x=..., y=...))', { source: path });
+  if (Array.isArray(content))
+    throw new DataError('the file holds a positional list of arrays; save named arrays (np.savez(f, x=..., y=...))', { source: path });
   const [fKey, x] = pick(content, options.features, FEATURE_KEYS, 'feature', path);
   const [lKey, y] = pick(content, options.label === undefined ? undefined : String(options.label), LABEL_KEYS, 'label', path);
   if (x.shape.length < 1 || y.shape[0] !== x.shape[0]) {
-    throw new DataError(`'${fKey}' has shape ${JSON.stringify(x.shape)} and '${lKey}' has shape ${JSON.stringify(y.shape)}: ` +
-      'they need the same number of rows (axis 0)', { source: path, key: lKey });
+    throw new DataError(
+      `'${fKey}' has shape ${JSON.stringify(x.shape)} and '${lKey}' has shape ${JSON.stringify(y.shape)}: ` + 'they need the same number of rows (axis 0)',
+      { source: path, key: lKey },
+    );
   }
-  if (x.dtype === 'bool' || y.dtype === 'bool') throw new DataError('boolean arrays are not training data; convert them to numbers', { source: path, key: x.dtype === 'bool' ? fKey : lKey });
+  if (x.dtype === 'bool' || y.dtype === 'bool')
+    throw new DataError('boolean arrays are not training data; convert them to numbers', { source: path, key: x.dtype === 'bool' ? fKey : lKey });
   return makeDataset({
-    name: path, features: toFloat32(x), featureShape: x.shape.slice(1), labels: toFloat32(y), labelShape: y.shape.slice(1), ...task,
+    name: path,
+    features: toFloat32(x),
+    featureShape: x.shape.slice(1),
+    labels: toFloat32(y),
+    labelShape: y.shape.slice(1),
+    ...task,
   });
 }

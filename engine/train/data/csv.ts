@@ -27,7 +27,11 @@ export function splitLine(text: string, delimiter: string, line: number, source:
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (ch === '"') quoted = false; else cell += ch;
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cell += ch;
     } else if (ch === '"' && cell.trim() === '') {
       quoted = true;
       cell = '';
@@ -61,7 +65,8 @@ function resolveColumn(spec: string | number, header: string[] | null, width: nu
   if (/^-?\d+$/.test(spec) && (!header || !header.includes(spec))) return resolveColumn(Number(spec), header, width, source, role);
   if (!header) throw new DataError(`${role} column '${spec}' is a name, but the file has no header row; use a 0-based index`, { source, line: 1 });
   const i = header.indexOf(spec);
-  if (i < 0) throw new DataError(`no ${role} column named '${spec}'; the header has ${header.map((h) => `'${h}'`).join(', ')}`, { source, line: 1, column: spec });
+  if (i < 0)
+    throw new DataError(`no ${role} column named '${spec}'; the header has ${header.map((h) => `'${h}'`).join(', ')}`, { source, line: 1, column: spec });
   return i;
 }
 
@@ -99,11 +104,17 @@ export function parseCsv(text: string, options: CsvOptions = {}): Dataset {
   };
   body.forEach(({ cells, line }, r) => {
     if (cells.length !== width) throw new DataError(`this row has ${cells.length} columns, but the first row has ${width}`, { source, line });
-    featureCols.forEach((c, j) => { features[r * featureCols.length + j] = read(cells, c, line); });
+    featureCols.forEach((c, j) => {
+      features[r * featureCols.length + j] = read(cells, c, line);
+    });
     labels[r] = read(cells, labelCol, line);
   });
   return makeDataset({
-    name: source, features, featureShape: [featureCols.length], labels, labelShape: [],
+    name: source,
+    features,
+    featureShape: [featureCols.length],
+    labels,
+    labelShape: [],
     ...(options.task ? { task: options.task } : {}),
   });
 }

@@ -19,7 +19,9 @@ export class DataError extends Error {
       place.line !== undefined ? `line ${place.line}` : undefined,
       place.column !== undefined ? `column ${typeof place.column === 'number' ? place.column : `'${place.column}'`}` : undefined,
       place.key !== undefined ? `key '${place.key}'` : undefined,
-    ].filter(Boolean).join(', ');
+    ]
+      .filter(Boolean)
+      .join(', ');
     super(where ? `${where}: ${detail}` : detail);
     this.place = place;
   }

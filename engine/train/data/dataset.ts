@@ -120,8 +120,11 @@ export function makeDataset(init: Omit<Dataset, 'task' | 'numClasses' | 'length'
   const l = sizeOf(init.labelShape);
   const length = f === 0 ? 0 : init.features.length / f;
   if (!Number.isInteger(length) || init.labels.length !== length * l) {
-    throw new DataError(`${init.features.length} feature values and ${init.labels.length} label values do not make whole rows ` +
-      `of shape ${JSON.stringify(init.featureShape)} / ${JSON.stringify(init.labelShape)}`, { source: init.name });
+    throw new DataError(
+      `${init.features.length} feature values and ${init.labels.length} label values do not make whole rows ` +
+        `of shape ${JSON.stringify(init.featureShape)} / ${JSON.stringify(init.labelShape)}`,
+      { source: init.name },
+    );
   }
   if (length === 0) throw new DataError('the data set has no rows', { source: init.name });
   const integral = l === 1 && init.labels.every((v) => Number.isInteger(v) && v >= 0);

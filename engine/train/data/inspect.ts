@@ -28,8 +28,10 @@ async function firstLine(path: string): Promise<string> {
     fh = await openRegularFile(path);
   } catch (e) {
     const cause = (e as { cause?: NodeJS.ErrnoException }).cause;
-    throw new DataError(e instanceof IoError && e.code === 'E_FILE_NOT_REGULAR' ? `the file ${e.detail}` :
-      `cannot read the file (${cause?.code ?? (e as Error).message})`, { source: path });
+    throw new DataError(
+      e instanceof IoError && e.code === 'E_FILE_NOT_REGULAR' ? `the file ${e.detail}` : `cannot read the file (${cause?.code ?? (e as Error).message})`,
+      { source: path },
+    );
   }
   try {
     const buffer = Buffer.alloc(FIRST_LINE_BYTES);
@@ -37,7 +39,8 @@ async function firstLine(path: string): Promise<string> {
     const text = buffer.subarray(0, bytesRead).toString('utf8');
     const line = text.split(/\r?\n/).find((l) => l.trim() !== '');
     if (line === undefined) throw new DataError('the file is empty', { source: path });
-    if (!/\r?\n/.test(text) && bytesRead === FIRST_LINE_BYTES) throw new DataError(`the first line is longer than ${FIRST_LINE_BYTES} bytes`, { source: path, line: 1 });
+    if (!/\r?\n/.test(text) && bytesRead === FIRST_LINE_BYTES)
+      throw new DataError(`the first line is longer than ${FIRST_LINE_BYTES} bytes`, { source: path, line: 1 });
     return line;
   } finally {
     await fh.close();
@@ -54,10 +57,14 @@ export async function inspectDataFile(path: string, kind: 'csv' | 'arrays', opti
   const { content } = await readArrayFileInfo(path);
   if (isHostTensor(content)) {
     const width = content.shape.length === 2 ? content.shape[1]! : 0;
-    return { format: 'npy', header: false, columns: Array.from({ length: width }, (_, i) => String(i)),
-      arrays: [{ name: '', shape: [...content.shape], dtype: content.dtype }] };
+    return {
+      format: 'npy',
+      header: false,
+      columns: Array.from({ length: width }, (_, i) => String(i)),
+      arrays: [{ name: '', shape: [...content.shape], dtype: content.dtype }],
+    };
   }
-  if (Array.isArray(content)) throw new DataError('the file holds a positional list of arrays; save named arrays (np.savez(f, x=..., y=...))', { source: path });
-  return { format: 'npz', header: false, columns: [],
-    arrays: Object.entries(content).map(([name, t]) => ({ name, shape: [...t.shape], dtype: t.dtype })) };
+  if (Array.isArray(content))
+    throw new DataError('the file holds a positional list of arrays; save named arrays (np.savez(f, x=..., y=...))', { source: path });
+  return { format: 'npz', header: false, columns: [], arrays: Object.entries(content).map(([name, t]) => ({ name, shape: [...t.shape], dtype: t.dtype })) };
 }

@@ -20,11 +20,19 @@ export const DEFAULT_TEXT_WINDOW = 32;
 async function readRegularText(path: string): Promise<string> {
   try {
     const fh = await openRegularFile(path);
-    try { return await fh.readFile('utf8'); } finally { await fh.close(); }
+    try {
+      return await fh.readFile('utf8');
+    } finally {
+      await fh.close();
+    }
   } catch (e) {
     const cause = (e as { cause?: NodeJS.ErrnoException }).cause;
-    throw new DataError(e instanceof IoError && e.code === 'E_FILE_NOT_REGULAR' ? `the file ${e.detail}` :
-      `cannot read the file (${cause?.code ?? (e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { source: path });
+    throw new DataError(
+      e instanceof IoError && e.code === 'E_FILE_NOT_REGULAR'
+        ? `the file ${e.detail}`
+        : `cannot read the file (${cause?.code ?? (e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      { source: path },
+    );
   }
 }
 
@@ -38,10 +46,14 @@ export async function loadDataSource(source: DataSource, options: { seed?: numbe
       // A random subset, not the first rows: those are all zeros.
       return subset(all, permutation(all.length, mixSeed(seed, 0x6d6e)).subarray(0, source.limit));
     }
-    case 'spirals': return twoSpirals({ ...source, seed });
-    case 'linear': return syntheticLinear({ ...source, seed });
-    case 'csv': return parseCsv(await readRegularText(source.path), { ...source, source: source.path, ...task });
-    case 'arrays': return readArrayFileData(source.path, { ...source, ...task });
+    case 'spirals':
+      return twoSpirals({ ...source, seed });
+    case 'linear':
+      return syntheticLinear({ ...source, seed });
+    case 'csv':
+      return parseCsv(await readRegularText(source.path), { ...source, source: source.path, ...task });
+    case 'arrays':
+      return readArrayFileData(source.path, { ...source, ...task });
     case 'text': {
       if (options.task === 'regression') throw new DataError('text data is a classification task (the next character)', { source: source.path });
       return textDataset(textCorpus(await readRegularText(source.path), source.path), source.window ?? DEFAULT_TEXT_WINDOW, source.stride ?? 1);
@@ -55,9 +67,16 @@ export interface SplitData {
 }
 
 /** Loads and splits; a validation size of 0 means no validation set. */
-export async function loadSplitData(source: DataSource, options: {
-  seed?: number; task?: Task; validationFraction?: number; trainSize?: number; validationSize?: number;
-}): Promise<SplitData> {
+export async function loadSplitData(
+  source: DataSource,
+  options: {
+    seed?: number;
+    task?: Task;
+    validationFraction?: number;
+    trainSize?: number;
+    validationSize?: number;
+  },
+): Promise<SplitData> {
   const all = await loadDataSource(source, options);
   const { train, validation } = trainValidationSplit(all, {
     seed: options.seed ?? 0,

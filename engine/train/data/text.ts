@@ -65,8 +65,15 @@ export function textWindows(corpus: TextCorpus, window: number, stride = 1): Tex
 export function textDataset(corpus: TextCorpus, window: number, stride = 1): Dataset {
   const w = textWindows(corpus, window, stride);
   return {
-    name: corpus.name, features: Float32Array.from(w.inputs), featureShape: [window], labels: Float32Array.from(w.targets),
-    labelShape: [window], length: w.count, task: 'classification', numClasses: corpus.vocab.length, vocab: corpus.vocab,
+    name: corpus.name,
+    features: Float32Array.from(w.inputs),
+    featureShape: [window],
+    labels: Float32Array.from(w.targets),
+    labelShape: [window],
+    length: w.count,
+    task: 'classification',
+    numClasses: corpus.vocab.length,
+    vocab: corpus.vocab,
   };
 }
 
@@ -79,10 +86,11 @@ export function unigramEntropy(corpus: TextCorpus): number {
   return h;
 }
 
-export const encodeText = (corpus: TextCorpus, text: string): number[] => Array.from(text, (c) => {
-  const id = corpus.vocab.indexOf(c);
-  if (id < 0) throw new DataError(`the character ${JSON.stringify(c)} is not in the vocabulary`, { source: corpus.name });
-  return id;
-});
+export const encodeText = (corpus: TextCorpus, text: string): number[] =>
+  Array.from(text, (c) => {
+    const id = corpus.vocab.indexOf(c);
+    if (id < 0) throw new DataError(`the character ${JSON.stringify(c)} is not in the vocabulary`, { source: corpus.name });
+    return id;
+  });
 
 export const decodeText = (corpus: TextCorpus, ids: readonly number[]): string => ids.map((i) => corpus.vocab[i] ?? '').join('');

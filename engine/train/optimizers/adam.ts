@@ -43,9 +43,18 @@ export class Adam extends Optimizer {
   step(weight: NDArray, grad: NDArray, state: ParamState, lr: number, wd: number): void {
     const t = Math.max(1, this.numUpdate);
     const lrT = (lr * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
-    if (fusedUpdate('adam', weight, grad, state.mean!, state.var!, {
-      lr: lrT, wd, rescale: this.rescaleGrad, clip: this.clipGradient, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon,
-    })) return;
+    if (
+      fusedUpdate('adam', weight, grad, state.mean!, state.var!, {
+        lr: lrT,
+        wd,
+        rescale: this.rescaleGrad,
+        clip: this.clipGradient,
+        beta1: this.beta1,
+        beta2: this.beta2,
+        epsilon: this.epsilon,
+      })
+    )
+      return;
     this.stepUnfused(weight, grad, state, lr, wd);
   }
 

@@ -17,10 +17,20 @@ export class AdamW extends Adam {
 
   override step(weight: NDArray, grad: NDArray, state: ParamState, lr: number, wd: number): void {
     const t = Math.max(1, this.numUpdate);
-    if (fusedUpdate('adamw', weight, grad, state.mean!, state.var!, {
-      lr, wd, rescale: this.rescaleGrad, clip: this.clipGradient, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon,
-      c1: 1 - this.beta1 ** t, c2: 1 - this.beta2 ** t,
-    })) return;
+    if (
+      fusedUpdate('adamw', weight, grad, state.mean!, state.var!, {
+        lr,
+        wd,
+        rescale: this.rescaleGrad,
+        clip: this.clipGradient,
+        beta1: this.beta1,
+        beta2: this.beta2,
+        epsilon: this.epsilon,
+        c1: 1 - this.beta1 ** t,
+        c2: 1 - this.beta2 ** t,
+      })
+    )
+      return;
     this.stepUnfused(weight, grad, state, lr, wd);
   }
 

@@ -13,9 +13,13 @@ export type OptimizerName = 'sgd' | 'adam' | 'adamw';
 /** @example createOptimizer('sgd', { learningRate: 0.1, momentum: 0.9 }) */
 export function createOptimizer(name: OptimizerName, options: SGDOptions & AdamOptions = {}): Optimizer {
   switch (name) {
-    case 'sgd': return new SGD(options);
-    case 'adam': return new Adam(options);
-    case 'adamw': return new AdamW(options);
-    default: throw new RangeError(`unknown optimizer ${JSON.stringify(name)}; use sgd, adam or adamw`);
+    case 'sgd':
+      return new SGD(options);
+    case 'adam':
+      return new Adam(options);
+    case 'adamw':
+      return new AdamW(options);
+    default:
+      throw new RangeError(`unknown optimizer ${JSON.stringify(name)}; use sgd, adam or adamw`);
   }
 }

@@ -91,8 +91,16 @@ export function assign(target: NDArray, value: NDArray): void {
 
 /** The scalars of one fused update (native optimizerUpdate's `hyper`, by name). */
 export interface FusedHyper {
-  lr: number; wd: number; rescale: number; clip: number | null;
-  momentum?: number; beta1?: number; beta2?: number; epsilon?: number; c1?: number; c2?: number;
+  lr: number;
+  wd: number;
+  rescale: number;
+  clip: number | null;
+  momentum?: number;
+  beta1?: number;
+  beta2?: number;
+  epsilon?: number;
+  c1?: number;
+  c2?: number;
   /** SGD: multiply the gradient by rescale (false: the caller folded it into lr). */
   rescaleFirst?: boolean;
 }
@@ -106,10 +114,31 @@ export function fusedUpdate(kind: keyof typeof OPTIMIZER_KIND, weight: NDArray, 
   const dtype = weight.dtype;
   if (!isFloat(dtype) || grad.dtype !== dtype || grad.size !== weight.size || grad.device !== weight.device) return false;
   for (const s of [s0, s1]) if (s && (s.dtype !== dtype || s.size !== weight.size || s.device !== weight.device)) return false;
-  const hyper = [h.lr, h.wd, h.rescale, h.clip ?? -1, h.momentum ?? 0, h.beta1 ?? 0, h.beta2 ?? 0, h.epsilon ?? 0, h.c1 ?? 1, h.c2 ?? 1, h.rescaleFirst ? 1 : 0];
+  const hyper = [
+    h.lr,
+    h.wd,
+    h.rescale,
+    h.clip ?? -1,
+    h.momentum ?? 0,
+    h.beta1 ?? 0,
+    h.beta2 ?? 0,
+    h.epsilon ?? 0,
+    h.c1 ?? 1,
+    h.c2 ?? 1,
+    h.rescaleFirst ? 1 : 0,
+  ];
   if (!hyper.every(Number.isFinite)) return false;
   try {
-    native().optimizerUpdate(OPTIMIZER_KIND[kind], DTYPE_INFO[dtype].code, weight.buffer, grad.buffer, s0?.buffer ?? null, s1?.buffer ?? null, weight.size, hyper);
+    native().optimizerUpdate(
+      OPTIMIZER_KIND[kind],
+      DTYPE_INFO[dtype].code,
+      weight.buffer,
+      grad.buffer,
+      s0?.buffer ?? null,
+      s1?.buffer ?? null,
+      weight.size,
+      hyper,
+    );
   } catch (e) {
     throw errors.fromNative(`${kind} update`, e, `weight ${JSON.stringify(weight.shape)} ${dtype}`);
   }

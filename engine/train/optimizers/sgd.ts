@@ -27,9 +27,17 @@ export class SGD extends Optimizer {
   step(weight: NDArray, grad: NDArray, state: ParamState, lr: number, wd: number): void {
     // Without clipping or decay, rescale folds into the step size: two elementwise passes fewer.
     const fold = this.clipGradient === null && wd === 0;
-    if (fusedUpdate('sgd', weight, grad, state.mom ?? null, null, {
-      lr: fold ? lr * this.rescaleGrad : lr, wd, rescale: this.rescaleGrad, clip: this.clipGradient, momentum: this.momentum, rescaleFirst: !fold,
-    })) return;
+    if (
+      fusedUpdate('sgd', weight, grad, state.mom ?? null, null, {
+        lr: fold ? lr * this.rescaleGrad : lr,
+        wd,
+        rescale: this.rescaleGrad,
+        clip: this.clipGradient,
+        momentum: this.momentum,
+        rescaleFirst: !fold,
+      })
+    )
+      return;
     this.stepUnfused(weight, grad, state, lr, wd);
   }
 

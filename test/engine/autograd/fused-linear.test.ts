@@ -25,16 +25,18 @@ function maxDiff(a: NDArray, b: NDArray): number {
 function spyOn<K extends keyof NativeAddon>(fn: K, body: () => void): unknown[][] {
   const real = native();
   const calls: unknown[][] = [];
-  installAddon(new Proxy(real, {
-    get(target, prop) {
-      const v = target[prop as keyof NativeAddon] as unknown;
-      if (prop !== fn || typeof v !== 'function') return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-      return (...args: unknown[]) => {
-        calls.push(args);
-        return (v as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  }));
+  installAddon(
+    new Proxy(real, {
+      get(target, prop) {
+        const v = target[prop as keyof NativeAddon] as unknown;
+        if (prop !== fn || typeof v !== 'function') return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+        return (...args: unknown[]) => {
+          calls.push(args);
+          return (v as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    }),
+  );
   try {
     body();
   } finally {
@@ -50,7 +52,10 @@ function unfused(x: NDArray, w: NDArray, b: NDArray, act: (typeof ACTS)[number])
 
 describe('fused linear under autograd', () => {
   for (const act of ACTS) {
-    for (const [rows, inUnits, outUnits] of [[4, 5, 3], [64, 100, 80]] as const) {
+    for (const [rows, inUnits, outUnits] of [
+      [4, 5, 3],
+      [64, 100, 80],
+    ] as const) {
       test(`${act} ${rows}x${inUnits}->${outUnits}: values and gradients match the unfused ops`, () => {
         const x = np.random.uniform(-1, 1, [rows, inUnits], { seed: 1 });
         const w = np.random.uniform(-1, 1, [outUnits, inUnits], { seed: 2 });
@@ -106,7 +111,14 @@ describe('fused linear under autograd', () => {
     const [d0, d1] = [net.at<Dense>(0), net.at<Dense>(1)];
     const x2 = x.copy();
     x2.attachGrad();
-    autograd.record(() => npx.linear(npx.linear(x2, d0.weight.data(), d0.bias!.data()).relu(), d1.weight.data(), d1.bias!.data()).square().sum()).backward();
+    autograd
+      .record(() =>
+        npx
+          .linear(npx.linear(x2, d0.weight.data(), d0.bias!.data()).relu(), d1.weight.data(), d1.bias!.data())
+          .square()
+          .sum(),
+      )
+      .backward();
     assert.ok(maxDiff(x.grad!, x2.grad!) <= 1e-6);
   });
 

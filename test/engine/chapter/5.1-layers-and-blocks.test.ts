@@ -68,15 +68,21 @@ test('5.1.3: FancyMLP: constant parameter, reused layer, data-dependent control 
   if (Number(h.abs().sum().item()) < 0.8) h = h.mul(10);
   assert.ok(Math.abs(Number(y.item()) - Number(h.sum().item())) < 1e-6);
   // Exercise 1: the FancyMLP's parameters, the constant among them.
-  assert.equal(net.collectParams().toString(), [
-    'fancymlp0_ (',
-    "  Constant fancymlp0_rand_weight (shape=(20, 20), dtype=<class 'numpy.float32'>)",
-    '  Parameter dense6_weight (shape=(20, 20), dtype=float32)',
-    '  Parameter dense6_bias (shape=(20,), dtype=float32)',
-    ')',
-  ].join('\n'));
+  assert.equal(
+    net.collectParams().toString(),
+    [
+      'fancymlp0_ (',
+      "  Constant fancymlp0_rand_weight (shape=(20, 20), dtype=<class 'numpy.float32'>)",
+      '  Parameter dense6_weight (shape=(20, 20), dtype=float32)',
+      '  Parameter dense6_bias (shape=(20,), dtype=float32)',
+      ')',
+    ].join('\n'),
+  );
   assert.equal(net.randWeight.gradReq, 'null');
-  assert.throws(() => net.randWeight.grad(), (e: ModelError) => e.code === 'E_PARAM_GRAD_REQ');
+  assert.throws(
+    () => net.randWeight.grad(),
+    (e: ModelError) => e.code === 'E_PARAM_GRAD_REQ',
+  );
 });
 
 test('5.1.3: NestMLP inside the chimera', () => {
@@ -85,21 +91,24 @@ test('5.1.3: NestMLP inside the chimera', () => {
   const y = chimera.call(x);
   assert.deepEqual(y.shape, []);
   assert.ok(Number.isFinite(Number(y.item())));
-  assert.equal(chimera.toString(), [
-    'Sequential(',
-    '  (0): NestMLP(',
-    '    (net): Sequential(',
-    '      (0): Dense(20 -> 64, Activation(relu))',
-    '      (1): Dense(64 -> 32, Activation(relu))',
-    '    )',
-    '    (dense): Dense(32 -> 16, Activation(relu))',
-    '  )',
-    '  (1): Dense(16 -> 20, linear)',
-    '  (2): FancyMLP(',
-    '    (dense): Dense(20 -> 20, Activation(relu))',
-    '  )',
-    ')',
-  ].join('\n'));
+  assert.equal(
+    chimera.toString(),
+    [
+      'Sequential(',
+      '  (0): NestMLP(',
+      '    (net): Sequential(',
+      '      (0): Dense(20 -> 64, Activation(relu))',
+      '      (1): Dense(64 -> 32, Activation(relu))',
+      '    )',
+      '    (dense): Dense(32 -> 16, Activation(relu))',
+      '  )',
+      '  (1): Dense(16 -> 20, linear)',
+      '  (2): FancyMLP(',
+      '    (dense): Dense(20 -> 20, Activation(relu))',
+      '  )',
+      ')',
+    ].join('\n'),
+  );
 });
 
 test('5.1 exercise 3: layers kept in a plain list are not registered, so never initialized', () => {
@@ -112,7 +121,10 @@ test('5.1 exercise 3: layers kept in a plain list are not registered, so never i
   const net = run(() => new ListMLP());
   net.initialize();
   assert.equal(net.collectParams().size, 0);
-  assert.throws(() => net.call(x), (e: ModelError) => e.code === 'E_PARAM_UNINITIALIZED' && /collectParams|nested child/.test(e.message));
+  assert.throws(
+    () => net.call(x),
+    (e: ModelError) => e.code === 'E_PARAM_UNINITIALIZED' && /collectParams|nested child/.test(e.message),
+  );
 });
 
 test('5.1 exercise 4: a parallel block concatenates the outputs of two networks', () => {

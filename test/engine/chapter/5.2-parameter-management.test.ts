@@ -15,8 +15,14 @@ net.call(x);
 const layer = (i: number): Dense => net.at<Dense>(i);
 
 test('5.2.1: each layer prints its own ParameterDict', () => {
-  assert.equal(layer(0).params.toString(), 'dense0_ (\n  Parameter dense0_weight (shape=(256, 20), dtype=float32)\n  Parameter dense0_bias (shape=(256,), dtype=float32)\n)');
-  assert.equal(layer(1).params.toString(), 'dense1_ (\n  Parameter dense1_weight (shape=(10, 256), dtype=float32)\n  Parameter dense1_bias (shape=(10,), dtype=float32)\n)');
+  assert.equal(
+    layer(0).params.toString(),
+    'dense0_ (\n  Parameter dense0_weight (shape=(256, 20), dtype=float32)\n  Parameter dense0_bias (shape=(256,), dtype=float32)\n)',
+  );
+  assert.equal(
+    layer(1).params.toString(),
+    'dense1_ (\n  Parameter dense1_weight (shape=(10, 256), dtype=float32)\n  Parameter dense1_bias (shape=(10,), dtype=float32)\n)',
+  );
 });
 
 test('5.2.1: targeted parameters: by attribute, by name, data and grad', () => {
@@ -32,20 +38,30 @@ test('5.2.1: targeted parameters: by attribute, by name, data and grad', () => {
 });
 
 test('5.2.1: all parameters at once with collectParams, and selection by regex', () => {
-  assert.equal(layer(0).collectParams().toString(), 'dense0_ (\n  Parameter dense0_weight (shape=(256, 20), dtype=float32)\n  Parameter dense0_bias (shape=(256,), dtype=float32)\n)');
-  assert.equal(net.collectParams().toString(), [
-    'sequential0_ (',
-    '  Parameter dense0_weight (shape=(256, 20), dtype=float32)',
-    '  Parameter dense0_bias (shape=(256,), dtype=float32)',
-    '  Parameter dense1_weight (shape=(10, 256), dtype=float32)',
-    '  Parameter dense1_bias (shape=(10,), dtype=float32)',
-    ')',
-  ].join('\n'));
+  assert.equal(
+    layer(0).collectParams().toString(),
+    'dense0_ (\n  Parameter dense0_weight (shape=(256, 20), dtype=float32)\n  Parameter dense0_bias (shape=(256,), dtype=float32)\n)',
+  );
+  assert.equal(
+    net.collectParams().toString(),
+    [
+      'sequential0_ (',
+      '  Parameter dense0_weight (shape=(256, 20), dtype=float32)',
+      '  Parameter dense0_bias (shape=(256,), dtype=float32)',
+      '  Parameter dense1_weight (shape=(10, 256), dtype=float32)',
+      '  Parameter dense1_bias (shape=(10,), dtype=float32)',
+      ')',
+    ].join('\n'),
+  );
   assert.equal(net.collectParams().at('dense1_bias').data().toString(), 'array([0., 0., 0., 0., 0., 0., 0., 0., 0., 0.])');
-  assert.equal(net.collectParams('.*weight').toString(),
-    'sequential0_ (\n  Parameter dense0_weight (shape=(256, 20), dtype=float32)\n  Parameter dense1_weight (shape=(10, 256), dtype=float32)\n)');
-  assert.equal(net.collectParams('dense0.*').toString(),
-    'sequential0_ (\n  Parameter dense0_weight (shape=(256, 20), dtype=float32)\n  Parameter dense0_bias (shape=(256,), dtype=float32)\n)');
+  assert.equal(
+    net.collectParams('.*weight').toString(),
+    'sequential0_ (\n  Parameter dense0_weight (shape=(256, 20), dtype=float32)\n  Parameter dense1_weight (shape=(10, 256), dtype=float32)\n)',
+  );
+  assert.equal(
+    net.collectParams('dense0.*').toString(),
+    'sequential0_ (\n  Parameter dense0_weight (shape=(256, 20), dtype=float32)\n  Parameter dense0_bias (shape=(256,), dtype=float32)\n)',
+  );
   // re.match semantics: anchored at the start only.
   assert.equal(net.collectParams('weight').size, 0);
   assert.equal(net.collectParams('.*weight|.*bias').size, 4);
@@ -59,12 +75,21 @@ test('5.2.1: Rube Goldberg: nested block factories, names and structure', () => 
   // Nine layers of Uniform(0.07) shrink the signal to ~1e-9, as in the chapter.
   assert.ok(flat(y).every((v) => Math.abs(v) < 1e-5));
   const block = ['    (0): Dense(16 -> 32, Activation(relu))', '    (1): Dense(32 -> 16, Activation(relu))'];
-  assert.equal(rgnet.toString(), [
-    'Sequential(', '  (0): Sequential(',
-    '    (0): Sequential(', '      (0): Dense(20 -> 32, Activation(relu))', '      (1): Dense(32 -> 16, Activation(relu))', '    )',
-    ...[1, 2, 3].flatMap((i) => [`    (${i}): Sequential(`, ...block.map((l) => `  ${l}`), '    )']),
-    '  )', '  (1): Dense(16 -> 10, linear)', ')',
-  ].join('\n'));
+  assert.equal(
+    rgnet.toString(),
+    [
+      'Sequential(',
+      '  (0): Sequential(',
+      '    (0): Sequential(',
+      '      (0): Dense(20 -> 32, Activation(relu))',
+      '      (1): Dense(32 -> 16, Activation(relu))',
+      '    )',
+      ...[1, 2, 3].flatMap((i) => [`    (${i}): Sequential(`, ...block.map((l) => `  ${l}`), '    )']),
+      '  )',
+      '  (1): Dense(16 -> 10, linear)',
+      ')',
+    ].join('\n'),
+  );
   const lines = ['sequential1_ ('];
   for (let i = 2; i <= 9; i++) {
     const [out, inp] = i % 2 === 0 ? [32, i === 2 ? 20 : 16] : [16, 32];
@@ -80,7 +105,7 @@ test('5.2.1: Rube Goldberg: nested block factories, names and structure', () => 
 test('5.2.2: built-in Normal(0.01) re-initialization; the bias keeps its own zeros init', () => {
   net.initialize(new init.Normal(0.01), { forceReinit: true });
   const w = flat(layer(0).weight.data());
-  assert.ok(Math.abs(mean(w)) < 4 * 0.01 / Math.sqrt(w.length));
+  assert.ok(Math.abs(mean(w)) < (4 * 0.01) / Math.sqrt(w.length));
   assert.ok(Math.abs(std(w) - 0.01) < 0.0006);
   assert.deepEqual(flat(layer(0).bias!.data()), new Array(256).fill(0));
   assert.deepEqual(layer(0).weight.data().get(0).shape, [20]);
@@ -88,8 +113,7 @@ test('5.2.2: built-in Normal(0.01) re-initialization; the bias keeps its own zer
 
 test('5.2.2: Constant(1) for all, then Constant(42) for one layer and Xavier for one weight', () => {
   net.initialize(new init.Constant(1), { forceReinit: true });
-  assert.equal(layer(0).weight.data().get(0).toString(),
-    'array([1., 1., 1., 1., 1., 1., 1., 1., 1., 1., 1., 1., 1., 1., 1., 1., 1.,\n       1., 1., 1.])');
+  assert.equal(layer(0).weight.data().get(0).toString(), 'array([1., 1., 1., 1., 1., 1., 1., 1., 1., 1., 1., 1., 1., 1., 1., 1., 1.,\n       1., 1., 1.])');
   layer(1).initialize(new init.Constant(42), { forceReinit: true });
   layer(0).weight.initialize(new init.Xavier(), { forceReinit: true });
   assert.equal(layer(1).weight.data().get(0, 0).item(), 42);
@@ -151,7 +175,10 @@ test('5.2 exercise 3: before the first batch the shapes have -1 and data() says 
   const fresh = run(() => new Sequential().add(new Dense(256, { activation: 'relu' }), new Dense(10)));
   fresh.initialize();
   assert.deepEqual(fresh.at<Dense>(0).weight.shape, [256, -1]);
-  assert.throws(() => fresh.at<Dense>(0).weight.data(), (e: Error) => e instanceof DeferredInitError && /one batch/.test(e.message) && /inUnits/.test(e.message));
+  assert.throws(
+    () => fresh.at<Dense>(0).weight.data(),
+    (e: Error) => e instanceof DeferredInitError && /one batch/.test(e.message) && /inUnits/.test(e.message),
+  );
   fresh.call(x);
   assert.deepEqual(fresh.at<Dense>(0).weight.shape, [256, 20]);
   assert.deepEqual(fresh.at<Dense>(1).weight.shape, [10, 256]);
@@ -169,7 +196,10 @@ test('5.2 exercise 4: an MLP with a shared layer, trained a few steps, watching 
     loss.backward();
     losses.push(Number(loss.item()));
     const g = flat(shared.weight.grad());
-    assert.ok(g.some((v) => v !== 0), 'the shared weight receives a gradient');
+    assert.ok(
+      g.some((v) => v !== 0),
+      'the shared weight receives a gradient',
+    );
     for (const p of params) p.data().isub(p.grad().mul(0.1));
   }
   assert.ok(losses[losses.length - 1]! < losses[0]!, `loss ${losses[0]} → ${losses[losses.length - 1]}`);

@@ -21,7 +21,7 @@ test('5.4.1: CenteredLayer inside a network: the output mean vanishes', () => {
   assert.ok(Math.abs(Number(y.mean().item())) < 1e-6);
 });
 
-test('5.4.2: ParameterDict.get creates a parameter with numpy\'s default dtype repr', () => {
+test("5.4.2: ParameterDict.get creates a parameter with numpy's default dtype repr", () => {
   const params = new ParameterDict();
   params.get('param2', { shape: [2, 3] });
   assert.equal(params.toString(), "(\n  Parameter param2 (shape=(2, 3), dtype=<class 'numpy.float32'>)\n)");
@@ -29,12 +29,15 @@ test('5.4.2: ParameterDict.get creates a parameter with numpy\'s default dtype r
 
 test('5.4.2: MyDense: parameters from params.get, forward with ReLU', () => {
   const dense = run(() => new examples.MyDense(3, 5));
-  assert.equal(dense.params.toString(), [
-    'mydense0_ (',
-    "  Parameter mydense0_weight (shape=(5, 3), dtype=<class 'numpy.float32'>)",
-    "  Parameter mydense0_bias (shape=(3,), dtype=<class 'numpy.float32'>)",
-    ')',
-  ].join('\n'));
+  assert.equal(
+    dense.params.toString(),
+    [
+      'mydense0_ (',
+      "  Parameter mydense0_weight (shape=(5, 3), dtype=<class 'numpy.float32'>)",
+      "  Parameter mydense0_bias (shape=(3,), dtype=<class 'numpy.float32'>)",
+      ')',
+    ].join('\n'),
+  );
   dense.initialize();
   const x = np.random.uniform(0, 1, [2, 5]);
   const y = dense.call(x);
@@ -87,7 +90,10 @@ test('5.4 exercise 1: an affine layer that removes the mean and learns an additi
 test('5.4 exercise 2: a tensor reduction layer y_k = Σ_ij W_ijk x_i x_j', () => {
   class TensorReduction extends Block {
     readonly weight: Parameter;
-    constructor(readonly d: number, readonly k: number) {
+    constructor(
+      readonly d: number,
+      readonly k: number,
+    ) {
       super();
       this.weight = this.params.get('weight', { shape: [d, d, k] });
     }

@@ -98,8 +98,10 @@ test('5.5.2: missing and extra keys name the parameters; allowMissing / ignoreEx
   small.initialize();
   await small.saveParameters(file('small.params'));
   const bigger = run(() => new Sequential().add(new Dense(10, { inUnits: 20 }), new Dense(3, { inUnits: 10 })));
-  await assert.rejects(bigger.loadParameters(file('small.params')), (e: ModelError) =>
-    e.code === 'E_LOAD_MISSING' && e.message.includes("'1.weight'") && e.message.includes("'0.weight'") && /allowMissing/.test(e.message));
+  await assert.rejects(
+    bigger.loadParameters(file('small.params')),
+    (e: ModelError) => e.code === 'E_LOAD_MISSING' && e.message.includes("'1.weight'") && e.message.includes("'0.weight'") && /allowMissing/.test(e.message),
+  );
   await bigger.loadParameters(file('small.params'), { allowMissing: true });
   assert.deepEqual(flat(bigger.at<Dense>(0).weight.data()), flat(small.at<Dense>(0).weight.data()));
   assert.equal(bigger.at<Dense>(1).weight.state, 'uninitialized');
@@ -107,8 +109,10 @@ test('5.5.2: missing and extra keys name the parameters; allowMissing / ignoreEx
   bigger.initialize();
   await bigger.saveParameters(file('bigger.params'));
   const fresh = run(() => new Sequential().add(new Dense(10, { inUnits: 20 })));
-  await assert.rejects(fresh.loadParameters(file('bigger.params')), (e: ModelError) =>
-    e.code === 'E_LOAD_EXTRA' && e.names.includes('1.weight') && /ignoreExtra/.test(e.message));
+  await assert.rejects(
+    fresh.loadParameters(file('bigger.params')),
+    (e: ModelError) => e.code === 'E_LOAD_EXTRA' && e.names.includes('1.weight') && /ignoreExtra/.test(e.message),
+  );
   await fresh.loadParameters(file('bigger.params'), { ignoreExtra: true });
   assert.equal(fresh.at<Dense>(0).weight.state, 'initialized');
 });
@@ -118,8 +122,10 @@ test('5.5.2: shape and dtype mismatches are errors naming the key; castDtype con
   a.initialize();
   await a.saveParameters(file('a.params'));
   const wrongShape = run(() => new Sequential().add(new Dense(10, { inUnits: 30 })));
-  await assert.rejects(wrongShape.loadParameters(file('a.params')), (e: ModelError) =>
-    e.code === 'E_LOAD_SHAPE' && e.message.includes("'0.weight'") && e.message.includes('(10, 30)') && e.message.includes('(10, 20)'));
+  await assert.rejects(
+    wrongShape.loadParameters(file('a.params')),
+    (e: ModelError) => e.code === 'E_LOAD_SHAPE' && e.message.includes("'0.weight'") && e.message.includes('(10, 30)') && e.message.includes('(10, 20)'),
+  );
   const f64 = run(() => new Sequential().add(new Dense(10, { inUnits: 20, dtype: 'float64' })));
   await assert.rejects(f64.loadParameters(file('a.params')), (e: ModelError) => e.code === 'E_LOAD_DTYPE' && /castDtype/.test(e.message));
   await f64.loadParameters(file('a.params'), { castDtype: true });

@@ -43,18 +43,26 @@ test('5.6 exercise 2: parameters are read onto a chosen device with loadParamete
 test('5.6: a parameter read on a device it does not live on says where it lives', () => {
   const net = run(() => new Sequential().add(new Dense(1, { inUnits: 3 })));
   net.initialize(undefined, { device: cpu() });
-  assert.throws(() => net.at<Dense>(0).weight.data(gpu(3)), (e: ModelError) =>
-    e.code === 'E_PARAM_DEVICE' && e.message.includes('gpu(3)') && e.message.includes('cpu(0)'));
+  assert.throws(
+    () => net.at<Dense>(0).weight.data(gpu(3)),
+    (e: ModelError) => e.code === 'E_PARAM_DEVICE' && e.message.includes('gpu(3)') && e.message.includes('cpu(0)'),
+  );
 });
 
 test('5.6: initializing on a GPU the build or machine lacks fails with a clear error', (t) => {
-  if (numGpus() > 0) { t.skip('this machine has a GPU'); return; }
+  if (numGpus() > 0) {
+    t.skip('this machine has a GPU');
+    return;
+  }
   const net = run(() => new Sequential().add(new Dense(1, { inUnits: 3 })));
   assert.throws(() => net.initialize(undefined, { device: gpu(0) }), /GPU|cuda|CUDA/);
 });
 
 test('5.6: on a GPU, outputs and parameters stay on gpu(0)', (t) => {
-  if (numGpus() === 0) { t.skip('no GPU on this machine'); return; }
+  if (numGpus() === 0) {
+    t.skip('no GPU on this machine');
+    return;
+  }
   const net = run(() => new Sequential().add(new Dense(4, { activation: 'relu' }), new Dense(1)));
   net.initialize(undefined, { device: gpu(0) });
   const x = np.random.uniform(0, 1, [2, 3], { device: gpu(0) });

@@ -22,7 +22,12 @@ const T = 5;
 function maskDocument(maskShape: number[] = [-1, T], connectMask = true): GraphDocument {
   const e = (id: string, from: string, to: string, port = 'data') => ({ id, source: { node: from, port: 'output' }, target: { node: to, port } });
   return {
-    format: 'blocksmith.graph', version: 2, input: { shape: [-1, T, 8], dtype: 'float32' }, device: 'cpu', seed: 7, className: 'MaskedAttention',
+    format: 'blocksmith.graph',
+    version: 2,
+    input: { shape: [-1, T, 8], dtype: 'float32' },
+    device: 'cpu',
+    seed: 7,
+    className: 'MaskedAttention',
     nodes: [
       { id: 'in', kind: 'Input', name: 'data' },
       { id: 'm', kind: 'Input', name: 'mask', attrs: { shape: maskShape } },
@@ -41,9 +46,15 @@ const inputs = (): [NDArray, NDArray] => [np.random.uniform(-1, 1, [2, T, 8], { 
 
 test('shape inference: the mask port is optional, the batch stays deferred, a wrong mask names the node', () => {
   const ok = inferShapes(maskDocument());
-  assert.deepEqual(ok.problems.filter((p) => p.severity === 'error'), []);
+  assert.deepEqual(
+    ok.problems.filter((p) => p.severity === 'error'),
+    [],
+  );
   assert.deepEqual(ok.nodes.att!.outputShapes, [[-1, T, 8]]);
-  assert.deepEqual(inferShapes(maskDocument([-1, T], false)).problems.filter((p) => p.severity === 'error'), []);
+  assert.deepEqual(
+    inferShapes(maskDocument([-1, T], false)).problems.filter((p) => p.severity === 'error'),
+    [],
+  );
   const bad = inferShapes(maskDocument([-1, T + 1])).problems.filter((p) => p.severity === 'error');
   assert.equal(bad.length, 1);
   assert.equal(bad[0]!.nodeId, 'att');
@@ -57,8 +68,16 @@ test('the mask changes the output, and an all-zero mask equals no mask', async (
   const zero = runModel(model, [x, np.zeros([2, T])]).outputs[0]!;
   const open = await prepareModel(maskDocument([-1, T], false));
   runModel(open, [x, np.zeros([2, T])]); // finishes deferred initialization
-  const source = new Map(model.net.collectParams().values().map((p) => [p.name, p]));
-  open.net.collectParams().values().forEach((p) => p.setData(source.get(p.name)!.data()));
+  const source = new Map(
+    model.net
+      .collectParams()
+      .values()
+      .map((p) => [p.name, p]),
+  );
+  open.net
+    .collectParams()
+    .values()
+    .forEach((p) => p.setData(source.get(p.name)!.data()));
   const plain = runModel(open, [x, np.zeros([2, T])]).outputs[0]!;
   assert.ok(maxRelativeError(zero.toTyped() as Float32Array, plain.toTyped() as Float32Array) < 1e-6);
   assert.ok(maxRelativeError(masked.toTyped() as Float32Array, plain.toTyped() as Float32Array) > 1e-3);
@@ -71,7 +90,8 @@ test('ONNX: the masked attention runs in onnxruntime with two inputs and matches
   const [x, m] = inputs();
   const expected = runModel(model, [x, m]).outputs[0]!;
   const result = await session.run({
-    data: new ort.Tensor('float32', x.toTyped() as Float32Array, x.shape), mask: new ort.Tensor('float32', m.toTyped() as Float32Array, m.shape),
+    data: new ort.Tensor('float32', x.toTyped() as Float32Array, x.shape),
+    mask: new ort.Tensor('float32', m.toTyped() as Float32Array, m.shape),
   });
   assert.deepEqual([...result.output!.dims], expected.shape);
   const err = maxRelativeError(result.output!.data as Float32Array, expected.toTyped() as Float32Array);
@@ -90,7 +110,7 @@ with torch.no_grad():
 print(json.dumps({'shape': list(y.shape), 'data': [float(v) for v in y.reshape(-1).tolist()]}))
 `;
 
-test('PyTorch code: nn.MultiheadAttention with key_padding_mask computes runModel\'s output in torch', async () => {
+test("PyTorch code: nn.MultiheadAttention with key_padding_mask computes runModel's output in torch", async () => {
   const dir = mkdtempSync(join(tmpdir(), 'blocksmith-mask-'));
   try {
     const model = await prepareModel(maskDocument());
@@ -102,8 +122,9 @@ test('PyTorch code: nn.MultiheadAttention with key_padding_mask computes runMode
     const xs = inputs();
     const expected = runModel(model, xs).outputs[0]!;
     const wire = JSON.stringify(xs.map((x) => ({ shape: x.shape, data: Array.from(x.toTyped() as Float32Array) })));
-    const out = JSON.parse(execFileSync('/usr/bin/python3', ['-c', RUN_PYTORCH, join(dir, 'model.py'), join(dir, 'model.safetensors'), wire], { encoding: 'utf8' })) as
-      { shape: number[]; data: number[] };
+    const out = JSON.parse(
+      execFileSync('/usr/bin/python3', ['-c', RUN_PYTORCH, join(dir, 'model.py'), join(dir, 'model.safetensors'), wire], { encoding: 'utf8' }),
+    ) as { shape: number[]; data: number[] };
     assert.deepEqual(out.shape, expected.shape);
     const err = maxRelativeError(Float32Array.from(out.data), expected.toTyped() as Float32Array);
     assert.ok(err <= 1e-5, `relative error ${err}`);

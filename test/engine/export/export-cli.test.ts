@@ -19,8 +19,12 @@ import { maxRelativeError } from './relative-error.ts';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const example = (name: string) => path.join(root, 'assets/examples', `${name}.json`);
 let work: string;
-before(async () => { work = await mkdtemp(path.join(tmpdir(), 'blocksmith-export-cli-')); });
-after(async () => { await rm(work, { recursive: true, force: true }); });
+before(async () => {
+  work = await mkdtemp(path.join(tmpdir(), 'blocksmith-export-cli-'));
+});
+after(async () => {
+  await rm(work, { recursive: true, force: true });
+});
 
 function cli(...args: string[]) {
   const r = spawnSync(process.execPath, [path.join(root, 'scripts/blocksmith.mjs'), ...args], { encoding: 'utf8', timeout: 120000, cwd: work });
@@ -34,8 +38,26 @@ test('every target at once, parameters from --params: the files hold those value
   const params = path.join(work, 'trained.npz');
   await exportParameters(source, params, 'npz');
   const out = (f: string) => path.join(work, f);
-  const r = cli('export', example('mlp'), '--params', params, '--onnx', out('mlp.onnx'), '--pytorch', out('mlp.py'), '--gluon', out('mlp_gluon.py'),
-    '--typescript', out('mlp.ts'), '--safetensors', out('mlp.safetensors'), '--npz', out('mlp.npz'), '--mxnet', out('mlp.params'));
+  const r = cli(
+    'export',
+    example('mlp'),
+    '--params',
+    params,
+    '--onnx',
+    out('mlp.onnx'),
+    '--pytorch',
+    out('mlp.py'),
+    '--gluon',
+    out('mlp_gluon.py'),
+    '--typescript',
+    out('mlp.ts'),
+    '--safetensors',
+    out('mlp.safetensors'),
+    '--npz',
+    out('mlp.npz'),
+    '--mxnet',
+    out('mlp.params'),
+  );
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /wrote .*mlp\.onnx \(onnx, parameters from .*trained\.npz\)/);
   assert.match(r.stdout, /^ {2}hidden\.weight +\(256, 20\) +float32$/m); // .params: structural keys

@@ -37,12 +37,15 @@ for (const [name, nodeName] of Object.entries(NOT_EXPORTABLE)) {
   test(`ONNX: ${name} is refused with an error naming ${nodeName}`, async () => {
     const doc = allDocuments().find(([n]) => n === name)![1];
     const model = await prepareModel(doc);
-    assert.throws(() => exportOnnx(exportGraph(model)), (e: unknown) => {
-      assert.ok(e instanceof ExportError);
-      assert.equal(e.code, 'E_EXPORT_UNSUPPORTED');
-      assert.match(e.message, new RegExp(`'${nodeName}'`));
-      assert.match(e.message, /control flow/);
-      return true;
-    });
+    assert.throws(
+      () => exportOnnx(exportGraph(model)),
+      (e: unknown) => {
+        assert.ok(e instanceof ExportError);
+        assert.equal(e.code, 'E_EXPORT_UNSUPPORTED');
+        assert.match(e.message, new RegExp(`'${nodeName}'`));
+        assert.match(e.message, /control flow/);
+        return true;
+      },
+    );
   });
 }

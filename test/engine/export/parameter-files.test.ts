@@ -27,7 +27,10 @@ test('.params: structural keys by default (save_parameters), values and shapes e
   assert.equal(info.format, 'mxnet');
   const content = info.content as Record<string, HostTensor>;
   assert.deepEqual(Object.keys(content), ['net.0.weight', 'net.0.bias', 'net.1.weight', 'net.1.bias', 'dense.weight', 'dense.bias']);
-  assert.deepEqual(written.map((e) => e.key), Object.keys(content));
+  assert.deepEqual(
+    written.map((e) => e.key),
+    Object.keys(content),
+  );
   for (const [key, p] of parameterEntries(model, 'structural')) {
     assert.deepEqual(content[key]!.shape, p.data().shape);
     assert.deepEqual([...content[key]!.data], [...p.data().toTyped()]);
@@ -48,9 +51,17 @@ test('.npz: numpy reads the keys, shapes and values we wrote', async () => {
   const model = await prepareModel(doc('rgnet'));
   const file = join(dir, 'rgnet.npz');
   await exportParameters(model, file, 'npz');
-  const seen = JSON.parse(execFileSync('python3', ['-c',
-    'import json,sys,numpy as np\nz=np.load(sys.argv[1])\nprint(json.dumps({k:[list(z[k].shape),str(z[k].dtype),float(z[k].sum())] for k in z.files}))', file],
-  { encoding: 'utf8' })) as Record<string, [number[], string, number]>;
+  const seen = JSON.parse(
+    execFileSync(
+      'python3',
+      [
+        '-c',
+        'import json,sys,numpy as np\nz=np.load(sys.argv[1])\nprint(json.dumps({k:[list(z[k].shape),str(z[k].dtype),float(z[k].sum())] for k in z.files}))',
+        file,
+      ],
+      { encoding: 'utf8' },
+    ),
+  ) as Record<string, [number[], string, number]>;
   const entries = parameterEntries(model, 'gluon');
   assert.deepEqual(Object.keys(seen).sort(), entries.map(([k]) => k).sort());
   for (const [key, p] of entries) {
@@ -69,7 +80,12 @@ for (const name of ['mlp', 'rgnet', 'tied', 'chimera', 'branches']) {
     const info = await readArrayFileInfo(file);
     assert.equal(info.metadata?.format, GRAPH_FORMAT);
     assert.deepEqual(JSON.parse(info.metadata!.document!), JSON.parse(JSON.stringify(model.document)));
-    const x = np.random.uniform(0, 1, model.document.input.shape.map((d) => (d < 0 ? 2 : d)), { seed: 3 });
+    const x = np.random.uniform(
+      0,
+      1,
+      model.document.input.shape.map((d) => (d < 0 ? 2 : d)),
+      { seed: 3 },
+    );
     const expected = runModel(model, [x]).outputs[0]!.toArray();
     const opened = await openModelFile(file);
     assert.deepEqual(opened.document, model.document);

@@ -22,8 +22,7 @@ import { maxRelativeError } from './relative-error.ts';
 const dir = mkdtempSync(join(tmpdir(), 'blocksmith-python-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
-const python = (args: string[]): string =>
-  execFileSync('/usr/bin/python3', args, { encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+const python = (args: string[]): string => execFileSync('/usr/bin/python3', args, { encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
 
 /** How forward() starts the line binding an op's output (a layer whose final states are read unpacks several: `y, (hn, cn) = `). */
 const bound = (o: ExportOp): string => `${o.output}${o.outputs.slice(1).some(Boolean) ? ', ' : ' = '}`;
@@ -68,7 +67,7 @@ for (const [name, doc] of allDocuments()) {
     // The loader's keys are exactly the exported file's, read back with our reader.
     const st = join(dir, `${name}.safetensors`);
     await exportParameters(model, st, 'safetensors');
-    const tensors = await readArrayFile(st) as Record<string, HostTensor>;
+    const tensors = (await readArrayFile(st)) as Record<string, HostTensor>;
     const keys = [...code.matchAll(/^ {4}'([A-Za-z0-9_]+)': \('([A-Za-z0-9_.]+)', (True|False)\),$/gm)];
     assert.deepEqual(keys.map((k) => k[1]).sort(), Object.keys(tensors).sort());
 
@@ -113,7 +112,10 @@ for (const [name, nodeName] of Object.entries(NOT_EXPORTABLE)) {
   test(`code for ${name}: PyTorch and Gluon write ${nodeName}'s code block as a marked stub holding the original code`, async () => {
     const doc = allDocuments().find(([n]) => n === name)![1];
     const graph = exportGraph(await prepareModel(doc));
-    for (const [generate, suffix] of [[pytorchCode, 'torch'], [gluonCode, 'gluon']] as const) {
+    for (const [generate, suffix] of [
+      [pytorchCode, 'torch'],
+      [gluonCode, 'gluon'],
+    ] as const) {
       const code = generate(graph);
       assert.match(code, /^# STUB: code block class CodeStub_[0-9a-f]{8} is not translated: .*item\(\).*control flow/m);
       assert.ok(code.includes('    #     while (Number(x.abs().sum().item()) > 1) x = x.div(2);'), 'the original code, commented');
@@ -138,7 +140,12 @@ test('only the weight tied: PyTorch ties the tensor (TIED_KEYS) and still matche
   await exportParameters(model, st, 'safetensors');
   const x = np.random.uniform(-1, 1, [2, 4], { seed: 2 });
   const expected = runModel(model, [x]).outputs[0]!;
-  const out = JSON.parse(python(['-c', RUN_PYTORCH, file, st, JSON.stringify({ shape: [2, 4], data: [...(x.toTyped() as Float32Array)] }), graph.className])) as { data: number[] };
+  const out = JSON.parse(
+    python(['-c', RUN_PYTORCH, file, st, JSON.stringify({ shape: [2, 4], data: [...(x.toTyped() as Float32Array)] }), graph.className]),
+  ) as { data: number[] };
   assert.ok(maxRelativeError(out.data, expected.toTyped() as Float32Array) <= 1e-5);
-  assert.throws(() => gluonCode(graph), (e: unknown) => e instanceof ExportError && e.message.includes("'dense1'") && /tied/.test(e.message));
+  assert.throws(
+    () => gluonCode(graph),
+    (e: unknown) => e instanceof ExportError && e.message.includes("'dense1'") && /tied/.test(e.message),
+  );
 });

@@ -34,7 +34,11 @@ const ENV = { ...process.env, OMP_NUM_THREADS: '1', PYTHONDONTWRITEBYTECODE: '1'
 
 /** The split and settings of the engine's MNIST training test: 8,000 / 2,000 digits, SGD 0.1, momentum 0.9. */
 const CONFIG: TrainingConfigInput = {
-  data: { kind: 'mnist' }, trainSize: 8000, validationSize: 2000, epochs: 1, batchSize: 64,
+  data: { kind: 'mnist' },
+  trainSize: 8000,
+  validationSize: 2000,
+  epochs: 1,
+  batchSize: 64,
   optimizer: { name: 'sgd', learningRate: 0.1, momentum: 0.9 },
 };
 
@@ -51,7 +55,10 @@ async function mnistModel(): Promise<BuiltModel> {
 
 type Line = Record<string, unknown>;
 async function metrics(dir: string): Promise<Line[]> {
-  return (await readFile(path.join(dir, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Line);
+  return (await readFile(path.join(dir, 'metrics.jsonl'), 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Line);
 }
 const epochsOf = (lines: Line[]) => lines.filter((l) => l.kind === 'epoch') as unknown as (EpochRecord & { samplesPerRank: number[] })[];
 
@@ -67,13 +74,19 @@ before(async () => {
   job = path.join(work, 'job');
   if (hasTorch) await exportTorchJob(await mnistModel(), zTrainingConfig.parse(CONFIG), job);
 });
-after(async () => { await rm(work, { recursive: true, force: true }); });
+after(async () => {
+  await rm(work, { recursive: true, force: true });
+});
 
 test('torchrun --standalone --nproc_per_node=2: both ranks train one epoch, validation accuracy ≥ 90%, the checkpoint is the model', { skip }, async () => {
   // --redirects/--tee given explicitly: torch 1.13 on Python 3.11 cannot parse their default ('0').
   const [cmd, ...pre] = TORCHRUN;
-  const r = spawnSync(cmd!, [...pre, '--standalone', '--nproc_per_node=2', '--redirects', '1', '--tee', '1', 'train.py'],
-    { cwd: job, env: ENV, encoding: 'utf8', timeout: 400_000 });
+  const r = spawnSync(cmd!, [...pre, '--standalone', '--nproc_per_node=2', '--redirects', '1', '--tee', '1', 'train.py'], {
+    cwd: job,
+    env: ENV,
+    encoding: 'utf8',
+    timeout: 400_000,
+  });
   assert.equal(r.status, 0, `torchrun failed:\n${r.stdout}\n${r.stderr}`);
   const lines = await metrics(job);
   assert.equal(lines[0]!.kind, 'start');
@@ -93,7 +106,8 @@ test('torchrun --standalone --nproc_per_node=2: both ranks train one epoch, vali
   // Blocksmith's forward of the checkpoint = PyTorch's forward of model.py with the same file.
   const x = np.random.uniform(0, 1, [5, 784]);
   await writeArrayFile(path.join(work, 'x.npy'), { dtype: 'float32', shape: [5, 784], data: x.toTyped() as Float32Array });
-  const script = 'import sys, json, numpy as np, torch\nsys.path.insert(0, sys.argv[1])\nimport model as m\n' +
+  const script =
+    'import sys, json, numpy as np, torch\nsys.path.insert(0, sys.argv[1])\nimport model as m\n' +
     'net = m.load_safetensors(m.Net(), sys.argv[2]).eval()\nwith torch.no_grad():\n' +
     '    print(json.dumps(net(torch.from_numpy(np.load(sys.argv[3]))).reshape(-1).tolist()))\n';
   const torchOut = JSON.parse(python(['-c', script, job, ckpt, path.join(work, 'x.npy')], work)) as number[];
@@ -101,7 +115,7 @@ test('torchrun --standalone --nproc_per_node=2: both ranks train one epoch, vali
   assert.ok(maxRelativeError(ours, torchOut) < 1e-5, `forward differs: ${maxRelativeError(ours, torchOut)}`);
 });
 
-test('the follower reads the finished job: status, loss points, history and the checkpoint\'s parameter summaries', { skip }, async () => {
+test("the follower reads the finished job: status, loss points, history and the checkpoint's parameter summaries", { skip }, async () => {
   const progress = await readJobProgress(job);
   assert.equal(progress.status.state, 'finished');
   assert.equal(progress.status.step, 125);
@@ -111,12 +125,15 @@ test('the follower reads the finished job: status, loss points, history and the 
   assert.equal(progress.checkpoint?.step, 125);
   const weight = progress.parameters.find((p) => p.name === 'dense0_weight')!;
   assert.deepEqual(weight.shape, [256, 784]);
-  assert.equal(weight.histogram.counts.reduce((a, b) => a + b, 0), 256 * 784);
+  assert.equal(
+    weight.histogram.counts.reduce((a, b) => a + b, 0),
+    256 * 784,
+  );
   const again = await readJobProgress(job, { knownCheckpointStep: 125 });
   assert.deepEqual(again.parameters, [], 'a known checkpoint is not summarized again');
 });
 
-test('one process, same seed: the loss after one epoch is Blocksmith\'s (same batches), and within a few percent with torch\'s shuffle', { skip }, async () => {
+test("one process, same seed: the loss after one epoch is Blocksmith's (same batches), and within a few percent with torch's shuffle", { skip }, async () => {
   const out = path.join(work, 'single');
   python(['train.py', '--out', out], job);
   const [theirs] = epochsOf(await metrics(out));
@@ -141,8 +158,11 @@ test('one process, same seed: the loss after one epoch is Blocksmith\'s (same ba
 test('resuming both ways: a job checkpoint continues in Blocksmith, a Blocksmith checkpoint continues the job', { skip }, async () => {
   // The job's training checkpoint → Blocksmith's resumeFrom: it goes on from step 125 to the end of epoch 2.
   const model = await mnistModel();
-  const resumed = await prepareRun(model.net, zTrainingConfig.parse({ ...CONFIG, epochs: 2, resumeFrom: path.join(job, 'checkpoints', 'checkpoint-step125.npz') }),
-    { device: cpu(), seed: 0 });
+  const resumed = await prepareRun(
+    model.net,
+    zTrainingConfig.parse({ ...CONFIG, epochs: 2, resumeFrom: path.join(job, 'checkpoints', 'checkpoint-step125.npz') }),
+    { device: cpu(), seed: 0 },
+  );
   assert.equal(resumed.step, 125);
   const status = await resumed.start();
   assert.equal(status.step, 250);
@@ -172,8 +192,27 @@ test('resuming both ways: a job checkpoint continues in Blocksmith, a Blocksmith
 
 test('blocksmith export DOC.json --torch-job DIR writes the job directory', { skip }, async () => {
   const dir = path.join(work, 'cli-job');
-  const stdout = execFileSync(process.execPath, [path.join(root, 'scripts/blocksmith.mjs'), 'export', path.join(root, 'assets/examples/mnist-mlp.json'),
-    '--torch-job', dir, '--data', 'mnist', '--epochs', '1', '--lr', '0.05', '--nproc', '4', '--scale-lr', 'linear'], { encoding: 'utf8', timeout: 120_000 });
+  const stdout = execFileSync(
+    process.execPath,
+    [
+      path.join(root, 'scripts/blocksmith.mjs'),
+      'export',
+      path.join(root, 'assets/examples/mnist-mlp.json'),
+      '--torch-job',
+      dir,
+      '--data',
+      'mnist',
+      '--epochs',
+      '1',
+      '--lr',
+      '0.05',
+      '--nproc',
+      '4',
+      '--scale-lr',
+      'linear',
+    ],
+    { encoding: 'utf8', timeout: 120_000 },
+  );
   assert.match(stdout, /torchrun --standalone --nproc_per_node=4 train\.py/);
   const settings = JSON.parse(await readFile(path.join(dir, 'job.json'), 'utf8')) as Record<string, unknown>;
   assert.deepEqual(settings.optimizer, { name: 'sgd', learningRate: 0.05, momentum: 0.9 });
@@ -183,10 +222,13 @@ test('blocksmith export DOC.json --torch-job DIR writes the job directory', { sk
   await writeFile(path.join(dir, 'touched'), '');
 });
 
-test('started from the editor\'s engine: torchrun runs the job, the follower sees it train, stopJob stops it', { skip }, async () => {
+test("started from the editor's engine: torchrun runs the job, the follower sees it train, stopJob stops it", { skip }, async () => {
   const dir = path.join(work, 'long');
-  await exportTorchJob(await mnistModel(), zTrainingConfig.parse({ ...CONFIG, data: { kind: 'mnist', limit: 200 }, trainSize: undefined, validationSize: undefined,
-    epochs: 10_000, batchSize: 10 }), dir);
+  await exportTorchJob(
+    await mnistModel(),
+    zTrainingConfig.parse({ ...CONFIG, data: { kind: 'mnist', limit: 200 }, trainSize: undefined, validationSize: undefined, epochs: 10_000, batchSize: 10 }),
+    dir,
+  );
   const started = await startJob(dir, { nprocPerNode: 1, torchrun: TORCHRUN[0] === '/usr/bin/torchrun' ? '/usr/bin/torchrun' : undefined });
   assert.equal(started.running, true);
   let progress = await readJobProgress(dir);
@@ -203,15 +245,18 @@ test('started from the editor\'s engine: torchrun runs the job, the follower see
   assert.equal((await readJobProgress(dir)).status.state, 'stopped');
 });
 
-test('a job whose data does not fit the document\'s input is refused, with the shapes', { skip }, async () => {
-  await assert.rejects(exportTorchJob(await mnistModel(), zTrainingConfig.parse({ data: { kind: 'spirals' }, epochs: 1 }), path.join(work, 'bad')),
-    /the data's samples have shape \(2\) but the document's input is \(-1, 784\)/);
+test("a job whose data does not fit the document's input is refused, with the shapes", { skip }, async () => {
+  await assert.rejects(
+    exportTorchJob(await mnistModel(), zTrainingConfig.parse({ data: { kind: 'spirals' }, epochs: 1 }), path.join(work, 'bad')),
+    /the data's samples have shape \(2\) but the document's input is \(-1, 784\)/,
+  );
 });
 
 test('a CSV referenced by path (header names, Adam, cosine schedule): the job splits it as Blocksmith does and learns as it does', { skip }, async () => {
   const rows = ['a,b,target'];
   for (let i = 0; i < 300; i++) {
-    const a = Math.sin(i * 1.7), b = Math.cos(i * 0.9);
+    const a = Math.sin(i * 1.7),
+      b = Math.cos(i * 0.9);
     rows.push(`${a},${b},${2 * a - b + 0.5}`);
   }
   const csv = path.join(work, 'table.csv');
@@ -220,9 +265,19 @@ test('a CSV referenced by path (header names, Adam, cosine schedule): the job sp
   doc.input.shape = [-1, 2];
   doc.nodes.find((n) => n.name === 'dense0')!.attrs = { units: 16, activation: 'relu' };
   doc.nodes.find((n) => n.name === 'dense1')!.attrs = { units: 1 };
-  const build = () => { const m = buildModel(parseDocument(doc).document!, { seed: 3 }); runModel(m, []); return m; };
-  const config = zTrainingConfig.parse({ data: { kind: 'csv', path: csv, label: 'target' }, epochs: 6, batchSize: 16, seed: 3,
-    optimizer: { name: 'adam', learningRate: 0.02 }, schedule: { kind: 'cosine', warmupSteps: 5 } });
+  const build = () => {
+    const m = buildModel(parseDocument(doc).document!, { seed: 3 });
+    runModel(m, []);
+    return m;
+  };
+  const config = zTrainingConfig.parse({
+    data: { kind: 'csv', path: csv, label: 'target' },
+    epochs: 6,
+    batchSize: 16,
+    seed: 3,
+    optimizer: { name: 'adam', learningRate: 0.02 },
+    schedule: { kind: 'cosine', warmupSteps: 5 },
+  });
   const dir = path.join(work, 'csv-job');
   const report = await exportTorchJob(build(), config, dir);
   assert.deepEqual([report.trainSize, report.validationSize], [240, 60]);
@@ -231,33 +286,55 @@ test('a CSV referenced by path (header names, Adam, cosine schedule): the job sp
   const ours = (await (await prepareRun(build().net, config, { device: cpu(), seed: 3 })).start()).history;
   assert.equal(theirs.length, 6);
   // Regression from a loss of about 1: both end far below it, and — same split, batches and rules — at the same loss.
-  const first = ours[0]!.trainLoss!, last = ours.at(-1)!.validationLoss!, jobLast = theirs.at(-1)!.validationLoss!;
+  const first = ours[0]!.trainLoss!,
+    last = ours.at(-1)!.validationLoss!,
+    jobLast = theirs.at(-1)!.validationLoss!;
   assert.ok(last < first / 5, `Blocksmith's validation loss ${last} (first epoch ${first})`);
   for (const [i, e] of theirs.entries()) {
-    assert.ok(Math.abs(e.trainLoss! - ours[i]!.trainLoss!) < 1e-3 * ours[i]!.trainLoss!, `epoch ${i} train loss: job ${e.trainLoss}, Blocksmith ${ours[i]!.trainLoss}`);
+    assert.ok(
+      Math.abs(e.trainLoss! - ours[i]!.trainLoss!) < 1e-3 * ours[i]!.trainLoss!,
+      `epoch ${i} train loss: job ${e.trainLoss}, Blocksmith ${ours[i]!.trainLoss}`,
+    );
   }
   assert.ok(Math.abs(jobLast - last) < 1e-3 * last, `validation loss: job ${jobLast}, Blocksmith ${last}`);
 });
 
-test('an .npz source by path with AdamW and global-norm clipping: the job\'s losses are Blocksmith\'s', { skip }, async () => {
+test("an .npz source by path with AdamW and global-norm clipping: the job's losses are Blocksmith's", { skip }, async () => {
   const x = Float32Array.from({ length: 400 }, (_, i) => Math.sin(i * 2.3));
   const y = Float32Array.from({ length: 200 }, (_, i) => (x[2 * i]! > x[2 * i + 1]! ? 1 : 0));
   const file = path.join(work, 'classes.npz');
-  await writeArrayFile(file, { inputs: { dtype: 'float32', shape: [200, 2], data: x }, target: { dtype: 'float32', shape: [200], data: y } }, { format: 'npz' });
+  await writeArrayFile(
+    file,
+    { inputs: { dtype: 'float32', shape: [200, 2], data: x }, target: { dtype: 'float32', shape: [200], data: y } },
+    { format: 'npz' },
+  );
   const doc = structuredClone(documentJson) as { input: { shape: number[] }; nodes: { name: string; attrs?: Record<string, unknown> }[] };
   doc.input.shape = [-1, 2];
   doc.nodes.find((n) => n.name === 'dense0')!.attrs = { units: 8, activation: 'relu' };
   doc.nodes.find((n) => n.name === 'dense1')!.attrs = { units: 2 };
-  const build = () => { const m = buildModel(parseDocument(doc).document!, { seed: 1 }); runModel(m, []); return m; };
-  const config = zTrainingConfig.parse({ data: { kind: 'arrays', path: file, features: 'inputs' }, epochs: 3, batchSize: 16, seed: 1,
-    optimizer: { name: 'adamw', learningRate: 0.05 }, clipGlobalNorm: 1 });
+  const build = () => {
+    const m = buildModel(parseDocument(doc).document!, { seed: 1 });
+    runModel(m, []);
+    return m;
+  };
+  const config = zTrainingConfig.parse({
+    data: { kind: 'arrays', path: file, features: 'inputs' },
+    epochs: 3,
+    batchSize: 16,
+    seed: 1,
+    optimizer: { name: 'adamw', learningRate: 0.05 },
+    clipGlobalNorm: 1,
+  });
   const dir = path.join(work, 'npz-job');
   await exportTorchJob(build(), config, dir);
   python(['train.py'], dir);
   const theirs = epochsOf(await metrics(dir));
   const ours = (await (await prepareRun(build().net, config, { device: cpu(), seed: 1 })).start()).history;
   for (const [i, e] of theirs.entries()) {
-    assert.ok(Math.abs(e.trainLoss! - ours[i]!.trainLoss!) < 1e-3 * ours[i]!.trainLoss!, `epoch ${i} train loss: job ${e.trainLoss}, Blocksmith ${ours[i]!.trainLoss}`);
+    assert.ok(
+      Math.abs(e.trainLoss! - ours[i]!.trainLoss!) < 1e-3 * ours[i]!.trainLoss!,
+      `epoch ${i} train loss: job ${e.trainLoss}, Blocksmith ${ours[i]!.trainLoss}`,
+    );
     assert.equal(e.trainAccuracy, ours[i]!.trainAccuracy);
   }
 });

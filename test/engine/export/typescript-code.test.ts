@@ -31,9 +31,13 @@ for (const [name, doc] of allDocuments()) {
     assert.match(code, new RegExp(`^export class ${graph.className} extends Block \\{$`, 'm'));
     const params = join(dir, `${name}.npz`);
     await exportParameters(model, params, 'npz', { keys: 'gluon' });
-    const mod = await import(pathToFileURL(file).href) as Record<string, (path: string) => Promise<Block>>;
+    const mod = (await import(pathToFileURL(file).href)) as Record<string, (path: string) => Promise<Block>>;
     const net = await mod[`load${graph.className}`]!(params);
-    const x = documentInput(doc, doc.input.shape.map((d) => (d < 0 ? 3 : d)), 9);
+    const x = documentInput(
+      doc,
+      doc.input.shape.map((d) => (d < 0 ? 3 : d)),
+      9,
+    );
     const expected = runModel(model, [x]).outputs[0]!;
     const y = net.call(x);
     assert.deepEqual(y.shape, expected.shape);
@@ -43,7 +47,7 @@ for (const [name, doc] of allDocuments()) {
   });
 }
 
-test('TypeScript code for chimera carries FancyMLP\'s code block source', async () => {
+test("TypeScript code for chimera carries FancyMLP's code block source", async () => {
   const graph = exportGraph(await prepareModel(allDocuments().find(([n]) => n === 'chimera')![1]));
   const code = typescriptCode(graph, { engineImport: '../engine/index.ts' });
   assert.ok(code.includes(`new CodeBlock(${JSON.stringify(FANCY_MLP_SOURCE)}, { prefix: '${NOT_EXPORTABLE.chimera}_' })`), code);
@@ -53,5 +57,8 @@ test('TypeScript code: a fully tied layer with its own activation shares params;
   const full = typescriptCode(exportGraph(await prepareModel(tiedDocument(['weight', 'bias'], 'tanh'))), { engineImport: 'x' });
   assert.match(full, /new Dense\(4, \{ activation: 'tanh', inUnits: 4, params: this\.dense0\.params, prefix: 'dense1_' \}\)/);
   const partial = exportGraph(await prepareModel(tiedDocument(['weight'], 'relu')));
-  assert.throws(() => typescriptCode(partial, { engineImport: 'x' }), (e: unknown) => e instanceof ExportError && e.message.includes("'dense1'"));
+  assert.throws(
+    () => typescriptCode(partial, { engineImport: 'x' }),
+    (e: unknown) => e instanceof ExportError && e.message.includes("'dense1'"),
+  );
 });

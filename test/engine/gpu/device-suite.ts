@@ -13,7 +13,8 @@ import { flat, inScope } from '../nn/model-test-helpers.ts';
 
 function close(what: string, got: NDArray, want: NDArray, rtol = 1e-4): void {
   assert.deepEqual(got.shape, want.shape, `${what}: shape`);
-  const g = flat(got.copyto(cpu())), w = flat(want.copyto(cpu()));
+  const g = flat(got.copyto(cpu())),
+    w = flat(want.copyto(cpu()));
   g.forEach((v, i) => assert.ok(Math.abs(v - w[i]!) <= rtol * Math.abs(w[i]!) + 1e-6, `${what}[${i}]: ${v} vs ${w[i]}`));
 }
 
@@ -31,8 +32,25 @@ export function defineDeviceSuite(devices: Device[], skip: string | false): void
     const ones = np.ones([2, 3], { device: d });
     assert.equal(ones.device, d);
     assert.deepEqual(flat(ones), [1, 1, 1, 1, 1, 1]);
-    assert.deepEqual(flat(np.arange(0, 33, 1, { device: d })), Array.from({ length: 33 }, (_, i) => i));
-    assert.deepEqual(np.array([[1, 2], [3, 4]], { device: d, dtype: 'int32' }).toArray(), [[1, 2], [3, 4]]);
+    assert.deepEqual(
+      flat(np.arange(0, 33, 1, { device: d })),
+      Array.from({ length: 33 }, (_, i) => i),
+    );
+    assert.deepEqual(
+      np
+        .array(
+          [
+            [1, 2],
+            [3, 4],
+          ],
+          { device: d, dtype: 'int32' },
+        )
+        .toArray(),
+      [
+        [1, 2],
+        [3, 4],
+      ],
+    );
     // The counter-based RNG gives the same numbers on every device for one seed.
     const u = np.random.uniform(-1, 1, [1025], { device: d, seed: 7 });
     assert.deepEqual(flat(u), flat(np.random.uniform(-1, 1, [1025], { device: cpu(), seed: 7 })));
@@ -55,7 +73,8 @@ export function defineDeviceSuite(devices: Device[], skip: string | false): void
   test(`ops on ${d} stay there and match cpu(0)`, { skip }, () => {
     const a = np.random.uniform(-1, 1, [33, 31], { device: cpu(), seed: 2 });
     const b = np.random.uniform(-1, 1, [31], { device: cpu(), seed: 3 });
-    const ga = a.copyto(d), gb = b.copyto(d);
+    const ga = a.copyto(d),
+      gb = b.copyto(d);
     const pairs: [string, NDArray, NDArray][] = [
       ['add (broadcast)', ga.add(gb), a.add(b)],
       ['mul by scalar', ga.mul(3), a.mul(3)],
@@ -85,12 +104,39 @@ export function defineDeviceSuite(devices: Device[], skip: string | false): void
       ['batchNorm eval', (v, a, b, s) => npx.batchNorm(v, a, b, s[0]!, s[1]!, { training: false }), g6, b6],
       ['layerNorm', (v, a) => npx.layerNorm(v, a, null), g7, b6],
       ['groupNorm', (v, a, b) => npx.groupNorm(v, a, b, { groups: 3 }), g6, b6],
-      ['leakyRelu, elu, silu, hardSwish, hardSigmoid, selu, tanh-gelu', (v) => npx.leakyRelu(v, 0.2).add(npx.elu(v, 0.5))
-        .add(npx.silu(v, 1.5)).add(npx.hardSwish(v)).add(npx.hardSigmoid(v)).add(npx.selu(v)).add(npx.gelu(v, { approximate: 'tanh' })), g6, b6],
+      [
+        'leakyRelu, elu, silu, hardSwish, hardSigmoid, selu, tanh-gelu',
+        (v) =>
+          npx
+            .leakyRelu(v, 0.2)
+            .add(npx.elu(v, 0.5))
+            .add(npx.silu(v, 1.5))
+            .add(npx.hardSwish(v))
+            .add(npx.hardSigmoid(v))
+            .add(npx.selu(v))
+            .add(npx.gelu(v, { approximate: 'tanh' })),
+        g6,
+        b6,
+      ],
       ['prelu', (v, a) => npx.prelu(v, a), b6, b6],
     ];
     for (const mode of ['constant', 'reflect', 'replicate'] as const) {
-      cases.push([`pad ${mode}`, (v) => npx.pad(v, { pads: [[2, 1], [1, 3]], mode, value: 0.5 }).slice(null, null, [1, 6], [2, 9]), g6, b6]);
+      cases.push([
+        `pad ${mode}`,
+        (v) =>
+          npx
+            .pad(v, {
+              pads: [
+                [2, 1],
+                [1, 3],
+              ],
+              mode,
+              value: 0.5,
+            })
+            .slice(null, null, [1, 6], [2, 9]),
+        g6,
+        b6,
+      ]);
     }
     for (const [what, f, a, b] of cases) {
       const results = [d, cpu()].map((dev) => {
@@ -109,7 +155,14 @@ export function defineDeviceSuite(devices: Device[], skip: string | false): void
 
   test(`take (an embedding lookup) on ${d}: rows and the scatter-added gradient of repeated ids match cpu(0)`, { skip }, () => {
     const table = np.random.uniform(-1, 1, [7, 33], { device: cpu(), seed: 18 });
-    const ids = np.array([[0, 3, 3, 6], [3, 1, 0, 3], [5, 5, 5, 2]], { dtype: 'int64', device: cpu() });
+    const ids = np.array(
+      [
+        [0, 3, 3, 6],
+        [3, 1, 0, 3],
+        [5, 5, 5, 2],
+      ],
+      { dtype: 'int64', device: cpu() },
+    );
     const head = np.random.uniform(-1, 1, [3, 4, 33], { device: cpu(), seed: 19 });
     const results = [d, cpu()].map((dev) => {
       const t = table.copyto(dev);
@@ -124,9 +177,12 @@ export function defineDeviceSuite(devices: Device[], skip: string | false): void
   });
 
   test(`ops mixing cpu(0) and ${d} throw, naming both devices`, { skip }, () => {
-    const a = np.ones([3], { device: cpu() }), b = np.ones([3], { device: d });
-    assert.throws(() => a.add(b), (e: Error & { code?: string }) =>
-      e.code === 'E_DEVICE_MISMATCH' && e.message.includes('cpu(0)') && e.message.includes(String(d)));
+    const a = np.ones([3], { device: cpu() }),
+      b = np.ones([3], { device: d });
+    assert.throws(
+      () => a.add(b),
+      (e: Error & { code?: string }) => e.code === 'E_DEVICE_MISMATCH' && e.message.includes('cpu(0)') && e.message.includes(String(d)),
+    );
   });
 
   test(`initialize({device: ${d}}) with deferred shapes: same weights and outputs as on cpu(0)`, { skip }, () => {
@@ -140,7 +196,8 @@ export function defineDeviceSuite(devices: Device[], skip: string | false): void
     const onCpu = mlp(run);
     onCpu.initialize({ device: cpu() });
     const yc = onCpu.call(x);
-    const gp = onGpu.collectParams().values(), cp = onCpu.collectParams().values();
+    const gp = onGpu.collectParams().values(),
+      cp = onCpu.collectParams().values();
     gp.forEach((p, i) => {
       assert.equal(p.data().device, d);
       assert.deepEqual(flat(p.data().copyto(cpu())), flat(cp[i]!.data()), `${p.name}: a seed gives the same weights on every device`);
@@ -154,7 +211,10 @@ export function defineDeviceSuite(devices: Device[], skip: string | false): void
     net.initialize({ device: all });
     const w = net.at<Dense>(0).weight;
     assert.deepEqual(w.listDevices(), all);
-    assert.deepEqual(w.listData().map((a) => a.device), all);
+    assert.deepEqual(
+      w.listData().map((a) => a.device),
+      all,
+    );
     for (const a of w.listData()) assert.deepEqual(flat(a.copyto(cpu())), flat(w.data(cpu())));
     const x = np.ones([2, 3]);
     for (const dev of all) close(`forward on ${dev}`, net.call(x.copyto(dev)), net.call(x));
@@ -173,7 +233,8 @@ export function defineDeviceSuite(devices: Device[], skip: string | false): void
     for (let step = 0; step < 3; step++) {
       nets.forEach((net, k) => {
         const dev = k === 0 ? d : cpu();
-        const xs = x.copyto(dev), ts = t.copyto(dev);
+        const xs = x.copyto(dev),
+          ts = t.copyto(dev);
         const loss = autograd.record(() => net.call(xs).sub(ts).square().mean());
         loss.backward();
         for (const p of net.collectParams().values()) {
@@ -207,7 +268,8 @@ export function defineDeviceSuite(devices: Device[], skip: string | false): void
     // max|Δ| / max|cpu| ≤ 1e-4: the gradients are float32 sums over a batch whose order differs by
     // device, so an element that cancels to near zero keeps only the accuracy of the whole array.
     ['out', 'x.grad', 'w.grad', 'b.grad', 'w2.grad', 'b2.grad'].forEach((what, i) => {
-      const g = flat(results[0]![i]!.copyto(cpu())), c = flat(results[1]![i]!);
+      const g = flat(results[0]![i]!.copyto(cpu())),
+        c = flat(results[1]![i]!);
       const scale = Math.max(...c.map(Math.abs));
       g.forEach((v, j) => assert.ok(Math.abs(v - c[j]!) <= 1e-4 * scale, `${what}[${j}]: ${v} vs ${c[j]} (max ${scale})`));
     });
@@ -215,13 +277,17 @@ export function defineDeviceSuite(devices: Device[], skip: string | false): void
 
   test(`Trainer (SGD with momentum, Adam) and softmax cross-entropy on ${d} match cpu(0)`, { skip }, () => {
     const x = np.random.uniform(-1, 1, [31, 20], { device: cpu(), seed: 12 });
-    const label = np.array(Array.from({ length: 31 }, (_, i) => i % 3), { device: cpu(), dtype: 'int32' });
+    const label = np.array(
+      Array.from({ length: 31 }, (_, i) => i % 3),
+      { device: cpu(), dtype: 'int32' },
+    );
     for (const makeOpt of [() => new SGD({ learningRate: 0.1, momentum: 0.9 }), () => new Adam({ learningRate: 0.01 })]) {
       const outputs = [d, cpu()].map((dev) => {
         np.random.seed(31);
         const net = run(() => new Sequential().add(new Dense(16, { activation: 'relu' }), new Dense(3)));
         net.initialize({ device: dev });
-        const xs = x.copyto(dev), ys = label.copyto(dev);
+        const xs = x.copyto(dev),
+          ys = label.copyto(dev);
         net.call(xs);
         // Optimizer state (momentum, moments) must be created where the parameter lives.
         const trainer = new Trainer(net.collectParams(), makeOpt());

@@ -8,15 +8,42 @@ import { fileURLToPath } from 'node:url';
 import { parseDocument, buildModel, inferShapes, GraphError, type Problem } from '../../../engine/graph/index.ts';
 
 const DIR = fileURLToPath(new URL('./broken/', import.meta.url));
-interface Expect { code: string; nodeId?: string; port?: string; param?: string; path?: string; messageIncludes?: string }
-interface Case { description: string; expect: Expect[]; document: unknown }
+interface Expect {
+  code: string;
+  nodeId?: string;
+  port?: string;
+  param?: string;
+  path?: string;
+  messageIncludes?: string;
+}
+interface Case {
+  description: string;
+  expect: Expect[];
+  document: unknown;
+}
 
-const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 test('the corpus covers every validation code the brief names', () => {
   const codes = new Set(files.flatMap((f) => (JSON.parse(readFileSync(DIR + f, 'utf8')) as Case).expect.map((e) => e.code)));
-  for (const c of ['E_CYCLE', 'E_PORT_UNCONNECTED', 'E_PORT_MULTIPLE', 'E_KIND_UNKNOWN', 'E_ATTR_TYPE', 'E_ATTR_RANGE', 'E_ATTR_CHOICE',
-    'E_TIE_SHAPE', 'E_NAME_DUPLICATE', 'E_BLOCK_MISSING', 'E_REPEAT_COUNT', 'E_SCHEMA', 'E_EDGE_NODE', 'E_EDGE_PORT']) {
+  for (const c of [
+    'E_CYCLE',
+    'E_PORT_UNCONNECTED',
+    'E_PORT_MULTIPLE',
+    'E_KIND_UNKNOWN',
+    'E_ATTR_TYPE',
+    'E_ATTR_RANGE',
+    'E_ATTR_CHOICE',
+    'E_TIE_SHAPE',
+    'E_NAME_DUPLICATE',
+    'E_BLOCK_MISSING',
+    'E_REPEAT_COUNT',
+    'E_SCHEMA',
+    'E_EDGE_NODE',
+    'E_EDGE_PORT',
+  ]) {
     assert.ok(codes.has(c), `no broken document expects ${c}`);
   }
 });
@@ -27,9 +54,15 @@ for (const file of files) {
     const { document, problems } = parseDocument(c.document);
     const remaining = [...problems];
     for (const e of c.expect) {
-      const i = remaining.findIndex((p: Problem) => p.code === e.code && (e.nodeId === undefined || p.nodeId === e.nodeId)
-        && (e.port === undefined || p.port === e.port) && (e.param === undefined || p.param === e.param)
-        && (e.path === undefined || p.path === e.path) && (e.messageIncludes === undefined || p.message.includes(e.messageIncludes)));
+      const i = remaining.findIndex(
+        (p: Problem) =>
+          p.code === e.code &&
+          (e.nodeId === undefined || p.nodeId === e.nodeId) &&
+          (e.port === undefined || p.port === e.port) &&
+          (e.param === undefined || p.param === e.param) &&
+          (e.path === undefined || p.path === e.path) &&
+          (e.messageIncludes === undefined || p.message.includes(e.messageIncludes)),
+      );
       assert.ok(i >= 0, `expected ${JSON.stringify(e)} among:\n${problems.map((p) => JSON.stringify(p)).join('\n')}`);
       remaining.splice(i, 1);
     }
@@ -42,7 +75,10 @@ for (const file of files) {
       const report = inferShapes(document);
       assert.deepEqual(report.problems.slice(0, problems.length), problems);
       assert.deepEqual(report.problems.slice(problems.length), [], 'no shape problems guessed past the broken parts');
-      assert.throws(() => buildModel(document), (err: unknown) => err instanceof GraphError && err.problems.length === problems.length);
+      assert.throws(
+        () => buildModel(document),
+        (err: unknown) => err instanceof GraphError && err.problems.length === problems.length,
+      );
     }
   });
 }

@@ -2,7 +2,19 @@
 // fresh naming scope (as buildModel uses), so names, reprs and values can be compared.
 
 import {
-  AvgPool2D, Conv2D, Dense, Embedding, Flatten, GRU, LSTM, NamingScope, Sequential, SequenceMean, examples, withNamingScope, type Block,
+  AvgPool2D,
+  Conv2D,
+  Dense,
+  Embedding,
+  Flatten,
+  GRU,
+  LSTM,
+  NamingScope,
+  Sequential,
+  SequenceMean,
+  examples,
+  withNamingScope,
+  type Block,
 } from '../../../engine/index.ts';
 import { CodeBlock } from '../../../engine/nn/layers/code.ts';
 import { CENTERED_LAYER_SOURCE, FANCY_MLP_SOURCE, myDenseSource } from '../../../engine/nn/layers/code-examples.ts';
@@ -18,14 +30,21 @@ export const HAND_BUILT: Record<string, () => Block> = {
   centered: () => new Sequential().add(new Dense(128), new CodeBlock(CENTERED_LAYER_SOURCE, { hint: 'centeredlayer' })),
   'my-dense': () => new Sequential().add(new CodeBlock(myDenseSource(8, 64), { hint: 'mydense' }), new CodeBlock(myDenseSource(1, 8), { hint: 'mydense' })),
   'mnist-mlp': () => new Sequential().add(new Dense(256, { activation: 'relu' }), new Dense(10)),
-  lenet: () => new Sequential().add(
-    new Conv2D(6, 5, { padding: 2, activation: 'sigmoid', weightInitializer: 'xavier' }), new AvgPool2D(2, { strides: 2 }),
-    new Conv2D(16, 5, { activation: 'sigmoid', weightInitializer: 'xavier' }), new AvgPool2D(2, { strides: 2 }), new Flatten(),
-    new Dense(120, { activation: 'sigmoid', weightInitializer: 'xavier' }), new Dense(84, { activation: 'sigmoid', weightInitializer: 'xavier' }),
-    new Dense(10, { weightInitializer: 'xavier' })),
+  lenet: () =>
+    new Sequential().add(
+      new Conv2D(6, 5, { padding: 2, activation: 'sigmoid', weightInitializer: 'xavier' }),
+      new AvgPool2D(2, { strides: 2 }),
+      new Conv2D(16, 5, { activation: 'sigmoid', weightInitializer: 'xavier' }),
+      new AvgPool2D(2, { strides: 2 }),
+      new Flatten(),
+      new Dense(120, { activation: 'sigmoid', weightInitializer: 'xavier' }),
+      new Dense(84, { activation: 'sigmoid', weightInitializer: 'xavier' }),
+      new Dense(10, { weightInitializer: 'xavier' }),
+    ),
   // The sequence examples (issue 16).
   'char-lstm': () => new Sequential().add(new Embedding(28, 32), new LSTM(64, { layout: 'NTC' }), new Dense(28, { flatten: false })),
-  'sequence-classifier': () => new Sequential().add(new Embedding(28, 16), new GRU(32, { layout: 'NTC', bidirectional: true }), new SequenceMean(1), new Dense(2)),
+  'sequence-classifier': () =>
+    new Sequential().add(new Embedding(28, 16), new GRU(32, { layout: 'NTC', bidirectional: true }), new SequenceMean(1), new Dense(2)),
 };
 
 /**
@@ -42,5 +61,8 @@ export function handBuilt(name: string): Block {
 
 /** name → shape of every collected parameter, in collectParams order. */
 export function paramTable(net: Block): [string, number[]][] {
-  return net.collectParams().entries().map(([k, p]) => [k, [...(p.shape ?? [])]]);
+  return net
+    .collectParams()
+    .entries()
+    .map(([k, p]) => [k, [...(p.shape ?? [])]]);
 }

@@ -16,7 +16,15 @@ function chain(middle: GraphNode[]): Body {
 }
 
 function documentOf(main: GraphNode[], blocks: (Body & { id: string })[]): GraphDocument {
-  return { format: 'blocksmith.graph', version: 2, input: { shape: [2, 8], dtype: 'float32' }, device: 'cpu', seed: 0, ...chain(main), blocks } as GraphDocument;
+  return {
+    format: 'blocksmith.graph',
+    version: 2,
+    input: { shape: [2, 8], dtype: 'float32' },
+    device: 'cpu',
+    seed: 0,
+    ...chain(main),
+    blocks,
+  } as GraphDocument;
 }
 
 const dense = (id: string): GraphNode => ({ id, kind: 'Dense', name: id, attrs: { units: 4 } });
@@ -25,34 +33,46 @@ const codes = (problems: readonly { code: string }[]) => problems.map((p) => p.c
 /** b0 uses b1 uses b2 … uses b{n-1}, which holds one Dense. */
 function nested(n: number): GraphDocument {
   const blocks = Array.from({ length: n }, (_, i) => ({
-    id: `b${i}`, ...chain([i === n - 1 ? dense('d') : { id: 'u', kind: 'BlockInstance', name: `use${i}`, block: `b${i + 1}` }]),
+    id: `b${i}`,
+    ...chain([i === n - 1 ? dense('d') : { id: 'u', kind: 'BlockInstance', name: `use${i}`, block: `b${i + 1}` }]),
   }));
   return documentOf([{ id: 'top', kind: 'BlockInstance', name: 'top', block: 'b0' }], blocks);
 }
 
 describe('expansion bombs (item 3)', () => {
   test('Repeat(1024) inside Repeat(1024) is refused in validation with the count', () => {
-    const doc = documentOf([{ id: 'r', kind: 'Repeat', name: 'outer', block: 'outer', count: 1024 }], [
-      { id: 'outer', ...chain([{ id: 'r', kind: 'Repeat', name: 'inner', block: 'inner', count: 1024 }]) },
-      { id: 'inner', ...chain([dense('d')]) },
-    ]);
+    const doc = documentOf(
+      [{ id: 'r', kind: 'Repeat', name: 'outer', block: 'outer', count: 1024 }],
+      [
+        { id: 'outer', ...chain([{ id: 'r', kind: 'Repeat', name: 'inner', block: 'inner', count: 1024 }]) },
+        { id: 'inner', ...chain([dense('d')]) },
+      ],
+    );
     assert.ok(JSON.stringify(doc).length < 1500, 'the bomb is about 1.2 KB');
     const problems = validateDocument(doc);
     const p = problems.find((q) => q.code === 'E_EXPANSION_LIMIT');
     assert.ok(p, `expected E_EXPANSION_LIMIT, got ${codes(problems).join(', ')}`);
     assert.match(p.message, /1,048,576 layers/);
     assert.match(p.message, /BLOCKSMITH_MAX_LAYERS/);
-    assert.throws(() => buildModel(doc), (e: unknown) => e instanceof GraphError && /E_EXPANSION_LIMIT/.test(e.message));
+    assert.throws(
+      () => buildModel(doc),
+      (e: unknown) => e instanceof GraphError && /E_EXPANSION_LIMIT/.test(e.message),
+    );
     assert.ok(codes(inferShapes(doc).problems).includes('E_EXPANSION_LIMIT'), 'inferShapes reports it');
   });
 
   test('20 levels of blocks that each use the next twice (2^20 layers) are refused', () => {
     const levels = 21;
     const blocks = Array.from({ length: levels }, (_, i) => ({
-      id: `b${i}`, ...chain(i === levels - 1 ? [dense('d')] : [
-        { id: 'x', kind: 'BlockInstance', name: `x${i}`, block: `b${i + 1}` },
-        { id: 'y', kind: 'BlockInstance', name: `y${i}`, block: `b${i + 1}` },
-      ]),
+      id: `b${i}`,
+      ...chain(
+        i === levels - 1
+          ? [dense('d')]
+          : [
+              { id: 'x', kind: 'BlockInstance', name: `x${i}`, block: `b${i + 1}` },
+              { id: 'y', kind: 'BlockInstance', name: `y${i}`, block: `b${i + 1}` },
+            ],
+      ),
     }));
     const problems = validateDocument(documentOf([{ id: 'top', kind: 'BlockInstance', name: 'top', block: 'b0' }], blocks));
     const p = problems.find((q) => q.code === 'E_EXPANSION_LIMIT');
@@ -65,7 +85,10 @@ describe('expansion bombs (item 3)', () => {
     const big = documentOf([{ id: 'r', kind: 'Repeat', name: 'rep', sequence: seq, count: 1024 } as GraphNode], []);
     assert.match(validateDocument(big).find((q) => q.code === 'E_EXPANSION_LIMIT')?.message ?? '', /102,400 layers/);
     const small = documentOf([{ id: 'r', kind: 'Repeat', name: 'rep', block: 'inner', count: 4 }], [{ id: 'inner', ...chain([dense('d')]) }]);
-    assert.deepEqual(codes(validateDocument(small)).filter((c) => c.startsWith('E_')), []);
+    assert.deepEqual(
+      codes(validateDocument(small)).filter((c) => c.startsWith('E_')),
+      [],
+    );
   });
 });
 
@@ -84,7 +107,10 @@ describe('deep nesting (item 5)', () => {
 
   test('nesting within the limit still builds and infers', () => {
     const report = inferShapes(nested(20));
-    assert.deepEqual(codes(report.problems).filter((c) => c.startsWith('E_')), []);
+    assert.deepEqual(
+      codes(report.problems).filter((c) => c.startsWith('E_')),
+      [],
+    );
     assert.deepEqual(report.edges.e1?.shape, [2, 4]);
   });
 
@@ -109,12 +135,28 @@ describe('deep nesting (item 5)', () => {
 describe('linear validation (item 7)', () => {
   test('100k edges into one Concat validate and infer shapes', () => {
     const n = 100_000;
-    const nodes: GraphNode[] = [{ id: 'in', kind: 'Input', name: 'data' }, { id: 'cat', kind: 'Concat', name: 'concat0', attrs: { axis: 1 } }, { id: 'out', kind: 'Output', name: 'output' }];
+    const nodes: GraphNode[] = [
+      { id: 'in', kind: 'Input', name: 'data' },
+      { id: 'cat', kind: 'Concat', name: 'concat0', attrs: { axis: 1 } },
+      { id: 'out', kind: 'Output', name: 'output' },
+    ];
     const edges = Array.from({ length: n }, (_, i) => ({ id: `e${i}`, source: { node: 'in', port: 'output' }, target: { node: 'cat', port: 'data' } }));
     edges.push({ id: 'last', source: { node: 'cat', port: 'output' }, target: { node: 'out', port: 'data' } });
-    const doc = { format: 'blocksmith.graph', version: 2, input: { shape: [2, 3], dtype: 'float32' }, device: 'cpu', seed: 0, nodes, edges, blocks: [] } as GraphDocument;
+    const doc = {
+      format: 'blocksmith.graph',
+      version: 2,
+      input: { shape: [2, 3], dtype: 'float32' },
+      device: 'cpu',
+      seed: 0,
+      nodes,
+      edges,
+      blocks: [],
+    } as GraphDocument;
     const problems = validateDocument(doc);
-    assert.deepEqual(codes(problems).filter((c) => c.startsWith('E_')), []);
+    assert.deepEqual(
+      codes(problems).filter((c) => c.startsWith('E_')),
+      [],
+    );
     // The oracle: concatenating n copies of (2, 3) along axis 1 gives (2, 3n).
     assert.deepEqual(inferShapes(doc).edges.last?.shape, [2, 3 * n]);
   });
@@ -122,10 +164,14 @@ describe('linear validation (item 7)', () => {
 
 describe('memory budget (item 2)', () => {
   // The issue's document: 20 features → Dense(2,000,000,000) → Dense(10), 62,000,000,010 parameters.
-  const huge = () => chainDocument([
-    { kind: 'Dense', name: 'dense0', attrs: { units: 2_000_000_000 } },
-    { kind: 'Dense', name: 'dense1', attrs: { units: 10 } },
-  ], [2, 20]);
+  const huge = () =>
+    chainDocument(
+      [
+        { kind: 'Dense', name: 'dense0', attrs: { units: 2_000_000_000 } },
+        { kind: 'Dense', name: 'dense1', attrs: { units: 10 } },
+      ],
+      [2, 20],
+    );
 
   test('Dense units 2e9 is refused by inferShapes and buildModel before anything is allocated', () => {
     const problems = inferShapes(huge()).problems;
@@ -133,10 +179,13 @@ describe('memory budget (item 2)', () => {
     assert.ok(p, codes(problems).join(', '));
     assert.match(p.message, /62,000,000,010 parameters/);
     assert.match(p.message, /BLOCKSMITH_MEMORY_BUDGET/);
-    assert.throws(() => buildModel(huge()), (e: unknown) => e instanceof GraphError && e.problems.some((q) => q.code === 'E_MEMORY_BUDGET'));
+    assert.throws(
+      () => buildModel(huge()),
+      (e: unknown) => e instanceof GraphError && e.problems.some((q) => q.code === 'E_MEMORY_BUDGET'),
+    );
   });
 
-  test('the budget counts activations at the document\'s batch, and the user can raise it', () => {
+  test("the budget counts activations at the document's batch, and the user can raise it", () => {
     // 1,000 × 2,000,000 floats of activations at batch 1000: 8 GB per edge, two edges, no parameters.
     const wide = chainDocument([{ kind: 'Activation', name: 'act0', attrs: { activation: 'relu' } }], [1000, 2_000_000]);
     assert.ok(codes(inferShapes(wide).problems).includes('E_MEMORY_BUDGET'), 'activations count');
@@ -145,7 +194,8 @@ describe('memory budget (item 2)', () => {
     try {
       assert.ok(!codes(inferShapes(wide).problems).includes('E_MEMORY_BUDGET'), 'a raised budget admits it');
     } finally {
-      if (saved === undefined) delete process.env.BLOCKSMITH_MEMORY_BUDGET; else process.env.BLOCKSMITH_MEMORY_BUDGET = saved;
+      if (saved === undefined) delete process.env.BLOCKSMITH_MEMORY_BUDGET;
+      else process.env.BLOCKSMITH_MEMORY_BUDGET = saved;
     }
     const small = chainDocument([{ kind: 'Dense', name: 'dense0', attrs: { units: 256 } }], [2, 20]);
     assert.deepEqual(codes(inferShapes(small).problems), []);

@@ -10,7 +10,12 @@ import { handBuilt, NOT_HAND_BUILT } from './chapter-models.ts';
 for (const name of exampleNames().filter((n) => !NOT_HAND_BUILT.includes(n))) {
   test(`example ${name}: same output as the hand-built model from the same seed`, () => {
     const doc = loadExample(name);
-    const x = np.random.uniform(0, 1, doc.input.shape.map((d) => (d < 0 ? 2 : d)), { seed: 5 });
+    const x = np.random.uniform(
+      0,
+      1,
+      doc.input.shape.map((d) => (d < 0 ? 2 : d)),
+      { seed: 5 },
+    );
     const model = buildModel(doc); // seeds the global stream with doc.seed, then constructs
     const { outputs } = runModel(model, [x]);
     np.random.seed(doc.seed);

@@ -5,9 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import {
-  GRAPH_FORMAT, GRAPH_VERSION, exampleNames, loadExample, migrateDocument, parseDocument, zGraphDocument,
-} from '../../../engine/graph/index.ts';
+import { GRAPH_FORMAT, GRAPH_VERSION, exampleNames, loadExample, migrateDocument, parseDocument, zGraphDocument } from '../../../engine/graph/index.ts';
 import { graphSchemaText, SCHEMA_PATH } from '../../../scripts/generate-graph-schema.ts';
 import { nextNodeName } from '../../../engine/protocol/graph-names.ts';
 
@@ -16,14 +14,23 @@ test('every example round-trips through JSON and the schema unchanged', () => {
     const doc = loadExample(name);
     const again = parseDocument(JSON.parse(JSON.stringify(doc)));
     assert.deepEqual(again.document, doc, name);
-    assert.deepEqual(again.problems.filter((p) => p.severity === 'error'), [], name);
+    assert.deepEqual(
+      again.problems.filter((p) => p.severity === 'error'),
+      [],
+      name,
+    );
   }
 });
 
 test('defaults fill device, seed, dtype and blocks', () => {
   const doc = zGraphDocument.parse({
-    format: GRAPH_FORMAT, version: GRAPH_VERSION, input: { shape: [-1, 4] },
-    nodes: [{ id: 'in', kind: 'Input', name: 'data' }, { id: 'out', kind: 'Output', name: 'output' }],
+    format: GRAPH_FORMAT,
+    version: GRAPH_VERSION,
+    input: { shape: [-1, 4] },
+    nodes: [
+      { id: 'in', kind: 'Input', name: 'data' },
+      { id: 'out', kind: 'Output', name: 'output' },
+    ],
     edges: [{ id: 'e1', source: { node: 'in', port: 'output' }, target: { node: 'out', port: 'data' } }],
   });
   assert.equal(doc.device, 'cpu');
@@ -52,7 +59,11 @@ test('assets/graph-document.schema.json is generated from the zod schema and up 
 });
 
 const v1 = {
-  format: GRAPH_FORMAT, version: 1, inputShape: [-1, 20], dtype: 'float32', seed: 7,
+  format: GRAPH_FORMAT,
+  version: 1,
+  inputShape: [-1, 20],
+  dtype: 'float32',
+  seed: 7,
   nodes: [
     { id: 'in', kind: 'Input', name: 'data', position: { x: 0, y: 0 } },
     { id: 'd', kind: 'BlockInstance', name: 'sequential1', block: 'blk', position: { x: 200, y: 0 } },
@@ -62,18 +73,20 @@ const v1 = {
     { id: 'e1', source: { node: 'in', port: 'output' }, target: { node: 'd', port: 'data' } },
     { id: 'e2', source: { node: 'd', port: 'output' }, target: { node: 'out', port: 'data' } },
   ],
-  definitions: [{
-    id: 'blk',
-    nodes: [
-      { id: 'in', kind: 'Input', name: 'data' },
-      { id: 'h', kind: 'Dense', name: 'dense0', attrs: { units: 4 }, position: { x: 10, y: 20 } },
-      { id: 'out', kind: 'Output', name: 'output' },
-    ],
-    edges: [
-      { id: 'e1', source: { node: 'in', port: 'output' }, target: { node: 'h', port: 'data' } },
-      { id: 'e2', source: { node: 'h', port: 'output' }, target: { node: 'out', port: 'data' } },
-    ],
-  }],
+  definitions: [
+    {
+      id: 'blk',
+      nodes: [
+        { id: 'in', kind: 'Input', name: 'data' },
+        { id: 'h', kind: 'Dense', name: 'dense0', attrs: { units: 4 }, position: { x: 10, y: 20 } },
+        { id: 'out', kind: 'Output', name: 'output' },
+      ],
+      edges: [
+        { id: 'e1', source: { node: 'in', port: 'output' }, target: { node: 'h', port: 'data' } },
+        { id: 'e2', source: { node: 'h', port: 'output' }, target: { node: 'out', port: 'data' } },
+      ],
+    },
+  ],
 };
 
 test('migration v1 → v2: input spec grouped, definitions renamed blocks, positions moved to layout', () => {
@@ -125,7 +138,10 @@ test('the published JSON Schema accepts every example and refuses malformed file
   ].join('\n');
   const run = spawnSync('python3', ['-c', script, SCHEMA_PATH], { input: JSON.stringify(docs), encoding: 'utf8' });
   assert.equal(run.status, 0, run.stderr);
-  assert.deepEqual(run.stdout.trim().split('\n'), docs.map((d) => `${d.name} ${d.valid ? 'valid' : 'invalid'}`));
+  assert.deepEqual(
+    run.stdout.trim().split('\n'),
+    docs.map((d) => `${d.name} ${d.valid ? 'valid' : 'invalid'}`),
+  );
 });
 
 test('nextNodeName: Gluon hints and the first counter no node of the document uses', () => {

@@ -12,7 +12,10 @@ for (const name of exampleNames()) {
     const doc = loadExample(name);
     const shape = doc.input.shape.map((d) => (d < 0 ? 3 : d));
     const report = inferShapes(doc, { inputShape: shape });
-    assert.deepEqual(report.problems.filter((p) => p.severity === 'error'), []);
+    assert.deepEqual(
+      report.problems.filter((p) => p.severity === 'error'),
+      [],
+    );
     const model = buildModel(doc);
     const { edgeShapes } = runModel(model, [np.random.uniform(0, 1, shape)]);
     const inferred = Object.fromEntries(Object.entries(report.edges).map(([k, v]) => [k, v.shape]));
@@ -24,12 +27,20 @@ for (const name of exampleNames()) {
     for (const node of doc.nodes) {
       const block = model.blocks.get(node.id);
       if (!block || node.kind === 'BlockInstance') continue;
-      const actual = block.collectParams().values().map((p) => ({ name: p.name, shape: [...p.shape!] }));
+      const actual = block
+        .collectParams()
+        .values()
+        .map((p) => ({ name: p.name, shape: [...p.shape!] }));
       assert.deepEqual(report.nodes[node.id]!.params, actual, node.id);
     }
     // The whole model: parameter counts add up to the scalars it really holds.
-    const total = Object.entries(report.nodes).filter(([k]) => !k.includes('/')).reduce((s, [, n]) => s + n.paramCount, 0);
-    const real = model.net.collectParams().values().reduce((s, p) => s + p.shape!.reduce((a, b) => a * b, 1), 0);
+    const total = Object.entries(report.nodes)
+      .filter(([k]) => !k.includes('/'))
+      .reduce((s, [, n]) => s + n.paramCount, 0);
+    const real = model.net
+      .collectParams()
+      .values()
+      .reduce((s, p) => s + p.shape!.reduce((a, b) => a * b, 1), 0);
     assert.equal(total, real);
   });
 }
@@ -39,8 +50,14 @@ test('without a batch size the batch stays -1; FLOPs count 2 per multiply-add (b
   assert.deepEqual(report.edges.e1!.shape, [-1, 20]);
   assert.deepEqual(report.edges.e3!.shape, [-1, 10]);
   assert.deepEqual(report.nodes.hidden, {
-    outputShapes: [[-1, 256]], paramCount: 256 * 20 + 256, flops: 2 * 20 * 256,
-    params: [{ name: 'dense0_weight', shape: [256, 20] }, { name: 'dense0_bias', shape: [256] }], name: 'dense0',
+    outputShapes: [[-1, 256]],
+    paramCount: 256 * 20 + 256,
+    flops: 2 * 20 * 256,
+    params: [
+      { name: 'dense0_weight', shape: [256, 20] },
+      { name: 'dense0_bias', shape: [256] },
+    ],
+    name: 'dense0',
   });
   assert.equal(inferShapes(loadExample('mlp'), { inputShape: [8, 20] }).nodes.output!.flops, 2 * 8 * 256 * 10);
 });
@@ -54,9 +71,12 @@ test('rgnet: instance and repeat nodes aggregate their insides', () => {
   assert.deepEqual(report.nodes.b2!.outputShapes, [[2, 16]]);
 });
 
-test('the tied network reports the shared parameter under its owner\'s name and counts it once', () => {
+test("the tied network reports the shared parameter under its owner's name and counts it once", () => {
   const report = inferShapes(loadExample('tied'), { inputShape: [2, 20] });
-  assert.deepEqual(report.nodes.tied!.params.map((p) => p.name), ['dense0_weight', 'dense0_bias']);
+  assert.deepEqual(
+    report.nodes.tied!.params.map((p) => p.name),
+    ['dense0_weight', 'dense0_bias'],
+  );
   assert.equal(report.nodes.tied!.paramCount, 0);
 });
 
@@ -101,7 +121,11 @@ test('a half-drawn graph gets shapes wherever they can be known', () => {
 
 test('a 1000-node chain is inferred in well under a second (the bench reports the real time)', () => {
   const doc = loadExample('mlp');
-  const nodes = [doc.nodes[0]!, ...Array.from({ length: 998 }, (_, i) => ({ id: `n${i}`, kind: 'Dense', name: `dense${i}`, attrs: { units: 16, activation: 'relu' } })), doc.nodes[3]!];
+  const nodes = [
+    doc.nodes[0]!,
+    ...Array.from({ length: 998 }, (_, i) => ({ id: `n${i}`, kind: 'Dense', name: `dense${i}`, attrs: { units: 16, activation: 'relu' } })),
+    doc.nodes[3]!,
+  ];
   doc.nodes = nodes;
   doc.edges = nodes.slice(1).map((n, i) => ({ id: `e${i}`, source: { node: nodes[i]!.id, port: 'output' }, target: { node: n.id, port: 'data' } }));
   const t = performance.now();

@@ -27,6 +27,10 @@ for (const c of CASES) {
     assert.equal(cells[0]!.name, 'rnn');
     assert.equal(cells[0]!.attrs?.hiddenSize, 12);
     for (const [k, v] of Object.entries(c.attrs)) assert.equal(cells[0]!.attrs?.[k], v, k);
-    assert.deepEqual(document.nodes.map((n) => n.kind).filter((k) => !['Input', 'Output', 'Transpose', 'Dense', c.kind].includes(k)), [], 'nothing else');
+    assert.deepEqual(
+      document.nodes.map((n) => n.kind).filter((k) => !['Input', 'Output', 'Transpose', 'Dense', c.kind].includes(k)),
+      [],
+      'nothing else',
+    );
   });
 }

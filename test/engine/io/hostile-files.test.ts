@@ -19,15 +19,23 @@ import { REPO_ROOT } from './io-test-helpers';
 /** The promise rejects with an IoError of this code whose message matches. */
 async function expectIoError(promise: Promise<unknown>, code: string, match: RegExp): Promise<void> {
   let caught: unknown;
-  try { await promise; } catch (e) { caught = e; }
+  try {
+    await promise;
+  } catch (e) {
+    caught = e;
+  }
   assert.ok(caught instanceof IoError, `expected IoError ${code}, got ${String(caught)}`);
   assert.equal(caught.code, code, caught.message);
   assert.match(caught.message, match);
 }
 
 let dir: string;
-before(async () => { dir = await mkdtemp(join(tmpdir(), 'blocksmith-hostile-')); });
-after(async () => { await rm(dir, { recursive: true, force: true }); });
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'blocksmith-hostile-'));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 /** A ZIP holding deflated entries given as raw deflate bytes with their real size and CRC. */
 function zipOf(entries: { name: string; packed: Uint8Array; size: number; crc: number }[]): Uint8Array {
@@ -36,10 +44,39 @@ function zipOf(entries: { name: string; packed: Uint8Array; size: number; crc: n
   let offset = 0;
   for (const e of entries) {
     const name = new TextEncoder().encode(e.name);
-    const local = new ByteWriter().u32(0x04034b50).u16(20).u16(0).u16(8).u16(0).u16(0x21).u32(e.crc)
-      .u32(e.packed.length).u32(e.size).u16(name.length).u16(0).bytes(name).finish();
-    central.u32(0x02014b50).u16(20).u16(20).u16(0).u16(8).u16(0).u16(0x21).u32(e.crc).u32(e.packed.length).u32(e.size)
-      .u16(name.length).u16(0).u16(0).u16(0).u16(0).u32(0).u32(offset).bytes(name);
+    const local = new ByteWriter()
+      .u32(0x04034b50)
+      .u16(20)
+      .u16(0)
+      .u16(8)
+      .u16(0)
+      .u16(0x21)
+      .u32(e.crc)
+      .u32(e.packed.length)
+      .u32(e.size)
+      .u16(name.length)
+      .u16(0)
+      .bytes(name)
+      .finish();
+    central
+      .u32(0x02014b50)
+      .u16(20)
+      .u16(20)
+      .u16(0)
+      .u16(8)
+      .u16(0)
+      .u16(0x21)
+      .u32(e.crc)
+      .u32(e.packed.length)
+      .u32(e.size)
+      .u16(name.length)
+      .u16(0)
+      .u16(0)
+      .u16(0)
+      .u16(0)
+      .u32(0)
+      .u32(offset)
+      .bytes(name);
     parts.push(local, e.packed);
     offset += local.length + e.packed.length;
   }
@@ -53,14 +90,23 @@ function gibEntry(name: string): { name: string; packed: Uint8Array; size: numbe
   const count = 2 ** 28; // float32: 1 GiB
   let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${count},), }`;
   header += ' '.repeat(64 - ((10 + header.length + 1) % 64)) + '\n';
-  const head = Buffer.concat([Buffer.from([0x93]), Buffer.from('NUMPY'), Buffer.from([1, 0]), Buffer.from(new Uint16Array([header.length]).buffer), Buffer.from(header, 'latin1')]);
+  const head = Buffer.concat([
+    Buffer.from([0x93]),
+    Buffer.from('NUMPY'),
+    Buffer.from([1, 0]),
+    Buffer.from(new Uint16Array([header.length]).buffer),
+    Buffer.from(header, 'latin1'),
+  ]);
   const chunk = Buffer.alloc(64 * 2 ** 20);
   const sync = { finishFlush: zlib.constants.Z_SYNC_FLUSH };
   const zeros = zlib.deflateRawSync(chunk, sync);
   const crc32 = (zlib as unknown as { crc32(d: Uint8Array, v?: number): number }).crc32;
   let crc = crc32(head);
   const parts: Buffer[] = [zlib.deflateRawSync(head, sync)];
-  for (let i = 0; i < 16; i++) { parts.push(zeros); crc = crc32(chunk, crc); }
+  for (let i = 0; i < 16; i++) {
+    parts.push(zeros);
+    crc = crc32(chunk, crc);
+  }
   parts.push(zlib.deflateRawSync(Buffer.alloc(0)));
   return { name, packed: Buffer.concat(parts), size: head.length + count * 4, crc };
 }
@@ -109,9 +155,12 @@ describe('linear .npz reading (item 7)', () => {
     const twice = zipOf([{ name: 'x', packed: zlib.deflateRawSync(Buffer.from('hello')), size: 5, crc: 0x3610a686 }]);
     const cdAt = twice.length - 22 - 47;
     const cd = twice.subarray(cdAt, twice.length - 22);
-    const renamed = Buffer.from(cd); renamed[46] = 0x79; // a second name, 'y', same local offset
+    const renamed = Buffer.from(cd);
+    renamed[46] = 0x79; // a second name, 'y', same local offset
     const end = Buffer.from(twice.subarray(twice.length - 22));
-    end.writeUInt16LE(2, 8); end.writeUInt16LE(2, 10); end.writeUInt32LE(cd.length * 2, 12);
+    end.writeUInt16LE(2, 8);
+    end.writeUInt16LE(2, 10);
+    end.writeUInt32LE(cd.length * 2, 12);
     const bomb = Buffer.concat([twice.subarray(0, cdAt), cd, renamed, end]);
     assert.throws(() => readZip(bomb, 'overlap.zip'), /names it differently|overlaps/);
   });
@@ -138,9 +187,15 @@ describe('temporary files after a kill (item 8)', () => {
     const script = `import { writeFileAtomic } from ${JSON.stringify(join(REPO_ROOT, 'engine/io/array-file.ts'))};
       await writeFileAtomic(${JSON.stringify(target)}, new Uint8Array(1 << 20), { beforeRename: () => { console.log('ready'); return new Promise(() => {}); } });`;
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      cwd: REPO_ROOT, env: { ...process.env, BLOCKSMITH_TEMP_JOURNAL: journal }, stdio: ['ignore', 'pipe', 'inherit'],
+      cwd: REPO_ROOT,
+      env: { ...process.env, BLOCKSMITH_TEMP_JOURNAL: journal },
+      stdio: ['ignore', 'pipe', 'inherit'],
     });
-    await new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => { if (String(d).includes('ready')) resolve(); }));
+    await new Promise<void>((resolve) =>
+      child.stdout.on('data', (d: Buffer) => {
+        if (String(d).includes('ready')) resolve();
+      }),
+    );
     const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
     child.kill('SIGKILL');
     await exited;
@@ -149,7 +204,7 @@ describe('temporary files after a kill (item 8)', () => {
     return join(target, '..', left[0]!);
   }
 
-  test('the start-up sweep removes a killed writer\'s temporary file (from its journal)', async () => {
+  test("the start-up sweep removes a killed writer's temporary file (from its journal)", async () => {
     const folder = join(dir, 'sweep');
     const journal = join(dir, 'journal-a');
     await mkdir(folder);
@@ -159,13 +214,14 @@ describe('temporary files after a kill (item 8)', () => {
     try {
       assert.equal(await sweepStaleTemps(), 1);
     } finally {
-      if (saved === undefined) delete process.env.BLOCKSMITH_TEMP_JOURNAL; else process.env.BLOCKSMITH_TEMP_JOURNAL = saved;
+      if (saved === undefined) delete process.env.BLOCKSMITH_TEMP_JOURNAL;
+      else process.env.BLOCKSMITH_TEMP_JOURNAL = saved;
     }
     assert.equal(existsSync(tmp), false);
     assert.deepEqual(await readdir(journal), [], 'the journal of the dead writer is gone too');
   });
 
-  test('writing a target cleans its stale temporary files, and leaves a live writer\'s alone', async () => {
+  test("writing a target cleans its stale temporary files, and leaves a live writer's alone", async () => {
     const folder = join(dir, 'next-to');
     await mkdir(folder);
     const target = join(folder, 'doc.json');

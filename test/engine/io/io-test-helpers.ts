@@ -20,12 +20,18 @@ export function fixturePath(...parts: string[]): string | undefined {
 export function sample(dtype: IoDType, shape: number[]): HostTensor {
   const n = shape.reduce((a, b) => a * b, 1);
   switch (dtype) {
-    case 'float32': return { dtype, shape, data: Float32Array.from({ length: n }, (_, i) => [0.5, -1.25, 3e38, -0, 1e-40][i % 5]! * (i + 1)) };
-    case 'float64': return { dtype, shape, data: Float64Array.from({ length: n }, (_, i) => (i % 3 === 0 ? Math.PI * i : -1e300 / (i + 1))) };
-    case 'int32': return { dtype, shape, data: Int32Array.from({ length: n }, (_, i) => (i % 2 ? -2147483648 + i : 2147483647 - i)) };
-    case 'int64': return { dtype, shape, data: BigInt64Array.from({ length: n }, (_, i) => (i % 2 ? -(2n ** 63n) + BigInt(i) : 2n ** 62n + BigInt(i))) };
-    case 'uint8': return { dtype, shape, data: Uint8Array.from({ length: n }, (_, i) => (i * 37) & 255) };
-    case 'bool': return { dtype, shape, data: Uint8Array.from({ length: n }, (_, i) => (i % 3 === 1 ? 1 : 0)) };
+    case 'float32':
+      return { dtype, shape, data: Float32Array.from({ length: n }, (_, i) => [0.5, -1.25, 3e38, -0, 1e-40][i % 5]! * (i + 1)) };
+    case 'float64':
+      return { dtype, shape, data: Float64Array.from({ length: n }, (_, i) => (i % 3 === 0 ? Math.PI * i : -1e300 / (i + 1))) };
+    case 'int32':
+      return { dtype, shape, data: Int32Array.from({ length: n }, (_, i) => (i % 2 ? -2147483648 + i : 2147483647 - i)) };
+    case 'int64':
+      return { dtype, shape, data: BigInt64Array.from({ length: n }, (_, i) => (i % 2 ? -(2n ** 63n) + BigInt(i) : 2n ** 62n + BigInt(i))) };
+    case 'uint8':
+      return { dtype, shape, data: Uint8Array.from({ length: n }, (_, i) => (i * 37) & 255) };
+    case 'bool':
+      return { dtype, shape, data: Uint8Array.from({ length: n }, (_, i) => (i % 3 === 1 ? 1 : 0)) };
   }
 }
 
@@ -45,7 +51,11 @@ export function assertSameTensor(actual: HostTensor, expected: HostTensor, label
 /** Run fn, expect an IoError with this code whose message names the file and, by default, a byte offset. */
 export function assertIoError(fn: () => unknown, code: IoErrorCode, file: string, opts: { offset?: boolean; match?: RegExp } = {}): IoError {
   let caught: unknown;
-  try { fn(); } catch (e) { caught = e; }
+  try {
+    fn();
+  } catch (e) {
+    caught = e;
+  }
   assert.ok(caught instanceof IoError, `expected IoError ${code}, got ${caught === undefined ? 'no error' : String(caught)}`);
   assert.equal(caught.code, code, caught.message);
   assert.ok(caught.message.includes(file), `message names the file: ${caught.message}`);
@@ -61,7 +71,11 @@ export function assertIoError(fn: () => unknown, code: IoErrorCode, file: string
 export function assertEveryPrefixFails(bytes: Uint8Array, read: (b: Uint8Array) => unknown, file: string): void {
   for (let n = 0; n < bytes.length; n++) {
     let caught: unknown;
-    try { read(bytes.subarray(0, n)); } catch (e) { caught = e; }
+    try {
+      read(bytes.subarray(0, n));
+    } catch (e) {
+      caught = e;
+    }
     assert.ok(caught instanceof IoError, `prefix of ${n}/${bytes.length} bytes: expected IoError, got ${caught === undefined ? 'success' : String(caught)}`);
     assert.ok(caught.message.includes(file), caught.message);
   }

@@ -13,15 +13,17 @@ function npy(dict: string, data: Uint8Array, major = 1): Uint8Array {
   const head = new Uint8Array(8 + lenSize);
   head.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, major, 0]);
   const dv = new DataView(head.buffer);
-  if (major === 1) dv.setUint16(8, text.length, true); else dv.setUint32(8, text.length, true);
+  if (major === 1) dv.setUint16(8, text.length, true);
+  else dv.setUint32(8, text.length, true);
   return concatBytes([head, text, data]);
 }
 
 test('.npy round trip: every dtype, 0-d, empty (0, 3) and larger shapes', () => {
-  for (const dtype of ALL_DTYPES) for (const shape of SHAPES) {
-    const t = sample(dtype, shape);
-    assertSameTensor(readNpy(writeNpy(t), F), t, `${dtype} [${shape}]`);
-  }
+  for (const dtype of ALL_DTYPES)
+    for (const shape of SHAPES) {
+      const t = sample(dtype, shape);
+      assertSameTensor(readNpy(writeNpy(t), F), t, `${dtype} [${shape}]`);
+    }
 });
 
 test('.npy header is padded as numpy pads it: 64-byte aligned data, growth spaces, final newline', () => {
@@ -37,17 +39,26 @@ test('.npy header is padded as numpy pads it: 64-byte aligned data, growth space
 
 test('.npy big-endian data is byte-swapped, Fortran order is transposed into C order', () => {
   const be = new Uint8Array([0x3f, 0x80, 0, 0, 0x40, 0, 0, 0]); // 1.0, 2.0 as >f4
-  assertSameTensor(readNpy(npy("{'descr': '>f4', 'fortran_order': False, 'shape': (2,), }", be), F),
-    { dtype: 'float32', shape: [2], data: new Float32Array([1, 2]) });
+  assertSameTensor(readNpy(npy("{'descr': '>f4', 'fortran_order': False, 'shape': (2,), }", be), F), {
+    dtype: 'float32',
+    shape: [2],
+    data: new Float32Array([1, 2]),
+  });
   // [[0,1,2],[3,4,5]] stored column-major is 0,3,1,4,2,5.
   const fortran = new Uint8Array(new Int32Array([0, 3, 1, 4, 2, 5]).buffer);
-  assertSameTensor(readNpy(npy("{'descr': '<i4', 'fortran_order': True, 'shape': (2, 3), }", fortran), F),
-    { dtype: 'int32', shape: [2, 3], data: new Int32Array([0, 1, 2, 3, 4, 5]) });
+  assertSameTensor(readNpy(npy("{'descr': '<i4', 'fortran_order': True, 'shape': (2, 3), }", fortran), F), {
+    dtype: 'int32',
+    shape: [2, 3],
+    data: new Int32Array([0, 1, 2, 3, 4, 5]),
+  });
   const f3 = Int32Array.from({ length: 24 }, (_, i) => i); // F-order data of a (2,3,4): element (a,b,c) at a + 2b + 6c
   const c3 = new Int32Array(24);
   for (let a = 0; a < 2; a++) for (let b = 0; b < 3; b++) for (let c = 0; c < 4; c++) c3[a * 12 + b * 4 + c] = a + 2 * b + 6 * c;
-  assertSameTensor(readNpy(npy("{'descr': '<i4', 'fortran_order': True, 'shape': (2, 3, 4), }", new Uint8Array(f3.buffer)), F),
-    { dtype: 'int32', shape: [2, 3, 4], data: c3 });
+  assertSameTensor(readNpy(npy("{'descr': '<i4', 'fortran_order': True, 'shape': (2, 3, 4), }", new Uint8Array(f3.buffer)), F), {
+    dtype: 'int32',
+    shape: [2, 3, 4],
+    data: c3,
+  });
 });
 
 test('.npy versions 2.0 and 3.0, double quotes, key order and Python 2 longs parse', () => {
@@ -74,9 +85,11 @@ test('hostile .npy: every truncation, bad magic/version, bad headers, huge shape
   assertEveryPrefixFails(writeNpy(sample('float64', [3, 2])), (b) => readNpy(b, F), F);
   assertEveryPrefixFails(writeNpy(sample('bool', [])), (b) => readNpy(b, F), F);
   const good = writeNpy(sample('int32', [2]));
-  const badMagic = new Uint8Array(good); badMagic[1] = 0x4f;
+  const badMagic = new Uint8Array(good);
+  badMagic[1] = 0x4f;
   assertIoError(() => readNpy(badMagic, F), 'E_FILE_FORMAT', F, { match: /NUMPY/ });
-  const badVersion = new Uint8Array(good); badVersion[6] = 4;
+  const badVersion = new Uint8Array(good);
+  badVersion[6] = 4;
   assertIoError(() => readNpy(badVersion, F), 'E_FILE_UNSUPPORTED', F, { match: /version 4.0/ });
   const z = new Uint8Array(0);
   const header = (d: string) => () => readNpy(npy(d, z), F);
@@ -91,8 +104,12 @@ test('hostile .npy: every truncation, bad magic/version, bad headers, huge shape
   assertIoError(header("{'descr': '<U3', 'fortran_order': False, 'shape': (0,)}"), 'E_FILE_UNSUPPORTED', F, { match: /<U3/ });
   assertIoError(header("{'descr': '|f4', 'fortran_order': False, 'shape': (0,)}"), 'E_FILE_FORMAT', F, { match: /byte order/ });
   assertIoError(header(`{'descr': '<f4', 'fortran_order': False, 'shape': (${Array(33).fill(1).join(', ')})}`), 'E_FILE_FORMAT', F, { match: /32 dimensions/ });
-  assertIoError(header("{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296, 4294967296)}"), 'E_FILE_TOO_LARGE', F, { match: /overflows/ });
-  assertIoError(header("{'descr': '<f8', 'fortran_order': False, 'shape': (100000000000,)}"), 'E_FILE_TRUNCATED', F, { match: /needs 800000000000 bytes of data, 0 remain/ });
+  assertIoError(header("{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296, 4294967296)}"), 'E_FILE_TOO_LARGE', F, {
+    match: /overflows/,
+  });
+  assertIoError(header("{'descr': '<f8', 'fortran_order': False, 'shape': (100000000000,)}"), 'E_FILE_TRUNCATED', F, {
+    match: /needs 800000000000 bytes of data, 0 remain/,
+  });
   assertIoError(() => readNpy(concatBytes([good, new Uint8Array(1)]), F), 'E_FILE_FORMAT', F, { match: /unexpected bytes/ });
   const hugeHeader = npy("{'descr': '<f4', 'fortran_order': False, 'shape': (0,)}", z, 2);
   new DataView(hugeHeader.buffer).setUint32(8, 0x80000000, true);

@@ -66,13 +66,23 @@ const NP_NAME: Record<IoDType, string> = { float32: 'float32', float64: 'float64
 
 function rawTensor(raw: Buffer, dtype: IoDType, shape: number[]): HostTensor {
   const b = new Uint8Array(raw).buffer;
-  const data = { float32: () => new Float32Array(b), float64: () => new Float64Array(b), int32: () => new Int32Array(b), int64: () => new BigInt64Array(b), uint8: () => new Uint8Array(b), bool: () => new Uint8Array(b) }[dtype]();
+  const data = {
+    float32: () => new Float32Array(b),
+    float64: () => new Float64Array(b),
+    int32: () => new Int32Array(b),
+    int64: () => new BigInt64Array(b),
+    uint8: () => new Uint8Array(b),
+    bool: () => new Uint8Array(b),
+  }[dtype]();
   return { dtype, shape, data };
 }
 
 test('numpy writes .npy/.npz (C and Fortran order, big-endian, bool, int64, 0-d, empty); we read identical values', (t) => {
   const why = numpyUnavailable();
-  if (why) { t.skip(why); return; }
+  if (why) {
+    t.skip(why);
+    return;
+  }
   const dir = mkdtempSync(join(tmpdir(), 'bs-np-'));
   try {
     const manifest = JSON.parse(python(NUMPY_WRITES, [dir])) as Record<string, { dtype: string; shape: number[] }>;
@@ -87,7 +97,10 @@ test('numpy writes .npy/.npz (C and Fortran order, big-endian, bool, int64, 0-d,
     const named = readNpz(readFileSync(join(dir, 'named.npz')), 'named.npz');
     assert.equal(named.kind, 'dict');
     if (named.kind === 'dict') {
-      assert.deepEqual(named.entries.map(([n]) => n), ['weight', 'bias', 'empty']);
+      assert.deepEqual(
+        named.entries.map(([n]) => n),
+        ['weight', 'bias', 'empty'],
+      );
       ['f4', 'scalar', 'empty'].forEach((k, i) => assertSameTensor(named.entries[i]![1], expected(k), k));
     }
     const comp = readNpz(readFileSync(join(dir, 'comp.npz')), 'comp.npz');
@@ -99,28 +112,41 @@ test('numpy writes .npy/.npz (C and Fortran order, big-endian, bool, int64, 0-d,
 
 test('we write .npy/.npz; numpy loads identical values and dtypes, and our .npy bytes equal np.save', (t) => {
   const why = numpyUnavailable();
-  if (why) { t.skip(why); return; }
+  if (why) {
+    t.skip(why);
+    return;
+  }
   const dir = mkdtempSync(join(tmpdir(), 'bs-np-'));
   try {
     const npy: Record<string, { dtype: string; shape: number[] }> = {};
     const named: [string, HostTensor][] = [];
-    for (const dtype of ALL_DTYPES) SHAPES.forEach((shape, i) => {
-      const name = `${dtype}_${i}`;
-      const tensor = sample(dtype, shape);
-      writeFileSync(join(dir, `${name}.npy`), writeNpy(tensor));
-      writeFileSync(join(dir, `${name}.raw`), new Uint8Array(tensor.data.buffer, tensor.data.byteOffset, tensor.data.byteLength));
-      npy[name] = { dtype: NP_NAME[dtype], shape };
-      named.push([name, tensor]);
-    });
+    for (const dtype of ALL_DTYPES)
+      SHAPES.forEach((shape, i) => {
+        const name = `${dtype}_${i}`;
+        const tensor = sample(dtype, shape);
+        writeFileSync(join(dir, `${name}.npy`), writeNpy(tensor));
+        writeFileSync(join(dir, `${name}.raw`), new Uint8Array(tensor.data.buffer, tensor.data.byteOffset, tensor.data.byteLength));
+        npy[name] = { dtype: NP_NAME[dtype], shape };
+        named.push([name, tensor]);
+      });
     writeFileSync(join(dir, 'named.npz'), writeNpz({ kind: 'dict', entries: named }));
     writeFileSync(join(dir, 'comp.npz'), writeNpz({ kind: 'dict', entries: named }, { compress: true }));
     const positional = named.slice(0, 3);
     const raw = { ...npy };
-    positional.forEach(([n], i) => { raw[`arr_${i}`] = npy[n]!; writeFileSync(join(dir, `arr_${i}.raw`), readFileSync(join(dir, `${n}.raw`))); });
+    positional.forEach(([n], i) => {
+      raw[`arr_${i}`] = npy[n]!;
+      writeFileSync(join(dir, `arr_${i}.raw`), readFileSync(join(dir, `${n}.raw`)));
+    });
     writeFileSync(join(dir, 'pos.npz'), writeNpz({ kind: 'list', arrays: positional.map(([, x]) => x) }));
     // Our ZIP64 path (forced; numpy itself forces ZIP64 local headers) with deflate.
     const z64 = named.slice(3, 6);
-    writeFileSync(join(dir, 'z64.npz'), writeZip(z64.map(([n, x]) => ({ name: `${n}.npy`, data: writeNpy(x) })), { forceZip64: true, compress: true }));
+    writeFileSync(
+      join(dir, 'z64.npz'),
+      writeZip(
+        z64.map(([n, x]) => ({ name: `${n}.npy`, data: writeNpy(x) })),
+        { forceZip64: true, compress: true },
+      ),
+    );
     const names = named.map(([n]) => n);
     const manifest = { npy, raw, npz: { 'named.npz': names, 'comp.npz': names, 'pos.npz': ['arr_0', 'arr_1', 'arr_2'], 'z64.npz': z64.map(([n]) => n) } };
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));

@@ -14,18 +14,44 @@ import type { RecurrentLayer } from '../../../engine/nn/layers/recurrent.ts';
 import { chainDocument } from '../support/chain-document.ts';
 import { relativeError } from '../support/layer-oracle.ts';
 
-interface Case { kind: string; attrs: Record<string, unknown>; x: number[]; begin: boolean; torch: string }
+interface Case {
+  kind: string;
+  attrs: Record<string, unknown>;
+  x: number[];
+  begin: boolean;
+  torch: string;
+}
 const flat = (layers: number, dirs: string): string =>
   `[p[f'{d}{l}_{k}'] for l in range(${layers}) for d in '${dirs}' for k in ('i2h_weight', 'h2h_weight', 'i2h_bias', 'h2h_bias')]`;
 const CASES: Case[] = [
-  { kind: 'LSTM', attrs: { hiddenSize: 3, numLayers: 2, bidirectional: true }, x: [4, 2, 5], begin: true,
-    torch: `torch._VF.lstm(x, (h0, c0), ${flat(2, 'lr')}, True, 2, 0.0, False, True, False)` },
-  { kind: 'LSTM', attrs: { hiddenSize: 4, layout: 'NTC' }, x: [2, 5, 3], begin: false,
-    torch: `torch._VF.lstm(x, (torch.zeros(1, 2, 4), torch.zeros(1, 2, 4)), ${flat(1, 'l')}, True, 1, 0.0, False, False, True)` },
-  { kind: 'GRU', attrs: { hiddenSize: 3, bidirectional: true }, x: [3, 2, 4], begin: true,
-    torch: `torch._VF.gru(x, h0, ${flat(1, 'lr')}, True, 1, 0.0, False, True, False)` },
-  { kind: 'RNN', attrs: { hiddenSize: 4, numLayers: 2, activation: 'tanh' }, x: [5, 3, 2], begin: true,
-    torch: `torch._VF.rnn_tanh(x, h0, ${flat(2, 'l')}, True, 2, 0.0, False, False, False)` },
+  {
+    kind: 'LSTM',
+    attrs: { hiddenSize: 3, numLayers: 2, bidirectional: true },
+    x: [4, 2, 5],
+    begin: true,
+    torch: `torch._VF.lstm(x, (h0, c0), ${flat(2, 'lr')}, True, 2, 0.0, False, True, False)`,
+  },
+  {
+    kind: 'LSTM',
+    attrs: { hiddenSize: 4, layout: 'NTC' },
+    x: [2, 5, 3],
+    begin: false,
+    torch: `torch._VF.lstm(x, (torch.zeros(1, 2, 4), torch.zeros(1, 2, 4)), ${flat(1, 'l')}, True, 1, 0.0, False, False, True)`,
+  },
+  {
+    kind: 'GRU',
+    attrs: { hiddenSize: 3, bidirectional: true },
+    x: [3, 2, 4],
+    begin: true,
+    torch: `torch._VF.gru(x, h0, ${flat(1, 'lr')}, True, 1, 0.0, False, True, False)`,
+  },
+  {
+    kind: 'RNN',
+    attrs: { hiddenSize: 4, numLayers: 2, activation: 'tanh' },
+    x: [5, 3, 2],
+    begin: true,
+    torch: `torch._VF.rnn_tanh(x, h0, ${flat(2, 'l')}, True, 2, 0.0, False, False, False)`,
+  },
 ];
 
 const PYTHON = String.raw`
@@ -43,25 +69,30 @@ print(json.dumps(out))
 
 const wire = (a: NDArray) => ({ shape: a.shape, data: Array.from(a.toTyped() as Float32Array) });
 
-test('forwardState: the output and final states equal torch\'s (h_n, and c_n for an LSTM), with and without begin states', () => {
+test("forwardState: the output and final states equal torch's (h_n, and c_n for an LSTM), with and without begin states", () => {
   const ours = CASES.map((c) => {
     const layer = createLayer(c.kind, c.attrs, { prefix: 'rnn_' }) as RecurrentLayer;
     layer.initialize(new init.Uniform(0.5));
     const x = np.random.uniform(-1, 1, c.x);
     const n = c.attrs.layout === 'NTC' ? c.x[0]! : c.x[1]!;
-    const stateShape = [(c.attrs.numLayers as number ?? 1) * (c.attrs.bidirectional ? 2 : 1), n, c.attrs.hiddenSize as number];
+    const stateShape = [((c.attrs.numLayers as number) ?? 1) * (c.attrs.bidirectional ? 2 : 1), n, c.attrs.hiddenSize as number];
     const begin = c.begin ? [np.random.uniform(-1, 1, stateShape), np.random.uniform(-1, 1, stateShape)] : [];
     const [y, states] = layer.forwardState(x, begin[0], c.kind === 'LSTM' ? begin[1] : undefined);
     const p = Object.fromEntries([...layer.structuralParams()].map(([k, v]) => [k, wire(v.data())]));
     return { c, outs: [y, ...states], wire: { torch: c.torch, x: wire(x), p, ...(c.begin ? { h0: wire(begin[0]!), c0: wire(begin[1]!) } : {}) } };
   });
-  const theirs = JSON.parse(execFileSync('/usr/bin/python3', ['-c', PYTHON], { input: JSON.stringify(ours.map((o) => o.wire)), encoding: 'utf8' })) as
-    { shape: number[]; data: number[] }[][];
+  const theirs = JSON.parse(execFileSync('/usr/bin/python3', ['-c', PYTHON], { input: JSON.stringify(ours.map((o) => o.wire)), encoding: 'utf8' })) as {
+    shape: number[];
+    data: number[];
+  }[][];
   ours.forEach((o, i) => {
     assert.equal(o.outs.length, theirs[i]!.length, `${o.c.kind}: output and ${theirs[i]!.length - 1} state(s)`);
     o.outs.forEach((a, k) => {
       const err = relativeError(a, theirs[i]![k]!);
-      assert.ok(err <= 1e-4, `${o.c.kind} ${JSON.stringify(o.c.attrs)} result ${k}: relative error ${err} (shapes ${JSON.stringify(a.shape)} / ${JSON.stringify(theirs[i]![k]!.shape)})`);
+      assert.ok(
+        err <= 1e-4,
+        `${o.c.kind} ${JSON.stringify(o.c.attrs)} result ${k}: relative error ${err} (shapes ${JSON.stringify(a.shape)} / ${JSON.stringify(theirs[i]![k]!.shape)})`,
+      );
     });
   });
 });
@@ -69,8 +100,17 @@ test('forwardState: the output and final states equal torch\'s (h_n, and c_n for
 test('a begin state of the wrong shape names the layer, in a forward and in shape inference', () => {
   const lstm = createLayer('LSTM', { hiddenSize: 3, bidirectional: true }, { prefix: 'lstm_' });
   lstm.initialize();
-  assert.throws(() => lstm.call(np.ones([4, 2, 5]), np.zeros([1, 2, 3])), /lstm: the begin state h0 must be \(layers · directions, N, hidden\) = \(2, 2, 3\), got \(1, 2, 3\)/);
-  const doc = chainDocument([{ kind: 'Dense', name: 'dense0', attrs: { units: 4, flatten: false } }, { kind: 'GRU', name: 'gru0', attrs: { hiddenSize: 3 } }], [2, -1, 4]);
+  assert.throws(
+    () => lstm.call(np.ones([4, 2, 5]), np.zeros([1, 2, 3])),
+    /lstm: the begin state h0 must be \(layers · directions, N, hidden\) = \(2, 2, 3\), got \(1, 2, 3\)/,
+  );
+  const doc = chainDocument(
+    [
+      { kind: 'Dense', name: 'dense0', attrs: { units: 4, flatten: false } },
+      { kind: 'GRU', name: 'gru0', attrs: { hiddenSize: 3 } },
+    ],
+    [2, -1, 4],
+  );
   doc.edges.push({ id: 'h', source: { node: 'n0', port: 'output' }, target: { node: 'n1', port: 'h0' } });
   doc.edges[1]!.source.node = 'in'; // the GRU reads the input; dense0 (4 features) feeds h0, which wants 3
   const errors = inferShapes(doc).problems.filter((p) => p.severity === 'error');
@@ -81,11 +121,24 @@ test('a begin state of the wrong shape names the layer, in a forward and in shap
 
 test('the hn output port: shapes per port with a deferred batch, and a run reads the final state (not the sequence) through it', async () => {
   // Input → LSTM → (hn) → Dense → Output: a straight line of nodes, but not a Sequential (the edge leaves the second port).
-  const doc = chainDocument([{ kind: 'LSTM', name: 'lstm0', attrs: { hiddenSize: 4, numLayers: 2 } }, { kind: 'Dense', name: 'dense0', attrs: { units: 2, flatten: false } }], [5, -1, 3]);
+  const doc = chainDocument(
+    [
+      { kind: 'LSTM', name: 'lstm0', attrs: { hiddenSize: 4, numLayers: 2 } },
+      { kind: 'Dense', name: 'dense0', attrs: { units: 2, flatten: false } },
+    ],
+    [5, -1, 3],
+  );
   doc.edges[1]!.source.port = 'hn';
   const shapes = inferShapes(doc);
-  assert.deepEqual(shapes.problems.filter((p) => p.severity === 'error'), []);
-  assert.deepEqual(shapes.nodes.n0!.outputShapes, [[5, -1, 4], [2, -1, 4], [2, -1, 4]]);
+  assert.deepEqual(
+    shapes.problems.filter((p) => p.severity === 'error'),
+    [],
+  );
+  assert.deepEqual(shapes.nodes.n0!.outputShapes, [
+    [5, -1, 4],
+    [2, -1, 4],
+    [2, -1, 4],
+  ]);
   assert.deepEqual(shapes.edges.e1!.shape, [2, -1, 4]);
   const model = await prepareModel(doc);
   const x = np.random.uniform(-1, 1, [5, 3, 3], { seed: 2 });

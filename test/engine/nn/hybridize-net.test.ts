@@ -7,8 +7,23 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  Activation, Add, AvgPool2D, BatchNorm, Block, Conv2D, Conv2DTranspose, Dense, Flatten, GlobalAvgPool2D, GlobalMaxPool2D, Lambda, MaxPool2D, np, Sequential,
-  captureWarnings, type NDArray,
+  Activation,
+  Add,
+  AvgPool2D,
+  BatchNorm,
+  Block,
+  Conv2D,
+  Conv2DTranspose,
+  Dense,
+  Flatten,
+  GlobalAvgPool2D,
+  GlobalMaxPool2D,
+  Lambda,
+  MaxPool2D,
+  np,
+  Sequential,
+  captureWarnings,
+  type NDArray,
 } from '../../../engine/index.ts';
 import { loadExample, runModel } from '../../../engine/graph/index.ts';
 import { GraphBlock } from '../../../engine/graph/graph-block.ts';
@@ -89,7 +104,10 @@ describe('hybridize: convolutional networks as one native plan', () => {
     // Every edge's output (the values a plan without reuse would keep) and the packed weights.
     const { edgeShapes } = runModel(model, [x]);
     const everyValue = Object.values(edgeShapes).reduce((n, s) => n + 4 * s.reduce((a, b) => a * b, 1), 0);
-    const weights = model.net.collectParams().values().reduce((n, p) => n + 4 * p.shape!.reduce((a, b) => a * b, 1), 0);
+    const weights = model.net
+      .collectParams()
+      .values()
+      .reduce((n, p) => n + 4 * p.shape!.reduce((a, b) => a * b, 1), 0);
     model.net.hybridize();
     model.net.call(x);
     const held = model.net.hybridCache!.nativeBytes();
@@ -115,12 +133,16 @@ describe('hybridize: convolutional networks as one native plan', () => {
       const bn = new BatchNorm();
       const add = new Add();
       const act = new Activation('relu');
-      return new GraphBlock([
-        { key: 'conv', block: conv, inputs: [{ input: 0 }], outputCount: 1 },
-        { key: 'bn', block: bn, inputs: [{ step: 0, port: 0 }], outputCount: 1 },
-        { key: 'add', block: add, inputs: [{ step: 1, port: 0 }, { input: 0 }], outputCount: 1 },
-        { key: 'act', block: act, inputs: [{ step: 2, port: 0 }], outputCount: 1 },
-      ], 1, [{ step: 3, port: 0 }]);
+      return new GraphBlock(
+        [
+          { key: 'conv', block: conv, inputs: [{ input: 0 }], outputCount: 1 },
+          { key: 'bn', block: bn, inputs: [{ step: 0, port: 0 }], outputCount: 1 },
+          { key: 'add', block: add, inputs: [{ step: 1, port: 0 }, { input: 0 }], outputCount: 1 },
+          { key: 'act', block: act, inputs: [{ step: 2, port: 0 }], outputCount: 1 },
+        ],
+        1,
+        [{ step: 3, port: 0 }],
+      );
     };
     const net = new Sequential().add(
       new Conv2D(8, 3, { padding: 1, activation: 'tanh' }),
@@ -145,7 +167,11 @@ describe('hybridize: convolutional networks as one native plan', () => {
     const [, warnings] = captureWarnings(() => checkClose(net, np.random.uniform(-1, 1, [3, 3, 13, 11], { seed: 9 })));
     checkClose(net, np.random.uniform(-1, 1, [1, 3, 13, 11], { seed: 10 }));
     const segments = net.hybridCache!.describe();
-    assert.deepEqual(segments.map((s) => s.split(':')[0]), ['native plan', 'eager', 'native plan', 'eager', 'native plan', 'eager', 'native plan'], segments.join('\n'));
+    assert.deepEqual(
+      segments.map((s) => s.split(':')[0]),
+      ['native plan', 'eager', 'native plan', 'eager', 'native plan', 'eager', 'native plan'],
+      segments.join('\n'),
+    );
     assert.match(segments[0]!, /^native plan: conv2d\d+ → batchnorm\d+\+softrelu\d+ → maxpool2d\d+ → conv2d\d+\+batchnorm\d+\+add\d+\+relu\d+$/);
     assert.equal(warnings.length, 1);
     assert.match(warnings[0]!, /doubler\d+ \(Doubler\)/);
@@ -164,7 +190,13 @@ describe('hybridize: convolutional networks as one native plan', () => {
   });
 
   test('writes to a parameter rebuild the packed plan; replaced arrays too', () => {
-    const net = new Sequential().add(new Conv2D(4, 3, { inChannels: 2 }), new BatchNorm({ inChannels: 4 }), new Activation('relu'), new Flatten(), new Dense(3));
+    const net = new Sequential().add(
+      new Conv2D(4, 3, { inChannels: 2 }),
+      new BatchNorm({ inChannels: 4 }),
+      new Activation('relu'),
+      new Flatten(),
+      new Dense(3),
+    );
     net.initialize();
     net.hybridize();
     const x = np.random.uniform(-1, 1, [2, 2, 6, 6], { seed: 4 });
@@ -186,10 +218,18 @@ describe('hybridize: convolutional networks as one native plan', () => {
   });
 
   test('kinds the plan does not compile (a transposed convolution) run eagerly between native segments', () => {
-    const net = new Sequential().add(new Conv2D(3, 3, { inChannels: 2, activation: 'relu' }), new Conv2DTranspose(2, 2, { strides: 2 }),
-      new MaxPool2D(2), new Flatten(), new Dense(2));
+    const net = new Sequential().add(
+      new Conv2D(3, 3, { inChannels: 2, activation: 'relu' }),
+      new Conv2DTranspose(2, 2, { strides: 2 }),
+      new MaxPool2D(2),
+      new Flatten(),
+      new Dense(2),
+    );
     net.initialize();
     checkClose(net, np.random.uniform(-1, 1, [2, 2, 6, 6], { seed: 8 }));
-    assert.deepEqual(net.hybridCache!.describe().map((s) => s.split(':')[0]), ['native plan', 'eager', 'native plan']);
+    assert.deepEqual(
+      net.hybridCache!.describe().map((s) => s.split(':')[0]),
+      ['native plan', 'eager', 'native plan'],
+    );
   });
 });

@@ -6,7 +6,18 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  Activation, autograd, Block, captureWarnings, Concurrent, Dense, Dropout, Flatten, Lambda, np, Sequential, setWarningHandler,
+  Activation,
+  autograd,
+  Block,
+  captureWarnings,
+  Concurrent,
+  Dense,
+  Dropout,
+  Flatten,
+  Lambda,
+  np,
+  Sequential,
+  setWarningHandler,
   type NDArray,
 } from '../../../engine/index.ts';
 import { loadExample } from '../../../engine/graph/index.ts';
@@ -184,9 +195,18 @@ describe('hybridize', () => {
     const x = np.random.uniform(-1, 1, [3, 4], { seed: 15 });
     const [, first] = captureWarnings(() => net.call(x));
     assert.equal(first.length, 1, first.join('\n'));
-    assert.match(first[0]!, /^hybridize: sequential\d+ runs 2 blocks eagerly inside its compiled plan: custom\d+ \(Custom\), lambda\d+ \(Lambda\): a forward\(\) of its own, which the plan cannot trace/);
+    assert.match(
+      first[0]!,
+      /^hybridize: sequential\d+ runs 2 blocks eagerly inside its compiled plan: custom\d+ \(Custom\), lambda\d+ \(Lambda\): a forward\(\) of its own, which the plan cannot trace/,
+    );
     assert.match(first[0]!, /hybridCache\.describe\(\) lists the plan\.$/);
-    assert.deepEqual(net.hybridCache!.describe().filter((l) => l.startsWith('eager: ')).map((l) => l.replace(/\d+/, '')), ['eager: custom', 'eager: lambda']);
+    assert.deepEqual(
+      net
+        .hybridCache!.describe()
+        .filter((l) => l.startsWith('eager: '))
+        .map((l) => l.replace(/\d+/, '')),
+      ['eager: custom', 'eager: lambda'],
+    );
     // Replays, a new input shape (a second trace) and the custom block's own cache stay quiet.
     const [, later] = captureWarnings(() => {
       net.call(x);
@@ -205,10 +225,17 @@ describe('hybridize', () => {
     c.initialize();
     c.hybridize();
     const x = np.random.uniform(-1, 1, [2, 3], { seed: 17 });
-    const [, warnings] = captureWarnings(() => { c.call(x); c.call(x); c.call(np.ones([4, 3])); });
+    const [, warnings] = captureWarnings(() => {
+      c.call(x);
+      c.call(x);
+      c.call(np.ones([4, 3]));
+    });
     assert.equal(warnings.length, 1, warnings.join('\n'));
     assert.match(warnings[0]!, /^hybridize: custom\d+ \(Custom\) is not compiled and runs eagerly: a forward\(\) of its own/);
-    assert.deepEqual(c.hybridCache!.describe().map((l) => l.replace(/\d+/, '')), ['eager: custom']);
+    assert.deepEqual(
+      c.hybridCache!.describe().map((l) => l.replace(/\d+/, '')),
+      ['eager: custom'],
+    );
     const conc = new Concurrent().add(new Dense(2), new Dense(3));
     conc.initialize();
     conc.hybridize();

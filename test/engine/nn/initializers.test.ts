@@ -5,8 +5,22 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { np, type NDArray } from '../../../engine/index.ts';
 import {
-  Bilinear, ConstantInit, Initializer, LSTMBias, MSRAPrelu, Mixed, ModelError, Normal, One, Orthogonal, Uniform, Xavier, Zero,
-  createInitializer, registerInitializer, registeredInitializers,
+  Bilinear,
+  ConstantInit,
+  Initializer,
+  LSTMBias,
+  MSRAPrelu,
+  Mixed,
+  ModelError,
+  Normal,
+  One,
+  Orthogonal,
+  Uniform,
+  Xavier,
+  Zero,
+  createInitializer,
+  registerInitializer,
+  registeredInitializers,
 } from '../../../engine/index.ts';
 import { flat, mean, std } from './model-test-helpers.ts';
 
@@ -26,7 +40,7 @@ test('Uniform(0.07) default: bounds and variance scale²/3', () => {
 
 test('Normal(0.01) default: moments on a large draw', () => {
   const v = fill(new Normal(), [500, 200]);
-  assert.ok(Math.abs(mean(v)) < 4 * 0.01 / Math.sqrt(v.length));
+  assert.ok(Math.abs(mean(v)) < (4 * 0.01) / Math.sqrt(v.length));
   assert.ok(Math.abs(std(v) - 0.01) < 0.0002);
 });
 
@@ -49,7 +63,10 @@ test('Xavier: Gluon fan rule, factor types, gaussian, and the vector error', () 
   assert.ok(v.every((w) => Math.abs(w) <= bound) && Math.max(...v.map(Math.abs)) > 0.95 * bound);
   const g = fill(new Xavier({ rndType: 'gaussian' }), [500, 300]);
   assert.ok(Math.abs(std(g) - Math.sqrt(3 / 400)) < 0.003);
-  assert.throws(() => fill(x, [10], 'b'), (e: ModelError) => e.code === 'E_INIT' && /at least 2/.test(e.message));
+  assert.throws(
+    () => fill(x, [10], 'b'),
+    (e: ModelError) => e.code === 'E_INIT' && /at least 2/.test(e.message),
+  );
   assert.throws(() => new Xavier({ rndType: 'bad' as never }), /Unknown random type/);
   assert.throws(() => new Xavier({ factorType: 'bad' as never }), /Incorrect factor type/);
 });
@@ -100,7 +117,10 @@ test('suffix dispatch (Initializer.apply without a chosen init) and the Gluon pa
   assert.deepEqual(flat(a), [1, 1, 1]);
   u.apply('dense0_weight', a);
   assert.ok(flat(a).every((x) => Math.abs(x) <= 0.5) && flat(a).some((x) => x !== 1));
-  assert.throws(() => u.apply('running_thing', a), (e: ModelError) => e.code === 'E_INIT' && /running_thing/.test(e.message));
+  assert.throws(
+    () => u.apply('running_thing', a),
+    (e: ModelError) => e.code === 'E_INIT' && /running_thing/.test(e.message),
+  );
   u.apply({ name: 'dense0_bias', init: new ConstantInit(4) }, a);
   assert.deepEqual(flat(a), [4, 4, 4]);
 });
@@ -109,7 +129,10 @@ test('Mixed: first pattern matching at the start wins', () => {
   const m = new Mixed(['.*bias', '.*'], ['zeros', ['constant', { value: 3 }]]);
   assert.deepEqual(fill(m, [2], 'd_bias'), [0, 0]);
   assert.deepEqual(fill(m, [2], 'd_weight'), [3, 3]);
-  assert.throws(() => fill(new Mixed(['bias'], ['zeros']), [2], 'd_bias'), (e: ModelError) => /did not match/.test(e.message));
+  assert.throws(
+    () => fill(new Mixed(['bias'], ['zeros']), [2], 'd_bias'),
+    (e: ModelError) => /did not match/.test(e.message),
+  );
 });
 
 test('registry: names, aliases, arguments, JSON, snake_case, errors', () => {
@@ -123,17 +146,28 @@ test('registry: names, aliases, arguments, JSON, snake_case, errors', () => {
   assert.deepEqual(createInitializer(x.dumps()).toSpec(), x.toSpec());
   const same = new Uniform();
   assert.equal(createInitializer(same), same);
-  assert.throws(() => createInitializer('nope'), (e: ModelError) => e.code === 'E_INIT' && /nope/.test(e.message) && /xavier/.test(e.message));
-  assert.throws(() => createInitializer(42 as never), (e: ModelError) => e.code === 'E_INIT');
+  assert.throws(
+    () => createInitializer('nope'),
+    (e: ModelError) => e.code === 'E_INIT' && /nope/.test(e.message) && /xavier/.test(e.message),
+  );
+  assert.throws(
+    () => createInitializer(42 as never),
+    (e: ModelError) => e.code === 'E_INIT',
+  );
 });
 
 test('custom initializers: subclass with initWeight, register by name, use from a spec', () => {
   class Fives extends Initializer {
-    override initWeight(_name: string, arr: NDArray): void { arr.set(null, 5); }
+    override initWeight(_name: string, arr: NDArray): void {
+      arr.set(null, 5);
+    }
   }
   registerInitializer('fives', Fives);
   assert.deepEqual(fill(createInitializer('fives'), [2]), [5, 5]);
   assert.deepEqual(createInitializer('fives').toSpec(), ['fives', {}]);
   class Lazy extends Initializer {}
-  assert.throws(() => fill(new Lazy(), [2]), (e: ModelError) => /initWeight/.test(e.message));
+  assert.throws(
+    () => fill(new Lazy(), [2]),
+    (e: ModelError) => /initWeight/.test(e.message),
+  );
 });

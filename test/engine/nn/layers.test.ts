@@ -4,9 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { np, npx, autograd } from '../../../engine/index.ts';
-import {
-  Activation, Concurrent, Dense, Dropout, Flatten, Lambda, ModelError, Sequential, createLayer, layerKinds, layerSpec,
-} from '../../../engine/index.ts';
+import { Activation, Concurrent, Dense, Dropout, Flatten, Lambda, ModelError, Sequential, createLayer, layerKinds, layerSpec } from '../../../engine/index.ts';
 import { flat, maxAbsDiff } from './model-test-helpers.ts';
 
 test('Dense matches x·Wᵀ + b for each activation, with and without bias', () => {
@@ -43,17 +41,25 @@ test('Dense options: weightInitializer, dtype float64, validation', () => {
   assert.equal(d.weight.data().dtype, 'float64');
   assert.deepEqual(flat(d.weight.data()), [0.5, 0.5, 0.5, 0.5, 0.5, 0.5]);
   assert.deepEqual(flat(d.call(np.array([[1, 2]], { dtype: 'float64' }))), [1.5, 1.5, 1.5]);
-  assert.throws(() => new Dense(0), (e: ModelError) => /units must be a positive integer/.test(e.message));
+  assert.throws(
+    () => new Dense(0),
+    (e: ModelError) => /units must be a positive integer/.test(e.message),
+  );
   assert.throws(() => new Dense(2, { activation: 'swish' as never }), /unknown activation "swish"/);
 });
 
 test('Activation, Flatten, Lambda and their reprs', () => {
-  const x = np.array([[-1, 2], [3, -4]]);
+  const x = np.array([
+    [-1, 2],
+    [3, -4],
+  ]);
   assert.deepEqual(flat(new Activation('relu').call(x)), [0, 2, 3, 0]);
   assert.equal(new Activation('sigmoid').toString(), 'Activation(sigmoid)');
   assert.deepEqual(new Flatten().call(np.zeros([2, 3, 4])).shape, [2, 12]);
   assert.equal(new Flatten().toString(), 'Flatten');
-  const twice = new Lambda(function double(v) { return v.mul(2); });
+  const twice = new Lambda(function double(v) {
+    return v.mul(2);
+  });
   assert.deepEqual(flat(twice.call(x)), [-2, 4, 6, -8]);
   assert.equal(twice.toString(), 'Lambda(double)');
   assert.deepEqual(flat(new Lambda('relu').call(x)), [0, 2, 3, 0]);
@@ -64,7 +70,10 @@ test('Dropout: identity outside training; in autograd.record it drops about rate
   const d = new Dropout(0.5);
   const x = np.ones([200, 100]);
   assert.equal(d.call(x), x);
-  assert.equal(autograd.record(() => d.call(x), { trainMode: false }), x);
+  assert.equal(
+    autograd.record(() => d.call(x), { trainMode: false }),
+    x,
+  );
   const y = flat(autograd.record(() => d.call(x)));
   const kept = y.filter((v) => v !== 0);
   assert.ok(kept.every((v) => Math.abs(v - 2) < 1e-6));
@@ -93,7 +102,21 @@ test('a nested Sequential prints like Gluon', () => {
 test('descriptors: every kind is registered once, builds from attrs, and predicts shapes', () => {
   const kinds = layerKinds();
   assert.equal(new Set(kinds).size, kinds.length, 'no kind registered twice');
-  for (const k of ['Dense', 'Activation', 'Dropout', 'Flatten', 'Lambda', 'Sequential', 'Concurrent', 'Concat', 'Conv2D', 'MaxPool2D', 'BatchNorm', 'Add', 'Code']) {
+  for (const k of [
+    'Dense',
+    'Activation',
+    'Dropout',
+    'Flatten',
+    'Lambda',
+    'Sequential',
+    'Concurrent',
+    'Concat',
+    'Conv2D',
+    'MaxPool2D',
+    'BatchNorm',
+    'Add',
+    'Code',
+  ]) {
     assert.ok(kinds.includes(k), k);
   }
   // Every descriptor is complete enough for the catalog, shape inference and the exporters.
@@ -104,9 +127,15 @@ test('descriptors: every kind is registered once, builds from attrs, and predict
     assert.ok(s.inputs.length > 0 && s.outputs.length > 0, k);
   }
   const spec = layerSpec('Dense');
-  assert.deepEqual(spec.attrs.map((a) => a.name), ['units', 'activation', 'inUnits', 'useBias', 'flatten', 'weightInitializer', 'biasInitializer']);
+  assert.deepEqual(
+    spec.attrs.map((a) => a.name),
+    ['units', 'activation', 'inUnits', 'useBias', 'flatten', 'weightInitializer', 'biasInitializer'],
+  );
   const attrs = { units: 8, activation: 'relu' };
-  assert.deepEqual(spec.params.map((p) => p.shape({ ...attrs, flatten: true }, [-1, 4, 5])), [[8, 20], [8]]);
+  assert.deepEqual(
+    spec.params.map((p) => p.shape({ ...attrs, flatten: true }, [-1, 4, 5])),
+    [[8, 20], [8]],
+  );
   assert.deepEqual(spec.outputShape({ ...attrs, flatten: true }, [[-1, 4, 5]]), [-1, 8]);
   assert.equal(spec.repr(attrs), 'Dense(-1 -> 8, Activation(relu))');
   const d = createLayer('Dense', attrs) as Dense;
@@ -121,8 +150,13 @@ test('descriptors: every kind is registered once, builds from attrs, and predict
 
 test('getConfig round-trips through createLayer for every kind', () => {
   const blocks = [
-    new Dense(4, { activation: 'tanh', inUnits: 3, useBias: false, flatten: false }), new Activation('gelu'),
-    new Dropout(0.25, { axes: [1] }), new Flatten(), new Lambda('tanh'), new Sequential(), new Concurrent(0),
+    new Dense(4, { activation: 'tanh', inUnits: 3, useBias: false, flatten: false }),
+    new Activation('gelu'),
+    new Dropout(0.25, { axes: [1] }),
+    new Flatten(),
+    new Lambda('tanh'),
+    new Sequential(),
+    new Concurrent(0),
   ];
   for (const b of blocks) {
     const kind = b.constructor.name;

@@ -19,7 +19,7 @@ test('a fresh scope starts every hint at 0 and counts hints separately', () => {
   assert.equal(withNamingScope(new NamingScope(), () => new Dense(1)).name, 'dense0');
 });
 
-test('the default scope keeps counting across calls, like MXNet\'s NameManager', () => {
+test("the default scope keeps counting across calls, like MXNet's NameManager", () => {
   const a = new Dense(1);
   const b = new Dense(1);
   const n = (p: string) => Number(/dense(\d+)_/.exec(p)![1]);
@@ -35,7 +35,7 @@ test('a scope with a prefix, and explicit prefixes', () => {
   });
 });
 
-test('nameScope(): children are named under the parent, with the parent\'s own counters', () => {
+test("nameScope(): children are named under the parent, with the parent's own counters", () => {
   class Model extends Block {
     readonly a: Dense;
     readonly b: Dense;

@@ -10,9 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gpu, np, type NDArray } from '../../../engine/index.ts';
 import { writeArrayFile } from '../../../engine/io/array-file.ts';
-import {
-  DeferredInitError, Dense, ModelError, NamingScope, Sequential, loadArrays, saveArrays, toHostTensor, withNamingScope,
-} from '../../../engine/index.ts';
+import { DeferredInitError, Dense, ModelError, NamingScope, Sequential, loadArrays, saveArrays, toHostTensor, withNamingScope } from '../../../engine/index.ts';
 import { quoteList } from '../../../engine/nn/model-errors.ts';
 import { flat } from './model-test-helpers.ts';
 
@@ -21,7 +19,10 @@ const file = (n: string): string => join(dir, n);
 const python = (code: string): string => execFileSync('python3', ['-c', code], { encoding: 'utf8' }).trim();
 
 test('numpy reads what npx.save writes (.npy, .npz)', async () => {
-  const a = np.array([[1.5, -2], [3, 4.25]]);
+  const a = np.array([
+    [1.5, -2],
+    [3, 4.25],
+  ]);
   const b = np.arange(5, undefined, 1, { dtype: 'int64' });
   await saveArrays(file('a.npy'), a);
   await saveArrays(file('ab.npz'), { a, b });
@@ -29,7 +30,20 @@ test('numpy reads what npx.save writes (.npy, .npz)', async () => {
 a = np.load(${JSON.stringify(file('a.npy'))})
 z = np.load(${JSON.stringify(file('ab.npz'))})
 print(json.dumps([str(a.dtype), a.tolist(), str(z['a'].dtype), z['a'].tolist(), str(z['b'].dtype), z['b'].tolist()]))`);
-  assert.deepEqual(JSON.parse(out), ['float32', [[1.5, -2], [3, 4.25]], 'float32', [[1.5, -2], [3, 4.25]], 'int64', [0, 1, 2, 3, 4]]);
+  assert.deepEqual(JSON.parse(out), [
+    'float32',
+    [
+      [1.5, -2],
+      [3, 4.25],
+    ],
+    'float32',
+    [
+      [1.5, -2],
+      [3, 4.25],
+    ],
+    'int64',
+    [0, 1, 2, 3, 4],
+  ]);
 });
 
 test('npx.load reads what numpy writes (.npy, .npz with positional and named arrays)', async () => {
@@ -38,7 +52,10 @@ np.save(${JSON.stringify(file('np.npy'))}, np.arange(6, dtype=np.float64).reshap
 np.savez(${JSON.stringify(file('np.npz'))}, np.array([True, False]), w=np.full((2,), 7, dtype=np.int32))`);
   const m = (await loadArrays(file('np.npy'))) as NDArray;
   assert.equal(m.dtype, 'float64');
-  assert.deepEqual(m.toArray(), [[0, 1, 2], [3, 4, 5]]);
+  assert.deepEqual(m.toArray(), [
+    [0, 1, 2],
+    [3, 4, 5],
+  ]);
   const z = (await loadArrays(file('np.npz'))) as Record<string, NDArray>;
   assert.deepEqual(Object.keys(z).sort(), ['arr_0', 'w']);
   assert.deepEqual(z.arr_0!.toArray(), [true, false]);
@@ -46,7 +63,7 @@ np.savez(${JSON.stringify(file('np.npz'))}, np.array([True, False]), w=np.full((
   assert.deepEqual(flat(z.w!), [7, 7]);
 });
 
-test('MXNet\'s oldest list layout (legacy_ndarray.v0) loads as 6 arrays of arange(128)', async () => {
+test("MXNet's oldest list layout (legacy_ndarray.v0) loads as 6 arrays of arange(128)", async () => {
   const arrays = (await loadArrays('/work/shared/fixtures/mxnet/legacy_ndarray.v0', { format: 'mxnet' })) as NDArray[];
   assert.equal(arrays.length, 6);
   const expected = Array.from({ length: 128 }, (_, i) => i);
@@ -90,8 +107,10 @@ test('loadParameters refuses another device for initialized parameters; nothing 
   a.initialize();
   await a.saveParameters(file('dev.params'));
   const before = flat(a.at<Dense>(0).weight.data());
-  await assert.rejects(a.loadParameters(file('dev.params'), { device: gpu(1) }), (e: ModelError) =>
-    e.code === 'E_LOAD_DEVICE' && e.message.includes('gpu(1)') && e.message.includes('cpu(0)'));
+  await assert.rejects(
+    a.loadParameters(file('dev.params'), { device: gpu(1) }),
+    (e: ModelError) => e.code === 'E_LOAD_DEVICE' && e.message.includes('gpu(1)') && e.message.includes('cpu(0)'),
+  );
   assert.deepEqual(flat(a.at<Dense>(0).weight.data()), before);
 });
 

@@ -4,19 +4,26 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { np, autograd } from '../../../engine/index.ts';
-import {
-  ConstantParameter, DeferredInitError, ModelError, Parameter, ParameterDict, captureWarnings, init,
-} from '../../../engine/index.ts';
+import { ConstantParameter, DeferredInitError, ModelError, Parameter, ParameterDict, captureWarnings, init } from '../../../engine/index.ts';
 import { flat } from './model-test-helpers.ts';
 
 test('states: uninitialized, deferred and initialized raise distinct errors', () => {
   const p = new Parameter('w', { shape: [3, -1], allowDeferredInit: true });
   assert.equal(p.state, 'uninitialized');
-  assert.throws(() => p.data(), (e: ModelError) => e.code === 'E_PARAM_UNINITIALIZED' && e.message.includes("'w'") && /initialize\(\)/.test(e.message));
+  assert.throws(
+    () => p.data(),
+    (e: ModelError) => e.code === 'E_PARAM_UNINITIALIZED' && e.message.includes("'w'") && /initialize\(\)/.test(e.message),
+  );
   p.initialize();
   assert.equal(p.state, 'deferred');
-  assert.throws(() => p.data(), (e: ModelError) => e instanceof DeferredInitError && /one batch/.test(e.message) && /inUnits/.test(e.message));
-  assert.throws(() => p.finishDeferredInit(), (e: ModelError) => e.code === 'E_PARAM_SHAPE' && e.message.includes('(3, -1)'));
+  assert.throws(
+    () => p.data(),
+    (e: ModelError) => e instanceof DeferredInitError && /one batch/.test(e.message) && /inUnits/.test(e.message),
+  );
+  assert.throws(
+    () => p.finishDeferredInit(),
+    (e: ModelError) => e.code === 'E_PARAM_SHAPE' && e.message.includes('(3, -1)'),
+  );
   p.shape = [3, 4];
   p.finishDeferredInit();
   assert.equal(p.state, 'initialized');
@@ -26,7 +33,10 @@ test('states: uninitialized, deferred and initialized raise distinct errors', ()
 
 test('an unknown shape without allowDeferredInit cannot be initialized', () => {
   const p = new Parameter('w', { shape: [0, 5] });
-  assert.throws(() => p.initialize(), (e: ModelError) => e.code === 'E_PARAM_SHAPE' && e.message.includes('(-1, 5)'));
+  assert.throws(
+    () => p.initialize(),
+    (e: ModelError) => e.code === 'E_PARAM_SHAPE' && e.message.includes('(-1, 5)'),
+  );
   assert.equal(p.state, 'uninitialized');
 });
 
@@ -57,12 +67,25 @@ test('precedence: Parameter.initialize(init) > own init > block-level default', 
 test('setData writes through; while deferred it is kept for the first batch', () => {
   const p = new Parameter('w', { shape: [2, 2] });
   p.initialize();
-  p.setData(np.array([[1, 2], [3, 4]]));
+  p.setData(
+    np.array([
+      [1, 2],
+      [3, 4],
+    ]),
+  );
   assert.deepEqual(flat(p.data()), [1, 2, 3, 4]);
-  assert.throws(() => p.setData(np.zeros([3, 2])), (e: ModelError) => e.code === 'E_PARAM_SHAPE' && e.message.includes('(3, 2)'));
+  assert.throws(
+    () => p.setData(np.zeros([3, 2])),
+    (e: ModelError) => e.code === 'E_PARAM_SHAPE' && e.message.includes('(3, 2)'),
+  );
   const d = new Parameter('v', { shape: [2, -1], allowDeferredInit: true });
   d.initialize();
-  d.setData(np.array([[1, 2, 3], [4, 5, 6]]));
+  d.setData(
+    np.array([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]),
+  );
   assert.deepEqual(d.shape, [2, 3]);
   d.finishDeferredInit();
   assert.deepEqual(flat(d.data()), [1, 2, 3, 4, 5, 6]);
@@ -71,7 +94,10 @@ test('setData writes through; while deferred it is kept for the first batch', ()
 test('gradients: write, add, null, zeroGrad', () => {
   const p = new Parameter('w', { shape: [3] });
   p.initialize(new init.Constant(2));
-  const run = () => { const y = autograd.record(() => p.data().mul(p.data()).sum()); y.backward(); };
+  const run = () => {
+    const y = autograd.record(() => p.data().mul(p.data()).sum());
+    y.backward();
+  };
   run();
   assert.deepEqual(flat(p.grad()), [4, 4, 4]);
   p.gradReq = 'add';
@@ -81,8 +107,16 @@ test('gradients: write, add, null, zeroGrad', () => {
   p.zeroGrad();
   assert.deepEqual(flat(p.grad()), [0, 0, 0]);
   p.gradReq = 'null';
-  assert.throws(() => p.grad(), (e: ModelError) => e.code === 'E_PARAM_GRAD_REQ');
-  assert.throws(() => { p.gradReq = 'sometimes' as never; }, (e: ModelError) => e.code === 'E_PARAM_GRAD_REQ' && /sometimes/.test(e.message));
+  assert.throws(
+    () => p.grad(),
+    (e: ModelError) => e.code === 'E_PARAM_GRAD_REQ',
+  );
+  assert.throws(
+    () => {
+      p.gradReq = 'sometimes' as never;
+    },
+    (e: ModelError) => e.code === 'E_PARAM_GRAD_REQ' && /sometimes/.test(e.message),
+  );
 });
 
 test('constants: value, gradReq fixed at null, repr', () => {
@@ -90,10 +124,15 @@ test('constants: value, gradReq fixed at null, repr', () => {
   const c = params.getConstant('c', np.array([1, 2, 3]));
   assert.ok(c instanceof ConstantParameter);
   assert.equal(params.getConstant('c'), c);
-  assert.throws(() => params.getConstant('missing'), (e: ModelError) => e.code === 'E_CONSTANT' && e.message.includes('net0_missing'));
+  assert.throws(
+    () => params.getConstant('missing'),
+    (e: ModelError) => e.code === 'E_CONSTANT' && e.message.includes('net0_missing'),
+  );
   params.initialize();
   assert.deepEqual(flat(c.data()), [1, 2, 3]);
-  const [, warnings] = captureWarnings(() => { c.gradReq = 'write'; });
+  const [, warnings] = captureWarnings(() => {
+    c.gradReq = 'write';
+  });
   assert.equal(warnings.length, 1);
   assert.equal(c.gradReq, 'null');
   assert.equal(c.toString(), "Constant net0_c (shape=(3,), dtype=<class 'numpy.float32'>)");
@@ -105,8 +144,14 @@ test('ParameterDict.get: creates once, merges unknown dims, refuses conflicts', 
   assert.equal(w.name, 'b0_weight');
   assert.equal(d.get('weight', { shape: [-1, 7] }), w);
   assert.deepEqual(w.shape, [4, 7]);
-  assert.throws(() => d.get('weight', { shape: [5, 7] }), (e: ModelError) => e.code === 'E_PARAM_ATTR' && e.message.includes('(5, 7)'));
-  assert.throws(() => d.get('weight', { dtype: 'float64' }), (e: ModelError) => e.code === 'E_PARAM_ATTR');
+  assert.throws(
+    () => d.get('weight', { shape: [5, 7] }),
+    (e: ModelError) => e.code === 'E_PARAM_ATTR' && e.message.includes('(5, 7)'),
+  );
+  assert.throws(
+    () => d.get('weight', { dtype: 'float64' }),
+    (e: ModelError) => e.code === 'E_PARAM_ATTR',
+  );
   assert.equal(d.toString(), 'b0_ (\n  Parameter b0_weight (shape=(4, 7), dtype=float32)\n)');
   assert.equal(new ParameterDict('e_').toString(), 'e_ (\n\n)');
 });
@@ -117,14 +162,22 @@ test('ParameterDict sharing returns the very same objects; update refuses name c
   const b = new ParameterDict(a.prefix, a);
   assert.equal(b.get('weight'), w);
   const clash = new ParameterDict('x_').update([['dense1_weight', new Parameter('dense1_weight')]]);
-  assert.throws(() => clash.update(a), (e: ModelError) => e.code === 'E_PARAM_CONFLICT');
+  assert.throws(
+    () => clash.update(a),
+    (e: ModelError) => e.code === 'E_PARAM_CONFLICT',
+  );
   assert.equal(a.select('.*weight').size, 1);
   assert.equal(a.select('weight').size, 0);
 });
 
 test('parameter shape setter: rank and known dims must agree', () => {
   const p = new Parameter('w', { shape: [2, -1] });
-  assert.throws(() => { p.shape = [2, 3, 4]; }, (e: ModelError) => e.message.includes('(2, 3, 4)') && e.message.includes('(2, -1)'));
+  assert.throws(
+    () => {
+      p.shape = [2, 3, 4];
+    },
+    (e: ModelError) => e.message.includes('(2, 3, 4)') && e.message.includes('(2, -1)'),
+  );
   p.shape = [2, 5];
   assert.equal(p.toString(), "Parameter w (shape=(2, 5), dtype=<class 'numpy.float32'>)");
   assert.equal(new Parameter('u').toString(), "Parameter u (shape=None, dtype=<class 'numpy.float32'>)");

@@ -29,7 +29,13 @@ test('tied Dense layers: the gradient equals finite differences of the whole net
   const grad = flat(a.weight.grad());
   const w = a.weight.data();
   const eps = 1e-6;
-  for (const [i, j] of [[0, 0], [1, 3], [5, 5], [2, 4], [4, 1]] as const) {
+  for (const [i, j] of [
+    [0, 0],
+    [1, 3],
+    [5, 5],
+    [2, 4],
+    [4, 1],
+  ] as const) {
     const orig = Number(w.get(i, j).item());
     w.set([i, j], orig + eps);
     const up = Number(lossOf(net).item());
@@ -41,15 +47,28 @@ test('tied Dense layers: the gradient equals finite differences of the whole net
   }
 });
 
-test('the tied gradient is the sum of the two uses\' gradients in an untied copy', () => {
+test("the tied gradient is the sum of the two uses' gradients in an untied copy", () => {
   const tiedNet = withNamingScope(new NamingScope(), () => {
     const first = new Dense(6, { activation: 'tanh', inUnits: 6, ...f64 });
-    return { first, net: new Sequential().add(new Dense(6, { inUnits: 4, ...f64 }), first, new Dense(6, { activation: 'tanh', params: first.params, ...f64 }), new Dense(3, { inUnits: 6, ...f64 })) };
+    return {
+      first,
+      net: new Sequential().add(
+        new Dense(6, { inUnits: 4, ...f64 }),
+        first,
+        new Dense(6, { activation: 'tanh', params: first.params, ...f64 }),
+        new Dense(3, { inUnits: 6, ...f64 }),
+      ),
+    };
   });
   tiedNet.net.initialize('xavier');
-  const untied = withNamingScope(new NamingScope(), () => new Sequential().add(
-    new Dense(6, { inUnits: 4, ...f64 }), new Dense(6, { activation: 'tanh', inUnits: 6, ...f64 }),
-    new Dense(6, { activation: 'tanh', inUnits: 6, ...f64 }), new Dense(3, { inUnits: 6, ...f64 })));
+  const untied = withNamingScope(new NamingScope(), () =>
+    new Sequential().add(
+      new Dense(6, { inUnits: 4, ...f64 }),
+      new Dense(6, { activation: 'tanh', inUnits: 6, ...f64 }),
+      new Dense(6, { activation: 'tanh', inUnits: 6, ...f64 }),
+      new Dense(3, { inUnits: 6, ...f64 }),
+    ),
+  );
   untied.initialize();
   // Copy values: untied layers 1 and 2 both get the shared weight.
   const src = [0, 1, 1, 3].map((i) => tiedNet.net.at<Dense>(i));
@@ -75,7 +94,11 @@ test('FancyMLP uses its Dense twice: the gradient matches finite differences; th
   const b = net.dense.bias!.data();
   const eps = 1e-3;
   // float32 network: compare with a loose tolerance on the largest-gradient entries.
-  const idx = g.map((v, i) => [Math.abs(v), i] as const).sort((p, q) => q[0] - p[0]).slice(0, 3).map(([, i]) => i);
+  const idx = g
+    .map((v, i) => [Math.abs(v), i] as const)
+    .sort((p, q) => q[0] - p[0])
+    .slice(0, 3)
+    .map(([, i]) => i);
   for (const i of idx) {
     const orig = Number(b.get(i).item());
     b.set([i], orig + eps);
@@ -89,4 +112,3 @@ test('FancyMLP uses its Dense twice: the gradient matches finite differences; th
   assert.equal(net.randWeight.gradReq, 'null');
   assert.equal(net.randWeight.data().grad, null);
 });
-

@@ -9,7 +9,15 @@ import { toWire, type WireArray } from '../support/numpy-oracle.ts';
 import { runTorch } from '../support/torch-oracle.ts';
 import { assertClose, checkFiniteDiff, randomData } from '../support/op-checks.ts';
 
-interface Case { label: string; op: string; dtype: DType; x: WireArray; w: WireArray; alpha?: WireArray; attrs: Record<string, number> }
+interface Case {
+  label: string;
+  op: string;
+  dtype: DType;
+  x: WireArray;
+  w: WireArray;
+  alpha?: WireArray;
+  attrs: Record<string, number>;
+}
 type Ref = { y?: WireArray; gx?: WireArray; galpha?: WireArray; error?: string };
 
 const OPS: Record<string, (x: NDArray, a: Record<string, number>) => NDArray> = {
@@ -51,13 +59,23 @@ function addPrelu(dtype: DType, shape: number[], perChannel: boolean): void {
   alpha.attachGrad();
   const y = autograd.record(() => npx.prelu(x, alpha));
   y.backward(w);
-  cases.push({ label: `prelu ${perChannel ? 'per channel' : 'shared'} ${dtype} ${JSON.stringify(shape)}`, op: 'prelu', dtype,
-    x: toWire(x), w: toWire(w), alpha: toWire(alpha), attrs: {} });
+  cases.push({
+    label: `prelu ${perChannel ? 'per channel' : 'shared'} ${dtype} ${JSON.stringify(shape)}`,
+    op: 'prelu',
+    dtype,
+    x: toWire(x),
+    w: toWire(w),
+    alpha: toWire(alpha),
+    attrs: {},
+  });
   ours.push({ y, gx: x.grad, galpha: alpha.grad });
 }
 
 for (const dtype of ['float32', 'float64'] as DType[]) {
-  for (const shape of [[3, 7], [8, 16, 40]]) {
+  for (const shape of [
+    [3, 7],
+    [8, 16, 40],
+  ]) {
     add('leakyRelu', dtype, shape, { alpha: 0.01 });
     add('leakyRelu', dtype, shape, { alpha: 0.2 });
     add('elu', dtype, shape, { alpha: 1 });
@@ -77,7 +95,8 @@ for (const dtype of ['float32', 'float64'] as DType[]) {
   }
 }
 
-const results = runTorch<Case, Ref>(String.raw`
+const results = runTorch<Case, Ref>(
+  String.raw`
 import torch.nn.functional as F
 def run(c):
     x = tensor(c['x'], True); w = tensor(c['w']); a = c['attrs']; op = c['op']; out = {}
@@ -98,7 +117,9 @@ def run(c):
     out['y'] = wire(y); out['gx'] = wire(x.grad)
     if op == 'prelu': out['galpha'] = wire(al.grad)
     return out
-`, cases);
+`,
+  cases,
+);
 
 cases.forEach((c, i) => {
   test(`${c.label} matches torch`, () => {
@@ -113,8 +134,16 @@ cases.forEach((c, i) => {
 });
 
 test('activation gradients match finite differences (float64)', () => {
-  for (const [op, attrs] of [['leakyRelu', { alpha: 0.1 }], ['elu', { alpha: 0.7 }], ['selu', {}], ['silu', { beta: 1.3 }],
-    ['hardSigmoid', {}], ['hardSwish', {}], ['geluTanh', {}], ['logSoftmax', { axis: 0 }]] as const) {
+  for (const [op, attrs] of [
+    ['leakyRelu', { alpha: 0.1 }],
+    ['elu', { alpha: 0.7 }],
+    ['selu', {}],
+    ['silu', { beta: 1.3 }],
+    ['hardSigmoid', {}],
+    ['hardSwish', {}],
+    ['geluTanh', {}],
+    ['logSoftmax', { axis: 0 }],
+  ] as const) {
     checkFiniteDiff(op, (x) => OPS[op]!(x!, attrs as Record<string, number>), [randomData([3, 4])]);
   }
   checkFiniteDiff('prelu', (x, a) => npx.prelu(x!, a!), [randomData([2, 3, 4]), randomData([3])]);
@@ -124,12 +153,14 @@ test('the alpha of the parametrised activations reaches backward (not only forwa
   const x = np.array([-2, -1, 3]);
   x.attachGrad();
   autograd.record(() => npx.leakyRelu(x, 0.3).sum()).backward();
-  assert.deepEqual(Array.from(x.grad!.toArray() as number[]).map((v) => Math.round(v * 1e6) / 1e6), [0.3, 0.3, 1]);
+  assert.deepEqual(
+    Array.from(x.grad!.toArray() as number[]).map((v) => Math.round(v * 1e6) / 1e6),
+    [0.3, 0.3, 1],
+  );
 });
 
 function throwsCode(fn: () => unknown, code: string, message: RegExp): void {
-  assert.throws(fn, (e: unknown) => e instanceof EngineError && e.code === code && message.test(e.message),
-    `expected ${code} matching ${message}`);
+  assert.throws(fn, (e: unknown) => e instanceof EngineError && e.code === code && message.test(e.message), `expected ${code} matching ${message}`);
 }
 
 test('bad arguments give coded errors', () => {

@@ -15,30 +15,54 @@ type Op = (typeof OPS)[number];
 
 /** [a shape, b shape, whether binaryFlat serves it]. */
 const SHAPES: [number[], number[], boolean][] = [
-  [[5], [5], true], [[2, 3, 4], [2, 3, 4], true], [[], [], true], [[0, 3], [0, 3], true],
-  [[2, 3], [], true], [[], [2, 3], true], [[2, 3], [1], true], [[1], [4], true], [[2, 3], [1, 1], true],
-  [[1, 1, 1], [2, 1, 3], true], [[0, 2], [1], true],
+  [[5], [5], true],
+  [[2, 3, 4], [2, 3, 4], true],
+  [[], [], true],
+  [[0, 3], [0, 3], true],
+  [[2, 3], [], true],
+  [[], [2, 3], true],
+  [[2, 3], [1], true],
+  [[1], [4], true],
+  [[2, 3], [1, 1], true],
+  [[1, 1, 1], [2, 1, 3], true],
+  [[0, 2], [1], true],
   // size 1 but more axes than the other operand: the result gains axes, so strides are passed
-  [[1, 1], [3], false], [[3], [1, 1], false], [[1, 1, 1], [2, 3], false],
+  [[1, 1], [3], false],
+  [[3], [1, 1], false],
+  [[1, 1, 1], [2, 3], false],
   // ordinary broadcasting
-  [[3, 1], [1, 4], false], [[2, 3], [3], false], [[4, 1], [4], false],
+  [[3, 1], [1, 4], false],
+  [[2, 3], [3], false],
+  [[4, 1], [4], false],
 ];
 
-interface Case { label: string; op: Op; a: NDArray; b: NDArray; out: NDArray }
+interface Case {
+  label: string;
+  op: Op;
+  a: NDArray;
+  b: NDArray;
+  out: NDArray;
+}
 const cases: Case[] = [];
 const flatUse: string[] = [];
 
 function countFlat(body: () => NDArray): [NDArray, number] {
   const real = native();
   let n = 0;
-  installAddon(new Proxy(real, {
-    get(target, prop) {
-      const v = target[prop as keyof NativeAddon] as unknown;
-      if (typeof v !== 'function') return v;
-      if (prop === 'binaryFlat') return (...args: unknown[]) => { n++; return (v as (...a: unknown[]) => unknown).apply(target, args); };
-      return (...args: unknown[]) => (v as (...a: unknown[]) => unknown).apply(target, args);
-    },
-  }));
+  installAddon(
+    new Proxy(real, {
+      get(target, prop) {
+        const v = target[prop as keyof NativeAddon] as unknown;
+        if (typeof v !== 'function') return v;
+        if (prop === 'binaryFlat')
+          return (...args: unknown[]) => {
+            n++;
+            return (v as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        return (...args: unknown[]) => (v as (...a: unknown[]) => unknown).apply(target, args);
+      },
+    }),
+  );
   try {
     return [body(), n];
   } finally {
@@ -47,7 +71,12 @@ function countFlat(body: () => NDArray): [NDArray, number] {
 }
 
 for (const [sa, sb, flat] of SHAPES) {
-  for (const [da, db] of [['float32', 'float32'], ['float64', 'float64'], ['int32', 'int32'], ['int32', 'float32']] as [DType, DType][]) {
+  for (const [da, db] of [
+    ['float32', 'float32'],
+    ['float64', 'float64'],
+    ['int32', 'int32'],
+    ['int32', 'float32'],
+  ] as [DType, DType][]) {
     const a = randomArray(sa, da, da === 'int32' ? 'int' : 'pos');
     const b = randomArray(sb, db, db === 'int32' ? 'int' : 'pos');
     for (const op of OPS) {
@@ -71,8 +100,10 @@ def run(c):
     return wire(B[c['op']](a, b))
 `;
 
-const results = runNumpy<unknown, WireArray | { error: string }>(ORACLE,
-  cases.map((c) => ({ op: c.op, a: toWire(c.a), b: toWire(c.b) })));
+const results = runNumpy<unknown, WireArray | { error: string }>(
+  ORACLE,
+  cases.map((c) => ({ op: c.op, a: toWire(c.a), b: toWire(c.b) })),
+);
 
 test('binaryFlat serves equal shapes and single-element operands, and only those', () => {
   assert.deepEqual(flatUse, []);
@@ -82,7 +113,10 @@ test(`binary results on the fast path and beside it match numpy (${cases.length}
   const failures: string[] = [];
   cases.forEach((c, i) => {
     const r = results[i]!;
-    if ('error' in r) { failures.push(`${c.label}: numpy raised ${r.error}`); return; }
+    if ('error' in r) {
+      failures.push(`${c.label}: numpy raised ${r.error}`);
+      return;
+    }
     const f64 = c.out.dtype === 'float64';
     const msg = compareArrays(c.out, r, f64 ? 1e-12 : 1e-5, f64 ? 1e-12 : 1e-6);
     if (msg) failures.push(`${c.label}: ${msg}`);

@@ -14,11 +14,31 @@ import { finiteDifferenceCheck } from '../support/finite-difference.ts';
 
 type Act = 'relu' | 'sigmoid' | 'tanh' | 'gelu';
 interface Spec {
-  kind: 'conv' | 'convTranspose'; x: number[]; w: number[]; bias: boolean;
-  strides?: number[]; padding?: number[]; dilation?: number[]; outputPadding?: number[]; groups?: number; act?: Act;
+  kind: 'conv' | 'convTranspose';
+  x: number[];
+  w: number[];
+  bias: boolean;
+  strides?: number[];
+  padding?: number[];
+  dilation?: number[];
+  outputPadding?: number[];
+  groups?: number;
+  act?: Act;
 }
-interface Case { label: string; spec: Spec; dtype: DType; x: NDArray; w: NDArray; b: NDArray | null; gy: NDArray; y: NDArray;
-  yInference: NDArray; dx: NDArray; dw: NDArray; db: NDArray | null }
+interface Case {
+  label: string;
+  spec: Spec;
+  dtype: DType;
+  x: NDArray;
+  w: NDArray;
+  b: NDArray | null;
+  gy: NDArray;
+  y: NDArray;
+  yInference: NDArray;
+  dx: NDArray;
+  dw: NDArray;
+  db: NDArray | null;
+}
 
 const specs: Spec[] = [
   { kind: 'conv', x: [2, 3, 7, 7], w: [4, 3, 3, 3], bias: true },
@@ -48,8 +68,7 @@ const specs: Spec[] = [
 ];
 
 function options(s: Spec): Record<string, unknown> {
-  return { strides: s.strides, padding: s.padding, dilation: s.dilation, groups: s.groups, outputPadding: s.outputPadding,
-    activation: s.act };
+  return { strides: s.strides, padding: s.padding, dilation: s.dilation, groups: s.groups, outputPadding: s.outputPadding, activation: s.act };
 }
 
 function apply(s: Spec, x: NDArray, w: NDArray, b: NDArray | null): NDArray {
@@ -72,8 +91,20 @@ for (const dtype of ['float32', 'float64'] as DType[]) {
     const y = autograd.record(() => apply(spec, x, w, b));
     const gy = randomArray(y.shape, dtype);
     y.backward(gy);
-    cases.push({ label: `${spec.kind} ${dtype} x${JSON.stringify(spec.x)} w${JSON.stringify(spec.w)} ${JSON.stringify(options(spec))}`,
-      spec, dtype, x, w, b, gy, y, yInference, dx: x.grad!, dw: w.grad!, db: b ? b.grad! : null });
+    cases.push({
+      label: `${spec.kind} ${dtype} x${JSON.stringify(spec.x)} w${JSON.stringify(spec.w)} ${JSON.stringify(options(spec))}`,
+      spec,
+      dtype,
+      x,
+      w,
+      b,
+      gy,
+      y,
+      yInference,
+      dx: x.grad!,
+      dw: w.grad!,
+      db: b ? b.grad! : null,
+    });
   }
 }
 
@@ -97,10 +128,22 @@ def run(c):
     return {'y': W(y), 'dx': W(x.grad), 'dw': W(w.grad), 'db': W(b.grad) if b is not None else None}
 `;
 
-interface Expected { y: WireArray; dx: WireArray; dw: WireArray; db: WireArray | null }
-const results = runTorch<unknown, Expected>(ORACLE, cases.map((c) => ({
-  spec: c.spec, x: toWire(c.x), w: toWire(c.w), b: c.b ? toWire(c.b) : null, gy: toWire(c.gy),
-})));
+interface Expected {
+  y: WireArray;
+  dx: WireArray;
+  dw: WireArray;
+  db: WireArray | null;
+}
+const results = runTorch<unknown, Expected>(
+  ORACLE,
+  cases.map((c) => ({
+    spec: c.spec,
+    x: toWire(c.x),
+    w: toWire(c.w),
+    b: c.b ? toWire(c.b) : null,
+    gy: toWire(c.gy),
+  })),
+);
 
 for (const [i, c] of cases.entries()) {
   test(`${c.label} matches PyTorch (output and gradients)`, () => {
@@ -124,11 +167,17 @@ for (const [i, c] of cases.entries()) {
 test('conv and convTranspose gradients agree with finite differences (float64)', () => {
   const f64 = (shape: number[]): NDArray => randomArray(shape, 'float64');
   const checks: [string, (...xs: NDArray[]) => NDArray, NDArray[]][] = [
-    ['conv groups/stride/dilation/tanh', (x, w, b) => npx.conv(x, w, b, { strides: [2, 1], padding: 1, dilation: [1, 2], groups: 2, activation: 'tanh' }),
-      [f64([2, 4, 7, 6]), f64([6, 2, 3, 2]), f64([6])]],
+    [
+      'conv groups/stride/dilation/tanh',
+      (x, w, b) => npx.conv(x, w, b, { strides: [2, 1], padding: 1, dilation: [1, 2], groups: 2, activation: 'tanh' }),
+      [f64([2, 4, 7, 6]), f64([6, 2, 3, 2]), f64([6])],
+    ],
     ['conv 1-d depthwise relu', (x, w) => npx.conv(x, w, null, { groups: 3, padding: 1, activation: 'relu' }), [f64([2, 3, 9]), f64([3, 1, 3])]],
-    ['convTranspose output padding', (x, w, b) => npx.convTranspose(x, w, b, { strides: 2, padding: 1, outputPadding: 1 }),
-      [f64([1, 3, 4, 3]), f64([3, 2, 3, 3]), f64([2])]],
+    [
+      'convTranspose output padding',
+      (x, w, b) => npx.convTranspose(x, w, b, { strides: 2, padding: 1, outputPadding: 1 }),
+      [f64([1, 3, 4, 3]), f64([3, 2, 3, 3]), f64([2])],
+    ],
   ];
   for (const [label, f, inputs] of checks) assert.equal(finiteDifferenceCheck(f, inputs), null, label);
 });
@@ -150,11 +199,18 @@ test('npx.convolution / npx.deconvolution are conv / convTranspose, and inputs a
   throwsShape(() => npx.conv(z(1, 2, 5, 5), z(4, 2, 3)), /weight must be .* got \(4, 2, 3\)|expects \(N, C, W\)/);
   throwsShape(() => npx.convTranspose(z(1, 3, 5, 5), z(4, 2, 3, 3)), /x has 3 channels but the weight \(4, 2, 3, 3\) takes 4/);
   throwsShape(() => npx.convTranspose(z(1, 2, 1, 1), z(2, 2, 1, 1), null, { padding: 1 }), /removes the whole output/);
-  assert.throws(() => npx.convTranspose(z(1, 2, 3, 3), z(2, 2, 3, 3), null, { strides: 2, outputPadding: 2 }),
-    (e: unknown) => e instanceof EngineError && e.code === 'E_ARGS' && /outputPadding \(2\) must be smaller than the stride \(2\)/.test(e.message));
-  assert.throws(() => npx.conv(z(1, 2, 5, 5), z(4, 2, 3, 3), null, { strides: 0 }), (e: unknown) => e instanceof EngineError && e.code === 'E_ARGS');
-  assert.throws(() => npx.conv(z(1, 2, 5, 5).astype('int32'), z(4, 2, 3, 3).astype('int32')),
-    (e: unknown) => e instanceof EngineError && e.code === 'E_DTYPE');
+  assert.throws(
+    () => npx.convTranspose(z(1, 2, 3, 3), z(2, 2, 3, 3), null, { strides: 2, outputPadding: 2 }),
+    (e: unknown) => e instanceof EngineError && e.code === 'E_ARGS' && /outputPadding \(2\) must be smaller than the stride \(2\)/.test(e.message),
+  );
+  assert.throws(
+    () => npx.conv(z(1, 2, 5, 5), z(4, 2, 3, 3), null, { strides: 0 }),
+    (e: unknown) => e instanceof EngineError && e.code === 'E_ARGS',
+  );
+  assert.throws(
+    () => npx.conv(z(1, 2, 5, 5).astype('int32'), z(4, 2, 3, 3).astype('int32')),
+    (e: unknown) => e instanceof EngineError && e.code === 'E_DTYPE',
+  );
 });
 
 test('the addon re-checks the geometry and buffer sizes of every convolution entry point', () => {
@@ -164,21 +220,70 @@ test('the addon re-checks the geometry and buffer sizes of every convolution ent
   const geom = [1, 2, 5, 5, 3, 3, 3, 3, 3, 1, 1, 0, 0, 1, 1, 1];
   const ok = (): void => a.convolution(0, buf(50), buf(54), null, buf(27), geom, -1);
   ok();
-  const code = (f: () => void): string => { try { f(); return 'none'; } catch (e) { return (e as { code: string }).code; } };
-  assert.equal(code(() => a.convolution(0, buf(49), buf(54), null, buf(27), geom, -1)), 'E_OUT_OF_BOUNDS');
-  assert.equal(code(() => a.convolution(0, buf(50), buf(53), null, buf(27), geom, -1)), 'E_OUT_OF_BOUNDS');
-  assert.equal(code(() => a.convolution(0, buf(50), buf(54), buf(2), buf(27), geom, -1)), 'E_OUT_OF_BOUNDS');
-  assert.equal(code(() => a.convolution(0, buf(50), buf(54), null, buf(26), geom, -1)), 'E_OUT_OF_BOUNDS');
+  const code = (f: () => void): string => {
+    try {
+      f();
+      return 'none';
+    } catch (e) {
+      return (e as { code: string }).code;
+    }
+  };
+  assert.equal(
+    code(() => a.convolution(0, buf(49), buf(54), null, buf(27), geom, -1)),
+    'E_OUT_OF_BOUNDS',
+  );
+  assert.equal(
+    code(() => a.convolution(0, buf(50), buf(53), null, buf(27), geom, -1)),
+    'E_OUT_OF_BOUNDS',
+  );
+  assert.equal(
+    code(() => a.convolution(0, buf(50), buf(54), buf(2), buf(27), geom, -1)),
+    'E_OUT_OF_BOUNDS',
+  );
+  assert.equal(
+    code(() => a.convolution(0, buf(50), buf(54), null, buf(26), geom, -1)),
+    'E_OUT_OF_BOUNDS',
+  );
   const bad = (i: number, v: number): number[] => geom.map((g, j) => (j === i ? v : g));
-  assert.equal(code(() => a.convolution(0, buf(50), buf(54), null, buf(1000), bad(7, 4), -1)), 'E_NATIVE_ARGS'); // oh
-  assert.equal(code(() => a.convolution(0, buf(50), buf(54), null, buf(1000), bad(5, 9), -1)), 'E_NATIVE_ARGS'); // kernel too big
-  assert.equal(code(() => a.convolution(0, buf(50), buf(54), null, buf(1000), bad(15, 2), -1)), 'E_NATIVE_ARGS'); // groups ∤ 3
-  assert.equal(code(() => a.convolution(0, buf(50), buf(54), null, buf(1000), bad(9, 0), -1)), 'E_NATIVE_ARGS'); // stride 0
-  assert.equal(code(() => a.convolution(0, buf(50), buf(54), null, buf(1000), geom.slice(1), -1)), 'E_NATIVE_ARGS');
-  assert.equal(code(() => a.convolution(2, buf(50), buf(54), null, buf(27), geom, -1)), 'E_DTYPE');
-  assert.equal(code(() => a.convolutionBackwardData(0, buf(54), buf(27), buf(49), geom)), 'E_OUT_OF_BOUNDS');
-  assert.equal(code(() => a.convolutionBackwardWeights(0, buf(50), buf(27), buf(53), null, geom)), 'E_OUT_OF_BOUNDS');
-  assert.equal(code(() => a.convolutionBackwardWeights(0, buf(50), buf(27), null, buf(2), geom)), 'E_OUT_OF_BOUNDS');
+  assert.equal(
+    code(() => a.convolution(0, buf(50), buf(54), null, buf(1000), bad(7, 4), -1)),
+    'E_NATIVE_ARGS',
+  ); // oh
+  assert.equal(
+    code(() => a.convolution(0, buf(50), buf(54), null, buf(1000), bad(5, 9), -1)),
+    'E_NATIVE_ARGS',
+  ); // kernel too big
+  assert.equal(
+    code(() => a.convolution(0, buf(50), buf(54), null, buf(1000), bad(15, 2), -1)),
+    'E_NATIVE_ARGS',
+  ); // groups ∤ 3
+  assert.equal(
+    code(() => a.convolution(0, buf(50), buf(54), null, buf(1000), bad(9, 0), -1)),
+    'E_NATIVE_ARGS',
+  ); // stride 0
+  assert.equal(
+    code(() => a.convolution(0, buf(50), buf(54), null, buf(1000), geom.slice(1), -1)),
+    'E_NATIVE_ARGS',
+  );
+  assert.equal(
+    code(() => a.convolution(2, buf(50), buf(54), null, buf(27), geom, -1)),
+    'E_DTYPE',
+  );
+  assert.equal(
+    code(() => a.convolutionBackwardData(0, buf(54), buf(27), buf(49), geom)),
+    'E_OUT_OF_BOUNDS',
+  );
+  assert.equal(
+    code(() => a.convolutionBackwardWeights(0, buf(50), buf(27), buf(53), null, geom)),
+    'E_OUT_OF_BOUNDS',
+  );
+  assert.equal(
+    code(() => a.convolutionBackwardWeights(0, buf(50), buf(27), null, buf(2), geom)),
+    'E_OUT_OF_BOUNDS',
+  );
   const x = buf(50);
-  assert.equal(code(() => a.convolution(0, x, buf(54), null, x, geom, -1)), 'E_NATIVE_ARGS'); // y may not alias x
+  assert.equal(
+    code(() => a.convolution(0, x, buf(54), null, x, geom, -1)),
+    'E_NATIVE_ARGS',
+  ); // y may not alias x
 });

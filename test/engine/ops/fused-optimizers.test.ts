@@ -55,5 +55,8 @@ test('a gradient of another dtype than the weight takes the op-by-op rule', () =
   const w = np.ones([4]);
   const s = o.createState(w);
   o.step(w, np.ones([4], { dtype: 'float64' }), s, 0.1, 0);
-  assert.deepEqual((w.toArray() as number[]).map((v) => Math.round(v * 1e6) / 1e6), [0.9, 0.9, 0.9, 0.9]);
+  assert.deepEqual(
+    (w.toArray() as number[]).map((v) => Math.round(v * 1e6) / 1e6),
+    [0.9, 0.9, 0.9, 0.9],
+  );
 });

@@ -15,19 +15,42 @@ import { randomArray } from '../support/random-inputs.ts';
 
 type Kind = 'batch' | 'layer' | 'instance' | 'group' | 'rms';
 interface Case {
-  label: string; kind: Kind; dtype: DType;
-  x: WireArray; w: WireArray; gamma: WireArray | null; beta: WireArray | null;
-  rm?: WireArray; rv?: WireArray; attrs: Record<string, unknown>;
+  label: string;
+  kind: Kind;
+  dtype: DType;
+  x: WireArray;
+  w: WireArray;
+  gamma: WireArray | null;
+  beta: WireArray | null;
+  rm?: WireArray;
+  rv?: WireArray;
+  attrs: Record<string, unknown>;
 }
-interface Ours { y: NDArray; gx: NDArray | null; ggamma: NDArray | null; gbeta: NDArray | null; rm?: NDArray; rv?: NDArray }
+interface Ours {
+  y: NDArray;
+  gx: NDArray | null;
+  ggamma: NDArray | null;
+  gbeta: NDArray | null;
+  rm?: NDArray;
+  rv?: NDArray;
+}
 type Ref = Record<'y' | 'gx' | 'ggamma' | 'gbeta' | 'rm' | 'rv', WireArray | undefined> & { error?: string };
 
 const cases: Case[] = [];
 const ours: Ours[] = [];
 
-function run(label: string, kind: Kind, dtype: DType, shape: number[], pshape: number[] | null, opts: {
-  gamma?: boolean; beta?: boolean; attrs?: Record<string, unknown>;
-} = {}): void {
+function run(
+  label: string,
+  kind: Kind,
+  dtype: DType,
+  shape: number[],
+  pshape: number[] | null,
+  opts: {
+    gamma?: boolean;
+    beta?: boolean;
+    attrs?: Record<string, unknown>;
+  } = {},
+): void {
   const x = randomArray(shape, dtype);
   const w = randomArray(shape, dtype);
   const gamma = pshape && opts.gamma !== false ? np.random.uniform(0.5, 1.5, pshape).astype(dtype) : null;
@@ -36,19 +59,37 @@ function run(label: string, kind: Kind, dtype: DType, shape: number[], pshape: n
   const c = shape[1] ?? 1;
   const rm = kind === 'batch' ? randomArray([c], dtype) : undefined;
   const rv = kind === 'batch' ? np.random.uniform(0.5, 2, [c]).astype(dtype) : undefined;
-  cases.push({ label: `${label} ${dtype} ${JSON.stringify(shape)}`, kind, dtype, x: toWire(x), w: toWire(w), gamma: gamma && toWire(gamma),
-    beta: beta && toWire(beta), rm: rm && toWire(rm), rv: rv && toWire(rv), attrs });
+  cases.push({
+    label: `${label} ${dtype} ${JSON.stringify(shape)}`,
+    kind,
+    dtype,
+    x: toWire(x),
+    w: toWire(w),
+    gamma: gamma && toWire(gamma),
+    beta: beta && toWire(beta),
+    rm: rm && toWire(rm),
+    rv: rv && toWire(rv),
+    attrs,
+  });
   [x, gamma, beta].forEach((a) => a?.attachGrad());
-  const y = autograd.record(() => {
-    const a = attrs as { eps?: number; momentum?: number; training?: boolean; useGlobalStats?: boolean; axis?: number; groups?: number };
-    switch (kind) {
-      case 'batch': return npx.batchNorm(x, gamma, beta, rm!, rv!, a);
-      case 'layer': return npx.layerNorm(x, gamma, beta, a);
-      case 'instance': return npx.instanceNorm(x, gamma, beta, a);
-      case 'group': return npx.groupNorm(x, gamma, beta, a as { groups: number });
-      default: return npx.rmsNorm(x, gamma, a);
-    }
-  }, { trainMode: attrs.training !== false });
+  const y = autograd.record(
+    () => {
+      const a = attrs as { eps?: number; momentum?: number; training?: boolean; useGlobalStats?: boolean; axis?: number; groups?: number };
+      switch (kind) {
+        case 'batch':
+          return npx.batchNorm(x, gamma, beta, rm!, rv!, a);
+        case 'layer':
+          return npx.layerNorm(x, gamma, beta, a);
+        case 'instance':
+          return npx.instanceNorm(x, gamma, beta, a);
+        case 'group':
+          return npx.groupNorm(x, gamma, beta, a as { groups: number });
+        default:
+          return npx.rmsNorm(x, gamma, a);
+      }
+    },
+    { trainMode: attrs.training !== false },
+  );
   y.backward(w);
   ours.push({ y, gx: x.grad, ggamma: gamma?.grad ?? null, gbeta: beta?.grad ?? null, rm, rv });
 }
@@ -83,7 +124,8 @@ for (const dtype of ['float32', 'float64'] as DType[]) {
   run('rmsNorm trailing axes', 'rms', dtype, [2, 3, 4], [3, 4], { beta: false, attrs: { axis: 1, eps: 1e-5 } });
 }
 
-const results = runTorch<Case, Ref>(String.raw`
+const results = runTorch<Case, Ref>(
+  String.raw`
 import torch.nn.functional as F
 def opt(d, grad=True):
     return None if d is None else tensor(d, grad)
@@ -126,7 +168,9 @@ def run(c):
     if g is not None: out['ggamma'] = wire(g.grad)
     if b is not None: out['gbeta'] = wire(b.grad)
     return out
-`, cases);
+`,
+  cases,
+);
 
 cases.forEach((c, i) => {
   test(`${c.label} matches torch`, () => {
@@ -152,27 +196,34 @@ test('batchNorm defaults to autograd training mode: prediction leaves the runnin
   npx.batchNorm(x, null, null, rm, rv);
   assert.deepEqual(rm.toArray(), [0, 0, 0]);
   autograd.record(() => npx.batchNorm(x, null, null, rm, rv));
-  assert.ok((rm.toArray() as number[]).some((v) => v !== 0), 'a recorded (training) call updates the running mean');
+  assert.ok(
+    (rm.toArray() as number[]).some((v) => v !== 0),
+    'a recorded (training) call updates the running mean',
+  );
 });
 
 test('normalization gradients match finite differences (float64)', () => {
   const c = 3;
   const rm = np.zeros([c], { dtype: 'float64' });
   const rv = np.ones([c], { dtype: 'float64' });
-  checkFiniteDiff('batchNorm train', (x, g, b) => npx.batchNorm(x!, g!, b!, rm, rv, { training: true }),
-    [randomData([4, c, 3]), randomData([c]), randomData([c])]);
-  checkFiniteDiff('batchNorm eval', (x, g, b) => npx.batchNorm(x!, g!, b!, rm, rv, { training: false }),
-    [randomData([4, c, 3]), randomData([c]), randomData([c])]);
+  checkFiniteDiff('batchNorm train', (x, g, b) => npx.batchNorm(x!, g!, b!, rm, rv, { training: true }), [
+    randomData([4, c, 3]),
+    randomData([c]),
+    randomData([c]),
+  ]);
+  checkFiniteDiff('batchNorm eval', (x, g, b) => npx.batchNorm(x!, g!, b!, rm, rv, { training: false }), [
+    randomData([4, c, 3]),
+    randomData([c]),
+    randomData([c]),
+  ]);
   checkFiniteDiff('layerNorm', (x, g, b) => npx.layerNorm(x!, g!, b!), [randomData([3, 5]), randomData([5]), randomData([5])]);
   checkFiniteDiff('instanceNorm', (x, g, b) => npx.instanceNorm(x!, g!, b!), [randomData([2, 2, 4]), randomData([2]), randomData([2])]);
-  checkFiniteDiff('groupNorm', (x, g, b) => npx.groupNorm(x!, g!, b!, { groups: 2 }),
-    [randomData([2, 4, 3]), randomData([4]), randomData([4])]);
+  checkFiniteDiff('groupNorm', (x, g, b) => npx.groupNorm(x!, g!, b!, { groups: 2 }), [randomData([2, 4, 3]), randomData([4]), randomData([4])]);
   checkFiniteDiff('rmsNorm', (x, g) => npx.rmsNorm(x!, g!), [randomData([3, 4]), randomData([4])]);
 });
 
 function throwsCode(fn: () => unknown, code: string, message: RegExp): void {
-  assert.throws(fn, (e: unknown) => e instanceof EngineError && e.code === code && message.test(e.message),
-    `expected ${code} matching ${message}`);
+  assert.throws(fn, (e: unknown) => e instanceof EngineError && e.code === code && message.test(e.message), `expected ${code} matching ${message}`);
 }
 
 test('bad shapes and options give coded errors that name the op', () => {

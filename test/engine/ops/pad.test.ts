@@ -12,7 +12,15 @@ import { assertClose, checkFiniteDiff, randomData } from '../support/op-checks.t
 import { randomArray } from '../support/random-inputs.ts';
 
 type Pads = [number, number][];
-interface Case { label: string; dtype: DType; x: WireArray; w: WireArray; pads: Pads; mode: PadMode; value: number }
+interface Case {
+  label: string;
+  dtype: DType;
+  x: WireArray;
+  w: WireArray;
+  pads: Pads;
+  mode: PadMode;
+  value: number;
+}
 type Ref = { y?: WireArray; gx?: WireArray; error?: string };
 
 const cases: Case[] = [];
@@ -35,18 +43,69 @@ function add(dtype: DType, shape: number[], pads: Pads, mode: PadMode, value = 0
 for (const dtype of ['float32', 'float64'] as DType[]) {
   for (const mode of ['constant', 'reflect', 'replicate'] as PadMode[]) {
     add(dtype, [2, 3, 6], [[2, 1]], mode, 0);
-    add(dtype, [2, 3, 5, 4], [[1, 2], [3, 0]], mode);
-    add(dtype, [1, 2, 4, 3, 5], [[1, 1], [2, 1], [0, 3]], mode);
-    add(dtype, [2, 2, 3, 3], [[2, 2], [2, 2]], mode);
-    add(dtype, [1, 1, 1, 2], [[0, 0], [1, 1]], mode);
+    add(
+      dtype,
+      [2, 3, 5, 4],
+      [
+        [1, 2],
+        [3, 0],
+      ],
+      mode,
+    );
+    add(
+      dtype,
+      [1, 2, 4, 3, 5],
+      [
+        [1, 1],
+        [2, 1],
+        [0, 3],
+      ],
+      mode,
+    );
+    add(
+      dtype,
+      [2, 2, 3, 3],
+      [
+        [2, 2],
+        [2, 2],
+      ],
+      mode,
+    );
+    add(
+      dtype,
+      [1, 1, 1, 2],
+      [
+        [0, 0],
+        [1, 1],
+      ],
+      mode,
+    );
   }
   add(dtype, [3, 5], [[1, 2]], 'constant', 1.5);
-  add(dtype, [2, 3, 4], [[1, 0], [0, 2]], 'constant', -2);
+  add(
+    dtype,
+    [2, 3, 4],
+    [
+      [1, 0],
+      [0, 2],
+    ],
+    'constant',
+    -2,
+  );
   add(dtype, [2, 3, 1], [[2, 3]], 'replicate');
-  add(dtype, [4, 8, 30, 30], [[2, 2], [2, 2]], 'reflect');
+  add(
+    dtype,
+    [4, 8, 30, 30],
+    [
+      [2, 2],
+      [2, 2],
+    ],
+    'reflect',
+  );
 }
 
-const results = runTorch<Case, Ref>(String.raw`
+const results = runTorch<Case, Ref>(
+  String.raw`
 import torch.nn.functional as F
 def run(c):
     x = tensor(c['x'], True); w = tensor(c['w'])
@@ -56,7 +115,9 @@ def run(c):
     y = F.pad(x, flat, mode=c['mode'], value=c['value']) if c['mode'] == 'constant' else F.pad(x, flat, mode=c['mode'])
     (y * w).sum().backward()
     return {'y': wire(y), 'gx': wire(x.grad)}
-`, cases);
+`,
+  cases,
+);
 
 cases.forEach((c, i) => {
   test(`${c.label} matches torch`, () => {
@@ -77,22 +138,54 @@ test('pad keeps integer dtypes forward', () => {
 
 test('pad gradients match finite differences (float64)', () => {
   for (const mode of ['constant', 'reflect', 'replicate'] as PadMode[]) {
-    checkFiniteDiff(`pad ${mode}`, (x) => npx.pad(x!, { pads: [[2, 1], [1, 2]], mode }), [randomData([2, 3, 4])]);
+    checkFiniteDiff(
+      `pad ${mode}`,
+      (x) =>
+        npx.pad(x!, {
+          pads: [
+            [2, 1],
+            [1, 2],
+          ],
+          mode,
+        }),
+      [randomData([2, 3, 4])],
+    );
   }
 });
 
 function throwsCode(fn: () => unknown, code: string, message: RegExp): void {
-  assert.throws(fn, (e: unknown) => e instanceof EngineError && e.code === code && message.test(e.message),
-    `expected ${code} matching ${message}`);
+  assert.throws(fn, (e: unknown) => e instanceof EngineError && e.code === code && message.test(e.message), `expected ${code} matching ${message}`);
 }
 
 test('bad pads give coded errors', () => {
   const x = np.ones([2, 3, 4]);
   throwsCode(() => npx.pad(x, { pads: [[4, 0]], mode: 'reflect' }), 'E_SHAPE', /reflect padding of axis 2 \(size 4\)/);
   throwsCode(() => npx.pad(x, { pads: [] }), 'E_ARGS', /1 to 3 \[before, after\] pairs/);
-  throwsCode(() => npx.pad(x, { pads: [[1, 1], [1, 1], [1, 1], [1, 1]] }), 'E_ARGS', /1 to 3/);
+  throwsCode(
+    () =>
+      npx.pad(x, {
+        pads: [
+          [1, 1],
+          [1, 1],
+          [1, 1],
+          [1, 1],
+        ],
+      }),
+    'E_ARGS',
+    /1 to 3/,
+  );
   throwsCode(() => npx.pad(x, { pads: [[-1, 0]] }), 'E_ARGS', /pads\[0\] must be a \[before, after\] pair of non-negative integers/);
-  throwsCode(() => npx.pad(np.ones([4]), { pads: [[1, 1], [1, 1]] }), 'E_SHAPE', /cannot pad 2 trailing axes/);
+  throwsCode(
+    () =>
+      npx.pad(np.ones([4]), {
+        pads: [
+          [1, 1],
+          [1, 1],
+        ],
+      }),
+    'E_SHAPE',
+    /cannot pad 2 trailing axes/,
+  );
   throwsCode(() => npx.pad(x, { pads: [[1, 1]], mode: 'circular' as PadMode }), 'E_ARGS', /mode must be/);
   throwsCode(() => npx.pad(np.ones([2, 0]), { pads: [[1, 0]], mode: 'replicate' }), 'E_SHAPE', /non-empty axis/);
 });

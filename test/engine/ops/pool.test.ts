@@ -14,8 +14,20 @@ import { compareRelative, runTorch } from '../support/torch-oracle.ts';
 import { randomArray } from '../support/random-inputs.ts';
 import { finiteDifferenceCheck } from '../support/finite-difference.ts';
 
-interface Spec { x: number[]; o: PoolOptions }
-interface Case { label: string; spec: Spec; dtype: DType; x: NDArray; gy: NDArray; y: NDArray; yInference: NDArray; dx: NDArray }
+interface Spec {
+  x: number[];
+  o: PoolOptions;
+}
+interface Case {
+  label: string;
+  spec: Spec;
+  dtype: DType;
+  x: NDArray;
+  gy: NDArray;
+  y: NDArray;
+  yInference: NDArray;
+  dx: NDArray;
+}
 
 const specs: Spec[] = [];
 for (const mode of ['max', 'avg'] as const) {
@@ -73,15 +85,25 @@ def run(c):
     return {'y': W(y), 'dx': W(x.grad)}
 `;
 
-interface Expected { y: WireArray; dx: WireArray }
-const results = runTorch<unknown, Expected>(ORACLE, cases.map((c) => ({ spec: c.spec, x: toWire(c.x), gy: toWire(c.gy) })));
+interface Expected {
+  y: WireArray;
+  dx: WireArray;
+}
+const results = runTorch<unknown, Expected>(
+  ORACLE,
+  cases.map((c) => ({ spec: c.spec, x: toWire(c.x), gy: toWire(c.gy) })),
+);
 
 for (const [i, c] of cases.entries()) {
   test(`${c.label} matches PyTorch (output and gradient)`, () => {
     const r = results[i]!;
     if ('error' in r) assert.fail(`torch failed: ${r.error}`);
     const tol = c.dtype === 'float32' ? 1e-5 : 1e-12;
-    for (const [what, ours, want] of [['y', c.y, r.y], ['y (not recorded)', c.yInference, r.y], ['dx', c.dx, r.dx]] as const) {
+    for (const [what, ours, want] of [
+      ['y', c.y, r.y],
+      ['y (not recorded)', c.yInference, r.y],
+      ['dx', c.dx, r.dx],
+    ] as const) {
       const msg = compareRelative(ours, want, tol);
       assert.equal(msg, null, `${what}: ${msg}`);
     }
@@ -95,12 +117,20 @@ test('pool gradients agree with finite differences (float64)', () => {
     ['avg ceil include pad', { mode: 'avg', kernel: 2, strides: 2, padding: 1, ceilMode: true }, x(1, 2, 5, 5)],
     ['avg 1-d exclude pad', { mode: 'avg', kernel: 3, strides: 2, padding: 1, countIncludePad: false }, x(2, 2, 8)],
   ];
-  for (const [label, o, input] of checks) assert.equal(finiteDifferenceCheck((v) => npx.pool(v, o), [input]), null, label);
+  for (const [label, o, input] of checks)
+    assert.equal(
+      finiteDifferenceCheck((v) => npx.pool(v, o), [input]),
+      null,
+      label,
+    );
 });
 
 test('global pooling as reductions (mean / max over the spatial axes) has a backward, and equals global pool', () => {
   const x = randomArray([2, 3, 4, 5], 'float64');
-  const pairs: [(v: NDArray) => NDArray, 'avg' | 'max'][] = [[(v) => v.mean([2, 3], true), 'avg'], [(v) => v.max([2, 3], true), 'max']];
+  const pairs: [(v: NDArray) => NDArray, 'avg' | 'max'][] = [
+    [(v) => v.mean([2, 3], true), 'avg'],
+    [(v) => v.max([2, 3], true), 'max'],
+  ];
   for (const [reduce, mode] of pairs) {
     assert.equal(finiteDifferenceCheck(reduce, [x]), null, mode);
     const want = reduce(x).toTyped();
@@ -131,15 +161,52 @@ test('the addon re-checks pooling geometry and buffer sizes', () => {
   const buf = (n: number): ReturnType<typeof a.alloc> => a.alloc(1, 0, n * 4);
   // n c h w oh ow kh kw sh sw ph pw: 5x5 → 2x2 (floor) or 3x3 (ceil) with a 2x2 window, stride 2
   const geom = [1, 2, 5, 5, 2, 2, 2, 2, 2, 2, 0, 0];
-  const code = (f: () => void): string => { try { f(); return 'none'; } catch (e) { return (e as { code: string }).code; } };
-  assert.equal(code(() => a.pooling(0, 0, buf(50), buf(8), geom)), 'none');
-  assert.equal(code(() => a.pooling(1, 0, buf(50), buf(18), [1, 2, 5, 5, 3, 3, 2, 2, 2, 2, 0, 0])), 'none'); // ceil mode
-  assert.equal(code(() => a.pooling(0, 0, buf(49), buf(8), geom)), 'E_OUT_OF_BOUNDS');
-  assert.equal(code(() => a.pooling(0, 0, buf(50), buf(7), geom)), 'E_OUT_OF_BOUNDS');
-  assert.equal(code(() => a.pooling(0, 0, buf(50), buf(100), [1, 2, 5, 5, 4, 4, 2, 2, 2, 2, 0, 0])), 'E_NATIVE_ARGS');
-  assert.equal(code(() => a.pooling(0, 0, buf(50), buf(100), [1, 2, 5, 5, 2, 2, 2, 2, 2, 2, 2, 0])), 'E_NATIVE_ARGS'); // pad > k/2
-  assert.equal(code(() => a.pooling(0, 0, buf(50), buf(100), [1, 2, 5, 5, 1, 1, 9, 2, 2, 2, 0, 0])), 'E_NATIVE_ARGS'); // window > input
-  assert.equal(code(() => a.pooling(3 as PoolModeCode, 0, buf(50), buf(8), geom)), 'E_NATIVE_ARGS');
-  assert.equal(code(() => a.poolingBackward(0, 0, buf(50), buf(8), buf(49), geom)), 'E_OUT_OF_BOUNDS');
-  assert.equal(code(() => a.poolingBackward(0, 0, buf(50), buf(7), buf(50), geom)), 'E_OUT_OF_BOUNDS');
+  const code = (f: () => void): string => {
+    try {
+      f();
+      return 'none';
+    } catch (e) {
+      return (e as { code: string }).code;
+    }
+  };
+  assert.equal(
+    code(() => a.pooling(0, 0, buf(50), buf(8), geom)),
+    'none',
+  );
+  assert.equal(
+    code(() => a.pooling(1, 0, buf(50), buf(18), [1, 2, 5, 5, 3, 3, 2, 2, 2, 2, 0, 0])),
+    'none',
+  ); // ceil mode
+  assert.equal(
+    code(() => a.pooling(0, 0, buf(49), buf(8), geom)),
+    'E_OUT_OF_BOUNDS',
+  );
+  assert.equal(
+    code(() => a.pooling(0, 0, buf(50), buf(7), geom)),
+    'E_OUT_OF_BOUNDS',
+  );
+  assert.equal(
+    code(() => a.pooling(0, 0, buf(50), buf(100), [1, 2, 5, 5, 4, 4, 2, 2, 2, 2, 0, 0])),
+    'E_NATIVE_ARGS',
+  );
+  assert.equal(
+    code(() => a.pooling(0, 0, buf(50), buf(100), [1, 2, 5, 5, 2, 2, 2, 2, 2, 2, 2, 0])),
+    'E_NATIVE_ARGS',
+  ); // pad > k/2
+  assert.equal(
+    code(() => a.pooling(0, 0, buf(50), buf(100), [1, 2, 5, 5, 1, 1, 9, 2, 2, 2, 0, 0])),
+    'E_NATIVE_ARGS',
+  ); // window > input
+  assert.equal(
+    code(() => a.pooling(3 as PoolModeCode, 0, buf(50), buf(8), geom)),
+    'E_NATIVE_ARGS',
+  );
+  assert.equal(
+    code(() => a.poolingBackward(0, 0, buf(50), buf(8), buf(49), geom)),
+    'E_OUT_OF_BOUNDS',
+  );
+  assert.equal(
+    code(() => a.poolingBackward(0, 0, buf(50), buf(7), buf(50), geom)),
+    'E_OUT_OF_BOUNDS',
+  );
 });

@@ -10,7 +10,15 @@ import type { NativeAddon } from '../../../engine/backend/native-addon.ts';
 import { compareArrays, runNumpy, toWire, type WireArray } from '../support/numpy-oracle.ts';
 import { randomArray } from '../support/random-inputs.ts';
 
-interface Case { label: string; op: 'matmul' | 'dot'; ta: boolean; tb: boolean; a: NDArray; b: NDArray; out: NDArray }
+interface Case {
+  label: string;
+  op: 'matmul' | 'dot';
+  ta: boolean;
+  tb: boolean;
+  a: NDArray;
+  b: NDArray;
+  out: NDArray;
+}
 const cases: Case[] = [];
 
 function add(op: 'matmul' | 'dot', sa: number[], sb: number[], ta: boolean, tb: boolean, dtype: DType = 'float32', dtypeB: DType = dtype): void {
@@ -55,14 +63,19 @@ def run(c):
     return wire(np.dot(a, b) if c['op'] == 'dot' else np.matmul(a, b))
 `;
 
-const results = runNumpy<unknown, WireArray | { error: string }>(ORACLE,
-  cases.map((c) => ({ op: c.op, ta: c.ta, tb: c.tb, a: toWire(c.a), b: toWire(c.b) })));
+const results = runNumpy<unknown, WireArray | { error: string }>(
+  ORACLE,
+  cases.map((c) => ({ op: c.op, ta: c.ta, tb: c.tb, a: toWire(c.a), b: toWire(c.b) })),
+);
 
 test(`transposed-operand products match numpy (${cases.length} cases)`, () => {
   const failures: string[] = [];
   cases.forEach((c, i) => {
     const r = results[i]!;
-    if ('error' in r) { failures.push(`${c.label}: numpy raised ${r.error}`); return; }
+    if ('error' in r) {
+      failures.push(`${c.label}: numpy raised ${r.error}`);
+      return;
+    }
     const f64 = c.out.dtype === 'float64';
     const msg = compareArrays(c.out, r, f64 ? 1e-9 : 1e-4, f64 ? 1e-12 : 1e-5);
     if (msg) failures.push(`${c.label}: ${msg}`);
@@ -74,16 +87,18 @@ test(`transposed-operand products match numpy (${cases.length} cases)`, () => {
 function countCalls(body: () => void): Map<string, number> {
   const real = native();
   const counts = new Map<string, number>();
-  installAddon(new Proxy(real, {
-    get(target, prop) {
-      const v = target[prop as keyof NativeAddon] as unknown;
-      if (typeof v !== 'function') return v;
-      return (...args: unknown[]) => {
-        counts.set(String(prop), (counts.get(String(prop)) ?? 0) + 1);
-        return (v as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  }));
+  installAddon(
+    new Proxy(real, {
+      get(target, prop) {
+        const v = target[prop as keyof NativeAddon] as unknown;
+        if (typeof v !== 'function') return v;
+        return (...args: unknown[]) => {
+          counts.set(String(prop), (counts.get(String(prop)) ?? 0) + 1);
+          return (v as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    }),
+  );
   try {
     body();
   } finally {
@@ -96,7 +111,9 @@ test('np.dot(x, w.T) makes no transposed copy: one matmul call with transB', () 
   const x = np.random.uniform(-1, 1, [16, 32]);
   const w = np.random.uniform(-1, 1, [24, 32]);
   let y: NDArray | null = null;
-  const counts = countCalls(() => { y = np.dot(x, w.T); });
+  const counts = countCalls(() => {
+    y = np.dot(x, w.T);
+  });
   assert.equal(counts.get('copyStrided') ?? 0, 0, `calls: ${JSON.stringify([...counts])}`);
   assert.equal(counts.get('matmul'), 1);
   const eager = np.dot(x, w.transpose([1, 0]).copy());
@@ -104,39 +121,80 @@ test('np.dot(x, w.T) makes no transposed copy: one matmul call with transB', () 
 });
 
 test('a deferred transpose keeps the values its source had (copy semantics)', () => {
-  const w = np.array([[1, 2, 3], [4, 5, 6]]);
+  const w = np.array([
+    [1, 2, 3],
+    [4, 5, 6],
+  ]);
   const wt = w.T;
   assert.deepEqual(wt.shape, [3, 2]);
   w.iadd(10); // in place: the transpose must have been copied first
-  assert.deepEqual(wt.toArray(), [[1, 4], [2, 5], [3, 6]]);
+  assert.deepEqual(wt.toArray(), [
+    [1, 4],
+    [2, 5],
+    [3, 6],
+  ]);
 
-  const v = np.array([[1, 2], [3, 4]]);
+  const v = np.array([
+    [1, 2],
+    [3, 4],
+  ]);
   const vt = v.T;
   v.set([0, 0], 100); // slice assignment
-  const x = np.array([[1, 0], [0, 1]]);
-  assert.deepEqual(np.dot(x, vt).toArray(), [[1, 3], [2, 4]]);
+  const x = np.array([
+    [1, 0],
+    [0, 1],
+  ]);
+  assert.deepEqual(np.dot(x, vt).toArray(), [
+    [1, 3],
+    [2, 4],
+  ]);
 
-  const u = np.array([[1, 2], [3, 4]]);
+  const u = np.array([
+    [1, 2],
+    [3, 4],
+  ]);
   const ut = u.T;
-  np.array([[9, 9], [9, 9]]).copyto(u);
-  assert.deepEqual(np.dot(ut, x).toArray(), [[1, 3], [2, 4]]);
+  np.array([
+    [9, 9],
+    [9, 9],
+  ]).copyto(u);
+  assert.deepEqual(np.dot(ut, x).toArray(), [
+    [1, 3],
+    [2, 4],
+  ]);
 
   const s = np.array([[1, 2, 3]]);
   const st = s.T;
   s.dispose(); // freeing the source copies first
   assert.deepEqual(st.toArray(), [[1], [2], [3]]);
 
-  const r = np.array([[1, 2], [3, 4]]);
+  const r = np.array([
+    [1, 2],
+    [3, 4],
+  ]);
   const rv = r.reshape([4]); // a view sharing r's storage
   const rt = r.T;
   rv.iadd(1);
-  assert.deepEqual(rt.toArray(), [[1, 3], [2, 4]]);
-  assert.deepEqual(r.T.T.toArray(), [[2, 3], [4, 5]]);
+  assert.deepEqual(rt.toArray(), [
+    [1, 3],
+    [2, 4],
+  ]);
+  assert.deepEqual(r.T.T.toArray(), [
+    [2, 3],
+    [4, 5],
+  ]);
 });
 
 test('a deferred transpose used by other ops and by autograd', () => {
-  const w = np.array([[1, 2, 3], [4, 5, 6]]);
-  assert.deepEqual(w.T.add(1).toArray(), [[2, 5], [3, 6], [4, 7]]);
+  const w = np.array([
+    [1, 2, 3],
+    [4, 5, 6],
+  ]);
+  assert.deepEqual(w.T.add(1).toArray(), [
+    [2, 5],
+    [3, 6],
+    [4, 7],
+  ]);
   assert.deepEqual(w.T.sum(0).toArray(), [6, 15]);
   assert.deepEqual(w.T.reshape([6]).toArray(), [1, 4, 2, 5, 3, 6]);
   const wt = w.T;
@@ -146,7 +204,11 @@ test('a deferred transpose used by other ops and by autograd', () => {
 
   // Created outside record(), consumed inside: gradients flow to the transpose's values.
   const x = np.array([[1, 1, 1]]);
-  const m = np.array([[1, 2], [3, 4], [5, 6]]);
+  const m = np.array([
+    [1, 2],
+    [3, 4],
+    [5, 6],
+  ]);
   const mt = m.T; // [2, 3]
   const a = np.array([[1, 2]]);
   a.attachGrad();
@@ -155,10 +217,16 @@ test('a deferred transpose used by other ops and by autograd', () => {
   assert.deepEqual(a.grad!.toArray(), [[9, 12]]);
 
   // Inside record() the transpose is eager and recorded.
-  const p = np.array([[1, 2], [3, 4]]);
+  const p = np.array([
+    [1, 2],
+    [3, 4],
+  ]);
   p.attachGrad();
   autograd.record(() => np.dot(np.array([[1, 0]]), p.T).sum()).backward();
-  assert.deepEqual(p.grad!.toArray(), [[1, 0], [1, 0]]);
+  assert.deepEqual(p.grad!.toArray(), [
+    [1, 0],
+    [1, 0],
+  ]);
 });
 
 test('a misaligned product names the shapes as the caller wrote them', () => {
@@ -169,10 +237,22 @@ test('a misaligned product names the shapes as the caller wrote them', () => {
 });
 
 test('np.matmulAsync copies a deferred transpose before it returns', async () => {
-  const w = np.array([[1, 2], [3, 4]]);
-  const pending = np.matmulAsync(np.array([[1, 0], [0, 1]]), w.T);
+  const w = np.array([
+    [1, 2],
+    [3, 4],
+  ]);
+  const pending = np.matmulAsync(
+    np.array([
+      [1, 0],
+      [0, 1],
+    ]),
+    w.T,
+  );
   w.iadd(100);
-  assert.deepEqual((await pending).toArray(), [[1, 3], [2, 4]]);
+  assert.deepEqual((await pending).toArray(), [
+    [1, 3],
+    [2, 4],
+  ]);
 });
 
 test('every addon method is either guarded (writes into an existing buffer) or only writes fresh outputs', () => {
@@ -180,11 +260,38 @@ test('every addon method is either guarded (writes into an existing buffer) or o
   // writes into an existing buffer must be guarded there; one that only fills outputs the engine
   // has just allocated belongs in this list.
   const FRESH_OUTPUTS_OR_READ_ONLY = new Set([
-    'capabilities', 'numGpus', 'alloc', 'bufferInfo', 'memoryStats', 'setMemoryBudget', 'read',
-    'unary', 'unaryBackward', 'binary', 'binaryFlat', 'binaryScalar', 'reduce', 'softmax', 'softmaxBackward',
-    'matmul', 'matmulAsync', 'linear', 'linearAsync', 'linearPlan',
-    'batchNormBackward', 'layerNorm', 'layerNormBackward', 'pad', 'padBackward',
-    'convolution', 'convolutionBackwardData', 'convolutionBackwardWeights', 'pooling', 'poolingBackward', 'take', 'takeBackward',
+    'capabilities',
+    'numGpus',
+    'alloc',
+    'bufferInfo',
+    'memoryStats',
+    'setMemoryBudget',
+    'read',
+    'unary',
+    'unaryBackward',
+    'binary',
+    'binaryFlat',
+    'binaryScalar',
+    'reduce',
+    'softmax',
+    'softmaxBackward',
+    'matmul',
+    'matmulAsync',
+    'linear',
+    'linearAsync',
+    'linearPlan',
+    'batchNormBackward',
+    'layerNorm',
+    'layerNormBackward',
+    'pad',
+    'padBackward',
+    'convolution',
+    'convolutionBackwardData',
+    'convolutionBackwardWeights',
+    'pooling',
+    'poolingBackward',
+    'take',
+    'takeBackward',
   ]);
   const g = native() as unknown as Record<string, unknown>;
   const raw = Object.getPrototypeOf(g) as Record<string, unknown>;

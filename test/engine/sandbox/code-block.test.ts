@@ -33,14 +33,28 @@ const chain = (ids: string[]) => ids.slice(1).map((id, i) => ({ id: `e${i}`, sou
 function documentWith(nodes: GraphNode[]): GraphDocument {
   const ids = ['in', ...nodes.map((n) => n.id), 'out'];
   const json = {
-    format: 'blocksmith.graph', version: 2, input: { shape: [-1, 4], dtype: 'float32' }, seed: 1,
-    nodes: io(nodes), edges: chain(ids),
-    blocks: [{ id: 'td', label: 'TanhDense', nodes: io([{ id: 'c', kind: 'Code', name: 'tanhdense0', attrs: { source: TANH_DENSE } }]), edges: chain(['in', 'c', 'out']) }],
+    format: 'blocksmith.graph',
+    version: 2,
+    input: { shape: [-1, 4], dtype: 'float32' },
+    seed: 1,
+    nodes: io(nodes),
+    edges: chain(ids),
+    blocks: [
+      {
+        id: 'td',
+        label: 'TanhDense',
+        nodes: io([{ id: 'c', kind: 'Code', name: 'tanhdense0', attrs: { source: TANH_DENSE } }]),
+        edges: chain(['in', 'c', 'out']),
+      },
+    ],
   };
   // Through JSON and the parser, as a saved file is.
   const { document, problems } = parseDocument(JSON.parse(JSON.stringify(json)));
   assert.ok(document, JSON.stringify(problems));
-  assert.deepEqual(problems.filter((p) => p.severity === 'error'), []);
+  assert.deepEqual(
+    problems.filter((p) => p.severity === 'error'),
+    [],
+  );
   return document;
 }
 
@@ -78,7 +92,7 @@ test('a tie makes two code nodes hold the very same Parameter', () => {
   assert.deepEqual(net.collectParams().keys().sort(), ['first_bias', 'first_weight', 'second_bias']);
 });
 
-test('gradients through a code block equal numpy\'s hand-derived ones; parameters save and load', async () => {
+test("gradients through a code block equal numpy's hand-derived ones; parameters save and load", async () => {
   const doc = documentWith([{ id: 'c', kind: 'Code', name: 'mine', attrs: { source: TANH_DENSE } }]);
   const { net } = buildModel(doc);
   net.initialize();
@@ -91,7 +105,8 @@ test('gradients through a code block equal numpy\'s hand-derived ones; parameter
   const b = params.at('mine_bias');
   const [want] = runNumpy<Record<string, WireArray>, { w: WireArray; b: WireArray }>(
     'def run(c):\n    x, w, b, k = arr(c["x"]), arr(c["w"]), arr(c["b"]), arr(c["c"])\n    g = k * (1 - np.tanh(x @ w + b) ** 2)\n    return {"w": wire(x.T @ g), "b": wire(g.sum(0))}',
-    [{ x: toWire(x), w: toWire(w.data()), b: toWire(b.data()), c: toWire(c) }]);
+    [{ x: toWire(x), w: toWire(w.data()), b: toWire(b.data()), c: toWire(c) }],
+  );
   assert.equal(compareArrays(w.grad(), want!.w, 1e-4, 1e-5), null);
   assert.equal(compareArrays(b.grad(), want!.b, 1e-4, 1e-5), null);
 
@@ -108,7 +123,9 @@ test('gradients through a code block equal numpy\'s hand-derived ones; parameter
 
 test('documents naming the former built-in kinds open upgraded to code blocks', () => {
   const json = {
-    format: 'blocksmith.graph', version: 2, input: { shape: [2, 5], dtype: 'float32' },
+    format: 'blocksmith.graph',
+    version: 2,
+    input: { shape: [2, 5], dtype: 'float32' },
     nodes: io([{ id: 'm', kind: 'MyDense', name: 'mydense0', attrs: { units: 3, inUnits: 5 }, params: { bias: { init: 'ones' } } }]),
     edges: chain(['in', 'm', 'out']),
   };

@@ -24,7 +24,11 @@ export function forward(self: Self, x: NDArray): NDArray[] {
 
 function documentWith(source: string): GraphDocument {
   const json = {
-    format: 'blocksmith.graph', version: 2, input: { shape: [2, 4], dtype: 'float32' }, seed: 1, blocks: [],
+    format: 'blocksmith.graph',
+    version: 2,
+    input: { shape: [2, 4], dtype: 'float32' },
+    seed: 1,
+    blocks: [],
     nodes: [
       { id: 'in', kind: 'Input', name: 'data' },
       { id: 's', kind: 'Code', name: 'split0', attrs: { source } },
@@ -47,23 +51,45 @@ test('the declared outputs are read from the text: names in order, one `output` 
   assert.deepEqual(codeOutputNames('export function forward(self, x) { return x; }'), ['output']);
   assert.deepEqual(codeOutputNames("export const outputs: string[] = [\"y\", 'y', 'not a name', 'g2'];"), ['y', 'g2']);
   const node = documentWith(SPLIT).nodes[1]!;
-  assert.deepEqual(nodePorts(node, () => undefined, (k) => layerSpec(k))?.outputs, ['twice', 'mixed']);
+  assert.deepEqual(
+    nodePorts(
+      node,
+      () => undefined,
+      (k) => layerSpec(k),
+    )?.outputs,
+    ['twice', 'mixed'],
+  );
 });
 
 test('each port has its own shape, and the built model returns each array at its port', () => {
   const doc = documentWith(SPLIT);
   const report = inferShapes(doc);
-  assert.deepEqual(report.problems.filter((p) => p.severity === 'error'), []);
+  assert.deepEqual(
+    report.problems.filter((p) => p.severity === 'error'),
+    [],
+  );
   assert.deepEqual(report.edges.e1!.shape, [2, 4]);
   assert.deepEqual(report.edges.e2!.shape, [2, 3]);
   const { net } = buildModel(doc);
   net.initialize();
-  const xs = [[1, -2, 3, 0.5], [0, 4, -1, 2]];
+  const xs = [
+    [1, -2, 3, 0.5],
+    [0, 4, -1, 2],
+  ];
   assert.ok(net instanceof GraphBlock);
   const [a, b] = net.callAll(np.array(xs));
-  assert.deepEqual([...a!.toArray() as number[][]], xs.map((r) => r.map((v) => 2 * v)));
+  assert.deepEqual(
+    [...(a!.toArray() as number[][])],
+    xs.map((r) => r.map((v) => 2 * v)),
+  );
   // np.dot(x, ones(4, 3)): each row's sum, three times.
-  assert.deepEqual([...b!.toArray() as number[][]], xs.map((r) => { const s = r.reduce((p, q) => p + q, 0); return [s, s, s]; }));
+  assert.deepEqual(
+    [...(b!.toArray() as number[][])],
+    xs.map((r) => {
+      const s = r.reduce((p, q) => p + q, 0);
+      return [s, s, s];
+    }),
+  );
 });
 
 test('a forward returning another number of arrays than declared is an error on the node naming the outputs', () => {

@@ -5,7 +5,12 @@
 import { autograd, np, type NDArray } from '../../../engine/index.ts';
 import { typedGet } from '../../../engine/ndarray/dtype.ts';
 
-export interface FdOptions { eps?: number; rtol?: number; atol?: number; probes?: number }
+export interface FdOptions {
+  eps?: number;
+  rtol?: number;
+  atol?: number;
+  probes?: number;
+}
 
 /** Returns null when backward agrees with the differences, else a message naming input and element. */
 export function finiteDifferenceCheck(f: (...xs: NDArray[]) => NDArray, inputs: readonly NDArray[], o: FdOptions = {}): string | null {
@@ -15,8 +20,14 @@ export function finiteDifferenceCheck(f: (...xs: NDArray[]) => NDArray, inputs: 
   const data = inputs.map((x) => Float64Array.from(x.toTyped() as Float64Array));
   const shapes = inputs.map((x) => x.shape.slice());
   const probeOut = f(...inputs);
-  const r = np.array(Float64Array.from({ length: probeOut.size }, () => Math.random() * 2 - 1), { shape: probeOut.shape.slice() });
-  const loss = (xs: NDArray[]): NDArray => f(...xs).mul(r).sum();
+  const r = np.array(
+    Float64Array.from({ length: probeOut.size }, () => Math.random() * 2 - 1),
+    { shape: probeOut.shape.slice() },
+  );
+  const loss = (xs: NDArray[]): NDArray =>
+    f(...xs)
+      .mul(r)
+      .sum();
   const leaves = data.map((d, i) => np.array(d, { shape: shapes[i]! }));
   leaves.forEach((x) => x.attachGrad());
   autograd.record(() => loss(leaves)).backward();

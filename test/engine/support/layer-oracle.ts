@@ -30,7 +30,11 @@ export interface LayerCase {
   values?: readonly (readonly number[] | null)[];
 }
 
-interface Wire { shape: number[]; data: number[]; int?: boolean }
+interface Wire {
+  shape: number[];
+  data: number[];
+  int?: boolean;
+}
 const wire = (x: NDArray): Wire => ({ shape: x.shape.slice(), data: Array.from(x.toTyped() as Float32Array), ...(x.dtype === 'int32' ? { int: true } : {}) });
 
 /** An input of the case: uniform floats, or int32 ids in [0, k). */
@@ -41,10 +45,20 @@ function inputOf(c: LayerCase, i: number, shape: number[]): NDArray {
   const [lo, hi] = c.range ?? [-1, 1];
   if (!k) return np.random.uniform(lo, hi, shape);
   const n = shape.reduce((a, b) => a * b, 1);
-  return np.array(Array.from({ length: n }, () => Math.floor(Math.random() * k)), { dtype: 'int32' }).reshape(shape);
+  return np
+    .array(
+      Array.from({ length: n }, () => Math.floor(Math.random() * k)),
+      { dtype: 'int32' },
+    )
+    .reshape(shape);
 }
 
-interface Ours { y: NDArray; gx: (NDArray | null)[]; gp: Map<string, NDArray>; state: Map<string, NDArray> }
+interface Ours {
+  y: NDArray;
+  gx: (NDArray | null)[];
+  gp: Map<string, NDArray>;
+  state: Map<string, NDArray>;
+}
 
 /** The layer's forward and backward in the engine: loss = Σ y·g with g random (fixed per case). */
 function runEngine(c: LayerCase, g: NDArray): { ours: Ours; xs: NDArray[]; params: Map<string, Wire>; stateNames: string[] } {
@@ -56,7 +70,9 @@ function runEngine(c: LayerCase, g: NDArray): { ours: Ours; xs: NDArray[]; param
   const stateNames = [...(spec.stateParams ?? [])];
   const paramsByShort = layer.structuralParams();
   const params = new Map([...paramsByShort].map(([k, p]) => [k, wire(p.data())]));
-  xs.forEach((x) => { if (x.dtype !== 'int32') x.attachGrad(); });
+  xs.forEach((x) => {
+    if (x.dtype !== 'int32') x.attachGrad();
+  });
   let y: NDArray | null = null;
   const loss = autograd.record(() => (y = layer.call(...xs)).mul(g).sum(), { trainMode: c.training === true });
   loss.backward();
@@ -119,23 +135,40 @@ export function compareWithTorch(cases: LayerCase[], tolerance = 1e-4): string[]
   const dir = mkdtempSync(join(tmpdir(), 'layer-oracle-'));
   try {
     const input = runs.map((r) => ({
-      torch: r.c.torch, attrs: withDefaults(layerSpec(r.c.kind), r.c.attrs ?? {}), xs: r.xs.map(wire),
-      params: Object.fromEntries(r.params), state: r.stateNames, g: wire(r.g),
+      torch: r.c.torch,
+      attrs: withDefaults(layerSpec(r.c.kind), r.c.attrs ?? {}),
+      xs: r.xs.map(wire),
+      params: Object.fromEntries(r.params),
+      state: r.stateNames,
+      g: wire(r.g),
     }));
     writeFileSync(join(dir, 'in.json'), JSON.stringify(input));
     execFileSync('/usr/bin/python3', ['-c', PYTHON, join(dir, 'in.json'), join(dir, 'out.json')], { stdio: ['ignore', 'inherit', 'inherit'] });
-    const results = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as ({ error: string } | { y: Wire; gx: (Wire | null)[]; gp: Record<string, Wire>; state: Record<string, Wire> })[];
+    const results = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as (
+      { error: string } | { y: Wire; gx: (Wire | null)[]; gp: Record<string, Wire>; state: Record<string, Wire> }
+    )[];
     const problems: string[] = [];
     results.forEach((r, i) => {
       const { c, ours } = runs[i]!;
-      if ('error' in r) { problems.push(`${c.name}: torch failed: ${r.error}`); return; }
+      if ('error' in r) {
+        problems.push(`${c.name}: torch failed: ${r.error}`);
+        return;
+      }
       const check = (what: string, x: NDArray, w: Wire | null | undefined): void => {
-        if (!w) { problems.push(`${c.name}: torch has no ${what}`); return; }
+        if (!w) {
+          problems.push(`${c.name}: torch has no ${what}`);
+          return;
+        }
         const e = relativeError(x, w);
-        if (!(e <= tolerance)) problems.push(`${c.name}: ${what} differs from torch (relative error ${e.toExponential(2)}; shapes ${JSON.stringify(x.shape)} / ${JSON.stringify(w.shape)})`);
+        if (!(e <= tolerance))
+          problems.push(
+            `${c.name}: ${what} differs from torch (relative error ${e.toExponential(2)}; shapes ${JSON.stringify(x.shape)} / ${JSON.stringify(w.shape)})`,
+          );
       };
       check('output', ours.y, r.y);
-      ours.gx.forEach((gx, k) => { if (gx) check(`gradient of input ${k}`, gx, r.gx[k]); });
+      ours.gx.forEach((gx, k) => {
+        if (gx) check(`gradient of input ${k}`, gx, r.gx[k]);
+      });
       for (const [k, gp] of ours.gp) check(`gradient of ${k}`, gp, r.gp[k]);
       for (const [k, s] of ours.state) check(`state ${k} after the step`, s, r.state[k]);
     });

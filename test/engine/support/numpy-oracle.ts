@@ -9,7 +9,11 @@ import { join } from 'node:path';
 import type { NDArray } from '../../../engine/index.ts';
 import { typedGet } from '../../../engine/ndarray/dtype.ts';
 
-export interface WireArray { shape: number[]; dtype: string; data: (number | string | boolean)[] }
+export interface WireArray {
+  shape: number[];
+  dtype: string;
+  data: (number | string | boolean)[];
+}
 
 export function toWire(x: NDArray): WireArray {
   const t = x.toTyped();
@@ -60,7 +64,8 @@ export function runNumpy<C, R>(body: string, cases: C[]): R[] {
     const inPath = join(dir, 'cases.json');
     const outPath = join(dir, 'results.json');
     writeFileSync(inPath, JSON.stringify(cases));
-    const script = `${PRELUDE}\n${body}\ncases = json.load(open(sys.argv[1]))\n` +
+    const script =
+      `${PRELUDE}\n${body}\ncases = json.load(open(sys.argv[1]))\n` +
       'res = []\nfor c in cases:\n    try:\n        res.append(run(c))\n    except Exception as e:\n        res.append({"error": repr(e)})\n' +
       'json.dump(res, open(sys.argv[2], "w"))\n';
     execFileSync('python3', ['-c', script, inPath, outPath], { stdio: ['ignore', 'inherit', 'inherit'] });

@@ -46,10 +46,20 @@ export function checkFiniteDiff(label: string, f: (...xs: NDArray[]) => NDArray,
   const build = (ds: Float64Array[]): NDArray[] => ds.map((d, i) => np.array(d, { shape: shapes[i]! }));
   const probe = f(...build(data));
   const w = randomData(probe.shape);
-  const value = (ds: Float64Array[]): number => f(...build(ds)).mul(w).sum().item() as number;
+  const value = (ds: Float64Array[]): number =>
+    f(...build(ds))
+      .mul(w)
+      .sum()
+      .item() as number;
   const xs = build(data);
   xs.forEach((x) => x.attachGrad());
-  autograd.record(() => f(...xs).mul(w).sum()).backward();
+  autograd
+    .record(() =>
+      f(...xs)
+        .mul(w)
+        .sum(),
+    )
+    .backward();
   xs.forEach((x, i) => {
     const g = x.grad!.toTyped();
     for (let j = 0; j < data[i]!.length; j++) {
@@ -59,8 +69,10 @@ export function checkFiniteDiff(label: string, f: (...xs: NDArray[]) => NDArray,
       minus[i]![j]! -= eps;
       const num = (value(plus) - value(minus)) / (2 * eps);
       const ana = typedGet(g, j);
-      assert.ok(Math.abs(num - ana) <= rtol * Math.max(Math.abs(num), Math.abs(ana)) + 1e-7,
-        `${label}: input ${i} element ${j}: backward ${ana}, finite difference ${num}`);
+      assert.ok(
+        Math.abs(num - ana) <= rtol * Math.max(Math.abs(num), Math.abs(ana)) + 1e-7,
+        `${label}: input ${i} element ${j}: backward ${ana}, finite difference ${num}`,
+      );
     }
   });
 }

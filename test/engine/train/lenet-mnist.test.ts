@@ -15,19 +15,28 @@ test('LeNet reaches 97 % validation accuracy on MNIST (8k train / 2k validation)
   const client = connection.client();
   const { docId } = await client.call('openDocument', { document: loadExample('lenet') });
   const finished = new Promise<TrainingStatus>((resolve) => {
-    const off = client.on('training-finished', (e) => { off(); resolve(e as TrainingStatus); });
+    const off = client.on('training-finished', (e) => {
+      off();
+      resolve(e as TrainingStatus);
+    });
   });
   const started = await client.call('startTraining', {
     docId,
     config: {
-      data: { kind: 'mnist', limit: 10000 }, trainSize: 8000, validationSize: 2000, epochs: 10, batchSize: 32, seed: 1,
+      data: { kind: 'mnist', limit: 10000 },
+      trainSize: 8000,
+      validationSize: 2000,
+      epochs: 10,
+      batchSize: 32,
+      seed: 1,
       // A cosine schedule settles the last epochs (a constant 0.01 ends wherever its last steps jumped).
-      optimizer: { name: 'adam', learningRate: 0.01 }, schedule: { kind: 'cosine' },
+      optimizer: { name: 'adam', learningRate: 0.01 },
+      schedule: { kind: 'cosine' },
     },
   });
   assert.equal(started.trainSize, 8000);
   assert.equal(started.validationSize, 2000);
-  assert.equal(started.warnings, undefined, 'the 784 pixels are laid out as the document\'s (1, 28, 28) input');
+  assert.equal(started.warnings, undefined, "the 784 pixels are laid out as the document's (1, 28, 28) input");
   const status = await within(19 * 60_000, finished, 'training LeNet');
   assert.equal(status.state, 'finished', status.error?.message);
   const last = status.history.at(-1)!;

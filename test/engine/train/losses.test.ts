@@ -12,18 +12,32 @@ const f64 = { dtype: 'float64' as const };
 const pred = np.random.uniform(-3, 3, [5, 4], { ...f64, seed: 11 });
 const target = np.random.uniform(-1, 1, [5, 4], { ...f64, seed: 12 });
 const classes = np.array([0, 3, 1, 2, 3], f64);
-const bits = np.random.uniform(0, 1, [5, 4], { ...f64, seed: 13 }).gt(0.5).astype('float64');
+const bits = np.random
+  .uniform(0, 1, [5, 4], { ...f64, seed: 13 })
+  .gt(0.5)
+  .astype('float64');
 
-interface Case { name: string; loss: Loss; label: NDArray; py: string }
+interface Case {
+  name: string;
+  loss: Loss;
+  label: NDArray;
+  py: string;
+}
 const cases: Case[] = [
   { name: 'L2Loss', loss: new L2Loss(), label: target, py: '(0.5 * (p - y) ** 2).mean(axis=1)' },
   { name: 'L1Loss', loss: new L1Loss(), label: target, py: 'np.abs(p - y).mean(axis=1)' },
   {
-    name: 'SoftmaxCrossEntropyLoss (sparse labels)', loss: new SoftmaxCrossEntropyLoss(), label: classes,
+    name: 'SoftmaxCrossEntropyLoss (sparse labels)',
+    loss: new SoftmaxCrossEntropyLoss(),
+    label: classes,
     py: '-(p - p.max(axis=1, keepdims=True) - np.log(np.exp(p - p.max(axis=1, keepdims=True)).sum(axis=1, keepdims=True)))[np.arange(len(y)), y.astype(int)]',
   },
-  { name: 'SigmoidBinaryCrossEntropyLoss', loss: new SigmoidBinaryCrossEntropyLoss(), label: bits,
-    py: '(-(y * np.log(1 / (1 + np.exp(-p))) + (1 - y) * np.log(1 - 1 / (1 + np.exp(-p))))).mean(axis=1)' },
+  {
+    name: 'SigmoidBinaryCrossEntropyLoss',
+    loss: new SigmoidBinaryCrossEntropyLoss(),
+    label: bits,
+    py: '(-(y * np.log(1 / (1 + np.exp(-p))) + (1 - y) * np.log(1 - 1 / (1 + np.exp(-p))))).mean(axis=1)',
+  },
 ];
 
 const expected = runNumpy<{ p: WireArray; y: WireArray; expr: string }, WireArray>(
@@ -38,7 +52,12 @@ function finiteDifferences(loss: Loss, p: NDArray, label: NDArray, h = 1e-6): nu
     const at = (d: number) => {
       const copy = Float64Array.from(base);
       copy[i]! += d;
-      return Number(loss.call(np.array(copy, { shape: [...p.shape] }), label).sum().item());
+      return Number(
+        loss
+          .call(np.array(copy, { shape: [...p.shape] }), label)
+          .sum()
+          .item(),
+      );
     };
     return (at(h) - at(-h)) / (2 * h);
   });
@@ -49,7 +68,9 @@ cases.forEach((c, k) => {
     const got = c.loss.call(pred, c.label);
     assert.deepEqual(got.shape, [5]);
     const want = expected[k]!.data as number[];
-    (got.toArray() as number[]).forEach((v, i) => assert.ok(Math.abs(v - want[i]!) <= 1e-12 * Math.max(1, Math.abs(want[i]!)), `${c.name}[${i}]: ${v} vs numpy ${want[i]}`));
+    (got.toArray() as number[]).forEach((v, i) =>
+      assert.ok(Math.abs(v - want[i]!) <= 1e-12 * Math.max(1, Math.abs(want[i]!)), `${c.name}[${i}]: ${v} vs numpy ${want[i]}`),
+    );
   });
 
   test(`${c.name}: gradient matches central finite differences in float64`, () => {
@@ -62,7 +83,13 @@ cases.forEach((c, k) => {
 });
 
 test('SoftmaxCrossEntropyLoss is stable on huge logits (log-softmax, not log(softmax))', () => {
-  const logits = np.array([[1000, 0, -1000], [0, 2000, 0]], f64);
+  const logits = np.array(
+    [
+      [1000, 0, -1000],
+      [0, 2000, 0],
+    ],
+    f64,
+  );
   const l = new SoftmaxCrossEntropyLoss().call(logits, np.array([0, 0], f64)).toArray() as number[];
   assert.ok(l[0] === 0 && l[1] === 2000, `${l}`);
 });
@@ -79,5 +106,8 @@ test('a label of shape [N] fits a prediction of shape [N, 1] (Gluon reshape_like
 });
 
 test('SoftmaxCrossEntropyLoss names the shapes when labels do not fit', () => {
-  assert.throws(() => new SoftmaxCrossEntropyLoss().call(pred, np.array([0, 1], f64)), /labels of shape \[2\] do not give one class index per row of predictions \[5,4\]/);
+  assert.throws(
+    () => new SoftmaxCrossEntropyLoss().call(pred, np.array([0, 1], f64)),
+    /labels of shape \[2\] do not give one class index per row of predictions \[5,4\]/,
+  );
 });

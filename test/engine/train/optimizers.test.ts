@@ -46,15 +46,31 @@ def run(case):
 `;
 
 const cases = [
-  { label: 'SGD with momentum 0.9 and weight decay 0.01', kind: 'sgd', lr: 0.1, wd: 0.01, momentum: 0.9, make: () => new SGD({ learningRate: 0.1, momentum: 0.9, wd: 0.01 }) },
+  {
+    label: 'SGD with momentum 0.9 and weight decay 0.01',
+    kind: 'sgd',
+    lr: 0.1,
+    wd: 0.01,
+    momentum: 0.9,
+    make: () => new SGD({ learningRate: 0.1, momentum: 0.9, wd: 0.01 }),
+  },
   { label: 'plain SGD', kind: 'sgd', lr: 0.5, wd: 0, momentum: 0, make: () => new SGD({ learningRate: 0.5 }) },
   { label: 'Adam with weight decay 0.1', kind: 'adam', lr: 0.01, wd: 0.1, momentum: 0, make: () => new Adam({ learningRate: 0.01, wd: 0.1 }) },
   { label: 'AdamW with decoupled weight decay 0.1', kind: 'adamw', lr: 0.01, wd: 0.1, momentum: 0, make: () => new AdamW({ learningRate: 0.01, wd: 0.1 }) },
 ];
 
-const expected = runNumpy<object, WireArray>(PY_RULES, cases.map((c) => ({
-  w: toWire(w0), grads: grads.map(toWire), batch: BATCH, kind: c.kind, lr: c.lr, wd: c.wd, momentum: c.momentum,
-})));
+const expected = runNumpy<object, WireArray>(
+  PY_RULES,
+  cases.map((c) => ({
+    w: toWire(w0),
+    grads: grads.map(toWire),
+    batch: BATCH,
+    kind: c.kind,
+    lr: c.lr,
+    wd: c.wd,
+    momentum: c.momentum,
+  })),
+);
 
 cases.forEach((c, k) => {
   test(`${c.label}: two Trainer steps match the numpy rule (float64, gradients rescaled by 1/batch)`, () => {
@@ -84,8 +100,14 @@ test('element-wise clipGradient clips the rescaled gradient before the update', 
 
 test('FactorScheduler decays by factor every step updates (MXNet semantics)', () => {
   const s = new FactorScheduler({ step: 10, factor: 0.5, baseLr: 1 });
-  assert.deepEqual([1, 10, 11, 20, 21, 35].map((n) => s.lr(n)), [1, 1, 0.5, 0.5, 0.25, 0.125]);
-  assert.deepEqual([1, 5, 6, 9].map((n) => new MultiFactorScheduler({ steps: [5, 8], factor: 0.1, baseLr: 1 }).lr(n)).map((v) => +v.toFixed(6)), [1, 1, 0.1, 0.01]);
+  assert.deepEqual(
+    [1, 10, 11, 20, 21, 35].map((n) => s.lr(n)),
+    [1, 1, 0.5, 0.5, 0.25, 0.125],
+  );
+  assert.deepEqual(
+    [1, 5, 6, 9].map((n) => new MultiFactorScheduler({ steps: [5, 8], factor: 0.1, baseLr: 1 }).lr(n)).map((v) => +v.toFixed(6)),
+    [1, 1, 0.1, 0.01],
+  );
 });
 
 test('CosineScheduler warms up linearly, then follows a half cosine to finalLr', () => {

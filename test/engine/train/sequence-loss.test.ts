@@ -21,14 +21,25 @@ def run(c):
 `;
 
 test('softmax cross-entropy over (N, T, V) logits and (N, T) labels equals PyTorch F.cross_entropy on (N, V, T)', () => {
-  const shapes: [number, number, number][] = [[2, 5, 7], [3, 1, 4], [4, 16, 28]];
+  const shapes: [number, number, number][] = [
+    [2, 5, 7],
+    [3, 1, 4],
+    [4, 16, 28],
+  ];
   const cases = shapes.map(([n, t, v]) => {
     const logits = np.random.normal(0, 3, [n, t, v]);
-    const labels = np.array(Array.from({ length: n * t }, () => Math.floor(Math.random() * v)), { dtype: 'int32' }).reshape([n, t]);
+    const labels = np
+      .array(
+        Array.from({ length: n * t }, () => Math.floor(Math.random() * v)),
+        { dtype: 'int32' },
+      )
+      .reshape([n, t]);
     return { logits, labels };
   });
   const results = runTorch<{ logits: WireArray; labels: WireArray }, { loss: WireArray; grad: WireArray }>(
-    body, cases.map((c) => ({ logits: toWire(c.logits), labels: toWire(c.labels) })));
+    body,
+    cases.map((c) => ({ logits: toWire(c.logits), labels: toWire(c.labels) })),
+  );
   const loss = new SoftmaxCrossEntropyLoss();
   cases.forEach((c, i) => {
     const r = results[i]!;

@@ -29,9 +29,18 @@ function entropyOf(text: string): { entropy: number; characters: Set<string> } {
 }
 
 function finished(runId: string): Promise<TrainingStatus> {
-  return within(120_000, new Promise<TrainingStatus>((done) => {
-    const off = client().on('training-finished', (e) => { if (e.runId === runId) { off(); done(e); } });
-  }), 'waiting for training-finished');
+  return within(
+    120_000,
+    new Promise<TrainingStatus>((done) => {
+      const off = client().on('training-finished', (e) => {
+        if (e.runId === runId) {
+          off();
+          done(e);
+        }
+      });
+    }),
+    'waiting for training-finished',
+  );
 }
 
 test('the char-transformer trains on a text file below its unigram entropy, then generates text', async () => {
@@ -40,8 +49,14 @@ test('the char-transformer trains on a text file below its unigram entropy, then
   assert.equal((await errorOf(client().call('generateText', { docId, prompt: 'the ', length: 5 }))).code, 'E_NO_MODEL');
   // 4 epochs of 30 steps of 16 windows of 32 characters (the document's input length).
   const config = {
-    data: { kind: 'text' as const, path: TEXT, stride: 2 }, epochs: 4, batchSize: 16, trainSize: 480, validationSize: 64, seed: 0,
-    optimizer: { name: 'adam' as const, learningRate: 0.01 }, histogramBins: 0,
+    data: { kind: 'text' as const, path: TEXT, stride: 2 },
+    epochs: 4,
+    batchSize: 16,
+    trainSize: 480,
+    validationSize: 64,
+    seed: 0,
+    optimizer: { name: 'adam' as const, learningRate: 0.01 },
+    histogramBins: 0,
   };
   const started = await client().call('startTraining', { docId, config });
   assert.equal(started.totalSteps, 120);
@@ -61,7 +76,10 @@ test('the char-transformer trains on a text file below its unigram entropy, then
   assert.equal(out.text, `the ${out.generated}`);
   assert.equal(out.vocabularySize, characters.size);
   assert.equal(out.context, 32);
-  assert.ok(Array.from(out.generated).every((c) => characters.has(c)), out.generated);
+  assert.ok(
+    Array.from(out.generated).every((c) => characters.has(c)),
+    out.generated,
+  );
   // Same seed, same text; the vocabulary can also come from the file named in the request.
   const again = await client().call('generateText', { docId, prompt: 'the ', length: 40, temperature: 0.8, seed: 1, textFile: TEXT });
   assert.equal(again.text, out.text);
@@ -84,15 +102,18 @@ test('a text whose vocabulary does not fit the Embedding is refused, naming the 
   assert.match(error.message, /28 distinct characters but node 'emb' \(embedding0\) is an Embedding with inputDim 40: set its inputDim to 28/);
 });
 
-test('generateText\'s textFile is a path the allow-list checks', () => {
+test("generateText's textFile is a path the allow-list checks", () => {
   assert.deepEqual(pathsIn({ docId: 'd', prompt: 'a', length: 1, textFile: '/etc/passwd' }), ['/etc/passwd']);
 });
 
 test('a model whose outputs are not one logit per character is refused, naming the node that makes them', async () => {
-  const doc = chainDocument([
-    { kind: 'Embedding', name: 'embedding0', attrs: { inputDim: 28, outputDim: 8 } },
-    { kind: 'Dense', name: 'dense0', attrs: { units: 10, flatten: false } },
-  ], [-1, 16]);
+  const doc = chainDocument(
+    [
+      { kind: 'Embedding', name: 'embedding0', attrs: { inputDim: 28, outputDim: 8 } },
+      { kind: 'Dense', name: 'dense0', attrs: { units: 10, flatten: false } },
+    ],
+    [-1, 16],
+  );
   const { docId } = await client().call('openDocument', { document: doc });
   const config = { data: { kind: 'text' as const, path: TEXT }, epochs: 1, batchSize: 8, trainSize: 8, validationSize: 0 };
   const error = await errorOf(client().call('startTraining', { docId, config }));

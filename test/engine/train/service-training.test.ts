@@ -19,11 +19,18 @@ const host = () => connection.host();
 
 /** Resolves with the first event of `name` that satisfies `accept`. */
 function nextEvent<T extends TrainingProgress | TrainingStatus>(name: 'training-progress' | 'training-finished', accept: (e: T) => boolean): Promise<T> {
-  return within(20000, new Promise<T>((resolve) => {
-    const off = client().on(name, (e) => {
-      if (accept(e as T)) { off(); resolve(e as T); }
-    });
-  }), `waiting for ${name}`);
+  return within(
+    20000,
+    new Promise<T>((resolve) => {
+      const off = client().on(name, (e) => {
+        if (accept(e as T)) {
+          off();
+          resolve(e as T);
+        }
+      });
+    }),
+    `waiting for ${name}`,
+  );
 }
 
 test('start, pause, resume, stop with a checkpoint, then resume a new run from it', async () => {
@@ -37,7 +44,10 @@ test('start, pause, resume, stop with a checkpoint, then resume a new run from i
   assert.equal(started.warnings, undefined, 'the spirals (2 features) match the input shape (-1, 2)');
   const progress = await firstProgress;
   assert.equal(progress.runId, started.runId);
-  assert.deepEqual(progress.parameters.map((p) => p.name), ['dense0_weight', 'dense0_bias', 'dense1_weight', 'dense1_bias']);
+  assert.deepEqual(
+    progress.parameters.map((p) => p.name),
+    ['dense0_weight', 'dense0_bias', 'dense1_weight', 'dense1_bias'],
+  );
   assert.equal(progress.parameters[0]!.histogram.counts.length, 20);
 
   assert.equal((await errorOf(client().call('startTraining', { docId, config }))).code, 'E_BUSY');
@@ -67,7 +77,10 @@ test('start, pause, resume, stop with a checkpoint, then resume a new run from i
   // The editor lists what the run wrote and picks one to resume from.
   const listed = await client().call('listCheckpoints', { dir: host().work });
   assert.equal(listed.dir, host().work);
-  assert.deepEqual(listed.checkpoints.map((c) => c.path), [stopped.checkpoint]);
+  assert.deepEqual(
+    listed.checkpoints.map((c) => c.path),
+    [stopped.checkpoint],
+  );
   assert.equal(listed.checkpoints[0]!.step, stopped.step);
   assert.deepEqual((await client().call('listCheckpoints', { dir: join(host().work, 'later') })).checkpoints, []);
 
@@ -92,18 +105,26 @@ test('errors name what to fix: unknown run, bad CSV cell, missing checkpoint', a
   const csv = join(host().work, 'points.csv');
   await writeFile(csv, 'x,y,label\n0.1,0.2,0\n0.3,oops,1\n');
   // The editor reads the columns to offer them as label and feature choices.
-  assert.deepEqual(await client().call('inspectDataFile', { path: csv, kind: 'csv' }), { path: csv, format: 'csv', header: true, columns: ['x', 'y', 'label'], arrays: [] });
+  assert.deepEqual(await client().call('inspectDataFile', { path: csv, kind: 'csv' }), {
+    path: csv,
+    format: 'csv',
+    header: true,
+    columns: ['x', 'y', 'label'],
+    arrays: [],
+  });
   assert.equal((await errorOf(client().call('inspectDataFile', { path: join(host().work, 'none.csv'), kind: 'csv' }))).code, 'E_DATA');
   const bad = await errorOf(client().call('startTraining', { docId, config: { data: { kind: 'csv', path: csv, label: 'label' }, epochs: 1 } }));
   assert.equal(bad.code, 'E_DATA');
   assert.match(bad.message, /points\.csv, line 3, column 2: "oops" \('y'\) is not a number/);
-  const missing = await errorOf(client().call('startTraining', { docId, config: { data: { kind: 'spirals' }, epochs: 1, resumeFrom: join(host().work, 'nope.npz') } }));
+  const missing = await errorOf(
+    client().call('startTraining', { docId, config: { data: { kind: 'spirals' }, epochs: 1, resumeFrom: join(host().work, 'nope.npz') } }),
+  );
   assert.equal(missing.code, 'E_FILE_IO');
   const invalid = await errorOf(client().call('startTraining', { docId, config: { data: { kind: 'spirals' }, epochs: 0 } as never }));
   assert.equal(invalid.code, 'E_BAD_REQUEST');
 });
 
-test('data whose samples do not match the document\'s input shape train, with a warning that says how to match', async () => {
+test("data whose samples do not match the document's input shape train, with a warning that says how to match", async () => {
   const { docId } = await client().call('openDocument', { document: { ...spiralsDoc, input: { shape: [-1, 20], dtype: 'float32' } } });
   const started = await client().call('startTraining', { docId, config: { data: { kind: 'spirals', perClass: 50 }, epochs: 1, batchSize: 10, seed: 1 } });
   assert.deepEqual(started.warnings, [

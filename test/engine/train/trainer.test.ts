@@ -49,11 +49,19 @@ function gradientPerUse(net: Sequential, x: NDArray, y: NDArray): NDArray[] {
     const wv = w.copy();
     wv.attachGrad();
     const wc = w.copy();
-    autograd.record(() => {
-      const h1 = np.dot(x, (use === 0 ? wv : wc).T).add(b).tanh();
-      const h2 = np.dot(h1, (use === 1 ? wv : wc).T).add(second.bias!.data()).tanh();
-      return new L2Loss().call(np.dot(h2, last.weight.data().T).add(last.bias!.data()), y);
-    }).backward();
+    autograd
+      .record(() => {
+        const h1 = np
+          .dot(x, (use === 0 ? wv : wc).T)
+          .add(b)
+          .tanh();
+        const h2 = np
+          .dot(h1, (use === 1 ? wv : wc).T)
+          .add(second.bias!.data())
+          .tanh();
+        return new L2Loss().call(np.dot(h2, last.weight.data().T).add(last.bias!.data()), y);
+      })
+      .backward();
     return wv.grad!;
   });
 }
@@ -78,7 +86,10 @@ test('constants and gradReq null parameters are never updated; the others are', 
   net.initialize();
   net.dense.bias!.gradReq = 'null'; // frozen
   const trainer = new Trainer(net.collectParams(), new SGD({ learningRate: 0.1, momentum: 0.9, wd: 0.1 }));
-  assert.deepEqual(trainer.trainable.map((p) => p.name), ['dense0_weight']);
+  assert.deepEqual(
+    trainer.trainable.map((p) => p.name),
+    ['dense0_weight'],
+  );
   const w0 = net.dense.weight.data().copy();
   const bias0 = net.dense.bias!.data().copy();
   const x = np.random.uniform(-1, 1, [4, 2], { seed: 8 });
@@ -105,7 +116,13 @@ test('Trainer clipGlobalNorm clips the batch-averaged gradients together and rep
   net.initialize('zeros');
   const [p] = net.collectParams().values();
   const trainer = new Trainer(net.collectParams(), new SGD({ learningRate: 1 }), { clipGlobalNorm: 1 });
-  p!.grad().set(null, np.array([[6, 0], [0, 8]]));
+  p!.grad().set(
+    null,
+    np.array([
+      [6, 0],
+      [0, 8],
+    ]),
+  );
   trainer.step(2); // averaged gradient [[3, 0], [0, 4]], norm 5 → scaled to norm 1
   assert.equal(trainer.lastGradNorm, 5);
   const w = p!.data().toArray() as number[][];

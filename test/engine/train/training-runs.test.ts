@@ -31,7 +31,10 @@ function mlp(inUnits: number, hidden: number[], out: number, dropout = 0): Seque
 
 function start(net: Sequential, config: TrainingConfigInput, onProgress?: (p: TrainingProgress) => void, eventIntervalMs?: number): Promise<TrainingRun> {
   return prepareRun(net, zTrainingConfig.parse(config), {
-    device: cpu(), seed: config.seed ?? 0, ...(onProgress ? { onProgress } : {}), ...(eventIntervalMs !== undefined ? { eventIntervalMs } : {}),
+    device: cpu(),
+    seed: config.seed ?? 0,
+    ...(onProgress ? { onProgress } : {}),
+    ...(eventIntervalMs !== undefined ? { eventIntervalMs } : {}),
   });
 }
 
@@ -55,21 +58,33 @@ test('two spirals: loss decreases and validation accuracy beats chance clearly',
   assert.ok(history.at(-1)!.validationAccuracy! > 0.75, `validation accuracy ${history.at(-1)!.validationAccuracy}`);
 });
 
-test('two spirals with one logit and sigmoid binary cross-entropy: accuracy reads the logit\'s sign', async () => {
-  const run = await start(mlp(2, [32, 32], 1), { data: { kind: 'spirals' }, loss: 'sigmoid-binary-cross-entropy', epochs: 30, batchSize: 32,
-    optimizer: { name: 'adam', learningRate: 0.01 } });
+test("two spirals with one logit and sigmoid binary cross-entropy: accuracy reads the logit's sign", async () => {
+  const run = await start(mlp(2, [32, 32], 1), {
+    data: { kind: 'spirals' },
+    loss: 'sigmoid-binary-cross-entropy',
+    epochs: 30,
+    batchSize: 32,
+    optimizer: { name: 'adam', learningRate: 0.01 },
+  });
   const { history } = await run.start();
   assert.ok(history.at(-1)!.validationAccuracy! > 0.75, `validation accuracy ${history.at(-1)!.validationAccuracy}`);
 });
 
 test('MNIST MLP 784-256-10: ≥ 90% validation accuracy after 3 epochs on 8,000 train / 2,000 validation digits (SGD 0.1, momentum 0.9, batch 64)', async () => {
   const run = await start(mlp(784, [256], 10), {
-    data: { kind: 'mnist' }, trainSize: 8000, validationSize: 2000, epochs: 3, batchSize: 64,
-    optimizer: { name: 'sgd', learningRate: 0.1, momentum: 0.9 }, histogramBins: 0,
+    data: { kind: 'mnist' },
+    trainSize: 8000,
+    validationSize: 2000,
+    epochs: 3,
+    batchSize: 64,
+    optimizer: { name: 'sgd', learningRate: 0.1, momentum: 0.9 },
+    histogramBins: 0,
   });
   const status = await run.start();
   const last = status.history.at(-1)!;
-  console.log(`# MNIST: validation accuracy ${last.validationAccuracy}, ${status.samplesPerSecond?.toFixed(0)} samples/s, epochs ${status.history.map((e) => e.seconds.toFixed(2)).join(' / ')} s`);
+  console.log(
+    `# MNIST: validation accuracy ${last.validationAccuracy}, ${status.samplesPerSecond?.toFixed(0)} samples/s, epochs ${status.history.map((e) => e.seconds.toFixed(2)).join(' / ')} s`,
+  );
   assert.ok(last.validationAccuracy! >= 0.9, `validation accuracy ${last.validationAccuracy}`);
 });
 
@@ -77,11 +92,20 @@ test('resuming from a checkpoint gives bit-for-bit the parameters of the uninter
   const dir = await mkdtemp(join(tmpdir(), 'bs-resume-'));
   try {
     const config: TrainingConfigInput = {
-      data: { kind: 'spirals', perClass: 60 }, epochs: 3, batchSize: 16, seed: 9, histogramBins: 0,
-      optimizer: { name: 'adam', learningRate: 0.01, wd: 0.001 }, schedule: { kind: 'cosine', warmupSteps: 3 },
+      data: { kind: 'spirals', perClass: 60 },
+      epochs: 3,
+      batchSize: 16,
+      seed: 9,
+      histogramBins: 0,
+      optimizer: { name: 'adam', learningRate: 0.01, wd: 0.001 },
+      schedule: { kind: 'cosine', warmupSteps: 3 },
       checkpoint: { dir },
     };
-    const bytes = (net: Sequential) => net.collectParams().values().map((p) => Buffer.from((p.data().toTyped() as Float32Array).buffer).toString('hex'));
+    const bytes = (net: Sequential) =>
+      net
+        .collectParams()
+        .values()
+        .map((p) => Buffer.from((p.data().toTyped() as Float32Array).buffer).toString('hex'));
 
     const straight = mlp(2, [16], 2, 0.2);
     await (await start(straight, { ...config, checkpoint: undefined })).start();
@@ -89,7 +113,14 @@ test('resuming from a checkpoint gives bit-for-bit the parameters of the uninter
     // Stop part-way (mid-epoch: 8 batches per epoch), from the progress event of step 11.
     const interrupted = mlp(2, [16], 2, 0.2);
     let run: TrainingRun | null = null;
-    run = await start(interrupted, config, (p) => { if (p.step === 11) void run!.stop(); }, 0);
+    run = await start(
+      interrupted,
+      config,
+      (p) => {
+        if (p.step === 11) void run!.stop();
+      },
+      0,
+    );
     const stopped = await run.start();
     assert.equal(stopped.state, 'stopped');
     assert.equal(stopped.step, 11);
@@ -114,15 +145,28 @@ test('periodic checkpoints land every N steps; events never exceed the interval,
     const events: TrainingProgress[] = [];
     // An interval longer than any run: the first step's event and the forced final one, which
     // carries every epoch finished in between.
-    const run = await start(mlp(2, [8], 2), { data: { kind: 'spirals', perClass: 40 }, epochs: 4, batchSize: 20, checkpoint: { dir, everySteps: 3 } },
-      (p) => events.push(p), 1e9);
+    const run = await start(
+      mlp(2, [8], 2),
+      { data: { kind: 'spirals', perClass: 40 }, epochs: 4, batchSize: 20, checkpoint: { dir, everySteps: 3 } },
+      (p) => events.push(p),
+      1e9,
+    );
     const status = await run.start();
-    assert.deepEqual(events.map((e) => e.step), [1, 16]); // 64 training rows, 4 batches × 4 epochs
-    assert.deepEqual(events.flatMap((e) => e.epochsDone.map((d) => d.epoch)), [0, 1, 2, 3]);
+    assert.deepEqual(
+      events.map((e) => e.step),
+      [1, 16],
+    ); // 64 training rows, 4 batches × 4 epochs
+    assert.deepEqual(
+      events.flatMap((e) => e.epochsDone.map((d) => d.epoch)),
+      [0, 1, 2, 3],
+    );
     assert.equal(events[1]!.state, 'finished');
     const summary = events[1]!.parameters.find((p) => p.name === 'dense0_weight')!;
     assert.deepEqual(summary.shape, [8, 2]);
-    assert.equal(summary.histogram.counts.reduce((a, b) => a + b, 0), 16);
+    assert.equal(
+      summary.histogram.counts.reduce((a, b) => a + b, 0),
+      16,
+    );
     assert.ok(summary.gradNorm !== null && summary.norm! > 0);
     assert.equal(status.checkpoint, join(dir, 'checkpoint-step15.npz'));
   } finally {
@@ -133,15 +177,24 @@ test('periodic checkpoints land every N steps; events never exceed the interval,
 test('a document with a tied layer and a constant bias: training keeps the tie and never moves the constant', async () => {
   const dense = (id: string, units: number, extra: object = {}) => ({ id, kind: 'Dense', name: `dense_${id}`, attrs: { units, activation: 'relu' }, ...extra });
   const { document } = parseDocument({
-    format: 'blocksmith.graph', version: 2, input: { shape: [-1, 2] }, device: 'cpu', seed: 0,
+    format: 'blocksmith.graph',
+    version: 2,
+    input: { shape: [-1, 2] },
+    device: 'cpu',
+    seed: 0,
     nodes: [
-      { id: 'in', kind: 'Input', name: 'data' }, dense('a', 8), dense('b', 8),
+      { id: 'in', kind: 'Input', name: 'data' },
+      dense('a', 8),
+      dense('b', 8),
       dense('c', 8, { params: { weight: { tiedTo: { node: 'b', param: 'weight' } }, bias: { tiedTo: { node: 'b', param: 'bias' } } } }),
       { id: 'o', kind: 'Dense', name: 'dense_o', attrs: { units: 2 }, params: { bias: { constant: true, init: ['constant', { value: 0.5 }] } } },
       { id: 'out', kind: 'Output', name: 'output' },
     ],
     edges: ['in', 'a', 'b', 'c', 'o', 'out'].slice(1).map((t, i, all) => ({
-      id: `e${i}`, source: { node: i === 0 ? 'in' : all[i - 1]!, port: 'output' }, target: { node: t, port: 'data' } })),
+      id: `e${i}`,
+      source: { node: i === 0 ? 'in' : all[i - 1]!, port: 'output' },
+      target: { node: t, port: 'data' },
+    })),
     blocks: [],
   });
   const model = buildModel(document!);
@@ -149,8 +202,11 @@ test('a document with a tied layer and a constant bias: training keeps the tie a
   const [b, c, o] = ['b', 'c', 'o'].map((id) => model.blocks.get(id) as Dense);
   assert.equal(c!.weight, b!.weight);
   const before = { tied: b!.weight.data().copy(), constant: o!.bias!.data().toArray() };
-  const run = await prepareRun(model.net, zTrainingConfig.parse({ data: { kind: 'spirals', perClass: 50 }, epochs: 3, batchSize: 16,
-    optimizer: { name: 'adam', learningRate: 0.01 } }), { device: cpu(), seed: 0 });
+  const run = await prepareRun(
+    model.net,
+    zTrainingConfig.parse({ data: { kind: 'spirals', perClass: 50 }, epochs: 3, batchSize: 16, optimizer: { name: 'adam', learningRate: 0.01 } }),
+    { device: cpu(), seed: 0 },
+  );
   assert.equal(run.options.trainer.params.filter((p) => p.param === b!.weight).length, 1);
   assert.equal((await run.start()).state, 'finished');
   assert.equal(c!.weight, b!.weight);
@@ -163,7 +219,7 @@ test('a model whose output is too small for the classes is refused before traini
   await assert.rejects(start(mlp(784, [], 5), { data: { kind: 'mnist', limit: 200 }, epochs: 1 }), /has 10 classes: end the model with Dense\(10\)/);
 });
 
-test('progress events name the block that owns each parameter (BatchNorm\'s running_mean included)', async () => {
+test("progress events name the block that owns each parameter (BatchNorm's running_mean included)", async () => {
   const { BatchNorm } = await import('../../../engine/index.ts');
   const net = withNamingScope(new NamingScope(), () => {
     np.random.seed(0);
@@ -173,13 +229,25 @@ test('progress events name the block that owns each parameter (BatchNorm\'s runn
     return seq;
   });
   let last: TrainingProgress | undefined;
-  const run = await start(net, { data: { kind: 'spirals' }, epochs: 1, batchSize: 32, optimizer: { name: 'sgd', learningRate: 0.01 } }, (p) => { last = p; }, 0);
+  const run = await start(
+    net,
+    { data: { kind: 'spirals' }, epochs: 1, batchSize: 32, optimizer: { name: 'sgd', learningRate: 0.01 } },
+    (p) => {
+      last = p;
+    },
+    0,
+  );
   await run.start();
   const owners = Object.fromEntries(last!.parameters.map((p) => [p.name, p.block]));
   // Gluon's names: <block>_<parameter>, where the parameter's own name may hold '_' itself.
   assert.deepEqual(owners, {
-    dense0_weight: 'dense0', dense0_bias: 'dense0',
-    batchnorm0_gamma: 'batchnorm0', batchnorm0_beta: 'batchnorm0', batchnorm0_running_mean: 'batchnorm0', batchnorm0_running_var: 'batchnorm0',
-    dense1_weight: 'dense1', dense1_bias: 'dense1',
+    dense0_weight: 'dense0',
+    dense0_bias: 'dense0',
+    batchnorm0_gamma: 'batchnorm0',
+    batchnorm0_beta: 'batchnorm0',
+    batchnorm0_running_mean: 'batchnorm0',
+    batchnorm0_running_var: 'batchnorm0',
+    dense1_weight: 'dense1',
+    dense1_bias: 'dense1',
   });
 });
