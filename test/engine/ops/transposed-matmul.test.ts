@@ -280,6 +280,8 @@ test('every addon method is either guarded (writes into an existing buffer) or o
     'linear',
     'linearAsync',
     'linearPlan',
+    'netPlan', // reads the weights into the plan's own packed copies
+    'netPlanStats',
     'batchNormBackward',
     'layerNorm',
     'layerNormBackward',
