@@ -3,7 +3,8 @@
 // untrusted document still has them), forward gets the values in port order whatever the edge
 // order, shape inference sees each port's shape, an unconnected port or a wrong count is an error
 // naming the node and the port(s), a block without the declaration keeps the variadic `data` port,
-// and exports carry it (TypeScript: the source and a call with both values; ONNX: traced with both).
+// and exports carry it (TypeScript: the source and a call with both values; PyTorch: the forward
+// translated in port order; ONNX: traced with both).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ort from 'onnxruntime-node';
@@ -16,6 +17,7 @@ import { CodeBlock } from '../../../engine/nn/layers/code.ts';
 import { exportGraph } from '../../../engine/export/export-graph.ts';
 import { exportOnnx } from '../../../engine/export/onnx/onnx-export.ts';
 import { typescriptCode } from '../../../engine/export/code/typescript.ts';
+import { pytorchCode } from '../../../engine/export/code/pytorch.ts';
 import { prepareModel } from '../../../engine/export/prepare-model.ts';
 import { trustCode } from '../../../engine/sandbox/trust.ts';
 
@@ -123,7 +125,7 @@ test('an unconnected input port is a problem naming the node and the port; a wro
   );
 });
 
-test('exports carry the ports: TypeScript the source and a call with x then skip; ONNX traced with both, equal in onnxruntime', async () => {
+test('exports carry the ports: TypeScript the source and a call with x then skip; PyTorch translated in port order; ONNX traced with both, equal in onnxruntime', async () => {
   const doc = documentWith(RESIDUAL);
   const model = await prepareModel(doc);
   const graph = exportGraph(model);
@@ -131,6 +133,8 @@ test('exports carry the ports: TypeScript the source and a call with x then skip
   assert.ok(ts.includes(JSON.stringify(RESIDUAL)), 'the source goes along verbatim');
   // x is the document's input, skip the tanh: port order, not edge order.
   assert.match(ts, /this\.residual0\.call\(data, tanh0\)/);
+  // PyTorch: the forward translated inline, x (the input) less twice skip (the tanh).
+  assert.match(pytorchCode(graph), /residual0 = \(data - \(tanh0 \* 2\)\)/);
   const session = await ort.InferenceSession.create(exportOnnx(graph));
   const result = await session.run({ data: new ort.Tensor('float32', Float32Array.from(XS.flat()), [2, 3]) });
   const y = [...(result.output!.data as Float32Array)];
