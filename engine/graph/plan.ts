@@ -13,7 +13,7 @@ import { layerSpec } from '../nn/layers/index.ts';
 import { specParams } from '../nn/layers/layer-spec.ts';
 import { indexGraph, isLayerKind, topologicalOrder, type GraphIndex } from './topology.ts';
 import { classHint } from '../protocol/graph-names.ts';
-import { codeOutputNames } from '../protocol/code-ports.ts';
+import { codeInputNames, codeOutputNames } from '../protocol/code-ports.ts';
 
 export interface PlannedLayer {
   type: 'layer';
@@ -212,10 +212,13 @@ function sequenceBody(node: GraphNode): Pick<GraphBody, 'nodes' | 'edges' | 'cla
     ...layers.map((s, i) => ({ id: String(i), kind: s.kind, name: s.name, attrs: s.attrs })),
     { id: '$out', kind: 'Output', name: 'output' },
   ];
+  // A code block in the sequence takes the value at its first declared input (code-ports.ts).
+  const firstInput = (n: GraphNode): string =>
+    (n.kind === 'Code' && typeof n.attrs?.source === 'string' ? codeInputNames(n.attrs.source)?.[0] : undefined) ?? 'data';
   const edges = nodes.slice(1).map((n, i) => ({
     id: `e${i}`,
     source: { node: nodes[i]!.id, port: 'output' },
-    target: { node: n.id, port: 'data' },
+    target: { node: n.id, port: firstInput(n) },
   }));
   return { nodes, edges };
 }
@@ -242,7 +245,8 @@ export function itemPorts(item: PlannedItem): { inputs: string[]; outputs: strin
     case 'layer': {
       const spec = layerSpec(item.node.kind);
       const source = item.node.kind === 'Code' ? item.node.attrs?.source : undefined;
-      return { inputs: spec.inputs.map((p) => p.name), outputs: typeof source === 'string' ? codeOutputNames(source) : spec.outputs.map((p) => p.name) };
+      if (typeof source !== 'string') return { inputs: spec.inputs.map((p) => p.name), outputs: spec.outputs.map((p) => p.name) };
+      return { inputs: codeInputNames(source) ?? spec.inputs.map((p) => p.name), outputs: codeOutputNames(source) };
     }
   }
 }

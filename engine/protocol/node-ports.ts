@@ -1,10 +1,10 @@
 // The ports a node offers, one definition for the engine's graph layer and the editor, so the
 // canvas lets the user wire exactly what validation accepts: Input has `output`, Output has
 // `data`, a sequence Repeat one port in and one out, a block instance one port per Input/Output
-// node of its definition, a layer the ports of its descriptor (a code block's outputs: its source's). Pure: the caller says how block
+// node of its definition, a layer the ports of its descriptor (a code block's: its source's, code-ports.ts). Pure: the caller says how block
 // definitions and layer descriptors are found (the engine's registry, or the editor's catalog).
 import { INPUT_NODE_PORT, OUTPUT_NODE_PORT, type BlockDefinition, type GraphNode } from './graph-document.ts';
-import { codeOutputNames } from './code-ports.ts';
+import { codeInputNames, codeOutputNames } from './code-ports.ts';
 
 export interface InputPort {
   name: string;
@@ -47,9 +47,14 @@ export function nodePorts(node: GraphNode, findBlock: (id: string) => BlockDefin
     default: {
       const layer = layerPorts(node.kind);
       if (!layer) return null;
-      const inputs = layer.inputs.map((p) => ({ name: p.name, variadic: p.variadic === true, ...(p.optional ? { optional: true } : {}) }));
-      // A code block declares its outputs in its source (code-ports.ts).
-      const outputs = node.kind === 'Code' && typeof node.attrs?.source === 'string' ? codeOutputNames(node.attrs.source) : layer.outputs.map((p) => p.name);
+      // A code block declares its ports in its source (code-ports.ts); without an inputs
+      // declaration it keeps the variadic `data` port.
+      const source = node.kind === 'Code' && typeof node.attrs?.source === 'string' ? node.attrs.source : undefined;
+      const named = source === undefined ? null : codeInputNames(source);
+      const inputs = named
+        ? named.map((name) => ({ name, variadic: false }))
+        : layer.inputs.map((p) => ({ name: p.name, variadic: p.variadic === true, ...(p.optional ? { optional: true } : {}) }));
+      const outputs = source === undefined ? layer.outputs.map((p) => p.name) : codeOutputNames(source);
       return { inputs, outputs };
     }
   }

@@ -435,6 +435,25 @@ export const serviceMethods = {
     z.object({ layers: z.array(zLayerInfo), initializers: z.array(z.string()) }),
   ),
 
+  checkCode: method(
+    "A code block's type and syntax errors against the engine API the sandbox serves (TypeScript's checker; nothing runs, so no trust is needed).",
+    z.object({ source: z.string().max(1_000_000) }).strict(),
+    z.object({
+      diagnostics: z.array(
+        z.object({
+          /** 1-based line and column where the error starts, and where it ends. */
+          line: z.number().int(),
+          column: z.number().int(),
+          endLine: z.number().int(),
+          endColumn: z.number().int(),
+          message: z.string(),
+          /** TypeScript's code: TS2339, ... */
+          code: z.string(),
+        }),
+      ),
+    }),
+  ),
+
   exampleNames: method('Names of the example documents shipped in assets/examples.', z.object({}).strict(), z.object({ names: z.array(z.string()) })),
 
   loadExample: method('One example document by name.', z.object({ name: z.string().min(1).max(200) }).strict(), z.object({ document: z.unknown() })),

@@ -1,6 +1,7 @@
 // The code editor of a Code node in the inspector: CodeMirror 6 with TypeScript highlighting,
-// completion for the engine API (code-completion.ts), syntax errors as the person types and the
-// engine's errors on the line they name (code-diagnostics.ts). Edits reach the document after a
+// completion for the engine API (code-completion.ts), syntax errors as the person types, the
+// engine's type errors on their line and column (checkCode) and its other errors on the line they
+// name (code-diagnostics.ts). Edits reach the document after a
 // short pause (one undo step per pause, not per key) and at once when the editor loses focus.
 // The editor is in a shadow root (styles and the CSP, below); App's shortcuts look through it.
 import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap } from '@codemirror/autocomplete';
@@ -13,7 +14,7 @@ import { EditorView, highlightActiveLine, keymap, lineNumbers } from '@codemirro
 import { useEffect, useRef } from 'react';
 import type { ProblemInfo } from '../../engine/protocol/service-api.ts';
 import { codeCompletions } from './code-completion.ts';
-import { problemDiagnostics, syntaxDiagnostics } from './code-diagnostics.ts';
+import { problemDiagnostics, syntaxDiagnostics, typeDiagnostics, type TypeDiagnostic } from './code-diagnostics.ts';
 
 /** Typing pauses longer than this send the source to the document (and the engine). */
 export const CODE_COMMIT_MS = 400;
@@ -38,13 +39,17 @@ interface Props {
   problems: readonly ProblemInfo[];
   /** The source after a pause in typing or on blur. */
   onChange(source: string): void;
+  /** The engine's type check of a source (none when the engine cannot be asked). */
+  checkTypes?(source: string): Promise<readonly TypeDiagnostic[]>;
 }
 
-export function CodeField({ value, problems, onChange }: Props) {
+export function CodeField({ value, problems, onChange, checkTypes }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const problemsRef = useRef(problems);
   const onChangeRef = useRef(onChange);
+  const checkRef = useRef(checkTypes);
+  checkRef.current = checkTypes;
   const committed = useRef(value);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   onChangeRef.current = onChange;
@@ -71,10 +76,19 @@ export function CodeField({ value, problems, onChange }: Props) {
         javascript({ typescript: true }),
         autocompletion({ override: [codeCompletions], activateOnTyping: true }),
         lintGutter(),
-        linter((v) => [...syntaxDiagnostics(v.state.doc, syntaxTree(v.state)), ...problemDiagnostics(v.state.doc, problemsRef.current)], {
-          delay: 250,
-          needsRefresh: (u) => u.transactions.some((tr) => tr.effects.some((e) => e.is(problemsChanged))),
-        }),
+        linter(
+          async (v) => {
+            const doc = v.state.doc;
+            const own = [...syntaxDiagnostics(doc, syntaxTree(v.state)), ...problemDiagnostics(doc, problemsRef.current)];
+            // The type check is the engine's; without an answer the other marks still show.
+            const found = await (checkRef.current?.(doc.toString()) ?? Promise.resolve([])).catch(() => []);
+            return [...own, ...typeDiagnostics(doc, found)];
+          },
+          {
+            delay: 250,
+            needsRefresh: (u) => u.transactions.some((tr) => tr.effects.some((e) => e.is(problemsChanged))),
+          },
+        ),
         keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, ...completionKeymap, ...lintKeymap, indentWithTab]),
         theme,
         EditorView.lineWrapping,

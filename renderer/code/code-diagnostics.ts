@@ -1,10 +1,12 @@
 // Diagnostics of the code editor: syntax errors from the editor's own parser (as the person
-// types, before the engine answers) and the engine's problems on the node that name a line of the
-// source (`line 4: matmul: ...`, from shape inference or the sandbox), each placed on its line.
+// types, before the engine answers), the engine's problems on the node that name a line of the
+// source (`line 4: matmul: ...`, from shape inference or the sandbox), each placed on its line,
+// and the engine's type errors (checkCode: TypeScript's checker against the sandbox's API) on
+// their line and column.
 import type { Diagnostic } from '@codemirror/lint';
 import type { Text } from '@codemirror/state';
 import type { syntaxTree } from '@codemirror/language';
-import type { ProblemInfo } from '../../engine/protocol/service-api.ts';
+import type { MethodResult, ProblemInfo } from '../../engine/protocol/service-api.ts';
 
 type Tree = ReturnType<typeof syntaxTree>;
 
@@ -43,4 +45,21 @@ export function syntaxDiagnostics(doc: Text, tree: Tree): Diagnostic[] {
     },
   });
   return out;
+}
+
+export type TypeDiagnostic = MethodResult<'checkCode'>['diagnostics'][number];
+
+/** The offset of a 1-based line and column, kept inside the document. */
+function offsetOf(doc: Text, line: number, column: number): number {
+  const l = doc.line(Math.min(Math.max(1, line), doc.lines));
+  return Math.min(l.to, l.from + Math.max(0, column - 1));
+}
+
+/** The engine's type errors, each on its range (at least one character, so the mark shows). */
+export function typeDiagnostics(doc: Text, found: readonly TypeDiagnostic[]): Diagnostic[] {
+  return found.map((d) => {
+    const from = offsetOf(doc, d.line, d.column);
+    const to = Math.max(offsetOf(doc, d.endLine, d.endColumn), Math.min(from + 1, doc.length));
+    return { from, to, severity: 'error', message: `${d.message} (${d.code})`, source: 'types' };
+  });
 }

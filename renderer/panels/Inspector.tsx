@@ -14,7 +14,7 @@ import { NameField } from './NameField.tsx';
 import { ParamSettingsForm } from './ParamSettingsForm.tsx';
 
 function NodeInspector({ nodeId }: { nodeId: string }) {
-  const { store } = useEditorHandles();
+  const { store, session } = useEditorHandles();
   // Typing in a field is one undo step, ended when the field is left.
   const endGroup = () => store.getState().endEditGroup();
   const node = useEditor((s) => selectBody(s).nodes.find((n) => n.id === nodeId));
@@ -48,6 +48,7 @@ function NodeInspector({ nodeId }: { nodeId: string }) {
                   value={String(node.attrs?.source ?? a.default ?? '')}
                   problems={mine}
                   onChange={(v) => store.getState().commitBody(setAttr(selectBody(store.getState()), node.id, 'source', v))}
+                  checkTypes={async (source) => (await session.client.call('checkCode', { source })).diagnostics}
                 />
               </div>
             ) : a.type === 'initializer' ? (

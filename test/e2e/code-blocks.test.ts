@@ -1,7 +1,7 @@
 // Browser tests of code blocks in the editor (issue 18), against the real web host and engine:
 // a person adds a Code block, writes a scaled residual x + alpha * dense(x) (alpha a declared
 // parameter) in the inspector's code editor with the keyboard, using completion for np. and for
-// the declared parameters; an engine error shows on the line it names; the shape comes out on the
+// the declared parameters; an engine error and a type error show on the line they name; the shape comes out on the
 // edge; the block trains on spirals from the Training tab (the loss falls from about ln 2) and
 // exports through File › Export… (ONNX by tracing, read back by onnxruntime). A block declaring two
 // outputs draws a handle per port, each edge with its shape. And a document with
@@ -83,6 +83,12 @@ test(
     await typeLine(p, 'return np.dot(x, np.ones([3, 3]));', false);
     await waitForErrorLines(p, [2]);
     await waitForText(p.locator('.inspector-problems'), /line 2/);
+    // A type error the engine's run would not see (types are stripped): TypeScript's checker marks it.
+    await clearEditor(p);
+    await typeLine(p, 'export function forward(self: Self, x: NDArray): NDArray {');
+    await typeLine(p, 'const y: number = x;');
+    await typeLine(p, 'return x;', false);
+    await waitForErrorLines(p, [2]);
 
     // The scaled residual, typed; completion offers np's functions and the declared parameters.
     await clearEditor(p);

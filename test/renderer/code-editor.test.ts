@@ -4,7 +4,7 @@
 // agreeing the same document is sent with trust and its shapes come back. A new Code node added to
 // a new document is the person's own: it runs at once. Also the code editor's pure parts: the
 // completion for np / npx / self (the sandbox's allowlist, the declared parameters) and the line
-// an engine problem names.
+// an engine problem names; the engine's type errors (checkCode) marked on their line and column.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CompletionContext } from '@codemirror/autocomplete';
@@ -13,7 +13,7 @@ import type { GraphDocument } from '../../engine/protocol/graph-document.ts';
 import { CODE_NP, CODE_NPX } from '../../engine/protocol/code-api.ts';
 import { EngineSession } from '../../renderer/services/engine-session.ts';
 import { codeCompletions, declaredParams } from '../../renderer/code/code-completion.ts';
-import { problemDiagnostics, problemLine } from '../../renderer/code/code-diagnostics.ts';
+import { problemDiagnostics, problemLine, typeDiagnostics } from '../../renderer/code/code-diagnostics.ts';
 import { createEditorStore } from '../../renderer/store/editor-store.ts';
 import { connectedHost } from '../service/service-helpers.ts';
 
@@ -143,4 +143,24 @@ test('an engine problem goes on the line it names, else on the first line', () =
       [0, 1, 'warning'],
     ],
   );
+});
+
+test("the engine's type errors (checkCode) become marks on their line and column; a request without a source is refused", { timeout: 60_000 }, async () => {
+  const source = `export function forward(self: Self, x: NDArray): NDArray {
+  const y: number = x;
+  return np.dott(x, x);
+}
+`;
+  const { diagnostics } = await engine.client().call('checkCode', { source });
+  const text = Text.of(source.split('\n'));
+  const marks = typeDiagnostics(text, diagnostics);
+  assert.deepEqual(
+    marks.map((m) => [text.lineAt(m.from).number, source.slice(m.from, m.to)]),
+    [
+      [2, 'y'],
+      [3, 'dott'],
+    ],
+  );
+  assert.match(marks[1]!.message, /'dott' does not exist.*\(TS2551\)/);
+  await assert.rejects(engine.client().call('checkCode', { source: 3 } as never), /source/);
 });

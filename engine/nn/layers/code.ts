@@ -3,7 +3,8 @@
 // (x) => [x[x.length - 1], 8] } }`: a shape may be a function of the input shapes, resolved at the
 // first batch like Gluon's deferred init) and exports `forward(self, ...inputs)`. Shape inference
 // runs the code on small arrays of the input shapes; its errors name the line. Outputs: one, or
-// those the source declares (`export const outputs = ['y', 'gate']`, engine/protocol/code-ports.ts).
+// those the source declares (`export const outputs = ['y', 'gate']`, engine/protocol/code-ports.ts);
+// inputs: the variadic `data` port, or those it declares (`export const inputs = ['x', 'skip']`).
 
 import type { NDArray } from '../../ndarray/ndarray.ts';
 import { np } from '../../ndarray/np.ts';
@@ -15,7 +16,7 @@ import { codeTrusted, requireTrust, trustSources } from '../../sandbox/trust.ts'
 import { sourceOf, traceOnnx, typescriptCode } from './code-export.ts';
 import { GLUON_CODE, PYTORCH_CODE } from './code-python.ts';
 import { CODE_EXAMPLES } from './code-examples.ts';
-import { codeOutputNames } from '../../protocol/code-ports.ts';
+import { codeInputNames, codeOutputNames } from '../../protocol/code-ports.ts';
 import { ONE_OUTPUT, type Attrs, type LayerSpec, type ParamSpec, type ShapeLike } from './layer-spec.ts';
 
 /** What a new Code node starts with: the identity, and how to declare a parameter. */
@@ -49,9 +50,23 @@ function declaredOutputs(node: string, source: string, outs: NDArray[]): NDArray
   return outs;
 }
 
+/** The inputs, checked against the ports the source declares (any number when it declares none). */
+function declaredInputs<T>(node: string, source: string, xs: readonly T[]): readonly T[] {
+  const names = codeInputNames(source);
+  if (names && xs.length !== names.length) {
+    throw new CodeError(
+      'E_CODE_EXCEPTION',
+      node,
+      null,
+      `it got ${xs.length} input(s), but the block declares ${names.length} input port(s) (${names.join(', ')}); connect each port once`,
+    );
+  }
+  return xs;
+}
+
 /** Runs the code on arrays of the input shapes (-1 taken as `k`) and returns its outputs' shapes. */
 function outputsAt(m: CodeModule, inputs: readonly ShapeLike[], k: number): number[][] {
-  const xs = inputs.map((s) =>
+  const xs = declaredInputs(NODE, m.source, inputs).map((s) =>
     np.full(
       s.map((d) => (d < 0 ? k : d)),
       0.1,
@@ -169,7 +184,7 @@ export class CodeBlock extends Block {
   forwardAll(...inputs: NDArray[]): NDArray[] {
     const device = inputs[0]?.device;
     const params = new Map([...this.own].map(([name, p]) => [name, p.data(device)]));
-    return declaredOutputs(this.name, this.source, this.module.forward(this.name, inputs, params));
+    return declaredOutputs(this.name, this.source, this.module.forward(this.name, declaredInputs(this.name, this.source, inputs), params));
   }
 
   /** call() for every output (a graph step wired to several of its ports). */

@@ -17,6 +17,7 @@ const importing = () => import('./import.ts');
 const foreignWeights = () => import('./foreign-weights.ts');
 const torchJob = () => import('./torch-job.ts');
 const generate = () => import('./generate.ts');
+const code = () => import('./code.ts');
 
 export const handlerLoaders: HandlerLoaders = {
   ping: async () => (await system()).ping,
@@ -31,6 +32,7 @@ export const handlerLoaders: HandlerLoaders = {
   validate: async () => (await documents()).validate,
   inferShapes: async () => (await documents()).inferShapes,
   layerCatalog: async () => (await catalog()).layerCatalog,
+  checkCode: async () => (await code()).checkCode,
   exampleNames: async () => (await documents()).exampleNames,
   loadExample: async () => (await documents()).loadExample,
   forward: async () => (await forward()).forward,
