@@ -8,7 +8,14 @@
 
 import type { GraphEdge, GraphLayout, GraphNode } from '../../protocol/graph-document.ts';
 
-const COLUMN = 240;
+/**
+ * Column pitch: 240 at the least (a 170-unit node and room for a short shape label), wider when the
+ * bands are narrow, up to where a band of five at 240 ends (960 from its first column to its last):
+ * resnet18's bands of four get 300, room for `(1, 64, 32, 32)` between the nodes.
+ */
+const MIN_COLUMN = 240;
+const MAX_COLUMN = 300;
+const BAND_SPAN = 960;
 const ROW = 110;
 /**
  * Extra room between two bands (the gap under a band of 60-unit layer nodes is then 80), for the
@@ -41,6 +48,8 @@ export function layoutBody(nodes: readonly GraphNode[], edges: readonly GraphEdg
     perColumn.set(d, (perColumn.get(d) ?? 0) + 1);
     tallest[band(d)] = Math.max(tallest[band(d)]!, perColumn.get(d)!);
   }
+  const widest = Math.max(...bands.map((start, b) => (bands[b + 1] ?? columns) - start));
+  const column = Math.min(MAX_COLUMN, Math.max(MIN_COLUMN, Math.floor(BAND_SPAN / Math.max(1, widest - 1))));
   const tops = [0];
   for (let b = 1; b < bands.length; b++) tops.push(tops[b - 1]! + tallest[b - 1]! * ROW + BAND_GAP);
   const rows = new Map<number, number>();
@@ -50,7 +59,7 @@ export function layoutBody(nodes: readonly GraphNode[], edges: readonly GraphEdg
     const b = band(d);
     const r = rows.get(d) ?? 0;
     rows.set(d, r + 1);
-    positions[n.id] = { x: (d - bands[b]!) * COLUMN, y: tops[b]! + r * ROW };
+    positions[n.id] = { x: (d - bands[b]!) * column, y: tops[b]! + r * ROW };
   }
   return { positions };
 }
