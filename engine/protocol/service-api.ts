@@ -362,7 +362,7 @@ export const serviceMethods = {
   mapForeignWeights: method(
     "Maps another framework's weights file (.safetensors or .npz; PyTorch names such as layer1.0.conv1.weight, " +
       'Gluon or structural names) onto the model and answers the mapping before anything changes: matched (file key → parameter), missing ' +
-      '(parameters no key fills), unexpected (keys that fill nothing) and shape mismatches. With apply, the matched values are set; refused ' +
+      '(parameters no key fills, by the PyTorch key that would fill them), unexpected (keys that fill nothing) and shape mismatches. With apply, the matched values are set; refused ' +
       'with E_LOAD_MISMATCH (details.mapping) while a shape differs, or keys are missing / unexpected that allowMissing / ignoreExtra do not accept.',
     z.object({ docId: zDocId, path: zPath, apply: z.boolean().optional(), allowMissing: z.boolean().optional(), ignoreExtra: z.boolean().optional() }).strict(),
     z.object({

@@ -30,7 +30,7 @@ import { useEditor, useEditorHandles } from '../store/editor-context.tsx';
 import { edgeTypes, nodeTypes } from './flow-types.ts';
 import type { LayerFlowNode } from './LayerNode.tsx';
 import { QuickAdd } from './QuickAdd.tsx';
-import { ESTIMATED_NODE_SIZE, MINIMAP_SIZE, fitReadable } from './view-fit.ts';
+import { ESTIMATED_NODE_SIZE, FIT_VIEW, MINIMAP_SIZE, fitReadable } from './view-fit.ts';
 import type { ShapeFlowEdge } from './ShapeEdge.tsx';
 import { tieEdges, type TieFlowEdge } from './TieEdge.tsx';
 
@@ -315,7 +315,8 @@ export function Canvas() {
       >
         <Background gap={20} />
         <MiniMap pannable zoomable className="minimap" style={MINIMAP_SIZE} nodeClassName={(n) => n.className ?? ''} />
-        <Controls />
+        {/* The fit-view button keeps the minimap's corner clear, as the fit on opening does. */}
+        <Controls fitViewOptions={FIT_VIEW} />
       </ReactFlow>
       <Breadcrumb />
       <RestrictedBanner />

@@ -6,7 +6,11 @@
 // every pan or drag step ran 1000 DOM queries (test/bench/editor.ts measured 85 ms per pan move).
 // Shapes are set in the monospace face, so the label's box is computed from its length without
 // measuring the text; an edge too short for it gets it above the line, clear of the handles.
-import { BaseEdge, getBezierPath, type Edge, type EdgeProps } from '@xyflow/react';
+//
+// An edge that runs backwards (its target left of its source: where an imported chain wraps into
+// the next band, engine/import/onnx/layout.ts) is drawn as steps through the gap above the target's
+// band, not as a Bézier that would sweep across the nodes between.
+import { BaseEdge, getBezierPath, getSmoothStepPath, type Edge, type EdgeProps } from '@xyflow/react';
 import { memo } from 'react';
 import { shapeText } from '../graph/shape-text.ts';
 import { selectShapePrefix } from '../store/block-slice.ts';
@@ -20,11 +24,16 @@ const LABEL_HEIGHT = 16;
 const LABEL_PADDING = 5;
 /** Room kept between the label and a port handle at either end of the edge. */
 const HANDLE_CLEARANCE = 14;
+/** How far above its target's handle a backward edge runs: about half a node and half the import layout's band gap. */
+const BACKWARD_RISE = 60;
 
 export const ShapeEdge = memo(function ShapeEdge(props: EdgeProps<ShapeFlowEdge>) {
   const { id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, selected, markerEnd } = props;
   const shape = useEditor((s) => s.shapes?.edges[selectShapePrefix(s) + id]?.shape);
-  const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
+  const backward = targetX < sourceX && targetY - sourceY > 2 * BACKWARD_RISE;
+  const [path, labelX, labelY] = backward
+    ? getSmoothStepPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, centerY: targetY - BACKWARD_RISE, borderRadius: 8 })
+    : getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
   const text = shape ? shapeText(shape) : null;
   const width = text ? text.length * CHAR_WIDTH + 2 * LABEL_PADDING : 0;
   // Nodes close together leave the label no room on the line: it would cover the port handles,

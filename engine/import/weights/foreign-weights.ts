@@ -29,7 +29,11 @@ export interface WeightMismatch {
 
 export interface WeightMapping {
   matched: WeightMatch[];
-  /** Document parameters no file key fills (allow_missing would leave their values as they are). */
+  /**
+   * Document parameters no file key fills (allow_missing would leave their values as they are), by
+   * the PyTorch key that would fill them (`layer1.1.conv2.weight`, inside a Repeat copy too): the
+   * names along the layer's place joined with dots; the engine's name where a layer has no place.
+   */
   missing: string[];
   /** File keys that fill nothing (ignore_extra would skip them), e.g. PyTorch's num_batches_tracked. */
   unexpected: string[];
@@ -69,10 +73,17 @@ export function mapForeignWeights(model: BuiltModel, content: Readonly<Record<st
   const structural = model.net.structuralParams();
   const own = (key: string): Parameter | undefined => structural.get(key) ?? (byName.has(key) ? byName.at(key) : undefined);
   const torch = new Map<string, Parameter>();
+  // The PyTorch key of each parameter, as shown: the engine's automatic names (`conv4_weight`
+  // inside a Repeat copy) say nothing about where the layer is.
+  const torchKey = new Map<Parameter, string>();
   for (const op of exportGraph(model).ops) {
     const path = namesAlong(model.document, op.where);
     if (!path) continue;
-    for (const [short, p] of op.params) torch.set(norm([...path, torchParamName(op.kind, short)].join('.')), p);
+    for (const [short, p] of op.params) {
+      const key = [...path, torchParamName(op.kind, short)].join('.');
+      torch.set(norm(key), p);
+      if (!torchKey.has(p)) torchKey.set(p, key);
+    }
   }
   const mapping: WeightMapping = { matched: [], missing: [], unexpected: [], shapeMismatches: [] };
   const filled = new Set<Parameter>();
@@ -90,7 +101,7 @@ export function mapForeignWeights(model: BuiltModel, content: Readonly<Record<st
     }
     filled.add(p);
   }
-  for (const p of byName.values()) if (!filled.has(p)) mapping.missing.push(p.name);
+  for (const p of byName.values()) if (!filled.has(p)) mapping.missing.push(torchKey.get(p) ?? p.name);
   return mapping;
 }
 

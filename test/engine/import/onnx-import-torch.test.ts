@@ -209,7 +209,8 @@ test("foreign weights: resnet18's PyTorch state_dict (.npz) maps onto the import
     m2.shapeMismatches.map((m) => [m.key, m.fileShape, m.shape]),
     [['fc.weight', [10, 512], [1000, 512]]],
   );
-  assert.equal(m2.missing.length, 1);
+  // Missing parameters are shown by the PyTorch key that would fill them: the key taken out.
+  assert.deepEqual(m2.missing, ['conv1.weight']);
   assert.ok(m2.unexpected.includes('head.weight'));
 });
 
@@ -220,6 +221,11 @@ test("foreign weights through a Repeat: the TransformerEncoder's state_dict fill
   const mapping = mapForeignWeights(model, state);
   assert.deepEqual([mapping.missing, mapping.unexpected, mapping.shapeMismatches], [[], [], []]);
   assert.ok(mapping.matched.some((m) => m.key === 'layers.1.self_attn.in_proj_weight'));
+  // Keys taken out of torch's state_dict come back as missing under those keys, Repeat copies
+  // included, not as the engine's automatic names of the copies' layers (`dense1_weight`).
+  const gone = ['layers.0.norm2.bias', 'layers.1.linear1.weight', 'layers.1.self_attn.out_proj.weight'];
+  const partial = Object.fromEntries(Object.entries(state).filter(([k]) => !gone.includes(k)));
+  assert.deepEqual(mapForeignWeights(model, partial).missing.sort(), gone);
   applyForeignWeights(model, state, mapping);
   const ours = runModel(model, [fromHostTensor(await npy('transformer_x.npy'))]).outputs[0]!;
   const err = relative(ours.toTyped() as Float32Array, (await npy('transformer_y.npy')).data as Float32Array);
@@ -246,5 +252,8 @@ test('blocksmith map-weights: the mapping printed first, then applied and writte
   const refused = cli('map-weights', join(dir, 'tr.json'), join(dir, 'resnet18_state.npz'), '--out', join(dir, 'tr_wrong.safetensors'));
   assert.equal(refused.status, 1);
   assert.match(refused.stdout, /0 matched, \d+ missing, 122 unexpected/);
+  // The missing lines name torch's keys, inside the Repeat's copies too.
+  assert.match(refused.stdout, /^missing: layers\.0\.self_attn\.in_proj_weight$/m);
+  assert.doesNotMatch(refused.stdout, /^missing: [a-z]+\d+_/m);
   assert.match(refused.stderr, /was not applied: .*parameter\(s\) the file does not fill \(allowMissing\), 122 key\(s\) that fill nothing/);
 });
