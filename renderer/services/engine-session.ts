@@ -6,6 +6,8 @@ import { zGraphDocument, type GraphDocument } from '../../engine/protocol/graph-
 import type { ProblemInfo } from '../../engine/protocol/service-api.ts';
 import type { ServiceClient } from '../../engine/protocol/service-client.ts';
 import { makeCatalog } from '../graph/catalog.ts';
+import { rememberEngineNames } from '../graph/engine-names.ts';
+import { storedNames } from '../graph/node-names.ts';
 import type { CodeListing } from '../store/code-trust-slice.ts';
 import type { EditorStore } from '../store/editor-store.ts';
 import { refuseOnProblems } from '../store/problem-focus.ts';
@@ -131,6 +133,8 @@ export class EngineSession {
       this.syncedModel = model;
       if (!trust) this.review(opened.code ?? []);
       const shapes = { edges: {}, nodes: {}, ...opened.shapes, problems: opened.problems };
+      // New nodes are named around the names the engine gave automatically (graph/engine-names.ts).
+      if (opened.shapes) rememberEngineNames(opened.shapes, storedNames(document));
       this.store.getState().setEngine({
         shapes,
         problems: opened.problems,
