@@ -1,8 +1,9 @@
 // The service's coded error catalog (style convention 20; xyflow keeps its messages the same way):
 // each factory gives the code and the text a person reads — the value seen, what was expected,
 // what to do — so the logic that raises them holds no message text. The dispatcher's, the
-// session's, device names', documents' and the forward pass's errors live here; the texts of the
-// file and parameter methods are still inline (docs/architecture.md says which).
+// session's, device names', documents', the forward pass's, training runs' and wire values' errors
+// live here; the file methods' in file-errors.ts, the parameter methods' in parameter-errors.ts,
+// the engine host's in host-errors.ts.
 import type { Problem } from '../graph/index.ts';
 import { ServiceError } from '../protocol/service-protocol.ts';
 
@@ -72,4 +73,14 @@ export const serviceErrors = {
         .map((n) => `'${n}'`)
         .join(', ')}${names.length > 20 ? ', …' : ''}`,
     ),
+
+  // ---- training runs
+  noRun: (runId: string, known: readonly string[]) =>
+    new ServiceError('E_NO_RUN', `no training run '${runId}' (runs: ${known.map((k) => `'${k}'`).join(', ') || 'none'}); start one with startTraining`),
+  alreadyTraining: (docId: string, runId: string, state: string) =>
+    new ServiceError('E_BUSY', `document '${docId}' is already training (run '${runId}', ${state}); stop it first`),
+
+  // ---- values on the wire (tensor-wire.ts)
+  needsIntegers: (field: string, dtype: string) => new ServiceError('E_BAD_REQUEST', `${field}: dtype ${dtype} needs integer values`),
+  wireLostValues: () => new ServiceError('E_INTERNAL', 'wire conversion lost values'),
 };
