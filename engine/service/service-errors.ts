@@ -31,6 +31,12 @@ export const serviceErrors = {
   tooManyDocuments: (max: number) => new ServiceError('E_BAD_REQUEST', `the session already holds ${max} documents; close some (closeDocument) first`),
   noDocument: (docId: string, open: readonly string[]) =>
     new ServiceError('E_NO_DOCUMENT', `no open document '${docId}' (open: ${open.length ? quoted(open, 10) : 'none'}); call openDocument first`),
+  patchWithoutDocId: () => new ServiceError('E_BAD_REQUEST', 'params.patch: a patch changes a kept document: give its docId'),
+  staleRevision: (docId: string, base: number, revision: number) =>
+    new ServiceError(
+      'E_STALE_REVISION',
+      `patch.base: the patch was made against version ${base} of '${docId}', the engine has version ${revision}; send the whole document`,
+    ),
   noModel: (docId: string) => new ServiceError('E_NO_MODEL', `document '${docId}' has no model yet: run forward (or initialize) first`),
   noParameter: (name: string, known: readonly string[]) =>
     new ServiceError('E_NO_PARAMETER', `the model has no parameter '${name}'; it has ${quoted(known)}`, { names: [name] }),
