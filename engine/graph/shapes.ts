@@ -5,7 +5,7 @@
 import type { GraphDocument, GraphNode } from '../protocol/graph-document.ts';
 import { layerSpec } from '../nn/layers/index.ts';
 import { specParams } from '../nn/layers/layer-spec.ts';
-import { itemPorts, paramFullName, planDocument, portValues, subPath, tieRoot, type PlannedGraph, type PlannedLayer } from './plan.ts';
+import { itemPorts, paramFullName, planDocument, portValues, subPath, tieRoot, type PlannedGraph, type PlannedItem, type PlannedLayer } from './plan.ts';
 import { problem, PROBLEM_CODES as C, type Problem } from './problems.ts';
 import { validateDocument } from './parse.ts';
 import { memoOf, problemsOf } from './validated.ts';
@@ -115,7 +115,10 @@ function inferGraph(g: PlannedGraph, inputs: Shape[], path: string, ctx: Ctx, in
       result.outputs.push(ins[0] ?? null);
       if (ins[0]) entry.outputShapes = [ins[0]];
     } else if (ins.some((s) => s === null)) {
-      // An upstream problem was reported already; shapes past it are unknown.
+      // An upstream problem was reported already; shapes past it are unknown, names are not (the
+      // editor names new nodes around the names the engine gives automatically).
+      if (item.type === 'layer') entry.name = item.name;
+      else nameOnly(item, key, ctx);
     } else if (item.type === 'layer') {
       const r = inferLayer(item, ins as number[][], g, tiedShapes, ctx, path);
       entry = r.entry;
@@ -136,7 +139,10 @@ function inferGraph(g: PlannedGraph, inputs: Shape[], path: string, ctx: Ctx, in
       let x: Shape = ins[0] ?? null;
       const acc: GraphResult = { outputs: [], paramCount: 0, flops: 0, params: [] };
       item.copies.forEach((copy, i) => {
-        if (x === null) return;
+        if (x === null) {
+          nameGraph(copy, subPath(path, node.id, i), ctx);
+          return;
+        }
         const sub = inferGraph(copy, [x], subPath(path, node.id, i), ctx, [inDtype]);
         x = sub.outputs[0] ?? null;
         // Shared copies are one set of parameters, counted once.
@@ -173,6 +179,20 @@ function inferGraph(g: PlannedGraph, inputs: Shape[], path: string, ctx: Ctx, in
   }
   checkTies(g, tiedShapes, path, ctx);
   return result;
+}
+
+/** Names the layers of a part whose shapes are unknown (entries with no shapes, only the name the planner gives). */
+function nameOnly(item: PlannedItem, key: string, ctx: Ctx): void {
+  if (item.type === 'instance') nameGraph(item.graph, key + '/', ctx);
+  else if (item.type === 'repeat') item.copies.forEach((copy, i) => nameGraph(copy, `${key}#${i}/`, ctx));
+}
+
+function nameGraph(g: PlannedGraph, path: string, ctx: Ctx): void {
+  for (const [id, item] of g.items) {
+    const key = path + id;
+    if (item.type === 'layer') ctx.report.nodes[key] ??= { outputShapes: [], paramCount: 0, flops: 0, params: [], name: item.name };
+    else nameOnly(item, key, ctx);
+  }
 }
 
 function inferLayer(

@@ -21,6 +21,7 @@ import {
   zTensorOutput,
 } from './service-values.ts';
 import { zTrainingConfig, zTrainingProgress, zTrainingStatus } from './training-config.ts';
+import { zDocumentPatch } from './document-patch.ts';
 import { zJobProcess, zLrScaling, zTorchJobExport, zTorchJobProgress } from './torch-job.ts';
 
 export * from './service-values.ts';
@@ -100,11 +101,14 @@ export const serviceMethods = {
   openDocument: method(
     'Parses (and migrates) a document and keeps it in the session under docId. ' +
       'returnDocument: true also answers the document as kept (migrated to the current version) and migratedFrom, the version it had when older. ' +
-      "shapes: true also answers its shape report (as inferShapes; problems then lists the shape problems too): the editor's one request per edit.",
+      "shapes: true also answers its shape report (as inferShapes; problems then lists the shape problems too): the editor's one request per edit. " +
+      'patch (with docId, instead of document) changes the version the engine keeps (revision): a stale base is refused with E_STALE_REVISION.',
     z
       .object({
         docId: zDocId.optional(),
-        document: z.unknown(),
+        /** The document; with patch, left out. */
+        document: z.unknown().optional(),
+        patch: zDocumentPatch.optional(),
         returnDocument: z.boolean().optional(),
         shapes: z.boolean().optional(),
         trust: z.boolean().optional().describe("the user agreed to run the document's code blocks (the editor's prompt, the CLI's --trust)"),
@@ -112,6 +116,8 @@ export const serviceMethods = {
       .strict(),
     z.object({
       docId: z.string(),
+      /** The number of the version kept (a later patch's base). */
+      revision: z.number().int(),
       ok: z.boolean(),
       problems: z.array(zProblem),
       document: z.unknown().optional(),

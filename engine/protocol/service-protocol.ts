@@ -33,6 +33,7 @@ export const SERVICE_ERROR_CODES = {
   E_BAD_REQUEST: "the request does not match the method's schema (details.issues names each field)",
   E_UNKNOWN_METHOD: 'no such method',
   E_NO_DOCUMENT: 'no open document with this docId',
+  E_STALE_REVISION: "openDocument's patch was made against another version of the document: send the whole document",
   E_INVALID_DOCUMENT: 'the document has errors (details.problems lists them)',
   E_NO_MODEL: 'the document has no built model yet: run forward first',
   E_NO_PARAMETER: 'the model has no parameter with this name',

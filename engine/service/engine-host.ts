@@ -14,6 +14,8 @@ import {
   type ServerMessage,
 } from '../protocol/service-protocol.ts';
 import type { ServiceTransport } from '../protocol/service-client.ts';
+import { hostErrors as E } from './host-errors.ts';
+import { serviceErrors } from './service-errors.ts';
 import { currentLimits, jsonDeeperThan } from '../protocol/limits.ts';
 
 /** One running engine process, whatever started it (fork, Electron's utilityProcess). */
@@ -122,7 +124,7 @@ export class EngineHost {
       // JSON nested this deep cannot be serialized to the engine (the stack runs out): refuse it here.
       const depth = currentLimits().maxJsonDepth;
       if (jsonDeeperThan(message.params, depth)) {
-        link.deliver(failure(message.id, new ServiceError('E_BAD_REQUEST', `${message.method}: params are nested more than ${depth} deep`)));
+        link.deliver(failure(message.id, E.tooDeep(message.method, depth)));
         return;
       }
       const id = this.nextId++;
@@ -143,7 +145,7 @@ export class EngineHost {
   private cancel(id: number, entry: InFlight): void {
     if (!entry.sent) {
       this.inFlight.delete(id);
-      entry.link.deliver(failure(entry.clientId, new ServiceError('E_CANCELLED', `${entry.message.method} was cancelled`)));
+      entry.link.deliver(failure(entry.clientId, serviceErrors.cancelled(entry.message.method)));
       return;
     }
     if (entry.cancelling) return;
@@ -167,16 +169,7 @@ export class EngineHost {
           return;
         }
         this.inFlight.delete(id);
-        entry.link.deliver(
-          failure(
-            entry.clientId,
-            new ServiceError(
-              'E_CANCELLED',
-              `${entry.message.method} was cancelled; it did not stop ` +
-                `within ${this.cancelGraceMs} ms but the engine is not busy (the request is waiting), so it was abandoned and the engine kept running`,
-            ),
-          ),
-        );
+        entry.link.deliver(failure(entry.clientId, E.abandoned(entry.message.method, this.cancelGraceMs)));
       });
     }, this.cancelGraceMs);
     entry.timer.unref();
@@ -210,7 +203,7 @@ export class EngineHost {
     try {
       proc = this.launcher();
     } catch (error) {
-      this.giveUp(`the engine process could not be started: ${(error as Error).message}`);
+      this.giveUp(E.cannotStart((error as Error).message));
       return;
     }
     const running: Running = { proc, ready: false, dead: false, startTimer: setTimeout(() => proc.kill('SIGKILL'), this.startTimeoutMs) };
@@ -224,7 +217,7 @@ export class EngineHost {
     if (this.unavailable) {
       for (const [id, entry] of this.inFlight) {
         this.inFlight.delete(id);
-        entry.link.deliver(failure(entry.clientId, new ServiceError('E_ENGINE_UNAVAILABLE', this.unavailable)));
+        entry.link.deliver(failure(entry.clientId, E.unavailable(this.unavailable)));
       }
       return;
     }
@@ -242,12 +235,7 @@ export class EngineHost {
         // an engine going away, which the exit handler answers.
         if (!(error instanceof RangeError || error instanceof TypeError)) continue;
         this.inFlight.delete(id);
-        entry.link.deliver(
-          failure(
-            entry.clientId,
-            new ServiceError('E_BAD_REQUEST', `${entry.message.method} could not be sent to the engine: ${(error as Error).message ?? String(error)}`),
-          ),
-        );
+        entry.link.deliver(failure(entry.clientId, E.notSendable(entry.message.method, (error as Error).message ?? String(error))));
       }
     }
   }
@@ -297,22 +285,18 @@ export class EngineHost {
     if (this.closed) return;
     const cancelled = lost.some(([, e]) => e.cancelling);
     const reason = cancelled ? 'cancel-timeout' : signal ? 'killed' : code === 0 ? 'exited' : 'crashed';
-    const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
+    const how = E.exitPhrase(code, signal);
     for (const [id, entry] of lost) {
       this.inFlight.delete(id);
       clearTimeout(entry.timer);
       const method = entry.message.method;
       const error = entry.cancelling
-        ? new ServiceError('E_CANCELLED', `${method} was cancelled; it did not stop within ${this.cancelGraceMs} ms, so the engine was restarted`)
-        : new ServiceError(
-            'E_ENGINE_RESTARTED',
-            `the engine process ${how} while running ${method}; a fresh engine has started ` + '(documents opened before must be opened again)',
-            { exitCode: code, signal, stderr: tail.slice(-1000) },
-          );
+        ? E.cancelRestarted(method, this.cancelGraceMs)
+        : E.restarted(method, how, { exitCode: code, signal, stderr: tail.slice(-1000) });
       entry.link.deliver(failure(entry.clientId, error));
     }
     if (!running.ready && ++this.failedStarts >= this.maxFailedStarts) {
-      this.giveUp(`the engine process ${how} before it was ready, ${this.failedStarts} times in a row: ${tail.trim().slice(-600) || 'no output'}`);
+      this.giveUp(E.gaveUp(how, this.failedStarts, tail));
       return;
     }
     this.spawn();
@@ -346,7 +330,7 @@ class HostLink implements ServiceTransport {
   constructor(private readonly host: EngineHost) {}
 
   send(message: ClientMessage): void {
-    if (this.ended) throw new Error('this connection to the engine is closed');
+    if (this.ended) throw E.closed();
     this.host.forward(this, message);
   }
   onMessage(listener: (message: ServerMessage) => void): void {

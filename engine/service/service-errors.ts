@@ -1,8 +1,9 @@
 // The service's coded error catalog (style convention 20; xyflow keeps its messages the same way):
 // each factory gives the code and the text a person reads — the value seen, what was expected,
 // what to do — so the logic that raises them holds no message text. The dispatcher's, the
-// session's, device names', documents' and the forward pass's errors live here; the texts of the
-// file and parameter methods are still inline (docs/architecture.md says which).
+// session's, device names', documents', the forward pass's, training runs' and wire values' errors
+// live here; the file methods' in file-errors.ts, the parameter methods' in parameter-errors.ts,
+// the engine host's in host-errors.ts.
 import type { Problem } from '../graph/index.ts';
 import { ServiceError } from '../protocol/service-protocol.ts';
 
@@ -30,6 +31,12 @@ export const serviceErrors = {
   tooManyDocuments: (max: number) => new ServiceError('E_BAD_REQUEST', `the session already holds ${max} documents; close some (closeDocument) first`),
   noDocument: (docId: string, open: readonly string[]) =>
     new ServiceError('E_NO_DOCUMENT', `no open document '${docId}' (open: ${open.length ? quoted(open, 10) : 'none'}); call openDocument first`),
+  patchWithoutDocId: () => new ServiceError('E_BAD_REQUEST', 'params.patch: a patch changes a kept document: give its docId'),
+  staleRevision: (docId: string, base: number, revision: number) =>
+    new ServiceError(
+      'E_STALE_REVISION',
+      `patch.base: the patch was made against version ${base} of '${docId}', the engine has version ${revision}; send the whole document`,
+    ),
   noModel: (docId: string) => new ServiceError('E_NO_MODEL', `document '${docId}' has no model yet: run forward (or initialize) first`),
   noParameter: (name: string, known: readonly string[]) =>
     new ServiceError('E_NO_PARAMETER', `the model has no parameter '${name}'; it has ${quoted(known)}`, { names: [name] }),
@@ -72,4 +79,14 @@ export const serviceErrors = {
         .map((n) => `'${n}'`)
         .join(', ')}${names.length > 20 ? ', …' : ''}`,
     ),
+
+  // ---- training runs
+  noRun: (runId: string, known: readonly string[]) =>
+    new ServiceError('E_NO_RUN', `no training run '${runId}' (runs: ${known.map((k) => `'${k}'`).join(', ') || 'none'}); start one with startTraining`),
+  alreadyTraining: (docId: string, runId: string, state: string) =>
+    new ServiceError('E_BUSY', `document '${docId}' is already training (run '${runId}', ${state}); stop it first`),
+
+  // ---- values on the wire (tensor-wire.ts)
+  needsIntegers: (field: string, dtype: string) => new ServiceError('E_BAD_REQUEST', `${field}: dtype ${dtype} needs integer values`),
+  wireLostValues: () => new ServiceError('E_INTERNAL', 'wire conversion lost values'),
 };

@@ -11,6 +11,8 @@ export interface OpenDocument {
   readonly docId: string;
   /** Validated once when opened: the builder and inference trust its problems. */
   readonly document: ValidatedDocument;
+  /** This version's number under its docId (1, 2, …): openDocument's patches name the one they change. */
+  readonly revision: number;
   /** Built on the first forward; rebuilt when the document changes or on request. */
   model: BuiltModel | null;
   /** The device the model's parameters live on, e.g. 'cpu:0'. */
@@ -33,7 +35,7 @@ export class Session {
     if (!this.documents.has(id) && this.documents.size >= MAX_OPEN_DOCUMENTS) {
       throw serviceErrors.tooManyDocuments(MAX_OPEN_DOCUMENTS);
     }
-    const entry: OpenDocument = { docId: id, document, model: null, device: 'cpu:0' };
+    const entry: OpenDocument = { docId: id, document, model: null, device: 'cpu:0', revision: (this.documents.get(id)?.revision ?? 0) + 1 };
     this.documents.set(id, entry);
     return entry;
   }

@@ -4,7 +4,7 @@
 import { np, type NDArray, type Device } from '../index.ts';
 import type { HostTensor } from '../io/host-tensor.ts';
 import type { DTypeName, Stats, TensorInput, TensorOutput, WireNumber } from '../protocol/service-api.ts';
-import { ServiceError } from '../protocol/service-protocol.ts';
+import { serviceErrors } from './service-errors.ts';
 
 type Typed = HostTensor['data'];
 
@@ -41,7 +41,7 @@ export function wireToNDArray(t: TensorInput, device: Device, field: string): ND
   const dtype = t.dtype ?? 'float32';
   if (dtype === 'bool' || dtype === 'int64' || dtype === 'int32' || dtype === 'uint8') {
     if (values.some((v) => !Number.isInteger(v))) {
-      throw new ServiceError('E_BAD_REQUEST', `${field}: dtype ${dtype} needs integer values`);
+      throw serviceErrors.needsIntegers(field, dtype);
     }
   }
   const base = np.array(values, { shape: t.shape, device });
@@ -74,7 +74,7 @@ export function wireToHostTensor(t: TensorInput): HostTensor {
       data = Uint8Array.from(values, (v) => (v ? 1 : 0));
       break;
   }
-  if (data.length !== n) throw new ServiceError('E_INTERNAL', 'wire conversion lost values');
+  if (data.length !== n) throw serviceErrors.wireLostValues();
   return { dtype, shape: [...t.shape], data };
 }
 

@@ -84,6 +84,12 @@ export const LayerNode = memo(function LayerNode({ id, selected }: NodeProps<Lay
         <PortBadge key={`badge-${p.name}`} port={p.name} side="in" top={handleTop(i, ports.inputs.length)} problems={problems} />
       ))}
       <div className="layer-node-name">{node.name}</div>
+      {/* The name the engine answered for this layer in the model (inside a definition: its first use), where it is not the stored one. */}
+      {report?.name && report.name !== node.name && (
+        <div className="layer-node-model-name" data-testid={`node-model-name-${node.name}`} title="the layer's name in the built model (the engine's answer)">
+          as {report.name}
+        </div>
+      )}
       <div className="layer-node-kind">
         {KIND_LABELS[node.kind] ?? node.kind}
         {detail && <span className="layer-node-detail"> · {detail}</span>}

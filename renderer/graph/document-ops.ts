@@ -13,7 +13,8 @@ import {
 } from '../../engine/protocol/graph-document.ts';
 import { initialAttrs, type Catalog } from './catalog.ts';
 import { rootDocument } from './body-view.ts';
-import { automaticNames, freshNodeName, storedNames } from './node-names.ts';
+import { freshNodeName, storedNames } from './node-names.ts';
+import { lastAutomaticNames } from './engine-names.ts';
 import { freshId, reaches, type Point } from './graph-basics.ts';
 import { nodePorts } from './ports.ts';
 
@@ -114,15 +115,15 @@ function updateNode(doc: GraphDocument, id: string, change: (n: GraphNode) => Gr
  * Renames a node: the name must be an identifier no other node of the whole document uses (a body
  * view's own nodes, the main graph and every definition) and not one the engine gives
  * automatically to a repeat's or a fresh instance's copies (taking it would rename the copies'
- * parameters, as graph/node-names.ts explains for new nodes).
+ * parameters, as graph/node-names.ts explains for new nodes): `automatic`, the engine's last answer.
  */
-export function renameNode(doc: GraphDocument, id: string, name: string): EditResult {
+export function renameNode(doc: GraphDocument, id: string, name: string, automatic: ReadonlySet<string> = lastAutomaticNames()): EditResult {
   const parsed = zNodeName.safeParse(name);
   if (!parsed.success) return { ok: false, reason: parsed.error.issues[0]?.message ?? 'not a valid name' };
   if (doc.nodes.find((n) => n.id === id)?.name !== name) {
     const root = rootDocument(doc);
     if (storedNames(root).has(name) || storedNames(doc).has(name)) return { ok: false, reason: `the name '${name}' is taken` };
-    if (automaticNames(root).has(name)) {
+    if (automatic.has(name)) {
       return { ok: false, reason: `the name '${name}' is taken: the engine gives it automatically to a layer of a repeat's or block instance's copies` };
     }
   }

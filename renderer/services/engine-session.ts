@@ -4,8 +4,11 @@
 // React-free: it talks to the store and a ServiceClient.
 import { zGraphDocument, type GraphDocument } from '../../engine/protocol/graph-document.ts';
 import type { ProblemInfo } from '../../engine/protocol/service-api.ts';
+import { diffDocuments } from '../../engine/protocol/document-patch.ts';
 import type { ServiceClient } from '../../engine/protocol/service-client.ts';
 import { makeCatalog } from '../graph/catalog.ts';
+import { rememberEngineNames } from '../graph/engine-names.ts';
+import { storedNames } from '../graph/node-names.ts';
 import type { CodeListing } from '../store/code-trust-slice.ts';
 import type { EditorStore } from '../store/editor-store.ts';
 import { refuseOnProblems } from '../store/problem-focus.ts';
@@ -14,6 +17,8 @@ import { messageOf } from './error-message.ts';
 export const DOC_ID = 'editor';
 /** Edits closer together than this are sent to the engine once. */
 export const SYNC_DEBOUNCE_MS = 150;
+/** Documents with more nodes than this send an edit as a patch against the engine's last version (engine/protocol/document-patch.ts). */
+export const PATCH_MIN_NODES = 200;
 /** Output values Run brings back per output (enough for the Parameters tab's heatmap). */
 export const RUN_MAX_VALUES = 16384;
 
@@ -38,6 +43,8 @@ export class EngineSession {
   private pending: Promise<void> = Promise.resolve();
   /** The model part (everything but the canvas layout) last sent: moving a node changes no shape. */
   private syncedModel: string | null = null;
+  /** The document the engine keeps and its revision there (null: send the whole document next). */
+  private kept: { document: GraphDocument; revision: number } | null = null;
 
   constructor(
     private readonly store: EditorStore,
@@ -47,7 +54,7 @@ export class EngineSession {
   async start(): Promise<void> {
     this.store.subscribe((state, previous) => {
       // Opening a document clears the shapes and problems: ask again even for the same model.
-      if (state.openedAt !== previous.openedAt) this.syncedModel = null;
+      if (state.openedAt !== previous.openedAt) this.forget();
       if (state.document !== previous.document) this.schedule();
       // The person trusted the document's code: send it again, now to run.
       if (state.codeTrust !== previous.codeTrust) {
@@ -57,7 +64,7 @@ export class EngineSession {
     });
     // A crashed or killed engine is replaced by a fresh one: say so and send the document again.
     this.client.on('engine-restarted', (event) => {
-      this.syncedModel = null;
+      this.forget();
       this.store.getState().setEngine({
         parameters: null,
         lastRun: null,
@@ -73,7 +80,7 @@ export class EngineSession {
 
   /** The web host's socket is back after a drop: load what never arrived and send the document again. */
   async reconnected(): Promise<void> {
-    this.syncedModel = null;
+    this.forget();
     if (this.store.getState().engineStatus === 'connecting') await this.loadCatalog();
     else this.schedule(0);
   }
@@ -126,11 +133,14 @@ export class EngineSession {
       // One request per edit: the engine validates once and answers every problem (each once) and the
       // shapes. Restricted: the engine runs none of the code nobody agreed to (its shapes say why).
       const trust = codeTrust === 'trusted';
-      const opened = await this.client.call('openDocument', { docId: DOC_ID, document, shapes: true, ...(trust ? { trust } : {}) });
+      const opened = await this.open(document, trust);
       if (!current()) return;
       this.syncedModel = model;
+      this.kept = { document, revision: opened.revision };
       if (!trust) this.review(opened.code ?? []);
       const shapes = { edges: {}, nodes: {}, ...opened.shapes, problems: opened.problems };
+      // New nodes are named around the names the engine gave automatically (graph/engine-names.ts).
+      if (opened.shapes) rememberEngineNames(opened.shapes, storedNames(document));
       this.store.getState().setEngine({
         shapes,
         problems: opened.problems,
@@ -154,6 +164,31 @@ export class EngineSession {
       if (problems) this.store.getState().setEngine({ shapes: null, problems });
       else this.fail('Shape inference failed', error);
     }
+  }
+
+  /** Next time, the whole document: the engine's version is unknown (a new document, a restarted or reconnected engine). */
+  private forget(): void {
+    this.syncedModel = null;
+    this.kept = null;
+  }
+
+  /**
+   * One openDocument: for a large document whose last version the engine keeps, the change only;
+   * a stale or unknown version (another request changed it, the engine lost it) is refused, and
+   * the whole document goes instead (the one case with a second request).
+   */
+  private async open(document: GraphDocument, trust: boolean) {
+    const params = { docId: DOC_ID, shapes: true, ...(trust ? { trust } : {}) };
+    const patch = this.kept && document.nodes.length > PATCH_MIN_NODES ? diffDocuments(this.kept.document, document, this.kept.revision) : null;
+    if (patch) {
+      try {
+        return await this.client.call('openDocument', { ...params, patch });
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (code !== 'E_STALE_REVISION' && code !== 'E_NO_DOCUMENT') throw error;
+      }
+    }
+    return this.client.call('openDocument', { ...params, document });
   }
 
   /** Restricted mode: ask about the code the engine would not run, or leave it when all of it may run (the shipped examples). */

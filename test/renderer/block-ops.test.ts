@@ -8,7 +8,9 @@ import { loadExample } from '../../engine/graph/examples.ts';
 import { validateDocument } from '../../engine/graph/parse.ts';
 import { makeBlock, definitionsUsed } from '../../renderer/graph/block-ops.ts';
 import { addNode, connect, emptyDocument, removeItems, setAttr } from '../../renderer/graph/document-ops.ts';
-import { automaticNames, freshNodeName } from '../../renderer/graph/node-names.ts';
+import { freshNodeName, storedNames } from '../../renderer/graph/node-names.ts';
+import { automaticNamesOf } from '../../renderer/graph/engine-names.ts';
+import { inferShapes } from '../../engine/graph/shapes.ts';
 import { isCollapsed, repeatInstance, setCollapsed, setRepeatCount, setShareParams } from '../../renderer/graph/repeat-ops.ts';
 import { catalog } from './catalog-fixture.ts';
 
@@ -178,15 +180,17 @@ test('repeat: an instance becomes a collapsed Repeat ×N; counts outside 1..1024
   assert.ok(!r.ok && /1 inputs and 2 outputs/.test(r.reason));
 });
 
-test('automatic names: the expansion of rgnet takes dense2..dense7; a new Dense would be dense9', () => {
+test('automatic names: the engine names the expansion of rgnet dense2..dense7; a new Dense would be dense9', () => {
   const rg = loadExample('rgnet');
-  const auto = automaticNames(rg);
+  const auto = automaticNamesOf(inferShapes(rg), storedNames(rg));
   for (let i = 2; i <= 7; i++) assert.ok(auto.has(`dense${i}`), `dense${i}`);
   assert.ok(!auto.has('dense0') && !auto.has('dense8'));
   assert.deepEqual([...auto].sort(), ['dense2', 'dense3', 'dense4', 'dense5', 'dense6', 'dense7'], 'containers name no parameter: not counted');
-  assert.equal(freshNodeName(rg, { kind: 'BlockInstance', block: 'block2' }), 'sequential0');
-  assert.equal(freshNodeName(rg, { kind: 'Dense' }), 'dense9');
-  assert.equal(freshNodeName(rg, { kind: 'Activation', attrs: { activation: 'relu' } }), 'relu0');
+  assert.equal(freshNodeName(rg, { kind: 'BlockInstance', block: 'block2' }, new Set(), rg, auto), 'sequential0');
+  assert.equal(freshNodeName(rg, { kind: 'Dense' }, new Set(), rg, auto), 'dense9');
+  assert.equal(freshNodeName(rg, { kind: 'Activation', attrs: { activation: 'relu' } }, new Set(), rg, auto), 'relu0');
+  // Without the engine's answer the copies' names are not known: the counter would take dense2.
+  assert.equal(freshNodeName(rg, { kind: 'Dense' }, new Set(), rg, new Set()), 'dense2');
 });
 
 test('definitionsUsed follows nested definitions', () => {
@@ -211,4 +215,16 @@ test('deleting a repeat forgets whether it was collapsed', () => {
   assert.ok(rep.ok);
   assert.deepEqual(rep.doc.layout?.collapsed, { [made.instanceId]: true });
   assert.deepEqual(removeItems(rep.doc, [made.instanceId], []).layout?.collapsed, {});
+});
+
+test('automatic names: the engine names the copies also where shapes are unknown (nothing reaches them)', () => {
+  const rg = loadExample('rgnet');
+  const input = rg.nodes.find((n) => n.kind === 'Input')!;
+  const cut = { ...rg, edges: rg.edges.filter((e) => e.source.node !== input.id) };
+  const report = inferShapes(cut);
+  assert.ok(
+    Object.values(report.nodes).every((n) => n.outputShapes.length === 0 || n === report.nodes[input.id]),
+    'no shapes past the cut',
+  );
+  assert.deepEqual([...automaticNamesOf(report, storedNames(cut))].sort(), ['dense2', 'dense3', 'dense4', 'dense5', 'dense6', 'dense7']);
 });

@@ -10,6 +10,7 @@ import { addNode, connect, reconnectEdge, setAttr, setDocumentFields } from '../
 import { selectBlockId, selectBody, selectShapePrefix } from '../../renderer/store/block-slice.ts';
 import { createEditorStore, type EditorStore } from '../../renderer/store/editor-store.ts';
 import { catalog } from './catalog-fixture.ts';
+import { engineAnswered, engineForgotten } from './engine-answer.ts';
 
 function add(store: EditorStore, kind: string, attrs: Record<string, unknown> = {}): string {
   const s = store.getState();
@@ -64,8 +65,10 @@ test('rgnet by hand: Dense(32)+Dense(16) → make block → repeat ×4 → make 
   const block2 = store.getState().selectedNodes[0]!;
   assert.equal(store.getState().document.nodes.find((n) => n.id === block2)!.block, 'block2');
 
-  // + Dense(10): named after the names the four copies take, as in the chapter.
+  // + Dense(10): named after the names the engine answered for the four copies, as in the chapter.
+  engineAnswered(store.getState().document);
   const last = add(store, 'Dense', { units: 10 });
+  engineForgotten();
   assert.equal(last, 'dense8');
   const toOutput = store.getState().document.edges.find((e) => e.source.node === block2)!;
   const moved = reconnectEdge(store.getState().document, catalog, toOutput.id, toOutput.source, { node: last, port: 'data' });

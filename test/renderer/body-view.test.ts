@@ -9,6 +9,7 @@ import { makeBlock } from '../../renderer/graph/block-ops.ts';
 import { copyNodes, pasteNodes } from '../../renderer/graph/clipboard-ops.ts';
 import { addNode, removeItems } from '../../renderer/graph/document-ops.ts';
 import { catalog } from './catalog-fixture.ts';
+import { engineAnswered, engineForgotten } from './engine-answer.ts';
 
 test('a body view is the definition as a document, the same object for the same document, written back by withBody', () => {
   const rg = loadExample('rgnet');
@@ -23,8 +24,10 @@ test('a body view is the definition as a document, the same object for the same 
   assert.equal(rootDocument(view), rg);
   assert.equal(withBody(rg, 'block1', view), rg, 'an unchanged view changes nothing');
 
-  // A Dense added inside block1 is named after the names rgnet's expansion already uses (dense0..dense8).
+  // A Dense added inside block1 is named after the names rgnet's expansion already uses (dense0..dense8, as the engine answered).
+  engineAnswered(rg);
   const added = addNode(view, catalog, 'Dense', { x: 5, y: 6 });
+  engineForgotten();
   assert.equal(added.id, 'dense9');
   const next = withBody(rg, 'block1', added.doc);
   const def = next.blocks.find((b) => b.id === 'block1')!;
@@ -89,6 +92,8 @@ test('inside a body, make block and paste name their nodes against the whole doc
   const inst = made.doc.nodes.find((n) => n.id === made.instanceId)!;
   // The new definition is block3 (block1 and block2 exist in the document, not in the body): its instance is block3_0.
   assert.equal(inst.name, 'block3_0', 'named after the new definition, counted against the whole document');
+  engineAnswered(rg);
   const pasted = pasteNodes(view, copyNodes(view, ['d16'])!);
+  engineForgotten();
   assert.equal(pasted.doc.nodes.at(-1)!.name, 'dense9', 'dense8 is stored in the main graph, dense2..7 taken by the copies');
 });

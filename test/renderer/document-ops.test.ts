@@ -8,6 +8,7 @@ import { nodePorts } from '../../renderer/graph/ports.ts';
 import { bodyView } from '../../renderer/graph/body-view.ts';
 import { loadExample } from '../../engine/graph/examples.ts';
 import { catalog } from './catalog-fixture.ts';
+import { engineAnswered, engineForgotten } from './engine-answer.ts';
 
 function mlp() {
   let doc = emptyDocument();
@@ -63,7 +64,9 @@ test("renaming inside a definition refuses a main-graph name; a name the engine 
   assert.match(inside.ok ? '' : inside.reason, /taken/);
   // The repeat's later copies are named dense2 … dense7 by the engine; taking dense3 would shift
   // their parameter names (dense8_weight would then be a copy's).
+  engineAnswered(rg);
   const auto = renameNode(rg, 'd10', 'dense3');
+  engineForgotten();
   assert.equal(auto.ok, false);
   assert.match(auto.ok ? '' : auto.reason, /dense3.*automatically/);
   assert.ok(renameNode(rg, 'd10', 'dense9').ok);

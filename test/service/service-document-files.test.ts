@@ -134,7 +134,7 @@ test('openDocument with returnDocument answers the migrated document and the ver
   assert.equal(current.migratedFrom, null);
   // Without the flag the answer stays small (it is sent after every edit).
   const plain = await engine.client.call('openDocument', { docId: 'cur', document: mlp });
-  assert.deepEqual(Object.keys(plain).sort(), ['docId', 'ok', 'problems']);
+  assert.deepEqual(Object.keys(plain).sort(), ['docId', 'ok', 'problems', 'revision']);
 });
 
 test('a .safetensors from saveParameters carries its document: readDocumentFile opens it as a model file', async () => {

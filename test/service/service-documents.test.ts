@@ -16,7 +16,9 @@ const host = () => connection.host();
 describe('documents', () => {
   test('openDocument keeps a document; validate and inferShapes work by docId or inline', async () => {
     const opened = await client().call('openDocument', { docId: 'mlp', document: MLP });
-    assert.deepEqual(opened, { docId: 'mlp', ok: true, problems: [] });
+    assert.deepEqual(opened, { docId: 'mlp', revision: 1, ok: true, problems: [] });
+    // Opening it again under the same docId keeps the next version (a patch's base).
+    assert.equal((await client().call('openDocument', { docId: 'mlp', document: MLP })).revision, 2);
     assert.deepEqual(await client().call('validate', { docId: 'mlp' }), { ok: true, problems: [] });
     assert.equal((await client().call('validate', { document: MLP })).ok, true);
     const shapes = await client().call('inferShapes', { docId: 'mlp', inputShape: [2, 20] });

@@ -10,7 +10,8 @@ import {
   type Problem,
 } from '../../graph/index.ts';
 import type { ValidatedDocument } from '../../graph/validated.ts';
-import type { ProblemInfo } from '../../protocol/service-api.ts';
+import type { ParsedParams, ProblemInfo } from '../../protocol/service-api.ts';
+import { applyPatch } from '../../protocol/document-patch.ts';
 import { serviceErrors } from '../service-errors.ts';
 import type { Handler } from '../dispatcher.ts';
 import { documentCode } from '../../graph/document-code.ts';
@@ -41,14 +42,24 @@ export function resolveDocument(session: Session, ref: { docId: string } | { doc
   return document;
 }
 
+/** The document an openDocument names: the one given, or the kept version with the patch applied. */
+function givenDocument(params: ParsedParams<'openDocument'>, session: Session): unknown {
+  if (!params.patch) return params.document;
+  if (params.docId === undefined) throw serviceErrors.patchWithoutDocId();
+  const kept = session.get(params.docId);
+  if (kept.revision !== params.patch.base) throw serviceErrors.staleRevision(params.docId, params.patch.base, kept.revision);
+  return applyPatch(kept.document, params.patch);
+}
+
 export const openDocument: Handler<'openDocument'> = async (params, ctx) => {
-  let { document, problems } = checkDocument(params.document);
+  const given = givenDocument(params, ctx.session);
+  let { document, problems } = checkDocument(given);
   if (!document) throw invalidDocument(problems);
   let code = documentCode(document);
   if (params.trust && code.some((c) => !c.trusted)) {
     // Trusted now: check again, so the code's parameters are known to validation.
     trustSources(code.map((c) => c.source));
-    ({ document, problems } = checkDocument(params.document));
+    ({ document, problems } = checkDocument(given));
     if (!document) throw invalidDocument(problems);
     code = documentCode(document);
   }
@@ -64,6 +75,7 @@ export const openDocument: Handler<'openDocument'> = async (params, ctx) => {
   const restored = params.docId !== undefined && !hasErrors(problems) ? await restoreCheckpoint(entry).catch(() => null) : null;
   const answer = {
     docId: entry.docId,
+    revision: entry.revision,
     ok: !hasErrors(problems),
     problems,
     ...(restored ? { restored } : {}),
@@ -73,7 +85,7 @@ export const openDocument: Handler<'openDocument'> = async (params, ctx) => {
   if (!params.returnDocument) return answer;
   // The editor opens an uploaded file through this: it gets the migrated document to show and
   // the old version to tell the person about (the renderer cannot import the migrations).
-  return { ...answer, document, migratedFrom: migrateDocument(params.document).migratedFrom ?? null };
+  return { ...answer, document, migratedFrom: migrateDocument(given).migratedFrom ?? null };
 };
 
 export const closeDocument: Handler<'closeDocument'> = async (params, ctx) => {

@@ -6,7 +6,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { importOnnxFile } from '../../import/onnx/import-file.ts';
-import { ServiceError } from '../../protocol/service-protocol.ts';
+import { fileErrors } from '../file-errors.ts';
 import type { Handler } from '../dispatcher.ts';
 
 export const importModel: Handler<'importModel'> = async (params) => {
@@ -22,7 +22,7 @@ export const importModel: Handler<'importModel'> = async (params) => {
     return { document: r.document, parametersFile: r.parametersFile, report: r.report };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new ServiceError('E_FILE_NOT_FOUND', `${path} does not exist`, { path });
+    if (code === 'ENOENT') throw fileErrors.missing(path);
     throw error;
   }
 };

@@ -12,6 +12,7 @@ import type { Block, Parameter } from '../../index.ts';
 import type { FileEntryReport } from '../../protocol/service-api.ts';
 import { ServiceError } from '../../protocol/service-protocol.ts';
 import type { Handler } from '../dispatcher.ts';
+import { parameterErrors } from '../parameter-errors.ts';
 
 export const saveParameters: Handler<'saveParameters'> = async (params, ctx) => {
   const { net, model } = ctx.session.model(params.docId);
@@ -35,7 +36,7 @@ export const loadParameters: Handler<'loadParameters'> = async (params, ctx) => 
   const { net } = ctx.session.model(params.docId);
   const info = await readArrayFileInfo(params.path, expectedBytes(net));
   if (isHostTensor(info.content) || Array.isArray(info.content)) {
-    throw new ServiceError('E_LOAD_FORMAT', `${params.path} holds unnamed arrays, not named parameters`);
+    throw parameterErrors.unnamedArrays(params.path);
   }
   const entries = explainLoad(net, info.content);
   try {

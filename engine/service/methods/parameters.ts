@@ -4,7 +4,7 @@
 // index), and (re)initialization.
 import { np, type Block, type NDArray, type Parameter } from '../../index.ts';
 import type { MethodResult, ParsedParams } from '../../protocol/service-api.ts';
-import { ServiceError } from '../../protocol/service-protocol.ts';
+import { parameterErrors as E } from '../parameter-errors.ts';
 import type { Handler, RequestContext } from '../dispatcher.ts';
 import { parseDevice } from '../device-name.ts';
 import { ensureModel } from '../model-builder.ts';
@@ -75,7 +75,7 @@ export async function tableRows(
 /** The box [start, start + shape) of a parameter's shape from the request's half-open ranges (clamped). */
 function boxOf(name: string, shape: readonly number[], ranges: ParsedParams<'parameterValues'>['slice'] = []) {
   if (ranges.length > shape.length) {
-    throw new ServiceError('E_BAD_REQUEST', `params.slice: ${ranges.length} ranges for '${name}' of rank ${shape.length}`);
+    throw E.sliceRank(name, ranges.length, shape.length);
   }
   const start: number[] = [];
   const boxShape: number[] = [];
@@ -121,21 +121,10 @@ export const parameterValues: Handler<'parameterValues'> = (params, ctx) => {
 /** Says which element (or sub-array) `index` names, or why it names none. */
 function checkIndex(name: string, shape: readonly number[], index: readonly number[]): void {
   if (index.length > shape.length) {
-    throw new ServiceError(
-      'E_INDEX',
-      `params.index: [${index.join(', ')}] has ${index.length} indices but '${name}' has rank ${shape.length} ` + `(shape (${shape.join(', ')}))`,
-      { name, index: [...index] },
-    );
+    throw E.indexRank(name, shape, index);
   }
   index.forEach((i, axis) => {
-    if (i >= shape[axis]!) {
-      throw new ServiceError(
-        'E_INDEX',
-        `params.index.${axis}: index ${i} is out of range for axis ${axis} of '${name}' with shape ` +
-          `(${shape.join(', ')}); [${index.join(', ')}] names no element`,
-        { name, index: [...index] },
-      );
-    }
+    if (i >= shape[axis]!) throw E.indexRange(name, shape, index, axis);
   });
 }
 
@@ -148,13 +137,13 @@ export const setParameter: Handler<'setParameter'> = (params, ctx) => {
   let value;
   if ('fill' in params.value) {
     if (!p.shapeIsKnown || !shape) {
-      throw new ServiceError('E_BAD_REQUEST', `params.value: '${params.name}' has no known shape yet; run forward first or give data`);
+      throw E.shapeUnknown(params.name);
     }
     value = np.full(shape, params.value.fill, { dtype: p.dtype, device });
   } else {
     const given = params.value.shape;
     if (shape && (shape.length !== given.length || shape.some((d, i) => d !== -1 && d !== given[i]))) {
-      throw new ServiceError('E_BAD_REQUEST', `params.value.shape: '${params.name}' has shape (${shape.join(', ')}), got (${given.join(', ')})`);
+      throw E.valueShape(params.name, shape, given);
     }
     value = wireToNDArray(params.value, device, 'params.value').astype(p.dtype);
   }
@@ -169,7 +158,7 @@ export const setParameter: Handler<'setParameter'> = (params, ctx) => {
  */
 function setAt(name: string, p: Parameter, index: readonly number[], value: ParsedParams<'setParameter'>['value']): MethodResult<'setParameter'> {
   if (p.state !== 'initialized') {
-    throw new ServiceError('E_BAD_REQUEST', `params.index: '${name}' is ${p.state}; run forward first so it has values`);
+    throw E.notInitialized(name, p.state);
   }
   const current = p.data(p.listDevices()[0]);
   const shape = [...current.shape];
@@ -184,15 +173,12 @@ function setAt(name: string, p: Parameter, index: readonly number[], value: Pars
   if ('fill' in value) values = new Array<number>(count).fill(value.fill);
   else {
     if (value.shape.length !== rest.length || value.shape.some((d, i) => d !== rest[i])) {
-      throw new ServiceError(
-        'E_BAD_REQUEST',
-        `params.value.shape: '${name}'[${index.join(', ')}] has shape (${rest.join(', ')}), ` + `got (${value.shape.join(', ')})`,
-      );
+      throw E.subShape(name, index, rest, value.shape);
     }
     values = value.data.map(fromWireNumber);
   }
   if (p.dtype !== 'float32' && p.dtype !== 'float64' && values.some((v) => !Number.isInteger(v))) {
-    throw new ServiceError('E_BAD_REQUEST', `params.value: '${name}' is ${p.dtype} and needs integer values`);
+    throw E.needsIntegers(name, p.dtype);
   }
   const all = Float64Array.from(current.toTyped() as ArrayLike<number | bigint>, Number);
   all.set(values, offset);

@@ -5,7 +5,7 @@
 // inspectDataFile what a data file offers (columns, arrays) to pick the label and features from.
 import { resolve } from 'node:path';
 import type { Handler } from '../dispatcher.ts';
-import { ServiceError } from '../../protocol/service-protocol.ts';
+import { serviceErrors } from '../service-errors.ts';
 import { parseDevice } from '../device-name.ts';
 import { ensureModel } from '../model-builder.ts';
 import { prepareRun } from '../../train/run-setup.ts';
@@ -19,11 +19,7 @@ import { formatShape } from '../../core/errors.ts';
 function findRun(session: Session, runId: string): TrainingRun {
   const run = session.trainingRuns.get(runId);
   if (!run) {
-    const known = [...session.trainingRuns.keys()]
-      .slice(-10)
-      .map((k) => `'${k}'`)
-      .join(', ');
-    throw new ServiceError('E_NO_RUN', `no training run '${runId}' (runs: ${known || 'none'}); start one with startTraining`);
+    throw serviceErrors.noRun(runId, [...session.trainingRuns.keys()].slice(-10));
   }
   return run;
 }
@@ -49,7 +45,7 @@ export const startTraining: Handler<'startTraining'> = async (params, ctx) => {
   const entry = session.get(params.docId);
   for (const [id, other] of session.trainingRuns) {
     if (other.options.docId === params.docId && ['running', 'paused', 'stopping'].includes(other.state)) {
-      throw new ServiceError('E_BUSY', `document '${params.docId}' is already training (run '${id}', ${other.state}); stop it first`);
+      throw serviceErrors.alreadyTraining(params.docId, id, other.state);
     }
   }
   const { config } = params;
