@@ -315,8 +315,9 @@ export function Canvas() {
       >
         <Background gap={20} />
         <MiniMap pannable zoomable className="minimap" style={MINIMAP_SIZE} nodeClassName={(n) => n.className ?? ''} />
-        {/* The fit-view button keeps the minimap's corner clear, as the fit on opening does. */}
-        <Controls fitViewOptions={FIT_VIEW} />
+        {/* The fit-view button fits as the opening does: the minimap's corner clear, never below the
+            readable zoom (React Flow's own fit runs first; fitReadable then settles the view). */}
+        <Controls fitViewOptions={FIT_VIEW} onFitView={() => void fitReadable(flow)} />
       </ReactFlow>
       <Breadcrumb />
       <RestrictedBanner />

@@ -32,7 +32,8 @@ export async function fitReadable<N extends Node, E extends Edge>(flow: ReactFlo
   const view = flow.getViewport();
   if (view.zoom > MIN_FIT_ZOOM + 1e-6) return;
   const bounds = flow.getNodesBounds(flow.getNodes());
-  // fitView centred the graph; a graph too wide to fit starts at the left margin instead.
+  // fitView centred the graph; a graph too wide (or too tall) to fit starts at the left (top) margin instead.
   const left = 24 - bounds.x * view.zoom;
-  if (left < view.x) await flow.setViewport({ ...view, x: left });
+  const top = 12 - bounds.y * view.zoom;
+  if (left < view.x || top > view.y) await flow.setViewport({ ...view, x: Math.min(left, view.x), y: Math.max(top, view.y) });
 }
