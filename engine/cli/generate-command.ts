@@ -2,12 +2,11 @@
 // through the service API as the editor does: the document is opened, its model built by one
 // forward pass of zero ids, the trained parameters loaded, then generateText.
 //   blocksmith generate DOC.json --params FILE --text FILE.txt [--prompt P] [--length N] [--temperature T] [--seed S] [--json] [--trust]
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { isUserErrorCode, ServiceError } from '../protocol/service-protocol.ts';
 import { startLocalEngine } from '../service/client.ts';
 import { untrustedCodeMessage } from './code-trust.ts';
-import { flagNumber, TrainUsageError } from './train-options.ts';
+import { flagNumber, readDocumentJson, TrainUsageError } from './train-options.ts';
 
 export const GENERATE_USAGE =
   '  blocksmith generate DOC.json --params FILE --text FILE.txt [--prompt P] [--length N] [--temperature T] [--seed S] ' + '[--json] [--trust]';
@@ -48,12 +47,7 @@ async function generate(args: string[]): Promise<number> {
   const length = flagNumber('length', values.length, true) ?? 200;
   const temperature = flagNumber('temperature', values.temperature, false);
   const seed = flagNumber('seed', values.seed, true);
-  let document: { input?: { shape?: number[] } };
-  try {
-    document = JSON.parse(await readFile(file, 'utf8')) as typeof document;
-  } catch (error) {
-    throw new TrainUsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
+  const document = (await readDocumentJson(file)) as { input?: { shape?: number[] } };
   const engine = await startLocalEngine();
   try {
     const { client } = engine;

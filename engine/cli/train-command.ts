@@ -6,13 +6,12 @@
 //     [--validation F] [--device cpu|gpu:0] [--save-params OUT] [--checkpoint-dir D] [--checkpoint-every N]
 //     [--resume CKPT] [--json]
 import { untrustedCodeMessage } from './code-trust.ts';
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { TrainingStatus } from '../protocol/training-config.ts';
 import { isUserErrorCode, ServiceError } from '../protocol/service-protocol.ts';
 import { startLocalEngine } from '../service/client.ts';
 import { describeProblem } from './format.ts';
-import { TRAIN_FLAGS, TrainUsageError, trainingConfigFromFlags } from './train-options.ts';
+import { readDocumentJson, TRAIN_FLAGS, TrainUsageError, trainingConfigFromFlags } from './train-options.ts';
 
 export const TRAIN_USAGE =
   '  blocksmith train DOC.json --data mnist|spirals|linear|FILE.csv|FILE.npz|FILE.npy|FILE.txt [--label COL] [--features A,B] ' +
@@ -45,12 +44,7 @@ async function train(args: string[]): Promise<number> {
   const file = positionals[0];
   if (!file || positionals.length > 1) throw new TrainUsageError('train takes one document');
   const config = trainingConfigFromFlags(values);
-  let document: unknown;
-  try {
-    document = JSON.parse(await readFile(file, 'utf8'));
-  } catch (error) {
-    throw new TrainUsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
+  const document = await readDocumentJson(file);
 
   const engine = await startLocalEngine();
   try {

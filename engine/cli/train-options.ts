@@ -1,5 +1,6 @@
 // The training flags `blocksmith train` and `blocksmith export --torch-job` share: parsed into the
 // service's training config (engine/protocol/training-config.ts), with one message per bad value.
+import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { DataSource, TrainingConfigInput } from '../protocol/training-config.ts';
 
@@ -96,4 +97,13 @@ export function trainingConfigFromFlags(values: TrainFlagValues): TrainingConfig
     ...(values.resume ? { resumeFrom: values.resume } : {}),
     histogramBins: 0,
   };
+}
+
+/** A document file's JSON, or a usage error naming the file (what train and generate read first). */
+export async function readDocumentJson(file: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as unknown;
+  } catch (error) {
+    throw new TrainUsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
 }

@@ -85,6 +85,23 @@ function method<P extends z.ZodType, R extends z.ZodType>(doc: string, params: P
 }
 
 /** Every method of the service. Add one here, then its handler in engine/service/methods/. */
+/** initialize and forceReinit take the same request and answer the same way. */
+const zInitializeParams = z
+  .object({
+    docId: zDocId,
+    names: z.array(zParamName).max(100000).optional(),
+    init: zInitSpec.optional(),
+    device: zDeviceName.optional(),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .optional(),
+  })
+  .strict();
+const zInitializeResult = z.object({ initialized: z.array(z.string()), deferred: z.array(z.string()), skipped: z.array(z.string()) });
+
 export const serviceMethods = {
   ping: method(
     'Engine liveness and identity (the pid changes when the engine restarts).',
@@ -280,43 +297,9 @@ export const serviceMethods = {
     z.object({ name: z.string(), shape: zShape, dtype: zDType, stats: zStats }),
   ),
 
-  initialize: method(
-    'Initializes parameters not yet initialized (all, or the named ones).',
-    z
-      .object({
-        docId: zDocId,
-        names: z.array(zParamName).max(100000).optional(),
-        init: zInitSpec.optional(),
-        device: zDeviceName.optional(),
-        seed: z
-          .number()
-          .int()
-          .min(0)
-          .max(2 ** 31 - 1)
-          .optional(),
-      })
-      .strict(),
-    z.object({ initialized: z.array(z.string()), deferred: z.array(z.string()), skipped: z.array(z.string()) }),
-  ),
+  initialize: method('Initializes parameters not yet initialized (all, or the named ones).', zInitializeParams, zInitializeResult),
 
-  forceReinit: method(
-    'Re-initializes parameters even when initialized (all, or the named ones).',
-    z
-      .object({
-        docId: zDocId,
-        names: z.array(zParamName).max(100000).optional(),
-        init: zInitSpec.optional(),
-        device: zDeviceName.optional(),
-        seed: z
-          .number()
-          .int()
-          .min(0)
-          .max(2 ** 31 - 1)
-          .optional(),
-      })
-      .strict(),
-    z.object({ initialized: z.array(z.string()), deferred: z.array(z.string()), skipped: z.array(z.string()) }),
-  ),
+  forceReinit: method('Re-initializes parameters even when initialized (all, or the named ones).', zInitializeParams, zInitializeResult),
 
   saveParameters: method(
     "Writes the model's parameters (format from the extension or `format`).",

@@ -24,6 +24,7 @@
 #include "ops/pool.h"
 #include "ops/unary.h"
 #include "parallel.h"
+#include "ops/fused_activation.h"
 
 namespace bs {
 
@@ -49,16 +50,6 @@ int64_t count(const dims& d) {
   int64_t n = 1;
   for (auto v : d) n *= v;
   return n;
-}
-
-bool fusedAlgorithm(int act, dnnl::algorithm* alg) {
-  switch (act) {
-    case kRelu: *alg = dnnl::algorithm::eltwise_relu; return true;
-    case kSigmoid: *alg = dnnl::algorithm::eltwise_logistic; return true;
-    case kTanh: *alg = dnnl::algorithm::eltwise_tanh; return true;
-    case kGelu: *alg = dnnl::algorithm::eltwise_gelu_erf; return true;
-    default: return false;
-  }
 }
 
 // Whether act(0) == 0: only then may it run over a blocked layout's zero padding in place.

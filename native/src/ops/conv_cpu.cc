@@ -10,6 +10,7 @@
 #include "../parallel.h"
 #include "conv.h"
 #include "unary.h"
+#include "fused_activation.h"
 
 namespace bs {
 
@@ -17,17 +18,6 @@ namespace {
 
 using dt = dnnl::memory::data_type;
 using tag = dnnl::memory::format_tag;
-
-// The activations oneDNN fuses as a post-op (as linear_cpu.cc); the others run as a unary pass.
-bool fusedAlgorithm(int act, dnnl::algorithm* alg) {
-  switch (act) {
-    case kRelu: *alg = dnnl::algorithm::eltwise_relu; return true;
-    case kSigmoid: *alg = dnnl::algorithm::eltwise_logistic; return true;
-    case kTanh: *alg = dnnl::algorithm::eltwise_tanh; return true;
-    case kGelu: *alg = dnnl::algorithm::eltwise_gelu_erf; return true;
-    default: return false;
-  }
-}
 
 // Memory descriptors of one geometry in the layouts the engine stores (NCHW; weights OIHW, or
 // GOIHW with groups, which is the same bytes as PyTorch's (O, C/groups, KH, KW)).

@@ -10,22 +10,11 @@
 #include "linear.h"
 #include "matmul.h"
 #include "unary.h"
+#include "fused_activation.h"
 
 namespace bs {
 
 namespace {
-
-// The activations fused as oneDNN post-ops; the rest run as a separate unary pass (softrelu too:
-// oneDNN 2.6's soft_relu is inaccurate for large negative inputs).
-bool fusedAlgorithm(int act, dnnl::algorithm* alg) {
-  switch (act) {
-    case kRelu: *alg = dnnl::algorithm::eltwise_relu; return true;
-    case kSigmoid: *alg = dnnl::algorithm::eltwise_logistic; return true;
-    case kTanh: *alg = dnnl::algorithm::eltwise_tanh; return true;
-    case kGelu: *alg = dnnl::algorithm::eltwise_gelu_erf; return true;
-    default: return false;
-  }
-}
 
 void applyActivation(const LinearParams& p) {
   if (p.activation < 0) return;
