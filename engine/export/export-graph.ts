@@ -102,9 +102,9 @@ export function exportGraph(model: BuiltModel): ExportGraph {
         } catch (error) {
           throw new ExportError('E_EXPORT_SHAPE', path + node.id, `${node.name} (${node.kind}): ${(error as Error).message}`);
         }
-        // Extra ports (a recurrent layer's final states) get a value only when something reads them.
+        // Extra ports (a recurrent layer's final states, a code block's declared outputs) get a value only when something reads them.
         const read = new Set((g.index.outgoing.get(node.id) ?? []).map((e) => e.source.port));
-        const outputs = spec.outputs.map((p, i) => (i === 0 ? unique(item.name) : read.has(p.name) ? unique(`${item.name}_${p.name}`) : ''));
+        const outputs = itemPorts(item).outputs.map((p, i) => (i === 0 ? unique(item.name) : read.has(p) ? unique(`${item.name}_${p}`) : ''));
         ops.push({
           kind: node.kind,
           name: item.name,

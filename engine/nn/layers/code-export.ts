@@ -10,12 +10,12 @@ import type { Attrs, CodeSite, OnnxEmitter, TypeScriptLayerCode } from './layer-
 const NODE = 'code';
 export const sourceOf = (attrs: Attrs): string => String(attrs.source ?? '');
 
-/** The ONNX of a code block: its forward traced on arrays of the input shapes (unknown dims taken as 1). */
-export function traceOnnx(e: OnnxEmitter): string {
+/**
+ * The ONNX of a code block: its forward traced on arrays of the input shapes (unknown dims taken
+ * as 1); one value per declared output port, in port order.
+ */
+export function traceOnnx(e: OnnxEmitter): string | string[] {
   const outputs = codeOutputNames(sourceOf(e.attrs));
-  // The emitter takes one value per layer; a block with several would need one per port.
-  if (outputs.length > 1)
-    throw new Error(`it declares ${outputs.length} outputs (${outputs.join(', ')}); ONNX export of a code block takes one output for now`);
   const m = codeModule(sourceOf(e.attrs), NODE);
   const xs = e.inputShapes.map((s) =>
     np.full(
@@ -33,15 +33,18 @@ export function traceOnnx(e: OnnxEmitter): string {
       return [p.name, x];
     }),
   );
-  let y;
+  let ys;
   try {
-    [y] = m.forward(NODE, xs, params, tracer);
+    ys = m.forward(NODE, xs, params, tracer);
   } catch (err) {
     // The refusal wins over whatever the code made of the error it got.
     throw new Error(tracer.refusal ?? (err as Error).message, { cause: err });
   }
   if (tracer.refusal) throw new Error(tracer.refusal);
-  return tracer.output(y!, e.inputs);
+  if (ys.length !== outputs.length)
+    throw new Error(`forward returned ${ys.length} array(s), but the block declares ${outputs.length} output(s) (${outputs.join(', ')})`);
+  const names = ys.map((y) => tracer.output(y, e.inputs));
+  return names.length === 1 ? names[0]! : names;
 }
 
 /** Engine TypeScript: a CodeBlock made from the very source (a program's code blocks are its own, so trusted). */

@@ -12,6 +12,10 @@ import { nodePorts } from '../../../engine/protocol/node-ports.ts';
 import { layerSpec } from '../../../engine/nn/layers/index.ts';
 import { GraphBlock } from '../../../engine/graph/graph-block.ts';
 import { trustCode } from '../../../engine/sandbox/trust.ts';
+import * as ort from 'onnxruntime-node';
+import { exportGraph } from '../../../engine/export/export-graph.ts';
+import { exportOnnx } from '../../../engine/export/onnx/onnx-export.ts';
+import { prepareModel } from '../../../engine/export/prepare-model.ts';
 
 trustCode();
 
@@ -98,4 +102,21 @@ test('a forward returning another number of arrays than declared is an error on 
   const p = report.problems.find((q) => q.nodeId === 's');
   assert.ok(p, JSON.stringify(report.problems));
   assert.match(p.message, /forward returned 1 array\(s\), but the block declares 2 output\(s\) \(twice, mixed\)/);
+});
+
+test('ONNX: the trace gives one graph output per declared port, equal in onnxruntime to values computed here', async () => {
+  const source = SPLIT.replace('np.dot(x, np.ones([4, 3]))', 'x.mul(x)');
+  const graph = exportGraph(await prepareModel(documentWith(source)));
+  const session = await ort.InferenceSession.create(exportOnnx(graph));
+  const xs = [1, -2, 3, 0.5, 0, 4, -1, 2];
+  const result = await session.run({ data: new ort.Tensor('float32', Float32Array.from(xs), [2, 4]) });
+  assert.deepEqual(session.outputNames, ['a', 'b']);
+  assert.deepEqual(
+    [...(result.a!.data as Float32Array)],
+    xs.map((v) => 2 * v),
+  );
+  assert.deepEqual(
+    [...(result.b!.data as Float32Array)],
+    xs.map((v) => v * v),
+  );
 });
