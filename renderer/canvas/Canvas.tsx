@@ -7,12 +7,14 @@
 import { RestrictedBanner } from '../files/TrustPrompt.tsx';
 import {
   Background,
+  ControlButton,
   Controls,
   MiniMap,
   ReactFlow,
   applyEdgeChanges,
   applyNodeChanges,
   useReactFlow,
+  useStoreApi,
   type Connection,
   type EdgeChange,
   type NodeChange,
@@ -30,7 +32,7 @@ import { useEditor, useEditorHandles } from '../store/editor-context.tsx';
 import { edgeTypes, nodeTypes } from './flow-types.ts';
 import type { LayerFlowNode } from './LayerNode.tsx';
 import { QuickAdd } from './QuickAdd.tsx';
-import { ESTIMATED_NODE_SIZE, FIT_VIEW, MINIMAP_SIZE, fitReadable } from './view-fit.ts';
+import { ESTIMATED_NODE_SIZE, MINIMAP_SIZE, fitReadable } from './view-fit.ts';
 import type { ShapeFlowEdge } from './ShapeEdge.tsx';
 import { tieEdges, type TieFlowEdge } from './TieEdge.tsx';
 
@@ -138,6 +140,7 @@ function useFlowEdges(): [FlowEdge[], (changes: EdgeChange<FlowEdge>[]) => void]
  */
 function useFitOnOpen(nodes: readonly LayerFlowNode[]) {
   const flow = useReactFlow();
+  const flowStore = useStoreApi();
   const openedAt = useEditor((s) => s.openedAt);
   const depth = useEditor((s) =>
     selectEditPath(s)
@@ -157,9 +160,9 @@ function useFitOnOpen(nodes: readonly LayerFlowNode[]) {
     if (empty) setFitted(opened);
     else if (ready) {
       setFitted(opened);
-      void fitReadable(flow);
+      void fitReadable(flow, flowStore.getState());
     }
-  }, [ready, empty, opened, fitted, flow]);
+  }, [ready, empty, opened, fitted, flow, flowStore]);
   return fitted === opened;
 }
 
@@ -169,6 +172,7 @@ export function Canvas() {
   const [nodes, onNodesChange] = useFlowNodes();
   const [edges, onEdgesChange] = useFlowEdges();
   const flow = useReactFlow();
+  const flowStore = useStoreApi();
   const viewReady = useFitOnOpen(nodes);
   const [quickAdd, setQuickAdd] = useState<{ screen: { x: number; y: number }; flow: { x: number; y: number } } | null>(null);
 
@@ -315,9 +319,18 @@ export function Canvas() {
       >
         <Background gap={20} />
         <MiniMap pannable zoomable className="minimap" style={MINIMAP_SIZE} nodeClassName={(n) => n.className ?? ''} />
-        {/* The fit-view button fits as the opening does: the minimap's corner clear, never below the
-            readable zoom (React Flow's own fit runs first; fitReadable then settles the view). */}
-        <Controls fitViewOptions={FIT_VIEW} onFitView={() => void fitReadable(flow)} />
+        {/* The fit-view button fits as the opening does (fitReadable): the minimap's corner clear,
+            never below the readable zoom. React Flow's own button is hidden: its fit would race ours. */}
+        <Controls showFitView={false}>
+          <ControlButton
+            className="react-flow__controls-fitview"
+            title="fit view"
+            aria-label="fit view"
+            onClick={() => void fitReadable(flow, flowStore.getState())}
+          >
+            <FitViewIcon />
+          </ControlButton>
+        </Controls>
       </ReactFlow>
       <Breadcrumb />
       <RestrictedBanner />
@@ -332,5 +345,14 @@ export function Canvas() {
         />
       )}
     </div>
+  );
+}
+
+/** React Flow's fit-view icon, for the button that fits our way. */
+function FitViewIcon() {
+  return (
+    <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 30">
+      <path d="M3.692 4.63c0-.53.4-.938.939-.938h5.215V0H4.708C2.13 0 0 2.054 0 4.63v5.216h3.692V4.631zM27.354 0h-5.2v3.692h5.17c.53 0 .984.4.984.939v5.215H32V4.631A4.624 4.624 0 0027.354 0zm.954 24.83c0 .532-.4.94-.939.94h-5.215v3.768h5.215c2.577 0 4.631-2.13 4.631-4.707v-5.139h-3.692v5.139zm-23.677.94c-.531 0-.939-.4-.939-.94v-5.138H0v5.139c0 2.577 2.13 4.707 4.708 4.707h5.138V25.77H4.631z" />
+    </svg>
   );
 }

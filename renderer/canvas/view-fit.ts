@@ -26,14 +26,31 @@ export const FIT_VIEW = {
  */
 export const MIN_FIT_ZOOM = 0.7;
 
-/** Fits the graph in view at a readable zoom (never below MIN_FIT_ZOOM), its left edge in view. */
-export async function fitReadable<N extends Node, E extends Edge>(flow: ReactFlowInstance<N, E>): Promise<void> {
-  await flow.fitView({ ...FIT_VIEW, minZoom: MIN_FIT_ZOOM });
-  const view = flow.getViewport();
-  if (view.zoom > MIN_FIT_ZOOM + 1e-6) return;
-  const bounds = flow.getNodesBounds(flow.getNodes());
-  // fitView centred the graph; a graph too wide (or too tall) to fit starts at the left (top) margin instead.
-  const left = 24 - bounds.x * view.zoom;
-  const top = 12 - bounds.y * view.zoom;
-  if (left < view.x || top > view.y) await flow.setViewport({ ...view, x: Math.min(left, view.x), y: Math.max(top, view.y) });
+/** Where fitted nodes may go: FIT_VIEW's padding in px for a canvas of this size. */
+function paddedArea(width: number, height: number): { x: number; y: number; width: number; height: number } {
+  const side = 0.06 * width;
+  const top = 0.06 * height;
+  return { x: side, y: top, width: width - 2 * side, height: height - top - (MINIMAP_SIZE.height + MINIMAP_CLEARANCE) };
+}
+
+/**
+ * Fits the graph in view at a readable zoom (never below MIN_FIT_ZOOM): centred in the area
+ * FIT_VIEW pads (the minimap's corner kept clear); a graph too wide or too tall at the readable
+ * zoom starts at the area's left edge, or rises into the top margin above the minimap. Computed here from the canvas size (`pane`), not by
+ * React Flow's fitView, so the button and the fit on opening land on the same view.
+ */
+export async function fitReadable<N extends Node, E extends Edge>(flow: ReactFlowInstance<N, E>, pane: { width: number; height: number }): Promise<void> {
+  const nodes = flow.getNodes();
+  if (nodes.length === 0 || pane.width <= 0 || pane.height <= 0) return;
+  const b = flow.getNodesBounds(nodes.map((n) => n.id)); // by id: the measured sizes
+  const area = paddedArea(pane.width, pane.height);
+  const fit = Math.min(area.width / Math.max(b.width, 1), area.height / Math.max(b.height, 1));
+  const zoom = Math.max(MIN_FIT_ZOOM, Math.min(FIT_VIEW.maxZoom, fit));
+  const centred = (start: number, room: number, extent: number, origin: number): number => start + (room - extent * zoom) / 2 - origin * zoom;
+  // Too wide: the inputs (left) show first. Too tall: the graph uses the canvas's top margin too,
+  // its bottom just above the minimap's top edge where that leaves its top in view.
+  const x = b.width * zoom <= area.width ? centred(area.x, area.width, b.width, b.x) : area.x - b.x * zoom;
+  const aboveMinimap = pane.height - MINIMAP_SIZE.height - 15 - 4;
+  const y = b.height * zoom <= area.height ? centred(area.y, area.height, b.height, b.y) : Math.max(4, aboveMinimap - b.height * zoom) - b.y * zoom;
+  await flow.setViewport({ x, y, zoom });
 }

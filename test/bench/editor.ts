@@ -1,5 +1,6 @@
 // The editor with a 1000-node document, in Chromium (playwright-core) against the real web host
-// and engine: load time (Open → every node rendered, then every edge's shape label shown) and
+// and engine: load time (Open → every node rendered, then every edge's shape label shown), the
+// time from an attribute edit to the updated shape on the edge, and
 // frame times (requestAnimationFrame deltas: median, p95, max) while panning the canvas and while
 // dragging a node. Nothing is asserted; the goals are the bench's own (a 60 Hz frame is 16.7 ms).
 //   npm run bench -- --only=editor        (BLOCKSMITH_RENDERER_DIST / BLOCKSMITH_CHROMIUM honoured)
@@ -12,7 +13,7 @@ import { chromium, type CDPSession, type Page } from 'playwright-core';
 import type { NativeAddon } from '../../engine/backend/native-addon.ts';
 import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDocument } from '../../engine/protocol/graph-document.ts';
 import { serve } from '../../scripts/web-host/serve.ts';
-import { fileMenu } from '../e2e/editor-harness.ts';
+import { canvasNode, fileMenu } from '../e2e/editor-harness.ts';
 import type { BenchOptions } from './options.ts';
 import { REPO_ROOT, verdict, type Row } from './report.ts';
 
@@ -292,6 +293,38 @@ export async function runEditorSuite(_addon: NativeAddon, options: BenchOptions,
     }
     await page.waitForTimeout(500);
 
+    // Edit → shapes: dense0's units typed in the inspector until its outgoing edge shows the new
+    // width (the debounce, the one openDocument request and the re-render all count).
+    await canvasNode(page, 'dense0').click();
+    const unitsField = page
+      .locator('.inspector .field')
+      .filter({ has: page.locator('span:text-is("units *")') })
+      .locator('input')
+      .first();
+    await unitsField.waitFor({ timeout: 10_000 });
+    const edits: number[] = [];
+    for (let r = 0; r < (options.quick ? 3 : 7); r++) {
+      const units = 40 + r;
+      await page.evaluate(() => {
+        (window as unknown as { __t0: number }).__t0 = performance.now();
+      });
+      await unitsField.fill(String(units));
+      const ms = await page
+        .waitForFunction(
+          (u) => {
+            const w = window as unknown as { __t0: number };
+            const labels = [...document.querySelectorAll('[data-testid="edge-shape"]')].map((e) => e.textContent ?? '');
+            return labels.some((t) => t.endsWith(`, ${u})`)) ? performance.now() - w.__t0 : 0;
+          },
+          units,
+          { polling: 'raf', timeout: 60_000 },
+        )
+        .then((h) => h.jsonValue());
+      edits.push(ms);
+    }
+    log(`edit → shapes on ${doc.nodes.length} nodes: ${edits.map((m) => m.toFixed(0)).join(', ')} ms`);
+    await page.keyboard.press('Escape');
+
     const cdp = await context.newCDPSession(page);
     await cdp.send('Performance.enable');
     const start = await emptyPanePoint(page);
@@ -337,6 +370,7 @@ export async function runEditorSuite(_addon: NativeAddon, options: BenchOptions,
         shapesMs < LOAD_GOAL_MS,
         Math.min(...loads.map((l) => l.shapesMs)),
       ),
+      row(`edit → shapes on ${doc.nodes.length} nodes (Chromium)`, median(edits), '', true, Math.min(...edits)),
       row('pan frame median', pan.median, '', true),
       row('pan frame p95', pan.p95, `< ${FRAME_GOAL_MS} ms*`, pan.p95 < FRAME_GOAL_MS),
       row('pan frame max', pan.max, '', true),
@@ -346,7 +380,7 @@ export async function runEditorSuite(_addon: NativeAddon, options: BenchOptions,
     ].map((r) => (r.goal === '' ? { ...r, verdict: 'info' as const } : r));
     return {
       rows,
-      figures: { nodes: doc.nodes.length, edges: doc.edges.length, loads, pan, nodeDrag, chromium: chromiumPath, viewport: '1440x900', headless: true },
+      figures: { nodes: doc.nodes.length, edges: doc.edges.length, loads, edits, pan, nodeDrag, chromium: chromiumPath, viewport: '1440x900', headless: true },
     };
   } finally {
     await context.close();

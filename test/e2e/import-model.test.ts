@@ -49,7 +49,8 @@ async function wholeGraphInView(p: Page, when: string): Promise<Map<string, stri
       box.x >= pane.x && box.y >= pane.y && box.right <= pane.x + pane.width && box.bottom <= pane.y + pane.height,
       `${when}: ${name} ${JSON.stringify(box)} is outside the canvas ${JSON.stringify(pane)}`,
     );
-  for (const { name, box } of seen) assert.ok(box.right <= minimap.x || box.bottom <= minimap.y, `${when}: ${name} is under the minimap`);
+  for (const { name, box } of seen)
+    assert.ok(box.right <= minimap.x || box.bottom <= minimap.y, `${when}: ${name} is under the minimap ${JSON.stringify({ box, minimap, pane, zoom })}`);
   for (const [i, a] of seen.entries())
     for (const b of seen.slice(i + 1))
       assert.ok(
