@@ -1,5 +1,5 @@
 // The values of the PyTorch training-job methods (exportTorchJob, readTorchJob, startTorchJob,
-// stopTorchJob), defined once (zod, pure): service-api.ts uses them, the renderer may import them.
+// stopTorchJob), defined once (zod, pure): api-torch-job.ts uses them, the renderer may import them.
 import { z } from 'zod';
 import { zParameterSummary, zTrainingStatus } from './training-config.ts';
 

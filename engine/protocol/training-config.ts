@@ -1,6 +1,6 @@
 // The training API's values, defined once (zod, pure): the run configuration a client sends with
-// startTraining, the status it reads back, and the events a run streams. service-api.ts uses them;
-// the renderer may import them for its training panel.
+// startTraining, the status it reads back, and the events a run streams. api-training.ts and
+// service-api.ts use them; the renderer may import them for its training panel.
 import { z } from 'zod';
 import { zDeviceName } from './service-values.ts';
 
