@@ -13,8 +13,7 @@ import { readArrayFileInfo, writeArrayFile } from '../io/array-file.ts';
 import type { HostTensor } from '../io/host-tensor.ts';
 import { fromHostTensor, toHostTensor } from '../io/ndarray-files.ts';
 import type { EpochRecord } from '../protocol/training-config.ts';
-import { DataError } from './data/data-error.ts';
-import { IoError } from '../io/io-error.ts';
+import { checkpointErrors } from './train-errors.ts';
 
 export const CHECKPOINT_FORMAT = 'blocksmith.checkpoint';
 
@@ -53,7 +52,7 @@ export async function writeCheckpoint(path: string, content: CheckpointContent):
 export async function readCheckpoint(path: string, device: Device): Promise<CheckpointContent> {
   const { content } = await readArrayFileInfo(path);
   if (Array.isArray(content) || ((content as HostTensor).shape !== undefined && (content as HostTensor).data !== undefined)) {
-    throw new DataError('not a Blocksmith checkpoint (expected an .npz with a meta entry)', { source: path });
+    throw checkpointErrors.notNpz(path);
   }
   const record = content as Record<string, HostTensor>;
   const metaTensor = record.meta;
@@ -64,7 +63,7 @@ export async function readCheckpoint(path: string, device: Device): Promise<Chec
     /* reported below */
   }
   if (!meta || meta.format !== CHECKPOINT_FORMAT) {
-    throw new DataError('not a Blocksmith checkpoint (its meta entry is missing or not JSON of format blocksmith.checkpoint)', { source: path, key: 'meta' });
+    throw checkpointErrors.noMeta(path, CHECKPOINT_FORMAT);
   }
   const params: Record<string, NDArray> = {};
   const optimizer: Record<string, NDArray> = {};
@@ -102,7 +101,7 @@ export async function listCheckpoints(dir: string): Promise<CheckpointEntry[]> {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return [];
-    throw new IoError('E_FILE_IO', { file: abs }, `cannot list the checkpoint directory${code ? ` (${code})` : ''}: ${(e as Error).message}`, { cause: e });
+    throw checkpointErrors.list(abs, code, e as Error);
   }
   const entries: CheckpointEntry[] = [];
   for (const name of names) {

@@ -9,6 +9,7 @@ import { np } from '../ndarray/np.ts';
 import { npx } from '../ndarray/npx.ts';
 import { Rng } from './data/rng.ts';
 import { decodeText, encodeText, type TextCorpus } from './data/text.ts';
+import { trainingErrors } from './train-errors.ts';
 
 export interface GenerateOptions {
   prompt: string;
@@ -28,11 +29,11 @@ export interface GenerateOptions {
 /** The prompt followed by `length` sampled characters. */
 export function generateText(model: Block, corpus: TextCorpus, options: GenerateOptions): string {
   const temperature = options.temperature ?? 1;
-  if (!(temperature > 0)) throw new Error(`temperature must be positive, got ${temperature}`);
+  if (!(temperature > 0)) throw trainingErrors.temperature(temperature);
   const context = options.context ?? 64;
   const rng = options.rng ?? new Rng(options.seed ?? 0);
   const ids = encodeText(corpus, options.prompt);
-  if (ids.length === 0) throw new Error('the prompt needs at least one character');
+  if (ids.length === 0) throw trainingErrors.emptyPrompt();
   for (let k = 0; k < options.length; k++) {
     const window = ids.slice(-context);
     const x = np.array(window, { dtype: 'int32', ...(options.device ? { device: options.device } : {}) }).reshape([1, window.length]);

@@ -10,7 +10,7 @@
 import type { NDArray } from '../ndarray/ndarray.ts';
 import { np } from '../ndarray/np.ts';
 import { npx } from '../ndarray/npx.ts';
-import { EngineError } from '../core/errors.ts';
+import { trainingErrors } from './train-errors.ts';
 
 export type LossName = 'l2' | 'l1' | 'softmax-cross-entropy' | 'sigmoid-binary-cross-entropy';
 
@@ -100,12 +100,7 @@ export class SoftmaxCrossEntropyLoss extends Loss {
     if (this.sparseLabel) {
       const classes = pred.shape[axis]!;
       if (label.size * classes !== pred.size) {
-        throw new EngineError(
-          'E_SHAPE',
-          'SoftmaxCrossEntropyLoss',
-          `labels of shape ${JSON.stringify(label.shape)} do not ` +
-            `give one class index per row of predictions ${JSON.stringify(pred.shape)} (class axis ${axis})`,
-        );
+        throw trainingErrors.sparseLabels(label.shape, pred.shape, axis);
       }
       const shape = pred.shape.map((d, i) => (i === axis ? 1 : d));
       const along = pred.shape.map((d, i) => (i === axis ? d : 1));
@@ -167,6 +162,6 @@ export function createLoss(name: LossName): Loss {
     case 'sigmoid-binary-cross-entropy':
       return new SigmoidBinaryCrossEntropyLoss();
     default:
-      throw new EngineError('E_ARGS', 'createLoss', `unknown loss ${JSON.stringify(name)}; use l2, l1, softmax-cross-entropy or sigmoid-binary-cross-entropy`);
+      throw trainingErrors.unknownLoss(name);
   }
 }

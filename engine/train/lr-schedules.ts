@@ -4,6 +4,7 @@
 // @example
 //   new FactorScheduler({ step: 100, factor: 0.5, baseLr: 0.1 }).lr(250)   // 0.025
 //   new CosineScheduler({ maxUpdate: 1000, baseLr: 0.1, warmupSteps: 50 }).lr(10)
+import { scheduleRules, trainingErrors } from './train-errors.ts';
 
 export interface LrScheduler {
   /** The learning rate for update number `numUpdate` (1 for the first update). */
@@ -18,16 +19,16 @@ export type ScheduleSpec =
   | { kind: 'multifactor'; steps: number[]; factor: number; baseLr: number }
   | { kind: 'cosine'; maxUpdate: number; baseLr: number; finalLr?: number; warmupSteps?: number; warmupBeginLr?: number };
 
-function check(ok: boolean, what: string): void {
-  if (!ok) throw new RangeError(`learning-rate schedule: ${what}`);
+function check(ok: boolean, schedule: string, rule: string): void {
+  if (!ok) throw trainingErrors.schedule(schedule, rule);
 }
 
 /** Multiplies the rate by `factor` every `step` updates (MXNet FactorScheduler; "step decay"). */
 export class FactorScheduler implements LrScheduler {
   readonly baseLr: number;
   constructor(readonly spec: { step: number; factor: number; baseLr: number; stopFactorLr?: number }) {
-    check(Number.isInteger(spec.step) && spec.step >= 1, `step must be an integer ≥ 1, got ${spec.step}`);
-    check(spec.factor > 0 && spec.factor <= 1, `factor must be in (0, 1], got ${spec.factor}`);
+    check(Number.isInteger(spec.step) && spec.step >= 1, 'FactorScheduler', scheduleRules.step(spec.step));
+    check(spec.factor > 0 && spec.factor <= 1, 'FactorScheduler', scheduleRules.factor(spec.factor));
     this.baseLr = spec.baseLr;
   }
   lr(numUpdate: number): number {
@@ -46,7 +47,8 @@ export class MultiFactorScheduler implements LrScheduler {
   constructor(readonly spec: { steps: number[]; factor: number; baseLr: number }) {
     check(
       spec.steps.every((s, i) => Number.isInteger(s) && s >= 1 && (i === 0 || s > spec.steps[i - 1]!)),
-      'steps must be increasing integers ≥ 1',
+      'MultiFactorScheduler',
+      scheduleRules.steps(),
     );
     this.baseLr = spec.baseLr;
   }
@@ -66,8 +68,8 @@ export class CosineScheduler implements LrScheduler {
   readonly baseLr: number;
   constructor(readonly spec: { maxUpdate: number; baseLr: number; finalLr?: number; warmupSteps?: number; warmupBeginLr?: number }) {
     const warm = spec.warmupSteps ?? 0;
-    check(Number.isInteger(spec.maxUpdate) && spec.maxUpdate >= 1, `maxUpdate must be an integer ≥ 1, got ${spec.maxUpdate}`);
-    check(Number.isInteger(warm) && warm >= 0 && warm < spec.maxUpdate, `warmupSteps must be an integer in [0, maxUpdate), got ${warm}`);
+    check(Number.isInteger(spec.maxUpdate) && spec.maxUpdate >= 1, 'CosineScheduler', scheduleRules.maxUpdate(spec.maxUpdate));
+    check(Number.isInteger(warm) && warm >= 0 && warm < spec.maxUpdate, 'CosineScheduler', scheduleRules.warmupSteps(warm));
     this.baseLr = spec.baseLr;
   }
   lr(numUpdate: number): number {

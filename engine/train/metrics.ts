@@ -5,6 +5,7 @@
 //   const acc = new Accuracy(); acc.update(labels, net.call(x)); acc.get(); // ['accuracy', 0.93]
 
 import type { NDArray } from '../ndarray/ndarray.ts';
+import { trainingErrors } from './train-errors.ts';
 
 export interface Metric {
   readonly name: string;
@@ -29,7 +30,7 @@ export class Accuracy implements Metric {
     const p = predicted.toTyped();
     const l = labels.toTyped();
     if (p.length !== l.length) {
-      throw new RangeError(`Accuracy: ${l.length} labels for ${p.length} predictions`);
+      throw trainingErrors.accuracyCount(l.length, p.length);
     }
     for (let i = 0; i < p.length; i++) if (Number(p[i]) === Number(l[i])) this.correct++;
     this.count += p.length;

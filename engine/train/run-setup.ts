@@ -13,7 +13,7 @@ import { Trainer } from './trainer.ts';
 import { TrainingRun } from './run.ts';
 import { batchCount, epochOrder, makeBatch, shapedFor } from './data/dataset.ts';
 import { loadSplitData } from './data/sources.ts';
-import { DataError } from './data/data-error.ts';
+import { modelDataErrors } from './train-errors.ts';
 import { checkTextEmbeddings, checkTextOutput } from './text-model.ts';
 import type { GraphDocument } from '../protocol/graph-document.ts';
 
@@ -56,11 +56,7 @@ export async function prepareRun(net: Block, config: TrainingConfig, options: Pr
   if (train.vocab) {
     checkTextOutput(options.document, train.vocab.length, train.featureShape[0]!, out.shape, train.name);
   } else if (train.task === 'classification' && loss.name === 'softmax-cross-entropy' && (out.ndim !== 2 || out.shape[1]! < train.numClasses!)) {
-    throw new DataError(
-      `the model outputs shape (${out.shape.join(', ')}) per batch, but the data has ${train.numClasses} classes: ` +
-        `end the model with Dense(${train.numClasses})`,
-      { source: train.name },
-    );
+    throw modelDataErrors.classes(train.name, out.shape, train.numClasses);
   }
   for (const a of [probe.x, probe.y, out]) a.dispose();
 

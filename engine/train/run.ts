@@ -27,7 +27,7 @@ import { batchCount, epochOrder, makeBatch, type Dataset } from './data/dataset.
 import { mixSeed } from './data/rng.ts';
 import { checkpointFileName, readCheckpoint, writeCheckpoint, CHECKPOINT_FORMAT, type CheckpointMeta } from './checkpoint.ts';
 import { parameterOwners, summarizeParameter } from './param-summary.ts';
-import { DataError } from './data/data-error.ts';
+import { checkpointErrors } from './train-errors.ts';
 
 export interface RunOptions {
   net: Block;
@@ -157,22 +157,14 @@ export class TrainingRun {
   async restore(path: string): Promise<void> {
     const { meta, params, optimizer } = await readCheckpoint(path, this.options.device);
     if (meta.batchSize !== this.options.batchSize || meta.seed !== this.options.seed) {
-      throw new DataError(
-        `the checkpoint was made with batch size ${meta.batchSize} and seed ${meta.seed}; resume with the same ones ` +
-          `(got ${this.options.batchSize} and ${this.options.seed})`,
-        { source: path, key: 'meta' },
-      );
+      throw checkpointErrors.settings(path, meta, this.options);
     }
     const { trainer } = this.options;
     for (const { name, param } of trainer.params) {
       const saved = params[name];
-      if (!saved)
-        throw new DataError(`the checkpoint has no parameter '${name}' (it has ${Object.keys(params).join(', ')})`, { source: path, key: `param/${name}` });
+      if (!saved) throw checkpointErrors.noParameter(path, name, Object.keys(params));
       if (saved.shape.join() !== (param.shape ?? []).join()) {
-        throw new DataError(`parameter '${name}' has shape (${param.shape?.join(', ')}) but the checkpoint holds (${saved.shape.join(', ')})`, {
-          source: path,
-          key: `param/${name}`,
-        });
+        throw checkpointErrors.parameterShape(path, name, param.shape, saved.shape);
       }
       param.setData(saved);
     }
@@ -194,7 +186,7 @@ export class TrainingRun {
   /** Writes a checkpoint now (between steps) and returns its path. */
   async saveCheckpoint(): Promise<string> {
     const dir = this.options.checkpoint?.dir;
-    if (!dir) throw new DataError('this run has no checkpoint directory');
+    if (!dir) throw checkpointErrors.noDirectory();
     await mkdir(dir, { recursive: true });
     const path = join(dir, checkpointFileName(this.step));
     const { trainer } = this.options;

@@ -4,7 +4,7 @@
 // give one logit per character at every position, (N, T, V). Errors name the node to change.
 
 import type { BlockDefinition, GraphDocument, GraphNode } from '../protocol/graph-document.ts';
-import { DataError } from './data/data-error.ts';
+import { modelDataErrors } from './train-errors.ts';
 
 const label = (node: GraphNode, where: string): string => `${where}node '${node.id}'${node.name ? ` (${node.name})` : ''}`;
 
@@ -29,11 +29,7 @@ export function checkTextEmbeddings(document: GraphDocument | undefined, vocabSi
   for (const { node, where } of document ? embeddings(document) : []) {
     const inputDim = node.attrs?.['inputDim'];
     if (inputDim !== vocabSize) {
-      throw new DataError(
-        `the text has ${vocabSize} distinct characters but ${label(node, where)} is an Embedding with inputDim ` +
-          `${String(inputDim)}: set its inputDim to ${vocabSize}`,
-        { source },
-      );
+      throw modelDataErrors.embeddingDim(source, vocabSize, label(node, where), inputDim);
     }
   }
 }
@@ -44,9 +40,6 @@ export function checkTextOutput(document: GraphDocument | undefined, vocabSize: 
   if (!fits) {
     const producer = document && outputProducer(document);
     const fix = producer ? `; ${label(producer, '')} makes the output: give it ${vocabSize} units` : '';
-    throw new DataError(
-      `the model outputs shape (${outShape.join(', ')}) but text data needs one logit per character at every position, ` + `(N, ${window}, ${vocabSize})${fix}`,
-      { source },
-    );
+    throw modelDataErrors.textOutput(source, outShape, window, vocabSize, fix);
   }
 }

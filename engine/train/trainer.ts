@@ -14,7 +14,7 @@
 
 import type { NDArray } from '../ndarray/ndarray.ts';
 import type { Parameter } from '../nn/parameter.ts';
-import { EngineError } from '../core/errors.ts';
+import { checkpointErrors, trainingErrors } from './train-errors.ts';
 import { type Optimizer, type ParamState } from './optimizers/index.ts';
 
 export interface TrainerOptions {
@@ -81,7 +81,7 @@ export class Trainer {
     this.optimizer = optimizer;
     this.options = options;
     if (options.clipGlobalNorm !== undefined && options.clipGlobalNorm !== null && !(options.clipGlobalNorm > 0)) {
-      throw new EngineError('E_ARGS', 'Trainer', `clipGlobalNorm must be a positive number, got ${options.clipGlobalNorm}`);
+      throw trainingErrors.clipGlobalNorm(options.clipGlobalNorm);
     }
   }
 
@@ -119,15 +119,11 @@ export class Trainer {
 
   /** One update of every trainable parameter from its gradient, averaged over batchSize samples. */
   step(batchSize: number): void {
-    if (!(batchSize > 0)) throw new EngineError('E_ARGS', 'Trainer.step', `batchSize must be positive, got ${batchSize}`);
+    if (!(batchSize > 0)) throw trainingErrors.batchSize(batchSize);
     const trainable = this.trainable;
     for (const { param } of trainable) {
       if (param.listDevices().length > 1) {
-        throw new EngineError(
-          'E_ARGS',
-          'Trainer.step',
-          `parameter '${param.name}' lives on several devices; ` + 'the trainer updates single-device parameters (move it with resetDevice)',
-        );
+        throw trainingErrors.multiDevice(param.name);
       }
     }
     let rescale = 1 / batchSize;
@@ -165,7 +161,7 @@ export class Trainer {
     for (const { name, param } of this.trainable) {
       for (const [slot, a] of Object.entries(this.stateOf(param))) {
         const saved = arrays[`${name}/${slot}`];
-        if (!saved) throw new EngineError('E_ARGS', 'Trainer.loadStates', `the checkpoint has no optimizer state '${name}/${slot}'`);
+        if (!saved) throw checkpointErrors.noOptimizerState(`${name}/${slot}`);
         a.set(null, saved);
       }
     }

@@ -6,7 +6,7 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { writeArrayFile } from '../../io/array-file.ts';
-import { ImportError } from '../import-error.ts';
+import { onnxExternalErrors, onnxReadErrors } from './onnx-errors.ts';
 import { importOnnx, type ImportOptions, type ImportReport } from './onnx-import.ts';
 import { MAX_MODEL_BYTES } from './onnx-reader.ts';
 import { GRAPH_FORMAT, type GraphDocument } from '../../protocol/graph-document.ts';
@@ -20,11 +20,10 @@ function externalReader(folder: string) {
     try {
       size = statSync(file).size;
     } catch {
-      throw new ImportError('E_IMPORT_EXTERNAL', location, `the external data file '${location}' is not beside the model (${folder})`);
+      throw onnxExternalErrors.missing(location, folder);
     }
     const n = length ?? size - offset;
-    if (offset + n > size || n < 0)
-      throw new ImportError('E_IMPORT_EXTERNAL', location, `'${location}' is ${size} bytes; the model reads ${n} bytes at offset ${offset}`);
+    if (offset + n > size || n < 0) throw onnxExternalErrors.short(location, size, n, offset);
     const out = new Uint8Array(n);
     const fd = openSync(file, 'r');
     try {
@@ -50,8 +49,7 @@ export interface ImportFileResult {
  */
 export async function importOnnxFile(path: string, opts: Omit<ImportOptions, 'readExternal'> & { paramsOut?: string } = {}): Promise<ImportFileResult> {
   const size = statSync(path).size;
-  if (size > MAX_MODEL_BYTES)
-    throw new ImportError('E_IMPORT_TOO_LARGE', path, `${path} is ${size} bytes; models over 2 GB are refused (store the weights as external data)`);
+  if (size > MAX_MODEL_BYTES) throw onnxReadErrors.modelTooLarge(path, size);
   const bytes = await readFile(path);
   const { document, parameters, report } = importOnnx(bytes, { ...opts, readExternal: externalReader(dirname(path)) });
   // The document rides along in __metadata__ as exportParameters writes it, so the file alone opens as the model.

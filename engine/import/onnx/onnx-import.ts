@@ -11,7 +11,7 @@ import type { HostTensor } from '../../io/host-tensor.ts';
 import { layerSpec } from '../../nn/layers/index.ts';
 import type { OnnxConstant } from '../../nn/layers/layer-spec.ts';
 import type { GraphDocument } from '../../protocol/graph-document.ts';
-import { ImportError } from '../import-error.ts';
+import { onnxGraphErrors } from './onnx-errors.ts';
 import { onnxToLayers, type Gap } from './onnx-layers.ts';
 import { readOnnx, type ReadOptions } from './onnx-reader.ts';
 import { structure } from './structure.ts';
@@ -75,11 +75,7 @@ export function importOnnx(bytes: Uint8Array, options: ImportOptions = {}): Onnx
   const layers = onnxToLayers(model, options.partial === true);
   const unsupported = summarizeGaps(layers.gaps);
   if (unsupported.length && !options.partial) {
-    throw new ImportError(
-      'E_IMPORT_UNSUPPORTED',
-      unsupported[0]!.nodes[0]!,
-      `the model cannot be imported: ${layers.gaps.length} node(s) have no layer kind (import with --partial to keep the rest):\n${describeGaps(unsupported)}`,
-    );
+    throw onnxGraphErrors.unsupported(unsupported[0]!.nodes[0]!, layers.gaps.length, describeGaps(unsupported));
   }
   const { document, params } = structure(layers, options.title ?? (model.producer ? `imported from ${model.producer}` : 'imported model'));
   const parameters: [string, HostTensor][] = [];
@@ -93,7 +89,7 @@ export function importOnnx(bytes: Uint8Array, options: ImportOptions = {}): Onnx
       const values = params.get(op.where) ?? {};
       for (const [short, p] of op.params) {
         const v = values[short];
-        if (!v) throw new ImportError('E_IMPORT_FORMAT', op.where, `internal: no value for ${p.name} (${op.kind} from the model)`);
+        if (!v) throw onnxGraphErrors.noValue(op.where, p.name, op.kind);
         parameters.push([p.name, hostTensor(v)]);
         // State (BatchNorm's running statistics) is saved with the weights but is not trained.
         if (!layerSpec(op.kind).stateParams?.includes(short)) parameterCount += v.values.length;

@@ -11,7 +11,7 @@
 import { layerKinds, layerSpec } from '../../nn/layers/index.ts';
 import { withDefaults, type LayerSpec, type OnnxConstant, type OnnxNodeView, type OnnxRead } from '../../nn/layers/layer-spec.ts';
 import { asVector } from '../../nn/layers/onnx-read.ts';
-import { ImportError } from '../import-error.ts';
+import { onnxGraphErrors } from './onnx-errors.ts';
 import { findAttention, type FusedSubgraph } from './attention-pattern.ts';
 import { findLayerNorms } from './layer-norm-pattern.ts';
 import { findRecurrent } from './recurrent-pattern.ts';
@@ -97,13 +97,9 @@ export function onnxToLayers(model: OnnxModelIn, partial = false): ImportedLayer
   const gaps: Gap[] = [];
 
   const graphInput = model.inputs[0];
-  if (!graphInput) throw new ImportError('E_IMPORT_FORMAT', '', 'the model has no graph input (every value is an initializer)');
+  if (!graphInput) throw onnxGraphErrors.noInput();
   if (model.inputs.length > 1) {
-    throw new ImportError(
-      'E_IMPORT_UNSUPPORTED',
-      model.inputs[1]!.name,
-      `the model has ${model.inputs.length} inputs (${model.inputs.map((i) => i.name).join(', ')}); documents take one`,
-    );
+    throw onnxGraphErrors.inputs(model.inputs.map((i) => i.name));
   }
   const inputShape = (graphInput.dims ?? []).map((d) => (typeof d === 'number' && d > 0 ? d : -1));
   shapes.set(graphInput.name, inputShape);
@@ -136,12 +132,7 @@ export function onnxToLayers(model: OnnxModelIn, partial = false): ImportedLayer
       try {
         shapes.set(output, spec.outputShape(withDefaults(spec, read.attrs), inShapes as number[][]));
       } catch (error) {
-        if (!partial)
-          throw new ImportError(
-            'E_IMPORT_UNSUPPORTED',
-            n.name,
-            `node '${n.name}' (${n.opType}) read as ${kind} does not fit its input shapes: ${(error as Error).message}`,
-          );
+        if (!partial) throw onnxGraphErrors.shapesMisfit(n.name, n.opType, kind, (error as Error).message);
       }
     }
     layers.push(layer);
@@ -152,12 +143,7 @@ export function onnxToLayers(model: OnnxModelIn, partial = false): ImportedLayer
   for (const n of model.nodes) {
     const ins = n.inputs.map((i) => (i ? resolve(i) : ''));
     const missing = ins.find((i) => i && !known.has(i));
-    if (missing)
-      throw new ImportError(
-        'E_IMPORT_FORMAT',
-        n.name,
-        `node '${n.name}' reads '${missing}' before any node makes it (the graph is not in topological order, or the value does not exist)`,
-      );
+    if (missing) throw onnxGraphErrors.order(n.name, missing);
     for (const o of n.outputs) known.add(o);
     const out = n.outputs[0] ?? '';
     const gap = (why: string): void => void gaps.push({ opType: n.domain ? `${n.domain}.${n.opType}` : n.opType, node: n.name, why });

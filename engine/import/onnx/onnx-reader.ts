@@ -5,7 +5,7 @@
 // model's folder, and no recursion follows the file's nesting (subgraphs are not read).
 
 import { decodeFields, decodePackedInts, decodeString, type ProtoField } from '../../export/onnx/protobuf.ts';
-import { ImportError } from '../import-error.ts';
+import { onnxExternalErrors, onnxReadErrors } from './onnx-errors.ts';
 import type { OnnxAttrValue, OnnxModelIn, OnnxNodeIn, OnnxTensorValue, OnnxValueIn } from './onnx-model.ts';
 
 /** Protobuf's own limit, and the issue's: larger models are refused with a clear message. */
@@ -25,17 +25,16 @@ function fields(bytes: Uint8Array, what: string): ProtoField[] {
   try {
     return decodeFields(bytes);
   } catch (error) {
-    throw new ImportError('E_IMPORT_FORMAT', what, `not a valid ONNX model: ${what} is malformed (${(error as Error).message})`);
+    throw onnxReadErrors.malformed(what, (error as Error).message);
   }
 }
 
 const asBytes = (f: ProtoField, what: string): Uint8Array => {
-  if (!(f.value instanceof Uint8Array) || f.wire !== 2)
-    throw new ImportError('E_IMPORT_FORMAT', what, `not a valid ONNX model: field ${f.field} of ${what} has the wrong wire type`);
+  if (!(f.value instanceof Uint8Array) || f.wire !== 2) throw onnxReadErrors.wireType(what, f.field);
   return f.value;
 };
 const asInt = (f: ProtoField, what: string): number => {
-  if (typeof f.value !== 'bigint') throw new ImportError('E_IMPORT_FORMAT', what, `not a valid ONNX model: field ${f.field} of ${what} is not an integer`);
+  if (typeof f.value !== 'bigint') throw onnxReadErrors.notInteger(what, f.field);
   return Number(BigInt.asIntN(64, f.value));
 };
 const text = (f: ProtoField, what: string): string => decodeString(asBytes(f, what));
@@ -48,14 +47,14 @@ function decodePackedSafe(b: Uint8Array, what: string): number[] {
   try {
     return decodePackedInts(b).map(Number);
   } catch (error) {
-    throw new ImportError('E_IMPORT_FORMAT', what, `not a valid ONNX model: packed ints of ${what} are malformed (${(error as Error).message})`);
+    throw onnxReadErrors.packedInts(what, (error as Error).message);
   }
 }
 function floatsOf(list: ProtoField[], what: string): number[] {
   const out: number[] = [];
   for (const f of list) {
     const b = asBytesOrFixed(f, what);
-    if (b.length % 4) throw new ImportError('E_IMPORT_FORMAT', what, `not a valid ONNX model: packed floats of ${what} are not a multiple of 4 bytes`);
+    if (b.length % 4) throw onnxReadErrors.packedFloats(what);
     const view = new DataView(b.buffer, b.byteOffset, b.length);
     for (let i = 0; i < b.length; i += 4) out.push(view.getFloat32(i, true));
   }
@@ -63,7 +62,7 @@ function floatsOf(list: ProtoField[], what: string): number[] {
 }
 const asBytesOrFixed = (f: ProtoField, what: string): Uint8Array => {
   if (f.value instanceof Uint8Array) return f.value;
-  throw new ImportError('E_IMPORT_FORMAT', what, `not a valid ONNX model: field ${f.field} of ${what} is not float data`);
+  throw onnxReadErrors.notFloats(what, f.field);
 };
 
 const byField = (list: ProtoField[]): Map<number, ProtoField[]> => {
@@ -86,7 +85,7 @@ function half(h: number, bf16: boolean): number {
 function decodeRaw(raw: Uint8Array, dataType: number, count: number, name: string): Float64Array {
   const size = ITEMSIZE[dataType]!;
   if (raw.length !== count * size) {
-    throw new ImportError('E_IMPORT_FORMAT', name, `tensor '${name}' holds ${raw.length} bytes, but its shape needs ${count} × ${size} = ${count * size}`);
+    throw onnxReadErrors.rawBytes(name, raw.length, count, size);
   }
   const v = new DataView(raw.buffer, raw.byteOffset, raw.length);
   const out = new Float64Array(count);
@@ -139,13 +138,13 @@ export function readTensor(bytes: Uint8Array, where: string, opts: ReadOptions):
   const shape = intsOf(f.get(1) ?? [], name);
   const dataType = f.get(2) ? asInt(f.get(2)![0]!, name) : 0;
   if (!(dataType in ITEMSIZE)) {
-    throw new ImportError('E_IMPORT_UNSUPPORTED', name, `tensor '${name}' has data type ${DTYPE_NAME[dataType] ?? dataType}, which has no engine form`);
+    throw onnxReadErrors.tensorDtype(name, DTYPE_NAME[dataType] ?? dataType);
   }
   if (shape.length > 32 || shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
-    throw new ImportError('E_IMPORT_FORMAT', name, `tensor '${name}' has an invalid shape (${shape.join(', ')})`);
+    throw onnxReadErrors.tensorShape(name, shape);
   }
   const count = shape.reduce((a, b) => a * b, 1);
-  if (count * ITEMSIZE[dataType]! > MAX_MODEL_BYTES) throw new ImportError('E_IMPORT_TOO_LARGE', name, `tensor '${name}' (${shape.join(' × ')}) is over 2 GB`);
+  if (count * ITEMSIZE[dataType]! > MAX_MODEL_BYTES) throw onnxReadErrors.tensorTooLarge(name, shape);
   let values: Float64Array;
   if (f.get(14) && asInt(f.get(14)![0]!, name) === 1) {
     values = decodeRaw(externalBytes(f.get(13) ?? [], name, opts), dataType, count, name);
@@ -164,7 +163,7 @@ export function readTensor(bytes: Uint8Array, where: string, opts: ReadOptions):
               : dataType === 10 || dataType === 16
                 ? intsOf(f.get(5) ?? [], name).map((h) => half(h, dataType === 16))
                 : intsOf(f.get(5) ?? [], name);
-    if (typed.length !== count) throw new ImportError('E_IMPORT_FORMAT', name, `tensor '${name}' holds ${typed.length} values, but its shape needs ${count}`);
+    if (typed.length !== count) throw onnxReadErrors.tensorValues(name, typed.length, count);
     values = Float64Array.from(typed);
   }
   return { name, dataType, shape, values };
@@ -180,18 +179,13 @@ function externalBytes(entries: ProtoField[], name: string, opts: ReadOptions): 
   const location = kv.get('location') ?? '';
   // A hostile model must not read files outside its own folder.
   if (!location || location.startsWith('/') || location.includes('\\') || location.split('/').includes('..')) {
-    throw new ImportError('E_IMPORT_EXTERNAL', name, `tensor '${name}' names the external file '${location}'; only files beside the model are read`);
+    throw onnxExternalErrors.outside(name, location);
   }
-  if (!opts.readExternal)
-    throw new ImportError(
-      'E_IMPORT_EXTERNAL',
-      name,
-      `tensor '${name}' is in the external file '${location}'; import the model from its file so the file beside it can be read`,
-    );
+  if (!opts.readExternal) throw onnxExternalErrors.noFile(name, location);
   const offset = Number(kv.get('offset') ?? '0');
   const length = kv.has('length') ? Number(kv.get('length')) : undefined;
   if (!Number.isSafeInteger(offset) || offset < 0 || (length !== undefined && (!Number.isSafeInteger(length) || length < 0))) {
-    throw new ImportError('E_IMPORT_EXTERNAL', name, `tensor '${name}': external offset/length are not valid byte counts`);
+    throw onnxExternalErrors.byteCounts(name);
   }
   return opts.readExternal(location, offset, length);
 }
@@ -201,7 +195,7 @@ function readAttribute(bytes: Uint8Array, node: string, opts: ReadOptions): [str
   const name = f.get(1) ? text(f.get(1)![0]!, node) : '';
   const type = f.get(20) ? asInt(f.get(20)![0]!, node) : 0;
   const where = `${node}.${name}`;
-  if (f.get(21)) throw new ImportError('E_IMPORT_UNSUPPORTED', where, `attribute '${name}' of node '${node}' refers to a function attribute`);
+  if (f.get(21)) throw onnxReadErrors.functionAttribute(node, name);
   switch (type) {
     case 1:
       return [name, floatsOf(f.get(2) ?? [], where)[0] ?? 0];
@@ -257,26 +251,21 @@ function readValueInfo(bytes: Uint8Array): OnnxValueIn {
  * @example const model = readOnnx(readFileSync('resnet18.onnx'));
  */
 export function readOnnx(bytes: Uint8Array, opts: ReadOptions = {}): OnnxModelIn {
-  if (bytes.length > MAX_MODEL_BYTES)
-    throw new ImportError('E_IMPORT_TOO_LARGE', '', `the model is ${bytes.length} bytes; models over 2 GB are refused (store the weights as external data)`);
-  if (bytes.length === 0) throw new ImportError('E_IMPORT_FORMAT', '', 'not a valid ONNX model: the file is empty');
+  if (bytes.length > MAX_MODEL_BYTES) throw onnxReadErrors.modelTooLarge('', bytes.length);
+  if (bytes.length === 0) throw onnxReadErrors.empty();
   const m = byField(fields(bytes, 'the model'));
   const graphField = m.get(7)?.[0];
-  if (!graphField) throw new ImportError('E_IMPORT_FORMAT', '', 'not a valid ONNX model: it has no graph (is this an ONNX file?)');
+  if (!graphField) throw onnxReadErrors.noGraph();
   const opsets = (m.get(8) ?? []).map((o) => {
     const f = byField(fields(asBytes(o, 'opset_import'), 'opset_import'));
     return { domain: f.get(1) ? text(f.get(1)![0]!, 'opset') : '', version: f.get(2) ? asInt(f.get(2)![0]!, 'opset') : 0 };
   });
   const opset = opsets.find((o) => o.domain === '' || o.domain === 'ai.onnx')?.version ?? 0;
   if (opset < OPSET_MIN || opset > OPSET_MAX) {
-    throw new ImportError(
-      'E_IMPORT_OPSET',
-      '',
-      `the model uses opset ${opset || 'none'}; opsets ${OPSET_MIN} to ${OPSET_MAX} are read (convert it with onnx.version_converter)`,
-    );
+    throw onnxReadErrors.opset(opset, OPSET_MIN, OPSET_MAX);
   }
   const g = byField(fields(asBytes(graphField, 'the graph'), 'the graph'));
-  if (g.get(15)?.length) throw new ImportError('E_IMPORT_UNSUPPORTED', '', 'the model has sparse initializers, which are not read');
+  if (g.get(15)?.length) throw onnxReadErrors.sparseInitializers();
   const initializers = new Map<string, OnnxTensorValue>();
   (g.get(5) ?? []).forEach((t, i) => {
     const tensor = readTensor(asBytes(t, `initializer ${i}`), `initializer ${i}`, opts);

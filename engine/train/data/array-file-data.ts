@@ -6,7 +6,7 @@ import { readArrayFileInfo } from '../../io/array-file.ts';
 import type { HostTensor } from '../../io/host-tensor.ts';
 import { isHostTensor } from '../../io/host-tensor.ts';
 import { makeDataset, type Dataset, type Task } from './dataset.ts';
-import { DataError } from './data-error.ts';
+import { arrayDataErrors, dataFileErrors } from './data-errors.ts';
 
 export interface ArrayFileDataOptions {
   /** .npz: the features key; .npy: ignored. */
@@ -30,14 +30,10 @@ function pick(entries: Record<string, HostTensor>, wanted: string | undefined, d
   const keys = Object.keys(entries);
   const key = wanted ?? defaults.find((k) => keys.includes(k));
   if (key === undefined) {
-    throw new DataError(
-      `no ${role} array: looked for ${defaults.map((k) => `'${k}'`).join(', ')}; the file has ${keys.map((k) => `'${k}'`).join(', ')} ` +
-        `(choose with ${role === 'label' ? '--label' : '--features'})`,
-      { source },
-    );
+    throw arrayDataErrors.noDefaultArray(source, role, defaults, keys);
   }
   const t = entries[key];
-  if (!t) throw new DataError(`there is no array named '${key}'; the file has ${keys.map((k) => `'${k}'`).join(', ')}`, { source, key });
+  if (!t) throw arrayDataErrors.noArray(source, key, keys);
   return [key, t];
 }
 
@@ -47,13 +43,13 @@ export async function readArrayFileData(path: string, options: ArrayFileDataOpti
   const task = options.task ? { task: options.task } : {};
   if (isHostTensor(content)) {
     if (content.shape.length !== 2 || content.shape[1]! < 2) {
-      throw new DataError(`a .npy data file must be a 2-D matrix with a label column, got shape ${JSON.stringify(content.shape)}`, { source: path });
+      throw arrayDataErrors.npyShape(path, content.shape);
     }
     const [n, width] = content.shape as [number, number];
     const spec = options.label ?? -1;
     const col = typeof spec === 'number' ? (spec < 0 ? width + spec : spec) : Number(spec);
     if (!Number.isInteger(col) || col < 0 || col >= width) {
-      throw new DataError(`label column ${String(spec)} is out of range: the matrix has ${width} columns`, { source: path, column: String(spec) });
+      throw arrayDataErrors.labelColumn(path, String(spec), width);
     }
     const all = toFloat32(content);
     const features = new Float32Array(n * (width - 1));
@@ -67,18 +63,13 @@ export async function readArrayFileData(path: string, options: ArrayFileDataOpti
     }
     return makeDataset({ name: path, features, featureShape: [width - 1], labels, labelShape: [], ...task });
   }
-  if (Array.isArray(content))
-    throw new DataError('the file holds a positional list of arrays; save named arrays (np.savez(f, x=..., y=...))', { source: path });
+  if (Array.isArray(content)) throw dataFileErrors.positionalArrays(path);
   const [fKey, x] = pick(content, options.features, FEATURE_KEYS, 'feature', path);
   const [lKey, y] = pick(content, options.label === undefined ? undefined : String(options.label), LABEL_KEYS, 'label', path);
   if (x.shape.length < 1 || y.shape[0] !== x.shape[0]) {
-    throw new DataError(
-      `'${fKey}' has shape ${JSON.stringify(x.shape)} and '${lKey}' has shape ${JSON.stringify(y.shape)}: ` + 'they need the same number of rows (axis 0)',
-      { source: path, key: lKey },
-    );
+    throw arrayDataErrors.rows(path, fKey, x.shape, lKey, y.shape);
   }
-  if (x.dtype === 'bool' || y.dtype === 'bool')
-    throw new DataError('boolean arrays are not training data; convert them to numbers', { source: path, key: x.dtype === 'bool' ? fKey : lKey });
+  if (x.dtype === 'bool' || y.dtype === 'bool') throw arrayDataErrors.boolean(path, x.dtype === 'bool' ? fKey : lKey);
   return makeDataset({
     name: path,
     features: toFloat32(x),

@@ -4,7 +4,7 @@
 // row has a cell that is not a number, unless `header` says otherwise.
 
 import { makeDataset, type Dataset, type Task } from './dataset.ts';
-import { DataError } from './data-error.ts';
+import { csvErrors, dataFileErrors } from './data-errors.ts';
 
 export interface CsvOptions {
   /** The label column: a header name or a 0-based index (default: the last column). */
@@ -42,7 +42,7 @@ export function splitLine(text: string, delimiter: string, line: number, source:
       cell += ch;
     }
   }
-  if (quoted) throw new DataError('a quoted field is not closed on this line', { source, line, column: cells.length + 1 });
+  if (quoted) throw csvErrors.unclosedQuote(source, line, cells.length + 1);
   cells.push(cell);
   return cells;
 }
@@ -58,15 +58,14 @@ function resolveColumn(spec: string | number, header: string[] | null, width: nu
   if (typeof spec === 'number') {
     const i = spec < 0 ? width + spec : spec;
     if (!Number.isInteger(i) || i < 0 || i >= width) {
-      throw new DataError(`${role} column index ${spec} is out of range: the file has ${width} columns (0 .. ${width - 1})`, { source, line: 1 });
+      throw csvErrors.columnRange(source, role, spec, width);
     }
     return i;
   }
   if (/^-?\d+$/.test(spec) && (!header || !header.includes(spec))) return resolveColumn(Number(spec), header, width, source, role);
-  if (!header) throw new DataError(`${role} column '${spec}' is a name, but the file has no header row; use a 0-based index`, { source, line: 1 });
+  if (!header) throw csvErrors.columnNameWithoutHeader(source, role, spec);
   const i = header.indexOf(spec);
-  if (i < 0)
-    throw new DataError(`no ${role} column named '${spec}'; the header has ${header.map((h) => `'${h}'`).join(', ')}`, { source, line: 1, column: spec });
+  if (i < 0) throw csvErrors.columnName(source, role, spec, header);
   return i;
 }
 
@@ -79,31 +78,31 @@ export function parseCsv(text: string, options: CsvOptions = {}): Dataset {
   lines.forEach((l, i) => {
     if (l.trim() !== '') rows.push({ cells: splitLine(l, delimiter, i + 1, source), line: i + 1 });
   });
-  if (rows.length === 0) throw new DataError('the file is empty', { source });
+  if (rows.length === 0) throw dataFileErrors.empty(source);
   const first = rows[0]!;
   const hasHeader = options.header === 'auto' || options.header === undefined ? looksLikeHeader(first.cells) : options.header;
   const header = hasHeader ? first.cells.map((c) => c.trim()) : null;
   const body = hasHeader ? rows.slice(1) : rows;
-  if (body.length === 0) throw new DataError('the file has a header but no data rows', { source });
+  if (body.length === 0) throw csvErrors.headerOnly(source);
   const width = first.cells.length;
   const labelCol = resolveColumn(options.label ?? -1, header, width, source, 'label');
   const featureCols = options.features
     ? options.features.map((f) => resolveColumn(f, header, width, source, 'feature'))
     : [...Array(width).keys()].filter((i) => i !== labelCol);
-  if (featureCols.length === 0) throw new DataError('no feature columns are left besides the label', { source });
-  if (featureCols.includes(labelCol)) throw new DataError(`column ${header?.[labelCol] ?? labelCol} is both a feature and the label`, { source });
+  if (featureCols.length === 0) throw csvErrors.noFeatures(source);
+  if (featureCols.includes(labelCol)) throw csvErrors.featureIsLabel(source, header?.[labelCol] ?? labelCol);
   const features = new Float32Array(body.length * featureCols.length);
   const labels = new Float32Array(body.length);
   const read = (cells: string[], col: number, line: number): number => {
     const cell = cells[col]!;
     if (!isNumber(cell)) {
       const name = header ? ` ('${header[col]}')` : '';
-      throw new DataError(`${JSON.stringify(cell)}${name} is not a number`, { source, line, column: col + 1 });
+      throw csvErrors.notANumber(source, cell, name, line, col + 1);
     }
     return Number(cell);
   };
   body.forEach(({ cells, line }, r) => {
-    if (cells.length !== width) throw new DataError(`this row has ${cells.length} columns, but the first row has ${width}`, { source, line });
+    if (cells.length !== width) throw csvErrors.rowWidth(source, line, cells.length, width);
     featureCols.forEach((c, j) => {
       features[r * featureCols.length + j] = read(cells, c, line);
     });

@@ -6,7 +6,7 @@ import type { NDArray } from '../../ndarray/ndarray.ts';
 import { np } from '../../ndarray/np.ts';
 import type { Device } from '../../ndarray/device.ts';
 import { mixSeed, permutation } from './rng.ts';
-import { DataError } from './data-error.ts';
+import { datasetErrors } from './data-errors.ts';
 
 export type Task = 'classification' | 'regression';
 
@@ -67,11 +67,11 @@ export interface SplitOptions {
 /** A seeded random train / validation split (disjoint rows). */
 export function trainValidationSplit(ds: Dataset, options: SplitOptions = {}): { train: Dataset; validation: Dataset } {
   const fraction = options.validationFraction ?? 0.2;
-  if (!(fraction >= 0 && fraction < 1)) throw new DataError(`validationFraction must be in [0, 1), got ${fraction}`, { source: ds.name });
+  if (!(fraction >= 0 && fraction < 1)) throw datasetErrors.validationFraction(ds.name, fraction);
   const nVal = options.validation ?? Math.round(ds.length * fraction);
   const nTrain = options.train ?? ds.length - nVal;
   if (nVal < 0 || nTrain < 1 || nVal + nTrain > ds.length) {
-    throw new DataError(`cannot take ${nTrain} training and ${nVal} validation rows from ${ds.length}`, { source: ds.name });
+    throw datasetErrors.split(ds.name, nTrain, nVal, ds.length);
   }
   const order = permutation(ds.length, mixSeed(options.seed ?? 0, 0x5eed));
   return {
@@ -120,17 +120,13 @@ export function makeDataset(init: Omit<Dataset, 'task' | 'numClasses' | 'length'
   const l = sizeOf(init.labelShape);
   const length = f === 0 ? 0 : init.features.length / f;
   if (!Number.isInteger(length) || init.labels.length !== length * l) {
-    throw new DataError(
-      `${init.features.length} feature values and ${init.labels.length} label values do not make whole rows ` +
-        `of shape ${JSON.stringify(init.featureShape)} / ${JSON.stringify(init.labelShape)}`,
-      { source: init.name },
-    );
+    throw datasetErrors.wholeRows(init.name, init.features.length, init.labels.length, init.featureShape, init.labelShape);
   }
-  if (length === 0) throw new DataError('the data set has no rows', { source: init.name });
+  if (length === 0) throw datasetErrors.noRows(init.name);
   const integral = l === 1 && init.labels.every((v) => Number.isInteger(v) && v >= 0);
   const task = init.task ?? (integral ? 'classification' : 'regression');
   if (task === 'classification') {
-    if (!integral) throw new DataError('classification labels must be one non-negative integer class index per row', { source: init.name });
+    if (!integral) throw datasetErrors.classLabels(init.name);
     let max = 0;
     for (const v of init.labels) if (v > max) max = v;
     return { ...init, length, task, numClasses: max + 1 };

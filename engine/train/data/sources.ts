@@ -6,11 +6,10 @@ import { subset, trainValidationSplit, type Dataset, type Task } from './dataset
 import { parseCsv } from './csv.ts';
 import { readArrayFileData } from './array-file-data.ts';
 import { openRegularFile } from '../../io/array-file.ts';
-import { IoError } from '../../io/io-error.ts';
 import { loadMnist } from './mnist.ts';
 import { syntheticLinear, twoSpirals } from './synthetic.ts';
 import { permutation, mixSeed } from './rng.ts';
-import { DataError } from './data-error.ts';
+import { dataFileErrors, unreadableFile } from './data-errors.ts';
 import { textCorpus, textDataset } from './text.ts';
 
 /** Windows of this many characters when a text source does not say (the char-transformer's input length). */
@@ -26,13 +25,7 @@ async function readRegularText(path: string): Promise<string> {
       await fh.close();
     }
   } catch (e) {
-    const cause = (e as { cause?: NodeJS.ErrnoException }).cause;
-    throw new DataError(
-      e instanceof IoError && e.code === 'E_FILE_NOT_REGULAR'
-        ? `the file ${e.detail}`
-        : `cannot read the file (${cause?.code ?? (e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-      { source: path },
-    );
+    throw unreadableFile(path, e);
   }
 }
 
@@ -55,7 +48,7 @@ export async function loadDataSource(source: DataSource, options: { seed?: numbe
     case 'arrays':
       return readArrayFileData(source.path, { ...source, ...task });
     case 'text': {
-      if (options.task === 'regression') throw new DataError('text data is a classification task (the next character)', { source: source.path });
+      if (options.task === 'regression') throw dataFileErrors.textTask(source.path);
       return textDataset(textCorpus(await readRegularText(source.path), source.path), source.window ?? DEFAULT_TEXT_WINDOW, source.stride ?? 1);
     }
   }

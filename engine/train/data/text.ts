@@ -4,7 +4,7 @@
 // entropy, the loss a model that ignores context cannot beat.
 
 import { readFile } from 'node:fs/promises';
-import { DataError } from './data-error.ts';
+import { textErrors, unreadableFile } from './data-errors.ts';
 import type { Dataset } from './dataset.ts';
 
 export interface TextCorpus {
@@ -27,7 +27,7 @@ export interface TextWindows {
 /** The corpus of a text (code points, not UTF-16 units, so any script works). */
 export function textCorpus(text: string, name = 'text'): TextCorpus {
   const chars = Array.from(text);
-  if (chars.length < 2) throw new DataError('the text needs at least two characters', { source: name });
+  if (chars.length < 2) throw textErrors.tooShort(name);
   const vocab = [...new Set(chars)].sort();
   const index = new Map(vocab.map((c, i) => [c, i]));
   return { name, vocab, ids: Int32Array.from(chars, (c) => index.get(c)!) };
@@ -38,16 +38,16 @@ export async function readTextCorpus(path: string): Promise<TextCorpus> {
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
-    throw new DataError(`cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { source: path });
+    throw unreadableFile(path, e);
   }
   return textCorpus(text, path);
 }
 
 /** Every `stride`-th window of `window` ids and its next-character targets. */
 export function textWindows(corpus: TextCorpus, window: number, stride = 1): TextWindows {
-  if (!Number.isInteger(window) || window < 1) throw new DataError(`the window must be a positive integer, got ${window}`, { source: corpus.name });
+  if (!Number.isInteger(window) || window < 1) throw textErrors.window(corpus.name, window);
   const starts = Math.floor((corpus.ids.length - 1 - window) / stride) + 1;
-  if (starts < 1) throw new DataError(`the text (${corpus.ids.length} characters) is shorter than one window of ${window} + 1`, { source: corpus.name });
+  if (starts < 1) throw textErrors.shorterThanWindow(corpus.name, corpus.ids.length, window);
   const inputs = new Int32Array(starts * window);
   const targets = new Int32Array(starts * window);
   for (let w = 0; w < starts; w++) {
@@ -89,7 +89,7 @@ export function unigramEntropy(corpus: TextCorpus): number {
 export const encodeText = (corpus: TextCorpus, text: string): number[] =>
   Array.from(text, (c) => {
     const id = corpus.vocab.indexOf(c);
-    if (id < 0) throw new DataError(`the character ${JSON.stringify(c)} is not in the vocabulary`, { source: corpus.name });
+    if (id < 0) throw textErrors.notInVocabulary(corpus.name, c);
     return id;
   });
 

@@ -3,6 +3,7 @@ import { Optimizer, type OptimizerOptions } from './optimizer.ts';
 import { SGD, type SGDOptions } from './sgd.ts';
 import { Adam, type AdamOptions } from './adam.ts';
 import { AdamW } from './adamw.ts';
+import { trainingErrors } from '../train-errors.ts';
 
 export { Optimizer, SGD, Adam, AdamW };
 export type { OptimizerOptions, SGDOptions, AdamOptions };
@@ -20,6 +21,6 @@ export function createOptimizer(name: OptimizerName, options: SGDOptions & AdamO
     case 'adamw':
       return new AdamW(options);
     default:
-      throw new RangeError(`unknown optimizer ${JSON.stringify(name)}; use sgd, adam or adamw`);
+      throw trainingErrors.unknownOptimizer(name);
   }
 }
