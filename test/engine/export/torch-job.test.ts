@@ -2,7 +2,8 @@
 // gloo): torchrun with two processes trains the exported MNIST MLP for one epoch (both ranks train,
 // validation accuracy ≥ 90%), its checkpoint opens in Blocksmith as a model whose forward equals
 // PyTorch's and whose file is byte for byte Blocksmith's own export; one process reaches
-// Blocksmith's loss after one epoch; checkpoints resume both ways; the follower reads the job.
+// Blocksmith's loss after one epoch; checkpoints resume both ways; trained parameters (.params, a
+// model .safetensors) seed the job; the follower reads the job.
 // Skipped, with the reason printed, where /usr/bin/python3 has no torch.
 
 import { test, before, after } from 'node:test';
@@ -221,6 +222,64 @@ test('blocksmith export DOC.json --torch-job DIR writes the job directory', { sk
   python(['-m', 'py_compile', 'train.py', 'blocksmith_job.py', 'model.py'], dir);
   await writeFile(path.join(dir, 'touched'), '');
 });
+
+test(
+  'trained parameters seed the job: export --params FILE.params, or a .safetensors model as the document, is what the job starts from',
+  { skip },
+  async () => {
+    // Values no initialization gives, saved as an MXNet .params file (structural keys) and as a model .safetensors.
+    const trained = await mnistModel();
+    [...trained.net.collectParams().values()].forEach((p, i) => p.setData(np.random.uniform(-0.2, 0.2, p.shape!, { seed: 40 + i })));
+    const params = path.join(work, 'trained.params');
+    const model = path.join(work, 'trained.safetensors');
+    await exportParameters(trained, params, 'mxnet');
+    await exportParameters(trained, model, 'safetensors');
+    const x = np.random.uniform(0, 1, [3, 784]);
+    await writeArrayFile(path.join(work, 'seed-x.npy'), { dtype: 'float32', shape: [3, 784], data: x.toTyped() as Float32Array });
+    const ours = runModel(trained, [x]).outputs[0]!.toTyped() as Float32Array;
+    const cli = (args: string[]) =>
+      execFileSync(process.execPath, [path.join(root, 'scripts/blocksmith.mjs'), 'export', ...args, '--data', 'mnist', '--epochs', '1'], {
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
+    // PyTorch's forward of the job's model.py on the job's init.safetensors = Blocksmith's forward with the trained values.
+    const script =
+      'import sys, json, numpy as np, torch\nsys.path.insert(0, sys.argv[1])\nimport model as m\n' +
+      "net = m.load_safetensors(m.Net(), sys.argv[1] + '/init.safetensors').eval()\nwith torch.no_grad():\n" +
+      '    print(json.dumps(net(torch.from_numpy(np.load(sys.argv[2]))).reshape(-1).tolist()))\n';
+    for (const [what, args] of [
+      ['--params trained.params', [path.join(root, 'assets/examples/mnist-mlp.json'), '--params', params]],
+      ['trained.safetensors as the document', [model]],
+    ] as const) {
+      const dir = path.join(work, `seeded-${what.includes('--params') ? 'params' : 'model'}`);
+      assert.match(cli([...args, '--torch-job', dir]), /wrote the PyTorch training job .*parameters from /);
+      const theirs = JSON.parse(python(['-c', script, dir, path.join(work, 'seed-x.npy')], work)) as number[];
+      assert.ok(maxRelativeError(ours, theirs) < 1e-5, `${what}: the job's initial model differs by ${maxRelativeError(ours, theirs)}`);
+    }
+    // --seed would replace the trained values with fresh ones: refused, not silently ignored.
+    const refused = spawnSync(
+      process.execPath,
+      [
+        path.join(root, 'scripts/blocksmith.mjs'),
+        'export',
+        path.join(root, 'assets/examples/mnist-mlp.json'),
+        '--params',
+        params,
+        '--seed',
+        '3',
+        '--data',
+        'mnist',
+        '--epochs',
+        '1',
+        '--torch-job',
+        path.join(work, 'x'),
+      ],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    assert.notEqual(refused.status, 0);
+    assert.match(refused.stderr, /--seed gives the job fresh parameters/);
+  },
+);
 
 test("started from the editor's engine: torchrun runs the job, the follower sees it train, stopJob stops it", { skip }, async () => {
   const dir = path.join(work, 'long');
