@@ -2,76 +2,34 @@
 // gloo): torchrun with two processes trains the exported MNIST MLP for one epoch (both ranks train,
 // validation accuracy ≥ 90%), its checkpoint opens in Blocksmith as a model whose forward equals
 // PyTorch's and whose file is byte for byte Blocksmith's own export; one process reaches
-// Blocksmith's loss after one epoch; checkpoints resume both ways; trained parameters (.params, a
-// model .safetensors) seed the job; the follower reads the job.
+// Blocksmith's loss after one epoch; checkpoints resume both ways; the follower reads the job.
+// (torch-job-options.test.ts: seeding from trained parameters, per-process batches and rate scaling.)
 // Skipped, with the reason printed, where /usr/bin/python3 has no torch.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { cpu, np } from '../../../engine/index.ts';
-import { buildModel, parseDocument, runModel, type BuiltModel } from '../../../engine/graph/index.ts';
+import { buildModel, parseDocument, runModel } from '../../../engine/graph/index.ts';
 import { exportParameters, openModelFile } from '../../../engine/export/index.ts';
 import { exportTorchJob } from '../../../engine/export/torch-job/torch-job.ts';
 import { readJobProgress } from '../../../engine/export/torch-job/job-follow.ts';
 import { startJob, stopJob } from '../../../engine/export/torch-job/job-launch.ts';
 import { writeArrayFile } from '../../../engine/io/array-file.ts';
 import { prepareRun } from '../../../engine/train/index.ts';
-import { zTrainingConfig, type EpochRecord, type TrainingConfigInput } from '../../../engine/protocol/training-config.ts';
+import { zTrainingConfig } from '../../../engine/protocol/training-config.ts';
 import { maxRelativeError } from './relative-error.ts';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const PYTHON = '/usr/bin/python3';
-const hasTorch = spawnSync(PYTHON, ['-c', 'import torch, numpy'], { encoding: 'utf8' }).status === 0;
-const skip = hasTorch ? false : `${PYTHON} cannot import torch and numpy (apt install python3-torch python3-numpy)`;
-/** Debian installs torchrun as /usr/bin/torchrun; `python3 -m torch.distributed.run` is the same program. */
-const TORCHRUN = existsSync('/usr/bin/torchrun') ? ['/usr/bin/torchrun'] : [PYTHON, '-m', 'torch.distributed.run'];
-const ENV = { ...process.env, OMP_NUM_THREADS: '1', PYTHONDONTWRITEBYTECODE: '1' };
-
-/** The split and settings of the engine's MNIST training test: 8,000 / 2,000 digits, SGD 0.1, momentum 0.9. */
-const CONFIG: TrainingConfigInput = {
-  data: { kind: 'mnist' },
-  trainSize: 8000,
-  validationSize: 2000,
-  epochs: 1,
-  batchSize: 64,
-  optimizer: { name: 'sgd', learningRate: 0.1, momentum: 0.9 },
-};
+import { CONFIG, ENV, epochsOf, hasTorch, metrics, mnistDocument, mnistModel, python, root, skip, TORCHRUN } from './torch-job-helpers.ts';
 
 let work: string;
 let job: string;
-let documentJson: unknown;
-
-async function mnistModel(): Promise<BuiltModel> {
-  const { document } = parseDocument(documentJson);
-  const model = buildModel(document!, { seed: 0 });
-  runModel(model, []);
-  return model;
-}
-
-type Line = Record<string, unknown>;
-async function metrics(dir: string): Promise<Line[]> {
-  return (await readFile(path.join(dir, 'metrics.jsonl'), 'utf8'))
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as Line);
-}
-const epochsOf = (lines: Line[]) => lines.filter((l) => l.kind === 'epoch') as unknown as (EpochRecord & { samplesPerRank: number[] })[];
-
-function python(args: string[], cwd: string): string {
-  const r = spawnSync(PYTHON, args, { cwd, env: ENV, encoding: 'utf8', timeout: 300_000 });
-  assert.equal(r.status, 0, `python3 ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
+const documentJson = mnistDocument();
 
 before(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'blocksmith-torch-job-'));
-  documentJson = JSON.parse(await readFile(path.join(root, 'assets/examples/mnist-mlp.json'), 'utf8'));
   job = path.join(work, 'job');
   if (hasTorch) await exportTorchJob(await mnistModel(), zTrainingConfig.parse(CONFIG), job);
 });
@@ -222,64 +180,6 @@ test('blocksmith export DOC.json --torch-job DIR writes the job directory', { sk
   python(['-m', 'py_compile', 'train.py', 'blocksmith_job.py', 'model.py'], dir);
   await writeFile(path.join(dir, 'touched'), '');
 });
-
-test(
-  'trained parameters seed the job: export --params FILE.params, or a .safetensors model as the document, is what the job starts from',
-  { skip },
-  async () => {
-    // Values no initialization gives, saved as an MXNet .params file (structural keys) and as a model .safetensors.
-    const trained = await mnistModel();
-    [...trained.net.collectParams().values()].forEach((p, i) => p.setData(np.random.uniform(-0.2, 0.2, p.shape!, { seed: 40 + i })));
-    const params = path.join(work, 'trained.params');
-    const model = path.join(work, 'trained.safetensors');
-    await exportParameters(trained, params, 'mxnet');
-    await exportParameters(trained, model, 'safetensors');
-    const x = np.random.uniform(0, 1, [3, 784]);
-    await writeArrayFile(path.join(work, 'seed-x.npy'), { dtype: 'float32', shape: [3, 784], data: x.toTyped() as Float32Array });
-    const ours = runModel(trained, [x]).outputs[0]!.toTyped() as Float32Array;
-    const cli = (args: string[]) =>
-      execFileSync(process.execPath, [path.join(root, 'scripts/blocksmith.mjs'), 'export', ...args, '--data', 'mnist', '--epochs', '1'], {
-        encoding: 'utf8',
-        timeout: 120_000,
-      });
-    // PyTorch's forward of the job's model.py on the job's init.safetensors = Blocksmith's forward with the trained values.
-    const script =
-      'import sys, json, numpy as np, torch\nsys.path.insert(0, sys.argv[1])\nimport model as m\n' +
-      "net = m.load_safetensors(m.Net(), sys.argv[1] + '/init.safetensors').eval()\nwith torch.no_grad():\n" +
-      '    print(json.dumps(net(torch.from_numpy(np.load(sys.argv[2]))).reshape(-1).tolist()))\n';
-    for (const [what, args] of [
-      ['--params trained.params', [path.join(root, 'assets/examples/mnist-mlp.json'), '--params', params]],
-      ['trained.safetensors as the document', [model]],
-    ] as const) {
-      const dir = path.join(work, `seeded-${what.includes('--params') ? 'params' : 'model'}`);
-      assert.match(cli([...args, '--torch-job', dir]), /wrote the PyTorch training job .*parameters from /);
-      const theirs = JSON.parse(python(['-c', script, dir, path.join(work, 'seed-x.npy')], work)) as number[];
-      assert.ok(maxRelativeError(ours, theirs) < 1e-5, `${what}: the job's initial model differs by ${maxRelativeError(ours, theirs)}`);
-    }
-    // --seed would replace the trained values with fresh ones: refused, not silently ignored.
-    const refused = spawnSync(
-      process.execPath,
-      [
-        path.join(root, 'scripts/blocksmith.mjs'),
-        'export',
-        path.join(root, 'assets/examples/mnist-mlp.json'),
-        '--params',
-        params,
-        '--seed',
-        '3',
-        '--data',
-        'mnist',
-        '--epochs',
-        '1',
-        '--torch-job',
-        path.join(work, 'x'),
-      ],
-      { encoding: 'utf8', timeout: 60_000 },
-    );
-    assert.notEqual(refused.status, 0);
-    assert.match(refused.stderr, /--seed gives the job fresh parameters/);
-  },
-);
 
 test("started from the editor's engine: torchrun runs the job, the follower sees it train, stopJob stops it", { skip }, async () => {
   const dir = path.join(work, 'long');
