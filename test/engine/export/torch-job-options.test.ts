@@ -2,7 +2,7 @@
 // parameters seed the job (`export --params FILE.params`, or a model .safetensors as the document:
 // PyTorch's forward of the job's starting model equals Blocksmith's with those values), and
 // per-process batches with `--scale-lr linear` train with the scaled rate and log every field the
-// editor's follower reads. Skipped, with the reason printed, where /usr/bin/python3 has no torch.
+// editor's follower reads, with checkpoints at the interval set. Skipped, with the reason printed, where /usr/bin/python3 has no torch.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -84,33 +84,41 @@ test(
   },
 );
 
-test('per-process batches with --scale-lr linear: 2 processes log twice the rate, and every metrics field the follower reads', { skip }, async () => {
-  const dir = path.join(work, 'scaled');
-  const config = zTrainingConfig.parse({
-    ...CONFIG,
-    data: { kind: 'mnist', limit: 200 },
-    trainSize: 160,
-    validationSize: 40,
-    batchSize: 10,
-    optimizer: { name: 'sgd', learningRate: 0.05 },
-  });
-  await exportTorchJob(await mnistModel(), config, dir, { scaleLr: 'linear', perProcessBatch: true });
-  const [cmd, ...pre] = TORCHRUN;
-  const r = spawnSync(cmd!, [...pre, '--standalone', '--nproc_per_node=2', '--redirects', '1', '--tee', '1', 'train.py'], {
-    cwd: dir,
-    env: ENV,
-    encoding: 'utf8',
-    timeout: 300_000,
-  });
-  assert.equal(r.status, 0, `torchrun failed:\n${r.stdout}\n${r.stderr}`);
-  const lines = await metrics(dir);
-  const steps = lines.filter((l) => l.kind === 'step');
-  // 10 per process on 2 processes: 20 samples a step, 160 / 20 = 8 steps, each process 80 samples.
-  assert.equal(steps.at(-1)!.step, 8);
-  assert.deepEqual(epochsOf(lines)[0]!.samplesPerRank, [80, 80]);
-  for (const s of steps) {
-    for (const key of ['step', 'epoch', 'loss', 'accuracy', 'learningRate', 'samplesPerSecond'])
-      assert.equal(typeof s[key], 'number', `${key} in ${JSON.stringify(s)}`);
-    assert.ok(Math.abs((s.learningRate as number) - 0.1) < 1e-12, `learning rate ${String(s.learningRate)}: 0.05 × 2 processes`);
-  }
-});
+test(
+  'per-process batches with --scale-lr linear: 2 processes log twice the rate and every metrics field the follower reads; checkpoints at the interval set',
+  { skip },
+  async () => {
+    const dir = path.join(work, 'scaled');
+    const config = zTrainingConfig.parse({
+      ...CONFIG,
+      data: { kind: 'mnist', limit: 200 },
+      trainSize: 160,
+      validationSize: 40,
+      batchSize: 10,
+      optimizer: { name: 'sgd', learningRate: 0.05 },
+      // The document's checkpoint interval: the job writes one every 3 steps (and at its end).
+      checkpoint: { dir: path.join(work, 'unused'), everySteps: 3 },
+    });
+    await exportTorchJob(await mnistModel(), config, dir, { scaleLr: 'linear', perProcessBatch: true });
+    const [cmd, ...pre] = TORCHRUN;
+    const r = spawnSync(cmd!, [...pre, '--standalone', '--nproc_per_node=2', '--redirects', '1', '--tee', '1', 'train.py'], {
+      cwd: dir,
+      env: ENV,
+      encoding: 'utf8',
+      timeout: 300_000,
+    });
+    assert.equal(r.status, 0, `torchrun failed:\n${r.stdout}\n${r.stderr}`);
+    const lines = await metrics(dir);
+    const steps = lines.filter((l) => l.kind === 'step');
+    // 10 per process on 2 processes: 20 samples a step, 160 / 20 = 8 steps, each process 80 samples.
+    assert.equal(steps.at(-1)!.step, 8);
+    assert.deepEqual(epochsOf(lines)[0]!.samplesPerRank, [80, 80]);
+    const written = lines.filter((l) => l.kind === 'checkpoint').map((l) => l.step);
+    assert.deepEqual(written, [3, 6, 8], 'checkpoints every 3 steps and at the end');
+    for (const s of steps) {
+      for (const key of ['step', 'epoch', 'loss', 'accuracy', 'learningRate', 'samplesPerSecond'])
+        assert.equal(typeof s[key], 'number', `${key} in ${JSON.stringify(s)}`);
+      assert.ok(Math.abs((s.learningRate as number) - 0.1) < 1e-12, `learning rate ${String(s.learningRate)}: 0.05 × 2 processes`);
+    }
+  },
+);
