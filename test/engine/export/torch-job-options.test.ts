@@ -2,7 +2,8 @@
 // parameters seed the job (`export --params FILE.params`, or a model .safetensors as the document:
 // PyTorch's forward of the job's starting model equals Blocksmith's with those values), and
 // per-process batches with `--scale-lr linear` train with the scaled rate and log every field the
-// editor's follower reads, with checkpoints at the interval set. Skipped, with the reason printed, where /usr/bin/python3 has no torch.
+// editor's follower reads, with checkpoints at the interval set. Skipped, with the reason printed,
+// where /usr/bin/python3 has no torch.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
