@@ -16,6 +16,8 @@ export interface Limits {
   maxExpandedLayers: number;
   /** Bytes a model may take in parameters plus one forward's activations, at the document's batch. */
   memoryBudgetBytes: number;
+  /** Bytes of the arrays shape inference runs a Code block on (its inputs and parameters), at each edit. */
+  maxTraceBytes: number;
   /** Most bytes an array file may decode to when the caller has no better bound. */
   maxDecodedBytes: number;
   /** Most bytes of parameters kept per session for restoring after an engine restart. */
@@ -32,6 +34,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = {
   maxBlockDepth: 64,
   maxExpandedLayers: 100_000,
   memoryBudgetBytes: 8 * GiB,
+  maxTraceBytes: 256 * MiB,
   maxDecodedBytes: GiB,
   maxCheckpointBytes: 2 * GiB,
 };
@@ -44,6 +47,7 @@ export const LIMIT_ENV: Readonly<Record<keyof Limits, string>> = {
   maxBlockDepth: 'BLOCKSMITH_MAX_BLOCK_DEPTH',
   maxExpandedLayers: 'BLOCKSMITH_MAX_LAYERS',
   memoryBudgetBytes: 'BLOCKSMITH_MEMORY_BUDGET',
+  maxTraceBytes: 'BLOCKSMITH_MAX_TRACE',
   maxDecodedBytes: 'BLOCKSMITH_MAX_DECODED',
   maxCheckpointBytes: 'BLOCKSMITH_MAX_CHECKPOINT',
 };

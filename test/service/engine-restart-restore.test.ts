@@ -1,11 +1,14 @@
 // Issue 12, item 10: parameters set, loaded or trained survive an engine crash. The engine keeps
 // them in the OS temp folder; when the restarted engine is sent the same document (as the editor
-// does after 'engine-restarted'), openDocument brings them back and says how many.
+// does after 'engine-restarted'), openDocument brings them back and says how many; the editor's
+// engine session, on the same real engine, tells the person how many were restored.
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { EngineSession } from '../../renderer/services/engine-session.ts';
+import { createEditorStore } from '../../renderer/store/editor-store.ts';
 import { chainDocument } from '../engine/support/chain-document.ts';
 import { startTestHost, within, type TestHost } from './service-helpers.ts';
 
@@ -64,5 +67,41 @@ test('values set before a crash are restored into the restarted engine, and the 
   assert.equal((await client.call('openDocument', { docId: 'kept', document: other })).restored, undefined);
   await client.call('closeDocument', { docId: 'kept' });
   assert.ok(!readdirSync(folder).some((n) => n.endsWith('.json')), 'closing the document drops its checkpoint');
+  client.close();
+});
+
+test("the editor's session, after the engine is killed, sends the document again and says what was restored", async () => {
+  const client = host.connect();
+  const store = createEditorStore();
+  store.getState().replaceDocument(doc, 'restore.json');
+  const session = new EngineSession(store, client);
+  await session.start();
+  await session.flush();
+  assert.equal(store.getState().engineStatus, 'ready');
+  await client.call('forward', { docId: 'editor' });
+  await client.call('setParameter', { docId: 'editor', name: 'dense0_weight', value: { fill: 0.25 } });
+  await client.call('setParameter', { docId: 'editor', name: 'dense0_bias', value: { fill: 1.5 } });
+  await client.call('forward', { docId: 'editor' });
+  await new Promise((resolve) => setTimeout(resolve, 1500)); // the debounced write (300 ms) lands
+
+  const restarted = new Promise<void>((resolve) => client.on('engine-restarted', () => resolve()));
+  process.kill(host.engine.pid!, 'SIGKILL');
+  await within(20000, restarted, 'engine-restarted');
+  // The session re-sends the document by itself; the engine's answer names what it brought back.
+  await within(
+    20000,
+    new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (/restored 2 trained or loaded parameter/.test(store.getState().notice?.text ?? '')) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 50);
+    }),
+    'the restored notice',
+  );
+  const b = await client.call('parameterValues', { docId: 'editor', name: 'dense0_bias' });
+  assert.equal(b.stats.mean, 1.5, 'the values the notice announces are the ones set before the crash');
+  await client.call('closeDocument', { docId: 'editor' });
   client.close();
 });

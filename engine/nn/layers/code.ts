@@ -2,7 +2,7 @@
 // (engine/sandbox). The source declares its parameters (`export const params = { weight: { shape:
 // (x) => [x[x.length - 1], 8] } }`: a shape may be a function of the input shapes, resolved at the
 // first batch like Gluon's deferred init) and exports `forward(self, ...inputs)`. Shape inference
-// runs the code on small arrays of the input shapes; its errors name the line. Outputs: one, or
+// runs the code on small arrays of the input shapes (refused past maxTraceBytes); its errors name the line. Outputs: one, or
 // those the source declares (`export const outputs = ['y', 'gate']`, engine/protocol/code-ports.ts);
 // inputs: the variadic `data` port, or those it declares (`export const inputs = ['x', 'skip']`).
 
@@ -17,6 +17,7 @@ import { sourceOf, traceOnnx, typescriptCode } from './code-export.ts';
 import { GLUON_CODE, PYTORCH_CODE } from './code-python.ts';
 import { CODE_EXAMPLES } from './code-examples.ts';
 import { codeInputNames, codeOutputNames } from '../../protocol/code-ports.ts';
+import { currentLimits, formatBytes } from '../../protocol/limits.ts';
 import { ONE_OUTPUT, type Attrs, type LayerSpec, type ParamSpec, type ShapeLike } from './layer-spec.ts';
 
 /** What a new Code node starts with: the identity, and how to declare a parameter. */
@@ -64,16 +65,29 @@ function declaredInputs<T>(node: string, source: string, xs: readonly T[]): read
   return xs;
 }
 
+/**
+ * Refuses arrays too large to run the code on at every edit: a document whose input is (2, 1e9)
+ * would otherwise allocate 8 GB and block shape inference for most of a minute.
+ */
+function checkTraceSize(shapes: readonly (readonly number[])[]): void {
+  const limit = currentLimits().maxTraceBytes;
+  // float32, as np.full makes them; a dim that is not a safe count makes the product Infinity/NaN, refused too.
+  const bytes = shapes.reduce((sum, s) => sum + s.reduce((a, d) => a * d, 1) * 4, 0);
+  if (bytes <= limit) return;
+  throw new Error(
+    `shape inference runs the code on arrays of its input and parameter shapes (${shapes.map((s) => `(${s.join(', ')})`).join(', ')}), ` +
+      `which would take ${Number.isFinite(bytes) ? formatBytes(bytes) : 'more than any memory'}, over the ${formatBytes(limit)} limit for that; ` +
+      'give the input smaller sizes (-1 for the batch), or raise the limit with BLOCKSMITH_MAX_TRACE',
+  );
+}
+
 /** Runs the code on arrays of the input shapes (-1 taken as `k`) and returns its outputs' shapes. */
 function outputsAt(m: CodeModule, inputs: readonly ShapeLike[], k: number): number[][] {
-  const xs = declaredInputs(NODE, m.source, inputs).map((s) =>
-    np.full(
-      s.map((d) => (d < 0 ? k : d)),
-      0.1,
-    ),
-  );
-  const shapes = xs.map((x) => [...x.shape]);
-  const params = new Map(m.params(NODE).map((p) => [p.name, np.full(m.paramShape(NODE, p.name, shapes), 0.01)]));
+  const shapes = declaredInputs(NODE, m.source, inputs).map((s) => s.map((d) => (d < 0 ? k : d)));
+  const paramShapes = m.params(NODE).map((p) => [p.name, m.paramShape(NODE, p.name, shapes)] as const);
+  checkTraceSize([...shapes, ...paramShapes.map(([, s]) => s)]);
+  const xs = shapes.map((s) => np.full(s, 0.1));
+  const params = new Map(paramShapes.map(([name, s]) => [name, np.full(s, 0.01)]));
   return declaredOutputs(NODE, m.source, m.forward(NODE, xs, params)).map((y) => [...y.shape]);
 }
 

@@ -3,74 +3,33 @@
 // validation accuracy ≥ 90%), its checkpoint opens in Blocksmith as a model whose forward equals
 // PyTorch's and whose file is byte for byte Blocksmith's own export; one process reaches
 // Blocksmith's loss after one epoch; checkpoints resume both ways; the follower reads the job.
+// (torch-job-options.test.ts: seeding from trained parameters, per-process batches and rate scaling.)
 // Skipped, with the reason printed, where /usr/bin/python3 has no torch.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { cpu, np } from '../../../engine/index.ts';
-import { buildModel, parseDocument, runModel, type BuiltModel } from '../../../engine/graph/index.ts';
+import { buildModel, parseDocument, runModel } from '../../../engine/graph/index.ts';
 import { exportParameters, openModelFile } from '../../../engine/export/index.ts';
 import { exportTorchJob } from '../../../engine/export/torch-job/torch-job.ts';
 import { readJobProgress } from '../../../engine/export/torch-job/job-follow.ts';
 import { startJob, stopJob } from '../../../engine/export/torch-job/job-launch.ts';
 import { writeArrayFile } from '../../../engine/io/array-file.ts';
 import { prepareRun } from '../../../engine/train/index.ts';
-import { zTrainingConfig, type EpochRecord, type TrainingConfigInput } from '../../../engine/protocol/training-config.ts';
+import { zTrainingConfig } from '../../../engine/protocol/training-config.ts';
 import { maxRelativeError } from './relative-error.ts';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const PYTHON = '/usr/bin/python3';
-const hasTorch = spawnSync(PYTHON, ['-c', 'import torch, numpy'], { encoding: 'utf8' }).status === 0;
-const skip = hasTorch ? false : `${PYTHON} cannot import torch and numpy (apt install python3-torch python3-numpy)`;
-/** Debian installs torchrun as /usr/bin/torchrun; `python3 -m torch.distributed.run` is the same program. */
-const TORCHRUN = existsSync('/usr/bin/torchrun') ? ['/usr/bin/torchrun'] : [PYTHON, '-m', 'torch.distributed.run'];
-const ENV = { ...process.env, OMP_NUM_THREADS: '1', PYTHONDONTWRITEBYTECODE: '1' };
-
-/** The split and settings of the engine's MNIST training test: 8,000 / 2,000 digits, SGD 0.1, momentum 0.9. */
-const CONFIG: TrainingConfigInput = {
-  data: { kind: 'mnist' },
-  trainSize: 8000,
-  validationSize: 2000,
-  epochs: 1,
-  batchSize: 64,
-  optimizer: { name: 'sgd', learningRate: 0.1, momentum: 0.9 },
-};
+import { CONFIG, ENV, epochsOf, hasTorch, metrics, mnistDocument, mnistModel, python, root, skip, TORCHRUN } from './torch-job-helpers.ts';
 
 let work: string;
 let job: string;
-let documentJson: unknown;
-
-async function mnistModel(): Promise<BuiltModel> {
-  const { document } = parseDocument(documentJson);
-  const model = buildModel(document!, { seed: 0 });
-  runModel(model, []);
-  return model;
-}
-
-type Line = Record<string, unknown>;
-async function metrics(dir: string): Promise<Line[]> {
-  return (await readFile(path.join(dir, 'metrics.jsonl'), 'utf8'))
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as Line);
-}
-const epochsOf = (lines: Line[]) => lines.filter((l) => l.kind === 'epoch') as unknown as (EpochRecord & { samplesPerRank: number[] })[];
-
-function python(args: string[], cwd: string): string {
-  const r = spawnSync(PYTHON, args, { cwd, env: ENV, encoding: 'utf8', timeout: 300_000 });
-  assert.equal(r.status, 0, `python3 ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
+const documentJson = mnistDocument();
 
 before(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'blocksmith-torch-job-'));
-  documentJson = JSON.parse(await readFile(path.join(root, 'assets/examples/mnist-mlp.json'), 'utf8'));
   job = path.join(work, 'job');
   if (hasTorch) await exportTorchJob(await mnistModel(), zTrainingConfig.parse(CONFIG), job);
 });

@@ -1,9 +1,19 @@
 // Issue 12, items 3, 5 and 7 at the graph layer: expansion bombs are refused in validation with
 // their count, deep nesting is a coded problem (not a stack overflow), and 100k edges into one
-// Concat validate in linear time. The documents are the issue's, built here.
+// Concat validate in linear time. The documents are the issue's, built here, plus one `npm run
+// fuzz` found: a Code block whose shapes were inferred by running it on an 8 GB input.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { buildModel, inferShapes, parseDocument, validateDocument, GraphError, type GraphDocument, type GraphNode } from '../../../engine/graph/index.ts';
+import {
+  buildModel,
+  inferShapes,
+  loadExample,
+  parseDocument,
+  validateDocument,
+  GraphError,
+  type GraphDocument,
+  type GraphNode,
+} from '../../../engine/graph/index.ts';
 import { chainDocument } from '../support/chain-document.ts';
 
 type Body = { nodes: GraphNode[]; edges: GraphDocument['edges'] };
@@ -199,5 +209,30 @@ describe('memory budget (item 2)', () => {
     }
     const small = chainDocument([{ kind: 'Dense', name: 'dense0', attrs: { units: 256 } }], [2, 20]);
     assert.deepEqual(codes(inferShapes(small).problems), []);
+  });
+
+  test('a Code block on a (2, 1e9) input is refused before shape inference runs it on 8 GB (found by npm run fuzz)', () => {
+    // The fuzz's input (seed 8, input 1851): the MyDense example with its input widened; it used to
+    // take 40 s and 7.5 GB in inferShapes, which runs the code on arrays of the input's shape.
+    const doc = loadExample('my-dense');
+    doc.input.shape = [2, 1_000_000_000];
+    const before = process.memoryUsage().rss;
+    const problems = inferShapes(doc).problems;
+    const p = problems.find((q) => /limit for that/.test(q.message));
+    assert.ok(p, problems.map((q) => q.message).join('; '));
+    assert.match(p.message, /\(2, 1000000000\).*7\.5 GB, over the 256\.0 MB limit/);
+    assert.match(p.message, /BLOCKSMITH_MAX_TRACE/);
+    assert.ok(process.memoryUsage().rss - before < 2 ** 30, 'nothing of that size was allocated');
+
+    // The example's own (2, 64) input passes; the limit is the user's to set (here below it: refused).
+    assert.deepEqual(codes(inferShapes(loadExample('my-dense')).problems), []);
+    const saved = process.env.BLOCKSMITH_MAX_TRACE;
+    process.env.BLOCKSMITH_MAX_TRACE = '1KB';
+    try {
+      assert.match(inferShapes(loadExample('my-dense')).problems[0]?.message ?? '', /over the 1024 bytes limit/);
+    } finally {
+      if (saved === undefined) delete process.env.BLOCKSMITH_MAX_TRACE;
+      else process.env.BLOCKSMITH_MAX_TRACE = saved;
+    }
   });
 });
