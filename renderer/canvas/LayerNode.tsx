@@ -30,13 +30,13 @@ function attrSummary(attrs: Record<string, unknown> | undefined): string {
     .join(', ');
 }
 
-/** `weight ⇄ dense0.weight` for each tied parameter of the node, or ''. */
+/** `weight tied to dense0.weight` for each tied parameter of the node, or ''. */
 function tiesText(node: GraphNode | undefined, byId: ReadonlyMap<string, GraphNode>): string {
   return Object.entries(node?.params ?? {})
     .filter(([, p]) => p.tiedTo)
     .map(([name, p]) => {
       const owner = byId.get(p.tiedTo!.node)?.name ?? p.tiedTo!.node;
-      return `${name} ⇄ ${owner}.${p.tiedTo!.param}`;
+      return `${name} tied to ${owner}.${p.tiedTo!.param}`;
     })
     .join(', ');
 }

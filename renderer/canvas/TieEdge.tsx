@@ -27,7 +27,7 @@ export function tieEdges(nodes: readonly GraphNode[]): TieFlowEdge[] {
           deletable: false,
           focusable: false,
           reconnectable: false,
-          data: { label: `${owner.name ?? owner.id}.${to.param} ⇄ ${node.name ?? node.id}.${param}` },
+          data: { label: `${node.name ?? node.id}.${param} tied to ${owner.name ?? owner.id}.${to.param}` },
         },
       ];
     }),

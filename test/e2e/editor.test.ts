@@ -225,7 +225,7 @@ test('tie two Dense layers: one parameter shown as tied; a tie whose shapes cann
   assert.deepEqual(options, ['(own parameter)', 'dense0.weight (8, 8)']);
   await tie.selectOption({ label: 'dense0.weight (8, 8)' });
   await waitForText(p.getByTestId('node-shape-dense1'), '8 params');
-  await waitForText(canvasNode(p, 'dense1').getByTestId('node-ties'), 'weight ⇄ dense0.weight');
+  await waitForText(canvasNode(p, 'dense1').getByTestId('node-ties'), 'weight tied to dense0.weight');
   await runButton(p).click();
   await waitForText(p.getByTestId('param-count'), '3 of 3 parameters');
   const row = p.getByTestId('param-table').locator('tr[data-param="dense0_weight"]');
