@@ -16,7 +16,9 @@ import { linear } from '../../ops/linalg.ts';
 import { Block } from '../block.ts';
 import type { Parameter } from '../parameter.ts';
 import { modelErrors, pyTuple } from '../model-errors.ts';
+import { fusedRecurrentFits } from '../../ops/recurrent.ts';
 import { recurrentToOnnx } from './recurrent-onnx.ts';
+import { cellOf, fusedLayer, type LayerRun } from './recurrent-fused.ts';
 import { shapeRule, type Attrs, type AttrSpec, type LayerSpec, type PortSpec, type ShapeLike } from './layer-spec.ts';
 
 export type CellMode = 'rnn' | 'lstm' | 'gru';
@@ -296,25 +298,68 @@ export abstract class RecurrentLayer extends Block {
       checkStates(a, x.shape, [h0?.shape, c0?.shape]);
     });
     let seq = this.layout === 'NTC' ? x.transpose([1, 0, 2]) : x; // (T, N, C)
-    const dirs = this.bidirectional ? ['l', 'r'] : ['l'];
-    const hs: NDArray[] = [];
-    const cs: NDArray[] = [];
+    const fused = fusedRecurrentFits(seq) && (!h0 || h0.dtype === 'float32') && (!c0 || c0.dtype === 'float32');
+    const layers: LayerRun[] = [];
     for (let l = 0; l < this.numLayers; l++) {
-      const outs = dirs.map((d, k) => {
-        const i = l * dirs.length + k;
-        const r = this.direction(seq, `${d}${l}_`, d === 'r', h0?.get(i), c0?.get(i));
-        hs.push(r.h);
-        if (r.c) cs.push(r.c);
-        return r.out;
-      });
-      seq = outs.length === 1 ? outs[0]! : np.concat(outs, 2);
+      const run = fused ? this.fusedRun(seq, l, h0, c0) : this.composedRun(seq, l, h0, c0);
+      layers.push(run);
+      seq = run.out;
       if (l < this.numLayers - 1 && this.dropout > 0 && autograd.isTraining()) {
         const keep = np.random.uniform(0, 1, seq.shape, { dtype: seq.dtype, device: seq.device }).ge(this.dropout).astype(seq.dtype);
         seq = seq.mul(keep.mul(1 / (1 - this.dropout)));
       }
     }
-    const final = states ? [np.stack(hs, 0), ...(this.mode === 'lstm' ? [np.stack(cs, 0)] : [])] : [];
+    // Each layer's (directions, N, H) states, concatenated over the layers: hn, and cn for an LSTM.
+    const per = states ? layers.map((r) => r.states()) : [];
+    const final = per.length
+      ? per[0]!.map((s, k) =>
+          per.length === 1
+            ? s
+            : np.concat(
+                per.map((p) => p[k]!),
+                0,
+              ),
+        )
+      : [];
     return [this.layout === 'NTC' ? seq.transpose([1, 0, 2]) : seq, final];
+  }
+
+  /** Layer l through the fused op (oneDNN's RNN primitives): float32 on the CPU. */
+  private fusedRun(seq: NDArray, l: number, h0?: NDArray, c0?: NDArray): LayerRun {
+    const weight = (name: string): NDArray => this.weights.get(name)!.data(seq.device);
+    return fusedLayer(cellOf(this.mode, this.activation), seq, l, this.bidirectional ? 2 : 1, this.hiddenSize, weight, h0, c0);
+  }
+
+  /** Layer l composed from linear, slice and elementwise ops per time step (other devices and dtypes). */
+  private composedRun(seq: NDArray, l: number, h0?: NDArray, c0?: NDArray): LayerRun {
+    const dirs = this.bidirectional ? ['l', 'r'] : ['l'];
+    const runs = dirs.map((d, k) => {
+      const i = l * dirs.length + k;
+      return this.direction(seq, `${d}${l}_`, d === 'r', h0?.get(i), c0?.get(i));
+    });
+    return {
+      out:
+        runs.length === 1
+          ? runs[0]!.out
+          : np.concat(
+              runs.map((r) => r.out),
+              2,
+            ),
+      states: () => [
+        np.stack(
+          runs.map((r) => r.h),
+          0,
+        ),
+        ...(this.mode === 'lstm'
+          ? [
+              np.stack(
+                runs.map((r) => r.c!),
+                0,
+              ),
+            ]
+          : []),
+      ],
+    };
   }
 
   /** One layer in one direction over (T, N, C): the outputs (T, N, H) in time order and the last state (and cell). */
