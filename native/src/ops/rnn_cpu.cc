@@ -122,10 +122,10 @@ CachedPrim forwardPrim(const RnnShape& s, bool training) {
   return getPrimitive(keyFor(PrimKind::Rnn, s, training), [&] { return buildForward(s, training); });
 }
 
-// Threads by one time step's products: the steps run one after another, so a batch-1 step of a
-// small layer gains nothing from a team.
+// Threads by the whole layer's products (the input GEMM over every step is one of them); a
+// batch-1 layer of a few hundred thousand multiply-adds per step stays on one thread.
 int threadsForStep(const RnnShape& s) {
-  return threadsFor(static_cast<double>(s.d * s.n * rnnGates(s.mode) * s.h * (s.c + s.h)));
+  return threadsFor(static_cast<double>(s.t * s.d * s.n * rnnGates(s.mode) * s.h * (s.c + s.h)));
 }
 
 dnnl::memory mem(const md& d, const void* p) { return dnnl::memory(d, dnnlEngine(), const_cast<void*>(p)); }

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { autograd, createLayer, init, np, type NDArray } from '../../../engine/index.ts';
 import type { RecurrentLayer } from '../../../engine/nn/layers/recurrent.ts';
-import { recurrentOptions } from '../../../engine/ops/recurrent.ts';
+import { recurrentLayer, recurrentOptions } from '../../../engine/ops/recurrent.ts';
 import { relativeError } from '../support/layer-oracle.ts';
 
 interface Case {
@@ -168,14 +168,19 @@ test("the fused layer equals torch's kernels forward and backward (output, final
   assert.deepEqual(bad, []);
 });
 
-test('the fused layer agrees with the composed cells (the path other devices take), forward and backward', () => {
+// With dropout between 3 layers: both paths draw the same masks from the same seed.
+const DROPOUT: Case = { kind: 'LSTM', attrs: { hiddenSize: 4, numLayers: 3, dropout: 0.5, bidirectional: true }, x: [4, 3, 5], begin: true };
+
+test('the fused layer agrees with the composed cells (the path other devices take), forward and backward, dropout between layers too', () => {
   const bad: string[] = [];
-  CASES.forEach((c, i) => {
+  [...CASES, DROPOUT].forEach((c, i) => {
     const p = prepare(c, 100 + i);
+    np.random.seed(42);
     const fused = run(p);
     recurrentOptions.fused = false;
     let composed: Run;
     try {
+      np.random.seed(42);
       composed = run(p);
     } finally {
       recurrentOptions.fused = true;
@@ -227,4 +232,12 @@ test('the fused gradients match central finite differences of the fused forward 
     if (ours.gc0) probe('c0', p.c0, ours.gc0);
     for (const [k, param] of p.layer.structuralParams()) probe(k, param.data(), ours.gp.get(k)!);
   }
+});
+
+test('the fused op checks its operands: a weight of the wrong shape and a float64 input are errors naming recurrentLayer', () => {
+  const x = np.random.uniform(-1, 1, [3, 2, 4]);
+  const w = { wIh: np.zeros([12, 4]), wHh: np.zeros([12, 4]), bIh: np.zeros([12]), bHh: np.zeros([12]) };
+  assert.deepEqual(recurrentLayer('gru', x, w, null, null, 4, 1).y.shape, [3, 2, 4]);
+  assert.throws(() => recurrentLayer('rnnTanh', x, w, null, null, 4, 1), /recurrentLayer: wIh must hold \(1, 4, 4\), got \(12, 4\)/);
+  assert.throws(() => recurrentLayer('gru', x.astype('float64'), w, null, null, 4, 1), /recurrentLayer: x must be float32 on the CPU, got float64/);
 });
