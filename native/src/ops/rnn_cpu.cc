@@ -43,6 +43,9 @@ Descs descsFor(const RnnShape& s) {
           md({s.t, s.n, s.d * s.h}, f32, tag::tnc)};
 }
 
+// PyTorch's per-direction (G·H, K) weights are oneDNN's ldgoi (1, D, K, G, H) as they lie.
+md userWeights(const RnnShape& s, int64_t k) { return md({1, s.d, k, rnnGates(s.mode), s.h}, f32, tag::ldgoi); }
+
 dnnl::rnn_direction directionOf(const RnnShape& s) {
   return s.d == 2 ? dnnl::rnn_direction::bidirectional_concat : dnnl::rnn_direction::unidirectional_left2right;
 }
@@ -150,12 +153,11 @@ void unpackWeights(const RnnShape& s, const std::vector<float>& in, int64_t k, f
       std::memcpy(w + (d * g + perm[j]) * block, in.data() + (d * g + j) * block, sizeof(float) * block);
 }
 
-md userWeights(const RnnShape& s, int64_t k) { return md({1, s.d, k, rnnGates(s.mode), s.h}, f32, tag::ldgoi); }
-
-// The weights in the primitive's layout `want`: packed, then reordered unless already so.
+// The weights in the primitive's layout `want` (oneDNN 2.6's forward takes no ldgoi): packed when
+// the gates move (GRU), then reordered unless already so.
 dnnl::memory weightsFor(const RnnShape& s, const float* w, int64_t k, const md& want, std::vector<float>& packed) {
-  packed = packWeights(s, w, k);
-  dnnl::memory user = mem(userWeights(s, k), packed.data());
+  if (s.mode == kRnnGru) packed = packWeights(s, w, k);
+  dnnl::memory user = mem(userWeights(s, k), s.mode == kRnnGru ? packed.data() : w);
   if (want == user.get_desc()) return user;
   dnnl::memory out(want, dnnlEngine());
   dnnl::reorder(user, out).execute(dnnlStream(), user, out);
