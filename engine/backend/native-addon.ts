@@ -12,6 +12,8 @@
 //   throws an Error whose `code` is one of NativeErrorCode; it never reads or writes out of
 //   bounds, whatever it is given.
 
+import type { RecurrentEntryPoints } from './native-addon-recurrent.ts';
+
 /** Opaque handle to storage owned by the addon (a napi External). */
 export interface NativeBuffer {
   readonly __nativeBuffer: unique symbol;
@@ -131,7 +133,7 @@ export interface NativeBufferInfo {
   disposed: boolean;
 }
 
-export interface NativeAddon {
+export interface NativeAddon extends RecurrentEntryPoints {
   // ---- build and devices
   capabilities(): NativeCapabilities;
   numGpus(): number;
@@ -458,50 +460,6 @@ export interface NativeAddon {
     outer: number,
     inner: number,
     eps: number,
-  ): void;
-  /**
-   * One recurrent layer (cell 0 RNN tanh, 1 RNN relu, 2 LSTM, 3 GRU; dims [T, N, C, H, D]) on the
-   * CPU through oneDNN. With hn null, y is the packed output [y | hn | cn]; a workspace (of
-   * recurrentWorkspaceBytes) makes it a training forward that recurrentBackward can follow.
-   */
-  recurrent(
-    cell: number,
-    dims: readonly number[],
-    x: NativeBuffer,
-    wIh: NativeBuffer,
-    wHh: NativeBuffer,
-    bIh: NativeBuffer,
-    bHh: NativeBuffer,
-    h0: NativeBuffer | null,
-    c0: NativeBuffer | null,
-    y: NativeBuffer,
-    hn: NativeBuffer | null,
-    cn: NativeBuffer | null,
-    workspace: NativeBuffer | null,
-  ): void;
-  /** Bytes of workspace a training recurrent() of this cell and dims writes. */
-  recurrentWorkspaceBytes(cell: number, dims: readonly number[]): number;
-  /** Every gradient of recurrent() from the packed output `out` and its gradient `dout`. */
-  recurrentBackward(
-    cell: number,
-    dims: readonly number[],
-    x: NativeBuffer,
-    wIh: NativeBuffer,
-    wHh: NativeBuffer,
-    bIh: NativeBuffer,
-    bHh: NativeBuffer,
-    h0: NativeBuffer | null,
-    c0: NativeBuffer | null,
-    out: NativeBuffer,
-    workspace: NativeBuffer,
-    dout: NativeBuffer,
-    dx: NativeBuffer,
-    dwIh: NativeBuffer,
-    dwHh: NativeBuffer,
-    dbIh: NativeBuffer,
-    dbHh: NativeBuffer,
-    dh0: NativeBuffer | null,
-    dc0: NativeBuffer | null,
   ): void;
   /**
    * Pads the last k = inShape.length (1..3) axes of x [outer, ...inShape] by before[i] / after[i]
