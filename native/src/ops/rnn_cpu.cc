@@ -1,11 +1,12 @@
 // Recurrent layers on oneDNN 2.6's RNN primitives (vanilla_rnn, lstm, lbr_gru), one layer and one
 // or both directions (bidirectional_concat) per call. The engine's weights are PyTorch's (G·H, K)
-// matrices per direction; oneDNN wants (layers, directions, K, gates, H) in a layout it picks
-// (format_tag::any), so each call packs them into ldgoi with oneDNN's gate order and reorders
-// them to the primitive's layout (backward picks a different one than forward). Biases: oneDNN
-// has one bias per gate, so b_ih + b_hh, except the GRU's candidate gate, whose two biases stay
-// apart (the linear-before-reset GRU's extra bias is PyTorch's b_hn). Primitives are cached per
-// mode, shape, training flag and thread count; the gradient of the one bias goes to both.
+// matrices per direction, which is oneDNN's ldgoi (layers, directions, K, gates, H) as they lie,
+// except that the GRU's gates are reordered (oneDNN's u, r, o are PyTorch's z, r, n), so only the
+// GRU's are repacked. oneDNN 2.6's forward takes no ldgoi: each call reorders the weights to the
+// layout the primitive picks (format_tag::any; backward picks another). Biases: oneDNN has one
+// per gate, so b_ih + b_hh, except the GRU's candidate gate, whose two biases stay apart (the
+// linear-before-reset GRU's extra bias is PyTorch's b_hn); the gradient of a summed bias goes to
+// both. Primitives are cached per cell, shape, training flag and thread count.
 #include <cstring>
 #include <vector>
 
