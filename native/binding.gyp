@@ -49,7 +49,9 @@
         "src/ops/layer_norm_cpu.cc",
         "src/ops/pad_cpu.cc",
         "src/api_take.cc",
-        "src/ops/take_cpu.cc"
+        "src/ops/take_cpu.cc",
+        "src/api_rnn.cc",
+        "src/ops/rnn_cpu.cc"
       ],
       "include_dirs": [
         "<!@(node -p \"require('node-addon-api').include\")"

@@ -12,6 +12,8 @@
 //   throws an Error whose `code` is one of NativeErrorCode; it never reads or writes out of
 //   bounds, whatever it is given.
 
+import type { RecurrentEntryPoints } from './native-addon-recurrent.ts';
+
 /** Opaque handle to storage owned by the addon (a napi External). */
 export interface NativeBuffer {
   readonly __nativeBuffer: unique symbol;
@@ -131,7 +133,7 @@ export interface NativeBufferInfo {
   disposed: boolean;
 }
 
-export interface NativeAddon {
+export interface NativeAddon extends RecurrentEntryPoints {
   // ---- build and devices
   capabilities(): NativeCapabilities;
   numGpus(): number;

@@ -13,6 +13,7 @@ import { matmulCore, type LinearAttrs, type MatmulAttrs } from './linalg.ts';
 import { convBackward, convTransposeBackward } from './conv.ts';
 import { poolBackward } from './pool.ts';
 import { batchNormBackward, layerNormBackward, type BatchNormAttrs, type LayerNormAttrs } from './normalization.ts';
+import { recurrentLayerBackward, type RecurrentAttrs } from './recurrent.ts';
 import { padBackward, type PadAttrs } from './pad.ts';
 import { takeBackward, type TakeAttrs } from './take.ts';
 import { native } from '../backend/backend.ts';
@@ -276,6 +277,12 @@ const rows: OpRow[] = [
       const a = n.attrs as LayerNormAttrs;
       return layerNormBackward(gy, n.inputs[0]!, a.hasGamma ? n.inputs[1]! : null, a, want);
     },
+  },
+  {
+    // inputs [x, wIh, wHh, bIh, bHh, h0?, c0?]; the output is the packed [y | hn | cn].
+    name: 'recurrentLayer',
+    kernel: 'recurrent',
+    backward: (gy, n, want) => recurrentLayerBackward(gy, n.inputs, n.output, n.attrs as RecurrentAttrs, want),
   },
   { name: 'pad', kernel: 'pad', backward: (gy, n) => [padBackward(gy, n.inputs[0]!, n.attrs as PadAttrs)] },
   // The indices are an attribute (no gradient); the table's gradient is a scatter-add.

@@ -80,6 +80,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   add<BatchNormBackward>(env, exports, "batchNormBackward");
   add<LayerNorm>(env, exports, "layerNorm");
   add<LayerNormBackward>(env, exports, "layerNormBackward");
+  add<Recurrent>(env, exports, "recurrent");
+  add<RecurrentBackward>(env, exports, "recurrentBackward");
+  add<RecurrentWorkspaceBytes>(env, exports, "recurrentWorkspaceBytes");
   add<Pad>(env, exports, "pad");
   add<PadBackward>(env, exports, "padBackward");
   add<Take>(env, exports, "take");

@@ -13,7 +13,7 @@ Args::Args(const Napi::CallbackInfo& info, const char* kernel, size_t count)
     : ctx{kernel}, env_(info.Env()) {
   if (info.Length() < count)
     failAt(ctx, code::kArgs, "expected %zu arguments, got %zu", count, info.Length());
-  size_t n = count < 16 ? count : 16;
+  size_t n = count < kMaxArgs ? count : kMaxArgs;
   for (size_t i = 0; i < n; i++) argv_[i] = info[i];
 }
 

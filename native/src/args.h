@@ -12,6 +12,9 @@
 
 namespace bs {
 
+// The most arguments one entry point reads (recurrentBackward's 19).
+constexpr size_t kMaxArgs = 20;
+
 class Args {
  public:
   Args(const Napi::CallbackInfo& info, const char* kernel, size_t count);
@@ -37,7 +40,7 @@ class Args {
 
  private:
   napi_env env_;
-  napi_value argv_[16];
+  napi_value argv_[kMaxArgs];
 };
 
 inline int64_t elems(const Storage* s, DType d) { return static_cast<int64_t>(s->bytes / dtypeSize(d)); }

@@ -1,9 +1,11 @@
 // What RNN, LSTM and GRU share (Gluon's rnn_layer semantics and parameter names): stacked layers,
-// both directions, TNC (default) or NTC layout, dropout between layers, deferred input size. The
-// cells are composed from linear, slice and elementwise ops, so autograd differentiates them with
-// rows that exist (no fused kernel yet: oneDNN's RNN primitives are not wired). Gate order and
-// formulas are PyTorch's and Gluon's (LSTM i, f, g, o; GRU r, z, n with the reset applied after
-// h·W_hn), so the weights interchange; ONNX LSTM / GRU / RNN nodes take theirs reordered.
+// both directions, TNC (default) or NTC layout, dropout between layers, deferred input size. For
+// float32 on the CPU each layer (both directions) is one fused op on oneDNN's RNN primitives
+// (recurrent-fused.ts, engine/ops/recurrent.ts); elsewhere (CUDA, float64) the cells are composed
+// from linear, slice and elementwise ops per time step, so autograd differentiates them with rows
+// that exist. Gate order and formulas are PyTorch's and Gluon's (LSTM i, f, g, o; GRU r, z, n with
+// the reset applied after h·W_hn), so the weights interchange; ONNX LSTM / GRU / RNN nodes take
+// theirs reordered.
 // Begin states (Gluon's begin_state; PyTorch's h_0 / c_0) are optional input ports `h0` (and `c0`
 // for LSTM) of shape (layers · directions, N, hidden), zeros when open; the final states come out
 // of the output ports `hn` (and `cn`) in that shape (index layer · directions + direction, as
@@ -12,11 +14,12 @@
 import type { NDArray } from '../../ndarray/ndarray.ts';
 import { autograd } from '../../autograd/index.ts';
 import { np } from '../../ndarray/np.ts';
-import { linear } from '../../ops/linalg.ts';
 import { Block } from '../block.ts';
 import type { Parameter } from '../parameter.ts';
 import { modelErrors, pyTuple } from '../model-errors.ts';
+import { fusedRecurrentFits } from '../../ops/recurrent.ts';
 import { recurrentToOnnx } from './recurrent-onnx.ts';
+import { cellOf, composedLayer, fusedLayer, type LayerRun } from './recurrent-run.ts';
 import { shapeRule, type Attrs, type AttrSpec, type LayerSpec, type PortSpec, type ShapeLike } from './layer-spec.ts';
 
 export type CellMode = 'rnn' | 'lstm' | 'gru';
@@ -296,61 +299,38 @@ export abstract class RecurrentLayer extends Block {
       checkStates(a, x.shape, [h0?.shape, c0?.shape]);
     });
     let seq = this.layout === 'NTC' ? x.transpose([1, 0, 2]) : x; // (T, N, C)
-    const dirs = this.bidirectional ? ['l', 'r'] : ['l'];
-    const hs: NDArray[] = [];
-    const cs: NDArray[] = [];
+    const fused = fusedRecurrentFits(seq) && (!h0 || h0.dtype === 'float32') && (!c0 || c0.dtype === 'float32');
+    const layers: LayerRun[] = [];
     for (let l = 0; l < this.numLayers; l++) {
-      const outs = dirs.map((d, k) => {
-        const i = l * dirs.length + k;
-        const r = this.direction(seq, `${d}${l}_`, d === 'r', h0?.get(i), c0?.get(i));
-        hs.push(r.h);
-        if (r.c) cs.push(r.c);
-        return r.out;
-      });
-      seq = outs.length === 1 ? outs[0]! : np.concat(outs, 2);
+      const run = this.layerRun(fused, seq, l, h0, c0);
+      layers.push(run);
+      seq = run.out;
       if (l < this.numLayers - 1 && this.dropout > 0 && autograd.isTraining()) {
         const keep = np.random.uniform(0, 1, seq.shape, { dtype: seq.dtype, device: seq.device }).ge(this.dropout).astype(seq.dtype);
         seq = seq.mul(keep.mul(1 / (1 - this.dropout)));
       }
     }
-    const final = states ? [np.stack(hs, 0), ...(this.mode === 'lstm' ? [np.stack(cs, 0)] : [])] : [];
+    // Each layer's (directions, N, H) states, concatenated over the layers: hn, and cn for an LSTM.
+    const per = states ? layers.map((r) => r.states()) : [];
+    const final = per.length
+      ? per[0]!.map((s, k) =>
+          per.length === 1
+            ? s
+            : np.concat(
+                per.map((p) => p[k]!),
+                0,
+              ),
+        )
+      : [];
     return [this.layout === 'NTC' ? seq.transpose([1, 0, 2]) : seq, final];
   }
 
-  /** One layer in one direction over (T, N, C): the outputs (T, N, H) in time order and the last state (and cell). */
-  private direction(seq: NDArray, p: string, reverse: boolean, h0?: NDArray, c0?: NDArray): { out: NDArray; h: NDArray; c: NDArray | null } {
-    const [t, n, c] = seq.shape as [number, number, number];
-    const dev = seq.device;
-    const w = (k: string): NDArray => this.weights.get(p + k)!.data(dev);
-    const h = this.hiddenSize;
-    const xi = linear(seq.reshape([t * n, c]), w('i2h_weight'), w('i2h_bias')).reshape([t, n, GATES[this.mode] * h]);
-    let state = h0 ?? np.zeros([n, h], { dtype: seq.dtype, device: dev });
-    let cell = this.mode === 'lstm' ? (c0 ?? np.zeros([n, h], { dtype: seq.dtype, device: dev })) : null;
-    const outs: NDArray[] = new Array<NDArray>(t);
-    const gate = (g: NDArray, k: number): NDArray => g.slice(null, [k * h, (k + 1) * h]);
-    for (let s = 0; s < t; s++) {
-      const step = reverse ? t - 1 - s : s;
-      const gi = xi.get(step);
-      const gh = linear(state, w('h2h_weight'), w('h2h_bias'));
-      if (this.mode === 'rnn') {
-        const z = gi.add(gh);
-        state = this.activation === 'tanh' ? z.tanh() : z.relu();
-      } else if (this.mode === 'lstm') {
-        const g = gi.add(gh);
-        const [i, f, u, o] = [gate(g, 0).sigmoid(), gate(g, 1).sigmoid(), gate(g, 2).tanh(), gate(g, 3).sigmoid()];
-        cell = f.mul(cell!).add(i.mul(u));
-        state = o.mul(cell.tanh());
-      } else {
-        const r = gate(gi, 0).add(gate(gh, 0)).sigmoid();
-        const z = gate(gi, 1).add(gate(gh, 1)).sigmoid();
-        const m = gate(gi, 2)
-          .add(r.mul(gate(gh, 2)))
-          .tanh();
-        state = m.sub(z.mul(m)).add(z.mul(state)); // (1 − z)·n + z·h
-      }
-      outs[step] = state;
-    }
-    return { out: np.stack(outs, 0), h: state, c: cell };
+  /** Layer l: fused (oneDNN's RNN primitives) for float32 on the CPU, else composed per time step. */
+  private layerRun(fused: boolean, seq: NDArray, l: number, h0?: NDArray, c0?: NDArray): LayerRun {
+    const weight = (name: string): NDArray => this.weights.get(name)!.data(seq.device);
+    const dirs = this.bidirectional ? 2 : 1;
+    if (fused) return fusedLayer(cellOf(this.mode, this.activation), seq, l, dirs, this.hiddenSize, weight, h0, c0);
+    return composedLayer({ mode: this.mode, activation: this.activation, hidden: this.hiddenSize, gates: GATES[this.mode] }, seq, l, dirs, weight, h0, c0);
   }
 
   override getConfig(): Record<string, unknown> {
