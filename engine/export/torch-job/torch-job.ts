@@ -81,7 +81,10 @@ export async function exportTorchJob(model: BuiltModel, config: TrainingConfig, 
   await exportModel(model, { target: 'pytorch', path: join(root, 'model.py') });
   await exportModel(model, { target: 'safetensors', path: join(root, 'init.safetensors') });
   const code = await readFile(join(root, 'model.py'), 'utf8');
-  const modelClass = /^class (\w+)\(nn\.Module\)/m.exec(code)?.[1];
+  // The model's class is the one the file's first line names: helper modules (a positional
+  // encoding, a block definition) come before it in the file.
+  const named = /^# (\w+)/.exec(code)?.[1];
+  const modelClass = named && new RegExp(`^class ${named}\\(nn\\.Module\\)`, 'm').test(code) ? named : undefined;
   if (!modelClass) throw new ExportError('E_EXPORT_JOB', '', 'the PyTorch export has no nn.Module class');
   await writeFile(join(root, 'document.json'), JSON.stringify(model.document));
 

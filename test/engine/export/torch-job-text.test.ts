@@ -176,6 +176,33 @@ test('torchrun --nproc_per_node=2: both ranks train; the checkpoint is the model
   assert.equal(answer.generated, JSON.parse(python(['-c', greedy, job, ckpt], job)) as string);
 });
 
+test("the char-transformer (attention, Dense tied to the Embedding, cosine schedule) on the shipped text: one epoch is Blocksmith's", { skip }, async () => {
+  const doc = JSON.parse(readFileSync(path.join(root, 'assets/examples/char-transformer.json'), 'utf8')) as unknown;
+  const build = () => {
+    const m = buildModel(parseDocument(doc).document!, { seed: 3 });
+    runModel(m, []);
+    return m;
+  };
+  const conf = zTrainingConfig.parse({
+    ...config(),
+    data: { kind: 'text', path: path.join(root, 'assets/text/tiny-tales.txt') },
+    epochs: 1,
+    seed: 3,
+    schedule: { kind: 'cosine' },
+  });
+  const dir = path.join(work, 'transformer-job');
+  const report = await exportTorchJob(build(), conf, dir);
+  assert.equal(report.modelClass, 'CharTransformer', "the model's class, not a helper module defined before it");
+  python(['train.py'], dir);
+  const [theirs] = epochsOf(await metrics(dir));
+  const model = build();
+  const run = await prepareRun(model.net, conf, { device: cpu(), seed: 3, inputShape: model.document.input.shape, document: model.document });
+  const [ours] = (await run.start()).history;
+  assert.ok(Math.abs(theirs!.trainLoss! - ours!.trainLoss!) < 1e-3 * ours!.trainLoss!, `train loss: job ${theirs!.trainLoss}, Blocksmith ${ours!.trainLoss}`);
+  assert.ok(Math.abs(theirs!.validationLoss! - ours!.validationLoss!) < 1e-3 * ours!.validationLoss!);
+  assert.ok(Math.abs(theirs!.trainAccuracy! - ours!.trainAccuracy!) <= 0.002);
+});
+
 test("an Embedding that does not fit the text's vocabulary is refused at export, naming the node", async () => {
   const doc = JSON.parse(readFileSync(path.join(root, 'assets/examples/char-lstm.json'), 'utf8')) as unknown; // inputDim 28
   const model = buildModel(parseDocument(doc).document!, { seed: 0 });
