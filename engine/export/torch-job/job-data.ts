@@ -1,19 +1,22 @@
 // The data of a PyTorch training job: MNIST and the synthetic sets are written as .npz (the very
-// rows of Blocksmith's train / validation split, so the job sees the same samples); CSV, .npy and
-// .npz sources stay where they are, referenced by absolute path, with the split's row indices
-// written beside the job so the script splits them exactly as Blocksmith does.
+// rows of Blocksmith's train / validation split, so the job sees the same samples); CSV, .npy,
+// .npz and text sources stay where they are, referenced by absolute path, with the split's row
+// (text: window) indices written beside the job so the script splits them exactly as Blocksmith
+// does. A text source also records its vocabulary, so the script can check it rebuilt the same.
 
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { writeArrayFile } from '../../io/array-file.ts';
 import type { DataSource, TrainingConfig } from '../../protocol/training-config.ts';
 import { trainValidationSplit, type Dataset } from '../../train/data/dataset.ts';
-import { loadDataSource } from '../../train/data/sources.ts';
+import { DEFAULT_TEXT_WINDOW, loadDataSource } from '../../train/data/sources.ts';
 import { ExportError } from '../export-error.ts';
 
 /** What job.json says about the data (train.py's load_data reads it). */
 export type JobData =
-  { kind: 'written'; source: DataSource; train: string; validation: string | null } | { kind: 'csv' | 'arrays'; source: DataSource; split: string };
+  | { kind: 'written'; source: DataSource; train: string; validation: string | null }
+  | { kind: 'csv' | 'arrays'; source: DataSource; split: string }
+  | { kind: 'text'; source: DataSource; split: string; vocab: readonly string[] };
 
 export interface WrittenData {
   data: JobData;
@@ -24,6 +27,8 @@ export interface WrittenData {
   validationSize: number;
   /** Files written under the job directory (relative paths). */
   files: string[];
+  /** Text data only: id → character (what the document's Embedding inputDim must equal). */
+  vocab?: readonly string[];
 }
 
 function splitOptions(config: TrainingConfig, seed: number) {
@@ -48,19 +53,26 @@ async function writeSet(path: string, ds: Dataset): Promise<void> {
 }
 
 /**
- * Loads the config's data as Blocksmith's run would (same seed, same split) and writes what the
- * job needs under `dir/data/`.
+ * The source as the job reads it: an absolute path, and for text the window and stride Blocksmith's
+ * run resolves (a missing window is the document's sequence length, as prepareRun takes it).
  */
-export async function writeJobData(dir: string, config: TrainingConfig, seed: number): Promise<WrittenData> {
-  const source = config.data;
-  // The job's loss and accuracy take (N, C) logits; a language model's (N, T, V) with a label per position is not written for yet.
-  if (source.kind === 'text') {
-    throw new ExportError('E_EXPORT_JOB', 'data', 'text data (a label per position) is not supported by PyTorch jobs yet; train it in Blocksmith');
-  }
+function resolvedSource(source: DataSource, inputShape: readonly number[]): DataSource {
+  if (source.kind === 'mnist' || source.kind === 'spirals' || source.kind === 'linear') return source;
+  if (source.kind !== 'text') return { ...source, path: resolve(source.path) };
+  const length = inputShape[1] ?? -1;
+  return { ...source, path: resolve(source.path), window: source.window ?? (length > 0 ? length : DEFAULT_TEXT_WINDOW), stride: source.stride ?? 1 };
+}
+
+/**
+ * Loads the config's data as Blocksmith's run would (same seed, same split) and writes what the
+ * job needs under `dir/data/`. `inputShape` is the document's (a text source's default window).
+ */
+export async function writeJobData(dir: string, config: TrainingConfig, seed: number, inputShape: readonly number[] = []): Promise<WrittenData> {
+  const source = resolvedSource(config.data, inputShape);
   const all = await loadDataSource(source, { seed, ...(config.task ? { task: config.task } : {}) });
   const base = { task: all.task, featureShape: [...all.featureShape], labelShape: [...all.labelShape] };
   await mkdir(join(dir, 'data'), { recursive: true });
-  if (source.kind === 'csv' || source.kind === 'arrays') {
+  if (source.kind === 'csv' || source.kind === 'arrays' || source.kind === 'text') {
     if (all.length > 1 << 24)
       throw new ExportError('E_EXPORT_JOB', 'data', `${all.length} rows: the split indices are kept as float32, exact up to 16,777,216 rows`);
     // The split of a table of row numbers is the split of the rows: the same permutation, no copy of the data.
@@ -68,14 +80,12 @@ export async function writeJobData(dir: string, config: TrainingConfig, seed: nu
     const { train, validation } = trainValidationSplit(rows, splitOptions(config, seed));
     const asIndices = (ds: Dataset) => ({ dtype: 'int64' as const, shape: [ds.length], data: BigInt64Array.from(ds.features, (v) => BigInt(v)) });
     await writeArrayFile(join(dir, 'data', 'split.npz'), { train: asIndices(train), validation: asIndices(validation) }, { format: 'npz' });
-    const absolute = { ...source, path: resolve(source.path) } as DataSource;
-    return {
-      ...base,
-      data: { kind: source.kind, source: absolute, split: 'data/split.npz' },
-      trainSize: train.length,
-      validationSize: validation.length,
-      files: ['data/split.npz'],
-    };
+    const sizes = { trainSize: train.length, validationSize: validation.length, files: ['data/split.npz'] };
+    if (source.kind === 'text') {
+      const vocab = all.vocab ?? [];
+      return { ...base, ...sizes, vocab, data: { kind: 'text', source, split: 'data/split.npz', vocab } };
+    }
+    return { ...base, ...sizes, data: { kind: source.kind, source, split: 'data/split.npz' } };
   }
   const { train, validation } = trainValidationSplit(all, splitOptions(config, seed));
   await writeSet(join(dir, 'data', 'train.npz'), train);

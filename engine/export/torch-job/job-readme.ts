@@ -1,6 +1,8 @@
 // The README.md of a PyTorch training job: what is in the directory, the torchrun lines for one
 // machine and for several, CPU (gloo) or GPU (NCCL), and how the job and Blocksmith hand over.
 
+import type { DataSource } from '../../protocol/training-config.ts';
+
 interface ReadmeJob {
   epochs: number;
   batch_size: number;
@@ -11,6 +13,19 @@ interface ReadmeJob {
   seed: number;
   train_size: number;
   validation_size: number;
+  data: { kind: string; source: DataSource };
+}
+
+/** A text source's note: where the text is, and how Generate finds the vocabulary of a checkpoint. */
+function textNote(job: ReadmeJob): string {
+  if (job.data.source.kind !== 'text') return '';
+  const path = job.data.source.path;
+  return `
+The data is the text \`${path}\` (read from that path on every machine): its characters are the
+vocabulary. To generate from a checkpoint, give Blocksmith the same file — the Training tab's data
+path before Generate, or
+\`blocksmith generate document.json --params checkpoints/checkpoint-step<N>.safetensors --text ${path}\`.
+`;
 }
 
 export function jobReadme({ title, nproc, job }: { title: string; nproc: number; job: ReadmeJob }): string {
@@ -74,5 +89,5 @@ Only rank 0 (on one machine) writes \`metrics.jsonl\` and \`checkpoints/\`.
   position): the editor's Resume from checkpoint continues the run there, and \`--resume\` here.
 
 Blocksmith's Training tab follows this directory (Follow job directory), locally or synced from a cluster.
-`;
+${textNote(job)}`;
 }

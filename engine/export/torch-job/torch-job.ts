@@ -4,7 +4,7 @@
 //   init.safetensors    the parameters the job starts from (Blocksmith names, document embedded)
 //   document.json       the document exactly as Blocksmith serialises it (checkpoints embed it)
 //   job.json            the training settings, resolved (defaults filled in as Blocksmith fills them)
-//   data/               MNIST / synthetic sets as .npz, or the split of a file referenced by path
+//   data/               MNIST / synthetic sets as .npz, or the split of a file (CSV, arrays, text) referenced by path
 //   train.py, blocksmith_job.py   the loop (torchrun, DDP, DistributedSampler) and its helpers
 //   README.md           the torchrun lines for one machine and several, CPU or GPU
 
@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BuiltModel } from '../../graph/build.ts';
 import type { TrainingConfig } from '../../protocol/training-config.ts';
+import { checkTextEmbeddings } from '../../train/text-model.ts';
 import { exportModel } from '../export-model.ts';
 import { ExportError } from '../export-error.ts';
 import { writeJobData } from './job-data.ts';
@@ -64,7 +65,9 @@ export async function exportTorchJob(model: BuiltModel, config: TrainingConfig, 
   const root = resolve(dir);
   await mkdir(join(root, 'checkpoints'), { recursive: true });
   const seed = config.seed ?? model.document.seed;
-  const data = await writeJobData(root, config, seed);
+  const data = await writeJobData(root, config, seed, model.document.input.shape);
+  // As Start would: an Embedding that does not fit the text's vocabulary is named before anything runs.
+  if (data.vocab) checkTextEmbeddings(model.document, data.vocab.length, config.data.kind === 'text' ? config.data.path : 'text');
   // PyTorch modules have fixed input sizes (Blocksmith settles deferred ones on the first batch).
   const expected = model.document.input.shape.slice(1);
   if (expected.length !== data.featureShape.length || expected.some((d, i) => d !== -1 && d !== data.featureShape[i])) {
@@ -78,7 +81,10 @@ export async function exportTorchJob(model: BuiltModel, config: TrainingConfig, 
   await exportModel(model, { target: 'pytorch', path: join(root, 'model.py') });
   await exportModel(model, { target: 'safetensors', path: join(root, 'init.safetensors') });
   const code = await readFile(join(root, 'model.py'), 'utf8');
-  const modelClass = /^class (\w+)\(nn\.Module\)/m.exec(code)?.[1];
+  // The model's class is the one the file's first line names: helper modules (a positional
+  // encoding, a block definition) come before it in the file.
+  const named = /^# (\w+)/.exec(code)?.[1];
+  const modelClass = named && new RegExp(`^class ${named}\\(nn\\.Module\\)`, 'm').test(code) ? named : undefined;
   if (!modelClass) throw new ExportError('E_EXPORT_JOB', '', 'the PyTorch export has no nn.Module class');
   await writeFile(join(root, 'document.json'), JSON.stringify(model.document));
 

@@ -83,6 +83,28 @@ def _read_arrays(spec):
     return x.astype(np.float32), y.astype(np.float32)
 
 
+def text_vocabulary(chars):
+    """text.ts textCorpus: every distinct character, sorted as JavaScript sorts strings (by UTF-16
+    code units, which differs from code-point order above U+FFFF), so the ids are Blocksmith's."""
+    return sorted(set(chars), key=lambda c: c.encode('utf-16-be'))
+
+
+def _read_text(spec, expected_vocab):
+    """text.ts textWindows: every stride-th window of `window` ids, its targets the next characters."""
+    with open(spec['path'], 'rb') as f:  # bytes: no newline translation; bad UTF-8 as U+FFFD, as Node reads it
+        chars = list(f.read().decode('utf-8', errors='replace'))
+    vocab = text_vocabulary(chars)
+    if vocab != list(expected_vocab):
+        raise SystemExit(f'{spec["path"]}: its characters are not the {len(expected_vocab)} the job was exported with '
+                         f'({len(vocab)} now); the file changed: export the job again')
+    index = {c: i for i, c in enumerate(vocab)}
+    ids = np.array([index[c] for c in chars], dtype=np.int64)
+    window, stride = spec['window'], spec['stride']
+    starts = (len(ids) - 1 - window) // stride + 1
+    at = np.arange(starts)[:, None] * stride + np.arange(window)[None, :]
+    return ids[at].astype(np.float32), ids[at + 1]
+
+
 def load_data(job):
     """(train_x, train_y, validation_x, validation_y) as tensors; validation may be None."""
     data = job['data']
@@ -93,8 +115,11 @@ def load_data(job):
         if data.get('validation'):
             with np.load(os.path.join(HERE, data['validation'])) as z:
                 vx, vy = z['x'], z['y']
-    else:  # CSV / .npy / .npz referenced by path, split by the row indices Blocksmith chose
-        x, y = _read_csv(data['source']) if data['kind'] == 'csv' else _read_arrays(data['source'])
+    else:  # CSV / .npy / .npz / text referenced by path, split by the row (window) indices Blocksmith chose
+        if data['kind'] == 'text':
+            x, y = _read_text(data['source'], data['vocab'])
+        else:
+            x, y = _read_csv(data['source']) if data['kind'] == 'csv' else _read_arrays(data['source'])
         x = x.reshape((x.shape[0], *job['feature_shape']))
         with np.load(os.path.join(HERE, data['split'])) as z:
             train_rows, validation_rows = z['train'], z['validation']
@@ -154,7 +179,10 @@ class BlocksmithSampler(torch.utils.data.DistributedSampler):
 
 def loss_fn(name, out, y):
     if name == 'softmax-cross-entropy':
-        return F.cross_entropy(out, y)
+        # The class axis is the last (losses.ts, axis -1): (N, C), or a language model's (N, T, V)
+        # with a label per position, averaged over the positions then the batch (every window has
+        # T positions, so that is the mean over all N·T of them).
+        return F.cross_entropy(out.reshape(-1, out.shape[-1]), y.reshape(-1))
     target = y.reshape(out.shape).to(out.dtype)
     if name == 'l2':
         return 0.5 * ((out - target) ** 2).mean()
@@ -166,8 +194,10 @@ def loss_fn(name, out, y):
 
 
 def correct_count(loss_name, out, y):
-    """Correct predictions in the batch (binary cross-entropy: the sign of the one logit)."""
-    predicted = (out > 0).reshape(-1).long() if loss_name == 'sigmoid-binary-cross-entropy' else out.argmax(dim=1)
+    """Correct predictions in the batch (binary cross-entropy: the sign of the one logit); the argmax
+    is over the last axis as Blocksmith's Accuracy(-1), one prediction per position for text. Out
+    of y.numel() predictions."""
+    predicted = (out > 0).reshape(-1).long() if loss_name == 'sigmoid-binary-cross-entropy' else out.argmax(dim=-1).reshape(-1)
     return int((predicted == y.reshape(-1)).sum())
 
 

@@ -77,7 +77,7 @@ def evaluate(net, job, x, y, rank, world, device):
                 correct += bj.correct_count(job['loss'], out, by)
     net.train()
     loss_sum, correct = all_sum([loss_sum, correct], device)
-    return loss_sum / len(x), (correct / len(x) if job['task'] == 'classification' else None)
+    return loss_sum / len(x), (correct / y.numel() if job['task'] == 'classification' else None)  # text: a label per position
 
 
 def main():
@@ -179,7 +179,7 @@ def main():
             running['lossCount'] += len(bx)
             if job['task'] == 'classification':
                 running['correct'] += bj.correct_count(job['loss'], out, by)
-                running['count'] += len(bx)
+                running['count'] += by.numel()  # text: one prediction per position
             if step % log_every == 0 or batch == batches_per_epoch:
                 loss_sum, loss_count, correct, count = all_sum([running['lossSum'], running['lossCount'], running['correct'], running['count']], device)
                 emit({'kind': 'step', 'step': step, 'epoch': epoch, 'batch': batch, 'loss': loss_sum / loss_count,
