@@ -24,7 +24,7 @@ dnnl::stream& dnnlStream();
 enum class PrimKind : int {
   Eltwise = 1, Softmax, LogSoftmax, Matmul, InnerProduct, Reduction, Binary,
   Conv, ConvBackwardData, ConvBackwardWeights, Pool, PoolTraining, PoolBackward,
-  BatchNorm, BatchNormBackward, LayerNorm, LayerNormBackward, Rnn, RnnBackward
+  BatchNorm, BatchNormBackward, LayerNorm, LayerNormBackward, Rnn, RnnBackward, SoftmaxBackward, LogSoftmaxBackward
 };
 
 // A float's bits as a key value (eps, alpha): an integer cast would merge 1e-5 and 1e-3.

@@ -1,5 +1,11 @@
 // Softmax / log-softmax, numerically stable (the row max is subtracted before exponentiating).
+// float32 along the innermost axis (inner == 1) past kDnnlMin elements runs oneDNN's
+// softmax / logsoftmax, forward and backward (primitives cached per shape), where oneDNN has a jit
+// kernel for it; float64, other axes (oneDNN 2.6 has jit kernels only for the innermost axis, the
+// rest is its slow reference), a backward without a jit kernel on this CPU, and small tensors run
+// the plain loops below.
 #include <cmath>
+#include <string>
 
 #include "../dnnl_common.h"
 #include "../parallel.h"
@@ -86,14 +92,60 @@ void forwardDnnl(const SoftmaxParams& p) {
   });
 }
 
+// Whether oneDNN picked a jit kernel rather than its reference one.
+bool isJit(const dnnl::primitive_desc& pd) { return std::string(pd.impl_info_str()).rfind("ref", 0) != 0; }
+
+// dx from y and dy: softmax dx = y·(dy − Σ dy·y); logsoftmax dx = dy − exp(y)·Σ dy. oneDNN 2.6 has
+// a jit backward only for AVX-512 machines; elsewhere its reference kernel is 5-6× slower than
+// backwardPlain (docs/benchmarks.md), so the primitive is cached empty and false is returned.
+bool backwardDnnl(const SoftmaxParams& p) {
+  bool done = false;
+  ThreadScope threads(threadsFor(static_cast<double>(p.outer) * p.axisLen * p.inner, kElemsPerThread));
+  withDnnl("softmaxBackward", [&] {
+    const PrimKey key(p.log ? PrimKind::LogSoftmaxBackward : PrimKind::SoftmaxBackward, {p.outer, p.axisLen, p.inner});
+    CachedPrim c = getPrimitive(key, [&] {
+      dnnl::memory::desc md({p.outer, p.axisLen, p.inner}, dnnl::memory::data_type::f32,
+                            dnnl::memory::format_tag::abc);
+      CachedPrim made;
+      if (p.log) {
+        dnnl::logsoftmax_forward::primitive_desc hint(
+            dnnl::logsoftmax_forward::desc(dnnl::prop_kind::forward_training, md, 1), dnnlEngine());
+        dnnl::logsoftmax_backward::primitive_desc pd(dnnl::logsoftmax_backward::desc(md, md, 1), dnnlEngine(), hint);
+        if (isJit(pd)) made.prim = dnnl::logsoftmax_backward(pd);
+      } else {
+        dnnl::softmax_forward::primitive_desc hint(
+            dnnl::softmax_forward::desc(dnnl::prop_kind::forward_training, md, 1), dnnlEngine());
+        dnnl::softmax_backward::primitive_desc pd(dnnl::softmax_backward::desc(md, md, 1), dnnlEngine(), hint);
+        if (isJit(pd)) made.prim = dnnl::softmax_backward(pd);
+      }
+      made.md[0] = md;
+      return made;
+    });
+    if (!c.prim) return;
+    dnnl::memory dst(c.md[0], dnnlEngine(), const_cast<void*>(p.x));
+    dnnl::memory diffDst(c.md[0], dnnlEngine(), const_cast<void*>(p.dy));
+    dnnl::memory diffSrc(c.md[0], dnnlEngine(), p.out);
+    c.prim.execute(dnnlStream(), {{DNNL_ARG_DST, dst}, {DNNL_ARG_DIFF_DST, diffDst}, {DNNL_ARG_DIFF_SRC, diffSrc}});
+    dnnlStream().wait();
+    done = true;
+  });
+  return done;
+}
+
+bool useDnnl(const SoftmaxParams& p) {
+  return supportsDnnl(p.dtype) && p.inner == 1 && p.outer * p.axisLen >= kDnnlMin;
+}
+
 }  // namespace
 
 void softmaxCpu(const SoftmaxParams& p) {
-  // inner == 1 only: oneDNN 2.6 has jit softmax for the innermost axis; others run its slow reference.
-  if (supportsDnnl(p.dtype) && p.inner == 1 && p.outer * p.axisLen >= kDnnlMin) return forwardDnnl(p);
+  if (useDnnl(p)) return forwardDnnl(p);
   BS_DISPATCH_FLOAT(p.dtype, T, forwardPlain<T>(p));
 }
 
-void softmaxBackwardCpu(const SoftmaxParams& p) { BS_DISPATCH_FLOAT(p.dtype, T, backwardPlain<T>(p)); }
+void softmaxBackwardCpu(const SoftmaxParams& p) {
+  if (useDnnl(p) && backwardDnnl(p)) return;
+  BS_DISPATCH_FLOAT(p.dtype, T, backwardPlain<T>(p));
+}
 
 }  // namespace bs

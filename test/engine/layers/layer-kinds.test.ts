@@ -33,10 +33,36 @@ const CASES: LayerCase[] = [
     ],
     torch: 'xs[0] * xs[1]',
   },
+  // From 2^16 elements a broadcast operand runs oneDNN's binary primitive
+  // (native/src/ops/binary_cpu.cc), the first operand the broadcast one included (add and mul commute).
+  {
+    name: 'Add three broadcasting, oneDNN sizes',
+    kind: 'Add',
+    inputs: [
+      [16, 1, 1],
+      [16, 16, 16, 16],
+      [16, 1, 16, 16],
+    ],
+    torch: 'xs[0] + xs[1] + xs[2]',
+  },
+  {
+    name: 'Multiply three broadcasting, oneDNN sizes',
+    kind: 'Multiply',
+    inputs: [
+      [16, 16, 16, 16],
+      [16, 16, 1, 1],
+      [16, 16],
+    ],
+    torch: 'xs[0] * xs[1] * xs[2]',
+  },
   { name: 'Reshape', kind: 'Reshape', attrs: { shape: [1, 4, -1] }, inputs: [[2, 12]], torch: 'xs[0].reshape(2, 1, 4, 3)' },
   { name: 'Transpose', kind: 'Transpose', attrs: { axes: [0, 2, 3, 1] }, inputs: [[2, 3, 4, 5]], torch: 'xs[0].permute(0, 2, 3, 1)' },
   { name: 'Softmax', kind: 'Softmax', attrs: { axis: 1 }, inputs: [[3, 5, 2]], torch: 'F.softmax(xs[0], dim=1)' },
   { name: 'LogSoftmax', kind: 'LogSoftmax', inputs: [[4, 7]], torch: 'F.log_softmax(xs[0], dim=-1)' },
+  // Past 4096 elements along the last axis: oneDNN's softmax / logsoftmax (backward too on CPUs
+  // where oneDNN 2.6 has a jit kernel for it: AVX-512).
+  { name: 'Softmax, oneDNN sizes', kind: 'Softmax', attrs: { axis: -1 }, inputs: [[64, 80]], torch: 'F.softmax(xs[0], dim=-1)' },
+  { name: 'LogSoftmax, oneDNN sizes', kind: 'LogSoftmax', inputs: [[48, 100]], torch: 'F.log_softmax(xs[0], dim=-1)' },
   { name: 'GlobalAvgPool2D', kind: 'GlobalAvgPool2D', inputs: [[2, 3, 5, 4]], torch: 'F.adaptive_avg_pool2d(xs[0], 1)' },
   { name: 'GlobalMaxPool2D', kind: 'GlobalMaxPool2D', inputs: [[2, 3, 5, 4]], torch: 'F.adaptive_max_pool2d(xs[0], 1)' },
   { name: 'GlobalAvgPool1D', kind: 'GlobalAvgPool1D', inputs: [[2, 3, 7]], torch: 'F.adaptive_avg_pool1d(xs[0], 1)' },
