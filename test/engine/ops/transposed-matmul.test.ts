@@ -294,6 +294,9 @@ test('every addon method is either guarded (writes into an existing buffer) or o
     'poolingBackward',
     'take',
     'takeBackward',
+    'recurrent', // y, hn, cn and the workspace are allocated by engine/ops/recurrent.ts for the call
+    'recurrentBackward',
+    'recurrentWorkspaceBytes',
   ]);
   const g = native() as unknown as Record<string, unknown>;
   const raw = Object.getPrototypeOf(g) as Record<string, unknown>;
