@@ -105,7 +105,7 @@ def run(_):
         'softmax': (e / e.sum(axis=1, keepdims=True)).ravel().tolist(),
         'sumRows': r.sum(axis=1).tolist(),
         'add': (big + np.tanh(big)).tolist(),
-        'chain': (np.maximum(x @ w.T + bias, 0) @ inp([40, 300], 9).T).ravel().tolist(),
+        'chain': (np.maximum(inp([203, 256], 10) @ w.T + bias, 0) @ inp([40, 300], 9).T).ravel().tolist(),
     }
 `,
     [null],

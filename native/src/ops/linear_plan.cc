@@ -1,0 +1,164 @@
+// The compiled Dense plan (LinearPlan, linear.h): one LinearStep per layer, run back to back by
+// Plan (plan.h). A float32 oneDNN layer of more than one row multiplies by weights packed once at
+// build (packed_gemm.h) and adds bias and activation in one pass over its output; one-row layers
+// and layers oneDNN will not pack run the eager runners (linear_kernels.h) with their primitives and
+// memory objects kept across calls. Packed results equal eager mode's within float32 rounding (a
+// different summation order), not bit for bit. BLOCKSMITH_LINEAR_PLAN=plain, read when a plan is
+// built, keeps the eager runners for every layer (the A/B of test/bench/plan-ab.ts).
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#include "../buffer.h"
+#include "linear.h"
+#include "linear_kernels.h"
+#include "packed_gemm.h"
+#include "unary.h"
+
+namespace bs {
+
+namespace {
+
+using namespace linear;
+
+// out = act(out + bias) for `rows` rows of p's output at `out`: one pass for relu (the plans'
+// usual activation), else the bias pass and the unary kernel.
+void biasActivation(const LinearParams& p, float* out, int64_t rows, bool parallel) {
+  const float* bias = static_cast<const float*>(p.bias);
+  const int64_t cols = p.outUnits;
+  const bool relu = p.activation == kRelu;
+  if (bias || relu)
+    parallelFor(rows, parallel && rows * cols >= kParallelMin, [&](int64_t r) {
+      float* o = out + r * cols;
+      if (bias && relu)
+        for (int64_t j = 0; j < cols; j++) o[j] = std::max(o[j] + bias[j], 0.f);
+      else if (bias)
+        for (int64_t j = 0; j < cols; j++) o[j] += bias[j];
+      else
+        for (int64_t j = 0; j < cols; j++) o[j] = std::max(o[j], 0.f);
+    });
+  if (!relu && p.activation >= 0) {
+    LinearParams q = p;
+    q.out = out;
+    q.rows = rows;
+    applyActivation(q);
+  }
+}
+
+// Row chunks of a packed product (while cores are busy elsewhere, as ChunkedLinear): weights
+// packed for one thread, each chunk multiplied and finished by whichever thread takes it.
+struct PackedChunks {
+  PackedWeights w;
+  int64_t chunkRows, chunks;
+
+  PackedChunks(const LinearParams& p, int64_t rowsPerChunk)
+      : w(static_cast<const float*>(p.w), p.outUnits, p.inUnits, rowsPerChunk, 1),
+        chunkRows(rowsPerChunk),
+        chunks((p.rows + rowsPerChunk - 1) / rowsPerChunk) {}
+
+  void run(const LinearParams& p) {
+    const float* x = static_cast<const float*>(p.x);
+    float* out = static_cast<float*>(p.out);
+    parallelChunks(chunks, threadBudget(), [&](int64_t k) {
+      const int64_t r0 = k * chunkRows, n = std::min(chunkRows, p.rows - r0);
+      w.multiply(x + r0 * p.inUnits, out + r0 * p.outUnits, n);
+      biasActivation(p, out + r0 * p.outUnits, n, false);
+    });
+  }
+};
+
+// One layer of a LinearPlan. A oneDNN step keeps what it prepared per thread count it has run
+// with (the count follows the free cores, so a plan built on a quiet machine still adapts when a
+// core gets busy).
+class LinearStep final : public PlanStep {
+ public:
+  LinearStep(const LinearParams& params, bool packWeights) : p(params) {
+    dnnl = p.rows > 0 && p.outUnits > 0 && usesDnnl(p);
+    columnPer = dnnl ? columnChunk(p) : 0;
+    pack = packWeights && dnnl && columnPer == 0 && p.rows > 1;
+    if (dnnl && columnPer == 0)
+      withDnnl("linearPlan", [&] {
+        const int threads = threadsFor(linearWork(p));
+        if (!pack || !packed(threads).ok()) prepared(threads);
+      });
+  }
+
+  size_t outBytes() const override { return static_cast<size_t>(p.rows * p.outUnits) * dtypeSize(p.dtype); }
+
+  void run(const void* in, void* out) override {
+    if (p.rows == 0 || p.outUnits == 0) return;
+    p.x = in;
+    p.out = out;
+    if (!dnnl) return plainAny(p);
+    withDnnl("linearPlan", [&] {
+      if (columnPer > 0) {
+        if (!columns) columns = std::make_unique<ColumnLinear>(p, columnPer);
+        return columns->run(p);
+      }
+      const int64_t chunk = chunkRowsFor(p.rows, linearWork(p));
+      if (chunk > 0 && pack) {
+        if (!packedChunks || packedChunks->chunkRows != chunk) packedChunks = std::make_unique<PackedChunks>(p, chunk);
+        if (packedChunks->w.ok()) return packedChunks->run(p);
+      }
+      if (chunk > 0) {
+        if (!chunked || chunked->chunkRows != chunk) chunked = std::make_unique<ChunkedLinear>(p, chunk);
+        return chunked->run(p);
+      }
+      const int threads = threadsFor(linearWork(p));
+      if (pack) {
+        const PackedWeights& w = packed(threads);
+        if (w.ok()) {
+          w.multiply(static_cast<const float*>(in), static_cast<float*>(out), p.rows);
+          return biasActivation(p, static_cast<float*>(out), p.rows, true);
+        }
+      }
+      DnnlLinear& d = prepared(threads);
+      d.src.set_data_handle(const_cast<void*>(in));
+      d.dst.set_data_handle(out);
+      d.run(p);
+    });
+  }
+
+ private:
+  DnnlLinear& prepared(int threads) {
+    if (byThreads.size() <= static_cast<size_t>(threads)) byThreads.resize(threads + 1);
+    if (!byThreads[threads]) byThreads[threads] = std::make_unique<DnnlLinear>(p, threads);
+    return *byThreads[threads];
+  }
+
+  const PackedWeights& packed(int threads) {
+    if (packedBy.size() <= static_cast<size_t>(threads)) packedBy.resize(threads + 1);
+    if (!packedBy[threads]) packedBy[threads] = std::make_unique<PackedWeights>(static_cast<const float*>(p.w), p.outUnits, p.inUnits, p.rows, threads);
+    return *packedBy[threads];
+  }
+
+  LinearParams p;
+  bool dnnl = false;  // false: the plain kernel
+  bool pack = false;  // multiply by packed weights (else the eager runners)
+  std::vector<std::unique_ptr<DnnlLinear>> byThreads;     // index: thread count
+  std::vector<std::unique_ptr<PackedWeights>> packedBy;  // index: thread count
+  std::unique_ptr<ChunkedLinear> chunked;                 // while cores are busy elsewhere
+  std::unique_ptr<PackedChunks> packedChunks;             // the same, packed
+  int64_t columnPer = 0;                                  // one-row products: slices of the output units
+  std::unique_ptr<ColumnLinear> columns;
+};
+
+std::vector<std::unique_ptr<PlanStep>> linearSteps(DType dtype, int64_t rows, const std::vector<LinearPlan::Layer>& layers) {
+  if (layers.empty()) fail(code::kArgs, "linearPlan: a plan needs at least one layer");
+  const char* mode = std::getenv("BLOCKSMITH_LINEAR_PLAN");
+  const bool pack = !(mode != nullptr && std::strcmp(mode, "plain") == 0);
+  std::vector<std::unique_ptr<PlanStep>> steps;
+  for (const LinearPlan::Layer& l : layers)
+    steps.push_back(std::make_unique<LinearStep>(
+        LinearParams{dtype, nullptr, l.w->data, l.bias ? l.bias->data : nullptr, nullptr, rows, l.inUnits, l.outUnits, l.activation}, pack));
+  return steps;
+}
+
+}  // namespace
+
+LinearPlan::LinearPlan(DType dtype, int64_t rows, std::vector<Layer> layers)
+    : Plan(linearSteps(dtype, rows, layers)), dtype_(dtype), rows_(rows), layers_(std::move(layers)) {}
+
+}  // namespace bs
