@@ -1,14 +1,16 @@
 // The compiled Dense plan (LinearPlan, linear.h): one LinearStep per layer, run back to back by
 // Plan (plan.h). A float32 oneDNN layer of more than one row multiplies by weights packed once at
-// build (packed_gemm.h) and adds bias and activation in one pass over its output; one-row layers
-// and layers oneDNN will not pack run the eager runners (linear_kernels.h) with their primitives and
-// memory objects kept across calls. Packed results equal eager mode's within float32 rounding (a
-// different summation order), not bit for bit. BLOCKSMITH_LINEAR_PLAN=plain, read when a plan is
-// built, keeps the eager runners for every layer (the A/B of test/bench/plan-ab.ts).
+// build (packed_gemm.h) and adds bias and activation in one pass over its output; a one-row layer
+// runs eager mode's output-unit slices with their memory objects prepared once; layers oneDNN will
+// not pack run the eager runners (linear_kernels.h) with primitives and memory objects kept across
+// calls. Packed results equal eager mode's within float32 rounding (the same GEMM kernel, though not
+// promised bit for bit). BLOCKSMITH_LINEAR_PLAN=plain, read when a plan is built, gives the plan as
+// it was before packing (the eager runners for every layer; the A/B of test/bench/plan-ab.ts).
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <unordered_map>
 #include <vector>
 
 #include "../buffer.h"
@@ -69,15 +71,62 @@ struct PackedChunks {
   }
 };
 
+// A one-row product as slices of the output units, as eager mode's ColumnLinear runs it (the same
+// slices and primitives, so the same results), with each slice's memory objects and argument map
+// prepared once: a call only swaps the input and output handles (eager builds them per call).
+struct PreparedColumns {
+  struct Slice {
+    CachedPrim c;
+    int64_t j0 = 0;
+    dnnl::memory src, dst;
+    std::unordered_map<int, dnnl::memory> args;
+  };
+  std::vector<Slice> slices;
+  bool fuse = false;
+
+  PreparedColumns(const LinearParams& p, int64_t per) {
+    ThreadScope scope(1);
+    dnnl::algorithm alg = dnnl::algorithm::eltwise_relu;
+    fuse = fusedAlgorithm(p.activation, &alg);
+    const size_t es = sizeof(float);
+    for (int64_t j0 = 0; j0 < p.outUnits; j0 += per) {
+      Slice s;
+      s.j0 = j0;
+      LinearParams q = p;
+      q.outUnits = std::min(per, p.outUnits - j0);
+      s.c = linearPrim(q, p.rows, fuse, alg);
+      s.src = dnnl::memory(s.c.md[0], dnnlEngine(), nullptr);
+      s.dst = dnnl::memory(s.c.md[3], dnnlEngine(), nullptr);
+      s.args = {{DNNL_ARG_SRC, s.src},
+                {DNNL_ARG_WEIGHTS, dnnl::memory(s.c.md[1], dnnlEngine(), const_cast<char*>(static_cast<const char*>(p.w)) + j0 * p.inUnits * es)},
+                {DNNL_ARG_DST, s.dst}};
+      if (p.bias) s.args.emplace(DNNL_ARG_BIAS, dnnl::memory(s.c.md[2], dnnlEngine(), const_cast<char*>(static_cast<const char*>(p.bias)) + j0 * es));
+      slices.push_back(std::move(s));
+    }
+  }
+
+  void run(const LinearParams& p) {
+    parallelChunks(static_cast<int64_t>(slices.size()), threadBudget(), [&](int64_t k) {
+      ThreadScope one(1);
+      Slice& s = slices[k];
+      s.src.set_data_handle(const_cast<void*>(p.x));
+      s.dst.set_data_handle(static_cast<float*>(p.out) + s.j0);
+      s.c.prim.execute(dnnlStream(), s.args);
+      dnnlStream().wait();
+    });
+    if (!fuse) applyActivation(p);
+  }
+};
+
 // One layer of a LinearPlan. A oneDNN step keeps what it prepared per thread count it has run
 // with (the count follows the free cores, so a plan built on a quiet machine still adapts when a
 // core gets busy).
 class LinearStep final : public PlanStep {
  public:
-  LinearStep(const LinearParams& params, bool packWeights) : p(params) {
+  LinearStep(const LinearParams& params, bool compiled) : p(params), compiled(compiled) {
     dnnl = p.rows > 0 && p.outUnits > 0 && usesDnnl(p);
     columnPer = dnnl ? columnChunk(p) : 0;
-    pack = packWeights && dnnl && columnPer == 0 && p.rows > 1;
+    pack = compiled && dnnl && columnPer == 0 && p.rows > 1;
     if (dnnl && columnPer == 0)
       withDnnl("linearPlan", [&] {
         const int threads = threadsFor(linearWork(p));
@@ -94,7 +143,11 @@ class LinearStep final : public PlanStep {
     if (!dnnl) return plainAny(p);
     withDnnl("linearPlan", [&] {
       if (columnPer > 0) {
-        if (!columns) columns = std::make_unique<ColumnLinear>(p, columnPer);
+        if (!compiled) {
+          if (!eagerColumns) eagerColumns = std::make_unique<ColumnLinear>(p, columnPer);
+          return eagerColumns->run(p);
+        }
+        if (!columns) columns = std::make_unique<PreparedColumns>(p, columnPer);
         return columns->run(p);
       }
       const int64_t chunk = chunkRowsFor(p.rows, linearWork(p));
@@ -135,6 +188,7 @@ class LinearStep final : public PlanStep {
   }
 
   LinearParams p;
+  bool compiled;      // false: BLOCKSMITH_LINEAR_PLAN=plain, the runners eager mode uses
   bool dnnl = false;  // false: the plain kernel
   bool pack = false;  // multiply by packed weights (else the eager runners)
   std::vector<std::unique_ptr<DnnlLinear>> byThreads;     // index: thread count
@@ -142,17 +196,18 @@ class LinearStep final : public PlanStep {
   std::unique_ptr<ChunkedLinear> chunked;                 // while cores are busy elsewhere
   std::unique_ptr<PackedChunks> packedChunks;             // the same, packed
   int64_t columnPer = 0;                                  // one-row products: slices of the output units
-  std::unique_ptr<ColumnLinear> columns;
+  std::unique_ptr<PreparedColumns> columns;
+  std::unique_ptr<ColumnLinear> eagerColumns;  // BLOCKSMITH_LINEAR_PLAN=plain
 };
 
 std::vector<std::unique_ptr<PlanStep>> linearSteps(DType dtype, int64_t rows, const std::vector<LinearPlan::Layer>& layers) {
   if (layers.empty()) fail(code::kArgs, "linearPlan: a plan needs at least one layer");
   const char* mode = std::getenv("BLOCKSMITH_LINEAR_PLAN");
-  const bool pack = !(mode != nullptr && std::strcmp(mode, "plain") == 0);
+  const bool compiled = !(mode != nullptr && std::strcmp(mode, "plain") == 0);
   std::vector<std::unique_ptr<PlanStep>> steps;
   for (const LinearPlan::Layer& l : layers)
     steps.push_back(std::make_unique<LinearStep>(
-        LinearParams{dtype, nullptr, l.w->data, l.bias ? l.bias->data : nullptr, nullptr, rows, l.inUnits, l.outUnits, l.activation}, pack));
+        LinearParams{dtype, nullptr, l.w->data, l.bias ? l.bias->data : nullptr, nullptr, rows, l.inUnits, l.outUnits, l.activation}, compiled));
   return steps;
 }
 

@@ -212,6 +212,13 @@ describe('hybridize', () => {
     close(afterSet, eagerOut(), 'after setData');
   });
 
+  test('a one-row product split over output units (prepared slices in the plan) equals eager mode exactly', () => {
+    // 600 × 512 multiply-adds at batch 1: above the column-split threshold wherever two threads may run.
+    const net = new Sequential().add(new Dense(512, { activation: 'relu', inUnits: 600 }), new Dense(10));
+    net.initialize();
+    checkSame(net, np.random.uniform(-1, 1, [1, 600], { seed: 23 }));
+  });
+
   test('under autograd.record() and in train mode the block runs eagerly and differentiates', () => {
     const net = new Sequential().add(new Dense(8, { activation: 'relu', inUnits: 4 }), new Dense(2));
     net.initialize();
