@@ -1,14 +1,17 @@
-// A/B harness for the compiled Dense plan (issue 14): the anchor MLP cases that miss their goals,
-// timed interleaved in one process — eager, the hybridized plan in each variant named by
-// --variants (native/src/ops/linear_plan_step.cc reads BLOCKSMITH_LINEAR_PLAN when a plan is
-// built), and onnxruntime-node on the same weights. On a machine shared with other work only the
-// ratios of interleaved calls mean something, so it prints those, with the load of the run.
+// A/B harness for the compiled Dense plan (issue 14): the anchor MLP cases, timed interleaved in
+// one process — eager, the hybridized plan in each variant named by --variants, and
+// onnxruntime-node on the same weights. A variant is the value of BLOCKSMITH_LINEAR_PLAN while the
+// plan is built (native/src/ops/linear_plan.cc reads it then): `plain` is the plan without packed
+// weights (the eager runners), any other name the default plan; a native experiment adds its own
+// names there. On a machine shared with other work only the ratios of interleaved calls mean
+// something, so it prints those, medians and best times, with the load of the run.
 //
 //   node --import tsx test/bench/plan-ab.ts [--variants=plain,packed] [--cases=mlp1024-64,...]
 //        [--seconds=2] [--busy]
 //
-// Cases: mlp1024-1, mlp1024-64, mlp1024-1024, mlp256-1024, deep-1, deep-64 (default: the four
-// issue 14 names as missing their goals). --busy keeps one core busy with a spinning process.
+// Cases (model-batch): mlp1024 (784-1024-1024-10), mlp256 (20-256-10), deep (512 + 20×512 + 10),
+// e.g. deep-1; default: the four issue 14 names as missing their goals. --busy keeps one core busy
+// with a spinning process meanwhile.
 
 import { spawn } from 'node:child_process';
 import os from 'node:os';
