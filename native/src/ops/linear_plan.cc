@@ -1,12 +1,16 @@
 // The compiled Dense plan (LinearPlan, linear.h): one LinearStep per layer, run back to back by
 // Plan (plan.h). A float32 oneDNN layer of more than one row multiplies by weights packed once at
 // build (packed_gemm.h) and adds bias and activation in one pass over its output; a one-row layer
-// runs eager mode's output-unit slices with their memory objects prepared once; layers oneDNN will
-// not pack run the eager runners (linear_kernels.h) with primitives and memory objects kept across
-// calls. Packed results equal eager mode's within float32 rounding (the same GEMM kernel, though not
+// runs eager mode's output-unit slices with their memory objects prepared once, and consecutive
+// one-row layers run as one job of our thread pool (OneRowChain); layers oneDNN will not pack run
+// the eager runners (linear_kernels.h) with primitives and memory objects kept across calls. Packed results equal eager mode's within float32 rounding (the same GEMM kernel, though not
 // promised bit for bit). BLOCKSMITH_LINEAR_PLAN=plain, read when a plan is built, gives the plan as
 // it was before packing (the eager runners for every layer; the A/B of test/bench/plan-ab.ts).
 #include <algorithm>
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <thread>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -105,15 +109,18 @@ struct PreparedColumns {
     }
   }
 
+  // Slice k of out = x · w^T (the activation too where fused), on the calling thread alone.
+  void runSlice(int64_t k, const void* x, void* out) {
+    ThreadScope one(1);
+    Slice& s = slices[k];
+    s.src.set_data_handle(const_cast<void*>(x));
+    s.dst.set_data_handle(static_cast<float*>(out) + s.j0);
+    s.c.prim.execute(dnnlStream(), s.args);
+    dnnlStream().wait();
+  }
+
   void run(const LinearParams& p) {
-    parallelChunks(static_cast<int64_t>(slices.size()), threadBudget(), [&](int64_t k) {
-      ThreadScope one(1);
-      Slice& s = slices[k];
-      s.src.set_data_handle(const_cast<void*>(p.x));
-      s.dst.set_data_handle(static_cast<float*>(p.out) + s.j0);
-      s.c.prim.execute(dnnlStream(), s.args);
-      dnnlStream().wait();
-    });
+    parallelChunks(static_cast<int64_t>(slices.size()), threadBudget(), [&](int64_t k) { runSlice(k, p.x, p.out); });
     if (!fuse) applyActivation(p);
   }
 };
@@ -200,14 +207,115 @@ class LinearStep final : public PlanStep {
   std::unique_ptr<ColumnLinear> eagerColumns;  // BLOCKSMITH_LINEAR_PLAN=plain
 };
 
+inline void cpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
+// Consecutive one-row layers (output-unit slices, or the plain kernel for small ones) as one job of
+// our pool per call: each participating thread walks the layers, takes the next free slice of the
+// current layer until none is left, and waits only for slices already taken before it goes on to
+// the next layer. The pool is woken once per call instead of once per layer. Same slices and
+// kernels as eager mode, so the same results.
+class OneRowChain final : public PlanStep {
+ public:
+  explicit OneRowChain(std::vector<LinearParams> layers) : layers_(std::move(layers)) {
+    for (LinearParams& p : layers_) {
+      const int64_t per = usesDnnl(p) ? columnChunk(p) : 0;
+      cols_.push_back(per > 0 ? std::make_unique<PreparedColumns>(p, per) : nullptr);
+    }
+    for (size_t i = 0; i + 1 < layers_.size(); i++)
+      hidden_.push_back(allocateStorage(Device{DeviceType::Cpu, 0}, static_cast<size_t>(layers_[i].outUnits) * sizeof(float)));
+    next_ = std::make_unique<std::atomic<int64_t>[]>(layers_.size());
+    done_ = std::make_unique<std::atomic<int64_t>[]>(layers_.size());
+  }
+
+  // Whether a layer can join: one float32 row, split into slices with its activation fused, or
+  // small enough for the plain kernel.
+  static bool fits(const LinearParams& p) {
+    if (p.rows != 1 || p.dtype != DType::F32 || p.outUnits == 0) return false;
+    if (!usesDnnl(p)) return true;
+    dnnl::algorithm alg;
+    return columnChunk(p) > 0 && (p.activation < 0 || fusedAlgorithm(p.activation, &alg));
+  }
+
+  size_t outBytes() const override { return static_cast<size_t>(layers_.back().outUnits) * sizeof(float); }
+
+  void run(const void* in, void* out) override {
+    const size_t n = layers_.size();
+    for (size_t l = 0; l < n; l++) {
+      layers_[l].x = l == 0 ? in : hidden_[l - 1]->data;
+      layers_[l].out = l + 1 == n ? out : hidden_[l]->data;
+      next_[l].store(0, std::memory_order_relaxed);
+      done_[l].store(0, std::memory_order_relaxed);
+    }
+    error_ = nullptr;
+    const int threads = threadBudget();
+    withDnnl("linearPlan", [&] { parallelChunks(threads, threads, [&](int64_t) { walk(); }); });
+    if (error_) std::rethrow_exception(error_);
+  }
+
+ private:
+  void walk() {
+    for (size_t l = 0; l < layers_.size(); l++) {
+      const LinearParams& p = layers_[l];
+      const int64_t total = cols_[l] ? static_cast<int64_t>(cols_[l]->slices.size()) : 1;
+      for (int64_t k; (k = next_[l].fetch_add(1, std::memory_order_acq_rel)) < total;) {
+        try {
+          if (cols_[l])
+            cols_[l]->runSlice(k, p.x, p.out);
+          else
+            plainAny(p);
+        } catch (...) {
+          std::lock_guard<std::mutex> lock(errorMutex_);
+          if (!error_) error_ = std::current_exception();
+        }
+        done_[l].fetch_add(1, std::memory_order_acq_rel);
+      }
+      for (int spins = 0; done_[l].load(std::memory_order_acquire) < total; spins++) {
+        if (spins < 4000)
+          cpuRelax();
+        else
+          std::this_thread::yield();
+      }
+    }
+  }
+
+  std::vector<LinearParams> layers_;
+  std::vector<std::unique_ptr<PreparedColumns>> cols_;  // null: the plain kernel, whole
+  std::vector<std::shared_ptr<Storage>> hidden_;
+  std::unique_ptr<std::atomic<int64_t>[]> next_, done_;
+  std::mutex errorMutex_;
+  std::exception_ptr error_;
+};
+
 std::vector<std::unique_ptr<PlanStep>> linearSteps(DType dtype, int64_t rows, const std::vector<LinearPlan::Layer>& layers) {
   if (layers.empty()) fail(code::kArgs, "linearPlan: a plan needs at least one layer");
   const char* mode = std::getenv("BLOCKSMITH_LINEAR_PLAN");
   const bool compiled = !(mode != nullptr && std::strcmp(mode, "plain") == 0);
   std::vector<std::unique_ptr<PlanStep>> steps;
-  for (const LinearPlan::Layer& l : layers)
-    steps.push_back(std::make_unique<LinearStep>(
-        LinearParams{dtype, nullptr, l.w->data, l.bias ? l.bias->data : nullptr, nullptr, rows, l.inUnits, l.outUnits, l.activation}, compiled));
+  std::vector<LinearParams> run;  // one-row layers that may form a OneRowChain
+  const auto flush = [&] {
+    // Worth a pool job only with two layers or more, one of them split.
+    const bool split = std::any_of(run.begin(), run.end(), [](const LinearParams& p) { return usesDnnl(p) && columnChunk(p) > 0; });
+    if (run.size() > 1 && split) {
+      steps.push_back(std::make_unique<OneRowChain>(std::move(run)));
+    } else {
+      for (const LinearParams& p : run) steps.push_back(std::make_unique<LinearStep>(p, compiled));
+    }
+    run.clear();
+  };
+  for (const LinearPlan::Layer& l : layers) {
+    const LinearParams p{dtype, nullptr, l.w->data, l.bias ? l.bias->data : nullptr, nullptr, rows, l.inUnits, l.outUnits, l.activation};
+    if (compiled && OneRowChain::fits(p)) {
+      run.push_back(p);
+      continue;
+    }
+    flush();
+    steps.push_back(std::make_unique<LinearStep>(p, compiled));
+  }
+  flush();
   return steps;
 }
 
