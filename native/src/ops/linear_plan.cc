@@ -29,6 +29,11 @@ namespace {
 
 using namespace linear;
 
+// Below this many outputs the bias + activation pass runs on one thread: a team forked per layer
+// cost more than it saved (A/B, docs/benchmarks.md 2026-12-07 10:45: 512 + 20×512 + 10 at batch 64,
+// 32768 outputs a layer, 0.88× the time on one thread).
+constexpr int64_t kEpilogueParallelMin = 1 << 17;
+
 // out = act(out + bias) for `rows` rows of p's output at `out`: one pass for relu (the plans'
 // usual activation), else the bias pass and the unary kernel.
 void biasActivation(const LinearParams& p, float* out, int64_t rows, bool parallel) {
@@ -36,7 +41,7 @@ void biasActivation(const LinearParams& p, float* out, int64_t rows, bool parall
   const int64_t cols = p.outUnits;
   const bool relu = p.activation == kRelu;
   if (bias || relu)
-    parallelFor(rows, parallel && rows * cols >= kParallelMin, [&](int64_t r) {
+    parallelFor(rows, parallel && rows * cols >= kEpilogueParallelMin, [&](int64_t r) {
       float* o = out + r * cols;
       if (bias && relu)
         for (int64_t j = 0; j < cols; j++) o[j] = std::max(o[j] + bias[j], 0.f);
