@@ -257,8 +257,10 @@ class OneRowChain final : public PlanStep {
     }
     error_ = nullptr;
     const int threads = threadBudget();
-    withDnnl("linearPlan", [&] { parallelChunks(threads, threads, [&](int64_t) { walk(); }); });
-    if (error_) std::rethrow_exception(error_);
+    withDnnl("linearPlan", [&] {
+      parallelChunks(threads, threads, [&](int64_t) { walk(); });
+      if (error_) std::rethrow_exception(error_);  // inside withDnnl: a dnnl::error becomes a coded error
+    });
   }
 
  private:
