@@ -1,6 +1,7 @@
 // PackedWeights (packed_gemm.h) on oneDNN's packed sgemm. The three functions are exported by
 // libdnnl (2.x) but declared only in its internal src/cpu/gemm/gemm_pack.hpp, so they are declared
-// here: column-major, BLAS argument conventions, "P" marks a packed operand. In column-major terms
+// here: column-major, BLAS argument conventions, "P" marks a packed operand. They are weak
+// references: a libdnnl without them leaves them null, and the plan runs its unpacked primitives. In column-major terms
 // the plan computes out^T [outUnits × rows] = w [outUnits × inUnits] · x^T, with w as the packed
 // matrix A (row-major w is column-major w^T: transa "T", lda = inUnits).
 #include "packed_gemm.h"
@@ -13,13 +14,13 @@
 #include "../threading.h"
 
 namespace dnnl::impl::cpu {
-dnnl_status_t sgemm_pack_get_size(const char* identifier, const char* transa, const char* transb, const dnnl_dim_t* M,
+__attribute__((weak)) dnnl_status_t sgemm_pack_get_size(const char* identifier, const char* transa, const char* transb, const dnnl_dim_t* M,
                                   const dnnl_dim_t* N, const dnnl_dim_t* K, const dnnl_dim_t* lda, const dnnl_dim_t* ldb,
                                   size_t* size, bool* pack);
-dnnl_status_t sgemm_pack(const char* identifier, const char* transa, const char* transb, const dnnl_dim_t* M,
+__attribute__((weak)) dnnl_status_t sgemm_pack(const char* identifier, const char* transa, const char* transb, const dnnl_dim_t* M,
                          const dnnl_dim_t* N, const dnnl_dim_t* K, const dnnl_dim_t* lda, const dnnl_dim_t* ldb,
                          const float* src, float* dst);
-dnnl_status_t sgemm_compute(const char* transa, const char* transb, const dnnl_dim_t* M, const dnnl_dim_t* N,
+__attribute__((weak)) dnnl_status_t sgemm_compute(const char* transa, const char* transb, const dnnl_dim_t* M, const dnnl_dim_t* N,
                             const dnnl_dim_t* K, const float* A, const dnnl_dim_t* lda, const float* B,
                             const dnnl_dim_t* ldb, const float* beta, float* C, const dnnl_dim_t* ldc);
 }  // namespace dnnl::impl::cpu
@@ -32,6 +33,7 @@ void PackedWeights::Free::operator()(float* p) const { std::free(p); }
 
 PackedWeights::PackedWeights(const float* w, int64_t outUnits, int64_t inUnits, int64_t rows, int threads)
     : outUnits_(outUnits), inUnits_(inUnits), threads_(threads) {
+  if (gemm::sgemm_pack_get_size == nullptr || gemm::sgemm_pack == nullptr || gemm::sgemm_compute == nullptr) return;
   // The packed layout holds one part per thread of the team it was packed for.
   ThreadScope scope(threads);
   const dnnl_dim_t M = outUnits, N = rows, K = inUnits, lda = inUnits, ldb = inUnits;
