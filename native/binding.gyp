@@ -39,6 +39,8 @@
         "src/ops/softmax_cpu.cc",
         "src/ops/matmul_cpu.cc",
         "src/ops/linear_cpu.cc",
+        "src/ops/linear_plan.cc",
+        "src/ops/packed_gemm.cc",
         "src/ops/linear_backward.cc",
         "src/ops/optimizer_cpu.cc",
         "src/ops/conv_cpu.cc",

@@ -1,8 +1,8 @@
 // Hybridized (compiled) forward, Gluon's hybridize(): outside autograd.record and in predict mode,
 // a hybridized block traces its forward once per input shape into a cached plan and replays it.
 // Runs of Dense layers (with their activation, a following Activation block, Flatten, Dropout)
-// become one native call each (addon.linearPlan: the oneDNN primitives eager mode uses, fused
-// inner product + bias + activation, hidden activations preallocated); every other block stays
+// become one native call each (addon.linearPlan: weights packed once for oneDNN's packed GEMM,
+// bias and activation in one pass, hidden activations preallocated); every other block stays
 // eager inside the plan (its own hybridize() may still compile its inside). A block with
 // convolutions, pooling, batch norm, adds or graphs is traced by hybrid-net.ts instead (native net
 // plans); this file keeps the cache, the warnings and the Dense chains.
@@ -12,10 +12,13 @@
 // warnings (setWarningHandler / captureWarnings), naming each such block and why, as Gluon warns
 // when it cannot trace a block. hybridCache.describe() lists the same segments.
 //
+// The packed weights are copies: a chain watches its weights' buffers (backend.ts watchWrites) and
+// is rebuilt when the write epoch moved (an optimizer step, setData, load) or an array was replaced.
+//
 // Ownership: every array a plan returns is a fresh NDArray, never reused by a later call (as
 // Gluon returns fresh arrays); only the hidden activations inside one native chain are reused.
 
-import { native } from '../backend/backend.ts';
+import { native, watchWrites, writeEpoch } from '../backend/backend.ts';
 import { UNARY_OP, type NativeLinearPlan } from '../backend/native-addon.ts';
 import { NDArray } from '../ndarray/ndarray.ts';
 import type { Device } from '../ndarray/device.ts';
@@ -44,6 +47,8 @@ interface Chain {
   params: Parameter[];
   arrays: NDArray[];
   device: Device;
+  /** writeEpoch() when the weights were packed: a later write to a watched buffer invalidates the chain. */
+  epoch: number;
 }
 
 type Segment = (Chain | { kind: 'eager'; run: (x: NDArray) => NDArray }) & { label: string };
@@ -194,6 +199,7 @@ function stillValid(plan: Plan): boolean {
   if (plan.net && !netStillValid(plan.net)) return false;
   for (const s of plan.segments) {
     if (s.kind !== 'chain') continue;
+    if (writeEpoch() !== s.epoch) return false;
     for (let i = 0; i < s.params.length; i++) {
       const p = s.params[i]!;
       if (p.state !== 'initialized') return false;
@@ -265,6 +271,7 @@ function trace(units: readonly HybridUnit[], x: NDArray): { plan: Plan; out: NDA
     const p = pending;
     pending = null;
     const weights = p.layers.map((l) => l.unit.weight.data(cur.device));
+    for (const w of weights) watchWrites(w.buffer);
     const biases = p.layers.map((l) => l.unit.bias?.data(cur.device) ?? null);
     const dtype = cur.dtype;
     let plan: NativeLinearPlan;
@@ -300,6 +307,7 @@ function trace(units: readonly HybridUnit[], x: NDArray): { plan: Plan; out: NDA
       params,
       arrays,
       device: cur.device,
+      epoch: writeEpoch(),
     };
     segments.push(chain);
     cur = runChain(chain, cur);

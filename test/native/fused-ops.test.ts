@@ -1,6 +1,7 @@
 // The fused training and inference entry points against the unfused kernels they replace:
 // linearBackward == unaryBackward + two matmuls + a column sum (bit for bit), optimizerUpdate ==
-// the optimizers' formulas (float tolerance), linearPlan == one linear call per layer (bit for bit),
+// the optimizers' formulas (float tolerance), linearPlan == one linear call per layer (bit for bit,
+// or within float32 rounding where it multiplies by packed weights),
 // and their argument checks.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -183,7 +184,10 @@ describe('optimizerUpdate', () => {
 describe('linearPlan', () => {
   for (const dtype of [F32, F64] as DTypeCode[]) {
     for (const rows of [1, 3, 64]) {
-      test(`dtype ${dtype}, ${rows} rows: a 3-layer chain equals one linear call per layer, run after run`, () => {
+      // float32 layers of several rows on oneDNN multiply by packed weights (equal within rounding);
+      // one-row and float64 layers run the eager kernels (equal bit for bit).
+      const packed = dtype === F32 && rows > 1;
+      test(`dtype ${dtype}, ${rows} rows: a 3-layer chain equals one linear call per layer${packed ? ' within float32 rounding' : ''}, run after run`, () => {
         const units = [20, 256, 7, 10];
         const acts = [UNARY_OP.relu, UNARY_OP.tanh, -1];
         const ws = units.slice(1).map((u, i) => buf(dtype, randoms(u * units[i]!, 20 + i)));
@@ -199,7 +203,15 @@ describe('linearPlan', () => {
           }
           const out = buf(dtype, rows * 10);
           addon.linearPlanRun(plan, x, out);
-          assert.deepEqual(get(dtype, out, rows * 10), get(dtype, h, rows * 10));
+          const got = get(dtype, out, rows * 10);
+          const want = get(dtype, h, rows * 10);
+          if (packed) {
+            // Packed weights and bias + activation outside oneDNN: float32 rounding apart.
+            const scale = want.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+            got.forEach((v, i) => assert.ok(Math.abs(v - want[i]!) <= 1e-5 * scale, `[${i}] ${v} against ${want[i]}`));
+          } else {
+            assert.deepEqual(got, want);
+          }
         }
         // The plan keeps its weights alive: disposing the JS handles does not free them.
         for (const b of [...ws, ...bs]) if (b) addon.dispose(b);

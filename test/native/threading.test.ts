@@ -105,7 +105,8 @@ def run(_):
         'softmax': (e / e.sum(axis=1, keepdims=True)).ravel().tolist(),
         'sumRows': r.sum(axis=1).tolist(),
         'add': (big + np.tanh(big)).tolist(),
-        'chain': (np.maximum(x @ w.T + bias, 0) @ inp([40, 300], 9).T).ravel().tolist(),
+        'chain': (np.maximum(inp([203, 256], 10) @ w.T + bias, 0) @ inp([40, 300], 9).T).ravel().tolist(),
+        'rowChain': (np.maximum(inp([1, 600], 11) @ inp([512, 600], 12).T, 0) @ inp([10, 512], 13).T).ravel().tolist(),
     }
 `,
     [null],

@@ -1,6 +1,7 @@
 // Block.hybridize(): a hybridized block gives the same outputs as eager mode (the chapter MLP, the
 // MNIST MLP, nested and concurrent blocks with eager parts), rebuilds its plan for a new input
-// shape, after a parameter is replaced or a child added, works with deferred initialization,
+// shape, after a parameter is replaced or written (its weights are packed copies) or a child
+// added, works with deferred initialization,
 // returns fresh arrays every call, and stays eager (and differentiable) under autograd.record().
 
 import { describe, test } from 'node:test';
@@ -22,6 +23,7 @@ import {
 } from '../../../engine/index.ts';
 import { loadExample } from '../../../engine/graph/index.ts';
 import { prepareModel } from '../../../engine/export/prepare-model.ts';
+import { L2Loss, SGD, Trainer } from '../../../engine/train/index.ts';
 
 function values(a: NDArray): number[] {
   return Array.from(a.toTyped() as Float32Array);
@@ -162,16 +164,59 @@ describe('hybridize', () => {
     const dense = net.at<Dense>(1);
     dense.weight.setData(np.ones([2, 8]));
     const afterSet = net.call(x);
-    assert.equal(net.hybridCache!.builds, 1, 'in-place writes need no rebuild');
+    assert.equal(net.hybridCache!.builds, 2, 'an in-place write to a weight rebuilds (plans pack copies of the weights)');
+    net.call(x);
+    assert.equal(net.hybridCache!.builds, 2, 'no write since: replayed');
     net.initialize(undefined, { forceReinit: true });
     const afterReinit = net.call(x);
-    assert.equal(net.hybridCache!.builds, 2, 're-initialization replaces the arrays: rebuilt');
+    assert.equal(net.hybridCache!.builds, 3, 're-initialization replaces the arrays: rebuilt');
     net.add(new Activation('tanh'));
     const afterAdd = net.call(x);
-    assert.equal(net.hybridCache!.builds, 3, 'a new child: rebuilt');
+    assert.equal(net.hybridCache!.builds, 4, 'a new child: rebuilt');
     net.hybridize(false);
     assert.equal(maxDiff(afterAdd, net.call(x)), 0);
     assert.notDeepEqual(values(afterSet), values(afterReinit));
+  });
+
+  test('packed weights: a chain oneDNN packs equals eager mode, and an optimizer step or setData after hybridize() is seen', () => {
+    // 64 rows of 300 → 200 → 120 → 10: every layer is large enough for the plan to pack its weights.
+    const net = new Sequential().add(
+      new Dense(200, { activation: 'relu', inUnits: 300 }),
+      new Dense(120, { activation: 'tanh' }),
+      new Dense(10, { activation: 'sigmoid' }),
+    );
+    net.initialize();
+    const x = np.random.uniform(-1, 1, [64, 300], { seed: 21 });
+    const eagerOut = (): NDArray => {
+      net.hybridize(false);
+      const y = net.call(x);
+      net.hybridize();
+      return y;
+    };
+    const close = (a: NDArray, b: NDArray, what: string): void => assert.ok(maxDiff(a, b) <= 1e-5, `${what}: differs by ${maxDiff(a, b)}`);
+    checkSame(net, x, 1e-5);
+    const before = net.call(x);
+    const builds = net.hybridCache!.builds;
+    const trainer = new Trainer(net.collectParams(), new SGD({ learningRate: 0.5 }));
+    autograd.record(() => new L2Loss().call(net.call(x), np.ones([64, 10]))).backward();
+    trainer.step(64);
+    const afterStep = net.call(x);
+    assert.equal(net.hybridCache!.builds, builds + 1, 'the optimizer step wrote the weights: rebuilt');
+    assert.ok(maxDiff(afterStep, before) > 1e-3, 'the step changed the output');
+    close(afterStep, eagerOut(), 'after the optimizer step');
+    net.call(x); // hybridize() above started a fresh cache: trace again
+    const traced = net.hybridCache!.builds;
+    net.at<Dense>(1).weight.setData(np.random.uniform(-0.1, 0.1, [120, 200], { seed: 22 }));
+    const afterSet = net.call(x);
+    assert.equal(net.hybridCache!.builds, traced + 1, 'setData: rebuilt');
+    close(afterSet, eagerOut(), 'after setData');
+  });
+
+  test('a one-row product split over output units (prepared slices in the plan) equals eager mode exactly', () => {
+    // 600 × 512 multiply-adds at batch 1: above the column-split threshold wherever two threads may run.
+    const net = new Sequential().add(new Dense(512, { activation: 'relu', inUnits: 600 }), new Dense(10));
+    net.initialize();
+    checkSame(net, np.random.uniform(-1, 1, [1, 600], { seed: 23 }));
   });
 
   test('under autograd.record() and in train mode the block runs eagerly and differentiates', () => {

@@ -24,14 +24,26 @@ const r = input([400, 500], 8);
 
 const values = (y: NDArray): number[] => Array.from(y.toTyped() as Float32Array);
 
-// A compiled chain (what hybridize() runs): x [200, 256] → 300 (relu) → 40, run twice so the
-// second call replays the prepared steps.
+// A compiled chain (what hybridize() runs): xc [203, 256] → 300 (relu) → 40, run twice so the
+// second call replays the prepared steps. Its first layer multiplies by packed weights; 203 rows
+// leave a short last chunk when it runs as row chunks (one core busy).
 const addon = loadNativeAddon();
 const w2 = input([40, 300], 9);
-const plan = addon.linearPlan(DTYPE_CODE.float32, 200, [w.buffer, w2.buffer], [bias.buffer, null], [256, 300, 40], [UNARY_OP.relu, -1]);
-const chainOut = np.zeros([200, 40]);
-addon.linearPlanRun(plan, x.buffer, chainOut.buffer);
-addon.linearPlanRun(plan, x.buffer, chainOut.buffer);
+const xc = input([203, 256], 10);
+const plan = addon.linearPlan(DTYPE_CODE.float32, 203, [w.buffer, w2.buffer], [bias.buffer, null], [256, 300, 40], [UNARY_OP.relu, -1]);
+const chainOut = np.zeros([203, 40]);
+addon.linearPlanRun(plan, xc.buffer, chainOut.buffer);
+addon.linearPlanRun(plan, xc.buffer, chainOut.buffer);
+
+// A one-row chain: xr [1, 600] → 512 (relu) → 10. With two threads or more its first layer runs as
+// output-unit slices and both layers as one job of the pool (OneRowChain).
+const xr = input([1, 600], 11);
+const wr1 = input([512, 600], 12);
+const wr2 = input([10, 512], 13);
+const rowPlan = addon.linearPlan(DTYPE_CODE.float32, 1, [wr1.buffer, wr2.buffer], [null, null], [600, 512, 10], [UNARY_OP.relu, -1]);
+const rowOut = np.zeros([1, 10]);
+addon.linearPlanRun(rowPlan, xr.buffer, rowOut.buffer);
+addon.linearPlanRun(rowPlan, xr.buffer, rowOut.buffer);
 
 const out: Record<string, number[]> = {
   matmul: values(np.dot(a, b)),
@@ -41,5 +53,6 @@ const out: Record<string, number[]> = {
   sumRows: values(r.sum(1)),
   add: values(big.add(big.tanh())),
   chain: values(chainOut),
+  rowChain: values(rowOut),
 };
 process.stdout.write(JSON.stringify({ threading: addon.capabilities().threading, out }));
