@@ -1,12 +1,15 @@
 // The steps of a compiled graph forward as the native plan takes them (native/src/net_plan.h):
 // which hybrid units become a native step on a given input, their output shapes, how a step is
 // fused into the one before it (batch norm folded into a convolution, an activation or a residual
-// add taken as its post-op), and the encoding netPlan() reads. hybrid-net.ts drives it.
+// add taken as its post-op), and the encoding netPlan() reads. hybrid-net.ts drives it; the
+// Transformer's kinds are in hybrid-seq-ops.ts.
 
 import { NET_OP, UNARY_OP, type NativeBuffer } from '../backend/native-addon.ts';
 import { poolGeometry } from '../ops/pool.ts';
 import type { UnaryName } from '../ops/elementwise.ts';
+import type { NDArray } from '../ndarray/ndarray.ts';
 import type { HybridUnit } from './hybrid-units.ts';
+import { sequenceFallback, sequenceOp } from './hybrid-seq-ops.ts';
 import type { Parameter } from './parameter.ts';
 
 /** A step of a pending native segment; fusion edits it in place until the segment is built. */
@@ -22,6 +25,8 @@ export interface NetOpRec {
   bn: { gamma: Parameter | null; beta: Parameter | null; mean: Parameter; variance: Parameter; eps: number } | null;
   /** conv: the value summed into the output before the activation. */
   sum: number | null;
+  /** tableAdd: a constant table (sinusoidal positions) instead of a parameter. */
+  table?: NDArray;
   names: string[];
 }
 
@@ -59,6 +64,12 @@ export function nativeFallback(u: HybridUnit, shapes: readonly (readonly number[
       if (u.weight.dtype !== 'float32' || (u.bias !== null && u.bias.dtype !== 'float32')) return `parameters ${u.weight.dtype}: net plans run float32`;
       return u.weight.shape![1] === features ? null : `input of ${features} features but weight ${JSON.stringify(u.weight.shape)}`;
     }
+    case 'layernorm':
+    case 'embedding':
+    case 'position':
+    case 'attention':
+    case 'sdpa':
+      return sequenceFallback(u, shapes);
     default:
       return `${u.kind} blocks are not compiled`;
   }
@@ -105,6 +116,12 @@ export function makeOp(u: HybridUnit, ins: number[], out: number, shapes: readon
       Object.assign(rec, { kind: NET_OP.linear, p: [u.units, u.flatten ? 1 : 0], params: [u.weight, u.bias], act: u.act });
       return { rec, shape: [...lead, u.units] };
     }
+    case 'layernorm':
+    case 'embedding':
+    case 'position':
+    case 'attention':
+    case 'sdpa':
+      return sequenceOp(u, rec, shapes);
     default:
       throw new Error(`hybrid-net: ${u.kind} has no native step`);
   }
@@ -177,6 +194,12 @@ export function encode(rec: NetOpRec, data: (p: Parameter) => NativeBuffer): { p
       return { p: [act], bufs: [] };
     case NET_OP.linear:
       return { p: [rec.p[0]!, act, rec.p[1]!], bufs: bufs(rec.params) };
+    case NET_OP.layerNorm:
+    case NET_OP.embed:
+    case NET_OP.attention:
+      return { p: rec.p, bufs: bufs(rec.params) };
+    case NET_OP.tableAdd:
+      return { p: rec.p, bufs: rec.table ? [rec.table.buffer] : bufs(rec.params) };
     default:
       return { p: rec.p, bufs: [] };
   }

@@ -1,12 +1,15 @@
 // What a block contributes to a hybridized plan (Block.hybridUnits; null there means "run me
 // eagerly"): the layer kinds the compiled forward knows, with what it needs to build their step.
-// Types only, shared by the plan tracers (hybrid.ts: Dense chains; hybrid-net.ts: graphs with
+// Types (and which kinds take several inputs), shared by the plan tracers (hybrid.ts: Dense chains; hybrid-net.ts: graphs with
 // convolution, pooling, batch norm and residual adds) and the layers that describe themselves.
 
 import type { UnaryName } from '../ops/elementwise.ts';
 import type { PoolOptions } from '../ops/pool.ts';
 import type { Block } from './block.ts';
 import type { Parameter } from './parameter.ts';
+
+/** The unit kinds that take several inputs in a graph (the others take one). */
+export const MULTI_INPUT_KINDS: ReadonlySet<string> = new Set(['add', 'attention', 'sdpa']);
 
 /** Where a graph step reads an input: the graph's input (its only one) or an earlier step's first output. */
 export type HybridSource = { input: number } | { step: number; port: number };
@@ -39,6 +42,29 @@ export type HybridUnit =
   | { kind: 'pool'; owner: Block; options: PoolOptions }
   /** Batch norm over axis 1; in a plan (prediction mode) it uses the running statistics. */
   | { kind: 'batchnorm'; owner: Block; gamma: Parameter | null; beta: Parameter | null; mean: Parameter; variance: Parameter; eps: number; axis: number }
+  /** Layer norm (rms: RMSNorm, no centering) over the trailing axes from `axis`. */
+  | { kind: 'layernorm'; owner: Block; gamma: Parameter | null; beta: Parameter | null; eps: number; axis: number; rms: boolean }
+  /** An embedding lookup of integer ids (int32, or whole float32 values). */
+  | { kind: 'embedding'; owner: Block; weight: Parameter; inputDim: number; outputDim: number }
+  /** A position table added to (N, T, C): learned (weight: (maxLength, C)) or a constant (weight null: table(T, C), row-major). */
+  | { kind: 'position'; owner: Block; weight: Parameter | null; maxLength: number; table: (t: number, c: number) => number[] }
+  /**
+   * Multi-head attention (PyTorch's packed projections; inProj null = separate q/k/v projections),
+   * inputs query [, key [, value [, key-padding mask]]]; keepWeights: its attention maps are wanted.
+   */
+  | {
+      kind: 'attention';
+      owner: Block;
+      heads: number;
+      causal: boolean;
+      inProj: Parameter | null;
+      inBias: Parameter | null;
+      outProj: Parameter;
+      outBias: Parameter | null;
+      keepWeights: boolean;
+    }
+  /** Scaled dot-product attention of query, key and value. */
+  | { kind: 'sdpa'; owner: Block; causal: boolean }
   /** The sum of two inputs of one shape (a residual connection). */
   | { kind: 'add'; owner: Block }
   /** A graph of steps (GraphBlock) with one input and one output; a step with several inputs is an add or runs eagerly. */

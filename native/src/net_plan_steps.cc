@@ -12,6 +12,7 @@
 //   act:       act
 //   reshape:   the new dims (same element count)
 //   linear:    outUnits, act, flatten | w, bias  (act fused where oneDNN has it: linear.h)
+//   (layerNorm, embed, tableAdd, attention: net_plan_seq.cc)
 // act is a UnaryOp code or -1. A conv's act must be one oneDNN fuses (relu, sigmoid, tanh, gelu).
 #include <cmath>
 #include <cstring>
@@ -292,6 +293,10 @@ void buildNetOp(NetBuild& b, const NetOp& op) {
     case kNetAct: return buildAct(b, op);
     case kNetReshape: return buildReshape(b, op);
     case kNetLinear: return buildLinear(b, op);
+    case kNetLayerNorm: return buildLayerNorm(b, op);
+    case kNetEmbed: return buildEmbed(b, op);
+    case kNetTableAdd: return buildTableAdd(b, op);
+    case kNetAttention: return buildAttention(b, op);
     default: fail(code::kArgs, "netPlan: unknown op kind %d", op.kind);
   }
 }

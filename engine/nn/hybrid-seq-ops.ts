@@ -1,0 +1,92 @@
+// The Transformer's layer kinds as native net plan steps (native/src/net_plan_seq.cc): LayerNorm
+// and RMSNorm, Embedding, PositionalEncoding (a table added over the batch), MultiHeadAttention
+// (projections, per-head scores, causal mask, softmax and mixing in one step) and
+// ScaledDotProductAttention. Which inputs a step takes, its output shape and numbers;
+// hybrid-net-ops.ts calls these for those kinds.
+
+import { NET_OP } from '../backend/native-addon.ts';
+import { np } from '../ndarray/np.ts';
+import type { HybridUnit } from './hybrid-units.ts';
+import type { NetOpRec } from './hybrid-net-ops.ts';
+import type { Parameter } from './parameter.ts';
+
+type SeqUnit = Extract<HybridUnit, { kind: 'layernorm' | 'embedding' | 'position' | 'attention' | 'sdpa' }>;
+
+const ready = (p: Parameter | null): boolean => p === null || p.state === 'initialized';
+const show = (s: readonly number[]): string => JSON.stringify(s);
+const same = (a: readonly number[] | null | undefined, b: readonly number[]): boolean => !!a && a.join() === b.join();
+const prod = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
+
+/** Why a sequence unit cannot be a native step on inputs of these shapes (null: it can), or 'deferred'. */
+export function sequenceFallback(u: SeqUnit, shapes: readonly (readonly number[])[]): string | null {
+  const x = shapes[0]!;
+  switch (u.kind) {
+    case 'layernorm': {
+      if (!ready(u.gamma) || !ready(u.beta)) return 'deferred';
+      const a = u.axis < 0 ? u.axis + x.length : u.axis;
+      if (a <= 0 || a >= x.length) return `axis ${u.axis} on an input of ${x.length} axes`;
+      const want = x.slice(a);
+      for (const p of [u.gamma, u.beta]) if (p && !same(p.shape, want)) return `${p.name} ${show(p.shape ?? [])} for normalized axes ${show(want)}`;
+      return null;
+    }
+    case 'embedding':
+      if (!ready(u.weight)) return 'deferred';
+      if (x.length > 5) return `ids of ${x.length} axes (a plan value has at most 6)`;
+      return same(u.weight.shape, [u.inputDim, u.outputDim]) ? null : `weight ${show(u.weight.shape ?? [])}`;
+    case 'position':
+      if (!ready(u.weight)) return 'deferred';
+      if (x.length !== 3 || x[1]! > u.maxLength) return `input ${show(x)}: positions take (N, T ≤ ${u.maxLength}, C)`;
+      return u.weight && !same(u.weight.shape, [u.maxLength, x[2]!]) ? `weight ${show(u.weight.shape ?? [])}` : null;
+    case 'attention': {
+      if (![u.inProj, u.inBias, u.outProj, u.outBias].every(ready)) return 'deferred';
+      if (u.keepWeights) return 'its attention weights are kept for the attention maps (keepWeights)';
+      if (!u.inProj) return 'separate q / k / v projections (kdim or vdim other than E) run eagerly';
+      if (shapes.length > 3) return 'a key-padding mask input runs eagerly';
+      const e = x[2]!;
+      if (x.length !== 3 || e % u.heads !== 0) return `input ${show(x)}: compiled attention takes (N, T, E), E divisible by ${u.heads} heads`;
+      if (!same(u.inProj.shape, [3 * e, e]) || !same(u.outProj.shape, [e, e])) return `projection weights ${show(u.inProj.shape ?? [])}`;
+      const [k, v] = [shapes[1] ?? x, shapes[2] ?? shapes[1] ?? x];
+      if (k.length !== 3 || !same(v, k) || k[0] !== x[0] || k[2] !== e) return `key ${show(k)} / value ${show(v)} for query ${show(x)}`;
+      return null;
+    }
+    case 'sdpa': {
+      const [q, k, v] = shapes as [number[], number[], number[]];
+      const r = q.length;
+      if (shapes.length !== 3 || r < 2 || r > 6 || k.length !== r || v.length !== r) return 'query, key and value of one rank 2 to 6';
+      const lead = (s: readonly number[]) => s.slice(0, -2).join();
+      if (lead(k) !== lead(q) || lead(v) !== lead(q)) return 'leading axes that broadcast run eagerly';
+      return q[r - 1] === k[r - 1] && k[r - 2] === v[r - 2] ? null : `query ${show(q)}, key ${show(k)}, value ${show(v)}`;
+    }
+  }
+}
+
+/** The native step of a sequence unit sequenceFallback() accepted, and its output shape. */
+export function sequenceOp(u: SeqUnit, rec: NetOpRec, shapes: readonly (readonly number[])[]): { rec: NetOpRec; shape: number[] } {
+  const x = shapes[0]!;
+  switch (u.kind) {
+    case 'layernorm': {
+      const a = u.axis < 0 ? u.axis + x.length : u.axis;
+      Object.assign(rec, { kind: NET_OP.layerNorm, p: [u.eps, prod(x.slice(a)), u.rms ? 1 : 0], params: [u.gamma, u.rms ? null : u.beta] });
+      return { rec, shape: [...x] };
+    }
+    case 'embedding':
+      // p[2] (int32 ids) is set by the tracer, which knows the input's dtype.
+      Object.assign(rec, { kind: NET_OP.embed, p: [u.inputDim, u.outputDim, 0], params: [u.weight] });
+      return { rec, shape: [...x, u.outputDim] };
+    case 'position': {
+      const [t, c] = [x[1]!, x[2]!];
+      // The learned table's first T rows are its first T·C elements; sinusoids are a constant made once per plan.
+      Object.assign(rec, { kind: NET_OP.tableAdd, p: [t * c], params: [u.weight] });
+      if (!u.weight) rec.table = np.array(u.table(t, c), { dtype: 'float32' });
+      return { rec, shape: [...x] };
+    }
+    case 'attention':
+      Object.assign(rec, { kind: NET_OP.attention, p: [u.heads, u.causal ? 1 : 0, 1], params: [u.inProj, u.inBias, u.outProj, u.outBias] });
+      return { rec, shape: [...x] };
+    case 'sdpa': {
+      const v = shapes[2]!;
+      Object.assign(rec, { kind: NET_OP.attention, p: [1, u.causal ? 1 : 0, 0] });
+      return { rec, shape: [...x.slice(0, -1), v[v.length - 1]!] };
+    }
+  }
+}
