@@ -50,7 +50,7 @@ test('char-transformer: int32 ids go through the compiled plan, which covers eve
   const doc = loadExample('char-transformer');
   session.open(parseDocument(doc).document!, 'd');
   const shape = [2, 32];
-  const input = [{ shape, dtype: 'int32', data: Array.from({ length: 64 }, (_, i) => (i * 5) % 28) }];
+  const input = [{ shape, dtype: 'int32' as const, data: Array.from({ length: 64 }, (_, i) => (i * 5) % 28) }];
   const ctx = context(session);
   const runs = [];
   for (let i = 0; i < 3; i++) runs.push(await forward({ docId: 'd', input }, ctx));
