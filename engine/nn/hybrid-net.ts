@@ -126,10 +126,11 @@ export function traceNet(
   shapes[0] = [...x.shape];
   const trace: NetTrace = { segments: [], out: final, count, params: [], device: x.device, epoch: 0 };
   const eagerWhy: [string, string][] = [];
-  // int32 input: ids, which only an Embedding step reads natively (its other readers run eagerly).
-  const ids = x.dtype === 'int32';
+  // int32 values (the input, an eager block's output) are ids, which only an Embedding step reads
+  // natively (their other readers run eagerly); a pending native step's value is float32.
+  const dtypeOf = (v: number): string => env[v]?.dtype ?? 'float32';
   const unsupported =
-    (x.dtype !== 'float32' && !ids) || x.device.type !== 'cpu'
+    (x.dtype !== 'float32' && x.dtype !== 'int32') || x.device.type !== 'cpu'
       ? `input ${x.dtype} on ${x.device.toString()}: compiled graphs run float32 (or int32 ids) on the CPU`
       : null;
   if (unsupported) eagerWhy.push([`every block of ${units[0]?.owner.name ?? 'the plan'}`, unsupported]);
@@ -172,7 +173,7 @@ export function traceNet(
       plan,
       ins,
       inShapes: ins.map((v) => shapes[v]!),
-      inDtypes: ins.map((v) => (v === 0 ? x.dtype : 'float32')),
+      inDtypes: ins.map(dtypeOf),
       outs,
       outShapes: outs.map((v) => shapes[v]!),
     };
@@ -182,10 +183,11 @@ export function traceNet(
 
   nodes.forEach((node, k) => {
     const inShapes = node.ins.map((v) => shapes[v]!);
-    const readsIds = ids && node.ins.includes(0);
+    const other = node.ins.map(dtypeOf).find((d) => d !== 'float32');
+    const readsIds = other === 'int32' && node.unit.kind === 'embedding';
     const why =
       unsupported ??
-      (readsIds && node.unit.kind !== 'embedding' ? 'int32 input: in a compiled plan only an Embedding reads ids' : nativeFallback(node.unit, inShapes));
+      (other !== undefined && !readsIds ? `${other} input: in a compiled plan only an Embedding reads (int32) ids` : nativeFallback(node.unit, inShapes));
     if (why === null) {
       pending ??= { recs: [], producer: new Map(), members: new Set() };
       pending.members.add(k);

@@ -181,7 +181,9 @@ export async function runSequenceSuite(addon: NativeAddon, options: BenchOptions
       figures[name] = { engine: t.engine, onnxruntime: t.ort, error: err };
       if (t.hybrid) {
         const hname = `${label} forward hybridized batch ${batch}`;
-        log(`${hname}: ${fmtNum(t.hybrid.median * 1e6)} µs (${fmtNum(t.hybrid.median / t.engine!.median)}× eager, max|Δ|/max|y| ${hybridErr.toExponential(1)})`);
+        log(
+          `${hname}: ${fmtNum(t.hybrid.median * 1e6)} µs (${fmtNum(t.hybrid.median / t.engine!.median)}× eager, max|Δ|/max|y| ${hybridErr.toExponential(1)})`,
+        );
         rows.push(row(hname, t.hybrid, 'onnxruntime', t.ort!, 'µs'));
         figures[hname] = { engine: t.hybrid, eager: t.engine, onnxruntime: t.ort, error: hybridErr };
       } else if (hybrid) log(`${label} hybridized batch ${batch}: outputs disagree with onnxruntime (${hybridErr.toExponential(1)}); not timed`);

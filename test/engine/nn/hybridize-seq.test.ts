@@ -105,6 +105,18 @@ describe('hybridize: Transformer layers in the native plan', () => {
     }
   });
 
+  test('int32 ids made by an eager block feed a native Embedding', () => {
+    const net = new Sequential();
+    net.add(new Lambda((x: NDArray) => x.astype('int32')), new Embedding(10, 6), new LayerNorm());
+    net.initialize();
+    const warnings = checkClose(net, ids(2, 5, 10, 'float32'));
+    assert.match(warnings.join('\n'), /lambda\d+ \(Lambda\)/);
+    assert.deepEqual(
+      net.hybridCache!.describe().map((s) => s.replace(/\d+/g, '')),
+      ['eager: lambda', 'native plan: embedding → layernorm'],
+    );
+  });
+
   test('ScaledDotProductAttention (causal) and cross attention with separate key and value in a graph', () => {
     const sdpa = new GraphBlock(
       [
