@@ -69,6 +69,9 @@ export function nativeFallback(u: HybridUnit, shapes: readonly (readonly number[
     case 'position':
     case 'attention':
     case 'sdpa':
+    case 'transpose':
+    case 'reshape':
+    case 'seqreduce':
       return sequenceFallback(u, shapes);
     default:
       return `${u.kind} blocks are not compiled`;
@@ -121,6 +124,9 @@ export function makeOp(u: HybridUnit, ins: number[], out: number, shapes: readon
     case 'position':
     case 'attention':
     case 'sdpa':
+    case 'transpose':
+    case 'reshape':
+    case 'seqreduce':
       return sequenceOp(u, rec, shapes);
     default:
       throw new Error(`hybrid-net: ${u.kind} has no native step`);
@@ -198,6 +204,9 @@ export function encode(rec: NetOpRec, data: (p: Parameter) => NativeBuffer): { p
     case NET_OP.embed:
     case NET_OP.attention:
       return { p: rec.p, bufs: bufs(rec.params) };
+    case NET_OP.transpose:
+    case NET_OP.axisReduce:
+      return { p: rec.p, bufs: [] };
     case NET_OP.tableAdd:
       return { p: rec.p, bufs: rec.table ? [rec.table.buffer] : bufs(rec.params) };
     default:

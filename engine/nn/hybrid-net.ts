@@ -60,12 +60,26 @@ export interface NetTrace {
 }
 
 /** The unit kinds only this tracer compiles (hybrid.ts sends a block here when it has one). */
-export const NET_KINDS: ReadonlySet<string> = new Set(['conv', 'pool', 'batchnorm', 'add', 'graph', 'layernorm', 'embedding', 'position', 'attention', 'sdpa']);
+export const NET_KINDS: ReadonlySet<string> = new Set([
+  'conv',
+  'pool',
+  'batchnorm',
+  'add',
+  'graph',
+  'layernorm',
+  'embedding',
+  'position',
+  'attention',
+  'sdpa',
+  'transpose',
+  'reshape',
+  'seqreduce',
+]);
 
 export const CUSTOM_FORWARD =
   'a forward() of its own, which the plan cannot trace (it compiles Dense, Conv2D, pooling, BatchNorm, Add, ' +
   'Activation, Flatten, Dropout, LayerNorm, RMSNorm, Embedding, PositionalEncoding, MultiHeadAttention, ' +
-  'ScaledDotProductAttention, Sequential and graphs of them; hybridized blocks called inside still compile)';
+  'ScaledDotProductAttention, Reshape, Transpose, SequenceMean, SequenceLast, Sequential and graphs of them; hybridized blocks called inside still compile)';
 
 /** Lays the units out as nodes over numbered values; `watched` collects the containers inlined. */
 function layout(units: readonly HybridUnit[], watched: [Block, number][]): { nodes: Node[]; out: number; count: number } {

@@ -1,7 +1,8 @@
 // The Transformer's layer kinds as native net plan steps (native/src/net_plan_seq.cc): LayerNorm
 // and RMSNorm, Embedding, PositionalEncoding (a table added over the batch), MultiHeadAttention
 // (projections, per-head scores, causal mask, softmax and mixing in one step) and
-// ScaledDotProductAttention. Which inputs a step takes, its output shape and numbers;
+// ScaledDotProductAttention, and the shape layers between them (Reshape, Transpose, SequenceMean,
+// SequenceLast: native/src/net_plan_shape.cc). Which inputs a step takes, its output shape and numbers;
 // hybrid-net-ops.ts calls these for those kinds.
 
 import { NET_OP } from '../backend/native-addon.ts';
@@ -10,7 +11,7 @@ import type { HybridUnit } from './hybrid-units.ts';
 import type { NetOpRec } from './hybrid-net-ops.ts';
 import type { Parameter } from './parameter.ts';
 
-type SeqUnit = Extract<HybridUnit, { kind: 'layernorm' | 'embedding' | 'position' | 'attention' | 'sdpa' }>;
+type SeqUnit = Extract<HybridUnit, { kind: 'layernorm' | 'embedding' | 'position' | 'attention' | 'sdpa' | 'transpose' | 'reshape' | 'seqreduce' }>;
 
 const ready = (p: Parameter | null): boolean => p === null || p.state === 'initialized';
 const show = (s: readonly number[]): string => JSON.stringify(s);
@@ -57,6 +58,23 @@ export function sequenceFallback(u: SeqUnit, shapes: readonly (readonly number[]
       if (lead(k) !== lead(q) || lead(v) !== lead(q)) return 'leading axes that broadcast run eagerly';
       return q[r - 1] === k[r - 1] && k[r - 2] === v[r - 2] ? null : `query ${show(q)}, key ${show(k)}, value ${show(v)}`;
     }
+    case 'transpose': {
+      const sorted = [...u.axes].sort((a, b) => a - b);
+      return x.length <= 6 && sorted.length === x.length && sorted.every((a, i) => a === i) ? null : `input ${show(x)} for axes ${show(u.axes)}`;
+    }
+    case 'reshape': {
+      let y: number[];
+      try {
+        y = u.shape(x);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return y.length <= 6 && prod(y) === prod(x) ? null : `input ${show(x)} to ${show(y)}`;
+    }
+    case 'seqreduce': {
+      const a = u.axis < 0 ? u.axis + x.length : u.axis;
+      return x.length >= 2 && a >= 0 && a < x.length ? null : `axis ${u.axis} of an input ${show(x)}`;
+    }
   }
 }
 
@@ -87,6 +105,19 @@ export function sequenceOp(u: SeqUnit, rec: NetOpRec, shapes: readonly (readonly
       const v = shapes[2]!;
       Object.assign(rec, { kind: NET_OP.attention, p: [1, u.causal ? 1 : 0, 0] });
       return { rec, shape: [...x.slice(0, -1), v[v.length - 1]!] };
+    }
+    case 'transpose':
+      Object.assign(rec, { kind: NET_OP.transpose, p: [...u.axes] });
+      return { rec, shape: u.axes.map((a) => x[a]!) };
+    case 'reshape': {
+      const shape = u.shape(x);
+      Object.assign(rec, { kind: NET_OP.reshape, p: shape });
+      return { rec, shape };
+    }
+    case 'seqreduce': {
+      const a = u.axis < 0 ? u.axis + x.length : u.axis;
+      Object.assign(rec, { kind: NET_OP.axisReduce, p: [a, u.last ? 1 : 0] });
+      return { rec, shape: x.filter((_, i) => i !== a) };
     }
   }
 }

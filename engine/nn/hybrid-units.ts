@@ -63,6 +63,12 @@ export type HybridUnit =
       outBias: Parameter | null;
       keepWeights: boolean;
     }
+  /** A permutation of the axes. */
+  | { kind: 'transpose'; owner: Block; axes: readonly number[] }
+  /** A reshape to shape(x) (the same element count). */
+  | { kind: 'reshape'; owner: Block; shape: (x: readonly number[]) => number[] }
+  /** The mean (SequenceMean) or the last entry (SequenceLast) over an axis, which is dropped. */
+  | { kind: 'seqreduce'; owner: Block; axis: number; last: boolean }
   /** Scaled dot-product attention of query, key and value. */
   | { kind: 'sdpa'; owner: Block; causal: boolean }
   /** The sum of two inputs of one shape (a residual connection). */

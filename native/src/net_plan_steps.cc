@@ -12,7 +12,7 @@
 //   act:       act
 //   reshape:   the new dims (same element count)
 //   linear:    outUnits, act, flatten | w, bias  (act fused where oneDNN has it: linear.h)
-//   (layerNorm, embed, tableAdd, attention: net_plan_seq.cc)
+//   (layerNorm, embed, tableAdd, attention: net_plan_seq.cc; transpose, axisReduce: net_plan_shape.cc)
 // act is a UnaryOp code or -1. A conv's act must be one oneDNN fuses (relu, sigmoid, tanh, gelu).
 #include <cmath>
 #include <cstring>
@@ -297,6 +297,8 @@ void buildNetOp(NetBuild& b, const NetOp& op) {
     case kNetEmbed: return buildEmbed(b, op);
     case kNetTableAdd: return buildTableAdd(b, op);
     case kNetAttention: return buildAttention(b, op);
+    case kNetTranspose: return buildTranspose(b, op);
+    case kNetAxisReduce: return buildAxisReduce(b, op);
     default: fail(code::kArgs, "netPlan: unknown op kind %d", op.kind);
   }
 }

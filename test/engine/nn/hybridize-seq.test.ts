@@ -2,7 +2,8 @@
 // the char-transformer example (int32 ids → Embedding → learned positions → 2 causal encoder
 // blocks → LayerNorm → tied Dense) compiles to one native plan whose outputs equal the eager
 // forward; so do small nets of Embedding (float ids), sinusoidal positions, LayerNorm over two
-// axes, RMSNorm, MultiHeadAttention (self, cross, causal) and ScaledDotProductAttention. What the
+// axes, RMSNorm, MultiHeadAttention (self, cross, causal), ScaledDotProductAttention and the shape
+// layers (Transpose, Reshape, SequenceMean, SequenceLast). What the
 // plan leaves to eager mode (a key-padding mask, kept attention weights) splits it and says why;
 // an id out of range fails the call with an error; parameter writes rebuild the plan.
 
@@ -19,8 +20,12 @@ import {
   np,
   PositionalEncoding,
   RMSNorm,
+  Reshape,
   ScaledDotProductAttention,
+  SequenceLast,
+  SequenceMean,
   Sequential,
+  Transpose,
   captureWarnings,
   type NDArray,
 } from '../../../engine/index.ts';
@@ -115,6 +120,24 @@ describe('hybridize: Transformer layers in the native plan', () => {
       net.hybridCache!.describe().map((s) => s.replace(/\d+/g, '')),
       ['eager: lambda', 'native plan: embedding → layernorm'],
     );
+  });
+
+  test('Transpose, Reshape, SequenceMean and SequenceLast are native steps between the layers', () => {
+    for (const last of [false, true]) {
+      const net = new Sequential();
+      net.add(
+        new Transpose([0, 2, 1]),
+        new Dense(6, { flatten: false, activation: 'tanh' }),
+        new Reshape([2, 12]),
+        new LayerNorm(),
+        last ? new SequenceLast(0) : new SequenceMean(1),
+        new Dense(3),
+      );
+      net.initialize();
+      assert.deepEqual(checkClose(net, np.random.uniform(-1, 1, [3, 5, 4], { seed: 6 })), []);
+      onePlan(net);
+      assert.match(net.hybridCache!.describe()[0]!, last ? /sequencelast\d+/ : /sequencemean\d+/);
+    }
   });
 
   test('ScaledDotProductAttention (causal) and cross attention with separate key and value in a graph', () => {
