@@ -107,7 +107,7 @@ export function makeOp(u: HybridUnit, ins: number[], out: number, shapes: readon
       rec.kind = NET_OP.add;
       return { rec, shape: [...x] };
     case 'act':
-      Object.assign(rec, { kind: NET_OP.act, act: u.act });
+      Object.assign(rec, { kind: NET_OP.act, act: u.act, p: [u.alpha ?? 0] });
       return { rec, shape: [...x] };
     case 'flatten': {
       const shape = [x[0]!, x.slice(1).reduce((a, b) => a * b, 1)];
@@ -155,7 +155,7 @@ export function fuse(u: HybridUnit, ins: number[], out: number, producer: Map<nu
     }
     case 'act': {
       const rec = only(ins[0]!);
-      if (!rec || rec.act !== null) return false;
+      if (!rec || rec.act !== null || u.alpha) return false; // a fused activation takes no alpha
       const takesAny = rec.kind === NET_OP.linear || rec.kind === NET_OP.batchNorm || rec.kind === NET_OP.add;
       if (rec.kind === NET_OP.conv ? !CONV_ACTS.has(u.act) : !takesAny) return false;
       rec.act = u.act;
@@ -196,8 +196,9 @@ export function encode(rec: NetOpRec, data: (p: Parameter) => NativeBuffer): { p
     case NET_OP.batchNorm:
       return { p: [rec.p[0]!, act], bufs: bufs(rec.params) };
     case NET_OP.add:
-    case NET_OP.act:
       return { p: [act], bufs: [] };
+    case NET_OP.act:
+      return { p: [act, rec.p[0] ?? 0], bufs: [] };
     case NET_OP.linear:
       return { p: [rec.p[0]!, act, rec.p[1]!], bufs: bufs(rec.params) };
     case NET_OP.layerNorm:

@@ -17,8 +17,8 @@ export type HybridSource = { input: number } | { step: number; port: number };
 export type HybridUnit =
   /** A Dense: act(x·Wᵀ + b). */
   | { kind: 'linear'; owner: Block; weight: Parameter; bias: Parameter | null; units: number; flatten: boolean; act: UnaryName | null }
-  /** An Activation block. */
-  | { kind: 'act'; owner: Block; act: UnaryName }
+  /** An Activation block (or GELU, SiLU, ELU, ...: alpha is leakyRelu's slope, elu's alpha, silu's beta). */
+  | { kind: 'act'; owner: Block; act: UnaryName; alpha?: number }
   /** Flatten: (N, ...) → (N, prod). */
   | { kind: 'flatten'; owner: Block }
   /** A block that is the identity in predict mode (Dropout). */

@@ -326,9 +326,9 @@ function trace(units: readonly HybridUnit[], x: NDArray): { plan: Plan; out: NDA
         break;
       case 'act': {
         const last = pending?.layers[pending.layers.length - 1];
-        if (last && last.act === null)
-          last.act = u.act; // fused into the inner product
-        else eager(`${u.owner.name} (${u.act})`, (v) => unary(u.act, v));
+        // Fused into the inner product: linearPlan takes the ops before leakyRelu (no alpha, as Dense's own).
+        if (last && last.act === null && !u.alpha && UNARY_OP[u.act] < UNARY_OP.leakyRelu) last.act = u.act;
+        else eager(`${u.owner.name} (${u.act})`, (v) => unary(u.act, v, u.alpha ?? 0));
         break;
       }
       case 'linear': {

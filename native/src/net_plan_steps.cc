@@ -9,7 +9,7 @@
 //   pool:      mode (pool.h PoolMode), kh, kw, sh, sw, ph, pw, oh, ow
 //   batchNorm: eps, act | gamma, beta, mean, var
 //   add:       act (in: a, b, same dims)
-//   act:       act
+//   act:       act[, alpha] (leakyRelu's slope, elu's alpha, silu's beta)
 //   reshape:   the new dims (same element count)
 //   linear:    outUnits, act, flatten | w, bias  (act fused where oneDNN has it: linear.h)
 //   (layerNorm, embed, tableAdd, attention: net_plan_seq.cc; transpose, axisReduce: net_plan_shape.cc)
@@ -54,9 +54,9 @@ int64_t count(const dims& d) {
 }
 
 // Whether act(0) == 0: only then may it run over a blocked layout's zero padding in place.
-bool keepsZero(int act) {
+bool keepsZero(int act, double alpha = 0) {
   float zero = 0.f, y = 1.f;
-  unaryCpu(UnaryParams{act, DType::F32, &zero, &y, 1});
+  unaryCpu(UnaryParams{act, DType::F32, &zero, &y, 1, alpha});
   return y == 0.f;
 }
 
@@ -234,14 +234,15 @@ void buildAdd(NetBuild& b, const NetOp& op) {
 void buildAct(NetBuild& b, const NetOp& op) {
   const int v = op.in.at(0);
   const int act = static_cast<int>(num(op, 0));
+  const double alpha = op.p.size() > 1 ? op.p[1] : 0.0;
   if (act < 0 || act >= kNumUnaryOps) fail(code::kArgs, "netPlan: bad activation %d", act);
-  const dnnl::memory::desc md = keepsZero(act) ? b.values.at(v).mem.get_desc() : plainDesc(b.values.at(v).dims);
+  const dnnl::memory::desc md = keepsZero(act, alpha) ? b.values.at(v).mem.get_desc() : plainDesc(b.values.at(v).dims);
   dnnl::memory x = b.as(v, md);
   dnnl::memory y = b.activation(md);
-  b.actions.push_back([act, x, y]() mutable {
+  b.actions.push_back([act, alpha, x, y]() mutable {
     dnnlStream().wait();
     ThreadScope s(threadsFor(static_cast<double>(y.get_desc().get_size() / sizeof(float)), kElemsPerThread));
-    unaryCpu(UnaryParams{act, DType::F32, x.get_data_handle(), y.get_data_handle(), static_cast<int64_t>(y.get_desc().get_size() / sizeof(float))});
+    unaryCpu(UnaryParams{act, DType::F32, x.get_data_handle(), y.get_data_handle(), static_cast<int64_t>(y.get_desc().get_size() / sizeof(float)), alpha});
   });
   b.add(b.values[v].dims, y);
 }

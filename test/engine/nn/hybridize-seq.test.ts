@@ -13,7 +13,16 @@ import {
   autograd,
   Block,
   Dense,
+  ELU,
   Embedding,
+  GELU,
+  HardSigmoid,
+  HardSwish,
+  LeakyReLU,
+  SELU,
+  SiLU,
+  Softplus,
+  Swish,
   Lambda,
   LayerNorm,
   MultiHeadAttention,
@@ -138,6 +147,32 @@ describe('hybridize: Transformer layers in the native plan', () => {
       onePlan(net);
       assert.match(net.hybridCache!.describe()[0]!, last ? /sequencelast\d+/ : /sequencemean\d+/);
     }
+  });
+
+  test('the activation layers (GELU, SiLU, Swish, ELU, LeakyReLU with their alpha, ...) are native steps of net plans and split Dense chains where linearPlan cannot fuse them', () => {
+    const acts = (): Block[] => [
+      new GELU('tanh'),
+      new LeakyReLU(0.2),
+      new Swish(1.5),
+      new ELU(0.5),
+      new SiLU(),
+      new SELU(),
+      new Softplus(),
+      new HardSigmoid(),
+      new HardSwish(),
+      new GELU(),
+    ];
+    const plan = new Sequential();
+    plan.add(new LayerNorm(), new Dense(8, { flatten: false }), ...acts());
+    plan.initialize();
+    assert.deepEqual(checkClose(plan, np.random.uniform(-3, 3, [2, 5, 4], { seed: 7 })), []);
+    onePlan(plan);
+    const chain = new Sequential();
+    chain.add(new Dense(8), new LeakyReLU(0.3), new Dense(8), new GELU('tanh'), new Dense(8), new ELU(2), ...acts());
+    chain.initialize();
+    assert.deepEqual(checkClose(chain, np.random.uniform(-3, 3, [3, 4], { seed: 8 })), []);
+    // The newer activations run eagerly between the chains (linearPlan fuses the first 12 unary ops).
+    assert.ok(chain.hybridCache!.describe().some((s) => /^eager: leakyrelu\d+/.test(s)));
   });
 
   test('ScaledDotProductAttention (causal) and cross attention with separate key and value in a graph', () => {
