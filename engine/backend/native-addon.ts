@@ -526,6 +526,9 @@ export const NET_OP = {
   attention: 10,
   transpose: 11,
   axisReduce: 12,
+  slice: 13,
+  concat: 14,
+  softmax: 15,
 } as const;
 
 /** Opaque handle to a compiled graph forward (netPlan). */

@@ -72,6 +72,10 @@ export function nativeFallback(u: HybridUnit, shapes: readonly (readonly number[
     case 'transpose':
     case 'reshape':
     case 'seqreduce':
+    case 'slice':
+    case 'concat':
+    case 'mul':
+    case 'softmax':
       return sequenceFallback(u, shapes);
     default:
       return `${u.kind} blocks are not compiled`;
@@ -127,6 +131,10 @@ export function makeOp(u: HybridUnit, ins: number[], out: number, shapes: readon
     case 'transpose':
     case 'reshape':
     case 'seqreduce':
+    case 'slice':
+    case 'concat':
+    case 'mul':
+    case 'softmax':
       return sequenceOp(u, rec, shapes);
     default:
       throw new Error(`hybrid-net: ${u.kind} has no native step`);
@@ -196,7 +204,7 @@ export function encode(rec: NetOpRec, data: (p: Parameter) => NativeBuffer): { p
     case NET_OP.batchNorm:
       return { p: [rec.p[0]!, act], bufs: bufs(rec.params) };
     case NET_OP.add:
-      return { p: [act], bufs: [] };
+      return { p: [act, ...rec.p.slice(0, 1)], bufs: [] }; // p[0] = 1: Multiply
     case NET_OP.act:
       return { p: [act, rec.p[0] ?? 0], bufs: [] };
     case NET_OP.linear:
@@ -207,6 +215,9 @@ export function encode(rec: NetOpRec, data: (p: Parameter) => NativeBuffer): { p
       return { p: rec.p, bufs: bufs(rec.params) };
     case NET_OP.transpose:
     case NET_OP.axisReduce:
+    case NET_OP.slice:
+    case NET_OP.concat:
+    case NET_OP.softmax:
       return { p: rec.p, bufs: [] };
     case NET_OP.tableAdd:
       return { p: rec.p, bufs: rec.table ? [rec.table.buffer] : bufs(rec.params) };

@@ -1,8 +1,8 @@
 // The Transformer's layer kinds as native net plan steps (native/src/net_plan_seq.cc): LayerNorm
 // and RMSNorm, Embedding, PositionalEncoding (a table added over the batch), MultiHeadAttention
 // (projections, per-head scores, causal mask, softmax and mixing in one step) and
-// ScaledDotProductAttention, and the shape layers between them (Reshape, Transpose, SequenceMean,
-// SequenceLast: native/src/net_plan_shape.cc). Which inputs a step takes, its output shape and numbers;
+// ScaledDotProductAttention, and the layers between them (Reshape, Transpose, SequenceMean,
+// SequenceLast, Slice, Concat, Softmax: native/src/net_plan_shape.cc; Multiply: the add step). Which inputs a step takes, its output shape and numbers;
 // hybrid-net-ops.ts calls these for those kinds.
 
 import { NET_OP } from '../backend/native-addon.ts';
@@ -11,7 +11,10 @@ import type { HybridUnit } from './hybrid-units.ts';
 import type { NetOpRec } from './hybrid-net-ops.ts';
 import type { Parameter } from './parameter.ts';
 
-type SeqUnit = Extract<HybridUnit, { kind: 'layernorm' | 'embedding' | 'position' | 'attention' | 'sdpa' | 'transpose' | 'reshape' | 'seqreduce' }>;
+type SeqUnit = Extract<
+  HybridUnit,
+  { kind: 'layernorm' | 'embedding' | 'position' | 'attention' | 'sdpa' | 'transpose' | 'reshape' | 'seqreduce' | 'slice' | 'concat' | 'mul' | 'softmax' }
+>;
 
 const ready = (p: Parameter | null): boolean => p === null || p.state === 'initialized';
 const show = (s: readonly number[]): string => JSON.stringify(s);
@@ -75,7 +78,28 @@ export function sequenceFallback(u: SeqUnit, shapes: readonly (readonly number[]
       const a = u.axis < 0 ? u.axis + x.length : u.axis;
       return x.length >= 2 && a >= 0 && a < x.length ? null : `axis ${u.axis} of an input ${show(x)}`;
     }
+    case 'slice': {
+      const a = axisOf(u.axis, x);
+      if (a < 0 || !Number.isInteger(u.axis)) return `axis ${u.axis} of an input ${show(x)}`;
+      const [b, e] = u.range(x[a]!);
+      return e > b ? null : 'an empty slice runs eagerly';
+    }
+    case 'concat': {
+      const a = axisOf(u.axis, x);
+      const fits = (s: readonly number[]) => s.length === x.length && s.every((d, i) => i === a || d === x[i]);
+      return shapes.length >= 2 && a >= 0 && x.length <= 6 && shapes.every(fits) ? null : `inputs ${shapes.map(show).join(', ')} on axis ${u.axis}`;
+    }
+    case 'mul':
+      return shapes.length === 2 && same(shapes[1], x) ? null : 'inputs of different shapes (broadcasting) or more than two run eagerly';
+    case 'softmax':
+      return axisOf(u.axis, x) >= 0 && x.length <= 6 ? null : `axis ${u.axis} of an input ${show(x)}`;
   }
+}
+
+/** The axis as an index into x, or -1 when out of range. */
+function axisOf(axis: number, x: readonly number[]): number {
+  const a = axis < 0 ? axis + x.length : axis;
+  return a >= 0 && a < x.length ? a : -1;
 }
 
 /** The native step of a sequence unit sequenceFallback() accepted, and its output shape. */
@@ -119,5 +143,22 @@ export function sequenceOp(u: SeqUnit, rec: NetOpRec, shapes: readonly (readonly
       Object.assign(rec, { kind: NET_OP.axisReduce, p: [a, u.last ? 1 : 0] });
       return { rec, shape: x.filter((_, i) => i !== a) };
     }
+    case 'slice': {
+      const a = axisOf(u.axis, x);
+      const [b, e] = u.range(x[a]!);
+      Object.assign(rec, { kind: NET_OP.slice, p: [a, b, e] });
+      return { rec, shape: x.map((d, i) => (i === a ? e - b : d)) };
+    }
+    case 'concat': {
+      const a = axisOf(u.axis, x);
+      Object.assign(rec, { kind: NET_OP.concat, p: [a] });
+      return { rec, shape: x.map((d, i) => (i === a ? shapes.reduce((n, s) => n + s[a]!, 0) : d)) };
+    }
+    case 'mul':
+      Object.assign(rec, { kind: NET_OP.add, p: [1] });
+      return { rec, shape: [...x] };
+    case 'softmax':
+      Object.assign(rec, { kind: NET_OP.softmax, p: [axisOf(u.axis, x), u.log ? 1 : 0] });
+      return { rec, shape: [...x] };
   }
 }

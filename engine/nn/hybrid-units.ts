@@ -9,7 +9,7 @@ import type { Block } from './block.ts';
 import type { Parameter } from './parameter.ts';
 
 /** The unit kinds that take several inputs in a graph (the others take one). */
-export const MULTI_INPUT_KINDS: ReadonlySet<string> = new Set(['add', 'attention', 'sdpa']);
+export const MULTI_INPUT_KINDS: ReadonlySet<string> = new Set(['add', 'mul', 'concat', 'attention', 'sdpa']);
 
 /** Where a graph step reads an input: the graph's input (its only one) or an earlier step's first output. */
 export type HybridSource = { input: number } | { step: number; port: number };
@@ -69,6 +69,14 @@ export type HybridUnit =
   | { kind: 'reshape'; owner: Block; shape: (x: readonly number[]) => number[] }
   /** The mean (SequenceMean) or the last entry (SequenceLast) over an axis, which is dropped. */
   | { kind: 'seqreduce'; owner: Block; axis: number; last: boolean }
+  /** A slice [begin, end) of an axis (range(size) resolves the layer's bounds). */
+  | { kind: 'slice'; owner: Block; axis: number; range: (size: number) => [number, number] }
+  /** Its inputs joined along an axis. */
+  | { kind: 'concat'; owner: Block; axis: number }
+  /** The product of two inputs of one shape (Multiply). */
+  | { kind: 'mul'; owner: Block }
+  /** Softmax (or log-softmax) along an axis. */
+  | { kind: 'softmax'; owner: Block; axis: number; log: boolean }
   /** Scaled dot-product attention of query, key and value. */
   | { kind: 'sdpa'; owner: Block; causal: boolean }
   /** The sum of two inputs of one shape (a residual connection). */

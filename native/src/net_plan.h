@@ -1,8 +1,8 @@
 // A compiled float32 forward over a graph of layers (what hybridize() builds for convolutional and
 // residual networks): convolution with batch norm folded in and bias, residual sum and activation
 // as oneDNN post-ops, pooling, batch norm, add, activation, reshape and linear, and the Transformer's
-// steps (layer norm, embedding, position table, attention: net_plan_seq.cc; transpose, axis
-// mean / last: net_plan_shape.cc), run back to back
+// steps (layer norm, embedding, position table, attention: net_plan_seq.cc; transpose, slice,
+// concat, softmax, axis mean / last: net_plan_shape.cc), run back to back
 // with no JS between them. Built once per input signature:
 //
 // - every primitive is created once, with format_tag::any, so oneDNN picks its preferred (blocked)
@@ -31,7 +31,7 @@ struct Storage;
 enum NetOpKind : int {
   kNetConv = 0, kNetPool, kNetBatchNorm, kNetAdd, kNetAct, kNetReshape, kNetLinear,
   kNetLayerNorm, kNetEmbed, kNetTableAdd, kNetAttention,  // net_plan_seq.cc
-  kNetTranspose, kNetAxisReduce,                          // net_plan_shape.cc
+  kNetTranspose, kNetAxisReduce, kNetSlice, kNetConcat, kNetSoftmax,  // net_plan_shape.cc
   kNumNetOps
 };
 
@@ -98,6 +98,9 @@ void buildAttention(NetBuild& b, const NetOp& op);
 // The layout steps (net_plan_shape.cc).
 void buildTranspose(NetBuild& b, const NetOp& op);
 void buildAxisReduce(NetBuild& b, const NetOp& op);
+void buildSlice(NetBuild& b, const NetOp& op);
+void buildConcat(NetBuild& b, const NetOp& op);
+void buildSoftmax(NetBuild& b, const NetOp& op);
 
 class NetPlan {
  public:

@@ -1,10 +1,15 @@
 // The layout steps of a compiled graph forward (net_plan.h) that sequence models use between
-// their layers: a transpose (one oneDNN reorder that reads the input through permuted strides)
-// and the reduction of one axis (SequenceMean: the mean over it; SequenceLast: its last entry).
+// their layers: a transpose and a slice (one oneDNN reorder each, that reads the input through
+// permuted strides or from an offset), the reduction of one axis (SequenceMean: the mean over
+// it; SequenceLast: its last entry), concatenation (oneDNN concat) and softmax over an axis.
 //
 // Numbers (p) per kind, in order:
 //   transpose:  the permutation (output axis i is input axis p[i])
 //   axisReduce: axis, mode (0: mean, 1: last)  (the axis is dropped from the output)
+//   slice:      axis, begin, end  (0 <= begin < end <= the axis' size)
+//   concat:     axis  (in: two or more values that agree on every other axis)
+//   softmax:    axis, log (1: log-softmax)
+#include <unordered_map>
 #include <vector>
 
 #include "dnnl_common.h"
@@ -79,6 +84,98 @@ void buildAxisReduce(NetBuild& b, const NetOp& op) {
     });
   });
   b.add(yd, y);
+}
+
+namespace {
+
+// A reorder into a new plain value from a view of v (dims, strides, offset in elements).
+void copyView(NetBuild& b, int v, const dnnl::memory::dims& yd, const dnnl::memory::dims& strides, int64_t offset) {
+  dnnl::memory x = b.plain(v);
+  dnnl::memory y = b.activation(plainDesc(yd));
+  const int t = threadsFor(static_cast<double>(y.get_desc().get_size() / sizeof(float)), kElemsPerThread);
+  ThreadScope scope(t);
+  dnnl::memory src(dnnl::memory::desc(yd, dnnl::memory::data_type::f32, strides), dnnlEngine(), DNNL_MEMORY_NONE);
+  dnnl::reorder reorder(src, y);
+  b.actions.push_back([reorder, x, src, y, t, offset]() mutable {
+    ThreadScope s(t);
+    src.set_data_handle(static_cast<float*>(x.get_data_handle()) + offset);  // x may be a plan input
+    reorder.execute(dnnlStream(), src, y);
+  });
+  b.add(yd, y);
+}
+
+dnnl::memory::dims plainStrides(const dnnl::memory::dims& d) {
+  dnnl::memory::dims s(d.size(), 1);
+  for (size_t i = d.size() - 1; i-- > 0;) s[i] = s[i + 1] * d[i + 1];
+  return s;
+}
+
+}  // namespace
+
+void buildSlice(NetBuild& b, const NetOp& op) {
+  const int v = op.in.at(0);
+  const dnnl::memory::dims xd = b.values.at(v).dims;
+  if (op.p.size() != 3) fail(code::kArgs, "netPlan: slice takes axis, begin and end");
+  const auto axis = static_cast<int64_t>(op.p[0]), begin = static_cast<int64_t>(op.p[1]), end = static_cast<int64_t>(op.p[2]);
+  if (axis < 0 || axis >= static_cast<int64_t>(xd.size()) || begin < 0 || end <= begin || end > xd[axis])
+    fail(code::kArgs, "netPlan: slice [%lld, %lld) of axis %lld is out of range", static_cast<long long>(begin), static_cast<long long>(end),
+         static_cast<long long>(axis));
+  const dnnl::memory::dims strides = plainStrides(xd);
+  dnnl::memory::dims yd = xd;
+  yd[axis] = end - begin;
+  copyView(b, v, yd, strides, begin * strides[axis]);
+}
+
+void buildConcat(NetBuild& b, const NetOp& op) {
+  if (op.in.size() < 2 || op.p.empty()) fail(code::kArgs, "netPlan: concat takes an axis and two or more inputs");
+  const auto axis = static_cast<int64_t>(op.p[0]);
+  const dnnl::memory::dims d0 = b.values.at(op.in[0]).dims;
+  if (axis < 0 || axis >= static_cast<int64_t>(d0.size())) fail(code::kArgs, "netPlan: concat axis %lld is out of range", static_cast<long long>(axis));
+  dnnl::memory::dims yd = d0;
+  yd[axis] = 0;
+  std::vector<dnnl::memory::desc> descs;
+  std::vector<dnnl::memory> srcs;
+  for (int v : op.in) {
+    const dnnl::memory::dims d = b.values.at(v).dims;
+    for (size_t i = 0; i < d.size(); i++)
+      if (d.size() != d0.size() || (static_cast<int64_t>(i) != axis && d[i] != d0[i])) fail(code::kArgs, "netPlan: concat inputs differ off the axis");
+    yd[axis] += d[axis];
+    srcs.push_back(b.plain(v));
+    descs.push_back(srcs.back().get_desc());
+  }
+  dnnl::memory y = b.activation(plainDesc(yd));
+  const int t = threadsFor(static_cast<double>(y.get_desc().get_size() / sizeof(float)), kElemsPerThread);
+  ThreadScope scope(t);
+  dnnl::concat cat(dnnl::concat::primitive_desc(y.get_desc(), static_cast<int>(axis), descs, dnnlEngine()));
+  std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_DST, y}};
+  for (size_t i = 0; i < srcs.size(); i++) args.emplace(DNNL_ARG_MULTIPLE_SRC + static_cast<int>(i), srcs[i]);
+  b.actions.push_back([cat, args, t]() mutable {
+    ThreadScope s(t);
+    cat.execute(dnnlStream(), args);
+  });
+  b.add(yd, y);
+}
+
+void buildSoftmax(NetBuild& b, const NetOp& op) {
+  const int v = op.in.at(0);
+  const dnnl::memory::dims xd = b.values.at(v).dims;
+  const auto axis = op.p.empty() ? -1 : static_cast<int64_t>(op.p[0]);
+  const bool log = op.p.size() > 1 && op.p[1] != 0;
+  if (axis < 0 || axis >= static_cast<int64_t>(xd.size())) fail(code::kArgs, "netPlan: softmax axis %lld is out of range", static_cast<long long>(axis));
+  dnnl::memory x = b.plain(v);
+  dnnl::memory y = b.activation(plainDesc(xd));
+  const int t = threadsFor(static_cast<double>(y.get_desc().get_size() / sizeof(float)), kElemsPerThread);
+  ThreadScope scope(t);
+  const dnnl::memory::desc md = plainDesc(xd);
+  dnnl::primitive prim = log ? dnnl::primitive(dnnl::logsoftmax_forward(dnnl::logsoftmax_forward::primitive_desc(
+                                   dnnl::logsoftmax_forward::desc(dnnl::prop_kind::forward_inference, md, static_cast<int>(axis)), dnnlEngine())))
+                             : dnnl::primitive(dnnl::softmax_forward(dnnl::softmax_forward::primitive_desc(
+                                   dnnl::softmax_forward::desc(dnnl::prop_kind::forward_inference, md, static_cast<int>(axis)), dnnlEngine())));
+  b.actions.push_back([prim, x, y, t]() mutable {
+    ThreadScope s(t);
+    prim.execute(dnnlStream(), {{DNNL_ARG_SRC, x}, {DNNL_ARG_DST, y}});
+  });
+  b.add(xd, y);
 }
 
 }  // namespace bs

@@ -8,11 +8,12 @@
 //              folded in, prediction mode: mean and var null = none; gamma / beta null = 1 / 0)
 //   pool:      mode (pool.h PoolMode), kh, kw, sh, sw, ph, pw, oh, ow
 //   batchNorm: eps, act | gamma, beta, mean, var
-//   add:       act (in: a, b, same dims)
+//   add:       act[, mul] (in: a, b, same dims; mul = 1: their product, Multiply)
 //   act:       act[, alpha] (leakyRelu's slope, elu's alpha, silu's beta)
 //   reshape:   the new dims (same element count)
 //   linear:    outUnits, act, flatten | w, bias  (act fused where oneDNN has it: linear.h)
-//   (layerNorm, embed, tableAdd, attention: net_plan_seq.cc; transpose, axisReduce: net_plan_shape.cc)
+//   (layerNorm, embed, tableAdd, attention: net_plan_seq.cc; transpose, axisReduce, slice, concat,
+//   softmax: net_plan_shape.cc)
 // act is a UnaryOp code or -1. A conv's act must be one oneDNN fuses (relu, sigmoid, tanh, gelu).
 #include <cmath>
 #include <cstring>
@@ -214,18 +215,22 @@ void buildAdd(NetBuild& b, const NetOp& op) {
   const dims& ad = b.values.at(op.in[0]).dims;
   if (b.values.at(op.in[1]).dims != ad) fail(code::kArgs, "netPlan: add needs equal dims");
   const int act = static_cast<int>(num(op, 0));
+  const bool mul = op.p.size() > 1 && op.p[1] != 0;
   // Blocked layouts keep zero padding: an activation that maps 0 elsewhere runs on the plain layout.
   const dnnl::memory::desc md = act >= 0 && !keepsZero(act) ? plainDesc(ad) : b.values[op.in[0]].mem.get_desc();
   dnnl::memory a = b.as(op.in[0], md), c = b.as(op.in[1], md);
   dnnl::memory y = b.activation(md);
-  b.actions.push_back([a, c, y]() mutable {
+  b.actions.push_back([a, c, y, mul]() mutable {
     dnnlStream().wait();
     const float* xs = static_cast<const float*>(a.get_data_handle());
     const float* zs = static_cast<const float*>(c.get_data_handle());
     float* ys = static_cast<float*>(y.get_data_handle());
     const int64_t n = static_cast<int64_t>(y.get_desc().get_size() / sizeof(float));
     ThreadScope s(threadsFor(static_cast<double>(n), kElemsPerThread));
-    parallelFor(n, n >= kParallelMin, [&](int64_t i) { ys[i] = xs[i] + zs[i]; });
+    if (mul)
+      parallelFor(n, n >= kParallelMin, [&](int64_t i) { ys[i] = xs[i] * zs[i]; });
+    else
+      parallelFor(n, n >= kParallelMin, [&](int64_t i) { ys[i] = xs[i] + zs[i]; });
   });
   applyAct(b, act, y);
   b.add(ad, y);
@@ -300,6 +305,9 @@ void buildNetOp(NetBuild& b, const NetOp& op) {
     case kNetAttention: return buildAttention(b, op);
     case kNetTranspose: return buildTranspose(b, op);
     case kNetAxisReduce: return buildAxisReduce(b, op);
+    case kNetSlice: return buildSlice(b, op);
+    case kNetConcat: return buildConcat(b, op);
+    case kNetSoftmax: return buildSoftmax(b, op);
     default: fail(code::kArgs, "netPlan: unknown op kind %d", op.kind);
   }
 }

@@ -3,7 +3,8 @@
 // blocks → LayerNorm → tied Dense) compiles to one native plan whose outputs equal the eager
 // forward; so do small nets of Embedding (float ids), sinusoidal positions, LayerNorm over two
 // axes, RMSNorm, MultiHeadAttention (self, cross, causal), ScaledDotProductAttention and the shape
-// layers (Transpose, Reshape, SequenceMean, SequenceLast). What the
+// layers (Transpose, Reshape, SequenceMean, SequenceLast, Slice, Concat, Multiply, Softmax),
+// and the activation layers. What the
 // plan leaves to eager mode (a key-padding mask, kept attention weights) splits it and says why;
 // an id out of range fails the call with an error; parameter writes rebuild the plan.
 
@@ -12,6 +13,11 @@ import assert from 'node:assert/strict';
 import {
   autograd,
   Block,
+  Concat,
+  LogSoftmax,
+  Multiply,
+  Slice,
+  Softmax,
   Dense,
   ELU,
   Embedding,
@@ -173,6 +179,36 @@ describe('hybridize: Transformer layers in the native plan', () => {
     assert.deepEqual(checkClose(chain, np.random.uniform(-3, 3, [3, 4], { seed: 8 })), []);
     // The newer activations run eagerly between the chains (linearPlan fuses the first 12 unary ops).
     assert.ok(chain.hybridCache!.describe().some((s) => /^eager: leakyrelu\d+/.test(s)));
+  });
+
+  test('Slice, Multiply, Concat, Softmax and LogSoftmax in a graph are one native plan', () => {
+    const net = new GraphBlock(
+      [
+        step('d', new Dense(8, { flatten: false, activation: 'tanh' }), [{ input: 0 }]),
+        step('a', new Slice(1, 1, 5), [{ step: 0, port: 0 }]),
+        step('b', new Slice(1, -4, null), [{ input: 0 }]),
+        step('m', new Multiply(), [
+          { step: 1, port: 0 },
+          { step: 2, port: 0 },
+        ]),
+        step('c', new Concat(-1), [
+          { step: 3, port: 0 },
+          { step: 1, port: 0 },
+        ]),
+        step('s', new Softmax(-1), [{ step: 4, port: 0 }]),
+        step('l', new LogSoftmax(1), [{ step: 4, port: 0 }]),
+        step('o', new Concat(2), [
+          { step: 5, port: 0 },
+          { step: 6, port: 0 },
+        ]),
+      ],
+      1,
+      [{ step: 7, port: 0 }],
+    );
+    net.initialize();
+    assert.deepEqual(checkClose(net, np.random.uniform(-2, 2, [2, 6, 8], { seed: 9 })), []);
+    onePlan(net);
+    assert.deepEqual(net.call(np.zeros([2, 6, 8])).shape, [2, 4, 32]);
   });
 
   test('ScaledDotProductAttention (causal) and cross attention with separate key and value in a graph', () => {
