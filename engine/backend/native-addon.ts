@@ -529,6 +529,7 @@ export const NET_OP = {
   slice: 13,
   concat: 14,
   softmax: 15,
+  groupNorm: 16,
 } as const;
 
 /** Opaque handle to a compiled graph forward (netPlan). */

@@ -76,6 +76,7 @@ export function nativeFallback(u: HybridUnit, shapes: readonly (readonly number[
     case 'concat':
     case 'mul':
     case 'softmax':
+    case 'groupnorm':
       return sequenceFallback(u, shapes);
     default:
       return `${u.kind} blocks are not compiled`;
@@ -135,6 +136,7 @@ export function makeOp(u: HybridUnit, ins: number[], out: number, shapes: readon
     case 'concat':
     case 'mul':
     case 'softmax':
+    case 'groupnorm':
       return sequenceOp(u, rec, shapes);
     default:
       throw new Error(`hybrid-net: ${u.kind} has no native step`);
@@ -210,6 +212,7 @@ export function encode(rec: NetOpRec, data: (p: Parameter) => NativeBuffer): { p
     case NET_OP.linear:
       return { p: [rec.p[0]!, act, rec.p[1]!], bufs: bufs(rec.params) };
     case NET_OP.layerNorm:
+    case NET_OP.groupNorm:
     case NET_OP.embed:
     case NET_OP.attention:
       return { p: rec.p, bufs: bufs(rec.params) };

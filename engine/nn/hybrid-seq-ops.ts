@@ -1,5 +1,5 @@
-// The Transformer's layer kinds as native net plan steps (native/src/net_plan_seq.cc): LayerNorm
-// and RMSNorm, Embedding, PositionalEncoding (a table added over the batch), MultiHeadAttention
+// The Transformer's layer kinds as native net plan steps (native/src/net_plan_seq.cc): LayerNorm,
+// RMSNorm, GroupNorm and InstanceNorm, Embedding, PositionalEncoding (a table added over the batch), MultiHeadAttention
 // (projections, per-head scores, causal mask, softmax and mixing in one step) and
 // ScaledDotProductAttention, and the layers between them (Reshape, Transpose, SequenceMean,
 // SequenceLast, Slice, Concat, Softmax: native/src/net_plan_shape.cc; Multiply: the add step). Which inputs a step takes, its output shape and numbers;
@@ -13,7 +13,22 @@ import type { Parameter } from './parameter.ts';
 
 type SeqUnit = Extract<
   HybridUnit,
-  { kind: 'layernorm' | 'embedding' | 'position' | 'attention' | 'sdpa' | 'transpose' | 'reshape' | 'seqreduce' | 'slice' | 'concat' | 'mul' | 'softmax' }
+  {
+    kind:
+      | 'layernorm'
+      | 'embedding'
+      | 'position'
+      | 'attention'
+      | 'sdpa'
+      | 'transpose'
+      | 'reshape'
+      | 'seqreduce'
+      | 'slice'
+      | 'concat'
+      | 'mul'
+      | 'softmax'
+      | 'groupnorm';
+  }
 >;
 
 const ready = (p: Parameter | null): boolean => p === null || p.state === 'initialized';
@@ -93,6 +108,13 @@ export function sequenceFallback(u: SeqUnit, shapes: readonly (readonly number[]
       return shapes.length === 2 && same(shapes[1], x) ? null : 'inputs of different shapes (broadcasting) or more than two run eagerly';
     case 'softmax':
       return axisOf(u.axis, x) >= 0 && x.length <= 6 ? null : `axis ${u.axis} of an input ${show(x)}`;
+    case 'groupnorm': {
+      if (!ready(u.gamma) || !ready(u.beta)) return 'deferred';
+      const c = x[1]!;
+      if (x.length < 3 || (u.groups > 0 && c % u.groups !== 0)) return `input ${show(x)} in ${u.groups} groups`;
+      for (const p of [u.gamma, u.beta]) if (p && !same(p.shape, [c])) return `${p.name} ${show(p.shape ?? [])} for ${c} channels`;
+      return null;
+    }
   }
 }
 
@@ -159,6 +181,9 @@ export function sequenceOp(u: SeqUnit, rec: NetOpRec, shapes: readonly (readonly
       return { rec, shape: [...x] };
     case 'softmax':
       Object.assign(rec, { kind: NET_OP.softmax, p: [axisOf(u.axis, x), u.log ? 1 : 0] });
+      return { rec, shape: [...x] };
+    case 'groupnorm':
+      Object.assign(rec, { kind: NET_OP.groupNorm, p: [u.eps, u.groups], params: [u.gamma, u.beta] });
       return { rec, shape: [...x] };
   }
 }

@@ -44,6 +44,8 @@ export type HybridUnit =
   | { kind: 'batchnorm'; owner: Block; gamma: Parameter | null; beta: Parameter | null; mean: Parameter; variance: Parameter; eps: number; axis: number }
   /** Layer norm (rms: RMSNorm, no centering) over the trailing axes from `axis`. */
   | { kind: 'layernorm'; owner: Block; gamma: Parameter | null; beta: Parameter | null; eps: number; axis: number; rms: boolean }
+  /** GroupNorm over (N, C, ...) (groups 0: InstanceNorm, one group per channel), then gamma / beta per channel. */
+  | { kind: 'groupnorm'; owner: Block; gamma: Parameter | null; beta: Parameter | null; eps: number; groups: number }
   /** An embedding lookup of integer ids (int32, or whole float32 values). */
   | { kind: 'embedding'; owner: Block; weight: Parameter; inputDim: number; outputDim: number }
   /** A position table added to (N, T, C): learned (weight: (maxLength, C)) or a constant (weight null: table(T, C), row-major). */

@@ -32,6 +32,7 @@ enum NetOpKind : int {
   kNetConv = 0, kNetPool, kNetBatchNorm, kNetAdd, kNetAct, kNetReshape, kNetLinear,
   kNetLayerNorm, kNetEmbed, kNetTableAdd, kNetAttention,  // net_plan_seq.cc
   kNetTranspose, kNetAxisReduce, kNetSlice, kNetConcat, kNetSoftmax,  // net_plan_shape.cc
+  kNetGroupNorm,                                                      // net_plan_seq.cc
   kNumNetOps
 };
 
@@ -92,6 +93,7 @@ dnnl::memory::desc plainDesc(const dnnl::memory::dims& dims);
 void buildNetOp(NetBuild& b, const NetOp& op);
 // The sequence-model steps (net_plan_seq.cc).
 void buildLayerNorm(NetBuild& b, const NetOp& op);
+void buildGroupNorm(NetBuild& b, const NetOp& op);
 void buildEmbed(NetBuild& b, const NetOp& op);
 void buildTableAdd(NetBuild& b, const NetOp& op);
 void buildAttention(NetBuild& b, const NetOp& op);

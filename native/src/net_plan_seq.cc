@@ -5,6 +5,8 @@
 // Numbers (p) and buffers (bufs) per kind, in order:
 //   layerNorm: eps, inner, rms | gamma, beta  (normalizes each run of `inner` trailing elements;
 //              rms = 1: RMSNorm, x / √(mean(x²) + eps) · gamma, no centering, beta unused)
+//   groupNorm: eps, groups | gamma, beta  (x (N, C, ...): each (sample, group) normalized, then
+//              gamma / beta per channel; groups 0 = C, InstanceNorm — as ops/normalization.ts)
 //   embed:     vocab, dim, idsInt32 | weight  (in: the ids; int32 ids only from a plan input,
 //              float ids must be whole; an id outside [0, vocab) fails the run with kArgs)
 //   tableAdd:  inner | table  (y[i] = x[i] + table[i mod inner]: a position table over the batch)
@@ -103,6 +105,40 @@ void buildLayerNorm(NetBuild& b, const NetOp& op) {
     if (gamma) args.emplace(DNNL_ARG_SCALE, gm);
     if (beta) args.emplace(DNNL_ARG_SHIFT, bm);
     ln.execute(dnnlStream(), args);
+  });
+  b.add(xd, y);
+}
+
+void buildGroupNorm(NetBuild& b, const NetOp& op) {
+  const int v = op.in.at(0);
+  const dims xd = b.values.at(v).dims;
+  if (xd.size() < 3) fail(code::kArgs, "netPlan: group norm expects (N, C, ...)");
+  const double eps = op.p.at(0);
+  const int64_t c = xd[1], groups = numAt(op, 1) > 0 ? numAt(op, 1) : c, total = countOf(xd);
+  if (c % groups) fail(code::kArgs, "netPlan: %lld groups do not divide %lld channels", static_cast<long long>(groups), static_cast<long long>(c));
+  const int64_t rows = xd[0] * groups, inner = total / rows, spatial = total / (xd[0] * c);
+  const float* gamma = bufAt(op, 0, c, "gamma");
+  const float* beta = bufAt(op, 1, c, "beta");
+  dnnl::memory x = b.plain(v);
+  dnnl::memory y = b.activation(plainDesc(xd));
+  const dnnl::memory::desc data({rows, inner}, dt::f32, tag::ab), stat({rows}, dt::f32, tag::a);
+  const int t = threadsFor(static_cast<double>(total), kElemsPerThread);
+  ThreadScope scope(t);
+  dnnl::layer_normalization_forward::desc d(dnnl::prop_kind::forward_inference, data, stat, static_cast<float>(eps), dnnl::normalization_flags::none);
+  dnnl::layer_normalization_forward ln(dnnl::layer_normalization_forward::primitive_desc(d, dnnlEngine()));
+  dnnl::memory xm(data, dnnlEngine(), DNNL_MEMORY_NONE), ym(data, dnnlEngine(), y.get_data_handle());
+  const int64_t planes = xd[0] * c;
+  b.actions.push_back([ln, x, xm, ym, gamma, beta, planes, c, spatial, t]() mutable {
+    ThreadScope s(t);
+    xm.set_data_handle(x.get_data_handle());
+    ln.execute(dnnlStream(), {{DNNL_ARG_SRC, xm}, {DNNL_ARG_DST, ym}});
+    dnnlStream().wait();
+    if (!gamma && !beta) return;
+    float* ys = f32(ym);
+    parallelFor(planes, planes * spatial >= kParallelMin, [&](int64_t r) {
+      const float g = gamma ? gamma[r % c] : 1.f, sh = beta ? beta[r % c] : 0.f;
+      for (int64_t i = 0; i < spatial; i++) ys[r * spatial + i] = ys[r * spatial + i] * g + sh;
+    });
   });
   b.add(xd, y);
 }

@@ -12,7 +12,7 @@
 //   act:       act[, alpha] (leakyRelu's slope, elu's alpha, silu's beta)
 //   reshape:   the new dims (same element count)
 //   linear:    outUnits, act, flatten | w, bias  (act fused where oneDNN has it: linear.h)
-//   (layerNorm, embed, tableAdd, attention: net_plan_seq.cc; transpose, axisReduce, slice, concat,
+//   (layerNorm, groupNorm, embed, tableAdd, attention: net_plan_seq.cc; transpose, axisReduce, slice, concat,
 //   softmax: net_plan_shape.cc)
 // act is a UnaryOp code or -1. A conv's act must be one oneDNN fuses (relu, sigmoid, tanh, gelu).
 #include <cmath>
@@ -308,6 +308,7 @@ void buildNetOp(NetBuild& b, const NetOp& op) {
     case kNetSlice: return buildSlice(b, op);
     case kNetConcat: return buildConcat(b, op);
     case kNetSoftmax: return buildSoftmax(b, op);
+    case kNetGroupNorm: return buildGroupNorm(b, op);
     default: fail(code::kArgs, "netPlan: unknown op kind %d", op.kind);
   }
 }

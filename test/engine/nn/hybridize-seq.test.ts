@@ -4,7 +4,7 @@
 // forward; so do small nets of Embedding (float ids), sinusoidal positions, LayerNorm over two
 // axes, RMSNorm, MultiHeadAttention (self, cross, causal), ScaledDotProductAttention and the shape
 // layers (Transpose, Reshape, SequenceMean, SequenceLast, Slice, Concat, Multiply, Softmax),
-// and the activation layers. What the
+// GroupNorm, InstanceNorm and the activation layers. What the
 // plan leaves to eager mode (a key-padding mask, kept attention weights) splits it and says why;
 // an id out of range fails the call with an error; parameter writes rebuild the plan.
 
@@ -22,6 +22,8 @@ import {
   ELU,
   Embedding,
   GELU,
+  GroupNorm,
+  InstanceNorm,
   HardSigmoid,
   HardSwish,
   LeakyReLU,
@@ -209,6 +211,16 @@ describe('hybridize: Transformer layers in the native plan', () => {
     assert.deepEqual(checkClose(net, np.random.uniform(-2, 2, [2, 6, 8], { seed: 9 })), []);
     onePlan(net);
     assert.deepEqual(net.call(np.zeros([2, 6, 8])).shape, [2, 4, 32]);
+  });
+
+  test('GroupNorm and InstanceNorm (with and without gamma / beta) compile', () => {
+    const net = new Sequential();
+    net.add(new GroupNorm({ groups: 2 }), new InstanceNorm({ center: false }), new GroupNorm({ groups: 3, scale: false, center: false }));
+    net.initialize();
+    net.call(np.zeros([1, 6, 4, 5]));
+    for (const p of net.collectParams().values()) p.setData(np.random.uniform(-1, 2, p.shape!, { seed: p.name.length }));
+    assert.deepEqual(checkClose(net, np.random.uniform(-2, 3, [2, 6, 4, 5], { seed: 10 })), []);
+    onePlan(net);
   });
 
   test('ScaledDotProductAttention (causal) and cross attention with separate key and value in a graph', () => {
