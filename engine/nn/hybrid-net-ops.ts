@@ -41,11 +41,11 @@ export function nativeFallback(u: HybridUnit, shapes: readonly (readonly number[
   switch (u.kind) {
     case 'conv':
       if (!ready(u.weight) || !ready(u.bias)) return 'deferred';
-      if (x.length !== 4) return `input ${JSON.stringify(x)}: compiled convolutions take (N, C, H, W)`;
+      if (x.length !== u.kernel.length + 2) return `input ${JSON.stringify(x)}: compiled convolutions take (N, C, H, W) or (N, C, W)`;
       if (u.act !== null && !CONV_ACTS.has(u.act)) return `activation ${u.act} is not fused into a compiled convolution`;
       return u.weight.shape![1]! * u.groups === x[1] ? null : `input of ${x[1]} channels but weight ${JSON.stringify(u.weight.shape)}`;
     case 'pool':
-      if (x.length !== 4) return `input ${JSON.stringify(x)}: compiled pooling takes (N, C, H, W)`;
+      if (x.length !== 4 && x.length !== 3) return `input ${JSON.stringify(x)}: compiled pooling takes (N, C, H, W) or (N, C, W)`;
       // oneDNN counts an average window that overhangs in ceil mode differently from PyTorch (pool_cpu.cc).
       if (u.options.mode === 'avg' && u.options.ceilMode) return 'average pooling in ceil mode runs eagerly';
       return null;
@@ -89,15 +89,19 @@ export function makeOp(u: HybridUnit, ins: number[], out: number, shapes: readon
   const rec: NetOpRec = { kind: 0, ins, p: [], params: [], out, act: null, bn: null, sum: null, names: [u.owner.name] };
   switch (u.kind) {
     case 'conv': {
-      const [kh, kw] = u.kernel as [number, number];
-      const [sh, sw] = u.strides as [number, number];
-      const [ph, pw] = u.padding as [number, number];
-      const [dh, dw] = u.dilation as [number, number];
+      // A 1-d convolution is a 2-d one of height 1 (the native step views (N, C, W) as (N, C, 1, W)).
+      const one = u.kernel.length === 1;
+      const two = (v: number[], fill: number): [number, number] => (one ? [fill, v[0]!] : (v as [number, number]));
+      const [kh, kw] = two(u.kernel, 1);
+      const [sh, sw] = two(u.strides, 1);
+      const [ph, pw] = two(u.padding, 0);
+      const [dh, dw] = two(u.dilation, 1);
+      const [h, w] = one ? [1, x[2]!] : [x[2]!, x[3]!];
       const o = u.weight.shape![0]!;
-      const oh = Math.floor((x[2]! + 2 * ph - (dh * (kh - 1) + 1)) / sh) + 1;
-      const ow = Math.floor((x[3]! + 2 * pw - (dw * (kw - 1) + 1)) / sw) + 1;
+      const oh = Math.floor((h + 2 * ph - (dh * (kh - 1) + 1)) / sh) + 1;
+      const ow = Math.floor((w + 2 * pw - (dw * (kw - 1) + 1)) / sw) + 1;
       Object.assign(rec, { kind: NET_OP.conv, p: [o, kh, kw, sh, sw, ph, pw, dh, dw, u.groups], params: [u.weight, u.bias], act: u.act });
-      return { rec, shape: [x[0]!, o, oh, ow] };
+      return { rec, shape: one ? [x[0]!, o, ow] : [x[0]!, o, oh, ow] };
     }
     case 'pool': {
       const g = poolGeometry(x, u.options);

@@ -7,6 +7,7 @@
 //              (in: x[, the residual summed into the output before act]; gamma..var: a batch norm
 //              folded in, prediction mode: mean and var null = none; gamma / beta null = 1 / 0)
 //   pool:      mode (pool.h PoolMode), kh, kw, sh, sw, ph, pw, oh, ow
+//   (conv and pool also take (N, C, W): 1-d, kh = 1, on the plain (N, C, 1, W) view)
 //   batchNorm: eps, act | gamma, beta, mean, var
 //   add:       act[, mul] (in: a, b, same dims; mul = 1: their product, Multiply)
 //   act:       act[, alpha] (leakyRelu's slope, elu's alpha, silu's beta)
@@ -73,9 +74,11 @@ void applyAct(NetBuild& b, int act, dnnl::memory m) {
 
 void buildConv(NetBuild& b, const NetOp& op) {
   if (op.in.empty()) fail(code::kArgs, "netPlan: conv needs an input");
-  const dims& xd = b.values.at(op.in[0]).dims;
-  if (xd.size() != 4) fail(code::kArgs, "netPlan: conv expects (N, C, H, W)");
-  const int64_t n = xd[0], c = xd[1], h = xd[2], w = xd[3];
+  const dims xd = b.values.at(op.in[0]).dims;
+  // (N, C, W): a 1-d convolution, run as 2-d on the plain (N, C, 1, W) view (kh = 1).
+  const bool oneD = xd.size() == 3;
+  if (xd.size() != 4 && !oneD) fail(code::kArgs, "netPlan: conv expects (N, C, H, W) or (N, C, W)");
+  const int64_t n = xd[0], c = xd[1], h = oneD ? 1 : xd[2], w = oneD ? xd[2] : xd[3];
   const int64_t o = num(op, 0), kh = num(op, 1), kw = num(op, 2), sh = num(op, 3), sw = num(op, 4), ph = num(op, 5),
                 pw = num(op, 6), dh = num(op, 7), dw = num(op, 8), groups = num(op, 9);
   const int act = static_cast<int>(num(op, 10));
@@ -88,8 +91,10 @@ void buildConv(NetBuild& b, const NetOp& op) {
   if (act >= 0 && !fusedAlgorithm(act, &alg)) fail(code::kArgs, "netPlan: conv activation %d is not fusable", act);
 
   const dims wDims = groups > 1 ? dims{groups, o / groups, c / groups, kh, kw} : dims{o, c, kh, kw};
-  dnnl::memory::desc src({n, c, h, w}, dt::f32, tag::any), wei(wDims, dt::f32, tag::any), bias({o}, dt::f32, tag::x),
-      dst({n, o, oh, ow}, dt::f32, tag::any);
+  const tag act4 = oneD ? tag::nchw : tag::any;
+  dnnl::memory::desc src({n, c, h, w}, dt::f32, act4), wei(wDims, dt::f32, tag::any), bias({o}, dt::f32, tag::x),
+      dst({n, o, oh, ow}, dt::f32, act4);
+  const dims yd = oneD ? dims{n, o, ow} : dims{n, o, oh, ow};
   dnnl::post_ops ops;
   if (hasSum) ops.append_sum(1.f);
   if (act >= 0) ops.append_eltwise(1.f, alg, 0.f, 0.f);
@@ -127,13 +132,15 @@ void buildConv(NetBuild& b, const NetOp& op) {
   dnnl::memory bMem = b.alloc(bias);
   std::memcpy(bMem.get_data_handle(), bv.data(), bv.size() * sizeof(float));
 
-  dnnl::memory x = b.as(op.in[0], pd.src_desc());
-  dnnl::memory y = b.activation(pd.dst_desc());
+  dnnl::memory x = oneD ? b.plain(op.in[0]) : b.as(op.in[0], pd.src_desc());
+  dnnl::memory y = oneD ? b.activation(plainDesc(yd)) : b.activation(pd.dst_desc());
+  dnnl::memory x4 = oneD ? dnnl::memory(pd.src_desc(), dnnlEngine(), DNNL_MEMORY_NONE) : x;
+  dnnl::memory y4 = oneD ? dnnl::memory(pd.dst_desc(), dnnlEngine(), y.get_data_handle()) : y;
   if (hasSum) {  // the residual goes into the output first; the post-op adds the convolution to it
     if (op.in.size() < 2) fail(code::kArgs, "netPlan: conv with a sum needs the residual input");
     const dims& rd = b.values.at(op.in[1]).dims;
-    if (rd != dims{n, o, oh, ow}) fail(code::kArgs, "netPlan: the residual's dims differ from the conv output's");
-    dnnl::memory r = b.values[op.in[1]].mem;
+    if (rd != yd) fail(code::kArgs, "netPlan: the residual's dims differ from the conv output's");
+    dnnl::memory r = oneD ? b.plain(op.in[1]) : b.values[op.in[1]].mem;
     dnnl::reorder copy(r, y);
     b.actions.push_back([copy, r, y, t]() mutable {
       ThreadScope s(t);
@@ -141,16 +148,20 @@ void buildConv(NetBuild& b, const NetOp& op) {
     });
   }
   dnnl::convolution_forward conv(pd);
-  b.actions.push_back([conv, x, wPacked, bMem, y, t]() mutable {
+  b.actions.push_back([conv, x, x4, wPacked, bMem, y4, t]() mutable {
     ThreadScope s(t);
-    conv.execute(dnnlStream(), {{DNNL_ARG_SRC, x}, {DNNL_ARG_WEIGHTS, wPacked}, {DNNL_ARG_BIAS, bMem}, {DNNL_ARG_DST, y}});
+    if (x4.get_data_handle() != x.get_data_handle()) x4.set_data_handle(x.get_data_handle());  // 1-d: the view of x
+    conv.execute(dnnlStream(), {{DNNL_ARG_SRC, x4}, {DNNL_ARG_WEIGHTS, wPacked}, {DNNL_ARG_BIAS, bMem}, {DNNL_ARG_DST, y4}});
   });
-  b.add({n, o, oh, ow}, y);
+  b.add(yd, y);
 }
 
 void buildPool(NetBuild& b, const NetOp& op) {
-  const dims& xd = b.values.at(op.in.at(0)).dims;
-  if (xd.size() != 4) fail(code::kArgs, "netPlan: pool expects (N, C, H, W)");
+  const dims xd4 = b.values.at(op.in.at(0)).dims;
+  // (N, C, W): 1-d pooling, run as 2-d on the plain (N, C, 1, W) view (kh = 1).
+  const bool oneD = xd4.size() == 3;
+  if (xd4.size() != 4 && !oneD) fail(code::kArgs, "netPlan: pool expects (N, C, H, W) or (N, C, W)");
+  const dims xd = oneD ? dims{xd4[0], xd4[1], 1, xd4[2]} : xd4;
   const int mode = static_cast<int>(num(op, 0));
   const int64_t kh = num(op, 1), kw = num(op, 2), sh = num(op, 3), sw = num(op, 4), ph = num(op, 5), pw = num(op, 6),
                 oh = num(op, 7), ow = num(op, 8);
@@ -161,20 +172,24 @@ void buildPool(NetBuild& b, const NetOp& op) {
   const auto alg = mode == kPoolMax ? dnnl::algorithm::pooling_max
                    : mode == kPoolAvgIncludePad ? dnnl::algorithm::pooling_avg_include_padding
                                                 : dnnl::algorithm::pooling_avg_exclude_padding;
-  dnnl::memory x = b.values[op.in[0]].mem;
+  dnnl::memory x = oneD ? b.plain(op.in[0]) : b.values[op.in[0]].mem;
+  dnnl::memory x4 = oneD ? dnnl::memory(dnnl::memory::desc(xd, dt::f32, tag::nchw), dnnlEngine(), DNNL_MEMORY_NONE) : x;
   const int t = threadsFor(static_cast<double>(xd[0]) * xd[1] * oh * ow * kh * kw, kElemsPerThread);
   ThreadScope scope(t);
-  dnnl::memory::desc dst({xd[0], xd[1], oh, ow}, dt::f32, tag::any);
-  dnnl::pooling_forward::desc d(dnnl::prop_kind::forward_inference, alg, x.get_desc(), dst, {sh, sw}, {kh, kw}, {ph, pw},
+  dnnl::memory::desc dst({xd[0], xd[1], oh, ow}, dt::f32, oneD ? tag::nchw : tag::any);
+  dnnl::pooling_forward::desc d(dnnl::prop_kind::forward_inference, alg, x4.get_desc(), dst, {sh, sw}, {kh, kw}, {ph, pw},
                                 {padRight(xd[2], oh, kh, sh, ph), padRight(xd[3], ow, kw, sw, pw)});
   dnnl::pooling_forward::primitive_desc pd(d, dnnlEngine());
-  dnnl::memory y = b.activation(pd.dst_desc());
+  const dims yd = oneD ? dims{xd[0], xd[1], ow} : dims{xd[0], xd[1], oh, ow};
+  dnnl::memory y = oneD ? b.activation(plainDesc(yd)) : b.activation(pd.dst_desc());
+  dnnl::memory y4 = oneD ? dnnl::memory(pd.dst_desc(), dnnlEngine(), y.get_data_handle()) : y;
   dnnl::pooling_forward pool(pd);
-  b.actions.push_back([pool, x, y, t]() mutable {
+  b.actions.push_back([pool, x, x4, y4, t]() mutable {
     ThreadScope s(t);
-    pool.execute(dnnlStream(), {{DNNL_ARG_SRC, x}, {DNNL_ARG_DST, y}});
+    if (x4.get_data_handle() != x.get_data_handle()) x4.set_data_handle(x.get_data_handle());  // 1-d: the view of x
+    pool.execute(dnnlStream(), {{DNNL_ARG_SRC, x4}, {DNNL_ARG_DST, y4}});
   });
-  b.add({xd[0], xd[1], oh, ow}, y);
+  b.add(yd, y);
 }
 
 void buildBatchNorm(NetBuild& b, const NetOp& op) {

@@ -375,9 +375,9 @@ export abstract class ConvLayer extends Block {
     return conv(x, w, b, { ...options, activation: this.act?.actType ?? null });
   }
 
-  /** A 2-d convolution compiles into a hybridized plan (transposed and 1-d kinds run eagerly there). */
+  /** A 1-d or 2-d convolution compiles into a hybridized plan (transposed kinds run eagerly there). */
   override hybridUnits(): HybridUnit[] | null {
-    if (this.transposed || this.nd !== 2 || this.forward !== ConvLayer.prototype.forward) return null;
+    if (this.transposed || this.nd > 2 || this.forward !== ConvLayer.prototype.forward) return null;
     const g = this.geometry;
     return [
       {

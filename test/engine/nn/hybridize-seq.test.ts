@@ -4,15 +4,22 @@
 // forward; so do small nets of Embedding (float ids), sinusoidal positions, LayerNorm over two
 // axes, RMSNorm, MultiHeadAttention (self, cross, causal), ScaledDotProductAttention and the shape
 // layers (Transpose, Reshape, SequenceMean, SequenceLast, Slice, Concat, Multiply, Softmax),
-// GroupNorm, InstanceNorm and the activation layers. What the
+// GroupNorm, InstanceNorm, the activation layers, 1-d convolutions and pooling. What the
 // plan leaves to eager mode (a key-padding mask, kept attention weights) splits it and says why;
 // an id out of range fails the call with an error; parameter writes rebuild the plan.
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  Add,
   autograd,
+  AvgPool1D,
+  BatchNorm,
   Block,
+  Conv1D,
+  Flatten,
+  GlobalMaxPool1D,
+  MaxPool1D,
   Concat,
   LogSoftmax,
   Multiply,
@@ -221,6 +228,34 @@ describe('hybridize: Transformer layers in the native plan', () => {
     for (const p of net.collectParams().values()) p.setData(np.random.uniform(-1, 2, p.shape!, { seed: p.name.length }));
     assert.deepEqual(checkClose(net, np.random.uniform(-2, 3, [2, 6, 4, 5], { seed: 10 })), []);
     onePlan(net);
+  });
+
+  test('1-d convolutions and pooling (batch norm folded in, a residual add) compile on the (N, C, 1, W) view', () => {
+    const body = new GraphBlock(
+      [
+        step('c0', new Conv1D(6, 3, { padding: 1 }), [{ input: 0 }]),
+        step('bn', new BatchNorm(), [{ step: 0, port: 0 }]),
+        step('c1', new Conv1D(6, 3, { padding: 2, dilation: 2, groups: 2 }), [{ step: 1, port: 0 }]),
+        step('add', new Add(), [
+          { step: 2, port: 0 },
+          { step: 1, port: 0 },
+        ]),
+        step('mp', new MaxPool1D(2), [{ step: 3, port: 0 }]),
+        step('c2', new Conv1D(4, 3, { strides: 2, activation: 'tanh' }), [{ step: 4, port: 0 }]),
+        step('ap', new AvgPool1D(3, { strides: 1, padding: 1, countIncludePad: false }), [{ step: 5, port: 0 }]),
+        step('gp', new GlobalMaxPool1D(), [{ step: 6, port: 0 }]),
+        step('f', new Flatten(), [{ step: 7, port: 0 }]),
+        step('d', new Dense(3), [{ step: 8, port: 0 }]),
+      ],
+      1,
+      [{ step: 9, port: 0 }],
+    );
+    body.initialize();
+    body.call(np.zeros([1, 4, 17]));
+    for (const p of body.collectParams().values()) p.setData(np.random.uniform(0.2, 1.2, p.shape!, { seed: p.name.length + 1 }));
+    assert.deepEqual(checkClose(body, np.random.uniform(-1, 1, [3, 4, 17], { seed: 11 })), []);
+    onePlan(body);
+    assert.match(body.hybridCache!.describe()[0]!, /conv1d\d+\+batchnorm\d+ → conv1d\d+\+add\d+ → maxpool1d/);
   });
 
   test('ScaledDotProductAttention (causal) and cross attention with separate key and value in a graph', () => {
