@@ -530,6 +530,7 @@ export const NET_OP = {
   concat: 14,
   softmax: 15,
   groupNorm: 16,
+  pointwise: 17,
 } as const;
 
 /** Opaque handle to a compiled graph forward (netPlan). */

@@ -77,6 +77,7 @@ export function nativeFallback(u: HybridUnit, shapes: readonly (readonly number[
     case 'mul':
     case 'softmax':
     case 'groupnorm':
+    case 'pointwise':
       return sequenceFallback(u, shapes);
     default:
       return `${u.kind} blocks are not compiled`;
@@ -141,6 +142,7 @@ export function makeOp(u: HybridUnit, ins: number[], out: number, shapes: readon
     case 'mul':
     case 'softmax':
     case 'groupnorm':
+    case 'pointwise':
       return sequenceOp(u, rec, shapes);
     default:
       throw new Error(`hybrid-net: ${u.kind} has no native step`);
@@ -217,6 +219,7 @@ export function encode(rec: NetOpRec, data: (p: Parameter) => NativeBuffer): { p
       return { p: [rec.p[0]!, act, rec.p[1]!], bufs: bufs(rec.params) };
     case NET_OP.layerNorm:
     case NET_OP.groupNorm:
+    case NET_OP.pointwise:
     case NET_OP.embed:
     case NET_OP.attention:
       return { p: rec.p, bufs: bufs(rec.params) };

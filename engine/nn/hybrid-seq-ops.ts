@@ -2,7 +2,8 @@
 // RMSNorm, GroupNorm and InstanceNorm, Embedding, PositionalEncoding (a table added over the batch), MultiHeadAttention
 // (projections, per-head scores, causal mask, softmax and mixing in one step) and
 // ScaledDotProductAttention, and the layers between them (Reshape, Transpose, SequenceMean,
-// SequenceLast, Slice, Concat, Softmax: native/src/net_plan_shape.cc; Multiply: the add step). Which inputs a step takes, its output shape and numbers;
+// SequenceLast, Slice, Concat, Softmax, PReLU, Clip: native/src/net_plan_shape.cc; Multiply: the
+// add step). Which inputs a step takes, its output shape and numbers;
 // hybrid-net-ops.ts calls these for those kinds.
 
 import { NET_OP } from '../backend/native-addon.ts';
@@ -11,24 +12,10 @@ import type { HybridUnit } from './hybrid-units.ts';
 import type { NetOpRec } from './hybrid-net-ops.ts';
 import type { Parameter } from './parameter.ts';
 
-type SeqUnit = Extract<
+/** The kinds this file compiles: every unit kind but the ones hybrid-net-ops.ts and hybrid-net.ts handle themselves. */
+type SeqUnit = Exclude<
   HybridUnit,
-  {
-    kind:
-      | 'layernorm'
-      | 'embedding'
-      | 'position'
-      | 'attention'
-      | 'sdpa'
-      | 'transpose'
-      | 'reshape'
-      | 'seqreduce'
-      | 'slice'
-      | 'concat'
-      | 'mul'
-      | 'softmax'
-      | 'groupnorm';
-  }
+  { kind: 'linear' | 'act' | 'flatten' | 'identity' | 'container' | 'conv' | 'pool' | 'batchnorm' | 'add' | 'graph' | 'eager' }
 >;
 
 const ready = (p: Parameter | null): boolean => p === null || p.state === 'initialized';
@@ -108,6 +95,12 @@ export function sequenceFallback(u: SeqUnit, shapes: readonly (readonly number[]
       return shapes.length === 2 && same(shapes[1], x) ? null : 'inputs of different shapes (broadcasting) or more than two run eagerly';
     case 'softmax':
       return axisOf(u.axis, x) >= 0 && x.length <= 6 ? null : `axis ${u.axis} of an input ${show(x)}`;
+    case 'pointwise': {
+      if (!u.alpha) return null;
+      if (!ready(u.alpha)) return 'deferred';
+      const n = prod(u.alpha.shape ?? []);
+      return n === 1 || (x.length >= 2 && u.alpha.shape!.length === 1 && n === x[1]) ? null : `alpha ${show(u.alpha.shape ?? [])} for input ${show(x)}`;
+    }
     case 'groupnorm': {
       if (!ready(u.gamma) || !ready(u.beta)) return 'deferred';
       const c = x[1]!;
@@ -181,6 +174,13 @@ export function sequenceOp(u: SeqUnit, rec: NetOpRec, shapes: readonly (readonly
       return { rec, shape: [...x] };
     case 'softmax':
       Object.assign(rec, { kind: NET_OP.softmax, p: [axisOf(u.axis, x), u.log ? 1 : 0] });
+      return { rec, shape: [...x] };
+    case 'pointwise':
+      Object.assign(rec, {
+        kind: NET_OP.pointwise,
+        p: u.clip ? [1, ...u.clip] : [0, prod(u.alpha!.shape!), 0],
+        params: u.clip ? [] : [u.alpha],
+      });
       return { rec, shape: [...x] };
     case 'groupnorm':
       Object.assign(rec, { kind: NET_OP.groupNorm, p: [u.eps, u.groups], params: [u.gamma, u.beta] });

@@ -65,6 +65,8 @@ export type HybridUnit =
       outBias: Parameter | null;
       keepWeights: boolean;
     }
+  /** PReLU (alpha: 1 or C slopes, per channel on axis 1) or Clip (clip: [min, max]). */
+  | { kind: 'pointwise'; owner: Block; alpha: Parameter | null; clip: [number, number] | null }
   /** A permutation of the axes. */
   | { kind: 'transpose'; owner: Block; axes: readonly number[] }
   /** A reshape to shape(x) (the same element count). */

@@ -33,6 +33,7 @@ enum NetOpKind : int {
   kNetLayerNorm, kNetEmbed, kNetTableAdd, kNetAttention,  // net_plan_seq.cc
   kNetTranspose, kNetAxisReduce, kNetSlice, kNetConcat, kNetSoftmax,  // net_plan_shape.cc
   kNetGroupNorm,                                                      // net_plan_seq.cc
+  kNetPointwise,                                                      // net_plan_shape.cc
   kNumNetOps
 };
 
@@ -103,6 +104,7 @@ void buildAxisReduce(NetBuild& b, const NetOp& op);
 void buildSlice(NetBuild& b, const NetOp& op);
 void buildConcat(NetBuild& b, const NetOp& op);
 void buildSoftmax(NetBuild& b, const NetOp& op);
+void buildPointwise(NetBuild& b, const NetOp& op);
 
 class NetPlan {
  public:

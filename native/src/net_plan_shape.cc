@@ -1,7 +1,8 @@
 // The layout steps of a compiled graph forward (net_plan.h) that sequence models use between
 // their layers: a transpose and a slice (one oneDNN reorder each, that reads the input through
 // permuted strides or from an offset), the reduction of one axis (SequenceMean: the mean over
-// it; SequenceLast: its last entry), concatenation (oneDNN concat) and softmax over an axis.
+// it; SequenceLast: its last entry), concatenation (oneDNN concat), softmax over an axis, and
+// the pointwise layers with numbers or a parameter of their own (PReLU, Clip).
 //
 // Numbers (p) per kind, in order:
 //   transpose:  the permutation (output axis i is input axis p[i])
@@ -9,9 +10,13 @@
 //   slice:      axis, begin, end  (0 <= begin < end <= the axis' size)
 //   concat:     axis  (in: two or more values that agree on every other axis)
 //   softmax:    axis, log (1: log-softmax)
+//   pointwise:  mode, a, b | alpha  (mode 0: PReLU, x < 0 ? alpha·x : x, alpha of a = 1 or C
+//               elements, one per channel (axis 1); mode 1: Clip, min(max(x, a), b))
+#include <algorithm>
 #include <unordered_map>
 #include <vector>
 
+#include "buffer.h"
 #include "dnnl_common.h"
 #include "net_plan.h"
 #include "parallel.h"
@@ -174,6 +179,41 @@ void buildSoftmax(NetBuild& b, const NetOp& op) {
   b.actions.push_back([prim, x, y, t]() mutable {
     ThreadScope s(t);
     prim.execute(dnnlStream(), {{DNNL_ARG_SRC, x}, {DNNL_ARG_DST, y}});
+  });
+  b.add(xd, y);
+}
+
+void buildPointwise(NetBuild& b, const NetOp& op) {
+  const int v = op.in.at(0);
+  const dnnl::memory::dims xd = b.values.at(v).dims;
+  if (op.p.size() != 3) fail(code::kArgs, "netPlan: pointwise takes mode, a and b");
+  const bool clip = op.p[0] != 0;
+  const float lo = static_cast<float>(op.p[1]), hi = static_cast<float>(op.p[2]);
+  const int64_t total = [&] {
+    int64_t n = 1;
+    for (auto d : xd) n *= d;
+    return n;
+  }();
+  const int64_t c = clip ? 1 : static_cast<int64_t>(op.p[1]);
+  if (!clip && (xd.size() < 2 || (c != 1 && c != xd[1]))) fail(code::kArgs, "netPlan: PReLU alpha has %lld elements", static_cast<long long>(c));
+  const int64_t inner = clip || c == 1 ? total : total / (xd[0] * xd[1]);
+  const float* alpha = clip ? nullptr : (op.bufs.empty() || !op.bufs[0] ? nullptr : static_cast<const float*>(op.bufs[0]->data));
+  if (!clip && (!alpha || op.bufs[0]->bytes < static_cast<size_t>(c) * sizeof(float))) fail(code::kArgs, "netPlan: PReLU needs its alpha");
+  dnnl::memory x = b.plain(v);
+  dnnl::memory y = b.activation(plainDesc(xd));
+  b.actions.push_back([x, y, clip, lo, hi, alpha, c, inner, total]() mutable {
+    dnnlStream().wait();
+    const float* xs = static_cast<const float*>(x.get_data_handle());
+    float* ys = static_cast<float*>(y.get_data_handle());
+    ThreadScope s(threadsFor(static_cast<double>(total), kElemsPerThread));
+    const int64_t rows = total / inner;
+    parallelFor(rows, total >= kParallelMin, [&](int64_t r) {
+      const float a = clip ? 0.f : alpha[c == 1 ? 0 : r % c];
+      for (int64_t i = r * inner; i < (r + 1) * inner; i++) {
+        const float t = xs[i];
+        ys[i] = clip ? std::min(std::max(t, lo), hi) : (t < 0.f ? a * t : t);
+      }
+    });
   });
   b.add(xd, y);
 }

@@ -17,6 +17,8 @@ export interface ActivationFacts {
   forward(x: NDArray, a: Attrs): NDArray;
   /** The engine's unary op (and its alpha) forward computes: what a compiled plan runs instead. */
   unary?: (a: Attrs) => [UnaryName, number];
+  /** Clip's bounds (the plan's pointwise step), for a kind that is no unary op. */
+  bounds?: (a: Attrs) => [number, number];
   onnx(e: OnnxEmitter, x: string): string;
   /** Expressions on the input variable `x` with the attributes `a`. */
   torch(x: string, a: Attrs): string;
@@ -73,7 +75,9 @@ export abstract class ElementwiseActivation extends Block {
 
   override hybridUnits(): HybridUnit[] | null {
     const u = this.facts.unary;
-    if (!u || this.forward !== ElementwiseActivation.prototype.forward) return null;
+    if (this.forward !== ElementwiseActivation.prototype.forward) return null;
+    if (this.facts.bounds) return [{ kind: 'pointwise', owner: this, alpha: null, clip: this.facts.bounds(this.attrs) }];
+    if (!u) return null;
     const [act, alpha] = u(this.attrs);
     return [{ kind: 'act', owner: this, act, alpha }];
   }

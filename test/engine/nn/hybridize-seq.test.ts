@@ -4,7 +4,7 @@
 // forward; so do small nets of Embedding (float ids), sinusoidal positions, LayerNorm over two
 // axes, RMSNorm, MultiHeadAttention (self, cross, causal), ScaledDotProductAttention and the shape
 // layers (Transpose, Reshape, SequenceMean, SequenceLast, Slice, Concat, Multiply, Softmax),
-// GroupNorm, InstanceNorm, the activation layers, 1-d convolutions and pooling. What the
+// GroupNorm, InstanceNorm, PReLU, Clip, the activation layers, 1-d convolutions and pooling. What the
 // plan leaves to eager mode (a key-padding mask, kept attention weights) splits it and says why;
 // an id out of range fails the call with an error; parameter writes rebuild the plan.
 
@@ -16,6 +16,8 @@ import {
   AvgPool1D,
   BatchNorm,
   Block,
+  Clip,
+  PReLU,
   Conv1D,
   Flatten,
   GlobalMaxPool1D,
@@ -218,6 +220,16 @@ describe('hybridize: Transformer layers in the native plan', () => {
     assert.deepEqual(checkClose(net, np.random.uniform(-2, 2, [2, 6, 8], { seed: 9 })), []);
     onePlan(net);
     assert.deepEqual(net.call(np.zeros([2, 6, 8])).shape, [2, 4, 32]);
+  });
+
+  test('PReLU (one slope or one per channel) and Clip compile', () => {
+    const net = new Sequential();
+    net.add(new Conv1D(4, 3), new PReLU({ inChannels: 4 }), new Clip(-0.5, 0.7), new PReLU(), new GlobalMaxPool1D());
+    net.initialize();
+    net.call(np.zeros([1, 2, 9]));
+    for (const p of net.collectParams().values()) p.setData(np.random.uniform(-1, 1, p.shape!, { seed: p.name.length + 5 }));
+    assert.deepEqual(checkClose(net, np.random.uniform(-2, 2, [3, 2, 9], { seed: 12 })), []);
+    onePlan(net);
   });
 
   test('GroupNorm and InstanceNorm (with and without gamma / beta) compile', () => {
