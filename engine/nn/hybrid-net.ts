@@ -229,7 +229,9 @@ export function traceNet(
     else if (!unsupported) eagerWhy.push([`${owner.name} (${owner.constructor.name})`, why]);
     if (node.unit.kind === 'eager') owner.hybridCache?.silence();
     flush();
-    const run = node.unit.kind === 'eager' ? (...xs: NDArray[]) => owner.call(...xs) : (...xs: NDArray[]) => owner._callEager(...xs);
+    const u = node.unit;
+    const run =
+      u.kind === 'eager' ? (...xs: NDArray[]) => owner.call(...xs) : u.kind === 'concat' && u.run ? u.run : (...xs: NDArray[]) => owner._callEager(...xs);
     const y = run(...node.ins.map((v) => env[v]!));
     env[node.out] = y;
     shapes[node.out] = [...y.shape];

@@ -3,6 +3,7 @@
 // Types (and which kinds take several inputs), shared by the plan tracers (hybrid.ts: Dense chains; hybrid-net.ts: graphs with
 // convolution, pooling, batch norm and residual adds) and the layers that describe themselves.
 
+import type { NDArray } from '../ndarray/ndarray.ts';
 import type { UnaryName } from '../ops/elementwise.ts';
 import type { PoolOptions } from '../ops/pool.ts';
 import type { Block } from './block.ts';
@@ -75,8 +76,8 @@ export type HybridUnit =
   | { kind: 'seqreduce'; owner: Block; axis: number; last: boolean }
   /** A slice [begin, end) of an axis (range(size) resolves the layer's bounds). */
   | { kind: 'slice'; owner: Block; axis: number; range: (size: number) => [number, number] }
-  /** Its inputs joined along an axis. */
-  | { kind: 'concat'; owner: Block; axis: number }
+  /** Its inputs joined along an axis; run: how eager mode joins them where the plan cannot (default: the owner's forward). */
+  | { kind: 'concat'; owner: Block; axis: number; run?: (...xs: NDArray[]) => NDArray }
   /** The product of two inputs of one shape (Multiply). */
   | { kind: 'mul'; owner: Block }
   /** Softmax (or log-softmax) along an axis. */
