@@ -531,6 +531,7 @@ export const NET_OP = {
   softmax: 15,
   groupNorm: 16,
   pointwise: 17,
+  pad: 18,
 } as const;
 
 /** Opaque handle to a compiled graph forward (netPlan). */

@@ -78,6 +78,7 @@ export function nativeFallback(u: HybridUnit, shapes: readonly (readonly number[
     case 'softmax':
     case 'groupnorm':
     case 'pointwise':
+    case 'pad':
       return sequenceFallback(u, shapes);
     default:
       return `${u.kind} blocks are not compiled`;
@@ -143,6 +144,7 @@ export function makeOp(u: HybridUnit, ins: number[], out: number, shapes: readon
     case 'softmax':
     case 'groupnorm':
     case 'pointwise':
+    case 'pad':
       return sequenceOp(u, rec, shapes);
     default:
       throw new Error(`hybrid-net: ${u.kind} has no native step`);
@@ -226,6 +228,7 @@ export function encode(rec: NetOpRec, data: (p: Parameter) => NativeBuffer): { p
     case NET_OP.transpose:
     case NET_OP.axisReduce:
     case NET_OP.slice:
+    case NET_OP.pad:
     case NET_OP.concat:
     case NET_OP.softmax:
       return { p: rec.p, bufs: [] };

@@ -80,13 +80,14 @@ export const NET_KINDS: ReadonlySet<string> = new Set([
   'softmax',
   'groupnorm',
   'pointwise',
+  'pad',
 ]);
 
 export const CUSTOM_FORWARD =
   'a forward() of its own, which the plan cannot trace (it compiles Dense, Conv2D, pooling, BatchNorm, Add, ' +
   'Activation, Flatten, Dropout, LayerNorm, RMSNorm, Embedding, PositionalEncoding, MultiHeadAttention, ' +
   'ScaledDotProductAttention, Reshape, Transpose, SequenceMean, SequenceLast, Slice, Concat, Multiply, Softmax, ' +
-  'LogSoftmax, GroupNorm, InstanceNorm, PReLU, Clip, the activation layers, Sequential and graphs of them; hybridized blocks called inside still compile)';
+  'LogSoftmax, GroupNorm, InstanceNorm, PReLU, Clip, Pad (constant), the activation layers, Sequential and graphs of them; hybridized blocks called inside still compile)';
 
 /** Lays the units out as nodes over numbered values; `watched` collects the containers inlined. */
 function layout(units: readonly HybridUnit[], watched: [Block, number][]): { nodes: Node[]; out: number; count: number } {

@@ -2,7 +2,7 @@
 // RMSNorm, GroupNorm and InstanceNorm, Embedding, PositionalEncoding (a table added over the batch), MultiHeadAttention
 // (projections, per-head scores, causal mask, softmax and mixing in one step) and
 // ScaledDotProductAttention, and the layers between them (Reshape, Transpose, SequenceMean,
-// SequenceLast, Slice, Concat, Softmax, PReLU, Clip: native/src/net_plan_shape.cc; Multiply: the
+// SequenceLast, Slice, Concat, Softmax, PReLU, Clip, Pad: native/src/net_plan_shape.cc; Multiply: the
 // add step). Which inputs a step takes, its output shape and numbers;
 // hybrid-net-ops.ts calls these for those kinds.
 
@@ -95,6 +95,15 @@ export function sequenceFallback(u: SeqUnit, shapes: readonly (readonly number[]
       return shapes.length === 2 && same(shapes[1], x) ? null : 'inputs of different shapes (broadcasting) or more than two run eagerly';
     case 'softmax':
       return axisOf(u.axis, x) >= 0 && x.length <= 6 ? null : `axis ${u.axis} of an input ${show(x)}`;
+    case 'pad': {
+      if (u.mode !== 'constant') return `${u.mode} padding runs eagerly`;
+      try {
+        u.pairs(x);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return x.length <= 6 ? null : `input ${show(x)}`;
+    }
     case 'pointwise': {
       if (!u.alpha) return null;
       if (!ready(u.alpha)) return 'deferred';
@@ -175,6 +184,11 @@ export function sequenceOp(u: SeqUnit, rec: NetOpRec, shapes: readonly (readonly
     case 'softmax':
       Object.assign(rec, { kind: NET_OP.softmax, p: [axisOf(u.axis, x), u.log ? 1 : 0] });
       return { rec, shape: [...x] };
+    case 'pad': {
+      const pairs: [number, number][] = [...x.slice(0, x.length - u.pairs(x).length).map((): [number, number] => [0, 0]), ...u.pairs(x)];
+      Object.assign(rec, { kind: NET_OP.pad, p: [u.value, ...pairs.flat()] });
+      return { rec, shape: x.map((d, i) => d + pairs[i]![0] + pairs[i]![1]) };
+    }
     case 'pointwise':
       Object.assign(rec, {
         kind: NET_OP.pointwise,

@@ -68,6 +68,8 @@ export type HybridUnit =
     }
   /** PReLU (alpha: 1 or C slopes, per channel on axis 1) or Clip (clip: [min, max]). */
   | { kind: 'pointwise'; owner: Block; alpha: Parameter | null; clip: [number, number] | null }
+  /** Padding of the axes after N and C (pairs(x): (before, after) per such axis); only mode 'constant' compiles. */
+  | { kind: 'pad'; owner: Block; pairs: (x: readonly number[]) => [number, number][]; mode: string; value: number }
   /** A permutation of the axes. */
   | { kind: 'transpose'; owner: Block; axes: readonly number[] }
   /** A reshape to shape(x) (the same element count). */

@@ -33,7 +33,7 @@ enum NetOpKind : int {
   kNetLayerNorm, kNetEmbed, kNetTableAdd, kNetAttention,  // net_plan_seq.cc
   kNetTranspose, kNetAxisReduce, kNetSlice, kNetConcat, kNetSoftmax,  // net_plan_shape.cc
   kNetGroupNorm,                                                      // net_plan_seq.cc
-  kNetPointwise,                                                      // net_plan_shape.cc
+  kNetPointwise, kNetPad,                                             // net_plan_shape.cc
   kNumNetOps
 };
 
@@ -105,6 +105,7 @@ void buildSlice(NetBuild& b, const NetOp& op);
 void buildConcat(NetBuild& b, const NetOp& op);
 void buildSoftmax(NetBuild& b, const NetOp& op);
 void buildPointwise(NetBuild& b, const NetOp& op);
+void buildPad(NetBuild& b, const NetOp& op);
 
 class NetPlan {
  public:

@@ -17,6 +17,7 @@ import {
   BatchNorm,
   Block,
   Clip,
+  Pad,
   PReLU,
   Conv1D,
   Flatten,
@@ -222,14 +223,20 @@ describe('hybridize: Transformer layers in the native plan', () => {
     assert.deepEqual(net.call(np.zeros([2, 6, 8])).shape, [2, 4, 32]);
   });
 
-  test('PReLU (one slope or one per channel) and Clip compile', () => {
+  test('PReLU (one slope or one per channel), constant Pad and Clip compile; reflect padding runs eagerly', () => {
     const net = new Sequential();
-    net.add(new Conv1D(4, 3), new PReLU({ inChannels: 4 }), new Clip(-0.5, 0.7), new PReLU(), new GlobalMaxPool1D());
+    net.add(new Conv1D(4, 3), new PReLU({ inChannels: 4 }), new Pad([2, 1], { value: -0.25 }), new Clip(-0.5, 0.7), new PReLU(), new GlobalMaxPool1D());
     net.initialize();
     net.call(np.zeros([1, 2, 9]));
     for (const p of net.collectParams().values()) p.setData(np.random.uniform(-1, 1, p.shape!, { seed: p.name.length + 5 }));
     assert.deepEqual(checkClose(net, np.random.uniform(-2, 2, [3, 2, 9], { seed: 12 })), []);
     onePlan(net);
+    const reflect = new Sequential();
+    reflect.add(new LayerNorm(), new Pad([1, 2, 2, 1], { mode: 'reflect' }), new Pad([1, 0, 0, 2]));
+    reflect.initialize();
+    const w = checkClose(reflect, np.random.uniform(-2, 2, [2, 3, 4, 5], { seed: 13 }));
+    assert.match(w.join('\n'), /pad\d+ \(Pad\): reflect padding runs eagerly/);
+    assert.equal(reflect.hybridCache!.describe().length, 3);
   });
 
   test('GroupNorm and InstanceNorm (with and without gamma / beta) compile', () => {
