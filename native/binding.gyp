@@ -31,6 +31,7 @@
         "src/net_plan_steps.cc",
         "src/net_plan_seq.cc",
         "src/net_plan_shape.cc",
+        "src/net_plan_deconv.cc",
         "src/api_plan.cc",
         "src/ops/fill_cast_cpu.cc",
         "src/ops/random_cpu.cc",

@@ -532,6 +532,7 @@ export const NET_OP = {
   groupNorm: 16,
   pointwise: 17,
   pad: 18,
+  deconv: 19,
 } as const;
 
 /** Opaque handle to a compiled graph forward (netPlan). */

@@ -43,6 +43,10 @@ export function nativeFallback(u: HybridUnit, shapes: readonly (readonly number[
       if (!ready(u.weight) || !ready(u.bias)) return 'deferred';
       if (x.length !== u.kernel.length + 2) return `input ${JSON.stringify(x)}: compiled convolutions take (N, C, H, W) or (N, C, W)`;
       if (u.act !== null && !CONV_ACTS.has(u.act)) return `activation ${u.act} is not fused into a compiled convolution`;
+      if (u.transposed) {
+        if ((u.outputPadding ?? []).some((p, i) => p > u.padding[i]!)) return 'an output padding beyond the padding runs eagerly';
+        return u.weight.shape![0] === x[1] ? null : `input of ${x[1]} channels but weight ${JSON.stringify(u.weight.shape)}`;
+      }
       return u.weight.shape![1]! * u.groups === x[1] ? null : `input of ${x[1]} channels but weight ${JSON.stringify(u.weight.shape)}`;
     case 'pool':
       if (x.length !== 4 && x.length !== 3) return `input ${JSON.stringify(x)}: compiled pooling takes (N, C, H, W) or (N, C, W)`;
@@ -99,6 +103,14 @@ export function makeOp(u: HybridUnit, ins: number[], out: number, shapes: readon
       const [ph, pw] = two(u.padding, 0);
       const [dh, dw] = two(u.dilation, 1);
       const [h, w] = one ? [1, x[2]!] : [x[2]!, x[3]!];
+      if (u.transposed) {
+        const [oph, opw] = two(u.outputPadding ?? u.padding.map(() => 0), 0);
+        const o = u.weight.shape![1]! * u.groups;
+        const oh = (h - 1) * sh - 2 * ph + dh * (kh - 1) + oph + 1;
+        const ow = (w - 1) * sw - 2 * pw + dw * (kw - 1) + opw + 1;
+        Object.assign(rec, { kind: NET_OP.deconv, p: [o, kh, kw, sh, sw, ph, pw, dh, dw, u.groups, oph, opw], params: [u.weight, u.bias], act: u.act });
+        return { rec, shape: one ? [x[0]!, o, ow] : [x[0]!, o, oh, ow] };
+      }
       const o = u.weight.shape![0]!;
       const oh = Math.floor((h + 2 * ph - (dh * (kh - 1) + 1)) / sh) + 1;
       const ow = Math.floor((w + 2 * pw - (dw * (kw - 1) + 1)) / sw) + 1;
@@ -213,6 +225,8 @@ export function encode(rec: NetOpRec, data: (p: Parameter) => NativeBuffer): { p
     }
     case NET_OP.batchNorm:
       return { p: [rec.p[0]!, act], bufs: bufs(rec.params) };
+    case NET_OP.deconv:
+      return { p: [...rec.p, act], bufs: bufs(rec.params) };
     case NET_OP.add:
       return { p: [act, ...rec.p.slice(0, 1)], bufs: [] }; // p[0] = 1: Multiply
     case NET_OP.act:

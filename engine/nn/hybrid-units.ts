@@ -38,6 +38,9 @@ export type HybridUnit =
       padding: number[];
       dilation: number[];
       groups: number;
+      /** A transposed convolution (PyTorch's (I, O/groups, K...) weight), with its output padding. */
+      transposed?: boolean;
+      outputPadding?: number[];
     }
   /** Max or average pooling (global: the whole plane). */
   | { kind: 'pool'; owner: Block; options: PoolOptions }

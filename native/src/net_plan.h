@@ -34,6 +34,7 @@ enum NetOpKind : int {
   kNetTranspose, kNetAxisReduce, kNetSlice, kNetConcat, kNetSoftmax,  // net_plan_shape.cc
   kNetGroupNorm,                                                      // net_plan_seq.cc
   kNetPointwise, kNetPad,                                             // net_plan_shape.cc
+  kNetDeconv,                                                         // net_plan_deconv.cc
   kNumNetOps
 };
 
@@ -106,6 +107,7 @@ void buildConcat(NetBuild& b, const NetOp& op);
 void buildSoftmax(NetBuild& b, const NetOp& op);
 void buildPointwise(NetBuild& b, const NetOp& op);
 void buildPad(NetBuild& b, const NetOp& op);
+void buildDeconv(NetBuild& b, const NetOp& op);  // net_plan_deconv.cc
 
 class NetPlan {
  public:

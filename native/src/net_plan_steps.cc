@@ -14,7 +14,7 @@
 //   reshape:   the new dims (same element count)
 //   linear:    outUnits, act, flatten | w, bias  (act fused where oneDNN has it: linear.h)
 //   (layerNorm, groupNorm, embed, tableAdd, attention: net_plan_seq.cc; transpose, axisReduce, slice, concat,
-//   softmax, pointwise, pad: net_plan_shape.cc)
+//   softmax, pointwise, pad: net_plan_shape.cc; deconv: net_plan_deconv.cc)
 // act is a UnaryOp code or -1. A conv's act must be one oneDNN fuses (relu, sigmoid, tanh, gelu).
 #include <cmath>
 #include <cstring>
@@ -326,6 +326,7 @@ void buildNetOp(NetBuild& b, const NetOp& op) {
     case kNetGroupNorm: return buildGroupNorm(b, op);
     case kNetPointwise: return buildPointwise(b, op);
     case kNetPad: return buildPad(b, op);
+    case kNetDeconv: return buildDeconv(b, op);
     default: fail(code::kArgs, "netPlan: unknown op kind %d", op.kind);
   }
 }

@@ -4,7 +4,7 @@
 // forward; so do small nets of Embedding (float ids), sinusoidal positions, LayerNorm over two
 // axes, RMSNorm, MultiHeadAttention (self, cross, causal), ScaledDotProductAttention and the shape
 // layers (Transpose, Reshape, SequenceMean, SequenceLast, Slice, Concat, Multiply, Softmax),
-// GroupNorm, InstanceNorm, PReLU, Clip, the activation layers, 1-d convolutions and pooling. What the
+// GroupNorm, InstanceNorm, PReLU, Clip, the activation layers, 1-d and transposed convolutions, 1-d pooling. What the
 // plan leaves to eager mode (a key-padding mask, kept attention weights) splits it and says why;
 // an id out of range fails the call with an error; parameter writes rebuild the plan.
 
@@ -20,6 +20,8 @@ import {
   Pad,
   PReLU,
   Conv1D,
+  Conv1DTranspose,
+  Conv2DTranspose,
   Flatten,
   GlobalMaxPool1D,
   MaxPool1D,
@@ -275,6 +277,25 @@ describe('hybridize: Transformer layers in the native plan', () => {
     assert.deepEqual(checkClose(body, np.random.uniform(-1, 1, [3, 4, 17], { seed: 11 })), []);
     onePlan(body);
     assert.match(body.hybridCache!.describe()[0]!, /conv1d\d+\+batchnorm\d+ → conv1d\d+\+add\d+ → maxpool1d/);
+  });
+
+  test('transposed convolutions (1-d and 2-d, strides, output padding, groups, dilation) compile', () => {
+    const net = new Sequential();
+    net.add(
+      new Conv2DTranspose(4, 3, { strides: 2, padding: 1, outputPadding: 1, activation: 'relu' }),
+      new BatchNorm(),
+      new Conv2DTranspose(6, 2, { groups: 2, dilation: 2 }),
+    );
+    net.initialize();
+    net.call(np.zeros([1, 3, 5, 4]));
+    for (const p of net.collectParams().values()) p.setData(np.random.uniform(0.1, 1, p.shape!, { seed: p.name.length + 7 }));
+    assert.deepEqual(checkClose(net, np.random.uniform(-1, 1, [2, 3, 5, 4], { seed: 14 })), []);
+    onePlan(net);
+    const one = new Sequential();
+    one.add(new Conv1DTranspose(5, 4, { strides: 3, padding: 1, activation: 'tanh' }), new Conv1D(2, 3));
+    one.initialize();
+    assert.deepEqual(checkClose(one, np.random.uniform(-1, 1, [2, 3, 7], { seed: 15 })), []);
+    onePlan(one);
   });
 
   test('ScaledDotProductAttention (causal) and cross attention with separate key and value in a graph', () => {
