@@ -335,6 +335,29 @@ describe('hybridize: Transformer layers in the native plan', () => {
     }
   });
 
+  test('attention over fewer keys than queries (a sliced key): the causal mask is offset as in eager mode', () => {
+    for (const causal of [true, false]) {
+      const net = new GraphBlock(
+        [
+          step('k', new Slice(1, 0, 3), [{ input: 0 }]),
+          step('att', new MultiHeadAttention(2, { causal }), [{ input: 0 }, { step: 0, port: 0 }]),
+          step('sdpa', new ScaledDotProductAttention({ causal }), [
+            { step: 1, port: 0 },
+            { step: 0, port: 0 },
+            { step: 0, port: 0 },
+          ]),
+        ],
+        1,
+        [{ step: 2, port: 0 }],
+      );
+      net.initialize();
+      net.call(np.zeros([1, 5, 4]));
+      for (const p of net.collectParams().values()) p.setData(np.random.uniform(-1, 1, p.shape!, { seed: p.name.length + 2 }));
+      assert.deepEqual(checkClose(net, np.random.uniform(-1, 1, [2, 5, 4], { seed: 16 })), []);
+      onePlan(net);
+    }
+  });
+
   test('a key-padding mask or kept attention weights run the attention eagerly, and the warning says why', () => {
     const masked = new GraphBlock(
       [
