@@ -1,111 +1,34 @@
 // Block.hybridize() on Transformer layers (engine/nn/hybrid-seq-ops.ts, native/src/net_plan_seq.cc):
 // the char-transformer example (int32 ids → Embedding → learned positions → 2 causal encoder
 // blocks → LayerNorm → tied Dense) compiles to one native plan whose outputs equal the eager
-// forward; so do small nets of Embedding (float ids), sinusoidal positions, LayerNorm over two
-// axes, RMSNorm, MultiHeadAttention (self, cross, causal), ScaledDotProductAttention and the shape
-// layers (Transpose, Reshape, SequenceMean, SequenceLast, Slice, Concat, Multiply, Softmax),
-// GroupNorm, InstanceNorm, PReLU, Clip, the activation layers, 1-d and transposed convolutions, 1-d pooling. What the
-// plan leaves to eager mode (a key-padding mask, kept attention weights) splits it and says why;
-// an id out of range fails the call with an error; parameter writes rebuild the plan.
+// forward; so do small nets of Embedding (float ids, int32 ids from an eager block), sinusoidal
+// positions, LayerNorm over two axes, RMSNorm, MultiHeadAttention (self, cross, causal, fewer keys
+// than queries) and ScaledDotProductAttention. What the plan leaves to eager mode (a key-padding
+// mask, kept attention weights) splits it and says why; an id out of range fails the call with an
+// error; parameter writes (an optimizer step, setData) rebuild the plan.
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  Add,
   autograd,
-  AvgPool1D,
-  BatchNorm,
-  Block,
-  Clip,
-  Pad,
-  PReLU,
-  Conv1D,
-  Conv1DTranspose,
-  Conv2DTranspose,
-  Flatten,
-  GlobalMaxPool1D,
-  MaxPool1D,
-  Concat,
-  LogSoftmax,
-  Multiply,
-  Slice,
-  Softmax,
   Dense,
-  ELU,
   Embedding,
-  GELU,
-  GroupNorm,
-  InstanceNorm,
-  HardSigmoid,
-  HardSwish,
-  LeakyReLU,
-  SELU,
-  SiLU,
-  Softplus,
-  Swish,
   Lambda,
   LayerNorm,
   MultiHeadAttention,
   np,
   PositionalEncoding,
   RMSNorm,
-  Reshape,
   ScaledDotProductAttention,
-  SequenceLast,
-  SequenceMean,
   Sequential,
-  Transpose,
-  captureWarnings,
+  Slice,
   type NDArray,
 } from '../../../engine/index.ts';
 import { loadExample } from '../../../engine/graph/index.ts';
-import { GraphBlock, type GraphStep } from '../../../engine/graph/graph-block.ts';
+import { GraphBlock } from '../../../engine/graph/graph-block.ts';
 import { prepareModel } from '../../../engine/export/prepare-model.ts';
 import { SGD, Trainer } from '../../../engine/train/index.ts';
-
-const TOL = 1e-5;
-
-/** max|a − b| / max|b| */
-function relDiff(a: NDArray, b: NDArray): number {
-  assert.deepEqual(a.shape, b.shape);
-  const x = a.toTyped() as Float32Array;
-  const y = b.toTyped() as Float32Array;
-  let d = 0;
-  let m = 1e-30;
-  for (let i = 0; i < x.length; i++) {
-    d = Math.max(d, Math.abs(x[i]! - y[i]!));
-    m = Math.max(m, Math.abs(y[i]!));
-  }
-  return d / m;
-}
-
-/** Eager output, then the hybridized one (traced, then replayed): both within TOL of eager. Returns the warnings of the trace. */
-function checkClose(net: Block, x: NDArray): string[] {
-  net.hybridize(false);
-  const eager = net.call(x);
-  net.hybridize();
-  const [traced, warnings] = captureWarnings(() => net.call(x));
-  const replayed = net.call(x);
-  assert.ok(relDiff(traced, eager) <= TOL, `traced differs by ${relDiff(traced, eager)}`);
-  assert.ok(relDiff(replayed, eager) <= TOL, `replayed differs by ${relDiff(replayed, eager)}`);
-  return warnings;
-}
-
-const ids = (n: number, t: number, vocab: number, dtype: 'int32' | 'float32'): NDArray =>
-  np
-    .array(
-      Array.from({ length: n * t }, (_, i) => (i * 7 + 3 * Math.floor(i / t)) % vocab),
-      { dtype },
-    )
-    .reshape([n, t]);
-
-const onePlan = (net: Block): void => {
-  const segments = net.hybridCache!.describe();
-  assert.equal(segments.length, 1, segments.join('\n'));
-  assert.match(segments[0]!, /^native plan: /);
-};
-
-const step = (key: string, block: Block, inputs: GraphStep['inputs']): GraphStep => ({ key, block, inputs, outputCount: 1 });
+import { checkClose, ids, onePlan, relDiff, step, TOL } from '../support/hybrid-check.ts';
 
 describe('hybridize: Transformer layers in the native plan', () => {
   test('the char-transformer example compiles to one native plan equal to eager at batch 1 and 8', async () => {
@@ -149,153 +72,6 @@ describe('hybridize: Transformer layers in the native plan', () => {
       net.hybridCache!.describe().map((s) => s.replace(/\d+/g, '')),
       ['eager: lambda', 'native plan: embedding → layernorm'],
     );
-  });
-
-  test('Transpose, Reshape, SequenceMean and SequenceLast are native steps between the layers', () => {
-    for (const last of [false, true]) {
-      const net = new Sequential();
-      net.add(
-        new Transpose([0, 2, 1]),
-        new Dense(6, { flatten: false, activation: 'tanh' }),
-        new Reshape([2, 12]),
-        new LayerNorm(),
-        last ? new SequenceLast(0) : new SequenceMean(1),
-        new Dense(3),
-      );
-      net.initialize();
-      assert.deepEqual(checkClose(net, np.random.uniform(-1, 1, [3, 5, 4], { seed: 6 })), []);
-      onePlan(net);
-      assert.match(net.hybridCache!.describe()[0]!, last ? /sequencelast\d+/ : /sequencemean\d+/);
-    }
-  });
-
-  test('the activation layers (GELU, SiLU, Swish, ELU, LeakyReLU with their alpha, ...) are native steps of net plans and split Dense chains where linearPlan cannot fuse them', () => {
-    const acts = (): Block[] => [
-      new GELU('tanh'),
-      new LeakyReLU(0.2),
-      new Swish(1.5),
-      new ELU(0.5),
-      new SiLU(),
-      new SELU(),
-      new Softplus(),
-      new HardSigmoid(),
-      new HardSwish(),
-      new GELU(),
-    ];
-    const plan = new Sequential();
-    plan.add(new LayerNorm(), new Dense(8, { flatten: false }), ...acts());
-    plan.initialize();
-    assert.deepEqual(checkClose(plan, np.random.uniform(-3, 3, [2, 5, 4], { seed: 7 })), []);
-    onePlan(plan);
-    const chain = new Sequential();
-    chain.add(new Dense(8), new LeakyReLU(0.3), new Dense(8), new GELU('tanh'), new Dense(8), new ELU(2), ...acts());
-    chain.initialize();
-    assert.deepEqual(checkClose(chain, np.random.uniform(-3, 3, [3, 4], { seed: 8 })), []);
-    // The newer activations run eagerly between the chains (linearPlan fuses the first 12 unary ops).
-    assert.ok(chain.hybridCache!.describe().some((s) => /^eager: leakyrelu\d+/.test(s)));
-  });
-
-  test('Slice, Multiply, Concat, Softmax and LogSoftmax in a graph are one native plan', () => {
-    const net = new GraphBlock(
-      [
-        step('d', new Dense(8, { flatten: false, activation: 'tanh' }), [{ input: 0 }]),
-        step('a', new Slice(1, 1, 5), [{ step: 0, port: 0 }]),
-        step('b', new Slice(1, -4, null), [{ input: 0 }]),
-        step('m', new Multiply(), [
-          { step: 1, port: 0 },
-          { step: 2, port: 0 },
-        ]),
-        step('c', new Concat(-1), [
-          { step: 3, port: 0 },
-          { step: 1, port: 0 },
-        ]),
-        step('s', new Softmax(-1), [{ step: 4, port: 0 }]),
-        step('l', new LogSoftmax(1), [{ step: 4, port: 0 }]),
-        step('o', new Concat(2), [
-          { step: 5, port: 0 },
-          { step: 6, port: 0 },
-        ]),
-      ],
-      1,
-      [{ step: 7, port: 0 }],
-    );
-    net.initialize();
-    assert.deepEqual(checkClose(net, np.random.uniform(-2, 2, [2, 6, 8], { seed: 9 })), []);
-    onePlan(net);
-    assert.deepEqual(net.call(np.zeros([2, 6, 8])).shape, [2, 4, 32]);
-  });
-
-  test('PReLU (one slope or one per channel), constant Pad and Clip compile; reflect padding runs eagerly', () => {
-    const net = new Sequential();
-    net.add(new Conv1D(4, 3), new PReLU({ inChannels: 4 }), new Pad([2, 1], { value: -0.25 }), new Clip(-0.5, 0.7), new PReLU(), new GlobalMaxPool1D());
-    net.initialize();
-    net.call(np.zeros([1, 2, 9]));
-    for (const p of net.collectParams().values()) p.setData(np.random.uniform(-1, 1, p.shape!, { seed: p.name.length + 5 }));
-    assert.deepEqual(checkClose(net, np.random.uniform(-2, 2, [3, 2, 9], { seed: 12 })), []);
-    onePlan(net);
-    const reflect = new Sequential();
-    reflect.add(new LayerNorm(), new Pad([1, 2, 2, 1], { mode: 'reflect' }), new Pad([1, 0, 0, 2]));
-    reflect.initialize();
-    const w = checkClose(reflect, np.random.uniform(-2, 2, [2, 3, 4, 5], { seed: 13 }));
-    assert.match(w.join('\n'), /pad\d+ \(Pad\): reflect padding runs eagerly/);
-    assert.equal(reflect.hybridCache!.describe().length, 3);
-  });
-
-  test('GroupNorm and InstanceNorm (with and without gamma / beta) compile', () => {
-    const net = new Sequential();
-    net.add(new GroupNorm({ groups: 2 }), new InstanceNorm({ center: false }), new GroupNorm({ groups: 3, scale: false, center: false }));
-    net.initialize();
-    net.call(np.zeros([1, 6, 4, 5]));
-    for (const p of net.collectParams().values()) p.setData(np.random.uniform(-1, 2, p.shape!, { seed: p.name.length }));
-    assert.deepEqual(checkClose(net, np.random.uniform(-2, 3, [2, 6, 4, 5], { seed: 10 })), []);
-    onePlan(net);
-  });
-
-  test('1-d convolutions and pooling (batch norm folded in, a residual add) compile on the (N, C, 1, W) view', () => {
-    const body = new GraphBlock(
-      [
-        step('c0', new Conv1D(6, 3, { padding: 1 }), [{ input: 0 }]),
-        step('bn', new BatchNorm(), [{ step: 0, port: 0 }]),
-        step('c1', new Conv1D(6, 3, { padding: 2, dilation: 2, groups: 2 }), [{ step: 1, port: 0 }]),
-        step('add', new Add(), [
-          { step: 2, port: 0 },
-          { step: 1, port: 0 },
-        ]),
-        step('mp', new MaxPool1D(2), [{ step: 3, port: 0 }]),
-        step('c2', new Conv1D(4, 3, { strides: 2, activation: 'tanh' }), [{ step: 4, port: 0 }]),
-        step('ap', new AvgPool1D(3, { strides: 1, padding: 1, countIncludePad: false }), [{ step: 5, port: 0 }]),
-        step('gp', new GlobalMaxPool1D(), [{ step: 6, port: 0 }]),
-        step('f', new Flatten(), [{ step: 7, port: 0 }]),
-        step('d', new Dense(3), [{ step: 8, port: 0 }]),
-      ],
-      1,
-      [{ step: 9, port: 0 }],
-    );
-    body.initialize();
-    body.call(np.zeros([1, 4, 17]));
-    for (const p of body.collectParams().values()) p.setData(np.random.uniform(0.2, 1.2, p.shape!, { seed: p.name.length + 1 }));
-    assert.deepEqual(checkClose(body, np.random.uniform(-1, 1, [3, 4, 17], { seed: 11 })), []);
-    onePlan(body);
-    assert.match(body.hybridCache!.describe()[0]!, /conv1d\d+\+batchnorm\d+ → conv1d\d+\+add\d+ → maxpool1d/);
-  });
-
-  test('transposed convolutions (1-d and 2-d, strides, output padding, groups, dilation) compile', () => {
-    const net = new Sequential();
-    net.add(
-      new Conv2DTranspose(4, 3, { strides: 2, padding: 1, outputPadding: 1, activation: 'relu' }),
-      new BatchNorm(),
-      new Conv2DTranspose(6, 2, { groups: 2, dilation: 2 }),
-    );
-    net.initialize();
-    net.call(np.zeros([1, 3, 5, 4]));
-    for (const p of net.collectParams().values()) p.setData(np.random.uniform(0.1, 1, p.shape!, { seed: p.name.length + 7 }));
-    assert.deepEqual(checkClose(net, np.random.uniform(-1, 1, [2, 3, 5, 4], { seed: 14 })), []);
-    onePlan(net);
-    const one = new Sequential();
-    one.add(new Conv1DTranspose(5, 4, { strides: 3, padding: 1, activation: 'tanh' }), new Conv1D(2, 3));
-    one.initialize();
-    assert.deepEqual(checkClose(one, np.random.uniform(-1, 1, [2, 3, 7], { seed: 15 })), []);
-    onePlan(one);
   });
 
   test('ScaledDotProductAttention (causal) and cross attention with separate key and value in a graph', () => {
