@@ -3,9 +3,10 @@
 // Runs of Dense layers (with their activation, a following Activation block, Flatten, Dropout)
 // become one native call each (addon.linearPlan: the oneDNN primitives eager mode uses, fused
 // inner product + bias + activation, hidden activations preallocated); every other block stays
-// eager inside the plan (its own hybridize() may still compile its inside). A block with
-// convolutions, pooling, batch norm, adds or graphs is traced by hybrid-net.ts instead (native net
-// plans); this file keeps the cache, the warnings and the Dense chains.
+// eager inside the plan (its own hybridize() may still compile its inside). A block with any other
+// compiled kind (convolutions, pooling, normalization, adds, graphs, the Transformer's and the
+// shape layers: hybrid-net.ts NET_KINDS) is traced by hybrid-net.ts instead (native net plans);
+// this file keeps the cache, the warnings and the Dense chains.
 //
 // What cannot be compiled (a block with its own forward(), a Dense whose input the native chain does
 // not take) runs eagerly; the first trace of a hybridized block says so once through the model
