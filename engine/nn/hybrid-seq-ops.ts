@@ -44,16 +44,17 @@ export function sequenceFallback(u: SeqUnit, shapes: readonly (readonly number[]
       if (x.length !== 3 || x[1]! > u.maxLength) return `input ${show(x)}: positions take (N, T ≤ ${u.maxLength}, C)`;
       return u.weight && !same(u.weight.shape, [u.maxLength, x[2]!]) ? `weight ${show(u.weight.shape ?? [])}` : null;
     case 'attention': {
-      if (![u.inProj, u.inBias, u.outProj, u.outBias].every(ready)) return 'deferred';
+      if (![u.inProj, u.inBias, u.outProj, u.outBias, ...(u.qkvProj ?? [])].every(ready)) return 'deferred';
       if (u.keepWeights) return 'its attention weights are kept for the attention maps (keepWeights)';
-      if (!u.inProj) return 'separate q / k / v projections (kdim or vdim other than E) run eagerly';
       if (shapes.length > 3) return 'a key-padding mask input runs eagerly';
       const e = x[2]!;
       if (x.length !== 3 || e % u.heads !== 0) return `input ${show(x)}: compiled attention takes (N, T, E), E divisible by ${u.heads} heads`;
-      if (!same(u.inProj.shape, [3 * e, e]) || !same(u.outProj.shape, [e, e])) return `projection weights ${show(u.inProj.shape ?? [])}`;
       const [k, v] = [shapes[1] ?? x, shapes[2] ?? shapes[1] ?? x];
-      if (k.length !== 3 || !same(v, k) || k[0] !== x[0] || k[2] !== e) return `key ${show(k)} / value ${show(v)} for query ${show(x)}`;
-      return null;
+      if (k.length !== 3 || v.length !== 3 || k[0] !== x[0] || v[0] !== x[0] || v[1] !== k[1]) return `key ${show(k)} / value ${show(v)} for query ${show(x)}`;
+      const weights = u.inProj
+        ? same(u.inProj.shape, [3 * e, e]) && k[2] === e && v[2] === e
+        : !!u.qkvProj && same(u.qkvProj[0].shape, [e, e]) && same(u.qkvProj[1].shape, [e, k[2]!]) && same(u.qkvProj[2].shape, [e, v[2]!]);
+      return weights && same(u.outProj.shape, [e, e]) ? null : `projection weights for query ${show(x)}, key ${show(k)}, value ${show(v)}`;
     }
     case 'sdpa': {
       const [q, k, v] = shapes as [number[], number[], number[]];
@@ -147,7 +148,11 @@ export function sequenceOp(u: SeqUnit, rec: NetOpRec, shapes: readonly (readonly
       return { rec, shape: [...x] };
     }
     case 'attention':
-      Object.assign(rec, { kind: NET_OP.attention, p: [u.heads, u.causal ? 1 : 0, 1], params: [u.inProj, u.inBias, u.outProj, u.outBias] });
+      Object.assign(rec, {
+        kind: NET_OP.attention,
+        p: [u.heads, u.causal ? 1 : 0, 1],
+        params: [u.inProj, u.inBias, u.outProj, u.outBias, ...(u.qkvProj ?? [])],
+      });
       return { rec, shape: [...x] };
     case 'sdpa': {
       const v = shapes[2]!;

@@ -55,7 +55,7 @@ export type HybridUnit =
   /** A position table added to (N, T, C): learned (weight: (maxLength, C)) or a constant (weight null: table(T, C), row-major). */
   | { kind: 'position'; owner: Block; weight: Parameter | null; maxLength: number; table: (t: number, c: number) => number[] }
   /**
-   * Multi-head attention (PyTorch's packed projections; inProj null = separate q/k/v projections),
+   * Multi-head attention (PyTorch's packed in-projection, or separate q/k/v projections),
    * inputs query [, key [, value [, key-padding mask]]]; keepWeights: its attention maps are wanted.
    */
   | {
@@ -64,6 +64,8 @@ export type HybridUnit =
       heads: number;
       causal: boolean;
       inProj: Parameter | null;
+      /** PyTorch's q/k/v_proj_weight, where there is no packed inProj. */
+      qkvProj: [Parameter, Parameter, Parameter] | null;
       inBias: Parameter | null;
       outProj: Parameter;
       outBias: Parameter | null;

@@ -10,9 +10,10 @@
 //   embed:     vocab, dim, idsInt32 | weight  (in: the ids; int32 ids only from a plan input,
 //              float ids must be whole; an id outside [0, vocab) fails the run with kArgs)
 //   tableAdd:  inner | table  (y[i] = x[i] + table[i mod inner]: a position table over the batch)
-//   attention: heads, causal, project | inW, inB, outW, outB
-//              project = 1: MultiHeadAttention, in: query (N, L, E) [, key (N, S, E) [, value]],
-//              PyTorch's packed in_proj (3E, E) / out_proj (E, E); project = 0: scaled dot-product
+//   attention: heads, causal, project | inW, inB, outW, outB[, qW, kW, vW]
+//              project = 1: MultiHeadAttention, in: query (N, L, E) [, key (N, S, kdim) [, value
+//              (N, S, vdim)]], PyTorch's packed in_proj (3E, E), or (inW null) its q/k/v_proj
+//              (E, E), (E, kdim), (E, vdim); out_proj (E, E); project = 0: scaled dot-product
 //              attention, in: q (..., L, d), k (..., S, d), v (..., S, dv)
 //              scores = q·kᵀ/√d (+ −1e9 above the causal diagonal), softmax, · v — oneDNN matmuls
 //              that read the heads in place through strides and write them joined, no transposes.
@@ -294,15 +295,20 @@ void buildAttention(NetBuild& b, const NetOp& op) {
   if (r != 3) fail(code::kArgs, "netPlan: multi-head attention takes (N, T, E)");
   const int64_t n = qd[0], l = qd[1], e = qd[2], s = kd[1];
   if (heads < 1 || e % heads) fail(code::kArgs, "netPlan: %lld heads do not divide the width %lld", static_cast<long long>(heads), static_cast<long long>(e));
-  if (kd[0] != n || vd[0] != n || kd[2] != e || vd[2] != e || vd[1] != s) fail(code::kArgs, "netPlan: attention key / value must be (N, S, E)");
+  const int64_t kdim = kd[2], vdim = vd[2];
+  if (kd[0] != n || vd[0] != n || vd[1] != s) fail(code::kArgs, "netPlan: attention key / value must be (N, S, features)");
   const float* inW = bufAt(op, 0, 3 * e * e, "in_proj_weight");
+  // Separate projections (kdim or vdim other than E: PyTorch's q/k/v_proj_weight) when in_proj is null.
+  const float* sep[3] = {bufAt(op, 4, e * e, "q_proj_weight"), bufAt(op, 5, e * kdim, "k_proj_weight"), bufAt(op, 6, e * vdim, "v_proj_weight")};
+  if (!inW && !(sep[0] && sep[1] && sep[2])) fail(code::kArgs, "netPlan: attention needs in_proj_weight or q/k/v_proj_weight");
+  if (inW && (kdim != e || vdim != e)) fail(code::kArgs, "netPlan: a packed in-projection takes keys and values of E features");
   const float* inB = bufAt(op, 1, 3 * e, "in_proj_bias");
   const float* outW = bufAt(op, 2, e * e, "out_proj_weight");
   const float* outB = bufAt(op, 3, e, "out_proj_bias");
-  if (!inW || !outW) fail(code::kArgs, "netPlan: attention needs its projection weights");
+  if (!outW) fail(code::kArgs, "netPlan: attention needs out_proj_weight");
   const int64_t d = e / heads;
   Heads q{}, k{}, v{};
-  if (op.in.size() == 1) {  // self-attention: one (3E, E) projection, the heads read in place
+  if (op.in.size() == 1 && inW) {  // self-attention: one (3E, E) projection, the heads read in place
     dnnl::memory qkv = b.activation(plainDesc({n * l, 3 * e}));
     project(b, b.plain(qv), qkv, inW, inB, n * l, e, 3 * e);
     q = Heads{qkv, 0, l, d, l * 3 * e, 3 * e};
@@ -310,11 +316,11 @@ void buildAttention(NetBuild& b, const NetOp& op) {
     v = Heads{qkv, 2 * e, l, d, l * 3 * e, 3 * e};
   } else {
     const int src[3] = {qv, kv, vv};
-    const int64_t rows[3] = {l, s, s};
+    const int64_t rows[3] = {l, s, s}, width[3] = {e, kdim, vdim};
     Heads* hs[3] = {&q, &k, &v};
     for (int i = 0; i < 3; i++) {
       dnnl::memory m = b.activation(plainDesc({n * rows[i], e}));
-      project(b, b.plain(src[i]), m, inW + i * e * e, inB ? inB + i * e : nullptr, n * rows[i], e, e);
+      project(b, b.plain(src[i]), m, inW ? inW + i * e * e : sep[i], inB ? inB + i * e : nullptr, n * rows[i], width[i], e);
       *hs[i] = Heads{m, 0, rows[i], d, rows[i] * e, e};
     }
   }

@@ -251,8 +251,8 @@ export class MultiHeadAttention extends Block {
 
   override hybridUnits(): HybridUnit[] | null {
     if (this.forward !== MultiHeadAttention.prototype.forward) return null;
-    const { heads, causal, inProj, inBias, outProj, outBias, keepWeights } = this;
-    return [{ kind: 'attention', owner: this, heads, causal, inProj, inBias, outProj, outBias, keepWeights }];
+    const { heads, causal, inProj, qkvProj, inBias, outProj, outBias, keepWeights } = this;
+    return [{ kind: 'attention', owner: this, heads, causal, inProj, qkvProj, inBias, outProj, outBias, keepWeights }];
   }
 
   override getConfig(): Record<string, unknown> {

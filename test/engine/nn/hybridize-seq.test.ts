@@ -3,7 +3,7 @@
 // blocks → LayerNorm → tied Dense) compiles to one native plan whose outputs equal the eager
 // forward; so do small nets of Embedding (float ids, int32 ids from an eager block), sinusoidal
 // positions, LayerNorm over two axes, RMSNorm, MultiHeadAttention (self, cross, causal, fewer keys
-// than queries) and ScaledDotProductAttention. What the plan leaves to eager mode (a key-padding
+// than queries, separate q / k / v projections) and ScaledDotProductAttention. What the plan leaves to eager mode (a key-padding
 // mask, kept attention weights) splits it and says why; an id out of range fails the call with an
 // error; parameter writes (an optimizer step, setData) rebuild the plan.
 
@@ -109,6 +109,23 @@ describe('hybridize: Transformer layers in the native plan', () => {
       assert.deepEqual(checkClose(cross, np.random.uniform(-1, 1, [4, 5, 12], { seed: 2 })), []);
       onePlan(cross);
     }
+  });
+
+  test('MultiHeadAttention with separate q / k / v projections (kdim, vdim other than E) compiles', () => {
+    const net = new GraphBlock(
+      [
+        step('k', new Dense(6, { flatten: false }), [{ input: 0 }]),
+        step('v', new Dense(5, { flatten: false }), [{ input: 0 }]),
+        step('att', new MultiHeadAttention(2, { embedDim: 8, kdim: 6, vdim: 5, causal: true }), [{ input: 0 }, { step: 0, port: 0 }, { step: 1, port: 0 }]),
+      ],
+      1,
+      [{ step: 2, port: 0 }],
+    );
+    net.initialize();
+    net.call(np.zeros([1, 4, 8]));
+    for (const p of net.collectParams().values()) p.setData(np.random.uniform(-0.7, 0.7, p.shape!, { seed: p.name.length + 4 }));
+    assert.deepEqual(checkClose(net, np.random.uniform(-1, 1, [3, 4, 8], { seed: 17 })), []);
+    onePlan(net);
   });
 
   test('attention over fewer keys than queries (a sliced key): the causal mask is offset as in eager mode', () => {
