@@ -46,11 +46,11 @@ export function sequenceFallback(u: SeqUnit, shapes: readonly (readonly number[]
     case 'attention': {
       if (![u.inProj, u.inBias, u.outProj, u.outBias, ...(u.qkvProj ?? [])].every(ready)) return 'deferred';
       if (u.keepWeights) return 'its attention weights are kept for the attention maps (keepWeights)';
-      if (shapes.length > 3) return 'a key-padding mask input runs eagerly';
       const e = x[2]!;
       if (x.length !== 3 || e % u.heads !== 0) return `input ${show(x)}: compiled attention takes (N, T, E), E divisible by ${u.heads} heads`;
       const [k, v] = [shapes[1] ?? x, shapes[2] ?? shapes[1] ?? x];
       if (k.length !== 3 || v.length !== 3 || k[0] !== x[0] || v[0] !== x[0] || v[1] !== k[1]) return `key ${show(k)} / value ${show(v)} for query ${show(x)}`;
+      if (shapes.length > 3 && !same(shapes[3], [x[0]!, k[1]!])) return `key-padding mask ${show(shapes[3]!)} for keys ${show(k)}`;
       const weights = u.inProj
         ? same(u.inProj.shape, [3 * e, e]) && k[2] === e && v[2] === e
         : !!u.qkvProj && same(u.qkvProj[0].shape, [e, e]) && same(u.qkvProj[1].shape, [e, k[2]!]) && same(u.qkvProj[2].shape, [e, v[2]!]);

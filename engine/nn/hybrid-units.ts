@@ -56,7 +56,7 @@ export type HybridUnit =
   | { kind: 'position'; owner: Block; weight: Parameter | null; maxLength: number; table: (t: number, c: number) => number[] }
   /**
    * Multi-head attention (PyTorch's packed in-projection, or separate q/k/v projections),
-   * inputs query [, key [, value [, key-padding mask]]]; keepWeights: its attention maps are wanted.
+   * inputs query [, key [, value [, key-padding mask (N, S), float32]]]; keepWeights: its attention maps are wanted.
    */
   | {
       kind: 'attention';

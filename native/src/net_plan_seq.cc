@@ -12,7 +12,7 @@
 //   tableAdd:  inner | table  (y[i] = x[i] + table[i mod inner]: a position table over the batch)
 //   attention: heads, causal, project | inW, inB, outW, outB[, qW, kW, vW]
 //              project = 1: MultiHeadAttention, in: query (N, L, E) [, key (N, S, kdim) [, value
-//              (N, S, vdim)]], PyTorch's packed in_proj (3E, E), or (inW null) its q/k/v_proj
+//              (N, S, vdim) [, key-padding mask (N, S), nonzero = ignored]]], PyTorch's packed in_proj (3E, E), or (inW null) its q/k/v_proj
 //              (E, E), (E, kdim), (E, vdim); out_proj (E, E); project = 0: scaled dot-product
 //              attention, in: q (..., L, d), k (..., S, d), v (..., S, dv)
 //              scores = q·kᵀ/√d (+ −1e9 above the causal diagonal), softmax, · v — oneDNN matmuls
@@ -218,8 +218,10 @@ dnnl::memory::desc headsDesc(const Heads& m, int64_t n, int64_t h, int64_t cols,
 // softmax(q·kᵀ·scale + mask)·v for every (n, h), written to out (n, rows, h, dv) joined. The
 // mask is a loop of its own: a binary post-op broadcast over (n, h) sends oneDNN 2.6's matmul to
 // its reference kernel (25× slower here).
+// pad (optional, plain (n, S)): a key-padding mask, −1e9 added where it is nonzero (after the causal mask, as eager mode).
 void attendHeads(NetBuild& b, const Heads& q, const Heads& k, const Heads& v, int64_t n, int64_t h, int64_t d, int64_t dv, bool causal,
-                 dnnl::memory out) {
+                 dnnl::memory out, dnnl::memory pad = dnnl::memory()) {
+  const bool padded = static_cast<bool>(pad);
   const int64_t l = q.rows, s = k.rows;
   const double macs = static_cast<double>(n) * h * l * s * (d + dv);
   const int t = threadsFor(macs);
@@ -253,6 +255,17 @@ void attendHeads(NetBuild& b, const Heads& q, const Heads& k, const Heads& v, in
         for (int64_t j = std::max<int64_t>(0, row % l + (s - l) + 1); j < s; j++) r[j] += -1e9f;
       });
     }
+    if (padded) {  // attention-core.ts paddingBias
+      dnnlStream().wait();
+      float* sc = f32(scores);
+      const float* mask = f32(pad);
+      parallelFor(n * h * l, n * h * l * s >= kParallelMin, [&](int64_t row) {
+        float* r = sc + row * s;
+        const float* m = mask + (row / (h * l)) * s;
+        for (int64_t j = 0; j < s; j++)
+          if (m[j] != 0.f) r[j] += -1e9f;
+      });
+    }
     softmax.execute(dnnlStream(), {{DNNL_ARG_SRC, flat}, {DNNL_ARG_DST, flat}});
     mixMm.execute(dnnlStream(), {{DNNL_ARG_SRC, scores}, {DNNL_ARG_WEIGHTS, vm}, {DNNL_ARG_DST, om}});
   });
@@ -271,7 +284,7 @@ void project(NetBuild& b, dnnl::memory x, dnnl::memory y, const float* w, const 
 void buildAttention(NetBuild& b, const NetOp& op) {
   const int64_t heads = numAt(op, 0);
   const bool causal = numAt(op, 1) != 0, proj = numAt(op, 2) != 0;
-  if (op.in.empty() || op.in.size() > 3 || (!proj && op.in.size() != 3)) fail(code::kArgs, "netPlan: attention takes query, key and value");
+  if (op.in.empty() || op.in.size() > 4 || (!proj && op.in.size() != 3)) fail(code::kArgs, "netPlan: attention takes query, key and value");
   const int qv = op.in[0], kv = op.in.size() > 1 ? op.in[1] : qv, vv = op.in.size() > 2 ? op.in[2] : kv;
   const dims qd = b.values.at(qv).dims, kd = b.values.at(kv).dims, vd = b.values.at(vv).dims;
   if (qd.size() < 2 || kd.size() != qd.size() || vd.size() != qd.size()) fail(code::kArgs, "netPlan: attention inputs need one rank >= 2");
@@ -325,7 +338,12 @@ void buildAttention(NetBuild& b, const NetOp& op) {
     }
   }
   dnnl::memory joined = b.activation(plainDesc({n * l, e}));
-  attendHeads(b, q, k, v, n, heads, d, d, causal, joined);
+  dnnl::memory pad;
+  if (op.in.size() == 4) {
+    if (b.values.at(op.in[3]).dims != dims{n, s}) fail(code::kArgs, "netPlan: the key-padding mask must be (N, S)");
+    pad = b.plain(op.in[3]);
+  }
+  attendHeads(b, q, k, v, n, heads, d, d, causal, joined, pad);
   dnnl::memory y = b.activation(plainDesc(qd));
   project(b, joined, y, outW, outB, n * l, e, e);
   b.add(qd, y);
