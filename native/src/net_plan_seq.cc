@@ -8,7 +8,8 @@
 //   groupNorm: eps, groups | gamma, beta  (x (N, C, ...): each (sample, group) normalized, then
 //              gamma / beta per channel; groups 0 = C, InstanceNorm — as ops/normalization.ts)
 //   embed:     vocab, dim, idsInt32 | weight  (in: the ids; int32 ids only from a plan input,
-//              float ids must be whole; an id outside [0, vocab) fails the run with kArgs)
+//              float ids truncated as eager mode's take does; an id outside [0, vocab) fails the
+//              run with kBounds before anything is written)
 //   tableAdd:  inner | table  (y[i] = x[i] + table[i mod inner]: a position table over the batch)
 //   attention: heads, causal, project | inW, inB, outW, outB[, qW, kW, vW]
 //              project = 1: MultiHeadAttention, in: query (N, L, E) [, key (N, S, kdim) [, value
@@ -163,10 +164,10 @@ void buildEmbed(NetBuild& b, const NetOp& op) {
     std::vector<int64_t> rows(static_cast<size_t>(n));
     const void* src = ids.get_data_handle();
     for (int64_t i = 0; i < n; i++) {  // checked first, serially: a bad id fails the run before any write
-      const double id = ints ? static_cast<const int32_t*>(src)[i] : static_cast<const float*>(src)[i];
-      if (!(id >= 0 && id < static_cast<double>(vocab)) || id != std::floor(id))
-        fail(code::kArgs, "embedding: id %g at position %lld is not an integer in [0, %lld)", id, static_cast<long long>(i),
-             static_cast<long long>(vocab));
+      // Float ids are truncated, as eager mode's take casts them to int32.
+      const double id = ints ? static_cast<const int32_t*>(src)[i] : std::trunc(static_cast<const float*>(src)[i]);
+      if (!(id >= 0 && id < static_cast<double>(vocab)))
+        fail(code::kBounds, "embedding: id %g at position %lld is outside [0, %lld)", id, static_cast<long long>(i), static_cast<long long>(vocab));
       rows[static_cast<size_t>(i)] = static_cast<int64_t>(id);
     }
     float* ys = f32(y);
