@@ -1,11 +1,12 @@
 // Block.hybridize() on Transformer layers (engine/nn/hybrid-seq-ops.ts, native/src/net_plan_seq.cc):
 // the char-transformer example (int32 ids → Embedding → learned positions → 2 causal encoder
 // blocks → LayerNorm → tied Dense) compiles to one native plan whose outputs equal the eager
-// forward; so do small nets of Embedding (fractional float ids, int32 ids from an eager block), sinusoidal
-// positions, LayerNorm over two axes, RMSNorm, MultiHeadAttention (self, cross, causal, fewer keys
-// than queries, separate q / k / v projections) and ScaledDotProductAttention. What the plan leaves to eager mode (a key-padding
-// mask, kept attention weights) splits it and says why; an id out of range fails the call with an
-// error; parameter writes (an optimizer step, setData) rebuild the plan.
+// forward; so do small nets of Embedding (fractional float ids, int32 ids from an eager block),
+// sinusoidal positions, LayerNorm over two axes, RMSNorm, MultiHeadAttention (self, cross,
+// causal, fewer keys than queries, separate q / k / v projections, a key-padding mask) and
+// ScaledDotProductAttention. Kept attention weights leave the layer to eager mode, and the warning
+// says why; an id out of range fails the call with an error; parameter writes (an optimizer step,
+// setData) rebuild the plan.
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
