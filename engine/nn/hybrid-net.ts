@@ -88,7 +88,7 @@ export const CUSTOM_FORWARD =
   'a forward() of its own, which the plan cannot trace (it compiles Dense, Conv2D, pooling, BatchNorm, Add, ' +
   'Activation, Flatten, Dropout, LayerNorm, RMSNorm, Embedding, PositionalEncoding, MultiHeadAttention, ' +
   'ScaledDotProductAttention, Reshape, Transpose, SequenceMean, SequenceLast, Slice, Concat, Multiply, Softmax, ' +
-  'LogSoftmax, GroupNorm, InstanceNorm, PReLU, Clip, Pad (constant), the activation layers, Sequential and graphs of them; ' +
+  'LogSoftmax, GroupNorm, InstanceNorm, PReLU, Clip, Pad, the activation layers, Sequential and graphs of them; ' +
   'hybridized blocks called inside still compile)';
 
 /** Lays the units out as nodes over numbered values; `watched` collects the containers inlined. */

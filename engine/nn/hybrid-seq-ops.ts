@@ -6,7 +6,7 @@
 // add step). Which inputs a step takes, its output shape and numbers;
 // hybrid-net-ops.ts calls these for those kinds.
 
-import { NET_OP } from '../backend/native-addon.ts';
+import { NET_OP, PAD_MODE } from '../backend/native-addon.ts';
 import { np } from '../ndarray/np.ts';
 import type { HybridUnit } from './hybrid-units.ts';
 import type { NetOpRec } from './hybrid-net-ops.ts';
@@ -97,13 +97,16 @@ export function sequenceFallback(u: SeqUnit, shapes: readonly (readonly number[]
     case 'softmax':
       return axisOf(u.axis, x) >= 0 && x.length <= 6 ? null : `axis ${u.axis} of an input ${show(x)}`;
     case 'pad': {
-      if (u.mode !== 'constant') return `${u.mode} padding runs eagerly`;
+      let pairs: [number, number][];
       try {
-        u.pairs(x);
+        pairs = u.pairs(x);
       } catch (e) {
         return (e as Error).message;
       }
-      return x.length <= 6 ? null : `input ${show(x)}`;
+      if (!(u.mode in PAD_MODE) || pairs.length < 1 || pairs.length > 3 || pairs.length >= x.length) return `${u.mode} padding of ${show(x)}`;
+      const lead = x.length - pairs.length;
+      const fits = pairs.every(([b, e], i) => u.mode !== 'reflect' || (b < x[lead + i]! && e < x[lead + i]!));
+      return fits ? null : 'reflect padding needs pads smaller than the size';
     }
     case 'pointwise': {
       if (!u.alpha) return null;
@@ -190,9 +193,10 @@ export function sequenceOp(u: SeqUnit, rec: NetOpRec, shapes: readonly (readonly
       Object.assign(rec, { kind: NET_OP.softmax, p: [axisOf(u.axis, x), u.log ? 1 : 0] });
       return { rec, shape: [...x] };
     case 'pad': {
-      const pairs: [number, number][] = [...x.slice(0, x.length - u.pairs(x).length).map((): [number, number] => [0, 0]), ...u.pairs(x)];
-      Object.assign(rec, { kind: NET_OP.pad, p: [u.value, ...pairs.flat()] });
-      return { rec, shape: x.map((d, i) => d + pairs[i]![0] + pairs[i]![1]) };
+      const pairs = u.pairs(x);
+      const lead = x.length - pairs.length;
+      Object.assign(rec, { kind: NET_OP.pad, p: [u.value, PAD_MODE[u.mode as keyof typeof PAD_MODE], pairs.length, ...pairs.flat()] });
+      return { rec, shape: x.map((d, i) => (i < lead ? d : d + pairs[i - lead]![0] + pairs[i - lead]![1])) };
     }
     case 'pointwise':
       Object.assign(rec, {

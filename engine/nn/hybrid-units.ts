@@ -73,7 +73,7 @@ export type HybridUnit =
     }
   /** PReLU (alpha: 1 or C slopes, per channel on axis 1) or Clip (clip: [min, max]). */
   | { kind: 'pointwise'; owner: Block; alpha: Parameter | null; clip: [number, number] | null }
-  /** Padding of the axes after N and C (pairs(x): (before, after) per such axis); only mode 'constant' compiles. */
+  /** Padding of the axes after N and C (pairs(x): (before, after) per such axis); mode constant, reflect or replicate. */
   | { kind: 'pad'; owner: Block; pairs: (x: readonly number[]) => [number, number][]; mode: string; value: number }
   /** A permutation of the axes. */
   | { kind: 'transpose'; owner: Block; axes: readonly number[] }

@@ -2,7 +2,7 @@
 // their layers: a transpose and a slice (one oneDNN reorder each, that reads the input through
 // permuted strides or from an offset), the reduction of one axis (SequenceMean: the mean over
 // it; SequenceLast: its last entry), concatenation (oneDNN concat), softmax over an axis, and
-// the pointwise layers with numbers or a parameter of their own (PReLU, Clip), constant padding.
+// the pointwise layers with numbers or a parameter of their own (PReLU, Clip), and padding.
 //
 // Numbers (p) per kind, in order:
 //   transpose:  the permutation (output axis i is input axis p[i])
@@ -10,8 +10,8 @@
 //   slice:      axis, begin, end  (0 <= begin < end <= the axis' size)
 //   concat:     axis  (in: two or more values that agree on every other axis)
 //   softmax:    axis, log (1: log-softmax)
-//   pad:        value, then (before, after) per axis  (constant padding: the output filled with
-//               value, the input reordered into its interior)
+//   pad:        value, mode (ops/pad.h PadMode), k, then (before, after) for each of the last k
+//               (1 to 3) axes  (the eager kernel, pad_cpu.cc)
 //   pointwise:  mode, a, b | alpha  (mode 0: PReLU, x < 0 ? alpha·x : x, alpha of a = 1 or C
 //               elements, one per channel (axis 1); mode 1: Clip, min(max(x, a), b))
 #include <algorithm>
@@ -21,6 +21,7 @@
 #include "buffer.h"
 #include "dnnl_common.h"
 #include "net_plan.h"
+#include "ops/pad.h"
 #include "parallel.h"
 
 namespace bs {
@@ -188,29 +189,34 @@ void buildSoftmax(NetBuild& b, const NetOp& op) {
 void buildPad(NetBuild& b, const NetOp& op) {
   const int v = op.in.at(0);
   const dnnl::memory::dims xd = b.values.at(v).dims;
-  if (op.p.size() != 1 + 2 * xd.size()) fail(code::kArgs, "netPlan: pad takes a value and a (before, after) pair per axis");
-  const float value = static_cast<float>(op.p[0]);
-  dnnl::memory::dims yd(xd.size());
-  for (size_t i = 0; i < xd.size(); i++) {
-    const auto before = static_cast<int64_t>(op.p[1 + 2 * i]), after = static_cast<int64_t>(op.p[2 + 2 * i]);
-    if (before < 0 || after < 0) fail(code::kArgs, "netPlan: negative padding");
-    yd[i] = xd[i] + before + after;
+  const int k = op.p.size() > 2 ? static_cast<int>(op.p[2]) : 0;
+  if (k < 1 || k > 3 || static_cast<size_t>(k) >= xd.size() || op.p.size() != 3 + 2 * static_cast<size_t>(k))
+    fail(code::kArgs, "netPlan: pad takes value, mode, k and a (before, after) pair for each of the last 1 to 3 axes");
+  PadParams pp{};
+  pp.dtype = DType::F32;
+  pp.k = k;
+  pp.mode = static_cast<int>(op.p[1]);
+  pp.value = op.p[0];
+  if (pp.mode < 0 || pp.mode >= kNumPadModes) fail(code::kArgs, "netPlan: pad mode %d", pp.mode);
+  pp.outer = 1;
+  const size_t lead = xd.size() - static_cast<size_t>(k);
+  for (size_t i = 0; i < lead; i++) pp.outer *= xd[i];
+  dnnl::memory::dims yd = xd;
+  for (int a = 0; a < k; a++) {
+    pp.in[a] = xd[lead + a];
+    pp.before[a] = static_cast<int64_t>(op.p[3 + 2 * a]);
+    pp.after[a] = static_cast<int64_t>(op.p[4 + 2 * a]);
+    if (pp.before[a] < 0 || pp.after[a] < 0) fail(code::kArgs, "netPlan: negative padding");
+    if (pp.mode == kPadReflect && (pp.before[a] >= pp.in[a] || pp.after[a] >= pp.in[a])) fail(code::kArgs, "netPlan: reflect padding needs pads below the size");
+    yd[lead + a] += pp.before[a] + pp.after[a];
   }
-  const dnnl::memory::dims ys = plainStrides(yd);
-  int64_t offset = 0;
-  for (size_t i = 0; i < xd.size(); i++) offset += static_cast<int64_t>(op.p[1 + 2 * i]) * ys[i];
   dnnl::memory x = b.plain(v);
   dnnl::memory y = b.activation(plainDesc(yd));
-  const int64_t total = static_cast<int64_t>(y.get_desc().get_size() / sizeof(float));
-  const int t = threadsFor(static_cast<double>(total), kElemsPerThread);
-  ThreadScope scope(t);
-  dnnl::memory inner(dnnl::memory::desc(xd, dnnl::memory::data_type::f32, ys), dnnlEngine(), static_cast<float*>(y.get_data_handle()) + offset);
-  dnnl::reorder reorder(x, inner);
-  b.actions.push_back([reorder, x, inner, y, value, total, t]() mutable {
+  b.actions.push_back([x, y, pp]() mutable {  // the eager kernel (pad_cpu.cc)
     dnnlStream().wait();
-    std::fill(static_cast<float*>(y.get_data_handle()), static_cast<float*>(y.get_data_handle()) + total, value);
-    ThreadScope s(t);
-    reorder.execute(dnnlStream(), x, inner);
+    pp.x = x.get_data_handle();
+    pp.out = y.get_data_handle();
+    padCpu(pp);
   });
   b.add(yd, y);
 }

@@ -1,8 +1,8 @@
 // Block.hybridize() on the layers between and around the Transformer's (native/src/net_plan_shape.cc,
 // net_plan_deconv.cc, the 1-d conv / pool steps): Transpose, Reshape, SequenceMean / Last, Slice,
 // Concat, Multiply, Softmax / LogSoftmax, the activation layers with their alpha, PReLU, Clip,
-// constant Pad, GroupNorm, InstanceNorm, 1-d and transposed convolutions, 1-d pooling — each net
-// is one native plan equal to eager mode (max|Δ|/max|y| ≤ 1e-5); reflect padding stays eager.
+// Pad, GroupNorm, InstanceNorm, 1-d and transposed convolutions, 1-d pooling — each net
+// is one native plan equal to eager mode (max|Δ|/max|y| ≤ 1e-5).
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -123,7 +123,7 @@ describe('hybridize: the layers between, as native steps', () => {
     assert.deepEqual(net.call(np.zeros([2, 6, 8])).shape, [2, 4, 32]);
   });
 
-  test('PReLU (one slope or one per channel), constant Pad and Clip compile; reflect padding runs eagerly', () => {
+  test('PReLU (one slope or one per channel), Pad (constant, reflect, replicate) and Clip compile', () => {
     const net = new Sequential();
     net.add(new Conv1D(4, 3), new PReLU({ inChannels: 4 }), new Pad([2, 1], { value: -0.25 }), new Clip(-0.5, 0.7), new PReLU(), new GlobalMaxPool1D());
     net.initialize();
@@ -131,12 +131,12 @@ describe('hybridize: the layers between, as native steps', () => {
     for (const p of net.collectParams().values()) p.setData(np.random.uniform(-1, 1, p.shape!, { seed: p.name.length + 5 }));
     assert.deepEqual(checkClose(net, np.random.uniform(-2, 2, [3, 2, 9], { seed: 12 })), []);
     onePlan(net);
-    const reflect = new Sequential();
-    reflect.add(new LayerNorm(), new Pad([1, 2, 2, 1], { mode: 'reflect' }), new Pad([1, 0, 0, 2]));
-    reflect.initialize();
-    const w = checkClose(reflect, np.random.uniform(-2, 2, [2, 3, 4, 5], { seed: 13 }));
-    assert.match(w.join('\n'), /pad\d+ \(Pad\): reflect padding runs eagerly/);
-    assert.equal(reflect.hybridCache!.describe().length, 3);
+    const pads = new Sequential();
+    pads.add(new LayerNorm(), new Pad([1, 2, 2, 1], { mode: 'reflect' }), new Pad([1, 0, 0, 2], { mode: 'replicate' }), new Pad([1, 1], { value: 0.5 }));
+    pads.initialize();
+    assert.deepEqual(checkClose(pads, np.random.uniform(-2, 2, [2, 3, 4, 5], { seed: 13 })), []);
+    onePlan(pads);
+    assert.deepEqual(pads.call(np.zeros([2, 3, 4, 5])).shape, [2, 3, 10, 12]);
   });
 
   test('GroupNorm and InstanceNorm (with and without gamma / beta) compile', () => {
