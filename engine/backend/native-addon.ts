@@ -514,7 +514,28 @@ export const PAD_MODE = { constant: 0, reflect: 1, replicate: 2 } as const;
 export type PadModeCode = (typeof PAD_MODE)[keyof typeof PAD_MODE];
 
 /** Op kinds of a net plan (native/src/net_plan.h NetOpKind). */
-export const NET_OP = { conv: 0, pool: 1, batchNorm: 2, add: 3, act: 4, reshape: 5, linear: 6 } as const;
+export const NET_OP = {
+  conv: 0,
+  pool: 1,
+  batchNorm: 2,
+  add: 3,
+  act: 4,
+  reshape: 5,
+  linear: 6,
+  layerNorm: 7,
+  embed: 8,
+  tableAdd: 9,
+  attention: 10,
+  transpose: 11,
+  axisReduce: 12,
+  slice: 13,
+  concat: 14,
+  softmax: 15,
+  groupNorm: 16,
+  pointwise: 17,
+  pad: 18,
+  deconv: 19,
+} as const;
 
 /** Opaque handle to a compiled graph forward (netPlan). */
 export interface NativeNetPlan {

@@ -5,7 +5,8 @@
 // reuse the edge shapes of that eager run. Training runs under autograd.record(), where the plan
 // steps aside, and a parameter written since (a training step, a load) rebuilds the plan.
 //
-// Only single-input float32 forwards on the CPU compile (hybrid-net.ts); others always run eagerly.
+// Only single-input float32 (or int32 ids: a language model) forwards on the CPU compile
+// (hybrid-net.ts); others always run eagerly.
 
 import type { NDArray } from '../ndarray/ndarray.ts';
 import { captureWarnings } from '../nn/model-warnings.ts';
@@ -21,7 +22,7 @@ const observed = new WeakMap<BuiltModel, Observed>();
 
 function signature(xs: readonly NDArray[]): string | null {
   const x = xs[0];
-  if (xs.length !== 1 || x === undefined || x.dtype !== 'float32' || x.device.type !== 'cpu') return null;
+  if (xs.length !== 1 || x === undefined || (x.dtype !== 'float32' && x.dtype !== 'int32') || x.device.type !== 'cpu') return null;
   return x.shape.join(',');
 }
 

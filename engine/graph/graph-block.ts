@@ -77,11 +77,13 @@ export class GraphBlock extends Block {
   /** A graph with one input and one output compiles as a whole into a hybridized plan (hybrid-net.ts). */
   override hybridUnits(): HybridUnit[] | null {
     if (this.inputCount !== 1 || this.outputs.length !== 1 || this.forward !== GraphBlock.prototype.forward) return null;
-    // Several outputs or an optional port left open (an attention layer without its mask) stay eager.
+    // Several outputs stay eager; so does an optional port left open before a connected one. Open
+    // trailing ports (an attention layer's key, value and mask) are left out, as a call omits them.
     if (this.steps.some((s) => s.outputCount > 1)) return null;
     const present = (x: StepSource): x is HybridSource => !('absent' in x);
     const output = this.outputs[0]!;
-    if (!present(output) || this.steps.some((s) => !s.inputs.every(present))) return null;
+    const gapped = (ins: StepSource[]): boolean => ins.some((x, i) => !present(x) && ins.slice(i + 1).some(present));
+    if (!present(output) || this.steps.some((s) => gapped(s.inputs))) return null;
     return [
       {
         kind: 'graph',

@@ -1,12 +1,15 @@
 // The steps of a compiled graph forward as the native plan takes them (native/src/net_plan.h):
 // which hybrid units become a native step on a given input, their output shapes, how a step is
 // fused into the one before it (batch norm folded into a convolution, an activation or a residual
-// add taken as its post-op), and the encoding netPlan() reads. hybrid-net.ts drives it.
+// add taken as its post-op), and the encoding netPlan() reads. hybrid-net.ts drives it; the
+// Transformer's kinds are in hybrid-seq-ops.ts.
 
 import { NET_OP, UNARY_OP, type NativeBuffer } from '../backend/native-addon.ts';
 import { poolGeometry } from '../ops/pool.ts';
 import type { UnaryName } from '../ops/elementwise.ts';
+import type { NDArray } from '../ndarray/ndarray.ts';
 import type { HybridUnit } from './hybrid-units.ts';
+import { sequenceFallback, sequenceOp } from './hybrid-seq-ops.ts';
 import type { Parameter } from './parameter.ts';
 
 /** A step of a pending native segment; fusion edits it in place until the segment is built. */
@@ -22,6 +25,8 @@ export interface NetOpRec {
   bn: { gamma: Parameter | null; beta: Parameter | null; mean: Parameter; variance: Parameter; eps: number } | null;
   /** conv: the value summed into the output before the activation. */
   sum: number | null;
+  /** tableAdd: a constant table (sinusoidal positions) instead of a parameter. */
+  table?: NDArray;
   names: string[];
 }
 
@@ -36,11 +41,15 @@ export function nativeFallback(u: HybridUnit, shapes: readonly (readonly number[
   switch (u.kind) {
     case 'conv':
       if (!ready(u.weight) || !ready(u.bias)) return 'deferred';
-      if (x.length !== 4) return `input ${JSON.stringify(x)}: compiled convolutions take (N, C, H, W)`;
+      if (x.length !== u.kernel.length + 2) return `input ${JSON.stringify(x)}: compiled convolutions take (N, C, H, W) or (N, C, W)`;
       if (u.act !== null && !CONV_ACTS.has(u.act)) return `activation ${u.act} is not fused into a compiled convolution`;
+      if (u.transposed) {
+        if ((u.outputPadding ?? []).some((p, i) => p > u.padding[i]!)) return 'an output padding beyond the padding runs eagerly';
+        return u.weight.shape![0] === x[1] ? null : `input of ${x[1]} channels but weight ${JSON.stringify(u.weight.shape)}`;
+      }
       return u.weight.shape![1]! * u.groups === x[1] ? null : `input of ${x[1]} channels but weight ${JSON.stringify(u.weight.shape)}`;
     case 'pool':
-      if (x.length !== 4) return `input ${JSON.stringify(x)}: compiled pooling takes (N, C, H, W)`;
+      if (x.length !== 4 && x.length !== 3) return `input ${JSON.stringify(x)}: compiled pooling takes (N, C, H, W) or (N, C, W)`;
       // oneDNN counts an average window that overhangs in ceil mode differently from PyTorch (pool_cpu.cc).
       if (u.options.mode === 'avg' && u.options.ceilMode) return 'average pooling in ceil mode runs eagerly';
       return null;
@@ -59,6 +68,22 @@ export function nativeFallback(u: HybridUnit, shapes: readonly (readonly number[
       if (u.weight.dtype !== 'float32' || (u.bias !== null && u.bias.dtype !== 'float32')) return `parameters ${u.weight.dtype}: net plans run float32`;
       return u.weight.shape![1] === features ? null : `input of ${features} features but weight ${JSON.stringify(u.weight.shape)}`;
     }
+    case 'layernorm':
+    case 'embedding':
+    case 'position':
+    case 'attention':
+    case 'sdpa':
+    case 'transpose':
+    case 'reshape':
+    case 'seqreduce':
+    case 'slice':
+    case 'concat':
+    case 'mul':
+    case 'softmax':
+    case 'groupnorm':
+    case 'pointwise':
+    case 'pad':
+      return sequenceFallback(u, shapes);
     default:
       return `${u.kind} blocks are not compiled`;
   }
@@ -70,15 +95,27 @@ export function makeOp(u: HybridUnit, ins: number[], out: number, shapes: readon
   const rec: NetOpRec = { kind: 0, ins, p: [], params: [], out, act: null, bn: null, sum: null, names: [u.owner.name] };
   switch (u.kind) {
     case 'conv': {
-      const [kh, kw] = u.kernel as [number, number];
-      const [sh, sw] = u.strides as [number, number];
-      const [ph, pw] = u.padding as [number, number];
-      const [dh, dw] = u.dilation as [number, number];
+      // A 1-d convolution is a 2-d one of height 1 (the native step views (N, C, W) as (N, C, 1, W)).
+      const one = u.kernel.length === 1;
+      const two = (v: number[], fill: number): [number, number] => (one ? [fill, v[0]!] : (v as [number, number]));
+      const [kh, kw] = two(u.kernel, 1);
+      const [sh, sw] = two(u.strides, 1);
+      const [ph, pw] = two(u.padding, 0);
+      const [dh, dw] = two(u.dilation, 1);
+      const [h, w] = one ? [1, x[2]!] : [x[2]!, x[3]!];
+      if (u.transposed) {
+        const [oph, opw] = two(u.outputPadding ?? u.padding.map(() => 0), 0);
+        const o = u.weight.shape![1]! * u.groups;
+        const oh = (h - 1) * sh - 2 * ph + dh * (kh - 1) + oph + 1;
+        const ow = (w - 1) * sw - 2 * pw + dw * (kw - 1) + opw + 1;
+        Object.assign(rec, { kind: NET_OP.deconv, p: [o, kh, kw, sh, sw, ph, pw, dh, dw, u.groups, oph, opw], params: [u.weight, u.bias], act: u.act });
+        return { rec, shape: one ? [x[0]!, o, ow] : [x[0]!, o, oh, ow] };
+      }
       const o = u.weight.shape![0]!;
-      const oh = Math.floor((x[2]! + 2 * ph - (dh * (kh - 1) + 1)) / sh) + 1;
-      const ow = Math.floor((x[3]! + 2 * pw - (dw * (kw - 1) + 1)) / sw) + 1;
+      const oh = Math.floor((h + 2 * ph - (dh * (kh - 1) + 1)) / sh) + 1;
+      const ow = Math.floor((w + 2 * pw - (dw * (kw - 1) + 1)) / sw) + 1;
       Object.assign(rec, { kind: NET_OP.conv, p: [o, kh, kw, sh, sw, ph, pw, dh, dw, u.groups], params: [u.weight, u.bias], act: u.act });
-      return { rec, shape: [x[0]!, o, oh, ow] };
+      return { rec, shape: one ? [x[0]!, o, ow] : [x[0]!, o, oh, ow] };
     }
     case 'pool': {
       const g = poolGeometry(x, u.options);
@@ -93,7 +130,7 @@ export function makeOp(u: HybridUnit, ins: number[], out: number, shapes: readon
       rec.kind = NET_OP.add;
       return { rec, shape: [...x] };
     case 'act':
-      Object.assign(rec, { kind: NET_OP.act, act: u.act });
+      Object.assign(rec, { kind: NET_OP.act, act: u.act, p: [u.alpha ?? 0] });
       return { rec, shape: [...x] };
     case 'flatten': {
       const shape = [x[0]!, x.slice(1).reduce((a, b) => a * b, 1)];
@@ -105,6 +142,22 @@ export function makeOp(u: HybridUnit, ins: number[], out: number, shapes: readon
       Object.assign(rec, { kind: NET_OP.linear, p: [u.units, u.flatten ? 1 : 0], params: [u.weight, u.bias], act: u.act });
       return { rec, shape: [...lead, u.units] };
     }
+    case 'layernorm':
+    case 'embedding':
+    case 'position':
+    case 'attention':
+    case 'sdpa':
+    case 'transpose':
+    case 'reshape':
+    case 'seqreduce':
+    case 'slice':
+    case 'concat':
+    case 'mul':
+    case 'softmax':
+    case 'groupnorm':
+    case 'pointwise':
+    case 'pad':
+      return sequenceOp(u, rec, shapes);
     default:
       throw new Error(`hybrid-net: ${u.kind} has no native step`);
   }
@@ -132,7 +185,7 @@ export function fuse(u: HybridUnit, ins: number[], out: number, producer: Map<nu
     }
     case 'act': {
       const rec = only(ins[0]!);
-      if (!rec || rec.act !== null) return false;
+      if (!rec || rec.act !== null || u.alpha) return false; // a fused activation takes no alpha
       const takesAny = rec.kind === NET_OP.linear || rec.kind === NET_OP.batchNorm || rec.kind === NET_OP.add;
       if (rec.kind === NET_OP.conv ? !CONV_ACTS.has(u.act) : !takesAny) return false;
       rec.act = u.act;
@@ -172,11 +225,29 @@ export function encode(rec: NetOpRec, data: (p: Parameter) => NativeBuffer): { p
     }
     case NET_OP.batchNorm:
       return { p: [rec.p[0]!, act], bufs: bufs(rec.params) };
+    case NET_OP.deconv:
+      return { p: [...rec.p, act], bufs: bufs(rec.params) };
     case NET_OP.add:
+      return { p: [act, ...rec.p.slice(0, 1)], bufs: [] }; // p[0] = 1: Multiply
     case NET_OP.act:
-      return { p: [act], bufs: [] };
+      return { p: [act, rec.p[0] ?? 0], bufs: [] };
     case NET_OP.linear:
       return { p: [rec.p[0]!, act, rec.p[1]!], bufs: bufs(rec.params) };
+    case NET_OP.layerNorm:
+    case NET_OP.groupNorm:
+    case NET_OP.pointwise:
+    case NET_OP.embed:
+    case NET_OP.attention:
+      return { p: rec.p, bufs: bufs(rec.params) };
+    case NET_OP.transpose:
+    case NET_OP.axisReduce:
+    case NET_OP.slice:
+    case NET_OP.pad:
+    case NET_OP.concat:
+    case NET_OP.softmax:
+      return { p: rec.p, bufs: [] };
+    case NET_OP.tableAdd:
+      return { p: rec.p, bufs: rec.table ? [rec.table.buffer] : bufs(rec.params) };
     default:
       return { p: rec.p, bufs: [] };
   }

@@ -1,6 +1,7 @@
 // Hybridized forward of networks with convolution, pooling, batch norm and residual adds (LeNet,
-// the ResNet and VGG examples): the block's hybrid units are laid out as a graph of values (value
-// 0 is the input; Sequential and GraphBlock are inlined), traced once per input signature, and
+// the ResNet and VGG examples) and of Transformers (embedding, positions, layer norm, attention:
+// hybrid-seq-ops.ts): the block's hybrid units are laid out as a graph of values (value 0 is the
+// input; Sequential, GraphBlock and Concurrent are inlined), traced once per input signature, and
 // every run of units the native plan covers becomes one compiled plan (native/src/net_plan.h:
 // oneDNN's preferred layouts kept between steps, weights packed and batch norm folded once,
 // memory allocated once; no JS between its steps). A unit the plan does not cover (a custom
@@ -18,7 +19,7 @@ import type { Device } from '../ndarray/device.ts';
 import { NDArray } from '../ndarray/ndarray.ts';
 import { sameShape } from '../ndarray/shape.ts';
 import type { Block } from './block.ts';
-import type { HybridSource, HybridUnit } from './hybrid-units.ts';
+import { MULTI_INPUT_KINDS, type HybridSource, type HybridUnit } from './hybrid-units.ts';
 import { encode, fuse, makeOp, nativeFallback, recLabel, type NetOpRec } from './hybrid-net-ops.ts';
 import type { Parameter } from './parameter.ts';
 
@@ -34,6 +35,8 @@ interface NetSegment {
   plan: NativeNetPlan;
   ins: number[];
   inShapes: number[][];
+  /** float32, or int32 where the input is the ids an Embedding reads. */
+  inDtypes: string[];
   outs: number[];
   outShapes: number[][];
 }
@@ -58,11 +61,35 @@ export interface NetTrace {
 }
 
 /** The unit kinds only this tracer compiles (hybrid.ts sends a block here when it has one). */
-export const NET_KINDS: ReadonlySet<string> = new Set(['conv', 'pool', 'batchnorm', 'add', 'graph']);
+export const NET_KINDS: ReadonlySet<string> = new Set([
+  'conv',
+  'pool',
+  'batchnorm',
+  'add',
+  'graph',
+  'layernorm',
+  'embedding',
+  'position',
+  'attention',
+  'sdpa',
+  'transpose',
+  'reshape',
+  'seqreduce',
+  'slice',
+  'concat',
+  'mul',
+  'softmax',
+  'groupnorm',
+  'pointwise',
+  'pad',
+]);
 
 export const CUSTOM_FORWARD =
   'a forward() of its own, which the plan cannot trace (it compiles Dense, Conv2D, pooling, BatchNorm, Add, ' +
-  'Activation, Flatten, Dropout, Sequential and graphs of them; hybridized blocks called inside still compile)';
+  'Activation, Flatten, Dropout, LayerNorm, RMSNorm, Embedding, PositionalEncoding, MultiHeadAttention, ' +
+  'ScaledDotProductAttention, Reshape, Transpose, SequenceMean, SequenceLast, Slice, Concat, Multiply, Softmax, ' +
+  'LogSoftmax, GroupNorm, InstanceNorm, PReLU, Clip, Pad, the activation layers, Sequential and graphs of them; ' +
+  'hybridized blocks called inside still compile)';
 
 /** Lays the units out as nodes over numbered values; `watched` collects the containers inlined. */
 function layout(units: readonly HybridUnit[], watched: [Block, number][]): { nodes: Node[]; out: number; count: number } {
@@ -89,7 +116,7 @@ function layout(units: readonly HybridUnit[], watched: [Block, number][]): { nod
       const ins = step.inputs.map(read);
       const units = step.units ?? [{ kind: 'eager', owner: step.block }];
       if (ins.length === 1) outs.push(emit(units, ins[0]!));
-      else outs.push(node(units.length === 1 && units[0]!.kind === 'add' ? units[0]! : { kind: 'eager', owner: step.block }, ins));
+      else outs.push(node(units.length === 1 && MULTI_INPUT_KINDS.has(units[0]!.kind) ? units[0]! : { kind: 'eager', owner: step.block }, ins));
     }
     return read(g.output);
   };
@@ -123,8 +150,13 @@ export function traceNet(
   shapes[0] = [...x.shape];
   const trace: NetTrace = { segments: [], out: final, count, params: [], device: x.device, epoch: 0 };
   const eagerWhy: [string, string][] = [];
+  // int32 values (the input, an eager block's output) are ids, which only an Embedding step reads
+  // natively (their other readers run eagerly); a pending native step's value is float32.
+  const dtypeOf = (v: number): string => env[v]?.dtype ?? 'float32';
   const unsupported =
-    x.dtype !== 'float32' || x.device.type !== 'cpu' ? `input ${x.dtype} on ${x.device.toString()}: compiled graphs run float32 on the CPU` : null;
+    (x.dtype !== 'float32' && x.dtype !== 'int32') || x.device.type !== 'cpu'
+      ? `input ${x.dtype} on ${x.device.toString()}: compiled graphs run float32 (or int32 ids) on the CPU`
+      : null;
   if (unsupported) eagerWhy.push([`every block of ${units[0]?.owner.name ?? 'the plan'}`, unsupported]);
   let complete = true;
   let pending: Pending | null = null;
@@ -165,6 +197,7 @@ export function traceNet(
       plan,
       ins,
       inShapes: ins.map((v) => shapes[v]!),
+      inDtypes: ins.map(dtypeOf),
       outs,
       outShapes: outs.map((v) => shapes[v]!),
     };
@@ -174,7 +207,11 @@ export function traceNet(
 
   nodes.forEach((node, k) => {
     const inShapes = node.ins.map((v) => shapes[v]!);
-    const why = unsupported ?? nativeFallback(node.unit, inShapes);
+    const other = node.ins.map(dtypeOf).find((d) => d !== 'float32');
+    const readsIds = other === 'int32' && node.unit.kind === 'embedding';
+    const why =
+      unsupported ??
+      (other !== undefined && !readsIds ? `${other} input: in a compiled plan only an Embedding reads (int32) ids` : nativeFallback(node.unit, inShapes));
     if (why === null) {
       pending ??= { recs: [], producer: new Map(), members: new Set() };
       pending.members.add(k);
@@ -182,6 +219,7 @@ export function traceNet(
         shapes[node.out] = inShapes[0]!;
       } else {
         const { rec, shape } = makeOp(node.unit, [...node.ins], node.out, inShapes);
+        if (readsIds) rec.p[2] = 1; // the Embedding reads int32 ids
         pending.recs.push(rec);
         pending.producer.set(node.out, rec);
         shapes[node.out] = shape;
@@ -194,7 +232,9 @@ export function traceNet(
     else if (!unsupported) eagerWhy.push([`${owner.name} (${owner.constructor.name})`, why]);
     if (node.unit.kind === 'eager') owner.hybridCache?.silence();
     flush();
-    const run = node.unit.kind === 'eager' ? (...xs: NDArray[]) => owner.call(...xs) : (...xs: NDArray[]) => owner._callEager(...xs);
+    const u = node.unit;
+    const run =
+      u.kind === 'eager' ? (...xs: NDArray[]) => owner.call(...xs) : u.kind === 'concat' && u.run ? u.run : (...xs: NDArray[]) => owner._callEager(...xs);
     const y = run(...node.ins.map((v) => env[v]!));
     env[node.out] = y;
     shapes[node.out] = [...y.shape];
@@ -249,7 +289,7 @@ export function replayNet(t: NetTrace, x: NDArray): NDArray | null {
     }
     for (let i = 0; i < s.ins.length; i++) {
       const a = env[s.ins[i]!]!;
-      if (a.dtype !== 'float32' || !sameShape(a.shape, s.inShapes[i]!)) return null;
+      if (a.dtype !== s.inDtypes[i] || !sameShape(a.shape, s.inShapes[i]!)) return null;
     }
     runSegment(s, env, t.device);
   }

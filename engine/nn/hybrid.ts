@@ -3,9 +3,10 @@
 // Runs of Dense layers (with their activation, a following Activation block, Flatten, Dropout)
 // become one native call each (addon.linearPlan: weights packed once for oneDNN's packed GEMM,
 // bias and activation in one pass, hidden activations preallocated); every other block stays
-// eager inside the plan (its own hybridize() may still compile its inside). A block with
-// convolutions, pooling, batch norm, adds or graphs is traced by hybrid-net.ts instead (native net
-// plans); this file keeps the cache, the warnings and the Dense chains.
+// eager inside the plan (its own hybridize() may still compile its inside). A block with any other
+// compiled kind (convolutions, pooling, normalization, adds, graphs, the Transformer's and the
+// shape layers: hybrid-net.ts NET_KINDS) is traced by hybrid-net.ts instead (native net plans);
+// this file keeps the cache, the warnings and the Dense chains.
 //
 // What cannot be compiled (a block with its own forward(), a Dense whose input the native chain does
 // not take) runs eagerly; the first trace of a hybridized block says so once through the model
@@ -334,9 +335,9 @@ function trace(units: readonly HybridUnit[], x: NDArray): { plan: Plan; out: NDA
         break;
       case 'act': {
         const last = pending?.layers[pending.layers.length - 1];
-        if (last && last.act === null)
-          last.act = u.act; // fused into the inner product
-        else eager(`${u.owner.name} (${u.act})`, (v) => unary(u.act, v));
+        // Fused into the inner product: linearPlan takes the ops before leakyRelu (no alpha, as Dense's own).
+        if (last && last.act === null && !u.alpha && UNARY_OP[u.act] < UNARY_OP.leakyRelu) last.act = u.act;
+        else eager(`${u.owner.name} (${u.act})`, (v) => unary(u.act, v, u.alpha ?? 0));
         break;
       }
       case 'linear': {

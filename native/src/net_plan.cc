@@ -75,7 +75,7 @@ NetPlan::NetPlan(const std::vector<dnnl::memory::dims>& inputs, const std::vecto
   threads_ = threadBudget();
   withDnnl("netPlan", [&] {
     for (const auto& d : inputs) values_.push_back({d, dnnl::memory(plainDesc(d), dnnlEngine(), DNNL_MEMORY_NONE)});
-    NetBuild b(values_, actions_, bytes_, owned_);
+    NetBuild b(values_, actions_, bytes_, owned_, inputs_);
     // The step after which each value is dead: its last reader, or never for an output; a reshape
     // shares its input's buffer, so that lives as long as the reshaped value.
     const size_t n = inputs_ + ops.size(), never = ops.size();

@@ -1,6 +1,8 @@
 // A compiled float32 forward over a graph of layers (what hybridize() builds for convolutional and
 // residual networks): convolution with batch norm folded in and bias, residual sum and activation
-// as oneDNN post-ops, pooling, batch norm, add, activation, reshape and linear, run back to back
+// as oneDNN post-ops, pooling, batch norm, add, activation, reshape and linear, and the Transformer's
+// steps (layer norm, embedding, position table, attention: net_plan_seq.cc; transpose, slice,
+// concat, softmax, axis mean / last: net_plan_shape.cc), run back to back
 // with no JS between them. Built once per input signature:
 //
 // - every primitive is created once, with format_tag::any, so oneDNN picks its preferred (blocked)
@@ -26,7 +28,15 @@ namespace bs {
 
 struct Storage;
 
-enum NetOpKind : int { kNetConv = 0, kNetPool, kNetBatchNorm, kNetAdd, kNetAct, kNetReshape, kNetLinear, kNumNetOps };
+enum NetOpKind : int {
+  kNetConv = 0, kNetPool, kNetBatchNorm, kNetAdd, kNetAct, kNetReshape, kNetLinear,
+  kNetLayerNorm, kNetEmbed, kNetTableAdd, kNetAttention,  // net_plan_seq.cc
+  kNetTranspose, kNetAxisReduce, kNetSlice, kNetConcat, kNetSoftmax,  // net_plan_shape.cc
+  kNetGroupNorm,                                                      // net_plan_seq.cc
+  kNetPointwise, kNetPad,                                             // net_plan_shape.cc
+  kNetDeconv,                                                         // net_plan_deconv.cc
+  kNumNetOps
+};
 
 // One op as JS describes it; the meaning of p and bufs per kind is in net_plan_steps.cc.
 struct NetOp {
@@ -52,10 +62,11 @@ struct NetSlot {
 class NetBuild {
  public:
   NetBuild(std::vector<NetValue>& values, std::vector<std::function<void()>>& actions, size_t& bytes,
-           std::vector<std::shared_ptr<void>>& owned)
-      : values(values), actions(actions), bytes_(bytes), owned_(owned) {}
+           std::vector<std::shared_ptr<void>>& owned, size_t inputs)
+      : values(values), actions(actions), inputs(inputs), bytes_(bytes), owned_(owned) {}
   std::vector<NetValue>& values;
   std::vector<std::function<void()>>& actions;
+  const size_t inputs;  // values 0 .. inputs - 1 are the plan's inputs (their handles are set per run)
 
   // A memory in layout `want` holding value v when the next action runs: v's own memory if it is
   // kept in that layout, else a buffer of its own that a reorder action (added now) fills.
@@ -82,6 +93,21 @@ class NetBuild {
 dnnl::memory::desc plainDesc(const dnnl::memory::dims& dims);
 // Adds the value op produces (net_plan_steps.cc); throws a coded NativeError for bad arguments.
 void buildNetOp(NetBuild& b, const NetOp& op);
+// The sequence-model steps (net_plan_seq.cc).
+void buildLayerNorm(NetBuild& b, const NetOp& op);
+void buildGroupNorm(NetBuild& b, const NetOp& op);
+void buildEmbed(NetBuild& b, const NetOp& op);
+void buildTableAdd(NetBuild& b, const NetOp& op);
+void buildAttention(NetBuild& b, const NetOp& op);
+// The layout steps (net_plan_shape.cc).
+void buildTranspose(NetBuild& b, const NetOp& op);
+void buildAxisReduce(NetBuild& b, const NetOp& op);
+void buildSlice(NetBuild& b, const NetOp& op);
+void buildConcat(NetBuild& b, const NetOp& op);
+void buildSoftmax(NetBuild& b, const NetOp& op);
+void buildPointwise(NetBuild& b, const NetOp& op);
+void buildPad(NetBuild& b, const NetOp& op);
+void buildDeconv(NetBuild& b, const NetOp& op);  // net_plan_deconv.cc
 
 class NetPlan {
  public:

@@ -7,11 +7,14 @@
 //              (in: x[, the residual summed into the output before act]; gamma..var: a batch norm
 //              folded in, prediction mode: mean and var null = none; gamma / beta null = 1 / 0)
 //   pool:      mode (pool.h PoolMode), kh, kw, sh, sw, ph, pw, oh, ow
+//   (conv and pool also take (N, C, W): 1-d, kh = 1, on the plain (N, C, 1, W) view)
 //   batchNorm: eps, act | gamma, beta, mean, var
-//   add:       act (in: a, b, same dims)
-//   act:       act
+//   add:       act[, mul] (in: a, b, same dims; mul = 1: their product, Multiply)
+//   act:       act[, alpha] (leakyRelu's slope, elu's alpha, silu's beta)
 //   reshape:   the new dims (same element count)
 //   linear:    outUnits, act, flatten | w, bias  (act fused where oneDNN has it: linear.h)
+//   (layerNorm, groupNorm, embed, tableAdd, attention: net_plan_seq.cc; transpose, axisReduce, slice, concat,
+//   softmax, pointwise, pad: net_plan_shape.cc; deconv: net_plan_deconv.cc)
 // act is a UnaryOp code or -1. A conv's act must be one oneDNN fuses (relu, sigmoid, tanh, gelu).
 #include <cmath>
 #include <cstring>
@@ -53,9 +56,9 @@ int64_t count(const dims& d) {
 }
 
 // Whether act(0) == 0: only then may it run over a blocked layout's zero padding in place.
-bool keepsZero(int act) {
+bool keepsZero(int act, double alpha = 0) {
   float zero = 0.f, y = 1.f;
-  unaryCpu(UnaryParams{act, DType::F32, &zero, &y, 1});
+  unaryCpu(UnaryParams{act, DType::F32, &zero, &y, 1, alpha});
   return y == 0.f;
 }
 
@@ -71,9 +74,11 @@ void applyAct(NetBuild& b, int act, dnnl::memory m) {
 
 void buildConv(NetBuild& b, const NetOp& op) {
   if (op.in.empty()) fail(code::kArgs, "netPlan: conv needs an input");
-  const dims& xd = b.values.at(op.in[0]).dims;
-  if (xd.size() != 4) fail(code::kArgs, "netPlan: conv expects (N, C, H, W)");
-  const int64_t n = xd[0], c = xd[1], h = xd[2], w = xd[3];
+  const dims xd = b.values.at(op.in[0]).dims;
+  // (N, C, W): a 1-d convolution, run as 2-d on the plain (N, C, 1, W) view (kh = 1).
+  const bool oneD = xd.size() == 3;
+  if (xd.size() != 4 && !oneD) fail(code::kArgs, "netPlan: conv expects (N, C, H, W) or (N, C, W)");
+  const int64_t n = xd[0], c = xd[1], h = oneD ? 1 : xd[2], w = oneD ? xd[2] : xd[3];
   const int64_t o = num(op, 0), kh = num(op, 1), kw = num(op, 2), sh = num(op, 3), sw = num(op, 4), ph = num(op, 5),
                 pw = num(op, 6), dh = num(op, 7), dw = num(op, 8), groups = num(op, 9);
   const int act = static_cast<int>(num(op, 10));
@@ -86,8 +91,10 @@ void buildConv(NetBuild& b, const NetOp& op) {
   if (act >= 0 && !fusedAlgorithm(act, &alg)) fail(code::kArgs, "netPlan: conv activation %d is not fusable", act);
 
   const dims wDims = groups > 1 ? dims{groups, o / groups, c / groups, kh, kw} : dims{o, c, kh, kw};
-  dnnl::memory::desc src({n, c, h, w}, dt::f32, tag::any), wei(wDims, dt::f32, tag::any), bias({o}, dt::f32, tag::x),
-      dst({n, o, oh, ow}, dt::f32, tag::any);
+  const tag act4 = oneD ? tag::nchw : tag::any;
+  dnnl::memory::desc src({n, c, h, w}, dt::f32, act4), wei(wDims, dt::f32, tag::any), bias({o}, dt::f32, tag::x),
+      dst({n, o, oh, ow}, dt::f32, act4);
+  const dims yd = oneD ? dims{n, o, ow} : dims{n, o, oh, ow};
   dnnl::post_ops ops;
   if (hasSum) ops.append_sum(1.f);
   if (act >= 0) ops.append_eltwise(1.f, alg, 0.f, 0.f);
@@ -125,13 +132,15 @@ void buildConv(NetBuild& b, const NetOp& op) {
   dnnl::memory bMem = b.alloc(bias);
   std::memcpy(bMem.get_data_handle(), bv.data(), bv.size() * sizeof(float));
 
-  dnnl::memory x = b.as(op.in[0], pd.src_desc());
-  dnnl::memory y = b.activation(pd.dst_desc());
+  dnnl::memory x = oneD ? b.plain(op.in[0]) : b.as(op.in[0], pd.src_desc());
+  dnnl::memory y = oneD ? b.activation(plainDesc(yd)) : b.activation(pd.dst_desc());
+  dnnl::memory x4 = oneD ? dnnl::memory(pd.src_desc(), dnnlEngine(), DNNL_MEMORY_NONE) : x;
+  dnnl::memory y4 = oneD ? dnnl::memory(pd.dst_desc(), dnnlEngine(), y.get_data_handle()) : y;
   if (hasSum) {  // the residual goes into the output first; the post-op adds the convolution to it
     if (op.in.size() < 2) fail(code::kArgs, "netPlan: conv with a sum needs the residual input");
     const dims& rd = b.values.at(op.in[1]).dims;
-    if (rd != dims{n, o, oh, ow}) fail(code::kArgs, "netPlan: the residual's dims differ from the conv output's");
-    dnnl::memory r = b.values[op.in[1]].mem;
+    if (rd != yd) fail(code::kArgs, "netPlan: the residual's dims differ from the conv output's");
+    dnnl::memory r = oneD ? b.plain(op.in[1]) : b.values[op.in[1]].mem;
     dnnl::reorder copy(r, y);
     b.actions.push_back([copy, r, y, t]() mutable {
       ThreadScope s(t);
@@ -139,16 +148,20 @@ void buildConv(NetBuild& b, const NetOp& op) {
     });
   }
   dnnl::convolution_forward conv(pd);
-  b.actions.push_back([conv, x, wPacked, bMem, y, t]() mutable {
+  b.actions.push_back([conv, x, x4, wPacked, bMem, y4, t]() mutable {
     ThreadScope s(t);
-    conv.execute(dnnlStream(), {{DNNL_ARG_SRC, x}, {DNNL_ARG_WEIGHTS, wPacked}, {DNNL_ARG_BIAS, bMem}, {DNNL_ARG_DST, y}});
+    if (x4.get_data_handle() != x.get_data_handle()) x4.set_data_handle(x.get_data_handle());  // 1-d: the view of x
+    conv.execute(dnnlStream(), {{DNNL_ARG_SRC, x4}, {DNNL_ARG_WEIGHTS, wPacked}, {DNNL_ARG_BIAS, bMem}, {DNNL_ARG_DST, y4}});
   });
-  b.add({n, o, oh, ow}, y);
+  b.add(yd, y);
 }
 
 void buildPool(NetBuild& b, const NetOp& op) {
-  const dims& xd = b.values.at(op.in.at(0)).dims;
-  if (xd.size() != 4) fail(code::kArgs, "netPlan: pool expects (N, C, H, W)");
+  const dims xd4 = b.values.at(op.in.at(0)).dims;
+  // (N, C, W): 1-d pooling, run as 2-d on the plain (N, C, 1, W) view (kh = 1).
+  const bool oneD = xd4.size() == 3;
+  if (xd4.size() != 4 && !oneD) fail(code::kArgs, "netPlan: pool expects (N, C, H, W) or (N, C, W)");
+  const dims xd = oneD ? dims{xd4[0], xd4[1], 1, xd4[2]} : xd4;
   const int mode = static_cast<int>(num(op, 0));
   const int64_t kh = num(op, 1), kw = num(op, 2), sh = num(op, 3), sw = num(op, 4), ph = num(op, 5), pw = num(op, 6),
                 oh = num(op, 7), ow = num(op, 8);
@@ -159,20 +172,24 @@ void buildPool(NetBuild& b, const NetOp& op) {
   const auto alg = mode == kPoolMax ? dnnl::algorithm::pooling_max
                    : mode == kPoolAvgIncludePad ? dnnl::algorithm::pooling_avg_include_padding
                                                 : dnnl::algorithm::pooling_avg_exclude_padding;
-  dnnl::memory x = b.values[op.in[0]].mem;
+  dnnl::memory x = oneD ? b.plain(op.in[0]) : b.values[op.in[0]].mem;
+  dnnl::memory x4 = oneD ? dnnl::memory(dnnl::memory::desc(xd, dt::f32, tag::nchw), dnnlEngine(), DNNL_MEMORY_NONE) : x;
   const int t = threadsFor(static_cast<double>(xd[0]) * xd[1] * oh * ow * kh * kw, kElemsPerThread);
   ThreadScope scope(t);
-  dnnl::memory::desc dst({xd[0], xd[1], oh, ow}, dt::f32, tag::any);
-  dnnl::pooling_forward::desc d(dnnl::prop_kind::forward_inference, alg, x.get_desc(), dst, {sh, sw}, {kh, kw}, {ph, pw},
+  dnnl::memory::desc dst({xd[0], xd[1], oh, ow}, dt::f32, oneD ? tag::nchw : tag::any);
+  dnnl::pooling_forward::desc d(dnnl::prop_kind::forward_inference, alg, x4.get_desc(), dst, {sh, sw}, {kh, kw}, {ph, pw},
                                 {padRight(xd[2], oh, kh, sh, ph), padRight(xd[3], ow, kw, sw, pw)});
   dnnl::pooling_forward::primitive_desc pd(d, dnnlEngine());
-  dnnl::memory y = b.activation(pd.dst_desc());
+  const dims yd = oneD ? dims{xd[0], xd[1], ow} : dims{xd[0], xd[1], oh, ow};
+  dnnl::memory y = oneD ? b.activation(plainDesc(yd)) : b.activation(pd.dst_desc());
+  dnnl::memory y4 = oneD ? dnnl::memory(pd.dst_desc(), dnnlEngine(), y.get_data_handle()) : y;
   dnnl::pooling_forward pool(pd);
-  b.actions.push_back([pool, x, y, t]() mutable {
+  b.actions.push_back([pool, x, x4, y4, t]() mutable {
     ThreadScope s(t);
-    pool.execute(dnnlStream(), {{DNNL_ARG_SRC, x}, {DNNL_ARG_DST, y}});
+    if (x4.get_data_handle() != x.get_data_handle()) x4.set_data_handle(x.get_data_handle());  // 1-d: the view of x
+    pool.execute(dnnlStream(), {{DNNL_ARG_SRC, x4}, {DNNL_ARG_DST, y4}});
   });
-  b.add({xd[0], xd[1], oh, ow}, y);
+  b.add(yd, y);
 }
 
 void buildBatchNorm(NetBuild& b, const NetOp& op) {
@@ -213,18 +230,22 @@ void buildAdd(NetBuild& b, const NetOp& op) {
   const dims& ad = b.values.at(op.in[0]).dims;
   if (b.values.at(op.in[1]).dims != ad) fail(code::kArgs, "netPlan: add needs equal dims");
   const int act = static_cast<int>(num(op, 0));
+  const bool mul = op.p.size() > 1 && op.p[1] != 0;
   // Blocked layouts keep zero padding: an activation that maps 0 elsewhere runs on the plain layout.
   const dnnl::memory::desc md = act >= 0 && !keepsZero(act) ? plainDesc(ad) : b.values[op.in[0]].mem.get_desc();
   dnnl::memory a = b.as(op.in[0], md), c = b.as(op.in[1], md);
   dnnl::memory y = b.activation(md);
-  b.actions.push_back([a, c, y]() mutable {
+  b.actions.push_back([a, c, y, mul]() mutable {
     dnnlStream().wait();
     const float* xs = static_cast<const float*>(a.get_data_handle());
     const float* zs = static_cast<const float*>(c.get_data_handle());
     float* ys = static_cast<float*>(y.get_data_handle());
     const int64_t n = static_cast<int64_t>(y.get_desc().get_size() / sizeof(float));
     ThreadScope s(threadsFor(static_cast<double>(n), kElemsPerThread));
-    parallelFor(n, n >= kParallelMin, [&](int64_t i) { ys[i] = xs[i] + zs[i]; });
+    if (mul)
+      parallelFor(n, n >= kParallelMin, [&](int64_t i) { ys[i] = xs[i] * zs[i]; });
+    else
+      parallelFor(n, n >= kParallelMin, [&](int64_t i) { ys[i] = xs[i] + zs[i]; });
   });
   applyAct(b, act, y);
   b.add(ad, y);
@@ -233,14 +254,15 @@ void buildAdd(NetBuild& b, const NetOp& op) {
 void buildAct(NetBuild& b, const NetOp& op) {
   const int v = op.in.at(0);
   const int act = static_cast<int>(num(op, 0));
+  const double alpha = op.p.size() > 1 ? op.p[1] : 0.0;
   if (act < 0 || act >= kNumUnaryOps) fail(code::kArgs, "netPlan: bad activation %d", act);
-  const dnnl::memory::desc md = keepsZero(act) ? b.values.at(v).mem.get_desc() : plainDesc(b.values.at(v).dims);
+  const dnnl::memory::desc md = keepsZero(act, alpha) ? b.values.at(v).mem.get_desc() : plainDesc(b.values.at(v).dims);
   dnnl::memory x = b.as(v, md);
   dnnl::memory y = b.activation(md);
-  b.actions.push_back([act, x, y]() mutable {
+  b.actions.push_back([act, alpha, x, y]() mutable {
     dnnlStream().wait();
     ThreadScope s(threadsFor(static_cast<double>(y.get_desc().get_size() / sizeof(float)), kElemsPerThread));
-    unaryCpu(UnaryParams{act, DType::F32, x.get_data_handle(), y.get_data_handle(), static_cast<int64_t>(y.get_desc().get_size() / sizeof(float))});
+    unaryCpu(UnaryParams{act, DType::F32, x.get_data_handle(), y.get_data_handle(), static_cast<int64_t>(y.get_desc().get_size() / sizeof(float)), alpha});
   });
   b.add(b.values[v].dims, y);
 }
@@ -292,6 +314,19 @@ void buildNetOp(NetBuild& b, const NetOp& op) {
     case kNetAct: return buildAct(b, op);
     case kNetReshape: return buildReshape(b, op);
     case kNetLinear: return buildLinear(b, op);
+    case kNetLayerNorm: return buildLayerNorm(b, op);
+    case kNetEmbed: return buildEmbed(b, op);
+    case kNetTableAdd: return buildTableAdd(b, op);
+    case kNetAttention: return buildAttention(b, op);
+    case kNetTranspose: return buildTranspose(b, op);
+    case kNetAxisReduce: return buildAxisReduce(b, op);
+    case kNetSlice: return buildSlice(b, op);
+    case kNetConcat: return buildConcat(b, op);
+    case kNetSoftmax: return buildSoftmax(b, op);
+    case kNetGroupNorm: return buildGroupNorm(b, op);
+    case kNetPointwise: return buildPointwise(b, op);
+    case kNetPad: return buildPad(b, op);
+    case kNetDeconv: return buildDeconv(b, op);
     default: fail(code::kArgs, "netPlan: unknown op kind %d", op.kind);
   }
 }

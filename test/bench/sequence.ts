@@ -46,9 +46,10 @@ function transformerBlock(): GraphDocument {
 const lstmLayer = (): GraphDocument =>
   chainDocument([{ kind: 'LSTM', name: 'lstm0', attrs: { hiddenSize: 64, layout: 'NTC' } }], [-1, T, WIDTH], { className: 'LstmLayer' });
 
+/** hybrid: also timed hybridized (one native net plan: hybrid-seq-ops.ts), interleaved with eager and onnxruntime. */
 const MODELS = [
-  { label: 'Transformer block (T 32, E 32, 4 heads, FF 128)', doc: transformerBlock, torch: 'transformer' },
-  { label: 'LSTM layer (T 32, 32 → 64)', doc: lstmLayer, torch: 'lstm' },
+  { label: 'Transformer block (T 32, E 32, 4 heads, FF 128)', doc: transformerBlock, torch: 'transformer', hybrid: true },
+  { label: 'LSTM layer (T 32, 32 → 64)', doc: lstmLayer, torch: 'lstm', hybrid: false },
 ] as const;
 
 const TORCH_STEP = String.raw`
@@ -128,10 +129,12 @@ export async function runSequenceSuite(addon: NativeAddon, options: BenchOptions
   const rows: Row[] = [];
   const figures: Record<string, unknown> = { threads, tolerance: TOLERANCE };
   initOrt();
-  for (const { label, doc, torch } of MODELS) {
+  for (const { label, doc, torch, hybrid } of MODELS) {
     const document = doc();
     const model = await prepareModel(document);
     const bytes = exportOnnx(exportGraph(model));
+    const compiled = hybrid ? await prepareModel(document) : null;
+    compiled?.net.hybridize();
     const session = new ortBinding.InferenceSession();
     session.loadModel(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength, sessionOptions);
     for (const batch of [1, 32]) {
@@ -158,14 +161,32 @@ export async function runSequenceSuite(addon: NativeAddon, options: BenchOptions
         });
         continue;
       }
+      // Eager, hybridized (a second build of the document: the same seeded parameters) and
+      // onnxruntime alternate call by call, so all three see one load.
       const engineCall: Variant<NDArray> = { name: 'engine', call: () => model.net.call(x), cleanup: (r) => r.dispose() };
-      const t = timeInterleaved([engineCall as Variant, { name: 'ort', call: () => session.run(feeds, { output: null }, {}) }], {
+      const hybridCall: Variant<NDArray> = { name: 'hybrid', call: () => compiled!.net.call(x), cleanup: (r) => r.dispose() };
+      let hybridErr = 0;
+      if (hybrid) {
+        const y = hybridCall.call();
+        hybridErr = relativeError(y.toTyped() as Float32Array, session.run(feeds, { output: null }, {}).output!.data as Float32Array);
+        y.dispose();
+      }
+      const variants = [engineCall as Variant, ...(hybrid && hybridErr <= TOLERANCE ? [hybridCall as Variant] : [])];
+      const t = timeInterleaved([...variants, { name: 'ort', call: () => session.run(feeds, { output: null }, {}) }], {
         ...perCall,
         minReps: perCall.minReps * 5,
       });
       log(`${name}: net.call ${fmtNum(t.engine!.median * 1e6)} µs, onnxruntime ${fmtNum(t.ort!.median * 1e6)} µs (max|Δ|/max|y| ${err.toExponential(1)})`);
       rows.push(row(name, t.engine!, 'onnxruntime', t.ort!, 'µs'));
       figures[name] = { engine: t.engine, onnxruntime: t.ort, error: err };
+      if (t.hybrid) {
+        const hname = `${label} forward hybridized batch ${batch}`;
+        log(
+          `${hname}: ${fmtNum(t.hybrid.median * 1e6)} µs (${fmtNum(t.hybrid.median / t.engine!.median)}× eager, max|Δ|/max|y| ${hybridErr.toExponential(1)})`,
+        );
+        rows.push(row(hname, t.hybrid, 'onnxruntime', t.ort!, 'µs'));
+        figures[hname] = { engine: t.hybrid, eager: t.engine, onnxruntime: t.ort, error: hybridErr };
+      } else if (hybrid) log(`${label} hybridized batch ${batch}: outputs disagree with onnxruntime (${hybridErr.toExponential(1)}); not timed`);
       x.dispose();
     }
     session.dispose();

@@ -44,3 +44,29 @@ for (const example of ['lenet', 'resnet']) {
     assert.deepEqual(compiledStats(session.get('d').model!), { builds: 0, replays: 0, nativeRuns: 0 });
   });
 }
+
+test('char-transformer: int32 ids go through the compiled plan, which covers every layer (one native plan)', async () => {
+  const session = new Session();
+  const doc = loadExample('char-transformer');
+  session.open(parseDocument(doc).document!, 'd');
+  const shape = [2, 32];
+  const input = [{ shape, dtype: 'int32' as const, data: Array.from({ length: 64 }, (_, i) => (i * 5) % 28) }];
+  const ctx = context(session);
+  const runs = [];
+  for (let i = 0; i < 3; i++) runs.push(await forward({ docId: 'd', input }, ctx));
+  const model = session.get('d').model!;
+  assert.deepEqual(compiledStats(model), { builds: 1, replays: 1, nativeRuns: 2 });
+  assert.deepEqual(model.net.hybridCache!.describe().length, 1);
+  assert.match(model.net.hybridCache!.describe()[0]!, /^native plan: .*multiheadattention1/);
+  const eager = toNumbers(runs[0]!.outputs[0]!.data);
+  const scale = Math.max(...eager.map(Math.abs));
+  for (const r of runs.slice(1)) {
+    assert.deepEqual(r.edgeShapes, runs[0]!.edgeShapes);
+    const got = toNumbers(r.outputs[0]!.data);
+    const diff = Math.max(...got.map((v, i) => Math.abs(v - eager[i]!)));
+    assert.ok(diff <= 1e-5 * scale, `compiled forward differs from eager by ${diff} (scale ${scale})`);
+  }
+  // Attention maps need the layers run eagerly: the model steps back from its plan for that pass.
+  const withMaps = await forward({ docId: 'd', input, attention: true }, ctx);
+  assert.equal(withMaps.attention?.length, 2);
+});

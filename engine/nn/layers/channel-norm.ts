@@ -5,6 +5,7 @@
 
 import type { NDArray } from '../../ndarray/ndarray.ts';
 import { Block, type BlockOptions } from '../block.ts';
+import type { HybridUnit } from '../hybrid-units.ts';
 import type { Parameter } from '../parameter.ts';
 import { modelErrors, pyTuple } from '../model-errors.ts';
 import {
@@ -131,6 +132,14 @@ export abstract class ChannelNorm extends Block {
     shapeRule(this.name, () => checkChannels(this.kind, this.attrs(), x.shape));
     if (this.gamma || this.beta) this.ensureInitialized(x);
     return this.normalize(x, this.gamma?.data(x.device) ?? null, this.beta?.data(x.device) ?? null);
+  }
+
+  /** GroupNorm and InstanceNorm (groups 0: one per channel) compile into a net plan's groupNorm step. */
+  override hybridUnits(): HybridUnit[] | null {
+    const base = this.forward === ChannelNorm.prototype.forward && (this.kind === 'GroupNorm' || this.kind === 'InstanceNorm');
+    if (!base) return null;
+    const groups = this.kind === 'GroupNorm' ? ((this.attrs().groups as number | undefined) ?? 1) : 0;
+    return [{ kind: 'groupnorm', owner: this, gamma: this.gamma, beta: this.beta, eps: this.epsilon, groups }];
   }
 
   override getConfig(): Record<string, unknown> {

@@ -37,6 +37,7 @@ const FACTS = {
   doc: 'x clamped to [min, max] (ReLU6 with the defaults, Hardtanh with -1 and 1).',
   attrs: [floatAttr('min', 0, 'lower bound'), floatAttr('max', 6, 'upper bound')],
   forward: (x, a) => binary('minimum', binary('maximum', x, a.min as number), a.max as number),
+  bounds: (a) => [a.min as number, a.max as number],
   onnx: (e, x) => e.node('Clip', [x, e.constant([e.attrs.min as number], []), e.constant([e.attrs.max as number], [])]),
   torch: (x, a) => `torch.clamp(${x}, ${String(a.min)}, ${String(a.max)})`,
   gluon: (x, a) => `nd.clip(${x}, ${String(a.min)}, ${String(a.max)})`,

@@ -3,6 +3,7 @@
 import type { NDArray } from '../../ndarray/ndarray.ts';
 import { np } from '../../ndarray/np.ts';
 import { Block, type BlockOptions } from '../block.ts';
+import type { HybridUnit } from '../hybrid-units.ts';
 import { ONE_OUTPUT, type LayerSpec } from './layer-spec.ts';
 
 export class Concat extends Block {
@@ -62,6 +63,10 @@ export class Concat extends Block {
   override forward(...inputs: NDArray[]): NDArray {
     const axis = this.axis < 0 ? this.axis + inputs[0]!.ndim : this.axis;
     return np.concat(inputs, axis);
+  }
+
+  override hybridUnits(): HybridUnit[] | null {
+    return this.forward === Concat.prototype.forward ? [{ kind: 'concat', owner: this, axis: this.axis }] : null;
   }
 
   override getConfig(): Record<string, unknown> {

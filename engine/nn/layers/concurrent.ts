@@ -4,6 +4,7 @@
 import type { NDArray } from '../../ndarray/ndarray.ts';
 import { np } from '../../ndarray/np.ts';
 import type { BlockOptions } from '../block.ts';
+import type { HybridUnit } from '../hybrid-units.ts';
 import { Sequential } from './sequential.ts';
 import { ONE_INPUT, ONE_OUTPUT, type LayerSpec } from './layer-spec.ts';
 
@@ -40,7 +41,32 @@ export class Concurrent extends Sequential {
 
   override forward(x: NDArray): NDArray {
     const outs = [...this.children.values()].map((b) => b.call(x));
+    return this.join(outs);
+  }
+
+  private join(outs: NDArray[]): NDArray {
     const axis = this.axis < 0 ? this.axis + outs[0]!.ndim : this.axis;
     return np.concat(outs, axis);
+  }
+
+  /** A graph for the compiled plan: each child on the input, then a concat step (eager: np.concat, as forward). */
+  override hybridUnits(): HybridUnit[] | null {
+    const kids = [...this.children.values()];
+    if (this.forward !== Concurrent.prototype.forward || kids.length < 2) return null;
+    return [
+      {
+        kind: 'graph',
+        owner: this,
+        steps: [
+          ...kids.map((block) => ({ block, units: block.hybridUnits(), inputs: [{ input: 0 }] })),
+          {
+            block: this,
+            units: [{ kind: 'concat', owner: this, axis: this.axis, run: (...xs: NDArray[]) => this.join(xs) }],
+            inputs: kids.map((_, i) => ({ step: i, port: 0 })),
+          },
+        ],
+        output: { step: kids.length, port: 0 },
+      },
+    ];
   }
 }

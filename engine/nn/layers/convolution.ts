@@ -375,9 +375,9 @@ export abstract class ConvLayer extends Block {
     return conv(x, w, b, { ...options, activation: this.act?.actType ?? null });
   }
 
-  /** A 2-d convolution compiles into a hybridized plan (transposed and 1-d kinds run eagerly there). */
+  /** A 1-d or 2-d convolution, transposed or not, compiles into a hybridized plan. */
   override hybridUnits(): HybridUnit[] | null {
-    if (this.transposed || this.nd !== 2 || this.forward !== ConvLayer.prototype.forward) return null;
+    if (this.nd > 2 || this.forward !== ConvLayer.prototype.forward) return null;
     const g = this.geometry;
     return [
       {
@@ -391,6 +391,7 @@ export abstract class ConvLayer extends Block {
         padding: g.padding,
         dilation: g.dilation,
         groups: g.groups,
+        ...(this.transposed ? { transposed: true, outputPadding: g.outputPadding } : {}),
       },
     ];
   }

@@ -4,7 +4,9 @@
 // file gives those spellings (PReLU, which has a parameter, has its own file).
 
 import type { NDArray } from '../../ndarray/ndarray.ts';
+import type { UnaryName } from '../../ops/elementwise.ts';
 import { Block, type BlockOptions } from '../block.ts';
+import type { HybridUnit } from '../hybrid-units.ts';
 import { ONE_INPUT, ONE_OUTPUT, type AttrSpec, type Attrs, type LayerSpec, type OnnxEmitter, type OnnxImport } from './layer-spec.ts';
 
 export interface ActivationFacts {
@@ -13,6 +15,10 @@ export interface ActivationFacts {
   /** Float attributes (alpha, beta) with their defaults; none for most. */
   attrs?: readonly AttrSpec[];
   forward(x: NDArray, a: Attrs): NDArray;
+  /** The engine's unary op (and its alpha) forward computes: what a compiled plan runs instead. */
+  unary?: (a: Attrs) => [UnaryName, number];
+  /** Clip's bounds (the plan's pointwise step), for a kind that is no unary op. */
+  bounds?: (a: Attrs) => [number, number];
   onnx(e: OnnxEmitter, x: string): string;
   /** Expressions on the input variable `x` with the attributes `a`. */
   torch(x: string, a: Attrs): string;
@@ -65,6 +71,15 @@ export abstract class ElementwiseActivation extends Block {
 
   override forward(x: NDArray): NDArray {
     return this.facts.forward(x, this.attrs);
+  }
+
+  override hybridUnits(): HybridUnit[] | null {
+    const u = this.facts.unary;
+    if (this.forward !== ElementwiseActivation.prototype.forward) return null;
+    if (this.facts.bounds) return [{ kind: 'pointwise', owner: this, alpha: null, clip: this.facts.bounds(this.attrs) }];
+    if (!u) return null;
+    const [act, alpha] = u(this.attrs);
+    return [{ kind: 'act', owner: this, act, alpha }];
   }
 
   override getConfig(): Record<string, unknown> {

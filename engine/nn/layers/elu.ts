@@ -10,6 +10,7 @@ const FACTS = {
   doc: 'x for x > 0, alpha·(exp(x) − 1) otherwise.',
   attrs: [floatAttr('alpha', 1.0, 'scale of the negative part')],
   forward: (x, a) => elu(x, a.alpha as number),
+  unary: (a) => ['elu', a.alpha as number],
   onnx: (e, x) => e.node('Elu', [x], { alpha: { float: e.attrs.alpha as number } }),
   torch: (x, a) => `F.elu(${x}, ${String(a.alpha)})`,
   gluon: (x, a) => `nd.LeakyReLU(${x}, act_type='elu', slope=${String(a.alpha)})`,

@@ -7,6 +7,7 @@ import type { NDArray } from '../../ndarray/ndarray.ts';
 import { take } from '../../ops/take.ts';
 import type { InitSpec } from '../../init/registry.ts';
 import { Block } from '../block.ts';
+import type { HybridUnit } from '../hybrid-units.ts';
 import type { ParameterDict } from '../parameter-dict.ts';
 import type { Parameter } from '../parameter.ts';
 import { modelErrors } from '../model-errors.ts';
@@ -83,6 +84,11 @@ export class Embedding extends Block {
     } catch (error) {
       throw modelErrors.block(this.name, `${(error as Error).message} (ids must lie in [0, ${this.inputDim}))`);
     }
+  }
+
+  override hybridUnits(): HybridUnit[] | null {
+    if (this.forward !== Embedding.prototype.forward) return null;
+    return [{ kind: 'embedding', owner: this, weight: this.weight, inputDim: this.inputDim, outputDim: this.outputDim }];
   }
 
   override getConfig(): Record<string, unknown> {

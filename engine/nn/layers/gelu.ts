@@ -11,6 +11,7 @@ const FACTS = {
   doc: 'x·Φ(x) (erf form), or its tanh approximation.',
   attrs: [{ name: 'approximation', type: 'enum', choices: ['erf', 'tanh'], default: 'erf', doc: 'erf (exact) or tanh (approximate)' }],
   forward: (x, a) => gelu(x, { approximate: a.approximation === 'tanh' ? 'tanh' : 'none' }),
+  unary: (a) => [a.approximation === 'tanh' ? 'geluTanh' : 'gelu', 0],
   onnx: (e, x) => geluOnnx(e, x, e.attrs.approximation === 'tanh'),
   torch: (x, a) => `F.gelu(${x}${a.approximation === 'tanh' ? ", approximate='tanh'" : ''})`,
   gluon: (x, a) => (a.approximation === 'tanh' ? `nd.LeakyReLU(${x}, act_type='gelu_tanh')` : `nd.LeakyReLU(${x}, act_type='gelu')`),

@@ -60,7 +60,7 @@ export class GlobalPool extends Block {
   }
 
   override hybridUnits(): HybridUnit[] | null {
-    if (this.spatial !== 2 || this.forward !== GlobalPool.prototype.forward) return null;
+    if (this.spatial > 2 || this.forward !== GlobalPool.prototype.forward) return null;
     return [{ kind: 'pool', owner: this, options: { mode: this.mode, global: true } }];
   }
 

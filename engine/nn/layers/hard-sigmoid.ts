@@ -10,6 +10,7 @@ const FACTS = {
   kind: 'HardSigmoid',
   doc: 'relu6(x + 3) / 6, the hard sigmoid of PyTorch.',
   forward: (x) => hardSigmoid(x),
+  unary: () => ['hardSigmoid', 0],
   onnx: (e, x) => e.node('HardSigmoid', [x], { alpha: { float: 1 / 6 }, beta: { float: 0.5 } }),
   torch: (x) => `F.hardsigmoid(${x})`,
   gluon: (x) => `nd.hard_sigmoid(${x}, alpha=1/6, beta=0.5)`,

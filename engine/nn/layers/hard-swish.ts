@@ -9,6 +9,7 @@ const FACTS = {
   kind: 'HardSwish',
   doc: 'x·relu6(x + 3) / 6 (MobileNetV3).',
   forward: (x) => hardSwish(x),
+  unary: () => ['hardSwish', 0],
   onnx: (e, x) => e.node('HardSwish', [x]),
   torch: (x) => `F.hardswish(${x})`,
   gluon: (x) => `${x} * nd.hard_sigmoid(${x}, alpha=1/6, beta=0.5)`,

@@ -6,6 +6,7 @@
 import type { NDArray } from '../../ndarray/ndarray.ts';
 import { layerNorm } from '../../ops/normalization.ts';
 import { Block } from '../block.ts';
+import type { HybridUnit } from '../hybrid-units.ts';
 import type { Parameter } from '../parameter.ts';
 import { modelErrors, pyTuple } from '../model-errors.ts';
 import {
@@ -177,6 +178,11 @@ export class LayerNorm extends Block {
     const p = g ?? b;
     if (p && pyTuple(p.shape) !== pyTuple(want)) throw modelErrors.inputMismatch(this.name, (this.gamma ?? this.beta)!.name, pyTuple(p.shape), pyTuple(want));
     return layerNorm(x, g, b, { axis: this.axis, eps: this.epsilon });
+  }
+
+  override hybridUnits(): HybridUnit[] | null {
+    if (this.forward !== LayerNorm.prototype.forward) return null;
+    return [{ kind: 'layernorm', owner: this, gamma: this.gamma, beta: this.beta, eps: this.epsilon, axis: this.axis, rms: false }];
   }
 
   override getConfig(): Record<string, unknown> {

@@ -10,6 +10,7 @@ const FACTS = {
   doc: 'x for x > 0, alpha·x otherwise.',
   attrs: [floatAttr('alpha', 0.01, 'slope for negative inputs')],
   forward: (x, a) => leakyRelu(x, a.alpha as number),
+  unary: (a) => ['leakyRelu', a.alpha as number],
   onnx: (e, x) => e.node('LeakyRelu', [x], { alpha: { float: e.attrs.alpha as number } }),
   torch: (x, a) => `F.leaky_relu(${x}, ${String(a.alpha)})`,
   gluon: (x, a) => `nd.LeakyReLU(${x}, act_type='leaky', slope=${String(a.alpha)})`,

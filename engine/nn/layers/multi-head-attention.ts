@@ -9,6 +9,7 @@ import type { NDArray } from '../../ndarray/ndarray.ts';
 import { linear } from '../../ops/linalg.ts';
 import type { InitSpec } from '../../init/registry.ts';
 import { Block } from '../block.ts';
+import type { HybridUnit } from '../hybrid-units.ts';
 import type { ParameterDict } from '../parameter-dict.ts';
 import type { Parameter } from '../parameter.ts';
 import { modelErrors, pyTuple } from '../model-errors.ts';
@@ -246,6 +247,12 @@ export class MultiHeadAttention extends Block {
     });
     const merged = o.transpose([0, 2, 1, 3]).reshape([n, l, e]);
     return linear(merged, this.outProj.data(dev), this.outBias?.data(dev) ?? null, { flatten: false });
+  }
+
+  override hybridUnits(): HybridUnit[] | null {
+    if (this.forward !== MultiHeadAttention.prototype.forward) return null;
+    const { heads, causal, inProj, qkvProj, inBias, outProj, outBias, keepWeights } = this;
+    return [{ kind: 'attention', owner: this, heads, causal, inProj, qkvProj, inBias, outProj, outBias, keepWeights }];
   }
 
   override getConfig(): Record<string, unknown> {

@@ -2,6 +2,7 @@
 
 import type { NDArray } from '../../ndarray/ndarray.ts';
 import { Block } from '../block.ts';
+import type { HybridUnit } from '../hybrid-units.ts';
 import { mergeForward, mergeSpec } from './elementwise-merge.ts';
 import type { LayerSpec } from './layer-spec.ts';
 
@@ -17,6 +18,10 @@ export class Multiply extends Block {
 
   override forward(...inputs: NDArray[]): NDArray {
     return mergeForward(this, 'Multiply', 'mul', inputs);
+  }
+
+  override hybridUnits(): HybridUnit[] | null {
+    return this.forward === Multiply.prototype.forward ? [{ kind: 'mul', owner: this }] : null;
   }
 
   override toString(): string {

@@ -5,6 +5,7 @@
 import type { NDArray } from '../../ndarray/ndarray.ts';
 import { pad } from '../../ops/pad.ts';
 import { Block, type BlockOptions } from '../block.ts';
+import type { HybridUnit } from '../hybrid-units.ts';
 import { pyTuple } from '../model-errors.ts';
 import { ONE_INPUT, ONE_OUTPUT, shapeRule, type Attrs, type LayerSpec, type ShapeLike } from './layer-spec.ts';
 
@@ -116,6 +117,11 @@ export class Pad extends Block {
   override forward(x: NDArray): NDArray {
     shapeRule(this.name, () => paddedShape(this.getConfig(), x.shape));
     return pad(x, { pads: padPairs(this.padding, x.shape), mode: this.mode, value: this.value });
+  }
+
+  override hybridUnits(): HybridUnit[] | null {
+    if (this.forward !== Pad.prototype.forward) return null;
+    return [{ kind: 'pad', owner: this, pairs: (x) => padPairs(this.padding, x), mode: this.mode, value: this.value }];
   }
 
   override getConfig(): Record<string, unknown> {

@@ -192,7 +192,7 @@ export abstract class PoolLayer extends Block {
   }
 
   override hybridUnits(): HybridUnit[] | null {
-    if (this.nd !== 2 || this.forward !== PoolLayer.prototype.forward) return null;
+    if (this.nd > 2 || this.forward !== PoolLayer.prototype.forward) return null;
     const w = this.window;
     return [
       {

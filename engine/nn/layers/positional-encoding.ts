@@ -5,6 +5,7 @@
 import type { NDArray } from '../../ndarray/ndarray.ts';
 import { np } from '../../ndarray/np.ts';
 import { Block } from '../block.ts';
+import type { HybridUnit } from '../hybrid-units.ts';
 import type { Parameter } from '../parameter.ts';
 import { modelErrors, pyTuple } from '../model-errors.ts';
 import { ONE_INPUT, ONE_OUTPUT, shapeRule, type Attrs, type LayerSpec, type ShapeLike } from './layer-spec.ts';
@@ -144,6 +145,11 @@ export class PositionalEncoding extends Block {
     const [t, c] = [x.shape[1]!, x.shape[2]!];
     const table = this.weight ? this.weight.data(x.device).slice([0, t]) : np.array(sinusoids(t, c), { dtype: x.dtype, device: x.device }).reshape([t, c]);
     return x.add(table);
+  }
+
+  override hybridUnits(): HybridUnit[] | null {
+    if (this.forward !== PositionalEncoding.prototype.forward) return null;
+    return [{ kind: 'position', owner: this, weight: this.weight, maxLength: this.maxLength, table: sinusoids }];
   }
 
   override getConfig(): Record<string, unknown> {

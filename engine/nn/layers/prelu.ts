@@ -6,6 +6,7 @@ import type { NDArray } from '../../ndarray/ndarray.ts';
 import { prelu } from '../../ops/activations.ts';
 import type { InitSpec } from '../../init/registry.ts';
 import { Block, type BlockOptions } from '../block.ts';
+import type { HybridUnit } from '../hybrid-units.ts';
 import type { Parameter } from '../parameter.ts';
 import { modelErrors } from '../model-errors.ts';
 import { ONE_INPUT, ONE_OUTPUT, type LayerSpec } from './layer-spec.ts';
@@ -87,6 +88,10 @@ export class PReLU extends Block {
 
   override forward(x: NDArray): NDArray {
     return prelu(x, this.alpha.data(x.device));
+  }
+
+  override hybridUnits(): HybridUnit[] | null {
+    return this.forward === PReLU.prototype.forward ? [{ kind: 'pointwise', owner: this, alpha: this.alpha, clip: null }] : null;
   }
 
   override getConfig(): Record<string, unknown> {

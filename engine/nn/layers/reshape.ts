@@ -3,6 +3,7 @@
 
 import type { NDArray } from '../../ndarray/ndarray.ts';
 import { Block, type BlockOptions } from '../block.ts';
+import type { HybridUnit } from '../hybrid-units.ts';
 import { pyTuple } from '../model-errors.ts';
 import { ONE_INPUT, ONE_OUTPUT, product, shapeRule, type LayerSpec } from './layer-spec.ts';
 
@@ -67,6 +68,11 @@ export class Reshape extends Block {
 
   override forward(x: NDArray): NDArray {
     return x.reshape(shapeRule(this.name, () => reshapedShape(this.shape, x.shape)));
+  }
+
+  override hybridUnits(): HybridUnit[] | null {
+    if (this.forward !== Reshape.prototype.forward) return null;
+    return [{ kind: 'reshape', owner: this, shape: (x) => reshapedShape(this.shape, x) }];
   }
 
   override getConfig(): Record<string, unknown> {

@@ -5,6 +5,7 @@
 import type { NDArray } from '../../ndarray/ndarray.ts';
 import { rmsNorm } from '../../ops/normalization.ts';
 import { Block } from '../block.ts';
+import type { HybridUnit } from '../hybrid-units.ts';
 import type { Parameter } from '../parameter.ts';
 import { modelErrors, pyTuple } from '../model-errors.ts';
 import { normalizedShape } from './layer-norm.ts';
@@ -130,6 +131,11 @@ export class RMSNorm extends Block {
     const g = this.gamma?.data(x.device) ?? null;
     if (g && pyTuple(g.shape) !== pyTuple(want)) throw modelErrors.inputMismatch(this.name, this.gamma!.name, pyTuple(g.shape), pyTuple(want));
     return rmsNorm(x, g, { axis: this.axis, eps: this.epsilon });
+  }
+
+  override hybridUnits(): HybridUnit[] | null {
+    if (this.forward !== RMSNorm.prototype.forward) return null;
+    return [{ kind: 'layernorm', owner: this, gamma: this.gamma, beta: null, eps: this.epsilon, axis: this.axis, rms: true }];
   }
 
   override getConfig(): Record<string, unknown> {

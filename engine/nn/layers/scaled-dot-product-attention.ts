@@ -4,6 +4,7 @@
 
 import type { NDArray } from '../../ndarray/ndarray.ts';
 import { Block } from '../block.ts';
+import type { HybridUnit } from '../hybrid-units.ts';
 import { modelErrors, pyTuple } from '../model-errors.ts';
 import { attend, causalMask } from './attention-core.ts';
 import { ONE_OUTPUT, shapeRule, type LayerSpec, type ShapeLike } from './layer-spec.ts';
@@ -107,6 +108,11 @@ export class ScaledDotProductAttention extends Block {
   override forward(q: NDArray, k: NDArray, v: NDArray): NDArray {
     shapeRule(this.name, () => attentionShape(q.shape, k.shape, v.shape));
     return attend(q, k, v, { causal: this.causal, dropout: this.dropout });
+  }
+
+  override hybridUnits(): HybridUnit[] | null {
+    if (this.forward !== ScaledDotProductAttention.prototype.forward) return null;
+    return [{ kind: 'sdpa', owner: this, causal: this.causal }];
   }
 
   override getConfig(): Record<string, unknown> {

@@ -10,6 +10,7 @@ const FACTS = {
   kind: 'SELU',
   doc: 'Scaled ELU with the self-normalizing constants (λ ≈ 1.0507, α ≈ 1.6733).',
   forward: (x) => selu(x),
+  unary: () => ['selu', 0],
   onnx: (e, x) => e.node('Selu', [x]),
   torch: (x) => `F.selu(${x})`,
   gluon: (x) => `nd.LeakyReLU(${x}, act_type='selu')`,

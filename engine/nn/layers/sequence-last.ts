@@ -4,6 +4,7 @@
 
 import type { NDArray } from '../../ndarray/ndarray.ts';
 import { Block, type BlockOptions } from '../block.ts';
+import type { HybridUnit } from '../hybrid-units.ts';
 import { dropAxis, sequenceAxis } from './sequence-helpers.ts';
 import { ONE_INPUT, ONE_OUTPUT, shapeRule, type LayerSpec } from './layer-spec.ts';
 
@@ -38,6 +39,11 @@ export class SequenceLast extends Block {
   override forward(x: NDArray): NDArray {
     const a = shapeRule(this.name, () => sequenceAxis('SequenceLast', this.axis, x.shape));
     return x.get(...x.shape.map((_, i) => (i === a ? -1 : null)).slice(0, a + 1));
+  }
+
+  override hybridUnits(): HybridUnit[] | null {
+    if (this.forward !== SequenceLast.prototype.forward) return null;
+    return [{ kind: 'seqreduce', owner: this, axis: this.axis, last: true }];
   }
 
   override getConfig(): Record<string, unknown> {

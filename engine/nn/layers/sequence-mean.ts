@@ -3,6 +3,7 @@
 
 import type { NDArray } from '../../ndarray/ndarray.ts';
 import { Block, type BlockOptions } from '../block.ts';
+import type { HybridUnit } from '../hybrid-units.ts';
 import { dropAxis, sequenceAxis } from './sequence-helpers.ts';
 import { ONE_INPUT, ONE_OUTPUT, product, shapeRule, type LayerSpec } from './layer-spec.ts';
 
@@ -37,6 +38,11 @@ export class SequenceMean extends Block {
   override forward(x: NDArray): NDArray {
     const a = shapeRule(this.name, () => sequenceAxis('SequenceMean', this.axis, x.shape));
     return x.mean(a);
+  }
+
+  override hybridUnits(): HybridUnit[] | null {
+    if (this.forward !== SequenceMean.prototype.forward) return null;
+    return [{ kind: 'seqreduce', owner: this, axis: this.axis, last: false }];
   }
 
   override getConfig(): Record<string, unknown> {

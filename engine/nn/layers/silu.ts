@@ -9,6 +9,7 @@ const FACTS = {
   kind: 'SiLU',
   doc: 'x·sigmoid(x) (the sigmoid linear unit).',
   forward: (x) => silu(x),
+  unary: () => ['silu', 1],
   onnx: (e, x) => e.node('Mul', [x, e.node('Sigmoid', [x])]),
   torch: (x) => `F.silu(${x})`,
   gluon: (x) => `${x} * nd.sigmoid(${x})`,

@@ -4,6 +4,7 @@
 
 import type { NDArray } from '../../ndarray/ndarray.ts';
 import { Block, type BlockOptions } from '../block.ts';
+import type { HybridUnit } from '../hybrid-units.ts';
 import { sequenceAxis } from './sequence-helpers.ts';
 import { ONE_INPUT, ONE_OUTPUT, shapeRule, type Attrs, type LayerSpec, type ShapeLike } from './layer-spec.ts';
 
@@ -87,6 +88,11 @@ export class Slice extends Block {
     const axis = sequenceAxis('Slice', this.axis, x.shape);
     const [b, e] = bounds(attrs, x.shape[axis]!);
     return x.slice(...x.shape.map((_, i): [number, number] | null => (i === axis ? [b, e] : null)));
+  }
+
+  override hybridUnits(): HybridUnit[] | null {
+    if (this.forward !== Slice.prototype.forward) return null;
+    return [{ kind: 'slice', owner: this, axis: this.axis, range: (len) => bounds(this.getConfig(), len) }];
   }
 
   override getConfig(): Record<string, unknown> {

@@ -4,6 +4,7 @@
 import type { NDArray } from '../../ndarray/ndarray.ts';
 import { softmax } from '../../ops/reduce.ts';
 import { Block, type BlockOptions } from '../block.ts';
+import type { HybridUnit } from '../hybrid-units.ts';
 import { ONE_INPUT, ONE_OUTPUT, type LayerSpec } from './layer-spec.ts';
 
 interface SoftmaxFacts {
@@ -70,6 +71,10 @@ export class SoftmaxLayer extends Block {
 
   override forward(x: NDArray): NDArray {
     return softmax(x, this.axis, this.log);
+  }
+
+  override hybridUnits(): HybridUnit[] | null {
+    return this.forward === SoftmaxLayer.prototype.forward ? [{ kind: 'softmax', owner: this, axis: this.axis, log: this.log }] : null;
   }
 
   override getConfig(): Record<string, unknown> {

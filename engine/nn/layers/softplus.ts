@@ -9,6 +9,7 @@ const FACTS = {
   kind: 'Softplus',
   doc: 'log(1 + exp(x)), a smooth ReLU.',
   forward: (x) => softplus(x),
+  unary: () => ['softrelu', 0],
   onnx: (e, x) => e.node('Softplus', [x]),
   torch: (x) => `F.softplus(${x})`,
   gluon: (x) => `nd.Activation(${x}, act_type='softrelu')`,

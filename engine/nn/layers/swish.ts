@@ -10,6 +10,7 @@ const FACTS = {
   doc: 'x·sigmoid(beta·x); beta = 1 is SiLU.',
   attrs: [floatAttr('beta', 1.0, 'slope of the sigmoid')],
   forward: (x, a) => silu(x, a.beta as number),
+  unary: (a) => ['silu', a.beta as number],
   onnx: (e, x) => e.node('Mul', [x, e.node('Sigmoid', [e.node('Mul', [x, e.constant([e.attrs.beta as number])])])]),
   torch: (x, a) => `${x} * torch.sigmoid(${String(a.beta)} * ${x})`,
   gluon: (x, a) => `${x} * nd.sigmoid(${String(a.beta)} * ${x})`,

@@ -3,6 +3,7 @@
 
 import type { NDArray } from '../../ndarray/ndarray.ts';
 import { Block, type BlockOptions } from '../block.ts';
+import type { HybridUnit } from '../hybrid-units.ts';
 import { pyTuple } from '../model-errors.ts';
 import { ONE_INPUT, ONE_OUTPUT, shapeRule, type LayerSpec } from './layer-spec.ts';
 
@@ -52,6 +53,11 @@ export class Transpose extends Block {
   override forward(x: NDArray): NDArray {
     shapeRule(this.name, () => transposedShape(this.axes, x.shape));
     return x.transpose(this.axes);
+  }
+
+  override hybridUnits(): HybridUnit[] | null {
+    if (this.forward !== Transpose.prototype.forward) return null;
+    return [{ kind: 'transpose', owner: this, axes: this.axes }];
   }
 
   override getConfig(): Record<string, unknown> {

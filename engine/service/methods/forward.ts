@@ -10,6 +10,7 @@ import type { MethodResult } from '../../protocol/service-api.ts';
 import { serviceErrors } from '../service-errors.ts';
 import { runModel } from '../../graph/index.ts';
 import { sampleInput } from '../../graph/run.ts';
+import { beforeEagerRun } from '../../graph/compiled-run.ts';
 import type { DType } from '../../ndarray/dtype.ts';
 import type { Handler } from '../dispatcher.ts';
 import { deviceName, parseDevice } from '../device-name.ts';
@@ -60,8 +61,11 @@ export const forward: Handler<'forward'> = async (params, ctx) => {
   try {
     // Attention maps need each layer to run eagerly (its weights are kept on the way); otherwise the
     // compiled plan once this model ran eagerly at this signature.
-    if (params.attention && hasAttentionLayers(model)) ({ result: ran, maps: attention } = withAttentionMaps(model, maxValues, () => runModel(model, inputs)));
-    else ran = runModel(model, inputs, { compiled: true });
+    if (params.attention && hasAttentionLayers(model)) {
+      // The compiled plan covers attention layers now: a model hybridized by an earlier run steps back to eager.
+      beforeEagerRun(model);
+      ({ result: ran, maps: attention } = withAttentionMaps(model, maxValues, () => runModel(model, inputs)));
+    } else ran = runModel(model, inputs, { compiled: true });
   } catch (error) {
     // A model that failed its first forward keeps nothing: its parameters are freed now.
     if (fresh) releaseModel(entry, model);
