@@ -9,7 +9,7 @@ import { poolGeometry } from '../ops/pool.ts';
 import type { UnaryName } from '../ops/elementwise.ts';
 import type { NDArray } from '../ndarray/ndarray.ts';
 import type { HybridUnit } from './hybrid-units.ts';
-import { sequenceFallback, sequenceOp } from './hybrid-seq-ops.ts';
+import { isSequenceUnit, sequenceFallback, sequenceOp } from './hybrid-seq-ops.ts';
 import type { Parameter } from './parameter.ts';
 
 /** A step of a pending native segment; fusion edits it in place until the segment is built. */
@@ -37,6 +37,7 @@ const ready = (p: Parameter | null): boolean => p === null || p.state === 'initi
 
 /** Why a unit cannot be a native step on an input of this shape (null: it can), or 'deferred'. */
 export function nativeFallback(u: HybridUnit, shapes: readonly (readonly number[])[]): string | null {
+  if (isSequenceUnit(u)) return sequenceFallback(u, shapes);
   const x = shapes[0]!;
   switch (u.kind) {
     case 'conv':
@@ -68,22 +69,6 @@ export function nativeFallback(u: HybridUnit, shapes: readonly (readonly number[
       if (u.weight.dtype !== 'float32' || (u.bias !== null && u.bias.dtype !== 'float32')) return `parameters ${u.weight.dtype}: net plans run float32`;
       return u.weight.shape![1] === features ? null : `input of ${features} features but weight ${JSON.stringify(u.weight.shape)}`;
     }
-    case 'layernorm':
-    case 'embedding':
-    case 'position':
-    case 'attention':
-    case 'sdpa':
-    case 'transpose':
-    case 'reshape':
-    case 'seqreduce':
-    case 'slice':
-    case 'concat':
-    case 'mul':
-    case 'softmax':
-    case 'groupnorm':
-    case 'pointwise':
-    case 'pad':
-      return sequenceFallback(u, shapes);
     default:
       return `${u.kind} blocks are not compiled`;
   }
@@ -93,6 +78,7 @@ export function nativeFallback(u: HybridUnit, shapes: readonly (readonly number[
 export function makeOp(u: HybridUnit, ins: number[], out: number, shapes: readonly (readonly number[])[]): { rec: NetOpRec; shape: number[] } {
   const x = shapes[0]!;
   const rec: NetOpRec = { kind: 0, ins, p: [], params: [], out, act: null, bn: null, sum: null, names: [u.owner.name] };
+  if (isSequenceUnit(u)) return sequenceOp(u, rec, shapes);
   switch (u.kind) {
     case 'conv': {
       // A 1-d convolution is a 2-d one of height 1 (the native step views (N, C, W) as (N, C, 1, W)).
@@ -142,22 +128,6 @@ export function makeOp(u: HybridUnit, ins: number[], out: number, shapes: readon
       Object.assign(rec, { kind: NET_OP.linear, p: [u.units, u.flatten ? 1 : 0], params: [u.weight, u.bias], act: u.act });
       return { rec, shape: [...lead, u.units] };
     }
-    case 'layernorm':
-    case 'embedding':
-    case 'position':
-    case 'attention':
-    case 'sdpa':
-    case 'transpose':
-    case 'reshape':
-    case 'seqreduce':
-    case 'slice':
-    case 'concat':
-    case 'mul':
-    case 'softmax':
-    case 'groupnorm':
-    case 'pointwise':
-    case 'pad':
-      return sequenceOp(u, rec, shapes);
     default:
       throw new Error(`hybrid-net: ${u.kind} has no native step`);
   }

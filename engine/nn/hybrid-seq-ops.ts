@@ -18,6 +18,27 @@ type SeqUnit = Exclude<
   { kind: 'linear' | 'act' | 'flatten' | 'identity' | 'container' | 'conv' | 'pool' | 'batchnorm' | 'add' | 'graph' | 'eager' }
 >;
 
+/** The unit kinds this file compiles (hybrid-net-ops.ts hands them over). */
+const SEQUENCE_KINDS: ReadonlySet<string> = new Set([
+  'layernorm',
+  'embedding',
+  'position',
+  'attention',
+  'sdpa',
+  'transpose',
+  'reshape',
+  'seqreduce',
+  'slice',
+  'concat',
+  'mul',
+  'softmax',
+  'groupnorm',
+  'pointwise',
+  'pad',
+]);
+
+export const isSequenceUnit = (u: HybridUnit): u is SeqUnit => SEQUENCE_KINDS.has(u.kind);
+
 const ready = (p: Parameter | null): boolean => p === null || p.state === 'initialized';
 const show = (s: readonly number[]): string => JSON.stringify(s);
 const same = (a: readonly number[] | null | undefined, b: readonly number[]): boolean => !!a && a.join() === b.join();
