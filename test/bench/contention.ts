@@ -20,6 +20,7 @@ import { loadExample } from '../../engine/graph/index.ts';
 import type { GraphDocument } from '../../engine/protocol/graph-document.ts';
 import { chainDocument, type ChainLayer } from '../engine/support/chain-document.ts';
 import type { BenchOptions } from './options.ts';
+import { ortSessionOptions } from './ort-options.ts';
 import { fmtNum, verdict, type Row } from './report.ts';
 import { sampleInterleaved, summarize, type Timing } from './timing.ts';
 import { trainingCase } from './training.ts';
@@ -82,14 +83,8 @@ interface ForwardCase {
   release: () => void;
 }
 
-async function forwardCases(threads: number, log: (s: string) => void): Promise<ForwardCase[]> {
-  const sessionOptions: ort.InferenceSession.SessionOptions = {
-    executionProviders: ['cpu'],
-    intraOpNumThreads: threads,
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-    graphOptimizationLevel: 'all',
-  };
+async function forwardCases(threads: number, ortSpin: boolean, log: (s: string) => void): Promise<ForwardCase[]> {
+  const sessionOptions = ortSessionOptions(threads, ortSpin);
   initOrt();
   const cases: ForwardCase[] = [];
   /** Builds one document eagerly and hybridized, exports it to onnxruntime, and adds a case per batch. */
@@ -190,10 +185,10 @@ const times = (a: Timing, b: Timing): number => a.median / b.median;
 export async function runContentionSuite(addon: NativeAddon, options: BenchOptions, log: (s: string) => void): Promise<{ rows: Row[]; figures: unknown }> {
   const threads = os.availableParallelism();
   log(
-    `onnxruntime-node ${ort.env.versions.common}, intraOpNumThreads ${threads}; addon threads ${addon.capabilities().threads}; ` +
+    `onnxruntime-node ${ort.env.versions.common}, intraOpNumThreads ${threads}${options.ortSpin ? ', spinning' : ', no spinning'}; addon threads ${addon.capabilities().threads}; ` +
       `busy = one \`node -e "for(;;){}"\` process beside the bench`,
   );
-  const cases = await forwardCases(threads, log);
+  const cases = await forwardCases(threads, options.ortSpin, log);
   const train = trainingCase();
   const flopsPerStep = 2 * 3 * (784 * 1024 + 1024 * 1024 + 1024 * 10) * 128;
 

@@ -18,6 +18,7 @@ import { exportGraph } from '../../engine/export/export-graph.ts';
 import { exportOnnx } from '../../engine/export/onnx/onnx-export.ts';
 import { prepareModel } from '../../engine/export/prepare-model.ts';
 import type { BenchOptions } from './options.ts';
+import { ortSessionOptions } from './ort-options.ts';
 import { fmtNum, type Row } from './report.ts';
 import { summarize, type Timing } from './timing.ts';
 
@@ -92,14 +93,10 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
 
 export async function runForwardSuite(addon: NativeAddon, options: BenchOptions, log: (s: string) => void): Promise<{ rows: Row[]; figures: unknown }> {
   const threads = addon.capabilities().threads;
-  const sessionOptions: ort.InferenceSession.SessionOptions = {
-    executionProviders: ['cpu'],
-    intraOpNumThreads: threads,
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-    graphOptimizationLevel: 'all',
-  };
-  log(`onnxruntime-node ${ort.env.versions.common}, CPU execution provider, intraOpNumThreads ${threads} (= addon threads)`);
+  const sessionOptions = ortSessionOptions(threads, options.ortSpin);
+  log(
+    `onnxruntime-node ${ort.env.versions.common}, CPU execution provider, intraOpNumThreads ${threads} (= addon threads)${options.ortSpin ? ', spinning' : ', no spinning'}`,
+  );
   log(
     `bare oneDNN: not measured here (native/bench/bare_dnnl_matmul only times square n³ products); design.md gives ~${BARE_DESIGN_US} µs for the small MLP at batch 1`,
   );

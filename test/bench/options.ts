@@ -23,6 +23,8 @@ export const DEFAULT_SUITES: readonly Suite[] = SUITES.filter((s) => s !== 'edit
 
 export interface BenchOptions {
   quick: boolean;
+  /** onnxruntime's default spinning intra-op pool (off by default: see ort-options.ts). */
+  ortSpin: boolean;
   /** Suites to run, in SUITES order. */
   suites: Suite[];
   /** Extra path for results.json (besides .bench/results.json). */
@@ -38,18 +40,20 @@ export interface BenchOptions {
   overheadIters: number;
 }
 
-export const USAGE = `usage: npm run bench -- [--quick] [--only=matmul|elementwise|overhead|training|forward|conv|sequence|contention|editor|edit-shapes[,...]] [--out=PATH]
+export const USAGE = `usage: npm run bench -- [--quick] [--ort-spin] [--only=matmul|elementwise|overhead|training|forward|conv|sequence|contention|editor|edit-shapes[,...]] [--out=PATH]
   --quick      smaller repetition counts (a smoke run; numbers are noisier)
   --only=LIST  run only these suites (comma-separated); editor, contention and edit-shapes run only when named here
   --out=PATH   also write the results JSON to PATH (always written to .bench/results.json)`;
 
 export function parseOptions(argv: readonly string[]): BenchOptions {
   let quick = false;
+  let ortSpin = false;
   let only: Suite[] | null = null;
   let out: string | null = null;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--quick') quick = true;
+    else if (arg === '--ort-spin') ortSpin = true;
     else if (arg === '--help' || arg === '-h') throw new UsageError('');
     else if (arg.startsWith('--only=') || arg === '--only') {
       const value = arg === '--only' ? argv[++i] : arg.slice('--only='.length);
@@ -64,6 +68,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   }
   return {
     quick,
+    ortSpin,
     suites: only ?? [...DEFAULT_SUITES],
     out,
     minSeconds: quick ? 0.1 : 0.5,

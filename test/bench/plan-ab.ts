@@ -7,7 +7,7 @@
 // something, so it prints those, medians and best times, with the load of the run.
 //
 //   node --import tsx test/bench/plan-ab.ts [--variants=plain,packed] [--cases=mlp1024-64,...]
-//        [--seconds=2] [--busy]
+//        [--seconds=2] [--busy] [--ort-spin]
 //
 // Cases (model-batch): mlp1024 (784-1024-1024-10), mlp256 (20-256-10), deep (512 + 20×512 + 10),
 // e.g. deep-1; default: the four issue 14 names as missing their goals. --busy keeps one core busy
@@ -24,6 +24,7 @@ import { prepareModel } from '../../engine/export/prepare-model.ts';
 import { chainDocument, type ChainLayer } from '../engine/support/chain-document.ts';
 import { watchLoad } from './load.ts';
 import { sampleInterleaved, summarize, type Variant } from './timing.ts';
+import { ortSessionOptions } from './ort-options.ts';
 
 const MODELS: Record<string, { inUnits: number; units: number[] }> = {
   mlp1024: { inUnits: 784, units: [1024, 1024, 10] },
@@ -71,13 +72,7 @@ async function main(): Promise<void> {
     const eager = await prepareModel(doc);
     const session = new ortBinding.InferenceSession();
     const bytes = exportOnnx(exportGraph(eager));
-    session.loadModel(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength, {
-      executionProviders: ['cpu'],
-      intraOpNumThreads: threads,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
-    });
+    session.loadModel(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength, ortSessionOptions(threads, process.argv.includes('--ort-spin')));
     const x = np.random.uniform(-1, 1, [batch, m.inUnits], { seed: 11 });
     const feeds = { data: new ort.Tensor('float32', x.toTyped() as Float32Array, [batch, m.inUnits]) };
     const runOrt = (): unknown => session.run(feeds, { output: null }, {});

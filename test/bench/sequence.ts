@@ -18,6 +18,7 @@ import { prepareModel } from '../../engine/export/prepare-model.ts';
 import { SGD, Trainer } from '../../engine/train/index.ts';
 import { chainDocument } from '../engine/support/chain-document.ts';
 import type { BenchOptions } from './options.ts';
+import { ortSessionOptions } from './ort-options.ts';
 import { fmtNum, type Row } from './report.ts';
 import { timeInterleaved, timePerCall, type Timing, type Variant } from './timing.ts';
 
@@ -118,13 +119,7 @@ const row = (benchmark: string, engine: Timing, peerName: string, peer: { median
 
 export async function runSequenceSuite(addon: NativeAddon, options: BenchOptions, log: (s: string) => void): Promise<{ rows: Row[]; figures: unknown }> {
   const threads = addon.capabilities().threads;
-  const sessionOptions = {
-    executionProviders: ['cpu'],
-    intraOpNumThreads: threads,
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-    graphOptimizationLevel: 'all',
-  } as const;
+  const sessionOptions = ortSessionOptions(threads, options.ortSpin);
   const perCall = { minSeconds: options.minSeconds, minReps: options.minReps * 4, warmup: options.warmup * 2 };
   const rows: Row[] = [];
   const figures: Record<string, unknown> = { threads, tolerance: TOLERANCE };
