@@ -21,6 +21,7 @@ import { sameShape } from '../ndarray/shape.ts';
 import type { Block } from './block.ts';
 import { MULTI_INPUT_KINDS, type HybridSource, type HybridUnit } from './hybrid-units.ts';
 import { encode, fuse, makeOp, nativeFallback, recLabel, type NetOpRec } from './hybrid-net-ops.ts';
+import { SEQUENCE_KINDS } from './hybrid-seq-ops.ts';
 import type { Parameter } from './parameter.ts';
 
 interface Node {
@@ -61,28 +62,7 @@ export interface NetTrace {
 }
 
 /** The unit kinds only this tracer compiles (hybrid.ts sends a block here when it has one). */
-export const NET_KINDS: ReadonlySet<string> = new Set([
-  'conv',
-  'pool',
-  'batchnorm',
-  'add',
-  'graph',
-  'layernorm',
-  'embedding',
-  'position',
-  'attention',
-  'sdpa',
-  'transpose',
-  'reshape',
-  'seqreduce',
-  'slice',
-  'concat',
-  'mul',
-  'softmax',
-  'groupnorm',
-  'pointwise',
-  'pad',
-]);
+export const NET_KINDS: ReadonlySet<string> = new Set(['conv', 'pool', 'batchnorm', 'add', 'graph', ...SEQUENCE_KINDS]);
 
 export const CUSTOM_FORWARD =
   'a forward() of its own, which the plan cannot trace (it compiles Dense, Conv2D, pooling, BatchNorm, Add, ' +

@@ -19,7 +19,7 @@ type SeqUnit = Exclude<
 >;
 
 /** The unit kinds this file compiles (hybrid-net-ops.ts hands them over). */
-const SEQUENCE_KINDS: ReadonlySet<string> = new Set([
+export const SEQUENCE_KINDS: ReadonlySet<string> = new Set([
   'layernorm',
   'embedding',
   'position',
