@@ -29,6 +29,7 @@
         "src/plan.cc",
         "src/net_plan.cc",
         "src/net_plan_steps.cc",
+        "src/net_plan_conv.cc",
         "src/net_plan_seq.cc",
         "src/net_plan_shape.cc",
         "src/net_plan_deconv.cc",

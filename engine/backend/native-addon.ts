@@ -110,6 +110,7 @@ export interface NativeThreading {
   adaptive: boolean; // false with BLOCKSMITH_ADAPTIVE_THREADS=0: cores busy elsewhere still count
   available: number; // threads a parallel region gets now (budget less cores other processes keep busy)
   othersBusy: number; // cores other processes kept busy in the last 100 ms sample
+  chunkJobs?: number; // steps run so far as chunks on the addon's own pool (absent in older builds)
 }
 
 export interface NativeGpuInfo {

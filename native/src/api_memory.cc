@@ -29,6 +29,7 @@ Napi::Value Capabilities(const Napi::CallbackInfo& info) {
   threading.Set("adaptive", t.adaptive);
   threading.Set("available", t.available);
   threading.Set("othersBusy", t.othersBusy);
+  threading.Set("chunkJobs", static_cast<double>(t.chunkJobs));
   caps.Set("threading", threading);
   Napi::Array gpus = Napi::Array::New(env);
   GpuProperties g;

@@ -17,6 +17,17 @@ dnnl::memory::desc plainDesc(const dnnl::memory::dims& dims) {
   return dnnl::memory::desc(dims, dnnl::memory::data_type::f32, tags[dims.size() - 1]);
 }
 
+std::function<void()> reorderAction(dnnl::memory src, dnnl::memory dst) {
+  const double elems = static_cast<double>(dst.get_desc().get_size() / sizeof(float));
+  PerThreads<dnnl::reorder> r([src, dst] { return dnnl::reorder(src, dst); });
+  r.get(threadsFor(elems, kElemsPerThread));  // created now, so a bad pair of layouts fails the build
+  return [r, src, dst, elems]() mutable {
+    const int t = threadsFor(elems, kElemsPerThread);
+    ThreadScope s(t);  // a reorder sizes its team when it runs
+    r.get(t).execute(dnnlStream(), src, dst);
+  };
+}
+
 dnnl::memory NetBuild::alloc(const dnnl::memory::desc& md) {
   bytes_ += md.get_size();
   return dnnl::memory(md, dnnlEngine());  // oneDNN allocates (aligned) and owns it
@@ -53,13 +64,7 @@ dnnl::memory NetBuild::as(int v, const dnnl::memory::desc& want) {
   dnnl::memory src = values[v].mem;
   if (src.get_desc() == want) return src;
   dnnl::memory dst = activation(want);
-  const int t = threadsFor(static_cast<double>(want.get_size() / sizeof(float)), kElemsPerThread);
-  ThreadScope scope(t);
-  dnnl::reorder r(src, dst);
-  actions.push_back([r, src, dst, t]() mutable {
-    ThreadScope s(t);
-    r.execute(dnnlStream(), src, dst);
-  });
+  actions.push_back(reorderAction(src, dst));
   return dst;
 }
 
@@ -106,13 +111,7 @@ NetPlan::NetPlan(const std::vector<dnnl::memory::dims>& inputs, const std::vecto
       dnnl::memory src = values_[v].mem;
       dnnl::memory dst(plainDesc(values_[v].dims), dnnlEngine(), DNNL_MEMORY_NONE);
       outMem_.push_back(dst);
-      const int t = threadsFor(static_cast<double>(dst.get_desc().get_size() / sizeof(float)), kElemsPerThread);
-      ThreadScope scope(t);
-      dnnl::reorder r(src, dst);
-      actions_.push_back([r, src, dst, t]() mutable {
-        ThreadScope s(t);
-        r.execute(dnnlStream(), src, dst);
-      });
+      actions_.push_back(reorderAction(src, dst));
     }
   });
 }

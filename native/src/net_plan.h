@@ -22,7 +22,10 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
+
+#include "threading.h"
 
 namespace bs {
 
@@ -90,9 +93,37 @@ class NetBuild {
   std::vector<NetSlot> free_, current_;
 };
 
+// One primitive per thread count, each created on first use inside a ThreadScope of that count
+// (oneDNN fixes a kernel's split when the primitive is created): a step runs on the threads that
+// are free at that run (threadsFor), so a core another process takes is not waited for.
+template <typename Prim>
+class PerThreads {
+ public:
+  explicit PerThreads(std::function<Prim()> make) : make_(std::move(make)) {}
+  Prim& get(int threads) {
+    if (threads < 1) threads = 1;
+    if (static_cast<size_t>(threads) >= made_->size()) made_->resize(static_cast<size_t>(threads) + 1);
+    auto& p = (*made_)[static_cast<size_t>(threads)];
+    if (!p) {
+      ThreadScope s(threads);
+      p = make_();
+    }
+    return *p;
+  }
+
+ private:
+  std::function<Prim()> make_;
+  // Shared: the actions holding a PerThreads are copied into std::function.
+  std::shared_ptr<std::vector<std::optional<Prim>>> made_ = std::make_shared<std::vector<std::optional<Prim>>>();
+};
+
 dnnl::memory::desc plainDesc(const dnnl::memory::dims& dims);
+// An action copying src into dst (a reorder between layouts) on the threads free at each run.
+std::function<void()> reorderAction(dnnl::memory src, dnnl::memory dst);
 // Adds the value op produces (net_plan_steps.cc); throws a coded NativeError for bad arguments.
 void buildNetOp(NetBuild& b, const NetOp& op);
+// Convolution with folded batch norm and fused sum / activation (net_plan_conv.cc).
+void buildConv(NetBuild& b, const NetOp& op);
 // The sequence-model steps (net_plan_seq.cc).
 void buildLayerNorm(NetBuild& b, const NetOp& op);
 void buildGroupNorm(NetBuild& b, const NetOp& op);

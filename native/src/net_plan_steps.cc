@@ -2,12 +2,9 @@
 // prepares its primitive (oneDNN picks the layouts: format_tag::any), packs what it reads from the
 // parameters once, appends its run-time actions and adds the value it produces.
 //
-// Numbers (p) and buffers (bufs) per kind, in order:
-//   conv:      o, kh, kw, sh, sw, ph, pw, dh, dw, groups, act, eps, hasSum | w, bias, gamma, beta, mean, var
-//              (in: x[, the residual summed into the output before act]; gamma..var: a batch norm
-//              folded in, prediction mode: mean and var null = none; gamma / beta null = 1 / 0)
+// Numbers (p) and buffers (bufs) per kind, in order (conv: net_plan_conv.cc):
 //   pool:      mode (pool.h PoolMode), kh, kw, sh, sw, ph, pw, oh, ow
-//   (conv and pool also take (N, C, W): 1-d, kh = 1, on the plain (N, C, 1, W) view)
+//   (pool also takes (N, C, W): 1-d, kh = 1, on the plain (N, C, 1, W) view)
 //   batchNorm: eps, act | gamma, beta, mean, var
 //   add:       act[, mul] (in: a, b, same dims; mul = 1: their product, Multiply)
 //   act:       act[, alpha] (leakyRelu's slope, elu's alpha, silu's beta)
@@ -15,7 +12,7 @@
 //   linear:    outUnits, act, flatten | w, bias  (act fused where oneDNN has it: linear.h)
 //   (layerNorm, groupNorm, embed, tableAdd, attention: net_plan_seq.cc; transpose, axisReduce, slice, concat,
 //   softmax, pointwise, pad: net_plan_shape.cc; deconv: net_plan_deconv.cc)
-// act is a UnaryOp code or -1. A conv's act must be one oneDNN fuses (relu, sigmoid, tanh, gelu).
+// act is a UnaryOp code or -1.
 #include <cmath>
 #include <cstring>
 #include <vector>
@@ -72,90 +69,6 @@ void applyAct(NetBuild& b, int act, dnnl::memory m) {
   });
 }
 
-void buildConv(NetBuild& b, const NetOp& op) {
-  if (op.in.empty()) fail(code::kArgs, "netPlan: conv needs an input");
-  const dims xd = b.values.at(op.in[0]).dims;
-  // (N, C, W): a 1-d convolution, run as 2-d on the plain (N, C, 1, W) view (kh = 1).
-  const bool oneD = xd.size() == 3;
-  if (xd.size() != 4 && !oneD) fail(code::kArgs, "netPlan: conv expects (N, C, H, W) or (N, C, W)");
-  const int64_t n = xd[0], c = xd[1], h = oneD ? 1 : xd[2], w = oneD ? xd[2] : xd[3];
-  const int64_t o = num(op, 0), kh = num(op, 1), kw = num(op, 2), sh = num(op, 3), sw = num(op, 4), ph = num(op, 5),
-                pw = num(op, 6), dh = num(op, 7), dw = num(op, 8), groups = num(op, 9);
-  const int act = static_cast<int>(num(op, 10));
-  const double eps = op.p.at(11);
-  const bool hasSum = num(op, 12) != 0;
-  if (groups < 1 || c % groups || o % groups) fail(code::kArgs, "netPlan: conv groups %lld do not divide the channels", static_cast<long long>(groups));
-  const int64_t oh = (h + 2 * ph - (dh * (kh - 1) + 1)) / sh + 1, ow = (w + 2 * pw - (dw * (kw - 1) + 1)) / sw + 1;
-  if (oh < 1 || ow < 1) fail(code::kArgs, "netPlan: conv leaves no output");
-  dnnl::algorithm alg = dnnl::algorithm::eltwise_relu;
-  if (act >= 0 && !fusedAlgorithm(act, &alg)) fail(code::kArgs, "netPlan: conv activation %d is not fusable", act);
-
-  const dims wDims = groups > 1 ? dims{groups, o / groups, c / groups, kh, kw} : dims{o, c, kh, kw};
-  const tag act4 = oneD ? tag::nchw : tag::any;
-  dnnl::memory::desc src({n, c, h, w}, dt::f32, act4), wei(wDims, dt::f32, tag::any), bias({o}, dt::f32, tag::x),
-      dst({n, o, oh, ow}, dt::f32, act4);
-  const dims yd = oneD ? dims{n, o, ow} : dims{n, o, oh, ow};
-  dnnl::post_ops ops;
-  if (hasSum) ops.append_sum(1.f);
-  if (act >= 0) ops.append_eltwise(1.f, alg, 0.f, 0.f);
-  dnnl::primitive_attr attr;
-  attr.set_post_ops(ops);
-  const int t = threadsFor(static_cast<double>(n) * o * oh * ow * (c / groups) * kh * kw);
-  ThreadScope scope(t);
-  dnnl::convolution_forward::desc d(dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, src, wei, bias, dst,
-                                    {sh, sw}, {dh - 1, dw - 1}, {ph, pw}, {ph, pw});
-  dnnl::convolution_forward::primitive_desc pd(d, attr, dnnlEngine());
-
-  // Weights and bias, with a batch norm in prediction mode folded in: y = (conv(x) + b - mean) · s + beta, s = gamma / √(var + eps).
-  const int64_t perOut = (c / groups) * kh * kw;
-  const float* w0 = buf(op, 0, o * perOut, "conv weight");
-  if (!w0) fail(code::kArgs, "netPlan: conv needs a weight");
-  const float* b0 = buf(op, 1, o, "conv bias");
-  const float* gamma = buf(op, 2, o, "gamma");
-  const float* beta = buf(op, 3, o, "beta");
-  const float* mean = buf(op, 4, o, "running mean");
-  const float* var = buf(op, 5, o, "running var");
-  std::vector<float> wv(w0, w0 + o * perOut), bv(o, 0.f);
-  for (int64_t k = 0; k < o; k++) {
-    double bias0 = b0 ? b0[k] : 0.0;
-    if (mean && var) {
-      const double s = (gamma ? gamma[k] : 1.0) / std::sqrt(static_cast<double>(var[k]) + eps);
-      for (int64_t j = 0; j < perOut; j++) wv[k * perOut + j] = static_cast<float>(wv[k * perOut + j] * s);
-      bias0 = (bias0 - mean[k]) * s + (beta ? beta[k] : 0.0);
-    }
-    bv[k] = static_cast<float>(bias0);
-  }
-  dnnl::memory wPlain(dnnl::memory::desc(wDims, dt::f32, groups > 1 ? tag::goihw : tag::oihw), dnnlEngine(), wv.data());
-  dnnl::memory wPacked = b.alloc(pd.weights_desc());  // for the plan's lifetime
-  dnnl::reorder(wPlain, wPacked).execute(dnnlStream(), wPlain, wPacked);
-  dnnlStream().wait();
-  dnnl::memory bMem = b.alloc(bias);
-  std::memcpy(bMem.get_data_handle(), bv.data(), bv.size() * sizeof(float));
-
-  dnnl::memory x = oneD ? b.plain(op.in[0]) : b.as(op.in[0], pd.src_desc());
-  dnnl::memory y = oneD ? b.activation(plainDesc(yd)) : b.activation(pd.dst_desc());
-  dnnl::memory x4 = oneD ? dnnl::memory(pd.src_desc(), dnnlEngine(), DNNL_MEMORY_NONE) : x;
-  dnnl::memory y4 = oneD ? dnnl::memory(pd.dst_desc(), dnnlEngine(), y.get_data_handle()) : y;
-  if (hasSum) {  // the residual goes into the output first; the post-op adds the convolution to it
-    if (op.in.size() < 2) fail(code::kArgs, "netPlan: conv with a sum needs the residual input");
-    const dims& rd = b.values.at(op.in[1]).dims;
-    if (rd != yd) fail(code::kArgs, "netPlan: the residual's dims differ from the conv output's");
-    dnnl::memory r = oneD ? b.plain(op.in[1]) : b.values[op.in[1]].mem;
-    dnnl::reorder copy(r, y);
-    b.actions.push_back([copy, r, y, t]() mutable {
-      ThreadScope s(t);
-      copy.execute(dnnlStream(), r, y);
-    });
-  }
-  dnnl::convolution_forward conv(pd);
-  b.actions.push_back([conv, x, x4, wPacked, bMem, y4, t]() mutable {
-    ThreadScope s(t);
-    if (x4.get_data_handle() != x.get_data_handle()) x4.set_data_handle(x.get_data_handle());  // 1-d: the view of x
-    conv.execute(dnnlStream(), {{DNNL_ARG_SRC, x4}, {DNNL_ARG_WEIGHTS, wPacked}, {DNNL_ARG_BIAS, bMem}, {DNNL_ARG_DST, y4}});
-  });
-  b.add(yd, y);
-}
-
 void buildPool(NetBuild& b, const NetOp& op) {
   const dims xd4 = b.values.at(op.in.at(0)).dims;
   // (N, C, W): 1-d pooling, run as 2-d on the plain (N, C, 1, W) view (kh = 1).
@@ -174,20 +87,29 @@ void buildPool(NetBuild& b, const NetOp& op) {
                                                 : dnnl::algorithm::pooling_avg_exclude_padding;
   dnnl::memory x = oneD ? b.plain(op.in[0]) : b.values[op.in[0]].mem;
   dnnl::memory x4 = oneD ? dnnl::memory(dnnl::memory::desc(xd, dt::f32, tag::nchw), dnnlEngine(), DNNL_MEMORY_NONE) : x;
-  const int t = threadsFor(static_cast<double>(xd[0]) * xd[1] * oh * ow * kh * kw, kElemsPerThread);
-  ThreadScope scope(t);
-  dnnl::memory::desc dst({xd[0], xd[1], oh, ow}, dt::f32, oneD ? tag::nchw : tag::any);
-  dnnl::pooling_forward::desc d(dnnl::prop_kind::forward_inference, alg, x4.get_desc(), dst, {sh, sw}, {kh, kw}, {ph, pw},
-                                {padRight(xd[2], oh, kh, sh, ph), padRight(xd[3], ow, kw, sw, pw)});
-  dnnl::pooling_forward::primitive_desc pd(d, dnnlEngine());
+  const double work = static_cast<double>(xd[0]) * xd[1] * oh * ow * kh * kw;
+  const dnnl::memory::desc src = x4.get_desc();
+  const dims strides{sh, sw}, kernel{kh, kw}, padL{ph, pw}, padR{padRight(xd[2], oh, kh, sh, ph), padRight(xd[3], ow, kw, sw, pw)};
+  auto makePd = [=](const dnnl::memory::desc& dst) {
+    dnnl::pooling_forward::desc d(dnnl::prop_kind::forward_inference, alg, src, dst, strides, kernel, padL, padR);
+    return dnnl::pooling_forward::primitive_desc(d, dnnlEngine());
+  };
+  dnnl::memory::desc dst;
+  {
+    ThreadScope scope(threadsFor(work, kElemsPerThread));
+    dst = makePd(dnnl::memory::desc({xd[0], xd[1], oh, ow}, dt::f32, oneD ? tag::nchw : tag::any)).dst_desc();
+  }
   const dims yd = oneD ? dims{xd[0], xd[1], ow} : dims{xd[0], xd[1], oh, ow};
-  dnnl::memory y = oneD ? b.activation(plainDesc(yd)) : b.activation(pd.dst_desc());
-  dnnl::memory y4 = oneD ? dnnl::memory(pd.dst_desc(), dnnlEngine(), y.get_data_handle()) : y;
-  dnnl::pooling_forward pool(pd);
-  b.actions.push_back([pool, x, x4, y4, t]() mutable {
+  dnnl::memory y = oneD ? b.activation(plainDesc(yd)) : b.activation(dst);
+  dnnl::memory y4 = oneD ? dnnl::memory(dst, dnnlEngine(), y.get_data_handle()) : y;
+  // One primitive per thread count (net_plan.h PerThreads): the threads free at each run.
+  PerThreads<dnnl::pooling_forward> pool([makePd, dst] { return dnnl::pooling_forward(makePd(dst)); });
+  pool.get(threadsFor(work, kElemsPerThread));
+  b.actions.push_back([pool, x, x4, y4, work]() mutable {
+    const int t = threadsFor(work, kElemsPerThread);
     ThreadScope s(t);
     if (x4.get_data_handle() != x.get_data_handle()) x4.set_data_handle(x.get_data_handle());  // 1-d: the view of x
-    pool.execute(dnnlStream(), {{DNNL_ARG_SRC, x4}, {DNNL_ARG_DST, y4}});
+    pool.get(t).execute(dnnlStream(), {{DNNL_ARG_SRC, x4}, {DNNL_ARG_DST, y4}});
   });
   b.add(yd, y);
 }

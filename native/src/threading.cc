@@ -173,7 +173,7 @@ ThreadingInfo threadingInfo() {
   const Budget& b = budget();
   const int available = availableThreads();
   const double others = b.assumedBusy >= 0 ? b.assumedBusy : sampler().othersBusy.load(std::memory_order_relaxed);
-  return ThreadingInfo{b.budget, b.affinityCpus, b.quotaCores, b.cap, b.adaptive, available, others};
+  return ThreadingInfo{b.budget, b.affinityCpus, b.quotaCores, b.cap, b.adaptive, available, others, chunkJobCount()};
 }
 
 ThreadScope::ThreadScope(int threads) : threads_(threads < 1 ? 1 : threads), saved_(omp_get_max_threads()) {
@@ -258,8 +258,15 @@ ChunkPool& chunkPool() {
 
 }  // namespace
 
+namespace {
+std::atomic<int64_t> chunkJobs{0};
+}  // namespace
+
+int64_t chunkJobCount() { return chunkJobs.load(std::memory_order_relaxed); }
+
 void runChunks(int64_t n, int threads, const std::function<void(int64_t)>& body) {
   if (n <= 0) return;
+  chunkJobs.fetch_add(1, std::memory_order_relaxed);
   ChunkPool& p = chunkPool();
   std::unique_lock<std::mutex> job(p.jobMutex, std::try_to_lock);
   if (threads <= 1 || n == 1 || !job.owns_lock() || n > static_cast<int64_t>(kIndexMask)) {

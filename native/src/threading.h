@@ -31,6 +31,7 @@ struct ThreadingInfo {
   bool adaptive;       // whether cores busy with other processes are left out
   int available;       // threads free now (budget less cores other processes keep busy)
   double othersBusy;   // cores other processes kept busy in the last sample
+  int64_t chunkJobs;   // runChunks calls so far (tests: a step ran as chunks)
 };
 
 ThreadingInfo threadingInfo();
@@ -57,6 +58,8 @@ int64_t chunkRowsFor(int64_t rows, double work);
 // Pool threads run oneDNN single-threaded. One job at a time: a second caller meanwhile runs its
 // chunks alone. The first exception thrown by a body is rethrown once all taken chunks are done.
 void runChunks(int64_t n, int threads, const std::function<void(int64_t)>& body);
+// How many runChunks calls the process has made.
+int64_t chunkJobCount();
 
 // Sets the calling thread's OpenMP team size for its lifetime (and restores it).
 class ThreadScope {

@@ -14,7 +14,9 @@ import {
   applyEdgeChanges,
   applyNodeChanges,
   useReactFlow,
+  useStore,
   useStoreApi,
+  type Viewport,
   type Connection,
   type EdgeChange,
   type NodeChange,
@@ -134,13 +136,46 @@ function useFlowEdges(): [FlowEdge[], (changes: EdgeChange<FlowEdge>[]) => void]
 }
 
 /**
+ * Fitting the view (on opening and from the fit-view button), and keeping a fitted view fitted
+ * while the canvas changes size: a run fills the Parameters tab and the bottom panel grows, a long
+ * notice takes the toolbar's second line. A fit made for the old size would leave the graph's last
+ * row under the minimap. Only while nothing has changed since the fit: once the person moves the
+ * view, edits the graph or opens another document, the view is theirs until the next fit.
+ */
+function useFittedView(): () => Promise<void> {
+  const flow = useReactFlow();
+  const flowStore = useStoreApi();
+  const docNodes = useEditor((s) => selectBody(s).nodes);
+  const fitted = useRef<{ view: Viewport; nodes: unknown } | null>(null);
+  const fit = useCallback(async () => {
+    await fitReadable(flow, flowStore.getState());
+    fitted.current = { view: flow.getViewport(), nodes: docNodesRef.current };
+  }, [flow, flowStore]);
+  const docNodesRef = useRef(docNodes);
+  docNodesRef.current = docNodes;
+  const width = useStore((s) => s.width);
+  const height = useStore((s) => s.height);
+  useEffect(() => {
+    const last = fitted.current;
+    if (!last) return;
+    const now = flow.getViewport();
+    const untouched =
+      last.nodes === docNodesRef.current &&
+      Math.abs(now.x - last.view.x) < 0.5 &&
+      Math.abs(now.y - last.view.y) < 0.5 &&
+      Math.abs(now.zoom - last.view.zoom) < 1e-4;
+    if (untouched) void fit();
+    else fitted.current = null;
+  }, [width, height, flow, fit]);
+  return fit;
+}
+
+/**
  * Fits the view once the nodes of a newly opened document (or of a block drilled into or out of)
  * are measured (not when the first node of a new document is dropped: the view must not jump
  * under the person's hand).
  */
-function useFitOnOpen(nodes: readonly LayerFlowNode[]) {
-  const flow = useReactFlow();
-  const flowStore = useStoreApi();
+function useFitOnOpen(nodes: readonly LayerFlowNode[], fit: () => Promise<void>) {
   const openedAt = useEditor((s) => s.openedAt);
   const depth = useEditor((s) =>
     selectEditPath(s)
@@ -160,9 +195,9 @@ function useFitOnOpen(nodes: readonly LayerFlowNode[]) {
     if (empty) setFitted(opened);
     else if (ready) {
       setFitted(opened);
-      void fitReadable(flow, flowStore.getState());
+      void fit();
     }
-  }, [ready, empty, opened, fitted, flow, flowStore]);
+  }, [ready, empty, opened, fitted, fit]);
   return fitted === opened;
 }
 
@@ -172,8 +207,8 @@ export function Canvas() {
   const [nodes, onNodesChange] = useFlowNodes();
   const [edges, onEdgesChange] = useFlowEdges();
   const flow = useReactFlow();
-  const flowStore = useStoreApi();
-  const viewReady = useFitOnOpen(nodes);
+  const fitView = useFittedView();
+  const viewReady = useFitOnOpen(nodes, fitView);
   const [quickAdd, setQuickAdd] = useState<{ screen: { x: number; y: number }; flow: { x: number; y: number } } | null>(null);
 
   const add = useCallback(
@@ -322,12 +357,7 @@ export function Canvas() {
         {/* The fit-view button fits as the opening does (fitReadable): the minimap's corner clear,
             never below the readable zoom. React Flow's own button is hidden: its fit would race ours. */}
         <Controls showFitView={false}>
-          <ControlButton
-            className="react-flow__controls-fitview"
-            title="fit view"
-            aria-label="fit view"
-            onClick={() => void fitReadable(flow, flowStore.getState())}
-          >
+          <ControlButton className="react-flow__controls-fitview" title="fit view" aria-label="fit view" onClick={() => void fitView()}>
             <FitViewIcon />
           </ControlButton>
         </Controls>

@@ -83,12 +83,20 @@ interface ForwardCase {
   release: () => void;
 }
 
-async function forwardCases(threads: number, ortSpin: boolean, log: (s: string) => void): Promise<ForwardCase[]> {
+async function forwardCases(threads: number, ortSpin: boolean, only: RegExp | null, log: (s: string) => void): Promise<ForwardCase[]> {
   const sessionOptions = ortSessionOptions(threads, ortSpin);
   initOrt();
   const cases: ForwardCase[] = [];
   /** Builds one document eagerly and hybridized, exports it to onnxruntime, and adds a case per batch. */
-  const addCases = async (label: string, doc: GraphDocument, sample: readonly number[], macsPerSample: number, batches: readonly number[]): Promise<void> => {
+  const addCases = async (
+    label: string,
+    doc: GraphDocument,
+    sample: readonly number[],
+    macsPerSample: number,
+    allBatches: readonly number[],
+  ): Promise<void> => {
+    const batches = allBatches.filter((b) => !only || only.test(`${label} batch ${b}`));
+    if (batches.length === 0) return;
     const model = await prepareModel(doc);
     const hybrid = await prepareModel(doc); // the same seed: the same parameters
     hybrid.net.hybridize();
@@ -188,7 +196,7 @@ export async function runContentionSuite(addon: NativeAddon, options: BenchOptio
     `onnxruntime-node ${ort.env.versions.common}, intraOpNumThreads ${threads}${options.ortSpin ? ', spinning' : ', no spinning'}; addon threads ${addon.capabilities().threads}; ` +
       `busy = one \`node -e "for(;;){}"\` process beside the bench`,
   );
-  const cases = await forwardCases(threads, options.ortSpin, log);
+  const cases = await forwardCases(threads, options.ortSpin, options.cases, log);
   const train = trainingCase();
   const flopsPerStep = 2 * 3 * (784 * 1024 + 1024 * 1024 + 1024 * 10) * 128;
 

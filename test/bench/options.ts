@@ -29,6 +29,8 @@ export interface BenchOptions {
   suites: Suite[];
   /** Extra path for results.json (besides .bench/results.json). */
   out: string | null;
+  /** Only the cases whose name matches (contention suite: `--cases=LeNet|ResNet`); null = all. */
+  cases: RegExp | null;
   /** Per-call timed loops run at least this long (seconds)... */
   minSeconds: number;
   /** ...and at least this many timed calls. */
@@ -43,13 +45,15 @@ export interface BenchOptions {
 export const USAGE = `usage: npm run bench -- [--quick] [--ort-spin] [--only=matmul|elementwise|overhead|training|forward|conv|sequence|contention|editor|edit-shapes[,...]] [--out=PATH]
   --quick      smaller repetition counts (a smoke run; numbers are noisier)
   --only=LIST  run only these suites (comma-separated); editor, contention and edit-shapes run only when named here
-  --out=PATH   also write the results JSON to PATH (always written to .bench/results.json)`;
+  --out=PATH   also write the results JSON to PATH (always written to .bench/results.json)
+  --cases=RE   contention suite: only the cases whose name matches RE (e.g. 'LeNet|ResNet')`;
 
 export function parseOptions(argv: readonly string[]): BenchOptions {
   let quick = false;
   let ortSpin = false;
   let only: Suite[] | null = null;
   let out: string | null = null;
+  let cases: RegExp | null = null;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--quick') quick = true;
@@ -62,6 +66,13 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       const value = arg === '--out' ? argv[++i] : arg.slice('--out='.length);
       if (!value) throw new UsageError('--out needs a path');
       out = value;
+    } else if (arg.startsWith('--cases=')) {
+      const value = arg.slice('--cases='.length);
+      try {
+        cases = new RegExp(value);
+      } catch {
+        throw new UsageError(`--cases: not a regular expression: ${JSON.stringify(value)}`);
+      }
     } else {
       throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
     }
@@ -71,6 +82,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     ortSpin,
     suites: only ?? [...DEFAULT_SUITES],
     out,
+    cases,
     minSeconds: quick ? 0.1 : 0.5,
     minReps: quick ? 3 : 5,
     warmup: quick ? 1 : 3,

@@ -145,6 +145,9 @@ test(
     // The values came with the import: the Parameters tab counts torchvision's parameters.
     await p.getByRole('tab', { name: /Parameters/ }).click();
     await waitForText(p.getByTestId('param-values'), /^11,689,512 values$/, 60_000);
+    // The run that counted them filled the tab and the bottom panel grew: the view, fitted and not
+    // moved since, is fitted again to the smaller canvas (the last row not under the minimap).
+    assert.deepEqual([...(await wholeGraphInView(p, 'after the run')).keys()].sort(), [...nodes.keys()].sort());
     await screenshot(p, 'import-resnet18-parameters');
 
     // torchvision's state_dict (.npz) mapped onto the imported model, shown before it is applied.

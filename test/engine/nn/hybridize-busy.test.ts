@@ -1,0 +1,43 @@
+// Compiled convolutional networks on a busy machine (native/src/net_plan_conv.cc): while other
+// processes keep a core busy, a convolution of more than one image runs as chunks of images on
+// the addon's own pool (no OpenMP team that waits for a member whose core is shared), and batch 1
+// on the threads free. The results equal eager mode's either way. The load is simulated with
+// BLOCKSMITH_ASSUME_BUSY_CORES in a child process (the addon reads it once, when it loads).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..', '..', '..');
+
+interface BusyRun {
+  threading: { budget: number; available: number };
+  out: Record<string, { diff: number; chunkJobs: number }>;
+}
+
+function run(env: Record<string, string>): BusyRun {
+  const script = join(root, 'test', 'engine', 'nn', 'support', 'busy-plans.ts');
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 180_000,
+  });
+  assert.ifError(r.error);
+  assert.equal(r.status, 0, `child failed (${JSON.stringify(env)}):\n${r.stderr}`);
+  return JSON.parse(r.stdout) as BusyRun;
+}
+
+test('LeNet and ResNet hybridized equal eager with one core busy (convolutions in chunks of images) and on a quiet machine', () => {
+  const busy = run({ BLOCKSMITH_ASSUME_BUSY_CORES: '1' });
+  const quiet = run({ BLOCKSMITH_ASSUME_BUSY_CORES: '0' });
+  for (const [name, r] of [...Object.entries(busy.out), ...Object.entries(quiet.out)])
+    assert.ok(r.diff <= 2e-5, `${name}: hybridized differs from eager by ${r.diff}`);
+  if (busy.threading.budget < 2) return; // one CPU: nothing to split, nothing to wait for
+  assert.equal(busy.threading.available, busy.threading.budget - 1);
+  // Batches of several images ran their convolutions as chunk jobs; batch 1 and the quiet runs did not.
+  assert.ok(busy.out['lenet batch 64']!.chunkJobs >= 1, JSON.stringify(busy.out));
+  assert.ok(busy.out['resnet batch 16']!.chunkJobs >= 10, JSON.stringify(busy.out));
+  for (const name of ['lenet batch 1', 'resnet batch 1']) assert.equal(busy.out[name]!.chunkJobs, 0, JSON.stringify(busy.out));
+  for (const [name, r] of Object.entries(quiet.out)) assert.equal(r.chunkJobs, 0, `${name}: ${JSON.stringify(quiet.out)}`);
+});
