@@ -47,15 +47,13 @@ PrimKey geomKey(PrimKind kind, const ConvGeom& g, int64_t a, int64_t b) {
                         a, b});
 }
 
-// Below this many multiply-adds oneDNN runs on the calling thread (see SingleThreadIf).
-constexpr double kSingleThreadWork = 65536.0;
-
 double work(const ConvGeom& g) {
   return static_cast<double>(g.n) * g.o * g.oh * g.ow * (g.c / g.groups) * g.kh * g.kw;
 }
 
-void run(const CachedPrim& c, const ConvGeom& g, std::unordered_map<int, dnnl::memory> args) {
-  SingleThreadIf small(work(g) < kSingleThreadWork);
+// Primitives are created and run inside the caller's ThreadScope (threadsFor(work)): their key
+// carries that thread count, and a kernel keeps the split it was created with.
+void run(const CachedPrim& c, const ConvGeom&, std::unordered_map<int, dnnl::memory> args) {
   c.prim.execute(dnnlStream(), args);
   dnnlStream().wait();
 }
@@ -190,6 +188,7 @@ void convCpu(const ConvParams& p) {
     return;
   }
   if (supportsDnnl(p.dtype)) {
+    ThreadScope scope(threadsFor(work(g)));
     withDnnl("convolution", [&] { forwardDnnl(p); });
     return;
   }
@@ -203,6 +202,7 @@ void convBackwardDataCpu(const ConvParams& p) {
     return;
   }
   if (supportsDnnl(p.dtype)) {
+    ThreadScope scope(threadsFor(work(g)));
     withDnnl("convolutionBackwardData", [&] { backwardDataDnnl(p); });
     return;
   }
@@ -217,6 +217,7 @@ void convBackwardWeightsCpu(const ConvParams& p) {
     return;
   }
   if (supportsDnnl(p.dtype) && p.dw) {
+    ThreadScope scope(threadsFor(work(g)));
     withDnnl("convolutionBackwardWeights", [&] { backwardWeightsDnnl(p); });
     return;
   }

@@ -58,8 +58,8 @@ constexpr double kSingleThreadWork = 65536.0;
 
 bool small(const PoolGeom& g) { return static_cast<double>(g.n) * g.c * g.oh * g.ow * g.kh * g.kw < kSingleThreadWork; }
 
-void execute(const CachedPrim& c, const PoolGeom& g, const std::unordered_map<int, dnnl::memory>& args) {
-  SingleThreadIf single(small(g));
+// Run inside the ThreadScope the primitive was made in (its key carries the thread count).
+void execute(const CachedPrim& c, const PoolGeom&, const std::unordered_map<int, dnnl::memory>& args) {
   c.prim.execute(dnnlStream(), args);
   dnnlStream().wait();
 }
@@ -79,11 +79,13 @@ CachedPrim forwardPrim(const PoolParams& p, bool training) {
 }
 
 void forwardDnnl(const PoolParams& p) {
+  SingleThreadIf single(small(p.g));
   const CachedPrim c = forwardPrim(p, false);
   execute(c, p.g, {{DNNL_ARG_SRC, mem(c.md[0], p.x)}, {DNNL_ARG_DST, mem(c.md[1], p.y)}});
 }
 
 void backwardDnnl(const PoolParams& p) {
+  SingleThreadIf single(small(p.g));
   const PoolGeom& g = p.g;
   const bool isMax = p.mode == kPoolMax;
   const CachedPrim fwd = forwardPrim(p, true);
