@@ -1,6 +1,8 @@
 #include "dnnl_common.h"
 
+#include <cstdlib>
 #include <list>
+#include <memory>
 #include <mutex>
 #include <unordered_map>
 
@@ -14,6 +16,19 @@ dnnl::engine& dnnlEngine() {
 dnnl::stream& dnnlStream() {
   thread_local dnnl::stream stream(dnnlEngine());
   return stream;
+}
+
+dnnl::memory threadScratchpad(size_t bytes) {
+  thread_local std::unique_ptr<char, decltype(&std::free)> buffer(nullptr, &std::free);
+  thread_local size_t capacity = 0;
+  if (bytes > capacity) {
+    const size_t rounded = (bytes + 4095) / 4096 * 4096;
+    buffer.reset(static_cast<char*>(std::aligned_alloc(64, rounded)));
+    if (!buffer) fail(code::kOom, "scratchpad: could not allocate %zu bytes", rounded);
+    capacity = rounded;
+  }
+  return dnnl::memory(dnnl::memory::desc({static_cast<int64_t>(bytes)}, dnnl::memory::data_type::u8, dnnl::memory::format_tag::a),
+                      dnnlEngine(), buffer.get());
 }
 
 namespace {

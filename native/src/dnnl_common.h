@@ -58,8 +58,14 @@ struct PrimKey {
 struct CachedPrim {
   dnnl::primitive prim;
   dnnl::memory::desc md[4];  // per-op meaning, e.g. src, weights, bias, dst
-  size_t scratchpadBytes = 0;
+  size_t scratchpadBytes = 0;  // made with scratchpad_mode::user: pass threadScratchpad(scratchpadBytes)
 };
+
+// Scratch memory for a primitive made with scratchpad_mode::user, in a buffer of the calling
+// thread (grown as needed, kept for the thread's life). Primitives that several threads run at
+// once (chunks of one step) need it: oneDNN's own scratchpad may belong to the primitive, and two
+// threads running one primitive would share it.
+dnnl::memory threadScratchpad(size_t bytes);
 
 // Returns the cached entry or builds it with `make` (which may throw dnnl::error).
 CachedPrim getPrimitive(const PrimKey& key, const std::function<CachedPrim()>& make);

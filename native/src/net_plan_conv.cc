@@ -20,6 +20,7 @@
 #include <cstring>
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "buffer.h"
@@ -57,16 +58,20 @@ struct ConvShape {
   dims strides, dilation, padL, padR;
   dnnl::primitive_attr attr;
 
-  dnnl::convolution_forward::primitive_desc pd(const dnnl::memory::desc& s, const dnnl::memory::desc& d) const {
+  // userScratch: for chunks that run on several threads at once (dnnl_common.h threadScratchpad).
+  dnnl::convolution_forward::primitive_desc pd(const dnnl::memory::desc& s, const dnnl::memory::desc& d, bool userScratch = false) const {
     dnnl::convolution_forward::desc cd(dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, s, wei, bias, d, strides,
                                        dilation, padL, padR);
-    return dnnl::convolution_forward::primitive_desc(cd, attr, dnnlEngine());
+    dnnl::primitive_attr a = attr;
+    if (userScratch) a.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+    return dnnl::convolution_forward::primitive_desc(cd, a, dnnlEngine());
   }
 };
 
 // The one-thread primitives of a chunked run: `rows` images, and the remainder.
 struct ConvChunks {
   int64_t rows = 0, chunks = 0;
+  size_t scratchFull = 0, scratchLast = 0;
   dnnl::convolution_forward full, last;
   dnnl::memory::desc fullSrc, fullDst, lastSrc, lastDst;
 };
@@ -189,11 +194,13 @@ void buildConv(NetBuild& b, const NetOp& op) {
     cc->fullDst = batchRows(shape.dst, rows);
     cc->lastSrc = batchRows(shape.src, rest);
     cc->lastDst = batchRows(shape.dst, rest);
-    auto full = shape.pd(cc->fullSrc, cc->fullDst), last = shape.pd(cc->lastSrc, cc->lastDst);
+    auto full = shape.pd(cc->fullSrc, cc->fullDst, true), last = shape.pd(cc->lastSrc, cc->lastDst, true);
     if (isRef(full) || isRef(last)) cc = nullptr;  // slower than the whole step on one thread
     else {
       cc->full = dnnl::convolution_forward(full);
       cc->last = dnnl::convolution_forward(last);
+      cc->scratchFull = full.scratchpad_desc().get_size();
+      cc->scratchLast = last.scratchpad_desc().get_size();
     }
     (*chunked)[rows] = cc;
     return cc;
@@ -223,8 +230,9 @@ void buildConv(NetBuild& b, const NetOp& op) {
       if (rs) std::memcpy(ys + r0 * dstImage, rs + r0 * dstImage, count * dstImage);
       dnnl::memory xc(isLast ? cc->lastSrc : cc->fullSrc, dnnlEngine(), xs + r0 * srcImage);
       dnnl::memory yc(isLast ? cc->lastDst : cc->fullDst, dnnlEngine(), ys + r0 * dstImage);
-      (isLast ? cc->last : cc->full)
-          .execute(dnnlStream(), {{DNNL_ARG_SRC, xc}, {DNNL_ARG_WEIGHTS, wPacked}, {DNNL_ARG_BIAS, bMem}, {DNNL_ARG_DST, yc}});
+      std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_SRC, xc}, {DNNL_ARG_WEIGHTS, wPacked}, {DNNL_ARG_BIAS, bMem}, {DNNL_ARG_DST, yc}};
+      if (const size_t bytes = isLast ? cc->scratchLast : cc->scratchFull) args.emplace(DNNL_ARG_SCRATCHPAD, threadScratchpad(bytes));
+      (isLast ? cc->last : cc->full).execute(dnnlStream(), args);
     });
   });
   b.add(yd, y);

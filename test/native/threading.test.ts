@@ -2,7 +2,7 @@
 // host (thread_policy_test.cc, built with g++), the budget the addon reads against Python's
 // os.sched_getaffinity, caps from the environment, and results that do not depend on the thread
 // count: the same ops run one-threaded, on every thread, adaptively and as row chunks (one core
-// taken), each against numpy.
+// taken; convolutions as chunks of images), each against numpy.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -98,7 +98,16 @@ def run(_):
     x, w, bias = inp([200, 256], 3), inp([300, 256], 4), inp([300], 5)
     big, s, r = inp([70000], 6), inp([300, 200], 7), inp([400, 500], 8)
     e = np.exp(s - s.max(axis=1, keepdims=True))
+    xv, wv, bv, gv = inp([8, 8, 24, 24], 14), inp([32, 8, 3, 3], 15), inp([32], 16), inp([8, 32, 22, 22], 17)
+    patches = np.lib.stride_tricks.sliding_window_view(xv, (3, 3), axis=(2, 3))  # (8, 8, 22, 22, 3, 3)
+    conv = np.einsum('nchwij,ocij->nohw', patches, wv) + bv[None, :, None, None]
+    gx = np.zeros_like(xv)
+    for i in range(3):
+        for j in range(3):
+            gx[:, :, i:i + 22, j:j + 22] += np.einsum('nohw,oc->nchw', gv, wv[:, :, i, j])
     return {
+        'conv': np.maximum(conv, 0).ravel().tolist(),
+        'convGradX': gx.ravel().tolist(),
         'matmul': (a @ b).ravel().tolist(),
         'linearRelu': np.maximum(x @ w.T + bias, 0).ravel().tolist(),
         'tanh': np.tanh(big).tolist(),

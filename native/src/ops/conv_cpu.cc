@@ -42,9 +42,16 @@ struct ConvDescs {
   }
 };
 
-PrimKey geomKey(PrimKind kind, const ConvGeom& g, int64_t a, int64_t b) {
+// userScratch: a primitive made for chunks that run on several threads at once (threadScratchpad).
+PrimKey geomKey(PrimKind kind, const ConvGeom& g, int64_t a, int64_t b, bool userScratch = false) {
   return PrimKey(kind, {g.n, g.c, g.h, g.w, g.o, g.kh, g.kw, g.oh, g.ow, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.groups,
-                        a, b});
+                        a, b, userScratch});
+}
+
+dnnl::primitive_attr scratchAttr(bool userScratch) {
+  dnnl::primitive_attr attr;
+  if (userScratch) attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  return attr;
 }
 
 double work(const ConvGeom& g) {
@@ -54,56 +61,111 @@ double work(const ConvGeom& g) {
 // Primitives are created and run inside the caller's ThreadScope (threadsFor(work)): their key
 // carries that thread count, and a kernel keeps the split it was created with.
 void run(const CachedPrim& c, const ConvGeom&, std::unordered_map<int, dnnl::memory> args) {
+  if (c.scratchpadBytes) args.emplace(DNNL_ARG_SCRATCHPAD, threadScratchpad(c.scratchpadBytes));
   c.prim.execute(dnnlStream(), args);
   dnnlStream().wait();
 }
 
 dnnl::memory mem(const dnnl::memory::desc& md, const void* p) { return dnnl::memory(md, dnnlEngine(), const_cast<void*>(p)); }
 
-void forwardDnnl(const ConvParams& p) {
-  const ConvGeom& g = p.g;
-  dnnl::algorithm alg = dnnl::algorithm::eltwise_relu;
-  const bool fuse = fusedAlgorithm(p.activation, &alg);
-  const CachedPrim c = getPrimitive(geomKey(PrimKind::Conv, g, p.bias != nullptr, fuse ? static_cast<int64_t>(alg) : -1), [&] {
+// md: src, weights, bias, dst (the engine's NCHW / OIHW layouts), for geometry g (p's, or a chunk of its images).
+CachedPrim forwardPrim(const ConvParams& p, const ConvGeom& g, bool fuse, dnnl::algorithm alg, bool userScratch = false) {
+  return getPrimitive(geomKey(PrimKind::Conv, g, p.bias != nullptr, fuse ? static_cast<int64_t>(alg) : -1, userScratch), [&] {
     ConvDescs d(g);
-    dnnl::primitive_attr attr;
+    dnnl::primitive_attr attr = scratchAttr(userScratch);
     if (fuse) {
       dnnl::post_ops ops;
       ops.append_eltwise(1.f, alg, 0.f, 0.f);
       attr.set_post_ops(ops);
     }
     CachedPrim made;
-    made.prim = dnnl::convolution_forward(dnnl::convolution_forward::primitive_desc(
-        d.forward(dnnl::prop_kind::forward_inference, p.bias != nullptr), attr, dnnlEngine()));
+    dnnl::convolution_forward::primitive_desc pd(d.forward(dnnl::prop_kind::forward_inference, p.bias != nullptr), attr, dnnlEngine());
+    made.prim = dnnl::convolution_forward(pd);
+    if (userScratch) made.scratchpadBytes = pd.scratchpad_desc().get_size();
     made.md[0] = d.src;
     made.md[1] = d.wei;
     made.md[2] = d.bias;
     made.md[3] = d.dst;
     return made;
   });
+}
+
+// Images r0 .. r0 + rows - 1 through `c` (made for `rows` images).
+void forwardImages(const ConvParams& p, const CachedPrim& c, int64_t r0) {
+  const ConvGeom& g = p.g;
+  const char* x = static_cast<const char*>(p.x) + r0 * g.c * g.h * g.w * sizeof(float);
+  char* y = static_cast<char*>(p.y) + r0 * g.o * g.oh * g.ow * sizeof(float);
   std::unordered_map<int, dnnl::memory> args{
-      {DNNL_ARG_SRC, mem(c.md[0], p.x)}, {DNNL_ARG_WEIGHTS, mem(c.md[1], p.w)}, {DNNL_ARG_DST, mem(c.md[3], p.y)}};
+      {DNNL_ARG_SRC, mem(c.md[0], x)}, {DNNL_ARG_WEIGHTS, mem(c.md[1], p.w)}, {DNNL_ARG_DST, mem(c.md[3], y)}};
   if (p.bias) args.emplace(DNNL_ARG_BIAS, mem(c.md[2], p.bias));
   run(c, g, std::move(args));
+}
+
+void forwardDnnl(const ConvParams& p) {
+  const ConvGeom& g = p.g;
+  dnnl::algorithm alg = dnnl::algorithm::eltwise_relu;
+  const bool fuse = fusedAlgorithm(p.activation, &alg);
+  // While other processes keep a core busy, a batch runs as chunks of images, each a one-thread
+  // primitive taken by our pool's threads as they come (threading.h chunkRowsFor): an OpenMP team
+  // would wait at its barriers for the member whose core is shared. Same kernel per image.
+  if (const int64_t rows = chunkRowsFor(g.n, work(g))) {
+    ThreadScope one(1);
+    ConvGeom full = g, last = g;
+    full.n = rows;
+    const int64_t chunks = (g.n + rows - 1) / rows;
+    last.n = g.n - (chunks - 1) * rows;
+    const CachedPrim cFull = forwardPrim(p, full, fuse, alg, true), cLast = last.n == rows ? cFull : forwardPrim(p, last, fuse, alg, true);
+    parallelChunks(chunks, threadBudget(), [&](int64_t k) {
+      ThreadScope single(1);
+      forwardImages(p, k + 1 == chunks ? cLast : cFull, k * rows);
+    });
+  } else {
+    forwardImages(p, forwardPrim(p, g, fuse, alg), 0);
+  }
   if (p.activation >= 0 && !fuse) unaryCpu(UnaryParams{p.activation, p.dtype, p.y, p.y, g.n * g.o * g.oh * g.ow});
 }
 
-void backwardDataDnnl(const ConvParams& p) {
-  const ConvGeom& g = p.g;
-  const CachedPrim c = getPrimitive(geomKey(PrimKind::ConvBackwardData, g, 0, 0), [&] {
+CachedPrim backwardDataPrim(const ConvGeom& g, bool userScratch = false) {
+  return getPrimitive(geomKey(PrimKind::ConvBackwardData, g, 0, 0, userScratch), [&] {
     ConvDescs d(g);
     dnnl::convolution_forward::primitive_desc hint(d.forward(dnnl::prop_kind::forward_training, false), dnnlEngine());
     dnnl::convolution_backward_data::desc bd(dnnl::algorithm::convolution_direct, d.src, d.wei, d.dst, d.strides,
                                              d.dilation, d.padL, d.padR);
     CachedPrim made;
-    made.prim = dnnl::convolution_backward_data(dnnl::convolution_backward_data::primitive_desc(bd, dnnlEngine(), hint));
+    dnnl::convolution_backward_data::primitive_desc pd(bd, scratchAttr(userScratch), dnnlEngine(), hint);
+    made.prim = dnnl::convolution_backward_data(pd);
+    if (userScratch) made.scratchpadBytes = pd.scratchpad_desc().get_size();
     made.md[0] = d.src;
     made.md[1] = d.wei;
     made.md[3] = d.dst;
     return made;
   });
-  run(c, g, {{DNNL_ARG_DIFF_SRC, mem(c.md[0], p.dx)}, {DNNL_ARG_WEIGHTS, mem(c.md[1], p.w)},
-             {DNNL_ARG_DIFF_DST, mem(c.md[3], p.dy)}});
+}
+
+void backwardDataImages(const ConvParams& p, const CachedPrim& c, int64_t r0) {
+  const ConvGeom& g = p.g;
+  char* dx = static_cast<char*>(p.dx) + r0 * g.c * g.h * g.w * sizeof(float);
+  const char* dy = static_cast<const char*>(p.dy) + r0 * g.o * g.oh * g.ow * sizeof(float);
+  run(c, g, {{DNNL_ARG_DIFF_SRC, mem(c.md[0], dx)}, {DNNL_ARG_WEIGHTS, mem(c.md[1], p.w)}, {DNNL_ARG_DIFF_DST, mem(c.md[3], dy)}});
+}
+
+// As the forward: chunks of images while a core is busy elsewhere (each image's gradient is its own).
+void backwardDataDnnl(const ConvParams& p) {
+  const ConvGeom& g = p.g;
+  if (const int64_t rows = chunkRowsFor(g.n, work(g))) {
+    ThreadScope one(1);
+    ConvGeom full = g, last = g;
+    full.n = rows;
+    const int64_t chunks = (g.n + rows - 1) / rows;
+    last.n = g.n - (chunks - 1) * rows;
+    const CachedPrim cFull = backwardDataPrim(full, true), cLast = last.n == rows ? cFull : backwardDataPrim(last, true);
+    parallelChunks(chunks, threadBudget(), [&](int64_t k) {
+      ThreadScope single(1);
+      backwardDataImages(p, k + 1 == chunks ? cLast : cFull, k * rows);
+    });
+    return;
+  }
+  backwardDataImages(p, backwardDataPrim(g), 0);
 }
 
 void backwardWeightsDnnl(const ConvParams& p) {

@@ -1,7 +1,8 @@
 // Child process of threading.test.ts: runs a fixed set of ops on deterministic inputs under the
 // thread settings its environment gives (BLOCKSMITH_THREADS, BLOCKSMITH_WORK_PER_THREAD, ...)
 // and prints the addon's threading figures and every result as JSON on stdout.
-import { np, npx, type NDArray } from '../../../engine/index.ts';
+import { autograd, np, npx, type NDArray } from '../../../engine/index.ts';
+import { conv } from '../../../engine/ops/conv.ts';
 import { loadNativeAddon } from '../../../engine/backend/native-loader.ts';
 import { DTYPE_CODE, UNARY_OP } from '../../../engine/backend/native-addon.ts';
 
@@ -45,7 +46,19 @@ const rowOut = np.zeros([1, 10]);
 addon.linearPlanRun(rowPlan, xr.buffer, rowOut.buffer);
 addon.linearPlanRun(rowPlan, xr.buffer, rowOut.buffer);
 
+// A convolution big enough to run as chunks of images with one core busy (8 images, ~9 M
+// multiply-adds), forward and the gradient of its input (backward data, chunked the same way).
+const xv = input([8, 8, 24, 24], 14);
+const wv = input([32, 8, 3, 3], 15);
+const bv = input([32], 16);
+const gv = input([8, 32, 22, 22], 17);
+xv.attachGrad();
+const convOut = autograd.record(() => conv(xv, wv, bv, { activation: 'relu' }));
+autograd.record(() => conv(xv, wv, bv).mul(gv).sum()).backward();
+
 const out: Record<string, number[]> = {
+  conv: values(convOut),
+  convGradX: values(xv.grad!),
   matmul: values(np.dot(a, b)),
   linearRelu: values(npx.fullyConnected(x, w, bias, { activation: 'relu' })),
   tanh: values(big.tanh()),
