@@ -1,6 +1,6 @@
 // Hybridized forward of networks with convolution, pooling, batch norm and residual adds (LeNet,
-// the ResNet and VGG examples) and of Transformers (embedding, positions, layer norm, attention:
-// hybrid-seq-ops.ts): the block's hybrid units are laid out as a graph of values (value 0 is the
+// the ResNet and VGG examples), of Transformers (embedding, positions, layer norm, attention:
+// hybrid-seq-ops.ts) and of recurrent nets (RNN, LSTM, GRU: the same file): the block's hybrid units are laid out as a graph of values (value 0 is the
 // input; Sequential, GraphBlock and Concurrent are inlined), traced once per input signature, and
 // every run of units the native plan covers becomes one compiled plan (native/src/net_plan.h:
 // oneDNN's preferred layouts kept between steps, weights packed and batch norm folded once,
@@ -68,7 +68,7 @@ export const CUSTOM_FORWARD =
   'a forward() of its own, which the plan cannot trace (it compiles Dense, Conv2D, pooling, BatchNorm, Add, ' +
   'Activation, Flatten, Dropout, LayerNorm, RMSNorm, Embedding, PositionalEncoding, MultiHeadAttention, ' +
   'ScaledDotProductAttention, Reshape, Transpose, SequenceMean, SequenceLast, Slice, Concat, Multiply, Softmax, ' +
-  'LogSoftmax, GroupNorm, InstanceNorm, PReLU, Clip, Pad, the activation layers, Sequential and graphs of them; ' +
+  'LogSoftmax, GroupNorm, InstanceNorm, PReLU, Clip, Pad, RNN, LSTM, GRU, the activation layers, Sequential and graphs of them; ' +
   'hybridized blocks called inside still compile)';
 
 /** Lays the units out as nodes over numbered values; `watched` collects the containers inlined. */

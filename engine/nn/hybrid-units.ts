@@ -10,7 +10,7 @@ import type { Block } from './block.ts';
 import type { Parameter } from './parameter.ts';
 
 /** The unit kinds that take several inputs in a graph (the others take one). */
-export const MULTI_INPUT_KINDS: ReadonlySet<string> = new Set(['add', 'mul', 'concat', 'attention', 'sdpa']);
+export const MULTI_INPUT_KINDS: ReadonlySet<string> = new Set(['add', 'mul', 'concat', 'attention', 'sdpa', 'recurrent']);
 
 /** Where a graph step reads an input: the graph's input (its only one) or an earlier step's first output. */
 export type HybridSource = { input: number } | { step: number; port: number };
@@ -71,6 +71,12 @@ export type HybridUnit =
       outBias: Parameter | null;
       keepWeights: boolean;
     }
+  /**
+   * A recurrent layer (RNN, LSTM, GRU), inputs data [, h0 [, c0]]: cell is rnn.h's RnnMode (0 RNN
+   * tanh, 1 RNN relu, 2 LSTM, 3 GRU); params per layer and direction in Gluon's order
+   * (l0_i2h_weight, l0_h2h_weight, l0_i2h_bias, l0_h2h_bias, r0_..., l1_...); the sequence output only.
+   */
+  | { kind: 'recurrent'; owner: Block; cell: number; hidden: number; layers: number; directions: 1 | 2; batchFirst: boolean; params: Parameter[] }
   /** PReLU (alpha: 1 or C slopes, per channel on axis 1) or Clip (clip: [min, max]). */
   | { kind: 'pointwise'; owner: Block; alpha: Parameter | null; clip: [number, number] | null }
   /** Padding of the axes after N and C (pairs(x): (before, after) per such axis); mode constant, reflect or replicate. */

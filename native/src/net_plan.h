@@ -2,7 +2,7 @@
 // residual networks): convolution with batch norm folded in and bias, residual sum and activation
 // as oneDNN post-ops, pooling, batch norm, add, activation, reshape and linear, and the Transformer's
 // steps (layer norm, embedding, position table, attention: net_plan_seq.cc; transpose, slice,
-// concat, softmax, axis mean / last: net_plan_shape.cc), run back to back
+// concat, softmax, axis mean / last: net_plan_shape.cc) and recurrent layers (net_plan_rnn.cc), run back to back
 // with no JS between them. Built once per input signature:
 //
 // - every primitive is created once, with format_tag::any, so oneDNN picks its preferred (blocked)
@@ -38,6 +38,7 @@ enum NetOpKind : int {
   kNetGroupNorm,                                                      // net_plan_seq.cc
   kNetPointwise, kNetPad,                                             // net_plan_shape.cc
   kNetDeconv,                                                         // net_plan_deconv.cc
+  kNetRnn,                                                            // net_plan_rnn.cc
   kNumNetOps
 };
 
@@ -139,6 +140,7 @@ void buildSoftmax(NetBuild& b, const NetOp& op);
 void buildPointwise(NetBuild& b, const NetOp& op);
 void buildPad(NetBuild& b, const NetOp& op);
 void buildDeconv(NetBuild& b, const NetOp& op);  // net_plan_deconv.cc
+void buildRnn(NetBuild& b, const NetOp& op);     // net_plan_rnn.cc: RNN, LSTM, GRU layers
 
 class NetPlan {
  public:
