@@ -2,12 +2,13 @@
 // RNN (tanh, relu), LSTM and GRU, one and two layers, one and both directions, TNC and NTC, with
 // random weights and biases (the GRU's two candidate biases stay apart), compile to one native plan
 // whose output equals the eager forward at batch 1 and 4; so do begin states made inside the graph
-// (h0, and c0 for an LSTM); the char-lstm example compiles to one plan (Embedding → LSTM → Dense);
+// (h0, and c0 for an LSTM); a graph reading only the sequence port of a recurrent step compiles, one
+// reading hn stays eager; the char-lstm example compiles to one plan (Embedding → LSTM → Dense);
 // setData on a recurrent weight rebuilds the plan.
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Dense, GRU, LSTM, np, RNN, Sequential, Slice, type Block } from '../../../engine/index.ts';
+import { Add, Dense, GRU, LSTM, np, RNN, Sequential, Slice, type Block } from '../../../engine/index.ts';
 import { loadExample } from '../../../engine/graph/index.ts';
 import { GraphBlock } from '../../../engine/graph/graph-block.ts';
 import { prepareModel } from '../../../engine/export/prepare-model.ts';
@@ -78,6 +79,37 @@ describe('hybridize: recurrent layers in the native plan', () => {
         net.hybridize(false);
         assert.ok(relDiff(net.call(x), rnn.call(x)) > 1e-3, 'the begin states change the output');
       }
+    }
+  });
+
+  test('a graph reading only the sequence of a recurrent step (3 output ports) compiles; one reading hn stays eager', () => {
+    for (const readState of [false, true]) {
+      const lstm = new LSTM(4, { bidirectional: true, layout: 'NTC' });
+      const net = new GraphBlock(
+        [
+          step('d', new Dense(8, { flatten: false }), [{ input: 0 }]),
+          { key: 'lstm', block: lstm, inputs: [{ input: 0 }], outputCount: 3 },
+          step('add', new Add(), [
+            { step: 0, port: 0 },
+            { step: 1, port: 0 },
+          ]),
+        ],
+        1,
+        [readState ? { step: 1, port: 1 } : { step: 2, port: 0 }],
+      );
+      randomize(net, [1, 5, 6]);
+      const x = np.random.uniform(-1, 1, [3, 5, 6], { seed: 5 });
+      const warnings = checkClose(net, x);
+      if (!readState) {
+        assert.deepEqual(warnings, []);
+        onePlan(net);
+        continue;
+      }
+      assert.deepEqual(net.call(x).shape, [2, 3, 4], 'hn: (layers · directions, N, hidden)');
+      assert.deepEqual(
+        net.hybridCache!.describe().map((d) => d.replace(/\d+/g, '')),
+        ['eager: graphblock'],
+      );
     }
   });
 
