@@ -537,6 +537,7 @@ export const NET_OP = {
   pad: 18,
   deconv: 19,
   rnn: 20,
+  rnnState: 21,
 } as const;
 
 /** Opaque handle to a compiled graph forward (netPlan). */

@@ -77,16 +77,20 @@ export class GraphBlock extends Block {
   /** A graph with one input and one output compiles as a whole into a hybridized plan (hybrid-net.ts). */
   override hybridUnits(): HybridUnit[] | null {
     if (this.inputCount !== 1 || this.outputs.length !== 1 || this.forward !== GraphBlock.prototype.forward) return null;
-    // A step whose later outputs are read (a recurrent layer's final states) stays eager, and so the
-    // graph; one read only at its first output compiles when its block describes itself (a
-    // recurrent layer's units yield its output sequence). An optional port left open before a
-    // connected one stays eager too; open trailing ports (an attention layer's key, value and
-    // mask) are left out, as a call omits them.
+    // A step of several outputs compiles when its block describes itself: read at its first output
+    // only (the units yield it), or a recurrent layer (its final states hn / cn are plan values
+    // too, hybrid-net.ts); other blocks of several outputs keep the graph eager. An optional port
+    // left open before a connected one stays eager too; open trailing ports (an attention layer's
+    // key, value and mask) are left out, as a call omits them.
     const present = (x: StepSource): x is HybridSource => !('absent' in x);
     const output = this.outputs[0]!;
     const sources = [...this.steps.flatMap((s) => s.inputs), output];
     const laterPortRead = (i: number): boolean => sources.some((x) => 'step' in x && x.step === i && x.port > 0);
-    if (this.steps.some((s, i) => s.outputCount > 1 && (laterPortRead(i) || s.block.hybridUnits() === null))) return null;
+    const compiles = (s: GraphStep, i: number): boolean => {
+      const units = s.block.hybridUnits();
+      return units !== null && (!laterPortRead(i) || (units.length === 1 && units[0]!.kind === 'recurrent'));
+    };
+    if (this.steps.some((s, i) => s.outputCount > 1 && !compiles(s, i))) return null;
     const gapped = (ins: StepSource[]): boolean => ins.some((x, i) => !present(x) && ins.slice(i + 1).some(present));
     if (!present(output) || this.steps.some((s) => gapped(s.inputs))) return null;
     return [

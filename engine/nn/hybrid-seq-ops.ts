@@ -37,6 +37,7 @@ export const SEQUENCE_KINDS: ReadonlySet<string> = new Set([
   'pointwise',
   'pad',
   'recurrent',
+  'rnnstate',
 ]);
 
 export const isSequenceUnit = (u: HybridUnit): u is SeqUnit => SEQUENCE_KINDS.has(u.kind);
@@ -139,6 +140,8 @@ export function sequenceFallback(u: SeqUnit, shapes: readonly (readonly number[]
     }
     case 'recurrent':
       return recurrentFallback(u, shapes);
+    case 'rnnstate':
+      return null; // native when its recurrent step is (hybrid-net.ts checks)
     case 'groupnorm': {
       if (!ready(u.gamma) || !ready(u.beta)) return 'deferred';
       const c = x[1]!;
@@ -251,5 +254,9 @@ export function sequenceOp(u: SeqUnit, rec: NetOpRec, shapes: readonly (readonly
       Object.assign(rec, { kind: NET_OP.rnn, p: [u.cell, u.hidden, u.layers, u.directions, u.batchFirst ? 1 : 0, h0, c0], params: u.params });
       return { rec, shape: [x[0]!, x[1]!, u.directions * u.hidden] };
     }
+    case 'rnnstate':
+      // Only the sequence is read natively (the plan keeps the states by it); the other inputs serve an eager run.
+      Object.assign(rec, { kind: NET_OP.rnnState, ins: rec.ins.slice(0, 1), p: [u.port - 1] });
+      return { rec, shape: [u.rows, u.batchFirst ? x[0]! : x[1]!, u.hidden] };
   }
 }

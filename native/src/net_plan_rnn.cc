@@ -10,8 +10,11 @@
 // Inputs: x (T, N, C) or (N, T, C) by batchFirst [, h0 (layers · D, N, H)] [, c0 (same; LSTM)]
 // Buffers: per layer, per direction (forward, then reverse): w_ih (G·H, K), w_hh (G·H, H),
 // b_ih (G·H), b_hh (G·H) — the layer's Gluon-ordered parameters (l0_i2h_weight, ...).
-// Output: the last layer's sequence, (T, N, D·H) or (N, T, D·H); absent begin states are zeros
-// (the final states are written to scratch: a plan step produces one value).
+// Output: the last layer's sequence, (T, N, D·H) or (N, T, D·H); absent begin states are zeros.
+// The final states hn (and cn) (layers · D, N, H), as the eager layer's output ports give them,
+// are written to buffers the plan owns; an rnnState step (p: 0 hn, 1 cn; input: the rnn step's
+// value) makes one of them a value (a step produces one value).
+#include <array>
 #include <cstring>
 #include <memory>
 #include <vector>
@@ -82,13 +85,13 @@ void buildRnn(NetBuild& b, const NetOp& op) {
     if (b.values.at(op.in[k]).dims != stateDims) fail(code::kArgs, "netPlan: rnn begin state must be (layers · directions, N, hidden)");
 
   // The begin states (plain, handles read per run: a plan input's is set per run) or zeros; the
-  // final states go to scratch all layers share.
+  // final states of all layers, plan-owned.
   dnnl::memory h0 = hasH0 ? b.plain(op.in[1]) : dnnl::memory();
   dnnl::memory c0 = hasC0 ? b.plain(op.in[hasH0 ? 2 : 1]) : dnnl::memory();
   const RnnShape s0{mode, t, n, c, h, d};
   dnnl::memory zeros = b.alloc(rnnStateDesc(s0));
   std::memset(zeros.get_data_handle(), 0, zeros.get_desc().get_size());
-  dnnl::memory hn = b.alloc(rnnStateDesc(s0)), cn = b.alloc(rnnStateDesc(s0));
+  dnnl::memory hnAll = b.alloc(plainDesc(stateDims)), cnAll = b.alloc(plainDesc(stateDims));
 
   dnnl::memory x = b.plain(op.in[0]);
   const dims yd = batchFirst ? dims{n, t, d * h} : dims{t, n, d * h};
@@ -135,7 +138,11 @@ void buildRnn(NetBuild& b, const NetOp& op) {
     dnnl::memory hView(rnnStateDesc(s), dnnlEngine(), DNNL_MEMORY_NONE), cView(rnnStateDesc(s), dnnlEngine(), DNNL_MEMORY_NONE);
     const bool lstm = mode == kRnnLstm;
     const size_t offset = static_cast<size_t>(l * layerState) * sizeof(float);
-    b.actions.push_back([=]() mutable {
+    // Layer l's final states are rows l·D .. (l + 1)·D of hn / cn (torch's index layer · D + direction).
+    dnnl::memory hn(rnnStateDesc(s), dnnlEngine(), static_cast<char*>(hnAll.get_data_handle()) + offset);
+    dnnl::memory cn(rnnStateDesc(s), dnnlEngine(), static_cast<char*>(cnAll.get_data_handle()) + offset);
+    // The views hn / cn hold no reference to the buffers they point into: the action keeps them alive.
+    b.actions.push_back([=, keep = std::array<dnnl::memory, 2>{hnAll, cnAll}]() mutable {
       srcView.set_data_handle(in.get_data_handle());
       dstView.set_data_handle(out.get_data_handle());
       hView.set_data_handle(hasH0 ? static_cast<char*>(h0.get_data_handle()) + offset : zeros.get_data_handle());
@@ -153,7 +160,18 @@ void buildRnn(NetBuild& b, const NetOp& op) {
       r.prim.execute(dnnlStream(), args);
     });
   }
+  b.finalStates[static_cast<int>(b.values.size())] = {hnAll, cnAll};
   b.add(yd, y);
+}
+
+void buildRnnState(NetBuild& b, const NetOp& op) {
+  if (op.in.size() != 1 || op.p.size() != 1) fail(code::kArgs, "netPlan: rnnState takes the rnn step's value and 1 number");
+  auto found = b.finalStates.find(op.in[0]);
+  if (found == b.finalStates.end()) fail(code::kArgs, "netPlan: rnnState reads value %d, which no rnn step made", op.in[0]);
+  const int which = static_cast<int>(op.p[0]);
+  if (which != 0 && which != 1) fail(code::kArgs, "netPlan: rnnState takes 0 (hn) or 1 (cn), got %d", which);
+  const dnnl::memory m = found->second[static_cast<size_t>(which)];
+  b.add(m.get_desc().dims(), m);  // plan-owned: it outlives the rnn step's sequence
 }
 
 }  // namespace bs

@@ -2,13 +2,13 @@
 // RNN (tanh, relu), LSTM and GRU, one and two layers, one and both directions, TNC and NTC, with
 // random weights and biases (the GRU's two candidate biases stay apart), compile to one native plan
 // whose output equals the eager forward at batch 1 and 4; so do begin states made inside the graph
-// (h0, and c0 for an LSTM); a graph reading only the sequence port of a recurrent step compiles, one
-// reading hn stays eager; the char-lstm example compiles to one plan (Embedding → LSTM → Dense);
+// (h0, and c0 for an LSTM), and the final states hn / cn read by later steps of a graph (recomputed
+// eagerly when an eager step splits the plan between); the char-lstm example compiles to one plan (Embedding → LSTM → Dense);
 // setData on a recurrent weight rebuilds the plan.
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Add, Dense, GRU, LSTM, np, RNN, Sequential, Slice, type Block } from '../../../engine/index.ts';
+import { Add, Dense, GRU, Lambda, LSTM, np, RNN, Sequential, Slice, type Block, type NDArray } from '../../../engine/index.ts';
 import { loadExample } from '../../../engine/graph/index.ts';
 import { GraphBlock } from '../../../engine/graph/graph-block.ts';
 import { prepareModel } from '../../../engine/export/prepare-model.ts';
@@ -82,35 +82,72 @@ describe('hybridize: recurrent layers in the native plan', () => {
     }
   });
 
-  test('a graph reading only the sequence of a recurrent step (3 output ports) compiles; one reading hn stays eager', () => {
-    for (const readState of [false, true]) {
-      const lstm = new LSTM(4, { bidirectional: true, layout: 'NTC' });
-      const net = new GraphBlock(
-        [
-          step('d', new Dense(8, { flatten: false }), [{ input: 0 }]),
-          { key: 'lstm', block: lstm, inputs: [{ input: 0 }], outputCount: 3 },
-          step('add', new Add(), [
-            { step: 0, port: 0 },
-            { step: 1, port: 0 },
-          ]),
-        ],
-        1,
-        [readState ? { step: 1, port: 1 } : { step: 2, port: 0 }],
-      );
-      randomize(net, [1, 5, 6]);
-      const x = np.random.uniform(-1, 1, [3, 5, 6], { seed: 5 });
-      const warnings = checkClose(net, x);
-      if (!readState) {
-        assert.deepEqual(warnings, []);
-        onePlan(net);
-        continue;
+  test('a graph reading only the sequence of a recurrent step (3 output ports) compiles', () => {
+    const lstm = new LSTM(4, { bidirectional: true, layout: 'NTC' });
+    const net = new GraphBlock(
+      [
+        step('d', new Dense(8, { flatten: false }), [{ input: 0 }]),
+        { key: 'lstm', block: lstm, inputs: [{ input: 0 }], outputCount: 3 },
+        step('add', new Add(), [
+          { step: 0, port: 0 },
+          { step: 1, port: 0 },
+        ]),
+      ],
+      1,
+      [{ step: 2, port: 0 }],
+    );
+    randomize(net, [1, 5, 6]);
+    assert.deepEqual(checkClose(net, np.random.uniform(-1, 1, [3, 5, 6], { seed: 5 })), []);
+    onePlan(net);
+  });
+
+  test('the final states hn and cn (2 layers, both directions) are plan values equal to eager', () => {
+    for (const kind of ['lstm', 'gru'] as const) {
+      for (const layout of ['TNC', 'NTC'] as const) {
+        const rnn = layer(kind, 4, { numLayers: 2, bidirectional: true, layout });
+        const last = kind === 'lstm' ? 2 : 1; // cn, or hn for a GRU
+        const net = new GraphBlock(
+          [
+            { key: 'rnn', block: rnn, inputs: [{ input: 0 }], outputCount: kind === 'lstm' ? 3 : 2 },
+            step('hd', new Dense(4, { flatten: false }), [{ step: 0, port: 1 }]),
+            step('add', new Add(), [
+              { step: 1, port: 0 },
+              { step: 0, port: last },
+            ]),
+          ],
+          1,
+          [{ step: 2, port: 0 }],
+        );
+        const shape = (n: number): number[] => (layout === 'NTC' ? [n, 5, 6] : [5, n, 6]);
+        randomize(net, shape(1));
+        for (const n of [1, 4]) {
+          const x = np.random.uniform(-1, 1, shape(n), { seed: 6 + n });
+          assert.deepEqual(checkClose(net, x), [], `${kind} ${layout} batch ${n}`);
+          onePlan(net);
+          assert.deepEqual(net.call(x).shape, [4, n, 4], 'states: (layers · directions, N, hidden)');
+        }
       }
-      assert.deepEqual(net.call(x).shape, [2, 3, 4], 'hn: (layers · directions, N, hidden)');
-      assert.deepEqual(
-        net.hybridCache!.describe().map((d) => d.replace(/\d+/g, '')),
-        ['eager: graphblock'],
-      );
     }
+  });
+
+  test('a final state read after an eager step is recomputed eagerly, equal to eager', () => {
+    const lstm = new LSTM(4, { numLayers: 2 });
+    const net = new GraphBlock(
+      [
+        { key: 'lstm', block: lstm, inputs: [{ input: 0 }], outputCount: 3 },
+        step('lam', new Lambda((x: NDArray) => x.mul(2)), [{ input: 0 }]),
+        step('hd', new Dense(3, { flatten: false }), [{ step: 0, port: 1 }]),
+      ],
+      1,
+      [{ step: 2, port: 0 }],
+    );
+    randomize(net, [5, 1, 6]);
+    const warnings = checkClose(net, np.random.uniform(-1, 1, [5, 2, 6], { seed: 8 }));
+    assert.doesNotMatch(warnings.join('\n'), /recurrent layer runs eagerly/);
+    assert.deepEqual(
+      net.hybridCache!.describe().map((d) => d.replace(/\d+/g, '')),
+      ['native plan: lstm', 'eager: lambda', 'eager: lstm', 'native plan: dense'],
+    );
   });
 
   test('the char-lstm example compiles to one native plan equal to eager at batch 1 and 4', async () => {
