@@ -3,7 +3,7 @@
 // random weights and biases (the GRU's two candidate biases stay apart), compile to one native plan
 // whose output equals the eager forward at batch 1 and 4; so do begin states made inside the graph
 // (h0, and c0 for an LSTM), and the final states hn / cn read by later steps of a graph (recomputed
-// eagerly when an eager step splits the plan between); the char-lstm example compiles to one plan (Embedding → LSTM → Dense);
+// eagerly when an eager step splits the plan between); the char-lstm and sequence-classifier examples compile to one plan;
 // setData on a recurrent weight rebuilds the plan.
 
 import { describe, test } from 'node:test';
@@ -158,6 +158,15 @@ describe('hybridize: recurrent layers in the native plan', () => {
       assert.match(model.net.hybridCache!.describe()[0]!, /embedding\d* → lstm\d* → dense\d*/);
     }
     assert.ok(model.net.hybridCache!.nativeRuns() >= 2);
+  });
+
+  test('the sequence-classifier example (Embedding → bidirectional GRU → SequenceMean → Dense) is one plan equal to eager', async () => {
+    const model = await prepareModel(loadExample('sequence-classifier'));
+    for (const n of [1, 4]) {
+      assert.deepEqual(checkClose(model.net, ids(n, 24, 28, 'int32')), []);
+      onePlan(model.net);
+      assert.match(model.net.hybridCache!.describe()[0]!, /gru\d* → /);
+    }
   });
 
   test('setData on a recurrent weight rebuilds the plan, whose output follows it', () => {
