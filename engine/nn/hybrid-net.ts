@@ -1,6 +1,7 @@
 // Hybridized forward of networks with convolution, pooling, batch norm and residual adds (LeNet,
 // the ResNet and VGG examples), of Transformers (embedding, positions, layer norm, attention:
-// hybrid-seq-ops.ts) and of recurrent nets (RNN, LSTM, GRU: the same file): the block's hybrid units are laid out as a graph of values (value 0 is the
+// hybrid-seq-ops.ts) and of recurrent nets (RNN, LSTM, GRU and their final states: the same
+// file): the block's hybrid units are laid out as a graph of values (value 0 is the
 // input; Sequential, GraphBlock and Concurrent are inlined), traced once per input signature, and
 // every run of units the native plan covers becomes one compiled plan (native/src/net_plan.h:
 // oneDNN's preferred layouts kept between steps, weights packed and batch norm folded once,
@@ -93,7 +94,8 @@ function layout(units: readonly HybridUnit[], watched: [Block, number][]): { nod
     const outs: number[] = [];
     const stepIns: number[][] = [];
     const states = new Map<string, number>();
-    // A later port (a recurrent step's hn / cn: GraphBlock compiles no other) is a node of its own, made at its first read.
+    // A later port (a recurrent step's hn / cn: GraphBlock compiles no other) is a node of its
+    // own, made at its first read.
     const read = (s: HybridSource): number => {
       if ('input' in s) return input;
       if (s.port === 0) return outs[s.step]!;
