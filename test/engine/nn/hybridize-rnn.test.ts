@@ -3,16 +3,18 @@
 // random weights and biases (the GRU's two candidate biases stay apart), compile to one native plan
 // whose output equals the eager forward at batch 1 and 4; so do begin states made inside the graph
 // (h0, and c0 for an LSTM), and the final states hn / cn read by later steps of a graph (recomputed
-// eagerly when an eager step splits the plan between); the char-lstm and sequence-classifier examples compile to one plan;
+// eagerly when an eager step splits the plan between), also in a document run compiled (the service);
+// the char-lstm and sequence-classifier examples compile to one plan;
 // setData on a recurrent weight rebuilds the plan.
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Add, Dense, GRU, Lambda, LSTM, np, RNN, Sequential, Slice, type Block, type NDArray } from '../../../engine/index.ts';
-import { loadExample } from '../../../engine/graph/index.ts';
+import { loadExample, runModel } from '../../../engine/graph/index.ts';
 import { GraphBlock } from '../../../engine/graph/graph-block.ts';
 import { prepareModel } from '../../../engine/export/prepare-model.ts';
 import type { RecurrentArgs } from '../../../engine/nn/layers/recurrent.ts';
+import { chainDocument } from '../support/chain-document.ts';
 import { checkClose, ids, onePlan, relDiff, step, TOL } from '../support/hybrid-check.ts';
 
 type Kind = 'rnnTanh' | 'rnnRelu' | 'lstm' | 'gru';
@@ -128,6 +130,24 @@ describe('hybridize: recurrent layers in the native plan', () => {
         }
       }
     }
+  });
+
+  test("a document reading an LSTM's hn port runs compiled (the service's forward) as one plan, equal to its eager run", async () => {
+    const doc = chainDocument(
+      [
+        { kind: 'LSTM', name: 'lstm0', attrs: { hiddenSize: 4, numLayers: 2, bidirectional: true } },
+        { kind: 'Dense', name: 'dense0', attrs: { units: 2, flatten: false } },
+      ],
+      [5, -1, 3],
+    );
+    doc.edges[1]!.source.port = 'hn';
+    const model = await prepareModel(doc);
+    const x = np.random.uniform(-1, 1, [5, 3, 3], { seed: 2 });
+    const eager = runModel(model, [x], { compiled: true }).outputs[0]!;
+    const compiled = runModel(model, [x], { compiled: true }).outputs[0]!;
+    assert.deepEqual(compiled.shape, [4, 3, 2]);
+    assert.ok(relDiff(compiled, eager) <= TOL, `compiled differs by ${relDiff(compiled, eager)}`);
+    onePlan(model.net);
   });
 
   test('a final state read after an eager step is recomputed eagerly, equal to eager', () => {
