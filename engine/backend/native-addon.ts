@@ -536,6 +536,8 @@ export const NET_OP = {
   pointwise: 17,
   pad: 18,
   deconv: 19,
+  rnn: 20,
+  rnnState: 21,
 } as const;
 
 /** Opaque handle to a compiled graph forward (netPlan). */

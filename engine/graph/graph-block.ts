@@ -77,11 +77,20 @@ export class GraphBlock extends Block {
   /** A graph with one input and one output compiles as a whole into a hybridized plan (hybrid-net.ts). */
   override hybridUnits(): HybridUnit[] | null {
     if (this.inputCount !== 1 || this.outputs.length !== 1 || this.forward !== GraphBlock.prototype.forward) return null;
-    // Several outputs stay eager; so does an optional port left open before a connected one. Open
-    // trailing ports (an attention layer's key, value and mask) are left out, as a call omits them.
-    if (this.steps.some((s) => s.outputCount > 1)) return null;
+    // A step of several outputs compiles when its block describes itself: read at its first output
+    // only (the units yield it), or a recurrent layer (its final states hn / cn are plan values
+    // too, hybrid-net.ts); other blocks of several outputs keep the graph eager. An optional port
+    // left open before a connected one stays eager too; open trailing ports (an attention layer's
+    // key, value and mask) are left out, as a call omits them.
     const present = (x: StepSource): x is HybridSource => !('absent' in x);
     const output = this.outputs[0]!;
+    const sources = [...this.steps.flatMap((s) => s.inputs), output];
+    const laterPortRead = (i: number): boolean => sources.some((x) => 'step' in x && x.step === i && x.port > 0);
+    const compiles = (s: GraphStep, i: number): boolean => {
+      const units = s.block.hybridUnits();
+      return units !== null && (!laterPortRead(i) || (units.length === 1 && units[0]!.kind === 'recurrent'));
+    };
+    if (this.steps.some((s, i) => s.outputCount > 1 && !compiles(s, i))) return null;
     const gapped = (ins: StepSource[]): boolean => ins.some((x, i) => !present(x) && ins.slice(i + 1).some(present));
     if (!present(output) || this.steps.some((s) => gapped(s.inputs))) return null;
     return [

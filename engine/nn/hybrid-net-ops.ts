@@ -208,6 +208,7 @@ export function encode(rec: NetOpRec, data: (p: Parameter) => NativeBuffer): { p
     case NET_OP.pointwise:
     case NET_OP.embed:
     case NET_OP.attention:
+    case NET_OP.rnn:
       return { p: rec.p, bufs: bufs(rec.params) };
     case NET_OP.transpose:
     case NET_OP.axisReduce:

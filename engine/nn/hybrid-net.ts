@@ -1,6 +1,7 @@
 // Hybridized forward of networks with convolution, pooling, batch norm and residual adds (LeNet,
-// the ResNet and VGG examples) and of Transformers (embedding, positions, layer norm, attention:
-// hybrid-seq-ops.ts): the block's hybrid units are laid out as a graph of values (value 0 is the
+// the ResNet and VGG examples), of Transformers (embedding, positions, layer norm, attention:
+// hybrid-seq-ops.ts) and of recurrent nets (RNN, LSTM, GRU and their final states: the same
+// file): the block's hybrid units are laid out as a graph of values (value 0 is the
 // input; Sequential, GraphBlock and Concurrent are inlined), traced once per input signature, and
 // every run of units the native plan covers becomes one compiled plan (native/src/net_plan.h:
 // oneDNN's preferred layouts kept between steps, weights packed and batch norm folded once,
@@ -13,7 +14,7 @@
 // setData, load, re-initialization, training batch norm updating its running statistics).
 
 import { native, watchWrites, writeEpoch } from '../backend/backend.ts';
-import type { NativeNetPlan } from '../backend/native-addon.ts';
+import { NET_OP, type NativeNetPlan } from '../backend/native-addon.ts';
 import { errors } from '../core/errors.ts';
 import type { Device } from '../ndarray/device.ts';
 import { NDArray } from '../ndarray/ndarray.ts';
@@ -68,7 +69,7 @@ export const CUSTOM_FORWARD =
   'a forward() of its own, which the plan cannot trace (it compiles Dense, Conv2D, pooling, BatchNorm, Add, ' +
   'Activation, Flatten, Dropout, LayerNorm, RMSNorm, Embedding, PositionalEncoding, MultiHeadAttention, ' +
   'ScaledDotProductAttention, Reshape, Transpose, SequenceMean, SequenceLast, Slice, Concat, Multiply, Softmax, ' +
-  'LogSoftmax, GroupNorm, InstanceNorm, PReLU, Clip, Pad, the activation layers, Sequential and graphs of them; ' +
+  'LogSoftmax, GroupNorm, InstanceNorm, PReLU, Clip, Pad, RNN, LSTM, GRU, the activation layers, Sequential and graphs of them; ' +
   'hybridized blocks called inside still compile)';
 
 /** Lays the units out as nodes over numbered values; `watched` collects the containers inlined. */
@@ -91,9 +92,20 @@ function layout(units: readonly HybridUnit[], watched: [Block, number][]): { nod
   const emitGraph = (g: Extract<HybridUnit, { kind: 'graph' }>, input: number): number => {
     watched.push([g.owner, g.owner.structureVersion]);
     const outs: number[] = [];
-    const read = (s: HybridSource): number => ('input' in s ? input : outs[s.step]!);
+    const stepIns: number[][] = [];
+    const states = new Map<string, number>();
+    // A later port (a recurrent step's hn / cn: GraphBlock compiles no other) is a node of its
+    // own, made at its first read.
+    const read = (s: HybridSource): number => {
+      if ('input' in s) return input;
+      if (s.port === 0) return outs[s.step]!;
+      const key = `${s.step}:${s.port}`;
+      if (!states.has(key)) states.set(key, node(stateUnit(g.steps[s.step]!.units, s.port), [outs[s.step]!, ...stepIns[s.step]!]));
+      return states.get(key)!;
+    };
     for (const step of g.steps) {
       const ins = step.inputs.map(read);
+      stepIns.push(ins);
       const units = step.units ?? [{ kind: 'eager', owner: step.block }];
       if (ins.length === 1) outs.push(emit(units, ins[0]!));
       else outs.push(node(units.length === 1 && MULTI_INPUT_KINDS.has(units[0]!.kind) ? units[0]! : { kind: 'eager', owner: step.block }, ins));
@@ -102,6 +114,13 @@ function layout(units: readonly HybridUnit[], watched: [Block, number][]): { nod
   };
   const out = emit(units, 0);
   return { nodes, out, count: next };
+}
+
+/** The node unit of port `port` of a graph step that is one recurrent layer. */
+function stateUnit(units: HybridUnit[] | null, port: number): HybridUnit {
+  const u = units?.length === 1 ? units[0]! : null;
+  if (u?.kind !== 'recurrent') throw new Error(`hybrid-net: output port ${port} of a step that is not a recurrent layer`);
+  return { kind: 'rnnstate', owner: u.owner, port, rows: u.layers * u.directions, hidden: u.hidden, batchFirst: u.batchFirst };
 }
 
 interface Pending {
@@ -189,8 +208,11 @@ export function traceNet(
     const inShapes = node.ins.map((v) => shapes[v]!);
     const other = node.ins.map(dtypeOf).find((d) => d !== 'float32');
     const readsIds = other === 'int32' && node.unit.kind === 'embedding';
+    // A final state is native only with its recurrent step in the same segment (the plan keeps it there).
+    const stateAlone = node.unit.kind === 'rnnstate' && pending?.producer.get(node.ins[0]!)?.kind !== NET_OP.rnn;
     const why =
       unsupported ??
+      (stateAlone ? 'its recurrent layer runs eagerly' : null) ??
       (other !== undefined && !readsIds ? `${other} input: in a compiled plan only an Embedding reads (int32) ids` : nativeFallback(node.unit, inShapes));
     if (why === null) {
       pending ??= { recs: [], producer: new Map(), members: new Set() };
@@ -209,12 +231,18 @@ export function traceNet(
     const owner = node.unit.owner;
     if (why === 'deferred') complete = false;
     else if (node.unit.kind === 'eager') eagerWhy.push([`${owner.name} (${owner.constructor.name})`, CUSTOM_FORWARD]);
-    else if (!unsupported) eagerWhy.push([`${owner.name} (${owner.constructor.name})`, why]);
+    else if (!unsupported && !stateAlone) eagerWhy.push([`${owner.name} (${owner.constructor.name})`, why]);
     if (node.unit.kind === 'eager') owner.hybridCache?.silence();
     flush();
     const u = node.unit;
     const run =
-      u.kind === 'eager' ? (...xs: NDArray[]) => owner.call(...xs) : u.kind === 'concat' && u.run ? u.run : (...xs: NDArray[]) => owner._callEager(...xs);
+      u.kind === 'eager'
+        ? (...xs: NDArray[]) => owner.call(...xs)
+        : u.kind === 'concat' && u.run
+          ? u.run
+          : u.kind === 'rnnstate'
+            ? (_y: NDArray, ...xs: NDArray[]) => owner.callOutputs(...xs)[u.port]!
+            : (...xs: NDArray[]) => owner._callEager(...xs);
     const y = run(...node.ins.map((v) => env[v]!));
     env[node.out] = y;
     shapes[node.out] = [...y.shape];

@@ -3,7 +3,8 @@
 // (projections, per-head scores, causal mask, softmax and mixing in one step) and
 // ScaledDotProductAttention, and the layers between them (Reshape, Transpose, SequenceMean,
 // SequenceLast, Slice, Concat, Softmax, PReLU, Clip, Pad: native/src/net_plan_shape.cc; Multiply: the
-// add step). Which inputs a step takes, its output shape and numbers;
+// add step) and the recurrent layers (RNN, LSTM, GRU: native/src/net_plan_rnn.cc). Which inputs a
+// step takes, its output shape and numbers;
 // hybrid-net-ops.ts calls these for those kinds.
 
 import { NET_OP, PAD_MODE } from '../backend/native-addon.ts';
@@ -35,6 +36,8 @@ export const SEQUENCE_KINDS: ReadonlySet<string> = new Set([
   'groupnorm',
   'pointwise',
   'pad',
+  'recurrent',
+  'rnnstate',
 ]);
 
 export const isSequenceUnit = (u: HybridUnit): u is SeqUnit => SEQUENCE_KINDS.has(u.kind);
@@ -135,6 +138,10 @@ export function sequenceFallback(u: SeqUnit, shapes: readonly (readonly number[]
       const n = prod(u.alpha.shape ?? []);
       return n === 1 || (x.length >= 2 && u.alpha.shape!.length === 1 && n === x[1]) ? null : `alpha ${show(u.alpha.shape ?? [])} for input ${show(x)}`;
     }
+    case 'recurrent':
+      return recurrentFallback(u, shapes);
+    case 'rnnstate':
+      return null; // native when its recurrent step is (hybrid-net.ts checks)
     case 'groupnorm': {
       if (!ready(u.gamma) || !ready(u.beta)) return 'deferred';
       const c = x[1]!;
@@ -143,6 +150,18 @@ export function sequenceFallback(u: SeqUnit, shapes: readonly (readonly number[]
       return null;
     }
   }
+}
+
+/** Why a recurrent layer cannot be a native step (its begin states, when given, are (layers · D, N, H)). */
+function recurrentFallback(u: Extract<SeqUnit, { kind: 'recurrent' }>, shapes: readonly (readonly number[])[]): string | null {
+  if (!u.params.every(ready)) return 'deferred';
+  if (u.params.some((p) => p.dtype !== 'float32')) return 'parameters that are not float32: net plans run float32';
+  const x = shapes[0]!;
+  if (x.length !== 3) return `input ${show(x)}: a recurrent layer takes (T, N, C) or (N, T, C)`;
+  if (u.params[0]!.shape?.[1] !== x[2]) return `input of ${x[2]} features but weight ${show(u.params[0]!.shape ?? [])}`;
+  const state = [u.layers * u.directions, u.batchFirst ? x[0]! : x[1]!, u.hidden];
+  const bad = shapes.slice(1).find((s) => !same(s, state));
+  return bad ? `begin state ${show(bad)}, not ${show(state)}` : null;
 }
 
 /** The axis as an index into x, or -1 when out of range. */
@@ -229,5 +248,15 @@ export function sequenceOp(u: SeqUnit, rec: NetOpRec, shapes: readonly (readonly
     case 'groupnorm':
       Object.assign(rec, { kind: NET_OP.groupNorm, p: [u.eps, u.groups], params: [u.gamma, u.beta] });
       return { rec, shape: [...x] };
+    case 'recurrent': {
+      // Inputs x [, h0 [, c0]]: an LSTM given only h0 starts its cell state at zeros.
+      const [h0, c0] = [shapes.length > 1 ? 1 : 0, shapes.length > 2 ? 1 : 0];
+      Object.assign(rec, { kind: NET_OP.rnn, p: [u.cell, u.hidden, u.layers, u.directions, u.batchFirst ? 1 : 0, h0, c0], params: u.params });
+      return { rec, shape: [x[0]!, x[1]!, u.directions * u.hidden] };
+    }
+    case 'rnnstate':
+      // Only the sequence is read natively (the plan keeps the states by it); the other inputs serve an eager run.
+      Object.assign(rec, { kind: NET_OP.rnnState, ins: rec.ins.slice(0, 1), p: [u.port - 1] });
+      return { rec, shape: [u.rows, u.batchFirst ? x[0]! : x[1]!, u.hidden] };
   }
 }

@@ -10,9 +10,9 @@ import type { Block } from './block.ts';
 import type { Parameter } from './parameter.ts';
 
 /** The unit kinds that take several inputs in a graph (the others take one). */
-export const MULTI_INPUT_KINDS: ReadonlySet<string> = new Set(['add', 'mul', 'concat', 'attention', 'sdpa']);
+export const MULTI_INPUT_KINDS: ReadonlySet<string> = new Set(['add', 'mul', 'concat', 'attention', 'sdpa', 'recurrent']);
 
-/** Where a graph step reads an input: the graph's input (its only one) or an earlier step's first output. */
+/** Where a graph step reads an input: the graph's input (its only one) or an earlier step's output (port > 0: a recurrent layer's final states). */
 export type HybridSource = { input: number } | { step: number; port: number };
 
 export type HybridUnit =
@@ -71,6 +71,17 @@ export type HybridUnit =
       outBias: Parameter | null;
       keepWeights: boolean;
     }
+  /**
+   * A recurrent layer (RNN, LSTM, GRU), inputs data [, h0 [, c0]]: cell is rnn.h's RnnMode (0 RNN
+   * tanh, 1 RNN relu, 2 LSTM, 3 GRU); params per layer and direction in Gluon's order
+   * (l0_i2h_weight, l0_h2h_weight, l0_i2h_bias, l0_h2h_bias, r0_..., l1_...); the sequence output only.
+   */
+  | { kind: 'recurrent'; owner: Block; cell: number; hidden: number; layers: number; directions: 1 | 2; batchFirst: boolean; params: Parameter[] }
+  /**
+   * A final state of a recurrent step in a graph (port 1: hn, 2: cn), (rows = layers · D, N, hidden);
+   * inputs: the step's output sequence, then the step's own inputs (an eager run recomputes from them).
+   */
+  | { kind: 'rnnstate'; owner: Block; port: number; rows: number; hidden: number; batchFirst: boolean }
   /** PReLU (alpha: 1 or C slopes, per channel on axis 1) or Clip (clip: [min, max]). */
   | { kind: 'pointwise'; owner: Block; alpha: Parameter | null; clip: [number, number] | null }
   /** Padding of the axes after N and C (pairs(x): (before, after) per such axis); mode constant, reflect or replicate. */

@@ -16,7 +16,8 @@ import { describe } from './operands.ts';
 
 /** The cell: PyTorch's RNN with tanh or relu, LSTM (gates i, f, g, o) or GRU (r, z, n). */
 export type RecurrentCell = 'rnnTanh' | 'rnnRelu' | 'lstm' | 'gru';
-const CELL_CODE: Readonly<Record<RecurrentCell, number>> = { rnnTanh: 0, rnnRelu: 1, lstm: 2, gru: 3 };
+/** The addon's RnnMode per cell (native/src/ops/rnn.h). */
+export const CELL_CODE: Readonly<Record<RecurrentCell, number>> = { rnnTanh: 0, rnnRelu: 1, lstm: 2, gru: 3 };
 const CELL_GATES: Readonly<Record<RecurrentCell, number>> = { rnnTanh: 1, rnnRelu: 1, lstm: 4, gru: 3 };
 
 /** One layer's parameters, PyTorch's shapes with the directions stacked first: (D, G·H, C), (D, G·H, H), (D, G·H). */

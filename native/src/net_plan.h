@@ -2,7 +2,7 @@
 // residual networks): convolution with batch norm folded in and bias, residual sum and activation
 // as oneDNN post-ops, pooling, batch norm, add, activation, reshape and linear, and the Transformer's
 // steps (layer norm, embedding, position table, attention: net_plan_seq.cc; transpose, slice,
-// concat, softmax, axis mean / last: net_plan_shape.cc), run back to back
+// concat, softmax, axis mean / last: net_plan_shape.cc) and recurrent layers (net_plan_rnn.cc), run back to back
 // with no JS between them. Built once per input signature:
 //
 // - every primitive is created once, with format_tag::any, so oneDNN picks its preferred (blocked)
@@ -20,7 +20,9 @@
 #include <oneapi/dnnl/dnnl.hpp>
 
 #include <cstdint>
+#include <array>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -38,6 +40,7 @@ enum NetOpKind : int {
   kNetGroupNorm,                                                      // net_plan_seq.cc
   kNetPointwise, kNetPad,                                             // net_plan_shape.cc
   kNetDeconv,                                                         // net_plan_deconv.cc
+  kNetRnn, kNetRnnState,                                              // net_plan_rnn.cc
   kNumNetOps
 };
 
@@ -70,6 +73,9 @@ class NetBuild {
   std::vector<NetValue>& values;
   std::vector<std::function<void()>>& actions;
   const size_t inputs;  // values 0 .. inputs - 1 are the plan's inputs (their handles are set per run)
+  // A recurrent step's final states (hn, cn: plan-owned, plain), by the value id of its output
+  // sequence: an rnnState step makes them values (net_plan_rnn.cc).
+  std::map<int, std::array<dnnl::memory, 2>> finalStates;
 
   // A memory in layout `want` holding value v when the next action runs: v's own memory if it is
   // kept in that layout, else a buffer of its own that a reorder action (added now) fills.
@@ -139,6 +145,8 @@ void buildSoftmax(NetBuild& b, const NetOp& op);
 void buildPointwise(NetBuild& b, const NetOp& op);
 void buildPad(NetBuild& b, const NetOp& op);
 void buildDeconv(NetBuild& b, const NetOp& op);  // net_plan_deconv.cc
+void buildRnn(NetBuild& b, const NetOp& op);     // net_plan_rnn.cc: RNN, LSTM, GRU layers
+void buildRnnState(NetBuild& b, const NetOp& op);  // and their final states
 
 class NetPlan {
  public:

@@ -11,7 +11,7 @@
 //   reshape:   the new dims (same element count)
 //   linear:    outUnits, act, flatten | w, bias  (act fused where oneDNN has it: linear.h)
 //   (layerNorm, groupNorm, embed, tableAdd, attention: net_plan_seq.cc; transpose, axisReduce, slice, concat,
-//   softmax, pointwise, pad: net_plan_shape.cc; deconv: net_plan_deconv.cc)
+//   softmax, pointwise, pad: net_plan_shape.cc; deconv: net_plan_deconv.cc; rnn, rnnState: net_plan_rnn.cc)
 // act is a UnaryOp code or -1.
 #include <cmath>
 #include <cstring>
@@ -249,6 +249,8 @@ void buildNetOp(NetBuild& b, const NetOp& op) {
     case kNetPointwise: return buildPointwise(b, op);
     case kNetPad: return buildPad(b, op);
     case kNetDeconv: return buildDeconv(b, op);
+    case kNetRnn: return buildRnn(b, op);
+    case kNetRnnState: return buildRnnState(b, op);
     default: fail(code::kArgs, "netPlan: unknown op kind %d", op.kind);
   }
 }

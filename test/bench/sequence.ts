@@ -50,7 +50,7 @@ const lstmLayer = (): GraphDocument =>
 /** hybrid: also timed hybridized (one native net plan: hybrid-seq-ops.ts), interleaved with eager and onnxruntime. */
 const MODELS = [
   { label: 'Transformer block (T 32, E 32, 4 heads, FF 128)', doc: transformerBlock, torch: 'transformer', hybrid: true },
-  { label: 'LSTM layer (T 32, 32 → 64)', doc: lstmLayer, torch: 'lstm', hybrid: false },
+  { label: 'LSTM layer (T 32, 32 → 64)', doc: lstmLayer, torch: 'lstm', hybrid: true },
 ] as const;
 
 const TORCH_STEP = String.raw`

@@ -17,7 +17,8 @@ import { np } from '../../ndarray/np.ts';
 import { Block } from '../block.ts';
 import type { Parameter } from '../parameter.ts';
 import { modelErrors, pyTuple } from '../model-errors.ts';
-import { fusedRecurrentFits } from '../../ops/recurrent.ts';
+import { CELL_CODE, fusedRecurrentFits } from '../../ops/recurrent.ts';
+import type { HybridUnit } from '../hybrid-units.ts';
 import { recurrentToOnnx } from './recurrent-onnx.ts';
 import { cellOf, composedLayer, fusedLayer, type LayerRun } from './recurrent-run.ts';
 import { shapeRule, type Attrs, type AttrSpec, type LayerSpec, type PortSpec, type ShapeLike } from './layer-spec.ts';
@@ -331,6 +332,23 @@ export abstract class RecurrentLayer extends Block {
     const dirs = this.bidirectional ? 2 : 1;
     if (fused) return fusedLayer(cellOf(this.mode, this.activation), seq, l, dirs, this.hiddenSize, weight, h0, c0);
     return composedLayer({ mode: this.mode, activation: this.activation, hidden: this.hiddenSize, gates: GATES[this.mode] }, seq, l, dirs, weight, h0, c0);
+  }
+
+  /** One native step of a hybridized plan (native/src/net_plan_rnn.cc): the sequence output, as forward() returns it. */
+  override hybridUnits(): HybridUnit[] | null {
+    if (this.forward !== RecurrentLayer.prototype.forward) return null;
+    return [
+      {
+        kind: 'recurrent',
+        owner: this,
+        cell: CELL_CODE[cellOf(this.mode, this.activation)],
+        hidden: this.hiddenSize,
+        layers: this.numLayers,
+        directions: this.bidirectional ? 2 : 1,
+        batchFirst: this.layout === 'NTC',
+        params: paramNames(this.numLayers, this.bidirectional).map((n) => this.weights.get(n)!),
+      },
+    ];
   }
 
   override getConfig(): Record<string, unknown> {

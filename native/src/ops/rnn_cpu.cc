@@ -6,12 +6,14 @@
 // layout the primitive picks (format_tag::any; backward picks another). Biases: oneDNN has one
 // per gate, so b_ih + b_hh, except the GRU's candidate gate, whose two biases stay apart (the
 // linear-before-reset GRU's extra bias is PyTorch's b_hn); the gradient of a summed bias goes to
-// both. Primitives are cached per cell, shape, training flag and thread count.
+// both. Primitives are cached per cell, shape, training flag and thread count. Compiled plans
+// (net_plan_rnn.cc) build their forward-inference primitives and packed weights here too (rnn_dnnl.h).
 #include <cstring>
 #include <vector>
 
 #include "../dnnl_common.h"
 #include "rnn.h"
+#include "rnn_dnnl.h"
 
 namespace bs {
 
@@ -34,14 +36,15 @@ struct Descs {
   md src, iter, wl, wi, bias, dst;
 };
 
-Descs descsFor(const RnnShape& s) {
+// srcNtc / dstNtc: the sequence in or out lies batch first, (N, T, C) (oneDNN's ntc).
+Descs descsFor(const RnnShape& s, bool srcNtc = false, bool dstNtc = false) {
   const int64_t g = rnnGates(s.mode);
-  return {md({s.t, s.n, s.c}, f32, tag::tnc),
+  return {md({s.t, s.n, s.c}, f32, srcNtc ? tag::ntc : tag::tnc),
           md({1, s.d, s.n, s.h}, f32, tag::ldnc),
           md({1, s.d, s.c, g, s.h}, f32, tag::any),
           md({1, s.d, s.h, g, s.h}, f32, tag::any),
           md({1, s.d, biasGates(s.mode), s.h}, f32, tag::ldgo),
-          md({s.t, s.n, s.d * s.h}, f32, tag::tnc)};
+          md({s.t, s.n, s.d * s.h}, f32, dstNtc ? tag::ntc : tag::tnc)};
 }
 
 // PyTorch's per-direction (G·H, K) weights are oneDNN's ldgoi (1, D, K, G, H) as they lie.
@@ -66,8 +69,8 @@ CachedPrim forwardEntry(const Pd& pd) {
   return c;
 }
 
-CachedPrim buildForward(const RnnShape& s, bool training) {
-  const Descs d = descsFor(s);
+CachedPrim buildForward(const RnnShape& s, bool training, bool srcNtc = false, bool dstNtc = false) {
+  const Descs d = descsFor(s, srcNtc, dstNtc);
   const auto pk = training ? dnnl::prop_kind::forward_training : dnnl::prop_kind::forward_inference;
   auto& eng = dnnlEngine();
   if (s.mode == kRnnLstm) {
@@ -198,6 +201,18 @@ void unpackBias(const RnnShape& s, const std::vector<float>& db, float* dbIh, fl
 }
 
 }  // namespace
+
+RnnInference rnnInference(const RnnShape& s, bool srcNtc, bool dstNtc) {
+  CachedPrim c = buildForward(s, false, srcNtc, dstNtc);
+  return {c.prim, c.md[0], c.md[1]};
+}
+
+dnnl::memory::desc rnnUserWeights(const RnnShape& s, int64_t k) { return userWeights(s, k); }
+dnnl::memory::desc rnnBiasDesc(const RnnShape& s) { return descsFor(s).bias; }
+dnnl::memory::desc rnnStateDesc(const RnnShape& s) { return descsFor(s).iter; }
+std::vector<float> rnnPackWeights(const RnnShape& s, const float* w, int64_t k) { return packWeights(s, w, k); }
+std::vector<float> rnnPackBias(const RnnShape& s, const float* bIh, const float* bHh) { return packBias(s, bIh, bHh); }
+int rnnThreadsForStep(const RnnShape& s) { return threadsForStep(s); }
 
 int64_t rnnWorkspaceBytes(const RnnShape& s) {
   int64_t bytes = 0;
