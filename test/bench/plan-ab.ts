@@ -2,8 +2,8 @@
 // one process — eager, the hybridized plan in each variant named by --variants, and
 // onnxruntime-node on the same weights. A variant is the value of BLOCKSMITH_LINEAR_PLAN while the
 // plan is built (native/src/ops/linear_plan.cc reads it then): `plain` is the plan without packed
-// weights (the eager runners), any other name the default plan; a native experiment adds its own
-// names there. On a machine shared with other work only the ratios of interleaved calls mean
+// weights (the eager runners), `spread` one-row chains on the pool even while a core is busy, any
+// other name the default plan; a native experiment adds its own names there. On a machine shared with other work only the ratios of interleaved calls mean
 // something, so it prints those, medians and best times, with the load of the run.
 //
 //   node --import tsx test/bench/plan-ab.ts [--variants=plain,packed] [--cases=mlp1024-64,...]

@@ -5,7 +5,8 @@
 // one-row layers run as one job of our thread pool (OneRowChain); layers oneDNN will not pack run
 // the eager runners (linear_kernels.h) with primitives and memory objects kept across calls. Packed results equal eager mode's within float32 rounding (the same GEMM kernel, though not
 // promised bit for bit). BLOCKSMITH_LINEAR_PLAN=plain, read when a plan is built, gives the plan as
-// it was before packing (the eager runners for every layer; the A/B of test/bench/plan-ab.ts).
+// it was before packing (the eager runners for every layer; the A/B of test/bench/plan-ab.ts);
+// BLOCKSMITH_LINEAR_PLAN=spread keeps one-row chains on the pool while a core is busy.
 #include <algorithm>
 #include <atomic>
 #include <exception>
@@ -225,7 +226,7 @@ inline void cpuRelax() {
 // kernels as eager mode, so the same results.
 class OneRowChain final : public PlanStep {
  public:
-  explicit OneRowChain(std::vector<LinearParams> layers) : layers_(std::move(layers)) {
+  OneRowChain(std::vector<LinearParams> layers, bool aloneWhenBusy) : layers_(std::move(layers)), aloneWhenBusy_(aloneWhenBusy) {
     for (LinearParams& p : layers_) {
       const int64_t per = usesDnnl(p) ? columnChunk(p) : 0;
       cols_.push_back(per > 0 ? std::make_unique<PreparedColumns>(p, per) : nullptr);
@@ -256,7 +257,11 @@ class OneRowChain final : public PlanStep {
       done_[l].store(0, std::memory_order_relaxed);
     }
     error_ = nullptr;
-    const int threads = threadBudget();
+    // While a core is busy elsewhere the chain runs on the calling thread alone: a pool thread
+    // sharing that core, preempted holding a slice, held every layer back (plan-ab.ts --busy, the
+    // 21-layer 512-wide MLP at batch 1: medians 2.7 ms alone against 3.0-10.4 ms spread over two;
+    // BLOCKSMITH_LINEAR_PLAN=spread keeps the pool for such A/B runs). Same slices, same results.
+    const int threads = aloneWhenBusy_ && availableThreads() < threadBudget() ? 1 : threadBudget();
     withDnnl("linearPlan", [&] {
       parallelChunks(threads, threads, [&](int64_t) { walk(); });
       if (error_) std::rethrow_exception(error_);  // inside withDnnl: a dnnl::error becomes a coded error
@@ -293,6 +298,7 @@ class OneRowChain final : public PlanStep {
   std::vector<std::unique_ptr<PreparedColumns>> cols_;  // null: the plain kernel, whole
   std::vector<std::shared_ptr<Storage>> hidden_;
   std::unique_ptr<std::atomic<int64_t>[]> next_, done_;
+  bool aloneWhenBusy_;
   std::mutex errorMutex_;
   std::exception_ptr error_;
 };
@@ -307,7 +313,7 @@ std::vector<std::unique_ptr<PlanStep>> linearSteps(DType dtype, int64_t rows, co
     // Worth a pool job only with two layers or more, one of them split.
     const bool split = std::any_of(run.begin(), run.end(), [](const LinearParams& p) { return usesDnnl(p) && columnChunk(p) > 0; });
     if (run.size() > 1 && split) {
-      steps.push_back(std::make_unique<OneRowChain>(std::move(run)));
+      steps.push_back(std::make_unique<OneRowChain>(std::move(run), !(mode != nullptr && std::strcmp(mode, "spread") == 0)));
     } else {
       for (const LinearParams& p : run) steps.push_back(std::make_unique<LinearStep>(p, compiled));
     }
