@@ -101,31 +101,40 @@ void forwardImages(const ConvParams& p, const CachedPrim& c, int64_t r0) {
   run(c, g, std::move(args));
 }
 
+// Runs images(c, r0) over g's batch with c made by make(geometry, userScratch): whole, or while
+// other processes keep a core busy as chunks of images, each a one-thread primitive taken by our
+// pool's threads as they come (threading.h chunkRowsFor): an OpenMP team would wait at its
+// barriers for the member whose core is shared. Each image goes through the same kernel.
+template <typename Make, typename Images>
+void overImages(const ConvGeom& g, Make make, Images images) {
+  const int64_t rows = chunkRowsFor(g.n, work(g));
+  if (rows == 0) {
+    images(make(g, false), 0);
+    return;
+  }
+  ThreadScope one(1);
+  ConvGeom full = g, last = g;
+  full.n = rows;
+  const int64_t chunks = (g.n + rows - 1) / rows;
+  last.n = g.n - (chunks - 1) * rows;
+  const CachedPrim cFull = make(full, true), cLast = last.n == rows ? cFull : make(last, true);
+  parallelChunks(chunks, threadBudget(), [&](int64_t k) {
+    ThreadScope single(1);
+    images(k + 1 == chunks ? cLast : cFull, k * rows);
+  });
+}
+
 void forwardDnnl(const ConvParams& p) {
   const ConvGeom& g = p.g;
   dnnl::algorithm alg = dnnl::algorithm::eltwise_relu;
   const bool fuse = fusedAlgorithm(p.activation, &alg);
-  // While other processes keep a core busy, a batch runs as chunks of images, each a one-thread
-  // primitive taken by our pool's threads as they come (threading.h chunkRowsFor): an OpenMP team
-  // would wait at its barriers for the member whose core is shared. Same kernel per image.
-  if (const int64_t rows = chunkRowsFor(g.n, work(g))) {
-    ThreadScope one(1);
-    ConvGeom full = g, last = g;
-    full.n = rows;
-    const int64_t chunks = (g.n + rows - 1) / rows;
-    last.n = g.n - (chunks - 1) * rows;
-    const CachedPrim cFull = forwardPrim(p, full, fuse, alg, true), cLast = last.n == rows ? cFull : forwardPrim(p, last, fuse, alg, true);
-    parallelChunks(chunks, threadBudget(), [&](int64_t k) {
-      ThreadScope single(1);
-      forwardImages(p, k + 1 == chunks ? cLast : cFull, k * rows);
-    });
-  } else {
-    forwardImages(p, forwardPrim(p, g, fuse, alg), 0);
-  }
+  overImages(
+      g, [&](const ConvGeom& geom, bool userScratch) { return forwardPrim(p, geom, fuse, alg, userScratch); },
+      [&](const CachedPrim& c, int64_t r0) { forwardImages(p, c, r0); });
   if (p.activation >= 0 && !fuse) unaryCpu(UnaryParams{p.activation, p.dtype, p.y, p.y, g.n * g.o * g.oh * g.ow});
 }
 
-CachedPrim backwardDataPrim(const ConvGeom& g, bool userScratch = false) {
+CachedPrim backwardDataPrim(const ConvGeom& g, bool userScratch) {
   return getPrimitive(geomKey(PrimKind::ConvBackwardData, g, 0, 0, userScratch), [&] {
     ConvDescs d(g);
     dnnl::convolution_forward::primitive_desc hint(d.forward(dnnl::prop_kind::forward_training, false), dnnlEngine());
@@ -149,23 +158,9 @@ void backwardDataImages(const ConvParams& p, const CachedPrim& c, int64_t r0) {
   run(c, g, {{DNNL_ARG_DIFF_SRC, mem(c.md[0], dx)}, {DNNL_ARG_WEIGHTS, mem(c.md[1], p.w)}, {DNNL_ARG_DIFF_DST, mem(c.md[3], dy)}});
 }
 
-// As the forward: chunks of images while a core is busy elsewhere (each image's gradient is its own).
+// As the forward (each image's gradient is its own).
 void backwardDataDnnl(const ConvParams& p) {
-  const ConvGeom& g = p.g;
-  if (const int64_t rows = chunkRowsFor(g.n, work(g))) {
-    ThreadScope one(1);
-    ConvGeom full = g, last = g;
-    full.n = rows;
-    const int64_t chunks = (g.n + rows - 1) / rows;
-    last.n = g.n - (chunks - 1) * rows;
-    const CachedPrim cFull = backwardDataPrim(full, true), cLast = last.n == rows ? cFull : backwardDataPrim(last, true);
-    parallelChunks(chunks, threadBudget(), [&](int64_t k) {
-      ThreadScope single(1);
-      backwardDataImages(p, k + 1 == chunks ? cLast : cFull, k * rows);
-    });
-    return;
-  }
-  backwardDataImages(p, backwardDataPrim(g), 0);
+  overImages(p.g, backwardDataPrim, [&](const CachedPrim& c, int64_t r0) { backwardDataImages(p, c, r0); });
 }
 
 void backwardWeightsDnnl(const ConvParams& p) {
