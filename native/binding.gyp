@@ -34,6 +34,8 @@
         "src/net_plan_shape.cc",
         "src/net_plan_deconv.cc",
         "src/api_plan.cc",
+        "src/gpu_plan.cc",
+        "src/api_gpu_plan.cc",
         "src/ops/fill_cast_cpu.cc",
         "src/ops/random_cpu.cc",
         "src/ops/strided_cpu.cc",
