@@ -286,6 +286,7 @@ GpuPlan::GpuPlan(int device, const std::vector<std::vector<int64_t>>& inputs, co
     : device_(device), numInputs_(inputs.size()), outputs_(outputs), dims_(inputs) {
   if (!cudaCompiled()) fail(code::kNoCuda, "gpuPlan: %s", cudaUnavailableReason());
   const int n = cudaBackend().deviceCount();
+  if (n == 0) fail(code::kNoCuda, "gpuPlan: %s", cudaUnavailableReason());
   if (device < 0 || device >= n) fail(code::kNoCuda, "gpuPlan: gpu(%d) does not exist; this machine has %d GPU(s)", device, n);
   GpuPlanBuilder(*this, inputs.size() + ops.size()).build(ops);
 }
