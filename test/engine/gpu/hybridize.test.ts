@@ -175,6 +175,27 @@ describe('hybridize on gpu(0): compiled CUDA plans', { skip }, () => {
     assert.equal(net.hybridCache!.nativeStats().kernels, 6);
   });
 
+  test('a residual over two Dense layers: its operand outlives the buffers pooled in between', () => {
+    // dense a is read again after b and c were computed: the pool must not hand a's buffer to them.
+    const net = new GraphBlock(
+      [
+        step('a', new Dense(32, { activation: 'relu', inUnits: 7 }), [{ input: 0 }]),
+        step('b', new Dense(32, { activation: 'tanh', inUnits: 32 }), [{ step: 0, port: 0 }]),
+        step('c', new Dense(32, { inUnits: 32 }), [{ step: 1, port: 0 }]),
+        step('s', new Add(), [
+          { step: 2, port: 0 },
+          { step: 0, port: 0 },
+        ]),
+        step('o', new Dense(3, { inUnits: 32 }), [{ step: 3, port: 0 }]),
+      ],
+      1,
+      [{ step: 4, port: 0 }],
+    );
+    net.initialize();
+    for (const batch of [1, 64]) checkGpu(net, np.random.uniform(-1, 1, [batch, 7], { seed: batch + 21 }));
+    oneGpuPlan(net, /^dense\d+ → dense\d+ → dense\d+ → add\d+ → dense\d+$/);
+  });
+
   test('a layer the GPU plan does not take runs eagerly between two CUDA plans, named with its reason', () => {
     const net = new Sequential().add(new Dense(12, { activation: 'relu', inUnits: 6 }), new LayerNorm(), new Dense(3, { inUnits: 12 }));
     net.initialize();
