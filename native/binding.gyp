@@ -35,6 +35,8 @@
         "src/net_plan_deconv.cc",
         "src/net_plan_rnn.cc",
         "src/api_plan.cc",
+        "src/gpu_plan.cc",
+        "src/api_gpu_plan.cc",
         "src/ops/fill_cast_cpu.cc",
         "src/ops/random_cpu.cc",
         "src/ops/strided_cpu.cc",

@@ -146,6 +146,10 @@ function guard(raw: NativeAddon): NativeAddon {
     for (const o of outputs) f(o);
     raw.netPlanRun(plan, inputs, outputs);
   };
+  g.gpuPlanRun = (plan, inputs, outputs) => {
+    for (const o of outputs) f(o);
+    raw.gpuPlanRun(plan, inputs, outputs);
+  };
   // Training batch norm updates the running statistics in place.
   g.batchNorm = (dt, x, gamma, beta, rm, rv, y, sm, sv, n, c, s, eps, momentum, training) => {
     f(rm);

@@ -125,6 +125,8 @@ export interface NativeMemoryStats {
   liveBuffers: number;
   peakBytes: number;
   budgetBytes: number; // allocations that would push liveBytes past this fail
+  allocations: number; // buffers allocated since the addon loaded (a counter: GC never lowers it)
+  gpuAllocations: number; // of which on a GPU
 }
 
 export interface NativeBufferInfo {
@@ -353,6 +355,25 @@ export interface NativeAddon extends RecurrentEntryPoints {
   netPlanRun(plan: NativeNetPlan, inputs: readonly NativeBuffer[], outputs: readonly NativeBuffer[]): void;
   /** What a net plan holds: how often it ran, the bytes it owns (activations, packed weights), its actions and threads. */
   netPlanStats(plan: NativeNetPlan): { runs: number; bytes: number; actions: number; threads: number };
+  /**
+   * A compiled float32 forward on gpu(device) (native/src/gpu_plan.h): netPlan's arguments, with
+   * parameter buffers on that GPU (read in place); the kinds are linear, act, reshape and add
+   * (p[1] = 1: multiply) only. Intermediate buffers are allocated once, here. E_NO_CUDA without
+   * CUDA, E_NATIVE_ARGS for another kind. Freed by the GC.
+   */
+  gpuPlan(
+    device: number,
+    inputDims: readonly (readonly number[])[],
+    kinds: readonly number[],
+    ins: readonly (readonly number[])[],
+    ps: readonly (readonly number[])[],
+    bufs: readonly (readonly (NativeBuffer | null)[])[],
+    outputs: readonly number[],
+  ): NativeGpuPlan;
+  /** Queues a GPU plan's forward on the device's stream (no wait): float32 buffers on its GPU (outputs overwritten). */
+  gpuPlanRun(plan: NativeGpuPlan, inputs: readonly NativeBuffer[], outputs: readonly NativeBuffer[]): void;
+  /** What a GPU plan holds: runs, device bytes and buffers it allocated (all at build), kernels launched per run. */
+  gpuPlanStats(plan: NativeGpuPlan): { runs: number; bytes: number; buffers: number; kernels: number };
 
   // ---- convolution and pooling over NCHW (1-d ops pass H = 1), float dtypes
   /**
@@ -543,6 +564,11 @@ export const NET_OP = {
 /** Opaque handle to a compiled graph forward (netPlan). */
 export interface NativeNetPlan {
   readonly __nativeNetPlan: unique symbol;
+}
+
+/** Opaque handle to a compiled graph forward on a GPU (gpuPlan). */
+export interface NativeGpuPlan {
+  readonly __nativeGpuPlan: unique symbol;
 }
 
 /** Opaque handle to a prepared linear chain (linearPlan). */

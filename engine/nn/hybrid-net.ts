@@ -9,12 +9,16 @@
 // forward, a parameter waiting for deferred initialization, broadcasting adds, float64) splits the
 // plan: it runs eagerly between two native segments, on their materialized outputs.
 //
+// On a GPU (float32 input on gpu(i)) the same trace builds GPU plans instead (native/src/gpu_plan.h,
+// hybrid-gpu.ts says which units they take): weights read in place, buffers allocated once, the
+// elementwise steps fused, one stream; the other units run eagerly on the GPU between segments.
+//
 // The packed weights are copies: a plan remembers the write epoch (backend.ts watchWrites) and
 // the parameter arrays it was built from, and is rebuilt when either changed (an optimizer step,
 // setData, load, re-initialization, training batch norm updating its running statistics).
 
 import { native, watchWrites, writeEpoch } from '../backend/backend.ts';
-import { NET_OP, type NativeNetPlan } from '../backend/native-addon.ts';
+import { NET_OP, type NativeBuffer, type NativeGpuPlan, type NativeNetPlan } from '../backend/native-addon.ts';
 import { errors } from '../core/errors.ts';
 import type { Device } from '../ndarray/device.ts';
 import { NDArray } from '../ndarray/ndarray.ts';
@@ -23,6 +27,7 @@ import type { Block } from './block.ts';
 import { MULTI_INPUT_KINDS, type HybridSource, type HybridUnit } from './hybrid-units.ts';
 import { encode, fuse, makeOp, nativeFallback, recLabel, type NetOpRec } from './hybrid-net-ops.ts';
 import { SEQUENCE_KINDS } from './hybrid-seq-ops.ts';
+import { gpuFallback, gpuInputFallback } from './hybrid-gpu.ts';
 import type { Parameter } from './parameter.ts';
 
 interface Node {
@@ -34,7 +39,8 @@ interface Node {
 interface NetSegment {
   kind: 'net';
   label: string;
-  plan: NativeNetPlan;
+  /** A oneDNN plan on the CPU, or a CUDA plan (gpuPlan) on a GPU. */
+  plan: { gpu: false; net: NativeNetPlan } | { gpu: true; net: NativeGpuPlan };
   ins: number[];
   inShapes: number[][];
   /** float32, or int32 where the input is the ids an Embedding reads. */
@@ -152,9 +158,11 @@ export function traceNet(
   // int32 values (the input, an eager block's output) are ids, which only an Embedding step reads
   // natively (their other readers run eagerly); a pending native step's value is float32.
   const dtypeOf = (v: number): string => env[v]?.dtype ?? 'float32';
-  const unsupported =
-    (x.dtype !== 'float32' && x.dtype !== 'int32') || x.device.type !== 'cpu'
-      ? `input ${x.dtype} on ${x.device.toString()}: compiled graphs run float32 (or int32 ids) on the CPU`
+  const onGpu = x.device.type === 'gpu';
+  const unsupported = onGpu
+    ? gpuInputFallback(x)
+    : (x.dtype !== 'float32' && x.dtype !== 'int32') || x.device.type !== 'cpu'
+      ? `input ${x.dtype} on ${x.device.toString()}: compiled graphs on the CPU run float32 (or int32 ids)`
       : null;
   if (unsupported) eagerWhy.push([`every block of ${units[0]?.owner.name ?? 'the plan'}`, unsupported]);
   let complete = true;
@@ -177,22 +185,23 @@ export function traceNet(
       return a.buffer;
     };
     const enc = p.recs.map((r) => encode(r, data));
-    let plan: NativeNetPlan;
+    let plan: NetSegment['plan'];
     try {
-      plan = native().netPlan(
+      const args = [
         ins.map((v) => shapes[v]!),
         p.recs.map((r) => r.kind),
         p.recs.map((r) => r.ins.map((v) => id.get(v)!)),
         enc.map((e) => e.p),
         enc.map((e) => e.bufs),
         outs.map((v) => id.get(v)!),
-      );
+      ] as const;
+      plan = onGpu ? { gpu: true, net: native().gpuPlan(x.device.id, ...args) } : { gpu: false, net: native().netPlan(...args) };
     } catch (e) {
-      throw errors.fromNative('hybridize', e, `input ${JSON.stringify(x.shape)} float32`);
+      throw errors.fromNative('hybridize', e, `input ${JSON.stringify(x.shape)} float32 on ${x.device.toString()}`);
     }
     const seg: NetSegment = {
       kind: 'net',
-      label: `native plan: ${p.recs.map(recLabel).join(' → ')}`,
+      label: `native plan${onGpu ? ` on ${x.device.toString()}` : ''}: ${p.recs.map(recLabel).join(' → ')}`,
       plan,
       ins,
       inShapes: ins.map((v) => shapes[v]!),
@@ -213,7 +222,9 @@ export function traceNet(
     const why =
       unsupported ??
       (stateAlone ? 'its recurrent layer runs eagerly' : null) ??
-      (other !== undefined && !readsIds ? `${other} input: in a compiled plan only an Embedding reads (int32) ids` : nativeFallback(node.unit, inShapes));
+      (other !== undefined && !readsIds
+        ? `${other} input: in a compiled plan only an Embedding reads (int32) ids`
+        : ((onGpu ? gpuFallback(node.unit) : null) ?? nativeFallback(node.unit, inShapes)));
     if (why === null) {
       pending ??= { recs: [], producer: new Map(), members: new Set() };
       pending.members.add(k);
@@ -255,11 +266,16 @@ export function traceNet(
   return { trace, out, complete, eager: eagerWhy };
 }
 
+function runPlan(plan: NetSegment['plan'], inputs: NativeBuffer[], outputs: NativeBuffer[]): void {
+  if (plan.gpu) native().gpuPlanRun(plan.net, inputs, outputs);
+  else native().netPlanRun(plan.net, inputs, outputs);
+}
+
 function runSegment(s: NetSegment, env: (NDArray | null)[], device: Device): void {
   const inputs = s.ins.map((v) => env[v]!);
   const outs = s.outShapes.map((shape) => NDArray._alloc(shape, 'float32', device, 'hybrid forward'));
   try {
-    native().netPlanRun(
+    runPlan(
       s.plan,
       inputs.map((a) => a.buffer),
       outs.map((o) => o.buffer),
@@ -320,15 +336,34 @@ export function netStillValid(t: NetTrace): boolean {
   return true;
 }
 
-/** How often the native segments ran and the bytes they own, summed (the addon counts; tests read it). */
-export function netStats(t: NetTrace): { runs: number; bytes: number } {
-  let runs = 0;
-  let bytes = 0;
+/** What the native segments did and hold, summed over them (the addon counts; tests read it). */
+export interface NativePlanStats {
+  /** Runs of the segments (a call through k segments counts k). */
+  runs: number;
+  /** Memory the plans own (activations, packed weights). */
+  bytes: number;
+  /** Device buffers the GPU plans allocated (all when they were built; 0 on the CPU). */
+  buffers: number;
+  /** Steps per run: CPU actions, GPU kernel launches. */
+  kernels: number;
+}
+
+export function netStats(t: NetTrace): NativePlanStats {
+  const sum: NativePlanStats = { runs: 0, bytes: 0, buffers: 0, kernels: 0 };
   for (const s of t.segments) {
     if (s.kind !== 'net') continue;
-    const st = native().netPlanStats(s.plan);
-    runs += st.runs;
-    bytes += st.bytes;
+    if (s.plan.gpu) {
+      const st = native().gpuPlanStats(s.plan.net);
+      sum.buffers += st.buffers;
+      sum.kernels += st.kernels;
+      sum.runs += st.runs;
+      sum.bytes += st.bytes;
+    } else {
+      const st = native().netPlanStats(s.plan.net);
+      sum.kernels += st.actions;
+      sum.runs += st.runs;
+      sum.bytes += st.bytes;
+    }
   }
-  return { runs, bytes };
+  return sum;
 }

@@ -6,7 +6,7 @@
 // eager inside the plan (its own hybridize() may still compile its inside). A block with any other
 // compiled kind (convolutions, pooling, normalization, adds, graphs, the Transformer's and the
 // shape layers: hybrid-net.ts NET_KINDS) is traced by hybrid-net.ts instead (native net plans);
-// this file keeps the cache, the warnings and the Dense chains.
+// this file keeps the cache, the warnings and the Dense chains. GPU inputs all go to hybrid-net.ts.
 //
 // What cannot be compiled (a block with its own forward(), a Dense whose input the native chain does
 // not take) runs eagerly; the first trace of a hybridized block says so once through the model
@@ -32,7 +32,7 @@ import type { Block } from './block.ts';
 import type { Parameter } from './parameter.ts';
 import { warn } from './model-warnings.ts';
 import type { HybridUnit } from './hybrid-units.ts';
-import { CUSTOM_FORWARD, NET_KINDS, netStats, netStillValid, replayNet, traceNet, type NetTrace } from './hybrid-net.ts';
+import { CUSTOM_FORWARD, NET_KINDS, netStats, netStillValid, replayNet, traceNet, type NativePlanStats, type NetTrace } from './hybrid-net.ts';
 
 export type { HybridUnit } from './hybrid-units.ts';
 
@@ -108,7 +108,7 @@ export class HybridCache {
       this.lastTraced ??= { segments: [{ kind: 'eager', run: (v) => v, label: `eager: ${block.name}` }], watched: [] };
       return null;
     }
-    const traced = units.some((u) => NET_KINDS.has(u.kind)) ? traceGraph(units, x) : trace(units, x);
+    const traced = units.some((u) => NET_KINDS.has(u.kind)) || x.device.type === 'gpu' ? traceGraph(units, x) : trace(units, x);
     this.builds++;
     this.lastTraced = traced.plan;
     if (!this.warned) {
@@ -144,14 +144,18 @@ export class HybridCache {
 
   /** How often the native parts of the most recently traced plan ran (the addon's own counter). */
   nativeRuns(): number {
-    const net = this.lastTraced?.net;
-    return net ? netStats(net).runs : 0;
+    return this.nativeStats().runs;
   }
 
   /** Bytes the native net plans of the most recently traced plan own (activations, packed weights). */
   nativeBytes(): number {
+    return this.nativeStats().bytes;
+  }
+
+  /** The native net plans of the most recently traced plan, summed (zeros without one). */
+  nativeStats(): NativePlanStats {
     const net = this.lastTraced?.net;
-    return net ? netStats(net).bytes : 0;
+    return net ? netStats(net) : { runs: 0, bytes: 0, buffers: 0, kernels: 0 };
   }
 
   /**

@@ -92,6 +92,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   add<NetPlanCreate>(env, exports, "netPlan");
   add<NetPlanRun>(env, exports, "netPlanRun");
   add<NetPlanStats>(env, exports, "netPlanStats");
+  add<GpuPlanCreate>(env, exports, "gpuPlan");
+  add<GpuPlanRun>(env, exports, "gpuPlanRun");
+  add<GpuPlanStats>(env, exports, "gpuPlanStats");
   add<Convolution>(env, exports, "convolution");
   add<ConvolutionBackwardData>(env, exports, "convolutionBackwardData");
   add<ConvolutionBackwardWeights>(env, exports, "convolutionBackwardWeights");

@@ -50,6 +50,9 @@ Napi::Value LinearPlanRun(const Napi::CallbackInfo& info);
 Napi::Value NetPlanCreate(const Napi::CallbackInfo& info);
 Napi::Value NetPlanRun(const Napi::CallbackInfo& info);
 Napi::Value NetPlanStats(const Napi::CallbackInfo& info);
+Napi::Value GpuPlanCreate(const Napi::CallbackInfo& info);  // api_gpu_plan.cc
+Napi::Value GpuPlanRun(const Napi::CallbackInfo& info);
+Napi::Value GpuPlanStats(const Napi::CallbackInfo& info);
 
 // api_conv.cc
 Napi::Value Convolution(const Napi::CallbackInfo& info);

@@ -110,6 +110,8 @@ Napi::Value MemoryStatsJs(const Napi::CallbackInfo& info) {
   o.Set("liveBuffers", static_cast<double>(s.liveBuffers));
   o.Set("peakBytes", static_cast<double>(s.peakBytes));
   o.Set("budgetBytes", static_cast<double>(s.budgetBytes));
+  o.Set("allocations", static_cast<double>(s.allocations));
+  o.Set("gpuAllocations", static_cast<double>(s.gpuAllocations));
   return o;
 }
 

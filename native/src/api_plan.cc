@@ -6,6 +6,7 @@
 #include "api.h"
 #include "args.h"
 #include "net_plan.h"
+#include "plan_args.h"
 
 namespace bs {
 
@@ -41,8 +42,13 @@ std::vector<double> numbers(const Args& args, napi_value arr, const char* name) 
   return out;
 }
 
-// A live CPU NativeBuffer, or null where allowed.
-std::shared_ptr<Storage> bufferOf(const Args& args, napi_value v, const char* name, bool allowNull) {
+}  // namespace
+
+napi_value planElement(const Args& args, napi_value arr, uint32_t j, const char* name) { return element(args, arr, j, name); }
+uint32_t planLength(const Args& args, napi_value arr, const char* name) { return lengthOf(args, arr, name); }
+
+// A live NativeBuffer on `device`, or null where allowed.
+std::shared_ptr<Storage> planBuffer(const Args& args, napi_value v, const char* name, bool allowNull, Device device) {
   napi_valuetype t;
   napi_typeof(args.env(), v, &t);
   if (allowNull && (t == napi_null || t == napi_undefined)) return nullptr;
@@ -52,8 +58,55 @@ std::shared_ptr<Storage> bufferOf(const Args& args, napi_value v, const char* na
     failAt(args.ctx, code::kArgs, "%s must be a NativeBuffer from alloc()", name);
   auto* h = static_cast<BufferHandle*>(data);
   if (!h->storage) failAt(args.ctx, code::kDisposed, "%s was used after dispose()", name);
-  if (h->storage->device.type != DeviceType::Cpu) failAt(args.ctx, code::kArgs, "%s: plans run on the cpu device only", name);
+  if (h->storage->device != device) {
+    char got[32], want[32];
+    deviceName(h->storage->device, got, sizeof got);
+    deviceName(device, want, sizeof want);
+    failAt(args.ctx, code::kDevice, "%s is on %s but the plan runs on %s", name, got, want);
+  }
   return h->storage;
+}
+
+PlanGraph readPlanGraph(const Args& args, size_t first, Device device) {
+  PlanGraph g;
+  const uint32_t nIn = lengthOf(args, args.at(first), "inputDims");
+  for (uint32_t i = 0; i < nIn; i++) {
+    std::vector<int64_t> d;
+    for (double v : numbers(args, element(args, args.at(first), i, "inputDims"), "inputDims[i]")) d.push_back(static_cast<int64_t>(v));
+    g.inputs.push_back(d);
+  }
+  const std::vector<double> kinds = numbers(args, args.at(first + 1), "kinds");
+  const uint32_t nOps = static_cast<uint32_t>(kinds.size());
+  if (lengthOf(args, args.at(first + 2), "ins") != nOps || lengthOf(args, args.at(first + 3), "ps") != nOps ||
+      lengthOf(args, args.at(first + 4), "bufs") != nOps)
+    failAt(args.ctx, code::kArgs, "ins, ps and bufs need one entry per op");
+  g.ops.resize(nOps);
+  for (uint32_t j = 0; j < nOps; j++) {
+    NetOp& op = g.ops[j];
+    op.kind = static_cast<int>(kinds[j]);
+    if (op.kind < 0 || op.kind >= kNumNetOps) failAt(args.ctx, code::kArgs, "kinds[%u] = %d is not an op kind", j, op.kind);
+    for (double v : numbers(args, element(args, args.at(first + 2), j, "ins"), "ins[j]")) {
+      if (!(v >= 0 && v < nIn + j)) failAt(args.ctx, code::kArgs, "op %u reads value %g, defined later or never", j, v);
+      op.in.push_back(static_cast<int>(v));
+    }
+    op.p = numbers(args, element(args, args.at(first + 3), j, "ps"), "ps[j]");
+    napi_value bl = element(args, args.at(first + 4), j, "bufs");
+    const uint32_t nb = lengthOf(args, bl, "bufs[j]");
+    for (uint32_t k = 0; k < nb; k++) op.bufs.push_back(planBuffer(args, element(args, bl, k, "bufs[j]"), "bufs[j][k]", true, device));
+  }
+  for (double v : numbers(args, args.at(first + 5), "outputs")) {
+    if (!(v >= 0 && v < nIn + nOps)) failAt(args.ctx, code::kArgs, "output value %g is not defined", v);
+    g.outputs.push_back(static_cast<int>(v));
+  }
+  return g;
+}
+
+namespace {
+
+constexpr Device kCpu{DeviceType::Cpu, 0};
+
+std::shared_ptr<Storage> bufferOf(const Args& args, napi_value v, const char* name, bool allowNull) {
+  return planBuffer(args, v, name, allowNull, kCpu);
 }
 
 NetPlan* planOf(const Args& args) {
@@ -75,39 +128,10 @@ int64_t elemsOf(const NetPlan& plan, int value) {
 // netPlan(inputDims: number[][], ops: {kind, in[], p[], bufs[]} flattened as kinds[], ins[][], ps[][], bufs[][], outputs[])
 Napi::Value NetPlanCreate(const Napi::CallbackInfo& info) {
   Args args(info, "netPlan", 6);
-  std::vector<dnnl::memory::dims> inputs;
-  const uint32_t nIn = lengthOf(args, args.at(0), "inputDims");
-  for (uint32_t i = 0; i < nIn; i++) {
-    dnnl::memory::dims d;
-    for (double v : numbers(args, element(args, args.at(0), i, "inputDims"), "inputDims[i]")) d.push_back(static_cast<int64_t>(v));
-    inputs.push_back(d);
-  }
-  const std::vector<double> kinds = numbers(args, args.at(1), "kinds");
-  const uint32_t nOps = static_cast<uint32_t>(kinds.size());
-  if (lengthOf(args, args.at(2), "ins") != nOps || lengthOf(args, args.at(3), "ps") != nOps || lengthOf(args, args.at(4), "bufs") != nOps)
-    failAt(args.ctx, code::kArgs, "ins, ps and bufs need one entry per op");
-  std::vector<NetOp> ops(nOps);
-  for (uint32_t j = 0; j < nOps; j++) {
-    NetOp& op = ops[j];
-    op.kind = static_cast<int>(kinds[j]);
-    if (op.kind < 0 || op.kind >= kNumNetOps) failAt(args.ctx, code::kArgs, "kinds[%u] = %d is not an op kind", j, op.kind);
-    for (double v : numbers(args, element(args, args.at(2), j, "ins"), "ins[j]")) {
-      if (!(v >= 0 && v < nIn + j)) failAt(args.ctx, code::kArgs, "op %u reads value %g, defined later or never", j, v);
-      op.in.push_back(static_cast<int>(v));
-    }
-    op.p = numbers(args, element(args, args.at(3), j, "ps"), "ps[j]");
-    napi_value bl = element(args, args.at(4), j, "bufs");
-    const uint32_t nb = lengthOf(args, bl, "bufs[j]");
-    for (uint32_t k = 0; k < nb; k++) op.bufs.push_back(bufferOf(args, element(args, bl, k, "bufs[j]"), "bufs[j][k]", true));
-  }
-  std::vector<int> outputs;
-  for (double v : numbers(args, args.at(5), "outputs")) {
-    if (!(v >= 0 && v < nIn + nOps)) failAt(args.ctx, code::kArgs, "output value %g is not defined", v);
-    outputs.push_back(static_cast<int>(v));
-  }
+  PlanGraph g = readPlanGraph(args, 0, kCpu);
   auto* handle = new NetPlanHandle();
   try {
-    handle->plan = std::make_unique<NetPlan>(inputs, ops, outputs);
+    handle->plan = std::make_unique<NetPlan>(g.inputs, g.ops, g.outputs);
   } catch (...) {
     delete handle;
     throw;

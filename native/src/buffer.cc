@@ -16,7 +16,7 @@ uint64_t defaultBudget() {
   return static_cast<uint64_t>(static_cast<double>(pages) * static_cast<double>(pageSize) * 0.9);
 }
 
-std::atomic<uint64_t> gLiveBytes{0}, gLiveBuffers{0}, gPeakBytes{0};
+std::atomic<uint64_t> gLiveBytes{0}, gLiveBuffers{0}, gPeakBytes{0}, gAllocations{0}, gGpuAllocations{0};
 std::atomic<uint64_t> gBudget{defaultBudget()};
 
 void notePeak(uint64_t live) {
@@ -51,6 +51,8 @@ std::shared_ptr<Storage> allocateStorage(Device device, size_t bytes) {
     throw;
   }
   gLiveBuffers.fetch_add(1, std::memory_order_relaxed);
+  gAllocations.fetch_add(1, std::memory_order_relaxed);
+  if (device.type == DeviceType::Gpu) gGpuAllocations.fetch_add(1, std::memory_order_relaxed);
   notePeak(live);
   return std::make_shared<Storage>(device, p, bytes);
 }
@@ -62,7 +64,7 @@ Storage::~Storage() {
 }
 
 MemoryStats memoryStats() {
-  return {gLiveBytes.load(), gLiveBuffers.load(), gPeakBytes.load(), gBudget.load()};
+  return {gLiveBytes.load(), gLiveBuffers.load(), gPeakBytes.load(), gBudget.load(), gAllocations.load(), gGpuAllocations.load()};
 }
 
 void setMemoryBudget(uint64_t bytes) { gBudget.store(bytes); }

@@ -26,6 +26,8 @@ std::shared_ptr<Storage> allocateStorage(Device device, size_t bytes);
 
 struct MemoryStats {
   uint64_t liveBytes, liveBuffers, peakBytes, budgetBytes;
+  uint64_t allocations;  // buffers allocated since the addon loaded, per device kind
+  uint64_t gpuAllocations;
 };
 MemoryStats memoryStats();
 void setMemoryBudget(uint64_t bytes);

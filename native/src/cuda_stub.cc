@@ -2,6 +2,7 @@
 // same interface, and every use says why there is no GPU instead of crashing.
 #include "backend.h"
 #include "errors.h"
+#include "gpu_plan.h"
 
 namespace bs {
 
@@ -61,5 +62,10 @@ Backend& cudaBackend() {
 bool cudaCompiled() { return false; }
 const char* cudaUnavailableReason() { return kReason; }
 bool gpuProperties(int, GpuProperties*) { return false; }
+
+// A GPU plan is refused when it is built (gpu_plan.cc checks cudaCompiled()); these only link.
+void gpuPlanGemm(const MatmulParams&) { noCuda("gpuPlan"); }
+void gpuPlanElementwise(const GpuEwStep&) { noCuda("gpuPlan"); }
+void gpuPlanCopy(void*, const void*, size_t) { noCuda("gpuPlan"); }
 
 }  // namespace bs

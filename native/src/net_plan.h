@@ -27,30 +27,10 @@
 #include <optional>
 #include <vector>
 
+#include "plan_ops.h"
 #include "threading.h"
 
 namespace bs {
-
-struct Storage;
-
-enum NetOpKind : int {
-  kNetConv = 0, kNetPool, kNetBatchNorm, kNetAdd, kNetAct, kNetReshape, kNetLinear,
-  kNetLayerNorm, kNetEmbed, kNetTableAdd, kNetAttention,  // net_plan_seq.cc
-  kNetTranspose, kNetAxisReduce, kNetSlice, kNetConcat, kNetSoftmax,  // net_plan_shape.cc
-  kNetGroupNorm,                                                      // net_plan_seq.cc
-  kNetPointwise, kNetPad,                                             // net_plan_shape.cc
-  kNetDeconv,                                                         // net_plan_deconv.cc
-  kNetRnn, kNetRnnState,                                              // net_plan_rnn.cc
-  kNumNetOps
-};
-
-// One op as JS describes it; the meaning of p and bufs per kind is in net_plan_steps.cc.
-struct NetOp {
-  int kind = 0;
-  std::vector<int> in;                          // value ids
-  std::vector<double> p;                        // numbers
-  std::vector<std::shared_ptr<Storage>> bufs;   // parameter buffers (null entries allowed)
-};
 
 // A value of the plan: its logical dims (NCHW order) and its memory (desc = the layout it is kept in).
 struct NetValue {

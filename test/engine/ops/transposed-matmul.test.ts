@@ -282,6 +282,8 @@ test('every addon method is either guarded (writes into an existing buffer) or o
     'linearPlan',
     'netPlan', // reads the weights into the plan's own packed copies
     'netPlanStats',
+    'gpuPlan', // reads the weights in place; allocates only its own buffers
+    'gpuPlanStats',
     'batchNormBackward',
     'layerNorm',
     'layerNormBackward',
