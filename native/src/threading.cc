@@ -161,6 +161,14 @@ int threadsFor(double work, double perThread) {
 
 int threadBudget() { return budget().budget; }
 
+bool spareCoresTaken() {
+  const Budget& b = budget();
+  if (!b.adaptive || b.budget == 1) return false;
+  availableThreads();  // refreshes the sample
+  const double others = b.assumedBusy >= 0 ? b.assumedBusy : sampler().othersBusy.load(std::memory_order_relaxed);
+  return others > b.budget - 0.75;
+}
+
 int64_t chunkRowsFor(int64_t rows, double work) {
   const Budget& b = budget();
   if (!b.adaptive || b.budget == 1) return 0;

@@ -46,6 +46,11 @@ int threadsFor(double work, double perThread = kMacsPerThread);
 // The process's thread budget (affinity, quota, cap).
 int threadBudget();
 
+// Whether other processes keep every spare core busy (more than budget - 0.75 cores, the bound
+// past which chunkRowsFor stops chunking): then any second thread of ours shares a core with one,
+// and work split over a pool waits for it whenever it is preempted. False when not adaptive.
+bool spareCoresTaken();
+
 // Rows per chunk for a product of `rows` rows and `work` multiply-adds to run as chunks taken
 // dynamically by threadBudget() threads (parallel.h parallelChunks), or 0: run it whole on
 // threadsFor(work) threads. Non-zero only while other processes keep cores busy.

@@ -6,7 +6,7 @@
 // the eager runners (linear_kernels.h) with primitives and memory objects kept across calls. Packed results equal eager mode's within float32 rounding (the same GEMM kernel, though not
 // promised bit for bit). BLOCKSMITH_LINEAR_PLAN=plain, read when a plan is built, gives the plan as
 // it was before packing (the eager runners for every layer; the A/B of test/bench/plan-ab.ts);
-// BLOCKSMITH_LINEAR_PLAN=spread keeps one-row chains on the pool while a core is busy.
+// BLOCKSMITH_LINEAR_PLAN=spread keeps one-row chains on the pool while every spare core is busy.
 #include <algorithm>
 #include <atomic>
 #include <exception>
@@ -257,11 +257,13 @@ class OneRowChain final : public PlanStep {
       done_[l].store(0, std::memory_order_relaxed);
     }
     error_ = nullptr;
-    // While a core is busy elsewhere the chain runs on the calling thread alone: a pool thread
-    // sharing that core, preempted holding a slice, held every layer back (plan-ab.ts --busy, the
-    // 21-layer 512-wide MLP at batch 1: medians 2.7 ms alone against 3.0-10.4 ms spread over two;
-    // BLOCKSMITH_LINEAR_PLAN=spread keeps the pool for such A/B runs). Same slices, same results.
-    const int threads = aloneWhenBusy_ && availableThreads() < threadBudget() ? 1 : threadBudget();
+    // While other processes keep every spare core busy the chain runs on the calling thread alone:
+    // a pool thread sharing a core, preempted holding a slice, held every layer back (plan-ab.ts,
+    // the 21-layer 512-wide MLP at batch 1 with two busy processes on two cores: medians 2.7 ms
+    // alone against 3.0-10.4 ms over the pool). With one core busy the pool still pays (1.44 ms
+    // against 2.11 alone). BLOCKSMITH_LINEAR_PLAN=spread keeps the pool always, for A/B runs.
+    // Same slices either way, same results.
+    const int threads = aloneWhenBusy_ && spareCoresTaken() ? 1 : threadBudget();
     withDnnl("linearPlan", [&] {
       parallelChunks(threads, threads, [&](int64_t) { walk(); });
       if (error_) std::rethrow_exception(error_);  // inside withDnnl: a dnnl::error becomes a coded error
