@@ -107,18 +107,18 @@ void perPrimitive() {
 void chunks() {
   const double unit = 1 << 20;
   same(static_cast<int>(chunkRows(64, 64.0 * 784 * 1024, unit, 2, 2, 0.0)), 0, "quiet: one primitive");
-  same(static_cast<int>(chunkRows(64, 64.0 * 784 * 1024, unit, 2, 1, 1.0)), 8, "busy core, batch 64: 8 chunks of 8 rows");
-  same(static_cast<int>(chunkRows(1024, 1024.0 * 512 * 512, unit, 2, 1, 1.0)), 128, "batch 1024: 4 chunks per thread");
+  same(static_cast<int>(chunkRows(64, 64.0 * 784 * 1024, unit, 2, 1, 1.0)), 32, "busy core, batch 64: 2 chunks of 32 rows");
+  same(static_cast<int>(chunkRows(1024, 1024.0 * 512 * 512, unit, 2, 1, 1.0)), 512, "batch 1024: a chunk per thread");
   same(static_cast<int>(chunkRows(64, 64.0 * 512 * 10, unit, 2, 1, 1.0)), 0, "too little work");
   same(static_cast<int>(chunkRows(1, 1e9, unit, 2, 1, 1.0)), 0, "one row");
   same(static_cast<int>(chunkRows(64, 1e9, unit, 1, 1, 0.0)), 0, "budget of one");
   same(static_cast<int>(chunkRows(3, 3e9, unit, 2, 1, 1.0)), 1, "three rows of heavy work: row by row");
-  // 16 rows of 0.75 units each: a chunk needs 2 rows for a unit of work, and 4 per thread want 2.
-  same(static_cast<int>(chunkRows(16, 12 * unit, unit, 2, 1, 1.0)), 2, "chunks sized by work");
+  same(static_cast<int>(chunkRows(16, 12 * unit, unit, 2, 1, 1.0)), 8, "a chunk per thread");
+  same(static_cast<int>(chunkRows(5, 12 * unit, unit, 2, 1, 1.0)), 2, "odd rows: 2 + 2 + 1");
   same(static_cast<int>(chunkRows(8, 32 * unit, unit, 8, 2, 6.0)), 1, "many threads, few rows");
-  same(static_cast<int>(chunkRows(64, 64.0 * 784 * 1024, unit, 2, 1, 1.25)), 8, "others at 1.25 cores of 2: still chunks");
+  same(static_cast<int>(chunkRows(64, 64.0 * 784 * 1024, unit, 2, 1, 1.25)), 32, "others at 1.25 cores of 2: still chunks");
   same(static_cast<int>(chunkRows(64, 64.0 * 784 * 1024, unit, 2, 1, 1.3)), 0, "oversubscribed: one thread");
-  same(static_cast<int>(chunkRows(64, 64.0 * 784 * 1024, unit, 8, 3, 5.0)), 2, "5 of 8 cores busy elsewhere: 32 chunks of 2 rows");
+  same(static_cast<int>(chunkRows(64, 64.0 * 784 * 1024, unit, 8, 3, 5.0)), 8, "5 of 8 cores busy elsewhere: 8 chunks of 8 rows");
 }
 
 }  // namespace
