@@ -51,6 +51,7 @@
         "src/ops/linear_backward.cc",
         "src/ops/optimizer_cpu.cc",
         "src/ops/conv_cpu.cc",
+        "src/ops/conv_blocked.cc",
         "src/ops/pool_cpu.cc",
         "src/api_fused.cc",
         "src/api_norm.cc",

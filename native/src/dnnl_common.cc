@@ -4,6 +4,7 @@
 #include <list>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <unordered_map>
 
 namespace bs {
@@ -30,6 +31,39 @@ dnnl::memory threadScratchpad(size_t bytes) {
   return dnnl::memory(dnnl::memory::desc({static_cast<int64_t>(bytes)}, dnnl::memory::data_type::u8, dnnl::memory::format_tag::a),
                       dnnlEngine(), buffer.get());
 }
+
+dnnl::memory threadMemory(int slot, const dnnl::memory::desc& md) {
+  constexpr size_t kKeepBytes = size_t{32} << 20;
+  constexpr int kSlots = 4;
+  struct Kept {
+    std::unique_ptr<char, decltype(&std::free)> data{nullptr, &std::free};
+    size_t capacity = 0;
+  };
+  thread_local Kept kept[kSlots];
+  const size_t bytes = md.get_size();
+  if (slot < 0 || slot >= kSlots || bytes > kKeepBytes) return dnnl::memory(md, dnnlEngine());
+  Kept& k = kept[slot];
+  if (bytes > k.capacity) {
+    const size_t rounded = (bytes + 4095) / 4096 * 4096;
+    k.data.reset(static_cast<char*>(std::aligned_alloc(64, rounded)));
+    if (!k.data) fail(code::kOom, "blocked copy: could not allocate %zu bytes", rounded);
+    k.capacity = rounded;
+  }
+  return dnnl::memory(md, dnnlEngine(), k.data.get());
+}
+
+dnnl::memory::desc batchRows(const dnnl::memory::desc& md, int64_t rows) {
+  dnnl_memory_desc_t raw = md.data;
+  if (raw.format_kind != dnnl_blocked || raw.ndims < 1) return {};
+  const int64_t stride = raw.format_desc.blocking.strides[0];
+  if (static_cast<int64_t>(md.get_size()) != raw.dims[0] * stride * static_cast<int64_t>(sizeof(float))) return {};
+  raw.dims[0] = rows;
+  raw.padded_dims[0] = rows;
+  return dnnl::memory::desc(raw);
+}
+
+bool isRefImpl(const dnnl::primitive_desc_base& pd) { return std::string(pd.impl_info_str()).rfind("ref", 0) == 0; }
+bool isGemmImpl(const dnnl::primitive_desc_base& pd) { return std::string(pd.impl_info_str()).find("gemm") != std::string::npos; }
 
 namespace {
 

@@ -67,6 +67,21 @@ struct CachedPrim {
 // threads running one primitive would share it.
 dnnl::memory threadScratchpad(size_t bytes);
 
+// A buffer of the calling thread holding `md` (slot 0 .. 3: a kernel's copies that are alive at
+// once), grown as needed and kept for the thread's next call: blocked copies made per call paid a
+// page fault per 4 KiB on fresh memory. A copy over 32 MiB gets a buffer of its own instead (freed
+// with the memory), so a thread keeps at most 128 MiB.
+dnnl::memory threadMemory(int slot, const dnnl::memory::desc& md);
+
+// The layout `md` with `rows` in place of its batch, when the batch is its outermost dim (dense:
+// the whole is batch × the batch stride, as in every layout oneDNN picks for activations), so
+// that a run of images is a contiguous part of the whole; else an empty desc.
+dnnl::memory::desc batchRows(const dnnl::memory::desc& md, int64_t rows);
+
+// Whether oneDNN chose its reference kernel (`ref:any`, slow) or im2col + GEMM (`gemm:jit`).
+bool isRefImpl(const dnnl::primitive_desc_base& pd);
+bool isGemmImpl(const dnnl::primitive_desc_base& pd);
+
 // Returns the cached entry or builds it with `make` (which may throw dnnl::error).
 CachedPrim getPrimitive(const PrimKey& key, const std::function<CachedPrim()>& make);
 

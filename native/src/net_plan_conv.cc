@@ -37,20 +37,6 @@ using dt = dnnl::memory::data_type;
 using tag = dnnl::memory::format_tag;
 using dims = dnnl::memory::dims;
 
-bool isRef(const dnnl::primitive_desc_base& pd) { return std::string(pd.impl_info_str()).rfind("ref", 0) == 0; }
-
-// The layout `md` with `rows` in place of its batch, when the batch is its outermost dim (dense:
-// the whole is batch × the batch stride); else an empty desc.
-dnnl::memory::desc batchRows(const dnnl::memory::desc& md, int64_t rows) {
-  dnnl_memory_desc_t raw = md.data;
-  if (raw.format_kind != dnnl_blocked || raw.ndims < 1) return {};
-  const int64_t stride = raw.format_desc.blocking.strides[0];
-  if (static_cast<int64_t>(md.get_size()) != raw.dims[0] * stride * static_cast<int64_t>(sizeof(float))) return {};
-  raw.dims[0] = rows;
-  raw.padded_dims[0] = rows;
-  return dnnl::memory::desc(raw);
-}
-
 // What one convolution needs to make its primitives: the descs of the quiet primitive (layouts
 // fixed: every primitive of the step reads the same packed weights and writes the same layout).
 struct ConvShape {
@@ -180,7 +166,7 @@ void buildConv(NetBuild& b, const NetOp& op) {
   whole.get(threadsFor(work));  // made now: the quiet run's primitive
   // Chunked runs, one per chunk size chunkRowsFor answers (it depends on the budget only); none
   // when the batch is not the layouts' outermost dim or a chunk would get only a reference kernel.
-  const bool chunkable = n > 1 && !batchRows(shape.src, 1).is_zero() && !batchRows(shape.dst, 1).is_zero() && !isRef(pd);
+  const bool chunkable = n > 1 && !batchRows(shape.src, 1).is_zero() && !batchRows(shape.dst, 1).is_zero() && !isRefImpl(pd);
   auto chunked = std::make_shared<std::map<int64_t, std::shared_ptr<ConvChunks>>>();
   auto chunksOf = [shape, n, chunked](int64_t rows) -> std::shared_ptr<ConvChunks> {
     auto found = chunked->find(rows);
@@ -195,7 +181,7 @@ void buildConv(NetBuild& b, const NetOp& op) {
     cc->lastSrc = batchRows(shape.src, rest);
     cc->lastDst = batchRows(shape.dst, rest);
     auto full = shape.pd(cc->fullSrc, cc->fullDst, true), last = shape.pd(cc->lastSrc, cc->lastDst, true);
-    if (isRef(full) || isRef(last)) cc = nullptr;  // slower than the whole step on one thread
+    if (isRefImpl(full) || isRefImpl(last)) cc = nullptr;  // slower than the whole step on one thread
     else {
       cc->full = dnnl::convolution_forward(full);
       cc->last = dnnl::convolution_forward(last);

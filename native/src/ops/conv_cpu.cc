@@ -9,6 +9,7 @@
 #include "../dnnl_common.h"
 #include "../parallel.h"
 #include "conv.h"
+#include "conv_dnnl.h"
 #include "unary.h"
 #include "fused_activation.h"
 
@@ -19,44 +20,11 @@ namespace {
 using dt = dnnl::memory::data_type;
 using tag = dnnl::memory::format_tag;
 
-// Memory descriptors of one geometry in the layouts the engine stores (NCHW; weights OIHW, or
-// GOIHW with groups, which is the same bytes as PyTorch's (O, C/groups, KH, KW)).
-struct ConvDescs {
-  dnnl::memory::desc src, wei, bias, dst;
-  dnnl::memory::dims strides, dilation, padL, padR;
-  explicit ConvDescs(const ConvGeom& g) {
-    src = dnnl::memory::desc({g.n, g.c, g.h, g.w}, dt::f32, tag::nchw);
-    wei = g.groups > 1 ? dnnl::memory::desc({g.groups, g.o / g.groups, g.c / g.groups, g.kh, g.kw}, dt::f32, tag::goihw)
-                       : dnnl::memory::desc({g.o, g.c, g.kh, g.kw}, dt::f32, tag::oihw);
-    bias = dnnl::memory::desc({g.o}, dt::f32, tag::x);
-    dst = dnnl::memory::desc({g.n, g.o, g.oh, g.ow}, dt::f32, tag::nchw);
-    strides = {g.sh, g.sw};
-    dilation = {g.dh - 1, g.dw - 1};  // oneDNN counts the gaps: 0 is a dense kernel
-    padL = {g.ph, g.pw};
-    padR = {g.ph, g.pw};  // oneDNN floors (h + padL + padR - extent) / stride as PyTorch does
-  }
-  dnnl::convolution_forward::desc forward(dnnl::prop_kind prop, bool withBias) const {
-    const auto alg = dnnl::algorithm::convolution_direct;
-    return withBias ? dnnl::convolution_forward::desc(prop, alg, src, wei, bias, dst, strides, dilation, padL, padR)
-                    : dnnl::convolution_forward::desc(prop, alg, src, wei, dst, strides, dilation, padL, padR);
-  }
-};
-
-// userScratch: a primitive made for chunks that run on several threads at once (threadScratchpad).
 PrimKey geomKey(PrimKind kind, const ConvGeom& g, int64_t a, int64_t b, bool userScratch = false) {
-  return PrimKey(kind, {g.n, g.c, g.h, g.w, g.o, g.kh, g.kw, g.oh, g.ow, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.groups,
-                        a, b, userScratch});
+  return convKey(kind, g, {a, b, userScratch});
 }
 
-dnnl::primitive_attr scratchAttr(bool userScratch) {
-  dnnl::primitive_attr attr;
-  if (userScratch) attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
-  return attr;
-}
-
-double work(const ConvGeom& g) {
-  return static_cast<double>(g.n) * g.o * g.oh * g.ow * (g.c / g.groups) * g.kh * g.kw;
-}
+double work(const ConvGeom& g) { return convWork(g); }
 
 // Primitives are created and run inside the caller's ThreadScope (threadsFor(work)): their key
 // carries that thread count, and a kernel keeps the split it was created with.
@@ -66,7 +34,7 @@ void run(const CachedPrim& c, const ConvGeom&, std::unordered_map<int, dnnl::mem
   dnnlStream().wait();
 }
 
-dnnl::memory mem(const dnnl::memory::desc& md, const void* p) { return dnnl::memory(md, dnnlEngine(), const_cast<void*>(p)); }
+dnnl::memory mem(const dnnl::memory::desc& md, const void* p) { return wrapMemory(md, p); }
 
 // md: src, weights, bias, dst (the engine's NCHW / OIHW layouts), for geometry g (p's, or a chunk of its images).
 CachedPrim forwardPrim(const ConvParams& p, const ConvGeom& g, bool fuse, dnnl::algorithm alg, bool userScratch = false) {
@@ -128,6 +96,10 @@ void forwardDnnl(const ConvParams& p) {
   const ConvGeom& g = p.g;
   dnnl::algorithm alg = dnnl::algorithm::eltwise_relu;
   const bool fuse = fusedAlgorithm(p.activation, &alg);
+  if (convForwardBlocked(p, fuse, alg)) {
+    if (p.activation >= 0 && !fuse) unaryCpu(UnaryParams{p.activation, p.dtype, p.y, p.y, g.n * g.o * g.oh * g.ow});
+    return;
+  }
   overImages(
       g, [&](const ConvGeom& geom, bool userScratch) { return forwardPrim(p, geom, fuse, alg, userScratch); },
       [&](const CachedPrim& c, int64_t r0) { forwardImages(p, c, r0); });
@@ -160,10 +132,12 @@ void backwardDataImages(const ConvParams& p, const CachedPrim& c, int64_t r0) {
 
 // As the forward (each image's gradient is its own).
 void backwardDataDnnl(const ConvParams& p) {
+  if (convBackwardDataBlocked(p)) return;
   overImages(p.g, backwardDataPrim, [&](const CachedPrim& c, int64_t r0) { backwardDataImages(p, c, r0); });
 }
 
 void backwardWeightsDnnl(const ConvParams& p) {
+  if (convBackwardWeightsBlocked(p)) return;
   const ConvGeom& g = p.g;
   const bool withBias = p.db != nullptr;
   const CachedPrim c = getPrimitive(geomKey(PrimKind::ConvBackwardWeights, g, withBias, 0), [&] {

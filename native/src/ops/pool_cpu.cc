@@ -2,6 +2,7 @@
 // backward replays the forward in training mode for oneDNN's workspace, the argmax positions);
 // float64, and average pooling whose divisor oneDNN would count differently (a ceil-mode window
 // overhanging the right padding with count_include_pad), through the plain kernels of pool.h.
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -47,9 +48,10 @@ dnnl::pooling_forward::desc forwardDesc(const PoolParams& p, dnnl::prop_kind pro
                                      {padRight(g.h, g.oh, g.kh, g.sh, g.ph), padRight(g.w, g.ow, g.kw, g.sw, g.pw)});
 }
 
-PrimKey poolKey(PrimKind kind, const PoolParams& p) {
+// role: 0 the pooling on NCHW, 1 on NHWC copies, 2 / 3 the reorders to and from NHWC.
+PrimKey poolKey(PrimKind kind, const PoolParams& p, int64_t role = 0) {
   const PoolGeom& g = p.g;
-  return PrimKey(kind, {p.mode, g.n, g.c, g.h, g.w, g.oh, g.ow, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw});
+  return PrimKey(kind, {p.mode, g.n, g.c, g.h, g.w, g.oh, g.ow, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, role});
 }
 
 dnnl::memory mem(const dnnl::memory::desc& md, const void* p) { return dnnl::memory(md, dnnlEngine(), const_cast<void*>(p)); }
@@ -78,8 +80,54 @@ CachedPrim forwardPrim(const PoolParams& p, bool training) {
   });
 }
 
+// oneDNN 2.6 pools NCHW with its `simple_nchw` loop (LeNet's first pooling at batch 64 took
+// 1.35 ms); its jit kernels take channels-last or blocked layouts. A pooling with this many
+// outputs or more runs on NHWC copies: a transpose in and one out, passes of the pooling's own size.
+constexpr double kChannelsLastMin = 16384;
+
+// md: the NHWC src and dst, then the NCHW ones; empty where oneDNN has no jit kernel for NHWC.
+CachedPrim channelsLastPrim(const PoolParams& p) {
+  return getPrimitive(poolKey(PrimKind::Pool, p, 1), [&] {
+    const PoolGeom& g = p.g;
+    CachedPrim made;
+    dnnl::memory::desc src({g.n, g.c, g.h, g.w}, dt::f32, tag::nhwc), dst({g.n, g.c, g.oh, g.ow}, dt::f32, tag::nhwc);
+    dnnl::pooling_forward::desc d(dnnl::prop_kind::forward_inference, algorithmOf(p.mode), src, dst, {g.sh, g.sw}, {g.kh, g.kw},
+                                  {g.ph, g.pw}, {padRight(g.h, g.oh, g.kh, g.sh, g.ph), padRight(g.w, g.ow, g.kw, g.sw, g.pw)});
+    dnnl::pooling_forward::primitive_desc pd(d, dnnlEngine());
+    if (std::string(pd.impl_info_str()).rfind("jit", 0) != 0) return made;
+    made.prim = dnnl::pooling_forward(pd);
+    made.md[0] = src;
+    made.md[1] = dst;
+    made.md[2] = dnnl::memory::desc({g.n, g.c, g.h, g.w}, dt::f32, tag::nchw);
+    made.md[3] = dnnl::memory::desc({g.n, g.c, g.oh, g.ow}, dt::f32, tag::nchw);
+    return made;
+  });
+}
+
+CachedPrim reorderPrim(const PoolParams& p, int64_t role, const dnnl::memory::desc& from, const dnnl::memory::desc& to) {
+  return getPrimitive(poolKey(PrimKind::Pool, p, role), [&] {
+    CachedPrim made;
+    made.prim = dnnl::reorder(dnnl::reorder::primitive_desc(dnnlEngine(), from, dnnlEngine(), to));
+    return made;
+  });
+}
+
+bool forwardChannelsLast(const PoolParams& p) {
+  const PoolGeom& g = p.g;
+  if (static_cast<double>(g.n) * g.c * g.oh * g.ow < kChannelsLastMin || g.c < 2) return false;
+  const CachedPrim c = channelsLastPrim(p);
+  if (!c.prim) return false;
+  dnnl::memory x = threadMemory(0, c.md[0]), y = threadMemory(1, c.md[1]);
+  reorderPrim(p, 2, c.md[2], c.md[0]).prim.execute(dnnlStream(), {{DNNL_ARG_FROM, mem(c.md[2], p.x)}, {DNNL_ARG_TO, x}});
+  c.prim.execute(dnnlStream(), {{DNNL_ARG_SRC, x}, {DNNL_ARG_DST, y}});
+  reorderPrim(p, 3, c.md[1], c.md[3]).prim.execute(dnnlStream(), {{DNNL_ARG_FROM, y}, {DNNL_ARG_TO, mem(c.md[3], p.y)}});
+  dnnlStream().wait();
+  return true;
+}
+
 void forwardDnnl(const PoolParams& p) {
   SingleThreadIf single(small(p.g));
+  if (forwardChannelsLast(p)) return;
   const CachedPrim c = forwardPrim(p, false);
   execute(c, p.g, {{DNNL_ARG_SRC, mem(c.md[0], p.x)}, {DNNL_ARG_DST, mem(c.md[1], p.y)}});
 }

@@ -39,6 +39,10 @@ for (const mode of ['max', 'avg'] as const) {
     { x: [2, 2, 5, 5], o: { mode, kernel: 2, strides: 2, padding: 1, ceilMode: true } }, // a window past the right padding
     { x: [1, 3, 9, 9], o: { mode, kernel: 3, strides: 1, padding: 1 } }, // overlapping windows
     { x: [4, 6, 28, 28], o: { mode, kernel: 2, strides: 2 } },
+    // from 16384 outputs oneDNN pools channels-last copies (pool_cpu.cc): LeNet's first pooling at batch 16,
+    { x: [16, 6, 28, 28], o: { mode, kernel: 2, strides: 2 } },
+    { x: [8, 16, 16, 16], o: { mode, kernel: 3, strides: 1, padding: 1 } }, // overlapping, padded
+    { x: [16, 32, 64], o: { mode, kernel: 2 } }, // 1-d
     { x: [2, 3, 10], o: { mode, kernel: 3 } },
     { x: [2, 3, 11], o: { mode, kernel: 4, strides: 2, padding: 2, ceilMode: true } },
     { x: [3, 2, 9], o: { mode, kernel: 2, strides: 3 } }, // gaps between windows
@@ -48,6 +52,7 @@ for (const mode of ['max', 'avg'] as const) {
   if (mode === 'avg') {
     specs.push(
       { x: [2, 3, 7, 9], o: { mode, kernel: 3, strides: 2, padding: 1, countIncludePad: false } },
+      { x: [8, 16, 16, 16], o: { mode, kernel: 3, strides: 1, padding: 1, countIncludePad: false } },
       { x: [2, 2, 5, 5], o: { mode, kernel: 2, strides: 2, padding: 1, ceilMode: true, countIncludePad: false } },
       { x: [2, 2, 6, 5], o: { mode, kernel: [3, 2], strides: [2, 1], padding: [1, 1], ceilMode: true, countIncludePad: false } },
       { x: [2, 3, 11], o: { mode, kernel: 4, strides: 2, padding: 2, ceilMode: true, countIncludePad: false } },
