@@ -9,20 +9,14 @@
 // CUDA kernels emulated on the CPU. Only the "no CUDA" case runs in a CPU-only build.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Add, Block, captureWarnings, cpu, Dense, Flatten, gpu, LayerNorm, Multiply, np, numGpus, Sequential, type NDArray } from '../../../engine/index.ts';
+import { Add, captureWarnings, Dense, Flatten, gpu, LayerNorm, Multiply, np, Sequential } from '../../../engine/index.ts';
 import { native } from '../../../engine/backend/backend.ts';
 import { NET_OP } from '../../../engine/backend/native-addon.ts';
 import { GraphBlock } from '../../../engine/graph/graph-block.ts';
 import { loadExample } from '../../../engine/graph/index.ts';
 import { prepareModel } from '../../../engine/export/prepare-model.ts';
 import { relDiff, step } from '../support/hybrid-check.ts';
-
-const skip = numGpus() > 0 ? false : `no GPU: ${native().capabilities().cudaReason || 'numGpus() is 0'}`;
-if (skip && process.env.BLOCKSMITH_REQUIRE_GPU === '1') test('a GPU is required (BLOCKSMITH_REQUIRE_GPU=1)', () => assert.fail(skip));
-else if (skip) console.log(`# gpu hybridize cases skipped: ${skip}`);
-
-const TOL_GPU = 1e-5;
-const TOL_CPU = 1e-4;
+import { checkGpu, gpuAllocations, oneGpuPlan, skip, TOL_GPU } from '../support/gpu-hybrid-check.ts';
 
 /** The anchor MLPs of issue 14 (ReLU on every hidden layer), as test/bench/contention.ts builds them. */
 const ANCHORS = [
@@ -38,41 +32,6 @@ function anchor(inUnits: number, units: number[]): Sequential {
   );
   return net;
 }
-
-/**
- * Eager on the GPU, eager on the CPU (same weights), then the hybridized GPU forward traced and
- * replayed: both within TOL_GPU of eager on the GPU and TOL_CPU of the CPU. The net ends on gpu(0).
- */
-function checkGpu(net: Block, xCpu: NDArray): NDArray {
-  net.hybridize(false);
-  net.resetDevice(cpu());
-  const onCpu = net.call(xCpu);
-  net.resetDevice(gpu(0));
-  const x = xCpu.copyto(gpu(0));
-  const eager = net.call(x);
-  net.hybridize();
-  const traced = net.call(x);
-  const replayed = net.call(x);
-  assert.equal(traced.device, gpu(0));
-  for (const [name, y] of [
-    ['traced', traced],
-    ['replayed', replayed],
-  ] as const) {
-    assert.ok(relDiff(y, eager) <= TOL_GPU, `${name} differs from eager on gpu(0) by ${relDiff(y, eager)}`);
-    assert.ok(relDiff(y, onCpu) <= TOL_CPU, `${name} differs from eager on cpu(0) by ${relDiff(y, onCpu)}`);
-  }
-  return replayed;
-}
-
-/** The last traced plan is one CUDA plan whose steps match `steps`. */
-function oneGpuPlan(net: Block, steps: RegExp): void {
-  const plan = net.hybridCache!.describe();
-  assert.equal(plan.length, 1, plan.join('\n'));
-  assert.match(plan[0]!, /^native plan on gpu\(0\): /);
-  assert.match(plan[0]!.replace(/^native plan on gpu\(0\): /, ''), steps);
-}
-
-const gpuAllocations = (): number => native().memoryStats().gpuAllocations;
 
 describe('hybridize on gpu(0): compiled CUDA plans', { skip }, () => {
   for (const example of ['mlp', 'mnist-mlp', 'nest-mlp']) {
