@@ -349,8 +349,8 @@ export interface NativeAddon extends RecurrentEntryPoints {
   /**
    * A compiled float32 forward on gpu(device) (native/src/gpu_plan.h): netPlan's arguments, with
    * parameter buffers on that GPU (read in place, or folded into buffers of its own where a batch
-   * norm is); the kinds are linear, conv, pool, batchNorm, act, reshape and add (p[1] = 1:
-   * multiply) only. Intermediate buffers are allocated once, here. E_NO_CUDA without CUDA,
+   * norm is); the kinds are linear, conv, pool, batchNorm, layerNorm, softmax, act, reshape and
+   * add (p[1] = 1: multiply) only. Intermediate buffers are allocated once, here. E_NO_CUDA without CUDA,
    * E_NATIVE_ARGS for another kind. Freed by the GC.
    */
   gpuPlan(device: number, ...graph: PlanGraphArgs): NativeGpuPlan;

@@ -1,7 +1,8 @@
 // Builds and runs a GPU plan (gpu_plan.h): the memory plan (a pool of device buffers shared by
 // values whose lifetimes do not overlap), the fusion of consecutive elementwise steps into one
 // kernel, the Dense, activation, reshape and merge steps, and the run loop that queues the
-// launches. Convolution, pooling and batch norm are in gpu_plan_conv.cc. Plain C++: the kernels
+// launches. Convolution, pooling and batch norm are in gpu_plan_conv.cc, layer norm and softmax
+// in gpu_plan_rows.cc. Plain C++: the kernels
 // are behind gpuPlanGemm / gpuPlanElementwise / gpuPlanCopy / gpuPlanFold (cuda/gpu_plan.cu, or
 // cuda_stub.cc).
 //
@@ -201,6 +202,8 @@ void GpuPlanBuilder::step(const NetOp& op, size_t j, int v) {
     case kNetConv: return conv(op, j, v);
     case kNetPool: return pool(op, j, v, in(0));
     case kNetBatchNorm: return batchNorm(op, j, v, in(0));
+    case kNetLayerNorm: return layerNorm(op, j, v, in(0));
+    case kNetSoftmax: return softmax(op, j, v, in(0));
     case kNetAct: {
       const int x = in(0);
       P.dims_.push_back(P.dims_[x]);
@@ -228,8 +231,8 @@ void GpuPlanBuilder::step(const NetOp& op, size_t j, int v) {
     }
     default:
       fail(code::kArgs,
-           "gpuPlan: op %zu (kind %d) has no GPU step: GPU plans take Dense, convolution, pooling, batch norm, activations, "
-           "Flatten / Reshape, Add and Multiply",
+           "gpuPlan: op %zu (kind %d) has no GPU step: GPU plans take Dense, convolution, pooling, batch norm, layer norm, "
+           "softmax, activations, Flatten / Reshape, Add and Multiply",
            j, op.kind);
   }
 }
@@ -327,6 +330,18 @@ void GpuPlan::run(const std::vector<const void*>& in, const std::vector<void*>& 
       for (int k = 0; k < e.count; k++)
         if (e.ins[k].op == kEwAdd || e.ins[k].op == kEwMul) e.ins[k].other = static_cast<const float*>(ptr(s.other[k]));
       gpuPlanElementwise(e);
+    } else if (s.kind == 3) {
+      LayerNormParams p = s.ln;
+      p.x = ptr(s.a);
+      p.y = ptr(s.dst);
+      p.saveMean = ptr(s.scratch);
+      p.saveVar = static_cast<float*>(p.saveMean) + p.outer;
+      gpuPlanLayerNorm(p);
+    } else if (s.kind == 4) {
+      SoftmaxParams p = s.sm;
+      p.x = ptr(s.a);
+      p.out = ptr(s.dst);
+      gpuPlanSoftmax(p);
     } else {
       gpuPlanCopy(ptr(s.dst), ptr(s.a), static_cast<size_t>(s.out));
     }

@@ -1,8 +1,8 @@
 // A compiled float32 forward on one GPU (what hybridize() builds for a CUDA input): Dense (its
 // GEMM, then bias and activation in one elementwise pass), convolution (a batch norm in prediction
 // mode folded into its weights, bias, residual sum and activation in its epilogue), pooling, batch
-// norm (a per-channel scale and shift), activations, Flatten / Reshape, and the Add / Multiply
-// merges, run back to back on the device's one stream with no host synchronisation (the read of
+// norm (a per-channel scale and shift), layer norm and softmax (eager mode's kernels),
+// activations, Flatten / Reshape, and the Add / Multiply merges, run back to back on the device's one stream with no host synchronisation (the read of
 // an output waits, as for every GPU op). Built once per input signature:
 //
 // - every intermediate buffer is allocated here, once (allocateStorage: counted in memoryStats),
@@ -27,8 +27,10 @@
 #include <vector>
 
 #include "ops/conv.h"
+#include "ops/layer_norm.h"
 #include "ops/matmul.h"
 #include "ops/pool.h"
+#include "ops/softmax.h"
 #include "plan_ops.h"
 
 namespace bs {
@@ -97,6 +99,8 @@ void gpuPlanGemm(const MatmulParams& p);
 void gpuPlanElementwise(const GpuEwStep& s);
 void gpuPlanCopy(void* dst, const void* src, size_t bytes);
 void gpuPlanFold(const GpuFold& f);
+void gpuPlanLayerNorm(const LayerNormParams& p);  // layer_norm_cuda.cu's kernel
+void gpuPlanSoftmax(const SoftmaxParams& p);      // softmax_cuda.cu's kernel
 
 class GpuPlan {
  public:
@@ -118,7 +122,7 @@ class GpuPlan {
   int64_t runs() const { return runs_; }
   size_t bytes() const { return bytes_; }            // device memory the plan owns
   size_t buffers() const { return owned_.size() + folded_.size(); }  // its allocations, all made at build time
-  size_t kernels() const { return steps_.size(); }   // launches per run (GEMMs, fused passes, copies)
+  size_t kernels() const { return steps_.size(); }   // launches per run (GEMMs, fused kernels, row steps, copies)
 
   // A buffer: an input (per run), an output (per run) or one the plan owns.
   struct Slot {
@@ -127,12 +131,15 @@ class GpuPlan {
   };
   // A launch, with slots where the run's pointers go.
   struct Step {
-    int kind;  // 0 GEMM (x · wᵀ), 1 fused elementwise (its source: e.source), 2 copy
+    int kind;  // 0 GEMM (x · wᵀ), 1 fused elementwise (its source: e.source), 2 copy, 3 layer norm, 4 softmax
     Slot a{}, dst{};
+    Slot scratch{};  // layer norm: the rows' mean and variance (2 · outer floats, read by no one)
     const void* w = nullptr;
     int64_t rows = 0, in = 0, out = 0;  // GEMM; out = bytes (copy)
     GpuEwStep e;              // elementwise: all but its src, dst and the kEwAdd / kEwMul operands
     Slot other[kGpuEwMax]{};  // where kEwAdd / kEwMul read (other pointers are weights)
+    LayerNormParams ln{};     // all but x, y, saveMean, saveVar
+    SoftmaxParams sm{};       // all but x, out
   };
 
  private:

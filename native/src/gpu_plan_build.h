@@ -1,6 +1,7 @@
 // The builder of a GPU plan (gpu_plan.h), shared by its two source files: gpu_plan.cc (the memory
-// plan, the fusion of elementwise steps, Dense, activations, reshapes and merges) and
-// gpu_plan_conv.cc (convolution with a batch norm folded in, pooling, batch norm). Private to them.
+// plan, the fusion of elementwise steps, Dense, activations, reshapes and merges),
+// gpu_plan_conv.cc (convolution with a batch norm folded in, pooling, batch norm) and
+// gpu_plan_rows.cc (layer norm, softmax). Private to them.
 //
 // The pending kernel: consecutive elementwise steps are collected into one fused kernel (chain_)
 // that is emitted (flush) only when a step needs its value in memory; its value gets its buffer
@@ -59,6 +60,10 @@ class GpuPlanBuilder {
   void conv(const NetOp& op, size_t j, int v);       // gpu_plan_conv.cc
   void pool(const NetOp& op, size_t j, int v, int x);
   void batchNorm(const NetOp& op, size_t j, int v, int x);
+  void layerNorm(const NetOp& op, size_t j, int v, int x);  // gpu_plan_rows.cc
+  void softmax(const NetOp& op, size_t j, int v, int x);
+  // A step of its own (kind 3 / 4) reading x, writing v's buffer (never x's: it reads whole rows).
+  void rowStep(Step s, int v, int x, int64_t scratchBytes);
 };
 
 int64_t gpuPlanCount(const std::vector<int64_t>& d);

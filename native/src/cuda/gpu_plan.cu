@@ -1,4 +1,5 @@
-// The launches of a GPU plan (gpu_plan.h): the GEMM of matmul_cuda.cu, one fused kernel per run of
+// The launches of a GPU plan (gpu_plan.h): the GEMM of matmul_cuda.cu, the layer norm and softmax
+// of layer_norm_cuda.cu and softmax_cuda.cu, one fused kernel per run of
 // elementwise steps (a Dense's bias and activation, batch norms, Activation blocks, adds and
 // products), started by a load, a convolution or a pooling, device-to-device copies, and the fold
 // of a batch norm at build time; all queued on the device's one stream, none waits for the GPU
@@ -65,6 +66,8 @@ __global__ void foldKernel(GpuFold f, int64_t n) {
 }  // namespace
 
 void gpuPlanGemm(const MatmulParams& p) { matmulCuda(p); }
+void gpuPlanLayerNorm(const LayerNormParams& p) { layerNormCuda(p); }
+void gpuPlanSoftmax(const SoftmaxParams& p) { softmaxCuda(p); }
 
 void gpuPlanElementwise(const GpuEwStep& s) {
   if (s.n == 0) return;
