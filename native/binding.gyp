@@ -36,6 +36,8 @@
         "src/net_plan_rnn.cc",
         "src/api_plan.cc",
         "src/gpu_plan.cc",
+        "src/gpu_plan_conv.cc",
+        "src/gpu_plan_rows.cc",
         "src/api_gpu_plan.cc",
         "src/ops/fill_cast_cpu.cc",
         "src/ops/random_cpu.cc",

@@ -338,38 +338,22 @@ export interface NativeAddon extends RecurrentEntryPoints {
   linearPlanRun(plan: NativeLinearPlan, x: NativeBuffer, out: NativeBuffer): void;
   /**
    * Prepares a compiled float32 forward over a graph of ops on the CPU (native/src/net_plan.h):
-   * inputs are values 0 .. inputDims.length - 1 (plain layout), op j (kinds[j]: NET_OP) reads the
-   * values ins[j] and produces value inputs + j, with the numbers ps[j] and parameter buffers
-   * bufs[j] (their meaning per kind: native/src/net_plan_steps.cc); `outputs` lists the values
-   * netPlanRun writes. Freed by the GC.
+   * the graph as PlanGraphArgs says (inputs in plain layout; the meaning of ps and bufs per kind:
+   * native/src/net_plan_steps.cc); `outputs` are the values netPlanRun writes. Freed by the GC.
    */
-  netPlan(
-    inputDims: readonly (readonly number[])[],
-    kinds: readonly number[],
-    ins: readonly (readonly number[])[],
-    ps: readonly (readonly number[])[],
-    bufs: readonly (readonly (NativeBuffer | null)[])[],
-    outputs: readonly number[],
-  ): NativeNetPlan;
+  netPlan(...graph: PlanGraphArgs): NativeNetPlan;
   /** Runs a net plan: every input and output a float32 cpu buffer of its value's size (outputs overwritten). */
   netPlanRun(plan: NativeNetPlan, inputs: readonly NativeBuffer[], outputs: readonly NativeBuffer[]): void;
   /** What a net plan holds: how often it ran, the bytes it owns (activations, packed weights), its actions and threads. */
   netPlanStats(plan: NativeNetPlan): { runs: number; bytes: number; actions: number; threads: number };
   /**
    * A compiled float32 forward on gpu(device) (native/src/gpu_plan.h): netPlan's arguments, with
-   * parameter buffers on that GPU (read in place); the kinds are linear, act, reshape and add
-   * (p[1] = 1: multiply) only. Intermediate buffers are allocated once, here. E_NO_CUDA without
-   * CUDA, E_NATIVE_ARGS for another kind. Freed by the GC.
+   * parameter buffers on that GPU (read in place, or folded into buffers of its own where a batch
+   * norm is); the kinds are linear, conv, pool, batchNorm, layerNorm, softmax, act, reshape and
+   * add (p[1] = 1: multiply) only. Intermediate buffers are allocated once, here. E_NO_CUDA without CUDA,
+   * E_NATIVE_ARGS for another kind. Freed by the GC.
    */
-  gpuPlan(
-    device: number,
-    inputDims: readonly (readonly number[])[],
-    kinds: readonly number[],
-    ins: readonly (readonly number[])[],
-    ps: readonly (readonly number[])[],
-    bufs: readonly (readonly (NativeBuffer | null)[])[],
-    outputs: readonly number[],
-  ): NativeGpuPlan;
+  gpuPlan(device: number, ...graph: PlanGraphArgs): NativeGpuPlan;
   /** Queues a GPU plan's forward on the device's stream (no wait): float32 buffers on its GPU (outputs overwritten). */
   gpuPlanRun(plan: NativeGpuPlan, inputs: readonly NativeBuffer[], outputs: readonly NativeBuffer[]): void;
   /** What a GPU plan holds: runs, device bytes and buffers it allocated (all at build), kernels launched per run. */
@@ -560,6 +544,20 @@ export const NET_OP = {
   rnn: 20,
   rnnState: 21,
 } as const;
+
+/**
+ * The graph netPlan and gpuPlan compile: inputs are values 0 .. inputDims.length - 1, op j
+ * (kinds[j]: NET_OP) reads the values ins[j] and produces value inputs + j, with the numbers ps[j]
+ * and the parameter buffers bufs[j]; `outputs` lists the values a run writes.
+ */
+export type PlanGraphArgs = readonly [
+  inputDims: readonly (readonly number[])[],
+  kinds: readonly number[],
+  ins: readonly (readonly number[])[],
+  ps: readonly (readonly number[])[],
+  bufs: readonly (readonly (NativeBuffer | null)[])[],
+  outputs: readonly number[],
+];
 
 /** Opaque handle to a compiled graph forward (netPlan). */
 export interface NativeNetPlan {

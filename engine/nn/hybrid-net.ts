@@ -10,15 +10,17 @@
 // plan: it runs eagerly between two native segments, on their materialized outputs.
 //
 // On a GPU (float32 input on gpu(i)) the same trace builds GPU plans instead (native/src/gpu_plan.h,
-// hybrid-gpu.ts says which units they take): weights read in place, buffers allocated once, the
-// elementwise steps fused, one stream; the other units run eagerly on the GPU between segments.
+// hybrid-gpu.ts says which units they take: Dense, convolution with its batch norm, residual add
+// and activation fused, pooling, batch norm, ...): weights read in place (or folded once), buffers
+// allocated once, the elementwise steps fused, one stream; the other units run eagerly on the GPU
+// between segments.
 //
 // The packed weights are copies: a plan remembers the write epoch (backend.ts watchWrites) and
 // the parameter arrays it was built from, and is rebuilt when either changed (an optimizer step,
 // setData, load, re-initialization, training batch norm updating its running statistics).
 
 import { native, watchWrites, writeEpoch } from '../backend/backend.ts';
-import { NET_OP, type NativeBuffer, type NativeGpuPlan, type NativeNetPlan } from '../backend/native-addon.ts';
+import { NET_OP, type NativeBuffer, type NativeGpuPlan, type NativeNetPlan, type PlanGraphArgs } from '../backend/native-addon.ts';
 import { errors } from '../core/errors.ts';
 import type { Device } from '../ndarray/device.ts';
 import { NDArray } from '../ndarray/ndarray.ts';
@@ -187,14 +189,14 @@ export function traceNet(
     const enc = p.recs.map((r) => encode(r, data));
     let plan: NetSegment['plan'];
     try {
-      const args = [
+      const args: PlanGraphArgs = [
         ins.map((v) => shapes[v]!),
         p.recs.map((r) => r.kind),
         p.recs.map((r) => r.ins.map((v) => id.get(v)!)),
         enc.map((e) => e.p),
         enc.map((e) => e.bufs),
         outs.map((v) => id.get(v)!),
-      ] as const;
+      ];
       plan = onGpu ? { gpu: true, net: native().gpuPlan(x.device.id, ...args) } : { gpu: false, net: native().netPlan(...args) };
     } catch (e) {
       throw errors.fromNative('hybridize', e, `input ${JSON.stringify(x.shape)} float32 on ${x.device.toString()}`);

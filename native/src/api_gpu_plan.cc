@@ -20,17 +20,7 @@ struct GpuPlanHandle {
 };
 
 GpuPlan* planOf(const Args& args) {
-  void* data = nullptr;
-  if (napi_get_value_external(args.env(), args.at(0), &data) != napi_ok || data == nullptr ||
-      static_cast<GpuPlanHandle*>(data)->magic != GpuPlanHandle::kMagic)
-    failAt(args.ctx, code::kArgs, "plan must come from gpuPlan()");
-  return static_cast<GpuPlanHandle*>(data)->plan.get();
-}
-
-int64_t elemsOf(const GpuPlan& plan, int value) {
-  int64_t n = 1;
-  for (auto d : plan.dims(value)) n *= d;
-  return n;
+  return static_cast<GpuPlanHandle*>(planHandle(args, args.at(0), GpuPlanHandle::kMagic, "gpuPlan"))->plan.get();
 }
 
 }  // namespace
@@ -63,13 +53,13 @@ Napi::Value GpuPlanRun(const Napi::CallbackInfo& info) {
   std::vector<std::shared_ptr<Storage>> held;
   for (uint32_t i = 0; i < plan->numInputs(); i++) {
     auto s = planBuffer(args, planElement(args, args.at(1), i, "inputs"), "inputs[i]", false, device);
-    checkElems(args.ctx, "inputs[i]", elems(s.get(), DType::F32), elemsOf(*plan, static_cast<int>(i)));
+    checkElems(args.ctx, "inputs[i]", elems(s.get(), DType::F32), planElems(plan->dims(static_cast<int>(i))));
     in.push_back(s->data);
     held.push_back(std::move(s));
   }
   for (uint32_t j = 0; j < plan->numOutputs(); j++) {
     auto s = planBuffer(args, planElement(args, args.at(2), j, "outputs"), "outputs[j]", false, device);
-    checkElems(args.ctx, "outputs[j]", elems(s.get(), DType::F32), elemsOf(*plan, plan->output(j)));
+    checkElems(args.ctx, "outputs[j]", elems(s.get(), DType::F32), planElems(plan->dims(plan->output(j))));
     for (const auto& h : held)
       if (h == s) failAt(args.ctx, code::kArgs, "an output may not also be an input or another output");
     out.push_back(s->data);

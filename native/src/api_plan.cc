@@ -47,6 +47,19 @@ std::vector<double> numbers(const Args& args, napi_value arr, const char* name) 
 napi_value planElement(const Args& args, napi_value arr, uint32_t j, const char* name) { return element(args, arr, j, name); }
 uint32_t planLength(const Args& args, napi_value arr, const char* name) { return lengthOf(args, arr, name); }
 
+void* planHandle(const Args& args, napi_value v, uint64_t magic, const char* maker) {
+  void* data = nullptr;
+  if (napi_get_value_external(args.env(), v, &data) != napi_ok || data == nullptr || *static_cast<const uint64_t*>(data) != magic)
+    failAt(args.ctx, code::kArgs, "plan must come from %s()", maker);
+  return data;
+}
+
+int64_t planElems(const std::vector<int64_t>& dims) {
+  int64_t n = 1;
+  for (int64_t d : dims) n *= d;
+  return n;
+}
+
 // A live NativeBuffer on `device`, or null where allowed.
 std::shared_ptr<Storage> planBuffer(const Args& args, napi_value v, const char* name, bool allowNull, Device device) {
   napi_valuetype t;
@@ -110,17 +123,7 @@ std::shared_ptr<Storage> bufferOf(const Args& args, napi_value v, const char* na
 }
 
 NetPlan* planOf(const Args& args) {
-  void* data = nullptr;
-  if (napi_get_value_external(args.env(), args.at(0), &data) != napi_ok || data == nullptr ||
-      static_cast<NetPlanHandle*>(data)->magic != NetPlanHandle::kMagic)
-    failAt(args.ctx, code::kArgs, "plan must come from netPlan()");
-  return static_cast<NetPlanHandle*>(data)->plan.get();
-}
-
-int64_t elemsOf(const NetPlan& plan, int value) {
-  int64_t n = 1;
-  for (auto d : plan.dims(value)) n *= d;
-  return n;
+  return static_cast<NetPlanHandle*>(planHandle(args, args.at(0), NetPlanHandle::kMagic, "netPlan"))->plan.get();
 }
 
 }  // namespace
@@ -150,13 +153,13 @@ Napi::Value NetPlanRun(const Napi::CallbackInfo& info) {
   std::vector<std::shared_ptr<Storage>> held;
   for (uint32_t i = 0; i < plan->numInputs(); i++) {
     auto s = bufferOf(args, element(args, args.at(1), i, "inputs"), "inputs[i]", false);
-    checkElems(args.ctx, "inputs[i]", elems(s.get(), DType::F32), elemsOf(*plan, static_cast<int>(i)));
+    checkElems(args.ctx, "inputs[i]", elems(s.get(), DType::F32), planElems(plan->dims(static_cast<int>(i))));
     in.push_back(s->data);
     held.push_back(std::move(s));
   }
   for (uint32_t j = 0; j < plan->numOutputs(); j++) {
     auto s = bufferOf(args, element(args, args.at(2), j, "outputs"), "outputs[j]", false);
-    checkElems(args.ctx, "outputs[j]", elems(s.get(), DType::F32), elemsOf(*plan, plan->output(j)));
+    checkElems(args.ctx, "outputs[j]", elems(s.get(), DType::F32), planElems(plan->dims(plan->output(j))));
     for (const auto& h : held)
       if (h == s) failAt(args.ctx, code::kArgs, "an output may not also be an input or another output");
     out.push_back(s->data);

@@ -67,5 +67,8 @@ bool gpuProperties(int, GpuProperties*) { return false; }
 void gpuPlanGemm(const MatmulParams&) { noCuda("gpuPlan"); }
 void gpuPlanElementwise(const GpuEwStep&) { noCuda("gpuPlan"); }
 void gpuPlanCopy(void*, const void*, size_t) { noCuda("gpuPlan"); }
+void gpuPlanFold(const GpuFold&) { noCuda("gpuPlan"); }
+void gpuPlanLayerNorm(const LayerNormParams&) { noCuda("gpuPlan"); }
+void gpuPlanSoftmax(const SoftmaxParams&) { noCuda("gpuPlan"); }
 
 }  // namespace bs

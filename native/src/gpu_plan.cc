@@ -1,285 +1,308 @@
 // Builds and runs a GPU plan (gpu_plan.h): the memory plan (a pool of device buffers shared by
 // values whose lifetimes do not overlap), the fusion of consecutive elementwise steps into one
-// kernel, and the run loop that queues the launches. Plain C++: the kernels are behind
-// gpuPlanGemm / gpuPlanElementwise / gpuPlanCopy (cuda/gpu_plan.cu, or cuda_stub.cc).
+// kernel, the Dense, activation, reshape and merge steps, and the run loop that queues the
+// launches. Convolution, pooling and batch norm are in gpu_plan_conv.cc, layer norm and softmax
+// in gpu_plan_rows.cc. Plain C++: the kernels
+// are behind gpuPlanGemm / gpuPlanElementwise / gpuPlanCopy / gpuPlanFold (cuda/gpu_plan.cu, or
+// cuda_stub.cc).
 //
 // Safety of the pool: every launch goes to one stream, so a buffer freed here and handed to a
 // later step is written only after the earlier steps that read it have run. A fused kernel may
-// write into a buffer it also reads: each element reads only its own index before writing it.
+// write into a buffer it also reads at the same index (each element reads only its own index
+// before writing it); a convolution or pooling reads a window, so its input stays pinned (not
+// handed to its output) until its kernel is emitted.
 #include "gpu_plan.h"
 
 #include "backend.h"
 #include "buffer.h"
 #include "errors.h"
+#include "gpu_plan_build.h"
 #include "ops/unary.h"
 
 namespace bs {
 
-namespace {
-
-int64_t count(const std::vector<int64_t>& d) {
+int64_t gpuPlanCount(const std::vector<int64_t>& d) {
   int64_t n = 1;
   for (int64_t v : d) n *= v;
   return n;
 }
 
-double num(const NetOp& op, size_t i, size_t j) {
+double gpuPlanNum(const NetOp& op, size_t i, size_t j) {
   if (i >= op.p.size()) fail(code::kArgs, "gpuPlan: op %zu needs at least %zu numbers", j, i + 1);
   return op.p[i];
 }
 
+namespace {
+const auto count = gpuPlanCount;
+const auto num = gpuPlanNum;
 }  // namespace
 
-class GpuPlanBuilder {
- public:
-  using Slot = GpuPlan::Slot;
-  using Step = GpuPlan::Step;
+GpuPlanBuilder::GpuPlanBuilder(GpuPlan& plan, size_t values)
+    : P(plan), left_(values, 0), slot_(values, Slot{-1, 0}), taken_(plan.outputs_.size(), false) {}
 
-  GpuPlanBuilder(GpuPlan& plan, size_t values) : P(plan), left_(values, 0), slot_(values, Slot{-1, 0}), taken_(plan.outputs_.size(), false) {}
+void GpuPlanBuilder::build(const std::vector<NetOp>& ops) {
+  for (const NetOp& op : ops)
+    for (int v : op.in) left_[v]++;
+  for (int v : P.outputs_) left_[v]++;  // the final copy (or the caller) reads it
+  for (size_t i = 0; i < P.numInputs_; i++) slot_[i] = Slot{0, static_cast<int>(i)};
+  for (size_t j = 0; j < ops.size(); j++) step(ops[j], j, static_cast<int>(P.numInputs_ + j));
+  flush();
+  for (size_t j = 0; j < P.outputs_.size(); j++) {
+    const int o = P.outputs_[j];
+    const Slot s = slot_[o];
+    if (s.kind == 1 && s.index == static_cast<int>(j)) continue;  // written in place by its producer
+    Step c;
+    c.kind = 2;
+    c.a = s;
+    c.dst = Slot{1, static_cast<int>(j)};
+    c.out = count(P.dims_[o]) * static_cast<int64_t>(sizeof(float));
+    P.steps_.push_back(c);
+  }
+}
 
-  void build(const std::vector<NetOp>& ops) {
-    for (const NetOp& op : ops)
-      for (int v : op.in) left_[v]++;
-    for (int v : P.outputs_) left_[v]++;  // the final copy (or the caller) reads it
-    for (size_t i = 0; i < P.numInputs_; i++) slot_[i] = Slot{0, static_cast<int>(i)};
-    for (size_t j = 0; j < ops.size(); j++) step(ops[j], j, static_cast<int>(P.numInputs_ + j));
+bool GpuPlanBuilder::isOutput(int v) const {
+  for (int o : P.outputs_)
+    if (o == v) return true;
+  return false;
+}
+
+// A buffer for `bytes` from the pool (the smallest free one that fits), or a new allocation.
+GpuPlan::Slot GpuPlanBuilder::alloc(int64_t bytes) {
+  const size_t need = static_cast<size_t>(bytes > 4 ? bytes : 4);
+  int best = -1;
+  for (size_t i = 0; i < free_.size(); i++) {
+    const size_t have = P.owned_[free_[i]]->bytes;
+    if (have >= need && (best < 0 || have < P.owned_[free_[best]]->bytes)) best = static_cast<int>(i);
+  }
+  if (best >= 0) {
+    const int idx = free_[best];
+    free_.erase(free_.begin() + best);
+    return Slot{2, idx};
+  }
+  P.owned_.push_back(allocateStorage(Device{DeviceType::Gpu, P.device_}, need));
+  P.bytes_ += need;
+  live_.push_back(0);
+  return Slot{2, static_cast<int>(P.owned_.size() - 1)};
+}
+
+// Where value v is written: the caller's output buffer when v is an output, else the pool.
+GpuPlan::Slot GpuPlanBuilder::take(int v) {
+  for (size_t j = 0; j < P.outputs_.size(); j++)
+    if (P.outputs_[j] == v && !taken_[j]) {
+      taken_[j] = true;
+      return Slot{1, static_cast<int>(j)};
+    }
+  return alloc(count(P.dims_[v]) * static_cast<int64_t>(sizeof(float)));
+}
+
+void GpuPlanBuilder::hold(Slot s) {
+  if (s.kind == 2) live_[s.index]++;
+}
+void GpuPlanBuilder::unhold(Slot s) {
+  if (s.kind == 2 && --live_[s.index] == 0) free_.push_back(s.index);
+}
+void GpuPlanBuilder::assign(int v, Slot s) {
+  slot_[v] = s;
+  hold(s);
+  if (left_[v] == 0) unhold(s);  // never read
+}
+// One reader of v was built: its buffer returns to the pool after the last.
+void GpuPlanBuilder::read(int v) {
+  if (--left_[v] == 0 && slot_[v].kind >= 0) unhold(slot_[v]);
+}
+
+bool GpuPlanBuilder::fusable(int v) const { return pending_ && chainValue_ == v && left_[v] == 1 && !isOutput(v); }
+
+// Emits the pending kernel; its value gets its buffer now (one a read of the kernel may share,
+// but never the pinned input of a convolution or pooling).
+void GpuPlanBuilder::flush() {
+  if (!pending_) return;
+  pending_ = false;
+  chain_.dst = take(chainValue_);
+  P.steps_.push_back(chain_);
+  assign(chainValue_, chain_.dst);
+  if (pin_.kind >= 0) unhold(pin_);
+  pin_ = Slot{-1, 0};
+}
+
+// A new kernel reading value x (in memory: any kernel computing it is emitted first).
+void GpuPlanBuilder::start(int x) {
+  flush();
+  chain_ = Step{};
+  chain_.kind = 1;
+  chain_.a = slot_[x];
+  chain_.e.n = count(P.dims_[x]);
+  pending_ = true;
+  chainValue_ = x;
+}
+
+void GpuPlanBuilder::startSource(const GpuEwStep& e, int x, int v) {
+  flush();
+  chain_ = Step{};
+  chain_.kind = 1;
+  chain_.a = slot_[x];
+  chain_.e = e;
+  chain_.e.n = count(P.dims_[v]);
+  pending_ = true;
+  chainValue_ = v;
+  pin_ = slot_[x];
+  hold(pin_);
+  read(x);
+}
+
+// Appends instructions computing value v; a full kernel is emitted and a new one continues it.
+void GpuPlanBuilder::extend(int v, std::initializer_list<std::pair<GpuEwInstr, Slot>> ins) {
+  if (chain_.e.count + static_cast<int>(ins.size()) > kGpuEwMax) {
+    const int cur = chainValue_;
+    left_[cur]++;  // the continuing kernel reads it
     flush();
-    for (size_t j = 0; j < P.outputs_.size(); j++) {
-      const int o = P.outputs_[j];
-      const Slot s = slot_[o];
-      if (s.kind == 1 && s.index == static_cast<int>(j)) continue;  // written in place by its producer
-      Step c;
-      c.kind = 2;
-      c.a = s;
-      c.dst = Slot{1, static_cast<int>(j)};
-      c.out = count(P.dims_[o]) * static_cast<int64_t>(sizeof(float));
-      P.steps_.push_back(c);
+    start(cur);
+    read(cur);
+  }
+  for (const auto& [instr, other] : ins) {
+    chain_.e.ins[chain_.e.count] = instr;
+    chain_.other[chain_.e.count] = other;
+    chain_.e.count++;
+  }
+  chainValue_ = v;
+}
+
+GpuEwInstr GpuPlanBuilder::act(int a, double alpha) {
+  if (a < 0 || a >= kNumUnaryOps) fail(code::kArgs, "gpuPlan: activation %d is not a unary op", a);
+  GpuEwInstr i;
+  i.op = kEwAct;
+  i.act = a;
+  i.alpha = static_cast<float>(alpha);
+  return i;
+}
+
+const float* GpuPlanBuilder::param(const NetOp& op, size_t j, size_t k, int64_t elems, const char* what) {
+  if (k >= op.bufs.size() || !op.bufs[k]) return nullptr;
+  const auto& s = op.bufs[k];
+  if (s->bytes != static_cast<size_t>(elems) * sizeof(float))
+    fail(code::kArgs, "gpuPlan: op %zu: %s has %zu bytes, expected %lld float32", j, what, s->bytes, static_cast<long long>(elems));
+  P.keep_.push_back(s);
+  return static_cast<const float*>(s->data);
+}
+
+float* GpuPlanBuilder::own(int64_t elems) {
+  const size_t bytes = static_cast<size_t>(elems > 1 ? elems : 1) * sizeof(float);
+  P.folded_.push_back(allocateStorage(Device{DeviceType::Gpu, P.device_}, bytes));
+  P.bytes_ += bytes;
+  return static_cast<float*>(P.folded_.back()->data);
+}
+
+void GpuPlanBuilder::step(const NetOp& op, size_t j, int v) {
+  const auto in = [&](size_t k) {
+    if (k >= op.in.size()) fail(code::kArgs, "gpuPlan: op %zu needs %zu inputs", j, k + 1);
+    return op.in[k];
+  };
+  switch (op.kind) {
+    case kNetLinear: return linear(op, j, v, in(0));
+    case kNetConv: return conv(op, j, v);
+    case kNetPool: return pool(op, j, v, in(0));
+    case kNetBatchNorm: return batchNorm(op, j, v, in(0));
+    case kNetLayerNorm: return layerNorm(op, j, v, in(0));
+    case kNetSoftmax: return softmax(op, j, v, in(0));
+    case kNetAct: {
+      const int x = in(0);
+      P.dims_.push_back(P.dims_[x]);
+      if (!fusable(x)) start(x);
+      read(x);
+      extend(v, {{act(static_cast<int>(num(op, 0, j)), op.p.size() > 1 ? op.p[1] : 0), Slot{}}});
+      return;
     }
-  }
-
- private:
-  GpuPlan& P;
-  std::vector<int> left_;     // readers still to be built, per value
-  std::vector<Slot> slot_;    // where each value lives; kind -1 until it has a buffer
-  std::vector<bool> taken_;   // output buffers already given to their value
-  std::vector<int> live_;     // per owned buffer: values living in it that are still read
-  std::vector<int> free_;     // owned buffers no live value uses
-  bool pending_ = false;      // a fused elementwise kernel being collected
-  Step chain_;
-  int chainValue_ = -1;       // the value the pending kernel computes (not in memory yet)
-
-  bool isOutput(int v) const {
-    for (int o : P.outputs_)
-      if (o == v) return true;
-    return false;
-  }
-
-  // A buffer for `bytes` from the pool (the smallest free one that fits), or a new allocation.
-  Slot alloc(int64_t bytes) {
-    const size_t need = static_cast<size_t>(bytes > 4 ? bytes : 4);
-    int best = -1;
-    for (size_t i = 0; i < free_.size(); i++) {
-      const size_t have = P.owned_[free_[i]]->bytes;
-      if (have >= need && (best < 0 || have < P.owned_[free_[best]]->bytes)) best = static_cast<int>(i);
-    }
-    if (best >= 0) {
-      const int idx = free_[best];
-      free_.erase(free_.begin() + best);
-      return Slot{2, idx};
-    }
-    P.owned_.push_back(allocateStorage(Device{DeviceType::Gpu, P.device_}, need));
-    P.bytes_ += need;
-    live_.push_back(0);
-    return Slot{2, static_cast<int>(P.owned_.size() - 1)};
-  }
-
-  // Where value v is written: the caller's output buffer when v is an output, else the pool.
-  Slot take(int v) {
-    for (size_t j = 0; j < P.outputs_.size(); j++)
-      if (P.outputs_[j] == v && !taken_[j]) {
-        taken_[j] = true;
-        return Slot{1, static_cast<int>(j)};
-      }
-    return alloc(count(P.dims_[v]) * static_cast<int64_t>(sizeof(float)));
-  }
-
-  void hold(Slot s) {
-    if (s.kind == 2) live_[s.index]++;
-  }
-  void unhold(Slot s) {
-    if (s.kind == 2 && --live_[s.index] == 0) free_.push_back(s.index);
-  }
-  void assign(int v, Slot s) {
-    slot_[v] = s;
-    hold(s);
-    if (left_[v] == 0) unhold(s);  // never read
-  }
-  // One reader of v was built: its buffer returns to the pool after the last.
-  void read(int v) {
-    if (--left_[v] == 0 && slot_[v].kind >= 0) unhold(slot_[v]);
-  }
-
-  bool fusable(int v) const { return pending_ && chainValue_ == v && left_[v] == 1 && !isOutput(v); }
-
-  // Emits the pending kernel; its value gets its buffer now (one a read of the kernel may share).
-  void flush() {
-    if (!pending_) return;
-    pending_ = false;
-    chain_.dst = take(chainValue_);
-    P.steps_.push_back(chain_);
-    assign(chainValue_, chain_.dst);
-  }
-
-  // A new kernel reading value x (in memory: any kernel computing it is emitted first).
-  void start(int x) {
-    flush();
-    chain_ = Step{};
-    chain_.kind = 1;
-    chain_.a = slot_[x];
-    chain_.out = count(P.dims_[x]);
-    pending_ = true;
-    chainValue_ = x;
-  }
-
-  // Appends instructions computing value v; a full kernel is emitted and a new one continues it.
-  void extend(int v, std::initializer_list<std::pair<GpuEwInstr, Slot>> ins) {
-    if (chain_.count + static_cast<int>(ins.size()) > kGpuEwMax) {
-      const int cur = chainValue_;
-      left_[cur]++;  // the continuing kernel reads it
-      flush();
-      start(cur);
-      read(cur);
-    }
-    for (const auto& [instr, other] : ins) {
-      chain_.ins[chain_.count] = instr;
-      chain_.other[chain_.count] = other;
-      chain_.count++;
-    }
-    chainValue_ = v;
-  }
-
-  static GpuEwInstr act(int a, double alpha) {
-    if (a < 0 || a >= kNumUnaryOps) fail(code::kArgs, "gpuPlan: activation %d is not a unary op", a);
-    GpuEwInstr i;
-    i.op = kEwAct;
-    i.act = a;
-    i.alpha = static_cast<float>(alpha);
-    return i;
-  }
-
-  void step(const NetOp& op, size_t j, int v) {
-    const auto in = [&](size_t k) {
-      if (k >= op.in.size()) fail(code::kArgs, "gpuPlan: op %zu needs %zu inputs", j, k + 1);
-      return op.in[k];
-    };
-    switch (op.kind) {
-      case kNetLinear: return linear(op, j, v, in(0));
-      case kNetAct: {
-        const int x = in(0);
-        P.dims_.push_back(P.dims_[x]);
-        if (!fusable(x)) start(x);
+    case kNetAdd: return merge(op, j, v, in(0), in(1));
+    case kNetReshape: {
+      const int x = in(0);
+      std::vector<int64_t> nd;
+      for (double d : op.p) nd.push_back(static_cast<int64_t>(d));
+      if (count(nd) != count(P.dims_[x])) fail(code::kArgs, "gpuPlan: op %zu: reshape changes the element count", j);
+      P.dims_.push_back(nd);
+      if (fusable(x)) {  // a new name for the value the pending kernel computes
         read(x);
-        extend(v, {{act(static_cast<int>(num(op, 0, j)), op.p.size() > 1 ? op.p[1] : 0), Slot{}}});
+        chainValue_ = v;
         return;
       }
-      case kNetAdd: return merge(op, j, v, in(0), in(1));
-      case kNetReshape: {
-        const int x = in(0);
-        std::vector<int64_t> nd;
-        for (double d : op.p) nd.push_back(static_cast<int64_t>(d));
-        if (count(nd) != count(P.dims_[x])) fail(code::kArgs, "gpuPlan: op %zu: reshape changes the element count", j);
-        P.dims_.push_back(nd);
-        if (fusable(x)) {  // a new name for the value the pending kernel computes
-          read(x);
-          chainValue_ = v;
-          return;
-        }
-        if (pending_ && chainValue_ == x) flush();
-        assign(v, slot_[x]);  // the same buffer
-        read(x);
-        return;
-      }
-      default:
-        fail(code::kArgs, "gpuPlan: op %zu (kind %d) has no GPU step: GPU plans take Dense, activations, Flatten / Reshape, Add and Multiply", j,
-             op.kind);
+      if (pending_ && chainValue_ == x) flush();
+      assign(v, slot_[x]);  // the same buffer
+      read(x);
+      return;
     }
+    default:
+      fail(code::kArgs,
+           "gpuPlan: op %zu (kind %d) has no GPU step: GPU plans take Dense, convolution, pooling, batch norm, layer norm, "
+           "softmax, activations, Flatten / Reshape, Add and Multiply",
+           j, op.kind);
   }
+}
 
-  // x · wᵀ into a new buffer, then bias and activation in one elementwise kernel (which later
-  // elementwise steps may join) — or straight into v's buffer when there is neither.
-  void linear(const NetOp& op, size_t j, int v, int x) {
-    const std::vector<int64_t>& xd = P.dims_[x];
-    const int64_t units = static_cast<int64_t>(num(op, 0, j));
-    const int a = static_cast<int>(num(op, 1, j));
-    const bool flatten = num(op, 2, j) != 0;
-    if (xd.size() < 2) fail(code::kArgs, "gpuPlan: op %zu: linear needs an input of 2 or more dims", j);
-    const size_t lead = flatten ? 1 : xd.size() - 1;
-    int64_t rows = 1, inUnits = 1;
-    for (size_t i = 0; i < xd.size(); i++) (i < lead ? rows : inUnits) *= xd[i];
-    const auto param = [&](size_t k, int64_t elems, const char* what) -> const float* {
-      if (k >= op.bufs.size() || !op.bufs[k]) return nullptr;
-      const auto& s = op.bufs[k];
-      if (s->bytes != static_cast<size_t>(elems) * sizeof(float))
-        fail(code::kArgs, "gpuPlan: op %zu: %s has %zu bytes, expected %lld float32", j, what, s->bytes, static_cast<long long>(elems));
-      P.keep_.push_back(s);
-      return static_cast<const float*>(s->data);
-    };
-    const float* w = param(0, units * inUnits, "linear weight");
-    if (!w) fail(code::kArgs, "gpuPlan: op %zu: linear needs a weight", j);
-    const float* bias = param(1, units, "linear bias");
-    std::vector<int64_t> yd(xd.begin(), xd.begin() + static_cast<long>(lead));
-    yd.push_back(units);
-    P.dims_.push_back(yd);
-    flush();  // x in memory, and every freed buffer's last reader queued before the GEMM
-    const bool epilogue = bias != nullptr || a >= 0;
-    Step g;
-    g.kind = 0;
-    g.a = slot_[x];
-    g.w = w;
-    g.rows = rows;
-    g.in = inUnits;
-    g.out = units;
-    g.dst = epilogue ? alloc(rows * units * static_cast<int64_t>(sizeof(float))) : take(v);
-    P.steps_.push_back(g);
-    read(x);
-    if (!epilogue) return assign(v, g.dst);
-    // The product's buffer is read only by the epilogue, which may write its result in place.
-    chain_ = Step{};
-    chain_.kind = 1;
-    chain_.a = g.dst;
-    chain_.out = rows * units;
-    pending_ = true;
-    chainValue_ = v;
-    hold(g.dst);
-    unhold(g.dst);
-    if (bias) {
-      GpuEwInstr b;
-      b.op = kEwBias;
-      b.other = bias;
-      b.cols = units;
-      chain_.ins[chain_.count++] = b;
-    }
-    if (a >= 0) chain_.ins[chain_.count++] = act(a, 0);
+// x · wᵀ into a new buffer, then bias and activation in one elementwise kernel (which later
+// elementwise steps may join) — or straight into v's buffer when there is neither.
+void GpuPlanBuilder::linear(const NetOp& op, size_t j, int v, int x) {
+  const std::vector<int64_t>& xd = P.dims_[x];
+  const int64_t units = static_cast<int64_t>(num(op, 0, j));
+  const int a = static_cast<int>(num(op, 1, j));
+  const bool flatten = num(op, 2, j) != 0;
+  if (xd.size() < 2) fail(code::kArgs, "gpuPlan: op %zu: linear needs an input of 2 or more dims", j);
+  const size_t lead = flatten ? 1 : xd.size() - 1;
+  int64_t rows = 1, inUnits = 1;
+  for (size_t i = 0; i < xd.size(); i++) (i < lead ? rows : inUnits) *= xd[i];
+  const float* w = param(op, j, 0, units * inUnits, "linear weight");
+  if (!w) fail(code::kArgs, "gpuPlan: op %zu: linear needs a weight", j);
+  const float* bias = param(op, j, 1, units, "linear bias");
+  std::vector<int64_t> yd(xd.begin(), xd.begin() + static_cast<long>(lead));
+  yd.push_back(units);
+  P.dims_.push_back(yd);
+  flush();  // x in memory, and every freed buffer's last reader queued before the GEMM
+  const bool epilogue = bias != nullptr || a >= 0;
+  Step g;
+  g.kind = 0;
+  g.a = slot_[x];
+  g.w = w;
+  g.rows = rows;
+  g.in = inUnits;
+  g.out = units;
+  g.dst = epilogue ? alloc(rows * units * static_cast<int64_t>(sizeof(float))) : take(v);
+  P.steps_.push_back(g);
+  read(x);
+  if (!epilogue) return assign(v, g.dst);
+  // The product's buffer is read only by the epilogue, which may write its result in place.
+  chain_ = Step{};
+  chain_.kind = 1;
+  chain_.a = g.dst;
+  chain_.e.n = rows * units;
+  pending_ = true;
+  chainValue_ = v;
+  hold(g.dst);
+  unhold(g.dst);
+  if (bias) {
+    GpuEwInstr b;
+    b.op = kEwBias;
+    b.other = bias;
+    b.cols = units;
+    chain_.e.ins[chain_.e.count++] = b;
   }
+  if (a >= 0) chain_.e.ins[chain_.e.count++] = act(a, 0);
+}
 
-  // a + b or a · b, then the fused activation; joins the pending kernel when it computes an operand.
-  void merge(const NetOp& op, size_t j, int v, int a, int b) {
-    if (P.dims_[a] != P.dims_[b]) fail(code::kArgs, "gpuPlan: op %zu: add needs equal dims", j);
-    P.dims_.push_back(P.dims_[a]);
-    const int ac = static_cast<int>(num(op, 0, j));
-    GpuEwInstr m;
-    m.op = op.p.size() > 1 && op.p[1] != 0 ? kEwMul : kEwAdd;  // both commute exactly in IEEE arithmetic
-    int first = a, second = b;
-    if (!fusable(a) && fusable(b)) std::swap(first, second);
-    if (!fusable(first)) start(first);
-    read(first);
-    if (ac >= 0)
-      extend(v, {{m, slot_[second]}, {act(ac, 0), Slot{}}});
-    else
-      extend(v, {{m, slot_[second]}});
-    read(second);
-  }
-};
+// a + b or a · b, then the fused activation; joins the pending kernel when it computes an operand.
+void GpuPlanBuilder::merge(const NetOp& op, size_t j, int v, int a, int b) {
+  if (P.dims_[a] != P.dims_[b]) fail(code::kArgs, "gpuPlan: op %zu: add needs equal dims", j);
+  P.dims_.push_back(P.dims_[a]);
+  const int ac = static_cast<int>(num(op, 0, j));
+  GpuEwInstr m;
+  m.op = op.p.size() > 1 && op.p[1] != 0 ? kEwMul : kEwAdd;  // both commute exactly in IEEE arithmetic
+  int first = a, second = b;
+  if (!fusable(a) && fusable(b)) std::swap(first, second);
+  if (!fusable(first)) start(first);
+  read(first);
+  if (ac >= 0)
+    extend(v, {{m, slot_[second]}, {act(ac, 0), Slot{}}});
+  else
+    extend(v, {{m, slot_[second]}});
+  read(second);
+}
 
 GpuPlan::GpuPlan(int device, const std::vector<std::vector<int64_t>>& inputs, const std::vector<NetOp>& ops,
                  const std::vector<int>& outputs)
@@ -301,16 +324,24 @@ void GpuPlan::run(const std::vector<const void*>& in, const std::vector<void*>& 
     if (s.kind == 0) {
       gpuPlanGemm(MatmulParams{DType::F32, ptr(s.a), s.w, ptr(s.dst), 1, s.rows, s.out, s.in, false, true, 0, 0});
     } else if (s.kind == 1) {
-      GpuEwStep e;
+      GpuEwStep e = s.e;
       e.src = static_cast<const float*>(ptr(s.a));
       e.dst = static_cast<float*>(ptr(s.dst));
-      e.n = s.out;
-      e.count = s.count;
-      for (int k = 0; k < s.count; k++) {
-        e.ins[k] = s.ins[k];
-        if (s.ins[k].op == kEwAdd || s.ins[k].op == kEwMul) e.ins[k].other = static_cast<const float*>(ptr(s.other[k]));
-      }
+      for (int k = 0; k < e.count; k++)
+        if (e.ins[k].op == kEwAdd || e.ins[k].op == kEwMul) e.ins[k].other = static_cast<const float*>(ptr(s.other[k]));
       gpuPlanElementwise(e);
+    } else if (s.kind == 3) {
+      LayerNormParams p = s.ln;
+      p.x = ptr(s.a);
+      p.y = ptr(s.dst);
+      p.saveMean = ptr(s.scratch);
+      p.saveVar = static_cast<float*>(p.saveMean) + p.outer;
+      gpuPlanLayerNorm(p);
+    } else if (s.kind == 4) {
+      SoftmaxParams p = s.sm;
+      p.x = ptr(s.a);
+      p.out = ptr(s.dst);
+      gpuPlanSoftmax(p);
     } else {
       gpuPlanCopy(ptr(s.dst), ptr(s.a), static_cast<size_t>(s.out));
     }

@@ -1,15 +1,20 @@
 // A compiled float32 forward on one GPU (what hybridize() builds for a CUDA input): Dense (its
-// GEMM, then bias and activation in one elementwise pass), activations, Flatten / Reshape, and the
-// Add / Multiply merges, run back to back on the device's one stream with no host synchronisation
-// (the read of an output waits, as for every GPU op). Built once per input signature:
+// GEMM, then bias and activation in one elementwise pass), convolution (a batch norm in prediction
+// mode folded into its weights, bias, residual sum and activation in its epilogue), pooling, batch
+// norm (a per-channel scale and shift), layer norm and softmax (eager mode's kernels),
+// activations, Flatten / Reshape, and the Add / Multiply merges, run back to back on the device's one stream with no host synchronisation (the read of
+// an output waits, as for every GPU op). Built once per input signature:
 //
 // - every intermediate buffer is allocated here, once (allocateStorage: counted in memoryStats),
 //   from a pool: a buffer goes back to the pool once the last step reading its value is built, so
 //   values whose lifetimes do not overlap share memory (as the CPU net plan does, net_plan.h);
-// - weights and biases are read in place from the parameters' buffers (kept alive, never copied);
-// - consecutive elementwise steps (a Dense's bias and activation, Activation blocks, adds and
-//   products with one operand just computed) become ONE kernel (GpuEwStep): the value in between
-//   lives in a register, never in memory; a reshape is a new name for the same buffer;
+// - weights and biases are read in place from the parameters' buffers (kept alive, never copied),
+//   except where a batch norm is folded: a kernel queued at build time writes the folded weights,
+//   bias (convolution) or scale and shift (batch norm) into buffers the plan owns;
+// - consecutive elementwise steps (a Dense's bias and activation, batch norms, Activation blocks,
+//   adds and products with one operand just computed) become ONE kernel (GpuEwStep): the value in
+//   between lives in a register, never in memory; a convolution or pooling kernel runs them as its
+//   epilogue on the value it computed; a reshape is a new name for the same buffer;
 // - an output is written straight into the caller's buffer where its producer can, else copied.
 //
 // The steps are built here (gpu_plan.cc, plain C++ compiled in every build); the kernels are in
@@ -21,17 +26,23 @@
 #include <memory>
 #include <vector>
 
+#include "ops/conv.h"
+#include "ops/layer_norm.h"
 #include "ops/matmul.h"
+#include "ops/pool.h"
+#include "ops/softmax.h"
 #include "plan_ops.h"
 
 namespace bs {
 
-// One instruction of a fused elementwise kernel, applied to the running value v of element i.
+// One instruction of a fused elementwise kernel, applied to the running value v of element i;
+// c = (i / inner) % cols is its channel (a Dense's bias: inner 1, cols = units).
 enum GpuEwOp : int {
-  kEwBias = 0,  // v += other[i % cols]
+  kEwBias = 0,  // v += other[c]
   kEwAct,       // v = unary act(v, alpha), the formula of unary_cuda.cu
   kEwAdd,       // v = v + other[i]
   kEwMul,       // v = v * other[i]
+  kEwScale,     // v = v * other[c] + shift[c]: a batch norm in prediction mode, folded
 };
 constexpr int kGpuEwMax = 8;  // instructions per kernel; a longer run of steps starts a new kernel
 
@@ -40,16 +51,46 @@ struct GpuEwInstr {
   int act = 0;
   float alpha = 0;
   const float* other = nullptr;
+  const float* shift = nullptr;
   int64_t cols = 1;
+  int64_t inner = 1;
 };
 
-// dst[i] = instrs(src[i]) for i < n; dst may be src (each element reads only its own index).
+// Where a fused kernel's value v of element i comes from, before its instructions run.
+enum GpuEwSource : int {
+  kSrcLoad = 0,  // v = src[i]
+  kSrcConv,      // v = convForwardAt(conv, src, w, bias, i) (ops/conv.h, as conv_cuda.cu)
+  kSrcPool,      // v = poolForwardAt(pool, mode, src, i) (ops/pool.h, as pool_cuda.cu)
+};
+
+// dst[i] = instrs(source(i)) for i < n. dst may be src for kSrcLoad (each element reads only its
+// own index), never for a convolution or pooling, which read a window of src.
 struct GpuEwStep {
+  int source = kSrcLoad;
   const float* src = nullptr;
   float* dst = nullptr;
   int64_t n = 0;
   int count = 0;
   GpuEwInstr ins[kGpuEwMax];
+  ConvGeom conv{};
+  const float* w = nullptr;     // kSrcConv: [o, c / groups, kh, kw]
+  const float* bias = nullptr;  // kSrcConv: [o] or null
+  PoolGeom pool{};
+  int mode = 0;  // kSrcPool: PoolMode
+};
+
+// A batch norm in prediction mode folded once, at build time, with the CPU net plan's formula
+// (net_plan_conv.cc), s = gamma / √(var + eps) in double: a convolution's w' = w · s and
+// b' = (b − mean) · s + beta (perOut > 0: its weights per output channel), or a batch norm's
+// scale s and shift beta − mean · s (perOut 0). gamma, beta, b null: 1, 0, 0.
+struct GpuFold {
+  int64_t channels = 0, perOut = 0;
+  const float* w = nullptr;
+  const float* bias = nullptr;
+  const float *gamma = nullptr, *beta = nullptr, *mean = nullptr, *var = nullptr;
+  double eps = 0;
+  float* wOut = nullptr;  // w' (convolution) or scale (batch norm)
+  float* bOut = nullptr;  // b' or shift
 };
 
 // The launches (cuda/gpu_plan.cu; cuda_stub.cc throws E_NO_CUDA), each queued on the stream of the
@@ -57,6 +98,9 @@ struct GpuEwStep {
 void gpuPlanGemm(const MatmulParams& p);
 void gpuPlanElementwise(const GpuEwStep& s);
 void gpuPlanCopy(void* dst, const void* src, size_t bytes);
+void gpuPlanFold(const GpuFold& f);
+void gpuPlanLayerNorm(const LayerNormParams& p);  // layer_norm_cuda.cu's kernel
+void gpuPlanSoftmax(const SoftmaxParams& p);      // softmax_cuda.cu's kernel
 
 class GpuPlan {
  public:
@@ -77,8 +121,8 @@ class GpuPlan {
   int output(size_t j) const { return outputs_[j]; }
   int64_t runs() const { return runs_; }
   size_t bytes() const { return bytes_; }            // device memory the plan owns
-  size_t buffers() const { return owned_.size(); }   // its allocations, all made at build time
-  size_t kernels() const { return steps_.size(); }   // launches per run (GEMMs, fused passes, copies)
+  size_t buffers() const { return owned_.size() + folded_.size(); }  // its allocations, all made at build time
+  size_t kernels() const { return steps_.size(); }   // launches per run (GEMMs, fused kernels, row steps, copies)
 
   // A buffer: an input (per run), an output (per run) or one the plan owns.
   struct Slot {
@@ -87,13 +131,15 @@ class GpuPlan {
   };
   // A launch, with slots where the run's pointers go.
   struct Step {
-    int kind;  // 0 GEMM (x · wᵀ), 1 fused elementwise, 2 copy
+    int kind;  // 0 GEMM (x · wᵀ), 1 fused elementwise (its source: e.source), 2 copy, 3 layer norm, 4 softmax
     Slot a{}, dst{};
+    Slot scratch{};  // layer norm: the rows' mean and variance (2 · outer floats, read by no one)
     const void* w = nullptr;
-    int64_t rows = 0, in = 0, out = 0;  // GEMM; out = elements (elementwise) / bytes (copy)
-    int count = 0;
-    GpuEwInstr ins[kGpuEwMax];
+    int64_t rows = 0, in = 0, out = 0;  // GEMM; out = bytes (copy)
+    GpuEwStep e;              // elementwise: all but its src, dst and the kEwAdd / kEwMul operands
     Slot other[kGpuEwMax]{};  // where kEwAdd / kEwMul read (other pointers are weights)
+    LayerNormParams ln{};     // all but x, y, saveMean, saveVar
+    SoftmaxParams sm{};       // all but x, out
   };
 
  private:
@@ -105,6 +151,7 @@ class GpuPlan {
   std::vector<Step> steps_;
   std::vector<std::shared_ptr<Storage>> owned_;  // pooled activation buffers
   std::vector<std::shared_ptr<Storage>> keep_;   // parameter buffers read in place
+  std::vector<std::shared_ptr<Storage>> folded_; // weights, biases, scales folded at build time
   size_t bytes_ = 0;
   int64_t runs_ = 0;
 };

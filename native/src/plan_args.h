@@ -1,5 +1,6 @@
 // Reads the graph a compiled forward is built from (netPlan and gpuPlan take the same six
-// arguments: inputDims, kinds, ins, ps, bufs, outputs), in api_plan.cc.
+// arguments: inputDims, kinds, ins, ps, bufs, outputs) and the plan handles both hand out, in
+// api_plan.cc.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -22,5 +23,9 @@ PlanGraph readPlanGraph(const Args& args, size_t first, Device device);
 std::shared_ptr<Storage> planBuffer(const Args& args, napi_value v, const char* name, bool allowNull, Device device);
 napi_value planElement(const Args& args, napi_value arr, uint32_t j, const char* name);
 uint32_t planLength(const Args& args, napi_value arr, const char* name);  // E_NATIVE_ARGS unless an array
+// The object behind a plan handle: an External whose object starts with `magic` (NetPlanHandle,
+// GpuPlanHandle); E_NATIVE_ARGS "plan must come from <maker>()" for anything else.
+void* planHandle(const Args& args, napi_value v, uint64_t magic, const char* maker);
+int64_t planElems(const std::vector<int64_t>& dims);  // the element count of a value's dims
 
 }  // namespace bs

@@ -3,26 +3,34 @@
 // same GPU (max|Δ|/max|y| ≤ 1e-5) and to eager mode on the CPU (≤ 1e-4: another GEMM's order of
 // sums); buffers are allocated once (a replay allocates only the array it returns); a parameter
 // write rebuilds the plan; a layer the GPU plan does not take runs eagerly, named with its reason;
-// Add and Multiply merges fuse into the elementwise kernel.
+// Add and Multiply merges fuse into the elementwise kernel; LayerNorm and Softmax are plan steps.
 // Skipped with the addon's reason when numGpus() is 0 (a failure under BLOCKSMITH_REQUIRE_GPU=1).
 // Without a GPU, `node scripts/cuda-emulate.mjs test/engine/gpu/hybridize.test.ts` runs it on the
 // CUDA kernels emulated on the CPU. Only the "no CUDA" case runs in a CPU-only build.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Add, Block, captureWarnings, cpu, Dense, Flatten, gpu, LayerNorm, Multiply, np, numGpus, Sequential, type NDArray } from '../../../engine/index.ts';
+import {
+  Activation,
+  Add,
+  captureWarnings,
+  Dense,
+  Flatten,
+  gpu,
+  LayerNorm,
+  LogSoftmax,
+  Multiply,
+  np,
+  RMSNorm,
+  Sequential,
+  Softmax,
+} from '../../../engine/index.ts';
 import { native } from '../../../engine/backend/backend.ts';
 import { NET_OP } from '../../../engine/backend/native-addon.ts';
 import { GraphBlock } from '../../../engine/graph/graph-block.ts';
 import { loadExample } from '../../../engine/graph/index.ts';
 import { prepareModel } from '../../../engine/export/prepare-model.ts';
 import { relDiff, step } from '../support/hybrid-check.ts';
-
-const skip = numGpus() > 0 ? false : `no GPU: ${native().capabilities().cudaReason || 'numGpus() is 0'}`;
-if (skip && process.env.BLOCKSMITH_REQUIRE_GPU === '1') test('a GPU is required (BLOCKSMITH_REQUIRE_GPU=1)', () => assert.fail(skip));
-else if (skip) console.log(`# gpu hybridize cases skipped: ${skip}`);
-
-const TOL_GPU = 1e-5;
-const TOL_CPU = 1e-4;
+import { checkGpu, gpuAllocations, oneGpuPlan, skip, TOL_GPU } from '../support/gpu-hybrid-check.ts';
 
 /** The anchor MLPs of issue 14 (ReLU on every hidden layer), as test/bench/contention.ts builds them. */
 const ANCHORS = [
@@ -38,41 +46,6 @@ function anchor(inUnits: number, units: number[]): Sequential {
   );
   return net;
 }
-
-/**
- * Eager on the GPU, eager on the CPU (same weights), then the hybridized GPU forward traced and
- * replayed: both within TOL_GPU of eager on the GPU and TOL_CPU of the CPU. The net ends on gpu(0).
- */
-function checkGpu(net: Block, xCpu: NDArray): NDArray {
-  net.hybridize(false);
-  net.resetDevice(cpu());
-  const onCpu = net.call(xCpu);
-  net.resetDevice(gpu(0));
-  const x = xCpu.copyto(gpu(0));
-  const eager = net.call(x);
-  net.hybridize();
-  const traced = net.call(x);
-  const replayed = net.call(x);
-  assert.equal(traced.device, gpu(0));
-  for (const [name, y] of [
-    ['traced', traced],
-    ['replayed', replayed],
-  ] as const) {
-    assert.ok(relDiff(y, eager) <= TOL_GPU, `${name} differs from eager on gpu(0) by ${relDiff(y, eager)}`);
-    assert.ok(relDiff(y, onCpu) <= TOL_CPU, `${name} differs from eager on cpu(0) by ${relDiff(y, onCpu)}`);
-  }
-  return replayed;
-}
-
-/** The last traced plan is one CUDA plan whose steps match `steps`. */
-function oneGpuPlan(net: Block, steps: RegExp): void {
-  const plan = net.hybridCache!.describe();
-  assert.equal(plan.length, 1, plan.join('\n'));
-  assert.match(plan[0]!, /^native plan on gpu\(0\): /);
-  assert.match(plan[0]!.replace(/^native plan on gpu\(0\): /, ''), steps);
-}
-
-const gpuAllocations = (): number => native().memoryStats().gpuAllocations;
 
 describe('hybridize on gpu(0): compiled CUDA plans', { skip }, () => {
   for (const example of ['mlp', 'mnist-mlp', 'nest-mlp']) {
@@ -197,7 +170,7 @@ describe('hybridize on gpu(0): compiled CUDA plans', { skip }, () => {
   });
 
   test('a layer the GPU plan does not take runs eagerly between two CUDA plans, named with its reason', () => {
-    const net = new Sequential().add(new Dense(12, { activation: 'relu', inUnits: 6 }), new LayerNorm(), new Dense(3, { inUnits: 12 }));
+    const net = new Sequential().add(new Dense(12, { activation: 'relu', inUnits: 6 }), new RMSNorm(), new Dense(3, { inUnits: 12 }));
     net.initialize();
     net.hybridize();
     net.resetDevice(gpu(0));
@@ -206,12 +179,31 @@ describe('hybridize on gpu(0): compiled CUDA plans', { skip }, () => {
     const plan = net.hybridCache!.describe();
     assert.equal(plan.length, 3, plan.join('\n'));
     assert.match(plan[0]!, /^native plan on gpu\(0\): dense\d+$/);
-    assert.match(plan[1]!, /^eager: layernorm\d+$/);
+    assert.match(plan[1]!, /^eager: rmsnorm\d+$/);
     assert.match(plan[2]!, /^native plan on gpu\(0\): dense\d+$/);
     assert.equal(warnings.length, 1);
-    assert.match(warnings[0]!, /layernorm\d+ \(LayerNorm\): layernorm steps run eagerly on a GPU \(compiled GPU plans take Dense/);
+    assert.match(warnings[0]!, /rmsnorm\d+ \(RMSNorm\): RMSNorm runs eagerly on a GPU \(compiled GPU plans take Dense/);
     net.hybridize(false);
     assert.ok(relDiff(traced, net.call(x)) <= TOL_GPU);
+  });
+
+  test("LayerNorm, Softmax and LogSoftmax are steps of the CUDA plan on eager mode's kernels", () => {
+    const net = new Sequential().add(
+      new Dense(12, { activation: 'relu', inUnits: 6, flatten: false }),
+      new LayerNorm(),
+      new Activation('tanh'),
+      new LayerNorm({ axis: 1 }),
+      new Softmax(1),
+      new Dense(5, { inUnits: 12, flatten: false }),
+      new LogSoftmax(),
+    );
+    net.initialize();
+    net.call(np.zeros([1, 3, 6])); // deferred initialization of the layer norms
+    for (const p of net.collectParams().values()) if (/(gamma|beta)$/.test(p.name)) p.setData(np.random.uniform(0.5, 1.5, p.shape!, { seed: p.name.length }));
+    for (const batch of [1, 8]) checkGpu(net, np.random.uniform(-1, 1, [batch, 3, 6], { seed: batch + 40 }));
+    oneGpuPlan(net, /^dense\d+ → layernorm\d+ → tanh\d+ → layernorm\d+ → softmax\d+ → dense\d+ → logsoftmax\d+$/);
+    // GEMM + bias/ReLU; layer norm; tanh; layer norm; softmax; GEMM + bias; log-softmax.
+    assert.equal(net.hybridCache!.nativeStats().kernels, 9);
   });
 
   test('a float64 input runs eagerly on the GPU, with the reason', () => {
