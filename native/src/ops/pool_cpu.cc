@@ -48,7 +48,7 @@ dnnl::pooling_forward::desc forwardDesc(const PoolParams& p, dnnl::prop_kind pro
                                      {padRight(g.h, g.oh, g.kh, g.sh, g.ph), padRight(g.w, g.ow, g.kw, g.sw, g.pw)});
 }
 
-// role: 0 the pooling on NCHW, 1 on NHWC copies, 2 / 3 the reorders to and from NHWC.
+// role: 0 the pooling on NCHW, 1 on NHWC copies, 2 / 3 / 4 / 5 the reorders of x, y, dy, dx.
 PrimKey poolKey(PrimKind kind, const PoolParams& p, int64_t role = 0) {
   const PoolGeom& g = p.g;
   return PrimKey(kind, {p.mode, g.n, g.c, g.h, g.w, g.oh, g.ow, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, role});
@@ -85,20 +85,30 @@ CachedPrim forwardPrim(const PoolParams& p, bool training) {
 // outputs or more runs on NHWC copies: a transpose in and one out, passes of the pooling's own size.
 constexpr double kChannelsLastMin = 16384;
 
-// md: the NHWC src and dst, then the NCHW ones; empty where oneDNN has no jit kernel for NHWC.
-CachedPrim channelsLastPrim(const PoolParams& p) {
-  return getPrimitive(poolKey(PrimKind::Pool, p, 1), [&] {
+dnnl::memory::desc channelsLast(const dnnl::memory::dims& d) { return dnnl::memory::desc(d, dt::f32, tag::nhwc); }
+
+dnnl::pooling_forward::desc channelsLastDesc(const PoolParams& p, dnnl::prop_kind prop) {
+  const PoolGeom& g = p.g;
+  return dnnl::pooling_forward::desc(prop, algorithmOf(p.mode), channelsLast({g.n, g.c, g.h, g.w}), channelsLast({g.n, g.c, g.oh, g.ow}),
+                                     {g.sh, g.sw}, {g.kh, g.kw}, {g.ph, g.pw},
+                                     {padRight(g.h, g.oh, g.kh, g.sh, g.ph), padRight(g.w, g.ow, g.kw, g.sw, g.pw)});
+}
+
+bool isJit(const dnnl::primitive_desc_base& pd) { return std::string(pd.impl_info_str()).rfind("jit", 0) == 0; }
+
+// md: the NHWC src and dst, then the NCHW ones (inference), or the workspace (training); empty
+// where oneDNN has no jit kernel for NHWC.
+CachedPrim channelsLastPrim(const PoolParams& p, bool training = false) {
+  return getPrimitive(poolKey(training ? PrimKind::PoolTraining : PrimKind::Pool, p, 1), [&] {
     const PoolGeom& g = p.g;
     CachedPrim made;
-    dnnl::memory::desc src({g.n, g.c, g.h, g.w}, dt::f32, tag::nhwc), dst({g.n, g.c, g.oh, g.ow}, dt::f32, tag::nhwc);
-    dnnl::pooling_forward::desc d(dnnl::prop_kind::forward_inference, algorithmOf(p.mode), src, dst, {g.sh, g.sw}, {g.kh, g.kw},
-                                  {g.ph, g.pw}, {padRight(g.h, g.oh, g.kh, g.sh, g.ph), padRight(g.w, g.ow, g.kw, g.sw, g.pw)});
-    dnnl::pooling_forward::primitive_desc pd(d, dnnlEngine());
-    if (std::string(pd.impl_info_str()).rfind("jit", 0) != 0) return made;
+    dnnl::pooling_forward::primitive_desc pd(
+        channelsLastDesc(p, training ? dnnl::prop_kind::forward_training : dnnl::prop_kind::forward_inference), dnnlEngine());
+    if (!isJit(pd)) return made;
     made.prim = dnnl::pooling_forward(pd);
-    made.md[0] = src;
-    made.md[1] = dst;
-    made.md[2] = dnnl::memory::desc({g.n, g.c, g.h, g.w}, dt::f32, tag::nchw);
+    made.md[0] = pd.src_desc();
+    made.md[1] = pd.dst_desc();
+    made.md[2] = training ? pd.workspace_desc() : dnnl::memory::desc({g.n, g.c, g.h, g.w}, dt::f32, tag::nchw);
     made.md[3] = dnnl::memory::desc({g.n, g.c, g.oh, g.ow}, dt::f32, tag::nchw);
     return made;
   });
@@ -132,8 +142,52 @@ void forwardDnnl(const PoolParams& p) {
   execute(c, p.g, {{DNNL_ARG_SRC, mem(c.md[0], p.x)}, {DNNL_ARG_DST, mem(c.md[1], p.y)}});
 }
 
+// The gradient on NHWC copies, as the forward (simple_nchw's backward took 1 ms for LeNet's
+// first pooling at batch 64): dy in, dx out, and for max pooling x in and the forward replayed
+// there for oneDNN's workspace. threadMemory slots: 0 x then dx, 1 dy, 2 y, 3 the workspace.
+bool backwardChannelsLast(const PoolParams& p) {
+  const PoolGeom& g = p.g;
+  if (static_cast<double>(g.n) * g.c * g.oh * g.ow < kChannelsLastMin || g.c < 2) return false;
+  const bool isMax = p.mode == kPoolMax;
+  const CachedPrim fwd = channelsLastPrim(p, true);
+  if (!fwd.prim) return false;
+  const CachedPrim c = getPrimitive(poolKey(PrimKind::PoolBackward, p, 1), [&] {
+    auto fd = channelsLastDesc(p, dnnl::prop_kind::forward_training);
+    dnnl::pooling_forward::primitive_desc hint(fd, dnnlEngine());
+    dnnl::pooling_backward::desc bd(algorithmOf(p.mode), fd.data.src_desc, fd.data.dst_desc, {g.sh, g.sw}, {g.kh, g.kw},
+                                    {g.ph, g.pw},
+                                    {padRight(g.h, g.oh, g.kh, g.sh, g.ph), padRight(g.w, g.ow, g.kw, g.sw, g.pw)});
+    dnnl::pooling_backward::primitive_desc pd(bd, dnnlEngine(), hint);
+    CachedPrim made;
+    if (!isJit(pd)) return made;
+    made.prim = dnnl::pooling_backward(pd);
+    return made;
+  });
+  if (!c.prim) return false;
+  const dnnl::memory::desc xPlain({g.n, g.c, g.h, g.w}, dt::f32, tag::nchw), yPlain({g.n, g.c, g.oh, g.ow}, dt::f32, tag::nchw);
+  auto reorder = [&](int64_t role, const dnnl::memory& from, const dnnl::memory& to) {
+    reorderPrim(p, role, from.get_desc(), to.get_desc()).prim.execute(dnnlStream(), {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}});
+  };
+  std::unordered_map<int, dnnl::memory> args;
+  if (isMax) {
+    const dnnl::memory x = threadMemory(0, fwd.md[0]), y = threadMemory(2, fwd.md[1]), ws = threadMemory(3, fwd.md[2]);
+    reorder(2, mem(xPlain, p.x), x);
+    fwd.prim.execute(dnnlStream(), {{DNNL_ARG_SRC, x}, {DNNL_ARG_DST, y}, {DNNL_ARG_WORKSPACE, ws}});
+    args.emplace(DNNL_ARG_WORKSPACE, ws);
+  }
+  const dnnl::memory dy = threadMemory(1, fwd.md[1]), dx = threadMemory(0, fwd.md[0]);
+  reorder(4, mem(yPlain, p.dy), dy);
+  args.emplace(DNNL_ARG_DIFF_DST, dy);
+  args.emplace(DNNL_ARG_DIFF_SRC, dx);
+  c.prim.execute(dnnlStream(), args);
+  reorder(5, dx, mem(xPlain, p.dx));
+  dnnlStream().wait();
+  return true;
+}
+
 void backwardDnnl(const PoolParams& p) {
   SingleThreadIf single(small(p.g));
+  if (backwardChannelsLast(p)) return;
   const PoolGeom& g = p.g;
   const bool isMax = p.mode == kPoolMax;
   const CachedPrim fwd = forwardPrim(p, true);
