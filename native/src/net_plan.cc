@@ -78,6 +78,20 @@ void NetBuild::release(std::vector<NetSlot>& slots) {
   slots.clear();
 }
 
+bool NetBuild::takeOver(int v) {
+  if (!lastUse_ || !slots_ || v < static_cast<int>(inputs) || static_cast<size_t>(v) >= values.size() || (*lastUse_)[v] != step_)
+    return false;
+  std::vector<NetSlot>& own = (*slots_)[v];
+  const void* handle = values[v].mem.get_data_handle();
+  for (size_t i = 0; i < own.size(); i++)
+    if (own[i].data.get() == handle) {
+      current_.push_back(own[i]);
+      own.erase(own.begin() + static_cast<long>(i));
+      return true;
+    }
+  return false;
+}
+
 dnnl::memory NetBuild::as(int v, const dnnl::memory::desc& want) {
   if (v < 0 || static_cast<size_t>(v) >= values.size()) fail(code::kArgs, "netPlan: value %d is not defined yet", v);
   dnnl::memory src = values[v].mem;
@@ -114,8 +128,10 @@ NetPlan::NetPlan(const std::vector<dnnl::memory::dims>& inputs, const std::vecto
     for (size_t j = ops.size(); j-- > 0;)
       if (ops[j].kind == kNetReshape && !ops[j].in.empty()) lastUse[ops[j].in[0]] = std::max(lastUse[ops[j].in[0]], lastUse[inputs_ + j]);
     std::vector<std::vector<NetSlot>> slots(n);
+    b.track(&lastUse, &slots);
     for (size_t j = 0; j < ops.size(); j++) {
       const NetOp& op = ops[j];
+      b.atStep(j);
       for (const auto& s : op.bufs)
         if (s) keep_.push_back(s);
       const size_t before = values_.size();

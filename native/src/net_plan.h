@@ -72,8 +72,22 @@ class NetBuild {
   void release(std::vector<NetSlot>& slots);
   // Appends a value kept in `mem`.
   void add(const dnnl::memory::dims& dims, const dnnl::memory& mem) { values.push_back({dims, mem}); }
+  // Hands value v's buffer to the value the current step produces, when this step is v's last
+  // reader and nothing else shares the buffer (not a plan input or output, not reshaped for a
+  // later step): the step may then write its result over v (a residual summed in place, with no
+  // copy). False: nothing changed.
+  bool takeOver(int v);
+  // What takeOver reads: each value's last reader and the pooled buffers each value holds, and the step being built.
+  void track(const std::vector<size_t>* lastUse, std::vector<std::vector<NetSlot>>* slots) {
+    lastUse_ = lastUse;
+    slots_ = slots;
+  }
+  void atStep(size_t step) { step_ = step; }
 
  private:
+  const std::vector<size_t>* lastUse_ = nullptr;
+  std::vector<std::vector<NetSlot>>* slots_ = nullptr;
+  size_t step_ = 0;
   size_t& bytes_;
   std::vector<std::shared_ptr<void>>& owned_;
   std::vector<NetSlot> free_, current_;

@@ -148,7 +148,11 @@ void buildConv(NetBuild& b, const NetOp& op) {
 
   const dims yd = oneD ? dims{n, o, ow} : dims{n, o, oh, ow};
   dnnl::memory x = oneD ? b.plain(op.in[0]) : b.as(op.in[0], shape.src);
-  dnnl::memory y = oneD ? b.activation(plainDesc(yd)) : b.activation(shape.dst);
+  // A residual read by nothing after this step, in the output's layout, becomes the output: the
+  // sum post-op adds the convolution to it where it lies (no copy, one buffer less).
+  const bool sumInPlace = hasSum && !oneD && op.in.size() > 1 && op.in[1] != op.in[0] &&
+                          b.values.at(op.in[1]).dims == yd && b.values[op.in[1]].mem.get_desc() == shape.dst && b.takeOver(op.in[1]);
+  dnnl::memory y = sumInPlace ? b.values[op.in[1]].mem : oneD ? b.activation(plainDesc(yd)) : b.activation(shape.dst);
   // The residual goes into the output first; the sum post-op adds the convolution to it. In the
   // output's layout (the usual case: the residual came from a convolution too) a chunk copies its
   // own images; otherwise a reorder copies the whole before the step.
@@ -158,9 +162,9 @@ void buildConv(NetBuild& b, const NetOp& op) {
     if (op.in.size() < 2) fail(code::kArgs, "netPlan: conv with a sum needs the residual input");
     if (b.values.at(op.in[1]).dims != yd) fail(code::kArgs, "netPlan: the residual's dims differ from the conv output's");
     residual = oneD ? b.plain(op.in[1]) : b.values[op.in[1]].mem;
-    copyResidual = reorderAction(residual, y);
+    if (!sumInPlace) copyResidual = reorderAction(residual, y);
   }
-  const bool residualInPlace = hasSum && residual.get_desc() == y.get_desc();
+  const bool residualInPlace = hasSum && !sumInPlace && residual.get_desc() == y.get_desc();
 
   PerThreads<dnnl::convolution_forward> whole([shape] { return dnnl::convolution_forward(shape.pd(shape.src, shape.dst)); });
   whole.get(threadsFor(work));  // made now: the quiet run's primitive
@@ -199,7 +203,7 @@ void buildConv(NetBuild& b, const NetOp& op) {
     if (x4.get_data_handle() != x.get_data_handle()) x4.set_data_handle(x.get_data_handle());  // 1-d: the view of x
     const int64_t rows = chunkable ? chunkRowsFor(n, work) : 0;
     std::shared_ptr<ConvChunks> cc = rows > 0 ? chunksOf(rows) : nullptr;
-    if (hasSum && !(cc && residualInPlace)) copyResidual();
+    if (copyResidual && !(cc && residualInPlace)) copyResidual();
     if (!cc) {
       const int t = threadsFor(work);
       ThreadScope s(t);
