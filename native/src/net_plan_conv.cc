@@ -201,7 +201,7 @@ void buildConv(NetBuild& b, const NetOp& op) {
   dnnl::memory y4 = oneD ? dnnl::memory(shape.dst, dnnlEngine(), y.get_data_handle()) : y;
   b.actions.push_back([=]() mutable {
     if (x4.get_data_handle() != x.get_data_handle()) x4.set_data_handle(x.get_data_handle());  // 1-d: the view of x
-    const int64_t rows = chunkable ? chunkRowsFor(n, work) : 0;
+    const int64_t rows = chunkable ? chunkRowsFor(n, work, policy::kImageChunkMin) : 0;
     std::shared_ptr<ConvChunks> cc = rows > 0 ? chunksOf(rows) : nullptr;
     if (copyResidual && !(cc && residualInPlace)) copyResidual();
     if (!cc) {

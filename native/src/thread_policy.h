@@ -100,6 +100,15 @@ inline int threadsForWork(double work, double minPerThread, int available) {
   return n >= available ? available : std::max(1, static_cast<int>(n));
 }
 
+// The work a chunk must have, in units of a thread's minimum (below: chunkRows). Rows of a product:
+// four, since a GEMM of a few rows runs slower than the whole. Images of a convolution: two, since
+// a one-image convolution runs the same kernel at the same speed; measured with one core busy
+// (contention suite, four interleaved runs each), LeNet at batch 64 took 0.91-1.33× onnxruntime
+// against 1.31-1.82× with four (its first convolution, 7.5 M multiply-adds, now runs as two
+// chunks instead of on one thread), the ResNet example at batch 16 the same (1.22-1.43 against 0.80-1.59).
+constexpr double kRowChunkMin = 4.0;
+constexpr double kImageChunkMin = 2.0;
+
 // Rows per chunk when a product of `rows` rows should run as chunks that our threads take as they
 // come (threading.h runChunks), or 0 to run it as one primitive. Only while some but not all of
 // the spare cores are busy elsewhere: others keep at least half a core busy (available < budget)
@@ -107,14 +116,14 @@ inline int threadsForWork(double work, double minPerThread, int available) {
 // core is shared; with chunks the threads that get a CPU take its share. When others keep more
 // than that busy, every extra thread of ours shares a core and a chunk preempted halfway stalls
 // the product, so it runs on one thread. One chunk per thread of the budget (at least two; the
-// work must give each thread 4 · `minPerThread`): a thread that gets no CPU takes none, the others take its share.
+// work must give each chunk `chunkMin` · `minPerThread`): a thread that gets no CPU takes none, the others take its share.
 // Measured against four per thread (plan-ab.ts --busy, one busy process): 784-1024-1024-10 at
 // batch 64 2.96 ms against 4.87 (onnxruntime 3.2-3.7), the 21-layer 512-wide MLP 7.5 against
 // 10.5: GEMMs of a few rows run slower, and a preempted chunk is waited for at any size.
-inline int64_t chunkRows(int64_t rows, double work, double minPerThread, int budget, int available, double othersBusy) {
+inline int64_t chunkRows(int64_t rows, double work, double minPerThread, int budget, int available, double othersBusy,
+                         double chunkMin = kRowChunkMin) {
   if (budget <= 1 || available >= budget || othersBusy > budget - 0.75) return 0;
-  if (rows < 2 || !(work >= 4.0 * budget * minPerThread)) return 0;
-  // (The work bound above gives every chunk at least 4 · minPerThread.)
+  if (rows < 2 || !(work >= chunkMin * budget * minPerThread)) return 0;
   return std::max<int64_t>(1, std::min<int64_t>((rows + budget - 1) / budget, rows / 2));  // at least two chunks
 }
 

@@ -119,6 +119,11 @@ void chunks() {
   same(static_cast<int>(chunkRows(64, 64.0 * 784 * 1024, unit, 2, 1, 1.25)), 32, "others at 1.25 cores of 2: still chunks");
   same(static_cast<int>(chunkRows(64, 64.0 * 784 * 1024, unit, 2, 1, 1.3)), 0, "oversubscribed: one thread");
   same(static_cast<int>(chunkRows(64, 64.0 * 784 * 1024, unit, 8, 3, 5.0)), 8, "5 of 8 cores busy elsewhere: 8 chunks of 8 rows");
+  // LeNet's first convolution at batch 64 (7.5 M multiply-adds): too little for rows, enough for images.
+  const double lenetConv1 = 64.0 * 6 * 28 * 28 * 25;
+  same(static_cast<int>(chunkRows(64, lenetConv1, unit, 2, 1, 1.0)), 0, "7.5 M multiply-adds of rows: one primitive");
+  same(static_cast<int>(chunkRows(64, lenetConv1, unit, 2, 1, 1.0, kImageChunkMin)), 32, "7.5 M multiply-adds of images: 2 chunks");
+  same(static_cast<int>(chunkRows(64, 3.0 * unit, unit, 2, 1, 1.0, kImageChunkMin)), 0, "images with too little work");
 }
 
 }  // namespace

@@ -169,12 +169,12 @@ bool spareCoresTaken() {
   return others > b.budget - 0.75;
 }
 
-int64_t chunkRowsFor(int64_t rows, double work) {
+int64_t chunkRowsFor(int64_t rows, double work, double chunkMin) {
   const Budget& b = budget();
   if (!b.adaptive || b.budget == 1) return 0;
   const int available = availableThreads();  // refreshes the sample
   const double others = b.assumedBusy >= 0 ? b.assumedBusy : sampler().othersBusy.load(std::memory_order_relaxed);
-  return policy::chunkRows(rows, work, kMacsPerThread * b.workScale, b.budget, available, others);
+  return policy::chunkRows(rows, work, kMacsPerThread * b.workScale, b.budget, available, others, chunkMin);
 }
 
 ThreadingInfo threadingInfo() {

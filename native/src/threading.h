@@ -13,6 +13,8 @@
 #include <functional>
 #include <string>
 
+#include "thread_policy.h"
+
 namespace bs {
 
 // Work units: multiply-adds for products, elements for elementwise passes.
@@ -54,7 +56,7 @@ bool spareCoresTaken();
 // Rows per chunk for a product of `rows` rows and `work` multiply-adds to run as chunks taken
 // dynamically by threadBudget() threads (parallel.h parallelChunks), or 0: run it whole on
 // threadsFor(work) threads. Non-zero only while other processes keep cores busy.
-int64_t chunkRowsFor(int64_t rows, double work);
+int64_t chunkRowsFor(int64_t rows, double work, double chunkMin = policy::kRowChunkMin);
 
 // body(c) for every c in [0, n), on the calling thread and up to `threads` - 1 threads of a pool
 // of our own (not OpenMP): each takes the next chunk when it is free, and the caller waits only

@@ -164,7 +164,7 @@ bool runPass(const PassSpec& s) {
   const CachedPrim whole = passOp(s, g, nullptr, false);
   if (!whole.prim) return false;
   const dnnl::memory w = blockedCopy(s, g, kWeights, wrapMemory(ConvDescs(g).wei, s.p.w), whole.md[1], false);
-  const int64_t rows = chunkRowsFor(g.n, convWork(g));
+  const int64_t rows = chunkRowsFor(g.n, convWork(g), policy::kImageChunkMin);
   if (rows > 0) {
     ThreadScope one(1);
     ConvGeom full = g, last = g;

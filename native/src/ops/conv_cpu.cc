@@ -75,7 +75,7 @@ void forwardImages(const ConvParams& p, const CachedPrim& c, int64_t r0) {
 // barriers for the member whose core is shared. Each image goes through the same kernel.
 template <typename Make, typename Images>
 void overImages(const ConvGeom& g, Make make, Images images) {
-  const int64_t rows = chunkRowsFor(g.n, work(g));
+  const int64_t rows = chunkRowsFor(g.n, work(g), policy::kImageChunkMin);
   if (rows == 0) {
     images(make(g, false), 0);
     return;
