@@ -38,6 +38,8 @@
         "src/gpu_plan.cc",
         "src/gpu_plan_conv.cc",
         "src/gpu_plan_rows.cc",
+        "src/gpu_plan_seq.cc",
+        "src/gpu_plan_shape.cc",
         "src/api_gpu_plan.cc",
         "src/ops/fill_cast_cpu.cc",
         "src/ops/random_cpu.cc",

@@ -35,8 +35,11 @@ const CONV_ACTS: ReadonlySet<string> = new Set(['relu', 'sigmoid', 'tanh', 'gelu
 
 const ready = (p: Parameter | null): boolean => p === null || p.state === 'initialized';
 
-/** Why a unit cannot be a native step on an input of this shape (null: it can), or 'deferred'. */
-export function nativeFallback(u: HybridUnit, shapes: readonly (readonly number[])[]): string | null {
+/**
+ * Why a unit cannot be a native step on an input of this shape (null: it can), or 'deferred'.
+ * onGpu: for a CUDA plan, which runs eager mode's pooling kernel (ceil mode included).
+ */
+export function nativeFallback(u: HybridUnit, shapes: readonly (readonly number[])[], onGpu = false): string | null {
   if (isSequenceUnit(u)) return sequenceFallback(u, shapes);
   const x = shapes[0]!;
   switch (u.kind) {
@@ -52,7 +55,7 @@ export function nativeFallback(u: HybridUnit, shapes: readonly (readonly number[
     case 'pool':
       if (x.length !== 4 && x.length !== 3) return `input ${JSON.stringify(x)}: compiled pooling takes (N, C, H, W) or (N, C, W)`;
       // oneDNN counts an average window that overhangs in ceil mode differently from PyTorch (pool_cpu.cc).
-      if (u.options.mode === 'avg' && u.options.ceilMode) return 'average pooling in ceil mode runs eagerly';
+      if (u.options.mode === 'avg' && u.options.ceilMode && !onGpu) return 'average pooling in ceil mode runs eagerly';
       return null;
     case 'batchnorm':
       if (![u.gamma, u.beta, u.mean, u.variance].every(ready)) return 'deferred';

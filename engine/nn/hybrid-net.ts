@@ -9,11 +9,10 @@
 // forward, a parameter waiting for deferred initialization, broadcasting adds, float64) splits the
 // plan: it runs eagerly between two native segments, on their materialized outputs.
 //
-// On a GPU (float32 input on gpu(i)) the same trace builds GPU plans instead (native/src/gpu_plan.h,
-// hybrid-gpu.ts says which units they take: Dense, convolution with its batch norm, residual add
-// and activation fused, pooling, batch norm, ...): weights read in place (or folded once), buffers
-// allocated once, the elementwise steps fused, one stream; the other units run eagerly on the GPU
-// between segments.
+// On a GPU (float32 input, or int32 ids, on gpu(i)) the same trace builds GPU plans instead
+// (native/src/gpu_plan.h, hybrid-gpu.ts says which units they take: every kind above but the
+// recurrent layers): weights read in place (or folded once), buffers allocated once, the
+// elementwise steps fused, one stream; the other units run eagerly on the GPU between segments.
 //
 // The packed weights are copies: a plan remembers the write epoch (backend.ts watchWrites) and
 // the parameter arrays it was built from, and is rebuilt when either changed (an optimizer step,
@@ -186,6 +185,8 @@ export function traceNet(
       watchWrites(a.buffer);
       return a.buffer;
     };
+    // A sinusoidal position table is made on the CPU; a GPU plan reads it on its device.
+    if (onGpu) for (const r of p.recs) if (r.table && r.table.device.type !== 'gpu') r.table = r.table.copyto(x.device);
     const enc = p.recs.map((r) => encode(r, data));
     let plan: NetSegment['plan'];
     try {
@@ -226,7 +227,7 @@ export function traceNet(
       (stateAlone ? 'its recurrent layer runs eagerly' : null) ??
       (other !== undefined && !readsIds
         ? `${other} input: in a compiled plan only an Embedding reads (int32) ids`
-        : ((onGpu ? gpuFallback(node.unit) : null) ?? nativeFallback(node.unit, inShapes)));
+        : ((onGpu ? gpuFallback(node.unit) : null) ?? nativeFallback(node.unit, inShapes, onGpu)));
     if (why === null) {
       pending ??= { recs: [], producer: new Map(), members: new Set() };
       pending.members.add(k);

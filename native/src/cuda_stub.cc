@@ -70,5 +70,7 @@ void gpuPlanCopy(void*, const void*, size_t) { noCuda("gpuPlan"); }
 void gpuPlanFold(const GpuFold&) { noCuda("gpuPlan"); }
 void gpuPlanLayerNorm(const LayerNormParams&) { noCuda("gpuPlan"); }
 void gpuPlanSoftmax(const SoftmaxParams&) { noCuda("gpuPlan"); }
+void gpuPlanPad(const PadParams&) { noCuda("gpuPlan"); }
+void gpuPlanSeq(const GpuSeqStep&) { noCuda("gpuPlan"); }
 
 }  // namespace bs

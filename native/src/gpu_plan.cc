@@ -1,10 +1,10 @@
 // Builds and runs a GPU plan (gpu_plan.h): the memory plan (a pool of device buffers shared by
 // values whose lifetimes do not overlap), the fusion of consecutive elementwise steps into one
 // kernel, the Dense, activation, reshape and merge steps, and the run loop that queues the
-// launches. Convolution, pooling and batch norm are in gpu_plan_conv.cc, layer norm and softmax
-// in gpu_plan_rows.cc. Plain C++: the kernels
-// are behind gpuPlanGemm / gpuPlanElementwise / gpuPlanCopy / gpuPlanFold (cuda/gpu_plan.cu, or
-// cuda_stub.cc).
+// launches. Convolutions, pooling and batch norm are in gpu_plan_conv.cc, the norms and softmax
+// in gpu_plan_rows.cc, embedding, positions and attention in gpu_plan_seq.cc, the layout steps in
+// gpu_plan_shape.cc. Plain C++: the kernels are behind gpuPlanGemm / gpuPlanElementwise /
+// gpuPlanSeq / ... (cuda/gpu_plan.cu, cuda/gpu_plan_seq.cu, or cuda_stub.cc).
 //
 // Safety of the pool: every launch goes to one stream, so a buffer freed here and handed to a
 // later step is written only after the earlier steps that read it have run. A fused kernel may
@@ -176,10 +176,11 @@ GpuEwInstr GpuPlanBuilder::act(int a, double alpha) {
   return i;
 }
 
-const float* GpuPlanBuilder::param(const NetOp& op, size_t j, size_t k, int64_t elems, const char* what) {
+const float* GpuPlanBuilder::param(const NetOp& op, size_t j, size_t k, int64_t elems, const char* what, bool prefix) {
   if (k >= op.bufs.size() || !op.bufs[k]) return nullptr;
   const auto& s = op.bufs[k];
-  if (s->bytes != static_cast<size_t>(elems) * sizeof(float))
+  const size_t need = static_cast<size_t>(elems) * sizeof(float);
+  if (prefix ? s->bytes < need : s->bytes != need)
     fail(code::kArgs, "gpuPlan: op %zu: %s has %zu bytes, expected %lld float32", j, what, s->bytes, static_cast<long long>(elems));
   P.keep_.push_back(s);
   return static_cast<const float*>(s->data);
@@ -204,14 +205,18 @@ void GpuPlanBuilder::step(const NetOp& op, size_t j, int v) {
     case kNetBatchNorm: return batchNorm(op, j, v, in(0));
     case kNetLayerNorm: return layerNorm(op, j, v, in(0));
     case kNetSoftmax: return softmax(op, j, v, in(0));
-    case kNetAct: {
-      const int x = in(0);
-      P.dims_.push_back(P.dims_[x]);
-      if (!fusable(x)) start(x);
-      read(x);
-      extend(v, {{act(static_cast<int>(num(op, 0, j)), op.p.size() > 1 ? op.p[1] : 0), Slot{}}});
-      return;
-    }
+    case kNetGroupNorm: return groupNorm(op, j, v, in(0));
+    case kNetDeconv: return deconv(op, j, v, in(0));
+    case kNetEmbed: return embed(op, j, v, in(0));
+    case kNetTableAdd: return tableAdd(op, j, v, in(0));
+    case kNetAttention: return attention(op, j, v);
+    case kNetTranspose: return transpose(op, j, v, in(0));
+    case kNetSlice: return slice(op, j, v, in(0));
+    case kNetConcat: return concat(op, j, v);
+    case kNetAxisReduce: return axisReduce(op, j, v, in(0));
+    case kNetPad: return pad(op, j, v, in(0));
+    case kNetPointwise: return pointwise(op, j, v, in(0));
+    case kNetAct: return elementwise(v, in(0), act(static_cast<int>(num(op, 0, j)), op.p.size() > 1 ? op.p[1] : 0));
     case kNetAdd: return merge(op, j, v, in(0), in(1));
     case kNetReshape: {
       const int x = in(0);
@@ -231,10 +236,16 @@ void GpuPlanBuilder::step(const NetOp& op, size_t j, int v) {
     }
     default:
       fail(code::kArgs,
-           "gpuPlan: op %zu (kind %d) has no GPU step: GPU plans take Dense, convolution, pooling, batch norm, layer norm, "
-           "softmax, activations, Flatten / Reshape, Add and Multiply",
+           "gpuPlan: op %zu (kind %d) has no GPU step: GPU plans take every net plan op but the recurrent ones",
            j, op.kind);
   }
+}
+
+void GpuPlanBuilder::elementwise(int v, int x, const GpuEwInstr& i) {
+  P.dims_.push_back(P.dims_[x]);
+  if (!fusable(x)) start(x);
+  read(x);
+  extend(v, {{i, Slot{}}});
 }
 
 // x · wᵀ into a new buffer, then bias and activation in one elementwise kernel (which later
@@ -342,6 +353,18 @@ void GpuPlan::run(const std::vector<const void*>& in, const std::vector<void*>& 
       p.x = ptr(s.a);
       p.out = ptr(s.dst);
       gpuPlanSoftmax(p);
+    } else if (s.kind == 5) {
+      GpuSeqStep q = s.q;
+      q.x = static_cast<const float*>(ptr(s.a));
+      if (s.b.kind >= 0) q.k = static_cast<const float*>(ptr(s.b));
+      if (s.c.kind >= 0) q.mask = static_cast<const float*>(ptr(s.c));
+      q.y = static_cast<float*>(ptr(s.dst));
+      gpuPlanSeq(q);
+    } else if (s.kind == 6) {
+      PadParams p = s.pad;
+      p.x = ptr(s.a);
+      p.out = ptr(s.dst);
+      gpuPlanPad(p);
     } else {
       gpuPlanCopy(ptr(s.dst), ptr(s.a), static_cast<size_t>(s.out));
     }

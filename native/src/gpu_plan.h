@@ -1,9 +1,12 @@
-// A compiled float32 forward on one GPU (what hybridize() builds for a CUDA input): Dense (its
-// GEMM, then bias and activation in one elementwise pass), convolution (a batch norm in prediction
-// mode folded into its weights, bias, residual sum and activation in its epilogue), pooling, batch
-// norm (a per-channel scale and shift), layer norm and softmax (eager mode's kernels),
-// activations, Flatten / Reshape, and the Add / Multiply merges, run back to back on the device's one stream with no host synchronisation (the read of
-// an output waits, as for every GPU op). Built once per input signature:
+// A compiled float32 forward on one GPU (what hybridize() builds for a CUDA input): every op kind of
+// the CPU net plan but the recurrent ones — Dense (its GEMM, then bias and activation in one
+// elementwise pass), convolution (a batch norm in prediction mode folded into its weights, bias,
+// residual sum and activation in its epilogue), transposed convolution, pooling, batch norm (a
+// per-channel scale and shift), layer, RMS and group norm, softmax, embedding, position tables,
+// attention, transpose / slice / concat / axis reduction / pad, Clip / PReLU, activations, Flatten /
+// Reshape, and the Add / Multiply merges — run back to back on the device's one stream with no
+// host synchronisation (the read of an output waits, as for every GPU op). Built once per input
+// signature:
 //
 // - every intermediate buffer is allocated here, once (allocateStorage: counted in memoryStats),
 //   from a pool: a buffer goes back to the pool once the last step reading its value is built, so
@@ -12,13 +15,14 @@
 //   except where a batch norm is folded: a kernel queued at build time writes the folded weights,
 //   bias (convolution) or scale and shift (batch norm) into buffers the plan owns;
 // - consecutive elementwise steps (a Dense's bias and activation, batch norms, Activation blocks,
-//   adds and products with one operand just computed) become ONE kernel (GpuEwStep): the value in
-//   between lives in a register, never in memory; a convolution or pooling kernel runs them as its
+//   Clip, PReLU, position tables, adds and products with one operand just computed) become ONE kernel (GpuEwStep): the value in
+//   between lives in a register, never in memory; a (transposed) convolution or pooling kernel runs them as its
 //   epilogue on the value it computed; a reshape is a new name for the same buffer;
 // - an output is written straight into the caller's buffer where its producer can, else copied.
 //
-// The steps are built here (gpu_plan.cc, plain C++ compiled in every build); the kernels are in
-// cuda/gpu_plan.cu, and cuda_stub.cc makes every launch fail with E_NO_CUDA in builds without CUDA.
+// The steps are built here (gpu_plan*.cc, plain C++ compiled in every build); the kernels are in
+// cuda/gpu_plan.cu and cuda/gpu_plan_seq.cu (or eager mode's), and cuda_stub.cc makes every launch
+// fail with E_NO_CUDA in builds without CUDA.
 // Value ids as in plan_ops.h. Not thread-safe.
 #pragma once
 #include <cstddef>
@@ -29,6 +33,7 @@
 #include "ops/conv.h"
 #include "ops/layer_norm.h"
 #include "ops/matmul.h"
+#include "ops/pad.h"
 #include "ops/pool.h"
 #include "ops/softmax.h"
 #include "plan_ops.h"
@@ -42,7 +47,9 @@ enum GpuEwOp : int {
   kEwAct,       // v = unary act(v, alpha), the formula of unary_cuda.cu
   kEwAdd,       // v = v + other[i]
   kEwMul,       // v = v * other[i]
-  kEwScale,     // v = v * other[c] + shift[c]: a batch norm in prediction mode, folded
+  kEwScale,     // v = v * other[c] + shift[c]: a batch norm in prediction mode, folded (null other: 1, null shift: 0)
+  kEwClip,      // v = min(max(v, alpha), beta)
+  kEwPrelu,     // v = v < 0 ? other[c] * v : v
 };
 constexpr int kGpuEwMax = 8;  // instructions per kernel; a longer run of steps starts a new kernel
 
@@ -50,6 +57,7 @@ struct GpuEwInstr {
   int op = 0;
   int act = 0;
   float alpha = 0;
+  float beta = 0;
   const float* other = nullptr;
   const float* shift = nullptr;
   int64_t cols = 1;
@@ -61,6 +69,7 @@ enum GpuEwSource : int {
   kSrcLoad = 0,  // v = src[i]
   kSrcConv,      // v = convForwardAt(conv, src, w, bias, i) (ops/conv.h, as conv_cuda.cu)
   kSrcPool,      // v = poolForwardAt(pool, mode, src, i) (ops/pool.h, as pool_cuda.cu)
+  kSrcDeconv,    // v = convBackwardDataAt(conv, w, src, i): a transposed convolution (as engine/ops/conv.ts on conv_cuda.cu)
 };
 
 // dst[i] = instrs(source(i)) for i < n. dst may be src for kSrcLoad (each element reads only its
@@ -93,6 +102,42 @@ struct GpuFold {
   float* bOut = nullptr;  // b' or shift
 };
 
+// A step of cuda/gpu_plan_seq.cu (GpuPlan::Step kind 5): the sequence models' kernels.
+enum GpuSeqOp : int {
+  kSeqGather = 0,  // y[r, :] = w[id(r), :] for n / width rows: an embedding (ids int32 when ints, else float truncated;
+                   // an id outside [0, vocab) gives a row of zeros, as take_cuda.cu)
+  kSeqScores,      // y[b, h, r, s] = (q_r · k_s) · scale (+ −1e9 above the causal diagonal, + −1e9 where mask[b, s] ≠ 0)
+  kSeqMix,         // y[b, r, h, c] = Σ_s x[b, h, r, s] · v[b, s, h, c]: the weights times the values, heads joined
+  kSeqRms,         // y = x / √(mean(x²) + eps) · w over rows of `inner` (sums in double; w null: 1)
+  kSeqMean,        // y[o, i] = mean over k < steps of x[o, k, i]
+  kSeqCopy,        // y[dstOff + Σ idx·dstStride] = x[srcOff + Σ idx·srcStride] over dims: transpose, slice, concat, last
+};
+constexpr int kGpuSeqRank = 6;
+
+// A (batch, head) matrix inside a buffer: element (b, h, r, c) at off + b·batchStride + r·rowStride + h·width + c.
+struct GpuHeads {
+  int64_t off = 0, batchStride = 0, rowStride = 0;
+};
+
+struct GpuSeqStep {
+  int op = kSeqGather;
+  const float* x = nullptr;     // the input (gather: the ids; scores: q; mix: the weights)
+  const float* k = nullptr;     // scores: the keys; mix: the values
+  const float* mask = nullptr;  // scores: a key-padding mask (batch, keys), or null
+  const float* w = nullptr;     // gather: the table; rms: gamma or null
+  float* y = nullptr;
+  int64_t n = 0;                // output elements (one thread each; rms, mean: rows)
+  int64_t batch = 1, heads = 1, rows = 0, keys = 0, width = 0;  // attention: width d (scores) or dv (mix)
+  GpuHeads qh{}, kh{};          // scores: q, k; mix: kh is v
+  bool causal = false, ints = false;
+  float scale = 1;
+  int64_t vocab = 0, inner = 1, steps = 1;
+  double eps = 0;
+  int rank = 0;                 // copy
+  int64_t dims[kGpuSeqRank]{}, srcStrides[kGpuSeqRank]{}, dstStrides[kGpuSeqRank]{};
+  int64_t srcOff = 0, dstOff = 0;
+};
+
 // The launches (cuda/gpu_plan.cu; cuda_stub.cc throws E_NO_CUDA), each queued on the stream of the
 // device `dst` lives on, none waiting for the GPU.
 void gpuPlanGemm(const MatmulParams& p);
@@ -101,6 +146,8 @@ void gpuPlanCopy(void* dst, const void* src, size_t bytes);
 void gpuPlanFold(const GpuFold& f);
 void gpuPlanLayerNorm(const LayerNormParams& p);  // layer_norm_cuda.cu's kernel
 void gpuPlanSoftmax(const SoftmaxParams& p);      // softmax_cuda.cu's kernel
+void gpuPlanPad(const PadParams& p);              // pad_cuda.cu's kernel
+void gpuPlanSeq(const GpuSeqStep& s);             // cuda/gpu_plan_seq.cu
 
 class GpuPlan {
  public:
@@ -131,8 +178,11 @@ class GpuPlan {
   };
   // A launch, with slots where the run's pointers go.
   struct Step {
-    int kind;  // 0 GEMM (x · wᵀ), 1 fused elementwise (its source: e.source), 2 copy, 3 layer norm, 4 softmax
+    // 0 GEMM (x · wᵀ), 1 fused elementwise (its source: e.source), 2 copy, 3 layer norm, 4 softmax,
+    // 5 a sequence kernel (q), 6 pad
+    int kind;
     Slot a{}, dst{};
+    Slot b{-1, 0}, c{-1, 0};  // kind 5: where q.k and q.mask read (kind -1: none)
     Slot scratch{};  // layer norm: the rows' mean and variance (2 · outer floats, read by no one)
     const void* w = nullptr;
     int64_t rows = 0, in = 0, out = 0;  // GEMM; out = bytes (copy)
@@ -140,6 +190,8 @@ class GpuPlan {
     Slot other[kGpuEwMax]{};  // where kEwAdd / kEwMul read (other pointers are weights)
     LayerNormParams ln{};     // all but x, y, saveMean, saveVar
     SoftmaxParams sm{};       // all but x, out
+    GpuSeqStep q{};           // all but x, k, mask, y
+    PadParams pad{};          // all but x, out
   };
 
  private:

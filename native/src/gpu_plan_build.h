@@ -1,7 +1,9 @@
 // The builder of a GPU plan (gpu_plan.h), shared by its two source files: gpu_plan.cc (the memory
 // plan, the fusion of elementwise steps, Dense, activations, reshapes and merges),
-// gpu_plan_conv.cc (convolution with a batch norm folded in, pooling, batch norm) and
-// gpu_plan_rows.cc (layer norm, softmax). Private to them.
+// gpu_plan_conv.cc (convolution with a batch norm folded in, transposed convolution, pooling,
+// batch norm), gpu_plan_rows.cc (layer and RMS norm, group norm, softmax), gpu_plan_seq.cc
+// (embedding, positions, attention) and gpu_plan_shape.cc (transpose, slice, concat, axis
+// reduction, pad, Clip / PReLU). Private to them.
 //
 // The pending kernel: consecutive elementwise steps are collected into one fused kernel (chain_)
 // that is emitted (flush) only when a step needs its value in memory; its value gets its buffer
@@ -51,17 +53,33 @@ class GpuPlanBuilder {
   void extend(int v, std::initializer_list<std::pair<GpuEwInstr, Slot>> ins);
   static GpuEwInstr act(int a, double alpha);
   // Parameter buffer k of op j (read in place, kept alive), null when absent; exactly elems floats.
-  const float* param(const NetOp& op, size_t j, size_t k, int64_t elems, const char* what);
+  // prefix: the buffer may hold more (a position table's first rows).
+  const float* param(const NetOp& op, size_t j, size_t k, int64_t elems, const char* what, bool prefix = false);
   float* own(int64_t elems);  // a device buffer the plan owns, outside the pool (folded weights)
 
   void step(const NetOp& op, size_t j, int v);
   void linear(const NetOp& op, size_t j, int v, int x);
   void merge(const NetOp& op, size_t j, int v, int a, int b);
   void conv(const NetOp& op, size_t j, int v);       // gpu_plan_conv.cc
+  void deconv(const NetOp& op, size_t j, int v, int x);
   void pool(const NetOp& op, size_t j, int v, int x);
   void batchNorm(const NetOp& op, size_t j, int v, int x);
   void layerNorm(const NetOp& op, size_t j, int v, int x);  // gpu_plan_rows.cc
   void softmax(const NetOp& op, size_t j, int v, int x);
+  void groupNorm(const NetOp& op, size_t j, int v, int x);
+  void embed(const NetOp& op, size_t j, int v, int x);  // gpu_plan_seq.cc
+  void tableAdd(const NetOp& op, size_t j, int v, int x);
+  void attention(const NetOp& op, size_t j, int v);
+  // x · wᵀ (+ bias, in place) into dst: x (rows, in), w (units, in).
+  void gemm(Slot x, const float* w, const float* bias, int64_t rows, int64_t in, int64_t units, Slot dst);
+  void transpose(const NetOp& op, size_t j, int v, int x);  // gpu_plan_shape.cc
+  void slice(const NetOp& op, size_t j, int v, int x);
+  void concat(const NetOp& op, size_t j, int v);
+  void axisReduce(const NetOp& op, size_t j, int v, int x);
+  void pad(const NetOp& op, size_t j, int v, int x);
+  void pointwise(const NetOp& op, size_t j, int v, int x);
+  // One elementwise instruction computing v from x, joining the pending kernel when it computes x.
+  void elementwise(int v, int x, const GpuEwInstr& i);
   // A step of its own (kind 3 / 4) reading x, writing v's buffer (never x's: it reads whole rows).
   void rowStep(Step s, int v, int x, int64_t scratchBytes);
 };

@@ -1,4 +1,4 @@
-// The convolutional steps of a GPU plan (gpu_plan.h): convolution, pooling and batch norm in
+// The convolutional steps of a GPU plan (gpu_plan.h): convolution, transposed convolution, pooling and batch norm in
 // prediction mode, each a fused kernel (gpu_plan_build.h) whose later elementwise steps run as
 // its epilogue.
 //
@@ -10,6 +10,11 @@
 // activation kernels, in their order. With mean and var, a batch norm is folded in once, here
 // (gpuPlanFold: w' = w · s, b' = (b − mean) · s + beta), into buffers the plan owns. (N, C, W)
 // runs as (N, C, 1, W).
+//
+// Transposed convolution: p = o, kh, kw, sh, sw, ph, pw, dh, dw, groups, oph, opw, act | bufs = w
+// (PyTorch's (C, O / groups, kh, kw)), bias (net_plan_deconv.cc). As eager mode (engine/ops/conv.ts),
+// the data gradient of the convolution from O to C channels (ops/conv.h convBackwardDataAt), then
+// bias and activation as its epilogue.
 //
 // Pooling: p = mode, kh, kw, sh, sw, ph, pw, oh, ow (pool.h's rules, as pool_cuda.cu).
 // Batch norm: p = eps, act | bufs = gamma, beta, mean, var: a per-channel scale and shift folded
@@ -100,6 +105,53 @@ void GpuPlanBuilder::conv(const NetOp& op, size_t j, int v) {
     add.op = kEwAdd;
     extend(v, {{add, slot_[r]}});
     read(r);
+  }
+  if (a >= 0) extend(v, {{act(a, 0), Slot{}}});
+}
+
+void GpuPlanBuilder::deconv(const NetOp& op, size_t j, int v, int x) {
+  const std::vector<int64_t> xd = P.dims_[x];
+  const bool oneD = xd.size() == 3;
+  if (xd.size() != 4 && !oneD) fail(code::kArgs, "gpuPlan: op %zu: deconv expects (N, C, H, W) or (N, C, W)", j);
+  const int64_t o = whole(op, 0, j), oph = whole(op, 10, j), opw = whole(op, 11, j);
+  const int a = static_cast<int>(gpuPlanNum(op, 12, j));
+  ConvGeom g{};  // the convolution whose data gradient this is: input (n, o, oh, ow), output (n, c, h, w)
+  g.n = xd[0];
+  g.o = xd[1];
+  g.oh = oneD ? 1 : xd[2];
+  g.ow = oneD ? xd[2] : xd[3];
+  g.c = o;
+  g.kh = whole(op, 1, j);
+  g.kw = whole(op, 2, j);
+  g.sh = whole(op, 3, j);
+  g.sw = whole(op, 4, j);
+  g.ph = whole(op, 5, j);
+  g.pw = whole(op, 6, j);
+  g.dh = whole(op, 7, j);
+  g.dw = whole(op, 8, j);
+  g.groups = whole(op, 9, j);
+  if (o < 1 || g.kh < 1 || g.kw < 1 || g.sh < 1 || g.sw < 1 || g.dh < 1 || g.dw < 1 || g.ph < 0 || g.pw < 0 || oph < 0 || opw < 0)
+    fail(code::kArgs, "gpuPlan: op %zu: deconv geometry out of range", j);
+  if (g.groups < 1 || g.c % g.groups || g.o % g.groups) fail(code::kArgs, "gpuPlan: op %zu: deconv groups do not divide the channels", j);
+  g.h = (g.oh - 1) * g.sh - 2 * g.ph + g.dh * (g.kh - 1) + oph + 1;
+  g.w = (g.ow - 1) * g.sw - 2 * g.pw + g.dw * (g.kw - 1) + opw + 1;
+  if (g.h < 1 || g.w < 1 || (oneD && g.h != 1)) fail(code::kArgs, "gpuPlan: op %zu: deconv leaves no output", j);
+  const float* w = param(op, j, 0, g.o * (g.c / g.groups) * g.kh * g.kw, "deconv weight");
+  if (!w) fail(code::kArgs, "gpuPlan: op %zu: deconv needs a weight", j);
+  const float* bias = param(op, j, 1, o, "deconv bias");
+  P.dims_.push_back(oneD ? std::vector<int64_t>{g.n, o, g.w} : std::vector<int64_t>{g.n, o, g.h, g.w});
+  GpuEwStep e;
+  e.source = kSrcDeconv;
+  e.conv = g;
+  e.w = w;
+  startSource(e, x, v);
+  if (bias) {
+    GpuEwInstr b;
+    b.op = kEwBias;
+    b.other = bias;
+    b.cols = o;
+    b.inner = g.h * g.w;
+    extend(v, {{b, Slot{}}});
   }
   if (a >= 0) extend(v, {{act(a, 0), Slot{}}});
 }

@@ -1,7 +1,7 @@
-// The launches of a GPU plan (gpu_plan.h): the GEMM of matmul_cuda.cu, the layer norm and softmax
-// of layer_norm_cuda.cu and softmax_cuda.cu, one fused kernel per run of
+// The launches of a GPU plan (gpu_plan.h): the GEMM of matmul_cuda.cu, the layer norm, softmax and
+// pad of layer_norm_cuda.cu, softmax_cuda.cu and pad_cuda.cu, one fused kernel per run of
 // elementwise steps (a Dense's bias and activation, batch norms, Activation blocks, adds and
-// products), started by a load, a convolution or a pooling, device-to-device copies, and the fold
+// products, clips, PReLUs), started by a load, a convolution, a transposed convolution or a pooling, device-to-device copies, and the fold
 // of a batch norm at build time; all queued on the device's one stream, none waits for the GPU
 // (the read of an output does, as for every op).
 #include "../gpu_plan.h"
@@ -23,9 +23,15 @@ __device__ inline float epilogue(const GpuEwStep& s, float v, int64_t i) {
       case kEwAct: v = unary_dev::fwd<float>(in.act, v, in.alpha); break;
       case kEwAdd: v = v + in.other[i]; break;
       case kEwMul: v = v * in.other[i]; break;
+      case kEwClip: v = fminf(fmaxf(v, in.alpha), in.beta); break;
+      case kEwPrelu: {
+        const float a = in.other[(i / in.inner) % in.cols];
+        v = v < 0.f ? a * v : v;
+        break;
+      }
       default: {
         const int64_t c = (i / in.inner) % in.cols;
-        v = v * in.other[c] + in.shift[c];
+        v = v * (in.other ? in.other[c] : 1.f) + (in.shift ? in.shift[c] : 0.f);
         break;
       }
     }
@@ -45,6 +51,11 @@ __global__ void fusedConvKernel(GpuEwStep s) {
 // pool_cuda.cu's forward (ops/pool.h), then the epilogue.
 __global__ void fusedPoolKernel(GpuEwStep s) {
   BS_GRID_LOOP(i, s.n) s.dst[i] = epilogue(s, poolForwardAt<float>(s.pool, s.mode, s.src, i), i);
+}
+
+// A transposed convolution: conv_cuda.cu's data gradient (ops/conv.h), then the epilogue.
+__global__ void fusedDeconvKernel(GpuEwStep s) {
+  BS_GRID_LOOP(i, s.n) s.dst[i] = epilogue(s, convBackwardDataAt<float>(s.conv, s.w, s.src, i), i);
 }
 
 // One thread per weight (perOut > 0) or per channel; the channel's first also writes its bias.
@@ -68,12 +79,15 @@ __global__ void foldKernel(GpuFold f, int64_t n) {
 void gpuPlanGemm(const MatmulParams& p) { matmulCuda(p); }
 void gpuPlanLayerNorm(const LayerNormParams& p) { layerNormCuda(p); }
 void gpuPlanSoftmax(const SoftmaxParams& p) { softmaxCuda(p); }
+void gpuPlanPad(const PadParams& p) { padCuda(p); }
 
 void gpuPlanElementwise(const GpuEwStep& s) {
   if (s.n == 0) return;
   const cuda::Target t = cuda::target(s.dst, "gpuPlan");
   if (s.source == kSrcConv)
     fusedConvKernel<<<cuda::gridFor(s.n), geom::kThreads, 0, t.stream>>>(s);
+  else if (s.source == kSrcDeconv)
+    fusedDeconvKernel<<<cuda::gridFor(s.n), geom::kThreads, 0, t.stream>>>(s);
   else if (s.source == kSrcPool)
     fusedPoolKernel<<<cuda::gridFor(s.n), geom::kThreads, 0, t.stream>>>(s);
   else

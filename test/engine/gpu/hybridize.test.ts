@@ -2,7 +2,8 @@
 // examples and the anchor MLPs of issue 14 become one CUDA plan each, equal to eager mode on the
 // same GPU (max|Δ|/max|y| ≤ 1e-5) and to eager mode on the CPU (≤ 1e-4: another GEMM's order of
 // sums); buffers are allocated once (a replay allocates only the array it returns); a parameter
-// write rebuilds the plan; a layer the GPU plan does not take runs eagerly, named with its reason;
+// write rebuilds the plan; a block the GPU plan does not take (a forward of its own) runs eagerly,
+// named with its reason;
 // Add and Multiply merges fuse into the elementwise kernel; LayerNorm and Softmax are plan steps.
 // Skipped with the addon's reason when numGpus() is 0 (a failure under BLOCKSMITH_REQUIRE_GPU=1).
 // Without a GPU, `node scripts/cuda-emulate.mjs test/engine/gpu/hybridize.test.ts` runs it on the
@@ -16,13 +17,14 @@ import {
   Dense,
   Flatten,
   gpu,
+  Lambda,
   LayerNorm,
   LogSoftmax,
   Multiply,
   np,
-  RMSNorm,
   Sequential,
   Softmax,
+  type NDArray,
 } from '../../../engine/index.ts';
 import { native } from '../../../engine/backend/backend.ts';
 import { NET_OP } from '../../../engine/backend/native-addon.ts';
@@ -170,7 +172,7 @@ describe('hybridize on gpu(0): compiled CUDA plans', { skip }, () => {
   });
 
   test('a layer the GPU plan does not take runs eagerly between two CUDA plans, named with its reason', () => {
-    const net = new Sequential().add(new Dense(12, { activation: 'relu', inUnits: 6 }), new RMSNorm(), new Dense(3, { inUnits: 12 }));
+    const net = new Sequential().add(new Dense(12, { activation: 'relu', inUnits: 6 }), new Lambda((x: NDArray) => x.mul(2)), new Dense(3, { inUnits: 12 }));
     net.initialize();
     net.hybridize();
     net.resetDevice(gpu(0));
@@ -179,10 +181,10 @@ describe('hybridize on gpu(0): compiled CUDA plans', { skip }, () => {
     const plan = net.hybridCache!.describe();
     assert.equal(plan.length, 3, plan.join('\n'));
     assert.match(plan[0]!, /^native plan on gpu\(0\): dense\d+$/);
-    assert.match(plan[1]!, /^eager: rmsnorm\d+$/);
+    assert.match(plan[1]!, /^eager: lambda\d+$/);
     assert.match(plan[2]!, /^native plan on gpu\(0\): dense\d+$/);
     assert.equal(warnings.length, 1);
-    assert.match(warnings[0]!, /rmsnorm\d+ \(RMSNorm\): RMSNorm runs eagerly on a GPU \(compiled GPU plans take Dense/);
+    assert.match(warnings[0]!, /lambda\d+ \(Lambda\): a forward\(\) of its own/);
     net.hybridize(false);
     assert.ok(relDiff(traced, net.call(x)) <= TOL_GPU);
   });
