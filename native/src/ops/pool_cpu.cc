@@ -1,7 +1,9 @@
-// Pooling on the CPU: float32 through oneDNN's pooling_forward / pooling_backward (max pooling's
-// backward replays the forward in training mode for oneDNN's workspace, the argmax positions);
-// float64, and average pooling whose divisor oneDNN would count differently (a ceil-mode window
-// overhanging the right padding with count_include_pad), through the plain kernels of pool.h.
+// Pooling on the CPU: float32 through oneDNN's pooling_forward and (average pooling) its
+// pooling_backward, on NHWC copies from 16384 outputs; max pooling's gradient, in every dtype,
+// plane by plane from the argmax recomputed from x (maxBackwardPlanes); float64, and average
+// pooling whose divisor oneDNN would count differently (a ceil-mode window overhanging the right
+// padding with count_include_pad), through the plain kernels of pool.h.
+#include <algorithm>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -66,16 +68,15 @@ void execute(const CachedPrim& c, const PoolGeom&, const std::unordered_map<int,
   dnnlStream().wait();
 }
 
-// md: src, dst, workspace (training only).
-CachedPrim forwardPrim(const PoolParams& p, bool training) {
-  return getPrimitive(poolKey(training ? PrimKind::PoolTraining : PrimKind::Pool, p), [&] {
-    auto d = forwardDesc(p, training ? dnnl::prop_kind::forward_training : dnnl::prop_kind::forward_inference);
+// md: src, dst.
+CachedPrim forwardPrim(const PoolParams& p) {
+  return getPrimitive(poolKey(PrimKind::Pool, p), [&] {
+    auto d = forwardDesc(p, dnnl::prop_kind::forward_inference);
     dnnl::pooling_forward::primitive_desc pd(d, dnnlEngine());
     CachedPrim made;
     made.prim = dnnl::pooling_forward(pd);
     made.md[0] = pd.src_desc();
     made.md[1] = pd.dst_desc();
-    made.md[2] = pd.workspace_desc();
     return made;
   });
 }
@@ -96,19 +97,17 @@ dnnl::pooling_forward::desc channelsLastDesc(const PoolParams& p, dnnl::prop_kin
 
 bool isJit(const dnnl::primitive_desc_base& pd) { return std::string(pd.impl_info_str()).rfind("jit", 0) == 0; }
 
-// md: the NHWC src and dst, then the NCHW ones (inference), or the workspace (training); empty
-// where oneDNN has no jit kernel for NHWC.
-CachedPrim channelsLastPrim(const PoolParams& p, bool training = false) {
-  return getPrimitive(poolKey(training ? PrimKind::PoolTraining : PrimKind::Pool, p, 1), [&] {
+// md: the NHWC src and dst, then the NCHW ones; empty where oneDNN has no jit kernel for NHWC.
+CachedPrim channelsLastPrim(const PoolParams& p) {
+  return getPrimitive(poolKey(PrimKind::Pool, p, 1), [&] {
     const PoolGeom& g = p.g;
     CachedPrim made;
-    dnnl::pooling_forward::primitive_desc pd(
-        channelsLastDesc(p, training ? dnnl::prop_kind::forward_training : dnnl::prop_kind::forward_inference), dnnlEngine());
+    dnnl::pooling_forward::primitive_desc pd(channelsLastDesc(p, dnnl::prop_kind::forward_inference), dnnlEngine());
     if (!isJit(pd)) return made;
     made.prim = dnnl::pooling_forward(pd);
     made.md[0] = pd.src_desc();
     made.md[1] = pd.dst_desc();
-    made.md[2] = training ? pd.workspace_desc() : dnnl::memory::desc({g.n, g.c, g.h, g.w}, dt::f32, tag::nchw);
+    made.md[2] = dnnl::memory::desc({g.n, g.c, g.h, g.w}, dt::f32, tag::nchw);
     made.md[3] = dnnl::memory::desc({g.n, g.c, g.oh, g.ow}, dt::f32, tag::nchw);
     return made;
   });
@@ -138,19 +137,15 @@ bool forwardChannelsLast(const PoolParams& p) {
 void forwardDnnl(const PoolParams& p) {
   SingleThreadIf single(small(p.g));
   if (forwardChannelsLast(p)) return;
-  const CachedPrim c = forwardPrim(p, false);
+  const CachedPrim c = forwardPrim(p);
   execute(c, p.g, {{DNNL_ARG_SRC, mem(c.md[0], p.x)}, {DNNL_ARG_DST, mem(c.md[1], p.y)}});
 }
 
-// The gradient on NHWC copies, as the forward (simple_nchw's backward took 1 ms for LeNet's
-// first pooling at batch 64): dy in, dx out, and for max pooling x in and the forward replayed
-// there for oneDNN's workspace. threadMemory slots: 0 x then dx, 1 dy, 2 y, 3 the workspace.
+// Average pooling's gradient on NHWC copies, as the forward (simple_nchw's took about 1 ms for
+// LeNet's pooling at batch 64): dy in, dx out. (Max pooling's runs plane by plane: maxBackwardPlanes.)
 bool backwardChannelsLast(const PoolParams& p) {
   const PoolGeom& g = p.g;
   if (static_cast<double>(g.n) * g.c * g.oh * g.ow < kChannelsLastMin || g.c < 2) return false;
-  const bool isMax = p.mode == kPoolMax;
-  const CachedPrim fwd = channelsLastPrim(p, true);
-  if (!fwd.prim) return false;
   const CachedPrim c = getPrimitive(poolKey(PrimKind::PoolBackward, p, 1), [&] {
     auto fd = channelsLastDesc(p, dnnl::prop_kind::forward_training);
     dnnl::pooling_forward::primitive_desc hint(fd, dnnlEngine());
@@ -161,36 +156,25 @@ bool backwardChannelsLast(const PoolParams& p) {
     CachedPrim made;
     if (!isJit(pd)) return made;
     made.prim = dnnl::pooling_backward(pd);
+    made.md[0] = pd.diff_src_desc();
+    made.md[1] = pd.diff_dst_desc();
     return made;
   });
   if (!c.prim) return false;
   const dnnl::memory::desc xPlain({g.n, g.c, g.h, g.w}, dt::f32, tag::nchw), yPlain({g.n, g.c, g.oh, g.ow}, dt::f32, tag::nchw);
-  auto reorder = [&](int64_t role, const dnnl::memory& from, const dnnl::memory& to) {
-    reorderPrim(p, role, from.get_desc(), to.get_desc()).prim.execute(dnnlStream(), {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}});
-  };
-  std::unordered_map<int, dnnl::memory> args;
-  if (isMax) {
-    const dnnl::memory x = threadMemory(0, fwd.md[0]), y = threadMemory(2, fwd.md[1]), ws = threadMemory(3, fwd.md[2]);
-    reorder(2, mem(xPlain, p.x), x);
-    fwd.prim.execute(dnnlStream(), {{DNNL_ARG_SRC, x}, {DNNL_ARG_DST, y}, {DNNL_ARG_WORKSPACE, ws}});
-    args.emplace(DNNL_ARG_WORKSPACE, ws);
-  }
-  const dnnl::memory dy = threadMemory(1, fwd.md[1]), dx = threadMemory(0, fwd.md[0]);
-  reorder(4, mem(yPlain, p.dy), dy);
-  args.emplace(DNNL_ARG_DIFF_DST, dy);
-  args.emplace(DNNL_ARG_DIFF_SRC, dx);
-  c.prim.execute(dnnlStream(), args);
-  reorder(5, dx, mem(xPlain, p.dx));
+  const dnnl::memory dy = threadMemory(1, c.md[1]), dx = threadMemory(0, c.md[0]);
+  reorderPrim(p, 4, yPlain, c.md[1]).prim.execute(dnnlStream(), {{DNNL_ARG_FROM, mem(yPlain, p.dy)}, {DNNL_ARG_TO, dy}});
+  c.prim.execute(dnnlStream(), {{DNNL_ARG_DIFF_DST, dy}, {DNNL_ARG_DIFF_SRC, dx}});
+  reorderPrim(p, 5, c.md[0], xPlain).prim.execute(dnnlStream(), {{DNNL_ARG_FROM, dx}, {DNNL_ARG_TO, mem(xPlain, p.dx)}});
   dnnlStream().wait();
   return true;
 }
 
+// Average pooling's gradient (max pooling's: maxBackwardPlanes).
 void backwardDnnl(const PoolParams& p) {
   SingleThreadIf single(small(p.g));
   if (backwardChannelsLast(p)) return;
   const PoolGeom& g = p.g;
-  const bool isMax = p.mode == kPoolMax;
-  const CachedPrim fwd = forwardPrim(p, true);
   const CachedPrim c = getPrimitive(poolKey(PrimKind::PoolBackward, p), [&] {
     auto fd = forwardDesc(p, dnnl::prop_kind::forward_training);
     dnnl::pooling_forward::primitive_desc hint(fd, dnnlEngine());
@@ -203,19 +187,40 @@ void backwardDnnl(const PoolParams& p) {
     made.md[1] = fd.data.dst_desc;
     return made;
   });
-  std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_DIFF_SRC, mem(c.md[0], p.dx)}, {DNNL_ARG_DIFF_DST, mem(c.md[1], p.dy)}};
-  std::vector<float> yTmp;
-  std::vector<uint8_t> wsTmp;
-  if (isMax) {
-    // The workspace holds which input each output came from; oneDNN's layout for it is private,
-    // so the forward is replayed here (one extra pooling pass) rather than kept from the forward.
-    yTmp.resize(static_cast<size_t>(g.n * g.c * g.oh * g.ow));
-    wsTmp.resize(fwd.md[2].get_size());
-    dnnl::memory ws(fwd.md[2], dnnlEngine(), wsTmp.data());
-    execute(fwd, g, {{DNNL_ARG_SRC, mem(fwd.md[0], p.x)}, {DNNL_ARG_DST, mem(fwd.md[1], yTmp.data())}, {DNNL_ARG_WORKSPACE, ws}});
-    args.emplace(DNNL_ARG_WORKSPACE, ws);
+  execute(c, g, {{DNNL_ARG_DIFF_SRC, mem(c.md[0], p.dx)}, {DNNL_ARG_DIFF_DST, mem(c.md[1], p.dy)}});
+}
+
+// Max pooling's gradient plane by plane: each window's gradient goes to its first maximum,
+// recomputed from x (pool.h poolArgmax), planes split over threads. An input in several windows
+// receives their gradients in window order, as the gather of poolBackwardAt adds them, so results
+// equal it bit for bit. oneDNN's jit max pooling needs the workspace of a forward in training
+// mode: replayed for the gradient that took 1.5 ms and its backward 1.5 ms more for LeNet's first
+// pooling at batch 64 (75 K windows), for a pass that reads each input once.
+template <typename T>
+void maxBackwardPlanes(const PoolParams& p) {
+  const PoolGeom& g = p.g;
+  const T* x = static_cast<const T*>(p.x);
+  const T* dy = static_cast<const T*>(p.dy);
+  T* dx = static_cast<T*>(p.dx);
+  const int64_t planes = g.n * g.c, in = g.h * g.w, out = g.oh * g.ow;
+  auto plane = [&](int64_t k) {
+    const T* xs = x + k * in;
+    const T* d = dy + k * out;
+    T* dxs = dx + k * in;
+    std::fill_n(dxs, in, T(0));
+    for (int64_t oy = 0; oy < g.oh; oy++)
+      for (int64_t ox = 0; ox < g.ow; ox++) {
+        const int64_t at = poolArgmax(g, xs, poolWindow(g, kPoolMax, oy, ox));
+        if (at >= 0) dxs[at] += d[oy * g.ow + ox];
+      }
+  };
+  const int threads = std::min<int64_t>(planes, threadsFor(static_cast<double>(planes * (in + out * g.kh * g.kw)), kElemsPerThread));
+  if (threads > 1) {
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (int64_t k = 0; k < planes; k++) plane(k);
+  } else {
+    for (int64_t k = 0; k < planes; k++) plane(k);
   }
-  execute(c, g, args);
 }
 
 template <typename T>
@@ -246,6 +251,10 @@ void poolCpu(const PoolParams& p) {
 }
 
 void poolBackwardCpu(const PoolParams& p) {
+  if (p.mode == kPoolMax && p.g.n * p.g.c > 0) {
+    BS_DISPATCH_FLOAT(p.dtype, T, { maxBackwardPlanes<T>(p); });
+    return;
+  }
   if (usesDnnl(p)) {
     withDnnl("poolingBackward", [&] { backwardDnnl(p); });
     return;
