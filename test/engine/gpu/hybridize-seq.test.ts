@@ -50,6 +50,7 @@ import { GraphBlock } from '../../../engine/graph/graph-block.ts';
 import { loadExample } from '../../../engine/graph/index.ts';
 import { prepareModel } from '../../../engine/export/prepare-model.ts';
 import { ids, relDiff, step } from '../support/hybrid-check.ts';
+import { slicedKeyAttention } from '../support/hybrid-graphs.ts';
 import { checkGpu, gpuAllocations, oneGpuPlan, skip, TOL_GPU } from '../support/gpu-hybrid-check.ts';
 
 /** Every parameter set to uniform values in [lo, hi) (after a first call made their shapes). */
@@ -170,19 +171,7 @@ describe('hybridize on gpu(0): Transformer and layout layers in CUDA plans', { s
 
   test('attention over fewer keys than queries (a sliced key): the causal mask is offset as in eager mode', () => {
     for (const causal of [true, false]) {
-      const net = new GraphBlock(
-        [
-          step('k', new Slice(1, 0, 3), [{ input: 0 }]),
-          step('att', new MultiHeadAttention(2, { causal }), [{ input: 0 }, { step: 0, port: 0 }]),
-          step('sdpa', new ScaledDotProductAttention({ causal }), [
-            { step: 1, port: 0 },
-            { step: 0, port: 0 },
-            { step: 0, port: 0 },
-          ]),
-        ],
-        1,
-        [{ step: 2, port: 0 }],
-      );
+      const net = slicedKeyAttention(causal);
       net.initialize();
       net.call(np.zeros([1, 5, 4]));
       randomize(net, -1, 1, 2);

@@ -22,7 +22,6 @@ import {
   RMSNorm,
   ScaledDotProductAttention,
   Sequential,
-  Slice,
   type NDArray,
 } from '../../../engine/index.ts';
 import { loadExample } from '../../../engine/graph/index.ts';
@@ -30,6 +29,7 @@ import { GraphBlock } from '../../../engine/graph/graph-block.ts';
 import { prepareModel } from '../../../engine/export/prepare-model.ts';
 import { SGD, Trainer } from '../../../engine/train/index.ts';
 import { checkClose, ids, onePlan, relDiff, step, TOL } from '../support/hybrid-check.ts';
+import { slicedKeyAttention } from '../support/hybrid-graphs.ts';
 
 describe('hybridize: Transformer layers in the native plan', () => {
   test('the char-transformer example compiles to one native plan equal to eager at batch 1 and 8', async () => {
@@ -131,19 +131,7 @@ describe('hybridize: Transformer layers in the native plan', () => {
 
   test('attention over fewer keys than queries (a sliced key): the causal mask is offset as in eager mode', () => {
     for (const causal of [true, false]) {
-      const net = new GraphBlock(
-        [
-          step('k', new Slice(1, 0, 3), [{ input: 0 }]),
-          step('att', new MultiHeadAttention(2, { causal }), [{ input: 0 }, { step: 0, port: 0 }]),
-          step('sdpa', new ScaledDotProductAttention({ causal }), [
-            { step: 1, port: 0 },
-            { step: 0, port: 0 },
-            { step: 0, port: 0 },
-          ]),
-        ],
-        1,
-        [{ step: 2, port: 0 }],
-      );
+      const net = slicedKeyAttention(causal);
       net.initialize();
       net.call(np.zeros([1, 5, 4]));
       for (const p of net.collectParams().values()) p.setData(np.random.uniform(-1, 1, p.shape!, { seed: p.name.length + 2 }));
