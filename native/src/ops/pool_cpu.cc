@@ -4,6 +4,7 @@
 // pooling whose divisor oneDNN would count differently (a ceil-mode window overhanging the right
 // padding with count_include_pad), through the plain kernels of pool.h.
 #include <algorithm>
+#include <limits>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -208,11 +209,32 @@ void maxBackwardPlanes(const PoolParams& p) {
     const T* d = dy + k * out;
     T* dxs = dx + k * in;
     std::fill_n(dxs, in, T(0));
-    for (int64_t oy = 0; oy < g.oh; oy++)
+    for (int64_t oy = 0; oy < g.oh; oy++) {
+      const int64_t ys = oy * g.sh - g.ph, y0 = std::max<int64_t>(ys, 0), y1 = std::min<int64_t>(ys + g.kh, g.h);
       for (int64_t ox = 0; ox < g.ow; ox++) {
-        const int64_t at = poolArgmax(g, xs, poolWindow(g, kPoolMax, oy, ox));
-        if (at >= 0) dxs[at] += d[oy * g.ow + ox];
+        // poolArgmax over the window clipped to the input (pool.h poolWindow), inlined.
+        const int64_t xs0 = ox * g.sw - g.pw, x0 = std::max<int64_t>(xs0, 0), x1 = std::min<int64_t>(xs0 + g.kw, g.w);
+        // The window's maximum, then the first element equal to it: selects, not branches
+        // (which element wins is data; mispredicted branches were most of the time). A NaN
+        // wins as in poolArgmax, which handles windows holding one.
+        T m = -std::numeric_limits<T>::infinity();
+        bool nan = false;
+        for (int64_t iy = y0; iy < y1; iy++)
+          for (int64_t ix = x0; ix < x1; ix++) {
+            const T v = xs[iy * g.w + ix];
+            m = v > m ? v : m;
+            nan |= v != v;
+          }
+        int64_t best = -1;
+        if (nan) {
+          best = poolArgmax(g, xs, PoolWindow{y0, y1, x0, x1, 0});
+        } else {
+          for (int64_t iy = y1; iy-- > y0;)
+            for (int64_t ix = x1; ix-- > x0;) best = xs[iy * g.w + ix] == m ? iy * g.w + ix : best;
+        }
+        if (best >= 0) dxs[best] += d[oy * g.ow + ox];
       }
+    }
   };
   const int threads = std::min<int64_t>(planes, threadsFor(static_cast<double>(planes * (in + out * g.kh * g.kw)), kElemsPerThread));
   if (threads > 1) {

@@ -5,7 +5,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { autograd, npx, EngineError, type DType, type NDArray } from '../../../engine/index.ts';
+import { autograd, np, npx, EngineError, type DType, type NDArray } from '../../../engine/index.ts';
 import { native } from '../../../engine/backend/backend.ts';
 import type { PoolModeCode } from '../../../engine/backend/native-addon.ts';
 import type { PoolOptions } from '../../../engine/ops/pool.ts';
@@ -114,6 +114,27 @@ for (const [i, c] of cases.entries()) {
     }
   });
 }
+
+test("max pooling's gradient goes to each window's first maximum, a NaN winning (as PyTorch), in both dtypes", () => {
+  for (const dtype of ['float32', 'float64'] as DType[]) {
+    // Windows (2×2, stride 2): [1, NaN; 3, 2] → the NaN; [5, 5; 1, 5] → the first 5; [-inf ×4] → the first.
+    const x = np.array(
+      [
+        [
+          [
+            [1, NaN, 5, 5, -Infinity, -Infinity],
+            [3, 2, 1, 5, -Infinity, -Infinity],
+          ],
+        ],
+      ],
+      { dtype },
+    );
+    x.attachGrad();
+    const y = autograd.record(() => npx.pool(x, { mode: 'max', kernel: 2 }));
+    y.backward(np.array([[[[10, 20, 30]]]], { dtype }));
+    assert.deepEqual(Array.from(x.grad!.toTyped()), [0, 10, 20, 0, 30, 0, 0, 0, 0, 0, 0, 0], dtype);
+  }
+});
 
 test('pool gradients agree with finite differences (float64)', () => {
   const x = (...shape: number[]): NDArray => randomArray(shape, 'float64');
