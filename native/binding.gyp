@@ -39,6 +39,7 @@
         "src/gpu_plan_conv.cc",
         "src/gpu_plan_rows.cc",
         "src/gpu_plan_seq.cc",
+        "src/gpu_plan_rnn.cc",
         "src/gpu_plan_shape.cc",
         "src/api_gpu_plan.cc",
         "src/ops/fill_cast_cpu.cc",

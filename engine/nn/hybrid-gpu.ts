@@ -5,8 +5,9 @@
 // instance norm and softmax; Embedding, positional encoding (a table add fused like a bias),
 // MultiHeadAttention and ScaledDotProductAttention (causal and key-padding masks); Transpose,
 // Slice, Concat, SequenceMean / SequenceLast, Pad, Clip, PReLU, the activations, Flatten /
-// Reshape, Add and Multiply; one CUDA stream, memory planned once, consecutive elementwise steps
-// fused into one kernel), and why the others run eagerly there. hybrid-net.ts traces every GPU
+// Reshape, Add and Multiply; RNN / LSTM / GRU layers and their final states (per time step one
+// GEMM and one fused gate kernel); one CUDA stream, memory planned once, consecutive elementwise
+// steps fused into one kernel), and why the others run eagerly there. hybrid-net.ts traces every GPU
 // input and asks this file per unit (then nativeFallback, which checks the shapes as for the CPU
 // plan).
 
@@ -37,6 +38,8 @@ export const GPU_KINDS: ReadonlySet<string> = new Set([
   'concat',
   'seqreduce',
   'pad',
+  'recurrent',
+  'rnnstate',
 ]);
 
 /** Why a plan on x's device cannot compile anything (null: it may): GPU plans run float32, with int32 ids for an Embedding. */
@@ -46,10 +49,6 @@ export function gpuInputFallback(x: NDArray): string | null {
 
 /** Why a unit runs eagerly on a GPU (null: the GPU plan may take it, if nativeFallback agrees). */
 export function gpuFallback(u: HybridUnit): string | null {
-  if (u.kind === 'recurrent' || u.kind === 'rnnstate') {
-    // The fused recurrent op is oneDNN's (engine/ops/recurrent.ts, CPU only): on a GPU the layer composes its cells of matmuls and elementwise ops per time step.
-    return 'recurrent layers run eagerly on a GPU: there is no CUDA recurrent kernel for a plan to launch (eager mode composes the cells of matmul and elementwise ops per time step)';
-  }
   if (u.kind === 'eager' || GPU_KINDS.has(u.kind)) return null; // an eager unit gets CUSTOM_FORWARD
-  return `${u.kind} steps run eagerly on a GPU (compiled GPU plans take every layer kind of the CPU plan but the recurrent ones)`;
+  return `${u.kind} steps run eagerly on a GPU (compiled GPU plans take the layer kinds of the CPU plan)`;
 }

@@ -72,5 +72,6 @@ void gpuPlanLayerNorm(const LayerNormParams&) { noCuda("gpuPlan"); }
 void gpuPlanSoftmax(const SoftmaxParams&) { noCuda("gpuPlan"); }
 void gpuPlanPad(const PadParams&) { noCuda("gpuPlan"); }
 void gpuPlanSeq(const GpuSeqStep&) { noCuda("gpuPlan"); }
+void gpuPlanRnn(const GpuRnnStep&) { noCuda("gpuPlan"); }
 
 }  // namespace bs

@@ -2,7 +2,7 @@
 // values whose lifetimes do not overlap), the fusion of consecutive elementwise steps into one
 // kernel, the Dense, activation, reshape and merge steps, and the run loop that queues the
 // launches. Convolutions, pooling and batch norm are in gpu_plan_conv.cc, the norms and softmax
-// in gpu_plan_rows.cc, embedding, positions and attention in gpu_plan_seq.cc, the layout steps in
+// in gpu_plan_rows.cc, embedding, positions and attention in gpu_plan_seq.cc, recurrent layers in gpu_plan_rnn.cc, the layout steps in
 // gpu_plan_shape.cc. Plain C++: the kernels are behind gpuPlanGemm / gpuPlanElementwise /
 // gpuPlanSeq / ... (cuda/gpu_plan.cu, cuda/gpu_plan_seq.cu, or cuda_stub.cc).
 //
@@ -210,6 +210,8 @@ void GpuPlanBuilder::step(const NetOp& op, size_t j, int v) {
     case kNetEmbed: return embed(op, j, v, in(0));
     case kNetTableAdd: return tableAdd(op, j, v, in(0));
     case kNetAttention: return attention(op, j, v);
+    case kNetRnn: return rnn(op, j, v);
+    case kNetRnnState: return rnnState(op, j, v);
     case kNetTranspose: return transpose(op, j, v, in(0));
     case kNetSlice: return slice(op, j, v, in(0));
     case kNetConcat: return concat(op, j, v);
@@ -236,7 +238,7 @@ void GpuPlanBuilder::step(const NetOp& op, size_t j, int v) {
     }
     default:
       fail(code::kArgs,
-           "gpuPlan: op %zu (kind %d) has no GPU step: GPU plans take every net plan op but the recurrent ones",
+           "gpuPlan: op %zu (kind %d) has no GPU step",
            j, op.kind);
   }
 }
@@ -333,7 +335,7 @@ void GpuPlan::run(const std::vector<const void*>& in, const std::vector<void*>& 
   };
   for (const Step& s : steps_) {
     if (s.kind == 0) {
-      gpuPlanGemm(MatmulParams{DType::F32, ptr(s.a), s.w, ptr(s.dst), 1, s.rows, s.out, s.in, false, true, 0, 0});
+      gpuPlanGemm(MatmulParams{DType::F32, static_cast<const float*>(ptr(s.a)) + s.aOff, s.w, ptr(s.dst), 1, s.rows, s.out, s.in, false, true, 0, 0});
     } else if (s.kind == 1) {
       GpuEwStep e = s.e;
       e.src = static_cast<const float*>(ptr(s.a));
@@ -360,6 +362,18 @@ void GpuPlan::run(const std::vector<const void*>& in, const std::vector<void*>& 
       if (s.c.kind >= 0) q.mask = static_cast<const float*>(ptr(s.c));
       q.y = static_cast<float*>(ptr(s.dst));
       gpuPlanSeq(q);
+    } else if (s.kind == 7) {
+      const auto at = [&](Slot sl, int64_t off) { return sl.kind < 0 ? nullptr : static_cast<float*>(ptr(sl)) + off; };
+      GpuRnnStep r = s.r;
+      r.xi = at(s.a, r.xiOff);
+      r.gh = at(s.b, 0);
+      r.hp = at(s.c, r.hpOff);
+      r.cp = at(s.other[0], r.cpOff);
+      r.h = at(s.scratch, r.hOff);
+      r.c = at(s.other[1], r.cOff);
+      r.y = at(s.dst, r.yOff);
+      r.base = ptr(s.scratch);
+      gpuPlanRnn(r);
     } else if (s.kind == 6) {
       PadParams p = s.pad;
       p.x = ptr(s.a);

@@ -1,10 +1,11 @@
 // A compiled float32 forward on one GPU (what hybridize() builds for a CUDA input): every op kind of
-// the CPU net plan but the recurrent ones — Dense (its GEMM, then bias and activation in one
+// the CPU net plan — Dense (its GEMM, then bias and activation in one
 // elementwise pass), convolution (a batch norm in prediction mode folded into its weights, bias,
 // residual sum and activation in its epilogue), transposed convolution, pooling, batch norm (a
 // per-channel scale and shift), layer, RMS and group norm, softmax, embedding, position tables,
 // attention, transpose / slice / concat / axis reduction / pad, Clip / PReLU, activations, Flatten /
-// Reshape, and the Add / Multiply merges — run back to back on the device's one stream with no
+// Reshape, the Add / Multiply merges, and RNN / LSTM / GRU layers (per time step one GEMM and one
+// fused gate kernel) — run back to back on the device's one stream with no
 // host synchronisation (the read of an output waits, as for every GPU op). Built once per input
 // signature:
 //
@@ -138,6 +139,30 @@ struct GpuSeqStep {
   int64_t srcOff = 0, dstOff = 0;
 };
 
+// One time step of one direction of a recurrent layer (cuda/gpu_plan_rnn.cu, built by
+// gpu_plan_rnn.cc): one thread per (batch b, unit j) of N × H computes the cell of eager mode's
+// composed path (engine/nn/layers/recurrent-run.ts) from a = xi (the input projection with b_ih)
+// and c = gh + b_hh per gate (gh null: the zero state's product, c = b_hh), writing h_t (and c_t)
+// and the output sequence's entry. hp / cp null: a zero previous state. h may be hp (and c cp):
+// each thread reads its own index before writing it.
+struct GpuRnnStep {
+  int mode = 0;  // ops/rnn.h RnnMode
+  int64_t n = 0, hidden = 0;
+  const float* xi = nullptr;  // gate g of (b, j) at xi[b · xiStride + g · H + j]
+  int64_t xiStride = 0;
+  const float* gh = nullptr;  // (N, G·H)
+  const float* bhh = nullptr; // (G·H) or null
+  const float* hp = nullptr;  // (N, H)
+  const float* cp = nullptr;  // LSTM
+  float* h = nullptr;
+  float* c = nullptr;         // LSTM
+  float* y = nullptr;         // h_t also at y[b · yStride + j]
+  int64_t yStride = 0;
+  const void* base = nullptr;  // the start of h's buffer: the device the launch finds (an offset pointer has none)
+  // Offsets in floats added to the run's pointers (slots hold whole buffers).
+  int64_t xiOff = 0, hpOff = 0, cpOff = 0, hOff = 0, cOff = 0, yOff = 0;
+};
+
 // The launches (cuda/gpu_plan.cu; cuda_stub.cc throws E_NO_CUDA), each queued on the stream of the
 // device `dst` lives on, none waiting for the GPU.
 void gpuPlanGemm(const MatmulParams& p);
@@ -148,6 +173,7 @@ void gpuPlanLayerNorm(const LayerNormParams& p);  // layer_norm_cuda.cu's kernel
 void gpuPlanSoftmax(const SoftmaxParams& p);      // softmax_cuda.cu's kernel
 void gpuPlanPad(const PadParams& p);              // pad_cuda.cu's kernel
 void gpuPlanSeq(const GpuSeqStep& s);             // cuda/gpu_plan_seq.cu
+void gpuPlanRnn(const GpuRnnStep& s);             // cuda/gpu_plan_rnn.cu
 
 class GpuPlan {
  public:
@@ -179,19 +205,22 @@ class GpuPlan {
   // A launch, with slots where the run's pointers go.
   struct Step {
     // 0 GEMM (x · wᵀ), 1 fused elementwise (its source: e.source), 2 copy, 3 layer norm, 4 softmax,
-    // 5 a sequence kernel (q), 6 pad
+    // 5 a sequence kernel (q), 6 pad, 7 a recurrent time step (r: a = xi, b = gh, c = hp, dst = y,
+    // scratch = h, other[0] = cp, other[1] = c; kind -1: none)
     int kind;
     Slot a{}, dst{};
     Slot b{-1, 0}, c{-1, 0};  // kind 5: where q.k and q.mask read (kind -1: none)
     Slot scratch{};  // layer norm: the rows' mean and variance (2 · outer floats, read by no one)
     const void* w = nullptr;
     int64_t rows = 0, in = 0, out = 0;  // GEMM; out = bytes (copy)
+    int64_t aOff = 0;                   // GEMM: x starts aOff floats into a's buffer
     GpuEwStep e;              // elementwise: all but its src, dst and the kEwAdd / kEwMul operands
     Slot other[kGpuEwMax]{};  // where kEwAdd / kEwMul read (other pointers are weights)
     LayerNormParams ln{};     // all but x, y, saveMean, saveVar
     SoftmaxParams sm{};       // all but x, out
     GpuSeqStep q{};           // all but x, k, mask, y
     PadParams pad{};          // all but x, out
+    GpuRnnStep r{};           // all but its pointers
   };
 
  private:

@@ -2,7 +2,7 @@
 // plan, the fusion of elementwise steps, Dense, activations, reshapes and merges),
 // gpu_plan_conv.cc (convolution with a batch norm folded in, transposed convolution, pooling,
 // batch norm), gpu_plan_rows.cc (layer and RMS norm, group norm, softmax), gpu_plan_seq.cc
-// (embedding, positions, attention) and gpu_plan_shape.cc (transpose, slice, concat, axis
+// (embedding, positions, attention), gpu_plan_rnn.cc (RNN, LSTM, GRU) and gpu_plan_shape.cc (transpose, slice, concat, axis
 // reduction, pad, Clip / PReLU). Private to them.
 //
 // The pending kernel: consecutive elementwise steps are collected into one fused kernel (chain_)
@@ -11,6 +11,7 @@
 // after it become its epilogue.
 #pragma once
 #include <initializer_list>
+#include <map>
 #include <utility>
 #include <vector>
 
@@ -37,6 +38,11 @@ class GpuPlanBuilder {
   Step chain_;
   int chainValue_ = -1;       // the value the pending kernel computes (not in memory yet)
   Slot pin_{-1, 0};           // a buffer the pending kernel reads a window of: not its output's
+  struct Finals {             // an rnn step's final states (gpu_plan_rnn.cc)
+    Slot h, c;                // c kind -1: not an LSTM
+    std::vector<int64_t> dims;
+  };
+  std::map<int, Finals> finals_;  // per rnn step's value
 
   bool isOutput(int v) const;
   Slot alloc(int64_t bytes);  // from the pool, or a new allocation
@@ -70,6 +76,8 @@ class GpuPlanBuilder {
   void embed(const NetOp& op, size_t j, int v, int x);  // gpu_plan_seq.cc
   void tableAdd(const NetOp& op, size_t j, int v, int x);
   void attention(const NetOp& op, size_t j, int v);
+  void rnn(const NetOp& op, size_t j, int v);  // gpu_plan_rnn.cc
+  void rnnState(const NetOp& op, size_t j, int v);
   // x · wᵀ (+ bias, in place) into dst: x (rows, in), w (units, in).
   void gemm(Slot x, const float* w, const float* bias, int64_t rows, int64_t in, int64_t units, Slot dst);
   void transpose(const NetOp& op, size_t j, int v, int x);  // gpu_plan_shape.cc

@@ -7,7 +7,7 @@
 // than queries, separate q / k / v projections, a key-padding mask), ScaledDotProductAttention,
 // Transpose, Reshape, Slice, Concat, Multiply, SequenceMean / SequenceLast, Pad, Clip and PReLU
 // (fused into the elementwise kernels), GroupNorm / InstanceNorm and transposed convolutions.
-// Recurrent layers stay eager on a GPU, with their reason; a parameter write rebuilds the plan.
+// A GRU joins the plan (the recurrent cases: hybridize-rnn.test.ts); a parameter write rebuilds the plan.
 // Run without a GPU by `node scripts/cuda-emulate.mjs test/engine/gpu/hybridize-seq.test.ts`.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -300,19 +300,10 @@ describe('hybridize on gpu(0): Transformer and layout layers in CUDA plans', { s
     oneGpu(one, np.random.uniform(-1, 1, [2, 3, 7], { seed: 15 }));
   });
 
-  test('a recurrent layer runs eagerly between two CUDA plans, named with its reason', () => {
+  test('a GRU between two Dense layers is one CUDA plan with them (the recurrent cases: hybridize-rnn.test.ts)', () => {
     const net = new Sequential().add(new Dense(4, { flatten: false, inUnits: 3 }), new GRU(5, { inputSize: 4 }), new Dense(2, { flatten: false, inUnits: 5 }));
-    net.initialize({ device: gpu(0) });
-    net.hybridize();
-    const x = np.random.uniform(-1, 1, [3, 2, 3], { seed: 18 }).copyto(gpu(0));
-    const [traced, warnings] = captureWarnings(() => net.call(x));
-    assert.deepEqual(
-      net.hybridCache!.describe().map((s) => s.replace(/\d+/g, '')),
-      ['native plan on gpu(): dense', 'eager: gru', 'native plan on gpu(): dense'],
-    );
-    assert.match(warnings.join('\n'), /gru\d+ \(GRU\): recurrent layers run eagerly on a GPU/);
-    net.hybridize(false);
-    assert.ok(relDiff(traced, net.call(x)) <= TOL_GPU);
+    net.initialize();
+    oneGpu(net, np.random.uniform(-1, 1, [3, 2, 3], { seed: 18 }), /^dense\d+ → gru\d+ → dense\d+$/);
   });
 
   test('a write to an attention weight rebuilds the plan, which then reads the new weights', () => {
