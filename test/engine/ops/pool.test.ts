@@ -132,7 +132,7 @@ test("max pooling's gradient goes to each window's first maximum, a NaN winning 
     x.attachGrad();
     const y = autograd.record(() => npx.pool(x, { mode: 'max', kernel: 2 }));
     y.backward(np.array([[[[10, 20, 30]]]], { dtype }));
-    assert.deepEqual(Array.from(x.grad!.toTyped()), [0, 10, 20, 0, 30, 0, 0, 0, 0, 0, 0, 0], dtype);
+    assert.deepEqual(Array.from(x.grad!.toTyped() as ArrayLike<number>), [0, 10, 20, 0, 30, 0, 0, 0, 0, 0, 0, 0], dtype);
   }
 });
 
