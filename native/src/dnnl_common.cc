@@ -19,37 +19,42 @@ dnnl::stream& dnnlStream() {
   return stream;
 }
 
-dnnl::memory threadScratchpad(size_t bytes) {
-  thread_local std::unique_ptr<char, decltype(&std::free)> buffer(nullptr, &std::free);
-  thread_local size_t capacity = 0;
-  if (bytes > capacity) {
-    const size_t rounded = (bytes + 4095) / 4096 * 4096;
-    buffer.reset(static_cast<char*>(std::aligned_alloc(64, rounded)));
-    if (!buffer) fail(code::kOom, "scratchpad: could not allocate %zu bytes", rounded);
-    capacity = rounded;
-  }
-  return dnnl::memory(dnnl::memory::desc({static_cast<int64_t>(bytes)}, dnnl::memory::data_type::u8, dnnl::memory::format_tag::a),
-                      dnnlEngine(), buffer.get());
-}
+namespace {
 
-dnnl::memory threadMemory(int slot, const dnnl::memory::desc& md) {
-  constexpr size_t kKeepBytes = size_t{32} << 20;
-  constexpr int kSlots = 4;
+// Buffer `slot` of the calling thread, grown to at least `bytes` and kept for the thread's life.
+// Slots 0 .. 3: threadMemory's; 4: the scratchpad.
+char* threadBuffer(int slot, size_t bytes) {
+  constexpr int kSlots = 5;
   struct Kept {
     std::unique_ptr<char, decltype(&std::free)> data{nullptr, &std::free};
     size_t capacity = 0;
   };
   thread_local Kept kept[kSlots];
-  const size_t bytes = md.get_size();
-  if (slot < 0 || slot >= kSlots || bytes > kKeepBytes) return dnnl::memory(md, dnnlEngine());
   Kept& k = kept[slot];
   if (bytes > k.capacity) {
     const size_t rounded = (bytes + 4095) / 4096 * 4096;
     k.data.reset(static_cast<char*>(std::aligned_alloc(64, rounded)));
-    if (!k.data) fail(code::kOom, "blocked copy: could not allocate %zu bytes", rounded);
+    if (!k.data) {
+      k.capacity = 0;
+      fail(code::kOom, "thread buffer: could not allocate %zu bytes", rounded);
+    }
     k.capacity = rounded;
   }
-  return dnnl::memory(md, dnnlEngine(), k.data.get());
+  return k.data.get();
+}
+
+}  // namespace
+
+dnnl::memory threadScratchpad(size_t bytes) {
+  return dnnl::memory(dnnl::memory::desc({static_cast<int64_t>(bytes)}, dnnl::memory::data_type::u8, dnnl::memory::format_tag::a),
+                      dnnlEngine(), threadBuffer(4, bytes));
+}
+
+dnnl::memory threadMemory(int slot, const dnnl::memory::desc& md) {
+  constexpr size_t kKeepBytes = size_t{32} << 20;
+  const size_t bytes = md.get_size();
+  if (slot < 0 || slot > 3 || bytes > kKeepBytes) return dnnl::memory(md, dnnlEngine());
+  return dnnl::memory(md, dnnlEngine(), threadBuffer(slot, bytes));
 }
 
 dnnl::memory::desc batchRows(const dnnl::memory::desc& md, int64_t rows) {

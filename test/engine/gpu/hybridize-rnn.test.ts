@@ -8,12 +8,13 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Add, captureWarnings, Dense, gpu, GRU, LSTM, np, RNN, Sequential, Slice, type Block, type NDArray } from '../../../engine/index.ts';
+import { captureWarnings, Dense, gpu, GRU, LSTM, np, RNN, Sequential, Slice, type Block, type NDArray } from '../../../engine/index.ts';
 import { GraphBlock } from '../../../engine/graph/graph-block.ts';
 import { loadExample } from '../../../engine/graph/index.ts';
 import { prepareModel } from '../../../engine/export/prepare-model.ts';
 import type { RecurrentArgs } from '../../../engine/nn/layers/recurrent.ts';
 import { ids, relDiff, step } from '../support/hybrid-check.ts';
+import { finalStatesGraph } from '../support/hybrid-graphs.ts';
 import { checkGpu, gpuAllocations, oneGpuPlan, skip } from '../support/gpu-hybrid-check.ts';
 
 type Kind = 'rnnTanh' | 'rnnRelu' | 'lstm' | 'gru';
@@ -87,19 +88,7 @@ describe('hybridize on gpu(0): recurrent layers in CUDA plans', { skip }, () => 
     for (const kind of ['lstm', 'gru'] as const) {
       for (const layout of ['TNC', 'NTC'] as const) {
         const rnn = layer(kind, 6, { numLayers: 2, bidirectional: true, layout });
-        const last = kind === 'lstm' ? 2 : 1; // cn, or hn for a GRU
-        const net = new GraphBlock(
-          [
-            { key: 'rnn', block: rnn, inputs: [{ input: 0 }], outputCount: kind === 'lstm' ? 3 : 2 },
-            step('hd', new Dense(6, { flatten: false }), [{ step: 0, port: 1 }]),
-            step('add', new Add(), [
-              { step: 1, port: 0 },
-              { step: 0, port: last },
-            ]),
-          ],
-          1,
-          [{ step: 2, port: 0 }],
-        );
+        const net = finalStatesGraph(rnn, kind, 6);
         const shape = (n: number): number[] => (layout === 'NTC' ? [n, 5, 4] : [5, n, 4]);
         randomize(net, shape(1));
         const y = oneGpu(net, np.random.uniform(-1, 1, shape(2), { seed: 6 }));

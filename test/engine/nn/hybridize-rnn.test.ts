@@ -16,6 +16,7 @@ import { prepareModel } from '../../../engine/export/prepare-model.ts';
 import type { RecurrentArgs } from '../../../engine/nn/layers/recurrent.ts';
 import { chainDocument } from '../support/chain-document.ts';
 import { checkClose, ids, onePlan, relDiff, step, TOL } from '../support/hybrid-check.ts';
+import { finalStatesGraph } from '../support/hybrid-graphs.ts';
 
 type Kind = 'rnnTanh' | 'rnnRelu' | 'lstm' | 'gru';
 
@@ -107,19 +108,7 @@ describe('hybridize: recurrent layers in the native plan', () => {
     for (const kind of ['lstm', 'gru'] as const) {
       for (const layout of ['TNC', 'NTC'] as const) {
         const rnn = layer(kind, 4, { numLayers: 2, bidirectional: true, layout });
-        const last = kind === 'lstm' ? 2 : 1; // cn, or hn for a GRU
-        const net = new GraphBlock(
-          [
-            { key: 'rnn', block: rnn, inputs: [{ input: 0 }], outputCount: kind === 'lstm' ? 3 : 2 },
-            step('hd', new Dense(4, { flatten: false }), [{ step: 0, port: 1 }]),
-            step('add', new Add(), [
-              { step: 1, port: 0 },
-              { step: 0, port: last },
-            ]),
-          ],
-          1,
-          [{ step: 2, port: 0 }],
-        );
+        const net = finalStatesGraph(rnn, kind, 4);
         const shape = (n: number): number[] => (layout === 'NTC' ? [n, 5, 6] : [5, n, 6]);
         randomize(net, shape(1));
         for (const n of [1, 4]) {

@@ -2,7 +2,7 @@
 // on the CPU's net plans, test/engine/gpu/hybridize-seq.test.ts on CUDA plans), so both check the
 // same structure against eager mode.
 
-import { MultiHeadAttention, ScaledDotProductAttention, Slice } from '../../../engine/index.ts';
+import { Add, Dense, MultiHeadAttention, ScaledDotProductAttention, Slice, type Block } from '../../../engine/index.ts';
 import { GraphBlock } from '../../../engine/graph/graph-block.ts';
 import { step } from './hybrid-check.ts';
 
@@ -20,6 +20,26 @@ export function slicedKeyAttention(causal: boolean): GraphBlock {
         { step: 1, port: 0 },
         { step: 0, port: 0 },
         { step: 0, port: 0 },
+      ]),
+    ],
+    1,
+    [{ step: 2, port: 0 }],
+  );
+}
+
+/**
+ * A recurrent layer's final states as values read by later steps: Dense(hidden) over hn (output
+ * port 1) plus the last state port (cn for an LSTM, hn for a GRU).
+ */
+export function finalStatesGraph(rnn: Block, kind: 'lstm' | 'gru', hidden: number): GraphBlock {
+  const last = kind === 'lstm' ? 2 : 1;
+  return new GraphBlock(
+    [
+      { key: 'rnn', block: rnn, inputs: [{ input: 0 }], outputCount: kind === 'lstm' ? 3 : 2 },
+      step('hd', new Dense(hidden, { flatten: false }), [{ step: 0, port: 1 }]),
+      step('add', new Add(), [
+        { step: 1, port: 0 },
+        { step: 0, port: last },
       ]),
     ],
     1,
