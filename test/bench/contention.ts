@@ -22,7 +22,7 @@ import { chainDocument, type ChainLayer } from '../engine/support/chain-document
 import type { BenchOptions } from './options.ts';
 import { ortSessionOptions } from './ort-options.ts';
 import { fmtNum, verdict, type Row } from './report.ts';
-import { sampleInterleaved, summarize, type Timing } from './timing.ts';
+import { median, sampleInterleaved, summarize, type Timing } from './timing.ts';
 import { trainingCase } from './training.ts';
 import { watchLoad, type LoadReport } from './load.ts';
 
@@ -200,61 +200,93 @@ export async function runContentionSuite(addon: NativeAddon, options: BenchOptio
   const train = trainingCase();
   const flopsPerStep = 2 * 3 * (784 * 1024 + 1024 * 1024 + 1024 * 10) * 128;
 
-  const quiet: Record<string, Measured> = {};
-  const busy: Record<string, Measured> = {};
-  // "Quiet" means no busy process of ours: on a shared machine others may still be running, so
-  // the share of the CPUs they used is measured and printed for each phase.
-  const stopQuiet = watchLoad();
-  for (const c of cases) quiet[c.name] = timeCase(c, options);
-  const trainQuiet = timeTraining(options, train, flopsPerStep);
-  const quietLoad = stopQuiet();
-  const child = startBusyProcess();
-  let trainBusy: TrainMeasured;
-  let busyLoad: LoadReport;
-  try {
-    await sleep(300); // let it start spinning
-    const stopBusy = watchLoad();
-    for (const c of cases) busy[c.name] = timeCase(c, options);
-    trainBusy = timeTraining(options, train, flopsPerStep);
-    busyLoad = stopBusy();
-  } finally {
-    child.kill('SIGKILL');
+  // The quiet and busy phases run `rounds` times: on a shared VM one case's median moved up to
+  // 1.7× between whole runs (docs/benchmarks.md, 16:55–17:06), so each row reports the median of
+  // its per-round ratios (each round interleaves the variants) and the log lists every round.
+  const quietRounds: Record<string, Measured>[] = [];
+  const busyRounds: Record<string, Measured>[] = [];
+  const trainQuietRounds: TrainMeasured[] = [];
+  const trainBusyRounds: TrainMeasured[] = [];
+  const quietLoads: LoadReport[] = [];
+  const busyLoads: LoadReport[] = [];
+  for (let round = 0; round < options.rounds; round++) {
+    // "Quiet" means no busy process of ours: on a shared machine others may still be running, so
+    // the share of the CPUs they used is measured and printed for each phase.
+    const quiet: Record<string, Measured> = {};
+    const busy: Record<string, Measured> = {};
+    const stopQuiet = watchLoad();
+    for (const c of cases) quiet[c.name] = timeCase(c, options);
+    trainQuietRounds.push(timeTraining(options, train, flopsPerStep));
+    quietLoads.push(stopQuiet());
+    const child = startBusyProcess();
+    try {
+      await sleep(300); // let it start spinning
+      const stopBusy = watchLoad();
+      for (const c of cases) busy[c.name] = timeCase(c, options);
+      trainBusyRounds.push(timeTraining(options, train, flopsPerStep));
+      busyLoads.push(stopBusy());
+    } finally {
+      child.kill('SIGKILL');
+    }
+    quietRounds.push(quiet);
+    busyRounds.push(busy);
+    const share = (l: LoadReport): string => (l.background === null ? 'n/a' : `${(l.background * 100).toFixed(0)}%`);
+    log(
+      `round ${round + 1} of ${options.rounds}: other processes used ${share(quietLoads[round]!)} of the CPUs in the quiet phase, ` +
+        `${share(busyLoads[round]!)} in the busy phase (the busy process included)`,
+    );
   }
-  const share = (l: LoadReport): string => (l.background === null ? 'n/a' : `${(l.background * 100).toFixed(0)}%`);
-  log(`other processes used ${share(quietLoad)} of the CPUs in the quiet phase, ${share(busyLoad)} in the busy phase (the busy process included)`);
   for (const c of cases) c.release();
 
   const rows: Row[] = [];
-  const figures: Record<string, unknown> = { threads, onnxruntime: ort.env.versions.common, load: { quiet: quietLoad, busy: busyLoad } };
+  const figures: Record<string, unknown> = {
+    threads,
+    onnxruntime: ort.env.versions.common,
+    rounds: options.rounds,
+    load: { quiet: quietLoads, busy: busyLoads },
+  };
   for (const c of cases) {
-    const q = quiet[c.name]!;
-    const b = busy[c.name]!;
-    const line = (m: Measured): string =>
-      `eager ${fmtNum(m.eager.median * 1e6)} µs, hybridized ${fmtNum(m.hybrid.median * 1e6)} µs, ort ${fmtNum(m.ort.median * 1e6)} µs`;
-    log(`${c.name}: quiet ${line(q)}; busy ${line(b)}`);
-    const row = (what: string, engine: Timing, peerName: string, peer: Timing, goal: number | null): Row => ({
-      suite: 'contention',
-      benchmark: `${c.name} ${what}`,
-      value: engine.median * 1e6,
-      best: engine.best * 1e6,
-      unit: 'µs',
-      peerName,
-      peerValue: peer.median * 1e6,
-      ratio: times(engine, peer),
-      ratioStyle: 'times',
-      goal: goal === null ? '' : `≤ ${goal.toFixed(1)}×`,
-      verdict: goal === null ? 'info' : verdict(times(engine, peer) <= goal),
-      loadSensitive: false,
-    });
+    const q = quietRounds.map((r) => r[c.name]!);
+    const b = busyRounds.map((r) => r[c.name]!);
+    const line = (m: Measured[]): string =>
+      `eager ${fmtNum(median(m.map((x) => x.eager.median)) * 1e6)} µs, hybridized ${fmtNum(median(m.map((x) => x.hybrid.median)) * 1e6)} µs, ` +
+      `ort ${fmtNum(median(m.map((x) => x.ort.median)) * 1e6)} µs`;
+    const perRound = (m: Measured[]): string => m.map((x) => times(x.hybrid, x.ort).toFixed(2)).join(' / ');
+    log(`${c.name}: quiet ${line(q)}; busy ${line(b)}; hybridized / ort per round: quiet ${perRound(q)}, busy ${perRound(b)}`);
+    type Pick = (m: Measured) => Timing;
+    const row = (what: string, rounds: Measured[], engine: Pick, peerName: string, peer: Pick, goal: number | null): Row => {
+      const ratio = median(rounds.map((m) => times(engine(m), peer(m))));
+      return {
+        suite: 'contention',
+        benchmark: `${c.name} ${what}`,
+        value: median(rounds.map((m) => engine(m).median)) * 1e6,
+        best: Math.min(...rounds.map((m) => engine(m).best)) * 1e6,
+        unit: 'µs',
+        peerName,
+        peerValue: median(rounds.map((m) => peer(m).median)) * 1e6,
+        ratio,
+        ratioStyle: 'times',
+        goal: goal === null ? '' : `≤ ${goal.toFixed(1)}×`,
+        verdict: goal === null ? 'info' : verdict(ratio <= goal),
+        loadSensitive: false,
+      };
+    };
+    const eager: Pick = (m) => m.eager;
+    const hybrid: Pick = (m) => m.hybrid;
+    const onnx: Pick = (m) => m.ort;
     rows.push(
-      row('eager, quiet', q.eager, 'ort', q.ort, GOAL_QUIET),
-      row('hybridized, quiet', q.hybrid, 'ort', q.ort, GOAL_QUIET),
-      row('eager, one core busy', b.eager, 'ort busy', b.ort, GOAL_BUSY),
-      row('hybridized, one core busy', b.hybrid, 'ort busy', b.ort, GOAL_BUSY),
-      row('hybridized vs eager, quiet', q.hybrid, 'eager', q.eager, 1.0),
+      row('eager, quiet', q, eager, 'ort', onnx, GOAL_QUIET),
+      row('hybridized, quiet', q, hybrid, 'ort', onnx, GOAL_QUIET),
+      row('eager, one core busy', b, eager, 'ort busy', onnx, GOAL_BUSY),
+      row('hybridized, one core busy', b, hybrid, 'ort busy', onnx, GOAL_BUSY),
+      row('hybridized vs eager, quiet', q, hybrid, 'eager', eager, 1.0),
     );
     figures[c.name] = { quiet: q, busy: b };
   }
+  // The training rows: the round with the median step speed of each phase.
+  const medianRound = (ms: TrainMeasured[]): TrainMeasured => [...ms].sort((x, y) => x.gflops - y.gflops)[ms.length >> 1]!;
+  const trainQuiet = medianRound(trainQuietRounds);
+  const trainBusy = medianRound(trainBusyRounds);
   const trainRow = (what: string, m: TrainMeasured): Row => ({
     suite: 'contention',
     benchmark: `train step 784-1024-1024-10 batch 128, ${what}`,
@@ -287,6 +319,6 @@ export async function runContentionSuite(addon: NativeAddon, options: BenchOptio
     `train step: quiet ${fmtNum(trainQuiet.step.median * 1e3)} ms (${fmtNum(trainQuiet.gflops)} GFLOP/s, ceiling ${fmtNum(trainQuiet.ceiling)}), ` +
       `busy ${fmtNum(trainBusy.step.median * 1e3)} ms (${fmtNum(trainBusy.gflops)} GFLOP/s, ceiling ${fmtNum(trainBusy.ceiling)})`,
   );
-  figures.training = { quiet: trainQuiet, busy: trainBusy, busyOverQuiet: held };
+  figures.training = { quiet: trainQuietRounds, busy: trainBusyRounds, busyOverQuiet: held };
   return { rows, figures };
 }

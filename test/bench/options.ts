@@ -31,6 +31,8 @@ export interface BenchOptions {
   out: string | null;
   /** Only the cases whose name matches (contention suite: `--cases=LeNet|ResNet`); null = all. */
   cases: RegExp | null;
+  /** Contention suite: quiet + busy phases run this many times; each ratio is the median of the rounds' ratios. */
+  rounds: number;
   /** Per-call timed loops run at least this long (seconds)... */
   minSeconds: number;
   /** ...and at least this many timed calls. */
@@ -46,7 +48,8 @@ export const USAGE = `usage: npm run bench -- [--quick] [--ort-spin] [--only=mat
   --quick      smaller repetition counts (a smoke run; numbers are noisier)
   --only=LIST  run only these suites (comma-separated); editor, contention and edit-shapes run only when named here
   --out=PATH   also write the results JSON to PATH (always written to .bench/results.json)
-  --cases=RE   contention suite: only the cases whose name matches RE (e.g. 'LeNet|ResNet')`;
+  --cases=RE   contention suite: only the cases whose name matches RE (e.g. 'LeNet|ResNet')
+  --rounds=N   contention suite: run the quiet and busy phases N times (default 3, 1 with --quick) and report the median round`;
 
 export function parseOptions(argv: readonly string[]): BenchOptions {
   let quick = false;
@@ -54,6 +57,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   let only: Suite[] | null = null;
   let out: string | null = null;
   let cases: RegExp | null = null;
+  let rounds: number | null = null;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--quick') quick = true;
@@ -73,6 +77,11 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       } catch {
         throw new UsageError(`--cases: not a regular expression: ${JSON.stringify(value)}`);
       }
+    } else if (arg.startsWith('--rounds=')) {
+      const value = Number(arg.slice('--rounds='.length));
+      if (!Number.isInteger(value) || value < 1 || value > 20)
+        throw new UsageError(`--rounds: expected a whole number from 1 to 20, got ${JSON.stringify(arg.slice(9))}`);
+      rounds = value;
     } else {
       throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
     }
@@ -83,6 +92,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     suites: only ?? [...DEFAULT_SUITES],
     out,
     cases,
+    rounds: rounds ?? (quick ? 1 : 3),
     minSeconds: quick ? 0.1 : 0.5,
     minReps: quick ? 3 : 5,
     warmup: quick ? 1 : 3,
