@@ -3,6 +3,7 @@
 // and from differentiable elementwise ops, so their gradients come from rows that already exist.
 
 import { native } from '../backend/backend.ts';
+import type { NativeAddon } from '../backend/native-addon.ts';
 import { errors, formatShape } from '../core/errors.ts';
 import { DTYPE_INFO, isFloat } from '../ndarray/dtype.ts';
 import { NDArray } from '../ndarray/ndarray-core.ts';
@@ -157,14 +158,37 @@ export function batchNorm(
 
 /** The batchNorm row: one native call for dx, dgamma and dbeta, skipping those nobody wants. */
 export function batchNormBackward(gy: NDArray, x: NDArray, gamma: NDArray | null, a: BatchNormAttrs, want: readonly boolean[]): (NDArray | null)[] {
+  return normGrads('batchNorm backward', gy, x, gamma, a, want, [a.c], (...buffers) =>
+    native().batchNormBackward(...buffers, a.n, a.c, a.s, a.eps, a.globalStats),
+  );
+}
+
+/** The arguments the addon's batchNormBackward and layerNormBackward both start with: dtype to dbeta. */
+type NormGradArgs = Parameters<NativeAddon['layerNormBackward']> extends [...infer Head, number, number, number] ? Head : never;
+
+/**
+ * Shared by batch and layer norm's backward: allocates dx (x's shape) and dgamma / dbeta
+ * (paramShape) only where wanted, lets `call` fill them in one native call with gy in x's dtype,
+ * and returns the gradients in input order (x, then gamma and beta where they exist).
+ */
+function normGrads(
+  op: string,
+  gy: NDArray,
+  x: NDArray,
+  gamma: NDArray | null,
+  a: { hasGamma: boolean; hasBeta: boolean; mean: NDArray; variance: NDArray },
+  want: readonly boolean[],
+  paramShape: readonly number[],
+  call: (...args: NormGradArgs) => void,
+): (NDArray | null)[] {
   const g = gy.dtype === x.dtype ? gy : gy.astype(x.dtype);
   const wantGamma = a.hasGamma && want[1] === true;
   const wantBeta = a.hasBeta && want[a.hasGamma ? 2 : 1] === true;
-  const dx = want[0] ? NDArray._alloc(x.shape, x.dtype, x.device, 'batchNorm backward') : null;
-  const dgamma = wantGamma ? NDArray._alloc([a.c], x.dtype, x.device, 'batchNorm backward') : null;
-  const dbeta = wantBeta ? NDArray._alloc([a.c], x.dtype, x.device, 'batchNorm backward') : null;
+  const dx = want[0] ? NDArray._alloc(x.shape, x.dtype, x.device, op) : null;
+  const dgamma = wantGamma ? NDArray._alloc(paramShape, x.dtype, x.device, op) : null;
+  const dbeta = wantBeta ? NDArray._alloc(paramShape, x.dtype, x.device, op) : null;
   try {
-    native().batchNormBackward(
+    call(
       DTYPE_INFO[x.dtype].code,
       x.buffer,
       g.buffer,
@@ -174,14 +198,9 @@ export function batchNormBackward(gy: NDArray, x: NDArray, gamma: NDArray | null
       dx?.buffer ?? null,
       dgamma?.buffer ?? null,
       dbeta?.buffer ?? null,
-      a.n,
-      a.c,
-      a.s,
-      a.eps,
-      a.globalStats,
     );
   } catch (e) {
-    throw errors.fromNative('batchNorm backward', e, describe(x, gy));
+    throw errors.fromNative(op, e, describe(x, gy));
   }
   const res: (NDArray | null)[] = [dx];
   if (a.hasGamma) res.push(dgamma);
@@ -250,35 +269,7 @@ export function layerNorm(x: NDArray, gamma: NDArray | null, beta: NDArray | nul
 }
 
 export function layerNormBackward(gy: NDArray, x: NDArray, gamma: NDArray | null, a: LayerNormAttrs, want: readonly boolean[]): (NDArray | null)[] {
-  const g = gy.dtype === x.dtype ? gy : gy.astype(x.dtype);
-  const pshape = a.paramShape;
-  const wantGamma = a.hasGamma && want[1] === true;
-  const wantBeta = a.hasBeta && want[a.hasGamma ? 2 : 1] === true;
-  const dx = want[0] ? NDArray._alloc(x.shape, x.dtype, x.device, 'layerNorm backward') : null;
-  const dgamma = wantGamma ? NDArray._alloc(pshape, x.dtype, x.device, 'layerNorm backward') : null;
-  const dbeta = wantBeta ? NDArray._alloc(pshape, x.dtype, x.device, 'layerNorm backward') : null;
-  try {
-    native().layerNormBackward(
-      DTYPE_INFO[x.dtype].code,
-      x.buffer,
-      g.buffer,
-      gamma?.buffer ?? null,
-      a.mean.buffer,
-      a.variance.buffer,
-      dx?.buffer ?? null,
-      dgamma?.buffer ?? null,
-      dbeta?.buffer ?? null,
-      a.outer,
-      a.inner,
-      a.eps,
-    );
-  } catch (e) {
-    throw errors.fromNative('layerNorm backward', e, describe(x, gy));
-  }
-  const res: (NDArray | null)[] = [dx];
-  if (a.hasGamma) res.push(dgamma);
-  if (a.hasBeta) res.push(dbeta);
-  return res;
+  return normGrads('layerNorm backward', gy, x, gamma, a, want, a.paramShape, (...buffers) => native().layerNormBackward(...buffers, a.outer, a.inner, a.eps));
 }
 
 /** gamma [C] / beta [C] applied along axis 1 of y (the affine part of instance and group norm). */

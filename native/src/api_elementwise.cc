@@ -25,6 +25,42 @@ void checkUnaryDtype(const Ctx& ctx, int op, DType d) {
   if (d == DType::Bool || (!isFloat(d) && !unaryTakesInts(op))) failAt(ctx, code::kDtype, "does not support %s", dtypeName(d));
 }
 
+void checkBinaryDtype(const Ctx& ctx, int op, DType d) {
+  if (d == DType::Bool && (op == kSub || op == kDiv || op == kPow))
+    failAt(ctx, code::kDtype, "does not support bool (use logical ops, or cast first)");
+}
+
+// Arguments 0 and 1 of every unary / binary entry point: the op code, which then names the op in
+// later errors, and a dtype the op takes.
+template <typename P>
+void readUnaryOp(Args& args, P& p) {
+  p.op = args.code(0, kNumUnaryOps, "op");
+  args.ctx.op = unaryName(p.op);
+  p.dtype = args.dtype(1);
+  checkUnaryDtype(args.ctx, p.op, p.dtype);
+}
+
+template <typename P>
+void readBinaryOp(Args& args, P& p) {
+  p.op = args.code(0, kNumBinaryOps, "op");
+  args.ctx.op = binaryName(p.op);
+  p.dtype = args.dtype(1);
+  checkBinaryDtype(args.ctx, p.op, p.dtype);
+}
+
+// Comparisons write bools; the other binary ops write their operands' dtype.
+DType binaryOutType(int op, DType d) { return isComparison(op) ? DType::Bool : d; }
+
+// The checked operands of binary() and binaryFlat() into p, then the kernel (n: output elements).
+Napi::Value runBinary(const Napi::CallbackInfo& info, BinaryParams& p, Device dev, int64_t n, Storage* a, Storage* b,
+                      Storage* out) {
+  p.a = a->data;
+  p.b = b->data;
+  p.out = out->data;
+  if (n > 0) backendFor(dev.type).binary(p);
+  return undef(info);
+}
+
 Napi::Value random(const Napi::CallbackInfo& info, const char* kernel, bool normal) {
   Args args(info, kernel, 7);
   RandomParams p;
@@ -119,10 +155,7 @@ Napi::Value FillStrided(const Napi::CallbackInfo& info) {
 Napi::Value Unary(const Napi::CallbackInfo& info) {
   Args args(info, "unary", 5);
   UnaryParams p;
-  p.op = args.code(0, kNumUnaryOps, "op");
-  args.ctx.op = unaryName(p.op);
-  p.dtype = args.dtype(1);
-  checkUnaryDtype(args.ctx, p.op, p.dtype);
+  readUnaryOp(args, p);
   Storage* x = args.buffer(2, "x");
   Storage* out = args.buffer(3, "out");
   p.n = args.index(4, "n");
@@ -139,10 +172,7 @@ Napi::Value Unary(const Napi::CallbackInfo& info) {
 Napi::Value UnaryBackward(const Napi::CallbackInfo& info) {
   Args args(info, "unaryBackward", 7);
   UnaryBackwardParams p;
-  p.op = args.code(0, kNumUnaryOps, "op");
-  args.ctx.op = unaryName(p.op);
-  p.dtype = args.dtype(1);
-  checkUnaryDtype(args.ctx, p.op, p.dtype);
+  readUnaryOp(args, p);
   Storage* x = args.buffer(2, "x");
   Storage* y = args.buffer(3, "y");
   Storage* dy = args.buffer(4, "dy");
@@ -163,18 +193,10 @@ Napi::Value UnaryBackward(const Napi::CallbackInfo& info) {
   return undef(info);
 }
 
-static void checkBinaryDtype(const Ctx& ctx, int op, DType d) {
-  if (d == DType::Bool && (op == kSub || op == kDiv || op == kPow))
-    failAt(ctx, code::kDtype, "does not support bool (use logical ops, or cast first)");
-}
-
 Napi::Value Binary(const Napi::CallbackInfo& info) {
   Args args(info, "binary", 8);
   BinaryParams p;
-  p.op = args.code(0, kNumBinaryOps, "op");
-  args.ctx.op = binaryName(p.op);
-  p.dtype = args.dtype(1);
-  checkBinaryDtype(args.ctx, p.op, p.dtype);
+  readBinaryOp(args, p);
   Storage* a = args.buffer(2, "a");
   Storage* b = args.buffer(4, "b");
   Storage* out = args.buffer(6, "out");
@@ -183,15 +205,10 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
   args.strides(5, "bStrides", p.shape.n, p.bStrides);
   Device dev = sameDevice(args.ctx, {a, b, out});
   const int64_t n = elementCount(args.ctx, p.shape);
-  const DType outType = isComparison(p.op) ? DType::Bool : p.dtype;
   checkStrided(args.ctx, "a", elems(a, p.dtype), 0, p.aStrides, p.shape);
   checkStrided(args.ctx, "b", elems(b, p.dtype), 0, p.bStrides, p.shape);
-  checkElems(args.ctx, "out", elems(out, outType), n);
-  p.a = a->data;
-  p.b = b->data;
-  p.out = out->data;
-  if (n > 0) backendFor(dev.type).binary(p);
-  return undef(info);
+  checkElems(args.ctx, "out", elems(out, binaryOutType(p.op, p.dtype)), n);
+  return runBinary(info, p, dev, n, a, b, out);
 }
 
 // The common case without the three JS arrays binary() reads: n contiguous elements of each
@@ -199,10 +216,7 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
 Napi::Value BinaryFlat(const Napi::CallbackInfo& info) {
   Args args(info, "binaryFlat", 8);
   BinaryParams p;
-  p.op = args.code(0, kNumBinaryOps, "op");
-  args.ctx.op = binaryName(p.op);
-  p.dtype = args.dtype(1);
-  checkBinaryDtype(args.ctx, p.op, p.dtype);
+  readBinaryOp(args, p);
   Storage* a = args.buffer(2, "a");
   const int64_t aStep = args.index(3, "aStep");
   Storage* b = args.buffer(4, "b");
@@ -212,28 +226,20 @@ Napi::Value BinaryFlat(const Napi::CallbackInfo& info) {
   if (aStep > 1 || bStep > 1) failAt(args.ctx, code::kArgs, "aStep and bStep must be 0 or 1, got %lld and %lld",
                                      (long long)aStep, (long long)bStep);
   Device dev = sameDevice(args.ctx, {a, b, out});
-  const DType outType = isComparison(p.op) ? DType::Bool : p.dtype;
   checkElems(args.ctx, "a", elems(a, p.dtype), aStep == 0 && n > 0 ? 1 : n);
   checkElems(args.ctx, "b", elems(b, p.dtype), bStep == 0 && n > 0 ? 1 : n);
-  checkElems(args.ctx, "out", elems(out, outType), n);
+  checkElems(args.ctx, "out", elems(out, binaryOutType(p.op, p.dtype)), n);
   p.shape.n = 1;
   p.shape[0] = n;
   p.aStrides[0] = aStep;
   p.bStrides[0] = bStep;
-  p.a = a->data;
-  p.b = b->data;
-  p.out = out->data;
-  if (n > 0) backendFor(dev.type).binary(p);
-  return undef(info);
+  return runBinary(info, p, dev, n, a, b, out);
 }
 
 Napi::Value BinaryScalar(const Napi::CallbackInfo& info) {
   Args args(info, "binaryScalar", 7);
   BinaryScalarParams p;
-  p.op = args.code(0, kNumBinaryOps, "op");
-  args.ctx.op = binaryName(p.op);
-  p.dtype = args.dtype(1);
-  checkBinaryDtype(args.ctx, p.op, p.dtype);
+  readBinaryOp(args, p);
   Storage* x = args.buffer(2, "x");
   p.scalar = args.number(3, "scalar");
   p.scalarFirst = args.boolean(4, "scalarFirst");
@@ -241,7 +247,7 @@ Napi::Value BinaryScalar(const Napi::CallbackInfo& info) {
   p.n = args.index(6, "n");
   Device dev = sameDevice(args.ctx, {x, out});
   checkElems(args.ctx, "x", elems(x, p.dtype), p.n);
-  checkElems(args.ctx, "out", elems(out, isComparison(p.op) ? DType::Bool : p.dtype), p.n);
+  checkElems(args.ctx, "out", elems(out, binaryOutType(p.op, p.dtype)), p.n);
   p.x = x->data;
   p.out = out->data;
   if (p.n > 0) backendFor(dev.type).binaryScalar(p);

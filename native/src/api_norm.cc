@@ -28,6 +28,44 @@ double epsilon(const Args& args, size_t i) {
   return eps;
 }
 
+// Arguments 0 to 8 of batchNormBackward and layerNormBackward, in the order they are read:
+// dtype, x, dy, gamma?, mean, var, dx?, dgamma?, dbeta?.
+struct NormGrads {
+  Storage *x, *dy, *gamma, *mean, *var, *dx, *dgamma, *dbeta;
+};
+
+NormGrads readGrads(const Args& args, NormBackwardBuffers& p) {
+  p.dtype = args.dtype(0);
+  requireFloat(args.ctx, p.dtype);
+  // A braced list evaluates left to right: the first bad argument is the one reported.
+  return {args.buffer(1, "x"),   args.buffer(2, "dy"),      optional(args, 3, "gamma"),  args.buffer(4, "mean"),
+          args.buffer(5, "var"), optional(args, 6, "dx"), optional(args, 7, "dgamma"), optional(args, 8, "dbeta")};
+}
+
+Device gradsDevice(const Ctx& ctx, const NormGrads& g) {
+  return sameDevice(ctx, {g.x, g.dy, g.gamma, g.mean, g.var, g.dx, g.dgamma, g.dbeta});
+}
+
+// x and dy hold n values, and dx too when wanted.
+void checkGradData(const Ctx& ctx, const NormGrads& g, DType d, int64_t n) {
+  checkElems(ctx, "x", elems(g.x, d), n);
+  checkElems(ctx, "dy", elems(g.dy, d), n);
+  check(ctx, g.dx, "dx", d, n);
+}
+
+void setGrads(NormBackwardBuffers& p, const NormGrads& g) {
+  p.x = g.x->data;
+  p.dy = g.dy->data;
+  p.gamma = dataOf(g.gamma);
+  p.mean = g.mean->data;
+  p.var = g.var->data;
+  p.dx = dataOf(g.dx);
+  p.dgamma = dataOf(g.dgamma);
+  p.dbeta = dataOf(g.dbeta);
+}
+
+bool wantsGrads(const NormGrads& g) { return g.dx || g.dgamma || g.dbeta; }
+
 }  // namespace
 
 Napi::Value BatchNorm(const Napi::CallbackInfo& info) {
@@ -76,38 +114,19 @@ Napi::Value BatchNorm(const Napi::CallbackInfo& info) {
 Napi::Value BatchNormBackward(const Napi::CallbackInfo& info) {
   Args args(info, "batchNormBackward", 14);
   BatchNormBackwardParams p;
-  p.dtype = args.dtype(0);
-  requireFloat(args.ctx, p.dtype);
-  Storage* x = args.buffer(1, "x");
-  Storage* dy = args.buffer(2, "dy");
-  Storage* gamma = optional(args, 3, "gamma");
-  Storage* mean = args.buffer(4, "mean");
-  Storage* var = args.buffer(5, "var");
-  Storage* dx = optional(args, 6, "dx");
-  Storage* dgamma = optional(args, 7, "dgamma");
-  Storage* dbeta = optional(args, 8, "dbeta");
+  const NormGrads g = readGrads(args, p);
   p.n = args.index(9, "n");
   p.c = args.index(10, "c");
   p.s = args.index(11, "s");
   p.eps = epsilon(args, 12);
   p.globalStats = args.boolean(13, "globalStats");
-  Device dev = sameDevice(args.ctx, {x, dy, gamma, mean, var, dx, dgamma, dbeta});
-  const int64_t n = checkedMul(args.ctx, p.n, p.c, p.s);
-  checkElems(args.ctx, "x", elems(x, p.dtype), n);
-  checkElems(args.ctx, "dy", elems(dy, p.dtype), n);
-  check(args.ctx, dx, "dx", p.dtype, n);
-  for (auto [s, what] : {std::pair{(const Storage*)gamma, "gamma"}, {mean, "mean"}, {var, "var"}, {dgamma, "dgamma"},
-                         {dbeta, "dbeta"}})
+  Device dev = gradsDevice(args.ctx, g);
+  checkGradData(args.ctx, g, p.dtype, checkedMul(args.ctx, p.n, p.c, p.s));
+  for (auto [s, what] : {std::pair{g.gamma, "gamma"}, {g.mean, "mean"}, {g.var, "var"},
+                         {g.dgamma, "dgamma"}, {g.dbeta, "dbeta"}})
     check(args.ctx, s, what, p.dtype, p.c);
-  p.x = x->data;
-  p.dy = dy->data;
-  p.gamma = dataOf(gamma);
-  p.mean = mean->data;
-  p.var = var->data;
-  p.dx = dataOf(dx);
-  p.dgamma = dataOf(dgamma);
-  p.dbeta = dataOf(dbeta);
-  if (p.c > 0 && (dx || dgamma || dbeta)) backendFor(dev.type).batchNormBackward(p);
+  setGrads(p, g);
+  if (p.c > 0 && wantsGrads(g)) backendFor(dev.type).batchNormBackward(p);
   return undef(info);
 }
 
@@ -147,38 +166,19 @@ Napi::Value LayerNorm(const Napi::CallbackInfo& info) {
 Napi::Value LayerNormBackward(const Napi::CallbackInfo& info) {
   Args args(info, "layerNormBackward", 12);
   LayerNormBackwardParams p;
-  p.dtype = args.dtype(0);
-  requireFloat(args.ctx, p.dtype);
-  Storage* x = args.buffer(1, "x");
-  Storage* dy = args.buffer(2, "dy");
-  Storage* gamma = optional(args, 3, "gamma");
-  Storage* mean = args.buffer(4, "mean");
-  Storage* var = args.buffer(5, "var");
-  Storage* dx = optional(args, 6, "dx");
-  Storage* dgamma = optional(args, 7, "dgamma");
-  Storage* dbeta = optional(args, 8, "dbeta");
+  const NormGrads g = readGrads(args, p);
   p.outer = args.index(9, "outer");
   p.inner = args.index(10, "inner");
   p.eps = epsilon(args, 11);
-  Device dev = sameDevice(args.ctx, {x, dy, gamma, mean, var, dx, dgamma, dbeta});
+  Device dev = gradsDevice(args.ctx, g);
   const int64_t n = checkedMul(args.ctx, p.outer, p.inner);
-  checkElems(args.ctx, "x", elems(x, p.dtype), n);
-  checkElems(args.ctx, "dy", elems(dy, p.dtype), n);
-  check(args.ctx, dx, "dx", p.dtype, n);
-  check(args.ctx, gamma, "gamma", p.dtype, p.inner);
-  check(args.ctx, dgamma, "dgamma", p.dtype, p.inner);
-  check(args.ctx, dbeta, "dbeta", p.dtype, p.inner);
-  checkElems(args.ctx, "mean", elems(mean, p.dtype), p.outer);
-  checkElems(args.ctx, "var", elems(var, p.dtype), p.outer);
-  p.x = x->data;
-  p.dy = dy->data;
-  p.gamma = dataOf(gamma);
-  p.mean = mean->data;
-  p.var = var->data;
-  p.dx = dataOf(dx);
-  p.dgamma = dataOf(dgamma);
-  p.dbeta = dataOf(dbeta);
-  if (n > 0 && (dx || dgamma || dbeta)) backendFor(dev.type).layerNormBackward(p);
+  checkGradData(args.ctx, g, p.dtype, n);
+  for (auto [s, what] : {std::pair{g.gamma, "gamma"}, {g.dgamma, "dgamma"}, {g.dbeta, "dbeta"}})
+    check(args.ctx, s, what, p.dtype, p.inner);
+  check(args.ctx, g.mean, "mean", p.dtype, p.outer);
+  check(args.ctx, g.var, "var", p.dtype, p.outer);
+  setGrads(p, g);
+  if (n > 0 && wantsGrads(g)) backendFor(dev.type).layerNormBackward(p);
   return undef(info);
 }
 

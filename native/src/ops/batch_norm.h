@@ -12,6 +12,7 @@
 #include <cstdint>
 
 #include "../dtype.h"
+#include "norm_backward.h"
 
 namespace bs {
 
@@ -32,16 +33,7 @@ struct BatchNormParams {
 
 // Gradients given the statistics the forward normalized with (the batch's, or the running ones
 // when globalStats: then mean and var are constants and dx = dy · gamma / sqrt(var + eps)).
-struct BatchNormBackwardParams {
-  DType dtype;
-  const void* x;
-  const void* dy;
-  const void* gamma;  // or null
-  const void* mean;
-  const void* var;
-  void* dx;      // or null
-  void* dgamma;  // or null
-  void* dbeta;   // or null
+struct BatchNormBackwardParams : NormBackwardBuffers {  // mean, var, gamma, dgamma, dbeta: [c]
   int64_t n, c, s;
   double eps;
   bool globalStats;

@@ -4,9 +4,9 @@
 #include <cmath>
 #include <vector>
 
-#include "../dnnl_common.h"
 #include "../parallel.h"
 #include "batch_norm.h"
+#include "norm_dnnl.h"
 
 namespace bs {
 
@@ -104,21 +104,10 @@ dnnl::memory::desc dataDesc(int64_t n, int64_t c, int64_t s) {
 dnnl::memory::desc statDesc(int64_t c) {
   return dnnl::memory::desc({c}, dnnl::memory::data_type::f32, dnnl::memory::format_tag::a);
 }
-dnnl::memory mem(const dnnl::memory::desc& md, const void* p) {
-  return dnnl::memory(md, dnnlEngine(), const_cast<void*>(p));
-}
-
-normalization_flags flagsFor(bool scale, bool shift, bool global) {
-  normalization_flags f = normalization_flags::none;
-  if (scale) f = f | normalization_flags::use_scale;
-  if (shift) f = f | normalization_flags::use_shift;
-  if (global) f = f | normalization_flags::use_global_stats;
-  return f;
-}
 
 void forwardDnnl(const BatchNormParams& p) {
   SingleThreadIf small(p.n * p.c * p.s < kParallelMin);
-  const normalization_flags flags = flagsFor(p.gamma, p.beta, !p.training);
+  const normalization_flags flags = normFlags(p.gamma, p.beta, !p.training);
   const dnnl::memory::desc data = dataDesc(p.n, p.c, p.s), stat = statDesc(p.c);
   withDnnl("batchNorm", [&] {
     const PrimKey key(PrimKind::BatchNorm, {p.n, p.c, p.s, static_cast<int64_t>(flags), floatKey(static_cast<float>(p.eps))});
@@ -130,11 +119,11 @@ void forwardDnnl(const BatchNormParams& p) {
       made.prim = dnnl::batch_normalization_forward(dnnl::batch_normalization_forward::primitive_desc(d, dnnlEngine()));
       return made;
     });
-    std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_SRC, mem(data, p.x)}, {DNNL_ARG_DST, mem(data, p.y)}};
-    args.emplace(DNNL_ARG_MEAN, mem(stat, p.training ? p.saveMean : p.runningMean));
-    args.emplace(DNNL_ARG_VARIANCE, mem(stat, p.training ? p.saveVar : p.runningVar));
-    if (p.gamma) args.emplace(DNNL_ARG_SCALE, mem(stat, p.gamma));
-    if (p.beta) args.emplace(DNNL_ARG_SHIFT, mem(stat, p.beta));
+    std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_SRC, normMem(data, p.x)}, {DNNL_ARG_DST, normMem(data, p.y)}};
+    args.emplace(DNNL_ARG_MEAN, normMem(stat, p.training ? p.saveMean : p.runningMean));
+    args.emplace(DNNL_ARG_VARIANCE, normMem(stat, p.training ? p.saveVar : p.runningVar));
+    if (p.gamma) args.emplace(DNNL_ARG_SCALE, normMem(stat, p.gamma));
+    if (p.beta) args.emplace(DNNL_ARG_SHIFT, normMem(stat, p.beta));
     c.prim.execute(dnnlStream(), args);
     dnnlStream().wait();
   });
@@ -146,12 +135,9 @@ void forwardDnnl(const BatchNormParams& p) {
 
 void backwardDnnl(const BatchNormBackwardParams& p) {
   SingleThreadIf small(p.n * p.c * p.s < kParallelMin);
-  // diff_shift is produced only when asked for; oneDNN always writes diff_src and diff_scale
-  // (when scaling), so unwanted ones go to scratch vectors.
-  const normalization_flags flags = flagsFor(p.gamma, p.dbeta, p.globalStats);
+  const normalization_flags flags = normFlags(p.gamma, p.dbeta, p.globalStats);
   const dnnl::memory::desc data = dataDesc(p.n, p.c, p.s), stat = statDesc(p.c);
-  std::vector<float> scratchDx(p.dx ? 0 : p.n * p.c * p.s), scratchDgamma(p.gamma && !p.dgamma ? p.c : 0);
-  std::vector<float> unusedShift(p.dbeta ? p.c : 0);
+  NormBackwardScratch scratch(p, p.n * p.c * p.s, p.c);
   withDnnl("batchNormBackward", [&] {
     const PrimKey key(PrimKind::BatchNormBackward,
                       {p.n, p.c, p.s, static_cast<int64_t>(flags), floatKey(static_cast<float>(p.eps))});
@@ -167,19 +153,7 @@ void backwardDnnl(const BatchNormBackwardParams& p) {
           dnnl::batch_normalization_backward::primitive_desc(bd, dnnlEngine(), hint));
       return made;
     });
-    std::unordered_map<int, dnnl::memory> args{
-        {DNNL_ARG_SRC, mem(data, p.x)}, {DNNL_ARG_DIFF_DST, mem(data, p.dy)},
-        {DNNL_ARG_MEAN, mem(stat, p.mean)}, {DNNL_ARG_VARIANCE, mem(stat, p.var)},
-        {DNNL_ARG_DIFF_SRC, mem(data, p.dx ? p.dx : scratchDx.data())}};
-    if (p.gamma) {
-      args.emplace(DNNL_ARG_SCALE, mem(stat, p.gamma));
-      args.emplace(DNNL_ARG_DIFF_SCALE, mem(stat, p.dgamma ? p.dgamma : scratchDgamma.data()));
-    }
-    // With use_shift oneDNN 2.6 wants the shift as an input of backward too, though it reads none.
-    if (p.dbeta) args.emplace(DNNL_ARG_SHIFT, mem(stat, unusedShift.data()));
-    if (p.dbeta) args.emplace(DNNL_ARG_DIFF_SHIFT, mem(stat, p.dbeta));
-    c.prim.execute(dnnlStream(), args);
-    dnnlStream().wait();
+    executeNormBackward(c.prim, p, scratch, data, stat, stat);
   });
 }
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "../dtype.h"
+#include "norm_backward.h"
 
 namespace bs {
 
@@ -21,16 +22,7 @@ struct LayerNormParams {
   double eps;
 };
 
-struct LayerNormBackwardParams {
-  DType dtype;
-  const void* x;
-  const void* dy;
-  const void* gamma;  // or null
-  const void* mean;
-  const void* var;
-  void* dx;      // or null
-  void* dgamma;  // or null
-  void* dbeta;   // or null
+struct LayerNormBackwardParams : NormBackwardBuffers {  // mean, var: [outer]; gamma, dgamma, dbeta: [inner]
   int64_t outer, inner;
   double eps;
 };

@@ -4,9 +4,9 @@
 #include <cmath>
 #include <vector>
 
-#include "../dnnl_common.h"
 #include "../parallel.h"
 #include "layer_norm.h"
+#include "norm_dnnl.h"
 
 namespace bs {
 
@@ -88,20 +88,10 @@ dnnl::memory::desc dataDesc(int64_t outer, int64_t inner) {
 dnnl::memory::desc vecDesc(int64_t n) {
   return dnnl::memory::desc({n}, dnnl::memory::data_type::f32, dnnl::memory::format_tag::a);
 }
-dnnl::memory mem(const dnnl::memory::desc& md, const void* p) {
-  return dnnl::memory(md, dnnlEngine(), const_cast<void*>(p));
-}
-
-normalization_flags flagsFor(bool scale, bool shift) {
-  normalization_flags f = normalization_flags::none;
-  if (scale) f = f | normalization_flags::use_scale;
-  if (shift) f = f | normalization_flags::use_shift;
-  return f;
-}
 
 void forwardDnnl(const LayerNormParams& p) {
   SingleThreadIf small(p.outer * p.inner < kParallelMin);
-  const normalization_flags flags = flagsFor(p.gamma, p.beta);
+  const normalization_flags flags = normFlags(p.gamma, p.beta);
   const dnnl::memory::desc data = dataDesc(p.outer, p.inner), stat = vecDesc(p.outer), param = vecDesc(p.inner);
   withDnnl("layerNorm", [&] {
     const PrimKey key(PrimKind::LayerNorm, {p.outer, p.inner, static_cast<int64_t>(flags), floatKey(static_cast<float>(p.eps))});
@@ -112,11 +102,11 @@ void forwardDnnl(const LayerNormParams& p) {
       made.prim = dnnl::layer_normalization_forward(dnnl::layer_normalization_forward::primitive_desc(d, dnnlEngine()));
       return made;
     });
-    std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_SRC, mem(data, p.x)}, {DNNL_ARG_DST, mem(data, p.y)},
-                                               {DNNL_ARG_MEAN, mem(stat, p.saveMean)},
-                                               {DNNL_ARG_VARIANCE, mem(stat, p.saveVar)}};
-    if (p.gamma) args.emplace(DNNL_ARG_SCALE, mem(param, p.gamma));
-    if (p.beta) args.emplace(DNNL_ARG_SHIFT, mem(param, p.beta));
+    std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_SRC, normMem(data, p.x)}, {DNNL_ARG_DST, normMem(data, p.y)},
+                                               {DNNL_ARG_MEAN, normMem(stat, p.saveMean)},
+                                               {DNNL_ARG_VARIANCE, normMem(stat, p.saveVar)}};
+    if (p.gamma) args.emplace(DNNL_ARG_SCALE, normMem(param, p.gamma));
+    if (p.beta) args.emplace(DNNL_ARG_SHIFT, normMem(param, p.beta));
     c.prim.execute(dnnlStream(), args);
     dnnlStream().wait();
   });
@@ -124,10 +114,9 @@ void forwardDnnl(const LayerNormParams& p) {
 
 void backwardDnnl(const LayerNormBackwardParams& p) {
   SingleThreadIf small(p.outer * p.inner < kParallelMin);
-  const normalization_flags flags = flagsFor(p.gamma, p.dbeta);
+  const normalization_flags flags = normFlags(p.gamma, p.dbeta);
   const dnnl::memory::desc data = dataDesc(p.outer, p.inner), stat = vecDesc(p.outer), param = vecDesc(p.inner);
-  std::vector<float> scratchDx(p.dx ? 0 : p.outer * p.inner), scratchDgamma(p.gamma && !p.dgamma ? p.inner : 0);
-  std::vector<float> unusedShift(p.dbeta ? p.inner : 0);
+  NormBackwardScratch scratch(p, p.outer * p.inner, p.inner);
   withDnnl("layerNormBackward", [&] {
     const PrimKey key(PrimKind::LayerNormBackward,
                       {p.outer, p.inner, static_cast<int64_t>(flags), floatKey(static_cast<float>(p.eps))});
@@ -143,19 +132,7 @@ void backwardDnnl(const LayerNormBackwardParams& p) {
           dnnl::layer_normalization_backward::primitive_desc(bd, dnnlEngine(), hint));
       return made;
     });
-    std::unordered_map<int, dnnl::memory> args{
-        {DNNL_ARG_SRC, mem(data, p.x)}, {DNNL_ARG_DIFF_DST, mem(data, p.dy)},
-        {DNNL_ARG_MEAN, mem(stat, p.mean)}, {DNNL_ARG_VARIANCE, mem(stat, p.var)},
-        {DNNL_ARG_DIFF_SRC, mem(data, p.dx ? p.dx : scratchDx.data())}};
-    if (p.gamma) {
-      args.emplace(DNNL_ARG_SCALE, mem(param, p.gamma));
-      args.emplace(DNNL_ARG_DIFF_SCALE, mem(param, p.dgamma ? p.dgamma : scratchDgamma.data()));
-    }
-    // With use_shift oneDNN 2.6 wants the shift as an input of backward too, though it reads none.
-    if (p.dbeta) args.emplace(DNNL_ARG_SHIFT, mem(param, unusedShift.data()));
-    if (p.dbeta) args.emplace(DNNL_ARG_DIFF_SHIFT, mem(param, p.dbeta));
-    c.prim.execute(dnnlStream(), args);
-    dnnlStream().wait();
+    executeNormBackward(c.prim, p, scratch, data, stat, param);
   });
 }
 
