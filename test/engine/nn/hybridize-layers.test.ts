@@ -29,7 +29,6 @@ import {
   LeakyReLU,
   LogSoftmax,
   MaxPool1D,
-  Multiply,
   np,
   Pad,
   PReLU,
@@ -39,7 +38,6 @@ import {
   SequenceMean,
   Sequential,
   SiLU,
-  Slice,
   Softmax,
   Softplus,
   Swish,
@@ -47,6 +45,7 @@ import {
 } from '../../../engine/index.ts';
 import { GraphBlock } from '../../../engine/graph/graph-block.ts';
 import { checkClose, onePlan, step } from '../support/hybrid-check.ts';
+import { sliceMultiplyConcatSteps } from '../support/hybrid-graphs.ts';
 
 describe('hybridize: the layers between, as native steps', () => {
   test('Transpose, Reshape, SequenceMean and SequenceLast are native steps between the layers', () => {
@@ -96,17 +95,7 @@ describe('hybridize: the layers between, as native steps', () => {
   test('Slice, Multiply, Concat, Softmax and LogSoftmax in a graph are one native plan', () => {
     const net = new GraphBlock(
       [
-        step('d', new Dense(8, { flatten: false, activation: 'tanh' }), [{ input: 0 }]),
-        step('a', new Slice(1, 1, 5), [{ step: 0, port: 0 }]),
-        step('b', new Slice(1, -4, null), [{ input: 0 }]),
-        step('m', new Multiply(), [
-          { step: 1, port: 0 },
-          { step: 2, port: 0 },
-        ]),
-        step('c', new Concat(-1), [
-          { step: 3, port: 0 },
-          { step: 1, port: 0 },
-        ]),
+        ...sliceMultiplyConcatSteps(),
         step('s', new Softmax(-1), [{ step: 4, port: 0 }]),
         step('l', new LogSoftmax(1), [{ step: 4, port: 0 }]),
         step('o', new Concat(2), [
