@@ -12,13 +12,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  BatchNorm,
   captureWarnings,
   Clip,
   Concat,
   Conv1D,
-  Conv1DTranspose,
-  Conv2DTranspose,
   Dense,
   GlobalMaxPool1D,
   gpu,
@@ -52,6 +49,8 @@ import {
   separateProjections,
   slicedKeyAttention,
   sliceMultiplyConcatSteps,
+  transposedConv1dChain,
+  transposedConv2dChain,
 } from '../support/hybrid-graphs.ts';
 import { checkGpu, gpuAllocations, oneGpuPlan, skip, TOL_GPU } from '../support/gpu-hybrid-check.ts';
 
@@ -228,20 +227,14 @@ describe('hybridize on gpu(0): Transformer and layout layers in CUDA plans', { s
   });
 
   test('transposed convolutions (1-d and 2-d, strides, output padding, groups, dilation) with their bias and activation in the kernel', () => {
-    const net = new Sequential();
-    net.add(
-      new Conv2DTranspose(4, 3, { strides: 2, padding: 1, outputPadding: 1, activation: 'relu' }),
-      new BatchNorm(),
-      new Conv2DTranspose(6, 2, { groups: 2, dilation: 2 }),
-    );
+    const net = transposedConv2dChain();
     net.initialize();
     net.call(np.zeros([1, 3, 4, 3]));
     randomize(net, 0.1, 1, 7);
     oneGpu(net, np.random.uniform(-1, 1, [2, 3, 4, 3], { seed: 14 }), /^conv2dtranspose\d+ → batchnorm\d+ → conv2dtranspose\d+$/);
     // deconv + bias + ReLU + batch norm; deconv + bias.
     assert.equal(net.hybridCache!.nativeStats().kernels, 2);
-    const one = new Sequential();
-    one.add(new Conv1DTranspose(5, 4, { strides: 3, padding: 1, activation: 'tanh' }), new Conv1D(2, 3));
+    const one = transposedConv1dChain();
     one.initialize();
     oneGpu(one, np.random.uniform(-1, 1, [2, 3, 7], { seed: 15 }));
   });

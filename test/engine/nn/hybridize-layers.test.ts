@@ -14,8 +14,6 @@ import {
   Clip,
   Concat,
   Conv1D,
-  Conv1DTranspose,
-  Conv2DTranspose,
   Dense,
   ELU,
   Flatten,
@@ -45,7 +43,7 @@ import {
 } from '../../../engine/index.ts';
 import { GraphBlock } from '../../../engine/graph/graph-block.ts';
 import { checkClose, onePlan, step } from '../support/hybrid-check.ts';
-import { sliceMultiplyConcatSteps } from '../support/hybrid-graphs.ts';
+import { sliceMultiplyConcatSteps, transposedConv1dChain, transposedConv2dChain } from '../support/hybrid-graphs.ts';
 
 describe('hybridize: the layers between, as native steps', () => {
   test('Transpose, Reshape, SequenceMean and SequenceLast are native steps between the layers', () => {
@@ -167,19 +165,13 @@ describe('hybridize: the layers between, as native steps', () => {
   });
 
   test('transposed convolutions (1-d and 2-d, strides, output padding, groups, dilation) compile', () => {
-    const net = new Sequential();
-    net.add(
-      new Conv2DTranspose(4, 3, { strides: 2, padding: 1, outputPadding: 1, activation: 'relu' }),
-      new BatchNorm(),
-      new Conv2DTranspose(6, 2, { groups: 2, dilation: 2 }),
-    );
+    const net = transposedConv2dChain();
     net.initialize();
     net.call(np.zeros([1, 3, 5, 4]));
     for (const p of net.collectParams().values()) p.setData(np.random.uniform(0.1, 1, p.shape!, { seed: p.name.length + 7 }));
     assert.deepEqual(checkClose(net, np.random.uniform(-1, 1, [2, 3, 5, 4], { seed: 14 })), []);
     onePlan(net);
-    const one = new Sequential();
-    one.add(new Conv1DTranspose(5, 4, { strides: 3, padding: 1, activation: 'tanh' }), new Conv1D(2, 3));
+    const one = transposedConv1dChain();
     one.initialize();
     assert.deepEqual(checkClose(one, np.random.uniform(-1, 1, [2, 3, 7], { seed: 15 })), []);
     onePlan(one);

@@ -5,7 +5,11 @@
 
 import {
   Add,
+  BatchNorm,
   Concat,
+  Conv1D,
+  Conv1DTranspose,
+  Conv2DTranspose,
   Dense,
   Embedding,
   GRU,
@@ -149,6 +153,27 @@ export function slicedKeyAttention(causal: boolean): GraphBlock {
     1,
     [{ step: 2, port: 0 }],
   );
+}
+
+/**
+ * Transposed 2-d convolutions: strides 2, padding 1, output padding 1 and a ReLU, then batch
+ * norm, then 2 groups with dilation 2.
+ */
+export function transposedConv2dChain(): Sequential {
+  const net = new Sequential();
+  net.add(
+    new Conv2DTranspose(4, 3, { strides: 2, padding: 1, outputPadding: 1, activation: 'relu' }),
+    new BatchNorm(),
+    new Conv2DTranspose(6, 2, { groups: 2, dilation: 2 }),
+  );
+  return net;
+}
+
+/** A transposed 1-d convolution (strides 3, padding 1, tanh) then a 1-d convolution. */
+export function transposedConv1dChain(): Sequential {
+  const net = new Sequential();
+  net.add(new Conv1DTranspose(5, 4, { strides: 3, padding: 1, activation: 'tanh' }), new Conv1D(2, 3));
+  return net;
 }
 
 export type RecurrentKind = 'rnnTanh' | 'rnnRelu' | 'lstm' | 'gru';
