@@ -31,14 +31,7 @@ Napi::Value GpuPlanCreate(const Napi::CallbackInfo& info) {
   const int64_t device = args.index(0, "device");
   if (!cudaCompiled()) failAt(args.ctx, code::kNoCuda, "%s", cudaUnavailableReason());
   PlanGraph g = readPlanGraph(args, 1, Device{DeviceType::Gpu, static_cast<int>(device)});
-  auto* handle = new GpuPlanHandle();
-  try {
-    handle->plan = std::make_unique<GpuPlan>(static_cast<int>(device), g.inputs, g.ops, g.outputs);
-  } catch (...) {
-    delete handle;
-    throw;
-  }
-  return Napi::External<GpuPlanHandle>::New(info.Env(), handle, [](Napi::BasicEnv, GpuPlanHandle* h) { delete h; });
+  return planExternal<GpuPlanHandle>(info.Env(), std::make_unique<GpuPlan>(static_cast<int>(device), g.inputs, g.ops, g.outputs));
 }
 
 // gpuPlanRun(plan, inputs: NativeBuffer[], outputs: NativeBuffer[]), all float32 on the plan's GPU.

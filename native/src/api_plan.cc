@@ -134,14 +134,7 @@ NetPlan* planOf(const Args& args) {
 Napi::Value NetPlanCreate(const Napi::CallbackInfo& info) {
   Args args(info, "netPlan", 6);
   PlanGraph g = readPlanGraph(args, 0, kCpu);
-  auto* handle = new NetPlanHandle();
-  try {
-    handle->plan = std::make_unique<NetPlan>(g.inputs, g.ops, g.outputs);
-  } catch (...) {
-    delete handle;
-    throw;
-  }
-  return Napi::External<NetPlanHandle>::New(info.Env(), handle, [](Napi::BasicEnv, NetPlanHandle* h) { delete h; });
+  return planExternal<NetPlanHandle>(info.Env(), std::make_unique<NetPlan>(g.inputs, g.ops, g.outputs));
 }
 
 // netPlanRun(plan, inputs: NativeBuffer[], outputs: NativeBuffer[])

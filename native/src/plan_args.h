@@ -32,6 +32,15 @@ int64_t planElems(const std::vector<int64_t>& dims);  // the element count of a 
 // { name: number, ... } in this order: what netPlanStats and gpuPlanStats return.
 Napi::Object planStats(Napi::Env env, std::initializer_list<std::pair<const char*, double>> fields);
 
+// `plan` handed to JavaScript as an External of Handle (NetPlanHandle, GpuPlanHandle: a magic
+// then the plan), deleted with it when the External is collected.
+template <class Handle, class Plan>
+Napi::Value planExternal(Napi::Env env, std::unique_ptr<Plan> plan) {
+  auto* handle = new Handle();
+  handle->plan = std::move(plan);
+  return Napi::External<Handle>::New(env, handle, [](Napi::BasicEnv, Handle* h) { delete h; });
+}
+
 // Runs `plan` (NetPlan, GpuPlan) on args 1 and 2 (inputs: NativeBuffer[], outputs: NativeBuffer[]),
 // float32 buffers on `device`, each holding its value's elements: E_NATIVE_ARGS for other counts
 // or an output that is also an input or another output. The buffers are held until the run returns.
