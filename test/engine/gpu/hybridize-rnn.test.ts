@@ -8,20 +8,12 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { captureWarnings, Dense, gpu, LSTM, np, Sequential, type Block, type NDArray } from '../../../engine/index.ts';
+import { Dense, gpu, LSTM, np, Sequential } from '../../../engine/index.ts';
 import { loadExample } from '../../../engine/graph/index.ts';
 import { prepareModel } from '../../../engine/export/prepare-model.ts';
 import { ids, relDiff } from '../support/hybrid-check.ts';
 import { beginStatesGraph, finalStatesGraph, randomizeRecurrent, recurrentLayer } from '../support/hybrid-graphs.ts';
-import { checkGpu, gpuAllocations, oneGpuPlan, skip } from '../support/gpu-hybrid-check.ts';
-
-/** checkGpu, with no warning (nothing eager), and the net is one CUDA plan of these steps. */
-function oneGpu(net: Block, x: NDArray, steps: RegExp = /./): NDArray {
-  const [y, warnings] = captureWarnings(() => checkGpu(net, x));
-  assert.deepEqual(warnings, []);
-  oneGpuPlan(net, steps);
-  return y;
-}
+import { gpuAllocations, oneGpu, skip } from '../support/gpu-hybrid-check.ts';
 
 describe('hybridize on gpu(0): recurrent layers in CUDA plans', { skip }, () => {
   for (const kind of ['rnnTanh', 'rnnRelu', 'lstm', 'gru'] as const) {

@@ -35,7 +35,6 @@ import {
   Softmax,
   Transpose,
   type Block,
-  type NDArray,
 } from '../../../engine/index.ts';
 import { GraphBlock } from '../../../engine/graph/graph-block.ts';
 import { loadExample } from '../../../engine/graph/index.ts';
@@ -52,19 +51,11 @@ import {
   transposedConv1dChain,
   transposedConv2dChain,
 } from '../support/hybrid-graphs.ts';
-import { checkGpu, gpuAllocations, oneGpuPlan, skip, TOL_GPU } from '../support/gpu-hybrid-check.ts';
+import { checkGpu, gpuAllocations, oneGpu, skip, TOL_GPU } from '../support/gpu-hybrid-check.ts';
 
 /** Every parameter set to uniform values in [lo, hi) (after a first call made their shapes). */
 function randomize(net: Block, lo: number, hi: number, seed: number): void {
   for (const p of net.collectParams().values()) p.setData(np.random.uniform(lo, hi, p.shape!, { seed: p.name.length + seed }));
-}
-
-/** checkGpu, with no warning (nothing eager), and the net is one CUDA plan of these steps. */
-function oneGpu(net: Block, x: NDArray, steps: RegExp = /./): NDArray {
-  const [y, warnings] = captureWarnings(() => checkGpu(net, x));
-  assert.deepEqual(warnings, []);
-  oneGpuPlan(net, steps);
-  return y;
 }
 
 describe('hybridize on gpu(0): Transformer and layout layers in CUDA plans', { skip }, () => {
