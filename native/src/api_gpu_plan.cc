@@ -31,41 +31,14 @@ Napi::Value GpuPlanCreate(const Napi::CallbackInfo& info) {
   const int64_t device = args.index(0, "device");
   if (!cudaCompiled()) failAt(args.ctx, code::kNoCuda, "%s", cudaUnavailableReason());
   PlanGraph g = readPlanGraph(args, 1, Device{DeviceType::Gpu, static_cast<int>(device)});
-  auto* handle = new GpuPlanHandle();
-  try {
-    handle->plan = std::make_unique<GpuPlan>(static_cast<int>(device), g.inputs, g.ops, g.outputs);
-  } catch (...) {
-    delete handle;
-    throw;
-  }
-  return Napi::External<GpuPlanHandle>::New(info.Env(), handle, [](Napi::BasicEnv, GpuPlanHandle* h) { delete h; });
+  return planExternal<GpuPlanHandle>(info.Env(), std::make_unique<GpuPlan>(static_cast<int>(device), g.inputs, g.ops, g.outputs));
 }
 
 // gpuPlanRun(plan, inputs: NativeBuffer[], outputs: NativeBuffer[]), all float32 on the plan's GPU.
 Napi::Value GpuPlanRun(const Napi::CallbackInfo& info) {
   Args args(info, "gpuPlanRun", 3);
   GpuPlan* plan = planOf(args);
-  if (planLength(args, args.at(1), "inputs") != plan->numInputs() || planLength(args, args.at(2), "outputs") != plan->numOutputs())
-    failAt(args.ctx, code::kArgs, "the plan takes %zu inputs and %zu outputs", plan->numInputs(), plan->numOutputs());
-  const Device device{DeviceType::Gpu, plan->device()};
-  std::vector<const void*> in;
-  std::vector<void*> out;
-  std::vector<std::shared_ptr<Storage>> held;
-  for (uint32_t i = 0; i < plan->numInputs(); i++) {
-    auto s = planBuffer(args, planElement(args, args.at(1), i, "inputs"), "inputs[i]", false, device);
-    checkElems(args.ctx, "inputs[i]", elems(s.get(), DType::F32), planElems(plan->dims(static_cast<int>(i))));
-    in.push_back(s->data);
-    held.push_back(std::move(s));
-  }
-  for (uint32_t j = 0; j < plan->numOutputs(); j++) {
-    auto s = planBuffer(args, planElement(args, args.at(2), j, "outputs"), "outputs[j]", false, device);
-    checkElems(args.ctx, "outputs[j]", elems(s.get(), DType::F32), planElems(plan->dims(plan->output(j))));
-    for (const auto& h : held)
-      if (h == s) failAt(args.ctx, code::kArgs, "an output may not also be an input or another output");
-    out.push_back(s->data);
-    held.push_back(std::move(s));
-  }
-  plan->run(in, out);
+  runPlan(args, *plan, Device{DeviceType::Gpu, plan->device()});
   return info.Env().Undefined();
 }
 
@@ -73,12 +46,10 @@ Napi::Value GpuPlanRun(const Napi::CallbackInfo& info) {
 Napi::Value GpuPlanStats(const Napi::CallbackInfo& info) {
   Args args(info, "gpuPlanStats", 1);
   GpuPlan* plan = planOf(args);
-  Napi::Object o = Napi::Object::New(info.Env());
-  o.Set("runs", Napi::Number::New(info.Env(), static_cast<double>(plan->runs())));
-  o.Set("bytes", Napi::Number::New(info.Env(), static_cast<double>(plan->bytes())));
-  o.Set("buffers", Napi::Number::New(info.Env(), static_cast<double>(plan->buffers())));
-  o.Set("kernels", Napi::Number::New(info.Env(), static_cast<double>(plan->kernels())));
-  return o;
+  return planStats(info.Env(), {{"runs", static_cast<double>(plan->runs())},
+                                {"bytes", static_cast<double>(plan->bytes())},
+                                {"buffers", static_cast<double>(plan->buffers())},
+                                {"kernels", static_cast<double>(plan->kernels())}});
 }
 
 }  // namespace bs

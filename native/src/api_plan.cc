@@ -54,6 +54,12 @@ void* planHandle(const Args& args, napi_value v, uint64_t magic, const char* mak
   return data;
 }
 
+Napi::Object planStats(Napi::Env env, std::initializer_list<std::pair<const char*, double>> fields) {
+  Napi::Object o = Napi::Object::New(env);
+  for (const auto& [name, value] : fields) o.Set(name, Napi::Number::New(env, value));
+  return o;
+}
+
 int64_t planElems(const std::vector<int64_t>& dims) {
   int64_t n = 1;
   for (int64_t d : dims) n *= d;
@@ -118,10 +124,6 @@ namespace {
 
 constexpr Device kCpu{DeviceType::Cpu, 0};
 
-std::shared_ptr<Storage> bufferOf(const Args& args, napi_value v, const char* name, bool allowNull) {
-  return planBuffer(args, v, name, allowNull, kCpu);
-}
-
 NetPlan* planOf(const Args& args) {
   return static_cast<NetPlanHandle*>(planHandle(args, args.at(0), NetPlanHandle::kMagic, "netPlan"))->plan.get();
 }
@@ -132,40 +134,13 @@ NetPlan* planOf(const Args& args) {
 Napi::Value NetPlanCreate(const Napi::CallbackInfo& info) {
   Args args(info, "netPlan", 6);
   PlanGraph g = readPlanGraph(args, 0, kCpu);
-  auto* handle = new NetPlanHandle();
-  try {
-    handle->plan = std::make_unique<NetPlan>(g.inputs, g.ops, g.outputs);
-  } catch (...) {
-    delete handle;
-    throw;
-  }
-  return Napi::External<NetPlanHandle>::New(info.Env(), handle, [](Napi::BasicEnv, NetPlanHandle* h) { delete h; });
+  return planExternal<NetPlanHandle>(info.Env(), std::make_unique<NetPlan>(g.inputs, g.ops, g.outputs));
 }
 
 // netPlanRun(plan, inputs: NativeBuffer[], outputs: NativeBuffer[])
 Napi::Value NetPlanRun(const Napi::CallbackInfo& info) {
   Args args(info, "netPlanRun", 3);
-  NetPlan* plan = planOf(args);
-  if (lengthOf(args, args.at(1), "inputs") != plan->numInputs() || lengthOf(args, args.at(2), "outputs") != plan->numOutputs())
-    failAt(args.ctx, code::kArgs, "the plan takes %zu inputs and %zu outputs", plan->numInputs(), plan->numOutputs());
-  std::vector<const void*> in;
-  std::vector<void*> out;
-  std::vector<std::shared_ptr<Storage>> held;
-  for (uint32_t i = 0; i < plan->numInputs(); i++) {
-    auto s = bufferOf(args, element(args, args.at(1), i, "inputs"), "inputs[i]", false);
-    checkElems(args.ctx, "inputs[i]", elems(s.get(), DType::F32), planElems(plan->dims(static_cast<int>(i))));
-    in.push_back(s->data);
-    held.push_back(std::move(s));
-  }
-  for (uint32_t j = 0; j < plan->numOutputs(); j++) {
-    auto s = bufferOf(args, element(args, args.at(2), j, "outputs"), "outputs[j]", false);
-    checkElems(args.ctx, "outputs[j]", elems(s.get(), DType::F32), planElems(plan->dims(plan->output(j))));
-    for (const auto& h : held)
-      if (h == s) failAt(args.ctx, code::kArgs, "an output may not also be an input or another output");
-    out.push_back(s->data);
-    held.push_back(std::move(s));
-  }
-  plan->run(in, out);
+  runPlan(args, *planOf(args), kCpu);
   return info.Env().Undefined();
 }
 
@@ -173,12 +148,10 @@ Napi::Value NetPlanRun(const Napi::CallbackInfo& info) {
 Napi::Value NetPlanStats(const Napi::CallbackInfo& info) {
   Args args(info, "netPlanStats", 1);
   NetPlan* plan = planOf(args);
-  Napi::Object o = Napi::Object::New(info.Env());
-  o.Set("runs", Napi::Number::New(info.Env(), static_cast<double>(plan->runs())));
-  o.Set("bytes", Napi::Number::New(info.Env(), static_cast<double>(plan->bytes())));
-  o.Set("actions", Napi::Number::New(info.Env(), static_cast<double>(plan->actions())));
-  o.Set("threads", Napi::Number::New(info.Env(), plan->threads()));
-  return o;
+  return planStats(info.Env(), {{"runs", static_cast<double>(plan->runs())},
+                                {"bytes", static_cast<double>(plan->bytes())},
+                                {"actions", static_cast<double>(plan->actions())},
+                                {"threads", static_cast<double>(plan->threads())}});
 }
 
 }  // namespace bs

@@ -30,6 +30,25 @@ namespace {
 
 int64_t whole(const NetOp& op, size_t i, size_t j) { return static_cast<int64_t>(gpuPlanNum(op, i, j)); }
 
+// The window of a convolution or pooling, p[1..6] of all three: kh, kw, sh, sw, ph, pw.
+template <class Geom>
+void readWindow(Geom& g, const NetOp& op, size_t j) {
+  g.kh = whole(op, 1, j);
+  g.kw = whole(op, 2, j);
+  g.sh = whole(op, 3, j);
+  g.sw = whole(op, 4, j);
+  g.ph = whole(op, 5, j);
+  g.pw = whole(op, 6, j);
+}
+
+// A (transposed) convolution's window, then its dilation and groups (p[7..9]).
+void readConvWindow(ConvGeom& g, const NetOp& op, size_t j) {
+  readWindow(g, op, j);
+  g.dh = whole(op, 7, j);
+  g.dw = whole(op, 8, j);
+  g.groups = whole(op, 9, j);
+}
+
 }  // namespace
 
 void GpuPlanBuilder::conv(const NetOp& op, size_t j, int v) {
@@ -44,15 +63,7 @@ void GpuPlanBuilder::conv(const NetOp& op, size_t j, int v) {
   g.h = oneD ? 1 : xd[2];
   g.w = oneD ? xd[2] : xd[3];
   g.o = whole(op, 0, j);
-  g.kh = whole(op, 1, j);
-  g.kw = whole(op, 2, j);
-  g.sh = whole(op, 3, j);
-  g.sw = whole(op, 4, j);
-  g.ph = whole(op, 5, j);
-  g.pw = whole(op, 6, j);
-  g.dh = whole(op, 7, j);
-  g.dw = whole(op, 8, j);
-  g.groups = whole(op, 9, j);
+  readConvWindow(g, op, j);
   const int a = static_cast<int>(gpuPlanNum(op, 10, j));
   const double eps = gpuPlanNum(op, 11, j);
   const bool hasSum = gpuPlanNum(op, 12, j) != 0;
@@ -121,15 +132,7 @@ void GpuPlanBuilder::deconv(const NetOp& op, size_t j, int v, int x) {
   g.oh = oneD ? 1 : xd[2];
   g.ow = oneD ? xd[2] : xd[3];
   g.c = o;
-  g.kh = whole(op, 1, j);
-  g.kw = whole(op, 2, j);
-  g.sh = whole(op, 3, j);
-  g.sw = whole(op, 4, j);
-  g.ph = whole(op, 5, j);
-  g.pw = whole(op, 6, j);
-  g.dh = whole(op, 7, j);
-  g.dw = whole(op, 8, j);
-  g.groups = whole(op, 9, j);
+  readConvWindow(g, op, j);
   if (o < 1 || g.kh < 1 || g.kw < 1 || g.sh < 1 || g.sw < 1 || g.dh < 1 || g.dw < 1 || g.ph < 0 || g.pw < 0 || oph < 0 || opw < 0)
     fail(code::kArgs, "gpuPlan: op %zu: deconv geometry out of range", j);
   if (g.groups < 1 || g.c % g.groups || g.o % g.groups) fail(code::kArgs, "gpuPlan: op %zu: deconv groups do not divide the channels", j);
@@ -166,12 +169,7 @@ void GpuPlanBuilder::pool(const NetOp& op, size_t j, int v, int x) {
   g.h = oneD ? 1 : xd[2];
   g.w = oneD ? xd[2] : xd[3];
   const int mode = static_cast<int>(gpuPlanNum(op, 0, j));
-  g.kh = whole(op, 1, j);
-  g.kw = whole(op, 2, j);
-  g.sh = whole(op, 3, j);
-  g.sw = whole(op, 4, j);
-  g.ph = whole(op, 5, j);
-  g.pw = whole(op, 6, j);
+  readWindow(g, op, j);
   g.oh = whole(op, 7, j);
   g.ow = whole(op, 8, j);
   if (mode < 0 || mode >= kNumPoolModes) fail(code::kArgs, "gpuPlan: op %zu: pool mode %d", j, mode);

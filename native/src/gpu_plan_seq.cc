@@ -103,23 +103,29 @@ void GpuPlanBuilder::attention(const NetOp& op, size_t j, int v) {
   const auto attend = [&](Slot q, GpuHeads qh, Slot k, GpuHeads kh, Slot val, GpuHeads vh, Slot mask, int64_t batch, int64_t l, int64_t s,
                           int64_t d, int64_t dv, Slot out) {
     const Slot scores = temp(batch * heads * l * s), weights = temp(batch * heads * l * s);
-    Step sc;
-    sc.kind = 5;
-    sc.q.op = kSeqScores;
-    sc.q.n = batch * heads * l * s;
-    sc.q.batch = batch;
-    sc.q.heads = heads;
-    sc.q.rows = l;
-    sc.q.keys = s;
-    sc.q.width = d;
+    // A sequence step over the batch × heads matrices of l rows and s keys, the fields scores and
+    // mix share: `second` is the layout of the second operand's heads (scores: k; mix: v).
+    const auto seqStep = [&](int seqOp, int64_t n, int64_t width, GpuHeads second, Slot first, Slot other, Slot dst) {
+      Step t;
+      t.kind = 5;
+      t.q.op = seqOp;
+      t.q.n = n;
+      t.q.batch = batch;
+      t.q.heads = heads;
+      t.q.rows = l;
+      t.q.keys = s;
+      t.q.width = width;
+      t.q.kh = second;
+      t.a = first;
+      t.b = other;
+      t.dst = dst;
+      return t;
+    };
+    Step sc = seqStep(kSeqScores, batch * heads * l * s, d, kh, q, k, scores);
     sc.q.qh = qh;
-    sc.q.kh = kh;
     sc.q.causal = causal;
     sc.q.scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(d)));
-    sc.a = q;
-    sc.b = k;
     sc.c = mask;
-    sc.dst = scores;
     P.steps_.push_back(sc);
     Step sm;
     sm.kind = 4;
@@ -130,20 +136,7 @@ void GpuPlanBuilder::attention(const NetOp& op, size_t j, int v) {
     sm.a = scores;
     sm.dst = weights;
     P.steps_.push_back(sm);
-    Step mx;
-    mx.kind = 5;
-    mx.q.op = kSeqMix;
-    mx.q.n = batch * l * heads * dv;
-    mx.q.batch = batch;
-    mx.q.heads = heads;
-    mx.q.rows = l;
-    mx.q.keys = s;
-    mx.q.width = dv;
-    mx.q.kh = vh;
-    mx.a = weights;
-    mx.b = val;
-    mx.dst = out;
-    P.steps_.push_back(mx);
+    P.steps_.push_back(seqStep(kSeqMix, batch * l * heads * dv, dv, vh, weights, val, out));
   };
   const auto finish = [&](Slot y) {
     for (int in : op.in) read(in);

@@ -8,37 +8,12 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { captureWarnings, Dense, gpu, GRU, LSTM, np, RNN, Sequential, Slice, type Block, type NDArray } from '../../../engine/index.ts';
-import { GraphBlock } from '../../../engine/graph/graph-block.ts';
+import { Dense, gpu, LSTM, np, Sequential } from '../../../engine/index.ts';
 import { loadExample } from '../../../engine/graph/index.ts';
 import { prepareModel } from '../../../engine/export/prepare-model.ts';
-import type { RecurrentArgs } from '../../../engine/nn/layers/recurrent.ts';
-import { ids, relDiff, step } from '../support/hybrid-check.ts';
-import { finalStatesGraph } from '../support/hybrid-graphs.ts';
-import { checkGpu, gpuAllocations, oneGpuPlan, skip } from '../support/gpu-hybrid-check.ts';
-
-type Kind = 'rnnTanh' | 'rnnRelu' | 'lstm' | 'gru';
-
-function layer(kind: Kind, hidden: number, args: RecurrentArgs): Block {
-  if (kind === 'lstm') return new LSTM(hidden, args);
-  if (kind === 'gru') return new GRU(hidden, args);
-  return new RNN(hidden, { ...args, activation: kind === 'rnnTanh' ? 'tanh' : 'relu' });
-}
-
-/** Random parameters (biases included), after a call on the CPU that resolves the deferred shapes. */
-function randomize(net: Block, x: number[]): void {
-  net.initialize();
-  net.call(np.zeros(x));
-  for (const p of net.collectParams().values()) p.setData(np.random.uniform(-0.5, 0.5, p.shape!, { seed: p.name.length * 7 + 1 }));
-}
-
-/** checkGpu, with no warning (nothing eager), and the net is one CUDA plan of these steps. */
-function oneGpu(net: Block, x: NDArray, steps: RegExp = /./): NDArray {
-  const [y, warnings] = captureWarnings(() => checkGpu(net, x));
-  assert.deepEqual(warnings, []);
-  oneGpuPlan(net, steps);
-  return y;
-}
+import { ids, relDiff } from '../support/hybrid-check.ts';
+import { beginStatesGraph, finalStatesGraph, randomizeRecurrent, recurrentLayer } from '../support/hybrid-graphs.ts';
+import { gpuAllocations, oneGpu, skip } from '../support/gpu-hybrid-check.ts';
 
 describe('hybridize on gpu(0): recurrent layers in CUDA plans', { skip }, () => {
   for (const kind of ['rnnTanh', 'rnnRelu', 'lstm', 'gru'] as const) {
@@ -47,9 +22,9 @@ describe('hybridize on gpu(0): recurrent layers in CUDA plans', { skip }, () => 
         for (const bidirectional of [false, true]) {
           for (const layout of ['TNC', 'NTC'] as const) {
             const net = new Sequential();
-            net.add(layer(kind, 6, { numLayers, bidirectional, layout }), new Dense(3, { flatten: false }));
+            net.add(recurrentLayer(kind, 6, { numLayers, bidirectional, layout }), new Dense(3, { flatten: false }));
             const shape = (n: number): number[] => (layout === 'NTC' ? [n, 5, 4] : [5, n, 4]);
-            randomize(net, shape(1));
+            randomizeRecurrent(net, shape(1));
             oneGpu(net, np.random.uniform(-1, 1, shape(2), { seed: numLayers + (bidirectional ? 2 : 0) }), /^(rnn|lstm|gru)\d+ → dense\d+$/);
           }
         }
@@ -61,19 +36,9 @@ describe('hybridize on gpu(0): recurrent layers in CUDA plans', { skip }, () => 
     for (const kind of ['lstm', 'gru', 'rnnTanh'] as const) {
       for (const bidirectional of [false, true]) {
         const states = 2 * (bidirectional ? 2 : 1); // layers · directions
-        const rnn = layer(kind, 6, { numLayers: 2, bidirectional });
-        const net = new GraphBlock(
-          [
-            step('h', new Dense(6, { flatten: false, activation: 'tanh' }), [{ input: 0 }]),
-            step('h0', new Slice(0, 0, states), [{ step: 0, port: 0 }]),
-            step('c', new Dense(6, { flatten: false }), [{ input: 0 }]),
-            step('c0', new Slice(0, 1, 1 + states), [{ step: 2, port: 0 }]),
-            step('rnn', rnn, [{ input: 0 }, { step: 1, port: 0 }, ...(kind === 'lstm' ? [{ step: 3, port: 0 }] : [])]),
-          ],
-          1,
-          [{ step: 4, port: 0 }],
-        );
-        randomize(net, [5, 1, 4]);
+        const rnn = recurrentLayer(kind, 6, { numLayers: 2, bidirectional });
+        const net = beginStatesGraph(rnn, kind, 6, states);
+        randomizeRecurrent(net, [5, 1, 4]);
         const x = np.random.uniform(-1, 1, [5, 2, 4], { seed: 3 });
         oneGpu(net, x);
         // Zeros instead of the states give another output (so the test would see them dropped).
@@ -87,10 +52,10 @@ describe('hybridize on gpu(0): recurrent layers in CUDA plans', { skip }, () => 
   test('the final states hn and cn (2 layers, both directions, TNC and NTC) are plan values equal to eager', () => {
     for (const kind of ['lstm', 'gru'] as const) {
       for (const layout of ['TNC', 'NTC'] as const) {
-        const rnn = layer(kind, 6, { numLayers: 2, bidirectional: true, layout });
+        const rnn = recurrentLayer(kind, 6, { numLayers: 2, bidirectional: true, layout });
         const net = finalStatesGraph(rnn, kind, 6);
         const shape = (n: number): number[] => (layout === 'NTC' ? [n, 5, 4] : [5, n, 4]);
-        randomize(net, shape(1));
+        randomizeRecurrent(net, shape(1));
         const y = oneGpu(net, np.random.uniform(-1, 1, shape(2), { seed: 6 }));
         assert.deepEqual(y.shape, [4, 2, 6], 'states: (layers · directions, N, hidden)');
       }
@@ -99,7 +64,7 @@ describe('hybridize on gpu(0): recurrent layers in CUDA plans', { skip }, () => 
 
   test('a replay allocates only the array it returns', () => {
     const net = new Sequential().add(new LSTM(6, { numLayers: 2, bidirectional: true, layout: 'NTC' }), new Dense(3, { flatten: false }));
-    randomize(net, [2, 5, 4]);
+    randomizeRecurrent(net, [2, 5, 4]);
     oneGpu(net, np.random.uniform(-1, 1, [2, 5, 4], { seed: 11 }));
     const x = np.random.uniform(-1, 1, [2, 5, 4], { seed: 12 }).copyto(gpu(0));
     const builds = net.hybridCache!.builds;

@@ -12,58 +12,50 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  BatchNorm,
   captureWarnings,
   Clip,
   Concat,
   Conv1D,
-  Conv1DTranspose,
-  Conv2DTranspose,
   Dense,
-  Embedding,
   GlobalMaxPool1D,
   gpu,
   GroupNorm,
   GRU,
   InstanceNorm,
-  Lambda,
   LayerNorm,
   MultiHeadAttention,
-  Multiply,
   np,
   Pad,
-  PositionalEncoding,
   PReLU,
   Reshape,
   RMSNorm,
-  ScaledDotProductAttention,
   SequenceLast,
   SequenceMean,
   Sequential,
-  Slice,
   Softmax,
   Transpose,
   type Block,
-  type NDArray,
 } from '../../../engine/index.ts';
 import { GraphBlock } from '../../../engine/graph/graph-block.ts';
 import { loadExample } from '../../../engine/graph/index.ts';
 import { prepareModel } from '../../../engine/export/prepare-model.ts';
 import { ids, relDiff, step } from '../support/hybrid-check.ts';
-import { slicedKeyAttention } from '../support/hybrid-graphs.ts';
-import { checkGpu, gpuAllocations, oneGpuPlan, skip, TOL_GPU } from '../support/gpu-hybrid-check.ts';
+import {
+  crossAttention,
+  embeddingChain,
+  maskedAttention,
+  projectedSdpa,
+  separateProjections,
+  slicedKeyAttention,
+  sliceMultiplyConcatSteps,
+  transposedConv1dChain,
+  transposedConv2dChain,
+} from '../support/hybrid-graphs.ts';
+import { checkGpu, gpuAllocations, oneGpu, skip, TOL_GPU } from '../support/gpu-hybrid-check.ts';
 
 /** Every parameter set to uniform values in [lo, hi) (after a first call made their shapes). */
 function randomize(net: Block, lo: number, hi: number, seed: number): void {
   for (const p of net.collectParams().values()) p.setData(np.random.uniform(lo, hi, p.shape!, { seed: p.name.length + seed }));
-}
-
-/** checkGpu, with no warning (nothing eager), and the net is one CUDA plan of these steps. */
-function oneGpu(net: Block, x: NDArray, steps: RegExp = /./): NDArray {
-  const [y, warnings] = captureWarnings(() => checkGpu(net, x));
-  assert.deepEqual(warnings, []);
-  oneGpuPlan(net, steps);
-  return y;
 }
 
 describe('hybridize on gpu(0): Transformer and layout layers in CUDA plans', { skip }, () => {
@@ -85,16 +77,7 @@ describe('hybridize on gpu(0): Transformer and layout layers in CUDA plans', { s
 
   test('Embedding (float ids), sinusoidal and learned positions, LayerNorm over two axes, MHA, GELU Dense, RMSNorm', () => {
     for (const mode of ['sinusoidal', 'learned'] as const) {
-      const net = new Sequential();
-      net.add(
-        new Embedding(20, 8),
-        new PositionalEncoding({ mode, maxLength: 12 }),
-        new LayerNorm({ axis: -2, center: false }),
-        new MultiHeadAttention(2),
-        new Dense(8, { flatten: false, activation: 'gelu' }),
-        new RMSNorm(),
-        new LayerNorm(),
-      );
+      const net = embeddingChain(mode, 8);
       net.initialize();
       net.call(ids(1, 6, 20, 'float32')); // deferred shapes
       randomize(net, -0.5, 1, 3);
@@ -117,20 +100,7 @@ describe('hybridize on gpu(0): Transformer and layout layers in CUDA plans', { s
   });
 
   test('ScaledDotProductAttention (causal) over Dense projections in a graph', () => {
-    const sdpa = new GraphBlock(
-      [
-        step('q', new Dense(8, { flatten: false }), [{ input: 0 }]),
-        step('k', new Dense(8, { flatten: false }), [{ input: 0 }]),
-        step('v', new Dense(6, { flatten: false }), [{ input: 0 }]),
-        step('att', new ScaledDotProductAttention({ causal: true }), [
-          { step: 0, port: 0 },
-          { step: 1, port: 0 },
-          { step: 2, port: 0 },
-        ]),
-      ],
-      1,
-      [{ step: 3, port: 0 }],
-    );
+    const sdpa = projectedSdpa();
     sdpa.initialize();
     oneGpu(sdpa, np.random.uniform(-1, 1, [2, 5, 5], { seed: 1 }));
   });
@@ -140,29 +110,13 @@ describe('hybridize on gpu(0): Transformer and layout layers in CUDA plans', { s
       [false, true],
       [true, false],
     ] as const) {
-      const cross = new GraphBlock(
-        [
-          step('k', new Dense(6, { flatten: false }), [{ input: 0 }]),
-          step('v', new Dense(6, { flatten: false, activation: 'tanh' }), [{ input: 0 }]),
-          step('att', new MultiHeadAttention(3, { causal }), [{ input: 0 }, { step: 0, port: 0 }, ...(withValue ? [{ step: 1, port: 0 }] : [])]),
-        ],
-        1,
-        [{ step: 2, port: 0 }],
-      );
+      const cross = crossAttention(6, causal, withValue);
       cross.initialize();
       cross.call(np.zeros([1, 4, 6]));
       randomize(cross, -0.6, 0.6, 0);
       oneGpu(cross, np.random.uniform(-1, 1, [2, 4, 6], { seed: 2 }));
     }
-    const sep = new GraphBlock(
-      [
-        step('k', new Dense(6, { flatten: false }), [{ input: 0 }]),
-        step('v', new Dense(5, { flatten: false }), [{ input: 0 }]),
-        step('att', new MultiHeadAttention(2, { embedDim: 8, kdim: 6, vdim: 5, causal: true }), [{ input: 0 }, { step: 0, port: 0 }, { step: 1, port: 0 }]),
-      ],
-      1,
-      [{ step: 2, port: 0 }],
-    );
+    const sep = separateProjections();
     sep.initialize();
     sep.call(np.zeros([1, 4, 8]));
     randomize(sep, -0.7, 0.7, 4);
@@ -181,15 +135,7 @@ describe('hybridize on gpu(0): Transformer and layout layers in CUDA plans', { s
 
   test('a key-padding mask is read by the CUDA plan; kept attention weights run the attention eagerly, with the reason', () => {
     // The mask: keys whose first feature is negative are ignored (made by an eager Lambda).
-    const masked = new GraphBlock(
-      [
-        step('mask', new Lambda((x: NDArray) => x.slice(null, null, [0, 1]).reshape([x.shape[0]!, x.shape[1]!]).lt(0).astype('float32')), [{ input: 0 }]),
-        step('att', new MultiHeadAttention(2, { causal: true }), [{ input: 0 }, { input: 0 }, { input: 0 }, { step: 0, port: 0 }]),
-        step('ln', new LayerNorm(), [{ step: 1, port: 0 }]),
-      ],
-      1,
-      [{ step: 2, port: 0 }],
-    );
+    const masked = maskedAttention();
     masked.initialize();
     const x = np.random.uniform(-1, 1, [3, 5, 4], { seed: 3 });
     const [, warnings] = captureWarnings(() => checkGpu(masked, x));
@@ -213,17 +159,7 @@ describe('hybridize on gpu(0): Transformer and layout layers in CUDA plans', { s
   test('Transpose, Reshape, Slice, Multiply, Concat, Softmax, SequenceMean and SequenceLast in a graph are one CUDA plan', () => {
     const net = new GraphBlock(
       [
-        step('d', new Dense(8, { flatten: false, activation: 'tanh' }), [{ input: 0 }]),
-        step('a', new Slice(1, 1, 5), [{ step: 0, port: 0 }]),
-        step('b', new Slice(1, -4, null), [{ input: 0 }]),
-        step('m', new Multiply(), [
-          { step: 1, port: 0 },
-          { step: 2, port: 0 },
-        ]),
-        step('c', new Concat(-1), [
-          { step: 3, port: 0 },
-          { step: 1, port: 0 },
-        ]),
+        ...sliceMultiplyConcatSteps(),
         step('t', new Transpose([2, 0, 1]), [{ step: 4, port: 0 }]),
         step('s', new Softmax(0), [{ step: 5, port: 0 }]),
         step('r', new Reshape([-1]), [{ step: 6, port: 0 }]),
@@ -282,20 +218,14 @@ describe('hybridize on gpu(0): Transformer and layout layers in CUDA plans', { s
   });
 
   test('transposed convolutions (1-d and 2-d, strides, output padding, groups, dilation) with their bias and activation in the kernel', () => {
-    const net = new Sequential();
-    net.add(
-      new Conv2DTranspose(4, 3, { strides: 2, padding: 1, outputPadding: 1, activation: 'relu' }),
-      new BatchNorm(),
-      new Conv2DTranspose(6, 2, { groups: 2, dilation: 2 }),
-    );
+    const net = transposedConv2dChain();
     net.initialize();
     net.call(np.zeros([1, 3, 4, 3]));
     randomize(net, 0.1, 1, 7);
     oneGpu(net, np.random.uniform(-1, 1, [2, 3, 4, 3], { seed: 14 }), /^conv2dtranspose\d+ → batchnorm\d+ → conv2dtranspose\d+$/);
     // deconv + bias + ReLU + batch norm; deconv + bias.
     assert.equal(net.hybridCache!.nativeStats().kernels, 2);
-    const one = new Sequential();
-    one.add(new Conv1DTranspose(5, 4, { strides: 3, padding: 1, activation: 'tanh' }), new Conv1D(2, 3));
+    const one = transposedConv1dChain();
     one.initialize();
     oneGpu(one, np.random.uniform(-1, 1, [2, 3, 7], { seed: 15 }));
   });

@@ -14,8 +14,6 @@ import {
   Clip,
   Concat,
   Conv1D,
-  Conv1DTranspose,
-  Conv2DTranspose,
   Dense,
   ELU,
   Flatten,
@@ -29,7 +27,6 @@ import {
   LeakyReLU,
   LogSoftmax,
   MaxPool1D,
-  Multiply,
   np,
   Pad,
   PReLU,
@@ -39,7 +36,6 @@ import {
   SequenceMean,
   Sequential,
   SiLU,
-  Slice,
   Softmax,
   Softplus,
   Swish,
@@ -47,6 +43,7 @@ import {
 } from '../../../engine/index.ts';
 import { GraphBlock } from '../../../engine/graph/graph-block.ts';
 import { checkClose, onePlan, step } from '../support/hybrid-check.ts';
+import { sliceMultiplyConcatSteps, transposedConv1dChain, transposedConv2dChain } from '../support/hybrid-graphs.ts';
 
 describe('hybridize: the layers between, as native steps', () => {
   test('Transpose, Reshape, SequenceMean and SequenceLast are native steps between the layers', () => {
@@ -96,17 +93,7 @@ describe('hybridize: the layers between, as native steps', () => {
   test('Slice, Multiply, Concat, Softmax and LogSoftmax in a graph are one native plan', () => {
     const net = new GraphBlock(
       [
-        step('d', new Dense(8, { flatten: false, activation: 'tanh' }), [{ input: 0 }]),
-        step('a', new Slice(1, 1, 5), [{ step: 0, port: 0 }]),
-        step('b', new Slice(1, -4, null), [{ input: 0 }]),
-        step('m', new Multiply(), [
-          { step: 1, port: 0 },
-          { step: 2, port: 0 },
-        ]),
-        step('c', new Concat(-1), [
-          { step: 3, port: 0 },
-          { step: 1, port: 0 },
-        ]),
+        ...sliceMultiplyConcatSteps(),
         step('s', new Softmax(-1), [{ step: 4, port: 0 }]),
         step('l', new LogSoftmax(1), [{ step: 4, port: 0 }]),
         step('o', new Concat(2), [
@@ -178,19 +165,13 @@ describe('hybridize: the layers between, as native steps', () => {
   });
 
   test('transposed convolutions (1-d and 2-d, strides, output padding, groups, dilation) compile', () => {
-    const net = new Sequential();
-    net.add(
-      new Conv2DTranspose(4, 3, { strides: 2, padding: 1, outputPadding: 1, activation: 'relu' }),
-      new BatchNorm(),
-      new Conv2DTranspose(6, 2, { groups: 2, dilation: 2 }),
-    );
+    const net = transposedConv2dChain();
     net.initialize();
     net.call(np.zeros([1, 3, 5, 4]));
     for (const p of net.collectParams().values()) p.setData(np.random.uniform(0.1, 1, p.shape!, { seed: p.name.length + 7 }));
     assert.deepEqual(checkClose(net, np.random.uniform(-1, 1, [2, 3, 5, 4], { seed: 14 })), []);
     onePlan(net);
-    const one = new Sequential();
-    one.add(new Conv1DTranspose(5, 4, { strides: 3, padding: 1, activation: 'tanh' }), new Conv1D(2, 3));
+    const one = transposedConv1dChain();
     one.initialize();
     assert.deepEqual(checkClose(one, np.random.uniform(-1, 1, [2, 3, 7], { seed: 15 })), []);
     onePlan(one);

@@ -9,29 +9,13 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Add, Dense, GRU, Lambda, LSTM, np, RNN, Sequential, Slice, type Block, type NDArray } from '../../../engine/index.ts';
+import { Add, Dense, Lambda, LSTM, np, Sequential, type NDArray } from '../../../engine/index.ts';
 import { loadExample, runModel } from '../../../engine/graph/index.ts';
 import { GraphBlock } from '../../../engine/graph/graph-block.ts';
 import { prepareModel } from '../../../engine/export/prepare-model.ts';
-import type { RecurrentArgs } from '../../../engine/nn/layers/recurrent.ts';
 import { chainDocument } from '../support/chain-document.ts';
 import { checkClose, ids, onePlan, relDiff, step, TOL } from '../support/hybrid-check.ts';
-import { finalStatesGraph } from '../support/hybrid-graphs.ts';
-
-type Kind = 'rnnTanh' | 'rnnRelu' | 'lstm' | 'gru';
-
-function layer(kind: Kind, hidden: number, args: RecurrentArgs): Block {
-  if (kind === 'lstm') return new LSTM(hidden, args);
-  if (kind === 'gru') return new GRU(hidden, args);
-  return new RNN(hidden, { ...args, activation: kind === 'rnnTanh' ? 'tanh' : 'relu' });
-}
-
-/** Random parameters (biases included), after a call that resolves the deferred shapes. */
-function randomize(net: Block, x: number[]): void {
-  net.initialize();
-  net.call(np.zeros(x));
-  for (const p of net.collectParams().values()) p.setData(np.random.uniform(-0.5, 0.5, p.shape!, { seed: p.name.length * 7 + 1 }));
-}
+import { beginStatesGraph, finalStatesGraph, randomizeRecurrent, recurrentLayer } from '../support/hybrid-graphs.ts';
 
 describe('hybridize: recurrent layers in the native plan', () => {
   for (const kind of ['rnnTanh', 'rnnRelu', 'lstm', 'gru'] as const) {
@@ -40,9 +24,9 @@ describe('hybridize: recurrent layers in the native plan', () => {
         for (const bidirectional of [false, true]) {
           const layout = (numLayers + (bidirectional ? 1 : 0)) % 2 === 0 ? 'TNC' : 'NTC';
           const net = new Sequential();
-          net.add(layer(kind, 8, { numLayers, bidirectional, layout, dropout: numLayers > 1 ? 0.3 : 0 }), new Dense(5, { flatten: false }));
+          net.add(recurrentLayer(kind, 8, { numLayers, bidirectional, layout, dropout: numLayers > 1 ? 0.3 : 0 }), new Dense(5, { flatten: false }));
           const shape = (n: number): number[] => (layout === 'NTC' ? [n, 6, 7] : [6, n, 7]);
-          randomize(net, shape(1));
+          randomizeRecurrent(net, shape(1));
           for (const n of [1, 4]) {
             const x = np.random.uniform(-1, 1, shape(n), { seed: n + numLayers });
             const what = `${kind} layers ${numLayers} ${bidirectional ? 'bidirectional' : 'forward'} ${layout} batch ${n}`;
@@ -59,19 +43,9 @@ describe('hybridize: recurrent layers in the native plan', () => {
     for (const kind of ['lstm', 'gru', 'rnnTanh'] as const) {
       for (const bidirectional of [false, true]) {
         const states = 2 * (bidirectional ? 2 : 1); // layers · directions
-        const rnn = layer(kind, 8, { numLayers: 2, bidirectional });
-        const net = new GraphBlock(
-          [
-            step('h', new Dense(8, { flatten: false, activation: 'tanh' }), [{ input: 0 }]),
-            step('h0', new Slice(0, 0, states), [{ step: 0, port: 0 }]),
-            step('c', new Dense(8, { flatten: false }), [{ input: 0 }]),
-            step('c0', new Slice(0, 1, 1 + states), [{ step: 2, port: 0 }]),
-            step('rnn', rnn, [{ input: 0 }, { step: 1, port: 0 }, ...(kind === 'lstm' ? [{ step: 3, port: 0 }] : [])]),
-          ],
-          1,
-          [{ step: 4, port: 0 }],
-        );
-        randomize(net, [6, 1, 5]);
+        const rnn = recurrentLayer(kind, 8, { numLayers: 2, bidirectional });
+        const net = beginStatesGraph(rnn, kind, 8, states);
+        randomizeRecurrent(net, [6, 1, 5]);
         for (const n of [1, 4]) {
           const x = np.random.uniform(-1, 1, [6, n, 5], { seed: 3 + n });
           assert.deepEqual(checkClose(net, x), [], `${kind} ${bidirectional ? 'bidirectional' : 'forward'} batch ${n}`);
@@ -99,7 +73,7 @@ describe('hybridize: recurrent layers in the native plan', () => {
       1,
       [{ step: 2, port: 0 }],
     );
-    randomize(net, [1, 5, 6]);
+    randomizeRecurrent(net, [1, 5, 6]);
     assert.deepEqual(checkClose(net, np.random.uniform(-1, 1, [3, 5, 6], { seed: 5 })), []);
     onePlan(net);
   });
@@ -107,10 +81,10 @@ describe('hybridize: recurrent layers in the native plan', () => {
   test('the final states hn and cn (2 layers, both directions) are plan values equal to eager', () => {
     for (const kind of ['lstm', 'gru'] as const) {
       for (const layout of ['TNC', 'NTC'] as const) {
-        const rnn = layer(kind, 4, { numLayers: 2, bidirectional: true, layout });
+        const rnn = recurrentLayer(kind, 4, { numLayers: 2, bidirectional: true, layout });
         const net = finalStatesGraph(rnn, kind, 4);
         const shape = (n: number): number[] => (layout === 'NTC' ? [n, 5, 6] : [5, n, 6]);
-        randomize(net, shape(1));
+        randomizeRecurrent(net, shape(1));
         for (const n of [1, 4]) {
           const x = np.random.uniform(-1, 1, shape(n), { seed: 6 + n });
           assert.deepEqual(checkClose(net, x), [], `${kind} ${layout} batch ${n}`);
@@ -150,7 +124,7 @@ describe('hybridize: recurrent layers in the native plan', () => {
       1,
       [{ step: 2, port: 0 }],
     );
-    randomize(net, [5, 1, 6]);
+    randomizeRecurrent(net, [5, 1, 6]);
     const warnings = checkClose(net, np.random.uniform(-1, 1, [5, 2, 6], { seed: 8 }));
     assert.doesNotMatch(warnings.join('\n'), /recurrent layer runs eagerly/);
     assert.deepEqual(
@@ -182,7 +156,7 @@ describe('hybridize: recurrent layers in the native plan', () => {
     const lstm = new LSTM(8, { bidirectional: true, layout: 'NTC' });
     const net = new Sequential();
     net.add(lstm, new Dense(3, { flatten: false }));
-    randomize(net, [2, 5, 4]);
+    randomizeRecurrent(net, [2, 5, 4]);
     const x = np.random.uniform(-1, 1, [2, 5, 4], { seed: 4 });
     checkClose(net, x);
     const before = net.call(x);

@@ -10,26 +10,12 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  autograd,
-  Dense,
-  Embedding,
-  Lambda,
-  LayerNorm,
-  MultiHeadAttention,
-  np,
-  PositionalEncoding,
-  RMSNorm,
-  ScaledDotProductAttention,
-  Sequential,
-  type NDArray,
-} from '../../../engine/index.ts';
+import { autograd, Embedding, Lambda, LayerNorm, MultiHeadAttention, np, Sequential, type NDArray } from '../../../engine/index.ts';
 import { loadExample } from '../../../engine/graph/index.ts';
-import { GraphBlock } from '../../../engine/graph/graph-block.ts';
 import { prepareModel } from '../../../engine/export/prepare-model.ts';
 import { SGD, Trainer } from '../../../engine/train/index.ts';
-import { checkClose, ids, onePlan, relDiff, step, TOL } from '../support/hybrid-check.ts';
-import { slicedKeyAttention } from '../support/hybrid-graphs.ts';
+import { checkClose, ids, onePlan, relDiff, TOL } from '../support/hybrid-check.ts';
+import { crossAttention, embeddingChain, maskedAttention, projectedSdpa, separateProjections, slicedKeyAttention } from '../support/hybrid-graphs.ts';
 
 describe('hybridize: Transformer layers in the native plan', () => {
   test('the char-transformer example compiles to one native plan equal to eager at batch 1 and 8', async () => {
@@ -45,16 +31,7 @@ describe('hybridize: Transformer layers in the native plan', () => {
 
   test('Embedding (float ids, truncated as eager mode does), sinusoidal and learned positions, LayerNorm over two axes, MHA, GELU Dense, RMSNorm', () => {
     for (const mode of ['sinusoidal', 'learned'] as const) {
-      const net = new Sequential();
-      net.add(
-        new Embedding(20, 16),
-        new PositionalEncoding({ mode, maxLength: 12 }),
-        new LayerNorm({ axis: -2, center: false }),
-        new MultiHeadAttention(2),
-        new Dense(16, { flatten: false, activation: 'gelu' }),
-        new RMSNorm(),
-        new LayerNorm(),
-      );
+      const net = embeddingChain(mode, 16);
       net.initialize();
       net.call(ids(1, 10, 20, 'float32')); // deferred shapes
       for (const p of net.collectParams().values()) p.setData(np.random.uniform(-0.5, 1, p.shape!, { seed: p.name.length + 3 }));
@@ -76,34 +53,13 @@ describe('hybridize: Transformer layers in the native plan', () => {
   });
 
   test('ScaledDotProductAttention (causal) and cross attention with separate key and value in a graph', () => {
-    const sdpa = new GraphBlock(
-      [
-        step('q', new Dense(8, { flatten: false }), [{ input: 0 }]),
-        step('k', new Dense(8, { flatten: false }), [{ input: 0 }]),
-        step('v', new Dense(6, { flatten: false }), [{ input: 0 }]),
-        step('att', new ScaledDotProductAttention({ causal: true }), [
-          { step: 0, port: 0 },
-          { step: 1, port: 0 },
-          { step: 2, port: 0 },
-        ]),
-      ],
-      1,
-      [{ step: 3, port: 0 }],
-    );
+    const sdpa = projectedSdpa();
     sdpa.initialize();
     assert.deepEqual(checkClose(sdpa, np.random.uniform(-1, 1, [2, 7, 5], { seed: 1 })), []);
     onePlan(sdpa);
 
     for (const withValue of [false, true]) {
-      const cross = new GraphBlock(
-        [
-          step('k', new Dense(12, { flatten: false }), [{ input: 0 }]),
-          step('v', new Dense(12, { flatten: false, activation: 'tanh' }), [{ input: 0 }]),
-          step('att', new MultiHeadAttention(3, { causal: true }), [{ input: 0 }, { step: 0, port: 0 }, ...(withValue ? [{ step: 1, port: 0 }] : [])]),
-        ],
-        1,
-        [{ step: 2, port: 0 }],
-      );
+      const cross = crossAttention(12, true, withValue);
       cross.initialize();
       cross.call(np.zeros([1, 5, 12]));
       for (const p of cross.collectParams().values()) p.setData(np.random.uniform(-0.6, 0.6, p.shape!, { seed: p.name.length }));
@@ -113,15 +69,7 @@ describe('hybridize: Transformer layers in the native plan', () => {
   });
 
   test('MultiHeadAttention with separate q / k / v projections (kdim, vdim other than E) compiles', () => {
-    const net = new GraphBlock(
-      [
-        step('k', new Dense(6, { flatten: false }), [{ input: 0 }]),
-        step('v', new Dense(5, { flatten: false }), [{ input: 0 }]),
-        step('att', new MultiHeadAttention(2, { embedDim: 8, kdim: 6, vdim: 5, causal: true }), [{ input: 0 }, { step: 0, port: 0 }, { step: 1, port: 0 }]),
-      ],
-      1,
-      [{ step: 2, port: 0 }],
-    );
+    const net = separateProjections();
     net.initialize();
     net.call(np.zeros([1, 4, 8]));
     for (const p of net.collectParams().values()) p.setData(np.random.uniform(-0.7, 0.7, p.shape!, { seed: p.name.length + 4 }));
@@ -142,15 +90,7 @@ describe('hybridize: Transformer layers in the native plan', () => {
 
   test('a key-padding mask compiles; kept attention weights run the attention eagerly, and the warning says why', () => {
     // The mask: keys whose first feature is negative are ignored (made by an eager Lambda).
-    const masked = new GraphBlock(
-      [
-        step('mask', new Lambda((x: NDArray) => x.slice(null, null, [0, 1]).reshape([x.shape[0]!, x.shape[1]!]).lt(0).astype('float32')), [{ input: 0 }]),
-        step('att', new MultiHeadAttention(2, { causal: true }), [{ input: 0 }, { input: 0 }, { input: 0 }, { step: 0, port: 0 }]),
-        step('ln', new LayerNorm(), [{ step: 1, port: 0 }]),
-      ],
-      1,
-      [{ step: 2, port: 0 }],
-    );
+    const masked = maskedAttention();
     masked.initialize();
     const x = np.random.uniform(-1, 1, [3, 6, 8], { seed: 3 });
     assert.match(checkClose(masked, x).join('\n'), /lambda\d+ \(Lambda\)/);

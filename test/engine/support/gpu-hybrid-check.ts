@@ -1,11 +1,11 @@
 // What the GPU hybridize tests share (test/engine/gpu/hybridize.test.ts, hybridize-conv.test.ts):
 // the skip when there is no GPU, the eager / traced / replayed comparison on gpu(0) against eager
 // mode on gpu(0) (max|Δ|/max|y| ≤ 1e-5) and on cpu(0) (≤ 1e-4), the check that a net is one CUDA
-// plan, and the addon's count of device allocations.
+// plan (oneGpu: both, with no warning), and the addon's count of device allocations.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpu, gpu, np, numGpus, type Block, type NDArray } from '../../../engine/index.ts';
+import { captureWarnings, cpu, gpu, np, numGpus, type Block, type NDArray } from '../../../engine/index.ts';
 import { native } from '../../../engine/backend/backend.ts';
 import { relDiff } from './hybrid-check.ts';
 
@@ -48,6 +48,14 @@ export function oneGpuPlan(net: Block, steps: RegExp): void {
   assert.equal(plan.length, 1, plan.join('\n'));
   assert.match(plan[0]!, /^native plan on gpu\(0\): /);
   assert.match(plan[0]!.replace(/^native plan on gpu\(0\): /, ''), steps);
+}
+
+/** checkGpu, with no warning (nothing eager), and the net is one CUDA plan of these steps. */
+export function oneGpu(net: Block, x: NDArray, steps: RegExp = /./): NDArray {
+  const [y, warnings] = captureWarnings(() => checkGpu(net, x));
+  assert.deepEqual(warnings, []);
+  oneGpuPlan(net, steps);
+  return y;
 }
 
 export const gpuAllocations = (): number => native().memoryStats().gpuAllocations;
