@@ -53,7 +53,16 @@ constexpr int64_t kMinTiles = 16;
 // (test/bench/winograd-ab.ts, BLOCKSMITH_THREADS=1, three stacked conv + relu).
 constexpr int64_t kMinChannels = 32;
 
-bool winogradPays(int64_t c, int64_t k) { return c >= kMinChannels && k >= kMinChannels; }
+// And only where the products are big enough: tiles × C × K ≥ kMinWork (single-threaded, 32
+// channels on 16×16 at batch 1, 64 tiles: 1.12× the direct time; at batch 4: 0.92×), with a block
+// of kMinTiles per thread (fewer tiles run on fewer threads than the direct convolution takes:
+// the ResNet example at batch 1 on 2 threads took 1.2-1.5× the direct plan's wall time with its
+// small layers as Winograd, though single-threaded its 64- and 128-channel layers took 0.8×).
+constexpr double kMinWork = 1 << 18;
+
+bool winogradPays(int64_t c, int64_t k, int64_t tiles) {
+  return c >= kMinChannels && k >= kMinChannels && static_cast<double>(tiles) * c * k >= kMinWork && tiles >= kMinTiles * threadBudget();
+}
 
 bool cpuHasAvx2() {
   static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
@@ -193,11 +202,11 @@ int64_t winogradRunCount() { return runCount.load(std::memory_order_relaxed); }
 bool buildWinogradConv(NetBuild& b, const NetOp& op, const ConvGeometry& cg, const std::vector<float>& weights, const std::vector<float>& bias) {
   const bool shapeFits = !cg.oneD && cg.kh == 3 && cg.kw == 3 && cg.sh == 1 && cg.sw == 1 && cg.ph == 1 && cg.pw == 1 && cg.dh == 1 &&
                          cg.dw == 1 && cg.groups == 1 && cg.c % 8 == 0 && cg.o % 8 == 0 && (cg.act < 0 || cg.act == kRelu);
-  const int setting = winogradSetting();
-  if (!shapeFits || !cpuHasAvx2() || setting == 0 || (setting < 0 && !winogradPays(cg.c, cg.o))) return false;
   Geometry g{cg.n, cg.c, cg.o, cg.h, cg.w, (cg.w + 1) / 2, 0, 0, cg.act == kRelu};
   g.perImage = g.tw * ((cg.h + 1) / 2);
   g.tiles = g.n * g.perImage;
+  const int setting = winogradSetting();
+  if (!shapeFits || !cpuHasAvx2() || setting == 0 || (setting < 0 && !winogradPays(cg.c, cg.o, g.tiles))) return false;
 
   const dnnl::memory::desc uDesc({16, g.c, g.k}, dt::f32, tag::abc);
   dnnl::memory u = b.alloc(uDesc);

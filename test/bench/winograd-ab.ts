@@ -54,6 +54,7 @@ function ab(name: string, make: () => Block, x: NDArray, on: string, calls: numb
 }
 
 const only = process.env.AB_ONLY ?? 'layers,resnet';
+const layerBatch = Number(process.env.AB_BATCH ?? 16);
 if (only.includes('layers'))
   for (const [c, s] of [
     [16, 32],
@@ -61,20 +62,21 @@ if (only.includes('layers'))
     [64, 8],
     [128, 4],
   ] as const) {
-    const x = np.random.uniform(-1, 1, [16, c, s, s], { seed: 1 });
+    const x = np.random.uniform(-1, 1, [layerBatch, c, s, s], { seed: 1 });
     const make = (): Block => {
       const net = new Sequential();
       for (let i = 0; i < 3; i++) net.add(new Conv2D(c, 3, { padding: 1, inChannels: c, activation: 'relu' }));
       net.initialize();
       return net;
     };
-    ab(`conv ${c}→${c} ${s}×${s} ×3, batch 16`, make, x, '1', 5);
+    ab(`conv ${c}→${c} ${s}×${s} ×3, batch ${layerBatch}`, make, x, '1', layerBatch === 1 ? 40 : 5);
   }
-if (only.includes('resnet')) {
-  const doc = loadExample('resnet');
-  const x = np.random.uniform(-1, 1, [16, ...doc.input.shape.slice(1)], { seed: 2 });
-  const models: Block[] = [];
-  for (let i = 0; i < 2; i++) models.push((await prepareModel(doc)).net);
-  let k = 0;
-  ab('ResNet example, batch 16', () => models[k++]!, x, '', 5);
-}
+if (only.includes('resnet'))
+  for (const batch of [1, 16]) {
+    const doc = loadExample('resnet');
+    const x = np.random.uniform(-1, 1, [batch, ...doc.input.shape.slice(1)], { seed: 2 });
+    const models: Block[] = [];
+    for (let i = 0; i < 2; i++) models.push((await prepareModel(doc)).net);
+    let k = 0;
+    ab(`ResNet example, batch ${batch}`, () => models[k++]!, x, '', batch === 1 ? 40 : 5);
+  }
