@@ -33,6 +33,7 @@
         "src/net_plan_seq.cc",
         "src/net_plan_shape.cc",
         "src/net_plan_deconv.cc",
+        "src/net_plan_winograd.cc",
         "src/net_plan_rnn.cc",
         "src/api_plan.cc",
         "src/gpu_plan.cc",

@@ -98,6 +98,7 @@ export interface NativeCapabilities {
   cudaReason: string; // why GPUs are unavailable ("" when numGpus() > 0)
   threads: number; // CPU threads the kernels may use (affinity, cgroup quota, BLOCKSMITH_THREADS / OMP_NUM_THREADS)
   threading?: NativeThreading; // how that was decided, and how many are free now (absent in older builds)
+  winogradRuns?: number; // compiled convolution steps run as Winograd F(2×2, 3×3) so far (native/src/net_plan_winograd.cc; absent in older builds)
   gpus?: NativeGpuInfo[]; // one per usable GPU (empty without CUDA, driver or device; absent in older builds)
 }
 

@@ -5,6 +5,7 @@
 
 #include "api.h"
 #include "args.h"
+#include "net_plan.h"
 #include "threading.h"
 
 namespace bs {
@@ -31,6 +32,7 @@ Napi::Value Capabilities(const Napi::CallbackInfo& info) {
   threading.Set("othersBusy", t.othersBusy);
   threading.Set("chunkJobs", static_cast<double>(t.chunkJobs));
   caps.Set("threading", threading);
+  caps.Set("winogradRuns", static_cast<double>(winogradRunCount()));
   Napi::Array gpus = Napi::Array::New(env);
   GpuProperties g;
   for (int i = 0; gpuProperties(i, &g); i++) {

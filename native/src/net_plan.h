@@ -124,6 +124,17 @@ std::function<void()> reorderAction(dnnl::memory src, dnnl::memory dst);
 void buildNetOp(NetBuild& b, const NetOp& op);
 // Convolution with folded batch norm and fused sum / activation (net_plan_conv.cc).
 void buildConv(NetBuild& b, const NetOp& op);
+// A convolution's numbers (net_plan_conv.cc reads them from the op); act < 0: none.
+struct ConvGeometry {
+  int64_t n, c, h, w, o, kh, kw, sh, sw, ph, pw, dh, dw, groups;
+  int act;
+  bool hasSum, oneD;
+};
+// The convolution as Winograd F(2×2, 3×3) (net_plan_winograd.cc), from the folded weights
+// (o, c, 3, 3) and bias (o); false (nothing added) where it does not apply or would be slower.
+bool buildWinogradConv(NetBuild& b, const NetOp& op, const ConvGeometry& g, const std::vector<float>& weights, const std::vector<float>& bias);
+// How many times a Winograd step has run in this process (tests: the path was taken).
+int64_t winogradRunCount();
 // The sequence-model steps (net_plan_seq.cc).
 void buildLayerNorm(NetBuild& b, const NetOp& op);
 void buildGroupNorm(NetBuild& b, const NetOp& op);

@@ -1,6 +1,7 @@
 // The convolution step of a compiled graph forward (net_plan.h): oneDNN's direct convolution with
 // a batch norm in prediction mode folded into its weights and bias, the residual sum and the
-// activation as post-ops, weights packed once into the layout oneDNN picks (format_tag::any).
+// activation as post-ops, weights packed once into the layout oneDNN picks (format_tag::any) — or,
+// for the 3×3 stride-1 shapes where it is faster, Winograd F(2×2, 3×3) (net_plan_winograd.cc).
 //
 // Numbers (p): o, kh, kw, sh, sw, ph, pw, dh, dw, groups, act, eps, hasSum | w, bias, gamma, beta, mean, var
 // (in: x[, the residual summed into the output before act]; gamma..var: a batch norm folded in,
@@ -92,6 +93,27 @@ void buildConv(NetBuild& b, const NetOp& op) {
   dnnl::algorithm alg = dnnl::algorithm::eltwise_relu;
   if (act >= 0 && !fusedAlgorithm(act, &alg)) fail(code::kArgs, "netPlan: conv activation %d is not fusable", act);
 
+  // Weights and bias, with a batch norm in prediction mode folded in: y = (conv(x) + b - mean) · s + beta, s = gamma / √(var + eps).
+  const int64_t perOut = (c / groups) * kh * kw;
+  const float* w0 = buf(0, o * perOut, "conv weight");
+  if (!w0) fail(code::kArgs, "netPlan: conv needs a weight");
+  const float* b0 = buf(1, o, "conv bias");
+  const float* gamma = buf(2, o, "gamma");
+  const float* beta = buf(3, o, "beta");
+  const float* mean = buf(4, o, "running mean");
+  const float* var = buf(5, o, "running var");
+  std::vector<float> wv(w0, w0 + o * perOut), bv(o, 0.f);
+  for (int64_t k = 0; k < o; k++) {
+    double bias0 = b0 ? b0[k] : 0.0;
+    if (mean && var) {
+      const double s = (gamma ? gamma[k] : 1.0) / std::sqrt(static_cast<double>(var[k]) + eps);
+      for (int64_t j = 0; j < perOut; j++) wv[k * perOut + j] = static_cast<float>(wv[k * perOut + j] * s);
+      bias0 = (bias0 - mean[k]) * s + (beta ? beta[k] : 0.0);
+    }
+    bv[k] = static_cast<float>(bias0);
+  }
+  if (buildWinogradConv(b, op, ConvGeometry{n, c, h, w, o, kh, kw, sh, sw, ph, pw, dh, dw, groups, act, hasSum, oneD}, wv, bv)) return;
+
   const dims wDims = groups > 1 ? dims{groups, o / groups, c / groups, kh, kw} : dims{o, c, kh, kw};
   const tag act4 = oneD ? tag::nchw : tag::any;
   ConvShape shape;
@@ -120,25 +142,6 @@ void buildConv(NetBuild& b, const NetOp& op) {
   shape.wei = pd.weights_desc();
   shape.dst = pd.dst_desc();
 
-  // Weights and bias, with a batch norm in prediction mode folded in: y = (conv(x) + b - mean) · s + beta, s = gamma / √(var + eps).
-  const int64_t perOut = (c / groups) * kh * kw;
-  const float* w0 = buf(0, o * perOut, "conv weight");
-  if (!w0) fail(code::kArgs, "netPlan: conv needs a weight");
-  const float* b0 = buf(1, o, "conv bias");
-  const float* gamma = buf(2, o, "gamma");
-  const float* beta = buf(3, o, "beta");
-  const float* mean = buf(4, o, "running mean");
-  const float* var = buf(5, o, "running var");
-  std::vector<float> wv(w0, w0 + o * perOut), bv(o, 0.f);
-  for (int64_t k = 0; k < o; k++) {
-    double bias0 = b0 ? b0[k] : 0.0;
-    if (mean && var) {
-      const double s = (gamma ? gamma[k] : 1.0) / std::sqrt(static_cast<double>(var[k]) + eps);
-      for (int64_t j = 0; j < perOut; j++) wv[k * perOut + j] = static_cast<float>(wv[k * perOut + j] * s);
-      bias0 = (bias0 - mean[k]) * s + (beta ? beta[k] : 0.0);
-    }
-    bv[k] = static_cast<float>(bias0);
-  }
   dnnl::memory wPlain(dnnl::memory::desc(wDims, dt::f32, groups > 1 ? tag::goihw : tag::oihw), dnnlEngine(), wv.data());
   dnnl::memory wPacked = b.alloc(shape.wei);  // for the plan's lifetime
   dnnl::reorder(wPlain, wPacked).execute(dnnlStream(), wPlain, wPacked);

@@ -2,7 +2,10 @@
 // processes keep a core busy, a convolution of more than one image runs as chunks of images on
 // the addon's own pool (no OpenMP team that waits for a member whose core is shared), and batch 1
 // on the threads free. The results equal eager mode's either way. The load is simulated with
-// BLOCKSMITH_ASSUME_BUSY_CORES in a child process (the addon reads it once, when it loads).
+// BLOCKSMITH_ASSUME_BUSY_CORES in a child process (the addon reads it once, when it loads). The chunk
+// counts are those of the direct convolution (BLOCKSMITH_WINOGRAD=0): Winograd steps
+// (net_plan_winograd.cc) always run as chunks of tiles, busy or not, and are checked against
+// eager mode in a third run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -29,9 +32,10 @@ function run(env: Record<string, string>): BusyRun {
 }
 
 test('LeNet and ResNet hybridized equal eager with one core busy (convolutions in chunks of images) and on a quiet machine', () => {
-  const busy = run({ BLOCKSMITH_ASSUME_BUSY_CORES: '1' });
-  const quiet = run({ BLOCKSMITH_ASSUME_BUSY_CORES: '0' });
-  for (const [name, r] of [...Object.entries(busy.out), ...Object.entries(quiet.out)])
+  const busy = run({ BLOCKSMITH_ASSUME_BUSY_CORES: '1', BLOCKSMITH_WINOGRAD: '0' });
+  const quiet = run({ BLOCKSMITH_ASSUME_BUSY_CORES: '0', BLOCKSMITH_WINOGRAD: '0' });
+  const winograd = run({ BLOCKSMITH_ASSUME_BUSY_CORES: '1', BLOCKSMITH_WINOGRAD: '1' });
+  for (const [name, r] of [...Object.entries(busy.out), ...Object.entries(quiet.out), ...Object.entries(winograd.out)])
     assert.ok(r.diff <= 2e-5, `${name}: hybridized differs from eager by ${r.diff}`);
   if (busy.threading.budget < 2) return; // one CPU: nothing to split, nothing to wait for
   assert.equal(busy.threading.available, busy.threading.budget - 1);
