@@ -47,11 +47,22 @@ constexpr int64_t kBlockBytes = 512 << 10;
 constexpr int64_t kMinTiles = 16;
 
 // Where Winograd measured faster than oneDNN's jit:avx2 direct convolution, single-threaded (CPU
-// time per call, the ResNet example's 3×3 stride-1 layers at batch 16; see docs/engine.md):
-// channels C = K = 16 on 32×32 images: 1.09× the direct CPU time (slower: products only 16 wide
-// leave the transforms unpaid); 32 on 16×16: 0.85×; 64 on 8×8: 0.63×; 128 on 4×4: 0.49×
-// (test/bench/winograd-ab.ts, BLOCKSMITH_THREADS=1, three stacked conv + relu).
-constexpr int64_t kMinChannels = 32;
+// time per call, the ResNet example's 3×3 stride-1 layers at batch 16; see docs/model-layer.md):
+// with the products on oneDNN's matmul, channels C = K = 16 on 32×32 images took 1.09× the direct
+// CPU time (the transforms' round trips through L2 unpaid), 32 on 16×16 0.85×, 64 on 8×8 0.63×,
+// 128 on 4×4 0.49× (test/bench/winograd-ab.ts, BLOCKSMITH_THREADS=1, three stacked conv + relu);
+// with few channels the products now run in registers, 8 tiles at a time (below), and 16 channels
+// pay too.
+constexpr int64_t kMinChannels = 16;
+// Channels up to which the products run in registers (microProducts) rather than on oneDNN.
+// Measured single-threaded (CPU time per call, three stacked conv + relu at batch 16, against the
+// direct convolution): 16 channels on 32×32 0.82× (oneDNN's matmul: 1.10–1.32×), 32 on 16×16
+// 0.66× (0.86–0.88×), 64 on 8×8 0.59–0.61× (0.67×), 128 on 4×4 0.67× (0.46–0.57×).
+constexpr int64_t kMicroMaxChannels = 64;
+// Tiles per pass of the in-register path (V and M of 8 tiles at 64 channels: 32 KiB each), and
+// per block a thread takes.
+constexpr int64_t kMicroTiles = 8;
+constexpr int64_t kMicroBlockTiles = 64;
 
 // And only where the products are big enough: tiles × C × K ≥ kMinWork (single-threaded, 32
 // channels on 16×16 at batch 1, 64 tiles: 1.12× the direct time; at batch 4: 0.92×), with a block
@@ -62,6 +73,15 @@ constexpr double kMinWork = 1 << 18;
 
 bool winogradPays(int64_t c, int64_t k, int64_t tiles) {
   return c >= kMinChannels && k >= kMinChannels && static_cast<double>(tiles) * c * k >= kMinWork && tiles >= kMinTiles * threadBudget();
+}
+
+// BLOCKSMITH_WINOGRAD_GEMM=dnnl / micro: the products on oneDNN's matmul or microProducts
+// whatever the channels (A/B runs); unset: microProducts up to kMicroMaxChannels.
+bool useMicroProducts(int64_t c) {
+  const char* e = std::getenv("BLOCKSMITH_WINOGRAD_GEMM");
+  if (e && std::strcmp(e, "dnnl") == 0) return false;
+  if (e && std::strcmp(e, "micro") == 0) return true;
+  return c <= kMicroMaxChannels;
 }
 
 bool cpuHasAvx2() {
@@ -173,6 +193,53 @@ __attribute__((target("avx2,fma"))) void outputTransform(const Geometry& g, cons
   }
 }
 
+// M[ξ] = V[ξ] · U[ξ] for the 16 ξ of one block, in registers: for few channels (C ≤
+// kMicroMaxChannels) oneDNN's batched matmul of such thin products ([rows × 16] · [16 × 16]) costs
+// more than the products; here four tiles × two 8-wide column blocks of K are accumulated at once,
+// so each load of U feeds four multiply-adds (U: 16 × C × K floats, in L1 for these sizes).
+__attribute__((target("avx2,fma"))) void microProducts(const float* v, const float* u, float* m, int64_t rows, int64_t c, int64_t k) {
+  for (int64_t xi = 0; xi < 16; xi++) {
+    const float* vx = v + xi * rows * c;
+    const float* ux = u + xi * c * k;
+    float* mx = m + xi * rows * k;
+    int64_t t = 0;
+    for (; t + 4 <= rows; t += 4) {
+      int64_t kb = 0;
+      for (; kb + 16 <= k; kb += 16) {
+        __m256 a[4][2];
+        for (int i = 0; i < 4; i++) a[i][0] = a[i][1] = _mm256_setzero_ps();
+        for (int64_t ci = 0; ci < c; ci++) {
+          const __m256 u0 = _mm256_load_ps(ux + ci * k + kb), u1 = _mm256_load_ps(ux + ci * k + kb + 8);
+          for (int i = 0; i < 4; i++) {
+            const __m256 b = _mm256_broadcast_ss(vx + (t + i) * c + ci);
+            a[i][0] = _mm256_fmadd_ps(b, u0, a[i][0]);
+            a[i][1] = _mm256_fmadd_ps(b, u1, a[i][1]);
+          }
+        }
+        for (int i = 0; i < 4; i++) {
+          _mm256_store_ps(mx + (t + i) * k + kb, a[i][0]);
+          _mm256_store_ps(mx + (t + i) * k + kb + 8, a[i][1]);
+        }
+      }
+      for (; kb < k; kb += 8) {
+        __m256 a[4];
+        for (int i = 0; i < 4; i++) a[i] = _mm256_setzero_ps();
+        for (int64_t ci = 0; ci < c; ci++) {
+          const __m256 u0 = _mm256_load_ps(ux + ci * k + kb);
+          for (int i = 0; i < 4; i++) a[i] = _mm256_fmadd_ps(_mm256_broadcast_ss(vx + (t + i) * c + ci), u0, a[i]);
+        }
+        for (int i = 0; i < 4; i++) _mm256_store_ps(mx + (t + i) * k + kb, a[i]);
+      }
+    }
+    for (; t < rows; t++)
+      for (int64_t kb = 0; kb < k; kb += 8) {
+        __m256 a = _mm256_setzero_ps();
+        for (int64_t ci = 0; ci < c; ci++) a = _mm256_fmadd_ps(_mm256_broadcast_ss(vx + t * c + ci), _mm256_load_ps(ux + ci * k + kb), a);
+        _mm256_store_ps(mx + t * k + kb, a);
+      }
+  }
+}
+
 // The batched matmul of one block size: [16 × rows × C] · [16 × C × K], one thread.
 struct Products {
   int64_t rows = 0;
@@ -219,6 +286,9 @@ bool buildWinogradConv(NetBuild& b, const NetOp& op, const ConvGeometry& cg, con
   const int threads = threadBudget();
   int64_t rows = std::max<int64_t>(1, kBlockBytes / (16 * (g.c + g.k) * static_cast<int64_t>(sizeof(float))));
   rows = std::min(rows, std::max(kMinTiles, (g.tiles + 2 * threads - 1) / (2 * threads)));
+  const bool micro = useMicroProducts(g.c);
+  // The in-register path has no per-block cost: smaller blocks, more of them for the threads to share.
+  if (micro) rows = std::min(rows, kMicroBlockTiles);
   rows = std::min(rows, g.tiles);
   const int64_t blocks = (g.tiles + rows - 1) / rows, rest = g.tiles - (blocks - 1) * rows;
   auto full = std::make_shared<Products>(makeProducts(rows, g.c, g.k, uDesc));
@@ -249,10 +319,25 @@ bool buildWinogradConv(NetBuild& b, const NetOp& op, const ConvGeometry& cg, con
       const Products& p = k + 1 == blocks ? *last : *full;
       const int64_t t0 = k * rows;
       dnnl::memory v = threadMemory(0, p.v), m = threadMemory(1, p.m);
+      if (micro) {
+        // A few tiles at a time through all three stages: V and M stay in L1.
+        float* vs = static_cast<float*>(v.get_data_handle());
+        float* ms = static_cast<float*>(m.get_data_handle());
+        const float* us = static_cast<const float*>(u.get_data_handle());
+        for (int64_t s = 0; s < p.rows; s += kMicroTiles) {
+          const int64_t count = std::min(kMicroTiles, p.rows - s);
+          inputTransform(g, xs, t0 + s, count, vs);
+          microProducts(vs, us, ms, count, g.c, g.k);
+          outputTransform(g, ms, bs, rs, ys, t0 + s, count);
+        }
+        return;
+      }
       inputTransform(g, xs, t0, p.rows, static_cast<float*>(v.get_data_handle()));
-      std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_SRC, v}, {DNNL_ARG_WEIGHTS, u}, {DNNL_ARG_DST, m}};
-      if (p.scratch) args.emplace(DNNL_ARG_SCRATCHPAD, threadScratchpad(p.scratch));
-      p.prim.execute(dnnlStream(), args);
+      {
+        std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_SRC, v}, {DNNL_ARG_WEIGHTS, u}, {DNNL_ARG_DST, m}};
+        if (p.scratch) args.emplace(DNNL_ARG_SCRATCHPAD, threadScratchpad(p.scratch));
+        p.prim.execute(dnnlStream(), args);
+      }
       outputTransform(g, static_cast<const float*>(m.get_data_handle()), bs, rs, ys, t0, p.rows);
     });
     runCount.fetch_add(1, std::memory_order_relaxed);

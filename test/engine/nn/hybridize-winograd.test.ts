@@ -1,9 +1,10 @@
 // The compiled plan's Winograd F(2×2, 3×3) convolutions (native/src/net_plan_winograd.cc): 3×3
-// stride-1 padding-1 convolutions with 8 to 64 channels, on odd and even image sizes, with and
-// without bias, with a folded batch norm, a residual sum and relu, at batch 1 and 3, match the
-// eager forward, and the plan ran them as Winograd steps (the addon's winogradRuns counter):
-// BLOCKSMITH_WINOGRAD=1 takes it wherever the shape fits, unset only from 32 channels up and for
-// batches with enough tiles (net_plan_winograd.cc winogradPays), =0 never.
+// stride-1 padding-1 convolutions with 8 to 96 input channels (up to 64 the products run in
+// registers, above on oneDNN's matmul), on odd and even image sizes, with and without bias, with a
+// folded batch norm, a residual sum and relu, at batch 1 and 3, match the eager forward, and the
+// plan ran them as Winograd steps (the addon's winogradRuns counter): BLOCKSMITH_WINOGRAD=1 takes
+// it wherever the shape fits, unset only from 16 channels up and for batches with enough tiles
+// (net_plan_winograd.cc winogradPays), =0 never.
 
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -83,6 +84,7 @@ describe('hybridize: Winograd F(2×2, 3×3) convolutions', () => {
     [8, 8],
     [16, 32],
     [64, 64],
+    [96, 128],
   ] as const) {
     for (const variant of ['bias', 'relu, no bias', 'residual'] as const) {
       test(`${cin} → ${cout} channels, ${variant}: ≈ eager at 5×5, 8×8, 7×9, batch 1 and 3, run as Winograd`, () => {
