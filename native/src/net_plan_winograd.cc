@@ -8,9 +8,11 @@
 // - per run: the tiles of the batch, in blocks small enough that V and M stay in L2, are taken by
 //   our chunk pool's threads as they come (parallel.h parallelChunks: a thread whose core another
 //   process keeps busy takes fewer); per block, the input transform reads the nChw8c input into a
-//   thread buffer V [16 × tiles × C] (8 channels per AVX2 register), one single-threaded batched
-//   matmul gives M [16 × tiles × K], and the output transform adds the bias (and the residual),
-//   applies relu and writes the nChw8c output.
+//   thread buffer V [16 × tiles × C] (8 channels per AVX2 register), the products give
+//   M [16 × tiles × K] — in registers, 8 tiles at a time through all three stages, up to
+//   kMicroMaxChannels input channels; above, one single-threaded oneDNN batched matmul per block —
+//   and the output transform adds the bias (and the residual), applies relu and writes the
+//   nChw8c output.
 //
 // Used for 3×3, stride 1, padding 1, no dilation, one group, channels a multiple of 8, relu or no
 // activation, on CPUs with AVX2 and FMA, where it measured faster (winogradPays);
