@@ -53,6 +53,11 @@ class NetBuild {
   std::vector<NetValue>& values;
   std::vector<std::function<void()>>& actions;
   const size_t inputs;  // values 0 .. inputs - 1 are the plan's inputs (their handles are set per run)
+  // Set by a step that runs on our chunk pool on a quiet machine too (Winograd convolutions):
+  // read at run time by the direct convolution steps, which then also run as image chunks on the
+  // pool instead of on OpenMP teams, so the plan does not hand the cores back and forth between
+  // two sets of threads (each spinning a while after its region) step after step.
+  std::shared_ptr<bool> onPool = std::make_shared<bool>(false);
   // A recurrent step's final states (hn, cn: plan-owned, plain), by the value id of its output
   // sequence: an rnnState step makes them values (net_plan_rnn.cc).
   std::map<int, std::array<dnnl::memory, 2>> finalStates;

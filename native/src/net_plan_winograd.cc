@@ -344,6 +344,7 @@ bool buildWinogradConv(NetBuild& b, const NetOp& op, const ConvGeometry& cg, con
     });
     runCount.fetch_add(1, std::memory_order_relaxed);
   });
+  *b.onPool = true;
   b.add(yd, y);
   return true;
 }

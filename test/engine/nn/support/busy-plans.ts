@@ -1,8 +1,8 @@
 // Run by hybridize-busy.test.ts in a child process (BLOCKSMITH_ASSUME_BUSY_CORES is read once, when
 // the addon loads): the LeNet and ResNet examples eager and hybridized at batch 1 and a batch that
 // splits into chunks, with batch norms away from their defaults (folded into the convolutions).
-// Prints JSON: per case the relative difference hybridized vs eager and the chunk jobs the
-// hybridized forward ran (native/src/threading.h runChunks).
+// Prints JSON: per case the relative difference hybridized vs eager, the chunk jobs the
+// hybridized forward ran (native/src/threading.h runChunks) and its Winograd steps.
 import { np } from '../../../../engine/index.ts';
 import { loadNativeAddon } from '../../../../engine/backend/native-loader.ts';
 import { loadExample } from '../../../../engine/graph/index.ts';
@@ -11,8 +11,9 @@ import { relDiff } from '../../support/hybrid-check.ts';
 
 const addon = loadNativeAddon();
 const chunkJobs = (): number => addon.capabilities().threading?.chunkJobs ?? -1;
+const winogradRuns = (): number => addon.capabilities().winogradRuns ?? -1;
 
-const out: Record<string, { diff: number; chunkJobs: number }> = {};
+const out: Record<string, { diff: number; chunkJobs: number; winogradRuns: number }> = {};
 for (const [example, batches] of [
   ['lenet', [1, 64]],
   ['resnet', [1, 16]],
@@ -32,8 +33,9 @@ for (const [example, batches] of [
     model.net.hybridize();
     model.net.call(x).dispose(); // traces and builds the plan
     const before = chunkJobs();
+    const winogradBefore = winogradRuns();
     const hybrid = model.net.call(x);
-    out[`${example} batch ${batch}`] = { diff: relDiff(hybrid, eager), chunkJobs: chunkJobs() - before };
+    out[`${example} batch ${batch}`] = { diff: relDiff(hybrid, eager), chunkJobs: chunkJobs() - before, winogradRuns: winogradRuns() - winogradBefore };
   }
 }
 process.stdout.write(JSON.stringify({ threading: addon.capabilities().threading, out }));
