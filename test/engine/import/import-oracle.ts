@@ -1,7 +1,7 @@
 // What the import tests share: the models exported by torch-models.py into a temporary folder
 // (one python process per test file), the issue's error measure, and the round trip of an imported
-// model: its forward, its ONNX re-export in onnxruntime and its PyTorch re-export in torch, each
-// against torch's output on the same input.
+// model: its forward (eager and compiled), its ONNX re-export in onnxruntime and its PyTorch
+// re-export in torch, each against torch's output on the same input.
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -63,6 +63,13 @@ export async function roundTrip(dir: string, name: string, options: { onnx?: boo
   assert.deepEqual(ours.shape, y.shape);
   const err = relative(ours.toTyped() as Float32Array, y.data as Float32Array);
   assert.ok(err <= 1e-4, `${name}: engine vs torch: relative error ${err}`);
+  // The compiled forward too (hybridize(): net plans with folded batch norms, Winograd 3×3
+  // convolutions where they pay, fused attention) on a network nobody here wrote.
+  model.net.hybridize();
+  const compiled = runModel(model, [fromHostTensor(x)]).outputs[0]!;
+  const compiledErr = relative(compiled.toTyped() as Float32Array, y.data as Float32Array);
+  model.net.hybridize(false);
+  assert.ok(compiledErr <= 1e-4, `${name}: compiled forward vs torch: relative error ${compiledErr}`);
 
   const graph = exportGraph(model);
   if (options.onnx !== false) {
