@@ -78,8 +78,8 @@ class GpuPlanBuilder {
   void attention(const NetOp& op, size_t j, int v);
   void rnn(const NetOp& op, size_t j, int v);  // gpu_plan_rnn.cc
   void rnnState(const NetOp& op, size_t j, int v);
-  // x · wᵀ (+ bias, in place) into dst: x (rows, in), w (units, in).
-  void gemm(Slot x, const float* w, const float* bias, int64_t rows, int64_t in, int64_t units, Slot dst);
+  // x · wᵀ (+ bias, in place) into dst: x (rows, in) starting xOff floats into its slot, w (units, in).
+  void gemm(Slot x, const float* w, const float* bias, int64_t rows, int64_t in, int64_t units, Slot dst, int64_t xOff = 0);
   void transpose(const NetOp& op, size_t j, int v, int x);  // gpu_plan_shape.cc
   void slice(const NetOp& op, size_t j, int v, int x);
   void concat(const NetOp& op, size_t j, int v);

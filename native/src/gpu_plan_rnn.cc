@@ -73,18 +73,7 @@ void GpuPlanBuilder::rnn(const NetOp& op, size_t j, int v) {
       Slot hp = h0, cp = c0;
       for (int64_t s = 0; s < t; s++) {
         const int64_t at = dir == 1 ? t - 1 - s : s;
-        if (hp.kind >= 0) {  // gh = h_{t-1} · W_hhᵀ
-          Step m;
-          m.kind = 0;
-          m.a = hp;
-          m.aOff = off;
-          m.w = whh;
-          m.rows = n;
-          m.in = h;
-          m.out = g * h;
-          m.dst = gh;
-          P.steps_.push_back(m);
-        }
+        if (hp.kind >= 0) gemm(hp, whh, nullptr, n, h, g * h, gh, off);  // gh = h_{t-1} · W_hhᵀ (b_hh: in the gate kernel)
         Step r;
         r.kind = 7;
         r.a = xi;

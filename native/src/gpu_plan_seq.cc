@@ -60,10 +60,11 @@ void GpuPlanBuilder::tableAdd(const NetOp& op, size_t j, int v, int x) {
   elementwise(v, x, b);
 }
 
-void GpuPlanBuilder::gemm(Slot x, const float* w, const float* bias, int64_t rows, int64_t in, int64_t units, Slot dst) {
+void GpuPlanBuilder::gemm(Slot x, const float* w, const float* bias, int64_t rows, int64_t in, int64_t units, Slot dst, int64_t xOff) {
   Step g;
   g.kind = 0;
   g.a = x;
+  g.aOff = xOff;
   g.w = w;
   g.rows = rows;
   g.in = in;

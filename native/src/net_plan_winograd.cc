@@ -293,8 +293,14 @@ bool buildWinogradConv(NetBuild& b, const NetOp& op, const ConvGeometry& cg, con
   if (micro) rows = std::min(rows, kMicroBlockTiles);
   rows = std::min(rows, g.tiles);
   const int64_t blocks = (g.tiles + rows - 1) / rows, rest = g.tiles - (blocks - 1) * rows;
-  auto full = std::make_shared<Products>(makeProducts(rows, g.c, g.k, uDesc));
-  auto last = rest == rows ? full : std::make_shared<Products>(makeProducts(rest, g.c, g.k, uDesc));
+  // oneDNN's matmul for the block sizes (not made for the in-register path, whose V and M hold
+  // kMicroTiles tiles).
+  std::shared_ptr<Products> full, last;
+  if (!micro) {
+    full = std::make_shared<Products>(makeProducts(rows, g.c, g.k, uDesc));
+    last = rest == rows ? full : std::make_shared<Products>(makeProducts(rest, g.c, g.k, uDesc));
+  }
+  const dnnl::memory::desc microV({16, kMicroTiles, g.c}, dt::f32, tag::abc), microM({16, kMicroTiles, g.k}, dt::f32, tag::abc);
 
   const dnnl::memory::desc src({g.n, g.c, g.h, g.w}, dt::f32, tag::nChw8c), dst({g.n, g.k, g.h, g.w}, dt::f32, tag::nChw8c);
   const dnnl::memory::dims yd{g.n, g.k, g.h, g.w};
@@ -318,22 +324,22 @@ bool buildWinogradConv(NetBuild& b, const NetOp& op, const ConvGeometry& cg, con
     const float* bs = static_cast<const float*>(bMem.get_data_handle());
     parallelChunks(blocks, threadBudget(), [&](int64_t k) {
       ThreadScope one(1);
-      const Products& p = k + 1 == blocks ? *last : *full;
-      const int64_t t0 = k * rows;
-      dnnl::memory v = threadMemory(0, p.v), m = threadMemory(1, p.m);
+      const int64_t t0 = k * rows, count = k + 1 == blocks ? rest : rows;
       if (micro) {
         // A few tiles at a time through all three stages: V and M stay in L1.
-        float* vs = static_cast<float*>(v.get_data_handle());
-        float* ms = static_cast<float*>(m.get_data_handle());
+        float* vs = static_cast<float*>(threadMemory(0, microV).get_data_handle());
+        float* ms = static_cast<float*>(threadMemory(1, microM).get_data_handle());
         const float* us = static_cast<const float*>(u.get_data_handle());
-        for (int64_t s = 0; s < p.rows; s += kMicroTiles) {
-          const int64_t count = std::min(kMicroTiles, p.rows - s);
-          inputTransform(g, xs, t0 + s, count, vs);
-          microProducts(vs, us, ms, count, g.c, g.k);
-          outputTransform(g, ms, bs, rs, ys, t0 + s, count);
+        for (int64_t s = 0; s < count; s += kMicroTiles) {
+          const int64_t part = std::min(kMicroTiles, count - s);
+          inputTransform(g, xs, t0 + s, part, vs);
+          microProducts(vs, us, ms, part, g.c, g.k);
+          outputTransform(g, ms, bs, rs, ys, t0 + s, part);
         }
         return;
       }
+      const Products& p = k + 1 == blocks ? *last : *full;
+      dnnl::memory v = threadMemory(0, p.v), m = threadMemory(1, p.m);
       inputTransform(g, xs, t0, p.rows, static_cast<float*>(v.get_data_handle()));
       {
         std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_SRC, v}, {DNNL_ARG_WEIGHTS, u}, {DNNL_ARG_DST, m}};

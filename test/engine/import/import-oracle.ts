@@ -68,7 +68,12 @@ export async function roundTrip(dir: string, name: string, options: { onnx?: boo
   model.net.hybridize();
   const compiled = runModel(model, [fromHostTensor(x)]).outputs[0]!;
   const compiledErr = relative(compiled.toTyped() as Float32Array, y.data as Float32Array);
+  const segments = model.net.hybridCache?.describe() ?? [];
   model.net.hybridize(false);
+  assert.ok(
+    segments.some((line) => line.startsWith('native')),
+    `${name}: the compiled forward ran no native plan: ${segments.join('; ')}`,
+  );
   assert.ok(compiledErr <= 1e-4, `${name}: compiled forward vs torch: relative error ${compiledErr}`);
 
   const graph = exportGraph(model);
