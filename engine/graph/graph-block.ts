@@ -3,6 +3,7 @@
 
 import type { NDArray } from '../ndarray/ndarray.ts';
 import { Block, type BlockOptions } from '../nn/block.ts';
+import { Intermediates } from '../nn/intermediates.ts';
 import type { HybridSource, HybridUnit } from '../nn/hybrid-units.ts';
 import { modelErrors } from '../nn/model-errors.ts';
 import { ParameterDict } from '../nn/parameter-dict.ts';
@@ -24,12 +25,24 @@ export class GraphBlock extends Block {
   private readonly steps: GraphStep[];
   private readonly outputs: StepSource[];
   private readonly inputCount: number;
+  /** "step:port" → the index of the last step that reads it (Infinity: a graph output); unread ports are absent. */
+  private readonly lastReader = new Map<string, number>();
+  /** Per step, the result slots whose last reader it is (freed after it in an eager run: intermediates.ts). */
+  private readonly lastReadBy: { step: number; port: number }[][];
 
   constructor(steps: GraphStep[], inputCount: number, outputs: StepSource[], options: BlockOptions = {}) {
     super(options);
     this.steps = steps;
     this.inputCount = inputCount;
     this.outputs = outputs;
+    steps.forEach((s, i) => s.inputs.forEach((x) => 'step' in x && this.lastReader.set(`${x.step}:${x.port}`, i)));
+    for (const x of outputs) if ('step' in x) this.lastReader.set(`${x.step}:${x.port}`, Infinity);
+    this.lastReadBy = steps.map(() => []);
+    for (const [slot, i] of this.lastReader) {
+      if (i === Infinity) continue;
+      const [step, port] = slot.split(':').map(Number);
+      this.lastReadBy[i]!.push({ step: step!, port: port! });
+    }
     // A block used by two steps (a shared instance) is one child: it holds one set of parameters.
     const registered = new Set<Block>();
     for (const s of steps)
@@ -51,11 +64,23 @@ export class GraphBlock extends Block {
     const results: NDArray[][] = [];
     // An absent optional input reaches the layer as undefined (its forward declares it optional).
     const read = (s: StepSource): NDArray => ('input' in s ? inputs[s.input]! : 'absent' in s ? (undefined as unknown as NDArray) : results[s.step]![s.port]!);
-    for (const step of this.steps) {
+    const arrays = Intermediates.of(this, inputs);
+    this.steps.forEach((step, i) => {
       const args = step.inputs.map(read);
-      results.push(step.outputCount > 1 ? step.block.callOutputs(...args) : [step.block.call(...args)]);
-    }
+      const ys = step.outputCount > 1 ? step.block.callOutputs(...args) : [step.block.call(...args)];
+      results.push(ys);
+      if (!arrays) return;
+      ys.forEach((y) => arrays.hold(y));
+      ys.forEach((y, port) => this.lastReader.has(`${i}:${port}`) || arrays.release(y)); // read by no step, not an output
+      for (const s of this.lastReadBy[i]!) arrays.release(results[s.step]![s.port]);
+    });
     return this.outputs.map(read);
+  }
+
+  /** A graph run by this class's forward (a document's named graph is a subclass that keeps it) whose steps all keep no arrays. */
+  override keepsNoArrays(): boolean {
+    const own = this.forward === GraphBlock.prototype.forward && this.forwardAll === GraphBlock.prototype.forwardAll;
+    return own && this.childrenKeepNoArrays();
   }
 
   /** call() for every output: finishes deferred init of own parameters, then forwardAll. */

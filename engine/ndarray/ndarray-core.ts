@@ -55,6 +55,14 @@ export class NDArray {
   }
 
   /**
+   * @internal The storage this array reads now, shared by its views (a deferred transpose still
+   * names its source's): identity for tracking who holds a buffer, with no copy made.
+   */
+  get _storage(): NativeBuffer {
+    return this._buf;
+  }
+
+  /**
    * @internal The transpose of the 2-D array `src` with its copy deferred: np.dot / np.matmul read
    * `src` directly with the GEMM's transpose flag (no copy at all for `np.dot(x, w.T)`); anything
    * else that reads `.buffer` makes the copy then. The backend makes it before `src`'s storage is

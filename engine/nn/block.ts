@@ -126,6 +126,25 @@ export class Block {
     return list[i] as T;
   }
 
+  /**
+   * Whether forward keeps no reference to its input or output arrays once it returns, so that an
+   * eager container may free an intermediate after its last reader (engine/nn/intermediates.ts):
+   * true for the engine's own layer kinds — the block's class declares its own `spec`, forward is
+   * the class's, no user code runs (LayerSpec.runsUserCode) — whose children all qualify. A
+   * subclass written by a user, or a replaced forward, answers false.
+   */
+  keepsNoArrays(): boolean {
+    const kind = this.constructor as { spec?: { runsUserCode?: true }; prototype: Block };
+    if (!Object.prototype.hasOwnProperty.call(kind, 'spec') || kind.spec?.runsUserCode || this.forward !== kind.prototype.forward) return false;
+    return this.childrenKeepNoArrays();
+  }
+
+  /** @internal every child keepsNoArrays (for containers that qualify by their own rule). */
+  protected childrenKeepNoArrays(): boolean {
+    for (const child of this._children.values()) if (!child.keepsNoArrays()) return false;
+    return true;
+  }
+
   /** The computation; subclasses override it. Call blocks through call() so deferred init runs. */
   forward(..._inputs: NDArray[]): NDArray {
     throw modelErrors.block(this.name, `${this.constructor.name} must override forward(...inputs).`);

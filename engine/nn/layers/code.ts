@@ -135,6 +135,7 @@ function codeParams(attrs: Attrs): ParamSpec[] {
 export class CodeBlock extends Block {
   static readonly spec: LayerSpec = {
     kind: 'Code',
+    runsUserCode: true,
     category: 'structure',
     doc: 'A layer written in TypeScript: export forward(self, ...inputs) using np / npx, and its params. Runs sandboxed, once the document is trusted.',
     attrs: [{ name: 'source', type: 'string', default: CODE_TEMPLATE, doc: 'the TypeScript source (exports forward, optionally params)' }],

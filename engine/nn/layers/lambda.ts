@@ -18,6 +18,7 @@ function byName(name: string): LambdaFn | undefined {
 export class Lambda extends Block {
   static readonly spec: LayerSpec = {
     kind: 'Lambda',
+    runsUserCode: true,
     category: 'core',
     doc: 'Wraps a function (or the name of an npx/np function) as a block.',
     attrs: [{ name: 'function', type: 'function', doc: 'the function, or its npx/np name' }],

@@ -81,6 +81,12 @@ export interface LayerSpec {
   readonly inputs: readonly PortSpec[];
   readonly outputs: readonly PortSpec[];
   readonly params: readonly ParamSpec[];
+  /**
+   * The layer runs code of the user's (a Lambda's function, a Code block's source), which may keep
+   * its input or output arrays past the call: an eager container then frees no intermediate array
+   * around it (Block.keepsNoArrays, engine/nn/intermediates.ts).
+   */
+  readonly runsUserCode?: true;
   /** Parameters that depend on the attributes beyond `present` (a code block's declarations); wins over `params`. */
   paramsOf?(attrs: Attrs): readonly ParamSpec[];
   /** Output shape from the input shapes (-1 dims pass through). */

@@ -2,6 +2,7 @@
 
 import type { NDArray } from '../../ndarray/ndarray.ts';
 import { Block } from '../block.ts';
+import { Intermediates } from '../intermediates.ts';
 import type { HybridUnit } from '../hybrid.ts';
 import { ONE_INPUT, ONE_OUTPUT, type LayerSpec } from './layer-spec.ts';
 
@@ -30,8 +31,19 @@ export class Sequential extends Block {
   }
 
   override forward(x: NDArray): NDArray {
-    for (const block of this.children.values()) x = block.call(x);
+    const arrays = Intermediates.of(this, [x]);
+    for (const block of this.children.values()) {
+      const y = block.call(x);
+      arrays?.hold(y);
+      arrays?.release(x); // the previous child's output, read by this one alone
+      x = y;
+    }
     return x;
+  }
+
+  /** A document's named container (engine/graph/build.ts) is a subclass that keeps this forward. */
+  override keepsNoArrays(): boolean {
+    return this.forward === Sequential.prototype.forward ? this.childrenKeepNoArrays() : super.keepsNoArrays();
   }
 
   /** The children's units in order (nested Sequentials inlined); a child the plan does not know runs eagerly. */

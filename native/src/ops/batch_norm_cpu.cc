@@ -64,6 +64,32 @@ void forwardPlain(const BatchNormParams& p) {
   });
 }
 
+// Prediction mode: (x − mean) · scale + beta per element, scale = gamma / √(var + eps) made per
+// channel first (subtracting the mean before scaling keeps float32's precision when the mean is
+// large against the spread), over (image, channel) rows. oneDNN 2.6's batch normalization on NCHW (its ncsp kernel)
+// took 0.38 ms on the ResNet example's 16×16×32×32 activations where this takes about what ReLU
+// does (0.06 ms); an eager ResNet has one after every convolution.
+template <typename T>
+void predictRows(const BatchNormParams& p) {
+  const T* x = static_cast<const T*>(p.x);
+  T* y = static_cast<T*>(p.y);
+  const T* gamma = static_cast<const T*>(p.gamma);
+  const T* beta = static_cast<const T*>(p.beta);
+  const T* mean = static_cast<const T*>(p.runningMean);
+  const T* var = static_cast<const T*>(p.runningVar);
+  std::vector<T> scale(p.c);
+  for (int64_t ch = 0; ch < p.c; ch++)
+    scale[ch] = static_cast<T>((gamma ? static_cast<double>(gamma[ch]) : 1.0) / std::sqrt(static_cast<double>(var[ch]) + p.eps));
+  const int64_t s = p.s;
+  parallelFor(p.n * p.c, p.n * p.c * s >= kParallelMin, [&](int64_t row) {
+    const int64_t ch = row % p.c;
+    const T m = mean[ch], a = scale[ch], b = beta ? beta[ch] : T(0);
+    const T* in = x + row * s;
+    T* out = y + row * s;
+    for (int64_t j = 0; j < s; j++) out[j] = (in[j] - m) * a + b;
+  });
+}
+
 template <typename T>
 void backwardPlain(const BatchNormBackwardParams& p) {
   const T* x = static_cast<const T*>(p.x);
@@ -160,6 +186,7 @@ void backwardDnnl(const BatchNormBackwardParams& p) {
 }  // namespace
 
 void batchNormCpu(const BatchNormParams& p) {
+  if (!p.training) BS_DISPATCH_FLOAT(p.dtype, T, return predictRows<T>(p));
   if (supportsDnnl(p.dtype) && p.n * p.c * p.s >= kDnnlMin) return forwardDnnl(p);
   BS_DISPATCH_FLOAT(p.dtype, T, forwardPlain<T>(p));
 }
