@@ -205,6 +205,22 @@ namespace {
 constexpr int kIndexBits = 40;
 constexpr uint64_t kIndexMask = (uint64_t(1) << kIndexBits) - 1;
 
+// How long a pool thread polls for the next job before it sleeps, while no other process keeps a
+// core busy. Eager callers submit jobs a few µs of JS apart (a batch-1 Dense layer per call): a
+// thread that slept at once paid a futex wake-up per layer, late enough that the caller had done
+// both halves itself (512 → 512 at batch 1: 52 µs a layer on two threads, 41 on one, 24 in the
+// compiled plan, where the thread stays awake). With a core busy it sleeps at once: there the core
+// is better given up (a spinning pool made LeNet's busy plan 1.3–1.5× slower). Microseconds;
+// BLOCKSMITH_POOL_SPIN_US overrides (0 = sleep at once).
+double poolSpinSeconds() {
+  static const double seconds = [] {
+    const char* v = std::getenv("BLOCKSMITH_POOL_SPIN_US");
+    const double us = v && *v ? std::atof(v) : 50.0;
+    return us > 0 ? us * 1e-6 : 0.0;
+  }();
+  return seconds;
+}
+
 struct ChunkPool {
   std::mutex jobMutex;  // one job at a time
   std::mutex m;
@@ -212,6 +228,7 @@ struct ChunkPool {
   const std::function<void(int64_t)>* body = nullptr;
   int64_t n = 0;
   uint64_t generation = 0;
+  std::atomic<uint64_t> published{0};  // `generation`, readable without the lock (the spin before sleeping)
   int wanted = 0;  // pool threads the current job may use
   std::atomic<uint64_t> next{0};
   std::atomic<int64_t> done{0};
@@ -240,6 +257,7 @@ struct ChunkPool {
     omp_set_num_threads(1);  // oneDNN inside a chunk runs on this thread alone
     uint64_t seen = 0;
     for (;;) {
+      spinForJob(seen);
       std::unique_lock<std::mutex> lock(m);
       wake.wait(lock, [&] { return generation != seen && id < wanted; });
       seen = generation;
@@ -248,6 +266,19 @@ struct ChunkPool {
       const std::function<void(int64_t)>* f = body;
       lock.unlock();
       work(gen, total, *f);  // a taken chunk keeps the job (and *f) alive until it is done
+    }
+  }
+
+  // Polls up to poolSpinSeconds() for a job after `seen` while the machine has a core to spare.
+  void spinForJob(uint64_t seen) {
+    const double spin = poolSpinSeconds();
+    if (spin <= 0 || published.load(std::memory_order_acquire) != seen || availableThreads() < 2) return;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(spin);
+    for (int i = 1; published.load(std::memory_order_acquire) == seen; i++) {
+      if ((i & 63) == 0 && std::chrono::steady_clock::now() >= until) return;
+#if defined(__x86_64__) || defined(__i386__)
+      __builtin_ia32_pause();
+#endif
     }
   }
 
@@ -293,6 +324,7 @@ void runChunks(int64_t n, int threads, const std::function<void(int64_t)>& body)
     p.error = nullptr;
     p.done.store(0, std::memory_order_relaxed);
     p.next.store((gen & 0xffffff) << kIndexBits, std::memory_order_release);
+    p.published.store(gen, std::memory_order_release);
   }
   p.wake.notify_all();
   {
