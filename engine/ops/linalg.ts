@@ -11,6 +11,7 @@ import { recordOp, recordingState, tracksGrad, withRecording } from '../autograd
 import { castTo, checkArray, checkSameDevice, describe } from './operands.ts';
 import { binary, unary, type UnaryName } from './elementwise.ts';
 import { broadcastTo, flatten, reshape, transpose } from './layout.ts';
+import { PACKED_MIN_WORK, type PackedWeights } from './packed-linear.ts';
 
 /** A shape-only view that is NOT recorded (internal plumbing of a recorded op). */
 function rawView(x: NDArray, shape: number[]): NDArray {
@@ -169,6 +170,8 @@ export interface LinearOptions {
   /** Gluon Dense flatten=True (default): x is [N, ...] and flattened to [N, inUnits]. When false,
    * x is [..., inUnits] and the leading axes are kept. */
   flatten?: boolean;
+  /** The caller's cache of packed weights (a Dense layer's), used by float32 CPU calls autograd does not record. */
+  packed?: PackedWeights;
 }
 
 /** Gluon FullyConnected: act(x·wᵀ + b) with w of shape [outUnits, inUnits]. */
@@ -204,8 +207,11 @@ export function linear(x: NDArray, w: NDArray, bias?: NDArray | null, options: L
   // Under autograd the activation stays fused when its derivative follows from the output (the
   // backward reads y, not the pre-activation); the others run as a separate, recorded unary op.
   const fuse = act !== null && (!track || ACT_FROM_OUTPUT.has(act));
+  const packed =
+    options.packed && !track && dtype === 'float32' && x.device.type === 'cpu' && rows * inUnits * outUnits >= PACKED_MIN_WORK ? options.packed : null;
   try {
-    native().linear(DTYPE_INFO[dtype].code, xc.buffer, wc.buffer, bc ? bc.buffer : null, out.buffer, rows, inUnits, outUnits, fuse ? UNARY_OP[act] : -1);
+    if (packed) packed.run(xc, wc, bc, fuse ? UNARY_OP[act] : -1, out);
+    else native().linear(DTYPE_INFO[dtype].code, xc.buffer, wc.buffer, bc ? bc.buffer : null, out.buffer, rows, inUnits, outUnits, fuse ? UNARY_OP[act] : -1);
   } catch (e) {
     throw errors.fromNative('linear', e, describe(x, w));
   }

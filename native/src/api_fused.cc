@@ -47,6 +47,7 @@ struct PlanHandle {
   static constexpr uint64_t kMagic = 0x42534d4e504c4e31ull;  // "BSMNPLN1"
   uint64_t magic = kMagic;
   std::unique_ptr<LinearPlan> plan;
+  int64_t bytes = 0;  // the packed weights and hidden activations it holds, reported to V8 as external memory
 };
 
 bool activationFromY(int act) { return act == -1 || act == kRelu || act == kSigmoid || act == kTanh; }
@@ -186,6 +187,13 @@ Napi::Value LinearPlanCreate(const Napi::CallbackInfo& info) {
     layers.push_back(std::move(l));
   }
   checkedMul(args.ctx, rows, units[0]);
+  // What the plan allocates (a packed copy of each weight, each hidden activation), so that V8
+  // counts it when deciding to collect: an eager Dense rebuilds its one-layer plan after every
+  // write to its weights (engine/ops/packed-linear.ts), and the old plans are garbage until then.
+  int64_t bytes = 0;
+  for (size_t j = 0; j < layers.size(); j++)
+    bytes += (layers[j].inUnits * layers[j].outUnits + (j + 1 < layers.size() ? rows * layers[j].outUnits : 0)) *
+             static_cast<int64_t>(dtypeSize(dtype));
   auto* handle = new PlanHandle();
   try {
     handle->plan = std::make_unique<LinearPlan>(dtype, rows, std::move(layers));
@@ -193,7 +201,12 @@ Napi::Value LinearPlanCreate(const Napi::CallbackInfo& info) {
     delete handle;
     throw;
   }
-  return Napi::External<PlanHandle>::New(info.Env(), handle, [](Napi::BasicEnv, PlanHandle* h) { delete h; });
+  handle->bytes = bytes;
+  Napi::MemoryManagement::AdjustExternalMemory(info.Env(), bytes);
+  return Napi::External<PlanHandle>::New(info.Env(), handle, [](Napi::BasicEnv env, PlanHandle* h) {
+    Napi::MemoryManagement::AdjustExternalMemory(env, -h->bytes);
+    delete h;
+  });
 }
 
 // linearPlanRun(plan, x, out)

@@ -6,6 +6,7 @@
 import type { NDArray } from '../../ndarray/ndarray.ts';
 import type { DType } from '../../ndarray/dtype.ts';
 import { linear } from '../../ops/linalg.ts';
+import { PackedWeights } from '../../ops/packed-linear.ts';
 import type { InitSpec } from '../../init/registry.ts';
 import { Block } from '../block.ts';
 import type { HybridUnit } from '../hybrid.ts';
@@ -180,6 +181,8 @@ export class Dense extends Block {
   readonly weight: Parameter;
   readonly bias: Parameter | null;
   readonly act: Activation | null;
+  /** The weights packed for calls autograd does not record (engine/ops/packed-linear.ts). */
+  private readonly packed = new PackedWeights();
 
   constructor(units: number, args: DenseArgs = {}) {
     super({ prefix: args.prefix, params: args.params ?? null });
@@ -213,7 +216,7 @@ export class Dense extends Block {
     if (w.shape[1] !== features) {
       throw modelErrors.inputMismatch(this.name, this.weight.name, pyTuple(w.shape), pyTuple([this.units, features]));
     }
-    return linear(x, w, this.bias ? this.bias.data(x.device) : null, { activation: this.act?.actType ?? null, flatten: this.flatten });
+    return linear(x, w, this.bias ? this.bias.data(x.device) : null, { activation: this.act?.actType ?? null, flatten: this.flatten, packed: this.packed });
   }
 
   override hybridUnits(): HybridUnit[] | null {
