@@ -38,9 +38,12 @@ for (const mode of ['max', 'avg'] as const) {
     { x: [2, 2, 6, 5], o: { mode, kernel: [3, 2], strides: [2, 1], padding: [1, 1], ceilMode: true } },
     { x: [2, 2, 5, 5], o: { mode, kernel: 2, strides: 2, padding: 1, ceilMode: true } }, // a window past the right padding
     { x: [1, 3, 9, 9], o: { mode, kernel: 3, strides: 1, padding: 1 } }, // overlapping windows
+    // Windows inside the input run plane by plane (pool_cpu.cc forwardInside; 2×2 / stride 2
+    // averages four outputs at a time, then a scalar tail): LeNet's first pooling at batch 4 and 16,
     { x: [4, 6, 28, 28], o: { mode, kernel: 2, strides: 2 } },
-    // from 16384 outputs oneDNN pools channels-last copies (pool_cpu.cc): LeNet's first pooling at batch 16,
     { x: [16, 6, 28, 28], o: { mode, kernel: 2, strides: 2 } },
+    { x: [2, 3, 9, 11], o: { mode, kernel: 2, strides: 2 } }, // odd sizes: one group of four and a tail of one
+    { x: [2, 2, 9, 10], o: { mode, kernel: [3, 2], strides: [2, 3] } }, // unequal, with gaps
     { x: [8, 16, 16, 16], o: { mode, kernel: 3, strides: 1, padding: 1 } }, // overlapping, padded
     { x: [16, 32, 64], o: { mode, kernel: 2 } }, // 1-d
     { x: [2, 3, 10], o: { mode, kernel: 3 } },
