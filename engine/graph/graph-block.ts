@@ -25,23 +25,28 @@ export class GraphBlock extends Block {
   private readonly steps: GraphStep[];
   private readonly outputs: StepSource[];
   private readonly inputCount: number;
-  /** "step:port" → the index of the last step that reads it (Infinity: a graph output); unread ports are absent. */
-  private readonly lastReader = new Map<string, number>();
-  /** Per step, the result slots whose last reader it is (freed after it in an eager run: intermediates.ts). */
-  private readonly lastReadBy: { step: number; port: number }[][];
+  /**
+   * Per step, the result slots done with once it has run (freed then in an eager run,
+   * intermediates.ts): those it is the last reader of, and its own ports no step reads and no
+   * output is.
+   */
+  private readonly doneAfter: { step: number; port: number }[][];
 
   constructor(steps: GraphStep[], inputCount: number, outputs: StepSource[], options: BlockOptions = {}) {
     super(options);
     this.steps = steps;
     this.inputCount = inputCount;
     this.outputs = outputs;
-    steps.forEach((s, i) => s.inputs.forEach((x) => 'step' in x && this.lastReader.set(`${x.step}:${x.port}`, i)));
-    for (const x of outputs) if ('step' in x) this.lastReader.set(`${x.step}:${x.port}`, Infinity);
-    this.lastReadBy = steps.map(() => []);
-    for (const [slot, i] of this.lastReader) {
+    const lastReader = new Map<string, number>(); // "step:port" → its last reader's index (Infinity: an output)
+    steps.forEach((s, i) => s.inputs.forEach((x) => 'step' in x && lastReader.set(`${x.step}:${x.port}`, i)));
+    for (const x of outputs) if ('step' in x) lastReader.set(`${x.step}:${x.port}`, Infinity);
+    this.doneAfter = steps.map((s, i) =>
+      Array.from({ length: s.outputCount }, (_, port) => ({ step: i, port })).filter((slot) => !lastReader.has(`${i}:${slot.port}`)),
+    );
+    for (const [slot, i] of lastReader) {
       if (i === Infinity) continue;
       const [step, port] = slot.split(':').map(Number);
-      this.lastReadBy[i]!.push({ step: step!, port: port! });
+      this.doneAfter[i]!.push({ step: step!, port: port! });
     }
     // A block used by two steps (a shared instance) is one child: it holds one set of parameters.
     const registered = new Set<Block>();
@@ -71,8 +76,7 @@ export class GraphBlock extends Block {
       results.push(ys);
       if (!arrays) return;
       ys.forEach((y) => arrays.hold(y));
-      ys.forEach((y, port) => this.lastReader.has(`${i}:${port}`) || arrays.release(y)); // read by no step, not an output
-      for (const s of this.lastReadBy[i]!) arrays.release(results[s.step]![s.port]);
+      for (const s of this.doneAfter[i]!) arrays.release(results[s.step]![s.port]);
     });
     return this.outputs.map(read);
   }

@@ -1,6 +1,7 @@
-// Batch normalization on the CPU: oneDNN's batch_normalization (forward training / inference and
-// backward, primitives cached per shape and flags) for float32 tensors past kDnnlMin elements,
-// plain per-channel loops (double accumulators) for float64 and small tensors.
+// Batch normalization on the CPU. Prediction mode (running statistics): one row pass in every
+// dtype (predictRows). Training: oneDNN's batch_normalization (forward training and backward,
+// primitives cached per shape and flags) for float32 tensors past kDnnlMin elements, plain
+// per-channel loops (double accumulators) for float64 and small tensors.
 #include <cmath>
 #include <vector>
 
@@ -27,33 +28,28 @@ void updateRunning(const BatchNormParams& p, int64_t ch, double mean, double var
   rv[ch] = static_cast<T>(p.momentum * rv[ch] + (1 - p.momentum) * var * m / (m - 1));
 }
 
+// Training mode: the batch's statistics, saved for backward and folded into the running ones.
 template <typename T>
-void forwardPlain(const BatchNormParams& p) {
+void trainPlain(const BatchNormParams& p) {
   const T* x = static_cast<const T*>(p.x);
   T* y = static_cast<T*>(p.y);
   const T* gamma = static_cast<const T*>(p.gamma);
   const T* beta = static_cast<const T*>(p.beta);
   const int64_t m = p.n * p.s;
   parallelFor(p.c, p.n * p.c * p.s >= kParallelMin, [&](int64_t ch) {
-    double mean, var;
-    if (p.training) {
-      double sum = 0, sq = 0;
-      for (int64_t i = 0; i < p.n; i++)
-        for (int64_t j = 0; j < p.s; j++) sum += x[at(p, i, ch, j)];
-      mean = sum / static_cast<double>(m);
-      for (int64_t i = 0; i < p.n; i++)
-        for (int64_t j = 0; j < p.s; j++) {
-          const double d = x[at(p, i, ch, j)] - mean;
-          sq += d * d;
-        }
-      var = sq / static_cast<double>(m);
-      static_cast<T*>(p.saveMean)[ch] = static_cast<T>(mean);
-      static_cast<T*>(p.saveVar)[ch] = static_cast<T>(var);
-      updateRunning<T>(p, ch, mean, var);
-    } else {
-      mean = static_cast<const T*>(p.runningMean)[ch];
-      var = static_cast<const T*>(p.runningVar)[ch];
-    }
+    double sum = 0, sq = 0;
+    for (int64_t i = 0; i < p.n; i++)
+      for (int64_t j = 0; j < p.s; j++) sum += x[at(p, i, ch, j)];
+    const double mean = sum / static_cast<double>(m);
+    for (int64_t i = 0; i < p.n; i++)
+      for (int64_t j = 0; j < p.s; j++) {
+        const double d = x[at(p, i, ch, j)] - mean;
+        sq += d * d;
+      }
+    const double var = sq / static_cast<double>(m);
+    static_cast<T*>(p.saveMean)[ch] = static_cast<T>(mean);
+    static_cast<T*>(p.saveVar)[ch] = static_cast<T>(var);
+    updateRunning<T>(p, ch, mean, var);
     const double scale = (gamma ? static_cast<double>(gamma[ch]) : 1.0) / std::sqrt(var + p.eps);
     const double shift = beta ? static_cast<double>(beta[ch]) : 0.0;
     for (int64_t i = 0; i < p.n; i++)
@@ -66,9 +62,9 @@ void forwardPlain(const BatchNormParams& p) {
 
 // Prediction mode: (x − mean) · scale + beta per element, scale = gamma / √(var + eps) made per
 // channel first (subtracting the mean before scaling keeps float32's precision when the mean is
-// large against the spread), over (image, channel) rows. oneDNN 2.6's batch normalization on NCHW (its ncsp kernel)
-// took 0.38 ms on the ResNet example's 16×16×32×32 activations where this takes about what ReLU
-// does (0.06 ms); an eager ResNet has one after every convolution.
+// large against the spread), over (image, channel) rows. oneDNN 2.6's batch normalization on
+// NCHW (its ncsp kernel) took 0.38 ms on the ResNet example's 16×16×32×32 activations, this
+// 0.037 ms (a ReLU pass: 0.03); an eager ResNet has one after every convolution.
 template <typename T>
 void predictRows(const BatchNormParams& p) {
   const T* x = static_cast<const T*>(p.x);
@@ -131,29 +127,26 @@ dnnl::memory::desc statDesc(int64_t c) {
   return dnnl::memory::desc({c}, dnnl::memory::data_type::f32, dnnl::memory::format_tag::a);
 }
 
-void forwardDnnl(const BatchNormParams& p) {
+void trainDnnl(const BatchNormParams& p) {
   SingleThreadIf small(p.n * p.c * p.s < kParallelMin);
-  const normalization_flags flags = normFlags(p.gamma, p.beta, !p.training);
+  const normalization_flags flags = normFlags(p.gamma, p.beta);
   const dnnl::memory::desc data = dataDesc(p.n, p.c, p.s), stat = statDesc(p.c);
   withDnnl("batchNorm", [&] {
     const PrimKey key(PrimKind::BatchNorm, {p.n, p.c, p.s, static_cast<int64_t>(flags), floatKey(static_cast<float>(p.eps))});
     CachedPrim c = getPrimitive(key, [&] {
-      dnnl::batch_normalization_forward::desc d(
-          p.training ? dnnl::prop_kind::forward_training : dnnl::prop_kind::forward_inference, data,
-          static_cast<float>(p.eps), flags);
+      dnnl::batch_normalization_forward::desc d(dnnl::prop_kind::forward_training, data, static_cast<float>(p.eps), flags);
       CachedPrim made;
       made.prim = dnnl::batch_normalization_forward(dnnl::batch_normalization_forward::primitive_desc(d, dnnlEngine()));
       return made;
     });
     std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_SRC, normMem(data, p.x)}, {DNNL_ARG_DST, normMem(data, p.y)}};
-    args.emplace(DNNL_ARG_MEAN, normMem(stat, p.training ? p.saveMean : p.runningMean));
-    args.emplace(DNNL_ARG_VARIANCE, normMem(stat, p.training ? p.saveVar : p.runningVar));
+    args.emplace(DNNL_ARG_MEAN, normMem(stat, p.saveMean));
+    args.emplace(DNNL_ARG_VARIANCE, normMem(stat, p.saveVar));
     if (p.gamma) args.emplace(DNNL_ARG_SCALE, normMem(stat, p.gamma));
     if (p.beta) args.emplace(DNNL_ARG_SHIFT, normMem(stat, p.beta));
     c.prim.execute(dnnlStream(), args);
     dnnlStream().wait();
   });
-  if (!p.training) return;
   const float* mean = static_cast<const float*>(p.saveMean);
   const float* var = static_cast<const float*>(p.saveVar);
   for (int64_t ch = 0; ch < p.c; ch++) updateRunning<float>(p, ch, mean[ch], var[ch]);
@@ -187,8 +180,8 @@ void backwardDnnl(const BatchNormBackwardParams& p) {
 
 void batchNormCpu(const BatchNormParams& p) {
   if (!p.training) BS_DISPATCH_FLOAT(p.dtype, T, return predictRows<T>(p));
-  if (supportsDnnl(p.dtype) && p.n * p.c * p.s >= kDnnlMin) return forwardDnnl(p);
-  BS_DISPATCH_FLOAT(p.dtype, T, forwardPlain<T>(p));
+  if (supportsDnnl(p.dtype) && p.n * p.c * p.s >= kDnnlMin) return trainDnnl(p);
+  BS_DISPATCH_FLOAT(p.dtype, T, trainPlain<T>(p));
 }
 
 void batchNormBackwardCpu(const BatchNormBackwardParams& p) {

@@ -1,4 +1,5 @@
-// Pooling on the CPU: float32 through oneDNN's pooling_forward and (average pooling) its
+// Pooling on the CPU: average pooling with every window inside the input plane by plane
+// (averageInside); otherwise float32 through oneDNN's pooling_forward and (average pooling) its
 // pooling_backward, on NHWC copies from 16384 outputs; max pooling's gradient, in every dtype,
 // plane by plane from the argmax recomputed from x (maxBackwardPlanes); float64, and average
 // pooling whose divisor oneDNN would count differently (a ceil-mode window overhanging the right
@@ -257,28 +258,14 @@ void forwardPlain(const PoolParams& p) {
   parallelFor(n, !small(p.g), [&](int64_t i) { y[i] = poolForwardAt(p.g, p.mode, x, i); });
 }
 
-// Windows that lie inside the input (no padding, no ceil-mode overhang), as LeNet's and most
-// networks' 2×2 / stride-2 poolings: plane by plane with the window arithmetic hoisted, the same
-// sums and comparisons as poolForwardAt, so the results equal the plain path bit for bit. oneDNN
-// 2.6 has only its simple_nchw loop for NCHW (LeNet's first pooling at batch 1: 36 µs for 1 176
-// outputs) or jit kernels behind two transposes (batch 64: 195 µs).
+// Average pooling whose windows lie inside the input (no padding, no ceil-mode overhang), as
+// LeNet's 2×2 / stride-2 ones: plane by plane with the window arithmetic hoisted, the same sums as
+// poolForwardAt, so the results equal the plain path bit for bit. oneDNN 2.6 has only its
+// simple_nchw loop for NCHW (LeNet's first pooling at batch 1: 36 µs for 1 176 outputs) or jit
+// kernels behind two transposes (batch 64: 195 µs; here 8 and 95 µs). Max pooling stays on
+// oneDNN: a scalar max, branching on every comparison, took 0.88 ms for LeNet's shape at batch 64.
 bool insideInput(const PoolGeom& g) {
   return g.ph == 0 && g.pw == 0 && (g.oh - 1) * g.sh + g.kh <= g.h && (g.ow - 1) * g.sw + g.kw <= g.w;
-}
-
-// One output row of a max pooling, each window in poolForwardAt's order (its rows, then columns).
-template <typename T>
-void maxRow(const PoolGeom& g, const T* in, int64_t oy, T* out) {
-  for (int64_t ox = 0; ox < g.ow; ox++) {
-    const T* win = in + oy * g.sh * g.w + ox * g.sw;
-    T m = win[0];
-    for (int64_t ky = 0; ky < g.kh; ky++)
-      for (int64_t kx = 0; kx < g.kw; kx++) {
-        const T v = win[ky * g.w + kx];
-        if (v > m || (v != v && m == m)) m = v;
-      }
-    out[ox] = m;
-  }
 }
 
 // One output row of an average pooling: 0 + each element in the same order, then ÷ the window size.
@@ -317,20 +304,14 @@ void averageRow(const PoolGeom& g, const T* in, int64_t oy, T* out) {
 }
 
 template <typename T>
-void forwardInside(const PoolParams& p) {
+void averageInside(const PoolParams& p) {
   const PoolGeom& g = p.g;
   const T* x = static_cast<const T*>(p.x);
   T* y = static_cast<T*>(p.y);
-  const bool isMax = p.mode == kPoolMax;
   parallelFor(g.n * g.c, !small(g), [&](int64_t plane) {
     const T* in = x + plane * g.h * g.w;
     T* out = y + plane * g.oh * g.ow;
-    for (int64_t oy = 0; oy < g.oh; oy++) {
-      if (isMax)
-        maxRow<T>(g, in, oy, out + oy * g.ow);
-      else
-        averageRow<T>(g, in, oy, out + oy * g.ow);
-    }
+    for (int64_t oy = 0; oy < g.oh; oy++) averageRow<T>(g, in, oy, out + oy * g.ow);
   });
 }
 
@@ -346,8 +327,8 @@ void backwardPlain(const PoolParams& p) {
 }  // namespace
 
 void poolCpu(const PoolParams& p) {
-  if (p.g.n * p.g.c > 0 && p.g.oh > 0 && p.g.ow > 0 && insideInput(p.g)) {
-    BS_DISPATCH_FLOAT(p.dtype, T, { forwardInside<T>(p); });
+  if (p.mode != kPoolMax && p.g.n * p.g.c > 0 && p.g.oh > 0 && p.g.ow > 0 && insideInput(p.g)) {
+    BS_DISPATCH_FLOAT(p.dtype, T, { averageInside<T>(p); });
     return;
   }
   if (usesDnnl(p)) {

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { autograd, nn, np, type Block, type Dense, type NDArray, type Sequential } from '../../../engine/index.ts';
 import { native } from '../../../engine/backend/backend.ts';
 import { buildModel, loadExample } from '../../../engine/graph/index.ts';
+import { GraphBlock } from '../../../engine/graph/graph-block.ts';
 
 const flat = (a: NDArray): number[] => Array.from(a.toTyped() as Float32Array);
 const live = (): number => native().memoryStats().liveBuffers;
@@ -93,4 +94,23 @@ test('an eager graph (the ResNet example: branches, a residual read twice) leave
   const kept = leftBehind(() => model.net.call(x));
   assert.ok(kept.extra >= 10, `${kept.extra} extra`);
   assert.deepEqual(freed.values, kept.values);
+});
+
+test('a graph frees a step result nothing reads, and keeps one read by a later step until then', () => {
+  const [a, b, c] = [new nn.Dense(6), new nn.Dense(5), new nn.Dense(4)];
+  // 0: a(x) read by step 2; 1: b(x) read by nothing (a dangling node); 2: c(a(x)), the output.
+  const graph = new GraphBlock(
+    [
+      { key: 'a', block: a, inputs: [{ input: 0 }], outputCount: 1 },
+      { key: 'b', block: b, inputs: [{ input: 0 }], outputCount: 1 },
+      { key: 'c', block: c, inputs: [{ step: 0, port: 0 }], outputCount: 1 },
+    ],
+    1,
+    [{ step: 2, port: 0 }],
+  );
+  graph.initialize();
+  const x = np.random.uniform(-1, 1, [3, 8], { seed: 5 });
+  const freed = leftBehind(() => graph.call(x));
+  assert.equal(freed.extra, 0, 'intermediates left live');
+  assert.deepEqual(freed.values, flat(c.call(a.call(x))));
 });

@@ -38,8 +38,9 @@ for (const mode of ['max', 'avg'] as const) {
     { x: [2, 2, 6, 5], o: { mode, kernel: [3, 2], strides: [2, 1], padding: [1, 1], ceilMode: true } },
     { x: [2, 2, 5, 5], o: { mode, kernel: 2, strides: 2, padding: 1, ceilMode: true } }, // a window past the right padding
     { x: [1, 3, 9, 9], o: { mode, kernel: 3, strides: 1, padding: 1 } }, // overlapping windows
-    // Windows inside the input run plane by plane (pool_cpu.cc forwardInside; 2×2 / stride 2
-    // averages four outputs at a time, then a scalar tail): LeNet's first pooling at batch 4 and 16,
+    // Average pooling with windows inside the input runs plane by plane (pool_cpu.cc
+    // averageInside; 2×2 / stride 2 four outputs at a time, then a scalar tail), max pooling on
+    // oneDNN (channels-last copies from 16384 outputs): LeNet's first pooling at batch 4 and 16,
     { x: [4, 6, 28, 28], o: { mode, kernel: 2, strides: 2 } },
     { x: [16, 6, 28, 28], o: { mode, kernel: 2, strides: 2 } },
     { x: [2, 3, 9, 11], o: { mode, kernel: 2, strides: 2 } }, // odd sizes: one group of four and a tail of one
